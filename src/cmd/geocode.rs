@@ -1,0 +1,256 @@
+//! `anchormap geocode`: stream a CSV, add each row's postcode point, area, deprivation and match status.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::{bail, Context};
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::cli::GeocodeArgs;
+use crate::cmd::say;
+use crate::columns::{ColumnMap, ColumnSpec};
+use crate::error::Error;
+use crate::geocoder::{Geocoded, Geocoder, MatchCounts};
+use crate::input::csv_input::Row;
+use crate::input::CsvInput;
+use crate::output::summary::{thousands, write_json};
+use crate::output::{progress, OutputFile};
+use crate::reference::deprivation::Coverage;
+use crate::reference::postcodes::{DirectoryFormat, DirectoryStats};
+use crate::reference::Geography;
+use crate::spatial::Crs;
+
+/// The columns `geocode` adds, in order (the contract in PRODUCT.md).
+pub const ADDED_COLUMNS: [&str; 9] =
+    ["postcode_normalised", "easting", "northing", "area_code", "area_name", "imd_decile", "imd_rank", "match", "distance_m"];
+
+/// Header names taken as the postcode column when `--postcode-column` is not given.
+const POSTCODE_COLUMN: ColumnSpec = ColumnSpec {
+    key: "postcode",
+    description: "postcode",
+    matches: |h| {
+        matches!(h, "postcode" | "post_code" | "post code" | "pcds" | "pcd" | "home_postcode" | "home postcode" | "patient_postcode" | "postcode_home")
+    },
+};
+
+const BATCH_ROWS: usize = 32_768;
+
+/// What `--summary-json` holds.
+#[derive(Serialize)]
+struct Summary {
+    input: String,
+    output: String,
+    rows: u64,
+    /// Rows with fewer fields than the header (padded with blanks, still in the output).
+    short_rows: u64,
+    #[serde(rename = "match")]
+    by_match: MatchCounts,
+    max_distance_m: f64,
+    postcodes: PostcodesSummary,
+    boundaries: BoundariesSummary,
+    deprivation: Option<DeprivationSummary>,
+    warnings: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct PostcodesSummary {
+    path: String,
+    format: DirectoryFormat,
+    #[serde(flatten)]
+    stats: DirectoryStats,
+}
+
+#[derive(Serialize)]
+struct BoundariesSummary {
+    path: String,
+    crs: Crs,
+    geography: Geography,
+    code_property: String,
+    name_property: Option<String>,
+    features: usize,
+    areas: usize,
+    features_without_geometry: usize,
+}
+
+#[derive(Serialize)]
+struct DeprivationSummary {
+    path: String,
+    edition: String,
+    areas: usize,
+    coverage: Coverage,
+}
+
+pub fn run(args: GeocodeArgs) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let quiet = args.quiet;
+    let mut input = CsvInput::open(&args.input)?;
+    let postcode_column = match &args.postcode_column {
+        Some(name) => {
+            let mut map = ColumnMap::default();
+            map.insert("postcode", name);
+            input.require(&POSTCODE_COLUMN, &map)?
+        }
+        None => input.require(&POSTCODE_COLUMN, &ColumnMap::default())?,
+    };
+    if let Some(clash) = input.headers.iter().find(|h| ADDED_COLUMNS.contains(&h.trim())) {
+        bail!(Error::invalid(
+            crate::error::Location::line(&args.input, 1).with_column(format!("'{clash}'")),
+            format!("the input already has a '{clash}' column, which geocode adds; rename or drop it first"),
+        ));
+    }
+    let mut output = OutputFile::create(&args.output)?;
+
+    let geocoder = Geocoder::load(&args.reference.paths()).context("loading reference data")?;
+    let mut warnings = Vec::new();
+    let coverage = geocoder.coverage();
+    if let Some(warning) = coverage.as_ref().and_then(Coverage::warning) {
+        warnings.push(warning);
+    }
+    if geocoder.boundaries.features_without_geometry > 0 {
+        warnings.push(format!("{} boundary features have no geometry and can match nothing", geocoder.boundaries.features_without_geometry));
+    }
+    for warning in &warnings {
+        eprintln!("anchormap: warning: {warning}");
+    }
+    say(
+        quiet,
+        format_args!(
+            "loaded {} postcodes, {} areas{} in {:.1} s",
+            thousands(geocoder.directory.len() as u64),
+            thousands(geocoder.boundaries.distinct_codes() as u64),
+            geocoder.deprivation.as_ref().map_or(String::new(), |d| format!(", {} {}", d.edition, d.geography)),
+            started.elapsed().as_secs_f64()
+        ),
+    );
+
+    let mut counts = MatchCounts::default();
+    let mut csv_out = csv::WriterBuilder::new().from_writer(output.writer());
+    let mut header = csv::ByteRecord::new();
+    for h in input.headers.iter().map(String::as_str).chain(ADDED_COLUMNS) {
+        header.push_field(h.as_bytes());
+    }
+    let out_path = args.output.clone();
+    let write_error = |e: csv::Error| Error::csv(&out_path, e);
+    csv_out.write_byte_record(&header).map_err(write_error)?;
+
+    let rows_bar = progress::counter("geocoding");
+    let mut batch: Vec<Row> = Vec::with_capacity(BATCH_ROWS);
+    let mut results: Vec<Geocoded> = Vec::with_capacity(BATCH_ROWS);
+    let mut line = Vec::with_capacity(256);
+    while input.read_batch(&mut batch, BATCH_ROWS)? {
+        batch.par_iter().map(|row| geocoder.geocode(row.record.get(postcode_column).unwrap_or_default())).collect_into_vec(&mut results);
+        for (row, result) in batch.iter_mut().zip(&results) {
+            counts.add(result.status);
+            append_fields(&geocoder, result, &mut row.record, &mut line);
+            csv_out.write_byte_record(&row.record).map_err(write_error)?;
+        }
+        rows_bar.inc(batch.len() as u64);
+    }
+    rows_bar.finish_and_clear();
+    csv_out.flush().map_err(|e| Error::io(&args.output, e))?;
+    drop(csv_out);
+    output.commit()?;
+
+    let rows = counts.total();
+    if input.short_rows > 0 {
+        warnings.push(format!("{} rows had fewer fields than the header; they were padded with blanks", input.short_rows));
+        eprintln!("anchormap: warning: {}", warnings.last().map_or("", String::as_str));
+    }
+    if !quiet {
+        print_summary(rows, &counts, started);
+    }
+    if let Some(path) = &args.summary_json {
+        let summary = Summary {
+            input: args.input.display().to_string(),
+            output: args.output.display().to_string(),
+            rows,
+            short_rows: input.short_rows,
+            by_match: counts,
+            max_distance_m: geocoder.max_distance_m,
+            postcodes: PostcodesSummary {
+                path: display(&geocoder.directory.path),
+                format: geocoder.directory.format,
+                stats: geocoder.directory.stats.clone(),
+            },
+            boundaries: BoundariesSummary {
+                path: display(&geocoder.boundaries.path),
+                crs: geocoder.boundaries.source_crs,
+                geography: geocoder.boundaries.geography.clone(),
+                code_property: geocoder.boundaries.code_property.clone(),
+                name_property: geocoder.boundaries.name_property.clone(),
+                features: geocoder.boundaries.areas.len(),
+                areas: geocoder.boundaries.distinct_codes(),
+                features_without_geometry: geocoder.boundaries.features_without_geometry,
+            },
+            deprivation: geocoder.deprivation.as_ref().zip(coverage).map(|(d, coverage)| DeprivationSummary {
+                path: display(&d.path),
+                edition: d.edition.clone(),
+                areas: d.len(),
+                coverage,
+            }),
+            warnings,
+        };
+        write_json(path, &summary)?;
+    }
+    Ok(())
+}
+
+fn display(path: &PathBuf) -> String {
+    path.display().to_string()
+}
+
+fn print_summary(rows: u64, counts: &MatchCounts, started: Instant) {
+    let mut parts = Vec::new();
+    for status in crate::geocoder::MatchStatus::ALL {
+        let n = counts.get(status);
+        if n > 0 {
+            parts.push(format!("{} {}", status.as_str(), thousands(n)));
+        }
+    }
+    eprintln!("geocoded {} rows in {:.1} s: {}", thousands(rows), started.elapsed().as_secs_f64(), parts.join(", "));
+}
+
+/// Appends the contract's columns to a record; `scratch` is reused to format numbers.
+fn append_fields(geocoder: &Geocoder, result: &Geocoded, record: &mut csv::ByteRecord, scratch: &mut Vec<u8>) {
+    let mut push = |record: &mut csv::ByteRecord, write: &dyn Fn(&mut Vec<u8>)| {
+        scratch.clear();
+        write(scratch);
+        record.push_field(scratch);
+    };
+    push(record, &|s| {
+        if let Some(p) = result.postcode {
+            let _ = write!(s, "{p}");
+        }
+    });
+    push(record, &|s| write_metres(s, result.location.map(|c| c.x)));
+    push(record, &|s| write_metres(s, result.location.map(|c| c.y)));
+    let area = result.area.map(|id| (geocoder.area(id), geocoder.deprivation_of(id)));
+    push(record, &|s| s.extend_from_slice(area.map_or("", |(a, _)| a.code.as_str()).as_bytes()));
+    push(record, &|s| s.extend_from_slice(area.map_or("", |(a, _)| a.name.as_str()).as_bytes()));
+    let imd = area.and_then(|(_, d)| d);
+    push(record, &|s| {
+        if let Some(d) = imd {
+            let _ = write!(s, "{}", d.decile);
+        }
+    });
+    push(record, &|s| {
+        if let Some(d) = imd {
+            let _ = write!(s, "{}", d.rank);
+        }
+    });
+    push(record, &|s| s.extend_from_slice(result.status.as_str().as_bytes()));
+    push(record, &|s| write_metres(s, result.distance_m));
+}
+
+/// Metres as written: whole numbers without decimals, others to 0.1 m.
+fn write_metres(out: &mut Vec<u8>, value: Option<f64>) {
+    if let Some(v) = value {
+        if v.fract() == 0.0 {
+            let _ = write!(out, "{v:.0}");
+        } else {
+            let _ = write!(out, "{v:.1}");
+        }
+    }
+}

@@ -1,0 +1,19 @@
+//! One module per subcommand: arguments → load → analysis → output.
+
+pub mod geocode;
+
+use crate::cli::{Cli, Command};
+
+/// Runs the chosen subcommand.
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Geocode(args) => geocode::run(args),
+    }
+}
+
+/// Prints a line on stderr unless quiet.
+pub(crate) fn say(quiet: bool, text: impl std::fmt::Display) {
+    if !quiet {
+        eprintln!("{text}");
+    }
+}

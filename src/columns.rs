@@ -1,0 +1,141 @@
+//! Column mapping: finds a named column among a file's headers by known aliases, or by a user's `key=Header` override.
+
+use std::collections::BTreeMap;
+
+use crate::error::{Error, Location, Result};
+
+/// A column a reader needs, with the header names it is known by.
+pub struct ColumnSpec {
+    /// The key users name it by in overrides (`postcode=Home Postcode`).
+    pub key: &'static str,
+    /// What the column holds, for error messages.
+    pub description: &'static str,
+    /// Matches a header (already trimmed and lower-cased) that is this column.
+    pub matches: fn(&str) -> bool,
+}
+
+/// User overrides, parsed from `key=Header,key=Header`.
+///
+/// ```
+/// use anchormap::columns::ColumnMap;
+/// let map: ColumnMap = "postcode=Home Postcode, site=Site Code".parse().unwrap();
+/// assert_eq!(map.get("postcode"), Some("Home Postcode"));
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ColumnMap(BTreeMap<String, String>);
+
+impl ColumnMap {
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.0.get(key).map(String::as_str)
+    }
+
+    pub fn insert(&mut self, key: &str, header: &str) {
+        self.0.insert(key.to_string(), header.to_string());
+    }
+
+    /// Keys that no reader asked for: a typo in an override should not pass silently.
+    pub fn unknown_keys<'a>(&'a self, known: &'a [ColumnSpec]) -> impl Iterator<Item = &'a str> {
+        self.0.keys().map(String::as_str).filter(|k| !known.iter().any(|s| s.key == *k))
+    }
+
+    /// Finds a column: the override if given (it must exist), else the first header the spec matches.
+    pub fn find(&self, spec: &ColumnSpec, headers: &[String], at: &Location) -> Result<Option<usize>> {
+        if let Some(wanted) = self.get(spec.key) {
+            let found = headers.iter().position(|h| h.trim().eq_ignore_ascii_case(wanted.trim()));
+            return match found {
+                Some(i) => Ok(Some(i)),
+                None => Err(Error::invalid(
+                    at.clone(),
+                    format!("no column '{wanted}' (given for {}); the header has {}", spec.key, list_headers(headers)),
+                )),
+            };
+        }
+        Ok(headers.iter().position(|h| (spec.matches)(&h.trim().to_ascii_lowercase())))
+    }
+
+    /// As [`ColumnMap::find`], but the column must be there.
+    pub fn require(&self, spec: &ColumnSpec, headers: &[String], at: &Location) -> Result<usize> {
+        self.find(spec, headers, at)?.ok_or_else(|| {
+            Error::invalid(
+                at.clone(),
+                format!(
+                    "no {} column (name it with {}=HEADER); the header has {}",
+                    spec.description,
+                    spec.key,
+                    list_headers(headers)
+                ),
+            )
+        })
+    }
+}
+
+impl std::str::FromStr for ColumnMap {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        let mut map = ColumnMap::default();
+        for pair in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let (key, header) = pair
+                .split_once('=')
+                .ok_or_else(|| format!("'{pair}' is not KEY=HEADER (e.g. postcode=Home Postcode)"))?;
+            map.insert(key.trim(), header.trim());
+        }
+        Ok(map)
+    }
+}
+
+/// Headers for an error message, quoted, at most twelve.
+pub fn list_headers(headers: &[String]) -> String {
+    if headers.is_empty() {
+        return "no columns".to_string();
+    }
+    let mut shown: Vec<String> = headers.iter().take(12).map(|h| format!("'{}'", h.trim())).collect();
+    if headers.len() > 12 {
+        shown.push(format!("and {} more", headers.len() - 12));
+    }
+    shown.join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    const POSTCODE: ColumnSpec = ColumnSpec {
+        key: "postcode",
+        description: "postcode",
+        matches: |h| h == "postcode" || h == "pcds",
+    };
+
+    fn headers(names: &[&str]) -> Vec<String> {
+        names.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn finds_by_alias_then_by_override() {
+        let at = Location::file(Path::new("x.csv"));
+        let h = headers(&["id", " PCDS ", "Home Postcode"]);
+        assert_eq!(ColumnMap::default().find(&POSTCODE, &h, &at).unwrap(), Some(1));
+        let map: ColumnMap = "postcode=home postcode".parse().unwrap();
+        assert_eq!(map.find(&POSTCODE, &h, &at).unwrap(), Some(2));
+    }
+
+    #[test]
+    fn a_missing_column_names_the_file_and_the_headers() {
+        let at = Location::file(Path::new("staff.csv"));
+        let err = ColumnMap::default().require(&POSTCODE, &headers(&["id", "name"]), &at).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "staff.csv: no postcode column (name it with postcode=HEADER); the header has 'id', 'name'"
+        );
+        let map: ColumnMap = "postcode=pc".parse().unwrap();
+        assert!(map.require(&POSTCODE, &headers(&["id"]), &at).unwrap_err().to_string().contains("no column 'pc'"));
+    }
+
+    #[test]
+    fn malformed_overrides_are_refused() {
+        assert!("postcode".parse::<ColumnMap>().is_err());
+        let map: ColumnMap = "a=b,c=d".parse().unwrap();
+        assert_eq!(map.unknown_keys(&[POSTCODE]).collect::<Vec<_>>(), vec!["a", "c"]);
+    }
+}

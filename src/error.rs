@@ -1,0 +1,125 @@
+//! The library's error type: every variant that comes from a file names the file and, where known, the line and column.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// Where in an input a problem was found: a file, and the line and column when they are known.
+///
+/// `column` is free text because it means different things per format: a CSV header name
+/// (`column 'postcode'`) or a character position in a JSON file (`column 17`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub path: PathBuf,
+    pub line: Option<u64>,
+    pub column: Option<String>,
+}
+
+impl Location {
+    /// The whole file.
+    pub fn file(path: &Path) -> Self {
+        Location { path: path.to_path_buf(), line: None, column: None }
+    }
+
+    /// A line of the file (1-based).
+    pub fn line(path: &Path, line: u64) -> Self {
+        Location { path: path.to_path_buf(), line: Some(line), column: None }
+    }
+
+    /// A line and column of the file.
+    pub fn at(path: &Path, line: u64, column: impl fmt::Display) -> Self {
+        Location { path: path.to_path_buf(), line: Some(line), column: Some(column.to_string()) }
+    }
+
+    /// The same place with a column added.
+    pub fn with_column(mut self, column: impl fmt::Display) -> Self {
+        self.column = Some(column.to_string());
+        self
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.path.display())?;
+        if let Some(line) = self.line {
+            write!(f, ", line {line}")?;
+        }
+        if let Some(column) = &self.column {
+            write!(f, ", column {column}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Everything that can go wrong in the library.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A file could not be opened, read or written.
+    #[error("{path}: {error}", path = .path.display())]
+    Io { path: PathBuf, error: std::io::Error },
+
+    /// A file was read but its content cannot be used.
+    #[error("{at}: {message}")]
+    Invalid { at: Location, message: String },
+}
+
+impl Error {
+    pub fn io(path: &Path, source: std::io::Error) -> Self {
+        Error::Io { path: path.to_path_buf(), error: source }
+    }
+
+    pub fn invalid(at: Location, message: impl Into<String>) -> Self {
+        Error::Invalid { at, message: message.into() }
+    }
+
+    /// An error from the `csv` crate, with the line it reports.
+    pub fn csv(path: &Path, err: csv::Error) -> Self {
+        let line = err.position().map(|p| p.line());
+        match err.into_kind() {
+            csv::ErrorKind::Io(source) => Error::io(path, source),
+            kind => {
+                let message = match kind {
+                    csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+                        format!("this row has {len} fields but the header has {expected_len}")
+                    }
+                    csv::ErrorKind::Utf8 { err, .. } => format!("text is not UTF-8 ({err})"),
+                    other => format!("{other:?}"),
+                };
+                let at = match line {
+                    Some(line) => Location::line(path, line),
+                    None => Location::file(path),
+                };
+                Error::invalid(at, message)
+            }
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// One-based line and column of a byte offset in a text.
+pub fn line_and_column(text: &str, offset: usize) -> (u64, u64) {
+    let before = &text.as_bytes()[..offset.min(text.len())];
+    let line = before.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+    let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    (line, (before.len() - line_start) as u64 + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn location_reads_as_file_line_column() {
+        let at = Location::at(Path::new("staff.csv"), 12, "'postcode'");
+        assert_eq!(at.to_string(), "staff.csv, line 12, column 'postcode'");
+        assert_eq!(Location::file(Path::new("b.geojson")).to_string(), "b.geojson");
+    }
+
+    #[test]
+    fn offsets_become_lines_and_columns() {
+        let text = "ab\ncde\nf";
+        assert_eq!(line_and_column(text, 0), (1, 1));
+        assert_eq!(line_and_column(text, 4), (2, 2));
+        assert_eq!(line_and_column(text, 7), (3, 1));
+    }
+}

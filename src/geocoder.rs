@@ -1,0 +1,198 @@
+//! `Geocoder`: the spine every command shares — postcode → point (directory) → area (R-tree) → deprivation.
+
+use std::path::PathBuf;
+
+use geo::Coord;
+use serde::Serialize;
+
+use crate::columns::ColumnMap;
+use crate::error::Result;
+use crate::postcode::Postcode;
+use crate::reference::boundaries::BoundaryProperties;
+use crate::reference::deprivation::Coverage;
+use crate::reference::{Area, Boundaries, Country, Deprivation, DeprivationRecord, PostcodeDirectory};
+use crate::spatial::{AreaIndex, Placement};
+
+/// The outcome for one record, as written in the `match` column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum MatchStatus {
+    /// The point lies in (or on the boundary of) an area.
+    Within,
+    /// The point lies outside every area but within the allowed distance of one.
+    Nearest,
+    /// The point is further than the allowed distance from every area of its country.
+    Outside,
+    /// The postcode is well formed but not in the directory (e.g. the NHS pseudo-postcode ZZ99 3VZ).
+    UnknownPostcode,
+    /// The text is not shaped like a UK postcode (including blanks).
+    InvalidPostcode,
+    /// The directory has the postcode but no coordinates for it.
+    NoCoordinates,
+}
+
+impl MatchStatus {
+    pub const ALL: [MatchStatus; 6] = [
+        MatchStatus::Within,
+        MatchStatus::Nearest,
+        MatchStatus::Outside,
+        MatchStatus::UnknownPostcode,
+        MatchStatus::InvalidPostcode,
+        MatchStatus::NoCoordinates,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MatchStatus::Within => "within",
+            MatchStatus::Nearest => "nearest",
+            MatchStatus::Outside => "outside",
+            MatchStatus::UnknownPostcode => "unknown_postcode",
+            MatchStatus::InvalidPostcode => "invalid_postcode",
+            MatchStatus::NoCoordinates => "no_coordinates",
+        }
+    }
+
+    /// True when the record has an area.
+    pub fn is_placed(self) -> bool {
+        matches!(self, MatchStatus::Within | MatchStatus::Nearest)
+    }
+}
+
+/// Counts of records by match status, in the contract's order.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct MatchCounts {
+    pub within: u64,
+    pub nearest: u64,
+    pub outside: u64,
+    pub unknown_postcode: u64,
+    pub invalid_postcode: u64,
+    pub no_coordinates: u64,
+}
+
+impl MatchCounts {
+    pub fn add(&mut self, status: MatchStatus) {
+        *self.slot(status) += 1;
+    }
+
+    pub fn get(&self, status: MatchStatus) -> u64 {
+        let mut copy = *self;
+        *copy.slot(status)
+    }
+
+    fn slot(&mut self, status: MatchStatus) -> &mut u64 {
+        match status {
+            MatchStatus::Within => &mut self.within,
+            MatchStatus::Nearest => &mut self.nearest,
+            MatchStatus::Outside => &mut self.outside,
+            MatchStatus::UnknownPostcode => &mut self.unknown_postcode,
+            MatchStatus::InvalidPostcode => &mut self.invalid_postcode,
+            MatchStatus::NoCoordinates => &mut self.no_coordinates,
+        }
+    }
+
+    pub fn total(&self) -> u64 {
+        MatchStatus::ALL.iter().map(|s| self.get(*s)).sum()
+    }
+}
+
+/// One record's result.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Geocoded {
+    pub postcode: Option<Postcode>,
+    /// The postcode's point, BNG metres.
+    pub location: Option<Coord<f64>>,
+    /// Index into [`Geocoder::areas`].
+    pub area: Option<u32>,
+    /// 0 within an area; the distance to the area's edge for `nearest`.
+    pub distance_m: Option<f64>,
+    pub status: MatchStatus,
+}
+
+/// Paths and options for the reference data a geocoder needs.
+#[derive(Debug, Clone)]
+pub struct ReferencePaths {
+    pub postcodes: PathBuf,
+    pub postcode_columns: ColumnMap,
+    pub boundaries: PathBuf,
+    pub boundary_properties: BoundaryProperties,
+    pub deprivation: Option<PathBuf>,
+    pub deprivation_columns: ColumnMap,
+    /// Furthest a point outside every area may be from the area it is given (metres).
+    pub max_distance_m: f64,
+}
+
+/// Loaded reference data and the spatial index over it.
+pub struct Geocoder {
+    pub directory: PostcodeDirectory,
+    pub boundaries: Boundaries,
+    pub deprivation: Option<Deprivation>,
+    pub max_distance_m: f64,
+    index: AreaIndex,
+    /// Deprivation of each area, aligned with `boundaries.areas`.
+    area_deprivation: Vec<Option<DeprivationRecord>>,
+}
+
+impl Geocoder {
+    /// Loads the directory and boundaries (in parallel), then deprivation, and builds the index.
+    pub fn load(paths: &ReferencePaths) -> Result<Geocoder> {
+        let (directory, boundaries) = rayon::join(
+            || PostcodeDirectory::load(&paths.postcodes, &paths.postcode_columns),
+            || Boundaries::load(&paths.boundaries, &paths.boundary_properties).map(|b| {
+                let index = b.index();
+                (b, index)
+            }),
+        );
+        let (boundaries, index) = boundaries?;
+        let directory = directory?;
+        let deprivation = paths.deprivation.as_deref().map(|p| Deprivation::load(p, &paths.deprivation_columns)).transpose()?;
+        let area_deprivation = boundaries
+            .areas
+            .iter()
+            .map(|area| deprivation.as_ref().and_then(|d| d.get(&area.code)).copied())
+            .collect();
+        Ok(Geocoder { directory, boundaries, deprivation, max_distance_m: paths.max_distance_m, index, area_deprivation })
+    }
+
+    /// How well the deprivation file covers the boundaries, if one was given.
+    pub fn coverage(&self) -> Option<Coverage> {
+        self.deprivation.as_ref().map(|d| d.coverage(&self.boundaries))
+    }
+
+    pub fn areas(&self) -> &[Area] {
+        &self.boundaries.areas
+    }
+
+    pub fn area(&self, id: u32) -> &Area {
+        &self.boundaries.areas[id as usize]
+    }
+
+    pub fn deprivation_of(&self, id: u32) -> Option<&DeprivationRecord> {
+        self.area_deprivation[id as usize].as_ref()
+    }
+
+    /// Geocodes the text of a postcode field.
+    pub fn geocode(&self, text: &[u8]) -> Geocoded {
+        let Some(postcode) = Postcode::parse_bytes(text) else {
+            return Geocoded { postcode: None, location: None, area: None, distance_m: None, status: MatchStatus::InvalidPostcode };
+        };
+        let unplaced = |status| Geocoded { postcode: Some(postcode), location: None, area: None, distance_m: None, status };
+        let Some(entry) = self.directory.get(&postcode) else {
+            return unplaced(MatchStatus::UnknownPostcode);
+        };
+        let Some(location) = entry.location else {
+            return unplaced(MatchStatus::NoCoordinates);
+        };
+        let (area, distance_m, status) = self.place(location, entry.country);
+        Geocoded { postcode: Some(postcode), location: Some(location), area, distance_m, status }
+    }
+
+    /// Places a BNG point in an area of a compatible country: the directory's country, when known,
+    /// must agree with the area code's (so a Scottish postcode never lands in an English area).
+    pub fn place(&self, point: Coord<f64>, country: Option<Country>) -> (Option<u32>, Option<f64>, MatchStatus) {
+        let accept = |id: u32| Country::compatible(country, self.boundaries.areas[id as usize].country);
+        match self.index.place(point, self.max_distance_m, accept) {
+            Placement::Within { area } => (Some(area), Some(0.0), MatchStatus::Within),
+            Placement::Nearest { area, distance_m } => (Some(area), Some(distance_m), MatchStatus::Nearest),
+            Placement::Outside => (None, None, MatchStatus::Outside),
+        }
+    }
+}

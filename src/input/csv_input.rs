@@ -1,0 +1,93 @@
+//! `CsvInput`: a user's CSV (or `-` for stdin) streamed in batches, with its header and column mapping.
+
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use crate::columns::{ColumnMap, ColumnSpec};
+use crate::error::{Error, Location, Result};
+
+/// A CSV with a header row, read record by record so memory does not grow with the file.
+pub struct CsvInput {
+    pub path: PathBuf,
+    pub headers: Vec<String>,
+    reader: csv::Reader<Box<dyn Read + Send>>,
+    /// Rows that had fewer fields than the header (padded with blanks, counted for the summary).
+    pub short_rows: u64,
+}
+
+/// One data row and the line it started on.
+pub struct Row {
+    pub line: u64,
+    pub record: csv::ByteRecord,
+}
+
+impl CsvInput {
+    /// Opens a file (or `-` for standard input) and reads its header.
+    pub fn open(path: &Path) -> Result<CsvInput> {
+        let source: Box<dyn Read + Send> = if path == Path::new("-") {
+            Box::new(std::io::stdin())
+        } else {
+            let file = File::open(path).map_err(|e| Error::io(path, e))?;
+            if file.metadata().map_err(|e| Error::io(path, e))?.is_dir() {
+                return Err(Error::invalid(Location::file(path), "is a folder, not a CSV file"));
+            }
+            Box::new(BufReader::with_capacity(1 << 17, file))
+        };
+        let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(source);
+        let headers: Vec<String> = reader
+            .byte_headers()
+            .map_err(|e| Error::csv(path, e))?
+            .iter()
+            .enumerate()
+            .map(|(i, h)| {
+                let h = String::from_utf8_lossy(h);
+                if i == 0 { h.trim_start_matches('\u{feff}').to_string() } else { h.into_owned() }
+            })
+            .collect();
+        if headers.is_empty() || headers.iter().all(|h| h.trim().is_empty()) {
+            return Err(Error::invalid(Location::file(path), "the file is empty; expected a CSV with a header row"));
+        }
+        Ok(CsvInput { path: path.to_path_buf(), headers, reader, short_rows: 0 })
+    }
+
+    /// Where a column is, by override or alias; it must be there.
+    pub fn require(&self, spec: &ColumnSpec, map: &ColumnMap) -> Result<usize> {
+        map.require(spec, &self.headers, &Location::file(&self.path))
+    }
+
+    /// Where a column is, if it is there.
+    pub fn find(&self, spec: &ColumnSpec, map: &ColumnMap) -> Result<Option<usize>> {
+        map.find(spec, &self.headers, &Location::file(&self.path))
+    }
+
+    /// Refills `batch` with up to `max` rows; returns false at the end of the input.
+    ///
+    /// A row with fewer fields than the header is padded with blanks; one with more is an
+    /// error (most often an unquoted comma), since its fields can no longer be trusted.
+    pub fn read_batch(&mut self, batch: &mut Vec<Row>, max: usize) -> Result<bool> {
+        batch.clear();
+        let width = self.headers.len();
+        while batch.len() < max {
+            let mut record = csv::ByteRecord::new();
+            if !self.reader.read_byte_record(&mut record).map_err(|e| Error::csv(&self.path, e))? {
+                return Ok(!batch.is_empty());
+            }
+            let line = record.position().map_or(0, |p| p.line());
+            if record.len() > width {
+                return Err(Error::invalid(
+                    Location::at(&self.path, line, width + 1),
+                    format!("this row has {} fields but the header has {width} (an unquoted comma?)", record.len()),
+                ));
+            }
+            if record.len() < width {
+                self.short_rows += 1;
+                while record.len() < width {
+                    record.push_field(b"");
+                }
+            }
+            batch.push(Row { line, record });
+        }
+        Ok(true)
+    }
+}

@@ -1,0 +1,28 @@
+//! The `anchormap` binary: parse arguments, run the subcommand, report an error in one line.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = anchormap::cli::Cli::parse();
+    match anchormap::cmd::run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            if is_broken_pipe(&err) {
+                return ExitCode::SUCCESS;
+            }
+            // The root cause carries the file, line and column; the context says what we were doing.
+            let chain: Vec<String> = err.chain().map(|e| e.to_string()).collect();
+            eprintln!("anchormap: error: {}", chain.join(": "));
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            || matches!(e.downcast_ref::<anchormap::Error>(), Some(anchormap::Error::Io { error, .. }) if error.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

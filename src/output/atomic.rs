@@ -1,0 +1,59 @@
+//! `OutputFile`: an output written beside its destination and renamed into place only when complete (or standard output for `-`).
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Location, Result};
+
+/// A file being written. Nothing appears at the destination until [`OutputFile::commit`], so a
+/// failed run never leaves a half-written table that looks complete.
+pub struct OutputFile {
+    destination: Option<(PathBuf, PathBuf)>,
+    writer: BufWriter<Box<dyn Write + Send>>,
+}
+
+impl OutputFile {
+    /// Creates the temporary file now, so an unwritable destination fails before any work is done.
+    pub fn create(path: &Path) -> Result<OutputFile> {
+        if path == Path::new("-") {
+            return Ok(OutputFile { destination: None, writer: BufWriter::with_capacity(1 << 17, Box::new(std::io::stdout())) });
+        }
+        if path.is_dir() {
+            return Err(Error::invalid(Location::file(path), "is a folder; give a file name for the output"));
+        }
+        let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let partial = path.with_file_name(format!(".{file_name}.partial"));
+        let file = File::create(&partial).map_err(|e| Error::io(path, e))?;
+        Ok(OutputFile { destination: Some((partial, path.to_path_buf())), writer: BufWriter::with_capacity(1 << 17, Box::new(file)) })
+    }
+
+    pub fn writer(&mut self) -> &mut (impl Write + Send) {
+        &mut self.writer
+    }
+
+    /// Flushes and moves the file into place.
+    pub fn commit(mut self) -> Result<()> {
+        let shown = self.destination.as_ref().map_or_else(|| PathBuf::from("-"), |(_, d)| d.clone());
+        self.writer.flush().map_err(|e| Error::io(&shown, e))?;
+        if let Some((partial, destination)) = self.destination.take() {
+            std::fs::rename(&partial, &destination).map_err(|e| Error::io(&destination, e))?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for OutputFile {
+    fn drop(&mut self) {
+        if let Some((partial, _)) = &self.destination {
+            let _ = std::fs::remove_file(partial);
+        }
+    }
+}
+
+/// Writes a whole small file atomically.
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut out = OutputFile::create(path)?;
+    out.writer().write_all(bytes).map_err(|e| Error::io(path, e))?;
+    out.commit()
+}

@@ -1,0 +1,150 @@
+//! UK postcodes: normalisation to the official "OUTWARD INWARD" form and validation of its shape.
+
+use std::fmt;
+
+/// A syntactically valid UK postcode, stored compactly (no space, upper case) in one `u64`.
+///
+/// Validation checks the shape only (outward code `A9`, `A99`, `AA9`, `AA99`, `A9A` or `AA9A`,
+/// inward code `9AA`, plus `GIR 0AA`), not Royal Mail's letter restrictions, so that
+/// NHS pseudo-postcodes such as `ZZ99 3VZ` count as valid-looking (and then *unknown* to a
+/// postcode directory) rather than *invalid*.
+///
+/// ```
+/// use anchormap::postcode::Postcode;
+/// assert_eq!(Postcode::parse(" wr5  1dd ").unwrap().to_string(), "WR5 1DD");
+/// assert_eq!(Postcode::parse("WR51DD"), Postcode::parse("WR5 1DD"));
+/// assert!(Postcode::parse("NOT A POSTCODE").is_none());
+/// assert!(Postcode::parse("ZZ99 3VZ").is_some());
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+pub struct Postcode(u64);
+
+impl Postcode {
+    /// Normalises and validates free text; `None` when it is not shaped like a UK postcode.
+    pub fn parse(text: &str) -> Option<Postcode> {
+        Self::parse_bytes(text.as_bytes())
+    }
+
+    /// As [`Postcode::parse`], on raw bytes (input files need not be UTF-8).
+    pub fn parse_bytes(text: &[u8]) -> Option<Postcode> {
+        let mut compact = [0u8; 7];
+        let mut len = 0;
+        let mut rest = text;
+        while let Some((&b, tail)) = rest.split_first() {
+            rest = tail;
+            if b.is_ascii_alphanumeric() {
+                if len == 7 {
+                    return None;
+                }
+                compact[len] = b.to_ascii_uppercase();
+                len += 1;
+            } else if b.is_ascii_whitespace() || b == b'"' {
+                continue;
+            } else if b == 0xC2 && rest.first() == Some(&0xA0) {
+                rest = &rest[1..]; // U+00A0 no-break space, common in spreadsheet exports
+            } else {
+                return None;
+            }
+        }
+        let code = &compact[..len];
+        if len < 5 || !is_valid_shape(code) {
+            return None;
+        }
+        let mut packed = 0u64;
+        for &b in code {
+            packed = (packed << 8) | b as u64;
+        }
+        Some(Postcode((packed << 8) | len as u64))
+    }
+
+    fn compact_bytes(self) -> ([u8; 7], usize) {
+        let len = (self.0 & 0xff) as usize;
+        let mut out = [0u8; 7];
+        let mut packed = self.0 >> 8;
+        for i in (0..len).rev() {
+            out[i] = (packed & 0xff) as u8;
+            packed >>= 8;
+        }
+        (out, len)
+    }
+
+    /// The outward code (the part before the space), e.g. "WR5".
+    pub fn outward(self) -> String {
+        let (bytes, len) = self.compact_bytes();
+        String::from_utf8_lossy(&bytes[..len - 3]).into_owned()
+    }
+}
+
+impl fmt::Display for Postcode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (bytes, len) = self.compact_bytes();
+        // Only ASCII letters and digits were stored.
+        let text = std::str::from_utf8(&bytes[..len]).unwrap_or_default();
+        write!(f, "{} {}", &text[..len - 3], &text[len - 3..])
+    }
+}
+
+fn is_valid_shape(code: &[u8]) -> bool {
+    let (outward, inward) = code.split_at(code.len() - 3);
+    let inward_ok = inward[0].is_ascii_digit() && inward[1].is_ascii_alphabetic() && inward[2].is_ascii_alphabetic();
+    if !inward_ok {
+        return false;
+    }
+    if outward == b"GIR" {
+        return inward == b"0AA";
+    }
+    // Shapes: A9, A99, AA9, AA99, A9A, AA9A (A = letter, 9 = digit).
+    let shape: Vec<u8> = outward
+        .iter()
+        .map(|b| if b.is_ascii_digit() { b'9' } else { b'A' })
+        .collect();
+    matches!(&shape[..], b"A9" | b"A99" | b"AA9" | b"AA99" | b"A9A" | b"AA9A")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn norm(text: &str) -> Option<String> {
+        Postcode::parse(text).map(|p| p.to_string())
+    }
+
+    #[test]
+    fn normalises_case_and_spacing() {
+        assert_eq!(norm("wr51dd").as_deref(), Some("WR5 1DD"));
+        assert_eq!(norm(" WR5  1DD ").as_deref(), Some("WR5 1DD"));
+        assert_eq!(norm("sw1a1aa").as_deref(), Some("SW1A 1AA"));
+        assert_eq!(norm("M1 1AE").as_deref(), Some("M1 1AE"));
+        assert_eq!(norm("B33 8TH").as_deref(), Some("B33 8TH"));
+        assert_eq!(norm("CR2 6XH").as_deref(), Some("CR2 6XH"));
+        assert_eq!(norm("DN55 1PT").as_deref(), Some("DN55 1PT"));
+        assert_eq!(norm("W1A 0AX").as_deref(), Some("W1A 0AX"));
+        assert_eq!(norm("EC1A 1BB").as_deref(), Some("EC1A 1BB"));
+        assert_eq!(norm("gir0aa").as_deref(), Some("GIR 0AA"));
+        assert_eq!(norm("\"WR5 1DD\"").as_deref(), Some("WR5 1DD"));
+        assert_eq!(norm("WR5\u{a0}1DD").as_deref(), Some("WR5 1DD"));
+    }
+
+    #[test]
+    fn nhs_pseudo_postcodes_are_valid_shapes() {
+        assert_eq!(norm("ZZ99 3VZ").as_deref(), Some("ZZ99 3VZ"));
+        assert_eq!(norm("zz993wz").as_deref(), Some("ZZ99 3WZ"));
+    }
+
+    #[test]
+    fn rejects_what_is_not_a_postcode() {
+        for bad in ["", "   ", "NOT A POSTCODE", "WR5", "1DD", "WR5-1DD", "WR5 1D", "WR5 DDD", "12345", "WR555 1DD",
+            "W 1DD", "WR5 1DDX", "É1 1AA", "WRXX 1DD", "GIR 1AA"] {
+            assert_eq!(norm(bad), None, "{bad:?} should be invalid");
+        }
+    }
+
+    #[test]
+    fn equal_postcodes_are_equal_keys_and_outward_is_kept() {
+        let a = Postcode::parse("wr5 1dd").unwrap();
+        let b = Postcode::parse("WR51DD").unwrap();
+        assert_eq!(a, b);
+        assert_eq!(a.outward(), "WR5");
+        assert_ne!(Postcode::parse("WR5 1DD"), Postcode::parse("WR51 1DD"));
+    }
+}

@@ -1,0 +1,216 @@
+//! `Deprivation`: IMD rank, decile and score per area from the English Indices of Deprivation files (IoD2019/IoD2025, CSV or Parquet).
+
+use std::path::{Path, PathBuf};
+
+use rustc_hash::FxHashMap;
+
+use crate::columns::{ColumnMap, ColumnSpec};
+use crate::error::{Error, Result};
+use crate::reference::table::ReferenceTable;
+use crate::reference::{parse_published_number, Boundaries, Country, Geography};
+
+/// The Index of Multiple Deprivation for one area. Rank 1 and decile 1 are the most deprived.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DeprivationRecord {
+    pub rank: u32,
+    pub decile: u8,
+    pub score: Option<f64>,
+}
+
+/// IMD by area code, for English areas only.
+pub struct Deprivation {
+    pub path: PathBuf,
+    pub geography: Geography,
+    /// e.g. "IoD2019", read from the local-authority vintage in the headers when present.
+    pub edition: String,
+    records: FxHashMap<String, DeprivationRecord>,
+}
+
+/// How the areas of a boundary file are covered by a deprivation file.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Coverage {
+    pub boundaries_geography: Geography,
+    pub deprivation_geography: Geography,
+    /// English areas (GSS code starting with E) in the boundaries.
+    pub english_areas: usize,
+    pub english_areas_with_deprivation: usize,
+    /// Areas in the deprivation file that the boundaries do not have.
+    pub deprivation_areas_not_in_boundaries: usize,
+}
+
+impl Coverage {
+    /// A plain-words warning when the two files do not match, `None` when they do.
+    pub fn warning(&self) -> Option<String> {
+        let missing = self.english_areas - self.english_areas_with_deprivation;
+        if self.boundaries_geography == self.deprivation_geography {
+            return (missing > 0).then(|| {
+                format!("{missing} of {} English areas in the boundaries have no deprivation figures (their decile is left blank)", self.english_areas)
+            });
+        }
+        Some(format!(
+            "boundaries are {} and deprivation is {}: {} of {} English areas have no deprivation figures \
+             (use boundaries and deprivation of the same vintage: IoD2019 with LSOA 2011, IoD2025 with LSOA 2021)",
+            self.boundaries_geography, self.deprivation_geography, missing, self.english_areas
+        ))
+    }
+}
+
+/// Columns of an IoD file, matched on the published headers (lower-cased).
+pub const DEPRIVATION_COLUMNS: [ColumnSpec; 5] = [
+    ColumnSpec {
+        key: "code",
+        description: "area code (e.g. 'LSOA code (2011)')",
+        matches: |h| h.starts_with("lsoa code") || matches!(h, "lsoa11cd" | "lsoa21cd" | "area_code" | "code"),
+    },
+    ColumnSpec { key: "rank", description: "IMD rank", matches: |h| h.starts_with("index of multiple deprivation (imd) rank") || matches!(h, "imd_rank" | "imd rank") },
+    ColumnSpec { key: "decile", description: "IMD decile", matches: |h| h.starts_with("index of multiple deprivation (imd) decile") || matches!(h, "imd_decile" | "imd decile") },
+    ColumnSpec { key: "score", description: "IMD score", matches: |h| h.starts_with("index of multiple deprivation (imd) score") || matches!(h, "imd" | "imd_score" | "imd score") },
+    ColumnSpec { key: "district", description: "local authority district code", matches: |h| h.starts_with("local authority district code") },
+];
+
+impl Deprivation {
+    /// Reads an IoD file (File 1, 2, 5 or 7 of IoD2019/IoD2025, or a table with code and IMD score).
+    ///
+    /// Deciles and ranks missing from the file are derived as the IoD does: ranks by descending
+    /// score, decile = ceil(rank × 10 / number of areas).
+    pub fn load(path: &Path, columns: &ColumnMap) -> Result<Deprivation> {
+        let table = ReferenceTable::read(path)?;
+        let [code_spec, rank_spec, decile_spec, score_spec, district_spec] = &DEPRIVATION_COLUMNS;
+        let at = table.file();
+        let code_col = columns.require(code_spec, &table.headers, &at)?;
+        let rank_col = columns.find(rank_spec, &table.headers, &at)?;
+        let decile_col = columns.find(decile_spec, &table.headers, &at)?;
+        let score_col = columns.find(score_spec, &table.headers, &at)?;
+        let district_col = columns.find(district_spec, &table.headers, &at)?;
+        if rank_col.is_none() && decile_col.is_none() && score_col.is_none() {
+            return Err(Error::invalid(
+                at,
+                format!(
+                    "no IMD rank, decile or score column; expected an IoD file with headers like \
+                     'Index of Multiple Deprivation (IMD) Rank'; the header has {}",
+                    crate::columns::list_headers(&table.headers)
+                ),
+            ));
+        }
+
+        let number = |col: Option<usize>, row: usize, cell: Option<&str>| -> Result<Option<f64>> {
+            match (col, cell) {
+                (Some(c), Some(text)) => parse_published_number(text)
+                    .map(Some)
+                    .ok_or_else(|| Error::invalid(table.location(row, c), format!("'{text}' is not a number"))),
+                _ => Ok(None),
+            }
+        };
+        let cells = |col: Option<usize>| -> Vec<Option<&str>> {
+            match col {
+                Some(c) => table.column(c).collect(),
+                None => vec![None; table.height()],
+            }
+        };
+        let (ranks, deciles, scores) = (cells(rank_col), cells(decile_col), cells(score_col));
+
+        let mut rows: Vec<(String, Option<f64>, Option<f64>, Option<f64>)> = Vec::with_capacity(table.height());
+        for (row, code) in table.column(code_col).enumerate() {
+            let Some(code) = code else { continue };
+            let rank = number(rank_col, row, ranks[row])?;
+            let decile = number(decile_col, row, deciles[row])?;
+            let score = number(score_col, row, scores[row])?;
+            if let Some(d) = decile.filter(|d| !(1.0..=10.0).contains(d) || d.fract() != 0.0) {
+                return Err(Error::invalid(table.location(row, decile_col.unwrap_or(code_col)), format!("decile {d} is not 1 to 10")));
+            }
+            rows.push((code.to_string(), rank, decile, score));
+        }
+        if rows.is_empty() {
+            return Err(Error::invalid(table.file(), "the deprivation file has no rows"));
+        }
+
+        // Derive what the file does not give, the way the IoD does.
+        let n = rows.len();
+        if rank_col.is_none() {
+            let mut order: Vec<usize> = (0..n).collect();
+            order.sort_by(|&a, &b| rows[b].3.unwrap_or(f64::MIN).total_cmp(&rows[a].3.unwrap_or(f64::MIN)).then(rows[a].0.cmp(&rows[b].0)));
+            for (position, &i) in order.iter().enumerate() {
+                rows[i].1 = rows[i].3.map(|_| (position + 1) as f64);
+            }
+        }
+        let mut records = FxHashMap::with_capacity_and_hasher(n, Default::default());
+        for (code, rank, decile, score) in rows {
+            let Some(rank) = rank else { continue };
+            let rank = rank as u32;
+            let decile = decile.map_or_else(|| decile_of_rank(rank, n as u32), |d| d as u8);
+            records.insert(code, DeprivationRecord { rank, decile, score });
+        }
+
+        let code_header = &table.headers[code_col];
+        let edition = district_col
+            .map(|c| table.headers[c].as_str())
+            .and_then(|h| h.rsplit('(').next())
+            .map(|year| match year.trim_end_matches(')') {
+                "2019" => "IoD2019".to_string(),
+                "2013" => "IoD2015".to_string(),
+                "2024" | "2023" => "IoD2025".to_string(),
+                other => format!("IoD (districts {other})"),
+            })
+            .unwrap_or_else(|| "IoD (edition not stated)".to_string());
+        Ok(Deprivation { path: path.to_path_buf(), geography: Geography::from_code_name(code_header), edition, records })
+    }
+
+    /// The IMD of an area. Never returns an English decile for a Welsh, Scottish or Northern Irish area.
+    pub fn get(&self, area_code: &str) -> Option<&DeprivationRecord> {
+        match Country::of_area_code(area_code) {
+            Some(Country::England) | None => self.records.get(area_code),
+            Some(_) => None,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+
+    /// How well this file covers the boundaries' areas.
+    pub fn coverage(&self, boundaries: &Boundaries) -> Coverage {
+        let mut english_areas = 0;
+        let mut covered = 0;
+        let mut seen = rustc_hash::FxHashSet::default();
+        for area in &boundaries.areas {
+            if !seen.insert(area.code.as_str()) {
+                continue;
+            }
+            if area.country == Some(Country::England) {
+                english_areas += 1;
+                covered += usize::from(self.records.contains_key(&area.code));
+            }
+        }
+        let not_in_boundaries = self.records.keys().filter(|code| !seen.contains(code.as_str())).count();
+        let deprivation_geography = match &self.geography {
+            Geography::Other(_) => boundaries.geography.clone(),
+            known => known.clone(),
+        };
+        Coverage {
+            boundaries_geography: boundaries.geography.clone(),
+            deprivation_geography,
+            english_areas,
+            english_areas_with_deprivation: covered,
+            deprivation_areas_not_in_boundaries: not_in_boundaries,
+        }
+    }
+}
+
+/// The IoD's decile of a rank among `n` areas: ceil(rank × 10 / n).
+///
+/// ```
+/// use anchormap::reference::deprivation::decile_of_rank;
+/// assert_eq!(decile_of_rank(1, 32844), 1);
+/// assert_eq!(decile_of_rank(3284, 32844), 1);
+/// assert_eq!(decile_of_rank(3285, 32844), 2);
+/// assert_eq!(decile_of_rank(32844, 32844), 10);
+/// ```
+pub fn decile_of_rank(rank: u32, n: u32) -> u8 {
+    let n = n.max(1) as u64;
+    let rank = (rank as u64).clamp(1, n);
+    (rank * 10).div_ceil(n) as u8
+}

@@ -1,0 +1,389 @@
+//! `PostcodeDirectory`: postcode → BNG point, from OS Code-Point Open as published (zip or folder) or an ONSPD/NSPL-style CSV.
+
+use std::fs::File;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use geo::Coord;
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+
+use crate::columns::{ColumnMap, ColumnSpec};
+use crate::error::{Error, Location, Result};
+use crate::output::progress;
+use crate::postcode::Postcode;
+use crate::reference::Country;
+use crate::spatial::wgs84_to_bng;
+
+/// What the directory knows of one postcode.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PostcodeEntry {
+    /// The postcode's point in BNG metres; `None` when the directory has no coordinates for it
+    /// (Code-Point positional quality 90, ONSPD grid indicator 9, zero or blank coordinates).
+    pub location: Option<Coord<f64>>,
+    /// The country the directory places the postcode in, when it says.
+    pub country: Option<Country>,
+}
+
+/// The layout a directory file was read as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum DirectoryFormat {
+    /// OS Code-Point Open: no header row, fixed columns.
+    #[serde(rename = "OS Code-Point Open")]
+    CodePointOpen,
+    /// A CSV with a header row (ONSPD, NSPL or similar).
+    #[serde(rename = "postcode CSV with header (ONSPD/NSPL style)")]
+    HeaderCsv,
+}
+
+/// Counts from loading a directory, for the run summary.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct DirectoryStats {
+    pub files: usize,
+    pub rows: usize,
+    pub postcodes: usize,
+    pub without_coordinates: usize,
+    /// Rows whose postcode is not a valid UK postcode shape (skipped).
+    pub invalid_rows: usize,
+    /// Rows repeating a postcode already read (the first with coordinates is kept).
+    pub duplicate_rows: usize,
+}
+
+/// Postcodes and their points, in British National Grid metres.
+pub struct PostcodeDirectory {
+    pub path: PathBuf,
+    pub format: DirectoryFormat,
+    pub stats: DirectoryStats,
+    entries: FxHashMap<Postcode, PostcodeEntry>,
+}
+
+/// Columns of a directory with a header row.
+pub const DIRECTORY_COLUMNS: [ColumnSpec; 7] = [
+    ColumnSpec { key: "postcode", description: "postcode", matches: |h| matches!(h, "pcds" | "pcd" | "pcd2" | "pcd7" | "pcd8" | "postcode" | "post_code" | "post code") },
+    ColumnSpec { key: "easting", description: "easting", matches: |h| matches!(h, "oseast1m" | "east1m" | "easting" | "eastings" | "bng_e" | "x") },
+    ColumnSpec { key: "northing", description: "northing", matches: |h| matches!(h, "osnrth1m" | "north1m" | "northing" | "northings" | "bng_n" | "y") },
+    ColumnSpec { key: "latitude", description: "latitude", matches: |h| matches!(h, "lat" | "latitude") },
+    ColumnSpec { key: "longitude", description: "longitude", matches: |h| matches!(h, "long" | "lon" | "longitude" | "lng") },
+    ColumnSpec { key: "country", description: "country code", matches: |h| h == "ctry" || h == "country" || h == "country_code" || (h.starts_with("ctry") && h.ends_with("cd")) },
+    ColumnSpec { key: "quality", description: "positional quality", matches: |h| matches!(h, "osgrdind" | "positional_quality_indicator" | "pqi") },
+];
+
+/// Where each field is in a row.
+#[derive(Debug, Clone, Copy)]
+struct Layout {
+    format: DirectoryFormat,
+    postcode: usize,
+    easting: Option<usize>,
+    northing: Option<usize>,
+    latitude: Option<usize>,
+    longitude: Option<usize>,
+    country: Option<usize>,
+    quality: Option<usize>,
+}
+
+/// Code-Point Open's published column order (Doc/Code-Point_Open_Column_Headers.csv).
+const CODE_POINT_LAYOUT: Layout = Layout {
+    format: DirectoryFormat::CodePointOpen,
+    postcode: 0,
+    easting: Some(2),
+    northing: Some(3),
+    latitude: None,
+    longitude: None,
+    country: Some(4),
+    quality: Some(1),
+};
+
+/// One CSV making up the directory: a file, or an entry of a zip.
+enum Part {
+    File(PathBuf),
+    ZipEntry { zip: PathBuf, index: usize, name: String },
+}
+
+impl Part {
+    fn display_path(&self) -> PathBuf {
+        match self {
+            Part::File(path) => path.clone(),
+            Part::ZipEntry { zip, name, .. } => zip.join(name),
+        }
+    }
+}
+
+/// What one part yielded.
+struct PartRows {
+    format: DirectoryFormat,
+    rows: Vec<(Postcode, PostcodeEntry)>,
+    read: usize,
+    invalid: usize,
+}
+
+impl PostcodeDirectory {
+    /// Loads a Code-Point Open zip or folder, or a postcode CSV with a header row.
+    pub fn load(path: &Path, columns: &ColumnMap) -> Result<PostcodeDirectory> {
+        let parts = find_parts(path)?;
+        let bar = progress::bar(parts.len() as u64, "reading postcodes");
+        let loaded: Vec<PartRows> = parts
+            .par_iter()
+            .map(|part| {
+                let rows = read_part(part, columns);
+                bar.inc(1);
+                rows
+            })
+            .collect::<Result<_>>()?;
+        bar.finish_and_clear();
+
+        let total: usize = loaded.iter().map(|p| p.rows.len()).sum();
+        let mut stats = DirectoryStats { files: parts.len(), ..Default::default() };
+        let mut entries = FxHashMap::with_capacity_and_hasher(total, Default::default());
+        let format = loaded.first().map_or(DirectoryFormat::CodePointOpen, |p| p.format);
+        for part in loaded {
+            stats.rows += part.read;
+            stats.invalid_rows += part.invalid;
+            for (postcode, entry) in part.rows {
+                match entries.entry(postcode) {
+                    std::collections::hash_map::Entry::Vacant(slot) => {
+                        slot.insert(entry);
+                    }
+                    std::collections::hash_map::Entry::Occupied(mut slot) => {
+                        stats.duplicate_rows += 1;
+                        if slot.get().location.is_none() && entry.location.is_some() {
+                            slot.insert(entry);
+                        }
+                    }
+                }
+            }
+        }
+        stats.postcodes = entries.len();
+        stats.without_coordinates = entries.values().filter(|e: &&PostcodeEntry| e.location.is_none()).count();
+        if entries.is_empty() {
+            return Err(Error::invalid(Location::file(path), "no postcodes found in the postcode directory"));
+        }
+        Ok(PostcodeDirectory { path: path.to_path_buf(), format, stats, entries })
+    }
+
+    /// Looks a postcode up.
+    pub fn get(&self, postcode: &Postcode) -> Option<&PostcodeEntry> {
+        self.entries.get(postcode)
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+/// The CSV files that make up a directory: a zip's data entries, a folder's CSVs, or one file.
+fn find_parts(path: &Path) -> Result<Vec<Part>> {
+    let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+    if meta.is_dir() {
+        let code_point_data = path.join("Data").join("CSV");
+        let folder = if code_point_data.is_dir() { code_point_data } else { path.to_path_buf() };
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&folder)
+            .map_err(|e| Error::io(&folder, e))?
+            .filter_map(|entry| entry.ok().map(|e| e.path()))
+            .filter(|p| p.is_file() && p.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")))
+            .collect();
+        files.sort();
+        if files.is_empty() {
+            return Err(Error::invalid(Location::file(path), "the folder has no CSV files (expected Code-Point Open's Data/CSV/*.csv)"));
+        }
+        return Ok(files.into_iter().map(Part::File).collect());
+    }
+    let mut magic = [0u8; 4];
+    let is_zip = File::open(path)
+        .and_then(|mut f| f.read(&mut magic))
+        .map_err(|e| Error::io(path, e))?
+        == 4
+        && magic == *b"PK\x03\x04";
+    if !is_zip {
+        if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("zip")) {
+            return Err(Error::invalid(Location::file(path), "is not a valid zip file (corrupt or truncated download?)"));
+        }
+        return Ok(vec![Part::File(path.to_path_buf())]);
+    }
+    let archive = open_zip(path)?;
+    let names: Vec<(usize, String)> = archive
+        .file_names()
+        .map(str::to_string)
+        .enumerate()
+        .filter(|(_, n)| n.to_ascii_lowercase().ends_with(".csv"))
+        .collect();
+    let under = |prefix: &str| names.iter().filter(|(_, n)| n.to_ascii_lowercase().starts_with(prefix)).cloned().collect::<Vec<_>>();
+    let mut chosen = under("data/csv/");
+    if chosen.is_empty() {
+        chosen = under("data/multi_csv/");
+    }
+    if chosen.is_empty() {
+        chosen = names.into_iter().filter(|(_, n)| !n.to_ascii_lowercase().starts_with("doc")).collect();
+    }
+    if chosen.is_empty() {
+        return Err(Error::invalid(Location::file(path), "the zip has no CSV data files (expected Code-Point Open's Data/CSV/*.csv)"));
+    }
+    chosen.sort_by(|a, b| a.1.cmp(&b.1));
+    Ok(chosen.into_iter().map(|(index, name)| Part::ZipEntry { zip: path.to_path_buf(), index, name }).collect())
+}
+
+fn open_zip(path: &Path) -> Result<zip::ZipArchive<File>> {
+    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    zip::ZipArchive::new(file)
+        .map_err(|e| Error::invalid(Location::file(path), format!("is not a readable zip file (corrupt or truncated download?): {e}")))
+}
+
+fn read_part(part: &Part, columns: &ColumnMap) -> Result<PartRows> {
+    let shown = part.display_path();
+    match part {
+        Part::File(path) => {
+            let file = File::open(path).map_err(|e| Error::io(path, e))?;
+            read_rows(std::io::BufReader::with_capacity(1 << 16, file), &shown, columns)
+        }
+        Part::ZipEntry { zip, index, .. } => {
+            let mut archive = open_zip(zip)?;
+            let entry = archive
+                .by_index(*index)
+                .map_err(|e| Error::invalid(Location::file(&shown), format!("cannot read this zip entry: {e}")))?;
+            read_rows(entry, &shown, columns)
+        }
+    }
+}
+
+fn read_rows(reader: impl Read, path: &Path, columns: &ColumnMap) -> Result<PartRows> {
+    let mut csv = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(reader);
+    let mut record = csv::ByteRecord::new();
+    let mut out = PartRows { format: DirectoryFormat::CodePointOpen, rows: Vec::new(), read: 0, invalid: 0 };
+    let zip_error = |e: csv::Error| {
+        // A truncated or corrupt zip entry surfaces as an I/O error from the decompressor.
+        match e.kind() {
+            csv::ErrorKind::Io(io) => Error::invalid(Location::file(path), format!("cannot be read (corrupt or truncated?): {io}")),
+            _ => Error::csv(path, e),
+        }
+    };
+    if !csv.read_byte_record(&mut record).map_err(zip_error)? {
+        return Ok(out);
+    }
+    let layout = if Postcode::parse_bytes(record.get(0).unwrap_or_default()).is_some() {
+        CODE_POINT_LAYOUT
+    } else {
+        let headers: Vec<String> = record.iter().map(|h| String::from_utf8_lossy(h).trim_start_matches('\u{feff}').to_string()).collect();
+        let layout = header_layout(&headers, columns, &Location::file(path))?;
+        record.clear();
+        if !csv.read_byte_record(&mut record).map_err(zip_error)? {
+            return Ok(out);
+        }
+        layout
+    };
+    out.format = layout.format;
+    loop {
+        out.read += 1;
+        match parse_row(&record, &layout) {
+            Some(row) => out.rows.push(row),
+            None => out.invalid += 1,
+        }
+        if !csv.read_byte_record(&mut record).map_err(zip_error)? {
+            break;
+        }
+    }
+    Ok(out)
+}
+
+fn header_layout(headers: &[String], columns: &ColumnMap, at: &Location) -> Result<Layout> {
+    let [postcode, easting, northing, latitude, longitude, country, quality] = &DIRECTORY_COLUMNS;
+    let layout = Layout {
+        format: DirectoryFormat::HeaderCsv,
+        postcode: columns.require(postcode, headers, at)?,
+        easting: columns.find(easting, headers, at)?,
+        northing: columns.find(northing, headers, at)?,
+        latitude: columns.find(latitude, headers, at)?,
+        longitude: columns.find(longitude, headers, at)?,
+        country: columns.find(country, headers, at)?,
+        quality: columns.find(quality, headers, at)?,
+    };
+    let has_grid = layout.easting.is_some() && layout.northing.is_some();
+    let has_degrees = layout.latitude.is_some() && layout.longitude.is_some();
+    if !has_grid && !has_degrees {
+        return Err(Error::invalid(
+            at.clone(),
+            format!(
+                "the postcode directory needs easting/northing (e.g. oseast1m, osnrth1m) or latitude/longitude columns; the header has {}",
+                crate::columns::list_headers(headers)
+            ),
+        ));
+    }
+    Ok(layout)
+}
+
+fn number(record: &csv::ByteRecord, index: Option<usize>) -> Option<f64> {
+    let field = record.get(index?)?;
+    std::str::from_utf8(field).ok()?.trim().trim_matches('"').parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+fn parse_row(record: &csv::ByteRecord, layout: &Layout) -> Option<(Postcode, PostcodeEntry)> {
+    let postcode = Postcode::parse_bytes(record.get(layout.postcode)?)?;
+    let country = layout
+        .country
+        .and_then(|i| record.get(i))
+        .and_then(|f| std::str::from_utf8(f).ok())
+        .and_then(Country::from_country_code);
+    let no_fix = match (layout.format, number(record, layout.quality)) {
+        (DirectoryFormat::CodePointOpen, Some(q)) => q >= 90.0,
+        (DirectoryFormat::HeaderCsv, Some(q)) => q >= 9.0,
+        (_, None) => false,
+    };
+    let grid = match (number(record, layout.easting), number(record, layout.northing)) {
+        (Some(x), Some(y)) if x > 0.0 && y > 0.0 => Some(Coord { x, y }),
+        _ => None,
+    };
+    let location = if no_fix {
+        None
+    } else {
+        grid.or_else(|| match (number(record, layout.latitude), number(record, layout.longitude)) {
+            (Some(lat), Some(lon)) if lat.abs() < 90.0 && !(lat == 0.0 && lon == 0.0) => wgs84_to_bng(lon, lat),
+            _ => None,
+        })
+    };
+    Some((postcode, PostcodeEntry { location, country }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(fields: &[&str]) -> csv::ByteRecord {
+        csv::ByteRecord::from(fields.to_vec())
+    }
+
+    #[test]
+    fn code_point_rows() {
+        let (pc, entry) = parse_row(
+            &record(&["WR1 1AA", "10", "385268", "255404", "E92000001", "E19000001", "", "", "E07000237", ""]),
+            &CODE_POINT_LAYOUT,
+        )
+        .unwrap();
+        assert_eq!(pc.to_string(), "WR1 1AA");
+        assert_eq!(entry.location, Some(Coord { x: 385268.0, y: 255404.0 }));
+        assert_eq!(entry.country, Some(Country::England));
+        let (_, none) = parse_row(&record(&["AB43 1AJ", "90", "0", "0", "S92000003"]), &CODE_POINT_LAYOUT).unwrap();
+        assert_eq!(none, PostcodeEntry { location: None, country: Some(Country::Scotland) });
+        assert!(parse_row(&record(&["NOT A POSTCODE", "10", "1", "1"]), &CODE_POINT_LAYOUT).is_none());
+        assert!(parse_row(&record(&["WR1 1AA"]), &CODE_POINT_LAYOUT).unwrap().1.location.is_none());
+    }
+
+    #[test]
+    fn onspd_style_rows_with_latitude_and_longitude_only() {
+        let headers: Vec<String> = ["pcds", "lat", "long", "ctry"].iter().map(|s| s.to_string()).collect();
+        let layout = header_layout(&headers, &ColumnMap::default(), &Location::file(Path::new("x.csv"))).unwrap();
+        let (_, entry) = parse_row(&record(&["WR5 1DD", "52.18", "-2.20", "E92000001"]), &layout).unwrap();
+        let p = entry.location.unwrap();
+        assert!((p.x - 386_300.0).abs() < 2_000.0 && (p.y - 253_600.0).abs() < 2_000.0, "{p:?}");
+        let (_, none) = parse_row(&record(&["WR5 1DD", "99.999999", "0.000000", "E92000001"]), &layout).unwrap();
+        assert!(none.location.is_none());
+    }
+
+    #[test]
+    fn header_without_coordinates_is_refused() {
+        let headers: Vec<String> = ["pcds", "ctry"].iter().map(|s| s.to_string()).collect();
+        let err = header_layout(&headers, &ColumnMap::default(), &Location::file(Path::new("p.csv"))).unwrap_err();
+        assert!(err.to_string().starts_with("p.csv: the postcode directory needs easting/northing"), "{err}");
+    }
+}

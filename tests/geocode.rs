@@ -1,0 +1,177 @@
+//! `anchormap geocode` on hand-made fixtures: every row out in order, exact areas, statuses and distances.
+
+use std::path::Path;
+
+use crate::util::*;
+
+const ADDED: [&str; 9] =
+    ["postcode_normalised", "easting", "northing", "area_code", "area_name", "imd_decile", "imd_rank", "match", "distance_m"];
+
+fn geocode_staff(postcodes: &Path, out_dir: &Path) -> (Vec<String>, Vec<Vec<String>>, serde_json::Value) {
+    let out = out_dir.join("out.csv");
+    let summary = out_dir.join("summary.json");
+    anchormap_ok([
+        "geocode".as_ref(),
+        fixture("staff.csv").as_os_str(),
+        "--postcodes".as_ref(),
+        postcodes.as_os_str(),
+        "--boundaries".as_ref(),
+        fixture("areas.geojson").as_os_str(),
+        "--deprivation".as_ref(),
+        fixture("imd.csv").as_os_str(),
+        "-o".as_ref(),
+        out.as_os_str(),
+        "--summary-json".as_ref(),
+        summary.as_os_str(),
+    ]);
+    let (headers, rows) = read_csv(&out);
+    let summary = serde_json::from_str(&std::fs::read_to_string(summary).unwrap()).unwrap();
+    (headers, rows, summary)
+}
+
+/// (staff_id, postcode_normalised, easting, northing, area_code, imd_decile, imd_rank, match, distance_m)
+const EXPECTED: [[&str; 9]; 16] = [
+    ["1", "XX1 1AA", "400500", "300500", "E01900001", "1", "1234", "within", "0"],
+    ["2", "XX1 1AB", "401000", "300500", "E01900001", "1", "1234", "within", "0"], // shared edge: smallest code
+    ["3", "XX1 1AD", "401500", "300500", "E01900002", "4", "12345", "within", "0"],
+    ["4", "XX1 1AE", "400500", "301500", "E01900004", "2", "5000", "within", "0"], // island in a hole
+    ["5", "XX1 1AF", "400200", "301800", "E01900003", "10", "30000", "within", "0"],
+    ["6", "XX1 1AG", "402500", "300500", "W01900001", "", "", "within", "0"], // Welsh: no English decile
+    ["7", "XX1 1AH", "400500", "299700", "E01900001", "1", "1234", "nearest", "300"],
+    ["8", "XX1 1AJ", "400500", "297000", "", "", "", "outside", ""],
+    ["9", "XX1 1AL", "", "", "", "", "", "no_coordinates", ""],
+    ["10", "ZZ99 3VZ", "", "", "", "", "", "unknown_postcode", ""],
+    ["11", "", "", "", "", "", "", "invalid_postcode", ""],
+    ["12", "", "", "", "", "", "", "invalid_postcode", ""],
+    ["13", "XX1 1AN", "402500", "299900", "", "", "", "outside", ""], // Scottish, 100 m from a Welsh area
+    ["14", "XX1 1AP", "401500", "300200", "", "", "", "outside", ""], // Scottish point inside an English area
+    ["15", "XX1 1AQ", "405200", "300200", "E01900005", "", "", "within", "0"], // second part of a multipolygon
+    ["16", "XX1 1AR", "403100", "300200", "E01900005", "", "", "nearest", "900"], // English: not the nearer Welsh area
+];
+
+fn check_rows(headers: &[String], rows: &[Vec<String>]) {
+    let original = ["staff_id", "name", "postcode", "band"];
+    let expected_headers: Vec<&str> = original.iter().chain(ADDED.iter()).copied().collect();
+    assert_eq!(headers, expected_headers);
+    assert_eq!(rows.len(), EXPECTED.len(), "every input row is in the output");
+    for (row, want) in rows.iter().zip(EXPECTED) {
+        let got = [&row[0], &row[4], &row[5], &row[6], &row[7], &row[9], &row[10], &row[11], &row[12]];
+        assert_eq!(got, want, "row for staff {}", want[0]);
+    }
+    // Input columns are kept as they were, including the messy postcode text.
+    assert_eq!(rows[1][2], " XX1  1AB ");
+    assert_eq!(rows[0][8], "Testtown 001A");
+    assert_eq!(rows[10][2], "NOT A POSTCODE");
+}
+
+#[test]
+fn geocode_header_csv_directory() {
+    let dir = temp_dir();
+    let (headers, rows, summary) = geocode_staff(&fixture("postcodes.csv"), dir.path());
+    check_rows(&headers, &rows);
+    let m = &summary["match"];
+    assert_eq!(
+        (m["within"].as_u64(), m["nearest"].as_u64(), m["outside"].as_u64()),
+        (Some(7), Some(2), Some(3))
+    );
+    assert_eq!(
+        (m["unknown_postcode"].as_u64(), m["invalid_postcode"].as_u64(), m["no_coordinates"].as_u64()),
+        (Some(1), Some(2), Some(1))
+    );
+    assert_eq!(summary["rows"], 16);
+    assert_eq!(summary["boundaries"]["crs"], "EPSG:27700");
+    assert_eq!(summary["boundaries"]["geography"], "LSOA 2011");
+    assert_eq!(summary["deprivation"]["coverage"]["english_areas"], 5);
+    assert_eq!(summary["deprivation"]["coverage"]["english_areas_with_deprivation"], 4);
+}
+
+#[test]
+fn geocode_code_point_folder_and_zip_agree() {
+    let dir = temp_dir();
+    let (headers, rows, summary) = geocode_staff(&fixture("codepoint"), dir.path());
+    check_rows(&headers, &rows);
+    assert_eq!(summary["postcodes"]["format"], "OS Code-Point Open");
+
+    // The same data as a published-style zip.
+    let zip_path = dir.path().join("codepo_test.zip");
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&zip_path).unwrap());
+    let options = zip::write::SimpleFileOptions::default();
+    zip.start_file("Doc/readme.txt", options).unwrap();
+    std::io::Write::write_all(&mut zip, b"fictional test data").unwrap();
+    zip.start_file("Data/CSV/xx.csv", options).unwrap();
+    std::io::Write::write_all(&mut zip, &std::fs::read(fixture("codepoint/Data/CSV/xx.csv")).unwrap()).unwrap();
+    zip.finish().unwrap();
+    let zipped = temp_dir();
+    let (_, zip_rows, _) = geocode_staff(&zip_path, zipped.path());
+    assert_eq!(zip_rows, rows);
+}
+
+#[test]
+fn output_is_byte_identical_across_runs() {
+    let dir = temp_dir();
+    let read = |name: &str| std::fs::read(dir.path().join(name)).unwrap();
+    geocode_staff(&fixture("postcodes.csv"), dir.path());
+    let (csv, summary) = (read("out.csv"), read("summary.json"));
+    geocode_staff(&fixture("postcodes.csv"), dir.path());
+    assert_eq!(read("out.csv"), csv);
+    assert_eq!(read("summary.json"), summary);
+}
+
+#[test]
+fn max_distance_decides_nearest_or_outside() {
+    let dir = temp_dir();
+    let out = dir.path().join("out.csv");
+    anchormap_ok([
+        "geocode".as_ref(), fixture("staff.csv").as_os_str(),
+        "--postcodes".as_ref(), fixture("postcodes.csv").as_os_str(),
+        "--boundaries".as_ref(), fixture("areas.geojson").as_os_str(),
+        "--max-distance".as_ref(), "299".as_ref(),
+        "-o".as_ref(), out.as_os_str(),
+    ]);
+    let (_, rows) = read_csv(&out);
+    let status: Vec<&str> = rows.iter().map(|r| r[11].as_str()).collect();
+    assert_eq!(status[6], "outside", "300 m is beyond a 299 m limit");
+    assert_eq!(status[15], "outside");
+    assert!(rows.iter().all(|r| r[9].is_empty()), "no deprivation file, no deciles");
+}
+
+#[test]
+fn postcode_column_can_be_named_and_stdout_used() {
+    let dir = temp_dir();
+    let input = dir.path().join("in.csv");
+    std::fs::write(&input, "\u{feff}ref,Home Postcode\na,xx1 1ad\nb,\n").unwrap();
+    let out = crate::util::anchormap([
+        "geocode".as_ref(), input.as_os_str(),
+        "--postcode-column".as_ref(), "home postcode".as_ref(),
+        "--postcodes".as_ref(), fixture("postcodes.csv").as_os_str(),
+        "--boundaries".as_ref(), fixture("areas.geojson").as_os_str(),
+        "-o".as_ref(), "-".as_ref(), "--quiet".as_ref(),
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "ref,Home Postcode,postcode_normalised,easting,northing,area_code,area_name,imd_decile,imd_rank,match,distance_m");
+    assert_eq!(lines[1], "a,xx1 1ad,XX1 1AD,401500,300500,E01900002,Testtown 001B,,,within,0");
+    assert_eq!(lines[2], "b,,,,,,,,,invalid_postcode,");
+    assert!(out.stderr.is_empty(), "--quiet prints nothing: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn short_rows_are_kept_and_counted() {
+    let dir = temp_dir();
+    let input = dir.path().join("in.csv");
+    std::fs::write(&input, "postcode,team,note\nXX1 1AA,a,x\nXX1 1AD\n").unwrap();
+    let out = dir.path().join("out.csv");
+    let summary = dir.path().join("s.json");
+    anchormap_ok([
+        "geocode".as_ref(), input.as_os_str(),
+        "--postcodes".as_ref(), fixture("postcodes.csv").as_os_str(),
+        "--boundaries".as_ref(), fixture("areas.geojson").as_os_str(),
+        "-o".as_ref(), out.as_os_str(), "--summary-json".as_ref(), summary.as_os_str(),
+    ]);
+    let (_, rows) = read_csv(&out);
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[1][..4], ["XX1 1AD".to_string(), String::new(), String::new(), "XX1 1AD".to_string()]);
+    let summary: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(summary).unwrap()).unwrap();
+    assert_eq!(summary["short_rows"], 1);
+}

@@ -1,0 +1,7 @@
+//! One integration-test binary that runs the real `anchormap` executable.
+
+mod util;
+
+mod bad_input;
+mod geocode;
+mod national;

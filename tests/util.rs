@@ -1,0 +1,74 @@
+//! Shared test helpers: run the binary, temp dirs, fixture paths, and the one place that finds `../shared/reference`.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// Runs `anchormap` with arguments.
+pub fn anchormap<I, S>(args: I) -> Output
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    Command::new(env!("CARGO_BIN_EXE_anchormap")).args(args).output().expect("the anchormap binary runs")
+}
+
+/// Runs `anchormap` and insists it succeeded; returns stderr.
+pub fn anchormap_ok<I, S>(args: I) -> String
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    let out = anchormap(args);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "anchormap failed ({:?}): {stderr}", out.status);
+    stderr
+}
+
+/// Runs `anchormap` expecting failure with exit code 1, a one-line message and no panic; returns that line.
+pub fn anchormap_err<I, S>(args: I) -> String
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    let out = anchormap(args);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(1), "expected a clean failure, got {:?}: {stderr}", out.status);
+    assert!(!stderr.contains("panicked"), "panic: {stderr}");
+    let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("anchormap: error: ")).collect();
+    assert_eq!(errors.len(), 1, "expected one error line, got: {stderr}");
+    assert_eq!(stderr.lines().last(), Some(errors[0]), "the error is the last line: {stderr}");
+    errors[0].to_string()
+}
+
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join("fixtures").join(name)
+}
+
+pub fn temp_dir() -> tempfile::TempDir {
+    tempfile::tempdir().expect("a temporary folder")
+}
+
+/// Reads a CSV into a header and rows of strings.
+pub fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut reader = csv::Reader::from_path(path).expect("output CSV opens");
+    let headers = reader.headers().expect("header").iter().map(str::to_string).collect();
+    let rows = reader.records().map(|r| r.expect("row").iter().map(str::to_string).collect()).collect();
+    (headers, rows)
+}
+
+/// The national reference data at `../shared/reference`, if present.
+///
+/// Where it is absent (a user's fresh clone) the calling test is skipped with a loud message;
+/// with `ANCHORMAP_REQUIRE_REFERENCE=1` (set by `.ci/run`) a missing folder fails the test instead.
+pub fn reference_dir() -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("shared").join("reference");
+    if dir.join("codepo_gb.zip").is_file() {
+        return Some(dir);
+    }
+    let required = std::env::var("ANCHORMAP_REQUIRE_REFERENCE").is_ok_and(|v| v == "1");
+    assert!(!required, "ANCHORMAP_REQUIRE_REFERENCE=1 but the reference data is not at {}", dir.display());
+    eprintln!("SKIPPED: national reference data not found at {} (real-data test not run)", dir.display());
+    None
+}
