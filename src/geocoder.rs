@@ -89,6 +89,12 @@ impl MatchCounts {
         }
     }
 
+    pub fn merge(&mut self, other: &MatchCounts) {
+        for status in MatchStatus::ALL {
+            *self.slot(status) += other.get(status);
+        }
+    }
+
     pub fn total(&self) -> u64 {
         MatchStatus::ALL.iter().map(|s| self.get(*s)).sum()
     }

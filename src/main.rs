@@ -4,6 +4,11 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// mimalloc: the parallel join allocates rows on one thread and frees them on another, where
+/// glibc's allocator serialises on its arena locks.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = anchormap::cli::Cli::parse();
     match anchormap::cmd::run(cli) {

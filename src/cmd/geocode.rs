@@ -35,7 +35,8 @@ const POSTCODE_COLUMN: ColumnSpec = ColumnSpec {
     },
 };
 
-const BATCH_ROWS: usize = 32_768;
+const BATCH_ROWS: usize = 65_536;
+const CHUNK_ROWS: usize = 4_096;
 
 /// What `--summary-json` holds.
 #[derive(Serialize)]
@@ -125,32 +126,47 @@ pub fn run(args: GeocodeArgs) -> anyhow::Result<()> {
         ),
     );
 
-    let mut counts = MatchCounts::default();
-    let mut csv_out = csv::WriterBuilder::new().from_writer(output.writer());
     let mut header = csv::ByteRecord::new();
     for h in input.headers.iter().map(String::as_str).chain(ADDED_COLUMNS) {
         header.push_field(h.as_bytes());
     }
-    let out_path = args.output.clone();
-    let write_error = |e: csv::Error| Error::csv(&out_path, e);
-    csv_out.write_byte_record(&header).map_err(write_error)?;
+    output.writer().write_all(&csv_bytes(std::iter::once(&header))?).map_err(|e| Error::io(&args.output, e))?;
 
+    // A reader thread parses batches while the previous one is geocoded; each chunk of a batch
+    // is geocoded and serialised in parallel, and written in input order.
     let rows_bar = progress::counter("geocoding");
-    let mut batch: Vec<Row> = Vec::with_capacity(BATCH_ROWS);
-    let mut results: Vec<Geocoded> = Vec::with_capacity(BATCH_ROWS);
-    let mut line = Vec::with_capacity(256);
-    while input.read_batch(&mut batch, BATCH_ROWS)? {
-        batch.par_iter().map(|row| geocoder.geocode(row.record.get(postcode_column).unwrap_or_default())).collect_into_vec(&mut results);
-        for (row, result) in batch.iter_mut().zip(&results) {
-            counts.add(result.status);
-            append_fields(&geocoder, result, &mut row.record, &mut line);
-            csv_out.write_byte_record(&row.record).map_err(write_error)?;
+    let mut counts = MatchCounts::default();
+    let (batches, received) = std::sync::mpsc::sync_channel::<crate::Result<Vec<Row>>>(2);
+    let input = std::thread::scope(|scope| -> anyhow::Result<CsvInput> {
+        let reader = scope.spawn(move || {
+            loop {
+                let mut batch = Vec::with_capacity(BATCH_ROWS);
+                let more = input.read_batch(&mut batch, BATCH_ROWS);
+                let stop = !matches!(more, Ok(true));
+                let message = match more {
+                    Ok(_) => Ok(batch),
+                    Err(e) => Err(e),
+                };
+                if batches.send(message).is_err() || stop {
+                    return input;
+                }
+            }
+        });
+        for batch in received.iter() {
+            let mut batch = batch?;
+            let chunks = batch
+                .par_chunks_mut(CHUNK_ROWS)
+                .map(|chunk| geocode_chunk(&geocoder, chunk, postcode_column))
+                .collect::<crate::Result<Vec<_>>>()?;
+            for (bytes, chunk_counts) in chunks {
+                output.writer().write_all(&bytes).map_err(|e| Error::io(&args.output, e))?;
+                counts.merge(&chunk_counts);
+            }
+            rows_bar.inc(batch.len() as u64);
         }
-        rows_bar.inc(batch.len() as u64);
-    }
+        reader.join().map_err(|_| anyhow::anyhow!("the input reader stopped unexpectedly"))
+    })?;
     rows_bar.finish_and_clear();
-    csv_out.flush().map_err(|e| Error::io(&args.output, e))?;
-    drop(csv_out);
     output.commit()?;
 
     let rows = counts.total();
@@ -195,6 +211,27 @@ pub fn run(args: GeocodeArgs) -> anyhow::Result<()> {
         write_json(path, &summary)?;
     }
     Ok(())
+}
+
+/// Geocodes a chunk of rows in place and serialises it as CSV.
+fn geocode_chunk(geocoder: &Geocoder, chunk: &mut [Row], postcode_column: usize) -> crate::Result<(Vec<u8>, MatchCounts)> {
+    let mut counts = MatchCounts::default();
+    let mut scratch = Vec::with_capacity(64);
+    for row in chunk.iter_mut() {
+        let result = geocoder.geocode(row.record.get(postcode_column).unwrap_or_default());
+        counts.add(result.status);
+        append_fields(geocoder, &result, &mut row.record, &mut scratch);
+    }
+    Ok((csv_bytes(chunk.iter().map(|r| &r.record))?, counts))
+}
+
+/// Records serialised as CSV (quoted where needed).
+fn csv_bytes<'a>(records: impl ExactSizeIterator<Item = &'a csv::ByteRecord>) -> crate::Result<Vec<u8>> {
+    let mut writer = csv::WriterBuilder::new().from_writer(Vec::with_capacity(records.len() * 128));
+    for record in records {
+        writer.write_byte_record(record).map_err(|e| Error::csv(std::path::Path::new("-"), e))?;
+    }
+    writer.into_inner().map_err(|e| Error::io(std::path::Path::new("-"), e.into_error()))
 }
 
 fn display(path: &PathBuf) -> String {
@@ -247,8 +284,8 @@ fn append_fields(geocoder: &Geocoder, result: &Geocoded, record: &mut csv::ByteR
 /// Metres as written: whole numbers without decimals, others to 0.1 m.
 fn write_metres(out: &mut Vec<u8>, value: Option<f64>) {
     if let Some(v) = value {
-        if v.fract() == 0.0 {
-            let _ = write!(out, "{v:.0}");
+        if v.fract() == 0.0 && v.abs() < 1e15 {
+            let _ = write!(out, "{}", v as i64);
         } else {
             let _ = write!(out, "{v:.1}");
         }

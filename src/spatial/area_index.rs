@@ -1,7 +1,7 @@
 //! `AreaIndex`: which area a point lies in, by an R-tree over polygon envelopes, exact point-in-polygon tests and a nearest-edge fallback.
 
 use geo::coordinate_position::{CoordPos, CoordinatePosition};
-use geo::{Coord, Line, MultiPolygon, Point, Polygon};
+use geo::{BoundingRect, Coord, Line, MultiPolygon, Point, Polygon, Rect};
 use rstar::primitives::GeomWithData;
 use rstar::{RTree, AABB};
 
@@ -35,25 +35,31 @@ pub enum Placement {
 /// assert_eq!(index.place(coord! { x: 500., y: 5. }, 100.0, |_| true), Placement::Outside);
 /// ```
 pub struct AreaIndex {
-    polygons: RTree<GeomWithData<Polygon<f64>, AreaId>>,
+    /// Every polygon part, with the area it belongs to.
+    parts: Vec<(Polygon<f64>, AreaId)>,
+    /// Bounding rectangles of the parts (precomputed: rstar asks for envelopes on every query).
+    part_boxes: RTree<GeomWithData<Rect<f64>, u32>>,
     edges: RTree<GeomWithData<Line<f64>, AreaId>>,
 }
 
 impl AreaIndex {
     /// Bulk-loads the index; the n-th geometry gets area id n.
     pub fn new<'a>(areas: impl Iterator<Item = &'a MultiPolygon<f64>>) -> Self {
-        let mut polygons = Vec::new();
+        let mut parts = Vec::new();
+        let mut boxes = Vec::new();
         let mut edges = Vec::new();
         for (id, area) in areas.enumerate() {
             let id = id as AreaId;
             for polygon in area {
+                let Some(rect) = polygon.bounding_rect() else { continue };
                 for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
                     edges.extend(ring.lines().map(|line| GeomWithData::new(line, id)));
                 }
-                polygons.push(GeomWithData::new(polygon.clone(), id));
+                boxes.push(GeomWithData::new(rect, parts.len() as u32));
+                parts.push((polygon.clone(), id));
             }
         }
-        AreaIndex { polygons: RTree::bulk_load(polygons), edges: RTree::bulk_load(edges) }
+        AreaIndex { parts, part_boxes: RTree::bulk_load(boxes), edges: RTree::bulk_load(edges) }
     }
 
     /// Places a point (BNG metres): the area containing it, else the nearest area within
@@ -62,12 +68,13 @@ impl AreaIndex {
         let mut inside: Option<AreaId> = None;
         let mut on_boundary: Option<AreaId> = None;
         let probe = AABB::from_point(Point(point));
-        for candidate in self.polygons.locate_in_envelope_intersecting(&probe) {
-            let area = candidate.data;
+        for candidate in self.part_boxes.locate_in_envelope_intersecting(&probe) {
+            let (polygon, area) = &self.parts[candidate.data as usize];
+            let area = *area;
             if !accept(area) {
                 continue;
             }
-            let slot = match candidate.geom().coordinate_position(&point) {
+            let slot = match polygon.coordinate_position(&point) {
                 CoordPos::Inside => &mut inside,
                 CoordPos::OnBoundary => &mut on_boundary,
                 CoordPos::Outside => continue,
@@ -106,7 +113,7 @@ impl AreaIndex {
 
     /// Number of polygon parts indexed.
     pub fn polygon_count(&self) -> usize {
-        self.polygons.size()
+        self.parts.len()
     }
 }
 
