@@ -55,8 +55,15 @@ pub struct ReferenceArgs {
     pub deprivation_columns: ColumnMap,
 
     /// Furthest (metres) a postcode outside every area may be from the area it is given ("nearest").
-    #[arg(long, value_name = "METRES", default_value_t = 1000.0)]
+    #[arg(long, value_name = "METRES", default_value_t = 1000.0, value_parser = non_negative_metres)]
     pub max_distance: f64,
+}
+
+fn non_negative_metres(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(m) if m.is_finite() && m >= 0.0 => Ok(m),
+        _ => Err(format!("'{text}' is not a distance in metres (0 or more)")),
+    }
 }
 
 impl ReferenceArgs {
@@ -65,7 +72,10 @@ impl ReferenceArgs {
             postcodes: self.postcodes.clone(),
             postcode_columns: self.postcode_columns.clone(),
             boundaries: self.boundaries.clone(),
-            boundary_properties: BoundaryProperties { code: self.code_property.clone(), name: self.name_property.clone() },
+            boundary_properties: BoundaryProperties {
+                code: self.code_property.clone(),
+                name: self.name_property.clone(),
+            },
             deprivation: self.deprivation.clone(),
             deprivation_columns: self.deprivation_columns.clone(),
             max_distance_m: self.max_distance,

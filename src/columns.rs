@@ -101,11 +101,8 @@ mod tests {
     use super::*;
     use std::path::Path;
 
-    const POSTCODE: ColumnSpec = ColumnSpec {
-        key: "postcode",
-        description: "postcode",
-        matches: |h| h == "postcode" || h == "pcds",
-    };
+    const POSTCODE: ColumnSpec =
+        ColumnSpec { key: "postcode", description: "postcode", matches: |h| h == "postcode" || h == "pcds" };
 
     fn headers(names: &[&str]) -> Vec<String> {
         names.iter().map(|s| s.to_string()).collect()

@@ -142,20 +142,27 @@ impl Geocoder {
     pub fn load(paths: &ReferencePaths) -> Result<Geocoder> {
         let (directory, boundaries) = rayon::join(
             || PostcodeDirectory::load(&paths.postcodes, &paths.postcode_columns),
-            || Boundaries::load(&paths.boundaries, &paths.boundary_properties).map(|b| {
-                let index = b.index();
-                (b, index)
-            }),
+            || {
+                Boundaries::load(&paths.boundaries, &paths.boundary_properties).map(|b| {
+                    let index = b.index();
+                    (b, index)
+                })
+            },
         );
         let (boundaries, index) = boundaries?;
         let directory = directory?;
-        let deprivation = paths.deprivation.as_deref().map(|p| Deprivation::load(p, &paths.deprivation_columns)).transpose()?;
-        let area_deprivation = boundaries
-            .areas
-            .iter()
-            .map(|area| deprivation.as_ref().and_then(|d| d.get(&area.code)).copied())
-            .collect();
-        Ok(Geocoder { directory, boundaries, deprivation, max_distance_m: paths.max_distance_m, index, area_deprivation })
+        let deprivation =
+            paths.deprivation.as_deref().map(|p| Deprivation::load(p, &paths.deprivation_columns)).transpose()?;
+        let area_deprivation =
+            boundaries.areas.iter().map(|area| deprivation.as_ref().and_then(|d| d.get(&area.code)).copied()).collect();
+        Ok(Geocoder {
+            directory,
+            boundaries,
+            deprivation,
+            max_distance_m: paths.max_distance_m,
+            index,
+            area_deprivation,
+        })
     }
 
     /// How well the deprivation file covers the boundaries, if one was given.
@@ -178,9 +185,16 @@ impl Geocoder {
     /// Geocodes the text of a postcode field.
     pub fn geocode(&self, text: &[u8]) -> Geocoded {
         let Some(postcode) = Postcode::parse_bytes(text) else {
-            return Geocoded { postcode: None, location: None, area: None, distance_m: None, status: MatchStatus::InvalidPostcode };
+            return Geocoded {
+                postcode: None,
+                location: None,
+                area: None,
+                distance_m: None,
+                status: MatchStatus::InvalidPostcode,
+            };
         };
-        let unplaced = |status| Geocoded { postcode: Some(postcode), location: None, area: None, distance_m: None, status };
+        let unplaced =
+            |status| Geocoded { postcode: Some(postcode), location: None, area: None, distance_m: None, status };
         let Some(entry) = self.directory.get(&postcode) else {
             return unplaced(MatchStatus::UnknownPostcode);
         };

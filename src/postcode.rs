@@ -94,10 +94,7 @@ fn is_valid_shape(code: &[u8]) -> bool {
         return inward == b"0AA";
     }
     // Shapes: A9, A99, AA9, AA99, A9A, AA9A (A = letter, 9 = digit).
-    let shape: Vec<u8> = outward
-        .iter()
-        .map(|b| if b.is_ascii_digit() { b'9' } else { b'A' })
-        .collect();
+    let shape: Vec<u8> = outward.iter().map(|b| if b.is_ascii_digit() { b'9' } else { b'A' }).collect();
     matches!(&shape[..], b"A9" | b"A99" | b"AA9" | b"AA99" | b"A9A" | b"AA9A")
 }
 
@@ -133,8 +130,23 @@ mod tests {
 
     #[test]
     fn rejects_what_is_not_a_postcode() {
-        for bad in ["", "   ", "NOT A POSTCODE", "WR5", "1DD", "WR5-1DD", "WR5 1D", "WR5 DDD", "12345", "WR555 1DD",
-            "W 1DD", "WR5 1DDX", "É1 1AA", "WRXX 1DD", "GIR 1AA"] {
+        for bad in [
+            "",
+            "   ",
+            "NOT A POSTCODE",
+            "WR5",
+            "1DD",
+            "WR5-1DD",
+            "WR5 1D",
+            "WR5 DDD",
+            "12345",
+            "WR555 1DD",
+            "W 1DD",
+            "WR5 1DDX",
+            "É1 1AA",
+            "WRXX 1DD",
+            "GIR 1AA",
+        ] {
             assert_eq!(norm(bad), None, "{bad:?} should be invalid");
         }
     }

@@ -25,10 +25,14 @@ impl Case {
 
     fn fails(&self) -> String {
         let mut args: Vec<&std::ffi::OsStr> = vec![
-            "geocode".as_ref(), self.input.as_os_str(),
-            "--postcodes".as_ref(), self.postcodes.as_os_str(),
-            "--boundaries".as_ref(), self.boundaries.as_os_str(),
-            "-o".as_ref(), self.output.as_os_str(),
+            "geocode".as_ref(),
+            self.input.as_os_str(),
+            "--postcodes".as_ref(),
+            self.postcodes.as_os_str(),
+            "--boundaries".as_ref(),
+            self.boundaries.as_os_str(),
+            "-o".as_ref(),
+            self.output.as_os_str(),
         ];
         if let Some(d) = &self.deprivation {
             args.extend(["--deprivation".as_ref(), d.as_os_str()]);
@@ -91,7 +95,10 @@ fn broken_geojson() {
     let no_code = text.replacen("\"LSOA11CD\": \"E01900001\", ", "", 1);
     case.boundaries = write(dir.path(), "nocode.geojson", no_code.as_bytes());
     let line = case.fails();
-    assert!(line.contains("nocode.geojson, line 7, column 1: feature 2 has no 'LSOA11CD' (area code) property"), "{line}");
+    assert!(
+        line.contains("nocode.geojson, line 7, column 1: feature 2 has no 'LSOA11CD' (area code) property"),
+        "{line}"
+    );
 
     let line_string = concat!(
         "{\"type\": \"FeatureCollection\", \"features\": [\n",
@@ -101,7 +108,12 @@ fn broken_geojson() {
     );
     case.boundaries = write(dir.path(), "line.geojson", line_string.as_bytes());
     let line = case.fails();
-    assert!(line.contains("line.geojson, line 3, column 1: feature 2 (B) is a LineString; boundaries must be Polygon or MultiPolygon"), "{line}");
+    assert!(
+        line.contains(
+            "line.geojson, line 3, column 1: feature 2 (B) is a LineString; boundaries must be Polygon or MultiPolygon"
+        ),
+        "{line}"
+    );
 
     let bad_json = text.replacen("\"Testtown 001A\"}", "\"Testtown 001A\" oops}", 1);
     case.boundaries = write(dir.path(), "syntax.geojson", bad_json.as_bytes());
@@ -131,7 +143,8 @@ fn broken_postcode_directories() {
     // A zip whose data entry is cut short.
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     zip.start_file("Data/CSV/xx.csv", zip::write::SimpleFileOptions::default()).unwrap();
-    let rows: String = (0..20_000).map(|i| format!("\"XX{} {}AA\",10,400000,300000,\"E92000001\"\n", i % 90 + 1, i % 10)).collect();
+    let rows: String =
+        (0..20_000).map(|i| format!("\"XX{} {}AA\",10,400000,300000,\"E92000001\"\n", i % 90 + 1, i % 10)).collect();
     std::io::Write::write_all(&mut zip, rows.as_bytes()).unwrap();
     let bytes = zip.finish().unwrap().into_inner();
     case.postcodes = write(dir.path(), "truncated.zip", &bytes[..bytes.len() * 2 / 3]);
@@ -156,7 +169,10 @@ fn unknown_deprivation_headers() {
         b"LSOA code (2011),Index of Multiple Deprivation (IMD) Rank\nE01900001,12\nE01900002,twelve\n",
     ));
     let line = case.fails();
-    assert!(line.contains("imd3.csv, line 3, column 'Index of Multiple Deprivation (IMD) Rank': 'twelve' is not a number"), "{line}");
+    assert!(
+        line.contains("imd3.csv, line 3, column 'Index of Multiple Deprivation (IMD) Rank': 'twelve' is not a number"),
+        "{line}"
+    );
 }
 
 #[test]
@@ -167,8 +183,14 @@ fn unwritable_output_fails_before_work() {
     assert!(case.fails().contains("no-such-folder/out.csv"));
     case.output = dir.path().to_path_buf();
     let out = anchormap([
-        "geocode".as_ref(), case.input.as_os_str(), "--postcodes".as_ref(), case.postcodes.as_os_str(),
-        "--boundaries".as_ref(), case.boundaries.as_os_str(), "-o".as_ref(), case.output.as_os_str(),
+        "geocode".as_ref(),
+        case.input.as_os_str(),
+        "--postcodes".as_ref(),
+        case.postcodes.as_os_str(),
+        "--boundaries".as_ref(),
+        case.boundaries.as_os_str(),
+        "-o".as_ref(),
+        case.output.as_os_str(),
     ]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("is a folder"));
@@ -209,8 +231,14 @@ fn arbitrary_bytes_never_panic() {
         let boundaries = write(dir.path(), &format!("noise{i}.geojson"), &bytes);
         for (inp, bnd) in [(&input, &fixture("areas.geojson")), (&fixture("staff.csv"), &boundaries)] {
             let out = anchormap([
-                "geocode".as_ref(), inp.as_os_str(), "--postcodes".as_ref(), fixture("postcodes.csv").as_os_str(),
-                "--boundaries".as_ref(), bnd.as_os_str(), "-o".as_ref(), dir.path().join("o.csv").as_os_str(),
+                "geocode".as_ref(),
+                inp.as_os_str(),
+                "--postcodes".as_ref(),
+                fixture("postcodes.csv").as_os_str(),
+                "--boundaries".as_ref(),
+                bnd.as_os_str(),
+                "-o".as_ref(),
+                dir.path().join("o.csv").as_os_str(),
             ]);
             let stderr = String::from_utf8_lossy(&out.stderr);
             assert!(!stderr.contains("panicked"), "panic on noise {i}: {stderr}");

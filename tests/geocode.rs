@@ -4,8 +4,17 @@ use std::path::Path;
 
 use crate::util::*;
 
-const ADDED: [&str; 9] =
-    ["postcode_normalised", "easting", "northing", "area_code", "area_name", "imd_decile", "imd_rank", "match", "distance_m"];
+const ADDED: [&str; 9] = [
+    "postcode_normalised",
+    "easting",
+    "northing",
+    "area_code",
+    "area_name",
+    "imd_decile",
+    "imd_rank",
+    "match",
+    "distance_m",
+];
 
 fn geocode_staff(postcodes: &Path, out_dir: &Path) -> (Vec<String>, Vec<Vec<String>>, serde_json::Value) {
     let out = out_dir.join("out.csv");
@@ -70,10 +79,7 @@ fn geocode_header_csv_directory() {
     let (headers, rows, summary) = geocode_staff(&fixture("postcodes.csv"), dir.path());
     check_rows(&headers, &rows);
     let m = &summary["match"];
-    assert_eq!(
-        (m["within"].as_u64(), m["nearest"].as_u64(), m["outside"].as_u64()),
-        (Some(7), Some(2), Some(3))
-    );
+    assert_eq!((m["within"].as_u64(), m["nearest"].as_u64(), m["outside"].as_u64()), (Some(7), Some(2), Some(3)));
     assert_eq!(
         (m["unknown_postcode"].as_u64(), m["invalid_postcode"].as_u64(), m["no_coordinates"].as_u64()),
         (Some(1), Some(2), Some(1))
@@ -122,11 +128,16 @@ fn max_distance_decides_nearest_or_outside() {
     let dir = temp_dir();
     let out = dir.path().join("out.csv");
     anchormap_ok([
-        "geocode".as_ref(), fixture("staff.csv").as_os_str(),
-        "--postcodes".as_ref(), fixture("postcodes.csv").as_os_str(),
-        "--boundaries".as_ref(), fixture("areas.geojson").as_os_str(),
-        "--max-distance".as_ref(), "299".as_ref(),
-        "-o".as_ref(), out.as_os_str(),
+        "geocode".as_ref(),
+        fixture("staff.csv").as_os_str(),
+        "--postcodes".as_ref(),
+        fixture("postcodes.csv").as_os_str(),
+        "--boundaries".as_ref(),
+        fixture("areas.geojson").as_os_str(),
+        "--max-distance".as_ref(),
+        "299".as_ref(),
+        "-o".as_ref(),
+        out.as_os_str(),
     ]);
     let (_, rows) = read_csv(&out);
     let status: Vec<&str> = rows.iter().map(|r| r[11].as_str()).collect();
@@ -141,11 +152,17 @@ fn postcode_column_can_be_named_and_stdout_used() {
     let input = dir.path().join("in.csv");
     std::fs::write(&input, "\u{feff}ref,Home Postcode\na,xx1 1ad\nb,\n").unwrap();
     let out = crate::util::anchormap([
-        "geocode".as_ref(), input.as_os_str(),
-        "--postcode-column".as_ref(), "home postcode".as_ref(),
-        "--postcodes".as_ref(), fixture("postcodes.csv").as_os_str(),
-        "--boundaries".as_ref(), fixture("areas.geojson").as_os_str(),
-        "-o".as_ref(), "-".as_ref(), "--quiet".as_ref(),
+        "geocode".as_ref(),
+        input.as_os_str(),
+        "--postcode-column".as_ref(),
+        "home postcode".as_ref(),
+        "--postcodes".as_ref(),
+        fixture("postcodes.csv").as_os_str(),
+        "--boundaries".as_ref(),
+        fixture("areas.geojson").as_os_str(),
+        "-o".as_ref(),
+        "-".as_ref(),
+        "--quiet".as_ref(),
     ]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let text = String::from_utf8(out.stdout).unwrap();
@@ -164,14 +181,83 @@ fn short_rows_are_kept_and_counted() {
     let out = dir.path().join("out.csv");
     let summary = dir.path().join("s.json");
     anchormap_ok([
-        "geocode".as_ref(), input.as_os_str(),
-        "--postcodes".as_ref(), fixture("postcodes.csv").as_os_str(),
-        "--boundaries".as_ref(), fixture("areas.geojson").as_os_str(),
-        "-o".as_ref(), out.as_os_str(), "--summary-json".as_ref(), summary.as_os_str(),
+        "geocode".as_ref(),
+        input.as_os_str(),
+        "--postcodes".as_ref(),
+        fixture("postcodes.csv").as_os_str(),
+        "--boundaries".as_ref(),
+        fixture("areas.geojson").as_os_str(),
+        "-o".as_ref(),
+        out.as_os_str(),
+        "--summary-json".as_ref(),
+        summary.as_os_str(),
     ]);
     let (_, rows) = read_csv(&out);
     assert_eq!(rows.len(), 2);
     assert_eq!(rows[1][..4], ["XX1 1AD".to_string(), String::new(), String::new(), "XX1 1AD".to_string()]);
     let summary: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(summary).unwrap()).unwrap();
     assert_eq!(summary["short_rows"], 1);
+}
+
+#[test]
+fn deprivation_of_another_vintage_is_reported() {
+    let dir = temp_dir();
+    // IoD2025-style headers: LSOA 2021 codes, 2024 districts.
+    let imd_2025 = dir.path().join("File_1_IoD2025.csv");
+    std::fs::write(
+        &imd_2025,
+        "\u{feff}LSOA code (2021),LSOA name (2021),Local Authority District code (2024),Local Authority District name (2024),\
+         Index of Multiple Deprivation (IMD) Rank (where 1 is most deprived),Index of Multiple Deprivation (IMD) Decile (where 1 is most deprived 10% of LSOAs)\n\
+         E01900001,Testtown 001A,E07999999,Testtown,\"33,000\",10\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out.csv");
+    let summary = dir.path().join("s.json");
+    let stderr = anchormap_ok([
+        "geocode".as_ref(),
+        fixture("staff.csv").as_os_str(),
+        "--postcodes".as_ref(),
+        fixture("postcodes.csv").as_os_str(),
+        "--boundaries".as_ref(),
+        fixture("areas.geojson").as_os_str(),
+        "--deprivation".as_ref(),
+        imd_2025.as_os_str(),
+        "-o".as_ref(),
+        out.as_os_str(),
+        "--summary-json".as_ref(),
+        summary.as_os_str(),
+    ]);
+    assert!(
+        stderr.contains("anchormap: warning: boundaries are LSOA 2011 and deprivation is LSOA 2021: 4 of 5 English areas have no deprivation figures"),
+        "{stderr}"
+    );
+    let summary: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(summary).unwrap()).unwrap();
+    assert_eq!(summary["deprivation"]["edition"], "IoD2025");
+    assert_eq!(summary["deprivation"]["coverage"]["deprivation_geography"], "LSOA 2021");
+    assert_eq!(summary["warnings"].as_array().unwrap().len(), 1);
+    let (_, rows) = read_csv(&out);
+    assert_eq!((rows[0][9].as_str(), rows[0][10].as_str()), ("10", "33000"));
+}
+
+#[test]
+fn british_national_grid_is_recognised_without_a_crs_member() {
+    let dir = temp_dir();
+    let text = std::fs::read_to_string(fixture("areas.geojson")).unwrap();
+    let without_crs: String = text.lines().filter(|l| !l.starts_with("\"crs\"")).collect::<Vec<_>>().join("\n");
+    let boundaries = dir.path().join("no_crs.geojson");
+    std::fs::write(&boundaries, without_crs).unwrap();
+    let (with, without) = (dir.path().join("a.csv"), dir.path().join("b.csv"));
+    for (b, out) in [(fixture("areas.geojson"), &with), (boundaries, &without)] {
+        anchormap_ok([
+            "geocode".as_ref(),
+            fixture("staff.csv").as_os_str(),
+            "--postcodes".as_ref(),
+            fixture("postcodes.csv").as_os_str(),
+            "--boundaries".as_ref(),
+            b.as_os_str(),
+            "-o".as_ref(),
+            out.as_os_str(),
+        ]);
+    }
+    assert_eq!(std::fs::read(&with).unwrap(), std::fs::read(&without).unwrap());
 }

@@ -64,13 +64,23 @@ fn deprivation_files_agree_with_each_other() {
         let score = derived.score.unwrap();
         let more_deprived = sorted_scores.len() - sorted_scores.partition_point(|s| *s <= score);
         let at_least_as_deprived = sorted_scores.len() - sorted_scores.partition_point(|s| *s < score);
-        assert!(more_deprived < a.rank as usize && a.rank as usize <= at_least_as_deprived, "{code}: rank {} outside its tie range", a.rank);
-        assert!(more_deprived < derived.rank as usize && derived.rank as usize <= at_least_as_deprived, "{code}: derived rank");
+        assert!(
+            more_deprived < a.rank as usize && a.rank as usize <= at_least_as_deprived,
+            "{code}: rank {} outside its tie range",
+            a.rank
+        );
+        assert!(
+            more_deprived < derived.rank as usize && derived.rank as usize <= at_least_as_deprived,
+            "{code}: derived rank"
+        );
         rank_off += usize::from(derived.rank != a.rank);
         decile_off += usize::from(derived.decile != a.decile);
         decile_counts[a.decile as usize] += 1;
     }
-    eprintln!("ranks derived from rounded scores: {rank_off} of {} differ by a tie, {decile_off} deciles differ", codes.len());
+    eprintln!(
+        "ranks derived from rounded scores: {rank_off} of {} differ by a tie, {decile_off} deciles differ",
+        codes.len()
+    );
     assert!(decile_off <= 10, "{decile_off} deciles differ");
     assert_eq!(&decile_counts[1..], &[3284, 3284, 3285, 3284, 3285, 3284, 3284, 3285, 3284, 3285]);
     assert!(file_1.get("W01000001").is_none());
@@ -112,11 +122,18 @@ fn every_code_point_postcode_geocodes_consistently() {
     let output = dir.path().join("geocoded.csv");
     let summary = dir.path().join("summary.json");
     anchormap_ok([
-        "geocode".as_ref(), input.as_os_str(),
-        "--postcodes".as_ref(), reference.join(CODE_POINT).as_os_str(),
-        "--boundaries".as_ref(), reference.join(BOUNDARIES).as_os_str(),
-        "--deprivation".as_ref(), reference.join(FILE_1).as_os_str(),
-        "-o".as_ref(), output.as_os_str(), "--summary-json".as_ref(), summary.as_os_str(),
+        "geocode".as_ref(),
+        input.as_os_str(),
+        "--postcodes".as_ref(),
+        reference.join(CODE_POINT).as_os_str(),
+        "--boundaries".as_ref(),
+        reference.join(BOUNDARIES).as_os_str(),
+        "--deprivation".as_ref(),
+        reference.join(FILE_1).as_os_str(),
+        "-o".as_ref(),
+        output.as_os_str(),
+        "--summary-json".as_ref(),
+        summary.as_os_str(),
     ]);
 
     // LSOA -> 2019 district, from File 1 (not from anchormap).

@@ -1,7 +1,6 @@
 //! `anchormap geocode`: stream a CSV, add each row's postcode point, area, deprivation and match status.
 
 use std::io::Write;
-use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::{bail, Context};
@@ -23,15 +22,35 @@ use crate::reference::Geography;
 use crate::spatial::Crs;
 
 /// The columns `geocode` adds, in order (the contract in PRODUCT.md).
-pub const ADDED_COLUMNS: [&str; 9] =
-    ["postcode_normalised", "easting", "northing", "area_code", "area_name", "imd_decile", "imd_rank", "match", "distance_m"];
+pub const ADDED_COLUMNS: [&str; 9] = [
+    "postcode_normalised",
+    "easting",
+    "northing",
+    "area_code",
+    "area_name",
+    "imd_decile",
+    "imd_rank",
+    "match",
+    "distance_m",
+];
 
 /// Header names taken as the postcode column when `--postcode-column` is not given.
 const POSTCODE_COLUMN: ColumnSpec = ColumnSpec {
     key: "postcode",
     description: "postcode",
     matches: |h| {
-        matches!(h, "postcode" | "post_code" | "post code" | "pcds" | "pcd" | "home_postcode" | "home postcode" | "patient_postcode" | "postcode_home")
+        matches!(
+            h,
+            "postcode"
+                | "post_code"
+                | "post code"
+                | "pcds"
+                | "pcd"
+                | "home_postcode"
+                | "home postcode"
+                | "patient_postcode"
+                | "postcode_home"
+        )
     },
 };
 
@@ -87,14 +106,11 @@ pub fn run(args: GeocodeArgs) -> anyhow::Result<()> {
     let started = Instant::now();
     let quiet = args.quiet;
     let mut input = CsvInput::open(&args.input)?;
-    let postcode_column = match &args.postcode_column {
-        Some(name) => {
-            let mut map = ColumnMap::default();
-            map.insert("postcode", name);
-            input.require(&POSTCODE_COLUMN, &map)?
-        }
-        None => input.require(&POSTCODE_COLUMN, &ColumnMap::default())?,
-    };
+    let mut named = ColumnMap::default();
+    if let Some(name) = &args.postcode_column {
+        named.insert("postcode", name);
+    }
+    let postcode_column = input.require(&POSTCODE_COLUMN, &named)?;
     if let Some(clash) = input.headers.iter().find(|h| ADDED_COLUMNS.contains(&h.trim())) {
         bail!(Error::invalid(
             crate::error::Location::line(&args.input, 1).with_column(format!("'{clash}'")),
@@ -110,7 +126,10 @@ pub fn run(args: GeocodeArgs) -> anyhow::Result<()> {
         warnings.push(warning);
     }
     if geocoder.boundaries.features_without_geometry > 0 {
-        warnings.push(format!("{} boundary features have no geometry and can match nothing", geocoder.boundaries.features_without_geometry));
+        warnings.push(format!(
+            "{} boundary features have no geometry and can match nothing",
+            geocoder.boundaries.features_without_geometry
+        ));
     }
     for warning in &warnings {
         eprintln!("anchormap: warning: {warning}");
@@ -138,18 +157,18 @@ pub fn run(args: GeocodeArgs) -> anyhow::Result<()> {
     let mut counts = MatchCounts::default();
     let (batches, received) = std::sync::mpsc::sync_channel::<crate::Result<Vec<Row>>>(2);
     let input = std::thread::scope(|scope| -> anyhow::Result<CsvInput> {
-        let reader = scope.spawn(move || {
-            loop {
-                let mut batch = Vec::with_capacity(BATCH_ROWS);
-                let more = input.read_batch(&mut batch, BATCH_ROWS);
-                let stop = !matches!(more, Ok(true));
-                let message = match more {
-                    Ok(_) => Ok(batch),
-                    Err(e) => Err(e),
-                };
-                if batches.send(message).is_err() || stop {
-                    return input;
-                }
+        // Owned here, so that an early return drops it and unblocks the reader.
+        let received = received;
+        let reader = scope.spawn(move || loop {
+            let mut batch = Vec::with_capacity(BATCH_ROWS);
+            let more = input.read_batch(&mut batch, BATCH_ROWS);
+            let stop = !matches!(more, Ok(true));
+            let message = match more {
+                Ok(_) => Ok(batch),
+                Err(e) => Err(e),
+            };
+            if batches.send(message).is_err() || stop {
+                return input;
             }
         });
         for batch in received.iter() {
@@ -171,7 +190,8 @@ pub fn run(args: GeocodeArgs) -> anyhow::Result<()> {
 
     let rows = counts.total();
     if input.short_rows > 0 {
-        warnings.push(format!("{} rows had fewer fields than the header; they were padded with blanks", input.short_rows));
+        warnings
+            .push(format!("{} rows had fewer fields than the header; they were padded with blanks", input.short_rows));
         eprintln!("anchormap: warning: {}", warnings.last().map_or("", String::as_str));
     }
     if !quiet {
@@ -186,12 +206,12 @@ pub fn run(args: GeocodeArgs) -> anyhow::Result<()> {
             by_match: counts,
             max_distance_m: geocoder.max_distance_m,
             postcodes: PostcodesSummary {
-                path: display(&geocoder.directory.path),
+                path: geocoder.directory.path.display().to_string(),
                 format: geocoder.directory.format,
                 stats: geocoder.directory.stats.clone(),
             },
             boundaries: BoundariesSummary {
-                path: display(&geocoder.boundaries.path),
+                path: geocoder.boundaries.path.display().to_string(),
                 crs: geocoder.boundaries.source_crs,
                 geography: geocoder.boundaries.geography.clone(),
                 code_property: geocoder.boundaries.code_property.clone(),
@@ -201,7 +221,7 @@ pub fn run(args: GeocodeArgs) -> anyhow::Result<()> {
                 features_without_geometry: geocoder.boundaries.features_without_geometry,
             },
             deprivation: geocoder.deprivation.as_ref().zip(coverage).map(|(d, coverage)| DeprivationSummary {
-                path: display(&d.path),
+                path: d.path.display().to_string(),
                 edition: d.edition.clone(),
                 areas: d.len(),
                 coverage,
@@ -214,7 +234,11 @@ pub fn run(args: GeocodeArgs) -> anyhow::Result<()> {
 }
 
 /// Geocodes a chunk of rows in place and serialises it as CSV.
-fn geocode_chunk(geocoder: &Geocoder, chunk: &mut [Row], postcode_column: usize) -> crate::Result<(Vec<u8>, MatchCounts)> {
+fn geocode_chunk(
+    geocoder: &Geocoder,
+    chunk: &mut [Row],
+    postcode_column: usize,
+) -> crate::Result<(Vec<u8>, MatchCounts)> {
     let mut counts = MatchCounts::default();
     let mut scratch = Vec::with_capacity(64);
     for row in chunk.iter_mut() {
@@ -232,10 +256,6 @@ fn csv_bytes<'a>(records: impl ExactSizeIterator<Item = &'a csv::ByteRecord>) ->
         writer.write_byte_record(record).map_err(|e| Error::csv(std::path::Path::new("-"), e))?;
     }
     writer.into_inner().map_err(|e| Error::io(std::path::Path::new("-"), e.into_error()))
-}
-
-fn display(path: &PathBuf) -> String {
-    path.display().to_string()
 }
 
 fn print_summary(rows: u64, counts: &MatchCounts, started: Instant) {

@@ -42,7 +42,11 @@ impl CsvInput {
             .enumerate()
             .map(|(i, h)| {
                 let h = String::from_utf8_lossy(h);
-                if i == 0 { h.trim_start_matches('\u{feff}').to_string() } else { h.into_owned() }
+                if i == 0 {
+                    h.trim_start_matches('\u{feff}').to_string()
+                } else {
+                    h.into_owned()
+                }
             })
             .collect();
         if headers.is_empty() || headers.iter().all(|h| h.trim().is_empty()) {

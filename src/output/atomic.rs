@@ -17,7 +17,10 @@ impl OutputFile {
     /// Creates the temporary file now, so an unwritable destination fails before any work is done.
     pub fn create(path: &Path) -> Result<OutputFile> {
         if path == Path::new("-") {
-            return Ok(OutputFile { destination: None, writer: BufWriter::with_capacity(1 << 17, Box::new(std::io::stdout())) });
+            return Ok(OutputFile {
+                destination: None,
+                writer: BufWriter::with_capacity(1 << 17, Box::new(std::io::stdout())),
+            });
         }
         if path.is_dir() {
             return Err(Error::invalid(Location::file(path), "is a folder; give a file name for the output"));
@@ -25,7 +28,10 @@ impl OutputFile {
         let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let partial = path.with_file_name(format!(".{file_name}.partial"));
         let file = File::create(&partial).map_err(|e| Error::io(path, e))?;
-        Ok(OutputFile { destination: Some((partial, path.to_path_buf())), writer: BufWriter::with_capacity(1 << 17, Box::new(file)) })
+        Ok(OutputFile {
+            destination: Some((partial, path.to_path_buf())),
+            writer: BufWriter::with_capacity(1 << 17, Box::new(file)),
+        })
     }
 
     pub fn writer(&mut self) -> &mut (impl Write + Send) {

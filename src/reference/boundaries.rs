@@ -67,20 +67,34 @@ impl Boundaries {
     pub fn load(path: &Path, properties: &BoundaryProperties) -> Result<Boundaries> {
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
         if text.trim().is_empty() {
-            return Err(Error::invalid(Location::file(path), "the file is empty; expected a GeoJSON FeatureCollection"));
+            return Err(Error::invalid(
+                Location::file(path),
+                "the file is empty; expected a GeoJSON FeatureCollection",
+            ));
         }
         let start = text.len() - text.trim_start().len();
         if !text[start..].starts_with('{') {
             let (line, column) = line_and_column(&text, start);
-            return Err(Error::invalid(Location::at(path, line, column), "is not a JSON object; expected a GeoJSON FeatureCollection"));
+            return Err(Error::invalid(
+                Location::at(path, line, column),
+                "is not a JSON object; expected a GeoJSON FeatureCollection",
+            ));
         }
         let collection: RawCollection = serde_json::from_str(&text).map_err(|e| json_error(path, &text, 0, &e))?;
         match collection.kind.as_deref() {
             Some("FeatureCollection") => {}
             Some(other) => {
-                return Err(Error::invalid(Location::file(path), format!("is a GeoJSON {other}; expected a FeatureCollection of area polygons")))
+                return Err(Error::invalid(
+                    Location::file(path),
+                    format!("is a GeoJSON {other}; expected a FeatureCollection of area polygons"),
+                ))
             }
-            None => return Err(Error::invalid(Location::file(path), "has no \"type\": expected a GeoJSON FeatureCollection")),
+            None => {
+                return Err(Error::invalid(
+                    Location::file(path),
+                    "has no \"type\": expected a GeoJSON FeatureCollection",
+                ))
+            }
         }
         let raw_features = collection.features.unwrap_or_default();
         if raw_features.is_empty() {
@@ -92,7 +106,8 @@ impl Boundaries {
             .enumerate()
             .map(|(i, raw)| {
                 let offset = raw.get().as_ptr() as usize - text.as_ptr() as usize;
-                let feature: Feature = serde_json::from_str(raw.get()).map_err(|e| json_error(path, &text, offset, &e))?;
+                let feature: Feature =
+                    serde_json::from_str(raw.get()).map_err(|e| json_error(path, &text, offset, &e))?;
                 Ok(ParsedFeature { number: i + 1, offset, feature })
             })
             .collect::<Result<_>>()?;
@@ -193,8 +208,18 @@ fn quoted_list(keys: &[&str]) -> String {
 
 /// The area-code property: well-known names first, then any ONS-style `XXXXnnCD` name.
 fn detect_code_property(keys: &[&str]) -> Option<String> {
-    const PREFERRED: [&str; 10] =
-        ["LSOA21CD", "LSOA11CD", "LSOA01CD", "DataZone", "MSOA21CD", "MSOA11CD", "OA21CD", "area_code", "code", "areacode"];
+    const PREFERRED: [&str; 10] = [
+        "LSOA21CD",
+        "LSOA11CD",
+        "LSOA01CD",
+        "DataZone",
+        "MSOA21CD",
+        "MSOA11CD",
+        "OA21CD",
+        "area_code",
+        "code",
+        "areacode",
+    ];
     for wanted in PREFERRED {
         if let Some(key) = keys.iter().find(|k| k.eq_ignore_ascii_case(wanted)) {
             return Some(key.to_string());
@@ -243,8 +268,9 @@ fn to_area(
     at: &dyn Fn() -> Location,
 ) -> Result<Option<Area>> {
     let ParsedFeature { number, feature, .. } = parsed;
-    let code = property_text(&feature, code_property)
-        .ok_or_else(|| Error::invalid(at(), format!("feature {number} has no '{code_property}' (area code) property")))?;
+    let code = property_text(&feature, code_property).ok_or_else(|| {
+        Error::invalid(at(), format!("feature {number} has no '{code_property}' (area code) property"))
+    })?;
     let name = name_property.and_then(|p| property_text(&feature, p)).unwrap_or_default();
     let Some(geometry) = feature.geometry else {
         return Ok(None);
@@ -255,7 +281,10 @@ fn to_area(
         other => {
             return Err(Error::invalid(
                 at(),
-                format!("feature {number} ({code}) is a {}; boundaries must be Polygon or MultiPolygon", other.type_name()),
+                format!(
+                    "feature {number} ({code}) is a {}; boundaries must be Polygon or MultiPolygon",
+                    other.type_name()
+                ),
             ))
         }
     };
@@ -276,7 +305,13 @@ fn to_area(
     Ok(Some(Area { code, name, country, geometry: MultiPolygon(parts) }))
 }
 
-fn to_line_string(ring: &[geojson::Position], crs: Crs, number: usize, code: &str, at: &dyn Fn() -> Location) -> Result<LineString<f64>> {
+fn to_line_string(
+    ring: &[geojson::Position],
+    crs: Crs,
+    number: usize,
+    code: &str,
+    at: &dyn Fn() -> Location,
+) -> Result<LineString<f64>> {
     ring.iter()
         .map(|position| {
             let (x, y) = match position.as_slice() {

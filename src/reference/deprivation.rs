@@ -55,6 +55,14 @@ impl Coverage {
     }
 }
 
+/// One row as read, before ranks and deciles are completed.
+struct RawRow {
+    code: String,
+    rank: Option<f64>,
+    decile: Option<f64>,
+    score: Option<f64>,
+}
+
 /// Columns of an IoD file, matched on the published headers (lower-cased).
 pub const DEPRIVATION_COLUMNS: [ColumnSpec; 5] = [
     ColumnSpec {
@@ -62,10 +70,30 @@ pub const DEPRIVATION_COLUMNS: [ColumnSpec; 5] = [
         description: "area code (e.g. 'LSOA code (2011)')",
         matches: |h| h.starts_with("lsoa code") || matches!(h, "lsoa11cd" | "lsoa21cd" | "area_code" | "code"),
     },
-    ColumnSpec { key: "rank", description: "IMD rank", matches: |h| h.starts_with("index of multiple deprivation (imd) rank") || matches!(h, "imd_rank" | "imd rank") },
-    ColumnSpec { key: "decile", description: "IMD decile", matches: |h| h.starts_with("index of multiple deprivation (imd) decile") || matches!(h, "imd_decile" | "imd decile") },
-    ColumnSpec { key: "score", description: "IMD score", matches: |h| h.starts_with("index of multiple deprivation (imd) score") || matches!(h, "imd" | "imd_score" | "imd score") },
-    ColumnSpec { key: "district", description: "local authority district code", matches: |h| h.starts_with("local authority district code") },
+    ColumnSpec {
+        key: "rank",
+        description: "IMD rank",
+        matches: |h| h.starts_with("index of multiple deprivation (imd) rank") || matches!(h, "imd_rank" | "imd rank"),
+    },
+    ColumnSpec {
+        key: "decile",
+        description: "IMD decile",
+        matches: |h| {
+            h.starts_with("index of multiple deprivation (imd) decile") || matches!(h, "imd_decile" | "imd decile")
+        },
+    },
+    ColumnSpec {
+        key: "score",
+        description: "IMD score",
+        matches: |h| {
+            h.starts_with("index of multiple deprivation (imd) score") || matches!(h, "imd" | "imd_score" | "imd score")
+        },
+    },
+    ColumnSpec {
+        key: "district",
+        description: "local authority district code",
+        matches: |h| h.starts_with("local authority district code"),
+    },
 ];
 
 impl Deprivation {
@@ -109,16 +137,19 @@ impl Deprivation {
         };
         let (ranks, deciles, scores) = (cells(rank_col), cells(decile_col), cells(score_col));
 
-        let mut rows: Vec<(String, Option<f64>, Option<f64>, Option<f64>)> = Vec::with_capacity(table.height());
+        let mut rows: Vec<RawRow> = Vec::with_capacity(table.height());
         for (row, code) in table.column(code_col).enumerate() {
             let Some(code) = code else { continue };
             let rank = number(rank_col, row, ranks[row])?;
             let decile = number(decile_col, row, deciles[row])?;
             let score = number(score_col, row, scores[row])?;
             if let Some(d) = decile.filter(|d| !(1.0..=10.0).contains(d) || d.fract() != 0.0) {
-                return Err(Error::invalid(table.location(row, decile_col.unwrap_or(code_col)), format!("decile {d} is not 1 to 10")));
+                return Err(Error::invalid(
+                    table.location(row, decile_col.unwrap_or(code_col)),
+                    format!("decile {d} is not 1 to 10"),
+                ));
             }
-            rows.push((code.to_string(), rank, decile, score));
+            rows.push(RawRow { code: code.to_string(), rank, decile, score });
         }
         if rows.is_empty() {
             return Err(Error::invalid(table.file(), "the deprivation file has no rows"));
@@ -128,13 +159,19 @@ impl Deprivation {
         let n = rows.len();
         if rank_col.is_none() {
             let mut order: Vec<usize> = (0..n).collect();
-            order.sort_by(|&a, &b| rows[b].3.unwrap_or(f64::MIN).total_cmp(&rows[a].3.unwrap_or(f64::MIN)).then(rows[a].0.cmp(&rows[b].0)));
-            for (position, &i) in order.iter().enumerate() {
-                rows[i].1 = rows[i].3.map(|_| (position + 1) as f64);
+            let score = |i: usize| rows[i].score.unwrap_or(f64::MIN);
+            order.sort_by(|&a, &b| score(b).total_cmp(&score(a)).then(rows[a].code.cmp(&rows[b].code)));
+            let ranks: Vec<(usize, Option<f64>)> = order
+                .iter()
+                .enumerate()
+                .map(|(position, &i)| (i, rows[i].score.map(|_| (position + 1) as f64)))
+                .collect();
+            for (i, rank) in ranks {
+                rows[i].rank = rank;
             }
         }
         let mut records = FxHashMap::with_capacity_and_hasher(n, Default::default());
-        for (code, rank, decile, score) in rows {
+        for RawRow { code, rank, decile, score } in rows {
             let Some(rank) = rank else { continue };
             let rank = rank as u32;
             let decile = decile.map_or_else(|| decile_of_rank(rank, n as u32), |d| d as u8);
@@ -152,7 +189,12 @@ impl Deprivation {
                 other => format!("IoD (districts {other})"),
             })
             .unwrap_or_else(|| "IoD (edition not stated)".to_string());
-        Ok(Deprivation { path: path.to_path_buf(), geography: Geography::from_code_name(code_header), edition, records })
+        Ok(Deprivation {
+            path: path.to_path_buf(),
+            geography: Geography::from_code_name(code_header),
+            edition,
+            records,
+        })
     }
 
     /// The IMD of an area. Never returns an English decile for a Welsh, Scottish or Northern Irish area.

@@ -59,13 +59,39 @@ pub struct PostcodeDirectory {
 
 /// Columns of a directory with a header row.
 pub const DIRECTORY_COLUMNS: [ColumnSpec; 7] = [
-    ColumnSpec { key: "postcode", description: "postcode", matches: |h| matches!(h, "pcds" | "pcd" | "pcd2" | "pcd7" | "pcd8" | "postcode" | "post_code" | "post code") },
-    ColumnSpec { key: "easting", description: "easting", matches: |h| matches!(h, "oseast1m" | "east1m" | "easting" | "eastings" | "bng_e" | "x") },
-    ColumnSpec { key: "northing", description: "northing", matches: |h| matches!(h, "osnrth1m" | "north1m" | "northing" | "northings" | "bng_n" | "y") },
+    ColumnSpec {
+        key: "postcode",
+        description: "postcode",
+        matches: |h| matches!(h, "pcds" | "pcd" | "pcd2" | "pcd7" | "pcd8" | "postcode" | "post_code" | "post code"),
+    },
+    ColumnSpec {
+        key: "easting",
+        description: "easting",
+        matches: |h| matches!(h, "oseast1m" | "east1m" | "easting" | "eastings" | "bng_e" | "x"),
+    },
+    ColumnSpec {
+        key: "northing",
+        description: "northing",
+        matches: |h| matches!(h, "osnrth1m" | "north1m" | "northing" | "northings" | "bng_n" | "y"),
+    },
     ColumnSpec { key: "latitude", description: "latitude", matches: |h| matches!(h, "lat" | "latitude") },
-    ColumnSpec { key: "longitude", description: "longitude", matches: |h| matches!(h, "long" | "lon" | "longitude" | "lng") },
-    ColumnSpec { key: "country", description: "country code", matches: |h| h == "ctry" || h == "country" || h == "country_code" || (h.starts_with("ctry") && h.ends_with("cd")) },
-    ColumnSpec { key: "quality", description: "positional quality", matches: |h| matches!(h, "osgrdind" | "positional_quality_indicator" | "pqi") },
+    ColumnSpec {
+        key: "longitude",
+        description: "longitude",
+        matches: |h| matches!(h, "long" | "lon" | "longitude" | "lng"),
+    },
+    ColumnSpec {
+        key: "country",
+        description: "country code",
+        matches: |h| {
+            h == "ctry" || h == "country" || h == "country_code" || (h.starts_with("ctry") && h.ends_with("cd"))
+        },
+    },
+    ColumnSpec {
+        key: "quality",
+        description: "positional quality",
+        matches: |h| matches!(h, "osgrdind" | "positional_quality_indicator" | "pqi"),
+    },
 ];
 
 /// Where each field is in a row.
@@ -187,19 +213,22 @@ fn find_parts(path: &Path) -> Result<Vec<Part>> {
             .collect();
         files.sort();
         if files.is_empty() {
-            return Err(Error::invalid(Location::file(path), "the folder has no CSV files (expected Code-Point Open's Data/CSV/*.csv)"));
+            return Err(Error::invalid(
+                Location::file(path),
+                "the folder has no CSV files (expected Code-Point Open's Data/CSV/*.csv)",
+            ));
         }
         return Ok(files.into_iter().map(Part::File).collect());
     }
     let mut magic = [0u8; 4];
-    let is_zip = File::open(path)
-        .and_then(|mut f| f.read(&mut magic))
-        .map_err(|e| Error::io(path, e))?
-        == 4
+    let is_zip = File::open(path).and_then(|mut f| f.read(&mut magic)).map_err(|e| Error::io(path, e))? == 4
         && magic == *b"PK\x03\x04";
     if !is_zip {
         if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("zip")) {
-            return Err(Error::invalid(Location::file(path), "is not a valid zip file (corrupt or truncated download?)"));
+            return Err(Error::invalid(
+                Location::file(path),
+                "is not a valid zip file (corrupt or truncated download?)",
+            ));
         }
         return Ok(vec![Part::File(path.to_path_buf())]);
     }
@@ -210,7 +239,9 @@ fn find_parts(path: &Path) -> Result<Vec<Part>> {
         .enumerate()
         .filter(|(_, n)| n.to_ascii_lowercase().ends_with(".csv"))
         .collect();
-    let under = |prefix: &str| names.iter().filter(|(_, n)| n.to_ascii_lowercase().starts_with(prefix)).cloned().collect::<Vec<_>>();
+    let under = |prefix: &str| {
+        names.iter().filter(|(_, n)| n.to_ascii_lowercase().starts_with(prefix)).cloned().collect::<Vec<_>>()
+    };
     let mut chosen = under("data/csv/");
     if chosen.is_empty() {
         chosen = under("data/multi_csv/");
@@ -219,7 +250,10 @@ fn find_parts(path: &Path) -> Result<Vec<Part>> {
         chosen = names.into_iter().filter(|(_, n)| !n.to_ascii_lowercase().starts_with("doc")).collect();
     }
     if chosen.is_empty() {
-        return Err(Error::invalid(Location::file(path), "the zip has no CSV data files (expected Code-Point Open's Data/CSV/*.csv)"));
+        return Err(Error::invalid(
+            Location::file(path),
+            "the zip has no CSV data files (expected Code-Point Open's Data/CSV/*.csv)",
+        ));
     }
     chosen.sort_by(|a, b| a.1.cmp(&b.1));
     Ok(chosen.into_iter().map(|(index, name)| Part::ZipEntry { zip: path.to_path_buf(), index, name }).collect())
@@ -227,8 +261,12 @@ fn find_parts(path: &Path) -> Result<Vec<Part>> {
 
 fn open_zip(path: &Path) -> Result<zip::ZipArchive<File>> {
     let file = File::open(path).map_err(|e| Error::io(path, e))?;
-    zip::ZipArchive::new(file)
-        .map_err(|e| Error::invalid(Location::file(path), format!("is not a readable zip file (corrupt or truncated download?): {e}")))
+    zip::ZipArchive::new(file).map_err(|e| {
+        Error::invalid(
+            Location::file(path),
+            format!("is not a readable zip file (corrupt or truncated download?): {e}"),
+        )
+    })
 }
 
 fn read_part(part: &Part, columns: &ColumnMap) -> Result<PartRows> {
@@ -255,7 +293,9 @@ fn read_rows(reader: impl Read, path: &Path, columns: &ColumnMap) -> Result<Part
     let zip_error = |e: csv::Error| {
         // A truncated or corrupt zip entry surfaces as an I/O error from the decompressor.
         match e.kind() {
-            csv::ErrorKind::Io(io) => Error::invalid(Location::file(path), format!("cannot be read (corrupt or truncated?): {io}")),
+            csv::ErrorKind::Io(io) => {
+                Error::invalid(Location::file(path), format!("cannot be read (corrupt or truncated?): {io}"))
+            }
             _ => Error::csv(path, e),
         }
     };
@@ -265,7 +305,8 @@ fn read_rows(reader: impl Read, path: &Path, columns: &ColumnMap) -> Result<Part
     let layout = if Postcode::parse_bytes(record.get(0).unwrap_or_default()).is_some() {
         CODE_POINT_LAYOUT
     } else {
-        let headers: Vec<String> = record.iter().map(|h| String::from_utf8_lossy(h).trim_start_matches('\u{feff}').to_string()).collect();
+        let headers: Vec<String> =
+            record.iter().map(|h| String::from_utf8_lossy(h).trim_start_matches('\u{feff}').to_string()).collect();
         let layout = header_layout(&headers, columns, &Location::file(path))?;
         record.clear();
         if !csv.read_byte_record(&mut record).map_err(zip_error)? {

@@ -91,8 +91,13 @@ impl AreaIndex {
     }
 
     /// The accepted area whose boundary is nearest to the point, if within `max_distance_m`.
-    pub fn nearest(&self, point: Coord<f64>, max_distance_m: f64, accept: impl Fn(AreaId) -> bool) -> Option<(AreaId, f64)> {
-        if !(max_distance_m >= 0.0) {
+    pub fn nearest(
+        &self,
+        point: Coord<f64>,
+        max_distance_m: f64,
+        accept: impl Fn(AreaId) -> bool,
+    ) -> Option<(AreaId, f64)> {
+        if max_distance_m.is_nan() || max_distance_m < 0.0 {
             return None;
         }
         let limit_2 = max_distance_m * max_distance_m;
@@ -123,7 +128,9 @@ mod tests {
     use geo::{coord, polygon};
 
     fn square(x0: f64, y0: f64, size: f64) -> MultiPolygon<f64> {
-        MultiPolygon(vec![polygon![(x: x0, y: y0), (x: x0 + size, y: y0), (x: x0 + size, y: y0 + size), (x: x0, y: y0 + size)]])
+        MultiPolygon(vec![
+            polygon![(x: x0, y: y0), (x: x0 + size, y: y0), (x: x0 + size, y: y0 + size), (x: x0, y: y0 + size)],
+        ])
     }
 
     #[test]
