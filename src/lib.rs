@@ -5,6 +5,7 @@
 //! [`geocoder`] joins postcodes to areas, and [`output`] writes results. [`cmd`] wires the
 //! stages together for each subcommand.
 
+pub mod analysis;
 pub mod cli;
 pub mod cmd;
 pub mod columns;

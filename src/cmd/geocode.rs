@@ -105,7 +105,7 @@ struct DeprivationSummary {
 pub fn run(args: GeocodeArgs) -> anyhow::Result<()> {
     let started = Instant::now();
     let quiet = args.quiet;
-    let mut input = CsvInput::open(&args.input)?;
+    let input = CsvInput::open(&args.input)?;
     let mut named = ColumnMap::default();
     if let Some(name) = &args.postcode_column {
         named.insert("postcode", name);
@@ -151,39 +151,20 @@ pub fn run(args: GeocodeArgs) -> anyhow::Result<()> {
     }
     output.writer().write_all(&csv_bytes(std::iter::once(&header))?).map_err(|e| Error::io(&args.output, e))?;
 
-    // A reader thread parses batches while the previous one is geocoded; each chunk of a batch
-    // is geocoded and serialised in parallel, and written in input order.
+    // Each chunk of a batch is geocoded and serialised in parallel, and written in input order.
     let rows_bar = progress::counter("geocoding");
     let mut counts = MatchCounts::default();
-    let (batches, received) = std::sync::mpsc::sync_channel::<crate::Result<Vec<Row>>>(2);
-    let input = std::thread::scope(|scope| -> anyhow::Result<CsvInput> {
-        // Owned here, so that an early return drops it and unblocks the reader.
-        let received = received;
-        let reader = scope.spawn(move || loop {
-            let mut batch = Vec::with_capacity(BATCH_ROWS);
-            let more = input.read_batch(&mut batch, BATCH_ROWS);
-            let stop = !matches!(more, Ok(true));
-            let message = match more {
-                Ok(_) => Ok(batch),
-                Err(e) => Err(e),
-            };
-            if batches.send(message).is_err() || stop {
-                return input;
-            }
-        });
-        for batch in received.iter() {
-            let mut batch = batch?;
-            let chunks = batch
-                .par_chunks_mut(CHUNK_ROWS)
-                .map(|chunk| geocode_chunk(&geocoder, chunk, postcode_column))
-                .collect::<crate::Result<Vec<_>>>()?;
-            for (bytes, chunk_counts) in chunks {
-                output.writer().write_all(&bytes).map_err(|e| Error::io(&args.output, e))?;
-                counts.merge(&chunk_counts);
-            }
-            rows_bar.inc(batch.len() as u64);
+    let input = input.for_each_batch(BATCH_ROWS, |batch| -> anyhow::Result<()> {
+        let chunks = batch
+            .par_chunks_mut(CHUNK_ROWS)
+            .map(|chunk| geocode_chunk(&geocoder, chunk, postcode_column))
+            .collect::<crate::Result<Vec<_>>>()?;
+        for (bytes, chunk_counts) in chunks {
+            output.writer().write_all(&bytes).map_err(|e| Error::io(&args.output, e))?;
+            counts.merge(&chunk_counts);
         }
-        reader.join().map_err(|_| anyhow::anyhow!("the input reader stopped unexpectedly"))
+        rows_bar.inc(batch.len() as u64);
+        Ok(())
     })?;
     rows_bar.finish_and_clear();
     output.commit()?;

@@ -95,3 +95,36 @@ impl CsvInput {
         Ok(true)
     }
 }
+
+impl CsvInput {
+    /// Streams the rest of the file in batches: a reader thread parses the next batch while
+    /// `each` handles the current one on this thread. Returns the input (for its counts).
+    ///
+    /// If `each` fails, reading stops and its error is returned.
+    pub fn for_each_batch<E: From<Error> + Send>(
+        mut self,
+        batch_rows: usize,
+        mut each: impl FnMut(&mut Vec<Row>) -> Result<(), E>,
+    ) -> Result<CsvInput, E> {
+        let (batches, received) = std::sync::mpsc::sync_channel::<Result<Vec<Row>>>(2);
+        std::thread::scope(|scope| {
+            // Owned by this closure, so that an early return drops it and unblocks the reader.
+            let received = received;
+            let reader = scope.spawn(move || loop {
+                let mut batch = Vec::with_capacity(batch_rows);
+                let more = self.read_batch(&mut batch, batch_rows);
+                let stop = !matches!(more, Ok(true));
+                if batches.send(more.map(|_| batch)).is_err() || stop {
+                    return self;
+                }
+            });
+            for batch in received.iter() {
+                each(&mut batch?)?;
+            }
+            match reader.join() {
+                Ok(input) => Ok(input),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        })
+    }
+}

@@ -1,7 +1,10 @@
 //! Writers for every output format, plus progress display; nothing here decides what is computed.
 
 pub mod atomic;
+pub mod disclosure;
+pub mod geojson;
 pub mod progress;
 pub mod summary;
+pub mod table;
 
 pub use atomic::OutputFile;

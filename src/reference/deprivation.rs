@@ -7,7 +7,7 @@ use rustc_hash::FxHashMap;
 use crate::columns::{ColumnMap, ColumnSpec};
 use crate::error::{Error, Result};
 use crate::reference::table::ReferenceTable;
-use crate::reference::{parse_published_number, Boundaries, Country, Geography};
+use crate::reference::{parse_published_number, Boundaries, Country, Geography, AREA_CODE_COLUMN};
 
 /// The Index of Multiple Deprivation for one area. Rank 1 and decile 1 are the most deprived.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -65,11 +65,7 @@ struct RawRow {
 
 /// Columns of an IoD file, matched on the published headers (lower-cased).
 pub const DEPRIVATION_COLUMNS: [ColumnSpec; 5] = [
-    ColumnSpec {
-        key: "code",
-        description: "area code (e.g. 'LSOA code (2011)')",
-        matches: |h| h.starts_with("lsoa code") || matches!(h, "lsoa11cd" | "lsoa21cd" | "area_code" | "code"),
-    },
+    AREA_CODE_COLUMN,
     ColumnSpec {
         key: "rank",
         description: "IMD rank",

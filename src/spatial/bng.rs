@@ -63,6 +63,12 @@ pub fn wgs84_to_bng(longitude: f64, latitude: f64) -> Option<Coord<f64>> {
         .map(|(x, y)| Coord { x, y })
 }
 
+/// British National Grid (metres) back to WGS84 longitude/latitude (degrees), inverting OSTN15
+/// (iteratively, as the OS specifies). For writing GeoJSON that web maps read.
+pub fn bng_to_wgs84(point: Coord<f64>) -> Option<(f64, f64)> {
+    lonlat_bng::convert_osgb36_to_ll(point.x, point.y).ok().filter(|(x, y)| x.is_finite() && y.is_finite())
+}
+
 /// The ETRS89 transverse Mercator grid of the National Grid (GRS80 ellipsoid), before OSTN15.
 struct Etrs89Grid {
     geographic: Proj,

@@ -2,6 +2,8 @@
 
 pub mod area_index;
 pub mod bng;
+pub mod centroids;
 
 pub use area_index::{AreaIndex, Placement};
-pub use bng::{wgs84_to_bng, Crs};
+pub use bng::{bng_to_wgs84, wgs84_to_bng, Crs};
+pub use centroids::CentroidIndex;

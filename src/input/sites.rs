@@ -1,0 +1,70 @@
+//! `Site`s: a trust's hospitals and clinics, located by their own easting/northing or by their postcode.
+
+use std::path::Path;
+
+use geo::Coord;
+
+use crate::columns::{ColumnMap, ColumnSpec};
+use crate::error::{Error, Location, Result};
+use crate::input::CsvInput;
+use crate::reference::PostcodeDirectory;
+
+/// One site, located in BNG metres where possible.
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub code: String,
+    pub name: String,
+    pub location: Option<Coord<f64>>,
+    /// How the site was located: "coordinates", "postcode", or why it could not be.
+    pub located_by: &'static str,
+}
+
+pub const SITE_COLUMNS: [ColumnSpec; 5] = [
+    ColumnSpec { key: "code", description: "site code", matches: |h| matches!(h, "site_code" | "site code" | "code" | "site") },
+    ColumnSpec { key: "name", description: "site name", matches: |h| matches!(h, "site_name" | "site name" | "name") },
+    ColumnSpec { key: "postcode", description: "site postcode", matches: |h| matches!(h, "postcode" | "site_postcode" | "pcds") },
+    ColumnSpec { key: "easting", description: "easting", matches: |h| matches!(h, "easting" | "eastings" | "x" | "bng_e") },
+    ColumnSpec { key: "northing", description: "northing", matches: |h| matches!(h, "northing" | "northings" | "y" | "bng_n") },
+];
+
+/// Reads a site list. Given coordinates win over the postcode's.
+pub fn read_sites(path: &Path, columns: &ColumnMap, directory: &PostcodeDirectory) -> Result<Vec<Site>> {
+    let mut input = CsvInput::open(path)?;
+    let [code_spec, name_spec, postcode_spec, easting_spec, northing_spec] = &SITE_COLUMNS;
+    let code = input.require(code_spec, columns)?;
+    let name = input.find(name_spec, columns)?;
+    let postcode = input.find(postcode_spec, columns)?;
+    let easting = input.find(easting_spec, columns)?;
+    let northing = input.find(northing_spec, columns)?;
+    if postcode.is_none() && (easting.is_none() || northing.is_none()) {
+        return Err(Error::invalid(Location::file(path), "sites need a postcode column or easting and northing columns"));
+    }
+    let code_header = input.headers[code].clone();
+    let mut sites = Vec::new();
+    let mut batch = Vec::new();
+    while input.read_batch(&mut batch, 4096)? {
+        for row in &batch {
+            let text = |i: Option<usize>| i.and_then(|i| row.record.get(i)).map(|b| String::from_utf8_lossy(b).trim().to_string());
+            let code = text(Some(code)).unwrap_or_default();
+            if code.is_empty() {
+                return Err(Error::invalid(Location::at(path, row.line, format!("'{code_header}'")), "a site has no code"));
+            }
+            let number = |i| text(i).and_then(|t| t.parse::<f64>().ok()).filter(|v| v.is_finite() && *v > 0.0);
+            let (location, located_by) = match (number(easting), number(northing)) {
+                (Some(x), Some(y)) => (Some(Coord { x, y }), "coordinates"),
+                _ => match text(postcode).and_then(|p| crate::postcode::Postcode::parse(&p)) {
+                    None => (None, "invalid_postcode"),
+                    Some(pc) => match directory.get(&pc) {
+                        None => (None, "unknown_postcode"),
+                        Some(entry) => match entry.location {
+                            Some(point) => (Some(point), "postcode"),
+                            None => (None, "no_coordinates"),
+                        },
+                    },
+                },
+            };
+            sites.push(Site { name: text(name).unwrap_or_else(|| code.clone()), code, location, located_by });
+        }
+    }
+    Ok(sites)
+}

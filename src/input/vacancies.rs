@@ -1,0 +1,82 @@
+//! Vacancies (TRAC / NHS Jobs): site, staff group, band and whether the post is entry level.
+
+use std::path::Path;
+
+use geo::Coord;
+
+use crate::columns::{ColumnMap, ColumnSpec};
+use crate::error::Result;
+use crate::input::band::Band;
+use crate::input::sites::Site;
+use crate::input::CsvInput;
+use crate::postcode::Postcode;
+use crate::reference::PostcodeDirectory;
+
+/// One open vacancy and where it is.
+#[derive(Debug, Clone)]
+pub struct Vacancy {
+    pub id: String,
+    pub site: String,
+    pub staff_group: String,
+    pub band: Band,
+    pub entry_level: bool,
+    pub location: Option<Coord<f64>>,
+    /// "site", "postcode", or why the vacancy could not be located ("unknown_site", …).
+    pub located_by: &'static str,
+}
+
+pub const VACANCY_COLUMNS: [ColumnSpec; 5] = [
+    ColumnSpec { key: "id", description: "vacancy id", matches: |h| matches!(h, "vacancy_id" | "vacancy id" | "id" | "reference" | "job_reference") },
+    ColumnSpec { key: "site", description: "site code or postcode", matches: |h| matches!(h, "site" | "site_code" | "site code" | "location" | "postcode") },
+    ColumnSpec { key: "staff_group", description: "staff group", matches: |h| matches!(h, "staff_group" | "staff group" | "staffgroup") },
+    ColumnSpec { key: "band", description: "pay band", matches: |h| matches!(h, "band" | "pay_band" | "pay band" | "afc_band" | "grade") },
+    ColumnSpec { key: "entry_level", description: "entry-level flag", matches: |h| matches!(h, "entry_level" | "entry level" | "entry") },
+];
+
+/// Reads vacancies; a vacancy's site is a site code from the site list, else a postcode.
+/// Without an entry-level column, bands 2–4 are entry level.
+pub fn read_vacancies(path: &Path, columns: &ColumnMap, sites: &[Site], directory: &PostcodeDirectory) -> Result<Vec<Vacancy>> {
+    let mut input = CsvInput::open(path)?;
+    let [id_spec, site_spec, group_spec, band_spec, entry_spec] = &VACANCY_COLUMNS;
+    let id = input.find(id_spec, columns)?;
+    let site = input.require(site_spec, columns)?;
+    let group = input.find(group_spec, columns)?;
+    let band = input.find(band_spec, columns)?;
+    let entry = input.find(entry_spec, columns)?;
+    let mut vacancies = Vec::new();
+    let mut batch = Vec::new();
+    while input.read_batch(&mut batch, 4096)? {
+        for row in &batch {
+            let text = |i: Option<usize>| {
+                i.and_then(|i| row.record.get(i)).map(|b| String::from_utf8_lossy(b).trim().to_string()).unwrap_or_default()
+            };
+            let site_text = text(Some(site));
+            let band_value = Band::parse(&text(band));
+            let entry_level = match entry.map(|_| text(entry).to_ascii_lowercase()) {
+                Some(flag) if matches!(flag.as_str(), "y" | "yes" | "true" | "1") => true,
+                Some(flag) if matches!(flag.as_str(), "n" | "no" | "false" | "0") => false,
+                _ => band_value.is_entry_level(),
+            };
+            let (location, located_by) = match sites.iter().find(|s| s.code.eq_ignore_ascii_case(&site_text)) {
+                Some(s) => (s.location, if s.location.is_some() { "site" } else { "site_without_location" }),
+                None => match Postcode::parse(&site_text) {
+                    Some(pc) => match directory.get(&pc).and_then(|e| e.location) {
+                        Some(point) => (Some(point), "postcode"),
+                        None => (None, "unknown_postcode"),
+                    },
+                    None => (None, "unknown_site"),
+                },
+            };
+            vacancies.push(Vacancy {
+                id: if id.is_some() { text(id) } else { format!("row {}", row.line) },
+                site: site_text,
+                staff_group: text(group),
+                band: band_value,
+                entry_level,
+                location,
+                located_by,
+            });
+        }
+    }
+    Ok(vacancies)
+}

@@ -1,0 +1,158 @@
+//! Statistical disclosure control for published counts: small counts suppressed, others rounded, secondary suppression.
+
+use std::fmt;
+
+/// A published count: a (rounded) number, or suppressed.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Cell {
+    Count(f64),
+    Suppressed,
+}
+
+impl Cell {
+    pub fn value(self) -> Option<f64> {
+        match self {
+            Cell::Count(v) => Some(v),
+            Cell::Suppressed => None,
+        }
+    }
+}
+
+impl fmt::Display for Cell {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Cell::Count(v) => write!(f, "{v}"),
+            Cell::Suppressed => f.write_str("*"),
+        }
+    }
+}
+
+/// The rule applied to counts of people before publication.
+///
+/// The default is NHS Digital's rule for Hospital Episode Statistics: counts of 1–7 shown as
+/// `*`, others rounded to the nearest 5, percentages computed from the rounded numbers.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct Disclosure {
+    /// The smallest count shown; 1 to `min_count - 1` are suppressed (0 is shown).
+    pub min_count: u32,
+    /// Counts are rounded to a multiple of this (1 = not rounded).
+    pub round_to: u32,
+}
+
+impl Default for Disclosure {
+    fn default() -> Self {
+        Disclosure { min_count: 8, round_to: 5 }
+    }
+}
+
+impl Disclosure {
+    /// Exact counts, for internal (unpublished) use.
+    pub const NONE: Disclosure = Disclosure { min_count: 0, round_to: 1 };
+
+    /// One count, on its own.
+    ///
+    /// ```
+    /// use anchormap::output::disclosure::{Cell, Disclosure};
+    /// let rule = Disclosure::default();
+    /// assert_eq!(rule.cell(0.0), Cell::Count(0.0));
+    /// assert_eq!(rule.cell(7.0), Cell::Suppressed);
+    /// assert_eq!(rule.cell(8.0), Cell::Count(10.0));
+    /// assert_eq!(rule.cell(12.0), Cell::Count(10.0));
+    /// assert_eq!(rule.cell(13.0), Cell::Count(15.0));
+    /// ```
+    pub fn cell(&self, count: f64) -> Cell {
+        if count > 0.0 && count < self.min_count as f64 {
+            return Cell::Suppressed;
+        }
+        let step = self.round_to.max(1) as f64;
+        Cell::Count((count / step).round() * step)
+    }
+
+    /// Counts that add up to a published total: if exactly one of them is suppressed it could be
+    /// recovered by subtraction, so the smallest other non-zero count is suppressed too.
+    pub fn line(&self, counts: &[f64]) -> Vec<Cell> {
+        let mut cells: Vec<Cell> = counts.iter().map(|c| self.cell(*c)).collect();
+        secondary(&mut cells, counts);
+        cells
+    }
+
+    /// A table whose rows and columns both add up to published totals (groups × classes):
+    /// secondary suppression is repeated over rows and columns until no line has a lone `*`.
+    pub fn table(&self, counts: &[Vec<f64>]) -> Vec<Vec<Cell>> {
+        let mut cells: Vec<Vec<Cell>> = counts.iter().map(|row| row.iter().map(|c| self.cell(*c)).collect()).collect();
+        let columns = counts.first().map_or(0, Vec::len);
+        loop {
+            let mut changed = false;
+            for (row, raw) in cells.iter_mut().zip(counts) {
+                changed |= secondary(row, raw);
+            }
+            for c in 0..columns {
+                let mut column: Vec<Cell> = cells.iter().map(|r| r[c]).collect();
+                let raw: Vec<f64> = counts.iter().map(|r| r[c]).collect();
+                if secondary(&mut column, &raw) {
+                    changed = true;
+                    for (row, cell) in cells.iter_mut().zip(column) {
+                        row[c] = cell;
+                    }
+                }
+            }
+            if !changed {
+                return cells;
+            }
+        }
+    }
+}
+
+/// Suppresses the smallest other non-zero cell when exactly one is suppressed; true if it did.
+fn secondary(cells: &mut [Cell], raw: &[f64]) -> bool {
+    if self_suppressed(cells) != 1 {
+        return false;
+    }
+    let smallest = cells
+        .iter()
+        .zip(raw)
+        .enumerate()
+        .filter(|(_, (cell, raw))| matches!(cell, Cell::Count(_)) && **raw > 0.0)
+        .min_by(|a, b| a.1 .1.total_cmp(b.1 .1).then(a.0.cmp(&b.0)))
+        .map(|(i, _)| i);
+    match smallest {
+        Some(i) => {
+            cells[i] = Cell::Suppressed;
+            true
+        }
+        None => false,
+    }
+}
+
+fn self_suppressed(cells: &[Cell]) -> usize {
+    cells.iter().filter(|c| **c == Cell::Suppressed).count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lone_suppressed_cell_takes_another_with_it() {
+        let rule = Disclosure::default();
+        let cells = rule.line(&[3.0, 40.0, 12.0, 0.0]);
+        assert_eq!(cells, vec![Cell::Suppressed, Cell::Count(40.0), Cell::Suppressed, Cell::Count(0.0)]);
+        let two = rule.line(&[3.0, 5.0, 40.0]);
+        assert_eq!(two, vec![Cell::Suppressed, Cell::Suppressed, Cell::Count(40.0)]);
+        assert_eq!(rule.line(&[9.0, 40.0]), vec![Cell::Count(10.0), Cell::Count(40.0)]);
+    }
+
+    #[test]
+    fn tables_are_protected_on_rows_and_columns() {
+        let rule = Disclosure::default();
+        let cells = rule.table(&[vec![3.0, 50.0, 60.0], vec![20.0, 30.0, 40.0]]);
+        // Row 0 suppresses 50 as well; then columns 0 and 1 each have one * and take 20 and 30.
+        let stars: Vec<Vec<bool>> = cells.iter().map(|r| r.iter().map(|c| *c == Cell::Suppressed).collect()).collect();
+        assert_eq!(stars, vec![vec![true, true, false], vec![true, true, false]]);
+    }
+
+    #[test]
+    fn none_publishes_exact_counts() {
+        assert_eq!(Disclosure::NONE.line(&[1.0, 2.0]), vec![Cell::Count(1.0), Cell::Count(2.0)]);
+    }
+}

@@ -1,0 +1,48 @@
+//! `AreaLookup`: a table mapping area codes to larger geographies (e.g. LSOA → ICB), for defining a community.
+
+use std::path::Path;
+
+use rustc_hash::FxHashSet;
+
+use crate::columns::ColumnMap;
+use crate::error::{Error, Result};
+use crate::reference::table::ReferenceTable;
+use crate::reference::AREA_CODE_COLUMN;
+
+/// The area codes selected from a lookup table by `column=value` filters.
+pub struct AreaLookup {
+    pub codes: FxHashSet<String>,
+    /// e.g. "icb_code=E54000019 in lsoa11_to_sicbl_icb.csv".
+    pub description: String,
+}
+
+impl AreaLookup {
+    /// Selects the rows whose `column` equals one of `values` (case-insensitive on the header,
+    /// exact on the value; several values are alternatives). The area code column is detected
+    /// (`LSOA11CD`, …) or named with `code=` in `columns`.
+    pub fn select(path: &Path, column: &str, values: &[String], columns: &ColumnMap) -> Result<AreaLookup> {
+        let table = ReferenceTable::read(path)?;
+        let at = table.file();
+        let code_col = columns.require(&AREA_CODE_COLUMN, &table.headers, &at)?;
+        let filter_col = table.headers.iter().position(|h| h.eq_ignore_ascii_case(column.trim())).ok_or_else(|| {
+            Error::invalid(
+                at.clone(),
+                format!("no column '{column}' to filter on; the header has {}", crate::columns::list_headers(&table.headers)),
+            )
+        })?;
+        let keys: Vec<Option<&str>> = table.column(filter_col).collect();
+        let codes: FxHashSet<String> = table
+            .column(code_col)
+            .zip(keys)
+            .filter_map(|(code, key)| match (code, key) {
+                (Some(code), Some(key)) if values.iter().any(|v| v == key) => Some(code.to_string()),
+                _ => None,
+            })
+            .collect();
+        if codes.is_empty() {
+            return Err(Error::invalid(at, format!("no row has {column} = {}", values.join(" or "))));
+        }
+        let file = path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+        Ok(AreaLookup { codes, description: format!("{column}={} in {file}", values.join("|")) })
+    }
+}

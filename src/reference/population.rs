@@ -1,0 +1,69 @@
+//! `Population`: people per area, from IoD2019 File 6 / IoD2025 File 7 (working-age column by default) or any code,population table.
+
+use std::path::{Path, PathBuf};
+
+use rustc_hash::FxHashMap;
+
+use crate::columns::{ColumnMap, ColumnSpec};
+use crate::error::{Error, Result};
+use crate::reference::table::ReferenceTable;
+use crate::reference::{parse_published_number, AREA_CODE_COLUMN};
+
+/// Population by area code.
+pub struct Population {
+    pub path: PathBuf,
+    /// The header of the column used, e.g. "Working age population 18-59/64: …".
+    pub column: String,
+    counts: FxHashMap<String, f64>,
+}
+
+/// The population column: IoD's working-age denominator first, then any column called population.
+pub const POPULATION_COLUMN: ColumnSpec = ColumnSpec {
+    key: "population",
+    description: "population (e.g. 'Working age population 18-59/64')",
+    matches: |h| {
+        h.starts_with("working age population") || h.starts_with("population (working") || matches!(h, "population" | "pop")
+    },
+};
+
+impl Population {
+    /// Reads a population table. `columns` may name `code=` and `population=` (for example the
+    /// total population column of File 6 instead of the working-age one).
+    pub fn load(path: &Path, columns: &ColumnMap) -> Result<Population> {
+        let table = ReferenceTable::read(path)?;
+        let at = table.file();
+        let code_col = columns.require(&AREA_CODE_COLUMN, &table.headers, &at)?;
+        let pop_col = match columns.find(&POPULATION_COLUMN, &table.headers, &at)? {
+            Some(c) => c,
+            // A two-column table: code, then the count.
+            None if table.headers.len() == 2 => 1 - code_col,
+            None => columns.require(&POPULATION_COLUMN, &table.headers, &at)?,
+        };
+        let values: Vec<Option<&str>> = table.column(pop_col).collect();
+        let mut counts = FxHashMap::default();
+        for (row, code) in table.column(code_col).enumerate() {
+            let Some(code) = code else { continue };
+            let Some(text) = values[row] else { continue };
+            let value = parse_published_number(text)
+                .filter(|v| *v >= 0.0)
+                .ok_or_else(|| Error::invalid(table.location(row, pop_col), format!("'{text}' is not a population count")))?;
+            counts.insert(code.to_string(), value);
+        }
+        if counts.is_empty() {
+            return Err(Error::invalid(at, "the population file has no rows"));
+        }
+        Ok(Population { path: path.to_path_buf(), column: table.headers[pop_col].clone(), counts })
+    }
+
+    pub fn get(&self, code: &str) -> Option<f64> {
+        self.counts.get(code).copied()
+    }
+
+    pub fn len(&self) -> usize {
+        self.counts.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.counts.is_empty()
+    }
+}
