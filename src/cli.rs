@@ -20,6 +20,8 @@ pub struct Cli {
 pub enum Command {
     /// Add each row's postcode point, area and deprivation decile to a CSV (every row kept, in order).
     Geocode(GeocodeArgs),
+    /// Compare where staff live with the community's working-age population by deprivation; list target neighbourhoods.
+    Gaps(GapsArgs),
 }
 
 /// The reference data that places postcodes in areas.
@@ -107,4 +109,118 @@ pub struct GeocodeArgs {
     /// Suppress the summary on stderr.
     #[arg(short, long)]
     pub quiet: bool,
+}
+
+/// A breakdown of the gap tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Breakdown {
+    /// Pay band groups: 1-4, 5-7, 8a-9, medical and dental.
+    Band,
+    /// Staff group as written in the staff file.
+    StaffGroup,
+}
+
+#[derive(Debug, Args)]
+pub struct GapsArgs {
+    /// Staff CSV (e.g. an ESR extract) with a home postcode column; optional staff group and band.
+    #[arg(long, value_name = "S.csv")]
+    pub staff: PathBuf,
+
+    /// Open vacancies CSV (TRAC / NHS Jobs): site (code or postcode), staff group, band, entry-level flag.
+    #[arg(long, value_name = "V.csv")]
+    pub vacancies: Option<PathBuf>,
+
+    /// Sites CSV: site_code, site_name, and postcode and/or easting, northing.
+    #[arg(long, value_name = "SITES.csv")]
+    pub sites: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub reference: ReferenceArgs,
+
+    /// Population by area: IoD2019 File 6 / IoD2025 File 7 (working-age column by default) or a code,population CSV.
+    #[arg(long, value_name = "POP")]
+    pub population: PathBuf,
+
+    /// Population file columns when not detected: code=,population= (e.g. population=Total population: mid 2015 (excluding prisoners))
+    #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
+    pub population_columns: ColumnMap,
+
+    /// Staff file columns when not detected: postcode=,staff_group=,band=
+    #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
+    pub staff_columns: ColumnMap,
+
+    /// Vacancy file columns when not detected: id=,site=,staff_group=,band=,entry_level=
+    #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
+    pub vacancy_columns: ColumnMap,
+
+    /// Site file columns when not detected: code=,name=,postcode=,easting=,northing=
+    #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
+    pub site_columns: ColumnMap,
+
+    #[command(flatten)]
+    pub community: CommunityArgs,
+
+    /// Also break the gap tables down by band group or staff group (repeatable).
+    #[arg(long, value_enum, value_name = "WHAT")]
+    pub by: Vec<Breakdown>,
+
+    /// National IMD deciles that count as deprived for targeting (Core20 = 1,2).
+    #[arg(long, value_name = "DECILES", value_delimiter = ',', default_value = "1,2")]
+    pub target_deciles: Vec<u8>,
+
+    /// Travel radius (km, straight line) for reaching sites with open vacancies.
+    #[arg(long, value_name = "KM", default_value_t = 10.0, value_parser = positive_km)]
+    pub travel_radius_km: f64,
+
+    /// How many nearest deprived neighbourhoods to list per vacancy.
+    #[arg(long, value_name = "K", default_value_t = 5)]
+    pub nearest: usize,
+
+    /// Also rank the community's areas among themselves (local deciles, labelled as such).
+    #[arg(long)]
+    pub local_deciles: bool,
+
+    /// Smallest count of people published; 1 to MIN-1 are shown as * (NHS Digital's HES rule: 8).
+    #[arg(long, value_name = "MIN", default_value_t = 8)]
+    pub min_count: u32,
+
+    /// Published counts are rounded to a multiple of this (HES rule: 5; 1 = no rounding).
+    #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
+    pub round_to: u32,
+
+    /// Folder for the outputs (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+
+    /// Suppress the summary on stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// How the community is stated. Options combine by intersection (e.g. an ICB, within 15 km of the sites).
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Community (default: within 10 km of the sites)")]
+pub struct CommunityArgs {
+    /// Area codes: one per line, or a CSV with an area-code column.
+    #[arg(long, value_name = "FILE")]
+    pub community_codes: Option<PathBuf>,
+
+    /// Areas whose centroid is within this distance (km) of any site.
+    #[arg(long, value_name = "KM", value_parser = positive_km)]
+    pub community_radius_km: Option<f64>,
+
+    /// A lookup table of area codes to larger areas (e.g. LSOA -> ICB), used with --community-filter.
+    #[arg(long, value_name = "FILE", requires = "community_filter")]
+    pub community_lookup: Option<PathBuf>,
+
+    /// The lookup rows to keep: COLUMN=VALUE, several values separated by | (e.g. icb_code=E54000019).
+    #[arg(long, value_name = "COLUMN=VALUE", requires = "community_lookup")]
+    pub community_filter: Option<String>,
+}
+
+fn positive_km(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(km) if km.is_finite() && km > 0.0 => Ok(km),
+        _ => Err(format!("'{text}' is not a distance in km (more than 0)")),
+    }
 }

@@ -3,5 +3,6 @@
 mod util;
 
 mod bad_input;
+mod gaps;
 mod geocode;
 mod national;

@@ -53,7 +53,8 @@ impl StaffTally {
         self.by_area[area] += 1.0;
         let areas = self.by_area.len();
         for (dimension, value) in breakdown {
-            let counts = self.groups.entry(dimension).or_default().entry(value.clone()).or_insert_with(|| vec![0.0; areas]);
+            let counts =
+                self.groups.entry(dimension).or_default().entry(value.clone()).or_insert_with(|| vec![0.0; areas]);
             counts[area] += 1.0;
         }
     }
@@ -86,9 +87,17 @@ pub struct ClassCounts {
 }
 
 /// Staff (from `staff_by_area`) and population of the community's areas, by class.
-pub fn class_counts(areas: &[AreaFacts], community: &Community, staff_by_area: &[f64], classes: Classes) -> ClassCounts {
-    let mut counts =
-        ClassCounts { staff: vec![0.0; classes.count()], population: vec![0.0; classes.count()], staff_without_decile: 0.0 };
+pub fn class_counts(
+    areas: &[AreaFacts],
+    community: &Community,
+    staff_by_area: &[f64],
+    classes: Classes,
+) -> ClassCounts {
+    let mut counts = ClassCounts {
+        staff: vec![0.0; classes.count()],
+        population: vec![0.0; classes.count()],
+        staff_without_decile: 0.0,
+    };
     for (i, area) in areas.iter().enumerate() {
         if !community.contains(i) {
             continue;

@@ -18,3 +18,46 @@ pub struct AreaFacts {
     /// Centroid, BNG metres.
     pub centroid: Option<geo::Coord<f64>>,
 }
+
+/// The areas an analysis works over: one row per distinct area code.
+pub struct Areas {
+    pub facts: Vec<AreaFacts>,
+    /// All polygons of each area (BNG metres).
+    pub geometry: Vec<geo::MultiPolygon<f64>>,
+    /// For each boundary feature (geocoder area id), its row in `facts`.
+    pub row_of_feature: Vec<usize>,
+}
+
+impl Areas {
+    /// The geocoder's boundaries as distinct areas (features sharing a code are one area), with
+    /// deprivation and population attached.
+    pub fn collect(geocoder: &crate::geocoder::Geocoder, population: Option<&crate::reference::Population>) -> Areas {
+        use geo::Centroid;
+        let mut facts: Vec<AreaFacts> = Vec::new();
+        let mut row_of_feature = Vec::with_capacity(geocoder.areas().len());
+        let mut parts: Vec<geo::MultiPolygon<f64>> = Vec::new();
+        for (id, area) in geocoder.areas().iter().enumerate() {
+            if facts.last().is_none_or(|last| last.code != area.code) {
+                let imd = geocoder.deprivation_of(id as u32);
+                facts.push(AreaFacts {
+                    code: area.code.clone(),
+                    name: area.name.clone(),
+                    decile: imd.map(|d| d.decile),
+                    rank: imd.map(|d| d.rank),
+                    score: imd.and_then(|d| d.score),
+                    population: population.and_then(|p| p.get(&area.code)),
+                    centroid: None,
+                });
+                parts.push(geo::MultiPolygon(Vec::new()));
+            }
+            if let Some(all) = parts.last_mut() {
+                all.0.extend(area.geometry.0.iter().cloned());
+            }
+            row_of_feature.push(facts.len() - 1);
+        }
+        for (fact, geometry) in facts.iter_mut().zip(&parts) {
+            fact.centroid = geometry.centroid().map(|p| p.0);
+        }
+        Areas { facts, geometry: parts, row_of_feature }
+    }
+}

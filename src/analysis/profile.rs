@@ -27,7 +27,8 @@ pub struct CommunityProfile {
 
 /// Profiles the community; `national_areas` is the number of areas the IMD ranks (32,844 for IoD2019).
 pub fn profile(areas: &[AreaFacts], community: &Community, national_areas: usize) -> CommunityProfile {
-    let members: Vec<&AreaFacts> = areas.iter().enumerate().filter(|(i, _)| community.contains(*i)).map(|(_, a)| a).collect();
+    let members: Vec<&AreaFacts> =
+        areas.iter().enumerate().filter(|(i, _)| community.contains(*i)).map(|(_, a)| a).collect();
     let with_decile: Vec<&&AreaFacts> = members.iter().filter(|a| a.decile.is_some()).collect();
     let population: f64 = members.iter().filter_map(|a| a.population).sum();
     let ranked_population: f64 = with_decile.iter().filter_map(|a| a.population).sum();
@@ -45,7 +46,10 @@ pub fn profile(areas: &[AreaFacts], community: &Community, national_areas: usize
         population,
         population_weighted_imd_score: (scored.len() == with_decile.len() && scored_population > 0.0)
             .then(|| scored.iter().map(|(s, p)| s * p).sum::<f64>() / scored_population),
-        share_of_areas_in_decile_1: share(with_decile.iter().filter(|a| a.decile == Some(1)).count(), with_decile.len()),
+        share_of_areas_in_decile_1: share(
+            with_decile.iter().filter(|a| a.decile == Some(1)).count(),
+            with_decile.len(),
+        ),
         share_of_areas_in_deciles_1_2: share(
             with_decile.iter().filter(|a| matches!(a.decile, Some(1 | 2))).count(),
             with_decile.len(),
@@ -63,8 +67,12 @@ pub fn profile(areas: &[AreaFacts], community: &Community, national_areas: usize
 /// Deciles of the community's areas ranked among themselves (1 = most deprived in the community).
 /// Labelled "local" wherever shown; national deciles stay the default.
 pub fn local_deciles(areas: &[AreaFacts], community: &Community) -> Vec<Option<u8>> {
-    let mut ranked: Vec<(u32, usize)> =
-        areas.iter().enumerate().filter(|(i, _)| community.contains(*i)).filter_map(|(i, a)| Some((a.rank?, i))).collect();
+    let mut ranked: Vec<(u32, usize)> = areas
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| community.contains(*i))
+        .filter_map(|(i, a)| Some((a.rank?, i)))
+        .collect();
     ranked.sort();
     let n = ranked.len() as u32;
     let mut local = vec![None; areas.len()];
@@ -79,7 +87,13 @@ mod tests {
     use super::*;
 
     fn area(rank: u32, decile: u8, score: f64, population: f64) -> AreaFacts {
-        AreaFacts { rank: Some(rank), decile: Some(decile), score: Some(score), population: Some(population), ..Default::default() }
+        AreaFacts {
+            rank: Some(rank),
+            decile: Some(decile),
+            score: Some(score),
+            population: Some(population),
+            ..Default::default()
+        }
     }
 
     #[test]

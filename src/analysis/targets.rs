@@ -45,7 +45,9 @@ pub fn targets(
     let entry: Vec<&PlacedVacancy> = vacancies.iter().filter(|v| v.entry_level).collect();
     let mut found = Vec::new();
     for (i, area) in areas.iter().enumerate() {
-        let (Some(decile), Some(population), Some(centroid)) = (area.decile, area.population, area.centroid) else { continue };
+        let (Some(decile), Some(population), Some(centroid)) = (area.decile, area.population, area.centroid) else {
+            continue;
+        };
         if !community.contains(i) || !deciles.contains(&decile) {
             continue;
         }
@@ -56,8 +58,7 @@ pub fn targets(
         let distance = |v: &&PlacedVacancy| (v.location.x - centroid.x).hypot(v.location.y - centroid.y);
         let in_reach: Vec<(f64, &str)> =
             entry.iter().map(|v| (distance(v), v.site.as_str())).filter(|(d, _)| *d <= radius_m).collect();
-        let Some(&(distance_m, nearest_site)) =
-            in_reach.iter().min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(b.1)))
+        let Some(&(distance_m, nearest_site)) = in_reach.iter().min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(b.1)))
         else {
             continue;
         };
@@ -86,7 +87,13 @@ pub struct VacancyReach {
 }
 
 /// Reach of a point over an index of deprived-area centroids (built by the caller for `deciles`).
-pub fn reach(areas: &[AreaFacts], deprived: &CentroidIndex, point: Coord<f64>, radius_m: f64, k: usize) -> VacancyReach {
+pub fn reach(
+    areas: &[AreaFacts],
+    deprived: &CentroidIndex,
+    point: Coord<f64>,
+    radius_m: f64,
+    k: usize,
+) -> VacancyReach {
     let within = deprived.within(point, radius_m);
     VacancyReach {
         deprived_population_within_radius: within.iter().filter_map(|(a, _)| areas[*a as usize].population).sum(),
@@ -115,8 +122,13 @@ mod tests {
         // Rate 10 per 1,000. A: decile 1, 1000 people, 2 staff -> shortfall 8, 1 km from the site.
         // B: decile 2, 2000 people, 5 staff -> shortfall 15, 4 km away. C: decile 1, fully represented.
         // D: decile 5 (not targeted). E: decile 1 but 20 km away (out of reach).
-        let areas = vec![area("A", 1, 1000.0, 1000.0), area("B", 2, 2000.0, 4000.0), area("C", 1, 1000.0, 500.0),
-            area("D", 5, 1000.0, 0.0), area("E", 1, 1000.0, 20_000.0)];
+        let areas = vec![
+            area("A", 1, 1000.0, 1000.0),
+            area("B", 2, 2000.0, 4000.0),
+            area("C", 1, 1000.0, 500.0),
+            area("D", 5, 1000.0, 0.0),
+            area("E", 1, 1000.0, 20_000.0),
+        ];
         let community = Community { members: vec![true; 5], description: String::new() };
         let staff = [2.0, 5.0, 12.0, 0.0, 0.0];
         let vacancies = vec![

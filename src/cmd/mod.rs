@@ -1,5 +1,6 @@
 //! One module per subcommand: arguments → load → analysis → output.
 
+pub mod gaps;
 pub mod geocode;
 
 use crate::cli::{Cli, Command};
@@ -8,6 +9,7 @@ use crate::cli::{Cli, Command};
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Geocode(args) => geocode::run(args),
+        Command::Gaps(args) => gaps::run(args),
     }
 }
 

@@ -25,7 +25,10 @@ impl Band {
         if lower.is_empty() {
             return Band::Unknown;
         }
-        if ["medical", "m&d", "consultant", "doctor", "dental", "junior doctor", "trainee"].iter().any(|w| lower.contains(w)) {
+        if ["medical", "m&d", "consultant", "doctor", "dental", "junior doctor", "trainee"]
+            .iter()
+            .any(|w| lower.contains(w))
+        {
             return Band::Medical;
         }
         let mut rest = lower.as_str();
@@ -59,6 +62,17 @@ impl Band {
             Band::AgendaForChange { .. } => BandGroup::Bands8To9,
             Band::Medical => BandGroup::Medical,
             Band::Unknown => BandGroup::Unknown,
+        }
+    }
+}
+
+impl fmt::Display for Band {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Band::AgendaForChange { band, range: Some(r) } => write!(f, "{band}{r}"),
+            Band::AgendaForChange { band, range: None } => write!(f, "{band}"),
+            Band::Medical => f.write_str("Medical"),
+            Band::Unknown => Ok(()),
         }
     }
 }

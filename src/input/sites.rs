@@ -20,11 +20,27 @@ pub struct Site {
 }
 
 pub const SITE_COLUMNS: [ColumnSpec; 5] = [
-    ColumnSpec { key: "code", description: "site code", matches: |h| matches!(h, "site_code" | "site code" | "code" | "site") },
+    ColumnSpec {
+        key: "code",
+        description: "site code",
+        matches: |h| matches!(h, "site_code" | "site code" | "code" | "site"),
+    },
     ColumnSpec { key: "name", description: "site name", matches: |h| matches!(h, "site_name" | "site name" | "name") },
-    ColumnSpec { key: "postcode", description: "site postcode", matches: |h| matches!(h, "postcode" | "site_postcode" | "pcds") },
-    ColumnSpec { key: "easting", description: "easting", matches: |h| matches!(h, "easting" | "eastings" | "x" | "bng_e") },
-    ColumnSpec { key: "northing", description: "northing", matches: |h| matches!(h, "northing" | "northings" | "y" | "bng_n") },
+    ColumnSpec {
+        key: "postcode",
+        description: "site postcode",
+        matches: |h| matches!(h, "postcode" | "site_postcode" | "pcds"),
+    },
+    ColumnSpec {
+        key: "easting",
+        description: "easting",
+        matches: |h| matches!(h, "easting" | "eastings" | "x" | "bng_e"),
+    },
+    ColumnSpec {
+        key: "northing",
+        description: "northing",
+        matches: |h| matches!(h, "northing" | "northings" | "y" | "bng_n"),
+    },
 ];
 
 /// Reads a site list. Given coordinates win over the postcode's.
@@ -37,17 +53,25 @@ pub fn read_sites(path: &Path, columns: &ColumnMap, directory: &PostcodeDirector
     let easting = input.find(easting_spec, columns)?;
     let northing = input.find(northing_spec, columns)?;
     if postcode.is_none() && (easting.is_none() || northing.is_none()) {
-        return Err(Error::invalid(Location::file(path), "sites need a postcode column or easting and northing columns"));
+        return Err(Error::invalid(
+            Location::file(path),
+            "sites need a postcode column or easting and northing columns",
+        ));
     }
     let code_header = input.headers[code].clone();
     let mut sites = Vec::new();
     let mut batch = Vec::new();
     while input.read_batch(&mut batch, 4096)? {
         for row in &batch {
-            let text = |i: Option<usize>| i.and_then(|i| row.record.get(i)).map(|b| String::from_utf8_lossy(b).trim().to_string());
+            let text = |i: Option<usize>| {
+                i.and_then(|i| row.record.get(i)).map(|b| String::from_utf8_lossy(b).trim().to_string())
+            };
             let code = text(Some(code)).unwrap_or_default();
             if code.is_empty() {
-                return Err(Error::invalid(Location::at(path, row.line, format!("'{code_header}'")), "a site has no code"));
+                return Err(Error::invalid(
+                    Location::at(path, row.line, format!("'{code_header}'")),
+                    "a site has no code",
+                ));
             }
             let number = |i| text(i).and_then(|t| t.parse::<f64>().ok()).filter(|v| v.is_finite() && *v > 0.0);
             let (location, located_by) = match (number(easting), number(northing)) {

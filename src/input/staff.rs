@@ -10,14 +10,20 @@ pub const STAFF_COLUMNS: [ColumnSpec; 3] = [
     ColumnSpec {
         key: "postcode",
         description: "home postcode",
-        matches: |h| matches!(h, "postcode" | "home_postcode" | "home postcode" | "post_code" | "pcds" | "postcode_home"),
+        matches: |h| {
+            matches!(h, "postcode" | "home_postcode" | "home postcode" | "post_code" | "pcds" | "postcode_home")
+        },
     },
     ColumnSpec {
         key: "staff_group",
         description: "staff group",
         matches: |h| matches!(h, "staff_group" | "staff group" | "staffgroup" | "occupation_group" | "group"),
     },
-    ColumnSpec { key: "band", description: "pay band", matches: |h| matches!(h, "band" | "pay_band" | "pay band" | "afc_band" | "grade") },
+    ColumnSpec {
+        key: "band",
+        description: "pay band",
+        matches: |h| matches!(h, "band" | "pay_band" | "pay band" | "afc_band" | "grade"),
+    },
 ];
 
 /// Where the staff fields are in the file.
@@ -46,7 +52,11 @@ impl StaffColumns {
     pub fn staff_group(&self, row: &Row) -> String {
         let text = self.staff_group.and_then(|i| row.record.get(i)).map(String::from_utf8_lossy).unwrap_or_default();
         let text = text.trim();
-        if text.is_empty() { "Not recorded".to_string() } else { text.to_string() }
+        if text.is_empty() {
+            "Not recorded".to_string()
+        } else {
+            text.to_string()
+        }
     }
 
     pub fn band(&self, row: &Row) -> Band {

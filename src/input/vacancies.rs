@@ -26,16 +26,41 @@ pub struct Vacancy {
 }
 
 pub const VACANCY_COLUMNS: [ColumnSpec; 5] = [
-    ColumnSpec { key: "id", description: "vacancy id", matches: |h| matches!(h, "vacancy_id" | "vacancy id" | "id" | "reference" | "job_reference") },
-    ColumnSpec { key: "site", description: "site code or postcode", matches: |h| matches!(h, "site" | "site_code" | "site code" | "location" | "postcode") },
-    ColumnSpec { key: "staff_group", description: "staff group", matches: |h| matches!(h, "staff_group" | "staff group" | "staffgroup") },
-    ColumnSpec { key: "band", description: "pay band", matches: |h| matches!(h, "band" | "pay_band" | "pay band" | "afc_band" | "grade") },
-    ColumnSpec { key: "entry_level", description: "entry-level flag", matches: |h| matches!(h, "entry_level" | "entry level" | "entry") },
+    ColumnSpec {
+        key: "id",
+        description: "vacancy id",
+        matches: |h| matches!(h, "vacancy_id" | "vacancy id" | "id" | "reference" | "job_reference"),
+    },
+    ColumnSpec {
+        key: "site",
+        description: "site code or postcode",
+        matches: |h| matches!(h, "site" | "site_code" | "site code" | "location" | "postcode"),
+    },
+    ColumnSpec {
+        key: "staff_group",
+        description: "staff group",
+        matches: |h| matches!(h, "staff_group" | "staff group" | "staffgroup"),
+    },
+    ColumnSpec {
+        key: "band",
+        description: "pay band",
+        matches: |h| matches!(h, "band" | "pay_band" | "pay band" | "afc_band" | "grade"),
+    },
+    ColumnSpec {
+        key: "entry_level",
+        description: "entry-level flag",
+        matches: |h| matches!(h, "entry_level" | "entry level" | "entry"),
+    },
 ];
 
 /// Reads vacancies; a vacancy's site is a site code from the site list, else a postcode.
 /// Without an entry-level column, bands 2–4 are entry level.
-pub fn read_vacancies(path: &Path, columns: &ColumnMap, sites: &[Site], directory: &PostcodeDirectory) -> Result<Vec<Vacancy>> {
+pub fn read_vacancies(
+    path: &Path,
+    columns: &ColumnMap,
+    sites: &[Site],
+    directory: &PostcodeDirectory,
+) -> Result<Vec<Vacancy>> {
     let mut input = CsvInput::open(path)?;
     let [id_spec, site_spec, group_spec, band_spec, entry_spec] = &VACANCY_COLUMNS;
     let id = input.find(id_spec, columns)?;
@@ -48,7 +73,9 @@ pub fn read_vacancies(path: &Path, columns: &ColumnMap, sites: &[Site], director
     while input.read_batch(&mut batch, 4096)? {
         for row in &batch {
             let text = |i: Option<usize>| {
-                i.and_then(|i| row.record.get(i)).map(|b| String::from_utf8_lossy(b).trim().to_string()).unwrap_or_default()
+                i.and_then(|i| row.record.get(i))
+                    .map(|b| String::from_utf8_lossy(b).trim().to_string())
+                    .unwrap_or_default()
             };
             let site_text = text(Some(site));
             let band_value = Band::parse(&text(band));

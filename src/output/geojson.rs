@@ -16,7 +16,10 @@ pub fn write_areas<'a>(path: &Path, areas: impl Iterator<Item = (&'a MultiPolygo
         let polygons = geometry
             .iter()
             .map(|polygon| {
-                std::iter::once(polygon.exterior()).chain(polygon.interiors()).map(|ring| ring.0.iter().map(|c| position(*c)).collect()).collect()
+                std::iter::once(polygon.exterior())
+                    .chain(polygon.interiors())
+                    .map(|ring| ring.0.iter().map(|c| position(*c)).collect())
+                    .collect()
             })
             .collect::<Vec<Vec<Vec<Position>>>>();
         features.push(Feature {

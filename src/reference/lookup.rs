@@ -27,7 +27,10 @@ impl AreaLookup {
         let filter_col = table.headers.iter().position(|h| h.eq_ignore_ascii_case(column.trim())).ok_or_else(|| {
             Error::invalid(
                 at.clone(),
-                format!("no column '{column}' to filter on; the header has {}", crate::columns::list_headers(&table.headers)),
+                format!(
+                    "no column '{column}' to filter on; the header has {}",
+                    crate::columns::list_headers(&table.headers)
+                ),
             )
         })?;
         let keys: Vec<Option<&str>> = table.column(filter_col).collect();

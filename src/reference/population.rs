@@ -22,7 +22,9 @@ pub const POPULATION_COLUMN: ColumnSpec = ColumnSpec {
     key: "population",
     description: "population (e.g. 'Working age population 18-59/64')",
     matches: |h| {
-        h.starts_with("working age population") || h.starts_with("population (working") || matches!(h, "population" | "pop")
+        h.starts_with("working age population")
+            || h.starts_with("population (working")
+            || matches!(h, "population" | "pop")
     },
 };
 
@@ -44,9 +46,9 @@ impl Population {
         for (row, code) in table.column(code_col).enumerate() {
             let Some(code) = code else { continue };
             let Some(text) = values[row] else { continue };
-            let value = parse_published_number(text)
-                .filter(|v| *v >= 0.0)
-                .ok_or_else(|| Error::invalid(table.location(row, pop_col), format!("'{text}' is not a population count")))?;
+            let value = parse_published_number(text).filter(|v| *v >= 0.0).ok_or_else(|| {
+                Error::invalid(table.location(row, pop_col), format!("'{text}' is not a population count"))
+            })?;
             counts.insert(code.to_string(), value);
         }
         if counts.is_empty() {

@@ -62,7 +62,8 @@ mod tests {
 
     #[test]
     fn radius_and_nearest() {
-        let square = |x: f64| MultiPolygon(vec![polygon![(x: x, y: 0.), (x: x + 2., y: 0.), (x: x + 2., y: 2.), (x: x, y: 2.)]]);
+        let square =
+            |x: f64| MultiPolygon(vec![polygon![(x: x, y: 0.), (x: x + 2., y: 0.), (x: x + 2., y: 2.), (x: x, y: 2.)]]);
         let areas = [square(0.), square(10.), square(20.), square(30.)];
         let index = CentroidIndex::new(areas.iter(), |id| id != 2);
         assert_eq!(index.len(), 3);

@@ -1,0 +1,598 @@
+//! `anchormap gaps`: where staff live against the community's working-age population, by deprivation; target neighbourhoods.
+
+use std::path::Path;
+use std::time::Instant;
+
+use anyhow::{bail, Context};
+use rayon::prelude::*;
+use rustc_hash::FxHashSet;
+use serde::Serialize;
+use serde_json::json;
+
+use crate::analysis::community::Community;
+use crate::analysis::gaps::{class_counts, community_rate, compare, Classes, StaffTally};
+use crate::analysis::profile::{local_deciles, profile, CommunityProfile};
+use crate::analysis::targets::{reach, targets, PlacedVacancy};
+use crate::analysis::{AreaFacts, Areas};
+use crate::cli::{Breakdown, CommunityArgs, GapsArgs};
+use crate::cmd::say;
+use crate::columns::ColumnMap;
+use crate::error::{Error, Location};
+use crate::geocoder::{Geocoder, MatchCounts, MatchStatus};
+use crate::input::sites::{read_sites, Site};
+use crate::input::staff::StaffColumns;
+use crate::input::vacancies::{read_vacancies, Vacancy};
+use crate::input::CsvInput;
+use crate::output::disclosure::{Cell, Disclosure};
+use crate::output::summary::{thousands, write_json};
+use crate::output::table::{fixed, Table};
+use crate::output::{geojson, progress};
+use crate::reference::table::ReferenceTable;
+use crate::reference::{AreaLookup, Population, AREA_CODE_COLUMN};
+use crate::spatial::CentroidIndex;
+
+const BATCH_ROWS: usize = 65_536;
+const CHUNK_ROWS: usize = 4_096;
+/// Default community when only sites are given: areas within this distance of a site.
+const DEFAULT_RADIUS_KM: f64 = 10.0;
+
+/// Staff counted by where they ended up.
+#[derive(Debug, Default, Serialize)]
+struct StaffCounts {
+    rows: u64,
+    #[serde(rename = "match")]
+    by_match: MatchCounts,
+    placed_in_community: u64,
+    placed_outside_community: u64,
+    /// Living in the community but in an area without an IMD decile (e.g. a Welsh area).
+    in_community_without_decile: u64,
+}
+
+pub fn run(args: GapsArgs) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let quiet = args.quiet;
+    if args.reference.deprivation.is_none() {
+        bail!("gaps needs --deprivation (an IoD file) to compare by deprivation decile");
+    }
+    let staff_input = CsvInput::open(&args.staff)?;
+    let staff_columns = StaffColumns::resolve(&staff_input, &args.staff_columns)?;
+    std::fs::create_dir_all(&args.out).map_err(|e| Error::io(&args.out, e))?;
+    let disclosure = Disclosure { min_count: args.min_count, round_to: args.round_to };
+
+    let geocoder = Geocoder::load(&args.reference.paths()).context("loading reference data")?;
+    let population = Population::load(&args.population, &args.population_columns).context("loading population")?;
+    let areas = Areas::collect(&geocoder, Some(&population));
+    let facts = &areas.facts;
+    let mut warnings = Vec::new();
+    if let Some(w) = geocoder.coverage().as_ref().and_then(|c| c.warning()) {
+        warnings.push(w);
+    }
+
+    let sites = match &args.sites {
+        Some(path) => read_sites(path, &args.site_columns, &geocoder.directory)?,
+        None => Vec::new(),
+    };
+    for site in sites.iter().filter(|s| s.location.is_none()) {
+        warnings.push(format!("site {} could not be located ({})", site.code, site.located_by));
+    }
+    let vacancies = match &args.vacancies {
+        Some(path) => read_vacancies(path, &args.vacancy_columns, &sites, &geocoder.directory)?,
+        None => Vec::new(),
+    };
+    let community = build_community(&args.community, facts, &sites, &mut warnings)?;
+    if community.size() == 0 {
+        bail!("the community ({}) has no areas in the boundaries", community.description);
+    }
+    let uncounted = facts.iter().enumerate().filter(|(i, a)| community.contains(*i) && a.population.is_none()).count();
+    if uncounted > 0 {
+        warnings.push(format!("{uncounted} community areas have no population in {}", args.population.display()));
+    }
+    say(quiet, format_args!("community: {} ({} areas)", community.description, thousands(community.size() as u64)));
+
+    // Stream the staff: geocode in parallel, tally by area and breakdown.
+    let breakdowns: Vec<Breakdown> = dedup(&args.by);
+    let mut tally = StaffTally::new(facts.len());
+    let mut counts = StaffCounts::default();
+    let bar = progress::counter("placing staff");
+    staff_input.for_each_batch(BATCH_ROWS, |batch| -> anyhow::Result<()> {
+        let placed: Vec<Vec<(MatchStatus, Option<usize>, Vec<(&'static str, String)>)>> = batch
+            .par_chunks(CHUNK_ROWS)
+            .map(|chunk| {
+                chunk
+                    .iter()
+                    .map(|row| {
+                        let result = geocoder.geocode(staff_columns.postcode(row));
+                        let area = result.area.map(|id| areas.row_of_feature[id as usize]);
+                        let groups = breakdowns
+                            .iter()
+                            .map(|b| match b {
+                                Breakdown::Band => ("band", staff_columns.band(row).group().to_string()),
+                                Breakdown::StaffGroup => ("staff_group", staff_columns.staff_group(row)),
+                            })
+                            .collect();
+                        (result.status, area, groups)
+                    })
+                    .collect()
+            })
+            .collect();
+        for (status, area, groups) in placed.into_iter().flatten() {
+            counts.rows += 1;
+            counts.by_match.add(status);
+            if let Some(area) = area {
+                tally.add(area, &groups);
+                if community.contains(area) {
+                    counts.placed_in_community += 1;
+                    counts.in_community_without_decile += u64::from(facts[area].decile.is_none());
+                } else {
+                    counts.placed_outside_community += 1;
+                }
+            }
+        }
+        bar.inc(batch.len() as u64);
+        Ok(())
+    })?;
+    bar.finish_and_clear();
+
+    // Tables.
+    let out = &args.out;
+    let mut written = Vec::new();
+    let all_staff = [("All staff".to_string(), tally.by_area.clone())];
+    for classes in [Classes::Decile, Classes::Quintile] {
+        let name = format!("gaps_by_{}.csv", class_word(classes));
+        class_table(facts, &community, &all_staff, classes, None, &disclosure).write_csv(&out.join(&name))?;
+        written.push(name);
+        for (dimension, groups) in &tally.groups {
+            let groups: Vec<(String, Vec<f64>)> = groups.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+            let name = format!("gaps_by_{}_by_{dimension}.csv", class_word(classes));
+            class_table(facts, &community, &groups, classes, Some(dimension), &disclosure)
+                .write_csv(&out.join(&name))?;
+            written.push(name);
+        }
+    }
+    let local = args.local_deciles.then(|| local_deciles(facts, &community));
+    let area_cells = area_staff_cells(facts, &community, &tally.by_area, &disclosure);
+    let published_staff: f64 = area_cells.iter().flatten().filter_map(|c| c.value()).sum();
+    let rate = community_rate(facts, &community, &published_estimates(&area_cells, &disclosure)).unwrap_or(0.0);
+    let (area_table, area_properties) = area_rows(facts, &community, &area_cells, rate, local.as_deref());
+    area_table.write_csv(&out.join("gaps_by_area.csv"))?;
+    geojson::write_areas(
+        &out.join("gaps_by_area.geojson"),
+        area_properties.into_iter().map(|(i, properties)| (&areas.geometry[i], properties)),
+    )?;
+    written.extend(["gaps_by_area.csv".to_string(), "gaps_by_area.geojson".to_string()]);
+
+    let placed_vacancies: Vec<PlacedVacancy> = vacancies
+        .iter()
+        .filter_map(|v| Some(PlacedVacancy { site: v.site.clone(), location: v.location?, entry_level: v.entry_level }))
+        .collect();
+    let radius_m = args.travel_radius_km * 1000.0;
+    if args.vacancies.is_some() {
+        let estimates = published_estimates(&area_cells, &disclosure);
+        let found = targets(facts, &community, &estimates, rate, &placed_vacancies, &args.target_deciles, radius_m);
+        target_table(facts, &found, &area_cells, rate).write_csv(&out.join("targets.csv"))?;
+        let deprived = CentroidIndex::new(areas.geometry.iter(), |i| {
+            facts[i as usize].decile.is_some_and(|d| args.target_deciles.contains(&d))
+        });
+        vacancy_table(facts, &vacancies, &deprived, radius_m, args.nearest)
+            .write_csv(&out.join("vacancies_reach.csv"))?;
+        written.extend(["targets.csv".to_string(), "vacancies_reach.csv".to_string()]);
+    }
+
+    let national_areas = geocoder.deprivation.as_ref().map_or(0, |d| d.len());
+    let community_profile = profile(facts, &community, national_areas);
+    let headline = headline(facts, &community, &tally.by_area, &disclosure);
+    let unplaced_vacancies: Vec<&Vacancy> = vacancies.iter().filter(|v| v.location.is_none()).collect();
+    if !unplaced_vacancies.is_empty() {
+        warnings
+            .push(format!("{} vacancies could not be located (unknown site or postcode)", unplaced_vacancies.len()));
+    }
+    for w in &warnings {
+        eprintln!("anchormap: warning: {w}");
+    }
+    let summary = json!({
+        "staff_file": args.staff.display().to_string(),
+        "staff": counts,
+        "staff_published_in_community": published_staff,
+        "community": {
+            "definition": community.description,
+            "areas": community.size(),
+            "population_column": population.column,
+            "profile": community_profile,
+        },
+        "headline": headline.as_ref().map(|h| &h.text),
+        "core20_staff_share": headline.as_ref().map(|h| h.staff_share),
+        "core20_population_share": headline.as_ref().map(|h| h.population_share),
+        "disclosure": disclosure,
+        "vacancies": args.vacancies.as_ref().map(|_| json!({
+            "rows": vacancies.len(),
+            "located": placed_vacancies.len(),
+            "entry_level": vacancies.iter().filter(|v| v.entry_level).count(),
+        })),
+        "sites": sites.iter().map(|s| json!({"site_code": s.code, "located_by": s.located_by})).collect::<Vec<_>>(),
+        "travel_radius_km": args.travel_radius_km,
+        "target_deciles": args.target_deciles,
+        "deprivation": geocoder.deprivation.as_ref().map(|d| json!({"edition": d.edition, "geography": d.geography})),
+        "outputs": written,
+        "warnings": warnings,
+    });
+    write_json(&out.join("summary.json"), &summary)?;
+    if !quiet {
+        print_summary(&counts, &community_profile, headline.as_ref().map(|h| h.text.as_str()), started);
+    }
+    Ok(())
+}
+
+fn dedup(by: &[Breakdown]) -> Vec<Breakdown> {
+    let mut seen = Vec::new();
+    for b in by {
+        if !seen.contains(b) {
+            seen.push(*b);
+        }
+    }
+    seen
+}
+
+fn class_word(classes: Classes) -> &'static str {
+    match classes {
+        Classes::Decile => "decile",
+        Classes::Quintile => "quintile",
+    }
+}
+
+/// The community, from the options given (intersected), or the default radius around the sites.
+fn build_community(
+    options: &CommunityArgs,
+    facts: &[AreaFacts],
+    sites: &[Site],
+    warnings: &mut Vec<String>,
+) -> anyhow::Result<Community> {
+    let mut parts = Vec::new();
+    if let Some(path) = &options.community_codes {
+        let codes = read_code_list(path)?;
+        let known: FxHashSet<&str> = facts.iter().map(|a| a.code.as_str()).collect();
+        let missing = codes.iter().filter(|c| !known.contains(c.as_str())).count();
+        if missing > 0 {
+            warnings.push(format!("{missing} community codes in {} are not in the boundaries", path.display()));
+        }
+        parts.push(Community::from_codes(
+            facts,
+            &codes,
+            format!("{} area codes from {}", codes.len(), file_name(path)),
+        ));
+    }
+    if let (Some(path), Some(filter)) = (&options.community_lookup, &options.community_filter) {
+        let (column, values) = filter.split_once('=').ok_or_else(|| {
+            anyhow::anyhow!("--community-filter '{filter}' is not COLUMN=VALUE (e.g. icb_code=E54000019)")
+        })?;
+        let values: Vec<String> = values.split('|').map(|v| v.trim().to_string()).collect();
+        let lookup = AreaLookup::select(path, column, &values, &ColumnMap::default())?;
+        parts.push(Community::from_codes(facts, &lookup.codes, lookup.description));
+    }
+    let located: Vec<geo::Coord<f64>> = sites.iter().filter_map(|s| s.location).collect();
+    let radius = options.community_radius_km.or((parts.is_empty()).then_some(DEFAULT_RADIUS_KM));
+    if let Some(km) = radius {
+        if located.is_empty() {
+            bail!(
+                "state the community: --community-codes FILE, --community-lookup FILE --community-filter COLUMN=VALUE, \
+                 or --sites with --community-radius-km (the default is {DEFAULT_RADIUS_KM} km around the sites)"
+            );
+        }
+        parts.push(Community::within_radius(
+            facts,
+            &located,
+            km * 1000.0,
+            format!("areas within {km} km of {} site{}", located.len(), if located.len() == 1 { "" } else { "s" }),
+        ));
+    }
+    let mut parts = parts.into_iter();
+    let first = parts.next().ok_or_else(|| anyhow::anyhow!("no community given"))?;
+    Ok(parts.fold(first, |acc, next| acc.intersect(&next)))
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+}
+
+/// Area codes from a plain list (one per line, optional header) or a CSV with an area-code column.
+fn read_code_list(path: &Path) -> crate::Result<FxHashSet<String>> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or_default();
+    let codes: FxHashSet<String> = if first.contains(',') {
+        let table = ReferenceTable::read(path)?;
+        let column = ColumnMap::default().require(&AREA_CODE_COLUMN, &table.headers, &table.file())?;
+        table.column(column).flatten().map(str::to_string).collect()
+    } else {
+        let looks_like_code = |l: &str| l.chars().any(|c| c.is_ascii_digit()) && !l.contains(' ');
+        text.lines()
+            .map(|l| l.trim().trim_start_matches('\u{feff}').trim_matches('"'))
+            .filter(|l| !l.is_empty() && looks_like_code(l))
+            .map(str::to_string)
+            .collect()
+    };
+    if codes.is_empty() {
+        return Err(Error::invalid(Location::file(path), "no area codes found"));
+    }
+    Ok(codes)
+}
+
+/// A class table (deciles or quintiles) for one or more groups, disclosure applied, shares from published counts.
+fn class_table(
+    facts: &[AreaFacts],
+    community: &Community,
+    groups: &[(String, Vec<f64>)],
+    classes: Classes,
+    dimension: Option<&str>,
+    disclosure: &Disclosure,
+) -> Table {
+    let mut headers: Vec<&str> = Vec::new();
+    if let Some(d) = dimension {
+        headers.push(d);
+    }
+    headers.extend([
+        classes.column(),
+        "staff",
+        "staff_share",
+        "staff_share_ci_low",
+        "staff_share_ci_high",
+        "population",
+        "population_share",
+        "representation_ratio",
+        "gap_pp",
+    ]);
+    let mut table = Table::new(&headers);
+    let counts: Vec<_> = groups.iter().map(|(_, staff)| class_counts(facts, community, staff, classes)).collect();
+    let raw: Vec<Vec<f64>> = counts.iter().map(|c| c.staff.clone()).collect();
+    let cells = disclosure.table(&raw);
+    for ((label, _), (count, cells)) in groups.iter().zip(counts.iter().zip(&cells)) {
+        let staff_total = disclosure.cell(count.staff.iter().sum()).value().unwrap_or(0.0);
+        let population_total: f64 = count.population.iter().sum();
+        for (class, cell) in cells.iter().enumerate() {
+            let population = count.population[class];
+            let comparison = cell.value().and_then(|staff| compare(staff, staff_total, population, population_total));
+            let mut row = Vec::new();
+            if dimension.is_some() {
+                row.push(label.clone());
+            }
+            row.extend([
+                (class + 1).to_string(),
+                cell.to_string(),
+                fixed(comparison.map(|c| c.staff_share), 4),
+                fixed(comparison.map(|c| c.staff_share_ci.0), 4),
+                fixed(comparison.map(|c| c.staff_share_ci.1), 4),
+                fixed(Some(population), 0),
+                fixed((population_total > 0.0).then(|| population / population_total), 4),
+                fixed(comparison.and_then(|c| c.representation_ratio), 3),
+                fixed(comparison.map(|c| c.gap_pp), 2),
+            ]);
+            table.push(row);
+        }
+        let mut total = Vec::new();
+        if dimension.is_some() {
+            total.push(label.clone());
+        }
+        total.extend([
+            "total".to_string(),
+            disclosure.cell(count.staff.iter().sum()).to_string(),
+            fixed(Some(1.0), 4),
+            String::new(),
+            String::new(),
+            fixed(Some(population_total), 0),
+            fixed(Some(1.0), 4),
+            String::new(),
+            String::new(),
+        ]);
+        table.push(total);
+    }
+    table
+}
+
+/// Published staff per area (community areas only; `None` elsewhere), suppressed as one line.
+fn area_staff_cells(
+    facts: &[AreaFacts],
+    community: &Community,
+    staff: &[f64],
+    disclosure: &Disclosure,
+) -> Vec<Option<Cell>> {
+    let members: Vec<usize> = (0..facts.len()).filter(|i| community.contains(*i)).collect();
+    let raw: Vec<f64> = members.iter().map(|i| staff[*i]).collect();
+    let mut cells = vec![None; facts.len()];
+    for (i, cell) in members.into_iter().zip(disclosure.line(&raw)) {
+        cells[i] = Some(cell);
+    }
+    cells
+}
+
+/// Staff per area as published, with a suppressed count taken as the middle of its range
+/// (e.g. 4 for 1–7), so that nothing computed from it reveals more than the table does.
+fn published_estimates(cells: &[Option<Cell>], disclosure: &Disclosure) -> Vec<f64> {
+    let middle = disclosure.min_count.saturating_sub(1) as f64 / 2.0 + 0.5;
+    cells
+        .iter()
+        .map(|c| match c {
+            Some(Cell::Count(v)) => *v,
+            Some(Cell::Suppressed) => middle,
+            None => 0.0,
+        })
+        .collect()
+}
+
+/// The by-area table and, for the GeoJSON, each row's properties.
+fn area_rows(
+    facts: &[AreaFacts],
+    community: &Community,
+    cells: &[Option<Cell>],
+    rate: f64,
+    local: Option<&[Option<u8>]>,
+) -> (Table, Vec<(usize, ::geojson::JsonObject)>) {
+    let mut headers = vec!["area_code", "area_name", "imd_decile"];
+    if local.is_some() {
+        headers.push("imd_decile_local");
+    }
+    headers.extend(["staff", "population", "staff_per_1000", "expected_staff", "shortfall"]);
+    let mut table = Table::new(&headers);
+    let mut features = Vec::new();
+    for (i, area) in facts.iter().enumerate().filter(|(i, _)| community.contains(*i)) {
+        let Some(cell) = cells[i] else { continue };
+        let expected = area.population.map(|p| p * rate / 1000.0);
+        let staff = cell.value();
+        let per_1000 = staff.zip(area.population).filter(|(_, p)| *p > 0.0).map(|(s, p)| s / p * 1000.0);
+        let shortfall = staff.zip(expected).map(|(s, e)| e - s);
+        let suppressed = |text: String| if cell == Cell::Suppressed { "*".to_string() } else { text };
+        let mut row = vec![area.code.clone(), area.name.clone(), area.decile.map_or(String::new(), |d| d.to_string())];
+        if let Some(local) = local {
+            row.push(local[i].map_or(String::new(), |d| d.to_string()));
+        }
+        row.extend([
+            cell.to_string(),
+            fixed(area.population, 0),
+            suppressed(fixed(per_1000, 2)),
+            fixed(expected, 1),
+            suppressed(fixed(shortfall, 1)),
+        ]);
+        let mut properties = ::geojson::JsonObject::new();
+        for (header, value) in headers.iter().zip(&row) {
+            let number = value.parse::<f64>().ok().filter(|_| !header.starts_with("area_"));
+            let number = number.map(|n| if n.fract() == 0.0 && n.abs() < 1e15 { json!(n as i64) } else { json!(n) });
+            properties.insert(header.to_string(), number.unwrap_or_else(|| json!(value)));
+        }
+        table.push(row);
+        features.push((i, properties));
+    }
+    (table, features)
+}
+
+fn target_table(
+    facts: &[AreaFacts],
+    found: &[crate::analysis::targets::Target],
+    cells: &[Option<Cell>],
+    rate: f64,
+) -> Table {
+    let mut table = Table::new(&[
+        "rank",
+        "area_code",
+        "area_name",
+        "imd_decile",
+        "population",
+        "staff",
+        "expected_staff",
+        "shortfall",
+        "nearest_site",
+        "distance_km",
+        "entry_level_vacancies_within_radius",
+        "access",
+        "score",
+    ]);
+    for (rank, t) in found.iter().enumerate() {
+        let area = &facts[t.area];
+        table.push(vec![
+            (rank + 1).to_string(),
+            area.code.clone(),
+            area.name.clone(),
+            area.decile.map_or(String::new(), |d| d.to_string()),
+            fixed(area.population, 0),
+            cells[t.area].map_or(String::new(), |c| c.to_string()),
+            fixed(area.population.map(|p| p * rate / 1000.0), 1),
+            fixed(Some(t.shortfall), 1),
+            t.nearest_site.clone(),
+            fixed(Some(t.distance_m / 1000.0), 2),
+            t.vacancies_within_radius.to_string(),
+            fixed(Some(t.access), 3),
+            fixed(Some(t.score), 2),
+        ]);
+    }
+    table
+}
+
+fn vacancy_table(
+    facts: &[AreaFacts],
+    vacancies: &[Vacancy],
+    deprived: &CentroidIndex,
+    radius_m: f64,
+    k: usize,
+) -> Table {
+    let mut table = Table::new(&[
+        "vacancy_id",
+        "site",
+        "staff_group",
+        "band",
+        "entry_level",
+        "located_by",
+        "deprived_population_within_radius",
+        "deprived_areas_within_radius",
+        "nearest_deprived_areas",
+    ]);
+    for v in vacancies {
+        let r = v.location.map(|p| reach(facts, deprived, p, radius_m, k));
+        let nearest = r.as_ref().map_or(String::new(), |r| {
+            r.nearest_deprived
+                .iter()
+                .map(|(a, d)| format!("{} ({:.1} km)", facts[*a].code, d / 1000.0))
+                .collect::<Vec<_>>()
+                .join("; ")
+        });
+        table.push(vec![
+            v.id.clone(),
+            v.site.clone(),
+            v.staff_group.clone(),
+            v.band.to_string(),
+            v.entry_level.to_string(),
+            v.located_by.to_string(),
+            fixed(r.as_ref().map(|r| r.deprived_population_within_radius), 0),
+            r.as_ref().map_or(String::new(), |r| r.deprived_areas_within_radius.to_string()),
+            nearest,
+        ]);
+    }
+    table
+}
+
+struct Headline {
+    text: String,
+    staff_share: f64,
+    population_share: f64,
+}
+
+/// "x% of staff living in the community live in its Core20 areas, against y% of its population".
+fn headline(facts: &[AreaFacts], community: &Community, staff: &[f64], disclosure: &Disclosure) -> Option<Headline> {
+    let counts = class_counts(facts, community, staff, Classes::Quintile);
+    let total = disclosure.cell(counts.staff.iter().sum()).value()?;
+    let core20 = disclosure.cell(counts.staff[0]).value()?;
+    let population_total: f64 = counts.population.iter().sum();
+    let c = compare(core20, total, counts.population[0], population_total)?;
+    Some(Headline {
+        text: format!(
+            "{:.1}% of staff living in the community live in its most deprived areas (national IMD deciles 1-2, Core20), \
+             against {:.1}% of its working-age population (representation ratio {})",
+            c.staff_share * 100.0,
+            c.population_share * 100.0,
+            c.representation_ratio.map_or("n/a".to_string(), |r| format!("{r:.2}"))
+        ),
+        staff_share: c.staff_share,
+        population_share: c.population_share,
+    })
+}
+
+fn print_summary(counts: &StaffCounts, profile: &CommunityProfile, headline: Option<&str>, started: Instant) {
+    let unplaced: Vec<String> = MatchStatus::ALL
+        .iter()
+        .filter(|s| !s.is_placed() && counts.by_match.get(**s) > 0)
+        .map(|s| format!("{} {}", s.as_str(), thousands(counts.by_match.get(*s))))
+        .collect();
+    eprintln!(
+        "staff: {} rows; {} live in the community, {} elsewhere{}{}",
+        thousands(counts.rows),
+        thousands(counts.placed_in_community),
+        thousands(counts.placed_outside_community),
+        if unplaced.is_empty() { String::new() } else { "; not placed: ".to_string() },
+        unplaced.join(", ")
+    );
+    eprintln!(
+        "community: {} areas, {:.0} people; {:.1}% of its population in national deciles 1-2",
+        profile.areas,
+        profile.population,
+        profile.share_of_population_in_deciles_1_2 * 100.0
+    );
+    if let Some(h) = headline {
+        eprintln!("{h}");
+    }
+    eprintln!("done in {:.1} s", started.elapsed().as_secs_f64());
+}

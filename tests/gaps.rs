@@ -1,0 +1,185 @@
+//! `anchormap gaps` on hand-made fixtures: exact arithmetic, disclosure control, targets for a known construction.
+
+use std::path::Path;
+
+use crate::util::*;
+
+/// Staff by postcode: 20 in E01900001 (decile 1), 10 in E01900002 (decile 4), 30 in E01900003
+/// (decile 10), 5 in E01900004 (decile 2), 3 in E01900005 (no decile), 4 in the Welsh area
+/// (outside the community), 2 with an unknown postcode.
+fn write_staff(dir: &Path) -> std::path::PathBuf {
+    let mut text = String::from("id,home_postcode,staff_group,band\n");
+    let groups = [
+        ("XX1 1AA", 20),
+        ("XX1 1AD", 10),
+        ("XX1 1AF", 30),
+        ("XX1 1AE", 5),
+        ("XX1 1AQ", 3),
+        ("XX1 1AG", 4),
+        ("ZZ99 3VZ", 2),
+    ];
+    let mut id = 0;
+    for (postcode, n) in groups {
+        for i in 0..n {
+            id += 1;
+            let band = if i % 2 == 0 { "Band 3" } else { "6" };
+            text.push_str(&format!("{id},{postcode},Nursing,{band}\n"));
+        }
+    }
+    let path = dir.join("staff.csv");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn run_gaps(dir: &Path, extra: &[&str]) -> std::path::PathBuf {
+    let staff = write_staff(dir);
+    let out = dir.join("out");
+    let mut args: Vec<std::ffi::OsString> = vec![
+        "gaps".into(),
+        "--staff".into(),
+        staff.into(),
+        "--postcodes".into(),
+        fixture("postcodes.csv").into(),
+        "--boundaries".into(),
+        fixture("areas.geojson").into(),
+        "--deprivation".into(),
+        fixture("imd.csv").into(),
+        "--population".into(),
+        fixture("population.csv").into(),
+        "--community-codes".into(),
+        fixture("community_codes.txt").into(),
+        "--sites".into(),
+        fixture("sites.csv").into(),
+        "--vacancies".into(),
+        fixture("vacancies.csv").into(),
+        "--out".into(),
+        out.clone().into(),
+    ];
+    args.extend(extra.iter().map(|s| s.into()));
+    anchormap_ok(args);
+    out
+}
+
+fn row<'a>(rows: &'a [Vec<String>], key: &str) -> &'a [String] {
+    rows.iter().find(|r| r[0] == key).unwrap_or_else(|| panic!("no row {key}"))
+}
+
+#[test]
+fn exact_decile_arithmetic() {
+    let dir = temp_dir();
+    let out = run_gaps(dir.path(), &["--min-count", "0", "--round-to", "1", "--by", "band"]);
+    let (headers, rows) = read_csv(&out.join("gaps_by_decile.csv"));
+    assert_eq!(
+        headers,
+        [
+            "imd_decile",
+            "staff",
+            "staff_share",
+            "staff_share_ci_low",
+            "staff_share_ci_high",
+            "population",
+            "population_share",
+            "representation_ratio",
+            "gap_pp"
+        ]
+    );
+    // 65 staff in community areas with a decile; 5,000 people in them.
+    assert_eq!(
+        row(&rows, "1")[1..],
+        ["20", "0.3077", "0.2089", "0.4280", "1000", "0.2000", "1.538", "10.77"].map(String::from)
+    );
+    assert_eq!(row(&rows, "2")[1..3], ["5", "0.0769"].map(String::from));
+    assert_eq!(row(&rows, "4")[1..3], ["10", "0.1538"].map(String::from));
+    assert_eq!(row(&rows, "10")[1..3], ["30", "0.4615"].map(String::from));
+    assert_eq!(row(&rows, "3")[1..], ["0", "0.0000", "0.0000", "0.0558", "0", "0.0000", "", "0.00"].map(String::from));
+    assert_eq!(row(&rows, "total")[1], "65");
+    assert_eq!(row(&rows, "total")[5], "5000");
+
+    let (_, quintiles) = read_csv(&out.join("gaps_by_quintile.csv"));
+    assert_eq!(row(&quintiles, "1")[1..3], ["25", "0.3846"].map(String::from));
+    assert_eq!(row(&quintiles, "1")[6], "0.3000");
+
+    let (_, by_band) = read_csv(&out.join("gaps_by_decile_by_band.csv"));
+    let band_row = by_band.iter().find(|r| r[0] == "Bands 1-4" && r[1] == "1").unwrap();
+    assert_eq!(band_row[2], "10", "half of the 20 staff in decile 1 are band 3");
+
+    // Rate: 68 staff in the community per 6,000 people = 11.333 per 1,000.
+    let (_, areas) = read_csv(&out.join("gaps_by_area.csv"));
+    let a4 = row(&areas, "E01900004");
+    assert_eq!(a4[1..], ["Testtown 002B", "2", "5", "500", "10.00", "5.7", "0.7"].map(String::from));
+    assert!(areas.iter().all(|r| !r[0].starts_with('W')), "the Welsh area is outside the community");
+
+    // Targets: only E01900004 (decile 2, fewer staff than expected, 500 m from S1's entry-level vacancies).
+    let (_, targets) = read_csv(&out.join("targets.csv"));
+    assert_eq!(targets.len(), 1);
+    assert_eq!(targets[0][1], "E01900004");
+    assert_eq!(targets[0][8..], ["S1", "0.50", "2", "0.950", "0.63"].map(String::from));
+
+    let (_, reach) = read_csv(&out.join("vacancies_reach.csv"));
+    assert_eq!(reach.len(), 4);
+    assert_eq!(reach[0][4..7], ["true", "site", "1500"].map(String::from));
+    assert_eq!(reach[2][4], "false");
+    assert_eq!(reach[3][5], "unknown_site");
+
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["staff"]["rows"], 74);
+    assert_eq!(summary["staff"]["placed_in_community"], 68);
+    assert_eq!(summary["staff"]["placed_outside_community"], 4);
+    assert_eq!(summary["staff"]["in_community_without_decile"], 3);
+    assert_eq!(summary["staff"]["match"]["unknown_postcode"], 2);
+    assert_eq!(summary["community"]["areas"], 5);
+}
+
+#[test]
+fn published_counts_are_suppressed_and_rounded() {
+    let dir = temp_dir();
+    let out = run_gaps(dir.path(), &["--by", "band", "--by", "staff-group"]);
+    let (_, rows) = read_csv(&out.join("gaps_by_decile.csv"));
+    assert_eq!(row(&rows, "1")[1], "20");
+    assert_eq!(row(&rows, "2")[1], "*", "5 staff is below the threshold");
+    assert_eq!(row(&rows, "4")[1], "*", "secondary suppression: 10 would reveal the 5 from the total");
+    assert_eq!(row(&rows, "10")[1], "30");
+    assert_eq!(row(&rows, "total")[1], "65");
+    assert_eq!(row(&rows, "1")[2], "0.3077", "shares come from the published counts");
+    for file in std::fs::read_dir(&out).unwrap() {
+        let path = file.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(!text.contains("XX1"), "{} contains a postcode", path.display());
+        if path.extension().is_some_and(|e| e == "csv") {
+            let (headers, rows) = read_csv(&path);
+            for (c, h) in headers.iter().enumerate().filter(|(_, h)| *h == "staff") {
+                for r in &rows {
+                    let v = &r[c];
+                    assert!(
+                        v == "*" || v.parse::<f64>().is_ok_and(|n| n == 0.0 || (n >= 8.0 && n % 5.0 == 0.0)),
+                        "{h}={v} in {}",
+                        path.display()
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn the_community_must_be_stated() {
+    let dir = temp_dir();
+    let staff = write_staff(dir.path());
+    let line = anchormap_err([
+        "gaps".as_ref(),
+        "--staff".as_ref(),
+        staff.as_os_str(),
+        "--postcodes".as_ref(),
+        fixture("postcodes.csv").as_os_str(),
+        "--boundaries".as_ref(),
+        fixture("areas.geojson").as_os_str(),
+        "--deprivation".as_ref(),
+        fixture("imd.csv").as_os_str(),
+        "--population".as_ref(),
+        fixture("population.csv").as_os_str(),
+        "--out".as_ref(),
+        dir.path().join("o").as_os_str(),
+    ]);
+    assert!(line.contains("state the community"), "{line}");
+}
