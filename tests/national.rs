@@ -207,3 +207,153 @@ fn every_code_point_postcode_geocodes_consistently() {
     assert_eq!(summary["deprivation"]["coverage"]["english_areas_with_deprivation"], 32_844);
     assert!(summary["warnings"].as_array().unwrap().is_empty());
 }
+
+/// A synthetic workforce around a real hospital: Code-Point postcodes within 40 km of
+/// Worcestershire Royal Hospital, drawn with weight exp(-distance / 8 km), deterministic.
+fn synthetic_staff(reference: &Path, dir: &Path, n: usize) -> std::path::PathBuf {
+    let site = (387_714.0, 254_789.0);
+    let mut candidates: Vec<(String, f64)> = Vec::new();
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(reference.join(CODE_POINT)).unwrap()).unwrap();
+    for i in 0..zip.len() {
+        let entry = zip.by_index(i).unwrap();
+        if !entry.name().starts_with("Data/CSV/") {
+            continue;
+        }
+        for line in BufReader::new(entry).lines() {
+            let line = line.unwrap();
+            let f: Vec<&str> = line.split(',').collect();
+            let (e, no): (f64, f64) = (f[2].parse().unwrap(), f[3].parse().unwrap());
+            let d = (e - site.0).hypot(no - site.1);
+            if f[1] != "90" && d < 40_000.0 {
+                candidates.push((f[0].trim_matches('"').to_string(), d));
+            }
+        }
+    }
+    let mut cumulative = Vec::with_capacity(candidates.len());
+    let mut total = 0.0;
+    for (_, d) in &candidates {
+        total += (-d / 8_000.0).exp();
+        cumulative.push(total);
+    }
+    let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+    let mut text = String::from("staff_id,home_postcode,staff_group,band\n");
+    let bands = ["Band 2", "3", "4", "5", "6", "7", "8a", "Medical"];
+    for id in 0..n {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        let u = (seed >> 11) as f64 / (1u64 << 53) as f64 * total;
+        let pick = cumulative.partition_point(|c| *c < u).min(candidates.len() - 1);
+        text.push_str(&format!("{id},{},Nursing,{}\n", candidates[pick].0, bands[id % bands.len()]));
+    }
+    let path = dir.join("staff.csv");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn gaps_for_an_icb_match_an_independent_calculation() {
+    let Some(reference) = reference_dir() else { return };
+    let dir = temp_dir();
+    let staff = synthetic_staff(&reference, dir.path(), 5_000);
+    let reference_args = |extra: &[&str]| -> Vec<std::ffi::OsString> {
+        let mut args: Vec<std::ffi::OsString> = vec![
+            "--postcodes".into(), reference.join(CODE_POINT).into(),
+            "--boundaries".into(), reference.join(BOUNDARIES).into(),
+            "--deprivation".into(), reference.join(FILE_1).into(),
+        ];
+        args.extend(extra.iter().map(|s| s.into()));
+        args
+    };
+
+    // Where each staff member lives, from geocode (itself checked above against districts).
+    let geocoded = dir.path().join("geocoded.csv");
+    let mut args: Vec<std::ffi::OsString> = vec!["geocode".into(), staff.clone().into(), "-o".into(), geocoded.clone().into()];
+    args.extend(reference_args(&[]));
+    anchormap_ok(args);
+
+    // The independent calculation: ICB membership, deciles and working-age population read here.
+    let icb: HashSet<String> = csv::Reader::from_path(reference.join("lsoa11_to_sicbl_icb.csv"))
+        .unwrap()
+        .records()
+        .map(|r| r.unwrap())
+        .filter(|r| &r[4] == "E54000019")
+        .map(|r| r[0].to_string())
+        .collect();
+    let decile_of: HashMap<String, usize> = csv::Reader::from_path(reference.join(FILE_1))
+        .unwrap()
+        .records()
+        .map(|r| r.unwrap())
+        .map(|r| (r[0].to_string(), r[5].parse().unwrap()))
+        .collect();
+    let mut population = [0.0f64; 11];
+    for r in csv::Reader::from_path(reference.join("File_6_-_IoD2019_Population_Denominators.csv")).unwrap().records() {
+        let r = r.unwrap();
+        if icb.contains(&r[0]) {
+            population[decile_of[&r[0]]] += r[8].replace(',', "").parse::<f64>().unwrap();
+        }
+    }
+    let mut staff_by_decile = [0.0f64; 11];
+    let (headers, rows) = read_csv(&geocoded);
+    let area_col = headers.iter().position(|h| h == "area_code").unwrap();
+    for r in &rows {
+        if icb.contains(&r[area_col]) {
+            staff_by_decile[decile_of[&r[area_col]]] += 1.0;
+        }
+    }
+    let staff_total: f64 = staff_by_decile.iter().sum();
+    let population_total: f64 = population.iter().sum();
+    assert!(staff_total > 3_000.0, "most synthetic staff live in the ICB ({staff_total})");
+
+    let out = dir.path().join("exact");
+    let mut args: Vec<std::ffi::OsString> = vec!["gaps".into(), "--staff".into(), staff.clone().into(), "--out".into(), out.clone().into()];
+    args.extend(reference_args(&[
+        "--population", reference.join("File_6_-_IoD2019_Population_Denominators.csv").to_str().unwrap(),
+        "--community-lookup", reference.join("lsoa11_to_sicbl_icb.csv").to_str().unwrap(),
+        "--community-filter", "icb_code=E54000019", "--min-count", "0", "--round-to", "1",
+    ]));
+    anchormap_ok(args);
+    let (_, table) = read_csv(&out.join("gaps_by_decile.csv"));
+    for decile in 1..=10 {
+        let r = table.iter().find(|r| r[0] == decile.to_string()).unwrap();
+        let staff_share = staff_by_decile[decile] / staff_total;
+        let population_share = population[decile] / population_total;
+        assert_eq!(r[1], format!("{}", staff_by_decile[decile]), "staff in decile {decile}");
+        assert_eq!(r[2], format!("{staff_share:.4}"), "staff share in decile {decile}");
+        assert_eq!(r[5], format!("{:.0}", population[decile]), "population in decile {decile}");
+        assert_eq!(r[6], format!("{population_share:.4}"), "population share in decile {decile}");
+        assert_eq!(r[7], format!("{:.3}", staff_share / population_share), "representation ratio in decile {decile}");
+    }
+    let summary: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["community"]["areas"], icb.len());
+    assert_eq!(summary["staff"]["rows"], 5_000);
+
+    // Published with the default rule: no postcode anywhere, no count of 1-7 of people.
+    let published = dir.path().join("published");
+    let mut args: Vec<std::ffi::OsString> =
+        vec!["gaps".into(), "--staff".into(), staff.into(), "--out".into(), published.clone().into(), "--by".into(), "band".into()];
+    args.extend(reference_args(&[
+        "--population", reference.join("File_6_-_IoD2019_Population_Denominators.csv").to_str().unwrap(),
+        "--community-lookup", reference.join("lsoa11_to_sicbl_icb.csv").to_str().unwrap(),
+        "--community-filter", "icb_code=E54000019",
+    ]));
+    anchormap_ok(args);
+    let postcodes: HashSet<&str> = rows.iter().map(|r| r[1].as_str()).collect();
+    for file in std::fs::read_dir(&published).unwrap() {
+        let path = file.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        for token in text.split(|c: char| c == ',' || c == '"' || c == '\n') {
+            assert!(!postcodes.contains(token.trim()), "{} contains the staff postcode {token}", path.display());
+        }
+        if path.extension().is_some_and(|e| e == "csv") {
+            let (headers, rows) = read_csv(&path);
+            if let Some(c) = headers.iter().position(|h| h == "staff") {
+                for r in &rows {
+                    let v = &r[c];
+                    let ok = v == "*" || v.parse::<f64>().is_ok_and(|n| n == 0.0 || (n >= 8.0 && n % 5.0 == 0.0));
+                    assert!(ok, "staff = {v} published in {}", path.display());
+                }
+            }
+        }
+    }
+}
