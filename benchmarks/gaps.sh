@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# The national gaps benchmark: 1.5 million staff (about the NHS in England), community = every
+# English LSOA, anchormap vs the pandas/GeoPandas pipeline, side by side in one run.
+#
+#   bash benchmarks/gaps.sh [REFERENCE_DIR]      (default ../shared/reference)
+#
+# Needs a release build (cargo build --release), python3 with geopandas, pyogrio, pyarrow, and GNU time.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(dirname "$here")
+ref=${1:-$root/../shared/reference}
+target=${CARGO_TARGET_DIR:-$root/target}
+bin=$target/release/anchormap
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+[ -x "$bin" ] || { echo "build first: cargo build --release" >&2; exit 1; }
+
+echo "input: 1,500,000 staff at English postcodes drawn at random (fixed seed)"
+python3 - "$ref/codepo_gb.zip" "$work/staff.csv" <<'PY'
+import random, sys, zipfile, io
+z = zipfile.ZipFile(sys.argv[1])
+english = []
+for n in sorted(z.namelist()):
+    if n.startswith("Data/CSV/"):
+        for line in io.TextIOWrapper(z.open(n)):
+            f = line.split(",")
+            if f[4] == '"E92000001"' and f[1] != "90":
+                english.append(f[0].strip('"'))
+random.seed(2026)
+bands = ["Band 2", "3", "4", "5", "6", "7", "8a", "Medical"]
+with open(sys.argv[2], "w") as out:
+    out.write("staff_id,home_postcode,staff_group,band\n")
+    for i, pc in enumerate(random.choices(english, k=1_500_000)):
+        out.write(f"{i},{pc},Nursing,{bands[i % 8]}\n")
+PY
+
+measure() { # name, command...
+  local name=$1; shift
+  /usr/bin/time -f "%e %M" -o "$work/$name.time" "$@" > "$work/$name.log" 2>&1 || { cat "$work/$name.log" >&2; exit 1; }
+  read -r secs kb < "$work/$name.time"
+  printf '%-12s %8.2f s %9.0f MB\n' "$name" "$secs" "$((kb / 1024))"
+}
+common=(--postcodes "$ref/codepo_gb.zip" --boundaries "$ref/LSOA_2011_EW_BSC.geojson"
+  --deprivation "$ref/File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv"
+  --population "$ref/File_6_-_IoD2019_Population_Denominators.csv"
+  --community-lookup "$ref/lsoa11_to_sicbl_icb.csv" --community-filter country=England)
+measure anchormap "$bin" gaps --staff "$work/staff.csv" "${common[@]}" --min-count 0 --round-to 1 --out "$work/anchormap"
+measure geopandas python3 "$here/geopandas_gaps.py" "$work/staff.csv" "$ref/codepo_gb.zip" "$ref/LSOA_2011_EW_BSC.geojson" \
+  "$ref/File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv" "$ref/File_6_-_IoD2019_Population_Denominators.csv" \
+  "$ref/lsoa11_to_sicbl_icb.csv" country=England "$work/geopandas"
+read -r a_s a_kb < "$work/anchormap.time"
+read -r g_s g_kb < "$work/geopandas.time"
+python3 - "$a_s" "$a_kb" "$g_s" "$g_kb" "$work" <<'PY'
+import sys, pandas as pd
+a_s, a_kb, g_s, g_kb = map(float, sys.argv[1:5])
+print(f"speed-up {g_s / a_s:.1f}x wall-clock; peak memory {a_kb / g_kb:.2f} of GeoPandas'")
+a = pd.read_csv(f"{sys.argv[5]}/anchormap/gaps_by_decile.csv", dtype=str)
+g = pd.read_csv(f"{sys.argv[5]}/geopandas/gaps_by_decile.csv")
+a = a[a.imd_decile != "total"].astype({"imd_decile": int, "staff": float}).set_index("imd_decile")
+print("staff by decile, anchormap - geopandas:", (a.staff - g.set_index("imd_decile").staff).astype(int).tolist())
+PY
