@@ -106,6 +106,8 @@ pub struct Geocoded {
     pub postcode: Option<Postcode>,
     /// The postcode's point, BNG metres.
     pub location: Option<Coord<f64>>,
+    /// The country the directory gives for the postcode.
+    pub country: Option<Country>,
     /// Index into [`Geocoder::areas`].
     pub area: Option<u32>,
     /// 0 within an area; the distance to the area's edge for `nearest`.
@@ -182,27 +184,70 @@ impl Geocoder {
         self.area_deprivation[id as usize].as_ref()
     }
 
+    /// Geocodes many postcode fields, in parallel, results in input order.
+    ///
+    /// Points are placed in spatial (Morton) order rather than input order, so that successive
+    /// R-tree queries touch nodes already in cache; on the national data this is markedly faster.
+    pub fn geocode_many(&self, texts: &[&[u8]]) -> Vec<Geocoded> {
+        use rayon::prelude::*;
+        let mut results: Vec<Geocoded> = texts.par_iter().map(|t| self.look_up(t)).collect();
+        let mut order: Vec<(u64, u32)> =
+            results.iter().enumerate().filter_map(|(i, r)| r.location.map(|p| (morton_key(p), i as u32))).collect();
+        order.par_sort_unstable();
+        let placed: Vec<(u32, (Option<u32>, Option<f64>, MatchStatus))> = order
+            .par_iter()
+            .map(|&(_, i)| {
+                let r = &results[i as usize];
+                (i, self.place(r.location.unwrap_or_default(), r.country))
+            })
+            .collect();
+        for (i, (area, distance_m, status)) in placed {
+            let r = &mut results[i as usize];
+            (r.area, r.distance_m, r.status) = (area, distance_m, status);
+        }
+        results
+    }
+
     /// Geocodes the text of a postcode field.
     pub fn geocode(&self, text: &[u8]) -> Geocoded {
-        let Some(postcode) = Postcode::parse_bytes(text) else {
-            return Geocoded {
-                postcode: None,
-                location: None,
-                area: None,
-                distance_m: None,
-                status: MatchStatus::InvalidPostcode,
-            };
+        let found = self.look_up(text);
+        match found.location {
+            Some(point) => {
+                let (area, distance_m, status) = self.place(point, found.country);
+                Geocoded { area, distance_m, status, ..found }
+            }
+            None => found,
+        }
+    }
+
+    /// The directory half of geocoding: the postcode's point, not yet placed (status `Outside`
+    /// until placed when there is a point).
+    fn look_up(&self, text: &[u8]) -> Geocoded {
+        let unplaced = |postcode, country, status| Geocoded {
+            postcode,
+            location: None,
+            country,
+            area: None,
+            distance_m: None,
+            status,
         };
-        let unplaced =
-            |status| Geocoded { postcode: Some(postcode), location: None, area: None, distance_m: None, status };
+        let Some(postcode) = Postcode::parse_bytes(text) else {
+            return unplaced(None, None, MatchStatus::InvalidPostcode);
+        };
         let Some(entry) = self.directory.get(&postcode) else {
-            return unplaced(MatchStatus::UnknownPostcode);
+            return unplaced(Some(postcode), None, MatchStatus::UnknownPostcode);
         };
         let Some(location) = entry.location else {
-            return unplaced(MatchStatus::NoCoordinates);
+            return unplaced(Some(postcode), entry.country, MatchStatus::NoCoordinates);
         };
-        let (area, distance_m, status) = self.place(location, entry.country);
-        Geocoded { postcode: Some(postcode), location: Some(location), area, distance_m, status }
+        Geocoded {
+            postcode: Some(postcode),
+            location: Some(location),
+            country: entry.country,
+            area: None,
+            distance_m: None,
+            status: MatchStatus::Outside,
+        }
     }
 
     /// Places a BNG point in an area of a compatible country: the directory's country, when known,
@@ -215,4 +260,18 @@ impl Geocoder {
             Placement::Outside => (None, None, MatchStatus::Outside),
         }
     }
+}
+
+/// Interleaves the bits of a point's 1 m grid cell: nearby points get nearby keys.
+fn morton_key(point: Coord<f64>) -> u64 {
+    fn spread(v: u32) -> u64 {
+        let mut x = v as u64 & 0xffff_ffff;
+        x = (x | (x << 16)) & 0x0000_ffff_0000_ffff;
+        x = (x | (x << 8)) & 0x00ff_00ff_00ff_00ff;
+        x = (x | (x << 4)) & 0x0f0f_0f0f_0f0f_0f0f;
+        x = (x | (x << 2)) & 0x3333_3333_3333_3333;
+        (x | (x << 1)) & 0x5555_5555_5555_5555
+    }
+    let cell = |v: f64| v.clamp(0.0, u32::MAX as f64) as u32;
+    spread(cell(point.x)) | (spread(cell(point.y)) << 1)
 }

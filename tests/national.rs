@@ -258,9 +258,12 @@ fn gaps_for_an_icb_match_an_independent_calculation() {
     let staff = synthetic_staff(&reference, dir.path(), 5_000);
     let reference_args = |extra: &[&str]| -> Vec<std::ffi::OsString> {
         let mut args: Vec<std::ffi::OsString> = vec![
-            "--postcodes".into(), reference.join(CODE_POINT).into(),
-            "--boundaries".into(), reference.join(BOUNDARIES).into(),
-            "--deprivation".into(), reference.join(FILE_1).into(),
+            "--postcodes".into(),
+            reference.join(CODE_POINT).into(),
+            "--boundaries".into(),
+            reference.join(BOUNDARIES).into(),
+            "--deprivation".into(),
+            reference.join(FILE_1).into(),
         ];
         args.extend(extra.iter().map(|s| s.into()));
         args
@@ -268,7 +271,8 @@ fn gaps_for_an_icb_match_an_independent_calculation() {
 
     // Where each staff member lives, from geocode (itself checked above against districts).
     let geocoded = dir.path().join("geocoded.csv");
-    let mut args: Vec<std::ffi::OsString> = vec!["geocode".into(), staff.clone().into(), "-o".into(), geocoded.clone().into()];
+    let mut args: Vec<std::ffi::OsString> =
+        vec!["geocode".into(), staff.clone().into(), "-o".into(), geocoded.clone().into()];
     args.extend(reference_args(&[]));
     anchormap_ok(args);
 
@@ -306,11 +310,19 @@ fn gaps_for_an_icb_match_an_independent_calculation() {
     assert!(staff_total > 3_000.0, "most synthetic staff live in the ICB ({staff_total})");
 
     let out = dir.path().join("exact");
-    let mut args: Vec<std::ffi::OsString> = vec!["gaps".into(), "--staff".into(), staff.clone().into(), "--out".into(), out.clone().into()];
+    let mut args: Vec<std::ffi::OsString> =
+        vec!["gaps".into(), "--staff".into(), staff.clone().into(), "--out".into(), out.clone().into()];
     args.extend(reference_args(&[
-        "--population", reference.join("File_6_-_IoD2019_Population_Denominators.csv").to_str().unwrap(),
-        "--community-lookup", reference.join("lsoa11_to_sicbl_icb.csv").to_str().unwrap(),
-        "--community-filter", "icb_code=E54000019", "--min-count", "0", "--round-to", "1",
+        "--population",
+        reference.join("File_6_-_IoD2019_Population_Denominators.csv").to_str().unwrap(),
+        "--community-lookup",
+        reference.join("lsoa11_to_sicbl_icb.csv").to_str().unwrap(),
+        "--community-filter",
+        "icb_code=E54000019",
+        "--min-count",
+        "0",
+        "--round-to",
+        "1",
     ]));
     anchormap_ok(args);
     let (_, table) = read_csv(&out.join("gaps_by_decile.csv"));
@@ -324,18 +336,29 @@ fn gaps_for_an_icb_match_an_independent_calculation() {
         assert_eq!(r[6], format!("{population_share:.4}"), "population share in decile {decile}");
         assert_eq!(r[7], format!("{:.3}", staff_share / population_share), "representation ratio in decile {decile}");
     }
-    let summary: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
     assert_eq!(summary["community"]["areas"], icb.len());
     assert_eq!(summary["staff"]["rows"], 5_000);
 
     // Published with the default rule: no postcode anywhere, no count of 1-7 of people.
     let published = dir.path().join("published");
-    let mut args: Vec<std::ffi::OsString> =
-        vec!["gaps".into(), "--staff".into(), staff.into(), "--out".into(), published.clone().into(), "--by".into(), "band".into()];
+    let mut args: Vec<std::ffi::OsString> = vec![
+        "gaps".into(),
+        "--staff".into(),
+        staff.into(),
+        "--out".into(),
+        published.clone().into(),
+        "--by".into(),
+        "band".into(),
+    ];
     args.extend(reference_args(&[
-        "--population", reference.join("File_6_-_IoD2019_Population_Denominators.csv").to_str().unwrap(),
-        "--community-lookup", reference.join("lsoa11_to_sicbl_icb.csv").to_str().unwrap(),
-        "--community-filter", "icb_code=E54000019",
+        "--population",
+        reference.join("File_6_-_IoD2019_Population_Denominators.csv").to_str().unwrap(),
+        "--community-lookup",
+        reference.join("lsoa11_to_sicbl_icb.csv").to_str().unwrap(),
+        "--community-filter",
+        "icb_code=E54000019",
     ]));
     anchormap_ok(args);
     let postcodes: HashSet<&str> = rows.iter().map(|r| r[1].as_str()).collect();

@@ -4,7 +4,6 @@ use std::path::Path;
 use std::time::Instant;
 
 use anyhow::{bail, Context};
-use rayon::prelude::*;
 use rustc_hash::FxHashSet;
 use serde::Serialize;
 use serde_json::json;
@@ -32,7 +31,6 @@ use crate::reference::{AreaLookup, Population, AREA_CODE_COLUMN};
 use crate::spatial::CentroidIndex;
 
 const BATCH_ROWS: usize = 65_536;
-const CHUNK_ROWS: usize = 4_096;
 /// Default community when only sites are given: areas within this distance of a site.
 const DEFAULT_RADIUS_KM: f64 = 10.0;
 
@@ -95,27 +93,20 @@ pub fn run(args: GapsArgs) -> anyhow::Result<()> {
     let mut counts = StaffCounts::default();
     let bar = progress::counter("placing staff");
     staff_input.for_each_batch(BATCH_ROWS, |batch| -> anyhow::Result<()> {
-        let placed: Vec<Vec<(MatchStatus, Option<usize>, Vec<(&'static str, String)>)>> = batch
-            .par_chunks(CHUNK_ROWS)
-            .map(|chunk| {
-                chunk
-                    .iter()
-                    .map(|row| {
-                        let result = geocoder.geocode(staff_columns.postcode(row));
-                        let area = result.area.map(|id| areas.row_of_feature[id as usize]);
-                        let groups = breakdowns
-                            .iter()
-                            .map(|b| match b {
-                                Breakdown::Band => ("band", staff_columns.band(row).group().to_string()),
-                                Breakdown::StaffGroup => ("staff_group", staff_columns.staff_group(row)),
-                            })
-                            .collect();
-                        (result.status, area, groups)
-                    })
-                    .collect()
-            })
-            .collect();
-        for (status, area, groups) in placed.into_iter().flatten() {
+        let texts: Vec<&[u8]> = batch.iter().map(|row| staff_columns.postcode(row)).collect();
+        let results = geocoder.geocode_many(&texts);
+        let placed = batch.iter().zip(results).map(|(row, result)| {
+            let area = result.area.map(|id| areas.row_of_feature[id as usize]);
+            let groups: Vec<(&'static str, String)> = breakdowns
+                .iter()
+                .map(|b| match b {
+                    Breakdown::Band => ("band", staff_columns.band(row).group().to_string()),
+                    Breakdown::StaffGroup => ("staff_group", staff_columns.staff_group(row)),
+                })
+                .collect();
+            (result.status, area, groups)
+        });
+        for (status, area, groups) in placed {
             counts.rows += 1;
             counts.by_match.add(status);
             if let Some(area) = area {

@@ -155,9 +155,12 @@ pub fn run(args: GeocodeArgs) -> anyhow::Result<()> {
     let rows_bar = progress::counter("geocoding");
     let mut counts = MatchCounts::default();
     let input = input.for_each_batch(BATCH_ROWS, |batch| -> anyhow::Result<()> {
+        let texts: Vec<&[u8]> = batch.iter().map(|row| row.record.get(postcode_column).unwrap_or_default()).collect();
+        let results = geocoder.geocode_many(&texts);
         let chunks = batch
             .par_chunks_mut(CHUNK_ROWS)
-            .map(|chunk| geocode_chunk(&geocoder, chunk, postcode_column))
+            .zip(results.par_chunks(CHUNK_ROWS))
+            .map(|(chunk, results)| write_chunk(&geocoder, chunk, results))
             .collect::<crate::Result<Vec<_>>>()?;
         for (bytes, chunk_counts) in chunks {
             output.writer().write_all(&bytes).map_err(|e| Error::io(&args.output, e))?;
@@ -214,18 +217,13 @@ pub fn run(args: GeocodeArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Geocodes a chunk of rows in place and serialises it as CSV.
-fn geocode_chunk(
-    geocoder: &Geocoder,
-    chunk: &mut [Row],
-    postcode_column: usize,
-) -> crate::Result<(Vec<u8>, MatchCounts)> {
+/// Adds the results to a chunk of rows and serialises it as CSV.
+fn write_chunk(geocoder: &Geocoder, chunk: &mut [Row], results: &[Geocoded]) -> crate::Result<(Vec<u8>, MatchCounts)> {
     let mut counts = MatchCounts::default();
     let mut scratch = Vec::with_capacity(64);
-    for row in chunk.iter_mut() {
-        let result = geocoder.geocode(row.record.get(postcode_column).unwrap_or_default());
+    for (row, result) in chunk.iter_mut().zip(results) {
         counts.add(result.status);
-        append_fields(geocoder, &result, &mut row.record, &mut scratch);
+        append_fields(geocoder, result, &mut row.record, &mut scratch);
     }
     Ok((csv_bytes(chunk.iter().map(|r| &r.record))?, counts))
 }
