@@ -24,11 +24,22 @@ pub struct Areas {
     pub facts: Vec<AreaFacts>,
     /// All polygons of each area (BNG metres).
     pub geometry: Vec<geo::MultiPolygon<f64>>,
+    /// The same polygons as read, where the boundaries were in WGS84.
+    pub wgs84: Vec<Option<geo::MultiPolygon<f64>>>,
     /// For each boundary feature (geocoder area id), its row in `facts`.
     pub row_of_feature: Vec<usize>,
 }
 
 impl Areas {
+    /// An area's polygons for writing: as read when they were WGS84, else the BNG ones.
+    pub fn shape(&self, area: usize) -> crate::output::geojson::Shape<'_> {
+        use crate::output::geojson::Shape;
+        match &self.wgs84[area] {
+            Some(wgs84) => Shape::Wgs84(wgs84),
+            None => Shape::Bng(&self.geometry[area]),
+        }
+    }
+
     /// The geocoder's boundaries as distinct areas (features sharing a code are one area), with
     /// deprivation and population attached.
     pub fn collect(geocoder: &crate::geocoder::Geocoder, population: Option<&crate::reference::Population>) -> Areas {
@@ -36,6 +47,7 @@ impl Areas {
         let mut facts: Vec<AreaFacts> = Vec::new();
         let mut row_of_feature = Vec::with_capacity(geocoder.areas().len());
         let mut parts: Vec<geo::MultiPolygon<f64>> = Vec::new();
+        let mut wgs84: Vec<Option<geo::MultiPolygon<f64>>> = Vec::new();
         for (id, area) in geocoder.areas().iter().enumerate() {
             if facts.last().is_none_or(|last| last.code != area.code) {
                 let imd = geocoder.deprivation_of(id as u32);
@@ -49,15 +61,19 @@ impl Areas {
                     centroid: None,
                 });
                 parts.push(geo::MultiPolygon(Vec::new()));
+                wgs84.push(area.wgs84.as_ref().map(|_| geo::MultiPolygon(Vec::new())));
             }
             if let Some(all) = parts.last_mut() {
                 all.0.extend(area.geometry.0.iter().cloned());
+            }
+            if let (Some(Some(all)), Some(source)) = (wgs84.last_mut(), &area.wgs84) {
+                all.0.extend(source.0.iter().cloned());
             }
             row_of_feature.push(facts.len() - 1);
         }
         for (fact, geometry) in facts.iter_mut().zip(&parts) {
             fact.centroid = geometry.centroid().map(|p| p.0);
         }
-        Areas { facts, geometry: parts, row_of_feature }
+        Areas { facts, geometry: parts, wgs84, row_of_feature }
     }
 }

@@ -148,7 +148,7 @@ pub fn run(args: GapsArgs) -> anyhow::Result<()> {
     area_table.write_csv(&out.join("gaps_by_area.csv"))?;
     geojson::write_areas(
         &out.join("gaps_by_area.geojson"),
-        area_properties.into_iter().map(|(i, properties)| (&areas.geometry[i], properties)),
+        area_properties.into_iter().map(|(i, properties)| (areas.shape(i), properties)),
     )?;
     written.extend(["gaps_by_area.csv".to_string(), "gaps_by_area.geojson".to_string()]);
 

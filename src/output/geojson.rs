@@ -12,11 +12,15 @@ use crate::spatial::bng_to_wgs84;
 
 /// Writes areas (BNG polygons) with their properties as a WGS84 FeatureCollection, coordinates
 /// to 6 decimals (about 0.1 m). Features are converted and serialised in parallel.
-pub fn write_areas<'a>(path: &Path, areas: impl Iterator<Item = (&'a MultiPolygon<f64>, JsonObject)>) -> Result<()> {
-    let areas: Vec<(&MultiPolygon<f64>, JsonObject)> = areas.collect();
+pub fn write_areas<'a>(path: &Path, areas: impl Iterator<Item = (Shape<'a>, JsonObject)>) -> Result<()> {
+    let areas: Vec<(Shape, JsonObject)> = areas.collect();
     let features: Vec<String> = areas
         .into_par_iter()
-        .map(|(geometry, properties)| {
+        .map(|(shape, properties)| {
+            let (geometry, position): (&MultiPolygon<f64>, fn(Coord<f64>) -> Position) = match shape {
+                Shape::Wgs84(g) => (g, rounded),
+                Shape::Bng(g) => (g, position),
+            };
             let polygons = geometry
                 .iter()
                 .map(|polygon| {
@@ -43,8 +47,19 @@ pub fn write_areas<'a>(path: &Path, areas: impl Iterator<Item = (&'a MultiPolygo
     write_file(path, text.as_bytes())
 }
 
+/// An area's polygons: already in WGS84 (as read), or in BNG (converted back on writing).
+#[derive(Debug, Clone, Copy)]
+pub enum Shape<'a> {
+    Wgs84(&'a MultiPolygon<f64>),
+    Bng(&'a MultiPolygon<f64>),
+}
+
 fn position(point: Coord<f64>) -> Position {
-    let (lon, lat) = bng_to_wgs84(point).unwrap_or((f64::NAN, f64::NAN));
+    let (x, y) = bng_to_wgs84(point).unwrap_or((f64::NAN, f64::NAN));
+    rounded(Coord { x, y })
+}
+
+fn rounded(point: Coord<f64>) -> Position {
     let round = |v: f64| (v * 1e6).round() / 1e6;
-    Position::from([round(lon), round(lat)])
+    Position::from([round(point.x), round(point.y)])
 }

@@ -19,6 +19,9 @@ pub struct Area {
     pub name: String,
     pub country: Option<Country>,
     pub geometry: MultiPolygon<f64>,
+    /// The polygons exactly as read, when the file was in WGS84 (kept for writing GeoJSON
+    /// without a round trip through the projection).
+    pub wgs84: Option<MultiPolygon<f64>>,
 }
 
 /// Which feature properties hold the area code and name (detected when not given).
@@ -289,20 +292,28 @@ fn to_area(
         }
     };
     let mut parts = Vec::with_capacity(polygons.len());
+    let mut source = Vec::new();
     for rings in polygons {
-        let mut rings = rings.iter().map(|ring| to_line_string(ring, crs, number, &code, at));
-        let Some(exterior) = rings.next().transpose()? else { continue };
+        let mut projected = rings.iter().map(|ring| to_line_string(ring, crs, number, &code, at));
+        let Some(exterior) = projected.next().transpose()? else { continue };
         if exterior.0.len() < 3 {
             continue;
         }
-        let interiors = rings.collect::<Result<Vec<_>>>()?;
+        let interiors = projected.collect::<Result<Vec<_>>>()?;
         parts.push(Polygon::new(exterior, interiors));
+        if crs == Crs::Wgs84 {
+            let mut raw =
+                rings.iter().map(|ring| LineString(ring.iter().map(|p| Coord { x: p[0], y: p[1] }).collect()));
+            let exterior = raw.next().unwrap_or_else(|| LineString(Vec::new()));
+            source.push(Polygon::new(exterior, raw.collect()));
+        }
     }
     if parts.is_empty() {
         return Ok(None);
     }
     let country = Country::of_area_code(&code);
-    Ok(Some(Area { code, name, country, geometry: MultiPolygon(parts) }))
+    let wgs84 = (crs == Crs::Wgs84).then(|| MultiPolygon(source));
+    Ok(Some(Area { code, name, country, geometry: MultiPolygon(parts), wgs84 }))
 }
 
 fn to_line_string(
