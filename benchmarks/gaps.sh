@@ -40,6 +40,7 @@ measure() { # name, command...
   read -r secs kb < "$work/$name.time"
   printf '%-12s %8.2f s %9.0f MB\n' "$name" "$secs" "$((kb / 1024))"
 }
+sync
 common=(--postcodes "$ref/codepo_gb.zip" --boundaries "$ref/LSOA_2011_EW_BSC.geojson"
   --deprivation "$ref/File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv"
   --population "$ref/File_6_-_IoD2019_Population_Denominators.csv"
