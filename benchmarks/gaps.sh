@@ -5,15 +5,7 @@
 #   bash benchmarks/gaps.sh [REFERENCE_DIR]      (default ../shared/reference)
 #
 # Needs a release build (cargo build --release), python3 with geopandas, pyogrio, pyarrow, and GNU time.
-set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(dirname "$here")
-ref=${1:-$root/../shared/reference}
-target=${CARGO_TARGET_DIR:-$root/target}
-bin=$target/release/anchormap
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-[ -x "$bin" ] || { echo "build first: cargo build --release" >&2; exit 1; }
+source "$(dirname "$0")/common.sh"
 
 echo "input: 1,500,000 staff at English postcodes drawn at random (fixed seed)"
 python3 - "$ref/codepo_gb.zip" "$work/staff.csv" <<'PY'
@@ -34,12 +26,6 @@ with open(sys.argv[2], "w") as out:
         out.write(f"{i},{pc},Nursing,{bands[i % 8]}\n")
 PY
 
-measure() { # name, command...
-  local name=$1; shift
-  /usr/bin/time -f "%e %M" -o "$work/$name.time" "$@" > "$work/$name.log" 2>&1 || { cat "$work/$name.log" >&2; exit 1; }
-  read -r secs kb < "$work/$name.time"
-  printf '%-12s %8.2f s %9.0f MB\n' "$name" "$secs" "$((kb / 1024))"
-}
 sync
 common=(--postcodes "$ref/codepo_gb.zip" --boundaries "$ref/LSOA_2011_EW_BSC.geojson"
   --deprivation "$ref/File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv"

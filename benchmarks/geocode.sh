@@ -5,27 +5,12 @@
 #
 # Needs: a release build (cargo build --release), python3 with geopandas, pyogrio, pyarrow
 # (pip install geopandas pyogrio pyarrow), GNU time (/usr/bin/time), unzip.
-set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(dirname "$here")
-ref=${1:-$root/../shared/reference}
-target=${CARGO_TARGET_DIR:-$root/target}
-bin=$target/release/anchormap
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-
-[ -x "$bin" ] || { echo "build first: cargo build --release" >&2; exit 1; }
+source "$(dirname "$0")/common.sh"
 
 echo "input: every Code-Point Open postcode as a CSV with a postcode column"
 (echo "id,postcode"; unzip -p "$ref/codepo_gb.zip" 'Data/CSV/*.csv' | awk -F, '{gsub(/"/,"",$1); print NR","$1}') > "$work/postcodes.csv"
 wc -l < "$work/postcodes.csv"
 
-measure() { # name, command...
-  local name=$1; shift
-  /usr/bin/time -f "%e %M" -o "$work/$name.time" "$@" > "$work/$name.log" 2>&1 || { cat "$work/$name.log" >&2; exit 1; }
-  read -r secs kb < "$work/$name.time"
-  printf '%-12s %8.2f s %9.0f MB\n' "$name" "$secs" "$((kb / 1024))"
-}
 
 sync
 measure io_floor bash -c "unzip -p '$ref/codepo_gb.zip' 'Data/CSV/*.csv' > /dev/null; cat '$ref/LSOA_2011_EW_BSC.geojson' '$ref/File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv' > /dev/null; cp '$work/postcodes.csv' '$work/copy.csv'"

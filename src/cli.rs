@@ -17,6 +17,7 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
+#[allow(clippy::large_enum_variant)] // parsed once per run
 pub enum Command {
     /// Add each row's postcode point, area and deprivation decile to a CSV (every row kept, in order).
     Geocode(GeocodeArgs),

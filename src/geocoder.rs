@@ -115,6 +115,9 @@ pub struct Geocoded {
     pub status: MatchStatus,
 }
 
+/// Where a point was placed: area id, distance to it (m), status.
+pub type Placed = (Option<u32>, Option<f64>, MatchStatus);
+
 /// Paths and options for the reference data a geocoder needs.
 #[derive(Debug, Clone)]
 pub struct ReferencePaths {
@@ -194,7 +197,7 @@ impl Geocoder {
         let mut order: Vec<(u64, u32)> =
             results.iter().enumerate().filter_map(|(i, r)| r.location.map(|p| (morton_key(p), i as u32))).collect();
         order.par_sort_unstable();
-        let placed: Vec<(u32, (Option<u32>, Option<f64>, MatchStatus))> = order
+        let placed: Vec<(u32, Placed)> = order
             .par_iter()
             .map(|&(_, i)| {
                 let r = &results[i as usize];
@@ -252,7 +255,7 @@ impl Geocoder {
 
     /// Places a BNG point in an area of a compatible country: the directory's country, when known,
     /// must agree with the area code's (so a Scottish postcode never lands in an English area).
-    pub fn place(&self, point: Coord<f64>, country: Option<Country>) -> (Option<u32>, Option<f64>, MatchStatus) {
+    pub fn place(&self, point: Coord<f64>, country: Option<Country>) -> Placed {
         let accept = |id: u32| Country::compatible(country, self.boundaries.areas[id as usize].country);
         match self.index.place(point, self.max_distance_m, accept) {
             Placement::Within { area } => (Some(area), Some(0.0), MatchStatus::Within),

@@ -16,23 +16,25 @@ const ADDED: [&str; 9] = [
     "distance_m",
 ];
 
+/// Runs `geocode` on an input with a directory and boundaries, plus extra arguments; returns stderr.
+fn geocode(input: &Path, postcodes: &Path, boundaries: &Path, out: &Path, extra: &[&str]) -> String {
+    let mut args: Vec<std::ffi::OsString> =
+        vec!["geocode".into(), input.into(), "--postcodes".into(), postcodes.into()];
+    args.extend(["--boundaries".into(), boundaries.into(), "-o".into(), out.into()]);
+    args.extend(extra.iter().map(std::ffi::OsString::from));
+    anchormap_ok(args)
+}
+
 fn geocode_staff(postcodes: &Path, out_dir: &Path) -> (Vec<String>, Vec<Vec<String>>, serde_json::Value) {
     let out = out_dir.join("out.csv");
     let summary = out_dir.join("summary.json");
-    anchormap_ok([
-        "geocode".as_ref(),
-        fixture("staff.csv").as_os_str(),
-        "--postcodes".as_ref(),
-        postcodes.as_os_str(),
-        "--boundaries".as_ref(),
-        fixture("areas.geojson").as_os_str(),
-        "--deprivation".as_ref(),
-        fixture("imd.csv").as_os_str(),
-        "-o".as_ref(),
-        out.as_os_str(),
-        "--summary-json".as_ref(),
-        summary.as_os_str(),
-    ]);
+    geocode(
+        &fixture("staff.csv"),
+        postcodes,
+        &fixture("areas.geojson"),
+        &out,
+        &["--deprivation", fixture("imd.csv").to_str().unwrap(), "--summary-json", summary.to_str().unwrap()],
+    );
     let (headers, rows) = read_csv(&out);
     let summary = serde_json::from_str(&std::fs::read_to_string(summary).unwrap()).unwrap();
     (headers, rows, summary)
@@ -127,18 +129,13 @@ fn output_is_byte_identical_across_runs() {
 fn max_distance_decides_nearest_or_outside() {
     let dir = temp_dir();
     let out = dir.path().join("out.csv");
-    anchormap_ok([
-        "geocode".as_ref(),
-        fixture("staff.csv").as_os_str(),
-        "--postcodes".as_ref(),
-        fixture("postcodes.csv").as_os_str(),
-        "--boundaries".as_ref(),
-        fixture("areas.geojson").as_os_str(),
-        "--max-distance".as_ref(),
-        "299".as_ref(),
-        "-o".as_ref(),
-        out.as_os_str(),
-    ]);
+    geocode(
+        &fixture("staff.csv"),
+        &fixture("postcodes.csv"),
+        &fixture("areas.geojson"),
+        &out,
+        &["--max-distance", "299"],
+    );
     let (_, rows) = read_csv(&out);
     let status: Vec<&str> = rows.iter().map(|r| r[11].as_str()).collect();
     assert_eq!(status[6], "outside", "300 m is beyond a 299 m limit");
@@ -180,18 +177,13 @@ fn short_rows_are_kept_and_counted() {
     std::fs::write(&input, "postcode,team,note\nXX1 1AA,a,x\nXX1 1AD\n").unwrap();
     let out = dir.path().join("out.csv");
     let summary = dir.path().join("s.json");
-    anchormap_ok([
-        "geocode".as_ref(),
-        input.as_os_str(),
-        "--postcodes".as_ref(),
-        fixture("postcodes.csv").as_os_str(),
-        "--boundaries".as_ref(),
-        fixture("areas.geojson").as_os_str(),
-        "-o".as_ref(),
-        out.as_os_str(),
-        "--summary-json".as_ref(),
-        summary.as_os_str(),
-    ]);
+    geocode(
+        &input,
+        &fixture("postcodes.csv"),
+        &fixture("areas.geojson"),
+        &out,
+        &["--summary-json", summary.to_str().unwrap()],
+    );
     let (_, rows) = read_csv(&out);
     assert_eq!(rows.len(), 2);
     assert_eq!(rows[1][..4], ["XX1 1AD".to_string(), String::new(), String::new(), "XX1 1AD".to_string()]);
@@ -213,20 +205,13 @@ fn deprivation_of_another_vintage_is_reported() {
     .unwrap();
     let out = dir.path().join("out.csv");
     let summary = dir.path().join("s.json");
-    let stderr = anchormap_ok([
-        "geocode".as_ref(),
-        fixture("staff.csv").as_os_str(),
-        "--postcodes".as_ref(),
-        fixture("postcodes.csv").as_os_str(),
-        "--boundaries".as_ref(),
-        fixture("areas.geojson").as_os_str(),
-        "--deprivation".as_ref(),
-        imd_2025.as_os_str(),
-        "-o".as_ref(),
-        out.as_os_str(),
-        "--summary-json".as_ref(),
-        summary.as_os_str(),
-    ]);
+    let stderr = geocode(
+        &fixture("staff.csv"),
+        &fixture("postcodes.csv"),
+        &fixture("areas.geojson"),
+        &out,
+        &["--deprivation", imd_2025.to_str().unwrap(), "--summary-json", summary.to_str().unwrap()],
+    );
     assert!(
         stderr.contains("anchormap: warning: boundaries are LSOA 2011 and deprivation is LSOA 2021: 4 of 5 English areas have no deprivation figures"),
         "{stderr}"
@@ -248,16 +233,35 @@ fn british_national_grid_is_recognised_without_a_crs_member() {
     std::fs::write(&boundaries, without_crs).unwrap();
     let (with, without) = (dir.path().join("a.csv"), dir.path().join("b.csv"));
     for (b, out) in [(fixture("areas.geojson"), &with), (boundaries, &without)] {
-        anchormap_ok([
-            "geocode".as_ref(),
-            fixture("staff.csv").as_os_str(),
-            "--postcodes".as_ref(),
-            fixture("postcodes.csv").as_os_str(),
-            "--boundaries".as_ref(),
-            b.as_os_str(),
-            "-o".as_ref(),
-            out.as_os_str(),
-        ]);
+        geocode(&fixture("staff.csv"), &fixture("postcodes.csv"), &b, out, &[]);
     }
     assert_eq!(std::fs::read(&with).unwrap(), std::fs::read(&without).unwrap());
+}
+
+/// Regression: `-o /dev/null` once renamed a temporary file over the device node. Outputs that
+/// are not regular files are written in place; symbolic links are followed, not replaced.
+#[test]
+fn regression_outputs_to_pipes_and_links_are_not_replaced() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = temp_dir();
+    let fifo = dir.path().join("pipe.csv");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status().is_ok_and(|s| s.success());
+    if made {
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+        };
+        geocode(&fixture("staff.csv"), &fixture("postcodes.csv"), &fixture("areas.geojson"), &fifo, &[]);
+        let text = reader.join().unwrap();
+        assert_eq!(text.lines().count(), 17, "header and 16 rows came through the pipe");
+        assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo(), "the pipe is still a pipe");
+    }
+
+    let real = dir.path().join("real.csv");
+    std::fs::write(&real, "old").unwrap();
+    let link = dir.path().join("link.csv");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    geocode(&fixture("staff.csv"), &fixture("postcodes.csv"), &fixture("areas.geojson"), &link, &[]);
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink(), "the link is still a link");
+    assert!(std::fs::read_to_string(&real).unwrap().starts_with("staff_id,name,postcode,band,"));
 }

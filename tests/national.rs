@@ -365,7 +365,7 @@ fn gaps_for_an_icb_match_an_independent_calculation() {
     for file in std::fs::read_dir(&published).unwrap() {
         let path = file.unwrap().path();
         let text = std::fs::read_to_string(&path).unwrap();
-        for token in text.split(|c: char| c == ',' || c == '"' || c == '\n') {
+        for token in text.split([',', '"', '\n']) {
             assert!(!postcodes.contains(token.trim()), "{} contains the staff postcode {token}", path.display());
         }
         if path.extension().is_some_and(|e| e == "csv") {

@@ -15,6 +15,9 @@ pub struct OutputFile {
 
 impl OutputFile {
     /// Creates the temporary file now, so an unwritable destination fails before any work is done.
+    ///
+    /// Only regular files are replaced by renaming: a device or pipe (`/dev/null`, a FIFO) is
+    /// written directly, and a symbolic link is followed so that its target, not the link, is replaced.
     pub fn create(path: &Path) -> Result<OutputFile> {
         if path == Path::new("-") {
             return Ok(OutputFile {
@@ -22,14 +25,22 @@ impl OutputFile {
                 writer: BufWriter::with_capacity(1 << 17, Box::new(std::io::stdout())),
             });
         }
-        if path.is_dir() {
-            return Err(Error::invalid(Location::file(path), "is a folder; give a file name for the output"));
+        match std::fs::metadata(path) {
+            Ok(meta) if meta.is_dir() => {
+                return Err(Error::invalid(Location::file(path), "is a folder; give a file name for the output"));
+            }
+            Ok(meta) if !meta.is_file() => {
+                let file = std::fs::OpenOptions::new().write(true).open(path).map_err(|e| Error::io(path, e))?;
+                return Ok(OutputFile { destination: None, writer: BufWriter::with_capacity(1 << 17, Box::new(file)) });
+            }
+            _ => {}
         }
-        let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let partial = path.with_file_name(format!(".{file_name}.partial"));
+        let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        let file_name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let partial = target.with_file_name(format!(".{file_name}.partial"));
         let file = File::create(&partial).map_err(|e| Error::io(path, e))?;
         Ok(OutputFile {
-            destination: Some((partial, path.to_path_buf())),
+            destination: Some((partial, target)),
             writer: BufWriter::with_capacity(1 << 17, Box::new(file)),
         })
     }

@@ -17,7 +17,7 @@ pub fn write_areas<'a>(path: &Path, areas: impl Iterator<Item = (Shape<'a>, Json
     let features: Vec<String> = areas
         .into_par_iter()
         .map(|(shape, properties)| {
-            let (geometry, position): (&MultiPolygon<f64>, fn(Coord<f64>) -> Position) = match shape {
+            let (geometry, position): (&MultiPolygon<f64>, ToPosition) = match shape {
                 Shape::Wgs84(g) => (g, rounded),
                 Shape::Bng(g) => (g, position),
             };
@@ -46,6 +46,9 @@ pub fn write_areas<'a>(path: &Path, areas: impl Iterator<Item = (Shape<'a>, Json
     text.push_str("\n]}\n");
     write_file(path, text.as_bytes())
 }
+
+/// Writes a coordinate as a GeoJSON position.
+type ToPosition = fn(Coord<f64>) -> Position;
 
 /// An area's polygons: already in WGS84 (as read), or in BNG (converted back on writing).
 #[derive(Debug, Clone, Copy)]

@@ -312,7 +312,7 @@ fn to_area(
         return Ok(None);
     }
     let country = Country::of_area_code(&code);
-    let wgs84 = (crs == Crs::Wgs84).then(|| MultiPolygon(source));
+    let wgs84 = (crs == Crs::Wgs84).then_some(MultiPolygon(source));
     Ok(Some(Area { code, name, country, geometry: MultiPolygon(parts), wgs84 }))
 }
 
