@@ -86,6 +86,23 @@ fn deprivation_files_agree_with_each_other() {
     assert!(file_1.get("W01000001").is_none());
 }
 
+/// Every row of the published Code-Point Open zip, read here independently of anchormap,
+/// as fields with their quotes removed.
+fn for_each_code_point_row(reference: &Path, mut each: impl FnMut(&[&str])) {
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(reference.join(CODE_POINT)).unwrap()).unwrap();
+    for i in 0..zip.len() {
+        let entry = zip.by_index(i).unwrap();
+        if !entry.name().starts_with("Data/CSV/") {
+            continue;
+        }
+        for line in BufReader::new(entry).lines() {
+            let line = line.unwrap();
+            let fields: Vec<&str> = line.split(',').map(|s| s.trim_matches('"')).collect();
+            each(&fields);
+        }
+    }
+}
+
 fn read_column(path: &Path, index: usize) -> Vec<String> {
     let mut reader = csv::Reader::from_path(path).unwrap();
     reader.records().map(|r| r.unwrap()[index].to_string()).collect()
@@ -102,20 +119,11 @@ fn every_code_point_postcode_geocodes_consistently() {
     let input = dir.path().join("all_postcodes.csv");
     let mut out = std::io::BufWriter::new(std::fs::File::create(&input).unwrap());
     writeln!(out, "postcode,district,country,pq").unwrap();
-    let mut zip = zip::ZipArchive::new(std::fs::File::open(reference.join(CODE_POINT)).unwrap()).unwrap();
     let mut published = 0;
-    for i in 0..zip.len() {
-        let entry = zip.by_index(i).unwrap();
-        if !entry.name().starts_with("Data/CSV/") {
-            continue;
-        }
-        for line in BufReader::new(entry).lines() {
-            let line = line.unwrap();
-            let f: Vec<&str> = line.split(',').map(|s| s.trim_matches('"')).collect();
-            writeln!(out, "{},{},{},{}", f[0], f[8], f[4], f[1]).unwrap();
-            published += 1;
-        }
-    }
+    for_each_code_point_row(&reference, |f| {
+        writeln!(out, "{},{},{},{}", f[0], f[8], f[4], f[1]).unwrap();
+        published += 1;
+    });
     drop(out);
     assert_eq!(published, 1_743_449);
 
@@ -213,22 +221,13 @@ fn every_code_point_postcode_geocodes_consistently() {
 fn synthetic_staff(reference: &Path, dir: &Path, n: usize) -> std::path::PathBuf {
     let site = (387_714.0, 254_789.0);
     let mut candidates: Vec<(String, f64)> = Vec::new();
-    let mut zip = zip::ZipArchive::new(std::fs::File::open(reference.join(CODE_POINT)).unwrap()).unwrap();
-    for i in 0..zip.len() {
-        let entry = zip.by_index(i).unwrap();
-        if !entry.name().starts_with("Data/CSV/") {
-            continue;
+    for_each_code_point_row(reference, |f| {
+        let (e, no): (f64, f64) = (f[2].parse().unwrap(), f[3].parse().unwrap());
+        let d = (e - site.0).hypot(no - site.1);
+        if f[1] != "90" && d < 40_000.0 {
+            candidates.push((f[0].to_string(), d));
         }
-        for line in BufReader::new(entry).lines() {
-            let line = line.unwrap();
-            let f: Vec<&str> = line.split(',').collect();
-            let (e, no): (f64, f64) = (f[2].parse().unwrap(), f[3].parse().unwrap());
-            let d = (e - site.0).hypot(no - site.1);
-            if f[1] != "90" && d < 40_000.0 {
-                candidates.push((f[0].trim_matches('"').to_string(), d));
-            }
-        }
-    }
+    });
     let mut cumulative = Vec::with_capacity(candidates.len());
     let mut total = 0.0;
     for (_, d) in &candidates {
