@@ -119,6 +119,8 @@ pub enum Breakdown {
     Band,
     /// Staff group as written in the staff file.
     StaffGroup,
+    /// New starters (start date on or after --new-starters-since) against existing staff.
+    Starter,
 }
 
 #[derive(Debug, Args)]
@@ -146,7 +148,7 @@ pub struct GapsArgs {
     #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
     pub population_columns: ColumnMap,
 
-    /// Staff file columns when not detected: postcode=,staff_group=,band=
+    /// Staff file columns when not detected: postcode=,staff_group=,band=,start_date=
     #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
     pub staff_columns: ColumnMap,
 
@@ -164,6 +166,10 @@ pub struct GapsArgs {
     /// Also break the gap tables down by band group or staff group (repeatable).
     #[arg(long, value_enum, value_name = "WHAT")]
     pub by: Vec<Breakdown>,
+
+    /// With --by starter: staff whose start date is on or after this date (YYYY-MM-DD) are new starters.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub new_starters_since: Option<crate::input::staff::Date>,
 
     /// National IMD deciles that count as deprived for targeting (Core20 = 1,2).
     #[arg(long, value_name = "DECILES", value_delimiter = ',', default_value = "1,2")]
@@ -217,6 +223,10 @@ pub struct CommunityArgs {
     /// The lookup rows to keep: COLUMN=VALUE, several values separated by | (e.g. icb_code=E54000019).
     #[arg(long, value_name = "COLUMN=VALUE", requires = "community_lookup")]
     pub community_filter: Option<String>,
+}
+
+fn parse_date(text: &str) -> Result<crate::input::staff::Date, String> {
+    crate::input::staff::Date::parse(text).ok_or_else(|| format!("'{text}' is not a date (YYYY-MM-DD)"))
 }
 
 fn positive_km(text: &str) -> Result<f64, String> {

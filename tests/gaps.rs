@@ -183,3 +183,80 @@ fn the_community_must_be_stated() {
     ]);
     assert!(line.contains("state the community"), "{line}");
 }
+
+#[test]
+fn new_starters_against_existing_staff() {
+    let dir = temp_dir();
+    let staff = dir.path().join("staff_dates.csv");
+    let mut text = String::from("id,home_postcode,Latest Start Date\n");
+    for i in 0..20 {
+        // Decile 1: 12 new (ISO dates), 8 existing (UK dates).
+        let date = if i < 12 { "2025-06-01" } else { "01/03/2019" };
+        text.push_str(&format!("a{i},XX1 1AA,{date}\n"));
+    }
+    for i in 0..30 {
+        // Decile 10: 3 new, 26 existing, 1 not recorded.
+        let date = match i {
+            0..=2 => "2025-04-01 00:00:00",
+            3 => "",
+            _ => "2018-01-15",
+        };
+        text.push_str(&format!("b{i},XX1 1AF,{date}\n"));
+    }
+    std::fs::write(&staff, text).unwrap();
+    let out = dir.path().join("out");
+    anchormap_ok([
+        "gaps".as_ref(),
+        "--staff".as_ref(),
+        staff.as_os_str(),
+        "--postcodes".as_ref(),
+        fixture("postcodes.csv").as_os_str(),
+        "--boundaries".as_ref(),
+        fixture("areas.geojson").as_os_str(),
+        "--deprivation".as_ref(),
+        fixture("imd.csv").as_os_str(),
+        "--population".as_ref(),
+        fixture("population.csv").as_os_str(),
+        "--community-codes".as_ref(),
+        fixture("community_codes.txt").as_os_str(),
+        "--by".as_ref(),
+        "starter".as_ref(),
+        "--new-starters-since".as_ref(),
+        "2025-04-01".as_ref(),
+        "--min-count".as_ref(),
+        "0".as_ref(),
+        "--round-to".as_ref(),
+        "1".as_ref(),
+        "--out".as_ref(),
+        out.as_os_str(),
+    ]);
+    let (headers, rows) = read_csv(&out.join("gaps_by_decile_by_starter.csv"));
+    assert_eq!(headers[..3], ["starter", "imd_decile", "staff"].map(String::from));
+    let staff = |group: &str, decile: &str| rows.iter().find(|r| r[0] == group && r[1] == decile).unwrap()[2].clone();
+    assert_eq!((staff("New starters", "1"), staff("New starters", "10")), ("12".into(), "3".into()));
+    assert_eq!((staff("Existing staff", "1"), staff("Existing staff", "10")), ("8".into(), "26".into()));
+    assert_eq!(staff("Start date not recorded", "10"), "1");
+
+    let line = anchormap_err([
+        "gaps".as_ref(),
+        "--staff".as_ref(),
+        fixture("staff.csv").as_os_str(),
+        "--postcodes".as_ref(),
+        fixture("postcodes.csv").as_os_str(),
+        "--boundaries".as_ref(),
+        fixture("areas.geojson").as_os_str(),
+        "--deprivation".as_ref(),
+        fixture("imd.csv").as_os_str(),
+        "--population".as_ref(),
+        fixture("population.csv").as_os_str(),
+        "--community-codes".as_ref(),
+        fixture("community_codes.txt").as_os_str(),
+        "--by".as_ref(),
+        "starter".as_ref(),
+        "--new-starters-since".as_ref(),
+        "2025-04-01".as_ref(),
+        "--out".as_ref(),
+        dir.path().join("o2").as_os_str(),
+    ]);
+    assert!(line.contains("staff.csv: --by starter needs a start date column"), "{line}");
+}

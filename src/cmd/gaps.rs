@@ -54,6 +54,20 @@ pub fn run(args: GapsArgs) -> anyhow::Result<()> {
     }
     let staff_input = CsvInput::open(&args.staff)?;
     let staff_columns = StaffColumns::resolve(&staff_input, &args.staff_columns)?;
+    if args.by.contains(&Breakdown::Starter) {
+        if args.new_starters_since.is_none() {
+            bail!("--by starter needs --new-starters-since DATE (e.g. 2025-04-01)");
+        }
+        if staff_columns.start_date.is_none() {
+            bail!(Error::invalid(
+                Location::file(&args.staff),
+                format!(
+                    "--by starter needs a start date column (name it with --staff-columns start_date=HEADER); the header has {}",
+                    crate::columns::list_headers(&staff_input.headers)
+                )
+            ));
+        }
+    }
     std::fs::create_dir_all(&args.out).map_err(|e| Error::io(&args.out, e))?;
     let disclosure = Disclosure { min_count: args.min_count, round_to: args.round_to };
 
@@ -102,6 +116,9 @@ pub fn run(args: GapsArgs) -> anyhow::Result<()> {
                 .map(|b| match b {
                     Breakdown::Band => ("band", staff_columns.band(row).group().to_string()),
                     Breakdown::StaffGroup => ("staff_group", staff_columns.staff_group(row)),
+                    Breakdown::Starter => {
+                        ("starter", starter_group(staff_columns.start_date(row), args.new_starters_since))
+                    }
                 })
                 .collect();
             (result.status, area, groups)
@@ -211,6 +228,15 @@ pub fn run(args: GapsArgs) -> anyhow::Result<()> {
         print_summary(&counts, &community_profile, headline.as_ref().map(|h| h.text.as_str()), started);
     }
     Ok(())
+}
+
+/// "New starters" (on or after the date), "Existing staff", or "Start date not recorded".
+fn starter_group(start: Option<crate::input::staff::Date>, since: Option<crate::input::staff::Date>) -> String {
+    match (start, since) {
+        (Some(start), Some(since)) if start >= since => "New starters".to_string(),
+        (Some(_), Some(_)) => "Existing staff".to_string(),
+        _ => "Start date not recorded".to_string(),
+    }
 }
 
 fn dedup(by: &[Breakdown]) -> Vec<Breakdown> {

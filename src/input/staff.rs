@@ -6,7 +6,7 @@ use crate::input::band::Band;
 use crate::input::csv_input::Row;
 use crate::input::CsvInput;
 
-pub const STAFF_COLUMNS: [ColumnSpec; 3] = [
+pub const STAFF_COLUMNS: [ColumnSpec; 4] = [
     ColumnSpec {
         key: "postcode",
         description: "home postcode",
@@ -24,6 +24,21 @@ pub const STAFF_COLUMNS: [ColumnSpec; 3] = [
         description: "pay band",
         matches: |h| matches!(h, "band" | "pay_band" | "pay band" | "afc_band" | "grade"),
     },
+    ColumnSpec {
+        key: "start_date",
+        description: "start date",
+        matches: |h| {
+            matches!(
+                h,
+                "start_date"
+                    | "start date"
+                    | "date_started"
+                    | "hire_date"
+                    | "latest start date"
+                    | "assignment start date"
+            )
+        },
+    },
 ];
 
 /// Where the staff fields are in the file.
@@ -32,15 +47,17 @@ pub struct StaffColumns {
     pub postcode: usize,
     pub staff_group: Option<usize>,
     pub band: Option<usize>,
+    pub start_date: Option<usize>,
 }
 
 impl StaffColumns {
     pub fn resolve(input: &CsvInput, columns: &ColumnMap) -> Result<StaffColumns> {
-        let [postcode, staff_group, band] = &STAFF_COLUMNS;
+        let [postcode, staff_group, band, start_date] = &STAFF_COLUMNS;
         Ok(StaffColumns {
             postcode: input.require(postcode, columns)?,
             staff_group: input.find(staff_group, columns)?,
             band: input.find(band, columns)?,
+            start_date: input.find(start_date, columns)?,
         })
     }
 
@@ -61,5 +78,43 @@ impl StaffColumns {
 
     pub fn band(&self, row: &Row) -> Band {
         self.band.and_then(|i| row.record.get(i)).map_or(Band::Unknown, |b| Band::parse(&String::from_utf8_lossy(b)))
+    }
+}
+
+impl StaffColumns {
+    /// The start date as (year, month, day), if recorded in a form we read.
+    pub fn start_date(&self, row: &Row) -> Option<Date> {
+        Date::parse(&String::from_utf8_lossy(row.record.get(self.start_date?)?))
+    }
+}
+
+/// A calendar date, ordered (year, month, day).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Date(pub u16, pub u8, pub u8);
+
+impl Date {
+    /// Reads `2024-03-01` (ISO, optionally with a time after it) or `01/03/2024` (UK day first).
+    ///
+    /// ```
+    /// use anchormap::input::staff::Date;
+    /// assert_eq!(Date::parse("2024-03-01"), Some(Date(2024, 3, 1)));
+    /// assert_eq!(Date::parse("2024-03-01 00:00:00"), Some(Date(2024, 3, 1)));
+    /// assert_eq!(Date::parse("01/03/2024"), Some(Date(2024, 3, 1)));
+    /// assert_eq!(Date::parse("March"), None);
+    /// ```
+    pub fn parse(text: &str) -> Option<Date> {
+        let text = text.trim();
+        let day_part = text.split([' ', 'T']).next()?;
+        let numbers: Vec<u32> = day_part.split(['-', '/']).map(|p| p.parse().ok()).collect::<Option<_>>()?;
+        let (year, month, day) = match (numbers.as_slice(), day_part.contains('/')) {
+            ([y, m, d], false) => (*y, *m, *d),
+            ([d, m, y], true) => (*y, *m, *d),
+            _ => return None,
+        };
+        ((1900..=2200).contains(&year) && (1..=12).contains(&month) && (1..=31).contains(&day)).then_some(Date(
+            year as u16,
+            month as u8,
+            day as u8,
+        ))
     }
 }
