@@ -31,32 +31,34 @@ fn write_staff(dir: &Path) -> std::path::PathBuf {
     path
 }
 
+/// `gaps` on the fixture reference data for `staff`, writing to `out`, plus extra arguments.
+fn gaps_args(staff: &Path, out: &Path, extra: &[&str]) -> Vec<std::ffi::OsString> {
+    let mut args: Vec<std::ffi::OsString> =
+        vec!["gaps".into(), "--staff".into(), staff.into(), "--out".into(), out.into()];
+    for (flag, file) in [
+        ("--postcodes", "postcodes.csv"),
+        ("--boundaries", "areas.geojson"),
+        ("--deprivation", "imd.csv"),
+        ("--population", "population.csv"),
+    ] {
+        args.extend([flag.into(), fixture(file).into()]);
+    }
+    args.extend(extra.iter().map(std::ffi::OsString::from));
+    args
+}
+
+fn community() -> String {
+    fixture("community_codes.txt").to_string_lossy().into_owned()
+}
+
 fn run_gaps(dir: &Path, extra: &[&str]) -> std::path::PathBuf {
     let staff = write_staff(dir);
     let out = dir.join("out");
-    let mut args: Vec<std::ffi::OsString> = vec![
-        "gaps".into(),
-        "--staff".into(),
-        staff.into(),
-        "--postcodes".into(),
-        fixture("postcodes.csv").into(),
-        "--boundaries".into(),
-        fixture("areas.geojson").into(),
-        "--deprivation".into(),
-        fixture("imd.csv").into(),
-        "--population".into(),
-        fixture("population.csv").into(),
-        "--community-codes".into(),
-        fixture("community_codes.txt").into(),
-        "--sites".into(),
-        fixture("sites.csv").into(),
-        "--vacancies".into(),
-        fixture("vacancies.csv").into(),
-        "--out".into(),
-        out.clone().into(),
-    ];
-    args.extend(extra.iter().map(|s| s.into()));
-    anchormap_ok(args);
+    let (sites, vacancies, community) = (fixture("sites.csv"), fixture("vacancies.csv"), community());
+    let mut all = vec!["--community-codes", &community, "--sites", sites.to_str().unwrap()];
+    all.extend(["--vacancies", vacancies.to_str().unwrap()]);
+    all.extend(extra);
+    anchormap_ok(gaps_args(&staff, &out, &all));
     out
 }
 
@@ -166,21 +168,7 @@ fn published_counts_are_suppressed_and_rounded() {
 fn the_community_must_be_stated() {
     let dir = temp_dir();
     let staff = write_staff(dir.path());
-    let line = anchormap_err([
-        "gaps".as_ref(),
-        "--staff".as_ref(),
-        staff.as_os_str(),
-        "--postcodes".as_ref(),
-        fixture("postcodes.csv").as_os_str(),
-        "--boundaries".as_ref(),
-        fixture("areas.geojson").as_os_str(),
-        "--deprivation".as_ref(),
-        fixture("imd.csv").as_os_str(),
-        "--population".as_ref(),
-        fixture("population.csv").as_os_str(),
-        "--out".as_ref(),
-        dir.path().join("o").as_os_str(),
-    ]);
+    let line = anchormap_err(gaps_args(&staff, &dir.path().join("o"), &[]));
     assert!(line.contains("state the community"), "{line}");
 }
 
@@ -205,31 +193,10 @@ fn new_starters_against_existing_staff() {
     }
     std::fs::write(&staff, text).unwrap();
     let out = dir.path().join("out");
-    anchormap_ok([
-        "gaps".as_ref(),
-        "--staff".as_ref(),
-        staff.as_os_str(),
-        "--postcodes".as_ref(),
-        fixture("postcodes.csv").as_os_str(),
-        "--boundaries".as_ref(),
-        fixture("areas.geojson").as_os_str(),
-        "--deprivation".as_ref(),
-        fixture("imd.csv").as_os_str(),
-        "--population".as_ref(),
-        fixture("population.csv").as_os_str(),
-        "--community-codes".as_ref(),
-        fixture("community_codes.txt").as_os_str(),
-        "--by".as_ref(),
-        "starter".as_ref(),
-        "--new-starters-since".as_ref(),
-        "2025-04-01".as_ref(),
-        "--min-count".as_ref(),
-        "0".as_ref(),
-        "--round-to".as_ref(),
-        "1".as_ref(),
-        "--out".as_ref(),
-        out.as_os_str(),
-    ]);
+    let codes = community();
+    let since = ["--by", "starter", "--new-starters-since", "2025-04-01"];
+    let exact = ["--community-codes", codes.as_str(), "--min-count", "0", "--round-to", "1"];
+    anchormap_ok(gaps_args(&staff, &out, &[&since[..], &exact[..]].concat()));
     let (headers, rows) = read_csv(&out.join("gaps_by_decile_by_starter.csv"));
     assert_eq!(headers[..3], ["starter", "imd_decile", "staff"].map(String::from));
     let staff = |group: &str, decile: &str| rows.iter().find(|r| r[0] == group && r[1] == decile).unwrap()[2].clone();
@@ -237,26 +204,10 @@ fn new_starters_against_existing_staff() {
     assert_eq!((staff("Existing staff", "1"), staff("Existing staff", "10")), ("8".into(), "26".into()));
     assert_eq!(staff("Start date not recorded", "10"), "1");
 
-    let line = anchormap_err([
-        "gaps".as_ref(),
-        "--staff".as_ref(),
-        fixture("staff.csv").as_os_str(),
-        "--postcodes".as_ref(),
-        fixture("postcodes.csv").as_os_str(),
-        "--boundaries".as_ref(),
-        fixture("areas.geojson").as_os_str(),
-        "--deprivation".as_ref(),
-        fixture("imd.csv").as_os_str(),
-        "--population".as_ref(),
-        fixture("population.csv").as_os_str(),
-        "--community-codes".as_ref(),
-        fixture("community_codes.txt").as_os_str(),
-        "--by".as_ref(),
-        "starter".as_ref(),
-        "--new-starters-since".as_ref(),
-        "2025-04-01".as_ref(),
-        "--out".as_ref(),
-        dir.path().join("o2").as_os_str(),
-    ]);
+    let line = anchormap_err(gaps_args(
+        &fixture("staff.csv"),
+        &dir.path().join("o2"),
+        &[&since[..], &["--community-codes", codes.as_str()][..]].concat(),
+    ));
     assert!(line.contains("staff.csv: --by starter needs a start date column"), "{line}");
 }

@@ -308,22 +308,21 @@ fn gaps_for_an_icb_match_an_independent_calculation() {
     let population_total: f64 = population.iter().sum();
     assert!(staff_total > 3_000.0, "most synthetic staff live in the ICB ({staff_total})");
 
+    // `gaps` for the ICB community, plus extra arguments.
+    let population_file = reference.join("File_6_-_IoD2019_Population_Denominators.csv");
+    let lookup = reference.join("lsoa11_to_sicbl_icb.csv");
+    let icb_gaps = |out: &Path, extra: &[&str]| {
+        let mut args: Vec<std::ffi::OsString> =
+            vec!["gaps".into(), "--staff".into(), staff.clone().into(), "--out".into(), out.into()];
+        let mut more =
+            vec!["--population", population_file.to_str().unwrap(), "--community-lookup", lookup.to_str().unwrap()];
+        more.extend(["--community-filter", "icb_code=E54000019"]);
+        more.extend(extra);
+        args.extend(reference_args(&more));
+        anchormap_ok(args);
+    };
     let out = dir.path().join("exact");
-    let mut args: Vec<std::ffi::OsString> =
-        vec!["gaps".into(), "--staff".into(), staff.clone().into(), "--out".into(), out.clone().into()];
-    args.extend(reference_args(&[
-        "--population",
-        reference.join("File_6_-_IoD2019_Population_Denominators.csv").to_str().unwrap(),
-        "--community-lookup",
-        reference.join("lsoa11_to_sicbl_icb.csv").to_str().unwrap(),
-        "--community-filter",
-        "icb_code=E54000019",
-        "--min-count",
-        "0",
-        "--round-to",
-        "1",
-    ]));
-    anchormap_ok(args);
+    icb_gaps(&out, &["--min-count", "0", "--round-to", "1"]);
     let (_, table) = read_csv(&out.join("gaps_by_decile.csv"));
     for decile in 1..=10 {
         let r = table.iter().find(|r| r[0] == decile.to_string()).unwrap();
@@ -342,24 +341,7 @@ fn gaps_for_an_icb_match_an_independent_calculation() {
 
     // Published with the default rule: no postcode anywhere, no count of 1-7 of people.
     let published = dir.path().join("published");
-    let mut args: Vec<std::ffi::OsString> = vec![
-        "gaps".into(),
-        "--staff".into(),
-        staff.into(),
-        "--out".into(),
-        published.clone().into(),
-        "--by".into(),
-        "band".into(),
-    ];
-    args.extend(reference_args(&[
-        "--population",
-        reference.join("File_6_-_IoD2019_Population_Denominators.csv").to_str().unwrap(),
-        "--community-lookup",
-        reference.join("lsoa11_to_sicbl_icb.csv").to_str().unwrap(),
-        "--community-filter",
-        "icb_code=E54000019",
-    ]));
-    anchormap_ok(args);
+    icb_gaps(&published, &["--by", "band"]);
     let postcodes: HashSet<&str> = rows.iter().map(|r| r[1].as_str()).collect();
     for file in std::fs::read_dir(&published).unwrap() {
         let path = file.unwrap().path();
