@@ -10,9 +10,20 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 [ -x "$bin" ] || { echo "build first: cargo build --release" >&2; exit 1; }
 
+# Each command runs RUNS times (default 3); the median wall-clock run is reported and kept in
+# $work/NAME.time as "seconds peak_kb" (peak memory is the largest over the runs).
+runs=${RUNS:-3}
 measure() { # name, command...
   local name=$1; shift
-  /usr/bin/time -f "%e %M" -o "$work/$name.time" "$@" > "$work/$name.log" 2>&1 || { cat "$work/$name.log" >&2; exit 1; }
-  read -r secs kb < "$work/$name.time"
-  printf '%-12s %8.2f s %9.0f MB\n' "$name" "$secs" "$((kb / 1024))"
+  local i times=()
+  for ((i = 1; i <= runs; i++)); do
+    /usr/bin/time -f "%e %M" -o "$work/$name.time.$i" "$@" > "$work/$name.log" 2>&1 || { cat "$work/$name.log" >&2; exit 1; }
+    times+=("$(cat "$work/$name.time.$i")")
+  done
+  local secs kb all
+  secs=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR + 1) / 2)]}')
+  kb=$(printf '%s\n' "${times[@]}" | sort -k2 -n | tail -1 | cut -d' ' -f2)
+  all=$(printf '%s\n' "${times[@]}" | cut -d' ' -f1 | paste -sd' ')
+  echo "$secs $kb" > "$work/$name.time"
+  printf '%-12s %8.2f s %9.0f MB   (median of %d runs: %s)\n' "$name" "$secs" "$((kb / 1024))" "$runs" "$all"
 }

@@ -1,6 +1,7 @@
 //! `Geocoder`: the spine every command shares — postcode → point (directory) → area (R-tree) → deprivation.
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use geo::Coord;
 use serde::Serialize;
@@ -140,6 +141,9 @@ pub struct Geocoder {
     index: AreaIndex,
     /// Deprivation of each area, aligned with `boundaries.areas`.
     area_deprivation: Vec<Option<DeprivationRecord>>,
+    /// Per directory postcode id: 0 until placed, then 1 + the area it lies within. Each distinct
+    /// postcode is placed once however many records share it (`nearest` results are not kept).
+    within: Vec<AtomicU32>,
 }
 
 impl Geocoder {
@@ -160,7 +164,9 @@ impl Geocoder {
             paths.deprivation.as_deref().map(|p| Deprivation::load(p, &paths.deprivation_columns)).transpose()?;
         let area_deprivation =
             boundaries.areas.iter().map(|area| deprivation.as_ref().and_then(|d| d.get(&area.code)).copied()).collect();
+        let within = (0..directory.len()).map(|_| AtomicU32::new(0)).collect();
         Ok(Geocoder {
+            within,
             directory,
             boundaries,
             deprivation,
@@ -193,17 +199,18 @@ impl Geocoder {
     /// R-tree queries touch nodes already in cache; on the national data this is markedly faster.
     pub fn geocode_many(&self, texts: &[&[u8]]) -> Vec<Geocoded> {
         use rayon::prelude::*;
-        let mut results: Vec<Geocoded> = texts.par_iter().map(|t| self.look_up(t)).collect();
+        let found: Vec<(Geocoded, Option<u32>)> = texts.par_iter().map(|t| self.look_up(t)).collect();
         let mut order: Vec<(u64, u32)> =
-            results.iter().enumerate().filter_map(|(i, r)| r.location.map(|p| (morton_key(p), i as u32))).collect();
+            found.iter().enumerate().filter_map(|(i, (r, _))| r.location.map(|p| (morton_key(p), i as u32))).collect();
         order.par_sort_unstable();
         let placed: Vec<(u32, Placed)> = order
             .par_iter()
             .map(|&(_, i)| {
-                let r = &results[i as usize];
-                (i, self.place(r.location.unwrap_or_default(), r.country))
+                let (r, id) = &found[i as usize];
+                (i, self.place_postcode(r.location.unwrap_or_default(), r.country, *id))
             })
             .collect();
+        let mut results: Vec<Geocoded> = found.into_iter().map(|(r, _)| r).collect();
         for (i, (area, distance_m, status)) in placed {
             let r = &mut results[i as usize];
             (r.area, r.distance_m, r.status) = (area, distance_m, status);
@@ -213,10 +220,10 @@ impl Geocoder {
 
     /// Geocodes the text of a postcode field.
     pub fn geocode(&self, text: &[u8]) -> Geocoded {
-        let found = self.look_up(text);
+        let (found, id) = self.look_up(text);
         match found.location {
             Some(point) => {
-                let (area, distance_m, status) = self.place(point, found.country);
+                let (area, distance_m, status) = self.place_postcode(point, found.country, id);
                 Geocoded { area, distance_m, status, ..found }
             }
             None => found,
@@ -224,8 +231,8 @@ impl Geocoder {
     }
 
     /// The directory half of geocoding: the postcode's point, not yet placed (status `Outside`
-    /// until placed when there is a point).
-    fn look_up(&self, text: &[u8]) -> Geocoded {
+    /// until placed when there is a point), and its directory id.
+    fn look_up(&self, text: &[u8]) -> (Geocoded, Option<u32>) {
         let unplaced = |postcode, country, status| Geocoded {
             postcode,
             location: None,
@@ -235,22 +242,36 @@ impl Geocoder {
             status,
         };
         let Some(postcode) = Postcode::parse_bytes(text) else {
-            return unplaced(None, None, MatchStatus::InvalidPostcode);
+            return (unplaced(None, None, MatchStatus::InvalidPostcode), None);
         };
-        let Some(entry) = self.directory.get(&postcode) else {
-            return unplaced(Some(postcode), None, MatchStatus::UnknownPostcode);
+        let Some((entry, id)) = self.directory.get_with_id(&postcode) else {
+            return (unplaced(Some(postcode), None, MatchStatus::UnknownPostcode), None);
         };
         let Some(location) = entry.location else {
-            return unplaced(Some(postcode), entry.country, MatchStatus::NoCoordinates);
+            return (unplaced(Some(postcode), entry.country, MatchStatus::NoCoordinates), Some(id));
         };
-        Geocoded {
+        let found = Geocoded {
             postcode: Some(postcode),
             location: Some(location),
             country: entry.country,
             area: None,
             distance_m: None,
             status: MatchStatus::Outside,
+        };
+        (found, Some(id))
+    }
+
+    /// Places a directory postcode's point, once: later records with the same postcode reuse it.
+    fn place_postcode(&self, point: Coord<f64>, country: Option<Country>, id: Option<u32>) -> Placed {
+        let slot = id.and_then(|id| self.within.get(id as usize));
+        if let Some(area) = slot.map(|s| s.load(Ordering::Relaxed)).filter(|&a| a > 0) {
+            return (Some(area - 1), Some(0.0), MatchStatus::Within);
         }
+        let placed = self.place(point, country);
+        if let (Some(slot), (Some(area), _, MatchStatus::Within)) = (slot, placed) {
+            slot.store(area + 1, Ordering::Relaxed);
+        }
+        placed
     }
 
     /// Places a BNG point in an area of a compatible country: the directory's country, when known,

@@ -125,6 +125,33 @@ fn output_is_byte_identical_across_runs() {
     assert_eq!(read("summary.json"), summary);
 }
 
+/// Each distinct postcode is placed once and reused: repeats, in the same batch and in later
+/// batches (65,536 rows each), must get exactly the answer the postcode gets on its own.
+#[test]
+fn repeated_postcodes_across_batches_get_the_same_answer() {
+    let dir = temp_dir();
+    let (headers, alone, _) = geocode_staff(&fixture("postcodes.csv"), dir.path());
+    let text = std::fs::read_to_string(fixture("staff.csv")).unwrap();
+    let (header, body) = text.split_once('\n').unwrap();
+    let copies = 70_000 / body.lines().count() + 1;
+    let repeated = dir.path().join("repeated.csv");
+    std::fs::write(&repeated, format!("{header}\n{}", body.repeat(copies))).unwrap();
+    let out = dir.path().join("repeated_out.csv");
+    geocode(
+        &repeated,
+        &fixture("postcodes.csv"),
+        &fixture("areas.geojson"),
+        &out,
+        &["--deprivation", fixture("imd.csv").to_str().unwrap()],
+    );
+    let (repeated_headers, rows) = read_csv(&out);
+    assert_eq!(repeated_headers, headers);
+    assert!(rows.len() > 65_536, "{} rows", rows.len());
+    for (i, row) in rows.iter().enumerate() {
+        assert_eq!(row, &alone[i % alone.len()], "row {}", i + 2);
+    }
+}
+
 #[test]
 fn max_distance_decides_nearest_or_outside() {
     let dir = temp_dir();

@@ -14,6 +14,8 @@ pub struct CsvInput {
     reader: csv::Reader<Box<dyn Read + Send>>,
     /// Rows that had fewer fields than the header (padded with blanks, counted for the summary).
     pub short_rows: u64,
+    /// Rows already handled, whose buffers are reused for the next ones.
+    spare: Vec<Row>,
 }
 
 /// One data row and the line it started on.
@@ -52,7 +54,7 @@ impl CsvInput {
         if headers.is_empty() || headers.iter().all(|h| h.trim().is_empty()) {
             return Err(Error::invalid(Location::file(path), "the file is empty; expected a CSV with a header row"));
         }
-        Ok(CsvInput { path: path.to_path_buf(), headers, reader, short_rows: 0 })
+        Ok(CsvInput { path: path.to_path_buf(), headers, reader, short_rows: 0, spare: Vec::new() })
     }
 
     /// Where a column is, by override or alias; it must be there.
@@ -70,11 +72,12 @@ impl CsvInput {
     /// A row with fewer fields than the header is padded with blanks; one with more is an
     /// error (most often an unquoted comma), since its fields can no longer be trusted.
     pub fn read_batch(&mut self, batch: &mut Vec<Row>, max: usize) -> Result<bool> {
-        batch.clear();
+        self.spare.append(batch);
         let width = self.headers.len();
         while batch.len() < max {
-            let mut record = csv::ByteRecord::new();
-            if !self.reader.read_byte_record(&mut record).map_err(|e| Error::csv(&self.path, e))? {
+            let mut row = self.spare.pop().unwrap_or_else(|| Row { line: 0, record: csv::ByteRecord::new() });
+            let record = &mut row.record;
+            if !self.reader.read_byte_record(record).map_err(|e| Error::csv(&self.path, e))? {
                 return Ok(!batch.is_empty());
             }
             let line = record.position().map_or(0, |p| p.line());
@@ -90,7 +93,8 @@ impl CsvInput {
                     record.push_field(b"");
                 }
             }
-            batch.push(Row { line, record });
+            row.line = line;
+            batch.push(row);
         }
         Ok(true)
     }
@@ -98,7 +102,8 @@ impl CsvInput {
 
 impl CsvInput {
     /// Streams the rest of the file in batches: a reader thread parses the next batch while
-    /// `each` handles the current one on this thread. Returns the input (for its counts).
+    /// `each` handles the current one on this thread (handled batches go back to the reader,
+    /// whose row buffers are reused). Returns the input (for its counts).
     ///
     /// If `each` fails, reading stops and its error is returned.
     pub fn for_each_batch<E: From<Error> + Send>(
@@ -107,11 +112,12 @@ impl CsvInput {
         mut each: impl FnMut(&mut Vec<Row>) -> Result<(), E>,
     ) -> Result<CsvInput, E> {
         let (batches, received) = std::sync::mpsc::sync_channel::<Result<Vec<Row>>>(2);
+        let (handled, returned) = std::sync::mpsc::channel::<Vec<Row>>();
         std::thread::scope(|scope| {
             // Owned by this closure, so that an early return drops it and unblocks the reader.
             let received = received;
             let reader = scope.spawn(move || loop {
-                let mut batch = Vec::with_capacity(batch_rows);
+                let mut batch = returned.try_recv().unwrap_or_else(|_| Vec::with_capacity(batch_rows));
                 let more = self.read_batch(&mut batch, batch_rows);
                 let stop = !matches!(more, Ok(true));
                 if batches.send(more.map(|_| batch)).is_err() || stop {
@@ -119,7 +125,9 @@ impl CsvInput {
                 }
             });
             for batch in received.iter() {
-                each(&mut batch?)?;
+                let mut batch = batch?;
+                each(&mut batch)?;
+                let _ = handled.send(batch); // the reader may have finished
             }
             match reader.join() {
                 Ok(input) => Ok(input),

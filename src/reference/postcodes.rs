@@ -54,7 +54,8 @@ pub struct PostcodeDirectory {
     pub path: PathBuf,
     pub format: DirectoryFormat,
     pub stats: DirectoryStats,
-    entries: FxHashMap<Postcode, PostcodeEntry>,
+    /// Each postcode's entry and its id (0..len, in load order), so callers can keep per-postcode results in a `Vec`.
+    entries: FxHashMap<Postcode, (PostcodeEntry, u32)>,
 }
 
 /// Columns of a directory with a header row.
@@ -161,25 +162,28 @@ impl PostcodeDirectory {
         let mut stats = DirectoryStats { files: parts.len(), ..Default::default() };
         let mut entries = FxHashMap::with_capacity_and_hasher(total, Default::default());
         let format = loaded.first().map_or(DirectoryFormat::CodePointOpen, |p| p.format);
+        let mut slot_count: u32 = 0;
         for part in loaded {
             stats.rows += part.read;
             stats.invalid_rows += part.invalid;
             for (postcode, entry) in part.rows {
                 match entries.entry(postcode) {
                     std::collections::hash_map::Entry::Vacant(slot) => {
-                        slot.insert(entry);
+                        let id = slot_count;
+                        slot_count += 1;
+                        slot.insert((entry, id));
                     }
                     std::collections::hash_map::Entry::Occupied(mut slot) => {
                         stats.duplicate_rows += 1;
-                        if slot.get().location.is_none() && entry.location.is_some() {
-                            slot.insert(entry);
+                        if slot.get().0.location.is_none() && entry.location.is_some() {
+                            slot.get_mut().0 = entry;
                         }
                     }
                 }
             }
         }
         stats.postcodes = entries.len();
-        stats.without_coordinates = entries.values().filter(|e: &&PostcodeEntry| e.location.is_none()).count();
+        stats.without_coordinates = entries.values().filter(|(e, _)| e.location.is_none()).count();
         if entries.is_empty() {
             return Err(Error::invalid(Location::file(path), "no postcodes found in the postcode directory"));
         }
@@ -188,7 +192,12 @@ impl PostcodeDirectory {
 
     /// Looks a postcode up.
     pub fn get(&self, postcode: &Postcode) -> Option<&PostcodeEntry> {
-        self.entries.get(postcode)
+        self.entries.get(postcode).map(|(entry, _)| entry)
+    }
+
+    /// Looks a postcode up, with its id (below [`len`](Self::len)).
+    pub fn get_with_id(&self, postcode: &Postcode) -> Option<(&PostcodeEntry, u32)> {
+        self.entries.get(postcode).map(|(entry, id)| (entry, *id))
     }
 
     pub fn len(&self) -> usize {
