@@ -23,6 +23,8 @@ pub enum Command {
     Geocode(GeocodeArgs),
     /// Compare where staff live with the community's working-age population by deprivation; list target neighbourhoods.
     Gaps(GapsArgs),
+    /// Patient travel to outpatient appointments: km, kg CO2e and cost by area, decile, site and specialty; virtual-care scenarios.
+    Emissions(EmissionsArgs),
 }
 
 /// The reference data that places postcodes in areas.
@@ -187,13 +189,8 @@ pub struct GapsArgs {
     #[arg(long)]
     pub local_deciles: bool,
 
-    /// Smallest count of people published; 1 to MIN-1 are shown as * (NHS Digital's HES rule: 8).
-    #[arg(long, value_name = "MIN", default_value_t = 8)]
-    pub min_count: u32,
-
-    /// Published counts are rounded to a multiple of this (HES rule: 5; 1 = no rounding).
-    #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
-    pub round_to: u32,
+    #[command(flatten)]
+    pub disclosure: DisclosureArgs,
 
     /// Folder for the outputs (created if missing).
     #[arg(long, value_name = "DIR")]
@@ -202,6 +199,138 @@ pub struct GapsArgs {
     /// Suppress the summary on stderr.
     #[arg(short, long)]
     pub quiet: bool,
+}
+
+/// Statistical disclosure control for published counts.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Disclosure control")]
+pub struct DisclosureArgs {
+    /// Smallest count published; 1 to MIN-1 are shown as * (NHS Digital's HES rule: 8).
+    #[arg(long, value_name = "MIN", default_value_t = 8)]
+    pub min_count: u32,
+
+    /// Published counts are rounded to a multiple of this (HES rule: 5; 1 = no rounding).
+    #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
+    pub round_to: u32,
+}
+
+impl DisclosureArgs {
+    pub fn rule(&self) -> crate::output::disclosure::Disclosure {
+        crate::output::disclosure::Disclosure { min_count: self.min_count, round_to: self.round_to }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct EmissionsArgs {
+    /// Outpatient appointments CSV: patient postcode (or area code), site code, attendance mode; optional count, specialty, first/follow-up, date.
+    #[arg(long, value_name = "A.csv")]
+    pub appointments: PathBuf,
+
+    /// Sites CSV: site_code, site_name, and postcode and/or easting, northing.
+    #[arg(long, value_name = "SITES.csv")]
+    pub sites: PathBuf,
+
+    #[command(flatten)]
+    pub reference: ReferenceArgs,
+
+    /// Population by area for per-capita rates: IoD2019 File 6 / IoD2025 File 7 (total population column by default) or a code,population CSV.
+    #[arg(long, value_name = "POP")]
+    pub population: Option<PathBuf>,
+
+    /// Population file columns when not detected: code=,population=
+    #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
+    pub population_columns: ColumnMap,
+
+    /// Appointment file columns when not detected: postcode=,area=,site=,mode=,count=,specialty=,first_follow_up=,date=
+    #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
+    pub appointment_columns: ColumnMap,
+
+    /// Site file columns when not detected: code=,name=,postcode=,easting=,northing=
+    #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
+    pub site_columns: ColumnMap,
+
+    #[command(flatten)]
+    pub travel: TravelArgs,
+
+    /// Move this fraction (0-1) of eligible face-to-face appointments to video or telephone.
+    #[arg(long, value_name = "FRACTION", default_value_t = 0.0, value_parser = fraction)]
+    pub shift_to_virtual: f64,
+
+    /// Which face-to-face appointments the scenario may move [default: follow-ups when the file says first/follow-up, else all].
+    #[arg(long, value_enum, value_name = "WHICH")]
+    pub shift_applies_to: Option<crate::analysis::emissions::ShiftScope>,
+
+    #[command(flatten)]
+    pub disclosure: DisclosureArgs,
+
+    /// Folder for the outputs (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+
+    /// Suppress the summary on stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// How distance becomes emissions, cost and time.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Travel and factors")]
+pub struct TravelArgs {
+    /// Road distance over straight-line distance (published values for England: 1.25-1.4).
+    #[arg(long, value_name = "FACTOR", default_value_t = crate::analysis::travel::DEFAULT_CIRCUITY, value_parser = circuity)]
+    pub circuity: f64,
+
+    /// Share of trips by mode, adding up to 1 (default: National Travel Survey hospital trips).
+    #[arg(long, value_name = "MODE=SHARE,...", default_value = crate::analysis::travel::DEFAULT_MODE_SHARE)]
+    pub mode_share: crate::analysis::travel::ModeShare,
+
+    /// Emission factors CSV (mode,kgco2e_per_km) instead of the shipped UK government 2025 factors.
+    #[arg(long, value_name = "FILE")]
+    pub factors: Option<PathBuf>,
+
+    /// One-way road distances (and times) from patient area to site: area_code,site_code,distance_km[,time_min].
+    #[arg(long, value_name = "FILE")]
+    pub distance_matrix: Option<PathBuf>,
+
+    /// Distance matrix columns when not detected: area=,site=,distance_km=,time_min=
+    #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
+    pub distance_matrix_columns: ColumnMap,
+
+    /// Patient cost of car travel, GBP per mile (HMRC approved mileage rate).
+    #[arg(long, value_name = "GBP", default_value_t = crate::analysis::travel::DEFAULT_MILEAGE_GBP_PER_MILE, value_parser = non_negative)]
+    pub mileage_rate: f64,
+
+    /// Average door-to-door speed (km/h) for travel time when the distance matrix gives none (an assumption).
+    #[arg(long, value_name = "KMH", default_value_t = crate::analysis::travel::DEFAULT_SPEED_KMH, value_parser = positive_speed)]
+    pub speed_kmh: f64,
+}
+
+fn fraction(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(f) if (0.0..=1.0).contains(&f) => Ok(f),
+        _ => Err(format!("'{text}' is not a fraction between 0 and 1")),
+    }
+}
+
+fn circuity(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(f) if f.is_finite() && f >= 1.0 => Ok(f),
+        _ => Err(format!("'{text}' is not a circuity factor (1 or more: road distance over straight line)")),
+    }
+}
+
+fn positive_speed(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 => Ok(v),
+        _ => Err(format!("'{text}' is not a speed in km/h (more than 0)")),
+    }
+}
+
+fn non_negative(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
+        _ => Err(format!("'{text}' is not a number (0 or more)")),
+    }
 }
 
 /// How the community is stated. Options combine by intersection (e.g. an ICB, within 15 km of the sites).

@@ -216,38 +216,126 @@ fn every_code_point_postcode_geocodes_consistently() {
     assert!(summary["warnings"].as_array().unwrap().is_empty());
 }
 
-/// A synthetic workforce around a real hospital: Code-Point postcodes within 40 km of
-/// Worcestershire Royal Hospital, drawn with weight exp(-distance / 8 km), deterministic.
-fn synthetic_staff(reference: &Path, dir: &Path, n: usize) -> std::path::PathBuf {
-    let site = (387_714.0, 254_789.0);
-    let mut candidates: Vec<(String, f64)> = Vec::new();
+/// Code-Point postcodes with coordinates (postcode, easting, northing) within 40 km of a point,
+/// drawn with weight exp(-distance / 8 km), deterministic for a given seed.
+fn postcodes_near(reference: &Path, site: (f64, f64), n: usize, mut seed: u64) -> Vec<(String, f64, f64)> {
+    let mut candidates: Vec<(String, f64, f64)> = Vec::new();
+    let mut cumulative = Vec::new();
+    let mut total = 0.0;
     for_each_code_point_row(reference, |f| {
         let (e, no): (f64, f64) = (f[2].parse().unwrap(), f[3].parse().unwrap());
         let d = (e - site.0).hypot(no - site.1);
         if f[1] != "90" && d < 40_000.0 {
-            candidates.push((f[0].to_string(), d));
+            candidates.push((f[0].to_string(), e, no));
+            total += (-d / 8_000.0).exp();
+            cumulative.push(total);
         }
     });
-    let mut cumulative = Vec::with_capacity(candidates.len());
-    let mut total = 0.0;
-    for (_, d) in &candidates {
-        total += (-d / 8_000.0).exp();
-        cumulative.push(total);
-    }
-    let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+    (0..n)
+        .map(|_| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let u = (seed >> 11) as f64 / (1u64 << 53) as f64 * total;
+            candidates[cumulative.partition_point(|c| *c < u).min(candidates.len() - 1)].clone()
+        })
+        .collect()
+}
+
+/// A synthetic workforce around Worcestershire Royal Hospital.
+fn synthetic_staff(reference: &Path, dir: &Path, n: usize) -> std::path::PathBuf {
     let mut text = String::from("staff_id,home_postcode,staff_group,band\n");
     let bands = ["Band 2", "3", "4", "5", "6", "7", "8a", "Medical"];
-    for id in 0..n {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        let u = (seed >> 11) as f64 / (1u64 << 53) as f64 * total;
-        let pick = cumulative.partition_point(|c| *c < u).min(candidates.len() - 1);
-        text.push_str(&format!("{id},{},Nursing,{}\n", candidates[pick].0, bands[id % bands.len()]));
+    for (id, (postcode, _, _)) in
+        postcodes_near(reference, (387_714.0, 254_789.0), n, 0x9E37_79B9_7F4A_7C15).iter().enumerate()
+    {
+        text.push_str(&format!("{id},{postcode},Nursing,{}\n", bands[id % bands.len()]));
     }
     let path = dir.join("staff.csv");
     std::fs::write(&path, text).unwrap();
     path
+}
+
+/// Synthetic appointments around two real hospitals (from the real sites file), checked against
+/// an independent calculation from the Code-Point coordinates and the sites' published points.
+#[test]
+fn emissions_around_real_hospitals_match_an_independent_calculation() {
+    let Some(reference) = reference_dir() else { return };
+    let dir = temp_dir();
+    let sites = [("WR", (387_714.0, 254_789.0)), ("AD", (546_375.0, 254_988.0))];
+    let modes = ["01", "02", "03", "face_to_face", "video", "telephone"];
+    let mut text = String::from("id,patient_postcode,site_code,consultation_medium_used,first_follow_up\n");
+    let mut expected_km_f2f = 0.0;
+    let mut expected_by_site = [0.0, 0.0];
+    let mut expected_km_shifted = 0.0;
+    let mut id = 0;
+    for (s, (code, point)) in sites.iter().enumerate() {
+        for (postcode, e, n) in postcodes_near(&reference, *point, 6_000, 0x2545_F491_4F6C_DD1D + s as u64) {
+            let mode = modes[id % modes.len()];
+            let follow_up = if id % 4 == 0 { "First" } else { "Follow-up" };
+            text.push_str(&format!("{id},{postcode},{code},{mode},{follow_up}\n"));
+            if matches!(mode, "01" | "face_to_face") {
+                let km = (e - point.0).hypot(n - point.1) / 1000.0 * 1.3 * 2.0;
+                expected_km_f2f += km;
+                expected_by_site[s] += km;
+                if follow_up == "Follow-up" {
+                    expected_km_shifted += 0.25 * km;
+                }
+            }
+            id += 1;
+        }
+    }
+    // Rows that cannot be placed: a Scottish postcode (outside every area but located), the NHS pseudo-postcode, a site not in the file.
+    text.push_str("90001,EH1 1YZ,WR,01,First\n90002,ZZ99 3VZ,WR,01,First\n90003,WR5 1DD,XX,01,First\n");
+    let appointments = dir.path().join("appointments.csv");
+    std::fs::write(&appointments, text).unwrap();
+    let out = dir.path().join("out");
+    let mut args: Vec<std::ffi::OsString> = vec!["emissions".into(), "--appointments".into(), appointments.into()];
+    for (flag, file) in [
+        ("--sites", "hospital_sites.csv"),
+        ("--postcodes", CODE_POINT),
+        ("--boundaries", BOUNDARIES),
+        ("--deprivation", FILE_1),
+        ("--population", "File_6_-_IoD2019_Population_Denominators.csv"),
+    ] {
+        args.extend([flag.into(), reference.join(file).into_os_string()]);
+    }
+    args.extend([
+        "--shift-to-virtual".into(),
+        "0.25".into(),
+        "--out".into(),
+        out.clone().into_os_string(),
+        "-q".into(),
+    ]);
+    anchormap_ok(args);
+    let s: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(s["rows"], 12_003);
+    assert_eq!(s["appointments_placed"], 12_001.0, "the Scottish patient is placed (outside the boundaries)");
+    assert_eq!(s["unplaced_by_reason"], serde_json::json!({"unknown_postcode": 1.0, "unknown_site": 1.0}));
+    assert_eq!(s["patients_outside_the_boundaries"], 1.0);
+    let blended = 0.88 * 0.16725 + 0.03 * 0.10385 + 0.08 * 0.03546;
+    let edinburgh_km = (325_900.0f64 - 387_714.0).hypot(673_900.0 - 254_789.0) / 1000.0 * 2.6; // about, checked loosely below
+    let km = s["patient_km_total"].as_f64().unwrap();
+    assert!((km - expected_km_f2f - edinburgh_km).abs() < 5.0, "{km} vs {}", expected_km_f2f + edinburgh_km);
+    let kg = s["kgco2e_total"].as_f64().unwrap();
+    assert!((kg - km * blended).abs() < 0.01, "{kg} vs {}", km * blended);
+    let (headers, rows) = read_csv(&out.join("emissions_by_site.csv"));
+    let km_col = headers.iter().position(|h| h == "patient_km").unwrap();
+    let ad: f64 = rows.iter().find(|r| r[0] == "AD").unwrap()[km_col].parse().unwrap();
+    assert!((ad - expected_by_site[1]).abs() < 0.1, "AD {ad} vs {}", expected_by_site[1]);
+    // The by-decile table reconciles with the total and puts the Scottish patient under "none".
+    let (headers, rows) = read_csv(&out.join("emissions_by_decile.csv"));
+    let kg_col = headers.iter().position(|h| h == "kgco2e").unwrap();
+    let sum: f64 = rows.iter().filter(|r| r[0] != "total").map(|r| r[kg_col].parse::<f64>().unwrap()).sum();
+    assert!((sum - kg).abs() < 0.01);
+    // Scenario: a quarter of face-to-face follow-ups.
+    let saved = s["scenario_kgco2e_saved"].as_f64().unwrap();
+    assert!((saved - expected_km_shifted * blended).abs() < 0.01, "{saved} vs {}", expected_km_shifted * blended);
+    for entry in std::fs::read_dir(&out).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        assert!(!text.contains("WR5 1DD") && !text.contains("EH1 1YZ"), "a patient postcode in an output");
+    }
 }
 
 #[test]

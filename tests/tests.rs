@@ -3,6 +3,7 @@
 mod util;
 
 mod bad_input;
+mod emissions;
 mod gaps;
 mod geocode;
 mod national;

@@ -78,3 +78,18 @@ pub fn reference_dir() -> Option<PathBuf> {
     );
     None
 }
+
+/// Runs `anchormap` expecting an option to be refused by the argument parser (exit code 2); returns its first line.
+pub fn anchormap_usage_err<I, S>(args: I) -> String
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    let out = anchormap(args);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(2), "expected a usage error, got {:?}: {stderr}", out.status);
+    assert!(!stderr.contains("panicked"), "panic: {stderr}");
+    let first = stderr.lines().next().unwrap_or_default();
+    assert!(first.starts_with("error: invalid value"), "{stderr}");
+    first.to_string()
+}

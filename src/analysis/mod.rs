@@ -1,9 +1,11 @@
 //! Analyses: pure functions from typed rows to typed tables; no I/O, no printing.
 
 pub mod community;
+pub mod emissions;
 pub mod gaps;
 pub mod profile;
 pub mod targets;
+pub mod travel;
 
 /// What the analyses know of one area (one row per distinct area code).
 #[derive(Debug, Clone, Default)]

@@ -69,7 +69,7 @@ pub fn run(args: GapsArgs) -> anyhow::Result<()> {
         }
     }
     std::fs::create_dir_all(&args.out).map_err(|e| Error::io(&args.out, e))?;
-    let disclosure = Disclosure { min_count: args.min_count, round_to: args.round_to };
+    let disclosure = args.disclosure.rule();
 
     let geocoder = Geocoder::load(&args.reference.paths()).context("loading reference data")?;
     let population = Population::load(&args.population, &args.population_columns).context("loading population")?;
@@ -466,12 +466,7 @@ fn area_rows(
             fixed(expected, 1),
             suppressed(fixed(shortfall, 1)),
         ]);
-        let mut properties = ::geojson::JsonObject::new();
-        for (header, value) in headers.iter().zip(&row) {
-            let number = value.parse::<f64>().ok().filter(|_| !header.starts_with("area_"));
-            let number = number.map(|n| if n.fract() == 0.0 && n.abs() < 1e15 { json!(n as i64) } else { json!(n) });
-            properties.insert(header.to_string(), number.unwrap_or_else(|| json!(value)));
-        }
+        let properties = geojson::properties(&headers, &row);
         table.push(row);
         features.push((i, properties));
     }

@@ -1,5 +1,6 @@
 //! One module per subcommand: arguments → load → analysis → output.
 
+pub mod emissions;
 pub mod gaps;
 pub mod geocode;
 
@@ -10,6 +11,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Geocode(args) => geocode::run(args),
         Command::Gaps(args) => gaps::run(args),
+        Command::Emissions(args) => emissions::run(args),
     }
 }
 

@@ -1,7 +1,9 @@
 //! The user's own files (staff, vacancies, sites, appointments, any CSV with postcodes), read through one streaming CSV path.
 
+pub mod appointments;
 pub mod band;
 pub mod csv_input;
+pub mod distance_matrix;
 pub mod sites;
 pub mod staff;
 pub mod vacancies;

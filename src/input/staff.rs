@@ -92,6 +92,12 @@ impl StaffColumns {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Date(pub u16, pub u8, pub u8);
 
+impl std::fmt::Display for Date {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.0, self.1, self.2)
+    }
+}
+
 impl Date {
     /// Reads `2024-03-01` (ISO, optionally with a time after it) or `01/03/2024` (UK day first).
     ///

@@ -66,3 +66,22 @@ fn rounded(point: Coord<f64>) -> Position {
     let round = |v: f64| (v * 1e6).round() / 1e6;
     Position::from([round(point.x), round(point.y)])
 }
+
+/// A table row as GeoJSON properties: numbers as numbers (whole ones as integers), blanks as
+/// null, and codes, names and `*` as text.
+pub fn properties<S: AsRef<str>>(headers: &[S], row: &[String]) -> JsonObject {
+    let mut properties = JsonObject::new();
+    for (header, value) in headers.iter().zip(row) {
+        let header = header.as_ref();
+        let is_text = header.ends_with("_code") || header.ends_with("_name") || header.starts_with("area_");
+        let number = value.parse::<f64>().ok().filter(|n| n.is_finite() && !is_text);
+        let json = match number {
+            Some(n) if n.fract() == 0.0 && n.abs() < 1e15 => serde_json::json!(n as i64),
+            Some(n) => serde_json::json!(n),
+            None if value.is_empty() => serde_json::Value::Null,
+            None => serde_json::json!(value),
+        };
+        properties.insert(header.to_string(), json);
+    }
+    properties
+}

@@ -1,4 +1,4 @@
-//! `Population`: people per area, from IoD2019 File 6 / IoD2025 File 7 (working-age column by default) or any code,population table.
+//! `Population`: people per area, from IoD2019 File 6 / IoD2025 File 7 (working-age or total column) or any code,population table.
 
 use std::path::{Path, PathBuf};
 
@@ -28,18 +28,30 @@ pub const POPULATION_COLUMN: ColumnSpec = ColumnSpec {
     },
 };
 
+/// The total (all ages) population column, for per-capita rates of patients.
+pub const TOTAL_POPULATION_COLUMN: ColumnSpec = ColumnSpec {
+    key: "population",
+    description: "total population (e.g. 'Total population: mid 2015 (excluding prisoners)')",
+    matches: |h| h.starts_with("total population") || matches!(h, "population" | "pop" | "all ages"),
+};
+
 impl Population {
     /// Reads a population table. `columns` may name `code=` and `population=` (for example the
     /// total population column of File 6 instead of the working-age one).
     pub fn load(path: &Path, columns: &ColumnMap) -> Result<Population> {
+        Population::load_column(path, columns, &POPULATION_COLUMN)
+    }
+
+    /// As [`Population::load`], choosing the population column by `spec` unless overridden.
+    pub fn load_column(path: &Path, columns: &ColumnMap, spec: &ColumnSpec) -> Result<Population> {
         let table = ReferenceTable::read(path)?;
         let at = table.file();
         let code_col = columns.require(&AREA_CODE_COLUMN, &table.headers, &at)?;
-        let pop_col = match columns.find(&POPULATION_COLUMN, &table.headers, &at)? {
+        let pop_col = match columns.find(spec, &table.headers, &at)? {
             Some(c) => c,
             // A two-column table: code, then the count.
             None if table.headers.len() == 2 => 1 - code_col,
-            None => columns.require(&POPULATION_COLUMN, &table.headers, &at)?,
+            None => columns.require(spec, &table.headers, &at)?,
         };
         let values: Vec<Option<&str>> = table.column(pop_col).collect();
         let mut counts = FxHashMap::default();

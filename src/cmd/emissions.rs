@@ -1,0 +1,608 @@
+//! `anchormap emissions`: patient travel to outpatient appointments as km, kg CO2e, cost and time by area, decile, site and specialty, with a virtual-care scenario.
+
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+use anyhow::{bail, Context as _};
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+use serde::Serialize;
+use serde_json::json;
+
+use crate::analysis::emissions::{EmissionsTally, Measures, PlacedAppointment, Scenario, ShiftScope};
+use crate::analysis::travel::{EmissionFactors, TravelModel, Trip};
+use crate::analysis::{AreaFacts, Areas};
+use crate::cli::EmissionsArgs;
+use crate::error::{Error, Location};
+use crate::geocoder::{Geocoded, Geocoder, MatchStatus};
+use crate::input::appointments::AppointmentColumns;
+use crate::input::csv_input::Row;
+use crate::input::distance_matrix::DistanceMatrix;
+use crate::input::sites::{read_sites, Site};
+use crate::input::staff::Date;
+use crate::input::CsvInput;
+use crate::output::disclosure::{Cell, Disclosure};
+use crate::output::summary::{thousands, write_json};
+use crate::output::table::{fixed, Table};
+use crate::output::{geojson, progress};
+use crate::reference::population::TOTAL_POPULATION_COLUMN;
+use crate::reference::Population;
+
+const BATCH_ROWS: usize = 65_536;
+
+/// Why an appointment row could not be placed (it is counted, never dropped).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Unplaced {
+    InvalidPostcode,
+    UnknownPostcode,
+    NoCoordinates,
+    UnknownArea,
+    NoPatientLocation,
+    UnknownSite,
+    SiteNotLocated,
+}
+
+impl Unplaced {
+    fn as_str(self) -> &'static str {
+        match self {
+            Unplaced::InvalidPostcode => "invalid_postcode",
+            Unplaced::UnknownPostcode => "unknown_postcode",
+            Unplaced::NoCoordinates => "no_coordinates",
+            Unplaced::UnknownArea => "unknown_area",
+            Unplaced::NoPatientLocation => "no_patient_location",
+            Unplaced::UnknownSite => "unknown_site",
+            Unplaced::SiteNotLocated => "site_not_located",
+        }
+    }
+}
+
+/// What became of one row.
+enum Outcome {
+    Placed { placed: PlacedAppointment, by_area_code: bool, from_matrix: bool },
+    Unplaced { reason: Unplaced, appointments: f64 },
+    InvalidCount,
+}
+
+/// Counts of rows and appointments by what became of them.
+#[derive(Debug, Default, Serialize)]
+struct Counts {
+    rows: u64,
+    rows_with_invalid_count: u64,
+    appointments_total: f64,
+    appointments_placed: f64,
+    unplaced_by_reason: BTreeMap<&'static str, f64>,
+    unplaced_rows_by_reason: BTreeMap<&'static str, u64>,
+    patients_located_by_postcode: f64,
+    patients_located_by_area_centroid: f64,
+    patients_outside_the_boundaries: f64,
+    trips_from_distance_matrix: f64,
+    trips_from_straight_line: f64,
+    dates_not_read: u64,
+    #[serde(skip)]
+    first_date: Option<Date>,
+    #[serde(skip)]
+    last_date: Option<Date>,
+}
+
+/// Everything a row needs to be placed.
+struct Placer<'a> {
+    areas: &'a Areas,
+    columns: AppointmentColumns,
+    area_by_code: FxHashMap<&'a str, usize>,
+    site_by_code: FxHashMap<&'a str, usize>,
+    sites: &'a [Site],
+    matrix: FxHashMap<(usize, usize), (f64, Option<f64>)>,
+    model: &'a TravelModel,
+    scenario: Scenario,
+}
+
+pub fn run(args: EmissionsArgs) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let quiet = args.quiet;
+    if args.reference.deprivation.is_none() {
+        bail!("emissions needs --deprivation (an IoD file) to report by deprivation decile");
+    }
+    let input = CsvInput::open(&args.appointments)?;
+    let columns = AppointmentColumns::resolve(&input, &args.appointment_columns)?;
+    let applies_to = match (args.shift_applies_to, columns.first_follow_up) {
+        (Some(ShiftScope::FollowUps), None) => bail!(Error::invalid(
+            Location::file(&args.appointments),
+            format!(
+                "--shift-applies-to follow-ups needs a first/follow-up column (name it with --appointment-columns first_follow_up=HEADER); the header has {}",
+                crate::columns::list_headers(&input.headers)
+            )
+        )),
+        (Some(scope), _) => scope,
+        (None, Some(_)) => ShiftScope::FollowUps,
+        (None, None) => ShiftScope::All,
+    };
+    let scenario = Scenario { fraction: args.shift_to_virtual, applies_to };
+    let factors = match &args.travel.factors {
+        Some(path) => EmissionFactors::read(path)?,
+        None => EmissionFactors::uk_2025(),
+    };
+    let model = TravelModel::new(
+        args.travel.circuity,
+        args.travel.mode_share.clone(),
+        &factors,
+        args.travel.mileage_rate,
+        args.travel.speed_kmh,
+    )
+    .map_err(|e| anyhow::anyhow!("--mode-share: {e}"))?;
+    std::fs::create_dir_all(&args.out).map_err(|e| Error::io(&args.out, e))?;
+    let disclosure = args.disclosure.rule();
+
+    let geocoder = Geocoder::load(&args.reference.paths()).context("loading reference data")?;
+    let population = args
+        .population
+        .as_deref()
+        .map(|p| Population::load_column(p, &args.population_columns, &TOTAL_POPULATION_COLUMN))
+        .transpose()
+        .context("loading population")?;
+    let areas = Areas::collect(&geocoder, population.as_ref());
+    let facts = &areas.facts;
+    let mut warnings = Vec::new();
+    if let Some(w) = geocoder.coverage().as_ref().and_then(|c| c.warning()) {
+        warnings.push(w);
+    }
+    let sites = read_sites(&args.sites, &args.site_columns, &geocoder.directory)?;
+    for site in sites.iter().filter(|s| s.location.is_none()) {
+        warnings.push(format!("site {} could not be located ({})", site.code, site.located_by));
+    }
+    let area_by_code: FxHashMap<&str, usize> = facts.iter().enumerate().map(|(i, a)| (a.code.as_str(), i)).collect();
+    let site_by_code: FxHashMap<&str, usize> = sites.iter().enumerate().map(|(i, s)| (s.code.as_str(), i)).collect();
+    let mut matrix = FxHashMap::default();
+    if let Some(path) = &args.travel.distance_matrix {
+        let read = DistanceMatrix::read(path, &args.travel.distance_matrix_columns)?;
+        let mut unknown = 0;
+        for ((area, site), value) in read.iter() {
+            match (area_by_code.get(area.as_str()), site_by_code.get(site.as_str())) {
+                (Some(a), Some(s)) => {
+                    matrix.insert((*a, *s), *value);
+                }
+                _ => unknown += 1,
+            }
+        }
+        if unknown > 0 {
+            warnings.push(format!(
+                "{unknown} of {} distance matrix rows name an area or site not in the inputs",
+                read.len()
+            ));
+        }
+    }
+    let context =
+        Placer { areas: &areas, columns, area_by_code, site_by_code, sites: &sites, matrix, model: &model, scenario };
+
+    // Stream the appointments: place in parallel, accumulate in order.
+    let mut tally = EmissionsTally::new(facts.len(), sites.len());
+    let mut counts = Counts::default();
+    let bar = progress::counter("placing appointments");
+    let input = input.for_each_batch(BATCH_ROWS, |batch| -> anyhow::Result<()> {
+        let geocoded = match columns.postcode {
+            Some(_) => geocoder.geocode_many(&batch.iter().map(|row| columns.postcode(row)).collect::<Vec<_>>()),
+            None => Vec::new(),
+        };
+        let outcomes: Vec<Outcome> =
+            batch.par_iter().enumerate().map(|(i, row)| context.place(row, geocoded.get(i))).collect();
+        for (row, outcome) in batch.iter().zip(outcomes) {
+            counts.add(&outcome);
+            if let Outcome::Placed { placed, .. } = &outcome {
+                tally.add(placed, columns.specialty.map(|_| columns.specialty(row)));
+            }
+            if columns.date.is_some() {
+                counts.add_date(columns.date(row), row, &columns);
+            }
+        }
+        bar.inc(batch.len() as u64);
+        Ok(())
+    })?;
+    bar.finish_and_clear();
+    if input.short_rows > 0 {
+        warnings.push(format!("{} appointment rows had fewer fields than the header", input.short_rows));
+    }
+    if counts.rows_with_invalid_count > 0 {
+        warnings.push(format!(
+            "{} row(s) have a blank, negative or fractional count and were not counted",
+            counts.rows_with_invalid_count
+        ));
+    }
+
+    // Tables.
+    let out = &args.out;
+    let total = tally.total();
+    let (area_table, area_features) = area_table(facts, &tally, &disclosure);
+    area_table.write_csv(&out.join("emissions_by_area.csv"))?;
+    geojson::write_areas(
+        &out.join("emissions_by_area.geojson"),
+        area_features.into_iter().map(|(i, properties)| (areas.shape(i), properties)),
+    )?;
+    decile_table(facts, &tally, &disclosure).write_csv(&out.join("emissions_by_decile.csv"))?;
+    site_table(&sites, &tally, &disclosure).write_csv(&out.join("emissions_by_site.csv"))?;
+    let mut written =
+        vec!["emissions_by_area.csv", "emissions_by_area.geojson", "emissions_by_decile.csv", "emissions_by_site.csv"];
+    if columns.specialty.is_some() {
+        specialty_table(&tally, &disclosure).write_csv(&out.join("emissions_by_specialty.csv"))?;
+        written.push("emissions_by_specialty.csv");
+    }
+
+    let deciles = tally.by_decile(&facts.iter().map(|a| a.decile).collect::<Vec<_>>());
+    let core20 = Measures::sum(&deciles[..2]);
+    let share = |part: f64, whole: f64| (whole > 0.0).then(|| part / whole);
+    for w in &warnings {
+        eprintln!("anchormap: warning: {w}");
+    }
+    let summary = json!({
+        "appointments_file": args.appointments.display().to_string(),
+        "rows": counts.rows,
+        "rows_with_invalid_count": counts.rows_with_invalid_count,
+        "appointments_total": counts.appointments_total,
+        "appointments_placed": counts.appointments_placed,
+        "unplaced_by_reason": counts.unplaced_by_reason,
+        "unplaced_rows_by_reason": counts.unplaced_rows_by_reason,
+        "patients_located_by": {
+            "postcode": counts.patients_located_by_postcode,
+            "area_centroid": counts.patients_located_by_area_centroid,
+        },
+        "patients_outside_the_boundaries": counts.patients_outside_the_boundaries,
+        "trips": {
+            "from_distance_matrix": counts.trips_from_distance_matrix,
+            "from_straight_line": counts.trips_from_straight_line,
+        },
+        "dates": counts.first_date.map(|first| json!({
+            "first": first.to_string(),
+            "last": counts.last_date.map(|d| d.to_string()),
+            "rows_not_read": counts.dates_not_read,
+        })),
+        "face_to_face": total.face_to_face,
+        "virtual": total.virtual_,
+        "mode_not_recorded_counted_as_face_to_face": total.mode_not_recorded,
+        "patient_km_total": round(total.patient_km, 1),
+        "kgco2e_total": round(total.kgco2e, 3),
+        "tco2e_total": round(total.kgco2e / 1000.0, 3),
+        "kgco2e_avoided": round(total.kgco2e_avoided, 3),
+        "patient_km_avoided": round(total.patient_km_avoided, 1),
+        "scenario_kgco2e_saved": round(total.scenario_kgco2e_saved, 3),
+        "scenario": {
+            "shift_to_virtual": scenario.fraction,
+            "applies_to": scenario.applies_to,
+            "appointments_shifted": round(total.scenario_shifted, 1),
+            "patient_km_saved": round(total.scenario_km_saved, 1),
+            "patient_miles_saved": round(total.scenario_km_saved / 1.609_344, 1),
+            "kgco2e_saved": round(total.scenario_kgco2e_saved, 3),
+            "cost_saved_gbp": round(total.scenario_cost_saved_gbp, 2),
+            "hours_saved": round(total.scenario_hours_saved, 1),
+            "share_of_saving_to_deciles_1_2": share(core20.scenario_kgco2e_saved, total.scenario_kgco2e_saved).map(|s| round(s, 4)),
+            "share_of_face_to_face_from_deciles_1_2": share(core20.face_to_face, total.face_to_face).map(|s| round(s, 4)),
+        },
+        "assumptions": {
+            "distance": if context.matrix.is_empty() {
+                "straight line between patient point and site, times the circuity factor, both ways"
+            } else {
+                "the distance matrix's one-way road distance where it has the area and site, else straight line times the circuity factor; both ways"
+            },
+            "patient_point": "the postcode's Code-Point/ONSPD point; the area's centroid when only an area code is given",
+            "circuity": model.circuity,
+            "return_trip": true,
+            "mode_share": model.mode_share,
+            "kgco2e_per_km_by_mode": model.factors,
+            "kgco2e_per_passenger_km_blended": model.kgco2e_per_km,
+            "factors_source": model.factors_source,
+            "well_to_tank": "excluded (direct emissions only)",
+            "car_occupancy": "one patient per car; car and motorbike factors are per vehicle-km",
+            "mileage_rate_gbp_per_mile": model.mileage_gbp_per_mile,
+            "cost": "car share of patient miles at the mileage rate; fares for other modes are not estimated",
+            "speed_kmh": model.speed_kmh,
+            "unrecorded_mode": "counted as face to face",
+            "virtual": "telephone, video/telemedicine, talk type, email and SMS appointments involve no patient travel",
+        },
+        "units": {
+            "kgco2e": "kilograms of CO2 equivalent, 3 decimal places (tco2e: tonnes)",
+            "patient_km": "passenger-kilometres, both ways, 1 decimal place",
+            "cost_saved_gbp": "pounds sterling, 2 decimal places",
+            "hours_saved": "patient hours, 1 decimal place",
+        },
+        "disclosure": disclosure,
+        "population_column": population.as_ref().map(|p| &p.column),
+        "outputs": written,
+        "warnings": warnings,
+    });
+    write_json(&out.join("summary.json"), &summary)?;
+    if !quiet {
+        print_summary(&counts, &total, &core20, &scenario, started);
+    }
+    Ok(())
+}
+
+/// A mass of CO2e for people: kg below a tonne, tonnes above.
+fn mass(kg: f64) -> String {
+    if kg < 1000.0 {
+        format!("{kg:.1} kg")
+    } else {
+        format!("{:.1} t", kg / 1000.0)
+    }
+}
+
+fn round(value: f64, decimals: i32) -> f64 {
+    let scale = 10f64.powi(decimals);
+    (value * scale).round() / scale
+}
+
+impl Placer<'_> {
+    /// Places one row: its count, the patient's point and area, the site, the trip.
+    fn place(&self, row: &Row, geocoded: Option<&Geocoded>) -> Outcome {
+        let Some(count) = self.columns.count(row) else { return Outcome::InvalidCount };
+        let unplaced = |reason| Outcome::Unplaced { reason, appointments: count };
+        let by_postcode = geocoded.and_then(|g| {
+            let area = g.area.map(|id| self.areas.row_of_feature[id as usize]);
+            g.location.map(|point| (point, area))
+        });
+        let area_code = self.columns.area(row);
+        let (point, area, by_area_code) = match by_postcode {
+            Some((point, area)) => (point, area, false),
+            None if !area_code.is_empty() => {
+                let Some(&area) = self.area_by_code.get(area_code) else { return unplaced(Unplaced::UnknownArea) };
+                match self.areas.facts[area].centroid {
+                    Some(point) => (point, Some(area), true),
+                    None => return unplaced(Unplaced::UnknownArea),
+                }
+            }
+            None => {
+                let reason = match geocoded.map(|g| g.status) {
+                    Some(MatchStatus::UnknownPostcode) => Unplaced::UnknownPostcode,
+                    Some(MatchStatus::NoCoordinates) => Unplaced::NoCoordinates,
+                    Some(_) if !self.columns.postcode(row).iter().all(u8::is_ascii_whitespace) => {
+                        Unplaced::InvalidPostcode
+                    }
+                    _ => Unplaced::NoPatientLocation,
+                };
+                return unplaced(reason);
+            }
+        };
+        let Some(&site) = self.site_by_code.get(self.columns.site(row)) else { return unplaced(Unplaced::UnknownSite) };
+        let Some(site_point) = self.sites[site].location else { return unplaced(Unplaced::SiteNotLocated) };
+        let road = area.and_then(|a| self.matrix.get(&(a, site)));
+        let trip: Trip = match road {
+            Some((km, minutes)) => self.model.road(*km, *minutes),
+            None => self.model.straight_line((point.x - site_point.x).hypot(point.y - site_point.y)),
+        };
+        let measures =
+            Measures::of(count, self.columns.attendance(row), self.columns.visit(row), &trip, &self.scenario);
+        Outcome::Placed {
+            placed: PlacedAppointment { area, site, measures },
+            by_area_code,
+            from_matrix: road.is_some(),
+        }
+    }
+}
+
+impl Counts {
+    fn add(&mut self, outcome: &Outcome) {
+        self.rows += 1;
+        match outcome {
+            Outcome::InvalidCount => self.rows_with_invalid_count += 1,
+            Outcome::Unplaced { reason, appointments } => {
+                self.appointments_total += appointments;
+                *self.unplaced_by_reason.entry(reason.as_str()).or_default() += appointments;
+                *self.unplaced_rows_by_reason.entry(reason.as_str()).or_default() += 1;
+            }
+            Outcome::Placed { placed, by_area_code, from_matrix } => {
+                let n = placed.measures.appointments;
+                self.appointments_total += n;
+                self.appointments_placed += n;
+                *(if *by_area_code {
+                    &mut self.patients_located_by_area_centroid
+                } else {
+                    &mut self.patients_located_by_postcode
+                }) += n;
+                if placed.area.is_none() {
+                    self.patients_outside_the_boundaries += n;
+                }
+                *(if *from_matrix {
+                    &mut self.trips_from_distance_matrix
+                } else {
+                    &mut self.trips_from_straight_line
+                }) += n;
+            }
+        }
+    }
+
+    fn add_date(&mut self, date: Option<Date>, row: &Row, columns: &AppointmentColumns) {
+        match date {
+            Some(d) => {
+                self.first_date = Some(self.first_date.map_or(d, |f| f.min(d)));
+                self.last_date = Some(self.last_date.map_or(d, |l| l.max(d)));
+            }
+            None => {
+                let blank = columns.date.and_then(|i| row.record.get(i)).is_none_or(|t| t.trim_ascii().is_empty());
+                if !blank {
+                    self.dates_not_read += 1;
+                }
+            }
+        }
+    }
+}
+
+/// The measure columns shared by every table.
+const MEASURE_COLUMNS: [&str; 13] = [
+    "appointments",
+    "face_to_face",
+    "virtual",
+    "patient_km",
+    "kgco2e",
+    "kgco2e_avoided",
+    "kgco2e_per_appointment",
+    "kgco2e_per_face_to_face",
+    "scenario_appointments_shifted",
+    "scenario_patient_km_saved",
+    "scenario_kgco2e_saved",
+    "scenario_cost_saved_gbp",
+    "scenario_hours_saved",
+];
+
+/// One group's measures as published: appointment counts under the disclosure rule (with
+/// face-to-face and virtual suppressed together, since they add up to the total), and the
+/// figures that would reveal a suppressed count (per appointment, appointments shifted) blanked.
+fn measure_cells(m: &Measures, disclosure: &Disclosure) -> Vec<String> {
+    let appointments = disclosure.cell(m.appointments);
+    let split = disclosure.line(&[m.face_to_face, m.virtual_]);
+    let hidden = appointments == Cell::Suppressed || split.contains(&Cell::Suppressed);
+    let unless_hidden = |value: Option<f64>, decimals| if hidden { "*".to_string() } else { fixed(value, decimals) };
+    let per = |kg: f64, n: f64| (n > 0.0).then(|| kg / n);
+    vec![
+        appointments.to_string(),
+        split[0].to_string(),
+        split[1].to_string(),
+        fixed(Some(m.patient_km), 1),
+        fixed(Some(m.kgco2e), 3),
+        fixed(Some(m.kgco2e_avoided), 3),
+        unless_hidden(per(m.kgco2e, m.appointments), 3),
+        unless_hidden(per(m.kgco2e, m.face_to_face), 3),
+        unless_hidden(Some(m.scenario_shifted), 1),
+        fixed(Some(m.scenario_km_saved), 1),
+        fixed(Some(m.scenario_kgco2e_saved), 3),
+        fixed(Some(m.scenario_cost_saved_gbp), 2),
+        fixed(Some(m.scenario_hours_saved), 1),
+    ]
+}
+
+fn per_1000(kg: f64, population: Option<f64>) -> Option<f64> {
+    population.filter(|p| *p > 0.0).map(|p| kg / p * 1000.0)
+}
+
+/// Areas with appointments, then patients outside every area; the GeoJSON gets the areas.
+fn area_table(
+    facts: &[AreaFacts],
+    tally: &EmissionsTally,
+    disclosure: &Disclosure,
+) -> (Table, Vec<(usize, ::geojson::JsonObject)>) {
+    let mut headers = vec!["area_code", "area_name", "imd_decile", "population"];
+    headers.extend(MEASURE_COLUMNS);
+    headers.push("kgco2e_per_1000_population");
+    let mut table = Table::new(&headers);
+    let mut features = Vec::new();
+    for (i, (area, m)) in facts.iter().zip(&tally.by_area).enumerate().filter(|(_, (_, m))| m.appointments > 0.0) {
+        let mut row = vec![area.code.clone(), area.name.clone(), fixed(area.decile.map(f64::from), 0)];
+        row.push(fixed(area.population, 0));
+        row.extend(measure_cells(m, disclosure));
+        row.push(fixed(per_1000(m.kgco2e, area.population), 3));
+        features.push((i, geojson::properties(&headers, &row)));
+        table.push(row);
+    }
+    if tally.outside_areas.appointments > 0.0 {
+        let mut row = vec![String::new(), "Outside the boundaries".to_string(), String::new(), String::new()];
+        row.extend(measure_cells(&tally.outside_areas, disclosure));
+        row.push(String::new());
+        table.push(row);
+    }
+    (table, features)
+}
+
+fn decile_table(facts: &[AreaFacts], tally: &EmissionsTally, disclosure: &Disclosure) -> Table {
+    let mut headers = vec!["imd_decile", "population"];
+    headers.extend(MEASURE_COLUMNS);
+    headers.extend(["kgco2e_per_1000_population", "share_of_kgco2e", "share_of_scenario_kgco2e_saved"]);
+    let mut table = Table::new(&headers);
+    let deciles = tally.by_decile(&facts.iter().map(|a| a.decile).collect::<Vec<_>>());
+    let mut population = [0.0; 10];
+    let mut any_population = false;
+    for area in facts {
+        if let (Some(d), Some(p)) = (area.decile.filter(|d| (1..=10).contains(d)), area.population) {
+            population[d as usize - 1] += p;
+            any_population = true;
+        }
+    }
+    let total = tally.total();
+    let share = |part: f64, whole: f64| (whole > 0.0).then(|| part / whole);
+    for (i, m) in deciles.iter().enumerate() {
+        let pop = (i < 10 && any_population).then(|| population[i]);
+        let mut row = vec![if i < 10 { (i + 1).to_string() } else { "none".to_string() }, fixed(pop, 0)];
+        row.extend(measure_cells(m, disclosure));
+        row.extend([
+            fixed(per_1000(m.kgco2e, pop), 3),
+            fixed(share(m.kgco2e, total.kgco2e), 4),
+            fixed(share(m.scenario_kgco2e_saved, total.scenario_kgco2e_saved), 4),
+        ]);
+        table.push(row);
+    }
+    let mut row = vec!["total".to_string(), fixed(any_population.then(|| population.iter().sum()), 0)];
+    row.extend(measure_cells(&total, disclosure));
+    row.extend([String::new(), fixed(share(total.kgco2e, total.kgco2e), 4), String::new()]);
+    table.push(row);
+    table
+}
+
+fn site_table(sites: &[Site], tally: &EmissionsTally, disclosure: &Disclosure) -> Table {
+    let mut headers = vec!["site_code", "site_name"];
+    headers.extend(MEASURE_COLUMNS);
+    let mut table = Table::new(&headers);
+    for (site, m) in sites.iter().zip(&tally.by_site) {
+        let mut row = vec![site.code.clone(), site.name.clone()];
+        row.extend(measure_cells(m, disclosure));
+        table.push(row);
+    }
+    table
+}
+
+fn specialty_table(tally: &EmissionsTally, disclosure: &Disclosure) -> Table {
+    let mut headers = vec!["specialty"];
+    headers.extend(MEASURE_COLUMNS);
+    let mut table = Table::new(&headers);
+    for (specialty, m) in &tally.by_specialty {
+        let mut row = vec![specialty.clone()];
+        row.extend(measure_cells(m, disclosure));
+        table.push(row);
+    }
+    table
+}
+
+fn print_summary(counts: &Counts, total: &Measures, core20: &Measures, scenario: &Scenario, started: Instant) {
+    let unplaced: Vec<String> =
+        counts.unplaced_by_reason.iter().map(|(reason, n)| format!("{reason} {}", thousands(*n as u64))).collect();
+    eprintln!(
+        "appointments: {} in {} rows; {} placed{}{}{}",
+        thousands(counts.appointments_total as u64),
+        thousands(counts.rows),
+        thousands(counts.appointments_placed as u64),
+        if unplaced.is_empty() { String::new() } else { "; not placed: ".to_string() },
+        unplaced.join(", "),
+        if counts.rows_with_invalid_count > 0 {
+            format!("; {} rows with an invalid count", thousands(counts.rows_with_invalid_count))
+        } else {
+            String::new()
+        }
+    );
+    eprintln!(
+        "travel: {} face to face, {} CO2e over {} patient km ({:.2} kg per appointment); {} already virtual avoided {}",
+        thousands(total.face_to_face as u64),
+        mass(total.kgco2e),
+        thousands(total.patient_km.round() as u64),
+        if total.face_to_face > 0.0 { total.kgco2e / total.face_to_face } else { 0.0 },
+        thousands(total.virtual_ as u64),
+        mass(total.kgco2e_avoided),
+    );
+    if scenario.fraction > 0.0 {
+        let to_core20 = if total.scenario_kgco2e_saved > 0.0 {
+            format!(
+                "; {:.1}% of the saving reaches patients in national deciles 1-2, who make {:.1}% of face-to-face appointments",
+                core20.scenario_kgco2e_saved / total.scenario_kgco2e_saved * 100.0,
+                if total.face_to_face > 0.0 { core20.face_to_face / total.face_to_face * 100.0 } else { 0.0 }
+            )
+        } else {
+            String::new()
+        };
+        eprintln!(
+            "scenario: moving {:.0}% of {} face-to-face appointments to virtual saves {} CO2e, {} patient miles, £{} and {} hours{}",
+            scenario.fraction * 100.0,
+            match scenario.applies_to {
+                ShiftScope::All => "all",
+                ShiftScope::FollowUps => "follow-up",
+            },
+            mass(total.scenario_kgco2e_saved),
+            thousands((total.scenario_km_saved / 1.609_344).round() as u64),
+            thousands(total.scenario_cost_saved_gbp.round() as u64),
+            thousands(total.scenario_hours_saved.round() as u64),
+            to_core20
+        );
+    }
+    eprintln!("done in {:.1} s", started.elapsed().as_secs_f64());
+}

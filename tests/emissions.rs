@@ -1,0 +1,191 @@
+//! `anchormap emissions` on hand-made fixtures: arithmetic checked by hand, tables that reconcile, rows never lost.
+
+use std::path::{Path, PathBuf};
+
+use crate::util::*;
+
+/// One-row factor file: car at 0.2 kg CO2e per km.
+fn car_factor(dir: &Path) -> PathBuf {
+    let path = dir.join("factors.csv");
+    std::fs::write(&path, "mode,kgco2e_per_km\ncar,0.2\n").unwrap();
+    path
+}
+
+fn emissions_args(dir: &Path, extra: &[&str]) -> Vec<std::ffi::OsString> {
+    let mut args: Vec<std::ffi::OsString> = vec!["emissions".into(), "--appointments".into()];
+    args.push(fixture("appointments.csv").into());
+    for (flag, file) in [
+        ("--sites", "sites.csv"),
+        ("--postcodes", "postcodes.csv"),
+        ("--boundaries", "areas.geojson"),
+        ("--deprivation", "imd.csv"),
+        ("--population", "population.csv"),
+    ] {
+        args.push(flag.into());
+        args.push(fixture(file).into());
+    }
+    args.extend(["--out".into(), dir.join("out").into_os_string(), "-q".into()]);
+    args.extend(extra.iter().map(std::ffi::OsString::from));
+    args
+}
+
+/// Circuity 1, all by car at 0.2 kg/km, half of follow-ups moved to virtual, exact counts.
+fn run_hand_case(dir: &Path) -> (PathBuf, serde_json::Value) {
+    let factors = car_factor(dir);
+    let mut extra = vec!["--circuity", "1", "--mode-share", "car=1", "--factors", factors.to_str().unwrap()];
+    extra.extend(["--shift-to-virtual", "0.5", "--min-count", "0", "--round-to", "1"]);
+    anchormap_ok(emissions_args(dir, &extra));
+    let out = dir.join("out");
+    let summary = serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    (out, summary)
+}
+
+fn close(actual: f64, expected: f64) -> bool {
+    (actual - expected).abs() < 1e-6
+}
+
+fn number(rows: &[Vec<String>], headers: &[String], key: &str, column: &str) -> f64 {
+    let c = headers.iter().position(|h| h == column).unwrap_or_else(|| panic!("no column {column}"));
+    let row = rows.iter().find(|r| r[0] == key).unwrap_or_else(|| panic!("no row {key}"));
+    row[c].parse().unwrap_or_else(|_| panic!("{key}.{column} = '{}'", row[c]))
+}
+
+#[test]
+fn hand_computed_totals() {
+    let dir = temp_dir();
+    let (_, s) = run_hand_case(dir.path());
+    // Site S1 is at (400500, 301000), S2 at XX1 1AG (402500, 300500).
+    // XX1 1AA (400500, 300500): 500 m from S1 -> 1 km return, 0.2 kg; 2,000 m from S2 -> 4 km, 0.8 kg.
+    // XX1 1AD (401500, 300500): sqrt(1000² + 500²) m from S1 -> 2.236068 km return.
+    // E01900003 by area code: centroid (400500, 301500), 500 m from S1 -> 1 km return.
+    assert_eq!(s["rows"], 12);
+    assert_eq!(s["rows_with_invalid_count"], 1);
+    assert_eq!(s["appointments_total"], 27.0);
+    assert_eq!(s["appointments_placed"], 21.0);
+    let unplaced = &s["unplaced_by_reason"];
+    for (reason, n) in [
+        ("unknown_postcode", 1.0),
+        ("unknown_site", 2.0),
+        ("invalid_postcode", 1.0),
+        ("no_coordinates", 1.0),
+        ("unknown_area", 1.0),
+    ] {
+        assert_eq!(unplaced[reason], n, "{reason}");
+    }
+    let unplaced_total: f64 = unplaced.as_object().unwrap().values().map(|v| v.as_f64().unwrap()).sum();
+    assert_eq!(unplaced_total + 21.0, 27.0, "every appointment placed or counted by reason");
+    // Face to face: 3 x 1 km + 2 x 1 km + 10 x 4 km + 1 x 1 km (mode not recorded) = 46 km, 9.2 kg.
+    assert!(close(s["patient_km_total"].as_f64().unwrap(), 46.0));
+    assert!(close(s["kgco2e_total"].as_f64().unwrap(), 9.2));
+    assert_eq!(s["mode_not_recorded_counted_as_face_to_face"], 1.0);
+    // Already virtual: 4 x 2.236068 km + 1 x 1 km, at 0.2 kg/km.
+    let avoided = 0.2 * (4.0 * 2.0 * 1.25f64.sqrt() + 1.0);
+    assert!((s["kgco2e_avoided"].as_f64().unwrap() - avoided).abs() <= 0.0005, "kg to 3 decimals");
+    // Half of the face-to-face follow-ups (2 at S1, 10 at S2): 1 x 1 km + 5 x 4 km = 21 km, 4.2 kg.
+    let scenario = &s["scenario"];
+    assert_eq!(scenario["applies_to"], "follow-ups");
+    assert!(close(s["scenario_kgco2e_saved"].as_f64().unwrap(), 4.2));
+    assert!(close(scenario["appointments_shifted"].as_f64().unwrap(), 6.0));
+    assert!(close(scenario["patient_km_saved"].as_f64().unwrap(), 21.0));
+    assert!(close(scenario["cost_saved_gbp"].as_f64().unwrap(), (21.0 / 1.609344 * 0.45 * 100.0f64).round() / 100.0));
+    assert!(close(scenario["hours_saved"].as_f64().unwrap(), (21.0 / 40.0 * 10.0f64).round() / 10.0));
+    assert_eq!(scenario["share_of_saving_to_deciles_1_2"], 1.0);
+    assert_eq!(s["assumptions"]["kgco2e_per_km_by_mode"]["car"], 0.2);
+}
+
+#[test]
+fn tables_reconcile_with_the_summary() {
+    let dir = temp_dir();
+    let (out, s) = run_hand_case(dir.path());
+    let total_kg = s["kgco2e_total"].as_f64().unwrap();
+    let (site_h, sites) = read_csv(&out.join("emissions_by_site.csv"));
+    assert!(close(number(&sites, &site_h, "S1", "kgco2e"), 1.2));
+    assert!(close(number(&sites, &site_h, "S2", "kgco2e"), 8.0));
+    assert_eq!(number(&sites, &site_h, "S2", "scenario_appointments_shifted"), 5.0);
+    let (area_h, areas) = read_csv(&out.join("emissions_by_area.csv"));
+    assert_eq!(number(&areas, &area_h, "E01900001", "appointments"), 16.0);
+    assert_eq!(number(&areas, &area_h, "E01900001", "face_to_face"), 16.0);
+    assert_eq!(number(&areas, &area_h, "E01900002", "virtual"), 4.0);
+    assert!(close(number(&areas, &area_h, "E01900001", "kgco2e_per_1000_population"), 9.2));
+    let (decile_h, deciles) = read_csv(&out.join("emissions_by_decile.csv"));
+    assert!(close(number(&deciles, &decile_h, "1", "kgco2e"), 9.2));
+    assert_eq!(number(&deciles, &decile_h, "1", "population"), 1000.0);
+    let (spec_h, specs) = read_csv(&out.join("emissions_by_specialty.csv"));
+    for (rows, headers) in [(&sites, &site_h), (&areas, &area_h), (&specs, &spec_h)] {
+        let c = headers.iter().position(|h| h == "kgco2e").unwrap();
+        let sum: f64 = rows.iter().map(|r| r[c].parse::<f64>().unwrap()).sum();
+        assert!(close(sum, total_kg), "{headers:?}: {sum}");
+        let c = headers.iter().position(|h| h == "appointments").unwrap();
+        let sum: f64 = rows.iter().map(|r| r[c].parse::<f64>().unwrap()).sum();
+        assert_eq!(sum, 21.0, "{headers:?}");
+    }
+    assert!(close(number(&deciles, &decile_h, "total", "kgco2e"), total_kg));
+    let geojson: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("emissions_by_area.geojson")).unwrap()).unwrap();
+    assert_eq!(geojson["features"].as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn a_distance_matrix_replaces_the_straight_line() {
+    let dir = temp_dir();
+    let matrix = dir.path().join("matrix.csv");
+    std::fs::write(&matrix, "area_code,site_code,distance_km,time_min\nE01900001,S2,5,12\n").unwrap();
+    let factors = car_factor(dir.path());
+    let extra = [
+        "--mode-share",
+        "car=1",
+        "--factors",
+        factors.to_str().unwrap(),
+        "--distance-matrix",
+        matrix.to_str().unwrap(),
+        "--shift-to-virtual",
+        "1",
+        "--shift-applies-to",
+        "all",
+    ];
+    anchormap_ok(emissions_args(dir.path(), &extra));
+    let s: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("out/summary.json")).unwrap()).unwrap();
+    // S2 trips from E01900001 use 5 km one way (10 km return); the rest straight line x 1.3.
+    assert_eq!(s["trips"]["from_distance_matrix"], 10.0);
+    let expected_kg = 0.2 * (10.0 * 10.0 + (3.0 + 2.0 + 1.0) * 1.3);
+    assert!(close(s["kgco2e_total"].as_f64().unwrap(), expected_kg), "{}", s["kgco2e_total"]);
+    // Everything face to face moves: 10 trips of 24 minutes each way, the rest at 40 km/h.
+    let hours = 10.0 * 24.0 / 60.0 + 6.0 * 1.3 / 40.0;
+    assert!((s["scenario"]["hours_saved"].as_f64().unwrap() - hours).abs() < 0.051);
+}
+
+#[test]
+fn published_counts_are_suppressed_and_nothing_personal_is_written() {
+    let dir = temp_dir();
+    anchormap_ok(emissions_args(dir.path(), &[]));
+    let out = dir.path().join("out");
+    let (headers, areas) = read_csv(&out.join("emissions_by_area.csv"));
+    let c = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let e2 = areas.iter().find(|r| r[0] == "E01900002").unwrap();
+    assert_eq!((e2[c("appointments")].as_str(), e2[c("virtual")].as_str()), ("*", "*"));
+    assert_eq!(e2[c("kgco2e_per_appointment")], "*");
+    let e1 = areas.iter().find(|r| r[0] == "E01900001").unwrap();
+    assert_eq!(e1[c("appointments")], "15", "16 rounded to the nearest 5");
+    for entry in std::fs::read_dir(&out).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap().to_uppercase();
+        for postcode in ["XX1 1AA", "XX11AA", "XX1 1AD", "ZZ99"] {
+            assert!(!text.contains(postcode), "{postcode} in an output");
+        }
+    }
+}
+
+#[test]
+fn bad_travel_options_are_refused_in_one_line() {
+    let dir = temp_dir();
+    let err = anchormap_usage_err(emissions_args(dir.path(), &["--mode-share", "car=0.5,bus=0.4"]));
+    assert!(err.contains("add up to 0.9"), "{err}");
+    let err = anchormap_err(emissions_args(dir.path(), &["--mode-share", "car=0.5,hovercraft=0.5"]));
+    assert!(err.contains("mode 'hovercraft' has a share but no factor"), "{err}");
+    let err = anchormap_usage_err(emissions_args(dir.path(), &["--circuity", "0.8"]));
+    assert!(err.contains("not a circuity factor"), "{err}");
+    let bad = dir.path().join("bad_factors.csv");
+    std::fs::write(&bad, "mode,kgco2e_per_km\ncar,lots\n").unwrap();
+    let err = anchormap_err(emissions_args(dir.path(), &["--factors", bad.to_str().unwrap()]));
+    assert!(err.contains("bad_factors.csv, line 2, column 2: 'lots' is not an emission factor"), "{err}");
+}
