@@ -600,7 +600,11 @@ fn print_summary(counts: &Counts, total: &Measures, core20: &Measures, scenario:
             mass(total.scenario_kgco2e_saved),
             thousands((total.scenario_km_saved / 1.609_344).round() as u64),
             thousands(total.scenario_cost_saved_gbp.round() as u64),
-            thousands(total.scenario_hours_saved.round() as u64),
+            if total.scenario_hours_saved < 100.0 {
+                format!("{:.1}", total.scenario_hours_saved)
+            } else {
+                thousands(total.scenario_hours_saved.round() as u64)
+            },
             to_core20
         );
     }

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# The emissions benchmark: 10 million outpatient appointments (about five years of an
+# integrated care system) at English postcodes near real hospital sites, anchormap vs the
+# pandas/GeoPandas pipeline, side by side; then memory on a national-size stream (ROWS_NATIONAL,
+# default 130 million: the 10 million repeated 13 times, through standard input).
+#
+#   bash benchmarks/emissions.sh [REFERENCE_DIR]      (default ../shared/reference)
+#
+# Needs a release build (cargo build --release), python3 with geopandas, pyogrio, pyarrow, numpy, and GNU time.
+source "$(dirname "$0")/common.sh"
+
+echo "input: 10,000,000 appointments, patients within 30 km of 120 English hospital sites (fixed seed)"
+python3 - "$ref/codepo_gb.zip" "$ref/hospital_sites.csv" "$work/appointments.csv" <<'PY'
+import io, sys, zipfile
+import numpy as np, pandas as pd
+z = zipfile.ZipFile(sys.argv[1])
+parts = [pd.read_csv(z.open(n), header=None, usecols=[0, 1, 2, 3, 4], names=["pc", "pq", "e", "n", "ctry"])
+         for n in sorted(z.namelist()) if n.startswith("Data/CSV/")]
+pcs = pd.concat(parts)
+pcs = pcs[(pcs.ctry == "E92000001") & (pcs.pq != 90)]
+sites = pd.read_csv(sys.argv[2])
+sites = sites[sites.country == "England"].reset_index(drop=True)
+rng = np.random.default_rng(2026)
+e, n = pcs.e.to_numpy(float), pcs.n.to_numpy(float)
+near = [np.flatnonzero(np.hypot(e - s.easting, n - s.northing) < 30_000) for s in sites.itertuples()]
+rows = 10_000_000
+site = rng.integers(0, len(sites), rows)
+pick = np.empty(rows, dtype=np.int64)
+for i, candidates in enumerate(near):
+    mask = site == i
+    pick[mask] = candidates[rng.integers(0, len(candidates), mask.sum())]
+mode = rng.choice(["01", "02", "03"], rows, p=[0.75, 0.2, 0.05])
+follow = np.where(rng.random(rows) < 0.65, "Follow-up", "First")
+tfc = rng.choice(["100", "110", "120", "130", "300", "320", "330", "502"], rows)
+pd.DataFrame({"appointment_id": np.arange(rows), "patient_postcode": pcs.pc.to_numpy()[pick],
+              "site_code": sites.site_code.to_numpy()[site], "consultation_medium_used": mode,
+              "treatment_function_code": tfc, "first_follow_up": follow}).to_csv(sys.argv[3], index=False)
+PY
+ls -la "$work/appointments.csv" | awk '{printf "appointments.csv: %.0f MB\n", $5 / 1048576}'
+
+sync
+common=(--sites "$ref/hospital_sites.csv" --postcodes "$ref/codepo_gb.zip" --boundaries "$ref/LSOA_2011_EW_BSC.geojson"
+  --deprivation "$ref/File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv" --shift-to-virtual 0.2 --min-count 0 --round-to 1)
+measure anchormap "$bin" emissions --appointments "$work/appointments.csv" "${common[@]}" --out "$work/anchormap"
+measure geopandas python3 "$here/geopandas_emissions.py" "$work/appointments.csv" "$ref/hospital_sites.csv" \
+  "$ref/codepo_gb.zip" "$ref/LSOA_2011_EW_BSC.geojson" "$ref/File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv" 0.2 "$work/geopandas"
+read -r a_s a_kb < "$work/anchormap.time"
+read -r g_s g_kb < "$work/geopandas.time"
+python3 - "$a_s" "$a_kb" "$g_s" "$g_kb" "$work" <<'PY'
+import json, sys
+a_s, a_kb, g_s, g_kb = map(float, sys.argv[1:5])
+print(f"speed-up {g_s / a_s:.1f}x wall-clock; peak memory {a_kb / g_kb:.2f} of GeoPandas'")
+s = json.load(open(f"{sys.argv[5]}/anchormap/summary.json"))
+peer = open(f"{sys.argv[5]}/geopandas.log").read().split()
+print(f"kg CO2e: anchormap {s['kgco2e_total']:.1f}, geopandas {float(peer[1]):.1f}; placed: anchormap "
+      f"{s['appointments_placed']:.0f}, geopandas {peer[3]}")
+PY
+
+national=${ROWS_NATIONAL:-130000000}
+copies=$(( (national + 9999999) / 10000000 ))
+echo "memory on a stream of $((copies * 10)) million appointments (standard input, output tables only):"
+/usr/bin/time -f "%e %M" -o "$work/national.time" bash -c \
+  "{ head -1 '$work/appointments.csv'; for i in \$(seq $copies); do tail -n +2 '$work/appointments.csv'; done; } \
+   | '$bin' emissions --appointments - ${common[*]} --out '$work/national' -q"
+read -r n_s n_kb < "$work/national.time"
+printf '%-12s %8.2f s %9.0f MB   (%d million rows)\n' national "$n_s" "$((n_kb / 1024))" "$((copies * 10))"
