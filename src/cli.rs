@@ -25,6 +25,8 @@ pub enum Command {
     Gaps(GapsArgs),
     /// Patient travel to outpatient appointments: km, kg CO2e and cost by area, decile, site and specialty; virtual-care scenarios.
     Emissions(EmissionsArgs),
+    /// Draw a choropleth map (SVG or PNG) of an area-level GeoJSON output, or of boundaries with their IMD deciles.
+    Map(MapArgs),
 }
 
 /// The reference data that places postcodes in areas.
@@ -363,4 +365,76 @@ fn positive_km(text: &str) -> Result<f64, String> {
         Ok(km) if km.is_finite() && km > 0.0 => Ok(km),
         _ => Err(format!("'{text}' is not a distance in km (more than 0)")),
     }
+}
+
+#[derive(Debug, Args)]
+pub struct MapArgs {
+    /// Area GeoJSON: an anchormap output (gaps_by_area.geojson, emissions_by_area.geojson) or boundaries (with --deprivation).
+    #[arg(value_name = "INPUT.geojson")]
+    pub input: PathBuf,
+
+    /// The property to map [default: imd_decile]. E.g. staff_per_1000, representation_ratio, kgco2e_per_1000_population.
+    #[arg(long, value_name = "COLUMN")]
+    pub value: Option<String>,
+
+    /// Output map: .svg or .png.
+    #[arg(short, long, value_name = "MAP.svg|MAP.png")]
+    pub output: PathBuf,
+
+    /// IoD file to take IMD deciles from when the GeoJSON has none (e.g. plain LSOA boundaries).
+    #[arg(long, value_name = "D")]
+    pub deprivation: Option<PathBuf>,
+
+    /// Deprivation file columns when not detected: code=,rank=,decile=,score=
+    #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
+    pub deprivation_columns: ColumnMap,
+
+    /// Classification [default: deciles for a decile column, diverging for ratios and rates per 1,000, else sequential quintiles].
+    #[arg(long, value_enum)]
+    pub scheme: Option<crate::output::classes::Scheme>,
+
+    /// Centre of a diverging scale [default: 1 for a ratio; the community rate for staff_per_1000; else the median].
+    #[arg(long, value_name = "VALUE")]
+    pub centre: Option<f64>,
+
+    /// Map title [default: from the column].
+    #[arg(long)]
+    pub title: Option<String>,
+
+    /// Sites to mark: site_code, site_name, and easting, northing (or postcode, with --postcodes).
+    #[arg(long, value_name = "SITES.csv")]
+    pub sites: Option<PathBuf>,
+
+    /// Postcode directory, to place sites given only by postcode.
+    #[arg(long, value_name = "P")]
+    pub postcodes: Option<PathBuf>,
+
+    /// Site file columns when not detected: code=,name=,postcode=,easting=,northing=
+    #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
+    pub site_columns: ColumnMap,
+
+    /// Fit the map to the areas with data (the community), or show every area in the file.
+    #[arg(long, value_enum, default_value = "data")]
+    pub extent: MapExtent,
+
+    /// Simplification tolerance for display, in metres [default: half a pixel]; 0 draws full detail.
+    #[arg(long, value_name = "METRES")]
+    pub simplify: Option<f64>,
+
+    /// Boundary property holding the area code [default: detected].
+    #[arg(long, value_name = "NAME")]
+    pub code_property: Option<String>,
+
+    /// Suppress the summary on stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// Which areas a map is fitted to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum MapExtent {
+    /// The areas with a value (or a suppressed value).
+    Data,
+    /// Every area in the file.
+    All,
 }

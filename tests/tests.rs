@@ -6,4 +6,5 @@ mod bad_input;
 mod emissions;
 mod gaps;
 mod geocode;
+mod map;
 mod national;

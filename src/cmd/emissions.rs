@@ -145,7 +145,7 @@ pub fn run(args: EmissionsArgs) -> anyhow::Result<()> {
     if let Some(w) = geocoder.coverage().as_ref().and_then(|c| c.warning()) {
         warnings.push(w);
     }
-    let sites = read_sites(&args.sites, &args.site_columns, &geocoder.directory)?;
+    let sites = read_sites(&args.sites, &args.site_columns, Some(&geocoder.directory))?;
     for site in sites.iter().filter(|s| s.location.is_none()) {
         warnings.push(format!("site {} could not be located ({})", site.code, site.located_by));
     }

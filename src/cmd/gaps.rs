@@ -81,7 +81,7 @@ pub fn run(args: GapsArgs) -> anyhow::Result<()> {
     }
 
     let sites = match &args.sites {
-        Some(path) => read_sites(path, &args.site_columns, &geocoder.directory)?,
+        Some(path) => read_sites(path, &args.site_columns, Some(&geocoder.directory))?,
         None => Vec::new(),
     };
     for site in sites.iter().filter(|s| s.location.is_none()) {

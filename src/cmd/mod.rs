@@ -3,6 +3,7 @@
 pub mod emissions;
 pub mod gaps;
 pub mod geocode;
+pub mod map;
 
 use crate::cli::{Cli, Command};
 
@@ -12,6 +13,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Geocode(args) => geocode::run(args),
         Command::Gaps(args) => gaps::run(args),
         Command::Emissions(args) => emissions::run(args),
+        Command::Map(args) => map::run(args),
     }
 }
 

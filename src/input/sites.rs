@@ -44,7 +44,8 @@ pub const SITE_COLUMNS: [ColumnSpec; 5] = [
 ];
 
 /// Reads a site list. Given coordinates win over the postcode's.
-pub fn read_sites(path: &Path, columns: &ColumnMap, directory: &PostcodeDirectory) -> Result<Vec<Site>> {
+/// Without a directory, sites must give their coordinates.
+pub fn read_sites(path: &Path, columns: &ColumnMap, directory: Option<&PostcodeDirectory>) -> Result<Vec<Site>> {
     let mut input = CsvInput::open(path)?;
     let [code_spec, name_spec, postcode_spec, easting_spec, northing_spec] = &SITE_COLUMNS;
     let code = input.require(code_spec, columns)?;
@@ -78,9 +79,10 @@ pub fn read_sites(path: &Path, columns: &ColumnMap, directory: &PostcodeDirector
                 (Some(x), Some(y)) => (Some(Coord { x, y }), "coordinates"),
                 _ => match text(postcode).and_then(|p| crate::postcode::Postcode::parse(&p)) {
                     None => (None, "invalid_postcode"),
-                    Some(pc) => match directory.get(&pc) {
-                        None => (None, "unknown_postcode"),
-                        Some(entry) => match entry.location {
+                    Some(pc) => match directory.map(|d| d.get(&pc)) {
+                        None => (None, "no coordinates (and no postcode directory)"),
+                        Some(None) => (None, "unknown_postcode"),
+                        Some(Some(entry)) => match entry.location {
                             Some(point) => (Some(point), "postcode"),
                             None => (None, "no_coordinates"),
                         },

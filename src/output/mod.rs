@@ -1,8 +1,10 @@
 //! Writers for every output format, plus progress display; nothing here decides what is computed.
 
 pub mod atomic;
+pub mod classes;
 pub mod disclosure;
 pub mod geojson;
+pub mod map;
 pub mod progress;
 pub mod summary;
 pub mod table;

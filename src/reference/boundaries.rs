@@ -22,6 +22,8 @@ pub struct Area {
     /// The polygons exactly as read, when the file was in WGS84 (kept for writing GeoJSON
     /// without a round trip through the projection).
     pub wgs84: Option<MultiPolygon<f64>>,
+    /// The feature's other properties, as read (e.g. the columns of an anchormap output).
+    pub properties: geojson::JsonObject,
 }
 
 /// Which feature properties hold the area code and name (detected when not given).
@@ -270,11 +272,12 @@ fn to_area(
     crs: Crs,
     at: &dyn Fn() -> Location,
 ) -> Result<Option<Area>> {
-    let ParsedFeature { number, feature, .. } = parsed;
+    let ParsedFeature { number, mut feature, .. } = parsed;
     let code = property_text(&feature, code_property).ok_or_else(|| {
         Error::invalid(at(), format!("feature {number} has no '{code_property}' (area code) property"))
     })?;
     let name = name_property.and_then(|p| property_text(&feature, p)).unwrap_or_default();
+    let properties = feature.properties.take().unwrap_or_default();
     let Some(geometry) = feature.geometry else {
         return Ok(None);
     };
@@ -313,7 +316,7 @@ fn to_area(
     }
     let country = Country::of_area_code(&code);
     let wgs84 = (crs == Crs::Wgs84).then_some(MultiPolygon(source));
-    Ok(Some(Area { code, name, country, geometry: MultiPolygon(parts), wgs84 }))
+    Ok(Some(Area { code, name, country, geometry: MultiPolygon(parts), wgs84, properties }))
 }
 
 fn to_line_string(

@@ -1,9 +1,11 @@
-//! Spatial machinery: projection to British National Grid and the R-tree area index (the only place that uses rstar).
+//! Spatial machinery: projection to British National Grid, the R-tree area index (the only place that uses rstar), display simplification.
 
 pub mod area_index;
 pub mod bng;
 pub mod centroids;
+pub mod simplify;
 
 pub use area_index::{AreaIndex, Placement};
 pub use bng::{bng_to_wgs84, wgs84_to_bng, Crs};
 pub use centroids::CentroidIndex;
+pub use simplify::simplify_shared;

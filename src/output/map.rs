@@ -1,0 +1,412 @@
+//! Static choropleth maps: areas coloured by class, legend, title, scale bar, sites, outline and attribution, as SVG (and PNG through resvg).
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use geo::{BoundingRect, Coord, MultiPolygon, Rect};
+use svg::node::element::{Circle, Definitions, Group, Line, Path as SvgPath, Pattern, Rectangle, Text, Title};
+use svg::Document;
+
+use crate::error::{Error, Location, Result};
+use crate::output::atomic::write_file;
+use crate::output::classes::Classes;
+
+/// How an area is filled.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Fill {
+    Class(usize),
+    Suppressed,
+    NoData,
+}
+
+/// One area to draw: its code and polygons (BNG metres) and fill.
+pub struct MapArea {
+    pub code: String,
+    pub geometry: MultiPolygon<f64>,
+    pub fill: Fill,
+}
+
+/// A labelled point (a hospital site).
+pub struct MapSite {
+    pub label: String,
+    pub location: Coord<f64>,
+}
+
+/// Everything on a map.
+pub struct MapSpec {
+    pub title: String,
+    pub subtitle: Option<String>,
+    pub areas: Vec<MapArea>,
+    pub classes: Classes,
+    pub sites: Vec<MapSite>,
+    /// The outline of the mapped areas (e.g. the community), as line segments.
+    pub outline: Vec<(Coord<f64>, Coord<f64>)>,
+    /// The part of the map to show (BNG metres).
+    pub extent: Rect<f64>,
+    pub attribution: Vec<String>,
+}
+
+/// The attribution the reference data's licences ask for.
+pub const ATTRIBUTION: [&str; 3] = [
+    "Contains OS data © Crown copyright and database right 2025. Contains Royal Mail data © Royal Mail copyright and database right 2025.",
+    "Source: Office for National Statistics licensed under the Open Government Licence v3.0. Contains National Statistics data © Crown copyright and database right 2025.",
+    "English Indices of Deprivation: Ministry of Housing, Communities and Local Government, Open Government Licence v3.0.",
+];
+
+const WIDTH: f64 = 1000.0;
+const MAP_WIDTH: f64 = 720.0;
+const MARGIN: f64 = 20.0;
+const TOP: f64 = 70.0;
+const FONT: &str = "DejaVu Sans, Arial, Helvetica, sans-serif";
+const NO_DATA: &str = "#e8e8e8";
+/// Sites are labelled on the map only when there are at most this many in view.
+const MAX_SITE_LABELS: usize = 15;
+
+/// Places BNG metres on the page.
+struct Frame {
+    min: Coord<f64>,
+    max_y: f64,
+    scale: f64,
+}
+
+impl Frame {
+    fn x(&self, x: f64) -> f64 {
+        MARGIN + (x - self.min.x) * self.scale
+    }
+    fn y(&self, y: f64) -> f64 {
+        TOP + (self.max_y - y) * self.scale
+    }
+}
+
+impl MapSpec {
+    /// The map as an SVG document.
+    pub fn to_svg(&self) -> String {
+        let span = Coord { x: self.extent.width().max(1.0), y: self.extent.height().max(1.0) };
+        let scale = (MAP_WIDTH / span.x).min(900.0 / span.y);
+        let frame = Frame { min: self.extent.min(), max_y: self.extent.max().y, scale };
+        let map_height = span.y * scale;
+        let legend_height = 60.0 + 22.0 * (self.classes.entries.len() + 2) as f64;
+        let body = map_height.max(legend_height);
+        let height = TOP + body + 30.0 + 16.0 * self.attribution.len() as f64 + MARGIN;
+        // Thin white borders when areas are few enough to see them; otherwise each area is
+        // outlined in its own colour, which closes the anti-aliasing seams between neighbours.
+        let many = self.areas.len() > 3000;
+
+        let mut document = Document::new()
+            .set("xmlns", "http://www.w3.org/2000/svg")
+            .set("viewBox", (0, 0, WIDTH as i64, height.ceil() as i64))
+            .set("width", WIDTH as i64)
+            .set("height", height.ceil() as i64)
+            .set("font-family", FONT)
+            .set("role", "img")
+            .set("aria-label", self.title.clone())
+            .add(Title::new(self.title.clone()))
+            .add(
+                Definitions::new().add(
+                    Pattern::new()
+                        .set("id", "suppressed")
+                        .set("width", 6)
+                        .set("height", 6)
+                        .set("patternUnits", "userSpaceOnUse")
+                        .set("patternTransform", "rotate(45)")
+                        .add(Rectangle::new().set("width", 6).set("height", 6).set("fill", "#f2f2f2"))
+                        .add(
+                            Line::new()
+                                .set("x1", 0)
+                                .set("y1", 0)
+                                .set("x2", 0)
+                                .set("y2", 6)
+                                .set("stroke", "#8c8c8c")
+                                .set("stroke-width", 2),
+                        ),
+                ),
+            )
+            .add(Rectangle::new().set("width", "100%").set("height", "100%").set("fill", "#ffffff"))
+            .add(text(MARGIN, 32.0, 22.0, "bold", &self.title).set("class", "title"));
+        if let Some(subtitle) = &self.subtitle {
+            document = document.add(text(MARGIN, 54.0, 13.0, "normal", subtitle).set("fill", "#4c6272"));
+        }
+
+        // Areas, one group per class (fill set once), one path per area.
+        let mut groups: Vec<(String, String, Vec<&MapArea>)> = self
+            .classes
+            .entries
+            .iter()
+            .enumerate()
+            .map(|(i, (_, colour))| (format!("class-{}", i + 1), colour.clone(), Vec::new()))
+            .collect();
+        groups.push(("suppressed".to_string(), "url(#suppressed)".to_string(), Vec::new()));
+        groups.push(("no-data".to_string(), NO_DATA.to_string(), Vec::new()));
+        let n = self.classes.entries.len();
+        for area in &self.areas {
+            let slot = match area.fill {
+                Fill::Class(c) => c.min(n - 1),
+                Fill::Suppressed => n,
+                Fill::NoData => n + 1,
+            };
+            groups[slot].2.push(area);
+        }
+        let clip = format!("M{},{}h{}v{}h{}z", MARGIN, TOP, MAP_WIDTH, map_height, -MAP_WIDTH);
+        let mut areas = Group::new().set("class", "areas").set("clip-path", "url(#map-clip)");
+        document = document.add(
+            Definitions::new()
+                .add(svg::node::element::ClipPath::new().set("id", "map-clip").add(SvgPath::new().set("d", clip))),
+        );
+        for (class, fill, members) in groups.into_iter().filter(|g| !g.2.is_empty()) {
+            let stroke = match (many, fill.starts_with('#')) {
+                (false, _) => "#ffffff".to_string(),
+                (true, true) => fill.clone(),
+                (true, false) => "none".to_string(),
+            };
+            let mut group = Group::new()
+                .set("class", class)
+                .set("fill", fill)
+                .set("stroke", stroke)
+                .set("stroke-width", if many { 0.3 } else { 0.6 });
+            for area in members {
+                group = group.add(
+                    SvgPath::new().set("d", path_data(&area.geometry, &frame)).set("data-code", area.code.clone()),
+                );
+            }
+            areas = areas.add(group);
+        }
+        document = document.add(areas);
+
+        // The outline of the mapped areas.
+        if !self.outline.is_empty() {
+            let mut d = String::new();
+            for (a, b) in &self.outline {
+                let _ = write!(d, "M{:.1},{:.1}L{:.1},{:.1}", frame.x(a.x), frame.y(a.y), frame.x(b.x), frame.y(b.y));
+            }
+            document = document.add(
+                SvgPath::new()
+                    .set("class", "outline")
+                    .set("d", d)
+                    .set("fill", "none")
+                    .set("stroke", "#212b32")
+                    .set("stroke-width", 1.2)
+                    .set("clip-path", "url(#map-clip)"),
+            );
+        }
+
+        // Sites: markers, labelled when few enough to read.
+        let in_view: Vec<(f64, f64, &MapSite)> = self
+            .sites
+            .iter()
+            .map(|site| (frame.x(site.location.x), frame.y(site.location.y), site))
+            .filter(|(x, y, _)| (MARGIN..=MARGIN + MAP_WIDTH).contains(x) && (TOP..=TOP + map_height).contains(y))
+            .collect();
+        let labelled = in_view.len() <= MAX_SITE_LABELS;
+        let mut sites = Group::new().set("class", "sites");
+        for (x, y, site) in &in_view {
+            let marker = Circle::new()
+                .set("cx", round1(*x))
+                .set("cy", round1(*y))
+                .set("r", if labelled { 5.0 } else { 3.5 })
+                .set("fill", "#005eb8")
+                .set("stroke", "#ffffff")
+                .set("stroke-width", 1.2)
+                .add(Title::new(site.label.clone()));
+            sites = sites.add(marker);
+            if labelled {
+                sites = sites.add(
+                    text(x + 8.0, y + 4.0, 12.0, "bold", &site.label)
+                        .set("fill", "#212b32")
+                        .set("stroke", "#ffffff")
+                        .set("stroke-width", 3)
+                        .set("paint-order", "stroke"),
+                );
+            }
+        }
+        document = document.add(sites);
+
+        document = document.add(scale_bar(&frame, span.x, map_height));
+        document = document.add(self.legend(MARGIN + MAP_WIDTH + 24.0, TOP));
+        let mut y = TOP + body + 30.0;
+        let mut credits = Group::new().set("class", "attribution");
+        for line in &self.attribution {
+            credits = credits.add(text(MARGIN, y, 10.0, "normal", line).set("fill", "#4c6272"));
+            y += 16.0;
+        }
+        document.add(credits).to_string()
+    }
+
+    fn legend(&self, x: f64, y: f64) -> Group {
+        let mut legend = Group::new().set("class", "legend");
+        let mut row = y + 10.0;
+        let swatch = |legend: Group, row: f64, fill: &str, label: &str, class: &str| {
+            legend
+                .add(
+                    Rectangle::new()
+                        .set("x", x)
+                        .set("y", row)
+                        .set("width", 18)
+                        .set("height", 14)
+                        .set("fill", fill)
+                        .set("stroke", "#768692")
+                        .set("stroke-width", 0.5),
+                )
+                .add(text(x + 26.0, row + 12.0, 12.0, "normal", label).set("class", format!("legend-entry {class}")))
+        };
+        for (i, (label, colour)) in self.classes.entries.iter().enumerate() {
+            legend = swatch(legend, row, colour, label, &format!("class-{}", i + 1));
+            row += 22.0;
+        }
+        let present = |fill: Fill| self.areas.iter().any(|a| a.fill == fill);
+        if present(Fill::Suppressed) {
+            legend = swatch(legend, row, "url(#suppressed)", "suppressed (small count)", "suppressed");
+            row += 22.0;
+        }
+        if present(Fill::NoData) {
+            legend = swatch(legend, row, NO_DATA, "no data", "no-data");
+            row += 22.0;
+        }
+        if let Some(note) = &self.classes.note {
+            legend = legend.add(text(x, row + 14.0, 11.0, "normal", note).set("fill", "#4c6272"));
+            row += 20.0;
+        }
+        if !self.sites.is_empty() {
+            legend = legend
+                .add(Circle::new().set("cx", x + 9.0).set("cy", row + 14.0).set("r", 5).set("fill", "#005eb8"))
+                .add(text(x + 26.0, row + 18.0, 12.0, "normal", "hospital site"));
+        }
+        legend
+    }
+
+    /// Writes SVG or PNG, by the file's extension.
+    pub fn write(&self, path: &Path) -> Result<()> {
+        let svg = self.to_svg();
+        match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+            Some("svg") => write_file(path, svg.as_bytes()),
+            Some("png") => write_file(path, &render_png(&svg, path)?),
+            _ => Err(Error::invalid(Location::file(path), "the map's file name must end in .svg or .png")),
+        }
+    }
+}
+
+/// Rasterises an SVG at twice its size (for print), with the system's fonts.
+pub fn render_png(svg: &str, path: &Path) -> Result<Vec<u8>> {
+    use resvg::{tiny_skia, usvg};
+    let mut options = usvg::Options::default();
+    options.fontdb_mut().load_system_fonts();
+    if options.fontdb.is_empty() {
+        eprintln!(
+            "anchormap: warning: no system fonts found, so the PNG has no text; install a font (e.g. Debian's fonts-dejavu-core) or write SVG"
+        );
+    }
+    let tree = usvg::Tree::from_str(svg, &options)
+        .map_err(|e| Error::invalid(Location::file(path), format!("cannot render the map: {e}")))?;
+    let size = tree.size().to_int_size();
+    let mut pixmap = tiny_skia::Pixmap::new(size.width() * 2, size.height() * 2)
+        .ok_or_else(|| Error::invalid(Location::file(path), "the map is too large to render"))?;
+    resvg::render(&tree, tiny_skia::Transform::from_scale(2.0, 2.0), &mut pixmap.as_mut());
+    pixmap.encode_png().map_err(|e| Error::invalid(Location::file(path), format!("cannot encode the PNG: {e}")))
+}
+
+fn round1(v: f64) -> f64 {
+    (v * 10.0).round() / 10.0
+}
+
+fn text(x: f64, y: f64, size: f64, weight: &str, content: &str) -> Text {
+    Text::new(content).set("x", round1(x)).set("y", round1(y)).set("font-size", size).set("font-weight", weight)
+}
+
+/// Path data for a multipolygon (even-odd holes by ring direction), 0.1 px precision.
+fn path_data(geometry: &MultiPolygon<f64>, frame: &Frame) -> String {
+    let mut d = String::new();
+    for polygon in geometry {
+        for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
+            let mut last = (i64::MIN, i64::MIN);
+            for (i, c) in ring.0.iter().enumerate() {
+                let p = ((frame.x(c.x) * 10.0).round() as i64, (frame.y(c.y) * 10.0).round() as i64);
+                if p == last {
+                    continue;
+                }
+                let _ = write!(d, "{}{}", if i == 0 { 'M' } else { 'L' }, tenths(p.0));
+                let _ = write!(d, ",{}", tenths(p.1));
+                last = p;
+            }
+            d.push('Z');
+        }
+    }
+    d
+}
+
+fn tenths(v: i64) -> String {
+    if v % 10 == 0 {
+        (v / 10).to_string()
+    } else {
+        format!("{:.1}", v as f64 / 10.0)
+    }
+}
+
+/// A scale bar of a round length, about a fifth of the map's width, at its bottom left.
+fn scale_bar(frame: &Frame, span_m: f64, map_height: f64) -> Group {
+    let target = span_m / 5.0;
+    let magnitude = 10f64.powf(target.log10().floor());
+    let length = [1.0, 2.0, 5.0, 10.0].iter().map(|f| f * magnitude).rfind(|l| *l <= target).unwrap_or(magnitude);
+    let px = length * frame.scale;
+    let (x, y) = (MARGIN, TOP + map_height + 8.0);
+    let label =
+        if length >= 1000.0 { format!("{} km", legend_number_plain(length / 1000.0)) } else { format!("{} m", length) };
+    Group::new()
+        .set("class", "scale-bar")
+        .add(
+            Rectangle::new()
+                .set("x", round1(x))
+                .set("y", round1(y))
+                .set("width", round1(px))
+                .set("height", 5)
+                .set("fill", "#212b32"),
+        )
+        .add(text(x + px + 8.0, y + 6.0, 11.0, "normal", &label))
+}
+
+fn legend_number_plain(v: f64) -> String {
+    if v.fract() == 0.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v}")
+    }
+}
+
+/// The extent of some areas, padded by 3% on each side.
+pub fn extent_of<'a>(areas: impl Iterator<Item = &'a MultiPolygon<f64>>) -> Option<Rect<f64>> {
+    let mut bounds: Option<Rect<f64>> = None;
+    for rect in areas.filter_map(|a| a.bounding_rect()) {
+        bounds = Some(match bounds {
+            None => rect,
+            Some(b) => Rect::new(
+                Coord { x: b.min().x.min(rect.min().x), y: b.min().y.min(rect.min().y) },
+                Coord { x: b.max().x.max(rect.max().x), y: b.max().y.max(rect.max().y) },
+            ),
+        });
+    }
+    bounds.map(|b| {
+        let pad = b.width().max(b.height()) * 0.03;
+        Rect::new(Coord { x: b.min().x - pad, y: b.min().y - pad }, Coord { x: b.max().x + pad, y: b.max().y + pad })
+    })
+}
+
+/// The edges of these areas that no two of them share: their outline.
+pub fn outline_of<'a>(areas: impl Iterator<Item = &'a MultiPolygon<f64>>) -> Vec<(Coord<f64>, Coord<f64>)> {
+    use rustc_hash::FxHashMap;
+    let key = |c: Coord<f64>| (c.x.to_bits(), c.y.to_bits());
+    type EdgeKey = ((u64, u64), (u64, u64));
+    let mut count: FxHashMap<EdgeKey, (usize, Coord<f64>, Coord<f64>)> = FxHashMap::default();
+    for area in areas {
+        for polygon in area {
+            for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
+                for w in ring.0.windows(2) {
+                    let (a, b) = (w[0], w[1]);
+                    let k = if key(a) <= key(b) { (key(a), key(b)) } else { (key(b), key(a)) };
+                    count.entry(k).or_insert((0, a, b)).0 += 1;
+                }
+            }
+        }
+    }
+    let mut edges: Vec<_> =
+        count.into_iter().filter(|(_, (n, _, _))| *n == 1).map(|(k, (_, a, b))| (k, a, b)).collect();
+    edges.sort_by_key(|(k, _, _)| *k);
+    edges.into_iter().map(|(_, a, b)| (a, b)).collect()
+}
