@@ -12,8 +12,12 @@ fn car_factor(dir: &Path) -> PathBuf {
 }
 
 fn emissions_args(dir: &Path, extra: &[&str]) -> Vec<std::ffi::OsString> {
+    emissions_args_for(&fixture("appointments.csv"), dir, extra)
+}
+
+fn emissions_args_for(appointments: &Path, dir: &Path, extra: &[&str]) -> Vec<std::ffi::OsString> {
     let mut args: Vec<std::ffi::OsString> = vec!["emissions".into(), "--appointments".into()];
-    args.push(fixture("appointments.csv").into());
+    args.push(appointments.into());
     for (flag, file) in [
         ("--sites", "sites.csv"),
         ("--postcodes", "postcodes.csv"),
@@ -188,4 +192,28 @@ fn bad_travel_options_are_refused_in_one_line() {
     std::fs::write(&bad, "mode,kgco2e_per_km\ncar,lots\n").unwrap();
     let err = anchormap_err(emissions_args(dir.path(), &["--factors", bad.to_str().unwrap()]));
     assert!(err.contains("bad_factors.csv, line 2, column 2: 'lots' is not an emission factor"), "{err}");
+}
+
+#[test]
+fn unusable_appointment_files_fail_in_one_line_naming_the_file() {
+    let dir = temp_dir();
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    };
+    let no_mode = write("no_mode.csv", "id,postcode,site_code\n1,XX1 1AA,S1\n");
+    let err = anchormap_err(emissions_args_for(&no_mode, dir.path(), &[]));
+    assert!(err.contains("no_mode.csv: no attendance mode"), "{err}");
+    let no_patient = write("no_patient.csv", "id,site_code,mode\n1,S1,01\n");
+    let err = anchormap_err(emissions_args_for(&no_patient, dir.path(), &[]));
+    assert!(err.contains("no_patient.csv: appointments need a patient postcode or patient area code column"), "{err}");
+    let ragged = write("ragged.csv", "id,postcode,site_code,mode\n1,XX1 1AA,S1,01\n2,XX1 1AA,S1,01,oops\n");
+    let err = anchormap_err(emissions_args_for(&ragged, dir.path(), &[]));
+    assert!(err.contains("ragged.csv, line 3, column 5"), "{err}");
+    let follow_ups = anchormap_err(emissions_args_for(&no_patient, dir.path(), &["--shift-applies-to", "follow-ups"]));
+    assert!(follow_ups.contains("appointments need a patient"), "columns are checked first: {follow_ups}");
+    let plain = write("plain.csv", "postcode,site_code,mode\nXX1 1AA,S1,01\n");
+    let err = anchormap_err(emissions_args_for(&plain, dir.path(), &["--shift-applies-to", "follow-ups"]));
+    assert!(err.contains("--shift-applies-to follow-ups needs a first/follow-up column"), "{err}");
 }
