@@ -27,6 +27,8 @@ pub enum Command {
     Emissions(EmissionsArgs),
     /// Draw a choropleth map (SVG or PNG) of an area-level GeoJSON output, or of boundaries with their IMD deciles.
     Map(MapArgs),
+    /// Write the board report: one self-contained HTML file from the outputs of gaps and/or emissions.
+    Report(ReportArgs),
 }
 
 /// The reference data that places postcodes in areas.
@@ -437,4 +439,35 @@ pub enum MapExtent {
     Data,
     /// Every area in the file.
     All,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Output folder of `anchormap gaps` and/or `anchormap emissions` (repeatable).
+    #[arg(long, value_name = "DIR", required = true)]
+    pub from: Vec<PathBuf>,
+
+    /// The report: one HTML file with everything inside it.
+    #[arg(short, long, value_name = "REPORT.html")]
+    pub output: PathBuf,
+
+    /// Title at the top of the report.
+    #[arg(long, default_value = "Our workforce, our patients and the communities we serve")]
+    pub title: String,
+
+    /// Line under the title (e.g. the organisation and the period).
+    #[arg(long)]
+    pub subtitle: Option<String>,
+
+    /// Sites to mark on the maps: site_code, site_name, and easting, northing (or postcode, with --postcodes).
+    #[arg(long, value_name = "SITES.csv")]
+    pub sites: Option<PathBuf>,
+
+    /// Postcode directory, to place sites given only by postcode.
+    #[arg(long, value_name = "P")]
+    pub postcodes: Option<PathBuf>,
+
+    /// Suppress the summary on stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
 }

@@ -8,3 +8,4 @@ mod gaps;
 mod geocode;
 mod map;
 mod national;
+mod report;

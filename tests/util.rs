@@ -93,3 +93,27 @@ where
     assert!(first.starts_with("error: invalid value"), "{stderr}");
     first.to_string()
 }
+
+/// A Chromium or Chrome binary for the browser tests (`ANCHORMAP_CHROMIUM`, else on the PATH).
+///
+/// Where there is none the calling test is skipped with a loud message; with
+/// `ANCHORMAP_REQUIRE_BROWSER=1` (set by `.ci/run`, which installs Debian's `chromium`) it fails.
+pub fn chromium() -> Option<PathBuf> {
+    let from_env = std::env::var_os("ANCHORMAP_CHROMIUM").map(PathBuf::from);
+    let on_path = || {
+        let path = std::env::var_os("PATH")?;
+        std::env::split_paths(&path)
+            .flat_map(|dir| ["chromium", "chromium-browser", "google-chrome"].map(|n| dir.join(n)))
+            .find(|p| p.is_file())
+    };
+    if let Some(found) = from_env.or_else(on_path) {
+        return Some(found);
+    }
+    let required = std::env::var("ANCHORMAP_REQUIRE_BROWSER").is_ok_and(|v| v == "1");
+    assert!(
+        !required,
+        "ANCHORMAP_REQUIRE_BROWSER=1 but no chromium was found (set ANCHORMAP_CHROMIUM or install chromium)"
+    );
+    let _ = writeln!(std::io::stderr(), "SKIPPED: no chromium on the PATH (browser test not run)");
+    None
+}

@@ -22,7 +22,7 @@ use crate::input::sites::{read_sites, Site};
 use crate::input::staff::Date;
 use crate::input::CsvInput;
 use crate::output::disclosure::{Cell, Disclosure};
-use crate::output::summary::{thousands, write_json};
+use crate::output::summary::{mass, quantity, thousands, write_json};
 use crate::output::table::{fixed, Table};
 use crate::output::{geojson, progress};
 use crate::reference::population::TOTAL_POPULATION_COLUMN;
@@ -313,15 +313,6 @@ pub fn run(args: EmissionsArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// A mass of CO2e for people: kg below a tonne, tonnes above.
-fn mass(kg: f64) -> String {
-    if kg < 1000.0 {
-        format!("{kg:.1} kg")
-    } else {
-        format!("{:.1} t", kg / 1000.0)
-    }
-}
-
 fn round(value: f64, decimals: i32) -> f64 {
     let scale = 10f64.powi(decimals);
     (value * scale).round() / scale
@@ -600,11 +591,7 @@ fn print_summary(counts: &Counts, total: &Measures, core20: &Measures, scenario:
             mass(total.scenario_kgco2e_saved),
             thousands((total.scenario_km_saved / 1.609_344).round() as u64),
             thousands(total.scenario_cost_saved_gbp.round() as u64),
-            if total.scenario_hours_saved < 100.0 {
-                format!("{:.1}", total.scenario_hours_saved)
-            } else {
-                thousands(total.scenario_hours_saved.round() as u64)
-            },
+            quantity(total.scenario_hours_saved),
             to_core20
         );
     }

@@ -17,6 +17,24 @@ const DECILE: &str = "imd_decile";
 
 pub fn run(args: MapArgs) -> anyhow::Result<()> {
     let started = Instant::now();
+    let (spec, _) = build(&args)?;
+    spec.write(&args.output)?;
+    let with_data = spec.areas.iter().filter(|a| a.fill != Fill::NoData).count();
+    say(
+        args.quiet,
+        format_args!(
+            "map: {} areas drawn ({} with data) to {} in {:.1} s",
+            crate::output::summary::thousands(spec.areas.len() as u64),
+            crate::output::summary::thousands(with_data as u64),
+            args.output.display(),
+            started.elapsed().as_secs_f64()
+        ),
+    );
+    Ok(())
+}
+
+/// The map the arguments describe (without writing it), and the areas it was drawn from.
+pub(crate) fn build(args: &MapArgs) -> anyhow::Result<(MapSpec, Boundaries)> {
     let boundaries =
         Boundaries::load(&args.input, &BoundaryProperties { code: args.code_property.clone(), name: None })?;
     let deprivation =
@@ -133,18 +151,7 @@ pub fn run(args: MapArgs) -> anyhow::Result<()> {
         extent,
         attribution: ATTRIBUTION.iter().map(|s| s.to_string()).collect(),
     };
-    spec.write(&args.output)?;
-    say(
-        args.quiet,
-        format_args!(
-            "map: {} areas drawn ({} with data) to {} in {:.1} s",
-            crate::output::summary::thousands(spec.areas.len() as u64),
-            crate::output::summary::thousands(counted as u64),
-            args.output.display(),
-            started.elapsed().as_secs_f64()
-        ),
-    );
-    Ok(())
+    Ok((spec, boundaries))
 }
 
 fn numeric_properties(areas: &[Area]) -> Vec<String> {

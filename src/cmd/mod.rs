@@ -4,6 +4,7 @@ pub mod emissions;
 pub mod gaps;
 pub mod geocode;
 pub mod map;
+pub mod report;
 
 use crate::cli::{Cli, Command};
 
@@ -14,6 +15,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Gaps(args) => gaps::run(args),
         Command::Emissions(args) => emissions::run(args),
         Command::Map(args) => map::run(args),
+        Command::Report(args) => report::run(args),
     }
 }
 

@@ -1,6 +1,7 @@
 //! Writers for every output format, plus progress display; nothing here decides what is computed.
 
 pub mod atomic;
+pub mod charts;
 pub mod classes;
 pub mod disclosure;
 pub mod geojson;

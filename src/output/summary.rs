@@ -27,6 +27,24 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
+/// A quantity for people to read: one decimal below 100, whole and thousands-separated above.
+pub fn quantity(v: f64) -> String {
+    if v.abs() < 100.0 {
+        format!("{v:.1}")
+    } else {
+        thousands(v.round().max(0.0) as u64)
+    }
+}
+
+/// A mass of CO2e: kg below a tonne, tonnes above.
+pub fn mass(kg: f64) -> String {
+    if kg < 1000.0 {
+        format!("{kg:.1} kg")
+    } else {
+        format!("{} t", quantity(kg / 1000.0))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -35,5 +53,8 @@ mod tests {
         assert_eq!(super::thousands(999), "999");
         assert_eq!(super::thousands(1000), "1,000");
         assert_eq!(super::thousands(1743449), "1,743,449");
+        assert_eq!(super::mass(9.157), "9.2 kg");
+        assert_eq!(super::mass(52_760_179.2), "52,760 t");
+        assert_eq!(super::quantity(0.27), "0.3");
     }
 }

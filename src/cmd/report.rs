@@ -1,0 +1,471 @@
+//! `anchormap report`: one self-contained HTML file for a board — headline figures, decile tables and charts, interactive maps, targets, emissions and the scenario, assumptions and sources.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context as _};
+use minijinja::{context, Environment, Value};
+use serde::Serialize;
+use serde_json::Value as Json;
+
+use crate::cli::{MapArgs, MapExtent, ReportArgs};
+use crate::cmd::say;
+use crate::columns::ColumnMap;
+use crate::output::atomic::write_file;
+use crate::output::charts::{grouped_bars, Series};
+use crate::output::map::ATTRIBUTION;
+use crate::output::summary::{mass, quantity, thousands};
+
+const TEMPLATE: &str = include_str!("../output/report.html");
+
+/// A table as shown: caption, column headings, cells as text.
+#[derive(Serialize)]
+struct HtmlTable {
+    caption: String,
+    headers: Vec<String>,
+    rows: Vec<Vec<String>>,
+}
+
+#[derive(Serialize)]
+struct Figure {
+    value: String,
+    label: String,
+}
+
+/// A CSV output read whole: headers and rows.
+struct Csv {
+    headers: Vec<String>,
+    rows: Vec<Vec<String>>,
+}
+
+impl Csv {
+    fn read(path: &Path) -> anyhow::Result<Csv> {
+        let mut reader = csv::Reader::from_path(path).with_context(|| format!("reading {}", path.display()))?;
+        let headers = reader.headers()?.iter().map(str::to_string).collect();
+        let rows = reader
+            .records()
+            .map(|r| r.map(|r| r.iter().map(str::to_string).collect()))
+            .collect::<Result<_, _>>()
+            .with_context(|| format!("reading {}", path.display()))?;
+        Ok(Csv { headers, rows })
+    }
+
+    fn cell<'a>(&self, row: &'a [String], column: &str) -> &'a str {
+        self.headers.iter().position(|h| h == column).and_then(|i| row.get(i)).map_or("", String::as_str)
+    }
+
+    /// Chosen columns, relabelled and formatted.
+    fn table(&self, caption: &str, columns: &[(&str, &str, Format)], rows: &[&Vec<String>]) -> HtmlTable {
+        HtmlTable {
+            caption: caption.to_string(),
+            headers: columns.iter().map(|(_, label, _)| label.to_string()).collect(),
+            rows: rows.iter().map(|row| columns.iter().map(|(c, _, f)| f.apply(self.cell(row, c))).collect()).collect(),
+        }
+    }
+}
+
+/// How a cell is shown.
+#[derive(Clone, Copy)]
+enum Format {
+    Text,
+    /// A whole number with thousands separated.
+    Count,
+    /// A share (0-1) as a percentage.
+    Percent,
+    /// A number to this many decimals.
+    Fixed(usize),
+}
+
+impl Format {
+    fn apply(self, text: &str) -> String {
+        let Ok(v) = text.parse::<f64>() else { return text.to_string() };
+        match self {
+            Format::Text => text.to_string(),
+            Format::Count => thousands(v.round().max(0.0) as u64),
+            Format::Percent => format!("{:.1}%", v * 100.0),
+            Format::Fixed(d) => format!("{v:.d$}"),
+        }
+    }
+}
+
+fn read_json(path: &Path) -> anyhow::Result<Json> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    serde_json::from_str(&text).with_context(|| format!("{} is not JSON", path.display()))
+}
+
+fn number(v: &Json) -> Option<f64> {
+    v.as_f64().or_else(|| v.as_str().and_then(|s| s.parse().ok()))
+}
+
+pub fn run(args: ReportArgs) -> anyhow::Result<()> {
+    let gaps_dir = args.from.iter().find(|d| d.join("gaps_by_decile.csv").is_file());
+    let emissions_dir = args.from.iter().find(|d| d.join("emissions_by_decile.csv").is_file());
+    if gaps_dir.is_none() && emissions_dir.is_none() {
+        bail!(
+            "no anchormap outputs found in {} (expected gaps_by_decile.csv from `anchormap gaps` or emissions_by_decile.csv from `anchormap emissions`)",
+            args.from.iter().map(|d| d.display().to_string()).collect::<Vec<_>>().join(", ")
+        );
+    }
+    let mut tooltips = serde_json::Map::new();
+    let mut assumptions = Vec::new();
+    let mut sources = Vec::new();
+    let gaps =
+        gaps_dir.map(|dir| gaps_section(dir, &args, &mut tooltips, &mut assumptions, &mut sources)).transpose()?;
+    let emissions = emissions_dir
+        .map(|dir| emissions_section(dir, &args, &mut tooltips, &mut assumptions, &mut sources))
+        .transpose()?;
+
+    let mut env = Environment::new();
+    env.add_template("report.html", TEMPLATE)?;
+    // JSON inside <script>: "</" would end the script element.
+    let tooltips = serde_json::to_string(&tooltips)?.replace("</", "<\\/");
+    let html = env.get_template("report.html")?.render(context! {
+        title => args.title.clone(),
+        subtitle => args.subtitle.clone().unwrap_or_else(|| "Workforce and patient travel by neighbourhood and deprivation".to_string()),
+        gaps => gaps,
+        emissions => emissions,
+        assumptions => assumptions,
+        sources => sources,
+        attribution => ATTRIBUTION,
+        version => env!("CARGO_PKG_VERSION"),
+        tooltips => Value::from_safe_string(tooltips),
+    })?;
+    write_file(&args.output, html.as_bytes())?;
+    say(args.quiet, format_args!("report: {} ({} KB)", args.output.display(), html.len() / 1024));
+    Ok(())
+}
+
+/// A map of one column of an area GeoJSON, as inline SVG, and each area's tooltip rows.
+fn area_map(
+    geojson: &Path,
+    column: &str,
+    title: &str,
+    sites: Option<&PathBuf>,
+    postcodes: Option<&PathBuf>,
+    tooltip: &[(&str, &str, Format)],
+) -> anyhow::Result<(Value, serde_json::Map<String, Json>)> {
+    let args = MapArgs {
+        input: geojson.to_path_buf(),
+        value: Some(column.to_string()),
+        output: PathBuf::from("report.svg"),
+        deprivation: None,
+        deprivation_columns: ColumnMap::default(),
+        scheme: None,
+        centre: None,
+        title: Some(title.to_string()),
+        sites: sites.cloned(),
+        postcodes: postcodes.cloned(),
+        site_columns: ColumnMap::default(),
+        extent: MapExtent::Data,
+        simplify: None,
+        code_property: None,
+        quiet: true,
+    };
+    let (spec, boundaries) = crate::cmd::map::build(&args)?;
+    let mut rows = serde_json::Map::new();
+    for area in &boundaries.areas {
+        let mut pairs =
+            vec![Json::from(vec![Json::from("Area"), Json::from(format!("{} {}", area.code, area.name).trim())])];
+        for (key, label, format) in tooltip {
+            let text = match area.properties.get(*key) {
+                Some(Json::String(s)) => s.clone(),
+                Some(Json::Null) | None => String::new(),
+                Some(v) => v.to_string(),
+            };
+            if !text.is_empty() {
+                pairs.push(Json::from(vec![Json::from(*label), Json::from(format.apply(&text))]));
+            }
+        }
+        rows.insert(area.code.clone(), Json::from(pairs));
+    }
+    Ok((Value::from_safe_string(spec.to_svg()), rows))
+}
+
+fn gaps_section(
+    dir: &Path,
+    args: &ReportArgs,
+    tooltips: &mut serde_json::Map<String, Json>,
+    assumptions: &mut Vec<String>,
+    sources: &mut Vec<String>,
+) -> anyhow::Result<minijinja::Value> {
+    let summary = read_json(&dir.join("summary.json"))?;
+    let deciles = Csv::read(&dir.join("gaps_by_decile.csv"))?;
+    let classes: Vec<&Vec<String>> = deciles.rows.iter().filter(|r| deciles.cell(r, "imd_decile") != "total").collect();
+    let share =
+        |column: &str| -> Vec<Option<f64>> { classes.iter().map(|r| deciles.cell(r, column).parse().ok()).collect() };
+    let chart = grouped_bars(
+        "Staff and working-age population by IMD decile",
+        &classes.iter().map(|r| deciles.cell(r, "imd_decile").to_string()).collect::<Vec<_>>(),
+        &[
+            Series { name: "Staff living in the community", colour: "#005eb8", values: share("staff_share") },
+            Series { name: "Working-age population", colour: "#ffb81c", values: share("population_share") },
+        ],
+        "National IMD decile (1 = most deprived)",
+    );
+    let all_rows: Vec<&Vec<String>> = deciles.rows.iter().collect();
+    let table = deciles.table(
+        "Staff and working-age population by national IMD decile",
+        &[
+            ("imd_decile", "IMD decile", Format::Text),
+            ("staff", "Staff", Format::Text),
+            ("staff_share", "Share of staff", Format::Percent),
+            ("staff_share_ci_low", "95% CI from", Format::Percent),
+            ("staff_share_ci_high", "95% CI to", Format::Percent),
+            ("population", "Working-age population", Format::Count),
+            ("population_share", "Share of population", Format::Percent),
+            ("representation_ratio", "Representation ratio", Format::Fixed(2)),
+            ("gap_pp", "Gap (points)", Format::Fixed(1)),
+        ],
+        &all_rows,
+    );
+    let staff = &summary["staff"];
+    let mut figures = vec![
+        Figure {
+            value: number(&summary["staff_published_in_community"]).map_or("*".into(), |v| thousands(v as u64)),
+            label: " staff live in the community".into(),
+        },
+        Figure {
+            value: number(&summary["community"]["areas"]).map_or(String::new(), |v| thousands(v as u64)),
+            label: " neighbourhoods in the community".into(),
+        },
+    ];
+    if let (Some(s), Some(p)) = (number(&summary["core20_staff_share"]), number(&summary["core20_population_share"])) {
+        figures.push(Figure {
+            value: format!("{:.1}% vs {:.1}%", s * 100.0, p * 100.0),
+            label: " staff vs residents in the most deprived fifth (Core20)".into(),
+        });
+    }
+    if let Some(outside) = number(&staff["placed_outside_community"]) {
+        figures.push(Figure {
+            value: thousands(outside as u64),
+            label: " staff live outside the community (counted, not compared)".into(),
+        });
+    }
+    let map = dir.join("gaps_by_area.geojson");
+    let map = if map.is_file() {
+        let (svg, rows) = area_map(
+            &map,
+            "staff_per_1000",
+            "Staff per 1,000 working-age residents",
+            args.sites.as_ref(),
+            args.postcodes.as_ref(),
+            &[
+                ("imd_decile", "IMD decile", Format::Text),
+                ("staff", "Staff", Format::Text),
+                ("population", "Working-age population", Format::Count),
+                ("staff_per_1000", "Staff per 1,000", Format::Fixed(2)),
+                ("expected_staff", "Expected at the community rate", Format::Fixed(1)),
+                ("shortfall", "Shortfall (+) / excess (-)", Format::Fixed(1)),
+            ],
+        )?;
+        tooltips.insert("gaps-map".into(), Json::Object(rows));
+        Some(svg)
+    } else {
+        None
+    };
+    let targets_path = dir.join("targets.csv");
+    let targets = if targets_path.is_file() {
+        let targets = Csv::read(&targets_path)?;
+        let top: Vec<&Vec<String>> = targets.rows.iter().take(20).collect();
+        let columns: Vec<(&str, &str, Format)> = [
+            ("rank", "Rank", Format::Text),
+            ("area_code", "Area", Format::Text),
+            ("area_name", "Name", Format::Text),
+            ("imd_decile", "IMD decile", Format::Text),
+            ("population", "Working-age population", Format::Count),
+            ("shortfall", "Shortfall", Format::Fixed(1)),
+            ("distance_km", "Nearest site (km)", Format::Fixed(1)),
+            ("entry_level_vacancies_in_reach", "Entry-level vacancies in reach", Format::Text),
+            ("score", "Score", Format::Fixed(2)),
+        ]
+        .into_iter()
+        .filter(|(c, _, _)| targets.headers.iter().any(|h| h == c))
+        .collect();
+        (!top.is_empty()).then(|| targets.table("Target neighbourhoods (top 20)", &columns, &top))
+    } else {
+        None
+    };
+    assumptions.push(format!("Community: {}.", summary["community"]["definition"].as_str().unwrap_or("as stated")));
+    if let Some(rule) = summary.get("disclosure") {
+        let (min, round) = (number(&rule["min_count"]).unwrap_or(8.0), number(&rule["round_to"]).unwrap_or(5.0));
+        assumptions.push(if min <= 1.0 && round <= 1.0 {
+            "Counts are exact: no disclosure control was applied, so this report is for internal use only.".to_string()
+        } else {
+            format!(
+                "Counts of people: 1 to {} shown as *, others rounded to the nearest {round}, shares from the rounded numbers, with secondary suppression (NHS Digital's rule for HES).",
+                min - 1.0
+            )
+        });
+    }
+    if let Some(d) = summary.get("deprivation").filter(|d| !d.is_null()) {
+        sources.push(format!(
+            "English Indices of Deprivation: {} on {} (MHCLG).",
+            d["edition"].as_str().unwrap_or("edition not stated"),
+            d["geography"].as_str().unwrap_or("small areas")
+        ));
+    }
+    sources.push(format!(
+        "Population: {}.",
+        summary["community"]["population_column"].as_str().unwrap_or("working-age population")
+    ));
+    Ok(Value::from_serialize(serde_json::json!({
+        "headline": summary["headline"],
+        "community": summary["community"]["definition"],
+        "figures": figures,
+        "deciles": table,
+        "targets": targets,
+    }))
+    .merge_safe(&[("chart", Value::from_safe_string(chart)), ("map", map.unwrap_or(Value::from(())))]))
+}
+
+fn emissions_section(
+    dir: &Path,
+    args: &ReportArgs,
+    tooltips: &mut serde_json::Map<String, Json>,
+    assumptions: &mut Vec<String>,
+    sources: &mut Vec<String>,
+) -> anyhow::Result<minijinja::Value> {
+    let summary = read_json(&dir.join("summary.json"))?;
+    let deciles = Csv::read(&dir.join("emissions_by_decile.csv"))?;
+    let classes: Vec<&Vec<String>> =
+        deciles.rows.iter().filter(|r| !matches!(deciles.cell(r, "imd_decile"), "total" | "none")).collect();
+    let total_f2f: f64 = classes.iter().filter_map(|r| deciles.cell(r, "face_to_face").parse::<f64>().ok()).sum();
+    let f2f_share: Vec<Option<f64>> = classes
+        .iter()
+        .map(|r| deciles.cell(r, "face_to_face").parse::<f64>().ok().filter(|_| total_f2f > 0.0).map(|v| v / total_f2f))
+        .collect();
+    let saving_share: Vec<Option<f64>> =
+        classes.iter().map(|r| deciles.cell(r, "share_of_scenario_kgco2e_saved").parse().ok()).collect();
+    let chart = grouped_bars(
+        "Face-to-face appointments and the scenario's saving by IMD decile",
+        &classes.iter().map(|r| deciles.cell(r, "imd_decile").to_string()).collect::<Vec<_>>(),
+        &[
+            Series { name: "Face-to-face appointments", colour: "#005eb8", values: f2f_share },
+            Series { name: "Carbon saved by the scenario", colour: "#009639", values: saving_share },
+        ],
+        "National IMD decile of the patient's neighbourhood (1 = most deprived)",
+    );
+    let measure_columns = [
+        ("appointments", "Appointments", Format::Text),
+        ("face_to_face", "Face to face", Format::Text),
+        ("virtual", "Virtual", Format::Text),
+        ("patient_km", "Patient km", Format::Count),
+        ("kgco2e", "kg CO2e", Format::Count),
+        ("kgco2e_avoided", "kg CO2e avoided (virtual)", Format::Count),
+        ("scenario_kgco2e_saved", "Scenario: kg CO2e saved", Format::Count),
+    ];
+    let all: Vec<&Vec<String>> = deciles.rows.iter().collect();
+    let mut decile_columns = vec![("imd_decile", "IMD decile", Format::Text)];
+    decile_columns.extend(measure_columns);
+    decile_columns.push(("share_of_scenario_kgco2e_saved", "Share of saving", Format::Percent));
+    let table =
+        deciles.table("Patient travel by national IMD decile of the patient's neighbourhood", &decile_columns, &all);
+    let sites = Csv::read(&dir.join("emissions_by_site.csv"))?;
+    let site_rows: Vec<&Vec<String>> = sites.rows.iter().filter(|r| sites.cell(r, "appointments") != "0").collect();
+    let mut site_columns = vec![("site_name", "Site", Format::Text)];
+    site_columns.extend(measure_columns);
+    let site_table = sites.table("Patient travel by site", &site_columns, &site_rows);
+    let scenario = &summary["scenario"];
+    let tonnes = |v: &Json| number(v).map_or(String::new(), mass);
+    let mut figures = vec![
+        Figure {
+            value: thousands(number(&summary["appointments_placed"]).unwrap_or(0.0) as u64),
+            label: " appointments placed".into(),
+        },
+        Figure {
+            value: tonnes(&summary["kgco2e_total"]),
+            label: " CO2e from patient travel to face-to-face appointments".into(),
+        },
+        Figure {
+            value: tonnes(&summary["kgco2e_avoided"]),
+            label: " CO2e avoided by appointments already held virtually".into(),
+        },
+    ];
+    let fraction = number(&scenario["shift_to_virtual"]).unwrap_or(0.0);
+    let headline = (fraction > 0.0).then(|| {
+        figures.push(Figure { value: tonnes(&summary["scenario_kgco2e_saved"]), label: " CO2e saved by the scenario".into() });
+        format!(
+            "Moving {:.0}% of {} face-to-face appointments to video or telephone would save {} CO2e, {} patient miles, £{} and {} hours of patient travel {}{}.",
+            fraction * 100.0,
+            if scenario["applies_to"] == "follow-ups" { "follow-up" } else { "all" },
+            tonnes(&summary["scenario_kgco2e_saved"]),
+            quantity(number(&scenario["patient_miles_saved"]).unwrap_or(0.0)),
+            quantity(number(&scenario["cost_saved_gbp"]).unwrap_or(0.0)),
+            quantity(number(&scenario["hours_saved"]).unwrap_or(0.0)),
+            match (summary["dates"]["first"].as_str(), summary["dates"]["last"].as_str()) {
+                (Some(first), Some(last)) => format!("over the appointments from {first} to {last}"),
+                _ => "over the appointments analysed".to_string(),
+            },
+            number(&scenario["share_of_saving_to_deciles_1_2"]).map_or(String::new(), |s| format!(
+                "; {:.1}% of the saving would reach patients in the most deprived fifth of neighbourhoods, who make {:.1}% of face-to-face appointments",
+                s * 100.0,
+                number(&scenario["share_of_face_to_face_from_deciles_1_2"]).unwrap_or(0.0) * 100.0
+            ))
+        )
+    });
+    let map = dir.join("emissions_by_area.geojson");
+    let map = if map.is_file() {
+        let (svg, rows) = area_map(
+            &map,
+            "kgco2e_per_1000_population",
+            "Patient travel emissions: kg CO2e per 1,000 residents",
+            args.sites.as_ref(),
+            args.postcodes.as_ref(),
+            &[
+                ("imd_decile", "IMD decile", Format::Text),
+                ("appointments", "Appointments", Format::Text),
+                ("face_to_face", "Face to face", Format::Text),
+                ("kgco2e", "kg CO2e", Format::Fixed(1)),
+                ("kgco2e_per_1000_population", "kg CO2e per 1,000", Format::Fixed(1)),
+                ("scenario_kgco2e_saved", "Scenario saving (kg)", Format::Fixed(1)),
+            ],
+        )?;
+        tooltips.insert("emissions-map".into(), Json::Object(rows));
+        Some(svg)
+    } else {
+        None
+    };
+    if let Some(a) = summary["assumptions"].as_object() {
+        for (key, value) in a {
+            let text = match value {
+                Json::String(s) => s.clone(),
+                Json::Object(pairs) => {
+                    pairs.iter().map(|(k, v)| format!("{} {v}", k.replace('_', " "))).collect::<Vec<_>>().join(", ")
+                }
+                other => other.to_string(),
+            };
+            assumptions.push(format!("Emissions, {}: {text}.", key.replace('_', " ")));
+        }
+    }
+    if let Some(source) = summary["assumptions"]["factors_source"].as_str() {
+        sources.push(format!("Emission factors: {source}."));
+    }
+    Ok(Value::from_serialize(serde_json::json!({
+        "headline": headline,
+        "figures": figures,
+        "deciles": table,
+        "sites": site_table,
+    }))
+    .merge_safe(&[("chart", Value::from_safe_string(chart)), ("map", map.unwrap_or(Value::from(())))]))
+}
+
+/// Adds already-safe HTML values (SVG) to a serialised section.
+trait MergeSafe {
+    fn merge_safe(self, extra: &[(&str, Value)]) -> Value;
+}
+
+impl MergeSafe for Value {
+    fn merge_safe(self, extra: &[(&str, Value)]) -> Value {
+        let mut map: std::collections::BTreeMap<String, Value> = std::collections::BTreeMap::new();
+        if let Ok(keys) = self.try_iter() {
+            for key in keys {
+                if let Ok(v) = self.get_item(&key) {
+                    map.insert(key.to_string(), v);
+                }
+            }
+        }
+        for (k, v) in extra {
+            map.insert(k.to_string(), v.clone());
+        }
+        Value::from_iter(map)
+    }
+}
