@@ -18,16 +18,7 @@ fn emissions_args(dir: &Path, extra: &[&str]) -> Vec<std::ffi::OsString> {
 fn emissions_args_for(appointments: &Path, dir: &Path, extra: &[&str]) -> Vec<std::ffi::OsString> {
     let mut args: Vec<std::ffi::OsString> = vec!["emissions".into(), "--appointments".into()];
     args.push(appointments.into());
-    for (flag, file) in [
-        ("--sites", "sites.csv"),
-        ("--postcodes", "postcodes.csv"),
-        ("--boundaries", "areas.geojson"),
-        ("--deprivation", "imd.csv"),
-        ("--population", "population.csv"),
-    ] {
-        args.push(flag.into());
-        args.push(fixture(file).into());
-    }
+    args.extend(fixture_reference_args());
     args.extend(["--out".into(), dir.join("out").into_os_string(), "-q".into()]);
     args.extend(extra.iter().map(std::ffi::OsString::from));
     args

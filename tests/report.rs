@@ -7,27 +7,16 @@ use crate::util::*;
 
 /// Gaps (with vacancies and sites) and emissions on the fixtures, then the report.
 fn build_report(dir: &Path) -> PathBuf {
-    let reference = |args: &mut Vec<std::ffi::OsString>| {
-        for (flag, file) in [
-            ("--sites", "sites.csv"),
-            ("--postcodes", "postcodes.csv"),
-            ("--boundaries", "areas.geojson"),
-            ("--deprivation", "imd.csv"),
-            ("--population", "population.csv"),
-        ] {
-            args.extend([flag.into(), fixture(file).into()]);
-        }
-    };
     let mut gaps: Vec<std::ffi::OsString> = vec!["gaps".into(), "--staff".into(), fixture("staff.csv").into()];
     gaps.extend(["--vacancies".into(), fixture("vacancies.csv").into()]);
     gaps.extend(["--community-codes".into(), fixture("community_codes.txt").into()]);
-    reference(&mut gaps);
+    gaps.extend(fixture_reference_args());
     gaps.extend(["--min-count".into(), "0".into(), "--round-to".into(), "1".into()]);
     gaps.extend(["--out".into(), dir.join("gaps").into(), "-q".into()]);
     anchormap_ok(gaps);
     let mut emissions: Vec<std::ffi::OsString> =
         vec!["emissions".into(), "--appointments".into(), fixture("appointments.csv").into()];
-    reference(&mut emissions);
+    emissions.extend(fixture_reference_args());
     emissions.extend([
         "--shift-to-virtual".into(),
         "0.3".into(),

@@ -117,3 +117,19 @@ pub fn chromium() -> Option<PathBuf> {
     let _ = writeln!(std::io::stderr(), "SKIPPED: no chromium on the PATH (browser test not run)");
     None
 }
+
+/// The fixture reference options shared by the analysis commands: sites, postcodes, boundaries,
+/// deprivation and population.
+pub fn fixture_reference_args() -> Vec<std::ffi::OsString> {
+    let mut args = Vec::new();
+    for (flag, file) in [
+        ("--sites", "sites.csv"),
+        ("--postcodes", "postcodes.csv"),
+        ("--boundaries", "areas.geojson"),
+        ("--deprivation", "imd.csv"),
+        ("--population", "population.csv"),
+    ] {
+        args.extend([flag.into(), fixture(file).into()]);
+    }
+    args
+}

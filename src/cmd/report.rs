@@ -134,50 +134,66 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// A map of one column of an area GeoJSON, as inline SVG, and each area's tooltip rows.
-fn area_map(
-    geojson: &Path,
-    column: &str,
-    title: &str,
-    sites: Option<&PathBuf>,
-    postcodes: Option<&PathBuf>,
-    tooltip: &[(&str, &str, Format)],
-) -> anyhow::Result<(Value, serde_json::Map<String, Json>)> {
-    let args = MapArgs {
-        input: geojson.to_path_buf(),
-        value: Some(column.to_string()),
-        output: PathBuf::from("report.svg"),
-        deprivation: None,
-        deprivation_columns: ColumnMap::default(),
-        scheme: None,
-        centre: None,
-        title: Some(title.to_string()),
-        sites: sites.cloned(),
-        postcodes: postcodes.cloned(),
-        site_columns: ColumnMap::default(),
-        extent: MapExtent::Data,
-        simplify: None,
-        code_property: None,
-        quiet: true,
-    };
-    let (spec, boundaries) = crate::cmd::map::build(&args)?;
-    let mut rows = serde_json::Map::new();
-    for area in &boundaries.areas {
-        let mut pairs =
-            vec![Json::from(vec![Json::from("Area"), Json::from(format!("{} {}", area.code, area.name).trim())])];
-        for (key, label, format) in tooltip {
-            let text = match area.properties.get(*key) {
-                Some(Json::String(s)) => s.clone(),
-                Some(Json::Null) | None => String::new(),
-                Some(v) => v.to_string(),
-            };
-            if !text.is_empty() {
-                pairs.push(Json::from(vec![Json::from(*label), Json::from(format.apply(&text))]));
-            }
+/// An interactive map of one column of an output's area GeoJSON, when the folder has it.
+struct MapRequest<'a> {
+    file: &'a str,
+    /// The element id, which keys the tooltips.
+    id: &'a str,
+    column: &'a str,
+    title: &'a str,
+    /// Properties shown on hover: property, label, format.
+    tooltip: &'a [(&'a str, &'a str, Format)],
+}
+
+impl MapRequest<'_> {
+    /// The map as inline SVG (its areas' tooltip rows added to `tooltips`), or `None`.
+    fn draw(
+        &self,
+        dir: &Path,
+        args: &ReportArgs,
+        tooltips: &mut serde_json::Map<String, Json>,
+    ) -> anyhow::Result<Option<Value>> {
+        let input = dir.join(self.file);
+        if !input.is_file() {
+            return Ok(None);
         }
-        rows.insert(area.code.clone(), Json::from(pairs));
+        let map_args = MapArgs {
+            input,
+            value: Some(self.column.to_string()),
+            output: PathBuf::from("report.svg"),
+            deprivation: None,
+            deprivation_columns: ColumnMap::default(),
+            scheme: None,
+            centre: None,
+            title: Some(self.title.to_string()),
+            sites: args.sites.clone(),
+            postcodes: args.postcodes.clone(),
+            site_columns: ColumnMap::default(),
+            extent: MapExtent::Data,
+            simplify: None,
+            code_property: None,
+            quiet: true,
+        };
+        let (spec, boundaries) = crate::cmd::map::build(&map_args)?;
+        let mut rows = serde_json::Map::new();
+        for area in &boundaries.areas {
+            let mut pairs =
+                vec![Json::from(vec![Json::from("Area"), Json::from(format!("{} {}", area.code, area.name).trim())])];
+            for (key, label, format) in self.tooltip {
+                let text = match area.properties.get(*key) {
+                    Some(Json::String(s)) => s.clone(),
+                    Some(Json::Null) | None => String::new(),
+                    Some(v) => v.to_string(),
+                };
+                if !text.is_empty() {
+                    pairs.push(Json::from(vec![Json::from(*label), Json::from(format.apply(&text))]));
+                }
+            }
+            rows.insert(area.code.clone(), Json::from(pairs));
+        }
+        tooltips.insert(self.id.to_string(), Json::Object(rows));
+        Ok(Some(Value::from_safe_string(spec.to_svg())))
     }
-    Ok((Value::from_safe_string(spec.to_svg()), rows))
 }
 
 fn gaps_section(
@@ -240,28 +256,21 @@ fn gaps_section(
             label: " staff live outside the community (counted, not compared)".into(),
         });
     }
-    let map = dir.join("gaps_by_area.geojson");
-    let map = if map.is_file() {
-        let (svg, rows) = area_map(
-            &map,
-            "staff_per_1000",
-            "Staff per 1,000 working-age residents",
-            args.sites.as_ref(),
-            args.postcodes.as_ref(),
-            &[
-                ("imd_decile", "IMD decile", Format::Text),
-                ("staff", "Staff", Format::Text),
-                ("population", "Working-age population", Format::Count),
-                ("staff_per_1000", "Staff per 1,000", Format::Fixed(2)),
-                ("expected_staff", "Expected at the community rate", Format::Fixed(1)),
-                ("shortfall", "Shortfall (+) / excess (-)", Format::Fixed(1)),
-            ],
-        )?;
-        tooltips.insert("gaps-map".into(), Json::Object(rows));
-        Some(svg)
-    } else {
-        None
-    };
+    let map = MapRequest {
+        file: "gaps_by_area.geojson",
+        id: "gaps-map",
+        column: "staff_per_1000",
+        title: "Staff per 1,000 working-age residents",
+        tooltip: &[
+            ("imd_decile", "IMD decile", Format::Text),
+            ("staff", "Staff", Format::Text),
+            ("population", "Working-age population", Format::Count),
+            ("staff_per_1000", "Staff per 1,000", Format::Fixed(2)),
+            ("expected_staff", "Expected at the community rate", Format::Fixed(1)),
+            ("shortfall", "Shortfall (+) / excess (-)", Format::Fixed(1)),
+        ],
+    }
+    .draw(dir, args, tooltips)?;
     let targets_path = dir.join("targets.csv");
     let targets = if targets_path.is_file() {
         let targets = Csv::read(&targets_path)?;
@@ -402,28 +411,21 @@ fn emissions_section(
             ))
         )
     });
-    let map = dir.join("emissions_by_area.geojson");
-    let map = if map.is_file() {
-        let (svg, rows) = area_map(
-            &map,
-            "kgco2e_per_1000_population",
-            "Patient travel emissions: kg CO2e per 1,000 residents",
-            args.sites.as_ref(),
-            args.postcodes.as_ref(),
-            &[
-                ("imd_decile", "IMD decile", Format::Text),
-                ("appointments", "Appointments", Format::Text),
-                ("face_to_face", "Face to face", Format::Text),
-                ("kgco2e", "kg CO2e", Format::Fixed(1)),
-                ("kgco2e_per_1000_population", "kg CO2e per 1,000", Format::Fixed(1)),
-                ("scenario_kgco2e_saved", "Scenario saving (kg)", Format::Fixed(1)),
-            ],
-        )?;
-        tooltips.insert("emissions-map".into(), Json::Object(rows));
-        Some(svg)
-    } else {
-        None
-    };
+    let map = MapRequest {
+        file: "emissions_by_area.geojson",
+        id: "emissions-map",
+        column: "kgco2e_per_1000_population",
+        title: "Patient travel emissions: kg CO2e per 1,000 residents",
+        tooltip: &[
+            ("imd_decile", "IMD decile", Format::Text),
+            ("appointments", "Appointments", Format::Text),
+            ("face_to_face", "Face to face", Format::Text),
+            ("kgco2e", "kg CO2e", Format::Fixed(1)),
+            ("kgco2e_per_1000_population", "kg CO2e per 1,000", Format::Fixed(1)),
+            ("scenario_kgco2e_saved", "Scenario saving (kg)", Format::Fixed(1)),
+        ],
+    }
+    .draw(dir, args, tooltips)?;
     if let Some(a) = summary["assumptions"].as_object() {
         for (key, value) in a {
             let text = match value {
