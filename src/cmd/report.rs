@@ -222,7 +222,7 @@ fn gaps_section(
         "Staff and working-age population by national IMD decile",
         &[
             ("imd_decile", "IMD decile", Format::Text),
-            ("staff", "Staff", Format::Text),
+            ("staff", "Staff", Format::Count),
             ("staff_share", "Share of staff", Format::Percent),
             ("staff_share_ci_low", "95% CI from", Format::Percent),
             ("staff_share_ci_high", "95% CI to", Format::Percent),
@@ -354,9 +354,9 @@ fn emissions_section(
         "National IMD decile of the patient's neighbourhood (1 = most deprived)",
     );
     let measure_columns = [
-        ("appointments", "Appointments", Format::Text),
-        ("face_to_face", "Face to face", Format::Text),
-        ("virtual", "Virtual", Format::Text),
+        ("appointments", "Appointments", Format::Count),
+        ("face_to_face", "Face to face", Format::Count),
+        ("virtual", "Virtual", Format::Count),
         ("patient_km", "Patient km", Format::Count),
         ("kgco2e", "kg CO2e", Format::Count),
         ("kgco2e_avoided", "kg CO2e avoided (virtual)", Format::Count),
