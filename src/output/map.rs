@@ -209,8 +209,11 @@ impl MapSpec {
                 .add(Title::new(site.label.clone()));
             sites = sites.add(marker);
             if labelled {
+                // Labels on the right half of the map read leftwards, away from the legend.
+                let leftwards = *x > MARGIN + MAP_WIDTH / 2.0;
                 sites = sites.add(
-                    text(x + 8.0, y + 4.0, 12.0, "bold", &site.label)
+                    text(if leftwards { x - 8.0 } else { x + 8.0 }, y + 4.0, 12.0, "bold", &site.label)
+                        .set("text-anchor", if leftwards { "end" } else { "start" })
                         .set("fill", "#212b32")
                         .set("stroke", "#ffffff")
                         .set("stroke-width", 3)
