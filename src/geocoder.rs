@@ -11,7 +11,10 @@ use crate::error::Result;
 use crate::postcode::Postcode;
 use crate::reference::boundaries::BoundaryProperties;
 use crate::reference::deprivation::Coverage;
+use crate::reference::postcodes::{DirectoryFormat, DirectoryStats};
+use crate::reference::Geography;
 use crate::reference::{Area, Boundaries, Country, Deprivation, DeprivationRecord, PostcodeDirectory};
+use crate::spatial::Crs;
 use crate::spatial::{AreaIndex, Placement};
 
 /// The outcome for one record, as written in the `match` column.
@@ -119,6 +122,42 @@ pub struct Geocoded {
 /// Where a point was placed: area id, distance to it (m), status.
 pub type Placed = (Option<u32>, Option<f64>, MatchStatus);
 
+/// The reference data a run used, for its summary (and the report's sources).
+#[derive(Debug, Serialize)]
+pub struct ReferenceSummary {
+    pub postcodes: PostcodesSummary,
+    pub boundaries: BoundariesSummary,
+    pub deprivation: Option<DeprivationSummary>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PostcodesSummary {
+    pub path: String,
+    pub format: DirectoryFormat,
+    #[serde(flatten)]
+    pub stats: DirectoryStats,
+}
+
+#[derive(Debug, Serialize)]
+pub struct BoundariesSummary {
+    pub path: String,
+    pub crs: Crs,
+    pub geography: Geography,
+    pub code_property: String,
+    pub name_property: Option<String>,
+    pub features: usize,
+    pub areas: usize,
+    pub features_without_geometry: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DeprivationSummary {
+    pub path: String,
+    pub edition: String,
+    pub areas: usize,
+    pub coverage: Coverage,
+}
+
 /// Paths and options for the reference data a geocoder needs.
 #[derive(Debug, Clone)]
 pub struct ReferencePaths {
@@ -174,6 +213,33 @@ impl Geocoder {
             index,
             area_deprivation,
         })
+    }
+
+    /// What reference data was read, for a run's summary.
+    pub fn reference_summary(&self) -> ReferenceSummary {
+        ReferenceSummary {
+            postcodes: PostcodesSummary {
+                path: self.directory.path.display().to_string(),
+                format: self.directory.format,
+                stats: self.directory.stats.clone(),
+            },
+            boundaries: BoundariesSummary {
+                path: self.boundaries.path.display().to_string(),
+                crs: self.boundaries.source_crs,
+                geography: self.boundaries.geography.clone(),
+                code_property: self.boundaries.code_property.clone(),
+                name_property: self.boundaries.name_property.clone(),
+                features: self.boundaries.areas.len(),
+                areas: self.boundaries.distinct_codes(),
+                features_without_geometry: self.boundaries.features_without_geometry,
+            },
+            deprivation: self.deprivation.as_ref().zip(self.coverage()).map(|(d, coverage)| DeprivationSummary {
+                path: d.path.display().to_string(),
+                edition: d.edition.clone(),
+                areas: d.len(),
+                coverage,
+            }),
+        }
     }
 
     /// How well the deprivation file covers the boundaries, if one was given.

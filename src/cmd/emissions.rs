@@ -303,6 +303,7 @@ pub fn run(args: EmissionsArgs) -> anyhow::Result<()> {
         },
         "disclosure": disclosure,
         "population_column": population.as_ref().map(|p| &p.column),
+        "reference": geocoder.reference_summary(),
         "outputs": written,
         "warnings": warnings,
     });

@@ -220,6 +220,7 @@ pub fn run(args: GapsArgs) -> anyhow::Result<()> {
         "travel_radius_km": args.travel_radius_km,
         "target_deciles": args.target_deciles,
         "deprivation": geocoder.deprivation.as_ref().map(|d| json!({"edition": d.edition, "geography": d.geography})),
+        "reference": geocoder.reference_summary(),
         "outputs": written,
         "warnings": warnings,
     });

@@ -11,15 +11,12 @@ use crate::cli::GeocodeArgs;
 use crate::cmd::say;
 use crate::columns::{ColumnMap, ColumnSpec};
 use crate::error::Error;
-use crate::geocoder::{Geocoded, Geocoder, MatchCounts};
+use crate::geocoder::{Geocoded, Geocoder, MatchCounts, ReferenceSummary};
 use crate::input::csv_input::Row;
 use crate::input::CsvInput;
 use crate::output::summary::{thousands, write_json};
 use crate::output::{progress, OutputFile};
 use crate::reference::deprivation::Coverage;
-use crate::reference::postcodes::{DirectoryFormat, DirectoryStats};
-use crate::reference::Geography;
-use crate::spatial::Crs;
 
 /// The columns `geocode` adds, in order (the contract in PRODUCT.md).
 pub const ADDED_COLUMNS: [&str; 9] = [
@@ -68,38 +65,9 @@ struct Summary {
     #[serde(rename = "match")]
     by_match: MatchCounts,
     max_distance_m: f64,
-    postcodes: PostcodesSummary,
-    boundaries: BoundariesSummary,
-    deprivation: Option<DeprivationSummary>,
-    warnings: Vec<String>,
-}
-
-#[derive(Serialize)]
-struct PostcodesSummary {
-    path: String,
-    format: DirectoryFormat,
     #[serde(flatten)]
-    stats: DirectoryStats,
-}
-
-#[derive(Serialize)]
-struct BoundariesSummary {
-    path: String,
-    crs: Crs,
-    geography: Geography,
-    code_property: String,
-    name_property: Option<String>,
-    features: usize,
-    areas: usize,
-    features_without_geometry: usize,
-}
-
-#[derive(Serialize)]
-struct DeprivationSummary {
-    path: String,
-    edition: String,
-    areas: usize,
-    coverage: Coverage,
+    reference: ReferenceSummary,
+    warnings: Vec<String>,
 }
 
 pub fn run(args: GeocodeArgs) -> anyhow::Result<()> {
@@ -189,27 +157,7 @@ pub fn run(args: GeocodeArgs) -> anyhow::Result<()> {
             short_rows: input.short_rows,
             by_match: counts,
             max_distance_m: geocoder.max_distance_m,
-            postcodes: PostcodesSummary {
-                path: geocoder.directory.path.display().to_string(),
-                format: geocoder.directory.format,
-                stats: geocoder.directory.stats.clone(),
-            },
-            boundaries: BoundariesSummary {
-                path: geocoder.boundaries.path.display().to_string(),
-                crs: geocoder.boundaries.source_crs,
-                geography: geocoder.boundaries.geography.clone(),
-                code_property: geocoder.boundaries.code_property.clone(),
-                name_property: geocoder.boundaries.name_property.clone(),
-                features: geocoder.boundaries.areas.len(),
-                areas: geocoder.boundaries.distinct_codes(),
-                features_without_geometry: geocoder.boundaries.features_without_geometry,
-            },
-            deprivation: geocoder.deprivation.as_ref().zip(coverage).map(|(d, coverage)| DeprivationSummary {
-                path: d.path.display().to_string(),
-                edition: d.edition.clone(),
-                areas: d.len(),
-                coverage,
-            }),
+            reference: geocoder.reference_summary(),
             warnings,
         };
         write_json(path, &summary)?;

@@ -108,6 +108,9 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
     let mut tooltips = serde_json::Map::new();
     let mut assumptions = Vec::new();
     let mut sources = Vec::new();
+    for dir in gaps_dir.iter().chain(emissions_dir.iter()) {
+        reference_sources(&read_json(&dir.join("summary.json"))?, &mut sources);
+    }
     let gaps =
         gaps_dir.map(|dir| gaps_section(dir, &args, &mut tooltips, &mut assumptions, &mut sources)).transpose()?;
     let emissions = emissions_dir
@@ -132,6 +135,40 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
     write_file(&args.output, html.as_bytes())?;
     say(args.quiet, format_args!("report: {} ({} KB)", args.output.display(), html.len() / 1024));
     Ok(())
+}
+
+/// The reference files a run read, as source lines (once each).
+fn reference_sources(summary: &Json, sources: &mut Vec<String>) {
+    let reference = &summary["reference"];
+    let name = |v: &Json| {
+        v.as_str().map(|p| Path::new(p).file_name().map_or(p.to_string(), |n| n.to_string_lossy().into_owned()))
+    };
+    let mut lines = Vec::new();
+    if let Some(file) = name(&reference["postcodes"]["path"]) {
+        lines.push(format!(
+            "Postcodes: {file} ({}, {} postcodes).",
+            reference["postcodes"]["format"].as_str().unwrap_or("postcode directory"),
+            number(&reference["postcodes"]["postcodes"]).map_or(String::new(), |n| thousands(n as u64))
+        ));
+    }
+    if let Some(file) = name(&reference["boundaries"]["path"]) {
+        lines.push(format!(
+            "Boundaries: {file} ({}, {} areas).",
+            reference["boundaries"]["geography"].as_str().unwrap_or("small areas"),
+            number(&reference["boundaries"]["areas"]).map_or(String::new(), |n| thousands(n as u64))
+        ));
+    }
+    if let Some(file) = name(&reference["deprivation"]["path"]) {
+        lines.push(format!(
+            "Deprivation: {file} ({}).",
+            reference["deprivation"]["edition"].as_str().unwrap_or("edition not stated")
+        ));
+    }
+    for line in lines {
+        if !sources.contains(&line) {
+            sources.push(line);
+        }
+    }
 }
 
 /// An interactive map of one column of an output's area GeoJSON, when the folder has it.
