@@ -26,6 +26,18 @@ fn map(args: &[&std::ffi::OsStr]) -> String {
     anchormap_ok(all)
 }
 
+/// Runs `gaps` on the fixtures (community: the fixture code list) and returns its area GeoJSON.
+fn fixture_gaps_by_area(dir: &std::path::Path, extra: &[&str]) -> std::path::PathBuf {
+    let out = dir.join("gaps");
+    let mut args: Vec<std::ffi::OsString> = vec!["gaps".into(), "--staff".into(), fixture("staff.csv").into()];
+    args.extend(fixture_reference_args());
+    args.extend(["--community-codes".into(), fixture("community_codes.txt").into()]);
+    args.extend(["--out".into(), out.clone().into(), "-q".into()]);
+    args.extend(extra.iter().map(std::ffi::OsString::from));
+    anchormap_ok(args);
+    out.join("gaps_by_area.geojson")
+}
+
 #[test]
 fn decile_map_of_boundaries_with_an_iod_file() {
     let dir = temp_dir();
@@ -58,22 +70,8 @@ fn decile_map_of_boundaries_with_an_iod_file() {
 #[test]
 fn suppressed_values_are_drawn_as_suppressed_and_sites_are_marked() {
     let dir = temp_dir();
-    let gaps_out = dir.path().join("gaps");
-    let mut args: Vec<std::ffi::OsString> = vec!["gaps".into(), "--staff".into(), fixture("staff.csv").into()];
-    for (flag, file) in [
-        ("--postcodes", "postcodes.csv"),
-        ("--boundaries", "areas.geojson"),
-        ("--deprivation", "imd.csv"),
-        ("--population", "population.csv"),
-        ("--community-codes", "community_codes.txt"),
-        ("--sites", "sites.csv"),
-    ] {
-        args.extend([flag.into(), fixture(file).into()]);
-    }
-    args.extend(["--out".into(), gaps_out.clone().into(), "-q".into()]);
-    anchormap_ok(args);
+    let input = fixture_gaps_by_area(dir.path(), &[]);
     let out = dir.path().join("staff.svg");
-    let input = gaps_out.join("gaps_by_area.geojson");
     map(&[
         input.as_os_str(),
         "--value".as_ref(),
@@ -93,28 +91,7 @@ fn suppressed_values_are_drawn_as_suppressed_and_sites_are_marked() {
 #[test]
 fn representation_map_diverges_around_the_community_rate_and_renders_to_png() {
     let dir = temp_dir();
-    let gaps_out = dir.path().join("gaps");
-    let mut args: Vec<std::ffi::OsString> = vec!["gaps".into(), "--staff".into(), fixture("staff.csv").into()];
-    for (flag, file) in [
-        ("--postcodes", "postcodes.csv"),
-        ("--boundaries", "areas.geojson"),
-        ("--deprivation", "imd.csv"),
-        ("--population", "population.csv"),
-        ("--community-codes", "community_codes.txt"),
-    ] {
-        args.extend([flag.into(), fixture(file).into()]);
-    }
-    args.extend([
-        "--out".into(),
-        gaps_out.clone().into(),
-        "--min-count".into(),
-        "0".into(),
-        "--round-to".into(),
-        "1".into(),
-        "-q".into(),
-    ]);
-    anchormap_ok(args);
-    let input = gaps_out.join("gaps_by_area.geojson");
+    let input = fixture_gaps_by_area(dir.path(), &["--min-count", "0", "--round-to", "1"]);
     let svg_path = dir.path().join("rate.svg");
     map(&[input.as_os_str(), "--value".as_ref(), "staff_per_1000".as_ref(), "-o".as_ref(), svg_path.as_os_str()]);
     let svg = std::fs::read_to_string(&svg_path).unwrap();

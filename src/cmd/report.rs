@@ -108,9 +108,6 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
     let mut tooltips = serde_json::Map::new();
     let mut assumptions = Vec::new();
     let mut sources = Vec::new();
-    for dir in gaps_dir.iter().chain(emissions_dir.iter()) {
-        reference_sources(&read_json(&dir.join("summary.json"))?, &mut sources);
-    }
     let gaps =
         gaps_dir.map(|dir| gaps_section(dir, &args, &mut tooltips, &mut assumptions, &mut sources)).transpose()?;
     let emissions = emissions_dir
@@ -241,6 +238,7 @@ fn gaps_section(
     sources: &mut Vec<String>,
 ) -> anyhow::Result<minijinja::Value> {
     let summary = read_json(&dir.join("summary.json"))?;
+    reference_sources(&summary, sources);
     let deciles = Csv::read(&dir.join("gaps_by_decile.csv"))?;
     let classes: Vec<&Vec<String>> = deciles.rows.iter().filter(|r| deciles.cell(r, "imd_decile") != "total").collect();
     let share =
@@ -371,6 +369,7 @@ fn emissions_section(
     sources: &mut Vec<String>,
 ) -> anyhow::Result<minijinja::Value> {
     let summary = read_json(&dir.join("summary.json"))?;
+    reference_sources(&summary, sources);
     let deciles = Csv::read(&dir.join("emissions_by_decile.csv"))?;
     let classes: Vec<&Vec<String>> =
         deciles.rows.iter().filter(|r| !matches!(deciles.cell(r, "imd_decile"), "total" | "none")).collect();
