@@ -12,6 +12,10 @@ use crate::reference::boundaries::BoundaryProperties;
 #[derive(Debug, Parser)]
 #[command(name = "anchormap", version, about, max_term_width = 100)]
 pub struct Cli {
+    /// Settings file [default: ./anchormap.toml when present]. Its options apply unless given as flags.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -29,6 +33,8 @@ pub enum Command {
     Map(MapArgs),
     /// Write the board report: one self-contained HTML file from the outputs of gaps and/or emissions.
     Report(ReportArgs),
+    /// Run everything (geocode, gaps, emissions, maps, report) offline on the built-in fictional region.
+    Demo(DemoArgs),
 }
 
 /// The reference data that places postcodes in areas.
@@ -470,4 +476,19 @@ pub struct ReportArgs {
     /// Suppress the summary on stderr.
     #[arg(short, long)]
     pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Folder for the demo's inputs, outputs, maps and report (created if missing).
+    #[arg(long, value_name = "DIR", required_unless_present = "regenerate_sample")]
+    pub out: Option<PathBuf>,
+
+    /// Suppress the progress lines on stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
+
+    /// Maintainers: write the sample as generated from its seed into this repository root, instead of running the demo.
+    #[arg(long, value_name = "ROOT", hide = true)]
+    pub regenerate_sample: Option<PathBuf>,
 }

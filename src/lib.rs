@@ -9,6 +9,8 @@ pub mod analysis;
 pub mod cli;
 pub mod cmd;
 pub mod columns;
+pub mod config;
+pub mod demo;
 pub mod error;
 pub mod geocoder;
 pub mod input;

@@ -10,7 +10,15 @@ use clap::Parser;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let cli = anchormap::cli::Cli::parse();
+    // Settings from anchormap.toml and the fetched reference data become options; flags override them.
+    let args = match anchormap::config::expand_args(std::env::args_os().collect()) {
+        Ok(args) => args,
+        Err(err) => {
+            eprintln!("anchormap: error: {err}");
+            return ExitCode::from(1);
+        }
+    };
+    let cli = anchormap::cli::Cli::parse_from(args);
     match anchormap::cmd::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {

@@ -1,7 +1,6 @@
 //! `anchormap report`: one self-contained HTML file, checked as text and opened in real headless Chromium.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
 
 use crate::util::*;
 
@@ -67,35 +66,10 @@ fn the_report_is_one_self_contained_accessible_file() {
 /// area, the page is not blank, and pointing at an area shows its tooltip.
 #[test]
 fn the_report_opens_in_chromium_and_the_map_answers_a_hover() {
-    let Some(browser_path) = chromium() else { return };
     let dir = temp_dir();
     let report = build_report(dir.path());
-    let options = headless_chrome::LaunchOptions::default_builder()
-        .path(Some(browser_path))
-        .sandbox(false)
-        .window_size(Some((1200, 1600)))
-        .build()
-        .unwrap();
-    let browser = headless_chrome::Browser::new(options).unwrap();
-    let tab = browser.new_tab().unwrap();
-    let problems = Arc::new(Mutex::new(Vec::<String>::new()));
-    let seen = Arc::clone(&problems);
-    tab.enable_log().unwrap().enable_runtime().unwrap();
-    tab.add_event_listener(Arc::new(move |event: &headless_chrome::protocol::cdp::types::Event| {
-        use headless_chrome::protocol::cdp::types::Event;
-        match event {
-            Event::RuntimeExceptionThrown(e) => {
-                seen.lock().unwrap().push(format!("exception: {:?}", e.params.exception_details.text))
-            }
-            Event::LogEntryAdded(e) => {
-                seen.lock().unwrap().push(format!("log {:?}: {}", e.params.entry.level, e.params.entry.text))
-            }
-            Event::RuntimeConsoleAPICalled(e) => seen.lock().unwrap().push(format!("console {:?}", e.params.Type)),
-            _ => {}
-        }
-    }))
-    .unwrap();
-    tab.navigate_to(&format!("file://{}", report.display())).unwrap().wait_until_navigated().unwrap();
+    let Some(page) = open_in_chromium(&report) else { return };
+    let tab = &page.tab;
     tab.wait_for_element("#gaps-map svg").unwrap();
 
     let count = |js: &str| tab.evaluate(js, false).unwrap().value.and_then(|v| v.as_u64()).unwrap_or(0);
@@ -115,13 +89,5 @@ fn the_report_opens_in_chromium_and_the_map_answers_a_hover() {
     assert!(tooltip.contains("E01900002 Testtown 001B") && tooltip.contains("IMD decile4"), "{tooltip}");
     assert!(tooltip.contains("Working-age population1,500"), "{tooltip}");
 
-    let png = tab
-        .capture_screenshot(headless_chrome::protocol::cdp::Page::CaptureScreenshotFormatOption::Png, None, None, true)
-        .unwrap();
-    let pixmap = resvg::tiny_skia::Pixmap::decode_png(&png).unwrap();
-    let colours: std::collections::HashSet<[u8; 3]> =
-        pixmap.pixels().iter().map(|p| [p.red(), p.green(), p.blue()]).collect();
-    assert!(colours.len() > 50, "the page looks blank: {} colours", colours.len());
-    let problems = problems.lock().unwrap();
-    assert!(problems.is_empty(), "console output or errors: {problems:?}");
+    page.assert_not_blank_and_quiet();
 }

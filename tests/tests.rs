@@ -3,6 +3,8 @@
 mod util;
 
 mod bad_input;
+mod config;
+mod demo;
 mod emissions;
 mod gaps;
 mod geocode;

@@ -12,7 +12,14 @@ where
     I: IntoIterator<Item = S>,
     S: AsRef<std::ffi::OsStr>,
 {
-    Command::new(env!("CARGO_BIN_EXE_anchormap")).args(args).output().expect("the anchormap binary runs")
+    anchormap_command().args(args).output().expect("the anchormap binary runs")
+}
+
+/// The binary, with an empty `ANCHORMAP_HOME` so that reference data fetched on this machine is not picked up.
+pub fn anchormap_command() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_anchormap"));
+    command.env("ANCHORMAP_HOME", Path::new(env!("CARGO_TARGET_TMPDIR")).join("anchormap-home-left-empty"));
+    command
 }
 
 /// Runs `anchormap` and insists it succeeded; returns stderr.
@@ -132,4 +139,71 @@ pub fn fixture_reference_args() -> Vec<std::ffi::OsString> {
         args.extend([flag.into(), fixture(file).into()]);
     }
     args
+}
+
+/// A page open in headless Chromium, with every console message and exception it produced.
+pub struct OpenedPage {
+    _browser: headless_chrome::Browser,
+    pub tab: std::sync::Arc<headless_chrome::Tab>,
+    problems: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+/// Opens a local HTML file in headless Chromium (None, with the skip message, where there is no browser).
+pub fn open_in_chromium(html: &Path) -> Option<OpenedPage> {
+    use std::sync::{Arc, Mutex};
+    let browser_path = chromium()?;
+    let options = headless_chrome::LaunchOptions::default_builder()
+        .path(Some(browser_path))
+        .sandbox(false)
+        .window_size(Some((1200, 1600)))
+        .build()
+        .unwrap();
+    let browser = headless_chrome::Browser::new(options).unwrap();
+    let tab = browser.new_tab().unwrap();
+    let problems = Arc::new(Mutex::new(Vec::<String>::new()));
+    let seen = Arc::clone(&problems);
+    tab.enable_log().unwrap().enable_runtime().unwrap();
+    tab.add_event_listener(Arc::new(move |event: &headless_chrome::protocol::cdp::types::Event| {
+        use headless_chrome::protocol::cdp::types::Event;
+        match event {
+            Event::RuntimeExceptionThrown(e) => {
+                seen.lock().unwrap().push(format!("exception: {:?}", e.params.exception_details.text))
+            }
+            Event::LogEntryAdded(e) => {
+                seen.lock().unwrap().push(format!("log {:?}: {}", e.params.entry.level, e.params.entry.text))
+            }
+            Event::RuntimeConsoleAPICalled(e) => seen.lock().unwrap().push(format!("console {:?}", e.params.Type)),
+            _ => {}
+        }
+    }))
+    .unwrap();
+    tab.navigate_to(&format!("file://{}", html.display())).unwrap().wait_until_navigated().unwrap();
+    Some(OpenedPage { _browser: browser, tab, problems })
+}
+
+impl OpenedPage {
+    /// How many elements match a CSS selector.
+    pub fn count(&self, selector: &str) -> u64 {
+        let js = format!("document.querySelectorAll({}).length", serde_json::Value::String(selector.to_string()));
+        self.tab.evaluate(&js, false).unwrap().value.and_then(|v| v.as_u64()).unwrap_or(0)
+    }
+
+    /// A screenshot has many colours, and the page wrote nothing to the console and threw nothing.
+    pub fn assert_not_blank_and_quiet(&self) {
+        let png = self
+            .tab
+            .capture_screenshot(
+                headless_chrome::protocol::cdp::Page::CaptureScreenshotFormatOption::Png,
+                None,
+                None,
+                true,
+            )
+            .unwrap();
+        let pixmap = resvg::tiny_skia::Pixmap::decode_png(&png).unwrap();
+        let colours: std::collections::HashSet<[u8; 3]> =
+            pixmap.pixels().iter().map(|p| [p.red(), p.green(), p.blue()]).collect();
+        assert!(colours.len() > 50, "the page looks blank: {} colours", colours.len());
+        let problems = self.problems.lock().unwrap();
+        assert!(problems.is_empty(), "console output or errors: {problems:?}");
+    }
 }

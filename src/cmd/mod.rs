@@ -1,5 +1,6 @@
 //! One module per subcommand: arguments → load → analysis → output.
 
+pub mod demo;
 pub mod emissions;
 pub mod gaps;
 pub mod geocode;
@@ -16,6 +17,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Emissions(args) => emissions::run(args),
         Command::Map(args) => map::run(args),
         Command::Report(args) => report::run(args),
+        Command::Demo(args) => demo::run(args),
     }
 }
 

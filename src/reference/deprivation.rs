@@ -182,7 +182,8 @@ impl Deprivation {
                 "2019" => "IoD2019".to_string(),
                 "2013" => "IoD2015".to_string(),
                 "2024" | "2023" => "IoD2025".to_string(),
-                other => format!("IoD (districts {other})"),
+                year if year.chars().all(|c| c.is_ascii_digit()) => format!("IoD (districts {year})"),
+                other => format!("IoD ({other})"),
             })
             .unwrap_or_else(|| "IoD (edition not stated)".to_string());
         Ok(Deprivation {

@@ -1,0 +1,368 @@
+//! Settings from files — the project's `anchormap.toml` and the reference data `fetch` recorded — turned into command-line options, which flags then override.
+//!
+//! A settings file is TOML. Each table is either a subcommand (`[gaps]`, `[emissions]`, …),
+//! whose keys are that subcommand's long options, or a shared table (`[reference]`,
+//! `[inputs]`, `[community]`, `[disclosure]`, `[travel]`), whose keys apply to every
+//! subcommand that has the option. Values: a string or number is the option's value; `true`
+//! sets a flag; a list repeats the option; a table is a column map (`{ postcode = "Home
+//! Postcode" }` is `postcode=Home Postcode`). Relative paths are relative to the file.
+//!
+//! Precedence, lowest first: the reference data recorded by `anchormap fetch` (its
+//! `reference.toml`), then `anchormap.toml` (shared tables, then the subcommand's table), then
+//! the command line. An option given on the command line replaces the file's value whole, lists
+//! included.
+
+use std::collections::BTreeMap;
+use std::ffi::{OsStr, OsString};
+use std::path::{Path, PathBuf};
+
+use clap::builder::ValueHint;
+use clap::{ArgAction, CommandFactory};
+use toml::Spanned;
+
+use crate::error::{Error, Location, Result};
+
+/// The project file read from the current folder when `--config` is not given.
+pub const PROJECT_FILE: &str = "anchormap.toml";
+/// The file `fetch` writes beside the data it fetched: a `[reference]` table.
+pub const REFERENCE_FILE: &str = "reference.toml";
+/// Tables whose keys apply to every subcommand that has the option.
+const SHARED_TABLES: [&str; 5] = ["reference", "inputs", "community", "disclosure", "travel"];
+
+/// Where anchormap keeps fetched reference data: `$ANCHORMAP_HOME`, else `$XDG_DATA_HOME/anchormap`, else `~/.local/share/anchormap`.
+pub fn home() -> Option<PathBuf> {
+    if let Some(home) = std::env::var_os("ANCHORMAP_HOME").filter(|h| !h.is_empty()) {
+        return Some(PathBuf::from(home));
+    }
+    if let Some(data) = std::env::var_os("XDG_DATA_HOME").filter(|h| !h.is_empty()) {
+        return Some(PathBuf::from(data).join("anchormap"));
+    }
+    std::env::var_os("HOME").filter(|h| !h.is_empty()).map(|h| PathBuf::from(h).join(".local/share/anchormap"))
+}
+
+/// The default reference set: written by `fetch` when it fetches into its default folder.
+pub fn default_reference_file() -> Option<PathBuf> {
+    home().map(|h| h.join(REFERENCE_FILE))
+}
+
+/// One setting: the option's values (none for a flag), relative paths already resolved.
+#[derive(Debug, Clone)]
+struct Setting {
+    values: Vec<String>,
+}
+
+/// The settings for one subcommand, by long option name.
+type Settings = BTreeMap<String, Setting>;
+
+/// A parsed settings file: table name → key → value, with positions for error messages.
+type Tables = BTreeMap<Spanned<String>, BTreeMap<Spanned<String>, Spanned<toml::Value>>>;
+
+/// What the command line says before clap reads it: the subcommand and the options given after it.
+struct Invocation {
+    /// Index of the subcommand in the arguments.
+    position: usize,
+    subcommand: String,
+    config: Option<PathBuf>,
+}
+
+/// The command line clap should parse: `args` with the settings files' options inserted after the subcommand.
+pub fn expand_args(args: Vec<OsString>) -> Result<Vec<OsString>> {
+    let Some(invocation) = find_subcommand(&args) else { return Ok(args) };
+    let command = crate::cli::Cli::command();
+    let Some(sub) = command.find_subcommand(&invocation.subcommand) else { return Ok(args) };
+    let options = Options::of(sub);
+
+    let project = match &invocation.config {
+        Some(path) => Some(SettingsFile::read(path)?),
+        None => {
+            let path = PathBuf::from(PROJECT_FILE);
+            path.is_file().then(|| SettingsFile::read(&path)).transpose()?
+        }
+    };
+    let mut settings = Settings::new();
+    // The reference set named in the project file, else the one fetched by default.
+    let reference_dir = match &project {
+        Some(file) => file.reference_dir()?,
+        None => None,
+    };
+    let reference_file = match reference_dir {
+        Some(dir) => Some(dir.join(REFERENCE_FILE)),
+        None => default_reference_file().filter(|p| p.is_file()),
+    };
+    if let Some(path) = reference_file {
+        let file = SettingsFile::read(&path)?;
+        file.apply(&invocation.subcommand, &options, &mut settings)?;
+    }
+    if let Some(file) = &project {
+        file.apply(&invocation.subcommand, &options, &mut settings)?;
+    }
+
+    let given = options.given(&args[invocation.position + 1..]);
+    let mut expanded: Vec<OsString> = args[..=invocation.position].to_vec();
+    for (long, setting) in &settings {
+        if given.contains(long) {
+            continue;
+        }
+        if setting.values.is_empty() {
+            expanded.push(format!("--{long}").into());
+        }
+        for value in &setting.values {
+            expanded.push(format!("--{long}").into());
+            expanded.push(value.into());
+        }
+    }
+    expanded.extend_from_slice(&args[invocation.position + 1..]);
+    Ok(expanded)
+}
+
+fn find_subcommand(args: &[OsString]) -> Option<Invocation> {
+    let mut config = None;
+    let mut position = None;
+    let mut i = 1;
+    while i < args.len() {
+        let text = args[i].to_str().unwrap_or_default();
+        if text == "--" {
+            break;
+        }
+        if text == "--config" {
+            config = args.get(i + 1).map(PathBuf::from);
+            i += 2;
+            continue;
+        }
+        if let Some(path) = text.strip_prefix("--config=") {
+            config = Some(PathBuf::from(path));
+        } else if position.is_none() {
+            if text.starts_with('-') {
+                return None; // --help, --version, or an unknown option: clap answers.
+            }
+            position = Some(i);
+        }
+        i += 1;
+    }
+    let position = position?;
+    Some(Invocation { position, subcommand: args[position].to_str()?.to_string(), config })
+}
+
+/// A subcommand's options as clap declares them.
+struct Options {
+    /// Long name → (takes a value, is a path, short name).
+    by_long: BTreeMap<String, OptionInfo>,
+}
+
+#[derive(Clone, Copy)]
+struct OptionInfo {
+    takes_value: bool,
+    is_path: bool,
+    short: Option<char>,
+}
+
+impl Options {
+    fn of(sub: &clap::Command) -> Options {
+        let by_long = sub
+            .get_arguments()
+            .filter_map(|arg| {
+                let long = arg.get_long()?;
+                let takes_value =
+                    !matches!(arg.get_action(), ArgAction::SetTrue | ArgAction::SetFalse | ArgAction::Count);
+                let is_path =
+                    matches!(arg.get_value_hint(), ValueHint::AnyPath | ValueHint::FilePath | ValueHint::DirPath);
+                Some((long.to_string(), OptionInfo { takes_value, is_path, short: arg.get_short() }))
+            })
+            .filter(|(long, _)| !matches!(long.as_str(), "help" | "version" | "config"))
+            .collect();
+        Options { by_long }
+    }
+
+    /// The long names of the options given in these arguments.
+    fn given(&self, args: &[OsString]) -> Vec<String> {
+        let mut given = Vec::new();
+        for arg in args.iter().filter_map(|a| a.to_str()) {
+            if arg == "--" {
+                break;
+            }
+            if let Some(long) = arg.strip_prefix("--") {
+                given.push(long.split('=').next().unwrap_or(long).to_string());
+            } else if let Some(shorts) =
+                arg.strip_prefix('-').filter(|s| !s.is_empty() && !s.starts_with(|c: char| c.is_ascii_digit()))
+            {
+                for c in shorts.chars() {
+                    let Some((long, info)) = self.by_long.iter().find(|(_, info)| info.short == Some(c)) else { break };
+                    given.push(long.clone());
+                    if info.takes_value {
+                        break; // the rest of the token is the value
+                    }
+                }
+            }
+        }
+        given
+    }
+}
+
+/// A settings file read and parsed.
+struct SettingsFile {
+    path: PathBuf,
+    text: String,
+    tables: Tables,
+}
+
+impl SettingsFile {
+    fn read(path: &Path) -> Result<SettingsFile> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let tables: Tables = toml::from_str(&text).map_err(|err| {
+            let at = err.span().map_or_else(|| Location::file(path), |span| location(path, &text, span.start));
+            Error::invalid(at, err.message().replace('\n', " ").trim().to_string())
+        })?;
+        Ok(SettingsFile { path: path.to_path_buf(), text, tables })
+    }
+
+    fn at(&self, offset: usize) -> Location {
+        location(&self.path, &self.text, offset)
+    }
+
+    fn folder(&self) -> &Path {
+        self.path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."))
+    }
+
+    /// `[reference] dir = "…"`: a folder written by `anchormap fetch`.
+    fn reference_dir(&self) -> Result<Option<PathBuf>> {
+        let Some((_, table)) = self.tables.iter().find(|(name, _)| name.get_ref() == "reference") else {
+            return Ok(None);
+        };
+        let Some((_, value)) = table.iter().find(|(key, _)| key.get_ref() == "dir") else { return Ok(None) };
+        match value.get_ref() {
+            toml::Value::String(dir) => {
+                let dir = self.folder().join(dir);
+                if !dir.join(REFERENCE_FILE).is_file() {
+                    return Err(Error::invalid(
+                        self.at(value.span().start),
+                        format!(
+                            "{} has no {REFERENCE_FILE}; fetch into it first (anchormap fetch --dir {})",
+                            dir.display(),
+                            dir.display()
+                        ),
+                    ));
+                }
+                Ok(Some(dir))
+            }
+            _ => Err(Error::invalid(self.at(value.span().start), "'dir' is a folder name in quotes")),
+        }
+    }
+
+    /// Adds this file's settings for `subcommand` (shared tables first, then its own table),
+    /// checking every table's keys, so that a mistyped option is reported whichever command runs.
+    fn apply(&self, subcommand: &str, options: &Options, settings: &mut Settings) -> Result<()> {
+        let command = crate::cli::Cli::command();
+        let all_options = all_long_options();
+        let mut shared = Vec::new();
+        let mut own = Vec::new();
+        for (name, table) in &self.tables {
+            let name_text = name.get_ref().as_str();
+            if SHARED_TABLES.contains(&name_text) {
+                for key in table.keys() {
+                    let long = key.get_ref().replace('_', "-");
+                    if long != "dir" && !all_options.contains(&long) {
+                        return Err(self.unknown_option(key, "no command has"));
+                    }
+                }
+                shared.push(table);
+            } else if let Some(sub) = command.find_subcommand(name_text) {
+                let known = Options::of(sub);
+                for key in table.keys() {
+                    if !known.by_long.contains_key(&key.get_ref().replace('_', "-")) {
+                        return Err(self.unknown_option(key, &format!("{name_text} has no")));
+                    }
+                }
+                if name_text == subcommand {
+                    own.push(table);
+                }
+            } else {
+                let subcommands: Vec<&str> = command.get_subcommands().map(|c| c.get_name()).collect();
+                return Err(Error::invalid(
+                    self.at(name.span().start),
+                    format!(
+                        "unknown table [{name_text}]; use a subcommand ({}) or one of {}",
+                        subcommands.join(", "),
+                        SHARED_TABLES.map(|t| format!("[{t}]")).join(", ")
+                    ),
+                ));
+            }
+        }
+        for (key, value) in shared.iter().flat_map(|t| t.iter()).chain(own.iter().flat_map(|t| t.iter())) {
+            let long = key.get_ref().replace('_', "-");
+            if let Some(info) = options.by_long.get(&long) {
+                set(settings, long, self.setting(value, *info)?);
+            }
+        }
+        Ok(())
+    }
+
+    /// `who`: "gaps has no" or "no command has".
+    fn unknown_option(&self, key: &Spanned<String>, who: &str) -> Error {
+        Error::invalid(
+            self.at(key.span().start),
+            format!("{who} option --{} (see anchormap help)", key.get_ref().replace('_', "-")),
+        )
+    }
+
+    /// The option's values; `None` for a flag set to false (which clears a lower file's `true`).
+    fn setting(&self, value: &Spanned<toml::Value>, info: OptionInfo) -> Result<Option<Setting>> {
+        let at = || self.at(value.span().start);
+        let one = |v: &toml::Value| -> Result<String> {
+            let text = match v {
+                toml::Value::String(s) => s.clone(),
+                toml::Value::Integer(n) => n.to_string(),
+                toml::Value::Float(x) => x.to_string(),
+                toml::Value::Boolean(b) => b.to_string(),
+                toml::Value::Datetime(d) => d.to_string(),
+                toml::Value::Table(t) => t
+                    .iter()
+                    .map(|(k, v)| match v {
+                        toml::Value::String(s) => Ok(format!("{k}={s}")),
+                        _ => Err(Error::invalid(at(), format!("column '{k}': the header is text in quotes"))),
+                    })
+                    .collect::<Result<Vec<_>>>()?
+                    .join(","),
+                toml::Value::Array(_) => return Err(Error::invalid(at(), "lists inside lists are not options")),
+            };
+            Ok(if info.is_path && text != "-" {
+                self.folder().join(&text).to_string_lossy().into_owned()
+            } else {
+                text
+            })
+        };
+        match value.get_ref() {
+            toml::Value::Boolean(flag) if !info.takes_value => Ok(flag.then(|| Setting { values: Vec::new() })),
+            _ if !info.takes_value => Err(Error::invalid(at(), "this option is a flag: write true or false")),
+            toml::Value::Array(items) => Ok(Some(Setting { values: items.iter().map(one).collect::<Result<_>>()? })),
+            other => Ok(Some(Setting { values: vec![one(other)?] })),
+        }
+    }
+}
+
+fn set(settings: &mut Settings, long: String, setting: Option<Setting>) {
+    match setting {
+        Some(setting) => settings.insert(long, setting),
+        None => settings.remove(&long),
+    };
+}
+
+/// Every long option of every subcommand.
+fn all_long_options() -> Vec<String> {
+    crate::cli::Cli::command()
+        .get_subcommands()
+        .flat_map(|sub| sub.get_arguments().filter_map(|a| a.get_long().map(str::to_string)).collect::<Vec<_>>())
+        .collect()
+}
+
+/// The line and column (1-based, in characters) of a byte offset.
+fn location(path: &Path, text: &str, offset: usize) -> Location {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() as u64 + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    Location::at(path, line, column)
+}
+
+/// Quotes a path for a settings file.
+pub fn toml_string(path: &OsStr) -> String {
+    toml::Value::String(path.to_string_lossy().into_owned()).to_string()
+}

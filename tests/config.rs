@@ -1,0 +1,122 @@
+//! Settings files: `anchormap.toml` in the working folder or named by `--config`, and the reference set that `fetch` recorded; flags override both.
+
+use std::path::Path;
+
+use crate::util::*;
+
+fn write(path: &Path, text: &str) {
+    std::fs::write(path, text).unwrap();
+}
+
+/// The fixture reference data as a `[reference]` table.
+fn reference_table() -> String {
+    format!(
+        "[reference]\npostcodes = {:?}\nboundaries = {:?}\ndeprivation = {:?}\n",
+        fixture("postcodes.csv"),
+        fixture("areas.geojson"),
+        fixture("imd.csv")
+    )
+}
+
+fn geocoded_areas(path: &Path) -> Vec<String> {
+    let (headers, rows) = read_csv(path);
+    let col = headers.iter().position(|h| h == "area_code").unwrap();
+    rows.into_iter().map(|r| r[col].clone()).collect()
+}
+
+#[test]
+fn the_project_file_supplies_options_and_relative_paths_are_the_files_own() {
+    let dir = temp_dir();
+    let project = dir.path().join("project");
+    std::fs::create_dir(&project).unwrap();
+    std::fs::copy(fixture("staff.csv"), project.join("staff.csv")).unwrap();
+    write(
+        &project.join("anchormap.toml"),
+        &format!(
+            "{}population = {:?}\n[inputs]\nsites = {:?}\n[gaps]\nstaff = \"staff.csv\"\nout = \"out\"\nby = [\"band\"]\nmin_count = 1\nround_to = 1\n",
+            reference_table(),
+            fixture("population.csv"),
+            fixture("sites.csv")
+        ),
+    );
+    // Run from elsewhere, naming the file: paths in it are relative to it, not to the working folder.
+    let status = anchormap_command()
+        .current_dir(dir.path())
+        .args(["--config", "project/anchormap.toml", "gaps", "-q"])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert!(project.join("out/gaps_by_decile_by_band.csv").is_file(), "[gaps] by = [\"band\"] applied");
+    // From the project folder, found without --config; a flag replaces the file's value (and lists whole).
+    let status = anchormap_command()
+        .current_dir(&project)
+        .args(["gaps", "-q", "--out", "other", "--by", "staff-group"])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert!(project.join("other/gaps_by_decile_by_staff_group.csv").is_file());
+    assert!(!project.join("other/gaps_by_decile_by_band.csv").exists(), "the flag replaced the file's list");
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(project.join("other/summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["disclosure"]["min_count"], 1, "the file's other settings still apply");
+}
+
+#[test]
+fn the_fetched_reference_set_is_found_without_flags() {
+    let dir = temp_dir();
+    let home = dir.path().join("home");
+    std::fs::create_dir(&home).unwrap();
+    write(&home.join("reference.toml"), &reference_table());
+    let out = dir.path().join("geocoded.csv");
+    let run = anchormap_command()
+        .env("ANCHORMAP_HOME", &home)
+        .args(["geocode".as_ref(), fixture("staff.csv").as_os_str(), "-q".as_ref(), "-o".as_ref(), out.as_os_str()])
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    assert_eq!(geocoded_areas(&out)[..2], ["E01900001", "E01900001"]);
+
+    // A project file can name another fetched folder; its own keys and flags come on top.
+    let other = dir.path().join("other-set");
+    std::fs::create_dir(&other).unwrap();
+    write(&other.join("reference.toml"), &reference_table().replace("imd.csv", "no-such-imd.csv"));
+    let project = dir.path().join("anchormap.toml");
+    write(&project, &format!("[reference]\ndir = {:?}\n", other));
+    let run = anchormap_command()
+        .env("ANCHORMAP_HOME", &home)
+        .args(["--config".as_ref(), project.as_os_str(), "geocode".as_ref(), fixture("staff.csv").as_os_str()])
+        .args(["-q".as_ref(), "-o".as_ref(), out.as_os_str()])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains("no-such-imd.csv"), "the named set was used: {stderr}");
+    let run = anchormap_command()
+        .env("ANCHORMAP_HOME", &home)
+        .args(["--config".as_ref(), project.as_os_str(), "geocode".as_ref(), fixture("staff.csv").as_os_str()])
+        .args(["-q".as_ref(), "-o".as_ref(), out.as_os_str(), "--deprivation".as_ref(), fixture("imd.csv").as_os_str()])
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "the flag overrides the set: {}", String::from_utf8_lossy(&run.stderr));
+}
+
+#[test]
+fn bad_settings_files_get_one_line_errors_with_line_and_column() {
+    let dir = temp_dir();
+    let cases = [
+        ("[gaps]\nstaff = \"s.csv\"\n  stafff = \"s.csv\"\n", "line 3, column 3: gaps has no option --stafff"),
+        ("[gaps\n", "line 1, column 6"),
+        ("[reprot]\ntitle = \"x\"\n", "line 1, column 2: unknown table [reprot]"),
+        ("[report]\nquiet = \"yes\"\n", "line 2, column 9: this option is a flag"),
+        ("[reference]\nnot_an_option = 1\n", "line 2, column 1: no command has option --not-an-option"),
+        ("[reference]\ndir = \"nowhere\"\n", "has no reference.toml; fetch into it first"),
+    ];
+    for (text, expected) in cases {
+        let path = dir.path().join("anchormap.toml");
+        write(&path, text);
+        let err =
+            anchormap_err(["--config".as_ref(), path.as_os_str(), "report".as_ref(), "-o".as_ref(), "r.html".as_ref()]);
+        assert!(err.contains("anchormap.toml") && err.contains(expected), "{text:?}: {err}");
+    }
+    let missing = anchormap_err(["--config", "no-such-file.toml", "report"]);
+    assert!(missing.contains("no-such-file.toml"), "{missing}");
+}

@@ -1,0 +1,169 @@
+//! `anchormap demo`: the committed sample is what the generator makes, and the demo runs end to end offline, labelled fictional, with no postcode in anything meant for publication.
+
+use std::path::Path;
+
+use anchormap::demo;
+
+use crate::util::*;
+
+/// The committed files are exactly what the generator writes from the seed.
+#[test]
+fn the_committed_sample_is_what_the_seed_generates() {
+    let generated = demo::region::generate(demo::region::SEED);
+    assert_eq!(generated.len(), demo::EMBEDDED.len());
+    for (path, committed) in demo::EMBEDDED {
+        let made = generated.get(path).unwrap_or_else(|| panic!("{path} is not generated"));
+        assert!(
+            made == committed,
+            "{path} differs from the generator's output: run `anchormap demo --regenerate-sample .`"
+        );
+    }
+}
+
+/// A generated region of plausible size and make-up; another seed gives another region.
+#[test]
+fn the_sample_is_a_plausible_region() {
+    let csv_rows = |path: &str| {
+        let text = demo::EMBEDDED.iter().find(|(p, _)| *p == path).unwrap().1;
+        csv::Reader::from_reader(text.as_bytes()).records().map(|r| r.unwrap()).collect::<Vec<_>>()
+    };
+    let imd = csv_rows(demo::DEPRIVATION);
+    assert!((300..=400).contains(&imd.len()), "{} areas", imd.len());
+    let mut deciles = [0; 11];
+    for row in &imd {
+        deciles[row[5].parse::<usize>().unwrap()] += 1;
+    }
+    assert!(deciles[1..].iter().all(|&n| n > 0), "every decile present: {deciles:?}");
+    assert!(deciles[1] + deciles[2] > deciles[9] + deciles[10], "more deprived than affluent: {deciles:?}");
+    let staff = csv_rows(demo::STAFF).len();
+    let vacancies = csv_rows(demo::VACANCIES).len();
+    let appointments = csv_rows(demo::APPOINTMENTS).len();
+    assert!((3_000..10_000).contains(&staff) && (100..1_000).contains(&vacancies) && appointments >= 100_000);
+    assert_eq!(csv_rows(demo::SITES).len(), 4);
+    // Every postcode is in the fictional area QZ, which no real postcode can be in.
+    for row in csv_rows(demo::POSTCODES) {
+        assert!(row[0].starts_with("QZ"), "{}", &row[0]);
+    }
+    let other = demo::region::generate(demo::region::SEED + 1);
+    assert_ne!(other.get(demo::BOUNDARIES), Some(&demo::EMBEDDED[0].1.to_string()));
+}
+
+fn run_demo(out: &Path) -> String {
+    anchormap_ok(["demo".as_ref(), "--out".as_ref(), out.as_os_str()])
+}
+
+/// Postcode-shaped text in the fictional area.
+fn has_postcode(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes
+        .windows(6)
+        .any(|w| w[0] == b'Q' && w[1] == b'Z' && w[2].is_ascii_digit() && (w[3] == b' ' || w[3].is_ascii_digit()))
+}
+
+#[test]
+fn the_demo_runs_everything_offline_and_says_it_is_fictional() {
+    let dir = temp_dir();
+    let out = dir.path().join("demo");
+    let stderr = run_demo(&out);
+    assert!(stderr.contains(&format!("{}", out.join("report.html").display())), "says where the report is: {stderr}");
+    for step in ["geocode", "gaps", "emissions", "map", "report"] {
+        assert!(stderr.contains(&format!("anchormap {step}")), "{step} ran: {stderr}");
+    }
+
+    // Gaps: every staff row is counted, the community is the fictional ICB's 340-odd areas.
+    let gaps: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("gaps/summary.json")).unwrap()).unwrap();
+    let matched: u64 = gaps["staff"]["match"].as_object().unwrap().values().map(|v| v.as_u64().unwrap()).sum();
+    assert_eq!(matched, gaps["staff"]["rows"].as_u64().unwrap());
+    for status in ["within", "nearest", "invalid_postcode", "unknown_postcode", "no_coordinates"] {
+        assert!(gaps["staff"]["match"][status].as_u64().unwrap() > 0, "the sample exercises {status}");
+    }
+    assert_eq!(gaps["deprivation"]["edition"], "IoD (fictional)");
+    let ratio = gaps["core20_staff_share"].as_f64().unwrap() / gaps["core20_population_share"].as_f64().unwrap();
+    assert!(ratio < 1.0, "the demo's story: deprived areas under-represented ({ratio})");
+    let (_, targets) = read_csv(&out.join("gaps/targets.csv"));
+    assert!(!targets.is_empty());
+
+    // Emissions: every appointment counted; the scenario saves carbon.
+    let emissions: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("emissions/summary.json")).unwrap()).unwrap();
+    let unplaced: f64 =
+        emissions["unplaced_by_reason"].as_object().unwrap().values().map(|v| v.as_f64().unwrap()).sum();
+    assert_eq!(
+        emissions["appointments_placed"].as_f64().unwrap() + unplaced,
+        emissions["appointments_total"].as_f64().unwrap()
+    );
+    assert!(emissions["scenario_kgco2e_saved"].as_f64().unwrap() > 0.0);
+
+    // Area names say fictional wherever areas are named; the report and maps say so in their titles.
+    let (headers, rows) = read_csv(&out.join("gaps/gaps_by_area.csv"));
+    let name = headers.iter().position(|h| h == "area_name").unwrap();
+    assert!(rows.iter().all(|r| r[name].ends_with("(fictional)")));
+    let report = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(report.contains("FICTIONAL DEMO DATA"));
+    for map in ["deprivation.svg", "staff_per_1000.svg"] {
+        let svg = std::fs::read_to_string(out.join("maps").join(map)).unwrap();
+        assert!(svg.contains("(fictional)"), "{map} title");
+    }
+    assert!(std::fs::metadata(out.join("maps/emissions_per_1000.png")).unwrap().len() > 10_000);
+
+    // Postcodes only where the folder name says so.
+    for folder in ["gaps", "emissions", "maps"] {
+        for entry in std::fs::read_dir(out.join(folder)).unwrap() {
+            let path = entry.unwrap().path();
+            let bytes = std::fs::read(&path).unwrap();
+            assert!(!has_postcode(&String::from_utf8_lossy(&bytes)), "a postcode in {}", path.display());
+        }
+    }
+    assert!(!has_postcode(&report), "a postcode in the report");
+    assert!(has_postcode(&std::fs::read_to_string(out.join("not-for-publication/staff_geocoded.csv")).unwrap()));
+}
+
+/// Same seed, same bytes: two demo runs write identical outputs.
+#[test]
+fn the_demo_is_deterministic() {
+    let dir = temp_dir();
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    run_demo(&a);
+    run_demo(&b);
+    let read = |root: &Path, file: &str| std::fs::read(root.join(file)).unwrap();
+    for file in ["gaps/gaps_by_area.csv", "gaps/targets.csv", "emissions/emissions_by_area.csv", "maps/deprivation.svg"]
+    {
+        assert!(read(&a, file) == read(&b, file), "{file} differs between runs");
+    }
+}
+
+/// The demo's report in a real browser: quiet console, maps of every demo area.
+#[test]
+fn the_demo_report_opens_in_chromium() {
+    let dir = temp_dir();
+    let out = dir.path().join("demo");
+    run_demo(&out);
+    let Some(page) = open_in_chromium(&out.join("report.html")) else { return };
+    page.tab.wait_for_element("#gaps-map svg").unwrap();
+    let areas = read_csv(&out.join("gaps/gaps_by_area.csv")).1.len() as u64;
+    assert_eq!(page.count("#gaps-map path[data-code]"), areas);
+    assert!(page.count("#emissions-map path[data-code]") > 300);
+    page.assert_not_blank_and_quiet();
+}
+
+/// From the demo folder, the settings file makes each step one short command, and flags override it.
+#[test]
+fn the_demo_settings_rerun_a_step_and_flags_override_them() {
+    let dir = temp_dir();
+    let out = dir.path().join("demo");
+    run_demo(&out);
+    let status = anchormap_command()
+        .current_dir(&out)
+        .args(["gaps", "--quiet", "--out", "gaps-radius", "--community-radius-km", "5"])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let summary = |folder: &str| -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(out.join(folder).join("summary.json")).unwrap()).unwrap()
+    };
+    let (all, near) = (summary("gaps"), summary("gaps-radius"));
+    let areas = |s: &serde_json::Value| s["community"]["areas"].as_u64().unwrap();
+    assert!(areas(&near) < areas(&all), "the flag narrowed the community: {} vs {}", areas(&near), areas(&all));
+    assert!(areas(&near) > 0);
+}
