@@ -35,6 +35,8 @@ pub enum Command {
     Report(ReportArgs),
     /// Run everything (geocode, gaps, emissions, maps, report) offline on the built-in fictional region.
     Demo(DemoArgs),
+    /// Download the official reference data (postcodes, boundaries, deprivation, population) with pinned checksums; later commands find it.
+    Fetch(FetchArgs),
 }
 
 /// The reference data that places postcodes in areas.
@@ -491,4 +493,39 @@ pub struct DemoArgs {
     /// Maintainers: write the sample as generated from its seed into this repository root, instead of running the demo.
     #[arg(long, value_name = "ROOT", hide = true)]
     pub regenerate_sample: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct FetchArgs {
+    /// Which set: iod2025 (LSOA 2021, population mid-2022) or iod2019 (LSOA 2011, mid-2015) [default: iod2025; with --from, the newest the mirror holds].
+    #[arg(long, value_name = "SET")]
+    pub vintage: Option<String>,
+
+    /// Folder for the files [default: the anchormap data folder, ~/.local/share/anchormap/reference/SET, or $ANCHORMAP_HOME/reference/SET].
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+
+    /// A mirror instead of the publishers: a folder or http(s) URL holding the files under their published names.
+    #[arg(long, value_name = "DIR_OR_URL")]
+    pub from: Option<String>,
+
+    /// Source list instead of the built-in one (data/reference_sources.toml in the repository).
+    #[arg(long, value_name = "FILE")]
+    pub sources: Option<PathBuf>,
+
+    /// Make the fetched files every command's default reference data (automatic when fetching into the default folder).
+    #[arg(long)]
+    pub make_default: bool,
+
+    /// Keep files whose checksum differs from the pinned one (e.g. a new release); their checksums are printed and recorded.
+    #[arg(long)]
+    pub no_verify: bool,
+
+    /// List the sets and their files; fetch nothing.
+    #[arg(long)]
+    pub list: bool,
+
+    /// No progress bars or summary on stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
 }

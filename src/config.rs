@@ -209,14 +209,15 @@ impl SettingsFile {
     fn read(path: &Path) -> Result<SettingsFile> {
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
         let tables: Tables = toml::from_str(&text).map_err(|err| {
-            let at = err.span().map_or_else(|| Location::file(path), |span| location(path, &text, span.start));
+            let at =
+                err.span().map_or_else(|| Location::file(path), |span| Location::at_offset(path, &text, span.start));
             Error::invalid(at, err.message().replace('\n', " ").trim().to_string())
         })?;
         Ok(SettingsFile { path: path.to_path_buf(), text, tables })
     }
 
     fn at(&self, offset: usize) -> Location {
-        location(&self.path, &self.text, offset)
+        Location::at_offset(&self.path, &self.text, offset)
     }
 
     fn folder(&self) -> &Path {
@@ -352,14 +353,6 @@ fn all_long_options() -> Vec<String> {
         .get_subcommands()
         .flat_map(|sub| sub.get_arguments().filter_map(|a| a.get_long().map(str::to_string)).collect::<Vec<_>>())
         .collect()
-}
-
-/// The line and column (1-based, in characters) of a byte offset.
-fn location(path: &Path, text: &str, offset: usize) -> Location {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() as u64 + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    Location::at(path, line, column)
 }
 
 /// Quotes a path for a settings file.

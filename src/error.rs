@@ -30,6 +30,18 @@ impl Location {
         Location { path: path.to_path_buf(), line: Some(line), column: Some(column.to_string()) }
     }
 
+    /// The line and column (1-based, in characters) of a byte offset in a text file.
+    pub fn at_offset(path: &Path, text: &str, offset: usize) -> Self {
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let before = &text[..offset];
+        let line = before.matches('\n').count() as u64 + 1;
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        Location::at(path, line, column)
+    }
+
     /// The same place with a column added.
     pub fn with_column(mut self, column: impl fmt::Display) -> Self {
         self.column = Some(column.to_string());

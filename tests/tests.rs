@@ -6,6 +6,7 @@ mod bad_input;
 mod config;
 mod demo;
 mod emissions;
+mod fetch;
 mod gaps;
 mod geocode;
 mod map;

@@ -2,6 +2,7 @@
 
 pub mod demo;
 pub mod emissions;
+pub mod fetch;
 pub mod gaps;
 pub mod geocode;
 pub mod map;
@@ -18,6 +19,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Map(args) => map::run(args),
         Command::Report(args) => report::run(args),
         Command::Demo(args) => demo::run(args),
+        Command::Fetch(args) => fetch::run(args),
     }
 }
 

@@ -3,9 +3,11 @@
 pub mod boundaries;
 pub mod country;
 pub mod deprivation;
+pub mod download;
 pub mod lookup;
 pub mod population;
 pub mod postcodes;
+pub mod sources;
 pub mod table;
 
 pub use boundaries::{Area, Boundaries};

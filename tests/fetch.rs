@@ -1,0 +1,317 @@
+//! `anchormap fetch`: from a local mirror (the national reference data), from a web mirror on a loopback HTTP server (resume, checksums, paged feature services), and offline.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use crate::util::*;
+
+/// A small HTTP/1.1 file server on 127.0.0.1: serves files of `root` by name, honours
+/// `Range: bytes=N-`, answers `HEAD`, and emulates an ArcGIS query (`/service/query?...resultOffset=N`)
+/// over a GeoJSON file, two features per page. Every request line and Range header is logged.
+struct Server {
+    url: String,
+    log: Arc<Mutex<Vec<String>>>,
+}
+
+impl Server {
+    fn start(root: PathBuf, service: Option<PathBuf>) -> Server {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let seen = Arc::clone(&log);
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let _ = answer(stream, &root, service.as_deref(), &seen);
+            }
+        });
+        Server { url, log }
+    }
+
+    fn requests(&self) -> Vec<String> {
+        self.log.lock().unwrap().clone()
+    }
+}
+
+fn answer(mut stream: TcpStream, root: &Path, service: Option<&Path>, log: &Mutex<Vec<String>>) -> std::io::Result<()> {
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut request = String::new();
+    reader.read_line(&mut request)?;
+    let mut range_start = None;
+    loop {
+        let mut line = String::new();
+        reader.read_line(&mut line)?;
+        if line.trim().is_empty() {
+            break;
+        }
+        if let Some(value) = line.to_ascii_lowercase().strip_prefix("range: bytes=") {
+            range_start = value.trim().trim_end_matches('-').parse::<usize>().ok();
+            log.lock().unwrap().push(format!("Range {}", value.trim()));
+        }
+    }
+    log.lock().unwrap().push(request.trim().to_string());
+    let mut parts = request.split_whitespace();
+    let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or("/"));
+    let (status, body): (&str, Vec<u8>) =
+        if let (Some(query), Some(geojson)) = (target.strip_prefix("/service/query?"), service) {
+            ("200 OK", page(geojson, query))
+        } else {
+            match std::fs::read(root.join(target.trim_start_matches('/'))) {
+                Ok(bytes) if target.len() > 1 => match range_start {
+                    Some(start) if start < bytes.len() => ("206 Partial Content", bytes[start..].to_vec()),
+                    Some(_) => ("416 Range Not Satisfiable", Vec::new()),
+                    None => ("200 OK", bytes),
+                },
+                _ if target == "/" => ("200 OK", b"mirror".to_vec()),
+                _ => ("404 Not Found", b"not found".to_vec()),
+            }
+        };
+    write!(stream, "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len())?;
+    if method != "HEAD" {
+        stream.write_all(&body)?;
+    }
+    stream.flush()
+}
+
+/// Two features from `resultOffset`, with `exceededTransferLimit` while more remain.
+fn page(geojson: &Path, query: &str) -> Vec<u8> {
+    let collection: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(geojson).unwrap()).unwrap();
+    let features = collection["features"].as_array().unwrap();
+    let offset: usize =
+        query.split('&').find_map(|p| p.strip_prefix("resultOffset=")).and_then(|v| v.parse().ok()).unwrap_or(0);
+    let end = (offset + 2).min(features.len());
+    let page = serde_json::json!({
+        "type": "FeatureCollection",
+        "features": features[offset.min(end)..end],
+        "properties": { "exceededTransferLimit": end < features.len() }
+    });
+    serde_json::to_vec(&page).unwrap()
+}
+
+fn sha256(path: &Path) -> String {
+    anchormap::reference::download::sha256_of(path).unwrap()
+}
+
+/// A source list for the test fixtures, pinned to their real checksums (or to a wrong one).
+fn fixture_sources(dir: &Path, service_url: Option<&str>, wrong_pin: bool) -> PathBuf {
+    let pin = |name: &str| if wrong_pin && name == "imd.csv" { "0".repeat(64) } else { sha256(&fixture(name)) };
+    let boundaries = match service_url {
+        Some(url) => format!(
+            "[[file]]\nname = \"areas.geojson\"\nroles = [\"boundaries\"]\nsets = [\"test\"]\ntitle = \"t\"\nservice = \"{url}\"\nfields = \"LSOA11CD,LSOA11NM\"\nfeatures = 6\n"
+        ),
+        None => format!(
+            "[[file]]\nname = \"areas.geojson\"\nroles = [\"boundaries\"]\nsets = [\"test\"]\ntitle = \"t\"\nsha256 = \"{}\"\n",
+            pin("areas.geojson")
+        ),
+    };
+    let text = format!(
+        "[[set]]\nname = \"test\"\ntitle = \"fixtures\"\n\n\
+         [[file]]\nname = \"postcodes.csv\"\nroles = [\"postcodes\"]\nsets = [\"test\"]\ntitle = \"t\"\nsha256 = \"{}\"\n\n{boundaries}\n\
+         [[file]]\nname = \"imd.csv\"\nroles = [\"deprivation\"]\nsets = [\"test\"]\ntitle = \"t\"\nsha256 = \"{}\"\n\n\
+         [[file]]\nname = \"population.csv\"\nroles = [\"population\"]\nsets = [\"test\"]\ntitle = \"t\"\nsha256 = \"{}\"\n",
+        pin("postcodes.csv"),
+        pin("imd.csv"),
+        pin("population.csv"),
+    );
+    let path = dir.join("sources.toml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn fetch(home: &Path, args: &[&std::ffi::OsStr]) -> std::process::Output {
+    anchormap_command().env("ANCHORMAP_HOME", home).arg("fetch").args(args).output().unwrap()
+}
+
+/// The national reference data as a mirror folder: the IoD2019 set is chosen, copied, checked
+/// against the pinned checksums, and every command then finds it with no reference flags.
+#[test]
+fn fetch_from_the_shared_reference_then_geocode_without_flags() {
+    let Some(reference) = reference_dir() else { return };
+    let dir = temp_dir();
+    let home = dir.path().join("home");
+    let out = fetch(&home, &["--from".as_ref(), reference.as_os_str()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("iod2019 from"), "{stderr}");
+    assert_eq!(stderr.matches("SHA-256 matches the pinned checksum").count(), 4, "{stderr}");
+    let folder = home.join("reference/iod2019");
+    for name in ["codepo_gb.zip", "LSOA_2011_EW_BSC.geojson", "File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv"] {
+        assert_eq!(sha256(&folder.join(name)), sha256(&reference.join(name)), "{name}");
+    }
+    // The next command needs no reference flags: two hospital postcodes land in their LSOAs.
+    let input = dir.path().join("in.csv");
+    std::fs::write(&input, "postcode\nWR5 1DD\nCB2 0QQ\n").unwrap();
+    let output = dir.path().join("out.csv");
+    let run = anchormap_command()
+        .env("ANCHORMAP_HOME", &home)
+        .args(["geocode".as_ref(), input.as_os_str(), "-q".as_ref(), "-o".as_ref(), output.as_os_str()])
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let (headers, rows) = read_csv(&output);
+    let (code, decile) = (
+        headers.iter().position(|h| h == "area_code").unwrap(),
+        headers.iter().position(|h| h == "imd_decile").unwrap(),
+    );
+    assert_eq!((rows[0][code].as_str(), rows[0][decile].as_str()), ("E01032309", "5"));
+    assert_eq!((rows[1][code].as_str(), rows[1][decile].as_str()), ("E01017995", "10"));
+    // A second fetch transfers nothing.
+    let again = fetch(&home, &["--from".as_ref(), reference.as_os_str()]);
+    assert_eq!(String::from_utf8_lossy(&again.stderr).matches("already there").count(), 4);
+}
+
+/// The same national files served over HTTP on loopback, with the built-in pins.
+#[test]
+fn fetch_the_national_files_from_a_web_mirror() {
+    let Some(reference) = reference_dir() else { return };
+    let server = Server::start(reference, None);
+    let dir = temp_dir();
+    let target = dir.path().join("ref");
+    let out = fetch(
+        &dir.path().join("home"),
+        &["--from".as_ref(), server.url.as_ref(), "--dir".as_ref(), target.as_os_str()],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert_eq!(stderr.matches("SHA-256 matches the pinned checksum").count(), 4, "{stderr}");
+    assert!(stderr.contains("dir = "), "says how to use a folder that is not the default: {stderr}");
+    let written = std::fs::read_to_string(target.join("reference.toml")).unwrap();
+    assert!(written.contains("postcodes = \"codepo_gb.zip\""), "{written}");
+    assert!(!dir.path().join("home/reference.toml").exists(), "not made the default unless asked");
+}
+
+#[test]
+fn an_interrupted_download_resumes_with_a_range_request() {
+    let server = Server::start(fixture(""), None);
+    let dir = temp_dir();
+    let sources = fixture_sources(dir.path(), None, false);
+    let target = dir.path().join("ref");
+    std::fs::create_dir_all(&target).unwrap();
+    let whole = std::fs::read(fixture("postcodes.csv")).unwrap();
+    std::fs::write(target.join("postcodes.csv.part"), &whole[..whole.len() / 2]).unwrap();
+    let out = fetch(
+        &dir.path().join("home"),
+        &[
+            "--from".as_ref(),
+            server.url.as_ref(),
+            "--dir".as_ref(),
+            target.as_os_str(),
+            "--sources".as_ref(),
+            sources.as_os_str(),
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("resumed after"), "{stderr}");
+    assert!(server.requests().contains(&format!("Range {}-", whole.len() / 2)), "{:?}", server.requests());
+    assert_eq!(std::fs::read(target.join("postcodes.csv")).unwrap(), whole);
+    assert!(!target.join("postcodes.csv.part").exists());
+}
+
+#[test]
+fn a_checksum_mismatch_is_refused_unless_no_verify() {
+    let server = Server::start(fixture(""), None);
+    let dir = temp_dir();
+    let sources = fixture_sources(dir.path(), None, true);
+    let target = dir.path().join("ref");
+    let args = [
+        "--from".as_ref(),
+        server.url.as_ref(),
+        "--dir".as_ref(),
+        target.as_os_str(),
+        "--sources".as_ref(),
+        sources.as_os_str(),
+    ];
+    let home = dir.path().join("home");
+    let out = fetch(&home, &args);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.lines().last().unwrap().contains("imd.csv: checksum mismatch"), "{stderr}");
+    assert!(!target.join("imd.csv").exists() && !target.join("imd.csv.part").exists(), "nothing kept");
+    let mut kept = args.to_vec();
+    kept.push("--no-verify".as_ref());
+    let out = fetch(&home, &kept);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("differs from the pinned checksum (kept: --no-verify)"), "{stderr}");
+}
+
+/// A paged feature service: pages of two features joined into one collection of all six.
+#[test]
+fn a_paged_feature_service_is_joined() {
+    let server = Server::start(fixture(""), Some(fixture("areas.geojson")));
+    let dir = temp_dir();
+    let sources = fixture_sources(dir.path(), Some(&format!("{}/service/query", "SERVICE")), false);
+    let text = std::fs::read_to_string(&sources).unwrap().replace("SERVICE", &server.url);
+    std::fs::write(&sources, text).unwrap();
+    // From the publishers: only the service (and files without a location are not fetchable), so
+    // give the other roles a location on the same server.
+    let text = std::fs::read_to_string(&sources).unwrap();
+    let text = text
+        .replace(
+            "name = \"postcodes.csv\"\n",
+            &format!("name = \"postcodes.csv\"\nurl = \"{}/postcodes.csv\"\n", server.url),
+        )
+        .replace("name = \"imd.csv\"\n", &format!("name = \"imd.csv\"\nurl = \"{}/imd.csv\"\n", server.url))
+        .replace(
+            "name = \"population.csv\"\n",
+            &format!("name = \"population.csv\"\nurl = \"{}/population.csv\"\n", server.url),
+        );
+    std::fs::write(&sources, text).unwrap();
+    let target = dir.path().join("ref");
+    let out = fetch(
+        &dir.path().join("home"),
+        &["--dir".as_ref(), target.as_os_str(), "--sources".as_ref(), sources.as_os_str()],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let pages = server.requests().iter().filter(|r| r.contains("/service/query?")).count();
+    assert_eq!(pages, 3, "{:?}", server.requests());
+    let joined: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(target.join("areas.geojson")).unwrap()).unwrap();
+    let original: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture("areas.geojson")).unwrap()).unwrap();
+    assert_eq!(joined["features"], original["features"]);
+    // The joined boundaries work: geocode with the fetched set.
+    let output = dir.path().join("out.csv");
+    let config = dir.path().join("anchormap.toml");
+    std::fs::write(&config, format!("[reference]\ndir = {:?}\n", target)).unwrap();
+    let run = anchormap_command()
+        .args(["--config".as_ref(), config.as_os_str(), "geocode".as_ref(), fixture("staff.csv").as_os_str()])
+        .args(["-q".as_ref(), "-o".as_ref(), output.as_os_str()])
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+}
+
+#[test]
+fn offline_and_missing_files_get_clear_errors() {
+    let dir = temp_dir();
+    // Nothing listens on a port just released.
+    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let out = fetch(dir.path(), &["--from".as_ref(), format!("http://127.0.0.1:{port}/").as_ref()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr.contains("cannot reach 127.0.0.1") && stderr.contains("offline"), "{stderr}");
+
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let err =
+        anchormap_err(["fetch".as_ref(), "--from".as_ref(), empty.as_os_str(), "--vintage".as_ref(), "2019".as_ref()]);
+    assert!(err.contains("has no postcodes, boundaries, deprivation, population file for iod2019"), "{err}");
+    let err = anchormap_err(["fetch", "--vintage", "1999"]);
+    assert!(err.contains("no set 'iod1999'"), "{err}");
+}
+
+#[test]
+fn list_shows_every_set_and_its_locations() {
+    let out = anchormap(["fetch", "--list"]);
+    let mut text = String::new();
+    out.stdout.as_slice().read_to_string(&mut text).unwrap();
+    for expected in
+        ["iod2025", "iod2019", "codepo_gb.zip", "api.os.uk", "assets.publishing.service.gov.uk", "services1.arcgis.com"]
+    {
+        assert!(text.contains(expected), "{expected}: {text}");
+    }
+}
