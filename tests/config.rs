@@ -120,3 +120,20 @@ fn bad_settings_files_get_one_line_errors_with_line_and_column() {
     let missing = anchormap_err(["--config", "no-such-file.toml", "report"]);
     assert!(missing.contains("no-such-file.toml"), "{missing}");
 }
+
+/// The README's example `anchormap.toml` is accepted as written: every table and key is known,
+/// and `anchormap gaps` gets as far as reading the staff file it names.
+#[test]
+fn the_readme_settings_example_is_valid() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let start = readme.find("```toml\n").expect("a toml example in the README") + "```toml\n".len();
+    let example = &readme[start..start + readme[start..].find("```").unwrap()];
+    let dir = temp_dir();
+    std::fs::create_dir_all(dir.path().join("reference/iod2019")).unwrap();
+    let fetched = format!("{}population = {:?}\n", reference_table(), fixture("population.csv"));
+    write(&dir.path().join("reference/iod2019/reference.toml"), &fetched);
+    write(&dir.path().join("anchormap.toml"), example);
+    let out = anchormap_command().current_dir(dir.path()).args(["gaps", "-q"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("extracts/esr_staff.csv"), "stopped at the staff file, not the settings: {stderr}");
+}
