@@ -93,30 +93,51 @@ fn sha256(path: &Path) -> String {
     anchormap::reference::download::sha256_of(path).unwrap()
 }
 
-/// A source list for the test fixtures, pinned to their real checksums (or to a wrong one).
-fn fixture_sources(dir: &Path, service_url: Option<&str>, wrong_pin: bool) -> PathBuf {
-    let pin = |name: &str| if wrong_pin && name == "imd.csv" { "0".repeat(64) } else { sha256(&fixture(name)) };
-    let boundaries = match service_url {
-        Some(url) => format!(
-            "[[file]]\nname = \"areas.geojson\"\nroles = [\"boundaries\"]\nsets = [\"test\"]\ntitle = \"t\"\nservice = \"{url}\"\nfields = \"LSOA11CD,LSOA11NM\"\nfeatures = 6\n"
-        ),
-        None => format!(
-            "[[file]]\nname = \"areas.geojson\"\nroles = [\"boundaries\"]\nsets = [\"test\"]\ntitle = \"t\"\nsha256 = \"{}\"\n",
-            pin("areas.geojson")
-        ),
-    };
-    let text = format!(
-        "[[set]]\nname = \"test\"\ntitle = \"fixtures\"\n\n\
-         [[file]]\nname = \"postcodes.csv\"\nroles = [\"postcodes\"]\nsets = [\"test\"]\ntitle = \"t\"\nsha256 = \"{}\"\n\n{boundaries}\n\
-         [[file]]\nname = \"imd.csv\"\nroles = [\"deprivation\"]\nsets = [\"test\"]\ntitle = \"t\"\nsha256 = \"{}\"\n\n\
-         [[file]]\nname = \"population.csv\"\nroles = [\"population\"]\nsets = [\"test\"]\ntitle = \"t\"\nsha256 = \"{}\"\n",
-        pin("postcodes.csv"),
-        pin("imd.csv"),
-        pin("population.csv"),
-    );
+/// A source list for the test fixtures, pinned to their real checksums (or imd.csv to a wrong one).
+/// With `publisher` (a server's URL) every file has a `url` there and the boundaries come from its
+/// paged feature service; without, the files are for mirrors only.
+fn fixture_sources(dir: &Path, publisher: Option<&str>, wrong_pin: bool) -> PathBuf {
+    let mut text = String::from("[[set]]\nname = \"test\"\ntitle = \"fixtures\"\n");
+    for (name, role) in [
+        ("postcodes.csv", "postcodes"),
+        ("areas.geojson", "boundaries"),
+        ("imd.csv", "deprivation"),
+        ("population.csv", "population"),
+    ] {
+        text.push_str(&format!(
+            "\n[[file]]\nname = \"{name}\"\nroles = [\"{role}\"]\nsets = [\"test\"]\ntitle = \"{name}\"\n"
+        ));
+        match publisher {
+            Some(base) if role == "boundaries" => {
+                text.push_str(&format!(
+                    "service = \"{base}/service/query\"\nfields = \"LSOA11CD,LSOA11NM\"\nfeatures = 6\n"
+                ));
+                continue;
+            }
+            Some(base) => text.push_str(&format!("url = \"{base}/{name}\"\n")),
+            None => {}
+        }
+        let pin = if wrong_pin && name == "imd.csv" { "0".repeat(64) } else { sha256(&fixture(name)) };
+        text.push_str(&format!("sha256 = \"{pin}\"\n"));
+    }
     let path = dir.join("sources.toml");
     std::fs::write(&path, text).unwrap();
     path
+}
+
+/// `fetch --from SERVER --dir DIR/ref --sources SOURCES`, plus `extra`, with DIR/home as the anchormap folder.
+fn fetch_fixtures(server: &Server, dir: &Path, sources: &Path, extra: &[&str]) -> std::process::Output {
+    let target = dir.join("ref");
+    let mut args: Vec<&std::ffi::OsStr> = vec![
+        "--from".as_ref(),
+        server.url.as_ref(),
+        "--dir".as_ref(),
+        target.as_os_str(),
+        "--sources".as_ref(),
+        sources.as_os_str(),
+    ];
+    args.extend(extra.iter().map(std::ffi::OsStr::new));
+    fetch(&dir.join("home"), &args)
 }
 
 fn fetch(home: &Path, args: &[&std::ffi::OsStr]) -> std::process::Output {
@@ -190,17 +211,7 @@ fn an_interrupted_download_resumes_with_a_range_request() {
     std::fs::create_dir_all(&target).unwrap();
     let whole = std::fs::read(fixture("postcodes.csv")).unwrap();
     std::fs::write(target.join("postcodes.csv.part"), &whole[..whole.len() / 2]).unwrap();
-    let out = fetch(
-        &dir.path().join("home"),
-        &[
-            "--from".as_ref(),
-            server.url.as_ref(),
-            "--dir".as_ref(),
-            target.as_os_str(),
-            "--sources".as_ref(),
-            sources.as_os_str(),
-        ],
-    );
+    let out = fetch_fixtures(&server, dir.path(), &sources, &[]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     assert!(stderr.contains("resumed after"), "{stderr}");
@@ -215,23 +226,12 @@ fn a_checksum_mismatch_is_refused_unless_no_verify() {
     let dir = temp_dir();
     let sources = fixture_sources(dir.path(), None, true);
     let target = dir.path().join("ref");
-    let args = [
-        "--from".as_ref(),
-        server.url.as_ref(),
-        "--dir".as_ref(),
-        target.as_os_str(),
-        "--sources".as_ref(),
-        sources.as_os_str(),
-    ];
-    let home = dir.path().join("home");
-    let out = fetch(&home, &args);
+    let out = fetch_fixtures(&server, dir.path(), &sources, &[]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.lines().last().unwrap().contains("imd.csv: checksum mismatch"), "{stderr}");
     assert!(!target.join("imd.csv").exists() && !target.join("imd.csv.part").exists(), "nothing kept");
-    let mut kept = args.to_vec();
-    kept.push("--no-verify".as_ref());
-    let out = fetch(&home, &kept);
+    let out = fetch_fixtures(&server, dir.path(), &sources, &["--no-verify"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     assert!(stderr.contains("differs from the pinned checksum (kept: --no-verify)"), "{stderr}");
@@ -242,23 +242,8 @@ fn a_checksum_mismatch_is_refused_unless_no_verify() {
 fn a_paged_feature_service_is_joined() {
     let server = Server::start(fixture(""), Some(fixture("areas.geojson")));
     let dir = temp_dir();
-    let sources = fixture_sources(dir.path(), Some(&format!("{}/service/query", "SERVICE")), false);
-    let text = std::fs::read_to_string(&sources).unwrap().replace("SERVICE", &server.url);
-    std::fs::write(&sources, text).unwrap();
-    // From the publishers: only the service (and files without a location are not fetchable), so
-    // give the other roles a location on the same server.
-    let text = std::fs::read_to_string(&sources).unwrap();
-    let text = text
-        .replace(
-            "name = \"postcodes.csv\"\n",
-            &format!("name = \"postcodes.csv\"\nurl = \"{}/postcodes.csv\"\n", server.url),
-        )
-        .replace("name = \"imd.csv\"\n", &format!("name = \"imd.csv\"\nurl = \"{}/imd.csv\"\n", server.url))
-        .replace(
-            "name = \"population.csv\"\n",
-            &format!("name = \"population.csv\"\nurl = \"{}/population.csv\"\n", server.url),
-        );
-    std::fs::write(&sources, text).unwrap();
+    // From "the publishers": plain URLs and a paged service, all on the loopback server.
+    let sources = fixture_sources(dir.path(), Some(&server.url), false);
     let target = dir.path().join("ref");
     let out = fetch(
         &dir.path().join("home"),
@@ -283,6 +268,18 @@ fn a_paged_feature_service_is_joined() {
         .output()
         .unwrap();
     assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+
+    // A service that gives a different number of features than the list says is refused.
+    let text = std::fs::read_to_string(&sources).unwrap().replace("features = 6", "features = 7");
+    std::fs::write(&sources, text).unwrap();
+    std::fs::remove_file(target.join("areas.geojson")).unwrap();
+    let out = fetch(
+        &dir.path().join("home"),
+        &["--dir".as_ref(), target.as_os_str(), "--sources".as_ref(), sources.as_os_str()],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("the service gave 6 features, expected 7"), "{stderr}");
+    assert!(!target.join("areas.geojson").exists());
 }
 
 #[test]

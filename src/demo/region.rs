@@ -21,6 +21,8 @@ use rand::distr::Distribution;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+use crate::output::summary::thousands;
+
 /// The seed of the committed sample.
 pub const SEED: u64 = 20_251_030;
 /// Where the island's centre is, in British National Grid metres.
@@ -572,62 +574,45 @@ fn boundaries_geojson(region: &Region) -> String {
     text
 }
 
-/// IoD2019 File 1 layout (byte-order mark, ranks with thousands separators), districts labelled fictional.
-fn deprivation_csv(region: &Region) -> String {
-    let header = [
-        "\u{feff}LSOA code (2011)",
-        "LSOA name (2011)",
-        "Local Authority District code (fictional)",
-        "Local Authority District name (fictional)",
-        "Index of Multiple Deprivation (IMD) Rank",
-        "Index of Multiple Deprivation (IMD) Decile",
-    ];
+/// The first four columns of the IoD files: area and district, code and name.
+const IOD_AREA_HEADER: [&str; 4] = [
+    "\u{feff}LSOA code (2011)",
+    "LSOA name (2011)",
+    "Local Authority District code (fictional)",
+    "Local Authority District name (fictional)",
+];
+
+/// An IoD-layout CSV: the area columns, then `columns` with each area's `values`.
+fn iod_csv(region: &Region, columns: &[&str], values: impl Fn(&Area) -> Vec<String>) -> String {
+    let header: Vec<&str> = IOD_AREA_HEADER.iter().chain(columns).copied().collect();
     csv_text(
         &header,
         region.areas.iter().map(|a| {
             let (code, name) = DISTRICTS[a.district];
-            vec![
-                a.code.clone(),
-                a.name.clone(),
-                code.to_string(),
-                name.to_string(),
-                crate::output::summary::thousands(u64::from(a.rank)),
-                a.decile.to_string(),
-            ]
+            [a.code.clone(), a.name.clone(), code.to_string(), name.to_string()].into_iter().chain(values(a)).collect()
         }),
     )
 }
 
+/// IoD2019 File 1 layout (byte-order mark, ranks with thousands separators), districts labelled fictional.
+fn deprivation_csv(region: &Region) -> String {
+    iod_csv(region, &["Index of Multiple Deprivation (IMD) Rank", "Index of Multiple Deprivation (IMD) Decile"], |a| {
+        vec![thousands(u64::from(a.rank)), a.decile.to_string()]
+    })
+}
+
 /// IoD2019 File 6 layout: population denominators.
 fn population_csv(region: &Region) -> String {
-    let header = [
-        "\u{feff}LSOA code (2011)",
-        "LSOA name (2011)",
-        "Local Authority District code (fictional)",
-        "Local Authority District name (fictional)",
-        "Total population: mid 2015 (excluding prisoners)",
-        "Dependent Children aged 0-15: mid 2015 (excluding prisoners)",
-        "Population aged 16-59: mid 2015 (excluding prisoners)",
-        "Older population aged 60 and over: mid 2015 (excluding prisoners)",
-        "Working age population 18-59/64: for use with Employment Deprivation Domain (excluding prisoners)",
-    ];
-    let n = crate::output::summary::thousands;
-    csv_text(
-        &header,
-        region.areas.iter().map(|a| {
-            let (code, name) = DISTRICTS[a.district];
-            vec![
-                a.code.clone(),
-                a.name.clone(),
-                code.to_string(),
-                name.to_string(),
-                n(u64::from(a.total)),
-                n(u64::from(a.children)),
-                n(u64::from(a.aged_16_59)),
-                n(u64::from(a.older)),
-                n(u64::from(a.working_age)),
-            ]
-        }),
+    iod_csv(
+        region,
+        &[
+            "Total population: mid 2015 (excluding prisoners)",
+            "Dependent Children aged 0-15: mid 2015 (excluding prisoners)",
+            "Population aged 16-59: mid 2015 (excluding prisoners)",
+            "Older population aged 60 and over: mid 2015 (excluding prisoners)",
+            "Working age population 18-59/64: for use with Employment Deprivation Domain (excluding prisoners)",
+        ],
+        |a| [a.total, a.children, a.aged_16_59, a.older, a.working_age].map(|n| thousands(u64::from(n))).to_vec(),
     )
 }
 

@@ -147,6 +147,7 @@ impl Fetcher {
             if file.service.is_some() && matches!(origin, Origin::Publishers) {
                 let got = count_features(&part)?;
                 if got != expected {
+                    let _ = std::fs::remove_file(&part);
                     return Err(FetchError::Failed(Error::invalid(
                         Location::file(&target),
                         format!("the service gave {got} features, expected {expected}"),
