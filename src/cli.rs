@@ -204,6 +204,14 @@ pub struct GapsArgs {
     #[command(flatten)]
     pub disclosure: DisclosureArgs,
 
+    #[command(flatten)]
+    pub output: OutputDirArgs,
+}
+
+/// Where an analysis writes its tables, and how much it says.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Output")]
+pub struct OutputDirArgs {
     /// Folder for the outputs (created if missing).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
@@ -211,6 +219,23 @@ pub struct GapsArgs {
     /// Suppress the summary on stderr.
     #[arg(short, long)]
     pub quiet: bool,
+}
+
+/// Hospital sites marked on maps.
+#[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Site markers")]
+pub struct SiteMarkerArgs {
+    /// Sites to mark: site_code, site_name, and easting, northing (or postcode, with --postcodes).
+    #[arg(long, value_name = "SITES.csv")]
+    pub sites: Option<PathBuf>,
+
+    /// Postcode directory, to place sites given only by postcode.
+    #[arg(long, value_name = "P")]
+    pub postcodes: Option<PathBuf>,
+
+    /// Site file columns when not detected: code=,name=,postcode=,easting=,northing=
+    #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
+    pub site_columns: ColumnMap,
 }
 
 /// Statistical disclosure control for published counts.
@@ -275,13 +300,8 @@ pub struct EmissionsArgs {
     #[command(flatten)]
     pub disclosure: DisclosureArgs,
 
-    /// Folder for the outputs (created if missing).
-    #[arg(long, value_name = "DIR")]
-    pub out: PathBuf,
-
-    /// Suppress the summary on stderr.
-    #[arg(short, long)]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub output: OutputDirArgs,
 }
 
 /// How distance becomes emissions, cost and time.
@@ -411,17 +431,8 @@ pub struct MapArgs {
     #[arg(long)]
     pub title: Option<String>,
 
-    /// Sites to mark: site_code, site_name, and easting, northing (or postcode, with --postcodes).
-    #[arg(long, value_name = "SITES.csv")]
-    pub sites: Option<PathBuf>,
-
-    /// Postcode directory, to place sites given only by postcode.
-    #[arg(long, value_name = "P")]
-    pub postcodes: Option<PathBuf>,
-
-    /// Site file columns when not detected: code=,name=,postcode=,easting=,northing=
-    #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
-    pub site_columns: ColumnMap,
+    #[command(flatten)]
+    pub markers: SiteMarkerArgs,
 
     /// Fit the map to the areas with data (the community), or show every area in the file.
     #[arg(long, value_enum, default_value = "data")]
@@ -467,13 +478,8 @@ pub struct ReportArgs {
     #[arg(long)]
     pub subtitle: Option<String>,
 
-    /// Sites to mark on the maps: site_code, site_name, and easting, northing (or postcode, with --postcodes).
-    #[arg(long, value_name = "SITES.csv")]
-    pub sites: Option<PathBuf>,
-
-    /// Postcode directory, to place sites given only by postcode.
-    #[arg(long, value_name = "P")]
-    pub postcodes: Option<PathBuf>,
+    #[command(flatten)]
+    pub markers: SiteMarkerArgs,
 
     /// Suppress the summary on stderr.
     #[arg(short, long)]

@@ -98,7 +98,7 @@ struct Placer<'a> {
 
 pub fn run(args: EmissionsArgs) -> anyhow::Result<()> {
     let started = Instant::now();
-    let quiet = args.quiet;
+    let quiet = args.output.quiet;
     if args.reference.deprivation.is_none() {
         bail!("emissions needs --deprivation (an IoD file) to report by deprivation decile");
     }
@@ -129,7 +129,7 @@ pub fn run(args: EmissionsArgs) -> anyhow::Result<()> {
         args.travel.speed_kmh,
     )
     .map_err(|e| anyhow::anyhow!("--mode-share: {e}"))?;
-    std::fs::create_dir_all(&args.out).map_err(|e| Error::io(&args.out, e))?;
+    std::fs::create_dir_all(&args.output.out).map_err(|e| Error::io(&args.output.out, e))?;
     let disclosure = args.disclosure.rule();
 
     let geocoder = Geocoder::load(&args.reference.paths()).context("loading reference data")?;
@@ -208,7 +208,7 @@ pub fn run(args: EmissionsArgs) -> anyhow::Result<()> {
     }
 
     // Tables.
-    let out = &args.out;
+    let out = &args.output.out;
     let total = tally.total();
     let (area_table, area_features) = area_table(facts, &tally, &disclosure);
     area_table.write_csv(&out.join("emissions_by_area.csv"))?;

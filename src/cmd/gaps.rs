@@ -48,7 +48,7 @@ struct StaffCounts {
 
 pub fn run(args: GapsArgs) -> anyhow::Result<()> {
     let started = Instant::now();
-    let quiet = args.quiet;
+    let quiet = args.output.quiet;
     if args.reference.deprivation.is_none() {
         bail!("gaps needs --deprivation (an IoD file) to compare by deprivation decile");
     }
@@ -68,7 +68,7 @@ pub fn run(args: GapsArgs) -> anyhow::Result<()> {
             ));
         }
     }
-    std::fs::create_dir_all(&args.out).map_err(|e| Error::io(&args.out, e))?;
+    std::fs::create_dir_all(&args.output.out).map_err(|e| Error::io(&args.output.out, e))?;
     let disclosure = args.disclosure.rule();
 
     let geocoder = Geocoder::load(&args.reference.paths()).context("loading reference data")?;
@@ -142,7 +142,7 @@ pub fn run(args: GapsArgs) -> anyhow::Result<()> {
     bar.finish_and_clear();
 
     // Tables.
-    let out = &args.out;
+    let out = &args.output.out;
     let mut written = Vec::new();
     let all_staff = [("All staff".to_string(), tally.by_area.clone())];
     for classes in [Classes::Decile, Classes::Quintile] {

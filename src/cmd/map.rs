@@ -120,11 +120,15 @@ pub(crate) fn build(args: &MapArgs) -> anyhow::Result<(MapSpec, Boundaries)> {
         })
         .collect();
 
-    let sites = match &args.sites {
+    let sites = match &args.markers.sites {
         Some(path) => {
-            let directory =
-                args.postcodes.as_deref().map(|p| PostcodeDirectory::load(p, &ColumnMap::default())).transpose()?;
-            crate::input::sites::read_sites(path, &args.site_columns, directory.as_ref())?
+            let directory = args
+                .markers
+                .postcodes
+                .as_deref()
+                .map(|p| PostcodeDirectory::load(p, &ColumnMap::default()))
+                .transpose()?;
+            crate::input::sites::read_sites(path, &args.markers.site_columns, directory.as_ref())?
                 .into_iter()
                 .filter_map(|s| Some(MapSite { label: s.name, location: s.location? }))
                 .collect()
