@@ -431,6 +431,10 @@ pub struct MapArgs {
     #[arg(long)]
     pub title: Option<String>,
 
+    /// Attribution line under the map (repeatable) [default: the OS, ONS and MHCLG notices the reference data's licences require].
+    #[arg(long, value_name = "TEXT")]
+    pub attribution: Vec<String>,
+
     #[command(flatten)]
     pub markers: SiteMarkerArgs,
 
@@ -477,6 +481,10 @@ pub struct ReportArgs {
     /// Line under the title (e.g. the organisation and the period).
     #[arg(long)]
     pub subtitle: Option<String>,
+
+    /// Attribution line for the maps and sources (repeatable) [default: the OS, ONS and MHCLG notices the reference data's licences require].
+    #[arg(long, value_name = "TEXT")]
+    pub attribution: Vec<String>,
 
     #[command(flatten)]
     pub markers: SiteMarkerArgs,

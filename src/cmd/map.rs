@@ -153,7 +153,7 @@ pub(crate) fn build(args: &MapArgs) -> anyhow::Result<(MapSpec, Boundaries)> {
         sites,
         outline,
         extent,
-        attribution: ATTRIBUTION.iter().map(|s| s.to_string()).collect(),
+        attribution: attribution(&args.attribution),
     };
     Ok((spec, boundaries))
 }
@@ -203,5 +203,14 @@ fn default_title(column: &str, deprivation: Option<&Deprivation>) -> String {
         "kgco2e_per_1000_population" => "Patient travel emissions: kg CO2e per 1,000 residents".to_string(),
         "shortfall" => "Staff shortfall (+) or excess (-) against the community rate".to_string(),
         other => other.replace('_', " "),
+    }
+}
+
+/// The attribution lines given, else the notices the reference data's licences require.
+pub fn attribution(given: &[String]) -> Vec<String> {
+    if given.is_empty() {
+        ATTRIBUTION.iter().map(|s| s.to_string()).collect()
+    } else {
+        given.to_vec()
     }
 }

@@ -12,7 +12,6 @@ use crate::cmd::say;
 use crate::columns::ColumnMap;
 use crate::output::atomic::write_file;
 use crate::output::charts::{grouped_bars, Series};
-use crate::output::map::ATTRIBUTION;
 use crate::output::summary::{mass, quantity, thousands};
 
 const TEMPLATE: &str = include_str!("../output/report.html");
@@ -125,7 +124,7 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
         emissions => emissions,
         assumptions => assumptions,
         sources => sources,
-        attribution => ATTRIBUTION,
+        attribution => crate::cmd::map::attribution(&args.attribution),
         version => env!("CARGO_PKG_VERSION"),
         tooltips => Value::from_safe_string(tooltips),
     })?;
@@ -200,6 +199,7 @@ impl MapRequest<'_> {
             scheme: None,
             centre: None,
             title: Some(self.title.to_string()),
+            attribution: args.attribution.clone(),
             markers: args.markers.clone(),
             extent: MapExtent::Data,
             simplify: None,
