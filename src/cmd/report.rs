@@ -12,6 +12,7 @@ use crate::cmd::say;
 use crate::columns::ColumnMap;
 use crate::output::atomic::write_file;
 use crate::output::charts::{grouped_bars, Series};
+use crate::output::disclosure::{Cell, Disclosure};
 use crate::output::summary::{mass, quantity, thousands};
 
 const TEMPLATE: &str = include_str!("../output/report.html");
@@ -89,6 +90,20 @@ impl Format {
 fn read_json(path: &Path) -> anyhow::Result<Json> {
     let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     serde_json::from_str(&text).with_context(|| format!("{} is not JSON", path.display()))
+}
+
+/// A count of people as the run's disclosure rule (recorded in its summary) publishes it.
+fn published(summary: &Json, count: Option<f64>) -> String {
+    let rule = &summary["disclosure"];
+    let rule = Disclosure {
+        min_count: rule["min_count"].as_u64().map_or(Disclosure::default().min_count, |v| v as u32),
+        round_to: rule["round_to"].as_u64().map_or(Disclosure::default().round_to, |v| v as u32),
+    };
+    match count.map(|c| rule.cell(c)) {
+        Some(Cell::Count(v)) => thousands(v as u64),
+        Some(Cell::Suppressed) => "*".to_string(),
+        None => String::new(),
+    }
 }
 
 fn number(v: &Json) -> Option<f64> {
@@ -269,7 +284,7 @@ fn gaps_section(
     let staff = &summary["staff"];
     let mut figures = vec![
         Figure {
-            value: number(&summary["staff_published_in_community"]).map_or("*".into(), |v| thousands(v as u64)),
+            value: published(&summary, number(&staff["placed_in_community"])),
             label: " staff live in the community".into(),
         },
         Figure {
@@ -285,7 +300,7 @@ fn gaps_section(
     }
     if let Some(outside) = number(&staff["placed_outside_community"]) {
         figures.push(Figure {
-            value: thousands(outside as u64),
+            value: published(&summary, Some(outside)),
             label: " staff live outside the community (counted, not compared)".into(),
         });
     }
@@ -411,7 +426,7 @@ fn emissions_section(
     let tonnes = |v: &Json| number(v).map_or(String::new(), mass);
     let mut figures = vec![
         Figure {
-            value: thousands(number(&summary["appointments_placed"]).unwrap_or(0.0) as u64),
+            value: published(&summary, number(&summary["appointments_placed"])),
             label: " appointments placed".into(),
         },
         Figure {
