@@ -10,7 +10,15 @@ use crate::reference::boundaries::BoundaryProperties;
 
 /// Workforce-versus-community deprivation gaps and outpatient travel emissions, by small area.
 #[derive(Debug, Parser)]
-#[command(name = "anchormap", version, about, max_term_width = 100)]
+#[command(
+    name = "anchormap",
+    version,
+    about,
+    max_term_width = 100,
+    after_help = "Options can also come from a settings file, ./anchormap.toml or --config FILE (one table per \
+                  command, plus [reference], [inputs], [community], [disclosure], [travel]), and the reference \
+                  data paths from the last `anchormap fetch`. Flags override both. Start with `anchormap demo --out demo`."
+)]
 pub struct Cli {
     /// Settings file [default: ./anchormap.toml when present]. Its options apply unless given as flags.
     #[arg(long, global = true, value_name = "FILE")]
