@@ -123,6 +123,9 @@ pub fn run(args: DemoArgs) -> anyhow::Result<()> {
             ),
         );
     }
+    for line in headlines(out) {
+        say(args.quiet, format!("  {line}"));
+    }
     say(
         args.quiet,
         format!(
@@ -191,6 +194,35 @@ fn steps(out: &Path) -> Vec<Step> {
         },
         Step { what: "report", args: vec![os("report")] },
     ]
+}
+
+/// The findings in two lines, from the summaries the steps wrote.
+fn headlines(out: &Path) -> Vec<String> {
+    let read = |file: &str| -> Option<serde_json::Value> {
+        serde_json::from_str(&std::fs::read_to_string(out.join(file)).ok()?).ok()
+    };
+    let mut lines = Vec::new();
+    if let Some(headline) = read("gaps/summary.json").and_then(|g| g["headline"].as_str().map(str::to_string)) {
+        lines.push(format!("Workforce (fictional): {headline}."));
+    }
+    if let Some(e) = read("emissions/summary.json") {
+        let scenario = &e["scenario"];
+        if let (Some(total), Some(fraction), Some(saved), Some(share)) = (
+            e["tco2e_total"].as_f64(),
+            scenario["shift_to_virtual"].as_f64(),
+            scenario["kgco2e_saved"].as_f64(),
+            scenario["share_of_saving_to_deciles_1_2"].as_f64(),
+        ) {
+            lines.push(format!(
+                "Outpatient travel (fictional): {total:.0} t CO2e; moving {:.0}% of {} to virtual saves {:.0} t, {:.0}% of it in deciles 1-2.",
+                fraction * 100.0,
+                scenario["applies_to"].as_str().unwrap_or("appointments"),
+                saved / 1000.0,
+                share * 100.0
+            ));
+        }
+    }
+    lines
 }
 
 /// Runs one anchormap command with the demo's settings file, exactly as the binary would.
