@@ -69,7 +69,10 @@ fn the_demo_runs_everything_offline_and_says_it_is_fictional() {
     for step in ["geocode", "gaps", "emissions", "map", "report"] {
         assert!(stderr.contains(&format!("anchormap {step}")), "{step} ran: {stderr}");
     }
-    assert!(stderr.contains("Workforce (fictional): ") && stderr.contains("Outpatient travel (fictional): "), "{stderr}");
+    assert!(
+        stderr.contains("Workforce (fictional): ") && stderr.contains("Outpatient travel (fictional): "),
+        "{stderr}"
+    );
 
     // Gaps: every staff row is counted, the community is the fictional ICB's 340-odd areas.
     let gaps: serde_json::Value =

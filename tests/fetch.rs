@@ -312,3 +312,44 @@ fn list_shows_every_set_and_its_locations() {
         assert!(text.contains(expected), "{expected}: {text}");
     }
 }
+
+/// The whole second step on real data: fetch the national set, then a trust's monthly run is
+/// `anchormap gaps` with an `anchormap.toml` naming the extracts and the ICB community.
+#[test]
+fn after_fetch_the_monthly_run_is_one_short_command_on_national_data() {
+    let Some(reference) = reference_dir() else { return };
+    let dir = temp_dir();
+    let home = dir.path().join("home");
+    assert!(fetch(&home, &["--from".as_ref(), reference.as_os_str(), "-q".as_ref()]).status.success());
+    let project = dir.path().join("trust");
+    std::fs::create_dir(&project).unwrap();
+    // Staff living near the two Herefordshire and Worcestershire hospitals, one from Cambridge (outside the ICB).
+    std::fs::write(
+        project.join("esr.csv"),
+        "Home Postcode,Pay Band\nWR5 1DD,Band 2\nWR5 1DD,Band 5\nHR1 2ER,Band 3\nCB2 0QQ,Band 6\n",
+    )
+    .unwrap();
+    std::fs::write(
+        project.join("sites.csv"),
+        "site_code,site_name,postcode\nWR,Worcestershire Royal Hospital,WR5 1DD\n",
+    )
+    .unwrap();
+    let settings = format!(
+        "[inputs]\nsites = \"sites.csv\"\n\n[community]\ncommunity_lookup = {:?}\ncommunity_filter = \"icb_code=E54000019\"\n\n\
+         [gaps]\nstaff = \"esr.csv\"\nstaff_columns = {{ postcode = \"Home Postcode\", band = \"Pay Band\" }}\nout = \"out/gaps\"\nquiet = true\n",
+        reference.join("lsoa11_to_sicbl_icb.csv")
+    );
+    std::fs::write(project.join("anchormap.toml"), settings).unwrap();
+    let run = anchormap_command().env("ANCHORMAP_HOME", &home).current_dir(&project).arg("gaps").output().unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(project.join("out/gaps/summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["community"]["areas"], 480, "the ICB's LSOAs");
+    assert_eq!(summary["staff"]["placed_in_community"], 3);
+    assert_eq!(summary["staff"]["placed_outside_community"], 1);
+    assert_eq!(summary["deprivation"]["edition"], "IoD2019");
+    assert!(
+        summary["reference"]["postcodes"]["path"].as_str().unwrap().starts_with(home.to_str().unwrap()),
+        "the fetched files were used"
+    );
+}
