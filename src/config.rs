@@ -107,8 +107,8 @@ pub fn expand_args(args: Vec<OsString>) -> Result<Vec<OsString>> {
             expanded.push(format!("--{long}").into());
         }
         for value in &setting.values {
-            expanded.push(format!("--{long}").into());
-            expanded.push(value.into());
+            // One token, so that a value starting with '-' is not read as an option.
+            expanded.push(format!("--{long}={value}").into());
         }
     }
     expanded.extend_from_slice(&args[invocation.position + 1..]);

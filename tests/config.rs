@@ -137,3 +137,21 @@ fn the_readme_settings_example_is_valid() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("extracts/esr_staff.csv"), "stopped at the staff file, not the settings: {stderr}");
 }
+
+/// A setting's value is passed as one token, so one starting with a dash is not taken for an option.
+#[test]
+fn a_value_starting_with_a_dash_is_a_value() {
+    let dir = temp_dir();
+    let settings = dir.path().join("anchormap.toml");
+    write(&settings, &format!("[map]\ntitle = \"-5 to +5\"\ndeprivation = {:?}\nquiet = true\n", fixture("imd.csv")));
+    let svg = dir.path().join("map.svg");
+    anchormap_ok([
+        "--config".as_ref(),
+        settings.as_os_str(),
+        "map".as_ref(),
+        fixture("areas.geojson").as_os_str(),
+        "-o".as_ref(),
+        svg.as_os_str(),
+    ]);
+    assert!(std::fs::read_to_string(&svg).unwrap().contains("-5 to +5"));
+}
