@@ -15,7 +15,10 @@
 use std::collections::BTreeMap;
 use std::f64::consts::PI;
 
+// Portable maths (the `libm` crate, a port of musl's): the same bits on every platform, so the
+// committed sample is what this code makes wherever it runs.
 use geo::{Area as _, BooleanOps, BoundingRect, Centroid, Contains, Coord, LineString, MultiPolygon, Point, Polygon};
+use libm::{cos, exp, hypot, log, pow, sin};
 use rand::distr::weighted::WeightedIndex;
 use rand::distr::Distribution;
 use rand::{Rng, SeedableRng};
@@ -130,25 +133,25 @@ impl Field {
             .map(|_| {
                 let angle = rng.random::<f64>() * PI;
                 let wavelength = rng.random_range(5_000.0..14_000.0);
-                (angle.cos() / wavelength, angle.sin() / wavelength, rng.random::<f64>() * 2.0 * PI, 1.0 / 6f64.sqrt())
+                (cos(angle) / wavelength, sin(angle) / wavelength, rng.random::<f64>() * 2.0 * PI, 1.0 / 6f64.sqrt())
             })
             .collect();
         Field { waves }
     }
 
     fn at(&self, p: Coord) -> f64 {
-        self.waves.iter().map(|(kx, ky, phase, a)| a * (2.0 * PI * (kx * p.x + ky * p.y) + phase).sin()).sum()
+        self.waves.iter().map(|(kx, ky, phase, a)| a * sin(2.0 * PI * (kx * p.x + ky * p.y) + phase)).sum()
     }
 }
 
 fn normal(rng: &mut ChaCha8Rng) -> f64 {
     let u: f64 = rng.random_range(f64::EPSILON..1.0);
     let v: f64 = rng.random();
-    (-2.0 * u.ln()).sqrt() * (2.0 * PI * v).cos()
+    (-2.0 * log(u)).sqrt() * cos(2.0 * PI * v)
 }
 
 fn distance(a: Coord, b: Coord) -> f64 {
-    (a.x - b.x).hypot(a.y - b.y)
+    hypot(a.x - b.x, a.y - b.y)
 }
 
 fn coastline(rng: &mut ChaCha8Rng) -> Polygon<f64> {
@@ -160,8 +163,8 @@ fn coastline(rng: &mut ChaCha8Rng) -> Polygon<f64> {
     let ring: Vec<Coord> = (0..=n)
         .map(|i| {
             let theta = 2.0 * PI * (i % n) as f64 / n as f64;
-            let r = RADIUS_M * (1.0 + terms.iter().map(|(k, a, p)| a * (k * theta + p).sin()).sum::<f64>());
-            Coord { x: CENTRE.x + r * theta.cos(), y: CENTRE.y + r * theta.sin() }
+            let r = RADIUS_M * (1.0 + terms.iter().map(|(k, a, p)| a * sin(k * theta + p)).sum::<f64>());
+            Coord { x: CENTRE.x + r * cos(theta), y: CENTRE.y + r * sin(theta) }
         })
         .collect();
     Polygon::new(LineString(ring), vec![])
@@ -171,7 +174,7 @@ fn coastline(rng: &mut ChaCha8Rng) -> Polygon<f64> {
 fn coast_radius(coast: &Polygon<f64>, theta: f64) -> f64 {
     let mut r = 0.0;
     while r < 2.0 * RADIUS_M
-        && coast.contains(&Point(Coord { x: CENTRE.x + r * theta.cos(), y: CENTRE.y + r * theta.sin() }))
+        && coast.contains(&Point(Coord { x: CENTRE.x + r * cos(theta), y: CENTRE.y + r * sin(theta) }))
     {
         r += 50.0;
     }
@@ -192,7 +195,7 @@ fn towns(coast: &Polygon<f64>) -> Vec<Town> {
             let theta = f64::to_radians(degrees);
             let r = fraction * coast_radius(coast, theta);
             Town {
-                centre: Coord { x: CENTRE.x + r * theta.cos(), y: CENTRE.y + r * theta.sin() },
+                centre: Coord { x: CENTRE.x + r * cos(theta), y: CENTRE.y + r * sin(theta) },
                 spread_m,
                 weight,
                 deprivation,
@@ -204,7 +207,7 @@ fn towns(coast: &Polygon<f64>) -> Vec<Town> {
 
 /// 0 in open country, 1 at a town centre.
 fn urbanity(towns: &[Town], p: Coord) -> f64 {
-    towns.iter().map(|t| (-(distance(p, t.centre) / t.spread_m).powi(2) / 2.0).exp()).fold(0.0, f64::max)
+    towns.iter().map(|t| exp(-(distance(p, t.centre) / t.spread_m).powi(2) / 2.0)).fold(0.0, f64::max)
 }
 
 fn seed_points(rng: &mut ChaCha8Rng, coast: &Polygon<f64>, towns: &[Town]) -> Vec<Coord> {
@@ -269,8 +272,8 @@ fn voronoi_cell(seeds: &[Coord], i: usize, bounds: [Coord; 4]) -> Vec<Coord> {
 /// A smooth displacement of the plane, one-to-one (its slope is at most about 0.23), so a tiling stays a tiling.
 fn warp(p: Coord, phases: &[f64; 4]) -> Coord {
     Coord {
-        x: p.x + 45.0 * (p.y / 380.0 + phases[0]).sin() + 70.0 * ((p.x + p.y) / 900.0 + phases[1]).sin(),
-        y: p.y + 45.0 * (p.x / 420.0 + phases[2]).sin() + 70.0 * ((p.x - p.y) / 1_000.0 + phases[3]).sin(),
+        x: p.x + 45.0 * sin(p.y / 380.0 + phases[0]) + 70.0 * sin((p.x + p.y) / 900.0 + phases[1]),
+        y: p.y + 45.0 * sin(p.x / 420.0 + phases[2]) + 70.0 * sin((p.x - p.y) / 1_000.0 + phases[3]),
     }
 }
 
@@ -336,7 +339,7 @@ fn areas(rng: &mut ChaCha8Rng, coast: &Polygon<f64>, towns: &[Town], field: &Fie
         let coast_km = coast_distance(coast, centroid) / 1_000.0;
         let score = towns
             .iter()
-            .map(|t| t.deprivation * (-(distance(centroid, t.centre) / (1.6 * t.spread_m)).powi(2) / 2.0).exp())
+            .map(|t| t.deprivation * exp(-(distance(centroid, t.centre) / (1.6 * t.spread_m)).powi(2) / 2.0))
             .sum::<f64>()
             + 0.45 * field.at(centroid)
             + 0.5 * (1.0 - coast_km / 2.5).max(0.0)
@@ -387,7 +390,7 @@ fn rank_deprivation(rng: &mut ChaCha8Rng, areas: &mut [Area]) {
     let mut used = std::collections::BTreeSet::new();
     for (position, &i) in order.iter().enumerate() {
         let q = (position as f64 + 0.5) / n;
-        let national = q.powf(1.25);
+        let national = pow(q, 1.25);
         let mut rank = ((national * NATIONAL_AREAS as f64) as i64 + rng.random_range(-60..=60))
             .clamp(1, NATIONAL_AREAS as i64) as u32;
         while !used.insert(rank) {
@@ -469,7 +472,7 @@ fn postcodes(rng: &mut ChaCha8Rng, areas: &mut [Area]) -> Vec<PostcodePoint> {
     while offshore < 8 {
         let theta = rng.random::<f64>() * 2.0 * PI;
         let mut r = RADIUS_M * 0.6;
-        let at = |r: f64| Coord { x: (CENTRE.x + r * theta.cos()).round(), y: (CENTRE.y + r * theta.sin()).round() };
+        let at = |r: f64| Coord { x: (CENTRE.x + r * cos(theta)).round(), y: (CENTRE.y + r * sin(theta)).round() };
         while all.iter().any(|s| s.contains(&Point(at(r)))) || r < RADIUS_M * 0.6 + 1.0 {
             r += 20.0;
         }
@@ -780,7 +783,7 @@ fn staff_csv(rng: &mut ChaCha8Rng, region: &Region) -> String {
                 (7..=10, false, _) => 1.4,
                 _ => 1.0,
             };
-            f64::from(a.working_age) * (-distance(a.centroid, site.point) / scale_m).exp() * represented
+            f64::from(a.working_age) * exp(-distance(a.centroid, site.point) / scale_m) * represented
         });
         rows.push(vec![
             format!("{}", 20_400_000 + n * 7),
@@ -861,7 +864,7 @@ fn appointments_csv(rng: &mut ChaCha8Rng, region: &Region) -> String {
             .sites
             .iter()
             .filter(|s| offered.contains(&s.code))
-            .map(|s| (s, s.staff_weight * (-distance(home, s.point) / 8_000.0).exp()))
+            .map(|s| (s, s.staff_weight * exp(-distance(home, s.point) / 8_000.0)))
             .collect();
         let site = pick(rng, &site_choices);
         let mut day = APRIL_2025 + rng.random_range(0..365);
