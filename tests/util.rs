@@ -19,6 +19,8 @@ where
 pub fn anchormap_command() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_anchormap"));
     command.env("ANCHORMAP_HOME", Path::new(env!("CARGO_TARGET_TMPDIR")).join("anchormap-home-left-empty"));
+    // The fetch tests talk to a server on loopback: never through a proxy the machine may set.
+    command.env("NO_PROXY", "127.0.0.1,localhost").env("no_proxy", "127.0.0.1,localhost");
     command
 }
 
