@@ -27,7 +27,7 @@ pub fn run(args: FetchArgs) -> anyhow::Result<()> {
         }
     }
     let fetcher = Fetcher::new(!args.no_verify, args.quiet);
-    fetcher.check_reachable(&origin).map_err(failure)?;
+    fetcher.check_reachable(&origin).map_err(|e| failure(e, &origin.to_string()))?;
     let set = match args.vintage.as_deref() {
         Some(name) => {
             let name = if name.starts_with("iod") { name.to_string() } else { format!("iod{name}") };
@@ -64,10 +64,7 @@ pub fn run(args: FetchArgs) -> anyhow::Result<()> {
 
     let mut fetched = Vec::new();
     for file in &plan {
-        let got = fetcher.fetch(&origin, file, &dir).map_err(|e| match e {
-            FetchError::NotThere => anyhow::anyhow!("{}: not found at {origin}", file.name),
-            FetchError::Failed(e) => e.into(),
-        })?;
+        let got = fetcher.fetch(&origin, file, &dir).map_err(|e| failure(e, &format!("{} at {origin}", file.name)))?;
         say(args.quiet, format!("  {}", outcome(file, &got)));
         fetched.push((*file, got));
     }
@@ -94,9 +91,10 @@ pub fn run(args: FetchArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn failure(e: FetchError) -> anyhow::Error {
+/// A fetch error as one line; `what` names what was not found.
+fn failure(e: FetchError, what: &str) -> anyhow::Error {
     match e {
-        FetchError::NotThere => anyhow::anyhow!("not found"),
+        FetchError::NotThere => anyhow::anyhow!("{what}: not found"),
         FetchError::Failed(e) => e.into(),
     }
 }

@@ -51,12 +51,6 @@ impl From<Error> for FetchError {
     }
 }
 
-impl Default for Fetcher {
-    fn default() -> Self {
-        Fetcher::new(true, false)
-    }
-}
-
 impl Fetcher {
     pub fn new(verify: bool, quiet: bool) -> Fetcher {
         let agent = ureq::Agent::config_builder()
