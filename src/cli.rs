@@ -1,6 +1,6 @@
 //! Command-line interface: the subcommands and the argument groups they share (reference data, output).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand};
 
@@ -92,6 +92,11 @@ fn non_negative_metres(text: &str) -> Result<f64, String> {
 }
 
 impl ReferenceArgs {
+    /// The reference files named, which no output may replace.
+    pub fn files(&self) -> Vec<&Path> {
+        [Some(&self.postcodes), Some(&self.boundaries), self.deprivation.as_ref()].into_iter().flatten().map(|p| p.as_path()).collect()
+    }
+
     pub fn paths(&self) -> ReferencePaths {
         ReferencePaths {
             postcodes: self.postcodes.clone(),
@@ -220,9 +225,13 @@ pub struct GapsArgs {
 #[derive(Debug, Clone, Args)]
 #[command(next_help_heading = "Output")]
 pub struct OutputDirArgs {
-    /// Folder for the outputs (created if missing).
+    /// Folder for the outputs (created if missing; written whole when the run is complete).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+
+    /// Replace an earlier run in --out (it is replaced whole, never mixed with the new one).
+    #[arg(long)]
+    pub force: bool,
 
     /// Suppress the summary on stderr.
     #[arg(short, long)]
@@ -507,6 +516,10 @@ pub struct DemoArgs {
     /// Folder for the demo's inputs, outputs, maps and report (created if missing).
     #[arg(long, value_name = "DIR", required_unless_present = "regenerate_sample")]
     pub out: Option<PathBuf>,
+
+    /// Replace an earlier demo folder.
+    #[arg(long)]
+    pub force: bool,
 
     /// Suppress the progress lines on stderr.
     #[arg(short, long)]

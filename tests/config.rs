@@ -57,7 +57,7 @@ fn the_project_file_supplies_options_and_relative_paths_are_the_files_own() {
     assert!(project.join("other/gaps_by_decile_by_staff_group.csv").is_file());
     assert!(!project.join("other/gaps_by_decile_by_band.csv").exists(), "the flag replaced the file's list");
     let summary: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(project.join("other/summary.json")).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(project.join("other/gaps_summary.json")).unwrap()).unwrap();
     assert_eq!(summary["disclosure"]["min_count"], 1, "the file's other settings still apply");
 }
 

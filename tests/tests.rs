@@ -2,6 +2,7 @@
 
 mod util;
 
+mod attack;
 mod bad_input;
 mod config;
 mod demo;

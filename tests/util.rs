@@ -52,6 +52,17 @@ where
     errors[0].to_string()
 }
 
+/// The files of a run folder meant for publication: all but its `not-for-publication/` subfolder.
+pub fn published_files(dir: impl AsRef<Path>) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir.as_ref())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file())
+        .collect();
+    files.sort();
+    files
+}
+
 pub fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join("fixtures").join(name)
 }

@@ -38,6 +38,8 @@ pub struct Measures {
     pub kgco2e: f64,
     pub patient_km_avoided: f64,
     pub kgco2e_avoided: f64,
+    /// Face-to-face appointments the scenario may move (all, or the follow-ups).
+    pub scenario_eligible: f64,
     pub scenario_shifted: f64,
     pub scenario_km_saved: f64,
     pub scenario_kgco2e_saved: f64,
@@ -66,6 +68,9 @@ impl Measures {
                     ShiftScope::All => true,
                     ShiftScope::FollowUps => visit == Visit::FollowUp,
                 };
+                if eligible {
+                    m.scenario_eligible = count;
+                }
                 if eligible && scenario.fraction > 0.0 {
                     let shifted = count * scenario.fraction;
                     m.scenario_shifted = shifted;
@@ -88,6 +93,7 @@ impl Measures {
         self.kgco2e += o.kgco2e;
         self.patient_km_avoided += o.patient_km_avoided;
         self.kgco2e_avoided += o.kgco2e_avoided;
+        self.scenario_eligible += o.scenario_eligible;
         self.scenario_shifted += o.scenario_shifted;
         self.scenario_km_saved += o.scenario_km_saved;
         self.scenario_kgco2e_saved += o.scenario_kgco2e_saved;

@@ -7,6 +7,7 @@ use std::time::Instant;
 use anyhow::Context as _;
 use clap::Parser as _;
 
+use crate::output::run_folder::check_destination;
 use crate::cli::{Cli, DemoArgs};
 use crate::cmd::say;
 use crate::demo::{self, file_name};
@@ -97,6 +98,10 @@ pub fn run(args: DemoArgs) -> anyhow::Result<()> {
     }
     let Some(out) = &args.out else { anyhow::bail!("--out DIR is required") };
     let started = Instant::now();
+    check_destination(out, args.force, &[])?;
+    if args.force && out.is_dir() {
+        std::fs::remove_dir_all(out).with_context(|| format!("replacing {}", out.display()))?;
+    }
     let inputs = out.join("inputs");
     for folder in ["inputs", "maps", "not-for-publication"].map(|f| out.join(f)) {
         std::fs::create_dir_all(&folder).with_context(|| format!("creating {}", folder.display()))?;
@@ -202,10 +207,10 @@ fn headlines(out: &Path) -> Vec<String> {
         serde_json::from_str(&std::fs::read_to_string(out.join(file)).ok()?).ok()
     };
     let mut lines = Vec::new();
-    if let Some(headline) = read("gaps/summary.json").and_then(|g| g["headline"].as_str().map(str::to_string)) {
+    if let Some(headline) = read(&format!("gaps/{}", crate::cmd::gaps::SUMMARY)).and_then(|g| g["headline"].as_str().map(str::to_string)) {
         lines.push(format!("Workforce (fictional): {headline}."));
     }
-    if let Some(e) = read("emissions/summary.json") {
+    if let Some(e) = read(&format!("emissions/{}", crate::cmd::emissions::SUMMARY)) {
         let scenario = &e["scenario"];
         if let (Some(total), Some(fraction), Some(saved), Some(share)) = (
             e["tco2e_total"].as_f64(),

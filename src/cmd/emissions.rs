@@ -21,8 +21,10 @@ use crate::input::distance_matrix::DistanceMatrix;
 use crate::input::sites::{read_sites, Site};
 use crate::input::staff::Date;
 use crate::input::CsvInput;
-use crate::output::disclosure::{Cell, Disclosure};
-use crate::output::summary::{mass, quantity, thousands, write_json};
+use crate::output::disclosure::{Cell, Margins};
+use crate::output::published::{PublishedEmissions, PublishedMeasures};
+use crate::output::run_folder::RunFolder;
+use crate::output::summary::{mass, quantity, thousands, write_run_summaries, INTERNAL_FOLDER};
 use crate::output::table::{fixed, Table};
 use crate::output::{geojson, progress};
 use crate::reference::population::TOTAL_POPULATION_COLUMN;
@@ -129,7 +131,9 @@ pub fn run(args: EmissionsArgs) -> anyhow::Result<()> {
         args.travel.speed_kmh,
     )
     .map_err(|e| anyhow::anyhow!("--mode-share: {e}"))?;
-    std::fs::create_dir_all(&args.output.out).map_err(|e| Error::io(&args.output.out, e))?;
+    let mut inputs = args.reference.files();
+    inputs.extend([Some(&args.appointments), Some(&args.sites), args.population.as_ref(), args.travel.factors.as_ref(), args.travel.distance_matrix.as_ref()].into_iter().flatten().map(|p| p.as_path()));
+    let folder = RunFolder::create(&args.output.out, args.output.force, &inputs)?;
     let disclosure = args.disclosure.rule();
 
     let geocoder = Geocoder::load(&args.reference.paths()).context("loading reference data")?;
@@ -207,31 +211,112 @@ pub fn run(args: EmissionsArgs) -> anyhow::Result<()> {
         ));
     }
 
-    // Tables.
-    let out = &args.output.out;
-    let total = tally.total();
-    let (area_table, area_features) = area_table(facts, &tally, &disclosure);
+    // Tables: every count under the rule, hidden consistently across tables, figures from published counts.
+    let out = folder.path();
+    let area_deciles: Vec<Option<u8>> = facts.iter().map(|a| a.decile).collect();
+    let published = PublishedEmissions::new(&tally, &area_deciles, scenario.fraction, &disclosure);
+    let (area_table, area_features) = area_table(facts, &tally, &published);
     area_table.write_csv(&out.join("emissions_by_area.csv"))?;
     geojson::write_areas(
         &out.join("emissions_by_area.geojson"),
         area_features.into_iter().map(|(i, properties)| (areas.shape(i), properties)),
     )?;
-    decile_table(facts, &tally, &disclosure).write_csv(&out.join("emissions_by_decile.csv"))?;
-    site_table(&sites, &tally, &disclosure).write_csv(&out.join("emissions_by_site.csv"))?;
+    decile_table(facts, &published).write_csv(&out.join("emissions_by_decile.csv"))?;
+    site_table(&sites, &published).write_csv(&out.join("emissions_by_site.csv"))?;
     let mut written =
         vec!["emissions_by_area.csv", "emissions_by_area.geojson", "emissions_by_decile.csv", "emissions_by_site.csv"];
     if columns.specialty.is_some() {
-        specialty_table(&tally, &disclosure).write_csv(&out.join("emissions_by_specialty.csv"))?;
+        specialty_table(&published).write_csv(&out.join("emissions_by_specialty.csv"))?;
         written.push("emissions_by_specialty.csv");
     }
 
-    let deciles = tally.by_decile(&facts.iter().map(|a| a.decile).collect::<Vec<_>>());
-    let core20 = Measures::sum(&deciles[..2]);
-    let share = |part: f64, whole: f64| (whole > 0.0).then(|| part / whole);
     for w in &warnings {
         eprintln!("anchormap: warning: {w}");
     }
-    let summary = json!({
+    let total = tally.total();
+    let assumptions = json!({
+        "distance": if context.matrix.is_empty() {
+            "straight line between patient point and site, times the circuity factor, both ways"
+        } else {
+            "the distance matrix's one-way road distance where it has the area and site, else straight line times the circuity factor; both ways"
+        },
+        "patient_point": "the postcode's Code-Point/ONSPD point; the area's centroid when only an area code is given",
+        "circuity": model.circuity,
+        "return_trip": true,
+        "mode_share": model.mode_share,
+        "kgco2e_per_km_by_mode": model.factors,
+        "kgco2e_per_passenger_km_blended": model.kgco2e_per_km,
+        "factors_source": model.factors_source,
+        "well_to_tank": "excluded (direct emissions only)",
+        "car_occupancy": "one patient per car; car and motorbike factors are per vehicle-km",
+        "mileage_rate_gbp_per_mile": model.mileage_gbp_per_mile,
+        "cost": "car share of patient miles at the mileage rate; fares for other modes are not estimated",
+        "speed_kmh": model.speed_kmh,
+        "unrecorded_mode": "counted as face to face",
+        "virtual": "telephone, video/telemedicine, talk type, email and SMS appointments involve no patient travel",
+        "published_figures": "counts under the disclosure rule; km, kg CO2e, £ and hours are the published count times the per-trip average to 3 significant figures, hidden with their count",
+    });
+    // Published: counts follow the rule (placed and each reason add up to the total, so they are
+    // protected as one line); every figure is the total row of the published tables.
+    let reasons: Vec<&'static str> = counts.unplaced_by_reason.keys().copied().collect();
+    let mut line: Vec<f64> = vec![counts.appointments_total, counts.appointments_placed];
+    line.extend(counts.unplaced_by_reason.values());
+    let mut margins = Margins::new();
+    margins.add(1..line.len(), 0);
+    let line = disclosure.cells(&line, &margins);
+    let t = &published.total;
+    let c20 = &published.core20;
+    let value = |cell: Cell, decimals: i32| cell.value().map(|v| round(v, decimals));
+    let share = |part: Cell, whole: Cell| match (part.value(), whole.value()) {
+        (Some(p), Some(w)) if w > 0.0 => Some(round(p / w, 4)),
+        _ => None,
+    };
+    let public = json!({
+        "appointments_file": file_name(&args.appointments),
+        "appointments_total": line[0].value(),
+        "appointments_placed": line[1].value(),
+        "unplaced_by_reason": reasons.iter().zip(&line[2..]).map(|(r, c)| (r.to_string(), c.value())).collect::<BTreeMap<_, _>>(),
+        "dates": counts.first_date.map(|first| json!({
+            "first": first.to_string(),
+            "last": counts.last_date.map(|d| d.to_string()),
+        })),
+        "face_to_face": t.face_to_face.value(),
+        "virtual": t.virtual_.value(),
+        "patient_km_total": value(t.patient_km, 1),
+        "kgco2e_total": value(t.kgco2e, 3),
+        "tco2e_total": t.kgco2e.value().map(|kg| round(kg / 1000.0, 3)),
+        "kgco2e_avoided": value(t.kgco2e_avoided, 3),
+        "scenario_kgco2e_saved": value(t.scenario_kgco2e_saved, 3),
+        "scenario": {
+            "shift_to_virtual": scenario.fraction,
+            "applies_to": scenario.applies_to,
+            "appointments_eligible": t.scenario_eligible.value(),
+            "appointments_shifted": value(t.scenario_appointments_shifted, 1),
+            "patient_km_saved": value(t.scenario_patient_km_saved, 1),
+            "patient_miles_saved": t.scenario_patient_km_saved.value().map(|km| round(km / 1.609_344, 1)),
+            "kgco2e_saved": value(t.scenario_kgco2e_saved, 3),
+            "cost_saved_gbp": value(t.scenario_cost_saved_gbp, 2),
+            "hours_saved": value(t.scenario_hours_saved, 1),
+            "share_of_saving_to_deciles_1_2": share(c20.scenario_kgco2e_saved, t.scenario_kgco2e_saved),
+            "share_of_face_to_face_from_deciles_1_2": share(c20.face_to_face, t.face_to_face),
+        },
+        "assumptions": assumptions,
+        "units": {
+            "kgco2e": "kilograms of CO2 equivalent, 3 decimal places (tco2e: tonnes)",
+            "patient_km": "passenger-kilometres, both ways, 1 decimal place",
+            "cost_saved_gbp": "pounds sterling, 2 decimal places",
+            "hours_saved": "patient hours, 1 decimal place",
+            "counts": "appointments under the disclosure rule: null where suppressed",
+        },
+        "disclosure": disclosure,
+        "population_column": population.as_ref().map(|p| &p.column),
+        "reference": geocoder.reference_summary(),
+        "outputs": written,
+        "internal_summary": format!("{INTERNAL_FOLDER}/{INTERNAL_SUMMARY}"),
+    });
+    // Internal: exact counts, for the analyst who ran it; never published.
+    let internal = json!({
+        "not_for_publication": "exact counts of people: keep with the row-level data, never publish",
         "appointments_file": args.appointments.display().to_string(),
         "rows": counts.rows,
         "rows_with_invalid_count": counts.rows_with_invalid_count,
@@ -248,70 +333,34 @@ pub fn run(args: EmissionsArgs) -> anyhow::Result<()> {
             "from_distance_matrix": counts.trips_from_distance_matrix,
             "from_straight_line": counts.trips_from_straight_line,
         },
-        "dates": counts.first_date.map(|first| json!({
-            "first": first.to_string(),
-            "last": counts.last_date.map(|d| d.to_string()),
-            "rows_not_read": counts.dates_not_read,
-        })),
+        "dates_not_read": counts.dates_not_read,
         "face_to_face": total.face_to_face,
         "virtual": total.virtual_,
         "mode_not_recorded_counted_as_face_to_face": total.mode_not_recorded,
         "patient_km_total": round(total.patient_km, 1),
         "kgco2e_total": round(total.kgco2e, 3),
-        "tco2e_total": round(total.kgco2e / 1000.0, 3),
         "kgco2e_avoided": round(total.kgco2e_avoided, 3),
         "patient_km_avoided": round(total.patient_km_avoided, 1),
+        "scenario_appointments_eligible": total.scenario_eligible,
         "scenario_kgco2e_saved": round(total.scenario_kgco2e_saved, 3),
-        "scenario": {
-            "shift_to_virtual": scenario.fraction,
-            "applies_to": scenario.applies_to,
-            "appointments_shifted": round(total.scenario_shifted, 1),
-            "patient_km_saved": round(total.scenario_km_saved, 1),
-            "patient_miles_saved": round(total.scenario_km_saved / 1.609_344, 1),
-            "kgco2e_saved": round(total.scenario_kgco2e_saved, 3),
-            "cost_saved_gbp": round(total.scenario_cost_saved_gbp, 2),
-            "hours_saved": round(total.scenario_hours_saved, 1),
-            "share_of_saving_to_deciles_1_2": share(core20.scenario_kgco2e_saved, total.scenario_kgco2e_saved).map(|s| round(s, 4)),
-            "share_of_face_to_face_from_deciles_1_2": share(core20.face_to_face, total.face_to_face).map(|s| round(s, 4)),
-        },
-        "assumptions": {
-            "distance": if context.matrix.is_empty() {
-                "straight line between patient point and site, times the circuity factor, both ways"
-            } else {
-                "the distance matrix's one-way road distance where it has the area and site, else straight line times the circuity factor; both ways"
-            },
-            "patient_point": "the postcode's Code-Point/ONSPD point; the area's centroid when only an area code is given",
-            "circuity": model.circuity,
-            "return_trip": true,
-            "mode_share": model.mode_share,
-            "kgco2e_per_km_by_mode": model.factors,
-            "kgco2e_per_passenger_km_blended": model.kgco2e_per_km,
-            "factors_source": model.factors_source,
-            "well_to_tank": "excluded (direct emissions only)",
-            "car_occupancy": "one patient per car; car and motorbike factors are per vehicle-km",
-            "mileage_rate_gbp_per_mile": model.mileage_gbp_per_mile,
-            "cost": "car share of patient miles at the mileage rate; fares for other modes are not estimated",
-            "speed_kmh": model.speed_kmh,
-            "unrecorded_mode": "counted as face to face",
-            "virtual": "telephone, video/telemedicine, talk type, email and SMS appointments involve no patient travel",
-        },
-        "units": {
-            "kgco2e": "kilograms of CO2 equivalent, 3 decimal places (tco2e: tonnes)",
-            "patient_km": "passenger-kilometres, both ways, 1 decimal place",
-            "cost_saved_gbp": "pounds sterling, 2 decimal places",
-            "hours_saved": "patient hours, 1 decimal place",
-        },
-        "disclosure": disclosure,
-        "population_column": population.as_ref().map(|p| &p.column),
-        "reference": geocoder.reference_summary(),
-        "outputs": written,
         "warnings": warnings,
     });
-    write_json(&out.join("summary.json"), &summary)?;
+    write_run_summaries(out, SUMMARY, &public, INTERNAL_SUMMARY, &internal)?;
+    folder.commit()?;
     if !quiet {
-        print_summary(&counts, &total, &core20, &scenario, started);
+        let deciles = tally.by_decile(&area_deciles);
+        print_summary(&counts, &total, &Measures::sum(&deciles[..2]), &scenario, started);
     }
     Ok(())
+}
+
+/// The published summary of an emissions run.
+pub const SUMMARY: &str = "emissions_summary.json";
+/// The exact counts of an emissions run, in [`INTERNAL_FOLDER`].
+pub const INTERNAL_SUMMARY: &str = "emissions_summary_exact.json";
+
+fn file_name(path: &std::path::Path) -> String {
+    path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
 }
 
 fn round(value: f64, decimals: i32) -> f64 {
@@ -415,7 +464,7 @@ impl Counts {
 }
 
 /// The measure columns shared by every table.
-const MEASURE_COLUMNS: [&str; 13] = [
+const MEASURE_COLUMNS: [&str; 14] = [
     "appointments",
     "face_to_face",
     "virtual",
@@ -424,6 +473,7 @@ const MEASURE_COLUMNS: [&str; 13] = [
     "kgco2e_avoided",
     "kgco2e_per_appointment",
     "kgco2e_per_face_to_face",
+    "scenario_appointments_eligible",
     "scenario_appointments_shifted",
     "scenario_patient_km_saved",
     "scenario_kgco2e_saved",
@@ -431,70 +481,86 @@ const MEASURE_COLUMNS: [&str; 13] = [
     "scenario_hours_saved",
 ];
 
-/// One group's measures as published: appointment counts under the disclosure rule (with
-/// face-to-face and virtual suppressed together, since they add up to the total), and the
-/// figures that would reveal a suppressed count (per appointment, appointments shifted) blanked.
-fn measure_cells(m: &Measures, disclosure: &Disclosure) -> Vec<String> {
-    let appointments = disclosure.cell(m.appointments);
-    let split = disclosure.line(&[m.face_to_face, m.virtual_]);
-    let hidden = appointments == Cell::Suppressed || split.contains(&Cell::Suppressed);
-    let unless_hidden = |value: Option<f64>, decimals| if hidden { "*".to_string() } else { fixed(value, decimals) };
-    let per = |kg: f64, n: f64| (n > 0.0).then(|| kg / n);
+/// A published figure to `decimals` places; `*` where hidden, blank where it does not apply.
+fn figure(cell: Option<Cell>, decimals: usize) -> String {
+    match cell {
+        Some(Cell::Count(v)) => fixed(Some(v), decimals),
+        Some(Cell::Suppressed) => "*".to_string(),
+        None => String::new(),
+    }
+}
+
+/// One group's published measures, in the order of [`MEASURE_COLUMNS`].
+fn measure_cells(p: &PublishedMeasures) -> Vec<String> {
     vec![
-        appointments.to_string(),
-        split[0].to_string(),
-        split[1].to_string(),
-        fixed(Some(m.patient_km), 1),
-        fixed(Some(m.kgco2e), 3),
-        fixed(Some(m.kgco2e_avoided), 3),
-        unless_hidden(per(m.kgco2e, m.appointments), 3),
-        unless_hidden(per(m.kgco2e, m.face_to_face), 3),
-        unless_hidden(Some(m.scenario_shifted), 1),
-        fixed(Some(m.scenario_km_saved), 1),
-        fixed(Some(m.scenario_kgco2e_saved), 3),
-        fixed(Some(m.scenario_cost_saved_gbp), 2),
-        fixed(Some(m.scenario_hours_saved), 1),
+        figure(Some(p.appointments), 0),
+        figure(Some(p.face_to_face), 0),
+        figure(Some(p.virtual_), 0),
+        figure(Some(p.patient_km), 1),
+        figure(Some(p.kgco2e), 3),
+        figure(Some(p.kgco2e_avoided), 3),
+        figure(p.kgco2e_per_appointment, 3),
+        figure(p.kgco2e_per_face_to_face, 3),
+        figure(Some(p.scenario_eligible), 0),
+        figure(Some(p.scenario_appointments_shifted), 1),
+        figure(Some(p.scenario_patient_km_saved), 1),
+        figure(Some(p.scenario_kgco2e_saved), 3),
+        figure(Some(p.scenario_cost_saved_gbp), 2),
+        figure(Some(p.scenario_hours_saved), 1),
     ]
 }
 
-fn per_1000(kg: f64, population: Option<f64>) -> Option<f64> {
-    population.filter(|p| *p > 0.0).map(|p| kg / p * 1000.0)
+/// kg CO2e per 1,000 people, from a published figure; hidden with it.
+fn per_1000(kg: Cell, population: Option<f64>) -> String {
+    match (kg, population.filter(|p| *p > 0.0)) {
+        (Cell::Suppressed, _) => "*".to_string(),
+        (Cell::Count(kg), Some(p)) => fixed(Some(kg / p * 1000.0), 3),
+        (Cell::Count(_), None) => String::new(),
+    }
+}
+
+/// A published share of a published total; hidden with its part.
+fn share(part: Cell, whole: Cell) -> String {
+    match (part, whole) {
+        (Cell::Suppressed, _) | (_, Cell::Suppressed) => "*".to_string(),
+        (Cell::Count(p), Cell::Count(w)) => fixed((w > 0.0).then(|| p / w), 4),
+    }
 }
 
 /// Areas with appointments, then patients outside every area; the GeoJSON gets the areas.
 fn area_table(
     facts: &[AreaFacts],
     tally: &EmissionsTally,
-    disclosure: &Disclosure,
+    published: &PublishedEmissions,
 ) -> (Table, Vec<(usize, ::geojson::JsonObject)>) {
     let mut headers = vec!["area_code", "area_name", "imd_decile", "population"];
     headers.extend(MEASURE_COLUMNS);
     headers.push("kgco2e_per_1000_population");
     let mut table = Table::new(&headers);
     let mut features = Vec::new();
-    for (i, (area, m)) in facts.iter().zip(&tally.by_area).enumerate().filter(|(_, (_, m))| m.appointments > 0.0) {
+    for (i, area) in facts.iter().enumerate().filter(|(i, _)| tally.by_area[*i].appointments > 0.0) {
+        let p = &published.areas[i];
         let mut row = vec![area.code.clone(), area.name.clone(), fixed(area.decile.map(f64::from), 0)];
         row.push(fixed(area.population, 0));
-        row.extend(measure_cells(m, disclosure));
-        row.push(fixed(per_1000(m.kgco2e, area.population), 3));
+        row.extend(measure_cells(p));
+        row.push(per_1000(p.kgco2e, area.population));
         features.push((i, geojson::properties(&headers, &row)));
         table.push(row);
     }
     if tally.outside_areas.appointments > 0.0 {
         let mut row = vec![String::new(), "Outside the boundaries".to_string(), String::new(), String::new()];
-        row.extend(measure_cells(&tally.outside_areas, disclosure));
+        row.extend(measure_cells(&published.outside_areas));
         row.push(String::new());
         table.push(row);
     }
     (table, features)
 }
 
-fn decile_table(facts: &[AreaFacts], tally: &EmissionsTally, disclosure: &Disclosure) -> Table {
+fn decile_table(facts: &[AreaFacts], published: &PublishedEmissions) -> Table {
     let mut headers = vec!["imd_decile", "population"];
     headers.extend(MEASURE_COLUMNS);
     headers.extend(["kgco2e_per_1000_population", "share_of_kgco2e", "share_of_scenario_kgco2e_saved"]);
     let mut table = Table::new(&headers);
-    let deciles = tally.by_decile(&facts.iter().map(|a| a.decile).collect::<Vec<_>>());
     let mut population = [0.0; 10];
     let mut any_population = false;
     for area in facts {
@@ -503,45 +569,44 @@ fn decile_table(facts: &[AreaFacts], tally: &EmissionsTally, disclosure: &Disclo
             any_population = true;
         }
     }
-    let total = tally.total();
-    let share = |part: f64, whole: f64| (whole > 0.0).then(|| part / whole);
-    for (i, m) in deciles.iter().enumerate() {
+    let total = &published.total;
+    for (i, p) in published.deciles.iter().enumerate() {
         let pop = (i < 10 && any_population).then(|| population[i]);
         let mut row = vec![if i < 10 { (i + 1).to_string() } else { "none".to_string() }, fixed(pop, 0)];
-        row.extend(measure_cells(m, disclosure));
+        row.extend(measure_cells(p));
         row.extend([
-            fixed(per_1000(m.kgco2e, pop), 3),
-            fixed(share(m.kgco2e, total.kgco2e), 4),
-            fixed(share(m.scenario_kgco2e_saved, total.scenario_kgco2e_saved), 4),
+            per_1000(p.kgco2e, pop),
+            share(p.kgco2e, total.kgco2e),
+            share(p.scenario_kgco2e_saved, total.scenario_kgco2e_saved),
         ]);
         table.push(row);
     }
     let mut row = vec!["total".to_string(), fixed(any_population.then(|| population.iter().sum()), 0)];
-    row.extend(measure_cells(&total, disclosure));
-    row.extend([String::new(), fixed(share(total.kgco2e, total.kgco2e), 4), String::new()]);
+    row.extend(measure_cells(total));
+    row.extend([String::new(), share(total.kgco2e, total.kgco2e), String::new()]);
     table.push(row);
     table
 }
 
-fn site_table(sites: &[Site], tally: &EmissionsTally, disclosure: &Disclosure) -> Table {
+fn site_table(sites: &[Site], published: &PublishedEmissions) -> Table {
     let mut headers = vec!["site_code", "site_name"];
     headers.extend(MEASURE_COLUMNS);
     let mut table = Table::new(&headers);
-    for (site, m) in sites.iter().zip(&tally.by_site) {
+    for (site, p) in sites.iter().zip(&published.sites) {
         let mut row = vec![site.code.clone(), site.name.clone()];
-        row.extend(measure_cells(m, disclosure));
+        row.extend(measure_cells(p));
         table.push(row);
     }
     table
 }
 
-fn specialty_table(tally: &EmissionsTally, disclosure: &Disclosure) -> Table {
+fn specialty_table(published: &PublishedEmissions) -> Table {
     let mut headers = vec!["specialty"];
     headers.extend(MEASURE_COLUMNS);
     let mut table = Table::new(&headers);
-    for (specialty, m) in &tally.by_specialty {
+    for (specialty, p) in &published.specialties {
         let mut row = vec![specialty.clone()];
-        row.extend(measure_cells(m, disclosure));
+        row.extend(measure_cells(p));
         table.push(row);
     }
     table

@@ -1,5 +1,6 @@
 //! `anchormap gaps`: where staff live against the community's working-age population, by deprivation; target neighbourhoods.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Instant;
 
@@ -23,7 +24,10 @@ use crate::input::staff::StaffColumns;
 use crate::input::vacancies::{read_vacancies, Vacancy};
 use crate::input::CsvInput;
 use crate::output::disclosure::{Cell, Disclosure};
-use crate::output::summary::{thousands, write_json};
+use crate::output::published_staff::{ClassCells, PublishedStaff};
+use crate::output::run_folder::RunFolder;
+use crate::output::summary::{write_run_summaries, INTERNAL_FOLDER};
+use crate::output::summary::thousands;
 use crate::output::table::{fixed, Table};
 use crate::output::{geojson, progress};
 use crate::reference::table::ReferenceTable;
@@ -31,6 +35,10 @@ use crate::reference::{AreaLookup, Population, AREA_CODE_COLUMN};
 use crate::spatial::CentroidIndex;
 
 const BATCH_ROWS: usize = 65_536;
+/// The published summary of a gaps run.
+pub const SUMMARY: &str = "gaps_summary.json";
+/// The exact counts of a gaps run, in [`INTERNAL_FOLDER`].
+pub const INTERNAL_SUMMARY: &str = "gaps_summary_exact.json";
 /// Default community when only sites are given: areas within this distance of a site.
 const DEFAULT_RADIUS_KM: f64 = 10.0;
 
@@ -68,11 +76,15 @@ pub fn run(args: GapsArgs) -> anyhow::Result<()> {
             ));
         }
     }
-    std::fs::create_dir_all(&args.output.out).map_err(|e| Error::io(&args.output.out, e))?;
+    let mut inputs = args.reference.files();
+    inputs.extend([Some(&args.staff), args.vacancies.as_ref(), args.sites.as_ref(), Some(&args.population)].into_iter().flatten().map(|p| p.as_path()));
+    inputs.extend([&args.community.community_codes, &args.community.community_lookup].into_iter().flatten().map(|p| p.as_path()));
+    let folder = RunFolder::create(&args.output.out, args.output.force, &inputs)?;
     let disclosure = args.disclosure.rule();
 
     let geocoder = Geocoder::load(&args.reference.paths()).context("loading reference data")?;
     let population = Population::load(&args.population, &args.population_columns).context("loading population")?;
+    let population_column = population.column.clone();
     let areas = Areas::collect(&geocoder, Some(&population));
     let facts = &areas.facts;
     let mut warnings = Vec::new();
@@ -141,27 +153,28 @@ pub fn run(args: GapsArgs) -> anyhow::Result<()> {
     })?;
     bar.finish_and_clear();
 
-    // Tables.
-    let out = &args.output.out;
+    // Tables: every count of people published under one rule, consistently across all of them.
+    let out = folder.path();
+    let published =
+        PublishedStaff::new(facts, &community, &tally, &counts.by_match, counts.placed_outside_community, &disclosure);
+    let population = class_counts(facts, &community, &tally.by_area, Classes::Decile).population;
     let mut written = Vec::new();
-    let all_staff = [("All staff".to_string(), tally.by_area.clone())];
     for classes in [Classes::Decile, Classes::Quintile] {
         let name = format!("gaps_by_{}.csv", class_word(classes));
-        class_table(facts, &community, &all_staff, classes, None, &disclosure).write_csv(&out.join(&name))?;
+        class_table(&population, &[("All staff".to_string(), &published.all)], classes, None).write_csv(&out.join(&name))?;
         written.push(name);
-        for (dimension, groups) in &tally.groups {
-            let groups: Vec<(String, Vec<f64>)> = groups.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        for (dimension, groups) in &published.groups {
+            let groups: Vec<(String, &ClassCells)> = groups.iter().map(|(k, v)| (k.clone(), v)).collect();
             let name = format!("gaps_by_{}_by_{dimension}.csv", class_word(classes));
-            class_table(facts, &community, &groups, classes, Some(dimension), &disclosure)
-                .write_csv(&out.join(&name))?;
+            class_table(&population, &groups, classes, Some(dimension)).write_csv(&out.join(&name))?;
             written.push(name);
         }
     }
     let local = args.local_deciles.then(|| local_deciles(facts, &community));
-    let area_cells = area_staff_cells(facts, &community, &tally.by_area, &disclosure);
+    let area_cells = &published.areas;
     let published_staff: f64 = area_cells.iter().flatten().filter_map(|c| c.value()).sum();
-    let rate = community_rate(facts, &community, &published_estimates(&area_cells, &disclosure)).unwrap_or(0.0);
-    let (area_table, area_properties) = area_rows(facts, &community, &area_cells, rate, local.as_deref());
+    let rate = community_rate(facts, &community, &published_estimates(area_cells, &disclosure)).unwrap_or(0.0);
+    let (area_table, area_properties) = area_rows(facts, &community, area_cells, rate, local.as_deref());
     area_table.write_csv(&out.join("gaps_by_area.csv"))?;
     geojson::write_areas(
         &out.join("gaps_by_area.geojson"),
@@ -175,9 +188,9 @@ pub fn run(args: GapsArgs) -> anyhow::Result<()> {
         .collect();
     let radius_m = args.travel_radius_km * 1000.0;
     if args.vacancies.is_some() {
-        let estimates = published_estimates(&area_cells, &disclosure);
+        let estimates = published_estimates(area_cells, &disclosure);
         let found = targets(facts, &community, &estimates, rate, &placed_vacancies, &args.target_deciles, radius_m);
-        target_table(facts, &found, &area_cells, rate).write_csv(&out.join("targets.csv"))?;
+        target_table(facts, &found, area_cells, rate).write_csv(&out.join("targets.csv"))?;
         let deprived = CentroidIndex::new(areas.geometry.iter(), |i| {
             facts[i as usize].decile.is_some_and(|d| args.target_deciles.contains(&d))
         });
@@ -188,7 +201,7 @@ pub fn run(args: GapsArgs) -> anyhow::Result<()> {
 
     let national_areas = geocoder.deprivation.as_ref().map_or(0, |d| d.len());
     let community_profile = profile(facts, &community, national_areas);
-    let headline = headline(facts, &community, &tally.by_area, &disclosure);
+    let headline = headline(&population, &published.all);
     let unplaced_vacancies: Vec<&Vacancy> = vacancies.iter().filter(|v| v.location.is_none()).collect();
     if !unplaced_vacancies.is_empty() {
         warnings
@@ -197,14 +210,20 @@ pub fn run(args: GapsArgs) -> anyhow::Result<()> {
     for w in &warnings {
         eprintln!("anchormap: warning: {w}");
     }
-    let summary = json!({
-        "staff_file": args.staff.display().to_string(),
-        "staff": counts,
+    let public = json!({
+        "staff_file": file_name(&args.staff),
+        "staff": {
+            "rows": published.rows.value(),
+            "match": published.matches.iter().map(|(s, c)| (s.as_str(), c.value())).collect::<BTreeMap<_, _>>(),
+            "placed_in_community": published.all.total.value(),
+            "placed_outside_community": published.outside_community.value(),
+            "counts": "staff under the disclosure rule: null where suppressed; placed_in_community is the class tables' total",
+        },
         "staff_published_in_community": published_staff,
         "community": {
             "definition": community.description,
             "areas": community.size(),
-            "population_column": population.column,
+            "population_column": population_column,
             "profile": community_profile,
         },
         "headline": headline.as_ref().map(|h| &h.text),
@@ -222,9 +241,16 @@ pub fn run(args: GapsArgs) -> anyhow::Result<()> {
         "deprivation": geocoder.deprivation.as_ref().map(|d| json!({"edition": d.edition, "geography": d.geography})),
         "reference": geocoder.reference_summary(),
         "outputs": written,
+        "internal_summary": format!("{INTERNAL_FOLDER}/{INTERNAL_SUMMARY}"),
+    });
+    let internal = json!({
+        "not_for_publication": "exact counts of people: keep with the row-level data, never publish",
+        "staff_file": args.staff.display().to_string(),
+        "staff": counts,
         "warnings": warnings,
     });
-    write_json(&out.join("summary.json"), &summary)?;
+    write_run_summaries(out, SUMMARY, &public, INTERNAL_SUMMARY, &internal)?;
+    folder.commit()?;
     if !quiet {
         print_summary(&counts, &community_profile, headline.as_ref().map(|h| h.text.as_str()), started);
     }
@@ -333,15 +359,9 @@ fn read_code_list(path: &Path) -> crate::Result<FxHashSet<String>> {
     Ok(codes)
 }
 
-/// A class table (deciles or quintiles) for one or more groups, disclosure applied, shares from published counts.
-fn class_table(
-    facts: &[AreaFacts],
-    community: &Community,
-    groups: &[(String, Vec<f64>)],
-    classes: Classes,
-    dimension: Option<&str>,
-    disclosure: &Disclosure,
-) -> Table {
+/// A class table (deciles or quintiles) for one or more groups, from their published counts;
+/// shares, intervals and ratios from the published numbers only. `population` is by decile.
+fn class_table(population: &[f64], groups: &[(String, &ClassCells)], classes: Classes, dimension: Option<&str>) -> Table {
     let mut headers: Vec<&str> = Vec::new();
     if let Some(d) = dimension {
         headers.push(d);
@@ -357,16 +377,14 @@ fn class_table(
         "representation_ratio",
         "gap_pp",
     ]);
+    let population = by_class(population, classes);
+    let population_total: f64 = population.iter().sum();
     let mut table = Table::new(&headers);
-    let counts: Vec<_> = groups.iter().map(|(_, staff)| class_counts(facts, community, staff, classes)).collect();
-    let raw: Vec<Vec<f64>> = counts.iter().map(|c| c.staff.clone()).collect();
-    let cells = disclosure.table(&raw);
-    for ((label, _), (count, cells)) in groups.iter().zip(counts.iter().zip(&cells)) {
-        let staff_total = disclosure.cell(count.staff.iter().sum()).value().unwrap_or(0.0);
-        let population_total: f64 = count.population.iter().sum();
-        for (class, cell) in cells.iter().enumerate() {
-            let population = count.population[class];
-            let comparison = cell.value().and_then(|staff| compare(staff, staff_total, population, population_total));
+    for (label, published) in groups {
+        let staff_total = published.total.value().unwrap_or(0.0);
+        for (class, cell) in published.of(classes).iter().enumerate() {
+            let comparison =
+                cell.value().and_then(|staff| compare(staff, staff_total, population[class], population_total));
             let mut row = Vec::new();
             if dimension.is_some() {
                 row.push(label.clone());
@@ -377,8 +395,8 @@ fn class_table(
                 fixed(comparison.map(|c| c.staff_share), 4),
                 fixed(comparison.map(|c| c.staff_share_ci.0), 4),
                 fixed(comparison.map(|c| c.staff_share_ci.1), 4),
-                fixed(Some(population), 0),
-                fixed((population_total > 0.0).then(|| population / population_total), 4),
+                fixed(Some(population[class]), 0),
+                fixed((population_total > 0.0).then(|| population[class] / population_total), 4),
                 fixed(comparison.and_then(|c| c.representation_ratio), 3),
                 fixed(comparison.map(|c| c.gap_pp), 2),
             ]);
@@ -390,7 +408,7 @@ fn class_table(
         }
         total.extend([
             "total".to_string(),
-            disclosure.cell(count.staff.iter().sum()).to_string(),
+            published.total.to_string(),
             fixed(Some(1.0), 4),
             String::new(),
             String::new(),
@@ -404,20 +422,13 @@ fn class_table(
     table
 }
 
-/// Published staff per area (community areas only; `None` elsewhere), suppressed as one line.
-fn area_staff_cells(
-    facts: &[AreaFacts],
-    community: &Community,
-    staff: &[f64],
-    disclosure: &Disclosure,
-) -> Vec<Option<Cell>> {
-    let members: Vec<usize> = (0..facts.len()).filter(|i| community.contains(*i)).collect();
-    let raw: Vec<f64> = members.iter().map(|i| staff[*i]).collect();
-    let mut cells = vec![None; facts.len()];
-    for (i, cell) in members.into_iter().zip(disclosure.line(&raw)) {
-        cells[i] = Some(cell);
+/// Decile values summed into the given classes.
+fn by_class(deciles: &[f64], classes: Classes) -> Vec<f64> {
+    let mut out = vec![0.0; classes.count()];
+    for (d, v) in deciles.iter().enumerate() {
+        out[classes.of(d as u8 + 1) - 1] += v;
     }
-    cells
+    out
 }
 
 /// Staff per area as published, with a suppressed count taken as the middle of its range
@@ -564,13 +575,13 @@ struct Headline {
     population_share: f64,
 }
 
-/// "x% of staff living in the community live in its Core20 areas, against y% of its population".
-fn headline(facts: &[AreaFacts], community: &Community, staff: &[f64], disclosure: &Disclosure) -> Option<Headline> {
-    let counts = class_counts(facts, community, staff, Classes::Quintile);
-    let total = disclosure.cell(counts.staff.iter().sum()).value()?;
-    let core20 = disclosure.cell(counts.staff[0]).value()?;
-    let population_total: f64 = counts.population.iter().sum();
-    let c = compare(core20, total, counts.population[0], population_total)?;
+/// "x% of staff living in the community live in its Core20 areas, against y% of its population",
+/// from the published quintile 1 and total.
+fn headline(population: &[f64], published: &ClassCells) -> Option<Headline> {
+    let total = published.total.value()?;
+    let core20 = published.quintiles[0].value()?;
+    let population = by_class(population, Classes::Quintile);
+    let c = compare(core20, total, population[0], population.iter().sum())?;
     Some(Headline {
         text: format!(
             "{:.1}% of staff living in the community live in its most deprived areas (national IMD deciles 1-2, Core20), \

@@ -85,6 +85,14 @@ pub fn run(args: GeocodeArgs) -> anyhow::Result<()> {
             format!("the input already has a '{clash}' column, which geocode adds; rename or drop it first"),
         ));
     }
+    let mut inputs = args.reference.files();
+    inputs.push(&args.input);
+    for output in [Some(&args.output), args.summary_json.as_ref()].into_iter().flatten() {
+        crate::output::atomic::check_not_an_input(output, &inputs)?;
+    }
+    if args.summary_json.as_ref().is_some_and(|s| s == &args.output && s.as_os_str() != "-") {
+        bail!(Error::invalid(crate::error::Location::file(&args.output), "is given as both -o and --summary-json"));
+    }
     let mut output = OutputFile::create(&args.output)?;
 
     let geocoder = Geocoder::load(&args.reference.paths()).context("loading reference data")?;

@@ -17,6 +17,9 @@ const DECILE: &str = "imd_decile";
 
 pub fn run(args: MapArgs) -> anyhow::Result<()> {
     let started = Instant::now();
+    let mut inputs: Vec<&std::path::Path> = vec![&args.input];
+    inputs.extend(args.markers.sites.as_deref());
+    crate::output::atomic::check_not_an_input(&args.output, &inputs)?;
     let (spec, _) = build(&args)?;
     spec.write(&args.output)?;
     let with_data = spec.areas.iter().filter(|a| a.fill != Fill::NoData).count();

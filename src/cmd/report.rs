@@ -92,7 +92,8 @@ fn read_json(path: &Path) -> anyhow::Result<Json> {
     serde_json::from_str(&text).with_context(|| format!("{} is not JSON", path.display()))
 }
 
-/// A count of people as the run's disclosure rule (recorded in its summary) publishes it.
+/// A count of people as the run's disclosure rule (recorded in its summary) publishes it; the
+/// summaries already publish counts under the rule, with `null` for a suppressed one.
 fn published(summary: &Json, count: Option<f64>) -> String {
     let rule = &summary["disclosure"];
     let rule = Disclosure {
@@ -101,8 +102,7 @@ fn published(summary: &Json, count: Option<f64>) -> String {
     };
     match count.map(|c| rule.cell(c)) {
         Some(Cell::Count(v)) => thousands(v as u64),
-        Some(Cell::Suppressed) => "*".to_string(),
-        None => String::new(),
+        Some(Cell::Suppressed) | None => "*".to_string(),
     }
 }
 
@@ -143,6 +143,9 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
         version => env!("CARGO_PKG_VERSION"),
         tooltips => Value::from_safe_string(tooltips),
     })?;
+    let mut inputs: Vec<&Path> = args.from.iter().map(|p| p.as_path()).collect();
+    inputs.extend(args.markers.sites.as_deref());
+    crate::output::atomic::check_not_an_input(&args.output, &inputs)?;
     write_file(&args.output, html.as_bytes())?;
     say(args.quiet, format_args!("report: {} ({} KB)", args.output.display(), html.len() / 1024));
     Ok(())
@@ -250,7 +253,7 @@ fn gaps_section(
     assumptions: &mut Vec<String>,
     sources: &mut Vec<String>,
 ) -> anyhow::Result<minijinja::Value> {
-    let summary = read_json(&dir.join("summary.json"))?;
+    let summary = read_json(&dir.join(crate::cmd::gaps::SUMMARY))?;
     reference_sources(&summary, sources);
     let deciles = Csv::read(&dir.join("gaps_by_decile.csv"))?;
     let classes: Vec<&Vec<String>> = deciles.rows.iter().filter(|r| deciles.cell(r, "imd_decile") != "total").collect();
@@ -381,7 +384,7 @@ fn emissions_section(
     assumptions: &mut Vec<String>,
     sources: &mut Vec<String>,
 ) -> anyhow::Result<minijinja::Value> {
-    let summary = read_json(&dir.join("summary.json"))?;
+    let summary = read_json(&dir.join(crate::cmd::emissions::SUMMARY))?;
     reference_sources(&summary, sources);
     let deciles = Csv::read(&dir.join("emissions_by_decile.csv"))?;
     let classes: Vec<&Vec<String>> =

@@ -68,6 +68,28 @@ impl Drop for OutputFile {
     }
 }
 
+/// Refuses an output path that names one of the run's inputs (it would be replaced by the output).
+/// The tables and summaries inside an input folder (the report's `--from` runs) count as inputs too.
+pub fn check_not_an_input(output: &Path, inputs: &[&Path]) -> Result<()> {
+    if output == Path::new("-") {
+        return Ok(());
+    }
+    let Ok(canonical) = std::fs::canonicalize(output) else { return Ok(()) };
+    for input in inputs {
+        if std::fs::canonicalize(input).is_ok_and(|i| canonical == i || (i.is_dir() && canonical.starts_with(&i) && is_run_file(&canonical))) {
+            return Err(Error::invalid(
+                Location::file(output),
+                format!("is an input of this run ({}); choose another output file", input.display()),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn is_run_file(path: &Path) -> bool {
+    path.extension().is_some_and(|e| ["csv", "json", "geojson"].iter().any(|x| e.eq_ignore_ascii_case(x)))
+}
+
 /// Writes a whole small file atomically.
 pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     let mut out = OutputFile::create(path)?;

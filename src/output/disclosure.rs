@@ -103,6 +103,95 @@ impl Disclosure {
     }
 }
 
+/// The additive relations between the cells of the tables a run publishes: a decile is the sum of
+/// its areas, a quintile of two deciles, a total of its deciles, of its sites, of its specialties.
+///
+/// An attacker holding every published file can subtract along any of these relations, so a
+/// hidden cell must never be the only hidden member of one: [`Disclosure::protect`] hides more
+/// cells until none is. Cells are indices into the run's list of counts.
+#[derive(Debug, Clone, Default)]
+pub struct Margins {
+    relations: Vec<Vec<usize>>,
+}
+
+impl Margins {
+    pub fn new() -> Margins {
+        Margins::default()
+    }
+
+    /// `whole` is the sum of `parts` (both published, or hidden).
+    pub fn add(&mut self, parts: impl IntoIterator<Item = usize>, whole: usize) {
+        let mut members: Vec<usize> = parts.into_iter().collect();
+        members.push(whole);
+        self.relations.push(members);
+    }
+
+    pub fn len(&self) -> usize {
+        self.relations.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.relations.is_empty()
+    }
+}
+
+impl Disclosure {
+    /// Which cells to hide: those given as `primary` (the rule's small counts, or cells hidden
+    /// for a reason of the caller's), then, repeatedly, the smallest other non-zero member of any
+    /// relation that has exactly one hidden member, until no relation has.
+    ///
+    /// ```
+    /// use anchormap::output::disclosure::{Disclosure, Margins};
+    /// // Two deciles (3 and 40 people) and their quintile (43): hiding the 3 alone would let the
+    /// // quintile minus the 40 give it back, so the 40 is hidden too.
+    /// let mut margins = Margins::new();
+    /// margins.add([0, 1], 2);
+    /// let rule = Disclosure { min_count: 8, round_to: 1 };
+    /// let hidden = rule.protect(&[3.0, 40.0, 43.0], &rule.primary(&[3.0, 40.0, 43.0]), &margins);
+    /// assert_eq!(hidden, vec![true, true, false]);
+    /// ```
+    pub fn protect(&self, raw: &[f64], primary: &[bool], margins: &Margins) -> Vec<bool> {
+        let mut hidden = primary.to_vec();
+        hidden.resize(raw.len(), false);
+        loop {
+            let mut changed = false;
+            for members in &margins.relations {
+                if members.iter().filter(|&&i| hidden[i]).count() != 1 {
+                    continue;
+                }
+                let smallest = members
+                    .iter()
+                    .copied()
+                    .filter(|&i| !hidden[i] && raw[i] > 0.0)
+                    .min_by(|&a, &b| raw[a].total_cmp(&raw[b]).then(a.cmp(&b)));
+                if let Some(i) = smallest {
+                    hidden[i] = true;
+                    changed = true;
+                }
+            }
+            if !changed {
+                return hidden;
+            }
+        }
+    }
+
+    /// Whether the rule protects anything (a minimum count or rounding); [`Disclosure::NONE`] does not.
+    pub fn protects(&self) -> bool {
+        self.min_count > 1 || self.round_to > 1
+    }
+
+    /// The cells the rule hides for their own sake: counts from 1 to `min_count - 1`.
+    pub fn primary(&self, raw: &[f64]) -> Vec<bool> {
+        raw.iter().map(|c| self.cell(*c) == Cell::Suppressed).collect()
+    }
+
+    /// Every count as published: hidden (primary and secondary, across all `margins`) or rounded.
+    pub fn cells(&self, raw: &[f64], margins: &Margins) -> Vec<Cell> {
+        let hidden = self.protect(raw, &self.primary(raw), margins);
+        raw.iter().zip(hidden).map(|(c, h)| if h { Cell::Suppressed } else { self.cell(*c) }).collect()
+    }
+}
+
 /// Suppresses the smallest other non-zero cell when exactly one is suppressed; true if it did.
 fn secondary(cells: &mut [Cell], raw: &[f64]) -> bool {
     if self_suppressed(cells) != 1 {
@@ -149,6 +238,29 @@ mod tests {
         // Row 0 suppresses 50 as well; then columns 0 and 1 each have one * and take 20 and 30.
         let stars: Vec<Vec<bool>> = cells.iter().map(|r| r.iter().map(|c| *c == Cell::Suppressed).collect()).collect();
         assert_eq!(stars, vec![vec![true, true, false], vec![true, true, false]]);
+    }
+
+    #[test]
+    fn margins_link_tables_so_no_difference_reveals_a_hidden_count() {
+        // Deciles 0..4 (3, 20, 30, 40), quintiles 4 = d0+d1 and 5 = d2+d3, total 6.
+        let raw = [3.0, 20.0, 30.0, 40.0, 23.0, 70.0, 93.0];
+        let mut margins = Margins::new();
+        margins.add([0, 1], 4);
+        margins.add([2, 3], 5);
+        margins.add([0, 1, 2, 3], 6);
+        margins.add([4, 5], 6);
+        let rule = Disclosure { min_count: 8, round_to: 1 };
+        let hidden = rule.protect(&raw, &rule.primary(&raw), &margins);
+        // 3 hidden; its quintile partner 20 hidden; then the quintile 23 is hidden too? No:
+        // {d0, d1, q1} has two hidden members already; {q1, q2, total} has none hidden.
+        assert_eq!(hidden, vec![true, true, false, false, false, false, false]);
+        for members in &margins.relations {
+            assert_ne!(members.iter().filter(|&&i| hidden[i]).count(), 1, "{members:?}");
+        }
+        // A hidden whole with published parts is protected the same way.
+        let mut m = Margins::new();
+        m.add([0, 1], 2);
+        assert_eq!(rule.protect(&[10.0, 20.0, 30.0], &[false, false, true], &m), vec![true, false, true]);
     }
 
     #[test]

@@ -7,6 +7,9 @@ pub mod disclosure;
 pub mod geojson;
 pub mod map;
 pub mod progress;
+pub mod published;
+pub mod published_staff;
+pub mod run_folder;
 pub mod summary;
 pub mod table;
 

@@ -14,6 +14,27 @@ pub fn write_json(path: &Path, summary: &impl Serialize) -> Result<()> {
     write_file(path, text.as_bytes())
 }
 
+/// The run folder's subfolder for what must not be published (row-level data, exact counts).
+pub const INTERNAL_FOLDER: &str = "not-for-publication";
+
+/// Writes a run's published summary into `out` and its exact counts into `out`'s [`INTERNAL_FOLDER`].
+pub fn write_run_summaries(
+    out: &Path,
+    name: &str,
+    public: &impl Serialize,
+    internal_name: &str,
+    internal: &impl Serialize,
+) -> Result<()> {
+    write_json(&out.join(name), public)?;
+    let internal_dir = out.join(INTERNAL_FOLDER);
+    std::fs::create_dir_all(&internal_dir).map_err(|e| crate::error::Error::io(&internal_dir, e))?;
+    write_file(&internal_dir.join("README.txt"), INTERNAL_README.as_bytes())?;
+    write_json(&internal_dir.join(internal_name), internal)
+}
+
+const INTERNAL_README: &str = "Not for publication. This folder holds exact counts of people (and, where a \
+command writes them, row-level records). Keep it with your own data; publish only the files outside it.\n";
+
 /// `1743449` → `1,743,449`.
 pub fn thousands(n: u64) -> String {
     let digits = n.to_string();

@@ -1,0 +1,253 @@
+//! Emissions as published: counts under the disclosure rule, hidden consistently across every table that shares a margin, and every figure derived from a count recomputed from the published count.
+//!
+//! The threat (METHOD.md, "Disclosure control"): an attacker holds every published file of a run
+//! and all public data. Patient km and kg CO2e are counts times per-trip distances, and per-trip
+//! distances are public geometry, so a figure computed from an exact count gives the count back
+//! (and, for one patient, the postcode). Here a derived figure is the *published* count times a
+//! per-trip average rounded to three significant figures: it narrows the count no further than
+//! the rule does, and it is hidden whenever its count is.
+
+use crate::analysis::emissions::{EmissionsTally, Measures};
+use crate::output::disclosure::{Cell, Disclosure, Margins};
+
+/// Significant figures of the per-trip averages from which published totals are rebuilt.
+pub const AVERAGE_SIGNIFICANT_FIGURES: i32 = 3;
+
+/// One group's measures (an area, a decile, a site, a specialty, the total) as published.
+/// `Cell::Suppressed` is a hidden figure (`*`); `None` a figure that does not apply (blank).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PublishedMeasures {
+    pub appointments: Cell,
+    pub face_to_face: Cell,
+    pub virtual_: Cell,
+    pub patient_km: Cell,
+    pub kgco2e: Cell,
+    pub kgco2e_avoided: Cell,
+    pub kgco2e_per_appointment: Option<Cell>,
+    pub kgco2e_per_face_to_face: Option<Cell>,
+    pub scenario_eligible: Cell,
+    pub scenario_appointments_shifted: Cell,
+    pub scenario_patient_km_saved: Cell,
+    pub scenario_kgco2e_saved: Cell,
+    pub scenario_cost_saved_gbp: Cell,
+    pub scenario_hours_saved: Cell,
+}
+
+/// Which of a group's counts are hidden. Appointments are published only when both face to face
+/// and virtual are (else one would be the total minus the other).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Hidden {
+    pub face_to_face: bool,
+    pub virtual_: bool,
+    pub scenario: bool,
+}
+
+impl PublishedMeasures {
+    /// A group's measures as published, given which of its counts are hidden.
+    pub fn new(m: &Measures, hidden: Hidden, fraction: f64, rule: &Disclosure) -> Self {
+        use Cell::{Count, Suppressed};
+        let count = |c: f64| rule.cell(c).value().unwrap_or(0.0);
+        // Without any protection (exact counts published) the exact averages are published too.
+        let average = |total: f64, count: f64| match (rule.protects(), count > 0.0) {
+            (_, false) => 0.0,
+            (true, true) => significant(total / count, AVERAGE_SIGNIFICANT_FIGURES),
+            (false, true) => total / count,
+        };
+        let shown = |hidden: bool, value: f64| if hidden { Suppressed } else { Count(value) };
+        let (face_to_face, virtual_) = (count(m.face_to_face), count(m.virtual_));
+        let kgco2e = face_to_face * average(m.kgco2e, m.face_to_face);
+        let appointments_hidden = hidden.face_to_face || hidden.virtual_;
+        let appointments = count(m.appointments);
+        let ratio = |hide: bool, part: f64, whole: f64| match (hide, whole > 0.0) {
+            (true, _) => Some(Suppressed),
+            (false, true) => Some(Count(part / whole)),
+            (false, false) => None,
+        };
+        let eligible = count(m.scenario_eligible);
+        let shifted = eligible * fraction;
+        let saved = |total: f64| shown(hidden.scenario, shifted * average(total, m.scenario_shifted));
+        PublishedMeasures {
+            appointments: shown(appointments_hidden, appointments),
+            face_to_face: shown(hidden.face_to_face, face_to_face),
+            virtual_: shown(hidden.virtual_, virtual_),
+            patient_km: shown(hidden.face_to_face, face_to_face * average(m.patient_km, m.face_to_face)),
+            kgco2e: shown(hidden.face_to_face, kgco2e),
+            kgco2e_avoided: shown(hidden.virtual_, virtual_ * average(m.kgco2e_avoided, m.virtual_)),
+            kgco2e_per_appointment: ratio(appointments_hidden, kgco2e, appointments),
+            kgco2e_per_face_to_face: ratio(hidden.face_to_face, kgco2e, face_to_face),
+            scenario_eligible: shown(hidden.scenario, eligible),
+            scenario_appointments_shifted: shown(hidden.scenario, shifted),
+            scenario_patient_km_saved: saved(m.scenario_km_saved),
+            scenario_kgco2e_saved: saved(m.scenario_kgco2e_saved),
+            scenario_cost_saved_gbp: saved(m.scenario_cost_saved_gbp),
+            scenario_hours_saved: saved(m.scenario_hours_saved),
+        }
+    }
+}
+
+/// `value` rounded to `figures` significant figures.
+///
+/// ```
+/// use anchormap::output::published::significant;
+/// assert_eq!(significant(23.456, 3), 23.5);
+/// assert_eq!(significant(0.0012345, 3), 0.00123);
+/// assert_eq!(significant(0.0, 3), 0.0);
+/// ```
+pub fn significant(value: f64, figures: i32) -> f64 {
+    if value == 0.0 || !value.is_finite() {
+        return value;
+    }
+    let magnitude = value.abs().log10().floor() as i32;
+    let scale = 10f64.powi(figures - 1 - magnitude);
+    // Two steps so that 23.456 * 10 rounds as 234.56, not 234.55999.
+    let rounded = (value * scale).round();
+    if scale >= 1.0 {
+        rounded / scale
+    } else {
+        rounded * 10f64.powi(magnitude + 1 - figures)
+    }
+}
+
+/// Every table of an emissions run as published, hidden consistently across all of them.
+#[derive(Debug, Clone)]
+pub struct PublishedEmissions {
+    /// By area row (the same order as the run's areas).
+    pub areas: Vec<PublishedMeasures>,
+    /// Patients whose point lies outside every area.
+    pub outside_areas: PublishedMeasures,
+    /// National IMD deciles 1–10, then `none` (no English decile, or outside the boundaries).
+    pub deciles: Vec<PublishedMeasures>,
+    /// Deciles 1 and 2 together (Core20).
+    pub core20: PublishedMeasures,
+    pub total: PublishedMeasures,
+    pub sites: Vec<PublishedMeasures>,
+    pub specialties: Vec<(String, PublishedMeasures)>,
+}
+
+impl PublishedEmissions {
+    /// Applies the rule to every group of `tally`: each count hidden when small, then secondary
+    /// suppression over every relation an attacker could subtract along (areas within their
+    /// decile, deciles within the total and Core20, sites and specialties within the total);
+    /// each figure derived from a count hidden with it.
+    pub fn new(tally: &EmissionsTally, area_deciles: &[Option<u8>], fraction: f64, rule: &Disclosure) -> Self {
+        let deciles = tally.by_decile(area_deciles);
+        let total = tally.total();
+        let core20 = Measures::sum(&deciles[..2]);
+        // The groups, in one list: areas, outside, deciles (11), core20, total, sites, specialties.
+        let mut groups: Vec<Measures> = tally.by_area.clone();
+        let outside = groups.len();
+        groups.push(tally.outside_areas);
+        let first_decile = groups.len();
+        groups.extend(deciles);
+        let core20_at = groups.len();
+        groups.push(core20);
+        let total_at = groups.len();
+        groups.push(total);
+        let first_site = groups.len();
+        groups.extend(tally.by_site.iter().copied());
+        let first_specialty = groups.len();
+        groups.extend(tally.by_specialty.values().copied());
+
+        let mut margins = Margins::new();
+        for slot in 0..11 {
+            let parts = area_deciles.iter().enumerate().filter(|(_, d)| decile_slot(**d) == slot).map(|(i, _)| i);
+            let parts: Vec<usize> = if slot == 10 { parts.chain([outside]).collect() } else { parts.collect() };
+            margins.add(parts, first_decile + slot);
+        }
+        margins.add(first_decile..first_decile + 11, total_at);
+        margins.add([first_decile, first_decile + 1], core20_at);
+        margins.add(first_site..first_specialty, total_at);
+        if !tally.by_specialty.is_empty() {
+            margins.add(first_specialty..groups.len(), total_at);
+        }
+
+        // Face-to-face and virtual counts are protected each across all the relations (the
+        // appointments total adds nothing: it is published only where both are). The scenario's
+        // eligible count too, and with it the first appointments (face to face minus eligible),
+        // which no table publishes but a subtraction would give.
+        let small = |c: f64| rule.cell(c) == Cell::Suppressed;
+        let protect = |values: Vec<f64>, primary: Vec<bool>| rule.protect(&values, &primary, &margins);
+        let face_to_face = protect(
+            groups.iter().map(|m| m.face_to_face).collect(),
+            groups.iter().map(|m| small(m.face_to_face)).collect(),
+        );
+        let virtual_ =
+            protect(groups.iter().map(|m| m.virtual_).collect(), groups.iter().map(|m| small(m.virtual_)).collect());
+        let scenario = protect(
+            groups.iter().map(|m| m.scenario_eligible).collect(),
+            groups
+                .iter()
+                .zip(&face_to_face)
+                .map(|(m, f)| *f || small(m.scenario_eligible) || small(m.face_to_face - m.scenario_eligible))
+                .collect(),
+        );
+        let publish = |i: usize| {
+            let hidden = Hidden { face_to_face: face_to_face[i], virtual_: virtual_[i], scenario: scenario[i] };
+            PublishedMeasures::new(&groups[i], hidden, fraction, rule)
+        };
+        PublishedEmissions {
+            areas: (0..outside).map(publish).collect(),
+            outside_areas: publish(outside),
+            deciles: (first_decile..first_decile + 11).map(publish).collect(),
+            core20: publish(core20_at),
+            total: publish(total_at),
+            sites: (first_site..first_specialty).map(publish).collect(),
+            specialties: tally.by_specialty.keys().cloned().zip((first_specialty..groups.len()).map(publish)).collect(),
+        }
+    }
+}
+
+/// Index 0–9 for deciles 1–10; 10 for an area without an English decile.
+fn decile_slot(decile: Option<u8>) -> usize {
+    decile.filter(|d| (1..=10).contains(d)).map_or(10, |d| d as usize - 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::emissions::{PlacedAppointment, Scenario, ShiftScope};
+    use crate::analysis::travel::Trip;
+    use crate::input::appointments::{Attendance, Visit};
+
+    fn trip(km: f64) -> Trip {
+        Trip { km, kgco2e: km * 0.17, cost_gbp: km * 0.28, hours: km / 40.0 }
+    }
+
+    #[test]
+    fn derived_figures_follow_the_published_count() {
+        let rule = Disclosure::default();
+        let scenario = Scenario { fraction: 0.5, applies_to: ShiftScope::All };
+        // 11 patients, 10.37 km each: published as 10 appointments of 10.4 km.
+        let m = Measures::of(11.0, Attendance::FaceToFace, Visit::FollowUp, &trip(10.37), &scenario);
+        let p = PublishedMeasures::new(&m, Hidden::default(), 0.5, &rule);
+        assert_eq!(p.appointments, Cell::Count(10.0));
+        assert_eq!(p.patient_km, Cell::Count(104.0));
+        // 12 patients of the same trip publish exactly the same figures: nothing tells 11 from 12.
+        let m12 = Measures::of(12.0, Attendance::FaceToFace, Visit::FollowUp, &trip(10.37), &scenario);
+        assert_eq!(PublishedMeasures::new(&m12, Hidden::default(), 0.5, &rule), p);
+        assert_eq!(p.scenario_appointments_shifted, Cell::Count(5.0));
+        let all = Hidden { face_to_face: true, virtual_: true, scenario: true };
+        let hidden = PublishedMeasures::new(&m, all, 0.5, &rule);
+        assert_eq!((hidden.kgco2e, hidden.scenario_kgco2e_saved), (Cell::Suppressed, Cell::Suppressed));
+        let virtual_only = PublishedMeasures::new(&m, Hidden { virtual_: true, ..Hidden::default() }, 0.5, &rule);
+        assert_eq!(virtual_only.appointments, Cell::Suppressed, "else appointments minus face to face gives virtual");
+        // 10 published trips of 10.37 km x 0.17 kg/km = 1.7629 kg, published as 1.76 kg each.
+        assert!((virtual_only.kgco2e.value().unwrap() - 17.6).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_lone_small_area_hides_another_in_its_decile() {
+        let rule = Disclosure { min_count: 8, round_to: 1 };
+        let none = Scenario { fraction: 0.0, applies_to: ShiftScope::All };
+        let mut tally = EmissionsTally::new(3, 1);
+        for (area, n) in [(0, 3.0), (1, 40.0), (2, 50.0)] {
+            let measures = Measures::of(n, Attendance::FaceToFace, Visit::Unknown, &trip(5.0), &none);
+            tally.add(&PlacedAppointment { area: Some(area), site: 0, measures }, None);
+        }
+        let published = PublishedEmissions::new(&tally, &[Some(1), Some(1), Some(5)], 0.0, &rule);
+        assert_eq!(published.areas[0].appointments, Cell::Suppressed);
+        assert_eq!(published.areas[1].appointments, Cell::Suppressed, "decile 1 minus area 1 would give area 0");
+        assert_eq!(published.areas[2].appointments, Cell::Count(50.0));
+        assert_eq!(published.deciles[0].appointments, Cell::Count(43.0));
+    }
+}

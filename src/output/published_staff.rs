@@ -1,0 +1,211 @@
+//! Staff counts as published by `gaps`: every table, the headline and the published summary hidden consistently as one system of sums.
+//!
+//! An area's staff add up to its decile, two deciles to a quintile, deciles and quintiles to the
+//! total; each breakdown (band, staff group, starter) adds up across its groups to the all-staff
+//! decile and total; the summary's match counts add up to the rows read. An attacker holding
+//! every published file can subtract along any of these, so all of them are protected at once
+//! ([`Disclosure::protect`]): no hidden count is ever the only hidden member of a sum.
+
+use std::collections::BTreeMap;
+
+use crate::analysis::community::Community;
+use crate::analysis::gaps::{class_counts, Classes, StaffTally};
+use crate::analysis::AreaFacts;
+use crate::geocoder::{MatchCounts, MatchStatus};
+use crate::output::disclosure::{Cell, Disclosure, Margins};
+
+/// One group's class table as published: deciles 1–10, quintiles 1–5, and the total.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClassCells {
+    pub deciles: Vec<Cell>,
+    pub quintiles: Vec<Cell>,
+    pub total: Cell,
+}
+
+impl ClassCells {
+    pub fn of(&self, classes: Classes) -> &[Cell] {
+        match classes {
+            Classes::Decile => &self.deciles,
+            Classes::Quintile => &self.quintiles,
+        }
+    }
+}
+
+/// Staff as published by a `gaps` run.
+#[derive(Debug, Clone)]
+pub struct PublishedStaff {
+    /// By area row: `Some` for community areas, `None` elsewhere.
+    pub areas: Vec<Option<Cell>>,
+    /// All staff living in the community, by class.
+    pub all: ClassCells,
+    /// Breakdown dimension → (group, its class table), in the tally's order.
+    pub groups: BTreeMap<&'static str, Vec<(String, ClassCells)>>,
+    /// Staff rows by match status, each as published.
+    pub matches: Vec<(MatchStatus, Cell)>,
+    /// Rows read, as published.
+    pub rows: Cell,
+    /// Staff placed outside the community, as published.
+    pub outside_community: Cell,
+}
+
+/// Collects counts and the sums between them, then publishes all of them under one rule.
+///
+/// A count that no file publishes but that a sum of published ones gives (staff in community
+/// areas without a decile) is a member like any other: small, it is protected like a published one.
+#[derive(Default)]
+struct System {
+    raw: Vec<f64>,
+    margins: Margins,
+}
+
+impl System {
+    fn push(&mut self, count: f64) -> usize {
+        self.raw.push(count);
+        self.raw.len() - 1
+    }
+
+    /// A class table: ten deciles, five quintiles, a total; the sums among them.
+    fn class_block(&mut self, deciles: &[f64]) -> ClassBlock {
+        let first_decile = self.raw.len();
+        deciles.iter().for_each(|c| {
+            self.push(*c);
+        });
+        let first_quintile = self.raw.len();
+        for q in 0..5 {
+            self.push(deciles[2 * q] + deciles[2 * q + 1]);
+        }
+        let total = self.push(deciles.iter().sum());
+        for q in 0..5 {
+            self.margins.add([first_decile + 2 * q, first_decile + 2 * q + 1], first_quintile + q);
+        }
+        self.margins.add(first_decile..first_decile + 10, total);
+        self.margins.add(first_quintile..first_quintile + 5, total);
+        ClassBlock { first_decile, first_quintile, total }
+    }
+}
+
+#[derive(Clone, Copy)]
+struct ClassBlock {
+    first_decile: usize,
+    first_quintile: usize,
+    total: usize,
+}
+
+impl ClassBlock {
+    fn cells(&self, published: &[Cell]) -> ClassCells {
+        ClassCells {
+            deciles: published[self.first_decile..self.first_decile + 10].to_vec(),
+            quintiles: published[self.first_quintile..self.first_quintile + 5].to_vec(),
+            total: published[self.total],
+        }
+    }
+}
+
+impl PublishedStaff {
+    pub fn new(
+        facts: &[AreaFacts],
+        community: &Community,
+        tally: &StaffTally,
+        matches: &MatchCounts,
+        outside_community: u64,
+        rule: &Disclosure,
+    ) -> PublishedStaff {
+        let mut system = System::default();
+        let deciles = |staff: &[f64]| class_counts(facts, community, staff, Classes::Decile).staff;
+
+        // Areas of the community, and the all-staff class table they add up to.
+        let area_cells: Vec<Option<usize>> = (0..facts.len())
+            .map(|i| community.contains(i).then(|| system.push(tally.by_area[i])))
+            .collect();
+        let all = system.class_block(&deciles(&tally.by_area));
+        for d in 0..10u8 {
+            let parts = area_cells
+                .iter()
+                .zip(facts)
+                .filter(|(_, a)| a.decile == Some(d + 1))
+                .filter_map(|(cell, _)| *cell);
+            system.margins.add(parts.collect::<Vec<_>>(), all.first_decile + d as usize);
+        }
+        // Staff in community areas without an English decile: in the area table, not in the classes.
+        let without_decile = class_counts(facts, community, &tally.by_area, Classes::Decile).staff_without_decile;
+        let without_decile_cell = system.push(without_decile);
+        let parts = area_cells.iter().zip(facts).filter(|(_, a)| a.decile.is_none()).filter_map(|(cell, _)| *cell);
+        system.margins.add(parts.collect::<Vec<_>>(), without_decile_cell);
+
+        // Breakdowns: each group's class table; groups add up to the all-staff table.
+        let mut blocks: BTreeMap<&'static str, Vec<(String, ClassBlock)>> = BTreeMap::new();
+        for (dimension, groups) in &tally.groups {
+            let list: Vec<(String, ClassBlock)> =
+                groups.iter().map(|(label, staff)| (label.clone(), system.class_block(&deciles(staff)))).collect();
+            for d in 0..10 {
+                system.margins.add(list.iter().map(|(_, b)| b.first_decile + d).collect::<Vec<_>>(), all.first_decile + d);
+            }
+            system.margins.add(list.iter().map(|(_, b)| b.total).collect::<Vec<_>>(), all.total);
+            blocks.insert(dimension, list);
+        }
+
+        // The summary: rows by match status; within + nearest (placed) = community + elsewhere,
+        // where the community is the class total plus the staff without a decile.
+        let statuses: Vec<(MatchStatus, usize)> =
+            MatchStatus::ALL.iter().map(|s| (*s, system.push(matches.get(*s) as f64))).collect();
+        let rows = system.push(matches.total() as f64);
+        system.margins.add(statuses.iter().map(|(_, i)| *i).collect::<Vec<_>>(), rows);
+        let outside = system.push(outside_community as f64);
+        let placed: Vec<usize> = statuses
+            .iter()
+            .filter(|(s, _)| matches!(s, MatchStatus::Within | MatchStatus::Nearest))
+            .map(|(_, i)| *i)
+            .collect();
+        system.margins.add(placed.into_iter().chain([all.total, outside]).collect::<Vec<_>>(), without_decile_cell);
+
+        let hidden = rule.protect(&system.raw, &rule.primary(&system.raw), &system.margins);
+        let published: Vec<Cell> = system
+            .raw
+            .iter()
+            .zip(&hidden)
+            .map(|(c, h)| if *h { Cell::Suppressed } else { rule.cell(*c) })
+            .collect();
+        PublishedStaff {
+            areas: area_cells.iter().map(|c| c.map(|i| published[i])).collect(),
+            all: all.cells(&published),
+            groups: blocks
+                .into_iter()
+                .map(|(d, list)| (d, list.into_iter().map(|(label, b)| (label, b.cells(&published))).collect()))
+                .collect(),
+            matches: statuses.iter().map(|(s, i)| (*s, published[*i])).collect(),
+            rows: published[rows],
+            outside_community: published[outside],
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_quintile_never_gives_back_a_hidden_decile() {
+        // The review's case: --round-to 1, decile 1 holds 3 staff; quintile 1 minus decile 2 gave it back.
+        let facts: Vec<AreaFacts> = (1..=10u8)
+            .map(|d| AreaFacts { decile: Some(d), population: Some(1000.0), ..Default::default() })
+            .collect();
+        let community = Community { members: vec![true; 10], description: String::new() };
+        let mut tally = StaffTally::new(10);
+        for (area, n) in [(0, 3), (1, 30), (2, 40), (3, 50), (4, 20), (5, 20), (6, 20), (7, 20), (8, 20), (9, 20)] {
+            for _ in 0..n {
+                tally.add(area, &[]);
+            }
+        }
+        let matches = MatchCounts { within: 243, ..Default::default() };
+        let rule = Disclosure { min_count: 8, round_to: 1 };
+        let p = PublishedStaff::new(&facts, &community, &tally, &matches, 0, &rule);
+        assert_eq!(p.all.deciles[0], Cell::Suppressed);
+        // Decile 2 (30) is hidden with it, so quintile 1 (33) reveals neither.
+        assert_eq!(p.all.deciles[1], Cell::Suppressed);
+        assert_eq!(p.all.quintiles[0], Cell::Count(33.0));
+        // The one-area-per-decile areas follow their deciles.
+        assert_eq!(p.areas[0], Some(Cell::Suppressed));
+        assert_eq!(p.areas[1], Some(Cell::Suppressed));
+        assert_eq!(p.areas[2], Some(Cell::Count(40.0)));
+    }
+}
