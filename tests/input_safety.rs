@@ -70,3 +70,49 @@ fn issue_11_unbalanced_quote_in_staff_file_names_the_line_where_it_opened() {
     let line = anchormap_err(args);
     assert!(line.contains("vacancies.csv, line 2: text follows the closing quote"), "{line}");
 }
+
+/// An ICB's extract of IoD2019 File 1 with the decile column dropped: its ranks are national, so
+/// deciles cannot be worked out from its own row count (6,735 of 6,740 staff were put in decile 10).
+#[test]
+fn issue_11_deprivation_extract_without_deciles_is_refused_on_national_data() {
+    let Some(reference) = reference_dir() else { return };
+    let dir = temp_dir();
+    let (_, lookup) = read_csv(&reference.join("lsoa11_to_sicbl_icb.csv"));
+    let icb: std::collections::HashSet<String> =
+        lookup.into_iter().filter(|r| r[4] == "E54000019").map(|r| r[0].clone()).collect();
+    let (headers, rows) = read_csv(&reference.join("File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv"));
+    let mut writer = csv::Writer::from_path(dir.path().join("icb.csv")).unwrap();
+    writer.write_record(&headers[..5]).unwrap();
+    for row in rows.iter().filter(|r| icb.contains(&r[0])) {
+        writer.write_record(&row[..5]).unwrap();
+    }
+    writer.flush().unwrap();
+    drop(writer);
+    let line = anchormap_err([
+        "geocode".as_ref(),
+        fixture("staff.csv").as_os_str(),
+        "--postcodes".as_ref(),
+        fixture("postcodes.csv").as_os_str(),
+        "--boundaries".as_ref(),
+        fixture("areas.geojson").as_os_str(),
+        "--deprivation".as_ref(),
+        dir.path().join("icb.csv").as_os_str(),
+        "-o".as_ref(),
+        dir.path().join("out.csv").as_os_str(),
+    ]);
+    assert!(line.contains("icb.csv: the file has IMD ranks but no IMD decile"), "{line}");
+
+    // The whole national file without its decile column is a full scale: deciles as published.
+    let mut writer = csv::Writer::from_path(dir.path().join("national.csv")).unwrap();
+    writer.write_record(&headers[..5]).unwrap();
+    for row in &rows {
+        writer.write_record(&row[..5]).unwrap();
+    }
+    writer.flush().unwrap();
+    drop(writer);
+    let none = anchormap::columns::ColumnMap::default();
+    let derived = anchormap::reference::Deprivation::load(&dir.path().join("national.csv"), &none).unwrap();
+    for row in rows.iter().step_by(97) {
+        assert_eq!(derived.get(&row[0]).unwrap().decile.to_string(), row[5], "{}", row[0]);
+    }
+}
