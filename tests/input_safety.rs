@@ -116,3 +116,37 @@ fn issue_11_deprivation_extract_without_deciles_is_refused_on_national_data() {
         assert_eq!(derived.get(&row[0]).unwrap().decile.to_string(), row[5], "{}", row[0]);
     }
 }
+
+/// A source list is the user's file: a name with `../` or an absolute path must not make fetch
+/// write outside its folder, and an empty list is an error, not a panic.
+#[test]
+fn issue_11_fetch_source_lists_are_checked() {
+    let dir = temp_dir();
+    let mirror = dir.path().join("mirror");
+    std::fs::create_dir(&mirror).unwrap();
+    std::fs::write(mirror.join("x.csv"), "a\n").unwrap();
+    let run = |name: &str, list: &str| {
+        let sources = write(dir.path(), name, list.as_bytes());
+        anchormap_err([
+            "fetch".as_ref(),
+            "--from".as_ref(),
+            mirror.as_os_str(),
+            "--dir".as_ref(),
+            dir.path().join("ref").as_os_str(),
+            "--sources".as_ref(),
+            sources.as_os_str(),
+        ])
+    };
+    let line = run("empty.toml", "set = []\nfile = []\n");
+    assert!(line.contains("empty.toml: lists no [[set]]"), "{line}");
+    for evil in ["../escaped.csv", "/tmp/anchormap-escaped.csv", "sub/x.csv"] {
+        let list = format!(
+            "[[set]]\nname = \"a\"\ntitle = \"A\"\n[[file]]\nname = {evil:?}\nroles = [\"postcodes\", \"boundaries\", \
+             \"deprivation\", \"population\"]\nsets = [\"a\"]\ntitle = \"t\"\n"
+        );
+        let line = run("evil.toml", &list);
+        assert!(line.contains("is not a plain file name"), "{line}");
+    }
+    assert!(!dir.path().join("escaped.csv").exists());
+    assert!(!Path::new("/tmp/anchormap-escaped.csv").exists());
+}
