@@ -150,3 +150,98 @@ fn issue_11_fetch_source_lists_are_checked() {
     assert!(!dir.path().join("escaped.csv").exists());
     assert!(!Path::new("/tmp/anchormap-escaped.csv").exists());
 }
+
+fn geocode(input: &Path, postcodes: &Path, boundaries: &Path, out: &Path) -> Vec<std::ffi::OsString> {
+    vec![
+        "geocode".into(),
+        input.into(),
+        "--postcodes".into(),
+        postcodes.into(),
+        "--boundaries".into(),
+        boundaries.into(),
+        "-o".into(),
+        out.into(),
+    ]
+}
+
+#[test]
+fn issue_11_huge_boundary_coordinates_are_refused_naming_the_feature() {
+    let dir = temp_dir();
+    let text = std::fs::read_to_string(fixture("areas.geojson")).unwrap();
+    let huge = text.replacen("[[[400000, 300000], [401000, 300000]", "[[[1e200, 300000], [401000, 300000]", 1);
+    assert_ne!(huge, text);
+    let boundaries = write(dir.path(), "huge.geojson", huge.as_bytes());
+    let line = anchormap_err(geocode(
+        &fixture("staff.csv"),
+        &fixture("postcodes.csv"),
+        &boundaries,
+        &dir.path().join("o.csv"),
+    ));
+    assert!(line.contains("huge.geojson, line 7, column 1: feature 2 (E01900001) has easting 1e200"), "{line}");
+}
+
+#[test]
+fn issue_11_geojson_with_a_byte_order_mark_is_read() {
+    let dir = temp_dir();
+    let text = std::fs::read(fixture("areas.geojson")).unwrap();
+    let boundaries = write(dir.path(), "bom.geojson", &[b"\xef\xbb\xbf".as_slice(), &text].concat());
+    let out = dir.path().join("o.csv");
+    anchormap_ok(geocode(&fixture("staff.csv"), &fixture("postcodes.csv"), &boundaries, &out));
+    let plain = dir.path().join("plain.csv");
+    anchormap_ok(geocode(&fixture("staff.csv"), &fixture("postcodes.csv"), &fixture("areas.geojson"), &plain));
+    assert_eq!(std::fs::read(out).unwrap(), std::fs::read(plain).unwrap());
+}
+
+#[test]
+fn issue_11_absurd_numbers_in_files_are_range_checked() {
+    let dir = temp_dir();
+    // An easting of 1e300 in a postcode directory: that postcode has no usable coordinates.
+    let postcodes =
+        std::fs::read_to_string(fixture("postcodes.csv")).unwrap().replacen("XX1 1AA,400500", "XX1 1AA,1e300", 1);
+    let postcodes = write(dir.path(), "postcodes.csv", postcodes.as_bytes());
+    let out = dir.path().join("o.csv");
+    anchormap_ok(geocode(&fixture("staff.csv"), &postcodes, &fixture("areas.geojson"), &out));
+    let (headers, rows) = read_csv(&out);
+    let m = headers.iter().position(|h| h == "match").unwrap();
+    assert_eq!(rows[0][m], "no_coordinates");
+
+    // A count of 1e300 appointments in one row is an invalid count, counted, not summed.
+    let appointments =
+        std::fs::read_to_string(fixture("appointments.csv")).unwrap().replacen("S1,01,3,100", "S1,01,1e300,100", 1);
+    let appointments = write(dir.path(), "appointments.csv", appointments.as_bytes());
+    anchormap_ok(emissions_args(&appointments, &dir.path().join("e"), &[]));
+    let summary = std::fs::read_to_string(dir.path().join("e").join("summary.json")).unwrap();
+    assert!(!summary.contains("e+") && !summary.contains("inf") && !summary.contains("NaN"), "{summary}");
+
+    // A site 1e300 metres east.
+    let sites =
+        write(dir.path(), "sites.csv", b"site_code,site_name,postcode,easting,northing\nS1,Far,,1e300,301000\n");
+    let mut args = emissions_args(&fixture("appointments.csv"), &dir.path().join("s"), &[]);
+    let i = args.iter().position(|a| a == "--sites").unwrap();
+    args[i + 1] = sites.into();
+    let line = anchormap_err(args);
+    assert!(line.contains("sites.csv, line 2, column 'easting': site S1 has easting 1e300"), "{line}");
+}
+
+#[test]
+fn issue_11_absurd_numeric_options_are_usage_errors() {
+    let dir = temp_dir();
+    let appointments = fixture("appointments.csv");
+    let out = dir.path().join("e");
+    for (flag, value) in [
+        ("--circuity", "NaN"),
+        ("--circuity", "1e300"),
+        ("--shift-to-virtual", "NaN"),
+        ("--shift-to-virtual", "inf"),
+        ("--max-distance", "1e300"),
+        ("--max-distance", "NaN"),
+        ("--speed-kmh", "inf"),
+        ("--mileage-rate", "1e300"),
+    ] {
+        anchormap_usage_err(emissions_args(&appointments, &out, &[flag, value]));
+    }
+    let staff = fixture("staff.csv");
+    for value in ["NaN", "inf", "1e300", "0"] {
+        anchormap_usage_err(gaps_args(&staff, &dir.path().join("g"), &["--community-radius-km", value]));
+    }
+}

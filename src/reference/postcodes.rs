@@ -13,6 +13,7 @@ use crate::error::{Error, Location, Result};
 use crate::output::progress;
 use crate::postcode::Postcode;
 use crate::reference::Country;
+use crate::spatial::bng::is_plausible_bng;
 use crate::spatial::wgs84_to_bng;
 
 /// What the directory knows of one postcode.
@@ -381,7 +382,8 @@ fn parse_row(record: &csv::ByteRecord, layout: &Layout) -> Option<(Postcode, Pos
         (_, None) => false,
     };
     let grid = match (number(record, layout.easting), number(record, layout.northing)) {
-        (Some(x), Some(y)) if x > 0.0 && y > 0.0 => Some(Coord { x, y }),
+        // Far outside the grid (1e300) is no usable fix: the postcode has no coordinates.
+        (Some(x), Some(y)) if x > 0.0 && y > 0.0 => Some(Coord { x, y }).filter(|&c| is_plausible_bng(c)),
         _ => None,
     };
     let location = if no_fix {
