@@ -245,3 +245,47 @@ fn issue_11_absurd_numeric_options_are_usage_errors() {
         anchormap_usage_err(gaps_args(&staff, &dir.path().join("g"), &["--community-radius-km", value]));
     }
 }
+
+/// A zip that inflates to one enormous line: refused after at most a megabyte, in one short line.
+#[test]
+fn issue_11_zip_with_one_huge_line_is_refused_quickly_and_briefly() {
+    let dir = temp_dir();
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    zip.start_file("Data/CSV/xx.csv", zip::write::SimpleFileOptions::default()).unwrap();
+    let chunk = vec![b'A'; 1 << 20];
+    for _ in 0..64 {
+        std::io::Write::write_all(&mut zip, &chunk).unwrap();
+    }
+    let bytes = zip.finish().unwrap().into_inner();
+    let postcodes = write(dir.path(), "bomb.zip", &bytes);
+    let started = std::time::Instant::now();
+    let line =
+        anchormap_err(geocode(&fixture("staff.csv"), &postcodes, &fixture("areas.geojson"), &dir.path().join("o.csv")));
+    assert!(line.contains("bomb.zip") && line.contains("a line is longer than 1024 KB"), "{line}");
+    assert!(line.len() < 300, "{}", line.len());
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+}
+
+/// No error echoes a whole field: values are quoted as a short excerpt.
+#[test]
+fn issue_11_errors_quote_only_an_excerpt_of_a_value() {
+    let dir = temp_dir();
+    let huge = "9x".repeat(200_000);
+    let imd = format!(
+        "LSOA code (2011),Index of Multiple Deprivation (IMD) Rank,Index of Multiple Deprivation (IMD) Decile\nE01900001,{huge},1\n"
+    );
+    let imd = write(dir.path(), "imd.csv", imd.as_bytes());
+    let mut args =
+        geocode(&fixture("staff.csv"), &fixture("postcodes.csv"), &fixture("areas.geojson"), &dir.path().join("o.csv"));
+    args.extend(["--deprivation".into(), imd.into()]);
+    let line = anchormap_err(args);
+    assert!(line.contains("9x9x9x") && line.contains("… (400000 characters)' is not a number"), "{line}");
+    assert!(line.len() < 400, "{}", line.len());
+
+    // A staff file with a 2 MB line.
+    let staff = format!("id,postcode\n1,XX1 1AA\n2,{}\n", "Z".repeat(2 << 20));
+    let staff = write(dir.path(), "long.csv", staff.as_bytes());
+    let line =
+        anchormap_err(geocode(&staff, &fixture("postcodes.csv"), &fixture("areas.geojson"), &dir.path().join("o.csv")));
+    assert!(line.contains("long.csv") && line.contains("a line is longer than"), "{line}");
+}

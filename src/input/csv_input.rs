@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use crate::columns::{ColumnMap, ColumnSpec};
 use crate::error::{Error, Location, Result};
+use crate::input::bounded::Bounded;
 
 /// A CSV with a header row, read record by record so memory does not grow with the file.
 pub struct CsvInput {
@@ -31,13 +32,13 @@ impl CsvInput {
     /// Opens a file (or `-` for standard input) and reads its header.
     pub fn open(path: &Path) -> Result<CsvInput> {
         let source: Box<dyn Read + Send> = if path == Path::new("-") {
-            Box::new(std::io::stdin())
+            Box::new(Bounded::lines(std::io::stdin()))
         } else {
             let file = File::open(path).map_err(|e| Error::io(path, e))?;
             if file.metadata().map_err(|e| Error::io(path, e))?.is_dir() {
                 return Err(Error::invalid(Location::file(path), "is a folder, not a CSV file"));
             }
-            Box::new(BufReader::with_capacity(1 << 17, file))
+            Box::new(Bounded::lines(BufReader::with_capacity(1 << 17, file)))
         };
         let quotes = Arc::new(Mutex::new(QuoteState::default()));
         let source = QuoteWatch { inner: source, state: Arc::clone(&quotes) };
