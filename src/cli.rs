@@ -86,8 +86,8 @@ pub struct ReferenceArgs {
 
 fn non_negative_metres(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
-        Ok(m) if m.is_finite() && m >= 0.0 => Ok(m),
-        _ => Err(format!("'{text}' is not a distance in metres (0 or more)")),
+        Ok(m) if (0.0..=100_000.0).contains(&m) => Ok(m),
+        _ => Err(format!("'{text}' is not a distance in metres (0 to 100000)")),
     }
 }
 
@@ -363,22 +363,22 @@ fn fraction(text: &str) -> Result<f64, String> {
 
 fn circuity(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
-        Ok(f) if f.is_finite() && f >= 1.0 => Ok(f),
-        _ => Err(format!("'{text}' is not a circuity factor (1 or more: road distance over straight line)")),
+        Ok(f) if (1.0..=10.0).contains(&f) => Ok(f),
+        _ => Err(format!("'{text}' is not a circuity factor (1 to 10: road distance over straight line)")),
     }
 }
 
 fn positive_speed(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
-        Ok(v) if v.is_finite() && v > 0.0 => Ok(v),
-        _ => Err(format!("'{text}' is not a speed in km/h (more than 0)")),
+        Ok(v) if v > 0.0 && v <= 1000.0 => Ok(v),
+        _ => Err(format!("'{text}' is not a speed in km/h (more than 0, at most 1000)")),
     }
 }
 
 fn non_negative(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
-        Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
-        _ => Err(format!("'{text}' is not a number (0 or more)")),
+        Ok(v) if (0.0..=1e6).contains(&v) => Ok(v),
+        _ => Err(format!("'{text}' is not a number from 0 to 1000000")),
     }
 }
 
@@ -407,10 +407,17 @@ fn parse_date(text: &str) -> Result<crate::input::staff::Date, String> {
     crate::input::staff::Date::parse(text).ok_or_else(|| format!("'{text}' is not a date (YYYY-MM-DD)"))
 }
 
+fn finite(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(v) if v.is_finite() && v.abs() <= 1e12 => Ok(v),
+        _ => Err(format!("'{text}' is not a number")),
+    }
+}
+
 fn positive_km(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
-        Ok(km) if km.is_finite() && km > 0.0 => Ok(km),
-        _ => Err(format!("'{text}' is not a distance in km (more than 0)")),
+        Ok(km) if km > 0.0 && km <= 1000.0 => Ok(km),
+        _ => Err(format!("'{text}' is not a distance in km (more than 0, at most 1000)")),
     }
 }
 
@@ -441,7 +448,7 @@ pub struct MapArgs {
     pub scheme: Option<crate::output::classes::Scheme>,
 
     /// Centre of a diverging scale [default: 1 for a ratio; the community rate for staff_per_1000; else the median].
-    #[arg(long, value_name = "VALUE")]
+    #[arg(long, value_name = "VALUE", value_parser = finite)]
     pub centre: Option<f64>,
 
     /// Map title [default: from the column].
@@ -460,7 +467,7 @@ pub struct MapArgs {
     pub extent: MapExtent,
 
     /// Simplification tolerance for display, in metres [default: half a pixel]; 0 draws full detail.
-    #[arg(long, value_name = "METRES")]
+    #[arg(long, value_name = "METRES", value_parser = non_negative_metres)]
     pub simplify: Option<f64>,
 
     /// Boundary property holding the area code [default: detected].

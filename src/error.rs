@@ -79,8 +79,10 @@ impl Error {
         Error::Io { path: path.to_path_buf(), error: source }
     }
 
+    /// A problem with a file's content. The message is made safe to print on one line: each
+    /// quoted value is cut to an [`excerpt`], line breaks become spaces, and the whole is capped.
     pub fn invalid(at: Location, message: impl Into<String>) -> Self {
-        Error::Invalid { at, message: message.into() }
+        Error::Invalid { at, message: one_line(&message.into()) }
     }
 
     /// An error from the `csv` crate, with the line it reports.
@@ -107,6 +109,75 @@ impl Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The most characters of a value an error message quotes.
+pub const EXCERPT_CHARS: usize = 60;
+
+/// The most characters of one error message (a list of headers can be long; a value cannot).
+pub const MESSAGE_CHARS: usize = 2000;
+
+/// At most [`EXCERPT_CHARS`] characters of a value, with an ellipsis and the full length when cut.
+///
+/// ```
+/// use anchormap::error::excerpt;
+/// assert_eq!(excerpt("WR5 1DD"), "WR5 1DD");
+/// let cut = excerpt(&"x".repeat(100)).into_owned();
+/// assert_eq!(cut, format!("{}… (100 characters)", "x".repeat(60)));
+/// assert_eq!(excerpt(&cut), cut);
+/// ```
+pub fn excerpt(value: &str) -> std::borrow::Cow<'_, str> {
+    let already_cut = value
+        .find("… (")
+        .is_some_and(|cut| value.ends_with(" characters)") && value[..cut].chars().count() <= EXCERPT_CHARS);
+    if already_cut {
+        return value.into();
+    }
+    match value.char_indices().nth(EXCERPT_CHARS) {
+        None => value.into(),
+        Some((cut, _)) => format!("{}… ({} characters)", &value[..cut], value.chars().count()).into(),
+    }
+}
+
+/// A message made safe to print as one line: line breaks and other control characters become
+/// spaces, every '…'-quoted value longer than [`EXCERPT_CHARS`] is cut to an [`excerpt`], and
+/// the whole is capped at [`MESSAGE_CHARS`].
+///
+/// ```
+/// use anchormap::error::one_line;
+/// let long = format!("'{}' is not a number", "9".repeat(50_000_000 / 1000));
+/// let line = one_line(&long);
+/// assert!(line.len() < 200 && line.ends_with("' is not a number"), "{line}");
+/// assert_eq!(one_line("a\nb"), "a b");
+/// ```
+pub fn one_line(message: &str) -> String {
+    let flat: String = message.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    // Quoted values: from a ' that does not follow a letter or digit (an apostrophe, as in
+    // "Britain's", does) to the next '. A header list is many short ones.
+    let mut out = String::with_capacity(flat.len().min(MESSAGE_CHARS * 4));
+    let mut rest = flat.as_str();
+    let opens_quote = |before: &str| !before.chars().next_back().is_some_and(char::is_alphanumeric);
+    loop {
+        let Some(open) = rest.char_indices().find(|&(i, c)| c == '\'' && opens_quote(&rest[..i])).map(|(i, _)| i)
+        else {
+            break;
+        };
+        out.push_str(&rest[..=open]);
+        rest = &rest[open + 1..];
+        match rest.find('\'') {
+            Some(close) => {
+                out.push_str(&excerpt(&rest[..close]));
+                out.push('\'');
+                rest = &rest[close + 1..];
+            }
+            None => break,
+        }
+    }
+    out.push_str(rest);
+    match out.char_indices().nth(MESSAGE_CHARS) {
+        None => out,
+        Some((cut, _)) => format!("{}… (message cut at {MESSAGE_CHARS} characters)", &out[..cut]),
+    }
+}
 
 /// One-based line and column of a byte offset in a text.
 pub fn line_and_column(text: &str, offset: usize) -> (u64, u64) {

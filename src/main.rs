@@ -27,7 +27,8 @@ fn main() -> ExitCode {
             }
             // The root cause carries the file, line and column; the context says what we were doing.
             let chain: Vec<String> = err.chain().map(|e| e.to_string()).collect();
-            eprintln!("anchormap: error: {}", chain.join(": "));
+            // One line, whatever a value in it held (line breaks, a 50 MB field).
+            eprintln!("anchormap: error: {}", anchormap::error::one_line(&chain.join(": ")));
             ExitCode::from(1)
         }
     }

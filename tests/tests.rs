@@ -10,6 +10,7 @@ mod emissions;
 mod fetch;
 mod gaps;
 mod geocode;
+mod input_safety;
 mod map;
 mod national;
 mod report;

@@ -70,10 +70,10 @@ impl EmissionFactors {
             let line = record.position().map_or(0, |p| p.line());
             let mode = mode_name(record.get(mode_col).unwrap_or_default());
             let text = record.get(factor_col).unwrap_or_default().trim();
-            let factor = text.parse::<f64>().ok().filter(|f| f.is_finite() && *f >= 0.0).ok_or_else(|| {
+            let factor = text.parse::<f64>().ok().filter(|f| (0.0..=100.0).contains(f)).ok_or_else(|| {
                 Error::invalid(
                     Location::at(path, line, factor_col + 1),
-                    format!("'{text}' is not an emission factor (kg CO2e per km, 0 or more)"),
+                    format!("'{text}' is not an emission factor (kg CO2e per km, 0 to 100)"),
                 )
             })?;
             if mode.is_empty() {

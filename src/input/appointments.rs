@@ -5,6 +5,10 @@ use crate::error::{Error, Location, Result};
 use crate::input::csv_input::Row;
 use crate::input::CsvInput;
 
+/// The most appointments one row may stand for (a year of every outpatient appointment in
+/// England is about 130 million); more is a mistake, counted as an invalid count.
+pub const MAX_COUNT: f64 = 1e9;
+
 pub const APPOINTMENT_COLUMNS: [ColumnSpec; 8] = [
     ColumnSpec {
         key: "postcode",
@@ -213,13 +217,13 @@ impl AppointmentColumns {
     }
 
     /// The number of appointments the row stands for: 1 without a count column; `None` when the
-    /// count is blank, negative or not a whole number.
+    /// count is blank, negative, not a whole number or beyond [`MAX_COUNT`].
     pub fn count(&self, row: &Row) -> Option<f64> {
         if self.count.is_none() {
             return Some(1.0);
         }
         let text = self.text(row, self.count);
-        text.parse::<f64>().ok().filter(|n| n.is_finite() && *n >= 0.0 && n.fract() == 0.0)
+        text.parse::<f64>().ok().filter(|n| (0.0..=MAX_COUNT).contains(n) && n.fract() == 0.0)
     }
 
     pub fn specialty<'a>(&self, row: &'a Row) -> &'a str {

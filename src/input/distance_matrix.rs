@@ -52,10 +52,10 @@ impl DistanceMatrix {
                 let text = |i: usize| String::from_utf8_lossy(row.record.get(i).unwrap_or_default()).trim().to_string();
                 let number = |i: usize, what: &str| -> Result<f64> {
                     let t = text(i);
-                    t.parse::<f64>().ok().filter(|v| v.is_finite() && *v >= 0.0).ok_or_else(|| {
+                    t.parse::<f64>().ok().filter(|v| (0.0..=100_000.0).contains(v)).ok_or_else(|| {
                         Error::invalid(
                             Location::at(path, row.line, i + 1),
-                            format!("'{t}' is not a {what} (0 or more)"),
+                            format!("'{t}' is not a {what} (0 to 100000)"),
                         )
                     })
                 };

@@ -2,6 +2,7 @@
 
 pub mod appointments;
 pub mod band;
+pub mod bounded;
 pub mod csv_input;
 pub mod distance_matrix;
 pub mod sites;

@@ -48,7 +48,8 @@ pub const SITE_COLUMNS: [ColumnSpec; 5] = [
 pub fn read_sites(path: &Path, columns: &ColumnMap, directory: Option<&PostcodeDirectory>) -> Result<Vec<Site>> {
     let mut input = CsvInput::open(path)?;
     let [code_spec, name_spec, postcode_spec, easting_spec, northing_spec] = &SITE_COLUMNS;
-    let code = input.require(code_spec, columns)?;
+    let code_col = input.require(code_spec, columns)?;
+    let code = code_col;
     let name = input.find(name_spec, columns)?;
     let postcode = input.find(postcode_spec, columns)?;
     let easting = input.find(easting_spec, columns)?;
@@ -76,6 +77,12 @@ pub fn read_sites(path: &Path, columns: &ColumnMap, directory: Option<&PostcodeD
             }
             let number = |i| text(i).and_then(|t| t.parse::<f64>().ok()).filter(|v| v.is_finite() && *v > 0.0);
             let (location, located_by) = match (number(easting), number(northing)) {
+                (Some(x), Some(y)) if !crate::spatial::bng::is_plausible_bng(Coord { x, y }) => {
+                    return Err(Error::invalid(
+                        Location::at(path, row.line, format!("'{}'", input.headers[easting.unwrap_or(code_col)])),
+                        format!("site {code} has easting {x:e}, northing {y:e}, far outside the British National Grid (metres)"),
+                    ));
+                }
                 (Some(x), Some(y)) => (Some(Coord { x, y }), "coordinates"),
                 _ => match text(postcode).and_then(|p| crate::postcode::Postcode::parse(&p)) {
                     None => (None, "invalid_postcode"),

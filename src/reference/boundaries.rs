@@ -70,7 +70,11 @@ fn location(path: &Path, text: &str, offset: usize) -> Location {
 impl Boundaries {
     /// Reads a GeoJSON FeatureCollection of Polygon/MultiPolygon features.
     pub fn load(path: &Path, properties: &BoundaryProperties) -> Result<Boundaries> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let mut text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        // A byte-order mark, as some Windows tools write, is not part of the JSON.
+        if text.starts_with('\u{feff}') {
+            text.drain(..'\u{feff}'.len_utf8());
+        }
         if text.trim().is_empty() {
             return Err(Error::invalid(
                 Location::file(path),
@@ -319,6 +323,15 @@ fn to_area(
     Ok(Some(Area { code, name, country, geometry: MultiPolygon(parts), wgs84, properties }))
 }
 
+/// A coordinate for an error message: as written when short, else in scientific notation.
+fn short_number(v: f64) -> String {
+    if v.abs() < 1e9 {
+        v.to_string()
+    } else {
+        format!("{v:e}")
+    }
+}
+
 fn to_line_string(
     ring: &[geojson::Position],
     crs: Crs,
@@ -333,6 +346,14 @@ fn to_line_string(
                 _ => return Err(Error::invalid(at(), format!("feature {number} ({code}) has a position without two numbers"))),
             };
             match crs {
+                Crs::BritishNationalGrid if !crate::spatial::bng::is_plausible_bng(Coord { x, y }) => Err(Error::invalid(
+                    at(),
+                    format!(
+                        "feature {number} ({code}) has easting {}, northing {}, far outside the British National Grid",
+                        short_number(x),
+                        short_number(y)
+                    ),
+                )),
                 Crs::BritishNationalGrid => Ok(Coord { x, y }),
                 Crs::Wgs84 => wgs84_to_bng(x, y).ok_or_else(|| {
                     Error::invalid(

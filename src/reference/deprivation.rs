@@ -145,6 +145,12 @@ impl Deprivation {
                     format!("decile {d} is not 1 to 10"),
                 ));
             }
+            if let Some(r) = rank.filter(|r| *r < 1.0 || r.fract() != 0.0 || *r > f64::from(u32::MAX)) {
+                return Err(Error::invalid(
+                    table.location(row, rank_col.unwrap_or(code_col)),
+                    format!("rank {r} is not a whole number from 1 (1 is the most deprived)"),
+                ));
+            }
             rows.push(RawRow { code: code.to_string(), rank, decile, score });
         }
         if rows.is_empty() {
@@ -166,11 +172,29 @@ impl Deprivation {
                 rows[i].rank = rank;
             }
         }
+        // A decile from a rank needs the scale the rank is on. It is known only when the ranks
+        // are all of 1..N for the file's N areas (a national file); an extract of one region's
+        // rows keeps the national ranks, and ceil(rank × 10 / rows) would put it all in decile 10.
+        let needs_decile = rows.iter().any(|r| r.rank.is_some() && r.decile.is_none());
+        let ranked = rows.iter().filter(|r| r.rank.is_some()).count();
+        if needs_decile && !ranks_are_a_full_scale(&rows, ranked, rank_col.is_some()) {
+            let what = if rank_col.is_some() { "IMD ranks" } else { "IMD scores" };
+            return Err(Error::invalid(
+                table.file(),
+                format!(
+                    "the file has {what} but no IMD decile for every area, and its {ranked} ranked areas are not a \
+                     complete national set (ranks 1 to N of every area, e.g. {} LSOA 2011 areas in IoD2019 or {} \
+                     LSOA 2021 areas in IoD2025), so deciles cannot be worked out from it; name its decile column \
+                     with --deprivation-columns decile=HEADER, or use the full national IoD file (File 1)",
+                    NATIONAL_AREAS[0], NATIONAL_AREAS[1]
+                ),
+            ));
+        }
         let mut records = FxHashMap::with_capacity_and_hasher(n, Default::default());
         for RawRow { code, rank, decile, score } in rows {
             let Some(rank) = rank else { continue };
             let rank = rank as u32;
-            let decile = decile.map_or_else(|| decile_of_rank(rank, n as u32), |d| d as u8);
+            let decile = decile.map_or_else(|| decile_of_rank(rank, ranked as u32), |d| d as u8);
             records.insert(code, DeprivationRecord { rank, decile, score });
         }
 
@@ -239,6 +263,22 @@ impl Deprivation {
     }
 }
 
+/// Areas ranked by the English IMD: LSOA 2011 in IoD2019 (and IoD2015), LSOA 2021 in IoD2025.
+pub const NATIONAL_AREAS: [usize; 2] = [32_844, 33_755];
+
+/// Whether the ranks of a file are on a scale that can be checked: ranks 1..N of the file's N
+/// ranked areas, each position once, except that tied areas share the first of their positions
+/// (IoD2019 File 1 has 26 such ties: 1, 2, 2, 4, …). Ranks worked out here from scores are such
+/// a scale by construction, so they count only for a national number of areas.
+fn ranks_are_a_full_scale(rows: &[RawRow], ranked: usize, ranks_from_file: bool) -> bool {
+    if !ranks_from_file {
+        return NATIONAL_AREAS.contains(&ranked);
+    }
+    let mut ranks: Vec<f64> = rows.iter().filter_map(|r| r.rank).collect();
+    ranks.sort_by(f64::total_cmp);
+    ranks.iter().enumerate().all(|(i, &rank)| rank == (i + 1) as f64 || (i > 0 && rank == ranks[i - 1]))
+}
+
 /// The IoD's decile of a rank among `n` areas: ceil(rank × 10 / n).
 ///
 /// ```
@@ -252,4 +292,50 @@ pub fn decile_of_rank(rank: u32, n: u32) -> u8 {
     let n = n.max(1) as u64;
     let rank = (rank as u64).clamp(1, n);
     (rank * 10).div_ceil(n) as u8
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(text: &str) -> Result<Deprivation> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("imd.csv");
+        std::fs::write(&path, text).unwrap();
+        Deprivation::load(&path, &ColumnMap::default())
+    }
+
+    const HEADER: &str = "LSOA code (2011),Index of Multiple Deprivation (IMD) Rank\n";
+
+    #[test]
+    fn deciles_come_from_ranks_that_are_a_full_scale() {
+        let d = load(&format!("{HEADER}E01000001,3\nE01000002,1\nE01000003,4\nE01000004,2\n")).unwrap();
+        assert_eq!(d.get("E01000002").unwrap().decile, 3);
+        assert_eq!(d.get("E01000003").unwrap().decile, 10);
+    }
+
+    #[test]
+    fn issue_11_ranks_of_an_extract_without_deciles_are_refused() {
+        // Four areas of a region keep their national ranks: deciles from 4 rows would be wrong.
+        let err = load(&format!("{HEADER}E01000001,12\nE01000002,30000\nE01000003,4\nE01000004,2\n"))
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(err.contains("imd.csv: the file has IMD ranks but no IMD decile for every area"), "{err}");
+        assert!(err.contains("--deprivation-columns decile=HEADER"), "{err}");
+        // Ties share the first of their positions (1, 1, 3); a gap is not a scale.
+        assert!(load(&format!("{HEADER}E01000001,1\nE01000002,1\nE01000003,3\n")).is_ok());
+        assert!(load(&format!("{HEADER}E01000001,1\nE01000002,1\nE01000003,2\n")).is_err());
+        // A file with deciles needs no scale.
+        let d = load("LSOA code (2011),IMD rank,IMD decile\nE01000001,12,1\nE01000002,30000,10\n").unwrap();
+        assert_eq!(d.get("E01000002").unwrap().decile, 10);
+        // Scores of a few areas rank them only among themselves.
+        assert!(load("LSOA code (2011),IMD score\nE01000001,12.5\nE01000002,30.1\n").is_err());
+    }
+
+    #[test]
+    fn ranks_must_be_whole_numbers_from_one() {
+        let err = load(&format!("{HEADER}E01000001,0\n")).err().unwrap().to_string();
+        assert!(err.contains("line 2") && err.contains("rank 0 is not a whole number from 1"), "{err}");
+    }
 }

@@ -86,6 +86,13 @@ impl Fetcher {
 
     /// Fetches `file` from `origin` into `dir`.
     pub fn fetch(&self, origin: &Origin, file: &SourceFile, dir: &Path) -> std::result::Result<Fetched, FetchError> {
+        // The source list is checked when read; checked again here, where the writing happens.
+        if let Err(why) = crate::reference::sources::check_file_name(&file.name) {
+            return Err(FetchError::Failed(Error::invalid(
+                Location::file(dir),
+                format!("file name '{}' {why}", file.name),
+            )));
+        }
         let target = dir.join(&file.name);
         let part = dir.join(format!("{}.part", file.name));
         if target.is_file() {

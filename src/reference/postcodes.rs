@@ -10,9 +10,11 @@ use rustc_hash::FxHashMap;
 
 use crate::columns::{ColumnMap, ColumnSpec};
 use crate::error::{Error, Location, Result};
+use crate::input::bounded::{Bounded, MAX_LINE_BYTES, MAX_MEMBER_BYTES};
 use crate::output::progress;
 use crate::postcode::Postcode;
 use crate::reference::Country;
+use crate::spatial::bng::is_plausible_bng;
 use crate::spatial::wgs84_to_bng;
 
 /// What the directory knows of one postcode.
@@ -283,14 +285,25 @@ fn read_part(part: &Part, columns: &ColumnMap) -> Result<PartRows> {
     match part {
         Part::File(path) => {
             let file = File::open(path).map_err(|e| Error::io(path, e))?;
-            read_rows(std::io::BufReader::with_capacity(1 << 16, file), &shown, columns)
+            read_rows(Bounded::lines(std::io::BufReader::with_capacity(1 << 16, file)), &shown, columns)
         }
         Part::ZipEntry { zip, index, .. } => {
             let mut archive = open_zip(zip)?;
             let entry = archive
                 .by_index(*index)
                 .map_err(|e| Error::invalid(Location::file(&shown), format!("cannot read this zip entry: {e}")))?;
-            read_rows(entry, &shown, columns)
+            // A zip member may claim or inflate to any size: refuse absurd ones before reading.
+            if entry.size() > MAX_MEMBER_BYTES {
+                return Err(Error::invalid(
+                    Location::file(&shown),
+                    format!(
+                        "inflates to {} MB, more than the {} MB a postcode directory needs (a damaged or hostile zip?)",
+                        entry.size() >> 20,
+                        MAX_MEMBER_BYTES >> 20
+                    ),
+                ));
+            }
+            read_rows(Bounded::new(entry, MAX_LINE_BYTES, MAX_MEMBER_BYTES), &shown, columns)
         }
     }
 }
@@ -381,7 +394,8 @@ fn parse_row(record: &csv::ByteRecord, layout: &Layout) -> Option<(Postcode, Pos
         (_, None) => false,
     };
     let grid = match (number(record, layout.easting), number(record, layout.northing)) {
-        (Some(x), Some(y)) if x > 0.0 && y > 0.0 => Some(Coord { x, y }),
+        // Far outside the grid (1e300) is no usable fix: the postcode has no coordinates.
+        (Some(x), Some(y)) if x > 0.0 && y > 0.0 => Some(Coord { x, y }).filter(|&c| is_plausible_bng(c)),
         _ => None,
     };
     let location = if no_fix {

@@ -98,7 +98,26 @@ impl Sources {
             let at = err.span().map_or_else(|| Location::file(path), |s| Location::at_offset(path, text, s.start));
             Error::invalid(at, err.message().replace('\n', " ").trim().to_string())
         })?;
+        let invalid = |message: String| Error::invalid(Location::file(path), message);
+        if sources.sets.is_empty() {
+            return Err(invalid("lists no [[set]]; fetch needs at least one set to fetch".into()));
+        }
+        if sources.files.is_empty() {
+            return Err(invalid("lists no [[file]]; fetch needs the files of each set".into()));
+        }
+        for (i, set) in sources.sets.iter().enumerate() {
+            if set.name.trim().is_empty() {
+                return Err(invalid(format!("set {} has an empty name", i + 1)));
+            }
+            if sources.sets[..i].iter().any(|s| s.name == set.name) {
+                return Err(invalid(format!("the set '{}' is listed twice", set.name)));
+            }
+        }
         for file in &sources.files {
+            check_file_name(&file.name).map_err(|why| invalid(format!("file name '{}' {why}", file.name)))?;
+            if file.roles.is_empty() || file.sets.is_empty() {
+                return Err(invalid(format!("{}: needs at least one role and one set", file.name)));
+            }
             if let Some(role) = file.roles.iter().find(|r| !ROLES.contains(&r.as_str())) {
                 return Err(Error::invalid(Location::file(path), format!("{}: unknown role '{role}'", file.name)));
             }
@@ -149,6 +168,29 @@ impl Sources {
     }
 }
 
+/// A file name fetch may write: one plain name inside the fetch folder, never a path.
+///
+/// ```
+/// use anchormap::reference::sources::check_file_name;
+/// assert!(check_file_name("codepo_gb.zip").is_ok());
+/// assert!(check_file_name("../../.bashrc").is_err());
+/// assert!(check_file_name("/etc/passwd").is_err());
+/// assert!(check_file_name("Data\\x.csv").is_err());
+/// ```
+pub fn check_file_name(name: &str) -> std::result::Result<(), &'static str> {
+    let mut components = Path::new(name).components();
+    let plain = matches!((components.next(), components.next()), (Some(std::path::Component::Normal(_)), None));
+    if name.is_empty() || name.trim() != name {
+        Err("is empty or has spaces around it")
+    } else if !plain || name.contains(['/', '\\', ':']) || name.starts_with('.') {
+        Err("is not a plain file name (no folders, '..', absolute paths or leading dots): fetch writes only inside its folder")
+    } else if name.chars().any(char::is_control) {
+        Err("has control characters")
+    } else {
+        Ok(())
+    }
+}
+
 impl SourceFile {
     /// Whether the publishers' location is known.
     pub fn from_publishers(&self) -> bool {
@@ -170,6 +212,20 @@ mod tests {
                 assert!(roles.contains(&role), "{}: {role}", set.name);
             }
         }
+    }
+
+    #[test]
+    fn issue_11_odd_source_lists_are_refused_not_panics() {
+        let file = |name: &str| {
+            format!("[[set]]\nname = \"a\"\ntitle = \"A\"\n[[file]]\nname = {name:?}\nroles = [\"postcodes\"]\nsets = [\"a\"]\ntitle = \"t\"\nurl = \"https://x\"\n")
+        };
+        assert!(Sources::parse(&file("codepo_gb.zip"), Path::new("s.toml")).is_ok());
+        for name in ["../evil.zip", "/tmp/evil.zip", "sub/evil.zip", "..", ".hidden", "", "a\\b.zip", "C:evil"] {
+            let err = Sources::parse(&file(name), Path::new("s.toml")).unwrap_err().to_string();
+            assert!(err.starts_with("s.toml: file name"), "{name}: {err}");
+        }
+        let err = Sources::parse("set = []\nfile = []\n", Path::new("s.toml")).unwrap_err().to_string();
+        assert!(err.contains("lists no [[set]]"), "{err}");
     }
 
     #[test]

@@ -39,6 +39,21 @@ impl Crs {
     }
 }
 
+/// The British National Grid's extent with a wide margin: eastings and northings within
+/// 1,000 km of the grid (Great Britain is 0–700 km by 0–1,250 km). Further out a coordinate is
+/// a mistake (a different CRS, a typo, 1e300), and squared distances on it would overflow.
+///
+/// ```
+/// use anchormap::spatial::bng::is_plausible_bng;
+/// use geo::Coord;
+/// assert!(is_plausible_bng(Coord { x: 384_500.0, y: 250_300.0 }));
+/// assert!(!is_plausible_bng(Coord { x: 1e200, y: 250_300.0 }));
+/// assert!(!is_plausible_bng(Coord { x: f64::NAN, y: 0.0 }));
+/// ```
+pub fn is_plausible_bng(point: Coord<f64>) -> bool {
+    (-1_000_000.0..=1_700_000.0).contains(&point.x) && (-1_000_000.0..=2_250_000.0).contains(&point.y)
+}
+
 /// Projects WGS84 longitude/latitude (degrees) to British National Grid (metres) with the
 /// Ordnance Survey's OSTN15 transformation, accurate to about 0.1 m in Great Britain.
 ///

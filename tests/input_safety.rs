@@ -1,0 +1,291 @@
+//! Issue 11, input safety: inputs that cannot hurt — no lost rows, no panics, no writes outside
+//! their folder, no formulas or script breaking out of published outputs.
+
+use std::path::{Path, PathBuf};
+
+use crate::util::*;
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+/// `gaps` on the fixture reference data with a given staff file, plus extra arguments.
+fn gaps_args(staff: &Path, out: &Path, extra: &[&str]) -> Vec<std::ffi::OsString> {
+    let mut args: Vec<std::ffi::OsString> =
+        vec!["gaps".into(), "--staff".into(), staff.into(), "--out".into(), out.into(), "-q".into()];
+    args.extend(fixture_reference_args());
+    args.extend(["--community-codes".into(), fixture("community_codes.txt").into()]);
+    args.extend(extra.iter().map(std::ffi::OsString::from));
+    args
+}
+
+fn emissions_args(appointments: &Path, out: &Path, extra: &[&str]) -> Vec<std::ffi::OsString> {
+    let mut args: Vec<std::ffi::OsString> = vec!["emissions".into(), "--appointments".into(), appointments.into()];
+    args.extend(fixture_reference_args());
+    args.extend(["--out".into(), out.into(), "-q".into()]);
+    args.extend(extra.iter().map(std::ffi::OsString::from));
+    args
+}
+
+#[test]
+fn issue_11_unbalanced_quote_in_staff_file_names_the_line_where_it_opened() {
+    let dir = temp_dir();
+    let staff = std::fs::read_to_string(fixture("staff.csv")).unwrap();
+    // A stray quote at the start of a field on line 4: today the rest of the file is one field.
+    let broken = staff.replacen("3,Cat,", "3,\"Cat,", 1);
+    let staff = write(dir.path(), "staff.csv", broken.as_bytes());
+    let line = anchormap_err(gaps_args(&staff, &dir.path().join("out"), &[]));
+    assert!(line.contains("staff.csv, line 4: a quoted field opens on this line and is never closed"), "{line}");
+
+    // The same reading path serves geocode, vacancies, sites and appointments.
+    let out = dir.path().join("g.csv");
+    let line = anchormap_err([
+        "geocode".as_ref(),
+        staff.as_os_str(),
+        "--postcodes".as_ref(),
+        fixture("postcodes.csv").as_os_str(),
+        "--boundaries".as_ref(),
+        fixture("areas.geojson").as_os_str(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert!(line.contains("staff.csv, line 4"), "{line}");
+
+    let appointments =
+        std::fs::read_to_string(fixture("appointments.csv")).unwrap().replacen("3,XX1 1AD", "3,\"XX1 1AD", 1);
+    let appointments = write(dir.path(), "appointments.csv", appointments.as_bytes());
+    let line = anchormap_err(emissions_args(&appointments, &dir.path().join("e"), &[]));
+    assert!(line.contains("appointments.csv, line 4: a quoted field opens"), "{line}");
+
+    // Two stray quotes: the rows between them would vanish into one field.
+    let vacancies = write(
+        dir.path(),
+        "vacancies.csv",
+        b"vacancy_id,site,staff_group,band\nV1,S1,\"Estates,3\nV2,S1,Admin\"x,2\nV3,S1,Nursing,6\n",
+    );
+    let mut args = gaps_args(&fixture("staff.csv"), &dir.path().join("v"), &["--vacancies"]);
+    args.push(vacancies.into());
+    let line = anchormap_err(args);
+    assert!(line.contains("vacancies.csv, line 2: text follows the closing quote"), "{line}");
+}
+
+/// An ICB's extract of IoD2019 File 1 with the decile column dropped: its ranks are national, so
+/// deciles cannot be worked out from its own row count (6,735 of 6,740 staff were put in decile 10).
+#[test]
+fn issue_11_deprivation_extract_without_deciles_is_refused_on_national_data() {
+    let Some(reference) = reference_dir() else { return };
+    let dir = temp_dir();
+    let (_, lookup) = read_csv(&reference.join("lsoa11_to_sicbl_icb.csv"));
+    let icb: std::collections::HashSet<String> =
+        lookup.into_iter().filter(|r| r[4] == "E54000019").map(|r| r[0].clone()).collect();
+    let (headers, rows) = read_csv(&reference.join("File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv"));
+    let mut writer = csv::Writer::from_path(dir.path().join("icb.csv")).unwrap();
+    writer.write_record(&headers[..5]).unwrap();
+    for row in rows.iter().filter(|r| icb.contains(&r[0])) {
+        writer.write_record(&row[..5]).unwrap();
+    }
+    writer.flush().unwrap();
+    drop(writer);
+    let line = anchormap_err([
+        "geocode".as_ref(),
+        fixture("staff.csv").as_os_str(),
+        "--postcodes".as_ref(),
+        fixture("postcodes.csv").as_os_str(),
+        "--boundaries".as_ref(),
+        fixture("areas.geojson").as_os_str(),
+        "--deprivation".as_ref(),
+        dir.path().join("icb.csv").as_os_str(),
+        "-o".as_ref(),
+        dir.path().join("out.csv").as_os_str(),
+    ]);
+    assert!(line.contains("icb.csv: the file has IMD ranks but no IMD decile"), "{line}");
+
+    // The whole national file without its decile column is a full scale: deciles as published.
+    let mut writer = csv::Writer::from_path(dir.path().join("national.csv")).unwrap();
+    writer.write_record(&headers[..5]).unwrap();
+    for row in &rows {
+        writer.write_record(&row[..5]).unwrap();
+    }
+    writer.flush().unwrap();
+    drop(writer);
+    let none = anchormap::columns::ColumnMap::default();
+    let derived = anchormap::reference::Deprivation::load(&dir.path().join("national.csv"), &none).unwrap();
+    for row in rows.iter().step_by(97) {
+        assert_eq!(derived.get(&row[0]).unwrap().decile.to_string(), row[5], "{}", row[0]);
+    }
+}
+
+/// A source list is the user's file: a name with `../` or an absolute path must not make fetch
+/// write outside its folder, and an empty list is an error, not a panic.
+#[test]
+fn issue_11_fetch_source_lists_are_checked() {
+    let dir = temp_dir();
+    let mirror = dir.path().join("mirror");
+    std::fs::create_dir(&mirror).unwrap();
+    std::fs::write(mirror.join("x.csv"), "a\n").unwrap();
+    let run = |name: &str, list: &str| {
+        let sources = write(dir.path(), name, list.as_bytes());
+        anchormap_err([
+            "fetch".as_ref(),
+            "--from".as_ref(),
+            mirror.as_os_str(),
+            "--dir".as_ref(),
+            dir.path().join("ref").as_os_str(),
+            "--sources".as_ref(),
+            sources.as_os_str(),
+        ])
+    };
+    let line = run("empty.toml", "set = []\nfile = []\n");
+    assert!(line.contains("empty.toml: lists no [[set]]"), "{line}");
+    for evil in ["../escaped.csv", "/tmp/anchormap-escaped.csv", "sub/x.csv"] {
+        let list = format!(
+            "[[set]]\nname = \"a\"\ntitle = \"A\"\n[[file]]\nname = {evil:?}\nroles = [\"postcodes\", \"boundaries\", \
+             \"deprivation\", \"population\"]\nsets = [\"a\"]\ntitle = \"t\"\n"
+        );
+        let line = run("evil.toml", &list);
+        assert!(line.contains("is not a plain file name"), "{line}");
+    }
+    assert!(!dir.path().join("escaped.csv").exists());
+    assert!(!Path::new("/tmp/anchormap-escaped.csv").exists());
+}
+
+fn geocode(input: &Path, postcodes: &Path, boundaries: &Path, out: &Path) -> Vec<std::ffi::OsString> {
+    vec![
+        "geocode".into(),
+        input.into(),
+        "--postcodes".into(),
+        postcodes.into(),
+        "--boundaries".into(),
+        boundaries.into(),
+        "-o".into(),
+        out.into(),
+    ]
+}
+
+#[test]
+fn issue_11_huge_boundary_coordinates_are_refused_naming_the_feature() {
+    let dir = temp_dir();
+    let text = std::fs::read_to_string(fixture("areas.geojson")).unwrap();
+    let huge = text.replacen("[[[400000, 300000], [401000, 300000]", "[[[1e200, 300000], [401000, 300000]", 1);
+    assert_ne!(huge, text);
+    let boundaries = write(dir.path(), "huge.geojson", huge.as_bytes());
+    let line = anchormap_err(geocode(
+        &fixture("staff.csv"),
+        &fixture("postcodes.csv"),
+        &boundaries,
+        &dir.path().join("o.csv"),
+    ));
+    assert!(line.contains("huge.geojson, line 7, column 1: feature 2 (E01900001) has easting 1e200"), "{line}");
+}
+
+#[test]
+fn issue_11_geojson_with_a_byte_order_mark_is_read() {
+    let dir = temp_dir();
+    let text = std::fs::read(fixture("areas.geojson")).unwrap();
+    let boundaries = write(dir.path(), "bom.geojson", &[b"\xef\xbb\xbf".as_slice(), &text].concat());
+    let out = dir.path().join("o.csv");
+    anchormap_ok(geocode(&fixture("staff.csv"), &fixture("postcodes.csv"), &boundaries, &out));
+    let plain = dir.path().join("plain.csv");
+    anchormap_ok(geocode(&fixture("staff.csv"), &fixture("postcodes.csv"), &fixture("areas.geojson"), &plain));
+    assert_eq!(std::fs::read(out).unwrap(), std::fs::read(plain).unwrap());
+}
+
+#[test]
+fn issue_11_absurd_numbers_in_files_are_range_checked() {
+    let dir = temp_dir();
+    // An easting of 1e300 in a postcode directory: that postcode has no usable coordinates.
+    let postcodes =
+        std::fs::read_to_string(fixture("postcodes.csv")).unwrap().replacen("XX1 1AA,400500", "XX1 1AA,1e300", 1);
+    let postcodes = write(dir.path(), "postcodes.csv", postcodes.as_bytes());
+    let out = dir.path().join("o.csv");
+    anchormap_ok(geocode(&fixture("staff.csv"), &postcodes, &fixture("areas.geojson"), &out));
+    let (headers, rows) = read_csv(&out);
+    let m = headers.iter().position(|h| h == "match").unwrap();
+    assert_eq!(rows[0][m], "no_coordinates");
+
+    // A count of 1e300 appointments in one row is an invalid count, counted, not summed.
+    let appointments =
+        std::fs::read_to_string(fixture("appointments.csv")).unwrap().replacen("S1,01,3,100", "S1,01,1e300,100", 1);
+    let appointments = write(dir.path(), "appointments.csv", appointments.as_bytes());
+    anchormap_ok(emissions_args(&appointments, &dir.path().join("e"), &[]));
+    let summary = std::fs::read_to_string(dir.path().join("e").join("summary.json")).unwrap();
+    assert!(!summary.contains("e+") && !summary.contains("inf") && !summary.contains("NaN"), "{summary}");
+
+    // A site 1e300 metres east.
+    let sites =
+        write(dir.path(), "sites.csv", b"site_code,site_name,postcode,easting,northing\nS1,Far,,1e300,301000\n");
+    let mut args = emissions_args(&fixture("appointments.csv"), &dir.path().join("s"), &[]);
+    let i = args.iter().position(|a| a == "--sites").unwrap();
+    args[i + 1] = sites.into();
+    let line = anchormap_err(args);
+    assert!(line.contains("sites.csv, line 2, column 'easting': site S1 has easting 1e300"), "{line}");
+}
+
+#[test]
+fn issue_11_absurd_numeric_options_are_usage_errors() {
+    let dir = temp_dir();
+    let appointments = fixture("appointments.csv");
+    let out = dir.path().join("e");
+    for (flag, value) in [
+        ("--circuity", "NaN"),
+        ("--circuity", "1e300"),
+        ("--shift-to-virtual", "NaN"),
+        ("--shift-to-virtual", "inf"),
+        ("--max-distance", "1e300"),
+        ("--max-distance", "NaN"),
+        ("--speed-kmh", "inf"),
+        ("--mileage-rate", "1e300"),
+    ] {
+        anchormap_usage_err(emissions_args(&appointments, &out, &[flag, value]));
+    }
+    let staff = fixture("staff.csv");
+    for value in ["NaN", "inf", "1e300", "0"] {
+        anchormap_usage_err(gaps_args(&staff, &dir.path().join("g"), &["--community-radius-km", value]));
+    }
+}
+
+/// A zip that inflates to one enormous line: refused after at most a megabyte, in one short line.
+#[test]
+fn issue_11_zip_with_one_huge_line_is_refused_quickly_and_briefly() {
+    let dir = temp_dir();
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    zip.start_file("Data/CSV/xx.csv", zip::write::SimpleFileOptions::default()).unwrap();
+    let chunk = vec![b'A'; 1 << 20];
+    for _ in 0..64 {
+        std::io::Write::write_all(&mut zip, &chunk).unwrap();
+    }
+    let bytes = zip.finish().unwrap().into_inner();
+    let postcodes = write(dir.path(), "bomb.zip", &bytes);
+    let started = std::time::Instant::now();
+    let line =
+        anchormap_err(geocode(&fixture("staff.csv"), &postcodes, &fixture("areas.geojson"), &dir.path().join("o.csv")));
+    assert!(line.contains("bomb.zip") && line.contains("a line is longer than 1024 KB"), "{line}");
+    assert!(line.len() < 300, "{}", line.len());
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+}
+
+/// No error echoes a whole field: values are quoted as a short excerpt.
+#[test]
+fn issue_11_errors_quote_only_an_excerpt_of_a_value() {
+    let dir = temp_dir();
+    let huge = "9x".repeat(200_000);
+    let imd = format!(
+        "LSOA code (2011),Index of Multiple Deprivation (IMD) Rank,Index of Multiple Deprivation (IMD) Decile\nE01900001,{huge},1\n"
+    );
+    let imd = write(dir.path(), "imd.csv", imd.as_bytes());
+    let mut args =
+        geocode(&fixture("staff.csv"), &fixture("postcodes.csv"), &fixture("areas.geojson"), &dir.path().join("o.csv"));
+    args.extend(["--deprivation".into(), imd.into()]);
+    let line = anchormap_err(args);
+    assert!(line.contains("9x9x9x") && line.contains("… (400000 characters)' is not a number"), "{line}");
+    assert!(line.len() < 400, "{}", line.len());
+
+    // A staff file with a 2 MB line.
+    let staff = format!("id,postcode\n1,XX1 1AA\n2,{}\n", "Z".repeat(2 << 20));
+    let staff = write(dir.path(), "long.csv", staff.as_bytes());
+    let line =
+        anchormap_err(geocode(&staff, &fixture("postcodes.csv"), &fixture("areas.geojson"), &dir.path().join("o.csv")));
+    assert!(line.contains("long.csv") && line.contains("a line is longer than"), "{line}");
+}
