@@ -210,7 +210,7 @@ fn issue_11_absurd_numbers_in_files_are_range_checked() {
         std::fs::read_to_string(fixture("appointments.csv")).unwrap().replacen("S1,01,3,100", "S1,01,1e300,100", 1);
     let appointments = write(dir.path(), "appointments.csv", appointments.as_bytes());
     anchormap_ok(emissions_args(&appointments, &dir.path().join("e"), &[]));
-    let summary = std::fs::read_to_string(dir.path().join("e").join("summary.json")).unwrap();
+    let summary = std::fs::read_to_string(dir.path().join("e").join("emissions_summary.json")).unwrap();
     assert!(!summary.contains("e+") && !summary.contains("inf") && !summary.contains("NaN"), "{summary}");
 
     // A site 1e300 metres east.
