@@ -13,4 +13,6 @@ mod geocode;
 mod input_safety;
 mod map;
 mod national;
+mod properties;
 mod report;
+mod run_folders;

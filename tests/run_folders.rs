@@ -1,0 +1,87 @@
+//! Outputs never destroy inputs: run folders are written whole, an earlier run is replaced only with `--force`, and no output names an input (issue 11).
+
+use std::ffi::OsString;
+use std::path::Path;
+
+use crate::util::*;
+
+fn gaps(out: &Path, extra: &[&str]) -> Vec<OsString> {
+    let mut args: Vec<OsString> = vec!["gaps".into(), "--staff".into(), fixture("staff.csv").into(), "--out".into(), out.into()];
+    args.extend(fixture_reference_args());
+    args.extend(["--community-radius-km".into(), "50".into(), "-q".into()]);
+    args.extend(extra.iter().map(OsString::from));
+    args
+}
+
+fn emissions(out: &Path, extra: &[&str]) -> Vec<OsString> {
+    let mut args: Vec<OsString> =
+        vec!["emissions".into(), "--appointments".into(), fixture("appointments.csv").into(), "--out".into(), out.into()];
+    args.extend(fixture_reference_args());
+    args.push("-q".into());
+    args.extend(extra.iter().map(OsString::from));
+    args
+}
+
+#[test]
+fn issue_11_gaps_and_emissions_sharing_out_never_mix_runs() {
+    let dir = temp_dir();
+    let out = dir.path().join("run");
+    anchormap_ok(gaps(&out, &[]));
+    assert!(out.join("gaps_summary.json").is_file());
+    let line = anchormap_err(emissions(&out, &[]));
+    assert!(line.contains("holds an earlier run") && line.contains("--force"), "{line}");
+    assert!(out.join("gaps_by_decile.csv").is_file(), "the refused run left the earlier one alone");
+    anchormap_ok(emissions(&out, &["--force"]));
+    assert!(out.join("emissions_summary.json").is_file());
+    assert!(!out.join("gaps_by_decile.csv").exists(), "the run folder was replaced whole");
+    let siblings: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(siblings, ["run"], "no staging folder left behind");
+}
+
+#[test]
+fn issue_11_no_output_replaces_an_input_or_a_folder_of_other_files() {
+    let dir = temp_dir();
+    // An --out folder holding the user's own files (here: the staff extract) is never replaced.
+    let own = dir.path().join("extracts");
+    std::fs::create_dir(&own).unwrap();
+    let staff = own.join("staff.csv");
+    std::fs::copy(fixture("staff.csv"), &staff).unwrap();
+    let mut args = gaps(&own, &["--force"]);
+    args[2] = staff.clone().into();
+    let line = anchormap_err(args);
+    assert!(line.contains("holds the input") || line.contains("not an anchormap run"), "{line}");
+    assert!(staff.is_file());
+
+    // geocode: -o or --summary-json naming an input or a reference file.
+    let input = dir.path().join("input.csv");
+    std::fs::copy(fixture("staff.csv"), &input).unwrap();
+    let before = std::fs::read(&input).unwrap();
+    let geocode = |output: &Path, summary: Option<&Path>| {
+        let mut args: Vec<OsString> = vec!["geocode".into(), input.clone().into(), "-o".into(), output.into()];
+        args.extend(["--postcodes".into(), fixture("postcodes.csv").into()]);
+        args.extend(["--boundaries".into(), fixture("areas.geojson").into()]);
+        if let Some(s) = summary {
+            args.extend(["--summary-json".into(), s.into()]);
+        }
+        anchormap_err(args)
+    };
+    assert!(geocode(&input, None).contains("is an input of this run"));
+    let postcodes = dir.path().join("postcodes.csv");
+    std::fs::copy(fixture("postcodes.csv"), &postcodes).unwrap();
+    let line = geocode(&dir.path().join("out.csv"), Some(&input));
+    assert!(line.contains("is an input of this run"), "{line}");
+    assert_eq!(std::fs::read(&input).unwrap(), before, "the input is untouched");
+}
+
+#[test]
+fn issue_11_demo_replaces_an_earlier_demo_only_with_force() {
+    let dir = temp_dir();
+    let out = dir.path().join("demo");
+    anchormap_ok(["demo".as_ref(), "--out".as_ref(), out.as_os_str(), "-q".as_ref()]);
+    let line = anchormap_err(["demo".as_ref(), "--out".as_ref(), out.as_os_str(), "-q".as_ref()]);
+    assert!(line.contains("--force"), "{line}");
+    std::fs::write(out.join("gaps/stale.csv"), "left from an earlier run").unwrap();
+    anchormap_ok(["demo".as_ref(), "--out".as_ref(), out.as_os_str(), "-q".as_ref(), "--force".as_ref()]);
+    assert!(!out.join("gaps/stale.csv").exists());
+    assert!(out.join("report.html").is_file());
+}
