@@ -123,8 +123,13 @@ pub struct GeocodeArgs {
     pub reference: ReferenceArgs,
 
     /// Input column holding the postcode [default: postcode, or a recognised alias such as pcds].
+    /// The same as `--input-columns postcode=NAME`.
     #[arg(long, value_name = "NAME")]
     pub postcode_column: Option<String>,
+
+    /// Input columns when not detected: postcode=HEADER (the grammar of every --X-columns flag).
+    #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
+    pub input_columns: ColumnMap,
 
     /// Output CSV (`-` for standard output).
     #[arg(short, long, value_name = "OUT.csv")]
@@ -401,6 +406,10 @@ pub struct CommunityArgs {
     /// The lookup rows to keep: COLUMN=VALUE, several values separated by | (e.g. icb_code=E54000019).
     #[arg(long, value_name = "COLUMN=VALUE", requires = "community_lookup")]
     pub community_filter: Option<String>,
+
+    /// Community lookup columns when not detected: code=HEADER (the area code, e.g. lsoa21_code).
+    #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
+    pub community_lookup_columns: ColumnMap,
 }
 
 fn parse_date(text: &str) -> Result<crate::input::staff::Date, String> {

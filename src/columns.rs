@@ -4,17 +4,29 @@ use std::collections::BTreeMap;
 
 use crate::error::{Error, Location, Result};
 
-/// A column a reader needs, with the header names it is known by.
+/// A column a reader needs, with the header names it is known by (see [`crate::dictionary`]).
+#[derive(Debug)]
 pub struct ColumnSpec {
     /// The key users name it by in overrides (`postcode=Home Postcode`).
     pub key: &'static str,
     /// What the column holds, for error messages.
     pub description: &'static str,
-    /// Matches a header (already trimmed and lower-cased) that is this column.
-    pub matches: fn(&str) -> bool,
+    /// Headers that are this column, matched ignoring case, spaces and punctuation; earlier
+    /// aliases win over later ones; `*` stands for any text.
+    pub aliases: &'static [&'static str],
 }
 
-/// User overrides, parsed from `key=Header,key=Header`.
+impl ColumnSpec {
+    /// The first header (by the order of the aliases, then of the headers) that is this column.
+    pub fn find_in(&self, headers: &[String]) -> Option<usize> {
+        let normalised: Vec<String> = headers.iter().map(|h| crate::dictionary::normalise(h)).collect();
+        self.aliases
+            .iter()
+            .find_map(|alias| normalised.iter().position(|h| crate::dictionary::alias_matches(alias, h)))
+    }
+}
+
+/// User overrides, parsed from `key=Header,key=Header`, and the flag they came from (for errors).
 ///
 /// ```
 /// use anchormap::columns::ColumnMap;
@@ -22,9 +34,18 @@ pub struct ColumnSpec {
 /// assert_eq!(map.get("postcode"), Some("Home Postcode"));
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ColumnMap(BTreeMap<String, String>);
+pub struct ColumnMap(BTreeMap<String, String>, Option<&'static str>);
 
 impl ColumnMap {
+    /// The same overrides, saying which flag names them (`--staff-columns`) in errors.
+    pub fn named(&self, flag: &'static str) -> ColumnMap {
+        ColumnMap(self.0.clone(), Some(flag))
+    }
+
+    fn flag(&self) -> &'static str {
+        self.1.unwrap_or("the file's --…-columns option")
+    }
+
     pub fn get(&self, key: &str) -> Option<&str> {
         self.0.get(key).map(String::as_str)
     }
@@ -46,11 +67,16 @@ impl ColumnMap {
                 Some(i) => Ok(Some(i)),
                 None => Err(Error::invalid(
                     at.clone(),
-                    format!("no column '{wanted}' (given for {}); the header has {}", spec.key, list_headers(headers)),
+                    format!(
+                        "no column '{wanted}' (given by {} {}=…); the header has {}",
+                        self.flag(),
+                        spec.key,
+                        list_headers(headers)
+                    ),
                 )),
             };
         }
-        Ok(headers.iter().position(|h| (spec.matches)(&h.trim().to_ascii_lowercase())))
+        Ok(spec.find_in(headers))
     }
 
     /// As [`ColumnMap::find`], but the column must be there.
@@ -59,8 +85,9 @@ impl ColumnMap {
             Error::invalid(
                 at.clone(),
                 format!(
-                    "no {} column (name it with {}=HEADER); the header has {}",
+                    "no {} column (name it with {} {}=HEADER); the header has {}",
                     spec.description,
+                    self.flag(),
                     spec.key,
                     list_headers(headers)
                 ),
@@ -101,8 +128,7 @@ mod tests {
     use super::*;
     use std::path::Path;
 
-    const POSTCODE: ColumnSpec =
-        ColumnSpec { key: "postcode", description: "postcode", matches: |h| h == "postcode" || h == "pcds" };
+    const POSTCODE: ColumnSpec = ColumnSpec { key: "postcode", description: "postcode", aliases: &["postcode", "pcds"] };
 
     fn headers(names: &[&str]) -> Vec<String> {
         names.iter().map(|s| s.to_string()).collect()
@@ -120,10 +146,11 @@ mod tests {
     #[test]
     fn a_missing_column_names_the_file_and_the_headers() {
         let at = Location::file(Path::new("staff.csv"));
-        let err = ColumnMap::default().require(&POSTCODE, &headers(&["id", "name"]), &at).unwrap_err();
+        let map = ColumnMap::default().named("--staff-columns");
+        let err = map.require(&POSTCODE, &headers(&["id", "name"]), &at).unwrap_err();
         assert_eq!(
             err.to_string(),
-            "staff.csv: no postcode column (name it with postcode=HEADER); the header has 'id', 'name'"
+            "staff.csv: no postcode column (name it with --staff-columns postcode=HEADER); the header has 'id', 'name'"
         );
         let map: ColumnMap = "postcode=pc".parse().unwrap();
         assert!(map.require(&POSTCODE, &headers(&["id"]), &at).unwrap_err().to_string().contains("no column 'pc'"));

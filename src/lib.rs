@@ -11,6 +11,7 @@ pub mod cmd;
 pub mod columns;
 pub mod config;
 pub mod demo;
+pub mod dictionary;
 pub mod error;
 pub mod geocoder;
 pub mod input;

@@ -155,3 +155,21 @@ fn a_value_starting_with_a_dash_is_a_value() {
     ]);
     assert!(std::fs::read_to_string(&svg).unwrap().contains("-5 to +5"));
 }
+
+/// The README's table of recognised headers is the dictionary the readers use (issue 12).
+/// `ANCHORMAP_REGENERATE=1 cargo test readme_header_table` rewrites it from src/dictionary.rs.
+#[test]
+fn the_readme_header_table_is_the_dictionary() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+    let readme = std::fs::read_to_string(&path).unwrap();
+    let start = "<!-- header dictionary: generated from src/dictionary.rs -->\n";
+    let end = "<!-- end of header dictionary -->";
+    let (before, rest) = readme.split_once(start).expect("README has the table");
+    let (table, after) = rest.split_once(end).expect("README's table ends");
+    let generated = anchormap::dictionary::markdown_table();
+    if std::env::var("ANCHORMAP_REGENERATE").is_ok_and(|v| v == "1") {
+        std::fs::write(&path, format!("{before}{start}{generated}{end}{after}")).unwrap();
+        return;
+    }
+    assert_eq!(table, generated, "regenerate the README table: ANCHORMAP_REGENERATE=1 cargo test readme_header_table");
+}

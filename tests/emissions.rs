@@ -206,7 +206,7 @@ fn unusable_appointment_files_fail_in_one_line_naming_the_file() {
     };
     let no_mode = write("no_mode.csv", "id,postcode,site_code\n1,XX1 1AA,S1\n");
     let err = anchormap_err(emissions_args_for(&no_mode, dir.path(), &[]));
-    assert!(err.contains("no_mode.csv: no attendance mode"), "{err}");
+    assert!(err.contains("no_mode.csv: no consultation medium") && err.contains("--appointment-columns mode=HEADER"), "{err}");
     let no_patient = write("no_patient.csv", "id,site_code,mode\n1,S1,01\n");
     let err = anchormap_err(emissions_args_for(&no_patient, dir.path(), &[]));
     assert!(err.contains("no_patient.csv: appointments need a patient postcode or patient area code column"), "{err}");

@@ -309,7 +309,7 @@ fn build_community(
             anyhow::anyhow!("--community-filter '{filter}' is not COLUMN=VALUE (e.g. icb_code=E54000019)")
         })?;
         let values: Vec<String> = values.split('|').map(|v| v.trim().to_string()).collect();
-        let lookup = AreaLookup::select(path, column, &values, &ColumnMap::default())?;
+        let lookup = AreaLookup::select(path, column, &values, &options.community_lookup_columns.named("--community-lookup-columns"))?;
         parts.push(Community::from_codes(facts, &lookup.codes, lookup.description));
     }
     let located: Vec<geo::Coord<f64>> = sites.iter().filter_map(|s| s.location).collect();

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::cli::GeocodeArgs;
 use crate::cmd::say;
-use crate::columns::{ColumnMap, ColumnSpec};
+use crate::columns::ColumnSpec;
 use crate::error::Error;
 use crate::geocoder::{Geocoded, Geocoder, MatchCounts, ReferenceSummary};
 use crate::input::csv_input::Row;
@@ -32,24 +32,7 @@ pub const ADDED_COLUMNS: [&str; 9] = [
 ];
 
 /// Header names taken as the postcode column when `--postcode-column` is not given.
-const POSTCODE_COLUMN: ColumnSpec = ColumnSpec {
-    key: "postcode",
-    description: "postcode",
-    matches: |h| {
-        matches!(
-            h,
-            "postcode"
-                | "post_code"
-                | "post code"
-                | "pcds"
-                | "pcd"
-                | "home_postcode"
-                | "home postcode"
-                | "patient_postcode"
-                | "postcode_home"
-        )
-    },
-};
+const POSTCODE_COLUMN: &ColumnSpec = &crate::dictionary::GEOCODE_INPUT[0];
 
 const BATCH_ROWS: usize = 65_536;
 const CHUNK_ROWS: usize = 4_096;
@@ -74,11 +57,11 @@ pub fn run(args: GeocodeArgs) -> anyhow::Result<()> {
     let started = Instant::now();
     let quiet = args.quiet;
     let input = CsvInput::open(&args.input)?;
-    let mut named = ColumnMap::default();
+    let mut named = args.input_columns.named("--input-columns");
     if let Some(name) = &args.postcode_column {
         named.insert("postcode", name);
     }
-    let postcode_column = input.require(&POSTCODE_COLUMN, &named)?;
+    let postcode_column = input.require(POSTCODE_COLUMN, &named)?;
     if let Some(clash) = input.headers.iter().find(|h| ADDED_COLUMNS.contains(&h.trim())) {
         bail!(Error::invalid(
             crate::error::Location::line(&args.input, 1).with_column(format!("'{clash}'")),

@@ -1,6 +1,6 @@
 //! Outpatient appointments: patient postcode or area, site, attendance mode (words or NHS Data Dictionary codes), count, specialty, first/follow-up.
 
-use crate::columns::{ColumnMap, ColumnSpec};
+use crate::columns::ColumnMap;
 use crate::error::{Error, Location, Result};
 use crate::input::csv_input::Row;
 use crate::input::CsvInput;
@@ -9,83 +9,7 @@ use crate::input::CsvInput;
 /// England is about 130 million); more is a mistake, counted as an invalid count.
 pub const MAX_COUNT: f64 = 1e9;
 
-pub const APPOINTMENT_COLUMNS: [ColumnSpec; 8] = [
-    ColumnSpec {
-        key: "postcode",
-        description: "patient postcode",
-        matches: |h| {
-            matches!(h, "postcode" | "patient_postcode" | "patient postcode" | "pcds" | "post_code" | "home_postcode")
-        },
-    },
-    ColumnSpec {
-        key: "area",
-        description: "patient area code (e.g. LSOA)",
-        matches: |h| {
-            matches!(
-                h,
-                "lsoa" | "lsoa_code" | "patient_lsoa" | "lsoa11cd" | "lsoa21cd" | "lsoa11" | "lsoa21" | "area_code"
-            )
-        },
-    },
-    ColumnSpec {
-        key: "site",
-        description: "site code",
-        matches: |h| matches!(h, "site_code" | "site" | "site code" | "sitecode" | "provider_site_code"),
-    },
-    ColumnSpec {
-        key: "mode",
-        description: "attendance mode (face_to_face, telephone, video, or consultation medium code 01-06)",
-        matches: |h| {
-            matches!(
-                h,
-                "mode"
-                    | "attendance_mode"
-                    | "attendance mode"
-                    | "consultation_medium"
-                    | "consultation_medium_used"
-                    | "consultation medium used"
-                    | "consmed"
-                    | "medium"
-            )
-        },
-    },
-    ColumnSpec {
-        key: "count",
-        description: "number of appointments the row stands for",
-        matches: |h| matches!(h, "count" | "appointments" | "attendances" | "n" | "activity"),
-    },
-    ColumnSpec {
-        key: "specialty",
-        description: "specialty (treatment function code)",
-        matches: |h| {
-            matches!(
-                h,
-                "specialty" | "speciality" | "treatment_function_code" | "treatment_function" | "tfc" | "tretspef"
-            )
-        },
-    },
-    ColumnSpec {
-        key: "first_follow_up",
-        description: "first or follow-up attendance",
-        matches: |h| {
-            matches!(
-                h,
-                "first_follow_up"
-                    | "first_or_follow_up"
-                    | "first/follow-up"
-                    | "attendance_type"
-                    | "first_attendance"
-                    | "firstatt"
-                    | "new_or_follow_up"
-            )
-        },
-    },
-    ColumnSpec {
-        key: "date",
-        description: "appointment date",
-        matches: |h| matches!(h, "date" | "appointment_date" | "appt_date" | "attendance_date" | "apptdate"),
-    },
-];
+pub use crate::dictionary::APPOINTMENTS as APPOINTMENT_COLUMNS;
 
 /// How an appointment took place.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -165,7 +89,8 @@ pub struct AppointmentColumns {
 
 impl AppointmentColumns {
     pub fn resolve(input: &CsvInput, columns: &ColumnMap) -> Result<AppointmentColumns> {
-        let [postcode, area, site, mode, count, specialty, first_follow_up, date] = &APPOINTMENT_COLUMNS;
+        let columns = &columns.named("--appointment-columns");
+        let [postcode, area, site, mode, count, specialty, first_follow_up, _attended, date] = &APPOINTMENT_COLUMNS;
         if let Some(key) = columns.unknown_keys(&APPOINTMENT_COLUMNS).next() {
             return Err(Error::invalid(
                 Location::file(&input.path),

@@ -4,32 +4,11 @@ use std::path::Path;
 
 use rustc_hash::FxHashMap;
 
-use crate::columns::{ColumnMap, ColumnSpec};
+use crate::columns::ColumnMap;
 use crate::error::{Error, Location, Result};
 use crate::input::CsvInput;
 
-pub const MATRIX_COLUMNS: [ColumnSpec; 4] = [
-    ColumnSpec {
-        key: "area",
-        description: "origin area code",
-        matches: |h| matches!(h, "area_code" | "origin" | "from" | "lsoa" | "lsoa_code" | "lsoa11cd" | "lsoa21cd"),
-    },
-    ColumnSpec {
-        key: "site",
-        description: "destination site code",
-        matches: |h| matches!(h, "site_code" | "site" | "destination" | "to"),
-    },
-    ColumnSpec {
-        key: "distance_km",
-        description: "one-way road distance in km",
-        matches: |h| matches!(h, "distance_km" | "km" | "road_km" | "distance"),
-    },
-    ColumnSpec {
-        key: "time_min",
-        description: "one-way travel time in minutes",
-        matches: |h| matches!(h, "time_min" | "minutes" | "duration_min" | "time"),
-    },
-];
+pub use crate::dictionary::DISTANCE_MATRIX as MATRIX_COLUMNS;
 
 /// One-way distance (km) and time (minutes, if given) by (area code, site code).
 #[derive(Debug, Default)]
@@ -41,6 +20,7 @@ impl DistanceMatrix {
     pub fn read(path: &Path, columns: &ColumnMap) -> Result<DistanceMatrix> {
         let mut input = CsvInput::open(path)?;
         let [area_spec, site_spec, km_spec, time_spec] = &MATRIX_COLUMNS;
+        let columns = &columns.named("--distance-matrix-columns");
         let area = input.require(area_spec, columns)?;
         let site = input.require(site_spec, columns)?;
         let km = input.require(km_spec, columns)?;

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use geo::Coord;
 
-use crate::columns::{ColumnMap, ColumnSpec};
+use crate::columns::ColumnMap;
 use crate::error::{Error, Location, Result};
 use crate::input::CsvInput;
 use crate::reference::PostcodeDirectory;
@@ -19,35 +19,14 @@ pub struct Site {
     pub located_by: &'static str,
 }
 
-pub const SITE_COLUMNS: [ColumnSpec; 5] = [
-    ColumnSpec {
-        key: "code",
-        description: "site code",
-        matches: |h| matches!(h, "site_code" | "site code" | "code" | "site"),
-    },
-    ColumnSpec { key: "name", description: "site name", matches: |h| matches!(h, "site_name" | "site name" | "name") },
-    ColumnSpec {
-        key: "postcode",
-        description: "site postcode",
-        matches: |h| matches!(h, "postcode" | "site_postcode" | "pcds"),
-    },
-    ColumnSpec {
-        key: "easting",
-        description: "easting",
-        matches: |h| matches!(h, "easting" | "eastings" | "x" | "bng_e"),
-    },
-    ColumnSpec {
-        key: "northing",
-        description: "northing",
-        matches: |h| matches!(h, "northing" | "northings" | "y" | "bng_n"),
-    },
-];
+pub use crate::dictionary::SITES as SITE_COLUMNS;
 
 /// Reads a site list. Given coordinates win over the postcode's.
 /// Without a directory, sites must give their coordinates.
 pub fn read_sites(path: &Path, columns: &ColumnMap, directory: Option<&PostcodeDirectory>) -> Result<Vec<Site>> {
     let mut input = CsvInput::open(path)?;
-    let [code_spec, name_spec, postcode_spec, easting_spec, northing_spec] = &SITE_COLUMNS;
+    let columns = &columns.named("--site-columns");
+    let [code_spec, name_spec, postcode_spec, easting_spec, northing_spec, _aliases] = &SITE_COLUMNS;
     let code_col = input.require(code_spec, columns)?;
     let code = code_col;
     let name = input.find(name_spec, columns)?;

@@ -1,45 +1,12 @@
 //! Staff records (an ESR extract): home postcode, and optionally staff group and pay band, read row by row.
 
-use crate::columns::{ColumnMap, ColumnSpec};
+use crate::columns::ColumnMap;
 use crate::error::Result;
 use crate::input::band::Band;
 use crate::input::csv_input::Row;
 use crate::input::CsvInput;
 
-pub const STAFF_COLUMNS: [ColumnSpec; 4] = [
-    ColumnSpec {
-        key: "postcode",
-        description: "home postcode",
-        matches: |h| {
-            matches!(h, "postcode" | "home_postcode" | "home postcode" | "post_code" | "pcds" | "postcode_home")
-        },
-    },
-    ColumnSpec {
-        key: "staff_group",
-        description: "staff group",
-        matches: |h| matches!(h, "staff_group" | "staff group" | "staffgroup" | "occupation_group" | "group"),
-    },
-    ColumnSpec {
-        key: "band",
-        description: "pay band",
-        matches: |h| matches!(h, "band" | "pay_band" | "pay band" | "afc_band" | "grade"),
-    },
-    ColumnSpec {
-        key: "start_date",
-        description: "start date",
-        matches: |h| {
-            matches!(
-                h,
-                "start_date"
-                    | "start date"
-                    | "date_started"
-                    | "hire_date"
-                    | "latest start date"
-                    | "assignment start date"
-            )
-        },
-    },
-];
+pub use crate::dictionary::STAFF as STAFF_COLUMNS;
 
 /// Where the staff fields are in the file.
 #[derive(Debug, Clone, Copy)]
@@ -52,7 +19,8 @@ pub struct StaffColumns {
 
 impl StaffColumns {
     pub fn resolve(input: &CsvInput, columns: &ColumnMap) -> Result<StaffColumns> {
-        let [postcode, staff_group, band, start_date] = &STAFF_COLUMNS;
+        let columns = &columns.named("--staff-columns");
+        let [postcode, staff_group, band, start_date, ..] = &STAFF_COLUMNS;
         Ok(StaffColumns {
             postcode: input.require(postcode, columns)?,
             staff_group: input.find(staff_group, columns)?,

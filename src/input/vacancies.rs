@@ -4,7 +4,7 @@ use std::path::Path;
 
 use geo::Coord;
 
-use crate::columns::{ColumnMap, ColumnSpec};
+use crate::columns::ColumnMap;
 use crate::error::Result;
 use crate::input::band::Band;
 use crate::input::sites::Site;
@@ -25,33 +25,7 @@ pub struct Vacancy {
     pub located_by: &'static str,
 }
 
-pub const VACANCY_COLUMNS: [ColumnSpec; 5] = [
-    ColumnSpec {
-        key: "id",
-        description: "vacancy id",
-        matches: |h| matches!(h, "vacancy_id" | "vacancy id" | "id" | "reference" | "job_reference"),
-    },
-    ColumnSpec {
-        key: "site",
-        description: "site code or postcode",
-        matches: |h| matches!(h, "site" | "site_code" | "site code" | "location" | "postcode"),
-    },
-    ColumnSpec {
-        key: "staff_group",
-        description: "staff group",
-        matches: |h| matches!(h, "staff_group" | "staff group" | "staffgroup"),
-    },
-    ColumnSpec {
-        key: "band",
-        description: "pay band",
-        matches: |h| matches!(h, "band" | "pay_band" | "pay band" | "afc_band" | "grade"),
-    },
-    ColumnSpec {
-        key: "entry_level",
-        description: "entry-level flag",
-        matches: |h| matches!(h, "entry_level" | "entry level" | "entry"),
-    },
-];
+pub use crate::dictionary::VACANCIES as VACANCY_COLUMNS;
 
 /// Reads vacancies; a vacancy's site is a site code from the site list, else a postcode.
 /// Without an entry-level column, bands 2–4 are entry level.
@@ -62,7 +36,8 @@ pub fn read_vacancies(
     directory: &PostcodeDirectory,
 ) -> Result<Vec<Vacancy>> {
     let mut input = CsvInput::open(path)?;
-    let [id_spec, site_spec, group_spec, band_spec, entry_spec] = &VACANCY_COLUMNS;
+    let columns = &columns.named("--vacancy-columns");
+    let [id_spec, site_spec, group_spec, band_spec, entry_spec, ..] = &VACANCY_COLUMNS;
     let id = input.find(id_spec, columns)?;
     let site = input.require(site_spec, columns)?;
     let group = input.find(group_spec, columns)?;

@@ -4,10 +4,10 @@ use std::path::{Path, PathBuf};
 
 use rustc_hash::FxHashMap;
 
-use crate::columns::{ColumnMap, ColumnSpec};
+use crate::columns::ColumnMap;
 use crate::error::{Error, Result};
 use crate::reference::table::ReferenceTable;
-use crate::reference::{parse_published_number, Boundaries, Country, Geography, AREA_CODE_COLUMN};
+use crate::reference::{parse_published_number, Boundaries, Country, Geography};
 
 /// The Index of Multiple Deprivation for one area. Rank 1 and decile 1 are the most deprived.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -63,34 +63,7 @@ struct RawRow {
     score: Option<f64>,
 }
 
-/// Columns of an IoD file, matched on the published headers (lower-cased).
-pub const DEPRIVATION_COLUMNS: [ColumnSpec; 5] = [
-    AREA_CODE_COLUMN,
-    ColumnSpec {
-        key: "rank",
-        description: "IMD rank",
-        matches: |h| h.starts_with("index of multiple deprivation (imd) rank") || matches!(h, "imd_rank" | "imd rank"),
-    },
-    ColumnSpec {
-        key: "decile",
-        description: "IMD decile",
-        matches: |h| {
-            h.starts_with("index of multiple deprivation (imd) decile") || matches!(h, "imd_decile" | "imd decile")
-        },
-    },
-    ColumnSpec {
-        key: "score",
-        description: "IMD score",
-        matches: |h| {
-            h.starts_with("index of multiple deprivation (imd) score") || matches!(h, "imd" | "imd_score" | "imd score")
-        },
-    },
-    ColumnSpec {
-        key: "district",
-        description: "local authority district code",
-        matches: |h| h.starts_with("local authority district code"),
-    },
-];
+pub use crate::dictionary::DEPRIVATION as DEPRIVATION_COLUMNS;
 
 impl Deprivation {
     /// Reads an IoD file (File 1, 2, 5 or 7 of IoD2019/IoD2025, or a table with code and IMD score).
@@ -98,6 +71,7 @@ impl Deprivation {
     /// Deciles and ranks missing from the file are derived as the IoD does: ranks by descending
     /// score, decile = ceil(rank × 10 / number of areas).
     pub fn load(path: &Path, columns: &ColumnMap) -> Result<Deprivation> {
+        let columns = &columns.named("--deprivation-columns");
         let table = ReferenceTable::read(path)?;
         let [code_spec, rank_spec, decile_spec, score_spec, district_spec] = &DEPRIVATION_COLUMNS;
         let at = table.file();

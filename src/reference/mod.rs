@@ -17,14 +17,7 @@ pub use lookup::AreaLookup;
 pub use population::Population;
 pub use postcodes::{PostcodeDirectory, PostcodeEntry};
 
-/// The area-code column of a published table (`LSOA code (2011)`, `LSOA11CD`, `area_code`, …).
-pub const AREA_CODE_COLUMN: crate::columns::ColumnSpec = crate::columns::ColumnSpec {
-    key: "code",
-    description: "area code (e.g. 'LSOA code (2011)')",
-    matches: |h| {
-        h.starts_with("lsoa code") || matches!(h, "lsoa11cd" | "lsoa21cd" | "area_code" | "code" | "areacode" | "lsoa")
-    },
-};
+pub use crate::dictionary::AREA_CODE as AREA_CODE_COLUMN;
 
 use std::fmt;
 

@@ -17,23 +17,7 @@ pub struct Population {
     counts: FxHashMap<String, f64>,
 }
 
-/// The population column: IoD's working-age denominator first, then any column called population.
-pub const POPULATION_COLUMN: ColumnSpec = ColumnSpec {
-    key: "population",
-    description: "population (e.g. 'Working age population 18-59/64')",
-    matches: |h| {
-        h.starts_with("working age population")
-            || h.starts_with("population (working")
-            || matches!(h, "population" | "pop")
-    },
-};
-
-/// The total (all ages) population column, for per-capita rates of patients.
-pub const TOTAL_POPULATION_COLUMN: ColumnSpec = ColumnSpec {
-    key: "population",
-    description: "total population (e.g. 'Total population: mid 2015 (excluding prisoners)')",
-    matches: |h| h.starts_with("total population") || matches!(h, "population" | "pop" | "all ages"),
-};
+pub use crate::dictionary::{TOTAL_POPULATION as TOTAL_POPULATION_COLUMN, WORKING_AGE_POPULATION as POPULATION_COLUMN};
 
 impl Population {
     /// Reads a population table. `columns` may name `code=` and `population=` (for example the
@@ -44,6 +28,7 @@ impl Population {
 
     /// As [`Population::load`], choosing the population column by `spec` unless overridden.
     pub fn load_column(path: &Path, columns: &ColumnMap, spec: &ColumnSpec) -> Result<Population> {
+        let columns = &columns.named("--population-columns");
         let table = ReferenceTable::read(path)?;
         let at = table.file();
         let code_col = columns.require(&AREA_CODE_COLUMN, &table.headers, &at)?;

@@ -8,7 +8,7 @@ use geo::Coord;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use crate::columns::{ColumnMap, ColumnSpec};
+use crate::columns::ColumnMap;
 use crate::error::{Error, Location, Result};
 use crate::input::bounded::{Bounded, MAX_LINE_BYTES, MAX_MEMBER_BYTES};
 use crate::output::progress;
@@ -60,42 +60,7 @@ pub struct PostcodeDirectory {
     entries: FxHashMap<Postcode, (PostcodeEntry, u32)>,
 }
 
-/// Columns of a directory with a header row.
-pub const DIRECTORY_COLUMNS: [ColumnSpec; 7] = [
-    ColumnSpec {
-        key: "postcode",
-        description: "postcode",
-        matches: |h| matches!(h, "pcds" | "pcd" | "pcd2" | "pcd7" | "pcd8" | "postcode" | "post_code" | "post code"),
-    },
-    ColumnSpec {
-        key: "easting",
-        description: "easting",
-        matches: |h| matches!(h, "oseast1m" | "east1m" | "easting" | "eastings" | "bng_e" | "x"),
-    },
-    ColumnSpec {
-        key: "northing",
-        description: "northing",
-        matches: |h| matches!(h, "osnrth1m" | "north1m" | "northing" | "northings" | "bng_n" | "y"),
-    },
-    ColumnSpec { key: "latitude", description: "latitude", matches: |h| matches!(h, "lat" | "latitude") },
-    ColumnSpec {
-        key: "longitude",
-        description: "longitude",
-        matches: |h| matches!(h, "long" | "lon" | "longitude" | "lng"),
-    },
-    ColumnSpec {
-        key: "country",
-        description: "country code",
-        matches: |h| {
-            h == "ctry" || h == "country" || h == "country_code" || (h.starts_with("ctry") && h.ends_with("cd"))
-        },
-    },
-    ColumnSpec {
-        key: "quality",
-        description: "positional quality",
-        matches: |h| matches!(h, "osgrdind" | "positional_quality_indicator" | "pqi"),
-    },
-];
+pub use crate::dictionary::POSTCODE_DIRECTORY as DIRECTORY_COLUMNS;
 
 /// Where each field is in a row.
 #[derive(Debug, Clone, Copy)]
@@ -351,6 +316,7 @@ fn read_rows(reader: impl Read, path: &Path, columns: &ColumnMap) -> Result<Part
 }
 
 fn header_layout(headers: &[String], columns: &ColumnMap, at: &Location) -> Result<Layout> {
+    let columns = &columns.named("--postcode-columns");
     let [postcode, easting, northing, latitude, longitude, country, quality] = &DIRECTORY_COLUMNS;
     let layout = Layout {
         format: DirectoryFormat::HeaderCsv,

@@ -1,0 +1,224 @@
+//! The header dictionary: every column role of every file anchormap reads, with the headers real extracts and published files give it (matched ignoring case, spaces and punctuation).
+//!
+//! One place for all of them, so that the README's table, `anchormap inspect` and every reader
+//! agree. A header matches an alias when both are equal after [`normalise`]; an alias with a
+//! `*` matches any header that starts with the part before it and ends with the part after it.
+//! Aliases are tried in the order of the roles, and a header is given to the first role it
+//! matches; for each role the first header that matches wins.
+
+use crate::columns::ColumnSpec;
+
+/// `"SITE CODE (OF TREATMENT)"` → `"sitecodeoftreatment"`: lower case, letters and digits only.
+///
+/// ```
+/// use anchormap::dictionary::normalise;
+/// assert_eq!(normalise("SITE CODE (OF TREATMENT)"), "sitecodeoftreatment");
+/// assert_eq!(normalise(" Home_Post-code "), "homepostcode");
+/// ```
+pub fn normalise(header: &str) -> String {
+    header.chars().filter(|c| c.is_alphanumeric() || *c == '*').flat_map(char::to_lowercase).collect()
+}
+
+/// Whether a (normalised) header matches an alias.
+pub fn alias_matches(alias: &str, header: &str) -> bool {
+    let alias = normalise(alias);
+    match alias.split_once('*') {
+        Some((start, end)) => header.len() >= start.len() + end.len() && header.starts_with(start) && header.ends_with(end),
+        None => alias == header,
+    }
+}
+
+const fn spec(key: &'static str, description: &'static str, aliases: &'static [&'static str]) -> ColumnSpec {
+    ColumnSpec { key, description, aliases }
+}
+
+// ---- The user's own files ----
+
+/// Staff in post (ESR staff-in-post and Business Intelligence exports).
+pub const STAFF: [ColumnSpec; 11] = [
+    spec("postcode", "home postcode", &[
+        "postcode", "home postcode", "postcode home", "pcds", "post code", "employee postcode", "home address postcode",
+        "postcode of usual address", "address postcode",
+    ]),
+    spec("staff_group", "staff group", &["staff group", "occupation group", "group", "staff group name", "staff group (esr)"]),
+    spec("band", "pay band or grade", &["band", "pay band", "afc band", "grade", "pay grade", "grade code", "pay scale", "grade/pay band"]),
+    spec("start_date", "start date", &[
+        "start date", "date started", "hire date", "latest start date", "assignment start date", "date of joining",
+        "joined", "latest hire date",
+    ]),
+    spec("employee_number", "employee number (not published)", &["employee number", "employee no", "person number", "staff number"]),
+    spec("assignment_number", "assignment number (not published)", &["assignment number", "assignment no"]),
+    spec("age_band", "age band", &["age band", "age group", "age"]),
+    spec("sex", "gender or sex", &["gender", "sex"]),
+    spec("ethnic_group", "ethnic origin", &["ethnic origin", "ethnicity", "ethnic group", "ethnic category", "ethnic category code"]),
+    spec("wte", "contracted whole-time equivalent", &["contracted wte", "wte", "fte", "contracted fte", "assignment wte"]),
+    spec("date_of_birth", "date of birth (not published)", &["date of birth", "dob", "birth date"]),
+];
+
+/// Vacancies (TRAC and NHS Jobs exports).
+pub const VACANCIES: [ColumnSpec; 8] = [
+    spec("id", "vacancy reference", &[
+        "vacancy id", "vacancy reference", "vacancy ref", "vacancy number", "reference", "job reference", "job ref", "id",
+    ]),
+    spec("site", "site code, site name or postcode", &[
+        "site", "site code", "site name", "location", "work location", "base", "work base", "postcode", "site postcode",
+    ]),
+    spec("staff_group", "staff group", &["staff group", "occupation group", "job type"]),
+    spec("band", "pay band", &["band", "pay band", "afc band", "grade", "pay grade"]),
+    spec("entry_level", "entry-level flag", &["entry level", "entry"]),
+    spec("job_title", "job title", &["job title", "title", "post title", "vacancy title", "job"]),
+    spec("closing_date", "closing date", &["closing date", "close date", "closes"]),
+    spec("wte", "whole-time equivalent", &["wte", "fte"]),
+];
+
+/// Sites: a trust's hospitals and clinics.
+pub const SITES: [ColumnSpec; 6] = [
+    spec("code", "site code", &["site code", "code", "site", "org site code", "organisation site code"]),
+    spec("name", "site name", &["site name", "name", "hospital", "hospital name"]),
+    spec("postcode", "site postcode", &["postcode", "site postcode", "pcds"]),
+    spec("easting", "easting", &["easting", "eastings", "x", "bng e"]),
+    spec("northing", "northing", &["northing", "northings", "y", "bng n"]),
+    spec("aliases", "other names of the site, separated by |", &["aliases", "also known as", "other names"]),
+];
+
+/// Outpatient appointments (SUS and HES outpatients, or a trust's own activity extract).
+pub const APPOINTMENTS: [ColumnSpec; 9] = [
+    spec("postcode", "patient postcode", &[
+        "postcode", "patient postcode", "pcds", "post code", "home postcode", "postcode of usual address",
+        "patient postcode of usual address", "homeadd",
+    ]),
+    spec("area", "patient area code (LSOA)", &[
+        "lsoa", "lsoa code", "patient lsoa", "lsoa11cd", "lsoa21cd", "lsoa11", "lsoa21", "lsoa11 code", "lsoa21 code",
+        "area code", "lower layer super output area",
+    ]),
+    spec("site", "site code or name", &[
+        "site code", "site", "sitecode", "provider site code", "site code (of treatment)", "sitetret",
+        "site of treatment", "site name", "clinic site",
+    ]),
+    spec("mode", "consultation medium (face to face, telephone, video, or codes 01-06)", &[
+        "mode", "attendance mode", "consultation medium", "consultation medium used", "consmed", "consmedused", "medium",
+    ]),
+    spec("count", "number of appointments the row stands for", &["count", "appointments", "attendances", "n", "activity"]),
+    spec("specialty", "treatment function code", &[
+        "specialty", "speciality", "treatment function code", "treatment function", "tfc", "tretspef",
+    ]),
+    spec("first_follow_up", "first or follow-up attendance", &[
+        "first follow up", "first or follow up", "first/follow-up", "attendance type", "first attendance", "firstatt",
+        "new or follow up",
+    ]),
+    spec("attended", "attended or did not attend", &[
+        "attended or did not attend", "attended", "attendance status", "attendance outcome", "attend", "dna",
+    ]),
+    spec("date", "appointment date", &["date", "appointment date", "appt date", "attendance date", "apptdate"]),
+];
+
+/// A road distance/time matrix between patient areas and sites.
+pub const DISTANCE_MATRIX: [ColumnSpec; 4] = [
+    spec("area", "patient area code", &["area code", "origin", "from", "lsoa", "lsoa code", "lsoa11cd", "lsoa21cd"]),
+    spec("site", "site code", &["site code", "site", "destination", "to"]),
+    spec("distance_km", "one-way road km", &["distance km", "km", "road km", "distance"]),
+    spec("time_min", "one-way minutes", &["time min", "minutes", "duration min", "time"]),
+];
+
+/// The geocode input: any CSV with a postcode column.
+pub const GEOCODE_INPUT: [ColumnSpec; 1] = [spec("postcode", "postcode", &[
+    "postcode", "pcds", "pcd", "post code", "postcode of usual address", "home postcode", "patient postcode",
+])];
+
+// ---- Public reference data ----
+
+/// The area-code column of a published table (`LSOA code (2011)`, `LSOA11CD`, `lsoa21_code`, …).
+pub const AREA_CODE: ColumnSpec = spec("code", "area code (e.g. 'LSOA code (2011)')", &[
+    "lsoa code*", "lsoa11cd", "lsoa21cd", "lsoa11 code", "lsoa21 code", "area code", "code", "lsoa", "geography code",
+]);
+
+/// A postcode directory with a header row (ONSPD, NSPL or a two-column table).
+pub const POSTCODE_DIRECTORY: [ColumnSpec; 7] = [
+    spec("postcode", "postcode", &["pcds", "pcd", "pcd2", "pcd7", "pcd8", "postcode", "post code"]),
+    spec("easting", "easting", &["oseast1m", "east1m", "easting", "eastings", "bng e", "x"]),
+    spec("northing", "northing", &["osnrth1m", "north1m", "northing", "northings", "bng n", "y"]),
+    spec("latitude", "latitude", &["lat", "latitude"]),
+    spec("longitude", "longitude", &["long", "lon", "longitude", "lng"]),
+    spec("country", "country code", &["ctry", "country", "country code", "ctry*cd"]),
+    spec("quality", "positional quality", &["osgrdind", "positional quality indicator", "pqi"]),
+];
+
+/// An IoD file (File 1, 2 or 7 as published; or a table of scores).
+pub const DEPRIVATION: [ColumnSpec; 5] = [
+    AREA_CODE,
+    spec("rank", "IMD rank", &["index of multiple deprivation (imd) rank*", "imd rank"]),
+    spec("decile", "IMD decile", &["index of multiple deprivation (imd) decile*", "imd decile"]),
+    spec("score", "IMD score", &["index of multiple deprivation (imd) score*", "imd", "imd score"]),
+    spec("district", "local authority district code", &["local authority district code*"]),
+];
+
+/// The working-age population: IoD's denominator, the census 16–64 count, or any population column.
+pub const WORKING_AGE_POPULATION: ColumnSpec = spec("population", "population (e.g. 'Working age population 18-59/64')", &[
+    "working age population*", "population (working*", "aged 16 to 64", "population", "pop",
+]);
+
+/// The total (all ages) population, for per-capita rates of patients.
+pub const TOTAL_POPULATION: ColumnSpec = spec(
+    "population",
+    "total population (e.g. 'Total population: mid 2015 (excluding prisoners)')",
+    &["total population*", "population", "pop", "all ages"],
+);
+
+/// Every file a user brings, with the flag that names its columns: for the README and `inspect`.
+pub const USER_FILES: [(&str, &str, &[ColumnSpec]); 6] = [
+    ("staff", "--staff-columns", &STAFF),
+    ("vacancies", "--vacancy-columns", &VACANCIES),
+    ("sites", "--site-columns", &SITES),
+    ("appointments", "--appointment-columns", &APPOINTMENTS),
+    ("distance matrix", "--distance-matrix-columns", &DISTANCE_MATRIX),
+    ("geocode input", "--input-columns", &GEOCODE_INPUT),
+];
+
+/// The role `key` of a file's dictionary.
+///
+/// # Panics
+/// When the dictionary has no such role: a programming error, caught by the tests.
+pub fn role(specs: &'static [ColumnSpec], key: &str) -> &'static ColumnSpec {
+    specs.iter().find(|s| s.key == key).unwrap_or_else(|| panic!("no role '{key}' in the dictionary"))
+}
+
+/// The README's table of recognised headers, one row per role.
+pub fn markdown_table() -> String {
+    let mut out = String::from("| file | role (`--X-columns KEY=HEADER`) | headers recognised |\n|---|---|---|\n");
+    for (file, flag, specs) in USER_FILES {
+        for s in specs {
+            let aliases: Vec<String> = s.aliases.iter().map(|a| format!("`{a}`")).collect();
+            out.push_str(&format!("| {file} | `{flag} {}=…`: {} | {} |\n", s.key, s.description, aliases.join(", ")));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn data_dictionary_and_hes_headers_are_recognised() {
+        let find = |specs: &[ColumnSpec], header: &str| {
+            specs.iter().find(|s| s.aliases.iter().any(|a| alias_matches(a, &normalise(header)))).map(|s| s.key)
+        };
+        assert_eq!(find(&APPOINTMENTS, "SITE CODE (OF TREATMENT)"), Some("site"));
+        assert_eq!(find(&APPOINTMENTS, "SITETRET"), Some("site"));
+        assert_eq!(find(&APPOINTMENTS, "FIRST ATTENDANCE"), Some("first_follow_up"));
+        assert_eq!(find(&APPOINTMENTS, "ATTENDED OR DID NOT ATTEND"), Some("attended"));
+        assert_eq!(find(&APPOINTMENTS, "Treatment Function Code"), Some("specialty"));
+        assert_eq!(find(&APPOINTMENTS, "CONSULTATION MEDIUM USED"), Some("mode"));
+        assert_eq!(find(&APPOINTMENTS, "Appointment Date"), Some("date"));
+        assert_eq!(find(&APPOINTMENTS, "POSTCODE OF USUAL ADDRESS"), Some("postcode"));
+        assert_eq!(find(&STAFF, "Latest Start Date"), Some("start_date"));
+        assert_eq!(find(&STAFF, "Ethnic Origin"), Some("ethnic_group"));
+        assert_eq!(find(&VACANCIES, "Vacancy Reference"), Some("id"));
+        assert_eq!(find(&VACANCIES, "Closing Date"), Some("closing_date"));
+        assert_eq!(find(&DEPRIVATION, "Index of Multiple Deprivation (IMD) Decile (where 1 is most deprived 10% of LSOA"), Some("decile"));
+        assert_eq!(find(&POSTCODE_DIRECTORY, "ctry25cd"), Some("country"));
+        assert_eq!(find(&[AREA_CODE], "LSOA code (2011)"), Some("code"));
+        assert_eq!(find(&[AREA_CODE], "lsoa21_code"), Some("code"));
+        assert_eq!(find(&[WORKING_AGE_POPULATION], "aged_16_to_64"), Some("population"));
+    }
+}
