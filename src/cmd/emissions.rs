@@ -15,10 +15,10 @@ use crate::analysis::{AreaFacts, Areas};
 use crate::cli::EmissionsArgs;
 use crate::error::{Error, Location};
 use crate::geocoder::{Geocoded, Geocoder, MatchStatus};
-use crate::input::appointments::AppointmentColumns;
+use crate::input::appointments::{AppointmentColumns, Attended, NoJourney, UnrecognisedAppointmentValues};
 use crate::input::csv_input::Row;
 use crate::input::distance_matrix::DistanceMatrix;
-use crate::input::sites::{read_sites, Site};
+use crate::input::sites::{read_sites, Site, SiteNames};
 use crate::input::staff::Date;
 use crate::input::CsvInput;
 use crate::output::disclosure::{Cell, Margins};
@@ -62,6 +62,8 @@ impl Unplaced {
 enum Outcome {
     Placed { placed: PlacedAppointment, by_area_code: bool, from_matrix: bool },
     Unplaced { reason: Unplaced, appointments: f64 },
+    /// Not attended (did not attend, cancelled, not yet held): no journey.
+    NotAttended { reason: NoJourney, appointments: f64 },
     InvalidCount,
 }
 
@@ -74,6 +76,7 @@ struct Counts {
     appointments_placed: f64,
     unplaced_by_reason: BTreeMap<&'static str, f64>,
     unplaced_rows_by_reason: BTreeMap<&'static str, u64>,
+    not_attended_by_reason: BTreeMap<&'static str, f64>,
     patients_located_by_postcode: f64,
     patients_located_by_area_centroid: f64,
     patients_outside_the_boundaries: f64,
@@ -91,7 +94,7 @@ struct Placer<'a> {
     areas: &'a Areas,
     columns: AppointmentColumns,
     area_by_code: FxHashMap<&'a str, usize>,
-    site_by_code: FxHashMap<&'a str, usize>,
+    site_names: SiteNames,
     sites: &'a [Site],
     matrix: FxHashMap<(usize, usize), (f64, Option<f64>)>,
     model: &'a TravelModel,
@@ -116,6 +119,11 @@ pub fn run(args: EmissionsArgs) -> anyhow::Result<()> {
         )),
         (Some(scope), _) => scope,
         (None, Some(_)) => ShiftScope::FollowUps,
+        (None, None) if args.shift_to_virtual > 0.0 => bail!(Error::usage(format!(
+            "{}: no first/follow-up column, so the scenario cannot be limited to follow-ups: name it with \
+             --appointment-columns first_follow_up=HEADER, or move any face-to-face appointment with --shift-applies-to all",
+            args.appointments.display()
+        ))),
         (None, None) => ShiftScope::All,
     };
     let scenario = Scenario { fraction: args.shift_to_virtual, applies_to };
@@ -154,15 +162,15 @@ pub fn run(args: EmissionsArgs) -> anyhow::Result<()> {
         warnings.push(format!("site {} could not be located ({})", site.code, site.located_by));
     }
     let area_by_code: FxHashMap<&str, usize> = facts.iter().enumerate().map(|(i, a)| (a.code.as_str(), i)).collect();
-    let site_by_code: FxHashMap<&str, usize> = sites.iter().enumerate().map(|(i, s)| (s.code.as_str(), i)).collect();
+    let site_names = SiteNames::new(&sites);
     let mut matrix = FxHashMap::default();
     if let Some(path) = &args.travel.distance_matrix {
         let read = DistanceMatrix::read(path, &args.travel.distance_matrix_columns)?;
         let mut unknown = 0;
         for ((area, site), value) in read.iter() {
-            match (area_by_code.get(area.as_str()), site_by_code.get(site.as_str())) {
+            match (area_by_code.get(area.as_str()), site_names.find(site)) {
                 (Some(a), Some(s)) => {
-                    matrix.insert((*a, *s), *value);
+                    matrix.insert((*a, s), *value);
                 }
                 _ => unknown += 1,
             }
@@ -175,11 +183,12 @@ pub fn run(args: EmissionsArgs) -> anyhow::Result<()> {
         }
     }
     let context =
-        Placer { areas: &areas, columns, area_by_code, site_by_code, sites: &sites, matrix, model: &model, scenario };
+        Placer { areas: &areas, columns, area_by_code, site_names, sites: &sites, matrix, model: &model, scenario };
 
     // Stream the appointments: place in parallel, accumulate in order.
     let mut tally = EmissionsTally::new(facts.len(), sites.len());
     let mut counts = Counts::default();
+    let mut unrecognised = UnrecognisedAppointmentValues::default();
     let bar = progress::counter("placing appointments");
     let input = input.for_each_batch(BATCH_ROWS, |batch| -> anyhow::Result<()> {
         let geocoded = match columns.postcode {
@@ -196,6 +205,7 @@ pub fn run(args: EmissionsArgs) -> anyhow::Result<()> {
             if columns.date.is_some() {
                 counts.add_date(columns.date(row), row, &columns);
             }
+            unrecognised.add(row, &columns);
         }
         bar.inc(batch.len() as u64);
         Ok(())
@@ -210,6 +220,7 @@ pub fn run(args: EmissionsArgs) -> anyhow::Result<()> {
             counts.rows_with_invalid_count
         ));
     }
+    warnings.extend(unrecognised.check(&args.appointments, &input.headers, &columns, counts.rows, counts.dates_not_read)?);
 
     // Tables: every count under the rule, hidden consistently across tables, figures from published counts.
     let out = folder.path();
@@ -261,6 +272,8 @@ pub fn run(args: EmissionsArgs) -> anyhow::Result<()> {
     let reasons: Vec<&'static str> = counts.unplaced_by_reason.keys().copied().collect();
     let mut line: Vec<f64> = vec![counts.appointments_total, counts.appointments_placed];
     line.extend(counts.unplaced_by_reason.values());
+    line.extend(counts.not_attended_by_reason.values());
+    let unplaced_end = 2 + reasons.len();
     let mut margins = Margins::new();
     margins.add(1..line.len(), 0);
     let line = disclosure.cells(&line, &margins);
@@ -275,7 +288,8 @@ pub fn run(args: EmissionsArgs) -> anyhow::Result<()> {
         "appointments_file": file_name(&args.appointments),
         "appointments_total": line[0].value(),
         "appointments_placed": line[1].value(),
-        "unplaced_by_reason": reasons.iter().zip(&line[2..]).map(|(r, c)| (r.to_string(), c.value())).collect::<BTreeMap<_, _>>(),
+        "unplaced_by_reason": reasons.iter().zip(&line[2..unplaced_end]).map(|(r, c)| (r.to_string(), c.value())).collect::<BTreeMap<_, _>>(),
+        "not_attended_by_reason": counts.not_attended_by_reason.keys().zip(&line[unplaced_end..]).map(|(r, c)| (r.to_string(), c.value())).collect::<BTreeMap<_, _>>(),
         "dates": counts.first_date.map(|first| json!({
             "first": first.to_string(),
             "last": counts.last_date.map(|d| d.to_string()),
@@ -324,6 +338,7 @@ pub fn run(args: EmissionsArgs) -> anyhow::Result<()> {
         "appointments_placed": counts.appointments_placed,
         "unplaced_by_reason": counts.unplaced_by_reason,
         "unplaced_rows_by_reason": counts.unplaced_rows_by_reason,
+        "not_attended_by_reason": counts.not_attended_by_reason,
         "patients_located_by": {
             "postcode": counts.patients_located_by_postcode,
             "area_centroid": counts.patients_located_by_area_centroid,
@@ -372,6 +387,9 @@ impl Placer<'_> {
     /// Places one row: its count, the patient's point and area, the site, the trip.
     fn place(&self, row: &Row, geocoded: Option<&Geocoded>) -> Outcome {
         let Some(count) = self.columns.count(row) else { return Outcome::InvalidCount };
+        if let Attended::NoJourney(reason) = self.columns.attended(row) {
+            return Outcome::NotAttended { reason, appointments: count };
+        }
         let unplaced = |reason| Outcome::Unplaced { reason, appointments: count };
         let by_postcode = geocoded.and_then(|g| {
             let area = g.area.map(|id| self.areas.row_of_feature[id as usize]);
@@ -399,7 +417,7 @@ impl Placer<'_> {
                 return unplaced(reason);
             }
         };
-        let Some(&site) = self.site_by_code.get(self.columns.site(row)) else { return unplaced(Unplaced::UnknownSite) };
+        let Some(site) = self.site_names.find(self.columns.site(row)) else { return unplaced(Unplaced::UnknownSite) };
         let Some(site_point) = self.sites[site].location else { return unplaced(Unplaced::SiteNotLocated) };
         let road = area.and_then(|a| self.matrix.get(&(a, site)));
         let trip: Trip = match road {
@@ -421,6 +439,10 @@ impl Counts {
         self.rows += 1;
         match outcome {
             Outcome::InvalidCount => self.rows_with_invalid_count += 1,
+            Outcome::NotAttended { reason, appointments } => {
+                self.appointments_total += appointments;
+                *self.not_attended_by_reason.entry(reason.as_str()).or_default() += appointments;
+            }
             Outcome::Unplaced { reason, appointments } => {
                 self.appointments_total += appointments;
                 *self.unplaced_by_reason.entry(reason.as_str()).or_default() += appointments;

@@ -100,7 +100,13 @@ pub fn run(args: GapsArgs) -> anyhow::Result<()> {
         warnings.push(format!("site {} could not be located ({})", site.code, site.located_by));
     }
     let vacancies = match &args.vacancies {
-        Some(path) => read_vacancies(path, &args.vacancy_columns, &sites, &geocoder.directory)?,
+        Some(path) => {
+            let vacancies = read_vacancies(path, &args.vacancy_columns, &sites, &geocoder.directory)?;
+            if let Some(w) = unlocated_vacancies(path, &vacancies)? {
+                warnings.push(w);
+            }
+            vacancies
+        }
         None => Vec::new(),
     };
     let community = build_community(&args.community, facts, &sites, &mut warnings)?;
@@ -202,11 +208,6 @@ pub fn run(args: GapsArgs) -> anyhow::Result<()> {
     let national_areas = geocoder.deprivation.as_ref().map_or(0, |d| d.len());
     let community_profile = profile(facts, &community, national_areas);
     let headline = headline(&population, &published.all);
-    let unplaced_vacancies: Vec<&Vacancy> = vacancies.iter().filter(|v| v.location.is_none()).collect();
-    if !unplaced_vacancies.is_empty() {
-        warnings
-            .push(format!("{} vacancies could not be located (unknown site or postcode)", unplaced_vacancies.len()));
-    }
     for w in &warnings {
         eprintln!("anchormap: warning: {w}");
     }
@@ -255,6 +256,34 @@ pub fn run(args: GapsArgs) -> anyhow::Result<()> {
         print_summary(&counts, &community_profile, headline.as_ref().map(|h| h.text.as_str()), started);
     }
     Ok(())
+}
+
+/// Vacancies whose site matches no site (by code, name or alias) and is no postcode: none
+/// located is an error (the targets would be empty); some, a warning naming what was not found.
+fn unlocated_vacancies(path: &Path, vacancies: &[Vacancy]) -> anyhow::Result<Option<String>> {
+    let mut unknown: BTreeMap<&str, usize> = BTreeMap::new();
+    for v in vacancies.iter().filter(|v| v.location.is_none()) {
+        *unknown.entry(v.site.as_str()).or_default() += 1;
+    }
+    if unknown.is_empty() {
+        return Ok(None);
+    }
+    let mut shown: Vec<String> = unknown.iter().take(5).map(|(s, n)| format!("'{s}' ({n})")).collect();
+    if unknown.len() > 5 {
+        shown.push(format!("and {} more", unknown.len() - 5));
+    }
+    let missing: usize = unknown.values().sum();
+    if missing == vacancies.len() {
+        bail!(Error::invalid(
+            Location::file(path),
+            format!(
+                "none of the {missing} vacancies could be located: their sites {} match no site code, name or alias in --sites \
+                 and are not postcodes (add the names to the site file's aliases column, or name the column with --vacancy-columns site=HEADER)",
+                shown.join(", ")
+            ),
+        ));
+    }
+    Ok(Some(format!("{missing} of {} vacancies could not be located: sites {}", vacancies.len(), shown.join(", "))))
 }
 
 /// "New starters" (on or after the date), "Existing staff", or "Start date not recorded".

@@ -1,8 +1,11 @@
 //! Outpatient appointments: patient postcode or area, site, attendance mode (words or NHS Data Dictionary codes), count, specialty, first/follow-up.
 
+use std::path::Path;
+
 use crate::columns::ColumnMap;
 use crate::error::{Error, Location, Result};
 use crate::input::csv_input::Row;
+use crate::input::unrecognised::{ColumnInFile, UnrecognisedValues};
 use crate::input::CsvInput;
 
 /// The most appointments one row may stand for (a year of every outpatient appointment in
@@ -74,13 +77,86 @@ impl Visit {
     }
 }
 
+/// Whether the patient travelled: the Data Dictionary "attended or did not attend" codes (5 and 6
+/// attended, 7 arrived late and could not be seen, but still travelled; 2 and 4 cancelled by the
+/// patient or the provider, 3 did not attend, 0 not yet held: no journey), or plain words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Attended {
+    Travelled,
+    NoJourney(NoJourney),
+    /// Blank or not recognised: counted as travelled, and listed in the run's warnings.
+    Unrecognised,
+}
+
+/// Why an appointment involved no journey.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum NoJourney {
+    DidNotAttend,
+    CancelledByPatient,
+    CancelledByProvider,
+    NotYetHeld,
+}
+
+impl NoJourney {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NoJourney::DidNotAttend => "did_not_attend",
+            NoJourney::CancelledByPatient => "cancelled_by_patient",
+            NoJourney::CancelledByProvider => "cancelled_by_provider",
+            NoJourney::NotYetHeld => "not_yet_held",
+        }
+    }
+}
+
+impl Attended {
+    /// ```
+    /// use anchormap::input::appointments::{Attended, NoJourney};
+    /// assert_eq!(Attended::parse("5"), Attended::Travelled);
+    /// assert_eq!(Attended::parse("7"), Attended::Travelled);
+    /// assert_eq!(Attended::parse("3"), Attended::NoJourney(NoJourney::DidNotAttend));
+    /// assert_eq!(Attended::parse("DNA"), Attended::NoJourney(NoJourney::DidNotAttend));
+    /// assert_eq!(Attended::parse("Cancelled by hospital"), Attended::NoJourney(NoJourney::CancelledByProvider));
+    /// assert_eq!(Attended::parse("maybe"), Attended::Unrecognised);
+    /// ```
+    pub fn parse(text: &str) -> Attended {
+        let word: String =
+            text.trim().chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_lowercase()).collect();
+        let code = word.trim_start_matches('0');
+        let code = if code.is_empty() && !word.is_empty() { "0" } else { code };
+        match code {
+            "5" | "6" | "7" | "attended" | "yes" | "y" | "seen" | "attendedontime" | "arrivedlate" | "late" => {
+                Attended::Travelled
+            }
+            "3" | "dna" | "didnotattend" | "no" | "n" | "notattended" => Attended::NoJourney(NoJourney::DidNotAttend),
+            "2" | "cancelledbypatient" | "patientcancelled" => Attended::NoJourney(NoJourney::CancelledByPatient),
+            "4" | "cancelledbyprovider" | "cancelledbyhospital" | "hospitalcancelled" | "cancelled" => {
+                Attended::NoJourney(NoJourney::CancelledByProvider)
+            }
+            "0" | "future" | "notyetheld" => Attended::NoJourney(NoJourney::NotYetHeld),
+            _ => Attended::Unrecognised,
+        }
+    }
+}
+
+/// The consultation medium a Data Dictionary "first attendance" code implies: 1 and 2 face to
+/// face, 3 and 4 by telephone or telemedicine (used when the file has no consultation medium).
+pub fn medium_of_first_attendance(text: &str) -> Attendance {
+    match text.trim().trim_start_matches('0') {
+        "1" | "2" => Attendance::FaceToFace,
+        "3" | "4" => Attendance::Virtual,
+        _ => Attendance::NotRecorded,
+    }
+}
+
 /// Where the appointment fields are in the file.
 #[derive(Debug, Clone, Copy)]
 pub struct AppointmentColumns {
     pub postcode: Option<usize>,
     pub area: Option<usize>,
     pub site: usize,
-    pub mode: usize,
+    /// The consultation medium; without it, first-attendance codes 3 and 4 mark virtual appointments.
+    pub mode: Option<usize>,
+    pub attended: Option<usize>,
     pub count: Option<usize>,
     pub specialty: Option<usize>,
     pub first_follow_up: Option<usize>,
@@ -90,12 +166,12 @@ pub struct AppointmentColumns {
 impl AppointmentColumns {
     pub fn resolve(input: &CsvInput, columns: &ColumnMap) -> Result<AppointmentColumns> {
         let columns = &columns.named("--appointment-columns");
-        let [postcode, area, site, mode, count, specialty, first_follow_up, _attended, date] = &APPOINTMENT_COLUMNS;
+        let [postcode, area, site, mode, count, specialty, first_follow_up, attended, date] = &APPOINTMENT_COLUMNS;
         if let Some(key) = columns.unknown_keys(&APPOINTMENT_COLUMNS).next() {
             return Err(Error::invalid(
                 Location::file(&input.path),
                 format!(
-                    "--appointment-columns names '{key}', which is not one of postcode, area, site, mode, count, specialty, first_follow_up, date"
+                    "--appointment-columns names '{key}', which is not one of postcode, area, site, mode, count, specialty, first_follow_up, attended, date"
                 ),
             ));
         }
@@ -103,12 +179,16 @@ impl AppointmentColumns {
             postcode: input.find(postcode, columns)?,
             area: input.find(area, columns)?,
             site: input.require(site, columns)?,
-            mode: input.require(mode, columns)?,
+            mode: input.find(mode, columns)?,
+            attended: input.find(attended, columns)?,
             count: input.find(count, columns)?,
             specialty: input.find(specialty, columns)?,
             first_follow_up: input.find(first_follow_up, columns)?,
             date: input.find(date, columns)?,
         };
+        if found.mode.is_none() && found.first_follow_up.is_none() {
+            input.require(mode, columns)?;
+        }
         if found.postcode.is_none() && found.area.is_none() {
             return Err(Error::invalid(
                 Location::file(&input.path),
@@ -121,7 +201,7 @@ impl AppointmentColumns {
         Ok(found)
     }
 
-    fn text<'a>(&self, row: &'a Row, column: Option<usize>) -> &'a str {
+    pub fn text<'a>(&self, row: &'a Row, column: Option<usize>) -> &'a str {
         column.and_then(|i| row.record.get(i)).and_then(|b| std::str::from_utf8(b).ok()).unwrap_or_default().trim()
     }
 
@@ -137,8 +217,32 @@ impl AppointmentColumns {
         self.text(row, Some(self.site))
     }
 
+    /// The consultation medium, or what the first-attendance code implies when the file gives none.
     pub fn attendance(&self, row: &Row) -> Attendance {
-        Attendance::parse(self.text(row, Some(self.mode)))
+        match self.mode.map(|_| Attendance::parse(self.text(row, self.mode))) {
+            Some(medium) if medium != Attendance::NotRecorded => medium,
+            from_mode => match medium_of_first_attendance(self.text(row, self.first_follow_up)) {
+                Attendance::NotRecorded => from_mode.unwrap_or(Attendance::NotRecorded),
+                implied => implied,
+            },
+        }
+    }
+
+    /// The raw consultation medium text, for listing values that are not recognised.
+    pub fn mode_text<'a>(&self, row: &'a Row) -> &'a str {
+        self.text(row, self.mode)
+    }
+
+    /// Whether the patient travelled (always, without an attendance column).
+    pub fn attended(&self, row: &Row) -> Attended {
+        match self.attended {
+            None => Attended::Travelled,
+            Some(_) => Attended::parse(self.text(row, self.attended)),
+        }
+    }
+
+    pub fn attended_text<'a>(&self, row: &'a Row) -> &'a str {
+        self.text(row, self.attended)
     }
 
     /// The number of appointments the row stands for: 1 without a count column; `None` when the
@@ -161,5 +265,59 @@ impl AppointmentColumns {
 
     pub fn date(&self, row: &Row) -> Option<crate::input::staff::Date> {
         crate::input::staff::Date::parse(self.text(row, self.date))
+    }
+}
+
+/// The coded values of an appointments file that could not be read, by column.
+#[derive(Debug, Default)]
+pub struct UnrecognisedAppointmentValues {
+    mode: UnrecognisedValues,
+    attended: UnrecognisedValues,
+    first_follow_up: UnrecognisedValues,
+}
+
+impl UnrecognisedAppointmentValues {
+    pub fn add(&mut self, row: &Row, columns: &AppointmentColumns) {
+        if columns.mode.is_some() && columns.attendance(row) == Attendance::NotRecorded {
+            self.mode.add(columns.mode_text(row));
+        }
+        if columns.attended(row) == Attended::Unrecognised {
+            self.attended.add(columns.attended_text(row));
+        }
+        if columns.first_follow_up.is_some() && columns.visit(row) == Visit::Unknown {
+            self.first_follow_up.add(columns.text(row, columns.first_follow_up));
+        }
+    }
+
+    /// Warnings for a few unrecognised values; an error when a column is mostly unreadable (see
+    /// [`UNRECOGNISED_SHARE_LIMIT`](crate::input::unrecognised::UNRECOGNISED_SHARE_LIMIT)).
+    pub fn check(
+        &self,
+        path: &Path,
+        headers: &[String],
+        columns: &AppointmentColumns,
+        rows: u64,
+        dates_not_read: u64,
+    ) -> Result<Vec<String>> {
+        let column = |i: Option<usize>, role, key| {
+            i.map(|i| ColumnInFile::new(path, &headers[i], role, "--appointment-columns", key))
+        };
+        let mut warnings = Vec::new();
+        let checks = [
+            (column(columns.mode, "consultation medium", "mode"), &self.mode, "face to face, telephone, video or codes 01-06"),
+            (column(columns.attended, "attendance", "attended"), &self.attended, "attended codes 5, 6, 7 (travelled), 2, 3, 4, 0 (no journey) or words"),
+            (column(columns.first_follow_up, "first/follow-up", "first_follow_up"), &self.first_follow_up, "first, follow-up, or codes 1-4"),
+        ];
+        for (column, values, expected) in checks {
+            if let Some(column) = column {
+                warnings.extend(values.check(&column, rows, expected)?);
+            }
+        }
+        if let Some(column) = column(columns.date, "date", "date") {
+            let mut dates = UnrecognisedValues::default();
+            (0..dates_not_read).for_each(|_| dates.add("a date not in dd/mm/yyyy or ISO form"));
+            warnings.extend(dates.check(&column, rows, "dates as dd/mm/yyyy or yyyy-mm-dd")?);
+        }
+        Ok(warnings)
     }
 }

@@ -7,6 +7,7 @@ pub mod csv_input;
 pub mod distance_matrix;
 pub mod sites;
 pub mod staff;
+pub mod unrecognised;
 pub mod vacancies;
 
 pub use csv_input::CsvInput;

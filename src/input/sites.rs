@@ -4,7 +4,10 @@ use std::path::Path;
 
 use geo::Coord;
 
+use rustc_hash::FxHashMap;
+
 use crate::columns::ColumnMap;
+use crate::dictionary::normalise;
 use crate::error::{Error, Location, Result};
 use crate::input::CsvInput;
 use crate::reference::PostcodeDirectory;
@@ -17,6 +20,62 @@ pub struct Site {
     pub location: Option<Coord<f64>>,
     /// How the site was located: "coordinates", "postcode", or why it could not be.
     pub located_by: &'static str,
+    /// Other names extracts use for it (the site file's `aliases` column, separated by `|`).
+    pub aliases: Vec<String>,
+}
+
+/// Sites found by what extracts call them: the code, the name, or an alias, ignoring case,
+/// spaces and punctuation ("Worcestershire Royal Hospital" and "WORCESTERSHIRE ROYAL HOSPITAL"
+/// are one). Codes win over names and names over aliases; a name two sites share finds neither.
+#[derive(Debug, Clone, Default)]
+pub struct SiteNames {
+    /// Codes as written: the fast path for extracts that give codes (no allocation per row).
+    by_code: FxHashMap<String, usize>,
+    by_key: FxHashMap<String, Option<usize>>,
+}
+
+impl SiteNames {
+    pub fn new(sites: &[Site]) -> SiteNames {
+        let mut by_key: FxHashMap<String, Option<usize>> = FxHashMap::default();
+        let tiers: [&dyn Fn(&Site) -> Vec<String>; 3] =
+            [&|s| vec![s.code.clone()], &|s| vec![s.name.clone()], &|s| s.aliases.clone()];
+        for names in tiers {
+            let mut tier: FxHashMap<String, Option<usize>> = FxHashMap::default();
+            for (i, site) in sites.iter().enumerate() {
+                for key in names(site).iter().map(|n| normalise(n)).filter(|k| !k.is_empty()) {
+                    let entry = tier.entry(key).or_insert(Some(i));
+                    if *entry != Some(i) {
+                        *entry = None; // shared by two sites: ambiguous
+                    }
+                }
+            }
+            for (key, site) in tier {
+                by_key.entry(key).or_insert(site);
+            }
+        }
+        let by_code = sites.iter().enumerate().map(|(i, s)| (s.code.clone(), i)).collect();
+        SiteNames { by_code, by_key }
+    }
+
+    /// The site an extract's text names, if exactly one.
+    ///
+    /// ```
+    /// use anchormap::input::sites::{Site, SiteNames};
+    /// let site = |code: &str, name: &str| Site {
+    ///     code: code.into(), name: name.into(), location: None, located_by: "", aliases: vec!["WRH".into()],
+    /// };
+    /// let names = SiteNames::new(&[site("RWP50", "Worcestershire Royal Hospital")]);
+    /// assert_eq!(names.find("worcestershire royal hospital"), Some(0));
+    /// assert_eq!(names.find("RWP50"), Some(0));
+    /// assert_eq!(names.find("W.R.H."), Some(0));
+    /// assert_eq!(names.find("Kidderminster"), None);
+    /// ```
+    pub fn find(&self, text: &str) -> Option<usize> {
+        match self.by_code.get(text) {
+            Some(i) => Some(*i),
+            None => self.by_key.get(&normalise(text)).copied().flatten(),
+        }
+    }
 }
 
 pub use crate::dictionary::SITES as SITE_COLUMNS;
@@ -26,7 +85,8 @@ pub use crate::dictionary::SITES as SITE_COLUMNS;
 pub fn read_sites(path: &Path, columns: &ColumnMap, directory: Option<&PostcodeDirectory>) -> Result<Vec<Site>> {
     let mut input = CsvInput::open(path)?;
     let columns = &columns.named("--site-columns");
-    let [code_spec, name_spec, postcode_spec, easting_spec, northing_spec, _aliases] = &SITE_COLUMNS;
+    let [code_spec, name_spec, postcode_spec, easting_spec, northing_spec, aliases_spec] = &SITE_COLUMNS;
+    let aliases = input.find(aliases_spec, columns)?;
     let code_col = input.require(code_spec, columns)?;
     let code = code_col;
     let name = input.find(name_spec, columns)?;
@@ -75,7 +135,10 @@ pub fn read_sites(path: &Path, columns: &ColumnMap, directory: Option<&PostcodeD
                     },
                 },
             };
-            sites.push(Site { name: text(name).unwrap_or_else(|| code.clone()), code, location, located_by });
+            let aliases = text(aliases)
+                .map(|a| a.split(['|', ';']).map(|n| n.trim().to_string()).filter(|n| !n.is_empty()).collect())
+                .unwrap_or_default();
+            sites.push(Site { name: text(name).unwrap_or_else(|| code.clone()), code, location, located_by, aliases });
         }
     }
     Ok(sites)

@@ -7,7 +7,7 @@ use geo::Coord;
 use crate::columns::ColumnMap;
 use crate::error::Result;
 use crate::input::band::Band;
-use crate::input::sites::Site;
+use crate::input::sites::{Site, SiteNames};
 use crate::input::CsvInput;
 use crate::postcode::Postcode;
 use crate::reference::PostcodeDirectory;
@@ -27,7 +27,7 @@ pub struct Vacancy {
 
 pub use crate::dictionary::VACANCIES as VACANCY_COLUMNS;
 
-/// Reads vacancies; a vacancy's site is a site code from the site list, else a postcode.
+/// Reads vacancies; a vacancy's site is a site of the site list (by code, name or alias), else a postcode.
 /// Without an entry-level column, bands 2–4 are entry level.
 pub fn read_vacancies(
     path: &Path,
@@ -43,6 +43,7 @@ pub fn read_vacancies(
     let group = input.find(group_spec, columns)?;
     let band = input.find(band_spec, columns)?;
     let entry = input.find(entry_spec, columns)?;
+    let names = SiteNames::new(sites);
     let mut vacancies = Vec::new();
     let mut batch = Vec::new();
     while input.read_batch(&mut batch, 4096)? {
@@ -59,7 +60,7 @@ pub fn read_vacancies(
                 Some(flag) if matches!(flag.as_str(), "n" | "no" | "false" | "0") => false,
                 _ => band_value.is_entry_level(),
             };
-            let (location, located_by) = match sites.iter().find(|s| s.code.eq_ignore_ascii_case(&site_text)) {
+            let (location, located_by) = match names.find(&site_text).map(|i| &sites[i]) {
                 Some(s) => (s.location, if s.location.is_some() { "site" } else { "site_without_location" }),
                 None => match Postcode::parse(&site_text) {
                     Some(pc) => match directory.get(&pc).and_then(|e| e.location) {

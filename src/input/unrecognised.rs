@@ -1,0 +1,110 @@
+//! Values a reader could not interpret, counted by value, and the rule that makes them loud: a column where more than a stated share is unrecognised stops the run, naming the column and the flag.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::error::{Error, Location, Result};
+
+/// Beyond this share of rows unrecognised, a coded column is taken as misread and the run stops.
+pub const UNRECOGNISED_SHARE_LIMIT: f64 = 0.05;
+
+/// At most this many distinct values are remembered (the rest are counted together).
+const DISTINCT_LIMIT: usize = 1_000;
+
+/// Unrecognised values of one column, with how many rows had each.
+#[derive(Debug, Clone, Default)]
+pub struct UnrecognisedValues {
+    values: BTreeMap<String, u64>,
+    others: u64,
+    total: u64,
+}
+
+impl UnrecognisedValues {
+    pub fn add(&mut self, value: &str) {
+        self.total += 1;
+        let shown = if value.trim().is_empty() { "(blank)" } else { value.trim() };
+        let shown: String = shown.chars().take(40).collect();
+        if let Some(n) = self.values.get_mut(&shown) {
+            *n += 1;
+        } else if self.values.len() < DISTINCT_LIMIT {
+            self.values.insert(shown, 1);
+        } else {
+            self.others += 1;
+        }
+    }
+
+    pub fn total(&self) -> u64 {
+        self.total
+    }
+
+    /// The most frequent values with their counts: `'Phone call' (12), 'F2F' (3)`.
+    pub fn listing(&self, top: usize) -> String {
+        let mut sorted: Vec<(&String, &u64)> = self.values.iter().collect();
+        sorted.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        let mut shown: Vec<String> = sorted.iter().take(top).map(|(v, n)| format!("'{v}' ({n})")).collect();
+        let rest = sorted.len().saturating_sub(top) as u64 + u64::from(self.others > 0);
+        if rest > 0 {
+            shown.push(format!("and {rest} more"));
+        }
+        shown.join(", ")
+    }
+
+    /// `Ok(None)` when every value was recognised; a warning when a few were not; an error naming
+    /// the file, column and flag when more than [`UNRECOGNISED_SHARE_LIMIT`] of `rows` were not.
+    pub fn check(&self, column: &ColumnInFile, rows: u64, expected: &str) -> Result<Option<String>> {
+        if self.total == 0 {
+            return Ok(None);
+        }
+        let share = self.total as f64 / rows.max(1) as f64;
+        let what = format!(
+            "{} of {rows} rows ({:.1}%) have a {} that is not recognised: {}",
+            self.total,
+            share * 100.0,
+            column.role,
+            self.listing(8)
+        );
+        if share > UNRECOGNISED_SHARE_LIMIT {
+            return Err(Error::invalid(
+                Location::file(&column.path).with_column(format!("'{}'", column.header)),
+                format!("{what}; expected {expected} (or name another column with {} {}=HEADER)", column.flag, column.key),
+            ));
+        }
+        Ok(Some(format!("{}, column '{}': {what}", column.path.display(), column.header)))
+    }
+}
+
+/// Which column of which file, for messages.
+#[derive(Debug, Clone)]
+pub struct ColumnInFile {
+    pub path: std::path::PathBuf,
+    pub header: String,
+    /// What the column holds, e.g. "consultation medium".
+    pub role: &'static str,
+    pub flag: &'static str,
+    pub key: &'static str,
+}
+
+impl ColumnInFile {
+    pub fn new(path: &Path, header: &str, role: &'static str, flag: &'static str, key: &'static str) -> Self {
+        ColumnInFile { path: path.to_path_buf(), header: header.to_string(), role, flag, key }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_few_unrecognised_values_warn_many_stop_the_run() {
+        let column = ColumnInFile::new(Path::new("sus.csv"), "MEDIUM", "consultation medium", "--appointment-columns", "mode");
+        let mut values = UnrecognisedValues::default();
+        values.add("Phone call");
+        values.add("Phone call");
+        values.add("");
+        let warning = values.check(&column, 100, "face to face, telephone, video or 01-06").unwrap().unwrap();
+        assert!(warning.contains("'Phone call' (2), '(blank)' (1)"), "{warning}");
+        let err = values.check(&column, 20, "face to face, telephone, video or 01-06").unwrap_err().to_string();
+        assert!(err.starts_with("sus.csv, column 'MEDIUM': 3 of 20 rows (15.0%)"), "{err}");
+        assert!(err.contains("--appointment-columns mode=HEADER"), "{err}");
+    }
+}
