@@ -289,3 +289,49 @@ fn issue_11_errors_quote_only_an_excerpt_of_a_value() {
         anchormap_err(geocode(&staff, &fixture("postcodes.csv"), &fixture("areas.geojson"), &dir.path().join("o.csv")));
     assert!(line.contains("long.csv") && line.contains("a line is longer than"), "{line}");
 }
+
+/// Every cell of every CSV in a folder: none is a formula a spreadsheet would run.
+fn assert_no_formulas(dir: &Path) -> usize {
+    let mut neutralised = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "csv") {
+            let (headers, rows) = read_csv(&path);
+            for cell in headers.iter().chain(rows.iter().flatten()) {
+                let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+                assert!(!risky || cell.parse::<f64>().is_ok(), "{}: {cell}", path.display());
+                neutralised += usize::from(cell.starts_with("'=") || cell.starts_with("'@"));
+            }
+        }
+    }
+    neutralised
+}
+
+#[test]
+fn issue_11_formulas_in_names_are_neutralised_in_csv_outputs() {
+    let dir = temp_dir();
+    let link = "=HYPERLINK(\"http://evil.example/\",\"click\")";
+    let areas = std::fs::read_to_string(fixture("areas.geojson")).unwrap().replace("Testtown 001A", &link.replace('"', "\\\""));
+    let boundaries = write(dir.path(), "areas.geojson", areas.as_bytes());
+    let staff = std::fs::read_to_string(fixture("staff.csv")).unwrap().replace("Band 2", "@SUM(1+1)").replace(",Ada,", ",\"=1+2\",");
+    let staff = write(dir.path(), "staff.csv", staff.as_bytes());
+
+    // geocode passes the user's own columns through: text cells are neutralised, numbers kept.
+    let out = dir.path().join("geo");
+    std::fs::create_dir(&out).unwrap();
+    anchormap_ok(geocode(&staff, &fixture("postcodes.csv"), &boundaries, &out.join("o.csv")));
+    assert!(assert_no_formulas(&out) >= 3);
+    let (headers, rows) = read_csv(&out.join("o.csv"));
+    assert_eq!(rows[0][1], "'=1+2");
+    assert_eq!(rows[0][headers.iter().position(|h| h == "area_name").unwrap()], format!("'{link}"));
+
+    // gaps: area names, bands and site names in published tables.
+    let sites = write(dir.path(), "sites.csv", b"site_code,site_name,postcode,easting,northing\nS1,=cmd|' /C calc'!A0,,400500,301000\n");
+    let mut args = gaps_args(&staff, &dir.path().join("gaps"), &["--min-count", "1"]);
+    let i = args.iter().position(|a| a == "--boundaries").unwrap();
+    args[i + 1] = boundaries.clone().into();
+    let i = args.iter().position(|a| a == "--sites").unwrap();
+    args[i + 1] = sites.into();
+    anchormap_ok(args);
+    assert!(assert_no_formulas(&dir.path().join("gaps")) >= 1);
+}
