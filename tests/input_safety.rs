@@ -311,9 +311,13 @@ fn assert_no_formulas(dir: &Path) -> usize {
 fn issue_11_formulas_in_names_are_neutralised_in_csv_outputs() {
     let dir = temp_dir();
     let link = "=HYPERLINK(\"http://evil.example/\",\"click\")";
-    let areas = std::fs::read_to_string(fixture("areas.geojson")).unwrap().replace("Testtown 001A", &link.replace('"', "\\\""));
+    let areas =
+        std::fs::read_to_string(fixture("areas.geojson")).unwrap().replace("Testtown 001A", &link.replace('"', "\\\""));
     let boundaries = write(dir.path(), "areas.geojson", areas.as_bytes());
-    let staff = std::fs::read_to_string(fixture("staff.csv")).unwrap().replace("Band 2", "@SUM(1+1)").replace(",Ada,", ",\"=1+2\",");
+    let staff = std::fs::read_to_string(fixture("staff.csv"))
+        .unwrap()
+        .replace("Band 2", "@SUM(1+1)")
+        .replace(",Ada,", ",\"=1+2\",");
     let staff = write(dir.path(), "staff.csv", staff.as_bytes());
 
     // geocode passes the user's own columns through: text cells are neutralised, numbers kept.
@@ -326,7 +330,11 @@ fn issue_11_formulas_in_names_are_neutralised_in_csv_outputs() {
     assert_eq!(rows[0][headers.iter().position(|h| h == "area_name").unwrap()], format!("'{link}"));
 
     // gaps: area names, bands and site names in published tables.
-    let sites = write(dir.path(), "sites.csv", b"site_code,site_name,postcode,easting,northing\nS1,=cmd|' /C calc'!A0,,400500,301000\n");
+    let sites = write(
+        dir.path(),
+        "sites.csv",
+        b"site_code,site_name,postcode,easting,northing\nS1,=cmd|' /C calc'!A0,,400500,301000\n",
+    );
     let mut args = gaps_args(&staff, &dir.path().join("gaps"), &["--min-count", "1"]);
     let i = args.iter().position(|a| a == "--boundaries").unwrap();
     args[i + 1] = boundaries.clone().into();
@@ -334,4 +342,36 @@ fn issue_11_formulas_in_names_are_neutralised_in_csv_outputs() {
     args[i + 1] = sites.into();
     anchormap_ok(args);
     assert!(assert_no_formulas(&dir.path().join("gaps")) >= 1);
+}
+
+/// An area name that opens an HTML comment and a script inside the report's map data.
+#[test]
+fn issue_11_report_script_data_is_escaped_for_script() {
+    let dir = temp_dir();
+    let evil = "<!--<script>\u{2028}</script>";
+    let areas = std::fs::read_to_string(fixture("areas.geojson")).unwrap().replace("Testtown 001A", evil);
+    let boundaries = write(dir.path(), "areas.geojson", areas.as_bytes());
+    let mut args = gaps_args(&fixture("staff.csv"), &dir.path().join("gaps"), &["--min-count", "0", "--round-to", "1"]);
+    let i = args.iter().position(|a| a == "--boundaries").unwrap();
+    args[i + 1] = boundaries.into();
+    anchormap_ok(args);
+    let report = dir.path().join("report.html");
+    anchormap_ok([
+        "report".as_ref(),
+        "--from".as_ref(),
+        dir.path().join("gaps").as_os_str(),
+        "-o".as_ref(),
+        report.as_os_str(),
+        "-q".as_ref(),
+    ]);
+    let html = std::fs::read_to_string(&report).unwrap();
+    let script = &html[html.rfind("<script>").unwrap()..];
+    assert!(script.contains("\\u003c!--\\u003cscript\\u003e\\u2028\\u003c/script\\u003e"), "the name, escaped");
+    assert!(!script.contains("<!--") && !script.contains('\u{2028}'));
+    assert_eq!(html.matches("<script>").count(), 1, "no script element but the report's own");
+    assert_eq!(html.matches("<!--").count(), 0, "no comment opened by data");
+    if let Some(page) = open_in_chromium(&report) {
+        assert_eq!(page.count(".map path[data-code]") > 0, true);
+        page.assert_not_blank_and_quiet();
+    }
 }
