@@ -375,3 +375,35 @@ fn issue_11_report_script_data_is_escaped_for_script() {
         page.assert_not_blank_and_quiet();
     }
 }
+
+/// Reference tables read by polars: a broken row is named by its line, in one line.
+#[test]
+fn issue_11_reference_table_errors_are_one_line_with_the_line() {
+    let dir = temp_dir();
+    let header =
+        "LSOA code (2011),Index of Multiple Deprivation (IMD) Rank,Index of Multiple Deprivation (IMD) Decile\n";
+    for (name, body, expected) in [
+        (
+            "wide.csv",
+            "E01900001,1,1\nE01900002,2,1,extra,more\n".as_bytes(),
+            "wide.csv, line 3, column 4: this row has 5 fields but the header has 3",
+        ),
+        ("latin1.csv", b"E01900001,1,1\nE01900002,2\xe9,1\n".as_slice(), "latin1.csv, line 3: text is not UTF-8"),
+        (
+            "quote.csv",
+            b"E01900001,1,1\n\"E01900002,2,1\nE01900003,3,1\n".as_slice(),
+            "quote.csv, line 3: a quoted field opens",
+        ),
+    ] {
+        let imd = write(dir.path(), name, &[header.as_bytes(), body].concat());
+        let mut args = geocode(
+            &fixture("staff.csv"),
+            &fixture("postcodes.csv"),
+            &fixture("areas.geojson"),
+            &dir.path().join("o.csv"),
+        );
+        args.extend(["--deprivation".into(), imd.into()]);
+        let line = anchormap_err(args);
+        assert!(line.contains(expected), "{line}");
+    }
+}
