@@ -407,3 +407,28 @@ fn issue_11_reference_table_errors_are_one_line_with_the_line() {
         assert!(line.contains(expected), "{line}");
     }
 }
+
+/// Errors in how the command line was written exit 2, like clap's; one line, no panic.
+fn anchormap_usage_line(args: Vec<std::ffi::OsString>) -> String {
+    let out = anchormap(&args);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(2), "expected a usage error, got {:?}: {stderr}", out.status);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("anchormap: error: ")).collect();
+    assert_eq!(errors.len(), 1, "{stderr}");
+    errors[0].to_string()
+}
+
+#[test]
+fn issue_11_usage_errors_exit_2() {
+    let dir = temp_dir();
+    let staff = fixture("staff.csv");
+    let mut args = gaps_args(&staff, &dir.path().join("a"), &["--community-filter", "icb_code"]);
+    args.extend(["--community-lookup".into(), fixture("community_codes.txt").into()]);
+    let line = anchormap_usage_line(args);
+    assert!(line.contains("--community-filter 'icb_code' is not COLUMN=VALUE"), "{line}");
+    let line = anchormap_usage_line(gaps_args(&staff, &dir.path().join("b"), &["--by", "starter"]));
+    assert!(line.contains("--by starter needs --new-starters-since"), "{line}");
+    // A file that cannot be used is still exit 1.
+    anchormap_err(gaps_args(&dir.path().join("missing.csv"), &dir.path().join("c"), &[]));
+}

@@ -95,7 +95,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<()> {
         }
         return Ok(());
     }
-    let Some(out) = &args.out else { anyhow::bail!("--out DIR is required") };
+    let Some(out) = &args.out else { return Err(crate::Error::usage("--out DIR is required").into()) };
     let started = Instant::now();
     let inputs = out.join("inputs");
     for folder in ["inputs", "maps", "not-for-publication"].map(|f| out.join(f)) {
