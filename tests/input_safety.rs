@@ -432,3 +432,16 @@ fn issue_11_usage_errors_exit_2() {
     // A file that cannot be used is still exit 1.
     anchormap_err(gaps_args(&dir.path().join("missing.csv"), &dir.path().join("c"), &[]));
 }
+
+/// A no-break space inside a postcode, as Excel writes it (Windows-1252 0xA0 or UTF-8 C2 A0).
+#[test]
+fn issue_11_no_break_space_in_a_postcode_is_a_space() {
+    let dir = temp_dir();
+    let input = write(dir.path(), "nbsp.csv", b"id,postcode\n1,XX1\xa01AA\n2,XX1\xc2\xa01AD\n");
+    let out = dir.path().join("o.csv");
+    anchormap_ok(geocode(&input, &fixture("postcodes.csv"), &fixture("areas.geojson"), &out));
+    let text = String::from_utf8_lossy(&std::fs::read(&out).unwrap()).into_owned();
+    let mut lines = text.lines().skip(1);
+    assert!(lines.next().unwrap().contains(",XX1 1AA,400500,300500,E01900001,"), "{text}");
+    assert!(lines.next().unwrap().contains(",XX1 1AD,401500,300500,E01900002,"), "{text}");
+}
