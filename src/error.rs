@@ -72,9 +72,19 @@ pub enum Error {
     /// A file was read but its content cannot be used.
     #[error("{at}: {message}")]
     Invalid { at: Location, message: String },
+
+    /// The command line asks for something it cannot have as written (an option missing that
+    /// another needs, a value of the wrong shape): the binary exits with 2, as for clap's errors.
+    #[error("{0}")]
+    Usage(String),
 }
 
 impl Error {
+    /// A usage error: how the command line was written (exit code 2).
+    pub fn usage(message: impl Into<String>) -> Self {
+        Error::Usage(one_line(&message.into()))
+    }
+
     pub fn io(path: &Path, source: std::io::Error) -> Self {
         Error::Io { path: path.to_path_buf(), error: source }
     }

@@ -29,7 +29,10 @@ fn main() -> ExitCode {
             let chain: Vec<String> = err.chain().map(|e| e.to_string()).collect();
             // One line, whatever a value in it held (line breaks, a 50 MB field).
             eprintln!("anchormap: error: {}", anchormap::error::one_line(&chain.join(": ")));
-            ExitCode::from(1)
+            // How the command line was written: exit 2, like clap's own usage errors.
+            let usage =
+                err.chain().any(|e| matches!(e.downcast_ref::<anchormap::Error>(), Some(anchormap::Error::Usage(_))));
+            ExitCode::from(if usage { 2 } else { 1 })
         }
     }
 }

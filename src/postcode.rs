@@ -15,6 +15,9 @@ use std::fmt;
 /// assert_eq!(Postcode::parse("WR51DD"), Postcode::parse("WR5 1DD"));
 /// assert!(Postcode::parse("NOT A POSTCODE").is_none());
 /// assert!(Postcode::parse("ZZ99 3VZ").is_some());
+/// // A no-break space, in UTF-8 or in Windows-1252, is a space.
+/// assert_eq!(Postcode::parse("WR5\u{a0}1DD"), Postcode::parse("WR5 1DD"));
+/// assert_eq!(Postcode::parse_bytes(b"WR5\xa01DD"), Postcode::parse("WR5 1DD"));
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub struct Postcode(u64);
@@ -42,6 +45,8 @@ impl Postcode {
                 continue;
             } else if b == 0xC2 && rest.first() == Some(&0xA0) {
                 rest = &rest[1..]; // U+00A0 no-break space, common in spreadsheet exports
+            } else if b == 0xA0 {
+                continue; // the same no-break space in Windows-1252 (Excel's "CSV" on Windows)
             } else {
                 return None;
             }

@@ -289,3 +289,159 @@ fn issue_11_errors_quote_only_an_excerpt_of_a_value() {
         anchormap_err(geocode(&staff, &fixture("postcodes.csv"), &fixture("areas.geojson"), &dir.path().join("o.csv")));
     assert!(line.contains("long.csv") && line.contains("a line is longer than"), "{line}");
 }
+
+/// Every cell of every CSV in a folder: none is a formula a spreadsheet would run.
+fn assert_no_formulas(dir: &Path) -> usize {
+    let mut neutralised = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "csv") {
+            let (headers, rows) = read_csv(&path);
+            for cell in headers.iter().chain(rows.iter().flatten()) {
+                let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+                assert!(!risky || cell.parse::<f64>().is_ok(), "{}: {cell}", path.display());
+                neutralised += usize::from(cell.starts_with("'=") || cell.starts_with("'@"));
+            }
+        }
+    }
+    neutralised
+}
+
+#[test]
+fn issue_11_formulas_in_names_are_neutralised_in_csv_outputs() {
+    let dir = temp_dir();
+    let link = "=HYPERLINK(\"http://evil.example/\",\"click\")";
+    let areas =
+        std::fs::read_to_string(fixture("areas.geojson")).unwrap().replace("Testtown 001A", &link.replace('"', "\\\""));
+    let boundaries = write(dir.path(), "areas.geojson", areas.as_bytes());
+    let staff = std::fs::read_to_string(fixture("staff.csv"))
+        .unwrap()
+        .replace("Band 2", "@SUM(1+1)")
+        .replace(",Ada,", ",\"=1+2\",");
+    let staff = write(dir.path(), "staff.csv", staff.as_bytes());
+
+    // geocode passes the user's own columns through: text cells are neutralised, numbers kept.
+    let out = dir.path().join("geo");
+    std::fs::create_dir(&out).unwrap();
+    anchormap_ok(geocode(&staff, &fixture("postcodes.csv"), &boundaries, &out.join("o.csv")));
+    assert!(assert_no_formulas(&out) >= 3);
+    let (headers, rows) = read_csv(&out.join("o.csv"));
+    assert_eq!(rows[0][1], "'=1+2");
+    assert_eq!(rows[0][headers.iter().position(|h| h == "area_name").unwrap()], format!("'{link}"));
+
+    // gaps: area names, bands and site names in published tables.
+    let sites = write(
+        dir.path(),
+        "sites.csv",
+        b"site_code,site_name,postcode,easting,northing\nS1,=cmd|' /C calc'!A0,,400500,301000\n",
+    );
+    let mut args = gaps_args(&staff, &dir.path().join("gaps"), &["--min-count", "1"]);
+    let i = args.iter().position(|a| a == "--boundaries").unwrap();
+    args[i + 1] = boundaries.clone().into();
+    let i = args.iter().position(|a| a == "--sites").unwrap();
+    args[i + 1] = sites.into();
+    anchormap_ok(args);
+    assert!(assert_no_formulas(&dir.path().join("gaps")) >= 1);
+}
+
+/// An area name that opens an HTML comment and a script inside the report's map data.
+#[test]
+fn issue_11_report_script_data_is_escaped_for_script() {
+    let dir = temp_dir();
+    let evil = "<!--<script>\u{2028}</script>";
+    let areas = std::fs::read_to_string(fixture("areas.geojson")).unwrap().replace("Testtown 001A", evil);
+    let boundaries = write(dir.path(), "areas.geojson", areas.as_bytes());
+    let mut args = gaps_args(&fixture("staff.csv"), &dir.path().join("gaps"), &["--min-count", "0", "--round-to", "1"]);
+    let i = args.iter().position(|a| a == "--boundaries").unwrap();
+    args[i + 1] = boundaries.into();
+    anchormap_ok(args);
+    let report = dir.path().join("report.html");
+    anchormap_ok([
+        "report".as_ref(),
+        "--from".as_ref(),
+        dir.path().join("gaps").as_os_str(),
+        "-o".as_ref(),
+        report.as_os_str(),
+        "-q".as_ref(),
+    ]);
+    let html = std::fs::read_to_string(&report).unwrap();
+    let script = &html[html.rfind("<script>").unwrap()..];
+    assert!(script.contains("\\u003c!--\\u003cscript\\u003e\\u2028\\u003c/script\\u003e"), "the name, escaped");
+    assert!(!script.contains("<!--") && !script.contains('\u{2028}'));
+    assert_eq!(html.matches("<script>").count(), 1, "no script element but the report's own");
+    assert_eq!(html.matches("<!--").count(), 0, "no comment opened by data");
+    if let Some(page) = open_in_chromium(&report) {
+        assert_eq!(page.count(".map path[data-code]") > 0, true);
+        page.assert_not_blank_and_quiet();
+    }
+}
+
+/// Reference tables read by polars: a broken row is named by its line, in one line.
+#[test]
+fn issue_11_reference_table_errors_are_one_line_with_the_line() {
+    let dir = temp_dir();
+    let header =
+        "LSOA code (2011),Index of Multiple Deprivation (IMD) Rank,Index of Multiple Deprivation (IMD) Decile\n";
+    for (name, body, expected) in [
+        (
+            "wide.csv",
+            "E01900001,1,1\nE01900002,2,1,extra,more\n".as_bytes(),
+            "wide.csv, line 3, column 4: this row has 5 fields but the header has 3",
+        ),
+        ("latin1.csv", b"E01900001,1,1\nE01900002,2\xe9,1\n".as_slice(), "latin1.csv, line 3: text is not UTF-8"),
+        (
+            "quote.csv",
+            b"E01900001,1,1\n\"E01900002,2,1\nE01900003,3,1\n".as_slice(),
+            "quote.csv, line 3: a quoted field opens",
+        ),
+    ] {
+        let imd = write(dir.path(), name, &[header.as_bytes(), body].concat());
+        let mut args = geocode(
+            &fixture("staff.csv"),
+            &fixture("postcodes.csv"),
+            &fixture("areas.geojson"),
+            &dir.path().join("o.csv"),
+        );
+        args.extend(["--deprivation".into(), imd.into()]);
+        let line = anchormap_err(args);
+        assert!(line.contains(expected), "{line}");
+    }
+}
+
+/// Errors in how the command line was written exit 2, like clap's; one line, no panic.
+fn anchormap_usage_line(args: Vec<std::ffi::OsString>) -> String {
+    let out = anchormap(&args);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(2), "expected a usage error, got {:?}: {stderr}", out.status);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("anchormap: error: ")).collect();
+    assert_eq!(errors.len(), 1, "{stderr}");
+    errors[0].to_string()
+}
+
+#[test]
+fn issue_11_usage_errors_exit_2() {
+    let dir = temp_dir();
+    let staff = fixture("staff.csv");
+    let mut args = gaps_args(&staff, &dir.path().join("a"), &["--community-filter", "icb_code"]);
+    args.extend(["--community-lookup".into(), fixture("community_codes.txt").into()]);
+    let line = anchormap_usage_line(args);
+    assert!(line.contains("--community-filter 'icb_code' is not COLUMN=VALUE"), "{line}");
+    let line = anchormap_usage_line(gaps_args(&staff, &dir.path().join("b"), &["--by", "starter"]));
+    assert!(line.contains("--by starter needs --new-starters-since"), "{line}");
+    // A file that cannot be used is still exit 1.
+    anchormap_err(gaps_args(&dir.path().join("missing.csv"), &dir.path().join("c"), &[]));
+}
+
+/// A no-break space inside a postcode, as Excel writes it (Windows-1252 0xA0 or UTF-8 C2 A0).
+#[test]
+fn issue_11_no_break_space_in_a_postcode_is_a_space() {
+    let dir = temp_dir();
+    let input = write(dir.path(), "nbsp.csv", b"id,postcode\n1,XX1\xa01AA\n2,XX1\xc2\xa01AD\n");
+    let out = dir.path().join("o.csv");
+    anchormap_ok(geocode(&input, &fixture("postcodes.csv"), &fixture("areas.geojson"), &out));
+    let text = String::from_utf8_lossy(&std::fs::read(&out).unwrap()).into_owned();
+    let mut lines = text.lines().skip(1);
+    assert!(lines.next().unwrap().contains(",XX1 1AA,400500,300500,E01900001,"), "{text}");
+    assert!(lines.next().unwrap().contains(",XX1 1AD,401500,300500,E01900002,"), "{text}");
+}

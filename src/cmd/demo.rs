@@ -96,7 +96,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<()> {
         }
         return Ok(());
     }
-    let Some(out) = &args.out else { anyhow::bail!("--out DIR is required") };
+    let Some(out) = &args.out else { return Err(crate::Error::usage("--out DIR is required").into()) };
     let started = Instant::now();
     check_destination(out, args.force, &[])?;
     if args.force && out.is_dir() {

@@ -105,7 +105,7 @@ pub fn run(args: EmissionsArgs) -> anyhow::Result<()> {
     let started = Instant::now();
     let quiet = args.output.quiet;
     if args.reference.deprivation.is_none() {
-        bail!("emissions needs --deprivation (an IoD file) to report by deprivation decile");
+        bail!(crate::Error::usage("emissions needs --deprivation (an IoD file) to report by deprivation decile"));
     }
     let input = CsvInput::open(&args.appointments)?;
     let columns = AppointmentColumns::resolve(&input, &args.appointment_columns)?;

@@ -58,13 +58,13 @@ pub fn run(args: GapsArgs) -> anyhow::Result<()> {
     let started = Instant::now();
     let quiet = args.output.quiet;
     if args.reference.deprivation.is_none() {
-        bail!("gaps needs --deprivation (an IoD file) to compare by deprivation decile");
+        bail!(crate::Error::usage("gaps needs --deprivation (an IoD file) to compare by deprivation decile"));
     }
     let staff_input = CsvInput::open(&args.staff)?;
     let staff_columns = StaffColumns::resolve(&staff_input, &args.staff_columns)?;
     if args.by.contains(&Breakdown::Starter) {
         if args.new_starters_since.is_none() {
-            bail!("--by starter needs --new-starters-since DATE (e.g. 2025-04-01)");
+            bail!(crate::Error::usage("--by starter needs --new-starters-since DATE (e.g. 2025-04-01)"));
         }
         if staff_columns.start_date.is_none() {
             bail!(Error::invalid(
@@ -335,7 +335,7 @@ fn build_community(
     }
     if let (Some(path), Some(filter)) = (&options.community_lookup, &options.community_filter) {
         let (column, values) = filter.split_once('=').ok_or_else(|| {
-            anyhow::anyhow!("--community-filter '{filter}' is not COLUMN=VALUE (e.g. icb_code=E54000019)")
+            crate::Error::usage(format!("--community-filter '{filter}' is not COLUMN=VALUE (e.g. icb_code=E54000019)"))
         })?;
         let values: Vec<String> = values.split('|').map(|v| v.trim().to_string()).collect();
         let lookup = AreaLookup::select(path, column, &values, &options.community_lookup_columns.named("--community-lookup-columns"))?;

@@ -15,6 +15,7 @@ use crate::geocoder::{Geocoded, Geocoder, MatchCounts, ReferenceSummary};
 use crate::input::csv_input::Row;
 use crate::input::CsvInput;
 use crate::output::summary::{thousands, write_json};
+use crate::output::table::neutralise_formula;
 use crate::output::{progress, OutputFile};
 use crate::reference::deprivation::Coverage;
 
@@ -108,6 +109,7 @@ pub fn run(args: GeocodeArgs) -> anyhow::Result<()> {
     for h in input.headers.iter().map(String::as_str).chain(ADDED_COLUMNS) {
         header.push_field(h.as_bytes());
     }
+    neutralise_formulas(&mut header);
     output.writer().write_all(&csv_bytes(std::iter::once(&header))?).map_err(|e| Error::io(&args.output, e))?;
 
     // Each chunk of a batch is geocoded and serialised in parallel, and written in input order.
@@ -164,7 +166,23 @@ fn write_chunk(geocoder: &Geocoder, chunk: &mut [Row], results: &[Geocoded]) -> 
         counts.add(result.status);
         append_fields(geocoder, result, &mut row.record, &mut scratch);
     }
+    for row in chunk.iter_mut() {
+        neutralise_formulas(&mut row.record);
+    }
     Ok((csv_bytes(chunk.iter().map(|r| &r.record))?, counts))
+}
+
+/// The user's own cells pass through to the output: any that a spreadsheet would run as a
+/// formula is neutralised (see [`neutralise_formula`]).
+fn neutralise_formulas(record: &mut csv::ByteRecord) {
+    if !record.iter().any(|cell| matches!(neutralise_formula(cell), std::borrow::Cow::Owned(_))) {
+        return;
+    }
+    let cells: Vec<Vec<u8>> = record.iter().map(|cell| neutralise_formula(cell).into_owned()).collect();
+    record.clear();
+    for cell in &cells {
+        record.push_field(cell);
+    }
 }
 
 /// Records serialised as CSV (quoted where needed).

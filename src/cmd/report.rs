@@ -110,6 +110,31 @@ fn number(v: &Json) -> Option<f64> {
     v.as_f64().or_else(|| v.as_str().and_then(|s| s.parse().ok()))
 }
 
+/// JSON made safe to place inside an HTML `<script>` element: `<`, `>` and `&` (which could
+/// close the element or open `<!--`) and U+2028/U+2029 (line ends to older JavaScript) written as
+/// `\u` escapes. They occur only inside JSON strings, where the escape means the same character.
+///
+/// ```
+/// # use anchormap::cmd::report::json_for_script;
+/// let json = "{\"n\":\"<!--<script></script>&\u{2028}\"}";
+/// let safe = r#"{"n":"\u003c!--\u003cscript\u003e\u003c/script\u003e\u0026\u2028"}"#;
+/// assert_eq!(json_for_script(json), safe);
+/// ```
+pub fn json_for_script(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 pub fn run(args: ReportArgs) -> anyhow::Result<()> {
     let gaps_dir = args.from.iter().find(|d| d.join("gaps_by_decile.csv").is_file());
     let emissions_dir = args.from.iter().find(|d| d.join("emissions_by_decile.csv").is_file());
@@ -130,8 +155,7 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
 
     let mut env = Environment::new();
     env.add_template("report.html", TEMPLATE)?;
-    // JSON inside <script>: "</" would end the script element.
-    let tooltips = serde_json::to_string(&tooltips)?.replace("</", "<\\/");
+    let tooltips = json_for_script(&serde_json::to_string(&tooltips)?);
     let html = env.get_template("report.html")?.render(context! {
         title => args.title.clone(),
         subtitle => args.subtitle.clone().unwrap_or_else(|| "Workforce and patient travel by neighbourhood and deprivation".to_string()),

@@ -123,7 +123,7 @@ pub fn read_sites(path: &Path, columns: &ColumnMap, directory: Option<&PostcodeD
                     ));
                 }
                 (Some(x), Some(y)) => (Some(Coord { x, y }), "coordinates"),
-                _ => match text(postcode).and_then(|p| crate::postcode::Postcode::parse(&p)) {
+                _ => match postcode.and_then(|i| row.record.get(i)).and_then(crate::postcode::Postcode::parse_bytes) {
                     None => (None, "invalid_postcode"),
                     Some(pc) => match directory.map(|d| d.get(&pc)) {
                         None => (None, "no coordinates (and no postcode directory)"),

@@ -21,7 +21,8 @@ impl ReferenceTable {
     pub fn read(path: &Path) -> Result<ReferenceTable> {
         std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
         let at = Location::file(path);
-        let polars_error = |e: PolarsError| Error::invalid(at.clone(), format!("cannot read the table: {e}"));
+        let polars_error =
+            |e: PolarsError| Error::invalid(at.clone(), format!("cannot read the table: {}", first_line(&e)));
         let is_parquet = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("parquet"));
         let frame = if is_parquet {
             let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
@@ -35,7 +36,9 @@ impl ReferenceTable {
                 .with_infer_schema_length(Some(0))
                 .try_into_reader_with_file_path(Some(path.to_path_buf()))
                 .and_then(|reader| reader.finish())
-                .map_err(polars_error)?
+                // polars says what went wrong in many lines and without a line number: find the
+                // place with the csv crate, which counts lines; else keep polars' first line.
+                .map_err(|e| locate_csv_problem(path).unwrap_or_else(|| polars_error(e)))?
         };
         let mut headers = Vec::new();
         let mut columns = Vec::new();
@@ -64,6 +67,40 @@ impl ReferenceTable {
 
     pub fn file(&self) -> Location {
         Location::file(&self.path)
+    }
+}
+
+/// The first line of a polars error (the rest is hints for polars users).
+fn first_line(err: &PolarsError) -> String {
+    let text = err.to_string();
+    text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("unknown error").to_string()
+}
+
+/// The first problem the csv crate finds in a file (with its line), if it finds one: a row with
+/// more or fewer fields than the header, text that is not UTF-8, an unterminated quote.
+fn locate_csv_problem(path: &Path) -> Option<Error> {
+    // Unbalanced quotes and absurd lines, as the user-file reader sees them.
+    let mut input = match crate::input::CsvInput::open(path) {
+        Ok(input) => input,
+        Err(err) => return Some(err),
+    };
+    let mut batch = Vec::new();
+    loop {
+        match input.read_batch(&mut batch, 4096) {
+            Ok(true) => continue,
+            Ok(false) => break,
+            Err(err) => return Some(err),
+        }
+    }
+    // Rows of another width than the header, text that is not UTF-8.
+    let mut reader = csv::ReaderBuilder::new().flexible(false).from_path(path).ok()?;
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(true) => continue,
+            Ok(false) => return None,
+            Err(err) => return Some(Error::csv(path, err)),
+        }
     }
 }
 
