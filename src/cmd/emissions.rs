@@ -119,11 +119,15 @@ pub fn run(args: EmissionsArgs) -> anyhow::Result<()> {
         )),
         (Some(scope), _) => scope,
         (None, Some(_)) => ShiftScope::FollowUps,
-        (None, None) if args.shift_to_virtual > 0.0 => bail!(Error::usage(format!(
-            "{}: no first/follow-up column, so the scenario cannot be limited to follow-ups: name it with \
-             --appointment-columns first_follow_up=HEADER, or move any face-to-face appointment with --shift-applies-to all",
-            args.appointments.display()
-        ))),
+        (None, None) if args.shift_to_virtual > 0.0 => bail!(Error::invalid(
+            Location::file(&args.appointments),
+            format!(
+                "no first/follow-up column, so the scenario cannot be limited to follow-ups: name it with \
+                 --appointment-columns first_follow_up=HEADER, or move any face-to-face appointment with --shift-applies-to all; \
+                 the header has {}",
+                crate::columns::list_headers(&input.headers)
+            )
+        )),
         (None, None) => ShiftScope::All,
     };
     let scenario = Scenario { fraction: args.shift_to_virtual, applies_to };

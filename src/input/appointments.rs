@@ -277,15 +277,20 @@ pub struct UnrecognisedAppointmentValues {
 }
 
 impl UnrecognisedAppointmentValues {
+    /// Counts the row's coded values that are written but not recognised (blank ones are "not
+    /// recorded", counted in the summary, not here).
     pub fn add(&mut self, row: &Row, columns: &AppointmentColumns) {
-        if columns.mode.is_some() && columns.attendance(row) == Attendance::NotRecorded {
-            self.mode.add(columns.mode_text(row));
+        let mode = columns.mode_text(row);
+        if !mode.is_empty() && columns.attendance(row) == Attendance::NotRecorded {
+            self.mode.add(mode);
         }
-        if columns.attended(row) == Attended::Unrecognised {
-            self.attended.add(columns.attended_text(row));
+        let attended = columns.attended_text(row);
+        if !attended.is_empty() && columns.attended(row) == Attended::Unrecognised {
+            self.attended.add(attended);
         }
-        if columns.first_follow_up.is_some() && columns.visit(row) == Visit::Unknown {
-            self.first_follow_up.add(columns.text(row, columns.first_follow_up));
+        let visit = columns.text(row, columns.first_follow_up);
+        if !visit.is_empty() && columns.visit(row) == Visit::Unknown {
+            self.first_follow_up.add(visit);
         }
     }
 
