@@ -102,6 +102,7 @@ fn an_esr_export_is_staff_with_its_postcode_and_band_columns_named() {
     assert!(line_starting(&text, "Pay Band ").contains("band"), "{text}");
     assert!(line_starting(&text, "Latest Start Date ").contains("start_date"), "{text}");
     assert!(line_starting(&text, "unused:").contains("'Grade'"), "the second grade column is left unused: {text}");
+    assert!(text.contains("note: 'Grade' is also a pay band or grade column; 'Pay Band' is read (to read the other: --staff-columns band=Grade)"), "{text}");
     // Values: bands with their groups, the unrecognised ones listed with counts, postcodes counted only.
     assert!(line_starting(&text, "Pay Band (band):").contains("2 UNRECOGNISED"), "{text}");
     let unrecognised = &text[text.find("UNRECOGNISED:").unwrap()..];

@@ -334,6 +334,9 @@ pub fn inspect_file(path: &Path, forced: Option<FileKind>, max_rows: u64) -> Res
             notes.push(format!("taken as {} (--as), but a {} file needs {}", kind.name(), kind.name(), kind.needs()));
         }
     }
+    if let Some(kind) = classification.kind {
+        notes.extend(second_matches(kind, &input.headers, &columns));
+    }
     let settings = classification.kind.map(|k| setting_lines(k, &columns, &mut notes)).unwrap_or_default();
     let (profiles, rows_read, rows_capped) = profile_rows(input, &columns, max_rows)?;
     Ok(Inspection {
@@ -347,6 +350,32 @@ pub fn inspect_file(path: &Path, forced: Option<FileKind>, max_rows: u64) -> Res
         settings,
         notes,
     })
+}
+
+/// Unused columns that a role would also have taken (`Grade` beside `Pay Band`): said, since
+/// the other may be the one to read.
+fn second_matches(kind: FileKind, headers: &[String], columns: &[ColumnRole]) -> Vec<String> {
+    let mut notes = Vec::new();
+    let unused = headers.iter().enumerate().filter(|(i, _)| columns.iter().all(|c| c.index != *i));
+    for (_, header) in unused {
+        let name = normalise(header);
+        let Some(spec) = kind.roles().iter().find(|s| s.aliases.iter().any(|a| dictionary::alias_matches(a, &name)))
+        else {
+            continue;
+        };
+        if let Some(taken) = columns.iter().find(|c| c.role == spec.key) {
+            notes.push(format!(
+                "'{}' is also a {} column; '{}' is read (to read the other: {} {}={})",
+                header.trim(),
+                spec.description,
+                taken.column.trim(),
+                kind.flag(),
+                spec.key,
+                header.trim()
+            ));
+        }
+    }
+    notes
 }
 
 /// Streams the rows (at most `max_rows`) through a profile of each coded column.
