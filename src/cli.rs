@@ -45,6 +45,8 @@ pub enum Command {
     Demo(DemoArgs),
     /// Download the official reference data (postcodes, boundaries, deprivation, population) with pinned checksums; later commands find it.
     Fetch(FetchArgs),
+    /// Say what each file is taken to be, the role of each column, value profiles (never a postcode), and the anchormap.toml lines that name them.
+    Inspect(InspectArgs),
 }
 
 /// The reference data that places postcodes in areas.
@@ -579,4 +581,31 @@ pub struct FetchArgs {
     /// No progress bars or summary on stderr.
     #[arg(short, long)]
     pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// Files to inspect: your extracts (CSV), reference tables (CSV) or boundaries (GeoJSON).
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+
+    /// Take every file to be this kind, whatever its headers suggest.
+    #[arg(long = "as", value_name = "KIND")]
+    pub as_kind: Option<crate::input::inspect::FileKind>,
+
+    /// Write the anchormap.toml lines that name the columns to FILE (an existing file is kept unless --force).
+    #[arg(long, value_name = "FILE")]
+    pub write_config: Option<PathBuf>,
+
+    /// Replace the --write-config file if it exists.
+    #[arg(long)]
+    pub force: bool,
+
+    /// Print JSON for machines instead of text.
+    #[arg(long)]
+    pub json: bool,
+
+    /// Profile the values of at most this many rows of each file.
+    #[arg(long, value_name = "N", default_value_t = crate::input::inspect::DEFAULT_MAX_ROWS)]
+    pub max_rows: u64,
 }

@@ -11,6 +11,7 @@ mod fetch;
 mod gaps;
 mod geocode;
 mod input_safety;
+mod inspect;
 mod map;
 mod national;
 mod properties;

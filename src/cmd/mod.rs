@@ -5,6 +5,7 @@ pub mod emissions;
 pub mod fetch;
 pub mod gaps;
 pub mod geocode;
+pub mod inspect;
 pub mod map;
 pub mod report;
 
@@ -20,6 +21,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Report(args) => report::run(args),
         Command::Demo(args) => demo::run(args),
         Command::Fetch(args) => fetch::run(args),
+        Command::Inspect(args) => inspect::run(args),
     }
 }
 

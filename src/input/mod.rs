@@ -5,9 +5,11 @@ pub mod band;
 pub mod bounded;
 pub mod csv_input;
 pub mod distance_matrix;
+pub mod inspect;
 pub mod sites;
 pub mod staff;
 pub mod unrecognised;
 pub mod vacancies;
+pub mod value_profile;
 
 pub use csv_input::CsvInput;

@@ -5,6 +5,7 @@ pub mod charts;
 pub mod classes;
 pub mod disclosure;
 pub mod geojson;
+pub mod inspection;
 pub mod map;
 pub mod progress;
 pub mod published;

@@ -216,7 +216,7 @@ fn quoted_list(keys: &[&str]) -> String {
 }
 
 /// The area-code property: well-known names first, then any ONS-style `XXXXnnCD` name.
-fn detect_code_property(keys: &[&str]) -> Option<String> {
+pub(crate) fn detect_code_property(keys: &[&str]) -> Option<String> {
     const PREFERRED: [&str; 10] = [
         "LSOA21CD",
         "LSOA11CD",
@@ -242,7 +242,7 @@ fn detect_code_property(keys: &[&str]) -> Option<String> {
         .map(|k| k.to_string())
 }
 
-fn detect_name_property(keys: &[&str], code_property: &str) -> Option<String> {
+pub(crate) fn detect_name_property(keys: &[&str], code_property: &str) -> Option<String> {
     let mut candidates = Vec::new();
     if code_property.len() > 2 && code_property.to_ascii_uppercase().ends_with("CD") {
         candidates.push(format!("{}NM", &code_property[..code_property.len() - 2]));
