@@ -22,6 +22,7 @@ use crate::geocoder::{Geocoder, MatchCounts, MatchStatus};
 use crate::input::sites::{read_sites, Site};
 use crate::input::staff::StaffColumns;
 use crate::input::vacancies::{read_vacancies, Vacancy};
+use crate::input::unrecognised::{ColumnInFile, UnrecognisedValues};
 use crate::input::CsvInput;
 use crate::output::disclosure::{Cell, Disclosure};
 use crate::output::published_staff::{ClassCells, PublishedStaff};
@@ -62,6 +63,7 @@ pub fn run(args: GapsArgs) -> anyhow::Result<()> {
     }
     let staff_input = CsvInput::open(&args.staff)?;
     let staff_columns = StaffColumns::resolve(&staff_input, &args.staff_columns)?;
+    let staff_input_headers = staff_input.headers.clone();
     if args.by.contains(&Breakdown::Starter) {
         if args.new_starters_since.is_none() {
             bail!(crate::Error::usage("--by starter needs --new-starters-since DATE (e.g. 2025-04-01)"));
@@ -123,6 +125,8 @@ pub fn run(args: GapsArgs) -> anyhow::Result<()> {
     let breakdowns: Vec<Breakdown> = dedup(&args.by);
     let mut tally = StaffTally::new(facts.len());
     let mut counts = StaffCounts::default();
+    let mut unrecognised_bands = UnrecognisedValues::default();
+    let mut unread_start_dates = UnrecognisedValues::default();
     let bar = progress::counter("placing staff");
     staff_input.for_each_batch(BATCH_ROWS, |batch| -> anyhow::Result<()> {
         let texts: Vec<&[u8]> = batch.iter().map(|row| staff_columns.postcode(row)).collect();
@@ -141,6 +145,22 @@ pub fn run(args: GapsArgs) -> anyhow::Result<()> {
                 .collect();
             (result.status, area, groups)
         });
+        if staff_columns.band.is_some() && breakdowns.contains(&Breakdown::Band) {
+            for row in batch.iter() {
+                let text = staff_columns.band_text(row);
+                if !text.is_empty() && staff_columns.band(row) == crate::input::band::Band::Unknown {
+                    unrecognised_bands.add(&text);
+                }
+            }
+        }
+        if let (Some(i), true) = (staff_columns.start_date, breakdowns.contains(&Breakdown::Starter)) {
+            for row in batch.iter() {
+                let text = row.record.get(i).map(String::from_utf8_lossy).unwrap_or_default();
+                if !text.trim().is_empty() && staff_columns.start_date(row).is_none() {
+                    unread_start_dates.add(&text);
+                }
+            }
+        }
         for (status, area, groups) in placed {
             counts.rows += 1;
             counts.by_match.add(status);
@@ -158,6 +178,17 @@ pub fn run(args: GapsArgs) -> anyhow::Result<()> {
         Ok(())
     })?;
     bar.finish_and_clear();
+    let mut decisions = Vec::new();
+    if let Some(i) = staff_columns.start_date {
+        let column = ColumnInFile::new(&args.staff, &staff_input_headers[i], "start date", "--staff-columns", "start_date");
+        warnings.extend(unread_start_dates.check(&column, counts.rows, "dates as dd/mm/yyyy or yyyy-mm-dd")?);
+    }
+    if let Some(i) = staff_columns.band {
+        let column = ColumnInFile::new(&args.staff, &staff_input_headers[i], "band", "--staff-columns", "band");
+        if let Some((note, headline)) = unrecognised_bands.note(&column, counts.rows, "'Band not recorded'") {
+            if headline { decisions.push(note) } else { warnings.push(note) }
+        }
+    }
 
     // Tables: every count of people published under one rule, consistently across all of them.
     let out = folder.path();
@@ -228,6 +259,7 @@ pub fn run(args: GapsArgs) -> anyhow::Result<()> {
             "profile": community_profile,
         },
         "headline": headline.as_ref().map(|h| &h.text),
+        "decisions": decisions,
         "core20_staff_share": headline.as_ref().map(|h| h.staff_share),
         "core20_population_share": headline.as_ref().map(|h| h.population_share),
         "disclosure": disclosure,
@@ -254,6 +286,9 @@ pub fn run(args: GapsArgs) -> anyhow::Result<()> {
     folder.commit()?;
     if !quiet {
         print_summary(&counts, &community_profile, headline.as_ref().map(|h| h.text.as_str()), started);
+        for d in &decisions {
+            eprintln!("note: {d}");
+        }
     }
     Ok(())
 }

@@ -2,6 +2,17 @@
 
 use std::fmt;
 
+/// Words of the medical and dental grades as ESR and rotas write them.
+const MEDICAL_GRADE_WORDS: [&str; 19] = [
+    "medical", "m&d", "consultant", "doctor", "dental", "junior doctor", "trainee", "foundation year", "foundation",
+    "registrar", "specialty doctor", "speciality doctor", "associate specialist", "core train", "clinical fellow", "trust grade",
+    "staff grade", "house officer", "general practitioner",
+];
+
+/// Short codes of medical training grades (FY1, CT2, ST3, SpR, SHO).
+const MEDICAL_GRADE_CODES: [&str; 14] =
+    ["fy1", "fy2", "f1", "f2", "ct1", "ct2", "ct3", "st1", "st2", "st3", "st4", "spr", "sho", "gp"];
+
 /// A pay band.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Band {
@@ -19,15 +30,21 @@ impl Band {
     /// assert_eq!(Band::parse("Band 8A"), Band::AgendaForChange { band: 8, range: Some('a') });
     /// assert_eq!(Band::parse(" 2 "), Band::AgendaForChange { band: 2, range: None });
     /// assert_eq!(Band::parse("Medical & Dental"), Band::Medical);
+    /// assert_eq!(Band::parse("Foundation Year 1"), Band::Medical);
+    /// assert_eq!(Band::parse("Specialty Registrar"), Band::Medical);
+    /// assert_eq!(Band::parse("Core Training"), Band::Medical);
+    /// assert_eq!(Band::parse("ST3"), Band::Medical);
+    /// assert_eq!(Band::parse("Band 8 - Range A"), Band::AgendaForChange { band: 8, range: Some('a') });
     /// ```
     pub fn parse(text: &str) -> Band {
         let lower = text.trim().to_ascii_lowercase();
         if lower.is_empty() {
             return Band::Unknown;
         }
-        if ["medical", "m&d", "consultant", "doctor", "dental", "junior doctor", "trainee"]
-            .iter()
-            .any(|w| lower.contains(w))
+        if MEDICAL_GRADE_WORDS.iter().any(|w| lower.contains(w)) {
+            return Band::Medical;
+        }
+        if lower.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| MEDICAL_GRADE_CODES.contains(&w))
         {
             return Band::Medical;
         }

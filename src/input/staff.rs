@@ -44,8 +44,24 @@ impl StaffColumns {
         }
     }
 
+    /// The pay band or grade; staff whose staff group is "Medical and Dental" are in the medical
+    /// group whatever the band column says (ESR gives doctors grades, not bands).
     pub fn band(&self, row: &Row) -> Band {
-        self.band.and_then(|i| row.record.get(i)).map_or(Band::Unknown, |b| Band::parse(&String::from_utf8_lossy(b)))
+        if self.is_medical_group(row) {
+            return Band::Medical;
+        }
+        Band::parse(&self.band_text(row))
+    }
+
+    /// The band column's text, trimmed (blank without a band column).
+    pub fn band_text(&self, row: &Row) -> String {
+        self.band.and_then(|i| row.record.get(i)).map_or(String::new(), |b| String::from_utf8_lossy(b).trim().to_string())
+    }
+
+    fn is_medical_group(&self, row: &Row) -> bool {
+        let group = self.staff_group.and_then(|i| row.record.get(i)).unwrap_or_default();
+        let group = String::from_utf8_lossy(group).to_ascii_lowercase();
+        group.contains("medical") && (group.contains("dental") || group.trim() == "medical")
     }
 }
 

@@ -73,6 +73,28 @@ impl UnrecognisedValues {
     }
 }
 
+impl UnrecognisedValues {
+    /// For a column where continuing is right (the rows fall into a "not recorded" group): the
+    /// listing as a sentence, and whether it is more than [`UNRECOGNISED_SHARE_LIMIT`] of `rows`
+    /// (then it belongs in the headline, not only among the warnings).
+    pub fn note(&self, column: &ColumnInFile, rows: u64, counted_as: &str) -> Option<(String, bool)> {
+        if self.total == 0 {
+            return None;
+        }
+        let share = self.total as f64 / rows.max(1) as f64;
+        let text = format!(
+            "{} values in column '{}' were not recognised ({}) and are counted as {counted_as}; name them in the file as the \
+             README's band table shows, or name another column with {} {}=HEADER",
+            column.role,
+            column.header,
+            self.listing(8),
+            column.flag,
+            column.key
+        );
+        Some((text, share > UNRECOGNISED_SHARE_LIMIT))
+    }
+}
+
 /// Which column of which file, for messages.
 #[derive(Debug, Clone)]
 pub struct ColumnInFile {

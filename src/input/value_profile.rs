@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::input::appointments::{Attendance, Visit};
+use crate::input::appointments::{Attendance, Visit, Attended};
 use crate::input::band::{Band, BandGroup};
 use crate::input::staff::Date;
 use crate::postcode::Postcode;
@@ -24,6 +24,8 @@ pub enum ValueRule {
     Attendance,
     /// First or follow-up ([`Visit::parse`]).
     Visit,
+    /// Attended or did not attend ([`Attended::parse`]).
+    Attended,
     /// Dates ([`Date::parse`]), shown as their range.
     Date,
     /// Dates that are personal (date of birth): counts only.
@@ -43,11 +45,12 @@ impl ValueRule {
             "band" => ValueRule::Band,
             "mode" => ValueRule::Attendance,
             "first_follow_up" => ValueRule::Visit,
+            "attended" => ValueRule::Attended,
             "start_date" | "closing_date" | "date" => ValueRule::Date,
             "date_of_birth" => ValueRule::PrivateDate,
             "postcode" => ValueRule::Postcode,
             "entry_level" => ValueRule::EntryLevel,
-            "staff_group" | "age_band" | "sex" | "ethnic_group" | "attended" | "specialty" | "site" | "decile"
+            "staff_group" | "age_band" | "sex" | "ethnic_group" | "specialty" | "site" | "decile"
             | "country" => ValueRule::Distinct,
             _ => return None,
         })
@@ -70,6 +73,11 @@ impl ValueRule {
                 Visit::First => Some("first".into()),
                 Visit::FollowUp => Some("follow-up".into()),
                 Visit::Unknown => None,
+            },
+            ValueRule::Attended => match Attended::parse(value) {
+                Attended::Travelled => Some("attended (a journey)".into()),
+                Attended::NoJourney(reason) => Some(format!("no journey: {}", reason.as_str().replace('_', " "))),
+                Attended::Unrecognised => None,
             },
             ValueRule::EntryLevel => match value.to_ascii_lowercase().as_str() {
                 "y" | "yes" | "true" | "1" => Some("entry level".into()),
