@@ -85,7 +85,7 @@ pub fn run(args: GapsArgs) -> anyhow::Result<()> {
         None => Vec::new(),
     };
     for site in sites.iter().filter(|s| s.location.is_none()) {
-        warnings.push(format!("site {} could not be located ({})", site.code, site.located_by));
+        warnings.push(format!("site {} could not be located ({})", site.label, site.located_by));
     }
     let vacancies = match &args.vacancies {
         Some(path) => read_vacancies(path, &args.vacancy_columns, &sites, &geocoder.directory)?,
@@ -194,6 +194,7 @@ pub fn run(args: GapsArgs) -> anyhow::Result<()> {
         warnings
             .push(format!("{} vacancies could not be located (unknown site or postcode)", unplaced_vacancies.len()));
     }
+    warnings.extend(crate::postcode::withheld_warning());
     for w in &warnings {
         eprintln!("anchormap: warning: {w}");
     }
@@ -216,7 +217,7 @@ pub fn run(args: GapsArgs) -> anyhow::Result<()> {
             "located": placed_vacancies.len(),
             "entry_level": vacancies.iter().filter(|v| v.entry_level).count(),
         })),
-        "sites": sites.iter().map(|s| json!({"site_code": s.code, "located_by": s.located_by})).collect::<Vec<_>>(),
+        "sites": sites.iter().map(|s| json!({"site_code": s.label, "located_by": s.located_by})).collect::<Vec<_>>(),
         "travel_radius_km": args.travel_radius_km,
         "target_deciles": args.target_deciles,
         "deprivation": geocoder.deprivation.as_ref().map(|d| json!({"edition": d.edition, "geography": d.geography})),

@@ -12,7 +12,11 @@ use crate::reference::PostcodeDirectory;
 /// One site, located in BNG metres where possible.
 #[derive(Debug, Clone)]
 pub struct Site {
+    /// The code as given, which appointments and vacancies refer to.
     pub code: String,
+    /// The code as published: withheld if it is shaped like a postcode.
+    pub label: String,
+    /// The name as published: withheld if it is shaped like a postcode.
     pub name: String,
     pub location: Option<Coord<f64>>,
     /// How the site was located: "coordinates", "postcode", or why it could not be.
@@ -96,7 +100,12 @@ pub fn read_sites(path: &Path, columns: &ColumnMap, directory: Option<&PostcodeD
                     },
                 },
             };
-            sites.push(Site { name: text(name).unwrap_or_else(|| code.clone()), code, location, located_by });
+            let label = crate::postcode::publishable(code.clone());
+            let name = match text(name) {
+                Some(name) => crate::postcode::publishable(name),
+                None => label.clone(),
+            };
+            sites.push(Site { name, code, label, location, located_by });
         }
     }
     Ok(sites)
