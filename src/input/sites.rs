@@ -53,7 +53,6 @@ pub fn read_sites(path: &Path, columns: &ColumnMap, directory: Option<&PostcodeD
     let mut input = CsvInput::open(path)?;
     let [code_spec, name_spec, postcode_spec, easting_spec, northing_spec] = &SITE_COLUMNS;
     let code_col = input.require(code_spec, columns)?;
-    let code = code_col;
     let name = input.find(name_spec, columns)?;
     let postcode = input.find(postcode_spec, columns)?;
     let easting = input.find(easting_spec, columns)?;
@@ -64,7 +63,7 @@ pub fn read_sites(path: &Path, columns: &ColumnMap, directory: Option<&PostcodeD
             "sites need a postcode column or easting and northing columns",
         ));
     }
-    let code_header = input.headers[code].clone();
+    let code_header = input.headers[code_col].clone();
     let mut sites = Vec::new();
     let mut batch = Vec::new();
     while input.read_batch(&mut batch, 4096)? {
@@ -72,7 +71,7 @@ pub fn read_sites(path: &Path, columns: &ColumnMap, directory: Option<&PostcodeD
             let text = |i: Option<usize>| {
                 i.and_then(|i| row.record.get(i)).map(|b| String::from_utf8_lossy(b).trim().to_string())
             };
-            let code = text(Some(code)).unwrap_or_default();
+            let code = text(Some(code_col)).unwrap_or_default();
             if code.is_empty() {
                 return Err(Error::invalid(
                     Location::at(path, row.line, format!("'{code_header}'")),
