@@ -528,3 +528,13 @@ fn issue_11_postcodes_given_as_labels_are_withheld() {
     let summary = std::fs::read_to_string(out.join("summary.json")).unwrap();
     assert!(summary.contains("shaped like a postcode"), "{summary}");
 }
+
+/// A Windows file (CR LF line ends): errors name the same line as for LF.
+#[test]
+fn crlf_files_errors_name_the_right_line() {
+    let dir = temp_dir();
+    let input = write(dir.path(), "crlf.csv", b"id,postcode\r\n1,XX1 1AA\r\n2,XX1 1AD,extra\r\n");
+    let line =
+        anchormap_err(geocode(&input, &fixture("postcodes.csv"), &fixture("areas.geojson"), &dir.path().join("o.csv")));
+    assert!(line.contains("crlf.csv, line 3, column 3: this row has 3 fields"), "{line}");
+}
