@@ -120,8 +120,9 @@ impl Error {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// The most characters of a value an error message quotes.
-pub const EXCERPT_CHARS: usize = 60;
+/// The most characters of a value an error message quotes: enough for every official header
+/// (the longest IoD header has 97), so that a header list can still be copied into a flag.
+pub const EXCERPT_CHARS: usize = 100;
 
 /// The most characters of one error message (a list of headers can be long; a value cannot).
 pub const MESSAGE_CHARS: usize = 2000;
@@ -131,8 +132,8 @@ pub const MESSAGE_CHARS: usize = 2000;
 /// ```
 /// use anchormap::error::excerpt;
 /// assert_eq!(excerpt("WR5 1DD"), "WR5 1DD");
-/// let cut = excerpt(&"x".repeat(100)).into_owned();
-/// assert_eq!(cut, format!("{}… (100 characters)", "x".repeat(60)));
+/// let cut = excerpt(&"x".repeat(150)).into_owned();
+/// assert_eq!(cut, format!("{}… (150 characters)", "x".repeat(100)));
 /// assert_eq!(excerpt(&cut), cut);
 /// ```
 pub fn excerpt(value: &str) -> std::borrow::Cow<'_, str> {

@@ -10,6 +10,8 @@ use clap::Parser;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    // Ctrl-C must not leave hidden partial outputs (which may hold postcodes) behind.
+    let _ = anchormap::output::atomic::remove_partials_on_interrupt();
     // Settings from anchormap.toml and the fetched reference data become options; flags override them.
     let args = match anchormap::config::expand_args(std::env::args_os().collect()) {
         Ok(args) => args,

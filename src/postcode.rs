@@ -80,6 +80,45 @@ impl Postcode {
     }
 }
 
+/// What a published table shows instead of a label shaped like a full postcode.
+pub const WITHHELD_POSTCODE: &str = "(a postcode: withheld)";
+
+static WITHHELD: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// A label for a published output (a staff group, a site name or code, a vacancy id): itself,
+/// unless it is shaped like a full UK postcode, which no published output may hold; then
+/// [`WITHHELD_POSTCODE`], counted for the run's warnings ([`withheld_postcodes`]).
+///
+/// ```
+/// use anchormap::postcode::{publishable, WITHHELD_POSTCODE};
+/// assert_eq!(publishable("Nursing".to_string()), "Nursing");
+/// assert_eq!(publishable("wr5 1dd".to_string()), WITHHELD_POSTCODE);
+/// assert_eq!(publishable("WR5".to_string()), "WR5"); // a district is not a person's postcode
+/// ```
+pub fn publishable(label: String) -> String {
+    if Postcode::parse(&label).is_some() {
+        WITHHELD.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        WITHHELD_POSTCODE.to_string()
+    } else {
+        label
+    }
+}
+
+/// How many labels [`publishable`] has withheld in this process.
+pub fn withheld_postcodes() -> u64 {
+    WITHHELD.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// The warning for a run's summary when labels were withheld, else `None`.
+pub fn withheld_warning() -> Option<String> {
+    let n = withheld_postcodes();
+    (n > 0).then(|| {
+        format!(
+            "{n} labels (staff group, site or vacancy) were shaped like a postcode and are published as '{WITHHELD_POSTCODE}'"
+        )
+    })
+}
+
 impl fmt::Display for Postcode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (bytes, len) = self.compact_bytes();

@@ -445,3 +445,97 @@ fn issue_11_no_break_space_in_a_postcode_is_a_space() {
     assert!(lines.next().unwrap().contains(",XX1 1AA,400500,300500,E01900001,"), "{text}");
     assert!(lines.next().unwrap().contains(",XX1 1AD,401500,300500,E01900002,"), "{text}");
 }
+
+/// Ctrl-C during geocode: the hidden partial output (postcodes) is removed, exit code 130.
+#[test]
+fn issue_11_interrupt_leaves_no_partial_file() {
+    let dir = temp_dir();
+    let mut text = String::from("id,postcode\n");
+    for i in 0..2_000_000 {
+        text.push_str(&format!("{i},XX1 1A{}\n", ["A", "B", "D", "E"][i % 4]));
+    }
+    let input = write(dir.path(), "big.csv", text.as_bytes());
+    let out_dir = dir.path().join("out");
+    std::fs::create_dir(&out_dir).unwrap();
+    let mut child = anchormap_command()
+        .args(geocode(&input, &fixture("postcodes.csv"), &fixture("areas.geojson"), &out_dir.join("o.csv")))
+        .arg("-q")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let partial = out_dir.join(".o.csv.partial");
+    let started = std::time::Instant::now();
+    while !partial.exists() && started.elapsed() < std::time::Duration::from_secs(30) {
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    assert!(partial.exists(), "the partial file appears while geocode runs");
+    let killed = std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    if status.success() {
+        eprintln!("geocode finished before the interrupt arrived; nothing to check");
+        return;
+    }
+    assert_eq!(status.code(), Some(130), "{status:?}");
+    let left: Vec<_> = std::fs::read_dir(&out_dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+}
+
+/// A postcode given as a site, a vacancy id or mapped as a staff group never reaches a published table.
+#[test]
+fn issue_11_postcodes_given_as_labels_are_withheld() {
+    let dir = temp_dir();
+    let staff = write(dir.path(), "staff.csv", b"id,postcode,staff_group\n1,XX1 1AA,XX1 1AB\n2,XX1 1AD,Nursing\n");
+    let vacancies = write(
+        dir.path(),
+        "vacancies.csv",
+        b"vacancy_id,site,staff_group,band\nXX1 1AE,XX1 1AG,xx11ah,3\nV2,S1,Nursing,6\n",
+    );
+    let sites = write(
+        dir.path(),
+        "sites.csv",
+        b"site_code,site_name,postcode,easting,northing\nS1,XX1 1AJ,,400500,301000\nXX1 1AN,,,400600,301000\n",
+    );
+    let out = dir.path().join("gaps");
+    let mut args = gaps_args(&staff, &out, &["--by", "staff-group", "--min-count", "0", "--round-to", "1"]);
+    args.extend(["--vacancies".into(), vacancies.into()]);
+    let i = args.iter().position(|a| a == "--sites").unwrap();
+    args[i + 1] = sites.clone().into();
+    anchormap_ok(args);
+    let appointments = write(
+        dir.path(),
+        "appointments.csv",
+        b"appointment_id,patient_postcode,site_code,attendance_mode,count\n1,XX1 1AA,XX1 1AN,01,3\n2,XX1 1AD,S1,01,2\n",
+    );
+    let emissions = dir.path().join("emissions");
+    let mut args = emissions_args(&appointments, &emissions, &["--min-count", "0", "--round-to", "1"]);
+    let i = args.iter().position(|a| a == "--sites").unwrap();
+    args[i + 1] = sites.into();
+    anchormap_ok(args);
+    let mut withheld = 0;
+    for folder in [&out, &emissions] {
+        for entry in std::fs::read_dir(folder).unwrap() {
+            let path = entry.unwrap().path();
+            let Ok(text) = std::fs::read_to_string(&path) else { continue };
+            let upper = text.to_uppercase();
+            for postcode in ["XX1 1AA", "XX1 1AB", "XX1 1AD", "XX1 1AE", "XX1 1AG", "XX11AH", "XX1 1AJ", "XX1 1AN"] {
+                assert!(!upper.contains(postcode), "{postcode} in {}", path.display());
+            }
+            withheld += text.matches("(a postcode: withheld)").count();
+        }
+    }
+    assert!(withheld >= 5, "{withheld}");
+    // Warnings (with their counts) are for the analyst: in the run's internal summary.
+    let summary = std::fs::read_to_string(out.join("not-for-publication/gaps_summary_exact.json")).unwrap();
+    assert!(summary.contains("shaped like a postcode"), "{summary}");
+}
+
+/// A Windows file (CR LF line ends): errors name the same line as for LF.
+#[test]
+fn crlf_files_errors_name_the_right_line() {
+    let dir = temp_dir();
+    let input = write(dir.path(), "crlf.csv", b"id,postcode\r\n1,XX1 1AA\r\n2,XX1 1AD,extra\r\n");
+    let line =
+        anchormap_err(geocode(&input, &fixture("postcodes.csv"), &fixture("areas.geojson"), &dir.path().join("o.csv")));
+    assert!(line.contains("crlf.csv, line 3, column 3: this row has 3 fields"), "{line}");
+}

@@ -163,7 +163,7 @@ pub fn run(args: EmissionsArgs) -> anyhow::Result<()> {
     }
     let sites = read_sites(&args.sites, &args.site_columns, Some(&geocoder.directory))?;
     for site in sites.iter().filter(|s| s.location.is_none()) {
-        warnings.push(format!("site {} could not be located ({})", site.code, site.located_by));
+        warnings.push(format!("site {} could not be located ({})", site.label, site.located_by));
     }
     let area_by_code: FxHashMap<&str, usize> = facts.iter().enumerate().map(|(i, a)| (a.code.as_str(), i)).collect();
     let site_names = SiteNames::new(&sites);
@@ -218,6 +218,7 @@ pub fn run(args: EmissionsArgs) -> anyhow::Result<()> {
     if input.short_rows > 0 {
         warnings.push(format!("{} appointment rows had fewer fields than the header", input.short_rows));
     }
+    warnings.extend(crate::postcode::withheld_warning());
     if counts.rows_with_invalid_count > 0 {
         warnings.push(format!(
             "{} row(s) have a blank, negative or fractional count and were not counted",
@@ -619,7 +620,7 @@ fn site_table(sites: &[Site], published: &PublishedEmissions) -> Table {
     headers.extend(MEASURE_COLUMNS);
     let mut table = Table::new(&headers);
     for (site, p) in sites.iter().zip(&published.sites) {
-        let mut row = vec![site.code.clone(), site.name.clone()];
+        let mut row = vec![site.label.clone(), site.name.clone()];
         row.extend(measure_cells(p));
         table.push(row);
     }

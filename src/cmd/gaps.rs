@@ -99,7 +99,7 @@ pub fn run(args: GapsArgs) -> anyhow::Result<()> {
         None => Vec::new(),
     };
     for site in sites.iter().filter(|s| s.location.is_none()) {
-        warnings.push(format!("site {} could not be located ({})", site.code, site.located_by));
+        warnings.push(format!("site {} could not be located ({})", site.label, site.located_by));
     }
     let vacancies = match &args.vacancies {
         Some(path) => {
@@ -239,6 +239,7 @@ pub fn run(args: GapsArgs) -> anyhow::Result<()> {
     let national_areas = geocoder.deprivation.as_ref().map_or(0, |d| d.len());
     let community_profile = profile(facts, &community, national_areas);
     let headline = headline(&population, &published.all);
+    warnings.extend(crate::postcode::withheld_warning());
     for w in &warnings {
         eprintln!("anchormap: warning: {w}");
     }
@@ -268,7 +269,7 @@ pub fn run(args: GapsArgs) -> anyhow::Result<()> {
             "located": placed_vacancies.len(),
             "entry_level": vacancies.iter().filter(|v| v.entry_level).count(),
         })),
-        "sites": sites.iter().map(|s| json!({"site_code": s.code, "located_by": s.located_by})).collect::<Vec<_>>(),
+        "sites": sites.iter().map(|s| json!({"site_code": s.label, "located_by": s.located_by})).collect::<Vec<_>>(),
         "travel_radius_km": args.travel_radius_km,
         "target_deciles": args.target_deciles,
         "deprivation": geocoder.deprivation.as_ref().map(|d| json!({"edition": d.edition, "geography": d.geography})),

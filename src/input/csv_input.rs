@@ -16,6 +16,8 @@ pub struct CsvInput {
     reader: csv::Reader<QuoteWatch<Box<dyn Read + Send>>>,
     /// What the quote watcher has seen of the raw bytes (unbalanced quotes).
     quotes: Arc<Mutex<QuoteState>>,
+    /// The file's lines end with CR LF.
+    crlf: bool,
     /// Rows that had fewer fields than the header (padded with blanks, counted for the summary).
     pub short_rows: u64,
     /// Rows already handled, whose buffers are reused for the next ones.
@@ -60,7 +62,9 @@ impl CsvInput {
         if headers.is_empty() || headers.iter().all(|h| h.trim().is_empty()) {
             return Err(Error::invalid(Location::file(path), "the file is empty; expected a CSV with a header row"));
         }
-        let input = CsvInput { path: path.to_path_buf(), headers, reader, quotes, short_rows: 0, spare: Vec::new() };
+        let crlf = quotes.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).first_line_crlf == Some(true);
+        let input =
+            CsvInput { path: path.to_path_buf(), headers, reader, quotes, crlf, short_rows: 0, spare: Vec::new() };
         input.check_quotes()?;
         Ok(input)
     }
@@ -89,7 +93,9 @@ impl CsvInput {
                 self.check_quotes()?;
                 return Ok(!batch.is_empty());
             }
-            let line = record.position().map_or(0, |p| p.line());
+            // With CR LF line ends the csv crate takes a record's position before the LF that
+            // ends the line above, one line early.
+            let line = record.position().map_or(0, |p| p.line()) + u64::from(self.crlf);
             // A record over several lines has a quoted field with a line break: legitimate CSV,
             // but also what an unbalanced quote does, swallowing the rows that follow.
             if record.as_slice().iter().any(|&b| b == b'\n' || b == b'\r') {
@@ -210,6 +216,9 @@ struct QuoteState {
     text_after_closing_quote: Option<u64>,
     /// The watcher has passed the last byte of the input.
     at_end: bool,
+    /// The first line ends with CR LF (a Windows file), seen once the first LF is.
+    first_line_crlf: Option<bool>,
+    previous: u8,
 }
 
 impl Default for QuoteState {
@@ -221,6 +230,8 @@ impl Default for QuoteState {
             spans_lines: false,
             text_after_closing_quote: None,
             at_end: false,
+            first_line_crlf: None,
+            previous: 0,
         }
     }
 }
@@ -253,7 +264,11 @@ impl QuoteState {
             };
             if b == b'\n' {
                 self.line += 1;
+                if self.first_line_crlf.is_none() {
+                    self.first_line_crlf = Some(self.previous == b'\r');
+                }
             }
+            self.previous = b;
         }
     }
 }
@@ -328,7 +343,7 @@ mod reading_tests {
     #[test]
     fn blank_lines_and_crlf_and_multiline_fields_are_read() {
         assert_eq!(read_all("a,b\n1,x\n\n\n2\n").unwrap(), vec![(2, 2), (3, 2)]);
-        assert_eq!(read_all("a,b\r\n1,x\r\n2,\"y\r\nz\"\r\n").unwrap().len(), 2);
+        assert_eq!(read_all("a,b\r\n1,x\r\n2,\"y\r\nz\"\r\n3,z\r\n").unwrap(), vec![(2, 2), (3, 2), (5, 2)]);
         assert_eq!(read_all("a,b\n1,\"two\nlines\"\n2,y").unwrap(), vec![(2, 2), (4, 2)]);
     }
 

@@ -15,7 +15,11 @@ use crate::reference::PostcodeDirectory;
 /// One site, located in BNG metres where possible.
 #[derive(Debug, Clone)]
 pub struct Site {
+    /// The code as given, which appointments and vacancies refer to.
     pub code: String,
+    /// The code as published: withheld if it is shaped like a postcode.
+    pub label: String,
+    /// The name as published: withheld if it is shaped like a postcode.
     pub name: String,
     pub location: Option<Coord<f64>>,
     /// How the site was located: "coordinates", "postcode", or why it could not be.
@@ -62,7 +66,8 @@ impl SiteNames {
     /// ```
     /// use anchormap::input::sites::{Site, SiteNames};
     /// let site = |code: &str, name: &str| Site {
-    ///     code: code.into(), name: name.into(), location: None, located_by: "", aliases: vec!["WRH".into()],
+    ///     code: code.into(), label: code.into(), name: name.into(), location: None, located_by: "",
+    ///     aliases: vec!["WRH".into()],
     /// };
     /// let names = SiteNames::new(&[site("RWP50", "Worcestershire Royal Hospital")]);
     /// assert_eq!(names.find("worcestershire royal hospital"), Some(0));
@@ -88,7 +93,6 @@ pub fn read_sites(path: &Path, columns: &ColumnMap, directory: Option<&PostcodeD
     let [code_spec, name_spec, postcode_spec, easting_spec, northing_spec, aliases_spec] = &SITE_COLUMNS;
     let aliases = input.find(aliases_spec, columns)?;
     let code_col = input.require(code_spec, columns)?;
-    let code = code_col;
     let name = input.find(name_spec, columns)?;
     let postcode = input.find(postcode_spec, columns)?;
     let easting = input.find(easting_spec, columns)?;
@@ -99,7 +103,7 @@ pub fn read_sites(path: &Path, columns: &ColumnMap, directory: Option<&PostcodeD
             "sites need a postcode column or easting and northing columns",
         ));
     }
-    let code_header = input.headers[code].clone();
+    let code_header = input.headers[code_col].clone();
     let mut sites = Vec::new();
     let mut batch = Vec::new();
     while input.read_batch(&mut batch, 4096)? {
@@ -107,7 +111,7 @@ pub fn read_sites(path: &Path, columns: &ColumnMap, directory: Option<&PostcodeD
             let text = |i: Option<usize>| {
                 i.and_then(|i| row.record.get(i)).map(|b| String::from_utf8_lossy(b).trim().to_string())
             };
-            let code = text(Some(code)).unwrap_or_default();
+            let code = text(Some(code_col)).unwrap_or_default();
             if code.is_empty() {
                 return Err(Error::invalid(
                     Location::at(path, row.line, format!("'{code_header}'")),
@@ -138,7 +142,12 @@ pub fn read_sites(path: &Path, columns: &ColumnMap, directory: Option<&PostcodeD
             let aliases = text(aliases)
                 .map(|a| a.split(['|', ';']).map(|n| n.trim().to_string()).filter(|n| !n.is_empty()).collect())
                 .unwrap_or_default();
-            sites.push(Site { name: text(name).unwrap_or_else(|| code.clone()), code, location, located_by, aliases });
+            let label = crate::postcode::publishable(code.clone());
+            let name = match text(name) {
+                Some(name) => crate::postcode::publishable(name),
+                None => label.clone(),
+            };
+            sites.push(Site { name, code, label, location, located_by, aliases });
         }
     }
     Ok(sites)

@@ -40,7 +40,7 @@ impl StaffColumns {
         if text.is_empty() {
             "Not recorded".to_string()
         } else {
-            text.to_string()
+            crate::postcode::publishable(text.to_string())
         }
     }
 

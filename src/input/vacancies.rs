@@ -9,7 +9,7 @@ use crate::error::Result;
 use crate::input::band::Band;
 use crate::input::sites::{Site, SiteNames};
 use crate::input::CsvInput;
-use crate::postcode::Postcode;
+use crate::postcode::{publishable, Postcode};
 use crate::reference::PostcodeDirectory;
 
 /// One open vacancy and where it is.
@@ -71,9 +71,10 @@ pub fn read_vacancies(
                 },
             };
             vacancies.push(Vacancy {
-                id: if id.is_some() { text(id) } else { format!("row {}", row.line) },
-                site: site_text,
-                staff_group: text(group),
+                // Published in vacancies_reach.csv: a postcode (a site given by postcode) is withheld.
+                id: if id.is_some() { publishable(text(id)) } else { format!("row {}", row.line) },
+                site: publishable(site_text),
+                staff_group: publishable(text(group)),
                 band: band_value,
                 entry_level,
                 location,

@@ -3,6 +3,7 @@
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use crate::error::{Error, Location, Result};
 
@@ -38,7 +39,12 @@ impl OutputFile {
         let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
         let file_name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let partial = target.with_file_name(format!(".{file_name}.partial"));
-        let file = File::create(&partial).map_err(|e| Error::io(path, e))?;
+        // Registered before it exists, so that an interrupt at any moment removes it.
+        register(&partial);
+        let file = File::create(&partial).map_err(|e| {
+            unregister(&partial);
+            Error::io(path, e)
+        })?;
         Ok(OutputFile {
             destination: Some((partial, target)),
             writer: BufWriter::with_capacity(1 << 17, Box::new(file)),
@@ -54,7 +60,12 @@ impl OutputFile {
         let shown = self.destination.as_ref().map_or_else(|| PathBuf::from("-"), |(_, d)| d.clone());
         self.writer.flush().map_err(|e| Error::io(&shown, e))?;
         if let Some((partial, destination)) = self.destination.take() {
-            std::fs::rename(&partial, &destination).map_err(|e| Error::io(&destination, e))?;
+            let renamed = std::fs::rename(&partial, &destination).map_err(|e| Error::io(&destination, e));
+            if renamed.is_err() {
+                let _ = std::fs::remove_file(&partial);
+            }
+            unregister(&partial);
+            renamed?;
         }
         Ok(())
     }
@@ -64,6 +75,7 @@ impl Drop for OutputFile {
     fn drop(&mut self) {
         if let Some((partial, _)) = &self.destination {
             let _ = std::fs::remove_file(partial);
+            unregister(partial);
         }
     }
 }
@@ -88,6 +100,38 @@ pub fn check_not_an_input(output: &Path, inputs: &[&Path]) -> Result<()> {
 
 fn is_run_file(path: &Path) -> bool {
     path.extension().is_some_and(|e| ["csv", "json", "geojson"].iter().any(|x| e.eq_ignore_ascii_case(x)))
+}
+
+/// Hidden partial files being written now (they may hold postcodes), for the interrupt handler.
+/// A handful at a time: a plain list behind a lock.
+static PARTIALS: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+fn register(partial: &Path) {
+    PARTIALS.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).push(partial.to_path_buf());
+}
+
+fn unregister(partial: &Path) {
+    let mut partials = PARTIALS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some(i) = partials.iter().rposition(|p| p == partial) {
+        partials.swap_remove(i);
+    }
+}
+
+/// Exit code after an interrupt: 128 + SIGINT, as shells report it.
+pub const INTERRUPTED_EXIT_CODE: i32 = 130;
+
+/// On Ctrl-C or SIGTERM (and SIGHUP), removes every partial output being written, then exits
+/// with [`INTERRUPTED_EXIT_CODE`], so no hidden `.NAME.partial` is left behind. Call once, from
+/// the binary's `main`; an error means another handler was already installed.
+pub fn remove_partials_on_interrupt() -> std::result::Result<(), ctrlc::Error> {
+    ctrlc::set_handler(|| {
+        // Held by the handler until exit: no new partial file can be registered meanwhile.
+        let partials = PARTIALS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        for partial in partials.iter() {
+            let _ = std::fs::remove_file(partial);
+        }
+        std::process::exit(INTERRUPTED_EXIT_CODE);
+    })
 }
 
 /// Writes a whole small file atomically.
