@@ -7,6 +7,7 @@ mod bad_input;
 mod config;
 mod demo;
 mod emissions;
+mod extracts;
 mod fetch;
 mod gaps;
 mod geocode;

@@ -1,0 +1,196 @@
+//! Real NHS extracts as they come (issue 12): an ESR staff-in-post export, a TRAC vacancy export
+//! naming sites, a SUS outpatient extract with Data Dictionary headers and a HES extract keyed by
+//! LSOA 2011 with FIRSTATT telephone codes, run with no column flags, against hand counts.
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+
+use crate::util::*;
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// The fixture site list, with the other names extracts use for the sites.
+fn sites(dir: &Path) -> PathBuf {
+    write(
+        dir,
+        "sites.csv",
+        "site_code,site_name,postcode,easting,northing,aliases\n\
+         S1,Testtown General,,400500,301000,TTG|Testtown General Hospital\n\
+         S2,Prawfdref Clinic,XX1 1AG,,,\n",
+    )
+}
+
+fn reference(sites: &Path) -> Vec<OsString> {
+    let mut args: Vec<OsString> = vec!["--sites".into(), sites.into()];
+    for (flag, file) in [
+        ("--postcodes", "postcodes.csv"),
+        ("--boundaries", "areas.geojson"),
+        ("--deprivation", "imd.csv"),
+        ("--population", "population.csv"),
+    ] {
+        args.extend([flag.into(), fixture(file).into()]);
+    }
+    args.extend(["--min-count".into(), "0".into(), "--round-to".into(), "1".into(), "-q".into()]);
+    args
+}
+
+fn read_json(path: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// ESR: "Pay Band" beside "Grade", doctors with grades and the Medical and Dental staff group,
+/// UK dates; TRAC: vacancies naming their site by name or alias.
+#[test]
+fn esr_and_trac_exports_run_with_no_column_flags() {
+    let dir = temp_dir();
+    let sites = sites(dir.path());
+    let mut esr = String::from(
+        "Employee Number,Assignment Number,Staff Group,Grade,Pay Band,Latest Start Date,Postcode,Age Band,Gender,Ethnic Origin,Contracted WTE\n",
+    );
+    let rows = [
+        (3, "Additional Clinical Services", "XR02", "Band 2", "01/04/2025"),
+        (2, "Nursing and Midwifery Registered", "XR05", "Band 5", "15/03/2019"),
+        (1, "Administrative and Clerical", "XR08A", "Band 8 - Range A", "2020-01-01"),
+        (2, "Medical and Dental", "Foundation Year 1", "", "02/08/2025"),
+        (1, "Medical and Dental", "Consultant", "", "01/01/2010"),
+    ];
+    let mut n = 0;
+    for (count, group, grade, band, start) in rows {
+        for _ in 0..count {
+            n += 1;
+            esr.push_str(&format!("{n},{n}-1,{group},{grade},{band},{start},XX1 1AA,25-29,Female,A White - British,1\n"));
+        }
+    }
+    let staff = write(dir.path(), "esr_staff_in_post.csv", &esr);
+    let trac = write(
+        dir.path(),
+        "trac_vacancies.csv",
+        "Vacancy Reference,Job Title,Site,Band,Closing Date\n\
+         200-1,Healthcare Support Worker,Testtown General,Band 3,30/11/2026\n\
+         200-2,Domestic Assistant,TESTTOWN GENERAL HOSPITAL,Band 2,14/12/2026\n\
+         200-3,Staff Nurse,ttg,Band 5,01/12/2026\n",
+    );
+    let out = dir.path().join("gaps");
+    let mut args: Vec<OsString> = vec!["gaps".into(), "--staff".into(), staff.into(), "--vacancies".into(), trac.into()];
+    args.extend(reference(&sites));
+    args.extend(["--community-radius-km", "50", "--by", "band", "--by", "starter", "--new-starters-since", "2025-04-01"].map(OsString::from));
+    args.extend(["--out".into(), out.clone().into()]);
+    anchormap_ok(args);
+
+    // Band groups, by hand: 3 in bands 1-4, 2 in 5-7, 1 in 8a-9, 3 medical (two FY1 and a consultant).
+    let (_, bands) = read_csv(&out.join("gaps_by_decile_by_band.csv"));
+    let total = |group: &str| bands.iter().find(|r| r[0] == group && r[1] == "total").map(|r| r[2].clone());
+    assert_eq!(total("Bands 1-4").as_deref(), Some("3"));
+    assert_eq!(total("Bands 5-7").as_deref(), Some("2"));
+    assert_eq!(total("Bands 8a-9").as_deref(), Some("1"));
+    assert_eq!(total("Medical and dental").as_deref(), Some("3"));
+    assert_eq!(total("Band not recorded"), None, "every row has a band group");
+    // New starters since 1 April 2025 (dd/mm/yyyy and ISO dates): the 3 band 2s and the 2 FY1s.
+    let (_, starters) = read_csv(&out.join("gaps_by_decile_by_starter.csv"));
+    let total = |group: &str| starters.iter().find(|r| r[0] == group && r[1] == "total").map(|r| r[2].clone());
+    assert_eq!(total("New starters").as_deref(), Some("5"));
+    assert_eq!(total("Existing staff").as_deref(), Some("4"));
+    // Every vacancy located through the site list's names and aliases.
+    let (headers, reach) = read_csv(&out.join("vacancies_reach.csv"));
+    let located_by = headers.iter().position(|h| h == "located_by").unwrap();
+    assert_eq!(reach.iter().map(|r| r[located_by].as_str()).collect::<Vec<_>>(), ["site", "site", "site"]);
+
+    // Vacancies that match no site are refused in one line naming the way out.
+    let unknown = write(
+        dir.path(),
+        "unknown_sites.csv",
+        "Vacancy Reference,Job Title,Site,Band\n1,Porter,Kidderminster Treatment Centre,Band 2\n",
+    );
+    let mut args: Vec<OsString> = vec!["gaps".into(), "--staff".into(), dir.path().join("esr_staff_in_post.csv").into()];
+    args.extend(["--vacancies".into(), unknown.into()]);
+    args.extend(reference(&sites));
+    args.extend(["--community-radius-km".into(), "50".into(), "--out".into(), dir.path().join("g2").into()]);
+    let line = anchormap_err(args);
+    assert!(line.contains("'Kidderminster Treatment Centre'") && line.contains("aliases"), "{line}");
+    assert!(line.contains("--vacancy-columns site=HEADER"), "{line}");
+}
+
+fn emissions(dir: &Path, appointments: &Path, name: &str) -> serde_json::Value {
+    let factors = write(dir, "factors.csv", "mode,kgco2e_per_km\ncar,0.2\n");
+    let out = dir.join(name);
+    let mut args: Vec<OsString> = vec!["emissions".into(), "--appointments".into(), appointments.into()];
+    args.extend(reference(&sites(dir)));
+    args.extend(["--circuity", "1", "--mode-share", "car=1", "--shift-to-virtual", "0.5"].map(OsString::from));
+    args.extend(["--factors".into(), factors.into(), "--out".into(), out.clone().into()]);
+    anchormap_ok(args);
+    read_json(&out.join("not-for-publication/emissions_summary_exact.json"))
+}
+
+/// SUS with Data Dictionary headers: journeys only for attended appointments (5, 6 and 7), the
+/// scenario on follow-ups. Every trip is 500 m from S1: 1 km return, 0.2 kg.
+#[test]
+fn a_sus_extract_runs_with_no_column_flags() {
+    let dir = temp_dir();
+    let mut sus = String::from(
+        "POSTCODE OF USUAL ADDRESS,SITE CODE (OF TREATMENT),TREATMENT FUNCTION CODE,FIRST ATTENDANCE,CONSULTATION MEDIUM USED,ATTENDED OR DID NOT ATTEND,APPOINTMENT DATE\n",
+    );
+    for (count, first, medium, attended) in
+        [(4, "1", "01", "5"), (6, "2", "01", "6"), (2, "2", "01", "3"), (1, "2", "01", "2"), (1, "2", "01", "7"), (2, "2", "02", "5")]
+    {
+        for _ in 0..count {
+            sus.push_str(&format!("XX1 1AA,S1,110,{first},{medium},{attended},05/06/2025\n"));
+        }
+    }
+    let file = write(dir.path(), "sus_outpatients.csv", &sus);
+    let exact = emissions(dir.path(), &file, "sus");
+    assert_eq!(exact["face_to_face"], 11.0, "4 + 6 + 1 (arrived late, not seen: still travelled)");
+    assert_eq!(exact["virtual"], 2.0);
+    assert_eq!(exact["not_attended_by_reason"], serde_json::json!({"did_not_attend": 2.0, "cancelled_by_patient": 1.0}));
+    assert_eq!(exact["appointments_total"], 16.0);
+    assert!((exact["kgco2e_total"].as_f64().unwrap() - 2.2).abs() < 1e-9);
+    // Half of the 7 attended face-to-face follow-ups: 3.5 trips of 0.2 kg.
+    let published = read_json(&dir.path().join("sus/emissions_summary.json"));
+    assert_eq!(published["scenario"]["applies_to"], "follow-ups");
+    assert!((published["scenario"]["kgco2e_saved"].as_f64().unwrap() - 0.7).abs() < 1e-9);
+    assert_eq!(exact["dates_not_read"], 0);
+}
+
+/// HES keyed by LSOA 2011, no consultation medium: FIRSTATT 3 and 4 are telephone appointments.
+#[test]
+fn a_hes_extract_keyed_by_lsoa_with_firstatt_codes_runs_with_no_column_flags() {
+    let dir = temp_dir();
+    let mut hes = String::from("LSOA11,SITETRET,TRETSPEF,FIRSTATT,ATTENDED,APPTDATE\n");
+    for (count, firstatt, attended) in [(2, "1", "5"), (3, "2", "5"), (1, "3", "5"), (2, "4", "5"), (1, "2", "3")] {
+        for _ in 0..count {
+            hes.push_str(&format!("E01900003,S1,100,{firstatt},{attended},2025-06-05\n"));
+        }
+    }
+    let file = write(dir.path(), "hes_op.csv", &hes);
+    let exact = emissions(dir.path(), &file, "hes");
+    assert_eq!(exact["face_to_face"], 5.0);
+    assert_eq!(exact["virtual"], 3.0, "FIRSTATT 3 and 4: telephone or telemedicine");
+    assert_eq!(exact["not_attended_by_reason"]["did_not_attend"], 1.0);
+    assert_eq!(exact["patients_located_by"]["area_centroid"], 8.0, "every attended appointment, by its LSOA");
+    let published = read_json(&dir.path().join("hes/emissions_summary.json"));
+    assert!((published["scenario"]["kgco2e_saved"].as_f64().unwrap() - 0.3).abs() < 1e-9, "half of 3 follow-ups");
+}
+
+/// Never a silent wrong answer: no first/follow-up column with a scenario, a misread medium.
+#[test]
+fn degenerate_appointment_files_stop_naming_the_flag() {
+    let dir = temp_dir();
+    let sites = sites(dir.path());
+    let run = |name: &str, text: &str, extra: &[&str]| {
+        let file = write(dir.path(), name, text);
+        let mut args: Vec<OsString> = vec!["emissions".into(), "--appointments".into(), file.into()];
+        args.extend(reference(&sites));
+        args.extend(extra.iter().map(OsString::from));
+        args.extend(["--out".into(), dir.path().join(name).with_extension("out").into()]);
+        anchormap_err(args)
+    };
+    let line = run("plain.csv", "postcode,site,mode\nXX1 1AA,S1,01\n", &["--shift-to-virtual", "0.25"]);
+    assert!(line.contains("--appointment-columns first_follow_up=HEADER") && line.contains("--shift-applies-to all"), "{line}");
+    let misread = "postcode,site,mode\nXX1 1AA,S1,Phone call\nXX1 1AA,S1,In clinic\nXX1 1AA,S1,01\n";
+    let line = run("misread.csv", misread, &[]);
+    assert!(line.contains("column 'mode'") && line.contains("'Phone call' (1)"), "{line}");
+    assert!(line.contains("--appointment-columns mode=HEADER"), "{line}");
+}
