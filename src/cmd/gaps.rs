@@ -556,21 +556,7 @@ fn target_table(
     cells: &[Option<Cell>],
     rate: f64,
 ) -> Table {
-    let mut table = Table::new(&[
-        "rank",
-        "area_code",
-        "area_name",
-        "imd_decile",
-        "population",
-        "staff",
-        "expected_staff",
-        "shortfall",
-        "nearest_site",
-        "distance_km",
-        "entry_level_vacancies_within_radius",
-        "access",
-        "score",
-    ]);
+    let mut table = Table::new(&crate::output::schema::targets::HEADERS);
     for (rank, t) in found.iter().enumerate() {
         let area = &facts[t.area];
         table.push(vec![

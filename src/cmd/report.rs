@@ -33,6 +33,7 @@ struct Figure {
 
 /// A CSV output read whole: headers and rows.
 struct Csv {
+    path: std::path::PathBuf,
     headers: Vec<String>,
     rows: Vec<Vec<String>>,
 }
@@ -46,20 +47,27 @@ impl Csv {
             .map(|r| r.map(|r| r.iter().map(str::to_string).collect()))
             .collect::<Result<_, _>>()
             .with_context(|| format!("reading {}", path.display()))?;
-        Ok(Csv { headers, rows })
+        Ok(Csv { path: path.to_path_buf(), headers, rows })
     }
 
     fn cell<'a>(&self, row: &'a [String], column: &str) -> &'a str {
         self.headers.iter().position(|h| h == column).and_then(|i| row.get(i)).map_or("", String::as_str)
     }
 
-    /// Chosen columns, relabelled and formatted.
-    fn table(&self, caption: &str, columns: &[(&str, &str, Format)], rows: &[&Vec<String>]) -> HtmlTable {
-        HtmlTable {
+    /// Chosen columns, relabelled and formatted. A column the table does not have is an error:
+    /// a board report never silently drops what it was asked to show.
+    fn table(&self, caption: &str, columns: &[(&str, &str, Format)], rows: &[&Vec<String>]) -> anyhow::Result<HtmlTable> {
+        if let Some((missing, _, _)) = columns.iter().find(|(c, _, _)| !self.headers.iter().any(|h| h == c)) {
+            anyhow::bail!(
+                "{}: no column '{missing}' for the report's table '{caption}' (written by another version of anchormap?)",
+                self.path.display()
+            );
+        }
+        Ok(HtmlTable {
             caption: caption.to_string(),
             headers: columns.iter().map(|(_, label, _)| label.to_string()).collect(),
             rows: rows.iter().map(|row| columns.iter().map(|(c, _, f)| f.apply(self.cell(row, c))).collect()).collect(),
-        }
+        })
     }
 }
 
@@ -307,7 +315,7 @@ fn gaps_section(
             ("gap_pp", "Gap (points)", Format::Fixed(1)),
         ],
         &all_rows,
-    );
+    )?;
     let staff = &summary["staff"];
     let mut figures = vec![
         Figure {
@@ -350,21 +358,20 @@ fn gaps_section(
     let targets = if targets_path.is_file() {
         let targets = Csv::read(&targets_path)?;
         let top: Vec<&Vec<String>> = targets.rows.iter().take(20).collect();
-        let columns: Vec<(&str, &str, Format)> = [
-            ("rank", "Rank", Format::Text),
-            ("area_code", "Area", Format::Text),
-            ("area_name", "Name", Format::Text),
-            ("imd_decile", "IMD decile", Format::Text),
-            ("population", "Working-age population", Format::Count),
-            ("shortfall", "Shortfall", Format::Fixed(1)),
-            ("distance_km", "Nearest site (km)", Format::Fixed(1)),
-            ("entry_level_vacancies_in_reach", "Entry-level vacancies in reach", Format::Text),
-            ("score", "Score", Format::Fixed(2)),
-        ]
-        .into_iter()
-        .filter(|(c, _, _)| targets.headers.iter().any(|h| h == c))
-        .collect();
-        (!top.is_empty()).then(|| targets.table("Target neighbourhoods (top 20)", &columns, &top))
+        use crate::output::schema::targets as t;
+        let columns: Vec<(&str, &str, Format)> = vec![
+            (t::RANK, "Rank", Format::Text),
+            (t::AREA_CODE, "Area", Format::Text),
+            (t::AREA_NAME, "Name", Format::Text),
+            (t::IMD_DECILE, "IMD decile", Format::Text),
+            (t::POPULATION, "Working-age population", Format::Count),
+            (t::SHORTFALL, "Shortfall", Format::Fixed(1)),
+            (t::NEAREST_SITE, "Nearest site", Format::Text),
+            (t::DISTANCE_KM, "Distance (km)", Format::Fixed(1)),
+            (t::ENTRY_LEVEL_VACANCIES, "Entry-level vacancies in reach", Format::Text),
+            (t::SCORE, "Score", Format::Fixed(2)),
+        ];
+        (!top.is_empty()).then(|| targets.table("Target neighbourhoods (top 20)", &columns, &top)).transpose()?
     } else {
         None
     };
@@ -443,12 +450,12 @@ fn emissions_section(
     decile_columns.extend(measure_columns);
     decile_columns.push(("share_of_scenario_kgco2e_saved", "Share of saving", Format::Percent));
     let table =
-        deciles.table("Patient travel by national IMD decile of the patient's neighbourhood", &decile_columns, &all);
+        deciles.table("Patient travel by national IMD decile of the patient's neighbourhood", &decile_columns, &all)?;
     let sites = Csv::read(&dir.join("emissions_by_site.csv"))?;
     let site_rows: Vec<&Vec<String>> = sites.rows.iter().filter(|r| sites.cell(r, "appointments") != "0").collect();
     let mut site_columns = vec![("site_name", "Site", Format::Text)];
     site_columns.extend(measure_columns);
-    let site_table = sites.table("Patient travel by site", &site_columns, &site_rows);
+    let site_table = sites.table("Patient travel by site", &site_columns, &site_rows)?;
     let scenario = &summary["scenario"];
     let tonnes = |v: &Json| number(v).map_or(String::new(), mass);
     let mut figures = vec![

@@ -11,6 +11,7 @@ pub mod progress;
 pub mod published;
 pub mod published_staff;
 pub mod run_folder;
+pub mod schema;
 pub mod summary;
 pub mod table;
 
