@@ -142,6 +142,8 @@ fn the_demo_runs_everything_offline_and_says_it_is_fictional() {
             assert!(!has_postcode(&String::from_utf8_lossy(&bytes)), "a postcode in {}", path.display());
         }
     }
+    // Issue 13's live bug: the targets table asked for a column gaps never wrote, and dropped it.
+    assert!(report.contains("Entry-level vacancies in reach") && report.contains(">Nearest site<"), "targets' columns");
     assert!(!has_postcode(&report), "a postcode in the report");
     assert!(has_postcode(&std::fs::read_to_string(out.join("not-for-publication/staff_geocoded.csv")).unwrap()));
 }
