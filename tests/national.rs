@@ -457,3 +457,35 @@ fn gaps_for_an_icb_match_an_independent_calculation() {
         }
     }
 }
+
+/// Issue 14, vintage honesty: on LSOA 2021 boundaries, the IoD2019 (LSOA 2011) population is
+/// refused naming its vintage; the Census 2021 16-64 table is read without flags.
+#[test]
+fn a_population_of_the_other_vintage_is_refused() {
+    let Some(reference) = reference_dir() else { return };
+    let dir = temp_dir();
+    let staff = dir.path().join("staff.csv");
+    std::fs::write(&staff, "postcode\nWR5 1DD\nWR5 1DD\nCO15 2JG\n").unwrap();
+    let run = |population: &str, out: &str| {
+        let mut args: Vec<std::ffi::OsString> = vec!["gaps".into(), "--staff".into(), staff.clone().into()];
+        for (flag, file) in [
+            ("--postcodes", CODE_POINT),
+            ("--boundaries", "LSOA_2021_EW_BSC_V4.geojson"),
+            ("--deprivation", "File_1_IoD2025_Index_of_Multiple_Deprivation.csv"),
+            ("--population", population),
+            ("--community-lookup", "lsoa21_to_sicbl24_icb24.csv"),
+        ] {
+            args.extend([flag.into(), reference.join(file).into_os_string()]);
+        }
+        args.extend(["--community-filter", "icb24_code=E54000019", "-q", "--out"].map(std::ffi::OsString::from));
+        args.push(dir.path().join(out).into());
+        args
+    };
+    let line = anchormap_err(run("File_6_-_IoD2019_Population_Denominators.csv", "old"));
+    assert!(line.contains("LSOA 2011") && line.contains("LSOA 2021") && line.contains("aged_16_to_64"), "{line}");
+    anchormap_ok(run("census2021_lsoa21_age6_16to64.csv", "census"));
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("census/gaps_summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["community"]["areas"], 491, "the ICB's LSOAs of 2021");
+    assert_eq!(summary["community"]["population_column"], "aged_16_to_64");
+}

@@ -155,6 +155,9 @@ pub fn run(args: EmissionsArgs) -> anyhow::Result<()> {
         .map(|p| Population::load_column(p, &args.population_columns, &TOTAL_POPULATION_COLUMN))
         .transpose()
         .context("loading population")?;
+    if let Some(population) = &population {
+        population.check_vintage(&geocoder.boundaries.geography)?;
+    }
     let areas = Areas::collect(&geocoder, population.as_ref());
     let facts = &areas.facts;
     let mut warnings = Vec::new();

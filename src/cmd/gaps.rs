@@ -87,6 +87,7 @@ pub fn run(args: GapsArgs) -> anyhow::Result<()> {
     let geocoder = Geocoder::load(&args.reference.paths()).context("loading reference data")?;
     let population = Population::load(&args.population, &args.population_columns).context("loading population")?;
     let population_column = population.column.clone();
+    population.check_vintage(&geocoder.boundaries.geography)?;
     let areas = Areas::collect(&geocoder, Some(&population));
     let facts = &areas.facts;
     let mut warnings = Vec::new();

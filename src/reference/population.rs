@@ -5,15 +5,17 @@ use std::path::{Path, PathBuf};
 use rustc_hash::FxHashMap;
 
 use crate::columns::{ColumnMap, ColumnSpec};
-use crate::error::{Error, Result};
+use crate::error::{Error, Location, Result};
 use crate::reference::table::ReferenceTable;
-use crate::reference::{parse_published_number, AREA_CODE_COLUMN};
+use crate::reference::{parse_published_number, Geography, AREA_CODE_COLUMN};
 
 /// Population by area code.
 pub struct Population {
     pub path: PathBuf,
     /// The header of the column used, e.g. "Working age population 18-59/64: …".
     pub column: String,
+    /// The vintage its area codes are of, from the code column's header (`LSOA code (2011)`, `lsoa21_code`).
+    pub geography: Geography,
     counts: FxHashMap<String, f64>,
 }
 
@@ -51,7 +53,33 @@ impl Population {
         if counts.is_empty() {
             return Err(Error::invalid(at, "the population file has no rows"));
         }
-        Ok(Population { path: path.to_path_buf(), column: table.headers[pop_col].clone(), counts })
+        Ok(Population {
+            path: path.to_path_buf(),
+            column: table.headers[pop_col].clone(),
+            geography: Geography::from_code_name(&table.headers[code_col]),
+            counts,
+        })
+    }
+
+    /// Refuses a population of the other LSOA vintage than the boundaries (2011 populations on
+    /// 2021 areas would leave split and merged areas without people, and count the rest on an old base).
+    pub fn check_vintage(&self, boundaries: &Geography) -> Result<()> {
+        let known = |g: &Geography| matches!(g, Geography::Lsoa2011 | Geography::Lsoa2021);
+        if known(&self.geography) && known(boundaries) && &self.geography != boundaries {
+            let fix = match boundaries {
+                Geography::Lsoa2021 => "the Census 2021 working-age table (aged_16_to_64) or IoD2025 File 7",
+                _ => "IoD2019 File 6",
+            };
+            return Err(Error::invalid(
+                Location::file(&self.path),
+                format!(
+                    "is a population on {} areas, but the boundaries are {boundaries}: give --population of the boundaries' \
+                     vintage ({fix}), or boundaries of {}",
+                    self.geography, self.geography
+                ),
+            ));
+        }
+        Ok(())
     }
 
     pub fn get(&self, code: &str) -> Option<f64> {
