@@ -144,7 +144,7 @@ fn fetch(home: &Path, args: &[&std::ffi::OsStr]) -> std::process::Output {
     anchormap_command().env("ANCHORMAP_HOME", home).arg("fetch").args(args).output().unwrap()
 }
 
-/// The national reference data as a mirror folder: the IoD2019 set is chosen, copied, checked
+/// The national reference data as a mirror folder: the newest complete set (IoD2025) is chosen, copied, checked
 /// against the pinned checksums, and every command then finds it with no reference flags.
 #[test]
 fn fetch_from_the_shared_reference_then_geocode_without_flags() {
@@ -154,15 +154,21 @@ fn fetch_from_the_shared_reference_then_geocode_without_flags() {
     let out = fetch(&home, &["--from".as_ref(), reference.as_os_str()]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
-    assert!(stderr.contains("iod2019 from"), "{stderr}");
+    // The current geography (issue 14): the mirror's IoD2025 File 1, LSOA 2021 boundaries and census population.
+    assert!(stderr.contains("iod2025 from"), "{stderr}");
     assert_eq!(stderr.matches("SHA-256 matches the pinned checksum").count(), 4, "{stderr}");
-    let folder = home.join("reference/iod2019");
-    for name in ["codepo_gb.zip", "LSOA_2011_EW_BSC.geojson", "File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv"] {
+    let folder = home.join("reference/iod2025");
+    for name in [
+        "codepo_gb.zip",
+        "LSOA_2021_EW_BSC_V4.geojson",
+        "File_1_IoD2025_Index_of_Multiple_Deprivation.csv",
+        "census2021_lsoa21_age6_16to64.csv",
+    ] {
         assert_eq!(sha256(&folder.join(name)), sha256(&reference.join(name)), "{name}");
     }
     // The next command needs no reference flags: two hospital postcodes land in their LSOAs.
     let input = dir.path().join("in.csv");
-    std::fs::write(&input, "postcode\nWR5 1DD\nCB2 0QQ\n").unwrap();
+    std::fs::write(&input, "postcode\nWR5 1DD\nCB2 0QQ\nCO15 2JG\n").unwrap();
     let output = dir.path().join("out.csv");
     let run = anchormap_command()
         .env("ANCHORMAP_HOME", &home)
@@ -175,8 +181,9 @@ fn fetch_from_the_shared_reference_then_geocode_without_flags() {
         headers.iter().position(|h| h == "area_code").unwrap(),
         headers.iter().position(|h| h == "imd_decile").unwrap(),
     );
-    assert_eq!((rows[0][code].as_str(), rows[0][decile].as_str()), ("E01032309", "5"));
+    assert_eq!((rows[0][code].as_str(), rows[0][decile].as_str()), ("E01032309", "6"), "IMD 2025");
     assert_eq!((rows[1][code].as_str(), rows[1][decile].as_str()), ("E01017995", "10"));
+    assert_eq!((rows[2][code].as_str(), rows[2][decile].as_str()), ("E01021988", "1"), "Tendring 018A, rank 1");
     // A second fetch transfers nothing.
     let again = fetch(&home, &["--from".as_ref(), reference.as_os_str()]);
     assert_eq!(String::from_utf8_lossy(&again.stderr).matches("already there").count(), 4);
@@ -335,16 +342,16 @@ fn after_fetch_the_monthly_run_is_one_short_command_on_national_data() {
     )
     .unwrap();
     let settings = format!(
-        "[inputs]\nsites = \"sites.csv\"\n\n[community]\ncommunity_lookup = {:?}\ncommunity_filter = \"icb_code=E54000019\"\n\n\
+        "[inputs]\nsites = \"sites.csv\"\n\n[community]\ncommunity_lookup = {:?}\ncommunity_filter = \"icb24_code=E54000019\"\n\n\
          [gaps]\nstaff = \"esr.csv\"\nstaff_columns = {{ postcode = \"Home Postcode\", band = \"Pay Band\" }}\nout = \"out/gaps\"\nquiet = true\n",
-        reference.join("lsoa11_to_sicbl_icb.csv")
+        reference.join("lsoa21_to_sicbl24_icb24.csv")
     );
     std::fs::write(project.join("anchormap.toml"), settings).unwrap();
     let run = anchormap_command().env("ANCHORMAP_HOME", &home).current_dir(&project).arg("gaps").output().unwrap();
     assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
     let summary: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(project.join("out/gaps/gaps_summary.json")).unwrap()).unwrap();
-    assert_eq!(summary["community"]["areas"], 480, "the ICB's LSOAs");
+    assert_eq!(summary["community"]["areas"], 491, "the ICB's LSOAs of 2021");
     assert!(summary["staff"]["placed_in_community"].is_null(), "3 staff: suppressed in the published summary");
     let exact: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(project.join("out/gaps/not-for-publication/gaps_summary_exact.json")).unwrap(),
@@ -352,9 +359,32 @@ fn after_fetch_the_monthly_run_is_one_short_command_on_national_data() {
     .unwrap();
     assert_eq!(exact["staff"]["placed_in_community"], 3);
     assert_eq!(exact["staff"]["placed_outside_community"], 1);
-    assert_eq!(summary["deprivation"]["edition"], "IoD2019");
+    assert_eq!(summary["deprivation"]["edition"], "IoD2025");
+    assert_eq!(summary["community"]["population_column"], "aged_16_to_64", "Census 2021 working age");
     assert!(
         summary["reference"]["postcodes"]["path"].as_str().unwrap().starts_with(home.to_str().unwrap()),
         "the fetched files were used"
     );
+}
+
+/// Issue 14: a mirror that holds only the 2019 set gives it, and says why the 2025 set was not taken.
+#[test]
+fn a_set_passed_over_is_named_with_what_it_lacked() {
+    let Some(reference) = reference_dir() else { return };
+    let dir = temp_dir();
+    let mirror = dir.path().join("mirror");
+    std::fs::create_dir(&mirror).unwrap();
+    for name in [
+        "codepo_gb.zip",
+        "LSOA_2011_EW_BSC.geojson",
+        "File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv",
+        "File_6_-_IoD2019_Population_Denominators.csv",
+    ] {
+        std::fs::copy(reference.join(name), mirror.join(name)).unwrap();
+    }
+    let out = fetch(&dir.path().join("home"), &["--from".as_ref(), mirror.as_os_str()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("iod2025 not taken") && stderr.contains("has no boundaries, deprivation, population file"), "{stderr}");
+    assert!(stderr.contains("iod2019 from"), "{stderr}");
 }

@@ -34,14 +34,7 @@ pub fn run(args: FetchArgs) -> anyhow::Result<()> {
             sources.set(&name)?.name.clone()
         }
         None if origin == Origin::Publishers => sources.sets[0].name.clone(),
-        None => sources
-            .sets
-            .iter()
-            .find(|s| sources.plan(&s.name, |f| fetcher.has(&origin, f)).is_ok())
-            .map(|s| s.name.clone())
-            .with_context(|| {
-                format!("{origin} holds no complete set ({}); --list shows the files of each", set_names(&sources))
-            })?,
+        None => newest_complete_set(&sources, &origin, &fetcher, args.quiet)?,
     };
     let plan = sources.plan(&set, |f| fetcher.has(&origin, f)).map_err(|missing| {
         let wanted: Vec<&str> = sources
@@ -91,6 +84,23 @@ pub fn run(args: FetchArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The newest set the mirror holds every role of; a set passed over is named with what it lacked.
+fn newest_complete_set(sources: &Sources, origin: &Origin, fetcher: &Fetcher, quiet: bool) -> anyhow::Result<String> {
+    let mut skipped = Vec::new();
+    for set in &sources.sets {
+        match sources.plan(&set.name, |f| fetcher.has(origin, f)) {
+            Ok(_) => {
+                for line in &skipped {
+                    say(quiet, format!("anchormap fetch: {line}"));
+                }
+                return Ok(set.name.clone());
+            }
+            Err(missing) => skipped.push(format!("{} not taken: {origin} has no {} file", set.name, missing.join(", "))),
+        }
+    }
+    bail!("{origin} holds no complete set ({}); --list shows the files of each", skipped.join("; "))
+}
+
 /// A fetch error as one line; `what` names what was not found.
 fn failure(e: FetchError, what: &str) -> anyhow::Error {
     match e {
@@ -99,9 +109,6 @@ fn failure(e: FetchError, what: &str) -> anyhow::Error {
     }
 }
 
-fn set_names(sources: &Sources) -> String {
-    sources.sets.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(", ")
-}
 
 fn same_folder(a: &Path, b: &Path) -> bool {
     match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
