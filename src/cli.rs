@@ -302,9 +302,18 @@ pub struct EmissionsArgs {
     #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
     pub population_columns: ColumnMap,
 
-    /// Appointment file columns when not detected: postcode=,area=,site=,mode=,count=,specialty=,first_follow_up=,date=
+    /// Appointment file columns when not detected: postcode=,area=,site=,mode=,count=,specialty=,first_follow_up=,attended=,date=
     #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
     pub appointment_columns: ColumnMap,
+
+    /// The ONS LSOA 2011 <-> 2021 lookup (LSOA11CD, LSOA21CD, CHGIND): patient area codes of the
+    /// other vintage are placed on this run's areas (a split area shared among its parts by population).
+    #[arg(long, value_name = "LOOKUP.csv")]
+    pub area_bridge: Option<PathBuf>,
+
+    /// Area bridge columns when not detected: lsoa11=,lsoa21=,change=
+    #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
+    pub area_bridge_columns: ColumnMap,
 
     /// Site file columns when not detected: code=,name=,postcode=,easting=,northing=
     #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]

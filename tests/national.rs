@@ -489,3 +489,46 @@ fn a_population_of_the_other_vintage_is_refused() {
     assert_eq!(summary["community"]["areas"], 491, "the ICB's LSOAs of 2021");
     assert_eq!(summary["community"]["population_column"], "aged_16_to_64");
 }
+
+/// Issue 14, bridging: outpatient extracts keyed by LSOA 2011 codes on a run on LSOA 2021, through
+/// the ONS lookup: unchanged and merged codes map directly, a split code is shared among its parts.
+#[test]
+fn lsoa_2011_patient_codes_are_placed_on_a_2021_run() {
+    let Some(reference) = reference_dir() else { return };
+    let dir = temp_dir();
+    // Worcester 011D (unchanged), Worcester 013C (split into 013E and 013F), Hartlepool 005A (merged), 2 each.
+    let appointments = dir.path().join("hes.csv");
+    let mut text = String::from("LSOA11,SITETRET,CONSMEDUSED,FIRSTATT\n");
+    for code in ["E01032294", "E01032295", "E01011973"] {
+        text.push_str(&format!("{code},WR,01,2\n{code},WR,01,2\n"));
+    }
+    std::fs::write(&appointments, text).unwrap();
+    let out = dir.path().join("out");
+    let mut args: Vec<std::ffi::OsString> = vec!["emissions".into(), "--appointments".into(), appointments.into()];
+    for (flag, file) in [
+        ("--sites", "hospital_sites.csv"),
+        ("--postcodes", CODE_POINT),
+        ("--boundaries", "LSOA_2021_EW_BSC_V4.geojson"),
+        ("--deprivation", "File_1_IoD2025_Index_of_Multiple_Deprivation.csv"),
+        ("--area-bridge", "LSOA11_LSOA21_LAD22_EW_LU.csv"),
+    ] {
+        args.extend([flag.into(), reference.join(file).into_os_string()]);
+    }
+    args.extend(["--min-count", "0", "--round-to", "1", "-q", "--out"].map(std::ffi::OsString::from));
+    args.push(out.clone().into());
+    anchormap_ok(args);
+    let exact: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(out.join("not-for-publication/emissions_summary_exact.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(exact["appointments_placed"], 6.0, "{exact}");
+    assert_eq!(exact["unplaced_by_reason"], serde_json::json!({}));
+    let bridged = &exact["patient_areas_bridged_by_change"];
+    assert_eq!((bridged["split"].as_f64(), bridged["merged"].as_f64()), (Some(2.0), Some(2.0)), "{bridged}");
+    let (headers, rows) = read_csv(&out.join("emissions_by_area.csv"));
+    let code = headers.iter().position(|h| h == "area_code").unwrap();
+    let appts = headers.iter().position(|h| h == "appointments").unwrap();
+    let of = |c: &str| rows.iter().find(|r| r[code] == c).map(|r| r[appts].clone());
+    assert_eq!((of("E01034323"), of("E01034324")), (Some("1".into()), Some("1".into())), "the split area's 2 shared");
+    assert_eq!(of("E01035188").as_deref(), Some("2"), "the merged area");
+}

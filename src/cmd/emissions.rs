@@ -20,6 +20,7 @@ use crate::input::csv_input::Row;
 use crate::input::distance_matrix::DistanceMatrix;
 use crate::input::sites::{read_sites, Site, SiteNames};
 use crate::input::staff::Date;
+use crate::reference::bridge::{shares, AreaBridge, Change};
 use crate::input::CsvInput;
 use crate::output::disclosure::{Cell, Margins};
 use crate::output::published::{PublishedEmissions, PublishedMeasures};
@@ -61,6 +62,8 @@ impl Unplaced {
 /// What became of one row.
 enum Outcome {
     Placed { placed: PlacedAppointment, by_area_code: bool, from_matrix: bool },
+    /// A patient area code of the other vintage, placed on its parts here (shares of the count).
+    Bridged { parts: Vec<PlacedAppointment>, change: Change },
     Unplaced { reason: Unplaced, appointments: f64 },
     /// Not attended (did not attend, cancelled, not yet held): no journey.
     NotAttended { reason: NoJourney, appointments: f64 },
@@ -77,6 +80,7 @@ struct Counts {
     unplaced_by_reason: BTreeMap<&'static str, f64>,
     unplaced_rows_by_reason: BTreeMap<&'static str, u64>,
     not_attended_by_reason: BTreeMap<&'static str, f64>,
+    bridged_by_change: BTreeMap<&'static str, f64>,
     patients_located_by_postcode: f64,
     patients_located_by_area_centroid: f64,
     patients_outside_the_boundaries: f64,
@@ -95,6 +99,7 @@ struct Placer<'a> {
     columns: AppointmentColumns,
     area_by_code: FxHashMap<&'a str, usize>,
     site_names: SiteNames,
+    bridge: Option<AreaBridge>,
     sites: &'a [Site],
     matrix: FxHashMap<(usize, usize), (f64, Option<f64>)>,
     model: &'a TravelModel,
@@ -144,7 +149,7 @@ pub fn run(args: EmissionsArgs) -> anyhow::Result<()> {
     )
     .map_err(|e| anyhow::anyhow!("--mode-share: {e}"))?;
     let mut inputs = args.reference.files();
-    inputs.extend([Some(&args.appointments), Some(&args.sites), args.population.as_ref(), args.travel.factors.as_ref(), args.travel.distance_matrix.as_ref()].into_iter().flatten().map(|p| p.as_path()));
+    inputs.extend([Some(&args.appointments), Some(&args.sites), args.population.as_ref(), args.travel.factors.as_ref(), args.travel.distance_matrix.as_ref(), args.area_bridge.as_ref()].into_iter().flatten().map(|p| p.as_path()));
     let folder = RunFolder::create(&args.output.out, args.output.force, &inputs)?;
     let disclosure = args.disclosure.rule();
 
@@ -170,6 +175,11 @@ pub fn run(args: EmissionsArgs) -> anyhow::Result<()> {
     }
     let area_by_code: FxHashMap<&str, usize> = facts.iter().enumerate().map(|(i, a)| (a.code.as_str(), i)).collect();
     let site_names = SiteNames::new(&sites);
+    let bridge = args
+        .area_bridge
+        .as_deref()
+        .map(|path| AreaBridge::load(path, &geocoder.boundaries.geography, &args.area_bridge_columns))
+        .transpose()?;
     let mut matrix = FxHashMap::default();
     if let Some(path) = &args.travel.distance_matrix {
         let read = DistanceMatrix::read(path, &args.travel.distance_matrix_columns)?;
@@ -190,7 +200,7 @@ pub fn run(args: EmissionsArgs) -> anyhow::Result<()> {
         }
     }
     let context =
-        Placer { areas: &areas, columns, area_by_code, site_names, sites: &sites, matrix, model: &model, scenario };
+        Placer { areas: &areas, columns, area_by_code, site_names, bridge, sites: &sites, matrix, model: &model, scenario };
 
     // Stream the appointments: place in parallel, accumulate in order.
     let mut tally = EmissionsTally::new(facts.len(), sites.len());
@@ -206,8 +216,14 @@ pub fn run(args: EmissionsArgs) -> anyhow::Result<()> {
             batch.par_iter().enumerate().map(|(i, row)| context.place(row, geocoded.get(i))).collect();
         for (row, outcome) in batch.iter().zip(outcomes) {
             counts.add(&outcome);
-            if let Outcome::Placed { placed, .. } = &outcome {
-                tally.add(placed, columns.specialty.map(|_| columns.specialty(row)));
+            match &outcome {
+                Outcome::Placed { placed, .. } => tally.add(placed, columns.specialty.map(|_| columns.specialty(row))),
+                Outcome::Bridged { parts, .. } => {
+                    for placed in parts {
+                        tally.add(placed, columns.specialty.map(|_| columns.specialty(row)));
+                    }
+                }
+                _ => {}
             }
             if columns.date.is_some() {
                 counts.add_date(columns.date(row), row, &columns);
@@ -347,6 +363,7 @@ pub fn run(args: EmissionsArgs) -> anyhow::Result<()> {
         "unplaced_by_reason": counts.unplaced_by_reason,
         "unplaced_rows_by_reason": counts.unplaced_rows_by_reason,
         "not_attended_by_reason": counts.not_attended_by_reason,
+        "patient_areas_bridged_by_change": counts.bridged_by_change,
         "patients_located_by": {
             "postcode": counts.patients_located_by_postcode,
             "area_centroid": counts.patients_located_by_area_centroid,
@@ -392,6 +409,30 @@ fn round(value: f64, decimals: i32) -> f64 {
 }
 
 impl Placer<'_> {
+    /// A patient area code of the other vintage: its parts here, each with its share of the count.
+    fn bridged(&self, row: &Row, code: &str, count: f64) -> Option<Outcome> {
+        let (change, codes) = self.bridge.as_ref()?.parts(code)?;
+        let areas: Vec<usize> = codes.iter().filter_map(|c| self.area_by_code.get(c.as_str()).copied()).collect();
+        if areas.len() != codes.len() {
+            return None;
+        }
+        let populations: Vec<Option<f64>> = areas.iter().map(|a| self.areas.facts[*a].population).collect();
+        let site = self.site_names.find(self.columns.site(row))?;
+        let site_point = self.sites[site].location?;
+        let parts = areas
+            .iter()
+            .zip(shares(&populations))
+            .map(|(area, share)| {
+                let point = self.areas.facts[*area].centroid?;
+                let trip = self.model.straight_line((point.x - site_point.x).hypot(point.y - site_point.y));
+                let measures =
+                    Measures::of(count * share, self.columns.attendance(row), self.columns.visit(row), &trip, &self.scenario);
+                Some(PlacedAppointment { area: Some(*area), site, measures })
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some(Outcome::Bridged { parts, change })
+    }
+
     /// Places one row: its count, the patient's point and area, the site, the trip.
     fn place(&self, row: &Row, geocoded: Option<&Geocoded>) -> Outcome {
         let Some(count) = self.columns.count(row) else { return Outcome::InvalidCount };
@@ -407,7 +448,9 @@ impl Placer<'_> {
         let (point, area, by_area_code) = match by_postcode {
             Some((point, area)) => (point, area, false),
             None if !area_code.is_empty() => {
-                let Some(&area) = self.area_by_code.get(area_code) else { return unplaced(Unplaced::UnknownArea) };
+                let Some(&area) = self.area_by_code.get(area_code) else {
+                    return self.bridged(row, area_code, count).unwrap_or_else(|| unplaced(Unplaced::UnknownArea));
+                };
                 match self.areas.facts[area].centroid {
                     Some(point) => (point, Some(area), true),
                     None => return unplaced(Unplaced::UnknownArea),
@@ -447,6 +490,14 @@ impl Counts {
         self.rows += 1;
         match outcome {
             Outcome::InvalidCount => self.rows_with_invalid_count += 1,
+            Outcome::Bridged { parts, change } => {
+                let n: f64 = parts.iter().map(|p| p.measures.appointments).sum();
+                self.appointments_total += n;
+                self.appointments_placed += n;
+                self.patients_located_by_area_centroid += n;
+                self.trips_from_straight_line += n;
+                *self.bridged_by_change.entry(change.as_str()).or_default() += n;
+            }
             Outcome::NotAttended { reason, appointments } => {
                 self.appointments_total += appointments;
                 *self.not_attended_by_reason.entry(reason.as_str()).or_default() += appointments;

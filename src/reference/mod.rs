@@ -1,6 +1,7 @@
 //! Public reference data: area boundaries, the postcode directory, deprivation; each loaded into typed, BNG-projected form.
 
 pub mod boundaries;
+pub mod bridge;
 pub mod country;
 pub mod deprivation;
 pub mod download;
