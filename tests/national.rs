@@ -532,3 +532,31 @@ fn lsoa_2011_patient_codes_are_placed_on_a_2021_run() {
     assert_eq!((of("E01034323"), of("E01034324")), (Some("1".into()), Some("1".into())), "the split area's 2 shared");
     assert_eq!(of("E01035188").as_deref(), Some("2"), "the merged area");
 }
+
+/// Issue 14: deprivation and a community lookup of the other vintage than the boundaries are refused.
+#[test]
+fn reference_files_of_another_vintage_are_refused() {
+    let Some(reference) = reference_dir() else { return };
+    let dir = temp_dir();
+    let staff = dir.path().join("staff.csv");
+    std::fs::write(&staff, "postcode\nWR5 1DD\n").unwrap();
+    let run = |deprivation: &str, lookup: &str, filter: &str| {
+        let mut args: Vec<std::ffi::OsString> = vec!["gaps".into(), "--staff".into(), staff.clone().into()];
+        for (flag, file) in [
+            ("--postcodes", CODE_POINT),
+            ("--boundaries", "LSOA_2021_EW_BSC_V4.geojson"),
+            ("--deprivation", deprivation),
+            ("--population", "census2021_lsoa21_age6_16to64.csv"),
+            ("--community-lookup", lookup),
+        ] {
+            args.extend([flag.into(), reference.join(file).into_os_string()]);
+        }
+        args.extend(["--community-filter", filter, "-q", "--out"].map(std::ffi::OsString::from));
+        args.push(dir.path().join("out").into());
+        anchormap_err(args)
+    };
+    let line = run(FILE_1, "lsoa21_to_sicbl24_icb24.csv", "icb24_code=E54000019");
+    assert!(line.contains("is deprivation on LSOA 2011 areas, but the boundaries are LSOA 2021"), "{line}");
+    let line = run("File_1_IoD2025_Index_of_Multiple_Deprivation.csv", "lsoa11_to_sicbl_icb.csv", "icb_code=E54000019");
+    assert!(line.contains("is a lookup of LSOA 2011 areas") && line.contains("lsoa21_to_sicbl24_icb24.csv"), "{line}");
+}

@@ -166,6 +166,9 @@ pub fn run(args: EmissionsArgs) -> anyhow::Result<()> {
     let areas = Areas::collect(&geocoder, population.as_ref());
     let facts = &areas.facts;
     let mut warnings = Vec::new();
+    if let (Some(coverage), Some(path)) = (geocoder.coverage(), &args.reference.deprivation) {
+        coverage.check_same_vintage(path)?;
+    }
     if let Some(w) = geocoder.coverage().as_ref().and_then(|c| c.warning()) {
         warnings.push(w);
     }

@@ -91,6 +91,9 @@ pub fn run(args: GapsArgs) -> anyhow::Result<()> {
     let areas = Areas::collect(&geocoder, Some(&population));
     let facts = &areas.facts;
     let mut warnings = Vec::new();
+    if let (Some(coverage), Some(path)) = (geocoder.coverage(), &args.reference.deprivation) {
+        coverage.check_same_vintage(path)?;
+    }
     if let Some(w) = geocoder.coverage().as_ref().and_then(|c| c.warning()) {
         warnings.push(w);
     }
@@ -112,7 +115,7 @@ pub fn run(args: GapsArgs) -> anyhow::Result<()> {
         }
         None => Vec::new(),
     };
-    let community = build_community(&args.community, facts, &sites, &mut warnings)?;
+    let community = build_community(&args.community, &geocoder.boundaries.geography, facts, &sites, &mut warnings)?;
     if community.size() == 0 {
         bail!("the community ({}) has no areas in the boundaries", community.description);
     }
@@ -352,6 +355,7 @@ fn class_word(classes: Classes) -> &'static str {
 /// The community, from the options given (intersected), or the default radius around the sites.
 fn build_community(
     options: &CommunityArgs,
+    geography: &crate::reference::Geography,
     facts: &[AreaFacts],
     sites: &[Site],
     warnings: &mut Vec<String>,
@@ -376,6 +380,7 @@ fn build_community(
         })?;
         let values: Vec<String> = values.split('|').map(|v| v.trim().to_string()).collect();
         let lookup = AreaLookup::select(path, column, &values, &options.community_lookup_columns.named("--community-lookup-columns"))?;
+        lookup.check_vintage(geography)?;
         parts.push(Community::from_codes(facts, &lookup.codes, lookup.description));
     }
     let located: Vec<geo::Coord<f64>> = sites.iter().filter_map(|s| s.location).collect();

@@ -39,6 +39,23 @@ pub struct Coverage {
 }
 
 impl Coverage {
+    /// For an analysis meant for publication: deprivation of the other LSOA vintage than the
+    /// boundaries is refused (a changed area would get no decile, or another area's).
+    pub fn check_same_vintage(&self, deprivation: &Path) -> Result<()> {
+        let known = |g: &Geography| matches!(g, Geography::Lsoa2011 | Geography::Lsoa2021);
+        let (b, d) = (&self.boundaries_geography, &self.deprivation_geography);
+        if known(b) && known(d) && b != d {
+            return Err(Error::invalid(
+                crate::error::Location::file(deprivation),
+                format!(
+                    "is deprivation on {d} areas, but the boundaries are {b}: use boundaries and deprivation of the same \
+                     vintage (IoD2019 with LSOA 2011, IoD2025 with LSOA 2021; `anchormap fetch --vintage 2019` or 2025 gets a matching set)"
+                ),
+            ));
+        }
+        Ok(())
+    }
+
     /// A plain-words warning when the two files do not match, `None` when they do.
     pub fn warning(&self) -> Option<String> {
         let missing = self.english_areas - self.english_areas_with_deprivation;

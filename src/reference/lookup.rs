@@ -7,13 +7,16 @@ use rustc_hash::FxHashSet;
 use crate::columns::ColumnMap;
 use crate::error::{Error, Result};
 use crate::reference::table::ReferenceTable;
-use crate::reference::AREA_CODE_COLUMN;
+use crate::reference::{Geography, AREA_CODE_COLUMN};
 
 /// The area codes selected from a lookup table by `column=value` filters.
 pub struct AreaLookup {
     pub codes: FxHashSet<String>,
     /// e.g. "icb_code=E54000019 in lsoa11_to_sicbl_icb.csv".
     pub description: String,
+    /// The vintage of its area codes, from the code column's header.
+    pub geography: Geography,
+    pub path: std::path::PathBuf,
 }
 
 impl AreaLookup {
@@ -46,6 +49,23 @@ impl AreaLookup {
             return Err(Error::invalid(at, format!("no row has {column} = {}", values.join(" or "))));
         }
         let file = path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
-        Ok(AreaLookup { codes, description: format!("{column}={} in {file}", values.join("|")) })
+        let geography = Geography::from_code_name(&table.headers[code_col]);
+        Ok(AreaLookup { codes, description: format!("{column}={} in {file}", values.join("|")), geography, path: path.to_path_buf() })
+    }
+
+    /// Refuses a lookup keyed by the other LSOA vintage than the boundaries.
+    pub fn check_vintage(&self, boundaries: &Geography) -> Result<()> {
+        let known = |g: &Geography| matches!(g, Geography::Lsoa2011 | Geography::Lsoa2021);
+        if known(&self.geography) && known(boundaries) && &self.geography != boundaries {
+            return Err(Error::invalid(
+                crate::error::Location::file(&self.path),
+                format!(
+                    "is a lookup of {} areas, but the boundaries are {boundaries}: use a lookup of the boundaries' vintage \
+                     (for LSOA 2021 and the ICBs of 2024, lsoa21_to_sicbl24_icb24.csv with icb24_code=…)",
+                    self.geography
+                ),
+            ));
+        }
+        Ok(())
     }
 }
