@@ -454,11 +454,11 @@ pub struct MapArgs {
     #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
     pub deprivation_columns: ColumnMap,
 
-    /// Classification [default: deciles for a decile column, diverging for ratios and rates per 1,000, else sequential quintiles].
+    /// Classification [default: deciles for imd_decile(_local), diverging for representation_ratio, staff_per_1000 and shortfall, else sequential quintiles].
     #[arg(long, value_enum)]
     pub scheme: Option<crate::output::classes::Scheme>,
 
-    /// Centre of a diverging scale [default: 1 for a ratio; the community rate for staff_per_1000; else the median].
+    /// Centre of a diverging scale [default: 1 for representation_ratio; the community rate for staff_per_1000; 0 for shortfall; else the median].
     #[arg(long, value_name = "VALUE", value_parser = finite)]
     pub centre: Option<f64>,
 
@@ -497,6 +497,40 @@ pub enum MapExtent {
     Data,
     /// Every area in the file.
     All,
+}
+
+impl From<MapExtent> for crate::output::choropleth::MapExtent {
+    fn from(extent: MapExtent) -> Self {
+        match extent {
+            MapExtent::Data => Self::Data,
+            MapExtent::All => Self::All,
+        }
+    }
+}
+
+impl From<&SiteMarkerArgs> for crate::output::choropleth::SiteMarkers {
+    fn from(args: &SiteMarkerArgs) -> Self {
+        Self { sites: args.sites.clone(), postcodes: args.postcodes.clone(), site_columns: args.site_columns.clone() }
+    }
+}
+
+impl From<&MapArgs> for crate::output::choropleth::MapOptions {
+    fn from(args: &MapArgs) -> Self {
+        Self {
+            input: args.input.clone(),
+            column: args.value.clone().unwrap_or_else(|| crate::output::choropleth::DECILE_COLUMN.to_string()),
+            deprivation: args.deprivation.clone(),
+            deprivation_columns: args.deprivation_columns.clone(),
+            scheme: args.scheme,
+            centre: args.centre,
+            title: args.title.clone(),
+            attribution: args.attribution.clone(),
+            markers: (&args.markers).into(),
+            extent: args.extent.into(),
+            simplify_m: args.simplify,
+            code_property: args.code_property.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Args)]
