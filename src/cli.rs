@@ -2,10 +2,14 @@
 
 use std::path::{Path, PathBuf};
 
+use clap::builder::{EnumValueParser, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
 
 use crate::columns::ColumnMap;
+use crate::analysis::emissions::ShiftScope;
 use crate::geocoder::ReferencePaths;
+use crate::input::inspect::FileKind;
+use crate::output::classes::Scheme;
 use crate::reference::boundaries::BoundaryProperties;
 
 /// Workforce-versus-community deprivation gaps and outpatient travel emissions, by small area.
@@ -327,8 +331,8 @@ pub struct EmissionsArgs {
     pub shift_to_virtual: f64,
 
     /// Which face-to-face appointments the scenario may move [default: follow-ups when the file says first/follow-up, else all].
-    #[arg(long, value_enum, value_name = "WHICH")]
-    pub shift_applies_to: Option<crate::analysis::emissions::ShiftScope>,
+    #[arg(long, value_name = "WHICH", value_parser = EnumValueParser::<ShiftScopeArg>::new().map(ShiftScope::from))]
+    pub shift_applies_to: Option<ShiftScope>,
 
     #[command(flatten)]
     pub disclosure: DisclosureArgs,
@@ -463,11 +467,11 @@ pub struct MapArgs {
     #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
     pub deprivation_columns: ColumnMap,
 
-    /// Classification [default: deciles for a decile column, diverging for ratios and rates per 1,000, else sequential quintiles].
-    #[arg(long, value_enum)]
-    pub scheme: Option<crate::output::classes::Scheme>,
+    /// Classification [default: deciles for imd_decile(_local), diverging for representation_ratio, staff_per_1000 and shortfall, else sequential quintiles].
+    #[arg(long, value_parser = EnumValueParser::<SchemeArg>::new().map(Scheme::from))]
+    pub scheme: Option<Scheme>,
 
-    /// Centre of a diverging scale [default: 1 for a ratio; the community rate for staff_per_1000; else the median].
+    /// Centre of a diverging scale [default: 1 for representation_ratio; the community rate for staff_per_1000; 0 for shortfall; else the median].
     #[arg(long, value_name = "VALUE", value_parser = finite)]
     pub centre: Option<f64>,
 
@@ -506,6 +510,40 @@ pub enum MapExtent {
     Data,
     /// Every area in the file.
     All,
+}
+
+impl From<MapExtent> for crate::output::choropleth::MapExtent {
+    fn from(extent: MapExtent) -> Self {
+        match extent {
+            MapExtent::Data => Self::Data,
+            MapExtent::All => Self::All,
+        }
+    }
+}
+
+impl From<&SiteMarkerArgs> for crate::output::choropleth::SiteMarkers {
+    fn from(args: &SiteMarkerArgs) -> Self {
+        Self { sites: args.sites.clone(), postcodes: args.postcodes.clone(), site_columns: args.site_columns.clone() }
+    }
+}
+
+impl From<&MapArgs> for crate::output::choropleth::MapOptions {
+    fn from(args: &MapArgs) -> Self {
+        Self {
+            input: args.input.clone(),
+            column: args.value.clone().unwrap_or_else(|| crate::output::choropleth::DECILE_COLUMN.to_string()),
+            deprivation: args.deprivation.clone(),
+            deprivation_columns: args.deprivation_columns.clone(),
+            scheme: args.scheme,
+            centre: args.centre,
+            title: args.title.clone(),
+            attribution: args.attribution.clone(),
+            markers: (&args.markers).into(),
+            extent: args.extent.into(),
+            simplify_m: args.simplify,
+            code_property: args.code_property.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -599,8 +637,8 @@ pub struct InspectArgs {
     pub files: Vec<PathBuf>,
 
     /// Take every file to be this kind, whatever its headers suggest.
-    #[arg(long = "as", value_name = "KIND")]
-    pub as_kind: Option<crate::input::inspect::FileKind>,
+    #[arg(long = "as", value_name = "KIND", value_parser = file_kind())]
+    pub as_kind: Option<FileKind>,
 
     /// Write the anchormap.toml lines that name the columns to FILE (an existing file is kept unless --force).
     #[arg(long, value_name = "FILE")]
@@ -617,4 +655,78 @@ pub struct InspectArgs {
     /// Profile the values of at most this many rows of each file.
     #[arg(long, value_name = "N", default_value_t = crate::input::inspect::DEFAULT_MAX_ROWS)]
     pub max_rows: u64,
+}
+
+// The values of library enums as the command line spells them: clap stays in this file, and
+// each mirror converts to the library's own type as clap parses it.
+
+/// `--shift-applies-to`: mirrors [`ShiftScope`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ShiftScopeArg {
+    /// Any face-to-face appointment.
+    All,
+    /// Follow-up appointments only (needs a first/follow-up column).
+    FollowUps,
+}
+
+impl From<ShiftScopeArg> for ShiftScope {
+    fn from(scope: ShiftScopeArg) -> Self {
+        match scope {
+            ShiftScopeArg::All => ShiftScope::All,
+            ShiftScopeArg::FollowUps => ShiftScope::FollowUps,
+        }
+    }
+}
+
+/// `map --scheme`: mirrors [`Scheme`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum SchemeArg {
+    /// National deciles 1-10, decile 1 (most deprived) darkest.
+    Deciles,
+    /// Classes either side of a centre (a community rate, or 1 for a ratio).
+    Diverging,
+    /// Five quantile classes, low to high.
+    Sequential,
+}
+
+impl From<SchemeArg> for Scheme {
+    fn from(scheme: SchemeArg) -> Self {
+        match scheme {
+            SchemeArg::Deciles => Scheme::Deciles,
+            SchemeArg::Diverging => Scheme::Diverging,
+            SchemeArg::Sequential => Scheme::Sequential,
+        }
+    }
+}
+
+/// `inspect --as`: a [`FileKind`] by the value the library names it with.
+fn file_kind() -> impl TypedValueParser<Value = FileKind> {
+    PossibleValuesParser::new(FileKind::ALL.map(FileKind::as_value)).try_map(|value: String| {
+        FileKind::ALL.into_iter().find(|kind| kind.as_value() == value).ok_or_else(|| format!("unknown kind '{value}'"))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::ValueEnum;
+
+    use super::*;
+
+    #[test]
+    fn mirrored_values_convert_to_the_library_types() {
+        assert_eq!(ShiftScope::from(ShiftScopeArg::FollowUps), ShiftScope::FollowUps);
+        assert_eq!(ShiftScopeArg::from_str("follow-ups", false), Ok(ShiftScopeArg::FollowUps));
+        assert_eq!(Scheme::from(SchemeArg::Diverging), Scheme::Diverging);
+        assert_eq!(SchemeArg::value_variants().len(), 3);
+    }
+
+    #[test]
+    fn every_file_kind_parses_from_its_value() {
+        let command = clap::Command::new("t").arg(clap::Arg::new("as").long("as").value_parser(file_kind()));
+        for kind in FileKind::ALL {
+            let matches = command.clone().try_get_matches_from(["t", "--as", kind.as_value()]).unwrap();
+            assert_eq!(matches.get_one::<FileKind>("as"), Some(&kind));
+        }
+        assert!(command.try_get_matches_from(["t", "--as", "nonsense"]).is_err());
+    }
 }

@@ -71,7 +71,14 @@ pub fn expand_args(args: Vec<OsString>) -> Result<Vec<OsString>> {
     let command = crate::cli::Cli::command();
     let Some(sub) = command.find_subcommand(&invocation.subcommand) else { return Ok(args) };
     let options = Options::of(sub);
+    let files = settings_files(&invocation)?;
+    let settings = settings_of(&files, &invocation.subcommand, &options)?;
+    Ok(insert_settings(&args, invocation.position, &options, &settings))
+}
 
+/// The settings files that apply, lowest precedence first: the reference set named in the
+/// project file (else the one fetched by default), then the project file.
+fn settings_files(invocation: &Invocation) -> Result<Vec<SettingsFile>> {
     let project = match &invocation.config {
         Some(path) => Some(SettingsFile::read(path)?),
         None => {
@@ -79,8 +86,6 @@ pub fn expand_args(args: Vec<OsString>) -> Result<Vec<OsString>> {
             path.is_file().then(|| SettingsFile::read(&path)).transpose()?
         }
     };
-    let mut settings = Settings::new();
-    // The reference set named in the project file, else the one fetched by default.
     let reference_dir = match &project {
         Some(file) => file.reference_dir()?,
         None => None,
@@ -89,17 +94,24 @@ pub fn expand_args(args: Vec<OsString>) -> Result<Vec<OsString>> {
         Some(dir) => Some(dir.join(REFERENCE_FILE)),
         None => default_reference_file().filter(|p| p.is_file()),
     };
-    if let Some(path) = reference_file {
-        let file = SettingsFile::read(&path)?;
-        file.apply(&invocation.subcommand, &options, &mut settings)?;
-    }
-    if let Some(file) = &project {
-        file.apply(&invocation.subcommand, &options, &mut settings)?;
-    }
+    let reference = reference_file.map(|path| SettingsFile::read(&path)).transpose()?;
+    Ok(reference.into_iter().chain(project).collect())
+}
 
-    let given = options.given(&args[invocation.position + 1..]);
-    let mut expanded: Vec<OsString> = args[..=invocation.position].to_vec();
-    for (long, setting) in &settings {
+/// The settings of `files` for `subcommand`, a later file overriding an earlier one.
+fn settings_of(files: &[SettingsFile], subcommand: &str, options: &Options) -> Result<Settings> {
+    let mut settings = Settings::new();
+    for file in files {
+        file.apply(subcommand, options, &mut settings)?;
+    }
+    Ok(settings)
+}
+
+/// `args` with each setting not given on the command line inserted after the subcommand.
+fn insert_settings(args: &[OsString], position: usize, options: &Options, settings: &Settings) -> Vec<OsString> {
+    let given = options.given(&args[position + 1..]);
+    let mut expanded: Vec<OsString> = args[..=position].to_vec();
+    for (long, setting) in settings {
         if given.contains(long) {
             continue;
         }
@@ -111,8 +123,8 @@ pub fn expand_args(args: Vec<OsString>) -> Result<Vec<OsString>> {
             expanded.push(format!("--{long}={value}").into());
         }
     }
-    expanded.extend_from_slice(&args[invocation.position + 1..]);
-    Ok(expanded)
+    expanded.extend_from_slice(&args[position + 1..]);
+    expanded
 }
 
 fn find_subcommand(args: &[OsString]) -> Option<Invocation> {
@@ -208,6 +220,11 @@ struct SettingsFile {
 impl SettingsFile {
     fn read(path: &Path) -> Result<SettingsFile> {
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        SettingsFile::parse(path, text)
+    }
+
+    /// The file's text parsed; `path` names it in errors and anchors its relative paths.
+    fn parse(path: &Path, text: String) -> Result<SettingsFile> {
         let tables: Tables = toml::from_str(&text).map_err(|err| {
             let at =
                 err.span().map_or_else(|| Location::file(path), |span| Location::at_offset(path, &text, span.start));
@@ -358,4 +375,128 @@ fn all_long_options() -> Vec<String> {
 /// Quotes a path for a settings file.
 pub fn toml_string(path: &OsStr) -> String {
     toml::Value::String(path.to_string_lossy().into_owned()).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The command line clap would parse for `argv`, given settings files (path, text), lowest
+    /// precedence first; nothing is read from disk.
+    fn expand(files: &[(&str, &str)], argv: &[&str]) -> Result<Vec<String>> {
+        let args: Vec<OsString> =
+            std::iter::once("anchormap").chain(argv.iter().copied()).map(OsString::from).collect();
+        let invocation = find_subcommand(&args).expect("a subcommand");
+        let command = crate::cli::Cli::command();
+        let options = Options::of(command.find_subcommand(&invocation.subcommand).expect("a known subcommand"));
+        let files: Vec<SettingsFile> = files
+            .iter()
+            .map(|(path, text)| SettingsFile::parse(Path::new(path), text.to_string()))
+            .collect::<Result<_>>()?;
+        let settings = settings_of(&files, &invocation.subcommand, &options)?;
+        let expanded = insert_settings(&args, invocation.position, &options, &settings);
+        Ok(expanded.iter().skip(1).map(|a| a.to_string_lossy().into_owned()).collect())
+    }
+
+    fn error(files: &[(&str, &str)], argv: &[&str]) -> String {
+        expand(files, argv).expect_err("an error").to_string()
+    }
+
+    #[test]
+    fn a_subcommand_table_overrides_a_shared_table_and_the_command_line_overrides_both() {
+        let project = ("anchormap.toml", "[disclosure]\nmin_count = 5\nround_to = 5\n\n[gaps]\nmin_count = 10\n");
+        assert_eq!(expand(&[project], &["gaps"]).unwrap(), ["gaps", "--min-count=10", "--round-to=5"]);
+        assert_eq!(
+            expand(&[project], &["gaps", "--min-count", "3"]).unwrap(),
+            ["gaps", "--round-to=5", "--min-count", "3"]
+        );
+        assert_eq!(expand(&[project], &["gaps", "--min-count=3"]).unwrap(), ["gaps", "--round-to=5", "--min-count=3"]);
+    }
+
+    #[test]
+    fn the_project_file_overrides_the_reference_file() {
+        let reference = ("/data/reference.toml", "[disclosure]\nmin_count = 5\nround_to = 5\n");
+        let project = ("anchormap.toml", "[disclosure]\nmin_count = 8\n");
+        assert_eq!(expand(&[reference, project], &["gaps"]).unwrap(), ["gaps", "--min-count=8", "--round-to=5"]);
+    }
+
+    #[test]
+    fn an_option_on_the_command_line_replaces_a_list_whole() {
+        let project = ("anchormap.toml", "[map]\nattribution = [\"A\", \"B\"]\n");
+        assert_eq!(expand(&[project], &["map"]).unwrap(), ["map", "--attribution=A", "--attribution=B"]);
+        assert_eq!(expand(&[project], &["map", "--attribution", "C"]).unwrap(), ["map", "--attribution", "C"]);
+    }
+
+    #[test]
+    fn relative_paths_are_relative_to_the_file_and_other_values_are_not() {
+        let project = (
+            "/project/anchormap.toml",
+            "[gaps]\nstaff = \"extracts/staff.csv\"\nout = \"-\"\n\n[map]\ntitle = \"a/b\"\n",
+        );
+        assert_eq!(expand(&[project], &["gaps"]).unwrap(), ["gaps", "--out=-", "--staff=/project/extracts/staff.csv"]);
+        assert_eq!(expand(&[project], &["map"]).unwrap(), ["map", "--title=a/b"]);
+        let absolute = ("/project/anchormap.toml", "[gaps]\nstaff = \"/extracts/staff.csv\"\n");
+        assert_eq!(expand(&[absolute], &["gaps"]).unwrap(), ["gaps", "--staff=/extracts/staff.csv"]);
+        let here = ("anchormap.toml", "[gaps]\nstaff = \"staff.csv\"\n");
+        assert_eq!(expand(&[here], &["gaps"]).unwrap(), ["gaps", "--staff=./staff.csv"]);
+    }
+
+    #[test]
+    fn a_value_starting_with_a_dash_stays_one_token() {
+        let project = ("anchormap.toml", "[map]\ncentre = -1.5\ntitle = \"-x\"\n");
+        assert_eq!(expand(&[project], &["map"]).unwrap(), ["map", "--centre=-1.5", "--title=-x"]);
+    }
+
+    #[test]
+    fn true_sets_a_flag_and_false_clears_a_lower_files_true() {
+        let reference = ("/data/reference.toml", "[gaps]\nquiet = true\n");
+        assert_eq!(expand(&[reference], &["gaps"]).unwrap(), ["gaps", "--quiet"]);
+        assert_eq!(expand(&[reference], &["gaps", "-q"]).unwrap(), ["gaps", "-q"]);
+        let project = ("anchormap.toml", "[gaps]\nquiet = false\n");
+        assert_eq!(expand(&[reference, project], &["gaps"]).unwrap(), ["gaps"]);
+        let wrong = ("anchormap.toml", "[gaps]\nquiet = \"yes\"\n");
+        assert_eq!(
+            error(&[wrong], &["gaps"]),
+            "anchormap.toml, line 2, column 9: this option is a flag: write true or false"
+        );
+    }
+
+    #[test]
+    fn a_table_is_a_column_map() {
+        let project =
+            ("anchormap.toml", "[gaps]\nstaff_columns = { postcode = \"Home Postcode\", band = \"Grade\" }\n");
+        assert_eq!(
+            expand(&[project], &["gaps"]).unwrap(),
+            ["gaps", "--staff-columns=band=Grade,postcode=Home Postcode"]
+        );
+        let wrong = ("anchormap.toml", "[gaps]\nstaff_columns = { postcode = 3 }\n");
+        assert_eq!(
+            error(&[wrong], &["gaps"]),
+            "anchormap.toml, line 2, column 17: column 'postcode': the header is text in quotes"
+        );
+    }
+
+    #[test]
+    fn an_unknown_key_is_reported_with_its_line_and_column_whichever_command_runs() {
+        let project = ("anchormap.toml", "[gaps]\nmin_count = 5\n  staf = \"s.csv\"\n");
+        let expected = "anchormap.toml, line 3, column 3: gaps has no option --staf (see anchormap help)";
+        assert_eq!(error(&[project], &["gaps"]), expected);
+        assert_eq!(error(&[project], &["map"]), expected);
+        let shared = ("anchormap.toml", "[inputs]\nstafff = \"s.csv\"\n");
+        assert_eq!(
+            error(&[shared], &["gaps"]),
+            "anchormap.toml, line 2, column 1: no command has option --stafff (see anchormap help)"
+        );
+        let table = ("anchormap.toml", "\n[gap]\n");
+        assert!(error(&[table], &["gaps"]).starts_with("anchormap.toml, line 2, column 2: unknown table [gap]"));
+    }
+
+    #[test]
+    fn the_subcommand_is_found_after_config_and_not_after_help() {
+        let args = |argv: &[&str]| argv.iter().map(OsString::from).collect::<Vec<_>>();
+        let found = find_subcommand(&args(&["anchormap", "--config", "x.toml", "gaps", "--staff", "s.csv"])).unwrap();
+        assert_eq!((found.position, found.subcommand.as_str()), (3, "gaps"));
+        assert_eq!(found.config, Some(PathBuf::from("x.toml")));
+        assert!(find_subcommand(&args(&["anchormap", "--help"])).is_none());
+    }
 }

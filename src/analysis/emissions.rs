@@ -8,7 +8,7 @@ use crate::analysis::travel::Trip;
 use crate::input::appointments::{Attendance, Visit};
 
 /// Which face-to-face appointments the scenario may move to virtual care.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ShiftScope {
     /// Any face-to-face appointment.

@@ -1,17 +1,17 @@
 //! `anchormap report`: one self-contained HTML file for a board — headline figures, decile tables and charts, interactive maps, targets, emissions and the scenario, assumptions and sources.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{bail, Context as _};
 use minijinja::{context, Environment, Value};
 use serde::Serialize;
 use serde_json::Value as Json;
 
-use crate::cli::{MapArgs, MapExtent, ReportArgs};
+use crate::cli::ReportArgs;
 use crate::cmd::say;
-use crate::columns::ColumnMap;
 use crate::output::atomic::write_file;
 use crate::output::charts::{grouped_bars, Series};
+use crate::output::choropleth::{self, MapOptions};
 use crate::output::disclosure::{Cell, Disclosure};
 use crate::output::summary::{mass, quantity, thousands};
 
@@ -171,7 +171,7 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
         emissions => emissions,
         assumptions => assumptions,
         sources => sources,
-        attribution => crate::cmd::map::attribution(&args.attribution),
+        attribution => choropleth::attribution(&args.attribution),
         version => env!("CARGO_PKG_VERSION"),
         tooltips => Value::from_safe_string(tooltips),
     })?;
@@ -240,23 +240,13 @@ impl MapRequest<'_> {
         if !input.is_file() {
             return Ok(None);
         }
-        let map_args = MapArgs {
-            input,
-            value: Some(self.column.to_string()),
-            output: PathBuf::from("report.svg"),
-            deprivation: None,
-            deprivation_columns: ColumnMap::default(),
-            scheme: None,
-            centre: None,
+        let options = MapOptions {
             title: Some(self.title.to_string()),
             attribution: args.attribution.clone(),
-            markers: args.markers.clone(),
-            extent: MapExtent::Data,
-            simplify: None,
-            code_property: None,
-            quiet: true,
+            markers: (&args.markers).into(),
+            ..MapOptions::new(input, self.column)
         };
-        let (spec, boundaries) = crate::cmd::map::build(&map_args)?;
+        let (spec, boundaries) = choropleth::build(&options)?;
         let mut rows = serde_json::Map::new();
         for area in &boundaries.areas {
             let mut pairs =

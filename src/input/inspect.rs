@@ -22,7 +22,7 @@ static LOOKUP_ROLES: [ColumnSpec; 1] = [dictionary::AREA_CODE];
 pub const LARGER_AREA: &str = "larger_area";
 
 /// The kinds of file anchormap reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FileKind {
     Staff,
@@ -50,6 +50,41 @@ impl FileKind {
         FileKind::Population,
         FileKind::Lookup,
     ];
+
+    /// Every kind, in the order `inspect --as` lists them.
+    pub const ALL: [FileKind; 10] = [
+        FileKind::Staff,
+        FileKind::Vacancies,
+        FileKind::Sites,
+        FileKind::Appointments,
+        FileKind::DistanceMatrix,
+        FileKind::Postcodes,
+        FileKind::Deprivation,
+        FileKind::Population,
+        FileKind::Lookup,
+        FileKind::Boundaries,
+    ];
+
+    /// Its value for `inspect --as`.
+    ///
+    /// ```
+    /// use anchormap::input::inspect::FileKind;
+    /// assert_eq!(FileKind::DistanceMatrix.as_value(), "distance-matrix");
+    /// ```
+    pub fn as_value(self) -> &'static str {
+        match self {
+            FileKind::Staff => "staff",
+            FileKind::Vacancies => "vacancies",
+            FileKind::Sites => "sites",
+            FileKind::Appointments => "appointments",
+            FileKind::DistanceMatrix => "distance-matrix",
+            FileKind::Postcodes => "postcodes",
+            FileKind::Deprivation => "deprivation",
+            FileKind::Population => "population",
+            FileKind::Lookup => "lookup",
+            FileKind::Boundaries => "boundaries",
+        }
+    }
 
     /// What people call it.
     pub fn name(self) -> &'static str {

@@ -26,7 +26,7 @@ impl MapValue {
 }
 
 /// The kind of classification.
-#[derive(Debug, Clone, Copy, PartialEq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Scheme {
     /// National deciles 1-10, decile 1 (most deprived) darkest.
     Deciles,

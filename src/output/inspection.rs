@@ -67,7 +67,7 @@ fn render_kind(out: &mut String, inspection: &Inspection) {
             out,
             "  AMBIGUOUS: it fits {} exactly as well; say which with --as {}",
             other.name(),
-            kind_value(*other)
+            other.as_value()
         );
     }
     let others: Vec<String> = c
@@ -79,11 +79,6 @@ fn render_kind(out: &mut String, inspection: &Inspection) {
     if !others.is_empty() {
         let _ = writeln!(out, "  also fits, less well: {}", others.join(", "));
     }
-}
-
-/// The `--as` value of a kind.
-fn kind_value(kind: FileKind) -> String {
-    clap::ValueEnum::to_possible_value(&kind).map(|v| v.get_name().to_string()).unwrap_or_default()
 }
 
 fn render_columns(out: &mut String, inspection: &Inspection) {

@@ -2,6 +2,7 @@
 
 pub mod atomic;
 pub mod charts;
+pub mod choropleth;
 pub mod classes;
 pub mod disclosure;
 pub mod geojson;
