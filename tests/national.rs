@@ -458,6 +458,19 @@ fn gaps_for_an_icb_match_an_independent_calculation() {
     }
 }
 
+/// `gaps` on the 2021 geography for the Herefordshire and Worcestershire ICB of 2024: the given
+/// reference files (deprivation, population, community lookup, filter) by name in `../shared/reference`.
+fn gaps_2021(reference: &Path, staff: &Path, files: [(&str, &str); 3], filter: &str, out: &Path) -> Vec<std::ffi::OsString> {
+    let mut args: Vec<std::ffi::OsString> = vec!["gaps".into(), "--staff".into(), staff.into()];
+    let fixed = [("--postcodes", CODE_POINT), ("--boundaries", "LSOA_2021_EW_BSC_V4.geojson")];
+    for (flag, file) in fixed.into_iter().chain(files) {
+        args.extend([flag.into(), reference.join(file).into_os_string()]);
+    }
+    args.extend(["--community-filter", filter, "-q", "--out"].map(std::ffi::OsString::from));
+    args.push(out.into());
+    args
+}
+
 /// Issue 14, vintage honesty: on LSOA 2021 boundaries, the IoD2019 (LSOA 2011) population is
 /// refused naming its vintage; the Census 2021 16-64 table is read without flags.
 #[test]
@@ -467,19 +480,12 @@ fn a_population_of_the_other_vintage_is_refused() {
     let staff = dir.path().join("staff.csv");
     std::fs::write(&staff, "postcode\nWR5 1DD\nWR5 1DD\nCO15 2JG\n").unwrap();
     let run = |population: &str, out: &str| {
-        let mut args: Vec<std::ffi::OsString> = vec!["gaps".into(), "--staff".into(), staff.clone().into()];
-        for (flag, file) in [
-            ("--postcodes", CODE_POINT),
-            ("--boundaries", "LSOA_2021_EW_BSC_V4.geojson"),
+        let files = [
             ("--deprivation", "File_1_IoD2025_Index_of_Multiple_Deprivation.csv"),
             ("--population", population),
             ("--community-lookup", "lsoa21_to_sicbl24_icb24.csv"),
-        ] {
-            args.extend([flag.into(), reference.join(file).into_os_string()]);
-        }
-        args.extend(["--community-filter", "icb24_code=E54000019", "-q", "--out"].map(std::ffi::OsString::from));
-        args.push(dir.path().join(out).into());
-        args
+        ];
+        gaps_2021(&reference, &staff, files, "icb24_code=E54000019", &dir.path().join(out))
     };
     let line = anchormap_err(run("File_6_-_IoD2019_Population_Denominators.csv", "old"));
     assert!(line.contains("LSOA 2011") && line.contains("LSOA 2021") && line.contains("aged_16_to_64"), "{line}");
@@ -541,19 +547,12 @@ fn reference_files_of_another_vintage_are_refused() {
     let staff = dir.path().join("staff.csv");
     std::fs::write(&staff, "postcode\nWR5 1DD\n").unwrap();
     let run = |deprivation: &str, lookup: &str, filter: &str| {
-        let mut args: Vec<std::ffi::OsString> = vec!["gaps".into(), "--staff".into(), staff.clone().into()];
-        for (flag, file) in [
-            ("--postcodes", CODE_POINT),
-            ("--boundaries", "LSOA_2021_EW_BSC_V4.geojson"),
+        let files = [
             ("--deprivation", deprivation),
             ("--population", "census2021_lsoa21_age6_16to64.csv"),
             ("--community-lookup", lookup),
-        ] {
-            args.extend([flag.into(), reference.join(file).into_os_string()]);
-        }
-        args.extend(["--community-filter", filter, "-q", "--out"].map(std::ffi::OsString::from));
-        args.push(dir.path().join("out").into());
-        anchormap_err(args)
+        ];
+        anchormap_err(gaps_2021(&reference, &staff, files, filter, &dir.path().join("out")))
     };
     let line = run(FILE_1, "lsoa21_to_sicbl24_icb24.csv", "icb24_code=E54000019");
     assert!(line.contains("is deprivation on LSOA 2011 areas, but the boundaries are LSOA 2021"), "{line}");

@@ -51,19 +51,16 @@ impl FileKind {
         FileKind::Lookup,
     ];
 
-    /// Every kind, in the order `inspect --as` lists them.
-    pub const ALL: [FileKind; 10] = [
-        FileKind::Staff,
-        FileKind::Vacancies,
-        FileKind::Sites,
-        FileKind::Appointments,
-        FileKind::DistanceMatrix,
-        FileKind::Postcodes,
-        FileKind::Deprivation,
-        FileKind::Population,
-        FileKind::Lookup,
-        FileKind::Boundaries,
-    ];
+    /// Every kind, in the order `inspect --as` lists them: the tables, then boundaries.
+    pub const ALL: [FileKind; 10] = {
+        let mut all = [FileKind::Boundaries; 10];
+        let mut i = 0;
+        while i < FileKind::TABLES.len() {
+            all[i] = FileKind::TABLES[i];
+            i += 1;
+        }
+        all
+    };
 
     /// Its value for `inspect --as`.
     ///
