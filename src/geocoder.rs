@@ -123,14 +123,14 @@ pub struct Geocoded {
 pub type Placed = (Option<u32>, Option<f64>, MatchStatus);
 
 /// The reference data a run used, for its summary (and the report's sources).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct ReferenceSummary {
     pub postcodes: PostcodesSummary,
     pub boundaries: BoundariesSummary,
     pub deprivation: Option<DeprivationSummary>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct PostcodesSummary {
     pub path: String,
     pub format: DirectoryFormat,
@@ -138,7 +138,7 @@ pub struct PostcodesSummary {
     pub stats: DirectoryStats,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct BoundariesSummary {
     pub path: String,
     pub crs: Crs,
@@ -150,7 +150,7 @@ pub struct BoundariesSummary {
     pub features_without_geometry: usize,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct DeprivationSummary {
     pub path: String,
     pub edition: String,

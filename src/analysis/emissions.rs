@@ -8,13 +8,31 @@ use crate::analysis::travel::Trip;
 use crate::input::appointments::{Attendance, Visit};
 
 /// Which face-to-face appointments the scenario may move to virtual care.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ShiftScope {
     /// Any face-to-face appointment.
     All,
     /// Follow-up appointments only (needs a first/follow-up column).
     FollowUps,
+}
+
+impl ShiftScope {
+    /// The appointments the scenario moves, in words: "all" or "follow-up".
+    pub fn adjective(self) -> &'static str {
+        match self {
+            ShiftScope::All => "all",
+            ShiftScope::FollowUps => "follow-up",
+        }
+    }
+
+    /// As the summary writes it: "all" or "follow-ups".
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ShiftScope::All => "all",
+            ShiftScope::FollowUps => "follow-ups",
+        }
+    }
 }
 
 /// The scenario: a fraction of eligible face-to-face appointments moved to video or telephone.

@@ -7,7 +7,7 @@ use crate::analysis::AreaFacts;
 use crate::reference::deprivation::decile_of_rank;
 
 /// Summary measures of a community's deprivation.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct CommunityProfile {
     pub areas: usize,
     pub areas_with_decile: usize,

@@ -99,7 +99,7 @@ fn mode_name(text: &str) -> String {
 }
 
 /// Shares of trips by mode, adding up to 1: `car=0.75,bus=0.1,...`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct ModeShare(pub BTreeMap<String, f64>);
 
 impl FromStr for ModeShare {

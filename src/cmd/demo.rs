@@ -12,6 +12,7 @@ use crate::cli::{Cli, DemoArgs};
 use crate::cmd::say;
 use crate::demo::{self, file_name};
 use crate::output::atomic::write_file;
+use crate::output::run_summary::{self, EmissionsSummary, GapsSummary};
 
 /// The demo's settings file: the same `anchormap.toml` a trust would keep for its monthly run.
 fn settings() -> String {
@@ -203,25 +204,22 @@ fn steps(out: &Path) -> Vec<Step> {
 
 /// The findings in two lines, from the summaries the steps wrote.
 fn headlines(out: &Path) -> Vec<String> {
-    let read = |file: &str| -> Option<serde_json::Value> {
-        serde_json::from_str(&std::fs::read_to_string(out.join(file)).ok()?).ok()
-    };
     let mut lines = Vec::new();
-    if let Some(headline) = read(&format!("gaps/{}", crate::cmd::gaps::SUMMARY)).and_then(|g| g["headline"].as_str().map(str::to_string)) {
+    let gaps: Option<GapsSummary> = run_summary::read(&out.join("gaps").join(crate::cmd::gaps::SUMMARY)).ok();
+    if let Some(headline) = gaps.and_then(|g| g.headline) {
         lines.push(format!("Workforce (fictional): {headline}."));
     }
-    if let Some(e) = read(&format!("emissions/{}", crate::cmd::emissions::SUMMARY)) {
-        let scenario = &e["scenario"];
-        if let (Some(total), Some(fraction), Some(saved), Some(share)) = (
-            e["tco2e_total"].as_f64(),
-            scenario["shift_to_virtual"].as_f64(),
-            scenario["kgco2e_saved"].as_f64(),
-            scenario["share_of_saving_to_deciles_1_2"].as_f64(),
-        ) {
+    let emissions: Option<EmissionsSummary> =
+        run_summary::read(&out.join("emissions").join(crate::cmd::emissions::SUMMARY)).ok();
+    if let Some(e) = emissions {
+        let scenario = &e.scenario;
+        if let (Some(total), Some(saved), Some(share)) =
+            (e.tco2e_total, scenario.kgco2e_saved, scenario.share_of_saving_to_deciles_1_2)
+        {
             lines.push(format!(
                 "Outpatient travel (fictional): {total:.0} t CO2e; moving {:.0}% of {} to virtual saves {:.0} t, {:.0}% of it in deciles 1-2.",
-                fraction * 100.0,
-                scenario["applies_to"].as_str().unwrap_or("appointments"),
+                scenario.shift_to_virtual * 100.0,
+                scenario.applies_to.as_str(),
                 saved / 1000.0,
                 share * 100.0
             ));

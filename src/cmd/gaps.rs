@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Instant;
 
-use anyhow::{bail, Context};
+use anyhow::bail;
 use rustc_hash::FxHashSet;
 use serde::Serialize;
 use serde_json::json;
@@ -13,29 +13,29 @@ use crate::analysis::community::Community;
 use crate::analysis::gaps::{class_counts, community_rate, compare, Classes, StaffTally};
 use crate::analysis::profile::{local_deciles, profile, CommunityProfile};
 use crate::analysis::targets::{reach, targets, PlacedVacancy};
-use crate::analysis::{AreaFacts, Areas};
+use crate::analysis::AreaFacts;
 use crate::cli::{Breakdown, CommunityArgs, GapsArgs};
+use crate::cmd::run_context::{each_batch, RunContext};
 use crate::cmd::say;
 use crate::columns::ColumnMap;
 use crate::error::{Error, Location};
-use crate::geocoder::{Geocoder, MatchCounts, MatchStatus};
-use crate::input::sites::{read_sites, Site};
+use crate::geocoder::{MatchCounts, MatchStatus};
+use crate::input::csv_input::Row;
+use crate::input::sites::Site;
 use crate::input::staff::StaffColumns;
-use crate::input::vacancies::{read_vacancies, Vacancy};
 use crate::input::unrecognised::{ColumnInFile, UnrecognisedValues};
+use crate::input::vacancies::{read_vacancies, Vacancy};
 use crate::input::CsvInput;
 use crate::output::disclosure::{Cell, Disclosure};
+use crate::output::geojson;
 use crate::output::published_staff::{ClassCells, PublishedStaff};
-use crate::output::run_folder::RunFolder;
-use crate::output::summary::{write_run_summaries, INTERNAL_FOLDER};
-use crate::output::summary::thousands;
+use crate::output::run_summary::{CommunitySummary, Edition, GapsSummary, PublishedStaffCounts, SiteLocated, VacancyCounts};
+use crate::output::summary::{thousands, INTERNAL_FOLDER};
 use crate::output::table::{fixed, Table};
-use crate::output::{geojson, progress};
 use crate::reference::table::ReferenceTable;
 use crate::reference::{AreaLookup, Population, AREA_CODE_COLUMN};
 use crate::spatial::CentroidIndex;
 
-const BATCH_ROWS: usize = 65_536;
 /// The published summary of a gaps run.
 pub const SUMMARY: &str = "gaps_summary.json";
 /// The exact counts of a gaps run, in [`INTERNAL_FOLDER`].
@@ -56,118 +56,147 @@ struct StaffCounts {
 }
 
 pub fn run(args: GapsArgs) -> anyhow::Result<()> {
-    let started = Instant::now();
-    let quiet = args.output.quiet;
-    if args.reference.deprivation.is_none() {
-        bail!(crate::Error::usage("gaps needs --deprivation (an IoD file) to compare by deprivation decile"));
-    }
-    let staff_input = CsvInput::open(&args.staff)?;
-    let staff_columns = StaffColumns::resolve(&staff_input, &args.staff_columns)?;
-    let staff_input_headers = staff_input.headers.clone();
-    if args.by.contains(&Breakdown::Starter) {
-        if args.new_starters_since.is_none() {
-            bail!(crate::Error::usage("--by starter needs --new-starters-since DATE (e.g. 2025-04-01)"));
-        }
-        if staff_columns.start_date.is_none() {
-            bail!(Error::invalid(
-                Location::file(&args.staff),
-                format!(
-                    "--by starter needs a start date column (name it with --staff-columns start_date=HEADER); the header has {}",
-                    crate::columns::list_headers(&staff_input.headers)
-                )
-            ));
-        }
-    }
-    let mut inputs = args.reference.files();
-    inputs.extend([Some(&args.staff), args.vacancies.as_ref(), args.sites.as_ref(), Some(&args.population)].into_iter().flatten().map(|p| p.as_path()));
-    inputs.extend([&args.community.community_codes, &args.community.community_lookup].into_iter().flatten().map(|p| p.as_path()));
-    let folder = RunFolder::create(&args.output.out, args.output.force, &inputs)?;
-    let disclosure = args.disclosure.rule();
-
-    let geocoder = Geocoder::load(&args.reference.paths()).context("loading reference data")?;
-    let population = Population::load(&args.population, &args.population_columns).context("loading population")?;
-    let population_column = population.column.clone();
-    population.check_vintage(&geocoder.boundaries.geography)?;
-    let areas = Areas::collect(&geocoder, Some(&population));
-    let facts = &areas.facts;
-    let mut warnings = Vec::new();
-    if let (Some(coverage), Some(path)) = (geocoder.coverage(), &args.reference.deprivation) {
-        coverage.check_same_vintage(path)?;
-    }
-    if let Some(w) = geocoder.coverage().as_ref().and_then(|c| c.warning()) {
-        warnings.push(w);
-    }
-
+    let staff = CsvInput::open(&args.staff)?;
+    let columns = StaffColumns::resolve(&staff, &args.staff_columns)?;
+    check_starter_breakdown(&args, &columns, &staff.headers)?;
+    let mut run = RunContext::open(&args.output, &args.reference, args.disclosure.rule(), &inputs(&args), || {
+        Population::load(&args.population, &args.population_columns).map(Some)
+    })?;
     let sites = match &args.sites {
-        Some(path) => read_sites(path, &args.site_columns, Some(&geocoder.directory))?,
+        Some(path) => run.read_sites(path, &args.site_columns)?,
         None => Vec::new(),
     };
-    for site in sites.iter().filter(|s| s.location.is_none()) {
-        warnings.push(format!("site {} could not be located ({})", site.label, site.located_by));
-    }
-    let vacancies = match &args.vacancies {
-        Some(path) => {
-            let vacancies = read_vacancies(path, &args.vacancy_columns, &sites, &geocoder.directory)?;
-            if let Some(w) = unlocated_vacancies(path, &vacancies)? {
-                warnings.push(w);
-            }
-            vacancies
+    let vacancies = load_vacancies(&args, &sites, &mut run)?;
+    let community = community(&args, &sites, &mut run)?;
+    let placed = place_staff(staff, &columns, &args, &community, &mut run)?;
+    let published = PublishedStaff::new(
+        &run.areas.facts,
+        &community,
+        &placed.tally,
+        &placed.counts.by_match,
+        placed.counts.placed_outside_community,
+        &run.disclosure,
+    );
+    let tables = write_tables(&args, &run, &community, &placed.tally, &published, &vacancies)?;
+    run.warnings.extend(crate::postcode::withheld_warning());
+    let summary = summary(&args, &run, &community, &published, &tables, &placed.decisions, &vacancies, &sites);
+    let exact = json!({
+        "not_for_publication": "exact counts of people: keep with the row-level data, never publish",
+        "staff_file": args.staff.display().to_string(),
+        "staff": placed.counts,
+        "warnings": run.warnings,
+    });
+    let (quiet, started) = (run.quiet, run.started);
+    run.finish((SUMMARY, &summary), (INTERNAL_SUMMARY, &exact))?;
+    if !quiet {
+        print_summary(&placed.counts, &summary.community.profile, summary.headline.as_deref(), started);
+        for d in &placed.decisions {
+            eprintln!("note: {d}");
         }
-        None => Vec::new(),
-    };
-    let community = build_community(&args.community, &geocoder.boundaries.geography, facts, &sites, &mut warnings)?;
+    }
+    Ok(())
+}
+
+/// The files no output may replace.
+fn inputs(args: &GapsArgs) -> Vec<&Path> {
+    let c = &args.community;
+    [Some(&args.staff), args.vacancies.as_ref(), args.sites.as_ref(), Some(&args.population)]
+        .into_iter()
+        .chain([c.community_codes.as_ref(), c.community_lookup.as_ref()])
+        .flatten()
+        .map(|p| p.as_path())
+        .collect()
+}
+
+/// `--by starter` needs the date that splits new starters from the rest, and a start date column.
+fn check_starter_breakdown(args: &GapsArgs, columns: &StaffColumns, headers: &[String]) -> anyhow::Result<()> {
+    if !args.by.contains(&Breakdown::Starter) {
+        return Ok(());
+    }
+    if args.new_starters_since.is_none() {
+        bail!(crate::Error::usage("--by starter needs --new-starters-since DATE (e.g. 2025-04-01)"));
+    }
+    if columns.start_date.is_none() {
+        bail!(Error::invalid(
+            Location::file(&args.staff),
+            format!(
+                "--by starter needs a start date column (name it with --staff-columns start_date=HEADER); the header has {}",
+                crate::columns::list_headers(headers)
+            )
+        ));
+    }
+    Ok(())
+}
+
+/// The vacancies, each located at its site (or its own postcode); none located is an error.
+fn load_vacancies(args: &GapsArgs, sites: &[Site], run: &mut RunContext) -> anyhow::Result<Vec<Vacancy>> {
+    let Some(path) = &args.vacancies else { return Ok(Vec::new()) };
+    let vacancies = read_vacancies(path, &args.vacancy_columns, sites, &run.geocoder.directory)?;
+    run.warnings.extend(unlocated_vacancies(path, &vacancies)?);
+    Ok(vacancies)
+}
+
+/// The community the run compares staff with; an empty one is an error.
+fn community(args: &GapsArgs, sites: &[Site], run: &mut RunContext) -> anyhow::Result<Community> {
+    let facts = &run.areas.facts;
+    let community =
+        build_community(&args.community, &run.geocoder.boundaries.geography, facts, sites, &mut run.warnings)?;
     if community.size() == 0 {
         bail!("the community ({}) has no areas in the boundaries", community.description);
     }
     let uncounted = facts.iter().enumerate().filter(|(i, a)| community.contains(*i) && a.population.is_none()).count();
     if uncounted > 0 {
-        warnings.push(format!("{uncounted} community areas have no population in {}", args.population.display()));
+        run.warnings.push(format!("{uncounted} community areas have no population in {}", args.population.display()));
     }
-    say(quiet, format_args!("community: {} ({} areas)", community.description, thousands(community.size() as u64)));
+    say(run.quiet, format_args!("community: {} ({} areas)", community.description, thousands(community.size() as u64)));
+    Ok(community)
+}
 
-    // Stream the staff: geocode in parallel, tally by area and breakdown.
+/// Staff placed and tallied by area and breakdown, with their counts and what was not read.
+struct PlacedStaff {
+    tally: StaffTally,
+    counts: StaffCounts,
+    /// Notes for the summary's decisions (e.g. a band column mostly not recorded).
+    decisions: Vec<String>,
+}
+
+/// Streams the staff file: geocodes in parallel, tallies by area and breakdown; values of the
+/// band and start date columns not understood are warned about (or stop the run) after the pass.
+fn place_staff(
+    input: CsvInput,
+    columns: &StaffColumns,
+    args: &GapsArgs,
+    community: &Community,
+    run: &mut RunContext,
+) -> anyhow::Result<PlacedStaff> {
     let breakdowns: Vec<Breakdown> = dedup(&args.by);
+    let headers = input.headers.clone();
+    let facts = &run.areas.facts;
     let mut tally = StaffTally::new(facts.len());
     let mut counts = StaffCounts::default();
     let mut unrecognised_bands = UnrecognisedValues::default();
     let mut unread_start_dates = UnrecognisedValues::default();
-    let bar = progress::counter("placing staff");
-    staff_input.for_each_batch(BATCH_ROWS, |batch| -> anyhow::Result<()> {
-        let texts: Vec<&[u8]> = batch.iter().map(|row| staff_columns.postcode(row)).collect();
-        let results = geocoder.geocode_many(&texts);
-        let placed = batch.iter().zip(results).map(|(row, result)| {
-            let area = result.area.map(|id| areas.row_of_feature[id as usize]);
-            let groups: Vec<(&'static str, String)> = breakdowns
-                .iter()
-                .map(|b| match b {
-                    Breakdown::Band => ("band", staff_columns.band(row).group().to_string()),
-                    Breakdown::StaffGroup => ("staff_group", staff_columns.staff_group(row)),
-                    Breakdown::Starter => {
-                        ("starter", starter_group(staff_columns.start_date(row), args.new_starters_since))
-                    }
-                })
-                .collect();
-            (result.status, area, groups)
-        });
-        if staff_columns.band.is_some() && breakdowns.contains(&Breakdown::Band) {
-            for row in batch.iter() {
-                let text = staff_columns.band_text(row);
-                if !text.is_empty() && staff_columns.band(row) == crate::input::band::Band::Unknown {
+    each_batch(input, "placing staff", |batch| {
+        let texts: Vec<&[u8]> = batch.iter().map(|row| columns.postcode(row)).collect();
+        let results = run.geocoder.geocode_many(&texts);
+        for (row, result) in batch.iter().zip(results) {
+            let area = result.area.map(|id| run.areas.row_of_feature[id as usize]);
+            let groups: Vec<(&'static str, String)> =
+                breakdowns.iter().map(|b| group_of(*b, row, columns, args.new_starters_since)).collect();
+            if columns.band.is_some() && breakdowns.contains(&Breakdown::Band) {
+                let text = columns.band_text(row);
+                if !text.is_empty() && columns.band(row) == crate::input::band::Band::Unknown {
                     unrecognised_bands.add(&text);
                 }
             }
-        }
-        if let (Some(i), true) = (staff_columns.start_date, breakdowns.contains(&Breakdown::Starter)) {
-            for row in batch.iter() {
+            if let (Some(i), true) = (columns.start_date, breakdowns.contains(&Breakdown::Starter)) {
                 let text = row.record.get(i).map(String::from_utf8_lossy).unwrap_or_default();
-                if !text.trim().is_empty() && staff_columns.start_date(row).is_none() {
+                if !text.trim().is_empty() && columns.start_date(row).is_none() {
                     unread_start_dates.add(&text);
                 }
             }
-        }
-        for (status, area, groups) in placed {
             counts.rows += 1;
-            counts.by_match.add(status);
+            counts.by_match.add(result.status);
             if let Some(area) = area {
                 tally.add(area, &groups);
                 if community.contains(area) {
@@ -178,27 +207,56 @@ pub fn run(args: GapsArgs) -> anyhow::Result<()> {
                 }
             }
         }
-        bar.inc(batch.len() as u64);
         Ok(())
     })?;
-    bar.finish_and_clear();
     let mut decisions = Vec::new();
-    if let Some(i) = staff_columns.start_date {
-        let column = ColumnInFile::new(&args.staff, &staff_input_headers[i], "start date", "--staff-columns", "start_date");
-        warnings.extend(unread_start_dates.check(&column, counts.rows, "dates as dd/mm/yyyy or yyyy-mm-dd")?);
+    if let Some(i) = columns.start_date {
+        let column = ColumnInFile::new(&args.staff, &headers[i], "start date", "--staff-columns", "start_date");
+        run.warnings.extend(unread_start_dates.check(&column, counts.rows, "dates as dd/mm/yyyy or yyyy-mm-dd")?);
     }
-    if let Some(i) = staff_columns.band {
-        let column = ColumnInFile::new(&args.staff, &staff_input_headers[i], "band", "--staff-columns", "band");
+    if let Some(i) = columns.band {
+        let column = ColumnInFile::new(&args.staff, &headers[i], "band", "--staff-columns", "band");
         if let Some((note, headline)) = unrecognised_bands.note(&column, counts.rows, "'Band not recorded'") {
-            if headline { decisions.push(note) } else { warnings.push(note) }
+            if headline { decisions.push(note) } else { run.warnings.push(note) }
         }
     }
+    Ok(PlacedStaff { tally, counts, decisions })
+}
 
-    // Tables: every count of people published under one rule, consistently across all of them.
-    let out = folder.path();
-    let published =
-        PublishedStaff::new(facts, &community, &tally, &counts.by_match, counts.placed_outside_community, &disclosure);
-    let population = class_counts(facts, &community, &tally.by_area, Classes::Decile).population;
+/// One staff row's group in one breakdown, e.g. `("band", "Bands 1-4")`.
+fn group_of(
+    breakdown: Breakdown,
+    row: &Row,
+    columns: &StaffColumns,
+    new_starters_since: Option<crate::input::staff::Date>,
+) -> (&'static str, String) {
+    match breakdown {
+        Breakdown::Band => ("band", columns.band(row).group().to_string()),
+        Breakdown::StaffGroup => ("staff_group", columns.staff_group(row)),
+        Breakdown::Starter => ("starter", starter_group(columns.start_date(row), new_starters_since)),
+    }
+}
+
+/// What the tables give the summary: the population by decile, the headline, the files written.
+struct Tables {
+    population_by_decile: Vec<f64>,
+    /// The sum of the published (unsuppressed) area counts.
+    staff_published_in_community: f64,
+    written: Vec<String>,
+}
+
+/// Writes every table: by class (all staff and each breakdown), by area (CSV and GeoJSON), and
+/// with vacancies, the targets and each vacancy's reach.
+fn write_tables(
+    args: &GapsArgs,
+    run: &RunContext,
+    community: &Community,
+    tally: &StaffTally,
+    published: &PublishedStaff,
+    vacancies: &[Vacancy],
+) -> anyhow::Result<Tables> {
+    let (out, areas, facts) = (run.out(), &run.areas, &run.areas.facts);
+    let population = class_counts(facts, community, &tally.by_area, Classes::Decile).population;
     let mut written = Vec::new();
     for classes in [Classes::Decile, Classes::Quintile] {
         let name = format!("gaps_by_{}.csv", class_word(classes));
@@ -211,91 +269,94 @@ pub fn run(args: GapsArgs) -> anyhow::Result<()> {
             written.push(name);
         }
     }
-    let local = args.local_deciles.then(|| local_deciles(facts, &community));
+    let local = args.local_deciles.then(|| local_deciles(facts, community));
     let area_cells = &published.areas;
-    let published_staff: f64 = area_cells.iter().flatten().filter_map(|c| c.value()).sum();
-    let rate = community_rate(facts, &community, &published_estimates(area_cells, &disclosure)).unwrap_or(0.0);
-    let (area_table, area_properties) = area_rows(facts, &community, area_cells, rate, local.as_deref());
+    let estimates = published_estimates(area_cells, &run.disclosure);
+    let rate = community_rate(facts, community, &estimates).unwrap_or(0.0);
+    let (area_table, area_properties) = area_rows(facts, community, area_cells, rate, local.as_deref());
     area_table.write_csv(&out.join("gaps_by_area.csv"))?;
     geojson::write_areas(
         &out.join("gaps_by_area.geojson"),
         area_properties.into_iter().map(|(i, properties)| (areas.shape(i), properties)),
     )?;
     written.extend(["gaps_by_area.csv".to_string(), "gaps_by_area.geojson".to_string()]);
-
-    let placed_vacancies: Vec<PlacedVacancy> = vacancies
-        .iter()
-        .filter_map(|v| Some(PlacedVacancy { site: v.site.clone(), location: v.location?, entry_level: v.entry_level }))
-        .collect();
-    let radius_m = args.travel_radius_km * 1000.0;
     if args.vacancies.is_some() {
-        let estimates = published_estimates(area_cells, &disclosure);
-        let found = targets(facts, &community, &estimates, rate, &placed_vacancies, &args.target_deciles, radius_m);
+        let placed: Vec<PlacedVacancy> = vacancies
+            .iter()
+            .filter_map(|v| Some(PlacedVacancy { site: v.site.clone(), location: v.location?, entry_level: v.entry_level }))
+            .collect();
+        let radius_m = args.travel_radius_km * 1000.0;
+        let found = targets(facts, community, &estimates, rate, &placed, &args.target_deciles, radius_m);
         target_table(facts, &found, area_cells, rate).write_csv(&out.join("targets.csv"))?;
         let deprived = CentroidIndex::new(areas.geometry.iter(), |i| {
             facts[i as usize].decile.is_some_and(|d| args.target_deciles.contains(&d))
         });
-        vacancy_table(facts, &vacancies, &deprived, radius_m, args.nearest)
-            .write_csv(&out.join("vacancies_reach.csv"))?;
+        vacancy_table(facts, vacancies, &deprived, radius_m, args.nearest).write_csv(&out.join("vacancies_reach.csv"))?;
         written.extend(["targets.csv".to_string(), "vacancies_reach.csv".to_string()]);
     }
+    Ok(Tables {
+        population_by_decile: population,
+        staff_published_in_community: area_cells.iter().flatten().filter_map(|c| c.value()).sum(),
+        written,
+    })
+}
 
+/// The published summary: counts under the rule, the community, the headline, the inputs.
+#[allow(clippy::too_many_arguments)]
+fn summary(
+    args: &GapsArgs,
+    run: &RunContext,
+    community: &Community,
+    published: &PublishedStaff,
+    tables: &Tables,
+    decisions: &[String],
+    vacancies: &[Vacancy],
+    sites: &[Site],
+) -> GapsSummary {
+    let geocoder = &run.geocoder;
     let national_areas = geocoder.deprivation.as_ref().map_or(0, |d| d.len());
-    let community_profile = profile(facts, &community, national_areas);
-    let headline = headline(&population, &published.all);
-    warnings.extend(crate::postcode::withheld_warning());
-    for w in &warnings {
-        eprintln!("anchormap: warning: {w}");
-    }
-    let public = json!({
-        "staff_file": file_name(&args.staff),
-        "staff": {
-            "rows": published.rows.value(),
-            "match": published.matches.iter().map(|(s, c)| (s.as_str(), c.value())).collect::<BTreeMap<_, _>>(),
-            "placed_in_community": published.all.total.value(),
-            "placed_outside_community": published.outside_community.value(),
-            "counts": "staff under the disclosure rule: null where suppressed; placed_in_community is the class tables' total",
+    let headline = headline(&tables.population_by_decile, &published.all);
+    GapsSummary {
+        staff_file: file_name(&args.staff),
+        staff: PublishedStaffCounts {
+            rows: published.rows.value(),
+            by_match: published.matches.iter().map(|(s, c)| (s.as_str().to_string(), c.value())).collect(),
+            placed_in_community: published.all.total.value(),
+            placed_outside_community: published.outside_community.value(),
+            counts: "staff under the disclosure rule: null where suppressed; placed_in_community is the class tables' total"
+                .to_string(),
         },
-        "staff_published_in_community": published_staff,
-        "community": {
-            "definition": community.description,
-            "areas": community.size(),
-            "population_column": population_column,
-            "profile": community_profile,
+        staff_published_in_community: tables.staff_published_in_community,
+        community: CommunitySummary {
+            definition: community.description.clone(),
+            areas: community.size(),
+            population_column: run.population_column.clone().unwrap_or_default(),
+            profile: profile(&run.areas.facts, community, national_areas),
         },
-        "headline": headline.as_ref().map(|h| &h.text),
-        "decisions": decisions,
-        "core20_staff_share": headline.as_ref().map(|h| h.staff_share),
-        "core20_population_share": headline.as_ref().map(|h| h.population_share),
-        "disclosure": disclosure,
-        "vacancies": args.vacancies.as_ref().map(|_| json!({
-            "rows": vacancies.len(),
-            "located": placed_vacancies.len(),
-            "entry_level": vacancies.iter().filter(|v| v.entry_level).count(),
-        })),
-        "sites": sites.iter().map(|s| json!({"site_code": s.label, "located_by": s.located_by})).collect::<Vec<_>>(),
-        "travel_radius_km": args.travel_radius_km,
-        "target_deciles": args.target_deciles,
-        "deprivation": geocoder.deprivation.as_ref().map(|d| json!({"edition": d.edition, "geography": d.geography})),
-        "reference": geocoder.reference_summary(),
-        "outputs": written,
-        "internal_summary": format!("{INTERNAL_FOLDER}/{INTERNAL_SUMMARY}"),
-    });
-    let internal = json!({
-        "not_for_publication": "exact counts of people: keep with the row-level data, never publish",
-        "staff_file": args.staff.display().to_string(),
-        "staff": counts,
-        "warnings": warnings,
-    });
-    write_run_summaries(out, SUMMARY, &public, INTERNAL_SUMMARY, &internal)?;
-    folder.commit()?;
-    if !quiet {
-        print_summary(&counts, &community_profile, headline.as_ref().map(|h| h.text.as_str()), started);
-        for d in &decisions {
-            eprintln!("note: {d}");
-        }
+        headline: headline.as_ref().map(|h| h.text.clone()),
+        decisions: decisions.to_vec(),
+        core20_staff_share: headline.as_ref().map(|h| h.staff_share),
+        core20_population_share: headline.as_ref().map(|h| h.population_share),
+        disclosure: run.disclosure,
+        vacancies: args.vacancies.as_ref().map(|_| VacancyCounts {
+            rows: vacancies.len(),
+            located: vacancies.iter().filter(|v| v.location.is_some()).count(),
+            entry_level: vacancies.iter().filter(|v| v.entry_level).count(),
+        }),
+        sites: sites
+            .iter()
+            .map(|s| SiteLocated { site_code: s.label.clone(), located_by: s.located_by.to_string() })
+            .collect(),
+        travel_radius_km: args.travel_radius_km,
+        target_deciles: args.target_deciles.clone(),
+        deprivation: geocoder
+            .deprivation
+            .as_ref()
+            .map(|d| Edition { edition: d.edition.clone(), geography: d.geography.clone() }),
+        reference: geocoder.reference_summary(),
+        outputs: tables.written.clone(),
+        internal_summary: format!("{INTERNAL_FOLDER}/{INTERNAL_SUMMARY}"),
     }
-    Ok(())
 }
 
 /// Vacancies whose site matches no site (by code, name or alias) and is no postcode: none

@@ -8,6 +8,7 @@ pub mod geocode;
 pub mod inspect;
 pub mod map;
 pub mod report;
+pub mod run_context;
 
 use crate::cli::{Cli, Command};
 

@@ -12,7 +12,9 @@ use crate::cmd::say;
 use crate::output::atomic::write_file;
 use crate::output::charts::{grouped_bars, Series};
 use crate::output::choropleth::{self, MapOptions};
+use crate::geocoder::ReferenceSummary;
 use crate::output::disclosure::{Cell, Disclosure};
+use crate::output::run_summary::{self, DateRange, EmissionsSummary, GapsSummary};
 use crate::output::summary::{mass, quantity, thousands};
 
 const TEMPLATE: &str = include_str!("../output/report.html");
@@ -95,27 +97,13 @@ impl Format {
     }
 }
 
-fn read_json(path: &Path) -> anyhow::Result<Json> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    serde_json::from_str(&text).with_context(|| format!("{} is not JSON", path.display()))
-}
-
 /// A count of people as the run's disclosure rule (recorded in its summary) publishes it; the
-/// summaries already publish counts under the rule, with `null` for a suppressed one.
-fn published(summary: &Json, count: Option<f64>) -> String {
-    let rule = &summary["disclosure"];
-    let rule = Disclosure {
-        min_count: rule["min_count"].as_u64().map_or(Disclosure::default().min_count, |v| v as u32),
-        round_to: rule["round_to"].as_u64().map_or(Disclosure::default().round_to, |v| v as u32),
-    };
+/// summaries already publish counts under the rule, with `None` for a suppressed one.
+fn published(rule: &Disclosure, count: Option<f64>) -> String {
     match count.map(|c| rule.cell(c)) {
         Some(Cell::Count(v)) => thousands(v as u64),
         Some(Cell::Suppressed) | None => "*".to_string(),
     }
-}
-
-fn number(v: &Json) -> Option<f64> {
-    v.as_f64().or_else(|| v.as_str().and_then(|s| s.parse().ok()))
 }
 
 /// JSON made safe to place inside an HTML `<script>` element: `<`, `>` and `&` (which could
@@ -184,31 +172,26 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
 }
 
 /// The reference files a run read, as source lines (once each).
-fn reference_sources(summary: &Json, sources: &mut Vec<String>) {
-    let reference = &summary["reference"];
-    let name = |v: &Json| {
-        v.as_str().map(|p| Path::new(p).file_name().map_or(p.to_string(), |n| n.to_string_lossy().into_owned()))
-    };
-    let mut lines = Vec::new();
-    if let Some(file) = name(&reference["postcodes"]["path"]) {
-        lines.push(format!(
-            "Postcodes: {file} ({}, {} postcodes).",
-            reference["postcodes"]["format"].as_str().unwrap_or("postcode directory"),
-            number(&reference["postcodes"]["postcodes"]).map_or(String::new(), |n| thousands(n as u64))
-        ));
-    }
-    if let Some(file) = name(&reference["boundaries"]["path"]) {
-        lines.push(format!(
-            "Boundaries: {file} ({}, {} areas).",
-            reference["boundaries"]["geography"].as_str().unwrap_or("small areas"),
-            number(&reference["boundaries"]["areas"]).map_or(String::new(), |n| thousands(n as u64))
-        ));
-    }
-    if let Some(file) = name(&reference["deprivation"]["path"]) {
-        lines.push(format!(
-            "Deprivation: {file} ({}).",
-            reference["deprivation"]["edition"].as_str().unwrap_or("edition not stated")
-        ));
+fn reference_sources(reference: &ReferenceSummary, sources: &mut Vec<String>) {
+    let name = |p: &str| Path::new(p).file_name().map_or(p.to_string(), |n| n.to_string_lossy().into_owned());
+    let postcodes = &reference.postcodes;
+    let boundaries = &reference.boundaries;
+    let mut lines = vec![
+        format!(
+            "Postcodes: {} ({}, {} postcodes).",
+            name(&postcodes.path),
+            postcodes.format,
+            thousands(postcodes.stats.postcodes as u64)
+        ),
+        format!(
+            "Boundaries: {} ({}, {} areas).",
+            name(&boundaries.path),
+            boundaries.geography,
+            thousands(boundaries.areas as u64)
+        ),
+    ];
+    if let Some(deprivation) = &reference.deprivation {
+        lines.push(format!("Deprivation: {} ({}).", name(&deprivation.path), deprivation.edition));
     }
     for line in lines {
         if !sources.contains(&line) {
@@ -275,8 +258,8 @@ fn gaps_section(
     assumptions: &mut Vec<String>,
     sources: &mut Vec<String>,
 ) -> anyhow::Result<minijinja::Value> {
-    let summary = read_json(&dir.join(crate::cmd::gaps::SUMMARY))?;
-    reference_sources(&summary, sources);
+    let summary: GapsSummary = run_summary::read(&dir.join(crate::cmd::gaps::SUMMARY))?;
+    reference_sources(&summary.reference, sources);
     let deciles = Csv::read(&dir.join("gaps_by_decile.csv"))?;
     let classes: Vec<&Vec<String>> = deciles.rows.iter().filter(|r| deciles.cell(r, "imd_decile") != "total").collect();
     let share =
@@ -306,26 +289,26 @@ fn gaps_section(
         ],
         &all_rows,
     )?;
-    let staff = &summary["staff"];
+    let staff = &summary.staff;
     let mut figures = vec![
         Figure {
-            value: published(&summary, number(&staff["placed_in_community"])),
+            value: published(&summary.disclosure, staff.placed_in_community),
             label: " staff live in the community".into(),
         },
         Figure {
-            value: number(&summary["community"]["areas"]).map_or(String::new(), |v| thousands(v as u64)),
+            value: thousands(summary.community.areas as u64),
             label: " neighbourhoods in the community".into(),
         },
     ];
-    if let (Some(s), Some(p)) = (number(&summary["core20_staff_share"]), number(&summary["core20_population_share"])) {
+    if let (Some(s), Some(p)) = (summary.core20_staff_share, summary.core20_population_share) {
         figures.push(Figure {
             value: format!("{:.1}% vs {:.1}%", s * 100.0, p * 100.0),
             label: " staff vs residents in the most deprived fifth (Core20)".into(),
         });
     }
-    if let Some(outside) = number(&staff["placed_outside_community"]) {
+    if let Some(outside) = staff.placed_outside_community {
         figures.push(Figure {
-            value: published(&summary, Some(outside)),
+            value: published(&summary.disclosure, Some(outside)),
             label: " staff live outside the community (counted, not compared)".into(),
         });
     }
@@ -365,32 +348,24 @@ fn gaps_section(
     } else {
         None
     };
-    assumptions.push(format!("Community: {}.", summary["community"]["definition"].as_str().unwrap_or("as stated")));
-    if let Some(rule) = summary.get("disclosure") {
-        let (min, round) = (number(&rule["min_count"]).unwrap_or(8.0), number(&rule["round_to"]).unwrap_or(5.0));
-        assumptions.push(if min <= 1.0 && round <= 1.0 {
-            "Counts are exact: no disclosure control was applied, so this report is for internal use only.".to_string()
-        } else {
-            format!(
-                "Counts of people: 1 to {} shown as *, others rounded to the nearest {round}, shares from the rounded numbers, with secondary suppression (NHS Digital's rule for HES).",
-                min - 1.0
-            )
-        });
+    assumptions.push(format!("Community: {}.", summary.community.definition));
+    let rule = &summary.disclosure;
+    assumptions.push(if rule.min_count <= 1 && rule.round_to <= 1 {
+        "Counts are exact: no disclosure control was applied, so this report is for internal use only.".to_string()
+    } else {
+        format!(
+            "Counts of people: 1 to {} shown as *, others rounded to the nearest {}, shares from the rounded numbers, with secondary suppression (NHS Digital's rule for HES).",
+            rule.min_count.saturating_sub(1),
+            rule.round_to
+        )
+    });
+    if let Some(d) = &summary.deprivation {
+        sources.push(format!("English Indices of Deprivation: {} on {} (MHCLG).", d.edition, d.geography));
     }
-    if let Some(d) = summary.get("deprivation").filter(|d| !d.is_null()) {
-        sources.push(format!(
-            "English Indices of Deprivation: {} on {} (MHCLG).",
-            d["edition"].as_str().unwrap_or("edition not stated"),
-            d["geography"].as_str().unwrap_or("small areas")
-        ));
-    }
-    sources.push(format!(
-        "Population: {}.",
-        summary["community"]["population_column"].as_str().unwrap_or("working-age population")
-    ));
+    sources.push(format!("Population: {}.", summary.community.population_column));
     Ok(Value::from_serialize(serde_json::json!({
-        "headline": summary["headline"],
-        "community": summary["community"]["definition"],
+        "headline": summary.headline,
+        "community": summary.community.definition,
         "figures": figures,
         "deciles": table,
         "targets": targets,
@@ -405,8 +380,8 @@ fn emissions_section(
     assumptions: &mut Vec<String>,
     sources: &mut Vec<String>,
 ) -> anyhow::Result<minijinja::Value> {
-    let summary = read_json(&dir.join(crate::cmd::emissions::SUMMARY))?;
-    reference_sources(&summary, sources);
+    let summary: EmissionsSummary = run_summary::read(&dir.join(crate::cmd::emissions::SUMMARY))?;
+    reference_sources(&summary.reference, sources);
     let deciles = Csv::read(&dir.join("emissions_by_decile.csv"))?;
     let classes: Vec<&Vec<String>> =
         deciles.rows.iter().filter(|r| !matches!(deciles.cell(r, "imd_decile"), "total" | "none")).collect();
@@ -446,41 +421,41 @@ fn emissions_section(
     let mut site_columns = vec![("site_name", "Site", Format::Text)];
     site_columns.extend(measure_columns);
     let site_table = sites.table("Patient travel by site", &site_columns, &site_rows)?;
-    let scenario = &summary["scenario"];
-    let tonnes = |v: &Json| number(v).map_or(String::new(), mass);
+    let scenario = &summary.scenario;
+    let tonnes = |v: Option<f64>| v.map_or(String::new(), mass);
     let mut figures = vec![
         Figure {
-            value: published(&summary, number(&summary["appointments_placed"])),
+            value: published(&summary.disclosure, summary.appointments_placed),
             label: " appointments placed".into(),
         },
         Figure {
-            value: tonnes(&summary["kgco2e_total"]),
+            value: tonnes(summary.kgco2e_total),
             label: " CO2e from patient travel to face-to-face appointments".into(),
         },
         Figure {
-            value: tonnes(&summary["kgco2e_avoided"]),
+            value: tonnes(summary.kgco2e_avoided),
             label: " CO2e avoided by appointments already held virtually".into(),
         },
     ];
-    let fraction = number(&scenario["shift_to_virtual"]).unwrap_or(0.0);
+    let fraction = scenario.shift_to_virtual;
     let headline = (fraction > 0.0).then(|| {
-        figures.push(Figure { value: tonnes(&summary["scenario_kgco2e_saved"]), label: " CO2e saved by the scenario".into() });
+        figures.push(Figure { value: tonnes(summary.scenario_kgco2e_saved), label: " CO2e saved by the scenario".into() });
         format!(
             "Moving {:.0}% of {} face-to-face appointments to video or telephone would save {} CO2e, {} patient miles, £{} and {} hours of patient travel {}{}.",
             fraction * 100.0,
-            if scenario["applies_to"] == "follow-ups" { "follow-up" } else { "all" },
-            tonnes(&summary["scenario_kgco2e_saved"]),
-            quantity(number(&scenario["patient_miles_saved"]).unwrap_or(0.0)),
-            quantity(number(&scenario["cost_saved_gbp"]).unwrap_or(0.0)),
-            quantity(number(&scenario["hours_saved"]).unwrap_or(0.0)),
-            match (summary["dates"]["first"].as_str(), summary["dates"]["last"].as_str()) {
-                (Some(first), Some(last)) => format!("over the appointments from {first} to {last}"),
+            scenario.applies_to.adjective(),
+            tonnes(summary.scenario_kgco2e_saved),
+            quantity(scenario.patient_miles_saved.unwrap_or(0.0)),
+            quantity(scenario.cost_saved_gbp.unwrap_or(0.0)),
+            quantity(scenario.hours_saved.unwrap_or(0.0)),
+            match &summary.dates {
+                Some(DateRange { first, last: Some(last) }) => format!("over the appointments from {first} to {last}"),
                 _ => "over the appointments analysed".to_string(),
             },
-            number(&scenario["share_of_saving_to_deciles_1_2"]).map_or(String::new(), |s| format!(
+            scenario.share_of_saving_to_deciles_1_2.map_or(String::new(), |s| format!(
                 "; {:.1}% of the saving would reach patients in the most deprived fifth of neighbourhoods, who make {:.1}% of face-to-face appointments",
                 s * 100.0,
-                number(&scenario["share_of_face_to_face_from_deciles_1_2"]).unwrap_or(0.0) * 100.0
+                scenario.share_of_face_to_face_from_deciles_1_2.unwrap_or(0.0) * 100.0
             ))
         )
     });
@@ -499,8 +474,8 @@ fn emissions_section(
         ],
     }
     .draw(dir, args, tooltips)?;
-    if let Some(a) = summary["assumptions"].as_object() {
-        for (key, value) in a {
+    if let Json::Object(a) = serde_json::to_value(&summary.assumptions)? {
+        for (key, value) in &a {
             let text = match value {
                 Json::String(s) => s.clone(),
                 Json::Object(pairs) => {
@@ -511,9 +486,7 @@ fn emissions_section(
             assumptions.push(format!("Emissions, {}: {text}.", key.replace('_', " ")));
         }
     }
-    if let Some(source) = summary["assumptions"]["factors_source"].as_str() {
-        sources.push(format!("Emission factors: {source}."));
-    }
+    sources.push(format!("Emission factors: {}.", summary.assumptions.factors_source));
     Ok(Value::from_serialize(serde_json::json!({
         "headline": headline,
         "figures": figures,

@@ -31,7 +31,7 @@ impl fmt::Display for Cell {
 ///
 /// The default is NHS Digital's rule for Hospital Episode Statistics: counts of 1–7 shown as
 /// `*`, others rounded to the nearest 5, percentages computed from the rounded numbers.
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Disclosure {
     /// The smallest count shown; 1 to `min_count - 1` are suppressed (0 is shown).
     pub min_count: u32,

@@ -12,6 +12,7 @@ pub mod progress;
 pub mod published;
 pub mod published_staff;
 pub mod run_folder;
+pub mod run_summary;
 pub mod schema;
 pub mod summary;
 pub mod table;

@@ -17,7 +17,8 @@ pub fn write_json(path: &Path, summary: &impl Serialize) -> Result<()> {
 /// The run folder's subfolder for what must not be published (row-level data, exact counts).
 pub const INTERNAL_FOLDER: &str = "not-for-publication";
 
-/// Writes a run's published summary into `out` and its exact counts into `out`'s [`INTERNAL_FOLDER`].
+/// Writes a run's published summary into `out` and its exact counts into `out`'s [`INTERNAL_FOLDER`],
+/// each with its keys sorted (whatever order its type declares its fields in).
 pub fn write_run_summaries(
     out: &Path,
     name: &str,
@@ -25,11 +26,16 @@ pub fn write_run_summaries(
     internal_name: &str,
     internal: &impl Serialize,
 ) -> Result<()> {
-    write_json(&out.join(name), public)?;
+    write_json(&out.join(name), &sorted(public))?;
     let internal_dir = out.join(INTERNAL_FOLDER);
     std::fs::create_dir_all(&internal_dir).map_err(|e| crate::error::Error::io(&internal_dir, e))?;
     write_file(&internal_dir.join("README.txt"), INTERNAL_README.as_bytes())?;
-    write_json(&internal_dir.join(internal_name), internal)
+    write_json(&internal_dir.join(internal_name), &sorted(internal))
+}
+
+/// A summary as a JSON value, whose objects keep their keys sorted.
+fn sorted(summary: &impl Serialize) -> serde_json::Value {
+    serde_json::to_value(summary).unwrap_or_else(|e| serde_json::json!({ "error": e.to_string() }))
 }
 
 const INTERNAL_README: &str = "Not for publication. This folder holds exact counts of people (and, where a \

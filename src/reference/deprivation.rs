@@ -27,7 +27,7 @@ pub struct Deprivation {
 }
 
 /// How the areas of a boundary file are covered by a deprivation file.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Coverage {
     pub boundaries_geography: Geography,
     pub deprivation_geography: Geography,

@@ -23,7 +23,7 @@ pub use crate::dictionary::AREA_CODE as AREA_CODE_COLUMN;
 use std::fmt;
 
 /// The small-area geography a set of codes belongs to.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Geography {
     /// Lower layer super output areas, 2011 (IoD2015 and IoD2019 use these).
     #[serde(rename = "LSOA 2011")]

@@ -28,7 +28,7 @@ pub struct PostcodeEntry {
 }
 
 /// The layout a directory file was read as.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum DirectoryFormat {
     /// OS Code-Point Open: no header row, fixed columns.
     #[serde(rename = "OS Code-Point Open")]
@@ -38,8 +38,17 @@ pub enum DirectoryFormat {
     HeaderCsv,
 }
 
+impl std::fmt::Display for DirectoryFormat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            DirectoryFormat::CodePointOpen => "OS Code-Point Open",
+            DirectoryFormat::HeaderCsv => "postcode CSV with header (ONSPD/NSPL style)",
+        })
+    }
+}
+
 /// Counts from loading a directory, for the run summary.
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct DirectoryStats {
     pub files: usize,
     pub rows: usize,

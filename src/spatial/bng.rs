@@ -6,7 +6,7 @@ use geo::Coord;
 use proj4rs::proj::Proj;
 
 /// The coordinate reference system of an input's coordinates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Crs {
     /// WGS84 / ETRS89 longitude and latitude in degrees (EPSG:4326, OGC CRS84).
     #[serde(rename = "EPSG:4326")]

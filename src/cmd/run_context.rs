@@ -1,0 +1,121 @@
+//! What the analysis commands share: the run folder, the reference data and its areas, sites, warnings, the batch loop, and finishing a run.
+
+use std::path::Path;
+use std::time::Instant;
+
+use anyhow::Context as _;
+use serde::Serialize;
+
+use crate::analysis::Areas;
+use crate::cli::{OutputDirArgs, ReferenceArgs};
+use crate::columns::ColumnMap;
+use crate::geocoder::Geocoder;
+use crate::input::csv_input::Row;
+use crate::input::sites::{read_sites, Site};
+use crate::input::CsvInput;
+use crate::output::disclosure::Disclosure;
+use crate::output::progress;
+use crate::output::run_folder::RunFolder;
+use crate::output::summary::write_run_summaries;
+use crate::reference::Population;
+
+/// Rows handed to the parallel placement at a time.
+const BATCH_ROWS: usize = 65_536;
+
+/// A run of `gaps` or `emissions` in progress: where it writes, what it loaded, what it will warn about.
+pub struct RunContext {
+    pub started: Instant,
+    pub quiet: bool,
+    pub disclosure: Disclosure,
+    folder: RunFolder,
+    pub geocoder: Geocoder,
+    pub areas: Areas,
+    /// The population column used, if a population was given.
+    pub population_column: Option<String>,
+    /// Printed and recorded in the exact summary when the run finishes, in the order found.
+    pub warnings: Vec<String>,
+}
+
+impl RunContext {
+    /// Checks the destination (no input is ever replaced), loads the reference data and the
+    /// population, and refuses a population or deprivation file of another geography than the
+    /// boundaries.
+    pub fn open(
+        output: &OutputDirArgs,
+        reference: &ReferenceArgs,
+        disclosure: Disclosure,
+        inputs: &[&Path],
+        population: impl FnOnce() -> crate::Result<Option<Population>>,
+    ) -> anyhow::Result<RunContext> {
+        let started = Instant::now();
+        let mut files = reference.files();
+        files.extend(inputs);
+        let folder = RunFolder::create(&output.out, output.force, &files)?;
+        let geocoder = Geocoder::load(&reference.paths()).context("loading reference data")?;
+        let population = population().context("loading population")?;
+        if let Some(population) = &population {
+            population.check_vintage(&geocoder.boundaries.geography)?;
+        }
+        let areas = Areas::collect(&geocoder, population.as_ref());
+        let mut warnings = Vec::new();
+        if let (Some(coverage), Some(path)) = (geocoder.coverage(), &reference.deprivation) {
+            coverage.check_same_vintage(path)?;
+            warnings.extend(coverage.warning());
+        }
+        Ok(RunContext {
+            started,
+            quiet: output.quiet,
+            disclosure,
+            folder,
+            geocoder,
+            areas,
+            population_column: population.map(|p| p.column),
+            warnings,
+        })
+    }
+
+    /// The folder the tables are written to (renamed into place by [`RunContext::finish`]).
+    pub fn out(&self) -> &Path {
+        self.folder.path()
+    }
+
+    /// The sites, located by coordinates or postcode; a warning for each that could not be.
+    pub fn read_sites(&mut self, path: &Path, columns: &ColumnMap) -> anyhow::Result<Vec<Site>> {
+        let sites = read_sites(path, columns, Some(&self.geocoder.directory))?;
+        for site in sites.iter().filter(|s| s.location.is_none()) {
+            self.warnings.push(format!("site {} could not be located ({})", site.label, site.located_by));
+        }
+        Ok(sites)
+    }
+
+    /// Prints the warnings, writes both summaries and moves the run folder into place.
+    pub fn finish(
+        self,
+        summary: (&str, &impl Serialize),
+        exact: (&str, &impl Serialize),
+    ) -> anyhow::Result<()> {
+        for w in &self.warnings {
+            eprintln!("anchormap: warning: {w}");
+        }
+        write_run_summaries(self.folder.path(), summary.0, summary.1, exact.0, exact.1)?;
+        self.folder.commit()?;
+        Ok(())
+    }
+}
+
+/// Streams `input` in batches with a progress line on stderr; returns the input, read to its end
+/// (for its count of short rows).
+pub fn each_batch(
+    input: CsvInput,
+    label: &'static str,
+    mut each: impl FnMut(&mut Vec<Row>) -> anyhow::Result<()>,
+) -> anyhow::Result<CsvInput> {
+    let bar = progress::counter(label);
+    let input = input.for_each_batch(BATCH_ROWS, |batch| -> anyhow::Result<()> {
+        each(batch)?;
+        bar.inc(batch.len() as u64);
+        Ok(())
+    })?;
+    bar.finish_and_clear();
+    Ok(input)
+}

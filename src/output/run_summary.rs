@@ -1,0 +1,181 @@
+//! What a gaps or emissions run says about itself: one serde type per summary, written by the command and read back by `report` and `demo`.
+//!
+//! Published summaries hold counts of people only under the disclosure rule (`None` = suppressed);
+//! exact counts go to the `*Exact` types, written into the run's not-for-publication folder.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::analysis::emissions::ShiftScope;
+use crate::analysis::profile::CommunityProfile;
+use crate::analysis::travel::ModeShare;
+use crate::geocoder::ReferenceSummary;
+use crate::output::disclosure::Disclosure;
+use crate::reference::Geography;
+
+/// The published summary of `anchormap gaps` (`gaps_summary.json`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct GapsSummary {
+    pub staff_file: String,
+    pub staff: PublishedStaffCounts,
+    /// The sum of the published (unsuppressed) area counts.
+    pub staff_published_in_community: f64,
+    pub community: CommunitySummary,
+    pub headline: Option<String>,
+    pub decisions: Vec<String>,
+    pub core20_staff_share: Option<f64>,
+    pub core20_population_share: Option<f64>,
+    pub disclosure: Disclosure,
+    pub vacancies: Option<VacancyCounts>,
+    pub sites: Vec<SiteLocated>,
+    pub travel_radius_km: f64,
+    pub target_deciles: Vec<u8>,
+    pub deprivation: Option<Edition>,
+    pub reference: ReferenceSummary,
+    pub outputs: Vec<String>,
+    pub internal_summary: String,
+}
+
+/// Staff by what became of them, under the disclosure rule.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PublishedStaffCounts {
+    pub rows: Option<f64>,
+    #[serde(rename = "match")]
+    pub by_match: BTreeMap<String, Option<f64>>,
+    pub placed_in_community: Option<f64>,
+    pub placed_outside_community: Option<f64>,
+    /// What the counts are (a note for the reader of the JSON).
+    pub counts: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CommunitySummary {
+    pub definition: String,
+    pub areas: usize,
+    pub population_column: String,
+    pub profile: CommunityProfile,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct VacancyCounts {
+    pub rows: usize,
+    pub located: usize,
+    pub entry_level: usize,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SiteLocated {
+    pub site_code: String,
+    pub located_by: String,
+}
+
+/// A deprivation index's edition and the geography it is published on.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Edition {
+    pub edition: String,
+    pub geography: Geography,
+}
+
+/// The published summary of `anchormap emissions` (`emissions_summary.json`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EmissionsSummary {
+    pub appointments_file: String,
+    pub appointments_total: Option<f64>,
+    pub appointments_placed: Option<f64>,
+    pub unplaced_by_reason: BTreeMap<String, Option<f64>>,
+    pub not_attended_by_reason: BTreeMap<String, Option<f64>>,
+    pub dates: Option<DateRange>,
+    pub face_to_face: Option<f64>,
+    #[serde(rename = "virtual")]
+    pub virtual_: Option<f64>,
+    pub patient_km_total: Option<f64>,
+    pub kgco2e_total: Option<f64>,
+    pub tco2e_total: Option<f64>,
+    pub kgco2e_avoided: Option<f64>,
+    pub scenario_kgco2e_saved: Option<f64>,
+    pub scenario: ScenarioSummary,
+    pub assumptions: TravelAssumptions,
+    pub units: Units,
+    pub disclosure: Disclosure,
+    pub population_column: Option<String>,
+    pub reference: ReferenceSummary,
+    pub outputs: Vec<String>,
+    pub internal_summary: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DateRange {
+    pub first: String,
+    pub last: Option<String>,
+}
+
+/// The virtual-care scenario and what it saves, from published figures.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ScenarioSummary {
+    pub shift_to_virtual: f64,
+    pub applies_to: ShiftScope,
+    pub appointments_eligible: Option<f64>,
+    pub appointments_shifted: Option<f64>,
+    pub patient_km_saved: Option<f64>,
+    pub patient_miles_saved: Option<f64>,
+    pub kgco2e_saved: Option<f64>,
+    pub cost_saved_gbp: Option<f64>,
+    pub hours_saved: Option<f64>,
+    pub share_of_saving_to_deciles_1_2: Option<f64>,
+    pub share_of_face_to_face_from_deciles_1_2: Option<f64>,
+}
+
+/// The travel model's assumptions, as the summary states them.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TravelAssumptions {
+    pub distance: String,
+    pub patient_point: String,
+    pub circuity: f64,
+    pub return_trip: bool,
+    pub mode_share: ModeShare,
+    pub kgco2e_per_km_by_mode: BTreeMap<String, f64>,
+    pub kgco2e_per_passenger_km_blended: f64,
+    pub factors_source: String,
+    pub well_to_tank: String,
+    pub car_occupancy: String,
+    pub mileage_rate_gbp_per_mile: f64,
+    pub cost: String,
+    pub speed_kmh: f64,
+    pub unrecorded_mode: String,
+    #[serde(rename = "virtual")]
+    pub virtual_: String,
+    pub published_figures: String,
+}
+
+/// The units of the emissions summary's figures.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Units {
+    pub kgco2e: String,
+    pub patient_km: String,
+    pub cost_saved_gbp: String,
+    pub hours_saved: String,
+    pub counts: String,
+}
+
+impl Default for Units {
+    fn default() -> Units {
+        Units {
+            kgco2e: "kilograms of CO2 equivalent, 3 decimal places (tco2e: tonnes)".into(),
+            patient_km: "passenger-kilometres, both ways, 1 decimal place".into(),
+            cost_saved_gbp: "pounds sterling, 2 decimal places".into(),
+            hours_saved: "patient hours, 1 decimal place".into(),
+            counts: "appointments under the disclosure rule: null where suppressed".into(),
+        }
+    }
+}
+
+/// Reads a summary a run wrote, naming the file if it is missing or of another shape.
+pub fn read<T: serde::de::DeserializeOwned>(path: &Path) -> anyhow::Result<T> {
+    use anyhow::Context as _;
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    serde_json::from_str(&text).with_context(|| {
+        format!("{} is not a summary this version of anchormap reads (written by another version?)", path.display())
+    })
+}
