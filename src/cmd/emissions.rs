@@ -1,9 +1,10 @@
 //! `anchormap emissions`: patient travel to outpatient appointments as km, kg CO2e, cost and time by area, decile, site and specialty, with a virtual-care scenario.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 use std::time::Instant;
 
-use anyhow::{bail, Context as _};
+use anyhow::bail;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
@@ -12,26 +13,25 @@ use serde_json::json;
 use crate::analysis::emissions::{EmissionsTally, Measures, PlacedAppointment, Scenario, ShiftScope};
 use crate::analysis::travel::{EmissionFactors, TravelModel, Trip};
 use crate::analysis::{AreaFacts, Areas};
-use crate::cli::EmissionsArgs;
+use crate::cli::{EmissionsArgs, TravelArgs};
+use crate::cmd::run_context::{each_batch, RunContext};
 use crate::error::{Error, Location};
 use crate::geocoder::{Geocoded, Geocoder, MatchStatus};
 use crate::input::appointments::{AppointmentColumns, Attended, NoJourney, UnrecognisedAppointmentValues};
 use crate::input::csv_input::Row;
 use crate::input::distance_matrix::DistanceMatrix;
-use crate::input::sites::{read_sites, Site, SiteNames};
+use crate::input::sites::{Site, SiteNames};
 use crate::input::staff::Date;
-use crate::reference::bridge::{shares, AreaBridge, Change};
 use crate::input::CsvInput;
 use crate::output::disclosure::{Cell, Margins};
+use crate::output::geojson;
 use crate::output::published::{PublishedEmissions, PublishedMeasures};
-use crate::output::run_folder::RunFolder;
-use crate::output::summary::{mass, quantity, thousands, write_run_summaries, INTERNAL_FOLDER};
+use crate::output::run_summary::{DateRange, EmissionsSummary, ScenarioSummary, TravelAssumptions, Units};
+use crate::output::summary::{mass, quantity, thousands, INTERNAL_FOLDER};
 use crate::output::table::{fixed, Table};
-use crate::output::{geojson, progress};
+use crate::reference::bridge::{shares, AreaBridge, Change};
 use crate::reference::population::TOTAL_POPULATION_COLUMN;
 use crate::reference::Population;
-
-const BATCH_ROWS: usize = 65_536;
 
 /// Why an appointment row could not be placed (it is counted, never dropped).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -102,24 +102,65 @@ struct Placer<'a> {
     bridge: Option<AreaBridge>,
     sites: &'a [Site],
     matrix: FxHashMap<(usize, usize), (f64, Option<f64>)>,
+    /// Distance matrix rows naming an area or site not in the inputs, if any.
+    matrix_warning: Option<String>,
     model: &'a TravelModel,
     scenario: Scenario,
 }
 
 pub fn run(args: EmissionsArgs) -> anyhow::Result<()> {
-    let started = Instant::now();
-    let quiet = args.output.quiet;
     if args.reference.deprivation.is_none() {
         bail!(crate::Error::usage("emissions needs --deprivation (an IoD file) to report by deprivation decile"));
     }
     let input = CsvInput::open(&args.appointments)?;
     let columns = AppointmentColumns::resolve(&input, &args.appointment_columns)?;
+    let scenario = scenario(&args, &columns, &input.headers)?;
+    let model = travel_model(&args.travel)?;
+    let mut run = RunContext::open(&args.output, &args.reference, args.disclosure.rule(), &inputs(&args), || {
+        args.population
+            .as_deref()
+            .map(|p| Population::load_column(p, &args.population_columns, &TOTAL_POPULATION_COLUMN))
+            .transpose()
+    })?;
+    let sites = run.read_sites(&args.sites, &args.site_columns)?;
+    let placer = Placer::new(&args, &run.areas, &run.geocoder, columns, &sites, &model, scenario)?;
+    run.warnings.extend(placer.matrix_warning.clone());
+    let placed = place_appointments(input, &placer, &run.geocoder, &args.appointments)?;
+    run.warnings.extend(placed.warnings.iter().cloned());
+    let area_deciles: Vec<Option<u8>> = run.areas.facts.iter().map(|a| a.decile).collect();
+    let published = PublishedEmissions::new(&placed.tally, &area_deciles, scenario.fraction, &run.disclosure);
+    let written = write_tables(&run, &sites, &placed.tally, &published, placer.columns.specialty.is_some())?;
+    let summary = summary(&args, &run, &placed.counts, &published, &placer, written);
+    let exact = exact_summary(&args, &placed, &run.warnings);
+    let (quiet, started) = (run.quiet, run.started);
+    run.finish((SUMMARY, &summary), (INTERNAL_SUMMARY, &exact))?;
+    if !quiet {
+        let total = placed.tally.total();
+        let core20 = Measures::sum(&placed.tally.by_decile(&area_deciles)[..2]);
+        print_summary(&placed.counts, &total, &core20, &scenario, started);
+    }
+    Ok(())
+}
+
+/// The files no output may replace.
+fn inputs(args: &EmissionsArgs) -> Vec<&Path> {
+    let travel = &args.travel;
+    [Some(&args.appointments), Some(&args.sites), args.population.as_ref(), travel.factors.as_ref()]
+        .into_iter()
+        .chain([travel.distance_matrix.as_ref(), args.area_bridge.as_ref()])
+        .flatten()
+        .map(|p| p.as_path())
+        .collect()
+}
+
+/// The scenario: which appointments it may move (follow-ups when the file says which are), and how many.
+fn scenario(args: &EmissionsArgs, columns: &AppointmentColumns, headers: &[String]) -> anyhow::Result<Scenario> {
     let applies_to = match (args.shift_applies_to, columns.first_follow_up) {
         (Some(ShiftScope::FollowUps), None) => bail!(Error::invalid(
             Location::file(&args.appointments),
             format!(
                 "--shift-applies-to follow-ups needs a first/follow-up column (name it with --appointment-columns first_follow_up=HEADER); the header has {}",
-                crate::columns::list_headers(&input.headers)
+                crate::columns::list_headers(headers)
             )
         )),
         (Some(scope), _) => scope,
@@ -130,113 +171,66 @@ pub fn run(args: EmissionsArgs) -> anyhow::Result<()> {
                 "no first/follow-up column, so the scenario cannot be limited to follow-ups: name it with \
                  --appointment-columns first_follow_up=HEADER, or move any face-to-face appointment with --shift-applies-to all; \
                  the header has {}",
-                crate::columns::list_headers(&input.headers)
+                crate::columns::list_headers(headers)
             )
         )),
         (None, None) => ShiftScope::All,
     };
-    let scenario = Scenario { fraction: args.shift_to_virtual, applies_to };
-    let factors = match &args.travel.factors {
+    Ok(Scenario { fraction: args.shift_to_virtual, applies_to })
+}
+
+/// The travel model from the options: factors, mode share, circuity, mileage rate, speed.
+fn travel_model(travel: &TravelArgs) -> anyhow::Result<TravelModel> {
+    let factors = match &travel.factors {
         Some(path) => EmissionFactors::read(path)?,
         None => EmissionFactors::uk_2025(),
     };
-    let model = TravelModel::new(
-        args.travel.circuity,
-        args.travel.mode_share.clone(),
-        &factors,
-        args.travel.mileage_rate,
-        args.travel.speed_kmh,
-    )
-    .map_err(|e| anyhow::anyhow!("--mode-share: {e}"))?;
-    let mut inputs = args.reference.files();
-    inputs.extend([Some(&args.appointments), Some(&args.sites), args.population.as_ref(), args.travel.factors.as_ref(), args.travel.distance_matrix.as_ref(), args.area_bridge.as_ref()].into_iter().flatten().map(|p| p.as_path()));
-    let folder = RunFolder::create(&args.output.out, args.output.force, &inputs)?;
-    let disclosure = args.disclosure.rule();
+    TravelModel::new(travel.circuity, travel.mode_share.clone(), &factors, travel.mileage_rate, travel.speed_kmh)
+        .map_err(|e| anyhow::anyhow!("--mode-share: {e}"))
+}
 
-    let geocoder = Geocoder::load(&args.reference.paths()).context("loading reference data")?;
-    let population = args
-        .population
-        .as_deref()
-        .map(|p| Population::load_column(p, &args.population_columns, &TOTAL_POPULATION_COLUMN))
-        .transpose()
-        .context("loading population")?;
-    if let Some(population) = &population {
-        population.check_vintage(&geocoder.boundaries.geography)?;
-    }
-    let areas = Areas::collect(&geocoder, population.as_ref());
-    let facts = &areas.facts;
-    let mut warnings = Vec::new();
-    if let (Some(coverage), Some(path)) = (geocoder.coverage(), &args.reference.deprivation) {
-        coverage.check_same_vintage(path)?;
-    }
-    if let Some(w) = geocoder.coverage().as_ref().and_then(|c| c.warning()) {
-        warnings.push(w);
-    }
-    let sites = read_sites(&args.sites, &args.site_columns, Some(&geocoder.directory))?;
-    for site in sites.iter().filter(|s| s.location.is_none()) {
-        warnings.push(format!("site {} could not be located ({})", site.label, site.located_by));
-    }
-    let area_by_code: FxHashMap<&str, usize> = facts.iter().enumerate().map(|(i, a)| (a.code.as_str(), i)).collect();
-    let site_names = SiteNames::new(&sites);
-    let bridge = args
-        .area_bridge
-        .as_deref()
-        .map(|path| AreaBridge::load(path, &geocoder.boundaries.geography, &args.area_bridge_columns))
-        .transpose()?;
-    let mut matrix = FxHashMap::default();
-    if let Some(path) = &args.travel.distance_matrix {
-        let read = DistanceMatrix::read(path, &args.travel.distance_matrix_columns)?;
-        let mut unknown = 0;
-        for ((area, site), value) in read.iter() {
-            match (area_by_code.get(area.as_str()), site_names.find(site)) {
-                (Some(a), Some(s)) => {
-                    matrix.insert((*a, s), *value);
-                }
-                _ => unknown += 1,
-            }
-        }
-        if unknown > 0 {
-            warnings.push(format!(
-                "{unknown} of {} distance matrix rows name an area or site not in the inputs",
-                read.len()
-            ));
-        }
-    }
-    let context =
-        Placer { areas: &areas, columns, area_by_code, site_names, bridge, sites: &sites, matrix, model: &model, scenario };
+/// Appointments placed and tallied, with the counts of what became of every row.
+struct PlacedAppointments {
+    tally: EmissionsTally,
+    counts: Counts,
+    warnings: Vec<String>,
+}
 
-    // Stream the appointments: place in parallel, accumulate in order.
-    let mut tally = EmissionsTally::new(facts.len(), sites.len());
+/// Streams the appointments: places each batch in parallel, accumulates in order; values not
+/// understood are warned about (or stop the run) after the pass.
+fn place_appointments(
+    input: CsvInput,
+    placer: &Placer,
+    geocoder: &Geocoder,
+    path: &Path,
+) -> anyhow::Result<PlacedAppointments> {
+    let columns = &placer.columns;
+    let mut tally = EmissionsTally::new(placer.areas.facts.len(), placer.sites.len());
     let mut counts = Counts::default();
     let mut unrecognised = UnrecognisedAppointmentValues::default();
-    let bar = progress::counter("placing appointments");
-    let input = input.for_each_batch(BATCH_ROWS, |batch| -> anyhow::Result<()> {
+    let mut warnings = Vec::new();
+    let input = each_batch(input, "placing appointments", |batch| {
         let geocoded = match columns.postcode {
             Some(_) => geocoder.geocode_many(&batch.iter().map(|row| columns.postcode(row)).collect::<Vec<_>>()),
             None => Vec::new(),
         };
         let outcomes: Vec<Outcome> =
-            batch.par_iter().enumerate().map(|(i, row)| context.place(row, geocoded.get(i))).collect();
+            batch.par_iter().enumerate().map(|(i, row)| placer.place(row, geocoded.get(i))).collect();
         for (row, outcome) in batch.iter().zip(outcomes) {
             counts.add(&outcome);
+            let specialty = columns.specialty.map(|_| columns.specialty(row));
             match &outcome {
-                Outcome::Placed { placed, .. } => tally.add(placed, columns.specialty.map(|_| columns.specialty(row))),
-                Outcome::Bridged { parts, .. } => {
-                    for placed in parts {
-                        tally.add(placed, columns.specialty.map(|_| columns.specialty(row)));
-                    }
-                }
+                Outcome::Placed { placed, .. } => tally.add(placed, specialty),
+                Outcome::Bridged { parts, .. } => parts.iter().for_each(|placed| tally.add(placed, specialty.clone())),
                 _ => {}
             }
             if columns.date.is_some() {
-                counts.add_date(columns.date(row), row, &columns);
+                counts.add_date(columns.date(row), row, columns);
             }
-            unrecognised.add(row, &columns);
+            unrecognised.add(row, columns);
         }
-        bar.inc(batch.len() as u64);
         Ok(())
     })?;
-    bar.finish_and_clear();
     if input.short_rows > 0 {
         warnings.push(format!("{} appointment rows had fewer fields than the header", input.short_rows));
     }
@@ -247,55 +241,73 @@ pub fn run(args: EmissionsArgs) -> anyhow::Result<()> {
             counts.rows_with_invalid_count
         ));
     }
-    warnings.extend(unrecognised.check(&args.appointments, &input.headers, &columns, counts.rows, counts.dates_not_read)?);
+    warnings.extend(unrecognised.check(path, &input.headers, columns, counts.rows, counts.dates_not_read)?);
+    Ok(PlacedAppointments { tally, counts, warnings })
+}
 
-    // Tables: every count under the rule, hidden consistently across tables, figures from published counts.
-    let out = folder.path();
-    let area_deciles: Vec<Option<u8>> = facts.iter().map(|a| a.decile).collect();
-    let published = PublishedEmissions::new(&tally, &area_deciles, scenario.fraction, &disclosure);
-    let (area_table, area_features) = area_table(facts, &tally, &published);
+/// Writes the tables by area (CSV and GeoJSON), decile, site and, when the file has one, specialty.
+fn write_tables(
+    run: &RunContext,
+    sites: &[Site],
+    tally: &EmissionsTally,
+    published: &PublishedEmissions,
+    by_specialty: bool,
+) -> anyhow::Result<Vec<String>> {
+    let (out, areas, facts) = (run.out(), &run.areas, &run.areas.facts);
+    let (area_table, area_features) = area_table(facts, tally, published);
     area_table.write_csv(&out.join("emissions_by_area.csv"))?;
     geojson::write_areas(
         &out.join("emissions_by_area.geojson"),
         area_features.into_iter().map(|(i, properties)| (areas.shape(i), properties)),
     )?;
-    decile_table(facts, &published).write_csv(&out.join("emissions_by_decile.csv"))?;
-    site_table(&sites, &published).write_csv(&out.join("emissions_by_site.csv"))?;
+    decile_table(facts, published).write_csv(&out.join("emissions_by_decile.csv"))?;
+    site_table(sites, published).write_csv(&out.join("emissions_by_site.csv"))?;
     let mut written =
         vec!["emissions_by_area.csv", "emissions_by_area.geojson", "emissions_by_decile.csv", "emissions_by_site.csv"];
-    if columns.specialty.is_some() {
-        specialty_table(&published).write_csv(&out.join("emissions_by_specialty.csv"))?;
+    if by_specialty {
+        specialty_table(published).write_csv(&out.join("emissions_by_specialty.csv"))?;
         written.push("emissions_by_specialty.csv");
     }
+    Ok(written.into_iter().map(String::from).collect())
+}
 
-    for w in &warnings {
-        eprintln!("anchormap: warning: {w}");
-    }
-    let total = tally.total();
-    let assumptions = json!({
-        "distance": if context.matrix.is_empty() {
-            "straight line between patient point and site, times the circuity factor, both ways"
-        } else {
+/// The travel model's assumptions in the summary's words.
+fn assumptions(model: &TravelModel, from_matrix: bool) -> TravelAssumptions {
+    TravelAssumptions {
+        distance: if from_matrix {
             "the distance matrix's one-way road distance where it has the area and site, else straight line times the circuity factor; both ways"
-        },
-        "patient_point": "the postcode's Code-Point/ONSPD point; the area's centroid when only an area code is given",
-        "circuity": model.circuity,
-        "return_trip": true,
-        "mode_share": model.mode_share,
-        "kgco2e_per_km_by_mode": model.factors,
-        "kgco2e_per_passenger_km_blended": model.kgco2e_per_km,
-        "factors_source": model.factors_source,
-        "well_to_tank": "excluded (direct emissions only)",
-        "car_occupancy": "one patient per car; car and motorbike factors are per vehicle-km",
-        "mileage_rate_gbp_per_mile": model.mileage_gbp_per_mile,
-        "cost": "car share of patient miles at the mileage rate; fares for other modes are not estimated",
-        "speed_kmh": model.speed_kmh,
-        "unrecorded_mode": "counted as face to face",
-        "virtual": "telephone, video/telemedicine, talk type, email and SMS appointments involve no patient travel",
-        "published_figures": "counts under the disclosure rule; km, kg CO2e, £ and hours are the published count times the per-trip average to 3 significant figures, hidden with their count",
-    });
-    // Published: counts follow the rule (placed and each reason add up to the total, so they are
-    // protected as one line); every figure is the total row of the published tables.
+        } else {
+            "straight line between patient point and site, times the circuity factor, both ways"
+        }
+        .into(),
+        patient_point: "the postcode's Code-Point/ONSPD point; the area's centroid when only an area code is given".into(),
+        circuity: model.circuity,
+        return_trip: true,
+        mode_share: model.mode_share.clone(),
+        kgco2e_per_km_by_mode: model.factors.clone(),
+        kgco2e_per_passenger_km_blended: model.kgco2e_per_km,
+        factors_source: model.factors_source.clone(),
+        well_to_tank: "excluded (direct emissions only)".into(),
+        car_occupancy: "one patient per car; car and motorbike factors are per vehicle-km".into(),
+        mileage_rate_gbp_per_mile: model.mileage_gbp_per_mile,
+        cost: "car share of patient miles at the mileage rate; fares for other modes are not estimated".into(),
+        speed_kmh: model.speed_kmh,
+        unrecorded_mode: "counted as face to face".into(),
+        virtual_: "telephone, video/telemedicine, talk type, email and SMS appointments involve no patient travel".into(),
+        published_figures: "counts under the disclosure rule; km, kg CO2e, £ and hours are the published count times the per-trip average to 3 significant figures, hidden with their count".into(),
+    }
+}
+
+/// The published summary: counts under the rule (placed and each reason add up to the total, so
+/// they are protected as one line); every figure is the total row of the published tables.
+fn summary(
+    args: &EmissionsArgs,
+    run: &RunContext,
+    counts: &Counts,
+    published: &PublishedEmissions,
+    placer: &Placer,
+    written: Vec<String>,
+) -> EmissionsSummary {
     let reasons: Vec<&'static str> = counts.unplaced_by_reason.keys().copied().collect();
     let mut line: Vec<f64> = vec![counts.appointments_total, counts.appointments_placed];
     line.extend(counts.unplaced_by_reason.values());
@@ -303,60 +315,60 @@ pub fn run(args: EmissionsArgs) -> anyhow::Result<()> {
     let unplaced_end = 2 + reasons.len();
     let mut margins = Margins::new();
     margins.add(1..line.len(), 0);
-    let line = disclosure.cells(&line, &margins);
-    let t = &published.total;
-    let c20 = &published.core20;
+    let line = run.disclosure.cells(&line, &margins);
+    let (t, c20, scenario) = (&published.total, &published.core20, &placer.scenario);
     let value = |cell: Cell, decimals: i32| cell.value().map(|v| round(v, decimals));
     let share = |part: Cell, whole: Cell| match (part.value(), whole.value()) {
         (Some(p), Some(w)) if w > 0.0 => Some(round(p / w, 4)),
         _ => None,
     };
-    let public = json!({
-        "appointments_file": file_name(&args.appointments),
-        "appointments_total": line[0].value(),
-        "appointments_placed": line[1].value(),
-        "unplaced_by_reason": reasons.iter().zip(&line[2..unplaced_end]).map(|(r, c)| (r.to_string(), c.value())).collect::<BTreeMap<_, _>>(),
-        "not_attended_by_reason": counts.not_attended_by_reason.keys().zip(&line[unplaced_end..]).map(|(r, c)| (r.to_string(), c.value())).collect::<BTreeMap<_, _>>(),
-        "dates": counts.first_date.map(|first| json!({
-            "first": first.to_string(),
-            "last": counts.last_date.map(|d| d.to_string()),
-        })),
-        "face_to_face": t.face_to_face.value(),
-        "virtual": t.virtual_.value(),
-        "patient_km_total": value(t.patient_km, 1),
-        "kgco2e_total": value(t.kgco2e, 3),
-        "tco2e_total": t.kgco2e.value().map(|kg| round(kg / 1000.0, 3)),
-        "kgco2e_avoided": value(t.kgco2e_avoided, 3),
-        "scenario_kgco2e_saved": value(t.scenario_kgco2e_saved, 3),
-        "scenario": {
-            "shift_to_virtual": scenario.fraction,
-            "applies_to": scenario.applies_to,
-            "appointments_eligible": t.scenario_eligible.value(),
-            "appointments_shifted": value(t.scenario_appointments_shifted, 1),
-            "patient_km_saved": value(t.scenario_patient_km_saved, 1),
-            "patient_miles_saved": t.scenario_patient_km_saved.value().map(|km| round(km / 1.609_344, 1)),
-            "kgco2e_saved": value(t.scenario_kgco2e_saved, 3),
-            "cost_saved_gbp": value(t.scenario_cost_saved_gbp, 2),
-            "hours_saved": value(t.scenario_hours_saved, 1),
-            "share_of_saving_to_deciles_1_2": share(c20.scenario_kgco2e_saved, t.scenario_kgco2e_saved),
-            "share_of_face_to_face_from_deciles_1_2": share(c20.face_to_face, t.face_to_face),
+    let by_reason = |keys: Vec<&str>, cells: &[Cell]| -> BTreeMap<String, Option<f64>> {
+        keys.into_iter().zip(cells).map(|(r, c)| (r.to_string(), c.value())).collect()
+    };
+    EmissionsSummary {
+        appointments_file: file_name(&args.appointments),
+        appointments_total: line[0].value(),
+        appointments_placed: line[1].value(),
+        unplaced_by_reason: by_reason(reasons, &line[2..unplaced_end]),
+        not_attended_by_reason: by_reason(counts.not_attended_by_reason.keys().copied().collect(), &line[unplaced_end..]),
+        dates: counts.first_date.map(|first| DateRange {
+            first: first.to_string(),
+            last: counts.last_date.map(|d| d.to_string()),
+        }),
+        face_to_face: t.face_to_face.value(),
+        virtual_: t.virtual_.value(),
+        patient_km_total: value(t.patient_km, 1),
+        kgco2e_total: value(t.kgco2e, 3),
+        tco2e_total: t.kgco2e.value().map(|kg| round(kg / 1000.0, 3)),
+        kgco2e_avoided: value(t.kgco2e_avoided, 3),
+        scenario_kgco2e_saved: value(t.scenario_kgco2e_saved, 3),
+        scenario: ScenarioSummary {
+            shift_to_virtual: scenario.fraction,
+            applies_to: scenario.applies_to,
+            appointments_eligible: t.scenario_eligible.value(),
+            appointments_shifted: value(t.scenario_appointments_shifted, 1),
+            patient_km_saved: value(t.scenario_patient_km_saved, 1),
+            patient_miles_saved: t.scenario_patient_km_saved.value().map(|km| round(km / 1.609_344, 1)),
+            kgco2e_saved: value(t.scenario_kgco2e_saved, 3),
+            cost_saved_gbp: value(t.scenario_cost_saved_gbp, 2),
+            hours_saved: value(t.scenario_hours_saved, 1),
+            share_of_saving_to_deciles_1_2: share(c20.scenario_kgco2e_saved, t.scenario_kgco2e_saved),
+            share_of_face_to_face_from_deciles_1_2: share(c20.face_to_face, t.face_to_face),
         },
-        "assumptions": assumptions,
-        "units": {
-            "kgco2e": "kilograms of CO2 equivalent, 3 decimal places (tco2e: tonnes)",
-            "patient_km": "passenger-kilometres, both ways, 1 decimal place",
-            "cost_saved_gbp": "pounds sterling, 2 decimal places",
-            "hours_saved": "patient hours, 1 decimal place",
-            "counts": "appointments under the disclosure rule: null where suppressed",
-        },
-        "disclosure": disclosure,
-        "population_column": population.as_ref().map(|p| &p.column),
-        "reference": geocoder.reference_summary(),
-        "outputs": written,
-        "internal_summary": format!("{INTERNAL_FOLDER}/{INTERNAL_SUMMARY}"),
-    });
-    // Internal: exact counts, for the analyst who ran it; never published.
-    let internal = json!({
+        assumptions: assumptions(placer.model, !placer.matrix.is_empty()),
+        units: Units::default(),
+        disclosure: run.disclosure,
+        population_column: run.population_column.clone(),
+        reference: run.geocoder.reference_summary(),
+        outputs: written,
+        internal_summary: format!("{INTERNAL_FOLDER}/{INTERNAL_SUMMARY}"),
+    }
+}
+
+/// Exact counts, for the analyst who ran it; never published.
+fn exact_summary(args: &EmissionsArgs, placed: &PlacedAppointments, warnings: &[String]) -> serde_json::Value {
+    let (counts, total) = (&placed.counts, placed.tally.total());
+    json!({
         "not_for_publication": "exact counts of people: keep with the row-level data, never publish",
         "appointments_file": args.appointments.display().to_string(),
         "rows": counts.rows,
@@ -387,14 +399,7 @@ pub fn run(args: EmissionsArgs) -> anyhow::Result<()> {
         "scenario_appointments_eligible": total.scenario_eligible,
         "scenario_kgco2e_saved": round(total.scenario_kgco2e_saved, 3),
         "warnings": warnings,
-    });
-    write_run_summaries(out, SUMMARY, &public, INTERNAL_SUMMARY, &internal)?;
-    folder.commit()?;
-    if !quiet {
-        let deciles = tally.by_decile(&area_deciles);
-        print_summary(&counts, &total, &Measures::sum(&deciles[..2]), &scenario, started);
-    }
-    Ok(())
+    })
 }
 
 /// The published summary of an emissions run.
@@ -411,7 +416,49 @@ fn round(value: f64, decimals: i32) -> f64 {
     (value * scale).round() / scale
 }
 
-impl Placer<'_> {
+impl<'a> Placer<'a> {
+    /// The lookups a row needs: areas by code, sites by code, name or alias, the area bridge and
+    /// the distance matrix (rows naming an area or site not in the inputs are counted in a warning).
+    fn new(
+        args: &EmissionsArgs,
+        areas: &'a Areas,
+        geocoder: &Geocoder,
+        columns: AppointmentColumns,
+        sites: &'a [Site],
+        model: &'a TravelModel,
+        scenario: Scenario,
+    ) -> anyhow::Result<Placer<'a>> {
+        let area_by_code: FxHashMap<&str, usize> =
+            areas.facts.iter().enumerate().map(|(i, a)| (a.code.as_str(), i)).collect();
+        let site_names = SiteNames::new(sites);
+        let bridge = args
+            .area_bridge
+            .as_deref()
+            .map(|path| AreaBridge::load(path, &geocoder.boundaries.geography, &args.area_bridge_columns))
+            .transpose()?;
+        let mut matrix = FxHashMap::default();
+        let mut matrix_warning = None;
+        if let Some(path) = &args.travel.distance_matrix {
+            let read = DistanceMatrix::read(path, &args.travel.distance_matrix_columns)?;
+            let mut unknown = 0;
+            for ((area, site), value) in read.iter() {
+                match (area_by_code.get(area.as_str()), site_names.find(site)) {
+                    (Some(a), Some(s)) => {
+                        matrix.insert((*a, s), *value);
+                    }
+                    _ => unknown += 1,
+                }
+            }
+            if unknown > 0 {
+                matrix_warning = Some(format!(
+                    "{unknown} of {} distance matrix rows name an area or site not in the inputs",
+                    read.len()
+                ));
+            }
+        }
+        Ok(Placer { areas, columns, area_by_code, site_names, bridge, sites, matrix, matrix_warning, model, scenario })
+    }
+
     /// A patient area code of the other vintage: its parts here, each with its share of the count.
     fn bridged(&self, row: &Row, code: &str, count: f64) -> Option<Outcome> {
         let (change, codes) = self.bridge.as_ref()?.parts(code)?;
