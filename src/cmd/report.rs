@@ -251,6 +251,49 @@ impl MapRequest<'_> {
     }
 }
 
+/// The workforce map: staff per 1,000 working-age residents, with each area's figures on hover.
+const GAPS_MAP: MapRequest<'static> = MapRequest {
+    file: "gaps_by_area.geojson",
+    id: "gaps-map",
+    column: "staff_per_1000",
+    title: "Staff per 1,000 working-age residents",
+    tooltip: &[
+        ("imd_decile", "IMD decile", Format::Text),
+        ("staff", "Staff", Format::Text),
+        ("population", "Working-age population", Format::Count),
+        ("staff_per_1000", "Staff per 1,000", Format::Fixed(2)),
+        ("expected_staff", "Expected at the community rate", Format::Fixed(1)),
+        ("shortfall", "Shortfall (+) / excess (-)", Format::Fixed(1)),
+    ],
+};
+
+/// The emissions map: kg CO2e per 1,000 residents, with each area's figures on hover.
+const EMISSIONS_MAP: MapRequest<'static> = MapRequest {
+    file: "emissions_by_area.geojson",
+    id: "emissions-map",
+    column: "kgco2e_per_1000_population",
+    title: "Patient travel emissions: kg CO2e per 1,000 residents",
+    tooltip: &[
+        ("imd_decile", "IMD decile", Format::Text),
+        ("appointments", "Appointments", Format::Text),
+        ("face_to_face", "Face to face", Format::Text),
+        ("kgco2e", "kg CO2e", Format::Fixed(1)),
+        ("kgco2e_per_1000_population", "kg CO2e per 1,000", Format::Fixed(1)),
+        ("scenario_kgco2e_saved", "Scenario saving (kg)", Format::Fixed(1)),
+    ],
+};
+
+/// The columns every emissions table shows after its first.
+const MEASURE_COLUMNS: [(&str, &str, Format); 7] = [
+    ("appointments", "Appointments", Format::Count),
+    ("face_to_face", "Face to face", Format::Count),
+    ("virtual", "Virtual", Format::Count),
+    ("patient_km", "Patient km", Format::Count),
+    ("kgco2e", "kg CO2e", Format::Count),
+    ("kgco2e_avoided", "kg CO2e avoided (virtual)", Format::Count),
+    ("scenario_kgco2e_saved", "Scenario: kg CO2e saved", Format::Count),
+];
+
 fn gaps_section(
     dir: &Path,
     args: &ReportArgs,
@@ -261,10 +304,24 @@ fn gaps_section(
     let summary: GapsSummary = run_summary::read(&dir.join(crate::cmd::gaps::SUMMARY))?;
     reference_sources(&summary.reference, sources);
     let deciles = Csv::read(&dir.join("gaps_by_decile.csv"))?;
+    let map = GAPS_MAP.draw(dir, args, tooltips)?;
+    gaps_notes(&summary, assumptions, sources);
+    Ok(Value::from_serialize(serde_json::json!({
+        "headline": summary.headline,
+        "community": summary.community.definition,
+        "figures": gaps_figures(&summary),
+        "deciles": gaps_decile_table(&deciles)?,
+        "targets": targets_table(dir)?,
+    }))
+    .merge_safe(&[("chart", Value::from_safe_string(gaps_chart(&deciles))), ("map", map.unwrap_or(Value::from(())))]))
+}
+
+/// Shares of staff and of the working-age population by decile, side by side.
+fn gaps_chart(deciles: &Csv) -> String {
     let classes: Vec<&Vec<String>> = deciles.rows.iter().filter(|r| deciles.cell(r, "imd_decile") != "total").collect();
     let share =
         |column: &str| -> Vec<Option<f64>> { classes.iter().map(|r| deciles.cell(r, column).parse().ok()).collect() };
-    let chart = grouped_bars(
+    grouped_bars(
         "Staff and working-age population by IMD decile",
         &classes.iter().map(|r| deciles.cell(r, "imd_decile").to_string()).collect::<Vec<_>>(),
         &[
@@ -272,9 +329,12 @@ fn gaps_section(
             Series { name: "Working-age population", colour: "#ffb81c", values: share("population_share") },
         ],
         "National IMD decile (1 = most deprived)",
-    );
+    )
+}
+
+fn gaps_decile_table(deciles: &Csv) -> anyhow::Result<HtmlTable> {
     let all_rows: Vec<&Vec<String>> = deciles.rows.iter().collect();
-    let table = deciles.table(
+    deciles.table(
         "Staff and working-age population by national IMD decile",
         &[
             ("imd_decile", "IMD decile", Format::Text),
@@ -288,17 +348,18 @@ fn gaps_section(
             ("gap_pp", "Gap (points)", Format::Fixed(1)),
         ],
         &all_rows,
-    )?;
+    )
+}
+
+/// The headline figures: staff in and outside the community, its areas, the Core20 shares.
+fn gaps_figures(summary: &GapsSummary) -> Vec<Figure> {
     let staff = &summary.staff;
     let mut figures = vec![
         Figure {
             value: published(&summary.disclosure, staff.placed_in_community),
             label: " staff live in the community".into(),
         },
-        Figure {
-            value: thousands(summary.community.areas as u64),
-            label: " neighbourhoods in the community".into(),
-        },
+        Figure { value: thousands(summary.community.areas as u64), label: " neighbourhoods in the community".into() },
     ];
     if let (Some(s), Some(p)) = (summary.core20_staff_share, summary.core20_population_share) {
         figures.push(Figure {
@@ -312,42 +373,35 @@ fn gaps_section(
             label: " staff live outside the community (counted, not compared)".into(),
         });
     }
-    let map = MapRequest {
-        file: "gaps_by_area.geojson",
-        id: "gaps-map",
-        column: "staff_per_1000",
-        title: "Staff per 1,000 working-age residents",
-        tooltip: &[
-            ("imd_decile", "IMD decile", Format::Text),
-            ("staff", "Staff", Format::Text),
-            ("population", "Working-age population", Format::Count),
-            ("staff_per_1000", "Staff per 1,000", Format::Fixed(2)),
-            ("expected_staff", "Expected at the community rate", Format::Fixed(1)),
-            ("shortfall", "Shortfall (+) / excess (-)", Format::Fixed(1)),
-        ],
+    figures
+}
+
+/// The top 20 target neighbourhoods, when the run had vacancies.
+fn targets_table(dir: &Path) -> anyhow::Result<Option<HtmlTable>> {
+    let path = dir.join("targets.csv");
+    if !path.is_file() {
+        return Ok(None);
     }
-    .draw(dir, args, tooltips)?;
-    let targets_path = dir.join("targets.csv");
-    let targets = if targets_path.is_file() {
-        let targets = Csv::read(&targets_path)?;
-        let top: Vec<&Vec<String>> = targets.rows.iter().take(20).collect();
-        use crate::output::schema::targets as t;
-        let columns: Vec<(&str, &str, Format)> = vec![
-            (t::RANK, "Rank", Format::Text),
-            (t::AREA_CODE, "Area", Format::Text),
-            (t::AREA_NAME, "Name", Format::Text),
-            (t::IMD_DECILE, "IMD decile", Format::Text),
-            (t::POPULATION, "Working-age population", Format::Count),
-            (t::SHORTFALL, "Shortfall", Format::Fixed(1)),
-            (t::NEAREST_SITE, "Nearest site", Format::Text),
-            (t::DISTANCE_KM, "Distance (km)", Format::Fixed(1)),
-            (t::ENTRY_LEVEL_VACANCIES, "Entry-level vacancies in reach", Format::Text),
-            (t::SCORE, "Score", Format::Fixed(2)),
-        ];
-        (!top.is_empty()).then(|| targets.table("Target neighbourhoods (top 20)", &columns, &top)).transpose()?
-    } else {
-        None
-    };
+    let targets = Csv::read(&path)?;
+    let top: Vec<&Vec<String>> = targets.rows.iter().take(20).collect();
+    use crate::output::schema::targets as t;
+    let columns: Vec<(&str, &str, Format)> = vec![
+        (t::RANK, "Rank", Format::Text),
+        (t::AREA_CODE, "Area", Format::Text),
+        (t::AREA_NAME, "Name", Format::Text),
+        (t::IMD_DECILE, "IMD decile", Format::Text),
+        (t::POPULATION, "Working-age population", Format::Count),
+        (t::SHORTFALL, "Shortfall", Format::Fixed(1)),
+        (t::NEAREST_SITE, "Nearest site", Format::Text),
+        (t::DISTANCE_KM, "Distance (km)", Format::Fixed(1)),
+        (t::ENTRY_LEVEL_VACANCIES, "Entry-level vacancies in reach", Format::Text),
+        (t::SCORE, "Score", Format::Fixed(2)),
+    ];
+    (!top.is_empty()).then(|| targets.table("Target neighbourhoods (top 20)", &columns, &top)).transpose()
+}
+
+/// The community, the disclosure rule, the deprivation edition and the population, as notes and sources.
+fn gaps_notes(summary: &GapsSummary, assumptions: &mut Vec<String>, sources: &mut Vec<String>) {
     assumptions.push(format!("Community: {}.", summary.community.definition));
     let rule = &summary.disclosure;
     assumptions.push(if rule.min_count <= 1 && rule.round_to <= 1 {
@@ -363,14 +417,6 @@ fn gaps_section(
         sources.push(format!("English Indices of Deprivation: {} on {} (MHCLG).", d.edition, d.geography));
     }
     sources.push(format!("Population: {}.", summary.community.population_column));
-    Ok(Value::from_serialize(serde_json::json!({
-        "headline": summary.headline,
-        "community": summary.community.definition,
-        "figures": figures,
-        "deciles": table,
-        "targets": targets,
-    }))
-    .merge_safe(&[("chart", Value::from_safe_string(chart)), ("map", map.unwrap_or(Value::from(())))]))
 }
 
 fn emissions_section(
@@ -383,6 +429,33 @@ fn emissions_section(
     let summary: EmissionsSummary = run_summary::read(&dir.join(crate::cmd::emissions::SUMMARY))?;
     reference_sources(&summary.reference, sources);
     let deciles = Csv::read(&dir.join("emissions_by_decile.csv"))?;
+    let mut decile_columns = vec![("imd_decile", "IMD decile", Format::Text)];
+    decile_columns.extend(MEASURE_COLUMNS);
+    decile_columns.push(("share_of_scenario_kgco2e_saved", "Share of saving", Format::Percent));
+    let all: Vec<&Vec<String>> = deciles.rows.iter().collect();
+    let table =
+        deciles.table("Patient travel by national IMD decile of the patient's neighbourhood", &decile_columns, &all)?;
+    let sites = Csv::read(&dir.join("emissions_by_site.csv"))?;
+    let site_rows: Vec<&Vec<String>> = sites.rows.iter().filter(|r| sites.cell(r, "appointments") != "0").collect();
+    let mut site_columns = vec![("site_name", "Site", Format::Text)];
+    site_columns.extend(MEASURE_COLUMNS);
+    let site_table = sites.table("Patient travel by site", &site_columns, &site_rows)?;
+    let map = EMISSIONS_MAP.draw(dir, args, tooltips)?;
+    emissions_notes(&summary, assumptions, sources)?;
+    Ok(Value::from_serialize(serde_json::json!({
+        "headline": scenario_headline(&summary),
+        "figures": emissions_figures(&summary),
+        "deciles": table,
+        "sites": site_table,
+    }))
+    .merge_safe(&[
+        ("chart", Value::from_safe_string(emissions_chart(&deciles))),
+        ("map", map.unwrap_or(Value::from(()))),
+    ]))
+}
+
+/// Shares of face-to-face appointments and of the scenario's saving by decile, side by side.
+fn emissions_chart(deciles: &Csv) -> String {
     let classes: Vec<&Vec<String>> =
         deciles.rows.iter().filter(|r| !matches!(deciles.cell(r, "imd_decile"), "total" | "none")).collect();
     let total_f2f: f64 = classes.iter().filter_map(|r| deciles.cell(r, "face_to_face").parse::<f64>().ok()).sum();
@@ -392,7 +465,7 @@ fn emissions_section(
         .collect();
     let saving_share: Vec<Option<f64>> =
         classes.iter().map(|r| deciles.cell(r, "share_of_scenario_kgco2e_saved").parse().ok()).collect();
-    let chart = grouped_bars(
+    grouped_bars(
         "Face-to-face appointments and the scenario's saving by IMD decile",
         &classes.iter().map(|r| deciles.cell(r, "imd_decile").to_string()).collect::<Vec<_>>(),
         &[
@@ -400,29 +473,15 @@ fn emissions_section(
             Series { name: "Carbon saved by the scenario", colour: "#009639", values: saving_share },
         ],
         "National IMD decile of the patient's neighbourhood (1 = most deprived)",
-    );
-    let measure_columns = [
-        ("appointments", "Appointments", Format::Count),
-        ("face_to_face", "Face to face", Format::Count),
-        ("virtual", "Virtual", Format::Count),
-        ("patient_km", "Patient km", Format::Count),
-        ("kgco2e", "kg CO2e", Format::Count),
-        ("kgco2e_avoided", "kg CO2e avoided (virtual)", Format::Count),
-        ("scenario_kgco2e_saved", "Scenario: kg CO2e saved", Format::Count),
-    ];
-    let all: Vec<&Vec<String>> = deciles.rows.iter().collect();
-    let mut decile_columns = vec![("imd_decile", "IMD decile", Format::Text)];
-    decile_columns.extend(measure_columns);
-    decile_columns.push(("share_of_scenario_kgco2e_saved", "Share of saving", Format::Percent));
-    let table =
-        deciles.table("Patient travel by national IMD decile of the patient's neighbourhood", &decile_columns, &all)?;
-    let sites = Csv::read(&dir.join("emissions_by_site.csv"))?;
-    let site_rows: Vec<&Vec<String>> = sites.rows.iter().filter(|r| sites.cell(r, "appointments") != "0").collect();
-    let mut site_columns = vec![("site_name", "Site", Format::Text)];
-    site_columns.extend(measure_columns);
-    let site_table = sites.table("Patient travel by site", &site_columns, &site_rows)?;
-    let scenario = &summary.scenario;
-    let tonnes = |v: Option<f64>| v.map_or(String::new(), mass);
+    )
+}
+
+fn tonnes(kg: Option<f64>) -> String {
+    kg.map_or(String::new(), mass)
+}
+
+/// Appointments placed, emissions, emissions avoided and, with a scenario, its saving.
+fn emissions_figures(summary: &EmissionsSummary) -> Vec<Figure> {
     let mut figures = vec![
         Figure {
             value: published(&summary.disclosure, summary.appointments_placed),
@@ -437,12 +496,19 @@ fn emissions_section(
             label: " CO2e avoided by appointments already held virtually".into(),
         },
     ];
-    let fraction = scenario.shift_to_virtual;
-    let headline = (fraction > 0.0).then(|| {
+    if summary.scenario.shift_to_virtual > 0.0 {
         figures.push(Figure { value: tonnes(summary.scenario_kgco2e_saved), label: " CO2e saved by the scenario".into() });
+    }
+    figures
+}
+
+/// What the scenario would save, in one sentence; `None` without a scenario.
+fn scenario_headline(summary: &EmissionsSummary) -> Option<String> {
+    let scenario = &summary.scenario;
+    (scenario.shift_to_virtual > 0.0).then(|| {
         format!(
             "Moving {:.0}% of {} face-to-face appointments to video or telephone would save {} CO2e, {} patient miles, £{} and {} hours of patient travel {}{}.",
-            fraction * 100.0,
+            scenario.shift_to_virtual * 100.0,
             scenario.applies_to.adjective(),
             tonnes(summary.scenario_kgco2e_saved),
             quantity(scenario.patient_miles_saved.unwrap_or(0.0)),
@@ -458,22 +524,15 @@ fn emissions_section(
                 scenario.share_of_face_to_face_from_deciles_1_2.unwrap_or(0.0) * 100.0
             ))
         )
-    });
-    let map = MapRequest {
-        file: "emissions_by_area.geojson",
-        id: "emissions-map",
-        column: "kgco2e_per_1000_population",
-        title: "Patient travel emissions: kg CO2e per 1,000 residents",
-        tooltip: &[
-            ("imd_decile", "IMD decile", Format::Text),
-            ("appointments", "Appointments", Format::Text),
-            ("face_to_face", "Face to face", Format::Text),
-            ("kgco2e", "kg CO2e", Format::Fixed(1)),
-            ("kgco2e_per_1000_population", "kg CO2e per 1,000", Format::Fixed(1)),
-            ("scenario_kgco2e_saved", "Scenario saving (kg)", Format::Fixed(1)),
-        ],
-    }
-    .draw(dir, args, tooltips)?;
+    })
+}
+
+/// The travel model's assumptions as notes, and the emission factors' source.
+fn emissions_notes(
+    summary: &EmissionsSummary,
+    assumptions: &mut Vec<String>,
+    sources: &mut Vec<String>,
+) -> anyhow::Result<()> {
     if let Json::Object(a) = serde_json::to_value(&summary.assumptions)? {
         for (key, value) in &a {
             let text = match value {
@@ -487,13 +546,7 @@ fn emissions_section(
         }
     }
     sources.push(format!("Emission factors: {}.", summary.assumptions.factors_source));
-    Ok(Value::from_serialize(serde_json::json!({
-        "headline": headline,
-        "figures": figures,
-        "deciles": table,
-        "sites": site_table,
-    }))
-    .merge_safe(&[("chart", Value::from_safe_string(chart)), ("map", map.unwrap_or(Value::from(())))]))
+    Ok(())
 }
 
 /// Adds already-safe HTML values (SVG) to a serialised section.

@@ -88,11 +88,36 @@ impl MapSpec {
         let legend_height = 60.0 + 22.0 * (self.classes.entries.len() + 2) as f64;
         let body = map_height.max(legend_height);
         let height = TOP + body + 30.0 + 16.0 * self.attribution.len() as f64 + MARGIN;
-        // Thin white borders when areas are few enough to see them; otherwise each area is
-        // outlined in its own colour, which closes the anti-aliasing seams between neighbours.
-        let many = self.areas.len() > 3000;
+        let mut document = self.page(height);
+        let clip = format!("M{},{}h{}v{}h{}z", MARGIN, TOP, MAP_WIDTH, map_height, -MAP_WIDTH);
+        document = document
+            .add(
+                Definitions::new()
+                    .add(svg::node::element::ClipPath::new().set("id", "map-clip").add(SvgPath::new().set("d", clip))),
+            )
+            .add(self.areas_drawn(&frame));
+        if let Some(outline) = self.outline_drawn(&frame) {
+            document = document.add(outline);
+        }
+        document
+            .add(self.sites_drawn(&frame, map_height))
+            .add(scale_bar(&frame, span.x, map_height))
+            .add(self.legend(MARGIN + MAP_WIDTH + 24.0, TOP))
+            .add(self.credits(TOP + body + 30.0))
+            .to_string()
+    }
 
-        let mut document = Document::new()
+    /// The page: size, font, the hatching for suppressed areas, background, title and subtitle.
+    fn page(&self, height: f64) -> Document {
+        let hatching = Pattern::new()
+            .set("id", "suppressed")
+            .set("width", 6)
+            .set("height", 6)
+            .set("patternUnits", "userSpaceOnUse")
+            .set("patternTransform", "rotate(45)")
+            .add(Rectangle::new().set("width", 6).set("height", 6).set("fill", "#f2f2f2"))
+            .add(Line::new().set("x1", 0).set("y1", 0).set("x2", 0).set("y2", 6).set("stroke", "#8c8c8c").set("stroke-width", 2));
+        let document = Document::new()
             .set("xmlns", "http://www.w3.org/2000/svg")
             .set("viewBox", (0, 0, WIDTH as i64, height.ceil() as i64))
             .set("width", WIDTH as i64)
@@ -101,33 +126,20 @@ impl MapSpec {
             .set("role", "img")
             .set("aria-label", self.title.clone())
             .add(Title::new(self.title.clone()))
-            .add(
-                Definitions::new().add(
-                    Pattern::new()
-                        .set("id", "suppressed")
-                        .set("width", 6)
-                        .set("height", 6)
-                        .set("patternUnits", "userSpaceOnUse")
-                        .set("patternTransform", "rotate(45)")
-                        .add(Rectangle::new().set("width", 6).set("height", 6).set("fill", "#f2f2f2"))
-                        .add(
-                            Line::new()
-                                .set("x1", 0)
-                                .set("y1", 0)
-                                .set("x2", 0)
-                                .set("y2", 6)
-                                .set("stroke", "#8c8c8c")
-                                .set("stroke-width", 2),
-                        ),
-                ),
-            )
+            .add(Definitions::new().add(hatching))
             .add(Rectangle::new().set("width", "100%").set("height", "100%").set("fill", "#ffffff"))
             .add(text(MARGIN, 32.0, 22.0, "bold", &self.title).set("class", "title"));
-        if let Some(subtitle) = &self.subtitle {
-            document = document.add(text(MARGIN, 54.0, 13.0, "normal", subtitle).set("fill", "#4c6272"));
+        match &self.subtitle {
+            Some(subtitle) => document.add(text(MARGIN, 54.0, 13.0, "normal", subtitle).set("fill", "#4c6272")),
+            None => document,
         }
+    }
 
-        // Areas, one group per class (fill set once), one path per area.
+    /// The areas, one group per class (fill set once), one path per area.
+    fn areas_drawn(&self, frame: &Frame) -> Group {
+        // Thin white borders when areas are few enough to see them; otherwise each area is
+        // outlined in its own colour, which closes the anti-aliasing seams between neighbours.
+        let many = self.areas.len() > 3000;
         let mut groups: Vec<(String, String, Vec<&MapArea>)> = self
             .classes
             .entries
@@ -146,12 +158,7 @@ impl MapSpec {
             };
             groups[slot].2.push(area);
         }
-        let clip = format!("M{},{}h{}v{}h{}z", MARGIN, TOP, MAP_WIDTH, map_height, -MAP_WIDTH);
         let mut areas = Group::new().set("class", "areas").set("clip-path", "url(#map-clip)");
-        document = document.add(
-            Definitions::new()
-                .add(svg::node::element::ClipPath::new().set("id", "map-clip").add(SvgPath::new().set("d", clip))),
-        );
         for (class, fill, members) in groups.into_iter().filter(|g| !g.2.is_empty()) {
             let stroke = match (many, fill.starts_with('#')) {
                 (false, _) => "#ffffff".to_string(),
@@ -165,31 +172,36 @@ impl MapSpec {
                 .set("stroke-width", if many { 0.3 } else { 0.6 });
             for area in members {
                 group = group.add(
-                    SvgPath::new().set("d", path_data(&area.geometry, &frame)).set("data-code", area.code.clone()),
+                    SvgPath::new().set("d", path_data(&area.geometry, frame)).set("data-code", area.code.clone()),
                 );
             }
             areas = areas.add(group);
         }
-        document = document.add(areas);
+        areas
+    }
 
-        // The outline of the mapped areas.
-        if !self.outline.is_empty() {
-            let mut d = String::new();
-            for (a, b) in &self.outline {
-                let _ = write!(d, "M{:.1},{:.1}L{:.1},{:.1}", frame.x(a.x), frame.y(a.y), frame.x(b.x), frame.y(b.y));
-            }
-            document = document.add(
-                SvgPath::new()
-                    .set("class", "outline")
-                    .set("d", d)
-                    .set("fill", "none")
-                    .set("stroke", "#212b32")
-                    .set("stroke-width", 1.2)
-                    .set("clip-path", "url(#map-clip)"),
-            );
+    /// The outline of the mapped areas, if there is one.
+    fn outline_drawn(&self, frame: &Frame) -> Option<SvgPath> {
+        if self.outline.is_empty() {
+            return None;
         }
+        let mut d = String::new();
+        for (a, b) in &self.outline {
+            let _ = write!(d, "M{:.1},{:.1}L{:.1},{:.1}", frame.x(a.x), frame.y(a.y), frame.x(b.x), frame.y(b.y));
+        }
+        Some(
+            SvgPath::new()
+                .set("class", "outline")
+                .set("d", d)
+                .set("fill", "none")
+                .set("stroke", "#212b32")
+                .set("stroke-width", 1.2)
+                .set("clip-path", "url(#map-clip)"),
+        )
+    }
 
-        // Sites: markers, labelled when few enough to read.
+    /// Sites in view: markers, labelled when few enough to read.
+    fn sites_drawn(&self, frame: &Frame, map_height: f64) -> Group {
         let in_view: Vec<(f64, f64, &MapSite)> = self
             .sites
             .iter()
@@ -221,17 +233,17 @@ impl MapSpec {
                 );
             }
         }
-        document = document.add(sites);
+        sites
+    }
 
-        document = document.add(scale_bar(&frame, span.x, map_height));
-        document = document.add(self.legend(MARGIN + MAP_WIDTH + 24.0, TOP));
-        let mut y = TOP + body + 30.0;
+    /// The attribution lines, from `y` down.
+    fn credits(&self, mut y: f64) -> Group {
         let mut credits = Group::new().set("class", "attribution");
         for line in &self.attribution {
             credits = credits.add(text(MARGIN, y, 10.0, "normal", line).set("fill", "#4c6272"));
             y += 16.0;
         }
-        document.add(credits).to_string()
+        credits
     }
 
     fn legend(&self, x: f64, y: f64) -> Group {
