@@ -204,7 +204,7 @@ fn steps(out: &Path) -> Vec<Step> {
 /// The findings in two lines, from the summaries the steps wrote.
 fn headlines(out: &Path) -> Vec<String> {
     let read = |file: &str| -> Option<serde_json::Value> {
-        serde_json::from_str(&std::fs::read_to_string(demo::under(out, file)).ok()?).ok()
+        serde_json::from_str(&std::fs::read_to_string(out.join(file)).ok()?).ok()
     };
     let mut lines = Vec::new();
     if let Some(headline) = read(&format!("gaps/{}", crate::cmd::gaps::SUMMARY)).and_then(|g| g["headline"].as_str().map(str::to_string)) {
