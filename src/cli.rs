@@ -601,7 +601,7 @@ pub struct FetchArgs {
     #[arg(long, value_name = "SET")]
     pub vintage: Option<String>,
 
-    /// Folder for the files [default: the anchormap data folder, ~/.local/share/anchormap/reference/SET, or $ANCHORMAP_HOME/reference/SET].
+    /// Folder for the files [default: the anchormap data folder's reference/SET: $ANCHORMAP_HOME, else ~/.local/share/anchormap, on Windows %LOCALAPPDATA%\anchormap].
     #[arg(long, value_name = "DIR")]
     pub dir: Option<PathBuf>,
 

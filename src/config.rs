@@ -29,15 +29,20 @@ pub const REFERENCE_FILE: &str = "reference.toml";
 /// Tables whose keys apply to every subcommand that has the option.
 const SHARED_TABLES: [&str; 5] = ["reference", "inputs", "community", "disclosure", "travel"];
 
-/// Where anchormap keeps fetched reference data: `$ANCHORMAP_HOME`, else `$XDG_DATA_HOME/anchormap`, else `~/.local/share/anchormap`.
+/// Where anchormap keeps fetched reference data: `$ANCHORMAP_HOME`; else, on Windows,
+/// `%LOCALAPPDATA%\anchormap`; elsewhere `$XDG_DATA_HOME/anchormap`, else `~/.local/share/anchormap`.
 pub fn home() -> Option<PathBuf> {
-    if let Some(home) = std::env::var_os("ANCHORMAP_HOME").filter(|h| !h.is_empty()) {
-        return Some(PathBuf::from(home));
+    let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty()).map(PathBuf::from);
+    if let Some(home) = var("ANCHORMAP_HOME") {
+        return Some(home);
     }
-    if let Some(data) = std::env::var_os("XDG_DATA_HOME").filter(|h| !h.is_empty()) {
-        return Some(PathBuf::from(data).join("anchormap"));
+    if cfg!(windows) {
+        return var("LOCALAPPDATA").map(|data| data.join("anchormap"));
     }
-    std::env::var_os("HOME").filter(|h| !h.is_empty()).map(|h| PathBuf::from(h).join(".local/share/anchormap"))
+    if let Some(data) = var("XDG_DATA_HOME") {
+        return Some(data.join("anchormap"));
+    }
+    var("HOME").map(|home| home.join(".local").join("share").join("anchormap"))
 }
 
 /// The default reference set: written by `fetch` when it fetches into its default folder.

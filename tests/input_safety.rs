@@ -539,3 +539,56 @@ fn crlf_files_errors_name_the_right_line() {
         anchormap_err(geocode(&input, &fixture("postcodes.csv"), &fixture("areas.geojson"), &dir.path().join("o.csv")));
     assert!(line.contains("crlf.csv, line 3, column 3: this row has 3 fields"), "{line}");
 }
+
+/// Windows files (CR LF line ends) for every input and reference file: the same tables and
+/// GeoJSON as from the LF files.
+#[test]
+fn crlf_inputs_give_the_same_outputs_as_lf() {
+    let dir = temp_dir();
+    let names = [
+        "staff.csv",
+        "vacancies.csv",
+        "appointments.csv",
+        "sites.csv",
+        "postcodes.csv",
+        "areas.geojson",
+        "imd.csv",
+        "population.csv",
+        "community_codes.txt",
+    ];
+    for name in names {
+        let text = std::fs::read_to_string(fixture(name)).unwrap().replace("\r\n", "\n");
+        write(dir.path(), name, text.replace('\n', "\r\n").as_bytes());
+    }
+    let run = |file: &dyn Fn(&str) -> PathBuf, out: &Path| {
+        let reference = ["--sites", "sites.csv", "--postcodes", "postcodes.csv", "--boundaries", "areas.geojson"];
+        let reference = reference.chunks(2).flat_map(|pair| [pair[0].into(), file(pair[1]).into_os_string()]);
+        let deprivation =
+            ["--deprivation".into(), file("imd.csv").into(), "--population".into(), file("population.csv").into()];
+        let mut gaps: Vec<std::ffi::OsString> = vec!["gaps".into(), "--staff".into(), file("staff.csv").into()];
+        gaps.extend(["--vacancies".into(), file("vacancies.csv").into()]);
+        gaps.extend(["--community-codes".into(), file("community_codes.txt").into()]);
+        gaps.extend(reference.clone().chain(deprivation.clone()));
+        gaps.extend(["--out".into(), out.join("gaps").into(), "-q".into()]);
+        anchormap_ok(gaps);
+        let mut emissions: Vec<std::ffi::OsString> =
+            vec!["emissions".into(), "--appointments".into(), file("appointments.csv").into()];
+        emissions.extend(reference.chain(deprivation));
+        emissions.extend(["--out".into(), out.join("emissions").into(), "-q".into()]);
+        anchormap_ok(emissions);
+    };
+    let (lf, crlf) = (dir.path().join("lf"), dir.path().join("crlf"));
+    run(&fixture, &lf);
+    run(&|name| dir.path().join(name), &crlf);
+    let mut compared = 0;
+    for folder in ["gaps", "emissions"] {
+        for file in published_files(lf.join(folder)) {
+            if matches!(file.extension().and_then(|e| e.to_str()), Some("csv" | "geojson")) {
+                let twin = crlf.join(folder).join(file.file_name().unwrap());
+                assert_eq!(std::fs::read(&file).unwrap(), std::fs::read(&twin).unwrap(), "{}", twin.display());
+                compared += 1;
+            }
+        }
+    }
+    assert!(compared >= 8, "{compared} files compared");
+}

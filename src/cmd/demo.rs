@@ -145,7 +145,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<()> {
 }
 
 fn steps(out: &Path) -> Vec<Step> {
-    let at = |p: &str| out.join(p).into_os_string();
+    let at = |p: &str| demo::under(out, p).into_os_string();
     let os = |s: &str| OsString::from(s);
     vec![
         Step {

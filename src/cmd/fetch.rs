@@ -50,7 +50,7 @@ pub fn run(args: FetchArgs) -> anyhow::Result<()> {
     let dir = match (&args.dir, &default_dir) {
         (Some(dir), _) => dir.clone(),
         (None, Some(dir)) => dir.clone(),
-        (None, None) => bail!("no folder to fetch into: give --dir DIR (neither ANCHORMAP_HOME nor HOME is set)"),
+        (None, None) => bail!("no folder to fetch into: give --dir DIR or set ANCHORMAP_HOME (there is no home folder to keep anchormap's data in)"),
     };
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
     say(args.quiet, format!("anchormap fetch: {set} from {origin} into {}", dir.display()));

@@ -28,11 +28,22 @@ pub fn file_name(path: &str) -> &str {
     path.rsplit('/').next().unwrap_or(path)
 }
 
+/// A relative path written with `/` (as the sample's paths and the demo's outputs are) under `root`,
+/// joined part by part so that it has the platform's separators (`\` on Windows).
+///
+/// ```
+/// let path = anchormap::demo::under(std::path::Path::new("out"), "maps/deprivation.svg");
+/// assert_eq!(path, std::path::Path::new("out").join("maps").join("deprivation.svg"));
+/// ```
+pub fn under(root: &std::path::Path, relative: &str) -> std::path::PathBuf {
+    relative.split('/').fold(root.to_path_buf(), |path, part| path.join(part))
+}
+
 /// Writes the sample as generated from `seed` under `root` (the repository), returning the paths written.
 pub fn regenerate(root: &std::path::Path, seed: u64) -> crate::Result<Vec<std::path::PathBuf>> {
     let mut written = Vec::new();
     for (path, contents) in region::generate(seed) {
-        let target = root.join(path);
+        let target = under(root, path);
         crate::output::atomic::write_file(&target, contents.as_bytes())?;
         written.push(target);
     }

@@ -57,6 +57,7 @@ const WIDTH: f64 = 1000.0;
 const MAP_WIDTH: f64 = 720.0;
 const MARGIN: f64 = 20.0;
 const TOP: f64 = 70.0;
+/// DejaVu Sans (embedded, so PNGs always have it) first; the others for SVGs opened elsewhere.
 const FONT: &str = "DejaVu Sans, Arial, Helvetica, sans-serif";
 const NO_DATA: &str = "#e8e8e8";
 /// Sites are labelled on the map only when there are at most this many in view.
@@ -299,16 +300,34 @@ impl MapSpec {
     }
 }
 
-/// Rasterises an SVG at twice its size (for print), with the system's fonts.
+/// DejaVu Sans, regular and bold, built into the binary (licence in `fonts/LICENSE-DejaVu.txt`):
+/// the only fonts PNG maps are drawn with, so that their text is the same on every machine,
+/// with or without fonts of its own (a minimal server, a locked-down Windows laptop).
+const EMBEDDED_FONTS: [&[u8]; 2] =
+    [include_bytes!("../../fonts/DejaVuSans.ttf"), include_bytes!("../../fonts/DejaVuSans-Bold.ttf")];
+
+/// The family of the embedded fonts: first in [`FONT`], and what any other family falls back to.
+const EMBEDDED_FAMILY: &str = "DejaVu Sans";
+
+/// Rendering options whose font database holds the embedded fonts alone.
+fn render_options() -> resvg::usvg::Options<'static> {
+    use resvg::usvg::{fontdb, Options};
+    let mut options = Options::default();
+    let fontdb = options.fontdb_mut();
+    for font in EMBEDDED_FONTS {
+        fontdb.load_font_source(fontdb::Source::Binary(std::sync::Arc::new(font)));
+    }
+    // usvg falls back to `serif` when no family in the list is found.
+    fontdb.set_sans_serif_family(EMBEDDED_FAMILY);
+    fontdb.set_serif_family(EMBEDDED_FAMILY);
+    options.font_family = EMBEDDED_FAMILY.to_string();
+    options
+}
+
+/// Rasterises an SVG at twice its size (for print), with the embedded fonts.
 pub fn render_png(svg: &str, path: &Path) -> Result<Vec<u8>> {
     use resvg::{tiny_skia, usvg};
-    let mut options = usvg::Options::default();
-    options.fontdb_mut().load_system_fonts();
-    if options.fontdb.is_empty() {
-        eprintln!(
-            "anchormap: warning: no system fonts found, so the PNG has no text; install a font (e.g. Debian's fonts-dejavu-core) or write SVG"
-        );
-    }
+    let options = render_options();
     let tree = usvg::Tree::from_str(svg, &options)
         .map_err(|e| Error::invalid(Location::file(path), format!("cannot render the map: {e}")))?;
     let size = tree.size().to_int_size();
@@ -424,4 +443,47 @@ pub fn outline_of<'a>(areas: impl Iterator<Item = &'a MultiPolygon<f64>>) -> Vec
         count.into_iter().filter(|(_, (n, _, _))| *n == 1).map(|(k, (_, a, b))| (k, a, b)).collect();
     edges.sort_by_key(|(k, _, _)| *k);
     edges.into_iter().map(|(_, a, b)| (a, b)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use resvg::usvg::fontdb::{Family, Query, Weight};
+
+    /// Dark pixels in a PNG of one line of text, drawn as the maps draw theirs.
+    fn dark_pixels(family: &str, weight: &str) -> usize {
+        let svg = format!(
+            r#"<svg xmlns="http://www.w3.org/2000/svg" width="240" height="40"><rect width="240" height="40" fill="white"/><text x="10" y="28" font-family="{family}" font-size="20" font-weight="{weight}">Anchorshire £ ©</text></svg>"#
+        );
+        let png = render_png(&svg, Path::new("label.png")).unwrap();
+        let pixmap = resvg::tiny_skia::Pixmap::decode_png(&png).unwrap();
+        pixmap.pixels().iter().filter(|p| p.red() < 128).count()
+    }
+
+    #[test]
+    fn the_embedded_fonts_are_regular_and_bold_dejavu_sans() {
+        let options = render_options();
+        assert!(FONT.starts_with(EMBEDDED_FAMILY));
+        for (families, weight) in [
+            (&[Family::Name(EMBEDDED_FAMILY)][..], Weight::NORMAL),
+            (&[Family::Name(EMBEDDED_FAMILY)][..], Weight::BOLD),
+            (&[Family::SansSerif][..], Weight::NORMAL),
+        ] {
+            let id = options.fontdb.query(&Query { families, weight, ..Query::default() }).unwrap();
+            let face = options.fontdb.face(id).unwrap();
+            assert_eq!(face.families[0].0, EMBEDDED_FAMILY);
+            assert_eq!(face.weight, weight);
+        }
+        assert_eq!(options.fontdb.len(), 2, "no system fonts: the same PNG on every machine");
+    }
+
+    #[test]
+    fn png_text_is_drawn_without_system_fonts() {
+        let regular = dark_pixels(FONT, "normal");
+        assert!(regular > 300, "{regular} dark pixels: the label was not drawn");
+        let bold = dark_pixels(FONT, "bold");
+        assert!(bold > regular * 6 / 5, "bold {bold} against regular {regular}: bold is not the bold face");
+        // A family the machine may lack falls back to the embedded one rather than to nothing.
+        assert_eq!(dark_pixels("No Such Font", "normal"), regular);
+    }
 }
