@@ -10,7 +10,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::analysis::emissions::{EmissionsTally, Measures, PlacedAppointment, Scenario, ShiftScope};
-use crate::analysis::travel::{EmissionFactors, TravelModel, Trip};
+use crate::analysis::travel::{AreaModeShares, AreaTravel, EmissionFactors, ModeShare, TimeModel, TravelModel, Trip};
 use crate::analysis::{AreaFacts, Areas};
 use crate::cli::EmissionsArgs;
 use crate::error::{Error, Location};
@@ -29,6 +29,7 @@ use crate::output::summary::{mass, quantity, thousands, write_run_summaries, INT
 use crate::output::table::{fixed, Table};
 use crate::output::{geojson, progress};
 use crate::reference::population::TOTAL_POPULATION_COLUMN;
+use crate::reference::census::CensusTravelTable;
 use crate::reference::Population;
 
 const BATCH_ROWS: usize = 65_536;
@@ -103,6 +104,7 @@ struct Placer<'a> {
     sites: &'a [Site],
     matrix: FxHashMap<(usize, usize), (f64, Option<f64>)>,
     model: &'a TravelModel,
+    travel: &'a AreaTravel,
     scenario: Scenario,
 }
 
@@ -142,14 +144,16 @@ pub fn run(args: EmissionsArgs) -> anyhow::Result<()> {
     };
     let model = TravelModel::new(
         args.travel.circuity,
-        args.travel.mode_share.clone(),
+        args.travel.mode_share.clone().unwrap_or_else(ModeShare::default_national),
         &factors,
         args.travel.mileage_rate,
-        args.travel.speed_kmh,
+        args.travel.speed_kmh.map_or_else(TimeModel::default, |kmh| TimeModel::Speed { kmh }),
+        args.travel.public_transport_time_factor,
+        args.travel.include_wtt,
     )
-    .map_err(|e| anyhow::anyhow!("--mode-share: {e}"))?;
+    .map_err(|e| anyhow::anyhow!(e))?;
     let mut inputs = args.reference.files();
-    inputs.extend([Some(&args.appointments), Some(&args.sites), args.population.as_ref(), args.travel.factors.as_ref(), args.travel.distance_matrix.as_ref(), args.area_bridge.as_ref()].into_iter().flatten().map(|p| p.as_path()));
+    inputs.extend([Some(&args.appointments), Some(&args.sites), args.population.as_ref(), args.travel.factors.as_ref(), args.travel.distance_matrix.as_ref(), args.area_bridge.as_ref(), args.travel.car_availability.as_ref(), args.travel.travel_to_work.as_ref()].into_iter().flatten().map(|p| p.as_path()));
     let folder = RunFolder::create(&args.output.out, args.output.force, &inputs)?;
     let disclosure = args.disclosure.rule();
 
@@ -183,6 +187,41 @@ pub fn run(args: EmissionsArgs) -> anyhow::Result<()> {
         .as_deref()
         .map(|path| AreaBridge::load(path, &geocoder.boundaries.geography, &args.area_bridge_columns))
         .transpose()?;
+    // Mode share by area: the census's car availability (and travel to work), unless one national split is given.
+    let census = match (&args.travel.car_availability, &args.travel.mode_share) {
+        (Some(path), None) => Some(CensusTravelTable::load(
+            path,
+            &args.travel.car_availability_columns,
+            args.travel.travel_to_work.as_deref(),
+            &args.travel.travel_to_work_columns,
+        )?),
+        (Some(_), Some(_)) => {
+            warnings.push("--car-availability not used: --mode-share gives one national split".to_string());
+            None
+        }
+        (None, _) => None,
+    };
+    let area_census = match &census {
+        Some(c) => c.for_run(
+            facts.iter().map(|a| a.code.as_str()),
+            &geocoder.boundaries.geography,
+            args.area_bridge.as_deref(),
+            &args.area_bridge_columns,
+        )?,
+        None => None,
+    };
+    if census.is_some() && area_census.is_none() {
+        warnings.push(format!(
+            "--car-availability not used: it is on LSOA areas and the boundaries are {}; the national mode share applies everywhere",
+            geocoder.boundaries.geography
+        ));
+    }
+    let travel = match (&census, &area_census) {
+        (Some(c), Some(by_area)) => {
+            AreaTravel::by_area(&model, &AreaModeShares::new(model.mode_share.clone(), c.national), by_area)
+        }
+        _ => AreaTravel::national(&model),
+    };
     let mut matrix = FxHashMap::default();
     if let Some(path) = &args.travel.distance_matrix {
         let read = DistanceMatrix::read(path, &args.travel.distance_matrix_columns)?;
@@ -202,8 +241,18 @@ pub fn run(args: EmissionsArgs) -> anyhow::Result<()> {
             ));
         }
     }
-    let context =
-        Placer { areas: &areas, columns, area_by_code, site_names, bridge, sites: &sites, matrix, model: &model, scenario };
+    let context = Placer {
+        areas: &areas,
+        columns,
+        area_by_code,
+        site_names,
+        bridge,
+        sites: &sites,
+        matrix,
+        model: &model,
+        travel: &travel,
+        scenario,
+    };
 
     // Stream the appointments: place in parallel, accumulate in order.
     let mut tally = EmissionsTally::new(facts.len(), sites.len());
@@ -282,14 +331,29 @@ pub fn run(args: EmissionsArgs) -> anyhow::Result<()> {
         "circuity": model.circuity,
         "return_trip": true,
         "mode_share": model.mode_share,
+        "mode_share_by_area": travel_summary(&model, census.as_ref(), &travel, facts.len()),
         "kgco2e_per_km_by_mode": model.factors,
-        "kgco2e_per_passenger_km_blended": model.kgco2e_per_km,
+        "kgco2e_per_passenger_km_blended": model.national.kgco2e_per_km,
         "factors_source": model.factors_source,
-        "well_to_tank": "excluded (direct emissions only)",
+        "well_to_tank": if model.include_wtt {
+            json!({"included": true, "kgco2e_per_km_by_mode": model.wtt_factors})
+        } else {
+            json!({"included": false, "note": "direct emissions only; --include-wtt adds fuel production and supply"})
+        },
+        "range": {
+            "low": format!("circuity {}, car share {} (or the area's, if lower; the other modes in the same proportions), direct emissions only", model.circuity_range.0, crate::analysis::travel::LOW_CAR_SHARE),
+            "high": format!("circuity {}, every patient by car, well-to-tank included{}", model.circuity_range.1, if model.wtt_factors.is_some() { "" } else { " (none: the factor file has no wtt_kgco2e_per_km column)" }),
+            "distance_matrix_trips": "road km as given, in low and high alike",
+        },
         "car_occupancy": "one patient per car; car and motorbike factors are per vehicle-km",
         "mileage_rate_gbp_per_mile": model.mileage_gbp_per_mile,
         "cost": "car share of patient miles at the mileage rate; fares for other modes are not estimated",
-        "speed_kmh": model.speed_kmh,
+        "travel_time": model.time,
+        "travel_time_note": match model.time {
+            TimeModel::FixedPlusPerKm { .. } => "one-way car minutes = 9.5 + 1.04 x straight-line km (fitted to national road travel times, median error 9%); a distance matrix's minutes where it has them",
+            TimeModel::Speed { .. } => "one-way car minutes = road km (straight line x circuity) at the speed given; a distance matrix's minutes where it has them",
+        },
+        "travel_time_without_car_factor": model.without_car_time_factor,
         "unrecorded_mode": "counted as face to face",
         "virtual": "telephone, video/telemedicine, talk type, email and SMS appointments involve no patient travel",
         "published_figures": "counts under the disclosure rule; km, kg CO2e, £ and hours are the published count times the per-trip average to 3 significant figures, hidden with their count",
@@ -307,6 +371,7 @@ pub fn run(args: EmissionsArgs) -> anyhow::Result<()> {
     let t = &published.total;
     let c20 = &published.core20;
     let value = |cell: Cell, decimals: i32| cell.value().map(|v| round(v, decimals));
+    let range = |low: Cell, high: Cell| json!({"low": value(low, 3), "high": value(high, 3)});
     let share = |part: Cell, whole: Cell| match (part.value(), whole.value()) {
         (Some(p), Some(w)) if w > 0.0 => Some(round(p / w, 4)),
         _ => None,
@@ -325,9 +390,11 @@ pub fn run(args: EmissionsArgs) -> anyhow::Result<()> {
         "virtual": t.virtual_.value(),
         "patient_km_total": value(t.patient_km, 1),
         "kgco2e_total": value(t.kgco2e, 3),
+        "kgco2e_range": range(t.kgco2e_low, t.kgco2e_high),
         "tco2e_total": t.kgco2e.value().map(|kg| round(kg / 1000.0, 3)),
         "kgco2e_avoided": value(t.kgco2e_avoided, 3),
         "scenario_kgco2e_saved": value(t.scenario_kgco2e_saved, 3),
+        "scenario_kgco2e_saved_range": range(t.scenario_kgco2e_saved_low, t.scenario_kgco2e_saved_high),
         "scenario": {
             "shift_to_virtual": scenario.fraction,
             "applies_to": scenario.applies_to,
@@ -336,6 +403,7 @@ pub fn run(args: EmissionsArgs) -> anyhow::Result<()> {
             "patient_km_saved": value(t.scenario_patient_km_saved, 1),
             "patient_miles_saved": t.scenario_patient_km_saved.value().map(|km| round(km / 1.609_344, 1)),
             "kgco2e_saved": value(t.scenario_kgco2e_saved, 3),
+            "kgco2e_saved_range": range(t.scenario_kgco2e_saved_low, t.scenario_kgco2e_saved_high),
             "cost_saved_gbp": value(t.scenario_cost_saved_gbp, 2),
             "hours_saved": value(t.scenario_hours_saved, 1),
             "share_of_saving_to_deciles_1_2": share(c20.scenario_kgco2e_saved, t.scenario_kgco2e_saved),
@@ -382,6 +450,7 @@ pub fn run(args: EmissionsArgs) -> anyhow::Result<()> {
         "mode_not_recorded_counted_as_face_to_face": total.mode_not_recorded,
         "patient_km_total": round(total.patient_km, 1),
         "kgco2e_total": round(total.kgco2e, 3),
+        "kgco2e_range": {"low": round(total.kgco2e_low, 3), "high": round(total.kgco2e_high, 3)},
         "kgco2e_avoided": round(total.kgco2e_avoided, 3),
         "patient_km_avoided": round(total.patient_km_avoided, 1),
         "scenario_appointments_eligible": total.scenario_eligible,
@@ -427,7 +496,11 @@ impl Placer<'_> {
             .zip(shares(&populations))
             .map(|(area, share)| {
                 let point = self.areas.facts[*area].centroid?;
-                let trip = self.model.straight_line((point.x - site_point.x).hypot(point.y - site_point.y));
+                let trip = self.model.trip(
+                    self.travel.blend(Some(*area)),
+                    (point.x - site_point.x).hypot(point.y - site_point.y),
+                    None,
+                );
                 let measures =
                     Measures::of(count * share, self.columns.attendance(row), self.columns.visit(row), &trip, &self.scenario);
                 Some(PlacedAppointment { area: Some(*area), site, measures })
@@ -474,10 +547,8 @@ impl Placer<'_> {
         let Some(site) = self.site_names.find(self.columns.site(row)) else { return unplaced(Unplaced::UnknownSite) };
         let Some(site_point) = self.sites[site].location else { return unplaced(Unplaced::SiteNotLocated) };
         let road = area.and_then(|a| self.matrix.get(&(a, site)));
-        let trip: Trip = match road {
-            Some((km, minutes)) => self.model.road(*km, *minutes),
-            None => self.model.straight_line((point.x - site_point.x).hypot(point.y - site_point.y)),
-        };
+        let straight_m = (point.x - site_point.x).hypot(point.y - site_point.y);
+        let trip: Trip = self.model.trip(self.travel.blend(area), straight_m, road.copied());
         let measures =
             Measures::of(count, self.columns.attendance(row), self.columns.visit(row), &trip, &self.scenario);
         Outcome::Placed {
@@ -565,6 +636,49 @@ const MEASURE_COLUMNS: [&str; 14] = [
     "scenario_hours_saved",
 ];
 
+/// The by-decile table's travel columns: the range, kg per km, and time and cost per trip.
+const TRAVEL_COLUMNS: [&str; 5] =
+    ["kgco2e_low", "kgco2e_high", "kgco2e_per_patient_km", "minutes_per_trip", "cost_gbp_per_trip"];
+
+/// One group's [`TRAVEL_COLUMNS`], from its published figures.
+fn travel_cells(p: &PublishedMeasures) -> Vec<String> {
+    vec![
+        figure(Some(p.kgco2e_low), 3),
+        figure(Some(p.kgco2e_high), 3),
+        figure(p.kgco2e_per_patient_km(), 4),
+        figure(p.minutes_per_trip(), 1),
+        figure(p.cost_gbp_per_trip(), 2),
+    ]
+}
+
+/// The summary's account of the mode share by area.
+fn travel_summary(
+    model: &TravelModel,
+    census: Option<&CensusTravelTable>,
+    travel: &AreaTravel,
+    areas: usize,
+) -> serde_json::Value {
+    match census {
+        Some(c) if travel.areas_by_census() > 0 => json!({
+            "applied": true,
+            "car_availability": file_name(&c.car_availability),
+            "travel_to_work": c.travel_to_work.as_deref().map(file_name),
+            "areas_with_census": travel.areas_by_census(),
+            "areas": areas,
+            "households_without_car_national": c.national.without_car().map(|s| round(s, 4)),
+            "method": "each area's share of trips without a car = the national share x its share of households without a car / the national share (Census 2021 TS045); shared among the other modes in the national proportions, tilted by how its workers travel (TS061) where given; areas the census does not cover take the national split",
+        }),
+        _ => json!({
+            "applied": false,
+            "note": if model.mode_share == ModeShare::default_national() {
+                "one national split everywhere: give --car-availability (Census 2021 TS045) to vary it by area"
+            } else {
+                "one national split everywhere (--mode-share)"
+            },
+        }),
+    }
+}
+
 /// A published figure to `decimals` places; `*` where hidden, blank where it does not apply.
 fn figure(cell: Option<Cell>, decimals: usize) -> String {
     match cell {
@@ -644,6 +758,7 @@ fn decile_table(facts: &[AreaFacts], published: &PublishedEmissions) -> Table {
     let mut headers = vec!["imd_decile", "population"];
     headers.extend(MEASURE_COLUMNS);
     headers.extend(["kgco2e_per_1000_population", "share_of_kgco2e", "share_of_scenario_kgco2e_saved"]);
+    headers.extend(TRAVEL_COLUMNS);
     let mut table = Table::new(&headers);
     let mut population = [0.0; 10];
     let mut any_population = false;
@@ -663,11 +778,13 @@ fn decile_table(facts: &[AreaFacts], published: &PublishedEmissions) -> Table {
             share(p.kgco2e, total.kgco2e),
             share(p.scenario_kgco2e_saved, total.scenario_kgco2e_saved),
         ]);
+        row.extend(travel_cells(p));
         table.push(row);
     }
     let mut row = vec!["total".to_string(), fixed(any_population.then(|| population.iter().sum()), 0)];
     row.extend(measure_cells(total));
     row.extend([String::new(), share(total.kgco2e, total.kgco2e), String::new()]);
+    row.extend(travel_cells(total));
     table.push(row);
     table
 }
@@ -713,9 +830,11 @@ fn print_summary(counts: &Counts, total: &Measures, core20: &Measures, scenario:
         }
     );
     eprintln!(
-        "travel: {} face to face, {} CO2e over {} patient km ({:.2} kg per appointment); {} already virtual avoided {}",
+        "travel: {} face to face, {} CO2e (range {} to {}) over {} patient km ({:.2} kg per appointment); {} already virtual avoided {}",
         thousands(total.face_to_face as u64),
         mass(total.kgco2e),
+        mass(total.kgco2e_low),
+        mass(total.kgco2e_high),
         thousands(total.patient_km.round() as u64),
         if total.face_to_face > 0.0 { total.kgco2e / total.face_to_face } else { 0.0 },
         thousands(total.virtual_ as u64),
