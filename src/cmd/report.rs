@@ -455,7 +455,17 @@ fn emissions_section(
         },
         Figure {
             value: tonnes(&summary["kgco2e_total"]),
-            label: " CO2e from patient travel to face-to-face appointments".into(),
+            label: format!(
+                " CO2e from patient travel to face-to-face appointments{}",
+                match (number(&summary["kgco2e_range"]["low"]), number(&summary["kgco2e_range"]["high"])) {
+                    (Some(low), Some(high)) => format!(
+                        " (somewhere between {} and {}, given how uncertain road distances, ways of travelling and fuel supply emissions are)",
+                        mass(low),
+                        mass(high)
+                    ),
+                    _ => String::new(),
+                }
+            ),
         },
         Figure {
             value: tonnes(&summary["kgco2e_avoided"]),
