@@ -161,7 +161,7 @@ pub const WORKING_AGE_POPULATION: ColumnSpec = spec("population", "population (e
 pub const TOTAL_POPULATION: ColumnSpec = spec(
     "population",
     "total population (e.g. 'Total population: mid 2015 (excluding prisoners)')",
-    &["total population*", "population", "pop", "all ages"],
+    &["total population*", "population", "pop", "all ages", "total_sum_of_cells"],
 );
 
 /// Census 2021 TS045 car or van availability (Nomis bulk layout: `Number of cars or vans: …`), households per area.
