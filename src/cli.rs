@@ -349,9 +349,32 @@ pub struct TravelArgs {
     #[arg(long, value_name = "FACTOR", default_value_t = crate::analysis::travel::DEFAULT_CIRCUITY, value_parser = circuity)]
     pub circuity: f64,
 
-    /// Share of trips by mode, adding up to 1 (default: National Travel Survey hospital trips).
-    #[arg(long, value_name = "MODE=SHARE,...", default_value = crate::analysis::travel::DEFAULT_MODE_SHARE)]
-    pub mode_share: crate::analysis::travel::ModeShare,
+    /// One national share of trips by mode, adding up to 1 [default: car=0.88,bus=0.03,rail=0.08,walk_cycle=0.01
+    /// (National Travel Survey hospital trips), varied by area with --car-availability].
+    #[arg(long, value_name = "MODE=SHARE,...")]
+    pub mode_share: Option<crate::analysis::travel::ModeShare>,
+
+    /// Census 2021 TS045 car or van availability per LSOA 2021 (Nomis bulk CSV): the car share of each area
+    /// follows its share of households without a car (LSOA 2011 runs go through --area-bridge).
+    #[arg(long, value_name = "TS045.csv")]
+    pub car_availability: Option<PathBuf>,
+
+    /// Car availability columns when not detected: code=,households=,no_car=
+    #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
+    pub car_availability_columns: ColumnMap,
+
+    /// Census 2021 TS061 method of travel to work per LSOA 2021 (Nomis bulk CSV): tilts each area's trips
+    /// without a car towards the bus, rail or walking and cycling as its workers travel.
+    #[arg(long, value_name = "TS061.csv")]
+    pub travel_to_work: Option<PathBuf>,
+
+    /// Travel to work columns when not detected: code=,workers=,bus=,train=,underground=,bicycle=,on_foot=
+    #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
+    pub travel_to_work_columns: ColumnMap,
+
+    /// Add well-to-tank emissions (fuel production and supply, DESNZ 2025 WTT factors) to the figures.
+    #[arg(long)]
+    pub include_wtt: bool,
 
     /// Emission factors CSV (mode,kgco2e_per_km) instead of the shipped UK government 2025 factors.
     #[arg(long, value_name = "FILE")]
@@ -369,9 +392,15 @@ pub struct TravelArgs {
     #[arg(long, value_name = "GBP", default_value_t = crate::analysis::travel::DEFAULT_MILEAGE_GBP_PER_MILE, value_parser = non_negative)]
     pub mileage_rate: f64,
 
-    /// Average door-to-door speed (km/h) for travel time when the distance matrix gives none (an assumption).
-    #[arg(long, value_name = "KMH", default_value_t = crate::analysis::travel::DEFAULT_SPEED_KMH, value_parser = positive_speed)]
-    pub speed_kmh: f64,
+    /// Travel time as road km (straight line x circuity) at this average speed (km/h), instead of the default
+    /// one-way minutes = 9.5 + 1.04 x straight-line km (fitted to national road travel times); a distance
+    /// matrix's minutes are used where it has them.
+    #[arg(long, value_name = "KMH", value_parser = positive_speed)]
+    pub speed_kmh: Option<f64>,
+
+    /// Journeys by bus, rail, tram, on foot or by bicycle take this many times the car time (DfT Journey Time Statistics).
+    #[arg(long, value_name = "FACTOR", default_value_t = crate::analysis::travel::DEFAULT_WITHOUT_CAR_TIME_FACTOR, value_parser = time_factor)]
+    pub public_transport_time_factor: f64,
 }
 
 fn fraction(text: &str) -> Result<f64, String> {
@@ -392,6 +421,13 @@ fn positive_speed(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
         Ok(v) if v > 0.0 && v <= 1000.0 => Ok(v),
         _ => Err(format!("'{text}' is not a speed in km/h (more than 0, at most 1000)")),
+    }
+}
+
+fn time_factor(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(v) if (1.0..=10.0).contains(&v) => Ok(v),
+        _ => Err(format!("'{text}' is not a time factor (1 to 10: journey time without a car over car time)")),
     }
 }
 

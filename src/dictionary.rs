@@ -161,8 +161,24 @@ pub const WORKING_AGE_POPULATION: ColumnSpec = spec("population", "population (e
 pub const TOTAL_POPULATION: ColumnSpec = spec(
     "population",
     "total population (e.g. 'Total population: mid 2015 (excluding prisoners)')",
-    &["total population*", "population", "pop", "all ages"],
+    &["total population*", "population", "pop", "all ages", "total_sum_of_cells"],
 );
+
+/// Census 2021 TS045 car or van availability (Nomis bulk layout: `Number of cars or vans: …`), households per area.
+pub const CAR_AVAILABILITY: [ColumnSpec; 2] = [
+    spec("households", "all households", &["number of cars or vans: total*", "*total: all households", "all households"]),
+    spec("no_car", "households with no car or van", &["*no cars or vans in household", "no cars or vans", "no car or van"]),
+];
+
+/// Census 2021 TS061 method of travel to workplace (Nomis bulk layout: `Method of travel to workplace: …`), workers per area.
+pub const TRAVEL_TO_WORK: [ColumnSpec; 6] = [
+    spec("workers", "all workers (usual residents in employment)", &["method of travel to workplace: total*", "*in employment the week before the census"]),
+    spec("bus", "workers travelling by bus, minibus or coach", &["*bus, minibus or coach"]),
+    spec("train", "workers travelling by train", &["method of travel to workplace: train", "train"]),
+    spec("underground", "workers travelling by underground, metro, light rail or tram", &["*underground, metro, light rail, tram"]),
+    spec("bicycle", "workers travelling by bicycle", &["*: bicycle", "bicycle"]),
+    spec("on_foot", "workers travelling on foot", &["*: on foot", "on foot"]),
+];
 
 /// Every file a user brings, with the flag that names its columns: for the README and `inspect`.
 pub const USER_FILES: [(&str, &str, &[ColumnSpec]); 6] = [
@@ -220,5 +236,19 @@ mod tests {
         assert_eq!(find(&[AREA_CODE], "LSOA code (2011)"), Some("code"));
         assert_eq!(find(&[AREA_CODE], "lsoa21_code"), Some("code"));
         assert_eq!(find(&[WORKING_AGE_POPULATION], "aged_16_to_64"), Some("population"));
+        assert_eq!(find(&CAR_AVAILABILITY, "Number of cars or vans: No cars or vans in household"), Some("no_car"));
+        assert_eq!(find(&CAR_AVAILABILITY, "Number of cars or vans: Total: All households"), Some("households"));
+        assert_eq!(find(&CAR_AVAILABILITY, "Number of cars or vans: 1 car or van in household"), None);
+        for (header, key) in [
+            ("Method of travel to workplace: Total: All usual residents aged 16 years and over in employment the week before the census", "workers"),
+            ("Method of travel to workplace: Bus, minibus or coach", "bus"),
+            ("Method of travel to workplace: Train", "train"),
+            ("Method of travel to workplace: Underground, metro, light rail, tram", "underground"),
+            ("Method of travel to workplace: Bicycle", "bicycle"),
+            ("Method of travel to workplace: On foot", "on_foot"),
+        ] {
+            assert_eq!(find(&TRAVEL_TO_WORK, header), Some(key), "{header}");
+        }
+        assert_eq!(find(&TRAVEL_TO_WORK, "Method of travel to workplace: Taxi"), None);
     }
 }

@@ -90,7 +90,13 @@ fn hand_computed_totals() {
     assert!(close(scenario["appointments_shifted"].as_f64().unwrap(), 6.0));
     assert!(close(scenario["patient_km_saved"].as_f64().unwrap(), 21.0));
     assert!(close(scenario["cost_saved_gbp"].as_f64().unwrap(), (21.0 / 1.609344 * 0.45 * 100.0f64).round() / 100.0));
-    assert!(close(scenario["hours_saved"].as_f64().unwrap(), (21.0 / 40.0 * 10.0f64).round() / 10.0));
+    // Door to door (issue 17): one-way minutes 9.5 + 1.04 x straight-line km, all by car: 1 trip of
+    // 0.5 km and 5 of 2 km each way, both ways: (2 x 10.02 + 10 x 11.58) / 60 = 2.264 hours.
+    assert!(close(scenario["hours_saved"].as_f64().unwrap(), 2.3), "{}", scenario["hours_saved"]);
+    // The range: circuity 1 is below the range's 1.2, so the low end keeps it; all by car, and this
+    // factor file has no well-to-tank factors: the high end is the total at circuity 1.4.
+    assert_eq!(s["kgco2e_range"], serde_json::json!({"low": 9.2, "high": 12.88}));
+    assert_eq!(s["scenario_kgco2e_saved_range"], serde_json::json!({"low": 4.2, "high": 5.88}));
     assert_eq!(scenario["share_of_saving_to_deciles_1_2"], 1.0);
     assert_eq!(s["assumptions"]["kgco2e_per_km_by_mode"]["car"], 0.2);
 }
@@ -156,8 +162,9 @@ fn a_distance_matrix_replaces_the_straight_line() {
     assert_eq!(exact(&dir.path().join("out"))["trips"]["from_distance_matrix"], 10.0);
     let expected_kg = 0.2 * (10.0 * 10.0 + (3.0 + 2.0 + 1.0) * 1.3);
     assert!(close(s["kgco2e_total"].as_f64().unwrap(), expected_kg), "{}", s["kgco2e_total"]);
-    // Everything face to face moves: 10 trips of 24 minutes each way, the rest at 40 km/h.
-    let hours = 10.0 * 24.0 / 60.0 + 6.0 * 1.3 / 40.0;
+    // Everything face to face moves: 10 trips of 12 minutes each way from the matrix; the other 6
+    // are 500 m in a straight line, 9.5 + 1.04 x 0.5 minutes each way.
+    let hours = 10.0 * 24.0 / 60.0 + 6.0 * 2.0 * (9.5 + 1.04 * 0.5) / 60.0;
     assert!((s["scenario"]["hours_saved"].as_f64().unwrap() - hours).abs() < 0.051);
 }
 
@@ -218,4 +225,100 @@ fn unusable_appointment_files_fail_in_one_line_naming_the_file() {
     let plain = write("plain.csv", "postcode,site_code,mode\nXX1 1AA,S1,01\n");
     let err = anchormap_err(emissions_args_for(&plain, dir.path(), &["--shift-applies-to", "follow-ups"]));
     assert!(err.contains("--shift-applies-to follow-ups needs a first/follow-up column"), "{err}");
+}
+
+/// Issue 17: `--speed-kmh` given explicitly keeps the simple time model (road km at that speed).
+#[test]
+fn an_explicit_speed_gives_road_km_at_that_speed() {
+    let dir = temp_dir();
+    let factors = car_factor(dir.path());
+    let mut extra = vec!["--circuity", "1", "--mode-share", "car=1", "--factors", factors.to_str().unwrap()];
+    extra.extend(["--shift-to-virtual", "0.5", "--min-count", "0", "--round-to", "1", "--speed-kmh", "40"]);
+    anchormap_ok(emissions_args(dir.path(), &extra));
+    let s: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("out/emissions_summary.json")).unwrap()).unwrap();
+    // 21 km saved at 40 km/h.
+    assert!(close(s["scenario"]["hours_saved"].as_f64().unwrap(), 0.5), "{}", s["scenario"]["hours_saved"]);
+    assert_eq!(s["assumptions"]["travel_time"], serde_json::json!({"model": "speed", "kmh": 40.0}));
+}
+
+/// Issue 17: well-to-tank from the shipped DESNZ 2025 factors; a factor file without them is refused in one line.
+#[test]
+fn well_to_tank_is_added_from_the_shipped_factors() {
+    let dir = temp_dir();
+    let extra = ["--circuity", "1", "--mode-share", "car=1", "--include-wtt", "--min-count", "0", "--round-to", "1"];
+    anchormap_ok(emissions_args(dir.path(), &extra));
+    let s: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("out/emissions_summary.json")).unwrap()).unwrap();
+    // 46 km face to face (see hand_computed_totals), average car 0.16725 direct + 0.04399 well-to-tank.
+    assert!((s["kgco2e_total"].as_f64().unwrap() - 46.0 * (0.16725 + 0.04399)).abs() < 0.0005, "{}", s["kgco2e_total"]);
+    assert_eq!(s["assumptions"]["well_to_tank"]["included"], true);
+    let low = s["kgco2e_range"]["low"].as_f64().unwrap();
+    assert!((low - 46.0 * 0.16725).abs() < 0.0005, "the low end leaves well-to-tank out: {low}");
+    let factors = car_factor(dir.path());
+    let err = anchormap_err(emissions_args(
+        &dir.path().join("again"),
+        &["--include-wtt", "--mode-share", "car=1", "--factors", factors.to_str().unwrap()],
+    ));
+    assert!(err.contains("--include-wtt needs a well-to-tank factor") && err.contains("factors.csv"), "{err}");
+}
+
+/// Issue 17: an area's car share follows its households without a car (Census 2021 TS045, on LSOA
+/// 2021 codes, reached from this LSOA 2011 run through the lookup): kg per km falls and time per
+/// trip rises where cars are fewer.
+#[test]
+fn car_availability_by_area_lowers_kg_per_km_where_cars_are_fewer() {
+    let dir = temp_dir();
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    };
+    let ts045 = write(
+        "ts045.csv",
+        "date,geography,geography code,Number of cars or vans: Total: All households,Number of cars or vans: No cars or vans in household\n\
+         2021,Testtown 001A,E01990001,600,300\n2021,Testtown 001B,E01990002,600,140\n2021,Testtown 002C,E01990003,300,10\n\
+         2021,Testtown 002D,E01990004,300,20\n2021,Elsewhere,E01990009,8200,1860\n",
+    );
+    let bridge = write(
+        "lookup.csv",
+        "LSOA11CD,CHGIND,LSOA21CD\nE01900001,U,E01990001\nE01900002,U,E01990002\nE01900003,S,E01990003\nE01900003,S,E01990004\n",
+    );
+    // Ten face-to-face trips each from decile 1 (E01900001) and decile 10 (E01900003), both 500 m from S1.
+    let appointments = write("appointments.csv", "patient_postcode,lsoa,site_code,attendance_mode,count\nXX1 1AA,,S1,01,10\n,E01900003,S1,01,10\n");
+    let extra = ["--car-availability", ts045.to_str().unwrap(), "--min-count", "0", "--round-to", "1"];
+    let err = anchormap_err(emissions_args_for(&appointments, dir.path(), &extra));
+    assert!(err.contains("ts045.csv") && err.contains("--area-bridge"), "{err}");
+    let mut with_bridge = extra.to_vec();
+    with_bridge.extend(["--area-bridge", bridge.to_str().unwrap()]);
+    anchormap_ok(emissions_args_for(&appointments, dir.path(), &with_bridge));
+    let out = dir.path().join("out");
+    let s: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("emissions_summary.json")).unwrap()).unwrap();
+    assert_eq!(s["assumptions"]["mode_share_by_area"]["applied"], true);
+    assert_eq!(s["assumptions"]["mode_share_by_area"]["areas_with_census"], 3, "every area of the lookup");
+    let (h, rows) = read_csv(&out.join("emissions_by_decile.csv"));
+    let per_km = |d: &str| number(&rows, &h, d, "kgco2e_per_patient_km");
+    let minutes = |d: &str| number(&rows, &h, d, "minutes_per_trip");
+    // National: 2,330 of 10,000 households without a car. Decile 1: 50%, so 0.12 x 0.5 / 0.233 of trips
+    // without a car; decile 10: 5% (the two 2021 parts together).
+    let national = 2330.0 / 10000.0;
+    let car = |without: f64| 1.0 - 0.12 * without / national;
+    let blend = |car: f64| car * 0.16725 + (1.0 - car) / 0.12 * (0.03 * 0.10385 + 0.08 * 0.03546);
+    assert!((per_km("1") - blend(car(0.5))).abs() < 1e-4, "{} vs {}", per_km("1"), blend(car(0.5)));
+    assert!((per_km("10") - blend(car(30.0 / 600.0))).abs() < 1e-4, "{}", per_km("10"));
+    assert!(per_km("1") < per_km("10"));
+    assert!(minutes("1") > minutes("10"), "trips without a car take longer");
+    let kg = s["kgco2e_total"].as_f64().unwrap();
+    let range = &s["kgco2e_range"];
+    assert!(range["low"].as_f64().unwrap() < kg && kg < range["high"].as_f64().unwrap(), "{range}");
+    // One national split given: the census is not used, and the run says so.
+    let mut national_split = with_bridge.clone();
+    national_split.extend(["--mode-share", "car=0.88,bus=0.03,rail=0.08,walk_cycle=0.01", "--force"]);
+    let out2 = anchormap(emissions_args_for(&appointments, dir.path(), &national_split));
+    let stderr = String::from_utf8_lossy(&out2.stderr);
+    assert!(out2.status.success(), "{stderr}");
+    let s: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("emissions_summary.json")).unwrap()).unwrap();
+    assert_eq!(s["assumptions"]["mode_share_by_area"]["applied"], false);
 }

@@ -156,16 +156,22 @@ fn fetch_from_the_shared_reference_then_geocode_without_flags() {
     assert!(out.status.success(), "{stderr}");
     // The current geography (issue 14): the mirror's IoD2025 File 1, LSOA 2021 boundaries and census population.
     assert!(stderr.contains("iod2025 from"), "{stderr}");
-    assert_eq!(stderr.matches("SHA-256 matches the pinned checksum").count(), 4, "{stderr}");
+    // The four the set needs, and the census travel tables and the LSOA lookup for emissions (issue 17).
+    assert_eq!(stderr.matches("SHA-256 matches the pinned checksum").count(), 7, "{stderr}");
     let folder = home.join("reference/iod2025");
     for name in [
         "codepo_gb.zip",
         "LSOA_2021_EW_BSC_V4.geojson",
         "File_1_IoD2025_Index_of_Multiple_Deprivation.csv",
         "census2021_lsoa21_age6_16to64.csv",
+        "census2021-ts045-lsoa.csv",
+        "census2021-ts061-lsoa.csv",
+        "LSOA11_LSOA21_LAD22_EW_LU.csv",
     ] {
         assert_eq!(sha256(&folder.join(name)), sha256(&reference.join(name)), "{name}");
     }
+    let recorded = std::fs::read_to_string(folder.join("reference.toml")).unwrap();
+    assert!(recorded.contains("car_availability = ") && recorded.contains("travel_to_work = "), "{recorded}");
     // The next command needs no reference flags: two hospital postcodes land in their LSOAs.
     let input = dir.path().join("in.csv");
     std::fs::write(&input, "postcode\nWR5 1DD\nCB2 0QQ\nCO15 2JG\n").unwrap();
@@ -184,9 +190,23 @@ fn fetch_from_the_shared_reference_then_geocode_without_flags() {
     assert_eq!((rows[0][code].as_str(), rows[0][decile].as_str()), ("E01032309", "6"), "IMD 2025");
     assert_eq!((rows[1][code].as_str(), rows[1][decile].as_str()), ("E01017995", "10"));
     assert_eq!((rows[2][code].as_str(), rows[2][decile].as_str()), ("E01021988", "1"), "Tendring 018A, rank 1");
+    // Emissions needs no travel flags either: the census tables vary the mode share by area (issue 17).
+    std::fs::write(dir.path().join("a.csv"), "patient_postcode,site_code,mode\nWR5 1DD,WR,01\nCB2 0QQ,WR,01\n").unwrap();
+    std::fs::write(dir.path().join("s.csv"), "site_code,site_name,postcode\nWR,Worcestershire Royal Hospital,WR5 1DD\n").unwrap();
+    let run = anchormap_command()
+        .env("ANCHORMAP_HOME", &home)
+        .current_dir(dir.path())
+        .args(["emissions", "--appointments", "a.csv", "--sites", "s.csv", "--out", "e", "-q"])
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("e/emissions_summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["assumptions"]["mode_share_by_area"]["applied"], true, "{}", summary["assumptions"]);
+    assert_eq!(summary["assumptions"]["mode_share_by_area"]["travel_to_work"], "census2021-ts061-lsoa.csv");
     // A second fetch transfers nothing.
     let again = fetch(&home, &["--from".as_ref(), reference.as_os_str()]);
-    assert_eq!(String::from_utf8_lossy(&again.stderr).matches("already there").count(), 4);
+    assert_eq!(String::from_utf8_lossy(&again.stderr).matches("already there").count(), 7);
 }
 
 /// The same national files served over HTTP on loopback, with the built-in pins.
@@ -202,7 +222,7 @@ fn fetch_the_national_files_from_a_web_mirror() {
     );
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
-    assert_eq!(stderr.matches("SHA-256 matches the pinned checksum").count(), 4, "{stderr}");
+    assert_eq!(stderr.matches("SHA-256 matches the pinned checksum").count(), 7, "{stderr}");
     assert!(stderr.contains("dir = "), "says how to use a folder that is not the default: {stderr}");
     let written = std::fs::read_to_string(target.join("reference.toml")).unwrap();
     assert!(written.contains("postcodes = \"codepo_gb.zip\""), "{written}");

@@ -559,3 +559,85 @@ fn reference_files_of_another_vintage_are_refused() {
     let line = run("File_1_IoD2025_Index_of_Multiple_Deprivation.csv", "lsoa11_to_sicbl_icb.csv", "icb_code=E54000019");
     assert!(line.contains("is a lookup of LSOA 2011 areas") && line.contains("lsoa21_to_sicbl24_icb24.csv"), "{line}");
 }
+
+/// Issue 17 on national data: appointments from real postcodes across England (every 60th Code-Point
+/// postcode with coordinates) to their nearest real hospital site, on the 2021 geography with the
+/// Census 2021 car availability and travel to work, and again on the 2011 geography through the ONS
+/// lookup. Under the default disclosure rule, kg CO2e per patient-km is lower in decile 1 than in
+/// decile 10, and the summary's ranges bracket the totals.
+#[test]
+fn kg_per_patient_km_is_lower_where_fewer_households_have_a_car() {
+    let Some(reference) = reference_dir() else { return };
+    let dir = temp_dir();
+    let mut sites: Vec<(String, f64, f64)> = Vec::new();
+    let mut reader = csv::Reader::from_path(reference.join("hospital_sites.csv")).unwrap();
+    for r in reader.records() {
+        let r = r.unwrap();
+        if &r[7] == "England" {
+            sites.push((r[0].to_string(), r[3].parse().unwrap(), r[4].parse().unwrap()));
+        }
+    }
+    let mut text = String::from("id,patient_postcode,site_code,consultation_medium_used,first_follow_up\n");
+    let mut n = 0usize;
+    for_each_code_point_row(&reference, |f| {
+        if f[4] != "E92000001" || f[1] == "90" {
+            return;
+        }
+        n += 1;
+        if n % 60 != 0 {
+            return;
+        }
+        let (e, no): (f64, f64) = (f[2].parse().unwrap(), f[3].parse().unwrap());
+        let nearest = sites.iter().min_by(|a, b| (a.1 - e).hypot(a.2 - no).total_cmp(&(b.1 - e).hypot(b.2 - no))).unwrap();
+        let mode = if n % 300 == 0 { "02" } else { "01" };
+        let visit = if n % 120 == 0 { "First" } else { "Follow-up" };
+        text.push_str(&format!("{n},{},{},{mode},{visit}\n", f[0], nearest.0));
+    });
+    let appointments = dir.path().join("appointments.csv");
+    std::fs::write(&appointments, text).unwrap();
+    let runs = [
+        ("2021", "LSOA_2021_EW_BSC_V4.geojson", "File_1_IoD2025_Index_of_Multiple_Deprivation.csv"),
+        ("2011", BOUNDARIES, FILE_1),
+    ];
+    for (vintage, boundaries, deprivation) in runs {
+        let out = dir.path().join(vintage);
+        let mut args: Vec<std::ffi::OsString> = vec!["emissions".into(), "--appointments".into(), appointments.clone().into()];
+        for (flag, file) in [
+            ("--sites", "hospital_sites.csv"),
+            ("--postcodes", CODE_POINT),
+            ("--boundaries", boundaries),
+            ("--deprivation", deprivation),
+            ("--car-availability", "census2021-ts045-lsoa.csv"),
+            ("--travel-to-work", "census2021-ts061-lsoa.csv"),
+            ("--area-bridge", "LSOA11_LSOA21_LAD22_EW_LU.csv"),
+        ] {
+            args.extend([flag.into(), reference.join(file).into_os_string()]);
+        }
+        args.extend(["--shift-to-virtual", "0.25", "-q", "--out"].map(std::ffi::OsString::from));
+        args.push(out.clone().into());
+        anchormap_ok(args);
+        let s: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(out.join("emissions_summary.json")).unwrap()).unwrap();
+        let by_area = &s["assumptions"]["mode_share_by_area"];
+        assert_eq!(by_area["applied"], true, "{vintage}: {by_area}");
+        assert!(by_area["areas_with_census"].as_u64().unwrap() > 32_000, "{vintage}: {by_area}");
+        let (h, rows) = read_csv(&out.join("emissions_by_decile.csv"));
+        let col = |name: &str| h.iter().position(|x| x == name).unwrap();
+        let of = |decile: &str, name: &str| -> f64 {
+            rows.iter().find(|r| r[0] == decile).unwrap()[col(name)].parse().unwrap()
+        };
+        let per_km: Vec<f64> = (1..=10).map(|d| of(&d.to_string(), "kgco2e_per_patient_km")).collect();
+        let minutes: Vec<f64> = (1..=10).map(|d| of(&d.to_string(), "minutes_per_trip")).collect();
+        eprintln!("LSOA {vintage}: kg CO2e per patient-km by decile {per_km:?}; minutes per trip {minutes:?}");
+        assert!(per_km[0] < per_km[9], "LSOA {vintage}: decile 1 {} vs decile 10 {}", per_km[0], per_km[9]);
+        assert!(per_km[0] < per_km[4] && per_km[4] < per_km[9], "LSOA {vintage}: {per_km:?}");
+        let kg = s["kgco2e_total"].as_f64().unwrap();
+        let (low, high) = (s["kgco2e_range"]["low"].as_f64().unwrap(), s["kgco2e_range"]["high"].as_f64().unwrap());
+        eprintln!("LSOA {vintage}: kg CO2e total {kg}, range {low} to {high}; summary {}", s["scenario_kgco2e_saved_range"]);
+        assert!(low < kg && kg < high, "LSOA {vintage}: {low} {kg} {high}");
+        let saved = s["scenario_kgco2e_saved"].as_f64().unwrap();
+        let range = &s["scenario_kgco2e_saved_range"];
+        assert!(range["low"].as_f64().unwrap() < saved && saved < range["high"].as_f64().unwrap(), "{range} {saved}");
+        assert!((of("total", "kgco2e") - kg).abs() < 0.01, "the summary is the table's total row");
+    }
+}

@@ -54,6 +54,13 @@ pub struct Measures {
     pub mode_not_recorded: f64,
     pub patient_km: f64,
     pub kgco2e: f64,
+    /// The low and high estimates of `kgco2e` (see [`Trip`]).
+    pub kgco2e_low: f64,
+    pub kgco2e_high: f64,
+    /// Door-to-door travel time of the face-to-face trips, both ways.
+    pub patient_hours: f64,
+    /// Car mileage cost of the face-to-face trips.
+    pub cost_gbp: f64,
     pub patient_km_avoided: f64,
     pub kgco2e_avoided: f64,
     /// Face-to-face appointments the scenario may move (all, or the follow-ups).
@@ -61,6 +68,8 @@ pub struct Measures {
     pub scenario_shifted: f64,
     pub scenario_km_saved: f64,
     pub scenario_kgco2e_saved: f64,
+    pub scenario_kgco2e_saved_low: f64,
+    pub scenario_kgco2e_saved_high: f64,
     pub scenario_cost_saved_gbp: f64,
     pub scenario_hours_saved: f64,
 }
@@ -82,6 +91,10 @@ impl Measures {
                 }
                 m.patient_km = count * trip.km;
                 m.kgco2e = count * trip.kgco2e;
+                m.kgco2e_low = count * trip.kgco2e_low;
+                m.kgco2e_high = count * trip.kgco2e_high;
+                m.patient_hours = count * trip.hours;
+                m.cost_gbp = count * trip.cost_gbp;
                 let eligible = match scenario.applies_to {
                     ShiftScope::All => true,
                     ShiftScope::FollowUps => visit == Visit::FollowUp,
@@ -94,6 +107,8 @@ impl Measures {
                     m.scenario_shifted = shifted;
                     m.scenario_km_saved = shifted * trip.km;
                     m.scenario_kgco2e_saved = shifted * trip.kgco2e;
+                    m.scenario_kgco2e_saved_low = shifted * trip.kgco2e_low;
+                    m.scenario_kgco2e_saved_high = shifted * trip.kgco2e_high;
                     m.scenario_cost_saved_gbp = shifted * trip.cost_gbp;
                     m.scenario_hours_saved = shifted * trip.hours;
                 }
@@ -109,12 +124,18 @@ impl Measures {
         self.mode_not_recorded += o.mode_not_recorded;
         self.patient_km += o.patient_km;
         self.kgco2e += o.kgco2e;
+        self.kgco2e_low += o.kgco2e_low;
+        self.kgco2e_high += o.kgco2e_high;
+        self.patient_hours += o.patient_hours;
+        self.cost_gbp += o.cost_gbp;
         self.patient_km_avoided += o.patient_km_avoided;
         self.kgco2e_avoided += o.kgco2e_avoided;
         self.scenario_eligible += o.scenario_eligible;
         self.scenario_shifted += o.scenario_shifted;
         self.scenario_km_saved += o.scenario_km_saved;
         self.scenario_kgco2e_saved += o.scenario_kgco2e_saved;
+        self.scenario_kgco2e_saved_low += o.scenario_kgco2e_saved_low;
+        self.scenario_kgco2e_saved_high += o.scenario_kgco2e_saved_high;
         self.scenario_cost_saved_gbp += o.scenario_cost_saved_gbp;
         self.scenario_hours_saved += o.scenario_hours_saved;
     }
@@ -196,7 +217,7 @@ impl EmissionsTally {
 mod tests {
     use super::*;
 
-    const TRIP: Trip = Trip { km: 20.0, kgco2e: 3.0, cost_gbp: 5.0, hours: 0.5 };
+    const TRIP: Trip = Trip { km: 20.0, kgco2e: 3.0, kgco2e_low: 2.0, kgco2e_high: 4.0, cost_gbp: 5.0, hours: 0.5 };
 
     #[test]
     fn the_scenario_moves_a_fraction_of_eligible_face_to_face_appointments() {

@@ -11,7 +11,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::analysis::emissions::{EmissionsTally, Measures, PlacedAppointment, Scenario, ShiftScope};
-use crate::analysis::travel::{EmissionFactors, TravelModel, Trip};
+use crate::analysis::travel::{AreaModeShares, AreaTravel, EmissionFactors, ModeShare, TimeModel, TravelModel, Trip};
 use crate::analysis::{AreaFacts, Areas};
 use crate::cli::{EmissionsArgs, TravelArgs};
 use crate::cmd::run_context::{each_batch, RunContext};
@@ -26,10 +26,14 @@ use crate::input::CsvInput;
 use crate::output::disclosure::{Cell, Margins};
 use crate::output::geojson;
 use crate::output::published::{PublishedEmissions, PublishedMeasures};
-use crate::output::run_summary::{DateRange, EmissionsSummary, ScenarioSummary, TravelAssumptions, Units};
+use crate::output::run_summary::{
+    DateRange, EmissionsSummary, ModeShareByArea, Range, RangeAssumptions, ScenarioSummary, TravelAssumptions, Units,
+    WellToTank,
+};
 use crate::output::summary::{mass, quantity, thousands, INTERNAL_FOLDER};
 use crate::output::table::{fixed, Table};
 use crate::reference::bridge::{shares, AreaBridge, Change};
+use crate::reference::census::CensusTravelTable;
 use crate::reference::population::TOTAL_POPULATION_COLUMN;
 use crate::reference::Population;
 
@@ -105,6 +109,8 @@ struct Placer<'a> {
     /// Distance matrix rows naming an area or site not in the inputs, if any.
     matrix_warning: Option<String>,
     model: &'a TravelModel,
+    /// The mode share (and so kg per km, time and cost) of each area's patients.
+    travel: &'a AreaTravel,
     scenario: Scenario,
 }
 
@@ -123,14 +129,16 @@ pub fn run(args: EmissionsArgs) -> anyhow::Result<()> {
             .transpose()
     })?;
     let sites = run.read_sites(&args.sites, &args.site_columns)?;
-    let placer = Placer::new(&args, &run.areas, &run.geocoder, columns, &sites, &model, scenario)?;
+    let (census, travel) = area_travel(&args, &model, &mut run)?;
+    let placer = Placer::new(&args, &run.areas, &run.geocoder, columns, &sites, &model, &travel, scenario)?;
     run.warnings.extend(placer.matrix_warning.clone());
     let placed = place_appointments(input, &placer, &run.geocoder, &args.appointments)?;
     run.warnings.extend(placed.warnings.iter().cloned());
     let area_deciles: Vec<Option<u8>> = run.areas.facts.iter().map(|a| a.decile).collect();
     let published = PublishedEmissions::new(&placed.tally, &area_deciles, scenario.fraction, &run.disclosure);
     let written = write_tables(&run, &sites, &placed.tally, &published, placer.columns.specialty.is_some())?;
-    let summary = summary(&args, &run, &placed.counts, &published, &placer, written);
+    let mode_share_by_area = mode_share_by_area(&model, census.as_ref(), &travel, run.areas.facts.len());
+    let summary = summary(&args, &run, &placed.counts, &published, &placer, mode_share_by_area, written);
     let exact = exact_summary(&args, &placed, &run.warnings);
     let (quiet, started) = (run.quiet, run.started);
     run.finish((SUMMARY, &summary), (INTERNAL_SUMMARY, &exact))?;
@@ -148,6 +156,7 @@ fn inputs(args: &EmissionsArgs) -> Vec<&Path> {
     [Some(&args.appointments), Some(&args.sites), args.population.as_ref(), travel.factors.as_ref()]
         .into_iter()
         .chain([travel.distance_matrix.as_ref(), args.area_bridge.as_ref()])
+        .chain([travel.car_availability.as_ref(), travel.travel_to_work.as_ref()])
         .flatten()
         .map(|p| p.as_path())
         .collect()
@@ -179,14 +188,67 @@ fn scenario(args: &EmissionsArgs, columns: &AppointmentColumns, headers: &[Strin
     Ok(Scenario { fraction: args.shift_to_virtual, applies_to })
 }
 
-/// The travel model from the options: factors, mode share, circuity, mileage rate, speed.
+/// The travel model from the options: factors, national mode share, circuity, mileage rate, time model.
 fn travel_model(travel: &TravelArgs) -> anyhow::Result<TravelModel> {
     let factors = match &travel.factors {
         Some(path) => EmissionFactors::read(path)?,
         None => EmissionFactors::uk_2025(),
     };
-    TravelModel::new(travel.circuity, travel.mode_share.clone(), &factors, travel.mileage_rate, travel.speed_kmh)
-        .map_err(|e| anyhow::anyhow!("--mode-share: {e}"))
+    TravelModel::new(
+        travel.circuity,
+        travel.mode_share.clone().unwrap_or_else(ModeShare::default_national),
+        &factors,
+        travel.mileage_rate,
+        travel.speed_kmh.map_or_else(TimeModel::default, |kmh| TimeModel::Speed { kmh }),
+        travel.public_transport_time_factor,
+        travel.include_wtt,
+    )
+    .map_err(|e| anyhow::anyhow!(e))
+}
+
+/// Mode share by area from the census's car availability (and travel to work), unless one
+/// national split is given or the census does not fit the boundaries (both warned about).
+fn area_travel(
+    args: &EmissionsArgs,
+    model: &TravelModel,
+    run: &mut RunContext,
+) -> anyhow::Result<(Option<CensusTravelTable>, AreaTravel)> {
+    let travel = &args.travel;
+    let census = match (&travel.car_availability, &travel.mode_share) {
+        (Some(path), None) => Some(CensusTravelTable::load(
+            path,
+            &travel.car_availability_columns,
+            travel.travel_to_work.as_deref(),
+            &travel.travel_to_work_columns,
+        )?),
+        (Some(_), Some(_)) => {
+            run.warnings.push("--car-availability not used: --mode-share gives one national split".to_string());
+            None
+        }
+        (None, _) => None,
+    };
+    let geography = &run.geocoder.boundaries.geography;
+    let by_area = match &census {
+        Some(c) => c.for_run(
+            run.areas.facts.iter().map(|a| a.code.as_str()),
+            geography,
+            args.area_bridge.as_deref(),
+            &args.area_bridge_columns,
+        )?,
+        None => None,
+    };
+    if census.is_some() && by_area.is_none() {
+        run.warnings.push(format!(
+            "--car-availability not used: it is on LSOA areas and the boundaries are {geography}; the national mode share applies everywhere"
+        ));
+    }
+    let travel = match (&census, &by_area) {
+        (Some(c), Some(by_area)) => {
+            AreaTravel::by_area(model, &AreaModeShares::new(model.mode_share.clone(), c.national), by_area)
+        }
+        _ => AreaTravel::national(model),
+    };
+    Ok((census, travel))
 }
 
 /// Appointments placed and tallied, with the counts of what became of every row.
@@ -272,7 +334,7 @@ fn write_tables(
 }
 
 /// The travel model's assumptions in the summary's words.
-fn assumptions(model: &TravelModel, from_matrix: bool) -> TravelAssumptions {
+fn assumptions(model: &TravelModel, from_matrix: bool, mode_share_by_area: ModeShareByArea) -> TravelAssumptions {
     TravelAssumptions {
         distance: if from_matrix {
             "the distance matrix's one-way road distance where it has the area and site, else straight line times the circuity factor; both ways"
@@ -284,14 +346,42 @@ fn assumptions(model: &TravelModel, from_matrix: bool) -> TravelAssumptions {
         circuity: model.circuity,
         return_trip: true,
         mode_share: model.mode_share.clone(),
+        mode_share_by_area,
         kgco2e_per_km_by_mode: model.factors.clone(),
-        kgco2e_per_passenger_km_blended: model.kgco2e_per_km,
+        kgco2e_per_passenger_km_blended: model.national.kgco2e_per_km,
         factors_source: model.factors_source.clone(),
-        well_to_tank: "excluded (direct emissions only)".into(),
+        well_to_tank: if model.include_wtt {
+            WellToTank { included: true, kgco2e_per_km_by_mode: model.wtt_factors.clone(), note: None }
+        } else {
+            WellToTank {
+                included: false,
+                kgco2e_per_km_by_mode: None,
+                note: Some("direct emissions only; --include-wtt adds fuel production and supply".into()),
+            }
+        },
+        range: RangeAssumptions {
+            low: format!(
+                "circuity {}, car share {} (or the area's, if lower; the other modes in the same proportions), direct emissions only",
+                model.circuity_range.0,
+                crate::analysis::travel::LOW_CAR_SHARE
+            ),
+            high: format!(
+                "circuity {}, every patient by car, well-to-tank included{}",
+                model.circuity_range.1,
+                if model.wtt_factors.is_some() { "" } else { " (none: the factor file has no wtt_kgco2e_per_km column)" }
+            ),
+            distance_matrix_trips: "road km as given, in low and high alike".into(),
+        },
         car_occupancy: "one patient per car; car and motorbike factors are per vehicle-km".into(),
         mileage_rate_gbp_per_mile: model.mileage_gbp_per_mile,
         cost: "car share of patient miles at the mileage rate; fares for other modes are not estimated".into(),
-        speed_kmh: model.speed_kmh,
+        travel_time: model.time,
+        travel_time_note: match model.time {
+            TimeModel::FixedPlusPerKm { .. } => "one-way car minutes = 9.5 + 1.04 x straight-line km (fitted to national road travel times, median error 9%); a distance matrix's minutes where it has them",
+            TimeModel::Speed { .. } => "one-way car minutes = road km (straight line x circuity) at the speed given; a distance matrix's minutes where it has them",
+        }
+        .into(),
+        travel_time_without_car_factor: model.without_car_time_factor,
         unrecorded_mode: "counted as face to face".into(),
         virtual_: "telephone, video/telemedicine, talk type, email and SMS appointments involve no patient travel".into(),
         published_figures: "counts under the disclosure rule; km, kg CO2e, £ and hours are the published count times the per-trip average to 3 significant figures, hidden with their count".into(),
@@ -306,6 +396,7 @@ fn summary(
     counts: &Counts,
     published: &PublishedEmissions,
     placer: &Placer,
+    mode_share_by_area: ModeShareByArea,
     written: Vec<String>,
 ) -> EmissionsSummary {
     let reasons: Vec<&'static str> = counts.unplaced_by_reason.keys().copied().collect();
@@ -318,6 +409,7 @@ fn summary(
     let line = run.disclosure.cells(&line, &margins);
     let (t, c20, scenario) = (&published.total, &published.core20, &placer.scenario);
     let value = |cell: Cell, decimals: i32| cell.value().map(|v| round(v, decimals));
+    let range = |low: Cell, high: Cell| Range { low: value(low, 3), high: value(high, 3) };
     let share = |part: Cell, whole: Cell| match (part.value(), whole.value()) {
         (Some(p), Some(w)) if w > 0.0 => Some(round(p / w, 4)),
         _ => None,
@@ -339,9 +431,11 @@ fn summary(
         virtual_: t.virtual_.value(),
         patient_km_total: value(t.patient_km, 1),
         kgco2e_total: value(t.kgco2e, 3),
+        kgco2e_range: range(t.kgco2e_low, t.kgco2e_high),
         tco2e_total: t.kgco2e.value().map(|kg| round(kg / 1000.0, 3)),
         kgco2e_avoided: value(t.kgco2e_avoided, 3),
         scenario_kgco2e_saved: value(t.scenario_kgco2e_saved, 3),
+        scenario_kgco2e_saved_range: range(t.scenario_kgco2e_saved_low, t.scenario_kgco2e_saved_high),
         scenario: ScenarioSummary {
             shift_to_virtual: scenario.fraction,
             applies_to: scenario.applies_to,
@@ -350,12 +444,13 @@ fn summary(
             patient_km_saved: value(t.scenario_patient_km_saved, 1),
             patient_miles_saved: t.scenario_patient_km_saved.value().map(|km| round(km / 1.609_344, 1)),
             kgco2e_saved: value(t.scenario_kgco2e_saved, 3),
+            kgco2e_saved_range: range(t.scenario_kgco2e_saved_low, t.scenario_kgco2e_saved_high),
             cost_saved_gbp: value(t.scenario_cost_saved_gbp, 2),
             hours_saved: value(t.scenario_hours_saved, 1),
             share_of_saving_to_deciles_1_2: share(c20.scenario_kgco2e_saved, t.scenario_kgco2e_saved),
             share_of_face_to_face_from_deciles_1_2: share(c20.face_to_face, t.face_to_face),
         },
-        assumptions: assumptions(placer.model, !placer.matrix.is_empty()),
+        assumptions: assumptions(placer.model, !placer.matrix.is_empty(), mode_share_by_area),
         units: Units::default(),
         disclosure: run.disclosure,
         population_column: run.population_column.clone(),
@@ -394,6 +489,7 @@ fn exact_summary(args: &EmissionsArgs, placed: &PlacedAppointments, warnings: &[
         "mode_not_recorded_counted_as_face_to_face": total.mode_not_recorded,
         "patient_km_total": round(total.patient_km, 1),
         "kgco2e_total": round(total.kgco2e, 3),
+        "kgco2e_range": {"low": round(total.kgco2e_low, 3), "high": round(total.kgco2e_high, 3)},
         "kgco2e_avoided": round(total.kgco2e_avoided, 3),
         "patient_km_avoided": round(total.patient_km_avoided, 1),
         "scenario_appointments_eligible": total.scenario_eligible,
@@ -426,6 +522,7 @@ impl<'a> Placer<'a> {
         columns: AppointmentColumns,
         sites: &'a [Site],
         model: &'a TravelModel,
+        travel: &'a AreaTravel,
         scenario: Scenario,
     ) -> anyhow::Result<Placer<'a>> {
         let area_by_code: FxHashMap<&str, usize> =
@@ -456,7 +553,19 @@ impl<'a> Placer<'a> {
                 ));
             }
         }
-        Ok(Placer { areas, columns, area_by_code, site_names, bridge, sites, matrix, matrix_warning, model, scenario })
+        Ok(Placer {
+            areas,
+            columns,
+            area_by_code,
+            site_names,
+            bridge,
+            sites,
+            matrix,
+            matrix_warning,
+            model,
+            travel,
+            scenario,
+        })
     }
 
     /// A patient area code of the other vintage: its parts here, each with its share of the count.
@@ -474,7 +583,8 @@ impl<'a> Placer<'a> {
             .zip(shares(&populations))
             .map(|(area, share)| {
                 let point = self.areas.facts[*area].centroid?;
-                let trip = self.model.straight_line((point.x - site_point.x).hypot(point.y - site_point.y));
+                let straight_m = (point.x - site_point.x).hypot(point.y - site_point.y);
+                let trip = self.model.trip(self.travel.blend(Some(*area)), straight_m, None);
                 let measures =
                     Measures::of(count * share, self.columns.attendance(row), self.columns.visit(row), &trip, &self.scenario);
                 Some(PlacedAppointment { area: Some(*area), site, measures })
@@ -521,10 +631,8 @@ impl<'a> Placer<'a> {
         let Some(site) = self.site_names.find(self.columns.site(row)) else { return unplaced(Unplaced::UnknownSite) };
         let Some(site_point) = self.sites[site].location else { return unplaced(Unplaced::SiteNotLocated) };
         let road = area.and_then(|a| self.matrix.get(&(a, site)));
-        let trip: Trip = match road {
-            Some((km, minutes)) => self.model.road(*km, *minutes),
-            None => self.model.straight_line((point.x - site_point.x).hypot(point.y - site_point.y)),
-        };
+        let straight_m = (point.x - site_point.x).hypot(point.y - site_point.y);
+        let trip: Trip = self.model.trip(self.travel.blend(area), straight_m, road.copied());
         let measures =
             Measures::of(count, self.columns.attendance(row), self.columns.visit(row), &trip, &self.scenario);
         Outcome::Placed {
@@ -612,6 +720,53 @@ const MEASURE_COLUMNS: [&str; 14] = [
     "scenario_hours_saved",
 ];
 
+/// The by-decile table's travel columns: the range, kg per km, and time and cost per trip.
+const TRAVEL_COLUMNS: [&str; 5] =
+    ["kgco2e_low", "kgco2e_high", "kgco2e_per_patient_km", "minutes_per_trip", "cost_gbp_per_trip"];
+
+/// One group's [`TRAVEL_COLUMNS`], from its published figures.
+fn travel_cells(p: &PublishedMeasures) -> Vec<String> {
+    vec![
+        figure(Some(p.kgco2e_low), 3),
+        figure(Some(p.kgco2e_high), 3),
+        figure(p.kgco2e_per_patient_km(), 4),
+        figure(p.minutes_per_trip(), 1),
+        figure(p.cost_gbp_per_trip(), 2),
+    ]
+}
+
+/// The summary's account of the mode share by area.
+fn mode_share_by_area(
+    model: &TravelModel,
+    census: Option<&CensusTravelTable>,
+    travel: &AreaTravel,
+    areas: usize,
+) -> ModeShareByArea {
+    match census {
+        Some(c) if travel.areas_by_census() > 0 => ModeShareByArea {
+            applied: true,
+            car_availability: Some(file_name(&c.car_availability)),
+            travel_to_work: c.travel_to_work.as_deref().map(file_name),
+            areas_with_census: Some(travel.areas_by_census()),
+            areas: Some(areas),
+            households_without_car_national: c.national.without_car().map(|s| round(s, 4)),
+            method: Some("each area's share of trips without a car = the national share x its share of households without a car / the national share (Census 2021 TS045); shared among the other modes in the national proportions, tilted by how its workers travel (TS061) where given; areas the census does not cover take the national split".into()),
+            note: None,
+        },
+        _ => ModeShareByArea {
+            note: Some(
+                if model.mode_share == ModeShare::default_national() {
+                    "one national split everywhere: give --car-availability (Census 2021 TS045) to vary it by area"
+                } else {
+                    "one national split everywhere (--mode-share)"
+                }
+                .into(),
+            ),
+            ..ModeShareByArea::default()
+        },
+    }
+}
+
 /// A published figure to `decimals` places; `*` where hidden, blank where it does not apply.
 fn figure(cell: Option<Cell>, decimals: usize) -> String {
     match cell {
@@ -691,6 +846,7 @@ fn decile_table(facts: &[AreaFacts], published: &PublishedEmissions) -> Table {
     let mut headers = vec!["imd_decile", "population"];
     headers.extend(MEASURE_COLUMNS);
     headers.extend(["kgco2e_per_1000_population", "share_of_kgco2e", "share_of_scenario_kgco2e_saved"]);
+    headers.extend(TRAVEL_COLUMNS);
     let mut table = Table::new(&headers);
     let mut population = [0.0; 10];
     let mut any_population = false;
@@ -710,11 +866,13 @@ fn decile_table(facts: &[AreaFacts], published: &PublishedEmissions) -> Table {
             share(p.kgco2e, total.kgco2e),
             share(p.scenario_kgco2e_saved, total.scenario_kgco2e_saved),
         ]);
+        row.extend(travel_cells(p));
         table.push(row);
     }
     let mut row = vec!["total".to_string(), fixed(any_population.then(|| population.iter().sum()), 0)];
     row.extend(measure_cells(total));
     row.extend([String::new(), share(total.kgco2e, total.kgco2e), String::new()]);
+    row.extend(travel_cells(total));
     table.push(row);
     table
 }
@@ -760,9 +918,11 @@ fn print_summary(counts: &Counts, total: &Measures, core20: &Measures, scenario:
         }
     );
     eprintln!(
-        "travel: {} face to face, {} CO2e over {} patient km ({:.2} kg per appointment); {} already virtual avoided {}",
+        "travel: {} face to face, {} CO2e (range {} to {}) over {} patient km ({:.2} kg per appointment); {} already virtual avoided {}",
         thousands(total.face_to_face as u64),
         mass(total.kgco2e),
+        mass(total.kgco2e_low),
+        mass(total.kgco2e_high),
         thousands(total.patient_km.round() as u64),
         if total.face_to_face > 0.0 { total.kgco2e / total.face_to_face } else { 0.0 },
         thousands(total.virtual_ as u64),

@@ -9,7 +9,7 @@ use crate::cmd::say;
 use crate::config::{self, toml_string, REFERENCE_FILE};
 use crate::output::atomic::write_file;
 use crate::reference::download::{FetchError, Fetched, Fetcher};
-use crate::reference::sources::{Origin, SourceFile, Sources, ROLES};
+use crate::reference::sources::{Origin, SourceFile, Sources, OPTIONAL_ROLES, ROLES};
 
 pub fn run(args: FetchArgs) -> anyhow::Result<()> {
     let sources = match &args.sources {
@@ -161,7 +161,7 @@ fn reference_file(
         ));
     }
     text.push_str("\n[reference]\n");
-    for role in ROLES {
+    for role in ROLES.into_iter().chain(OPTIONAL_ROLES) {
         if let Some((file, _)) = fetched.iter().find(|(f, _)| f.roles.iter().any(|r| r == role)) {
             let path = match absolute {
                 Some(dir) => dir.join(&file.name),

@@ -14,7 +14,7 @@ use crate::output::charts::{grouped_bars, Series};
 use crate::output::choropleth::{self, MapOptions};
 use crate::geocoder::ReferenceSummary;
 use crate::output::disclosure::{Cell, Disclosure};
-use crate::output::run_summary::{self, DateRange, EmissionsSummary, GapsSummary};
+use crate::output::run_summary::{self, DateRange, EmissionsSummary, GapsSummary, Range};
 use crate::output::summary::{mass, quantity, thousands};
 
 const TEMPLATE: &str = include_str!("../output/report.html");
@@ -489,7 +489,17 @@ fn emissions_figures(summary: &EmissionsSummary) -> Vec<Figure> {
         },
         Figure {
             value: tonnes(summary.kgco2e_total),
-            label: " CO2e from patient travel to face-to-face appointments".into(),
+            label: format!(
+                " CO2e from patient travel to face-to-face appointments{}",
+                match summary.kgco2e_range {
+                    Range { low: Some(low), high: Some(high) } => format!(
+                        " (somewhere between {} and {}, given how uncertain road distances, ways of travelling and fuel supply emissions are)",
+                        mass(low),
+                        mass(high)
+                    ),
+                    _ => String::new(),
+                }
+            ),
         },
         Figure {
             value: tonnes(summary.kgco2e_avoided),

@@ -22,6 +22,12 @@ pub struct PublishedMeasures {
     pub virtual_: Cell,
     pub patient_km: Cell,
     pub kgco2e: Cell,
+    /// The low and high estimates of `kgco2e`, from the same published count (hidden with it).
+    pub kgco2e_low: Cell,
+    pub kgco2e_high: Cell,
+    /// Door-to-door hours and car mileage cost of the face-to-face trips (hidden with their count).
+    pub patient_hours: Cell,
+    pub cost_gbp: Cell,
     pub kgco2e_avoided: Cell,
     pub kgco2e_per_appointment: Option<Cell>,
     pub kgco2e_per_face_to_face: Option<Cell>,
@@ -29,6 +35,8 @@ pub struct PublishedMeasures {
     pub scenario_appointments_shifted: Cell,
     pub scenario_patient_km_saved: Cell,
     pub scenario_kgco2e_saved: Cell,
+    pub scenario_kgco2e_saved_low: Cell,
+    pub scenario_kgco2e_saved_high: Cell,
     pub scenario_cost_saved_gbp: Cell,
     pub scenario_hours_saved: Cell,
 }
@@ -56,6 +64,7 @@ impl PublishedMeasures {
         let shown = |hidden: bool, value: f64| if hidden { Suppressed } else { Count(value) };
         let (face_to_face, virtual_) = (count(m.face_to_face), count(m.virtual_));
         let kgco2e = face_to_face * average(m.kgco2e, m.face_to_face);
+        let per_face_to_face = |total: f64| shown(hidden.face_to_face, face_to_face * average(total, m.face_to_face));
         let appointments_hidden = hidden.face_to_face || hidden.virtual_;
         let appointments = count(m.appointments);
         let ratio = |hide: bool, part: f64, whole: f64| match (hide, whole > 0.0) {
@@ -72,6 +81,10 @@ impl PublishedMeasures {
             virtual_: shown(hidden.virtual_, virtual_),
             patient_km: shown(hidden.face_to_face, face_to_face * average(m.patient_km, m.face_to_face)),
             kgco2e: shown(hidden.face_to_face, kgco2e),
+            kgco2e_low: per_face_to_face(m.kgco2e_low),
+            kgco2e_high: per_face_to_face(m.kgco2e_high),
+            patient_hours: per_face_to_face(m.patient_hours),
+            cost_gbp: per_face_to_face(m.cost_gbp),
             kgco2e_avoided: shown(hidden.virtual_, virtual_ * average(m.kgco2e_avoided, m.virtual_)),
             kgco2e_per_appointment: ratio(appointments_hidden, kgco2e, appointments),
             kgco2e_per_face_to_face: ratio(hidden.face_to_face, kgco2e, face_to_face),
@@ -79,9 +92,37 @@ impl PublishedMeasures {
             scenario_appointments_shifted: shown(hidden.scenario, shifted),
             scenario_patient_km_saved: saved(m.scenario_km_saved),
             scenario_kgco2e_saved: saved(m.scenario_kgco2e_saved),
+            scenario_kgco2e_saved_low: saved(m.scenario_kgco2e_saved_low),
+            scenario_kgco2e_saved_high: saved(m.scenario_kgco2e_saved_high),
             scenario_cost_saved_gbp: saved(m.scenario_cost_saved_gbp),
             scenario_hours_saved: saved(m.scenario_hours_saved),
         }
+    }
+}
+
+impl PublishedMeasures {
+    /// kg CO2e per patient-km, from the published kg and km.
+    pub fn kgco2e_per_patient_km(&self) -> Option<Cell> {
+        per(self.kgco2e, self.patient_km, 1.0)
+    }
+
+    /// Door-to-door minutes per face-to-face appointment (both ways), from the published hours and count.
+    pub fn minutes_per_trip(&self) -> Option<Cell> {
+        per(self.patient_hours, self.face_to_face, 60.0)
+    }
+
+    /// Car mileage cost per face-to-face appointment, from the published cost and count.
+    pub fn cost_gbp_per_trip(&self) -> Option<Cell> {
+        per(self.cost_gbp, self.face_to_face, 1.0)
+    }
+}
+
+/// `part` ÷ `whole` × `scale` of two published figures: hidden with either, absent when `whole` is 0.
+fn per(part: Cell, whole: Cell, scale: f64) -> Option<Cell> {
+    match (part, whole) {
+        (Cell::Suppressed, _) | (_, Cell::Suppressed) => Some(Cell::Suppressed),
+        (Cell::Count(p), Cell::Count(w)) if w > 0.0 => Some(Cell::Count(p / w * scale)),
+        _ => None,
     }
 }
 
@@ -210,7 +251,7 @@ mod tests {
     use crate::input::appointments::{Attendance, Visit};
 
     fn trip(km: f64) -> Trip {
-        Trip { km, kgco2e: km * 0.17, cost_gbp: km * 0.28, hours: km / 40.0 }
+        Trip { km, kgco2e: km * 0.17, kgco2e_low: km * 0.1, kgco2e_high: km * 0.25, cost_gbp: km * 0.28, hours: km / 40.0 }
     }
 
     #[test]
@@ -231,6 +272,14 @@ mod tests {
         assert_eq!((hidden.kgco2e, hidden.scenario_kgco2e_saved), (Cell::Suppressed, Cell::Suppressed));
         let virtual_only = PublishedMeasures::new(&m, Hidden { virtual_: true, ..Hidden::default() }, 0.5, &rule);
         assert_eq!(virtual_only.appointments, Cell::Suppressed, "else appointments minus face to face gives virtual");
+        // The range follows the same published count, so it brackets the published figure.
+        let (low, high) = (p.kgco2e_low.value().unwrap(), p.kgco2e_high.value().unwrap());
+        assert!(low <= p.kgco2e.value().unwrap() && p.kgco2e.value().unwrap() <= high);
+        assert!((p.kgco2e_low.value().unwrap() - 10.0 * 1.04).abs() < 1e-9, "10 trips of 1.037 kg, 3 s.f.");
+        let minutes = p.minutes_per_trip().and_then(|c| c.value()).unwrap();
+        assert!((minutes - 0.259 * 60.0).abs() < 1e-9, "{minutes}");
+        assert_eq!(hidden.kgco2e_high, Cell::Suppressed);
+        assert_eq!(hidden.kgco2e_per_patient_km(), Some(Cell::Suppressed));
         // 10 published trips of 10.37 km x 0.17 kg/km = 1.7629 kg, published as 1.76 kg each.
         assert!((virtual_only.kgco2e.value().unwrap() - 17.6).abs() < 1e-9);
     }

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::analysis::emissions::ShiftScope;
 use crate::analysis::profile::CommunityProfile;
-use crate::analysis::travel::ModeShare;
+use crate::analysis::travel::{ModeShare, TimeModel};
 use crate::geocoder::ReferenceSummary;
 use crate::output::disclosure::Disclosure;
 use crate::reference::Geography;
@@ -92,9 +92,12 @@ pub struct EmissionsSummary {
     pub virtual_: Option<f64>,
     pub patient_km_total: Option<f64>,
     pub kgco2e_total: Option<f64>,
+    /// Low and high totals from the documented ranges (circuity, mode share, well-to-tank).
+    pub kgco2e_range: Range,
     pub tco2e_total: Option<f64>,
     pub kgco2e_avoided: Option<f64>,
     pub scenario_kgco2e_saved: Option<f64>,
+    pub scenario_kgco2e_saved_range: Range,
     pub scenario: ScenarioSummary,
     pub assumptions: TravelAssumptions,
     pub units: Units,
@@ -121,6 +124,7 @@ pub struct ScenarioSummary {
     pub patient_km_saved: Option<f64>,
     pub patient_miles_saved: Option<f64>,
     pub kgco2e_saved: Option<f64>,
+    pub kgco2e_saved_range: Range,
     pub cost_saved_gbp: Option<f64>,
     pub hours_saved: Option<f64>,
     pub share_of_saving_to_deciles_1_2: Option<f64>,
@@ -135,18 +139,67 @@ pub struct TravelAssumptions {
     pub circuity: f64,
     pub return_trip: bool,
     pub mode_share: ModeShare,
+    pub mode_share_by_area: ModeShareByArea,
     pub kgco2e_per_km_by_mode: BTreeMap<String, f64>,
     pub kgco2e_per_passenger_km_blended: f64,
     pub factors_source: String,
-    pub well_to_tank: String,
+    pub well_to_tank: WellToTank,
+    pub range: RangeAssumptions,
     pub car_occupancy: String,
     pub mileage_rate_gbp_per_mile: f64,
     pub cost: String,
-    pub speed_kmh: f64,
+    pub travel_time: TimeModel,
+    pub travel_time_note: String,
+    pub travel_time_without_car_factor: f64,
     pub unrecorded_mode: String,
     #[serde(rename = "virtual")]
     pub virtual_: String,
     pub published_figures: String,
+}
+
+/// A low and a high figure around a central one (`None` where the central one is hidden).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Range {
+    pub low: Option<f64>,
+    pub high: Option<f64>,
+}
+
+/// Whether each area's mode share came from the census, and how.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ModeShareByArea {
+    pub applied: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub car_availability: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub travel_to_work: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub areas_with_census: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub areas: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub households_without_car_national: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// Whether well-to-tank emissions (fuel production and supply) are included, with their factors.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct WellToTank {
+    pub included: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kgco2e_per_km_by_mode: Option<BTreeMap<String, f64>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// What the low and high figures assume.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RangeAssumptions {
+    pub low: String,
+    pub high: String,
+    pub distance_matrix_trips: String,
 }
 
 /// The units of the emissions summary's figures.

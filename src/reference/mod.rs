@@ -2,6 +2,7 @@
 
 pub mod boundaries;
 pub mod bridge;
+pub mod census;
 pub mod country;
 pub mod deprivation;
 pub mod download;

@@ -11,6 +11,9 @@ pub const BUILT_IN: &str = include_str!("../../data/reference_sources.toml");
 
 /// What a set needs, in the order the settings file lists them.
 pub const ROLES: [&str; 4] = ["postcodes", "boundaries", "deprivation", "population"];
+/// What a set may have besides, fetched where the source has it: the Census 2021 travel tables and
+/// the LSOA 2011 → 2021 lookup (options of `emissions`).
+pub const OPTIONAL_ROLES: [&str; 3] = ["car_availability", "travel_to_work", "area_bridge"];
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -118,7 +121,9 @@ impl Sources {
             if file.roles.is_empty() || file.sets.is_empty() {
                 return Err(invalid(format!("{}: needs at least one role and one set", file.name)));
             }
-            if let Some(role) = file.roles.iter().find(|r| !ROLES.contains(&r.as_str())) {
+            if let Some(role) =
+                file.roles.iter().find(|r| !ROLES.contains(&r.as_str()) && !OPTIONAL_ROLES.contains(&r.as_str()))
+            {
                 return Err(Error::invalid(Location::file(path), format!("{}: unknown role '{role}'", file.name)));
             }
             if let Some(set) = file.sets.iter().find(|s| !sources.sets.iter().any(|x| &x.name == *s)) {
@@ -139,7 +144,8 @@ impl Sources {
     }
 
     /// The files of `set` to fetch from a source that has the files `available` says it has:
-    /// for each role, the first file that serves it. Err names the roles no file serves.
+    /// for each role, the first file that serves it (optional roles where one does). Err names the
+    /// required roles no file serves.
     pub fn plan<'a>(
         &'a self,
         set: &str,
@@ -158,6 +164,15 @@ impl Sources {
             {
                 Some(file) => chosen.push(file),
                 None => missing.push(role),
+            }
+        }
+        for role in OPTIONAL_ROLES {
+            let serves = |f: &&SourceFile| f.roles.iter().any(|r| r == role);
+            if chosen.iter().any(serves) {
+                continue;
+            }
+            if let Some(file) = self.files.iter().filter(serves).find(|f| f.sets.iter().any(|s| s == set) && available(f)) {
+                chosen.push(file);
             }
         }
         if missing.is_empty() {

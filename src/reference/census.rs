@@ -1,0 +1,262 @@
+//! Census 2021 tables per LSOA as Nomis publishes them in bulk (`date, geography, geography code`, then one column per category): read generically by column role, and the travel tables (TS045 car availability, TS061 travel to work) turned into [`CensusTravel`] per area.
+
+use std::path::{Path, PathBuf};
+
+use rustc_hash::FxHashMap;
+
+use crate::analysis::travel::CensusTravel;
+use crate::columns::{ColumnMap, ColumnSpec};
+use crate::dictionary::{CAR_AVAILABILITY, TRAVEL_TO_WORK};
+use crate::error::{Error, Result};
+use crate::reference::bridge::AreaBridge;
+use crate::reference::table::ReferenceTable;
+use crate::reference::{parse_published_number, Geography, AREA_CODE_COLUMN};
+
+/// Some columns of a census table, as counts per area code.
+///
+/// Any Census 2021 table in the Nomis bulk layout reads the same way: name the columns wanted by
+/// their roles in the header dictionary (e.g. [`CAR_AVAILABILITY`]), in the order wanted.
+pub struct CensusTable {
+    pub path: PathBuf,
+    /// The headers of the columns read, in the order of the roles.
+    pub columns: Vec<String>,
+    /// The vintage of the area codes: LSOA 2021 for a Census 2021 bulk file (`geography code`).
+    pub geography: Geography,
+    counts: FxHashMap<String, Vec<f64>>,
+}
+
+impl CensusTable {
+    /// Reads the columns of `roles` (each required) per area; `columns` may name any of them
+    /// (`key=HEADER`), as given by the option `flag`.
+    pub fn read(path: &Path, roles: &[ColumnSpec], columns: &ColumnMap, flag: &'static str) -> Result<CensusTable> {
+        let columns = &columns.named(flag);
+        let table = ReferenceTable::read(path)?;
+        let at = table.file();
+        let code_col = columns.require(&AREA_CODE_COLUMN, &table.headers, &at)?;
+        let wanted: Vec<usize> =
+            roles.iter().map(|spec| columns.require(spec, &table.headers, &at)).collect::<Result<_>>()?;
+        let values: Vec<Vec<Option<&str>>> = wanted.iter().map(|c| table.column(*c).collect()).collect();
+        let mut counts = FxHashMap::default();
+        for (row, code) in table.column(code_col).enumerate() {
+            let Some(code) = code else { continue };
+            let mut row_counts = Vec::with_capacity(wanted.len());
+            for (i, col) in wanted.iter().enumerate() {
+                let text = values[i][row].unwrap_or_default();
+                let value = parse_published_number(text).filter(|v| *v >= 0.0).ok_or_else(|| {
+                    Error::invalid(table.location(row, *col), format!("'{text}' is not a count"))
+                })?;
+                row_counts.push(value);
+            }
+            counts.insert(code.to_string(), row_counts);
+        }
+        if counts.is_empty() {
+            return Err(Error::invalid(at, "the census table has no rows"));
+        }
+        // Nomis names the code column `geography code`; Census 2021 tables are on LSOA 2021.
+        let geography = match Geography::from_code_name(&table.headers[code_col]) {
+            Geography::Other(_) => Geography::Lsoa2021,
+            known => known,
+        };
+        Ok(CensusTable {
+            path: path.to_path_buf(),
+            columns: wanted.iter().map(|c| table.headers[*c].clone()).collect(),
+            geography,
+            counts,
+        })
+    }
+
+    /// The counts of an area, in the order of the roles read.
+    pub fn get(&self, code: &str) -> Option<&[f64]> {
+        self.counts.get(code).map(Vec::as_slice)
+    }
+
+    pub fn len(&self) -> usize {
+        self.counts.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.counts.is_empty()
+    }
+
+    /// The column totals over every area of the table.
+    pub fn totals(&self) -> Vec<f64> {
+        let mut totals = vec![0.0; self.columns.len()];
+        for row in self.counts.values() {
+            for (t, v) in totals.iter_mut().zip(row) {
+                *t += v;
+            }
+        }
+        totals
+    }
+
+    fn codes(&self) -> impl Iterator<Item = &String> {
+        self.counts.keys()
+    }
+}
+
+/// How people of each area travel, from TS045 (and TS061 if given), with the national totals.
+pub struct CensusTravelTable {
+    pub car_availability: PathBuf,
+    pub travel_to_work: Option<PathBuf>,
+    pub geography: Geography,
+    pub national: CensusTravel,
+    by_code: FxHashMap<String, CensusTravel>,
+}
+
+impl CensusTravelTable {
+    /// Reads TS045 (`--car-availability`) and optionally TS061 (`--travel-to-work`).
+    pub fn load(
+        car_availability: &Path,
+        car_columns: &ColumnMap,
+        travel_to_work: Option<&Path>,
+        work_columns: &ColumnMap,
+    ) -> Result<CensusTravelTable> {
+        let cars = CensusTable::read(car_availability, &CAR_AVAILABILITY, car_columns, "--car-availability-columns")?;
+        let work = travel_to_work
+            .map(|p| CensusTable::read(p, &TRAVEL_TO_WORK, work_columns, "--travel-to-work-columns"))
+            .transpose()?;
+        if let Some(work) = &work {
+            if work.geography != cars.geography {
+                return Err(Error::invalid(
+                    crate::error::Location::file(&work.path),
+                    format!("is on {} areas, but --car-availability is on {}", work.geography, cars.geography),
+                ));
+            }
+        }
+        let travel = |code: &str| -> CensusTravel {
+            let mut t = CensusTravel::default();
+            if let Some(c) = cars.get(code) {
+                (t.households, t.households_without_car) = (c[0], c[1]);
+            }
+            if let Some(w) = work.as_ref().and_then(|w| w.get(code)) {
+                t.workers = w[0];
+                t.workers_bus = w[1];
+                t.workers_rail = w[2] + w[3];
+                t.workers_walk_cycle = w[4] + w[5];
+            }
+            t
+        };
+        let mut by_code = FxHashMap::default();
+        let mut national = CensusTravel::default();
+        for code in cars.codes() {
+            let t = travel(code);
+            national.add(&t);
+            by_code.insert(code.clone(), t);
+        }
+        // Workers of areas TS045 lacks still count nationally.
+        if let Some(work) = &work {
+            for code in work.codes().filter(|c| !by_code.contains_key(*c)) {
+                let t = travel(code);
+                national.add(&CensusTravel { households: 0.0, households_without_car: 0.0, ..t });
+            }
+        }
+        Ok(CensusTravelTable {
+            car_availability: cars.path.clone(),
+            travel_to_work: work.map(|w| w.path),
+            geography: cars.geography,
+            national,
+            by_code,
+        })
+    }
+
+    /// The census counts of each of the run's areas (`codes`, of the boundaries' vintage `run`):
+    /// on an LSOA 2011 run through the LSOA 2011 → 2021 lookup (`--area-bridge`), which it then
+    /// needs. `None` when the boundaries are not LSOAs (the caller says so: nothing to join on).
+    pub fn for_run<'a>(
+        &self,
+        codes: impl Iterator<Item = &'a str>,
+        run: &Geography,
+        bridge: Option<&Path>,
+        bridge_columns: &ColumnMap,
+    ) -> Result<Option<Vec<Option<CensusTravel>>>> {
+        match run {
+            Geography::Other(_) => Ok(None),
+            run if *run == self.geography => Ok(Some(self.for_areas(codes, None))),
+            run => {
+                let Some(path) = bridge else {
+                    return Err(Error::invalid(
+                        crate::error::Location::file(&self.car_availability),
+                        format!(
+                            "is on {} areas and the boundaries are {run}: give --area-bridge (the ONS LSOA 2011 to \
+                             LSOA 2021 lookup) to join them, or leave out --car-availability",
+                            self.geography
+                        ),
+                    ));
+                };
+                // Leading from the run's codes to the table's.
+                let bridge = AreaBridge::load(path, &self.geography, bridge_columns)?;
+                Ok(Some(self.for_areas(codes, Some(&bridge))))
+            }
+        }
+    }
+
+    /// The census counts of each of the run's areas (codes of `run` geography): directly when the
+    /// table is of that vintage, else summed over the area's parts through `bridge` (which must
+    /// lead from the run's codes to the table's). `None` for an area the table does not cover.
+    pub fn for_areas<'a>(
+        &self,
+        codes: impl Iterator<Item = &'a str>,
+        bridge: Option<&AreaBridge>,
+    ) -> Vec<Option<CensusTravel>> {
+        codes
+            .map(|code| {
+                if let Some(t) = self.by_code.get(code) {
+                    return Some(*t);
+                }
+                let (_, parts) = bridge?.parts(code)?;
+                let mut sum = CensusTravel::default();
+                let mut any = false;
+                for part in parts {
+                    if let Some(t) = self.by_code.get(part) {
+                        sum.add(t);
+                        any = true;
+                    }
+                }
+                any.then_some(sum)
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    #[test]
+    fn nomis_bulk_tables_are_read_by_role() {
+        let dir = tempfile::tempdir().unwrap();
+        let ts045 = write(
+            dir.path(),
+            "ts045.csv",
+            "date,geography,geography code,Number of cars or vans: Total: All households,Number of cars or vans: No cars or vans in household,\
+             Number of cars or vans: 1 car or van in household\n2021,A 001A,E01000001,800,400,300\n2021,B 001A,E01000002,\"1,200\",60,900\n",
+        );
+        let ts061 = write(
+            dir.path(),
+            "ts061.csv",
+            "date,geography,geography code,Method of travel to workplace: Total: All usual residents aged 16 years and over in employment the week before the census,\
+             Method of travel to workplace: Work mainly at or from home,\"Method of travel to workplace: Underground, metro, light rail, tram\",\
+             Method of travel to workplace: Train,\"Method of travel to workplace: Bus, minibus or coach\",Method of travel to workplace: Bicycle,\
+             Method of travel to workplace: On foot\n2021,A 001A,E01000001,500,100,10,20,30,5,40\n",
+        );
+        let none = ColumnMap::default();
+        let table = CensusTravelTable::load(&ts045, &none, Some(&ts061), &none).unwrap();
+        assert_eq!(table.geography, Geography::Lsoa2021);
+        assert_eq!((table.national.households, table.national.households_without_car), (2000.0, 460.0));
+        let areas = table.for_areas(["E01000001", "E01000002", "E01999999"].into_iter(), None);
+        let a = areas[0].unwrap();
+        assert_eq!((a.workers, a.workers_bus, a.workers_rail, a.workers_walk_cycle), (500.0, 30.0, 30.0, 45.0));
+        assert_eq!(areas[1].unwrap().workers, 0.0, "no TS061 row: no workers");
+        assert!(areas[2].is_none());
+
+        let broken = write(dir.path(), "broken.csv", "date,geography,geography code,Number of cars or vans: Total: All households\n2021,A,E01000001,9\n");
+        let err = CensusTravelTable::load(&broken, &none, None, &none).err().unwrap().to_string();
+        assert!(err.contains("no households with no car or van column (name it with --car-availability-columns no_car=HEADER)"), "{err}");
+    }
+}
