@@ -112,70 +112,95 @@ impl PublishedStaff {
     ) -> PublishedStaff {
         let mut system = System::default();
         let deciles = |staff: &[f64]| class_counts(facts, community, staff, Classes::Decile).staff;
-
-        // Areas of the community, and the all-staff class table they add up to.
-        let area_cells: Vec<Option<usize>> = (0..facts.len())
-            .map(|i| community.contains(i).then(|| system.push(tally.by_area[i])))
-            .collect();
-        let all = system.class_block(&deciles(&tally.by_area));
-        for d in 0..10u8 {
-            let parts = area_cells
-                .iter()
-                .zip(facts)
-                .filter(|(_, a)| a.decile == Some(d + 1))
-                .filter_map(|(cell, _)| *cell);
-            system.margins.add(parts.collect::<Vec<_>>(), all.first_decile + d as usize);
-        }
-        // Staff in community areas without an English decile: in the area table, not in the classes.
-        let without_decile = class_counts(facts, community, &tally.by_area, Classes::Decile).staff_without_decile;
-        let without_decile_cell = system.push(without_decile);
-        let parts = area_cells.iter().zip(facts).filter(|(_, a)| a.decile.is_none()).filter_map(|(cell, _)| *cell);
-        system.margins.add(parts.collect::<Vec<_>>(), without_decile_cell);
-
-        // Breakdowns: each group's class table; groups add up to the all-staff table.
-        let mut blocks: BTreeMap<&'static str, Vec<(String, ClassBlock)>> = BTreeMap::new();
-        for (dimension, groups) in &tally.groups {
-            let list: Vec<(String, ClassBlock)> =
-                groups.iter().map(|(label, staff)| (label.clone(), system.class_block(&deciles(staff)))).collect();
-            for d in 0..10 {
-                system.margins.add(list.iter().map(|(_, b)| b.first_decile + d).collect::<Vec<_>>(), all.first_decile + d);
-            }
-            system.margins.add(list.iter().map(|(_, b)| b.total).collect::<Vec<_>>(), all.total);
-            blocks.insert(dimension, list);
-        }
-
-        // The summary: rows by match status; within + nearest (placed) = community + elsewhere,
-        // where the community is the class total plus the staff without a decile.
-        let statuses: Vec<(MatchStatus, usize)> =
-            MatchStatus::ALL.iter().map(|s| (*s, system.push(matches.get(*s) as f64))).collect();
-        let rows = system.push(matches.total() as f64);
-        system.margins.add(statuses.iter().map(|(_, i)| *i).collect::<Vec<_>>(), rows);
-        let outside = system.push(outside_community as f64);
-        let placed: Vec<usize> = statuses
+        let areas = system.areas(facts, community, tally, &deciles(&tally.by_area));
+        let blocks: BTreeMap<&'static str, Vec<(String, ClassBlock)>> = tally
+            .groups
             .iter()
-            .filter(|(s, _)| matches!(s, MatchStatus::Within | MatchStatus::Nearest))
-            .map(|(_, i)| *i)
+            .map(|(dimension, groups)| (*dimension, system.breakdown(groups, &areas.all, deciles)))
             .collect();
-        system.margins.add(placed.into_iter().chain([all.total, outside]).collect::<Vec<_>>(), without_decile_cell);
-
-        let hidden = rule.protect(&system.raw, &rule.primary(&system.raw), &system.margins);
-        let published: Vec<Cell> = system
-            .raw
-            .iter()
-            .zip(&hidden)
-            .map(|(c, h)| if *h { Cell::Suppressed } else { rule.cell(*c) })
-            .collect();
+        let counts = system.summary_counts(matches, outside_community, &areas);
+        let published = system.publish(rule);
         PublishedStaff {
-            areas: area_cells.iter().map(|c| c.map(|i| published[i])).collect(),
-            all: all.cells(&published),
+            areas: areas.cells.iter().map(|c| c.map(|i| published[i])).collect(),
+            all: areas.all.cells(&published),
             groups: blocks
                 .into_iter()
                 .map(|(d, list)| (d, list.into_iter().map(|(label, b)| (label, b.cells(&published))).collect()))
                 .collect(),
-            matches: statuses.iter().map(|(s, i)| (*s, published[*i])).collect(),
-            rows: published[rows],
-            outside_community: published[outside],
+            matches: counts.statuses.iter().map(|(s, i)| (*s, published[*i])).collect(),
+            rows: published[counts.rows],
+            outside_community: published[counts.outside],
         }
+    }
+}
+
+/// Where the community's areas and the all-staff class table are in the system.
+struct AreaCells {
+    /// By area row: the cell of a community area.
+    cells: Vec<Option<usize>>,
+    all: ClassBlock,
+    /// Staff in community areas without an English decile: in the area table, not in the classes.
+    without_decile: usize,
+}
+
+/// Where the summary's counts are in the system.
+struct SummaryCells {
+    statuses: Vec<(MatchStatus, usize)>,
+    rows: usize,
+    outside: usize,
+}
+
+impl System {
+    /// The community's areas and the all-staff class table they add up to, decile by decile.
+    fn areas(&mut self, facts: &[AreaFacts], community: &Community, tally: &StaffTally, deciles: &[f64]) -> AreaCells {
+        let cells: Vec<Option<usize>> =
+            (0..facts.len()).map(|i| community.contains(i).then(|| self.push(tally.by_area[i]))).collect();
+        let all = self.class_block(deciles);
+        let in_decile = |decile: Option<u8>| -> Vec<usize> {
+            cells.iter().zip(facts).filter(|(_, a)| a.decile == decile).filter_map(|(cell, _)| *cell).collect()
+        };
+        for d in 0..10u8 {
+            self.margins.add(in_decile(Some(d + 1)), all.first_decile + d as usize);
+        }
+        let without_decile = self.push(class_counts(facts, community, &tally.by_area, Classes::Decile).staff_without_decile);
+        self.margins.add(in_decile(None), without_decile);
+        AreaCells { cells, all, without_decile }
+    }
+
+    /// One breakdown: each group's class table; the groups add up to the all-staff table.
+    fn breakdown(
+        &mut self,
+        groups: &BTreeMap<String, Vec<f64>>,
+        all: &ClassBlock,
+        deciles: impl Fn(&[f64]) -> Vec<f64>,
+    ) -> Vec<(String, ClassBlock)> {
+        let list: Vec<(String, ClassBlock)> =
+            groups.iter().map(|(label, staff)| (label.clone(), self.class_block(&deciles(staff)))).collect();
+        for d in 0..10 {
+            self.margins.add(list.iter().map(|(_, b)| b.first_decile + d).collect::<Vec<_>>(), all.first_decile + d);
+        }
+        self.margins.add(list.iter().map(|(_, b)| b.total).collect::<Vec<_>>(), all.total);
+        list
+    }
+
+    /// The summary: rows by match status; within + nearest (placed) = community + elsewhere,
+    /// where the community is the class total plus the staff without a decile.
+    fn summary_counts(&mut self, matches: &MatchCounts, outside_community: u64, areas: &AreaCells) -> SummaryCells {
+        let statuses: Vec<(MatchStatus, usize)> =
+            MatchStatus::ALL.iter().map(|s| (*s, self.push(matches.get(*s) as f64))).collect();
+        let rows = self.push(matches.total() as f64);
+        self.margins.add(statuses.iter().map(|(_, i)| *i).collect::<Vec<_>>(), rows);
+        let outside = self.push(outside_community as f64);
+        let placed = statuses.iter().filter(|(s, _)| matches!(s, MatchStatus::Within | MatchStatus::Nearest));
+        let members: Vec<usize> = placed.map(|(_, i)| *i).chain([areas.all.total, outside]).collect();
+        self.margins.add(members, areas.without_decile);
+        SummaryCells { statuses, rows, outside }
+    }
+
+    /// Every cell under the rule, with the secondary suppression the sums call for.
+    fn publish(&self, rule: &Disclosure) -> Vec<Cell> {
+        let hidden = rule.protect(&self.raw, &rule.primary(&self.raw), &self.margins);
+        self.raw.iter().zip(&hidden).map(|(c, h)| if *h { Cell::Suppressed } else { rule.cell(*c) }).collect()
     }
 }
 
