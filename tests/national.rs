@@ -559,3 +559,115 @@ fn reference_files_of_another_vintage_are_refused() {
     let line = run("File_1_IoD2025_Index_of_Multiple_Deprivation.csv", "lsoa11_to_sicbl_icb.csv", "icb_code=E54000019");
     assert!(line.contains("is a lookup of LSOA 2011 areas") && line.contains("lsoa21_to_sicbl24_icb24.csv"), "{line}");
 }
+
+/// Issue 14, the official assignment: an ONSPD-style directory (pcds, oseast1m, osnrth1m, lsoa11,
+/// lsoa21) made here from every Worcestershire and Herefordshire Code-Point postcode, its `lsoa21`
+/// column the spatial join's LSOA except for every 100th postcode (set to a neighbouring LSOA, as
+/// ONS's full-resolution assignment differs from a join on generalised boundaries), every 100th + 1
+/// (blank) and every 100th + 2 (a code not among the boundaries). Every postcode with a code gets it
+/// (`directory`), the others the spatial join, and the summary counts exactly the neighbours as
+/// disagreements; the `lsoa11` column (the other vintage) is ignored with a note.
+#[test]
+fn an_onspd_style_directory_column_is_the_assignment() {
+    let Some(reference) = reference_dir() else { return };
+    let dir = temp_dir();
+    let boundaries = reference.join("LSOA_2021_EW_BSC_V4.geojson");
+    let mut points: Vec<(String, String, String, String)> = Vec::new();
+    for_each_code_point_row(&reference, |f| {
+        if f[0].starts_with("WR") || f[0].starts_with("HR") {
+            let (e, n) = if f[1] == "90" { ("", "") } else { (f[2], f[3]) };
+            points.push((f[0].to_string(), e.to_string(), n.to_string(), f[4].to_string()));
+        }
+    });
+    points.sort();
+    let input = dir.path().join("postcodes.csv");
+    let mut text = String::from("postcode\n");
+    for (postcode, ..) in &points {
+        text.push_str(&format!("{postcode}\n"));
+    }
+    std::fs::write(&input, text).unwrap();
+    let spatial = dir.path().join("spatial.csv");
+    let geocode = |directory: &Path, out: &Path, summary: &Path| {
+        anchormap_ok([
+            "geocode".as_ref(),
+            input.as_os_str(),
+            "--postcodes".as_ref(),
+            directory.as_os_str(),
+            "--boundaries".as_ref(),
+            boundaries.as_os_str(),
+            "-o".as_ref(),
+            out.as_os_str(),
+            "--summary-json".as_ref(),
+            summary.as_os_str(),
+        ])
+    };
+    geocode(&reference.join(CODE_POINT), &spatial, &dir.path().join("spatial.json"));
+    let (headers, rows) = read_csv(&spatial);
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let (c_area, c_match) = (col("area_code"), col("match"));
+    let spatial_area: Vec<String> = rows.iter().map(|r| r[c_area].clone()).collect();
+
+    // The directory: (lsoa21 code as written, expected area, expected match).
+    let mut onspd = String::from("pcd7,pcds,oseast1m,osnrth1m,osgrdind,ctry,lsoa11,lsoa21\n");
+    let mut expected: Vec<(String, &str)> = Vec::new();
+    let mut neighbours = 0;
+    for (i, (postcode, e, n, country)) in points.iter().enumerate() {
+        let own = &spatial_area[i];
+        let code = match i % 100 {
+            _ if own.is_empty() => String::new(),
+            0 => match spatial_area[i..].iter().find(|c| !c.is_empty() && *c != own) {
+                Some(next) => {
+                    neighbours += 1;
+                    next.clone()
+                }
+                None => own.clone(),
+            },
+            1 => String::new(),
+            2 => "S01000001".to_string(),
+            _ => own.clone(),
+        };
+        let grid = if e.is_empty() { "9" } else { "1" };
+        onspd.push_str(&format!("{},{postcode},{e},{n},{grid},{country},E01000001,{code}\n", postcode.replace(' ', "")));
+        expected.push(match code.as_str() {
+            "" | "S01000001" => (own.clone(), rows[i][c_match].as_str()),
+            c => (c.to_string(), "directory"),
+        });
+    }
+    let directory = dir.path().join("ONSPD_style.csv");
+    std::fs::write(&directory, onspd).unwrap();
+    let (out, summary) = (dir.path().join("official.csv"), dir.path().join("official.json"));
+    let stderr = geocode(&directory, &out, &summary);
+    assert!(stderr.contains("'lsoa11' is not used: the boundaries are LSOA 2021"), "{stderr}");
+    let (_, official) = read_csv(&out);
+    assert_eq!(official.len(), points.len());
+    let (mut given, mut agree) = (0, 0);
+    for (row, (area, status)) in official.iter().zip(&expected) {
+        assert_eq!((&row[c_area], &row[c_match]), (area, &status.to_string()), "{}", row[0]);
+        if *status == "directory" {
+            given += 1;
+            agree += usize::from(&row[c_area] == area);
+        }
+    }
+    let summary: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(summary).unwrap()).unwrap();
+    let a = &summary["directory_assignment"];
+    eprintln!(
+        "ONSPD-style directory on {} WR/HR postcodes: {given} by the directory column ({:.3}% agree with it), \
+         spatial join differs for {}, {} blank and {} unknown codes fall back",
+        points.len(),
+        100.0 * agree as f64 / given as f64,
+        a["spatial_join_disagrees"],
+        a["blank_code_spatial_join"],
+        a["code_not_in_boundaries_spatial_join"]
+    );
+    assert_eq!(agree, given, "100% of postcodes with a code are in the directory's area");
+    assert!(given > 15_000, "{given}");
+    assert_eq!(a["column"], "lsoa21");
+    assert_eq!(a["assigned"], given);
+    assert_eq!(a["spatial_join_disagrees"], neighbours, "exactly the codes set to a neighbour");
+    assert_eq!(a["spatial_join_agrees"].as_u64().unwrap() + neighbours, given as u64);
+    assert_eq!(a["spatial_join_outside"], 0);
+    let fallback = points.len() / 100;
+    assert!(a["blank_code_spatial_join"].as_u64().unwrap() >= fallback as u64 - 1);
+    assert!(a["code_not_in_boundaries_spatial_join"].as_u64().unwrap() >= fallback as u64 - 1);
+    assert_eq!(summary["match"]["directory"], given);
+}

@@ -144,7 +144,7 @@ impl PublishedStaff {
             blocks.insert(dimension, list);
         }
 
-        // The summary: rows by match status; within + nearest (placed) = community + elsewhere,
+        // The summary: rows by match status; within + nearest + directory (placed) = community + elsewhere,
         // where the community is the class total plus the staff without a decile.
         let statuses: Vec<(MatchStatus, usize)> =
             MatchStatus::ALL.iter().map(|s| (*s, system.push(matches.get(*s) as f64))).collect();
@@ -153,7 +153,7 @@ impl PublishedStaff {
         let outside = system.push(outside_community as f64);
         let placed: Vec<usize> = statuses
             .iter()
-            .filter(|(s, _)| matches!(s, MatchStatus::Within | MatchStatus::Nearest))
+            .filter(|(s, _)| s.is_placed())
             .map(|(_, i)| *i)
             .collect();
         system.margins.add(placed.into_iter().chain([all.total, outside]).collect::<Vec<_>>(), without_decile_cell);
