@@ -671,3 +671,86 @@ fn an_onspd_style_directory_column_is_the_assignment() {
     assert!(a["code_not_in_boundaries_spatial_join"].as_u64().unwrap() >= fallback as u64 - 1);
     assert_eq!(summary["match"]["directory"], given);
 }
+
+/// Issue 14, bridging user files keyed by LSOA 2011 codes on a 2021 run: a distance matrix (each
+/// part of a split area takes the 2011 row's distance and time) used by bridged appointment rows,
+/// a bridged row with an unknown site counted as `unknown_site`, and a `--community-codes` list (a
+/// split area is all its parts); bridged rows counted by change type, nothing dropped silently.
+#[test]
+fn lsoa_2011_matrices_and_community_lists_are_bridged_on_a_2021_run() {
+    let Some(reference) = reference_dir() else { return };
+    let dir = temp_dir();
+    // Worcester 011D (unchanged), Worcester 013C (split into 013E and 013F), Hartlepool 005A (merged).
+    let appointments = dir.path().join("hes.csv");
+    let mut text = String::from("LSOA11,SITETRET,CONSMEDUSED,FIRSTATT\n");
+    for code in ["E01032294", "E01032295", "E01011973"] {
+        text.push_str(&format!("{code},WR,01,2\n{code},WR,01,2\n"));
+    }
+    text.push_str("E01032295,NOSUCHSITE,01,2\n");
+    std::fs::write(&appointments, text).unwrap();
+    let matrix = dir.path().join("matrix.csv");
+    std::fs::write(
+        &matrix,
+        "lsoa11cd,site_code,road_km,minutes\nE01032294,WR,3.5,11\nE01032295,WR,4.0,12\nE01011973,WR,250,190\nE01999999,WR,1,1\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let mut args: Vec<std::ffi::OsString> = vec!["emissions".into(), "--appointments".into(), appointments.into()];
+    for (flag, file) in [
+        ("--sites", "hospital_sites.csv"),
+        ("--postcodes", CODE_POINT),
+        ("--boundaries", "LSOA_2021_EW_BSC_V4.geojson"),
+        ("--deprivation", "File_1_IoD2025_Index_of_Multiple_Deprivation.csv"),
+        ("--area-bridge", "LSOA11_LSOA21_LAD22_EW_LU.csv"),
+    ] {
+        args.extend([flag.into(), reference.join(file).into_os_string()]);
+    }
+    args.extend(["--distance-matrix".into(), matrix.into_os_string()]);
+    args.extend(["--min-count", "0", "--round-to", "1", "-q", "--out"].map(std::ffi::OsString::from));
+    args.push(out.clone().into());
+    anchormap_ok(args);
+    let exact: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(out.join("not-for-publication/emissions_summary_exact.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(exact["appointments_placed"], 6.0, "{exact}");
+    assert_eq!(exact["unplaced_by_reason"], serde_json::json!({"unknown_site": 1.0}), "not unknown_area");
+    assert_eq!(exact["trips"]["from_distance_matrix"], 6.0, "bridged rows use the matrix: {exact}");
+    assert_eq!(exact["distance_matrix_rows_bridged_by_change"], serde_json::json!({"merged": 1, "split": 1}));
+    assert!(exact["warnings"].to_string().contains("1 of 4 distance matrix rows name an area or site not in the inputs"), "{exact}");
+    let (headers, rows) = read_csv(&out.join("emissions_by_area.csv"));
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let km = |c: &str| rows.iter().find(|r| r[col("area_code")] == c).map(|r| r[col("patient_km")].parse::<f64>().unwrap());
+    // One appointment in each part of 013C, each at the 2011 row's 4.0 km, both ways.
+    assert_eq!((km("E01034323"), km("E01034324")), (Some(8.0), Some(8.0)));
+    assert_eq!(km("E01032294"), Some(14.0), "unchanged: 2 x 3.5 km x 2");
+    assert_eq!(km("E01035188"), Some(1000.0), "merged: 2 x 250 km x 2");
+
+    // A community list of 2011 codes on the 2021 run.
+    let staff = dir.path().join("staff.csv");
+    std::fs::write(&staff, "postcode\nWR5 1DD\n").unwrap();
+    let codes = dir.path().join("community.txt");
+    std::fs::write(&codes, "E01032294\nE01032295\nE01011973\nE01999999\n").unwrap();
+    let gaps = dir.path().join("gaps");
+    let mut args: Vec<std::ffi::OsString> = vec!["gaps".into(), "--staff".into(), staff.into()];
+    for (flag, file) in [
+        ("--postcodes", CODE_POINT),
+        ("--boundaries", "LSOA_2021_EW_BSC_V4.geojson"),
+        ("--deprivation", "File_1_IoD2025_Index_of_Multiple_Deprivation.csv"),
+        ("--population", "census2021_lsoa21_age6_16to64.csv"),
+        ("--area-bridge", "LSOA11_LSOA21_LAD22_EW_LU.csv"),
+    ] {
+        args.extend([flag.into(), reference.join(file).into_os_string()]);
+    }
+    args.extend(["--community-codes".into(), codes.into_os_string(), "-q".into(), "--out".into(), gaps.clone().into()]);
+    anchormap_ok(args);
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(gaps.join("gaps_summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["community"]["areas"], 4, "011D, both parts of 013C, and the merged area: {summary}");
+    assert_eq!(summary["community"]["codes_bridged_by_change"], serde_json::json!({"merged": 1, "split": 1}));
+    let exact: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(gaps.join("not-for-publication/gaps_summary_exact.json")).unwrap(),
+    )
+    .unwrap();
+    assert!(exact["warnings"].to_string().contains("1 community codes"), "the unknown code is counted: {exact}");
+}

@@ -63,7 +63,7 @@ impl Unplaced {
 enum Outcome {
     Placed { placed: PlacedAppointment, by_area_code: bool, from_matrix: bool },
     /// A patient area code of the other vintage, placed on its parts here (shares of the count).
-    Bridged { parts: Vec<PlacedAppointment>, change: Change },
+    Bridged { parts: Vec<PlacedAppointment>, change: Change, from_matrix: f64 },
     Unplaced { reason: Unplaced, appointments: f64 },
     /// Not attended (did not attend, cancelled, not yet held): no journey.
     NotAttended { reason: NoJourney, appointments: f64 },
@@ -184,8 +184,13 @@ pub fn run(args: EmissionsArgs) -> anyhow::Result<()> {
         .map(|path| AreaBridge::load(path, &geocoder.boundaries.geography, &args.area_bridge_columns))
         .transpose()?;
     let mut matrix = FxHashMap::default();
+    let mut matrix_rows_bridged = BTreeMap::new();
     if let Some(path) = &args.travel.distance_matrix {
-        let read = DistanceMatrix::read(path, &args.travel.distance_matrix_columns)?;
+        let mut read = DistanceMatrix::read(path, &args.travel.distance_matrix_columns)?;
+        let rows_read = read.len();
+        if let Some(bridge) = &bridge {
+            (read, matrix_rows_bridged) = read.bridged(bridge, |code| area_by_code.contains_key(code));
+        }
         let mut unknown = 0;
         for ((area, site), value) in read.iter() {
             match (area_by_code.get(area.as_str()), site_names.find(site)) {
@@ -197,8 +202,7 @@ pub fn run(args: EmissionsArgs) -> anyhow::Result<()> {
         }
         if unknown > 0 {
             warnings.push(format!(
-                "{unknown} of {} distance matrix rows name an area or site not in the inputs",
-                read.len()
+                "{unknown} of {rows_read} distance matrix rows name an area or site not in the inputs",
             ));
         }
     }
@@ -367,6 +371,7 @@ pub fn run(args: EmissionsArgs) -> anyhow::Result<()> {
         "unplaced_rows_by_reason": counts.unplaced_rows_by_reason,
         "not_attended_by_reason": counts.not_attended_by_reason,
         "patient_areas_bridged_by_change": counts.bridged_by_change,
+        "distance_matrix_rows_bridged_by_change": matrix_rows_bridged,
         "patients_located_by": {
             "postcode": counts.patients_located_by_postcode,
             "area_centroid": counts.patients_located_by_area_centroid,
@@ -420,20 +425,28 @@ impl Placer<'_> {
             return None;
         }
         let populations: Vec<Option<f64>> = areas.iter().map(|a| self.areas.facts[*a].population).collect();
-        let site = self.site_names.find(self.columns.site(row))?;
-        let site_point = self.sites[site].location?;
+        let unplaced = |reason| Some(Outcome::Unplaced { reason, appointments: count });
+        let Some(site) = self.site_names.find(self.columns.site(row)) else { return unplaced(Unplaced::UnknownSite) };
+        let Some(site_point) = self.sites[site].location else { return unplaced(Unplaced::SiteNotLocated) };
+        let mut from_matrix = 0.0;
         let parts = areas
             .iter()
             .zip(shares(&populations))
             .map(|(area, share)| {
                 let point = self.areas.facts[*area].centroid?;
-                let trip = self.model.straight_line((point.x - site_point.x).hypot(point.y - site_point.y));
+                let trip = match self.matrix.get(&(*area, site)) {
+                    Some((km, minutes)) => {
+                        from_matrix += count * share;
+                        self.model.road(*km, *minutes)
+                    }
+                    None => self.model.straight_line((point.x - site_point.x).hypot(point.y - site_point.y)),
+                };
                 let measures =
                     Measures::of(count * share, self.columns.attendance(row), self.columns.visit(row), &trip, &self.scenario);
                 Some(PlacedAppointment { area: Some(*area), site, measures })
             })
             .collect::<Option<Vec<_>>>()?;
-        Some(Outcome::Bridged { parts, change })
+        Some(Outcome::Bridged { parts, change, from_matrix })
     }
 
     /// Places one row: its count, the patient's point and area, the site, the trip.
@@ -493,12 +506,13 @@ impl Counts {
         self.rows += 1;
         match outcome {
             Outcome::InvalidCount => self.rows_with_invalid_count += 1,
-            Outcome::Bridged { parts, change } => {
+            Outcome::Bridged { parts, change, from_matrix } => {
                 let n: f64 = parts.iter().map(|p| p.measures.appointments).sum();
                 self.appointments_total += n;
                 self.appointments_placed += n;
                 self.patients_located_by_area_centroid += n;
-                self.trips_from_straight_line += n;
+                self.trips_from_distance_matrix += from_matrix;
+                self.trips_from_straight_line += n - from_matrix;
                 *self.bridged_by_change.entry(change.as_str()).or_default() += n;
             }
             Outcome::NotAttended { reason, appointments } => {

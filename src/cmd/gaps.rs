@@ -80,7 +80,7 @@ pub fn run(args: GapsArgs) -> anyhow::Result<()> {
     }
     let mut inputs = args.reference.files();
     inputs.extend([Some(&args.staff), args.vacancies.as_ref(), args.sites.as_ref(), Some(&args.population)].into_iter().flatten().map(|p| p.as_path()));
-    inputs.extend([&args.community.community_codes, &args.community.community_lookup].into_iter().flatten().map(|p| p.as_path()));
+    inputs.extend([&args.community.community_codes, &args.community.community_lookup, &args.community.area_bridge].into_iter().flatten().map(|p| p.as_path()));
     let folder = RunFolder::create(&args.output.out, args.output.force, &inputs)?;
     let disclosure = args.disclosure.rule();
 
@@ -115,7 +115,8 @@ pub fn run(args: GapsArgs) -> anyhow::Result<()> {
         }
         None => Vec::new(),
     };
-    let community = build_community(&args.community, &geocoder.boundaries.geography, facts, &sites, &mut warnings)?;
+    let mut codes_bridged = BTreeMap::new();
+    let community = build_community(&args.community, &geocoder.boundaries.geography, facts, &sites, &mut warnings, &mut codes_bridged)?;
     if community.size() == 0 {
         bail!("the community ({}) has no areas in the boundaries", community.description);
     }
@@ -261,6 +262,7 @@ pub fn run(args: GapsArgs) -> anyhow::Result<()> {
             "definition": community.description,
             "areas": community.size(),
             "population_column": population_column,
+            "codes_bridged_by_change": codes_bridged,
             "profile": community_profile,
         },
         "headline": headline.as_ref().map(|h| &h.text),
@@ -359,11 +361,16 @@ fn build_community(
     facts: &[AreaFacts],
     sites: &[Site],
     warnings: &mut Vec<String>,
+    codes_bridged: &mut BTreeMap<&'static str, u64>,
 ) -> anyhow::Result<Community> {
     let mut parts = Vec::new();
     if let Some(path) = &options.community_codes {
-        let codes = read_code_list(path)?;
+        let mut codes = read_code_list(path)?;
         let known: FxHashSet<&str> = facts.iter().map(|a| a.code.as_str()).collect();
+        if let Some(lookup) = &options.area_bridge {
+            let bridge = crate::reference::bridge::AreaBridge::load(lookup, geography, &options.area_bridge_columns)?;
+            (codes, *codes_bridged) = bridge.bridge_codes(codes, |c| known.contains(c));
+        }
         let missing = codes.iter().filter(|c| !known.contains(c.as_str())).count();
         if missing > 0 {
             warnings.push(format!("{missing} community codes in {} are not in the boundaries", path.display()));
