@@ -229,6 +229,64 @@ pub struct DeprivationSummary {
     pub coverage: Coverage,
 }
 
+/// The vintage of each reference input of a run, in words, for its summary: e.g. deprivation
+/// "IMD 2025, LSOA 2021", population "Census 2021, ages 16–64, LSOA 2021".
+#[derive(Debug, Serialize)]
+pub struct Vintages {
+    pub boundaries: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deprivation: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub population: Option<String>,
+    pub postcodes: String,
+}
+
+/// A deprivation edition in words: `IoD2025` on LSOA 2021 → "IMD 2025, LSOA 2021".
+///
+/// ```
+/// use anchormap::geocoder::deprivation_vintage;
+/// use anchormap::reference::Geography;
+/// assert_eq!(deprivation_vintage("IoD2025", &Geography::Lsoa2021), "IMD 2025, LSOA 2021");
+/// assert_eq!(deprivation_vintage("IoD (fictional)", &Geography::Lsoa2021), "IMD (fictional), LSOA 2021");
+/// ```
+pub fn deprivation_vintage(edition: &str, geography: &Geography) -> String {
+    let edition = match edition.strip_prefix("IoD") {
+        Some(year) if year.chars().all(|c| c.is_ascii_digit()) && !year.is_empty() => format!("IMD {year}"),
+        Some(rest) => format!("IMD{rest}"),
+        None => edition.to_string(),
+    };
+    format!("{edition}, {geography}")
+}
+
+/// A population column in words: the census 16–64 count, or an IoD denominator and its year.
+///
+/// ```
+/// use anchormap::geocoder::population_vintage;
+/// use anchormap::reference::Geography;
+/// assert_eq!(population_vintage("aged_16_to_64", &Geography::Lsoa2021), "Census 2021, ages 16–64, LSOA 2021");
+/// assert_eq!(
+///     population_vintage("Working age population 18-59/64: for use with Employment Deprivation Domain (excluding prisoners)", &Geography::Lsoa2011),
+///     "IoD2019 denominators (mid-2015): Working age population 18-59/64, LSOA 2011"
+/// );
+/// ```
+pub fn population_vintage(column: &str, geography: &Geography) -> String {
+    let lower = column.to_ascii_lowercase().replace('_', " ");
+    let head = column.split(':').next().unwrap_or(column).trim();
+    let what = if lower.contains("16 to 64") {
+        "Census 2021, ages 16–64".to_string()
+    } else if lower.contains("mid 2015") || lower.contains("18-59/64") {
+        format!("IoD2019 denominators (mid-2015): {head}")
+    } else if lower.contains("mid 2022") || lower.contains("18-66") {
+        format!("IoD2025 denominators (mid-2022): {head}")
+    } else {
+        format!("column '{column}'")
+    };
+    match geography {
+        Geography::Other(_) => what,
+        g => format!("{what}, {g}"),
+    }
+}
+
 /// Paths and options for the reference data a geocoder needs.
 #[derive(Debug, Clone)]
 pub struct ReferencePaths {
@@ -330,6 +388,23 @@ impl Geocoder {
                 areas: d.len(),
                 coverage,
             }),
+        }
+    }
+
+    /// The vintage of each reference input (with `population`, if the run has one), for a summary.
+    pub fn vintages(&self, population: Option<&crate::reference::Population>) -> Vintages {
+        let format = match self.directory.format {
+            DirectoryFormat::CodePointOpen => "OS Code-Point Open",
+            DirectoryFormat::HeaderCsv => "postcode CSV (ONSPD/NSPL style)",
+        };
+        Vintages {
+            boundaries: self.boundaries.geography.to_string(),
+            deprivation: self.deprivation.as_ref().map(|d| deprivation_vintage(&d.edition, &d.geography)),
+            population: population.map(|p| population_vintage(&p.column, &p.geography)),
+            postcodes: match self.directory_column() {
+                Some(column) => format!("{format}; areas from its '{column}' column where given"),
+                None => format!("{format}; areas by the spatial join"),
+            },
         }
     }
 

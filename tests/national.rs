@@ -754,3 +754,69 @@ fn lsoa_2011_matrices_and_community_lists_are_bridged_on_a_2021_run() {
     .unwrap();
     assert!(exact["warnings"].to_string().contains("1 community codes"), "the unknown code is counted: {exact}");
 }
+
+/// Issue 14, done when: `gaps` for the Herefordshire and Worcestershire ICB on the 2021 set
+/// (LSOA 2021, IoD2025 File 1, Census 2021 ages 16-64, ICB 2024 lookup) has 491 areas and a
+/// working-age population by decile equal to a calculation here from the census table and File 1,
+/// read with the csv crate; the summary names each input's vintage.
+#[test]
+fn gaps_for_the_icb_on_the_2021_set_match_the_census_and_iod2025() {
+    let Some(reference) = reference_dir() else { return };
+    let dir = temp_dir();
+    let staff = dir.path().join("staff.csv");
+    std::fs::write(&staff, "postcode\nWR5 1DD\nHR1 2ER\nCO15 2JG\n").unwrap();
+    let icb: HashSet<String> = csv::Reader::from_path(reference.join("lsoa21_to_sicbl24_icb24.csv"))
+        .unwrap()
+        .deserialize::<HashMap<String, String>>()
+        .map(|r| r.unwrap())
+        .filter(|r| r["icb24_code"] == "E54000019")
+        .map(|r| r["lsoa21_code"].clone())
+        .collect();
+    assert_eq!(icb.len(), 491);
+    // File 1: a byte-order mark and a cut-short decile header; read by position.
+    let decile_of: HashMap<String, usize> =
+        csv::Reader::from_path(reference.join("File_1_IoD2025_Index_of_Multiple_Deprivation.csv"))
+            .unwrap()
+            .records()
+            .map(|r| r.unwrap())
+            .map(|r| (r[0].to_string(), r[5].parse().unwrap()))
+            .collect();
+    let mut population = [0.0f64; 11];
+    let mut census = csv::Reader::from_path(reference.join("census2021_lsoa21_age6_16to64.csv")).unwrap();
+    let working_age = census.headers().unwrap().iter().position(|h| h == "aged_16_to_64").unwrap();
+    for r in census.records() {
+        let r = r.unwrap();
+        if icb.contains(&r[0]) {
+            population[decile_of[&r[0]]] += r[working_age].parse::<f64>().unwrap();
+        }
+    }
+    let files = [
+        ("--deprivation", "File_1_IoD2025_Index_of_Multiple_Deprivation.csv"),
+        ("--population", "census2021_lsoa21_age6_16to64.csv"),
+        ("--community-lookup", "lsoa21_to_sicbl24_icb24.csv"),
+    ];
+    let out = dir.path().join("out");
+    let mut args = gaps_2021(&reference, &staff, files, "icb24_code=E54000019", &out);
+    args.extend(["--min-count", "0", "--round-to", "1"].map(std::ffi::OsString::from));
+    anchormap_ok(args);
+    let (headers, table) = read_csv(&out.join("gaps_by_decile.csv"));
+    let col = headers.iter().position(|h| h == "population").unwrap();
+    let total: f64 = population.iter().sum();
+    for decile in 1..=10 {
+        let r = table.iter().find(|r| r[0] == decile.to_string()).unwrap();
+        assert_eq!(r[col], format!("{:.0}", population[decile]), "working-age population in decile {decile}");
+    }
+    eprintln!("H&W ICB on the 2021 set: working age 16-64 by IMD 2025 decile {:?}, total {total}", &population[1..]);
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("gaps_summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["community"]["areas"], 491);
+    assert_eq!(
+        summary["vintages"],
+        serde_json::json!({
+            "boundaries": "LSOA 2021",
+            "deprivation": "IMD 2025, LSOA 2021",
+            "population": "Census 2021, ages 16–64, LSOA 2021",
+            "postcodes": "OS Code-Point Open; areas by the spatial join",
+        })
+    );
+}

@@ -165,7 +165,7 @@ pub fn run(args: EmissionsArgs) -> anyhow::Result<()> {
     }
     let areas = Areas::collect(&geocoder, population.as_ref());
     let facts = &areas.facts;
-    let mut warnings = Vec::new();
+    let mut warnings = geocoder.notes.clone();
     if let (Some(coverage), Some(path)) = (geocoder.coverage(), &args.reference.deprivation) {
         coverage.check_same_vintage(path)?;
     }
@@ -355,6 +355,7 @@ pub fn run(args: EmissionsArgs) -> anyhow::Result<()> {
         },
         "disclosure": disclosure,
         "population_column": population.as_ref().map(|p| &p.column),
+        "vintages": geocoder.vintages(population.as_ref()),
         "reference": geocoder.reference_summary(),
         "outputs": written,
         "internal_summary": format!("{INTERNAL_FOLDER}/{INTERNAL_SUMMARY}"),

@@ -88,9 +88,10 @@ pub fn run(args: GapsArgs) -> anyhow::Result<()> {
     let population = Population::load(&args.population, &args.population_columns).context("loading population")?;
     let population_column = population.column.clone();
     population.check_vintage(&geocoder.boundaries.geography)?;
+    let vintages = geocoder.vintages(Some(&population));
     let areas = Areas::collect(&geocoder, Some(&population));
     let facts = &areas.facts;
-    let mut warnings = Vec::new();
+    let mut warnings = geocoder.notes.clone();
     if let (Some(coverage), Some(path)) = (geocoder.coverage(), &args.reference.deprivation) {
         coverage.check_same_vintage(path)?;
     }
@@ -279,6 +280,7 @@ pub fn run(args: GapsArgs) -> anyhow::Result<()> {
         "travel_radius_km": args.travel_radius_km,
         "target_deciles": args.target_deciles,
         "deprivation": geocoder.deprivation.as_ref().map(|d| json!({"edition": d.edition, "geography": d.geography})),
+        "vintages": vintages,
         "reference": geocoder.reference_summary(),
         "outputs": written,
         "internal_summary": format!("{INTERNAL_FOLDER}/{INTERNAL_SUMMARY}"),
