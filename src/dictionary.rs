@@ -165,7 +165,7 @@ pub const WORKING_AGE_POPULATION: ColumnSpec = spec("population", "population (e
 pub const TOTAL_POPULATION: ColumnSpec = spec(
     "population",
     "total population (e.g. 'Total population: mid 2015 (excluding prisoners)')",
-    &["total population*", "population", "pop", "all ages"],
+    &["total population*", "population", "pop", "all ages", "total sum of cells"],
 );
 
 /// Every file a user brings, with the flag that names its columns: for the README and `inspect`.

@@ -274,6 +274,8 @@ pub fn population_vintage(column: &str, geography: &Geography) -> String {
     let head = column.split(':').next().unwrap_or(column).trim();
     let what = if lower.contains("16 to 64") {
         "Census 2021, ages 16–64".to_string()
+    } else if lower.contains("total sum of cells") {
+        "Census 2021, all usual residents".to_string()
     } else if lower.contains("mid 2015") || lower.contains("18-59/64") {
         format!("IoD2019 denominators (mid-2015): {head}")
     } else if lower.contains("mid 2022") || lower.contains("18-66") {
