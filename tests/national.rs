@@ -496,20 +496,23 @@ fn a_population_of_the_other_vintage_is_refused() {
     assert_eq!(summary["community"]["population_column"], "aged_16_to_64");
 }
 
-/// Issue 14, bridging: outpatient extracts keyed by LSOA 2011 codes on a run on LSOA 2021, through
-/// the ONS lookup: unchanged and merged codes map directly, a split code is shared among its parts.
-#[test]
-fn lsoa_2011_patient_codes_are_placed_on_a_2021_run() {
-    let Some(reference) = reference_dir() else { return };
-    let dir = temp_dir();
-    // Worcester 011D (unchanged), Worcester 013C (split into 013E and 013F), Hartlepool 005A (merged), 2 each.
-    let appointments = dir.path().join("hes.csv");
+/// A HES-like extract keyed by LSOA 2011 codes, 2 face-to-face follow-ups at Worcestershire Royal
+/// from each of Worcester 011D (unchanged), Worcester 013C (split into 013E and 013F) and
+/// Hartlepool 005A (merged), then `more` rows.
+fn hes_2011(dir: &Path, more: &str) -> std::path::PathBuf {
+    let appointments = dir.join("hes.csv");
     let mut text = String::from("LSOA11,SITETRET,CONSMEDUSED,FIRSTATT\n");
     for code in ["E01032294", "E01032295", "E01011973"] {
         text.push_str(&format!("{code},WR,01,2\n{code},WR,01,2\n"));
     }
+    text.push_str(more);
     std::fs::write(&appointments, text).unwrap();
-    let out = dir.path().join("out");
+    appointments
+}
+
+/// `emissions` on the 2021 geography with the ONS LSOA 2011 -> 2021 lookup as `--area-bridge`,
+/// exact counts, plus `extra` arguments.
+fn bridged_emissions_2021(reference: &Path, appointments: &Path, extra: &[&std::ffi::OsStr], out: &Path) -> Vec<std::ffi::OsString> {
     let mut args: Vec<std::ffi::OsString> = vec!["emissions".into(), "--appointments".into(), appointments.into()];
     for (flag, file) in [
         ("--sites", "hospital_sites.csv"),
@@ -520,9 +523,21 @@ fn lsoa_2011_patient_codes_are_placed_on_a_2021_run() {
     ] {
         args.extend([flag.into(), reference.join(file).into_os_string()]);
     }
+    args.extend(extra.iter().map(|a| a.to_os_string()));
     args.extend(["--min-count", "0", "--round-to", "1", "-q", "--out"].map(std::ffi::OsString::from));
-    args.push(out.clone().into());
-    anchormap_ok(args);
+    args.push(out.into());
+    args
+}
+
+/// Issue 14, bridging: outpatient extracts keyed by LSOA 2011 codes on a run on LSOA 2021, through
+/// the ONS lookup: unchanged and merged codes map directly, a split code is shared among its parts.
+#[test]
+fn lsoa_2011_patient_codes_are_placed_on_a_2021_run() {
+    let Some(reference) = reference_dir() else { return };
+    let dir = temp_dir();
+    let appointments = hes_2011(dir.path(), "");
+    let out = dir.path().join("out");
+    anchormap_ok(bridged_emissions_2021(&reference, &appointments, &[], &out));
     let exact: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(out.join("not-for-publication/emissions_summary_exact.json")).unwrap(),
     )
@@ -680,14 +695,7 @@ fn an_onspd_style_directory_column_is_the_assignment() {
 fn lsoa_2011_matrices_and_community_lists_are_bridged_on_a_2021_run() {
     let Some(reference) = reference_dir() else { return };
     let dir = temp_dir();
-    // Worcester 011D (unchanged), Worcester 013C (split into 013E and 013F), Hartlepool 005A (merged).
-    let appointments = dir.path().join("hes.csv");
-    let mut text = String::from("LSOA11,SITETRET,CONSMEDUSED,FIRSTATT\n");
-    for code in ["E01032294", "E01032295", "E01011973"] {
-        text.push_str(&format!("{code},WR,01,2\n{code},WR,01,2\n"));
-    }
-    text.push_str("E01032295,NOSUCHSITE,01,2\n");
-    std::fs::write(&appointments, text).unwrap();
+    let appointments = hes_2011(dir.path(), "E01032295,NOSUCHSITE,01,2\n");
     let matrix = dir.path().join("matrix.csv");
     std::fs::write(
         &matrix,
@@ -695,20 +703,7 @@ fn lsoa_2011_matrices_and_community_lists_are_bridged_on_a_2021_run() {
     )
     .unwrap();
     let out = dir.path().join("out");
-    let mut args: Vec<std::ffi::OsString> = vec!["emissions".into(), "--appointments".into(), appointments.into()];
-    for (flag, file) in [
-        ("--sites", "hospital_sites.csv"),
-        ("--postcodes", CODE_POINT),
-        ("--boundaries", "LSOA_2021_EW_BSC_V4.geojson"),
-        ("--deprivation", "File_1_IoD2025_Index_of_Multiple_Deprivation.csv"),
-        ("--area-bridge", "LSOA11_LSOA21_LAD22_EW_LU.csv"),
-    ] {
-        args.extend([flag.into(), reference.join(file).into_os_string()]);
-    }
-    args.extend(["--distance-matrix".into(), matrix.into_os_string()]);
-    args.extend(["--min-count", "0", "--round-to", "1", "-q", "--out"].map(std::ffi::OsString::from));
-    args.push(out.clone().into());
-    anchormap_ok(args);
+    anchormap_ok(bridged_emissions_2021(&reference, &appointments, &["--distance-matrix".as_ref(), matrix.as_os_str()], &out));
     let exact: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(out.join("not-for-publication/emissions_summary_exact.json")).unwrap(),
     )
