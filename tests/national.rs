@@ -727,7 +727,7 @@ fn lsoa_2011_matrices_and_community_lists_are_bridged_on_a_2021_run() {
     let codes = dir.path().join("community.txt");
     std::fs::write(&codes, "E01032294\nE01032295\nE01011973\nE01999999\n").unwrap();
     let gaps = dir.path().join("gaps");
-    let mut args: Vec<std::ffi::OsString> = vec!["gaps".into(), "--staff".into(), staff.into()];
+    let mut args: Vec<std::ffi::OsString> = vec!["gaps".into(), "--staff".into(), staff.clone().into()];
     for (flag, file) in [
         ("--postcodes", CODE_POINT),
         ("--boundaries", "LSOA_2021_EW_BSC_V4.geojson"),
@@ -737,7 +737,7 @@ fn lsoa_2011_matrices_and_community_lists_are_bridged_on_a_2021_run() {
     ] {
         args.extend([flag.into(), reference.join(file).into_os_string()]);
     }
-    args.extend(["--community-codes".into(), codes.into_os_string(), "-q".into(), "--out".into(), gaps.clone().into()]);
+    args.extend(["--community-codes".into(), codes.clone().into_os_string(), "-q".into(), "--out".into(), gaps.clone().into()]);
     anchormap_ok(args);
     let summary: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(gaps.join("gaps_summary.json")).unwrap()).unwrap();
@@ -748,6 +748,26 @@ fn lsoa_2011_matrices_and_community_lists_are_bridged_on_a_2021_run() {
     )
     .unwrap();
     assert!(exact["warnings"].to_string().contains("1 community codes"), "the unknown code is counted: {exact}");
+
+    // And the reverse: the two 2021 parts of 013C listed on a 2011 run are the one 2011 area.
+    std::fs::write(&codes, "E01034323\nE01034324\nE01032294\n").unwrap();
+    let gaps_2011 = dir.path().join("gaps-2011");
+    let mut args: Vec<std::ffi::OsString> = vec!["gaps".into(), "--staff".into(), staff.into()];
+    for (flag, file) in [
+        ("--postcodes", CODE_POINT),
+        ("--boundaries", BOUNDARIES),
+        ("--deprivation", FILE_1),
+        ("--population", "File_6_-_IoD2019_Population_Denominators.csv"),
+        ("--area-bridge", "LSOA11_LSOA21_LAD22_EW_LU.csv"),
+    ] {
+        args.extend([flag.into(), reference.join(file).into_os_string()]);
+    }
+    args.extend(["--community-codes".into(), codes.into_os_string(), "-q".into(), "--out".into(), gaps_2011.clone().into()]);
+    anchormap_ok(args);
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(gaps_2011.join("gaps_summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["community"]["areas"], 2, "013C and 011D: {summary}");
+    assert_eq!(summary["community"]["codes_bridged_by_change"], serde_json::json!({"merged": 2}));
 }
 
 /// Issue 14, done when: `gaps` for the Herefordshire and Worcestershire ICB on the 2021 set
