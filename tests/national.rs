@@ -817,9 +817,9 @@ fn gaps_for_the_icb_on_the_2021_set_match_the_census_and_iod2025() {
     let (headers, table) = read_csv(&out.join("gaps_by_decile.csv"));
     let col = headers.iter().position(|h| h == "population").unwrap();
     let total: f64 = population.iter().sum();
-    for decile in 1..=10 {
+    for (decile, expected) in population.iter().enumerate().skip(1) {
         let r = table.iter().find(|r| r[0] == decile.to_string()).unwrap();
-        assert_eq!(r[col], format!("{:.0}", population[decile]), "working-age population in decile {decile}");
+        assert_eq!(r[col], format!("{expected:.0}"), "working-age population in decile {decile}");
     }
     eprintln!("H&W ICB on the 2021 set: working age 16-64 by IMD 2025 decile {:?}, total {total}", &population[1..]);
     let summary: serde_json::Value =

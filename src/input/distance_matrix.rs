@@ -12,6 +12,15 @@ use crate::reference::bridge::AreaBridge;
 
 pub use crate::dictionary::DISTANCE_MATRIX as MATRIX_COLUMNS;
 
+/// The rows of the other vintage bridged to one (area, site): sums for their mean.
+#[derive(Default)]
+struct Sums {
+    km: f64,
+    minutes: f64,
+    rows: u32,
+    rows_with_minutes: u32,
+}
+
 /// One-way distance (km) and time (minutes, if given) by (area code, site code).
 #[derive(Debug, Default)]
 pub struct DistanceMatrix {
@@ -80,8 +89,8 @@ impl DistanceMatrix {
     pub fn bridged(self, bridge: &AreaBridge, known: impl Fn(&str) -> bool) -> (DistanceMatrix, BTreeMap<&'static str, u64>) {
         let mut counts: BTreeMap<&'static str, u64> = BTreeMap::new();
         let mut entries = FxHashMap::default();
-        // (part, site) -> sum of km, sum of minutes, rows, rows with minutes; in the file's order.
-        let mut moved: Vec<((String, String), (f64, f64, u32, u32))> = Vec::new();
+        // (part, site) and the rows bridged to it, in the file's order.
+        let mut moved: Vec<((String, String), Sums)> = Vec::new();
         let mut slot: FxHashMap<(String, String), usize> = FxHashMap::default();
         let mut rows: Vec<_> = self.entries.into_iter().collect();
         rows.sort_by(|a, b| a.0.cmp(&b.0));
@@ -94,20 +103,20 @@ impl DistanceMatrix {
             for part in parts {
                 let key = (part.clone(), site.clone());
                 let i = *slot.entry(key.clone()).or_insert_with(|| {
-                    moved.push((key, (0.0, 0.0, 0, 0)));
+                    moved.push((key, Sums::default()));
                     moved.len() - 1
                 });
                 let sums = &mut moved[i].1;
-                sums.0 += km;
-                sums.2 += 1;
+                sums.km += km;
+                sums.rows += 1;
                 if let Some(m) = minutes {
-                    sums.1 += m;
-                    sums.3 += 1;
+                    sums.minutes += m;
+                    sums.rows_with_minutes += 1;
                 }
             }
         }
-        for (key, (km, minutes, n, with_minutes)) in moved {
-            let mean = (km / f64::from(n), (with_minutes > 0).then(|| minutes / f64::from(with_minutes)));
+        for (key, Sums { km, minutes, rows, rows_with_minutes }) in moved {
+            let mean = (km / f64::from(rows), (rows_with_minutes > 0).then(|| minutes / f64::from(rows_with_minutes)));
             entries.entry(key).or_insert(mean);
         }
         (DistanceMatrix { entries }, counts)
