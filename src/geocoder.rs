@@ -560,7 +560,11 @@ fn directory_column(directory: &PostcodeDirectory, boundaries: &Geography) -> (O
             notes.push(format!(
                 "the postcode directory's {vintage} column '{header}' is not used: the boundaries are {boundaries} \
                  (postcodes are placed by the spatial join{})",
-                if wanted.is_some_and(|w| directory.lsoa_columns[w].is_some()) { " where the directory gives no area" } else { "" }
+                if wanted.is_some_and(|w| directory.lsoa_columns[w].is_some()) {
+                    " where the directory gives no area"
+                } else {
+                    ""
+                }
             ));
         }
     }

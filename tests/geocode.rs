@@ -315,19 +315,22 @@ fn the_directory_area_column_of_the_boundaries_vintage_is_used() {
     let input = dir.path().join("in.csv");
     std::fs::write(&input, "postcode\nXX1 1AA\nXX1 1AB\nXX1 1AD\nXX1 1AE\nXX1 1AJ\nXX1 1AL\nXX1 1AA\n").unwrap();
     let (out, summary) = (dir.path().join("out.csv"), dir.path().join("summary.json"));
-    let stderr = geocode(&input, &directory, &fixture("areas.geojson"), &out, &["--summary-json", summary.to_str().unwrap()]);
+    let stderr =
+        geocode(&input, &directory, &fixture("areas.geojson"), &out, &["--summary-json", summary.to_str().unwrap()]);
     assert!(stderr.contains("'lsoa21' is not used: the boundaries are LSOA 2011"), "{stderr}");
     let (headers, rows) = read_csv(&out);
     let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
-    let got: Vec<(&str, &str, &str)> =
-        rows.iter().map(|r| (r[col("area_code")].as_str(), r[col("match")].as_str(), r[col("distance_m")].as_str())).collect();
+    let got: Vec<(&str, &str, &str)> = rows
+        .iter()
+        .map(|r| (r[col("area_code")].as_str(), r[col("match")].as_str(), r[col("distance_m")].as_str()))
+        .collect();
     assert_eq!(
         got,
         [
             ("E01900002", "directory", "0"), // ONS says 001B; the spatial join says 001A
             ("E01900001", "directory", "0"),
-            ("E01900002", "within", "0"), // blank code: the spatial join
-            ("E01900004", "within", "0"), // a code not among the boundaries: the spatial join
+            ("E01900002", "within", "0"),    // blank code: the spatial join
+            ("E01900004", "within", "0"),    // a code not among the boundaries: the spatial join
             ("E01900001", "directory", "0"), // outside every polygon, but ONS assigns it
             ("", "no_coordinates", ""),
             ("E01900002", "directory", "0"),
@@ -342,6 +345,9 @@ fn the_directory_area_column_of_the_boundaries_vintage_is_used() {
         })
     );
     assert_eq!(summary["match"]["directory"], 4);
-    assert_eq!((summary["postcodes"]["with_lsoa11_code"].as_u64(), summary["postcodes"]["with_lsoa21_code"].as_u64()), (Some(4), Some(2)));
+    assert_eq!(
+        (summary["postcodes"]["with_lsoa11_code"].as_u64(), summary["postcodes"]["with_lsoa21_code"].as_u64()),
+        (Some(4), Some(2))
+    );
     assert!(summary["warnings"][0].as_str().unwrap().contains("'lsoa21' is not used"), "{summary}");
 }

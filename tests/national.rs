@@ -460,7 +460,13 @@ fn gaps_for_an_icb_match_an_independent_calculation() {
 
 /// `gaps` on the 2021 geography for the Herefordshire and Worcestershire ICB of 2024: the given
 /// reference files (deprivation, population, community lookup, filter) by name in `../shared/reference`.
-fn gaps_2021(reference: &Path, staff: &Path, files: [(&str, &str); 3], filter: &str, out: &Path) -> Vec<std::ffi::OsString> {
+fn gaps_2021(
+    reference: &Path,
+    staff: &Path,
+    files: [(&str, &str); 3],
+    filter: &str,
+    out: &Path,
+) -> Vec<std::ffi::OsString> {
     let mut args: Vec<std::ffi::OsString> = vec!["gaps".into(), "--staff".into(), staff.into()];
     let fixed = [("--postcodes", CODE_POINT), ("--boundaries", "LSOA_2021_EW_BSC_V4.geojson")];
     for (flag, file) in fixed.into_iter().chain(files) {
@@ -512,7 +518,12 @@ fn hes_2011(dir: &Path, more: &str) -> std::path::PathBuf {
 
 /// `emissions` on the 2021 geography with the ONS LSOA 2011 -> 2021 lookup as `--area-bridge`,
 /// exact counts, plus `extra` arguments.
-fn bridged_emissions_2021(reference: &Path, appointments: &Path, extra: &[&std::ffi::OsStr], out: &Path) -> Vec<std::ffi::OsString> {
+fn bridged_emissions_2021(
+    reference: &Path,
+    appointments: &Path,
+    extra: &[&std::ffi::OsStr],
+    out: &Path,
+) -> Vec<std::ffi::OsString> {
     let mut args: Vec<std::ffi::OsString> = vec!["emissions".into(), "--appointments".into(), appointments.into()];
     for (flag, file) in [
         ("--sites", "hospital_sites.csv"),
@@ -642,7 +653,8 @@ fn an_onspd_style_directory_column_is_the_assignment() {
             _ => own.clone(),
         };
         let grid = if e.is_empty() { "9" } else { "1" };
-        onspd.push_str(&format!("{},{postcode},{e},{n},{grid},{country},E01000001,{code}\n", postcode.replace(' ', "")));
+        onspd
+            .push_str(&format!("{},{postcode},{e},{n},{grid},{country},E01000001,{code}\n", postcode.replace(' ', "")));
         expected.push(match code.as_str() {
             "" | "S01000001" => (own.clone(), rows[i][c_match].as_str()),
             c => (c.to_string(), "directory"),
@@ -703,7 +715,12 @@ fn lsoa_2011_matrices_and_community_lists_are_bridged_on_a_2021_run() {
     )
     .unwrap();
     let out = dir.path().join("out");
-    anchormap_ok(bridged_emissions_2021(&reference, &appointments, &["--distance-matrix".as_ref(), matrix.as_os_str()], &out));
+    anchormap_ok(bridged_emissions_2021(
+        &reference,
+        &appointments,
+        &["--distance-matrix".as_ref(), matrix.as_os_str()],
+        &out,
+    ));
     let exact: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(out.join("not-for-publication/emissions_summary_exact.json")).unwrap(),
     )
@@ -712,10 +729,14 @@ fn lsoa_2011_matrices_and_community_lists_are_bridged_on_a_2021_run() {
     assert_eq!(exact["unplaced_by_reason"], serde_json::json!({"unknown_site": 1.0}), "not unknown_area");
     assert_eq!(exact["trips"]["from_distance_matrix"], 6.0, "bridged rows use the matrix: {exact}");
     assert_eq!(exact["distance_matrix_rows_bridged_by_change"], serde_json::json!({"merged": 1, "split": 1}));
-    assert!(exact["warnings"].to_string().contains("1 of 4 distance matrix rows name an area or site not in the inputs"), "{exact}");
+    assert!(
+        exact["warnings"].to_string().contains("1 of 4 distance matrix rows name an area or site not in the inputs"),
+        "{exact}"
+    );
     let (headers, rows) = read_csv(&out.join("emissions_by_area.csv"));
     let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
-    let km = |c: &str| rows.iter().find(|r| r[col("area_code")] == c).map(|r| r[col("patient_km")].parse::<f64>().unwrap());
+    let km =
+        |c: &str| rows.iter().find(|r| r[col("area_code")] == c).map(|r| r[col("patient_km")].parse::<f64>().unwrap());
     // One appointment in each part of 013C, each at the 2011 row's 4.0 km, both ways.
     assert_eq!((km("E01034323"), km("E01034324")), (Some(8.0), Some(8.0)));
     assert_eq!(km("E01032294"), Some(14.0), "unchanged: 2 x 3.5 km x 2");
@@ -737,7 +758,13 @@ fn lsoa_2011_matrices_and_community_lists_are_bridged_on_a_2021_run() {
     ] {
         args.extend([flag.into(), reference.join(file).into_os_string()]);
     }
-    args.extend(["--community-codes".into(), codes.clone().into_os_string(), "-q".into(), "--out".into(), gaps.clone().into()]);
+    args.extend([
+        "--community-codes".into(),
+        codes.clone().into_os_string(),
+        "-q".into(),
+        "--out".into(),
+        gaps.clone().into(),
+    ]);
     anchormap_ok(args);
     let summary: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(gaps.join("gaps_summary.json")).unwrap()).unwrap();
@@ -762,7 +789,13 @@ fn lsoa_2011_matrices_and_community_lists_are_bridged_on_a_2021_run() {
     ] {
         args.extend([flag.into(), reference.join(file).into_os_string()]);
     }
-    args.extend(["--community-codes".into(), codes.into_os_string(), "-q".into(), "--out".into(), gaps_2011.clone().into()]);
+    args.extend([
+        "--community-codes".into(),
+        codes.into_os_string(),
+        "-q".into(),
+        "--out".into(),
+        gaps_2011.clone().into(),
+    ]);
     anchormap_ok(args);
     let summary: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(gaps_2011.join("gaps_summary.json")).unwrap()).unwrap();

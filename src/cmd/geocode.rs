@@ -145,7 +145,8 @@ pub fn run(args: GeocodeArgs) -> anyhow::Result<()> {
             .push(format!("{} rows had fewer fields than the header; they were padded with blanks", input.short_rows));
         eprintln!("anchormap: warning: {}", warnings.last().map_or("", String::as_str));
     }
-    let directory_assignment = geocoder.directory_column().map(|column| DirectoryAgreement { column: column.to_string(), ..agreement });
+    let directory_assignment =
+        geocoder.directory_column().map(|column| DirectoryAgreement { column: column.to_string(), ..agreement });
     if !quiet {
         print_summary(rows, &counts, started);
         if let Some(a) = &directory_assignment {

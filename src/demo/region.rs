@@ -24,7 +24,6 @@ use rand::distr::Distribution;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-
 /// The seed of the committed sample.
 pub const SEED: u64 = 20_251_030;
 /// Where the island's centre is, in British National Grid metres.
@@ -635,12 +634,13 @@ fn population_csv(region: &Region) -> String {
             let (b16, b25, b35) = (share(0.18), share(0.22), share(0.31));
             let b50 = working - b16 - b25 - b35;
             let over_65 = a.older - aged_60_to_64(a.older);
-            [a.children, b16, b25, b35, b50, over_65, a.total, working]
-                .iter()
-                .fold(vec![a.code.clone(), a.name.clone()], |mut row, n| {
+            [a.children, b16, b25, b35, b50, over_65, a.total, working].iter().fold(
+                vec![a.code.clone(), a.name.clone()],
+                |mut row, n| {
                     row.push(n.to_string());
                     row
-                })
+                },
+            )
         }),
     )
 }

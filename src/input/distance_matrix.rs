@@ -86,7 +86,11 @@ impl DistanceMatrix {
     /// assert_eq!(get("D21"), Some((5.0, Some(12.0))), "the mean of the merged areas' rows");
     /// assert_eq!((bridged["split"], bridged["merged"]), (1, 2));
     /// ```
-    pub fn bridged(self, bridge: &AreaBridge, known: impl Fn(&str) -> bool) -> (DistanceMatrix, BTreeMap<&'static str, u64>) {
+    pub fn bridged(
+        self,
+        bridge: &AreaBridge,
+        known: impl Fn(&str) -> bool,
+    ) -> (DistanceMatrix, BTreeMap<&'static str, u64>) {
         let mut counts: BTreeMap<&'static str, u64> = BTreeMap::new();
         let mut entries = FxHashMap::default();
         // (part, site) and the rows bridged to it, in the file's order.

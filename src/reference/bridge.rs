@@ -10,10 +10,15 @@ use crate::error::{Error, Location, Result};
 use crate::reference::table::ReferenceTable;
 use crate::reference::Geography;
 
-const LSOA11: ColumnSpec = ColumnSpec { key: "lsoa11", description: "LSOA 2011 code", aliases: &["lsoa11cd", "lsoa11 code"] };
-const LSOA21: ColumnSpec = ColumnSpec { key: "lsoa21", description: "LSOA 2021 code", aliases: &["lsoa21cd", "lsoa21 code"] };
-const CHANGE: ColumnSpec =
-    ColumnSpec { key: "change", description: "change indicator (U, S, M, X)", aliases: &["chgind", "change indicator"] };
+const LSOA11: ColumnSpec =
+    ColumnSpec { key: "lsoa11", description: "LSOA 2011 code", aliases: &["lsoa11cd", "lsoa11 code"] };
+const LSOA21: ColumnSpec =
+    ColumnSpec { key: "lsoa21", description: "LSOA 2021 code", aliases: &["lsoa21cd", "lsoa21 code"] };
+const CHANGE: ColumnSpec = ColumnSpec {
+    key: "change",
+    description: "change indicator (U, S, M, X)",
+    aliases: &["chgind", "change indicator"],
+};
 
 /// How an area changed between the vintages (the ONS change indicator).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -191,9 +191,8 @@ impl PostcodeDirectory {
         }
         stats.postcodes = entries.len();
         stats.without_coordinates = entries.values().filter(|(e, _)| e.location.is_none()).count();
-        let with_code = |v: usize| {
-            lsoa_columns[v].as_ref().map(|_| entries.values().filter(|(e, _)| e.lsoa[v].is_some()).count())
-        };
+        let with_code =
+            |v: usize| lsoa_columns[v].as_ref().map(|_| entries.values().filter(|(e, _)| e.lsoa[v].is_some()).count());
         stats.with_lsoa11_code = with_code(LSOA11);
         stats.with_lsoa21_code = with_code(LSOA21);
         if entries.is_empty() {
