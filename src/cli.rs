@@ -461,6 +461,15 @@ pub struct CommunityArgs {
     /// Community lookup columns when not detected: code=HEADER (the area code, e.g. lsoa21_code).
     #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
     pub community_lookup_columns: ColumnMap,
+
+    /// The ONS LSOA 2011 <-> 2021 lookup (LSOA11CD, LSOA21CD, CHGIND): --community-codes of the
+    /// other vintage are bridged to this run's areas (a split area to all its parts).
+    #[arg(long, value_name = "LOOKUP.csv")]
+    pub area_bridge: Option<PathBuf>,
+
+    /// Area bridge columns when not detected: lsoa11=,lsoa21=,change=
+    #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
+    pub area_bridge_columns: ColumnMap,
 }
 
 fn parse_date(text: &str) -> Result<crate::input::staff::Date, String> {

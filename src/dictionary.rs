@@ -133,7 +133,7 @@ pub const AREA_CODE: ColumnSpec = spec("code", "area code (e.g. 'LSOA code (2011
 ]);
 
 /// A postcode directory with a header row (ONSPD, NSPL or a two-column table).
-pub const POSTCODE_DIRECTORY: [ColumnSpec; 7] = [
+pub const POSTCODE_DIRECTORY: [ColumnSpec; 9] = [
     spec("postcode", "postcode", &["pcds", "pcd", "pcd2", "pcd7", "pcd8", "postcode", "post code"]),
     spec("easting", "easting", &["oseast1m", "east1m", "easting", "eastings", "bng e", "x"]),
     spec("northing", "northing", &["osnrth1m", "north1m", "northing", "northings", "bng n", "y"]),
@@ -141,6 +141,10 @@ pub const POSTCODE_DIRECTORY: [ColumnSpec; 7] = [
     spec("longitude", "longitude", &["long", "lon", "longitude", "lng"]),
     spec("country", "country code", &["ctry", "country", "country code", "ctry*cd"]),
     spec("quality", "positional quality", &["osgrdind", "positional quality indicator", "pqi"]),
+    // The LSOA that ONS assigns the postcode (ONSPD and NSPL), used over the spatial join when it
+    // is of the boundaries' vintage.
+    spec("lsoa11", "LSOA 2011 code assigned by ONS", &["lsoa11", "lsoa11cd", "lsoa11 code"]),
+    spec("lsoa21", "LSOA 2021 code assigned by ONS", &["lsoa21", "lsoa21cd", "lsoa21 code"]),
 ];
 
 /// An IoD file (File 1, 2 or 7 as published; or a table of scores).
@@ -233,6 +237,8 @@ mod tests {
         assert_eq!(find(&VACANCIES, "Closing Date"), Some("closing_date"));
         assert_eq!(find(&DEPRIVATION, "Index of Multiple Deprivation (IMD) Decile (where 1 is most deprived 10% of LSOA"), Some("decile"));
         assert_eq!(find(&POSTCODE_DIRECTORY, "ctry25cd"), Some("country"));
+        assert_eq!(find(&POSTCODE_DIRECTORY, "lsoa11"), Some("lsoa11"));
+        assert_eq!(find(&POSTCODE_DIRECTORY, "LSOA21CD"), Some("lsoa21"));
         assert_eq!(find(&[AREA_CODE], "LSOA code (2011)"), Some("code"));
         assert_eq!(find(&[AREA_CODE], "lsoa21_code"), Some("code"));
         assert_eq!(find(&[WORKING_AGE_POPULATION], "aged_16_to_64"), Some("population"));

@@ -32,16 +32,20 @@ pub enum MatchStatus {
     InvalidPostcode,
     /// The directory has the postcode but no coordinates for it.
     NoCoordinates,
+    /// The area ONS assigns the postcode, from the directory's own LSOA column of the boundaries'
+    /// vintage (ONSPD/NSPL `lsoa11` or `lsoa21`), used instead of the spatial join.
+    Directory,
 }
 
 impl MatchStatus {
-    pub const ALL: [MatchStatus; 6] = [
+    pub const ALL: [MatchStatus; 7] = [
         MatchStatus::Within,
         MatchStatus::Nearest,
         MatchStatus::Outside,
         MatchStatus::UnknownPostcode,
         MatchStatus::InvalidPostcode,
         MatchStatus::NoCoordinates,
+        MatchStatus::Directory,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -52,12 +56,13 @@ impl MatchStatus {
             MatchStatus::UnknownPostcode => "unknown_postcode",
             MatchStatus::InvalidPostcode => "invalid_postcode",
             MatchStatus::NoCoordinates => "no_coordinates",
+            MatchStatus::Directory => "directory",
         }
     }
 
     /// True when the record has an area.
     pub fn is_placed(self) -> bool {
-        matches!(self, MatchStatus::Within | MatchStatus::Nearest)
+        matches!(self, MatchStatus::Within | MatchStatus::Nearest | MatchStatus::Directory)
     }
 }
 
@@ -70,6 +75,7 @@ pub struct MatchCounts {
     pub unknown_postcode: u64,
     pub invalid_postcode: u64,
     pub no_coordinates: u64,
+    pub directory: u64,
 }
 
 impl MatchCounts {
@@ -90,6 +96,7 @@ impl MatchCounts {
             MatchStatus::UnknownPostcode => &mut self.unknown_postcode,
             MatchStatus::InvalidPostcode => &mut self.invalid_postcode,
             MatchStatus::NoCoordinates => &mut self.no_coordinates,
+            MatchStatus::Directory => &mut self.directory,
         }
     }
 
@@ -117,6 +124,70 @@ pub struct Geocoded {
     /// 0 within an area; the distance to the area's edge for `nearest`.
     pub distance_m: Option<f64>,
     pub status: MatchStatus,
+    /// What the directory's own area column (of the boundaries' vintage) said, if it has one.
+    pub from_directory: FromDirectory,
+}
+
+/// The directory's own assignment of a postcode to an area (ONSPD/NSPL `lsoa11`/`lsoa21`), beside
+/// the spatial join, so that a run can say how often the two disagree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FromDirectory {
+    /// The directory has no area column of the boundaries' vintage (e.g. Code-Point Open), or the
+    /// postcode has no point.
+    NoColumn,
+    /// The column is blank for this postcode: placed by the spatial join.
+    Blank,
+    /// The column names an area not among the boundaries: placed by the spatial join.
+    NotInBoundaries,
+    /// The directory's area (used), and where the spatial join put the same point (`None`: outside).
+    Assigned { area: u32, spatial: Option<u32> },
+}
+
+/// How the directory's own area assignment compared with the spatial join, in records.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct DirectoryAgreement {
+    /// The directory's column used (e.g. `lsoa11`).
+    pub column: String,
+    /// Records placed in the area the directory gives (`match` = `directory`).
+    pub assigned: u64,
+    /// Of those, the spatial join puts the point in the same area...
+    pub spatial_join_agrees: u64,
+    /// ...in another area...
+    pub spatial_join_disagrees: u64,
+    /// ...or in none (outside every polygon and beyond `--max-distance`).
+    pub spatial_join_outside: u64,
+    /// Records whose postcode has a blank code: placed by the spatial join.
+    pub blank_code_spatial_join: u64,
+    /// Records whose code is not among the boundaries: placed by the spatial join.
+    pub code_not_in_boundaries_spatial_join: u64,
+}
+
+impl DirectoryAgreement {
+    /// Counts one record.
+    pub fn add(&mut self, geocoder: &Geocoder, result: &Geocoded) {
+        match result.from_directory {
+            FromDirectory::NoColumn => {}
+            FromDirectory::Blank => self.blank_code_spatial_join += 1,
+            FromDirectory::NotInBoundaries => self.code_not_in_boundaries_spatial_join += 1,
+            FromDirectory::Assigned { area, spatial } => {
+                self.assigned += 1;
+                match spatial {
+                    None => self.spatial_join_outside += 1,
+                    Some(s) if geocoder.area(s).code == geocoder.area(area).code => self.spatial_join_agrees += 1,
+                    Some(_) => self.spatial_join_disagrees += 1,
+                }
+            }
+        }
+    }
+
+    pub fn merge(&mut self, other: &DirectoryAgreement) {
+        self.assigned += other.assigned;
+        self.spatial_join_agrees += other.spatial_join_agrees;
+        self.spatial_join_disagrees += other.spatial_join_disagrees;
+        self.spatial_join_outside += other.spatial_join_outside;
+        self.blank_code_spatial_join += other.blank_code_spatial_join;
+        self.code_not_in_boundaries_spatial_join += other.code_not_in_boundaries_spatial_join;
+    }
 }
 
 /// Where a point was placed: area id, distance to it (m), status.
@@ -158,6 +229,66 @@ pub struct DeprivationSummary {
     pub coverage: Coverage,
 }
 
+/// The vintage of each reference input of a run, in words, for its summary: e.g. deprivation
+/// "IMD 2025, LSOA 2021", population "Census 2021, ages 16–64, LSOA 2021".
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+pub struct Vintages {
+    pub boundaries: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deprivation: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub population: Option<String>,
+    pub postcodes: String,
+}
+
+/// A deprivation edition in words: `IoD2025` on LSOA 2021 → "IMD 2025, LSOA 2021".
+///
+/// ```
+/// use anchormap::geocoder::deprivation_vintage;
+/// use anchormap::reference::Geography;
+/// assert_eq!(deprivation_vintage("IoD2025", &Geography::Lsoa2021), "IMD 2025, LSOA 2021");
+/// assert_eq!(deprivation_vintage("IoD (fictional)", &Geography::Lsoa2021), "IMD (fictional), LSOA 2021");
+/// ```
+pub fn deprivation_vintage(edition: &str, geography: &Geography) -> String {
+    let edition = match edition.strip_prefix("IoD") {
+        Some(year) if year.chars().all(|c| c.is_ascii_digit()) && !year.is_empty() => format!("IMD {year}"),
+        Some(rest) => format!("IMD{rest}"),
+        None => edition.to_string(),
+    };
+    format!("{edition}, {geography}")
+}
+
+/// A population column in words: the census 16–64 count, or an IoD denominator and its year.
+///
+/// ```
+/// use anchormap::geocoder::population_vintage;
+/// use anchormap::reference::Geography;
+/// assert_eq!(population_vintage("aged_16_to_64", &Geography::Lsoa2021), "Census 2021, ages 16–64, LSOA 2021");
+/// assert_eq!(
+///     population_vintage("Working age population 18-59/64: for use with Employment Deprivation Domain (excluding prisoners)", &Geography::Lsoa2011),
+///     "IoD2019 denominators (mid-2015): Working age population 18-59/64, LSOA 2011"
+/// );
+/// ```
+pub fn population_vintage(column: &str, geography: &Geography) -> String {
+    let lower = column.to_ascii_lowercase().replace('_', " ");
+    let head = column.split(':').next().unwrap_or(column).trim();
+    let what = if lower.contains("16 to 64") {
+        "Census 2021, ages 16–64".to_string()
+    } else if lower.contains("total sum of cells") {
+        "Census 2021, all usual residents".to_string()
+    } else if lower.contains("mid 2015") || lower.contains("18-59/64") {
+        format!("IoD2019 denominators (mid-2015): {head}")
+    } else if lower.contains("mid 2022") || lower.contains("18-66") {
+        format!("IoD2025 denominators (mid-2022): {head}")
+    } else {
+        format!("column '{column}'")
+    };
+    match geography {
+        Geography::Other(_) => what,
+        g => format!("{what}, {g}"),
+    }
+}
+
 /// Paths and options for the reference data a geocoder needs.
 #[derive(Debug, Clone)]
 pub struct ReferencePaths {
@@ -183,6 +314,12 @@ pub struct Geocoder {
     /// Per directory postcode id: 0 until placed, then 1 + the area it lies within. Each distinct
     /// postcode is placed once however many records share it (`nearest` results are not kept).
     within: Vec<AtomicU32>,
+    /// Which of the directory's LSOA columns is of the boundaries' vintage (and is used), if any.
+    assign_from: Option<usize>,
+    /// Per directory area code ([`PostcodeDirectory::area_codes`]): the area with that code.
+    code_area: Vec<Option<u32>>,
+    /// Notes for the run's warnings: e.g. a directory area column of the other vintage, ignored.
+    pub notes: Vec<String>,
 }
 
 impl Geocoder {
@@ -204,8 +341,22 @@ impl Geocoder {
         let area_deprivation =
             boundaries.areas.iter().map(|area| deprivation.as_ref().and_then(|d| d.get(&area.code)).copied()).collect();
         let within = (0..directory.len()).map(|_| AtomicU32::new(0)).collect();
+        let (assign_from, notes) = directory_column(&directory, &boundaries.geography);
+        let code_area = match assign_from {
+            Some(_) => {
+                let mut by_code: rustc_hash::FxHashMap<&str, u32> = rustc_hash::FxHashMap::default();
+                for (i, area) in boundaries.areas.iter().enumerate() {
+                    by_code.entry(area.code.as_str()).or_insert(i as u32);
+                }
+                directory.area_codes.iter().map(|c| by_code.get(c.as_str()).copied()).collect()
+            }
+            None => Vec::new(),
+        };
         Ok(Geocoder {
             within,
+            assign_from,
+            code_area,
+            notes,
             directory,
             boundaries,
             deprivation,
@@ -242,6 +393,23 @@ impl Geocoder {
         }
     }
 
+    /// The vintage of each reference input (with `population`, if the run has one), for a summary.
+    pub fn vintages(&self, population: Option<&crate::reference::Population>) -> Vintages {
+        let format = match self.directory.format {
+            DirectoryFormat::CodePointOpen => "OS Code-Point Open",
+            DirectoryFormat::HeaderCsv => "postcode CSV (ONSPD/NSPL style)",
+        };
+        Vintages {
+            boundaries: self.boundaries.geography.to_string(),
+            deprivation: self.deprivation.as_ref().map(|d| deprivation_vintage(&d.edition, &d.geography)),
+            population: population.map(|p| population_vintage(&p.column, &p.geography)),
+            postcodes: match self.directory_column() {
+                Some(column) => format!("{format}; areas from its '{column}' column where given"),
+                None => format!("{format}; areas by the spatial join"),
+            },
+        }
+    }
+
     /// How well the deprivation file covers the boundaries, if one was given.
     pub fn coverage(&self) -> Option<Coverage> {
         self.deprivation.as_ref().map(|d| d.coverage(&self.boundaries))
@@ -257,6 +425,23 @@ impl Geocoder {
 
     pub fn deprivation_of(&self, id: u32) -> Option<&DeprivationRecord> {
         self.area_deprivation[id as usize].as_ref()
+    }
+
+    /// The directory's area column used for the official assignment (e.g. `lsoa11`), if any.
+    pub fn directory_column(&self) -> Option<&str> {
+        self.assign_from.and_then(|v| self.directory.lsoa_columns[v].as_deref())
+    }
+
+    /// A spatial placement, replaced by the directory's own area where it gives one.
+    fn finish(&self, mut found: Geocoded, (area, distance_m, status): Placed) -> Geocoded {
+        match found.from_directory {
+            FromDirectory::Assigned { area: official, .. } => {
+                found.from_directory = FromDirectory::Assigned { area: official, spatial: area };
+                (found.area, found.distance_m, found.status) = (Some(official), Some(0.0), MatchStatus::Directory);
+            }
+            _ => (found.area, found.distance_m, found.status) = (area, distance_m, status),
+        }
+        found
     }
 
     /// Geocodes many postcode fields, in parallel, results in input order.
@@ -277,9 +462,9 @@ impl Geocoder {
             })
             .collect();
         let mut results: Vec<Geocoded> = found.into_iter().map(|(r, _)| r).collect();
-        for (i, (area, distance_m, status)) in placed {
+        for (i, placed) in placed {
             let r = &mut results[i as usize];
-            (r.area, r.distance_m, r.status) = (area, distance_m, status);
+            *r = self.finish(*r, placed);
         }
         results
     }
@@ -288,10 +473,7 @@ impl Geocoder {
     pub fn geocode(&self, text: &[u8]) -> Geocoded {
         let (found, id) = self.look_up(text);
         match found.location {
-            Some(point) => {
-                let (area, distance_m, status) = self.place_postcode(point, found.country, id);
-                Geocoded { area, distance_m, status, ..found }
-            }
+            Some(point) => self.finish(found, self.place_postcode(point, found.country, id)),
             None => found,
         }
     }
@@ -306,6 +488,7 @@ impl Geocoder {
             area: None,
             distance_m: None,
             status,
+            from_directory: FromDirectory::NoColumn,
         };
         let Some(postcode) = Postcode::parse_bytes(text) else {
             return (unplaced(None, None, MatchStatus::InvalidPostcode), None);
@@ -323,6 +506,16 @@ impl Geocoder {
             area: None,
             distance_m: None,
             status: MatchStatus::Outside,
+            from_directory: match self.assign_from {
+                None => FromDirectory::NoColumn,
+                Some(v) => match entry.lsoa[v] {
+                    None => FromDirectory::Blank,
+                    Some(code) => match self.code_area.get(code as usize).copied().flatten() {
+                        Some(area) => FromDirectory::Assigned { area, spatial: None },
+                        None => FromDirectory::NotInBoundaries,
+                    },
+                },
+            },
         };
         (found, Some(id))
     }
@@ -350,6 +543,32 @@ impl Geocoder {
             Placement::Outside => (None, None, MatchStatus::Outside),
         }
     }
+}
+
+/// Which of the directory's LSOA columns (if any) is of the boundaries' vintage, and notes on the
+/// ones that are not used.
+fn directory_column(directory: &PostcodeDirectory, boundaries: &Geography) -> (Option<usize>, Vec<String>) {
+    use crate::reference::postcodes::{LSOA11, LSOA21};
+    let wanted = match boundaries {
+        Geography::Lsoa2011 => Some(LSOA11),
+        Geography::Lsoa2021 => Some(LSOA21),
+        Geography::Other(_) => None,
+    };
+    let mut notes = Vec::new();
+    for (v, vintage) in [(LSOA11, Geography::Lsoa2011), (LSOA21, Geography::Lsoa2021)] {
+        if let Some(header) = directory.lsoa_columns[v].as_ref().filter(|_| wanted != Some(v)) {
+            notes.push(format!(
+                "the postcode directory's {vintage} column '{header}' is not used: the boundaries are {boundaries} \
+                 (postcodes are placed by the spatial join{})",
+                if wanted.is_some_and(|w| directory.lsoa_columns[w].is_some()) {
+                    " where the directory gives no area"
+                } else {
+                    ""
+                }
+            ));
+        }
+    }
+    (wanted.filter(|&w| directory.lsoa_columns[w].is_some()), notes)
 }
 
 /// Interleaves the bits of a point's 1 m grid cell: nearby points get nearby keys.

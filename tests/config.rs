@@ -129,9 +129,9 @@ fn the_readme_settings_example_is_valid() {
     let start = readme.find("```toml\n").expect("a toml example in the README") + "```toml\n".len();
     let example = &readme[start..start + readme[start..].find("```").unwrap()];
     let dir = temp_dir();
-    std::fs::create_dir_all(dir.path().join("reference/iod2019")).unwrap();
+    std::fs::create_dir_all(dir.path().join("reference/iod2025")).unwrap();
     let fetched = format!("{}population = {:?}\n", reference_table(), fixture("population.csv"));
-    write(&dir.path().join("reference/iod2019/reference.toml"), &fetched);
+    write(&dir.path().join("reference/iod2025/reference.toml"), &fetched);
     write(&dir.path().join("anchormap.toml"), example);
     let out = anchormap_command().current_dir(dir.path()).args(["gaps", "-q"]).output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);

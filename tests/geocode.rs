@@ -292,3 +292,62 @@ fn regression_outputs_to_pipes_and_links_are_not_replaced() {
     assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink(), "the link is still a link");
     assert!(std::fs::read_to_string(&real).unwrap().starts_with("staff_id,name,postcode,band,"));
 }
+
+/// Issue 14: a directory with the LSOA column of the boundaries' vintage (ONSPD/NSPL `lsoa11`)
+/// places each postcode in the area ONS assigns (`directory`); a blank code or one not among the
+/// boundaries falls back to the spatial join; the summary counts where the two disagree; the
+/// column of the other vintage (`lsoa21`) is ignored with a note.
+#[test]
+fn the_directory_area_column_of_the_boundaries_vintage_is_used() {
+    let dir = temp_dir();
+    let directory = dir.path().join("onspd.csv");
+    std::fs::write(
+        &directory,
+        "pcds,oseast1m,osnrth1m,osgrdind,ctry,lsoa11,lsoa21\n\
+         XX1 1AA,400500,300500,1,E92000001,E01900002,E01990001\n\
+         XX1 1AB,401000,300500,1,E92000001,E01900001,E01990001\n\
+         XX1 1AD,401500,300500,1,E92000001,,\n\
+         XX1 1AE,400500,301500,1,E92000001,E01999999,\n\
+         XX1 1AJ,400500,297000,1,E92000001,E01900001,\n\
+         XX1 1AL,,,9,E92000001,,\n",
+    )
+    .unwrap();
+    let input = dir.path().join("in.csv");
+    std::fs::write(&input, "postcode\nXX1 1AA\nXX1 1AB\nXX1 1AD\nXX1 1AE\nXX1 1AJ\nXX1 1AL\nXX1 1AA\n").unwrap();
+    let (out, summary) = (dir.path().join("out.csv"), dir.path().join("summary.json"));
+    let stderr =
+        geocode(&input, &directory, &fixture("areas.geojson"), &out, &["--summary-json", summary.to_str().unwrap()]);
+    assert!(stderr.contains("'lsoa21' is not used: the boundaries are LSOA 2011"), "{stderr}");
+    let (headers, rows) = read_csv(&out);
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let got: Vec<(&str, &str, &str)> = rows
+        .iter()
+        .map(|r| (r[col("area_code")].as_str(), r[col("match")].as_str(), r[col("distance_m")].as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("E01900002", "directory", "0"), // ONS says 001B; the spatial join says 001A
+            ("E01900001", "directory", "0"),
+            ("E01900002", "within", "0"),    // blank code: the spatial join
+            ("E01900004", "within", "0"),    // a code not among the boundaries: the spatial join
+            ("E01900001", "directory", "0"), // outside every polygon, but ONS assigns it
+            ("", "no_coordinates", ""),
+            ("E01900002", "directory", "0"),
+        ]
+    );
+    let summary: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(summary).unwrap()).unwrap();
+    assert_eq!(
+        summary["directory_assignment"],
+        serde_json::json!({
+            "column": "lsoa11", "assigned": 4, "spatial_join_agrees": 1, "spatial_join_disagrees": 2,
+            "spatial_join_outside": 1, "blank_code_spatial_join": 1, "code_not_in_boundaries_spatial_join": 1,
+        })
+    );
+    assert_eq!(summary["match"]["directory"], 4);
+    assert_eq!(
+        (summary["postcodes"]["with_lsoa11_code"].as_u64(), summary["postcodes"]["with_lsoa21_code"].as_u64()),
+        (Some(4), Some(2))
+    );
+    assert!(summary["warnings"][0].as_str().unwrap().contains("'lsoa21' is not used"), "{summary}");
+}

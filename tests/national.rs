@@ -460,7 +460,13 @@ fn gaps_for_an_icb_match_an_independent_calculation() {
 
 /// `gaps` on the 2021 geography for the Herefordshire and Worcestershire ICB of 2024: the given
 /// reference files (deprivation, population, community lookup, filter) by name in `../shared/reference`.
-fn gaps_2021(reference: &Path, staff: &Path, files: [(&str, &str); 3], filter: &str, out: &Path) -> Vec<std::ffi::OsString> {
+fn gaps_2021(
+    reference: &Path,
+    staff: &Path,
+    files: [(&str, &str); 3],
+    filter: &str,
+    out: &Path,
+) -> Vec<std::ffi::OsString> {
     let mut args: Vec<std::ffi::OsString> = vec!["gaps".into(), "--staff".into(), staff.into()];
     let fixed = [("--postcodes", CODE_POINT), ("--boundaries", "LSOA_2021_EW_BSC_V4.geojson")];
     for (flag, file) in fixed.into_iter().chain(files) {
@@ -496,20 +502,28 @@ fn a_population_of_the_other_vintage_is_refused() {
     assert_eq!(summary["community"]["population_column"], "aged_16_to_64");
 }
 
-/// Issue 14, bridging: outpatient extracts keyed by LSOA 2011 codes on a run on LSOA 2021, through
-/// the ONS lookup: unchanged and merged codes map directly, a split code is shared among its parts.
-#[test]
-fn lsoa_2011_patient_codes_are_placed_on_a_2021_run() {
-    let Some(reference) = reference_dir() else { return };
-    let dir = temp_dir();
-    // Worcester 011D (unchanged), Worcester 013C (split into 013E and 013F), Hartlepool 005A (merged), 2 each.
-    let appointments = dir.path().join("hes.csv");
+/// A HES-like extract keyed by LSOA 2011 codes, 2 face-to-face follow-ups at Worcestershire Royal
+/// from each of Worcester 011D (unchanged), Worcester 013C (split into 013E and 013F) and
+/// Hartlepool 005A (merged), then `more` rows.
+fn hes_2011(dir: &Path, more: &str) -> std::path::PathBuf {
+    let appointments = dir.join("hes.csv");
     let mut text = String::from("LSOA11,SITETRET,CONSMEDUSED,FIRSTATT\n");
     for code in ["E01032294", "E01032295", "E01011973"] {
         text.push_str(&format!("{code},WR,01,2\n{code},WR,01,2\n"));
     }
+    text.push_str(more);
     std::fs::write(&appointments, text).unwrap();
-    let out = dir.path().join("out");
+    appointments
+}
+
+/// `emissions` on the 2021 geography with the ONS LSOA 2011 -> 2021 lookup as `--area-bridge`,
+/// exact counts, plus `extra` arguments.
+fn bridged_emissions_2021(
+    reference: &Path,
+    appointments: &Path,
+    extra: &[&std::ffi::OsStr],
+    out: &Path,
+) -> Vec<std::ffi::OsString> {
     let mut args: Vec<std::ffi::OsString> = vec!["emissions".into(), "--appointments".into(), appointments.into()];
     for (flag, file) in [
         ("--sites", "hospital_sites.csv"),
@@ -520,9 +534,21 @@ fn lsoa_2011_patient_codes_are_placed_on_a_2021_run() {
     ] {
         args.extend([flag.into(), reference.join(file).into_os_string()]);
     }
+    args.extend(extra.iter().map(|a| a.to_os_string()));
     args.extend(["--min-count", "0", "--round-to", "1", "-q", "--out"].map(std::ffi::OsString::from));
-    args.push(out.clone().into());
-    anchormap_ok(args);
+    args.push(out.into());
+    args
+}
+
+/// Issue 14, bridging: outpatient extracts keyed by LSOA 2011 codes on a run on LSOA 2021, through
+/// the ONS lookup: unchanged and merged codes map directly, a split code is shared among its parts.
+#[test]
+fn lsoa_2011_patient_codes_are_placed_on_a_2021_run() {
+    let Some(reference) = reference_dir() else { return };
+    let dir = temp_dir();
+    let appointments = hes_2011(dir.path(), "");
+    let out = dir.path().join("out");
+    anchormap_ok(bridged_emissions_2021(&reference, &appointments, &[], &out));
     let exact: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(out.join("not-for-publication/emissions_summary_exact.json")).unwrap(),
     )
@@ -640,4 +666,287 @@ fn kg_per_patient_km_is_lower_where_fewer_households_have_a_car() {
         assert!(range["low"].as_f64().unwrap() < saved && saved < range["high"].as_f64().unwrap(), "{range} {saved}");
         assert!((of("total", "kgco2e") - kg).abs() < 0.01, "the summary is the table's total row");
     }
+}
+
+/// Issue 14, the official assignment: an ONSPD-style directory (pcds, oseast1m, osnrth1m, lsoa11,
+/// lsoa21) made here from every Worcestershire and Herefordshire Code-Point postcode, its `lsoa21`
+/// column the spatial join's LSOA except for every 100th postcode (set to a neighbouring LSOA, as
+/// ONS's full-resolution assignment differs from a join on generalised boundaries), every 100th + 1
+/// (blank) and every 100th + 2 (a code not among the boundaries). Every postcode with a code gets it
+/// (`directory`), the others the spatial join, and the summary counts exactly the neighbours as
+/// disagreements; the `lsoa11` column (the other vintage) is ignored with a note.
+#[test]
+fn an_onspd_style_directory_column_is_the_assignment() {
+    let Some(reference) = reference_dir() else { return };
+    let dir = temp_dir();
+    let boundaries = reference.join("LSOA_2021_EW_BSC_V4.geojson");
+    let mut points: Vec<(String, String, String, String)> = Vec::new();
+    for_each_code_point_row(&reference, |f| {
+        if f[0].starts_with("WR") || f[0].starts_with("HR") {
+            let (e, n) = if f[1] == "90" { ("", "") } else { (f[2], f[3]) };
+            points.push((f[0].to_string(), e.to_string(), n.to_string(), f[4].to_string()));
+        }
+    });
+    points.sort();
+    let input = dir.path().join("postcodes.csv");
+    let mut text = String::from("postcode\n");
+    for (postcode, ..) in &points {
+        text.push_str(&format!("{postcode}\n"));
+    }
+    std::fs::write(&input, text).unwrap();
+    let spatial = dir.path().join("spatial.csv");
+    let geocode = |directory: &Path, out: &Path, summary: &Path| {
+        anchormap_ok([
+            "geocode".as_ref(),
+            input.as_os_str(),
+            "--postcodes".as_ref(),
+            directory.as_os_str(),
+            "--boundaries".as_ref(),
+            boundaries.as_os_str(),
+            "-o".as_ref(),
+            out.as_os_str(),
+            "--summary-json".as_ref(),
+            summary.as_os_str(),
+        ])
+    };
+    geocode(&reference.join(CODE_POINT), &spatial, &dir.path().join("spatial.json"));
+    let (headers, rows) = read_csv(&spatial);
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let (c_area, c_match) = (col("area_code"), col("match"));
+    let spatial_area: Vec<String> = rows.iter().map(|r| r[c_area].clone()).collect();
+
+    // The directory: (lsoa21 code as written, expected area, expected match).
+    let mut onspd = String::from("pcd7,pcds,oseast1m,osnrth1m,osgrdind,ctry,lsoa11,lsoa21\n");
+    let mut expected: Vec<(String, &str)> = Vec::new();
+    let mut neighbours = 0;
+    for (i, (postcode, e, n, country)) in points.iter().enumerate() {
+        let own = &spatial_area[i];
+        let code = match i % 100 {
+            _ if own.is_empty() => String::new(),
+            0 => match spatial_area[i..].iter().find(|c| !c.is_empty() && *c != own) {
+                Some(next) => {
+                    neighbours += 1;
+                    next.clone()
+                }
+                None => own.clone(),
+            },
+            1 => String::new(),
+            2 => "S01000001".to_string(),
+            _ => own.clone(),
+        };
+        let grid = if e.is_empty() { "9" } else { "1" };
+        onspd
+            .push_str(&format!("{},{postcode},{e},{n},{grid},{country},E01000001,{code}\n", postcode.replace(' ', "")));
+        expected.push(match code.as_str() {
+            "" | "S01000001" => (own.clone(), rows[i][c_match].as_str()),
+            c => (c.to_string(), "directory"),
+        });
+    }
+    let directory = dir.path().join("ONSPD_style.csv");
+    std::fs::write(&directory, onspd).unwrap();
+    let (out, summary) = (dir.path().join("official.csv"), dir.path().join("official.json"));
+    let stderr = geocode(&directory, &out, &summary);
+    assert!(stderr.contains("'lsoa11' is not used: the boundaries are LSOA 2021"), "{stderr}");
+    let (_, official) = read_csv(&out);
+    assert_eq!(official.len(), points.len());
+    let (mut given, mut agree) = (0, 0);
+    for (row, (area, status)) in official.iter().zip(&expected) {
+        assert_eq!((&row[c_area], &row[c_match]), (area, &status.to_string()), "{}", row[0]);
+        if *status == "directory" {
+            given += 1;
+            agree += usize::from(&row[c_area] == area);
+        }
+    }
+    let summary: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(summary).unwrap()).unwrap();
+    let a = &summary["directory_assignment"];
+    eprintln!(
+        "ONSPD-style directory on {} WR/HR postcodes: {given} by the directory column ({:.3}% agree with it), \
+         spatial join differs for {}, {} blank and {} unknown codes fall back",
+        points.len(),
+        100.0 * agree as f64 / given as f64,
+        a["spatial_join_disagrees"],
+        a["blank_code_spatial_join"],
+        a["code_not_in_boundaries_spatial_join"]
+    );
+    assert_eq!(agree, given, "100% of postcodes with a code are in the directory's area");
+    assert!(given > 15_000, "{given}");
+    assert_eq!(a["column"], "lsoa21");
+    assert_eq!(a["assigned"], given);
+    assert_eq!(a["spatial_join_disagrees"], neighbours, "exactly the codes set to a neighbour");
+    assert_eq!(a["spatial_join_agrees"].as_u64().unwrap() + neighbours, given as u64);
+    assert_eq!(a["spatial_join_outside"], 0);
+    let fallback = points.len() / 100;
+    assert!(a["blank_code_spatial_join"].as_u64().unwrap() >= fallback as u64 - 1);
+    assert!(a["code_not_in_boundaries_spatial_join"].as_u64().unwrap() >= fallback as u64 - 1);
+    assert_eq!(summary["match"]["directory"], given);
+}
+
+/// Issue 14, bridging user files keyed by LSOA 2011 codes on a 2021 run: a distance matrix (each
+/// part of a split area takes the 2011 row's distance and time) used by bridged appointment rows,
+/// a bridged row with an unknown site counted as `unknown_site`, and a `--community-codes` list (a
+/// split area is all its parts); bridged rows counted by change type, nothing dropped silently.
+#[test]
+fn lsoa_2011_matrices_and_community_lists_are_bridged_on_a_2021_run() {
+    let Some(reference) = reference_dir() else { return };
+    let dir = temp_dir();
+    let appointments = hes_2011(dir.path(), "E01032295,NOSUCHSITE,01,2\n");
+    let matrix = dir.path().join("matrix.csv");
+    std::fs::write(
+        &matrix,
+        "lsoa11cd,site_code,road_km,minutes\nE01032294,WR,3.5,11\nE01032295,WR,4.0,12\nE01011973,WR,250,190\nE01999999,WR,1,1\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    anchormap_ok(bridged_emissions_2021(
+        &reference,
+        &appointments,
+        &["--distance-matrix".as_ref(), matrix.as_os_str()],
+        &out,
+    ));
+    let exact: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(out.join("not-for-publication/emissions_summary_exact.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(exact["appointments_placed"], 6.0, "{exact}");
+    assert_eq!(exact["unplaced_by_reason"], serde_json::json!({"unknown_site": 1.0}), "not unknown_area");
+    assert_eq!(exact["trips"]["from_distance_matrix"], 6.0, "bridged rows use the matrix: {exact}");
+    assert_eq!(exact["distance_matrix_rows_bridged_by_change"], serde_json::json!({"merged": 1, "split": 1}));
+    assert!(
+        exact["warnings"].to_string().contains("1 of 4 distance matrix rows name an area or site not in the inputs"),
+        "{exact}"
+    );
+    let (headers, rows) = read_csv(&out.join("emissions_by_area.csv"));
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let km =
+        |c: &str| rows.iter().find(|r| r[col("area_code")] == c).map(|r| r[col("patient_km")].parse::<f64>().unwrap());
+    // One appointment in each part of 013C, each at the 2011 row's 4.0 km, both ways.
+    assert_eq!((km("E01034323"), km("E01034324")), (Some(8.0), Some(8.0)));
+    assert_eq!(km("E01032294"), Some(14.0), "unchanged: 2 x 3.5 km x 2");
+    assert_eq!(km("E01035188"), Some(1000.0), "merged: 2 x 250 km x 2");
+
+    // A community list of 2011 codes on the 2021 run.
+    let staff = dir.path().join("staff.csv");
+    std::fs::write(&staff, "postcode\nWR5 1DD\n").unwrap();
+    let codes = dir.path().join("community.txt");
+    std::fs::write(&codes, "E01032294\nE01032295\nE01011973\nE01999999\n").unwrap();
+    let gaps = dir.path().join("gaps");
+    let mut args: Vec<std::ffi::OsString> = vec!["gaps".into(), "--staff".into(), staff.clone().into()];
+    for (flag, file) in [
+        ("--postcodes", CODE_POINT),
+        ("--boundaries", "LSOA_2021_EW_BSC_V4.geojson"),
+        ("--deprivation", "File_1_IoD2025_Index_of_Multiple_Deprivation.csv"),
+        ("--population", "census2021_lsoa21_age6_16to64.csv"),
+        ("--area-bridge", "LSOA11_LSOA21_LAD22_EW_LU.csv"),
+    ] {
+        args.extend([flag.into(), reference.join(file).into_os_string()]);
+    }
+    args.extend([
+        "--community-codes".into(),
+        codes.clone().into_os_string(),
+        "-q".into(),
+        "--out".into(),
+        gaps.clone().into(),
+    ]);
+    anchormap_ok(args);
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(gaps.join("gaps_summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["community"]["areas"], 4, "011D, both parts of 013C, and the merged area: {summary}");
+    assert_eq!(summary["community"]["codes_bridged_by_change"], serde_json::json!({"merged": 1, "split": 1}));
+    let exact: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(gaps.join("not-for-publication/gaps_summary_exact.json")).unwrap(),
+    )
+    .unwrap();
+    assert!(exact["warnings"].to_string().contains("1 community codes"), "the unknown code is counted: {exact}");
+
+    // And the reverse: the two 2021 parts of 013C listed on a 2011 run are the one 2011 area.
+    std::fs::write(&codes, "E01034323\nE01034324\nE01032294\n").unwrap();
+    let gaps_2011 = dir.path().join("gaps-2011");
+    let mut args: Vec<std::ffi::OsString> = vec!["gaps".into(), "--staff".into(), staff.into()];
+    for (flag, file) in [
+        ("--postcodes", CODE_POINT),
+        ("--boundaries", BOUNDARIES),
+        ("--deprivation", FILE_1),
+        ("--population", "File_6_-_IoD2019_Population_Denominators.csv"),
+        ("--area-bridge", "LSOA11_LSOA21_LAD22_EW_LU.csv"),
+    ] {
+        args.extend([flag.into(), reference.join(file).into_os_string()]);
+    }
+    args.extend([
+        "--community-codes".into(),
+        codes.into_os_string(),
+        "-q".into(),
+        "--out".into(),
+        gaps_2011.clone().into(),
+    ]);
+    anchormap_ok(args);
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(gaps_2011.join("gaps_summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["community"]["areas"], 2, "013C and 011D: {summary}");
+    assert_eq!(summary["community"]["codes_bridged_by_change"], serde_json::json!({"merged": 2}));
+}
+
+/// Issue 14, done when: `gaps` for the Herefordshire and Worcestershire ICB on the 2021 set
+/// (LSOA 2021, IoD2025 File 1, Census 2021 ages 16-64, ICB 2024 lookup) has 491 areas and a
+/// working-age population by decile equal to a calculation here from the census table and File 1,
+/// read with the csv crate; the summary names each input's vintage.
+#[test]
+fn gaps_for_the_icb_on_the_2021_set_match_the_census_and_iod2025() {
+    let Some(reference) = reference_dir() else { return };
+    let dir = temp_dir();
+    let staff = dir.path().join("staff.csv");
+    std::fs::write(&staff, "postcode\nWR5 1DD\nHR1 2ER\nCO15 2JG\n").unwrap();
+    let icb: HashSet<String> = csv::Reader::from_path(reference.join("lsoa21_to_sicbl24_icb24.csv"))
+        .unwrap()
+        .deserialize::<HashMap<String, String>>()
+        .map(|r| r.unwrap())
+        .filter(|r| r["icb24_code"] == "E54000019")
+        .map(|r| r["lsoa21_code"].clone())
+        .collect();
+    assert_eq!(icb.len(), 491);
+    // File 1: a byte-order mark and a cut-short decile header; read by position.
+    let decile_of: HashMap<String, usize> =
+        csv::Reader::from_path(reference.join("File_1_IoD2025_Index_of_Multiple_Deprivation.csv"))
+            .unwrap()
+            .records()
+            .map(|r| r.unwrap())
+            .map(|r| (r[0].to_string(), r[5].parse().unwrap()))
+            .collect();
+    let mut population = [0.0f64; 11];
+    let mut census = csv::Reader::from_path(reference.join("census2021_lsoa21_age6_16to64.csv")).unwrap();
+    let working_age = census.headers().unwrap().iter().position(|h| h == "aged_16_to_64").unwrap();
+    for r in census.records() {
+        let r = r.unwrap();
+        if icb.contains(&r[0]) {
+            population[decile_of[&r[0]]] += r[working_age].parse::<f64>().unwrap();
+        }
+    }
+    let files = [
+        ("--deprivation", "File_1_IoD2025_Index_of_Multiple_Deprivation.csv"),
+        ("--population", "census2021_lsoa21_age6_16to64.csv"),
+        ("--community-lookup", "lsoa21_to_sicbl24_icb24.csv"),
+    ];
+    let out = dir.path().join("out");
+    let mut args = gaps_2021(&reference, &staff, files, "icb24_code=E54000019", &out);
+    args.extend(["--min-count", "0", "--round-to", "1"].map(std::ffi::OsString::from));
+    anchormap_ok(args);
+    let (headers, table) = read_csv(&out.join("gaps_by_decile.csv"));
+    let col = headers.iter().position(|h| h == "population").unwrap();
+    let total: f64 = population.iter().sum();
+    for (decile, expected) in population.iter().enumerate().skip(1) {
+        let r = table.iter().find(|r| r[0] == decile.to_string()).unwrap();
+        assert_eq!(r[col], format!("{expected:.0}"), "working-age population in decile {decile}");
+    }
+    eprintln!("H&W ICB on the 2021 set: working age 16-64 by IMD 2025 decile {:?}, total {total}", &population[1..]);
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("gaps_summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["community"]["areas"], 491);
+    assert_eq!(
+        summary["vintages"],
+        serde_json::json!({
+            "boundaries": "LSOA 2021",
+            "deprivation": "IMD 2025, LSOA 2021",
+            "population": "Census 2021, ages 16–64, LSOA 2021",
+            "postcodes": "OS Code-Point Open; areas by the spatial join",
+        })
+    );
 }

@@ -67,7 +67,7 @@ impl Unplaced {
 enum Outcome {
     Placed { placed: PlacedAppointment, by_area_code: bool, from_matrix: bool },
     /// A patient area code of the other vintage, placed on its parts here (shares of the count).
-    Bridged { parts: Vec<PlacedAppointment>, change: Change },
+    Bridged { parts: Vec<PlacedAppointment>, change: Change, from_matrix: f64 },
     Unplaced { reason: Unplaced, appointments: f64 },
     /// Not attended (did not attend, cancelled, not yet held): no journey.
     NotAttended { reason: NoJourney, appointments: f64 },
@@ -108,6 +108,8 @@ struct Placer<'a> {
     matrix: FxHashMap<(usize, usize), (f64, Option<f64>)>,
     /// Distance matrix rows naming an area or site not in the inputs, if any.
     matrix_warning: Option<String>,
+    /// Distance matrix rows keyed by the other vintage, bridged, by change type.
+    matrix_rows_bridged: BTreeMap<&'static str, u64>,
     model: &'a TravelModel,
     /// The mode share (and so kg per km, time and cost) of each area's patients.
     travel: &'a AreaTravel,
@@ -139,7 +141,7 @@ pub fn run(args: EmissionsArgs) -> anyhow::Result<()> {
     let written = write_tables(&run, &sites, &placed.tally, &published, placer.columns.specialty.is_some())?;
     let mode_share_by_area = mode_share_by_area(&model, census.as_ref(), &travel, run.areas.facts.len());
     let summary = summary(&args, &run, &placed.counts, &published, &placer, mode_share_by_area, written);
-    let exact = exact_summary(&args, &placed, &run.warnings);
+    let exact = exact_summary(&args, &placed, &placer, &run.warnings);
     let (quiet, started) = (run.quiet, run.started);
     run.finish((SUMMARY, &summary), (INTERNAL_SUMMARY, &exact))?;
     if !quiet {
@@ -454,6 +456,7 @@ fn summary(
         units: Units::default(),
         disclosure: run.disclosure,
         population_column: run.population_column.clone(),
+        vintages: run.vintages.clone(),
         reference: run.geocoder.reference_summary(),
         outputs: written,
         internal_summary: format!("{INTERNAL_FOLDER}/{INTERNAL_SUMMARY}"),
@@ -461,7 +464,12 @@ fn summary(
 }
 
 /// Exact counts, for the analyst who ran it; never published.
-fn exact_summary(args: &EmissionsArgs, placed: &PlacedAppointments, warnings: &[String]) -> serde_json::Value {
+fn exact_summary(
+    args: &EmissionsArgs,
+    placed: &PlacedAppointments,
+    placer: &Placer,
+    warnings: &[String],
+) -> serde_json::Value {
     let (counts, total) = (&placed.counts, placed.tally.total());
     json!({
         "not_for_publication": "exact counts of people: keep with the row-level data, never publish",
@@ -474,6 +482,7 @@ fn exact_summary(args: &EmissionsArgs, placed: &PlacedAppointments, warnings: &[
         "unplaced_rows_by_reason": counts.unplaced_rows_by_reason,
         "not_attended_by_reason": counts.not_attended_by_reason,
         "patient_areas_bridged_by_change": counts.bridged_by_change,
+        "distance_matrix_rows_bridged_by_change": placer.matrix_rows_bridged,
         "patients_located_by": {
             "postcode": counts.patients_located_by_postcode,
             "area_centroid": counts.patients_located_by_area_centroid,
@@ -535,8 +544,13 @@ impl<'a> Placer<'a> {
             .transpose()?;
         let mut matrix = FxHashMap::default();
         let mut matrix_warning = None;
+        let mut matrix_rows_bridged = BTreeMap::new();
         if let Some(path) = &args.travel.distance_matrix {
-            let read = DistanceMatrix::read(path, &args.travel.distance_matrix_columns)?;
+            let mut read = DistanceMatrix::read(path, &args.travel.distance_matrix_columns)?;
+            let rows_read = read.len();
+            if let Some(bridge) = &bridge {
+                (read, matrix_rows_bridged) = read.bridged(bridge, |code| area_by_code.contains_key(code));
+            }
             let mut unknown = 0;
             for ((area, site), value) in read.iter() {
                 match (area_by_code.get(area.as_str()), site_names.find(site)) {
@@ -548,8 +562,7 @@ impl<'a> Placer<'a> {
             }
             if unknown > 0 {
                 matrix_warning = Some(format!(
-                    "{unknown} of {} distance matrix rows name an area or site not in the inputs",
-                    read.len()
+                    "{unknown} of {rows_read} distance matrix rows name an area or site not in the inputs"
                 ));
             }
         }
@@ -562,6 +575,7 @@ impl<'a> Placer<'a> {
             sites,
             matrix,
             matrix_warning,
+            matrix_rows_bridged,
             model,
             travel,
             scenario,
@@ -576,21 +590,27 @@ impl<'a> Placer<'a> {
             return None;
         }
         let populations: Vec<Option<f64>> = areas.iter().map(|a| self.areas.facts[*a].population).collect();
-        let site = self.site_names.find(self.columns.site(row))?;
-        let site_point = self.sites[site].location?;
+        let unplaced = |reason| Some(Outcome::Unplaced { reason, appointments: count });
+        let Some(site) = self.site_names.find(self.columns.site(row)) else { return unplaced(Unplaced::UnknownSite) };
+        let Some(site_point) = self.sites[site].location else { return unplaced(Unplaced::SiteNotLocated) };
+        let mut from_matrix = 0.0;
         let parts = areas
             .iter()
             .zip(shares(&populations))
             .map(|(area, share)| {
                 let point = self.areas.facts[*area].centroid?;
                 let straight_m = (point.x - site_point.x).hypot(point.y - site_point.y);
-                let trip = self.model.trip(self.travel.blend(Some(*area)), straight_m, None);
+                let road = self.matrix.get(&(*area, site)).copied();
+                if road.is_some() {
+                    from_matrix += count * share;
+                }
+                let trip = self.model.trip(self.travel.blend(Some(*area)), straight_m, road);
                 let measures =
                     Measures::of(count * share, self.columns.attendance(row), self.columns.visit(row), &trip, &self.scenario);
                 Some(PlacedAppointment { area: Some(*area), site, measures })
             })
             .collect::<Option<Vec<_>>>()?;
-        Some(Outcome::Bridged { parts, change })
+        Some(Outcome::Bridged { parts, change, from_matrix })
     }
 
     /// Places one row: its count, the patient's point and area, the site, the trip.
@@ -648,12 +668,13 @@ impl Counts {
         self.rows += 1;
         match outcome {
             Outcome::InvalidCount => self.rows_with_invalid_count += 1,
-            Outcome::Bridged { parts, change } => {
+            Outcome::Bridged { parts, change, from_matrix } => {
                 let n: f64 = parts.iter().map(|p| p.measures.appointments).sum();
                 self.appointments_total += n;
                 self.appointments_placed += n;
                 self.patients_located_by_area_centroid += n;
-                self.trips_from_straight_line += n;
+                self.trips_from_distance_matrix += from_matrix;
+                self.trips_from_straight_line += n - from_matrix;
                 *self.bridged_by_change.entry(change.as_str()).or_default() += n;
             }
             Outcome::NotAttended { reason, appointments } => {

@@ -56,6 +56,9 @@ struct StaffCounts {
 }
 
 pub fn run(args: GapsArgs) -> anyhow::Result<()> {
+    if args.reference.deprivation.is_none() {
+        bail!(crate::Error::usage("gaps needs --deprivation (an IoD file) to compare by deprivation decile"));
+    }
     let staff = CsvInput::open(&args.staff)?;
     let columns = StaffColumns::resolve(&staff, &args.staff_columns)?;
     check_starter_breakdown(&args, &columns, &staff.headers)?;
@@ -67,7 +70,7 @@ pub fn run(args: GapsArgs) -> anyhow::Result<()> {
         None => Vec::new(),
     };
     let vacancies = load_vacancies(&args, &sites, &mut run)?;
-    let community = community(&args, &sites, &mut run)?;
+    let (community, codes_bridged) = community(&args, &sites, &mut run)?;
     let placed = place_staff(staff, &columns, &args, &community, &mut run)?;
     let published = PublishedStaff::new(
         &run.areas.facts,
@@ -79,7 +82,8 @@ pub fn run(args: GapsArgs) -> anyhow::Result<()> {
     );
     let tables = write_tables(&args, &run, &community, &placed.tally, &published, &vacancies)?;
     run.warnings.extend(crate::postcode::withheld_warning());
-    let summary = summary(&args, &run, &community, &published, &tables, &placed.decisions, &vacancies, &sites);
+    let mut summary = summary(&args, &run, &community, &published, &tables, &placed.decisions, &vacancies, &sites);
+    summary.community.codes_bridged_by_change = codes_bridged;
     let exact = json!({
         "not_for_publication": "exact counts of people: keep with the row-level data, never publish",
         "staff_file": args.staff.display().to_string(),
@@ -102,7 +106,7 @@ fn inputs(args: &GapsArgs) -> Vec<&Path> {
     let c = &args.community;
     [Some(&args.staff), args.vacancies.as_ref(), args.sites.as_ref(), Some(&args.population)]
         .into_iter()
-        .chain([c.community_codes.as_ref(), c.community_lookup.as_ref()])
+        .chain([c.community_codes.as_ref(), c.community_lookup.as_ref(), c.area_bridge.as_ref()])
         .flatten()
         .map(|p| p.as_path())
         .collect()
@@ -136,11 +140,18 @@ fn load_vacancies(args: &GapsArgs, sites: &[Site], run: &mut RunContext) -> anyh
     Ok(vacancies)
 }
 
-/// The community the run compares staff with; an empty one is an error.
-fn community(args: &GapsArgs, sites: &[Site], run: &mut RunContext) -> anyhow::Result<Community> {
+/// The community the run compares staff with, and the codes of a list of the other vintage
+/// bridged by change type; an empty community is an error.
+fn community(
+    args: &GapsArgs,
+    sites: &[Site],
+    run: &mut RunContext,
+) -> anyhow::Result<(Community, BTreeMap<String, u64>)> {
     let facts = &run.areas.facts;
+    let mut codes_bridged = BTreeMap::new();
+    let geography = &run.geocoder.boundaries.geography;
     let community =
-        build_community(&args.community, &run.geocoder.boundaries.geography, facts, sites, &mut run.warnings)?;
+        build_community(&args.community, geography, facts, sites, &mut run.warnings, &mut codes_bridged)?;
     if community.size() == 0 {
         bail!("the community ({}) has no areas in the boundaries", community.description);
     }
@@ -149,7 +160,7 @@ fn community(args: &GapsArgs, sites: &[Site], run: &mut RunContext) -> anyhow::R
         run.warnings.push(format!("{uncounted} community areas have no population in {}", args.population.display()));
     }
     say(run.quiet, format_args!("community: {} ({} areas)", community.description, thousands(community.size() as u64)));
-    Ok(community)
+    Ok((community, codes_bridged.into_iter().map(|(change, n)| (change.to_string(), n)).collect()))
 }
 
 /// Staff placed and tallied by area and breakdown, with their counts and what was not read.
@@ -331,6 +342,7 @@ fn summary(
             definition: community.description.clone(),
             areas: community.size(),
             population_column: run.population_column.clone().unwrap_or_default(),
+            codes_bridged_by_change: BTreeMap::new(),
             profile: profile(&run.areas.facts, community, national_areas),
         },
         headline: headline.as_ref().map(|h| h.text.clone()),
@@ -353,6 +365,7 @@ fn summary(
             .deprivation
             .as_ref()
             .map(|d| Edition { edition: d.edition.clone(), geography: d.geography.clone() }),
+        vintages: run.vintages.clone(),
         reference: geocoder.reference_summary(),
         outputs: tables.written.clone(),
         internal_summary: format!("{INTERNAL_FOLDER}/{INTERNAL_SUMMARY}"),
@@ -420,11 +433,16 @@ fn build_community(
     facts: &[AreaFacts],
     sites: &[Site],
     warnings: &mut Vec<String>,
+    codes_bridged: &mut BTreeMap<&'static str, u64>,
 ) -> anyhow::Result<Community> {
     let mut parts = Vec::new();
     if let Some(path) = &options.community_codes {
-        let codes = read_code_list(path)?;
+        let mut codes = read_code_list(path)?;
         let known: FxHashSet<&str> = facts.iter().map(|a| a.code.as_str()).collect();
+        if let Some(lookup) = &options.area_bridge {
+            let bridge = crate::reference::bridge::AreaBridge::load(lookup, geography, &options.area_bridge_columns)?;
+            (codes, *codes_bridged) = bridge.bridge_codes(codes, |c| known.contains(c));
+        }
         let missing = codes.iter().filter(|c| !known.contains(c.as_str())).count();
         if missing > 0 {
             warnings.push(format!("{missing} community codes in {} are not in the boundaries", path.display()));

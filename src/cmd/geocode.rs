@@ -11,7 +11,7 @@ use crate::cli::GeocodeArgs;
 use crate::cmd::say;
 use crate::columns::ColumnSpec;
 use crate::error::Error;
-use crate::geocoder::{Geocoded, Geocoder, MatchCounts, ReferenceSummary};
+use crate::geocoder::{DirectoryAgreement, Geocoded, Geocoder, MatchCounts, ReferenceSummary};
 use crate::input::csv_input::Row;
 use crate::input::CsvInput;
 use crate::output::summary::{thousands, write_json};
@@ -49,6 +49,10 @@ struct Summary {
     #[serde(rename = "match")]
     by_match: MatchCounts,
     max_distance_m: f64,
+    /// With a directory that has the LSOA column of the boundaries' vintage: its assignment
+    /// against the spatial join, in rows.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    directory_assignment: Option<DirectoryAgreement>,
     #[serde(flatten)]
     reference: ReferenceSummary,
     warnings: Vec<String>,
@@ -80,7 +84,7 @@ pub fn run(args: GeocodeArgs) -> anyhow::Result<()> {
     let mut output = OutputFile::create(&args.output)?;
 
     let geocoder = Geocoder::load(&args.reference.paths()).context("loading reference data")?;
-    let mut warnings = Vec::new();
+    let mut warnings = geocoder.notes.clone();
     let coverage = geocoder.coverage();
     if let Some(warning) = coverage.as_ref().and_then(Coverage::warning) {
         warnings.push(warning);
@@ -115,6 +119,7 @@ pub fn run(args: GeocodeArgs) -> anyhow::Result<()> {
     // Each chunk of a batch is geocoded and serialised in parallel, and written in input order.
     let rows_bar = progress::counter("geocoding");
     let mut counts = MatchCounts::default();
+    let mut agreement = DirectoryAgreement::default();
     let input = input.for_each_batch(BATCH_ROWS, |batch| -> anyhow::Result<()> {
         let texts: Vec<&[u8]> = batch.iter().map(|row| row.record.get(postcode_column).unwrap_or_default()).collect();
         let results = geocoder.geocode_many(&texts);
@@ -123,9 +128,10 @@ pub fn run(args: GeocodeArgs) -> anyhow::Result<()> {
             .zip(results.par_chunks(CHUNK_ROWS))
             .map(|(chunk, results)| write_chunk(&geocoder, chunk, results))
             .collect::<crate::Result<Vec<_>>>()?;
-        for (bytes, chunk_counts) in chunks {
+        for (bytes, chunk_counts, chunk_agreement) in chunks {
             output.writer().write_all(&bytes).map_err(|e| Error::io(&args.output, e))?;
             counts.merge(&chunk_counts);
+            agreement.merge(&chunk_agreement);
         }
         rows_bar.inc(batch.len() as u64);
         Ok(())
@@ -139,8 +145,23 @@ pub fn run(args: GeocodeArgs) -> anyhow::Result<()> {
             .push(format!("{} rows had fewer fields than the header; they were padded with blanks", input.short_rows));
         eprintln!("anchormap: warning: {}", warnings.last().map_or("", String::as_str));
     }
+    let directory_assignment =
+        geocoder.directory_column().map(|column| DirectoryAgreement { column: column.to_string(), ..agreement });
     if !quiet {
         print_summary(rows, &counts, started);
+        if let Some(a) = &directory_assignment {
+            eprintln!(
+                "directory: {} rows placed by the directory's {} column (the spatial join agrees for {}, differs for {}, finds no area for {}); \
+                 by the spatial join: {} with a blank code, {} with a code not among the boundaries",
+                thousands(a.assigned),
+                a.column,
+                thousands(a.spatial_join_agrees),
+                thousands(a.spatial_join_disagrees),
+                thousands(a.spatial_join_outside),
+                thousands(a.blank_code_spatial_join),
+                thousands(a.code_not_in_boundaries_spatial_join),
+            );
+        }
     }
     if let Some(path) = &args.summary_json {
         let summary = Summary {
@@ -150,6 +171,7 @@ pub fn run(args: GeocodeArgs) -> anyhow::Result<()> {
             short_rows: input.short_rows,
             by_match: counts,
             max_distance_m: geocoder.max_distance_m,
+            directory_assignment,
             reference: geocoder.reference_summary(),
             warnings,
         };
@@ -159,17 +181,23 @@ pub fn run(args: GeocodeArgs) -> anyhow::Result<()> {
 }
 
 /// Adds the results to a chunk of rows and serialises it as CSV.
-fn write_chunk(geocoder: &Geocoder, chunk: &mut [Row], results: &[Geocoded]) -> crate::Result<(Vec<u8>, MatchCounts)> {
+fn write_chunk(
+    geocoder: &Geocoder,
+    chunk: &mut [Row],
+    results: &[Geocoded],
+) -> crate::Result<(Vec<u8>, MatchCounts, DirectoryAgreement)> {
     let mut counts = MatchCounts::default();
+    let mut agreement = DirectoryAgreement::default();
     let mut scratch = Vec::with_capacity(64);
     for (row, result) in chunk.iter_mut().zip(results) {
         counts.add(result.status);
+        agreement.add(geocoder, result);
         append_fields(geocoder, result, &mut row.record, &mut scratch);
     }
     for row in chunk.iter_mut() {
         neutralise_formulas(&mut row.record);
     }
-    Ok((csv_bytes(chunk.iter().map(|r| &r.record))?, counts))
+    Ok((csv_bytes(chunk.iter().map(|r| &r.record))?, counts, agreement))
 }
 
 /// The user's own cells pass through to the output: any that a spreadsheet would run as a

@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::analysis::Areas;
 use crate::cli::{OutputDirArgs, ReferenceArgs};
 use crate::columns::ColumnMap;
-use crate::geocoder::Geocoder;
+use crate::geocoder::{Geocoder, Vintages};
 use crate::input::csv_input::Row;
 use crate::input::sites::{read_sites, Site};
 use crate::input::CsvInput;
@@ -32,6 +32,8 @@ pub struct RunContext {
     pub areas: Areas,
     /// The population column used, if a population was given.
     pub population_column: Option<String>,
+    /// The vintage of each reference input, in words.
+    pub vintages: Vintages,
     /// Printed and recorded in the exact summary when the run finishes, in the order found.
     pub warnings: Vec<String>,
 }
@@ -57,7 +59,8 @@ impl RunContext {
             population.check_vintage(&geocoder.boundaries.geography)?;
         }
         let areas = Areas::collect(&geocoder, population.as_ref());
-        let mut warnings = Vec::new();
+        let vintages = geocoder.vintages(population.as_ref());
+        let mut warnings = geocoder.notes.clone();
         if let (Some(coverage), Some(path)) = (geocoder.coverage(), &reference.deprivation) {
             coverage.check_same_vintage(path)?;
             warnings.extend(coverage.warning());
@@ -70,6 +73,7 @@ impl RunContext {
             geocoder,
             areas,
             population_column: population.map(|p| p.column),
+            vintages,
             warnings,
         })
     }

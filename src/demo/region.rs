@@ -24,16 +24,14 @@ use rand::distr::Distribution;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use crate::output::summary::thousands;
-
 /// The seed of the committed sample.
 pub const SEED: u64 = 20_251_030;
 /// Where the island's centre is, in British National Grid metres.
 const CENTRE: Coord = Coord { x: 665_000.0, y: 373_000.0 };
 /// The island's mean radius.
 const RADIUS_M: f64 = 20_000.0;
-/// LSOAs in England under IoD2019: the demo's ranks are out of this many.
-const NATIONAL_AREAS: u32 = 32_844;
+/// LSOAs (2021) in England under IoD2025: the demo's ranks are out of this many.
+const NATIONAL_AREAS: u32 = 33_755;
 /// Letters used in the last two places of a postcode.
 const UNIT_LETTERS: &[u8] = b"ABDEFGHJLNPQRSTUWXYZ";
 
@@ -102,6 +100,7 @@ struct Area {
     children: u32,
     aged_16_59: u32,
     older: u32,
+    /// Census 2021 style: aged 16 to 64 (the working-age population the demo's gaps compare with).
     working_age: u32,
     /// Indices into the postcode list.
     postcodes: Vec<usize>,
@@ -407,8 +406,13 @@ fn rank_deprivation(rng: &mut ChaCha8Rng, areas: &mut [Area]) {
         area.children = children.round() as u32;
         area.older = older.round() as u32;
         area.aged_16_59 = area.total - area.children - area.older;
-        area.working_age = (f64::from(area.aged_16_59) * 0.955 + f64::from(area.older) * 0.13).round() as u32;
+        area.working_age = area.aged_16_59 + aged_60_to_64(area.older);
     }
+}
+
+/// The 60–64-year-olds among those aged 60 and over (about a fifth, as in England's 2021 census).
+fn aged_60_to_64(older: u32) -> u32 {
+    (f64::from(older) * 0.22).round() as u32
 }
 
 fn random_point_in(rng: &mut ChaCha8Rng, shape: &MultiPolygon<f64>) -> Coord {
@@ -566,7 +570,7 @@ fn boundaries_geojson(region: &Region) -> String {
             })
             .collect();
         text.push_str(&format!(
-            "{{\"type\":\"Feature\",\"properties\":{{\"LSOA11CD\":\"{}\",\"LSOA11NM\":\"{}\"}},\"geometry\":{{\"type\":\"MultiPolygon\",\"coordinates\":[{}]}}}}{}\n",
+            "{{\"type\":\"Feature\",\"properties\":{{\"LSOA21CD\":\"{}\",\"LSOA21NM\":\"{}\"}},\"geometry\":{{\"type\":\"MultiPolygon\",\"coordinates\":[{}]}}}}{}\n",
             area.code,
             area.name,
             polygons.join(","),
@@ -577,10 +581,10 @@ fn boundaries_geojson(region: &Region) -> String {
     text
 }
 
-/// The first four columns of the IoD files: area and district, code and name.
+/// The first four columns of IoD2025 File 1: area and district, code and name.
 const IOD_AREA_HEADER: [&str; 4] = [
-    "\u{feff}LSOA code (2011)",
-    "LSOA name (2011)",
+    "\u{feff}LSOA code (2021)",
+    "LSOA name (2021)",
     "Local Authority District code (fictional)",
     "Local Authority District name (fictional)",
 ];
@@ -597,25 +601,47 @@ fn iod_csv(region: &Region, columns: &[&str], values: impl Fn(&Area) -> Vec<Stri
     )
 }
 
-/// IoD2019 File 1 layout (byte-order mark, ranks with thousands separators), districts labelled fictional.
+/// IoD2025 File 1 layout as published: byte-order mark, the decile header cut short ("...10% of
+/// LSOA"), plain ranks, no final newline; districts labelled fictional.
 fn deprivation_csv(region: &Region) -> String {
-    iod_csv(region, &["Index of Multiple Deprivation (IMD) Rank", "Index of Multiple Deprivation (IMD) Decile"], |a| {
-        vec![thousands(u64::from(a.rank)), a.decile.to_string()]
-    })
+    let columns = [
+        "Index of Multiple Deprivation (IMD) Rank (where 1 is most deprived)",
+        "Index of Multiple Deprivation (IMD) Decile (where 1 is most deprived 10% of LSOA",
+    ];
+    let text = iod_csv(region, &columns, |a| vec![a.rank.to_string(), a.decile.to_string()]);
+    text.trim_end_matches('\n').to_string()
 }
 
-/// IoD2019 File 6 layout: population denominators.
+/// The Census 2021 usual residents by age in the layout of the ONS table of six age groups with
+/// the working-age count `aged_16_to_64` (as `census2021_lsoa21_age6_16to64.csv`).
 fn population_csv(region: &Region) -> String {
-    iod_csv(
-        region,
+    csv_text(
         &[
-            "Total population: mid 2015 (excluding prisoners)",
-            "Dependent Children aged 0-15: mid 2015 (excluding prisoners)",
-            "Population aged 16-59: mid 2015 (excluding prisoners)",
-            "Older population aged 60 and over: mid 2015 (excluding prisoners)",
-            "Working age population 18-59/64: for use with Employment Deprivation Domain (excluding prisoners)",
+            "lsoa21_code",
+            "lsoa21_name",
+            "Aged 15 years and under",
+            "Aged 16 to 24 years",
+            "Aged 25 to 34 years",
+            "Aged 35 to 49 years",
+            "Aged 50 to 64 years",
+            "Aged 65 years and over",
+            "total_sum_of_cells",
+            "aged_16_to_64",
         ],
-        |a| [a.total, a.children, a.aged_16_59, a.older, a.working_age].map(|n| thousands(u64::from(n))).to_vec(),
+        region.areas.iter().map(|a| {
+            let working = a.working_age;
+            let share = |s: f64| (f64::from(working) * s).round() as u32;
+            let (b16, b25, b35) = (share(0.18), share(0.22), share(0.31));
+            let b50 = working - b16 - b25 - b35;
+            let over_65 = a.older - aged_60_to_64(a.older);
+            [a.children, b16, b25, b35, b50, over_65, a.total, working].iter().fold(
+                vec![a.code.clone(), a.name.clone()],
+                |mut row, n| {
+                    row.push(n.to_string());
+                    row
+                },
+            )
+        }),
     )
 }
 

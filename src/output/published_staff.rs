@@ -183,7 +183,7 @@ impl System {
         list
     }
 
-    /// The summary: rows by match status; within + nearest (placed) = community + elsewhere,
+    /// The summary: rows by match status; the placed ones (within, nearest, directory) = community + elsewhere,
     /// where the community is the class total plus the staff without a decile.
     fn summary_counts(&mut self, matches: &MatchCounts, outside_community: u64, areas: &AreaCells) -> SummaryCells {
         let statuses: Vec<(MatchStatus, usize)> =
@@ -191,7 +191,7 @@ impl System {
         let rows = self.push(matches.total() as f64);
         self.margins.add(statuses.iter().map(|(_, i)| *i).collect::<Vec<_>>(), rows);
         let outside = self.push(outside_community as f64);
-        let placed = statuses.iter().filter(|(s, _)| matches!(s, MatchStatus::Within | MatchStatus::Nearest));
+        let placed = statuses.iter().filter(|(s, _)| s.is_placed());
         let members: Vec<usize> = placed.map(|(_, i)| *i).chain([areas.all.total, outside]).collect();
         self.margins.add(members, areas.without_decile);
         SummaryCells { statuses, rows, outside }

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::analysis::emissions::ShiftScope;
 use crate::analysis::profile::CommunityProfile;
 use crate::analysis::travel::{ModeShare, TimeModel};
-use crate::geocoder::ReferenceSummary;
+use crate::geocoder::{ReferenceSummary, Vintages};
 use crate::output::disclosure::Disclosure;
 use crate::reference::Geography;
 
@@ -33,6 +33,7 @@ pub struct GapsSummary {
     pub travel_radius_km: f64,
     pub target_deciles: Vec<u8>,
     pub deprivation: Option<Edition>,
+    pub vintages: Vintages,
     pub reference: ReferenceSummary,
     pub outputs: Vec<String>,
     pub internal_summary: String,
@@ -55,6 +56,8 @@ pub struct CommunitySummary {
     pub definition: String,
     pub areas: usize,
     pub population_column: String,
+    /// Codes of a `--community-codes` list of the other vintage, bridged, by change type.
+    pub codes_bridged_by_change: BTreeMap<String, u64>,
     pub profile: CommunityProfile,
 }
 
@@ -103,6 +106,7 @@ pub struct EmissionsSummary {
     pub units: Units,
     pub disclosure: Disclosure,
     pub population_column: Option<String>,
+    pub vintages: Vintages,
     pub reference: ReferenceSummary,
     pub outputs: Vec<String>,
     pub internal_summary: String,

@@ -1,18 +1,24 @@
 //! `AreaBridge`: the ONS LSOA 2011 ↔ LSOA 2021 lookup, so that user files keyed by the other vintage's codes are placed on this run's areas (a split area's count shared among its parts by population).
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::columns::{ColumnMap, ColumnSpec};
 use crate::error::{Error, Location, Result};
 use crate::reference::table::ReferenceTable;
 use crate::reference::Geography;
 
-const LSOA11: ColumnSpec = ColumnSpec { key: "lsoa11", description: "LSOA 2011 code", aliases: &["lsoa11cd", "lsoa11 code"] };
-const LSOA21: ColumnSpec = ColumnSpec { key: "lsoa21", description: "LSOA 2021 code", aliases: &["lsoa21cd", "lsoa21 code"] };
-const CHANGE: ColumnSpec =
-    ColumnSpec { key: "change", description: "change indicator (U, S, M, X)", aliases: &["chgind", "change indicator"] };
+const LSOA11: ColumnSpec =
+    ColumnSpec { key: "lsoa11", description: "LSOA 2011 code", aliases: &["lsoa11cd", "lsoa11 code"] };
+const LSOA21: ColumnSpec =
+    ColumnSpec { key: "lsoa21", description: "LSOA 2021 code", aliases: &["lsoa21cd", "lsoa21 code"] };
+const CHANGE: ColumnSpec = ColumnSpec {
+    key: "change",
+    description: "change indicator (U, S, M, X)",
+    aliases: &["chgind", "change indicator"],
+};
 
 /// How an area changed between the vintages (the ONS change indicator).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -84,6 +90,47 @@ impl AreaBridge {
     /// The areas (of the run's vintage) an old code leads to, with how it changed.
     pub fn parts(&self, code: &str) -> Option<(Change, &[String])> {
         self.parts.get(code).map(|(change, parts)| (*change, parts.as_slice()))
+    }
+
+    /// A user's list of area codes on this run's areas: a code that `known` accepts is kept; a code
+    /// of the other vintage leads to every area it became (a split area to all its parts, merged
+    /// areas to the one they form); any other code is kept as it is, for the caller to count as
+    /// not among the boundaries. Also returns the codes bridged, by change type.
+    ///
+    /// ```
+    /// # use anchormap::reference::bridge::AreaBridge;
+    /// # use anchormap::reference::Geography;
+    /// # let dir = tempfile::tempdir().unwrap();
+    /// # let path = dir.path().join("lu.csv");
+    /// std::fs::write(&path, "LSOA11CD,CHGIND,LSOA21CD\nA11,U,A11\nB11,S,B21\nB11,S,C21\nD11,M,D21\nE11,M,D21\n").unwrap();
+    /// let bridge = AreaBridge::load(&path, &Geography::Lsoa2021, &Default::default()).unwrap();
+    /// let listed = ["A11", "B11", "D11", "E11", "Z99"].map(String::from);
+    /// let (codes, bridged) = bridge.bridge_codes(listed, |c| ["A11", "B21", "C21", "D21"].contains(&c));
+    /// let mut codes: Vec<String> = codes.into_iter().collect();
+    /// codes.sort();
+    /// assert_eq!(codes, ["A11", "B21", "C21", "D21", "Z99"]);
+    /// assert_eq!((bridged["split"], bridged["merged"]), (1, 2));
+    /// assert!(!bridged.contains_key("unchanged"), "A11 is a code of this run already");
+    /// ```
+    pub fn bridge_codes(
+        &self,
+        codes: impl IntoIterator<Item = String>,
+        known: impl Fn(&str) -> bool,
+    ) -> (FxHashSet<String>, BTreeMap<&'static str, u64>) {
+        let mut out = FxHashSet::default();
+        let mut bridged: BTreeMap<&'static str, u64> = BTreeMap::new();
+        for code in codes {
+            match self.parts(&code).filter(|_| !known(&code)) {
+                Some((change, parts)) => {
+                    *bridged.entry(change.as_str()).or_default() += 1;
+                    out.extend(parts.iter().cloned());
+                }
+                None => {
+                    out.insert(code);
+                }
+            }
+        }
+        (out, bridged)
     }
 }
 

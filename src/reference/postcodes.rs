@@ -25,6 +25,10 @@ pub struct PostcodeEntry {
     pub location: Option<Coord<f64>>,
     /// The country the directory places the postcode in, when it says.
     pub country: Option<Country>,
+    /// The LSOA 2011 and 2021 codes ONS assigns the postcode (ONSPD/NSPL `lsoa11`, `lsoa21`), as
+    /// indexes into [`PostcodeDirectory::area_codes`]; `None` where the directory has no such
+    /// column or leaves the cell blank.
+    pub lsoa: [Option<u32>; 2],
 }
 
 /// The layout a directory file was read as.
@@ -58,6 +62,12 @@ pub struct DirectoryStats {
     pub invalid_rows: usize,
     /// Rows repeating a postcode already read (the first with coordinates is kept).
     pub duplicate_rows: usize,
+    /// Postcodes with an LSOA 2011 code assigned by ONS (when the directory has the column).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub with_lsoa11_code: Option<usize>,
+    /// Postcodes with an LSOA 2021 code assigned by ONS (when the directory has the column).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub with_lsoa21_code: Option<usize>,
 }
 
 /// Postcodes and their points, in British National Grid metres.
@@ -65,9 +75,17 @@ pub struct PostcodeDirectory {
     pub path: PathBuf,
     pub format: DirectoryFormat,
     pub stats: DirectoryStats,
+    /// The headers of the LSOA 2011 and 2021 code columns, when the directory has them.
+    pub lsoa_columns: [Option<String>; 2],
+    /// The distinct area codes of those columns; [`PostcodeEntry::lsoa`] indexes into it.
+    pub area_codes: Vec<String>,
     /// Each postcode's entry and its id (0..len, in load order), so callers can keep per-postcode results in a `Vec`.
     entries: FxHashMap<Postcode, (PostcodeEntry, u32)>,
 }
+
+/// Which of [`PostcodeEntry::lsoa`] holds the LSOA 2011 code, and which the 2021.
+pub const LSOA11: usize = 0;
+pub const LSOA21: usize = 1;
 
 pub use crate::dictionary::POSTCODE_DIRECTORY as DIRECTORY_COLUMNS;
 
@@ -82,6 +100,8 @@ struct Layout {
     longitude: Option<usize>,
     country: Option<usize>,
     quality: Option<usize>,
+    /// The LSOA 2011 and 2021 code columns (ONSPD/NSPL).
+    lsoa: [Option<usize>; 2],
 }
 
 /// Code-Point Open's published column order (Doc/Code-Point_Open_Column_Headers.csv).
@@ -94,6 +114,7 @@ const CODE_POINT_LAYOUT: Layout = Layout {
     longitude: None,
     country: Some(4),
     quality: Some(1),
+    lsoa: [None, None],
 };
 
 /// One CSV making up the directory: a file, or an entry of a zip.
@@ -115,6 +136,10 @@ impl Part {
 struct PartRows {
     format: DirectoryFormat,
     rows: Vec<(Postcode, PostcodeEntry)>,
+    /// The LSOA 2011 and 2021 codes of each row, in step with `rows` (empty when the layout has none).
+    codes: Vec<[Option<Box<str>>; 2]>,
+    /// The headers of the LSOA code columns.
+    lsoa_columns: [Option<String>; 2],
     read: usize,
     invalid: usize,
 }
@@ -138,11 +163,26 @@ impl PostcodeDirectory {
         let mut stats = DirectoryStats { files: parts.len(), ..Default::default() };
         let mut entries = FxHashMap::with_capacity_and_hasher(total, Default::default());
         let format = loaded.first().map_or(DirectoryFormat::CodePointOpen, |p| p.format);
+        let lsoa_columns = loaded.first().map(|p| p.lsoa_columns.clone()).unwrap_or_default();
+        let mut interned: FxHashMap<Box<str>, u32> = FxHashMap::default();
+        let mut area_codes: Vec<String> = Vec::new();
         let mut slot_count: u32 = 0;
         for part in loaded {
             stats.rows += part.read;
             stats.invalid_rows += part.invalid;
-            for (postcode, entry) in part.rows {
+            let mut codes = part.codes.into_iter();
+            for (postcode, mut entry) in part.rows {
+                if let Some(row_codes) = codes.next() {
+                    for (slot, code) in entry.lsoa.iter_mut().zip(row_codes) {
+                        *slot = code.map(|code| {
+                            let next = interned.len() as u32;
+                            *interned.entry(code).or_insert_with_key(|c| {
+                                area_codes.push(c.to_string());
+                                next
+                            })
+                        });
+                    }
+                }
                 match entries.entry(postcode) {
                     std::collections::hash_map::Entry::Vacant(slot) => {
                         let id = slot_count;
@@ -160,10 +200,14 @@ impl PostcodeDirectory {
         }
         stats.postcodes = entries.len();
         stats.without_coordinates = entries.values().filter(|(e, _)| e.location.is_none()).count();
+        let with_code =
+            |v: usize| lsoa_columns[v].as_ref().map(|_| entries.values().filter(|(e, _)| e.lsoa[v].is_some()).count());
+        stats.with_lsoa11_code = with_code(LSOA11);
+        stats.with_lsoa21_code = with_code(LSOA21);
         if entries.is_empty() {
             return Err(Error::invalid(Location::file(path), "no postcodes found in the postcode directory"));
         }
-        Ok(PostcodeDirectory { path: path.to_path_buf(), format, stats, entries })
+        Ok(PostcodeDirectory { path: path.to_path_buf(), format, stats, lsoa_columns, area_codes, entries })
     }
 
     /// Looks a postcode up.
@@ -178,6 +222,11 @@ impl PostcodeDirectory {
 
     pub fn len(&self) -> usize {
         self.entries.len()
+    }
+
+    /// The text of an area code of an entry's [`PostcodeEntry::lsoa`].
+    pub fn area_code(&self, id: u32) -> &str {
+        &self.area_codes[id as usize]
     }
 
     pub fn is_empty(&self) -> bool {
@@ -285,7 +334,14 @@ fn read_part(part: &Part, columns: &ColumnMap) -> Result<PartRows> {
 fn read_rows(reader: impl Read, path: &Path, columns: &ColumnMap) -> Result<PartRows> {
     let mut csv = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(reader);
     let mut record = csv::ByteRecord::new();
-    let mut out = PartRows { format: DirectoryFormat::CodePointOpen, rows: Vec::new(), read: 0, invalid: 0 };
+    let mut out = PartRows {
+        format: DirectoryFormat::CodePointOpen,
+        rows: Vec::new(),
+        codes: Vec::new(),
+        lsoa_columns: [None, None],
+        read: 0,
+        invalid: 0,
+    };
     let zip_error = |e: csv::Error| {
         // A truncated or corrupt zip entry surfaces as an I/O error from the decompressor.
         match e.kind() {
@@ -304,6 +360,7 @@ fn read_rows(reader: impl Read, path: &Path, columns: &ColumnMap) -> Result<Part
         let headers: Vec<String> =
             record.iter().map(|h| String::from_utf8_lossy(h).trim_start_matches('\u{feff}').to_string()).collect();
         let layout = header_layout(&headers, columns, &Location::file(path))?;
+        out.lsoa_columns = layout.lsoa.map(|c| c.map(|i| headers[i].clone()));
         record.clear();
         if !csv.read_byte_record(&mut record).map_err(zip_error)? {
             return Ok(out);
@@ -311,10 +368,16 @@ fn read_rows(reader: impl Read, path: &Path, columns: &ColumnMap) -> Result<Part
         layout
     };
     out.format = layout.format;
+    let has_codes = layout.lsoa.iter().any(Option::is_some);
     loop {
         out.read += 1;
         match parse_row(&record, &layout) {
-            Some(row) => out.rows.push(row),
+            Some(row) => {
+                out.rows.push(row);
+                if has_codes {
+                    out.codes.push(layout.lsoa.map(|c| area_code(&record, c)));
+                }
+            }
             None => out.invalid += 1,
         }
         if !csv.read_byte_record(&mut record).map_err(zip_error)? {
@@ -326,7 +389,7 @@ fn read_rows(reader: impl Read, path: &Path, columns: &ColumnMap) -> Result<Part
 
 fn header_layout(headers: &[String], columns: &ColumnMap, at: &Location) -> Result<Layout> {
     let columns = &columns.named("--postcode-columns");
-    let [postcode, easting, northing, latitude, longitude, country, quality] = &DIRECTORY_COLUMNS;
+    let [postcode, easting, northing, latitude, longitude, country, quality, lsoa11, lsoa21] = &DIRECTORY_COLUMNS;
     let layout = Layout {
         format: DirectoryFormat::HeaderCsv,
         postcode: columns.require(postcode, headers, at)?,
@@ -336,6 +399,7 @@ fn header_layout(headers: &[String], columns: &ColumnMap, at: &Location) -> Resu
         longitude: columns.find(longitude, headers, at)?,
         country: columns.find(country, headers, at)?,
         quality: columns.find(quality, headers, at)?,
+        lsoa: [columns.find(lsoa11, headers, at)?, columns.find(lsoa21, headers, at)?],
     };
     let has_grid = layout.easting.is_some() && layout.northing.is_some();
     let has_degrees = layout.latitude.is_some() && layout.longitude.is_some();
@@ -349,6 +413,12 @@ fn header_layout(headers: &[String], columns: &ColumnMap, at: &Location) -> Resu
         ));
     }
     Ok(layout)
+}
+
+/// An area code cell: trimmed, `None` when blank.
+fn area_code(record: &csv::ByteRecord, index: Option<usize>) -> Option<Box<str>> {
+    let text = std::str::from_utf8(record.get(index?)?).ok()?.trim().trim_matches('"').trim();
+    (!text.is_empty()).then(|| text.into())
 }
 
 fn number(record: &csv::ByteRecord, index: Option<usize>) -> Option<f64> {
@@ -381,7 +451,7 @@ fn parse_row(record: &csv::ByteRecord, layout: &Layout) -> Option<(Postcode, Pos
             _ => None,
         })
     };
-    Some((postcode, PostcodeEntry { location, country }))
+    Some((postcode, PostcodeEntry { location, country, lsoa: [None, None] }))
 }
 
 #[cfg(test)]
@@ -403,7 +473,7 @@ mod tests {
         assert_eq!(entry.location, Some(Coord { x: 385268.0, y: 255404.0 }));
         assert_eq!(entry.country, Some(Country::England));
         let (_, none) = parse_row(&record(&["AB43 1AJ", "90", "0", "0", "S92000003"]), &CODE_POINT_LAYOUT).unwrap();
-        assert_eq!(none, PostcodeEntry { location: None, country: Some(Country::Scotland) });
+        assert_eq!(none, PostcodeEntry { location: None, country: Some(Country::Scotland), lsoa: [None, None] });
         assert!(parse_row(&record(&["NOT A POSTCODE", "10", "1", "1"]), &CODE_POINT_LAYOUT).is_none());
         assert!(parse_row(&record(&["WR1 1AA"]), &CODE_POINT_LAYOUT).unwrap().1.location.is_none());
     }
