@@ -85,6 +85,21 @@ impl SiteNames {
 
 pub use crate::dictionary::SITES as SITE_COLUMNS;
 
+/// A site's point from its postcode, and how it was (or was not) found.
+fn by_postcode(text: Option<&[u8]>, directory: Option<&PostcodeDirectory>) -> (Option<Coord<f64>>, &'static str) {
+    match text.and_then(crate::postcode::Postcode::parse_bytes) {
+        None => (None, "invalid_postcode"),
+        Some(pc) => match directory.map(|d| d.get(&pc)) {
+            None => (None, "no coordinates (and no postcode directory)"),
+            Some(None) => (None, "unknown_postcode"),
+            Some(Some(entry)) => match entry.location {
+                Some(point) => (Some(point), "postcode"),
+                None => (None, "no_coordinates"),
+            },
+        },
+    }
+}
+
 /// Reads a site list. Given coordinates win over the postcode's.
 /// Without a directory, sites must give their coordinates.
 pub fn read_sites(path: &Path, columns: &ColumnMap, directory: Option<&PostcodeDirectory>) -> Result<Vec<Site>> {
@@ -127,17 +142,7 @@ pub fn read_sites(path: &Path, columns: &ColumnMap, directory: Option<&PostcodeD
                     ));
                 }
                 (Some(x), Some(y)) => (Some(Coord { x, y }), "coordinates"),
-                _ => match postcode.and_then(|i| row.record.get(i)).and_then(crate::postcode::Postcode::parse_bytes) {
-                    None => (None, "invalid_postcode"),
-                    Some(pc) => match directory.map(|d| d.get(&pc)) {
-                        None => (None, "no coordinates (and no postcode directory)"),
-                        Some(None) => (None, "unknown_postcode"),
-                        Some(Some(entry)) => match entry.location {
-                            Some(point) => (Some(point), "postcode"),
-                            None => (None, "no_coordinates"),
-                        },
-                    },
-                },
+                _ => by_postcode(postcode.and_then(|i| row.record.get(i)), directory),
             };
             let aliases = text(aliases)
                 .map(|a| a.split(['|', ';']).map(|n| n.trim().to_string()).filter(|n| !n.is_empty()).collect())
