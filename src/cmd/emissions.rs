@@ -641,7 +641,7 @@ impl<'a> Placer<'a> {
         }
         let unplaced = |reason| Outcome::Unplaced { reason, appointments: count };
         let by_postcode = geocoded.and_then(|g| {
-            let area = g.area.map(|id| self.areas.row_of_feature[id as usize]);
+            let area = self.areas.of(g);
             g.location.map(|point| (point, area))
         });
         let area_code = self.columns.area(row);
