@@ -1,5 +1,6 @@
 //! `Site`s: a trust's hospitals and clinics, located by their own easting/northing or by their postcode.
 
+use crate::input::located_by::LocatedBy;
 use std::path::Path;
 
 use geo::Coord;
@@ -23,7 +24,7 @@ pub struct Site {
     pub name: String,
     pub location: Option<Coord<f64>>,
     /// How the site was located: "coordinates", "postcode", or why it could not be.
-    pub located_by: &'static str,
+    pub located_by: LocatedBy,
     /// Other names extracts use for it (the site file's `aliases` column, separated by `|`).
     pub aliases: Vec<String>,
 }
@@ -86,15 +87,15 @@ impl SiteNames {
 pub use crate::dictionary::SITES as SITE_COLUMNS;
 
 /// A site's point from its postcode, and how it was (or was not) found.
-fn by_postcode(text: Option<&[u8]>, directory: Option<&PostcodeDirectory>) -> (Option<Coord<f64>>, &'static str) {
+fn by_postcode(text: Option<&[u8]>, directory: Option<&PostcodeDirectory>) -> (Option<Coord<f64>>, LocatedBy) {
     match text.and_then(crate::postcode::Postcode::parse_bytes) {
-        None => (None, "invalid_postcode"),
+        None => (None, LocatedBy::InvalidPostcode),
         Some(pc) => match directory.map(|d| d.get(&pc)) {
-            None => (None, "no coordinates (and no postcode directory)"),
-            Some(None) => (None, "unknown_postcode"),
+            None => (None, LocatedBy::NoDirectory),
+            Some(None) => (None, LocatedBy::UnknownPostcode),
             Some(Some(entry)) => match entry.location {
-                Some(point) => (Some(point), "postcode"),
-                None => (None, "no_coordinates"),
+                Some(point) => (Some(point), LocatedBy::Postcode),
+                None => (None, LocatedBy::NoCoordinates),
             },
         },
     }
@@ -141,7 +142,7 @@ pub fn read_sites(path: &Path, columns: &ColumnMap, directory: Option<&PostcodeD
                         format!("site {code} has easting {x:e}, northing {y:e}, far outside the British National Grid (metres)"),
                     ));
                 }
-                (Some(x), Some(y)) => (Some(Coord { x, y }), "coordinates"),
+                (Some(x), Some(y)) => (Some(Coord { x, y }), LocatedBy::Coordinates),
                 _ => by_postcode(postcode.and_then(|i| row.record.get(i)), directory),
             };
             let aliases = text(aliases)
