@@ -65,9 +65,10 @@ impl SiteNames {
     /// The site an extract's text names, if exactly one.
     ///
     /// ```
-    /// use anchormap::input::sites::{Site, SiteNames};
+    /// use anchormap::input::{located_by::LocatedBy, sites::{Site, SiteNames}};
     /// let site = |code: &str, name: &str| Site {
-    ///     code: code.into(), label: code.into(), name: name.into(), location: None, located_by: "",
+    ///     code: code.into(), label: code.into(), name: name.into(), location: None,
+    ///     located_by: LocatedBy::NoDirectory,
     ///     aliases: vec!["WRH".into()],
     /// };
     /// let names = SiteNames::new(&[site("RWP50", "Worcestershire Royal Hospital")]);
