@@ -180,6 +180,50 @@ pub const TRAVEL_TO_WORK: [ColumnSpec; 6] = [
     spec("on_foot", "workers travelling on foot", &["*: on foot", "on foot"]),
 ];
 
+/// Census 2021 TS021 ethnic group (Nomis bulk layout: `Ethnic group: …`), usual residents per area: the five high-level groups.
+pub const ETHNIC_GROUP_POPULATION: [ColumnSpec; 5] = [
+    spec("asian", "Asian, Asian British or Asian Welsh", &[
+        "ethnic group: asian, asian british or asian welsh", "asian, asian british or asian welsh", "asian",
+    ]),
+    spec("black", "Black, Black British, Black Welsh, Caribbean or African", &[
+        "ethnic group: black, black british, black welsh, caribbean or african",
+        "black, black british, black welsh, caribbean or african", "black",
+    ]),
+    spec("mixed", "Mixed or Multiple ethnic groups", &[
+        "ethnic group: mixed or multiple ethnic groups", "mixed or multiple ethnic groups", "mixed",
+    ]),
+    spec("white", "White", &["ethnic group: white", "white"]),
+    spec("other", "Other ethnic group", &["ethnic group: other ethnic group", "other ethnic group", "other"]),
+];
+
+/// Census 2021 TS008 sex (Nomis bulk layout: `Sex: Female; measures: Value`), usual residents per area.
+pub const SEX_POPULATION: [ColumnSpec; 2] = [
+    spec("female", "females", &["sex: female*", "female", "females"]),
+    spec("male", "males", &["sex: male*", "male", "males"]),
+];
+
+/// Census 2021 usual residents per area in the working-age bands (an ONS custom table: `Aged 16 to 24 years`, …).
+pub const AGE_POPULATION: [ColumnSpec; 4] = [
+    spec("aged_16_24", "aged 16 to 24", &["aged 16 to 24 years", "age: aged 16 to 24 years", "aged 16 to 24", "16-24"]),
+    spec("aged_25_34", "aged 25 to 34", &["aged 25 to 34 years", "age: aged 25 to 34 years", "aged 25 to 34", "25-34"]),
+    spec("aged_35_49", "aged 35 to 49", &["aged 35 to 49 years", "age: aged 35 to 49 years", "aged 35 to 49", "35-49"]),
+    spec("aged_50_64", "aged 50 to 64", &["aged 50 to 64 years", "age: aged 50 to 64 years", "aged 50 to 64", "50-64"]),
+];
+
+/// Census 2021 TS007A age by five-year bands (Nomis bulk layout: `Age: Aged 15 to 19 years`, …), 15 to 64.
+pub const AGE_FIVE_YEAR_POPULATION: [ColumnSpec; 10] = [
+    spec("aged_15_19", "aged 15 to 19", &["*aged 15 to 19 years"]),
+    spec("aged_20_24", "aged 20 to 24", &["*aged 20 to 24 years"]),
+    spec("aged_25_29", "aged 25 to 29", &["*aged 25 to 29 years"]),
+    spec("aged_30_34", "aged 30 to 34", &["*aged 30 to 34 years"]),
+    spec("aged_35_39", "aged 35 to 39", &["*aged 35 to 39 years"]),
+    spec("aged_40_44", "aged 40 to 44", &["*aged 40 to 44 years"]),
+    spec("aged_45_49", "aged 45 to 49", &["*aged 45 to 49 years"]),
+    spec("aged_50_54", "aged 50 to 54", &["*aged 50 to 54 years"]),
+    spec("aged_55_59", "aged 55 to 59", &["*aged 55 to 59 years"]),
+    spec("aged_60_64", "aged 60 to 64", &["*aged 60 to 64 years"]),
+];
+
 /// Every file a user brings, with the flag that names its columns: for the README and `inspect`.
 pub const USER_FILES: [(&str, &str, &[ColumnSpec]); 6] = [
     ("staff", "--staff-columns", &STAFF),
@@ -250,5 +294,13 @@ mod tests {
             assert_eq!(find(&TRAVEL_TO_WORK, header), Some(key), "{header}");
         }
         assert_eq!(find(&TRAVEL_TO_WORK, "Method of travel to workplace: Taxi"), None);
+        assert_eq!(find(&ETHNIC_GROUP_POPULATION, "Ethnic group: Asian, Asian British or Asian Welsh"), Some("asian"));
+        assert_eq!(find(&ETHNIC_GROUP_POPULATION, "Ethnic group: Asian, Asian British or Asian Welsh: Chinese"), None);
+        assert_eq!(find(&ETHNIC_GROUP_POPULATION, "Ethnic group: White: Other White"), None);
+        assert_eq!(find(&ETHNIC_GROUP_POPULATION, "Ethnic group: Other ethnic group"), Some("other"));
+        assert_eq!(find(&SEX_POPULATION, "Sex: Female; measures: Value"), Some("female"));
+        assert_eq!(find(&SEX_POPULATION, "Sex: Male; measures: Value"), Some("male"));
+        assert_eq!(find(&AGE_FIVE_YEAR_POPULATION, "Age: Aged 15 to 19 years"), Some("aged_15_19"));
+        assert_eq!(find(&AGE_POPULATION, "Aged 16 to 24 years"), Some("aged_16_24"));
     }
 }

@@ -1,6 +1,7 @@
 //! Analyses: pure functions from typed rows to typed tables; no I/O, no printing.
 
 pub mod community;
+pub mod demography;
 pub mod emissions;
 pub mod gaps;
 pub mod profile;

@@ -4,6 +4,7 @@ pub mod appointments;
 pub mod band;
 pub mod bounded;
 pub mod csv_input;
+pub mod demography;
 pub mod distance_matrix;
 pub mod inspect;
 pub mod sites;

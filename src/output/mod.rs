@@ -4,6 +4,7 @@ pub mod atomic;
 pub mod charts;
 pub mod choropleth;
 pub mod classes;
+pub mod demography;
 pub mod disclosure;
 pub mod geojson;
 pub mod inspection;

@@ -36,6 +36,64 @@ pub struct GapsSummary {
     pub reference: ReferenceSummary,
     pub outputs: Vec<String>,
     pub internal_summary: String,
+    /// With `--by ethnic-group`, `sex` or `age-band`: staff against the community's census counts.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub demography: Vec<DemographySummary>,
+    /// With `--by band` and `--by ethnic-group`: the BME share of staff by band group (WRES indicator 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wres_indicator_1: Option<Wres1Summary>,
+}
+
+/// Staff by one demographic dimension against the community, from published counts.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DemographySummary {
+    /// `ethnic_group`, `sex` or `age_band`.
+    pub dimension: String,
+    /// The census table's file (`None`: staff only, no comparison).
+    pub population_file: Option<String>,
+    /// What the population counts.
+    pub population_of: String,
+    /// The areas: the community's areas with an IMD decile, as in the deprivation tables.
+    pub areas: String,
+    /// Community areas the census table lacks.
+    pub areas_without_census: usize,
+    pub note: Option<String>,
+    pub groups: Vec<DemographyGroup>,
+}
+
+/// One group's row: staff under the disclosure rule, shares of the stated total.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DemographyGroup {
+    pub group: String,
+    pub staff: Option<f64>,
+    pub staff_share: Option<f64>,
+    /// 95% Wilson score interval of the staff share.
+    pub staff_share_ci: Option<[f64; 2]>,
+    pub population: Option<f64>,
+    pub population_share: Option<f64>,
+    pub representation_ratio: Option<f64>,
+}
+
+/// WRES indicator 1: every staff row (wherever they live) by band group.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Wres1Summary {
+    pub bands: Vec<Wres1Band>,
+    /// The community's BME share (census, all ages), for reference.
+    pub community_bme_share: Option<f64>,
+    pub note: String,
+}
+
+/// One band group's staff as White, BME and not stated (under the disclosure rule), and the BME
+/// share of those stated.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Wres1Band {
+    pub band: String,
+    pub white: Option<f64>,
+    pub bme: Option<f64>,
+    pub not_stated: Option<f64>,
+    pub all_staff: Option<f64>,
+    pub bme_share: Option<f64>,
+    pub bme_share_ci: Option<[f64; 2]>,
 }
 
 /// Staff by what became of them, under the disclosure rule.
