@@ -41,6 +41,8 @@ pub enum Command {
     Gaps(GapsArgs),
     /// Patient travel to outpatient appointments: km, kg CO2e and cost by area, decile, site and specialty; virtual-care scenarios.
     Emissions(EmissionsArgs),
+    /// Applied -> shortlisted -> appointed by deprivation, ethnic group, sex and band; WRES indicator 2.
+    Funnel(FunnelArgs),
     /// Draw a choropleth map (SVG or PNG) of an area-level GeoJSON output, or of boundaries with their IMD deciles.
     Map(MapArgs),
     /// Write the board report: one self-contained HTML file from the outputs of gaps and/or emissions.
@@ -299,6 +301,54 @@ impl DemographyArgs {
             Dimension::AgeBand => (self.age_population.as_deref(), &self.age_population_columns),
         }
     }
+}
+
+#[derive(Debug, Args)]
+pub struct FunnelArgs {
+    /// Applications CSV (an NHS Jobs or TRAC export): applicant postcode and application status or stage reached;
+    /// optional application id, vacancy reference, ethnic group, sex, band.
+    #[arg(long, value_name = "APPS.csv")]
+    pub applications: PathBuf,
+
+    /// Vacancies CSV (TRAC / NHS Jobs): the band of each vacancy reference, for applications without a band column.
+    #[arg(long, value_name = "V.csv")]
+    pub vacancies: Option<PathBuf>,
+
+    /// Sites CSV: site_code, site_name, and postcode and/or easting, northing (the default community: 10 km around them).
+    #[arg(long, value_name = "SITES.csv")]
+    pub sites: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub reference: ReferenceArgs,
+
+    /// Population by area (as for gaps): with a community, applicants' deprivation is compared with the community's.
+    #[arg(long, value_name = "POP")]
+    pub population: Option<PathBuf>,
+
+    /// Population file columns when not detected: code=,population=
+    #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
+    pub population_columns: ColumnMap,
+
+    /// Application file columns when not detected: postcode=,stage=,id=,vacancy=,ethnic_group=,sex=,band=
+    #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
+    pub application_columns: ColumnMap,
+
+    /// Vacancy file columns when not detected: id=,site=,staff_group=,band=,entry_level=
+    #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
+    pub vacancy_columns: ColumnMap,
+
+    /// Site file columns when not detected: code=,name=,postcode=,easting=,northing=
+    #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
+    pub site_columns: ColumnMap,
+
+    #[command(flatten)]
+    pub community: CommunityArgs,
+
+    #[command(flatten)]
+    pub disclosure: DisclosureArgs,
+
+    #[command(flatten)]
+    pub output: OutputDirArgs,
 }
 
 /// Where an analysis writes its tables, and how much it says.

@@ -71,6 +71,28 @@ pub const VACANCIES: [ColumnSpec; 8] = [
     spec("wte", "whole-time equivalent", &["wte", "fte"]),
 ];
 
+/// Job applications (NHS Jobs and TRAC exports, with their equality monitoring fields).
+pub const APPLICATIONS: [ColumnSpec; 7] = [
+    spec("postcode", "applicant postcode (not published)", &[
+        "postcode", "applicant postcode", "home postcode", "post code", "candidate postcode", "address postcode",
+        "postcode of usual address",
+    ]),
+    spec("stage", "application status or stage reached", &[
+        "application status", "status", "stage", "stage reached", "application stage", "outcome", "application outcome",
+        "current status", "recruitment stage", "candidate status",
+    ]),
+    spec("id", "application id (not published)", &[
+        "application id", "application reference", "application ref", "application number", "applicant id",
+        "candidate id", "candidate reference",
+    ]),
+    spec("vacancy", "vacancy reference", &[
+        "vacancy reference", "vacancy id", "vacancy ref", "vacancy number", "job reference", "job ref", "advert reference",
+    ]),
+    spec("ethnic_group", "ethnic group", &["ethnicity", "ethnic origin", "ethnic group", "ethnic category", "ethnic background"]),
+    spec("sex", "sex or gender", &["sex", "gender", "legal sex"]),
+    spec("band", "pay band of the post", &["band", "pay band", "afc band", "agenda for change band", "grade"]),
+];
+
 /// Sites: a trust's hospitals and clinics.
 pub const SITES: [ColumnSpec; 6] = [
     spec("code", "site code", &["site code", "code", "site", "org site code", "organisation site code"]),
@@ -225,9 +247,10 @@ pub const AGE_FIVE_YEAR_POPULATION: [ColumnSpec; 10] = [
 ];
 
 /// Every file a user brings, with the flag that names its columns: for the README and `inspect`.
-pub const USER_FILES: [(&str, &str, &[ColumnSpec]); 6] = [
+pub const USER_FILES: [(&str, &str, &[ColumnSpec]); 7] = [
     ("staff", "--staff-columns", &STAFF),
     ("vacancies", "--vacancy-columns", &VACANCIES),
+    ("applications", "--application-columns", &APPLICATIONS),
     ("sites", "--site-columns", &SITES),
     ("appointments", "--appointment-columns", &APPOINTMENTS),
     ("distance matrix", "--distance-matrix-columns", &DISTANCE_MATRIX),
@@ -275,6 +298,8 @@ mod tests {
         assert_eq!(find(&STAFF, "Ethnic Origin"), Some("ethnic_group"));
         assert_eq!(find(&VACANCIES, "Vacancy Reference"), Some("id"));
         assert_eq!(find(&VACANCIES, "Closing Date"), Some("closing_date"));
+        assert_eq!(find(&APPLICATIONS, "Application Status"), Some("stage"));
+        assert_eq!(find(&APPLICATIONS, "Ethnicity"), Some("ethnic_group"));
         assert_eq!(find(&DEPRIVATION, "Index of Multiple Deprivation (IMD) Decile (where 1 is most deprived 10% of LSOA"), Some("decile"));
         assert_eq!(find(&POSTCODE_DIRECTORY, "ctry25cd"), Some("country"));
         assert_eq!(find(&[AREA_CODE], "LSOA code (2011)"), Some("code"));

@@ -3,6 +3,7 @@
 pub mod community;
 pub mod demography;
 pub mod emissions;
+pub mod funnel;
 pub mod gaps;
 pub mod profile;
 pub mod targets;

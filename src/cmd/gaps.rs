@@ -600,7 +600,7 @@ fn class_word(classes: Classes) -> &'static str {
 }
 
 /// The community, from the options given (intersected), or the default radius around the sites.
-fn build_community(
+pub(crate) fn build_community(
     options: &CommunityArgs,
     geography: &crate::reference::Geography,
     facts: &[AreaFacts],

@@ -1,5 +1,6 @@
 //! The user's own files (staff, vacancies, sites, appointments, any CSV with postcodes), read through one streaming CSV path.
 
+pub mod applications;
 pub mod appointments;
 pub mod band;
 pub mod bounded;

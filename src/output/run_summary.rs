@@ -282,6 +282,78 @@ impl Default for Units {
     }
 }
 
+/// The published summary of `anchormap funnel` (`funnel_summary.json`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FunnelSummary {
+    pub applications_file: String,
+    pub applications: PublishedApplicationCounts,
+    /// WRES indicator 2: the relative likelihood of White applicants being appointed from
+    /// shortlisting compared with BME applicants.
+    pub wres_indicator_2: Wres2Summary,
+    /// The same relative likelihood for applicants from the least deprived fifth of areas
+    /// (national IMD deciles 9-10) compared with Core20 applicants (deciles 1-2).
+    pub deprivation_relative_likelihood: DeprivationLikelihood,
+    pub headline: Option<String>,
+    pub decisions: Vec<String>,
+    /// How status words were read as stages.
+    pub stages: String,
+    pub community: Option<FunnelCommunity>,
+    pub disclosure: Disclosure,
+    pub deprivation: Option<Edition>,
+    pub reference: ReferenceSummary,
+    pub outputs: Vec<String>,
+    pub internal_summary: String,
+}
+
+/// Applications by what became of them and by stage, under the disclosure rule.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PublishedApplicationCounts {
+    pub rows: Option<f64>,
+    #[serde(rename = "match")]
+    pub by_match: BTreeMap<String, Option<f64>>,
+    pub applied: Option<f64>,
+    pub shortlisted: Option<f64>,
+    pub appointed: Option<f64>,
+    pub counts: String,
+}
+
+/// WRES indicator 2, with the four counts it comes from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Wres2Summary {
+    pub relative_likelihood: Option<f64>,
+    pub ci_low: Option<f64>,
+    pub ci_high: Option<f64>,
+    pub white_shortlisted: Option<f64>,
+    pub white_appointed: Option<f64>,
+    pub bme_shortlisted: Option<f64>,
+    pub bme_appointed: Option<f64>,
+    /// Why the relative likelihood is null, when it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// Least deprived fifth against Core20, with the four counts it comes from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeprivationLikelihood {
+    pub relative_likelihood: Option<f64>,
+    pub ci_low: Option<f64>,
+    pub ci_high: Option<f64>,
+    pub least_deprived_shortlisted: Option<f64>,
+    pub least_deprived_appointed: Option<f64>,
+    pub core20_shortlisted: Option<f64>,
+    pub core20_appointed: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// The community applicants' deprivation is compared with, when one was given.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FunnelCommunity {
+    pub definition: String,
+    pub areas: usize,
+    pub population_column: String,
+}
+
 /// Reads a summary a run wrote, naming the file if it is missing or of another shape.
 pub fn read<T: serde::de::DeserializeOwned>(path: &Path) -> anyhow::Result<T> {
     use anyhow::Context as _;
