@@ -295,6 +295,13 @@ fn esr_ethnic_groups_equal_a_hand_count() {
     let asian = row(&table, "Asian");
     assert_eq!((asian[2].as_str(), asian[6].as_str()), ("0.2222", "0.1000"), "6/27 against 100/1,000");
     assert_eq!(asian[7], "2.222", "representation ratio");
+    // The report's section says it in words: BME 15 of 27 stated, against 160 of 1,000 residents.
+    let report = dir.path().join("report.html");
+    anchormap_ok(["report".as_ref(), "--from".as_ref(), exact.as_os_str(), "-o".as_ref(), report.as_os_str(), "-q".as_ref()]);
+    let html = std::fs::read_to_string(&report).unwrap();
+    assert!(html.contains("Does our workforce reflect who lives here?"), "the section");
+    assert!(html.contains("(BME) staff are 55.6% of staff who stated it, against 16.0% of the people living in the community"));
+    assert!(html.contains("Ethnic group by pay band (WRES indicator 1)"));
     // WRES indicator 1: every row of the file (placed or not) by band group.
     let (_, wres) = read_csv(&exact.join("wres_indicator_1.csv"));
     assert_eq!(row(&wres, "Bands 1-4")[1..5], ["11", "9", "3", "23"], "White 6+5, BME 1+4+2+2, not stated 3");

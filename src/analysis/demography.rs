@@ -159,7 +159,12 @@ pub fn demography_rows(
     };
     let mut rows: Vec<DemographyRow> = compared.iter().map(|g| row(g, Some(&[*g][..]))).collect();
     for (label, members) in dimension.combined() {
-        rows.push(row(label, Some(&members)));
+        let mut combined = row(label, Some(&members));
+        if label == dimension.stated() {
+            // The denominator itself: 100% of staff and of residents, nothing to compare.
+            (combined.staff_share_ci, combined.representation_ratio, combined.gap_pp) = (None, None, None);
+        }
+        rows.push(combined);
     }
     for label in dimension.excluded() {
         rows.push(row(label, None));

@@ -26,6 +26,8 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::output::summary::thousands;
 
+mod applications;
+
 /// The seed of the committed sample.
 pub const SEED: u64 = 20_251_030;
 /// Where the island's centre is, in British National Grid metres.
@@ -63,6 +65,7 @@ pub fn generate(seed: u64) -> SampleFiles {
     files.insert(super::STAFF, staff_csv(&mut rng, &ctx));
     files.insert(super::VACANCIES, vacancies_csv(&mut rng, &ctx));
     files.insert(super::APPOINTMENTS, appointments_csv(&mut rng, &ctx));
+    files.insert(super::APPLICATIONS, applications::applications_csv(seed, &ctx));
     files
 }
 
