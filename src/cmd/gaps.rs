@@ -684,17 +684,8 @@ fn class_table(population: &[f64], groups: &[(String, &ClassCells)], classes: Cl
     if let Some(d) = dimension {
         headers.push(d);
     }
-    headers.extend([
-        classes.column(),
-        "staff",
-        "staff_share",
-        "staff_share_ci_low",
-        "staff_share_ci_high",
-        "population",
-        "population_share",
-        "representation_ratio",
-        "gap_pp",
-    ]);
+    headers.push(classes.column());
+    headers.extend(crate::output::demography::COMPARISON_COLUMNS);
     let population = by_class(population, classes);
     let population_total: f64 = population.iter().sum();
     let mut table = Table::new(&headers);

@@ -7,8 +7,9 @@ use crate::output::published_staff::Wres1Cells;
 use crate::output::run_summary::{DemographyGroup, Wres1Band};
 use crate::output::table::{fixed, Table};
 
-/// The columns of a demography table after the group's own.
-const COLUMNS: [&str; 8] = [
+/// The columns of a comparison of staff with the community after the group's own (a demography
+/// table's, and a class table's by decile or quintile).
+pub const COMPARISON_COLUMNS: [&str; 8] = [
     "staff",
     "staff_share",
     "staff_share_ci_low",
@@ -22,7 +23,7 @@ const COLUMNS: [&str; 8] = [
 /// `gaps_by_ethnic_group.csv` and its siblings: one row per group, shares of the stated total.
 pub fn demography_table(dimension: Dimension, rows: &[DemographyRow]) -> Table {
     let mut headers = vec![dimension.key()];
-    headers.extend(COLUMNS);
+    headers.extend(COMPARISON_COLUMNS);
     let mut table = Table::new(&headers);
     for row in rows {
         table.push(vec![
