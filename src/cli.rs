@@ -41,6 +41,8 @@ pub enum Command {
     Gaps(GapsArgs),
     /// Patient travel to outpatient appointments: km, kg CO2e and cost by area, decile, site and specialty; virtual-care scenarios.
     Emissions(EmissionsArgs),
+    /// Applied -> shortlisted -> appointed by deprivation, ethnic group, sex and band; WRES indicator 2.
+    Funnel(FunnelArgs),
     /// Draw a choropleth map (SVG or PNG) of an area-level GeoJSON output, or of boundaries with their IMD deciles.
     Map(MapArgs),
     /// Write the board report: one self-contained HTML file from the outputs of gaps and/or emissions.
@@ -159,6 +161,25 @@ pub enum Breakdown {
     StaffGroup,
     /// New starters (start date on or after --new-starters-since) against existing staff.
     Starter,
+    /// Ethnic group (the five Census 2021 groups, BME and White) against the community (--ethnic-group-population).
+    EthnicGroup,
+    /// Sex against the community (--sex-population).
+    Sex,
+    /// Age band (16-24, 25-34, 35-49, 50-64) against the community's working-age population (--age-population).
+    AgeBand,
+}
+
+impl Breakdown {
+    /// The demographic dimension compared with the census, if it is one.
+    pub fn dimension(self) -> Option<crate::analysis::demography::Dimension> {
+        use crate::analysis::demography::Dimension;
+        match self {
+            Breakdown::EthnicGroup => Some(Dimension::EthnicGroup),
+            Breakdown::Sex => Some(Dimension::Sex),
+            Breakdown::AgeBand => Some(Dimension::AgeBand),
+            Breakdown::Band | Breakdown::StaffGroup | Breakdown::Starter => None,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -201,9 +222,13 @@ pub struct GapsArgs {
     #[command(flatten)]
     pub community: CommunityArgs,
 
-    /// Also break the gap tables down by band group or staff group (repeatable).
+    /// Also break the gap tables down by band group, staff group, new starters, ethnic group, sex or age band
+    /// (repeatable); ethnic group, sex and age band are also compared with the community's census counts.
     #[arg(long, value_enum, value_name = "WHAT")]
     pub by: Vec<Breakdown>,
+
+    #[command(flatten)]
+    pub demography: DemographyArgs,
 
     /// With --by starter: staff whose start date is on or after this date (YYYY-MM-DD) are new starters.
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
@@ -224,6 +249,100 @@ pub struct GapsArgs {
     /// Also rank the community's areas among themselves (local deciles, labelled as such).
     #[arg(long)]
     pub local_deciles: bool,
+
+    #[command(flatten)]
+    pub disclosure: DisclosureArgs,
+
+    #[command(flatten)]
+    pub output: OutputDirArgs,
+}
+
+/// The community by ethnic group, sex and age: Census 2021 tables per LSOA 2021 (for `--by ethnic-group`, `sex`, `age-band`).
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Community by ethnic group, sex and age (Census 2021)")]
+pub struct DemographyArgs {
+    /// Census 2021 TS021 ethnic group per LSOA 2021 (Nomis bulk CSV): usual residents of all ages by the five groups.
+    #[arg(long, value_name = "TS021.csv")]
+    pub ethnic_group_population: Option<PathBuf>,
+
+    /// Ethnic group table columns when not detected: code=,asian=,black=,mixed=,white=,other=
+    #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
+    pub ethnic_group_population_columns: ColumnMap,
+
+    /// Census 2021 TS008 sex per LSOA 2021 (Nomis bulk CSV): usual residents of all ages.
+    #[arg(long, value_name = "TS008.csv")]
+    pub sex_population: Option<PathBuf>,
+
+    /// Sex table columns when not detected: code=,female=,male=
+    #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
+    pub sex_population_columns: ColumnMap,
+
+    /// Census 2021 age per LSOA 2021: TS007A five-year bands (Nomis bulk CSV), or a table with columns for
+    /// 16-24, 25-34, 35-49 and 50-64.
+    #[arg(long, value_name = "AGE.csv")]
+    pub age_population: Option<PathBuf>,
+
+    /// Age table columns when not detected: code=,aged_16_24=,aged_25_34=,aged_35_49=,aged_50_64= (or aged_15_19=… for TS007A)
+    #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
+    pub age_population_columns: ColumnMap,
+
+    /// Where staff have a date of birth and no age band: their age on this date (YYYY-MM-DD, e.g. the extract's date).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub age_on: Option<crate::input::staff::Date>,
+}
+
+impl DemographyArgs {
+    /// The census table given for a dimension, with its column names.
+    pub fn table(&self, dimension: crate::analysis::demography::Dimension) -> (Option<&Path>, &ColumnMap) {
+        use crate::analysis::demography::Dimension;
+        match dimension {
+            Dimension::EthnicGroup => (self.ethnic_group_population.as_deref(), &self.ethnic_group_population_columns),
+            Dimension::Sex => (self.sex_population.as_deref(), &self.sex_population_columns),
+            Dimension::AgeBand => (self.age_population.as_deref(), &self.age_population_columns),
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct FunnelArgs {
+    /// Applications CSV (an NHS Jobs or TRAC export): applicant postcode and application status or stage reached;
+    /// optional application id, vacancy reference, ethnic group, sex, band.
+    #[arg(long, value_name = "APPS.csv")]
+    pub applications: PathBuf,
+
+    /// Vacancies CSV (TRAC / NHS Jobs): the band of each vacancy reference, for applications without a band column.
+    #[arg(long, value_name = "V.csv")]
+    pub vacancies: Option<PathBuf>,
+
+    /// Sites CSV: site_code, site_name, and postcode and/or easting, northing (the default community: 10 km around them).
+    #[arg(long, value_name = "SITES.csv")]
+    pub sites: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub reference: ReferenceArgs,
+
+    /// Population by area (as for gaps): with a community, applicants' deprivation is compared with the community's.
+    #[arg(long, value_name = "POP")]
+    pub population: Option<PathBuf>,
+
+    /// Population file columns when not detected: code=,population=
+    #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
+    pub population_columns: ColumnMap,
+
+    /// Application file columns when not detected: postcode=,stage=,id=,vacancy=,ethnic_group=,sex=,band=
+    #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
+    pub application_columns: ColumnMap,
+
+    /// Vacancy file columns when not detected: id=,site=,staff_group=,band=,entry_level=
+    #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
+    pub vacancy_columns: ColumnMap,
+
+    /// Site file columns when not detected: code=,name=,postcode=,easting=,northing=
+    #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
+    pub site_columns: ColumnMap,
+
+    #[command(flatten)]
+    pub community: CommunityArgs,
 
     #[command(flatten)]
     pub disclosure: DisclosureArgs,
@@ -593,7 +712,7 @@ impl From<&MapArgs> for crate::output::choropleth::MapOptions {
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
-    /// Output folder of `anchormap gaps` and/or `anchormap emissions` (repeatable).
+    /// Output folder of `anchormap gaps`, `anchormap funnel` and/or `anchormap emissions` (repeatable).
     #[arg(long, value_name = "DIR", required = true)]
     pub from: Vec<PathBuf>,
 

@@ -71,6 +71,28 @@ pub const VACANCIES: [ColumnSpec; 8] = [
     spec("wte", "whole-time equivalent", &["wte", "fte"]),
 ];
 
+/// Job applications (NHS Jobs and TRAC exports, with their equality monitoring fields).
+pub const APPLICATIONS: [ColumnSpec; 7] = [
+    spec("postcode", "applicant postcode (not published)", &[
+        "postcode", "applicant postcode", "home postcode", "post code", "candidate postcode", "address postcode",
+        "postcode of usual address",
+    ]),
+    spec("stage", "application status or stage reached", &[
+        "application status", "status", "stage", "stage reached", "application stage", "outcome", "application outcome",
+        "current status", "recruitment stage", "candidate status",
+    ]),
+    spec("id", "application id (not published)", &[
+        "application id", "application reference", "application ref", "application number", "applicant id",
+        "candidate id", "candidate reference",
+    ]),
+    spec("vacancy", "vacancy reference", &[
+        "vacancy reference", "vacancy id", "vacancy ref", "vacancy number", "job reference", "job ref", "advert reference",
+    ]),
+    spec("ethnic_group", "ethnic group", &["ethnicity", "ethnic origin", "ethnic group", "ethnic category", "ethnic background"]),
+    spec("sex", "sex or gender", &["sex", "gender", "legal sex"]),
+    spec("band", "pay band of the post", &["band", "pay band", "afc band", "agenda for change band", "grade"]),
+];
+
 /// Sites: a trust's hospitals and clinics.
 pub const SITES: [ColumnSpec; 6] = [
     spec("code", "site code", &["site code", "code", "site", "org site code", "organisation site code"]),
@@ -184,10 +206,55 @@ pub const TRAVEL_TO_WORK: [ColumnSpec; 6] = [
     spec("on_foot", "workers travelling on foot", &["*: on foot", "on foot"]),
 ];
 
+/// Census 2021 TS021 ethnic group (Nomis bulk layout: `Ethnic group: …`), usual residents per area: the five high-level groups.
+pub const ETHNIC_GROUP_POPULATION: [ColumnSpec; 5] = [
+    spec("asian", "Asian, Asian British or Asian Welsh", &[
+        "ethnic group: asian, asian british or asian welsh", "asian, asian british or asian welsh", "asian",
+    ]),
+    spec("black", "Black, Black British, Black Welsh, Caribbean or African", &[
+        "ethnic group: black, black british, black welsh, caribbean or african",
+        "black, black british, black welsh, caribbean or african", "black",
+    ]),
+    spec("mixed", "Mixed or Multiple ethnic groups", &[
+        "ethnic group: mixed or multiple ethnic groups", "mixed or multiple ethnic groups", "mixed",
+    ]),
+    spec("white", "White", &["ethnic group: white", "white"]),
+    spec("other", "Other ethnic group", &["ethnic group: other ethnic group", "other ethnic group", "other"]),
+];
+
+/// Census 2021 TS008 sex (Nomis bulk layout: `Sex: Female; measures: Value`), usual residents per area.
+pub const SEX_POPULATION: [ColumnSpec; 2] = [
+    spec("female", "females", &["sex: female*", "female", "females"]),
+    spec("male", "males", &["sex: male*", "male", "males"]),
+];
+
+/// Census 2021 usual residents per area in the working-age bands (an ONS custom table: `Aged 16 to 24 years`, …).
+pub const AGE_POPULATION: [ColumnSpec; 4] = [
+    spec("aged_16_24", "aged 16 to 24", &["aged 16 to 24 years", "age: aged 16 to 24 years", "aged 16 to 24", "16-24"]),
+    spec("aged_25_34", "aged 25 to 34", &["aged 25 to 34 years", "age: aged 25 to 34 years", "aged 25 to 34", "25-34"]),
+    spec("aged_35_49", "aged 35 to 49", &["aged 35 to 49 years", "age: aged 35 to 49 years", "aged 35 to 49", "35-49"]),
+    spec("aged_50_64", "aged 50 to 64", &["aged 50 to 64 years", "age: aged 50 to 64 years", "aged 50 to 64", "50-64"]),
+];
+
+/// Census 2021 TS007A age by five-year bands (Nomis bulk layout: `Age: Aged 15 to 19 years`, …), 15 to 64.
+pub const AGE_FIVE_YEAR_POPULATION: [ColumnSpec; 10] = [
+    spec("aged_15_19", "aged 15 to 19", &["*aged 15 to 19 years"]),
+    spec("aged_20_24", "aged 20 to 24", &["*aged 20 to 24 years"]),
+    spec("aged_25_29", "aged 25 to 29", &["*aged 25 to 29 years"]),
+    spec("aged_30_34", "aged 30 to 34", &["*aged 30 to 34 years"]),
+    spec("aged_35_39", "aged 35 to 39", &["*aged 35 to 39 years"]),
+    spec("aged_40_44", "aged 40 to 44", &["*aged 40 to 44 years"]),
+    spec("aged_45_49", "aged 45 to 49", &["*aged 45 to 49 years"]),
+    spec("aged_50_54", "aged 50 to 54", &["*aged 50 to 54 years"]),
+    spec("aged_55_59", "aged 55 to 59", &["*aged 55 to 59 years"]),
+    spec("aged_60_64", "aged 60 to 64", &["*aged 60 to 64 years"]),
+];
+
 /// Every file a user brings, with the flag that names its columns: for the README and `inspect`.
-pub const USER_FILES: [(&str, &str, &[ColumnSpec]); 6] = [
+pub const USER_FILES: [(&str, &str, &[ColumnSpec]); 7] = [
     ("staff", "--staff-columns", &STAFF),
     ("vacancies", "--vacancy-columns", &VACANCIES),
+    ("applications", "--application-columns", &APPLICATIONS),
     ("sites", "--site-columns", &SITES),
     ("appointments", "--appointment-columns", &APPOINTMENTS),
     ("distance matrix", "--distance-matrix-columns", &DISTANCE_MATRIX),
@@ -235,6 +302,8 @@ mod tests {
         assert_eq!(find(&STAFF, "Ethnic Origin"), Some("ethnic_group"));
         assert_eq!(find(&VACANCIES, "Vacancy Reference"), Some("id"));
         assert_eq!(find(&VACANCIES, "Closing Date"), Some("closing_date"));
+        assert_eq!(find(&APPLICATIONS, "Application Status"), Some("stage"));
+        assert_eq!(find(&APPLICATIONS, "Ethnicity"), Some("ethnic_group"));
         assert_eq!(find(&DEPRIVATION, "Index of Multiple Deprivation (IMD) Decile (where 1 is most deprived 10% of LSOA"), Some("decile"));
         assert_eq!(find(&POSTCODE_DIRECTORY, "ctry25cd"), Some("country"));
         assert_eq!(find(&POSTCODE_DIRECTORY, "lsoa11"), Some("lsoa11"));
@@ -256,5 +325,13 @@ mod tests {
             assert_eq!(find(&TRAVEL_TO_WORK, header), Some(key), "{header}");
         }
         assert_eq!(find(&TRAVEL_TO_WORK, "Method of travel to workplace: Taxi"), None);
+        assert_eq!(find(&ETHNIC_GROUP_POPULATION, "Ethnic group: Asian, Asian British or Asian Welsh"), Some("asian"));
+        assert_eq!(find(&ETHNIC_GROUP_POPULATION, "Ethnic group: Asian, Asian British or Asian Welsh: Chinese"), None);
+        assert_eq!(find(&ETHNIC_GROUP_POPULATION, "Ethnic group: White: Other White"), None);
+        assert_eq!(find(&ETHNIC_GROUP_POPULATION, "Ethnic group: Other ethnic group"), Some("other"));
+        assert_eq!(find(&SEX_POPULATION, "Sex: Female; measures: Value"), Some("female"));
+        assert_eq!(find(&SEX_POPULATION, "Sex: Male; measures: Value"), Some("male"));
+        assert_eq!(find(&AGE_FIVE_YEAR_POPULATION, "Age: Aged 15 to 19 years"), Some("aged_15_19"));
+        assert_eq!(find(&AGE_POPULATION, "Aged 16 to 24 years"), Some("aged_16_24"));
     }
 }

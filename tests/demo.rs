@@ -66,13 +66,21 @@ fn the_demo_runs_everything_offline_and_says_it_is_fictional() {
     let out = dir.path().join("demo");
     let stderr = run_demo(&out);
     assert!(stderr.contains(&format!("{}", out.join("report.html").display())), "says where the report is: {stderr}");
-    for step in ["geocode", "gaps", "emissions", "map", "report"] {
+    for step in ["geocode", "gaps", "funnel", "emissions", "map", "report"] {
         assert!(stderr.contains(&format!("anchormap {step}")), "{step} ran: {stderr}");
     }
     assert!(
         stderr.contains("Workforce (fictional): ") && stderr.contains("Outpatient travel (fictional): "),
         "{stderr}"
     );
+    // Funnel (issue 16): the built-in disparity shows: White applicants more likely to be appointed
+    // from shortlisting than BME applicants, and least deprived than Core20, intervals above 1.
+    let funnel: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("funnel/funnel_summary.json")).unwrap()).unwrap();
+    for key in ["wres_indicator_2", "deprivation_relative_likelihood"] {
+        assert!(funnel[key]["ci_low"].as_f64().unwrap() > 1.0, "{key}: {}", funnel[key]);
+    }
+    assert!(stderr.contains("Recruitment (fictional): White applicants were"), "{stderr}");
 
     // Gaps: every staff row is counted, the community is the fictional ICB's 340-odd areas.
     let gaps: serde_json::Value =
@@ -135,7 +143,7 @@ fn the_demo_runs_everything_offline_and_says_it_is_fictional() {
     assert!(std::fs::metadata(out.join("maps/emissions_per_1000.png")).unwrap().len() > 10_000);
 
     // Postcodes only where the folder name says so.
-    for folder in ["gaps", "emissions", "maps"] {
+    for folder in ["gaps", "funnel", "emissions", "maps"] {
         for entry in published_files(out.join(folder)) {
             let path = entry;
             let bytes = std::fs::read(&path).unwrap();
@@ -145,6 +153,7 @@ fn the_demo_runs_everything_offline_and_says_it_is_fictional() {
     // Issue 13's live bug: the targets table asked for a column gaps never wrote, and dropped it.
     assert!(report.contains("Entry-level vacancies in reach") && report.contains(">Nearest site<"), "targets' columns");
     assert!(!has_postcode(&report), "a postcode in the report");
+    assert!(report.contains("Who applies, who is shortlisted, who is appointed") && report.contains("This is WRES indicator 2."));
     assert!(has_postcode(&std::fs::read_to_string(out.join("not-for-publication/staff_geocoded.csv")).unwrap()));
 }
 
@@ -156,8 +165,15 @@ fn the_demo_is_deterministic() {
     run_demo(&a);
     run_demo(&b);
     let read = |root: &Path, file: &str| std::fs::read(root.join(file)).unwrap();
-    for file in ["gaps/gaps_by_area.csv", "gaps/targets.csv", "emissions/emissions_by_area.csv", "maps/deprivation.svg"]
-    {
+    for file in [
+        "gaps/gaps_by_area.csv",
+        "gaps/targets.csv",
+        "emissions/emissions_by_area.csv",
+        "maps/deprivation.svg",
+        "funnel/funnel_by_imd_decile.csv",
+        "funnel/funnel_by_ethnic_group.csv",
+        "report.html",
+    ] {
         assert!(read(&a, file) == read(&b, file), "{file} differs between runs");
     }
 }

@@ -157,7 +157,8 @@ fn fetch_from_the_shared_reference_then_geocode_without_flags() {
     // The current geography (issue 14): the mirror's IoD2025 File 1, LSOA 2021 boundaries and census population.
     assert!(stderr.contains("iod2025 from"), "{stderr}");
     // The four the set needs, and the census travel tables and the LSOA lookup for emissions (issue 17).
-    assert_eq!(stderr.matches("SHA-256 matches the pinned checksum").count(), 7, "{stderr}");
+    // And the census ethnic group, sex and age tables for gaps (issue 16).
+    assert_eq!(stderr.matches("SHA-256 matches the pinned checksum").count(), 10, "{stderr}");
     let folder = home.join("reference/iod2025");
     for name in [
         "codepo_gb.zip",
@@ -167,11 +168,15 @@ fn fetch_from_the_shared_reference_then_geocode_without_flags() {
         "census2021-ts045-lsoa.csv",
         "census2021-ts061-lsoa.csv",
         "LSOA11_LSOA21_LAD22_EW_LU.csv",
+        "census2021-ts021-lsoa.csv",
+        "census2021-ts008-lsoa.csv",
+        "census2021-ts007a-lsoa.csv",
     ] {
         assert_eq!(sha256(&folder.join(name)), sha256(&reference.join(name)), "{name}");
     }
     let recorded = std::fs::read_to_string(folder.join("reference.toml")).unwrap();
     assert!(recorded.contains("car_availability = ") && recorded.contains("travel_to_work = "), "{recorded}");
+    assert!(recorded.contains("ethnic_group_population = ") && recorded.contains("age_population = "), "{recorded}");
     // The next command needs no reference flags: two hospital postcodes land in their LSOAs.
     let input = dir.path().join("in.csv");
     std::fs::write(&input, "postcode\nWR5 1DD\nCB2 0QQ\nCO15 2JG\n").unwrap();
@@ -204,9 +209,22 @@ fn fetch_from_the_shared_reference_then_geocode_without_flags() {
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("e/emissions_summary.json")).unwrap()).unwrap();
     assert_eq!(summary["assumptions"]["mode_share_by_area"]["applied"], true, "{}", summary["assumptions"]);
     assert_eq!(summary["assumptions"]["mode_share_by_area"]["travel_to_work"], "census2021-ts061-lsoa.csv");
+    // Gaps by ethnic group needs no census flag either (issue 16).
+    std::fs::write(dir.path().join("staff.csv"), "postcode,ethnic origin\nWR5 1DD,A White - British\n").unwrap();
+    std::fs::write(dir.path().join("codes.txt"), "E01032309\n").unwrap();
+    let run = anchormap_command()
+        .env("ANCHORMAP_HOME", &home)
+        .current_dir(dir.path())
+        .args(["gaps", "--staff", "staff.csv", "--community-codes", "codes.txt", "--by", "ethnic-group", "--out", "g", "-q"])
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("g/gaps_summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["demography"][0]["population_file"], "census2021-ts021-lsoa.csv");
     // A second fetch transfers nothing.
     let again = fetch(&home, &["--from".as_ref(), reference.as_os_str()]);
-    assert_eq!(String::from_utf8_lossy(&again.stderr).matches("already there").count(), 7);
+    assert_eq!(String::from_utf8_lossy(&again.stderr).matches("already there").count(), 10);
 }
 
 /// The same national files served over HTTP on loopback, with the built-in pins.
@@ -222,7 +240,8 @@ fn fetch_the_national_files_from_a_web_mirror() {
     );
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
-    assert_eq!(stderr.matches("SHA-256 matches the pinned checksum").count(), 7, "{stderr}");
+    // And the census ethnic group, sex and age tables for gaps (issue 16).
+    assert_eq!(stderr.matches("SHA-256 matches the pinned checksum").count(), 10, "{stderr}");
     assert!(stderr.contains("dir = "), "says how to use a folder that is not the default: {stderr}");
     let written = std::fs::read_to_string(target.join("reference.toml")).unwrap();
     assert!(written.contains("postcodes = \"codepo_gb.zip\""), "{written}");

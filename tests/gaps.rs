@@ -221,3 +221,110 @@ fn new_starters_against_existing_staff() {
     ));
     assert!(line.contains("staff.csv: --by starter needs a start date column"), "{line}");
 }
+
+/// Issue 16: an ESR-style extract (no column flags) by ethnic group: the five Census 2021 groups
+/// equal a hand count (Chinese in Asian, not stated apart, out of the shares); the community from a
+/// census table; WRES indicator 1 by band; every table protected under the default rule.
+#[test]
+fn esr_ethnic_groups_equal_a_hand_count() {
+    let dir = temp_dir();
+    // (postcode, ethnic origin as ESR writes it, band, how many)
+    let rows = [
+        ("XX1 1AA", "A White - British", "Band 3", 6),
+        ("XX1 1AD", "C3 White Unspecified", "Band 6", 4),
+        ("XX1 1AF", "B White - Irish", "Band 5", 2),
+        ("XX1 1AA", "R Chinese", "Band 5", 3),
+        ("XX1 1AD", "H Asian or Asian British - Indian", "Band 6", 2),
+        ("XX1 1AF", "LH Asian British", "Band 2", 1),
+        ("XX1 1AE", "N Black or Black British - African", "Band 3", 4),
+        ("XX1 1AF", "M Black or Black British - Caribbean", "8a", 1),
+        ("XX1 1AA", "F Mixed - White & Asian", "Band 4", 2),
+        ("XX1 1AF", "S Any Other Ethnic Group", "Consultant", 2),
+        ("XX1 1AD", "Z Not Stated", "Band 3", 3),
+        ("XX1 1AF", "", "Band 7", 1),
+        ("XX1 1AQ", "A White - British", "Band 3", 5), // an area without a decile: not in the tables
+        ("ZZ99 3VZ", "N Black or Black British - African", "Band 2", 2), // not placed: only in WRES 1
+    ];
+    let mut text = String::from("Employee Number,Home Postcode,Staff Group,Pay Band,Ethnic Origin,Gender\n");
+    let mut id = 0;
+    for (postcode, ethnic, band, n) in rows {
+        for _ in 0..n {
+            id += 1;
+            let group = if band == "Consultant" { "Medical and Dental" } else { "Nursing" };
+            text.push_str(&format!("{id},{postcode},{group},{band},{ethnic},{}\n", if id % 3 == 0 { "Male" } else { "Female" }));
+        }
+    }
+    let staff = dir.path().join("esr.csv");
+    std::fs::write(&staff, text).unwrap();
+    // The community by ethnic group (a census table on the fixture's areas): 1,000 people, 100 Asian.
+    let census = dir.path().join("ts021.csv");
+    std::fs::write(
+        &census,
+        "date,geography,LSOA11CD,Ethnic group: Total: All usual residents,\"Ethnic group: Asian, Asian British or Asian Welsh\",\
+         \"Ethnic group: Black, Black British, Black Welsh, Caribbean or African\",Ethnic group: Mixed or Multiple ethnic groups,\
+         Ethnic group: White,Ethnic group: Other ethnic group\n\
+         2021,A,E01900001,400,40,10,10,330,10\n2021,B,E01900002,300,30,10,5,250,5\n2021,C,E01900003,200,20,0,5,170,5\n\
+         2021,D,E01900004,100,10,0,0,90,0\n",
+    )
+    .unwrap();
+    let census = census.to_str().unwrap();
+    let exact = dir.path().join("exact");
+    let community = community();
+    let args = ["--community-codes", &community, "--by", "ethnic-group", "--by", "band", "--ethnic-group-population", census];
+    let mut all: Vec<&str> = args.to_vec();
+    all.extend(["--min-count", "0", "--round-to", "1", "-q"]);
+    anchormap_ok(gaps_args(&staff, &exact, &all));
+    let (headers, table) = read_csv(&exact.join("gaps_by_ethnic_group.csv"));
+    assert_eq!(headers[..3], ["ethnic_group", "staff", "staff_share"]);
+    // Hand count of the placed staff in community areas with a decile:
+    // White 6 + 4 + 2 = 12; Asian 3 (Chinese) + 2 + 1 = 6; Black 4 + 1 = 5; Mixed 2; Other 2; not stated 3 + 1 = 4.
+    for (group, staff, population) in [
+        ("Asian", "6", "100"),
+        ("Black", "5", "20"),
+        ("Mixed", "2", "20"),
+        ("White", "12", "840"),
+        ("Other", "2", "20"),
+        ("BME (all but White)", "15", "160"),
+        ("All stated", "27", "1000"),
+        ("Not stated", "4", ""),
+        ("All staff", "31", ""),
+    ] {
+        let r = row(&table, group);
+        assert_eq!((r[1].as_str(), r[5].as_str()), (staff, population), "{group}");
+    }
+    let asian = row(&table, "Asian");
+    assert_eq!((asian[2].as_str(), asian[6].as_str()), ("0.2222", "0.1000"), "6/27 against 100/1,000");
+    assert_eq!(asian[7], "2.222", "representation ratio");
+    // The report's section says it in words: BME 15 of 27 stated, against 160 of 1,000 residents.
+    let report = dir.path().join("report.html");
+    anchormap_ok(["report".as_ref(), "--from".as_ref(), exact.as_os_str(), "-o".as_ref(), report.as_os_str(), "-q".as_ref()]);
+    let html = std::fs::read_to_string(&report).unwrap();
+    assert!(html.contains("Does our workforce reflect who lives here?"), "the section");
+    assert!(html.contains("(BME) staff are 55.6% of staff who stated it, against 16.0% of the people living in the community"));
+    assert!(html.contains("Ethnic group by pay band (WRES indicator 1)"));
+    // WRES indicator 1: every row of the file (placed or not) by band group.
+    let (_, wres) = read_csv(&exact.join("wres_indicator_1.csv"));
+    assert_eq!(row(&wres, "Bands 1-4")[1..5], ["11", "9", "3", "23"], "White 6+5, BME 1+4+2+2, not stated 3");
+    assert_eq!(row(&wres, "All staff")[1..5], ["17", "17", "4", "38"]);
+    // The deprivation tables by ethnic group include BME and add up to all staff.
+    let (_, deciles) = read_csv(&exact.join("gaps_by_decile_by_ethnic_group.csv"));
+    let total = |group: &str| deciles.iter().find(|r| r[0] == group && r[1] == "total").unwrap()[2].clone();
+    assert_eq!((total("BME (all but White)"), total("White")), ("15".to_string(), "12".to_string()));
+
+    // Under the default rule: nothing from 1 to 7 shown, and no hidden count alone in a sum.
+    let published = dir.path().join("published");
+    all = args.to_vec();
+    all.push("-q");
+    anchormap_ok(gaps_args(&staff, &published, &all));
+    let (_, table) = read_csv(&published.join("gaps_by_ethnic_group.csv"));
+    let shown = |r: &[String]| r[1].parse::<f64>().ok();
+    for r in &table {
+        assert!(shown(r).is_none_or(|v| v == 0.0 || v >= 8.0), "{r:?}");
+    }
+    let hidden: Vec<&str> = table.iter().filter(|r| r[1] == "*").map(|r| r[0].as_str()).collect();
+    assert!(hidden.len() != 1, "{hidden:?}");
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(published.join("gaps_summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["demography"][0]["dimension"], "ethnic_group");
+    assert_eq!(summary["demography"][0]["groups"][0]["staff"], serde_json::Value::Null, "6 Asian staff: suppressed");
+}

@@ -219,3 +219,27 @@ fn the_national_reference_files_are_recognised() {
     assert!(line_starting(&text, "Index of Multiple Deprivation (IMD) Decile (where 1 is most deprived 10% of LSOA (decile)")
         .contains("0 blank"));
 }
+
+/// Issue 16: an NHS Jobs export is applications; each status is shown with the stage it is read as,
+/// each ethnicity with its census group; no postcode printed.
+#[test]
+fn an_nhs_jobs_export_is_applications_with_its_stages_shown() {
+    let dir = temp_dir();
+    let path = dir.path().join("nhs_jobs.csv");
+    std::fs::write(
+        &path,
+        "Application ID,Vacancy Reference,Postcode,Ethnicity,Sex,Application Status\n\
+         A1,V1,WR5 1DD,Chinese,Female,Not shortlisted\nA2,V1,WR1 3AS,White - Irish,Male,Interviewed - not appointed\n\
+         A3,V1,B60 1AX,Prefer not to say,Female,Offer accepted\nA4,V1,HR1 2ER,Asian or Asian British - Indian,Female,Pending\n",
+    )
+    .unwrap();
+    let text = inspect(&[path.as_os_str()]);
+    assert!(text.lines().next().unwrap().ends_with("nhs_jobs.csv: applications"), "{text}");
+    assert!(line_starting(&text, "Not shortlisted").ends_with("applied, not shortlisted"), "{text}");
+    assert!(line_starting(&text, "Interviewed - not appointed").ends_with("shortlisted, not appointed"), "{text}");
+    assert!(line_starting(&text, "Offer accepted").ends_with("appointed"), "{text}");
+    assert!(line_starting(&text, "Application Status (stage):").contains("1 UNRECOGNISED"), "{text}");
+    assert!(line_starting(&text, "Chinese").contains("Asian (Census 2021 group; BME)"), "{text}");
+    assert!(line_starting(&text, "application_columns = ").contains(r#"stage = "Application Status""#), "{text}");
+    assert_no_postcode(&text);
+}

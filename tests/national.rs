@@ -950,3 +950,44 @@ fn gaps_for_the_icb_on_the_2021_set_match_the_census_and_iod2025() {
         })
     );
 }
+
+/// Issue 16: the Herefordshire and Worcestershire ICB's community by ethnic group is the sum of
+/// Census 2021 TS021 over its 491 LSOAs; by sex and age from TS008 and TS007A, read without flags.
+#[test]
+fn the_icb_community_by_ethnic_group_is_the_sum_of_ts021() {
+    let Some(reference) = reference_dir() else { return };
+    let dir = temp_dir();
+    let staff = dir.path().join("staff.csv");
+    std::fs::write(&staff, "Home Postcode,Ethnic Origin,Gender,Age Band\nWR5 1DD,A White - British,Female,26-30\n").unwrap();
+    let files = [
+        ("--deprivation", "File_1_IoD2025_Index_of_Multiple_Deprivation.csv"),
+        ("--population", "census2021_lsoa21_age6_16to64.csv"),
+        ("--community-lookup", "lsoa21_to_sicbl24_icb24.csv"),
+    ];
+    let out = dir.path().join("out");
+    let mut args = gaps_2021(&reference, &staff, files, "icb24_code=E54000019", &out);
+    for (flag, file) in [
+        ("--ethnic-group-population", "census2021-ts021-lsoa.csv"),
+        ("--sex-population", "census2021-ts008-lsoa.csv"),
+        ("--age-population", "census2021-ts007a-lsoa.csv"),
+    ] {
+        args.extend([flag.into(), reference.join(file).into_os_string()]);
+    }
+    args.extend(["--by", "ethnic-group", "--by", "sex", "--by", "age-band"].map(std::ffi::OsString::from));
+    anchormap_ok(args);
+    let (_, rows) = read_csv(&out.join("gaps_by_ethnic_group.csv"));
+    let population = |rows: &[Vec<String>], group: &str| rows.iter().find(|r| r[0] == group).unwrap()[5].clone();
+    for (group, expected) in
+        [("Asian", "20706"), ("Black", "4715"), ("Mixed", "13142"), ("White", "747728"), ("Other", "4373"), ("All stated", "790664")]
+    {
+        assert_eq!(population(&rows, group), expected, "{group}");
+    }
+    let (_, sex) = read_csv(&out.join("gaps_by_sex.csv"));
+    assert_eq!((population(&sex, "Female"), population(&sex, "Male")), ("403097".to_string(), "387609".to_string()));
+    let (_, age) = read_csv(&out.join("gaps_by_age_band.csv"));
+    assert_eq!(population(&age, "25-34"), "90223");
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("gaps_summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["demography"][0]["areas_without_census"], 0);
+    assert!(summary["demography"][2]["note"].as_str().unwrap().contains("four fifths of the 15-19 band"));
+}

@@ -9,6 +9,7 @@ mod demo;
 mod emissions;
 mod extracts;
 mod fetch;
+mod funnel;
 mod gaps;
 mod geocode;
 mod input_safety;

@@ -4,6 +4,8 @@ use std::collections::BTreeMap;
 
 use crate::analysis::community::Community;
 use crate::analysis::AreaFacts;
+use crate::input::band::BandGroup;
+use crate::input::demography::WresGroup;
 
 /// How areas are classed: IMD decile (10 classes) or quintile (5; deciles 1–2 are quintile 1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,11 +44,19 @@ pub struct StaffTally {
     pub by_area: Vec<f64>,
     /// Breakdowns: dimension ("band", "staff_group") → group value → staff per area.
     pub groups: BTreeMap<&'static str, BTreeMap<String, Vec<f64>>>,
+    /// With band and ethnic group: every staff row (placed or not) by band group and White, BME
+    /// or not stated (WRES indicator 1).
+    pub band_by_wres: Option<BTreeMap<(BandGroup, WresGroup), f64>>,
 }
 
 impl StaffTally {
     pub fn new(areas: usize) -> StaffTally {
-        StaffTally { by_area: vec![0.0; areas], groups: BTreeMap::new() }
+        StaffTally { by_area: vec![0.0; areas], groups: BTreeMap::new(), band_by_wres: None }
+    }
+
+    /// Counts a staff row (wherever it lives) by band group and WRES group.
+    pub fn add_wres(&mut self, band: BandGroup, group: WresGroup) {
+        *self.band_by_wres.get_or_insert_with(BTreeMap::new).entry((band, group)).or_default() += 1.0;
     }
 
     pub fn add(&mut self, area: usize, breakdown: &[(&'static str, String)]) {
@@ -60,6 +70,9 @@ impl StaffTally {
     }
 
     pub fn merge(&mut self, other: StaffTally) {
+        for (key, n) in other.band_by_wres.into_iter().flatten() {
+            *self.band_by_wres.get_or_insert_with(BTreeMap::new).entry(key).or_default() += n;
+        }
         for (a, b) in self.by_area.iter_mut().zip(&other.by_area) {
             *a += b;
         }

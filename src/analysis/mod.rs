@@ -1,7 +1,9 @@
 //! Analyses: pure functions from typed rows to typed tables; no I/O, no printing.
 
 pub mod community;
+pub mod demography;
 pub mod emissions;
+pub mod funnel;
 pub mod gaps;
 pub mod profile;
 pub mod targets;

@@ -10,6 +10,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::analysis::community::Community;
+use crate::analysis::demography::{community_population, demography_rows, Dimension, BME};
 use crate::analysis::gaps::{class_counts, community_rate, compare, Classes, StaffTally};
 use crate::analysis::profile::{local_deciles, profile, CommunityProfile};
 use crate::analysis::targets::{reach, targets, PlacedVacancy};
@@ -20,7 +21,9 @@ use crate::cmd::say;
 use crate::columns::ColumnMap;
 use crate::error::{Error, Location};
 use crate::geocoder::{MatchCounts, MatchStatus};
+use crate::input::band::Band;
 use crate::input::csv_input::Row;
+use crate::input::demography::{AgeBand, EthnicGroup, Sex};
 use crate::input::sites::Site;
 use crate::input::staff::StaffColumns;
 use crate::input::unrecognised::{ColumnInFile, UnrecognisedValues};
@@ -29,9 +32,13 @@ use crate::input::CsvInput;
 use crate::output::disclosure::{Cell, Disclosure};
 use crate::output::geojson;
 use crate::output::published_staff::{ClassCells, PublishedStaff};
-use crate::output::run_summary::{CommunitySummary, Edition, GapsSummary, PublishedStaffCounts, SiteLocated, VacancyCounts};
+use crate::output::demography::{demography_groups, demography_table, wres1_rows, wres1_table};
+use crate::output::run_summary::{
+    CommunitySummary, DemographySummary, Edition, GapsSummary, PublishedStaffCounts, SiteLocated, VacancyCounts, Wres1Summary,
+};
 use crate::output::summary::{thousands, INTERNAL_FOLDER};
 use crate::output::table::{fixed, Table};
+use crate::reference::census::DemographyTable;
 use crate::reference::table::ReferenceTable;
 use crate::reference::{AreaLookup, Population, AREA_CODE_COLUMN};
 use crate::spatial::CentroidIndex;
@@ -61,7 +68,7 @@ pub fn run(args: GapsArgs) -> anyhow::Result<()> {
     }
     let staff = CsvInput::open(&args.staff)?;
     let columns = StaffColumns::resolve(&staff, &args.staff_columns)?;
-    check_starter_breakdown(&args, &columns, &staff.headers)?;
+    check_breakdowns(&args, &columns, &staff.headers)?;
     let mut run = RunContext::open(&args.output, &args.reference, args.disclosure.rule(), &inputs(&args), || {
         Population::load(&args.population, &args.population_columns).map(Some)
     })?;
@@ -70,6 +77,7 @@ pub fn run(args: GapsArgs) -> anyhow::Result<()> {
         None => Vec::new(),
     };
     let vacancies = load_vacancies(&args, &sites, &mut run)?;
+    let census = census_tables(&args, &run)?;
     let (community, codes_bridged) = community(&args, &sites, &mut run)?;
     let placed = place_staff(staff, &columns, &args, &community, &mut run)?;
     let published = PublishedStaff::new(
@@ -80,10 +88,13 @@ pub fn run(args: GapsArgs) -> anyhow::Result<()> {
         placed.counts.placed_outside_community,
         &run.disclosure,
     );
-    let tables = write_tables(&args, &run, &community, &placed.tally, &published, &vacancies)?;
+    let mut tables = write_tables(&args, &run, &community, &placed.tally, &published, &vacancies)?;
+    let demography = write_demography(&args, &mut run, &community, &published, &census)?;
+    tables.written.extend(demography.written.iter().cloned());
     run.warnings.extend(crate::postcode::withheld_warning());
     let mut summary = summary(&args, &run, &community, &published, &tables, &placed.decisions, &vacancies, &sites);
     summary.community.codes_bridged_by_change = codes_bridged;
+    (summary.demography, summary.wres_indicator_1) = (demography.summaries, demography.wres1);
     let exact = json!({
         "not_for_publication": "exact counts of people: keep with the row-level data, never publish",
         "staff_file": args.staff.display().to_string(),
@@ -104,32 +115,82 @@ pub fn run(args: GapsArgs) -> anyhow::Result<()> {
 /// The files no output may replace.
 fn inputs(args: &GapsArgs) -> Vec<&Path> {
     let c = &args.community;
+    let d = &args.demography;
     [Some(&args.staff), args.vacancies.as_ref(), args.sites.as_ref(), Some(&args.population)]
         .into_iter()
         .chain([c.community_codes.as_ref(), c.community_lookup.as_ref(), c.area_bridge.as_ref()])
+        .chain([d.ethnic_group_population.as_ref(), d.sex_population.as_ref(), d.age_population.as_ref()])
         .flatten()
         .map(|p| p.as_path())
         .collect()
 }
 
-/// `--by starter` needs the date that splits new starters from the rest, and a start date column.
-fn check_starter_breakdown(args: &GapsArgs, columns: &StaffColumns, headers: &[String]) -> anyhow::Result<()> {
-    if !args.by.contains(&Breakdown::Starter) {
-        return Ok(());
-    }
-    if args.new_starters_since.is_none() {
+/// Each breakdown's column is there: `--by starter` also needs the date that splits new starters
+/// from the rest; `--by age-band` from dates of birth, the date ages are taken on.
+fn check_breakdowns(args: &GapsArgs, columns: &StaffColumns, headers: &[String]) -> anyhow::Result<()> {
+    if args.by.contains(&Breakdown::Starter) && args.new_starters_since.is_none() {
         bail!(crate::Error::usage("--by starter needs --new-starters-since DATE (e.g. 2025-04-01)"));
     }
-    if columns.start_date.is_none() {
-        bail!(Error::invalid(
-            Location::file(&args.staff),
-            format!(
-                "--by starter needs a start date column (name it with --staff-columns start_date=HEADER); the header has {}",
-                crate::columns::list_headers(headers)
-            )
+    for breakdown in dedup(&args.by) {
+        let (column, key, what) = match breakdown {
+            Breakdown::Starter => (columns.start_date, "start_date", "a start date column"),
+            Breakdown::EthnicGroup => (columns.ethnic_group, "ethnic_group", "an ethnic group column"),
+            Breakdown::Sex => (columns.sex, "sex", "a sex or gender column"),
+            Breakdown::AgeBand => (columns.age_band.or(columns.date_of_birth), "age_band", "an age band, age or date of birth column"),
+            Breakdown::Band | Breakdown::StaffGroup => continue,
+        };
+        if column.is_none() {
+            bail!(Error::invalid(
+                Location::file(&args.staff),
+                format!(
+                    "--by {} needs {what} (name it with --staff-columns {key}=HEADER); the header has {}",
+                    breakdown_flag(breakdown),
+                    crate::columns::list_headers(headers)
+                )
+            ));
+        }
+    }
+    let ages_from_births = columns.age_band.is_none() && columns.date_of_birth.is_some();
+    if args.by.contains(&Breakdown::AgeBand) && ages_from_births && args.demography.age_on.is_none() {
+        bail!(crate::Error::usage(
+            "--by age-band takes ages from the date of birth column: give --age-on DATE (e.g. the date of the extract)"
         ));
     }
     Ok(())
+}
+
+/// The `--by` value of a breakdown, as typed.
+fn breakdown_flag(breakdown: Breakdown) -> &'static str {
+    match breakdown {
+        Breakdown::Band => "band",
+        Breakdown::StaffGroup => "staff-group",
+        Breakdown::Starter => "starter",
+        Breakdown::EthnicGroup => "ethnic-group",
+        Breakdown::Sex => "sex",
+        Breakdown::AgeBand => "age-band",
+    }
+}
+
+/// The census tables of the demographic breakdowns asked for, each on the boundaries' geography.
+fn census_tables(args: &GapsArgs, run: &RunContext) -> anyhow::Result<Vec<DemographyTable>> {
+    let mut tables = Vec::new();
+    for dimension in dedup(&args.by).into_iter().filter_map(Breakdown::dimension) {
+        let (Some(path), columns) = args.demography.table(dimension) else { continue };
+        let table = DemographyTable::load(dimension, path, columns)?;
+        let boundaries = &run.geocoder.boundaries.geography;
+        if table.table.geography != *boundaries {
+            bail!(Error::invalid(
+                Location::file(path),
+                format!(
+                    "is on {} areas and the boundaries are {boundaries}: compare with the census on LSOA 2021 boundaries \
+                     (the IoD2025 set), or leave out the census table",
+                    table.table.geography
+                ),
+            ));
+        }
+        tables.push(table);
+    }
+    Ok(tables)
 }
 
 /// The vacancies, each located at its site (or its own postcode); none located is an error.
@@ -171,8 +232,23 @@ struct PlacedStaff {
     decisions: Vec<String>,
 }
 
+impl StaffCounts {
+    /// Counts a row by its match status and where it was placed.
+    fn add(&mut self, status: MatchStatus, area: Option<usize>, community: &Community, facts: &[AreaFacts]) {
+        self.rows += 1;
+        self.by_match.add(status);
+        let Some(area) = area else { return };
+        if community.contains(area) {
+            self.placed_in_community += 1;
+            self.in_community_without_decile += u64::from(facts[area].decile.is_none());
+        } else {
+            self.placed_outside_community += 1;
+        }
+    }
+}
+
 /// Streams the staff file: geocodes in parallel, tallies by area and breakdown; values of the
-/// band and start date columns not understood are warned about (or stop the run) after the pass.
+/// breakdowns' columns not understood are warned about (or stop the run) after the pass.
 fn place_staff(
     input: CsvInput,
     columns: &StaffColumns,
@@ -181,70 +257,102 @@ fn place_staff(
     run: &mut RunContext,
 ) -> anyhow::Result<PlacedStaff> {
     let breakdowns: Vec<Breakdown> = dedup(&args.by);
+    let wres1 = breakdowns.contains(&Breakdown::Band) && breakdowns.contains(&Breakdown::EthnicGroup);
     let headers = input.headers.clone();
     let facts = &run.areas.facts;
     let mut tally = StaffTally::new(facts.len());
     let mut counts = StaffCounts::default();
-    let mut unrecognised_bands = UnrecognisedValues::default();
-    let mut unread_start_dates = UnrecognisedValues::default();
+    let mut unread = vec![UnrecognisedValues::default(); breakdowns.len()];
     each_batch(input, "placing staff", |batch| {
         let texts: Vec<&[u8]> = batch.iter().map(|row| columns.postcode(row)).collect();
         let results = run.geocoder.geocode_many(&texts);
         for (row, result) in batch.iter().zip(results) {
             let area = run.areas.of(&result);
-            let groups: Vec<(&'static str, String)> =
-                breakdowns.iter().map(|b| group_of(*b, row, columns, args.new_starters_since)).collect();
-            if columns.band.is_some() && breakdowns.contains(&Breakdown::Band) {
-                let text = columns.band_text(row);
-                if !text.is_empty() && columns.band(row) == crate::input::band::Band::Unknown {
-                    unrecognised_bands.add(&text);
+            let mut groups = Vec::with_capacity(breakdowns.len());
+            for (b, unread) in breakdowns.iter().zip(&mut unread) {
+                let (dimension, group, not_read) = group_of(*b, row, columns, args);
+                if let Some(text) = not_read {
+                    unread.add(&text);
                 }
+                groups.push((dimension, group));
             }
-            if let (Some(i), true) = (columns.start_date, breakdowns.contains(&Breakdown::Starter)) {
-                let text = row.record.get(i).map(String::from_utf8_lossy).unwrap_or_default();
-                if !text.trim().is_empty() && columns.start_date(row).is_none() {
-                    unread_start_dates.add(&text);
-                }
+            if wres1 {
+                let group = columns.ethnic_group(row).unwrap_or(EthnicGroup::NotStated);
+                tally.add_wres(columns.band(row).group(), group.wres());
             }
-            counts.rows += 1;
-            counts.by_match.add(result.status);
+            counts.add(result.status, area, community, facts);
             if let Some(area) = area {
                 tally.add(area, &groups);
-                if community.contains(area) {
-                    counts.placed_in_community += 1;
-                    counts.in_community_without_decile += u64::from(facts[area].decile.is_none());
-                } else {
-                    counts.placed_outside_community += 1;
-                }
             }
         }
         Ok(())
     })?;
-    let mut decisions = Vec::new();
-    if let Some(i) = columns.start_date {
-        let column = ColumnInFile::new(&args.staff, &headers[i], "start date", "--staff-columns", "start_date");
-        run.warnings.extend(unread_start_dates.check(&column, counts.rows, "dates as dd/mm/yyyy or yyyy-mm-dd")?);
-    }
-    if let Some(i) = columns.band {
-        let column = ColumnInFile::new(&args.staff, &headers[i], "band", "--staff-columns", "band");
-        if let Some((note, headline)) = unrecognised_bands.note(&column, counts.rows, "'Band not recorded'") {
-            if headline { decisions.push(note) } else { run.warnings.push(note) }
-        }
-    }
+    let decisions = report_unread(&breakdowns, &unread, columns, &headers, args, counts.rows, run)?;
     Ok(PlacedStaff { tally, counts, decisions })
 }
 
-/// One staff row's group in one breakdown, e.g. `("band", "Bands 1-4")`.
-fn group_of(
-    breakdown: Breakdown,
-    row: &Row,
+/// Values of a breakdown's column that were not understood: a start date stops the run beyond
+/// the share allowed; the others are counted as not recorded, in the headline when they are many.
+fn report_unread(
+    breakdowns: &[Breakdown],
+    unread: &[UnrecognisedValues],
     columns: &StaffColumns,
-    new_starters_since: Option<crate::input::staff::Date>,
-) -> (&'static str, String) {
+    headers: &[String],
+    args: &GapsArgs,
+    rows: u64,
+    run: &mut RunContext,
+) -> anyhow::Result<Vec<String>> {
+    let mut decisions = Vec::new();
+    for (breakdown, values) in breakdowns.iter().zip(unread) {
+        let (index, role, key, counted_as) = match breakdown {
+            Breakdown::Band => (columns.band, "band", "band", "'Band not recorded'"),
+            Breakdown::Starter => (columns.start_date, "start date", "start_date", ""),
+            Breakdown::EthnicGroup => (columns.ethnic_group, "ethnic group", "ethnic_group", "'Not stated'"),
+            Breakdown::Sex => (columns.sex, "sex", "sex", "'Other or not stated'"),
+            Breakdown::AgeBand => (columns.age_band.or(columns.date_of_birth), "age", "age_band", "'Not recorded'"),
+            Breakdown::StaffGroup => continue,
+        };
+        let Some(i) = index else { continue };
+        let column = ColumnInFile::new(&args.staff, &headers[i], role, "--staff-columns", key);
+        if *breakdown == Breakdown::Starter {
+            run.warnings.extend(values.check(&column, rows, "dates as dd/mm/yyyy or yyyy-mm-dd")?);
+        } else if let Some((note, headline)) = values.note(&column, rows, counted_as) {
+            if headline { decisions.push(note) } else { run.warnings.push(note) }
+        }
+    }
+    Ok(decisions)
+}
+
+/// One staff row's group in one breakdown, e.g. `("band", "Bands 1-4")`, and the column's text
+/// when it was not understood (the row is then in the breakdown's "not recorded" group).
+fn group_of(breakdown: Breakdown, row: &Row, columns: &StaffColumns, args: &GapsArgs) -> (&'static str, String, Option<String>) {
+    let unread = |column: Option<usize>| Some(columns.text(column, row));
     match breakdown {
-        Breakdown::Band => ("band", columns.band(row).group().to_string()),
-        Breakdown::StaffGroup => ("staff_group", columns.staff_group(row)),
-        Breakdown::Starter => ("starter", starter_group(columns.start_date(row), new_starters_since)),
+        Breakdown::Band => {
+            let band = columns.band(row);
+            let text = columns.band_text(row);
+            let not_read = (band == Band::Unknown && !text.is_empty()).then_some(text);
+            ("band", band.group().to_string(), not_read)
+        }
+        Breakdown::StaffGroup => ("staff_group", columns.staff_group(row), None),
+        Breakdown::Starter => {
+            let start = columns.start_date(row);
+            let text = columns.text(columns.start_date, row);
+            let not_read = (start.is_none() && !text.is_empty()).then_some(text);
+            ("starter", starter_group(start, args.new_starters_since), not_read)
+        }
+        Breakdown::EthnicGroup => match columns.ethnic_group(row) {
+            Some(group) => ("ethnic_group", group.label().to_string(), None),
+            None => ("ethnic_group", EthnicGroup::NotStated.label().to_string(), unread(columns.ethnic_group)),
+        },
+        Breakdown::Sex => match columns.sex(row) {
+            Some(sex) => ("sex", sex.label().to_string(), None),
+            None => ("sex", Sex::NotStated.label().to_string(), unread(columns.sex)),
+        },
+        Breakdown::AgeBand => match columns.age_band(row, args.demography.age_on) {
+            Some(age) => ("age_band", age.label().to_string(), None),
+            None => ("age_band", AgeBand::NotRecorded.label().to_string(), unread(columns.age_band.or(columns.date_of_birth))),
+        },
     }
 }
 
@@ -312,6 +420,82 @@ fn write_tables(
     })
 }
 
+/// What the demography tables give the summary.
+#[derive(Default)]
+struct DemographyOutputs {
+    summaries: Vec<DemographySummary>,
+    wres1: Option<Wres1Summary>,
+    written: Vec<String>,
+}
+
+/// Writes staff by ethnic group, sex and age band against the community's census counts (over
+/// the community's areas with a decile, as the deprivation tables), and WRES indicator 1.
+fn write_demography(
+    args: &GapsArgs,
+    run: &mut RunContext,
+    community: &Community,
+    published: &PublishedStaff,
+    census: &[DemographyTable],
+) -> anyhow::Result<DemographyOutputs> {
+    let mut outputs = DemographyOutputs::default();
+    let mut community_bme_share = None;
+    for dimension in dedup(&args.by).into_iter().filter_map(Breakdown::dimension) {
+        let table = census.iter().find(|t| t.dimension == dimension);
+        let groups = dimension.compared().len();
+        let (population, missing) = match table {
+            Some(t) => community_population(&run.areas.facts, community, |code| t.table.get(code), groups),
+            None => (Vec::new(), 0),
+        };
+        run.warnings.extend(census_warning(dimension, table, missing));
+        let cells = published.groups.get(dimension.key());
+        let staff = |label: &str| match cells.and_then(|list| list.iter().find(|(l, _)| l == label)) {
+            Some((_, c)) => c.total.value(),
+            None => Some(0.0),
+        };
+        let rows = demography_rows(dimension, staff, published.all.total.value(), &population);
+        if dimension == Dimension::EthnicGroup {
+            community_bme_share = rows.iter().find(|r| r.label == BME).and_then(|r| r.population_share);
+        }
+        let name = format!("gaps_by_{}.csv", dimension.key());
+        demography_table(dimension, &rows).write_csv(&run.out().join(&name))?;
+        outputs.written.push(name);
+        outputs.summaries.push(DemographySummary {
+            dimension: dimension.key().to_string(),
+            population_file: table.map(|t| file_name(&t.table.path)),
+            population_of: dimension.population_of().to_string(),
+            areas: "the community's areas with an IMD decile (as in the deprivation tables)".to_string(),
+            areas_without_census: missing,
+            note: table.and_then(|t| t.note.clone()),
+            groups: demography_groups(&rows),
+        });
+    }
+    if let Some(cells) = &published.wres1 {
+        let bands = wres1_rows(cells);
+        wres1_table(&bands, community_bme_share).write_csv(&run.out().join("wres_indicator_1.csv"))?;
+        outputs.written.push("wres_indicator_1.csv".to_string());
+        let note = "every staff row, wherever they live; BME share of those with a stated ethnic group (WRES indicator 1)";
+        outputs.wres1 = Some(Wres1Summary { bands, community_bme_share, note: note.to_string() });
+    }
+    Ok(outputs)
+}
+
+/// A warning when a breakdown has no census table to compare with, or the table lacks areas.
+fn census_warning(dimension: Dimension, table: Option<&DemographyTable>, missing: usize) -> Option<String> {
+    let flag = match dimension {
+        Dimension::EthnicGroup => "--ethnic-group-population (Census 2021 TS021)",
+        Dimension::Sex => "--sex-population (Census 2021 TS008)",
+        Dimension::AgeBand => "--age-population (Census 2021 TS007A)",
+    };
+    match table {
+        None => Some(format!(
+            "--by {}: staff only, not compared with the community: give {flag} per LSOA 2021 (anchormap fetch gets it)",
+            dimension.key().replace('_', "-")
+        )),
+        Some(t) if missing > 0 => Some(format!("{missing} community areas are not in {}: their population is not counted", t.table.path.display())),
+        Some(_) => None,
+    }
+}
+
 /// The published summary: counts under the rule, the community, the headline, the inputs.
 #[allow(clippy::too_many_arguments)]
 fn summary(
@@ -369,6 +553,8 @@ fn summary(
         reference: geocoder.reference_summary(),
         outputs: tables.written.clone(),
         internal_summary: format!("{INTERNAL_FOLDER}/{INTERNAL_SUMMARY}"),
+        demography: Vec::new(),
+        wres_indicator_1: None,
     }
 }
 
@@ -427,7 +613,7 @@ fn class_word(classes: Classes) -> &'static str {
 }
 
 /// The community, from the options given (intersected), or the default radius around the sites.
-fn build_community(
+pub(crate) fn build_community(
     options: &CommunityArgs,
     geography: &crate::reference::Geography,
     facts: &[AreaFacts],
@@ -516,17 +702,8 @@ fn class_table(population: &[f64], groups: &[(String, &ClassCells)], classes: Cl
     if let Some(d) = dimension {
         headers.push(d);
     }
-    headers.extend([
-        classes.column(),
-        "staff",
-        "staff_share",
-        "staff_share_ci_low",
-        "staff_share_ci_high",
-        "population",
-        "population_share",
-        "representation_ratio",
-        "gap_pp",
-    ]);
+    headers.push(classes.column());
+    headers.extend(crate::output::demography::COMPARISON_COLUMNS);
     let population = by_class(population, classes);
     let population_total: f64 = population.iter().sum();
     let mut table = Table::new(&headers);

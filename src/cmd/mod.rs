@@ -3,6 +3,7 @@
 pub mod demo;
 pub mod emissions;
 pub mod fetch;
+pub mod funnel;
 pub mod gaps;
 pub mod geocode;
 pub mod inspect;
@@ -18,6 +19,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Geocode(args) => geocode::run(args),
         Command::Gaps(args) => gaps::run(args),
         Command::Emissions(args) => emissions::run(args),
+        Command::Funnel(args) => funnel::run(args),
         Command::Map(args) => map::run(args),
         Command::Report(args) => report::run(args),
         Command::Demo(args) => demo::run(args),

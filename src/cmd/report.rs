@@ -17,6 +17,8 @@ use crate::output::disclosure::{Cell, Disclosure};
 use crate::output::run_summary::{self, DateRange, EmissionsSummary, GapsSummary, Range};
 use crate::output::summary::{mass, quantity, thousands};
 
+mod inclusion;
+
 const TEMPLATE: &str = include_str!("../output/report.html");
 
 /// A table as shown: caption, column headings, cells as text.
@@ -134,9 +136,11 @@ pub fn json_for_script(json: &str) -> String {
 pub fn run(args: ReportArgs) -> anyhow::Result<()> {
     let gaps_dir = args.from.iter().find(|d| d.join("gaps_by_decile.csv").is_file());
     let emissions_dir = args.from.iter().find(|d| d.join("emissions_by_decile.csv").is_file());
-    if gaps_dir.is_none() && emissions_dir.is_none() {
+    let funnel_dir = args.from.iter().find(|d| d.join(crate::cmd::funnel::SUMMARY).is_file());
+    if gaps_dir.is_none() && emissions_dir.is_none() && funnel_dir.is_none() {
         bail!(
-            "no anchormap outputs found in {} (expected gaps_by_decile.csv from `anchormap gaps` or emissions_by_decile.csv from `anchormap emissions`)",
+            "no anchormap outputs found in {} (expected gaps_by_decile.csv from `anchormap gaps`, funnel_summary.json from \
+             `anchormap funnel` or emissions_by_decile.csv from `anchormap emissions`)",
             args.from.iter().map(|d| d.display().to_string()).collect::<Vec<_>>().join(", ")
         );
     }
@@ -145,6 +149,8 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
     let mut sources = Vec::new();
     let gaps =
         gaps_dir.map(|dir| gaps_section(dir, &args, &mut tooltips, &mut assumptions, &mut sources)).transpose()?;
+    let demography = gaps_dir.map(|dir| inclusion::demography_section(dir)).transpose()?.flatten();
+    let funnel = funnel_dir.map(|dir| inclusion::funnel_section(dir, &mut assumptions)).transpose()?;
     let emissions = emissions_dir
         .map(|dir| emissions_section(dir, &args, &mut tooltips, &mut assumptions, &mut sources))
         .transpose()?;
@@ -156,6 +162,8 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
         title => args.title.clone(),
         subtitle => args.subtitle.clone().unwrap_or_else(|| "Workforce and patient travel by neighbourhood and deprivation".to_string()),
         gaps => gaps,
+        demography => demography,
+        funnel => funnel,
         emissions => emissions,
         assumptions => assumptions,
         sources => sources,

@@ -21,6 +21,7 @@ sample_files! {
     STAFF = "data/demo/anchorshire_fictional_staff.csv";
     VACANCIES = "data/demo/anchorshire_fictional_vacancies.csv";
     APPOINTMENTS = "data/demo/anchorshire_fictional_appointments.csv";
+    APPLICATIONS = "data/demo/anchorshire_fictional_applications.csv";
 }
 
 /// The file name of a sample file (where `demo` writes it).

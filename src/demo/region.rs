@@ -24,6 +24,9 @@ use rand::distr::Distribution;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+
+mod applications;
+
 /// The seed of the committed sample.
 pub const SEED: u64 = 20_251_030;
 /// Where the island's centre is, in British National Grid metres.
@@ -61,6 +64,7 @@ pub fn generate(seed: u64) -> SampleFiles {
     files.insert(super::STAFF, staff_csv(&mut rng, &ctx));
     files.insert(super::VACANCIES, vacancies_csv(&mut rng, &ctx));
     files.insert(super::APPOINTMENTS, appointments_csv(&mut rng, &ctx));
+    files.insert(super::APPLICATIONS, applications::applications_csv(seed, &ctx));
     files
 }
 

@@ -104,6 +104,11 @@ pub enum BandGroup {
     Unknown,
 }
 
+impl BandGroup {
+    pub const ALL: [BandGroup; 5] =
+        [BandGroup::Bands1To4, BandGroup::Bands5To7, BandGroup::Bands8To9, BandGroup::Medical, BandGroup::Unknown];
+}
+
 impl fmt::Display for BandGroup {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {

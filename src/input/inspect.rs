@@ -27,6 +27,7 @@ pub const LARGER_AREA: &str = "larger_area";
 pub enum FileKind {
     Staff,
     Vacancies,
+    Applications,
     Sites,
     Appointments,
     DistanceMatrix,
@@ -39,9 +40,10 @@ pub enum FileKind {
 
 impl FileKind {
     /// The kinds a CSV may be, in the order ties are broken.
-    pub const TABLES: [FileKind; 9] = [
+    pub const TABLES: [FileKind; 10] = [
         FileKind::Staff,
         FileKind::Vacancies,
+        FileKind::Applications,
         FileKind::Sites,
         FileKind::Appointments,
         FileKind::DistanceMatrix,
@@ -52,8 +54,8 @@ impl FileKind {
     ];
 
     /// Every kind, in the order `inspect --as` lists them: the tables, then boundaries.
-    pub const ALL: [FileKind; 10] = {
-        let mut all = [FileKind::Boundaries; 10];
+    pub const ALL: [FileKind; 11] = {
+        let mut all = [FileKind::Boundaries; 11];
         let mut i = 0;
         while i < FileKind::TABLES.len() {
             all[i] = FileKind::TABLES[i];
@@ -72,6 +74,7 @@ impl FileKind {
         match self {
             FileKind::Staff => "staff",
             FileKind::Vacancies => "vacancies",
+            FileKind::Applications => "applications",
             FileKind::Sites => "sites",
             FileKind::Appointments => "appointments",
             FileKind::DistanceMatrix => "distance-matrix",
@@ -88,6 +91,7 @@ impl FileKind {
         match self {
             FileKind::Staff => "staff",
             FileKind::Vacancies => "vacancies",
+            FileKind::Applications => "applications",
             FileKind::Sites => "sites",
             FileKind::Appointments => "appointments",
             FileKind::DistanceMatrix => "distance matrix",
@@ -104,6 +108,7 @@ impl FileKind {
         match self {
             FileKind::Staff => &dictionary::STAFF,
             FileKind::Vacancies => &dictionary::VACANCIES,
+            FileKind::Applications => &dictionary::APPLICATIONS,
             FileKind::Sites => &dictionary::SITES,
             FileKind::Appointments => &dictionary::APPOINTMENTS,
             FileKind::DistanceMatrix => &dictionary::DISTANCE_MATRIX,
@@ -134,6 +139,7 @@ impl FileKind {
         match self {
             FileKind::Staff => ("gaps", "staff_columns"),
             FileKind::Vacancies => ("gaps", "vacancy_columns"),
+            FileKind::Applications => ("funnel", "application_columns"),
             FileKind::Sites => ("inputs", "site_columns"),
             FileKind::Appointments => ("emissions", "appointment_columns"),
             FileKind::DistanceMatrix => ("travel", "distance_matrix_columns"),
@@ -150,6 +156,7 @@ impl FileKind {
         match self {
             FileKind::Staff => "a home postcode column",
             FileKind::Vacancies => "a site column and a band or vacancy reference column",
+            FileKind::Applications => "an applicant postcode column and an application status or stage column",
             FileKind::Sites => "a site code column and a postcode or easting and northing columns",
             FileKind::Appointments => "site, consultation medium and patient postcode or LSOA columns",
             FileKind::DistanceMatrix => "area, site and distance or time columns",
@@ -167,6 +174,7 @@ impl FileKind {
         match self {
             FileKind::Staff => has("postcode"),
             FileKind::Vacancies => has("site") && (has("band") || has("id")),
+            FileKind::Applications => has("postcode") && has("stage"),
             FileKind::Sites => has("code") && (has("postcode") || (has("easting") && has("northing"))),
             FileKind::Appointments => has("site") && has("mode") && (has("postcode") || has("area")),
             FileKind::DistanceMatrix => has("area") && has("site") && (has("distance_km") || has("time_min")),
@@ -534,6 +542,8 @@ mod tests {
         assert_eq!(classify(&esr).kind, Some(FileKind::Staff));
         let trac = headers(&["Vacancy Reference", "Job Title", "Site", "Band", "Closing Date"]);
         assert_eq!(classify(&trac).kind, Some(FileKind::Vacancies));
+        let nhs_jobs = headers(&["Application ID", "Vacancy Reference", "Postcode", "Ethnicity", "Sex", "Application Status"]);
+        assert_eq!(classify(&nhs_jobs).kind, Some(FileKind::Applications));
         let sus = headers(&["POSTCODE OF USUAL ADDRESS", "SITE CODE (OF TREATMENT)", "CONSULTATION MEDIUM USED"]);
         assert_eq!(classify(&sus).kind, Some(FileKind::Appointments));
         let sites = headers(&["site_code", "site_name", "postcode", "easting", "northing", "icb_code"]);

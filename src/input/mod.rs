@@ -1,9 +1,11 @@
 //! The user's own files (staff, vacancies, sites, appointments, any CSV with postcodes), read through one streaming CSV path.
 
+pub mod applications;
 pub mod appointments;
 pub mod band;
 pub mod bounded;
 pub mod csv_input;
+pub mod demography;
 pub mod distance_matrix;
 pub mod inspect;
 pub mod located_by;

@@ -3,6 +3,7 @@
 use crate::columns::ColumnMap;
 use crate::error::Result;
 use crate::input::band::Band;
+use crate::input::demography::{AgeBand, EthnicGroup, Sex};
 use crate::input::csv_input::Row;
 use crate::input::CsvInput;
 
@@ -15,18 +16,56 @@ pub struct StaffColumns {
     pub staff_group: Option<usize>,
     pub band: Option<usize>,
     pub start_date: Option<usize>,
+    pub ethnic_group: Option<usize>,
+    pub sex: Option<usize>,
+    pub age_band: Option<usize>,
+    pub date_of_birth: Option<usize>,
 }
 
 impl StaffColumns {
     pub fn resolve(input: &CsvInput, columns: &ColumnMap) -> Result<StaffColumns> {
         let columns = &columns.named("--staff-columns");
         let [postcode, staff_group, band, start_date, ..] = &STAFF_COLUMNS;
+        let role = |key| crate::dictionary::role(&STAFF_COLUMNS, key);
         Ok(StaffColumns {
             postcode: input.require(postcode, columns)?,
             staff_group: input.find(staff_group, columns)?,
             band: input.find(band, columns)?,
             start_date: input.find(start_date, columns)?,
+            ethnic_group: input.find(role("ethnic_group"), columns)?,
+            sex: input.find(role("sex"), columns)?,
+            age_band: input.find(role("age_band"), columns)?,
+            date_of_birth: input.find(role("date_of_birth"), columns)?,
         })
+    }
+
+    /// The text of a column, trimmed (blank without the column).
+    pub fn text(&self, column: Option<usize>, row: &Row) -> String {
+        column.and_then(|i| row.record.get(i)).map_or(String::new(), |b| String::from_utf8_lossy(b).trim().to_string())
+    }
+
+    /// The ethnic group; `None` when the value is not recognised (blank or no column: not stated).
+    pub fn ethnic_group(&self, row: &Row) -> Option<EthnicGroup> {
+        EthnicGroup::parse(&self.text(self.ethnic_group, row))
+    }
+
+    /// The sex; `None` when the value is not recognised.
+    pub fn sex(&self, row: &Row) -> Option<Sex> {
+        Sex::parse(&self.text(self.sex, row))
+    }
+
+    /// The age band from the age band column, else from the date of birth on `age_on`; `None`
+    /// when the value is not recognised.
+    pub fn age_band(&self, row: &Row, age_on: Option<Date>) -> Option<AgeBand> {
+        if self.age_band.is_some() {
+            return AgeBand::parse(&self.text(self.age_band, row));
+        }
+        let (Some(_), Some(on)) = (self.date_of_birth, age_on) else { return Some(AgeBand::NotRecorded) };
+        let text = self.text(self.date_of_birth, row);
+        if text.is_empty() {
+            return Some(AgeBand::NotRecorded);
+        }
+        Date::parse(&text).map(|born| AgeBand::from_age(born.years_to(on)))
     }
 
     pub fn postcode<'a>(&self, row: &'a Row) -> &'a [u8] {
@@ -83,6 +122,18 @@ impl std::fmt::Display for Date {
 }
 
 impl Date {
+    /// Whole years from this date to `on` (an age; 0 if `on` is earlier).
+    ///
+    /// ```
+    /// use anchormap::input::staff::Date;
+    /// assert_eq!(Date(1980, 6, 15).years_to(Date(2025, 6, 14)), 44);
+    /// assert_eq!(Date(1980, 6, 15).years_to(Date(2025, 6, 15)), 45);
+    /// ```
+    pub fn years_to(self, on: Date) -> u32 {
+        let years = on.0 as i32 - self.0 as i32 - i32::from((on.1, on.2) < (self.1, self.2));
+        years.max(0) as u32
+    }
+
     /// Reads `2024-03-01` (ISO, optionally with a time after it) or `01/03/2024` (UK day first).
     ///
     /// ```

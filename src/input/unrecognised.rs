@@ -84,7 +84,7 @@ impl UnrecognisedValues {
         let share = self.total as f64 / rows.max(1) as f64;
         let text = format!(
             "{} values in column '{}' were not recognised ({}) and are counted as {counted_as}; name them in the file as the \
-             README's band table shows, or name another column with {} {}=HEADER",
+             README and METHOD.md show, or name another column with {} {}=HEADER",
             column.role,
             column.header,
             self.listing(8),

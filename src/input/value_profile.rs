@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::input::appointments::{Attendance, Visit, Attended};
+use crate::input::applications::Stage;
 use crate::input::band::{Band, BandGroup};
+use crate::input::demography::{AgeBand, EthnicGroup, Sex};
 use crate::input::staff::Date;
 use crate::postcode::Postcode;
 
@@ -34,6 +36,14 @@ pub enum ValueRule {
     Postcode,
     /// An entry-level flag: yes/no, y/n, true/false, 1/0.
     EntryLevel,
+    /// Ethnic group, to its Census 2021 group ([`EthnicGroup::parse`]).
+    EthnicGroup,
+    /// Sex ([`Sex::parse`]).
+    Sex,
+    /// Age or age band, to its census band ([`AgeBand::parse`]).
+    AgeBand,
+    /// An application's status, to the stage reached ([`Stage::parse`]).
+    Stage,
     /// Codes or labels taken as written (staff group, site, specialty).
     Distinct,
 }
@@ -50,8 +60,11 @@ impl ValueRule {
             "date_of_birth" => ValueRule::PrivateDate,
             "postcode" => ValueRule::Postcode,
             "entry_level" => ValueRule::EntryLevel,
-            "staff_group" | "age_band" | "sex" | "ethnic_group" | "specialty" | "site" | "decile"
-            | "country" => ValueRule::Distinct,
+            "ethnic_group" => ValueRule::EthnicGroup,
+            "sex" => ValueRule::Sex,
+            "age_band" => ValueRule::AgeBand,
+            "stage" => ValueRule::Stage,
+            "staff_group" | "specialty" | "site" | "decile" | "country" => ValueRule::Distinct,
             _ => return None,
         })
     }
@@ -86,6 +99,13 @@ impl ValueRule {
             },
             ValueRule::Date | ValueRule::PrivateDate => Date::parse(value).map(|d| d.to_string()),
             ValueRule::Postcode => Postcode::parse(value).map(|_| "valid".into()),
+            ValueRule::EthnicGroup => EthnicGroup::parse(value).map(|g| match g {
+                EthnicGroup::NotStated => "not stated (counted apart)".to_string(),
+                g => format!("{} (Census 2021 group; {})", g.label(), g.wres().label()),
+            }),
+            ValueRule::Sex => Sex::parse(value).map(|s| s.label().to_lowercase()),
+            ValueRule::AgeBand => AgeBand::parse(value).map(|a| a.label().to_string()),
+            ValueRule::Stage => Stage::parse(value).map(|s| s.label().to_string()),
             ValueRule::Distinct => Some(String::new()),
         }
     }

@@ -9,9 +9,12 @@
 use std::collections::BTreeMap;
 
 use crate::analysis::community::Community;
+use crate::analysis::demography::combined_of;
 use crate::analysis::gaps::{class_counts, Classes, StaffTally};
 use crate::analysis::AreaFacts;
 use crate::geocoder::{MatchCounts, MatchStatus};
+use crate::input::band::BandGroup;
+use crate::input::demography::WresGroup;
 use crate::output::disclosure::{Cell, Disclosure, Margins};
 
 /// One group's class table as published: deciles 1–10, quintiles 1–5, and the total.
@@ -46,6 +49,16 @@ pub struct PublishedStaff {
     pub rows: Cell,
     /// Staff placed outside the community, as published.
     pub outside_community: Cell,
+    /// WRES indicator 1, with band and ethnic group: every staff row by band group.
+    pub wres1: Option<Wres1Cells>,
+}
+
+/// Staff by band group as White, BME, not stated and all ([`WresGroup::ALL`], then the total).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Wres1Cells {
+    pub bands: Vec<(BandGroup, [Cell; 4])>,
+    /// All bands together; its last cell is the rows read.
+    pub total: [Cell; 4],
 }
 
 /// Collects counts and the sums between them, then publishes all of them under one rule.
@@ -84,6 +97,68 @@ impl System {
     }
 }
 
+impl System {
+    /// A group made of others (BME, all stated): its class table, and the sums that tie it to
+    /// them and to every other group it contains or is contained in (`blocks`, with `all`).
+    fn combined_block(&mut self, members: &[&str], list: &[(String, ClassBlock)], nested: &[(Vec<String>, ClassBlock)]) -> ClassBlock {
+        let parts: Vec<ClassBlock> = list.iter().filter(|(l, _)| members.contains(&l.as_str())).map(|(_, b)| *b).collect();
+        let deciles: Vec<f64> =
+            (0..10).map(|d| parts.iter().map(|b| self.raw[b.first_decile + d]).sum()).collect();
+        let block = self.class_block(&deciles);
+        let mine: Vec<String> = members.iter().map(|m| m.to_string()).collect();
+        self.tie(&block, &parts);
+        // A group inside this one, or this one inside a bigger one: the bigger is the smaller plus the rest.
+        for (others, other) in nested {
+            let (small, big, small_members, big_members) = if others.iter().all(|m| mine.contains(m)) {
+                (other, &block, others, &mine)
+            } else if mine.iter().all(|m| others.contains(m)) {
+                (&block, other, &mine, others)
+            } else {
+                continue;
+            };
+            let rest = list.iter().filter(|(l, _)| big_members.contains(l) && !small_members.contains(l)).map(|(_, b)| *b);
+            let parts: Vec<ClassBlock> = std::iter::once(*small).chain(rest).collect();
+            self.tie(big, &parts);
+        }
+        block
+    }
+
+    /// `whole` is the sum of `parts`, decile by decile, quintile by quintile, and in total.
+    fn tie(&mut self, whole: &ClassBlock, parts: &[ClassBlock]) {
+        for d in 0..10 {
+            self.margins.add(parts.iter().map(|b| b.first_decile + d).collect::<Vec<_>>(), whole.first_decile + d);
+        }
+        for q in 0..5 {
+            self.margins.add(parts.iter().map(|b| b.first_quintile + q).collect::<Vec<_>>(), whole.first_quintile + q);
+        }
+        self.margins.add(parts.iter().map(|b| b.total).collect::<Vec<_>>(), whole.total);
+    }
+
+    /// WRES indicator 1: by band group, White, BME, not stated and their sum; each column adds up
+    /// over the bands, and the total of all to `rows` (every staff row is in one band).
+    fn wres1_block(&mut self, counts: &BTreeMap<(BandGroup, WresGroup), f64>, rows: usize) -> Vec<[usize; 4]> {
+        let mut block: Vec<[usize; 4]> = Vec::new();
+        for band in BandGroup::ALL {
+            let groups = WresGroup::ALL.map(|g| counts.get(&(band, g)).copied().unwrap_or(0.0));
+            let cells = groups.map(|n| self.push(n));
+            let all = self.push(groups.iter().sum());
+            self.margins.add(cells, all);
+            block.push([cells[0], cells[1], cells[2], all]);
+        }
+        let totals: Vec<usize> = (0..3)
+            .map(|g| {
+                let cell = self.push(block.iter().map(|b| self.raw[b[g]]).sum());
+                self.margins.add(block.iter().map(|b| b[g]).collect::<Vec<_>>(), cell);
+                cell
+            })
+            .collect();
+        self.margins.add(totals.clone(), rows);
+        self.margins.add(block.iter().map(|b| b[3]).collect::<Vec<_>>(), rows);
+        block.push([totals[0], totals[1], totals[2], rows]);
+        block
+    }
+}
+
 #[derive(Clone, Copy)]
 struct ClassBlock {
     first_decile: usize,
@@ -116,9 +191,10 @@ impl PublishedStaff {
         let blocks: BTreeMap<&'static str, Vec<(String, ClassBlock)>> = tally
             .groups
             .iter()
-            .map(|(dimension, groups)| (*dimension, system.breakdown(groups, &areas.all, deciles)))
+            .map(|(dimension, groups)| (*dimension, system.breakdown(dimension, groups, &areas.all, deciles)))
             .collect();
         let counts = system.summary_counts(matches, outside_community, &areas);
+        let wres1 = tally.band_by_wres.as_ref().map(|by_band| system.wres1_block(by_band, counts.rows));
         let published = system.publish(rule);
         PublishedStaff {
             areas: areas.cells.iter().map(|c| c.map(|i| published[i])).collect(),
@@ -130,6 +206,10 @@ impl PublishedStaff {
             matches: counts.statuses.iter().map(|(s, i)| (*s, published[*i])).collect(),
             rows: published[counts.rows],
             outside_community: published[counts.outside],
+            wres1: wres1.map(|block| Wres1Cells {
+                bands: BandGroup::ALL.iter().zip(&block).map(|(b, cells)| (*b, cells.map(|i| published[i]))).collect(),
+                total: block[block.len() - 1].map(|i| published[i]),
+            }),
         }
     }
 }
@@ -167,19 +247,30 @@ impl System {
         AreaCells { cells, all, without_decile }
     }
 
-    /// One breakdown: each group's class table; the groups add up to the all-staff table.
+    /// One breakdown: each group's class table; the groups add up to the all-staff table. Groups
+    /// made of groups (BME, all stated) are tied to their members, to each other and to all staff.
     fn breakdown(
         &mut self,
+        dimension: &str,
         groups: &BTreeMap<String, Vec<f64>>,
         all: &ClassBlock,
         deciles: impl Fn(&[f64]) -> Vec<f64>,
     ) -> Vec<(String, ClassBlock)> {
-        let list: Vec<(String, ClassBlock)> =
+        let mut list: Vec<(String, ClassBlock)> =
             groups.iter().map(|(label, staff)| (label.clone(), self.class_block(&deciles(staff)))).collect();
         for d in 0..10 {
             self.margins.add(list.iter().map(|(_, b)| b.first_decile + d).collect::<Vec<_>>(), all.first_decile + d);
         }
         self.margins.add(list.iter().map(|(_, b)| b.total).collect::<Vec<_>>(), all.total);
+        let mut everyone: Vec<String> = groups.keys().cloned().collect();
+        everyone.extend(combined_of(dimension).into_iter().flat_map(|(_, m)| m).map(str::to_string));
+        let mut nested: Vec<(Vec<String>, ClassBlock)> = vec![(everyone, *all)];
+        let base = list.clone();
+        for (label, members) in combined_of(dimension) {
+            let block = self.combined_block(&members, &base, &nested);
+            nested.push((members.iter().map(|m| m.to_string()).collect(), block));
+            list.push((label.to_string(), block));
+        }
         list
     }
 

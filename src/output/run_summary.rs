@@ -37,6 +37,64 @@ pub struct GapsSummary {
     pub reference: ReferenceSummary,
     pub outputs: Vec<String>,
     pub internal_summary: String,
+    /// With `--by ethnic-group`, `sex` or `age-band`: staff against the community's census counts.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub demography: Vec<DemographySummary>,
+    /// With `--by band` and `--by ethnic-group`: the BME share of staff by band group (WRES indicator 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wres_indicator_1: Option<Wres1Summary>,
+}
+
+/// Staff by one demographic dimension against the community, from published counts.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DemographySummary {
+    /// `ethnic_group`, `sex` or `age_band`.
+    pub dimension: String,
+    /// The census table's file (`None`: staff only, no comparison).
+    pub population_file: Option<String>,
+    /// What the population counts.
+    pub population_of: String,
+    /// The areas: the community's areas with an IMD decile, as in the deprivation tables.
+    pub areas: String,
+    /// Community areas the census table lacks.
+    pub areas_without_census: usize,
+    pub note: Option<String>,
+    pub groups: Vec<DemographyGroup>,
+}
+
+/// One group's row: staff under the disclosure rule, shares of the stated total.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DemographyGroup {
+    pub group: String,
+    pub staff: Option<f64>,
+    pub staff_share: Option<f64>,
+    /// 95% Wilson score interval of the staff share.
+    pub staff_share_ci: Option<[f64; 2]>,
+    pub population: Option<f64>,
+    pub population_share: Option<f64>,
+    pub representation_ratio: Option<f64>,
+}
+
+/// WRES indicator 1: every staff row (wherever they live) by band group.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Wres1Summary {
+    pub bands: Vec<Wres1Band>,
+    /// The community's BME share (census, all ages), for reference.
+    pub community_bme_share: Option<f64>,
+    pub note: String,
+}
+
+/// One band group's staff as White, BME and not stated (under the disclosure rule), and the BME
+/// share of those stated.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Wres1Band {
+    pub band: String,
+    pub white: Option<f64>,
+    pub bme: Option<f64>,
+    pub not_stated: Option<f64>,
+    pub all_staff: Option<f64>,
+    pub bme_share: Option<f64>,
+    pub bme_share_ci: Option<[f64; 2]>,
 }
 
 /// Staff by what became of them, under the disclosure rule.
@@ -226,6 +284,78 @@ impl Default for Units {
             counts: "appointments under the disclosure rule: null where suppressed".into(),
         }
     }
+}
+
+/// The published summary of `anchormap funnel` (`funnel_summary.json`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FunnelSummary {
+    pub applications_file: String,
+    pub applications: PublishedApplicationCounts,
+    /// WRES indicator 2: the relative likelihood of White applicants being appointed from
+    /// shortlisting compared with BME applicants.
+    pub wres_indicator_2: Wres2Summary,
+    /// The same relative likelihood for applicants from the least deprived fifth of areas
+    /// (national IMD deciles 9-10) compared with Core20 applicants (deciles 1-2).
+    pub deprivation_relative_likelihood: DeprivationLikelihood,
+    pub headline: Option<String>,
+    pub decisions: Vec<String>,
+    /// How status words were read as stages.
+    pub stages: String,
+    pub community: Option<FunnelCommunity>,
+    pub disclosure: Disclosure,
+    pub deprivation: Option<Edition>,
+    pub reference: ReferenceSummary,
+    pub outputs: Vec<String>,
+    pub internal_summary: String,
+}
+
+/// Applications by what became of them and by stage, under the disclosure rule.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PublishedApplicationCounts {
+    pub rows: Option<f64>,
+    #[serde(rename = "match")]
+    pub by_match: BTreeMap<String, Option<f64>>,
+    pub applied: Option<f64>,
+    pub shortlisted: Option<f64>,
+    pub appointed: Option<f64>,
+    pub counts: String,
+}
+
+/// WRES indicator 2, with the four counts it comes from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Wres2Summary {
+    pub relative_likelihood: Option<f64>,
+    pub ci_low: Option<f64>,
+    pub ci_high: Option<f64>,
+    pub white_shortlisted: Option<f64>,
+    pub white_appointed: Option<f64>,
+    pub bme_shortlisted: Option<f64>,
+    pub bme_appointed: Option<f64>,
+    /// Why the relative likelihood is null, when it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// Least deprived fifth against Core20, with the four counts it comes from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeprivationLikelihood {
+    pub relative_likelihood: Option<f64>,
+    pub ci_low: Option<f64>,
+    pub ci_high: Option<f64>,
+    pub least_deprived_shortlisted: Option<f64>,
+    pub least_deprived_appointed: Option<f64>,
+    pub core20_shortlisted: Option<f64>,
+    pub core20_appointed: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// The community applicants' deprivation is compared with, when one was given.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FunnelCommunity {
+    pub definition: String,
+    pub areas: usize,
+    pub population_column: String,
 }
 
 /// Reads a summary a run wrote, naming the file if it is missing or of another shape.

@@ -1,4 +1,4 @@
-//! Census 2021 tables per LSOA as Nomis publishes them in bulk (`date, geography, geography code`, then one column per category): read generically by column role, and the travel tables (TS045 car availability, TS061 travel to work) turned into [`CensusTravel`] per area.
+//! Census 2021 tables per LSOA as Nomis publishes them in bulk (`date, geography, geography code`, then one column per category): read generically by column role; the travel tables (TS045 car availability, TS061 travel to work) turned into [`CensusTravel`] per area, and the community's ethnic group, sex and age tables into [`DemographyTable`].
 
 use std::path::{Path, PathBuf};
 
@@ -6,7 +6,10 @@ use rustc_hash::FxHashMap;
 
 use crate::analysis::travel::CensusTravel;
 use crate::columns::{ColumnMap, ColumnSpec};
-use crate::dictionary::{CAR_AVAILABILITY, TRAVEL_TO_WORK};
+use crate::analysis::demography::Dimension;
+use crate::dictionary::{
+    AGE_FIVE_YEAR_POPULATION, AGE_POPULATION, CAR_AVAILABILITY, ETHNIC_GROUP_POPULATION, SEX_POPULATION, TRAVEL_TO_WORK,
+};
 use crate::error::{Error, Result};
 use crate::reference::bridge::AreaBridge;
 use crate::reference::table::ReferenceTable;
@@ -29,40 +32,53 @@ impl CensusTable {
     /// Reads the columns of `roles` (each required) per area; `columns` may name any of them
     /// (`key=HEADER`), as given by the option `flag`.
     pub fn read(path: &Path, roles: &[ColumnSpec], columns: &ColumnMap, flag: &'static str) -> Result<CensusTable> {
+        Ok(CensusTable::read_layout(path, &[roles], columns, flag)?.0)
+    }
+
+    /// Reads the first of several layouts whose columns are all in the file (an age table by broad
+    /// bands or by five-year bands), and which one it was; the error of the last when none is.
+    pub fn read_layout(
+        path: &Path,
+        layouts: &[&[ColumnSpec]],
+        columns: &ColumnMap,
+        flag: &'static str,
+    ) -> Result<(CensusTable, usize)> {
         let columns = &columns.named(flag);
         let table = ReferenceTable::read(path)?;
         let at = table.file();
         let code_col = columns.require(&AREA_CODE_COLUMN, &table.headers, &at)?;
-        let wanted: Vec<usize> =
-            roles.iter().map(|spec| columns.require(spec, &table.headers, &at)).collect::<Result<_>>()?;
-        let values: Vec<Vec<Option<&str>>> = wanted.iter().map(|c| table.column(*c).collect()).collect();
-        let mut counts = FxHashMap::default();
-        for (row, code) in table.column(code_col).enumerate() {
-            let Some(code) = code else { continue };
-            let mut row_counts = Vec::with_capacity(wanted.len());
-            for (i, col) in wanted.iter().enumerate() {
-                let text = values[i][row].unwrap_or_default();
-                let value = parse_published_number(text).filter(|v| *v >= 0.0).ok_or_else(|| {
-                    Error::invalid(table.location(row, *col), format!("'{text}' is not a count"))
-                })?;
-                row_counts.push(value);
+        let complete = |roles: &[ColumnSpec]| -> Result<bool> {
+            Ok(roles.iter().map(|spec| columns.find(spec, &table.headers, &at)).collect::<Result<Vec<_>>>()?.iter().all(Option::is_some))
+        };
+        let mut chosen = layouts.len().saturating_sub(1);
+        for (i, roles) in layouts.iter().enumerate() {
+            if complete(roles)? {
+                chosen = i;
+                break;
             }
-            counts.insert(code.to_string(), row_counts);
         }
-        if counts.is_empty() {
-            return Err(Error::invalid(at, "the census table has no rows"));
-        }
+        let wanted: Vec<usize> =
+            layouts[chosen].iter().map(|spec| columns.require(spec, &table.headers, &at)).collect::<Result<_>>()?;
+        let counts = read_counts(&table, code_col, &wanted)?;
         // Nomis names the code column `geography code`; Census 2021 tables are on LSOA 2021.
         let geography = match Geography::from_code_name(&table.headers[code_col]) {
             Geography::Other(_) => Geography::Lsoa2021,
             known => known,
         };
-        Ok(CensusTable {
+        let census = CensusTable {
             path: path.to_path_buf(),
             columns: wanted.iter().map(|c| table.headers[*c].clone()).collect(),
             geography,
             counts,
-        })
+        };
+        Ok((census, chosen))
+    }
+
+    /// The same table with each area's counts turned into others by `combine` (e.g. five-year age
+    /// bands summed into broader ones), named `columns`.
+    pub fn combined(self, columns: &[&str], combine: impl Fn(&[f64]) -> Vec<f64>) -> CensusTable {
+        let counts = self.counts.into_iter().map(|(code, row)| (code, combine(&row))).collect();
+        CensusTable { columns: columns.iter().map(|c| c.to_string()).collect(), counts, ..self }
     }
 
     /// The counts of an area, in the order of the roles read.
@@ -93,6 +109,66 @@ impl CensusTable {
         self.counts.keys()
     }
 }
+
+/// The counts of the `wanted` columns by area code; a cell that is not a count is an error naming it.
+fn read_counts(table: &ReferenceTable, code_col: usize, wanted: &[usize]) -> Result<FxHashMap<String, Vec<f64>>> {
+    let values: Vec<Vec<Option<&str>>> = wanted.iter().map(|c| table.column(*c).collect()).collect();
+    let mut counts = FxHashMap::default();
+    for (row, code) in table.column(code_col).enumerate() {
+        let Some(code) = code else { continue };
+        let mut row_counts = Vec::with_capacity(wanted.len());
+        for (i, col) in wanted.iter().enumerate() {
+            let text = values[i][row].unwrap_or_default();
+            let value = parse_published_number(text)
+                .filter(|v| *v >= 0.0)
+                .ok_or_else(|| Error::invalid(table.location(row, *col), format!("'{text}' is not a count")))?;
+            row_counts.push(value);
+        }
+        counts.insert(code.to_string(), row_counts);
+    }
+    if counts.is_empty() {
+        return Err(Error::invalid(table.file(), "the census table has no rows"));
+    }
+    Ok(counts)
+}
+
+/// A census table of the community by one demographic dimension, its counts in the order of the
+/// dimension's compared groups, with a note on how they were derived where it matters.
+pub struct DemographyTable {
+    pub dimension: Dimension,
+    pub table: CensusTable,
+    pub note: Option<String>,
+}
+
+impl DemographyTable {
+    /// TS021 (ethnic group), TS008 (sex), or an age table: the ONS 16-24/25-34/35-49/50-64 table,
+    /// else TS007A's five-year bands (16-24 then counts four fifths of the 15-19 band: 15-year-olds out).
+    pub fn load(dimension: Dimension, path: &Path, columns: &ColumnMap) -> Result<DemographyTable> {
+        let (table, note) = match dimension {
+            Dimension::EthnicGroup => {
+                (CensusTable::read(path, &ETHNIC_GROUP_POPULATION, columns, "--ethnic-group-population-columns")?, None)
+            }
+            Dimension::Sex => (CensusTable::read(path, &SEX_POPULATION, columns, "--sex-population-columns")?, None),
+            Dimension::AgeBand => {
+                let layouts: [&[ColumnSpec]; 2] = [&AGE_POPULATION, &AGE_FIVE_YEAR_POPULATION];
+                match CensusTable::read_layout(path, &layouts, columns, "--age-population-columns")? {
+                    (table, 0) => (table, None),
+                    (table, _) => {
+                        let bands = table.combined(&dimension.compared(), |c| {
+                            vec![0.8 * c[0] + c[1], c[2] + c[3], c[4] + c[5] + c[6], c[7] + c[8] + c[9]]
+                        });
+                        (bands, Some(FIVE_YEAR_NOTE.to_string()))
+                    }
+                }
+            }
+        };
+        Ok(DemographyTable { dimension, table, note })
+    }
+}
+
+/// How the age bands come from TS007A's five-year bands.
+const FIVE_YEAR_NOTE: &str = "age bands from Census 2021 TS007A five-year bands: 16-24 is four fifths of the 15-19 band \
+                              (taking out 15-year-olds, as if ages were even within it) plus 20-24";
 
 /// How people of each area travel, from TS045 (and TS061 if given), with the national totals.
 pub struct CensusTravelTable {
@@ -258,5 +334,26 @@ mod tests {
         let broken = write(dir.path(), "broken.csv", "date,geography,geography code,Number of cars or vans: Total: All households\n2021,A,E01000001,9\n");
         let err = CensusTravelTable::load(&broken, &none, None, &none).err().unwrap().to_string();
         assert!(err.contains("no households with no car or van column (name it with --car-availability-columns no_car=HEADER)"), "{err}");
+    }
+
+    #[test]
+    fn age_bands_from_either_layout() {
+        let dir = tempfile::tempdir().unwrap();
+        let five = (15..65).step_by(5).map(|a| format!("Age: Aged {a} to {} years", a + 4)).collect::<Vec<_>>().join(",");
+        let values = ["10", "20", "30", "40", "50", "60", "70", "80", "90", "100"].join(",");
+        let ts007a = write(dir.path(), "ts007a.csv", &format!("date,geography,geography code,Age: Total,{five}\n2021,A,E01000001,999,{values}\n"));
+        let none = ColumnMap::default();
+        let table = DemographyTable::load(Dimension::AgeBand, &ts007a, &none).unwrap();
+        assert_eq!(table.table.get("E01000001").unwrap(), [0.8 * 10.0 + 20.0, 70.0, 180.0, 270.0]);
+        assert!(table.note.unwrap().contains("four fifths"));
+        let broad = write(
+            dir.path(),
+            "age6.csv",
+            "lsoa21_code,Aged 15 years and under,Aged 16 to 24 years,Aged 25 to 34 years,Aged 35 to 49 years,Aged 50 to 64 years\n\
+             E01000001,5,6,7,8,9\n",
+        );
+        let table = DemographyTable::load(Dimension::AgeBand, &broad, &none).unwrap();
+        assert_eq!(table.table.get("E01000001").unwrap(), [6.0, 7.0, 8.0, 9.0]);
+        assert!(table.note.is_none());
     }
 }

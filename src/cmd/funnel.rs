@@ -1,0 +1,433 @@
+//! `anchormap funnel`: job applications from applied to shortlisted to appointed, by deprivation, ethnic group, sex and band; WRES indicator 2.
+
+use std::path::Path;
+use std::time::Instant;
+
+use anyhow::bail;
+use rustc_hash::FxHashMap;
+use serde::Serialize;
+
+use crate::analysis::community::Community;
+use crate::analysis::demography::BME;
+use crate::analysis::funnel::{funnel_tables, relative_likelihood, Funnel, FunnelTally, RelativeLikelihood, CORE20, NO_DECILE};
+use crate::analysis::gaps::{class_counts, Classes};
+use crate::cli::FunnelArgs;
+use crate::cmd::run_context::{each_batch, RunContext};
+use crate::geocoder::{MatchCounts, MatchStatus};
+use crate::input::applications::{ApplicationColumns, Stage, STAGE_WORDS};
+use crate::input::band::{Band, BandGroup};
+use crate::input::csv_input::Row;
+use crate::input::demography::{EthnicGroup, Sex};
+use crate::input::unrecognised::{ColumnInFile, UnrecognisedValues};
+use crate::input::vacancies::read_vacancies;
+use crate::input::CsvInput;
+use crate::output::disclosure::Cell;
+use crate::output::funnel_tables::{funnel_table, CommunityShares};
+use crate::output::published_funnel::{FunnelCells, PublishedFunnel};
+use crate::output::run_summary::{
+    DeprivationLikelihood, Edition, FunnelCommunity, FunnelSummary, PublishedApplicationCounts, Wres2Summary,
+};
+use crate::output::summary::{thousands, INTERNAL_FOLDER};
+use crate::reference::Population;
+
+/// The published summary of a funnel run.
+pub const SUMMARY: &str = "funnel_summary.json";
+/// The exact counts of a funnel run, in [`INTERNAL_FOLDER`].
+pub const INTERNAL_SUMMARY: &str = "funnel_summary_exact.json";
+
+/// Applications counted by where they ended up.
+#[derive(Debug, Default, Serialize)]
+struct ApplicationCounts {
+    rows: u64,
+    #[serde(rename = "match")]
+    by_match: MatchCounts,
+    /// Placed in an area without an English IMD decile (e.g. Welsh).
+    placed_without_decile: u64,
+    applied: f64,
+    shortlisted: f64,
+    appointed: f64,
+}
+
+/// What the analyst keeps: exact counts, never published.
+#[derive(Serialize)]
+struct FunnelExact<'a> {
+    not_for_publication: &'static str,
+    applications_file: String,
+    applications: &'a ApplicationCounts,
+    wres_indicator_2: Wres2Summary,
+    deprivation_relative_likelihood: DeprivationLikelihood,
+    warnings: &'a [String],
+}
+
+pub fn run(args: FunnelArgs) -> anyhow::Result<()> {
+    if args.reference.deprivation.is_none() {
+        bail!(crate::Error::usage("funnel needs --deprivation (an IoD file) to report by deprivation decile"));
+    }
+    let input = CsvInput::open(&args.applications)?;
+    let columns = ApplicationColumns::resolve(&input, &args.application_columns)?;
+    let mut run = RunContext::open(&args.output, &args.reference, args.disclosure.rule(), &inputs(&args), || {
+        args.population.as_deref().map(|p| Population::load(p, &args.population_columns)).transpose()
+    })?;
+    let sites = match &args.sites {
+        Some(path) => run.read_sites(path, &args.site_columns)?,
+        None => Vec::new(),
+    };
+    let bands = vacancy_bands(&args, &sites, &run)?;
+    let community = community(&args, &sites, &mut run)?;
+    let placed = place_applications(input, &columns, &bands, &args, &mut run)?;
+    let specs = funnel_tables(columns.band.is_some() || !bands.is_empty());
+    let without_decile = placed.counts.placed_without_decile as f64;
+    let published = PublishedFunnel::new(&placed.tally, &specs, &placed.counts.by_match, without_decile, &run.disclosure);
+    let shares = community.as_ref().map(|c| community_shares(&run, c));
+    let mut written = Vec::new();
+    for table in &published.tables {
+        let name = format!("funnel_by_{}.csv", table.spec.column);
+        funnel_table(table, &published.all, shares.as_ref()).write_csv(&run.out().join(&name))?;
+        written.push(name);
+    }
+    let (wres2, deprivation) = likelihoods(&placed.tally, Some(&published));
+    let summary = summary(&args, &run, &published, (wres2, deprivation), placed.decisions, community.as_ref(), written);
+    let (wres2_exact, deprivation_exact) = likelihoods(&placed.tally, None);
+    let exact = FunnelExact {
+        not_for_publication: "exact counts of applications: keep with the row-level data, never publish",
+        applications_file: args.applications.display().to_string(),
+        applications: &placed.counts,
+        wres_indicator_2: wres2_exact,
+        deprivation_relative_likelihood: deprivation_exact,
+        warnings: &run.warnings,
+    };
+    let exact = serde_json::to_value(&exact)?;
+    let (quiet, started) = (run.quiet, run.started);
+    run.finish((SUMMARY, &summary), (INTERNAL_SUMMARY, &exact))?;
+    if !quiet {
+        print_summary(&placed.counts, &summary, started);
+    }
+    Ok(())
+}
+
+/// The files no output may replace.
+fn inputs(args: &FunnelArgs) -> Vec<&Path> {
+    let c = &args.community;
+    [Some(&args.applications), args.vacancies.as_ref(), args.sites.as_ref(), args.population.as_ref()]
+        .into_iter()
+        .chain([c.community_codes.as_ref(), c.community_lookup.as_ref()])
+        .flatten()
+        .map(|p| p.as_path())
+        .collect()
+}
+
+/// The band group of each vacancy reference in `--vacancies` (empty without it).
+fn vacancy_bands(
+    args: &FunnelArgs,
+    sites: &[crate::input::sites::Site],
+    run: &RunContext,
+) -> anyhow::Result<FxHashMap<String, BandGroup>> {
+    let Some(path) = &args.vacancies else { return Ok(FxHashMap::default()) };
+    let vacancies = read_vacancies(path, &args.vacancy_columns, sites, &run.geocoder.directory)?;
+    Ok(vacancies.into_iter().map(|v| (v.id, v.band.group())).collect())
+}
+
+/// The community applicants are compared with: only with a population, and a community stated
+/// (its options, or sites for the default radius); otherwise none, said in the summary.
+fn community(args: &FunnelArgs, sites: &[crate::input::sites::Site], run: &mut RunContext) -> anyhow::Result<Option<Community>> {
+    let c = &args.community;
+    let stated = c.community_codes.is_some() || c.community_lookup.is_some() || c.community_radius_km.is_some() || !sites.is_empty();
+    if args.population.is_none() || !stated {
+        return Ok(None);
+    }
+    let geography = &run.geocoder.boundaries.geography;
+    let mut codes_bridged = std::collections::BTreeMap::new();
+    let community =
+        crate::cmd::gaps::build_community(c, geography, &run.areas.facts, sites, &mut run.warnings, &mut codes_bridged)?;
+    if community.size() == 0 {
+        bail!("the community ({}) has no areas in the boundaries", community.description);
+    }
+    Ok(Some(community))
+}
+
+/// The community's population by decile, for the applicants' reach.
+fn community_shares(run: &RunContext, community: &Community) -> CommunityShares {
+    let zeros = vec![0.0; run.areas.facts.len()];
+    let population = class_counts(&run.areas.facts, community, &zeros, Classes::Decile).population;
+    CommunityShares { population_by_decile: population }
+}
+
+/// Applications placed and tallied, with their counts and notes for the summary.
+struct PlacedApplications {
+    tally: FunnelTally,
+    counts: ApplicationCounts,
+    decisions: Vec<String>,
+}
+
+/// Values of the coded columns that were not understood.
+#[derive(Default)]
+struct Unread {
+    stage: UnrecognisedValues,
+    ethnic_group: UnrecognisedValues,
+    sex: UnrecognisedValues,
+}
+
+/// Streams the applications: geocodes in parallel, tallies each by its stage in every dimension.
+fn place_applications(
+    input: CsvInput,
+    columns: &ApplicationColumns,
+    bands: &FxHashMap<String, BandGroup>,
+    args: &FunnelArgs,
+    run: &mut RunContext,
+) -> anyhow::Result<PlacedApplications> {
+    let headers = input.headers.clone();
+    let facts = &run.areas.facts;
+    let mut tally = FunnelTally::default();
+    let mut counts = ApplicationCounts::default();
+    let mut unread = Unread::default();
+    each_batch(input, "placing applications", |batch| {
+        let texts: Vec<&[u8]> = batch.iter().map(|row| columns.postcode(row)).collect();
+        let results = run.geocoder.geocode_many(&texts);
+        for (row, result) in batch.iter().zip(results) {
+            let decile = run.areas.of(&result).and_then(|row| facts[row].decile);
+            counts.rows += 1;
+            counts.by_match.add(result.status);
+            counts.placed_without_decile += u64::from(result.status.is_placed() && decile.is_none());
+            let stage = Stage::parse(&columns.stage_text(row)).unwrap_or_else(|| {
+                unread.stage.add(&columns.stage_text(row));
+                Stage::Applied
+            });
+            tally.add(stage, &groups_of(row, columns, bands, decile, &mut unread));
+        }
+        Ok(())
+    })?;
+    (counts.applied, counts.shortlisted, counts.appointed) = (tally.all.applied, tally.all.shortlisted, tally.all.appointed);
+    let decisions = report_unread(&unread, columns, &headers, &args.applications, counts.rows, run)?;
+    Ok(PlacedApplications { tally, counts, decisions })
+}
+
+/// An application's group in each dimension.
+fn groups_of(
+    row: &Row,
+    columns: &ApplicationColumns,
+    bands: &FxHashMap<String, BandGroup>,
+    decile: Option<u8>,
+    unread: &mut Unread,
+) -> Vec<(&'static str, String)> {
+    let ethnic = columns.ethnic_group(row).unwrap_or_else(|| {
+        unread.ethnic_group.add(&columns.text(columns.ethnic_group, row));
+        EthnicGroup::NotStated
+    });
+    let sex = columns.sex(row).unwrap_or_else(|| {
+        unread.sex.add(&columns.text(columns.sex, row));
+        Sex::NotStated
+    });
+    let band = match columns.band(row) {
+        Band::Unknown => bands.get(&columns.vacancy(row)).copied().unwrap_or(BandGroup::Unknown),
+        band => band.group(),
+    };
+    vec![
+        ("imd_decile", decile.map_or(NO_DECILE.to_string(), |d| d.to_string())),
+        ("ethnic_group", ethnic.label().to_string()),
+        ("sex", sex.label().to_string()),
+        ("band_group", band.to_string()),
+    ]
+}
+
+/// A status not read stops the run beyond the share allowed (else a warning: counted as applied);
+/// ethnic group and sex not read are counted as not stated, in the headline when they are many.
+fn report_unread(
+    unread: &Unread,
+    columns: &ApplicationColumns,
+    headers: &[String],
+    path: &Path,
+    rows: u64,
+    run: &mut RunContext,
+) -> anyhow::Result<Vec<String>> {
+    let flag = "--application-columns";
+    let stage = ColumnInFile::new(path, &headers[columns.stage], "application status", flag, "stage");
+    let expected = "a status such as 'Not shortlisted', 'Interviewed', 'Offer made' (METHOD.md lists the words)";
+    if let Some(warning) = unread.stage.check(&stage, rows, expected)? {
+        run.warnings.push(format!("{warning}; counted as applied, not shortlisted"));
+    }
+    let mut decisions = Vec::new();
+    let others = [
+        (columns.ethnic_group, &unread.ethnic_group, "ethnic group", "ethnic_group", "'Not stated'"),
+        (columns.sex, &unread.sex, "sex", "sex", "'Other or not stated'"),
+    ];
+    for (index, values, role, key, counted_as) in others {
+        let Some(i) = index else { continue };
+        let column = ColumnInFile::new(path, &headers[i], role, flag, key);
+        if let Some((note, headline)) = values.note(&column, rows, counted_as) {
+            if headline { decisions.push(note) } else { run.warnings.push(note) }
+        }
+    }
+    Ok(decisions)
+}
+
+/// WRES indicator 2 and the least deprived fifth against Core20. With `published`, the counts as
+/// published and the ratio from exact counts only where all four are published (to 2 decimal
+/// places, as WRES reports it); without, everything exact.
+fn likelihoods(tally: &FunnelTally, published: Option<&PublishedFunnel>) -> (Wres2Summary, DeprivationLikelihood) {
+    let sum = |dimension: &str, groups: &[&str]| groups.iter().fold(Funnel::default(), |f, g| f.plus(tally.get(dimension, g)));
+    let white = tally.get("ethnic_group", "White");
+    let bme = sum("ethnic_group", &["Asian", "Black", "Mixed", "Other"]);
+    let least = sum("imd_decile", &["9", "10"]);
+    let core20 = sum("imd_decile", &["1", "2"]);
+    let cells = |column: &str, row: &str| published.and_then(|p| p.table(column)).and_then(|t| t.get(row));
+    let w = compared(white, bme, cells("ethnic_group", "White"), cells("ethnic_group", BME), published.is_some());
+    let d = compared(least, core20, cells("imd_quintile", "5"), cells("core20", CORE20), published.is_some());
+    let wres2 = Wres2Summary {
+        relative_likelihood: w.ratio.map(|r| r.ratio),
+        ci_low: w.ratio.map(|r| r.ci_low),
+        ci_high: w.ratio.map(|r| r.ci_high),
+        white_shortlisted: w.counts[0],
+        white_appointed: w.counts[1],
+        bme_shortlisted: w.counts[2],
+        bme_appointed: w.counts[3],
+        reason: w.reason.map(|r| r.replace("{A}", "White").replace("{B}", "BME")),
+    };
+    let deprivation = DeprivationLikelihood {
+        relative_likelihood: d.ratio.map(|r| r.ratio),
+        ci_low: d.ratio.map(|r| r.ci_low),
+        ci_high: d.ratio.map(|r| r.ci_high),
+        least_deprived_shortlisted: d.counts[0],
+        least_deprived_appointed: d.counts[1],
+        core20_shortlisted: d.counts[2],
+        core20_appointed: d.counts[3],
+        reason: d.reason.map(|r| r.replace("{A}", "least deprived fifth").replace("{B}", "Core20")),
+    };
+    (wres2, deprivation)
+}
+
+/// A relative likelihood of A against B, its four counts, and why it is missing.
+struct Compared {
+    ratio: Option<RelativeLikelihood>,
+    /// A shortlisted, A appointed, B shortlisted, B appointed.
+    counts: [Option<f64>; 4],
+    reason: Option<String>,
+}
+
+fn compared(a: Funnel, b: Funnel, a_cells: Option<FunnelCells>, b_cells: Option<FunnelCells>, publish: bool) -> Compared {
+    let exact = relative_likelihood(a.appointed, a.shortlisted, b.appointed, b.shortlisted);
+    let counts = if publish {
+        let value = |c: Option<Cell>| c.and_then(Cell::value);
+        [
+            value(a_cells.map(|c| c.shortlisted)),
+            value(a_cells.map(|c| c.appointed)),
+            value(b_cells.map(|c| c.shortlisted)),
+            value(b_cells.map(|c| c.appointed)),
+        ]
+    } else {
+        [Some(a.shortlisted), Some(a.appointed), Some(b.shortlisted), Some(b.appointed)]
+    };
+    let round = |v: f64| if publish { (v * 100.0).round() / 100.0 } else { v };
+    match exact {
+        None => Compared {
+            ratio: None,
+            counts,
+            reason: Some("no ratio: {A} or {B} applicants have none shortlisted or none appointed".to_string()),
+        },
+        Some(_) if counts.iter().any(Option::is_none) => Compared {
+            ratio: None,
+            counts,
+            reason: Some("a count it comes from is suppressed under the disclosure rule (exact figures in the not-for-publication summary)".to_string()),
+        },
+        Some(r) => Compared {
+            ratio: Some(RelativeLikelihood { ratio: round(r.ratio), ci_low: round(r.ci_low), ci_high: round(r.ci_high) }),
+            counts,
+            reason: None,
+        },
+    }
+}
+
+/// The published summary.
+fn summary(
+    args: &FunnelArgs,
+    run: &RunContext,
+    published: &PublishedFunnel,
+    (wres2, deprivation): (Wres2Summary, DeprivationLikelihood),
+    decisions: Vec<String>,
+    community: Option<&Community>,
+    outputs: Vec<String>,
+) -> FunnelSummary {
+    let geocoder = &run.geocoder;
+    FunnelSummary {
+        applications_file: file_name(&args.applications),
+        applications: PublishedApplicationCounts {
+            rows: published.all.applied.value(),
+            by_match: published.matches.iter().map(|(s, c)| (s.as_str().to_string(), c.value())).collect(),
+            applied: published.all.applied.value(),
+            shortlisted: published.all.shortlisted.value(),
+            appointed: published.all.appointed.value(),
+            counts: "applications under the disclosure rule: null where suppressed".to_string(),
+        },
+        headline: headline(&wres2, &deprivation),
+        wres_indicator_2: wres2,
+        deprivation_relative_likelihood: deprivation,
+        decisions,
+        stages: stage_words(),
+        community: community.map(|c| FunnelCommunity {
+            definition: c.description.clone(),
+            areas: c.size(),
+            population_column: run.population_column.clone().unwrap_or_default(),
+        }),
+        disclosure: run.disclosure,
+        deprivation: geocoder.deprivation.as_ref().map(|d| Edition { edition: d.edition.clone(), geography: d.geography.clone() }),
+        reference: geocoder.reference_summary(),
+        outputs,
+        internal_summary: format!("{INTERNAL_FOLDER}/{INTERNAL_SUMMARY}"),
+    }
+}
+
+/// The stage mapping in one line: each stage with its words.
+fn stage_words() -> String {
+    let words = |stage: Stage| {
+        let list: Vec<&str> = STAGE_WORDS.iter().filter(|(_, s)| *s == stage).map(|(w, _)| *w).collect();
+        format!("{}: {}", stage.label(), list.join(", "))
+    };
+    format!(
+        "the furthest stage reached, from the status (first match in this order of words; an appointed application was also \
+         shortlisted): {}; {}; {}",
+        words(Stage::Applied),
+        words(Stage::Shortlisted),
+        words(Stage::Appointed)
+    )
+}
+
+/// The relative likelihoods in words.
+fn headline(wres2: &Wres2Summary, deprivation: &DeprivationLikelihood) -> Option<String> {
+    let likely = |r: f64| format!("{r:.2} times as likely");
+    let mut parts = Vec::new();
+    if let (Some(r), Some(low), Some(high)) = (wres2.relative_likelihood, wres2.ci_low, wres2.ci_high) {
+        parts.push(format!(
+            "White applicants were {} as BME applicants to be appointed from shortlisting (WRES indicator 2; 95% CI {low:.2}-{high:.2})",
+            likely(r)
+        ));
+    }
+    if let (Some(r), Some(low), Some(high)) = (deprivation.relative_likelihood, deprivation.ci_low, deprivation.ci_high) {
+        parts.push(format!(
+            "applicants from the least deprived fifth of areas were {} as Core20 applicants to be appointed from shortlisting \
+             (95% CI {low:.2}-{high:.2})",
+            likely(r)
+        ));
+    }
+    (!parts.is_empty()).then(|| parts.join("; "))
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+}
+
+fn print_summary(counts: &ApplicationCounts, summary: &FunnelSummary, started: Instant) {
+    let unplaced: u64 = MatchStatus::ALL.iter().filter(|s| !s.is_placed()).map(|s| counts.by_match.get(*s)).sum();
+    eprintln!(
+        "applications: {} rows; {} shortlisted, {} appointed; {} not placed",
+        thousands(counts.rows),
+        thousands(counts.shortlisted as u64),
+        thousands(counts.appointed as u64),
+        thousands(unplaced)
+    );
+    if let Some(h) = &summary.headline {
+        eprintln!("{h}");
+    }
+    for d in &summary.decisions {
+        eprintln!("note: {d}");
+    }
+    eprintln!("done in {:.1} s", started.elapsed().as_secs_f64());
+}

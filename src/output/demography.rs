@@ -1,0 +1,111 @@
+//! The demography tables of `gaps` (staff by ethnic group, sex and age band against the community; WRES indicator 1 by band), laid out from published counts.
+
+use crate::analysis::demography::{DemographyRow, Dimension};
+use crate::analysis::gaps::wilson_interval;
+use crate::output::disclosure::Cell;
+use crate::output::published_staff::Wres1Cells;
+use crate::output::run_summary::{DemographyGroup, Wres1Band};
+use crate::output::table::{fixed, Table};
+
+/// The columns of a comparison of staff with the community after the group's own (a demography
+/// table's, and a class table's by decile or quintile).
+pub const COMPARISON_COLUMNS: [&str; 8] = [
+    "staff",
+    "staff_share",
+    "staff_share_ci_low",
+    "staff_share_ci_high",
+    "population",
+    "population_share",
+    "representation_ratio",
+    "gap_pp",
+];
+
+/// `gaps_by_ethnic_group.csv` and its siblings: one row per group, shares of the stated total.
+pub fn demography_table(dimension: Dimension, rows: &[DemographyRow]) -> Table {
+    let mut headers = vec![dimension.key()];
+    headers.extend(COMPARISON_COLUMNS);
+    let mut table = Table::new(&headers);
+    for row in rows {
+        table.push(vec![
+            row.label.clone(),
+            row.staff.map_or("*".to_string(), |s| Cell::Count(s).to_string()),
+            fixed(row.staff_share, 4),
+            fixed(row.staff_share_ci.map(|c| c.0), 4),
+            fixed(row.staff_share_ci.map(|c| c.1), 4),
+            fixed(row.population, 0),
+            fixed(row.population_share, 4),
+            fixed(row.representation_ratio, 3),
+            fixed(row.gap_pp, 2),
+        ]);
+    }
+    table
+}
+
+/// The rows as the summary gives them.
+pub fn demography_groups(rows: &[DemographyRow]) -> Vec<DemographyGroup> {
+    rows.iter()
+        .map(|r| DemographyGroup {
+            group: r.label.clone(),
+            staff: r.staff,
+            staff_share: r.staff_share,
+            staff_share_ci: r.staff_share_ci.map(|(low, high)| [low, high]),
+            population: r.population,
+            population_share: r.population_share,
+            representation_ratio: r.representation_ratio,
+        })
+        .collect()
+}
+
+/// WRES indicator 1 by band group: White, BME, not stated and all staff as published, and the
+/// BME share of those stated (from published counts, with its 95% Wilson interval).
+pub fn wres1_rows(cells: &Wres1Cells) -> Vec<Wres1Band> {
+    let row = |band: String, c: &[Cell; 4]| {
+        let (white, bme) = (c[0].value(), c[1].value());
+        let stated = white.zip(bme).map(|(w, b)| (b, w + b)).filter(|(_, n)| *n > 0.0);
+        Wres1Band {
+            band,
+            white,
+            bme,
+            not_stated: c[2].value(),
+            all_staff: c[3].value(),
+            bme_share: stated.map(|(b, n)| b / n),
+            bme_share_ci: stated.map(|(b, n)| {
+                let (low, high) = wilson_interval(b, n);
+                [low, high]
+            }),
+        }
+    };
+    let mut rows: Vec<Wres1Band> = cells.bands.iter().map(|(band, c)| row(band.to_string(), c)).collect();
+    rows.push(row("All staff".to_string(), &cells.total));
+    rows
+}
+
+/// `wres_indicator_1.csv`: the rows, with the community's BME share beside each for reference.
+pub fn wres1_table(rows: &[Wres1Band], community_bme_share: Option<f64>) -> Table {
+    let mut table = Table::new(&[
+        "band_group",
+        "white",
+        "bme",
+        "not_stated",
+        "all_staff",
+        "bme_share",
+        "bme_share_ci_low",
+        "bme_share_ci_high",
+        "community_bme_share",
+    ]);
+    let count = |v: Option<f64>| v.map_or("*".to_string(), |v| Cell::Count(v).to_string());
+    for r in rows {
+        table.push(vec![
+            r.band.clone(),
+            count(r.white),
+            count(r.bme),
+            count(r.not_stated),
+            count(r.all_staff),
+            fixed(r.bme_share, 4),
+            fixed(r.bme_share_ci.map(|c| c[0]), 4),
+            fixed(r.bme_share_ci.map(|c| c[1]), 4),
+            fixed(community_bme_share, 4),
+        ]);
+    }
+    table
+}
