@@ -12,7 +12,7 @@ use serde_json::json;
 use crate::analysis::community::Community;
 use crate::analysis::gaps::{class_counts, community_rate, compare, Classes, StaffTally};
 use crate::analysis::profile::{local_deciles, profile, CommunityProfile};
-use crate::analysis::targets::{reach, targets, PlacedVacancy};
+use crate::analysis::targets::{reach, targets, PlacedVacancy, Residents};
 use crate::analysis::AreaFacts;
 use crate::cli::{Breakdown, CommunityArgs, GapsArgs};
 use crate::cmd::run_context::{each_batch, RunContext};
@@ -29,9 +29,12 @@ use crate::input::CsvInput;
 use crate::output::disclosure::{Cell, Disclosure};
 use crate::output::geojson;
 use crate::output::published_staff::{ClassCells, PublishedStaff};
+use crate::output::targets::TargetRows;
 use crate::output::run_summary::{CommunitySummary, Edition, GapsSummary, PublishedStaffCounts, SiteLocated, VacancyCounts};
-use crate::output::summary::{thousands, INTERNAL_FOLDER};
+use crate::output::summary::{file_name, thousands, INTERNAL_FOLDER};
 use crate::output::table::{fixed, Table};
+use crate::dictionary::{CAR_AVAILABILITY, ECONOMIC_ACTIVITY};
+use crate::reference::census::CensusTable;
 use crate::reference::table::ReferenceTable;
 use crate::reference::{AreaLookup, Population, AREA_CODE_COLUMN};
 use crate::spatial::CentroidIndex;
@@ -65,12 +68,13 @@ pub fn run(args: GapsArgs) -> anyhow::Result<()> {
     let mut run = RunContext::open(&args.output, &args.reference, args.disclosure.rule(), &inputs(&args), || {
         Population::load(&args.population, &args.population_columns).map(Some)
     })?;
+    run.attach_names(&args.names)?;
     let sites = match &args.sites {
         Some(path) => run.read_sites(path, &args.site_columns)?,
         None => Vec::new(),
     };
     let vacancies = load_vacancies(&args, &sites, &mut run)?;
-    let (community, codes_bridged) = community(&args, &sites, &mut run)?;
+    let (community, codes_bridged, community_name) = community(&args, &sites, &mut run)?;
     let placed = place_staff(staff, &columns, &args, &community, &mut run)?;
     let published = PublishedStaff::new(
         &run.areas.facts,
@@ -80,10 +84,12 @@ pub fn run(args: GapsArgs) -> anyhow::Result<()> {
         placed.counts.placed_outside_community,
         &run.disclosure,
     );
-    let tables = write_tables(&args, &run, &community, &placed.tally, &published, &vacancies)?;
+    let residents = residents(&args, &mut run)?;
+    let tables = write_tables(&args, &run, &community, &placed.tally, &published, &vacancies, &residents)?;
     run.warnings.extend(crate::postcode::withheld_warning());
     let mut summary = summary(&args, &run, &community, &published, &tables, &placed.decisions, &vacancies, &sites);
     summary.community.codes_bridged_by_change = codes_bridged;
+    summary.community.name = community_name;
     let exact = json!({
         "not_for_publication": "exact counts of people: keep with the row-level data, never publish",
         "staff_file": args.staff.display().to_string(),
@@ -107,8 +113,10 @@ fn inputs(args: &GapsArgs) -> Vec<&Path> {
     [Some(&args.staff), args.vacancies.as_ref(), args.sites.as_ref(), Some(&args.population)]
         .into_iter()
         .chain([c.community_codes.as_ref(), c.community_lookup.as_ref(), c.area_bridge.as_ref()])
+        .chain([args.economic_activity.as_ref(), args.car_availability.as_ref()])
         .flatten()
         .map(|p| p.as_path())
+        .chain(args.names.paths())
         .collect()
 }
 
@@ -140,18 +148,19 @@ fn load_vacancies(args: &GapsArgs, sites: &[Site], run: &mut RunContext) -> anyh
     Ok(vacancies)
 }
 
-/// The community the run compares staff with, and the codes of a list of the other vintage
-/// bridged by change type; an empty community is an error.
+/// The community the run compares staff with, the codes of a list of the other vintage bridged by
+/// change type, and what the community is called; an empty community is an error.
 fn community(
     args: &GapsArgs,
     sites: &[Site],
     run: &mut RunContext,
-) -> anyhow::Result<(Community, BTreeMap<String, u64>)> {
+) -> anyhow::Result<(Community, BTreeMap<String, u64>, Option<String>)> {
     let facts = &run.areas.facts;
     let mut codes_bridged = BTreeMap::new();
     let geography = &run.geocoder.boundaries.geography;
+    let mut name = args.community.community_name.clone();
     let community =
-        build_community(&args.community, geography, facts, sites, &mut run.warnings, &mut codes_bridged)?;
+        build_community(&args.community, geography, facts, sites, &mut run.warnings, &mut codes_bridged, &mut name)?;
     if community.size() == 0 {
         bail!("the community ({}) has no areas in the boundaries", community.description);
     }
@@ -160,7 +169,7 @@ fn community(
         run.warnings.push(format!("{uncounted} community areas have no population in {}", args.population.display()));
     }
     say(run.quiet, format_args!("community: {} ({} areas)", community.description, thousands(community.size() as u64)));
-    Ok((community, codes_bridged.into_iter().map(|(change, n)| (change.to_string(), n)).collect()))
+    Ok((community, codes_bridged.into_iter().map(|(change, n)| (change.to_string(), n)).collect(), name))
 }
 
 /// Staff placed and tallied by area and breakdown, with their counts and what was not read.
@@ -265,51 +274,124 @@ fn write_tables(
     tally: &StaffTally,
     published: &PublishedStaff,
     vacancies: &[Vacancy],
+    residents: &[Residents],
 ) -> anyhow::Result<Tables> {
-    let (out, areas, facts) = (run.out(), &run.areas, &run.areas.facts);
+    let (out, facts) = (run.out(), &run.areas.facts);
     let population = class_counts(facts, community, &tally.by_area, Classes::Decile).population;
-    let mut written = Vec::new();
-    for classes in [Classes::Decile, Classes::Quintile] {
-        let name = format!("gaps_by_{}.csv", class_word(classes));
-        class_table(&population, &[("All staff".to_string(), &published.all)], classes, None).write_csv(&out.join(&name))?;
-        written.push(name);
-        for (dimension, groups) in &published.groups {
-            let groups: Vec<(String, &ClassCells)> = groups.iter().map(|(k, v)| (k.clone(), v)).collect();
-            let name = format!("gaps_by_{}_by_{dimension}.csv", class_word(classes));
-            class_table(&population, &groups, classes, Some(dimension)).write_csv(&out.join(&name))?;
-            written.push(name);
-        }
-    }
-    let local = args.local_deciles.then(|| local_deciles(facts, community));
+    let mut written = class_tables(out, &population, published)?;
     let area_cells = &published.areas;
     let estimates = published_estimates(area_cells, &run.disclosure);
     let rate = community_rate(facts, community, &estimates).unwrap_or(0.0);
-    let (area_table, area_properties) = area_rows(facts, community, area_cells, rate, local.as_deref());
-    area_table.write_csv(&out.join("gaps_by_area.csv"))?;
-    geojson::write_areas(
-        &out.join("gaps_by_area.geojson"),
-        area_properties.into_iter().map(|(i, properties)| (areas.shape(i), properties)),
-    )?;
-    written.extend(["gaps_by_area.csv".to_string(), "gaps_by_area.geojson".to_string()]);
+    written.extend(area_tables(args, run, community, area_cells, rate)?);
     if args.vacancies.is_some() {
-        let placed: Vec<PlacedVacancy> = vacancies
-            .iter()
-            .filter_map(|v| Some(PlacedVacancy { site: v.site.clone(), location: v.location?, entry_level: v.entry_level }))
-            .collect();
-        let radius_m = args.travel_radius_km * 1000.0;
-        let found = targets(facts, community, &estimates, rate, &placed, &args.target_deciles, radius_m);
-        target_table(facts, &found, area_cells, rate).write_csv(&out.join("targets.csv"))?;
-        let deprived = CentroidIndex::new(areas.geometry.iter(), |i| {
-            facts[i as usize].decile.is_some_and(|d| args.target_deciles.contains(&d))
-        });
-        vacancy_table(facts, vacancies, &deprived, radius_m, args.nearest).write_csv(&out.join("vacancies_reach.csv"))?;
-        written.extend(["targets.csv".to_string(), "vacancies_reach.csv".to_string()]);
+        let located: Vec<&Vacancy> = vacancies.iter().filter(|v| v.location.is_some()).collect();
+        let rows = TargetRows { facts, msoas: &run.areas.msoas, cells: area_cells, rate, vacancies: &located, residents };
+        written.extend(write_targets(args, run, community, &estimates, &rows)?);
+        written.extend(write_reach(args, run, vacancies)?);
     }
     Ok(Tables {
         population_by_decile: population,
         staff_published_in_community: area_cells.iter().flatten().filter_map(|c| c.value()).sum(),
         written,
     })
+}
+
+/// The class tables (deciles and quintiles) of all staff and of each breakdown.
+fn class_tables(out: &Path, population: &[f64], published: &PublishedStaff) -> anyhow::Result<Vec<String>> {
+    let mut written = Vec::new();
+    for classes in [Classes::Decile, Classes::Quintile] {
+        let name = format!("gaps_by_{}.csv", class_word(classes));
+        class_table(population, &[("All staff".to_string(), &published.all)], classes, None).write_csv(&out.join(&name))?;
+        written.push(name);
+        for (dimension, groups) in &published.groups {
+            let groups: Vec<(String, &ClassCells)> = groups.iter().map(|(k, v)| (k.clone(), v)).collect();
+            let name = format!("gaps_by_{}_by_{dimension}.csv", class_word(classes));
+            class_table(population, &groups, classes, Some(dimension)).write_csv(&out.join(&name))?;
+            written.push(name);
+        }
+    }
+    Ok(written)
+}
+
+/// The by-area table (CSV and GeoJSON).
+fn area_tables(
+    args: &GapsArgs,
+    run: &RunContext,
+    community: &Community,
+    cells: &[Option<Cell>],
+    rate: f64,
+) -> anyhow::Result<Vec<String>> {
+    let (out, areas) = (run.out(), &run.areas);
+    let local = args.local_deciles.then(|| local_deciles(&areas.facts, community));
+    let names = run.names.is_some().then_some(areas.msoas.as_slice());
+    let (area_table, area_properties) = area_rows(&areas.facts, names, community, cells, rate, local.as_deref());
+    area_table.write_csv(&out.join("gaps_by_area.csv"))?;
+    geojson::write_areas(
+        &out.join("gaps_by_area.geojson"),
+        area_properties.into_iter().map(|(i, properties)| (areas.shape(i), properties)),
+    )?;
+    Ok(vec!["gaps_by_area.csv".to_string(), "gaps_by_area.geojson".to_string()])
+}
+
+/// The targets, and with an LSOA → MSOA lookup the targets by MSOA.
+fn write_targets(
+    args: &GapsArgs,
+    run: &RunContext,
+    community: &Community,
+    estimates: &[f64],
+    rows: &TargetRows,
+) -> anyhow::Result<Vec<String>> {
+    let placed: Vec<PlacedVacancy> = rows
+        .vacancies
+        .iter()
+        .filter_map(|v| {
+            let (site, site_name) = (v.site.clone(), v.site_name.clone());
+            Some(PlacedVacancy { site, site_name, location: v.location?, entry_level: v.entry_level })
+        })
+        .collect();
+    let radius_m = args.travel_radius_km * 1000.0;
+    let found = targets(rows.facts, community, estimates, rows.rate, &placed, &args.target_deciles, radius_m);
+    rows.table(&found).write_csv(&run.out().join("targets.csv"))?;
+    let mut written = vec!["targets.csv".to_string()];
+    if !rows.msoas.is_empty() {
+        rows.by_msoa(&found).write_csv(&run.out().join("targets_by_msoa.csv"))?;
+        written.push("targets_by_msoa.csv".to_string());
+    }
+    Ok(written)
+}
+
+/// Each vacancy's reach: the deprived population around it and the nearest deprived areas.
+fn write_reach(args: &GapsArgs, run: &RunContext, vacancies: &[Vacancy]) -> anyhow::Result<Vec<String>> {
+    let (areas, facts) = (&run.areas, &run.areas.facts);
+    let deprived = CentroidIndex::new(areas.geometry.iter(), |i| {
+        facts[i as usize].decile.is_some_and(|d| args.target_deciles.contains(&d))
+    });
+    let radius_m = args.travel_radius_km * 1000.0;
+    vacancy_table(facts, vacancies, &deprived, radius_m, args.nearest).write_csv(&run.out().join("vacancies_reach.csv"))?;
+    Ok(vec!["vacancies_reach.csv".to_string()])
+}
+
+/// Each area's residents out of work and households without a car, from the census tables given
+/// (not used, with a warning, on boundaries of another geography than the census's LSOA 2021).
+fn residents(args: &GapsArgs, run: &mut RunContext) -> anyhow::Result<Vec<Residents>> {
+    let read = |path: &Option<std::path::PathBuf>, roles: &[crate::columns::ColumnSpec], columns, flag| {
+        path.as_deref().map(|p| CensusTable::read(p, roles, columns, flag)).transpose()
+    };
+    let economic =
+        read(&args.economic_activity, &ECONOMIC_ACTIVITY, &args.economic_activity_columns, "--economic-activity-columns")?;
+    let cars = read(&args.car_availability, &CAR_AVAILABILITY, &args.car_availability_columns, "--car-availability-columns")?;
+    let geography = &run.geocoder.boundaries.geography;
+    let fits = |table: Option<CensusTable>, warnings: &mut Vec<String>| match table {
+        Some(t) if &t.geography != geography => {
+            warnings.push(format!("{} not used: it is on {} areas and the boundaries are {geography}", file_name(&t.path), t.geography));
+            None
+        }
+        other => other,
+    };
+    let economic = fits(economic, &mut run.warnings);
+    let cars = fits(cars, &mut run.warnings);
+    let codes = run.areas.facts.iter().map(|a| a.code.as_str());
+    Ok(crate::reference::census::residents(codes, economic.as_ref(), cars.as_ref()))
 }
 
 /// The published summary: counts under the rule, the community, the headline, the inputs.
@@ -344,6 +426,7 @@ fn summary(
             population_column: run.population_column.clone().unwrap_or_default(),
             codes_bridged_by_change: BTreeMap::new(),
             profile: profile(&run.areas.facts, community, national_areas),
+            name: None,
         },
         headline: headline.as_ref().map(|h| h.text.clone()),
         decisions: decisions.to_vec(),
@@ -367,6 +450,7 @@ fn summary(
             .map(|d| Edition { edition: d.edition.clone(), geography: d.geography.clone() }),
         vintages: run.vintages.clone(),
         reference: geocoder.reference_summary(),
+        area_names: run.names.clone(),
         outputs: tables.written.clone(),
         internal_summary: format!("{INTERNAL_FOLDER}/{INTERNAL_SUMMARY}"),
     }
@@ -427,6 +511,7 @@ fn class_word(classes: Classes) -> &'static str {
 }
 
 /// The community, from the options given (intersected), or the default radius around the sites.
+#[allow(clippy::too_many_arguments)]
 fn build_community(
     options: &CommunityArgs,
     geography: &crate::reference::Geography,
@@ -434,6 +519,7 @@ fn build_community(
     sites: &[Site],
     warnings: &mut Vec<String>,
     codes_bridged: &mut BTreeMap<&'static str, u64>,
+    name: &mut Option<String>,
 ) -> anyhow::Result<Community> {
     let mut parts = Vec::new();
     if let Some(path) = &options.community_codes {
@@ -460,6 +546,9 @@ fn build_community(
         let values: Vec<String> = values.split('|').map(|v| v.trim().to_string()).collect();
         let lookup = AreaLookup::select(path, column, &values, &options.community_lookup_columns.named("--community-lookup-columns"))?;
         lookup.check_vintage(geography)?;
+        if name.is_none() {
+            *name = lookup.name.clone();
+        }
         parts.push(Community::from_codes(facts, &lookup.codes, lookup.description));
     }
     let located: Vec<geo::Coord<f64>> = sites.iter().filter_map(|s| s.location).collect();
@@ -483,9 +572,6 @@ fn build_community(
     Ok(parts.fold(first, |acc, next| acc.intersect(&next)))
 }
 
-fn file_name(path: &Path) -> String {
-    path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
-}
 
 /// Area codes from a plain list (one per line, optional header) or a CSV with an area-code column.
 fn read_code_list(path: &Path) -> crate::Result<FxHashSet<String>> {
@@ -598,12 +684,17 @@ fn published_estimates(cells: &[Option<Cell>], disclosure: &Disclosure) -> Vec<f
 /// The by-area table and, for the GeoJSON, each row's properties.
 fn area_rows(
     facts: &[AreaFacts],
+    names: Option<&[crate::reference::area_names::Msoa]>,
     community: &Community,
     cells: &[Option<Cell>],
     rate: f64,
     local: Option<&[Option<u8>]>,
 ) -> (Table, Vec<(usize, ::geojson::JsonObject)>) {
-    let mut headers = vec!["area_code", "area_name", "imd_decile"];
+    let mut headers = vec!["area_code", "area_name"];
+    if names.is_some() {
+        headers.extend(crate::output::names::HEADERS);
+    }
+    headers.push("imd_decile");
     if local.is_some() {
         headers.push("imd_decile_local");
     }
@@ -617,7 +708,11 @@ fn area_rows(
         let per_1000 = staff.zip(area.population).filter(|(_, p)| *p > 0.0).map(|(s, p)| s / p * 1000.0);
         let shortfall = staff.zip(expected).map(|(s, e)| e - s);
         let suppressed = |text: String| if cell == Cell::Suppressed { "*".to_string() } else { text };
-        let mut row = vec![area.code.clone(), area.name.clone(), area.decile.map_or(String::new(), |d| d.to_string())];
+        let mut row = vec![area.code.clone(), area.name.clone()];
+        if let Some(msoas) = names {
+            row.extend(crate::output::names::cells(area, msoas));
+        }
+        row.push(area.decile.map_or(String::new(), |d| d.to_string()));
         if let Some(local) = local {
             row.push(local[i].map_or(String::new(), |d| d.to_string()));
         }
@@ -633,34 +728,6 @@ fn area_rows(
         features.push((i, properties));
     }
     (table, features)
-}
-
-fn target_table(
-    facts: &[AreaFacts],
-    found: &[crate::analysis::targets::Target],
-    cells: &[Option<Cell>],
-    rate: f64,
-) -> Table {
-    let mut table = Table::new(&crate::output::schema::targets::HEADERS);
-    for (rank, t) in found.iter().enumerate() {
-        let area = &facts[t.area];
-        table.push(vec![
-            (rank + 1).to_string(),
-            area.code.clone(),
-            area.name.clone(),
-            area.decile.map_or(String::new(), |d| d.to_string()),
-            fixed(area.population, 0),
-            cells[t.area].map_or(String::new(), |c| c.to_string()),
-            fixed(area.population.map(|p| p * rate / 1000.0), 1),
-            fixed(Some(t.shortfall), 1),
-            t.nearest_site.clone(),
-            fixed(Some(t.distance_m / 1000.0), 2),
-            t.vacancies_within_radius.to_string(),
-            fixed(Some(t.access), 3),
-            fixed(Some(t.score), 2),
-        ]);
-    }
-    table
 }
 
 fn vacancy_table(

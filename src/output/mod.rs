@@ -8,6 +8,7 @@ pub mod disclosure;
 pub mod geojson;
 pub mod inspection;
 pub mod map;
+pub mod names;
 pub mod progress;
 pub mod published;
 pub mod published_staff;
@@ -16,5 +17,6 @@ pub mod run_summary;
 pub mod schema;
 pub mod summary;
 pub mod table;
+pub mod targets;
 
 pub use atomic::OutputFile;
