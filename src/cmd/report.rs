@@ -159,7 +159,7 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
         emissions => emissions,
         assumptions => assumptions,
         sources => sources,
-        attribution => choropleth::attribution(&args.attribution),
+        attribution => report_attribution(&args.attribution, gaps_dir, emissions_dir),
         version => env!("CARGO_PKG_VERSION"),
         tooltips => Value::from_safe_string(tooltips),
     })?;
@@ -169,6 +169,22 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
     write_file(&args.output, html.as_bytes())?;
     say(args.quiet, format_args!("report: {} ({} KB)", args.output.display(), html.len() / 1024));
     Ok(())
+}
+
+/// The notices the reference data's licences require, with the Open Parliament Licence's when a run
+/// named its areas with the House of Commons Library's names.
+fn report_attribution(given: &[String], gaps: Option<&std::path::PathBuf>, emissions: Option<&std::path::PathBuf>) -> Vec<String> {
+    let mut lines = choropleth::attribution(given);
+    let gaps = gaps.and_then(|d| run_summary::read::<GapsSummary>(&d.join(crate::cmd::gaps::SUMMARY)).ok()).and_then(|s| s.area_names);
+    let emissions = emissions
+        .and_then(|d| run_summary::read::<EmissionsSummary>(&d.join(crate::cmd::emissions::SUMMARY)).ok())
+        .and_then(|s| s.area_names);
+    if let Some(line) = gaps.into_iter().chain(emissions).find_map(|n| n.attribution) {
+        if !lines.contains(&line) {
+            lines.push(line);
+        }
+    }
+    lines
 }
 
 /// The reference files a run read, as source lines (once each).
@@ -232,8 +248,11 @@ impl MapRequest<'_> {
         let (spec, boundaries) = choropleth::build(&options)?;
         let mut rows = serde_json::Map::new();
         for area in &boundaries.areas {
-            let mut pairs =
-                vec![Json::from(vec![Json::from("Area"), Json::from(format!("{} {}", area.code, area.name).trim())])];
+            let label = match area.properties.get("neighbourhood") {
+                Some(Json::String(n)) => format!("{n} {}", area.code),
+                _ => format!("{} {}", area.code, area.name),
+            };
+            let mut pairs = vec![Json::from(vec![Json::from("Area"), Json::from(label.trim())])];
             for (key, label, format) in self.tooltip {
                 let text = match area.properties.get(*key) {
                     Some(Json::String(s)) => s.clone(),
@@ -306,12 +325,17 @@ fn gaps_section(
     let deciles = Csv::read(&dir.join("gaps_by_decile.csv"))?;
     let map = GAPS_MAP.draw(dir, args, tooltips)?;
     gaps_notes(&summary, assumptions, sources);
+    let targets = Targets::read(dir)?;
     Ok(Value::from_serialize(serde_json::json!({
         "headline": summary.headline,
-        "community": summary.community.definition,
+        "community": community_in_words(&summary),
         "figures": gaps_figures(&summary),
         "deciles": gaps_decile_table(&deciles)?,
-        "targets": targets_table(dir)?,
+        "cuts": gaps_cuts(dir)?,
+        "targets": targets.as_ref().map(Targets::table).transpose()?,
+        "top_target": targets.as_ref().and_then(Targets::top),
+        "targets_by_msoa": targets_by_msoa_table(dir)?,
+        "radius_km": summary.travel_radius_km,
     }))
     .merge_safe(&[("chart", Value::from_safe_string(gaps_chart(&deciles))), ("map", map.unwrap_or(Value::from(())))]))
 }
@@ -376,33 +400,104 @@ fn gaps_figures(summary: &GapsSummary) -> Vec<Figure> {
     figures
 }
 
-/// The top 20 target neighbourhoods, when the run had vacancies.
-fn targets_table(dir: &Path) -> anyhow::Result<Option<HtmlTable>> {
-    let path = dir.join("targets.csv");
+/// The community as the report names it: its own name (with its areas), else how it was chosen.
+fn community_in_words(summary: &GapsSummary) -> String {
+    let community = &summary.community;
+    match &community.name {
+        Some(name) => format!("{name} ({} neighbourhoods)", thousands(community.areas as u64)),
+        None => community.definition.clone(),
+    }
+}
+
+/// The director's cuts: for each breakdown the run has (pay band group, staff group, new starters),
+/// how many of each group's staff live in the most deprived fifth against the working-age population.
+fn gaps_cuts(dir: &Path) -> anyhow::Result<Vec<HtmlTable>> {
+    let mut tables = Vec::new();
+    for (dimension, label) in [("band", "Pay band group"), ("staff_group", "Staff group"), ("starter", "New starters")] {
+        let path = dir.join(format!("gaps_by_quintile_by_{dimension}.csv"));
+        if !path.is_file() {
+            continue;
+        }
+        let csv = Csv::read(&path)?;
+        let core20: Vec<&Vec<String>> = csv.rows.iter().filter(|r| csv.cell(r, "imd_quintile") == "1").collect();
+        let caption = format!("{label}: staff living in the most deprived fifth of neighbourhoods (national deciles 1-2)");
+        tables.push(csv.table(
+            &caption,
+            &[
+                (dimension, label, Format::Text),
+                ("staff", "Staff in deciles 1-2", Format::Count),
+                ("staff_share", "Share of the group's staff", Format::Percent),
+                ("population_share", "Share of working-age residents", Format::Percent),
+                ("representation_ratio", "Representation ratio", Format::Fixed(2)),
+            ],
+            &core20,
+        )?);
+    }
+    Ok(tables)
+}
+
+/// `targets.csv`, when the run had vacancies.
+struct Targets(Csv);
+
+impl Targets {
+    fn read(dir: &Path) -> anyhow::Result<Option<Targets>> {
+        let path = dir.join("targets.csv");
+        path.is_file().then(|| Csv::read(&path).map(Targets)).transpose()
+    }
+
+    /// The top 20 target neighbourhoods.
+    fn table(&self) -> anyhow::Result<HtmlTable> {
+        use crate::output::schema::targets as t;
+        let top: Vec<&Vec<String>> = self.0.rows.iter().take(20).collect();
+        let columns: Vec<(&str, &str, Format)> = vec![
+            (t::RANK, "Rank", Format::Text),
+            (t::NEIGHBOURHOOD, "Neighbourhood", Format::Text),
+            (t::IMD_DECILE, "IMD decile", Format::Text),
+            (t::STAFF, "Staff living there", Format::Text),
+            (t::SHORTFALL, "Shortfall", Format::Fixed(1)),
+            (t::NEAREST_SITE_NAME, "Nearest site", Format::Text),
+            (t::DISTANCE_KM, "Distance (km)", Format::Fixed(1)),
+            (t::ENTRY_LEVEL_VACANCIES, "Entry-level vacancies in reach", Format::Text),
+            (t::JOB_TITLES, "Jobs", Format::Text),
+            (t::EARLIEST_CLOSING_DATE, "First closing date", Format::Text),
+            (t::RESIDENTS_OUT_OF_WORK, "Residents out of work", Format::Count),
+            (t::HOUSEHOLDS_WITHOUT_CAR_SHARE, "Households without a car", Format::Percent),
+            (t::SCORE, "Score", Format::Fixed(2)),
+        ];
+        self.0.table("Target neighbourhoods (top 20)", &columns, &top)
+    }
+
+    /// "The first target is …: why", from the top row.
+    fn top(&self) -> Option<String> {
+        use crate::output::schema::targets as t;
+        let row = self.0.rows.first()?;
+        Some(format!("The first target is {}. {}", self.0.cell(row, t::NEIGHBOURHOOD), self.0.cell(row, t::REASON)))
+    }
+}
+
+/// The targets grouped by MSOA (top 10), when the run had an LSOA → MSOA lookup.
+fn targets_by_msoa_table(dir: &Path) -> anyhow::Result<Option<HtmlTable>> {
+    use crate::output::schema::targets_by_msoa as m;
+    let path = dir.join("targets_by_msoa.csv");
     if !path.is_file() {
         return Ok(None);
     }
-    let targets = Csv::read(&path)?;
-    let top: Vec<&Vec<String>> = targets.rows.iter().take(20).collect();
-    use crate::output::schema::targets as t;
-    let columns: Vec<(&str, &str, Format)> = vec![
-        (t::RANK, "Rank", Format::Text),
-        (t::AREA_CODE, "Area", Format::Text),
-        (t::AREA_NAME, "Name", Format::Text),
-        (t::IMD_DECILE, "IMD decile", Format::Text),
-        (t::POPULATION, "Working-age population", Format::Count),
-        (t::SHORTFALL, "Shortfall", Format::Fixed(1)),
-        (t::NEAREST_SITE, "Nearest site", Format::Text),
-        (t::DISTANCE_KM, "Distance (km)", Format::Fixed(1)),
-        (t::ENTRY_LEVEL_VACANCIES, "Entry-level vacancies in reach", Format::Text),
-        (t::SCORE, "Score", Format::Fixed(2)),
+    let csv = Csv::read(&path)?;
+    let top: Vec<&Vec<String>> = csv.rows.iter().take(10).collect();
+    let columns = [
+        (m::MSOA_NAME, "Neighbourhood", Format::Text),
+        (m::TARGET_AREAS, "Target areas", Format::Text),
+        (m::SHORTFALL, "Shortfall", Format::Fixed(0)),
+        (m::VACANCIES, "Entry-level vacancies in reach", Format::Text),
+        (m::RESIDENTS_OUT_OF_WORK, "Residents out of work", Format::Count),
+        (m::BEST_RANK, "Best rank", Format::Text),
     ];
-    (!top.is_empty()).then(|| targets.table("Target neighbourhoods (top 20)", &columns, &top)).transpose()
+    (!top.is_empty()).then(|| csv.table("Targets by neighbourhood (MSOA, top 10)", &columns, &top)).transpose()
 }
 
 /// The community, the disclosure rule, the deprivation edition and the population, as notes and sources.
 fn gaps_notes(summary: &GapsSummary, assumptions: &mut Vec<String>, sources: &mut Vec<String>) {
-    assumptions.push(format!("Community: {}.", summary.community.definition));
+    assumptions.push(format!("Community: {}.", community_in_words(summary)));
     let rule = &summary.disclosure;
     assumptions.push(if rule.min_count <= 1 && rule.round_to <= 1 {
         "Counts are exact: no disclosure control was applied, so this report is for internal use only.".to_string()

@@ -144,7 +144,7 @@ pub fn build(options: &MapOptions) -> Result<(MapSpec, Boundaries)> {
         sites: site_markers(&options.markers)?,
         outline: drawing.outline,
         extent: drawing.extent,
-        attribution: attribution(&options.attribution),
+        attribution: attribution_for(&options.attribution, &boundaries.areas),
     };
     Ok((spec, boundaries))
 }
@@ -322,6 +322,18 @@ pub fn attribution(given: &[String]) -> Vec<String> {
     } else {
         given.to_vec()
     }
+}
+
+/// The attribution lines for a map of `areas`: with the Open Parliament Licence's notice when the
+/// areas carry House of Commons Library names (a `neighbourhood` other than the area's own name).
+fn attribution_for(given: &[String], areas: &[Area]) -> Vec<String> {
+    let mut lines = attribution(given);
+    let text = |a: &Area, key: &str| a.properties.get(key).and_then(|v| v.as_str().map(str::to_string));
+    let named = areas.iter().any(|a| text(a, "neighbourhood").is_some_and(|n| !n.is_empty() && Some(n) != text(a, "area_name")));
+    if given.is_empty() && named {
+        lines.push(crate::reference::area_names::OPEN_PARLIAMENT_ATTRIBUTION.to_string());
+    }
+    lines
 }
 
 #[cfg(test)]

@@ -22,6 +22,8 @@ pub struct Msoa {
     pub name: String,
     /// Whether `name` is the House of Commons Library's.
     pub named_by_library: bool,
+    /// The ONS name ("Worcester 002"), else the code.
+    pub ons_name: String,
 }
 
 /// The files names come from (each optional; the MSOA names need the lookup).
@@ -107,6 +109,7 @@ impl AreaNames {
                     code: msoa.to_string(),
                     name: library_name.cloned().or(ons.map(str::to_string)).unwrap_or_else(|| msoa.to_string()),
                     named_by_library: library_name.is_some(),
+                    ons_name: ons.unwrap_or(msoa).to_string(),
                 });
             }
             self.msoa_of.insert(lsoa.to_string(), i);

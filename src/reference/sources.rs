@@ -11,9 +11,10 @@ pub const BUILT_IN: &str = include_str!("../../data/reference_sources.toml");
 
 /// What a set needs, in the order the settings file lists them.
 pub const ROLES: [&str; 4] = ["postcodes", "boundaries", "deprivation", "population"];
-/// What a set may have besides, fetched where the source has it: the Census 2021 travel tables and
-/// the LSOA 2011 → 2021 lookup (options of `emissions`).
-pub const OPTIONAL_ROLES: [&str; 3] = ["car_availability", "travel_to_work", "area_bridge"];
+/// What a set may have besides, fetched where the source has it: the Census 2021 travel and economic
+/// activity tables, the LSOA 2011 → 2021 lookup, and the MSOA and ward lookups with the MSOA names.
+pub const OPTIONAL_ROLES: [&str; 7] =
+    ["car_availability", "travel_to_work", "area_bridge", "economic_activity", "msoa_lookup", "msoa_names", "ward_lookup"];
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]

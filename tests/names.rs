@@ -1,0 +1,160 @@
+//! Issue 15 on the national data: names people know, targets an anchor lead can act on, the community's own name, and emissions per 1,000 on the trust's own population.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use crate::national::{postcodes_near, synthetic_staff, CODE_POINT};
+use crate::util::*;
+
+const ICB_NAME: &str = "NHS Herefordshire and Worcestershire Integrated Care Board";
+
+/// A column of a CSV by header, as (key column value → cell).
+fn column(path: &Path, key: &str, value: &str) -> HashMap<String, String> {
+    let mut reader = csv::Reader::from_path(path).unwrap();
+    let headers = reader.headers().unwrap().clone();
+    let at = |name: &str| headers.iter().position(|h| h.trim_start_matches('\u{feff}') == name).unwrap();
+    let (k, v) = (at(key), at(value));
+    reader.records().map(|r| r.unwrap()).map(|r| (r[k].to_string(), r[v].to_string())).collect()
+}
+
+/// Open vacancies at the ICB's two hospitals (codes of `hospital_sites.csv`), with titles and closing dates.
+fn vacancies(dir: &Path) -> std::path::PathBuf {
+    let path = dir.join("vacancies.csv");
+    std::fs::write(
+        &path,
+        "Vacancy Reference,Site,Pay Band,Job Title,Closing Date\n\
+         V1,WR,Band 2,Healthcare Support Worker,15/01/2026\n\
+         V2,WR,Band 3,Domestic Assistant,2026-01-10\n\
+         V3,WR,Band 2,Healthcare Support Worker,2026-01-20\n\
+         V4,HE,Band 2,Porter,2026-02-01\n\
+         V5,WR,Band 6,Staff Nurse,2026-01-05\n",
+    )
+    .unwrap();
+    path
+}
+
+fn gaps_args(reference: &Path, staff: &Path, vacancies: &Path, out: &Path) -> Vec<std::ffi::OsString> {
+    let mut args: Vec<std::ffi::OsString> = vec!["gaps".into(), "--staff".into(), staff.into()];
+    args.extend(["--vacancies".into(), vacancies.as_os_str().to_owned()]);
+    for (flag, file) in [
+        ("--sites", "hospital_sites.csv"),
+        ("--postcodes", CODE_POINT),
+        ("--boundaries", "LSOA_2021_EW_BSC_V4.geojson"),
+        ("--deprivation", "File_1_IoD2025_Index_of_Multiple_Deprivation.csv"),
+        ("--population", "census2021_lsoa21_age6_16to64.csv"),
+        ("--community-lookup", "lsoa21_to_sicbl24_icb24.csv"),
+        ("--msoa-lookup", "lsoa21_to_msoa21.csv"),
+        ("--msoa-names", "MSOA-Names-2.2.csv"),
+        ("--ward-lookup", "LSOA21_WD24_LAD24_EW_LU.csv"),
+        ("--economic-activity", "census2021_ts066_lsoa21_economic_activity_5groups.csv"),
+        ("--car-availability", "census2021-ts045-lsoa.csv"),
+    ] {
+        args.extend([flag.into(), reference.join(file).into_os_string()]);
+    }
+    args.extend(["--community-filter", "icb24_code=E54000019", "--by", "band", "-q", "--out"].map(Into::into));
+    args.push(out.into());
+    args
+}
+
+/// Done when (issue 15): for the Herefordshire and Worcestershire ICB on the 2021 geography every
+/// target carries its MSOA's House of Commons Library name, its nearest site's name and the titles of
+/// the open jobs within reach; the report names the top target, the band cut and the ICB.
+#[test]
+fn issue_15_targets_for_the_icb_carry_names_sites_and_jobs() {
+    let Some(reference) = reference_dir() else { return };
+    let dir = temp_dir();
+    let staff = synthetic_staff(&reference, dir.path(), 3000);
+    let out = dir.path().join("gaps");
+    anchormap_ok(gaps_args(&reference, &staff, &vacancies(dir.path()), &out));
+
+    let library = column(&reference.join("MSOA-Names-2.2.csv"), "msoa21cd", "msoa21hclnm");
+    let msoa_of = column(&reference.join("lsoa21_to_msoa21.csv"), "LSOA21CD", "MSOA21CD");
+    let ward_of = column(&reference.join("LSOA21_WD24_LAD24_EW_LU.csv"), "LSOA21CD", "WD24NM");
+    let ts066 = reference.join("census2021_ts066_lsoa21_economic_activity_5groups.csv");
+    let [unemployed, students, other] =
+        ["Unemployed", "Students (inactive)", "Other inactive"].map(|c| column(&ts066, "code", c));
+    let (headers, targets) = read_csv(&out.join("targets.csv"));
+    assert!(targets.len() >= 5, "{} targets", targets.len());
+    let cell = |row: &[String], name: &str| row[headers.iter().position(|h| h == name).unwrap()].clone();
+    let sites = ["Worcestershire Royal Hospital, Worcester", "Hereford County Hospital"];
+    for row in &targets {
+        let code = cell(row, "area_code");
+        let msoa = &msoa_of[&code];
+        assert_eq!(cell(row, "msoa_code"), *msoa);
+        assert_eq!(cell(row, "msoa_name"), library[msoa], "{code}: the library's name for {msoa}");
+        assert_eq!(cell(row, "neighbourhood"), format!("{} ({})", library[msoa], cell(row, "area_name")));
+        assert_eq!(cell(row, "ward_name"), ward_of[&code]);
+        assert!(sites.contains(&cell(row, "nearest_site_name").as_str()), "{code}: {}", cell(row, "nearest_site_name"));
+        assert!(!cell(row, "entry_level_job_titles").is_empty(), "{code}: titles of the jobs within reach");
+        assert!(cell(row, "shortfall").parse::<f64>().unwrap() >= 0.5, "{code}");
+        let pool: f64 = [&unemployed, &students, &other].iter().map(|c| c[&code].parse::<f64>().unwrap()).sum();
+        assert_eq!(cell(row, "residents_out_of_work"), format!("{pool:.0}"), "{code}");
+        assert!(cell(row, "reason").starts_with("In the most deprived"), "{}", cell(row, "reason"));
+    }
+    let first = &targets[0];
+    eprintln!("issue 15: {} targets; first {}: {}", targets.len(), cell(first, "neighbourhood"), cell(first, "reason"));
+    let (_, by_msoa) = read_csv(&out.join("targets_by_msoa.csv"));
+    eprintln!("issue 15: targets by MSOA, first: {}", by_msoa[0][7]);
+    let (area_headers, _) = read_csv(&out.join("gaps_by_area.csv"));
+    assert_eq!(area_headers[..6], ["area_code", "area_name", "neighbourhood", "msoa_code", "msoa_name", "ward_name"]);
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("gaps_summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["community"]["name"], ICB_NAME);
+    assert!(summary["area_names"]["attribution"].as_str().unwrap().contains("Open Parliament Licence v3.0"));
+
+    let report = dir.path().join("report.html");
+    anchormap_ok(["report", "--from", out.to_str().unwrap(), "-o", report.to_str().unwrap(), "-q"]);
+    let html = std::fs::read_to_string(&report).unwrap();
+    let escaped = |s: String| s.replace('&', "&amp;").replace('\'', "&#x27;");
+    assert!(html.contains(&escaped(format!("The first target is {}", cell(first, "neighbourhood")))), "top target");
+    assert!(html.contains(ICB_NAME), "the community's own name");
+    assert!(!html.contains("lsoa21_to_sicbl24_icb24.csv"), "no file name for the community");
+    assert!(html.contains("Pay band group") && html.contains("Bands 1-4"), "the band cut");
+    assert!(html.contains("Open Parliament Licence"), "attribution");
+}
+
+/// Issue 15: emissions per 1,000 divide by the population of the areas the patients come from, not
+/// England's: the by-decile population is the sum over the by-area table's areas.
+#[test]
+fn issue_15_emissions_per_1000_use_the_trusts_own_population() {
+    let Some(reference) = reference_dir() else { return };
+    let dir = temp_dir();
+    let mut text = String::from("postcode,site,mode\n");
+    for (postcode, _, _) in postcodes_near(&reference, (387_714.0, 254_789.0), 2000, 0x5EED) {
+        text.push_str(&format!("{postcode},WR,01\n"));
+    }
+    let appointments = dir.path().join("appointments.csv");
+    std::fs::write(&appointments, text).unwrap();
+    let out = dir.path().join("emissions");
+    let mut args: Vec<std::ffi::OsString> = vec!["emissions".into(), "--appointments".into(), appointments.into()];
+    for (flag, file) in [
+        ("--sites", "hospital_sites.csv"),
+        ("--postcodes", CODE_POINT),
+        ("--boundaries", "LSOA_2021_EW_BSC_V4.geojson"),
+        ("--deprivation", "File_1_IoD2025_Index_of_Multiple_Deprivation.csv"),
+        ("--population", "census2021_lsoa21_age6_16to64.csv"),
+        ("--msoa-lookup", "lsoa21_to_msoa21.csv"),
+        ("--msoa-names", "MSOA-Names-2.2.csv"),
+    ] {
+        args.extend([flag.into(), reference.join(file).into_os_string()]);
+    }
+    args.extend(["--population-columns", "population=total_sum_of_cells", "-q", "--out"].map(Into::into));
+    args.push(out.clone().into());
+    anchormap_ok(args);
+    let (ah, areas) = read_csv(&out.join("emissions_by_area.csv"));
+    let at = |h: &[String], name: &str| h.iter().position(|x| x == name).unwrap();
+    let catchment: f64 = areas
+        .iter()
+        .filter(|r| !r[at(&ah, "imd_decile")].is_empty())
+        .map(|r| r[at(&ah, "population")].parse::<f64>().unwrap())
+        .sum();
+    let (dh, deciles) = read_csv(&out.join("emissions_by_decile.csv"));
+    let total = deciles.iter().find(|r| r[0] == "total").unwrap();
+    assert_eq!(total[at(&dh, "population")], format!("{catchment:.0}"));
+    assert!(catchment < 2_000_000.0, "the catchment, not England's 56 million: {catchment}");
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("emissions_summary.json")).unwrap()).unwrap();
+    let basis = summary["population_basis"].as_str().unwrap();
+    assert!(basis.contains("areas the patients come from") && basis.contains("not England"), "{basis}");
+    eprintln!("issue 15: emissions per 1,000 on {catchment:.0} residents of {} areas", areas.len());
+}
