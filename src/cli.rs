@@ -678,6 +678,11 @@ pub struct ReportArgs {
     #[command(flatten)]
     pub markers: SiteMarkerArgs,
 
+    /// Draw the maps by LSOA instead of by MSOA (MSOA maps, where the runs wrote them, hide far fewer
+    /// small counts).
+    #[arg(long)]
+    pub lsoa_maps: bool,
+
     /// Suppress the summary on stderr.
     #[arg(short, long)]
     pub quiet: bool,

@@ -102,6 +102,25 @@ fn issue_15_targets_for_the_icb_carry_names_sites_and_jobs() {
     assert_eq!(summary["community"]["name"], ICB_NAME);
     assert!(summary["area_names"]["attribution"].as_str().unwrap().contains("Open Parliament Licence v3.0"));
 
+    // The MSOA level: every community MSOA, its staff the sum of its areas' in the system of sums.
+    let (mh, msoas) = read_csv(&out.join("gaps_by_msoa.csv"));
+    assert_eq!(mh[..3], ["area_code", "area_name", "neighbourhood"]);
+    let lsoas: usize = msoas.iter().map(|r| r[3].parse::<usize>().unwrap()).sum();
+    assert_eq!(lsoas, 491, "every LSOA of the ICB in one MSOA");
+    assert!(msoas.iter().all(|r| r[2] == library[&r[0]]), "named by the library");
+    let hidden = |rows: &[Vec<String>], col: usize| rows.iter().filter(|r| r[col] == "*").count() as f64 / rows.len() as f64;
+    let (ah, areas) = read_csv(&out.join("gaps_by_area.csv"));
+    let staff_col = |h: &[String]| h.iter().position(|x| x == "staff").unwrap();
+    eprintln!(
+        "issue 15: {} MSOAs, {:.0}% of them hidden, against {:.0}% of {} LSOAs",
+        msoas.len(),
+        hidden(&msoas, staff_col(&mh)) * 100.0,
+        hidden(&areas, staff_col(&ah)) * 100.0,
+        areas.len()
+    );
+    assert!(hidden(&msoas, staff_col(&mh)) < hidden(&areas, staff_col(&ah)));
+    assert!(out.join("gaps_by_msoa.geojson").is_file());
+
     let report = dir.path().join("report.html");
     anchormap_ok(["report", "--from", out.to_str().unwrap(), "-o", report.to_str().unwrap(), "-q"]);
     let html = std::fs::read_to_string(&report).unwrap();
@@ -111,6 +130,7 @@ fn issue_15_targets_for_the_icb_carry_names_sites_and_jobs() {
     assert!(!html.contains("lsoa21_to_sicbl24_icb24.csv"), "no file name for the community");
     assert!(html.contains("Pay band group") && html.contains("Bands 1-4"), "the band cut");
     assert!(html.contains("Open Parliament Licence"), "attribution");
+    assert!(html.contains("by neighbourhood (MSOA)"), "the map by MSOA");
 }
 
 /// Issue 15: emissions per 1,000 divide by the population of the areas the patients come from, not
@@ -156,5 +176,7 @@ fn issue_15_emissions_per_1000_use_the_trusts_own_population() {
         serde_json::from_str(&std::fs::read_to_string(out.join("emissions_summary.json")).unwrap()).unwrap();
     let basis = summary["population_basis"].as_str().unwrap();
     assert!(basis.contains("areas the patients come from") && basis.contains("not England"), "{basis}");
+    let (_, msoas) = read_csv(&out.join("emissions_by_msoa.csv"));
+    assert!(!msoas.is_empty() && msoas.len() < areas.len());
     eprintln!("issue 15: emissions per 1,000 on {catchment:.0} residents of {} areas", areas.len());
 }

@@ -138,7 +138,8 @@ pub fn run(args: EmissionsArgs) -> anyhow::Result<()> {
     let placed = place_appointments(input, &placer, &run.geocoder, &args.appointments)?;
     run.warnings.extend(placed.warnings.iter().cloned());
     let area_deciles: Vec<Option<u8>> = run.areas.facts.iter().map(|a| a.decile).collect();
-    let published = PublishedEmissions::new(&placed.tally, &area_deciles, scenario.fraction, &run.disclosure);
+    let area_msoas: Vec<Option<usize>> = run.areas.facts.iter().map(|a| a.msoa).collect();
+    let published = PublishedEmissions::new(&placed.tally, &area_deciles, &area_msoas, scenario.fraction, &run.disclosure);
     let catchment = Catchment::of(&run.areas.facts, &placed.tally);
     let written = write_tables(&run, &sites, &placed.tally, &published, &catchment, placer.columns.specialty.is_some())?;
     let mode_share_by_area = mode_share_by_area(&model, census.as_ref(), &travel, run.areas.facts.len());
@@ -330,6 +331,7 @@ fn write_tables(
         &out.join("emissions_by_area.geojson"),
         area_features.into_iter().map(|(i, properties)| (areas.shape(i), properties)),
     )?;
+    let msoa_written = msoa_tables(run, tally, published)?;
     decile_table(&catchment.population_by_decile, published).write_csv(&out.join("emissions_by_decile.csv"))?;
     site_table(sites, published).write_csv(&out.join("emissions_by_site.csv"))?;
     let mut written =
@@ -338,6 +340,7 @@ fn write_tables(
         specialty_table(published).write_csv(&out.join("emissions_by_specialty.csv"))?;
         written.push("emissions_by_specialty.csv");
     }
+    written.extend(msoa_written);
     Ok(written.into_iter().map(String::from).collect())
 }
 
@@ -911,6 +914,43 @@ fn area_table(
         table.push(row);
     }
     (table, features)
+}
+
+/// The by-MSOA table (CSV and GeoJSON, the MSOAs dissolved from their areas) of the MSOAs the
+/// patients come from, when the run has an LSOA → MSOA lookup; per 1,000 of the MSOA's population.
+fn msoa_tables(run: &RunContext, tally: &EmissionsTally, published: &PublishedEmissions) -> anyhow::Result<Vec<&'static str>> {
+    let (out, areas) = (run.out(), &run.areas);
+    if areas.msoas.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut population: Vec<Option<f64>> = vec![None; areas.msoas.len()];
+    let mut appointments = vec![0.0; areas.msoas.len()];
+    for (area, measures) in areas.facts.iter().zip(&tally.by_area) {
+        let Some(m) = area.msoa else { continue };
+        appointments[m] += measures.appointments;
+        if let Some(p) = area.population {
+            population[m] = Some(population[m].unwrap_or(0.0) + p);
+        }
+    }
+    let mut order: Vec<usize> = (0..areas.msoas.len()).filter(|m| appointments[*m] > 0.0).collect();
+    order.sort_by(|a, b| areas.msoas[*a].code.cmp(&areas.msoas[*b].code));
+    let mut headers = crate::output::msoa::HEADERS.to_vec();
+    headers.push("population");
+    headers.extend(MEASURE_COLUMNS);
+    headers.push("kgco2e_per_1000_population");
+    let mut table = Table::new(&headers);
+    for &m in &order {
+        let p = &published.msoas[m];
+        let mut row = crate::output::msoa::cells(areas, m).to_vec();
+        row.push(fixed(population[m], 0));
+        row.extend(measure_cells(p));
+        row.push(per_1000(p.kgco2e, population[m]));
+        table.push(row);
+    }
+    table.write_csv(&out.join("emissions_by_msoa.csv"))?;
+    let rows: Vec<(usize, usize)> = order.iter().copied().zip(0..).collect();
+    crate::output::msoa::write_geojson(&out.join("emissions_by_msoa.geojson"), areas, &table, &rows)?;
+    Ok(vec!["emissions_by_msoa.csv", "emissions_by_msoa.geojson"])
 }
 
 fn decile_table(population: &Option<[f64; 10]>, published: &PublishedEmissions) -> Table {

@@ -283,6 +283,7 @@ fn write_tables(
     let estimates = published_estimates(area_cells, &run.disclosure);
     let rate = community_rate(facts, community, &estimates).unwrap_or(0.0);
     written.extend(area_tables(args, run, community, area_cells, rate)?);
+    written.extend(msoa_tables(run, community, published, rate)?);
     if args.vacancies.is_some() {
         let located: Vec<&Vacancy> = vacancies.iter().filter(|v| v.location.is_some()).collect();
         let rows = TargetRows { facts, msoas: &run.areas.msoas, cells: area_cells, rate, vacancies: &located, residents };
@@ -681,6 +682,60 @@ fn published_estimates(cells: &[Option<Cell>], disclosure: &Disclosure) -> Vec<f
         .collect()
 }
 
+/// The columns [`STAFF_COLUMNS`] of a row with `cell` staff (as published) and `population`, at the
+/// community rate (staff per 1,000): figures derived from a hidden count are hidden with it.
+fn staff_cells(cell: Cell, population: Option<f64>, rate: f64) -> [String; 5] {
+    let expected = population.map(|p| p * rate / 1000.0);
+    let staff = cell.value();
+    let per_1000 = staff.zip(population).filter(|(_, p)| *p > 0.0).map(|(s, p)| s / p * 1000.0);
+    let shortfall = staff.zip(expected).map(|(s, e)| e - s);
+    let suppressed = |text: String| if cell == Cell::Suppressed { "*".to_string() } else { text };
+    [
+        cell.to_string(),
+        fixed(population, 0),
+        suppressed(fixed(per_1000, 2)),
+        fixed(expected, 1),
+        suppressed(fixed(shortfall, 1)),
+    ]
+}
+
+/// The staff columns of the area and MSOA tables.
+const STAFF_COLUMNS: [&str; 5] = ["staff", "population", "staff_per_1000", "expected_staff", "shortfall"];
+
+/// The by-MSOA table (CSV and GeoJSON, the MSOAs dissolved from their areas), when the run has an
+/// LSOA → MSOA lookup: each MSOA's community areas added up, published in the same system of sums.
+fn msoa_tables(run: &RunContext, community: &Community, published: &PublishedStaff, rate: f64) -> anyhow::Result<Vec<String>> {
+    let (out, areas) = (run.out(), &run.areas);
+    if areas.msoas.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sums = vec![(0usize, 0usize, None::<f64>); areas.msoas.len()];
+    for (_, area) in areas.facts.iter().enumerate().filter(|(i, _)| community.contains(*i)) {
+        let Some(m) = area.msoa else { continue };
+        let (lsoas, deprived, population) = &mut sums[m];
+        *lsoas += 1;
+        *deprived += usize::from(area.decile.is_some_and(|d| d <= 2));
+        *population = Some(population.unwrap_or(0.0) + area.population.unwrap_or(0.0));
+    }
+    let mut order: Vec<usize> = (0..areas.msoas.len()).filter(|m| published.msoas.get(*m).is_some_and(Option::is_some)).collect();
+    order.sort_by(|a, b| areas.msoas[*a].code.cmp(&areas.msoas[*b].code));
+    let mut headers = crate::output::msoa::HEADERS.to_vec();
+    headers.extend(["lsoas", "lsoas_in_deciles_1_2"]);
+    headers.extend(STAFF_COLUMNS);
+    let mut table = Table::new(&headers);
+    for &m in &order {
+        let (lsoas, deprived, population) = sums[m];
+        let mut row = crate::output::msoa::cells(areas, m).to_vec();
+        row.extend([lsoas.to_string(), deprived.to_string()]);
+        row.extend(published.msoas[m].map(|cell| staff_cells(cell, population, rate)).unwrap_or_default());
+        table.push(row);
+    }
+    table.write_csv(&out.join("gaps_by_msoa.csv"))?;
+    let rows: Vec<(usize, usize)> = order.iter().copied().zip(0..).collect();
+    crate::output::msoa::write_geojson(&out.join("gaps_by_msoa.geojson"), areas, &table, &rows)?;
+    Ok(vec!["gaps_by_msoa.csv".to_string(), "gaps_by_msoa.geojson".to_string()])
+}
+
 /// The by-area table and, for the GeoJSON, each row's properties.
 fn area_rows(
     facts: &[AreaFacts],
@@ -698,16 +753,11 @@ fn area_rows(
     if local.is_some() {
         headers.push("imd_decile_local");
     }
-    headers.extend(["staff", "population", "staff_per_1000", "expected_staff", "shortfall"]);
+    headers.extend(STAFF_COLUMNS);
     let mut table = Table::new(&headers);
     let mut features = Vec::new();
     for (i, area) in facts.iter().enumerate().filter(|(i, _)| community.contains(*i)) {
         let Some(cell) = cells[i] else { continue };
-        let expected = area.population.map(|p| p * rate / 1000.0);
-        let staff = cell.value();
-        let per_1000 = staff.zip(area.population).filter(|(_, p)| *p > 0.0).map(|(s, p)| s / p * 1000.0);
-        let shortfall = staff.zip(expected).map(|(s, e)| e - s);
-        let suppressed = |text: String| if cell == Cell::Suppressed { "*".to_string() } else { text };
         let mut row = vec![area.code.clone(), area.name.clone()];
         if let Some(msoas) = names {
             row.extend(crate::output::names::cells(area, msoas));
@@ -716,13 +766,7 @@ fn area_rows(
         if let Some(local) = local {
             row.push(local[i].map_or(String::new(), |d| d.to_string()));
         }
-        row.extend([
-            cell.to_string(),
-            fixed(area.population, 0),
-            suppressed(fixed(per_1000, 2)),
-            fixed(expected, 1),
-            suppressed(fixed(shortfall, 1)),
-        ]);
+        row.extend(staff_cells(cell, area.population, rate));
         let properties = geojson::properties(&headers, &row);
         table.push(row);
         features.push((i, properties));

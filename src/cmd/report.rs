@@ -219,6 +219,8 @@ fn reference_sources(reference: &ReferenceSummary, sources: &mut Vec<String>) {
 /// An interactive map of one column of an output's area GeoJSON, when the folder has it.
 struct MapRequest<'a> {
     file: &'a str,
+    /// The same map by MSOA, drawn instead where the run wrote it (unless `--lsoa-maps`).
+    msoa_file: &'a str,
     /// The element id, which keys the tooltips.
     id: &'a str,
     column: &'a str,
@@ -235,12 +237,14 @@ impl MapRequest<'_> {
         args: &ReportArgs,
         tooltips: &mut serde_json::Map<String, Json>,
     ) -> anyhow::Result<Option<Value>> {
-        let input = dir.join(self.file);
+        let by_msoa = !args.lsoa_maps && dir.join(self.msoa_file).is_file();
+        let input = dir.join(if by_msoa { self.msoa_file } else { self.file });
         if !input.is_file() {
             return Ok(None);
         }
+        let title = if by_msoa { format!("{}, by neighbourhood (MSOA)", self.title) } else { self.title.to_string() };
         let options = MapOptions {
-            title: Some(self.title.to_string()),
+            title: Some(title),
             attribution: args.attribution.clone(),
             markers: (&args.markers).into(),
             ..MapOptions::new(input, self.column)
@@ -273,11 +277,13 @@ impl MapRequest<'_> {
 /// The workforce map: staff per 1,000 working-age residents, with each area's figures on hover.
 const GAPS_MAP: MapRequest<'static> = MapRequest {
     file: "gaps_by_area.geojson",
+    msoa_file: "gaps_by_msoa.geojson",
     id: "gaps-map",
     column: "staff_per_1000",
     title: "Staff per 1,000 working-age residents",
     tooltip: &[
         ("imd_decile", "IMD decile", Format::Text),
+        ("lsoas_in_deciles_1_2", "LSOAs in IMD deciles 1-2", Format::Text),
         ("staff", "Staff", Format::Text),
         ("population", "Working-age population", Format::Count),
         ("staff_per_1000", "Staff per 1,000", Format::Fixed(2)),
@@ -289,6 +295,7 @@ const GAPS_MAP: MapRequest<'static> = MapRequest {
 /// The emissions map: kg CO2e per 1,000 residents, with each area's figures on hover.
 const EMISSIONS_MAP: MapRequest<'static> = MapRequest {
     file: "emissions_by_area.geojson",
+    msoa_file: "emissions_by_msoa.geojson",
     id: "emissions-map",
     column: "kgco2e_per_1000_population",
     title: "Patient travel emissions: kg CO2e per 1,000 residents",

@@ -8,6 +8,7 @@ pub mod disclosure;
 pub mod geojson;
 pub mod inspection;
 pub mod map;
+pub mod msoa;
 pub mod names;
 pub mod progress;
 pub mod published;
