@@ -17,6 +17,14 @@ fn column(path: &Path, key: &str, value: &str) -> HashMap<String, String> {
     reader.records().map(|r| r.unwrap()).map(|r| (r[k].to_string(), r[v].to_string())).collect()
 }
 
+/// One part of an xlsx file (a zip of XML parts), as text.
+fn xlsx_part(path: &Path, part: &str) -> String {
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut archive.by_name(part).unwrap(), &mut text).unwrap();
+    text
+}
+
 /// Open vacancies at the ICB's two hospitals (codes of `hospital_sites.csv`), with titles and closing dates.
 fn vacancies(dir: &Path) -> std::path::PathBuf {
     let path = dir.join("vacancies.csv");
@@ -120,6 +128,21 @@ fn issue_15_targets_for_the_icb_carry_names_sites_and_jobs() {
     );
     assert!(hidden(&msoas, staff_col(&mh)) < hidden(&areas, staff_col(&ah)));
     assert!(out.join("gaps_by_msoa.geojson").is_file());
+
+    // The workbook: numbers as numbers, shares as percentages, suppressed cells as text, notes.
+    let sheet = xlsx_part(&out.join("gaps.xlsx"), "xl/worksheets/sheet1.xml");
+    let xml_cell = |r: &str| {
+        let start = sheet.find(&format!("<c r=\"{r}\"")).unwrap_or_else(|| panic!("no cell {r}"));
+        sheet[start..start + sheet[start..].find("</c>").unwrap()].to_string()
+    };
+    assert!(!xml_cell("B2").contains("t=\"") && xml_cell("B2").contains("<v>"), "staff in decile 1 is a number: {}", xml_cell("B2"));
+    assert!(xml_cell("C2").contains(" s=\"") && !xml_cell("C2").contains("t=\""), "a share is a formatted number: {}", xml_cell("C2"));
+    let strings = xlsx_part(&out.join("gaps.xlsx"), "xl/sharedStrings.xml");
+    assert!(strings.contains("Open Parliament Licence") && strings.contains("Disclosure control"), "notes");
+    let workbook = xlsx_part(&out.join("gaps.xlsx"), "xl/workbook.xml");
+    for sheet in ["by decile", "by msoa", "targets", "targets by msoa", "Notes"] {
+        assert!(workbook.contains(&format!("name=\"{sheet}\"")), "{sheet}: {workbook}");
+    }
 
     let report = dir.path().join("report.html");
     anchormap_ok(["report", "--from", out.to_str().unwrap(), "-o", report.to_str().unwrap(), "-q"]);

@@ -141,7 +141,9 @@ pub fn run(args: EmissionsArgs) -> anyhow::Result<()> {
     let area_msoas: Vec<Option<usize>> = run.areas.facts.iter().map(|a| a.msoa).collect();
     let published = PublishedEmissions::new(&placed.tally, &area_deciles, &area_msoas, scenario.fraction, &run.disclosure);
     let catchment = Catchment::of(&run.areas.facts, &placed.tally);
-    let written = write_tables(&run, &sites, &placed.tally, &published, &catchment, placer.columns.specialty.is_some())?;
+    let mut written = write_tables(&run, &sites, &placed.tally, &published, &catchment, placer.columns.specialty.is_some())?;
+    let basis = format!("Per 1,000 population: {}.", catchment.basis());
+    written.push(run.write_workbook("emissions.xlsx", "Patient travel to outpatient appointments", &written, &[basis])?);
     let mode_share_by_area = mode_share_by_area(&model, census.as_ref(), &travel, run.areas.facts.len());
     let mut summary = summary(&args, &run, &placed.counts, &published, &placer, mode_share_by_area, written);
     summary.population_basis = run.population_column.as_ref().map(|_| catchment.basis());

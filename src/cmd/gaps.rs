@@ -85,7 +85,10 @@ pub fn run(args: GapsArgs) -> anyhow::Result<()> {
         &run.disclosure,
     );
     let residents = residents(&args, &mut run)?;
-    let tables = write_tables(&args, &run, &community, &placed.tally, &published, &vacancies, &residents)?;
+    let mut tables = write_tables(&args, &run, &community, &placed.tally, &published, &vacancies, &residents)?;
+    let community_note = format!("Community: {}.", community_name.as_deref().unwrap_or(&community.description));
+    let workbook = run.write_workbook("gaps.xlsx", "Staff against the community by deprivation", &tables.written, &[community_note])?;
+    tables.written.push(workbook);
     run.warnings.extend(crate::postcode::withheld_warning());
     let mut summary = summary(&args, &run, &community, &published, &tables, &placed.decisions, &vacancies, &sites);
     summary.community.codes_bridged_by_change = codes_bridged;

@@ -126,6 +126,23 @@ impl RunContext {
         Ok(sites)
     }
 
+    /// The run's workbook (`name`, e.g. `gaps.xlsx`): every CSV in `written` as a sheet, and a notes
+    /// sheet with `what` the run is, the disclosure rule, `more` notes, the inputs' vintages and the
+    /// attribution the names' licence asks for. Returns the file's name, for the list of outputs.
+    pub fn write_workbook(&self, name: &str, what: &str, written: &[String], more: &[String]) -> anyhow::Result<String> {
+        let mut notes = crate::output::workbook::notes(what, &self.disclosure);
+        notes.extend(more.iter().cloned());
+        if let Ok(serde_json::Value::Object(vintages)) = serde_json::to_value(&self.vintages) {
+            for (input, vintage) in vintages {
+                notes.push(format!("Source, {input}: {}.", vintage.as_str().unwrap_or_default()));
+            }
+        }
+        notes.extend(self.names.as_ref().and_then(|n| n.attribution.clone()));
+        let prefix = name.trim_end_matches(".xlsx");
+        crate::output::workbook::write_run(self.out(), name, prefix, written, &notes)?;
+        Ok(name.to_string())
+    }
+
     /// Prints the warnings, writes both summaries and moves the run folder into place.
     pub fn finish(
         self,

@@ -18,6 +18,7 @@ pub mod run_summary;
 pub mod schema;
 pub mod summary;
 pub mod table;
+pub mod workbook;
 pub mod targets;
 
 pub use atomic::OutputFile;
