@@ -214,7 +214,7 @@ fn fetch_from_the_shared_reference_then_geocode_without_flags() {
     assert_eq!(summary["assumptions"]["mode_share_by_area"]["travel_to_work"], "census2021-ts061-lsoa.csv");
     // A second fetch transfers nothing.
     let again = fetch(&home, &["--from".as_ref(), reference.as_os_str()]);
-    assert_eq!(String::from_utf8_lossy(&again.stderr).matches("already there").count(), 7);
+    assert_eq!(String::from_utf8_lossy(&again.stderr).matches("already there").count(), 11);
 }
 
 /// The same national files served over HTTP on loopback, with the built-in pins.

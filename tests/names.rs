@@ -153,7 +153,7 @@ fn issue_15_targets_for_the_icb_carry_names_sites_and_jobs() {
     assert!(!html.contains("lsoa21_to_sicbl24_icb24.csv"), "no file name for the community");
     assert!(html.contains("Pay band group") && html.contains("Bands 1-4"), "the band cut");
     assert!(html.contains("Open Parliament Licence"), "attribution");
-    assert!(html.contains("by neighbourhood (MSOA)"), "the map by MSOA");
+    assert!(html.contains("residents, by MSOA"), "the map by MSOA");
 }
 
 /// Issue 15: emissions per 1,000 divide by the population of the areas the patients come from, not

@@ -242,7 +242,7 @@ impl MapRequest<'_> {
         if !input.is_file() {
             return Ok(None);
         }
-        let title = if by_msoa { format!("{}, by neighbourhood (MSOA)", self.title) } else { self.title.to_string() };
+        let title = if by_msoa { format!("{}, by MSOA", self.title) } else { self.title.to_string() };
         let options = MapOptions {
             title: Some(title),
             attribution: args.attribution.clone(),
@@ -298,7 +298,7 @@ const EMISSIONS_MAP: MapRequest<'static> = MapRequest {
     msoa_file: "emissions_by_msoa.geojson",
     id: "emissions-map",
     column: "kgco2e_per_1000_population",
-    title: "Patient travel emissions: kg CO2e per 1,000 residents",
+    title: "Patient travel: kg CO2e per 1,000 residents",
     tooltip: &[
         ("imd_decile", "IMD decile", Format::Text),
         ("appointments", "Appointments", Format::Text),
