@@ -41,27 +41,46 @@ fn vacancies(dir: &Path) -> std::path::PathBuf {
     path
 }
 
+/// The reference files of both commands: the 2021 set, the ICB's hospitals, the MSOAs and their names.
+const COMMON: [(&str, &str); 7] = [
+    ("--sites", "hospital_sites.csv"),
+    ("--postcodes", CODE_POINT),
+    ("--boundaries", "LSOA_2021_EW_BSC_V4.geojson"),
+    ("--deprivation", "File_1_IoD2025_Index_of_Multiple_Deprivation.csv"),
+    ("--population", "census2021_lsoa21_age6_16to64.csv"),
+    ("--msoa-lookup", "lsoa21_to_msoa21.csv"),
+    ("--msoa-names", "MSOA-Names-2.2.csv"),
+];
+
+/// `anchormap COMMAND FIRST PATH` with the reference files (by name in `reference`), then `rest` and `--out OUT`.
+fn command(
+    first: [&str; 2],
+    path: &Path,
+    reference: &Path,
+    files: &[(&str, &str)],
+    rest: &[&str],
+    out: &Path,
+) -> Vec<std::ffi::OsString> {
+    let mut args: Vec<std::ffi::OsString> = vec![first[0].into(), first[1].into(), path.into()];
+    for (flag, file) in files {
+        args.extend([flag.into(), reference.join(file).into_os_string()]);
+    }
+    args.extend(rest.iter().map(Into::into));
+    args.extend(["-q".into(), "--out".into(), out.into()]);
+    args
+}
+
 fn gaps_args(reference: &Path, staff: &Path, vacancies: &Path, out: &Path) -> Vec<std::ffi::OsString> {
-    let mut args: Vec<std::ffi::OsString> = vec!["gaps".into(), "--staff".into(), staff.into()];
-    args.extend(["--vacancies".into(), vacancies.as_os_str().to_owned()]);
-    for (flag, file) in [
-        ("--sites", "hospital_sites.csv"),
-        ("--postcodes", CODE_POINT),
-        ("--boundaries", "LSOA_2021_EW_BSC_V4.geojson"),
-        ("--deprivation", "File_1_IoD2025_Index_of_Multiple_Deprivation.csv"),
-        ("--population", "census2021_lsoa21_age6_16to64.csv"),
+    let mut files = COMMON.to_vec();
+    files.extend([
         ("--community-lookup", "lsoa21_to_sicbl24_icb24.csv"),
-        ("--msoa-lookup", "lsoa21_to_msoa21.csv"),
-        ("--msoa-names", "MSOA-Names-2.2.csv"),
         ("--ward-lookup", "LSOA21_WD24_LAD24_EW_LU.csv"),
         ("--economic-activity", "census2021_ts066_lsoa21_economic_activity_5groups.csv"),
         ("--car-availability", "census2021-ts045-lsoa.csv"),
-    ] {
-        args.extend([flag.into(), reference.join(file).into_os_string()]);
-    }
-    args.extend(["--community-filter", "icb24_code=E54000019", "--by", "band", "-q", "--out"].map(Into::into));
-    args.push(out.into());
-    args
+    ]);
+    let vacancies = vacancies.to_str().unwrap();
+    let rest = ["--vacancies", vacancies, "--community-filter", "icb24_code=E54000019", "--by", "band"];
+    command(["gaps", "--staff"], staff, reference, &files, &rest, out)
 }
 
 /// Done when (issue 15): for the Herefordshire and Worcestershire ICB on the 2021 geography every
@@ -169,20 +188,8 @@ fn issue_15_emissions_per_1000_use_the_trusts_own_population() {
     let appointments = dir.path().join("appointments.csv");
     std::fs::write(&appointments, text).unwrap();
     let out = dir.path().join("emissions");
-    let mut args: Vec<std::ffi::OsString> = vec!["emissions".into(), "--appointments".into(), appointments.into()];
-    for (flag, file) in [
-        ("--sites", "hospital_sites.csv"),
-        ("--postcodes", CODE_POINT),
-        ("--boundaries", "LSOA_2021_EW_BSC_V4.geojson"),
-        ("--deprivation", "File_1_IoD2025_Index_of_Multiple_Deprivation.csv"),
-        ("--population", "census2021_lsoa21_age6_16to64.csv"),
-        ("--msoa-lookup", "lsoa21_to_msoa21.csv"),
-        ("--msoa-names", "MSOA-Names-2.2.csv"),
-    ] {
-        args.extend([flag.into(), reference.join(file).into_os_string()]);
-    }
-    args.extend(["--population-columns", "population=total_sum_of_cells", "-q", "--out"].map(Into::into));
-    args.push(out.clone().into());
+    let rest = ["--population-columns", "population=total_sum_of_cells"];
+    let args = command(["emissions", "--appointments"], &appointments, &reference, &COMMON, &rest, &out);
     anchormap_ok(args);
     let (ah, areas) = read_csv(&out.join("emissions_by_area.csv"));
     let at = |h: &[String], name: &str| h.iter().position(|x| x == name).unwrap();
