@@ -246,3 +246,26 @@ fn arbitrary_bytes_never_panic() {
         }
     }
 }
+
+/// gaps and emissions compare by deprivation decile: without `--deprivation` they stop with a
+/// usage error naming the flag, before reading anything else.
+#[test]
+fn analyses_without_deprivation_are_refused() {
+    let dir = temp_dir();
+    for (command, input_flag, input) in
+        [("gaps", "--staff", "staff.csv"), ("emissions", "--appointments", "appointments.csv")]
+    {
+        let mut args: Vec<std::ffi::OsString> = vec![command.into(), input_flag.into(), fixture(input).into()];
+        for pair in fixture_reference_args().chunks(2).filter(|p| p[0] != "--deprivation") {
+            args.extend(pair.iter().cloned());
+        }
+        if command == "gaps" {
+            args.extend(["--community-codes".into(), fixture("community_codes.txt").into()]);
+        }
+        args.extend(["--out".into(), dir.path().join(command).into()]);
+        let out = anchormap(&args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{command}: {stderr}");
+        assert!(stderr.contains(&format!("{command} needs --deprivation")), "{command}: {stderr}");
+    }
+}

@@ -49,6 +49,7 @@ fn the_report_is_one_self_contained_accessible_file() {
     assert!(html.contains("@media print"));
     assert!(html.contains("Boundaries: areas.geojson") && html.contains("Postcodes: postcodes.csv"), "data sources");
     assert!(html.contains("Deprivation: imd.csv (IoD2019)"), "the deprivation vintage");
+    assert!(html.contains("Vintages: boundaries LSOA 2011; deprivation IMD 2019, LSOA 2011"), "every input's vintage");
     for postcode in ["XX1 1AA", "XX11AA", "XX1 1AD", "ZZ99"] {
         assert!(!html.to_uppercase().contains(postcode), "{postcode} in the report");
     }

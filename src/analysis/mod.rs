@@ -54,13 +54,19 @@ pub struct Areas {
     pub geometry: Vec<geo::MultiPolygon<f64>>,
     /// The same polygons as read, where the boundaries were in WGS84.
     pub wgs84: Vec<Option<geo::MultiPolygon<f64>>>,
-    /// For each boundary feature (geocoder area id), its row in `facts`.
-    pub row_of_feature: Vec<usize>,
+    /// For each boundary feature (geocoder area id), its row in `facts`: the one translation
+    /// between the two id spaces, behind [`Areas::of`].
+    row_of_feature: Vec<usize>,
     /// The MSOAs the areas belong to (empty without an LSOA → MSOA lookup).
     pub msoas: Vec<crate::reference::area_names::Msoa>,
 }
 
 impl Areas {
+    /// The area row a geocoded postcode falls in (its boundary feature's row), if any.
+    pub fn of(&self, geocoded: &crate::geocoder::Geocoded) -> Option<usize> {
+        geocoded.area.map(|feature| self.row_of_feature[feature as usize])
+    }
+
     /// An area's polygons for writing: as read when they were WGS84, else the BNG ones.
     pub fn shape(&self, area: usize) -> crate::output::geojson::Shape<'_> {
         use crate::output::geojson::Shape;

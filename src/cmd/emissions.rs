@@ -23,7 +23,7 @@ use crate::input::distance_matrix::DistanceMatrix;
 use crate::input::sites::{Site, SiteNames};
 use crate::input::staff::Date;
 use crate::input::CsvInput;
-use crate::output::disclosure::{Cell, Margins};
+use crate::output::disclosure::{Cell, Disclosure, Margins};
 use crate::output::geojson;
 use crate::output::published::{PublishedEmissions, PublishedMeasures};
 use crate::output::run_summary::{
@@ -412,14 +412,7 @@ fn summary(
     mode_share_by_area: ModeShareByArea,
     written: Vec<String>,
 ) -> EmissionsSummary {
-    let reasons: Vec<&'static str> = counts.unplaced_by_reason.keys().copied().collect();
-    let mut line: Vec<f64> = vec![counts.appointments_total, counts.appointments_placed];
-    line.extend(counts.unplaced_by_reason.values());
-    line.extend(counts.not_attended_by_reason.values());
-    let unplaced_end = 2 + reasons.len();
-    let mut margins = Margins::new();
-    margins.add(1..line.len(), 0);
-    let line = run.disclosure.cells(&line, &margins);
+    let line = PublishedCounts::new(counts, &run.disclosure);
     let (t, c20, scenario) = (&published.total, &published.core20, &placer.scenario);
     let value = |cell: Cell, decimals: i32| cell.value().map(|v| round(v, decimals));
     let range = |low: Cell, high: Cell| Range { low: value(low, 3), high: value(high, 3) };
@@ -427,15 +420,12 @@ fn summary(
         (Some(p), Some(w)) if w > 0.0 => Some(round(p / w, 4)),
         _ => None,
     };
-    let by_reason = |keys: Vec<&str>, cells: &[Cell]| -> BTreeMap<String, Option<f64>> {
-        keys.into_iter().zip(cells).map(|(r, c)| (r.to_string(), c.value())).collect()
-    };
     EmissionsSummary {
         appointments_file: file_name(&args.appointments),
-        appointments_total: line[0].value(),
-        appointments_placed: line[1].value(),
-        unplaced_by_reason: by_reason(reasons, &line[2..unplaced_end]),
-        not_attended_by_reason: by_reason(counts.not_attended_by_reason.keys().copied().collect(), &line[unplaced_end..]),
+        appointments_total: line.total,
+        appointments_placed: line.placed,
+        unplaced_by_reason: line.unplaced_by_reason,
+        not_attended_by_reason: line.not_attended_by_reason,
         dates: counts.first_date.map(|first| DateRange {
             first: first.to_string(),
             last: counts.last_date.map(|d| d.to_string()),
@@ -473,6 +463,36 @@ fn summary(
         area_names: run.names.clone(),
         outputs: written,
         internal_summary: format!("{INTERNAL_FOLDER}/{INTERNAL_SUMMARY}"),
+    }
+}
+
+/// The summary's counts of appointments under the rule: placed, each reason not placed and
+/// each reason not attended add up to the total, so they are protected as one line.
+struct PublishedCounts {
+    total: Option<f64>,
+    placed: Option<f64>,
+    unplaced_by_reason: BTreeMap<String, Option<f64>>,
+    not_attended_by_reason: BTreeMap<String, Option<f64>>,
+}
+
+impl PublishedCounts {
+    fn new(counts: &Counts, rule: &Disclosure) -> PublishedCounts {
+        let mut line: Vec<f64> = vec![counts.appointments_total, counts.appointments_placed];
+        line.extend(counts.unplaced_by_reason.values());
+        line.extend(counts.not_attended_by_reason.values());
+        let mut margins = Margins::new();
+        margins.add(1..line.len(), 0);
+        let cells = rule.cells(&line, &margins);
+        let (unplaced, not_attended) = cells[2..].split_at(counts.unplaced_by_reason.len());
+        let by_reason = |keys: std::collections::btree_map::Keys<&'static str, f64>, cells: &[Cell]| {
+            keys.zip(cells).map(|(r, c)| (r.to_string(), c.value())).collect()
+        };
+        PublishedCounts {
+            total: cells[0].value(),
+            placed: cells[1].value(),
+            unplaced_by_reason: by_reason(counts.unplaced_by_reason.keys(), unplaced),
+            not_attended_by_reason: by_reason(counts.not_attended_by_reason.keys(), not_attended),
+        }
     }
 }
 
@@ -631,7 +651,7 @@ impl<'a> Placer<'a> {
         }
         let unplaced = |reason| Outcome::Unplaced { reason, appointments: count };
         let by_postcode = geocoded.and_then(|g| {
-            let area = g.area.map(|id| self.areas.row_of_feature[id as usize]);
+            let area = self.areas.of(g);
             g.location.map(|point| (point, area))
         });
         let area_code = self.columns.area(row);

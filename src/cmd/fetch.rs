@@ -28,14 +28,7 @@ pub fn run(args: FetchArgs) -> anyhow::Result<()> {
     }
     let fetcher = Fetcher::new(!args.no_verify, args.quiet);
     fetcher.check_reachable(&origin).map_err(|e| failure(e, &origin.to_string()))?;
-    let set = match args.vintage.as_deref() {
-        Some(name) => {
-            let name = if name.starts_with("iod") { name.to_string() } else { format!("iod{name}") };
-            sources.set(&name)?.name.clone()
-        }
-        None if origin == Origin::Publishers => sources.sets[0].name.clone(),
-        None => newest_complete_set(&sources, &origin, &fetcher, args.quiet)?,
-    };
+    let set = chosen_set(&args, &sources, &origin, &fetcher)?;
     let plan = sources.plan(&set, |f| fetcher.has(&origin, f)).map_err(|missing| {
         let wanted: Vec<&str> = sources
             .files
@@ -45,7 +38,6 @@ pub fn run(args: FetchArgs) -> anyhow::Result<()> {
             .collect();
         anyhow::anyhow!("{origin} has no {} file for {set} (looked for {})", missing.join(", "), wanted.join(", "))
     })?;
-
     let default_dir = config::home().map(|h| h.join("reference").join(&set));
     let dir = match (&args.dir, &default_dir) {
         (Some(dir), _) => dir.clone(),
@@ -54,24 +46,16 @@ pub fn run(args: FetchArgs) -> anyhow::Result<()> {
     };
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
     say(args.quiet, format!("anchormap fetch: {set} from {origin} into {}", dir.display()));
-
     let mut fetched = Vec::new();
     for file in &plan {
         let got = fetcher.fetch(&origin, file, &dir).map_err(|e| failure(e, &format!("{} at {origin}", file.name)))?;
         say(args.quiet, format!("  {}", outcome(file, &got)));
         fetched.push((*file, got));
     }
-
     write_file(&dir.join(REFERENCE_FILE), reference_file(&sources, &set, &origin, &fetched, None).as_bytes())?;
     let is_default = default_dir.as_deref().is_some_and(|d| same_folder(d, &dir));
     if is_default || args.make_default {
-        let home_file = config::default_reference_file().context("no anchormap data folder (set ANCHORMAP_HOME)")?;
-        let absolute = std::fs::canonicalize(&dir).unwrap_or(dir.clone());
-        if let Some(parent) = home_file.parent() {
-            std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
-        }
-        write_file(&home_file, reference_file(&sources, &set, &origin, &fetched, Some(&absolute)).as_bytes())?;
-        say(args.quiet, format!("Commands now use these files unless told otherwise ({}).", home_file.display()));
+        make_default(&sources, &set, &origin, &fetched, &dir, args.quiet)
     } else {
         say(
             args.quiet,
@@ -80,7 +64,38 @@ pub fn run(args: FetchArgs) -> anyhow::Result<()> {
                 toml_string(dir.as_os_str())
             ),
         );
+        Ok(())
     }
+}
+
+/// The set named by `--vintage`; else the newest (from the publishers) or the newest the mirror completes.
+fn chosen_set(args: &FetchArgs, sources: &Sources, origin: &Origin, fetcher: &Fetcher) -> anyhow::Result<String> {
+    Ok(match args.vintage.as_deref() {
+        Some(name) => {
+            let name = if name.starts_with("iod") { name.to_string() } else { format!("iod{name}") };
+            sources.set(&name)?.name.clone()
+        }
+        None if *origin == Origin::Publishers => sources.sets[0].name.clone(),
+        None => newest_complete_set(sources, origin, fetcher, args.quiet)?,
+    })
+}
+
+/// Writes the settings file that makes commands use the fetched files unless told otherwise.
+fn make_default(
+    sources: &Sources,
+    set: &str,
+    origin: &Origin,
+    fetched: &[(&SourceFile, Fetched)],
+    dir: &Path,
+    quiet: bool,
+) -> anyhow::Result<()> {
+    let home_file = config::default_reference_file().context("no anchormap data folder (set ANCHORMAP_HOME)")?;
+    let absolute = std::fs::canonicalize(dir).unwrap_or(dir.to_path_buf());
+    if let Some(parent) = home_file.parent() {
+        std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+    }
+    write_file(&home_file, reference_file(sources, set, origin, fetched, Some(&absolute)).as_bytes())?;
+    say(quiet, format!("Commands now use these files unless told otherwise ({}).", home_file.display()));
     Ok(())
 }
 

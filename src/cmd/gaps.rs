@@ -203,7 +203,7 @@ fn place_staff(
         let texts: Vec<&[u8]> = batch.iter().map(|row| columns.postcode(row)).collect();
         let results = run.geocoder.geocode_many(&texts);
         for (row, result) in batch.iter().zip(results) {
-            let area = result.area.map(|id| run.areas.row_of_feature[id as usize]);
+            let area = run.areas.of(&result);
             let groups: Vec<(&'static str, String)> =
                 breakdowns.iter().map(|b| group_of(*b, row, columns, args.new_starters_since)).collect();
             if columns.band.is_some() && breakdowns.contains(&Breakdown::Band) {

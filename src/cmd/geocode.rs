@@ -8,6 +8,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::cli::GeocodeArgs;
+use crate::cmd::run_context::each_batch;
 use crate::cmd::say;
 use crate::columns::ColumnSpec;
 use crate::error::Error;
@@ -16,7 +17,7 @@ use crate::input::csv_input::Row;
 use crate::input::CsvInput;
 use crate::output::summary::{thousands, write_json};
 use crate::output::table::neutralise_formula;
-use crate::output::{progress, OutputFile};
+use crate::output::OutputFile;
 use crate::reference::deprivation::Coverage;
 
 /// The columns `geocode` adds, in order (the contract in PRODUCT.md).
@@ -35,7 +36,6 @@ pub const ADDED_COLUMNS: [&str; 9] = [
 /// Header names taken as the postcode column when `--postcode-column` is not given.
 const POSTCODE_COLUMN: &ColumnSpec = &crate::dictionary::GEOCODE_INPUT[0];
 
-const BATCH_ROWS: usize = 65_536;
 const CHUNK_ROWS: usize = 4_096;
 
 /// What `--summary-json` holds.
@@ -60,85 +60,13 @@ struct Summary {
 
 pub fn run(args: GeocodeArgs) -> anyhow::Result<()> {
     let started = Instant::now();
-    let quiet = args.quiet;
     let input = CsvInput::open(&args.input)?;
-    let mut named = args.input_columns.named("--input-columns");
-    if let Some(name) = &args.postcode_column {
-        named.insert("postcode", name);
-    }
-    let postcode_column = input.require(POSTCODE_COLUMN, &named)?;
-    if let Some(clash) = input.headers.iter().find(|h| ADDED_COLUMNS.contains(&h.trim())) {
-        bail!(Error::invalid(
-            crate::error::Location::line(&args.input, 1).with_column(format!("'{clash}'")),
-            format!("the input already has a '{clash}' column, which geocode adds; rename or drop it first"),
-        ));
-    }
-    let mut inputs = args.reference.files();
-    inputs.push(&args.input);
-    for output in [Some(&args.output), args.summary_json.as_ref()].into_iter().flatten() {
-        crate::output::atomic::check_not_an_input(output, &inputs)?;
-    }
-    if args.summary_json.as_ref().is_some_and(|s| s == &args.output && s.as_os_str() != "-") {
-        bail!(Error::invalid(crate::error::Location::file(&args.output), "is given as both -o and --summary-json"));
-    }
+    let postcode_column = postcode_column(&args, &input)?;
+    check_outputs(&args)?;
     let mut output = OutputFile::create(&args.output)?;
-
-    let geocoder = Geocoder::load(&args.reference.paths()).context("loading reference data")?;
-    let mut warnings = geocoder.notes.clone();
-    let coverage = geocoder.coverage();
-    if let Some(warning) = coverage.as_ref().and_then(Coverage::warning) {
-        warnings.push(warning);
-    }
-    if geocoder.boundaries.features_without_geometry > 0 {
-        warnings.push(format!(
-            "{} boundary features have no geometry and can match nothing",
-            geocoder.boundaries.features_without_geometry
-        ));
-    }
-    for warning in &warnings {
-        eprintln!("anchormap: warning: {warning}");
-    }
-    say(
-        quiet,
-        format_args!(
-            "loaded {} postcodes, {} areas{} in {:.1} s",
-            thousands(geocoder.directory.len() as u64),
-            thousands(geocoder.boundaries.distinct_codes() as u64),
-            geocoder.deprivation.as_ref().map_or(String::new(), |d| format!(", {} {}", d.edition, d.geography)),
-            started.elapsed().as_secs_f64()
-        ),
-    );
-
-    let mut header = csv::ByteRecord::new();
-    for h in input.headers.iter().map(String::as_str).chain(ADDED_COLUMNS) {
-        header.push_field(h.as_bytes());
-    }
-    neutralise_formulas(&mut header);
-    output.writer().write_all(&csv_bytes(std::iter::once(&header))?).map_err(|e| Error::io(&args.output, e))?;
-
-    // Each chunk of a batch is geocoded and serialised in parallel, and written in input order.
-    let rows_bar = progress::counter("geocoding");
-    let mut counts = MatchCounts::default();
-    let mut agreement = DirectoryAgreement::default();
-    let input = input.for_each_batch(BATCH_ROWS, |batch| -> anyhow::Result<()> {
-        let texts: Vec<&[u8]> = batch.iter().map(|row| row.record.get(postcode_column).unwrap_or_default()).collect();
-        let results = geocoder.geocode_many(&texts);
-        let chunks = batch
-            .par_chunks_mut(CHUNK_ROWS)
-            .zip(results.par_chunks(CHUNK_ROWS))
-            .map(|(chunk, results)| write_chunk(&geocoder, chunk, results))
-            .collect::<crate::Result<Vec<_>>>()?;
-        for (bytes, chunk_counts, chunk_agreement) in chunks {
-            output.writer().write_all(&bytes).map_err(|e| Error::io(&args.output, e))?;
-            counts.merge(&chunk_counts);
-            agreement.merge(&chunk_agreement);
-        }
-        rows_bar.inc(batch.len() as u64);
-        Ok(())
-    })?;
-    rows_bar.finish_and_clear();
+    let (geocoder, mut warnings) = load(&args, started)?;
+    let (input, counts, agreement) = geocode_rows(input, postcode_column, &geocoder, &mut output, &args)?;
     output.commit()?;
-
     let rows = counts.total();
     if input.short_rows > 0 {
         warnings
@@ -147,20 +75,10 @@ pub fn run(args: GeocodeArgs) -> anyhow::Result<()> {
     }
     let directory_assignment =
         geocoder.directory_column().map(|column| DirectoryAgreement { column: column.to_string(), ..agreement });
-    if !quiet {
+    if !args.quiet {
         print_summary(rows, &counts, started);
         if let Some(a) = &directory_assignment {
-            eprintln!(
-                "directory: {} rows placed by the directory's {} column (the spatial join agrees for {}, differs for {}, finds no area for {}); \
-                 by the spatial join: {} with a blank code, {} with a code not among the boundaries",
-                thousands(a.assigned),
-                a.column,
-                thousands(a.spatial_join_agrees),
-                thousands(a.spatial_join_disagrees),
-                thousands(a.spatial_join_outside),
-                thousands(a.blank_code_spatial_join),
-                thousands(a.code_not_in_boundaries_spatial_join),
-            );
+            print_directory_assignment(a);
         }
     }
     if let Some(path) = &args.summary_json {
@@ -178,6 +96,111 @@ pub fn run(args: GeocodeArgs) -> anyhow::Result<()> {
         write_json(path, &summary)?;
     }
     Ok(())
+}
+
+/// The input's postcode column; an input that already has a column geocode adds is refused.
+fn postcode_column(args: &GeocodeArgs, input: &CsvInput) -> anyhow::Result<usize> {
+    let mut named = args.input_columns.named("--input-columns");
+    if let Some(name) = &args.postcode_column {
+        named.insert("postcode", name);
+    }
+    let postcode_column = input.require(POSTCODE_COLUMN, &named)?;
+    if let Some(clash) = input.headers.iter().find(|h| ADDED_COLUMNS.contains(&h.trim())) {
+        bail!(Error::invalid(
+            crate::error::Location::line(&args.input, 1).with_column(format!("'{clash}'")),
+            format!("the input already has a '{clash}' column, which geocode adds; rename or drop it first"),
+        ));
+    }
+    Ok(postcode_column)
+}
+
+/// Neither the output nor the summary may replace an input, or each other.
+fn check_outputs(args: &GeocodeArgs) -> anyhow::Result<()> {
+    let mut inputs = args.reference.files();
+    inputs.push(&args.input);
+    for output in [Some(&args.output), args.summary_json.as_ref()].into_iter().flatten() {
+        crate::output::atomic::check_not_an_input(output, &inputs)?;
+    }
+    if args.summary_json.as_ref().is_some_and(|s| s == &args.output && s.as_os_str() != "-") {
+        bail!(Error::invalid(crate::error::Location::file(&args.output), "is given as both -o and --summary-json"));
+    }
+    Ok(())
+}
+
+/// The reference data, with its warnings printed (and returned for the summary).
+fn load(args: &GeocodeArgs, started: Instant) -> anyhow::Result<(Geocoder, Vec<String>)> {
+    let geocoder = Geocoder::load(&args.reference.paths()).context("loading reference data")?;
+    let mut warnings = geocoder.notes.clone();
+    warnings.extend(geocoder.coverage().as_ref().and_then(Coverage::warning));
+    if geocoder.boundaries.features_without_geometry > 0 {
+        warnings.push(format!(
+            "{} boundary features have no geometry and can match nothing",
+            geocoder.boundaries.features_without_geometry
+        ));
+    }
+    for warning in &warnings {
+        eprintln!("anchormap: warning: {warning}");
+    }
+    say(
+        args.quiet,
+        format_args!(
+            "loaded {} postcodes, {} areas{} in {:.1} s",
+            thousands(geocoder.directory.len() as u64),
+            thousands(geocoder.boundaries.distinct_codes() as u64),
+            geocoder.deprivation.as_ref().map_or(String::new(), |d| format!(", {} {}", d.edition, d.geography)),
+            started.elapsed().as_secs_f64()
+        ),
+    );
+    Ok((geocoder, warnings))
+}
+
+/// Writes the header and every row with its added columns: each chunk of a batch is geocoded
+/// and serialised in parallel, and written in input order.
+fn geocode_rows(
+    input: CsvInput,
+    postcode_column: usize,
+    geocoder: &Geocoder,
+    output: &mut OutputFile,
+    args: &GeocodeArgs,
+) -> anyhow::Result<(CsvInput, MatchCounts, DirectoryAgreement)> {
+    let mut header = csv::ByteRecord::new();
+    for h in input.headers.iter().map(String::as_str).chain(ADDED_COLUMNS) {
+        header.push_field(h.as_bytes());
+    }
+    neutralise_formulas(&mut header);
+    output.writer().write_all(&csv_bytes(std::iter::once(&header))?).map_err(|e| Error::io(&args.output, e))?;
+    let mut counts = MatchCounts::default();
+    let mut agreement = DirectoryAgreement::default();
+    let input = each_batch(input, "geocoding", |batch| {
+        let texts: Vec<&[u8]> = batch.iter().map(|row| row.record.get(postcode_column).unwrap_or_default()).collect();
+        let results = geocoder.geocode_many(&texts);
+        let chunks = batch
+            .par_chunks_mut(CHUNK_ROWS)
+            .zip(results.par_chunks(CHUNK_ROWS))
+            .map(|(chunk, results)| write_chunk(geocoder, chunk, results))
+            .collect::<crate::Result<Vec<_>>>()?;
+        for (bytes, chunk_counts, chunk_agreement) in chunks {
+            output.writer().write_all(&bytes).map_err(|e| Error::io(&args.output, e))?;
+            counts.merge(&chunk_counts);
+            agreement.merge(&chunk_agreement);
+        }
+        Ok(())
+    })?;
+    Ok((input, counts, agreement))
+}
+
+fn print_directory_assignment(a: &DirectoryAgreement) {
+    eprintln!(
+        "directory: {} rows placed by the directory's {} column (the spatial join agrees for {}, differs for {}, finds no area for {}); \
+         by the spatial join: {} with a blank code, {} with a code not among the boundaries",
+        thousands(a.assigned),
+        a.column,
+        thousands(a.spatial_join_agrees),
+        thousands(a.spatial_join_disagrees),
+        thousands(a.spatial_join_outside),
+        thousands(a.blank_code_spatial_join),
+        thousands(a.code_not_in_boundaries_spatial_join),
+    );
 }
 
 /// Adds the results to a chunk of rows and serialises it as CSV.

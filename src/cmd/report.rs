@@ -12,7 +12,7 @@ use crate::cmd::say;
 use crate::output::atomic::write_file;
 use crate::output::charts::{grouped_bars, Series};
 use crate::output::choropleth::{self, MapOptions};
-use crate::geocoder::ReferenceSummary;
+use crate::geocoder::{ReferenceSummary, Vintages};
 use crate::output::disclosure::{Cell, Disclosure};
 use crate::output::run_summary::{self, DateRange, EmissionsSummary, GapsSummary, Range};
 use crate::output::summary::{mass, quantity, thousands};
@@ -187,8 +187,8 @@ fn report_attribution(given: &[String], gaps: Option<&std::path::PathBuf>, emiss
     lines
 }
 
-/// The reference files a run read, as source lines (once each).
-fn reference_sources(reference: &ReferenceSummary, sources: &mut Vec<String>) {
+/// The reference files a run read and the vintage of each, as source lines (once each).
+fn reference_sources(reference: &ReferenceSummary, vintages: &Vintages, sources: &mut Vec<String>) {
     let name = |p: &str| Path::new(p).file_name().map_or(p.to_string(), |n| n.to_string_lossy().into_owned());
     let postcodes = &reference.postcodes;
     let boundaries = &reference.boundaries;
@@ -209,6 +209,13 @@ fn reference_sources(reference: &ReferenceSummary, sources: &mut Vec<String>) {
     if let Some(deprivation) = &reference.deprivation {
         lines.push(format!("Deprivation: {} ({}).", name(&deprivation.path), deprivation.edition));
     }
+    let mut vintage = format!("Vintages: boundaries {}", vintages.boundaries);
+    for (what, v) in [("deprivation", &vintages.deprivation), ("population", &vintages.population)] {
+        if let Some(v) = v {
+            vintage.push_str(&format!("; {what} {v}"));
+        }
+    }
+    lines.push(format!("{vintage}; postcodes {}.", vintages.postcodes));
     for line in lines {
         if !sources.contains(&line) {
             sources.push(line);
@@ -328,7 +335,7 @@ fn gaps_section(
     sources: &mut Vec<String>,
 ) -> anyhow::Result<minijinja::Value> {
     let summary: GapsSummary = run_summary::read(&dir.join(crate::cmd::gaps::SUMMARY))?;
-    reference_sources(&summary.reference, sources);
+    reference_sources(&summary.reference, &summary.vintages, sources);
     let deciles = Csv::read(&dir.join("gaps_by_decile.csv"))?;
     let map = GAPS_MAP.draw(dir, args, tooltips)?;
     gaps_notes(&summary, assumptions, sources);
@@ -529,7 +536,7 @@ fn emissions_section(
     sources: &mut Vec<String>,
 ) -> anyhow::Result<minijinja::Value> {
     let summary: EmissionsSummary = run_summary::read(&dir.join(crate::cmd::emissions::SUMMARY))?;
-    reference_sources(&summary.reference, sources);
+    reference_sources(&summary.reference, &summary.vintages, sources);
     let deciles = Csv::read(&dir.join("emissions_by_decile.csv"))?;
     let mut decile_columns = vec![("imd_decile", "IMD decile", Format::Text)];
     decile_columns.extend(MEASURE_COLUMNS);

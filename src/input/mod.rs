@@ -6,6 +6,7 @@ pub mod bounded;
 pub mod csv_input;
 pub mod distance_matrix;
 pub mod inspect;
+pub mod located_by;
 pub mod sites;
 pub mod staff;
 pub mod unrecognised;

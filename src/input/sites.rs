@@ -1,5 +1,6 @@
 //! `Site`s: a trust's hospitals and clinics, located by their own easting/northing or by their postcode.
 
+use crate::input::located_by::LocatedBy;
 use std::path::Path;
 
 use geo::Coord;
@@ -23,7 +24,7 @@ pub struct Site {
     pub name: String,
     pub location: Option<Coord<f64>>,
     /// How the site was located: "coordinates", "postcode", or why it could not be.
-    pub located_by: &'static str,
+    pub located_by: LocatedBy,
     /// Other names extracts use for it (the site file's `aliases` column, separated by `|`).
     pub aliases: Vec<String>,
 }
@@ -64,9 +65,10 @@ impl SiteNames {
     /// The site an extract's text names, if exactly one.
     ///
     /// ```
-    /// use anchormap::input::sites::{Site, SiteNames};
+    /// use anchormap::input::{located_by::LocatedBy, sites::{Site, SiteNames}};
     /// let site = |code: &str, name: &str| Site {
-    ///     code: code.into(), label: code.into(), name: name.into(), location: None, located_by: "",
+    ///     code: code.into(), label: code.into(), name: name.into(), location: None,
+    ///     located_by: LocatedBy::NoDirectory,
     ///     aliases: vec!["WRH".into()],
     /// };
     /// let names = SiteNames::new(&[site("RWP50", "Worcestershire Royal Hospital")]);
@@ -84,6 +86,21 @@ impl SiteNames {
 }
 
 pub use crate::dictionary::SITES as SITE_COLUMNS;
+
+/// A site's point from its postcode, and how it was (or was not) found.
+fn by_postcode(text: Option<&[u8]>, directory: Option<&PostcodeDirectory>) -> (Option<Coord<f64>>, LocatedBy) {
+    match text.and_then(crate::postcode::Postcode::parse_bytes) {
+        None => (None, LocatedBy::InvalidPostcode),
+        Some(pc) => match directory.map(|d| d.get(&pc)) {
+            None => (None, LocatedBy::NoDirectory),
+            Some(None) => (None, LocatedBy::UnknownPostcode),
+            Some(Some(entry)) => match entry.location {
+                Some(point) => (Some(point), LocatedBy::Postcode),
+                None => (None, LocatedBy::NoCoordinates),
+            },
+        },
+    }
+}
 
 /// Reads a site list. Given coordinates win over the postcode's.
 /// Without a directory, sites must give their coordinates.
@@ -126,18 +143,8 @@ pub fn read_sites(path: &Path, columns: &ColumnMap, directory: Option<&PostcodeD
                         format!("site {code} has easting {x:e}, northing {y:e}, far outside the British National Grid (metres)"),
                     ));
                 }
-                (Some(x), Some(y)) => (Some(Coord { x, y }), "coordinates"),
-                _ => match postcode.and_then(|i| row.record.get(i)).and_then(crate::postcode::Postcode::parse_bytes) {
-                    None => (None, "invalid_postcode"),
-                    Some(pc) => match directory.map(|d| d.get(&pc)) {
-                        None => (None, "no coordinates (and no postcode directory)"),
-                        Some(None) => (None, "unknown_postcode"),
-                        Some(Some(entry)) => match entry.location {
-                            Some(point) => (Some(point), "postcode"),
-                            None => (None, "no_coordinates"),
-                        },
-                    },
-                },
+                (Some(x), Some(y)) => (Some(Coord { x, y }), LocatedBy::Coordinates),
+                _ => by_postcode(postcode.and_then(|i| row.record.get(i)), directory),
             };
             let aliases = text(aliases)
                 .map(|a| a.split(['|', ';']).map(|n| n.trim().to_string()).filter(|n| !n.is_empty()).collect())

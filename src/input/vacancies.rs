@@ -1,5 +1,6 @@
 //! Vacancies (TRAC / NHS Jobs): site, staff group, band and whether the post is entry level.
 
+use crate::input::located_by::LocatedBy;
 use std::path::Path;
 
 use geo::Coord;
@@ -27,7 +28,7 @@ pub struct Vacancy {
     pub entry_level: bool,
     pub location: Option<Coord<f64>>,
     /// "site", "postcode", or why the vacancy could not be located ("unknown_site", …).
-    pub located_by: &'static str,
+    pub located_by: LocatedBy,
 }
 
 pub use crate::dictionary::VACANCIES as VACANCY_COLUMNS;
@@ -69,13 +70,13 @@ pub fn read_vacancies(
             };
             let found = names.find(&site_text).map(|i| &sites[i]);
             let (location, located_by) = match found {
-                Some(s) => (s.location, if s.location.is_some() { "site" } else { "site_without_location" }),
+                Some(s) => (s.location, if s.location.is_some() { LocatedBy::Site } else { LocatedBy::SiteWithoutLocation }),
                 None => match Postcode::parse(&site_text) {
                     Some(pc) => match directory.get(&pc).and_then(|e| e.location) {
-                        Some(point) => (Some(point), "postcode"),
-                        None => (None, "unknown_postcode"),
+                        Some(point) => (Some(point), LocatedBy::Postcode),
+                        None => (None, LocatedBy::UnknownPostcode),
                     },
-                    None => (None, "unknown_site"),
+                    None => (None, LocatedBy::UnknownSite),
                 },
             };
             let site = publishable(site_text);

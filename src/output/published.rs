@@ -52,6 +52,8 @@ pub struct Hidden {
 
 impl PublishedMeasures {
     /// A group's measures as published, given which of its counts are hidden.
+    // One of the few functions over 60 lines: a field per published measure, each one line,
+    // read best side by side with the rules above them.
     pub fn new(m: &Measures, hidden: Hidden, fraction: f64, rule: &Disclosure) -> Self {
         use Cell::{Count, Suppressed};
         let count = |c: f64| rule.cell(c).value().unwrap_or(0.0);

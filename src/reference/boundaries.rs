@@ -55,6 +55,20 @@ struct RawCollection<'a> {
     features: Option<Vec<&'a RawValue>>,
 }
 
+impl RawCollection<'_> {
+    /// Only a FeatureCollection holds areas.
+    fn check_kind(&self, path: &Path) -> Result<()> {
+        match self.kind.as_deref() {
+            Some("FeatureCollection") => Ok(()),
+            Some(other) => Err(Error::invalid(
+                Location::file(path),
+                format!("is a GeoJSON {other}; expected a FeatureCollection of area polygons"),
+            )),
+            None => Err(Error::invalid(Location::file(path), "has no \"type\": expected a GeoJSON FeatureCollection")),
+        }
+    }
+}
+
 /// A parsed feature and where it starts in the file (a byte offset; lines are counted only for errors).
 struct ParsedFeature {
     number: usize,
@@ -67,49 +81,63 @@ fn location(path: &Path, text: &str, offset: usize) -> Location {
     Location::at(path, line, column)
 }
 
+/// The file's text, without a byte-order mark; an empty file or one that is no JSON object is refused.
+fn read_json_text(path: &Path) -> Result<String> {
+    let mut text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    // A byte-order mark, as some Windows tools write, is not part of the JSON.
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
+    if text.trim().is_empty() {
+        return Err(Error::invalid(Location::file(path), "the file is empty; expected a GeoJSON FeatureCollection"));
+    }
+    let start = text.len() - text.trim_start().len();
+    if !text[start..].starts_with('{') {
+        let (line, column) = line_and_column(&text, start);
+        return Err(Error::invalid(
+            Location::at(path, line, column),
+            "is not a JSON object; expected a GeoJSON FeatureCollection",
+        ));
+    }
+    Ok(text)
+}
+
+/// The properties holding each area's code (given, or detected from the first feature's keys) and name.
+fn area_properties(
+    path: &Path,
+    text: &str,
+    features: &[ParsedFeature],
+    properties: &BoundaryProperties,
+) -> Result<(String, Option<String>)> {
+    let first_properties = features.iter().find_map(|f| f.feature.properties.as_ref());
+    let keys: Vec<&str> = first_properties.map(|p| p.keys().map(String::as_str).collect()).unwrap_or_default();
+    let code_property = match &properties.code {
+        Some(name) => name.clone(),
+        None => detect_code_property(&keys).ok_or_else(|| {
+            Error::invalid(
+                location(path, text, features[0].offset),
+                format!(
+                    "cannot tell which property holds the area code (looked for LSOA21CD, LSOA11CD, …, code); \
+                     name it with --code-property; the first feature has {}",
+                    quoted_list(&keys)
+                ),
+            )
+        })?,
+    };
+    let name_property = properties.name.clone().or_else(|| detect_name_property(&keys, &code_property));
+    Ok((code_property, name_property))
+}
+
 impl Boundaries {
     /// Reads a GeoJSON FeatureCollection of Polygon/MultiPolygon features.
     pub fn load(path: &Path, properties: &BoundaryProperties) -> Result<Boundaries> {
-        let mut text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-        // A byte-order mark, as some Windows tools write, is not part of the JSON.
-        if text.starts_with('\u{feff}') {
-            text.drain(..'\u{feff}'.len_utf8());
-        }
-        if text.trim().is_empty() {
-            return Err(Error::invalid(
-                Location::file(path),
-                "the file is empty; expected a GeoJSON FeatureCollection",
-            ));
-        }
-        let start = text.len() - text.trim_start().len();
-        if !text[start..].starts_with('{') {
-            let (line, column) = line_and_column(&text, start);
-            return Err(Error::invalid(
-                Location::at(path, line, column),
-                "is not a JSON object; expected a GeoJSON FeatureCollection",
-            ));
-        }
+        let text = read_json_text(path)?;
         let collection: RawCollection = serde_json::from_str(&text).map_err(|e| json_error(path, &text, 0, &e))?;
-        match collection.kind.as_deref() {
-            Some("FeatureCollection") => {}
-            Some(other) => {
-                return Err(Error::invalid(
-                    Location::file(path),
-                    format!("is a GeoJSON {other}; expected a FeatureCollection of area polygons"),
-                ))
-            }
-            None => {
-                return Err(Error::invalid(
-                    Location::file(path),
-                    "has no \"type\": expected a GeoJSON FeatureCollection",
-                ))
-            }
-        }
-        let raw_features = collection.features.unwrap_or_default();
+        collection.check_kind(path)?;
+        let raw_features = collection.features.as_deref().unwrap_or_default();
         if raw_features.is_empty() {
             return Err(Error::invalid(Location::file(path), "the FeatureCollection has no features"));
         }
-
         let features: Vec<ParsedFeature> = raw_features
             .par_iter()
             .enumerate()
@@ -120,31 +148,13 @@ impl Boundaries {
                 Ok(ParsedFeature { number: i + 1, offset, feature })
             })
             .collect::<Result<_>>()?;
-
-        let first_properties = features.iter().find_map(|f| f.feature.properties.as_ref());
-        let keys: Vec<&str> = first_properties.map(|p| p.keys().map(String::as_str).collect()).unwrap_or_default();
-        let code_property = match &properties.code {
-            Some(name) => name.clone(),
-            None => detect_code_property(&keys).ok_or_else(|| {
-                Error::invalid(
-                    location(path, &text, features[0].offset),
-                    format!(
-                        "cannot tell which property holds the area code (looked for LSOA21CD, LSOA11CD, …, code); \
-                         name it with --code-property; the first feature has {}",
-                        quoted_list(&keys)
-                    ),
-                )
-            })?,
-        };
-        let name_property = properties.name.clone().or_else(|| detect_name_property(&keys, &code_property));
-
+        let (code_property, name_property) = area_properties(path, &text, &features, properties)?;
         let source_crs = match collection.crs.as_ref().and_then(crs_name) {
             Some(name) => Crs::from_name(&name).ok_or_else(|| {
                 Error::invalid(Location::file(path), format!("coordinates are in {name}; anchormap reads WGS84 (EPSG:4326/CRS84) or British National Grid (EPSG:27700)"))
             })?,
             None => features.iter().find_map(|f| first_position(&f.feature)).map_or(Crs::Wgs84, |(x, y)| Crs::guess_from(x, y)),
         };
-
         let converted: Vec<Option<Area>> = features
             .into_par_iter()
             .map(|parsed| {

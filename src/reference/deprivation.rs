@@ -88,88 +88,23 @@ impl Deprivation {
     /// Deciles and ranks missing from the file are derived as the IoD does: ranks by descending
     /// score, decile = ceil(rank × 10 / number of areas).
     pub fn load(path: &Path, columns: &ColumnMap) -> Result<Deprivation> {
-        let columns = &columns.named("--deprivation-columns");
         let table = ReferenceTable::read(path)?;
-        let [code_spec, rank_spec, decile_spec, score_spec, district_spec] = &DEPRIVATION_COLUMNS;
-        let at = table.file();
-        let code_col = columns.require(code_spec, &table.headers, &at)?;
-        let rank_col = columns.find(rank_spec, &table.headers, &at)?;
-        let decile_col = columns.find(decile_spec, &table.headers, &at)?;
-        let score_col = columns.find(score_spec, &table.headers, &at)?;
-        let district_col = columns.find(district_spec, &table.headers, &at)?;
-        if rank_col.is_none() && decile_col.is_none() && score_col.is_none() {
-            return Err(Error::invalid(
-                at,
-                format!(
-                    "no IMD rank, decile or score column; expected an IoD file with headers like \
-                     'Index of Multiple Deprivation (IMD) Rank'; the header has {}",
-                    crate::columns::list_headers(&table.headers)
-                ),
-            ));
-        }
-
-        let number = |col: Option<usize>, row: usize, cell: Option<&str>| -> Result<Option<f64>> {
-            match (col, cell) {
-                (Some(c), Some(text)) => parse_published_number(text)
-                    .map(Some)
-                    .ok_or_else(|| Error::invalid(table.location(row, c), format!("'{text}' is not a number"))),
-                _ => Ok(None),
-            }
-        };
-        let cells = |col: Option<usize>| -> Vec<Option<&str>> {
-            match col {
-                Some(c) => table.column(c).collect(),
-                None => vec![None; table.height()],
-            }
-        };
-        let (ranks, deciles, scores) = (cells(rank_col), cells(decile_col), cells(score_col));
-
-        let mut rows: Vec<RawRow> = Vec::with_capacity(table.height());
-        for (row, code) in table.column(code_col).enumerate() {
-            let Some(code) = code else { continue };
-            let rank = number(rank_col, row, ranks[row])?;
-            let decile = number(decile_col, row, deciles[row])?;
-            let score = number(score_col, row, scores[row])?;
-            if let Some(d) = decile.filter(|d| !(1.0..=10.0).contains(d) || d.fract() != 0.0) {
-                return Err(Error::invalid(
-                    table.location(row, decile_col.unwrap_or(code_col)),
-                    format!("decile {d} is not 1 to 10"),
-                ));
-            }
-            if let Some(r) = rank.filter(|r| *r < 1.0 || r.fract() != 0.0 || *r > f64::from(u32::MAX)) {
-                return Err(Error::invalid(
-                    table.location(row, rank_col.unwrap_or(code_col)),
-                    format!("rank {r} is not a whole number from 1 (1 is the most deprived)"),
-                ));
-            }
-            rows.push(RawRow { code: code.to_string(), rank, decile, score });
-        }
+        let cols = DeprivationColumns::find(&table, &columns.named("--deprivation-columns"))?;
+        let mut rows = cols.read_rows(&table)?;
         if rows.is_empty() {
             return Err(Error::invalid(table.file(), "the deprivation file has no rows"));
         }
-
         // Derive what the file does not give, the way the IoD does.
-        let n = rows.len();
-        if rank_col.is_none() {
-            let mut order: Vec<usize> = (0..n).collect();
-            let score = |i: usize| rows[i].score.unwrap_or(f64::MIN);
-            order.sort_by(|&a, &b| score(b).total_cmp(&score(a)).then(rows[a].code.cmp(&rows[b].code)));
-            let ranks: Vec<(usize, Option<f64>)> = order
-                .iter()
-                .enumerate()
-                .map(|(position, &i)| (i, rows[i].score.map(|_| (position + 1) as f64)))
-                .collect();
-            for (i, rank) in ranks {
-                rows[i].rank = rank;
-            }
+        if cols.rank.is_none() {
+            rank_by_score(&mut rows);
         }
         // A decile from a rank needs the scale the rank is on. It is known only when the ranks
         // are all of 1..N for the file's N areas (a national file); an extract of one region's
         // rows keeps the national ranks, and ceil(rank × 10 / rows) would put it all in decile 10.
         let needs_decile = rows.iter().any(|r| r.rank.is_some() && r.decile.is_none());
         let ranked = rows.iter().filter(|r| r.rank.is_some()).count();
-        if needs_decile && !ranks_are_a_full_scale(&rows, ranked, rank_col.is_some()) {
-            let what = if rank_col.is_some() { "IMD ranks" } else { "IMD scores" };
+        if needs_decile && !ranks_are_a_full_scale(&rows, ranked, cols.rank.is_some()) {
+            let what = if cols.rank.is_some() { "IMD ranks" } else { "IMD scores" };
             return Err(Error::invalid(
                 table.file(),
                 format!(
@@ -181,30 +116,17 @@ impl Deprivation {
                 ),
             ));
         }
-        let mut records = FxHashMap::with_capacity_and_hasher(n, Default::default());
+        let mut records = FxHashMap::with_capacity_and_hasher(rows.len(), Default::default());
         for RawRow { code, rank, decile, score } in rows {
             let Some(rank) = rank else { continue };
             let rank = rank as u32;
             let decile = decile.map_or_else(|| decile_of_rank(rank, ranked as u32), |d| d as u8);
             records.insert(code, DeprivationRecord { rank, decile, score });
         }
-
-        let code_header = &table.headers[code_col];
-        let edition = district_col
-            .map(|c| table.headers[c].as_str())
-            .and_then(|h| h.rsplit('(').next())
-            .map(|year| match year.trim_end_matches(')') {
-                "2019" => "IoD2019".to_string(),
-                "2013" => "IoD2015".to_string(),
-                "2024" | "2023" => "IoD2025".to_string(),
-                year if year.chars().all(|c| c.is_ascii_digit()) => format!("IoD (districts {year})"),
-                other => format!("IoD ({other})"),
-            })
-            .unwrap_or_else(|| "IoD (edition not stated)".to_string());
         Ok(Deprivation {
             path: path.to_path_buf(),
-            geography: Geography::from_code_name(code_header),
-            edition,
+            geography: Geography::from_code_name(&table.headers[cols.code]),
+            edition: edition(cols.district.map(|c| table.headers[c].as_str())),
             records,
         })
     }
@@ -256,6 +178,105 @@ impl Deprivation {
 
 /// Areas ranked by the English IMD: LSOA 2011 in IoD2019 (and IoD2015), LSOA 2021 in IoD2025.
 pub const NATIONAL_AREAS: [usize; 2] = [32_844, 33_755];
+
+/// Where an IoD file's columns are: the area code, and at least one of rank, decile and score.
+struct DeprivationColumns {
+    code: usize,
+    rank: Option<usize>,
+    decile: Option<usize>,
+    score: Option<usize>,
+    /// The local authority district code, whose header names the districts' year (and so the edition).
+    district: Option<usize>,
+}
+
+impl DeprivationColumns {
+    fn find(table: &ReferenceTable, columns: &ColumnMap) -> Result<DeprivationColumns> {
+        let [code_spec, rank_spec, decile_spec, score_spec, district_spec] = &DEPRIVATION_COLUMNS;
+        let (at, headers) = (table.file(), &table.headers);
+        let cols = DeprivationColumns {
+            code: columns.require(code_spec, headers, &at)?,
+            rank: columns.find(rank_spec, headers, &at)?,
+            decile: columns.find(decile_spec, headers, &at)?,
+            score: columns.find(score_spec, headers, &at)?,
+            district: columns.find(district_spec, headers, &at)?,
+        };
+        if cols.rank.is_none() && cols.decile.is_none() && cols.score.is_none() {
+            return Err(Error::invalid(
+                at,
+                format!(
+                    "no IMD rank, decile or score column; expected an IoD file with headers like \
+                     'Index of Multiple Deprivation (IMD) Rank'; the header has {}",
+                    crate::columns::list_headers(headers)
+                ),
+            ));
+        }
+        Ok(cols)
+    }
+
+    /// Every row with a code: its rank, decile and score as the file gives them, checked.
+    fn read_rows(&self, table: &ReferenceTable) -> Result<Vec<RawRow>> {
+        let number = |col: Option<usize>, row: usize, cell: Option<&str>| -> Result<Option<f64>> {
+            match (col, cell) {
+                (Some(c), Some(text)) => parse_published_number(text)
+                    .map(Some)
+                    .ok_or_else(|| Error::invalid(table.location(row, c), format!("'{text}' is not a number"))),
+                _ => Ok(None),
+            }
+        };
+        let cells = |col: Option<usize>| -> Vec<Option<&str>> {
+            match col {
+                Some(c) => table.column(c).collect(),
+                None => vec![None; table.height()],
+            }
+        };
+        let (ranks, deciles, scores) = (cells(self.rank), cells(self.decile), cells(self.score));
+        let mut rows: Vec<RawRow> = Vec::with_capacity(table.height());
+        for (row, code) in table.column(self.code).enumerate() {
+            let Some(code) = code else { continue };
+            let rank = number(self.rank, row, ranks[row])?;
+            let decile = number(self.decile, row, deciles[row])?;
+            let score = number(self.score, row, scores[row])?;
+            if let Some(d) = decile.filter(|d| !(1.0..=10.0).contains(d) || d.fract() != 0.0) {
+                let at = table.location(row, self.decile.unwrap_or(self.code));
+                return Err(Error::invalid(at, format!("decile {d} is not 1 to 10")));
+            }
+            if let Some(r) = rank.filter(|r| *r < 1.0 || r.fract() != 0.0 || *r > f64::from(u32::MAX)) {
+                return Err(Error::invalid(
+                    table.location(row, self.rank.unwrap_or(self.code)),
+                    format!("rank {r} is not a whole number from 1 (1 is the most deprived)"),
+                ));
+            }
+            rows.push(RawRow { code: code.to_string(), rank, decile, score });
+        }
+        Ok(rows)
+    }
+}
+
+/// Ranks from scores, as the IoD ranks them: 1 the highest score (the most deprived), ties by code.
+fn rank_by_score(rows: &mut [RawRow]) {
+    let mut order: Vec<usize> = (0..rows.len()).collect();
+    let score = |i: usize| rows[i].score.unwrap_or(f64::MIN);
+    order.sort_by(|&a, &b| score(b).total_cmp(&score(a)).then(rows[a].code.cmp(&rows[b].code)));
+    let ranks: Vec<(usize, Option<f64>)> =
+        order.iter().enumerate().map(|(position, &i)| (i, rows[i].score.map(|_| (position + 1) as f64))).collect();
+    for (i, rank) in ranks {
+        rows[i].rank = rank;
+    }
+}
+
+/// The IoD edition, from the year in the district column's header (e.g. "(2019)" → IoD2019).
+fn edition(district_header: Option<&str>) -> String {
+    district_header
+        .and_then(|h| h.rsplit('(').next())
+        .map(|year| match year.trim_end_matches(')') {
+            "2019" => "IoD2019".to_string(),
+            "2013" => "IoD2015".to_string(),
+            "2024" | "2023" => "IoD2025".to_string(),
+            year if year.chars().all(|c| c.is_ascii_digit()) => format!("IoD (districts {year})"),
+            other => format!("IoD ({other})"),
+        })
+        .unwrap_or_else(|| "IoD (edition not stated)".to_string())
+}
 
 /// Whether the ranks of a file are on a scale that can be checked: ranks 1..N of the file's N
 /// ranked areas, each position once, except that tied areas share the first of their positions

@@ -51,6 +51,27 @@ impl From<Error> for FetchError {
     }
 }
 
+/// The file as already fetched into `target`, if it is there and matches its pinned checksum.
+fn already_there(origin: &Origin, file: &SourceFile, target: &Path) -> std::result::Result<Option<Fetched>, FetchError> {
+    if !target.is_file() {
+        return Ok(None);
+    }
+    let sha256 = sha256_of(target)?;
+    if !file.sha256.as_deref().is_none_or(|pin| pin.eq_ignore_ascii_case(&sha256)) {
+        return Ok(None);
+    }
+    let bytes = target.metadata().map_err(|e| Error::io(target, e))?.len();
+    Ok(Some(Fetched {
+        path: target.to_path_buf(),
+        bytes,
+        sha256,
+        from: origin.to_string(),
+        already_there: true,
+        resumed_from: 0,
+        verified: file.sha256.is_some(),
+    }))
+}
+
 impl Fetcher {
     pub fn new(verify: bool, quiet: bool) -> Fetcher {
         let agent = ureq::Agent::config_builder()
@@ -95,40 +116,10 @@ impl Fetcher {
         }
         let target = dir.join(&file.name);
         let part = dir.join(format!("{}.part", file.name));
-        if target.is_file() {
-            let sha256 = sha256_of(&target)?;
-            if file.sha256.as_deref().is_none_or(|pin| pin.eq_ignore_ascii_case(&sha256)) {
-                let bytes = target.metadata().map_err(|e| Error::io(&target, e))?.len();
-                let verified = file.sha256.is_some();
-                return Ok(Fetched {
-                    path: target,
-                    bytes,
-                    sha256,
-                    from: origin.to_string(),
-                    already_there: true,
-                    resumed_from: 0,
-                    verified,
-                });
-            }
+        if let Some(already) = already_there(origin, file, &target)? {
+            return Ok(already);
         }
-        let (from, resumed_from) = match origin {
-            Origin::Publishers => match (&file.url, &file.service) {
-                (Some(url), _) => (url.clone(), self.download(url, &part, file)?),
-                (None, Some(service)) => (service.clone(), self.query_pages(service, &part, file)?),
-                (None, None) => return Err(FetchError::NotThere),
-            },
-            Origin::Folder(mirror) => {
-                let source = mirror.join(&file.name);
-                if !source.is_file() {
-                    return Err(FetchError::NotThere);
-                }
-                (source.display().to_string(), self.copy(&source, &part, file)?)
-            }
-            Origin::WebFolder(base) => {
-                let url = format!("{base}/{}", file.name);
-                (url.clone(), self.download(&url, &part, file)?)
-            }
-        };
+        let (from, resumed_from) = self.transfer(origin, file, &part)?;
         let sha256 = sha256_of(&part)?;
         let verified = match &file.sha256 {
             Some(pin) if pin.eq_ignore_ascii_case(&sha256) => true,
@@ -159,6 +150,28 @@ impl Fetcher {
         std::fs::rename(&part, &target).map_err(|e| Error::io(&target, e))?;
         let bytes = target.metadata().map_err(|e| Error::io(&target, e))?.len();
         Ok(Fetched { path: target, bytes, sha256, from, already_there: false, resumed_from, verified })
+    }
+
+    /// Downloads or copies `file` from `origin` to `part`; where from, and the byte it resumed at.
+    fn transfer(&self, origin: &Origin, file: &SourceFile, part: &Path) -> std::result::Result<(String, u64), FetchError> {
+        Ok(match origin {
+            Origin::Publishers => match (&file.url, &file.service) {
+                (Some(url), _) => (url.clone(), self.download(url, part, file)?),
+                (None, Some(service)) => (service.clone(), self.query_pages(service, part, file)?),
+                (None, None) => return Err(FetchError::NotThere),
+            },
+            Origin::Folder(mirror) => {
+                let source = mirror.join(&file.name);
+                if !source.is_file() {
+                    return Err(FetchError::NotThere);
+                }
+                (source.display().to_string(), self.copy(&source, part, file)?)
+            }
+            Origin::WebFolder(base) => {
+                let url = format!("{base}/{}", file.name);
+                (url.clone(), self.download(&url, part, file)?)
+            }
+        })
     }
 
     fn bar(&self, name: &str, total: Option<u64>, done: u64) -> ProgressBar {
