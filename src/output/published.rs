@@ -215,30 +215,8 @@ impl PublishedEmissions {
         }
         msoa_margins(&mut margins, area_msoas, first_msoa, groups.len(), (outside, total_at));
 
-        // Face-to-face and virtual counts are protected each across all the relations (the
-        // appointments total adds nothing: it is published only where both are). The scenario's
-        // eligible count too, and with it the first appointments (face to face minus eligible),
-        // which no table publishes but a subtraction would give.
-        let small = |c: f64| rule.cell(c) == Cell::Suppressed;
-        let protect = |values: Vec<f64>, primary: Vec<bool>| rule.protect(&values, &primary, &margins);
-        let face_to_face = protect(
-            groups.iter().map(|m| m.face_to_face).collect(),
-            groups.iter().map(|m| small(m.face_to_face)).collect(),
-        );
-        let virtual_ =
-            protect(groups.iter().map(|m| m.virtual_).collect(), groups.iter().map(|m| small(m.virtual_)).collect());
-        let scenario = protect(
-            groups.iter().map(|m| m.scenario_eligible).collect(),
-            groups
-                .iter()
-                .zip(&face_to_face)
-                .map(|(m, f)| *f || small(m.scenario_eligible) || small(m.face_to_face - m.scenario_eligible))
-                .collect(),
-        );
-        let publish = |i: usize| {
-            let hidden = Hidden { face_to_face: face_to_face[i], virtual_: virtual_[i], scenario: scenario[i] };
-            PublishedMeasures::new(&groups[i], hidden, fraction, rule)
-        };
+        let hidden = hidden(&groups, &margins, rule);
+        let publish = |i: usize| PublishedMeasures::new(&groups[i], hidden[i], fraction, rule);
         PublishedEmissions {
             areas: (0..outside).map(publish).collect(),
             outside_areas: publish(outside),
@@ -250,6 +228,31 @@ impl PublishedEmissions {
             msoas: (first_msoa..groups.len()).map(publish).collect(),
         }
     }
+}
+
+/// Which counts of each group are hidden. Face-to-face and virtual counts are protected each across
+/// all the relations (the appointments total adds nothing: it is published only where both are).
+/// The scenario's eligible count too, and with it the first appointments (face to face minus
+/// eligible), which no table publishes but a subtraction would give.
+fn hidden(groups: &[Measures], margins: &Margins, rule: &Disclosure) -> Vec<Hidden> {
+    let small = |c: f64| rule.cell(c) == Cell::Suppressed;
+    let protect = |values: Vec<f64>, primary: Vec<bool>| rule.protect(&values, &primary, margins);
+    let face_to_face = protect(
+        groups.iter().map(|m| m.face_to_face).collect(),
+        groups.iter().map(|m| small(m.face_to_face)).collect(),
+    );
+    let virtual_ = protect(groups.iter().map(|m| m.virtual_).collect(), groups.iter().map(|m| small(m.virtual_)).collect());
+    let scenario = protect(
+        groups.iter().map(|m| m.scenario_eligible).collect(),
+        groups
+            .iter()
+            .zip(&face_to_face)
+            .map(|(m, f)| *f || small(m.scenario_eligible) || small(m.face_to_face - m.scenario_eligible))
+            .collect(),
+    );
+    (0..groups.len())
+        .map(|i| Hidden { face_to_face: face_to_face[i], virtual_: virtual_[i], scenario: scenario[i] })
+        .collect()
 }
 
 /// Each MSOA's measures: its areas added up.
@@ -344,5 +347,22 @@ mod tests {
         assert_eq!(published.areas[1].appointments, Cell::Suppressed, "decile 1 minus area 1 would give area 0");
         assert_eq!(published.areas[2].appointments, Cell::Count(50.0));
         assert_eq!(published.deciles[0].appointments, Cell::Count(43.0));
+    }
+
+    #[test]
+    fn issue_15_an_msoa_is_the_sum_of_its_areas_and_hides_nothing_they_hide() {
+        let rule = Disclosure { min_count: 8, round_to: 1 };
+        let none = Scenario { fraction: 0.0, applies_to: ShiftScope::All };
+        let mut tally = EmissionsTally::new(3, 1);
+        for (area, n) in [(0, 3.0), (1, 40.0), (2, 50.0)] {
+            let measures = Measures::of(n, Attendance::FaceToFace, Visit::Unknown, &trip(5.0), &none);
+            tally.add(&PlacedAppointment { area: Some(area), site: 0, measures }, None);
+        }
+        let deciles = [Some(1), Some(5), Some(6)];
+        let published = PublishedEmissions::new(&tally, &deciles, &[Some(0), Some(0), Some(1)], 0.0, &rule);
+        assert_eq!(published.areas[0].appointments, Cell::Suppressed);
+        assert_eq!(published.areas[1].appointments, Cell::Suppressed, "the MSOA minus area 1 would give area 0");
+        assert_eq!(published.msoas[0].appointments, Cell::Count(43.0));
+        assert_eq!(published.msoas[1].appointments, Cell::Count(50.0));
     }
 }
