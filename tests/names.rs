@@ -135,7 +135,8 @@ fn issue_15_targets_for_the_icb_carry_names_sites_and_jobs() {
     let lsoas: usize = msoas.iter().map(|r| r[3].parse::<usize>().unwrap()).sum();
     assert_eq!(lsoas, 491, "every LSOA of the ICB in one MSOA");
     assert!(msoas.iter().all(|r| r[2] == library[&r[0]]), "named by the library");
-    let hidden = |rows: &[Vec<String>], col: usize| rows.iter().filter(|r| r[col] == "*").count() as f64 / rows.len() as f64;
+    let hidden =
+        |rows: &[Vec<String>], col: usize| rows.iter().filter(|r| r[col] == "*").count() as f64 / rows.len() as f64;
     let (ah, areas) = read_csv(&out.join("gaps_by_area.csv"));
     let staff_col = |h: &[String]| h.iter().position(|x| x == "staff").unwrap();
     eprintln!(
@@ -154,8 +155,16 @@ fn issue_15_targets_for_the_icb_carry_names_sites_and_jobs() {
         let start = sheet.find(&format!("<c r=\"{r}\"")).unwrap_or_else(|| panic!("no cell {r}"));
         sheet[start..start + sheet[start..].find("</c>").unwrap()].to_string()
     };
-    assert!(!xml_cell("B2").contains("t=\"") && xml_cell("B2").contains("<v>"), "staff in decile 1 is a number: {}", xml_cell("B2"));
-    assert!(xml_cell("C2").contains(" s=\"") && !xml_cell("C2").contains("t=\""), "a share is a formatted number: {}", xml_cell("C2"));
+    assert!(
+        !xml_cell("B2").contains("t=\"") && xml_cell("B2").contains("<v>"),
+        "staff in decile 1 is a number: {}",
+        xml_cell("B2")
+    );
+    assert!(
+        xml_cell("C2").contains(" s=\"") && !xml_cell("C2").contains("t=\""),
+        "a share is a formatted number: {}",
+        xml_cell("C2")
+    );
     let strings = xlsx_part(&out.join("gaps.xlsx"), "xl/sharedStrings.xml");
     assert!(strings.contains("Open Parliament Licence") && strings.contains("Disclosure control"), "notes");
     let workbook = xlsx_part(&out.join("gaps.xlsx"), "xl/workbook.xml");

@@ -34,6 +34,8 @@ pub fn write_geojson(path: &std::path::Path, areas: &Areas, table: &Table, rows:
     let shapes = dissolve(areas, &msoas);
     geojson::write_areas(
         path,
-        rows.iter().zip(&shapes).map(|((_, row), shape)| (Shape::Bng(shape), geojson::properties(&table.headers, &table.rows[*row]))),
+        rows.iter()
+            .zip(&shapes)
+            .map(|((_, row), shape)| (Shape::Bng(shape), geojson::properties(&table.headers, &table.rows[*row]))),
     )
 }

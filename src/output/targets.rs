@@ -97,12 +97,8 @@ impl TargetRows<'_> {
         let out_of_work: Option<f64> =
             members.iter().map(|(_, t)| self.residents.get(t.area).and_then(|r| r.out_of_work)).sum();
         let areas = members.len();
-        let summary = format!(
-            "{}: {areas} target area{}, {:.0} short",
-            msoa.name,
-            if areas == 1 { "" } else { "s" },
-            shortfall
-        );
+        let summary =
+            format!("{}: {areas} target area{}, {:.0} short", msoa.name, if areas == 1 { "" } else { "s" }, shortfall);
         let row = vec![
             msoa.code.clone(),
             msoa.name.clone(),

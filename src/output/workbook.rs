@@ -34,7 +34,8 @@ fn is_text(column: &str) -> bool {
 /// Writes `sheets` (sheet name, table) and a last sheet of `notes`, one line per row, to `path`.
 /// The workbook's creation time is fixed, so that the same tables give the same bytes.
 pub fn write(path: &Path, sheets: &[(&str, &Table)], notes: &[String]) -> Result<()> {
-    let bytes = build(sheets, notes).map_err(|e| Error::invalid(Location::file(path), format!("cannot write the workbook: {e}")))?;
+    let bytes = build(sheets, notes)
+        .map_err(|e| Error::invalid(Location::file(path), format!("cannot write the workbook: {e}")))?;
     write_file(path, &bytes)
 }
 

@@ -167,10 +167,14 @@ mod tests {
     fn names_join_on_the_msoa_code_not_the_name() {
         let dir = tempfile::tempdir().unwrap();
         let lookup = dir.path().join("lookup.csv");
-        std::fs::write(&lookup, "LSOA21CD,LSOA21NM,MSOA21CD,MSOA21NM\nL1,A 001A,M1,A 001\nL2,A 001B,M1,A 001\nL3,B 001A,M2,B 001\n")
-            .unwrap();
+        std::fs::write(
+            &lookup,
+            "LSOA21CD,LSOA21NM,MSOA21CD,MSOA21NM\nL1,A 001A,M1,A 001\nL2,A 001B,M1,A 001\nL3,B 001A,M2,B 001\n",
+        )
+        .unwrap();
         let names = dir.path().join("names.csv");
-        std::fs::write(&names, "\u{feff}msoa21cd,msoa21nm,msoa21hclnm\nM1,A 001,Hillside\nM9,C 001,Hillside\n").unwrap();
+        std::fs::write(&names, "\u{feff}msoa21cd,msoa21nm,msoa21hclnm\nM1,A 001,Hillside\nM9,C 001,Hillside\n")
+            .unwrap();
         let wards = dir.path().join("wards.csv");
         std::fs::write(&wards, "LSOA21NM,LSOA21CD,WD24NM,WD24CD\nA 001A,L1,Nunnery,W1\n").unwrap();
         let files = NameFiles { msoa_lookup: Some(&lookup), msoa_names: Some(&names), ward_lookup: Some(&wards) };
@@ -178,7 +182,11 @@ mod tests {
         let m1 = &found.msoas[found.msoa("L2").unwrap()];
         assert_eq!((m1.code.as_str(), m1.name.as_str(), m1.named_by_library), ("M1", "Hillside", true));
         let m2 = &found.msoas[found.msoa("L3").unwrap()];
-        assert_eq!((m2.name.as_str(), m2.named_by_library), ("B 001", false), "the ONS name where the library has none");
+        assert_eq!(
+            (m2.name.as_str(), m2.named_by_library),
+            ("B 001", false),
+            "the ONS name where the library has none"
+        );
         assert_eq!(found.ward("L1"), Some("Nunnery"));
         assert_eq!(found.geography, Some(Geography::Lsoa2021));
         let err = AreaNames::load(NameFiles { msoa_names: Some(&names), ..NameFiles::default() }).unwrap_err();
