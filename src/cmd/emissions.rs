@@ -142,7 +142,7 @@ pub fn run(args: EmissionsArgs) -> anyhow::Result<()> {
     let published = PublishedEmissions::new(&placed.tally, &area_deciles, &area_msoas, scenario.fraction, &run.disclosure);
     let catchment = Catchment::of(&run.areas.facts, &placed.tally);
     let mut written = write_tables(&run, &sites, &placed.tally, &published, &catchment, placer.columns.specialty.is_some())?;
-    let basis = format!("Per 1,000 population: {}.", catchment.basis());
+    let basis = format!("Per 1,000 population: per 1,000 {}.", catchment.basis());
     written.push(run.write_workbook("emissions.xlsx", "Patient travel to outpatient appointments", &written, &[basis])?);
     let mode_share_by_area = mode_share_by_area(&model, census.as_ref(), &travel, run.areas.facts.len());
     let mut summary = summary(&args, &run, &placed.counts, &published, &placer, mode_share_by_area, written);
@@ -782,7 +782,7 @@ impl Catchment {
     fn basis(&self) -> String {
         let people: f64 = self.population_by_decile.map_or(0.0, |p| p.iter().sum());
         format!(
-            "per 1,000 residents of the {} areas the patients come from (at least one appointment placed there; {} people in areas with an English IMD decile), not England's population",
+            "residents of the {} areas the patients come from (at least one appointment placed there; {} people in areas with an English IMD decile), not England's population",
             thousands(self.areas as u64),
             thousands(people.round() as u64)
         )

@@ -626,9 +626,13 @@ fn scenario_headline(summary: &EmissionsSummary) -> Option<String> {
     let scenario = &summary.scenario;
     (scenario.shift_to_virtual > 0.0).then(|| {
         format!(
-            "Moving {:.0}% of {} face-to-face appointments to video or telephone would save {} CO2e, {} patient miles, £{} and {} hours of patient travel {}{}.",
+            "Moving {:.0}% of {} face-to-face appointments to video or telephone{} would save {} CO2e, {} patient miles, £{} and {} hours of patient travel {}{}.",
             scenario.shift_to_virtual * 100.0,
             scenario.applies_to.adjective(),
+            match (scenario.appointments_shifted, scenario.appointments_eligible) {
+                (Some(moved), Some(of)) => format!(" (about {} of {})", quantity(moved), quantity(of)),
+                _ => String::new(),
+            },
             tonnes(summary.scenario_kgco2e_saved),
             quantity(scenario.patient_miles_saved.unwrap_or(0.0)),
             quantity(scenario.cost_saved_gbp.unwrap_or(0.0)),
@@ -646,25 +650,52 @@ fn scenario_headline(summary: &EmissionsSummary) -> Option<String> {
     })
 }
 
-/// The travel model's assumptions as notes, and the emission factors' source.
+/// The travel model's assumptions as sentences a board member reads, and the emission factors' source.
 fn emissions_notes(
     summary: &EmissionsSummary,
     assumptions: &mut Vec<String>,
     sources: &mut Vec<String>,
 ) -> anyhow::Result<()> {
-    if let Json::Object(a) = serde_json::to_value(&summary.assumptions)? {
-        for (key, value) in &a {
-            let text = match value {
-                Json::String(s) => s.clone(),
-                Json::Object(pairs) => {
-                    pairs.iter().map(|(k, v)| format!("{} {v}", k.replace('_', " "))).collect::<Vec<_>>().join(", ")
-                }
-                other => other.to_string(),
-            };
-            assumptions.push(format!("Emissions, {}: {text}.", key.replace('_', " ")));
-        }
+    let a = &summary.assumptions;
+    let mut modes: Vec<(&String, &f64)> = a.mode_share.0.iter().collect();
+    modes.sort_by(|x, y| y.1.total_cmp(x.1).then(x.0.cmp(y.0)));
+    let shares: Vec<String> =
+        modes.iter().map(|(mode, share)| format!("{:.0}% {}", *share * 100.0, mode.replace('_', " and "))).collect();
+    let matrix = a.distance.starts_with("the distance matrix");
+    assumptions.extend([
+        format!(
+            "Distance: road distance is taken as {:.2} times the straight line from the patient's postcode to the site{}, and every trip is counted there and back.",
+            a.circuity,
+            if matrix { " (the distance matrix's road distance where it has the area and site)" } else { "" }
+        ),
+        format!(
+            "How patients travel: {}{}. Car and motorbike emissions assume {}.",
+            shares.join(", "),
+            if a.mode_share_by_area.applied {
+                ", with fewer trips by car where the census finds more households without a car"
+            } else {
+                " everywhere"
+            },
+            a.car_occupancy
+        ),
+        format!(
+            "Emissions: the UK government's conversion factors ({}), {}.",
+            a.factors_source,
+            if a.well_to_tank.included { "including fuel production and supply (well-to-tank)" } else { "direct emissions only" }
+        ),
+        format!("Low and high estimates: low assumes {}; high assumes {}.", a.range.low, a.range.high),
+        format!("Travel time: {}.", a.travel_time_note),
+        format!(
+            "Patient cost: £{:.2} a mile for the trips by car (HMRC's approved mileage rate); fares for other ways of travelling are not estimated.",
+            a.mileage_rate_gbp_per_mile
+        ),
+        format!("Appointments with no recorded mode are {}; {}.", a.unrecorded_mode, a.virtual_),
+        format!("Published figures: {}.", a.published_figures),
+    ]);
+    if let Some(basis) = &summary.population_basis {
+        assumptions.push(format!("Per 1,000 residents means per 1,000 {basis}."));
     }
-    sources.push(format!("Emission factors: {}.", summary.assumptions.factors_source));
+    sources.push(format!("Emission factors: {}.", a.factors_source));
     Ok(())
 }
 
