@@ -182,6 +182,30 @@ fn issue_15_targets_for_the_icb_carry_names_sites_and_jobs() {
     assert!(html.contains("Pay band group") && html.contains("Bands 1-4"), "the band cut");
     assert!(html.contains("Open Parliament Licence"), "attribution");
     assert!(html.contains("residents, by MSOA"), "the map by MSOA");
+    in_chromium(&report, &cell(first, "msoa_code"), &cell(first, "msoa_name"), msoas.len());
+}
+
+/// The report in headless Chromium: the staff map by MSOA draws every MSOA, pointing at the first
+/// target's MSOA names it, and the page is not blank and logs no error.
+fn in_chromium(report: &Path, msoa: &str, name: &str, msoas: usize) {
+    let Some(page) = open_in_chromium(report) else { return };
+    let tab = &page.tab;
+    tab.wait_for_element("#gaps-map svg").unwrap();
+    let count = tab.evaluate("document.querySelectorAll('#gaps-map path[data-code]').length", false).unwrap();
+    assert_eq!(count.value.and_then(|v| v.as_u64()), Some(msoas as u64), "every MSOA drawn");
+    let area = tab.wait_for_element(&format!("#gaps-map path[data-code='{msoa}']")).unwrap();
+    area.scroll_into_view().unwrap();
+    area.move_mouse_over().unwrap();
+    let tooltip = tab
+        .evaluate("document.querySelector('#gaps-map .tooltip').textContent", false)
+        .unwrap()
+        .value
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default();
+    assert!(tooltip.contains(name) && tooltip.contains(msoa), "{tooltip}");
+    let text = tab.evaluate("document.body.innerText", false).unwrap().value.unwrap_or_default().to_string();
+    assert!(text.contains("The first target is") && text.contains("Pay band group"), "the new sections are shown");
+    page.assert_not_blank_and_quiet();
 }
 
 /// Issue 15: emissions per 1,000 divide by the population of the areas the patients come from, not
