@@ -355,13 +355,37 @@ fn write_targets(
         .collect();
     let radius_m = args.travel_radius_km * 1000.0;
     let found = targets(rows.facts, community, estimates, rows.rate, &placed, &args.target_deciles, radius_m);
-    rows.table(&found).write_csv(&run.out().join("targets.csv"))?;
-    let mut written = vec!["targets.csv".to_string()];
+    let table = rows.table(&found);
+    table.write_csv(&run.out().join("targets.csv"))?;
+    write_targets_geojson(run, community, &found, rows, &table)?;
+    let mut written = vec!["targets.csv".to_string(), "targets.geojson".to_string()];
     if !rows.msoas.is_empty() {
         rows.by_msoa(&found).write_csv(&run.out().join("targets_by_msoa.csv"))?;
         written.push("targets_by_msoa.csv".to_string());
     }
     Ok(written)
+}
+
+/// `targets.geojson`: every community area, the targets with their row of `targets.csv` and the
+/// others with only their names, decile and population, so that a map shows the targets in place.
+fn write_targets_geojson(
+    run: &RunContext,
+    community: &Community,
+    found: &[crate::analysis::targets::Target],
+    rows: &TargetRows,
+    table: &Table,
+) -> anyhow::Result<()> {
+    let mut row_of: Vec<Option<usize>> = vec![None; rows.facts.len()];
+    found.iter().enumerate().for_each(|(r, t)| row_of[t.area] = Some(r));
+    let features = (0..rows.facts.len()).filter(|i| community.contains(*i)).map(|i| {
+        let row = match row_of[i] {
+            Some(r) => table.rows[r].clone(),
+            None => rows.untargeted(i),
+        };
+        (run.areas.shape(i), geojson::properties(&table.headers, &row))
+    });
+    geojson::write_areas(&run.out().join("targets.geojson"), features)?;
+    Ok(())
 }
 
 /// Each vacancy's reach: the deprived population around it and the nearest deprived areas.

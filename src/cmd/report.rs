@@ -226,7 +226,7 @@ fn reference_sources(reference: &ReferenceSummary, vintages: &Vintages, sources:
 /// An interactive map of one column of an output's area GeoJSON, when the folder has it.
 struct MapRequest<'a> {
     file: &'a str,
-    /// The same map by MSOA, drawn instead where the run wrote it (unless `--lsoa-maps`).
+    /// The same map by MSOA, drawn instead where the run wrote it (unless `--lsoa-maps`); empty for none.
     msoa_file: &'a str,
     /// The element id, which keys the tooltips.
     id: &'a str,
@@ -234,6 +234,8 @@ struct MapRequest<'a> {
     title: &'a str,
     /// Properties shown on hover: property, label, format.
     tooltip: &'a [(&'a str, &'a str, Format)],
+    /// Which areas the map is fitted to.
+    extent: choropleth::MapExtent,
 }
 
 impl MapRequest<'_> {
@@ -244,7 +246,7 @@ impl MapRequest<'_> {
         args: &ReportArgs,
         tooltips: &mut serde_json::Map<String, Json>,
     ) -> anyhow::Result<Option<Value>> {
-        let by_msoa = !args.lsoa_maps && dir.join(self.msoa_file).is_file();
+        let by_msoa = !args.lsoa_maps && !self.msoa_file.is_empty() && dir.join(self.msoa_file).is_file();
         let input = dir.join(if by_msoa { self.msoa_file } else { self.file });
         if !input.is_file() {
             return Ok(None);
@@ -254,6 +256,7 @@ impl MapRequest<'_> {
             title: Some(title),
             attribution: args.attribution.clone(),
             markers: (&args.markers).into(),
+            extent: self.extent,
             ..MapOptions::new(input, self.column)
         };
         let (spec, boundaries) = choropleth::build(&options)?;
@@ -297,6 +300,27 @@ const GAPS_MAP: MapRequest<'static> = MapRequest {
         ("expected_staff", "Expected at the community rate", Format::Fixed(1)),
         ("shortfall", "Shortfall (+) / excess (-)", Format::Fixed(1)),
     ],
+    extent: choropleth::MapExtent::Data,
+};
+
+/// The targets map: each target neighbourhood by its score, the sites marked, its jobs on hover.
+const TARGETS_MAP: MapRequest<'static> = MapRequest {
+    file: "targets.geojson",
+    msoa_file: "",
+    id: "targets-map",
+    column: "score",
+    title: "Target neighbourhoods by score",
+    tooltip: &[
+        ("rank", "Rank", Format::Text),
+        ("imd_decile", "IMD decile", Format::Text),
+        ("shortfall", "Shortfall (people)", Format::Fixed(1)),
+        ("nearest_site_name", "Nearest site", Format::Text),
+        ("distance_km", "Distance (km)", Format::Fixed(1)),
+        ("entry_level_vacancies_within_radius", "Entry-level jobs in reach", Format::Text),
+        ("entry_level_job_titles", "Jobs", Format::Text),
+        ("residents_out_of_work", "Residents out of work", Format::Count),
+    ],
+    extent: choropleth::MapExtent::All,
 };
 
 /// The emissions map: kg CO2e per 1,000 residents, with each area's figures on hover.
@@ -314,6 +338,7 @@ const EMISSIONS_MAP: MapRequest<'static> = MapRequest {
         ("kgco2e_per_1000_population", "kg CO2e per 1,000", Format::Fixed(1)),
         ("scenario_kgco2e_saved", "Scenario saving (kg)", Format::Fixed(1)),
     ],
+    extent: choropleth::MapExtent::Data,
 };
 
 /// The columns every emissions table shows after its first.
@@ -340,6 +365,8 @@ fn gaps_section(
     let map = GAPS_MAP.draw(dir, args, tooltips)?;
     gaps_notes(&summary, assumptions, sources);
     let targets = Targets::read(dir)?;
+    let any_target = targets.as_ref().is_some_and(|t| !t.0.rows.is_empty());
+    let targets_map = if any_target { TARGETS_MAP.draw(dir, args, tooltips)? } else { None };
     Ok(Value::from_serialize(serde_json::json!({
         "headline": summary.headline,
         "community": community_in_words(&summary),
@@ -351,7 +378,11 @@ fn gaps_section(
         "targets_by_msoa": targets_by_msoa_table(dir)?,
         "radius_km": summary.travel_radius_km,
     }))
-    .merge_safe(&[("chart", Value::from_safe_string(gaps_chart(&deciles))), ("map", map.unwrap_or(Value::from(())))]))
+    .merge_safe(&[
+        ("chart", Value::from_safe_string(gaps_chart(&deciles))),
+        ("map", map.unwrap_or(Value::from(()))),
+        ("targets_map", targets_map.unwrap_or(Value::from(()))),
+    ]))
 }
 
 /// Shares of staff and of the working-age population by decile, side by side.

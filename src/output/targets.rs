@@ -37,6 +37,16 @@ impl TargetRows<'_> {
         table
     }
 
+    /// A row of [`t::HEADERS`] for an area that is no target: its names, decile and population only.
+    pub fn untargeted(&self, area: usize) -> Vec<String> {
+        let facts = &self.facts[area];
+        let mut row = vec![String::new(), facts.code.clone(), facts.name.clone()];
+        row.extend(crate::output::names::cells(facts, self.msoas));
+        row.extend([facts.decile.map_or(String::new(), |d| d.to_string()), fixed(facts.population, 0)]);
+        row.resize(t::HEADERS.len(), String::new());
+        row
+    }
+
     fn row(&self, rank: usize, target: &Target) -> Vec<String> {
         let area = &self.facts[target.area];
         let residents = self.residents.get(target.area).copied().unwrap_or_default();
