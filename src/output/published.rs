@@ -333,15 +333,20 @@ mod tests {
         assert!((virtual_only.kgco2e.value().unwrap() - 17.6).abs() < 1e-9);
     }
 
-    #[test]
-    fn a_lone_small_area_hides_another_in_its_decile() {
-        let rule = Disclosure { min_count: 8, round_to: 1 };
+    /// Three areas of 3, 40 and 50 face-to-face appointments.
+    fn three_areas() -> EmissionsTally {
         let none = Scenario { fraction: 0.0, applies_to: ShiftScope::All };
         let mut tally = EmissionsTally::new(3, 1);
         for (area, n) in [(0, 3.0), (1, 40.0), (2, 50.0)] {
             let measures = Measures::of(n, Attendance::FaceToFace, Visit::Unknown, &trip(5.0), &none);
             tally.add(&PlacedAppointment { area: Some(area), site: 0, measures }, None);
         }
+        tally
+    }
+
+    #[test]
+    fn a_lone_small_area_hides_another_in_its_decile() {
+        let (rule, tally) = (Disclosure { min_count: 8, round_to: 1 }, three_areas());
         let published = PublishedEmissions::new(&tally, &[Some(1), Some(1), Some(5)], &[], 0.0, &rule);
         assert_eq!(published.areas[0].appointments, Cell::Suppressed);
         assert_eq!(published.areas[1].appointments, Cell::Suppressed, "decile 1 minus area 1 would give area 0");
@@ -351,13 +356,7 @@ mod tests {
 
     #[test]
     fn issue_15_an_msoa_is_the_sum_of_its_areas_and_hides_nothing_they_hide() {
-        let rule = Disclosure { min_count: 8, round_to: 1 };
-        let none = Scenario { fraction: 0.0, applies_to: ShiftScope::All };
-        let mut tally = EmissionsTally::new(3, 1);
-        for (area, n) in [(0, 3.0), (1, 40.0), (2, 50.0)] {
-            let measures = Measures::of(n, Attendance::FaceToFace, Visit::Unknown, &trip(5.0), &none);
-            tally.add(&PlacedAppointment { area: Some(area), site: 0, measures }, None);
-        }
+        let (rule, tally) = (Disclosure { min_count: 8, round_to: 1 }, three_areas());
         let deciles = [Some(1), Some(5), Some(6)];
         let published = PublishedEmissions::new(&tally, &deciles, &[Some(0), Some(0), Some(1)], 0.0, &rule);
         assert_eq!(published.areas[0].appointments, Cell::Suppressed);
