@@ -222,6 +222,27 @@ pub struct GapsArgs {
     #[command(flatten)]
     pub community: CommunityArgs,
 
+    #[command(flatten)]
+    pub names: AreaNameArgs,
+
+    /// Census 2021 TS066 economic activity per LSOA 2021 (Employed, Unemployed, Students (inactive), Retired,
+    /// Other inactive): each target's residents out of work (unemployed and inactive, not retired).
+    #[arg(long, value_name = "TS066.csv")]
+    pub economic_activity: Option<PathBuf>,
+
+    /// Economic activity columns when not detected: code=,unemployed=,students=,other_inactive=
+    #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
+    pub economic_activity_columns: ColumnMap,
+
+    /// Census 2021 TS045 car or van availability per LSOA 2021 (Nomis bulk CSV): each target's share of
+    /// households without a car.
+    #[arg(long, value_name = "TS045.csv")]
+    pub car_availability: Option<PathBuf>,
+
+    /// Car availability columns when not detected: code=,households=,no_car=
+    #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
+    pub car_availability_columns: ColumnMap,
+
     /// Also break the gap tables down by band group, staff group, new starters, ethnic group, sex or age band
     /// (repeatable); ethnic group, sex and age band are also compared with the community's census counts.
     #[arg(long, value_enum, value_name = "WHAT")]
@@ -443,6 +464,9 @@ pub struct EmissionsArgs {
     pub site_columns: ColumnMap,
 
     #[command(flatten)]
+    pub names: AreaNameArgs,
+
+    #[command(flatten)]
     pub travel: TravelArgs,
 
     /// Move this fraction (0-1) of eligible face-to-face appointments to video or telephone.
@@ -577,6 +601,11 @@ pub struct CommunityArgs {
     #[arg(long, value_name = "COLUMN=VALUE", requires = "community_lookup")]
     pub community_filter: Option<String>,
 
+    /// What the community is called in the report and summary (e.g. "NHS Herefordshire and Worcestershire
+    /// Integrated Care Board") [default: the lookup's name column beside the filter's, e.g. icb24_name].
+    #[arg(long, value_name = "NAME")]
+    pub community_name: Option<String>,
+
     /// Community lookup columns when not detected: code=HEADER (the area code, e.g. lsoa21_code).
     #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
     pub community_lookup_columns: ColumnMap,
@@ -589,6 +618,39 @@ pub struct CommunityArgs {
     /// Area bridge columns when not detected: lsoa11=,lsoa21=,change=
     #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
     pub area_bridge_columns: ColumnMap,
+}
+
+/// Names people know for areas, and the MSOA level: optional reference lookups.
+#[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Names people know")]
+pub struct AreaNameArgs {
+    /// LSOA -> MSOA lookup (LSOA21CD, MSOA21CD, MSOA21NM): tables by MSOA, and the way to the MSOA names.
+    #[arg(long, value_name = "LOOKUP.csv")]
+    pub msoa_lookup: Option<PathBuf>,
+
+    /// House of Commons Library MSOA names (MSOA-Names-2.2.csv: msoa21cd, msoa21hclnm; Open Parliament
+    /// Licence): each area shown as "Warndon West (Worcester 002A)". Needs --msoa-lookup.
+    #[arg(long, value_name = "NAMES.csv")]
+    pub msoa_names: Option<PathBuf>,
+
+    /// LSOA -> electoral ward lookup (LSOA21CD, WD24NM): each area's ward beside its name.
+    #[arg(long, value_name = "LOOKUP.csv")]
+    pub ward_lookup: Option<PathBuf>,
+}
+
+impl AreaNameArgs {
+    pub fn files(&self) -> crate::reference::area_names::NameFiles<'_> {
+        crate::reference::area_names::NameFiles {
+            msoa_lookup: self.msoa_lookup.as_deref(),
+            msoa_names: self.msoa_names.as_deref(),
+            ward_lookup: self.ward_lookup.as_deref(),
+        }
+    }
+
+    /// The files given, which no output may replace.
+    pub fn paths(&self) -> impl Iterator<Item = &Path> {
+        [&self.msoa_lookup, &self.msoa_names, &self.ward_lookup].into_iter().flatten().map(PathBuf::as_path)
+    }
 }
 
 fn parse_date(text: &str) -> Result<crate::input::staff::Date, String> {
@@ -734,6 +796,11 @@ pub struct ReportArgs {
 
     #[command(flatten)]
     pub markers: SiteMarkerArgs,
+
+    /// Draw the maps by LSOA instead of by MSOA (MSOA maps, where the runs wrote them, hide far fewer
+    /// small counts).
+    #[arg(long)]
+    pub lsoa_maps: bool,
 
     /// Suppress the summary on stderr.
     #[arg(short, long)]

@@ -250,6 +250,29 @@ pub const AGE_FIVE_YEAR_POPULATION: [ColumnSpec; 10] = [
     spec("aged_60_64", "aged 60 to 64", &["*aged 60 to 64 years"]),
 ];
 
+/// An LSOA → MSOA lookup (`LSOA21CD, LSOA21NM, MSOA21CD, MSOA21NM`): the MSOA code and the ONS MSOA name.
+pub const MSOA_LOOKUP: [ColumnSpec; 2] = [
+    spec("msoa", "MSOA code", &["msoa21cd", "msoa11cd", "msoa code*", "msoa21 code", "msoa11 code"]),
+    spec("msoa_name", "MSOA name", &["msoa21nm", "msoa11nm", "msoa name*"]),
+];
+
+/// The House of Commons Library MSOA names (`msoa21cd, msoa21nm, …, msoa21hclnm, …`).
+pub const MSOA_NAMES: [ColumnSpec; 2] = [
+    spec("msoa", "MSOA code", &["msoa21cd", "msoa11cd", "msoa code*"]),
+    spec("name", "House of Commons Library MSOA name", &["msoa21hclnm", "msoa11hclnm", "msoa*hclnm", "hcl name"]),
+];
+
+/// An LSOA → electoral ward lookup (`LSOA21CD, WD24NM, WD24CD, …`): the ward name.
+pub const WARD_LOOKUP: [ColumnSpec; 1] = [spec("ward", "electoral ward name", &["wd*nm", "ward name", "ward"])];
+
+/// Census 2021 TS066 economic activity status, usual residents aged 16 and over, per area, as
+/// grouped into five columns (`Employed, Unemployed, Students (inactive), Retired, Other inactive`).
+pub const ECONOMIC_ACTIVITY: [ColumnSpec; 3] = [
+    spec("unemployed", "unemployed residents (including full-time students)", &["unemployed", "*: unemployed"]),
+    spec("students", "economically inactive students", &["students (inactive)", "*inactive: student"]),
+    spec("other_inactive", "other economically inactive residents (not retired, not students)", &["other inactive"]),
+];
+
 /// Every file a user brings, with the flag that names its columns: for the README and `inspect`.
 pub const USER_FILES: [(&str, &str, &[ColumnSpec]); 7] = [
     ("staff", "--staff-columns", &STAFF),

@@ -156,9 +156,10 @@ fn fetch_from_the_shared_reference_then_geocode_without_flags() {
     assert!(out.status.success(), "{stderr}");
     // The current geography (issue 14): the mirror's IoD2025 File 1, LSOA 2021 boundaries and census population.
     assert!(stderr.contains("iod2025 from"), "{stderr}");
-    // The four the set needs, and the census travel tables and the LSOA lookup for emissions (issue 17).
-    // And the census ethnic group, sex and age tables for gaps (issue 16).
-    assert_eq!(stderr.matches("SHA-256 matches the pinned checksum").count(), 10, "{stderr}");
+    // The four the set needs, the census travel tables and the LSOA lookup for emissions (issue 17), the
+    // census ethnic group, sex and age tables (issue 16), and the MSOA and ward lookups, the MSOA names
+    // and the census economic activity for gaps (issue 15).
+    assert_eq!(stderr.matches("SHA-256 matches the pinned checksum").count(), 14, "{stderr}");
     let folder = home.join("reference/iod2025");
     for name in [
         "codepo_gb.zip",
@@ -171,12 +172,19 @@ fn fetch_from_the_shared_reference_then_geocode_without_flags() {
         "census2021-ts021-lsoa.csv",
         "census2021-ts008-lsoa.csv",
         "census2021-ts007a-lsoa.csv",
+        "lsoa21_to_msoa21.csv",
+        "MSOA-Names-2.2.csv",
+        "LSOA21_WD24_LAD24_EW_LU.csv",
+        "census2021_ts066_lsoa21_economic_activity_5groups.csv",
     ] {
         assert_eq!(sha256(&folder.join(name)), sha256(&reference.join(name)), "{name}");
     }
     let recorded = std::fs::read_to_string(folder.join("reference.toml")).unwrap();
     assert!(recorded.contains("car_availability = ") && recorded.contains("travel_to_work = "), "{recorded}");
     assert!(recorded.contains("ethnic_group_population = ") && recorded.contains("age_population = "), "{recorded}");
+    for role in ["msoa_lookup", "msoa_names", "ward_lookup", "economic_activity"] {
+        assert!(recorded.contains(&format!("{role} = ")), "{role}: {recorded}");
+    }
     // The next command needs no reference flags: two hospital postcodes land in their LSOAs.
     let input = dir.path().join("in.csv");
     std::fs::write(&input, "postcode\nWR5 1DD\nCB2 0QQ\nCO15 2JG\n").unwrap();
@@ -224,7 +232,7 @@ fn fetch_from_the_shared_reference_then_geocode_without_flags() {
     assert_eq!(summary["demography"][0]["population_file"], "census2021-ts021-lsoa.csv");
     // A second fetch transfers nothing.
     let again = fetch(&home, &["--from".as_ref(), reference.as_os_str()]);
-    assert_eq!(String::from_utf8_lossy(&again.stderr).matches("already there").count(), 10);
+    assert_eq!(String::from_utf8_lossy(&again.stderr).matches("already there").count(), 14);
 }
 
 /// The same national files served over HTTP on loopback, with the built-in pins.
@@ -240,8 +248,8 @@ fn fetch_the_national_files_from_a_web_mirror() {
     );
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
-    // And the census ethnic group, sex and age tables for gaps (issue 16).
-    assert_eq!(stderr.matches("SHA-256 matches the pinned checksum").count(), 10, "{stderr}");
+    // And the census ethnic group, sex and age tables (issue 16), names and MSOA files (issue 15).
+    assert_eq!(stderr.matches("SHA-256 matches the pinned checksum").count(), 14, "{stderr}");
     assert!(stderr.contains("dir = "), "says how to use a folder that is not the default: {stderr}");
     let written = std::fs::read_to_string(target.join("reference.toml")).unwrap();
     assert!(written.contains("postcodes = \"codepo_gb.zip\""), "{written}");

@@ -112,10 +112,15 @@ fn exact_decile_arithmetic() {
     assert!(areas.iter().all(|r| !r[0].starts_with('W')), "the Welsh area is outside the community");
 
     // Targets: only E01900004 (decile 2, fewer staff than expected, 500 m from S1's entry-level vacancies).
-    let (_, targets) = read_csv(&out.join("targets.csv"));
+    let (headers, targets) = read_csv(&out.join("targets.csv"));
     assert_eq!(targets.len(), 1);
     assert_eq!(targets[0][1], "E01900004");
-    assert_eq!(targets[0][8..], ["S1", "0.50", "2", "0.950", "0.63"].map(String::from));
+    let cell = |name: &str| targets[0][headers.iter().position(|h| h == name).unwrap()].as_str();
+    let scored = ["nearest_site", "distance_km", "entry_level_vacancies_within_radius", "access", "score"].map(cell);
+    assert_eq!(scored, ["S1", "0.50", "2", "0.950", "0.63"]);
+    assert_eq!(cell("nearest_site_name"), "Testtown General");
+    assert_eq!(cell("neighbourhood"), "Testtown 002B", "without names, the area's own name");
+    assert!(cell("reason").starts_with("In the most deprived 20% (decile 2) of neighbourhoods in England"), "{}", cell("reason"));
 
     let (_, reach) = read_csv(&out.join("vacancies_reach.csv"));
     assert_eq!(reach.len(), 4);
@@ -156,7 +161,7 @@ fn published_counts_are_suppressed_and_rounded() {
     assert!(decile_2.iter().all(|r| r[3] == "*"), "{decile_2:?}");
     for file in published_files(&out) {
         let path = file;
-        let text = std::fs::read_to_string(&path).unwrap();
+        let text = published_text(&path);
         assert!(!text.contains("XX1"), "{} contains a postcode", path.display());
         if path.extension().is_some_and(|e| e == "csv") {
             let (headers, rows) = read_csv(&path);

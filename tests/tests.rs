@@ -15,6 +15,7 @@ mod geocode;
 mod input_safety;
 mod inspect;
 mod map;
+mod names;
 mod national;
 mod properties;
 mod report;

@@ -220,3 +220,18 @@ impl OpenedPage {
         assert!(problems.is_empty(), "console output or errors: {problems:?}");
     }
 }
+
+/// A published file's text; for an Excel workbook (a zip of XML parts), the text of all its parts,
+/// so that a search for postcodes looks inside it.
+pub fn published_text(path: &Path) -> String {
+    if path.extension().is_none_or(|e| e != "xlsx") {
+        return String::from_utf8_lossy(&std::fs::read(path).unwrap()).into_owned();
+    }
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut text = String::new();
+    for i in 0..archive.len() {
+        std::io::Read::read_to_string(&mut archive.by_index(i).unwrap(), &mut text).unwrap();
+        text.push('\n');
+    }
+    text
+}

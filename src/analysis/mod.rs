@@ -21,6 +21,32 @@ pub struct AreaFacts {
     pub population: Option<f64>,
     /// Centroid, BNG metres.
     pub centroid: Option<geo::Coord<f64>>,
+    /// The area's MSOA (an index into [`Areas::msoas`]), when the run has an LSOA → MSOA lookup.
+    pub msoa: Option<usize>,
+    /// The name people know the area's neighbourhood by (its MSOA's House of Commons Library name).
+    pub neighbourhood: Option<String>,
+    /// The electoral ward the area is in, when the run has a ward lookup.
+    pub ward: Option<String>,
+}
+
+impl AreaFacts {
+    /// The area as people know it: "Warndon West (Worcester 002A)", else its own name.
+    ///
+    /// ```
+    /// use anchormap::analysis::AreaFacts;
+    /// let mut area = AreaFacts { code: "E01032282".into(), name: "Worcester 002A".into(), ..Default::default() };
+    /// assert_eq!(area.label(), "Worcester 002A");
+    /// area.neighbourhood = Some("Warndon West".into());
+    /// assert_eq!(area.label(), "Warndon West (Worcester 002A)");
+    /// ```
+    pub fn label(&self) -> String {
+        match (&self.neighbourhood, self.name.is_empty()) {
+            (Some(n), false) => format!("{n} ({})", self.name),
+            (Some(n), true) => format!("{n} ({})", self.code),
+            (None, false) => self.name.clone(),
+            (None, true) => self.code.clone(),
+        }
+    }
 }
 
 /// The areas an analysis works over: one row per distinct area code.
@@ -33,6 +59,8 @@ pub struct Areas {
     /// For each boundary feature (geocoder area id), its row in `facts`: the one translation
     /// between the two id spaces, behind [`Areas::of`].
     row_of_feature: Vec<usize>,
+    /// The MSOAs the areas belong to (empty without an LSOA → MSOA lookup).
+    pub msoas: Vec<crate::reference::area_names::Msoa>,
 }
 
 impl Areas {
@@ -68,7 +96,7 @@ impl Areas {
                     rank: imd.map(|d| d.rank),
                     score: imd.and_then(|d| d.score),
                     population: population.and_then(|p| p.get(&area.code)),
-                    centroid: None,
+                    ..AreaFacts::default()
                 });
                 parts.push(geo::MultiPolygon(Vec::new()));
                 wgs84.push(area.wgs84.as_ref().map(|_| geo::MultiPolygon(Vec::new())));
@@ -84,6 +112,28 @@ impl Areas {
         for (fact, geometry) in facts.iter_mut().zip(&parts) {
             fact.centroid = geometry.centroid().map(|p| p.0);
         }
-        Areas { facts, geometry: parts, wgs84, row_of_feature }
+        Areas { facts, geometry: parts, wgs84, row_of_feature, msoas: Vec::new() }
+    }
+
+    /// Attaches each area's MSOA, neighbourhood name and ward; returns how many areas got an MSOA
+    /// and how many a ward. Only the MSOAs some area belongs to are kept, in order of first use.
+    pub fn attach_names(&mut self, names: &crate::reference::area_names::AreaNames) -> (usize, usize) {
+        let mut kept: rustc_hash::FxHashMap<usize, usize> = rustc_hash::FxHashMap::default();
+        let (mut with_msoa, mut with_ward) = (0, 0);
+        for area in &mut self.facts {
+            if let Some(m) = names.msoa(&area.code) {
+                let next = kept.len();
+                let i = *kept.entry(m).or_insert(next);
+                if i == next {
+                    self.msoas.push(names.msoas[m].clone());
+                }
+                area.msoa = Some(i);
+                area.neighbourhood = names.msoas[m].named_by_library.then(|| names.msoas[m].name.clone());
+                with_msoa += 1;
+            }
+            area.ward = names.ward(&area.code).map(str::to_string);
+            with_ward += usize::from(area.ward.is_some());
+        }
+        (with_msoa, with_ward)
     }
 }

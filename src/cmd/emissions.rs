@@ -30,7 +30,7 @@ use crate::output::run_summary::{
     DateRange, EmissionsSummary, ModeShareByArea, Range, RangeAssumptions, ScenarioSummary, TravelAssumptions, Units,
     WellToTank,
 };
-use crate::output::summary::{mass, quantity, thousands, INTERNAL_FOLDER};
+use crate::output::summary::{file_name, mass, quantity, thousands, INTERNAL_FOLDER};
 use crate::output::table::{fixed, Table};
 use crate::reference::bridge::{shares, AreaBridge, Change};
 use crate::reference::census::CensusTravelTable;
@@ -130,6 +130,7 @@ pub fn run(args: EmissionsArgs) -> anyhow::Result<()> {
             .map(|p| Population::load_column(p, &args.population_columns, &TOTAL_POPULATION_COLUMN))
             .transpose()
     })?;
+    run.attach_names(&args.names)?;
     let sites = run.read_sites(&args.sites, &args.site_columns)?;
     let (census, travel) = area_travel(&args, &model, &mut run)?;
     let placer = Placer::new(&args, &run.areas, &run.geocoder, columns, &sites, &model, &travel, scenario)?;
@@ -137,10 +138,15 @@ pub fn run(args: EmissionsArgs) -> anyhow::Result<()> {
     let placed = place_appointments(input, &placer, &run.geocoder, &args.appointments)?;
     run.warnings.extend(placed.warnings.iter().cloned());
     let area_deciles: Vec<Option<u8>> = run.areas.facts.iter().map(|a| a.decile).collect();
-    let published = PublishedEmissions::new(&placed.tally, &area_deciles, scenario.fraction, &run.disclosure);
-    let written = write_tables(&run, &sites, &placed.tally, &published, placer.columns.specialty.is_some())?;
+    let area_msoas: Vec<Option<usize>> = run.areas.facts.iter().map(|a| a.msoa).collect();
+    let published = PublishedEmissions::new(&placed.tally, &area_deciles, &area_msoas, scenario.fraction, &run.disclosure);
+    let catchment = Catchment::of(&run.areas.facts, &placed.tally);
+    let mut written = write_tables(&run, &sites, &placed.tally, &published, &catchment, placer.columns.specialty.is_some())?;
+    let basis = format!("Per 1,000 population: per 1,000 {}.", catchment.basis());
+    written.push(run.write_workbook("emissions.xlsx", "Patient travel to outpatient appointments", &written, &[basis])?);
     let mode_share_by_area = mode_share_by_area(&model, census.as_ref(), &travel, run.areas.facts.len());
-    let summary = summary(&args, &run, &placed.counts, &published, &placer, mode_share_by_area, written);
+    let mut summary = summary(&args, &run, &placed.counts, &published, &placer, mode_share_by_area, written);
+    summary.population_basis = run.population_column.as_ref().map(|_| catchment.basis());
     let exact = exact_summary(&args, &placed, &placer, &run.warnings);
     let (quiet, started) = (run.quiet, run.started);
     run.finish((SUMMARY, &summary), (INTERNAL_SUMMARY, &exact))?;
@@ -161,6 +167,7 @@ fn inputs(args: &EmissionsArgs) -> Vec<&Path> {
         .chain([travel.car_availability.as_ref(), travel.travel_to_work.as_ref()])
         .flatten()
         .map(|p| p.as_path())
+        .chain(args.names.paths())
         .collect()
 }
 
@@ -315,16 +322,19 @@ fn write_tables(
     sites: &[Site],
     tally: &EmissionsTally,
     published: &PublishedEmissions,
+    catchment: &Catchment,
     by_specialty: bool,
 ) -> anyhow::Result<Vec<String>> {
     let (out, areas, facts) = (run.out(), &run.areas, &run.areas.facts);
-    let (area_table, area_features) = area_table(facts, tally, published);
+    let names = run.names.is_some().then_some(areas.msoas.as_slice());
+    let (area_table, area_features) = area_table(facts, names, tally, published);
     area_table.write_csv(&out.join("emissions_by_area.csv"))?;
     geojson::write_areas(
         &out.join("emissions_by_area.geojson"),
         area_features.into_iter().map(|(i, properties)| (areas.shape(i), properties)),
     )?;
-    decile_table(facts, published).write_csv(&out.join("emissions_by_decile.csv"))?;
+    let msoa_written = msoa_tables(run, tally, published)?;
+    decile_table(&catchment.population_by_decile, published).write_csv(&out.join("emissions_by_decile.csv"))?;
     site_table(sites, published).write_csv(&out.join("emissions_by_site.csv"))?;
     let mut written =
         vec!["emissions_by_area.csv", "emissions_by_area.geojson", "emissions_by_decile.csv", "emissions_by_site.csv"];
@@ -332,6 +342,7 @@ fn write_tables(
         specialty_table(published).write_csv(&out.join("emissions_by_specialty.csv"))?;
         written.push("emissions_by_specialty.csv");
     }
+    written.extend(msoa_written);
     Ok(written.into_iter().map(String::from).collect())
 }
 
@@ -446,8 +457,10 @@ fn summary(
         units: Units::default(),
         disclosure: run.disclosure,
         population_column: run.population_column.clone(),
+        population_basis: None,
         vintages: run.vintages.clone(),
         reference: run.geocoder.reference_summary(),
+        area_names: run.names.clone(),
         outputs: written,
         internal_summary: format!("{INTERNAL_FOLDER}/{INTERNAL_SUMMARY}"),
     }
@@ -532,9 +545,6 @@ pub const SUMMARY: &str = "emissions_summary.json";
 /// The exact counts of an emissions run, in [`INTERNAL_FOLDER`].
 pub const INTERNAL_SUMMARY: &str = "emissions_summary_exact.json";
 
-fn file_name(path: &std::path::Path) -> String {
-    path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
-}
 
 fn round(value: f64, decimals: i32) -> f64 {
     let scale = 10f64.powi(decimals);
@@ -743,6 +753,42 @@ impl Counts {
     }
 }
 
+/// The areas the patients come from (at least one appointment placed there), whose population the
+/// per-1,000 rates divide by: the trust's own catchment, never England's population.
+struct Catchment {
+    areas: usize,
+    /// Their population by national IMD decile; `None` without a population file.
+    population_by_decile: Option<[f64; 10]>,
+}
+
+impl Catchment {
+    fn of(facts: &[AreaFacts], tally: &EmissionsTally) -> Catchment {
+        let mut population = [0.0; 10];
+        let (mut areas, mut any_population) = (0, false);
+        for (area, measures) in facts.iter().zip(&tally.by_area) {
+            if measures.appointments <= 0.0 {
+                continue;
+            }
+            areas += 1;
+            if let (Some(d), Some(p)) = (area.decile.filter(|d| (1..=10).contains(d)), area.population) {
+                population[d as usize - 1] += p;
+                any_population = true;
+            }
+        }
+        Catchment { areas, population_by_decile: any_population.then_some(population) }
+    }
+
+    /// What the per-1,000 rates divide by, in words.
+    fn basis(&self) -> String {
+        let people: f64 = self.population_by_decile.map_or(0.0, |p| p.iter().sum());
+        format!(
+            "residents of the {} areas the patients come from (at least one appointment placed there; {} people in areas with an English IMD decile), not England's population",
+            thousands(self.areas as u64),
+            thousands(people.round() as u64)
+        )
+    }
+}
+
 /// The measure columns shared by every table.
 const MEASURE_COLUMNS: [&str; 14] = [
     "appointments",
@@ -857,25 +903,34 @@ fn share(part: Cell, whole: Cell) -> String {
 /// Areas with appointments, then patients outside every area; the GeoJSON gets the areas.
 fn area_table(
     facts: &[AreaFacts],
+    names: Option<&[crate::reference::area_names::Msoa]>,
     tally: &EmissionsTally,
     published: &PublishedEmissions,
 ) -> (Table, Vec<(usize, ::geojson::JsonObject)>) {
-    let mut headers = vec!["area_code", "area_name", "imd_decile", "population"];
+    let mut headers = vec!["area_code", "area_name"];
+    if names.is_some() {
+        headers.extend(crate::output::names::HEADERS);
+    }
+    headers.extend(["imd_decile", "population"]);
     headers.extend(MEASURE_COLUMNS);
     headers.push("kgco2e_per_1000_population");
     let mut table = Table::new(&headers);
     let mut features = Vec::new();
     for (i, area) in facts.iter().enumerate().filter(|(i, _)| tally.by_area[*i].appointments > 0.0) {
         let p = &published.areas[i];
-        let mut row = vec![area.code.clone(), area.name.clone(), fixed(area.decile.map(f64::from), 0)];
-        row.push(fixed(area.population, 0));
+        let mut row = vec![area.code.clone(), area.name.clone()];
+        if let Some(msoas) = names {
+            row.extend(crate::output::names::cells(area, msoas));
+        }
+        row.extend([fixed(area.decile.map(f64::from), 0), fixed(area.population, 0)]);
         row.extend(measure_cells(p));
         row.push(per_1000(p.kgco2e, area.population));
         features.push((i, geojson::properties(&headers, &row)));
         table.push(row);
     }
     if tally.outside_areas.appointments > 0.0 {
-        let mut row = vec![String::new(), "Outside the boundaries".to_string(), String::new(), String::new()];
+        let mut row = vec![String::new(), "Outside the boundaries".to_string()];
+        row.resize(headers.len() - MEASURE_COLUMNS.len() - 1, String::new());
         row.extend(measure_cells(&published.outside_areas));
         row.push(String::new());
         table.push(row);
@@ -883,20 +938,51 @@ fn area_table(
     (table, features)
 }
 
-fn decile_table(facts: &[AreaFacts], published: &PublishedEmissions) -> Table {
+/// The by-MSOA table (CSV and GeoJSON, the MSOAs dissolved from their areas) of the MSOAs the
+/// patients come from, when the run has an LSOA → MSOA lookup; per 1,000 of the MSOA's population.
+fn msoa_tables(run: &RunContext, tally: &EmissionsTally, published: &PublishedEmissions) -> anyhow::Result<Vec<&'static str>> {
+    let (out, areas) = (run.out(), &run.areas);
+    if areas.msoas.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut population: Vec<Option<f64>> = vec![None; areas.msoas.len()];
+    let mut appointments = vec![0.0; areas.msoas.len()];
+    for (area, measures) in areas.facts.iter().zip(&tally.by_area) {
+        let Some(m) = area.msoa else { continue };
+        appointments[m] += measures.appointments;
+        if let Some(p) = area.population {
+            population[m] = Some(population[m].unwrap_or(0.0) + p);
+        }
+    }
+    let mut order: Vec<usize> = (0..areas.msoas.len()).filter(|m| appointments[*m] > 0.0).collect();
+    order.sort_by(|a, b| areas.msoas[*a].code.cmp(&areas.msoas[*b].code));
+    let mut headers = crate::output::msoa::HEADERS.to_vec();
+    headers.push("population");
+    headers.extend(MEASURE_COLUMNS);
+    headers.push("kgco2e_per_1000_population");
+    let mut table = Table::new(&headers);
+    for &m in &order {
+        let p = &published.msoas[m];
+        let mut row = crate::output::msoa::cells(areas, m).to_vec();
+        row.push(fixed(population[m], 0));
+        row.extend(measure_cells(p));
+        row.push(per_1000(p.kgco2e, population[m]));
+        table.push(row);
+    }
+    table.write_csv(&out.join("emissions_by_msoa.csv"))?;
+    let rows: Vec<(usize, usize)> = order.iter().copied().zip(0..).collect();
+    crate::output::msoa::write_geojson(&out.join("emissions_by_msoa.geojson"), areas, &table, &rows)?;
+    Ok(vec!["emissions_by_msoa.csv", "emissions_by_msoa.geojson"])
+}
+
+fn decile_table(population: &Option<[f64; 10]>, published: &PublishedEmissions) -> Table {
     let mut headers = vec!["imd_decile", "population"];
     headers.extend(MEASURE_COLUMNS);
     headers.extend(["kgco2e_per_1000_population", "share_of_kgco2e", "share_of_scenario_kgco2e_saved"]);
     headers.extend(TRAVEL_COLUMNS);
     let mut table = Table::new(&headers);
-    let mut population = [0.0; 10];
-    let mut any_population = false;
-    for area in facts {
-        if let (Some(d), Some(p)) = (area.decile.filter(|d| (1..=10).contains(d)), area.population) {
-            population[d as usize - 1] += p;
-            any_population = true;
-        }
-    }
+    let any_population = population.is_some();
+    let population = population.unwrap_or([0.0; 10]);
     let total = &published.total;
     for (i, p) in published.deciles.iter().enumerate() {
         let pop = (i < 10 && any_population).then(|| population[i]);

@@ -136,9 +136,10 @@ fn community(args: &FunnelArgs, sites: &[crate::input::sites::Site], run: &mut R
         return Ok(None);
     }
     let geography = &run.geocoder.boundaries.geography;
-    let mut codes_bridged = std::collections::BTreeMap::new();
+    let (mut codes_bridged, mut name) = (std::collections::BTreeMap::new(), None);
+    let facts = &run.areas.facts;
     let community =
-        crate::cmd::gaps::build_community(c, geography, &run.areas.facts, sites, &mut run.warnings, &mut codes_bridged)?;
+        crate::cmd::gaps::build_community(c, geography, facts, sites, &mut run.warnings, &mut codes_bridged, &mut name)?;
     if community.size() == 0 {
         bail!("the community ({}) has no areas in the boundaries", community.description);
     }

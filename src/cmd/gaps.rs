@@ -13,7 +13,7 @@ use crate::analysis::community::Community;
 use crate::analysis::demography::{community_population, demography_rows, Dimension, BME};
 use crate::analysis::gaps::{class_counts, community_rate, compare, Classes, StaffTally};
 use crate::analysis::profile::{local_deciles, profile, CommunityProfile};
-use crate::analysis::targets::{reach, targets, PlacedVacancy};
+use crate::analysis::targets::{reach, targets, PlacedVacancy, Residents};
 use crate::analysis::AreaFacts;
 use crate::cli::{Breakdown, CommunityArgs, GapsArgs};
 use crate::cmd::run_context::{each_batch, RunContext};
@@ -36,9 +36,11 @@ use crate::output::demography::{demography_groups, demography_table, wres1_rows,
 use crate::output::run_summary::{
     CommunitySummary, DemographySummary, Edition, GapsSummary, PublishedStaffCounts, SiteLocated, VacancyCounts, Wres1Summary,
 };
-use crate::output::summary::{thousands, INTERNAL_FOLDER};
+use crate::output::summary::{file_name, thousands, INTERNAL_FOLDER};
 use crate::output::table::{fixed, Table};
-use crate::reference::census::DemographyTable;
+use crate::output::targets::TargetRows;
+use crate::dictionary::{CAR_AVAILABILITY, ECONOMIC_ACTIVITY};
+use crate::reference::census::{CensusTable, DemographyTable};
 use crate::reference::table::ReferenceTable;
 use crate::reference::{AreaLookup, Population, AREA_CODE_COLUMN};
 use crate::spatial::CentroidIndex;
@@ -72,13 +74,14 @@ pub fn run(args: GapsArgs) -> anyhow::Result<()> {
     let mut run = RunContext::open(&args.output, &args.reference, args.disclosure.rule(), &inputs(&args), || {
         Population::load(&args.population, &args.population_columns).map(Some)
     })?;
+    run.attach_names(&args.names)?;
     let sites = match &args.sites {
         Some(path) => run.read_sites(path, &args.site_columns)?,
         None => Vec::new(),
     };
     let vacancies = load_vacancies(&args, &sites, &mut run)?;
     let census = census_tables(&args, &run)?;
-    let (community, codes_bridged) = community(&args, &sites, &mut run)?;
+    let (community, codes_bridged, community_name) = community(&args, &sites, &mut run)?;
     let placed = place_staff(staff, &columns, &args, &community, &mut run)?;
     let published = PublishedStaff::new(
         &run.areas.facts,
@@ -88,12 +91,17 @@ pub fn run(args: GapsArgs) -> anyhow::Result<()> {
         placed.counts.placed_outside_community,
         &run.disclosure,
     );
-    let mut tables = write_tables(&args, &run, &community, &placed.tally, &published, &vacancies)?;
+    let residents = residents(&args, &mut run)?;
+    let mut tables = write_tables(&args, &run, &community, &placed.tally, &published, &vacancies, &residents)?;
     let demography = write_demography(&args, &mut run, &community, &published, &census)?;
     tables.written.extend(demography.written.iter().cloned());
+    let community_note = format!("Community: {}.", community_name.as_deref().unwrap_or(&community.description));
+    let workbook = run.write_workbook("gaps.xlsx", "Staff against the community by deprivation", &tables.written, &[community_note])?;
+    tables.written.push(workbook);
     run.warnings.extend(crate::postcode::withheld_warning());
     let mut summary = summary(&args, &run, &community, &published, &tables, &placed.decisions, &vacancies, &sites);
     summary.community.codes_bridged_by_change = codes_bridged;
+    summary.community.name = community_name;
     (summary.demography, summary.wres_indicator_1) = (demography.summaries, demography.wres1);
     let exact = json!({
         "not_for_publication": "exact counts of people: keep with the row-level data, never publish",
@@ -120,8 +128,10 @@ fn inputs(args: &GapsArgs) -> Vec<&Path> {
         .into_iter()
         .chain([c.community_codes.as_ref(), c.community_lookup.as_ref(), c.area_bridge.as_ref()])
         .chain([d.ethnic_group_population.as_ref(), d.sex_population.as_ref(), d.age_population.as_ref()])
+        .chain([args.economic_activity.as_ref(), args.car_availability.as_ref()])
         .flatten()
         .map(|p| p.as_path())
+        .chain(args.names.paths())
         .collect()
 }
 
@@ -201,18 +211,19 @@ fn load_vacancies(args: &GapsArgs, sites: &[Site], run: &mut RunContext) -> anyh
     Ok(vacancies)
 }
 
-/// The community the run compares staff with, and the codes of a list of the other vintage
-/// bridged by change type; an empty community is an error.
+/// The community the run compares staff with, the codes of a list of the other vintage bridged by
+/// change type, and what the community is called; an empty community is an error.
 fn community(
     args: &GapsArgs,
     sites: &[Site],
     run: &mut RunContext,
-) -> anyhow::Result<(Community, BTreeMap<String, u64>)> {
+) -> anyhow::Result<(Community, BTreeMap<String, u64>, Option<String>)> {
     let facts = &run.areas.facts;
     let mut codes_bridged = BTreeMap::new();
     let geography = &run.geocoder.boundaries.geography;
+    let mut name = args.community.community_name.clone();
     let community =
-        build_community(&args.community, geography, facts, sites, &mut run.warnings, &mut codes_bridged)?;
+        build_community(&args.community, geography, facts, sites, &mut run.warnings, &mut codes_bridged, &mut name)?;
     if community.size() == 0 {
         bail!("the community ({}) has no areas in the boundaries", community.description);
     }
@@ -221,7 +232,7 @@ fn community(
         run.warnings.push(format!("{uncounted} community areas have no population in {}", args.population.display()));
     }
     say(run.quiet, format_args!("community: {} ({} areas)", community.description, thousands(community.size() as u64)));
-    Ok((community, codes_bridged.into_iter().map(|(change, n)| (change.to_string(), n)).collect()))
+    Ok((community, codes_bridged.into_iter().map(|(change, n)| (change.to_string(), n)).collect(), name))
 }
 
 /// Staff placed and tallied by area and breakdown, with their counts and what was not read.
@@ -373,45 +384,21 @@ fn write_tables(
     tally: &StaffTally,
     published: &PublishedStaff,
     vacancies: &[Vacancy],
+    residents: &[Residents],
 ) -> anyhow::Result<Tables> {
-    let (out, areas, facts) = (run.out(), &run.areas, &run.areas.facts);
+    let (out, facts) = (run.out(), &run.areas.facts);
     let population = class_counts(facts, community, &tally.by_area, Classes::Decile).population;
-    let mut written = Vec::new();
-    for classes in [Classes::Decile, Classes::Quintile] {
-        let name = format!("gaps_by_{}.csv", class_word(classes));
-        class_table(&population, &[("All staff".to_string(), &published.all)], classes, None).write_csv(&out.join(&name))?;
-        written.push(name);
-        for (dimension, groups) in &published.groups {
-            let groups: Vec<(String, &ClassCells)> = groups.iter().map(|(k, v)| (k.clone(), v)).collect();
-            let name = format!("gaps_by_{}_by_{dimension}.csv", class_word(classes));
-            class_table(&population, &groups, classes, Some(dimension)).write_csv(&out.join(&name))?;
-            written.push(name);
-        }
-    }
-    let local = args.local_deciles.then(|| local_deciles(facts, community));
+    let mut written = class_tables(out, &population, published)?;
     let area_cells = &published.areas;
     let estimates = published_estimates(area_cells, &run.disclosure);
     let rate = community_rate(facts, community, &estimates).unwrap_or(0.0);
-    let (area_table, area_properties) = area_rows(facts, community, area_cells, rate, local.as_deref());
-    area_table.write_csv(&out.join("gaps_by_area.csv"))?;
-    geojson::write_areas(
-        &out.join("gaps_by_area.geojson"),
-        area_properties.into_iter().map(|(i, properties)| (areas.shape(i), properties)),
-    )?;
-    written.extend(["gaps_by_area.csv".to_string(), "gaps_by_area.geojson".to_string()]);
+    written.extend(area_tables(args, run, community, area_cells, rate)?);
+    written.extend(msoa_tables(run, community, published, rate)?);
     if args.vacancies.is_some() {
-        let placed: Vec<PlacedVacancy> = vacancies
-            .iter()
-            .filter_map(|v| Some(PlacedVacancy { site: v.site.clone(), location: v.location?, entry_level: v.entry_level }))
-            .collect();
-        let radius_m = args.travel_radius_km * 1000.0;
-        let found = targets(facts, community, &estimates, rate, &placed, &args.target_deciles, radius_m);
-        target_table(facts, &found, area_cells, rate).write_csv(&out.join("targets.csv"))?;
-        let deprived = CentroidIndex::new(areas.geometry.iter(), |i| {
-            facts[i as usize].decile.is_some_and(|d| args.target_deciles.contains(&d))
-        });
-        vacancy_table(facts, vacancies, &deprived, radius_m, args.nearest).write_csv(&out.join("vacancies_reach.csv"))?;
-        written.extend(["targets.csv".to_string(), "vacancies_reach.csv".to_string()]);
+        let located: Vec<&Vacancy> = vacancies.iter().filter(|v| v.location.is_some()).collect();
+        let rows = TargetRows { facts, msoas: &run.areas.msoas, cells: area_cells, rate, vacancies: &located, residents };
+        written.extend(write_targets(args, run, community, &estimates, &rows)?);
+        written.extend(write_reach(args, run, vacancies)?);
     }
     Ok(Tables {
         population_by_decile: population,
@@ -496,6 +483,128 @@ fn census_warning(dimension: Dimension, table: Option<&DemographyTable>, missing
     }
 }
 
+/// The class tables (deciles and quintiles) of all staff and of each breakdown.
+fn class_tables(out: &Path, population: &[f64], published: &PublishedStaff) -> anyhow::Result<Vec<String>> {
+    let mut written = Vec::new();
+    for classes in [Classes::Decile, Classes::Quintile] {
+        let name = format!("gaps_by_{}.csv", class_word(classes));
+        class_table(population, &[("All staff".to_string(), &published.all)], classes, None).write_csv(&out.join(&name))?;
+        written.push(name);
+        for (dimension, groups) in &published.groups {
+            let groups: Vec<(String, &ClassCells)> = groups.iter().map(|(k, v)| (k.clone(), v)).collect();
+            let name = format!("gaps_by_{}_by_{dimension}.csv", class_word(classes));
+            class_table(population, &groups, classes, Some(dimension)).write_csv(&out.join(&name))?;
+            written.push(name);
+        }
+    }
+    Ok(written)
+}
+
+/// The by-area table (CSV and GeoJSON).
+fn area_tables(
+    args: &GapsArgs,
+    run: &RunContext,
+    community: &Community,
+    cells: &[Option<Cell>],
+    rate: f64,
+) -> anyhow::Result<Vec<String>> {
+    let (out, areas) = (run.out(), &run.areas);
+    let local = args.local_deciles.then(|| local_deciles(&areas.facts, community));
+    let names = run.names.is_some().then_some(areas.msoas.as_slice());
+    let (area_table, area_properties) = area_rows(&areas.facts, names, community, cells, rate, local.as_deref());
+    area_table.write_csv(&out.join("gaps_by_area.csv"))?;
+    geojson::write_areas(
+        &out.join("gaps_by_area.geojson"),
+        area_properties.into_iter().map(|(i, properties)| (areas.shape(i), properties)),
+    )?;
+    Ok(vec!["gaps_by_area.csv".to_string(), "gaps_by_area.geojson".to_string()])
+}
+
+/// The targets, and with an LSOA → MSOA lookup the targets by MSOA.
+fn write_targets(
+    args: &GapsArgs,
+    run: &RunContext,
+    community: &Community,
+    estimates: &[f64],
+    rows: &TargetRows,
+) -> anyhow::Result<Vec<String>> {
+    let placed: Vec<PlacedVacancy> = rows
+        .vacancies
+        .iter()
+        .filter_map(|v| {
+            let (site, site_name) = (v.site.clone(), v.site_name.clone());
+            Some(PlacedVacancy { site, site_name, location: v.location?, entry_level: v.entry_level })
+        })
+        .collect();
+    let radius_m = args.travel_radius_km * 1000.0;
+    let found = targets(rows.facts, community, estimates, rows.rate, &placed, &args.target_deciles, radius_m);
+    let table = rows.table(&found);
+    table.write_csv(&run.out().join("targets.csv"))?;
+    write_targets_geojson(run, community, &found, rows, &table)?;
+    let mut written = vec!["targets.csv".to_string(), "targets.geojson".to_string()];
+    if !rows.msoas.is_empty() {
+        rows.by_msoa(&found).write_csv(&run.out().join("targets_by_msoa.csv"))?;
+        written.push("targets_by_msoa.csv".to_string());
+    }
+    Ok(written)
+}
+
+/// `targets.geojson`: every community area, the targets with their row of `targets.csv` and the
+/// others with only their names, decile and population, so that a map shows the targets in place.
+fn write_targets_geojson(
+    run: &RunContext,
+    community: &Community,
+    found: &[crate::analysis::targets::Target],
+    rows: &TargetRows,
+    table: &Table,
+) -> anyhow::Result<()> {
+    let mut row_of: Vec<Option<usize>> = vec![None; rows.facts.len()];
+    found.iter().enumerate().for_each(|(r, t)| row_of[t.area] = Some(r));
+    let features = (0..rows.facts.len()).filter(|i| community.contains(*i)).map(|i| {
+        let row = match row_of[i] {
+            Some(r) => table.rows[r].clone(),
+            None => rows.untargeted(i),
+        };
+        (run.areas.shape(i), geojson::properties(&table.headers, &row))
+    });
+    geojson::write_areas(&run.out().join("targets.geojson"), features)?;
+    Ok(())
+}
+
+/// Each vacancy's reach: the deprived population around it and the nearest deprived areas.
+fn write_reach(args: &GapsArgs, run: &RunContext, vacancies: &[Vacancy]) -> anyhow::Result<Vec<String>> {
+    let (areas, facts) = (&run.areas, &run.areas.facts);
+    let deprived = CentroidIndex::new(areas.geometry.iter(), |i| {
+        facts[i as usize].decile.is_some_and(|d| args.target_deciles.contains(&d))
+    });
+    let radius_m = args.travel_radius_km * 1000.0;
+    vacancy_table(facts, vacancies, &deprived, radius_m, args.nearest).write_csv(&run.out().join("vacancies_reach.csv"))?;
+    Ok(vec!["vacancies_reach.csv".to_string()])
+}
+
+/// Each area's residents out of work and households without a car, from the census tables given
+/// (not used, with a warning, on boundaries of another geography than the census's LSOA 2021).
+fn residents(args: &GapsArgs, run: &mut RunContext) -> anyhow::Result<Vec<Residents>> {
+    let read = |path: &Option<std::path::PathBuf>, roles: &[crate::columns::ColumnSpec], columns, flag| {
+        path.as_deref().map(|p| CensusTable::read(p, roles, columns, flag)).transpose()
+    };
+    let economic =
+        read(&args.economic_activity, &ECONOMIC_ACTIVITY, &args.economic_activity_columns, "--economic-activity-columns")?;
+    let cars = read(&args.car_availability, &CAR_AVAILABILITY, &args.car_availability_columns, "--car-availability-columns")?;
+    let geography = &run.geocoder.boundaries.geography;
+    let fits = |table: Option<CensusTable>, warnings: &mut Vec<String>| match table {
+        Some(t) if &t.geography != geography => {
+            warnings.push(format!("{} not used: it is on {} areas and the boundaries are {geography}", file_name(&t.path), t.geography));
+            None
+        }
+        other => other,
+    };
+    let economic = fits(economic, &mut run.warnings);
+    let cars = fits(cars, &mut run.warnings);
+    let codes = run.areas.facts.iter().map(|a| a.code.as_str());
+    Ok(crate::reference::census::residents(codes, economic.as_ref(), cars.as_ref()))
+}
+
 /// The published summary: counts under the rule, the community, the headline, the inputs.
 #[allow(clippy::too_many_arguments)]
 fn summary(
@@ -528,6 +637,7 @@ fn summary(
             population_column: run.population_column.clone().unwrap_or_default(),
             codes_bridged_by_change: BTreeMap::new(),
             profile: profile(&run.areas.facts, community, national_areas),
+            name: None,
         },
         headline: headline.as_ref().map(|h| h.text.clone()),
         decisions: decisions.to_vec(),
@@ -551,6 +661,7 @@ fn summary(
             .map(|d| Edition { edition: d.edition.clone(), geography: d.geography.clone() }),
         vintages: run.vintages.clone(),
         reference: geocoder.reference_summary(),
+        area_names: run.names.clone(),
         outputs: tables.written.clone(),
         internal_summary: format!("{INTERNAL_FOLDER}/{INTERNAL_SUMMARY}"),
         demography: Vec::new(),
@@ -613,6 +724,7 @@ fn class_word(classes: Classes) -> &'static str {
 }
 
 /// The community, from the options given (intersected), or the default radius around the sites.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn build_community(
     options: &CommunityArgs,
     geography: &crate::reference::Geography,
@@ -620,6 +732,7 @@ pub(crate) fn build_community(
     sites: &[Site],
     warnings: &mut Vec<String>,
     codes_bridged: &mut BTreeMap<&'static str, u64>,
+    name: &mut Option<String>,
 ) -> anyhow::Result<Community> {
     let mut parts = Vec::new();
     if let Some(path) = &options.community_codes {
@@ -646,6 +759,9 @@ pub(crate) fn build_community(
         let values: Vec<String> = values.split('|').map(|v| v.trim().to_string()).collect();
         let lookup = AreaLookup::select(path, column, &values, &options.community_lookup_columns.named("--community-lookup-columns"))?;
         lookup.check_vintage(geography)?;
+        if name.is_none() {
+            *name = lookup.name.clone();
+        }
         parts.push(Community::from_codes(facts, &lookup.codes, lookup.description));
     }
     let located: Vec<geo::Coord<f64>> = sites.iter().filter_map(|s| s.location).collect();
@@ -669,9 +785,6 @@ pub(crate) fn build_community(
     Ok(parts.fold(first, |acc, next| acc.intersect(&next)))
 }
 
-fn file_name(path: &Path) -> String {
-    path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
-}
 
 /// Area codes from a plain list (one per line, optional header) or a CSV with an area-code column.
 fn read_code_list(path: &Path) -> crate::Result<FxHashSet<String>> {
@@ -772,72 +885,96 @@ fn published_estimates(cells: &[Option<Cell>], disclosure: &Disclosure) -> Vec<f
         .collect()
 }
 
+/// The columns [`STAFF_COLUMNS`] of a row with `cell` staff (as published) and `population`, at the
+/// community rate (staff per 1,000): figures derived from a hidden count are hidden with it.
+fn staff_cells(cell: Cell, population: Option<f64>, rate: f64) -> [String; 5] {
+    let expected = population.map(|p| p * rate / 1000.0);
+    let staff = cell.value();
+    let per_1000 = staff.zip(population).filter(|(_, p)| *p > 0.0).map(|(s, p)| s / p * 1000.0);
+    let shortfall = staff.zip(expected).map(|(s, e)| e - s);
+    let suppressed = |text: String| if cell == Cell::Suppressed { "*".to_string() } else { text };
+    [
+        cell.to_string(),
+        fixed(population, 0),
+        suppressed(fixed(per_1000, 2)),
+        fixed(expected, 1),
+        suppressed(fixed(shortfall, 1)),
+    ]
+}
+
+/// The staff columns of the area and MSOA tables.
+const STAFF_COLUMNS: [&str; 5] = ["staff", "population", "staff_per_1000", "expected_staff", "shortfall"];
+
+/// The by-MSOA table (CSV and GeoJSON, the MSOAs dissolved from their areas), when the run has an
+/// LSOA → MSOA lookup: each MSOA's community areas added up, published in the same system of sums.
+fn msoa_tables(run: &RunContext, community: &Community, published: &PublishedStaff, rate: f64) -> anyhow::Result<Vec<String>> {
+    let (out, areas) = (run.out(), &run.areas);
+    if areas.msoas.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sums = vec![(0usize, 0usize, None::<f64>); areas.msoas.len()];
+    for (_, area) in areas.facts.iter().enumerate().filter(|(i, _)| community.contains(*i)) {
+        let Some(m) = area.msoa else { continue };
+        let (lsoas, deprived, population) = &mut sums[m];
+        *lsoas += 1;
+        *deprived += usize::from(area.decile.is_some_and(|d| d <= 2));
+        *population = Some(population.unwrap_or(0.0) + area.population.unwrap_or(0.0));
+    }
+    let mut order: Vec<usize> = (0..areas.msoas.len()).filter(|m| published.msoas.get(*m).is_some_and(Option::is_some)).collect();
+    order.sort_by(|a, b| areas.msoas[*a].code.cmp(&areas.msoas[*b].code));
+    let mut headers = crate::output::msoa::HEADERS.to_vec();
+    headers.extend(["lsoas", "lsoas_in_deciles_1_2"]);
+    headers.extend(STAFF_COLUMNS);
+    let mut table = Table::new(&headers);
+    for &m in &order {
+        let (lsoas, deprived, population) = sums[m];
+        let mut row = crate::output::msoa::cells(areas, m).to_vec();
+        row.extend([lsoas.to_string(), deprived.to_string()]);
+        row.extend(published.msoas[m].map(|cell| staff_cells(cell, population, rate)).unwrap_or_default());
+        table.push(row);
+    }
+    table.write_csv(&out.join("gaps_by_msoa.csv"))?;
+    let rows: Vec<(usize, usize)> = order.iter().copied().zip(0..).collect();
+    crate::output::msoa::write_geojson(&out.join("gaps_by_msoa.geojson"), areas, &table, &rows)?;
+    Ok(vec!["gaps_by_msoa.csv".to_string(), "gaps_by_msoa.geojson".to_string()])
+}
+
 /// The by-area table and, for the GeoJSON, each row's properties.
 fn area_rows(
     facts: &[AreaFacts],
+    names: Option<&[crate::reference::area_names::Msoa]>,
     community: &Community,
     cells: &[Option<Cell>],
     rate: f64,
     local: Option<&[Option<u8>]>,
 ) -> (Table, Vec<(usize, ::geojson::JsonObject)>) {
-    let mut headers = vec!["area_code", "area_name", "imd_decile"];
+    let mut headers = vec!["area_code", "area_name"];
+    if names.is_some() {
+        headers.extend(crate::output::names::HEADERS);
+    }
+    headers.push("imd_decile");
     if local.is_some() {
         headers.push("imd_decile_local");
     }
-    headers.extend(["staff", "population", "staff_per_1000", "expected_staff", "shortfall"]);
+    headers.extend(STAFF_COLUMNS);
     let mut table = Table::new(&headers);
     let mut features = Vec::new();
     for (i, area) in facts.iter().enumerate().filter(|(i, _)| community.contains(*i)) {
         let Some(cell) = cells[i] else { continue };
-        let expected = area.population.map(|p| p * rate / 1000.0);
-        let staff = cell.value();
-        let per_1000 = staff.zip(area.population).filter(|(_, p)| *p > 0.0).map(|(s, p)| s / p * 1000.0);
-        let shortfall = staff.zip(expected).map(|(s, e)| e - s);
-        let suppressed = |text: String| if cell == Cell::Suppressed { "*".to_string() } else { text };
-        let mut row = vec![area.code.clone(), area.name.clone(), area.decile.map_or(String::new(), |d| d.to_string())];
+        let mut row = vec![area.code.clone(), area.name.clone()];
+        if let Some(msoas) = names {
+            row.extend(crate::output::names::cells(area, msoas));
+        }
+        row.push(area.decile.map_or(String::new(), |d| d.to_string()));
         if let Some(local) = local {
             row.push(local[i].map_or(String::new(), |d| d.to_string()));
         }
-        row.extend([
-            cell.to_string(),
-            fixed(area.population, 0),
-            suppressed(fixed(per_1000, 2)),
-            fixed(expected, 1),
-            suppressed(fixed(shortfall, 1)),
-        ]);
+        row.extend(staff_cells(cell, area.population, rate));
         let properties = geojson::properties(&headers, &row);
         table.push(row);
         features.push((i, properties));
     }
     (table, features)
-}
-
-fn target_table(
-    facts: &[AreaFacts],
-    found: &[crate::analysis::targets::Target],
-    cells: &[Option<Cell>],
-    rate: f64,
-) -> Table {
-    let mut table = Table::new(&crate::output::schema::targets::HEADERS);
-    for (rank, t) in found.iter().enumerate() {
-        let area = &facts[t.area];
-        table.push(vec![
-            (rank + 1).to_string(),
-            area.code.clone(),
-            area.name.clone(),
-            area.decile.map_or(String::new(), |d| d.to_string()),
-            fixed(area.population, 0),
-            cells[t.area].map_or(String::new(), |c| c.to_string()),
-            fixed(area.population.map(|p| p * rate / 1000.0), 1),
-            fixed(Some(t.shortfall), 1),
-            t.nearest_site.clone(),
-            fixed(Some(t.distance_m / 1000.0), 2),
-            t.vacancies_within_radius.to_string(),
-            fixed(Some(t.access), 3),
-            fixed(Some(t.score), 2),
-        ]);
-    }
-    table
 }
 
 fn vacancy_table(

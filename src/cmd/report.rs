@@ -167,7 +167,7 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
         emissions => emissions,
         assumptions => assumptions,
         sources => sources,
-        attribution => choropleth::attribution(&args.attribution),
+        attribution => report_attribution(&args.attribution, gaps_dir, emissions_dir),
         version => env!("CARGO_PKG_VERSION"),
         tooltips => Value::from_safe_string(tooltips),
     })?;
@@ -177,6 +177,22 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
     write_file(&args.output, html.as_bytes())?;
     say(args.quiet, format_args!("report: {} ({} KB)", args.output.display(), html.len() / 1024));
     Ok(())
+}
+
+/// The notices the reference data's licences require, with the Open Parliament Licence's when a run
+/// named its areas with the House of Commons Library's names.
+fn report_attribution(given: &[String], gaps: Option<&std::path::PathBuf>, emissions: Option<&std::path::PathBuf>) -> Vec<String> {
+    let mut lines = choropleth::attribution(given);
+    let gaps = gaps.and_then(|d| run_summary::read::<GapsSummary>(&d.join(crate::cmd::gaps::SUMMARY)).ok()).and_then(|s| s.area_names);
+    let emissions = emissions
+        .and_then(|d| run_summary::read::<EmissionsSummary>(&d.join(crate::cmd::emissions::SUMMARY)).ok())
+        .and_then(|s| s.area_names);
+    if let Some(line) = gaps.into_iter().chain(emissions).find_map(|n| n.attribution) {
+        if !lines.contains(&line) {
+            lines.push(line);
+        }
+    }
+    lines
 }
 
 /// The reference files a run read and the vintage of each, as source lines (once each).
@@ -218,12 +234,16 @@ fn reference_sources(reference: &ReferenceSummary, vintages: &Vintages, sources:
 /// An interactive map of one column of an output's area GeoJSON, when the folder has it.
 struct MapRequest<'a> {
     file: &'a str,
+    /// The same map by MSOA, drawn instead where the run wrote it (unless `--lsoa-maps`); empty for none.
+    msoa_file: &'a str,
     /// The element id, which keys the tooltips.
     id: &'a str,
     column: &'a str,
     title: &'a str,
     /// Properties shown on hover: property, label, format.
     tooltip: &'a [(&'a str, &'a str, Format)],
+    /// Which areas the map is fitted to.
+    extent: choropleth::MapExtent,
 }
 
 impl MapRequest<'_> {
@@ -234,21 +254,27 @@ impl MapRequest<'_> {
         args: &ReportArgs,
         tooltips: &mut serde_json::Map<String, Json>,
     ) -> anyhow::Result<Option<Value>> {
-        let input = dir.join(self.file);
+        let by_msoa = !args.lsoa_maps && !self.msoa_file.is_empty() && dir.join(self.msoa_file).is_file();
+        let input = dir.join(if by_msoa { self.msoa_file } else { self.file });
         if !input.is_file() {
             return Ok(None);
         }
+        let title = if by_msoa { format!("{}, by MSOA", self.title) } else { self.title.to_string() };
         let options = MapOptions {
-            title: Some(self.title.to_string()),
+            title: Some(title),
             attribution: args.attribution.clone(),
             markers: (&args.markers).into(),
+            extent: self.extent,
             ..MapOptions::new(input, self.column)
         };
         let (spec, boundaries) = choropleth::build(&options)?;
         let mut rows = serde_json::Map::new();
         for area in &boundaries.areas {
-            let mut pairs =
-                vec![Json::from(vec![Json::from("Area"), Json::from(format!("{} {}", area.code, area.name).trim())])];
+            let label = match area.properties.get("neighbourhood") {
+                Some(Json::String(n)) => format!("{n} {}", area.code),
+                _ => format!("{} {}", area.code, area.name),
+            };
+            let mut pairs = vec![Json::from(vec![Json::from("Area"), Json::from(label.trim())])];
             for (key, label, format) in self.tooltip {
                 let text = match area.properties.get(*key) {
                     Some(Json::String(s)) => s.clone(),
@@ -269,25 +295,49 @@ impl MapRequest<'_> {
 /// The workforce map: staff per 1,000 working-age residents, with each area's figures on hover.
 const GAPS_MAP: MapRequest<'static> = MapRequest {
     file: "gaps_by_area.geojson",
+    msoa_file: "gaps_by_msoa.geojson",
     id: "gaps-map",
     column: "staff_per_1000",
     title: "Staff per 1,000 working-age residents",
     tooltip: &[
         ("imd_decile", "IMD decile", Format::Text),
+        ("lsoas_in_deciles_1_2", "LSOAs in IMD deciles 1-2", Format::Text),
         ("staff", "Staff", Format::Text),
         ("population", "Working-age population", Format::Count),
         ("staff_per_1000", "Staff per 1,000", Format::Fixed(2)),
         ("expected_staff", "Expected at the community rate", Format::Fixed(1)),
         ("shortfall", "Shortfall (+) / excess (-)", Format::Fixed(1)),
     ],
+    extent: choropleth::MapExtent::Data,
+};
+
+/// The targets map: each target neighbourhood by its score, the sites marked, its jobs on hover.
+const TARGETS_MAP: MapRequest<'static> = MapRequest {
+    file: "targets.geojson",
+    msoa_file: "",
+    id: "targets-map",
+    column: "score",
+    title: "Target neighbourhoods by score",
+    tooltip: &[
+        ("rank", "Rank", Format::Text),
+        ("imd_decile", "IMD decile", Format::Text),
+        ("shortfall", "Shortfall (people)", Format::Fixed(1)),
+        ("nearest_site_name", "Nearest site", Format::Text),
+        ("distance_km", "Distance (km)", Format::Fixed(1)),
+        ("entry_level_vacancies_within_radius", "Entry-level jobs in reach", Format::Text),
+        ("entry_level_job_titles", "Jobs", Format::Text),
+        ("residents_out_of_work", "Residents out of work", Format::Count),
+    ],
+    extent: choropleth::MapExtent::All,
 };
 
 /// The emissions map: kg CO2e per 1,000 residents, with each area's figures on hover.
 const EMISSIONS_MAP: MapRequest<'static> = MapRequest {
     file: "emissions_by_area.geojson",
+    msoa_file: "emissions_by_msoa.geojson",
     id: "emissions-map",
     column: "kgco2e_per_1000_population",
-    title: "Patient travel emissions: kg CO2e per 1,000 residents",
+    title: "Patient travel: kg CO2e per 1,000 residents",
     tooltip: &[
         ("imd_decile", "IMD decile", Format::Text),
         ("appointments", "Appointments", Format::Text),
@@ -296,6 +346,7 @@ const EMISSIONS_MAP: MapRequest<'static> = MapRequest {
         ("kgco2e_per_1000_population", "kg CO2e per 1,000", Format::Fixed(1)),
         ("scenario_kgco2e_saved", "Scenario saving (kg)", Format::Fixed(1)),
     ],
+    extent: choropleth::MapExtent::Data,
 };
 
 /// The columns every emissions table shows after its first.
@@ -321,14 +372,25 @@ fn gaps_section(
     let deciles = Csv::read(&dir.join("gaps_by_decile.csv"))?;
     let map = GAPS_MAP.draw(dir, args, tooltips)?;
     gaps_notes(&summary, assumptions, sources);
+    let targets = Targets::read(dir)?;
+    let any_target = targets.as_ref().is_some_and(|t| !t.0.rows.is_empty());
+    let targets_map = if any_target { TARGETS_MAP.draw(dir, args, tooltips)? } else { None };
     Ok(Value::from_serialize(serde_json::json!({
         "headline": summary.headline,
-        "community": summary.community.definition,
+        "community": community_in_words(&summary),
         "figures": gaps_figures(&summary),
         "deciles": gaps_decile_table(&deciles)?,
-        "targets": targets_table(dir)?,
+        "cuts": gaps_cuts(dir)?,
+        "targets": targets.as_ref().map(Targets::table).transpose()?,
+        "top_target": targets.as_ref().and_then(Targets::top),
+        "targets_by_msoa": targets_by_msoa_table(dir)?,
+        "radius_km": summary.travel_radius_km,
     }))
-    .merge_safe(&[("chart", Value::from_safe_string(gaps_chart(&deciles))), ("map", map.unwrap_or(Value::from(())))]))
+    .merge_safe(&[
+        ("chart", Value::from_safe_string(gaps_chart(&deciles))),
+        ("map", map.unwrap_or(Value::from(()))),
+        ("targets_map", targets_map.unwrap_or(Value::from(()))),
+    ]))
 }
 
 /// Shares of staff and of the working-age population by decile, side by side.
@@ -391,33 +453,104 @@ fn gaps_figures(summary: &GapsSummary) -> Vec<Figure> {
     figures
 }
 
-/// The top 20 target neighbourhoods, when the run had vacancies.
-fn targets_table(dir: &Path) -> anyhow::Result<Option<HtmlTable>> {
-    let path = dir.join("targets.csv");
+/// The community as the report names it: its own name (with its areas), else how it was chosen.
+fn community_in_words(summary: &GapsSummary) -> String {
+    let community = &summary.community;
+    match &community.name {
+        Some(name) => format!("{name} ({} neighbourhoods)", thousands(community.areas as u64)),
+        None => community.definition.clone(),
+    }
+}
+
+/// The director's cuts: for each breakdown the run has (pay band group, staff group, new starters),
+/// how many of each group's staff live in the most deprived fifth against the working-age population.
+fn gaps_cuts(dir: &Path) -> anyhow::Result<Vec<HtmlTable>> {
+    let mut tables = Vec::new();
+    for (dimension, label) in [("band", "Pay band group"), ("staff_group", "Staff group"), ("starter", "New starters")] {
+        let path = dir.join(format!("gaps_by_quintile_by_{dimension}.csv"));
+        if !path.is_file() {
+            continue;
+        }
+        let csv = Csv::read(&path)?;
+        let core20: Vec<&Vec<String>> = csv.rows.iter().filter(|r| csv.cell(r, "imd_quintile") == "1").collect();
+        let caption = format!("{label}: staff living in the most deprived fifth of neighbourhoods (national deciles 1-2)");
+        tables.push(csv.table(
+            &caption,
+            &[
+                (dimension, label, Format::Text),
+                ("staff", "Staff in deciles 1-2", Format::Count),
+                ("staff_share", "Share of the group's staff", Format::Percent),
+                ("population_share", "Share of working-age residents", Format::Percent),
+                ("representation_ratio", "Representation ratio", Format::Fixed(2)),
+            ],
+            &core20,
+        )?);
+    }
+    Ok(tables)
+}
+
+/// `targets.csv`, when the run had vacancies.
+struct Targets(Csv);
+
+impl Targets {
+    fn read(dir: &Path) -> anyhow::Result<Option<Targets>> {
+        let path = dir.join("targets.csv");
+        path.is_file().then(|| Csv::read(&path).map(Targets)).transpose()
+    }
+
+    /// The top 20 target neighbourhoods.
+    fn table(&self) -> anyhow::Result<HtmlTable> {
+        use crate::output::schema::targets as t;
+        let top: Vec<&Vec<String>> = self.0.rows.iter().take(20).collect();
+        let columns: Vec<(&str, &str, Format)> = vec![
+            (t::RANK, "Rank", Format::Text),
+            (t::NEIGHBOURHOOD, "Neighbourhood", Format::Text),
+            (t::IMD_DECILE, "IMD decile", Format::Text),
+            (t::STAFF, "Staff living there", Format::Text),
+            (t::SHORTFALL, "Shortfall", Format::Fixed(1)),
+            (t::NEAREST_SITE_NAME, "Nearest site", Format::Text),
+            (t::DISTANCE_KM, "Distance (km)", Format::Fixed(1)),
+            (t::ENTRY_LEVEL_VACANCIES, "Entry-level vacancies in reach", Format::Text),
+            (t::JOB_TITLES, "Jobs", Format::Text),
+            (t::EARLIEST_CLOSING_DATE, "First closing date", Format::Text),
+            (t::RESIDENTS_OUT_OF_WORK, "Residents out of work", Format::Count),
+            (t::HOUSEHOLDS_WITHOUT_CAR_SHARE, "Households without a car", Format::Percent),
+            (t::SCORE, "Score", Format::Fixed(2)),
+        ];
+        self.0.table("Target neighbourhoods (top 20)", &columns, &top)
+    }
+
+    /// "The first target is …: why", from the top row.
+    fn top(&self) -> Option<String> {
+        use crate::output::schema::targets as t;
+        let row = self.0.rows.first()?;
+        Some(format!("The first target is {}. {}", self.0.cell(row, t::NEIGHBOURHOOD), self.0.cell(row, t::REASON)))
+    }
+}
+
+/// The targets grouped by MSOA (top 10), when the run had an LSOA → MSOA lookup.
+fn targets_by_msoa_table(dir: &Path) -> anyhow::Result<Option<HtmlTable>> {
+    use crate::output::schema::targets_by_msoa as m;
+    let path = dir.join("targets_by_msoa.csv");
     if !path.is_file() {
         return Ok(None);
     }
-    let targets = Csv::read(&path)?;
-    let top: Vec<&Vec<String>> = targets.rows.iter().take(20).collect();
-    use crate::output::schema::targets as t;
-    let columns: Vec<(&str, &str, Format)> = vec![
-        (t::RANK, "Rank", Format::Text),
-        (t::AREA_CODE, "Area", Format::Text),
-        (t::AREA_NAME, "Name", Format::Text),
-        (t::IMD_DECILE, "IMD decile", Format::Text),
-        (t::POPULATION, "Working-age population", Format::Count),
-        (t::SHORTFALL, "Shortfall", Format::Fixed(1)),
-        (t::NEAREST_SITE, "Nearest site", Format::Text),
-        (t::DISTANCE_KM, "Distance (km)", Format::Fixed(1)),
-        (t::ENTRY_LEVEL_VACANCIES, "Entry-level vacancies in reach", Format::Text),
-        (t::SCORE, "Score", Format::Fixed(2)),
+    let csv = Csv::read(&path)?;
+    let top: Vec<&Vec<String>> = csv.rows.iter().take(10).collect();
+    let columns = [
+        (m::MSOA_NAME, "Neighbourhood", Format::Text),
+        (m::TARGET_AREAS, "Target areas", Format::Text),
+        (m::SHORTFALL, "Shortfall", Format::Fixed(0)),
+        (m::VACANCIES, "Entry-level vacancies in reach", Format::Text),
+        (m::RESIDENTS_OUT_OF_WORK, "Residents out of work", Format::Count),
+        (m::BEST_RANK, "Best rank", Format::Text),
     ];
-    (!top.is_empty()).then(|| targets.table("Target neighbourhoods (top 20)", &columns, &top)).transpose()
+    (!top.is_empty()).then(|| csv.table("Targets by neighbourhood (MSOA, top 10)", &columns, &top)).transpose()
 }
 
 /// The community, the disclosure rule, the deprivation edition and the population, as notes and sources.
 fn gaps_notes(summary: &GapsSummary, assumptions: &mut Vec<String>, sources: &mut Vec<String>) {
-    assumptions.push(format!("Community: {}.", summary.community.definition));
+    assumptions.push(format!("Community: {}.", community_in_words(summary)));
     let rule = &summary.disclosure;
     assumptions.push(if rule.min_count <= 1 && rule.round_to <= 1 {
         "Counts are exact: no disclosure control was applied, so this report is for internal use only.".to_string()
@@ -532,9 +665,13 @@ fn scenario_headline(summary: &EmissionsSummary) -> Option<String> {
     let scenario = &summary.scenario;
     (scenario.shift_to_virtual > 0.0).then(|| {
         format!(
-            "Moving {:.0}% of {} face-to-face appointments to video or telephone would save {} CO2e, {} patient miles, £{} and {} hours of patient travel {}{}.",
+            "Moving {:.0}% of {} face-to-face appointments to video or telephone{} would save {} CO2e, {} patient miles, £{} and {} hours of patient travel {}{}.",
             scenario.shift_to_virtual * 100.0,
             scenario.applies_to.adjective(),
+            match (scenario.appointments_shifted, scenario.appointments_eligible) {
+                (Some(moved), Some(of)) => format!(" (about {} of {})", quantity(moved), quantity(of)),
+                _ => String::new(),
+            },
             tonnes(summary.scenario_kgco2e_saved),
             quantity(scenario.patient_miles_saved.unwrap_or(0.0)),
             quantity(scenario.cost_saved_gbp.unwrap_or(0.0)),
@@ -552,25 +689,52 @@ fn scenario_headline(summary: &EmissionsSummary) -> Option<String> {
     })
 }
 
-/// The travel model's assumptions as notes, and the emission factors' source.
+/// The travel model's assumptions as sentences a board member reads, and the emission factors' source.
 fn emissions_notes(
     summary: &EmissionsSummary,
     assumptions: &mut Vec<String>,
     sources: &mut Vec<String>,
 ) -> anyhow::Result<()> {
-    if let Json::Object(a) = serde_json::to_value(&summary.assumptions)? {
-        for (key, value) in &a {
-            let text = match value {
-                Json::String(s) => s.clone(),
-                Json::Object(pairs) => {
-                    pairs.iter().map(|(k, v)| format!("{} {v}", k.replace('_', " "))).collect::<Vec<_>>().join(", ")
-                }
-                other => other.to_string(),
-            };
-            assumptions.push(format!("Emissions, {}: {text}.", key.replace('_', " ")));
-        }
+    let a = &summary.assumptions;
+    let mut modes: Vec<(&String, &f64)> = a.mode_share.0.iter().collect();
+    modes.sort_by(|x, y| y.1.total_cmp(x.1).then(x.0.cmp(y.0)));
+    let shares: Vec<String> =
+        modes.iter().map(|(mode, share)| format!("{:.0}% {}", *share * 100.0, mode.replace('_', " and "))).collect();
+    let matrix = a.distance.starts_with("the distance matrix");
+    assumptions.extend([
+        format!(
+            "Distance: road distance is taken as {:.2} times the straight line from the patient's postcode to the site{}, and every trip is counted there and back.",
+            a.circuity,
+            if matrix { " (the distance matrix's road distance where it has the area and site)" } else { "" }
+        ),
+        format!(
+            "How patients travel: {}{}. Car and motorbike emissions assume {}.",
+            shares.join(", "),
+            if a.mode_share_by_area.applied {
+                ", with fewer trips by car where the census finds more households without a car"
+            } else {
+                " everywhere"
+            },
+            a.car_occupancy
+        ),
+        format!(
+            "Emissions: the UK government's conversion factors ({}), {}.",
+            a.factors_source,
+            if a.well_to_tank.included { "including fuel production and supply (well-to-tank)" } else { "direct emissions only" }
+        ),
+        format!("Low and high estimates: low assumes {}; high assumes {}.", a.range.low, a.range.high),
+        format!("Travel time: {}.", a.travel_time_note),
+        format!(
+            "Patient cost: £{:.2} a mile for the trips by car (HMRC's approved mileage rate); fares for other ways of travelling are not estimated.",
+            a.mileage_rate_gbp_per_mile
+        ),
+        format!("Appointments with no recorded mode are {}; {}.", a.unrecorded_mode, a.virtual_),
+        format!("Published figures: {}.", a.published_figures),
+    ]);
+    if let Some(basis) = &summary.population_basis {
+        assumptions.push(format!("Per 1,000 residents means per 1,000 {basis}."));
     }
-    sources.push(format!("Emission factors: {}.", summary.assumptions.factors_source));
+    sources.push(format!("Emission factors: {}.", a.factors_source));
     Ok(())
 }
 

@@ -3,11 +3,14 @@
 use std::path::Path;
 use std::time::Instant;
 
-use anyhow::Context as _;
+use anyhow::{bail, Context as _};
 use serde::Serialize;
 
 use crate::analysis::Areas;
-use crate::cli::{OutputDirArgs, ReferenceArgs};
+use crate::cli::{AreaNameArgs, OutputDirArgs, ReferenceArgs};
+use crate::output::run_summary::AreaNamesSummary;
+use crate::reference::area_names::{AreaNames, OPEN_PARLIAMENT_ATTRIBUTION};
+use crate::reference::Geography;
 use crate::columns::ColumnMap;
 use crate::geocoder::{Geocoder, Vintages};
 use crate::input::csv_input::Row;
@@ -36,6 +39,8 @@ pub struct RunContext {
     pub vintages: Vintages,
     /// Printed and recorded in the exact summary when the run finishes, in the order found.
     pub warnings: Vec<String>,
+    /// The names people know attached to the areas, if the run was given any.
+    pub names: Option<AreaNamesSummary>,
 }
 
 impl RunContext {
@@ -75,7 +80,36 @@ impl RunContext {
             population_column: population.map(|p| p.column),
             vintages,
             warnings,
+            names: None,
         })
+    }
+
+    /// Gives each area its MSOA, neighbourhood name and ward from the lookups given (if any);
+    /// lookups of the other LSOA vintage than the boundaries are refused.
+    pub fn attach_names(&mut self, args: &AreaNameArgs) -> anyhow::Result<()> {
+        let Some(names) = AreaNames::load(args.files())? else { return Ok(()) };
+        let boundaries = &self.geocoder.boundaries.geography;
+        let lsoa = |g: &Geography| matches!(g, Geography::Lsoa2011 | Geography::Lsoa2021);
+        if let (Some(g), Some(file)) = (&names.geography, names.files.first()) {
+            if lsoa(g) && lsoa(boundaries) && g != boundaries {
+                bail!(crate::Error::invalid(
+                    crate::error::Location::file(file),
+                    format!("is a lookup of {g} areas, but the boundaries are {boundaries}: use lookups of the boundaries' vintage"),
+                ));
+            }
+        }
+        let (with_msoa, with_ward) = self.areas.attach_names(&names);
+        if with_msoa + with_ward == 0 {
+            self.warnings.push("no area of the boundaries is in the MSOA or ward lookups: areas are shown by their own names".into());
+        }
+        self.names = Some(AreaNamesSummary {
+            files: names.files.iter().map(|p| crate::output::summary::file_name(p)).collect(),
+            areas_with_msoa: with_msoa,
+            areas_with_ward: with_ward,
+            msoas: self.areas.msoas.len(),
+            attribution: names.uses_library_names().then(|| OPEN_PARLIAMENT_ATTRIBUTION.to_string()),
+        });
+        Ok(())
     }
 
     /// The folder the tables are written to (renamed into place by [`RunContext::finish`]).
@@ -90,6 +124,23 @@ impl RunContext {
             self.warnings.push(format!("site {} could not be located ({})", site.label, site.located_by));
         }
         Ok(sites)
+    }
+
+    /// The run's workbook (`name`, e.g. `gaps.xlsx`): every CSV in `written` as a sheet, and a notes
+    /// sheet with `what` the run is, the disclosure rule, `more` notes, the inputs' vintages and the
+    /// attribution the names' licence asks for. Returns the file's name, for the list of outputs.
+    pub fn write_workbook(&self, name: &str, what: &str, written: &[String], more: &[String]) -> anyhow::Result<String> {
+        let mut notes = crate::output::workbook::notes(what, &self.disclosure);
+        notes.extend(more.iter().cloned());
+        if let Ok(serde_json::Value::Object(vintages)) = serde_json::to_value(&self.vintages) {
+            for (input, vintage) in vintages {
+                notes.push(format!("Source, {input}: {}.", vintage.as_str().unwrap_or_default()));
+            }
+        }
+        notes.extend(self.names.as_ref().and_then(|n| n.attribution.clone()));
+        let prefix = name.trim_end_matches(".xlsx");
+        crate::output::workbook::write_run(self.out(), name, prefix, written, &notes)?;
+        Ok(name.to_string())
     }
 
     /// Prints the warnings, writes both summaries and moves the run folder into place.

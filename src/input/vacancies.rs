@@ -18,7 +18,12 @@ use crate::reference::PostcodeDirectory;
 pub struct Vacancy {
     pub id: String,
     pub site: String,
+    /// The name of the site it was found at (the site file's name), else `site`.
+    pub site_name: String,
     pub staff_group: String,
+    /// The job title, as published (blank when the file has none).
+    pub title: String,
+    pub closing_date: Option<crate::input::staff::Date>,
     pub band: Band,
     pub entry_level: bool,
     pub location: Option<Coord<f64>>,
@@ -38,12 +43,14 @@ pub fn read_vacancies(
 ) -> Result<Vec<Vacancy>> {
     let mut input = CsvInput::open(path)?;
     let columns = &columns.named("--vacancy-columns");
-    let [id_spec, site_spec, group_spec, band_spec, entry_spec, ..] = &VACANCY_COLUMNS;
+    let [id_spec, site_spec, group_spec, band_spec, entry_spec, title_spec, closing_spec, ..] = &VACANCY_COLUMNS;
     let id = input.find(id_spec, columns)?;
     let site = input.require(site_spec, columns)?;
     let group = input.find(group_spec, columns)?;
     let band = input.find(band_spec, columns)?;
     let entry = input.find(entry_spec, columns)?;
+    let title = input.find(title_spec, columns)?;
+    let closing = input.find(closing_spec, columns)?;
     let names = SiteNames::new(sites);
     let mut vacancies = Vec::new();
     let mut batch = Vec::new();
@@ -61,7 +68,8 @@ pub fn read_vacancies(
                 Some(flag) if matches!(flag.as_str(), "n" | "no" | "false" | "0") => false,
                 _ => band_value.is_entry_level(),
             };
-            let (location, located_by) = match names.find(&site_text).map(|i| &sites[i]) {
+            let found = names.find(&site_text).map(|i| &sites[i]);
+            let (location, located_by) = match found {
                 Some(s) => (s.location, if s.location.is_some() { LocatedBy::Site } else { LocatedBy::SiteWithoutLocation }),
                 None => match Postcode::parse(&site_text) {
                     Some(pc) => match directory.get(&pc).and_then(|e| e.location) {
@@ -71,11 +79,15 @@ pub fn read_vacancies(
                     None => (None, LocatedBy::UnknownSite),
                 },
             };
+            let site = publishable(site_text);
             vacancies.push(Vacancy {
                 // Published in vacancies_reach.csv: a postcode (a site given by postcode) is withheld.
                 id: if id.is_some() { publishable(text(id)) } else { format!("row {}", row.line) },
-                site: publishable(site_text),
+                site_name: found.map_or_else(|| site.clone(), |s| s.name.clone()),
+                site,
                 staff_group: publishable(text(group)),
+                title: publishable(text(title)),
+                closing_date: crate::input::staff::Date::parse(&text(closing)),
                 band: band_value,
                 entry_level,
                 location,

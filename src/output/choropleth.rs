@@ -1,6 +1,6 @@
 //! A choropleth from an area GeoJSON: [`MapOptions`] (what to map and how) in, a [`MapSpec`] out, for `map` and `report` alike.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use geo::{BoundingRect, Intersects, MultiPolygon, Rect};
 
@@ -138,13 +138,13 @@ pub fn build(options: &MapOptions) -> Result<(MapSpec, Boundaries)> {
     let counted = values.iter().filter(|v| **v != MapValue::NoData).count();
     let spec = MapSpec {
         title: options.title.clone().unwrap_or_else(|| default_title(&options.column, deprivation.as_ref())),
-        subtitle: Some(subtitle(counted, &options.input, drawing.tolerance_m)),
+        subtitle: Some(subtitle(counted, drawing.tolerance_m)),
         areas: drawing.areas,
         classes,
         sites: site_markers(&options.markers)?,
         outline: drawing.outline,
         extent: drawing.extent,
-        attribution: attribution(&options.attribution),
+        attribution: attribution_for(&options.attribution, &boundaries.areas),
     };
     Ok((spec, boundaries))
 }
@@ -195,7 +195,7 @@ fn classes_of(options: &MapOptions, numbers: &[f64], areas: &[Area]) -> Classes 
             let (centre, unit) = match (options.centre, kind) {
                 (Some(c), _) => (c, ""),
                 (None, ColumnKind::Ratio) => (1.0, "(parity)"),
-                (None, ColumnKind::Signed) => (0.0, ""),
+                (None, ColumnKind::Signed) => (0.0, "(none short, none over)"),
                 (None, ColumnKind::RatePer1000) => match community_rate(areas) {
                     Some(rate) => (rate, "per 1,000 (community rate)"),
                     None => (median(numbers), "(median)"),
@@ -254,11 +254,11 @@ fn site_markers(markers: &SiteMarkers) -> Result<Vec<MapSite>> {
     Ok(sites.into_iter().filter_map(|s| Some(MapSite { label: s.name, location: s.location? })).collect())
 }
 
-fn subtitle(counted: usize, input: &Path, tolerance_m: f64) -> String {
+/// How many areas are drawn and how they were simplified; no file names (issue 15: a board reads it).
+fn subtitle(counted: usize, tolerance_m: f64) -> String {
     format!(
-        "{} areas from {}{}",
+        "{} areas{}",
         thousands(counted as u64),
-        input.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
         if tolerance_m > 0.0 {
             format!("; boundaries simplified for display ({tolerance_m:.0} m)")
         } else {
@@ -308,9 +308,14 @@ fn default_title(column: &str, deprivation: Option<&Deprivation>) -> String {
         ),
         "imd_decile_local" => "Index of Multiple Deprivation: decile within the community".to_string(),
         "staff_per_1000" => "Staff per 1,000 working-age residents".to_string(),
-        "representation_ratio" => "Representation ratio (staff share / population share)".to_string(),
+        "representation_ratio" => "Representation ratio (staff share / population share; 1 = representative)".to_string(),
         "kgco2e_per_1000_population" => "Patient travel emissions: kg CO2e per 1,000 residents".to_string(),
-        "shortfall" => "Staff shortfall (+) or excess (-) against the community rate".to_string(),
+        "kgco2e" => "Patient travel emissions: kg CO2e".to_string(),
+        "patient_km" => "Patient travel: km, both ways".to_string(),
+        "staff" => "Staff living in each area (people)".to_string(),
+        "population" => "Working-age population (people)".to_string(),
+        "expected_staff" => "Staff expected at the community rate (people)".to_string(),
+        "shortfall" => "Staff shortfall (+) or excess (-) against the community rate (people)".to_string(),
         other => other.replace('_', " "),
     }
 }
@@ -322,6 +327,18 @@ pub fn attribution(given: &[String]) -> Vec<String> {
     } else {
         given.to_vec()
     }
+}
+
+/// The attribution lines for a map of `areas`: with the Open Parliament Licence's notice when the
+/// areas carry House of Commons Library names (a `neighbourhood` other than the area's own name).
+fn attribution_for(given: &[String], areas: &[Area]) -> Vec<String> {
+    let mut lines = attribution(given);
+    let text = |a: &Area, key: &str| a.properties.get(key).and_then(|v| v.as_str().map(str::to_string));
+    let named = areas.iter().any(|a| text(a, "neighbourhood").is_some_and(|n| !n.is_empty() && Some(n) != text(a, "area_name")));
+    if given.is_empty() && named {
+        lines.push(crate::reference::area_names::OPEN_PARLIAMENT_ATTRIBUTION.to_string());
+    }
+    lines
 }
 
 #[cfg(test)]

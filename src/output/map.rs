@@ -210,8 +210,9 @@ impl MapSpec {
             .filter(|(x, y, _)| (MARGIN..=MARGIN + MAP_WIDTH).contains(x) && (TOP..=TOP + map_height).contains(y))
             .collect();
         let labelled = in_view.len() <= MAX_SITE_LABELS;
+        let placed = if labelled { place_labels(&in_view) } else { vec![None; in_view.len()] };
         let mut sites = Group::new().set("class", "sites");
-        for (x, y, site) in &in_view {
+        for ((x, y, site), place) in in_view.iter().zip(placed) {
             let marker = Circle::new()
                 .set("cx", round1(*x))
                 .set("cy", round1(*y))
@@ -221,12 +222,10 @@ impl MapSpec {
                 .set("stroke-width", 1.2)
                 .add(Title::new(site.label.clone()));
             sites = sites.add(marker);
-            if labelled {
-                // Labels on the right half of the map read leftwards, away from the legend.
-                let leftwards = *x > MARGIN + MAP_WIDTH / 2.0;
+            if let Some((lx, ly, anchor)) = place {
                 sites = sites.add(
-                    text(if leftwards { x - 8.0 } else { x + 8.0 }, y + 4.0, 12.0, "bold", &site.label)
-                        .set("text-anchor", if leftwards { "end" } else { "start" })
+                    text(lx, ly, 12.0, "bold", &site.label)
+                        .set("text-anchor", anchor)
                         .set("fill", "#212b32")
                         .set("stroke", "#ffffff")
                         .set("stroke-width", 3)
@@ -443,6 +442,33 @@ pub fn outline_of<'a>(areas: impl Iterator<Item = &'a MultiPolygon<f64>>) -> Vec
         count.into_iter().filter(|(_, (n, _, _))| *n == 1).map(|(k, (_, a, b))| (k, a, b)).collect();
     edges.sort_by_key(|(k, _, _)| *k);
     edges.into_iter().map(|(_, a, b)| (a, b)).collect()
+}
+
+/// Where each site's label goes, `(x, y, text-anchor)`, or `None` where it would collide: tried
+/// beside the marker (leftwards on the right half of the map, away from the legend), then on the
+/// other side, above and below, within the map; a label overlapping a label already placed or
+/// another marker is left out (its marker still names the site on hover).
+fn place_labels(sites: &[(f64, f64, &MapSite)]) -> Vec<Option<(f64, f64, &'static str)>> {
+    const HEIGHT: f64 = 14.0;
+    let width = |label: &str| label.chars().count() as f64 * 7.4;
+    let mut taken: Vec<[f64; 4]> = sites.iter().map(|(x, y, _)| [x - 5.0, y - 5.0, x + 5.0, y + 5.0]).collect();
+    let overlaps = |a: &[f64; 4], b: &[f64; 4]| a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
+    let mut placed = Vec::with_capacity(sites.len());
+    for (x, y, site) in sites {
+        let w = width(&site.label);
+        let right = (x + 8.0, y + 4.0, "start", [x + 8.0, y - 9.0, x + 8.0 + w, y + 5.0]);
+        let left = (x - 8.0, y + 4.0, "end", [x - 8.0 - w, y - 9.0, x - 8.0, y + 5.0]);
+        let above = (*x, y - 9.0, "middle", [x - w / 2.0, y - 9.0 - HEIGHT, x + w / 2.0, y - 9.0]);
+        let below = (*x, y + 19.0, "middle", [x - w / 2.0, y + 19.0 - HEIGHT + 4.0, x + w / 2.0, y + 23.0]);
+        let order = if *x > MARGIN + MAP_WIDTH / 2.0 { [left, right, above, below] } else { [right, left, above, below] };
+        let inside = |rect: &[f64; 4]| rect[0] >= MARGIN && rect[2] <= MARGIN + MAP_WIDTH;
+        let free = order.into_iter().find(|(_, _, _, rect)| inside(rect) && taken.iter().all(|other| !overlaps(rect, other)));
+        placed.push(free.map(|(lx, ly, anchor, rect)| {
+            taken.push(rect);
+            (lx, ly, anchor)
+        }));
+    }
+    placed
 }
 
 #[cfg(test)]

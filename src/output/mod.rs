@@ -10,6 +10,8 @@ pub mod disclosure;
 pub mod geojson;
 pub mod inspection;
 pub mod map;
+pub mod msoa;
+pub mod names;
 pub mod progress;
 pub mod published;
 pub mod published_funnel;
@@ -19,5 +21,7 @@ pub mod run_summary;
 pub mod schema;
 pub mod summary;
 pub mod table;
+pub mod workbook;
+pub mod targets;
 
 pub use atomic::OutputFile;

@@ -165,14 +165,22 @@ pub struct PublishedEmissions {
     pub total: PublishedMeasures,
     pub sites: Vec<PublishedMeasures>,
     pub specialties: Vec<(String, PublishedMeasures)>,
+    /// By MSOA (the run's `Areas::msoas`): its areas added up.
+    pub msoas: Vec<PublishedMeasures>,
 }
 
 impl PublishedEmissions {
     /// Applies the rule to every group of `tally`: each count hidden when small, then secondary
     /// suppression over every relation an attacker could subtract along (areas within their
-    /// decile, deciles within the total and Core20, sites and specialties within the total);
-    /// each figure derived from a count hidden with it.
-    pub fn new(tally: &EmissionsTally, area_deciles: &[Option<u8>], fraction: f64, rule: &Disclosure) -> Self {
+    /// decile, deciles within the total and Core20, sites and specialties within the total, areas
+    /// within their MSOA, MSOAs within the total); each figure derived from a count hidden with it.
+    pub fn new(
+        tally: &EmissionsTally,
+        area_deciles: &[Option<u8>],
+        area_msoas: &[Option<usize>],
+        fraction: f64,
+        rule: &Disclosure,
+    ) -> Self {
         let deciles = tally.by_decile(area_deciles);
         let total = tally.total();
         let core20 = Measures::sum(&deciles[..2]);
@@ -190,6 +198,8 @@ impl PublishedEmissions {
         groups.extend(tally.by_site.iter().copied());
         let first_specialty = groups.len();
         groups.extend(tally.by_specialty.values().copied());
+        let first_msoa = groups.len();
+        groups.extend(msoa_measures(&tally.by_area, area_msoas));
 
         let mut margins = Margins::new();
         for slot in 0..11 {
@@ -201,33 +211,12 @@ impl PublishedEmissions {
         margins.add([first_decile, first_decile + 1], core20_at);
         margins.add(first_site..first_specialty, total_at);
         if !tally.by_specialty.is_empty() {
-            margins.add(first_specialty..groups.len(), total_at);
+            margins.add(first_specialty..first_msoa, total_at);
         }
+        msoa_margins(&mut margins, area_msoas, first_msoa, groups.len(), (outside, total_at));
 
-        // Face-to-face and virtual counts are protected each across all the relations (the
-        // appointments total adds nothing: it is published only where both are). The scenario's
-        // eligible count too, and with it the first appointments (face to face minus eligible),
-        // which no table publishes but a subtraction would give.
-        let small = |c: f64| rule.cell(c) == Cell::Suppressed;
-        let protect = |values: Vec<f64>, primary: Vec<bool>| rule.protect(&values, &primary, &margins);
-        let face_to_face = protect(
-            groups.iter().map(|m| m.face_to_face).collect(),
-            groups.iter().map(|m| small(m.face_to_face)).collect(),
-        );
-        let virtual_ =
-            protect(groups.iter().map(|m| m.virtual_).collect(), groups.iter().map(|m| small(m.virtual_)).collect());
-        let scenario = protect(
-            groups.iter().map(|m| m.scenario_eligible).collect(),
-            groups
-                .iter()
-                .zip(&face_to_face)
-                .map(|(m, f)| *f || small(m.scenario_eligible) || small(m.face_to_face - m.scenario_eligible))
-                .collect(),
-        );
-        let publish = |i: usize| {
-            let hidden = Hidden { face_to_face: face_to_face[i], virtual_: virtual_[i], scenario: scenario[i] };
-            PublishedMeasures::new(&groups[i], hidden, fraction, rule)
-        };
+        let hidden = hidden(&groups, &margins, rule);
+        let publish = |i: usize| PublishedMeasures::new(&groups[i], hidden[i], fraction, rule);
         PublishedEmissions {
             areas: (0..outside).map(publish).collect(),
             outside_areas: publish(outside),
@@ -235,9 +224,67 @@ impl PublishedEmissions {
             core20: publish(core20_at),
             total: publish(total_at),
             sites: (first_site..first_specialty).map(publish).collect(),
-            specialties: tally.by_specialty.keys().cloned().zip((first_specialty..groups.len()).map(publish)).collect(),
+            specialties: tally.by_specialty.keys().cloned().zip((first_specialty..first_msoa).map(publish)).collect(),
+            msoas: (first_msoa..groups.len()).map(publish).collect(),
         }
     }
+}
+
+/// Which counts of each group are hidden. Face-to-face and virtual counts are protected each across
+/// all the relations (the appointments total adds nothing: it is published only where both are).
+/// The scenario's eligible count too, and with it the first appointments (face to face minus
+/// eligible), which no table publishes but a subtraction would give.
+fn hidden(groups: &[Measures], margins: &Margins, rule: &Disclosure) -> Vec<Hidden> {
+    let small = |c: f64| rule.cell(c) == Cell::Suppressed;
+    let protect = |values: Vec<f64>, primary: Vec<bool>| rule.protect(&values, &primary, margins);
+    let face_to_face = protect(
+        groups.iter().map(|m| m.face_to_face).collect(),
+        groups.iter().map(|m| small(m.face_to_face)).collect(),
+    );
+    let virtual_ = protect(groups.iter().map(|m| m.virtual_).collect(), groups.iter().map(|m| small(m.virtual_)).collect());
+    let scenario = protect(
+        groups.iter().map(|m| m.scenario_eligible).collect(),
+        groups
+            .iter()
+            .zip(&face_to_face)
+            .map(|(m, f)| *f || small(m.scenario_eligible) || small(m.face_to_face - m.scenario_eligible))
+            .collect(),
+    );
+    (0..groups.len())
+        .map(|i| Hidden { face_to_face: face_to_face[i], virtual_: virtual_[i], scenario: scenario[i] })
+        .collect()
+}
+
+/// Each MSOA's measures: its areas added up.
+fn msoa_measures(by_area: &[Measures], area_msoas: &[Option<usize>]) -> Vec<Measures> {
+    let count = area_msoas.iter().flatten().max().map_or(0, |m| m + 1);
+    let mut msoas = vec![Measures::default(); count];
+    for (m, measures) in area_msoas.iter().zip(by_area) {
+        if let Some(m) = m {
+            msoas[*m].add(measures);
+        }
+    }
+    msoas
+}
+
+/// An MSOA is the sum of its areas; the MSOAs, the areas without one and the patients outside every
+/// area add up to the total. `msoas` is the range of the MSOA groups; `(outside, total)` their groups.
+fn msoa_margins(margins: &mut Margins, area_msoas: &[Option<usize>], first: usize, end: usize, (outside, total): (usize, usize)) {
+    if first == end {
+        return;
+    }
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); end - first];
+    let mut loose = vec![outside];
+    for (area, m) in area_msoas.iter().enumerate() {
+        match m {
+            Some(m) => members[*m].push(area),
+            None => loose.push(area),
+        }
+    }
+    for (m, parts) in members.into_iter().enumerate() {
+        margins.add(parts, first + m);
+    }
+    margins.add((first..end).chain(loose), total);
 }
 
 /// Index 0–9 for deciles 1–10; 10 for an area without an English decile.
@@ -286,19 +333,35 @@ mod tests {
         assert!((virtual_only.kgco2e.value().unwrap() - 17.6).abs() < 1e-9);
     }
 
-    #[test]
-    fn a_lone_small_area_hides_another_in_its_decile() {
-        let rule = Disclosure { min_count: 8, round_to: 1 };
+    /// Three areas of 3, 40 and 50 face-to-face appointments.
+    fn three_areas() -> EmissionsTally {
         let none = Scenario { fraction: 0.0, applies_to: ShiftScope::All };
         let mut tally = EmissionsTally::new(3, 1);
         for (area, n) in [(0, 3.0), (1, 40.0), (2, 50.0)] {
             let measures = Measures::of(n, Attendance::FaceToFace, Visit::Unknown, &trip(5.0), &none);
             tally.add(&PlacedAppointment { area: Some(area), site: 0, measures }, None);
         }
-        let published = PublishedEmissions::new(&tally, &[Some(1), Some(1), Some(5)], 0.0, &rule);
+        tally
+    }
+
+    #[test]
+    fn a_lone_small_area_hides_another_in_its_decile() {
+        let (rule, tally) = (Disclosure { min_count: 8, round_to: 1 }, three_areas());
+        let published = PublishedEmissions::new(&tally, &[Some(1), Some(1), Some(5)], &[], 0.0, &rule);
         assert_eq!(published.areas[0].appointments, Cell::Suppressed);
         assert_eq!(published.areas[1].appointments, Cell::Suppressed, "decile 1 minus area 1 would give area 0");
         assert_eq!(published.areas[2].appointments, Cell::Count(50.0));
         assert_eq!(published.deciles[0].appointments, Cell::Count(43.0));
+    }
+
+    #[test]
+    fn issue_15_an_msoa_is_the_sum_of_its_areas_and_hides_nothing_they_hide() {
+        let (rule, tally) = (Disclosure { min_count: 8, round_to: 1 }, three_areas());
+        let deciles = [Some(1), Some(5), Some(6)];
+        let published = PublishedEmissions::new(&tally, &deciles, &[Some(0), Some(0), Some(1)], 0.0, &rule);
+        assert_eq!(published.areas[0].appointments, Cell::Suppressed);
+        assert_eq!(published.areas[1].appointments, Cell::Suppressed, "the MSOA minus area 1 would give area 0");
+        assert_eq!(published.msoas[0].appointments, Cell::Count(43.0));
+        assert_eq!(published.msoas[1].appointments, Cell::Count(50.0));
     }
 }

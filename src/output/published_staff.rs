@@ -39,6 +39,9 @@ impl ClassCells {
 pub struct PublishedStaff {
     /// By area row: `Some` for community areas, `None` elsewhere.
     pub areas: Vec<Option<Cell>>,
+    /// By MSOA (the run's `Areas::msoas`): the community's areas in it added up; `None` for an MSOA
+    /// with no community area.
+    pub msoas: Vec<Option<Cell>>,
     /// All staff living in the community, by class.
     pub all: ClassCells,
     /// Breakdown dimension → (group, its class table), in the tally's order.
@@ -195,9 +198,11 @@ impl PublishedStaff {
             .collect();
         let counts = system.summary_counts(matches, outside_community, &areas);
         let wres1 = tally.band_by_wres.as_ref().map(|by_band| system.wres1_block(by_band, counts.rows));
+        let msoas = system.msoas(facts, tally, &areas);
         let published = system.publish(rule);
         PublishedStaff {
             areas: areas.cells.iter().map(|c| c.map(|i| published[i])).collect(),
+            msoas: msoas.iter().map(|c| c.map(|i| published[i])).collect(),
             all: areas.all.cells(&published),
             groups: blocks
                 .into_iter()
@@ -288,6 +293,40 @@ impl System {
         SummaryCells { statuses, rows, outside }
     }
 
+    /// The MSOAs: each the sum of the community's areas in it; the MSOAs and the community's areas
+    /// without one add up to everyone living in the community (the class total plus the staff
+    /// without a decile), so none is recoverable by subtraction from the total either.
+    fn msoas(&mut self, facts: &[AreaFacts], tally: &StaffTally, areas: &AreaCells) -> Vec<Option<usize>> {
+        let count = facts.iter().filter_map(|a| a.msoa).max().map_or(0, |m| m + 1);
+        let mut members: Vec<Vec<usize>> = vec![Vec::new(); count];
+        let mut staff = vec![0.0; count];
+        let mut loose = Vec::new();
+        for ((area, cell), n) in facts.iter().zip(&areas.cells).zip(&tally.by_area) {
+            match (cell, area.msoa) {
+                (Some(c), Some(m)) => {
+                    members[m].push(*c);
+                    staff[m] += n;
+                }
+                (Some(c), None) => loose.push(*c),
+                (None, _) => {}
+            }
+        }
+        if count == 0 {
+            return Vec::new();
+        }
+        let cells: Vec<Option<usize>> =
+            members.iter().zip(&staff).map(|(m, s)| (!m.is_empty()).then(|| self.push(*s))).collect();
+        for (parts, cell) in members.into_iter().zip(&cells) {
+            if let Some(whole) = cell {
+                self.margins.add(parts, *whole);
+            }
+        }
+        let everyone = self.push(self.raw[areas.all.total] + self.raw[areas.without_decile]);
+        self.margins.add([areas.all.total, areas.without_decile], everyone);
+        self.margins.add(cells.iter().flatten().copied().chain(loose), everyone);
+        cells
+    }
+
     /// Every cell under the rule, with the secondary suppression the sums call for.
     fn publish(&self, rule: &Disclosure) -> Vec<Cell> {
         let hidden = rule.protect(&self.raw, &rule.primary(&self.raw), &self.margins);
@@ -323,5 +362,22 @@ mod tests {
         assert_eq!(p.areas[0], Some(Cell::Suppressed));
         assert_eq!(p.areas[1], Some(Cell::Suppressed));
         assert_eq!(p.areas[2], Some(Cell::Count(40.0)));
+    }
+
+    #[test]
+    fn issue_15_an_msoa_is_the_sum_of_its_areas_and_hides_nothing_they_hide() {
+        let facts: Vec<AreaFacts> = [(1, 0), (2, 0), (3, 1)]
+            .map(|(d, m)| AreaFacts { decile: Some(d), population: Some(1000.0), msoa: Some(m), ..Default::default() })
+            .to_vec();
+        let community = Community { members: vec![true; 3], description: String::new() };
+        let mut tally = StaffTally::new(3);
+        for (area, n) in [(0, 3), (1, 40), (2, 50)] {
+            (0..n).for_each(|_| tally.add(area, &[]));
+        }
+        let matches = MatchCounts { within: 93, ..Default::default() };
+        let rule = Disclosure { min_count: 8, round_to: 1 };
+        let p = PublishedStaff::new(&facts, &community, &tally, &matches, 0, &rule);
+        assert_eq!(p.areas[..2], [Some(Cell::Suppressed), Some(Cell::Suppressed)], "quintile 1 minus decile 2 would give area 1");
+        assert_eq!(p.msoas, vec![Some(Cell::Count(43.0)), Some(Cell::Count(50.0))]);
     }
 }

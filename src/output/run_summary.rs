@@ -35,6 +35,8 @@ pub struct GapsSummary {
     pub deprivation: Option<Edition>,
     pub vintages: Vintages,
     pub reference: ReferenceSummary,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub area_names: Option<AreaNamesSummary>,
     pub outputs: Vec<String>,
     pub internal_summary: String,
     /// With `--by ethnic-group`, `sex` or `age-band`: staff against the community's census counts.
@@ -97,6 +99,18 @@ pub struct Wres1Band {
     pub bme_share_ci: Option<[f64; 2]>,
 }
 
+/// The names people know that a run gave its areas, and the attribution their licence asks for.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AreaNamesSummary {
+    pub files: Vec<String>,
+    pub areas_with_msoa: usize,
+    pub areas_with_ward: usize,
+    pub msoas: usize,
+    /// Set when House of Commons Library names were used (Open Parliament Licence).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attribution: Option<String>,
+}
+
 /// Staff by what became of them, under the disclosure rule.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PublishedStaffCounts {
@@ -112,6 +126,9 @@ pub struct PublishedStaffCounts {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CommunitySummary {
     pub definition: String,
+    /// What the community is called (the lookup's name column, or `--community-name`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     pub areas: usize,
     pub population_column: String,
     /// Codes of a `--community-codes` list of the other vintage, bridged, by change type.
@@ -164,8 +181,13 @@ pub struct EmissionsSummary {
     pub units: Units,
     pub disclosure: Disclosure,
     pub population_column: Option<String>,
+    /// Which population the per-1,000 rates divide by (the areas the patients come from).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub population_basis: Option<String>,
     pub vintages: Vintages,
     pub reference: ReferenceSummary,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub area_names: Option<AreaNamesSummary>,
     pub outputs: Vec<String>,
     pub internal_summary: String,
 }

@@ -85,3 +85,8 @@ mod tests {
         assert_eq!(super::quantity(0.27), "0.3");
     }
 }
+
+/// A file's name without its folder, as summaries and reports name inputs.
+pub fn file_name(path: &Path) -> String {
+    path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+}

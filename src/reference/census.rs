@@ -170,6 +170,23 @@ impl DemographyTable {
 const FIVE_YEAR_NOTE: &str = "age bands from Census 2021 TS007A five-year bands: 16-24 is four fifths of the 15-19 band \
                               (taking out 15-year-olds, as if ages were even within it) plus 20-24";
 
+/// Each area's residents out of work (TS066: unemployed, inactive students and other inactive, not
+/// the retired) and share of households without a car (TS045), from the tables given.
+pub fn residents<'a>(
+    codes: impl Iterator<Item = &'a str>,
+    economic_activity: Option<&CensusTable>,
+    car_availability: Option<&CensusTable>,
+) -> Vec<crate::analysis::targets::Residents> {
+    codes
+        .map(|code| crate::analysis::targets::Residents {
+            out_of_work: economic_activity.and_then(|t| t.get(code)).map(|c| c.iter().sum()),
+            without_car_share: car_availability
+                .and_then(|t| t.get(code))
+                .and_then(|c| (c[0] > 0.0).then(|| c[1] / c[0])),
+        })
+        .collect()
+}
+
 /// How people of each area travel, from TS045 (and TS061 if given), with the national totals.
 pub struct CensusTravelTable {
     pub car_availability: PathBuf,

@@ -1,5 +1,6 @@
 //! Public reference data: area boundaries, the postcode directory, deprivation; each loaded into typed, BNG-projected form.
 
+pub mod area_names;
 pub mod boundaries;
 pub mod bridge;
 pub mod census;

@@ -11,11 +11,21 @@ pub const BUILT_IN: &str = include_str!("../../data/reference_sources.toml");
 
 /// What a set needs, in the order the settings file lists them.
 pub const ROLES: [&str; 4] = ["postcodes", "boundaries", "deprivation", "population"];
-/// What a set may have besides, fetched where the source has it: the Census 2021 travel tables and
-/// the LSOA 2011 → 2021 lookup (options of `emissions`); the Census 2021 ethnic group, sex and age
-/// tables (options of `gaps`).
-pub const OPTIONAL_ROLES: [&str; 6] =
-    ["car_availability", "travel_to_work", "area_bridge", "ethnic_group_population", "sex_population", "age_population"];
+/// What a set may have besides, fetched where the source has it: the Census 2021 travel and economic
+/// activity tables and the LSOA 2011 → 2021 lookup; the Census 2021 ethnic group, sex and age tables
+/// (options of `gaps`); the MSOA and ward lookups with the MSOA names.
+pub const OPTIONAL_ROLES: [&str; 10] = [
+    "car_availability",
+    "travel_to_work",
+    "area_bridge",
+    "economic_activity",
+    "msoa_lookup",
+    "msoa_names",
+    "ward_lookup",
+    "ethnic_group_population",
+    "sex_population",
+    "age_population",
+];
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
