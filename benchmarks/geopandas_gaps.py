@@ -9,12 +9,12 @@ control (it would only add time to the peer).
 usage: python geopandas_gaps.py STAFF.csv CODEPO.zip BOUNDARIES.geojson IMD_FILE_1.csv POP_FILE_6.csv \
            LOOKUP.csv COLUMN=VALUE OUT_DIR
 """
-import os
 import sys
 
 import geopandas as gpd
 import pandas as pd
 
+from gap_tables import write_gap_tables
 from geopandas_geocode import read_code_point
 
 
@@ -39,21 +39,7 @@ def main(staff_csv, code_point, boundaries, imd, population, lookup, community, 
     community_areas = members.merge(deprivation, on="LSOA11CD").merge(pop, on="LSOA11CD")
 
     staff_by_area = joined.groupby("LSOA11CD").size().rename("staff").reset_index()
-    by_area = community_areas.merge(staff_by_area, on="LSOA11CD", how="left").fillna({"staff": 0})
-    rate = by_area["staff"].sum() / by_area["population"].sum() * 1000
-    by_area["staff_per_1000"] = by_area["staff"] / by_area["population"] * 1000
-    by_area["expected_staff"] = by_area["population"] * rate / 1000
-    by_area["shortfall"] = by_area["expected_staff"] - by_area["staff"]
-
-    by_decile = by_area.groupby("imd_decile")[["staff", "population"]].sum()
-    by_decile["staff_share"] = by_decile["staff"] / by_decile["staff"].sum()
-    by_decile["population_share"] = by_decile["population"] / by_decile["population"].sum()
-    by_decile["representation_ratio"] = by_decile["staff_share"] / by_decile["population_share"]
-    by_decile["gap_pp"] = (by_decile["staff_share"] - by_decile["population_share"]) * 100
-
-    os.makedirs(out_dir, exist_ok=True)
-    by_decile.to_csv(os.path.join(out_dir, "gaps_by_decile.csv"))
-    by_area.to_csv(os.path.join(out_dir, "gaps_by_area.csv"), index=False)
+    write_gap_tables(staff_by_area, community_areas, out_dir)
 
 
 if __name__ == "__main__":

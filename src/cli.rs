@@ -51,6 +51,8 @@ pub enum Command {
     Demo(DemoArgs),
     /// Download the official reference data (postcodes, boundaries, deprivation, population) with pinned checksums; later commands find it.
     Fetch(FetchArgs),
+    /// Place every postcode of a directory in the boundaries once and keep the result, memory-mapped, for later runs (fetch does this itself).
+    Prepare(PrepareArgs),
     /// Say what each file is taken to be, the role of each column, value profiles (never a postcode), and the anchormap.toml lines that name them.
     Inspect(InspectArgs),
 }
@@ -88,8 +90,27 @@ pub struct ReferenceArgs {
     pub deprivation_columns: ColumnMap,
 
     /// Furthest (metres) a postcode outside every area may be from the area it is given ("nearest").
-    #[arg(long, value_name = "METRES", default_value_t = 1000.0, value_parser = non_negative_metres)]
+    #[arg(long, value_name = "METRES", default_value_t = crate::geocoder::DEFAULT_MAX_DISTANCE_M, value_parser = non_negative_metres)]
     pub max_distance: f64,
+
+    /// Folder of prepared stores (`anchormap prepare`), used when it holds a fresh one of these files [default: $ANCHORMAP_STORE, else the anchormap data folder's prepared/].
+    #[arg(long, value_name = "DIR")]
+    pub store: Option<PathBuf>,
+
+    /// Read the reference files even when a prepared store of them exists.
+    #[arg(long)]
+    pub no_store: bool,
+}
+
+/// Arguments of `anchormap prepare`.
+#[derive(Debug, Args)]
+pub struct PrepareArgs {
+    #[command(flatten)]
+    pub reference: ReferenceArgs,
+
+    /// No progress bars or summary on stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 fn non_negative_metres(text: &str) -> Result<f64, String> {
@@ -105,6 +126,15 @@ impl ReferenceArgs {
         [Some(&self.postcodes), Some(&self.boundaries), self.deprivation.as_ref()].into_iter().flatten().map(|p| p.as_path()).collect()
     }
 
+    /// The folder of prepared stores to look in; `None` with `--no-store`.
+    pub fn store_dir(&self) -> Option<PathBuf> {
+        if self.no_store {
+            return None;
+        }
+        let from_env = std::env::var_os("ANCHORMAP_STORE").filter(|v| !v.is_empty()).map(PathBuf::from);
+        self.store.clone().or(from_env).or_else(|| crate::config::home().map(|h| h.join("prepared")))
+    }
+
     pub fn paths(&self) -> ReferencePaths {
         ReferencePaths {
             postcodes: self.postcodes.clone(),
@@ -117,6 +147,8 @@ impl ReferenceArgs {
             deprivation: self.deprivation.clone(),
             deprivation_columns: self.deprivation_columns.clone(),
             max_distance_m: self.max_distance,
+            store: self.store_dir(),
+            area_shapes: true,
         }
     }
 }

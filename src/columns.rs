@@ -37,6 +37,11 @@ impl ColumnSpec {
 pub struct ColumnMap(BTreeMap<String, String>, Option<&'static str>);
 
 impl ColumnMap {
+    /// The overrides as `key=header` pairs, e.g. for a prepared store to record what it was read with.
+    pub fn as_text(&self) -> String {
+        self.0.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(",")
+    }
+
     /// The same overrides, saying which flag names them (`--staff-columns`) in errors.
     pub fn named(&self, flag: &'static str) -> ColumnMap {
         ColumnMap(self.0.clone(), Some(flag))

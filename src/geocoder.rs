@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::OnceLock;
 
 use geo::Coord;
 use serde::Serialize;
@@ -12,6 +13,7 @@ use crate::postcode::Postcode;
 use crate::reference::boundaries::BoundaryProperties;
 use crate::reference::deprivation::Coverage;
 use crate::reference::postcodes::{DirectoryFormat, DirectoryStats};
+use crate::reference::store::{Found, PreparedStore};
 use crate::reference::Geography;
 use crate::reference::{Area, Boundaries, Country, Deprivation, DeprivationRecord, PostcodeDirectory};
 use crate::spatial::Crs;
@@ -289,6 +291,9 @@ pub fn population_vintage(column: &str, geography: &Geography) -> String {
     }
 }
 
+/// How far (metres) a postcode outside every area may be from the area it is given, unless told.
+pub const DEFAULT_MAX_DISTANCE_M: f64 = 1000.0;
+
 /// Paths and options for the reference data a geocoder needs.
 #[derive(Debug, Clone)]
 pub struct ReferencePaths {
@@ -300,6 +305,11 @@ pub struct ReferencePaths {
     pub deprivation_columns: ColumnMap,
     /// Furthest a point outside every area may be from the area it is given (metres).
     pub max_distance_m: f64,
+    /// The folder of prepared stores to look in (`None`: read the files).
+    pub store: Option<PathBuf>,
+    /// Whether the run needs the areas' shapes (to write or draw them, or to place points that are
+    /// not directory postcodes). From a store, a run that does not (`geocode`) leaves them unread.
+    pub area_shapes: bool,
 }
 
 /// Loaded reference data and the spatial index over it.
@@ -308,7 +318,10 @@ pub struct Geocoder {
     pub boundaries: Boundaries,
     pub deprivation: Option<Deprivation>,
     pub max_distance_m: f64,
-    index: AreaIndex,
+    /// Built on first use: with a prepared store every directory postcode is already placed.
+    index: OnceLock<AreaIndex>,
+    /// The prepared store the directory and boundaries came from, if they did.
+    pub store: Option<PathBuf>,
     /// Deprivation of each area, aligned with `boundaries.areas`.
     area_deprivation: Vec<Option<DeprivationRecord>>,
     /// Per directory postcode id: 0 until placed, then 1 + the area it lies within. Each distinct
@@ -323,8 +336,21 @@ pub struct Geocoder {
 }
 
 impl Geocoder {
-    /// Loads the directory and boundaries (in parallel), then deprivation, and builds the index.
+    /// Loads the directory and boundaries from the prepared store of these files when there is a
+    /// fresh one, else from the files (in parallel, with the index); then deprivation.
     pub fn load(paths: &ReferencePaths) -> Result<Geocoder> {
+        let mut notes = Vec::new();
+        match paths.store.as_deref().map(|dir| PreparedStore::find(dir, paths)) {
+            Some(Found::Fresh(store)) => {
+                // Postcodes the store has not placed for this run's distance are placed again.
+                let shapes = paths.area_shapes || paths.max_distance_m != store.max_distance_m();
+                let directory = store.directory(&paths.postcodes)?;
+                let boundaries = store.boundaries(&paths.boundaries, shapes)?;
+                return Geocoder::assemble(paths, directory, boundaries, OnceLock::new(), Some(store.path), notes);
+            }
+            Some(Found::Stale(why)) => notes.push(why),
+            Some(Found::Absent) | None => {}
+        }
         let (directory, boundaries) = rayon::join(
             || PostcodeDirectory::load(&paths.postcodes, &paths.postcode_columns),
             || {
@@ -335,13 +361,28 @@ impl Geocoder {
             },
         );
         let (boundaries, index) = boundaries?;
-        let directory = directory?;
+        Geocoder::assemble(paths, directory?, boundaries, OnceLock::from(index), None, notes)
+    }
+
+    /// The geocoder of a directory and boundaries: deprivation joined to the areas, and the
+    /// directory's own area column of the boundaries' vintage, if it has one.
+    fn assemble(
+        paths: &ReferencePaths,
+        directory: PostcodeDirectory,
+        boundaries: Boundaries,
+        index: OnceLock<AreaIndex>,
+        store: Option<PathBuf>,
+        mut notes: Vec<String>,
+    ) -> Result<Geocoder> {
         let deprivation =
             paths.deprivation.as_deref().map(|p| Deprivation::load(p, &paths.deprivation_columns)).transpose()?;
         let area_deprivation =
             boundaries.areas.iter().map(|area| deprivation.as_ref().and_then(|d| d.get(&area.code)).copied()).collect();
-        let within = (0..directory.len()).map(|_| AtomicU32::new(0)).collect();
-        let (assign_from, notes) = directory_column(&directory, &boundaries.geography);
+        // A prepared directory has every postcode placed already: nothing to remember.
+        let remembered = if directory.is_prepared() { 0 } else { directory.len() };
+        let within = (0..remembered).map(|_| AtomicU32::new(0)).collect();
+        let (assign_from, column_notes) = directory_column(&directory, &boundaries.geography);
+        notes.extend(column_notes);
         let code_area = match assign_from {
             Some(_) => {
                 let mut by_code: rustc_hash::FxHashMap<&str, u32> = rustc_hash::FxHashMap::default();
@@ -362,8 +403,14 @@ impl Geocoder {
             deprivation,
             max_distance_m: paths.max_distance_m,
             index,
+            store,
             area_deprivation,
         })
+    }
+
+    /// The spatial index, built on first use.
+    fn index(&self) -> &AreaIndex {
+        self.index.get_or_init(|| self.boundaries.index())
     }
 
     /// What reference data was read, for a run's summary.
@@ -450,6 +497,10 @@ impl Geocoder {
     /// R-tree queries touch nodes already in cache; on the national data this is markedly faster.
     pub fn geocode_many(&self, texts: &[&[u8]]) -> Vec<Geocoded> {
         use rayon::prelude::*;
+        if self.directory.is_prepared() {
+            // Every directory postcode is placed already: no spatial order to keep.
+            return texts.par_iter().map(|t| self.geocode(t)).collect();
+        }
         let found: Vec<(Geocoded, Option<u32>)> = texts.par_iter().map(|t| self.look_up(t)).collect();
         let mut order: Vec<(u64, u32)> =
             found.iter().enumerate().filter_map(|(i, (r, _))| r.location.map(|p| (morton_key(p), i as u32))).collect();
@@ -522,6 +573,9 @@ impl Geocoder {
 
     /// Places a directory postcode's point, once: later records with the same postcode reuse it.
     fn place_postcode(&self, point: Coord<f64>, country: Option<Country>, id: Option<u32>) -> Placed {
+        if let Some(placement) = id.and_then(|id| self.directory.prepared_placement(id, self.max_distance_m)) {
+            return placed(placement);
+        }
         let slot = id.and_then(|id| self.within.get(id as usize));
         if let Some(area) = slot.map(|s| s.load(Ordering::Relaxed)).filter(|&a| a > 0) {
             return (Some(area - 1), Some(0.0), MatchStatus::Within);
@@ -536,12 +590,21 @@ impl Geocoder {
     /// Places a BNG point in an area of a compatible country: the directory's country, when known,
     /// must agree with the area code's (so a Scottish postcode never lands in an English area).
     pub fn place(&self, point: Coord<f64>, country: Option<Country>) -> Placed {
+        placed(self.placement(point, country))
+    }
+
+    /// [`Geocoder::place`], as the spatial index answers it.
+    pub fn placement(&self, point: Coord<f64>, country: Option<Country>) -> Placement {
         let accept = |id: u32| Country::compatible(country, self.boundaries.areas[id as usize].country);
-        match self.index.place(point, self.max_distance_m, accept) {
-            Placement::Within { area } => (Some(area), Some(0.0), MatchStatus::Within),
-            Placement::Nearest { area, distance_m } => (Some(area), Some(distance_m), MatchStatus::Nearest),
-            Placement::Outside => (None, None, MatchStatus::Outside),
-        }
+        self.index().place(point, self.max_distance_m, accept)
+    }
+}
+
+fn placed(placement: Placement) -> Placed {
+    match placement {
+        Placement::Within { area } => (Some(area), Some(0.0), MatchStatus::Within),
+        Placement::Nearest { area, distance_m } => (Some(area), Some(distance_m), MatchStatus::Nearest),
+        Placement::Outside => (None, None, MatchStatus::Outside),
     }
 }
 
@@ -584,3 +647,4 @@ fn morton_key(point: Coord<f64>) -> u64 {
     let cell = |v: f64| v.clamp(0.0, u32::MAX as f64) as u32;
     spread(cell(point.x)) | (spread(cell(point.y)) << 1)
 }
+

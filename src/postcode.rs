@@ -62,6 +62,21 @@ impl Postcode {
         Some(Postcode((packed << 8) | len as u64))
     }
 
+    /// The packed form (the key of a prepared store), and back; `from_bits` checks the shape again.
+    pub fn bits(self) -> u64 {
+        self.0
+    }
+
+    pub fn from_bits(bits: u64) -> Option<Postcode> {
+        let postcode = Postcode(bits);
+        let (bytes, len) = postcode.compact_bytes_checked()?;
+        Postcode::parse_bytes(&bytes[..len]).filter(|p| *p == postcode)
+    }
+
+    fn compact_bytes_checked(self) -> Option<([u8; 7], usize)> {
+        ((5..=7).contains(&(self.0 & 0xff))).then(|| self.compact_bytes())
+    }
+
     fn compact_bytes(self) -> ([u8; 7], usize) {
         let len = (self.0 & 0xff) as usize;
         let mut out = [0u8; 7];

@@ -412,6 +412,16 @@ fn after_fetch_the_monthly_run_is_one_short_command_on_national_data() {
         summary["reference"]["postcodes"]["path"].as_str().unwrap().starts_with(home.to_str().unwrap()),
         "the fetched files were used"
     );
+    // Fetch prepared the set; the run used its store, and reading the files instead gives the same tables.
+    let set = std::fs::read_dir(home.join("reference")).unwrap().map(|e| e.unwrap().path()).find(|p| p.is_dir()).unwrap();
+    let stores: Vec<_> = std::fs::read_dir(set.join("prepared")).unwrap().map(|e| e.unwrap().path()).collect();
+    assert!(stores.len() == 1 && stores[0].extension().is_some_and(|e| e == "amstore"), "{stores:?}");
+    let rerun = |extra: &str, out: &str| {
+        let run = anchormap_command().env("ANCHORMAP_HOME", &home).current_dir(&project).args(["gaps", "--out", out, extra]).output().unwrap();
+        assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+        std::fs::read(project.join(out).join("gaps_by_area.csv")).unwrap()
+    };
+    assert_eq!(rerun("--no-store", "out/files"), std::fs::read(project.join("out/gaps/gaps_by_area.csv")).unwrap());
 }
 
 /// Issue 14: a mirror that holds only the 2019 set gives it, and says why the 2025 set was not taken.

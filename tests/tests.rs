@@ -20,3 +20,4 @@ mod national;
 mod properties;
 mod report;
 mod run_folders;
+mod store;

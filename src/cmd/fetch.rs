@@ -7,6 +7,7 @@ use anyhow::{bail, Context as _};
 use crate::cli::FetchArgs;
 use crate::cmd::say;
 use crate::config::{self, toml_string, REFERENCE_FILE};
+use crate::geocoder::{ReferencePaths, DEFAULT_MAX_DISTANCE_M};
 use crate::output::atomic::write_file;
 use crate::reference::download::{FetchError, Fetched, Fetcher};
 use crate::reference::sources::{Origin, SourceFile, Sources, OPTIONAL_ROLES, ROLES};
@@ -52,6 +53,7 @@ pub fn run(args: FetchArgs) -> anyhow::Result<()> {
         say(args.quiet, format!("  {}", outcome(file, &got)));
         fetched.push((*file, got));
     }
+    prepare_store(&fetched, &dir, args.quiet)?;
     write_file(&dir.join(REFERENCE_FILE), reference_file(&sources, &set, &origin, &fetched, None).as_bytes())?;
     let is_default = default_dir.as_deref().is_some_and(|d| same_folder(d, &dir));
     if is_default || args.make_default {
@@ -96,6 +98,29 @@ fn make_default(
     }
     write_file(&home_file, reference_file(sources, set, origin, fetched, Some(&absolute)).as_bytes())?;
     say(quiet, format!("Commands now use these files unless told otherwise ({}).", home_file.display()));
+    Ok(())
+}
+
+/// The folder beside the fetched files that holds their prepared store.
+const STORE_FOLDER: &str = "prepared";
+
+/// Places every postcode of the fetched directory in the fetched boundaries once, into the store
+/// beside them, so that later runs map it instead of parsing the files.
+fn prepare_store(fetched: &[(&SourceFile, Fetched)], dir: &Path, quiet: bool) -> anyhow::Result<()> {
+    let file_of = |role: &str| fetched.iter().find(|(f, _)| f.roles.iter().any(|r| r == role)).map(|(f, _)| dir.join(&f.name));
+    let (Some(postcodes), Some(boundaries)) = (file_of("postcodes"), file_of("boundaries")) else { return Ok(()) };
+    let paths = ReferencePaths {
+        postcodes,
+        postcode_columns: Default::default(),
+        boundaries,
+        boundary_properties: Default::default(),
+        deprivation: None,
+        deprivation_columns: Default::default(),
+        max_distance_m: DEFAULT_MAX_DISTANCE_M,
+        store: None,
+        area_shapes: true,
+    };
+    crate::cmd::prepare::prepare(&paths, &dir.join(STORE_FOLDER), quiet)?;
     Ok(())
 }
 
@@ -185,6 +210,8 @@ fn reference_file(
             text.push_str(&format!("{role} = {}\n", toml_string(path.as_os_str())));
         }
     }
+    let store = absolute.map_or(PathBuf::from(STORE_FOLDER), |dir| dir.join(STORE_FOLDER));
+    text.push_str(&format!("store = {}\n", toml_string(store.as_os_str())));
     text
 }
 

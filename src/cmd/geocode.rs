@@ -12,7 +12,7 @@ use crate::cmd::run_context::each_batch;
 use crate::cmd::say;
 use crate::columns::ColumnSpec;
 use crate::error::Error;
-use crate::geocoder::{DirectoryAgreement, Geocoded, Geocoder, MatchCounts, ReferenceSummary};
+use crate::geocoder::{DirectoryAgreement, Geocoded, Geocoder, MatchCounts, ReferencePaths, ReferenceSummary};
 use crate::input::csv_input::Row;
 use crate::input::CsvInput;
 use crate::output::summary::{thousands, write_json};
@@ -129,7 +129,9 @@ fn check_outputs(args: &GeocodeArgs) -> anyhow::Result<()> {
 
 /// The reference data, with its warnings printed (and returned for the summary).
 fn load(args: &GeocodeArgs, started: Instant) -> anyhow::Result<(Geocoder, Vec<String>)> {
-    let geocoder = Geocoder::load(&args.reference.paths()).context("loading reference data")?;
+    // Geocode writes no shapes and places only directory postcodes.
+    let paths = ReferencePaths { area_shapes: false, ..args.reference.paths() };
+    let geocoder = Geocoder::load(&paths).context("loading reference data")?;
     let mut warnings = geocoder.notes.clone();
     warnings.extend(geocoder.coverage().as_ref().and_then(Coverage::warning));
     if geocoder.boundaries.features_without_geometry > 0 {
@@ -144,11 +146,12 @@ fn load(args: &GeocodeArgs, started: Instant) -> anyhow::Result<(Geocoder, Vec<S
     say(
         args.quiet,
         format_args!(
-            "loaded {} postcodes, {} areas{} in {:.1} s",
+            "loaded {} postcodes, {} areas{} in {:.1} s{}",
             thousands(geocoder.directory.len() as u64),
             thousands(geocoder.boundaries.distinct_codes() as u64),
             geocoder.deprivation.as_ref().map_or(String::new(), |d| format!(", {} {}", d.edition, d.geography)),
-            started.elapsed().as_secs_f64()
+            started.elapsed().as_secs_f64(),
+            geocoder.store.as_ref().map_or(String::new(), |s| format!(" (the prepared store {})", s.display()))
         ),
     );
     Ok((geocoder, warnings))

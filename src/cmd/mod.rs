@@ -8,6 +8,7 @@ pub mod gaps;
 pub mod geocode;
 pub mod inspect;
 pub mod map;
+pub mod prepare;
 pub mod report;
 pub mod run_context;
 
@@ -25,6 +26,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Demo(args) => demo::run(args),
         Command::Fetch(args) => fetch::run(args),
         Command::Inspect(args) => inspect::run(args),
+        Command::Prepare(args) => prepare::run(args),
     }
 }
 

@@ -23,7 +23,7 @@ use crate::output::summary::write_run_summaries;
 use crate::reference::Population;
 
 /// Rows handed to the parallel placement at a time.
-const BATCH_ROWS: usize = 65_536;
+const BATCH_ROWS: usize = 32_768;
 
 /// A run of `gaps` or `emissions` in progress: where it writes, what it loaded, what it will warn about.
 pub struct RunContext {
@@ -59,6 +59,9 @@ impl RunContext {
         files.extend(inputs);
         let folder = RunFolder::create(&output.out, output.force, &files)?;
         let geocoder = Geocoder::load(&reference.paths()).context("loading reference data")?;
+        if let Some(store) = &geocoder.store {
+            crate::cmd::say(output.quiet, format_args!("reference data: the prepared store {}", store.display()));
+        }
         let population = population().context("loading population")?;
         if let Some(population) = &population {
             population.check_vintage(&geocoder.boundaries.geography)?;

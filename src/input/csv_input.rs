@@ -163,7 +163,7 @@ impl CsvInput {
         batch_rows: usize,
         mut each: impl FnMut(&mut Vec<Row>) -> Result<(), E>,
     ) -> Result<CsvInput, E> {
-        let (batches, received) = std::sync::mpsc::sync_channel::<Result<Vec<Row>>>(2);
+        let (batches, received) = std::sync::mpsc::sync_channel::<Result<Vec<Row>>>(1);
         let (handled, returned) = std::sync::mpsc::channel::<Vec<Row>>();
         std::thread::scope(|scope| {
             // Owned by this closure, so that an early return drops it and unblocks the reader.

@@ -11,6 +11,7 @@ pub mod lookup;
 pub mod population;
 pub mod postcodes;
 pub mod sources;
+pub mod store;
 pub mod table;
 
 pub use boundaries::{Area, Boundaries};

@@ -13,7 +13,9 @@ use crate::error::{Error, Location, Result};
 use crate::input::bounded::{Bounded, MAX_LINE_BYTES, MAX_MEMBER_BYTES};
 use crate::output::progress;
 use crate::postcode::Postcode;
+use crate::reference::store::PreparedPostcodes;
 use crate::reference::Country;
+use crate::spatial::Placement;
 use crate::spatial::bng::is_plausible_bng;
 use crate::spatial::wgs84_to_bng;
 
@@ -79,8 +81,14 @@ pub struct PostcodeDirectory {
     pub lsoa_columns: [Option<String>; 2],
     /// The distinct area codes of those columns; [`PostcodeEntry::lsoa`] indexes into it.
     pub area_codes: Vec<String>,
+    table: PostcodeTable,
+}
+
+/// Where a directory's entries are: parsed from its files, or mapped from a prepared store.
+enum PostcodeTable {
     /// Each postcode's entry and its id (0..len, in load order), so callers can keep per-postcode results in a `Vec`.
-    entries: FxHashMap<Postcode, (PostcodeEntry, u32)>,
+    Parsed(FxHashMap<Postcode, (PostcodeEntry, u32)>),
+    Prepared(PreparedPostcodes),
 }
 
 /// Which of [`PostcodeEntry::lsoa`] holds the LSOA 2011 code, and which the 2021.
@@ -207,21 +215,67 @@ impl PostcodeDirectory {
         if entries.is_empty() {
             return Err(Error::invalid(Location::file(path), "no postcodes found in the postcode directory"));
         }
-        Ok(PostcodeDirectory { path: path.to_path_buf(), format, stats, lsoa_columns, area_codes, entries })
+        let table = PostcodeTable::Parsed(entries);
+        Ok(PostcodeDirectory { path: path.to_path_buf(), format, stats, lsoa_columns, area_codes, table })
+    }
+
+    /// A directory mapped from a prepared store (`path`: the source file it was prepared from).
+    pub fn prepared(
+        path: &Path,
+        format: DirectoryFormat,
+        stats: DirectoryStats,
+        lsoa_columns: [Option<String>; 2],
+        area_codes: Vec<String>,
+        prepared: PreparedPostcodes,
+    ) -> PostcodeDirectory {
+        let table = PostcodeTable::Prepared(prepared);
+        PostcodeDirectory { path: path.to_path_buf(), format, stats, lsoa_columns, area_codes, table }
     }
 
     /// Looks a postcode up.
-    pub fn get(&self, postcode: &Postcode) -> Option<&PostcodeEntry> {
-        self.entries.get(postcode).map(|(entry, _)| entry)
+    pub fn get(&self, postcode: &Postcode) -> Option<PostcodeEntry> {
+        self.get_with_id(postcode).map(|(entry, _)| entry)
     }
 
     /// Looks a postcode up, with its id (below [`len`](Self::len)).
-    pub fn get_with_id(&self, postcode: &Postcode) -> Option<(&PostcodeEntry, u32)> {
-        self.entries.get(postcode).map(|(entry, id)| (entry, *id))
+    pub fn get_with_id(&self, postcode: &Postcode) -> Option<(PostcodeEntry, u32)> {
+        match &self.table {
+            PostcodeTable::Parsed(entries) => entries.get(postcode).copied(),
+            PostcodeTable::Prepared(store) => {
+                let id = store.find(postcode)?;
+                Some((store.entry(id)?, id))
+            }
+        }
+    }
+
+    /// Where a prepared store placed postcode `id`, when that holds for `max_distance_m`: a point
+    /// within an area is within it at any distance; `nearest` and `outside` hold for the distance
+    /// the store was prepared with. `None` for a parsed directory: the caller places the point.
+    pub fn prepared_placement(&self, id: u32, max_distance_m: f64) -> Option<Placement> {
+        let PostcodeTable::Prepared(store) = &self.table else { return None };
+        let placement = store.placement(id)?;
+        let holds = matches!(placement, Placement::Within { .. }) || max_distance_m == store.max_distance_m();
+        holds.then_some(placement)
+    }
+
+    /// Whether the directory was mapped from a prepared store.
+    pub fn is_prepared(&self) -> bool {
+        matches!(self.table, PostcodeTable::Prepared(_))
+    }
+
+    /// Every postcode and its entry, in no particular order.
+    pub fn entries(&self) -> Vec<(Postcode, PostcodeEntry)> {
+        match &self.table {
+            PostcodeTable::Parsed(entries) => entries.iter().map(|(p, (e, _))| (*p, *e)).collect(),
+            PostcodeTable::Prepared(store) => store.entries(),
+        }
     }
 
     pub fn len(&self) -> usize {
-        self.entries.len()
+        match &self.table {
+            PostcodeTable::Parsed(entries) => entries.len(),
+            PostcodeTable::Prepared(store) => store.len(),
+        }
     }
 
     /// The text of an area code of an entry's [`PostcodeEntry::lsoa`].
@@ -230,7 +284,7 @@ impl PostcodeDirectory {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.len() == 0
     }
 }
 
