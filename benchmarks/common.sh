@@ -27,3 +27,12 @@ measure() { # name, command...
   echo "$secs $kb" > "$work/$name.time"
   printf '%-12s %8.2f s %9.0f MB   (median of %d runs: %s)\n' "$name" "$secs" "$((kb / 1024))" "$runs" "$all"
 }
+
+# `compare A B`: how many times faster A ran than B (medians), and A's peak memory as a share of B's.
+compare() {
+  local a_s a_kb b_s b_kb
+  read -r a_s a_kb < "$work/$1.time"
+  read -r b_s b_kb < "$work/$2.time"
+  awk -v a="$a_s" -v ak="$a_kb" -v b="$b_s" -v bk="$b_kb" -v an="$1" -v bn="$2" \
+    'BEGIN { printf "%s vs %s: %.1fx faster; peak memory %.2f of %s'"'"'s\n", an, bn, b / a, ak / bk, bn }'
+}

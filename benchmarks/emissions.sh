@@ -41,17 +41,17 @@ ls -la "$work/appointments.csv" | awk '{printf "appointments.csv: %.0f MB\n", $5
 sync
 common=(--sites "$ref/hospital_sites.csv" --postcodes "$ref/codepo_gb.zip" --boundaries "$ref/LSOA_2011_EW_BSC.geojson"
   --deprivation "$ref/File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv" --shift-to-virtual 0.2 --min-count 0 --round-to 1)
-measure anchormap "$bin" emissions --appointments "$work/appointments.csv" "${common[@]}" --out "$work/anchormap"
+measure anchormap "$bin" emissions --appointments "$work/appointments.csv" "${common[@]}" --no-store --out "$work/anchormap" --force
+"$bin" prepare --postcodes "$ref/codepo_gb.zip" --boundaries "$ref/LSOA_2011_EW_BSC.geojson" --store "$work/store" -q
+measure prepared "$bin" emissions --appointments "$work/appointments.csv" "${common[@]}" --store "$work/store" --out "$work/prepared" --force
 measure geopandas python3 "$here/geopandas_emissions.py" "$work/appointments.csv" "$ref/hospital_sites.csv" \
   "$ref/codepo_gb.zip" "$ref/LSOA_2011_EW_BSC.geojson" "$ref/File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv" 0.2 "$work/geopandas"
-read -r a_s a_kb < "$work/anchormap.time"
-read -r g_s g_kb < "$work/geopandas.time"
-python3 - "$a_s" "$a_kb" "$g_s" "$g_kb" "$work" <<'PY'
+compare anchormap geopandas
+compare prepared geopandas
+python3 - "$work" <<'PY'
 import json, sys
-a_s, a_kb, g_s, g_kb = map(float, sys.argv[1:5])
-print(f"speed-up {g_s / a_s:.1f}x wall-clock; peak memory {a_kb / g_kb:.2f} of GeoPandas'")
-s = json.load(open(f"{sys.argv[5]}/anchormap/summary.json"))
-peer = open(f"{sys.argv[5]}/geopandas.log").read().split()
+s = json.load(open(f"{sys.argv[1]}/anchormap/emissions_summary.json"))
+peer = open(f"{sys.argv[1]}/geopandas.log").read().split()
 print(f"kg CO2e: anchormap {s['kgco2e_total']:.1f}, geopandas {float(peer[1]):.1f}; placed: anchormap "
       f"{s['appointments_placed']:.0f}, geopandas {peer[3]}")
 PY
@@ -61,6 +61,6 @@ copies=$(( (national + 9999999) / 10000000 ))
 echo "memory on a stream of $((copies * 10)) million appointments (standard input, output tables only):"
 /usr/bin/time -f "%e %M" -o "$work/national.time" bash -c \
   "{ head -1 '$work/appointments.csv'; for i in \$(seq $copies); do tail -n +2 '$work/appointments.csv'; done; } \
-   | '$bin' emissions --appointments - ${common[*]} --out '$work/national' -q"
+   | '$bin' emissions --appointments - ${common[*]} --store '$work/store' --out '$work/national' -q"
 read -r n_s n_kb < "$work/national.time"
 printf '%-12s %8.2f s %9.0f MB   (%d million rows)\n' national "$n_s" "$((n_kb / 1024))" "$((copies * 10))"

@@ -31,16 +31,18 @@ common=(--postcodes "$ref/codepo_gb.zip" --boundaries "$ref/LSOA_2011_EW_BSC.geo
   --deprivation "$ref/File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv"
   --population "$ref/File_6_-_IoD2019_Population_Denominators.csv"
   --community-lookup "$ref/lsoa11_to_sicbl_icb.csv" --community-filter country=England)
-measure anchormap "$bin" gaps --staff "$work/staff.csv" "${common[@]}" --min-count 0 --round-to 1 --out "$work/anchormap"
+measure anchormap "$bin" gaps --staff "$work/staff.csv" "${common[@]}" --min-count 0 --round-to 1 --no-store --out "$work/anchormap" --force
+"$bin" prepare --postcodes "$ref/codepo_gb.zip" --boundaries "$ref/LSOA_2011_EW_BSC.geojson" --store "$work/store" -q
+measure prepared "$bin" gaps --staff "$work/staff.csv" "${common[@]}" --min-count 0 --round-to 1 --store "$work/store" --out "$work/prepared" --force
 measure geopandas python3 "$here/geopandas_gaps.py" "$work/staff.csv" "$ref/codepo_gb.zip" "$ref/LSOA_2011_EW_BSC.geojson" \
   "$ref/File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv" "$ref/File_6_-_IoD2019_Population_Denominators.csv" \
   "$ref/lsoa11_to_sicbl_icb.csv" country=England "$work/geopandas"
 read -r a_s a_kb < "$work/anchormap.time"
 read -r g_s g_kb < "$work/geopandas.time"
+compare anchormap geopandas
+compare prepared geopandas
 python3 - "$a_s" "$a_kb" "$g_s" "$g_kb" "$work" <<'PY'
 import sys, pandas as pd
-a_s, a_kb, g_s, g_kb = map(float, sys.argv[1:5])
-print(f"speed-up {g_s / a_s:.1f}x wall-clock; peak memory {a_kb / g_kb:.2f} of GeoPandas'")
 a = pd.read_csv(f"{sys.argv[5]}/anchormap/gaps_by_decile.csv", dtype=str)
 g = pd.read_csv(f"{sys.argv[5]}/geopandas/gaps_by_decile.csv")
 a = a[a.imd_decile != "total"].astype({"imd_decile": int, "staff": float}).set_index("imd_decile")

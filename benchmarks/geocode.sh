@@ -3,6 +3,9 @@
 #
 #   bash benchmarks/geocode.sh [REFERENCE_DIR]      (default ../shared/reference)
 #
+# Runs anchormap reading the files, then `anchormap prepare` (the prepared store, cold) and
+# anchormap again with the store (warm), and the GeoPandas pipeline.
+#
 # Needs: a release build (cargo build --release), python3 with geopandas, pyogrio, pyarrow
 # (pip install geopandas pyogrio pyarrow), GNU time (/usr/bin/time), unzip.
 source "$(dirname "$0")/common.sh"
@@ -14,20 +17,19 @@ wc -l < "$work/postcodes.csv"
 
 sync
 measure io_floor bash -c "unzip -p '$ref/codepo_gb.zip' 'Data/CSV/*.csv' > /dev/null; cat '$ref/LSOA_2011_EW_BSC.geojson' '$ref/File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv' > /dev/null; cp '$work/postcodes.csv' '$work/copy.csv'"
-measure anchormap "$bin" geocode "$work/postcodes.csv" --postcodes "$ref/codepo_gb.zip" \
-  --boundaries "$ref/LSOA_2011_EW_BSC.geojson" --deprivation "$ref/File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv" \
-  -o "$work/anchormap.csv"
+reference=(--postcodes "$ref/codepo_gb.zip" --boundaries "$ref/LSOA_2011_EW_BSC.geojson"
+  --deprivation "$ref/File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv")
+measure anchormap "$bin" geocode "$work/postcodes.csv" "${reference[@]}" --no-store -o "$work/anchormap.csv"
+measure prepare "$bin" prepare "${reference[@]:0:4}" --store "$work/store"
+measure prepared "$bin" geocode "$work/postcodes.csv" "${reference[@]}" --store "$work/store" -o "$work/prepared.csv"
+cmp -s "$work/prepared.csv" "$work/anchormap.csv" && echo "outputs with and without the prepared store: byte-identical"
 measure geopandas python3 "$here/geopandas_geocode.py" "$work/postcodes.csv" "$ref/codepo_gb.zip" \
   "$ref/LSOA_2011_EW_BSC.geojson" "$ref/File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv" "$work/geopandas.csv"
 
 grep -E "^(loaded|geocoded)" "$work/anchormap.log" | sed 's/^/  anchormap: /'
-read -r a_s a_kb < "$work/anchormap.time"
-read -r g_s g_kb < "$work/geopandas.time"
-python3 - "$a_s" "$a_kb" "$g_s" "$g_kb" <<'PY'
-import sys
-a_s, a_kb, g_s, g_kb = map(float, sys.argv[1:])
-print(f"speed-up {g_s / a_s:.1f}x wall-clock; peak memory {a_kb / g_kb:.2f} of GeoPandas'")
-PY
+grep -E "^(loaded|geocoded)" "$work/prepared.log" | sed 's/^/  prepared: /'
+compare anchormap geopandas
+compare prepared geopandas
 
 echo "agreement of the assigned area (rows both placed):"
 python3 - "$work/anchormap.csv" "$work/geopandas.csv" <<'PY'

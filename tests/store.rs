@@ -267,3 +267,21 @@ fn other_options_do_not_use_the_store_and_prepare_needs_a_folder() {
     let error = anchormap_err(&args);
     assert!(error.contains("--no-store: there is no store folder to prepare into"), "{error}");
 }
+
+#[test]
+fn the_same_files_named_from_another_folder_use_the_store() {
+    let dir = temp_dir();
+    let reference = copied_reference(dir.path());
+    let store = dir.path().join("store");
+    prepare(&reference, &store);
+    let elsewhere = dir.path().join("project");
+    std::fs::create_dir(&elsewhere).unwrap();
+    let run = anchormap_command()
+        .current_dir(&elsewhere)
+        .args(["geocode", fixture("staff.csv").to_str().unwrap(), "--postcodes", "../postcodes.csv"])
+        .args(["--boundaries", "../areas.geojson", "--store", "../store", "-o", "out.csv"])
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success() && said.contains("(the prepared store") && !said.contains("warning"), "{said}");
+}
