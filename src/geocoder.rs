@@ -344,9 +344,12 @@ impl Geocoder {
             Some(Found::Fresh(store)) => {
                 // Postcodes the store has not placed for this run's distance are placed again.
                 let shapes = paths.area_shapes || paths.max_distance_m != store.max_distance_m();
-                let directory = store.directory(&paths.postcodes)?;
-                let boundaries = store.boundaries(&paths.boundaries, shapes)?;
-                return Geocoder::assemble(paths, directory, boundaries, OnceLock::new(), Some(store.path), notes);
+                match store.directory(&paths.postcodes).and_then(|d| Ok((d, store.boundaries(&paths.boundaries, shapes)?))) {
+                    Ok((directory, boundaries)) => {
+                        return Geocoder::assemble(paths, directory, boundaries, OnceLock::new(), Some(store.path), notes)
+                    }
+                    Err(e) => notes.push(format!("{e}; the files are read instead (run `anchormap prepare` again)")),
+                }
             }
             Some(Found::Stale(why)) => notes.push(why),
             Some(Found::Absent) | None => {}

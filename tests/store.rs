@@ -203,7 +203,7 @@ fn a_store_whose_sources_changed_is_not_used() {
     let said = geocode_fixture(&reference, &store, &out);
     assert!(!said.contains("(the prepared store"), "{said}");
     assert!(
-        said.contains("warning: the prepared store") && said.contains("postcodes.csv has changed (its SHA-256 differs)"),
+        said.contains("warning: the prepared store") && said.contains("postcodes.csv has changed since it was prepared (its SHA-256 differs)"),
         "{said}"
     );
     let fresh = dir.path().join("fresh.csv");
@@ -234,8 +234,12 @@ fn a_damaged_store_is_not_used_and_nothing_panics() {
     let bytes = std::fs::read(&file).unwrap();
     let mut flipped_version = bytes.clone();
     flipped_version[8] = 99;
+    // One bit of a point, in the middle of the postcode columns: caught by the store's own checksum.
+    let mut flipped_point = bytes.clone();
+    flipped_point[bytes.len() / 3] ^= 0x10;
     for (damage, expected) in [
-        (bytes[..bytes.len() / 2].to_vec(), "is truncated"),
+        (bytes[..bytes.len() / 2].to_vec(), "it is damaged (its checksum differs)"),
+        (flipped_point, "it is damaged (its checksum differs)"),
         (b"AMSTORE\0short".to_vec(), "not an anchormap store"),
         (flipped_version, "it is format 99"),
         (Vec::new(), "not an anchormap store"),
@@ -262,6 +266,18 @@ fn other_options_do_not_use_the_store_and_prepare_needs_a_folder() {
     let said = anchormap_ok(&args);
     assert!(!said.contains("prepared store"), "another name property is another store: {said}");
 
+    // A store of other files under this store's name (renamed by hand) is not used.
+    let other = dir.path().join("other");
+    std::fs::create_dir(&other).unwrap();
+    let other_reference = copied_reference(&other);
+    let other_store = dir.path().join("other-store");
+    prepare(&other_reference, &other_store);
+    let ours = std::fs::read_dir(&store).unwrap().next().unwrap().unwrap().path();
+    let theirs = std::fs::read_dir(&other_store).unwrap().next().unwrap().unwrap().path();
+    std::fs::copy(&theirs, &ours).unwrap();
+    let said = geocode_fixture(&reference, &store, &dir.path().join("renamed.csv"));
+    assert!(said.contains("it was not prepared from the postcodes"), "{said}");
+
     let mut args = os(&["prepare", "--no-store"]);
     args.extend(reference.iter().cloned());
     let error = anchormap_err(&args);
@@ -284,4 +300,20 @@ fn the_same_files_named_from_another_folder_use_the_store() {
         .unwrap();
     let said = String::from_utf8_lossy(&run.stderr);
     assert!(run.status.success() && said.contains("(the prepared store") && !said.contains("warning"), "{said}");
+}
+
+#[test]
+fn a_code_point_folder_is_prepared_like_its_zip() {
+    let dir = temp_dir();
+    let store = dir.path().join("store");
+    let reference: Vec<OsString> =
+        vec!["--postcodes".into(), fixture("codepoint").into(), "--boundaries".into(), fixture("areas.geojson").into()];
+    prepare(&reference, &store);
+    let out = dir.path().join("out.csv");
+    let mut args = os(&["geocode"]);
+    args.push(fixture("staff.csv").into());
+    args.extend(reference.iter().cloned());
+    args.extend(["-o".into(), out.clone().into()]);
+    let said = same_with_and_without(&args, &out, &store);
+    assert!(said.contains("(the prepared store"), "{said}");
 }

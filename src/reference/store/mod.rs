@@ -3,8 +3,7 @@
 //! Layout (little-endian): a 32-byte header (magic, format version, the manifest's offset and
 //! length), 8-byte-aligned sections, then the manifest, JSON: each source's path, size, times and
 //! SHA-256; the options the store was built with; what the loaders reported; the section table.
-//! Postcodes are a sorted `u64` key array with an open-addressing hash table of their positions and
-//! one fixed-size [`StoredPostcode`] record each; boundaries are coordinate arrays with a shape list.
+//! The postcode columns are in `postcode_table.rs`, the boundaries' shapes in `shapes.rs`.
 
 use std::fs::File;
 use std::io::Write as _;
@@ -12,8 +11,8 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use bytemuck::{Pod, Zeroable};
-use geo::{Coord, LineString, MultiPolygon, Polygon};
+use bytemuck::Pod;
+use geo::MultiPolygon;
 use memmap2::Mmap;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -21,8 +20,7 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Location, Result};
 use crate::geocoder::{Geocoder, ReferencePaths};
-use crate::postcode::Postcode;
-use crate::reference::postcodes::{DirectoryFormat, DirectoryStats, PostcodeEntry};
+use crate::reference::postcodes::{DirectoryFormat, DirectoryStats};
 use crate::reference::{Area, Boundaries, Country, Geography, PostcodeDirectory};
 use crate::spatial::{Crs, Placement};
 
@@ -35,186 +33,12 @@ pub const EXTENSION: &str = "amstore";
 /// "No LSOA code", "no shape".
 const NONE: u32 = u32::MAX;
 
-/// A postcode's point and placement, in the slot its key hashes to. `place` packs how it was
-/// placed (top two bits), the directory's country (the next three: 0 none, else 1 + the position
-/// in [`COUNTRIES`]) and the area's position in the boundaries (the low 27 bits).
-#[repr(C)]
-#[derive(Debug, Clone, Copy, Default, Pod, Zeroable)]
-struct PlacedPoint {
-    x: f64,
-    y: f64,
-    place: u32,
-    _pad: u32,
-}
+mod postcode_table;
+mod shapes;
 
-const PLACED_NO_POINT: u32 = 0;
-const PLACED_WITHIN: u32 = 1;
-const PLACED_NEAREST: u32 = 2;
-const PLACED_OUTSIDE: u32 = 3;
-const STATUS_SHIFT: u32 = 30;
-const COUNTRY_SHIFT: u32 = 27;
-const AREA_MASK: u32 = (1 << COUNTRY_SHIFT) - 1;
-
-/// The countries a postcode's country bits count from (0: the directory gives none).
-const COUNTRIES: [Country; 6] = [
-    Country::England,
-    Country::Wales,
-    Country::Scotland,
-    Country::NorthernIreland,
-    Country::ChannelIslands,
-    Country::IsleOfMan,
-];
-
-impl PlacedPoint {
-    fn new(entry: &PostcodeEntry, placement: Option<Placement>) -> PlacedPoint {
-        let (status, area) = match placement {
-            None => (PLACED_NO_POINT, 0),
-            Some(Placement::Within { area }) => (PLACED_WITHIN, area),
-            Some(Placement::Nearest { area, .. }) => (PLACED_NEAREST, area),
-            Some(Placement::Outside) => (PLACED_OUTSIDE, 0),
-        };
-        let country = entry.country.and_then(|c| COUNTRIES.iter().position(|&k| k == c)).map_or(0, |i| i as u32 + 1);
-        let point = entry.location.unwrap_or(Coord { x: 0.0, y: 0.0 });
-        let place = status << STATUS_SHIFT | country << COUNTRY_SHIFT | area;
-        PlacedPoint { x: point.x, y: point.y, place, _pad: 0 }
-    }
-
-    fn status(&self) -> u32 {
-        self.place >> STATUS_SHIFT
-    }
-}
-
-/// The postcode columns of a store, in the order they are written: all of one length, a power of
-/// two, position = hash slot.
-const POSTCODE_COLUMNS: [&str; 5] =
-    ["postcode_slots", "postcode_points", "postcode_distances", "postcode_lsoa11", "postcode_lsoa21"];
-
-/// A store's postcode columns, mapped: an open-addressing hash table of postcode keys (0: an empty
-/// slot) and, slot by slot, each postcode's point, placement and country ([`PlacedPoint`]), its
-/// `nearest` distance and the directory's own LSOA 2011 and 2021 codes (empty columns when the
-/// directory has none). A look-up touches the key's slot and its point: a run reads only the pages
-/// of the postcodes it looks up.
-pub struct PreparedPostcodes {
-    map: Arc<Mmap>,
-    /// Byte ranges of [`POSTCODE_COLUMNS`], in that order.
-    columns: [Range<usize>; 5],
-    postcodes: usize,
-    /// The `--max-distance` the `nearest` and `outside` placements hold for.
-    max_distance_m: f64,
-}
-
-impl PreparedPostcodes {
-    fn column<T: Pod>(&self, i: usize) -> &[T] {
-        // Checked when the store was opened: aligned, and of whole items.
-        bytemuck::cast_slice(&self.map[self.columns[i].clone()])
-    }
-
-    pub fn len(&self) -> usize {
-        self.postcodes
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.postcodes == 0
-    }
-
-    pub fn max_distance_m(&self) -> f64 {
-        self.max_distance_m
-    }
-
-    /// A postcode's slot, by the store's hash table.
-    pub fn find(&self, postcode: &Postcode) -> Option<u32> {
-        let keys = self.column::<u64>(0);
-        let key = postcode.bits();
-        let mut slot = slot_of(key, keys.len().trailing_zeros());
-        for _ in 0..keys.len() {
-            match *keys.get(slot)? {
-                k if k == key => return Some(slot as u32),
-                0 => return None,
-                _ => slot = (slot + 1) & (keys.len() - 1),
-            }
-        }
-        None
-    }
-
-    /// The directory's entry for the postcode in slot `id`.
-    pub fn entry(&self, id: u32) -> Option<PostcodeEntry> {
-        let point = self.column::<PlacedPoint>(1).get(id as usize)?;
-        let country = (point.place >> COUNTRY_SHIFT & 0b111) as usize;
-        let code = |column: usize| self.column::<u32>(column).get(id as usize).copied().filter(|&c| c != NONE);
-        Some(PostcodeEntry {
-            location: (point.status() != PLACED_NO_POINT).then_some(Coord { x: point.x, y: point.y }),
-            country: country.checked_sub(1).and_then(|c| COUNTRIES.get(c)).copied(),
-            lsoa: [code(3), code(4)],
-        })
-    }
-
-    /// Where the spatial join placed the postcode in slot `id` (`None`: it has no point).
-    pub fn placement(&self, id: u32) -> Option<Placement> {
-        let point = self.column::<PlacedPoint>(1).get(id as usize)?;
-        let area = point.place & AREA_MASK;
-        match point.status() {
-            PLACED_WITHIN => Some(Placement::Within { area }),
-            PLACED_NEAREST => {
-                Some(Placement::Nearest { area, distance_m: *self.column::<f64>(2).get(id as usize)? })
-            }
-            PLACED_OUTSIDE => Some(Placement::Outside),
-            _ => None,
-        }
-    }
-
-    /// Every postcode and its entry, in key order.
-    pub fn entries(&self) -> Vec<(Postcode, PostcodeEntry)> {
-        let keys = self.column::<u64>(0);
-        let mut entries: Vec<(Postcode, PostcodeEntry)> = (0..keys.len())
-            .filter(|&slot| keys[slot] != 0)
-            .filter_map(|slot| Some((Postcode::from_bits(keys[slot])?, self.entry(slot as u32)?)))
-            .collect();
-        entries.sort_unstable_by_key(|(postcode, _)| *postcode);
-        entries
-    }
-}
-
-/// The postcode columns of a directory whose points are placed (entries sorted by postcode, so
-/// that the same directory always gives the same table).
-fn postcode_columns(entries: &[(Postcode, PostcodeEntry)], placements: &[Option<Placement>]) -> Vec<Vec<u8>> {
-    // At most 85% full, so that a look-up rarely probes past its first cache line.
-    let size = (entries.len() * 100 / 85 + 1).next_power_of_two().max(2);
-    let bits = size.trailing_zeros();
-    let mut keys = vec![0u64; size];
-    let mut points = vec![PlacedPoint::default(); size];
-    let mut distances = vec![0.0f64; size];
-    let has_codes = |v: usize| entries.iter().any(|(_, e)| e.lsoa[v].is_some());
-    let mut codes: [Vec<u32>; 2] = [0, 1].map(|v| if has_codes(v) { vec![NONE; size] } else { Vec::new() });
-    for ((postcode, entry), placement) in entries.iter().zip(placements) {
-        let mut slot = slot_of(postcode.bits(), bits);
-        while keys[slot] != 0 {
-            slot = (slot + 1) & (size - 1);
-        }
-        keys[slot] = postcode.bits();
-        points[slot] = PlacedPoint::new(entry, *placement);
-        if let Some(Placement::Nearest { distance_m, .. }) = placement {
-            distances[slot] = *distance_m;
-        }
-        for (v, column) in codes.iter_mut().enumerate() {
-            if let Some(cell) = column.get_mut(slot) {
-                *cell = entry.lsoa[v].unwrap_or(NONE);
-            }
-        }
-    }
-    let [lsoa11, lsoa21] = codes;
-    vec![
-        bytemuck::cast_slice(&keys).to_vec(),
-        bytemuck::cast_slice(&points).to_vec(),
-        bytemuck::cast_slice(&distances).to_vec(),
-        bytemuck::cast_slice(&lsoa11).to_vec(),
-        bytemuck::cast_slice(&lsoa21).to_vec(),
-    ]
-}
-
-/// The slot of a postcode key in a hash table of `1 << bits` slots (Fibonacci hashing).
-pub fn slot_of(key: u64, bits: u32) -> usize {
-    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - bits)) as usize
-}
+pub use postcode_table::PreparedPostcodes;
+use postcode_table::{postcode_columns, PlacedPoint, AREA_MASK, POSTCODE_COLUMNS};
+use shapes::{decode_shape, encode_shapes};
 
 /// A source file as it was when the store was built.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -235,6 +59,11 @@ impl SourceStamp {
         Ok(SourceStamp { role: role.into(), path: path.to_path_buf(), bytes, modified_ns, changed_ns, sha256: sha256_of(path)? })
     }
 
+    /// Whether this stamp is of the source at `path` (a full path).
+    fn is_of(&self, path: &Path) -> bool {
+        self.path == path
+    }
+
     /// `None` when the file is as it was; else why not, in words.
     fn changed(&self) -> Option<String> {
         let shown = self.path.display();
@@ -242,20 +71,43 @@ impl SourceStamp {
             return Some(format!("{shown} is gone"));
         };
         if bytes != self.bytes {
-            return Some(format!("{shown} has changed ({} bytes, was {})", bytes, self.bytes));
+            return Some(format!("{shown} has changed ({bytes} bytes, {} when prepared)", self.bytes));
         }
         if modified_ns == self.modified_ns && changed_ns == self.changed_ns {
             return None;
         }
         match sha256_of(&self.path) {
             Ok(sum) if sum == self.sha256 => None,
-            Ok(_) => Some(format!("{shown} has changed (its SHA-256 differs)")),
+            Ok(_) => Some(format!("{shown} has changed since it was prepared (its SHA-256 differs)")),
             Err(e) => Some(format!("{shown} cannot be read ({e})")),
         }
     }
 }
 
+/// The files a source is: itself, or every file under a folder (Code-Point Open extracted), sorted.
+fn source_files(path: &Path) -> Result<Vec<PathBuf>> {
+    if !path.is_dir() {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(path).map_err(|e| Error::io(path, e))? {
+        files.extend(source_files(&entry.map_err(|e| Error::io(path, e))?.path())?);
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// A source's size and its latest modification and status-change times (of its files, for a folder).
 fn file_times(path: &Path) -> Result<(u64, Option<u128>, Option<i64>)> {
+    let mut total = (0, None, None);
+    for file in source_files(path)? {
+        let (bytes, modified, changed) = one_file_times(&file)?;
+        total = (total.0 + bytes, total.1.max(modified), total.2.max(changed));
+    }
+    Ok(total)
+}
+
+fn one_file_times(path: &Path) -> Result<(u64, Option<u128>, Option<i64>)> {
     let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
     let modified = meta.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map(|d| d.as_nanos());
     #[cfg(unix)]
@@ -268,10 +120,16 @@ fn file_times(path: &Path) -> Result<(u64, Option<u128>, Option<i64>)> {
     Ok((meta.len(), modified, changed))
 }
 
+/// The SHA-256 of a source's bytes (for a folder: of each file's name below it and its bytes, in order).
 fn sha256_of(path: &Path) -> Result<String> {
-    let mut file = File::open(path).map_err(|e| Error::io(path, e))?;
     let mut hasher = Sha256::new();
-    std::io::copy(&mut file, &mut hasher).map_err(|e| Error::io(path, e))?;
+    for file in source_files(path)? {
+        if file != path {
+            hasher.update(file.strip_prefix(path).unwrap_or(&file).to_string_lossy().as_bytes());
+        }
+        let mut reader = File::open(&file).map_err(|e| Error::io(&file, e))?;
+        std::io::copy(&mut reader, &mut hasher).map_err(|e| Error::io(&file, e))?;
+    }
     Ok(format!("{:x}", hasher.finalize()))
 }
 
@@ -369,24 +227,32 @@ impl PreparedStore {
         if !path.is_file() {
             return Found::Absent;
         }
-        let shown = path.display();
+        let stale = |why: String| {
+            Found::Stale(format!(
+                "the prepared store {} is not used: {why}; the files are read instead (run `anchormap prepare` or `fetch` \
+                 again to rebuild it)",
+                path.display()
+            ))
+        };
         let store = match PreparedStore::open(&path) {
             Ok(store) => store,
-            Err(why) => return Found::Stale(format!("the prepared store {shown} is not used: {why}; run `anchormap prepare` again")),
+            Err(why) => return stale(why),
         };
         let manifest = &store.manifest;
+        let wanted = [("postcodes", full_path(&paths.postcodes)), ("boundaries", full_path(&paths.boundaries))];
+        if let Some((role, file)) = wanted
+            .iter()
+            .find(|(role, file)| !manifest.sources.iter().any(|s| s.role == *role && s.is_of(file)))
+        {
+            return stale(format!("it was not prepared from the {role} {}", file.display()));
+        }
         let options = StoreOptions::of(paths);
-        let stale = if manifest.options != (StoreOptions { max_distance_m: manifest.options.max_distance_m, ..options }) {
-            Some("it was built with other options".to_string())
-        } else {
-            manifest.sources.iter().find_map(SourceStamp::changed)
-        };
-        match stale {
+        if manifest.options != (StoreOptions { max_distance_m: manifest.options.max_distance_m, ..options }) {
+            return stale("it was prepared with other --postcode-columns, --code-property or --name-property".into());
+        }
+        match manifest.sources.iter().find_map(SourceStamp::changed) {
             None => Found::Fresh(Box::new(store)),
-            Some(why) => Found::Stale(format!(
-                "the prepared store {shown} is not used ({why} since it was prepared): the files are read instead; \
-                 run `anchormap prepare` (or `fetch`) again to rebuild it"
-            )),
+            Some(why) => stale(why),
         }
     }
 
@@ -406,6 +272,10 @@ impl PreparedStore {
         let version = u32::from_le_bytes(map[8..12].try_into().unwrap_or_default());
         if version != FORMAT_VERSION {
             return Err(format!("it is format {version}, this anchormap reads format {FORMAT_VERSION}"));
+        }
+        let crc = u32::from_le_bytes(map[12..16].try_into().unwrap_or_default());
+        if crc != content_crc(&file).map_err(|e| e.to_string())? {
+            return Err("it is damaged (its checksum differs)".into());
         }
         let (offset, len) = (word(16) as usize, word(24) as usize);
         let manifest_bytes = offset.checked_add(len).and_then(|end| map.get(offset..end)).ok_or("it is truncated")?;
@@ -598,56 +468,30 @@ impl PreparedStore {
     }
 }
 
+/// The zero bytes after a section that align the next to 8 bytes.
+fn padding(bytes: &[u8]) -> usize {
+    bytes.len().next_multiple_of(8) - bytes.len()
+}
+
+/// The CRC-32 of everything after a store's header, read through a buffer rather than the map, so
+/// that checking a store does not make all of it resident (a run then maps only what it reads).
+fn content_crc(file: &File) -> std::io::Result<u32> {
+    use std::io::{Read, Seek};
+    let mut reader = file;
+    reader.seek(std::io::SeekFrom::Start(HEADER_BYTES as u64))?;
+    let mut crc = crc32fast::Hasher::new();
+    let mut buffer = vec![0u8; 1 << 20];
+    loop {
+        match reader.read(&mut buffer)? {
+            0 => return Ok(crc.finalize()),
+            n => crc.update(&buffer[..n]),
+        }
+    }
+}
+
 /// A JSON section.
 fn json<T: Serialize>(value: &T) -> Vec<u8> {
     serde_json::to_vec(value).unwrap_or_default()
-}
-
-/// Shapes as one list of counts (polygons of an area, `NONE` for no shape; rings of a polygon;
-/// points of a ring), their coordinates, and where each area starts in both (pairs, plus an end).
-fn encode_shapes(shapes: &[Option<&MultiPolygon<f64>>]) -> (Vec<u32>, Vec<f64>, Vec<u64>) {
-    let (mut shape, mut coords, mut starts) = (Vec::new(), Vec::new(), Vec::new());
-    for area in shapes {
-        starts.extend([shape.len() as u64, coords.len() as u64]);
-        let Some(area) = area else {
-            shape.push(NONE);
-            continue;
-        };
-        shape.push(area.0.len() as u32);
-        for polygon in &area.0 {
-            shape.push(1 + polygon.interiors().len() as u32);
-            for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
-                shape.push(ring.0.len() as u32);
-                coords.extend(ring.0.iter().flat_map(|c| [c.x, c.y]));
-            }
-        }
-    }
-    starts.extend([shape.len() as u64, coords.len() as u64]);
-    (shape, coords, starts)
-}
-
-/// One area's shape from its counts and coordinates; `None` when they run out (a damaged store).
-fn decode_shape(shape: &[u32], coords: &[f64]) -> Option<Option<MultiPolygon<f64>>> {
-    let mut counts = shape.iter().copied();
-    let polygons = counts.next()?;
-    if polygons == NONE {
-        return Some(None);
-    }
-    let mut at = 0usize;
-    let mut ring = |counts: &mut dyn Iterator<Item = u32>| -> Option<LineString<f64>> {
-        let n = counts.next()? as usize;
-        let xy = coords.get(at..at.checked_add(2 * n)?)?;
-        at += 2 * n;
-        Some(LineString(xy.chunks_exact(2).map(|p| Coord { x: p[0], y: p[1] }).collect()))
-    };
-    let mut parts = Vec::with_capacity(polygons as usize);
-    for _ in 0..polygons {
-        let rings = counts.next()?;
-        let exterior = ring(&mut counts)?;
-        let interiors = (1..rings).map(|_| ring(&mut counts)).collect::<Option<Vec<_>>>()?;
-        parts.push(Polygon::new(exterior, interiors));
-    }
-    Some(Some(MultiPolygon(parts)))
 }
 
 /// Writes header, sections and manifest to a hidden file in the folder, then renames it into place.
@@ -663,7 +507,13 @@ fn write_file(path: &Path, mut manifest: Manifest, sections: &[(String, Vec<u8>)
     let mut header = Vec::with_capacity(HEADER_BYTES);
     header.extend(MAGIC);
     header.extend(FORMAT_VERSION.to_le_bytes());
-    header.extend([0u8; 4]);
+    let mut crc = crc32fast::Hasher::new();
+    for (_, bytes) in sections {
+        crc.update(bytes);
+        crc.update(&[0u8; 8][..padding(bytes)]);
+    }
+    crc.update(&manifest_bytes);
+    header.extend(crc.finalize().to_le_bytes());
     header.extend(offset.to_le_bytes());
     header.extend((manifest_bytes.len() as u64).to_le_bytes());
     let io = |e: std::io::Error| Error::io(path, e);
@@ -673,7 +523,7 @@ fn write_file(path: &Path, mut manifest: Manifest, sections: &[(String, Vec<u8>)
         out.write_all(&header).map_err(io)?;
         for (_, bytes) in sections {
             out.write_all(bytes).map_err(io)?;
-            out.write_all(&[0u8; 8][..(bytes.len().next_multiple_of(8) - bytes.len())]).map_err(io)?;
+            out.write_all(&[0u8; 8][..padding(bytes)]).map_err(io)?;
         }
         out.write_all(&manifest_bytes).map_err(io)?;
         out.flush().map_err(io)?;
@@ -687,22 +537,4 @@ fn write_file(path: &Path, mut manifest: Manifest, sections: &[(String, Vec<u8>)
     }
     file.persist(path).map_err(|e| io(e.error))?;
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn shapes_round_trip_with_holes_and_absent_shapes() {
-        let ring = |x: f64| LineString(vec![Coord { x, y: 0.0 }, Coord { x: x + 1.0, y: 0.0 }, Coord { x, y: 1.0 }, Coord { x, y: 0.0 }]);
-        let holed = MultiPolygon(vec![Polygon::new(ring(0.0), vec![ring(0.2)]), Polygon::new(ring(5.0), vec![])]);
-        let plain = MultiPolygon(vec![Polygon::new(ring(9.0), vec![])]);
-        let (shape, coords, starts) = encode_shapes(&[Some(&holed), None, Some(&plain)]);
-        let decoded: Vec<_> = (0..3)
-            .map(|i| decode_shape(&shape[starts[2 * i] as usize..], &coords[starts[2 * i + 1] as usize..]).unwrap())
-            .collect();
-        assert_eq!(decoded, vec![Some(holed), None, Some(plain)]);
-        assert_eq!(decode_shape(&shape[..3], &coords[..4]), None, "a cut-short shape is damage, not a panic");
-    }
 }
