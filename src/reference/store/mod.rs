@@ -1,8 +1,9 @@
 //! `PreparedStore`: the postcode directory placed in the boundaries once, and the boundaries in BNG, in one versioned, memory-mapped file checked against its sources.
 //!
-//! Layout (little-endian): a 32-byte header (magic, format version, the manifest's offset and
-//! length), 8-byte-aligned sections, then the manifest, JSON: each source's path, size, times and
-//! SHA-256; the options the store was built with; what the loaders reported; the section table.
+//! Layout (little-endian): a 32-byte header (magic, format version, the CRC-32 of everything after
+//! the header, the manifest's offset and length), 8-byte-aligned sections, then the manifest, JSON:
+//! each source's full path, size, times and SHA-256; the options the store was built with; what the
+//! loaders reported; the section table.
 //! The postcode columns are in `postcode_table.rs`, the boundaries' shapes in `shapes.rs`.
 
 use std::fs::File;
