@@ -148,6 +148,7 @@ impl ReferenceArgs {
             deprivation_columns: self.deprivation_columns.clone(),
             max_distance_m: self.max_distance,
             store: self.store_dir(),
+            store_named: !self.no_store && (self.store.is_some() || std::env::var_os("ANCHORMAP_STORE").is_some_and(|v| !v.is_empty())),
             area_shapes: true,
         }
     }

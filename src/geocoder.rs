@@ -1,6 +1,6 @@
 //! `Geocoder`: the spine every command shares — postcode → point (directory) → area (R-tree) → deprivation.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::OnceLock;
 
@@ -307,6 +307,9 @@ pub struct ReferencePaths {
     pub max_distance_m: f64,
     /// The folder of prepared stores to look in (`None`: read the files).
     pub store: Option<PathBuf>,
+    /// Whether the user named that folder (`--store`, `ANCHORMAP_STORE`, a settings file): then a
+    /// folder without a store of these files is worth a note (a typo, or files not prepared).
+    pub store_named: bool,
     /// Whether the run needs the areas' shapes (to write or draw them, or to place points that are
     /// not directory postcodes). From a store, a run that does not (`geocode`) leaves them unread.
     pub area_shapes: bool,
@@ -352,6 +355,11 @@ impl Geocoder {
                 }
             }
             Some(Found::Stale(why)) => notes.push(why),
+            Some(Found::Absent) if paths.store_named => notes.push(format!(
+                "{} holds no prepared store of these reference files and options: the files are read \
+                 (`anchormap prepare` with the same files and --store makes one)",
+                paths.store.as_deref().unwrap_or(Path::new("")).display()
+            )),
             Some(Found::Absent) | None => {}
         }
         let (directory, boundaries) = rayon::join(

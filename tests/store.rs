@@ -264,7 +264,10 @@ fn other_options_do_not_use_the_store_and_prepare_needs_a_folder() {
     args.extend(os(&["--name-property", "LSOA11CD", "--store"]));
     args.extend([store.clone().into(), "-o".into(), out.into()]);
     let said = anchormap_ok(&args);
-    assert!(!said.contains("prepared store"), "another name property is another store: {said}");
+    assert!(
+        !said.contains("(the prepared store") && said.contains("holds no prepared store of these reference files"),
+        "another name property is another store: {said}"
+    );
 
     // A store of other files under this store's name (renamed by hand) is not used.
     let other = dir.path().join("other");
@@ -316,4 +319,18 @@ fn a_code_point_folder_is_prepared_like_its_zip() {
     args.extend(["-o".into(), out.clone().into()]);
     let said = same_with_and_without(&args, &out, &store);
     assert!(said.contains("(the prepared store"), "{said}");
+}
+
+#[test]
+fn a_named_store_folder_without_a_store_of_these_files_is_said() {
+    let dir = temp_dir();
+    let reference = copied_reference(dir.path());
+    let typo = dir.path().join("prepraed");
+    let said = geocode_fixture(&reference, &typo, &dir.path().join("out.csv"));
+    assert!(said.contains("prepraed holds no prepared store of these reference files and options"), "{said}");
+    // Interrupted or finished, prepare leaves no partial file behind.
+    let store = dir.path().join("store");
+    prepare(&reference, &store);
+    let files: Vec<_> = std::fs::read_dir(&store).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert!(files.len() == 1 && !files[0].to_string_lossy().starts_with('.'), "{files:?}");
 }

@@ -118,6 +118,7 @@ fn prepare_store(fetched: &[(&SourceFile, Fetched)], dir: &Path, quiet: bool) ->
         deprivation_columns: Default::default(),
         max_distance_m: DEFAULT_MAX_DISTANCE_M,
         store: None,
+        store_named: false,
         area_shapes: true,
     };
     crate::cmd::prepare::prepare(&paths, &dir.join(STORE_FOLDER), quiet)?;

@@ -23,7 +23,7 @@ pub fn run(args: PrepareArgs) -> anyhow::Result<()> {
 /// Reads the files (never an older store), places every postcode and writes the store into `dir`.
 pub fn prepare(paths: &ReferencePaths, dir: &std::path::Path, quiet: bool) -> anyhow::Result<std::path::PathBuf> {
     let started = Instant::now();
-    let paths = ReferencePaths { store: None, ..paths.clone() };
+    let paths = ReferencePaths { store: None, store_named: false, ..paths.clone() };
     let geocoder = Geocoder::load(&paths).context("loading reference data")?;
     let path = PreparedStore::write(dir, &paths, &geocoder).context("writing the prepared store")?;
     let store = PreparedStore::open(&path).map_err(|why| anyhow::anyhow!("{}: {why}", path.display()))?;

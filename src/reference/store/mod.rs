@@ -21,6 +21,7 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Location, Result};
 use crate::geocoder::{Geocoder, ReferencePaths};
+use crate::output::OutputFile;
 use crate::reference::postcodes::{DirectoryFormat, DirectoryStats};
 use crate::reference::{Area, Boundaries, Country, Geography, PostcodeDirectory};
 use crate::spatial::{Crs, Placement};
@@ -518,24 +519,15 @@ fn write_file(path: &Path, mut manifest: Manifest, sections: &[(String, Vec<u8>)
     header.extend(offset.to_le_bytes());
     header.extend((manifest_bytes.len() as u64).to_le_bytes());
     let io = |e: std::io::Error| Error::io(path, e);
-    let mut file = tempfile::Builder::new().prefix(".anchormap-store-").tempfile_in(dir).map_err(io)?;
-    {
-        let mut out = std::io::BufWriter::new(file.as_file_mut());
-        out.write_all(&header).map_err(io)?;
-        for (_, bytes) in sections {
-            out.write_all(bytes).map_err(io)?;
-            out.write_all(&[0u8; 8][..padding(bytes)]).map_err(io)?;
-        }
-        out.write_all(&manifest_bytes).map_err(io)?;
-        out.flush().map_err(io)?;
+    // Written beside its name and renamed into place whole (an interrupted prepare leaves nothing).
+    let mut file = OutputFile::create(path)?;
+    let out = file.writer();
+    out.write_all(&header).map_err(io)?;
+    for (_, bytes) in sections {
+        out.write_all(bytes).map_err(io)?;
+        out.write_all(&[0u8; 8][..padding(bytes)]).map_err(io)?;
     }
-    file.as_file().sync_all().map_err(io)?;
-    // Readable by everyone who may read the reference data (a temporary file is private).
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        file.as_file().set_permissions(std::fs::Permissions::from_mode(0o644)).map_err(io)?;
-    }
-    file.persist(path).map_err(|e| io(e.error))?;
+    out.write_all(&manifest_bytes).map_err(io)?;
+    file.commit()?;
     Ok(())
 }
