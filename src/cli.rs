@@ -57,10 +57,26 @@ pub enum Command {
     Inspect(InspectArgs),
 }
 
-/// The reference data that places postcodes in areas.
+/// The reference data: what places postcodes in areas, and deprivation.
 #[derive(Debug, Clone, Args)]
 #[command(next_help_heading = "Reference data")]
 pub struct ReferenceArgs {
+    #[command(flatten)]
+    pub placement: PlacementArgs,
+
+    /// English Indices of Deprivation file (IoD2019 File 1, 2 or 7; IoD2025 File 1 or 7; CSV or Parquet).
+    #[arg(long, value_name = "D")]
+    pub deprivation: Option<PathBuf>,
+
+    /// Deprivation file columns when not detected: code=,rank=,decile=,score=
+    #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
+    pub deprivation_columns: ColumnMap,
+}
+
+/// The files and options that place postcodes in areas: what a prepared store keeps.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Reference data")]
+pub struct PlacementArgs {
     /// Postcode directory: OS Code-Point Open as published (zip or extracted folder), or an ONSPD/NSPL-style CSV.
     #[arg(long, value_name = "P")]
     pub postcodes: PathBuf,
@@ -68,10 +84,6 @@ pub struct ReferenceArgs {
     /// Area boundaries: GeoJSON FeatureCollection in WGS84 or British National Grid (e.g. LSOA 2011 or 2021).
     #[arg(long, value_name = "B")]
     pub boundaries: PathBuf,
-
-    /// English Indices of Deprivation file (IoD2019 File 1, 2 or 7; IoD2025 File 1 or 7; CSV or Parquet).
-    #[arg(long, value_name = "D")]
-    pub deprivation: Option<PathBuf>,
 
     /// Boundary property holding the area code [default: detected, e.g. LSOA11CD or LSOA21CD].
     #[arg(long, value_name = "NAME")]
@@ -84,10 +96,6 @@ pub struct ReferenceArgs {
     /// Postcode directory columns when not detected: postcode=,easting=,northing=,latitude=,longitude=,country=,quality=
     #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
     pub postcode_columns: ColumnMap,
-
-    /// Deprivation file columns when not detected: code=,rank=,decile=,score=
-    #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
-    pub deprivation_columns: ColumnMap,
 
     /// Furthest (metres) a postcode outside every area may be from the area it is given ("nearest").
     #[arg(long, value_name = "METRES", default_value_t = crate::geocoder::DEFAULT_MAX_DISTANCE_M, value_parser = non_negative_metres)]
@@ -106,7 +114,7 @@ pub struct ReferenceArgs {
 #[derive(Debug, Args)]
 pub struct PrepareArgs {
     #[command(flatten)]
-    pub reference: ReferenceArgs,
+    pub placement: PlacementArgs,
 
     /// No progress bars or summary on stderr.
     #[arg(short, long)]
@@ -123,9 +131,20 @@ fn non_negative_metres(text: &str) -> Result<f64, String> {
 impl ReferenceArgs {
     /// The reference files named, which no output may replace.
     pub fn files(&self) -> Vec<&Path> {
-        [Some(&self.postcodes), Some(&self.boundaries), self.deprivation.as_ref()].into_iter().flatten().map(|p| p.as_path()).collect()
+        let p = &self.placement;
+        [Some(&p.postcodes), Some(&p.boundaries), self.deprivation.as_ref()].into_iter().flatten().map(|p| p.as_path()).collect()
     }
 
+    pub fn paths(&self) -> ReferencePaths {
+        ReferencePaths {
+            deprivation: self.deprivation.clone(),
+            deprivation_columns: self.deprivation_columns.clone(),
+            ..self.placement.paths()
+        }
+    }
+}
+
+impl PlacementArgs {
     /// The folder of prepared stores to look in; `None` with `--no-store`.
     pub fn store_dir(&self) -> Option<PathBuf> {
         if self.no_store {
@@ -135,6 +154,7 @@ impl ReferenceArgs {
         self.store.clone().or(from_env).or_else(|| crate::config::home().map(|h| h.join("prepared")))
     }
 
+    /// The paths and options, without deprivation.
     pub fn paths(&self) -> ReferencePaths {
         ReferencePaths {
             postcodes: self.postcodes.clone(),
@@ -144,8 +164,8 @@ impl ReferenceArgs {
                 code: self.code_property.clone(),
                 name: self.name_property.clone(),
             },
-            deprivation: self.deprivation.clone(),
-            deprivation_columns: self.deprivation_columns.clone(),
+            deprivation: None,
+            deprivation_columns: ColumnMap::default(),
             max_distance_m: self.max_distance,
             store: self.store_dir(),
             store_named: !self.no_store && (self.store.is_some() || std::env::var_os("ANCHORMAP_STORE").is_some_and(|v| !v.is_empty())),

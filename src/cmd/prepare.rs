@@ -10,12 +10,10 @@ use crate::geocoder::{Geocoder, ReferencePaths};
 use crate::reference::store::PreparedStore;
 
 pub fn run(args: PrepareArgs) -> anyhow::Result<()> {
-    let Some(dir) = args.reference.store_dir() else {
+    let Some(dir) = args.placement.store_dir() else {
         bail!("--no-store: there is no store folder to prepare into (give --store DIR)");
     };
-    let mut paths = args.reference.paths();
-    paths.store = None;
-    let path = prepare(&paths, &dir, args.quiet)?;
+    let path = prepare(&args.placement.paths(), &dir, args.quiet)?;
     say(args.quiet, format!("later runs with these files read {}", path.display()));
     Ok(())
 }
