@@ -145,31 +145,30 @@ impl ReferenceArgs {
 }
 
 impl PlacementArgs {
-    /// The folder of prepared stores to look in; `None` with `--no-store`.
-    pub fn store_dir(&self) -> Option<PathBuf> {
-        if self.no_store {
-            return None;
-        }
+    /// The folder of prepared stores the user named (`--store`, else `ANCHORMAP_STORE`).
+    fn named_store(&self) -> Option<PathBuf> {
         let from_env = std::env::var_os("ANCHORMAP_STORE").filter(|v| !v.is_empty()).map(PathBuf::from);
-        self.store.clone().or(from_env).or_else(|| crate::config::home().map(|h| h.join("prepared")))
+        self.store.clone().or(from_env)
+    }
+
+    /// The folder of prepared stores to look in (the named one, else the data folder's
+    /// `prepared/`); `None` with `--no-store`.
+    pub fn store_dir(&self) -> Option<PathBuf> {
+        (!self.no_store).then(|| self.named_store().or_else(|| crate::config::home().map(|h| h.join("prepared")))).flatten()
     }
 
     /// The paths and options, without deprivation.
     pub fn paths(&self) -> ReferencePaths {
         ReferencePaths {
-            postcodes: self.postcodes.clone(),
             postcode_columns: self.postcode_columns.clone(),
-            boundaries: self.boundaries.clone(),
             boundary_properties: BoundaryProperties {
                 code: self.code_property.clone(),
                 name: self.name_property.clone(),
             },
-            deprivation: None,
-            deprivation_columns: ColumnMap::default(),
             max_distance_m: self.max_distance,
             store: self.store_dir(),
-            store_named: !self.no_store && (self.store.is_some() || std::env::var_os("ANCHORMAP_STORE").is_some_and(|v| !v.is_empty())),
-            area_shapes: true,
+            store_named: !self.no_store && self.named_store().is_some(),
+            ..ReferencePaths::of_files(self.postcodes.clone(), self.boundaries.clone())
         }
     }
 }

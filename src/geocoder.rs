@@ -315,6 +315,25 @@ pub struct ReferencePaths {
     pub area_shapes: bool,
 }
 
+impl ReferencePaths {
+    /// A postcode directory and boundaries with every option at its default: no deprivation, no
+    /// store to look in, shapes wanted.
+    pub fn of_files(postcodes: PathBuf, boundaries: PathBuf) -> ReferencePaths {
+        ReferencePaths {
+            postcodes,
+            postcode_columns: ColumnMap::default(),
+            boundaries,
+            boundary_properties: BoundaryProperties::default(),
+            deprivation: None,
+            deprivation_columns: ColumnMap::default(),
+            max_distance_m: DEFAULT_MAX_DISTANCE_M,
+            store: None,
+            store_named: false,
+            area_shapes: true,
+        }
+    }
+}
+
 /// Loaded reference data and the spatial index over it.
 pub struct Geocoder {
     pub directory: PostcodeDirectory,
@@ -658,4 +677,3 @@ fn morton_key(point: Coord<f64>) -> u64 {
     let cell = |v: f64| v.clamp(0.0, u32::MAX as f64) as u32;
     spread(cell(point.x)) | (spread(cell(point.y)) << 1)
 }
-

@@ -7,7 +7,7 @@ use anyhow::{bail, Context as _};
 use crate::cli::FetchArgs;
 use crate::cmd::say;
 use crate::config::{self, toml_string, REFERENCE_FILE};
-use crate::geocoder::{ReferencePaths, DEFAULT_MAX_DISTANCE_M};
+use crate::geocoder::ReferencePaths;
 use crate::output::atomic::write_file;
 use crate::reference::download::{FetchError, Fetched, Fetcher};
 use crate::reference::sources::{Origin, SourceFile, Sources, OPTIONAL_ROLES, ROLES};
@@ -109,18 +109,7 @@ const STORE_FOLDER: &str = "prepared";
 fn prepare_store(fetched: &[(&SourceFile, Fetched)], dir: &Path, quiet: bool) -> anyhow::Result<()> {
     let file_of = |role: &str| fetched.iter().find(|(f, _)| f.roles.iter().any(|r| r == role)).map(|(f, _)| dir.join(&f.name));
     let (Some(postcodes), Some(boundaries)) = (file_of("postcodes"), file_of("boundaries")) else { return Ok(()) };
-    let paths = ReferencePaths {
-        postcodes,
-        postcode_columns: Default::default(),
-        boundaries,
-        boundary_properties: Default::default(),
-        deprivation: None,
-        deprivation_columns: Default::default(),
-        max_distance_m: DEFAULT_MAX_DISTANCE_M,
-        store: None,
-        store_named: false,
-        area_shapes: true,
-    };
+    let paths = ReferencePaths::of_files(postcodes, boundaries);
     crate::cmd::prepare::prepare(&paths, &dir.join(STORE_FOLDER), quiet)?;
     Ok(())
 }

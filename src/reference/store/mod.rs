@@ -293,9 +293,19 @@ impl PreparedStore {
         Ok(store)
     }
 
-    fn bytes(&self, name: &str) -> std::result::Result<&[u8], String> {
+    /// Where a section's bytes are in the file (checked in bounds when the store was opened).
+    fn range(&self, name: &str) -> std::result::Result<Range<usize>, String> {
         let s = self.manifest.sections.iter().find(|s| s.name == name).ok_or_else(|| format!("it has no {name}"))?;
-        Ok(&self.map[s.offset as usize..(s.offset + s.len) as usize])
+        Ok(s.offset as usize..(s.offset + s.len) as usize)
+    }
+
+    fn bytes(&self, name: &str) -> std::result::Result<&[u8], String> {
+        Ok(&self.map[self.range(name)?])
+    }
+
+    /// A section that cannot be read, as an error naming the store.
+    fn damaged(&self, why: String) -> Error {
+        Error::invalid(Location::file(&self.path), format!("the prepared store is damaged: {why}"))
     }
 
     fn array<T: Pod>(&self, name: &str) -> std::result::Result<&[T], String> {
@@ -322,16 +332,12 @@ impl PreparedStore {
     /// The postcode directory, read from the store (`path` as the run names the source).
     pub fn directory(&self, path: &Path) -> Result<PostcodeDirectory> {
         let m = &self.manifest;
-        let damaged = |e: String| Error::invalid(Location::file(&self.path), e);
+        let damaged = |e: String| self.damaged(e);
         let area_codes: Vec<String> =
             serde_json::from_slice(self.bytes("lsoa_codes").map_err(damaged)?).map_err(|e| damaged(e.to_string()))?;
-        let section = |name: &str| -> Result<Range<usize>> {
-            let s = m.sections.iter().find(|s| s.name == name).ok_or_else(|| damaged(format!("it has no {name}")))?;
-            Ok(s.offset as usize..(s.offset + s.len) as usize)
-        };
         let mut columns: [Range<usize>; 5] = Default::default();
         for (range, name) in columns.iter_mut().zip(POSTCODE_COLUMNS) {
-            *range = section(name)?;
+            *range = self.range(name).map_err(damaged)?;
         }
         let prepared = PreparedPostcodes {
             map: self.map.clone(),
@@ -358,7 +364,7 @@ impl PreparedStore {
     /// properties left empty; without `shapes`, the areas' codes and names only.
     pub fn boundaries(&self, path: &Path, shapes: bool) -> Result<Boundaries> {
         let m = &self.manifest;
-        let damaged = |e: String| Error::invalid(Location::file(&self.path), format!("the prepared store is damaged: {e}"));
+        let damaged = |e: String| self.damaged(e);
         let texts: Vec<AreaText> =
             serde_json::from_slice(self.bytes("areas").map_err(damaged)?).map_err(|e| damaged(e.to_string()))?;
         let unread = || vec![None; texts.len()];
