@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use crate::error::{Error, Location, Result};
 
-/// A column a reader needs, with the header names it is known by (see [`crate::dictionary`]).
+/// A column a reader needs, with the header names it is known by (the header dictionary lists them all).
 #[derive(Debug)]
 pub struct ColumnSpec {
     /// The key users name it by in overrides (`postcode=Home Postcode`).
@@ -19,10 +19,30 @@ pub struct ColumnSpec {
 impl ColumnSpec {
     /// The first header (by the order of the aliases, then of the headers) that is this column.
     pub fn find_in(&self, headers: &[String]) -> Option<usize> {
-        let normalised: Vec<String> = headers.iter().map(|h| crate::dictionary::normalise(h)).collect();
+        let normalised: Vec<String> = headers.iter().map(|h| normalise(h)).collect();
         self.aliases
             .iter()
-            .find_map(|alias| normalised.iter().position(|h| crate::dictionary::alias_matches(alias, h)))
+            .find_map(|alias| normalised.iter().position(|h| alias_matches(alias, h)))
+    }
+}
+
+/// `"SITE CODE (OF TREATMENT)"` → `"sitecodeoftreatment"`: lower case, letters and digits only.
+///
+/// ```
+/// use anchormap::columns::normalise;
+/// assert_eq!(normalise("SITE CODE (OF TREATMENT)"), "sitecodeoftreatment");
+/// assert_eq!(normalise(" Home_Post-code "), "homepostcode");
+/// ```
+pub fn normalise(header: &str) -> String {
+    header.chars().filter(|c| c.is_alphanumeric() || *c == '*').flat_map(char::to_lowercase).collect()
+}
+
+/// Whether a (normalised) header matches an alias.
+pub fn alias_matches(alias: &str, header: &str) -> bool {
+    let alias = normalise(alias);
+    match alias.split_once('*') {
+        Some((start, end)) => header.len() >= start.len() + end.len() && header.starts_with(start) && header.ends_with(end),
+        None => alias == header,
     }
 }
 

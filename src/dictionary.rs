@@ -6,27 +6,8 @@
 //! Aliases are tried in the order of the roles, and a header is given to the first role it
 //! matches; for each role the first header that matches wins.
 
+pub use crate::columns::{alias_matches, normalise};
 use crate::columns::ColumnSpec;
-
-/// `"SITE CODE (OF TREATMENT)"` → `"sitecodeoftreatment"`: lower case, letters and digits only.
-///
-/// ```
-/// use anchormap::dictionary::normalise;
-/// assert_eq!(normalise("SITE CODE (OF TREATMENT)"), "sitecodeoftreatment");
-/// assert_eq!(normalise(" Home_Post-code "), "homepostcode");
-/// ```
-pub fn normalise(header: &str) -> String {
-    header.chars().filter(|c| c.is_alphanumeric() || *c == '*').flat_map(char::to_lowercase).collect()
-}
-
-/// Whether a (normalised) header matches an alias.
-pub fn alias_matches(alias: &str, header: &str) -> bool {
-    let alias = normalise(alias);
-    match alias.split_once('*') {
-        Some((start, end)) => header.len() >= start.len() + end.len() && header.starts_with(start) && header.ends_with(end),
-        None => alias == header,
-    }
-}
 
 const fn spec(key: &'static str, description: &'static str, aliases: &'static [&'static str]) -> ColumnSpec {
     ColumnSpec { key, description, aliases }

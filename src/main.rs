@@ -11,9 +11,9 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     // Ctrl-C must not leave hidden partial outputs (which may hold postcodes) behind.
-    let _ = anchormap::output::atomic::remove_partials_on_interrupt();
+    let _ = anchormap::io::atomic::remove_partials_on_interrupt();
     // Settings from anchormap.toml and the fetched reference data become options; flags override them.
-    let args = match anchormap::config::expand_args(std::env::args_os().collect()) {
+    let args = match anchormap::cli::config::expand_args(std::env::args_os().collect()) {
         Ok(args) => args,
         Err(err) => {
             eprintln!("anchormap: error: {err}");

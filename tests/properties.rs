@@ -4,7 +4,7 @@
 
 use std::io::Write;
 
-use anchormap::input::CsvInput;
+use anchormap::io::CsvInput;
 use anchormap::postcode::Postcode;
 use anchormap::reference::boundaries::{BoundaryProperties, Boundaries};
 use proptest::prelude::*;

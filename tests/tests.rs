@@ -2,6 +2,7 @@
 
 mod util;
 
+mod architecture;
 mod attack;
 mod bad_input;
 mod config;

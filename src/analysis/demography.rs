@@ -1,9 +1,15 @@
 //! Staff demography against the community's: ethnic group, sex and age band, with shares, intervals and representation ratios from published counts.
 
+use std::path::Path;
+
 use crate::analysis::community::Community;
 use crate::analysis::gaps::wilson_interval;
 use crate::analysis::AreaFacts;
+use crate::columns::{ColumnMap, ColumnSpec};
+use crate::dictionary::{AGE_FIVE_YEAR_POPULATION, AGE_POPULATION, ETHNIC_GROUP_POPULATION, SEX_POPULATION};
+use crate::error::Result;
 use crate::input::demography::{AgeBand, EthnicGroup, Sex};
+use crate::reference::census::CensusTable;
 
 /// A demographic breakdown of staff, compared with a census table of the community.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -175,6 +181,44 @@ pub fn demography_rows(
     rows
 }
 
+/// A census table of the community by one demographic dimension, its counts in the order of the
+/// dimension's compared groups, with a note on how they were derived where it matters.
+pub struct DemographyTable {
+    pub dimension: Dimension,
+    pub table: CensusTable,
+    pub note: Option<String>,
+}
+
+impl DemographyTable {
+    /// TS021 (ethnic group), TS008 (sex), or an age table: the ONS 16-24/25-34/35-49/50-64 table,
+    /// else TS007A's five-year bands (16-24 then counts four fifths of the 15-19 band: 15-year-olds out).
+    pub fn load(dimension: Dimension, path: &Path, columns: &ColumnMap) -> Result<DemographyTable> {
+        let (table, note) = match dimension {
+            Dimension::EthnicGroup => {
+                (CensusTable::read(path, &ETHNIC_GROUP_POPULATION, columns, "--ethnic-group-population-columns")?, None)
+            }
+            Dimension::Sex => (CensusTable::read(path, &SEX_POPULATION, columns, "--sex-population-columns")?, None),
+            Dimension::AgeBand => {
+                let layouts: [&[ColumnSpec]; 2] = [&AGE_POPULATION, &AGE_FIVE_YEAR_POPULATION];
+                match CensusTable::read_layout(path, &layouts, columns, "--age-population-columns")? {
+                    (table, 0) => (table, None),
+                    (table, _) => {
+                        let bands = table.combined(&dimension.compared(), |c| {
+                            vec![0.8 * c[0] + c[1], c[2] + c[3], c[4] + c[5] + c[6], c[7] + c[8] + c[9]]
+                        });
+                        (bands, Some(FIVE_YEAR_NOTE.to_string()))
+                    }
+                }
+            }
+        };
+        Ok(DemographyTable { dimension, table, note })
+    }
+}
+
+/// How the age bands come from TS007A's five-year bands.
+const FIVE_YEAR_NOTE: &str = "age bands from Census 2021 TS007A five-year bands: 16-24 is four fifths of the 15-19 band \
+                              (taking out 15-year-olds, as if ages were even within it) plus 20-24";
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -204,5 +248,32 @@ mod tests {
         assert_eq!(rows[5].population, Some(250.0));
         assert!((rows[5].staff_share.unwrap() - 0.4).abs() < 1e-12);
         assert!(rows[7].staff_share.is_none() && rows[7].population.is_none());
+    }
+
+    fn write(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    #[test]
+    fn age_bands_from_either_layout() {
+        let dir = tempfile::tempdir().unwrap();
+        let five = (15..65).step_by(5).map(|a| format!("Age: Aged {a} to {} years", a + 4)).collect::<Vec<_>>().join(",");
+        let values = ["10", "20", "30", "40", "50", "60", "70", "80", "90", "100"].join(",");
+        let ts007a = write(dir.path(), "ts007a.csv", &format!("date,geography,geography code,Age: Total,{five}\n2021,A,E01000001,999,{values}\n"));
+        let none = ColumnMap::default();
+        let table = DemographyTable::load(Dimension::AgeBand, &ts007a, &none).unwrap();
+        assert_eq!(table.table.get("E01000001").unwrap(), [0.8 * 10.0 + 20.0, 70.0, 180.0, 270.0]);
+        assert!(table.note.unwrap().contains("four fifths"));
+        let broad = write(
+            dir.path(),
+            "age6.csv",
+            "lsoa21_code,Aged 15 years and under,Aged 16 to 24 years,Aged 25 to 34 years,Aged 35 to 49 years,Aged 50 to 64 years\n\
+             E01000001,5,6,7,8,9\n",
+        );
+        let table = DemographyTable::load(Dimension::AgeBand, &broad, &none).unwrap();
+        assert_eq!(table.table.get("E01000001").unwrap(), [6.0, 7.0, 8.0, 9.0]);
+        assert!(table.note.is_none());
     }
 }

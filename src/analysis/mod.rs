@@ -3,7 +3,6 @@
 pub mod community;
 pub mod demography;
 pub mod emissions;
-pub mod funnel;
 pub mod gaps;
 pub mod profile;
 pub mod targets;
@@ -70,8 +69,8 @@ impl Areas {
     }
 
     /// An area's polygons for writing: as read when they were WGS84, else the BNG ones.
-    pub fn shape(&self, area: usize) -> crate::output::geojson::Shape<'_> {
-        use crate::output::geojson::Shape;
+    pub fn shape(&self, area: usize) -> crate::spatial::Shape<'_> {
+        use crate::spatial::Shape;
         match &self.wgs84[area] {
             Some(wgs84) => Shape::Wgs84(wgs84),
             None => Shape::Bng(&self.geometry[area]),

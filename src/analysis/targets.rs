@@ -4,6 +4,7 @@ use geo::Coord;
 
 use crate::analysis::community::Community;
 use crate::analysis::AreaFacts;
+use crate::reference::census::Residents;
 use crate::spatial::CentroidIndex;
 
 /// The smallest shortfall (people) that makes an area a target: less rounds to nobody.
@@ -96,16 +97,6 @@ fn entry_level_in_reach(vacancies: &[PlacedVacancy], point: Coord<f64>, radius_m
     in_reach
 }
 
-/// What people living in an area are doing, from the census: the pool a recruitment drive can
-/// reach, and how many households have no car (so how much the distance to a site matters).
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct Residents {
-    /// Residents aged 16 and over who are unemployed, or economically inactive but not retired (Census 2021 TS066).
-    pub out_of_work: Option<f64>,
-    /// Households without a car or van over all households (Census 2021 TS045).
-    pub without_car_share: Option<f64>,
-}
-
 /// What a target row says in one plain-English sentence.
 pub struct Why<'a> {
     pub decile: u8,
@@ -119,7 +110,8 @@ pub struct Why<'a> {
 /// Why an area is a target, in one sentence a board member reads.
 ///
 /// ```
-/// use anchormap::analysis::targets::{reason, Residents, Why};
+/// use anchormap::analysis::targets::{reason, Why};
+/// use anchormap::reference::census::Residents;
 /// let why = Why { decile: 1, shortfall: 6.4, jobs: 3, nearest_site_name: "Worcestershire Royal Hospital", distance_km: 1.24,
 ///     residents: Residents { out_of_work: Some(412.0), without_car_share: Some(0.381) } };
 /// assert_eq!(reason(&why), "In the most deprived 10% of neighbourhoods in England, with about 6 fewer staff living here \
@@ -144,7 +136,7 @@ pub fn reason(why: &Why) -> String {
     );
     let mut parts = vec![format!("{staff} than the community rate would give"), jobs];
     if let Some(n) = why.residents.out_of_work {
-        parts.push(format!("{} residents out of work", crate::output::summary::thousands(n.round() as u64)));
+        parts.push(format!("{} residents out of work", crate::io::format::thousands(n.round() as u64)));
     }
     if let Some(share) = why.residents.without_car_share {
         parts.push(format!("{:.0}% of households without a car", share * 100.0));

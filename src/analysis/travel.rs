@@ -7,6 +7,7 @@ use std::str::FromStr;
 use serde::Serialize;
 
 use crate::error::{Error, Location, Result};
+use crate::reference::census::CensusTravel;
 
 /// The factors shipped with anchormap: `data/ghg_conversion_factors_2025.csv`.
 const DEFAULT_FACTORS: &str = include_str!("../../data/ghg_conversion_factors_2025.csv");
@@ -398,45 +399,6 @@ impl TravelModel {
     }
 }
 
-/// Census 2021 counts for one area that shape how its patients travel: households by car
-/// availability (TS045) and workers by method of travel to work (TS061; zero when not read).
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct CensusTravel {
-    pub households: f64,
-    pub households_without_car: f64,
-    pub workers: f64,
-    pub workers_bus: f64,
-    /// Train, underground, metro, light rail and tram.
-    pub workers_rail: f64,
-    /// On foot and by bicycle.
-    pub workers_walk_cycle: f64,
-}
-
-impl CensusTravel {
-    pub fn add(&mut self, o: &CensusTravel) {
-        self.households += o.households;
-        self.households_without_car += o.households_without_car;
-        self.workers += o.workers;
-        self.workers_bus += o.workers_bus;
-        self.workers_rail += o.workers_rail;
-        self.workers_walk_cycle += o.workers_walk_cycle;
-    }
-
-    /// Share of households without a car or van; `None` without households.
-    pub fn without_car(&self) -> Option<f64> {
-        (self.households > 0.0).then(|| self.households_without_car / self.households)
-    }
-
-    /// Workers travelling by the census method that stands for `mode`, if there is one.
-    fn workers_by(&self, mode: &str) -> Option<f64> {
-        match mode {
-            "bus" => Some(self.workers_bus),
-            "rail" | "tram" => Some(self.workers_rail),
-            "walk_cycle" => Some(self.workers_walk_cycle),
-            _ => None,
-        }
-    }
-}
 
 /// Mode shares by area: the national split's non-car share scaled by the area's share of
 /// households without a car relative to the national share, and shared among the other modes
@@ -456,7 +418,8 @@ impl AreaModeShares {
     /// The split for an area with these census counts (the national split where they say nothing).
     ///
     /// ```
-    /// use anchormap::analysis::travel::{AreaModeShares, CensusTravel, ModeShare};
+    /// use anchormap::analysis::travel::{AreaModeShares, ModeShare};
+/// use anchormap::reference::census::CensusTravel;
     /// let national = CensusTravel { households: 1000.0, households_without_car: 250.0, ..Default::default() };
     /// let shares = AreaModeShares::new("car=0.9,bus=0.1".parse().unwrap(), national);
     /// // Twice the national share of households without a car: twice the share of trips without one.

@@ -9,9 +9,9 @@ use clap::Parser as _;
 
 use crate::output::run_folder::check_destination;
 use crate::cli::{Cli, DemoArgs};
-use crate::cmd::say;
+use crate::run::say;
 use crate::demo::{self, file_name};
-use crate::output::atomic::write_file;
+use crate::io::atomic::write_file;
 use crate::output::run_summary::{self, EmissionsSummary, FunnelSummary, GapsSummary};
 
 /// The demo's settings file: the same `anchormap.toml` a trust would keep for its monthly run.
@@ -213,16 +213,16 @@ fn steps(out: &Path) -> Vec<Step> {
 /// The findings in two lines, from the summaries the steps wrote.
 fn headlines(out: &Path) -> Vec<String> {
     let mut lines = Vec::new();
-    let gaps: Option<GapsSummary> = run_summary::read(&out.join("gaps").join(crate::cmd::gaps::SUMMARY)).ok();
+    let gaps: Option<GapsSummary> = run_summary::read(&out.join("gaps").join(crate::gaps::SUMMARY)).ok();
     if let Some(headline) = gaps.and_then(|g| g.headline) {
         lines.push(format!("Workforce (fictional): {headline}."));
     }
-    let funnel: Option<FunnelSummary> = run_summary::read(&out.join("funnel").join(crate::cmd::funnel::SUMMARY)).ok();
+    let funnel: Option<FunnelSummary> = run_summary::read(&out.join("funnel").join(crate::funnel::SUMMARY)).ok();
     if let Some(headline) = funnel.and_then(|f| f.headline) {
         lines.push(format!("Recruitment (fictional): {headline}."));
     }
     let emissions: Option<EmissionsSummary> =
-        run_summary::read(&out.join("emissions").join(crate::cmd::emissions::SUMMARY)).ok();
+        run_summary::read(&out.join("emissions").join(crate::emissions::SUMMARY)).ok();
     if let Some(e) = emissions {
         let scenario = &e.scenario;
         if let (Some(total), Some(saved), Some(share)) =
@@ -245,7 +245,7 @@ fn run_step(config: &Path, args: &[OsString]) -> anyhow::Result<()> {
     let mut argv: Vec<OsString> = vec!["anchormap".into(), "--config".into(), config.into()];
     argv.extend(args.iter().cloned());
     argv.push("--quiet".into());
-    let argv = crate::config::expand_args(argv)?;
+    let argv = crate::cli::config::expand_args(argv)?;
     let cli = Cli::try_parse_from(argv)
         .map_err(|e| anyhow::anyhow!(e.to_string().lines().next().unwrap_or("").to_string()))?;
     crate::cmd::run(cli)

@@ -5,10 +5,10 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context as _};
 
 use crate::cli::FetchArgs;
-use crate::cmd::say;
-use crate::config::{self, toml_string, REFERENCE_FILE};
+use crate::run::say;
+use crate::cli::config::{self, toml_string, REFERENCE_FILE};
 use crate::geocoder::ReferencePaths;
-use crate::output::atomic::write_file;
+use crate::io::atomic::write_file;
 use crate::reference::download::{FetchError, Fetched, Fetcher};
 use crate::reference::sources::{Origin, SourceFile, Sources, OPTIONAL_ROLES, ROLES};
 

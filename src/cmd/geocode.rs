@@ -8,16 +8,17 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::cli::GeocodeArgs;
-use crate::cmd::run_context::each_batch;
-use crate::cmd::say;
+use crate::run::each_batch;
+use crate::run::say;
 use crate::columns::ColumnSpec;
 use crate::error::Error;
 use crate::geocoder::{DirectoryAgreement, Geocoded, Geocoder, MatchCounts, ReferencePaths, ReferenceSummary};
-use crate::input::csv_input::Row;
-use crate::input::CsvInput;
-use crate::output::summary::{thousands, write_json};
+use crate::io::csv_input::Row;
+use crate::io::CsvInput;
+use crate::output::summary::write_json;
+use crate::io::format::thousands;
 use crate::output::table::neutralise_formula;
-use crate::output::OutputFile;
+use crate::io::OutputFile;
 use crate::reference::deprivation::Coverage;
 
 /// The columns `geocode` adds, in order (the contract in PRODUCT.md).
@@ -119,7 +120,7 @@ fn check_outputs(args: &GeocodeArgs) -> anyhow::Result<()> {
     let mut inputs = args.reference.files();
     inputs.push(&args.input);
     for output in [Some(&args.output), args.summary_json.as_ref()].into_iter().flatten() {
-        crate::output::atomic::check_not_an_input(output, &inputs)?;
+        crate::io::atomic::check_not_an_input(output, &inputs)?;
     }
     if args.summary_json.as_ref().is_some_and(|s| s == &args.output && s.as_os_str() != "-") {
         bail!(Error::invalid(crate::error::Location::file(&args.output), "is given as both -o and --summary-json"));

@@ -46,14 +46,14 @@ pub fn run(args: InspectArgs) -> anyhow::Result<()> {
 /// Writes the settings, refusing to replace an existing file without `--force`, or an input ever.
 fn write_config(args: &InspectArgs, config: &std::path::Path, settings: &str) -> anyhow::Result<()> {
     let inputs: Vec<&std::path::Path> = args.files.iter().map(|p| p.as_path()).collect();
-    crate::output::atomic::check_not_an_input(config, &inputs)?;
+    crate::io::atomic::check_not_an_input(config, &inputs)?;
     if config.exists() && !args.force {
         bail!("{}: exists; use --force to replace it", config.display());
     }
     if lines_are_empty(settings) {
         bail!("{}: not written: no column of these files was given a role", config.display());
     }
-    crate::output::atomic::write_file(config, settings.as_bytes()).context("writing the settings")?;
+    crate::io::atomic::write_file(config, settings.as_bytes()).context("writing the settings")?;
     Ok(())
 }
 

@@ -3,16 +3,16 @@
 use std::time::Instant;
 
 use crate::cli::MapArgs;
-use crate::cmd::say;
+use crate::run::say;
 use crate::output::choropleth::{self, MapOptions};
 use crate::output::map::Fill;
-use crate::output::summary::thousands;
+use crate::io::format::thousands;
 
 pub fn run(args: MapArgs) -> anyhow::Result<()> {
     let started = Instant::now();
     let mut inputs: Vec<&std::path::Path> = vec![&args.input];
     inputs.extend(args.markers.sites.as_deref());
-    crate::output::atomic::check_not_an_input(&args.output, &inputs)?;
+    crate::io::atomic::check_not_an_input(&args.output, &inputs)?;
     let (spec, _) = choropleth::build(&MapOptions::from(&args))?;
     spec.write(&args.output)?;
     let with_data = spec.areas.iter().filter(|a| a.fill != Fill::NoData).count();

@@ -5,9 +5,9 @@ use std::time::Instant;
 use anyhow::{bail, Context as _};
 
 use crate::cli::PrepareArgs;
-use crate::cmd::say;
+use crate::run::say;
 use crate::geocoder::{Geocoder, ReferencePaths};
-use crate::reference::store::PreparedStore;
+use crate::geocoder::store::PreparedStore;
 
 pub fn run(args: PrepareArgs) -> anyhow::Result<()> {
     let Some(dir) = args.placement.store_dir() else {

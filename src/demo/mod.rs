@@ -45,7 +45,7 @@ pub fn regenerate(root: &std::path::Path, seed: u64) -> crate::Result<Vec<std::p
     let mut written = Vec::new();
     for (path, contents) in region::generate(seed) {
         let target = under(root, path);
-        crate::output::atomic::write_file(&target, contents.as_bytes())?;
+        crate::io::atomic::write_file(&target, contents.as_bytes())?;
         written.push(target);
     }
     Ok(written)

@@ -6,9 +6,9 @@ use crate::columns::ColumnMap;
 use crate::dictionary::role;
 use crate::error::Result;
 use crate::input::band::Band;
-use crate::input::csv_input::Row;
+use crate::io::csv_input::Row;
 use crate::input::demography::{EthnicGroup, Sex};
-use crate::input::CsvInput;
+use crate::io::CsvInput;
 
 pub use crate::dictionary::APPLICATIONS as APPLICATION_COLUMNS;
 

@@ -4,9 +4,9 @@ use std::path::Path;
 
 use crate::columns::ColumnMap;
 use crate::error::{Error, Location, Result};
-use crate::input::csv_input::Row;
+use crate::io::csv_input::Row;
 use crate::input::unrecognised::{ColumnInFile, UnrecognisedValues};
-use crate::input::CsvInput;
+use crate::io::CsvInput;
 
 /// The most appointments one row may stand for (a year of every outpatient appointment in
 /// England is about 130 million); more is a mistake, counted as an invalid count.

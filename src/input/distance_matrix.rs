@@ -7,7 +7,7 @@ use rustc_hash::FxHashMap;
 
 use crate::columns::ColumnMap;
 use crate::error::{Error, Location, Result};
-use crate::input::CsvInput;
+use crate::io::CsvInput;
 use crate::reference::bridge::AreaBridge;
 
 pub use crate::dictionary::DISTANCE_MATRIX as MATRIX_COLUMNS;

@@ -9,7 +9,7 @@ use crate::columns::ColumnSpec;
 use crate::dictionary::{self, normalise};
 use crate::error::{Error, Location, Result};
 use crate::input::value_profile::{ProfileBuilder, ValueProfile, ValueRule};
-use crate::input::CsvInput;
+use crate::io::CsvInput;
 
 /// The rows profiled by default; the rest of a larger file is not read.
 pub const DEFAULT_MAX_ROWS: u64 = 1_000_000;

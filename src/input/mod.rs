@@ -3,8 +3,6 @@
 pub mod applications;
 pub mod appointments;
 pub mod band;
-pub mod bounded;
-pub mod csv_input;
 pub mod demography;
 pub mod distance_matrix;
 pub mod inspect;
@@ -15,4 +13,3 @@ pub mod unrecognised;
 pub mod vacancies;
 pub mod value_profile;
 
-pub use csv_input::CsvInput;

@@ -8,9 +8,9 @@ use geo::Coord;
 use rustc_hash::FxHashMap;
 
 use crate::columns::ColumnMap;
-use crate::dictionary::normalise;
+use crate::columns::normalise;
 use crate::error::{Error, Location, Result};
-use crate::input::CsvInput;
+use crate::io::CsvInput;
 use crate::reference::PostcodeDirectory;
 
 /// One site, located in BNG metres where possible.

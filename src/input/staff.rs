@@ -4,8 +4,8 @@ use crate::columns::ColumnMap;
 use crate::error::Result;
 use crate::input::band::Band;
 use crate::input::demography::{AgeBand, EthnicGroup, Sex};
-use crate::input::csv_input::Row;
-use crate::input::CsvInput;
+use crate::io::csv_input::Row;
+use crate::io::CsvInput;
 
 pub use crate::dictionary::STAFF as STAFF_COLUMNS;
 

@@ -9,7 +9,7 @@ use crate::columns::ColumnMap;
 use crate::error::Result;
 use crate::input::band::Band;
 use crate::input::sites::{Site, SiteNames};
-use crate::input::CsvInput;
+use crate::io::CsvInput;
 use crate::postcode::{publishable, Postcode};
 use crate::reference::PostcodeDirectory;
 

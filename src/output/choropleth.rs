@@ -8,7 +8,7 @@ use crate::columns::ColumnMap;
 use crate::error::{Error, Location, Result};
 use crate::output::classes::{Classes, MapValue, Scheme};
 use crate::output::map::{extent_of, outline_of, Fill, MapArea, MapSite, MapSpec, ATTRIBUTION};
-use crate::output::summary::thousands;
+use crate::io::format::thousands;
 use crate::reference::boundaries::{Area, BoundaryProperties};
 use crate::reference::{Boundaries, Deprivation, PostcodeDirectory};
 use crate::spatial::simplify_shared;

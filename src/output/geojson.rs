@@ -7,8 +7,8 @@ use geojson::{Feature, Geometry, GeometryValue, JsonObject, Position};
 use rayon::prelude::*;
 
 use crate::error::{Error, Location, Result};
-use crate::output::atomic::write_file;
-use crate::spatial::bng_to_wgs84;
+use crate::io::atomic::write_file;
+use crate::spatial::{bng_to_wgs84, Shape};
 
 /// Writes areas (BNG polygons) with their properties as a WGS84 FeatureCollection, coordinates
 /// to 6 decimals (about 0.1 m). Features are converted and serialised in parallel.
@@ -49,13 +49,6 @@ pub fn write_areas<'a>(path: &Path, areas: impl Iterator<Item = (Shape<'a>, Json
 
 /// Writes a coordinate as a GeoJSON position.
 type ToPosition = fn(Coord<f64>) -> Position;
-
-/// An area's polygons: already in WGS84 (as read), or in BNG (converted back on writing).
-#[derive(Debug, Clone, Copy)]
-pub enum Shape<'a> {
-    Wgs84(&'a MultiPolygon<f64>),
-    Bng(&'a MultiPolygon<f64>),
-}
 
 fn position(point: Coord<f64>) -> Position {
     let (x, y) = bng_to_wgs84(point).unwrap_or((f64::NAN, f64::NAN));

@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use crate::input::inspect::{FileKind, Inspection, LARGER_AREA};
 use crate::input::value_profile::{ValueCount, ValueProfile, ValueRule};
-use crate::output::summary::thousands;
+use crate::io::format::thousands;
 
 /// The whole report for one file, ending with a blank line.
 pub fn render(inspection: &Inspection) -> String {

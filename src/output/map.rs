@@ -8,7 +8,7 @@ use svg::node::element::{Circle, Definitions, Group, Line, Path as SvgPath, Patt
 use svg::Document;
 
 use crate::error::{Error, Location, Result};
-use crate::output::atomic::write_file;
+use crate::io::atomic::write_file;
 use crate::output::classes::Classes;
 
 /// How an area is filled.

@@ -5,7 +5,8 @@ use rayon::prelude::*;
 
 use crate::analysis::Areas;
 use crate::error::Result;
-use crate::output::geojson::{self, Shape};
+use crate::output::geojson;
+use crate::spatial::Shape;
 use crate::output::table::Table;
 
 /// The columns that start every MSOA row: its code, its ONS name, the name people know it by.

@@ -5,7 +5,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::error::Result;
-use crate::output::atomic::write_file;
+use crate::io::atomic::write_file;
 
 /// Writes any summary as pretty JSON with a trailing newline.
 pub fn write_json(path: &Path, summary: &impl Serialize) -> Result<()> {
@@ -40,51 +40,6 @@ fn sorted(summary: &impl Serialize) -> serde_json::Value {
 
 const INTERNAL_README: &str = "Not for publication. This folder holds exact counts of people (and, where a \
 command writes them, row-level records). Keep it with your own data; publish only the files outside it.\n";
-
-/// `1743449` → `1,743,449`.
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// A quantity for people to read: one decimal below 100, whole and thousands-separated above.
-pub fn quantity(v: f64) -> String {
-    if v.abs() < 100.0 {
-        format!("{v:.1}")
-    } else {
-        thousands(v.round().max(0.0) as u64)
-    }
-}
-
-/// A mass of CO2e: kg below a tonne, tonnes above.
-pub fn mass(kg: f64) -> String {
-    if kg < 1000.0 {
-        format!("{kg:.1} kg")
-    } else {
-        format!("{} t", quantity(kg / 1000.0))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn thousands_separators() {
-        assert_eq!(super::thousands(0), "0");
-        assert_eq!(super::thousands(999), "999");
-        assert_eq!(super::thousands(1000), "1,000");
-        assert_eq!(super::thousands(1743449), "1,743,449");
-        assert_eq!(super::mass(9.157), "9.2 kg");
-        assert_eq!(super::mass(52_760_179.2), "52,760 t");
-        assert_eq!(super::quantity(0.27), "0.3");
-    }
-}
 
 /// A file's name without its folder, as summaries and reports name inputs.
 pub fn file_name(path: &Path) -> String {

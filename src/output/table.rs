@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use crate::error::{Error, Result};
-use crate::output::atomic::OutputFile;
+use crate::io::atomic::OutputFile;
 
 /// A table ready to write.
 #[derive(Debug, Clone, Default)]

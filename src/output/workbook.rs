@@ -5,7 +5,7 @@ use std::path::Path;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 
 use crate::error::{Error, Location, Result};
-use crate::output::atomic::write_file;
+use crate::io::atomic::write_file;
 use crate::output::table::Table;
 
 /// Widest a column is made, in characters.

@@ -1,15 +1,11 @@
-//! Census 2021 tables per LSOA as Nomis publishes them in bulk (`date, geography, geography code`, then one column per category): read generically by column role; the travel tables (TS045 car availability, TS061 travel to work) turned into [`CensusTravel`] per area, and the community's ethnic group, sex and age tables into [`DemographyTable`].
+//! Census 2021 tables per LSOA as Nomis publishes them in bulk (`date, geography, geography code`, then one column per category): read generically by column role; the travel tables (TS045 car availability, TS061 travel to work) turned into [`CensusTravel`] per area, and the community's ethnic group, sex and age tables into the demography tables analyses compare with (read through [`CensusTable`]).
 
 use std::path::{Path, PathBuf};
 
 use rustc_hash::FxHashMap;
 
-use crate::analysis::travel::CensusTravel;
 use crate::columns::{ColumnMap, ColumnSpec};
-use crate::analysis::demography::Dimension;
-use crate::dictionary::{
-    AGE_FIVE_YEAR_POPULATION, AGE_POPULATION, CAR_AVAILABILITY, ETHNIC_GROUP_POPULATION, SEX_POPULATION, TRAVEL_TO_WORK,
-};
+use crate::dictionary::{CAR_AVAILABILITY, TRAVEL_TO_WORK};
 use crate::error::{Error, Result};
 use crate::reference::bridge::AreaBridge;
 use crate::reference::table::ReferenceTable;
@@ -132,53 +128,15 @@ fn read_counts(table: &ReferenceTable, code_col: usize, wanted: &[usize]) -> Res
     Ok(counts)
 }
 
-/// A census table of the community by one demographic dimension, its counts in the order of the
-/// dimension's compared groups, with a note on how they were derived where it matters.
-pub struct DemographyTable {
-    pub dimension: Dimension,
-    pub table: CensusTable,
-    pub note: Option<String>,
-}
-
-impl DemographyTable {
-    /// TS021 (ethnic group), TS008 (sex), or an age table: the ONS 16-24/25-34/35-49/50-64 table,
-    /// else TS007A's five-year bands (16-24 then counts four fifths of the 15-19 band: 15-year-olds out).
-    pub fn load(dimension: Dimension, path: &Path, columns: &ColumnMap) -> Result<DemographyTable> {
-        let (table, note) = match dimension {
-            Dimension::EthnicGroup => {
-                (CensusTable::read(path, &ETHNIC_GROUP_POPULATION, columns, "--ethnic-group-population-columns")?, None)
-            }
-            Dimension::Sex => (CensusTable::read(path, &SEX_POPULATION, columns, "--sex-population-columns")?, None),
-            Dimension::AgeBand => {
-                let layouts: [&[ColumnSpec]; 2] = [&AGE_POPULATION, &AGE_FIVE_YEAR_POPULATION];
-                match CensusTable::read_layout(path, &layouts, columns, "--age-population-columns")? {
-                    (table, 0) => (table, None),
-                    (table, _) => {
-                        let bands = table.combined(&dimension.compared(), |c| {
-                            vec![0.8 * c[0] + c[1], c[2] + c[3], c[4] + c[5] + c[6], c[7] + c[8] + c[9]]
-                        });
-                        (bands, Some(FIVE_YEAR_NOTE.to_string()))
-                    }
-                }
-            }
-        };
-        Ok(DemographyTable { dimension, table, note })
-    }
-}
-
-/// How the age bands come from TS007A's five-year bands.
-const FIVE_YEAR_NOTE: &str = "age bands from Census 2021 TS007A five-year bands: 16-24 is four fifths of the 15-19 band \
-                              (taking out 15-year-olds, as if ages were even within it) plus 20-24";
-
 /// Each area's residents out of work (TS066: unemployed, inactive students and other inactive, not
 /// the retired) and share of households without a car (TS045), from the tables given.
 pub fn residents<'a>(
     codes: impl Iterator<Item = &'a str>,
     economic_activity: Option<&CensusTable>,
     car_availability: Option<&CensusTable>,
-) -> Vec<crate::analysis::targets::Residents> {
+) -> Vec<Residents> {
     codes
-        .map(|code| crate::analysis::targets::Residents {
+        .map(|code| Residents {
             out_of_work: economic_activity.and_then(|t| t.get(code)).map(|c| c.iter().sum()),
             without_car_share: car_availability
                 .and_then(|t| t.get(code))
@@ -311,6 +269,56 @@ impl CensusTravelTable {
     }
 }
 
+/// What people living in an area are doing, from the census: the pool a recruitment drive can
+/// reach, and how many households have no car (so how much the distance to a site matters).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Residents {
+    /// Residents aged 16 and over who are unemployed, or economically inactive but not retired (Census 2021 TS066).
+    pub out_of_work: Option<f64>,
+    /// Households without a car or van over all households (Census 2021 TS045).
+    pub without_car_share: Option<f64>,
+}
+
+/// Census 2021 counts for one area that shape how its patients travel: households by car
+/// availability (TS045) and workers by method of travel to work (TS061; zero when not read).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct CensusTravel {
+    pub households: f64,
+    pub households_without_car: f64,
+    pub workers: f64,
+    pub workers_bus: f64,
+    /// Train, underground, metro, light rail and tram.
+    pub workers_rail: f64,
+    /// On foot and by bicycle.
+    pub workers_walk_cycle: f64,
+}
+
+impl CensusTravel {
+    pub fn add(&mut self, o: &CensusTravel) {
+        self.households += o.households;
+        self.households_without_car += o.households_without_car;
+        self.workers += o.workers;
+        self.workers_bus += o.workers_bus;
+        self.workers_rail += o.workers_rail;
+        self.workers_walk_cycle += o.workers_walk_cycle;
+    }
+
+    /// Share of households without a car or van; `None` without households.
+    pub fn without_car(&self) -> Option<f64> {
+        (self.households > 0.0).then(|| self.households_without_car / self.households)
+    }
+
+    /// Workers travelling by the census method that stands for `mode`, if there is one.
+    pub fn workers_by(&self, mode: &str) -> Option<f64> {
+        match mode {
+            "bus" => Some(self.workers_bus),
+            "rail" | "tram" => Some(self.workers_rail),
+            "walk_cycle" => Some(self.workers_walk_cycle),
+            _ => None,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -351,26 +359,5 @@ mod tests {
         let broken = write(dir.path(), "broken.csv", "date,geography,geography code,Number of cars or vans: Total: All households\n2021,A,E01000001,9\n");
         let err = CensusTravelTable::load(&broken, &none, None, &none).err().unwrap().to_string();
         assert!(err.contains("no households with no car or van column (name it with --car-availability-columns no_car=HEADER)"), "{err}");
-    }
-
-    #[test]
-    fn age_bands_from_either_layout() {
-        let dir = tempfile::tempdir().unwrap();
-        let five = (15..65).step_by(5).map(|a| format!("Age: Aged {a} to {} years", a + 4)).collect::<Vec<_>>().join(",");
-        let values = ["10", "20", "30", "40", "50", "60", "70", "80", "90", "100"].join(",");
-        let ts007a = write(dir.path(), "ts007a.csv", &format!("date,geography,geography code,Age: Total,{five}\n2021,A,E01000001,999,{values}\n"));
-        let none = ColumnMap::default();
-        let table = DemographyTable::load(Dimension::AgeBand, &ts007a, &none).unwrap();
-        assert_eq!(table.table.get("E01000001").unwrap(), [0.8 * 10.0 + 20.0, 70.0, 180.0, 270.0]);
-        assert!(table.note.unwrap().contains("four fifths"));
-        let broad = write(
-            dir.path(),
-            "age6.csv",
-            "lsoa21_code,Aged 15 years and under,Aged 16 to 24 years,Aged 25 to 34 years,Aged 35 to 49 years,Aged 50 to 64 years\n\
-             E01000001,5,6,7,8,9\n",
-        );
-        let table = DemographyTable::load(Dimension::AgeBand, &broad, &none).unwrap();
-        assert_eq!(table.table.get("E01000001").unwrap(), [6.0, 7.0, 8.0, 9.0]);
-        assert!(table.note.is_none());
     }
 }

@@ -10,8 +10,8 @@ pub mod download;
 pub mod lookup;
 pub mod population;
 pub mod postcodes;
+pub mod prepared_postcodes;
 pub mod sources;
-pub mod store;
 pub mod table;
 
 pub use boundaries::{Area, Boundaries};

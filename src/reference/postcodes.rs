@@ -10,10 +10,10 @@ use rustc_hash::FxHashMap;
 
 use crate::columns::ColumnMap;
 use crate::error::{Error, Location, Result};
-use crate::input::bounded::{Bounded, MAX_LINE_BYTES, MAX_MEMBER_BYTES};
-use crate::output::progress;
+use crate::io::bounded::{Bounded, MAX_LINE_BYTES, MAX_MEMBER_BYTES};
+use crate::io::progress;
 use crate::postcode::Postcode;
-use crate::reference::store::PreparedPostcodes;
+use crate::reference::prepared_postcodes::PreparedPostcodes;
 use crate::reference::Country;
 use crate::spatial::Placement;
 use crate::spatial::bng::is_plausible_bng;

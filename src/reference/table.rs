@@ -80,7 +80,7 @@ fn first_line(err: &PolarsError) -> String {
 /// more or fewer fields than the header, text that is not UTF-8, an unterminated quote.
 fn locate_csv_problem(path: &Path) -> Option<Error> {
     // Unbalanced quotes and absurd lines, as the user-file reader sees them.
-    let mut input = match crate::input::CsvInput::open(path) {
+    let mut input = match crate::io::CsvInput::open(path) {
         Ok(input) => input,
         Err(err) => return Some(err),
     };

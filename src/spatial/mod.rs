@@ -9,3 +9,10 @@ pub use area_index::{AreaIndex, Placement};
 pub use bng::{bng_to_wgs84, wgs84_to_bng, Crs};
 pub use centroids::CentroidIndex;
 pub use simplify::simplify_shared;
+
+/// An area's polygons: already in WGS84 (as read), or in BNG (converted back on writing).
+#[derive(Debug, Clone, Copy)]
+pub enum Shape<'a> {
+    Wgs84(&'a geo::MultiPolygon<f64>),
+    Bng(&'a geo::MultiPolygon<f64>),
+}

@@ -1,5 +1,7 @@
 //! `Geocoder`: the spine every command shares — postcode → point (directory) → area (R-tree) → deprivation.
 
+pub mod store;
+
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::OnceLock;
@@ -13,7 +15,7 @@ use crate::postcode::Postcode;
 use crate::reference::boundaries::BoundaryProperties;
 use crate::reference::deprivation::Coverage;
 use crate::reference::postcodes::{DirectoryFormat, DirectoryStats};
-use crate::reference::store::{Found, PreparedStore};
+use store::{Found, PreparedStore};
 use crate::reference::Geography;
 use crate::reference::{Area, Boundaries, Country, Deprivation, DeprivationRecord, PostcodeDirectory};
 use crate::spatial::Crs;

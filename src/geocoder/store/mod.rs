@@ -4,7 +4,7 @@
 //! the header, the manifest's offset and length), 8-byte-aligned sections, then the manifest, JSON:
 //! each source's full path, size, times and SHA-256; the options the store was built with; what the
 //! loaders reported; the section table.
-//! The postcode columns are in `postcode_table.rs`, the boundaries' shapes in `shapes.rs`.
+//! The postcode columns are in `reference/prepared_postcodes.rs`, the boundaries' shapes in `shapes.rs`.
 
 use std::fs::File;
 use std::io::Write as _;
@@ -21,7 +21,7 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Location, Result};
 use crate::geocoder::{Geocoder, ReferencePaths};
-use crate::output::OutputFile;
+use crate::io::OutputFile;
 use crate::reference::postcodes::{DirectoryFormat, DirectoryStats};
 use crate::reference::{Area, Boundaries, Country, Geography, PostcodeDirectory};
 use crate::spatial::{Crs, Placement};
@@ -32,14 +32,12 @@ pub const FORMAT_VERSION: u32 = 2;
 const HEADER_BYTES: usize = 32;
 /// Stores are files `NAME.amstore` in the store folder.
 pub const EXTENSION: &str = "amstore";
-/// "No LSOA code", "no shape".
+/// "No shape".
 const NONE: u32 = u32::MAX;
 
-mod postcode_table;
 mod shapes;
 
-pub use postcode_table::PreparedPostcodes;
-use postcode_table::{postcode_columns, PlacedPoint, AREA_MASK, POSTCODE_COLUMNS};
+use crate::reference::prepared_postcodes::{postcode_columns, PlacedPoint, PreparedPostcodes, AREA_MASK, POSTCODE_COLUMNS};
 use shapes::{decode_shape, encode_shapes};
 
 /// A source file as it was when the store was built.
@@ -468,8 +466,8 @@ impl PreparedStore {
         let m = &self.manifest;
         format!(
             "{} postcodes, {} areas ({}), {} MB",
-            crate::output::summary::thousands(m.directory_stats.postcodes as u64),
-            crate::output::summary::thousands(self.array::<u64>("bng_starts").map_or(0, |s| s.len() / 2 - 1) as u64),
+            crate::io::format::thousands(m.directory_stats.postcodes as u64),
+            crate::io::format::thousands(self.array::<u64>("bng_starts").map_or(0, |s| s.len() / 2 - 1) as u64),
             m.geography,
             self.map.len() >> 20
         )

@@ -1,4 +1,4 @@
-//! A prepared store's postcode columns: an open-addressing hash table of postcode keys and, slot by slot, each postcode's point, placement, country and LSOA codes.
+//! A prepared store's postcode columns (mapped by `geocoder::store`): an open-addressing hash table of postcode keys and, slot by slot, each postcode's point, placement, country and LSOA codes.
 
 use std::ops::Range;
 use std::sync::Arc;
@@ -7,18 +7,20 @@ use bytemuck::{Pod, Zeroable};
 use geo::Coord;
 use memmap2::Mmap;
 
-use super::NONE;
 use crate::postcode::Postcode;
 use crate::reference::postcodes::PostcodeEntry;
 use crate::reference::Country;
 use crate::spatial::Placement;
+
+/// "No LSOA code" in a code column.
+pub(crate) const NONE: u32 = u32::MAX;
 
 /// A postcode's point and placement, in the slot its key hashes to. `place` packs how it was
 /// placed (top two bits), the directory's country (the next three: 0 none, else 1 + the position
 /// in [`COUNTRIES`]) and the area's position in the boundaries (the low 27 bits).
 #[repr(C)]
 #[derive(Debug, Clone, Copy, Default, Pod, Zeroable)]
-pub(super) struct PlacedPoint {
+pub(crate) struct PlacedPoint {
     x: f64,
     y: f64,
     place: u32,
@@ -31,7 +33,7 @@ const PLACED_NEAREST: u32 = 2;
 const PLACED_OUTSIDE: u32 = 3;
 const STATUS_SHIFT: u32 = 30;
 const COUNTRY_SHIFT: u32 = 27;
-pub(super) const AREA_MASK: u32 = (1 << COUNTRY_SHIFT) - 1;
+pub(crate) const AREA_MASK: u32 = (1 << COUNTRY_SHIFT) - 1;
 
 /// The countries a postcode's country bits count from (0: the directory gives none).
 const COUNTRIES: [Country; 6] = [
@@ -64,7 +66,7 @@ impl PlacedPoint {
 
 /// The postcode columns of a store, in the order they are written: all of one length, a power of
 /// two, position = hash slot.
-pub(super) const POSTCODE_COLUMNS: [&str; 5] =
+pub(crate) const POSTCODE_COLUMNS: [&str; 5] =
     ["postcode_slots", "postcode_points", "postcode_distances", "postcode_lsoa11", "postcode_lsoa21"];
 
 /// A store's postcode columns, mapped: an open-addressing hash table of postcode keys (0: an empty
@@ -73,12 +75,12 @@ pub(super) const POSTCODE_COLUMNS: [&str; 5] =
 /// directory has none). A look-up touches the key's slot and its point: a run reads only the pages
 /// of the postcodes it looks up.
 pub struct PreparedPostcodes {
-    pub(super) map: Arc<Mmap>,
+    pub(crate) map: Arc<Mmap>,
     /// Byte ranges of [`POSTCODE_COLUMNS`], in that order.
-    pub(super) columns: [Range<usize>; 5],
-    pub(super) postcodes: usize,
+    pub(crate) columns: [Range<usize>; 5],
+    pub(crate) postcodes: usize,
     /// The `--max-distance` the `nearest` and `outside` placements hold for.
-    pub(super) max_distance_m: f64,
+    pub(crate) max_distance_m: f64,
 }
 
 impl PreparedPostcodes {
@@ -154,7 +156,7 @@ impl PreparedPostcodes {
 
 /// The postcode columns of a directory whose points are placed (entries sorted by postcode, so
 /// that the same directory always gives the same table).
-pub(super) fn postcode_columns(entries: &[(Postcode, PostcodeEntry)], placements: &[Option<Placement>]) -> Vec<Vec<u8>> {
+pub(crate) fn postcode_columns(entries: &[(Postcode, PostcodeEntry)], placements: &[Option<Placement>]) -> Vec<Vec<u8>> {
     // At most 85% full, so that a look-up rarely probes past its first cache line.
     let size = (entries.len() * 100 / 85 + 1).next_power_of_two().max(2);
     let bits = size.trailing_zeros();

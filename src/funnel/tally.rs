@@ -49,7 +49,7 @@ pub struct FunnelRates {
 /// Shortlisted ÷ applied, appointed ÷ shortlisted, appointed ÷ applied.
 ///
 /// ```
-/// use anchormap::analysis::funnel::rates;
+/// use anchormap::funnel::tally::rates;
 /// let r = rates(Some(100.0), Some(20.0), Some(5.0));
 /// assert_eq!((r.shortlisting_rate, r.appointment_rate_from_shortlisting, r.appointment_rate), (Some(0.2), Some(0.25), Some(0.05)));
 /// assert_eq!(rates(Some(100.0), None, Some(5.0)).shortlisting_rate, None);
@@ -178,7 +178,7 @@ pub struct RelativeLikelihood {
 /// the more likely to be appointed.
 ///
 /// ```
-/// use anchormap::analysis::funnel::relative_likelihood;
+/// use anchormap::funnel::tally::relative_likelihood;
 /// // White: 30 of 100 shortlisted appointed; BME: 10 of 60.
 /// let rl = relative_likelihood(30.0, 100.0, 10.0, 60.0).unwrap();
 /// assert!((rl.ratio - 1.8).abs() < 1e-12);

@@ -73,7 +73,7 @@ struct Invocation {
 /// The command line clap should parse: `args` with the settings files' options inserted after the subcommand.
 pub fn expand_args(args: Vec<OsString>) -> Result<Vec<OsString>> {
     let Some(invocation) = find_subcommand(&args) else { return Ok(args) };
-    let command = crate::cli::Cli::command();
+    let command = super::Cli::command();
     let Some(sub) = command.find_subcommand(&invocation.subcommand) else { return Ok(args) };
     let options = Options::of(sub);
     let files = settings_files(&invocation)?;
@@ -274,7 +274,7 @@ impl SettingsFile {
     /// Adds this file's settings for `subcommand` (shared tables first, then its own table),
     /// checking every table's keys, so that a mistyped option is reported whichever command runs.
     fn apply(&self, subcommand: &str, options: &Options, settings: &mut Settings) -> Result<()> {
-        let command = crate::cli::Cli::command();
+        let command = super::Cli::command();
         let all_options = all_long_options();
         let mut shared = Vec::new();
         let mut own = Vec::new();
@@ -371,7 +371,7 @@ fn set(settings: &mut Settings, long: String, setting: Option<Setting>) {
 
 /// Every long option of every subcommand.
 fn all_long_options() -> Vec<String> {
-    crate::cli::Cli::command()
+    super::Cli::command()
         .get_subcommands()
         .flat_map(|sub| sub.get_arguments().filter_map(|a| a.get_long().map(str::to_string)).collect::<Vec<_>>())
         .collect()

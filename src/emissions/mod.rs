@@ -1,5 +1,7 @@
 //! `anchormap emissions`: patient travel to outpatient appointments as km, kg CO2e, cost and time by area, decile, site and specialty, with a virtual-care scenario.
 
+pub mod published;
+
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Instant;
@@ -14,23 +16,24 @@ use crate::analysis::emissions::{EmissionsTally, Measures, PlacedAppointment, Sc
 use crate::analysis::travel::{AreaModeShares, AreaTravel, EmissionFactors, ModeShare, TimeModel, TravelModel, Trip};
 use crate::analysis::{AreaFacts, Areas};
 use crate::cli::{EmissionsArgs, TravelArgs};
-use crate::cmd::run_context::{each_batch, RunContext};
+use crate::run::{each_batch, RunContext};
 use crate::error::{Error, Location};
 use crate::geocoder::{Geocoded, Geocoder, MatchStatus};
 use crate::input::appointments::{AppointmentColumns, Attended, NoJourney, UnrecognisedAppointmentValues};
-use crate::input::csv_input::Row;
+use crate::io::csv_input::Row;
 use crate::input::distance_matrix::DistanceMatrix;
 use crate::input::sites::{Site, SiteNames};
 use crate::input::staff::Date;
-use crate::input::CsvInput;
+use crate::io::CsvInput;
 use crate::output::disclosure::{Cell, Disclosure, Margins};
 use crate::output::geojson;
-use crate::output::published::{PublishedEmissions, PublishedMeasures};
+use crate::emissions::published::{PublishedEmissions, PublishedMeasures};
 use crate::output::run_summary::{
     DateRange, EmissionsSummary, ModeShareByArea, Range, RangeAssumptions, ScenarioSummary, TravelAssumptions, Units,
     WellToTank,
 };
-use crate::output::summary::{file_name, mass, quantity, thousands, INTERNAL_FOLDER};
+use crate::output::summary::{file_name, INTERNAL_FOLDER};
+use crate::io::format::{mass, quantity, thousands};
 use crate::output::table::{fixed, Table};
 use crate::reference::bridge::{shares, AreaBridge, Change};
 use crate::reference::census::CensusTravelTable;

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use crate::columns::{ColumnMap, ColumnSpec};
 use crate::error::{Error, Location, Result};
-use crate::input::bounded::Bounded;
+use crate::io::bounded::Bounded;
 
 /// A CSV with a header row, read record by record so memory does not grow with the file.
 pub struct CsvInput {

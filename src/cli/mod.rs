@@ -1,5 +1,7 @@
 //! Command-line interface: the subcommands and the argument groups they share (reference data, output).
 
+pub mod config;
+
 use std::path::{Path, PathBuf};
 
 use clap::builder::{EnumValueParser, PossibleValuesParser, TypedValueParser};
@@ -154,7 +156,7 @@ impl PlacementArgs {
     /// The folder of prepared stores to look in (the named one, else the data folder's
     /// `prepared/`); `None` with `--no-store`.
     pub fn store_dir(&self) -> Option<PathBuf> {
-        (!self.no_store).then(|| self.named_store().or_else(|| crate::config::home().map(|h| h.join("prepared")))).flatten()
+        (!self.no_store).then(|| self.named_store().or_else(|| crate::cli::config::home().map(|h| h.join("prepared")))).flatten()
     }
 
     /// The paths and options, without deprivation.

@@ -1,11 +1,14 @@
 //! `anchormap gaps`: where staff live against the community's working-age population, by deprivation; target neighbourhoods.
 
+pub mod demography;
+pub mod published;
+pub mod targets;
+
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Instant;
 
 use anyhow::bail;
-use rustc_hash::FxHashSet;
 use serde::Serialize;
 use serde_json::json;
 
@@ -13,44 +16,43 @@ use crate::analysis::community::Community;
 use crate::analysis::demography::{community_population, demography_rows, Dimension, BME};
 use crate::analysis::gaps::{class_counts, community_rate, compare, Classes, StaffTally};
 use crate::analysis::profile::{local_deciles, profile, CommunityProfile};
-use crate::analysis::targets::{reach, targets, PlacedVacancy, Residents};
+use crate::analysis::targets::{reach, targets, PlacedVacancy};
+use crate::reference::census::Residents;
 use crate::analysis::AreaFacts;
-use crate::cli::{Breakdown, CommunityArgs, GapsArgs};
-use crate::cmd::run_context::{each_batch, RunContext};
-use crate::cmd::say;
-use crate::columns::ColumnMap;
+use crate::cli::{Breakdown, GapsArgs};
+use crate::run::{each_batch, RunContext};
+use crate::run::say;
 use crate::error::{Error, Location};
 use crate::geocoder::{MatchCounts, MatchStatus};
 use crate::input::band::Band;
-use crate::input::csv_input::Row;
+use crate::io::csv_input::Row;
 use crate::input::demography::{AgeBand, EthnicGroup, Sex};
 use crate::input::sites::Site;
 use crate::input::staff::StaffColumns;
 use crate::input::unrecognised::{ColumnInFile, UnrecognisedValues};
 use crate::input::vacancies::{read_vacancies, Vacancy};
-use crate::input::CsvInput;
+use crate::io::CsvInput;
 use crate::output::disclosure::{Cell, Disclosure};
 use crate::output::geojson;
-use crate::output::published_staff::{ClassCells, PublishedStaff};
-use crate::output::demography::{demography_groups, demography_table, wres1_rows, wres1_table};
+use crate::gaps::published::{ClassCells, PublishedStaff};
+use crate::gaps::demography::{demography_groups, demography_table, wres1_rows, wres1_table};
 use crate::output::run_summary::{
     CommunitySummary, DemographySummary, Edition, GapsSummary, PublishedStaffCounts, SiteLocated, VacancyCounts, Wres1Summary,
 };
-use crate::output::summary::{file_name, thousands, INTERNAL_FOLDER};
+use crate::output::summary::{file_name, INTERNAL_FOLDER};
+use crate::io::format::thousands;
 use crate::output::table::{fixed, Table};
-use crate::output::targets::TargetRows;
+use crate::gaps::targets::TargetRows;
 use crate::dictionary::{CAR_AVAILABILITY, ECONOMIC_ACTIVITY};
-use crate::reference::census::{CensusTable, DemographyTable};
-use crate::reference::table::ReferenceTable;
-use crate::reference::{AreaLookup, Population, AREA_CODE_COLUMN};
+use crate::analysis::demography::DemographyTable;
+use crate::reference::census::CensusTable;
+use crate::reference::Population;
 use crate::spatial::CentroidIndex;
 
 /// The published summary of a gaps run.
 pub const SUMMARY: &str = "gaps_summary.json";
 /// The exact counts of a gaps run, in [`INTERNAL_FOLDER`].
 pub const INTERNAL_SUMMARY: &str = "gaps_summary_exact.json";
-/// Default community when only sites are given: areas within this distance of a site.
-const DEFAULT_RADIUS_KM: f64 = 10.0;
 
 /// Staff counted by where they ended up.
 #[derive(Debug, Default, Serialize)]
@@ -223,7 +225,7 @@ fn community(
     let geography = &run.geocoder.boundaries.geography;
     let mut name = args.community.community_name.clone();
     let community =
-        build_community(&args.community, geography, facts, sites, &mut run.warnings, &mut codes_bridged, &mut name)?;
+        crate::run::community::build_community(&args.community, geography, facts, sites, &mut run.warnings, &mut codes_bridged, &mut name)?;
     if community.size() == 0 {
         bail!("the community ({}) has no areas in the boundaries", community.description);
     }
@@ -723,91 +725,6 @@ fn class_word(classes: Classes) -> &'static str {
     }
 }
 
-/// The community, from the options given (intersected), or the default radius around the sites.
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn build_community(
-    options: &CommunityArgs,
-    geography: &crate::reference::Geography,
-    facts: &[AreaFacts],
-    sites: &[Site],
-    warnings: &mut Vec<String>,
-    codes_bridged: &mut BTreeMap<&'static str, u64>,
-    name: &mut Option<String>,
-) -> anyhow::Result<Community> {
-    let mut parts = Vec::new();
-    if let Some(path) = &options.community_codes {
-        let mut codes = read_code_list(path)?;
-        let known: FxHashSet<&str> = facts.iter().map(|a| a.code.as_str()).collect();
-        if let Some(lookup) = &options.area_bridge {
-            let bridge = crate::reference::bridge::AreaBridge::load(lookup, geography, &options.area_bridge_columns)?;
-            (codes, *codes_bridged) = bridge.bridge_codes(codes, |c| known.contains(c));
-        }
-        let missing = codes.iter().filter(|c| !known.contains(c.as_str())).count();
-        if missing > 0 {
-            warnings.push(format!("{missing} community codes in {} are not in the boundaries", path.display()));
-        }
-        parts.push(Community::from_codes(
-            facts,
-            &codes,
-            format!("{} area codes from {}", codes.len(), file_name(path)),
-        ));
-    }
-    if let (Some(path), Some(filter)) = (&options.community_lookup, &options.community_filter) {
-        let (column, values) = filter.split_once('=').ok_or_else(|| {
-            crate::Error::usage(format!("--community-filter '{filter}' is not COLUMN=VALUE (e.g. icb_code=E54000019)"))
-        })?;
-        let values: Vec<String> = values.split('|').map(|v| v.trim().to_string()).collect();
-        let lookup = AreaLookup::select(path, column, &values, &options.community_lookup_columns.named("--community-lookup-columns"))?;
-        lookup.check_vintage(geography)?;
-        if name.is_none() {
-            *name = lookup.name.clone();
-        }
-        parts.push(Community::from_codes(facts, &lookup.codes, lookup.description));
-    }
-    let located: Vec<geo::Coord<f64>> = sites.iter().filter_map(|s| s.location).collect();
-    let radius = options.community_radius_km.or((parts.is_empty()).then_some(DEFAULT_RADIUS_KM));
-    if let Some(km) = radius {
-        if located.is_empty() {
-            bail!(
-                "state the community: --community-codes FILE, --community-lookup FILE --community-filter COLUMN=VALUE, \
-                 or --sites with --community-radius-km (the default is {DEFAULT_RADIUS_KM} km around the sites)"
-            );
-        }
-        parts.push(Community::within_radius(
-            facts,
-            &located,
-            km * 1000.0,
-            format!("areas within {km} km of {} site{}", located.len(), if located.len() == 1 { "" } else { "s" }),
-        ));
-    }
-    let mut parts = parts.into_iter();
-    let first = parts.next().ok_or_else(|| anyhow::anyhow!("no community given"))?;
-    Ok(parts.fold(first, |acc, next| acc.intersect(&next)))
-}
-
-
-/// Area codes from a plain list (one per line, optional header) or a CSV with an area-code column.
-fn read_code_list(path: &Path) -> crate::Result<FxHashSet<String>> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-    let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or_default();
-    let codes: FxHashSet<String> = if first.contains(',') {
-        let table = ReferenceTable::read(path)?;
-        let column = ColumnMap::default().require(&AREA_CODE_COLUMN, &table.headers, &table.file())?;
-        table.column(column).flatten().map(str::to_string).collect()
-    } else {
-        let looks_like_code = |l: &str| l.chars().any(|c| c.is_ascii_digit()) && !l.contains(' ');
-        text.lines()
-            .map(|l| l.trim().trim_start_matches('\u{feff}').trim_matches('"'))
-            .filter(|l| !l.is_empty() && looks_like_code(l))
-            .map(str::to_string)
-            .collect()
-    };
-    if codes.is_empty() {
-        return Err(Error::invalid(Location::file(path), "no area codes found"));
-    }
-    Ok(codes)
-}
-
 /// A class table (deciles or quintiles) for one or more groups, from their published counts;
 /// shares, intervals and ratios from the published numbers only. `population` is by decile.
 fn class_table(population: &[f64], groups: &[(String, &ClassCells)], classes: Classes, dimension: Option<&str>) -> Table {
@@ -816,7 +733,7 @@ fn class_table(population: &[f64], groups: &[(String, &ClassCells)], classes: Cl
         headers.push(d);
     }
     headers.push(classes.column());
-    headers.extend(crate::output::demography::COMPARISON_COLUMNS);
+    headers.extend(crate::gaps::demography::COMPARISON_COLUMNS);
     let population = by_class(population, classes);
     let population_total: f64 = population.iter().sum();
     let mut table = Table::new(&headers);

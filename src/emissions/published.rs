@@ -131,7 +131,7 @@ fn per(part: Cell, whole: Cell, scale: f64) -> Option<Cell> {
 /// `value` rounded to `figures` significant figures.
 ///
 /// ```
-/// use anchormap::output::published::significant;
+/// use anchormap::emissions::published::significant;
 /// assert_eq!(significant(23.456, 3), 23.5);
 /// assert_eq!(significant(0.0012345, 3), 0.00123);
 /// assert_eq!(significant(0.0, 3), 0.0);

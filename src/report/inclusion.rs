@@ -10,7 +10,7 @@ use crate::output::run_summary::{self, DemographySummary, FunnelSummary, GapsSum
 
 /// The demography section from a gaps run, when it was broken down by ethnic group, sex or age.
 pub(super) fn demography_section(dir: &Path) -> anyhow::Result<Option<Value>> {
-    let summary: GapsSummary = run_summary::read(&dir.join(crate::cmd::gaps::SUMMARY))?;
+    let summary: GapsSummary = run_summary::read(&dir.join(crate::gaps::SUMMARY))?;
     if summary.demography.is_empty() {
         return Ok(None);
     }
@@ -132,7 +132,7 @@ fn wres1_sentence(w: &Wres1Summary) -> Option<String> {
 
 /// The funnel section from a funnel run.
 pub(super) fn funnel_section(dir: &Path, assumptions: &mut Vec<String>) -> anyhow::Result<Value> {
-    let summary: FunnelSummary = run_summary::read(&dir.join(crate::cmd::funnel::SUMMARY))?;
+    let summary: FunnelSummary = run_summary::read(&dir.join(crate::funnel::SUMMARY))?;
     assumptions.push(format!("Recruitment funnel: {}.", summary.stages));
     let rule = summary.disclosure;
     let count = |c: Option<f64>| published(&rule, c);

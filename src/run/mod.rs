@@ -1,5 +1,7 @@
 //! What the analysis commands share: the run folder, the reference data and its areas, sites, warnings, the batch loop, and finishing a run.
 
+pub mod community;
+
 use std::path::Path;
 use std::time::Instant;
 
@@ -13,11 +15,11 @@ use crate::reference::area_names::{AreaNames, OPEN_PARLIAMENT_ATTRIBUTION};
 use crate::reference::Geography;
 use crate::columns::ColumnMap;
 use crate::geocoder::{Geocoder, Vintages};
-use crate::input::csv_input::Row;
+use crate::io::csv_input::Row;
 use crate::input::sites::{read_sites, Site};
-use crate::input::CsvInput;
+use crate::io::CsvInput;
 use crate::output::disclosure::Disclosure;
-use crate::output::progress;
+use crate::io::progress;
 use crate::output::run_folder::RunFolder;
 use crate::output::summary::write_run_summaries;
 use crate::reference::Population;
@@ -60,7 +62,7 @@ impl RunContext {
         let folder = RunFolder::create(&output.out, output.force, &files)?;
         let geocoder = Geocoder::load(&reference.paths()).context("loading reference data")?;
         if let Some(store) = &geocoder.store {
-            crate::cmd::say(output.quiet, format_args!("reference data: the prepared store {}", store.display()));
+            crate::run::say(output.quiet, format_args!("reference data: the prepared store {}", store.display()));
         }
         let population = population().context("loading population")?;
         if let Some(population) = &population {
@@ -176,4 +178,11 @@ pub fn each_batch(
     })?;
     bar.finish_and_clear();
     Ok(input)
+}
+
+/// Prints a line on stderr unless quiet.
+pub(crate) fn say(quiet: bool, text: impl std::fmt::Display) {
+    if !quiet {
+        eprintln!("{text}");
+    }
 }

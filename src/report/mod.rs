@@ -8,18 +8,18 @@ use serde::Serialize;
 use serde_json::Value as Json;
 
 use crate::cli::ReportArgs;
-use crate::cmd::say;
-use crate::output::atomic::write_file;
+use crate::run::say;
+use crate::io::atomic::write_file;
 use crate::output::charts::{grouped_bars, Series};
 use crate::output::choropleth::{self, MapOptions};
 use crate::geocoder::{ReferenceSummary, Vintages};
 use crate::output::disclosure::{Cell, Disclosure};
 use crate::output::run_summary::{self, DateRange, EmissionsSummary, GapsSummary, Range};
-use crate::output::summary::{mass, quantity, thousands};
+use crate::io::format::{mass, quantity, thousands};
 
 mod inclusion;
 
-const TEMPLATE: &str = include_str!("../output/report.html");
+const TEMPLATE: &str = include_str!("report.html");
 
 /// A table as shown: caption, column headings, cells as text.
 #[derive(Serialize)]
@@ -113,7 +113,7 @@ fn published(rule: &Disclosure, count: Option<f64>) -> String {
 /// `\u` escapes. They occur only inside JSON strings, where the escape means the same character.
 ///
 /// ```
-/// # use anchormap::cmd::report::json_for_script;
+/// # use anchormap::report::json_for_script;
 /// let json = "{\"n\":\"<!--<script></script>&\u{2028}\"}";
 /// let safe = r#"{"n":"\u003c!--\u003cscript\u003e\u003c/script\u003e\u0026\u2028"}"#;
 /// assert_eq!(json_for_script(json), safe);
@@ -136,7 +136,7 @@ pub fn json_for_script(json: &str) -> String {
 pub fn run(args: ReportArgs) -> anyhow::Result<()> {
     let gaps_dir = args.from.iter().find(|d| d.join("gaps_by_decile.csv").is_file());
     let emissions_dir = args.from.iter().find(|d| d.join("emissions_by_decile.csv").is_file());
-    let funnel_dir = args.from.iter().find(|d| d.join(crate::cmd::funnel::SUMMARY).is_file());
+    let funnel_dir = args.from.iter().find(|d| d.join(crate::funnel::SUMMARY).is_file());
     if gaps_dir.is_none() && emissions_dir.is_none() && funnel_dir.is_none() {
         bail!(
             "no anchormap outputs found in {} (expected gaps_by_decile.csv from `anchormap gaps`, funnel_summary.json from \
@@ -173,7 +173,7 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
     })?;
     let mut inputs: Vec<&Path> = args.from.iter().map(|p| p.as_path()).collect();
     inputs.extend(args.markers.sites.as_deref());
-    crate::output::atomic::check_not_an_input(&args.output, &inputs)?;
+    crate::io::atomic::check_not_an_input(&args.output, &inputs)?;
     write_file(&args.output, html.as_bytes())?;
     say(args.quiet, format_args!("report: {} ({} KB)", args.output.display(), html.len() / 1024));
     Ok(())
@@ -183,9 +183,9 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
 /// named its areas with the House of Commons Library's names.
 fn report_attribution(given: &[String], gaps: Option<&std::path::PathBuf>, emissions: Option<&std::path::PathBuf>) -> Vec<String> {
     let mut lines = choropleth::attribution(given);
-    let gaps = gaps.and_then(|d| run_summary::read::<GapsSummary>(&d.join(crate::cmd::gaps::SUMMARY)).ok()).and_then(|s| s.area_names);
+    let gaps = gaps.and_then(|d| run_summary::read::<GapsSummary>(&d.join(crate::gaps::SUMMARY)).ok()).and_then(|s| s.area_names);
     let emissions = emissions
-        .and_then(|d| run_summary::read::<EmissionsSummary>(&d.join(crate::cmd::emissions::SUMMARY)).ok())
+        .and_then(|d| run_summary::read::<EmissionsSummary>(&d.join(crate::emissions::SUMMARY)).ok())
         .and_then(|s| s.area_names);
     if let Some(line) = gaps.into_iter().chain(emissions).find_map(|n| n.attribution) {
         if !lines.contains(&line) {
@@ -367,7 +367,7 @@ fn gaps_section(
     assumptions: &mut Vec<String>,
     sources: &mut Vec<String>,
 ) -> anyhow::Result<minijinja::Value> {
-    let summary: GapsSummary = run_summary::read(&dir.join(crate::cmd::gaps::SUMMARY))?;
+    let summary: GapsSummary = run_summary::read(&dir.join(crate::gaps::SUMMARY))?;
     reference_sources(&summary.reference, &summary.vintages, sources);
     let deciles = Csv::read(&dir.join("gaps_by_decile.csv"))?;
     let map = GAPS_MAP.draw(dir, args, tooltips)?;
@@ -574,7 +574,7 @@ fn emissions_section(
     assumptions: &mut Vec<String>,
     sources: &mut Vec<String>,
 ) -> anyhow::Result<minijinja::Value> {
-    let summary: EmissionsSummary = run_summary::read(&dir.join(crate::cmd::emissions::SUMMARY))?;
+    let summary: EmissionsSummary = run_summary::read(&dir.join(crate::emissions::SUMMARY))?;
     reference_sources(&summary.reference, &summary.vintages, sources);
     let deciles = Csv::read(&dir.join("emissions_by_decile.csv"))?;
     let mut decile_columns = vec![("imd_decile", "IMD decile", Format::Text)];

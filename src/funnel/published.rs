@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::analysis::funnel::{base_groups, Funnel, FunnelTableSpec, FunnelTally, NO_DECILE};
+use crate::funnel::tally::{base_groups, Funnel, FunnelTableSpec, FunnelTally, NO_DECILE};
 use crate::geocoder::{MatchCounts, MatchStatus};
 use crate::output::disclosure::{Cell, Disclosure, Margins};
 
@@ -159,7 +159,7 @@ impl PublishedFunnel {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::funnel::funnel_tables;
+    use crate::funnel::tally::funnel_tables;
     use crate::input::applications::Stage;
 
     #[test]

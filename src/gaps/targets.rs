@@ -2,7 +2,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::analysis::targets::{reason, Residents, Target, Why};
+use crate::analysis::targets::{reason, Target, Why};
+use crate::reference::census::Residents;
 use crate::analysis::AreaFacts;
 use crate::input::vacancies::Vacancy;
 use crate::output::disclosure::Cell;

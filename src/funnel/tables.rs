@@ -1,8 +1,8 @@
 //! The tables of `funnel`: each group's applications at each stage, its rates, and (for deprivation, with a community) its share against the community's.
 
-use crate::analysis::funnel::{base_groups, rates};
+use crate::funnel::tally::{base_groups, rates};
 use crate::output::disclosure::Cell;
-use crate::output::published_funnel::{FunnelCells, PublishedFunnelTable};
+use crate::funnel::published::{FunnelCells, PublishedFunnelTable};
 use crate::output::table::{fixed, Table};
 
 /// The community's population by national IMD decile (index 0 = decile 1).

@@ -1,5 +1,9 @@
 //! `anchormap funnel`: job applications from applied to shortlisted to appointed, by deprivation, ethnic group, sex and band; WRES indicator 2.
 
+pub mod published;
+pub mod tables;
+pub mod tally;
+
 use std::path::Path;
 use std::time::Instant;
 
@@ -9,25 +13,26 @@ use serde::Serialize;
 
 use crate::analysis::community::Community;
 use crate::analysis::demography::BME;
-use crate::analysis::funnel::{funnel_tables, relative_likelihood, Funnel, FunnelTally, RelativeLikelihood, CORE20, NO_DECILE};
+use crate::funnel::tally::{funnel_tables, relative_likelihood, Funnel, FunnelTally, RelativeLikelihood, CORE20, NO_DECILE};
 use crate::analysis::gaps::{class_counts, Classes};
 use crate::cli::FunnelArgs;
-use crate::cmd::run_context::{each_batch, RunContext};
+use crate::run::{each_batch, RunContext};
 use crate::geocoder::{MatchCounts, MatchStatus};
 use crate::input::applications::{ApplicationColumns, Stage, STAGE_WORDS};
 use crate::input::band::{Band, BandGroup};
-use crate::input::csv_input::Row;
+use crate::io::csv_input::Row;
 use crate::input::demography::{EthnicGroup, Sex};
 use crate::input::unrecognised::{ColumnInFile, UnrecognisedValues};
 use crate::input::vacancies::read_vacancies;
-use crate::input::CsvInput;
+use crate::io::CsvInput;
 use crate::output::disclosure::Cell;
-use crate::output::funnel_tables::{funnel_table, CommunityShares};
-use crate::output::published_funnel::{FunnelCells, PublishedFunnel};
+use crate::funnel::tables::{funnel_table, CommunityShares};
+use crate::funnel::published::{FunnelCells, PublishedFunnel};
 use crate::output::run_summary::{
     DeprivationLikelihood, Edition, FunnelCommunity, FunnelSummary, PublishedApplicationCounts, Wres2Summary,
 };
-use crate::output::summary::{thousands, INTERNAL_FOLDER};
+use crate::output::summary::INTERNAL_FOLDER;
+use crate::io::format::thousands;
 use crate::reference::Population;
 
 /// The published summary of a funnel run.
@@ -139,7 +144,7 @@ fn community(args: &FunnelArgs, sites: &[crate::input::sites::Site], run: &mut R
     let (mut codes_bridged, mut name) = (std::collections::BTreeMap::new(), None);
     let facts = &run.areas.facts;
     let community =
-        crate::cmd::gaps::build_community(c, geography, facts, sites, &mut run.warnings, &mut codes_bridged, &mut name)?;
+        crate::run::community::build_community(c, geography, facts, sites, &mut run.warnings, &mut codes_bridged, &mut name)?;
     if community.size() == 0 {
         bail!("the community ({}) has no areas in the boundaries", community.description);
     }

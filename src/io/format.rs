@@ -1,0 +1,46 @@
+//! Numbers for people to read: thousands separators, quantities, masses of CO2e.
+
+/// `1743449` → `1,743,449`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A quantity for people to read: one decimal below 100, whole and thousands-separated above.
+pub fn quantity(v: f64) -> String {
+    if v.abs() < 100.0 {
+        format!("{v:.1}")
+    } else {
+        thousands(v.round().max(0.0) as u64)
+    }
+}
+
+/// A mass of CO2e: kg below a tonne, tonnes above.
+pub fn mass(kg: f64) -> String {
+    if kg < 1000.0 {
+        format!("{kg:.1} kg")
+    } else {
+        format!("{} t", quantity(kg / 1000.0))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn thousands_separators() {
+        assert_eq!(super::thousands(0), "0");
+        assert_eq!(super::thousands(999), "999");
+        assert_eq!(super::thousands(1000), "1,000");
+        assert_eq!(super::thousands(1743449), "1,743,449");
+        assert_eq!(super::mass(9.157), "9.2 kg");
+        assert_eq!(super::mass(52_760_179.2), "52,760 t");
+        assert_eq!(super::quantity(0.27), "0.3");
+    }
+}

@@ -1,0 +1,10 @@
+//! Shared file I/O on the lowest floor: bounded CSV reading, files written whole or not at all, progress bars, numbers for people.
+
+pub mod atomic;
+pub mod bounded;
+pub mod csv_input;
+pub mod format;
+pub mod progress;
+
+pub use atomic::OutputFile;
+pub use csv_input::CsvInput;
