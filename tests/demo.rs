@@ -211,3 +211,28 @@ fn the_demo_settings_rerun_a_step_and_flags_override_them() {
     assert!(areas(&near) < areas(&all), "the flag narrowed the community: {} vs {}", areas(&near), areas(&all));
     assert!(areas(&near) > 0);
 }
+
+/// Issue 26: every column of every published table has a declared kind, which the workbook, the
+/// GeoJSON and the maps all take (no writer guesses a kind from a column's name).
+#[test]
+fn every_published_column_has_a_declared_kind() {
+    let dir = temp_dir();
+    let out = dir.path().join("demo");
+    run_demo(&out);
+    let mut undeclared = Vec::new();
+    for folder in ["gaps", "funnel", "emissions"] {
+        for entry in std::fs::read_dir(out.join(folder)).unwrap().flatten() {
+            let path = entry.path();
+            if path.extension().is_some_and(|e| e == "csv") {
+                let (headers, _) = read_csv(&path);
+                undeclared.extend(
+                    headers
+                        .iter()
+                        .filter(|h| anchormap::output::schema::Kind::of(h).is_none())
+                        .map(|h| format!("{}: {h}", path.display())),
+                );
+            }
+        }
+    }
+    assert!(undeclared.is_empty(), "columns without a declared kind in output/schema.rs:\n{}", undeclared.join("\n"));
+}

@@ -331,18 +331,18 @@ fn write_tables(
     let (out, areas, facts) = (run.out(), &run.areas, &run.areas.facts);
     let names = run.names.is_some().then_some(areas.msoas.as_slice());
     let (area_table, area_features) = area_table(facts, names, tally, published);
-    area_table.write_csv(&out.join("emissions_by_area.csv"))?;
+    run.write_table("emissions_by_area.csv", &area_table)?;
     geojson::write_areas(
         &out.join("emissions_by_area.geojson"),
         area_features.into_iter().map(|(i, properties)| (areas.shape(i), properties)),
     )?;
     let msoa_written = msoa_tables(run, tally, published)?;
-    decile_table(&catchment.population_by_decile, published).write_csv(&out.join("emissions_by_decile.csv"))?;
-    site_table(sites, published).write_csv(&out.join("emissions_by_site.csv"))?;
+    run.write_table("emissions_by_decile.csv", &decile_table(&catchment.population_by_decile, published))?;
+    run.write_table("emissions_by_site.csv", &site_table(sites, published))?;
     let mut written =
         vec!["emissions_by_area.csv", "emissions_by_area.geojson", "emissions_by_decile.csv", "emissions_by_site.csv"];
     if by_specialty {
-        specialty_table(published).write_csv(&out.join("emissions_by_specialty.csv"))?;
+        run.write_table("emissions_by_specialty.csv", &specialty_table(published))?;
         written.push("emissions_by_specialty.csv");
     }
     written.extend(msoa_written);
@@ -972,7 +972,7 @@ fn msoa_tables(run: &RunContext, tally: &EmissionsTally, published: &PublishedEm
         row.push(per_1000(p.kgco2e, population[m]));
         table.push(row);
     }
-    table.write_csv(&out.join("emissions_by_msoa.csv"))?;
+    run.write_table("emissions_by_msoa.csv", &table)?;
     let rows: Vec<(usize, usize)> = order.iter().copied().zip(0..).collect();
     crate::output::msoa::write_geojson(&out.join("emissions_by_msoa.geojson"), areas, &table, &rows)?;
     Ok(vec!["emissions_by_msoa.csv", "emissions_by_msoa.geojson"])

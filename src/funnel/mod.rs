@@ -87,7 +87,7 @@ pub fn run(args: FunnelArgs) -> anyhow::Result<()> {
     let mut written = Vec::new();
     for table in &published.tables {
         let name = format!("funnel_by_{}.csv", table.spec.column);
-        funnel_table(table, &published.all, shares.as_ref()).write_csv(&run.out().join(&name))?;
+        run.write_table(&name, &funnel_table(table, &published.all, shares.as_ref()))?;
         written.push(name);
     }
     let (wres2, deprivation) = likelihoods(&placed.tally, Some(&published));

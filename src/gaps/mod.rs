@@ -388,9 +388,9 @@ fn write_tables(
     vacancies: &[Vacancy],
     residents: &[Residents],
 ) -> anyhow::Result<Tables> {
-    let (out, facts) = (run.out(), &run.areas.facts);
+    let facts = &run.areas.facts;
     let population = class_counts(facts, community, &tally.by_area, Classes::Decile).population;
-    let mut written = class_tables(out, &population, published)?;
+    let mut written = class_tables(run, &population, published)?;
     let area_cells = &published.areas;
     let estimates = published_estimates(area_cells, &run.disclosure);
     let rate = community_rate(facts, community, &estimates).unwrap_or(0.0);
@@ -446,7 +446,7 @@ fn write_demography(
             community_bme_share = rows.iter().find(|r| r.label == BME).and_then(|r| r.population_share);
         }
         let name = format!("gaps_by_{}.csv", dimension.key());
-        demography_table(dimension, &rows).write_csv(&run.out().join(&name))?;
+        run.write_table(&name, &demography_table(dimension, &rows))?;
         outputs.written.push(name);
         outputs.summaries.push(DemographySummary {
             dimension: dimension.key().to_string(),
@@ -460,7 +460,7 @@ fn write_demography(
     }
     if let Some(cells) = &published.wres1 {
         let bands = wres1_rows(cells);
-        wres1_table(&bands, community_bme_share).write_csv(&run.out().join("wres_indicator_1.csv"))?;
+        run.write_table("wres_indicator_1.csv", &wres1_table(&bands, community_bme_share))?;
         outputs.written.push("wres_indicator_1.csv".to_string());
         let note = "every staff row, wherever they live; BME share of those with a stated ethnic group (WRES indicator 1)";
         outputs.wres1 = Some(Wres1Summary { bands, community_bme_share, note: note.to_string() });
@@ -486,16 +486,16 @@ fn census_warning(dimension: Dimension, table: Option<&DemographyTable>, missing
 }
 
 /// The class tables (deciles and quintiles) of all staff and of each breakdown.
-fn class_tables(out: &Path, population: &[f64], published: &PublishedStaff) -> anyhow::Result<Vec<String>> {
+fn class_tables(run: &RunContext, population: &[f64], published: &PublishedStaff) -> anyhow::Result<Vec<String>> {
     let mut written = Vec::new();
     for classes in [Classes::Decile, Classes::Quintile] {
         let name = format!("gaps_by_{}.csv", class_word(classes));
-        class_table(population, &[("All staff".to_string(), &published.all)], classes, None).write_csv(&out.join(&name))?;
+        run.write_table(&name, &class_table(population, &[("All staff".to_string(), &published.all)], classes, None))?;
         written.push(name);
         for (dimension, groups) in &published.groups {
             let groups: Vec<(String, &ClassCells)> = groups.iter().map(|(k, v)| (k.clone(), v)).collect();
             let name = format!("gaps_by_{}_by_{dimension}.csv", class_word(classes));
-            class_table(population, &groups, classes, Some(dimension)).write_csv(&out.join(&name))?;
+            run.write_table(&name, &class_table(population, &groups, classes, Some(dimension)))?;
             written.push(name);
         }
     }
@@ -514,7 +514,7 @@ fn area_tables(
     let local = args.local_deciles.then(|| local_deciles(&areas.facts, community));
     let names = run.names.is_some().then_some(areas.msoas.as_slice());
     let (area_table, area_properties) = area_rows(&areas.facts, names, community, cells, rate, local.as_deref());
-    area_table.write_csv(&out.join("gaps_by_area.csv"))?;
+    run.write_table("gaps_by_area.csv", &area_table)?;
     geojson::write_areas(
         &out.join("gaps_by_area.geojson"),
         area_properties.into_iter().map(|(i, properties)| (areas.shape(i), properties)),
@@ -541,11 +541,11 @@ fn write_targets(
     let radius_m = args.travel_radius_km * 1000.0;
     let found = targets(rows.facts, community, estimates, rows.rate, &placed, &args.target_deciles, radius_m);
     let table = rows.table(&found);
-    table.write_csv(&run.out().join("targets.csv"))?;
+    run.write_table("targets.csv", &table)?;
     write_targets_geojson(run, community, &found, rows, &table)?;
     let mut written = vec!["targets.csv".to_string(), "targets.geojson".to_string()];
     if !rows.msoas.is_empty() {
-        rows.by_msoa(&found).write_csv(&run.out().join("targets_by_msoa.csv"))?;
+        run.write_table("targets_by_msoa.csv", &rows.by_msoa(&found))?;
         written.push("targets_by_msoa.csv".to_string());
     }
     Ok(written)
@@ -580,7 +580,7 @@ fn write_reach(args: &GapsArgs, run: &RunContext, vacancies: &[Vacancy]) -> anyh
         facts[i as usize].decile.is_some_and(|d| args.target_deciles.contains(&d))
     });
     let radius_m = args.travel_radius_km * 1000.0;
-    vacancy_table(facts, vacancies, &deprived, radius_m, args.nearest).write_csv(&run.out().join("vacancies_reach.csv"))?;
+    run.write_table("vacancies_reach.csv", &vacancy_table(facts, vacancies, &deprived, radius_m, args.nearest))?;
     Ok(vec!["vacancies_reach.csv".to_string()])
 }
 
@@ -850,7 +850,7 @@ fn msoa_tables(run: &RunContext, community: &Community, published: &PublishedSta
         row.extend(published.msoas[m].map(|cell| staff_cells(cell, population, rate)).unwrap_or_default());
         table.push(row);
     }
-    table.write_csv(&out.join("gaps_by_msoa.csv"))?;
+    run.write_table("gaps_by_msoa.csv", &table)?;
     let rows: Vec<(usize, usize)> = order.iter().copied().zip(0..).collect();
     crate::output::msoa::write_geojson(&out.join("gaps_by_msoa.geojson"), areas, &table, &rows)?;
     Ok(vec!["gaps_by_msoa.csv".to_string(), "gaps_by_msoa.geojson".to_string()])

@@ -7,6 +7,7 @@ use geo::{BoundingRect, Intersects, MultiPolygon, Rect};
 use crate::columns::ColumnMap;
 use crate::error::{Error, Location, Result};
 use crate::output::classes::{Classes, MapValue, Scheme};
+use crate::output::schema::Kind;
 use crate::output::map::{extent_of, outline_of, Fill, MapArea, MapSite, MapSpec, ATTRIBUTION};
 use crate::io::format::thousands;
 use crate::reference::boundaries::{Area, BoundaryProperties};
@@ -45,7 +46,7 @@ pub struct MapOptions {
     /// IoD file to take IMD deciles from when the GeoJSON has none.
     pub deprivation: Option<PathBuf>,
     pub deprivation_columns: ColumnMap,
-    /// The classification; `None` for the column's own ([`ColumnKind::scheme`]).
+    /// The classification; `None` for the one its column's declared [`Kind`] takes.
     pub scheme: Option<Scheme>,
     /// Centre of a diverging scale; `None` for the column's own.
     pub centre: Option<f64>,
@@ -81,46 +82,12 @@ impl MapOptions {
     }
 }
 
-/// What a column measures, which decides how a map classes it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ColumnKind {
-    /// An IMD decile, 1-10: national deciles.
-    Decile,
-    /// Staff share over population share: diverging around parity (1).
-    Ratio,
-    /// Staff per 1,000 residents: diverging around the community-wide rate.
-    RatePer1000,
-    /// A signed amount (a shortfall or an excess): diverging around zero.
-    Signed,
-    /// Anything else: quantiles.
-    Amount,
-}
-
-impl ColumnKind {
-    /// The kind of a published column, by its name; a column not declared here is an amount.
-    ///
-    /// ```
-    /// use anchormap::output::choropleth::ColumnKind;
-    /// assert_eq!(ColumnKind::of("representation_ratio"), ColumnKind::Ratio);
-    /// assert_eq!(ColumnKind::of("kgco2e_per_1000_population"), ColumnKind::Amount);
-    /// ```
-    pub fn of(column: &str) -> ColumnKind {
-        match column {
-            "imd_decile" | "imd_decile_local" => ColumnKind::Decile,
-            "representation_ratio" => ColumnKind::Ratio,
-            "staff_per_1000" => ColumnKind::RatePer1000,
-            "shortfall" => ColumnKind::Signed,
-            _ => ColumnKind::Amount,
-        }
-    }
-
-    /// The classification a map of this kind uses unless told otherwise.
-    pub fn scheme(self) -> Scheme {
-        match self {
-            ColumnKind::Decile => Scheme::Deciles,
-            ColumnKind::Ratio | ColumnKind::RatePer1000 | ColumnKind::Signed => Scheme::Diverging,
-            ColumnKind::Amount => Scheme::Sequential,
-        }
+/// The classification a map of a column of this kind uses unless told otherwise.
+fn scheme_of(kind: Kind) -> Scheme {
+    match kind {
+        Kind::Decile => Scheme::Deciles,
+        Kind::Ratio | Kind::RatePer1000 | Kind::Signed => Scheme::Diverging,
+        Kind::Text | Kind::Count | Kind::Share | Kind::Amount => Scheme::Sequential,
     }
 }
 
@@ -187,16 +154,16 @@ fn values_of(
 
 /// The classes of the chosen scheme, else of the column's kind.
 fn classes_of(options: &MapOptions, numbers: &[f64], areas: &[Area]) -> Classes {
-    let kind = ColumnKind::of(&options.column);
-    match options.scheme.unwrap_or(kind.scheme()) {
+    let kind = Kind::of_published(&options.column);
+    match options.scheme.unwrap_or(scheme_of(kind)) {
         Scheme::Deciles => Classes::deciles(),
         Scheme::Sequential => Classes::sequential(numbers),
         Scheme::Diverging => {
             let (centre, unit) = match (options.centre, kind) {
                 (Some(c), _) => (c, ""),
-                (None, ColumnKind::Ratio) => (1.0, "(parity)"),
-                (None, ColumnKind::Signed) => (0.0, "(none short, none over)"),
-                (None, ColumnKind::RatePer1000) => match community_rate(areas) {
+                (None, Kind::Ratio) => (1.0, "(parity)"),
+                (None, Kind::Signed) => (0.0, "(none short, none over)"),
+                (None, Kind::RatePer1000) => match community_rate(areas) {
                     Some(rate) => (rate, "per 1,000 (community rate)"),
                     None => (median(numbers), "(median)"),
                 },
@@ -347,12 +314,12 @@ mod tests {
 
     #[test]
     fn published_columns_are_classed_by_their_declared_kind() {
-        let scheme = |column| ColumnKind::of(column).scheme();
+        let scheme = |column| scheme_of(Kind::of_published(column));
         assert_eq!(scheme("imd_decile"), Scheme::Deciles);
         assert_eq!(scheme("imd_decile_local"), Scheme::Deciles);
         assert_eq!(scheme("staff_per_1000"), Scheme::Diverging);
         assert_eq!(scheme("representation_ratio"), Scheme::Diverging);
-        assert_eq!(ColumnKind::of("shortfall"), ColumnKind::Signed);
+        assert_eq!(Kind::of_published("shortfall"), Kind::Signed);
         assert_eq!(scheme("shortfall"), Scheme::Diverging);
         for amount in ["kgco2e_per_1000_population", "staff", "population", "expected_staff", "patient_km"] {
             assert_eq!(scheme(amount), Scheme::Sequential, "{amount}");
@@ -361,7 +328,7 @@ mod tests {
 
     #[test]
     fn a_column_is_not_classed_by_a_word_in_its_name() {
-        assert_eq!(ColumnKind::of("odds_ratio"), ColumnKind::Amount);
-        assert_eq!(ColumnKind::of("income_decile"), ColumnKind::Amount);
+        assert_eq!(Kind::of_published("odds_ratio"), Kind::Amount);
+        assert_eq!(Kind::of_published("income_decile"), Kind::Amount);
     }
 }

@@ -6,40 +6,21 @@ use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet,
 
 use crate::error::{Error, Location, Result};
 use crate::io::atomic::write_file;
+use crate::output::schema::Kind;
 use crate::output::table::Table;
 
 /// Widest a column is made, in characters.
 const MAX_WIDTH: f64 = 60.0;
 
-/// Whether a column holds a share (0-1), shown as a percentage.
-///
-/// ```
-/// use anchormap::output::workbook::is_share;
-/// assert!(is_share("staff_share") && is_share("staff_share_ci_low") && is_share("share_of_kgco2e"));
-/// assert!(is_share("households_without_car_share") && !is_share("staff") && !is_share("shortfall"));
-/// ```
-pub fn is_share(column: &str) -> bool {
-    column.ends_with("_share") || column.starts_with("share_of_") || column.contains("_share_ci_")
-}
-
-/// Whether a column holds text even where it looks like a number (codes, names, dates).
-fn is_text(column: &str) -> bool {
-    column.ends_with("_code")
-        || column.ends_with("_name")
-        || column.ends_with("_date")
-        || column.starts_with("area_")
-        || matches!(column, "specialty" | "site" | "vacancy_id" | "band")
-}
-
 /// Writes `sheets` (sheet name, table) and a last sheet of `notes`, one line per row, to `path`.
 /// The workbook's creation time is fixed, so that the same tables give the same bytes.
-pub fn write(path: &Path, sheets: &[(&str, &Table)], notes: &[String]) -> Result<()> {
+pub fn write(path: &Path, sheets: &[(String, &Table)], notes: &[String]) -> Result<()> {
     let bytes = build(sheets, notes)
         .map_err(|e| Error::invalid(Location::file(path), format!("cannot write the workbook: {e}")))?;
     write_file(path, &bytes)
 }
 
-fn build(sheets: &[(&str, &Table)], notes: &[String]) -> std::result::Result<Vec<u8>, XlsxError> {
+fn build(sheets: &[(String, &Table)], notes: &[String]) -> std::result::Result<Vec<u8>, XlsxError> {
     let mut workbook = Workbook::new();
     let created = ExcelDateTime::from_ymd(2000, 1, 1)?;
     workbook.set_properties(&DocProperties::new().set_creation_datetime(&created));
@@ -69,9 +50,10 @@ fn table_sheet(sheet: &mut Worksheet, name: &str, table: &Table) -> std::result:
         let r = r as u32 + 1;
         for (c, (text, header)) in row.iter().zip(&table.headers).enumerate() {
             let c = c as u16;
-            let number = text.parse::<f64>().ok().filter(|v| v.is_finite() && !is_text(header));
+            let kind = Kind::of_published(header);
+            let number = text.parse::<f64>().ok().filter(|v| v.is_finite() && kind != Kind::Text);
             match number {
-                Some(v) if is_share(header) => sheet.write_number_with_format(r, c, v, &percent)?,
+                Some(v) if kind == Kind::Share => sheet.write_number_with_format(r, c, v, &percent)?,
                 Some(v) => sheet.write_number(r, c, v)?,
                 None if text == "*" => sheet.write_string_with_format(r, c, text, &suppressed)?,
                 None if text.is_empty() => sheet,
@@ -94,29 +76,6 @@ pub fn sheet_name(file: &str, prefix: &str) -> String {
     let stem = file.trim_end_matches(".csv");
     let stem = stem.strip_prefix(prefix).map_or(stem, |s| s.trim_start_matches('_'));
     stem.replace('_', " ").chars().take(31).collect()
-}
-
-/// The workbook of a run: every CSV the run wrote into `out` (in `written`'s order) as a sheet, and
-/// the notes; written as `out/name`.
-pub fn write_run(out: &Path, name: &str, prefix: &str, written: &[String], notes: &[String]) -> Result<()> {
-    let mut tables = Vec::new();
-    for file in written.iter().filter(|f| f.ends_with(".csv")) {
-        tables.push((sheet_name(file, prefix), read_table(&out.join(file))?));
-    }
-    let sheets: Vec<(&str, &Table)> = tables.iter().map(|(n, t)| (n.as_str(), t)).collect();
-    write(&out.join(name), &sheets, notes)
-}
-
-/// A CSV the run wrote, back as a table (a cell the CSV writer neutralised as a formula loses its `'`).
-fn read_table(path: &Path) -> Result<Table> {
-    let mut reader = csv::Reader::from_path(path).map_err(|e| Error::csv(path, e))?;
-    let headers: Vec<String> = reader.headers().map_err(|e| Error::csv(path, e))?.iter().map(str::to_string).collect();
-    let mut table = Table { headers, rows: Vec::new() };
-    for record in reader.records() {
-        let record = record.map_err(|e| Error::csv(path, e))?;
-        table.rows.push(record.iter().map(|c| c.strip_prefix('\'').unwrap_or(c).to_string()).collect());
-    }
-    Ok(table)
 }
 
 /// The notes sheet's lines every run has: what the file is, and the disclosure rule.

@@ -2,6 +2,7 @@
 
 pub mod community;
 
+use std::cell::RefCell;
 use std::path::Path;
 use std::time::Instant;
 
@@ -22,6 +23,7 @@ use crate::output::disclosure::Disclosure;
 use crate::io::progress;
 use crate::output::run_folder::RunFolder;
 use crate::output::summary::write_run_summaries;
+use crate::output::table::Table;
 use crate::reference::Population;
 
 /// Rows handed to the parallel placement at a time.
@@ -43,6 +45,8 @@ pub struct RunContext {
     pub warnings: Vec<String>,
     /// The names people know attached to the areas, if the run was given any.
     pub names: Option<AreaNamesSummary>,
+    /// Every table written so far, by file name, for the workbook (written from memory, not re-read).
+    tables: RefCell<Vec<(String, Table)>>,
 }
 
 impl RunContext {
@@ -76,6 +80,7 @@ impl RunContext {
             warnings.extend(coverage.warning());
         }
         Ok(RunContext {
+            tables: RefCell::default(),
             started,
             quiet: output.quiet,
             disclosure,
@@ -131,6 +136,13 @@ impl RunContext {
         Ok(sites)
     }
 
+    /// Writes `table` as the CSV file `name` in the run folder, and keeps it for the workbook.
+    pub fn write_table(&self, name: &str, table: &Table) -> anyhow::Result<()> {
+        table.write_csv(&self.out().join(name))?;
+        self.tables.borrow_mut().push((name.to_string(), table.clone()));
+        Ok(())
+    }
+
     /// The run's workbook (`name`, e.g. `gaps.xlsx`): every CSV in `written` as a sheet, and a notes
     /// sheet with `what` the run is, the disclosure rule, `more` notes, the inputs' vintages and the
     /// attribution the names' licence asks for. Returns the file's name, for the list of outputs.
@@ -144,7 +156,13 @@ impl RunContext {
         }
         notes.extend(self.names.as_ref().and_then(|n| n.attribution.clone()));
         let prefix = name.trim_end_matches(".xlsx");
-        crate::output::workbook::write_run(self.out(), name, prefix, written, &notes)?;
+        let tables = self.tables.borrow();
+        let sheets: Vec<(String, &Table)> = written
+            .iter()
+            .filter_map(|file| tables.iter().find(|(written, _)| written == file))
+            .map(|(file, table)| (crate::output::workbook::sheet_name(file, prefix), table))
+            .collect();
+        crate::output::workbook::write(&self.out().join(name), &sheets, &notes)?;
         Ok(name.to_string())
     }
 
