@@ -4,18 +4,46 @@
 //! reference data, [`input`] reads the user's files, [`spatial`] projects to British National Grid
 //! and indexes areas, [`geocoder`] joins postcodes to areas, [`analysis`] holds what the analyses
 //! share, and [`output`] writes results. Each analysis has its folder ([`gaps`], [`funnel`],
-//! [`emissions`], [`report`]) over the shared [`run`] context; [`cmd`] dispatches the subcommands.
+//! [`emissions`], [`report`]) over the shared `run` context; `cmd` dispatches the subcommands.
+//!
+//! # Placing postcodes in areas
+//!
+//! The [`Geocoder`] joins postcodes to areas and their deprivation. Against the fictional demo
+//! region shipped in the repository:
+//!
+//! ```
+//! use anchormap::{Geocoder, MatchStatus, ReferencePaths};
+//!
+//! let mut paths = ReferencePaths::of_files(
+//!     "data/demo/anchorshire_fictional_postcodes.csv".into(),
+//!     "boundaries/anchorshire_fictional_areas.geojson".into(),
+//! );
+//! paths.deprivation = Some("data/demo/anchorshire_fictional_imd.csv".into());
+//! let geocoder = Geocoder::load(&paths)?;
+//! let placed = geocoder.geocode_many(&[b"QZ14 8DP", b"qz148dp", b"not a postcode"]);
+//! assert_eq!(placed[0].status, MatchStatus::Within);
+//! assert_eq!(placed[0].area, placed[1].area, "postcodes are normalised before the look-up");
+//! assert_eq!(placed[2].status, MatchStatus::InvalidPostcode);
+//! let id = placed[0].area.unwrap();
+//! assert!(geocoder.deprivation_of(id).is_some_and(|imd| (1..=10).contains(&imd.decile)));
+//! let area = &geocoder.boundaries.areas[id as usize];
+//! assert!(area.code.starts_with("E0199"), "a fictional LSOA: {}", area.code);
+//! # Ok::<(), anchormap::Error>(())
+//! ```
+//!
+//! The analyses (`gaps`, `funnel`, `emissions`, `report`) run from the command line,
+//! [`run_command_line`], which the binary calls.
 
 pub mod analysis;
-pub mod cli;
-pub mod cmd;
+pub(crate) mod cli;
+pub(crate) mod cmd;
 pub mod columns;
 pub mod demo;
+pub mod dictionary;
 pub mod emissions;
+pub mod error;
 pub mod funnel;
 pub mod gaps;
-pub mod dictionary;
-pub mod error;
 pub mod geocoder;
 pub mod input;
 pub mod io;
@@ -23,7 +51,45 @@ pub mod output;
 pub mod postcode;
 pub mod reference;
 pub mod report;
-pub mod run;
+pub(crate) mod run;
 pub mod spatial;
 
 pub use error::{Error, Result};
+pub use geocoder::{Geocoded, Geocoder, MatchStatus, ReferencePaths};
+
+/// The `anchormap` command line, as the binary runs it: settings from `anchormap.toml` and the
+/// fetched reference data become options, flags override them, the subcommand runs, and an error
+/// is printed as one line. Returns the exit status: 0, 1 for unusable data, 2 for how the command
+/// line was written (as clap's own usage errors).
+pub fn run_command_line(args: Vec<std::ffi::OsString>) -> std::process::ExitCode {
+    use clap::Parser;
+    use std::process::ExitCode;
+    // Ctrl-C must not leave hidden partial outputs (which may hold postcodes) behind.
+    let _ = io::atomic::remove_partials_on_interrupt();
+    let args = match cli::config::expand_args(args) {
+        Ok(args) => args,
+        Err(err) => {
+            eprintln!("anchormap: error: {err}");
+            return ExitCode::from(1);
+        }
+    };
+    match cmd::run(cli::Cli::parse_from(args)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            // The root cause carries the file, line and column; the context says what we were doing.
+            let chain: Vec<String> = err.chain().map(|e| e.to_string()).collect();
+            // One line, whatever a value in it held (line breaks, a 50 MB field).
+            eprintln!("anchormap: error: {}", error::one_line(&chain.join(": ")));
+            let usage = err.chain().any(|e| matches!(e.downcast_ref::<Error>(), Some(Error::Usage(_))));
+            ExitCode::from(if usage { 2 } else { 1 })
+        }
+    }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            || matches!(e.downcast_ref::<Error>(), Some(Error::Io { error, .. }) if error.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

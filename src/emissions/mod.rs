@@ -119,7 +119,7 @@ struct Placer<'a> {
     scenario: Scenario,
 }
 
-pub fn run(args: EmissionsArgs) -> anyhow::Result<()> {
+pub(crate) fn run(args: EmissionsArgs) -> anyhow::Result<()> {
     if args.reference.deprivation.is_none() {
         bail!(crate::Error::usage("emissions needs --deprivation (an IoD file) to report by deprivation decile"));
     }

@@ -64,7 +64,7 @@ struct FunnelExact<'a> {
     warnings: &'a [String],
 }
 
-pub fn run(args: FunnelArgs) -> anyhow::Result<()> {
+pub(crate) fn run(args: FunnelArgs) -> anyhow::Result<()> {
     if args.reference.deprivation.is_none() {
         bail!(crate::Error::usage("funnel needs --deprivation (an IoD file) to report by deprivation decile"));
     }

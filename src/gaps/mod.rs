@@ -66,7 +66,7 @@ struct StaffCounts {
     in_community_without_decile: u64,
 }
 
-pub fn run(args: GapsArgs) -> anyhow::Result<()> {
+pub(crate) fn run(args: GapsArgs) -> anyhow::Result<()> {
     if args.reference.deprivation.is_none() {
         bail!(crate::Error::usage("gaps needs --deprivation (an IoD file) to compare by deprivation decile"));
     }

@@ -133,7 +133,7 @@ pub fn json_for_script(json: &str) -> String {
     out
 }
 
-pub fn run(args: ReportArgs) -> anyhow::Result<()> {
+pub(crate) fn run(args: ReportArgs) -> anyhow::Result<()> {
     let gaps_dir = args.from.iter().find(|d| d.join("gaps_by_decile.csv").is_file());
     let emissions_dir = args.from.iter().find(|d| d.join("emissions_by_decile.csv").is_file());
     let funnel_dir = args.from.iter().find(|d| d.join(crate::funnel::SUMMARY).is_file());
