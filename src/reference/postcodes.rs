@@ -152,21 +152,26 @@ struct PartRows {
     invalid: usize,
 }
 
+/// Every part of a directory read, in parallel, with a progress bar.
+fn read_parts(parts: &[Part], columns: &ColumnMap) -> Result<Vec<PartRows>> {
+    let bar = progress::bar(parts.len() as u64, "reading postcodes");
+    let loaded = parts
+        .par_iter()
+        .map(|part| {
+            let rows = read_part(part, columns);
+            bar.inc(1);
+            rows
+        })
+        .collect::<Result<_>>()?;
+    bar.finish_and_clear();
+    Ok(loaded)
+}
+
 impl PostcodeDirectory {
     /// Loads a Code-Point Open zip or folder, or a postcode CSV with a header row.
     pub fn load(path: &Path, columns: &ColumnMap) -> Result<PostcodeDirectory> {
         let parts = find_parts(path)?;
-        let bar = progress::bar(parts.len() as u64, "reading postcodes");
-        let loaded: Vec<PartRows> = parts
-            .par_iter()
-            .map(|part| {
-                let rows = read_part(part, columns);
-                bar.inc(1);
-                rows
-            })
-            .collect::<Result<_>>()?;
-        bar.finish_and_clear();
-
+        let loaded = read_parts(&parts, columns)?;
         let total: usize = loaded.iter().map(|p| p.rows.len()).sum();
         let mut stats = DirectoryStats { files: parts.len(), ..Default::default() };
         let mut entries = FxHashMap::with_capacity_and_hasher(total, Default::default());
