@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use anyhow::{bail, Context as _};
-use minijinja::{context, Environment, Value};
+use minijinja::{Environment, UndefinedBehavior, Value};
 use serde::Serialize;
 use serde_json::Value as Json;
 
@@ -33,6 +33,53 @@ struct HtmlTable {
 struct Figure {
     value: String,
     label: String,
+}
+
+/// Everything the report's template reads, typed: a key the template names but this does not is an
+/// error when the report renders (strict undefined), not a silently blank part of a board paper.
+#[derive(Serialize)]
+struct ReportContext {
+    title: String,
+    subtitle: String,
+    gaps: Option<GapsSection>,
+    demography: Option<Value>,
+    funnel: Option<Value>,
+    emissions: Option<EmissionsSection>,
+    assumptions: Vec<String>,
+    sources: Vec<String>,
+    attribution: Vec<String>,
+    version: &'static str,
+    /// The maps' hover rows, a JSON object escaped for a script element (marked safe in the template).
+    tooltips: String,
+}
+
+/// "Where do our staff live?": the headline, figures, decile table and chart, map and targets.
+#[derive(Serialize)]
+struct GapsSection {
+    headline: Option<String>,
+    community: String,
+    figures: Vec<Figure>,
+    deciles: HtmlTable,
+    cuts: Vec<HtmlTable>,
+    targets: Option<HtmlTable>,
+    top_target: Option<String>,
+    targets_by_msoa: Option<HtmlTable>,
+    radius_km: f64,
+    /// Inline SVG (marked safe in the template), as are the maps.
+    chart: String,
+    map: Option<String>,
+    targets_map: Option<String>,
+}
+
+/// "What does patient travel cost?": the scenario's headline, figures, tables, chart and map.
+#[derive(Serialize)]
+struct EmissionsSection {
+    headline: Option<String>,
+    figures: Vec<Figure>,
+    deciles: HtmlTable,
+    sites: HtmlTable,
+    chart: String,
+    map: Option<String>,
 }
 
 /// A CSV output read whole: headers and rows.
@@ -156,21 +203,25 @@ pub(crate) fn run(args: ReportArgs) -> anyhow::Result<()> {
         .transpose()?;
 
     let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.add_template("report.html", TEMPLATE)?;
-    let tooltips = json_for_script(&serde_json::to_string(&tooltips)?);
-    let html = env.get_template("report.html")?.render(context! {
-        title => args.title.clone(),
-        subtitle => args.subtitle.clone().unwrap_or_else(|| "Workforce and patient travel by neighbourhood and deprivation".to_string()),
-        gaps => gaps,
-        demography => demography,
-        funnel => funnel,
-        emissions => emissions,
-        assumptions => assumptions,
-        sources => sources,
-        attribution => report_attribution(&args.attribution, gaps_dir, emissions_dir),
-        version => env!("CARGO_PKG_VERSION"),
-        tooltips => Value::from_safe_string(tooltips),
-    })?;
+    let context = ReportContext {
+        title: args.title.clone(),
+        subtitle: args
+            .subtitle
+            .clone()
+            .unwrap_or_else(|| "Workforce and patient travel by neighbourhood and deprivation".to_string()),
+        gaps,
+        demography,
+        funnel,
+        emissions,
+        assumptions,
+        sources,
+        attribution: report_attribution(&args.attribution, gaps_dir, emissions_dir),
+        version: env!("CARGO_PKG_VERSION"),
+        tooltips: json_for_script(&serde_json::to_string(&tooltips)?),
+    };
+    let html = env.get_template("report.html")?.render(&context)?;
     let mut inputs: Vec<&Path> = args.from.iter().map(|p| p.as_path()).collect();
     inputs.extend(args.markers.sites.as_deref());
     crate::io::atomic::check_not_an_input(&args.output, &inputs)?;
@@ -253,7 +304,7 @@ impl MapRequest<'_> {
         dir: &Path,
         args: &ReportArgs,
         tooltips: &mut serde_json::Map<String, Json>,
-    ) -> anyhow::Result<Option<Value>> {
+    ) -> anyhow::Result<Option<String>> {
         let by_msoa = !args.lsoa_maps && !self.msoa_file.is_empty() && dir.join(self.msoa_file).is_file();
         let input = dir.join(if by_msoa { self.msoa_file } else { self.file });
         if !input.is_file() {
@@ -288,7 +339,7 @@ impl MapRequest<'_> {
             rows.insert(area.code.clone(), Json::from(pairs));
         }
         tooltips.insert(self.id.to_string(), Json::Object(rows));
-        Ok(Some(Value::from_safe_string(spec.to_svg())))
+        Ok(Some(spec.to_svg()))
     }
 }
 
@@ -366,7 +417,7 @@ fn gaps_section(
     tooltips: &mut serde_json::Map<String, Json>,
     assumptions: &mut Vec<String>,
     sources: &mut Vec<String>,
-) -> anyhow::Result<minijinja::Value> {
+) -> anyhow::Result<GapsSection> {
     let summary: GapsSummary = run_summary::read(&dir.join(crate::gaps::SUMMARY))?;
     reference_sources(&summary.reference, &summary.vintages, sources);
     let deciles = Csv::read(&dir.join("gaps_by_decile.csv"))?;
@@ -375,22 +426,20 @@ fn gaps_section(
     let targets = Targets::read(dir)?;
     let any_target = targets.as_ref().is_some_and(|t| !t.0.rows.is_empty());
     let targets_map = if any_target { TARGETS_MAP.draw(dir, args, tooltips)? } else { None };
-    Ok(Value::from_serialize(serde_json::json!({
-        "headline": summary.headline,
-        "community": community_in_words(&summary),
-        "figures": gaps_figures(&summary),
-        "deciles": gaps_decile_table(&deciles)?,
-        "cuts": gaps_cuts(dir)?,
-        "targets": targets.as_ref().map(Targets::table).transpose()?,
-        "top_target": targets.as_ref().and_then(Targets::top),
-        "targets_by_msoa": targets_by_msoa_table(dir)?,
-        "radius_km": summary.travel_radius_km,
-    }))
-    .merge_safe(&[
-        ("chart", Value::from_safe_string(gaps_chart(&deciles))),
-        ("map", map.unwrap_or(Value::from(()))),
-        ("targets_map", targets_map.unwrap_or(Value::from(()))),
-    ]))
+    Ok(GapsSection {
+        headline: summary.headline.clone(),
+        community: community_in_words(&summary),
+        figures: gaps_figures(&summary),
+        deciles: gaps_decile_table(&deciles)?,
+        cuts: gaps_cuts(dir)?,
+        targets: targets.as_ref().map(Targets::table).transpose()?,
+        top_target: targets.as_ref().and_then(Targets::top),
+        targets_by_msoa: targets_by_msoa_table(dir)?,
+        radius_km: summary.travel_radius_km,
+        chart: gaps_chart(&deciles),
+        map,
+        targets_map,
+    })
 }
 
 /// Shares of staff and of the working-age population by decile, side by side.
@@ -573,7 +622,7 @@ fn emissions_section(
     tooltips: &mut serde_json::Map<String, Json>,
     assumptions: &mut Vec<String>,
     sources: &mut Vec<String>,
-) -> anyhow::Result<minijinja::Value> {
+) -> anyhow::Result<EmissionsSection> {
     let summary: EmissionsSummary = run_summary::read(&dir.join(crate::emissions::SUMMARY))?;
     reference_sources(&summary.reference, &summary.vintages, sources);
     let deciles = Csv::read(&dir.join("emissions_by_decile.csv"))?;
@@ -590,16 +639,14 @@ fn emissions_section(
     let site_table = sites.table("Patient travel by site", &site_columns, &site_rows)?;
     let map = EMISSIONS_MAP.draw(dir, args, tooltips)?;
     emissions_notes(&summary, assumptions, sources)?;
-    Ok(Value::from_serialize(serde_json::json!({
-        "headline": scenario_headline(&summary),
-        "figures": emissions_figures(&summary),
-        "deciles": table,
-        "sites": site_table,
-    }))
-    .merge_safe(&[
-        ("chart", Value::from_safe_string(emissions_chart(&deciles))),
-        ("map", map.unwrap_or(Value::from(()))),
-    ]))
+    Ok(EmissionsSection {
+        headline: scenario_headline(&summary),
+        figures: emissions_figures(&summary),
+        deciles: table,
+        sites: site_table,
+        chart: emissions_chart(&deciles),
+        map,
+    })
 }
 
 /// Shares of face-to-face appointments and of the scenario's saving by decile, side by side.
@@ -738,24 +785,3 @@ fn emissions_notes(
     Ok(())
 }
 
-/// Adds already-safe HTML values (SVG) to a serialised section.
-trait MergeSafe {
-    fn merge_safe(self, extra: &[(&str, Value)]) -> Value;
-}
-
-impl MergeSafe for Value {
-    fn merge_safe(self, extra: &[(&str, Value)]) -> Value {
-        let mut map: std::collections::BTreeMap<String, Value> = std::collections::BTreeMap::new();
-        if let Ok(keys) = self.try_iter() {
-            for key in keys {
-                if let Ok(v) = self.get_item(&key) {
-                    map.insert(key.to_string(), v);
-                }
-            }
-        }
-        for (k, v) in extra {
-            map.insert(k.to_string(), v.clone());
-        }
-        Value::from_iter(map)
-    }
-}
