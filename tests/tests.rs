@@ -21,3 +21,4 @@ mod properties;
 mod report;
 mod run_folders;
 mod store;
+mod values;

@@ -13,6 +13,7 @@ pub mod sites;
 pub mod staff;
 pub mod unrecognised;
 pub mod vacancies;
+pub mod value_maps;
 pub mod value_profile;
 
 pub use csv_input::CsvInput;

@@ -134,7 +134,8 @@ impl Date {
         years.max(0) as u32
     }
 
-    /// Reads `2024-03-01` (ISO, optionally with a time after it) or `01/03/2024` (UK day first).
+    /// Reads `2024-03-01` (ISO, optionally with a time after it) or `01/03/2024` (UK day first);
+    /// a day the month does not have is not a date.
     ///
     /// ```
     /// use anchormap::input::staff::Date;
@@ -142,6 +143,10 @@ impl Date {
     /// assert_eq!(Date::parse("2024-03-01 00:00:00"), Some(Date(2024, 3, 1)));
     /// assert_eq!(Date::parse("01/03/2024"), Some(Date(2024, 3, 1)));
     /// assert_eq!(Date::parse("March"), None);
+    /// assert_eq!(Date::parse("31/02/2026"), None);
+    /// assert_eq!(Date::parse("2026-04-31"), None);
+    /// assert_eq!(Date::parse("29/02/2024"), Some(Date(2024, 2, 29)));
+    /// assert_eq!(Date::parse("29/02/2026"), None);
     /// ```
     pub fn parse(text: &str) -> Option<Date> {
         let text = text.trim();
@@ -152,10 +157,20 @@ impl Date {
             ([d, m, y], true) => (*y, *m, *d),
             _ => return None,
         };
-        ((1900..=2200).contains(&year) && (1..=12).contains(&month) && (1..=31).contains(&day)).then_some(Date(
+        ((1900..=2200).contains(&year) && (1..=12).contains(&month) && (1..=days_in_month(year, month)).contains(&day)).then_some(Date(
             year as u16,
             month as u8,
             day as u8,
         ))
+    }
+}
+
+/// The days of a month of the Gregorian calendar.
+fn days_in_month(year: u32, month: u32) -> u32 {
+    match month {
+        4 | 6 | 9 | 11 => 30,
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 => 28,
+        _ => 31,
     }
 }

@@ -1,0 +1,168 @@
+//! Application statuses as NHS Jobs, TRAC and other systems write them: read by meaning, the unclear ones left out and listed (the same by `inspect` and `funnel`), and a user's value map changing the figures as documented.
+
+use std::path::{Path, PathBuf};
+
+use crate::funnel::funnel_args;
+use crate::util::*;
+
+/// (ethnicity, status, how many). All applicants live in XX1 1AA.
+const ROWS: [(&str, &str, usize); 10] = [
+    // White: 40 shortlisted (10 appointed) of 70 applied, as the statuses say; 2 unclear.
+    ("White - British", "Offer accepted", 10),
+    ("White - British", "Interviewed - Unsuccessful", 20),
+    ("White - Irish", "Interview - not successful", 5),
+    ("White - British", "Successful at shortlisting", 5),
+    ("White - British", "Not shortlisted", 30),
+    ("White - British", "Successful at interview", 2),
+    // BME: 25 shortlisted (5 appointed) of 50 applied.
+    ("Asian or Asian British - Indian", "Appointed", 5),
+    ("Black, Black British, Caribbean or African - African", "Interviewed - Unsuccessful", 15),
+    ("Mixed or multiple ethnic groups - White and Asian", "Successful at shortlisting", 5),
+    ("Asian or Asian British - Pakistani", "Unsuccessful at shortlisting", 25),
+];
+
+const UNCLEAR: &str = "Successful at interview";
+
+fn write_applications(dir: &Path, rows: &[(&str, &str, usize)]) -> PathBuf {
+    let mut text = String::from("Application ID,Vacancy Reference,Applicant Postcode,Ethnicity,Sex,Application Status\n");
+    let mut id = 0;
+    for (ethnicity, status, n) in rows {
+        for _ in 0..*n {
+            id += 1;
+            text.push_str(&format!("APP{id:04},V1,XX1 1AA,\"{ethnicity}\",Female,{status}\n"));
+        }
+    }
+    let path = dir.join("applications.csv");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn json(path: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// Runs the funnel with counts published as they are; returns (published, exact) summaries.
+fn funnel(applications: &Path, out: &Path, extra: &[&str]) -> (serde_json::Value, serde_json::Value) {
+    let extra: Vec<&str> = ["--min-count", "0", "--round-to", "1"].iter().chain(extra).copied().collect();
+    anchormap_ok(funnel_args(applications, out, &extra));
+    (json(&out.join("funnel_summary.json")), json(&out.join("not-for-publication/funnel_summary_exact.json")))
+}
+
+fn counts(exact: &serde_json::Value) -> [f64; 3] {
+    let a = &exact["applications"];
+    ["shortlisted", "appointed", "status_unclear"].map(|k| a[k].as_f64().unwrap())
+}
+
+#[test]
+fn statuses_are_read_by_meaning_and_the_unclear_ones_left_out_and_listed() {
+    let dir = temp_dir();
+    let applications = write_applications(dir.path(), &ROWS);
+    let out = dir.path().join("run");
+    let (published, exact) = funnel(&applications, &out, &[]);
+    // Truth: 40 + 25 shortlisted, 10 + 5 appointed; the 2 unclear in neither.
+    assert_eq!(counts(&exact), [65.0, 15.0, 2.0]);
+    let w = &exact["wres_indicator_2"];
+    assert!((w["relative_likelihood"].as_f64().unwrap() - (10.0 / 40.0) / (5.0 / 25.0)).abs() < 1e-9, "{w}");
+    // Published: the count only, and no WRES 2 while a status is unclear.
+    assert_eq!(published["applications"]["status_unclear"].as_f64(), Some(2.0));
+    assert!(published["wres_indicator_2"]["relative_likelihood"].is_null());
+    assert!(published["wres_indicator_2"]["reason"].as_str().unwrap().contains("not published"));
+    assert!(published["decisions"].to_string().contains("--values status=FILE"), "{}", published["decisions"]);
+    for file in published_files(&out) {
+        assert!(!published_text(&file).contains(UNCLEAR), "{} names an unclear value", file.display());
+    }
+    let listed = &exact["status_unclear"];
+    assert_eq!(listed.as_array().unwrap().len(), 1, "{listed}");
+    assert_eq!((listed[0]["value"].as_str(), listed[0]["rows"].as_u64()), (Some(UNCLEAR), Some(2)));
+
+    // inspect reads the statuses as the funnel does.
+    let report = anchormap_ok_stdout(&["inspect".as_ref(), "--json".as_ref(), applications.as_os_str()]);
+    let report: serde_json::Value = serde_json::from_str(&report).unwrap();
+    let profiles = report["files"][0]["profiles"].as_array().unwrap();
+    let status = profiles.iter().find(|p| p["role"] == "stage").expect("a status profile");
+    let unclear: Vec<&str> = status["unrecognised_values"].as_array().unwrap().iter().map(|v| v["value"].as_str().unwrap()).collect();
+    assert_eq!(unclear, [UNCLEAR]);
+    let meaning = |value: &str| {
+        status["values"].as_array().unwrap().iter().find(|v| v["value"] == value).map(|v| v["meaning"].as_str().unwrap().to_string())
+    };
+    assert_eq!(meaning("Interviewed - Unsuccessful").as_deref(), Some("shortlisted, not appointed"));
+    assert_eq!(meaning("Interview - not successful").as_deref(), Some("shortlisted, not appointed"));
+    assert_eq!(meaning("Successful at shortlisting").as_deref(), Some("shortlisted, not appointed"));
+}
+
+#[test]
+fn a_value_map_from_a_file_or_the_written_config_changes_the_figures() {
+    let dir = temp_dir();
+    let applications = write_applications(dir.path(), &ROWS);
+    let map = dir.path().join("status.csv");
+    std::fs::write(&map, format!("value,meaning\n{UNCLEAR},appointed\n")).unwrap();
+    let option = format!("status={}", map.display());
+    let (published, exact) = funnel(&applications, &dir.path().join("mapped"), &["--values", &option]);
+    // The 2 are now appointed (so shortlisted): White 12 of 42.
+    assert_eq!(counts(&exact), [67.0, 17.0, 0.0]);
+    let expected = ((12.0 / 42.0) / (5.0 / 25.0) * 100.0_f64).round() / 100.0;
+    assert_eq!(published["wres_indicator_2"]["relative_likelihood"].as_f64(), Some(expected));
+
+    // inspect --write-config writes every value with its reading, the unclear one to complete.
+    let config = dir.path().join("anchormap.toml");
+    let args = ["inspect".as_ref(), applications.as_os_str(), "--write-config".as_ref(), config.as_os_str()];
+    anchormap_ok_stdout(&args);
+    let text = std::fs::read_to_string(&config).unwrap();
+    assert!(text.contains("[values.status]"), "{text}");
+    assert!(text.contains("\"Interviewed - Unsuccessful\" = \"shortlisted\""), "{text}");
+    assert!(text.contains("\"Unsuccessful at shortlisting\" = \"applied\""), "{text}");
+    let commented = text.lines().find(|l| l.starts_with(&format!("# \"{UNCLEAR}\" = \"\""))).expect("the unclear value, commented");
+    let edited = text.replace(commented, &format!("\"{UNCLEAR}\" = \"appointed\""));
+    std::fs::write(&config, edited).unwrap();
+    let out = dir.path().join("configured");
+    let mut args = vec!["--config".into(), config.into_os_string()];
+    args.extend(funnel_args(&applications, &out, &["--min-count", "0", "--round-to", "1"]));
+    anchormap_ok(args);
+    assert_eq!(counts(&json(&out.join("not-for-publication/funnel_summary_exact.json"))), [67.0, 17.0, 0.0]);
+
+    // A meaning that is not a status meaning is a usage error naming the file and line.
+    std::fs::write(&map, format!("value,meaning\n{UNCLEAR},interviewed\n")).unwrap();
+    let out = anchormap(funnel_args(&applications, &dir.path().join("bad"), &["--values", &option]));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("status.csv, line 2") && err.contains("applied, shortlisted, appointed"), "{err}");
+}
+
+#[test]
+fn many_unclear_statuses_stop_the_run_naming_them_and_the_flag() {
+    let dir = temp_dir();
+    let rows = [("White - British", "Offer accepted", 10), ("White - British", "Pending", 3), ("White - British", "On hold", 1)];
+    let applications = write_applications(dir.path(), &rows);
+    let err = anchormap_err(funnel_args(&applications, &dir.path().join("run"), &[]));
+    assert!(err.contains("'Pending' (3), 'On hold' (1)") && err.contains("--values status=FILE"), "{err}");
+    // A larger share allowed: the run goes on, leaving them out.
+    let (_, exact) = funnel(&applications, &dir.path().join("allowed"), &["--max-unclear-share", "0.5"]);
+    assert_eq!(counts(&exact), [10.0, 10.0, 4.0]);
+}
+
+/// Runs `anchormap` and insists it succeeded; returns stdout.
+fn anchormap_ok_stdout(args: &[&std::ffi::OsStr]) -> String {
+    let out = anchormap(args);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn a_row_repeated_word_for_word_is_counted_once_and_ids_on_differing_rows_are_said() {
+    let dir = temp_dir();
+    let applications = write_applications(dir.path(), &[("White - British", "Offer accepted", 10), ("White - British", "Not shortlisted", 10)]);
+    let mut text = std::fs::read_to_string(&applications).unwrap();
+    let first = text.lines().nth(1).unwrap().to_string();
+    text.push_str(&format!("{first}\n{first}\n"));
+    text.push_str(&first.replace("Offer accepted", "Not shortlisted"));
+    text.push('\n');
+    std::fs::write(&applications, text).unwrap();
+    let out = dir.path().join("run");
+    let stderr = anchormap_ok(funnel_args(&applications, &out, &["--min-count", "0", "--round-to", "1"]));
+    let exact = json(&out.join("not-for-publication/funnel_summary_exact.json"));
+    let a = &exact["applications"];
+    // 20 applications and one differing row: 21 counted; the 2 exact repeats not.
+    assert_eq!([&a["rows"], &a["duplicate_rows"], &a["rows_sharing_an_id"]].map(|v| v.as_u64().unwrap()), [21, 2, 1]);
+    assert_eq!(a["appointed"].as_f64(), Some(10.0));
+    assert!(stderr.contains("2 rows repeat an earlier row word for word") && stderr.contains("1 application ids are on rows that differ"), "{stderr}");
+}
