@@ -480,13 +480,13 @@ pub struct ValueArgs {
     pub values: Vec<String>,
 
     /// One value's meaning, ROLE:VALUE=MEANING: what a `[values.ROLE]` table of anchormap.toml becomes.
-    #[arg(long = "value", value_name = "ROLE:VALUE=MEANING", hide = true)]
-    pub value: Vec<String>,
+    #[arg(long = "value-meaning", value_name = "ROLE:VALUE=MEANING", hide = true)]
+    pub value_meaning: Vec<String>,
 }
 
 impl ValueArgs {
     pub fn maps(&self) -> crate::error::Result<crate::input::value_maps::ValueMaps> {
-        crate::input::value_maps::ValueMaps::from_options(&self.values, &self.value)
+        crate::input::value_maps::ValueMaps::from_options(&self.values, &self.value_meaning)
     }
 }
 

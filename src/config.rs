@@ -8,7 +8,7 @@
 //! Postcode" }` is `postcode=Home Postcode`). Relative paths are relative to the file.
 //!
 //! `[values.ROLE]` tables say what the values of a coded column mean (`"Interviewed -
-//! Unsuccessful" = "shortlisted"`); each entry becomes `--value ROLE:VALUE=MEANING` for every
+//! Unsuccessful" = "shortlisted"`); each entry becomes `--value-meaning ROLE:VALUE=MEANING` for every
 //! command that reads values, entries of all files together (a `--values ROLE=FILE` map wins).
 //!
 //! Precedence, lowest first: the reference data recorded by `anchormap fetch` (its
@@ -35,7 +35,7 @@ const SHARED_TABLES: [&str; 5] = ["reference", "inputs", "community", "disclosur
 /// `[values.ROLE]` tables: what the values of a coded column mean, for every command that reads them.
 const VALUES_TABLE: &str = "values";
 /// The option a `[values.ROLE]` entry becomes.
-const VALUE_OPTION: &str = "value";
+const VALUE_OPTION: &str = "value-meaning";
 
 /// Where anchormap keeps fetched reference data: `$ANCHORMAP_HOME`; else, on Windows,
 /// `%LOCALAPPDATA%\anchormap`; elsewhere `$XDG_DATA_HOME/anchormap`, else `~/.local/share/anchormap`.
@@ -333,7 +333,7 @@ impl SettingsFile {
         Ok(())
     }
 
-    /// `[values.ROLE]` tables (`"Interviewed - Unsuccessful" = "shortlisted"`) as `--value
+    /// `[values.ROLE]` tables (`"Interviewed - Unsuccessful" = "shortlisted"`) as `--value-meaning
     /// ROLE:VALUE=MEANING` entries, every role and meaning checked (a usage error at its line).
     fn value_entries(&self, table: &BTreeMap<Spanned<String>, Spanned<toml::Value>>) -> Result<Vec<String>> {
         use crate::input::value_maps::ValueRole;
@@ -568,7 +568,7 @@ mod tests {
         let project = ("anchormap.toml", "[values.status]\n\"Interviewed - Unsuccessful\" = \"shortlisted\"\nPending = \"Applied\"\n");
         assert_eq!(
             expand(&[project], &["funnel"]).unwrap(),
-            ["funnel", "--value=status:Interviewed - Unsuccessful=shortlisted", "--value=status:Pending=applied"]
+            ["funnel", "--value-meaning=status:Interviewed - Unsuccessful=shortlisted", "--value-meaning=status:Pending=applied"]
         );
         assert_eq!(expand(&[project], &["map"]).unwrap(), ["map"]);
         let wrong = ("anchormap.toml", "[values.status]\nShortlisted = \"applied\"\nPending = \"maybe\"\n");

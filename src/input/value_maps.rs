@@ -123,7 +123,7 @@ pub struct ValueMaps {
 }
 
 impl ValueMaps {
-    /// From `--values ROLE=FILE` options and `--value ROLE:VALUE=MEANING` entries (what
+    /// From `--values ROLE=FILE` options and `--value-meaning ROLE:VALUE=MEANING` entries (what
     /// `[values.ROLE]` tables become); a file's line overrides an entry for the same value.
     pub fn from_options(files: &[String], entries: &[String]) -> Result<ValueMaps> {
         let mut maps = ValueMaps::default();
@@ -141,12 +141,12 @@ impl ValueMaps {
     }
 
     fn add_entry(&mut self, entry: &str) -> Result<()> {
-        let shape = || Error::usage(format!("--value takes ROLE:VALUE=MEANING; got '{entry}'"));
+        let shape = || Error::usage(format!("--value-meaning takes ROLE:VALUE=MEANING; got '{entry}'"));
         let (role, rest) = entry.split_once(':').ok_or_else(shape)?;
         let (value, meaning) = rest.rsplit_once('=').ok_or_else(shape)?;
-        let role = known_role(role, "--value")?;
+        let role = known_role(role, "--value-meaning")?;
         let meaning = role.meaning(meaning).ok_or_else(|| {
-            Error::usage(format!("--value {entry}: '{}' is not a {} meaning ({})", meaning.trim(), role.name(), role.meanings().join(", ")))
+            Error::usage(format!("--value-meaning {entry}: '{}' is not a {} meaning ({})", meaning.trim(), role.name(), role.meanings().join(", ")))
         })?;
         self.maps.entry(role).or_default().insert(value_key(value), meaning);
         Ok(())
