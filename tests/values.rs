@@ -166,3 +166,57 @@ fn a_row_repeated_word_for_word_is_counted_once_and_ids_on_differing_rows_are_sa
     assert_eq!(a["appointed"].as_f64(), Some(10.0));
     assert!(stderr.contains("2 rows repeat an earlier row word for word") && stderr.contains("1 application ids are on rows that differ"), "{stderr}");
 }
+
+/// An appointments file: (postcode, medium, first attendance, count) rows at site S1.
+fn write_appointments(dir: &Path, rows: &[(&str, &str, &str, u32)]) -> PathBuf {
+    let mut text = String::from("patient_postcode,site_code,attendance_mode,count,first_follow_up\n");
+    for (postcode, medium, first, count) in rows {
+        text.push_str(&format!("{postcode},S1,{medium},{count},{first}\n"));
+    }
+    let path = dir.join("appointments.csv");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn emissions(appointments: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
+    let mut args: Vec<std::ffi::OsString> = vec!["emissions".into(), "--appointments".into(), appointments.into()];
+    args.extend(fixture_reference_args());
+    args.extend(["--out".into(), out.into(), "-q".into(), "--min-count".into(), "0".into(), "--round-to".into(), "1".into()]);
+    args.extend(extra.iter().map(std::ffi::OsString::from));
+    anchormap(args)
+}
+
+fn exact_appointments(out: &Path) -> [f64; 3] {
+    let e = json(&out.join("not-for-publication/emissions_summary_exact.json"));
+    ["face_to_face", "virtual", "mode_not_recorded_counted_as_face_to_face"].map(|k| e[k].as_f64().unwrap())
+}
+
+#[test]
+fn a_blank_medium_column_stops_the_run_unless_the_first_attendance_codes_give_the_medium() {
+    let dir = temp_dir();
+    let blank = write_appointments(dir.path(), &[("XX1 1AA", "", "First", 3), ("XX1 1AD", "", "Follow-up", 2)]);
+    let out = emissions(&blank, &dir.path().join("blank"), &[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("column 'attendance_mode'") && stderr.contains("blank on all 2 rows"), "{stderr}");
+    assert!(stderr.contains("--appointment-columns mode=HEADER") && stderr.contains("--values medium=FILE"), "{stderr}");
+
+    // Codes 1 (face to face) and 3 (telephone or telemedicine) in the first-attendance column: used, and said.
+    let coded = write_appointments(dir.path(), &[("XX1 1AA", "", "1", 3), ("XX1 1AD", "", "3", 2)]);
+    let run = dir.path().join("coded");
+    let out = emissions(&coded, &run, &[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("taken from the first-attendance codes"), "{stderr}");
+    assert_eq!(exact_appointments(&run), [3.0, 2.0, 0.0]);
+
+    // A medium the built-in reading does not know, mapped by the user: read as mapped.
+    let worded = write_appointments(dir.path(), &[("XX1 1AA", "In clinic", "First", 3), ("XX1 1AD", "Phone call", "Follow-up", 2)]);
+    let map = dir.path().join("medium.csv");
+    std::fs::write(&map, "In clinic,face to face\nPhone call,telephone\n").unwrap();
+    let run = dir.path().join("mapped");
+    let option = format!("medium={}", map.display());
+    let out = emissions(&worded, &run, &["--values", &option]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(exact_appointments(&run), [3.0, 2.0, 0.0]);
+}

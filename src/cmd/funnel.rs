@@ -381,7 +381,7 @@ fn report_unread(
              they are left out of every count and rate, and WRES indicator 2 and the deprivation relative likelihood are not \
              published; map them with --values status=FILE or [values.status] in anchormap.toml",
             count_words(unread.stage.total(), run),
-            thousands(rows),
+            count_words(rows, run),
             unread.stage.distinct(),
             if unread.stage.distinct() == 1 { "" } else { "s" }
         ));

@@ -63,8 +63,9 @@ impl UnrecognisedValues {
             return Ok(None);
         }
         let share = self.total as f64 / rows.max(1) as f64;
+        let article = if column.role.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
         let said = format!(
-            "{} of {} rows ({:.1}%) have a {} that is {what}: {}",
+            "{} of {} rows ({:.1}%) have {article} {} that is {what}: {}",
             crate::output::summary::thousands(self.total),
             crate::output::summary::thousands(rows),
             share * 100.0,
