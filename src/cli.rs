@@ -325,6 +325,9 @@ pub struct GapsArgs {
     pub local_deciles: bool,
 
     #[command(flatten)]
+    pub values: ValueArgs,
+
+    #[command(flatten)]
     pub disclosure: DisclosureArgs,
 
     #[command(flatten)]

@@ -220,3 +220,37 @@ fn a_blank_medium_column_stops_the_run_unless_the_first_attendance_codes_give_th
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(exact_appointments(&run), [3.0, 2.0, 0.0]);
 }
+
+#[test]
+fn a_band_map_puts_a_trusts_own_band_spelling_in_its_group_for_gaps() {
+    let dir = temp_dir();
+    let mut text = String::from("id,home_postcode,staff_group,band\n");
+    for i in 0..20 {
+        let band = if i < 10 { "Band 5" } else { "AfC Five" };
+        text.push_str(&format!("S{i},XX1 1AA,Nursing,{band}\n"));
+    }
+    let staff = dir.path().join("staff.csv");
+    std::fs::write(&staff, text).unwrap();
+    let band_5_to_7 = |out: &Path| {
+        let (headers, rows) = read_csv(&out.join("gaps_by_decile_by_band.csv"));
+        let staff = headers.iter().position(|h| h == "staff").unwrap();
+        rows.iter().find(|r| r[0] == "Bands 5-7" && r[1] == "1").map(|r| r[staff].clone()).unwrap_or_default()
+    };
+    let run = |out: &Path, extra: &[&str]| {
+        let mut args: Vec<std::ffi::OsString> = vec!["gaps".into(), "--staff".into(), staff.clone().into(), "--out".into(), out.into()];
+        for (flag, file) in [("--postcodes", "postcodes.csv"), ("--boundaries", "areas.geojson"), ("--deprivation", "imd.csv"), ("--population", "population.csv"), ("--community-codes", "community_codes.txt")] {
+            args.extend([flag.into(), fixture(file).into()]);
+        }
+        args.extend(["--by", "band", "--min-count", "0", "--round-to", "1", "-q"].map(std::ffi::OsString::from));
+        args.extend(extra.iter().map(std::ffi::OsString::from));
+        anchormap_ok(args)
+    };
+    let plain = dir.path().join("plain");
+    run(&plain, &[]);
+    assert_eq!(band_5_to_7(&plain), "10");
+    let map = dir.path().join("band.csv");
+    std::fs::write(&map, "AfC Five,5\n").unwrap();
+    let mapped = dir.path().join("mapped");
+    run(&mapped, &["--values", &format!("band={}", map.display())]);
+    assert_eq!(band_5_to_7(&mapped), "20");
+}

@@ -5,6 +5,7 @@ use crate::error::Result;
 use crate::input::band::Band;
 use crate::input::demography::{AgeBand, EthnicGroup, Sex};
 use crate::input::csv_input::Row;
+use crate::input::value_maps::ValueMaps;
 use crate::input::CsvInput;
 
 pub use crate::dictionary::STAFF as STAFF_COLUMNS;
@@ -45,13 +46,13 @@ impl StaffColumns {
     }
 
     /// The ethnic group; `None` when the value is not recognised (blank or no column: not stated).
-    pub fn ethnic_group(&self, row: &Row) -> Option<EthnicGroup> {
-        EthnicGroup::parse(&self.text(self.ethnic_group, row))
+    pub fn ethnic_group(&self, row: &Row, maps: &ValueMaps) -> Option<EthnicGroup> {
+        maps.ethnic_group(&self.text(self.ethnic_group, row))
     }
 
     /// The sex; `None` when the value is not recognised.
-    pub fn sex(&self, row: &Row) -> Option<Sex> {
-        Sex::parse(&self.text(self.sex, row))
+    pub fn sex(&self, row: &Row, maps: &ValueMaps) -> Option<Sex> {
+        maps.sex(&self.text(self.sex, row))
     }
 
     /// The age band from the age band column, else from the date of birth on `age_on`; `None`
@@ -83,13 +84,14 @@ impl StaffColumns {
         }
     }
 
-    /// The pay band or grade; staff whose staff group is "Medical and Dental" are in the medical
-    /// group whatever the band column says (ESR gives doctors grades, not bands).
-    pub fn band(&self, row: &Row) -> Band {
+    /// The pay band or grade (through the user's value maps); staff whose staff group is
+    /// "Medical and Dental" are in the medical group whatever the band column says (ESR gives
+    /// doctors grades, not bands).
+    pub fn band(&self, row: &Row, maps: &ValueMaps) -> Band {
         if self.is_medical_group(row) {
             return Band::Medical;
         }
-        Band::parse(&self.band_text(row))
+        maps.band(&self.band_text(row))
     }
 
     /// The band column's text, trimmed (blank without a band column).
