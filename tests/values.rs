@@ -200,6 +200,11 @@ fn a_blank_medium_column_stops_the_run_unless_the_first_attendance_codes_give_th
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("column 'attendance_mode'") && stderr.contains("blank on all 2 rows"), "{stderr}");
     assert!(stderr.contains("--appointment-columns mode=HEADER") && stderr.contains("--values medium=FILE"), "{stderr}");
+    // inspect says the same of the file.
+    let report = anchormap_ok_stdout(&["inspect".as_ref(), "--json".as_ref(), blank.as_os_str()]);
+    let report: serde_json::Value = serde_json::from_str(&report).unwrap();
+    let notes = report["files"][0]["notes"].to_string();
+    assert!(notes.contains("'attendance_mode' (mode) is blank on all 2 rows; emissions stops"), "{notes}");
 
     // Codes 1 (face to face) and 3 (telephone or telemedicine) in the first-attendance column: used, and said.
     let coded = write_appointments(dir.path(), &[("XX1 1AA", "", "1", 3), ("XX1 1AD", "", "3", 2)]);

@@ -384,6 +384,7 @@ pub fn inspect_file(path: &Path, forced: Option<FileKind>, max_rows: u64, maps: 
     let mut settings = classification.kind.map(|k| setting_lines(k, &columns, &mut notes)).unwrap_or_default();
     let (profiles, rows_read, rows_capped) = profile_rows(input, &columns, max_rows, maps)?;
     settings.extend(profiles.iter().flat_map(value_map_lines));
+    notes.extend(profiles.iter().filter_map(degenerate_note));
     Ok(Inspection {
         file: path.display().to_string(),
         classification,
@@ -395,6 +396,29 @@ pub fn inspect_file(path: &Path, forced: Option<FileKind>, max_rows: u64, maps: 
         settings,
         notes,
     })
+}
+
+/// What the commands would say of a coded column that is blank, or one value, on every row.
+fn degenerate_note(profile: &ValueProfile) -> Option<String> {
+    let coded = matches!(profile.role, "stage" | "mode" | "attended" | "band");
+    if !coded || profile.rows < 2 {
+        return None;
+    }
+    let rows = crate::output::summary::thousands(profile.rows);
+    if profile.blank == profile.rows {
+        let consequence = if profile.role == "mode" {
+            "; emissions stops unless the first-attendance codes give the medium (every appointment would be face to face)"
+        } else {
+            ""
+        };
+        return Some(format!("'{}' ({}) is blank on all {rows} rows{consequence}", profile.column.trim(), profile.role));
+    }
+    match (profile.values.as_slice(), profile.unrecognised_values.as_slice()) {
+        ([only], []) | ([], [only]) if profile.blank == 0 && profile.more_values == 0 => {
+            Some(format!("'{}' ({}) is '{}' on all {rows} rows", profile.column.trim(), profile.role, only.value))
+        }
+        _ => None,
+    }
 }
 
 /// The `[values.ROLE]` table of a coded column: every value seen with how it is read; a value
