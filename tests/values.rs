@@ -24,7 +24,8 @@ const ROWS: [(&str, &str, usize); 10] = [
 const UNCLEAR: &str = "Successful at interview";
 
 fn write_applications(dir: &Path, rows: &[(&str, &str, usize)]) -> PathBuf {
-    let mut text = String::from("Application ID,Vacancy Reference,Applicant Postcode,Ethnicity,Sex,Application Status\n");
+    let mut text =
+        String::from("Application ID,Vacancy Reference,Applicant Postcode,Ethnicity,Sex,Application Status\n");
     let mut id = 0;
     for (ethnicity, status, n) in rows {
         for _ in 0..*n {
@@ -80,10 +81,16 @@ fn statuses_are_read_by_meaning_and_the_unclear_ones_left_out_and_listed() {
     let report: serde_json::Value = serde_json::from_str(&report).unwrap();
     let profiles = report["files"][0]["profiles"].as_array().unwrap();
     let status = profiles.iter().find(|p| p["role"] == "stage").expect("a status profile");
-    let unclear: Vec<&str> = status["unrecognised_values"].as_array().unwrap().iter().map(|v| v["value"].as_str().unwrap()).collect();
+    let unclear: Vec<&str> =
+        status["unrecognised_values"].as_array().unwrap().iter().map(|v| v["value"].as_str().unwrap()).collect();
     assert_eq!(unclear, [UNCLEAR]);
     let meaning = |value: &str| {
-        status["values"].as_array().unwrap().iter().find(|v| v["value"] == value).map(|v| v["meaning"].as_str().unwrap().to_string())
+        status["values"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|v| v["value"] == value)
+            .map(|v| v["meaning"].as_str().unwrap().to_string())
     };
     assert_eq!(meaning("Interviewed - Unsuccessful").as_deref(), Some("shortlisted, not appointed"));
     assert_eq!(meaning("Interview - not successful").as_deref(), Some("shortlisted, not appointed"));
@@ -111,7 +118,8 @@ fn a_value_map_from_a_file_or_the_written_config_changes_the_figures() {
     assert!(text.contains("[values.status]"), "{text}");
     assert!(text.contains("\"Interviewed - Unsuccessful\" = \"shortlisted\""), "{text}");
     assert!(text.contains("\"Unsuccessful at shortlisting\" = \"applied\""), "{text}");
-    let commented = text.lines().find(|l| l.starts_with(&format!("# \"{UNCLEAR}\" = \"\""))).expect("the unclear value, commented");
+    let commented =
+        text.lines().find(|l| l.starts_with(&format!("# \"{UNCLEAR}\" = \"\""))).expect("the unclear value, commented");
     let edited = text.replace(commented, &format!("\"{UNCLEAR}\" = \"appointed\""));
     std::fs::write(&config, edited).unwrap();
     let out = dir.path().join("configured");
@@ -131,7 +139,11 @@ fn a_value_map_from_a_file_or_the_written_config_changes_the_figures() {
 #[test]
 fn many_unclear_statuses_stop_the_run_naming_them_and_the_flag() {
     let dir = temp_dir();
-    let rows = [("White - British", "Offer accepted", 10), ("White - British", "Pending", 3), ("White - British", "On hold", 1)];
+    let rows = [
+        ("White - British", "Offer accepted", 10),
+        ("White - British", "Pending", 3),
+        ("White - British", "On hold", 1),
+    ];
     let applications = write_applications(dir.path(), &rows);
     let err = anchormap_err(funnel_args(&applications, &dir.path().join("run"), &[]));
     assert!(err.contains("'Pending' (3), 'On hold' (1)") && err.contains("--values status=FILE"), "{err}");
@@ -150,7 +162,10 @@ fn anchormap_ok_stdout(args: &[&std::ffi::OsStr]) -> String {
 #[test]
 fn a_row_repeated_word_for_word_is_counted_once_and_ids_on_differing_rows_are_said() {
     let dir = temp_dir();
-    let applications = write_applications(dir.path(), &[("White - British", "Offer accepted", 10), ("White - British", "Not shortlisted", 10)]);
+    let applications = write_applications(
+        dir.path(),
+        &[("White - British", "Offer accepted", 10), ("White - British", "Not shortlisted", 10)],
+    );
     let mut text = std::fs::read_to_string(&applications).unwrap();
     let first = text.lines().nth(1).unwrap().to_string();
     text.push_str(&format!("{first}\n{first}\n"));
@@ -164,7 +179,11 @@ fn a_row_repeated_word_for_word_is_counted_once_and_ids_on_differing_rows_are_sa
     // 20 applications and one differing row: 21 counted; the 2 exact repeats not.
     assert_eq!([&a["rows"], &a["duplicate_rows"], &a["rows_sharing_an_id"]].map(|v| v.as_u64().unwrap()), [21, 2, 1]);
     assert_eq!(a["appointed"].as_f64(), Some(10.0));
-    assert!(stderr.contains("2 rows repeat an earlier row word for word") && stderr.contains("1 application ids are on rows that differ"), "{stderr}");
+    assert!(
+        stderr.contains("2 rows repeat an earlier row word for word")
+            && stderr.contains("1 application ids are on rows that differ"),
+        "{stderr}"
+    );
 }
 
 /// An appointments file: (postcode, medium, first attendance, count) rows at site S1.
@@ -181,7 +200,15 @@ fn write_appointments(dir: &Path, rows: &[(&str, &str, &str, u32)]) -> PathBuf {
 fn emissions(appointments: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
     let mut args: Vec<std::ffi::OsString> = vec!["emissions".into(), "--appointments".into(), appointments.into()];
     args.extend(fixture_reference_args());
-    args.extend(["--out".into(), out.into(), "-q".into(), "--min-count".into(), "0".into(), "--round-to".into(), "1".into()]);
+    args.extend([
+        "--out".into(),
+        out.into(),
+        "-q".into(),
+        "--min-count".into(),
+        "0".into(),
+        "--round-to".into(),
+        "1".into(),
+    ]);
     args.extend(extra.iter().map(std::ffi::OsString::from));
     anchormap(args)
 }
@@ -199,7 +226,10 @@ fn a_blank_medium_column_stops_the_run_unless_the_first_attendance_codes_give_th
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("column 'attendance_mode'") && stderr.contains("blank on all 2 rows"), "{stderr}");
-    assert!(stderr.contains("--appointment-columns mode=HEADER") && stderr.contains("--values medium=FILE"), "{stderr}");
+    assert!(
+        stderr.contains("--appointment-columns mode=HEADER") && stderr.contains("--values medium=FILE"),
+        "{stderr}"
+    );
     // inspect says the same of the file.
     let report = anchormap_ok_stdout(&["inspect".as_ref(), "--json".as_ref(), blank.as_os_str()]);
     let report: serde_json::Value = serde_json::from_str(&report).unwrap();
@@ -216,7 +246,10 @@ fn a_blank_medium_column_stops_the_run_unless_the_first_attendance_codes_give_th
     assert_eq!(exact_appointments(&run), [3.0, 2.0, 0.0]);
 
     // A medium the built-in reading does not know, mapped by the user: read as mapped.
-    let worded = write_appointments(dir.path(), &[("XX1 1AA", "In clinic", "First", 3), ("XX1 1AD", "Phone call", "Follow-up", 2)]);
+    let worded = write_appointments(
+        dir.path(),
+        &[("XX1 1AA", "In clinic", "First", 3), ("XX1 1AD", "Phone call", "Follow-up", 2)],
+    );
     let map = dir.path().join("medium.csv");
     std::fs::write(&map, "In clinic,face to face\nPhone call,telephone\n").unwrap();
     let run = dir.path().join("mapped");
@@ -242,8 +275,15 @@ fn a_band_map_puts_a_trusts_own_band_spelling_in_its_group_for_gaps() {
         rows.iter().find(|r| r[0] == "Bands 5-7" && r[1] == "1").map(|r| r[staff].clone()).unwrap_or_default()
     };
     let run = |out: &Path, extra: &[&str]| {
-        let mut args: Vec<std::ffi::OsString> = vec!["gaps".into(), "--staff".into(), staff.clone().into(), "--out".into(), out.into()];
-        for (flag, file) in [("--postcodes", "postcodes.csv"), ("--boundaries", "areas.geojson"), ("--deprivation", "imd.csv"), ("--population", "population.csv"), ("--community-codes", "community_codes.txt")] {
+        let mut args: Vec<std::ffi::OsString> =
+            vec!["gaps".into(), "--staff".into(), staff.clone().into(), "--out".into(), out.into()];
+        for (flag, file) in [
+            ("--postcodes", "postcodes.csv"),
+            ("--boundaries", "areas.geojson"),
+            ("--deprivation", "imd.csv"),
+            ("--population", "population.csv"),
+            ("--community-codes", "community_codes.txt"),
+        ] {
             args.extend([flag.into(), fixture(file).into()]);
         }
         args.extend(["--by", "band", "--min-count", "0", "--round-to", "1", "-q"].map(std::ffi::OsString::from));

@@ -26,8 +26,14 @@ pub enum ValueRole {
 }
 
 impl ValueRole {
-    pub const ALL: [ValueRole; 6] =
-        [ValueRole::Status, ValueRole::Medium, ValueRole::Attendance, ValueRole::Band, ValueRole::EthnicGroup, ValueRole::Sex];
+    pub const ALL: [ValueRole; 6] = [
+        ValueRole::Status,
+        ValueRole::Medium,
+        ValueRole::Attendance,
+        ValueRole::Band,
+        ValueRole::EthnicGroup,
+        ValueRole::Sex,
+    ];
 
     /// As `--values` and `[values.ROLE]` spell it.
     pub fn name(self) -> &'static str {
@@ -146,7 +152,12 @@ impl ValueMaps {
         let (value, meaning) = rest.rsplit_once('=').ok_or_else(shape)?;
         let role = known_role(role, "--value-meaning")?;
         let meaning = role.meaning(meaning).ok_or_else(|| {
-            Error::usage(format!("--value-meaning {entry}: '{}' is not a {} meaning ({})", meaning.trim(), role.name(), role.meanings().join(", ")))
+            Error::usage(format!(
+                "--value-meaning {entry}: '{}' is not a {} meaning ({})",
+                meaning.trim(),
+                role.name(),
+                role.meanings().join(", ")
+            ))
         })?;
         self.maps.entry(role).or_default().insert(value_key(value), meaning);
         Ok(())
@@ -154,7 +165,11 @@ impl ValueMaps {
 
     /// A two-column CSV: value, meaning (a header row `value,meaning` is skipped).
     fn add_file(&mut self, role: ValueRole, path: &Path) -> Result<()> {
-        let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_path(path).map_err(|e| Error::csv(path, e))?;
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_path(path)
+            .map_err(|e| Error::csv(path, e))?;
         for (index, record) in reader.records().enumerate() {
             let record = record.map_err(|e| Error::csv(path, e))?;
             let line = record.position().map_or(index as u64 + 1, |p| p.line());
@@ -313,7 +328,8 @@ fn role_names() -> String {
 }
 
 fn known_role(name: &str, flag: &str) -> Result<ValueRole> {
-    ValueRole::parse(name).ok_or_else(|| Error::usage(format!("{flag}: '{}' is not a role of values ({})", name.trim(), role_names())))
+    ValueRole::parse(name)
+        .ok_or_else(|| Error::usage(format!("{flag}: '{}' is not a role of values ({})", name.trim(), role_names())))
 }
 
 #[cfg(test)]
@@ -322,7 +338,11 @@ mod tests {
 
     #[test]
     fn a_users_map_overrides_the_built_in_reading_for_exactly_its_values() {
-        let maps = ValueMaps::from_options(&[], &["status:Interview - successful=appointed".into(), "medium:Phone call=telephone".into()]).unwrap();
+        let maps = ValueMaps::from_options(
+            &[],
+            &["status:Interview - successful=appointed".into(), "medium:Phone call=telephone".into()],
+        )
+        .unwrap();
         assert_eq!(maps.status("interview -  SUCCESSFUL"), StatusReading::Known(Stage::Appointed));
         assert_eq!(maps.status("Successful at interview"), StatusReading::Unclear);
         assert_eq!(maps.medium("Phone call"), Attendance::Virtual);
