@@ -330,7 +330,18 @@ fn report_unread(
         if *breakdown == Breakdown::Starter {
             run.warnings.extend(values.check(&column, rows, "dates as dd/mm/yyyy or yyyy-mm-dd")?);
         } else if let Some((note, headline)) = values.note(&column, rows, counted_as) {
-            if headline { decisions.push(note) } else { run.warnings.push(note) }
+            if headline {
+                // Published: the count under the rule, never the values (they are in the warnings).
+                let count = run.disclosure.cell(values.total() as f64).value();
+                let count = count.map_or(format!("fewer than {}", run.disclosure.min_count), |n| thousands(n as u64));
+                let remedy = crate::input::value_maps::ValueRole::parse(key)
+                    .map_or("write them as the README shows".to_string(), |r| format!("map them with --values {}=FILE", r.name()));
+                decisions.push(format!(
+                    "{count} staff have a {role} that is not recognised, counted as {counted_as} (the values are in the \
+                     run's warnings); {remedy}"
+                ));
+            }
+            run.warnings.push(note);
         }
     }
     Ok(decisions)
