@@ -40,7 +40,7 @@ fn write_applications(dir: &Path) -> PathBuf {
     path
 }
 
-fn funnel_args(applications: &Path, out: &Path, extra: &[&str]) -> Vec<std::ffi::OsString> {
+pub(crate) fn funnel_args(applications: &Path, out: &Path, extra: &[&str]) -> Vec<std::ffi::OsString> {
     let mut args: Vec<std::ffi::OsString> =
         vec!["funnel".into(), "--applications".into(), applications.into(), "--out".into(), out.into(), "-q".into()];
     for (flag, file) in [

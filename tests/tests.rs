@@ -22,3 +22,4 @@ mod properties;
 mod report;
 mod run_folders;
 mod store;
+mod values;

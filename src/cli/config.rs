@@ -7,6 +7,10 @@
 //! sets a flag; a list repeats the option; a table is a column map (`{ postcode = "Home
 //! Postcode" }` is `postcode=Home Postcode`). Relative paths are relative to the file.
 //!
+//! `[values.ROLE]` tables say what the values of a coded column mean (`"Interviewed -
+//! Unsuccessful" = "shortlisted"`); each entry becomes `--value-meaning ROLE:VALUE=MEANING` for every
+//! command that reads values, entries of all files together (a `--values ROLE=FILE` map wins).
+//!
 //! Precedence, lowest first: the reference data recorded by `anchormap fetch` (its
 //! `reference.toml`), then `anchormap.toml` (shared tables, then the subcommand's table), then
 //! the command line. An option given on the command line replaces the file's value whole, lists
@@ -28,6 +32,10 @@ pub const PROJECT_FILE: &str = "anchormap.toml";
 pub const REFERENCE_FILE: &str = "reference.toml";
 /// Tables whose keys apply to every subcommand that has the option.
 const SHARED_TABLES: [&str; 5] = ["reference", "inputs", "community", "disclosure", "travel"];
+/// `[values.ROLE]` tables: what the values of a coded column mean, for every command that reads them.
+const VALUES_TABLE: &str = "values";
+/// The option a `[values.ROLE]` entry becomes.
+const VALUE_OPTION: &str = "value-meaning";
 
 /// Where anchormap keeps fetched reference data: `$ANCHORMAP_HOME`; else, on Windows,
 /// `%LOCALAPPDATA%\anchormap`; elsewhere `$XDG_DATA_HOME/anchormap`, else `~/.local/share/anchormap`.
@@ -278,9 +286,12 @@ impl SettingsFile {
         let all_options = all_long_options();
         let mut shared = Vec::new();
         let mut own = Vec::new();
+        let mut value_entries = Vec::new();
         for (name, table) in &self.tables {
             let name_text = name.get_ref().as_str();
-            if SHARED_TABLES.contains(&name_text) {
+            if name_text == VALUES_TABLE {
+                value_entries.extend(self.value_entries(table)?);
+            } else if SHARED_TABLES.contains(&name_text) {
                 for key in table.keys() {
                     let long = key.get_ref().replace('_', "-");
                     if long != "dir" && !all_options.contains(&long) {
@@ -303,7 +314,7 @@ impl SettingsFile {
                 return Err(Error::invalid(
                     self.at(name.span().start),
                     format!(
-                        "unknown table [{name_text}]; use a subcommand ({}) or one of {}",
+                        "unknown table [{name_text}]; use a subcommand ({}), [values.ROLE] or one of {}",
                         subcommands.join(", "),
                         SHARED_TABLES.map(|t| format!("[{t}]")).join(", ")
                     ),
@@ -316,7 +327,54 @@ impl SettingsFile {
                 set(settings, long, self.setting(value, *info)?);
             }
         }
+        if !value_entries.is_empty() && options.by_long.contains_key(VALUE_OPTION) {
+            settings.entry(VALUE_OPTION.to_string()).or_insert(Setting { values: Vec::new() }).values.extend(value_entries);
+        }
         Ok(())
+    }
+
+    /// `[values.ROLE]` tables (`"Interviewed - Unsuccessful" = "shortlisted"`) as `--value-meaning
+    /// ROLE:VALUE=MEANING` entries, every role and meaning checked (a usage error at its line).
+    fn value_entries(&self, table: &BTreeMap<Spanned<String>, Spanned<toml::Value>>) -> Result<Vec<String>> {
+        use crate::input::value_maps::ValueRole;
+        let mut entries = Vec::new();
+        for (role_name, map) in table {
+            let at = |offset: usize| self.at(offset).to_string();
+            let Some(role) = ValueRole::parse(role_name.get_ref()) else {
+                let roles = ValueRole::ALL.map(ValueRole::name).join(", ");
+                return Err(Error::usage(format!(
+                    "{}: [values.{}] is not a role of values ({roles})",
+                    at(role_name.span().start),
+                    role_name.get_ref()
+                )));
+            };
+            let toml::Value::Table(pairs) = map.get_ref() else {
+                return Err(Error::usage(format!("{}: [values.{}] is a table of \"value\" = \"meaning\"", at(map.span().start), role.name())));
+            };
+            for (value, meaning) in pairs {
+                let line = self.line_of(value, map.span().start);
+                let meaning = meaning.as_str().and_then(|m| role.meaning(m)).ok_or_else(|| {
+                    Error::usage(format!(
+                        "{}: [values.{}] \"{value}\": the meaning is one of {}",
+                        Location::line(&self.path, line),
+                        role.name(),
+                        role.meanings().join(", ")
+                    ))
+                })?;
+                entries.push(format!("{}:{value}={meaning}", role.name()));
+            }
+        }
+        Ok(entries)
+    }
+
+    /// The line of a `[values.ROLE]` key, searched from the table's start (the TOML parser keeps
+    /// no position for keys inside a table value).
+    fn line_of(&self, key: &str, from: usize) -> u64 {
+        let quoted = toml::Value::String(key.to_string()).to_string();
+        let start = from.min(self.text.len());
+        let found = self.text.get(start..).and_then(|rest| rest.find(&quoted).or_else(|| rest.find(key)));
+        let offset = found.map_or(start, |i| start + i);
+        self.text.get(..offset).unwrap_or_default().matches('\n').count() as u64 + 1
     }
 
     /// `who`: "gaps has no" or "no command has".
@@ -503,5 +561,21 @@ mod tests {
         assert_eq!((found.position, found.subcommand.as_str()), (3, "gaps"));
         assert_eq!(found.config, Some(PathBuf::from("x.toml")));
         assert!(find_subcommand(&args(&["anchormap", "--help"])).is_none());
+    }
+
+    #[test]
+    fn values_tables_become_value_entries_checked_at_their_line() {
+        let project = ("anchormap.toml", "[values.status]\n\"Interviewed - Unsuccessful\" = \"shortlisted\"\nPending = \"Applied\"\n");
+        assert_eq!(
+            expand(&[project], &["funnel"]).unwrap(),
+            ["funnel", "--value-meaning=status:Interviewed - Unsuccessful=shortlisted", "--value-meaning=status:Pending=applied"]
+        );
+        assert_eq!(expand(&[project], &["map"]).unwrap(), ["map"]);
+        let wrong = ("anchormap.toml", "[values.status]\nShortlisted = \"applied\"\nPending = \"maybe\"\n");
+        let err = expand(&[wrong], &["funnel"]).unwrap_err();
+        assert!(matches!(err, Error::Usage(_)));
+        assert!(err.to_string().starts_with("anchormap.toml, line 3: [values.status] \"Pending\": the meaning is one of applied"), "{err}");
+        let role = ("anchormap.toml", "[values.colour]\nred = \"applied\"\n");
+        assert!(error(&[role], &["funnel"]).contains("[values.colour] is not a role of values"));
     }
 }

@@ -22,7 +22,8 @@ use crate::reference::boundaries::BoundaryProperties;
     about,
     max_term_width = 100,
     after_help = "Options can also come from a settings file, ./anchormap.toml or --config FILE (one table per \
-                  command, plus [reference], [inputs], [community], [disclosure], [travel]), and the reference \
+                  command, plus [reference], [inputs], [community], [disclosure], [travel], and [values.ROLE] for what \
+                  coded values mean), and the reference \
                   data paths from the last `anchormap fetch`. Flags override both. Start with `anchormap demo --out demo`."
 )]
 pub struct Cli {
@@ -326,6 +327,9 @@ pub struct GapsArgs {
     pub local_deciles: bool,
 
     #[command(flatten)]
+    pub values: ValueArgs,
+
+    #[command(flatten)]
     pub disclosure: DisclosureArgs,
 
     #[command(flatten)]
@@ -420,6 +424,14 @@ pub struct FunnelArgs {
     pub community: CommunityArgs,
 
     #[command(flatten)]
+    pub values: ValueArgs,
+
+    /// Beyond this share of applications (0-1) with a status not read, the run stops (below it, they are
+    /// left out of the figures and listed).
+    #[arg(long, value_name = "SHARE", default_value_t = crate::input::unrecognised::UNRECOGNISED_SHARE_LIMIT, value_parser = fraction)]
+    pub max_unclear_share: f64,
+
+    #[command(flatten)]
     pub disclosure: DisclosureArgs,
 
     #[command(flatten)]
@@ -458,6 +470,29 @@ pub struct SiteMarkerArgs {
     /// Site file columns when not detected: code=,name=,postcode=,easting=,northing=
     #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
     pub site_columns: ColumnMap,
+}
+
+/// What the values of coded columns mean where the built-in reading is not the user's (METHOD.md, "Values").
+#[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Values of coded columns")]
+pub struct ValueArgs {
+    /// Map the values of a coded column: ROLE=FILE, FILE a CSV of value,meaning (repeatable). Roles (meanings):
+    /// status (applied, shortlisted, appointed), medium (face-to-face, telephone, video, email, text, virtual,
+    /// not-recorded), attendance (attended, did-not-attend, cancelled-by-patient, cancelled-by-provider,
+    /// not-yet-held), band (1-7, 8a-8d, 9, medical, not-known), ethnic-group (white, asian, black, mixed, other,
+    /// not-stated), sex (female, male, not-stated). `[values.ROLE]` tables in anchormap.toml say the same.
+    #[arg(long = "values", value_name = "ROLE=FILE")]
+    pub values: Vec<String>,
+
+    /// One value's meaning, ROLE:VALUE=MEANING: what a `[values.ROLE]` table of anchormap.toml becomes.
+    #[arg(long = "value-meaning", value_name = "ROLE:VALUE=MEANING", hide = true)]
+    pub value_meaning: Vec<String>,
+}
+
+impl ValueArgs {
+    pub fn maps(&self) -> crate::error::Result<crate::input::value_maps::ValueMaps> {
+        crate::input::value_maps::ValueMaps::from_options(&self.values, &self.value_meaning)
+    }
 }
 
 /// Statistical disclosure control for published counts.
@@ -530,6 +565,9 @@ pub struct EmissionsArgs {
     /// Which face-to-face appointments the scenario may move [default: follow-ups when the file says first/follow-up, else all].
     #[arg(long, value_name = "WHICH", value_parser = EnumValueParser::<ShiftScopeArg>::new().map(ShiftScope::from))]
     pub shift_applies_to: Option<ShiftScope>,
+
+    #[command(flatten)]
+    pub values: ValueArgs,
 
     #[command(flatten)]
     pub disclosure: DisclosureArgs,
@@ -940,6 +978,9 @@ pub struct InspectArgs {
     /// Profile the values of at most this many rows of each file.
     #[arg(long, value_name = "N", default_value_t = crate::input::inspect::DEFAULT_MAX_ROWS)]
     pub max_rows: u64,
+
+    #[command(flatten)]
+    pub values: ValueArgs,
 }
 
 // The values of library enums as the command line spells them: clap stays in this file, and

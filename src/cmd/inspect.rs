@@ -17,9 +17,10 @@ struct InspectReport<'a> {
 }
 
 pub fn run(args: InspectArgs) -> anyhow::Result<()> {
+    let maps = args.values.maps()?;
     let mut inspections = Vec::new();
     for path in &args.files {
-        inspections.push(inspect_file(path, args.as_kind, args.max_rows)?);
+        inspections.push(inspect_file(path, args.as_kind, args.max_rows, &maps)?);
     }
     let lines: Vec<_> = inspections.iter().flat_map(|i| i.settings.iter().cloned()).collect();
     let settings = settings_text(&lines);

@@ -20,6 +20,7 @@ use crate::run::{each_batch, RunContext};
 use crate::error::{Error, Location};
 use crate::geocoder::{Geocoded, Geocoder, MatchStatus};
 use crate::input::appointments::{AppointmentColumns, Attended, NoJourney, UnrecognisedAppointmentValues};
+use crate::input::value_maps::ValueMaps;
 use crate::io::csv_input::Row;
 use crate::input::distance_matrix::DistanceMatrix;
 use crate::input::sites::{Site, SiteNames};
@@ -117,6 +118,8 @@ struct Placer<'a> {
     /// The mode share (and so kg per km, time and cost) of each area's patients.
     travel: &'a AreaTravel,
     scenario: Scenario,
+    /// The user's value maps (consultation medium, attendance).
+    maps: ValueMaps,
 }
 
 pub(crate) fn run(args: EmissionsArgs) -> anyhow::Result<()> {
@@ -301,7 +304,7 @@ fn place_appointments(
             if columns.date.is_some() {
                 counts.add_date(columns.date(row), row, columns);
             }
-            unrecognised.add(row, columns);
+            unrecognised.add(row, columns, &placer.maps);
         }
         Ok(())
     })?;
@@ -612,6 +615,7 @@ impl<'a> Placer<'a> {
             model,
             travel,
             scenario,
+            maps: args.values.maps()?,
         })
     }
 
@@ -639,7 +643,7 @@ impl<'a> Placer<'a> {
                 }
                 let trip = self.model.trip(self.travel.blend(Some(*area)), straight_m, road);
                 let measures =
-                    Measures::of(count * share, self.columns.attendance(row), self.columns.visit(row), &trip, &self.scenario);
+                    Measures::of(count * share, self.columns.attendance(row, &self.maps), self.columns.visit(row), &trip, &self.scenario);
                 Some(PlacedAppointment { area: Some(*area), site, measures })
             })
             .collect::<Option<Vec<_>>>()?;
@@ -649,7 +653,7 @@ impl<'a> Placer<'a> {
     /// Places one row: its count, the patient's point and area, the site, the trip.
     fn place(&self, row: &Row, geocoded: Option<&Geocoded>) -> Outcome {
         let Some(count) = self.columns.count(row) else { return Outcome::InvalidCount };
-        if let Attended::NoJourney(reason) = self.columns.attended(row) {
+        if let Attended::NoJourney(reason) = self.columns.attended(row, &self.maps) {
             return Outcome::NotAttended { reason, appointments: count };
         }
         let unplaced = |reason| Outcome::Unplaced { reason, appointments: count };
@@ -687,7 +691,7 @@ impl<'a> Placer<'a> {
         let straight_m = (point.x - site_point.x).hypot(point.y - site_point.y);
         let trip: Trip = self.model.trip(self.travel.blend(area), straight_m, road.copied());
         let measures =
-            Measures::of(count, self.columns.attendance(row), self.columns.visit(row), &trip, &self.scenario);
+            Measures::of(count, self.columns.attendance(row, &self.maps), self.columns.visit(row), &trip, &self.scenario);
         Outcome::Placed {
             placed: PlacedAppointment { area, site, measures },
             by_area_code,

@@ -18,11 +18,12 @@ use crate::analysis::gaps::{class_counts, Classes};
 use crate::cli::FunnelArgs;
 use crate::run::{each_batch, RunContext};
 use crate::geocoder::{MatchCounts, MatchStatus};
-use crate::input::applications::{ApplicationColumns, Stage, STAGE_WORDS};
+use crate::input::applications::{ApplicationColumns, StatusReading, FAILED_WORDS, PASSED_WORDS, STEP_WORDS};
 use crate::input::band::{Band, BandGroup};
 use crate::io::csv_input::Row;
 use crate::input::demography::{EthnicGroup, Sex};
-use crate::input::unrecognised::{ColumnInFile, UnrecognisedValues};
+use crate::input::unrecognised::{ColumnInFile, ColumnSpread, UnrecognisedValues};
+use crate::input::value_maps::ValueMaps;
 use crate::input::vacancies::read_vacancies;
 use crate::io::CsvInput;
 use crate::output::disclosure::Cell;
@@ -48,6 +49,12 @@ struct ApplicationCounts {
     by_match: MatchCounts,
     /// Placed in an area without an English IMD decile (e.g. Welsh).
     placed_without_decile: u64,
+    /// Applications whose status is unclear: left out of every count below and every figure.
+    status_unclear: u64,
+    /// Rows repeating an earlier row word for word (same application id): not counted again.
+    duplicate_rows: u64,
+    /// Rows whose application id is on an earlier row that differs: counted, and said.
+    rows_sharing_an_id: u64,
     applied: f64,
     shortlisted: f64,
     appointed: f64,
@@ -61,13 +68,23 @@ struct FunnelExact<'a> {
     applications: &'a ApplicationCounts,
     wres_indicator_2: Wres2Summary,
     deprivation_relative_likelihood: DeprivationLikelihood,
+    /// The statuses not read, word for word, with their counts.
+    status_unclear: Vec<UnclearValue>,
     warnings: &'a [String],
+}
+
+/// A status value not read, and how many applications have it.
+#[derive(Serialize)]
+struct UnclearValue {
+    value: String,
+    rows: u64,
 }
 
 pub(crate) fn run(args: FunnelArgs) -> anyhow::Result<()> {
     if args.reference.deprivation.is_none() {
         bail!(crate::Error::usage("funnel needs --deprivation (an IoD file) to report by deprivation decile"));
     }
+    let maps = args.values.maps()?;
     let input = CsvInput::open(&args.applications)?;
     let columns = ApplicationColumns::resolve(&input, &args.application_columns)?;
     let mut run = RunContext::open(&args.output, &args.reference, args.disclosure.rule(), &inputs(&args), || {
@@ -79,10 +96,10 @@ pub(crate) fn run(args: FunnelArgs) -> anyhow::Result<()> {
     };
     let bands = vacancy_bands(&args, &sites, &run)?;
     let community = community(&args, &sites, &mut run)?;
-    let placed = place_applications(input, &columns, &bands, &args, &mut run)?;
+    let placed = place_applications(input, &columns, &bands, &maps, &args, &mut run)?;
     let specs = funnel_tables(columns.band.is_some() || !bands.is_empty());
-    let without_decile = placed.counts.placed_without_decile as f64;
-    let published = PublishedFunnel::new(&placed.tally, &specs, &placed.counts.by_match, without_decile, &run.disclosure);
+    let without_decile = placed.counted.placed_without_decile as f64;
+    let published = PublishedFunnel::new(&placed.tally, &specs, &placed.counted.by_match, without_decile, &run.disclosure);
     let shares = community.as_ref().map(|c| community_shares(&run, c));
     let mut written = Vec::new();
     for table in &published.tables {
@@ -90,8 +107,13 @@ pub(crate) fn run(args: FunnelArgs) -> anyhow::Result<()> {
         run.write_table(&name, &funnel_table(table, &published.all, shares.as_ref()))?;
         written.push(name);
     }
-    let (wres2, deprivation) = likelihoods(&placed.tally, Some(&published));
-    let summary = summary(&args, &run, &published, (wres2, deprivation), placed.decisions, community.as_ref(), written);
+    let (mut wres2, mut deprivation) = likelihoods(&placed.tally, Some(&published));
+    if let Some(reason) = withheld(&placed.counts) {
+        withhold(&mut wres2, &mut deprivation, &reason);
+    }
+    let unclear = run.disclosure.cell(placed.counts.status_unclear as f64).value();
+    let mut summary = summary(&args, &run, &published, (wres2, deprivation), placed.decisions, community.as_ref(), written);
+    summary.applications.status_unclear = unclear;
     let (wres2_exact, deprivation_exact) = likelihoods(&placed.tally, None);
     let exact = FunnelExact {
         not_for_publication: "exact counts of applications: keep with the row-level data, never publish",
@@ -99,6 +121,7 @@ pub(crate) fn run(args: FunnelArgs) -> anyhow::Result<()> {
         applications: &placed.counts,
         wres_indicator_2: wres2_exact,
         deprivation_relative_likelihood: deprivation_exact,
+        status_unclear: placed.unread.stage.counts().into_iter().map(|(value, rows)| UnclearValue { value, rows }).collect(),
         warnings: &run.warnings,
     };
     let exact = serde_json::to_value(&exact)?;
@@ -161,7 +184,11 @@ fn community_shares(run: &RunContext, community: &Community) -> CommunityShares 
 /// Applications placed and tallied, with their counts and notes for the summary.
 struct PlacedApplications {
     tally: FunnelTally,
+    /// Every row.
     counts: ApplicationCounts,
+    /// The rows tallied (status read): what the published match counts add up with.
+    counted: ApplicationCounts,
+    unread: Unread,
     decisions: Vec<String>,
 }
 
@@ -171,40 +198,130 @@ struct Unread {
     stage: UnrecognisedValues,
     ethnic_group: UnrecognisedValues,
     sex: UnrecognisedValues,
+    /// How varied the status and band columns are (one value on every row is said).
+    stage_spread: ColumnSpread,
+    band_spread: ColumnSpread,
 }
 
-/// Streams the applications: geocodes in parallel, tallies each by its stage in every dimension.
+/// Streams the applications: geocodes in parallel, tallies each whose status is read by its
+/// stage in every dimension; an unclear status is counted and listed, never guessed.
 fn place_applications(
     input: CsvInput,
     columns: &ApplicationColumns,
     bands: &FxHashMap<String, BandGroup>,
+    maps: &ValueMaps,
     args: &FunnelArgs,
     run: &mut RunContext,
 ) -> anyhow::Result<PlacedApplications> {
     let headers = input.headers.clone();
     let facts = &run.areas.facts;
     let mut tally = FunnelTally::default();
-    let mut counts = ApplicationCounts::default();
+    let (mut counts, mut counted) = (ApplicationCounts::default(), ApplicationCounts::default());
     let mut unread = Unread::default();
+    let mut ids = SeenIds::default();
     each_batch(input, "placing applications", |batch| {
         let texts: Vec<&[u8]> = batch.iter().map(|row| columns.postcode(row)).collect();
         let results = run.geocoder.geocode_many(&texts);
         for (row, result) in batch.iter().zip(results) {
+            match columns.id.map(|i| ids.see(row, i)) {
+                Some(Seen::Repeat) => {
+                    counts.duplicate_rows += 1;
+                    continue;
+                }
+                Some(Seen::SharedId) => counts.rows_sharing_an_id += 1,
+                _ => {}
+            }
             let decile = run.areas.of(&result).and_then(|row| facts[row].decile);
-            counts.rows += 1;
-            counts.by_match.add(result.status);
-            counts.placed_without_decile += u64::from(result.status.is_placed() && decile.is_none());
-            let stage = Stage::parse(&columns.stage_text(row)).unwrap_or_else(|| {
+            counts.add(result.status, decile);
+            unread.stage_spread.add(&columns.stage_text(row));
+            if columns.band.is_some() {
+                unread.band_spread.add(&columns.text(columns.band, row));
+            }
+            let StatusReading::Known(stage) = columns.status(row, maps) else {
                 unread.stage.add(&columns.stage_text(row));
-                Stage::Applied
-            });
-            tally.add(stage, &groups_of(row, columns, bands, decile, &mut unread));
+                counts.status_unclear += 1;
+                continue;
+            };
+            counted.add(result.status, decile);
+            tally.add(stage, &groups_of(row, columns, bands, maps, decile, &mut unread));
         }
         Ok(())
     })?;
     (counts.applied, counts.shortlisted, counts.appointed) = (tally.all.applied, tally.all.shortlisted, tally.all.appointed);
-    let decisions = report_unread(&unread, columns, &headers, &args.applications, counts.rows, run)?;
-    Ok(PlacedApplications { tally, counts, decisions })
+    let decisions = report_unread(&unread, columns, &headers, args, counts.rows, run)?;
+    run.warnings.extend(ids.warnings(&args.applications, &counts));
+    Ok(PlacedApplications { tally, counts, counted, unread, decisions })
+}
+
+/// Application ids seen, each with a hash of its row.
+#[derive(Default)]
+struct SeenIds {
+    rows: FxHashMap<Vec<u8>, u64>,
+    /// Ids on rows that differ.
+    shared: rustc_hash::FxHashSet<Vec<u8>>,
+}
+
+/// What an application id says of its row.
+enum Seen {
+    First,
+    /// The same row again, word for word: counted once.
+    Repeat,
+    /// Another row with the id, differing: counted, and said.
+    SharedId,
+}
+
+impl SeenIds {
+    fn see(&mut self, row: &Row, id_column: usize) -> Seen {
+        use std::hash::{Hash, Hasher};
+        let id = row.record.get(id_column).unwrap_or_default().trim_ascii();
+        if id.is_empty() {
+            return Seen::First;
+        }
+        let mut hasher = rustc_hash::FxHasher::default();
+        row.record.iter().for_each(|field| field.trim_ascii().hash(&mut hasher));
+        let hash = hasher.finish();
+        match self.rows.get(id) {
+            None => {
+                self.rows.insert(id.to_vec(), hash);
+                Seen::First
+            }
+            Some(seen) if *seen == hash => Seen::Repeat,
+            Some(_) => {
+                self.shared.insert(id.to_vec());
+                Seen::SharedId
+            }
+        }
+    }
+
+    /// The repeated rows and shared ids, by count (never an id).
+    fn warnings(&self, path: &Path, counts: &ApplicationCounts) -> Vec<String> {
+        let mut warnings = Vec::new();
+        if counts.duplicate_rows > 0 {
+            warnings.push(format!(
+                "{}: {} rows repeat an earlier row word for word (the same application id): each application counted once",
+                path.display(),
+                thousands(counts.duplicate_rows)
+            ));
+        }
+        if counts.rows_sharing_an_id > 0 {
+            warnings.push(format!(
+                "{}: {} application ids are on rows that differ ({} rows besides the first of each): every row is counted; \
+                 check the extract for one application written twice",
+                path.display(),
+                thousands(self.shared.len() as u64),
+                thousands(counts.rows_sharing_an_id)
+            ));
+        }
+        warnings
+    }
+}
+
+impl ApplicationCounts {
+    fn add(&mut self, status: MatchStatus, decile: Option<u8>) {
+        self.rows += 1;
+        self.by_match.add(status);
+        self.placed_without_decile += u64::from(status.is_placed() && decile.is_none());
+    }
 }
 
 /// An application's group in each dimension.
@@ -212,18 +329,19 @@ fn groups_of(
     row: &Row,
     columns: &ApplicationColumns,
     bands: &FxHashMap<String, BandGroup>,
+    maps: &ValueMaps,
     decile: Option<u8>,
     unread: &mut Unread,
 ) -> Vec<(&'static str, String)> {
-    let ethnic = columns.ethnic_group(row).unwrap_or_else(|| {
+    let ethnic = columns.ethnic_group(row, maps).unwrap_or_else(|| {
         unread.ethnic_group.add(&columns.text(columns.ethnic_group, row));
         EthnicGroup::NotStated
     });
-    let sex = columns.sex(row).unwrap_or_else(|| {
+    let sex = columns.sex(row, maps).unwrap_or_else(|| {
         unread.sex.add(&columns.text(columns.sex, row));
         Sex::NotStated
     });
-    let band = match columns.band(row) {
+    let band = match columns.band(row, maps) {
         Band::Unknown => bands.get(&columns.vacancy(row)).copied().unwrap_or(BandGroup::Unknown),
         band => band.group(),
     };
@@ -235,23 +353,44 @@ fn groups_of(
     ]
 }
 
-/// A status not read stops the run beyond the share allowed (else a warning: counted as applied);
-/// ethnic group and sex not read are counted as not stated, in the headline when they are many.
+/// Unclear statuses beyond `--max-unclear-share` stop the run, naming the flag that maps them
+/// (else a warning with the values: they are left out of the figures); ethnic group and sex not
+/// read are counted as not stated, in the headline (by count only) when they are many.
 fn report_unread(
     unread: &Unread,
     columns: &ApplicationColumns,
     headers: &[String],
-    path: &Path,
+    args: &FunnelArgs,
     rows: u64,
     run: &mut RunContext,
 ) -> anyhow::Result<Vec<String>> {
-    let flag = "--application-columns";
+    let (flag, path) = ("--application-columns", args.applications.as_path());
     let stage = ColumnInFile::new(path, &headers[columns.stage], "application status", flag, "stage");
-    let expected = "a status such as 'Not shortlisted', 'Interviewed', 'Offer made' (METHOD.md lists the words)";
-    if let Some(warning) = unread.stage.check(&stage, rows, expected)? {
-        run.warnings.push(format!("{warning}; counted as applied, not shortlisted"));
+    let remedy = format!(
+        "map them with --values status=FILE (a CSV of value,meaning: applied, shortlisted or appointed) or [values.status] in \
+         anchormap.toml, or allow more with --max-unclear-share (now {})",
+        args.max_unclear_share
+    );
+    run.warnings.extend(unread.stage_spread.single_value_warning(&stage));
+    if let Some(i) = columns.band {
+        let band = ColumnInFile::new(path, &headers[i], "band", flag, "band");
+        run.warnings.extend(unread.band_spread.single_value_warning(&band));
     }
     let mut decisions = Vec::new();
+    if let Some(warning) = unread.stage.check_share(&stage, rows, args.max_unclear_share, "unclear", &remedy)? {
+        run.warnings.push(format!(
+            "{warning}; left out of every count and figure, and WRES indicator 2 is not published: {remedy}"
+        ));
+        decisions.push(format!(
+            "{} of the file's {} rows have an application status that is not read ({} distinct value{}, listed in {INTERNAL_FOLDER}/{INTERNAL_SUMMARY}): \
+             they are left out of every count and rate, and WRES indicator 2 and the deprivation relative likelihood are not \
+             published; map them with --values status=FILE or [values.status] in anchormap.toml",
+            count_words(unread.stage.total(), run),
+            count_words(rows, run),
+            unread.stage.distinct(),
+            if unread.stage.distinct() == 1 { "" } else { "s" }
+        ));
+    }
     let others = [
         (columns.ethnic_group, &unread.ethnic_group, "ethnic group", "ethnic_group", "'Not stated'"),
         (columns.sex, &unread.sex, "sex", "sex", "'Other or not stated'"),
@@ -260,10 +399,41 @@ fn report_unread(
         let Some(i) = index else { continue };
         let column = ColumnInFile::new(path, &headers[i], role, flag, key);
         if let Some((note, headline)) = values.note(&column, rows, counted_as) {
-            if headline { decisions.push(note) } else { run.warnings.push(note) }
+            if headline {
+                decisions.push(format!(
+                    "{} applications have a {role} that is not recognised (values in {INTERNAL_FOLDER}/{INTERNAL_SUMMARY}), counted as {counted_as}; \
+                     map them with --values {}=FILE",
+                    count_words(values.total(), run),
+                    key.replace('_', "-")
+                ));
+            }
+            run.warnings.push(note);
         }
     }
     Ok(decisions)
+}
+
+/// A count of applications as it may be published: under the disclosure rule.
+fn count_words(count: u64, run: &RunContext) -> String {
+    match run.disclosure.cell(count as f64).value() {
+        Some(v) => thousands(v as u64),
+        None => format!("fewer than {}", run.disclosure.min_count),
+    }
+}
+
+/// Why the relative likelihoods are not published: some statuses were not read.
+fn withheld(counts: &ApplicationCounts) -> Option<String> {
+    (counts.status_unclear > 0).then(|| {
+        "not published: some application statuses are not read (see the decisions; map them with --values status=FILE)".to_string()
+    })
+}
+
+/// No ratio or interval published, with the reason; the counts stay (they are in the tables).
+fn withhold(wres2: &mut Wres2Summary, deprivation: &mut DeprivationLikelihood, reason: &str) {
+    (wres2.relative_likelihood, wres2.ci_low, wres2.ci_high) = (None, None, None);
+    wres2.reason = Some(reason.to_string());
+    (deprivation.relative_likelihood, deprivation.ci_low, deprivation.ci_high) = (None, None, None);
+    deprivation.reason = Some(reason.to_string());
 }
 
 /// WRES indicator 2 and the least deprived fifth against Core20. With `published`, the counts as
@@ -361,6 +531,7 @@ fn summary(
             applied: published.all.applied.value(),
             shortlisted: published.all.shortlisted.value(),
             appointed: published.all.appointed.value(),
+            status_unclear: None,
             counts: "applications under the disclosure rule: null where suppressed".to_string(),
         },
         headline: headline(&wres2, &deprivation),
@@ -381,18 +552,16 @@ fn summary(
     }
 }
 
-/// The stage mapping in one line: each stage with its words.
+/// How statuses are read, in one line: the steps and outcome words (METHOD.md, "Values").
 fn stage_words() -> String {
-    let words = |stage: Stage| {
-        let list: Vec<&str> = STAGE_WORDS.iter().filter(|(_, s)| *s == stage).map(|(w, _)| *w).collect();
-        format!("{}: {}", stage.label(), list.join(", "))
-    };
+    let steps: Vec<String> = STEP_WORDS.iter().map(|(step, words)| format!("{step}: {words}")).collect();
     format!(
-        "the furthest stage reached, from the status (first match in this order of words; an appointed application was also \
-         shortlisted): {}; {}; {}",
-        words(Stage::Applied),
-        words(Stage::Shortlisted),
-        words(Stage::Appointed)
+        "the furthest stage reached, read from the steps a status names ({}) and the outcome words beside them (failed: {}; \
+         passed: {}); a status naming nothing, or pointing two ways, is unclear and left out; your maps (--values status=FILE, \
+         [values.status]) come first",
+        steps.join("; "),
+        FAILED_WORDS.join(", "),
+        PASSED_WORDS.join(", ")
     )
 }
 

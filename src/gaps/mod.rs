@@ -31,6 +31,7 @@ use crate::input::sites::Site;
 use crate::input::staff::StaffColumns;
 use crate::input::unrecognised::{ColumnInFile, UnrecognisedValues};
 use crate::input::vacancies::{read_vacancies, Vacancy};
+use crate::input::value_maps::ValueMaps;
 use crate::io::CsvInput;
 use crate::output::disclosure::{Cell, Disclosure};
 use crate::output::geojson;
@@ -70,6 +71,7 @@ pub(crate) fn run(args: GapsArgs) -> anyhow::Result<()> {
     if args.reference.deprivation.is_none() {
         bail!(crate::Error::usage("gaps needs --deprivation (an IoD file) to compare by deprivation decile"));
     }
+    let maps = args.values.maps()?;
     let staff = CsvInput::open(&args.staff)?;
     let columns = StaffColumns::resolve(&staff, &args.staff_columns)?;
     check_breakdowns(&args, &columns, &staff.headers)?;
@@ -84,7 +86,7 @@ pub(crate) fn run(args: GapsArgs) -> anyhow::Result<()> {
     let vacancies = load_vacancies(&args, &sites, &mut run)?;
     let census = census_tables(&args, &run)?;
     let (community, codes_bridged, community_name) = community(&args, &sites, &mut run)?;
-    let placed = place_staff(staff, &columns, &args, &community, &mut run)?;
+    let placed = place_staff(staff, (&columns, &maps), &args, &community, &mut run)?;
     let published = PublishedStaff::new(
         &run.areas.facts,
         &community,
@@ -264,7 +266,7 @@ impl StaffCounts {
 /// breakdowns' columns not understood are warned about (or stop the run) after the pass.
 fn place_staff(
     input: CsvInput,
-    columns: &StaffColumns,
+    (columns, maps): (&StaffColumns, &ValueMaps),
     args: &GapsArgs,
     community: &Community,
     run: &mut RunContext,
@@ -283,15 +285,15 @@ fn place_staff(
             let area = run.areas.of(&result);
             let mut groups = Vec::with_capacity(breakdowns.len());
             for (b, unread) in breakdowns.iter().zip(&mut unread) {
-                let (dimension, group, not_read) = group_of(*b, row, columns, args);
+                let (dimension, group, not_read) = group_of(*b, row, (columns, maps), args);
                 if let Some(text) = not_read {
                     unread.add(&text);
                 }
                 groups.push((dimension, group));
             }
             if wres1 {
-                let group = columns.ethnic_group(row).unwrap_or(EthnicGroup::NotStated);
-                tally.add_wres(columns.band(row).group(), group.wres());
+                let group = columns.ethnic_group(row, maps).unwrap_or(EthnicGroup::NotStated);
+                tally.add_wres(columns.band(row, maps).group(), group.wres());
             }
             counts.add(result.status, area, community, facts);
             if let Some(area) = area {
@@ -330,7 +332,18 @@ fn report_unread(
         if *breakdown == Breakdown::Starter {
             run.warnings.extend(values.check(&column, rows, "dates as dd/mm/yyyy or yyyy-mm-dd")?);
         } else if let Some((note, headline)) = values.note(&column, rows, counted_as) {
-            if headline { decisions.push(note) } else { run.warnings.push(note) }
+            if headline {
+                // Published: the count under the rule, never the values (they are in the warnings).
+                let count = run.disclosure.cell(values.total() as f64).value();
+                let count = count.map_or(format!("fewer than {}", run.disclosure.min_count), |n| thousands(n as u64));
+                let remedy = crate::input::value_maps::ValueRole::parse(key)
+                    .map_or("write them as the README shows".to_string(), |r| format!("map them with --values {}=FILE", r.name()));
+                decisions.push(format!(
+                    "{count} staff have a {role} that is not recognised, counted as {counted_as} (the values are in the \
+                     run's warnings); {remedy}"
+                ));
+            }
+            run.warnings.push(note);
         }
     }
     Ok(decisions)
@@ -338,11 +351,16 @@ fn report_unread(
 
 /// One staff row's group in one breakdown, e.g. `("band", "Bands 1-4")`, and the column's text
 /// when it was not understood (the row is then in the breakdown's "not recorded" group).
-fn group_of(breakdown: Breakdown, row: &Row, columns: &StaffColumns, args: &GapsArgs) -> (&'static str, String, Option<String>) {
+fn group_of(
+    breakdown: Breakdown,
+    row: &Row,
+    (columns, maps): (&StaffColumns, &ValueMaps),
+    args: &GapsArgs,
+) -> (&'static str, String, Option<String>) {
     let unread = |column: Option<usize>| Some(columns.text(column, row));
     match breakdown {
         Breakdown::Band => {
-            let band = columns.band(row);
+            let band = columns.band(row, maps);
             let text = columns.band_text(row);
             let not_read = (band == Band::Unknown && !text.is_empty()).then_some(text);
             ("band", band.group().to_string(), not_read)
@@ -354,11 +372,11 @@ fn group_of(breakdown: Breakdown, row: &Row, columns: &StaffColumns, args: &Gaps
             let not_read = (start.is_none() && !text.is_empty()).then_some(text);
             ("starter", starter_group(start, args.new_starters_since), not_read)
         }
-        Breakdown::EthnicGroup => match columns.ethnic_group(row) {
+        Breakdown::EthnicGroup => match columns.ethnic_group(row, maps) {
             Some(group) => ("ethnic_group", group.label().to_string(), None),
             None => ("ethnic_group", EthnicGroup::NotStated.label().to_string(), unread(columns.ethnic_group)),
         },
-        Breakdown::Sex => match columns.sex(row) {
+        Breakdown::Sex => match columns.sex(row, maps) {
             Some(sex) => ("sex", sex.label().to_string(), None),
             None => ("sex", Sex::NotStated.label().to_string(), unread(columns.sex)),
         },

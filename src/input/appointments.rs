@@ -5,7 +5,8 @@ use std::path::Path;
 use crate::columns::ColumnMap;
 use crate::error::{Error, Location, Result};
 use crate::io::csv_input::Row;
-use crate::input::unrecognised::{ColumnInFile, UnrecognisedValues};
+use crate::input::unrecognised::{ColumnInFile, ColumnSpread, UnrecognisedValues};
+use crate::input::value_maps::{ValueMaps, ValueRole};
 use crate::io::CsvInput;
 
 /// The most appointments one row may stand for (a year of every outpatient appointment in
@@ -217,9 +218,10 @@ impl AppointmentColumns {
         self.text(row, Some(self.site))
     }
 
-    /// The consultation medium, or what the first-attendance code implies when the file gives none.
-    pub fn attendance(&self, row: &Row) -> Attendance {
-        match self.mode.map(|_| Attendance::parse(self.text(row, self.mode))) {
+    /// The consultation medium (through the user's value maps), or what the first-attendance code
+    /// implies when the file gives none.
+    pub fn attendance(&self, row: &Row, maps: &ValueMaps) -> Attendance {
+        match self.mode.map(|_| maps.medium(self.text(row, self.mode))) {
             Some(medium) if medium != Attendance::NotRecorded => medium,
             from_mode => match medium_of_first_attendance(self.text(row, self.first_follow_up)) {
                 Attendance::NotRecorded => from_mode.unwrap_or(Attendance::NotRecorded),
@@ -233,11 +235,12 @@ impl AppointmentColumns {
         self.text(row, self.mode)
     }
 
-    /// Whether the patient travelled (always, without an attendance column).
-    pub fn attended(&self, row: &Row) -> Attended {
+    /// Whether the patient travelled (always, without an attendance column), through the user's
+    /// value maps.
+    pub fn attended(&self, row: &Row, maps: &ValueMaps) -> Attended {
         match self.attended {
             None => Attended::Travelled,
-            Some(_) => Attended::parse(self.text(row, self.attended)),
+            Some(_) => maps.attended(self.text(row, self.attended)),
         }
     }
 
@@ -268,30 +271,81 @@ impl AppointmentColumns {
     }
 }
 
-/// The coded values of an appointments file that could not be read, by column.
+/// The coded values of an appointments file that could not be read, by column, and how varied
+/// each coded column is (a column blank or one value on every row is degenerate).
 #[derive(Debug, Default)]
 pub struct UnrecognisedAppointmentValues {
     mode: UnrecognisedValues,
     attended: UnrecognisedValues,
     first_follow_up: UnrecognisedValues,
+    mode_spread: ColumnSpread,
+    attended_spread: ColumnSpread,
+    /// Rows whose medium came from the first-attendance code, the medium column blank.
+    mode_from_first_attendance: u64,
 }
 
 impl UnrecognisedAppointmentValues {
     /// Counts the row's coded values that are written but not recognised (blank ones are "not
     /// recorded", counted in the summary, not here).
-    pub fn add(&mut self, row: &Row, columns: &AppointmentColumns) {
+    pub fn add(&mut self, row: &Row, columns: &AppointmentColumns, maps: &ValueMaps) {
         let mode = columns.mode_text(row);
-        if !mode.is_empty() && columns.attendance(row) == Attendance::NotRecorded {
+        let medium = columns.attendance(row, maps);
+        if !mode.is_empty() && medium == Attendance::NotRecorded {
             self.mode.add(mode);
         }
+        if columns.mode.is_some() {
+            let mapped_blank = mode.is_empty() && maps.meaning(ValueRole::Medium, mode).is_some();
+            self.mode_spread.add(if mapped_blank { "(blank, mapped)" } else { mode });
+            let implied = medium_of_first_attendance(columns.text(row, columns.first_follow_up));
+            self.mode_from_first_attendance += u64::from(mode.is_empty() && implied != Attendance::NotRecorded);
+        }
         let attended = columns.attended_text(row);
-        if !attended.is_empty() && columns.attended(row) == Attended::Unrecognised {
+        if columns.attended.is_some() {
+            self.attended_spread.add(attended);
+        }
+        if !attended.is_empty() && columns.attended(row, maps) == Attended::Unrecognised {
             self.attended.add(attended);
         }
         let visit = columns.text(row, columns.first_follow_up);
         if !visit.is_empty() && columns.visit(row) == Visit::Unknown {
             self.first_follow_up.add(visit);
         }
+    }
+
+    /// A consultation medium column blank on every row stops the run (every appointment would
+    /// silently be face to face), unless the first-attendance codes give the medium (then said);
+    /// a medium or attendance column of one value on every row is a warning.
+    fn check_degenerate(&self, path: &Path, headers: &[String], columns: &AppointmentColumns) -> Result<Vec<String>> {
+        let mut warnings = Vec::new();
+        if let Some(i) = columns.mode {
+            let column = ColumnInFile::new(path, &headers[i], "consultation medium", "--appointment-columns", "mode");
+            if self.mode_spread.all_blank() {
+                if self.mode_from_first_attendance == 0 {
+                    return Err(Error::invalid(
+                        Location::file(path).with_column(format!("'{}'", column.header)),
+                        format!(
+                            "the consultation medium is blank on all {} rows, so every appointment would count as face to face; \
+                             name the column that holds it with --appointment-columns mode=HEADER, or, if every appointment was \
+                             face to face, say so with --values medium=FILE (a line: \"\",face-to-face)",
+                            crate::io::format::thousands(self.mode_spread.rows())
+                        ),
+                    ));
+                }
+                warnings.push(format!(
+                    "{}, column '{}': the consultation medium is blank on every row; the medium is taken from the first-attendance \
+                     codes (1, 2 face to face; 3, 4 by telephone or telemedicine) of {} rows",
+                    path.display(),
+                    column.header,
+                    crate::io::format::thousands(self.mode_from_first_attendance)
+                ));
+            }
+            warnings.extend(self.mode_spread.single_value_warning(&column));
+        }
+        if let Some(i) = columns.attended {
+            let column = ColumnInFile::new(path, &headers[i], "attendance", "--appointment-columns", "attended");
+            warnings.extend(self.attended_spread.single_value_warning(&column));
+        }
+        Ok(warnings)
     }
 
     /// Warnings for a few unrecognised values; an error when a column is mostly unreadable (see
@@ -307,7 +361,7 @@ impl UnrecognisedAppointmentValues {
         let column = |i: Option<usize>, role, key| {
             i.map(|i| ColumnInFile::new(path, &headers[i], role, "--appointment-columns", key))
         };
-        let mut warnings = Vec::new();
+        let mut warnings = self.check_degenerate(path, headers, columns)?;
         let checks = [
             (column(columns.mode, "consultation medium", "mode"), &self.mode, "face to face, telephone, video or codes 01-06"),
             (column(columns.attended, "attendance", "attended"), &self.attended, "attended codes 5, 6, 7 (travelled), 2, 3, 4, 0 (no journey) or words"),

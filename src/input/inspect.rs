@@ -8,6 +8,7 @@ use serde::Serialize;
 use crate::columns::ColumnSpec;
 use crate::dictionary::{self, normalise};
 use crate::error::{Error, Location, Result};
+use crate::input::value_maps::ValueMaps;
 use crate::input::value_profile::{ProfileBuilder, ValueProfile, ValueRule};
 use crate::io::CsvInput;
 
@@ -315,7 +316,10 @@ pub fn settings_text(lines: &[SettingLine]) -> String {
             tables.push(line.table);
         }
     }
-    let mut out = String::from("# Written by `anchormap inspect`: the columns of your files, named for every run.\n");
+    let mut out = String::from(
+        "# Written by `anchormap inspect`: the columns of your files, named for every run, and in [values.ROLE] what\n\
+         # each value of a coded column is read as (edit a meaning to change it; complete the commented ones).\n",
+    );
     for table in tables {
         out.push_str(&format!("\n[{table}]\n"));
         let mut keys: Vec<&str> = Vec::new();
@@ -349,7 +353,7 @@ pub struct Inspection {
 }
 
 /// Inspects one file: a CSV (streamed, at most `max_rows` rows profiled) or a GeoJSON.
-pub fn inspect_file(path: &Path, forced: Option<FileKind>, max_rows: u64) -> Result<Inspection> {
+pub fn inspect_file(path: &Path, forced: Option<FileKind>, max_rows: u64, maps: &ValueMaps) -> Result<Inspection> {
     let extension = path.extension().and_then(|e| e.to_str()).unwrap_or_default().to_ascii_lowercase();
     if matches!(extension.as_str(), "geojson" | "json") || forced == Some(FileKind::Boundaries) {
         return inspect_geojson(path);
@@ -377,8 +381,10 @@ pub fn inspect_file(path: &Path, forced: Option<FileKind>, max_rows: u64) -> Res
     if let Some(kind) = classification.kind {
         notes.extend(second_matches(kind, &input.headers, &columns));
     }
-    let settings = classification.kind.map(|k| setting_lines(k, &columns, &mut notes)).unwrap_or_default();
-    let (profiles, rows_read, rows_capped) = profile_rows(input, &columns, max_rows)?;
+    let mut settings = classification.kind.map(|k| setting_lines(k, &columns, &mut notes)).unwrap_or_default();
+    let (profiles, rows_read, rows_capped) = profile_rows(input, &columns, max_rows, maps)?;
+    settings.extend(profiles.iter().flat_map(value_map_lines));
+    notes.extend(profiles.iter().filter_map(degenerate_note));
     Ok(Inspection {
         file: path.display().to_string(),
         classification,
@@ -390,6 +396,51 @@ pub fn inspect_file(path: &Path, forced: Option<FileKind>, max_rows: u64) -> Res
         settings,
         notes,
     })
+}
+
+/// What the commands would say of a coded column that is blank, or one value, on every row.
+fn degenerate_note(profile: &ValueProfile) -> Option<String> {
+    let coded = matches!(profile.role, "stage" | "mode" | "attended" | "band");
+    if !coded || profile.rows < 2 {
+        return None;
+    }
+    let rows = crate::io::format::thousands(profile.rows);
+    if profile.blank == profile.rows {
+        let consequence = if profile.role == "mode" {
+            "; emissions stops unless the first-attendance codes give the medium (every appointment would be face to face)"
+        } else {
+            ""
+        };
+        return Some(format!("'{}' ({}) is blank on all {rows} rows{consequence}", profile.column.trim(), profile.role));
+    }
+    match (profile.values.as_slice(), profile.unrecognised_values.as_slice()) {
+        ([only], []) | ([], [only]) if profile.blank == 0 && profile.more_values == 0 => {
+            Some(format!("'{}' ({}) is '{}' on all {rows} rows", profile.column.trim(), profile.role, only.value))
+        }
+        _ => None,
+    }
+}
+
+/// The `[values.ROLE]` table of a coded column: every value seen with how it is read; a value
+/// not read is a comment to complete (it is left out, or stops the run, until it is).
+fn value_map_lines(profile: &ValueProfile) -> Vec<SettingLine> {
+    let Some((role, values)) = &profile.value_map else { return Vec::new() };
+    let rows = |n: u64| format!("{} row{}", crate::io::format::thousands(n), if n == 1 { "" } else { "s" });
+    values
+        .iter()
+        .map(|v| {
+            let key = toml::Value::String(v.value.clone()).to_string();
+            let line = match v.meaning {
+                Some(meaning) => format!("{key} = \"{meaning}\"  # {}", rows(v.rows)),
+                None => format!(
+                    "# {key} = \"\"  # {}: NOT READ; give it one of {} and remove the '#'",
+                    rows(v.rows),
+                    role.meanings().join(", ")
+                ),
+            };
+            SettingLine { table: role.table(), line }
+        })
+        .collect()
 }
 
 /// Unused columns that a role would also have taken (`Grade` beside `Pay Band`): said, since
@@ -419,11 +470,15 @@ fn second_matches(kind: FileKind, headers: &[String], columns: &[ColumnRole]) ->
 }
 
 /// Streams the rows (at most `max_rows`) through a profile of each coded column.
-fn profile_rows(mut input: CsvInput, columns: &[ColumnRole], max_rows: u64) -> Result<(Vec<ValueProfile>, u64, bool)> {
-    let mut builders: Vec<(usize, ProfileBuilder)> = columns
-        .iter()
-        .filter_map(|c| ValueRule::for_role(c.role).map(|rule| (c.index, ProfileBuilder::new(&c.column, c.role, rule))))
-        .collect();
+fn profile_rows(
+    mut input: CsvInput,
+    columns: &[ColumnRole],
+    max_rows: u64,
+    maps: &ValueMaps,
+) -> Result<(Vec<ValueProfile>, u64, bool)> {
+    let builder = |c: &ColumnRole, rule| (c.index, ProfileBuilder::new(&c.column, c.role, rule).with_maps(maps));
+    let mut builders: Vec<(usize, ProfileBuilder)> =
+        columns.iter().filter_map(|c| ValueRule::for_role(c.role).map(|rule| builder(c, rule))).collect();
     let mut rows_read = 0u64;
     let mut batch = Vec::new();
     let mut capped = false;

@@ -11,5 +11,6 @@ pub mod sites;
 pub mod staff;
 pub mod unrecognised;
 pub mod vacancies;
+pub mod value_maps;
 pub mod value_profile;
 

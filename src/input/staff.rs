@@ -5,6 +5,7 @@ use crate::error::Result;
 use crate::input::band::Band;
 use crate::input::demography::{AgeBand, EthnicGroup, Sex};
 use crate::io::csv_input::Row;
+use crate::input::value_maps::ValueMaps;
 use crate::io::CsvInput;
 
 pub use crate::dictionary::STAFF as STAFF_COLUMNS;
@@ -45,13 +46,13 @@ impl StaffColumns {
     }
 
     /// The ethnic group; `None` when the value is not recognised (blank or no column: not stated).
-    pub fn ethnic_group(&self, row: &Row) -> Option<EthnicGroup> {
-        EthnicGroup::parse(&self.text(self.ethnic_group, row))
+    pub fn ethnic_group(&self, row: &Row, maps: &ValueMaps) -> Option<EthnicGroup> {
+        maps.ethnic_group(&self.text(self.ethnic_group, row))
     }
 
     /// The sex; `None` when the value is not recognised.
-    pub fn sex(&self, row: &Row) -> Option<Sex> {
-        Sex::parse(&self.text(self.sex, row))
+    pub fn sex(&self, row: &Row, maps: &ValueMaps) -> Option<Sex> {
+        maps.sex(&self.text(self.sex, row))
     }
 
     /// The age band from the age band column, else from the date of birth on `age_on`; `None`
@@ -83,13 +84,14 @@ impl StaffColumns {
         }
     }
 
-    /// The pay band or grade; staff whose staff group is "Medical and Dental" are in the medical
-    /// group whatever the band column says (ESR gives doctors grades, not bands).
-    pub fn band(&self, row: &Row) -> Band {
+    /// The pay band or grade (through the user's value maps); staff whose staff group is
+    /// "Medical and Dental" are in the medical group whatever the band column says (ESR gives
+    /// doctors grades, not bands).
+    pub fn band(&self, row: &Row, maps: &ValueMaps) -> Band {
         if self.is_medical_group(row) {
             return Band::Medical;
         }
-        Band::parse(&self.band_text(row))
+        maps.band(&self.band_text(row))
     }
 
     /// The band column's text, trimmed (blank without a band column).
@@ -134,7 +136,8 @@ impl Date {
         years.max(0) as u32
     }
 
-    /// Reads `2024-03-01` (ISO, optionally with a time after it) or `01/03/2024` (UK day first).
+    /// Reads `2024-03-01` (ISO, optionally with a time after it) or `01/03/2024` (UK day first);
+    /// a day the month does not have is not a date.
     ///
     /// ```
     /// use anchormap::input::staff::Date;
@@ -142,6 +145,10 @@ impl Date {
     /// assert_eq!(Date::parse("2024-03-01 00:00:00"), Some(Date(2024, 3, 1)));
     /// assert_eq!(Date::parse("01/03/2024"), Some(Date(2024, 3, 1)));
     /// assert_eq!(Date::parse("March"), None);
+    /// assert_eq!(Date::parse("31/02/2026"), None);
+    /// assert_eq!(Date::parse("2026-04-31"), None);
+    /// assert_eq!(Date::parse("29/02/2024"), Some(Date(2024, 2, 29)));
+    /// assert_eq!(Date::parse("29/02/2026"), None);
     /// ```
     pub fn parse(text: &str) -> Option<Date> {
         let text = text.trim();
@@ -152,10 +159,20 @@ impl Date {
             ([d, m, y], true) => (*y, *m, *d),
             _ => return None,
         };
-        ((1900..=2200).contains(&year) && (1..=12).contains(&month) && (1..=31).contains(&day)).then_some(Date(
+        ((1900..=2200).contains(&year) && (1..=12).contains(&month) && (1..=days_in_month(year, month)).contains(&day)).then_some(Date(
             year as u16,
             month as u8,
             day as u8,
         ))
+    }
+}
+
+/// The days of a month of the Gregorian calendar.
+fn days_in_month(year: u32, month: u32) -> u32 {
+    match month {
+        4 | 6 | 9 | 11 => 30,
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 => 28,
+        _ => 31,
     }
 }

@@ -52,24 +52,43 @@ impl UnrecognisedValues {
     /// `Ok(None)` when every value was recognised; a warning when a few were not; an error naming
     /// the file, column and flag when more than [`UNRECOGNISED_SHARE_LIMIT`] of `rows` were not.
     pub fn check(&self, column: &ColumnInFile, rows: u64, expected: &str) -> Result<Option<String>> {
+        let remedy = format!("expected {expected} (or name another column with {} {}=HEADER)", column.flag, column.key);
+        self.check_share(column, rows, UNRECOGNISED_SHARE_LIMIT, "not recognised", &remedy)
+    }
+
+    /// As [`UnrecognisedValues::check`] with another share `limit`, the values described as
+    /// `what` ("not recognised", "unclear") and the error ending in `remedy`.
+    pub fn check_share(&self, column: &ColumnInFile, rows: u64, limit: f64, what: &str, remedy: &str) -> Result<Option<String>> {
         if self.total == 0 {
             return Ok(None);
         }
         let share = self.total as f64 / rows.max(1) as f64;
-        let what = format!(
-            "{} of {rows} rows ({:.1}%) have a {} that is not recognised: {}",
-            self.total,
+        let article = if column.role.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+        let said = format!(
+            "{} of {} rows ({:.1}%) have {article} {} that is {what}: {}",
+            crate::io::format::thousands(self.total),
+            crate::io::format::thousands(rows),
             share * 100.0,
             column.role,
             self.listing(8)
         );
-        if share > UNRECOGNISED_SHARE_LIMIT {
-            return Err(Error::invalid(
-                Location::file(&column.path).with_column(format!("'{}'", column.header)),
-                format!("{what}; expected {expected} (or name another column with {} {}=HEADER)", column.flag, column.key),
-            ));
+        if share > limit {
+            return Err(Error::invalid(Location::file(&column.path).with_column(format!("'{}'", column.header)), format!("{said}; {remedy}")));
         }
-        Ok(Some(format!("{}, column '{}': {what}", column.path.display(), column.header)))
+        Ok(Some(format!("{}, column '{}': {said}", column.path.display(), column.header)))
+    }
+
+    /// Every value remembered with its count, most frequent first (values beyond the distinct
+    /// limit are not named; [`UnrecognisedValues::total`] counts them).
+    pub fn counts(&self) -> Vec<(String, u64)> {
+        let mut sorted: Vec<(String, u64)> = self.values.iter().map(|(v, n)| (v.clone(), *n)).collect();
+        sorted.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        sorted
+    }
+
+    /// How many distinct values were seen (at most the distinct limit, and one for the rest).
+    pub fn distinct(&self) -> usize {
+        self.values.len() + usize::from(self.others > 0)
     }
 }
 
@@ -92,6 +111,64 @@ impl UnrecognisedValues {
             column.key
         );
         Some((text, share > UNRECOGNISED_SHARE_LIMIT))
+    }
+}
+
+/// How varied a coded column is: blank on every row, or one value on every row, is degenerate.
+#[derive(Debug, Clone, Default)]
+pub struct ColumnSpread {
+    rows: u64,
+    blank: u64,
+    /// The first value written, and whether another was seen.
+    first: Option<String>,
+    varied: bool,
+}
+
+impl ColumnSpread {
+    pub fn add(&mut self, value: &str) {
+        self.rows += 1;
+        let value = value.trim();
+        if value.is_empty() {
+            self.blank += 1;
+            return;
+        }
+        match &self.first {
+            None => self.first = Some(value.chars().take(40).collect()),
+            Some(first) => self.varied |= !first.eq_ignore_ascii_case(&value.chars().take(40).collect::<String>()),
+        }
+    }
+
+    pub fn rows(&self) -> u64 {
+        self.rows
+    }
+
+    /// Rows were read and every one was blank.
+    pub fn all_blank(&self) -> bool {
+        self.rows > 0 && self.blank == self.rows
+    }
+
+    /// A warning when more than one row was read and every one holds the same value.
+    ///
+    /// ```
+    /// use anchormap::input::unrecognised::{ColumnInFile, ColumnSpread};
+    /// let column = ColumnInFile::new(std::path::Path::new("a.csv"), "Status", "application status", "--application-columns", "stage");
+    /// let mut spread = ColumnSpread::default();
+    /// (0..3).for_each(|_| spread.add("Applied"));
+    /// assert!(spread.single_value_warning(&column).unwrap().contains("'Applied' on all 3 rows"));
+    /// spread.add("Shortlisted");
+    /// assert!(spread.single_value_warning(&column).is_none());
+    /// ```
+    pub fn single_value_warning(&self, column: &ColumnInFile) -> Option<String> {
+        let first = self.first.as_ref().filter(|_| self.rows > 1 && self.blank == 0 && !self.varied)?;
+        Some(format!(
+            "{}, column '{}': the {} is '{first}' on all {} rows; if that is not so, name another column with {} {}=HEADER",
+            column.path.display(),
+            column.header,
+            column.role,
+            crate::io::format::thousands(self.rows),
+            column.flag,
+            column.key
+        ))
     }
 }
 

@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::input::appointments::{Attendance, Visit, Attended};
-use crate::input::applications::Stage;
+use crate::input::applications::StatusReading;
+use crate::input::value_maps::{ValueMaps, ValueRole};
 use crate::input::band::{Band, BandGroup};
 use crate::input::demography::{AgeBand, EthnicGroup, Sex};
 use crate::input::staff::Date;
@@ -42,7 +43,7 @@ pub enum ValueRule {
     Sex,
     /// Age or age band, to its census band ([`AgeBand::parse`]).
     AgeBand,
-    /// An application's status, to the stage reached ([`Stage::parse`]).
+    /// An application's status, to the stage reached ([`StatusReading`]: unclear ones are not recognised).
     Stage,
     /// Codes or labels taken as written (staff group, site, specialty).
     Distinct,
@@ -105,7 +106,7 @@ impl ValueRule {
             }),
             ValueRule::Sex => Sex::parse(value).map(|s| s.label().to_lowercase()),
             ValueRule::AgeBand => AgeBand::parse(value).map(|a| a.label().to_string()),
-            ValueRule::Stage => Stage::parse(value).map(|s| s.label().to_string()),
+            ValueRule::Stage => StatusReading::of(value).stage().map(|s| s.label().to_string()),
             ValueRule::Distinct => Some(String::new()),
         }
     }
@@ -148,6 +149,18 @@ pub struct ValueProfile {
     /// The earliest and latest date, for date columns.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date_range: Option<(String, String)>,
+    /// For a column whose values a user can map: every value kept, most frequent first, with
+    /// how it is read (`None`: not read), for `inspect --write-config`.
+    #[serde(skip)]
+    pub value_map: Option<(ValueRole, Vec<MappedValue>)>,
+}
+
+/// A value of a mappable column and how it is read.
+#[derive(Debug, Clone)]
+pub struct MappedValue {
+    pub value: String,
+    pub rows: u64,
+    pub meaning: Option<&'static str>,
 }
 
 /// Counts the values of one column as rows stream past.
@@ -164,6 +177,8 @@ pub struct ProfileBuilder {
     unrecognised_rows: u64,
     /// The earliest and latest date seen.
     dates: Option<(Date, Date)>,
+    /// The user's value maps, read before the built-in reading.
+    maps: ValueMaps,
 }
 
 impl ProfileBuilder {
@@ -179,6 +194,22 @@ impl ProfileBuilder {
             recognised_rows: 0,
             unrecognised_rows: 0,
             dates: None,
+            maps: ValueMaps::default(),
+        }
+    }
+
+    /// Reads values through the user's maps first (as the commands do).
+    pub fn with_maps(mut self, maps: &ValueMaps) -> ProfileBuilder {
+        self.maps = maps.clone();
+        self
+    }
+
+    /// What a value means: the user's map, else the rule.
+    fn meaning(&self, value: &str) -> Option<String> {
+        let mapped = ValueRole::of_column(self.role).and_then(|role| self.maps.meaning(role, value));
+        match mapped {
+            Some(meaning) => Some(format!("{meaning} (your map)")),
+            None => self.rule.meaning(value),
         }
     }
 
@@ -191,7 +222,7 @@ impl ProfileBuilder {
             self.blank += 1;
             return;
         }
-        let meaning = self.rule.meaning(value);
+        let meaning = self.meaning(value);
         let recognised = meaning.is_some();
         if recognised {
             self.recognised_rows += 1;
@@ -233,6 +264,7 @@ impl ProfileBuilder {
     pub fn finish(self) -> ValueProfile {
         let date_range = self.dates.map(|(first, last)| (first.to_string(), last.to_string()));
         let private = !self.rule.shows_values();
+        let value_map = self.value_map();
         let recognised: Vec<ValueCount> = self
             .recognised
             .into_iter()
@@ -255,7 +287,21 @@ impl ProfileBuilder {
             unrecognised_values,
             more_unrecognised_values,
             date_range: date_range.filter(|_| !private),
+            value_map,
         }
+    }
+
+    /// Every value kept with its reading, for a role a user can map (never a postcode).
+    fn value_map(&self) -> Option<(ValueRole, Vec<MappedValue>)> {
+        let role = ValueRole::of_column(self.role).filter(|_| self.rule.shows_values())?;
+        let recognised = self.recognised.iter().map(|(v, (n, _))| (v, *n));
+        let mut values: Vec<MappedValue> = recognised
+            .chain(self.unrecognised.iter().map(|(v, n)| (v, *n)))
+            .filter(|(v, _)| Postcode::parse(v).is_none() && !v.starts_with("(a postcode"))
+            .map(|(value, rows)| MappedValue { value: value.clone(), rows, meaning: self.maps.reading(role, value) })
+            .collect();
+        values.sort_by(|a, b| b.rows.cmp(&a.rows).then_with(|| a.value.cmp(&b.value)));
+        Some((role, values))
     }
 }
 

@@ -340,6 +340,10 @@ pub struct PublishedApplicationCounts {
     pub applied: Option<f64>,
     pub shortlisted: Option<f64>,
     pub appointed: Option<f64>,
+    /// Applications whose status was not read (left out of every count above and every figure),
+    /// under the disclosure rule; the values themselves only in the exact summary.
+    #[serde(default)]
+    pub status_unclear: Option<f64>,
     pub counts: String,
 }
 
