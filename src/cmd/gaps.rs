@@ -103,10 +103,13 @@ pub fn run(args: GapsArgs) -> anyhow::Result<()> {
     summary.community.codes_bridged_by_change = codes_bridged;
     summary.community.name = community_name;
     (summary.demography, summary.wres_indicator_1) = (demography.summaries, demography.wres1);
+    let (exact_tables, exact_wres1) = write_exact_tables(&run, &community, &placed, &tables.population_by_decile)?;
     let exact = json!({
         "not_for_publication": "exact counts of people: keep with the row-level data, never publish",
         "staff_file": args.staff.display().to_string(),
         "staff": placed.counts,
+        "wres_indicator_1": exact_wres1,
+        "exact_tables": exact_tables,
         "warnings": run.warnings,
     });
     let (quiet, started) = (run.quiet, run.started);
@@ -118,6 +121,29 @@ pub fn run(args: GapsArgs) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// The class tables of all staff and of each breakdown, and WRES indicator 1, with exact counts,
+/// for the analyst in [`INTERNAL_FOLDER`] (names as the published ones'); the files written and
+/// WRES indicator 1's rows.
+fn write_exact_tables(
+    run: &RunContext,
+    community: &Community,
+    placed: &PlacedStaff,
+    population: &[f64],
+) -> anyhow::Result<(Vec<String>, Option<Vec<crate::output::run_summary::Wres1Band>>)> {
+    let facts = &run.areas.facts;
+    let (counts, none) = (&placed.counts, &Disclosure::NONE);
+    let exact = PublishedStaff::new(facts, community, &placed.tally, &counts.by_match, counts.placed_outside_community, none);
+    let dir = run.out().join(INTERNAL_FOLDER);
+    std::fs::create_dir_all(&dir).map_err(|e| crate::error::Error::io(&dir, e))?;
+    let mut written = class_tables(&dir, population, &exact)?;
+    let wres1 = exact.wres1.as_ref().map(wres1_rows);
+    if let Some(rows) = &wres1 {
+        wres1_table(rows, None).write_csv(&dir.join("wres_indicator_1.csv"))?;
+        written.push("wres_indicator_1.csv".to_string());
+    }
+    Ok((written.into_iter().map(|f| format!("{INTERNAL_FOLDER}/{f}")).collect(), wres1))
 }
 
 /// The files no output may replace.
@@ -327,8 +353,12 @@ fn report_unread(
         let column = ColumnInFile::new(&args.staff, &headers[i], role, "--staff-columns", key);
         if *breakdown == Breakdown::Starter {
             run.warnings.extend(values.check(&column, rows, "dates as dd/mm/yyyy or yyyy-mm-dd")?);
-        } else if let Some((note, headline)) = values.note(&column, rows, counted_as) {
-            if headline { decisions.push(note) } else { run.warnings.push(note) }
+        } else if let Some(note) = values.note(&column, rows, counted_as) {
+            // Word for word only where nothing is published: the terminal and the exact summary.
+            if note.headline {
+                decisions.push(note.published);
+            }
+            run.warnings.push(note.exact);
         }
     }
     Ok(decisions)

@@ -8,10 +8,14 @@
 //! the rule does, and it is hidden whenever its count is.
 
 use crate::analysis::emissions::{EmissionsTally, Measures};
-use crate::output::disclosure::{Cell, Disclosure, Margins};
+use crate::output::disclosure::{Cell, Disclosure, Importance, Margins};
 
 /// Significant figures of the per-trip averages from which published totals are rebuilt.
 pub const AVERAGE_SIGNIFICANT_FIGURES: i32 = 3;
+
+/// The row of specialties with fewer than `min_count` appointments each (a specialty is the
+/// input's own text: a rare one is published neither word for word nor as a row of `*`).
+pub const RARE_SPECIALTIES: &str = "Other specialties (each fewer than the minimum count)";
 
 /// One group's measures (an area, a decile, a site, a specialty, the total) as published.
 /// `Cell::Suppressed` is a hidden figure (`*`); `None` a figure that does not apply (blank).
@@ -181,6 +185,7 @@ impl PublishedEmissions {
         fraction: f64,
         rule: &Disclosure,
     ) -> Self {
+        let specialties = rule.merge_rare(&tally.by_specialty, |m| m.appointments, Measures::add, RARE_SPECIALTIES);
         let deciles = tally.by_decile(area_deciles);
         let total = tally.total();
         let core20 = Measures::sum(&deciles[..2]);
@@ -197,7 +202,7 @@ impl PublishedEmissions {
         let first_site = groups.len();
         groups.extend(tally.by_site.iter().copied());
         let first_specialty = groups.len();
-        groups.extend(tally.by_specialty.values().copied());
+        groups.extend(specialties.values().copied());
         let first_msoa = groups.len();
         groups.extend(msoa_measures(&tally.by_area, area_msoas));
 
@@ -210,10 +215,18 @@ impl PublishedEmissions {
         margins.add(first_decile..first_decile + 11, total_at);
         margins.add([first_decile, first_decile + 1], core20_at);
         margins.add(first_site..first_specialty, total_at);
-        if !tally.by_specialty.is_empty() {
+        if !specialties.is_empty() {
             margins.add(first_specialty..first_msoa, total_at);
         }
         msoa_margins(&mut margins, area_msoas, first_msoa, groups.len(), (outside, total_at));
+        // Complementary cells from `none` and outside first; Core20, its deciles and the total last.
+        let residual_specialties = specialties.keys().enumerate().filter(|(_, l)| *l == RARE_SPECIALTIES || *l == "Not recorded");
+        for cell in [outside, first_decile + 10].into_iter().chain(residual_specialties.map(|(k, _)| first_specialty + k)) {
+            margins.rank(cell, Importance::Residual);
+        }
+        for cell in [first_decile, first_decile + 1, core20_at, total_at] {
+            margins.rank(cell, Importance::Headline);
+        }
 
         let hidden = hidden(&groups, &margins, rule);
         let publish = |i: usize| PublishedMeasures::new(&groups[i], hidden[i], fraction, rule);
@@ -224,7 +237,7 @@ impl PublishedEmissions {
             core20: publish(core20_at),
             total: publish(total_at),
             sites: (first_site..first_specialty).map(publish).collect(),
-            specialties: tally.by_specialty.keys().cloned().zip((first_specialty..first_msoa).map(publish)).collect(),
+            specialties: specialties.keys().cloned().zip((first_specialty..first_msoa).map(publish)).collect(),
             msoas: (first_msoa..groups.len()).map(publish).collect(),
         }
     }
