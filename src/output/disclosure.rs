@@ -138,7 +138,8 @@ impl Margins {
         Margins::default()
     }
 
-    /// `whole` is the sum of `parts` (both published, or hidden).
+    /// `whole` is the sum of `parts` (both published, or hidden). Every member is a count (never
+    /// negative): a difference is written as a sum, its larger side the whole.
     pub fn add(&mut self, parts: impl IntoIterator<Item = usize>, whole: usize) {
         let mut members: Vec<usize> = parts.into_iter().collect();
         members.push(whole);

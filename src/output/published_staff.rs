@@ -315,9 +315,13 @@ impl System {
             self.margins.rank(*cell, if *status == MatchStatus::Within { Importance::Detail } else { Importance::Residual });
         }
         let outside = self.push(outside_community as f64);
-        let placed = statuses.iter().filter(|(s, _)| s.is_placed());
-        let members: Vec<usize> = placed.map(|(_, i)| *i).chain([areas.all.total, outside]).collect();
-        self.margins.add(members, areas.without_decile);
+        // Staff placed: no file publishes it, but the placed statuses add up to it, and it is the
+        // community (class total and without a decile) plus elsewhere. Both sums are of counts, so
+        // that an attacker's range for each member follows from the others' ([`Disclosure::protect`]).
+        let placed: Vec<usize> = statuses.iter().filter(|(s, _)| s.is_placed()).map(|(_, i)| *i).collect();
+        let all_placed = self.push(placed.iter().map(|i| self.raw[*i]).sum());
+        self.margins.add(placed, all_placed);
+        self.margins.add([areas.all.total, areas.without_decile, outside], all_placed);
         SummaryCells { statuses, rows, outside }
     }
 
