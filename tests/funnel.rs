@@ -266,6 +266,13 @@ fn wres_indicator_2_is_published_when_only_a_not_stated_cell_is_small() {
     let by_hand = likelihood_to_2dp(ws, wa, bs, ba).unwrap();
     let published = ["relative_likelihood", "ci_low", "ci_high"].map(|k| w[k].as_f64().unwrap());
     assert_eq!(published, by_hand, "from the published counts");
+    // The run's own audit: the hidden cells, none narrowed below what a `*` says, no count in it.
+    let audit = summary(&out, "disclosure_audit.json");
+    let system = &audit["systems"][0];
+    assert!(system["cells_hidden"].as_u64().unwrap() >= 1, "{audit}");
+    assert!(system["narrowest_hidden_range"].as_u64().unwrap() >= system["protection_width"].as_u64().unwrap(), "{audit}");
+    assert_eq!(system["protected"], true, "{audit}");
+    assert!(summary(&out, "funnel_summary.json")["outputs"].to_string().contains("disclosure_audit.json"));
 }
 
 /// Issue 25: an ethnic group that is not recognised is described in published files, never quoted.

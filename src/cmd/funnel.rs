@@ -21,7 +21,7 @@ use crate::input::demography::{EthnicGroup, Sex};
 use crate::input::unrecognised::{ColumnInFile, UnrecognisedValues};
 use crate::input::vacancies::read_vacancies;
 use crate::input::CsvInput;
-use crate::output::disclosure::Disclosure;
+use crate::output::disclosure::{Disclosure, RunAudit};
 use crate::output::funnel_tables::{funnel_table, CommunityShares};
 use crate::output::published_funnel::{published_likelihood, PublishedFunnel, PublishedLikelihood};
 use crate::output::run_summary::{
@@ -87,6 +87,7 @@ pub fn run(args: FunnelArgs) -> anyhow::Result<()> {
         funnel_table(table, &published.all, shares.as_ref()).write_csv(&run.out().join(&name))?;
         written.push(name);
     }
+    written.push(RunAudit::new(run.disclosure, vec![published.audit.clone()]).write(run.out())?);
     let (wres2, deprivation) = likelihoods(&placed.tally, Some(&published));
     let summary = summary(&args, &run, &published, (wres2, deprivation), placed.decisions, community.as_ref(), written);
     let (wres2_exact, deprivation_exact) = likelihoods(&placed.tally, None);

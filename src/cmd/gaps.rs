@@ -29,7 +29,7 @@ use crate::input::staff::StaffColumns;
 use crate::input::unrecognised::{ColumnInFile, UnrecognisedValues};
 use crate::input::vacancies::{read_vacancies, Vacancy};
 use crate::input::CsvInput;
-use crate::output::disclosure::{Cell, Disclosure};
+use crate::output::disclosure::{Cell, Disclosure, RunAudit};
 use crate::output::geojson;
 use crate::output::published_staff::{ClassCells, PublishedStaff};
 use crate::output::demography::{demography_groups, demography_table, wres1_rows, wres1_table};
@@ -98,6 +98,7 @@ pub fn run(args: GapsArgs) -> anyhow::Result<()> {
     let community_note = format!("Community: {}.", community_name.as_deref().unwrap_or(&community.description));
     let workbook = run.write_workbook("gaps.xlsx", "Staff against the community by deprivation", &tables.written, &[community_note])?;
     tables.written.push(workbook);
+    tables.written.push(RunAudit::new(run.disclosure, vec![published.audit.clone()]).write(run.out())?);
     run.warnings.extend(crate::postcode::withheld_warning());
     let mut summary = summary(&args, &run, &community, &published, &tables, &placed.decisions, &vacancies, &sites);
     summary.community.codes_bridged_by_change = codes_bridged;

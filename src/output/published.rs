@@ -8,7 +8,7 @@
 //! the rule does, and it is hidden whenever its count is.
 
 use crate::analysis::emissions::{EmissionsTally, Measures};
-use crate::output::disclosure::{Cell, Disclosure, Importance, Margins};
+use crate::output::disclosure::{Cell, Disclosure, DisclosureAudit, Importance, Margins};
 
 /// Significant figures of the per-trip averages from which published totals are rebuilt.
 pub const AVERAGE_SIGNIFICANT_FIGURES: i32 = 3;
@@ -171,6 +171,8 @@ pub struct PublishedEmissions {
     pub specialties: Vec<(String, PublishedMeasures)>,
     /// By MSOA (the run's `Areas::msoas`): its areas added up.
     pub msoas: Vec<PublishedMeasures>,
+    /// What an attacker gets from the sums: face-to-face, virtual and scenario-eligible counts.
+    pub audits: Vec<DisclosureAudit>,
 }
 
 impl PublishedEmissions {
@@ -228,7 +230,7 @@ impl PublishedEmissions {
             margins.rank(cell, Importance::Headline);
         }
 
-        let hidden = hidden(&groups, &margins, rule);
+        let (hidden, audits) = hidden(&groups, &margins, rule);
         let publish = |i: usize| PublishedMeasures::new(&groups[i], hidden[i], fraction, rule);
         PublishedEmissions {
             areas: (0..outside).map(publish).collect(),
@@ -239,6 +241,7 @@ impl PublishedEmissions {
             sites: (first_site..first_specialty).map(publish).collect(),
             specialties: specialties.keys().cloned().zip((first_specialty..first_msoa).map(publish)).collect(),
             msoas: (first_msoa..groups.len()).map(publish).collect(),
+            audits,
         }
     }
 }
@@ -247,7 +250,7 @@ impl PublishedEmissions {
 /// all the relations (the appointments total adds nothing: it is published only where both are).
 /// The scenario's eligible count too, and with it the first appointments (face to face minus
 /// eligible), which no table publishes but a subtraction would give.
-fn hidden(groups: &[Measures], margins: &Margins, rule: &Disclosure) -> Vec<Hidden> {
+fn hidden(groups: &[Measures], margins: &Margins, rule: &Disclosure) -> (Vec<Hidden>, Vec<DisclosureAudit>) {
     let small = |c: f64| rule.cell(c) == Cell::Suppressed;
     let protect = |values: Vec<f64>, primary: Vec<bool>| rule.protect(&values, &primary, margins);
     let face_to_face = protect(
@@ -263,9 +266,18 @@ fn hidden(groups: &[Measures], margins: &Margins, rule: &Disclosure) -> Vec<Hidd
             .map(|(m, f)| *f || small(m.scenario_eligible) || small(m.face_to_face - m.scenario_eligible))
             .collect(),
     );
-    (0..groups.len())
+    let audit = |of: &str, count: fn(&Measures) -> f64, hidden: &[bool]| {
+        rule.audit(of, &groups.iter().map(count).collect::<Vec<_>>(), hidden, margins)
+    };
+    let audits = vec![
+        audit("face-to-face appointments: every table of the run", |m| m.face_to_face, &face_to_face),
+        audit("virtual appointments: every table of the run", |m| m.virtual_, &virtual_),
+        audit("appointments eligible for the scenario: every table of the run", |m| m.scenario_eligible, &scenario),
+    ];
+    let hidden = (0..groups.len())
         .map(|i| Hidden { face_to_face: face_to_face[i], virtual_: virtual_[i], scenario: scenario[i] })
-        .collect()
+        .collect();
+    (hidden, audits)
 }
 
 /// Each MSOA's measures: its areas added up.

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 
 use crate::analysis::funnel::{base_groups, relative_likelihood, Funnel, FunnelTableSpec, FunnelTally, RelativeLikelihood, NO_DECILE};
 use crate::geocoder::{MatchCounts, MatchStatus};
-use crate::output::disclosure::{Cell, Disclosure, Importance, Margins};
+use crate::output::disclosure::{Cell, Disclosure, DisclosureAudit, Importance, Margins};
 
 /// One group's funnel as published.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -42,6 +42,8 @@ pub struct PublishedFunnel {
     pub tables: Vec<PublishedFunnelTable>,
     pub all: FunnelCells,
     pub matches: Vec<(MatchStatus, Cell)>,
+    /// What an attacker gets from the sums of all of it.
+    pub audit: DisclosureAudit,
 }
 
 /// The cells of one funnel: applied, shortlisted, appointed, not shortlisted, not appointed.
@@ -147,7 +149,10 @@ impl PublishedFunnel {
             let unplaced = statuses.iter().filter(|(s, _)| !s.is_placed()).map(|(_, i)| *i);
             system.margins.add(unplaced.chain([without]).collect::<Vec<_>>(), none[0]);
         }
-        let published = rule.cells(&system.raw, &system.margins);
+        let hidden = rule.protect(&system.raw, &rule.primary(&system.raw), &system.margins);
+        let audit = rule.audit("applications: every funnel table and the summary", &system.raw, &hidden, &system.margins);
+        let published: Vec<Cell> =
+            system.raw.iter().zip(&hidden).map(|(c, h)| if *h { Cell::Suppressed } else { rule.cell(*c) }).collect();
         let cells = |b: Block| FunnelCells { applied: published[b[0]], shortlisted: published[b[1]], appointed: published[b[2]] };
         PublishedFunnel {
             tables: tables
@@ -156,6 +161,7 @@ impl PublishedFunnel {
                 .collect(),
             all: cells(all),
             matches: statuses.iter().map(|(s, i)| (*s, published[*i])).collect(),
+            audit,
         }
     }
 

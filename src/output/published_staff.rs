@@ -17,7 +17,7 @@ use crate::analysis::AreaFacts;
 use crate::geocoder::{MatchCounts, MatchStatus};
 use crate::input::band::BandGroup;
 use crate::input::demography::WresGroup;
-use crate::output::disclosure::{Cell, Disclosure, Importance, Margins};
+use crate::output::disclosure::{Cell, Disclosure, DisclosureAudit, Importance, Margins};
 
 /// One group's class table as published: deciles 1–10, quintiles 1–5, and the total.
 #[derive(Debug, Clone, PartialEq)]
@@ -56,6 +56,8 @@ pub struct PublishedStaff {
     pub outside_community: Cell,
     /// WRES indicator 1, with band and ethnic group: every staff row by band group.
     pub wres1: Option<Wres1Cells>,
+    /// What an attacker gets from the sums of all of it.
+    pub audit: DisclosureAudit,
 }
 
 /// Staff by band group as White, BME, not stated and all ([`WresGroup::ALL`], then the total).
@@ -217,7 +219,7 @@ impl PublishedStaff {
         let counts = system.summary_counts(matches, outside_community, &areas);
         let wres1 = tally.band_by_wres.as_ref().map(|by_band| system.wres1_block(by_band, counts.rows));
         let msoas = system.msoas(facts, tally, &areas);
-        let published = system.publish(rule);
+        let (published, audit) = system.publish(rule);
         PublishedStaff {
             areas: areas.cells.iter().map(|c| c.map(|i| published[i])).collect(),
             msoas: msoas.iter().map(|c| c.map(|i| published[i])).collect(),
@@ -233,6 +235,7 @@ impl PublishedStaff {
                 bands: BandGroup::ALL.iter().zip(&block).map(|(b, cells)| (*b, cells.map(|i| published[i]))).collect(),
                 total: block[block.len() - 1].map(|i| published[i]),
             }),
+            audit,
         }
     }
 }
@@ -360,9 +363,10 @@ impl System {
     }
 
     /// Every cell under the rule, with the secondary suppression the sums call for.
-    fn publish(&self, rule: &Disclosure) -> Vec<Cell> {
+    fn publish(&self, rule: &Disclosure) -> (Vec<Cell>, DisclosureAudit) {
         let hidden = rule.protect(&self.raw, &rule.primary(&self.raw), &self.margins);
-        self.raw.iter().zip(&hidden).map(|(c, h)| if *h { Cell::Suppressed } else { rule.cell(*c) }).collect()
+        let audit = rule.audit("staff: every table of the run and the summary", &self.raw, &hidden, &self.margins);
+        (self.raw.iter().zip(&hidden).map(|(c, h)| if *h { Cell::Suppressed } else { rule.cell(*c) }).collect(), audit)
     }
 }
 
