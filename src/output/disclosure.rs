@@ -1,6 +1,6 @@
 //! Statistical disclosure control for published counts: small counts suppressed, others rounded, secondary suppression.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 /// A published count: a (rounded) number, or suppressed.
@@ -131,6 +131,9 @@ pub struct Margins {
     /// Each relation's members: the parts, then the whole.
     relations: Vec<Vec<usize>>,
     importance: BTreeMap<usize, Importance>,
+    /// Cells no file publishes (a subtraction of published ones gives them: applied but not
+    /// shortlisted): the attacker knows only what the sums give.
+    unpublished: BTreeSet<usize>,
 }
 
 impl Margins {
@@ -153,6 +156,16 @@ impl Margins {
         *rank = (*rank).max(importance);
     }
 
+    /// `cell` is in no published file: only the sums say anything of it.
+    pub fn unpublished(&mut self, cell: usize) {
+        self.unpublished.insert(cell);
+    }
+
+    /// Whether `cell` is in a published file.
+    pub fn is_published(&self, cell: usize) -> bool {
+        !self.unpublished.contains(&cell)
+    }
+
     pub fn importance(&self, cell: usize) -> Importance {
         self.importance.get(&cell).copied().unwrap_or_default()
     }
@@ -170,12 +183,13 @@ impl Margins {
         &self.relations
     }
 
-    /// The member of a relation to hide next: not hidden, not zero, least important, then smallest.
+    /// The member of a relation to hide next: published, not hidden, not zero, least important,
+    /// then smallest.
     fn cheapest(&self, members: &[usize], raw: &[f64], hidden: &[bool]) -> Option<usize> {
         members
             .iter()
             .copied()
-            .filter(|&i| !hidden[i] && raw[i] > 0.0)
+            .filter(|&i| !hidden[i] && raw[i] > 0.0 && self.is_published(i))
             .min_by(|&a, &b| self.importance(a).cmp(&self.importance(b)).then(raw[a].total_cmp(&raw[b])).then(a.cmp(&b)))
     }
 }
@@ -239,7 +253,7 @@ impl Disclosure {
         loop {
             let mut changed = false;
             for members in &margins.relations {
-                if !self.exposes(members, raw, &hidden) {
+                if !self.exposes(members, raw, &hidden, margins) {
                     continue;
                 }
                 if let Some(i) = margins.cheapest(members, raw, &hidden) {
@@ -296,13 +310,18 @@ impl Disclosure {
         Bounds { low, high }
     }
 
+    /// What the attacker knows of cell `i` before using any sum: an unpublished one, nothing.
+    fn known(&self, raw: &[f64], hidden: &[bool], margins: &Margins, i: usize) -> Bounds {
+        self.bounds(raw[i], hidden[i] || !margins.is_published(i))
+    }
+
     /// Whether the relation `members` (parts, then the whole) narrows one of its hidden members
     /// below the protection width, given what the attacker knows of the others.
-    fn exposes(&self, members: &[usize], raw: &[f64], hidden: &[bool]) -> bool {
+    fn exposes(&self, members: &[usize], raw: &[f64], hidden: &[bool], margins: &Margins) -> bool {
         if !members.iter().any(|&i| hidden[i]) {
             return false;
         }
-        let bounds: Vec<Bounds> = members.iter().map(|&i| self.bounds(raw[i], hidden[i])).collect();
+        let bounds: Vec<Bounds> = members.iter().map(|&i| self.known(raw, hidden, margins, i)).collect();
         let (sums, width) = (RelationSums::of(&bounds), self.protection_width());
         members.iter().enumerate().filter(|(_, &i)| hidden[i]).any(|(k, _)| sums.member(&bounds, k).values() < width)
     }
@@ -366,7 +385,7 @@ impl Disclosure {
     /// rule that protects nothing, every group as it is.
     ///
     /// ```
-    /// use std::collections::BTreeMap;
+    /// use std::collections::{BTreeMap, BTreeSet};
     /// use anchormap::output::disclosure::Disclosure;
     /// let groups = BTreeMap::from([("Nursing".to_string(), 40.0), ("J Smith".to_string(), 1.0), ("Estates".to_string(), 2.0)]);
     /// let merged = Disclosure::default().merge_rare(&groups, |n| *n, |a, b| *a += *b, "Other");
@@ -444,7 +463,7 @@ impl Disclosure {
         let ranges = self.attacker_ranges(raw, hidden, margins);
         let hidden_values = ranges.iter().zip(hidden).filter(|(_, h)| **h).map(|(b, _)| b.values());
         let narrowest = hidden_values.fold(None, |n: Option<f64>, v| Some(n.map_or(v, |n| n.min(v))));
-        let rounded = |i: usize| !hidden[i] && raw[i] > 0.0 && self.round_to > 1;
+        let rounded = |i: usize| !hidden[i] && margins.is_published(i) && raw[i] > 0.0 && self.round_to > 1;
         let pinned = (0..raw.len()).filter(|&i| rounded(i) && ranges[i].values() <= 1.0).count();
         let width = self.protection_width();
         DisclosureAudit {
@@ -462,7 +481,7 @@ impl Disclosure {
 
     /// Every cell's range as an attacker narrows it along the sums (at most 100 rounds).
     fn attacker_ranges(&self, raw: &[f64], hidden: &[bool], margins: &Margins) -> Vec<Bounds> {
-        let mut ranges: Vec<Bounds> = raw.iter().zip(hidden).map(|(c, h)| self.bounds(*c, *h)).collect();
+        let mut ranges: Vec<Bounds> = (0..raw.len()).map(|i| self.known(raw, hidden, margins, i)).collect();
         for _ in 0..100 {
             let mut changed = false;
             for members in &margins.relations {

@@ -68,6 +68,7 @@ impl System {
     fn block(&mut self, f: Funnel, importance: Importance) -> Block {
         let cells = [f.applied, f.shortlisted, f.appointed, f.not_shortlisted(), f.not_appointed()].map(|c| self.push(c));
         cells.iter().for_each(|c| self.margins.rank(*c, importance));
+        cells[3..].iter().for_each(|c| self.margins.unpublished(*c));
         self.margins.add([cells[1], cells[3]], cells[0]);
         self.margins.add([cells[2], cells[4]], cells[1]);
         cells
@@ -146,6 +147,7 @@ impl PublishedFunnel {
         if let Some(none) = system.made.get(&("imd_decile".to_string(), vec![NO_DECILE.to_string()])).copied() {
             let without = system.push(placed_without_decile);
             system.margins.rank(without, Importance::Residual);
+            system.margins.unpublished(without);
             let unplaced = statuses.iter().filter(|(s, _)| !s.is_placed()).map(|(_, i)| *i);
             system.margins.add(unplaced.chain([without]).collect::<Vec<_>>(), none[0]);
         }

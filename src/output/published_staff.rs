@@ -271,6 +271,7 @@ impl System {
         }
         let without_decile = self.push(class_counts(facts, community, &tally.by_area, Classes::Decile).staff_without_decile);
         self.margins.rank(without_decile, Importance::Residual);
+        self.margins.unpublished(without_decile);
         self.margins.add(in_decile(None), without_decile);
         AreaCells { cells, all, without_decile }
     }
@@ -323,6 +324,7 @@ impl System {
         // that an attacker's range for each member follows from the others' ([`Disclosure::protect`]).
         let placed: Vec<usize> = statuses.iter().filter(|(s, _)| s.is_placed()).map(|(_, i)| *i).collect();
         let all_placed = self.push(placed.iter().map(|i| self.raw[*i]).sum());
+        self.margins.unpublished(all_placed);
         self.margins.add(placed, all_placed);
         self.margins.add([areas.all.total, areas.without_decile, outside], all_placed);
         SummaryCells { statuses, rows, outside }
@@ -357,6 +359,7 @@ impl System {
             }
         }
         let everyone = self.push(self.raw[areas.all.total] + self.raw[areas.without_decile]);
+        self.margins.unpublished(everyone);
         self.margins.add([areas.all.total, areas.without_decile], everyone);
         self.margins.add(cells.iter().flatten().copied().chain(loose), everyone);
         cells
