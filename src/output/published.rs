@@ -221,14 +221,9 @@ impl PublishedEmissions {
             margins.add(first_specialty..first_msoa, total_at);
         }
         msoa_margins(&mut margins, area_msoas, first_msoa, groups.len(), (outside, total_at));
-        // Complementary cells from `none` and outside first; Core20, its deciles and the total last.
         let residual_specialties = specialties.keys().enumerate().filter(|(_, l)| *l == RARE_SPECIALTIES || *l == "Not recorded");
-        for cell in [outside, first_decile + 10].into_iter().chain(residual_specialties.map(|(k, _)| first_specialty + k)) {
-            margins.rank(cell, Importance::Residual);
-        }
-        for cell in [first_decile, first_decile + 1, core20_at, total_at] {
-            margins.rank(cell, Importance::Headline);
-        }
+        let residual: Vec<usize> = [outside, first_decile + 10].into_iter().chain(residual_specialties.map(|(k, _)| first_specialty + k)).collect();
+        rank(&mut margins, &residual, &[first_decile, first_decile + 1, core20_at, total_at]);
 
         let (hidden, audits) = hidden(&groups, &margins, rule);
         let publish = |i: usize| PublishedMeasures::new(&groups[i], hidden[i], fraction, rule);
@@ -244,6 +239,13 @@ impl PublishedEmissions {
             audits,
         }
     }
+}
+
+/// Complementary cells from `residual` groups first (`none`, outside, specialties not recorded or
+/// rare); `headline` ones (Core20, its deciles, the total) last.
+fn rank(margins: &mut Margins, residual: &[usize], headline: &[usize]) {
+    residual.iter().for_each(|c| margins.rank(*c, Importance::Residual));
+    headline.iter().for_each(|c| margins.rank(*c, Importance::Headline));
 }
 
 /// Which counts of each group are hidden. Face-to-face and virtual counts are protected each across
