@@ -26,7 +26,7 @@ use crate::input::distance_matrix::DistanceMatrix;
 use crate::input::sites::{Site, SiteNames};
 use crate::input::staff::Date;
 use crate::io::CsvInput;
-use crate::output::disclosure::{Cell, Disclosure, Margins};
+use crate::output::disclosure::{Cell, Disclosure, Margins, RunAudit};
 use crate::output::geojson;
 use crate::emissions::published::{PublishedEmissions, PublishedMeasures};
 use crate::output::run_summary::{
@@ -150,6 +150,7 @@ pub(crate) fn run(args: EmissionsArgs) -> anyhow::Result<()> {
     let mut written = write_tables(&run, &sites, &placed.tally, &published, &catchment, placer.columns.specialty.is_some())?;
     let basis = format!("Per 1,000 population: per 1,000 {}.", catchment.basis());
     written.push(run.write_workbook("emissions.xlsx", "Patient travel to outpatient appointments", &written, &[basis])?);
+    written.push(RunAudit::new(run.disclosure, published.audits.clone()).write(run.out())?);
     let mode_share_by_area = mode_share_by_area(&model, census.as_ref(), &travel, run.areas.facts.len());
     let mut summary = summary(&args, &run, &placed.counts, &published, &placer, mode_share_by_area, written);
     summary.population_basis = run.population_column.as_ref().map(|_| catchment.basis());

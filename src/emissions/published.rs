@@ -8,10 +8,14 @@
 //! the rule does, and it is hidden whenever its count is.
 
 use crate::analysis::emissions::{EmissionsTally, Measures};
-use crate::output::disclosure::{Cell, Disclosure, Margins};
+use crate::output::disclosure::{Cell, Disclosure, DisclosureAudit, Importance, Margins};
 
 /// Significant figures of the per-trip averages from which published totals are rebuilt.
 pub const AVERAGE_SIGNIFICANT_FIGURES: i32 = 3;
+
+/// The row of specialties with fewer than `min_count` appointments each (a specialty is the
+/// input's own text: a rare one is published neither word for word nor as a row of `*`).
+pub const RARE_SPECIALTIES: &str = "Other specialties (each fewer than the minimum count)";
 
 /// One group's measures (an area, a decile, a site, a specialty, the total) as published.
 /// `Cell::Suppressed` is a hidden figure (`*`); `None` a figure that does not apply (blank).
@@ -167,6 +171,8 @@ pub struct PublishedEmissions {
     pub specialties: Vec<(String, PublishedMeasures)>,
     /// By MSOA (the run's `Areas::msoas`): its areas added up.
     pub msoas: Vec<PublishedMeasures>,
+    /// What an attacker gets from the sums: face-to-face, virtual and scenario-eligible counts.
+    pub audits: Vec<DisclosureAudit>,
 }
 
 impl PublishedEmissions {
@@ -181,6 +187,7 @@ impl PublishedEmissions {
         fraction: f64,
         rule: &Disclosure,
     ) -> Self {
+        let specialties = rule.merge_rare(&tally.by_specialty, |m| m.appointments, Measures::add, RARE_SPECIALTIES);
         let deciles = tally.by_decile(area_deciles);
         let total = tally.total();
         let core20 = Measures::sum(&deciles[..2]);
@@ -197,7 +204,7 @@ impl PublishedEmissions {
         let first_site = groups.len();
         groups.extend(tally.by_site.iter().copied());
         let first_specialty = groups.len();
-        groups.extend(tally.by_specialty.values().copied());
+        groups.extend(specialties.values().copied());
         let first_msoa = groups.len();
         groups.extend(msoa_measures(&tally.by_area, area_msoas));
 
@@ -210,12 +217,15 @@ impl PublishedEmissions {
         margins.add(first_decile..first_decile + 11, total_at);
         margins.add([first_decile, first_decile + 1], core20_at);
         margins.add(first_site..first_specialty, total_at);
-        if !tally.by_specialty.is_empty() {
+        if !specialties.is_empty() {
             margins.add(first_specialty..first_msoa, total_at);
         }
         msoa_margins(&mut margins, area_msoas, first_msoa, groups.len(), (outside, total_at));
+        let residual_specialties = specialties.keys().enumerate().filter(|(_, l)| *l == RARE_SPECIALTIES || *l == "Not recorded");
+        let residual: Vec<usize> = [outside, first_decile + 10].into_iter().chain(residual_specialties.map(|(k, _)| first_specialty + k)).collect();
+        rank(&mut margins, &residual, &[first_decile, first_decile + 1, core20_at, total_at]);
 
-        let hidden = hidden(&groups, &margins, rule);
+        let (hidden, audits) = hidden(&groups, &margins, rule);
         let publish = |i: usize| PublishedMeasures::new(&groups[i], hidden[i], fraction, rule);
         PublishedEmissions {
             areas: (0..outside).map(publish).collect(),
@@ -224,17 +234,25 @@ impl PublishedEmissions {
             core20: publish(core20_at),
             total: publish(total_at),
             sites: (first_site..first_specialty).map(publish).collect(),
-            specialties: tally.by_specialty.keys().cloned().zip((first_specialty..first_msoa).map(publish)).collect(),
+            specialties: specialties.keys().cloned().zip((first_specialty..first_msoa).map(publish)).collect(),
             msoas: (first_msoa..groups.len()).map(publish).collect(),
+            audits,
         }
     }
+}
+
+/// Complementary cells from `residual` groups first (`none`, outside, specialties not recorded or
+/// rare); `headline` ones (Core20, its deciles, the total) last.
+fn rank(margins: &mut Margins, residual: &[usize], headline: &[usize]) {
+    residual.iter().for_each(|c| margins.rank(*c, Importance::Residual));
+    headline.iter().for_each(|c| margins.rank(*c, Importance::Headline));
 }
 
 /// Which counts of each group are hidden. Face-to-face and virtual counts are protected each across
 /// all the relations (the appointments total adds nothing: it is published only where both are).
 /// The scenario's eligible count too, and with it the first appointments (face to face minus
 /// eligible), which no table publishes but a subtraction would give.
-fn hidden(groups: &[Measures], margins: &Margins, rule: &Disclosure) -> Vec<Hidden> {
+fn hidden(groups: &[Measures], margins: &Margins, rule: &Disclosure) -> (Vec<Hidden>, Vec<DisclosureAudit>) {
     let small = |c: f64| rule.cell(c) == Cell::Suppressed;
     let protect = |values: Vec<f64>, primary: Vec<bool>| rule.protect(&values, &primary, margins);
     let face_to_face = protect(
@@ -250,9 +268,18 @@ fn hidden(groups: &[Measures], margins: &Margins, rule: &Disclosure) -> Vec<Hidd
             .map(|(m, f)| *f || small(m.scenario_eligible) || small(m.face_to_face - m.scenario_eligible))
             .collect(),
     );
-    (0..groups.len())
+    let audit = |of: &str, count: fn(&Measures) -> f64, hidden: &[bool]| {
+        rule.audit(of, &groups.iter().map(count).collect::<Vec<_>>(), hidden, margins)
+    };
+    let audits = vec![
+        audit("face-to-face appointments: every table of the run", |m| m.face_to_face, &face_to_face),
+        audit("virtual appointments: every table of the run", |m| m.virtual_, &virtual_),
+        audit("appointments eligible for the scenario: every table of the run", |m| m.scenario_eligible, &scenario),
+    ];
+    let hidden = (0..groups.len())
         .map(|i| Hidden { face_to_face: face_to_face[i], virtual_: virtual_[i], scenario: scenario[i] })
-        .collect()
+        .collect();
+    (hidden, audits)
 }
 
 /// Each MSOA's measures: its areas added up.

@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use crate::analysis::community::Community;
 use crate::analysis::demography::BME;
-use crate::funnel::tally::{funnel_tables, relative_likelihood, Funnel, FunnelTally, RelativeLikelihood, CORE20, NO_DECILE};
+use crate::funnel::tally::{funnel_tables, relative_likelihood, Funnel, FunnelTally, CORE20, NO_DECILE};
 use crate::analysis::gaps::{class_counts, Classes};
 use crate::cli::FunnelArgs;
 use crate::run::{each_batch, RunContext};
@@ -26,9 +26,9 @@ use crate::input::unrecognised::{ColumnInFile, ColumnSpread, UnrecognisedValues}
 use crate::input::value_maps::ValueMaps;
 use crate::input::vacancies::read_vacancies;
 use crate::io::CsvInput;
-use crate::output::disclosure::Cell;
+use crate::output::disclosure::{Disclosure, RunAudit};
 use crate::funnel::tables::{funnel_table, CommunityShares};
-use crate::funnel::published::{FunnelCells, PublishedFunnel};
+use crate::funnel::published::{published_likelihood, PublishedFunnel, PublishedLikelihood};
 use crate::output::run_summary::{
     DeprivationLikelihood, Edition, FunnelCommunity, FunnelSummary, PublishedApplicationCounts, Wres2Summary,
 };
@@ -70,6 +70,8 @@ struct FunnelExact<'a> {
     deprivation_relative_likelihood: DeprivationLikelihood,
     /// The statuses not read, word for word, with their counts.
     status_unclear: Vec<UnclearValue>,
+    /// Every funnel table with exact counts, in this folder.
+    exact_tables: Vec<String>,
     warnings: &'a [String],
 }
 
@@ -107,6 +109,7 @@ pub(crate) fn run(args: FunnelArgs) -> anyhow::Result<()> {
         run.write_table(&name, &funnel_table(table, &published.all, shares.as_ref()))?;
         written.push(name);
     }
+    written.push(RunAudit::new(run.disclosure, vec![published.audit.clone()]).write(run.out())?);
     let (mut wres2, mut deprivation) = likelihoods(&placed.tally, Some(&published));
     if let Some(reason) = withheld(&placed.counts) {
         withhold(&mut wres2, &mut deprivation, &reason);
@@ -115,6 +118,8 @@ pub(crate) fn run(args: FunnelArgs) -> anyhow::Result<()> {
     let mut summary = summary(&args, &run, &published, (wres2, deprivation), placed.decisions, community.as_ref(), written);
     summary.applications.status_unclear = unclear;
     let (wres2_exact, deprivation_exact) = likelihoods(&placed.tally, None);
+    let exact_published = PublishedFunnel::new(&placed.tally, &specs, &placed.counts.by_match, without_decile, &Disclosure::NONE);
+    let exact_tables = write_exact_tables(&run, &exact_published, shares.as_ref())?;
     let exact = FunnelExact {
         not_for_publication: "exact counts of applications: keep with the row-level data, never publish",
         applications_file: args.applications.display().to_string(),
@@ -122,6 +127,7 @@ pub(crate) fn run(args: FunnelArgs) -> anyhow::Result<()> {
         wres_indicator_2: wres2_exact,
         deprivation_relative_likelihood: deprivation_exact,
         status_unclear: placed.unread.stage.counts().into_iter().map(|(value, rows)| UnclearValue { value, rows }).collect(),
+        exact_tables,
         warnings: &run.warnings,
     };
     let exact = serde_json::to_value(&exact)?;
@@ -131,6 +137,20 @@ pub(crate) fn run(args: FunnelArgs) -> anyhow::Result<()> {
         print_summary(&placed.counts, &summary, started);
     }
     Ok(())
+}
+
+/// Every funnel table with exact counts, for the analyst in [`INTERNAL_FOLDER`] (names as the
+/// published ones'); the files written.
+fn write_exact_tables(run: &RunContext, exact: &PublishedFunnel, shares: Option<&CommunityShares>) -> anyhow::Result<Vec<String>> {
+    let dir = run.out().join(INTERNAL_FOLDER);
+    std::fs::create_dir_all(&dir).map_err(|e| crate::error::Error::io(&dir, e))?;
+    let mut written = Vec::new();
+    for table in &exact.tables {
+        let name = format!("funnel_by_{}.csv", table.spec.column);
+        funnel_table(table, &exact.all, shares).write_csv(&dir.join(&name))?;
+        written.push(format!("{INTERNAL_FOLDER}/{name}"));
+    }
+    Ok(written)
 }
 
 /// The files no output may replace.
@@ -398,16 +418,12 @@ fn report_unread(
     for (index, values, role, key, counted_as) in others {
         let Some(i) = index else { continue };
         let column = ColumnInFile::new(path, &headers[i], role, flag, key);
-        if let Some((note, headline)) = values.note(&column, rows, counted_as) {
-            if headline {
-                decisions.push(format!(
-                    "{} applications have a {role} that is not recognised (values in {INTERNAL_FOLDER}/{INTERNAL_SUMMARY}), counted as {counted_as}; \
-                     map them with --values {}=FILE",
-                    count_words(values.total(), run),
-                    key.replace('_', "-")
-                ));
+        if let Some(note) = values.note(&column, rows, counted_as) {
+            // Word for word only where nothing is published: the terminal and the exact summary.
+            if note.headline {
+                decisions.push(note.published);
             }
-            run.warnings.push(note);
+            run.warnings.push(note.exact);
         }
     }
     Ok(decisions)
@@ -437,17 +453,24 @@ fn withhold(wres2: &mut Wres2Summary, deprivation: &mut DeprivationLikelihood, r
 }
 
 /// WRES indicator 2 and the least deprived fifth against Core20. With `published`, the counts as
-/// published and the ratio from exact counts only where all four are published (to 2 decimal
-/// places, as WRES reports it); without, everything exact.
+/// published and the ratios computed from them ([`published_likelihood`]); without, everything exact.
 fn likelihoods(tally: &FunnelTally, published: Option<&PublishedFunnel>) -> (Wres2Summary, DeprivationLikelihood) {
-    let sum = |dimension: &str, groups: &[&str]| groups.iter().fold(Funnel::default(), |f, g| f.plus(tally.get(dimension, g)));
-    let white = tally.get("ethnic_group", "White");
-    let bme = sum("ethnic_group", &["Asian", "Black", "Mixed", "Other"]);
-    let least = sum("imd_decile", &["9", "10"]);
-    let core20 = sum("imd_decile", &["1", "2"]);
-    let cells = |column: &str, row: &str| published.and_then(|p| p.table(column)).and_then(|t| t.get(row));
-    let w = compared(white, bme, cells("ethnic_group", "White"), cells("ethnic_group", BME), published.is_some());
-    let d = compared(least, core20, cells("imd_quintile", "5"), cells("core20", CORE20), published.is_some());
+    let (w, d) = match published {
+        Some(p) => {
+            let cells = |column: &str, row: &str| p.table(column).and_then(|t| t.get(row));
+            (
+                published_likelihood(cells("ethnic_group", "White"), cells("ethnic_group", BME)),
+                published_likelihood(cells("imd_quintile", "5"), cells("core20", CORE20)),
+            )
+        }
+        None => {
+            let sum = |dimension: &str, groups: &[&str]| groups.iter().fold(Funnel::default(), |f, g| f.plus(tally.get(dimension, g)));
+            (
+                exact_likelihood(tally.get("ethnic_group", "White"), sum("ethnic_group", &["Asian", "Black", "Mixed", "Other"])),
+                exact_likelihood(sum("imd_decile", &["9", "10"]), sum("imd_decile", &["1", "2"])),
+            )
+        }
+    };
     let wres2 = Wres2Summary {
         relative_likelihood: w.ratio.map(|r| r.ratio),
         ci_low: w.ratio.map(|r| r.ci_low),
@@ -471,44 +494,13 @@ fn likelihoods(tally: &FunnelTally, published: Option<&PublishedFunnel>) -> (Wre
     (wres2, deprivation)
 }
 
-/// A relative likelihood of A against B, its four counts, and why it is missing.
-struct Compared {
-    ratio: Option<RelativeLikelihood>,
-    /// A shortlisted, A appointed, B shortlisted, B appointed.
-    counts: [Option<f64>; 4],
-    reason: Option<String>,
-}
-
-fn compared(a: Funnel, b: Funnel, a_cells: Option<FunnelCells>, b_cells: Option<FunnelCells>, publish: bool) -> Compared {
-    let exact = relative_likelihood(a.appointed, a.shortlisted, b.appointed, b.shortlisted);
-    let counts = if publish {
-        let value = |c: Option<Cell>| c.and_then(Cell::value);
-        [
-            value(a_cells.map(|c| c.shortlisted)),
-            value(a_cells.map(|c| c.appointed)),
-            value(b_cells.map(|c| c.shortlisted)),
-            value(b_cells.map(|c| c.appointed)),
-        ]
-    } else {
-        [Some(a.shortlisted), Some(a.appointed), Some(b.shortlisted), Some(b.appointed)]
-    };
-    let round = |v: f64| if publish { (v * 100.0).round() / 100.0 } else { v };
-    match exact {
-        None => Compared {
-            ratio: None,
-            counts,
-            reason: Some("no ratio: {A} or {B} applicants have none shortlisted or none appointed".to_string()),
-        },
-        Some(_) if counts.iter().any(Option::is_none) => Compared {
-            ratio: None,
-            counts,
-            reason: Some("a count it comes from is suppressed under the disclosure rule (exact figures in the not-for-publication summary)".to_string()),
-        },
-        Some(r) => Compared {
-            ratio: Some(RelativeLikelihood { ratio: round(r.ratio), ci_low: round(r.ci_low), ci_high: round(r.ci_high) }),
-            counts,
-            reason: None,
-        },
+/// A relative likelihood of A against B from exact counts, for the analyst's summary only.
+fn exact_likelihood(a: Funnel, b: Funnel) -> PublishedLikelihood {
+    let ratio = relative_likelihood(a.appointed, a.shortlisted, b.appointed, b.shortlisted);
+    PublishedLikelihood {
+        ratio,
+        counts: [Some(a.shortlisted), Some(a.appointed), Some(b.shortlisted), Some(b.appointed)],
+        reason: ratio.is_none().then(|| "no ratio: {A} or {B} applicants have none shortlisted or none appointed".to_string()),
     }
 }
 

@@ -5,13 +5,15 @@
 //! never reveals a small difference. A table's groups add up to all applications (deciles to
 //! quintiles, quintiles and Core20 to the total, BME to its four groups and with White and not
 //! stated to the total); the match counts add up to all applications. All are protected at once
-//! ([`Disclosure::protect`]).
+//! ([`Disclosure::protect`]), hiding "not stated" and "none" rows before the rows the relative
+//! likelihoods are computed from ([`Importance`]). The relative likelihoods themselves are
+//! computed from the published counts ([`published_likelihood`]).
 
 use std::collections::BTreeMap;
 
-use crate::funnel::tally::{base_groups, Funnel, FunnelTableSpec, FunnelTally, NO_DECILE};
+use crate::funnel::tally::{base_groups, relative_likelihood, Funnel, FunnelTableSpec, FunnelTally, RelativeLikelihood, NO_DECILE};
 use crate::geocoder::{MatchCounts, MatchStatus};
-use crate::output::disclosure::{Cell, Disclosure, Margins};
+use crate::output::disclosure::{Cell, Disclosure, DisclosureAudit, Importance, Margins};
 
 /// One group's funnel as published.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -40,6 +42,8 @@ pub struct PublishedFunnel {
     pub tables: Vec<PublishedFunnelTable>,
     pub all: FunnelCells,
     pub matches: Vec<(MatchStatus, Cell)>,
+    /// What an attacker gets from the sums of all of it.
+    pub audit: DisclosureAudit,
 }
 
 /// The cells of one funnel: applied, shortlisted, appointed, not shortlisted, not appointed.
@@ -61,8 +65,10 @@ impl System {
 
     /// A funnel's five cells, with applied = shortlisted + not shortlisted and shortlisted =
     /// appointed + not appointed.
-    fn block(&mut self, f: Funnel) -> Block {
+    fn block(&mut self, f: Funnel, importance: Importance) -> Block {
         let cells = [f.applied, f.shortlisted, f.appointed, f.not_shortlisted(), f.not_appointed()].map(|c| self.push(c));
+        cells.iter().for_each(|c| self.margins.rank(*c, importance));
+        cells[3..].iter().for_each(|c| self.margins.unpublished(*c));
         self.margins.add([cells[1], cells[3]], cells[0]);
         self.margins.add([cells[2], cells[4]], cells[1]);
         cells
@@ -82,11 +88,12 @@ impl System {
         if let Some(block) = self.made.get(&key) {
             return *block;
         }
+        let importance = importance_of(dimension, members);
         let block = if let [only] = members {
-            self.block(tally.get(dimension, only))
+            self.block(tally.get(dimension, only), importance)
         } else {
             let funnel = members.iter().fold(Funnel::default(), |f, m| f.plus(tally.get(dimension, m)));
-            let block = self.block(funnel);
+            let block = self.block(funnel, importance);
             let parts: Vec<Block> = members.iter().map(|m| self.group(tally, dimension, std::slice::from_ref(m), all)).collect();
             self.tie(block, &parts);
             let others: Vec<Block> = base_groups(dimension)
@@ -113,7 +120,7 @@ impl PublishedFunnel {
         rule: &Disclosure,
     ) -> PublishedFunnel {
         let mut system = System::default();
-        let all = system.block(tally.all);
+        let all = system.block(tally.all, Importance::Headline);
         let mut dimensions: Vec<&str> = specs.iter().map(|s| s.dimension).collect();
         dimensions.dedup();
         for dimension in dimensions {
@@ -134,12 +141,20 @@ impl PublishedFunnel {
         let statuses: Vec<(MatchStatus, usize)> =
             MatchStatus::ALL.iter().map(|s| (*s, system.push(matches.get(*s) as f64))).collect();
         system.margins.add(statuses.iter().map(|(_, i)| *i).collect::<Vec<_>>(), all[0]);
+        for (status, cell) in &statuses {
+            system.margins.rank(*cell, if *status == MatchStatus::ALL[0] { Importance::Detail } else { Importance::Residual });
+        }
         if let Some(none) = system.made.get(&("imd_decile".to_string(), vec![NO_DECILE.to_string()])).copied() {
             let without = system.push(placed_without_decile);
+            system.margins.rank(without, Importance::Residual);
+            system.margins.unpublished(without);
             let unplaced = statuses.iter().filter(|(s, _)| !s.is_placed()).map(|(_, i)| *i);
             system.margins.add(unplaced.chain([without]).collect::<Vec<_>>(), none[0]);
         }
-        let published = rule.cells(&system.raw, &system.margins);
+        let hidden = rule.protect(&system.raw, &rule.primary(&system.raw), &system.margins);
+        let audit = rule.audit("applications: every funnel table and the summary", &system.raw, &hidden, &system.margins);
+        let published: Vec<Cell> =
+            system.raw.iter().zip(&hidden).map(|(c, h)| if *h { Cell::Suppressed } else { rule.cell(*c) }).collect();
         let cells = |b: Block| FunnelCells { applied: published[b[0]], shortlisted: published[b[1]], appointed: published[b[2]] };
         PublishedFunnel {
             tables: tables
@@ -148,11 +163,76 @@ impl PublishedFunnel {
                 .collect(),
             all: cells(all),
             matches: statuses.iter().map(|(s, i)| (*s, published[*i])).collect(),
+            audit,
         }
     }
 
     pub fn table(&self, column: &str) -> Option<&PublishedFunnelTable> {
         self.tables.iter().find(|t| t.spec.column == column)
+    }
+}
+
+/// How much a group's cells matter when a complementary cell must be chosen: the groups of the
+/// relative likelihoods (White, BME, Core20 and deciles 1-2, the least deprived fifth) last,
+/// "not stated", "none" and "other" rows first.
+fn importance_of(dimension: &str, members: &[String]) -> Importance {
+    use crate::input::band::BandGroup;
+    use crate::input::demography::{EthnicGroup, Sex};
+    let is = |labels: &[&str]| members.len() == labels.len() && members.iter().zip(labels).all(|(m, l)| m == l);
+    let residual = [NO_DECILE, EthnicGroup::NotStated.label(), EthnicGroup::Other.label(), Sex::NotStated.label()];
+    let unknown_band = BandGroup::Unknown.to_string();
+    match dimension {
+        "imd_decile" if members.iter().all(|m| m == "1" || m == "2") || is(&["9", "10"]) => Importance::Headline,
+        "ethnic_group" if is(&["White"]) || members.len() == 4 => Importance::Headline,
+        _ if is(&[unknown_band.as_str()]) || residual.iter().any(|r| is(&[r])) => Importance::Residual,
+        _ => Importance::Detail,
+    }
+}
+
+/// A relative likelihood of appointment from shortlisting as published: its four counts as
+/// published (A shortlisted, A appointed, B shortlisted, B appointed), and the ratio and interval
+/// computed from those published (rounded) counts only, as NHS Digital computes percentages from
+/// the rounded numerator and denominator, to 2 decimal places; or why there is none.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PublishedLikelihood {
+    pub ratio: Option<RelativeLikelihood>,
+    pub counts: [Option<f64>; 4],
+    /// Why `ratio` is missing, with `{A}` and `{B}` for the groups' names.
+    pub reason: Option<String>,
+}
+
+/// A (`a`) against B (`b`), from their published cells only.
+///
+/// ```
+/// use anchormap::output::disclosure::Cell;
+/// use anchormap::funnel::published::{published_likelihood, FunnelCells};
+/// let cells = |s: f64, a: f64| FunnelCells { applied: Cell::Count(100.0), shortlisted: Cell::Count(s), appointed: Cell::Count(a) };
+/// // 60 and 25 against 30 and 10: (25/60) / (10/30) = 1.25, whatever the exact counts behind them.
+/// let p = published_likelihood(Some(cells(60.0, 25.0)), Some(cells(30.0, 10.0)));
+/// assert_eq!(p.ratio.unwrap().ratio, 1.25);
+/// let hidden = FunnelCells { appointed: Cell::Suppressed, ..cells(30.0, 10.0) };
+/// assert!(published_likelihood(Some(cells(60.0, 25.0)), Some(hidden)).ratio.is_none());
+/// ```
+pub fn published_likelihood(a: Option<FunnelCells>, b: Option<FunnelCells>) -> PublishedLikelihood {
+    let value = |c: Option<FunnelCells>, stage: fn(FunnelCells) -> Cell| c.map(stage).and_then(Cell::value);
+    let counts = [value(a, |c| c.shortlisted), value(a, |c| c.appointed), value(b, |c| c.shortlisted), value(b, |c| c.appointed)];
+    let [Some(a_shortlisted), Some(a_appointed), Some(b_shortlisted), Some(b_appointed)] = counts else {
+        let reason = "not published: a count it comes from is suppressed under the disclosure rule (exact figures in the \
+                      not-for-publication summary)";
+        return PublishedLikelihood { ratio: None, counts, reason: Some(reason.to_string()) };
+    };
+    let round = |v: f64| (v * 100.0).round() / 100.0;
+    match relative_likelihood(a_appointed, a_shortlisted, b_appointed, b_shortlisted) {
+        Some(r) => PublishedLikelihood {
+            ratio: Some(RelativeLikelihood { ratio: round(r.ratio), ci_low: round(r.ci_low), ci_high: round(r.ci_high) }),
+            counts,
+            reason: None,
+        },
+        None => PublishedLikelihood {
+            ratio: None,
+            counts,
+            reason: Some("no ratio: {A} or {B} applicants have none shortlisted or none appointed (as published)".to_string()),
+        },
     }
 }
 

@@ -33,7 +33,7 @@ use crate::input::unrecognised::{ColumnInFile, UnrecognisedValues};
 use crate::input::vacancies::{read_vacancies, Vacancy};
 use crate::input::value_maps::ValueMaps;
 use crate::io::CsvInput;
-use crate::output::disclosure::{Cell, Disclosure};
+use crate::output::disclosure::{Cell, Disclosure, RunAudit};
 use crate::output::geojson;
 use crate::gaps::published::{ClassCells, PublishedStaff};
 use crate::gaps::demography::{demography_groups, demography_table, wres1_rows, wres1_table};
@@ -102,15 +102,19 @@ pub(crate) fn run(args: GapsArgs) -> anyhow::Result<()> {
     let community_note = format!("Community: {}.", community_name.as_deref().unwrap_or(&community.description));
     let workbook = run.write_workbook("gaps.xlsx", "Staff against the community by deprivation", &tables.written, &[community_note])?;
     tables.written.push(workbook);
+    tables.written.push(RunAudit::new(run.disclosure, vec![published.audit.clone()]).write(run.out())?);
     run.warnings.extend(crate::postcode::withheld_warning());
     let mut summary = summary(&args, &run, &community, &published, &tables, &placed.decisions, &vacancies, &sites);
     summary.community.codes_bridged_by_change = codes_bridged;
     summary.community.name = community_name;
     (summary.demography, summary.wres_indicator_1) = (demography.summaries, demography.wres1);
+    let (exact_tables, exact_wres1) = write_exact_tables(&run, &community, &placed, &tables.population_by_decile)?;
     let exact = json!({
         "not_for_publication": "exact counts of people: keep with the row-level data, never publish",
         "staff_file": args.staff.display().to_string(),
         "staff": placed.counts,
+        "wres_indicator_1": exact_wres1,
+        "exact_tables": exact_tables,
         "warnings": run.warnings,
     });
     let (quiet, started) = (run.quiet, run.started);
@@ -122,6 +126,33 @@ pub(crate) fn run(args: GapsArgs) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// The class tables of all staff and of each breakdown, and WRES indicator 1, with exact counts,
+/// for the analyst in [`INTERNAL_FOLDER`] (names as the published ones'); the files written and
+/// WRES indicator 1's rows.
+fn write_exact_tables(
+    run: &RunContext,
+    community: &Community,
+    placed: &PlacedStaff,
+    population: &[f64],
+) -> anyhow::Result<(Vec<String>, Option<Vec<crate::output::run_summary::Wres1Band>>)> {
+    let facts = &run.areas.facts;
+    let (counts, none) = (&placed.counts, &Disclosure::NONE);
+    let exact = PublishedStaff::new(facts, community, &placed.tally, &counts.by_match, counts.placed_outside_community, none);
+    let dir = run.out().join(INTERNAL_FOLDER);
+    std::fs::create_dir_all(&dir).map_err(|e| crate::error::Error::io(&dir, e))?;
+    let mut written = Vec::new();
+    for (name, table) in class_tables(population, &exact) {
+        table.write_csv(&dir.join(&name))?;
+        written.push(name);
+    }
+    let wres1 = exact.wres1.as_ref().map(wres1_rows);
+    if let Some(rows) = &wres1 {
+        wres1_table(rows, None).write_csv(&dir.join("wres_indicator_1.csv"))?;
+        written.push("wres_indicator_1.csv".to_string());
+    }
+    Ok((written.into_iter().map(|f| format!("{INTERNAL_FOLDER}/{f}")).collect(), wres1))
 }
 
 /// The files no output may replace.
@@ -331,19 +362,12 @@ fn report_unread(
         let column = ColumnInFile::new(&args.staff, &headers[i], role, "--staff-columns", key);
         if *breakdown == Breakdown::Starter {
             run.warnings.extend(values.check(&column, rows, "dates as dd/mm/yyyy or yyyy-mm-dd")?);
-        } else if let Some((note, headline)) = values.note(&column, rows, counted_as) {
-            if headline {
-                // Published: the count under the rule, never the values (they are in the warnings).
-                let count = run.disclosure.cell(values.total() as f64).value();
-                let count = count.map_or(format!("fewer than {}", run.disclosure.min_count), |n| thousands(n as u64));
-                let remedy = crate::input::value_maps::ValueRole::parse(key)
-                    .map_or("write them as the README shows".to_string(), |r| format!("map them with --values {}=FILE", r.name()));
-                decisions.push(format!(
-                    "{count} staff have a {role} that is not recognised, counted as {counted_as} (the values are in the \
-                     run's warnings); {remedy}"
-                ));
+        } else if let Some(note) = values.note(&column, rows, counted_as) {
+            // Word for word only where nothing is published: the terminal and the exact summary.
+            if note.headline {
+                decisions.push(note.published);
             }
-            run.warnings.push(note);
+            run.warnings.push(note.exact);
         }
     }
     Ok(decisions)
@@ -408,7 +432,11 @@ fn write_tables(
 ) -> anyhow::Result<Tables> {
     let facts = &run.areas.facts;
     let population = class_counts(facts, community, &tally.by_area, Classes::Decile).population;
-    let mut written = class_tables(run, &population, published)?;
+    let mut written = Vec::new();
+    for (name, table) in class_tables(&population, published) {
+        run.write_table(&name, &table)?;
+        written.push(name);
+    }
     let area_cells = &published.areas;
     let estimates = published_estimates(area_cells, &run.disclosure);
     let rate = community_rate(facts, community, &estimates).unwrap_or(0.0);
@@ -503,21 +531,19 @@ fn census_warning(dimension: Dimension, table: Option<&DemographyTable>, missing
     }
 }
 
-/// The class tables (deciles and quintiles) of all staff and of each breakdown.
-fn class_tables(run: &RunContext, population: &[f64], published: &PublishedStaff) -> anyhow::Result<Vec<String>> {
-    let mut written = Vec::new();
+/// The class tables (deciles and quintiles) of all staff and of each breakdown, by file name.
+fn class_tables(population: &[f64], published: &PublishedStaff) -> Vec<(String, Table)> {
+    let mut tables = Vec::new();
     for classes in [Classes::Decile, Classes::Quintile] {
         let name = format!("gaps_by_{}.csv", class_word(classes));
-        run.write_table(&name, &class_table(population, &[("All staff".to_string(), &published.all)], classes, None))?;
-        written.push(name);
+        tables.push((name, class_table(population, &[("All staff".to_string(), &published.all)], classes, None)));
         for (dimension, groups) in &published.groups {
             let groups: Vec<(String, &ClassCells)> = groups.iter().map(|(k, v)| (k.clone(), v)).collect();
             let name = format!("gaps_by_{}_by_{dimension}.csv", class_word(classes));
-            run.write_table(&name, &class_table(population, &groups, classes, Some(dimension)))?;
-            written.push(name);
+            tables.push((name, class_table(population, &groups, classes, Some(dimension))));
         }
     }
-    Ok(written)
+    tables
 }
 
 /// The by-area table (CSV and GeoJSON).

@@ -4,7 +4,9 @@
 //! total; each breakdown (band, staff group, starter) adds up across its groups to the all-staff
 //! decile and total; the summary's match counts add up to the rows read. An attacker holding
 //! every published file can subtract along any of these, so all of them are protected at once
-//! ([`Disclosure::protect`]): no hidden count is ever the only hidden member of a sum.
+//! ([`Disclosure::protect`]): no sum narrows a hidden count below what a `*` says, and the cells
+//! hidden to make sure of it are chosen from "not stated" and "not recorded" rows before the rows
+//! a board reads first ([`Importance`]).
 
 use std::collections::BTreeMap;
 
@@ -15,7 +17,7 @@ use crate::analysis::AreaFacts;
 use crate::geocoder::{MatchCounts, MatchStatus};
 use crate::input::band::BandGroup;
 use crate::input::demography::WresGroup;
-use crate::output::disclosure::{Cell, Disclosure, Margins};
+use crate::output::disclosure::{Cell, Disclosure, DisclosureAudit, Importance, Margins};
 
 /// One group's class table as published: deciles 1–10, quintiles 1–5, and the total.
 #[derive(Debug, Clone, PartialEq)]
@@ -54,6 +56,8 @@ pub struct PublishedStaff {
     pub outside_community: Cell,
     /// WRES indicator 1, with band and ethnic group: every staff row by band group.
     pub wres1: Option<Wres1Cells>,
+    /// What an attacker gets from the sums of all of it.
+    pub audit: DisclosureAudit,
 }
 
 /// Staff by band group as White, BME, not stated and all ([`WresGroup::ALL`], then the total).
@@ -78,6 +82,16 @@ impl System {
     fn push(&mut self, count: f64) -> usize {
         self.raw.push(count);
         self.raw.len() - 1
+    }
+
+    /// Every cell of a class table ranked `importance`, its total and Core20 cells (deciles 1-2,
+    /// quintile 1) at least `headline`.
+    fn rank_block(&mut self, block: &ClassBlock, importance: Importance, headline: Importance) {
+        let cells = (0..10).map(|d| block.first_decile + d).chain((0..5).map(|q| block.first_quintile + q));
+        cells.chain([block.total]).for_each(|c| self.margins.rank(c, importance));
+        for c in [block.first_decile, block.first_decile + 1, block.first_quintile, block.total] {
+            self.margins.rank(c, headline);
+        }
     }
 
     /// A class table: ten deciles, five quintiles, a total; the sums among them.
@@ -146,11 +160,17 @@ impl System {
             let cells = groups.map(|n| self.push(n));
             let all = self.push(groups.iter().sum());
             self.margins.add(cells, all);
+            let importance = if band == BandGroup::Unknown { Importance::Residual } else { Importance::Headline };
+            for (cell, group) in cells.iter().zip(WresGroup::ALL) {
+                self.margins.rank(*cell, if group == WresGroup::NotStated { Importance::Residual } else { importance });
+            }
+            self.margins.rank(all, importance);
             block.push([cells[0], cells[1], cells[2], all]);
         }
         let totals: Vec<usize> = (0..3)
             .map(|g| {
                 let cell = self.push(block.iter().map(|b| self.raw[b[g]]).sum());
+                self.margins.rank(cell, if g == 2 { Importance::Residual } else { Importance::Headline });
                 self.margins.add(block.iter().map(|b| b[g]).collect::<Vec<_>>(), cell);
                 cell
             })
@@ -194,12 +214,12 @@ impl PublishedStaff {
         let blocks: BTreeMap<&'static str, Vec<(String, ClassBlock)>> = tally
             .groups
             .iter()
-            .map(|(dimension, groups)| (*dimension, system.breakdown(dimension, groups, &areas.all, deciles)))
+            .map(|(dimension, groups)| (*dimension, system.breakdown(dimension, &free_text_merged(dimension, groups, rule), &areas.all, deciles)))
             .collect();
         let counts = system.summary_counts(matches, outside_community, &areas);
         let wres1 = tally.band_by_wres.as_ref().map(|by_band| system.wres1_block(by_band, counts.rows));
         let msoas = system.msoas(facts, tally, &areas);
-        let published = system.publish(rule);
+        let (published, audit) = system.publish(rule);
         PublishedStaff {
             areas: areas.cells.iter().map(|c| c.map(|i| published[i])).collect(),
             msoas: msoas.iter().map(|c| c.map(|i| published[i])).collect(),
@@ -215,6 +235,7 @@ impl PublishedStaff {
                 bands: BandGroup::ALL.iter().zip(&block).map(|(b, cells)| (*b, cells.map(|i| published[i]))).collect(),
                 total: block[block.len() - 1].map(|i| published[i]),
             }),
+            audit,
         }
     }
 }
@@ -241,6 +262,7 @@ impl System {
         let cells: Vec<Option<usize>> =
             (0..facts.len()).map(|i| community.contains(i).then(|| self.push(tally.by_area[i]))).collect();
         let all = self.class_block(deciles);
+        self.rank_block(&all, Importance::Detail, Importance::Headline);
         let in_decile = |decile: Option<u8>| -> Vec<usize> {
             cells.iter().zip(facts).filter(|(_, a)| a.decile == decile).filter_map(|(cell, _)| *cell).collect()
         };
@@ -248,6 +270,8 @@ impl System {
             self.margins.add(in_decile(Some(d + 1)), all.first_decile + d as usize);
         }
         let without_decile = self.push(class_counts(facts, community, &tally.by_area, Classes::Decile).staff_without_decile);
+        self.margins.rank(without_decile, Importance::Residual);
+        self.margins.unpublished(without_decile);
         self.margins.add(in_decile(None), without_decile);
         AreaCells { cells, all, without_decile }
     }
@@ -263,6 +287,9 @@ impl System {
     ) -> Vec<(String, ClassBlock)> {
         let mut list: Vec<(String, ClassBlock)> =
             groups.iter().map(|(label, staff)| (label.clone(), self.class_block(&deciles(staff)))).collect();
+        for (label, block) in &list {
+            self.rank_block(block, group_importance(label), group_headline(label));
+        }
         for d in 0..10 {
             self.margins.add(list.iter().map(|(_, b)| b.first_decile + d).collect::<Vec<_>>(), all.first_decile + d);
         }
@@ -273,6 +300,7 @@ impl System {
         let base = list.clone();
         for (label, members) in combined_of(dimension) {
             let block = self.combined_block(&members, &base, &nested);
+            self.rank_block(&block, Importance::Detail, group_headline(label));
             nested.push((members.iter().map(|m| m.to_string()).collect(), block));
             list.push((label.to_string(), block));
         }
@@ -286,10 +314,19 @@ impl System {
             MatchStatus::ALL.iter().map(|s| (*s, self.push(matches.get(*s) as f64))).collect();
         let rows = self.push(matches.total() as f64);
         self.margins.add(statuses.iter().map(|(_, i)| *i).collect::<Vec<_>>(), rows);
+        self.margins.rank(rows, Importance::Headline);
+        for (status, cell) in &statuses {
+            self.margins.rank(*cell, if *status == MatchStatus::Within { Importance::Detail } else { Importance::Residual });
+        }
         let outside = self.push(outside_community as f64);
-        let placed = statuses.iter().filter(|(s, _)| s.is_placed());
-        let members: Vec<usize> = placed.map(|(_, i)| *i).chain([areas.all.total, outside]).collect();
-        self.margins.add(members, areas.without_decile);
+        // Staff placed: no file publishes it, but the placed statuses add up to it, and it is the
+        // community (class total and without a decile) plus elsewhere. Both sums are of counts, so
+        // that an attacker's range for each member follows from the others' ([`Disclosure::protect`]).
+        let placed: Vec<usize> = statuses.iter().filter(|(s, _)| s.is_placed()).map(|(_, i)| *i).collect();
+        let all_placed = self.push(placed.iter().map(|i| self.raw[*i]).sum());
+        self.margins.unpublished(all_placed);
+        self.margins.add(placed, all_placed);
+        self.margins.add([areas.all.total, areas.without_decile, outside], all_placed);
         SummaryCells { statuses, rows, outside }
     }
 
@@ -322,15 +359,51 @@ impl System {
             }
         }
         let everyone = self.push(self.raw[areas.all.total] + self.raw[areas.without_decile]);
+        self.margins.unpublished(everyone);
         self.margins.add([areas.all.total, areas.without_decile], everyone);
         self.margins.add(cells.iter().flatten().copied().chain(loose), everyone);
         cells
     }
 
     /// Every cell under the rule, with the secondary suppression the sums call for.
-    fn publish(&self, rule: &Disclosure) -> Vec<Cell> {
+    fn publish(&self, rule: &Disclosure) -> (Vec<Cell>, DisclosureAudit) {
         let hidden = rule.protect(&self.raw, &rule.primary(&self.raw), &self.margins);
-        self.raw.iter().zip(&hidden).map(|(c, h)| if *h { Cell::Suppressed } else { rule.cell(*c) }).collect()
+        let audit = rule.audit("staff: every table of the run and the summary", &self.raw, &hidden, &self.margins);
+        (self.raw.iter().zip(&hidden).map(|(c, h)| if *h { Cell::Suppressed } else { rule.cell(*c) }).collect(), audit)
+    }
+}
+
+/// The row of staff groups held by fewer than `min_count` staff each (a staff group is the
+/// input's own text: a rare one is published neither word for word nor as a row of `*`).
+pub const RARE_STAFF_GROUPS: &str = "Other staff groups (each fewer than the minimum count)";
+
+/// A breakdown's groups as published: for the staff group (free text), the rare ones merged.
+fn free_text_merged(dimension: &str, groups: &BTreeMap<String, Vec<f64>>, rule: &Disclosure) -> BTreeMap<String, Vec<f64>> {
+    if dimension != "staff_group" {
+        return groups.clone();
+    }
+    let add = |a: &mut Vec<f64>, b: &Vec<f64>| a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+    rule.merge_rare(groups, |staff| staff.iter().sum(), add, RARE_STAFF_GROUPS)
+}
+
+/// A breakdown group's cells: "not stated", "not recorded" and "other" rows are hidden first.
+fn group_importance(label: &str) -> Importance {
+    use crate::input::demography::{EthnicGroup, Sex};
+    let residual = [EthnicGroup::NotStated.label(), EthnicGroup::Other.label(), Sex::NotStated.label()];
+    let lower = label.to_lowercase();
+    if residual.contains(&label) || lower.contains("not recorded") || lower.contains("unknown") || lower.starts_with("other ") {
+        Importance::Residual
+    } else {
+        Importance::Detail
+    }
+}
+
+/// The cells of a group's table a board reads first (its total and Core20 cells): White and BME.
+fn group_headline(label: &str) -> Importance {
+    if label == "White" || label == crate::analysis::demography::BME {
+        Importance::Headline
+    } else {
+        group_importance(label)
     }
 }
 

@@ -92,25 +92,96 @@ impl UnrecognisedValues {
     }
 }
 
+/// A note on a column's unrecognised values, in two versions: for publication (the values
+/// described by how many and their shape, never quoted) and for the analyst (each value word for
+/// word with its count, for `not-for-publication/` and the terminal only).
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnrecognisedNote {
+    pub published: String,
+    pub exact: String,
+    /// More than [`UNRECOGNISED_SHARE_LIMIT`] of the rows: it belongs in the headline.
+    pub headline: bool,
+}
+
 impl UnrecognisedValues {
     /// For a column where continuing is right (the rows fall into a "not recorded" group): the
-    /// listing as a sentence, and whether it is more than [`UNRECOGNISED_SHARE_LIMIT`] of `rows`
-    /// (then it belongs in the headline, not only among the warnings).
-    pub fn note(&self, column: &ColumnInFile, rows: u64, counted_as: &str) -> Option<(String, bool)> {
+    /// note in its two versions, and whether it is more than [`UNRECOGNISED_SHARE_LIMIT`] of `rows`.
+    pub fn note(&self, column: &ColumnInFile, rows: u64, counted_as: &str) -> Option<UnrecognisedNote> {
         if self.total == 0 {
             return None;
         }
         let share = self.total as f64 / rows.max(1) as f64;
-        let text = format!(
-            "{} values in column '{}' were not recognised ({}) and are counted as {counted_as}; name them in the file as the \
-             README and METHOD.md show, or name another column with {} {}=HEADER",
-            column.role,
-            column.header,
-            self.listing(8),
-            column.flag,
-            column.key
-        );
-        Some((text, share > UNRECOGNISED_SHARE_LIMIT))
+        let remedy = match crate::input::value_maps::ValueRole::parse(column.key) {
+            Some(role) => format!("map them with --values {}=FILE (METHOD.md, \"Values\")", role.name()),
+            None => "name them in the file as the README and METHOD.md show".to_string(),
+        };
+        let text = |values: String| {
+            format!(
+                "{} values in column '{}' were not recognised ({values}) and are counted as {counted_as}; {remedy}, or name \
+                 another column with {} {}=HEADER",
+                column.role, column.header, column.flag, column.key
+            )
+        };
+        let described = format!("{}; listed in the not-for-publication summary", self.shapes());
+        Some(UnrecognisedNote { published: text(described), exact: text(self.listing(8)), headline: share > UNRECOGNISED_SHARE_LIMIT })
+    }
+
+    /// The distinct values by shape, without quoting any: `6 values that look like free text, 1 blank`.
+    ///
+    /// ```
+    /// use anchormap::input::unrecognised::UnrecognisedValues;
+    /// let mut values = UnrecognisedValues::default();
+    /// for v in ["John Smith SW1A 1AA", "John Smith SW1A 1AA", "B7", "", "Agency"] {
+    ///     values.add(v);
+    /// }
+    /// assert_eq!(values.shapes(), "1 value that looks like free text, 1 short code, 1 word, 1 blank");
+    /// ```
+    pub fn shapes(&self) -> String {
+        let mut counts: BTreeMap<Shape, u64> = BTreeMap::new();
+        for value in self.values.keys() {
+            *counts.entry(Shape::of(value)).or_default() += 1;
+        }
+        let mut parts: Vec<String> = counts.iter().map(|(shape, n)| shape.describe(*n)).collect();
+        if self.others > 0 {
+            parts.push("more values not kept".to_string());
+        }
+        parts.join(", ")
+    }
+}
+
+/// What an unrecognised value looks like, for a published note that must not quote it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Shape {
+    FreeText,
+    Number,
+    ShortCode,
+    Word,
+    Blank,
+}
+
+impl Shape {
+    fn of(value: &str) -> Shape {
+        let has_digit = value.chars().any(|c| c.is_ascii_digit());
+        let words = value.split_whitespace().count();
+        match value {
+            "(blank)" => Shape::Blank,
+            _ if value.chars().all(|c| c.is_ascii_digit() || c == '.' || c == '-') => Shape::Number,
+            _ if words > 1 || value.chars().count() > 24 => Shape::FreeText,
+            _ if value.chars().count() <= 4 || has_digit => Shape::ShortCode,
+            _ => Shape::Word,
+        }
+    }
+
+    fn describe(self, n: u64) -> String {
+        let one = n == 1;
+        match self {
+            Shape::FreeText if one => "1 value that looks like free text".to_string(),
+            Shape::FreeText => format!("{n} values that look like free text"),
+            Shape::Number => format!("{n} number{}", if one { "" } else { "s" }),
+            Shape::ShortCode => format!("{n} short code{}", if one { "" } else { "s" }),
+            Shape::Word => format!("{n} word{}", if one { "" } else { "s" }),
+            Shape::Blank => format!("{n} blank"),
+        }
     }
 }
 

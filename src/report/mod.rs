@@ -423,6 +423,7 @@ fn gaps_section(
     let deciles = Csv::read(&dir.join("gaps_by_decile.csv"))?;
     let map = GAPS_MAP.draw(dir, args, tooltips)?;
     gaps_notes(&summary, assumptions, sources);
+    assumptions.extend(audit_note(dir, "Workforce")?);
     let targets = Targets::read(dir)?;
     let any_target = targets.as_ref().is_some_and(|t| !t.0.rows.is_empty());
     let targets_map = if any_target { TARGETS_MAP.draw(dir, args, tooltips)? } else { None };
@@ -597,6 +598,16 @@ fn targets_by_msoa_table(dir: &Path) -> anyhow::Result<Option<HtmlTable>> {
     (!top.is_empty()).then(|| csv.table("Targets by neighbourhood (MSOA, top 10)", &columns, &top)).transpose()
 }
 
+/// The run's disclosure audit in one sentence, when its folder has one (runs of earlier versions do not).
+fn audit_note(dir: &Path, what: &str) -> anyhow::Result<Option<String>> {
+    let path = dir.join(crate::output::disclosure::AUDIT_FILE);
+    if !path.is_file() {
+        return Ok(None);
+    }
+    let audit: crate::output::disclosure::RunAudit = run_summary::read(&path)?;
+    Ok(Some(format!("{what}, disclosure audit: {}.", audit.summary)))
+}
+
 /// The community, the disclosure rule, the deprivation edition and the population, as notes and sources.
 fn gaps_notes(summary: &GapsSummary, assumptions: &mut Vec<String>, sources: &mut Vec<String>) {
     assumptions.push(format!("Community: {}.", community_in_words(summary)));
@@ -624,6 +635,7 @@ fn emissions_section(
     sources: &mut Vec<String>,
 ) -> anyhow::Result<EmissionsSection> {
     let summary: EmissionsSummary = run_summary::read(&dir.join(crate::emissions::SUMMARY))?;
+    assumptions.extend(audit_note(dir, "Patient travel")?);
     reference_sources(&summary.reference, &summary.vintages, sources);
     let deciles = Csv::read(&dir.join("emissions_by_decile.csv"))?;
     let mut decile_columns = vec![("imd_decile", "IMD decile", Format::Text)];
