@@ -521,14 +521,23 @@ impl RunAudit {
     pub fn new(rule: Disclosure, systems: Vec<DisclosureAudit>) -> RunAudit {
         let hidden: usize = systems.iter().map(|s| s.cells_hidden).sum();
         let narrowest = systems.iter().filter_map(|s| s.narrowest_hidden_range).min();
-        let summary = match (narrowest, systems.iter().all(|s| s.protected)) {
-            (None, _) => "no count is hidden".to_string(),
+        let pinned: usize = systems.iter().map(|s| s.rounded_cells_pinned).sum();
+        let width = rule.protection_width() as u64;
+        let mut exposed = Vec::new();
+        if let Some(n) = narrowest.filter(|&n| n < width) {
+            exposed.push(format!("a hidden count can be narrowed to {n} possible values (at least {width} required)"));
+        }
+        if pinned > 0 {
+            let counts = if pinned == 1 { "rounded count" } else { "rounded counts" };
+            exposed.push(format!("{pinned} {counts} can be worked back to the exact number from the sums"));
+        }
+        let summary = match (narrowest, exposed.is_empty()) {
+            (_, false) => format!("{hidden} cells hidden; {}: check before publishing", exposed.join(", and ")),
+            (None, true) => "no count is hidden, and no rounded count can be worked back from the sums".to_string(),
             (Some(n), true) => format!(
                 "{hidden} cells hidden; from every sum of this run's published files an attacker narrows no hidden count to fewer \
-                 than {n} possible values (at least {} required)",
-                rule.protection_width()
+                 than {n} possible values (at least {width} required)"
             ),
-            (Some(n), false) => format!("{hidden} cells hidden; a hidden count can be narrowed to {n} possible values: check before publishing"),
         };
         RunAudit {
             rule,
