@@ -410,6 +410,7 @@ fn assumptions(model: &TravelModel, from_matrix: bool, mode_share_by_area: ModeS
 
 /// The published summary: counts under the rule (placed and each reason add up to the total, so
 /// they are protected as one line); every figure is the total row of the published tables.
+// Over 60 lines, as one of the two the house allows: one line per field of the published summary.
 fn summary(
     args: &EmissionsArgs,
     run: &RunContext,

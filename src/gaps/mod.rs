@@ -651,6 +651,27 @@ fn residents(args: &GapsArgs, run: &mut RunContext) -> anyhow::Result<Vec<Reside
     Ok(crate::reference::census::residents(codes, economic.as_ref(), cars.as_ref()))
 }
 
+/// Staff by where they ended up, under the disclosure rule.
+fn staff_counts(published: &PublishedStaff) -> PublishedStaffCounts {
+    PublishedStaffCounts {
+        rows: published.rows.value(),
+        by_match: published.matches.iter().map(|(s, c)| (s.as_str().to_string(), c.value())).collect(),
+        placed_in_community: published.all.total.value(),
+        placed_outside_community: published.outside_community.value(),
+        counts: "staff under the disclosure rule: null where suppressed; placed_in_community is the class tables' total"
+            .to_string(),
+    }
+}
+
+/// The vacancies read, located and entry-level.
+fn vacancy_counts(vacancies: &[Vacancy]) -> VacancyCounts {
+    VacancyCounts {
+        rows: vacancies.len(),
+        located: vacancies.iter().filter(|v| v.location.is_some()).count(),
+        entry_level: vacancies.iter().filter(|v| v.entry_level).count(),
+    }
+}
+
 /// The published summary: counts under the rule, the community, the headline, the inputs.
 #[allow(clippy::too_many_arguments)]
 fn summary(
@@ -668,14 +689,7 @@ fn summary(
     let headline = headline(&tables.population_by_decile, &published.all);
     GapsSummary {
         staff_file: file_name(&args.staff),
-        staff: PublishedStaffCounts {
-            rows: published.rows.value(),
-            by_match: published.matches.iter().map(|(s, c)| (s.as_str().to_string(), c.value())).collect(),
-            placed_in_community: published.all.total.value(),
-            placed_outside_community: published.outside_community.value(),
-            counts: "staff under the disclosure rule: null where suppressed; placed_in_community is the class tables' total"
-                .to_string(),
-        },
+        staff: staff_counts(published),
         staff_published_in_community: tables.staff_published_in_community,
         community: CommunitySummary {
             definition: community.description.clone(),
@@ -690,11 +704,7 @@ fn summary(
         core20_staff_share: headline.as_ref().map(|h| h.staff_share),
         core20_population_share: headline.as_ref().map(|h| h.population_share),
         disclosure: run.disclosure,
-        vacancies: args.vacancies.as_ref().map(|_| VacancyCounts {
-            rows: vacancies.len(),
-            located: vacancies.iter().filter(|v| v.location.is_some()).count(),
-            entry_level: vacancies.iter().filter(|v| v.entry_level).count(),
-        }),
+        vacancies: args.vacancies.as_ref().map(|_| vacancy_counts(vacancies)),
         sites: sites
             .iter()
             .map(|s| SiteLocated { site_code: s.label.clone(), located_by: s.located_by.to_string() })

@@ -33,6 +33,29 @@ pub struct Vacancy {
 
 pub use crate::dictionary::VACANCIES as VACANCY_COLUMNS;
 
+/// The entry-level flag as written (y/yes/true/1, n/no/false/0), else whether the band is entry level.
+fn entry_level(flag: Option<String>, band: Band) -> bool {
+    match flag.map(|f| f.to_ascii_lowercase()) {
+        Some(flag) if matches!(flag.as_str(), "y" | "yes" | "true" | "1") => true,
+        Some(flag) if matches!(flag.as_str(), "n" | "no" | "false" | "0") => false,
+        _ => band.is_entry_level(),
+    }
+}
+
+/// Where a vacancy is: its site's location, else the point of the postcode its site column holds.
+fn locate(site: Option<&Site>, text: &str, directory: &PostcodeDirectory) -> (Option<Coord<f64>>, LocatedBy) {
+    match site {
+        Some(s) => (s.location, if s.location.is_some() { LocatedBy::Site } else { LocatedBy::SiteWithoutLocation }),
+        None => match Postcode::parse(text) {
+            Some(pc) => match directory.get(&pc).and_then(|e| e.location) {
+                Some(point) => (Some(point), LocatedBy::Postcode),
+                None => (None, LocatedBy::UnknownPostcode),
+            },
+            None => (None, LocatedBy::UnknownSite),
+        },
+    }
+}
+
 /// Reads vacancies; a vacancy's site is a site of the site list (by code, name or alias), else a postcode.
 /// Without an entry-level column, bands 2–4 are entry level.
 pub fn read_vacancies(
@@ -63,22 +86,9 @@ pub fn read_vacancies(
             };
             let site_text = text(Some(site));
             let band_value = Band::parse(&text(band));
-            let entry_level = match entry.map(|_| text(entry).to_ascii_lowercase()) {
-                Some(flag) if matches!(flag.as_str(), "y" | "yes" | "true" | "1") => true,
-                Some(flag) if matches!(flag.as_str(), "n" | "no" | "false" | "0") => false,
-                _ => band_value.is_entry_level(),
-            };
+            let entry_level = entry_level(entry.map(|_| text(entry)), band_value);
             let found = names.find(&site_text).map(|i| &sites[i]);
-            let (location, located_by) = match found {
-                Some(s) => (s.location, if s.location.is_some() { LocatedBy::Site } else { LocatedBy::SiteWithoutLocation }),
-                None => match Postcode::parse(&site_text) {
-                    Some(pc) => match directory.get(&pc).and_then(|e| e.location) {
-                        Some(point) => (Some(point), LocatedBy::Postcode),
-                        None => (None, LocatedBy::UnknownPostcode),
-                    },
-                    None => (None, LocatedBy::UnknownSite),
-                },
-            };
+            let (location, located_by) = locate(found, &site_text, directory);
             let site = publishable(site_text);
             vacancies.push(Vacancy {
                 // Published in vacancies_reach.csv: a postcode (a site given by postcode) is withheld.
