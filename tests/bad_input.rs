@@ -208,6 +208,11 @@ fn existing_added_column_is_refused() {
 fn usage_errors_exit_2() {
     let out = anchormap(["geocode", "x.csv"]);
     assert_eq!(out.status.code(), Some(2));
+    // Issue 24: a decile outside 1-10 is refused as written, not silently matched by nothing.
+    let out = anchormap(["gaps", "--staff", "s.csv", "--target-deciles", "0,11", "--out", "x"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("--target-deciles") && stderr.contains("1..=10"), "{stderr}");
 }
 
 #[test]

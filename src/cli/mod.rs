@@ -311,7 +311,7 @@ pub struct GapsArgs {
     pub new_starters_since: Option<crate::input::staff::Date>,
 
     /// National IMD deciles that count as deprived for targeting (Core20 = 1,2).
-    #[arg(long, value_name = "DECILES", value_delimiter = ',', default_value = "1,2")]
+    #[arg(long, value_name = "DECILES", value_delimiter = ',', default_value = "1,2", value_parser = clap::value_parser!(u8).range(1..=10))]
     pub target_deciles: Vec<u8>,
 
     /// Travel radius (km, straight line) for reaching sites with open vacancies.
