@@ -20,9 +20,7 @@ impl ColumnSpec {
     /// The first header (by the order of the aliases, then of the headers) that is this column.
     pub fn find_in(&self, headers: &[String]) -> Option<usize> {
         let normalised: Vec<String> = headers.iter().map(|h| normalise(h)).collect();
-        self.aliases
-            .iter()
-            .find_map(|alias| normalised.iter().position(|h| alias_matches(alias, h)))
+        self.aliases.iter().find_map(|alias| normalised.iter().position(|h| alias_matches(alias, h)))
     }
 }
 
@@ -41,7 +39,9 @@ pub fn normalise(header: &str) -> String {
 pub fn alias_matches(alias: &str, header: &str) -> bool {
     let alias = normalise(alias);
     match alias.split_once('*') {
-        Some((start, end)) => header.len() >= start.len() + end.len() && header.starts_with(start) && header.ends_with(end),
+        Some((start, end)) => {
+            header.len() >= start.len() + end.len() && header.starts_with(start) && header.ends_with(end)
+        }
         None => alias == header,
     }
 }
@@ -153,7 +153,8 @@ mod tests {
     use super::*;
     use std::path::Path;
 
-    const POSTCODE: ColumnSpec = ColumnSpec { key: "postcode", description: "postcode", aliases: &["postcode", "pcds"] };
+    const POSTCODE: ColumnSpec =
+        ColumnSpec { key: "postcode", description: "postcode", aliases: &["postcode", "pcds"] };
 
     fn headers(names: &[&str]) -> Vec<String> {
         names.iter().map(|s| s.to_string()).collect()

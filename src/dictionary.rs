@@ -6,8 +6,8 @@
 //! Aliases are tried in the order of the roles, and a header is given to the first role it
 //! matches; for each role the first header that matches wins.
 
-pub use crate::columns::{alias_matches, normalise};
 use crate::columns::ColumnSpec;
+pub use crate::columns::{alias_matches, normalise};
 
 const fn spec(key: &'static str, description: &'static str, aliases: &'static [&'static str]) -> ColumnSpec {
     ColumnSpec { key, description, aliases }
@@ -17,33 +17,97 @@ const fn spec(key: &'static str, description: &'static str, aliases: &'static [&
 
 /// Staff in post (ESR staff-in-post and Business Intelligence exports).
 pub const STAFF: [ColumnSpec; 11] = [
-    spec("postcode", "home postcode", &[
-        "postcode", "home postcode", "postcode home", "pcds", "post code", "employee postcode", "home address postcode",
-        "postcode of usual address", "address postcode",
-    ]),
-    spec("staff_group", "staff group", &["staff group", "occupation group", "group", "staff group name", "staff group (esr)"]),
-    spec("band", "pay band or grade", &["band", "pay band", "afc band", "grade", "pay grade", "grade code", "pay scale", "grade/pay band"]),
-    spec("start_date", "start date", &[
-        "start date", "date started", "hire date", "latest start date", "assignment start date", "date of joining",
-        "joined", "latest hire date",
-    ]),
-    spec("employee_number", "employee number (not published)", &["employee number", "employee no", "person number", "staff number"]),
+    spec(
+        "postcode",
+        "home postcode",
+        &[
+            "postcode",
+            "home postcode",
+            "postcode home",
+            "pcds",
+            "post code",
+            "employee postcode",
+            "home address postcode",
+            "postcode of usual address",
+            "address postcode",
+        ],
+    ),
+    spec(
+        "staff_group",
+        "staff group",
+        &["staff group", "occupation group", "group", "staff group name", "staff group (esr)"],
+    ),
+    spec(
+        "band",
+        "pay band or grade",
+        &["band", "pay band", "afc band", "grade", "pay grade", "grade code", "pay scale", "grade/pay band"],
+    ),
+    spec(
+        "start_date",
+        "start date",
+        &[
+            "start date",
+            "date started",
+            "hire date",
+            "latest start date",
+            "assignment start date",
+            "date of joining",
+            "joined",
+            "latest hire date",
+        ],
+    ),
+    spec(
+        "employee_number",
+        "employee number (not published)",
+        &["employee number", "employee no", "person number", "staff number"],
+    ),
     spec("assignment_number", "assignment number (not published)", &["assignment number", "assignment no"]),
     spec("age_band", "age band", &["age band", "age group", "age"]),
     spec("sex", "gender or sex", &["gender", "sex"]),
-    spec("ethnic_group", "ethnic origin", &["ethnic origin", "ethnicity", "ethnic group", "ethnic category", "ethnic category code"]),
-    spec("wte", "contracted whole-time equivalent", &["contracted wte", "wte", "fte", "contracted fte", "assignment wte"]),
+    spec(
+        "ethnic_group",
+        "ethnic origin",
+        &["ethnic origin", "ethnicity", "ethnic group", "ethnic category", "ethnic category code"],
+    ),
+    spec(
+        "wte",
+        "contracted whole-time equivalent",
+        &["contracted wte", "wte", "fte", "contracted fte", "assignment wte"],
+    ),
     spec("date_of_birth", "date of birth (not published)", &["date of birth", "dob", "birth date"]),
 ];
 
 /// Vacancies (TRAC and NHS Jobs exports).
 pub const VACANCIES: [ColumnSpec; 8] = [
-    spec("id", "vacancy reference", &[
-        "vacancy id", "vacancy reference", "vacancy ref", "vacancy number", "reference", "job reference", "job ref", "id",
-    ]),
-    spec("site", "site code, site name or postcode", &[
-        "site", "site code", "site name", "location", "work location", "base", "work base", "postcode", "site postcode",
-    ]),
+    spec(
+        "id",
+        "vacancy reference",
+        &[
+            "vacancy id",
+            "vacancy reference",
+            "vacancy ref",
+            "vacancy number",
+            "reference",
+            "job reference",
+            "job ref",
+            "id",
+        ],
+    ),
+    spec(
+        "site",
+        "site code, site name or postcode",
+        &[
+            "site",
+            "site code",
+            "site name",
+            "location",
+            "work location",
+            "base",
+            "work base",
+            "postcode",
+            "site postcode",
+        ],
+    ),
     spec("staff_group", "staff group", &["staff group", "occupation group", "job type"]),
     spec("band", "pay band", &["band", "pay band", "afc band", "grade", "pay grade"]),
     spec("entry_level", "entry-level flag", &["entry level", "entry"]),
@@ -54,22 +118,66 @@ pub const VACANCIES: [ColumnSpec; 8] = [
 
 /// Job applications (NHS Jobs and TRAC exports, with their equality monitoring fields).
 pub const APPLICATIONS: [ColumnSpec; 7] = [
-    spec("postcode", "applicant postcode (not published)", &[
-        "postcode", "applicant postcode", "home postcode", "post code", "candidate postcode", "address postcode",
-        "postcode of usual address",
-    ]),
-    spec("stage", "application status or stage reached", &[
-        "application status", "status", "stage", "stage reached", "application stage", "outcome", "application outcome",
-        "current status", "recruitment stage", "candidate status",
-    ]),
-    spec("id", "application id (not published)", &[
-        "application id", "application reference", "application ref", "application number", "applicant id",
-        "candidate id", "candidate reference",
-    ]),
-    spec("vacancy", "vacancy reference", &[
-        "vacancy reference", "vacancy id", "vacancy ref", "vacancy number", "job reference", "job ref", "advert reference",
-    ]),
-    spec("ethnic_group", "ethnic group", &["ethnicity", "ethnic origin", "ethnic group", "ethnic category", "ethnic background"]),
+    spec(
+        "postcode",
+        "applicant postcode (not published)",
+        &[
+            "postcode",
+            "applicant postcode",
+            "home postcode",
+            "post code",
+            "candidate postcode",
+            "address postcode",
+            "postcode of usual address",
+        ],
+    ),
+    spec(
+        "stage",
+        "application status or stage reached",
+        &[
+            "application status",
+            "status",
+            "stage",
+            "stage reached",
+            "application stage",
+            "outcome",
+            "application outcome",
+            "current status",
+            "recruitment stage",
+            "candidate status",
+        ],
+    ),
+    spec(
+        "id",
+        "application id (not published)",
+        &[
+            "application id",
+            "application reference",
+            "application ref",
+            "application number",
+            "applicant id",
+            "candidate id",
+            "candidate reference",
+        ],
+    ),
+    spec(
+        "vacancy",
+        "vacancy reference",
+        &[
+            "vacancy reference",
+            "vacancy id",
+            "vacancy ref",
+            "vacancy number",
+            "job reference",
+            "job ref",
+            "advert reference",
+        ],
+    ),
+    spec(
+        "ethnic_group",
+        "ethnic group",
+        &["ethnicity", "ethnic origin", "ethnic group", "ethnic category", "ethnic background"],
+    ),
     spec("sex", "sex or gender", &["sex", "gender", "legal sex"]),
     spec("band", "pay band of the post", &["band", "pay band", "afc band", "agenda for change band", "grade"]),
 ];
@@ -86,32 +194,93 @@ pub const SITES: [ColumnSpec; 6] = [
 
 /// Outpatient appointments (SUS and HES outpatients, or a trust's own activity extract).
 pub const APPOINTMENTS: [ColumnSpec; 9] = [
-    spec("postcode", "patient postcode", &[
-        "postcode", "patient postcode", "pcds", "post code", "home postcode", "postcode of usual address",
-        "patient postcode of usual address", "homeadd",
-    ]),
-    spec("area", "patient area code (LSOA)", &[
-        "lsoa", "lsoa code", "patient lsoa", "lsoa11cd", "lsoa21cd", "lsoa11", "lsoa21", "lsoa11 code", "lsoa21 code",
-        "area code", "lower layer super output area",
-    ]),
-    spec("site", "site code or name", &[
-        "site code", "site", "sitecode", "provider site code", "site code (of treatment)", "sitetret",
-        "site of treatment", "site name", "clinic site",
-    ]),
-    spec("mode", "consultation medium (face to face, telephone, video, or codes 01-06)", &[
-        "mode", "attendance mode", "consultation medium", "consultation medium used", "consmed", "consmedused", "medium",
-    ]),
-    spec("count", "number of appointments the row stands for", &["count", "appointments", "attendances", "n", "activity"]),
-    spec("specialty", "treatment function code", &[
-        "specialty", "speciality", "treatment function code", "treatment function", "tfc", "tretspef",
-    ]),
-    spec("first_follow_up", "first or follow-up attendance", &[
-        "first follow up", "first or follow up", "first/follow-up", "attendance type", "first attendance", "firstatt",
-        "new or follow up",
-    ]),
-    spec("attended", "attended or did not attend", &[
-        "attended or did not attend", "attended", "attendance status", "attendance outcome", "attend", "dna",
-    ]),
+    spec(
+        "postcode",
+        "patient postcode",
+        &[
+            "postcode",
+            "patient postcode",
+            "pcds",
+            "post code",
+            "home postcode",
+            "postcode of usual address",
+            "patient postcode of usual address",
+            "homeadd",
+        ],
+    ),
+    spec(
+        "area",
+        "patient area code (LSOA)",
+        &[
+            "lsoa",
+            "lsoa code",
+            "patient lsoa",
+            "lsoa11cd",
+            "lsoa21cd",
+            "lsoa11",
+            "lsoa21",
+            "lsoa11 code",
+            "lsoa21 code",
+            "area code",
+            "lower layer super output area",
+        ],
+    ),
+    spec(
+        "site",
+        "site code or name",
+        &[
+            "site code",
+            "site",
+            "sitecode",
+            "provider site code",
+            "site code (of treatment)",
+            "sitetret",
+            "site of treatment",
+            "site name",
+            "clinic site",
+        ],
+    ),
+    spec(
+        "mode",
+        "consultation medium (face to face, telephone, video, or codes 01-06)",
+        &[
+            "mode",
+            "attendance mode",
+            "consultation medium",
+            "consultation medium used",
+            "consmed",
+            "consmedused",
+            "medium",
+        ],
+    ),
+    spec(
+        "count",
+        "number of appointments the row stands for",
+        &["count", "appointments", "attendances", "n", "activity"],
+    ),
+    spec(
+        "specialty",
+        "treatment function code",
+        &["specialty", "speciality", "treatment function code", "treatment function", "tfc", "tretspef"],
+    ),
+    spec(
+        "first_follow_up",
+        "first or follow-up attendance",
+        &[
+            "first follow up",
+            "first or follow up",
+            "first/follow-up",
+            "attendance type",
+            "first attendance",
+            "firstatt",
+            "new or follow up",
+        ],
+    ),
+    spec(
+        "attended",
+        "attended or did not attend",
+        &["attended or did not attend", "attended", "attendance status", "attendance outcome", "attend", "dna"],
+    ),
     spec("date", "appointment date", &["date", "appointment date", "appt date", "attendance date", "apptdate"]),
 ];
 
@@ -124,16 +293,30 @@ pub const DISTANCE_MATRIX: [ColumnSpec; 4] = [
 ];
 
 /// The geocode input: any CSV with a postcode column.
-pub const GEOCODE_INPUT: [ColumnSpec; 1] = [spec("postcode", "postcode", &[
-    "postcode", "pcds", "pcd", "post code", "postcode of usual address", "home postcode", "patient postcode",
-])];
+pub const GEOCODE_INPUT: [ColumnSpec; 1] = [spec(
+    "postcode",
+    "postcode",
+    &["postcode", "pcds", "pcd", "post code", "postcode of usual address", "home postcode", "patient postcode"],
+)];
 
 // ---- Public reference data ----
 
 /// The area-code column of a published table (`LSOA code (2011)`, `LSOA11CD`, `lsoa21_code`, …).
-pub const AREA_CODE: ColumnSpec = spec("code", "area code (e.g. 'LSOA code (2011)')", &[
-    "lsoa code*", "lsoa11cd", "lsoa21cd", "lsoa11 code", "lsoa21 code", "area code", "code", "lsoa", "geography code",
-]);
+pub const AREA_CODE: ColumnSpec = spec(
+    "code",
+    "area code (e.g. 'LSOA code (2011)')",
+    &[
+        "lsoa code*",
+        "lsoa11cd",
+        "lsoa21cd",
+        "lsoa11 code",
+        "lsoa21 code",
+        "area code",
+        "code",
+        "lsoa",
+        "geography code",
+    ],
+);
 
 /// A postcode directory with a header row (ONSPD, NSPL or a two-column table).
 pub const POSTCODE_DIRECTORY: [ColumnSpec; 9] = [
@@ -160,9 +343,11 @@ pub const DEPRIVATION: [ColumnSpec; 5] = [
 ];
 
 /// The working-age population: IoD's denominator, the census 16–64 count, or any population column.
-pub const WORKING_AGE_POPULATION: ColumnSpec = spec("population", "population (e.g. 'Working age population 18-59/64')", &[
-    "working age population*", "population (working*", "aged 16 to 64", "population", "pop",
-]);
+pub const WORKING_AGE_POPULATION: ColumnSpec = spec(
+    "population",
+    "population (e.g. 'Working age population 18-59/64')",
+    &["working age population*", "population (working*", "aged 16 to 64", "population", "pop"],
+);
 
 /// The total (all ages) population, for per-capita rates of patients.
 pub const TOTAL_POPULATION: ColumnSpec = spec(
@@ -173,32 +358,57 @@ pub const TOTAL_POPULATION: ColumnSpec = spec(
 
 /// Census 2021 TS045 car or van availability (Nomis bulk layout: `Number of cars or vans: …`), households per area.
 pub const CAR_AVAILABILITY: [ColumnSpec; 2] = [
-    spec("households", "all households", &["number of cars or vans: total*", "*total: all households", "all households"]),
-    spec("no_car", "households with no car or van", &["*no cars or vans in household", "no cars or vans", "no car or van"]),
+    spec(
+        "households",
+        "all households",
+        &["number of cars or vans: total*", "*total: all households", "all households"],
+    ),
+    spec(
+        "no_car",
+        "households with no car or van",
+        &["*no cars or vans in household", "no cars or vans", "no car or van"],
+    ),
 ];
 
 /// Census 2021 TS061 method of travel to workplace (Nomis bulk layout: `Method of travel to workplace: …`), workers per area.
 pub const TRAVEL_TO_WORK: [ColumnSpec; 6] = [
-    spec("workers", "all workers (usual residents in employment)", &["method of travel to workplace: total*", "*in employment the week before the census"]),
+    spec(
+        "workers",
+        "all workers (usual residents in employment)",
+        &["method of travel to workplace: total*", "*in employment the week before the census"],
+    ),
     spec("bus", "workers travelling by bus, minibus or coach", &["*bus, minibus or coach"]),
     spec("train", "workers travelling by train", &["method of travel to workplace: train", "train"]),
-    spec("underground", "workers travelling by underground, metro, light rail or tram", &["*underground, metro, light rail, tram"]),
+    spec(
+        "underground",
+        "workers travelling by underground, metro, light rail or tram",
+        &["*underground, metro, light rail, tram"],
+    ),
     spec("bicycle", "workers travelling by bicycle", &["*: bicycle", "bicycle"]),
     spec("on_foot", "workers travelling on foot", &["*: on foot", "on foot"]),
 ];
 
 /// Census 2021 TS021 ethnic group (Nomis bulk layout: `Ethnic group: …`), usual residents per area: the five high-level groups.
 pub const ETHNIC_GROUP_POPULATION: [ColumnSpec; 5] = [
-    spec("asian", "Asian, Asian British or Asian Welsh", &[
-        "ethnic group: asian, asian british or asian welsh", "asian, asian british or asian welsh", "asian",
-    ]),
-    spec("black", "Black, Black British, Black Welsh, Caribbean or African", &[
-        "ethnic group: black, black british, black welsh, caribbean or african",
-        "black, black british, black welsh, caribbean or african", "black",
-    ]),
-    spec("mixed", "Mixed or Multiple ethnic groups", &[
-        "ethnic group: mixed or multiple ethnic groups", "mixed or multiple ethnic groups", "mixed",
-    ]),
+    spec(
+        "asian",
+        "Asian, Asian British or Asian Welsh",
+        &["ethnic group: asian, asian british or asian welsh", "asian, asian british or asian welsh", "asian"],
+    ),
+    spec(
+        "black",
+        "Black, Black British, Black Welsh, Caribbean or African",
+        &[
+            "ethnic group: black, black british, black welsh, caribbean or african",
+            "black, black british, black welsh, caribbean or african",
+            "black",
+        ],
+    ),
+    spec(
+        "mixed",
+        "Mixed or Multiple ethnic groups",
+        &["ethnic group: mixed or multiple ethnic groups", "mixed or multiple ethnic groups", "mixed"],
+    ),
     spec("white", "White", &["ethnic group: white", "white"]),
     spec("other", "Other ethnic group", &["ethnic group: other ethnic group", "other ethnic group", "other"]),
 ];
@@ -308,7 +518,10 @@ mod tests {
         assert_eq!(find(&VACANCIES, "Closing Date"), Some("closing_date"));
         assert_eq!(find(&APPLICATIONS, "Application Status"), Some("stage"));
         assert_eq!(find(&APPLICATIONS, "Ethnicity"), Some("ethnic_group"));
-        assert_eq!(find(&DEPRIVATION, "Index of Multiple Deprivation (IMD) Decile (where 1 is most deprived 10% of LSOA"), Some("decile"));
+        assert_eq!(
+            find(&DEPRIVATION, "Index of Multiple Deprivation (IMD) Decile (where 1 is most deprived 10% of LSOA"),
+            Some("decile")
+        );
         assert_eq!(find(&POSTCODE_DIRECTORY, "ctry25cd"), Some("country"));
         assert_eq!(find(&POSTCODE_DIRECTORY, "lsoa11"), Some("lsoa11"));
         assert_eq!(find(&POSTCODE_DIRECTORY, "LSOA21CD"), Some("lsoa21"));

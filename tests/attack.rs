@@ -89,7 +89,13 @@ fn public_postcodes(reference: &Path, dir: &Path, site: (f64, f64), areas: &[&st
         .collect()
 }
 
-fn emissions_run(reference: &Path, dir: &Path, appointments: &Path, sites: &Path, extra: &[&str]) -> std::path::PathBuf {
+fn emissions_run(
+    reference: &Path,
+    dir: &Path,
+    appointments: &Path,
+    sites: &Path,
+    extra: &[&str],
+) -> std::path::PathBuf {
     let out = dir.join(format!("emissions{}", extra.join("")));
     let mut args: Vec<std::ffi::OsString> = vec![
         "emissions".into(),
@@ -118,10 +124,13 @@ fn emissions_run(reference: &Path, dir: &Path, appointments: &Path, sites: &Path
 /// their counts. Returns the number of violations found in a decile/area table pair.
 fn lone_hidden_members(groups: &BTreeMap<String, (String, Vec<String>)>) -> usize {
     // groups: decile -> (the decile's published count, its areas' published counts)
-    groups.values().filter(|(whole, parts)| {
-        let hidden = parts.iter().filter(|p| *p == "*").count() + usize::from(whole == "*");
-        hidden == 1
-    }).count()
+    groups
+        .values()
+        .filter(|(whole, parts)| {
+            let hidden = parts.iter().filter(|p| *p == "*").count() + usize::from(whole == "*");
+            hidden == 1
+        })
+        .count()
 }
 
 /// 4,000 patients from real Worcester postcodes at one real site; the review's attacks.
@@ -131,7 +140,8 @@ fn published_emissions_give_back_no_count_and_no_postcode() {
     let dir = temp_dir();
     let site = (387714.0, 254789.0); // Worcestershire Royal Hospital, from the public site list
     let sites = dir.path().join("sites.csv");
-    std::fs::write(&sites, "site_code,site_name,easting,northing\nWR,Worcestershire Royal Hospital,387714,254789\n").unwrap();
+    std::fs::write(&sites, "site_code,site_name,easting,northing\nWR,Worcestershire Royal Hospital,387714,254789\n")
+        .unwrap();
     let public = public_postcodes(&reference, dir.path(), site, &["wr"]);
     assert!(public.len() > 5_000, "Worcester has thousands of postcodes");
 
@@ -144,7 +154,14 @@ fn published_emissions_give_back_no_count_and_no_postcode() {
     for i in 0..4_000 {
         let p = &public[rng.below(public.len())];
         let virtual_ = i % 10 == 0;
-        writeln!(f, "{},WR,{},{}", p.postcode, if virtual_ { "video" } else { "face_to_face" }, if i % 3 == 0 { "first" } else { "follow-up" }).unwrap();
+        writeln!(
+            f,
+            "{},WR,{},{}",
+            p.postcode,
+            if virtual_ { "video" } else { "face_to_face" },
+            if i % 3 == 0 { "first" } else { "follow-up" }
+        )
+        .unwrap();
         if !virtual_ {
             truth.entry(p.area.clone()).or_default().push(p.trip_km);
         }
@@ -158,9 +175,18 @@ fn published_emissions_give_back_no_count_and_no_postcode() {
     let out = emissions_run(&reference, dir.path(), &appointments, &sites, &[]);
     let (headers, rows) = read_csv(&out.join("emissions_by_area.csv"));
     let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
-    let derived = ["patient_km", "kgco2e", "kgco2e_per_appointment", "kgco2e_per_face_to_face",
-        "scenario_appointments_shifted", "scenario_patient_km_saved", "scenario_kgco2e_saved", "scenario_cost_saved_gbp",
-        "scenario_hours_saved", "kgco2e_per_1000_population"];
+    let derived = [
+        "patient_km",
+        "kgco2e",
+        "kgco2e_per_appointment",
+        "kgco2e_per_face_to_face",
+        "scenario_appointments_shifted",
+        "scenario_patient_km_saved",
+        "scenario_kgco2e_saved",
+        "scenario_cost_saved_gbp",
+        "scenario_hours_saved",
+        "kgco2e_per_1000_population",
+    ];
     let (mut suppressed, mut rounded, mut recovered, mut reidentified, mut old_recovered) = (0, 0, 0, 0, 0);
     for row in rows.iter().filter(|r| !r[col("area_code")].is_empty()) {
         let area = row[col("area_code")].as_str();
@@ -177,7 +203,11 @@ fn published_emissions_give_back_no_count_and_no_postcode() {
             old_recovered += 1;
         }
         if row[col("virtual")] == "*" {
-            assert_eq!(row[col("kgco2e_avoided")], "*", "{area}: kg avoided by virtual appointments published: {row:?}");
+            assert_eq!(
+                row[col("kgco2e_avoided")],
+                "*",
+                "{area}: kg avoided by virtual appointments published: {row:?}"
+            );
             assert_eq!(row[col("appointments")], "*", "{area}: appointments minus face to face would give virtual");
         }
         if row[col("face_to_face")] == "*" {
@@ -197,7 +227,8 @@ fn published_emissions_give_back_no_count_and_no_postcode() {
         let published: usize = row[col("face_to_face")].parse().unwrap();
         let km: f64 = row[col("patient_km")].parse().unwrap();
         // The naive attack: which counts near the published one could give this km from this area's postcodes?
-        let possible: Vec<usize> = (published.saturating_sub(2)..=published + 2).filter(|n| *n > 0 && feasible(km, *n)).collect();
+        let possible: Vec<usize> =
+            (published.saturating_sub(2)..=published + 2).filter(|n| *n > 0 && feasible(km, *n)).collect();
         // Recovered beyond the rule: the attack pins one count, it is the true one, and the table did not already say so.
         if possible.len() == 1 && possible[0] == exact && exact != published {
             recovered += 1;
@@ -235,7 +266,11 @@ fn published_emissions_give_back_no_count_and_no_postcode() {
         "total".to_string(),
         (
             drows.iter().find(|r| r[dcol("imd_decile")] == "total").unwrap()[dcol("appointments")].clone(),
-            drows.iter().filter(|r| r[dcol("imd_decile")] != "total").map(|r| r[dcol("appointments")].clone()).collect(),
+            drows
+                .iter()
+                .filter(|r| r[dcol("imd_decile")] != "total")
+                .map(|r| r[dcol("appointments")].clone())
+                .collect(),
         ),
     );
     assert_eq!(lone_hidden_members(&groups), 0, "a decile minus its published areas gives back a hidden one");
@@ -247,7 +282,9 @@ fn published_emissions_give_back_no_count_and_no_postcode() {
         let summary: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(run.join("emissions_summary.json")).unwrap()).unwrap();
         let text = summary.to_string();
-        for key in ["patients_outside_the_boundaries", "rows_with_invalid_count", "patients_located_by", "mode_not_recorded"] {
+        for key in
+            ["patients_outside_the_boundaries", "rows_with_invalid_count", "patients_located_by", "mode_not_recorded"]
+        {
             assert!(!text.contains(key), "{key} is in the published summary");
         }
         assert!(run.join("not-for-publication/emissions_summary_exact.json").is_file());
@@ -305,10 +342,14 @@ fn published_gaps_give_back_no_hidden_count() {
     let mut relations: BTreeMap<String, (String, Vec<String>)> = BTreeMap::new();
     // quintile q = decile 2q-1 + decile 2q
     for q in 1..=5 {
-        relations.insert(format!("quintile {q}"), (quintiles[q - 1][staff_col].clone(), vec![decile(2 * q - 1), decile(2 * q)]));
+        relations.insert(
+            format!("quintile {q}"),
+            (quintiles[q - 1][staff_col].clone(), vec![decile(2 * q - 1), decile(2 * q)]),
+        );
     }
     // decile d = its community areas
-    let (ad, astaff) = (ah.iter().position(|h| h == "imd_decile").unwrap(), ah.iter().position(|h| h == "staff").unwrap());
+    let (ad, astaff) =
+        (ah.iter().position(|h| h == "imd_decile").unwrap(), ah.iter().position(|h| h == "staff").unwrap());
     for d in 1..=10 {
         let parts = areas.iter().filter(|r| r[ad] == d.to_string()).map(|r| r[astaff].clone()).collect();
         relations.insert(format!("decile {d} by area"), (decile(d), parts));
@@ -319,7 +360,8 @@ fn published_gaps_give_back_no_hidden_count() {
         let parts = bands.iter().filter(|r| r[bclass] == d.to_string()).map(|r| r[bstaff].clone()).collect();
         relations.insert(format!("decile {d} by band"), (decile(d), parts));
     }
-    let band_names: Vec<String> = bands.iter().map(|r| r[bband].clone()).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+    let band_names: Vec<String> =
+        bands.iter().map(|r| r[bband].clone()).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
     for band in &band_names {
         let rows: Vec<&Vec<String>> = bands.iter().filter(|r| &r[bband] == band).collect();
         let total = rows.iter().find(|r| r[bclass] == "total").unwrap()[bstaff].clone();
@@ -329,14 +371,17 @@ fn published_gaps_give_back_no_hidden_count() {
     let hidden_somewhere = relations.values().filter(|(w, p)| w == "*" || p.iter().any(|c| c == "*")).count();
     eprintln!("gaps --round-to 1: {} relations checked, {hidden_somewhere} with hidden cells", relations.len());
     assert!(hidden_somewhere > 5, "the run has suppressed cells to protect");
-    let lone: Vec<&String> = relations.iter().filter(|(_, (w, p))| {
-        p.iter().filter(|c| *c == "*").count() + usize::from(w == "*") == 1
-    }).map(|(k, _)| k).collect();
+    let lone: Vec<&String> = relations
+        .iter()
+        .filter(|(_, (w, p))| p.iter().filter(|c| *c == "*").count() + usize::from(w == "*") == 1)
+        .map(|(k, _)| k)
+        .collect();
     assert!(lone.is_empty(), "a published sum gives back a hidden count: {lone:?}");
 
     // The published summary holds only counts that follow the rule (0, 8 or more, or null).
-    let summary_text = std::fs::read_to_string(out.join("gaps_summary.json"))
-        .unwrap_or_else(|e| panic!("{e}: {:?}", std::fs::read_dir(&out).map(|d| d.map(|e| e.unwrap().path()).collect::<Vec<_>>())));
+    let summary_text = std::fs::read_to_string(out.join("gaps_summary.json")).unwrap_or_else(|e| {
+        panic!("{e}: {:?}", std::fs::read_dir(&out).map(|d| d.map(|e| e.unwrap().path()).collect::<Vec<_>>()))
+    });
     let summary: serde_json::Value = serde_json::from_str(&summary_text).unwrap();
     for (key, value) in summary["staff"]["match"].as_object().unwrap() {
         let ok = value.is_null() || value.as_f64().is_some_and(|v| v == 0.0 || v >= 8.0);
@@ -344,4 +389,224 @@ fn published_gaps_give_back_no_hidden_count() {
     }
     assert!(summary["staff"]["match"]["unknown_postcode"].is_null(), "one unknown postcode is suppressed");
     assert!(!summary.to_string().contains("in_community_without_decile"));
+}
+
+/// The attacker's system of a gaps run, built from its published files alone: each published cell a
+/// variable within what its publication allows, each sum the tables imply an equation.
+#[derive(Default)]
+struct PublishedSystem {
+    /// Each cell's name and range.
+    cells: Vec<(String, f64, f64)>,
+    index: HashMap<String, usize>,
+    /// Parts, then the whole.
+    sums: Vec<(Vec<usize>, usize)>,
+}
+
+impl PublishedSystem {
+    /// A published count as the attacker reads it under the default rule (1-7 as `*`, others to the nearest 5).
+    fn cell(&mut self, name: String, published: &str) -> usize {
+        if let Some(&i) = self.index.get(&name) {
+            return i;
+        }
+        let (low, high) = match published {
+            "*" => (0.0, 1e5),
+            "0" => (0.0, 0.0),
+            r => {
+                let r: f64 = r.parse().unwrap_or_else(|_| panic!("{name}: {r}"));
+                ((r - 2.0).max(8.0), r + 2.0)
+            }
+        };
+        self.cells.push((name.clone(), low, high));
+        self.index.insert(name, self.cells.len() - 1);
+        self.cells.len() - 1
+    }
+
+    /// One class table (`file`'s rows of `group`, or every row): deciles add up to the total, quintiles to the total,
+    /// two deciles to their quintile.
+    fn class_tables(&mut self, dir: &Path, breakdown: Option<&str>) {
+        let suffix = breakdown.map_or(String::new(), |b| format!("_by_{b}"));
+        let (dh, deciles) = read_csv(&dir.join(format!("gaps_by_decile{suffix}.csv")));
+        let (qh, quintiles) = read_csv(&dir.join(format!("gaps_by_quintile{suffix}.csv")));
+        let (dc, ds) =
+            (dh.iter().position(|h| h == "imd_decile").unwrap(), dh.iter().position(|h| h == "staff").unwrap());
+        let (qc, qs) =
+            (qh.iter().position(|h| h == "imd_quintile").unwrap(), qh.iter().position(|h| h == "staff").unwrap());
+        let group = |r: &Vec<String>| if breakdown.is_some() { r[0].clone() } else { "all".to_string() };
+        // The total row of both tables is one cell.
+        let name = |g: String, class: &str, value: &str| {
+            if value == "total" {
+                format!("{g} total")
+            } else {
+                format!("{g} {class} {value}")
+            }
+        };
+        for r in &deciles {
+            self.cell(name(group(r), "decile", &r[dc]), &r[ds]);
+        }
+        for r in &quintiles {
+            self.cell(name(group(r), "quintile", &r[qc]), &r[qs]);
+        }
+        let groups: std::collections::BTreeSet<String> = deciles.iter().map(group).collect();
+        for g in &groups {
+            let total = self.index[&format!("{g} total")];
+            let d: Vec<usize> = (1..=10).map(|d| self.index[&format!("{g} decile {d}")]).collect();
+            let q: Vec<usize> = (1..=5).map(|q| self.index[&format!("{g} quintile {q}")]).collect();
+            self.sums.push((d.clone(), total));
+            self.sums.push((q.clone(), total));
+            for k in 0..5 {
+                self.sums.push((vec![d[2 * k], d[2 * k + 1]], q[k]));
+            }
+        }
+        if breakdown.is_some() {
+            // The groups of a breakdown add up to everyone, decile by decile and in total.
+            for class in (1..=10).map(|d| format!("decile {d}")).chain(["total".to_string()]) {
+                let parts = groups.iter().map(|g| self.index[&format!("{g} {class}")]).collect();
+                self.sums.push((parts, self.index[&format!("all {class}")]));
+            }
+        }
+    }
+
+    /// The least and greatest value of cell `k` a linear program over every sum allows.
+    fn range(&self, k: usize) -> (f64, f64) {
+        use microlp::{ComparisonOp, OptimizationDirection, Problem};
+        let mut ends = [0.0; 2];
+        for (end, direction) in ends.iter_mut().zip([OptimizationDirection::Minimize, OptimizationDirection::Maximize])
+        {
+            let mut problem = Problem::new(direction);
+            let vars: Vec<_> = self
+                .cells
+                .iter()
+                .enumerate()
+                .map(|(i, (_, lo, hi))| problem.add_var(f64::from(u8::from(i == k)), (*lo, *hi)))
+                .collect();
+            for (parts, whole) in &self.sums {
+                let mut terms: Vec<_> = parts.iter().map(|&p| (vars[p], 1.0)).collect();
+                terms.push((vars[*whole], -1.0));
+                problem.add_constraint(&terms[..], ComparisonOp::Eq, 0.0);
+            }
+            let solution =
+                problem.solve().expect("the published tables are consistent").into_solution().expect("solved");
+            *end = solution.objective();
+        }
+        (ends[0], ends[1])
+    }
+}
+
+#[test]
+fn a_solver_with_every_published_table_recovers_no_hidden_and_no_rounded_count() {
+    // The attack of issue 25, independent of the tool's own audit: the system is built from the
+    // published CSVs alone and each cell's least and greatest value solved with every sum at once.
+    let Some(reference) = reference_dir() else { return };
+    let dir = temp_dir();
+    let points = code_point(&reference, &["wr", "hr"]);
+    let mut rng = Lcg(11);
+    let staff = dir.path().join("staff.csv");
+    let mut f = std::fs::File::create(&staff).unwrap();
+    writeln!(f, "home_postcode,band,staff_group,start_date").unwrap();
+    let bands = ["Band 2", "Band 3", "Band 5", "Band 6", "Band 8a", "Medical"];
+    let groups = [
+        "Nursing and Midwifery Registered",
+        "Additional Clinical Services",
+        "Medical and Dental",
+        "Estates and Ancillary",
+    ];
+    for _ in 0..2_500 {
+        let (postcode, band, group) =
+            (&points[rng.below(points.len())].0, bands[rng.below(bands.len())], groups[rng.below(groups.len())]);
+        let start = if rng.below(5) == 0 { "2025-01-15" } else { "2015-06-01" };
+        writeln!(f, "{postcode},{band},{group},{start}").unwrap();
+    }
+    drop(f);
+    let out = dir.path().join("gaps");
+    let file = |name: &str| reference.join(name).into_os_string();
+    anchormap_ok([
+        "gaps".into(),
+        "--staff".into(),
+        staff.clone().into_os_string(),
+        "--postcodes".into(),
+        file("codepo_gb.zip"),
+        "--boundaries".into(),
+        file("LSOA_2011_EW_BSC.geojson"),
+        "--deprivation".into(),
+        file("File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv"),
+        "--population".into(),
+        file("File_6_-_IoD2019_Population_Denominators.csv"),
+        "--community-lookup".into(),
+        file("lsoa11_to_sicbl_icb.csv"),
+        "--community-filter".into(),
+        "icb_code=E54000019".into(),
+        "--by".into(),
+        "band".into(),
+        "--by".into(),
+        "staff-group".into(),
+        "--by".into(),
+        "starter".into(),
+        "--new-starters-since".into(),
+        "2024-04-01".into(),
+        "--quiet".into(),
+        "--out".into(),
+        out.clone().into_os_string(),
+    ] as [std::ffi::OsString; 26]);
+    solver_attack(&out, &["band", "staff_group", "starter"]);
+    let audit: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("disclosure_audit.json")).unwrap()).unwrap();
+    assert_eq!(audit["systems"][0]["protected"], true, "{audit}");
+}
+
+#[test]
+fn a_solver_recovers_no_count_from_the_demo_s_published_tables() {
+    // The demo's staff are dense in few areas, with three breakdowns of one total: the tables of
+    // rounded counts that the sums pinned before the tool ran the attacker's programs on itself.
+    let dir = temp_dir();
+    let out = dir.path().join("demo");
+    anchormap_ok(["demo".as_ref(), "--quiet".as_ref(), "--out".as_ref(), out.as_os_str()]);
+    solver_attack(&out.join("gaps"), &["band", "staff_group", "starter"]);
+}
+
+/// Attacks a gaps run's published tables with a solver; fails naming each cell it narrows too far.
+fn solver_attack(out: &Path, breakdowns: &[&str]) {
+    let mut system = PublishedSystem::default();
+    system.class_tables(out, None);
+    for breakdown in breakdowns {
+        system.class_tables(out, Some(breakdown));
+    }
+    let (ah, areas) = read_csv(&out.join("gaps_by_area.csv"));
+    let (ac, ad, astaff) =
+        (0, ah.iter().position(|h| h == "imd_decile").unwrap(), ah.iter().position(|h| h == "staff").unwrap());
+    for d in 1..=10 {
+        let parts = areas
+            .iter()
+            .filter(|r| r[ad] == d.to_string())
+            .map(|r| system.cell(format!("area {}", r[ac]), &r[astaff]))
+            .collect();
+        system.sums.push((parts, system.index[&format!("all decile {d}")]));
+    }
+    let (mut hidden, mut rounded, mut exposed) = (0, 0, Vec::new());
+    for (k, (name, low, high)) in system.cells.iter().enumerate() {
+        if low == high {
+            continue;
+        }
+        let (min, max) = system.range(k);
+        let values = (max + 1e-6).floor() - (min - 1e-6).ceil() + 1.0;
+        let is_hidden = *high >= 1e5;
+        let needed = if is_hidden { 6.0 } else { 2.0 };
+        if is_hidden {
+            hidden += 1
+        } else {
+            rounded += 1
+        }
+        if values < needed {
+            exposed.push(format!("{name}: {min}..{max}"));
+        }
+    }
+    eprintln!(
+        "solver attack: {} cells, {} sums; {hidden} hidden, {rounded} rounded checked",
+        system.cells.len(),
+        system.sums.len()
+    );
+    assert!(hidden > 5 && rounded > 100, "the run has hidden and rounded cells to attack");
+    assert!(exposed.is_empty(), "the solver narrows {} published cells: {exposed:?}", exposed.len());
+    let audit: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("disclosure_audit.json")).unwrap()).unwrap();
+    assert_eq!(audit["systems"][0]["protected"], true, "{audit}");
 }

@@ -213,7 +213,10 @@ fn unusable_appointment_files_fail_in_one_line_naming_the_file() {
     };
     let no_mode = write("no_mode.csv", "id,postcode,site_code\n1,XX1 1AA,S1\n");
     let err = anchormap_err(emissions_args_for(&no_mode, dir.path(), &[]));
-    assert!(err.contains("no_mode.csv: no consultation medium") && err.contains("--appointment-columns mode=HEADER"), "{err}");
+    assert!(
+        err.contains("no_mode.csv: no consultation medium") && err.contains("--appointment-columns mode=HEADER"),
+        "{err}"
+    );
     let no_patient = write("no_patient.csv", "id,site_code,mode\n1,S1,01\n");
     let err = anchormap_err(emissions_args_for(&no_patient, dir.path(), &[]));
     assert!(err.contains("no_patient.csv: appointments need a patient postcode or patient area code column"), "{err}");
@@ -285,7 +288,10 @@ fn car_availability_by_area_lowers_kg_per_km_where_cars_are_fewer() {
         "LSOA11CD,CHGIND,LSOA21CD\nE01900001,U,E01990001\nE01900002,U,E01990002\nE01900003,S,E01990003\nE01900003,S,E01990004\n",
     );
     // Ten face-to-face trips each from decile 1 (E01900001) and decile 10 (E01900003), both 500 m from S1.
-    let appointments = write("appointments.csv", "patient_postcode,lsoa,site_code,attendance_mode,count\nXX1 1AA,,S1,01,10\n,E01900003,S1,01,10\n");
+    let appointments = write(
+        "appointments.csv",
+        "patient_postcode,lsoa,site_code,attendance_mode,count\nXX1 1AA,,S1,01,10\n,E01900003,S1,01,10\n",
+    );
     let extra = ["--car-availability", ts045.to_str().unwrap(), "--min-count", "0", "--round-to", "1"];
     let err = anchormap_err(emissions_args_for(&appointments, dir.path(), &extra));
     assert!(err.contains("ts045.csv") && err.contains("--area-bridge"), "{err}");

@@ -62,7 +62,9 @@ fn esr_and_trac_exports_run_with_no_column_flags() {
     for (count, group, grade, band, start) in rows {
         for _ in 0..count {
             n += 1;
-            esr.push_str(&format!("{n},{n}-1,{group},{grade},{band},{start},XX1 1AA,25-29,Female,A White - British,1\n"));
+            esr.push_str(&format!(
+                "{n},{n}-1,{group},{grade},{band},{start},XX1 1AA,25-29,Female,A White - British,1\n"
+            ));
         }
     }
     let staff = write(dir.path(), "esr_staff_in_post.csv", &esr);
@@ -75,9 +77,13 @@ fn esr_and_trac_exports_run_with_no_column_flags() {
          200-3,Staff Nurse,ttg,Band 5,01/12/2026\n",
     );
     let out = dir.path().join("gaps");
-    let mut args: Vec<OsString> = vec!["gaps".into(), "--staff".into(), staff.into(), "--vacancies".into(), trac.into()];
+    let mut args: Vec<OsString> =
+        vec!["gaps".into(), "--staff".into(), staff.into(), "--vacancies".into(), trac.into()];
     args.extend(reference(&sites));
-    args.extend(["--community-radius-km", "50", "--by", "band", "--by", "starter", "--new-starters-since", "2025-04-01"].map(OsString::from));
+    args.extend(
+        ["--community-radius-km", "50", "--by", "band", "--by", "starter", "--new-starters-since", "2025-04-01"]
+            .map(OsString::from),
+    );
     args.extend(["--out".into(), out.clone().into()]);
     anchormap_ok(args);
 
@@ -105,7 +111,8 @@ fn esr_and_trac_exports_run_with_no_column_flags() {
         "unknown_sites.csv",
         "Vacancy Reference,Job Title,Site,Band\n1,Porter,Kidderminster Treatment Centre,Band 2\n",
     );
-    let mut args: Vec<OsString> = vec!["gaps".into(), "--staff".into(), dir.path().join("esr_staff_in_post.csv").into()];
+    let mut args: Vec<OsString> =
+        vec!["gaps".into(), "--staff".into(), dir.path().join("esr_staff_in_post.csv").into()];
     args.extend(["--vacancies".into(), unknown.into()]);
     args.extend(reference(&sites));
     args.extend(["--community-radius-km".into(), "50".into(), "--out".into(), dir.path().join("g2").into()]);
@@ -133,9 +140,14 @@ fn a_sus_extract_runs_with_no_column_flags() {
     let mut sus = String::from(
         "POSTCODE OF USUAL ADDRESS,SITE CODE (OF TREATMENT),TREATMENT FUNCTION CODE,FIRST ATTENDANCE,CONSULTATION MEDIUM USED,ATTENDED OR DID NOT ATTEND,APPOINTMENT DATE\n",
     );
-    for (count, first, medium, attended) in
-        [(4, "1", "01", "5"), (6, "2", "01", "6"), (2, "2", "01", "3"), (1, "2", "01", "2"), (1, "2", "01", "7"), (2, "2", "02", "5")]
-    {
+    for (count, first, medium, attended) in [
+        (4, "1", "01", "5"),
+        (6, "2", "01", "6"),
+        (2, "2", "01", "3"),
+        (1, "2", "01", "2"),
+        (1, "2", "01", "7"),
+        (2, "2", "02", "5"),
+    ] {
         for _ in 0..count {
             sus.push_str(&format!("XX1 1AA,S1,110,{first},{medium},{attended},05/06/2025\n"));
         }
@@ -144,7 +156,10 @@ fn a_sus_extract_runs_with_no_column_flags() {
     let exact = emissions(dir.path(), &file, "sus");
     assert_eq!(exact["face_to_face"], 11.0, "4 + 6 + 1 (arrived late, not seen: still travelled)");
     assert_eq!(exact["virtual"], 2.0);
-    assert_eq!(exact["not_attended_by_reason"], serde_json::json!({"did_not_attend": 2.0, "cancelled_by_patient": 1.0}));
+    assert_eq!(
+        exact["not_attended_by_reason"],
+        serde_json::json!({"did_not_attend": 2.0, "cancelled_by_patient": 1.0})
+    );
     assert_eq!(exact["appointments_total"], 16.0);
     assert!((exact["kgco2e_total"].as_f64().unwrap() - 2.2).abs() < 1e-9);
     // Half of the 7 attended face-to-face follow-ups: 3.5 trips of 0.2 kg.
@@ -188,7 +203,10 @@ fn degenerate_appointment_files_stop_naming_the_flag() {
         anchormap_err(args)
     };
     let line = run("plain.csv", "postcode,site,mode\nXX1 1AA,S1,01\n", &["--shift-to-virtual", "0.25"]);
-    assert!(line.contains("--appointment-columns first_follow_up=HEADER") && line.contains("--shift-applies-to all"), "{line}");
+    assert!(
+        line.contains("--appointment-columns first_follow_up=HEADER") && line.contains("--shift-applies-to all"),
+        "{line}"
+    );
     let misread = "postcode,site,mode\nXX1 1AA,S1,Phone call\nXX1 1AA,S1,In clinic\nXX1 1AA,S1,01\n";
     let line = run("misread.csv", misread, &[]);
     assert!(line.contains("column 'mode'") && line.contains("'Phone call' (1)"), "{line}");

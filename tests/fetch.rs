@@ -204,8 +204,13 @@ fn fetch_from_the_shared_reference_then_geocode_without_flags() {
     assert_eq!((rows[1][code].as_str(), rows[1][decile].as_str()), ("E01017995", "10"));
     assert_eq!((rows[2][code].as_str(), rows[2][decile].as_str()), ("E01021988", "1"), "Tendring 018A, rank 1");
     // Emissions needs no travel flags either: the census tables vary the mode share by area (issue 17).
-    std::fs::write(dir.path().join("a.csv"), "patient_postcode,site_code,mode\nWR5 1DD,WR,01\nCB2 0QQ,WR,01\n").unwrap();
-    std::fs::write(dir.path().join("s.csv"), "site_code,site_name,postcode\nWR,Worcestershire Royal Hospital,WR5 1DD\n").unwrap();
+    std::fs::write(dir.path().join("a.csv"), "patient_postcode,site_code,mode\nWR5 1DD,WR,01\nCB2 0QQ,WR,01\n")
+        .unwrap();
+    std::fs::write(
+        dir.path().join("s.csv"),
+        "site_code,site_name,postcode\nWR,Worcestershire Royal Hospital,WR5 1DD\n",
+    )
+    .unwrap();
     let run = anchormap_command()
         .env("ANCHORMAP_HOME", &home)
         .current_dir(dir.path())
@@ -223,7 +228,18 @@ fn fetch_from_the_shared_reference_then_geocode_without_flags() {
     let run = anchormap_command()
         .env("ANCHORMAP_HOME", &home)
         .current_dir(dir.path())
-        .args(["gaps", "--staff", "staff.csv", "--community-codes", "codes.txt", "--by", "ethnic-group", "--out", "g", "-q"])
+        .args([
+            "gaps",
+            "--staff",
+            "staff.csv",
+            "--community-codes",
+            "codes.txt",
+            "--by",
+            "ethnic-group",
+            "--out",
+            "g",
+            "-q",
+        ])
         .output()
         .unwrap();
     assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
@@ -413,11 +429,17 @@ fn after_fetch_the_monthly_run_is_one_short_command_on_national_data() {
         "the fetched files were used"
     );
     // Fetch prepared the set; the run used its store, and reading the files instead gives the same tables.
-    let set = std::fs::read_dir(home.join("reference")).unwrap().map(|e| e.unwrap().path()).find(|p| p.is_dir()).unwrap();
+    let set =
+        std::fs::read_dir(home.join("reference")).unwrap().map(|e| e.unwrap().path()).find(|p| p.is_dir()).unwrap();
     let stores: Vec<_> = std::fs::read_dir(set.join("prepared")).unwrap().map(|e| e.unwrap().path()).collect();
     assert!(stores.len() == 1 && stores[0].extension().is_some_and(|e| e == "amstore"), "{stores:?}");
     let rerun = |extra: &str, out: &str| {
-        let run = anchormap_command().env("ANCHORMAP_HOME", &home).current_dir(&project).args(["gaps", "--out", out, extra]).output().unwrap();
+        let run = anchormap_command()
+            .env("ANCHORMAP_HOME", &home)
+            .current_dir(&project)
+            .args(["gaps", "--out", out, extra])
+            .output()
+            .unwrap();
         assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
         std::fs::read(project.join(out).join("gaps_by_area.csv")).unwrap()
     };
@@ -442,6 +464,9 @@ fn a_set_passed_over_is_named_with_what_it_lacked() {
     let out = fetch(&dir.path().join("home"), &["--from".as_ref(), mirror.as_os_str()]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
-    assert!(stderr.contains("iod2025 not taken") && stderr.contains("has no boundaries, deprivation, population file"), "{stderr}");
+    assert!(
+        stderr.contains("iod2025 not taken") && stderr.contains("has no boundaries, deprivation, population file"),
+        "{stderr}"
+    );
     assert!(stderr.contains("iod2019 from"), "{stderr}");
 }

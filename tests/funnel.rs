@@ -10,14 +10,28 @@ const ROWS: [(&str, &str, &str, &str, &str, usize); 14] = [
     // White: 60 applied, 30 shortlisted, 12 appointed.
     ("XX1 1AF", "White - English, Welsh, Scottish, Northern Irish or British", "Female", "Offer accepted", "V1", 10),
     ("XX1 1AD", "White - Irish", "Male", "Conditional offer", "V3", 2),
-    ("XX1 1AF", "White - English, Welsh, Scottish, Northern Irish or British", "Male", "Interviewed - not appointed", "V3", 8),
+    (
+        "XX1 1AF",
+        "White - English, Welsh, Scottish, Northern Irish or British",
+        "Male",
+        "Interviewed - not appointed",
+        "V3",
+        8,
+    ),
     ("XX1 1AA", "White - Any other White background", "Female", "Interviewed - not appointed", "V1", 10),
     ("XX1 1AD", "White - English, Welsh, Scottish, Northern Irish or British", "Female", "Not shortlisted", "V2", 30),
     // BME: 50 applied, 25 shortlisted, 5 appointed.
     ("XX1 1AA", "Asian or Asian British - Indian", "Female", "Offer accepted", "V1", 3),
     ("XX1 1AE", "Black, Black British, Caribbean or African - African", "Male", "Appointed", "V2", 1),
     ("XX1 1AE", "Chinese", "Female", "Appointed", "V3", 1),
-    ("XX1 1AA", "Black, Black British, Caribbean or African - Caribbean", "Female", "Unsuccessful at interview", "V1", 12),
+    (
+        "XX1 1AA",
+        "Black, Black British, Caribbean or African - Caribbean",
+        "Female",
+        "Unsuccessful at interview",
+        "V1",
+        12,
+    ),
     ("XX1 1AE", "Mixed or multiple ethnic groups - White and Asian", "Male", "Interviewed - not appointed", "V2", 8),
     ("XX1 1AA", "Other ethnic group - Arab", "Female", "Rejected at shortlisting", "V3", 25),
     // Not stated: outside WRES 2; an applicant without a postcode point is still counted.
@@ -27,7 +41,8 @@ const ROWS: [(&str, &str, &str, &str, &str, usize); 14] = [
 ];
 
 fn write_applications(dir: &Path) -> PathBuf {
-    let mut text = String::from("Application ID,Vacancy Reference,Applicant Postcode,Ethnicity,Sex,Application Status\n");
+    let mut text =
+        String::from("Application ID,Vacancy Reference,Applicant Postcode,Ethnicity,Sex,Application Status\n");
     let mut id = 0;
     for (postcode, ethnicity, sex, status, vacancy, n) in ROWS {
         for _ in 0..n {
@@ -79,7 +94,8 @@ fn wres_indicator_2_equals_a_hand_calculation() {
     let s = summary(&exact, "funnel_summary.json");
     let w = &s["wres_indicator_2"];
     assert_eq!(
-        [&w["white_shortlisted"], &w["white_appointed"], &w["bme_shortlisted"], &w["bme_appointed"]].map(|v| v.as_f64().unwrap()),
+        [&w["white_shortlisted"], &w["white_appointed"], &w["bme_shortlisted"], &w["bme_appointed"]]
+            .map(|v| v.as_f64().unwrap()),
         [30.0, 12.0, 25.0, 5.0]
     );
     assert_eq!(w["relative_likelihood"].as_f64().unwrap(), 2.0);
@@ -90,14 +106,22 @@ fn wres_indicator_2_equals_a_hand_calculation() {
     assert!((x["relative_likelihood"].as_f64().unwrap() - rr).abs() < 1e-12);
     assert!((x["ci_low"].as_f64().unwrap() - low).abs() < 1e-5 && (x["ci_high"].as_f64().unwrap() - high).abs() < 1e-5);
     assert!(low < rr && rr < high, "the interval contains the ratio");
-    assert!(s["headline"].as_str().unwrap().contains("White applicants were 2.00 times as likely as BME applicants"), "{}", s["headline"]);
+    assert!(
+        s["headline"].as_str().unwrap().contains("White applicants were 2.00 times as likely as BME applicants"),
+        "{}",
+        s["headline"]
+    );
 
     // The funnel by deprivation: Core20 (deciles 1-2) = XX1 1AA and XX1 1AE.
     let (headers, rows) = read_csv(&exact.join("funnel_by_core20.csv"));
     assert_eq!(headers[..4], ["core20", "applied", "shortlisted", "appointed"]);
     // 1AA: 10 + 3 + 12 + 25 = 50 applied, 25 shortlisted, 3 appointed; 1AE: 1 + 1 + 8 = 10, 10, 2.
     assert_eq!(row(&rows, "Core20 (deciles 1-2)")[1..4], ["60", "35", "5"]);
-    assert_eq!(row(&rows, "Not placed or no English decile")[1..4], ["5", "0", "0"], "ZZ99 and the area without a decile");
+    assert_eq!(
+        row(&rows, "Not placed or no English decile")[1..4],
+        ["5", "0", "0"],
+        "ZZ99 and the area without a decile"
+    );
     assert_eq!(row(&rows, "All applications")[1..4], ["119", "59", "17"]);
     let (_, deciles) = read_csv(&exact.join("funnel_by_imd_decile.csv"));
     assert_eq!(row(&deciles, "10")[1..4], ["22", "22", "10"], "1AF: 10 + 8 + 4");
@@ -107,7 +131,11 @@ fn wres_indicator_2_equals_a_hand_calculation() {
     assert_eq!(d["relative_likelihood"].as_f64().unwrap(), (by_hand * 100.0).round() / 100.0);
     // Bands from the vacancy file: V1 and V2 bands 1-4, V3 band 6.
     let (_, bands) = read_csv(&exact.join("funnel_by_band_group.csv"));
-    assert_eq!(row(&bands, "Bands 5-7")[1..4], ["36", "11", "3"], "V3: 2 + 8 + 1 + 25 applied; 2 + 8 + 1 shortlisted; 2 + 1 appointed");
+    assert_eq!(
+        row(&bands, "Bands 5-7")[1..4],
+        ["36", "11", "3"],
+        "V3: 2 + 8 + 1 + 25 applied; 2 + 8 + 1 shortlisted; 2 + 1 appointed"
+    );
     // The community: 5 areas, population share of Core20 = (1000 + 500) / 5000 (areas with a decile).
     assert_eq!(row(&rows, "Core20 (deciles 1-2)")[8], "0.3000");
 }
@@ -134,7 +162,11 @@ fn published_wres_counts_follow_the_rule_and_no_postcode_is_published() {
             let (_, rows) = read_csv(&file);
             for cell in rows.iter().flat_map(|r| r[1..4].iter()) {
                 let v: Option<f64> = cell.parse().ok();
-                assert!(cell == "*" || v.is_some_and(|v| v == 0.0 || (v >= 8.0 && v % 5.0 == 0.0)), "{}: {cell}", file.display());
+                assert!(
+                    cell == "*" || v.is_some_and(|v| v == 0.0 || (v >= 8.0 && v % 5.0 == 0.0)),
+                    "{}: {cell}",
+                    file.display()
+                );
             }
         }
     }
@@ -144,7 +176,8 @@ fn published_wres_counts_follow_the_rule_and_no_postcode_is_published() {
 type Rows<'a> = [(&'a str, &'a str, &'a str, &'a str, &'a str, usize)];
 
 fn write_rows(dir: &Path, rows: &Rows) -> PathBuf {
-    let mut text = String::from("Application ID,Vacancy Reference,Applicant Postcode,Ethnicity,Sex,Application Status\n");
+    let mut text =
+        String::from("Application ID,Vacancy Reference,Applicant Postcode,Ethnicity,Sex,Application Status\n");
     let mut id = 0;
     for (postcode, ethnicity, sex, status, vacancy, n) in rows {
         for _ in 0..*n {
@@ -161,7 +194,14 @@ fn write_rows(dir: &Path, rows: &Rows) -> PathBuf {
 /// appointed), BME from decile 1 (50, 31, 9): published under the default rule as 60/25 and 30/10.
 const SMALL_TRUST: [(&str, &str, &str, &str, &str, usize); 6] = [
     ("XX1 1AF", "White - English, Welsh, Scottish, Northern Irish or British", "Female", "Offer accepted", "V1", 23),
-    ("XX1 1AF", "White - English, Welsh, Scottish, Northern Irish or British", "Female", "Interviewed - not appointed", "V1", 39),
+    (
+        "XX1 1AF",
+        "White - English, Welsh, Scottish, Northern Irish or British",
+        "Female",
+        "Interviewed - not appointed",
+        "V1",
+        39,
+    ),
     ("XX1 1AF", "White - English, Welsh, Scottish, Northern Irish or British", "Female", "Not shortlisted", "V1", 38),
     ("XX1 1AA", "Asian or Asian British - Indian", "Female", "Offer accepted", "V1", 9),
     ("XX1 1AA", "Asian or Asian British - Indian", "Female", "Interviewed - not appointed", "V1", 22),
@@ -200,7 +240,9 @@ fn exact_solutions(published: &serde_json::Value, keys: [&str; 4]) -> Vec<[u32; 
                 for b_a in range(counts[3]).filter(|b| *b <= b_s) {
                     let exact = likelihood_to_2dp(a_s as f64, a_a as f64, b_s as f64, b_a as f64);
                     let matches_exact = match (exact, figures[0]) {
-                        (Some(f), Some(_)) => figures.iter().zip(f).all(|(p, v)| p.is_some_and(|p| (p - v).abs() < 1e-9)),
+                        (Some(f), Some(_)) => {
+                            figures.iter().zip(f).all(|(p, v)| p.is_some_and(|p| (p - v).abs() < 1e-9))
+                        }
                         (_, None) => true,
                         (None, Some(_)) => false,
                     };
@@ -226,7 +268,8 @@ fn the_relative_likelihoods_give_back_no_exact_count() {
     let s = summary(&out, "funnel_summary.json");
     let wres2 = &s["wres_indicator_2"];
     assert!(wres2["relative_likelihood"].is_f64(), "WRES indicator 2 is published: {wres2}");
-    let solutions = exact_solutions(wres2, ["white_shortlisted", "white_appointed", "bme_shortlisted", "bme_appointed"]);
+    let solutions =
+        exact_solutions(wres2, ["white_shortlisted", "white_appointed", "bme_shortlisted", "bme_appointed"]);
     eprintln!("WRES indicator 2 {wres2}: {} exact solutions", solutions.len());
     assert!(solutions.contains(&[62, 23, 31, 9]), "the truth is among them");
     assert!(solutions.len() > 1, "the published WRES indicator 2 gives back the exact counts: {solutions:?}");
@@ -270,7 +313,10 @@ fn wres_indicator_2_is_published_when_only_a_not_stated_cell_is_small() {
     let audit = summary(&out, "disclosure_audit.json");
     let system = &audit["systems"][0];
     assert!(system["cells_hidden"].as_u64().unwrap() >= 1, "{audit}");
-    assert!(system["narrowest_hidden_range"].as_u64().unwrap() >= system["protection_width"].as_u64().unwrap(), "{audit}");
+    assert!(
+        system["narrowest_hidden_range"].as_u64().unwrap() >= system["protection_width"].as_u64().unwrap(),
+        "{audit}"
+    );
     assert_eq!(system["protected"], true, "{audit}");
     assert!(summary(&out, "funnel_summary.json")["outputs"].to_string().contains("disclosure_audit.json"));
 }

@@ -120,7 +120,11 @@ fn exact_decile_arithmetic() {
     assert_eq!(scored, ["S1", "0.50", "2", "0.950", "0.63"]);
     assert_eq!(cell("nearest_site_name"), "Testtown General");
     assert_eq!(cell("neighbourhood"), "Testtown 002B", "without names, the area's own name");
-    assert!(cell("reason").starts_with("In the most deprived 20% (decile 2) of neighbourhoods in England"), "{}", cell("reason"));
+    assert!(
+        cell("reason").starts_with("In the most deprived 20% (decile 2) of neighbourhoods in England"),
+        "{}",
+        cell("reason")
+    );
 
     let (_, reach) = read_csv(&out.join("vacancies_reach.csv"));
     assert_eq!(reach.len(), 4);
@@ -153,7 +157,8 @@ fn published_counts_are_suppressed_and_rounded() {
     assert_eq!(row(&quintiles, "1")[1], "25");
     // Quintile 1 (published 25: 23 to 27) minus decile 1 (published 20: 18 to 22) leaves decile 2
     // anywhere from 1 to 9, wider than a `*` says (1-7): the rounding protects it, decile 1 is shown.
-    let (quintile, decile): (f64, f64) = (row(&quintiles, "1")[1].parse().unwrap(), row(&rows, "1")[1].parse().unwrap());
+    let (quintile, decile): (f64, f64) =
+        (row(&quintiles, "1")[1].parse().unwrap(), row(&rows, "1")[1].parse().unwrap());
     assert!(quintile - 2.0 - (decile + 2.0) <= 1.0 && quintile + 2.0 - (decile - 2.0) >= 7.0, "{quintile} {decile}");
     assert_eq!(row(&rows, "10")[1], "30");
     assert_eq!(row(&rows, "total")[1], "65");
@@ -259,7 +264,10 @@ fn esr_ethnic_groups_equal_a_hand_count() {
         for _ in 0..n {
             id += 1;
             let group = if band == "Consultant" { "Medical and Dental" } else { "Nursing" };
-            text.push_str(&format!("{id},{postcode},{group},{band},{ethnic},{}\n", if id % 3 == 0 { "Male" } else { "Female" }));
+            text.push_str(&format!(
+                "{id},{postcode},{group},{band},{ethnic},{}\n",
+                if id % 3 == 0 { "Male" } else { "Female" }
+            ));
         }
     }
     let staff = dir.path().join("esr.csv");
@@ -278,7 +286,8 @@ fn esr_ethnic_groups_equal_a_hand_count() {
     let census = census.to_str().unwrap();
     let exact = dir.path().join("exact");
     let community = community();
-    let args = ["--community-codes", &community, "--by", "ethnic-group", "--by", "band", "--ethnic-group-population", census];
+    let args =
+        ["--community-codes", &community, "--by", "ethnic-group", "--by", "band", "--ethnic-group-population", census];
     let mut all: Vec<&str> = args.to_vec();
     all.extend(["--min-count", "0", "--round-to", "1", "-q"]);
     anchormap_ok(gaps_args(&staff, &exact, &all));
@@ -305,10 +314,18 @@ fn esr_ethnic_groups_equal_a_hand_count() {
     assert_eq!(asian[7], "2.222", "representation ratio");
     // The report's section says it in words: BME 15 of 27 stated, against 160 of 1,000 residents.
     let report = dir.path().join("report.html");
-    anchormap_ok(["report".as_ref(), "--from".as_ref(), exact.as_os_str(), "-o".as_ref(), report.as_os_str(), "-q".as_ref()]);
+    anchormap_ok([
+        "report".as_ref(),
+        "--from".as_ref(),
+        exact.as_os_str(),
+        "-o".as_ref(),
+        report.as_os_str(),
+        "-q".as_ref(),
+    ]);
     let html = std::fs::read_to_string(&report).unwrap();
     assert!(html.contains("Does our workforce reflect who lives here?"), "the section");
-    assert!(html.contains("(BME) staff are 55.6% of staff who stated it, against 16.0% of the people living in the community"));
+    assert!(html
+        .contains("(BME) staff are 55.6% of staff who stated it, against 16.0% of the people living in the community"));
     assert!(html.contains("Ethnic group by pay band (WRES indicator 1)"));
     // WRES indicator 1: every row of the file (placed or not) by band group.
     let (_, wres) = read_csv(&exact.join("wres_indicator_1.csv"));

@@ -13,9 +13,36 @@ fn esr_staff(dir: &Path, postcodes: &[&str]) -> PathBuf {
         "Employee Number,Assignment Number,Staff Group,Grade,Pay Band,Latest Start Date,Postcode,Age Band,Gender,Ethnic Origin,Contracted WTE\n",
     );
     let rows = [
-        ("Additional Clinical Services", "Healthcare Assistant", "Band 2", "01/04/2024", "26-30", "Female", "A White - British", "1.00"),
-        ("Additional Clinical Services", "Healthcare Assistant", "Band 3", "15/09/2021", "31-35", "Male", "A White - British", "0.80"),
-        ("Nursing and Midwifery Registered", "Staff Nurse", "Band 5", "2019-03-01", "41-45", "Female", "H Asian or Asian British - Indian", "1.00"),
+        (
+            "Additional Clinical Services",
+            "Healthcare Assistant",
+            "Band 2",
+            "01/04/2024",
+            "26-30",
+            "Female",
+            "A White - British",
+            "1.00",
+        ),
+        (
+            "Additional Clinical Services",
+            "Healthcare Assistant",
+            "Band 3",
+            "15/09/2021",
+            "31-35",
+            "Male",
+            "A White - British",
+            "0.80",
+        ),
+        (
+            "Nursing and Midwifery Registered",
+            "Staff Nurse",
+            "Band 5",
+            "2019-03-01",
+            "41-45",
+            "Female",
+            "H Asian or Asian British - Indian",
+            "1.00",
+        ),
         ("Medical and Dental", "Foundation Year 1", "", "02/08/2023", "21-25", "Male", "A White - British", "1.00"),
         ("Administrative and Clerical", "Manager", "Band 8A", "01/04/2024", "46-50", "Female", "Z Not Stated", "1.00"),
         ("Estates and Ancillary", "Porter", "Bank", "soon", "56-60", "Male", "A White - British", "0.50"),
@@ -109,7 +136,10 @@ fn an_esr_export_is_staff_with_its_postcode_and_band_columns_named() {
     assert!(line_starting(unrecognised, "Bank").ends_with(" 2"), "{text}");
     assert!(line_starting(&text, "Band 8A").contains("Bands 8a-9"), "{text}");
     assert!(line_starting(&text, "Postcode (postcode):").contains("6 valid, 1 invalid, 0 blank"), "{text}");
-    assert!(line_starting(&text, "Latest Start Date (start_date):").contains("from 2019-03-01 to 2024-04-01"), "{text}");
+    assert!(
+        line_starting(&text, "Latest Start Date (start_date):").contains("from 2019-03-01 to 2024-04-01"),
+        "{text}"
+    );
     assert!(line_starting(&text, "Staff Group (staff_group):").contains("0 blank"), "{text}");
     assert!(line_starting(&text, "Medical and Dental").ends_with(" 1"), "{text}");
     assert!(line_starting(&text, "staff_columns = ").contains(r#"postcode = "Postcode""#), "{text}");
@@ -216,8 +246,11 @@ fn the_national_reference_files_are_recognised() {
     assert!(line_starting(&text, "LSOA21CD ").contains("code_property"), "{text}");
     assert!(text.contains(r#"community_lookup_columns = { code = "lsoa21_code" }"#), "{text}");
     // The IoD2025 deciles, a tenth of LSOAs each.
-    assert!(line_starting(&text, "Index of Multiple Deprivation (IMD) Decile (where 1 is most deprived 10% of LSOA (decile)")
-        .contains("0 blank"));
+    assert!(line_starting(
+        &text,
+        "Index of Multiple Deprivation (IMD) Decile (where 1 is most deprived 10% of LSOA (decile)"
+    )
+    .contains("0 blank"));
 }
 
 /// Issue 16: an NHS Jobs export is applications; each status is shown with the stage it is read as,

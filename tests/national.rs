@@ -614,7 +614,8 @@ fn kg_per_patient_km_is_lower_where_fewer_households_have_a_car() {
             return;
         }
         let (e, no): (f64, f64) = (f[2].parse().unwrap(), f[3].parse().unwrap());
-        let nearest = sites.iter().min_by(|a, b| (a.1 - e).hypot(a.2 - no).total_cmp(&(b.1 - e).hypot(b.2 - no))).unwrap();
+        let nearest =
+            sites.iter().min_by(|a, b| (a.1 - e).hypot(a.2 - no).total_cmp(&(b.1 - e).hypot(b.2 - no))).unwrap();
         let mode = if n % 300 == 0 { "02" } else { "01" };
         let visit = if n % 120 == 0 { "First" } else { "Follow-up" };
         text.push_str(&format!("{n},{},{},{mode},{visit}\n", f[0], nearest.0));
@@ -627,7 +628,8 @@ fn kg_per_patient_km_is_lower_where_fewer_households_have_a_car() {
     ];
     for (vintage, boundaries, deprivation) in runs {
         let out = dir.path().join(vintage);
-        let mut args: Vec<std::ffi::OsString> = vec!["emissions".into(), "--appointments".into(), appointments.clone().into()];
+        let mut args: Vec<std::ffi::OsString> =
+            vec!["emissions".into(), "--appointments".into(), appointments.clone().into()];
         for (flag, file) in [
             ("--sites", "hospital_sites.csv"),
             ("--postcodes", CODE_POINT),
@@ -659,7 +661,10 @@ fn kg_per_patient_km_is_lower_where_fewer_households_have_a_car() {
         assert!(per_km[0] < per_km[4] && per_km[4] < per_km[9], "LSOA {vintage}: {per_km:?}");
         let kg = s["kgco2e_total"].as_f64().unwrap();
         let (low, high) = (s["kgco2e_range"]["low"].as_f64().unwrap(), s["kgco2e_range"]["high"].as_f64().unwrap());
-        eprintln!("LSOA {vintage}: kg CO2e total {kg}, range {low} to {high}; summary {}", s["scenario_kgco2e_saved_range"]);
+        eprintln!(
+            "LSOA {vintage}: kg CO2e total {kg}, range {low} to {high}; summary {}",
+            s["scenario_kgco2e_saved_range"]
+        );
         assert!(low < kg && kg < high, "LSOA {vintage}: {low} {kg} {high}");
         let saved = s["scenario_kgco2e_saved"].as_f64().unwrap();
         let range = &s["scenario_kgco2e_saved_range"];
@@ -958,7 +963,8 @@ fn the_icb_community_by_ethnic_group_is_the_sum_of_ts021() {
     let Some(reference) = reference_dir() else { return };
     let dir = temp_dir();
     let staff = dir.path().join("staff.csv");
-    std::fs::write(&staff, "Home Postcode,Ethnic Origin,Gender,Age Band\nWR5 1DD,A White - British,Female,26-30\n").unwrap();
+    std::fs::write(&staff, "Home Postcode,Ethnic Origin,Gender,Age Band\nWR5 1DD,A White - British,Female,26-30\n")
+        .unwrap();
     let files = [
         ("--deprivation", "File_1_IoD2025_Index_of_Multiple_Deprivation.csv"),
         ("--population", "census2021_lsoa21_age6_16to64.csv"),
@@ -977,9 +983,14 @@ fn the_icb_community_by_ethnic_group_is_the_sum_of_ts021() {
     anchormap_ok(args);
     let (_, rows) = read_csv(&out.join("gaps_by_ethnic_group.csv"));
     let population = |rows: &[Vec<String>], group: &str| rows.iter().find(|r| r[0] == group).unwrap()[5].clone();
-    for (group, expected) in
-        [("Asian", "20706"), ("Black", "4715"), ("Mixed", "13142"), ("White", "747728"), ("Other", "4373"), ("All stated", "790664")]
-    {
+    for (group, expected) in [
+        ("Asian", "20706"),
+        ("Black", "4715"),
+        ("Mixed", "13142"),
+        ("White", "747728"),
+        ("Other", "4373"),
+        ("All stated", "790664"),
+    ] {
         assert_eq!(population(&rows, group), expected, "{group}");
     }
     let (_, sex) = read_csv(&out.join("gaps_by_sex.csv"));

@@ -6,7 +6,7 @@ use std::io::Write;
 
 use anchormap::io::CsvInput;
 use anchormap::postcode::Postcode;
-use anchormap::reference::boundaries::{BoundaryProperties, Boundaries};
+use anchormap::reference::boundaries::{Boundaries, BoundaryProperties};
 use proptest::prelude::*;
 
 /// A well-formed postcode in one of the six outward shapes, as (canonical text, compact text).

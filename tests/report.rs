@@ -48,7 +48,10 @@ fn the_report_is_one_self_contained_accessible_file() {
     assert!(html.matches("role=\"img\"").count() >= 4, "charts and maps described for screen readers");
     assert!(html.contains("@media print"));
     // Each run's own disclosure audit, in one sentence.
-    assert!(html.contains("Workforce, disclosure audit: ") && html.contains("Patient travel, disclosure audit: "), "the audits");
+    assert!(
+        html.contains("Workforce, disclosure audit: ") && html.contains("Patient travel, disclosure audit: "),
+        "the audits"
+    );
     assert!(html.contains("Boundaries: areas.geojson") && html.contains("Postcodes: postcodes.csv"), "data sources");
     assert!(html.contains("Deprivation: imd.csv (IoD2019)"), "the deprivation vintage");
     assert!(html.contains("Vintages: boundaries LSOA 2011; deprivation IMD 2019, LSOA 2011"), "every input's vintage");

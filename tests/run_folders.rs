@@ -6,7 +6,8 @@ use std::path::Path;
 use crate::util::*;
 
 fn gaps(out: &Path, extra: &[&str]) -> Vec<OsString> {
-    let mut args: Vec<OsString> = vec!["gaps".into(), "--staff".into(), fixture("staff.csv").into(), "--out".into(), out.into()];
+    let mut args: Vec<OsString> =
+        vec!["gaps".into(), "--staff".into(), fixture("staff.csv").into(), "--out".into(), out.into()];
     args.extend(fixture_reference_args());
     args.extend(["--community-radius-km".into(), "50".into(), "-q".into()]);
     args.extend(extra.iter().map(OsString::from));
@@ -14,8 +15,13 @@ fn gaps(out: &Path, extra: &[&str]) -> Vec<OsString> {
 }
 
 fn emissions(out: &Path, extra: &[&str]) -> Vec<OsString> {
-    let mut args: Vec<OsString> =
-        vec!["emissions".into(), "--appointments".into(), fixture("appointments.csv").into(), "--out".into(), out.into()];
+    let mut args: Vec<OsString> = vec![
+        "emissions".into(),
+        "--appointments".into(),
+        fixture("appointments.csv").into(),
+        "--out".into(),
+        out.into(),
+    ];
     args.extend(fixture_reference_args());
     args.push("-q".into());
     args.extend(extra.iter().map(OsString::from));

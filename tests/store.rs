@@ -116,7 +116,8 @@ fn trust_gaps_and_emissions_are_byte_identical_with_the_prepared_2021_store() {
     let dir = temp_dir();
     let store = dir.path().join("store");
     let file = |flag: &str, name: &str| [OsString::from(flag), reference.join(name).into()];
-    let geography = [file("--postcodes", "codepo_gb.zip"), file("--boundaries", "LSOA_2021_EW_BSC_V4.geojson")].concat();
+    let geography =
+        [file("--postcodes", "codepo_gb.zip"), file("--boundaries", "LSOA_2021_EW_BSC_V4.geojson")].concat();
     let said = prepare(&geography, &store);
     assert!(said.contains("areas (LSOA 2021)"), "{said}");
     let common = [
@@ -203,7 +204,8 @@ fn a_store_whose_sources_changed_is_not_used() {
     let said = geocode_fixture(&reference, &store, &out);
     assert!(!said.contains("(the prepared store"), "{said}");
     assert!(
-        said.contains("warning: the prepared store") && said.contains("postcodes.csv has changed since it was prepared (its SHA-256 differs)"),
+        said.contains("warning: the prepared store")
+            && said.contains("postcodes.csv has changed since it was prepared (its SHA-256 differs)"),
         "{said}"
     );
     let fresh = dir.path().join("fresh.csv");

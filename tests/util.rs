@@ -54,11 +54,8 @@ where
 
 /// The files of a run folder meant for publication: all but its `not-for-publication/` subfolder.
 pub fn published_files(dir: impl AsRef<Path>) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir.as_ref())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_file())
-        .collect();
+    let mut files: Vec<PathBuf> =
+        std::fs::read_dir(dir.as_ref()).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_file()).collect();
     files.sort();
     files
 }

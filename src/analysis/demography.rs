@@ -140,9 +140,8 @@ pub fn demography_rows(
 ) -> Vec<DemographyRow> {
     let compared = dimension.compared();
     let population_of = |members: &[&str]| -> Option<f64> {
-        (!population.is_empty()).then(|| {
-            members.iter().map(|m| compared.iter().position(|c| c == m).map_or(0.0, |i| population[i])).sum()
-        })
+        (!population.is_empty())
+            .then(|| members.iter().map(|m| compared.iter().position(|c| c == m).map_or(0.0, |i| population[i])).sum())
     };
     let stated_staff = staff(dimension.stated()).filter(|t| *t > 0.0);
     let stated_population = population_of(&compared).filter(|t| *t > 0.0);
@@ -216,7 +215,8 @@ impl DemographyTable {
 }
 
 /// How the age bands come from TS007A's five-year bands.
-const FIVE_YEAR_NOTE: &str = "age bands from Census 2021 TS007A five-year bands: 16-24 is four fifths of the 15-19 band \
+const FIVE_YEAR_NOTE: &str =
+    "age bands from Census 2021 TS007A five-year bands: 16-24 is four fifths of the 15-19 band \
                               (taking out 15-year-olds, as if ages were even within it) plus 20-24";
 
 #[cfg(test)]
@@ -259,9 +259,14 @@ mod tests {
     #[test]
     fn age_bands_from_either_layout() {
         let dir = tempfile::tempdir().unwrap();
-        let five = (15..65).step_by(5).map(|a| format!("Age: Aged {a} to {} years", a + 4)).collect::<Vec<_>>().join(",");
+        let five =
+            (15..65).step_by(5).map(|a| format!("Age: Aged {a} to {} years", a + 4)).collect::<Vec<_>>().join(",");
         let values = ["10", "20", "30", "40", "50", "60", "70", "80", "90", "100"].join(",");
-        let ts007a = write(dir.path(), "ts007a.csv", &format!("date,geography,geography code,Age: Total,{five}\n2021,A,E01000001,999,{values}\n"));
+        let ts007a = write(
+            dir.path(),
+            "ts007a.csv",
+            &format!("date,geography,geography code,Age: Total,{five}\n2021,A,E01000001,999,{values}\n"),
+        );
         let none = ColumnMap::default();
         let table = DemographyTable::load(Dimension::AgeBand, &ts007a, &none).unwrap();
         assert_eq!(table.table.get("E01000001").unwrap(), [0.8 * 10.0 + 20.0, 70.0, 180.0, 270.0]);

@@ -93,7 +93,8 @@ fn entry_level_in_reach(vacancies: &[PlacedVacancy], point: Coord<f64>, radius_m
         .map(|(i, v)| (i, (v.location.x - point.x).hypot(v.location.y - point.y)))
         .filter(|(_, d)| *d <= radius_m)
         .collect();
-    in_reach.sort_by(|a, b| a.1.total_cmp(&b.1).then(vacancies[a.0].site.cmp(&vacancies[b.0].site)).then(a.0.cmp(&b.0)));
+    in_reach
+        .sort_by(|a, b| a.1.total_cmp(&b.1).then(vacancies[a.0].site.cmp(&vacancies[b.0].site)).then(a.0.cmp(&b.0)));
     in_reach
 }
 
@@ -186,7 +187,12 @@ mod tests {
     }
 
     fn vacancy(site: &str, x: f64, entry_level: bool) -> PlacedVacancy {
-        PlacedVacancy { site: site.into(), site_name: format!("{site} Hospital"), location: coord! { x: x, y: 0.0 }, entry_level }
+        PlacedVacancy {
+            site: site.into(),
+            site_name: format!("{site} Hospital"),
+            location: coord! { x: x, y: 0.0 },
+            entry_level,
+        }
     }
 
     #[test]
@@ -214,11 +220,7 @@ mod tests {
         ];
         let community = Community { members: vec![true; 5], description: String::new() };
         let staff = [2.0, 5.0, 12.0, 0.0, 0.0];
-        let vacancies = vec![
-            vacancy("S1", 0.0, true),
-            vacancy("S1", 0.0, true),
-            vacancy("S2", 30_000.0, false),
-        ];
+        let vacancies = vec![vacancy("S1", 0.0, true), vacancy("S1", 0.0, true), vacancy("S2", 30_000.0, false)];
         let found = targets(&areas, &community, &staff, 10.0, &vacancies, &[1, 2], 10_000.0);
         let codes: Vec<&str> = found.iter().map(|t| areas[t.area].code.as_str()).collect();
         assert_eq!(codes, vec!["B", "A"]);

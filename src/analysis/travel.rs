@@ -221,7 +221,10 @@ pub enum TimeModel {
 
 impl Default for TimeModel {
     fn default() -> TimeModel {
-        TimeModel::FixedPlusPerKm { fixed_minutes: TIME_FIXED_MINUTES, minutes_per_straight_line_km: TIME_MINUTES_PER_KM }
+        TimeModel::FixedPlusPerKm {
+            fixed_minutes: TIME_FIXED_MINUTES,
+            minutes_per_straight_line_km: TIME_MINUTES_PER_KM,
+        }
     }
 }
 
@@ -318,9 +321,10 @@ impl TravelModel {
             })?;
             used.insert(mode.clone(), *factor);
         }
-        let wtt_factors = factors.wtt_kgco2e_per_km.as_ref().map(|wtt| {
-            used.keys().filter_map(|m| wtt.get(m).map(|f| (m.clone(), *f))).collect::<BTreeMap<_, _>>()
-        });
+        let wtt_factors = factors
+            .wtt_kgco2e_per_km
+            .as_ref()
+            .map(|wtt| used.keys().filter_map(|m| wtt.get(m).map(|f| (m.clone(), *f))).collect::<BTreeMap<_, _>>());
         if include_wtt && wtt_factors.as_ref().is_none_or(|w| w.len() != used.len()) {
             return Err(format!(
                 "--include-wtt needs a well-to-tank factor for every mode, and {} has no wtt_kgco2e_per_km column \
@@ -347,9 +351,12 @@ impl TravelModel {
 
     /// What a split (of the modes of the national one) comes to per km and per minute of car time.
     pub fn blend(&self, share: &ModeShare) -> Blend {
-        let direct = |s: &ModeShare| s.0.iter().map(|(m, x)| x * self.factors.get(m).copied().unwrap_or(0.0)).sum::<f64>();
+        let direct =
+            |s: &ModeShare| s.0.iter().map(|(m, x)| x * self.factors.get(m).copied().unwrap_or(0.0)).sum::<f64>();
         let wtt = |s: &ModeShare| {
-            self.wtt_factors.as_ref().map(|w| s.0.iter().map(|(m, x)| x * w.get(m).copied().unwrap_or(0.0)).sum::<f64>())
+            self.wtt_factors
+                .as_ref()
+                .map(|w| s.0.iter().map(|(m, x)| x * w.get(m).copied().unwrap_or(0.0)).sum::<f64>())
         };
         let central = direct(share) + if self.include_wtt { wtt(share).unwrap_or(0.0) } else { 0.0 };
         let car = share.car();
@@ -399,7 +406,6 @@ impl TravelModel {
     }
 }
 
-
 /// Mode shares by area: the national split's non-car share scaled by the area's share of
 /// households without a car relative to the national share, and shared among the other modes
 /// in the national proportions tilted by how the area's workers travel (METHOD.md, "Mode share by area").
@@ -419,7 +425,7 @@ impl AreaModeShares {
     ///
     /// ```
     /// use anchormap::analysis::travel::{AreaModeShares, ModeShare};
-/// use anchormap::reference::census::CensusTravel;
+    /// use anchormap::reference::census::CensusTravel;
     /// let national = CensusTravel { households: 1000.0, households_without_car: 250.0, ..Default::default() };
     /// let shares = AreaModeShares::new("car=0.9,bus=0.1".parse().unwrap(), national);
     /// // Twice the national share of households without a car: twice the share of trips without one.
@@ -566,14 +572,16 @@ mod tests {
     #[test]
     fn well_to_tank_is_added_when_asked_for() {
         let factors = EmissionFactors::uk_2025();
-        let with = TravelModel::new(1.3, "car=1".parse().unwrap(), &factors, 0.45, TimeModel::default(), 1.8, true).unwrap();
+        let with =
+            TravelModel::new(1.3, "car=1".parse().unwrap(), &factors, 0.45, TimeModel::default(), 1.8, true).unwrap();
         assert!((with.national.kgco2e_per_km - (0.16725 + 0.04399)).abs() < 1e-12);
         let own = EmissionFactors {
             source: "own.csv".into(),
             kgco2e_per_km: [("car".to_string(), 0.2)].into(),
             wtt_kgco2e_per_km: None,
         };
-        let err = TravelModel::new(1.3, "car=1".parse().unwrap(), &own, 0.45, TimeModel::default(), 1.8, true).unwrap_err();
+        let err =
+            TravelModel::new(1.3, "car=1".parse().unwrap(), &own, 0.45, TimeModel::default(), 1.8, true).unwrap_err();
         assert!(err.contains("--include-wtt needs a well-to-tank factor") && err.contains("own.csv"), "{err}");
     }
 
@@ -609,8 +617,20 @@ mod tests {
         };
         let shares = AreaModeShares::new(ModeShare::default_national(), national);
         let m = model(1.3, DEFAULT_MODE_SHARE);
-        let car_free = CensusTravel { households: 600.0, households_without_car: 300.0, workers: 500.0, workers_bus: 100.0, ..Default::default() };
-        let leafy = CensusTravel { households: 600.0, households_without_car: 30.0, workers: 500.0, workers_rail: 25.0, ..Default::default() };
+        let car_free = CensusTravel {
+            households: 600.0,
+            households_without_car: 300.0,
+            workers: 500.0,
+            workers_bus: 100.0,
+            ..Default::default()
+        };
+        let leafy = CensusTravel {
+            households: 600.0,
+            households_without_car: 30.0,
+            workers: 500.0,
+            workers_rail: 25.0,
+            ..Default::default()
+        };
         let (a, b) = (shares.share(&car_free), shares.share(&leafy));
         for split in [&a, &b] {
             assert!((split.0.values().sum::<f64>() - 1.0).abs() < 1e-12);

@@ -328,7 +328,11 @@ impl SettingsFile {
             }
         }
         if !value_entries.is_empty() && options.by_long.contains_key(VALUE_OPTION) {
-            settings.entry(VALUE_OPTION.to_string()).or_insert(Setting { values: Vec::new() }).values.extend(value_entries);
+            settings
+                .entry(VALUE_OPTION.to_string())
+                .or_insert(Setting { values: Vec::new() })
+                .values
+                .extend(value_entries);
         }
         Ok(())
     }
@@ -349,7 +353,11 @@ impl SettingsFile {
                 )));
             };
             let toml::Value::Table(pairs) = map.get_ref() else {
-                return Err(Error::usage(format!("{}: [values.{}] is a table of \"value\" = \"meaning\"", at(map.span().start), role.name())));
+                return Err(Error::usage(format!(
+                    "{}: [values.{}] is a table of \"value\" = \"meaning\"",
+                    at(map.span().start),
+                    role.name()
+                )));
             };
             for (value, meaning) in pairs {
                 let line = self.line_of(value, map.span().start);
@@ -565,16 +573,27 @@ mod tests {
 
     #[test]
     fn values_tables_become_value_entries_checked_at_their_line() {
-        let project = ("anchormap.toml", "[values.status]\n\"Interviewed - Unsuccessful\" = \"shortlisted\"\nPending = \"Applied\"\n");
+        let project = (
+            "anchormap.toml",
+            "[values.status]\n\"Interviewed - Unsuccessful\" = \"shortlisted\"\nPending = \"Applied\"\n",
+        );
         assert_eq!(
             expand(&[project], &["funnel"]).unwrap(),
-            ["funnel", "--value-meaning=status:Interviewed - Unsuccessful=shortlisted", "--value-meaning=status:Pending=applied"]
+            [
+                "funnel",
+                "--value-meaning=status:Interviewed - Unsuccessful=shortlisted",
+                "--value-meaning=status:Pending=applied"
+            ]
         );
         assert_eq!(expand(&[project], &["map"]).unwrap(), ["map"]);
         let wrong = ("anchormap.toml", "[values.status]\nShortlisted = \"applied\"\nPending = \"maybe\"\n");
         let err = expand(&[wrong], &["funnel"]).unwrap_err();
         assert!(matches!(err, Error::Usage(_)));
-        assert!(err.to_string().starts_with("anchormap.toml, line 3: [values.status] \"Pending\": the meaning is one of applied"), "{err}");
+        assert!(
+            err.to_string()
+                .starts_with("anchormap.toml, line 3: [values.status] \"Pending\": the meaning is one of applied"),
+            "{err}"
+        );
         let role = ("anchormap.toml", "[values.colour]\nred = \"applied\"\n");
         assert!(error(&[role], &["funnel"]).contains("[values.colour] is not a role of values"));
     }

@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use clap::builder::{EnumValueParser, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
 
-use crate::columns::ColumnMap;
 use crate::analysis::emissions::ShiftScope;
+use crate::columns::ColumnMap;
 use crate::geocoder::ReferencePaths;
 use crate::input::inspect::FileKind;
 use crate::output::classes::Scheme;
@@ -135,7 +135,11 @@ impl ReferenceArgs {
     /// The reference files named, which no output may replace.
     pub fn files(&self) -> Vec<&Path> {
         let p = &self.placement;
-        [Some(&p.postcodes), Some(&p.boundaries), self.deprivation.as_ref()].into_iter().flatten().map(|p| p.as_path()).collect()
+        [Some(&p.postcodes), Some(&p.boundaries), self.deprivation.as_ref()]
+            .into_iter()
+            .flatten()
+            .map(|p| p.as_path())
+            .collect()
     }
 
     pub fn paths(&self) -> ReferencePaths {
@@ -157,7 +161,9 @@ impl PlacementArgs {
     /// The folder of prepared stores to look in (the named one, else the data folder's
     /// `prepared/`); `None` with `--no-store`.
     pub fn store_dir(&self) -> Option<PathBuf> {
-        (!self.no_store).then(|| self.named_store().or_else(|| crate::cli::config::home().map(|h| h.join("prepared")))).flatten()
+        (!self.no_store)
+            .then(|| self.named_store().or_else(|| crate::cli::config::home().map(|h| h.join("prepared"))))
+            .flatten()
     }
 
     /// The paths and options, without deprivation.

@@ -7,12 +7,12 @@ use std::time::Instant;
 use anyhow::Context as _;
 use clap::Parser as _;
 
-use crate::output::run_folder::check_destination;
 use crate::cli::{Cli, DemoArgs};
-use crate::run::say;
 use crate::demo::{self, file_name};
 use crate::io::atomic::write_file;
+use crate::output::run_folder::check_destination;
 use crate::output::run_summary::{self, EmissionsSummary, FunnelSummary, GapsSummary};
+use crate::run::say;
 
 /// The demo's settings file: the same `anchormap.toml` a trust would keep for its monthly run.
 // Over 60 lines, as one of the two the house allows: a settings file written out as the text it is.

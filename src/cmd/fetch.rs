@@ -4,13 +4,13 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context as _};
 
-use crate::cli::FetchArgs;
-use crate::run::say;
 use crate::cli::config::{self, toml_string, REFERENCE_FILE};
+use crate::cli::FetchArgs;
 use crate::geocoder::ReferencePaths;
 use crate::io::atomic::write_file;
 use crate::reference::download::{FetchError, Fetched, Fetcher};
 use crate::reference::sources::{Origin, SourceFile, Sources, OPTIONAL_ROLES, ROLES};
+use crate::run::say;
 
 pub fn run(args: FetchArgs) -> anyhow::Result<()> {
     let sources = match &args.sources {
@@ -107,7 +107,8 @@ const STORE_FOLDER: &str = "prepared";
 /// Places every postcode of the fetched directory in the fetched boundaries once, into the store
 /// beside them, so that later runs map it instead of parsing the files.
 fn prepare_store(fetched: &[(&SourceFile, Fetched)], dir: &Path, quiet: bool) -> anyhow::Result<()> {
-    let file_of = |role: &str| fetched.iter().find(|(f, _)| f.roles.iter().any(|r| r == role)).map(|(f, _)| dir.join(&f.name));
+    let file_of =
+        |role: &str| fetched.iter().find(|(f, _)| f.roles.iter().any(|r| r == role)).map(|(f, _)| dir.join(&f.name));
     let (Some(postcodes), Some(boundaries)) = (file_of("postcodes"), file_of("boundaries")) else { return Ok(()) };
     let paths = ReferencePaths::of_files(postcodes, boundaries);
     crate::cmd::prepare::prepare(&paths, &dir.join(STORE_FOLDER), quiet)?;
@@ -125,7 +126,9 @@ fn newest_complete_set(sources: &Sources, origin: &Origin, fetcher: &Fetcher, qu
                 }
                 return Ok(set.name.clone());
             }
-            Err(missing) => skipped.push(format!("{} not taken: {origin} has no {} file", set.name, missing.join(", "))),
+            Err(missing) => {
+                skipped.push(format!("{} not taken: {origin} has no {} file", set.name, missing.join(", ")))
+            }
         }
     }
     bail!("{origin} holds no complete set ({}); --list shows the files of each", skipped.join("; "))
@@ -138,7 +141,6 @@ fn failure(e: FetchError, what: &str) -> anyhow::Error {
         FetchError::Failed(e) => e.into(),
     }
 }
-
 
 fn same_folder(a: &Path, b: &Path) -> bool {
     match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {

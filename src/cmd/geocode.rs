@@ -8,18 +8,18 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::cli::GeocodeArgs;
-use crate::run::each_batch;
-use crate::run::say;
 use crate::columns::ColumnSpec;
 use crate::error::Error;
 use crate::geocoder::{DirectoryAgreement, Geocoded, Geocoder, MatchCounts, ReferencePaths, ReferenceSummary};
 use crate::io::csv_input::Row;
-use crate::io::CsvInput;
-use crate::output::summary::write_json;
 use crate::io::format::thousands;
-use crate::output::table::neutralise_formula;
+use crate::io::CsvInput;
 use crate::io::OutputFile;
+use crate::output::summary::write_json;
+use crate::output::table::neutralise_formula;
 use crate::reference::deprivation::Coverage;
+use crate::run::each_batch;
+use crate::run::say;
 
 /// The columns `geocode` adds, in order (the contract in PRODUCT.md).
 pub const ADDED_COLUMNS: [&str; 9] = [

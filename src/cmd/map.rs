@@ -3,10 +3,10 @@
 use std::time::Instant;
 
 use crate::cli::MapArgs;
-use crate::run::say;
+use crate::io::format::thousands;
 use crate::output::choropleth::{self, MapOptions};
 use crate::output::map::Fill;
-use crate::io::format::thousands;
+use crate::run::say;
 
 pub fn run(args: MapArgs) -> anyhow::Result<()> {
     let started = Instant::now();

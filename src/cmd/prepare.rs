@@ -5,9 +5,9 @@ use std::time::Instant;
 use anyhow::{bail, Context as _};
 
 use crate::cli::PrepareArgs;
-use crate::run::say;
-use crate::geocoder::{Geocoder, ReferencePaths};
 use crate::geocoder::store::PreparedStore;
+use crate::geocoder::{Geocoder, ReferencePaths};
+use crate::run::say;
 
 pub fn run(args: PrepareArgs) -> anyhow::Result<()> {
     let Some(dir) = args.placement.store_dir() else {
@@ -25,6 +25,9 @@ pub fn prepare(paths: &ReferencePaths, dir: &std::path::Path, quiet: bool) -> an
     let geocoder = Geocoder::load(&paths).context("loading reference data")?;
     let path = PreparedStore::write(dir, &paths, &geocoder).context("writing the prepared store")?;
     let store = PreparedStore::open(&path).map_err(|why| anyhow::anyhow!("{}: {why}", path.display()))?;
-    say(quiet, format!("prepared {} in {:.1} s: {}", path.display(), started.elapsed().as_secs_f64(), store.describe()));
+    say(
+        quiet,
+        format!("prepared {} in {:.1} s: {}", path.display(), started.elapsed().as_secs_f64(), store.describe()),
+    );
     Ok(path)
 }

@@ -24,7 +24,6 @@ use rand::distr::Distribution;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-
 mod applications;
 
 /// The seed of the committed sample.

@@ -16,30 +16,30 @@ use crate::analysis::emissions::{EmissionsTally, Measures, PlacedAppointment, Sc
 use crate::analysis::travel::{AreaModeShares, AreaTravel, EmissionFactors, ModeShare, TimeModel, TravelModel, Trip};
 use crate::analysis::{AreaFacts, Areas};
 use crate::cli::{EmissionsArgs, TravelArgs};
-use crate::run::{each_batch, RunContext};
+use crate::emissions::published::{PublishedEmissions, PublishedMeasures};
 use crate::error::{Error, Location};
 use crate::geocoder::{Geocoded, Geocoder, MatchStatus};
 use crate::input::appointments::{AppointmentColumns, Attended, NoJourney, UnrecognisedAppointmentValues};
-use crate::input::value_maps::ValueMaps;
-use crate::io::csv_input::Row;
 use crate::input::distance_matrix::DistanceMatrix;
 use crate::input::sites::{Site, SiteNames};
 use crate::input::staff::Date;
+use crate::input::value_maps::ValueMaps;
+use crate::io::csv_input::Row;
+use crate::io::format::{mass, quantity, thousands};
 use crate::io::CsvInput;
 use crate::output::disclosure::{Cell, Disclosure, Margins, RunAudit};
 use crate::output::geojson;
-use crate::emissions::published::{PublishedEmissions, PublishedMeasures};
 use crate::output::run_summary::{
     DateRange, EmissionsSummary, ModeShareByArea, Range, RangeAssumptions, ScenarioSummary, TravelAssumptions, Units,
     WellToTank,
 };
 use crate::output::summary::{file_name, INTERNAL_FOLDER};
-use crate::io::format::{mass, quantity, thousands};
 use crate::output::table::{fixed, Table};
 use crate::reference::bridge::{shares, AreaBridge, Change};
 use crate::reference::census::CensusTravelTable;
 use crate::reference::population::TOTAL_POPULATION_COLUMN;
 use crate::reference::Population;
+use crate::run::{each_batch, RunContext};
 
 /// Why an appointment row could not be placed (it is counted, never dropped).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -69,12 +69,26 @@ impl Unplaced {
 
 /// What became of one row.
 enum Outcome {
-    Placed { placed: PlacedAppointment, by_area_code: bool, from_matrix: bool },
+    Placed {
+        placed: PlacedAppointment,
+        by_area_code: bool,
+        from_matrix: bool,
+    },
     /// A patient area code of the other vintage, placed on its parts here (shares of the count).
-    Bridged { parts: Vec<PlacedAppointment>, change: Change, from_matrix: f64 },
-    Unplaced { reason: Unplaced, appointments: f64 },
+    Bridged {
+        parts: Vec<PlacedAppointment>,
+        change: Change,
+        from_matrix: f64,
+    },
+    Unplaced {
+        reason: Unplaced,
+        appointments: f64,
+    },
     /// Not attended (did not attend, cancelled, not yet held): no journey.
-    NotAttended { reason: NoJourney, appointments: f64 },
+    NotAttended {
+        reason: NoJourney,
+        appointments: f64,
+    },
     InvalidCount,
 }
 
@@ -145,11 +159,18 @@ pub(crate) fn run(args: EmissionsArgs) -> anyhow::Result<()> {
     run.warnings.extend(placed.warnings.iter().cloned());
     let area_deciles: Vec<Option<u8>> = run.areas.facts.iter().map(|a| a.decile).collect();
     let area_msoas: Vec<Option<usize>> = run.areas.facts.iter().map(|a| a.msoa).collect();
-    let published = PublishedEmissions::new(&placed.tally, &area_deciles, &area_msoas, scenario.fraction, &run.disclosure);
+    let published =
+        PublishedEmissions::new(&placed.tally, &area_deciles, &area_msoas, scenario.fraction, &run.disclosure);
     let catchment = Catchment::of(&run.areas.facts, &placed.tally);
-    let mut written = write_tables(&run, &sites, &placed.tally, &published, &catchment, placer.columns.specialty.is_some())?;
+    let mut written =
+        write_tables(&run, &sites, &placed.tally, &published, &catchment, placer.columns.specialty.is_some())?;
     let basis = format!("Per 1,000 population: per 1,000 {}.", catchment.basis());
-    written.push(run.write_workbook("emissions.xlsx", "Patient travel to outpatient appointments", &written, &[basis])?);
+    written.push(run.write_workbook(
+        "emissions.xlsx",
+        "Patient travel to outpatient appointments",
+        &written,
+        &[basis],
+    )?);
     written.push(RunAudit::new(run.disclosure, published.audits.clone()).write(run.out())?);
     let mode_share_by_area = mode_share_by_area(&model, census.as_ref(), &travel, run.areas.facts.len());
     let mut summary = summary(&args, &run, &placed.counts, &published, &placer, mode_share_by_area, written);
@@ -434,10 +455,9 @@ fn summary(
         appointments_placed: line.placed,
         unplaced_by_reason: line.unplaced_by_reason,
         not_attended_by_reason: line.not_attended_by_reason,
-        dates: counts.first_date.map(|first| DateRange {
-            first: first.to_string(),
-            last: counts.last_date.map(|d| d.to_string()),
-        }),
+        dates: counts
+            .first_date
+            .map(|first| DateRange { first: first.to_string(), last: counts.last_date.map(|d| d.to_string()) }),
         face_to_face: t.face_to_face.value(),
         virtual_: t.virtual_.value(),
         patient_km_total: value(t.patient_km, 1),
@@ -553,7 +573,6 @@ pub const SUMMARY: &str = "emissions_summary.json";
 /// The exact counts of an emissions run, in [`INTERNAL_FOLDER`].
 pub const INTERNAL_SUMMARY: &str = "emissions_summary_exact.json";
 
-
 fn round(value: f64, decimals: i32) -> f64 {
     let scale = 10f64.powi(decimals);
     (value * scale).round() / scale
@@ -644,8 +663,13 @@ impl<'a> Placer<'a> {
                     from_matrix += count * share;
                 }
                 let trip = self.model.trip(self.travel.blend(Some(*area)), straight_m, road);
-                let measures =
-                    Measures::of(count * share, self.columns.attendance(row, &self.maps), self.columns.visit(row), &trip, &self.scenario);
+                let measures = Measures::of(
+                    count * share,
+                    self.columns.attendance(row, &self.maps),
+                    self.columns.visit(row),
+                    &trip,
+                    &self.scenario,
+                );
                 Some(PlacedAppointment { area: Some(*area), site, measures })
             })
             .collect::<Option<Vec<_>>>()?;
@@ -692,8 +716,13 @@ impl<'a> Placer<'a> {
         let road = area.and_then(|a| self.matrix.get(&(a, site)));
         let straight_m = (point.x - site_point.x).hypot(point.y - site_point.y);
         let trip: Trip = self.model.trip(self.travel.blend(area), straight_m, road.copied());
-        let measures =
-            Measures::of(count, self.columns.attendance(row, &self.maps), self.columns.visit(row), &trip, &self.scenario);
+        let measures = Measures::of(
+            count,
+            self.columns.attendance(row, &self.maps),
+            self.columns.visit(row),
+            &trip,
+            &self.scenario,
+        );
         Outcome::Placed {
             placed: PlacedAppointment { area, site, measures },
             by_area_code,
@@ -949,7 +978,11 @@ fn area_table(
 
 /// The by-MSOA table (CSV and GeoJSON, the MSOAs dissolved from their areas) of the MSOAs the
 /// patients come from, when the run has an LSOA → MSOA lookup; per 1,000 of the MSOA's population.
-fn msoa_tables(run: &RunContext, tally: &EmissionsTally, published: &PublishedEmissions) -> anyhow::Result<Vec<&'static str>> {
+fn msoa_tables(
+    run: &RunContext,
+    tally: &EmissionsTally,
+    published: &PublishedEmissions,
+) -> anyhow::Result<Vec<&'static str>> {
     let (out, areas) = (run.out(), &run.areas);
     if areas.msoas.is_empty() {
         return Ok(Vec::new());

@@ -221,8 +221,12 @@ impl PublishedEmissions {
             margins.add(first_specialty..first_msoa, total_at);
         }
         msoa_margins(&mut margins, area_msoas, first_msoa, groups.len(), (outside, total_at));
-        let residual_specialties = specialties.keys().enumerate().filter(|(_, l)| *l == RARE_SPECIALTIES || *l == "Not recorded");
-        let residual: Vec<usize> = [outside, first_decile + 10].into_iter().chain(residual_specialties.map(|(k, _)| first_specialty + k)).collect();
+        let residual_specialties =
+            specialties.keys().enumerate().filter(|(_, l)| *l == RARE_SPECIALTIES || *l == "Not recorded");
+        let residual: Vec<usize> = [outside, first_decile + 10]
+            .into_iter()
+            .chain(residual_specialties.map(|(k, _)| first_specialty + k))
+            .collect();
         rank(&mut margins, &residual, &[first_decile, first_decile + 1, core20_at, total_at]);
 
         let (hidden, audits) = hidden(&groups, &margins, rule);
@@ -259,7 +263,8 @@ fn hidden(groups: &[Measures], margins: &Margins, rule: &Disclosure) -> (Vec<Hid
         groups.iter().map(|m| m.face_to_face).collect(),
         groups.iter().map(|m| small(m.face_to_face)).collect(),
     );
-    let virtual_ = protect(groups.iter().map(|m| m.virtual_).collect(), groups.iter().map(|m| small(m.virtual_)).collect());
+    let virtual_ =
+        protect(groups.iter().map(|m| m.virtual_).collect(), groups.iter().map(|m| small(m.virtual_)).collect());
     let scenario = protect(
         groups.iter().map(|m| m.scenario_eligible).collect(),
         groups
@@ -296,7 +301,13 @@ fn msoa_measures(by_area: &[Measures], area_msoas: &[Option<usize>]) -> Vec<Meas
 
 /// An MSOA is the sum of its areas; the MSOAs, the areas without one and the patients outside every
 /// area add up to the total. `msoas` is the range of the MSOA groups; `(outside, total)` their groups.
-fn msoa_margins(margins: &mut Margins, area_msoas: &[Option<usize>], first: usize, end: usize, (outside, total): (usize, usize)) {
+fn msoa_margins(
+    margins: &mut Margins,
+    area_msoas: &[Option<usize>],
+    first: usize,
+    end: usize,
+    (outside, total): (usize, usize),
+) {
     if first == end {
         return;
     }
@@ -327,7 +338,14 @@ mod tests {
     use crate::input::appointments::{Attendance, Visit};
 
     fn trip(km: f64) -> Trip {
-        Trip { km, kgco2e: km * 0.17, kgco2e_low: km * 0.1, kgco2e_high: km * 0.25, cost_gbp: km * 0.28, hours: km / 40.0 }
+        Trip {
+            km,
+            kgco2e: km * 0.17,
+            kgco2e_low: km * 0.1,
+            kgco2e_high: km * 0.25,
+            cost_gbp: km * 0.28,
+            hours: km / 40.0,
+        }
     }
 
     #[test]

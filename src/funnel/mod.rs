@@ -13,28 +13,28 @@ use serde::Serialize;
 
 use crate::analysis::community::Community;
 use crate::analysis::demography::BME;
-use crate::funnel::tally::{funnel_tables, relative_likelihood, Funnel, FunnelTally, CORE20, NO_DECILE};
 use crate::analysis::gaps::{class_counts, Classes};
 use crate::cli::FunnelArgs;
-use crate::run::{each_batch, RunContext};
+use crate::funnel::published::{published_likelihood, PublishedFunnel, PublishedLikelihood};
+use crate::funnel::tables::{funnel_table, CommunityShares};
+use crate::funnel::tally::{funnel_tables, relative_likelihood, Funnel, FunnelTally, CORE20, NO_DECILE};
 use crate::geocoder::{MatchCounts, MatchStatus};
 use crate::input::applications::{ApplicationColumns, StatusReading, FAILED_WORDS, PASSED_WORDS, STEP_WORDS};
 use crate::input::band::{Band, BandGroup};
-use crate::io::csv_input::Row;
 use crate::input::demography::{EthnicGroup, Sex};
 use crate::input::unrecognised::{ColumnInFile, ColumnSpread, UnrecognisedValues};
-use crate::input::value_maps::ValueMaps;
 use crate::input::vacancies::read_vacancies;
+use crate::input::value_maps::ValueMaps;
+use crate::io::csv_input::Row;
+use crate::io::format::thousands;
 use crate::io::CsvInput;
 use crate::output::disclosure::{Disclosure, RunAudit};
-use crate::funnel::tables::{funnel_table, CommunityShares};
-use crate::funnel::published::{published_likelihood, PublishedFunnel, PublishedLikelihood};
 use crate::output::run_summary::{
     DeprivationLikelihood, Edition, FunnelCommunity, FunnelSummary, PublishedApplicationCounts, Wres2Summary,
 };
 use crate::output::summary::INTERNAL_FOLDER;
-use crate::io::format::thousands;
 use crate::reference::Population;
+use crate::run::{each_batch, RunContext};
 
 /// The published summary of a funnel run.
 pub const SUMMARY: &str = "funnel_summary.json";
@@ -101,7 +101,8 @@ pub(crate) fn run(args: FunnelArgs) -> anyhow::Result<()> {
     let placed = place_applications(input, &columns, &bands, &maps, &args, &mut run)?;
     let specs = funnel_tables(columns.band.is_some() || !bands.is_empty());
     let without_decile = placed.counted.placed_without_decile as f64;
-    let published = PublishedFunnel::new(&placed.tally, &specs, &placed.counted.by_match, without_decile, &run.disclosure);
+    let published =
+        PublishedFunnel::new(&placed.tally, &specs, &placed.counted.by_match, without_decile, &run.disclosure);
     let shares = community.as_ref().map(|c| community_shares(&run, c));
     let mut written = Vec::new();
     for table in &published.tables {
@@ -115,10 +116,12 @@ pub(crate) fn run(args: FunnelArgs) -> anyhow::Result<()> {
         withhold(&mut wres2, &mut deprivation, &reason);
     }
     let unclear = run.disclosure.cell(placed.counts.status_unclear as f64).value();
-    let mut summary = summary(&args, &run, &published, (wres2, deprivation), placed.decisions, community.as_ref(), written);
+    let mut summary =
+        summary(&args, &run, &published, (wres2, deprivation), placed.decisions, community.as_ref(), written);
     summary.applications.status_unclear = unclear;
     let (wres2_exact, deprivation_exact) = likelihoods(&placed.tally, None);
-    let exact_published = PublishedFunnel::new(&placed.tally, &specs, &placed.counts.by_match, without_decile, &Disclosure::NONE);
+    let exact_published =
+        PublishedFunnel::new(&placed.tally, &specs, &placed.counts.by_match, without_decile, &Disclosure::NONE);
     let exact_tables = write_exact_tables(&run, &exact_published, shares.as_ref())?;
     let exact = FunnelExact {
         not_for_publication: "exact counts of applications: keep with the row-level data, never publish",
@@ -126,7 +129,13 @@ pub(crate) fn run(args: FunnelArgs) -> anyhow::Result<()> {
         applications: &placed.counts,
         wres_indicator_2: wres2_exact,
         deprivation_relative_likelihood: deprivation_exact,
-        status_unclear: placed.unread.stage.counts().into_iter().map(|(value, rows)| UnclearValue { value, rows }).collect(),
+        status_unclear: placed
+            .unread
+            .stage
+            .counts()
+            .into_iter()
+            .map(|(value, rows)| UnclearValue { value, rows })
+            .collect(),
         exact_tables,
         warnings: &run.warnings,
     };
@@ -141,7 +150,11 @@ pub(crate) fn run(args: FunnelArgs) -> anyhow::Result<()> {
 
 /// Every funnel table with exact counts, for the analyst in [`INTERNAL_FOLDER`] (names as the
 /// published ones'); the files written.
-fn write_exact_tables(run: &RunContext, exact: &PublishedFunnel, shares: Option<&CommunityShares>) -> anyhow::Result<Vec<String>> {
+fn write_exact_tables(
+    run: &RunContext,
+    exact: &PublishedFunnel,
+    shares: Option<&CommunityShares>,
+) -> anyhow::Result<Vec<String>> {
     let dir = run.out().join(INTERNAL_FOLDER);
     std::fs::create_dir_all(&dir).map_err(|e| crate::error::Error::io(&dir, e))?;
     let mut written = Vec::new();
@@ -177,17 +190,31 @@ fn vacancy_bands(
 
 /// The community applicants are compared with: only with a population, and a community stated
 /// (its options, or sites for the default radius); otherwise none, said in the summary.
-fn community(args: &FunnelArgs, sites: &[crate::input::sites::Site], run: &mut RunContext) -> anyhow::Result<Option<Community>> {
+fn community(
+    args: &FunnelArgs,
+    sites: &[crate::input::sites::Site],
+    run: &mut RunContext,
+) -> anyhow::Result<Option<Community>> {
     let c = &args.community;
-    let stated = c.community_codes.is_some() || c.community_lookup.is_some() || c.community_radius_km.is_some() || !sites.is_empty();
+    let stated = c.community_codes.is_some()
+        || c.community_lookup.is_some()
+        || c.community_radius_km.is_some()
+        || !sites.is_empty();
     if args.population.is_none() || !stated {
         return Ok(None);
     }
     let geography = &run.geocoder.boundaries.geography;
     let (mut codes_bridged, mut name) = (std::collections::BTreeMap::new(), None);
     let facts = &run.areas.facts;
-    let community =
-        crate::run::community::build_community(c, geography, facts, sites, &mut run.warnings, &mut codes_bridged, &mut name)?;
+    let community = crate::run::community::build_community(
+        c,
+        geography,
+        facts,
+        sites,
+        &mut run.warnings,
+        &mut codes_bridged,
+        &mut name,
+    )?;
     if community.size() == 0 {
         bail!("the community ({}) has no areas in the boundaries", community.description);
     }
@@ -267,7 +294,8 @@ fn place_applications(
         }
         Ok(())
     })?;
-    (counts.applied, counts.shortlisted, counts.appointed) = (tally.all.applied, tally.all.shortlisted, tally.all.appointed);
+    (counts.applied, counts.shortlisted, counts.appointed) =
+        (tally.all.applied, tally.all.shortlisted, tally.all.appointed);
     let decisions = report_unread(&unread, columns, &headers, args, counts.rows, run)?;
     run.warnings.extend(ids.warnings(&args.applications, &counts));
     Ok(PlacedApplications { tally, counts, counted, unread, decisions })
@@ -464,9 +492,14 @@ fn likelihoods(tally: &FunnelTally, published: Option<&PublishedFunnel>) -> (Wre
             )
         }
         None => {
-            let sum = |dimension: &str, groups: &[&str]| groups.iter().fold(Funnel::default(), |f, g| f.plus(tally.get(dimension, g)));
+            let sum = |dimension: &str, groups: &[&str]| {
+                groups.iter().fold(Funnel::default(), |f, g| f.plus(tally.get(dimension, g)))
+            };
             (
-                exact_likelihood(tally.get("ethnic_group", "White"), sum("ethnic_group", &["Asian", "Black", "Mixed", "Other"])),
+                exact_likelihood(
+                    tally.get("ethnic_group", "White"),
+                    sum("ethnic_group", &["Asian", "Black", "Mixed", "Other"]),
+                ),
                 exact_likelihood(sum("imd_decile", &["9", "10"]), sum("imd_decile", &["1", "2"])),
             )
         }
@@ -500,7 +533,9 @@ fn exact_likelihood(a: Funnel, b: Funnel) -> PublishedLikelihood {
     PublishedLikelihood {
         ratio,
         counts: [Some(a.shortlisted), Some(a.appointed), Some(b.shortlisted), Some(b.appointed)],
-        reason: ratio.is_none().then(|| "no ratio: {A} or {B} applicants have none shortlisted or none appointed".to_string()),
+        reason: ratio
+            .is_none()
+            .then(|| "no ratio: {A} or {B} applicants have none shortlisted or none appointed".to_string()),
     }
 }
 
@@ -537,7 +572,10 @@ fn summary(
             population_column: run.population_column.clone().unwrap_or_default(),
         }),
         disclosure: run.disclosure,
-        deprivation: geocoder.deprivation.as_ref().map(|d| Edition { edition: d.edition.clone(), geography: d.geography.clone() }),
+        deprivation: geocoder
+            .deprivation
+            .as_ref()
+            .map(|d| Edition { edition: d.edition.clone(), geography: d.geography.clone() }),
         reference: geocoder.reference_summary(),
         outputs,
         internal_summary: format!("{INTERNAL_FOLDER}/{INTERNAL_SUMMARY}"),
@@ -567,7 +605,8 @@ fn headline(wres2: &Wres2Summary, deprivation: &DeprivationLikelihood) -> Option
             likely(r)
         ));
     }
-    if let (Some(r), Some(low), Some(high)) = (deprivation.relative_likelihood, deprivation.ci_low, deprivation.ci_high) {
+    if let (Some(r), Some(low), Some(high)) = (deprivation.relative_likelihood, deprivation.ci_low, deprivation.ci_high)
+    {
         parts.push(format!(
             "applicants from the least deprived fifth of areas were {} as Core20 applicants to be appointed from shortlisting \
              (95% CI {low:.2}-{high:.2})",

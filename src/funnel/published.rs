@@ -11,7 +11,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::funnel::tally::{base_groups, relative_likelihood, Funnel, FunnelTableSpec, FunnelTally, RelativeLikelihood, NO_DECILE};
+use crate::funnel::tally::{
+    base_groups, relative_likelihood, Funnel, FunnelTableSpec, FunnelTally, RelativeLikelihood, NO_DECILE,
+};
 use crate::geocoder::{MatchCounts, MatchStatus};
 use crate::output::disclosure::{Cell, Disclosure, DisclosureAudit, Importance, Margins};
 
@@ -66,7 +68,8 @@ impl System {
     /// A funnel's five cells, with applied = shortlisted + not shortlisted and shortlisted =
     /// appointed + not appointed.
     fn block(&mut self, f: Funnel, importance: Importance) -> Block {
-        let cells = [f.applied, f.shortlisted, f.appointed, f.not_shortlisted(), f.not_appointed()].map(|c| self.push(c));
+        let cells =
+            [f.applied, f.shortlisted, f.appointed, f.not_shortlisted(), f.not_appointed()].map(|c| self.push(c));
         cells.iter().for_each(|c| self.margins.rank(*c, importance));
         cells[3..].iter().for_each(|c| self.margins.unpublished(*c));
         self.margins.add([cells[1], cells[3]], cells[0]);
@@ -94,7 +97,8 @@ impl System {
         } else {
             let funnel = members.iter().fold(Funnel::default(), |f, m| f.plus(tally.get(dimension, m)));
             let block = self.block(funnel, importance);
-            let parts: Vec<Block> = members.iter().map(|m| self.group(tally, dimension, std::slice::from_ref(m), all)).collect();
+            let parts: Vec<Block> =
+                members.iter().map(|m| self.group(tally, dimension, std::slice::from_ref(m), all)).collect();
             self.tie(block, &parts);
             let others: Vec<Block> = base_groups(dimension)
                 .iter()
@@ -124,14 +128,17 @@ impl PublishedFunnel {
         let mut dimensions: Vec<&str> = specs.iter().map(|s| s.dimension).collect();
         dimensions.dedup();
         for dimension in dimensions {
-            let base: Vec<Block> =
-                base_groups(dimension).iter().map(|g| system.group(tally, dimension, std::slice::from_ref(g), all)).collect();
+            let base: Vec<Block> = base_groups(dimension)
+                .iter()
+                .map(|g| system.group(tally, dimension, std::slice::from_ref(g), all))
+                .collect();
             system.tie(all, &base);
         }
         let tables: Vec<(FunnelTableSpec, Vec<Block>)> = specs
             .iter()
             .map(|spec| {
-                let rows: Vec<Block> = spec.rows.iter().map(|(_, m)| system.group(tally, spec.dimension, m, all)).collect();
+                let rows: Vec<Block> =
+                    spec.rows.iter().map(|(_, m)| system.group(tally, spec.dimension, m, all)).collect();
                 if spec.is_partition() {
                     system.tie(all, &rows);
                 }
@@ -142,7 +149,9 @@ impl PublishedFunnel {
             MatchStatus::ALL.iter().map(|s| (*s, system.push(matches.get(*s) as f64))).collect();
         system.margins.add(statuses.iter().map(|(_, i)| *i).collect::<Vec<_>>(), all[0]);
         for (status, cell) in &statuses {
-            system.margins.rank(*cell, if *status == MatchStatus::ALL[0] { Importance::Detail } else { Importance::Residual });
+            system
+                .margins
+                .rank(*cell, if *status == MatchStatus::ALL[0] { Importance::Detail } else { Importance::Residual });
         }
         if let Some(none) = system.made.get(&("imd_decile".to_string(), vec![NO_DECILE.to_string()])).copied() {
             let without = system.push(placed_without_decile);
@@ -152,10 +161,15 @@ impl PublishedFunnel {
             system.margins.add(unplaced.chain([without]).collect::<Vec<_>>(), none[0]);
         }
         let hidden = rule.protect(&system.raw, &rule.primary(&system.raw), &system.margins);
-        let audit = rule.audit("applications: every funnel table and the summary", &system.raw, &hidden, &system.margins);
+        let audit =
+            rule.audit("applications: every funnel table and the summary", &system.raw, &hidden, &system.margins);
         let published: Vec<Cell> =
             system.raw.iter().zip(&hidden).map(|(c, h)| if *h { Cell::Suppressed } else { rule.cell(*c) }).collect();
-        let cells = |b: Block| FunnelCells { applied: published[b[0]], shortlisted: published[b[1]], appointed: published[b[2]] };
+        let cells = |b: Block| FunnelCells {
+            applied: published[b[0]],
+            shortlisted: published[b[1]],
+            appointed: published[b[2]],
+        };
         PublishedFunnel {
             tables: tables
                 .into_iter()
@@ -215,23 +229,35 @@ pub struct PublishedLikelihood {
 /// ```
 pub fn published_likelihood(a: Option<FunnelCells>, b: Option<FunnelCells>) -> PublishedLikelihood {
     let value = |c: Option<FunnelCells>, stage: fn(FunnelCells) -> Cell| c.map(stage).and_then(Cell::value);
-    let counts = [value(a, |c| c.shortlisted), value(a, |c| c.appointed), value(b, |c| c.shortlisted), value(b, |c| c.appointed)];
+    let counts = [
+        value(a, |c| c.shortlisted),
+        value(a, |c| c.appointed),
+        value(b, |c| c.shortlisted),
+        value(b, |c| c.appointed),
+    ];
     let [Some(a_shortlisted), Some(a_appointed), Some(b_shortlisted), Some(b_appointed)] = counts else {
-        let reason = "not published: a count it comes from is suppressed under the disclosure rule (exact figures in the \
+        let reason =
+            "not published: a count it comes from is suppressed under the disclosure rule (exact figures in the \
                       not-for-publication summary)";
         return PublishedLikelihood { ratio: None, counts, reason: Some(reason.to_string()) };
     };
     let round = |v: f64| (v * 100.0).round() / 100.0;
     match relative_likelihood(a_appointed, a_shortlisted, b_appointed, b_shortlisted) {
         Some(r) => PublishedLikelihood {
-            ratio: Some(RelativeLikelihood { ratio: round(r.ratio), ci_low: round(r.ci_low), ci_high: round(r.ci_high) }),
+            ratio: Some(RelativeLikelihood {
+                ratio: round(r.ratio),
+                ci_low: round(r.ci_low),
+                ci_high: round(r.ci_high),
+            }),
             counts,
             reason: None,
         },
         None => PublishedLikelihood {
             ratio: None,
             counts,
-            reason: Some("no ratio: {A} or {B} applicants have none shortlisted or none appointed (as published)".to_string()),
+            reason: Some(
+                "no ratio: {A} or {B} applicants have none shortlisted or none appointed (as published)".to_string(),
+            ),
         },
     }
 }
@@ -252,7 +278,14 @@ mod tests {
             _ => Stage::Applied,
         });
         for stage in stages {
-            tally.add(stage, &[("ethnic_group", "White".to_string()), ("imd_decile", "1".to_string()), ("sex", "Female".to_string())]);
+            tally.add(
+                stage,
+                &[
+                    ("ethnic_group", "White".to_string()),
+                    ("imd_decile", "1".to_string()),
+                    ("sex", "Female".to_string()),
+                ],
+            );
         }
         let matches = MatchCounts { within: 40, ..Default::default() };
         let rule = Disclosure { min_count: 8, round_to: 1 };

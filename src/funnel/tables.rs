@@ -1,8 +1,8 @@
 //! The tables of `funnel`: each group's applications at each stage, its rates, and (for deprivation, with a community) its share against the community's.
 
+use crate::funnel::published::{FunnelCells, PublishedFunnelTable};
 use crate::funnel::tally::{base_groups, rates};
 use crate::output::disclosure::Cell;
-use crate::funnel::published::{FunnelCells, PublishedFunnelTable};
 use crate::output::table::{fixed, Table};
 
 /// The community's population by national IMD decile (index 0 = decile 1).
@@ -35,13 +35,18 @@ pub fn funnel_table(table: &PublishedFunnelTable, all: &FunnelCells, community: 
     let unknown = base_groups(spec.dimension).last().cloned().unwrap_or_default();
     let known_total = all.applied.value().zip(table.get(&unknown).and_then(|c| c.applied.value())).map(|(a, u)| a - u);
     let mut out = Table::new(&headers);
-    let rows = spec.rows.iter().zip(&table.rows).map(|((label, members), cells)| (label.as_str(), Some(members), cells));
+    let rows =
+        spec.rows.iter().zip(&table.rows).map(|((label, members), cells)| (label.as_str(), Some(members), cells));
     for (label, members, cells) in rows.chain([("All applications", None, all)]) {
         let r = rates(cells.applied.value(), cells.shortlisted.value(), cells.appointed.value());
         let known = members.is_some() && label != unknown;
-        let applied_share = cells.applied.value().zip(known_total.filter(|t| *t > 0.0)).filter(|_| known).map(|(a, t)| a / t);
+        let applied_share =
+            cells.applied.value().zip(known_total.filter(|t| *t > 0.0)).filter(|_| known).map(|(a, t)| a / t);
         let mut row = vec![label.to_string(), count(cells.applied), count(cells.shortlisted), count(cells.appointed)];
-        row.extend([r.shortlisting_rate, r.appointment_rate_from_shortlisting, r.appointment_rate, applied_share].map(|v| fixed(v, 4)));
+        row.extend(
+            [r.shortlisting_rate, r.appointment_rate_from_shortlisting, r.appointment_rate, applied_share]
+                .map(|v| fixed(v, 4)),
+        );
         if let Some(community) = community {
             let population_share = members.filter(|_| known).and_then(|m| community.share(m));
             let reach = applied_share.zip(population_share.filter(|p| *p > 0.0)).map(|(a, p)| a / p);

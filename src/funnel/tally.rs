@@ -123,7 +123,9 @@ pub fn base_groups(dimension: &str) -> Vec<String> {
     use crate::input::demography::{EthnicGroup, Sex};
     match dimension {
         "imd_decile" => (1..=10).map(|d| d.to_string()).chain([NO_DECILE.to_string()]).collect(),
-        "ethnic_group" => EthnicGroup::CENSUS.iter().chain(&[EthnicGroup::NotStated]).map(|g| g.label().to_string()).collect(),
+        "ethnic_group" => {
+            EthnicGroup::CENSUS.iter().chain(&[EthnicGroup::NotStated]).map(|g| g.label().to_string()).collect()
+        }
         "sex" => [Sex::Female, Sex::Male, Sex::NotStated].iter().map(|s| s.label().to_string()).collect(),
         "band_group" => BandGroup::ALL.iter().map(|b| b.to_string()).collect(),
         _ => Vec::new(),
@@ -137,7 +139,11 @@ pub fn funnel_tables(with_band: bool) -> Vec<FunnelTableSpec> {
     let deciles = |range: std::ops::RangeInclusive<u8>| range.map(|d| d.to_string()).collect::<Vec<_>>();
     let none = || (NO_DECILE.to_string(), vec![NO_DECILE.to_string()]);
     let mut tables = vec![
-        FunnelTableSpec { column: "imd_decile", dimension: "imd_decile", rows: base_groups("imd_decile").into_iter().map(one).collect() },
+        FunnelTableSpec {
+            column: "imd_decile",
+            dimension: "imd_decile",
+            rows: base_groups("imd_decile").into_iter().map(one).collect(),
+        },
         FunnelTableSpec {
             column: "imd_quintile",
             dimension: "imd_decile",
@@ -146,7 +152,11 @@ pub fn funnel_tables(with_band: bool) -> Vec<FunnelTableSpec> {
         FunnelTableSpec {
             column: "core20",
             dimension: "imd_decile",
-            rows: vec![(CORE20.to_string(), deciles(1..=2)), ("Rest (deciles 3-10)".to_string(), deciles(3..=10)), none()],
+            rows: vec![
+                (CORE20.to_string(), deciles(1..=2)),
+                ("Rest (deciles 3-10)".to_string(), deciles(3..=10)),
+                none(),
+            ],
         },
     ];
     let ethnic = base_groups("ethnic_group");
@@ -154,9 +164,17 @@ pub fn funnel_tables(with_band: bool) -> Vec<FunnelTableSpec> {
     let bme: Vec<String> = ethnic[..5].iter().filter(|g| *g != "White").cloned().collect();
     ethnic_rows.insert(5, (crate::analysis::demography::BME.to_string(), bme));
     tables.push(FunnelTableSpec { column: "ethnic_group", dimension: "ethnic_group", rows: ethnic_rows });
-    tables.push(FunnelTableSpec { column: "sex", dimension: "sex", rows: base_groups("sex").into_iter().map(one).collect() });
+    tables.push(FunnelTableSpec {
+        column: "sex",
+        dimension: "sex",
+        rows: base_groups("sex").into_iter().map(one).collect(),
+    });
     if with_band {
-        tables.push(FunnelTableSpec { column: "band_group", dimension: "band_group", rows: base_groups("band_group").into_iter().map(one).collect() });
+        tables.push(FunnelTableSpec {
+            column: "band_group",
+            dimension: "band_group",
+            rows: base_groups("band_group").into_iter().map(one).collect(),
+        });
     }
     tables
 }
@@ -185,7 +203,12 @@ pub struct RelativeLikelihood {
 /// assert!(rl.ci_low < 1.8 && 1.8 < rl.ci_high);
 /// assert!(relative_likelihood(0.0, 10.0, 3.0, 10.0).is_none());
 /// ```
-pub fn relative_likelihood(a_appointed: f64, a_shortlisted: f64, b_appointed: f64, b_shortlisted: f64) -> Option<RelativeLikelihood> {
+pub fn relative_likelihood(
+    a_appointed: f64,
+    a_shortlisted: f64,
+    b_appointed: f64,
+    b_shortlisted: f64,
+) -> Option<RelativeLikelihood> {
     if [a_appointed, a_shortlisted, b_appointed, b_shortlisted].iter().any(|v| *v <= 0.0) {
         return None;
     }
@@ -217,7 +240,14 @@ mod tests {
         let partitions: Vec<(&str, bool)> = tables.iter().map(|t| (t.column, t.is_partition())).collect();
         assert_eq!(
             partitions,
-            [("imd_decile", true), ("imd_quintile", true), ("core20", true), ("ethnic_group", false), ("sex", true), ("band_group", true)]
+            [
+                ("imd_decile", true),
+                ("imd_quintile", true),
+                ("core20", true),
+                ("ethnic_group", false),
+                ("sex", true),
+                ("band_group", true)
+            ]
         );
         assert_eq!(tables[1].rows[0].1, ["1", "2"]);
     }

@@ -2,8 +2,8 @@
 
 use crate::analysis::demography::{DemographyRow, Dimension};
 use crate::analysis::gaps::wilson_interval;
-use crate::output::disclosure::Cell;
 use crate::gaps::published::Wres1Cells;
+use crate::output::disclosure::Cell;
 use crate::output::run_summary::{DemographyGroup, Wres1Band};
 use crate::output::table::{fixed, Table};
 

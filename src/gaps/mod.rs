@@ -13,41 +13,42 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::analysis::community::Community;
+use crate::analysis::demography::DemographyTable;
 use crate::analysis::demography::{community_population, demography_rows, Dimension, BME};
 use crate::analysis::gaps::{class_counts, community_rate, compare, Classes, StaffTally};
 use crate::analysis::profile::{local_deciles, profile, CommunityProfile};
 use crate::analysis::targets::{reach, targets, PlacedVacancy};
-use crate::reference::census::Residents;
 use crate::analysis::AreaFacts;
 use crate::cli::{Breakdown, GapsArgs};
-use crate::run::{each_batch, RunContext};
-use crate::run::say;
+use crate::dictionary::{CAR_AVAILABILITY, ECONOMIC_ACTIVITY};
 use crate::error::{Error, Location};
+use crate::gaps::demography::{demography_groups, demography_table, wres1_rows, wres1_table};
+use crate::gaps::published::{ClassCells, PublishedStaff};
+use crate::gaps::targets::TargetRows;
 use crate::geocoder::{MatchCounts, MatchStatus};
 use crate::input::band::Band;
-use crate::io::csv_input::Row;
 use crate::input::demography::{AgeBand, EthnicGroup, Sex};
 use crate::input::sites::Site;
 use crate::input::staff::StaffColumns;
 use crate::input::unrecognised::{ColumnInFile, UnrecognisedValues};
 use crate::input::vacancies::{read_vacancies, Vacancy};
 use crate::input::value_maps::ValueMaps;
+use crate::io::csv_input::Row;
+use crate::io::format::thousands;
 use crate::io::CsvInput;
 use crate::output::disclosure::{Cell, Disclosure, RunAudit};
 use crate::output::geojson;
-use crate::gaps::published::{ClassCells, PublishedStaff};
-use crate::gaps::demography::{demography_groups, demography_table, wres1_rows, wres1_table};
 use crate::output::run_summary::{
-    CommunitySummary, DemographySummary, Edition, GapsSummary, PublishedStaffCounts, SiteLocated, VacancyCounts, Wres1Summary,
+    CommunitySummary, DemographySummary, Edition, GapsSummary, PublishedStaffCounts, SiteLocated, VacancyCounts,
+    Wres1Summary,
 };
 use crate::output::summary::{file_name, INTERNAL_FOLDER};
-use crate::io::format::thousands;
 use crate::output::table::{fixed, Table};
-use crate::gaps::targets::TargetRows;
-use crate::dictionary::{CAR_AVAILABILITY, ECONOMIC_ACTIVITY};
-use crate::analysis::demography::DemographyTable;
 use crate::reference::census::CensusTable;
+use crate::reference::census::Residents;
 use crate::reference::Population;
+use crate::run::say;
+use crate::run::{each_batch, RunContext};
 use crate::spatial::CentroidIndex;
 
 /// The published summary of a gaps run.
@@ -100,7 +101,12 @@ pub(crate) fn run(args: GapsArgs) -> anyhow::Result<()> {
     let demography = write_demography(&args, &mut run, &community, &published, &census)?;
     tables.written.extend(demography.written.iter().cloned());
     let community_note = format!("Community: {}.", community_name.as_deref().unwrap_or(&community.description));
-    let workbook = run.write_workbook("gaps.xlsx", "Staff against the community by deprivation", &tables.written, &[community_note])?;
+    let workbook = run.write_workbook(
+        "gaps.xlsx",
+        "Staff against the community by deprivation",
+        &tables.written,
+        &[community_note],
+    )?;
     tables.written.push(workbook);
     tables.written.push(RunAudit::new(run.disclosure, vec![published.audit.clone()]).write(run.out())?);
     run.warnings.extend(crate::postcode::withheld_warning());
@@ -139,7 +145,8 @@ fn write_exact_tables(
 ) -> anyhow::Result<(Vec<String>, Option<Vec<crate::output::run_summary::Wres1Band>>)> {
     let facts = &run.areas.facts;
     let (counts, none) = (&placed.counts, &Disclosure::NONE);
-    let exact = PublishedStaff::new(facts, community, &placed.tally, &counts.by_match, counts.placed_outside_community, none);
+    let exact =
+        PublishedStaff::new(facts, community, &placed.tally, &counts.by_match, counts.placed_outside_community, none);
     let dir = run.out().join(INTERNAL_FOLDER);
     std::fs::create_dir_all(&dir).map_err(|e| crate::error::Error::io(&dir, e))?;
     let mut written = Vec::new();
@@ -181,7 +188,9 @@ fn check_breakdowns(args: &GapsArgs, columns: &StaffColumns, headers: &[String])
             Breakdown::Starter => (columns.start_date, "start_date", "a start date column"),
             Breakdown::EthnicGroup => (columns.ethnic_group, "ethnic_group", "an ethnic group column"),
             Breakdown::Sex => (columns.sex, "sex", "a sex or gender column"),
-            Breakdown::AgeBand => (columns.age_band.or(columns.date_of_birth), "age_band", "an age band, age or date of birth column"),
+            Breakdown::AgeBand => {
+                (columns.age_band.or(columns.date_of_birth), "age_band", "an age band, age or date of birth column")
+            }
             Breakdown::Band | Breakdown::StaffGroup => continue,
         };
         if column.is_none() {
@@ -257,8 +266,15 @@ fn community(
     let mut codes_bridged = BTreeMap::new();
     let geography = &run.geocoder.boundaries.geography;
     let mut name = args.community.community_name.clone();
-    let community =
-        crate::run::community::build_community(&args.community, geography, facts, sites, &mut run.warnings, &mut codes_bridged, &mut name)?;
+    let community = crate::run::community::build_community(
+        &args.community,
+        geography,
+        facts,
+        sites,
+        &mut run.warnings,
+        &mut codes_bridged,
+        &mut name,
+    )?;
     if community.size() == 0 {
         bail!("the community ({}) has no areas in the boundaries", community.description);
     }
@@ -406,7 +422,11 @@ fn group_of(
         },
         Breakdown::AgeBand => match columns.age_band(row, args.demography.age_on) {
             Some(age) => ("age_band", age.label().to_string(), None),
-            None => ("age_band", AgeBand::NotRecorded.label().to_string(), unread(columns.age_band.or(columns.date_of_birth))),
+            None => (
+                "age_band",
+                AgeBand::NotRecorded.label().to_string(),
+                unread(columns.age_band.or(columns.date_of_birth)),
+            ),
         },
     }
 }
@@ -444,7 +464,8 @@ fn write_tables(
     written.extend(msoa_tables(run, community, published, rate)?);
     if args.vacancies.is_some() {
         let located: Vec<&Vacancy> = vacancies.iter().filter(|v| v.location.is_some()).collect();
-        let rows = TargetRows { facts, msoas: &run.areas.msoas, cells: area_cells, rate, vacancies: &located, residents };
+        let rows =
+            TargetRows { facts, msoas: &run.areas.msoas, cells: area_cells, rate, vacancies: &located, residents };
         written.extend(write_targets(args, run, community, &estimates, &rows)?);
         written.extend(write_reach(args, run, vacancies)?);
     }
@@ -508,7 +529,8 @@ fn write_demography(
         let bands = wres1_rows(cells);
         run.write_table("wres_indicator_1.csv", &wres1_table(&bands, community_bme_share))?;
         outputs.written.push("wres_indicator_1.csv".to_string());
-        let note = "every staff row, wherever they live; BME share of those with a stated ethnic group (WRES indicator 1)";
+        let note =
+            "every staff row, wherever they live; BME share of those with a stated ethnic group (WRES indicator 1)";
         outputs.wres1 = Some(Wres1Summary { bands, community_bme_share, note: note.to_string() });
     }
     Ok(outputs)
@@ -526,7 +548,10 @@ fn census_warning(dimension: Dimension, table: Option<&DemographyTable>, missing
             "--by {}: staff only, not compared with the community: give {flag} per LSOA 2021 (anchormap fetch gets it)",
             dimension.key().replace('_', "-")
         )),
-        Some(t) if missing > 0 => Some(format!("{missing} community areas are not in {}: their population is not counted", t.table.path.display())),
+        Some(t) if missing > 0 => Some(format!(
+            "{missing} community areas are not in {}: their population is not counted",
+            t.table.path.display()
+        )),
         Some(_) => None,
     }
 }
@@ -634,13 +659,22 @@ fn residents(args: &GapsArgs, run: &mut RunContext) -> anyhow::Result<Vec<Reside
     let read = |path: &Option<std::path::PathBuf>, roles: &[crate::columns::ColumnSpec], columns, flag| {
         path.as_deref().map(|p| CensusTable::read(p, roles, columns, flag)).transpose()
     };
-    let economic =
-        read(&args.economic_activity, &ECONOMIC_ACTIVITY, &args.economic_activity_columns, "--economic-activity-columns")?;
-    let cars = read(&args.car_availability, &CAR_AVAILABILITY, &args.car_availability_columns, "--car-availability-columns")?;
+    let economic = read(
+        &args.economic_activity,
+        &ECONOMIC_ACTIVITY,
+        &args.economic_activity_columns,
+        "--economic-activity-columns",
+    )?;
+    let cars =
+        read(&args.car_availability, &CAR_AVAILABILITY, &args.car_availability_columns, "--car-availability-columns")?;
     let geography = &run.geocoder.boundaries.geography;
     let fits = |table: Option<CensusTable>, warnings: &mut Vec<String>| match table {
         Some(t) if &t.geography != geography => {
-            warnings.push(format!("{} not used: it is on {} areas and the boundaries are {geography}", file_name(&t.path), t.geography));
+            warnings.push(format!(
+                "{} not used: it is on {} areas and the boundaries are {geography}",
+                file_name(&t.path),
+                t.geography
+            ));
             None
         }
         other => other,
@@ -658,8 +692,9 @@ fn staff_counts(published: &PublishedStaff) -> PublishedStaffCounts {
         by_match: published.matches.iter().map(|(s, c)| (s.as_str().to_string(), c.value())).collect(),
         placed_in_community: published.all.total.value(),
         placed_outside_community: published.outside_community.value(),
-        counts: "staff under the disclosure rule: null where suppressed; placed_in_community is the class tables' total"
-            .to_string(),
+        counts:
+            "staff under the disclosure rule: null where suppressed; placed_in_community is the class tables' total"
+                .to_string(),
     }
 }
 
@@ -781,7 +816,12 @@ fn class_word(classes: Classes) -> &'static str {
 
 /// A class table (deciles or quintiles) for one or more groups, from their published counts;
 /// shares, intervals and ratios from the published numbers only. `population` is by decile.
-fn class_table(population: &[f64], groups: &[(String, &ClassCells)], classes: Classes, dimension: Option<&str>) -> Table {
+fn class_table(
+    population: &[f64],
+    groups: &[(String, &ClassCells)],
+    classes: Classes,
+    dimension: Option<&str>,
+) -> Table {
     let mut headers: Vec<&str> = Vec::new();
     if let Some(d) = dimension {
         headers.push(d);
@@ -878,7 +918,12 @@ const STAFF_COLUMNS: [&str; 5] = ["staff", "population", "staff_per_1000", "expe
 
 /// The by-MSOA table (CSV and GeoJSON, the MSOAs dissolved from their areas), when the run has an
 /// LSOA → MSOA lookup: each MSOA's community areas added up, published in the same system of sums.
-fn msoa_tables(run: &RunContext, community: &Community, published: &PublishedStaff, rate: f64) -> anyhow::Result<Vec<String>> {
+fn msoa_tables(
+    run: &RunContext,
+    community: &Community,
+    published: &PublishedStaff,
+    rate: f64,
+) -> anyhow::Result<Vec<String>> {
     let (out, areas) = (run.out(), &run.areas);
     if areas.msoas.is_empty() {
         return Ok(Vec::new());
@@ -891,7 +936,8 @@ fn msoa_tables(run: &RunContext, community: &Community, published: &PublishedSta
         *deprived += usize::from(area.decile.is_some_and(|d| d <= 2));
         *population = Some(population.unwrap_or(0.0) + area.population.unwrap_or(0.0));
     }
-    let mut order: Vec<usize> = (0..areas.msoas.len()).filter(|m| published.msoas.get(*m).is_some_and(Option::is_some)).collect();
+    let mut order: Vec<usize> =
+        (0..areas.msoas.len()).filter(|m| published.msoas.get(*m).is_some_and(Option::is_some)).collect();
     order.sort_by(|a, b| areas.msoas[*a].code.cmp(&areas.msoas[*b].code));
     let mut headers = crate::output::msoa::HEADERS.to_vec();
     headers.extend(["lsoas", "lsoas_in_deciles_1_2"]);

@@ -117,10 +117,15 @@ impl System {
 impl System {
     /// A group made of others (BME, all stated): its class table, and the sums that tie it to
     /// them and to every other group it contains or is contained in (`blocks`, with `all`).
-    fn combined_block(&mut self, members: &[&str], list: &[(String, ClassBlock)], nested: &[(Vec<String>, ClassBlock)]) -> ClassBlock {
-        let parts: Vec<ClassBlock> = list.iter().filter(|(l, _)| members.contains(&l.as_str())).map(|(_, b)| *b).collect();
-        let deciles: Vec<f64> =
-            (0..10).map(|d| parts.iter().map(|b| self.raw[b.first_decile + d]).sum()).collect();
+    fn combined_block(
+        &mut self,
+        members: &[&str],
+        list: &[(String, ClassBlock)],
+        nested: &[(Vec<String>, ClassBlock)],
+    ) -> ClassBlock {
+        let parts: Vec<ClassBlock> =
+            list.iter().filter(|(l, _)| members.contains(&l.as_str())).map(|(_, b)| *b).collect();
+        let deciles: Vec<f64> = (0..10).map(|d| parts.iter().map(|b| self.raw[b.first_decile + d]).sum()).collect();
         let block = self.class_block(&deciles);
         let mine: Vec<String> = members.iter().map(|m| m.to_string()).collect();
         self.tie(&block, &parts);
@@ -133,7 +138,8 @@ impl System {
             } else {
                 continue;
             };
-            let rest = list.iter().filter(|(l, _)| big_members.contains(l) && !small_members.contains(l)).map(|(_, b)| *b);
+            let rest =
+                list.iter().filter(|(l, _)| big_members.contains(l) && !small_members.contains(l)).map(|(_, b)| *b);
             let parts: Vec<ClassBlock> = std::iter::once(*small).chain(rest).collect();
             self.tie(big, &parts);
         }
@@ -214,7 +220,12 @@ impl PublishedStaff {
         let blocks: BTreeMap<&'static str, Vec<(String, ClassBlock)>> = tally
             .groups
             .iter()
-            .map(|(dimension, groups)| (*dimension, system.breakdown(dimension, &free_text_merged(dimension, groups, rule), &areas.all, deciles)))
+            .map(|(dimension, groups)| {
+                (
+                    *dimension,
+                    system.breakdown(dimension, &free_text_merged(dimension, groups, rule), &areas.all, deciles),
+                )
+            })
             .collect();
         let counts = system.summary_counts(matches, outside_community, &areas);
         let wres1 = tally.band_by_wres.as_ref().map(|by_band| system.wres1_block(by_band, counts.rows));
@@ -262,14 +273,15 @@ impl System {
         let cells: Vec<Option<usize>> =
             (0..facts.len()).map(|i| community.contains(i).then(|| self.push(tally.by_area[i]))).collect();
         let all = self.class_block(deciles);
-        self.rank_block(&all, Importance::Detail, Importance::Headline);
+        self.rank_block(&all, Importance::Headline, Importance::Headline);
         let in_decile = |decile: Option<u8>| -> Vec<usize> {
             cells.iter().zip(facts).filter(|(_, a)| a.decile == decile).filter_map(|(cell, _)| *cell).collect()
         };
         for d in 0..10u8 {
             self.margins.add(in_decile(Some(d + 1)), all.first_decile + d as usize);
         }
-        let without_decile = self.push(class_counts(facts, community, &tally.by_area, Classes::Decile).staff_without_decile);
+        let without_decile =
+            self.push(class_counts(facts, community, &tally.by_area, Classes::Decile).staff_without_decile);
         self.margins.rank(without_decile, Importance::Residual);
         self.margins.unpublished(without_decile);
         self.margins.add(in_decile(None), without_decile);
@@ -316,7 +328,8 @@ impl System {
         self.margins.add(statuses.iter().map(|(_, i)| *i).collect::<Vec<_>>(), rows);
         self.margins.rank(rows, Importance::Headline);
         for (status, cell) in &statuses {
-            self.margins.rank(*cell, if *status == MatchStatus::Within { Importance::Detail } else { Importance::Residual });
+            self.margins
+                .rank(*cell, if *status == MatchStatus::Within { Importance::Detail } else { Importance::Residual });
         }
         let outside = self.push(outside_community as f64);
         // Staff placed: no file publishes it, but the placed statuses add up to it, and it is the
@@ -378,7 +391,11 @@ impl System {
 pub const RARE_STAFF_GROUPS: &str = "Other staff groups (each fewer than the minimum count)";
 
 /// A breakdown's groups as published: for the staff group (free text), the rare ones merged.
-fn free_text_merged(dimension: &str, groups: &BTreeMap<String, Vec<f64>>, rule: &Disclosure) -> BTreeMap<String, Vec<f64>> {
+fn free_text_merged(
+    dimension: &str,
+    groups: &BTreeMap<String, Vec<f64>>,
+    rule: &Disclosure,
+) -> BTreeMap<String, Vec<f64>> {
     if dimension != "staff_group" {
         return groups.clone();
     }
@@ -391,7 +408,11 @@ fn group_importance(label: &str) -> Importance {
     use crate::input::demography::{EthnicGroup, Sex};
     let residual = [EthnicGroup::NotStated.label(), EthnicGroup::Other.label(), Sex::NotStated.label()];
     let lower = label.to_lowercase();
-    if residual.contains(&label) || lower.contains("not recorded") || lower.contains("unknown") || lower.starts_with("other ") {
+    if residual.contains(&label)
+        || lower.contains("not recorded")
+        || lower.contains("unknown")
+        || lower.starts_with("other ")
+    {
         Importance::Residual
     } else {
         Importance::Detail
@@ -414,9 +435,8 @@ mod tests {
     #[test]
     fn a_quintile_never_gives_back_a_hidden_decile() {
         // The review's case: --round-to 1, decile 1 holds 3 staff; quintile 1 minus decile 2 gave it back.
-        let facts: Vec<AreaFacts> = (1..=10u8)
-            .map(|d| AreaFacts { decile: Some(d), population: Some(1000.0), ..Default::default() })
-            .collect();
+        let facts: Vec<AreaFacts> =
+            (1..=10u8).map(|d| AreaFacts { decile: Some(d), population: Some(1000.0), ..Default::default() }).collect();
         let community = Community { members: vec![true; 10], description: String::new() };
         let mut tally = StaffTally::new(10);
         for (area, n) in [(0, 3), (1, 30), (2, 40), (3, 50), (4, 20), (5, 20), (6, 20), (7, 20), (8, 20), (9, 20)] {
@@ -450,7 +470,11 @@ mod tests {
         let matches = MatchCounts { within: 93, ..Default::default() };
         let rule = Disclosure { min_count: 8, round_to: 1 };
         let p = PublishedStaff::new(&facts, &community, &tally, &matches, 0, &rule);
-        assert_eq!(p.areas[..2], [Some(Cell::Suppressed), Some(Cell::Suppressed)], "quintile 1 minus decile 2 would give area 1");
+        assert_eq!(
+            p.areas[..2],
+            [Some(Cell::Suppressed), Some(Cell::Suppressed)],
+            "quintile 1 minus decile 2 would give area 1"
+        );
         assert_eq!(p.msoas, vec![Some(Cell::Count(43.0)), Some(Cell::Count(50.0))]);
     }
 }

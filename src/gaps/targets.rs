@@ -3,13 +3,13 @@
 use std::collections::BTreeMap;
 
 use crate::analysis::targets::{reason, Target, Why};
-use crate::reference::census::Residents;
 use crate::analysis::AreaFacts;
 use crate::input::vacancies::Vacancy;
 use crate::output::disclosure::Cell;
 use crate::output::schema::{targets as t, targets_by_msoa as m};
 use crate::output::table::{fixed, Table};
 use crate::reference::area_names::Msoa;
+use crate::reference::census::Residents;
 
 /// Job titles listed per target before "and N more".
 const TITLES_SHOWN: usize = 5;

@@ -15,11 +15,11 @@ use crate::postcode::Postcode;
 use crate::reference::boundaries::BoundaryProperties;
 use crate::reference::deprivation::Coverage;
 use crate::reference::postcodes::{DirectoryFormat, DirectoryStats};
-use store::{Found, PreparedStore};
 use crate::reference::Geography;
 use crate::reference::{Area, Boundaries, Country, Deprivation, DeprivationRecord, PostcodeDirectory};
 use crate::spatial::Crs;
 use crate::spatial::{AreaIndex, Placement};
+use store::{Found, PreparedStore};
 
 /// The outcome for one record, as written in the `match` column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -368,9 +368,19 @@ impl Geocoder {
             Some(Found::Fresh(store)) => {
                 // Postcodes the store has not placed for this run's distance are placed again.
                 let shapes = paths.area_shapes || paths.max_distance_m != store.max_distance_m();
-                match store.directory(&paths.postcodes).and_then(|d| Ok((d, store.boundaries(&paths.boundaries, shapes)?))) {
+                match store
+                    .directory(&paths.postcodes)
+                    .and_then(|d| Ok((d, store.boundaries(&paths.boundaries, shapes)?)))
+                {
                     Ok((directory, boundaries)) => {
-                        return Geocoder::assemble(paths, directory, boundaries, OnceLock::new(), Some(store.path), notes)
+                        return Geocoder::assemble(
+                            paths,
+                            directory,
+                            boundaries,
+                            OnceLock::new(),
+                            Some(store.path),
+                            notes,
+                        )
                     }
                     Err(e) => notes.push(format!("{e}; the files are read instead (run `anchormap prepare` again)")),
                 }

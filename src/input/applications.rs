@@ -6,9 +6,9 @@ use crate::columns::ColumnMap;
 use crate::dictionary::role;
 use crate::error::Result;
 use crate::input::band::Band;
-use crate::io::csv_input::Row;
 use crate::input::demography::{EthnicGroup, Sex};
 use crate::input::value_maps::ValueMaps;
+use crate::io::csv_input::Row;
 use crate::io::CsvInput;
 
 pub use crate::dictionary::APPLICATIONS as APPLICATION_COLUMNS;
@@ -123,8 +123,23 @@ pub const STEP_WORDS: [(&str, &str); 4] = [
 
 /// Outcome words: failed at the step they are nearest to, or passed it.
 pub const FAILED_WORDS: [&str; 17] = [
-    "unsuccessful", "rejected", "reject", "rejection", "declined", "decline", "withdrawn", "withdrew", "withdraw", "failed",
-    "fail", "regret", "regretted", "cancelled", "dna", "unsuitable", "ineligible",
+    "unsuccessful",
+    "rejected",
+    "reject",
+    "rejection",
+    "declined",
+    "decline",
+    "withdrawn",
+    "withdrew",
+    "withdraw",
+    "failed",
+    "fail",
+    "regret",
+    "regretted",
+    "cancelled",
+    "dna",
+    "unsuitable",
+    "ineligible",
 ];
 pub const PASSED_WORDS: [&str; 4] = ["successful", "passed", "pass", "recommended"];
 /// After "not", these are an outcome ("not successful at interview": interviewed, failed) rather
@@ -132,9 +147,10 @@ pub const PASSED_WORDS: [&str; 4] = ["successful", "passed", "pass", "recommende
 const NOT_OUTCOME_WORDS: [&str; 6] = ["successful", "passed", "attend", "attended", "suitable", "eligible"];
 
 fn step_of(word: &str) -> Option<Step> {
-    STEP_WORDS.iter().zip([Step::Application, Step::Sifting, Step::Interview, Step::Offer]).find_map(|((_, words), step)| {
-        words.split(", ").any(|w| w == word).then_some(step)
-    })
+    STEP_WORDS
+        .iter()
+        .zip([Step::Application, Step::Sifting, Step::Interview, Step::Offer])
+        .find_map(|((_, words), step)| words.split(", ").any(|w| w == word).then_some(step))
 }
 
 /// The outcome a step's mention carries.
@@ -206,7 +222,8 @@ impl StatusWords {
             if !word.is_empty() {
                 clauses[last].push(std::mem::take(&mut word));
             }
-            let joins_words = i > 0 && chars[i - 1].is_alphanumeric() && chars.get(i + 1).is_some_and(|n| n.is_alphanumeric());
+            let joins_words =
+                i > 0 && chars[i - 1].is_alphanumeric() && chars.get(i + 1).is_some_and(|n| n.is_alphanumeric());
             let boundary = !c.is_whitespace() && !joins_words && !matches!(c, '&' | '\'');
             if boundary && !clauses[last].is_empty() {
                 clauses.push(Vec::new());
@@ -259,7 +276,10 @@ fn join_pairs(words: Vec<String>) -> Vec<String> {
     for word in words {
         if let Some(last) = joined.last_mut() {
             let pair = format!("{last}{word}");
-            if matches!(pair.as_str(), "shortlisted" | "shortlisting" | "shortlist" | "preemployment" | "longlisted" | "longlist") {
+            if matches!(
+                pair.as_str(),
+                "shortlisted" | "shortlisting" | "shortlist" | "preemployment" | "longlisted" | "longlist"
+            ) {
                 *last = pair;
                 continue;
             }
@@ -424,7 +444,14 @@ mod tests {
         for (status, stage) in expect {
             assert_eq!(StatusReading::of(status), StatusReading::Known(stage), "{status}");
         }
-        for unclear in ["Pending", "On hold", "Appointable", "Shortlisted - successful", "Successful - withdrawn", "Interview-successful"] {
+        for unclear in [
+            "Pending",
+            "On hold",
+            "Appointable",
+            "Shortlisted - successful",
+            "Successful - withdrawn",
+            "Interview-successful",
+        ] {
             assert_eq!(StatusReading::of(unclear), StatusReading::Unclear, "{unclear}");
         }
     }

@@ -4,9 +4,9 @@ use std::path::Path;
 
 use crate::columns::ColumnMap;
 use crate::error::{Error, Location, Result};
-use crate::io::csv_input::Row;
 use crate::input::unrecognised::{ColumnInFile, ColumnSpread, UnrecognisedValues};
 use crate::input::value_maps::{ValueMaps, ValueRole};
+use crate::io::csv_input::Row;
 use crate::io::CsvInput;
 
 /// The most appointments one row may stand for (a year of every outpatient appointment in
@@ -363,9 +363,21 @@ impl UnrecognisedAppointmentValues {
         };
         let mut warnings = self.check_degenerate(path, headers, columns)?;
         let checks = [
-            (column(columns.mode, "consultation medium", "mode"), &self.mode, "face to face, telephone, video or codes 01-06"),
-            (column(columns.attended, "attendance", "attended"), &self.attended, "attended codes 5, 6, 7 (travelled), 2, 3, 4, 0 (no journey) or words"),
-            (column(columns.first_follow_up, "first/follow-up", "first_follow_up"), &self.first_follow_up, "first, follow-up, or codes 1-4"),
+            (
+                column(columns.mode, "consultation medium", "mode"),
+                &self.mode,
+                "face to face, telephone, video or codes 01-06",
+            ),
+            (
+                column(columns.attended, "attendance", "attended"),
+                &self.attended,
+                "attended codes 5, 6, 7 (travelled), 2, 3, 4, 0 (no journey) or words",
+            ),
+            (
+                column(columns.first_follow_up, "first/follow-up", "first_follow_up"),
+                &self.first_follow_up,
+                "first, follow-up, or codes 1-4",
+            ),
         ];
         for (column, values, expected) in checks {
             if let Some(column) = column {

@@ -4,9 +4,25 @@ use std::fmt;
 
 /// Words of the medical and dental grades as ESR and rotas write them.
 const MEDICAL_GRADE_WORDS: [&str; 19] = [
-    "medical", "m&d", "consultant", "doctor", "dental", "junior doctor", "trainee", "foundation year", "foundation",
-    "registrar", "specialty doctor", "speciality doctor", "associate specialist", "core train", "clinical fellow", "trust grade",
-    "staff grade", "house officer", "general practitioner",
+    "medical",
+    "m&d",
+    "consultant",
+    "doctor",
+    "dental",
+    "junior doctor",
+    "trainee",
+    "foundation year",
+    "foundation",
+    "registrar",
+    "specialty doctor",
+    "speciality doctor",
+    "associate specialist",
+    "core train",
+    "clinical fellow",
+    "trust grade",
+    "staff grade",
+    "house officer",
+    "general practitioner",
 ];
 
 /// Short codes of medical training grades (FY1, CT2, ST3, SpR, SHO).
@@ -44,8 +60,7 @@ impl Band {
         if MEDICAL_GRADE_WORDS.iter().any(|w| lower.contains(w)) {
             return Band::Medical;
         }
-        if lower.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| MEDICAL_GRADE_CODES.contains(&w))
-        {
+        if lower.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| MEDICAL_GRADE_CODES.contains(&w)) {
             return Band::Medical;
         }
         let mut rest = lower.as_str();

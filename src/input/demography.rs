@@ -25,8 +25,18 @@ pub enum WresGroup {
 
 /// Words that say the person did not state an ethnic group or sex.
 const NOT_STATED_WORDS: [&str; 12] = [
-    "not stated", "not known", "unknown", "prefer not", "not declared", "do not wish", "undisclosed", "not given",
-    "no answer", "declined", "not disclosed", "unspecified",
+    "not stated",
+    "not known",
+    "unknown",
+    "prefer not",
+    "not declared",
+    "do not wish",
+    "undisclosed",
+    "not given",
+    "no answer",
+    "declined",
+    "not disclosed",
+    "unspecified",
 ];
 
 impl EthnicGroup {
@@ -171,7 +181,9 @@ impl Sex {
         match lower.as_str() {
             "f" | "female" | "woman" | "women" | "2" => Some(Sex::Female),
             "m" | "male" | "man" | "men" | "1" => Some(Sex::Male),
-            "" | "u" | "x" | "i" | "9" | "0" | "other" | "non-binary" | "nonbinary" | "indeterminate" => Some(Sex::NotStated),
+            "" | "u" | "x" | "i" | "9" | "0" | "other" | "non-binary" | "nonbinary" | "indeterminate" => {
+                Some(Sex::NotStated)
+            }
             _ if NOT_STATED_WORDS.iter().any(|w| lower.contains(w)) => Some(Sex::NotStated),
             _ => None,
         }
@@ -199,7 +211,8 @@ pub enum AgeBand {
 }
 
 impl AgeBand {
-    pub const CENSUS: [AgeBand; 4] = [AgeBand::From16To24, AgeBand::From25To34, AgeBand::From35To49, AgeBand::From50To64];
+    pub const CENSUS: [AgeBand; 4] =
+        [AgeBand::From16To24, AgeBand::From25To34, AgeBand::From35To49, AgeBand::From50To64];
 
     pub fn from_age(age: u32) -> AgeBand {
         match age {
@@ -232,8 +245,11 @@ impl AgeBand {
         if lower.is_empty() || NOT_STATED_WORDS.iter().any(|w| lower.contains(w)) {
             return Some(AgeBand::NotRecorded);
         }
-        let numbers: Vec<u32> =
-            lower.split(|c: char| !c.is_ascii_digit()).filter(|p| !p.is_empty()).filter_map(|p| p.parse().ok()).collect();
+        let numbers: Vec<u32> = lower
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|p| !p.is_empty())
+            .filter_map(|p| p.parse().ok())
+            .collect();
         let below = lower.starts_with('<') || lower.contains("under") || lower.starts_with("up to");
         let above = lower.starts_with('>') || lower.ends_with('+') || lower.contains("over") || lower.contains("plus");
         match numbers.as_slice() {
@@ -277,10 +293,28 @@ mod tests {
     #[test]
     fn every_nhs_code_goes_to_its_census_group() {
         let expect = [
-            ("A", "White"), ("B", "White"), ("C", "White"), ("D", "Mixed"), ("E", "Mixed"), ("F", "Mixed"), ("G", "Mixed"),
-            ("H", "Asian"), ("J", "Asian"), ("K", "Asian"), ("L", "Asian"), ("M", "Black"), ("N", "Black"), ("P", "Black"),
-            ("R", "Asian"), ("S", "Other"), ("Z", "Not stated"), ("99", "Not stated"), ("CA", "White"), ("C3", "White"),
-            ("SC Filipino", "Other"), ("GF Any other mixed background", "Mixed"),
+            ("A", "White"),
+            ("B", "White"),
+            ("C", "White"),
+            ("D", "Mixed"),
+            ("E", "Mixed"),
+            ("F", "Mixed"),
+            ("G", "Mixed"),
+            ("H", "Asian"),
+            ("J", "Asian"),
+            ("K", "Asian"),
+            ("L", "Asian"),
+            ("M", "Black"),
+            ("N", "Black"),
+            ("P", "Black"),
+            ("R", "Asian"),
+            ("S", "Other"),
+            ("Z", "Not stated"),
+            ("99", "Not stated"),
+            ("CA", "White"),
+            ("C3", "White"),
+            ("SC Filipino", "Other"),
+            ("GF Any other mixed background", "Mixed"),
         ];
         for (code, group) in expect {
             assert_eq!(EthnicGroup::parse(code).map(|g| g.label()), Some(group), "{code}");

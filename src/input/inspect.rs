@@ -214,7 +214,12 @@ pub fn assign_roles(kind: FileKind, headers: &[String]) -> Vec<ColumnRole> {
     for spec in kind.roles() {
         let Some(index) = spec.find_in(headers) else { continue };
         if found.iter().all(|c| c.index != index) {
-            found.push(ColumnRole { column: headers[index].clone(), index, role: spec.key, description: spec.description });
+            found.push(ColumnRole {
+                column: headers[index].clone(),
+                index,
+                role: spec.key,
+                description: spec.description,
+            });
         }
     }
     if kind == FileKind::Lookup && !found.is_empty() {
@@ -411,7 +416,11 @@ fn degenerate_note(profile: &ValueProfile) -> Option<String> {
         } else {
             ""
         };
-        return Some(format!("'{}' ({}) is blank on all {rows} rows{consequence}", profile.column.trim(), profile.role));
+        return Some(format!(
+            "'{}' ({}) is blank on all {rows} rows{consequence}",
+            profile.column.trim(),
+            profile.role
+        ));
     }
     match (profile.values.as_slice(), profile.unrecognised_values.as_slice()) {
         ([only], []) | ([], [only]) if profile.blank == 0 && profile.more_values == 0 => {
@@ -503,7 +512,10 @@ fn profile_rows(
 /// A file inspect does not open: named for what its extension says.
 fn inspect_other(path: &Path, extension: &str) -> Inspection {
     let (kind, note) = if extension == "zip" {
-        (Some(FileKind::Postcodes), "a zip: taken as OS Code-Point Open as published, whose columns are fixed (nothing to name)")
+        (
+            Some(FileKind::Postcodes),
+            "a zip: taken as OS Code-Point Open as published, whose columns are fixed (nothing to name)",
+        )
     } else {
         (None, "a Parquet file: inspect reads CSV and GeoJSON (the deprivation reader also reads Parquet)")
     };
@@ -531,13 +543,15 @@ fn inspect_geojson(path: &Path) -> Result<Inspection> {
     let name = code.as_deref().and_then(|c| crate::reference::boundaries::detect_name_property(&key_refs, c));
     let mut columns = Vec::new();
     let mut settings = Vec::new();
-    for (role, description, property) in
-        [("code_property", "area code", &code), ("name_property", "area name", &name)]
+    for (role, description, property) in [("code_property", "area code", &code), ("name_property", "area name", &name)]
     {
         let Some(property) = property else { continue };
         let index = keys.iter().position(|k| k == property).unwrap_or_default();
         columns.push(ColumnRole { column: property.clone(), index, role, description });
-        settings.push(SettingLine { table: "reference", line: format!("{role} = {}", toml::Value::String(property.clone())) });
+        settings.push(SettingLine {
+            table: "reference",
+            line: format!("{role} = {}", toml::Value::String(property.clone())),
+        });
     }
     let unused = keys.iter().filter(|k| columns.iter().all(|c| &c.column != *k)).cloned().collect();
     let mut notes = vec!["the properties of the first feature (the file is not read further)".to_string()];
@@ -576,7 +590,8 @@ fn first_feature_properties(path: &Path) -> Result<Vec<String>> {
     };
     let start = text.find("\"properties\"").ok_or_else(not_found)?;
     let open = start + text[start..].find(['{', 'n']).ok_or_else(not_found)?;
-    let mut stream = serde_json::Deserializer::from_str(&text[open..]).into_iter::<Option<serde_json::Map<String, serde_json::Value>>>();
+    let mut stream = serde_json::Deserializer::from_str(&text[open..])
+        .into_iter::<Option<serde_json::Map<String, serde_json::Value>>>();
     match stream.next() {
         Some(Ok(properties)) => Ok(properties.unwrap_or_default().keys().cloned().collect()),
         _ => Err(not_found()),
@@ -597,7 +612,8 @@ mod tests {
         assert_eq!(classify(&esr).kind, Some(FileKind::Staff));
         let trac = headers(&["Vacancy Reference", "Job Title", "Site", "Band", "Closing Date"]);
         assert_eq!(classify(&trac).kind, Some(FileKind::Vacancies));
-        let nhs_jobs = headers(&["Application ID", "Vacancy Reference", "Postcode", "Ethnicity", "Sex", "Application Status"]);
+        let nhs_jobs =
+            headers(&["Application ID", "Vacancy Reference", "Postcode", "Ethnicity", "Sex", "Application Status"]);
         assert_eq!(classify(&nhs_jobs).kind, Some(FileKind::Applications));
         let sus = headers(&["POSTCODE OF USUAL ADDRESS", "SITE CODE (OF TREATMENT)", "CONSULTATION MEDIUM USED"]);
         assert_eq!(classify(&sus).kind, Some(FileKind::Appointments));
@@ -605,7 +621,8 @@ mod tests {
         assert_eq!(classify(&sites).kind, Some(FileKind::Sites));
         let lookup = headers(&["lsoa21_name", "lsoa21_code", "icb24_name", "icb24_code"]);
         assert_eq!(classify(&lookup).kind, Some(FileKind::Lookup));
-        let population = headers(&["LSOA code (2011)", "Local Authority District code (2019)", "Working age population 18-59/64"]);
+        let population =
+            headers(&["LSOA code (2011)", "Local Authority District code (2019)", "Working age population 18-59/64"]);
         assert_eq!(classify(&population).kind, Some(FileKind::Population));
     }
 

@@ -13,4 +13,3 @@ pub mod unrecognised;
 pub mod vacancies;
 pub mod value_maps;
 pub mod value_profile;
-

@@ -7,8 +7,8 @@ use geo::Coord;
 
 use rustc_hash::FxHashMap;
 
-use crate::columns::ColumnMap;
 use crate::columns::normalise;
+use crate::columns::ColumnMap;
 use crate::error::{Error, Location, Result};
 use crate::io::CsvInput;
 use crate::reference::PostcodeDirectory;

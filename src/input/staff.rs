@@ -4,8 +4,8 @@ use crate::columns::ColumnMap;
 use crate::error::Result;
 use crate::input::band::Band;
 use crate::input::demography::{AgeBand, EthnicGroup, Sex};
-use crate::io::csv_input::Row;
 use crate::input::value_maps::ValueMaps;
+use crate::io::csv_input::Row;
 use crate::io::CsvInput;
 
 pub use crate::dictionary::STAFF as STAFF_COLUMNS;
@@ -96,7 +96,9 @@ impl StaffColumns {
 
     /// The band column's text, trimmed (blank without a band column).
     pub fn band_text(&self, row: &Row) -> String {
-        self.band.and_then(|i| row.record.get(i)).map_or(String::new(), |b| String::from_utf8_lossy(b).trim().to_string())
+        self.band
+            .and_then(|i| row.record.get(i))
+            .map_or(String::new(), |b| String::from_utf8_lossy(b).trim().to_string())
     }
 
     fn is_medical_group(&self, row: &Row) -> bool {
@@ -159,11 +161,8 @@ impl Date {
             ([d, m, y], true) => (*y, *m, *d),
             _ => return None,
         };
-        ((1900..=2200).contains(&year) && (1..=12).contains(&month) && (1..=days_in_month(year, month)).contains(&day)).then_some(Date(
-            year as u16,
-            month as u8,
-            day as u8,
-        ))
+        ((1900..=2200).contains(&year) && (1..=12).contains(&month) && (1..=days_in_month(year, month)).contains(&day))
+            .then_some(Date(year as u16, month as u8, day as u8))
     }
 }
 

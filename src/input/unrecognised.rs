@@ -58,7 +58,14 @@ impl UnrecognisedValues {
 
     /// As [`UnrecognisedValues::check`] with another share `limit`, the values described as
     /// `what` ("not recognised", "unclear") and the error ending in `remedy`.
-    pub fn check_share(&self, column: &ColumnInFile, rows: u64, limit: f64, what: &str, remedy: &str) -> Result<Option<String>> {
+    pub fn check_share(
+        &self,
+        column: &ColumnInFile,
+        rows: u64,
+        limit: f64,
+        what: &str,
+        remedy: &str,
+    ) -> Result<Option<String>> {
         if self.total == 0 {
             return Ok(None);
         }
@@ -73,7 +80,10 @@ impl UnrecognisedValues {
             self.listing(8)
         );
         if share > limit {
-            return Err(Error::invalid(Location::file(&column.path).with_column(format!("'{}'", column.header)), format!("{said}; {remedy}")));
+            return Err(Error::invalid(
+                Location::file(&column.path).with_column(format!("'{}'", column.header)),
+                format!("{said}; {remedy}"),
+            ));
         }
         Ok(Some(format!("{}, column '{}': {said}", column.path.display(), column.header)))
     }
@@ -123,7 +133,11 @@ impl UnrecognisedValues {
             )
         };
         let described = format!("{}; listed in the not-for-publication summary", self.shapes());
-        Some(UnrecognisedNote { published: text(described), exact: text(self.listing(8)), headline: share > UNRECOGNISED_SHARE_LIMIT })
+        Some(UnrecognisedNote {
+            published: text(described),
+            exact: text(self.listing(8)),
+            headline: share > UNRECOGNISED_SHARE_LIMIT,
+        })
     }
 
     /// The distinct values by shape, without quoting any: `6 values that look like free text, 1 blank`.
@@ -266,7 +280,8 @@ mod tests {
 
     #[test]
     fn a_few_unrecognised_values_warn_many_stop_the_run() {
-        let column = ColumnInFile::new(Path::new("sus.csv"), "MEDIUM", "consultation medium", "--appointment-columns", "mode");
+        let column =
+            ColumnInFile::new(Path::new("sus.csv"), "MEDIUM", "consultation medium", "--appointment-columns", "mode");
         let mut values = UnrecognisedValues::default();
         values.add("Phone call");
         values.add("Phone call");

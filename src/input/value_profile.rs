@@ -4,12 +4,12 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::input::appointments::{Attendance, Visit, Attended};
 use crate::input::applications::StatusReading;
-use crate::input::value_maps::{ValueMaps, ValueRole};
+use crate::input::appointments::{Attendance, Attended, Visit};
 use crate::input::band::{Band, BandGroup};
 use crate::input::demography::{AgeBand, EthnicGroup, Sex};
 use crate::input::staff::Date;
+use crate::input::value_maps::{ValueMaps, ValueRole};
 use crate::postcode::Postcode;
 
 /// How many distinct values a profile shows before "and N more".
@@ -265,13 +265,13 @@ impl ProfileBuilder {
         let date_range = self.dates.map(|(first, last)| (first.to_string(), last.to_string()));
         let private = !self.rule.shows_values();
         let value_map = self.value_map();
-        let recognised: Vec<ValueCount> = self
-            .recognised
+        let recognised: Vec<ValueCount> =
+            self.recognised.into_iter().map(|(value, (rows, meaning))| ValueCount { value, rows, meaning }).collect();
+        let unrecognised: Vec<ValueCount> = self
+            .unrecognised
             .into_iter()
-            .map(|(value, (rows, meaning))| ValueCount { value, rows, meaning })
+            .map(|(value, rows)| ValueCount { value, rows, meaning: String::new() })
             .collect();
-        let unrecognised: Vec<ValueCount> =
-            self.unrecognised.into_iter().map(|(value, rows)| ValueCount { value, rows, meaning: String::new() }).collect();
         let (values, more_values) = if private { (Vec::new(), 0) } else { top(recognised) };
         let (unrecognised_values, more_unrecognised_values) = if private { (Vec::new(), 0) } else { top(unrecognised) };
         ValueProfile {

@@ -88,7 +88,9 @@ pub fn check_not_an_input(output: &Path, inputs: &[&Path]) -> Result<()> {
     }
     let Ok(canonical) = std::fs::canonicalize(output) else { return Ok(()) };
     for input in inputs {
-        if std::fs::canonicalize(input).is_ok_and(|i| canonical == i || (i.is_dir() && canonical.starts_with(&i) && is_run_file(&canonical))) {
+        if std::fs::canonicalize(input)
+            .is_ok_and(|i| canonical == i || (i.is_dir() && canonical.starts_with(&i) && is_run_file(&canonical)))
+        {
             return Err(Error::invalid(
                 Location::file(output),
                 format!("is an input of this run ({}); choose another output file", input.display()),

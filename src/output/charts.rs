@@ -31,7 +31,17 @@ impl Plot {
         let (left, right, top, bottom) = (50.0, 10.0, 40.0, 60.0);
         let step = nice_step(max_share * 100.0);
         let top_value = ((max_share * 100.0 / step).ceil() * step).max(step);
-        Plot { width, height, left, right, top, plot_w: width - left - right, plot_h: height - top - bottom, step, top_value }
+        Plot {
+            width,
+            height,
+            left,
+            right,
+            top,
+            plot_w: width - left - right,
+            plot_h: height - top - bottom,
+            step,
+            top_value,
+        }
     }
 
     /// The y of a value in percent.
@@ -80,7 +90,14 @@ fn gridlines(plot: &Plot) -> Group {
     while value <= plot.top_value + 1e-9 {
         let y = plot.y(value);
         grid = grid
-            .add(Line::new().set("x1", plot.left).set("x2", plot.width - plot.right).set("y1", y).set("y2", y).set("stroke", "#d8dde0"))
+            .add(
+                Line::new()
+                    .set("x1", plot.left)
+                    .set("x2", plot.width - plot.right)
+                    .set("y1", y)
+                    .set("y2", y)
+                    .set("stroke", "#d8dde0"),
+            )
             .add(
                 Text::new(format!("{value:.0}%"))
                     .set("x", plot.left - 6.0)

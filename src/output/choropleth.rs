@@ -6,10 +6,10 @@ use geo::{BoundingRect, Intersects, MultiPolygon, Rect};
 
 use crate::columns::ColumnMap;
 use crate::error::{Error, Location, Result};
-use crate::output::classes::{Classes, MapValue, Scheme};
-use crate::output::schema::Kind;
-use crate::output::map::{extent_of, outline_of, Fill, MapArea, MapSite, MapSpec, ATTRIBUTION};
 use crate::io::format::thousands;
+use crate::output::classes::{Classes, MapValue, Scheme};
+use crate::output::map::{extent_of, outline_of, Fill, MapArea, MapSite, MapSpec, ATTRIBUTION};
+use crate::output::schema::Kind;
 use crate::reference::boundaries::{Area, BoundaryProperties};
 use crate::reference::{Boundaries, Deprivation, PostcodeDirectory};
 use crate::spatial::simplify_shared;
@@ -275,7 +275,9 @@ fn default_title(column: &str, deprivation: Option<&Deprivation>) -> String {
         ),
         "imd_decile_local" => "Index of Multiple Deprivation: decile within the community".to_string(),
         "staff_per_1000" => "Staff per 1,000 working-age residents".to_string(),
-        "representation_ratio" => "Representation ratio (staff share / population share; 1 = representative)".to_string(),
+        "representation_ratio" => {
+            "Representation ratio (staff share / population share; 1 = representative)".to_string()
+        }
         "kgco2e_per_1000_population" => "Patient travel emissions: kg CO2e per 1,000 residents".to_string(),
         "kgco2e" => "Patient travel emissions: kg CO2e".to_string(),
         "patient_km" => "Patient travel: km, both ways".to_string(),
@@ -301,7 +303,9 @@ pub fn attribution(given: &[String]) -> Vec<String> {
 fn attribution_for(given: &[String], areas: &[Area]) -> Vec<String> {
     let mut lines = attribution(given);
     let text = |a: &Area, key: &str| a.properties.get(key).and_then(|v| v.as_str().map(str::to_string));
-    let named = areas.iter().any(|a| text(a, "neighbourhood").is_some_and(|n| !n.is_empty() && Some(n) != text(a, "area_name")));
+    let named = areas
+        .iter()
+        .any(|a| text(a, "neighbourhood").is_some_and(|n| !n.is_empty() && Some(n) != text(a, "area_name")));
     if given.is_empty() && named {
         lines.push(crate::reference::area_names::OPEN_PARLIAMENT_ATTRIBUTION.to_string());
     }

@@ -49,10 +49,13 @@ fn render_kind(out: &mut String, inspection: &Inspection) {
     let how = if c.forced { " (as told by --as)" } else { "" };
     let _ = writeln!(out, "{}: {}{how}", inspection.file, kind.name());
     if let Some(best) = c.fits.iter().find(|f| f.kind == kind) {
-        let roles: Vec<&str> =
-            inspection.columns.iter().map(|col| col.role).filter(|r| *r != LARGER_AREA).collect();
+        let roles: Vec<&str> = inspection.columns.iter().map(|col| col.role).filter(|r| *r != LARGER_AREA).collect();
         let larger = inspection.columns.len() - roles.len();
-        let larger = if larger > 0 { format!(", and {larger} code{} of larger areas", plural(larger as u64)) } else { String::new() };
+        let larger = if larger > 0 {
+            format!(", and {larger} code{} of larger areas", plural(larger as u64))
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             out,
             "  evidence: {} {} role{} recognised ({}){larger}",
@@ -109,7 +112,12 @@ fn render_profiles(out: &mut String, inspection: &Inspection) {
         return;
     }
     let capped = if inspection.rows_capped { ", the first rows only: the file has more (--max-rows)" } else { "" };
-    let _ = writeln!(out, "  values ({} row{} read{capped}):", thousands(inspection.rows_read), plural(inspection.rows_read));
+    let _ = writeln!(
+        out,
+        "  values ({} row{} read{capped}):",
+        thousands(inspection.rows_read),
+        plural(inspection.rows_read)
+    );
     for profile in &inspection.profiles {
         render_profile(out, profile);
     }

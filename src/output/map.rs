@@ -117,7 +117,15 @@ impl MapSpec {
             .set("patternUnits", "userSpaceOnUse")
             .set("patternTransform", "rotate(45)")
             .add(Rectangle::new().set("width", 6).set("height", 6).set("fill", "#f2f2f2"))
-            .add(Line::new().set("x1", 0).set("y1", 0).set("x2", 0).set("y2", 6).set("stroke", "#8c8c8c").set("stroke-width", 2));
+            .add(
+                Line::new()
+                    .set("x1", 0)
+                    .set("y1", 0)
+                    .set("x2", 0)
+                    .set("y2", 6)
+                    .set("stroke", "#8c8c8c")
+                    .set("stroke-width", 2),
+            );
         let document = Document::new()
             .set("xmlns", "http://www.w3.org/2000/svg")
             .set("viewBox", (0, 0, WIDTH as i64, height.ceil() as i64))
@@ -172,9 +180,8 @@ impl MapSpec {
                 .set("stroke", stroke)
                 .set("stroke-width", if many { 0.3 } else { 0.6 });
             for area in members {
-                group = group.add(
-                    SvgPath::new().set("d", path_data(&area.geometry, frame)).set("data-code", area.code.clone()),
-                );
+                group = group
+                    .add(SvgPath::new().set("d", path_data(&area.geometry, frame)).set("data-code", area.code.clone()));
             }
             areas = areas.add(group);
         }
@@ -460,9 +467,11 @@ fn place_labels(sites: &[(f64, f64, &MapSite)]) -> Vec<Option<(f64, f64, &'stati
         let left = (x - 8.0, y + 4.0, "end", [x - 8.0 - w, y - 9.0, x - 8.0, y + 5.0]);
         let above = (*x, y - 9.0, "middle", [x - w / 2.0, y - 9.0 - HEIGHT, x + w / 2.0, y - 9.0]);
         let below = (*x, y + 19.0, "middle", [x - w / 2.0, y + 19.0 - HEIGHT + 4.0, x + w / 2.0, y + 23.0]);
-        let order = if *x > MARGIN + MAP_WIDTH / 2.0 { [left, right, above, below] } else { [right, left, above, below] };
+        let order =
+            if *x > MARGIN + MAP_WIDTH / 2.0 { [left, right, above, below] } else { [right, left, above, below] };
         let inside = |rect: &[f64; 4]| rect[0] >= MARGIN && rect[2] <= MARGIN + MAP_WIDTH;
-        let free = order.into_iter().find(|(_, _, _, rect)| inside(rect) && taken.iter().all(|other| !overlaps(rect, other)));
+        let free =
+            order.into_iter().find(|(_, _, _, rect)| inside(rect) && taken.iter().all(|other| !overlaps(rect, other)));
         placed.push(free.map(|(lx, ly, anchor, rect)| {
             taken.push(rect);
             (lx, ly, anchor)

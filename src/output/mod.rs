@@ -15,4 +15,3 @@ pub mod schema;
 pub mod summary;
 pub mod table;
 pub mod workbook;
-

@@ -6,8 +6,8 @@ use rayon::prelude::*;
 use crate::analysis::Areas;
 use crate::error::Result;
 use crate::output::geojson;
-use crate::spatial::Shape;
 use crate::output::table::Table;
+use crate::spatial::Shape;
 
 /// The columns that start every MSOA row: its code, its ONS name, the name people know it by.
 pub const HEADERS: [&str; 3] = ["area_code", "area_name", "neighbourhood"];

@@ -23,7 +23,14 @@ impl Table {
     /// When the row's width differs from the header's: a programming error, which a misaligned
     /// table would otherwise publish silently under the wrong headers.
     pub fn push(&mut self, row: Vec<String>) {
-        assert_eq!(row.len(), self.headers.len(), "a row of {} cells for the {} columns {:?}", row.len(), self.headers.len(), self.headers);
+        assert_eq!(
+            row.len(),
+            self.headers.len(),
+            "a row of {} cells for the {} columns {:?}",
+            row.len(),
+            self.headers.len(),
+            self.headers
+        );
         self.rows.push(row);
     }
 

@@ -44,7 +44,12 @@ impl CensusTable {
         let at = table.file();
         let code_col = columns.require(&AREA_CODE_COLUMN, &table.headers, &at)?;
         let complete = |roles: &[ColumnSpec]| -> Result<bool> {
-            Ok(roles.iter().map(|spec| columns.find(spec, &table.headers, &at)).collect::<Result<Vec<_>>>()?.iter().all(Option::is_some))
+            Ok(roles
+                .iter()
+                .map(|spec| columns.find(spec, &table.headers, &at))
+                .collect::<Result<Vec<_>>>()?
+                .iter()
+                .all(Option::is_some))
         };
         let mut chosen = layouts.len().saturating_sub(1);
         for (i, roles) in layouts.iter().enumerate() {
@@ -356,8 +361,17 @@ mod tests {
         assert_eq!(areas[1].unwrap().workers, 0.0, "no TS061 row: no workers");
         assert!(areas[2].is_none());
 
-        let broken = write(dir.path(), "broken.csv", "date,geography,geography code,Number of cars or vans: Total: All households\n2021,A,E01000001,9\n");
+        let broken = write(
+            dir.path(),
+            "broken.csv",
+            "date,geography,geography code,Number of cars or vans: Total: All households\n2021,A,E01000001,9\n",
+        );
         let err = CensusTravelTable::load(&broken, &none, None, &none).err().unwrap().to_string();
-        assert!(err.contains("no households with no car or van column (name it with --car-availability-columns no_car=HEADER)"), "{err}");
+        assert!(
+            err.contains(
+                "no households with no car or van column (name it with --car-availability-columns no_car=HEADER)"
+            ),
+            "{err}"
+        );
     }
 }

@@ -52,7 +52,11 @@ impl From<Error> for FetchError {
 }
 
 /// The file as already fetched into `target`, if it is there and matches its pinned checksum.
-fn already_there(origin: &Origin, file: &SourceFile, target: &Path) -> std::result::Result<Option<Fetched>, FetchError> {
+fn already_there(
+    origin: &Origin,
+    file: &SourceFile,
+    target: &Path,
+) -> std::result::Result<Option<Fetched>, FetchError> {
     if !target.is_file() {
         return Ok(None);
     }
@@ -153,7 +157,12 @@ impl Fetcher {
     }
 
     /// Downloads or copies `file` from `origin` to `part`; where from, and the byte it resumed at.
-    fn transfer(&self, origin: &Origin, file: &SourceFile, part: &Path) -> std::result::Result<(String, u64), FetchError> {
+    fn transfer(
+        &self,
+        origin: &Origin,
+        file: &SourceFile,
+        part: &Path,
+    ) -> std::result::Result<(String, u64), FetchError> {
         Ok(match origin {
             Origin::Publishers => match (&file.url, &file.service) {
                 (Some(url), _) => (url.clone(), self.download(url, part, file)?),

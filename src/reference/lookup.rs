@@ -41,8 +41,11 @@ impl AreaLookup {
         })?;
         let keys: Vec<Option<&str>> = table.column(filter_col).collect();
         let selected: Vec<bool> = keys.iter().map(|k| k.is_some_and(|k| values.iter().any(|v| v == k))).collect();
-        let codes: FxHashSet<String> =
-            table.column(code_col).zip(&selected).filter_map(|(code, s)| code.filter(|_| *s).map(str::to_string)).collect();
+        let codes: FxHashSet<String> = table
+            .column(code_col)
+            .zip(&selected)
+            .filter_map(|(code, s)| code.filter(|_| *s).map(str::to_string))
+            .collect();
         let name = name_column(&table.headers, filter_col).and_then(|c| {
             let names: std::collections::BTreeSet<&str> =
                 table.column(c).zip(&selected).filter_map(|(n, s)| n.filter(|_| *s)).collect();
@@ -53,9 +56,14 @@ impl AreaLookup {
         }
         let file = path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
         let geography = Geography::from_code_name(&table.headers[code_col]);
-        Ok(AreaLookup { codes, description: format!("{column}={} in {file}", values.join("|")), geography, path: path.to_path_buf(), name })
+        Ok(AreaLookup {
+            codes,
+            description: format!("{column}={} in {file}", values.join("|")),
+            geography,
+            path: path.to_path_buf(),
+            name,
+        })
     }
-
 }
 
 /// The column naming what the filter column codes: `icb24_code` → `icb24_name`, `ICB24CD` → `ICB24NM`.

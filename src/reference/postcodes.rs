@@ -15,9 +15,9 @@ use crate::io::progress;
 use crate::postcode::Postcode;
 use crate::reference::prepared_postcodes::PreparedPostcodes;
 use crate::reference::Country;
-use crate::spatial::Placement;
 use crate::spatial::bng::is_plausible_bng;
 use crate::spatial::wgs84_to_bng;
+use crate::spatial::Placement;
 
 /// What the directory knows of one postcode.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -134,9 +134,7 @@ impl PreparedPostcodes {
         let area = point.place & AREA_MASK;
         match point.status() {
             PLACED_WITHIN => Some(Placement::Within { area }),
-            PLACED_NEAREST => {
-                Some(Placement::Nearest { area, distance_m: *self.column::<f64>(2).get(id as usize)? })
-            }
+            PLACED_NEAREST => Some(Placement::Nearest { area, distance_m: *self.column::<f64>(2).get(id as usize)? }),
             PLACED_OUTSIDE => Some(Placement::Outside),
             _ => None,
         }
@@ -156,7 +154,10 @@ impl PreparedPostcodes {
 
 /// The postcode columns of a directory whose points are placed (entries sorted by postcode, so
 /// that the same directory always gives the same table).
-pub(crate) fn postcode_columns(entries: &[(Postcode, PostcodeEntry)], placements: &[Option<Placement>]) -> Vec<Vec<u8>> {
+pub(crate) fn postcode_columns(
+    entries: &[(Postcode, PostcodeEntry)],
+    placements: &[Option<Placement>],
+) -> Vec<Vec<u8>> {
     // At most 85% full, so that a look-up rarely probes past its first cache line.
     let size = (entries.len() * 100 / 85 + 1).next_power_of_two().max(2);
     let bits = size.trailing_zeros();
@@ -219,7 +220,14 @@ mod tests {
     fn every_postcode_is_found_with_its_entry_and_placement_and_others_are_not() {
         let mut placed = Vec::new();
         for i in 0..20_000u32 {
-            let text = format!("W{}{} {}{}{}", i % 90 + 1, "", i % 10, (b'A' + (i / 10 % 26) as u8) as char, (b'A' + (i / 260 % 26) as u8) as char);
+            let text = format!(
+                "W{}{} {}{}{}",
+                i % 90 + 1,
+                "",
+                i % 10,
+                (b'A' + (i / 10 % 26) as u8) as char,
+                (b'A' + (i / 260 % 26) as u8) as char
+            );
             let Some(postcode) = Postcode::parse(&text) else { continue };
             let location = (i % 7 != 0).then_some(Coord { x: 400_000.0 + i as f64, y: 250_000.5 });
             let country = [None, Some(Country::England), Some(Country::Scotland)][i as usize % 3];

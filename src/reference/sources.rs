@@ -183,7 +183,9 @@ impl Sources {
             if chosen.iter().any(serves) {
                 continue;
             }
-            if let Some(file) = self.files.iter().filter(serves).find(|f| f.sets.iter().any(|s| s == set) && available(f)) {
+            if let Some(file) =
+                self.files.iter().filter(serves).find(|f| f.sets.iter().any(|s| s == set) && available(f))
+            {
                 chosen.push(file);
             }
         }

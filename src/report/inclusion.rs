@@ -50,9 +50,10 @@ fn demography_sentence(d: &DemographySummary) -> Option<String> {
         "ethnic_group" => (find(BME)?, "Black and minority ethnic (BME) staff".to_string()),
         "sex" => (find("Female")?, "Women".to_string()),
         _ => {
-            let g = d.groups.iter().filter(|g| g.representation_ratio.is_some() && !g.group.starts_with("All")).min_by(
-                |a, b| a.representation_ratio.unwrap_or(0.0).total_cmp(&b.representation_ratio.unwrap_or(0.0)),
-            )?;
+            let g =
+                d.groups.iter().filter(|g| g.representation_ratio.is_some() && !g.group.starts_with("All")).min_by(
+                    |a, b| a.representation_ratio.unwrap_or(0.0).total_cmp(&b.representation_ratio.unwrap_or(0.0)),
+                )?;
             (g, format!("Staff aged {}", g.group))
         }
     };
@@ -75,7 +76,10 @@ fn demography_sentence(d: &DemographySummary) -> Option<String> {
 fn demography_table(d: &DemographySummary, count: &dyn Fn(Option<f64>) -> String) -> HtmlTable {
     let percent = |v: Option<f64>| v.map_or(String::new(), |v| Format::Percent.apply(&v.to_string()));
     HtmlTable {
-        caption: format!("Staff living in the community by {}, against its residents", dimension_title(&d.dimension).to_lowercase()),
+        caption: format!(
+            "Staff living in the community by {}, against its residents",
+            dimension_title(&d.dimension).to_lowercase()
+        ),
         headers: ["Group", "Staff", "Share of staff", "95% CI", "Share of residents", "Representation ratio"]
             .map(String::from)
             .to_vec(),
@@ -87,7 +91,9 @@ fn demography_table(d: &DemographySummary, count: &dyn Fn(Option<f64>) -> String
                     g.group.clone(),
                     count(g.staff),
                     percent(g.staff_share),
-                    g.staff_share_ci.map_or(String::new(), |[low, high]| format!("{} to {}", percent(Some(low)), percent(Some(high)))),
+                    g.staff_share_ci.map_or(String::new(), |[low, high]| {
+                        format!("{} to {}", percent(Some(low)), percent(Some(high)))
+                    }),
                     percent(g.population_share),
                     g.representation_ratio.map_or(String::new(), |r| format!("{r:.2}")),
                 ]
@@ -100,7 +106,9 @@ fn wres1_table(w: &Wres1Summary, count: &dyn Fn(Option<f64>) -> String) -> HtmlT
     let percent = |v: Option<f64>| v.map_or(String::new(), |v| format!("{:.1}%", v * 100.0));
     HtmlTable {
         caption: "BME share of staff by pay band group (WRES indicator 1), all staff wherever they live".to_string(),
-        headers: ["Band group", "White", "BME", "Not stated", "All staff", "BME share", "95% CI"].map(String::from).to_vec(),
+        headers: ["Band group", "White", "BME", "Not stated", "All staff", "BME share", "95% CI"]
+            .map(String::from)
+            .to_vec(),
         rows: w
             .bands
             .iter()
@@ -112,7 +120,8 @@ fn wres1_table(w: &Wres1Summary, count: &dyn Fn(Option<f64>) -> String) -> HtmlT
                     count(b.not_stated),
                     count(b.all_staff),
                     percent(b.bme_share),
-                    b.bme_share_ci.map_or(String::new(), |[l, h]| format!("{} to {}", percent(Some(l)), percent(Some(h)))),
+                    b.bme_share_ci
+                        .map_or(String::new(), |[l, h]| format!("{} to {}", percent(Some(l)), percent(Some(h)))),
                 ]
             })
             .collect(),
@@ -136,10 +145,13 @@ pub(super) fn funnel_section(dir: &Path, assumptions: &mut Vec<String>) -> anyho
     assumptions.push(format!("Recruitment funnel: {}.", summary.stages));
     let rule = summary.disclosure;
     let count = |c: Option<f64>| published(&rule, c);
-    let tables = [("funnel_by_core20.csv", "By deprivation of the applicant's neighbourhood"), ("funnel_by_ethnic_group.csv", "By ethnic group")]
-        .iter()
-        .map(|(file, caption)| funnel_table(&dir.join(file), caption))
-        .collect::<anyhow::Result<Vec<_>>>()?;
+    let tables = [
+        ("funnel_by_core20.csv", "By deprivation of the applicant's neighbourhood"),
+        ("funnel_by_ethnic_group.csv", "By ethnic group"),
+    ]
+    .iter()
+    .map(|(file, caption)| funnel_table(&dir.join(file), caption))
+    .collect::<anyhow::Result<Vec<_>>>()?;
     Ok(Value::from_serialize(serde_json::json!({
         "figures": [
             {"value": count(summary.applications.applied), "label": " applications"},
@@ -176,8 +188,24 @@ fn likelihood_sentences(summary: &FunnelSummary) -> Vec<String> {
     let w = &summary.wres_indicator_2;
     let d = &summary.deprivation_relative_likelihood;
     let pairs = [
-        ("White applicants", "BME applicants", w.relative_likelihood, w.ci_low, w.ci_high, &w.reason, " This is WRES indicator 2."),
-        ("Applicants from the least deprived fifth of neighbourhoods", "Core20 applicants, from the most deprived fifth", d.relative_likelihood, d.ci_low, d.ci_high, &d.reason, ""),
+        (
+            "White applicants",
+            "BME applicants",
+            w.relative_likelihood,
+            w.ci_low,
+            w.ci_high,
+            &w.reason,
+            " This is WRES indicator 2.",
+        ),
+        (
+            "Applicants from the least deprived fifth of neighbourhoods",
+            "Core20 applicants, from the most deprived fifth",
+            d.relative_likelihood,
+            d.ci_low,
+            d.ci_high,
+            &d.reason,
+            "",
+        ),
     ];
     pairs
         .iter()

@@ -8,14 +8,14 @@ use serde::Serialize;
 use serde_json::Value as Json;
 
 use crate::cli::ReportArgs;
-use crate::run::say;
+use crate::geocoder::{ReferenceSummary, Vintages};
 use crate::io::atomic::write_file;
+use crate::io::format::{mass, quantity, thousands};
 use crate::output::charts::{grouped_bars, Series};
 use crate::output::choropleth::{self, MapOptions};
-use crate::geocoder::{ReferenceSummary, Vintages};
 use crate::output::disclosure::{Cell, Disclosure};
 use crate::output::run_summary::{self, DateRange, EmissionsSummary, GapsSummary, Range};
-use crate::io::format::{mass, quantity, thousands};
+use crate::run::say;
 
 mod inclusion;
 
@@ -107,7 +107,12 @@ impl Csv {
 
     /// Chosen columns, relabelled and formatted. A column the table does not have is an error:
     /// a board report never silently drops what it was asked to show.
-    fn table(&self, caption: &str, columns: &[(&str, &str, Format)], rows: &[&Vec<String>]) -> anyhow::Result<HtmlTable> {
+    fn table(
+        &self,
+        caption: &str,
+        columns: &[(&str, &str, Format)],
+        rows: &[&Vec<String>],
+    ) -> anyhow::Result<HtmlTable> {
         if let Some((missing, _, _)) = columns.iter().find(|(c, _, _)| !self.headers.iter().any(|h| h == c)) {
             anyhow::bail!(
                 "{}: no column '{missing}' for the report's table '{caption}' (written by another version of anchormap?)",
@@ -232,9 +237,15 @@ pub(crate) fn run(args: ReportArgs) -> anyhow::Result<()> {
 
 /// The notices the reference data's licences require, with the Open Parliament Licence's when a run
 /// named its areas with the House of Commons Library's names.
-fn report_attribution(given: &[String], gaps: Option<&std::path::PathBuf>, emissions: Option<&std::path::PathBuf>) -> Vec<String> {
+fn report_attribution(
+    given: &[String],
+    gaps: Option<&std::path::PathBuf>,
+    emissions: Option<&std::path::PathBuf>,
+) -> Vec<String> {
     let mut lines = choropleth::attribution(given);
-    let gaps = gaps.and_then(|d| run_summary::read::<GapsSummary>(&d.join(crate::gaps::SUMMARY)).ok()).and_then(|s| s.area_names);
+    let gaps = gaps
+        .and_then(|d| run_summary::read::<GapsSummary>(&d.join(crate::gaps::SUMMARY)).ok())
+        .and_then(|s| s.area_names);
     let emissions = emissions
         .and_then(|d| run_summary::read::<EmissionsSummary>(&d.join(crate::emissions::SUMMARY)).ok())
         .and_then(|s| s.area_names);
@@ -516,14 +527,16 @@ fn community_in_words(summary: &GapsSummary) -> String {
 /// how many of each group's staff live in the most deprived fifth against the working-age population.
 fn gaps_cuts(dir: &Path) -> anyhow::Result<Vec<HtmlTable>> {
     let mut tables = Vec::new();
-    for (dimension, label) in [("band", "Pay band group"), ("staff_group", "Staff group"), ("starter", "New starters")] {
+    for (dimension, label) in [("band", "Pay band group"), ("staff_group", "Staff group"), ("starter", "New starters")]
+    {
         let path = dir.join(format!("gaps_by_quintile_by_{dimension}.csv"));
         if !path.is_file() {
             continue;
         }
         let csv = Csv::read(&path)?;
         let core20: Vec<&Vec<String>> = csv.rows.iter().filter(|r| csv.cell(r, "imd_quintile") == "1").collect();
-        let caption = format!("{label}: staff living in the most deprived fifth of neighbourhoods (national deciles 1-2)");
+        let caption =
+            format!("{label}: staff living in the most deprived fifth of neighbourhoods (national deciles 1-2)");
         tables.push(csv.table(
             &caption,
             &[
@@ -714,7 +727,8 @@ fn emissions_figures(summary: &EmissionsSummary) -> Vec<Figure> {
         },
     ];
     if summary.scenario.shift_to_virtual > 0.0 {
-        figures.push(Figure { value: tonnes(summary.scenario_kgco2e_saved), label: " CO2e saved by the scenario".into() });
+        figures
+            .push(Figure { value: tonnes(summary.scenario_kgco2e_saved), label: " CO2e saved by the scenario".into() });
     }
     figures
 }
@@ -796,4 +810,3 @@ fn emissions_notes(
     sources.push(format!("Emission factors: {}.", a.factors_source));
     Ok(())
 }
-

@@ -53,7 +53,12 @@ pub(crate) fn build_community(
             crate::Error::usage(format!("--community-filter '{filter}' is not COLUMN=VALUE (e.g. icb_code=E54000019)"))
         })?;
         let values: Vec<String> = values.split('|').map(|v| v.trim().to_string()).collect();
-        let lookup = AreaLookup::select(path, column, &values, &options.community_lookup_columns.named("--community-lookup-columns"))?;
+        let lookup = AreaLookup::select(
+            path,
+            column,
+            &values,
+            &options.community_lookup_columns.named("--community-lookup-columns"),
+        )?;
         lookup.check_vintage(geography)?;
         if name.is_none() {
             *name = lookup.name.clone();
@@ -80,7 +85,6 @@ pub(crate) fn build_community(
     let first = parts.next().ok_or_else(|| anyhow::anyhow!("no community given"))?;
     Ok(parts.fold(first, |acc, next| acc.intersect(&next)))
 }
-
 
 /// Area codes from a plain list (one per line, optional header) or a CSV with an area-code column.
 fn read_code_list(path: &Path) -> crate::Result<FxHashSet<String>> {

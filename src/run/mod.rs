@@ -11,19 +11,19 @@ use serde::Serialize;
 
 use crate::analysis::Areas;
 use crate::cli::{AreaNameArgs, OutputDirArgs, ReferenceArgs};
-use crate::output::run_summary::AreaNamesSummary;
-use crate::reference::area_names::{AreaNames, OPEN_PARLIAMENT_ATTRIBUTION};
-use crate::reference::Geography;
 use crate::columns::ColumnMap;
 use crate::geocoder::{Geocoder, Vintages};
-use crate::io::csv_input::Row;
 use crate::input::sites::{read_sites, Site};
+use crate::io::csv_input::Row;
+use crate::io::progress;
 use crate::io::CsvInput;
 use crate::output::disclosure::Disclosure;
-use crate::io::progress;
 use crate::output::run_folder::RunFolder;
+use crate::output::run_summary::AreaNamesSummary;
 use crate::output::summary::write_run_summaries;
 use crate::output::table::Table;
+use crate::reference::area_names::{AreaNames, OPEN_PARLIAMENT_ATTRIBUTION};
+use crate::reference::Geography;
 use crate::reference::Population;
 
 /// Rows handed to the parallel placement at a time.
@@ -110,7 +110,9 @@ impl RunContext {
         }
         let (with_msoa, with_ward) = self.areas.attach_names(&names);
         if with_msoa + with_ward == 0 {
-            self.warnings.push("no area of the boundaries is in the MSOA or ward lookups: areas are shown by their own names".into());
+            self.warnings.push(
+                "no area of the boundaries is in the MSOA or ward lookups: areas are shown by their own names".into(),
+            );
         }
         self.names = Some(AreaNamesSummary {
             files: names.files.iter().map(|p| crate::output::summary::file_name(p)).collect(),
@@ -146,7 +148,13 @@ impl RunContext {
     /// The run's workbook (`name`, e.g. `gaps.xlsx`): every CSV in `written` as a sheet, and a notes
     /// sheet with `what` the run is, the disclosure rule, `more` notes, the inputs' vintages and the
     /// attribution the names' licence asks for. Returns the file's name, for the list of outputs.
-    pub fn write_workbook(&self, name: &str, what: &str, written: &[String], more: &[String]) -> anyhow::Result<String> {
+    pub fn write_workbook(
+        &self,
+        name: &str,
+        what: &str,
+        written: &[String],
+        more: &[String],
+    ) -> anyhow::Result<String> {
         let mut notes = crate::output::workbook::notes(what, &self.disclosure);
         notes.extend(more.iter().cloned());
         if let Ok(serde_json::Value::Object(vintages)) = serde_json::to_value(&self.vintages) {
@@ -167,11 +175,7 @@ impl RunContext {
     }
 
     /// Prints the warnings, writes both summaries and moves the run folder into place.
-    pub fn finish(
-        self,
-        summary: (&str, &impl Serialize),
-        exact: (&str, &impl Serialize),
-    ) -> anyhow::Result<()> {
+    pub fn finish(self, summary: (&str, &impl Serialize), exact: (&str, &impl Serialize)) -> anyhow::Result<()> {
         for w in &self.warnings {
             eprintln!("anchormap: warning: {w}");
         }

@@ -34,7 +34,8 @@ pub(super) fn applications_csv(seed: u64, region: &Region) -> String {
     let mut rows = Vec::new();
     for n in 0..APPLICATIONS {
         // Applicants come from the whole region, a little more from deprived areas (entry-level posts).
-        let area = choose_area(&mut rng, &region.areas, |a| f64::from(a.working_age) * if a.decile <= 2 { 1.3 } else { 1.0 });
+        let area =
+            choose_area(&mut rng, &region.areas, |a| f64::from(a.working_age) * if a.decile <= 2 { 1.3 } else { 1.0 });
         let decile = region.areas[area].decile;
         let ethnicity = *pick(&mut rng, &ETHNICITIES);
         let sex = *pick(&mut rng, &SEXES);
@@ -48,7 +49,10 @@ pub(super) fn applications_csv(seed: u64, region: &Region) -> String {
         let vacancy = format!("DEMO-V{:04}", rng.random_range(1..=VACANCIES));
         rows.push(vec![format!("DEMO-A{:05}", n + 1), vacancy, postcode, ethnicity.into(), sex.into(), status.into()]);
     }
-    csv_text(&["Application ID", "Vacancy Reference", "Applicant Postcode", "Ethnicity", "Sex", "Application Status"], rows)
+    csv_text(
+        &["Application ID", "Vacancy Reference", "Applicant Postcode", "Ethnicity", "Sex", "Application Status"],
+        rows,
+    )
 }
 
 /// The status reached: shortlisting alike for everyone (a little less from the most deprived

@@ -37,7 +37,9 @@ const NONE: u32 = u32::MAX;
 
 mod shapes;
 
-use crate::reference::prepared_postcodes::{postcode_columns, PlacedPoint, PreparedPostcodes, AREA_MASK, POSTCODE_COLUMNS};
+use crate::reference::prepared_postcodes::{
+    postcode_columns, PlacedPoint, PreparedPostcodes, AREA_MASK, POSTCODE_COLUMNS,
+};
 use shapes::{decode_shape, encode_shapes};
 
 /// A source file as it was when the store was built.
@@ -56,7 +58,14 @@ struct SourceStamp {
 impl SourceStamp {
     fn of(role: &str, path: &Path) -> Result<SourceStamp> {
         let (bytes, modified_ns, changed_ns) = file_times(path)?;
-        Ok(SourceStamp { role: role.into(), path: path.to_path_buf(), bytes, modified_ns, changed_ns, sha256: sha256_of(path)? })
+        Ok(SourceStamp {
+            role: role.into(),
+            path: path.to_path_buf(),
+            bytes,
+            modified_ns,
+            changed_ns,
+            sha256: sha256_of(path)?,
+        })
     }
 
     /// Whether this stamp is of the source at `path` (a full path).
@@ -109,7 +118,8 @@ fn file_times(path: &Path) -> Result<(u64, Option<u128>, Option<i64>)> {
 
 fn one_file_times(path: &Path) -> Result<(u64, Option<u128>, Option<i64>)> {
     let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
-    let modified = meta.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map(|d| d.as_nanos());
+    let modified =
+        meta.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map(|d| d.as_nanos());
     #[cfg(unix)]
     let changed = {
         use std::os::unix::fs::MetadataExt;
@@ -240,9 +250,8 @@ impl PreparedStore {
         };
         let manifest = &store.manifest;
         let wanted = [("postcodes", full_path(&paths.postcodes)), ("boundaries", full_path(&paths.boundaries))];
-        if let Some((role, file)) = wanted
-            .iter()
-            .find(|(role, file)| !manifest.sources.iter().any(|s| s.role == *role && s.is_of(file)))
+        if let Some((role, file)) =
+            wanted.iter().find(|(role, file)| !manifest.sources.iter().any(|s| s.role == *role && s.is_of(file)))
         {
             return stale(format!("it was not prepared from the {role} {}", file.display()));
         }
@@ -279,7 +288,8 @@ impl PreparedStore {
         }
         let (offset, len) = (word(16) as usize, word(24) as usize);
         let manifest_bytes = offset.checked_add(len).and_then(|end| map.get(offset..end)).ok_or("it is truncated")?;
-        let manifest: Manifest = serde_json::from_slice(manifest_bytes).map_err(|e| format!("its manifest is damaged ({e})"))?;
+        let manifest: Manifest =
+            serde_json::from_slice(manifest_bytes).map_err(|e| format!("its manifest is damaged ({e})"))?;
         for section in &manifest.sections {
             let end = section.offset.checked_add(section.len).ok_or("a section is damaged")?;
             if end > offset as u64 || section.offset % 8 != 0 {
@@ -313,7 +323,8 @@ impl PreparedStore {
     /// The postcode columns agree in length, a power of two.
     fn check_sections(&self) -> std::result::Result<(), String> {
         let slots = self.array::<u64>("postcode_slots")?.len();
-        let full = [self.array::<PlacedPoint>("postcode_points")?.len(), self.array::<f64>("postcode_distances")?.len()];
+        let full =
+            [self.array::<PlacedPoint>("postcode_points")?.len(), self.array::<f64>("postcode_distances")?.len()];
         let codes = [self.array::<u32>("postcode_lsoa11")?.len(), self.array::<u32>("postcode_lsoa21")?.len()];
         let agree = full.iter().all(|&l| l == slots) && codes.iter().all(|&l| l == slots || l == 0);
         if !agree || !slots.is_power_of_two() || slots <= self.manifest.directory_stats.postcodes {
@@ -416,17 +427,17 @@ impl PreparedStore {
         let directory = &geocoder.directory;
         let boundaries = &geocoder.boundaries;
         if boundaries.areas.len() > AREA_MASK as usize {
-            return Err(Error::invalid(Location::file(&paths.boundaries), "has more areas than a prepared store holds"));
+            return Err(Error::invalid(
+                Location::file(&paths.boundaries),
+                "has more areas than a prepared store holds",
+            ));
         }
         let mut entries = directory.entries();
         entries.par_sort_unstable_by_key(|(postcode, _)| *postcode);
         let placements: Vec<Option<Placement>> =
             entries.par_iter().map(|(_, e)| e.location.map(|p| geocoder.placement(p, e.country))).collect();
-        let texts: Vec<AreaText> = boundaries
-            .areas
-            .iter()
-            .map(|a| AreaText { code: a.code.clone(), name: a.name.clone() })
-            .collect();
+        let texts: Vec<AreaText> =
+            boundaries.areas.iter().map(|a| AreaText { code: a.code.clone(), name: a.name.clone() }).collect();
         let mut sections: Vec<(String, Vec<u8>)> =
             POSTCODE_COLUMNS.iter().map(|n| n.to_string()).zip(postcode_columns(&entries, &placements)).collect();
         sections.push(("lsoa_codes".into(), json(&directory.area_codes)));
@@ -440,7 +451,10 @@ impl PreparedStore {
             sections.push((format!("{family}_coords"), bytemuck::cast_slice(&coords).to_vec()));
             sections.push((format!("{family}_starts"), bytemuck::cast_slice(&starts).to_vec()));
         }
-        let sources = vec![SourceStamp::of("postcodes", &full_path(&paths.postcodes))?, SourceStamp::of("boundaries", &full_path(&paths.boundaries))?];
+        let sources = vec![
+            SourceStamp::of("postcodes", &full_path(&paths.postcodes))?,
+            SourceStamp::of("boundaries", &full_path(&paths.boundaries))?,
+        ];
         let manifest = Manifest {
             format_version: FORMAT_VERSION,
             written_by: format!("anchormap {}", env!("CARGO_PKG_VERSION")),
@@ -509,7 +523,8 @@ fn write_file(path: &Path, mut manifest: Manifest, sections: &[(String, Vec<u8>)
         manifest.sections.push(Section { name: name.clone(), offset, len: bytes.len() as u64 });
         offset += (bytes.len() as u64).next_multiple_of(8);
     }
-    let manifest_bytes = serde_json::to_vec_pretty(&manifest).map_err(|e| Error::invalid(Location::file(path), e.to_string()))?;
+    let manifest_bytes =
+        serde_json::to_vec_pretty(&manifest).map_err(|e| Error::invalid(Location::file(path), e.to_string()))?;
     let mut header = Vec::with_capacity(HEADER_BYTES);
     header.extend(MAGIC);
     header.extend(FORMAT_VERSION.to_le_bytes());

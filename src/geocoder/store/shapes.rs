@@ -60,7 +60,14 @@ mod tests {
 
     #[test]
     fn shapes_round_trip_with_holes_and_absent_shapes() {
-        let ring = |x: f64| LineString(vec![Coord { x, y: 0.0 }, Coord { x: x + 1.0, y: 0.0 }, Coord { x, y: 1.0 }, Coord { x, y: 0.0 }]);
+        let ring = |x: f64| {
+            LineString(vec![
+                Coord { x, y: 0.0 },
+                Coord { x: x + 1.0, y: 0.0 },
+                Coord { x, y: 1.0 },
+                Coord { x, y: 0.0 },
+            ])
+        };
         let holed = MultiPolygon(vec![Polygon::new(ring(0.0), vec![ring(0.2)]), Polygon::new(ring(5.0), vec![])]);
         let plain = MultiPolygon(vec![Polygon::new(ring(9.0), vec![])]);
         let (shape, coords, starts) = encode_shapes(&[Some(&holed), None, Some(&plain)]);

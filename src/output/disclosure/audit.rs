@@ -1,0 +1,116 @@
+//! The run's own attack on what it publishes, written as `disclosure_audit.json`.
+
+use super::{Disclosure, Importance, Margins};
+
+/// What an attacker holding every published file gets from the sums of one protected system of
+/// cells: publishable (no count), written to a run's `disclosure_audit.json`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct DisclosureAudit {
+    /// What the system's cells are (e.g. "staff: every table of the run").
+    pub cells_of: String,
+    pub cells: usize,
+    pub cells_hidden: usize,
+    /// Hidden cells of the rows a board reads first ([`Importance::Headline`]).
+    pub headline_cells_hidden: usize,
+    /// Non-zero cells published rounded.
+    pub cells_rounded: usize,
+    /// The fewest values the attacker's range holds for any hidden cell, after narrowing every
+    /// cell's range along every sum until nothing changes (`null` when nothing is hidden).
+    pub narrowest_hidden_range: Option<u64>,
+    /// Published exact counts narrowed to a single value by the sums, behind a rounded cell.
+    pub rounded_cells_pinned: usize,
+    /// The fewest values a hidden cell's range must hold ([`Disclosure::protection_width`]).
+    pub protection_width: u64,
+    /// Linear programs the audit solved (each an attacker's least or greatest value of a count).
+    pub linear_programs: usize,
+    /// Cells whose programs the solver could not answer (their range is from the sums one at a
+    /// time, and the system is not called protected).
+    pub cells_unsolved: usize,
+    /// Every hidden cell at least that wide, no rounded cell pinned, every program answered.
+    pub protected: bool,
+}
+
+impl Disclosure {
+    /// The audit of one system, as an attacker with every published file and a solver does it:
+    /// every cell's range narrowed along the sums one at a time until nothing changes, then by a
+    /// linear program over all sums at once for each hidden and each rounded cell.
+    pub fn audit(&self, cells_of: &str, raw: &[f64], hidden: &[bool], margins: &Margins) -> DisclosureAudit {
+        let attack = self.attack(raw, hidden, margins);
+        let ranges = &attack.ranges;
+        let hidden_values = ranges.iter().zip(hidden).filter(|(_, h)| **h).map(|(b, _)| b.values());
+        let narrowest = hidden_values.fold(None, |n: Option<f64>, v| Some(n.map_or(v, |n| n.min(v))));
+        let rounded = |i: usize| self.is_rounded(raw, hidden, margins, i);
+        let pinned = (0..raw.len()).filter(|&i| rounded(i) && ranges[i].values() <= 1.0).count();
+        let width = self.protection_width();
+        DisclosureAudit {
+            cells_of: cells_of.to_string(),
+            cells: raw.len(),
+            cells_hidden: hidden.iter().filter(|h| **h).count(),
+            headline_cells_hidden: (0..raw.len())
+                .filter(|&i| hidden[i] && margins.importance(i) == Importance::Headline)
+                .count(),
+            cells_rounded: (0..raw.len()).filter(|&i| rounded(i)).count(),
+            narrowest_hidden_range: narrowest.map(|n| if n.is_finite() { n as u64 } else { u64::MAX }),
+            rounded_cells_pinned: pinned,
+            protection_width: width as u64,
+            linear_programs: attack.programs,
+            cells_unsolved: attack.unsolved,
+            protected: narrowest.is_none_or(|n| n >= width) && pinned == 0 && attack.unsolved == 0,
+        }
+    }
+}
+
+/// A run's `disclosure_audit.json`: publishable, no counts.
+pub const AUDIT_FILE: &str = "disclosure_audit.json";
+
+/// The audit of every protected system of a run, with what it means.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RunAudit {
+    pub rule: Disclosure,
+    pub method: String,
+    pub systems: Vec<DisclosureAudit>,
+    /// One sentence for a reader.
+    pub summary: String,
+}
+
+impl RunAudit {
+    pub fn new(rule: Disclosure, systems: Vec<DisclosureAudit>) -> RunAudit {
+        let hidden: usize = systems.iter().map(|s| s.cells_hidden).sum();
+        let narrowest = systems.iter().filter_map(|s| s.narrowest_hidden_range).min();
+        let pinned: usize = systems.iter().map(|s| s.rounded_cells_pinned).sum();
+        let width = rule.protection_width() as u64;
+        let mut exposed = Vec::new();
+        if let Some(n) = narrowest.filter(|&n| n < width) {
+            exposed.push(format!("a hidden count can be narrowed to {n} possible values (at least {width} required)"));
+        }
+        if pinned > 0 {
+            let counts = if pinned == 1 { "rounded count" } else { "rounded counts" };
+            exposed.push(format!("{pinned} {counts} can be worked back to the exact number from the sums"));
+        }
+        let summary = match (narrowest, exposed.is_empty()) {
+            (_, false) => format!("{hidden} cells hidden; {}: check before publishing", exposed.join(", and ")),
+            (None, true) => "no count is hidden, and no rounded count can be worked back from the sums".to_string(),
+            (Some(n), true) => format!(
+                "{hidden} cells hidden; from every sum of this run's published files an attacker narrows no hidden count to fewer \
+                 than {n} possible values (at least {width} required)"
+            ),
+        };
+        RunAudit {
+            rule,
+            method: "each cell's range (a hidden count from 0; a published count, every count the rule publishes as it) narrowed \
+                     along every sum the run's published files imply, one sum at a time until nothing changes, then by linear \
+                     programs over all the sums at once (microlp): each hidden count's least and greatest value, and whether each \
+                     rounded count can be worked back to one value. Every count an integer program allows lies in a linear \
+                     program's range; an integer solver may rule out some of the whole counts inside it"
+                .to_string(),
+            systems,
+            summary,
+        }
+    }
+
+    /// Writes [`AUDIT_FILE`] into a run's folder; its name, for the run's list of outputs.
+    pub fn write(&self, out: &std::path::Path) -> crate::error::Result<String> {
+        crate::output::summary::write_json(&out.join(AUDIT_FILE), self)?;
+        Ok(AUDIT_FILE.to_string())
+    }
+}

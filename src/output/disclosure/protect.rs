@@ -1,0 +1,159 @@
+//! Secondary suppression: which more cells to hide so that no sum gives a hidden count back.
+
+use super::attacker::RelationSums;
+use super::{Bounds, Disclosure, Margins};
+
+/// Rounds of linear programs [`Disclosure::protect`] runs before it stops adding protection.
+const LINEAR_ROUNDS: usize = 200;
+
+/// Cells [`Disclosure::protect`] tries before it hides one more.
+const COVER_CANDIDATES: usize = 24;
+
+impl Disclosure {
+    /// Which cells to hide: those given as `primary` (the rule's small counts, or cells hidden
+    /// for a reason of the caller's), then, repeatedly, a member of any relation that narrows one
+    /// of its hidden members to fewer values than the protection width
+    /// ([`Disclosure::protection_width`]) from the published (rounded) counts of the others,
+    /// choosing the least important, then smallest, non-zero member ([`Importance`]), until no
+    /// relation does. Exact counts (`round_to` 1) leave a lone hidden member nothing to hide
+    /// behind; counts rounded to 5 often protect it by themselves, and then nothing more is hidden.
+    ///
+    /// ```
+    /// use anchormap::output::disclosure::{Disclosure, Margins};
+    /// // Two deciles (3 and 40 people) and their quintile (43): hiding the 3 alone would let the
+    /// // quintile minus the 40 give it back, so the 40 is hidden too.
+    /// let mut margins = Margins::new();
+    /// margins.add([0, 1], 2);
+    /// let rule = Disclosure { min_count: 8, round_to: 1 };
+    /// let hidden = rule.protect(&[3.0, 40.0, 43.0], &rule.primary(&[3.0, 40.0, 43.0]), &margins);
+    /// assert_eq!(hidden, vec![true, true, false]);
+    /// ```
+    pub fn protect(&self, raw: &[f64], primary: &[bool], margins: &Margins) -> Vec<bool> {
+        let mut hidden = self.protect_along_sums(raw, primary, margins);
+        // An attacker's solver uses every sum at once: while its ranges leave a hidden count too
+        // narrow or pin a rounded one, hide one more cell (one at a time: one more hidden cell in a
+        // sum often gives every cell of it room), and solve again.
+        for _ in 0..LINEAR_ROUNDS {
+            let attack = self.attack(raw, &hidden, margins);
+            let exposed = self.exposed(raw, &hidden, margins, &attack.ranges);
+            let Some(cover) = self.cover(&exposed, raw, &hidden, margins) else { break };
+            hidden[cover] = true;
+            hidden = self.protect_along_sums(raw, &hidden, margins);
+        }
+        hidden
+    }
+
+    /// The cell to hide next for the `exposed` ones. Candidates are the cheapest other member of
+    /// each sum an exposed cell is in ([`Margins::covers`]); the one that leaves fewest cells
+    /// exposed along the sums wins, the cheapest among equals, preferring one after which the
+    /// attacker's programs no longer expose the first exposed cell.
+    fn cover(&self, exposed: &[usize], raw: &[f64], hidden: &[bool], margins: &Margins) -> Option<usize> {
+        let first = *exposed.first()?;
+        let mut candidates: Vec<usize> = exposed.iter().take(8).flat_map(|&e| margins.covers(e, raw, hidden)).collect();
+        candidates.sort_by(|&a, &b| margins.cost_order(a, b, raw));
+        candidates.dedup();
+        candidates.truncate(COVER_CANDIDATES);
+        let with = |candidate: usize| {
+            let mut trial = hidden.to_vec();
+            trial[candidate] = true;
+            trial
+        };
+        let left_exposed = |candidate: usize| {
+            let trial = with(candidate);
+            self.exposed(raw, &trial, margins, &self.attacker_ranges(raw, &trial, margins)).len()
+        };
+        let scored: Vec<(usize, usize)> = candidates.iter().map(|&c| (left_exposed(c), c)).collect();
+        let fewest = scored.iter().map(|(n, _)| *n).min()?;
+        let best: Vec<usize> = scored.iter().filter(|(n, _)| *n == fewest).map(|(_, c)| *c).collect();
+        let frees_first = |candidate: usize| {
+            let trial = with(candidate);
+            !self.exposed(raw, &trial, margins, &self.attack(raw, &trial, margins).ranges).contains(&first)
+        };
+        best.iter().copied().find(|&c| frees_first(c)).or(best.first().copied())
+    }
+
+    /// The cells an attacker's `ranges` expose: hidden ones narrower than the protection width,
+    /// rounded ones worked back to one value.
+    pub(super) fn exposed(&self, raw: &[f64], hidden: &[bool], margins: &Margins, ranges: &[Bounds]) -> Vec<usize> {
+        let width = self.protection_width();
+        (0..raw.len())
+            .filter(|&i| {
+                let values = ranges[i].values();
+                if hidden[i] {
+                    values < width
+                } else {
+                    self.is_rounded(raw, hidden, margins, i) && values <= 1.0
+                }
+            })
+            .collect()
+    }
+
+    /// Whether cell `i` is published as a rounded count (not zero, not hidden, in a file, rounded).
+    pub(super) fn is_rounded(&self, raw: &[f64], hidden: &[bool], margins: &Margins, i: usize) -> bool {
+        !hidden[i] && margins.is_published(i) && raw[i] > 0.0 && self.round_to > 1
+    }
+
+    /// Protection sum by sum, then along chains of sums as bound propagation follows them: while
+    /// the attacker's ranges leave a hidden count too narrow, hide the cheapest member of a sum it
+    /// is in, and protect sum by sum again.
+    fn protect_along_sums(&self, raw: &[f64], primary: &[bool], margins: &Margins) -> Vec<bool> {
+        let mut hidden = self.protect_sum_by_sum(raw, primary, margins);
+        let width = self.protection_width();
+        for _ in 0..raw.len() {
+            let ranges = self.attacker_ranges(raw, &hidden, margins);
+            let Some(narrow) = (0..raw.len()).find(|&i| hidden[i] && ranges[i].values() < width) else { break };
+            let Some(&next) = margins.covers(narrow, raw, &hidden).first() else { break };
+            hidden[next] = true;
+            hidden = self.protect_sum_by_sum(raw, &hidden, margins);
+        }
+        hidden
+    }
+
+    /// [`Disclosure::protect`] one sum at a time: until no single sum narrows a hidden member too far.
+    fn protect_sum_by_sum(&self, raw: &[f64], primary: &[bool], margins: &Margins) -> Vec<bool> {
+        let mut hidden = primary.to_vec();
+        hidden.resize(raw.len(), false);
+        loop {
+            let mut changed = false;
+            for members in margins.relations() {
+                if !self.exposes(members, raw, &hidden, margins) {
+                    continue;
+                }
+                if let Some(i) = margins.cheapest(members, raw, &hidden) {
+                    hidden[i] = true;
+                    changed = true;
+                }
+            }
+            if !changed {
+                return hidden;
+            }
+        }
+    }
+
+    /// The fewest values an attacker's range for a hidden count may hold: with exact counts, as
+    /// many as a `*` stands for (1 to `min_count - 1`); with rounded counts, one more than a
+    /// rounded count's range (a hidden count is never known better than a published one), up to
+    /// that; never fewer than 2 (one value is the count itself).
+    ///
+    /// ```
+    /// use anchormap::output::disclosure::Disclosure;
+    /// assert_eq!(Disclosure::default().protection_width(), 6.0);
+    /// assert_eq!(Disclosure { min_count: 8, round_to: 1 }.protection_width(), 7.0);
+    /// ```
+    pub fn protection_width(&self) -> f64 {
+        let star = self.min_count.saturating_sub(1);
+        let width = if self.round_to > 1 { (self.round_to + 1).min(star) } else { star };
+        f64::from(width.max(2))
+    }
+
+    /// Whether the relation `members` (parts, then the whole) narrows one of its hidden members
+    /// below the protection width, given what the attacker knows of the others.
+    fn exposes(&self, members: &[usize], raw: &[f64], hidden: &[bool], margins: &Margins) -> bool {
+        if !members.iter().any(|&i| hidden[i]) {
+            return false;
+        }
+        let bounds: Vec<Bounds> = members.iter().map(|&i| self.known(raw, hidden, margins, i)).collect();
+        let (sums, width) = (RelationSums::of(&bounds), self.protection_width());
+        members.iter().enumerate().filter(|(_, &i)| hidden[i]).any(|(k, _)| sums.member(&bounds, k).values() < width)
+    }
+}
