@@ -14,17 +14,20 @@ pub struct DisclosureAudit {
     pub headline_cells_hidden: usize,
     /// Non-zero cells published rounded.
     pub cells_rounded: usize,
-    /// The fewest values the attacker's range holds for any hidden cell, after narrowing every
-    /// cell's range along every sum until nothing changes (`null` when nothing is hidden).
+    /// The fewest values the attacker's range holds for any hidden cell (`null` when nothing is
+    /// hidden). A range the programs showed wide enough without solving for it is counted as wide
+    /// as shown, so this is at least, not exactly, the narrowest range.
     pub narrowest_hidden_range: Option<u64>,
     /// Published exact counts narrowed to a single value by the sums, behind a rounded cell.
     pub rounded_cells_pinned: usize,
     /// The fewest values a hidden cell's range must hold ([`Disclosure::protection_width`]).
     pub protection_width: u64,
     /// Linear programs the audit solved (each an attacker's least or greatest value of a count).
+    #[serde(default)]
     pub linear_programs: usize,
     /// Cells whose programs the solver could not answer (their range is from the sums one at a
     /// time, and the system is not called protected).
+    #[serde(default)]
     pub cells_unsolved: usize,
     /// Every hidden cell at least that wide, no rounded cell pinned, every program answered.
     pub protected: bool,
