@@ -17,6 +17,20 @@ pub struct DeprivationRecord {
     pub score: Option<f64>,
 }
 
+/// One area's rank and score on one domain of the IoD ([`IOD_DOMAINS`], in that order).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct DomainRecord {
+    pub rank: Option<u32>,
+    pub score: Option<f64>,
+}
+
+/// Which of a domain's figures a file gives (or were worked out from it).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DomainColumns {
+    pub rank: bool,
+    pub score: bool,
+}
+
 /// IMD by area code, for English areas only.
 pub struct Deprivation {
     pub path: PathBuf,
@@ -24,6 +38,13 @@ pub struct Deprivation {
     /// e.g. "IoD2019", read from the local-authority vintage in the headers when present.
     pub edition: String,
     records: FxHashMap<String, DeprivationRecord>,
+    /// Each domain's ranks and scores by area code, in the order of [`IOD_DOMAINS`]; empty when
+    /// the file has no domain columns.
+    domain_records: FxHashMap<String, [DomainRecord; 7]>,
+    /// What the file gives of each domain, in the order of [`IOD_DOMAINS`].
+    pub domain_columns: [DomainColumns; 7],
+    /// The file of scores merged in ([`Deprivation::with_scores`]), if any.
+    pub scores_path: Option<PathBuf>,
 }
 
 /// How the areas of a boundary file are covered by a deprivation file.
@@ -81,6 +102,7 @@ struct RawRow {
 }
 
 pub use crate::dictionary::DEPRIVATION as DEPRIVATION_COLUMNS;
+pub use crate::dictionary::{IodDomain, IOD_DOMAINS};
 
 impl Deprivation {
     /// Reads an IoD file (File 1, 2, 5 or 7 of IoD2019/IoD2025, or a table with code and IMD score).
@@ -116,6 +138,7 @@ impl Deprivation {
                 ),
             ));
         }
+        let (domain_columns, domain_records) = read_domains(&table, cols.code, &columns.named("--deprivation-columns"))?;
         let mut records = FxHashMap::with_capacity_and_hasher(rows.len(), Default::default());
         for RawRow { code, rank, decile, score } in rows {
             let Some(rank) = rank else { continue };
@@ -128,7 +151,70 @@ impl Deprivation {
             geography: Geography::from_code_name(&table.headers[cols.code]),
             edition: edition(cols.district.map(|c| table.headers[c].as_str())),
             records,
+            domain_records,
+            domain_columns,
+            scores_path: None,
         })
+    }
+
+    /// Fills in what this file lacks from a file of the same areas' scores (IoD2019 File 5 or 7,
+    /// IoD2025 File 7, or a tabular copy such as `IoD2025_scores_ranks_deciles_lsoa21.csv` or
+    /// NHSX's parquet of the 2019 scores): the IMD score and each domain's score and rank where this
+    /// file has none. The ranks and deciles this file gives are kept. A file of the other LSOA
+    /// vintage is refused.
+    pub fn with_scores(mut self, scores: Deprivation) -> Result<Deprivation> {
+        let known = |g: &Geography| matches!(g, Geography::Lsoa2011 | Geography::Lsoa2021);
+        if known(&self.geography) && known(&scores.geography) && self.geography != scores.geography {
+            return Err(Error::invalid(
+                crate::error::Location::file(&scores.path),
+                format!(
+                    "is scores on {} areas, but the deprivation file {} is on {}: give scores of the same IoD edition",
+                    scores.geography,
+                    self.path.display(),
+                    self.geography
+                ),
+            ));
+        }
+        for (code, record) in self.records.iter_mut() {
+            if record.score.is_none() {
+                record.score = scores.records.get(code).and_then(|r| r.score);
+            }
+        }
+        for (i, columns) in self.domain_columns.iter_mut().enumerate() {
+            columns.rank |= scores.domain_columns[i].rank;
+            columns.score |= scores.domain_columns[i].score;
+        }
+        for code in self.records.keys() {
+            let Some(theirs) = scores.domain_records.get(code) else { continue };
+            let ours = self.domain_records.entry(code.clone()).or_default();
+            for (mine, their) in ours.iter_mut().zip(theirs) {
+                mine.rank = mine.rank.or(their.rank);
+                mine.score = mine.score.or(their.score);
+            }
+        }
+        if self.edition.starts_with("IoD (") && !scores.edition.starts_with("IoD (") {
+            self.edition = scores.edition;
+        }
+        self.scores_path = Some(scores.path);
+        Ok(self)
+    }
+
+    /// An area's rank and score on each domain (in the order of [`IOD_DOMAINS`]), if the file has any.
+    pub fn domains_of(&self, area_code: &str) -> Option<&[DomainRecord; 7]> {
+        match Country::of_area_code(area_code) {
+            Some(Country::England) | None => self.domain_records.get(area_code),
+            Some(_) => None,
+        }
+    }
+
+    /// The domains the file gives a rank or a score of, with their index in [`IOD_DOMAINS`].
+    pub fn domains(&self) -> impl Iterator<Item = (usize, &'static IodDomain)> + '_ {
+        IOD_DOMAINS.iter().enumerate().filter(|(i, _)| self.domain_columns[*i].rank || self.domain_columns[*i].score)
+    }
+
+    /// Whether the file gives (or a scores file added) the IMD score of its areas.
+    pub fn has_scores(&self) -> bool {
+        self.records.values().any(|r| r.score.is_some())
     }
 
     /// The IMD of an area. Never returns an English decile for a Welsh, Scottish or Northern Irish area.
@@ -250,6 +336,81 @@ impl DeprivationColumns {
         }
         Ok(rows)
     }
+}
+
+/// Each domain's ranks and scores, as the file gives them: a rank column is read as it is; a
+/// domain with scores and no ranks is ranked by its scores when they are a national set (as the
+/// IoD ranks them: 1 the highest score). `--deprivation-columns` names columns the dictionary does
+/// not know (`income_rank=…`, `income_score=…`).
+fn read_domains(
+    table: &ReferenceTable,
+    code: usize,
+    columns: &ColumnMap,
+) -> Result<([DomainColumns; 7], FxHashMap<String, [DomainRecord; 7]>)> {
+    let at = table.file();
+    let codes: Vec<Option<&str>> = table.column(code).collect();
+    let mut present = [DomainColumns::default(); 7];
+    let mut records: FxHashMap<String, [DomainRecord; 7]> = FxHashMap::default();
+    for (i, domain) in IOD_DOMAINS.iter().enumerate() {
+        let rank_col = columns.find(&domain.rank, &table.headers, &at)?;
+        let score_col = columns.find(&domain.score, &table.headers, &at)?;
+        let ranks = domain_numbers(table, rank_col, true)?;
+        let scores = domain_numbers(table, score_col, false)?;
+        let ranks = match (rank_col, score_col) {
+            (None, Some(_)) => ranks_from_scores(&codes, &scores),
+            _ => ranks,
+        };
+        present[i] = DomainColumns { rank: ranks.iter().any(Option::is_some), score: score_col.is_some() };
+        if !present[i].rank && !present[i].score {
+            continue;
+        }
+        for (row, code) in codes.iter().enumerate() {
+            let Some(code) = code else { continue };
+            let record = &mut records.entry(code.to_string()).or_default()[i];
+            record.rank = ranks[row].map(|r| r as u32);
+            record.score = scores[row];
+        }
+    }
+    Ok((present, records))
+}
+
+/// A column of numbers (ranks: whole numbers from 1), each error at its line and column; all
+/// `None` for a column the file does not have.
+fn domain_numbers(table: &ReferenceTable, col: Option<usize>, rank: bool) -> Result<Vec<Option<f64>>> {
+    let Some(col) = col else { return Ok(vec![None; table.height()]) };
+    let mut values = Vec::with_capacity(table.height());
+    for (row, cell) in table.column(col).enumerate() {
+        let Some(text) = cell else {
+            values.push(None);
+            continue;
+        };
+        let value = parse_published_number(text)
+            .ok_or_else(|| Error::invalid(table.location(row, col), format!("'{text}' is not a number")))?;
+        if rank && (value < 1.0 || value.fract() != 0.0 || value > f64::from(u32::MAX)) {
+            let message = format!("rank {text} is not a whole number from 1 (1 is the most deprived)");
+            return Err(Error::invalid(table.location(row, col), message));
+        }
+        values.push(Some(value));
+    }
+    Ok(values)
+}
+
+/// Ranks from one domain's scores (1 the highest score, ties by code), only when the scored areas
+/// are a national set: the ranks of an extract would not be national ranks.
+fn ranks_from_scores(codes: &[Option<&str>], scores: &[Option<f64>]) -> Vec<Option<f64>> {
+    let mut order: Vec<usize> = (0..codes.len()).filter(|&i| codes[i].is_some() && scores[i].is_some()).collect();
+    let mut ranks = vec![None; codes.len()];
+    if !NATIONAL_AREAS.contains(&order.len()) {
+        return ranks;
+    }
+    order.sort_by(|&a, &b| {
+        let (sa, sb) = (scores[a].unwrap_or(f64::MIN), scores[b].unwrap_or(f64::MIN));
+        sb.total_cmp(&sa).then(codes[a].cmp(&codes[b]))
+    });
+    for (position, i) in order.into_iter().enumerate() {
+        ranks[i] = Some((position + 1) as f64);
+    }
+    ranks
 }
 
 /// Ranks from scores, as the IoD ranks them: 1 the highest score (the most deprived), ties by code.

@@ -58,7 +58,77 @@ impl AreaLookup {
 
 }
 
-/// The column naming what the filter column codes: `icb24_code` → `icb24_name`, `ICB24CD` → `ICB24NM`.
+/// Every area of a lookup table with the group it belongs to (LSOA → local authority, ICB, MSOA):
+/// the groups of `anchormap profile`.
+pub struct GroupLookup {
+    pub path: std::path::PathBuf,
+    /// The header of the group column, and of its name column if it has one.
+    pub column: String,
+    pub name_column: Option<String>,
+    /// The vintage of its area codes, from the code column's header.
+    pub geography: Geography,
+    /// Each group's code and name (blank without a name column), sorted by code.
+    pub groups: Vec<(String, String)>,
+    /// Each distinct (area, group) pair, as an index into `groups`, in the file's order.
+    pub members: Vec<(String, usize)>,
+    /// Rows without an area code or a group, left out.
+    pub rows_without_group: usize,
+    /// Areas listed in more than one group (each is counted in every group it is in).
+    pub areas_in_several_groups: usize,
+}
+
+impl GroupLookup {
+    /// Reads the lookup: the area code column is detected (`LSOA11CD`, `lsoa21_code`, …) or named
+    /// with `code=` in `columns`; `column` is the group column's header (case-insensitive).
+    pub fn load(path: &Path, column: &str, columns: &ColumnMap) -> Result<GroupLookup> {
+        let table = ReferenceTable::read(path)?;
+        let at = table.file();
+        let code_col = columns.require(&AREA_CODE_COLUMN, &table.headers, &at)?;
+        let group_col = table.headers.iter().position(|h| h.eq_ignore_ascii_case(column.trim())).ok_or_else(|| {
+            let headers = crate::columns::list_headers(&table.headers);
+            Error::invalid(at.clone(), format!("no column '{column}' to group the areas by; the header has {headers}"))
+        })?;
+        let name_col = name_column(&table.headers, group_col);
+        let names: Vec<Option<&str>> = match name_col {
+            Some(c) => table.column(c).collect(),
+            None => vec![None; table.height()],
+        };
+        let mut groups: std::collections::BTreeMap<&str, &str> = std::collections::BTreeMap::new();
+        let mut pairs: Vec<(&str, &str)> = Vec::new();
+        let mut rows_without_group = 0;
+        for ((area, group), name) in table.column(code_col).zip(table.column(group_col)).zip(&names) {
+            let (Some(area), Some(group)) = (area, group) else {
+                rows_without_group += 1;
+                continue;
+            };
+            groups.entry(group).or_insert(name.unwrap_or_default());
+            pairs.push((area, group));
+        }
+        if groups.is_empty() {
+            return Err(Error::invalid(at, format!("no row has both an area code and a '{column}'")));
+        }
+        let index: rustc_hash::FxHashMap<&str, usize> = groups.keys().enumerate().map(|(i, g)| (*g, i)).collect();
+        let mut seen: FxHashSet<(&str, &str)> = FxHashSet::default();
+        pairs.retain(|pair| seen.insert(*pair));
+        let mut group_count: rustc_hash::FxHashMap<&str, usize> = rustc_hash::FxHashMap::default();
+        for (area, _) in &pairs {
+            *group_count.entry(area).or_default() += 1;
+        }
+        Ok(GroupLookup {
+            path: path.to_path_buf(),
+            column: table.headers[group_col].clone(),
+            name_column: name_col.map(|c| table.headers[c].clone()),
+            geography: Geography::from_code_name(&table.headers[code_col]),
+            groups: groups.iter().map(|(g, n)| (g.to_string(), n.to_string())).collect(),
+            members: pairs.iter().map(|(area, group)| (area.to_string(), index[group])).collect(),
+            rows_without_group,
+            areas_in_several_groups: group_count.values().filter(|n| **n > 1).count(),
+        })
+    }
+}
+
+/// The column naming what the filter column codes: `icb24_code` → `icb24_name`, `ICB24CD` →
+/// `ICB24NM`, `Local Authority District code (2019)` → `Local Authority District name (2019)`.
 ///
 /// ```
 /// use anchormap::reference::lookup::name_column;
@@ -66,6 +136,8 @@ impl AreaLookup {
 /// assert_eq!(name_column(&headers, 2), Some(1));
 /// assert_eq!(name_column(&headers, 3), Some(4));
 /// assert_eq!(name_column(&headers, 0), None);
+/// let published = ["Local Authority District code (2019)", "Local Authority District name (2019)"].map(String::from);
+/// assert_eq!(name_column(&published, 0), Some(1));
 /// ```
 pub fn name_column(headers: &[String], filter: usize) -> Option<usize> {
     let header = headers[filter].as_str();
@@ -74,6 +146,8 @@ pub fn name_column(headers: &[String], filter: usize) -> Option<usize> {
         format!("{stem}_name")
     } else if let Some(stem) = lower.strip_suffix("cd") {
         format!("{stem}nm")
+    } else if let Some(at) = lower.rfind(" code") {
+        format!("{} name{}", &lower[..at], &lower[at + " code".len()..])
     } else {
         return None;
     };
