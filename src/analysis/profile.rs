@@ -103,22 +103,26 @@ pub struct IodSums {
     /// Population of the ranked areas with a population.
     ranked_population: f64,
     extent: f64,
-    /// Ranked areas with a population but no score: the average score needs them all.
+    /// Areas with a population and a rank but no score: the average score needs them all.
     unscored: usize,
     scored_population: f64,
     score: f64,
 }
 
 impl IodSums {
-    /// Adds an area of rank `rank` among `national` ranked areas.
+    /// Adds an area of rank `rank` among `national` ranked areas (an area with a score and no
+    /// rank counts towards the average score only; one with neither, not at all).
     pub fn add(&mut self, rank: Option<u32>, score: Option<f64>, population: Option<f64>, national: u32) {
-        let Some(rank) = rank else { return };
-        let percentile = percentile_of_rank(rank, national);
-        self.ranked += 1;
-        self.most_deprived_10pct += usize::from(percentile <= 10);
-        let Some(population) = population else { return };
-        self.ranked_population += population;
-        self.extent += extent_weight(percentile) * population;
+        if let Some(rank) = rank {
+            let percentile = percentile_of_rank(rank, national);
+            self.ranked += 1;
+            self.most_deprived_10pct += usize::from(percentile <= 10);
+            if let Some(population) = population {
+                self.ranked_population += population;
+                self.extent += extent_weight(percentile) * population;
+            }
+        }
+        let Some(population) = population.filter(|_| rank.is_some() || score.is_some()) else { return };
         match score {
             Some(score) => {
                 self.scored_population += population;

@@ -338,10 +338,11 @@ impl DeprivationColumns {
     }
 }
 
-/// Each domain's ranks and scores, as the file gives them: a rank column is read as it is; a
-/// domain with scores and no ranks is ranked by its scores when they are a national set (as the
-/// IoD ranks them: 1 the highest score). `--deprivation-columns` names columns the dictionary does
-/// not know (`income_rank=…`, `income_score=…`).
+/// Each domain's ranks and scores, as the file gives them. A domain's ranks are never worked out
+/// from its scores: the published scores are rounded (the Income and Employment rates to 3
+/// decimals) and tie where the IoD's own ranks do not, so that ranks from NHSX's parquet of the
+/// 2019 scores put 12 districts' Income proportions off the published File 10 by up to 0.013.
+/// `--deprivation-columns` names columns the dictionary does not know (`income_rank=…`, `income_score=…`).
 fn read_domains(
     table: &ReferenceTable,
     code: usize,
@@ -356,11 +357,7 @@ fn read_domains(
         let score_col = columns.find(&domain.score, &table.headers, &at)?;
         let ranks = domain_numbers(table, rank_col, true)?;
         let scores = domain_numbers(table, score_col, false)?;
-        let ranks = match (rank_col, score_col) {
-            (None, Some(_)) => ranks_from_scores(&codes, &scores),
-            _ => ranks,
-        };
-        present[i] = DomainColumns { rank: ranks.iter().any(Option::is_some), score: score_col.is_some() };
+        present[i] = DomainColumns { rank: rank_col.is_some(), score: score_col.is_some() };
         if !present[i].rank && !present[i].score {
             continue;
         }
@@ -393,24 +390,6 @@ fn domain_numbers(table: &ReferenceTable, col: Option<usize>, rank: bool) -> Res
         values.push(Some(value));
     }
     Ok(values)
-}
-
-/// Ranks from one domain's scores (1 the highest score, ties by code), only when the scored areas
-/// are a national set: the ranks of an extract would not be national ranks.
-fn ranks_from_scores(codes: &[Option<&str>], scores: &[Option<f64>]) -> Vec<Option<f64>> {
-    let mut order: Vec<usize> = (0..codes.len()).filter(|&i| codes[i].is_some() && scores[i].is_some()).collect();
-    let mut ranks = vec![None; codes.len()];
-    if !NATIONAL_AREAS.contains(&order.len()) {
-        return ranks;
-    }
-    order.sort_by(|&a, &b| {
-        let (sa, sb) = (scores[a].unwrap_or(f64::MIN), scores[b].unwrap_or(f64::MIN));
-        sb.total_cmp(&sa).then(codes[a].cmp(&codes[b]))
-    });
-    for (position, i) in order.into_iter().enumerate() {
-        ranks[i] = Some((position + 1) as f64);
-    }
-    ranks
 }
 
 /// Ranks from scores, as the IoD ranks them: 1 the highest score (the most deprived), ties by code.
