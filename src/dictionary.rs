@@ -426,7 +426,8 @@ mod tests {
             ("Living Environment Rank (where 1 is most deprived)", "living_environment_rank"),
             ("Environment_rank", "living_environment_rank"),
         ] {
-            assert_eq!(IOD_DOMAINS.iter().find(|d| find(std::slice::from_ref(&d.rank), header).is_some()).map(|d| d.rank.key), Some(key), "{header}");
+            let role = IOD_DOMAINS.iter().find(|d| find(std::slice::from_ref(&d.rank), header).is_some());
+            assert_eq!(role.map(|d| d.rank.key), Some(key), "{header}");
         }
         for (header, key) in [
             ("Income Score (rate)", "income_score"),
@@ -437,7 +438,8 @@ mod tests {
             ("Environment", "living_environment_score"),
             ("Living Environment Score", "living_environment_score"),
         ] {
-            assert_eq!(IOD_DOMAINS.iter().find(|d| find(std::slice::from_ref(&d.score), header).is_some()).map(|d| d.score.key), Some(key), "{header}");
+            let role = IOD_DOMAINS.iter().find(|d| find(std::slice::from_ref(&d.score), header).is_some());
+            assert_eq!(role.map(|d| d.score.key), Some(key), "{header}");
         }
         let sub_domain = "Income Deprivation Affecting Children Index (IDACI) Score (rate)";
         assert!(IOD_DOMAINS.iter().all(|d| find(std::slice::from_ref(&d.score), sub_domain).is_none()));

@@ -85,7 +85,8 @@ fn profile_reproduces_the_iod2019_district_summaries() {
         }
     }
     let summary: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.path().join("districts/profile_summary.json")).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("districts/profile_summary.json")).unwrap())
+            .unwrap();
     assert_eq!(summary["population_column"], "Total population: mid 2015 (excluding prisoners)");
     assert_eq!(summary["lookup_areas"], 32_844);
 }
@@ -117,9 +118,13 @@ fn profile_gives_every_icb_on_iod2025() {
     let scores = rows(&reference.join(SCORES_2025));
     let decile_1 = scores.iter().filter(|r| r["IMD_decile"] == "1").count() as f64;
     let areas: f64 = ours.values().map(|r| number(r, "areas_ranked")).sum();
-    let in_decile_1: f64 = ours.values().map(|r| number(r, "areas_ranked") * number(r, "proportion_most_deprived_10pct")).sum();
+    let in_decile_1: f64 =
+        ours.values().map(|r| number(r, "areas_ranked") * number(r, "proportion_most_deprived_10pct")).sum();
     assert_eq!(areas, 33_755.0);
-    assert!((in_decile_1 - decile_1).abs() < 0.01, "{in_decile_1} of the ICBs' areas in decile 1, {decile_1} in the file");
+    assert!(
+        (in_decile_1 - decile_1).abs() < 0.01,
+        "{in_decile_1} of the ICBs' areas in decile 1, {decile_1} in the file"
+    );
     let hw = &ours["E54000019"];
     assert_eq!(hw["name"], "NHS Herefordshire and Worcestershire Integrated Care Board");
     assert_eq!(hw["areas"], "491");
@@ -148,7 +153,8 @@ fn profile_bad_input_is_one_line_naming_the_place() {
     let lookup = dir.path().join("lookup.csv");
     std::fs::write(&lookup, "LSOA21CD,LAD22CD,LAD22NM\nE01000001,E09000001,City of London\n").unwrap();
     let scores = dir.path().join("scores.csv");
-    std::fs::write(&scores, "lsoa21_code,IMD_rank,IMD_decile,IMD_score\nE01000001,1,1,12.5\nE01000002,2,1,high\n").unwrap();
+    std::fs::write(&scores, "lsoa21_code,IMD_rank,IMD_decile,IMD_score\nE01000001,1,1,12.5\nE01000002,2,1,high\n")
+        .unwrap();
     let run = |column: &str| {
         let out = dir.path().join("out");
         let args = ["profile", "--lookup", lookup.to_str().unwrap(), "--group-column", column];
@@ -157,8 +163,12 @@ fn profile_bad_input_is_one_line_naming_the_place() {
         anchormap_err(args)
     };
     let err = run("ICB24CD");
-    assert!(err.contains("scores.csv, line 3") && err.contains("'IMD_score'") && err.contains("'high' is not a number"), "{err}");
-    std::fs::write(&scores, "lsoa21_code,IMD_rank,IMD_decile,IMD_score\nE01000001,1,1,12.5\nE01000002,2,1,10\n").unwrap();
+    assert!(
+        err.contains("scores.csv, line 3") && err.contains("'IMD_score'") && err.contains("'high' is not a number"),
+        "{err}"
+    );
+    std::fs::write(&scores, "lsoa21_code,IMD_rank,IMD_decile,IMD_score\nE01000001,1,1,12.5\nE01000002,2,1,10\n")
+        .unwrap();
     let err = run("ICB24CD");
     assert!(err.contains("lookup.csv") && err.contains("no column 'ICB24CD'") && err.contains("LAD22CD"), "{err}");
     assert!(!dir.path().join("out").exists(), "nothing written on an error");
@@ -214,8 +224,13 @@ fn the_gaps_community_profile_is_the_iod_profile_of_its_areas() {
     close(&gaps["population_weighted_imd_score"], number(hw, "average_score"), "average score");
     close(&gaps["share_of_areas_in_decile_1"], number(hw, "proportion_most_deprived_10pct"), "proportion");
     close(&gaps["extent"], number(hw, "extent"), "extent");
-    let income = gaps["domains"].as_array().unwrap().iter().find(|d| d["domain"] == "income").expect("the income domain");
+    let income =
+        gaps["domains"].as_array().unwrap().iter().find(|d| d["domain"] == "income").expect("the income domain");
     close(&income["average_score"], number(hw, "income_average_score"), "income score");
-    close(&income["proportion_most_deprived_10pct"], number(hw, "income_proportion_most_deprived_10pct"), "income proportion");
+    close(
+        &income["proportion_most_deprived_10pct"],
+        number(hw, "income_proportion_most_deprived_10pct"),
+        "income proportion",
+    );
     assert!(gaps["definitions"].as_str().unwrap().contains("MHCLG"), "{gaps}");
 }

@@ -14,7 +14,7 @@ use crate::io::format::thousands;
 use crate::output::run_folder::RunFolder;
 use crate::output::summary::{file_name, write_json};
 use crate::output::table::{fixed, Table};
-use crate::reference::boundaries::{BoundaryProperties, Boundaries};
+use crate::reference::boundaries::{Boundaries, BoundaryProperties};
 use crate::reference::lookup::GroupLookup;
 use crate::reference::{Deprivation, Geography, Population};
 
@@ -229,9 +229,15 @@ fn summary(
 
 /// The files no output may replace.
 fn inputs(args: &ProfileArgs) -> Vec<&Path> {
-    [Some(&args.lookup), args.iod.deprivation.as_ref(), args.scores.as_ref(), args.population.as_ref(), args.boundaries.as_ref()]
-        .into_iter()
-        .flatten()
-        .map(|p| p.as_path())
-        .collect()
+    [
+        Some(&args.lookup),
+        args.iod.deprivation.as_ref(),
+        args.scores.as_ref(),
+        args.population.as_ref(),
+        args.boundaries.as_ref(),
+    ]
+    .into_iter()
+    .flatten()
+    .map(|p| p.as_path())
+    .collect()
 }

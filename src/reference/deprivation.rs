@@ -31,6 +31,9 @@ pub struct DomainColumns {
     pub score: bool,
 }
 
+/// Each area's ranks and scores on the seven domains, by area code.
+type DomainTable = FxHashMap<String, [DomainRecord; 7]>;
+
 /// IMD by area code, for English areas only.
 pub struct Deprivation {
     pub path: PathBuf,
@@ -40,7 +43,7 @@ pub struct Deprivation {
     records: FxHashMap<String, DeprivationRecord>,
     /// Each domain's ranks and scores by area code, in the order of [`IOD_DOMAINS`]; empty when
     /// the file has no domain columns.
-    domain_records: FxHashMap<String, [DomainRecord; 7]>,
+    domain_records: DomainTable,
     /// What the file gives of each domain, in the order of [`IOD_DOMAINS`].
     pub domain_columns: [DomainColumns; 7],
     /// The file of scores merged in ([`Deprivation::with_scores`]), if any.
@@ -138,7 +141,8 @@ impl Deprivation {
                 ),
             ));
         }
-        let (domain_columns, domain_records) = read_domains(&table, cols.code, &columns.named("--deprivation-columns"))?;
+        let (domain_columns, domain_records) =
+            read_domains(&table, cols.code, &columns.named("--deprivation-columns"))?;
         let mut records = FxHashMap::with_capacity_and_hasher(rows.len(), Default::default());
         for RawRow { code, rank, decile, score } in rows {
             let Some(rank) = rank else { continue };
@@ -347,11 +351,11 @@ fn read_domains(
     table: &ReferenceTable,
     code: usize,
     columns: &ColumnMap,
-) -> Result<([DomainColumns; 7], FxHashMap<String, [DomainRecord; 7]>)> {
+) -> Result<([DomainColumns; 7], DomainTable)> {
     let at = table.file();
     let codes: Vec<Option<&str>> = table.column(code).collect();
     let mut present = [DomainColumns::default(); 7];
-    let mut records: FxHashMap<String, [DomainRecord; 7]> = FxHashMap::default();
+    let mut records = DomainTable::default();
     for (i, domain) in IOD_DOMAINS.iter().enumerate() {
         let rank_col = columns.find(&domain.rank, &table.headers, &at)?;
         let score_col = columns.find(&domain.score, &table.headers, &at)?;

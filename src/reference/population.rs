@@ -47,7 +47,8 @@ impl Population {
     /// population beside the scores in IoD File 7, or in NHSX's parquet); `None` when it has none.
     pub fn find_in(path: &Path, spec: &ColumnSpec) -> Result<Option<Population>> {
         let table = ReferenceTable::read(path)?;
-        let (Some(code_col), Some(pop_col)) = (AREA_CODE_COLUMN.find_in(&table.headers), spec.find_in(&table.headers)) else {
+        let (Some(code_col), Some(pop_col)) = (AREA_CODE_COLUMN.find_in(&table.headers), spec.find_in(&table.headers))
+        else {
             return Ok(None);
         };
         Population::from_table(&table, code_col, pop_col).map(Some)
