@@ -490,6 +490,28 @@ mod tests {
     }
 
     #[test]
+    fn a_scores_file_fills_in_scores_and_domains_and_keeps_the_ranks() {
+        let ranks = load(
+            "LSOA code (2011),IMD rank,IMD decile,Income Rank (where 1 is most deprived)\nE01000001,2,10,1\nE01000002,1,1,2\n",
+        )
+        .unwrap();
+        assert_eq!(ranks.domains().map(|(_, d)| d.key).collect::<Vec<_>>(), ["income"]);
+        assert!(!ranks.has_scores());
+        let scores = load(
+            "LSOA11CD,IMD rank,IMD decile,IMD,Income,Crime\nE01000001,1,1,40.5,0.3,1.2\nE01000002,2,10,10.25,0.1,-0.5\n",
+        )
+        .unwrap();
+        let merged = ranks.with_scores(scores).unwrap();
+        let record = merged.get("E01000001").unwrap();
+        assert_eq!((record.rank, record.decile, record.score), (2, 10, Some(40.5)), "ranks kept, the score added");
+        let income = merged.domains_of("E01000002").unwrap()[0];
+        assert_eq!((income.rank, income.score), (Some(2), Some(0.1)));
+        let keys: Vec<&str> = merged.domains().map(|(_, d)| d.key).collect();
+        assert_eq!(keys, ["income", "crime"]);
+        assert_eq!(merged.domains_of("E01000002").unwrap()[4].rank, None, "a domain rank is never made from scores");
+    }
+
+    #[test]
     fn ranks_must_be_whole_numbers_from_one() {
         let err = load(&format!("{HEADER}E01000001,0\n")).err().unwrap().to_string();
         assert!(err.contains("line 2") && err.contains("rank 0 is not a whole number from 1"), "{err}");

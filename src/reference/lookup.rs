@@ -171,3 +171,25 @@ impl AreaLookup {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn groups_are_sorted_with_their_names_and_each_area_counts_once_per_group() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("lookup.csv");
+        let rows = "LSOA21CD,LAD22CD,LAD22NM\nE01000003,E09000002,Barking\nE01000001,E09000001,City\n\
+                    E01000001,E09000001,City\nE01000002,E09000001,City\nE01000002,E09000002,Barking\nE01000004,,\n";
+        std::fs::write(&path, rows).unwrap();
+        let lookup = GroupLookup::load(&path, "lad22cd", &ColumnMap::default()).unwrap();
+        assert_eq!(lookup.groups, [("E09000001".into(), "City".into()), ("E09000002".into(), "Barking".into())]);
+        assert_eq!(lookup.name_column.as_deref(), Some("LAD22NM"));
+        assert_eq!(lookup.members.len(), 4, "the repeated row counts once: {:?}", lookup.members);
+        assert_eq!((lookup.areas_in_several_groups, lookup.rows_without_group), (1, 1));
+        assert_eq!(lookup.geography, Geography::Lsoa2021);
+        let err = GroupLookup::load(&path, "ICB24CD", &ColumnMap::default()).err().unwrap().to_string();
+        assert!(err.contains("lookup.csv: no column 'ICB24CD' to group the areas by"), "{err}");
+    }
+}
