@@ -347,11 +347,7 @@ impl DeprivationColumns {
 /// decimals) and tie where the IoD's own ranks do not, so that ranks from NHSX's parquet of the
 /// 2019 scores put 12 districts' Income proportions off the published File 10 by up to 0.013.
 /// `--deprivation-columns` names columns the dictionary does not know (`income_rank=…`, `income_score=…`).
-fn read_domains(
-    table: &ReferenceTable,
-    code: usize,
-    columns: &ColumnMap,
-) -> Result<([DomainColumns; 7], DomainTable)> {
+fn read_domains(table: &ReferenceTable, code: usize, columns: &ColumnMap) -> Result<([DomainColumns; 7], DomainTable)> {
     let at = table.file();
     let codes: Vec<Option<&str>> = table.column(code).collect();
     let mut present = [DomainColumns::default(); 7];
