@@ -342,6 +342,79 @@ pub const DEPRIVATION: [ColumnSpec; 5] = [
     spec("district", "local authority district code", &["local authority district code*"]),
 ];
 
+/// One domain of the English Indices of Deprivation, with the columns of its rank and score.
+#[derive(Debug)]
+pub struct IodDomain {
+    /// The domain in column names and summaries (`income`, `housing_and_services`, …).
+    pub key: &'static str,
+    /// The domain as MHCLG names it.
+    pub name: &'static str,
+    pub rank: ColumnSpec,
+    pub score: ColumnSpec,
+}
+
+const fn domain(key: &'static str, name: &'static str, rank: ColumnSpec, score: ColumnSpec) -> IodDomain {
+    IodDomain { key, name, rank, score }
+}
+
+/// The seven domains of the IoD (2019 and 2025), as File 2 and File 5/7 name their ranks and
+/// scores, as the tabular copies do (`Income_rank`, `Income_score`), and as NHSX's parquet copy
+/// of the 2019 scores does (`Income`, `Barriers (H&S)`).
+pub const IOD_DOMAINS: [IodDomain; 7] = [
+    domain(
+        "income",
+        "Income",
+        spec("income_rank", "Income domain rank", &["income rank*", "income domain rank*"]),
+        spec("income_score", "Income domain score", &["income score*", "income domain score*", "income"]),
+    ),
+    domain(
+        "employment",
+        "Employment",
+        spec("employment_rank", "Employment domain rank", &["employment rank*", "employment domain rank*"]),
+        spec("employment_score", "Employment domain score", &["employment score*", "employment domain score*", "employment"]),
+    ),
+    domain(
+        "education",
+        "Education, Skills and Training",
+        spec("education_rank", "Education, Skills and Training rank", &["education, skills and training rank*", "education rank*"]),
+        spec("education_score", "Education, Skills and Training score", &[
+            "education, skills and training score*", "education score*", "education",
+        ]),
+    ),
+    domain(
+        "health",
+        "Health Deprivation and Disability",
+        spec("health_rank", "Health Deprivation and Disability rank", &["health deprivation and disability rank*", "health rank*"]),
+        spec("health_score", "Health Deprivation and Disability score", &[
+            "health deprivation and disability score*", "health score*", "health",
+        ]),
+    ),
+    domain(
+        "crime",
+        "Crime",
+        spec("crime_rank", "Crime domain rank", &["crime rank*", "crime domain rank*"]),
+        spec("crime_score", "Crime domain score", &["crime score*", "crime domain score*", "crime"]),
+    ),
+    domain(
+        "housing_and_services",
+        "Barriers to Housing and Services",
+        spec("housing_and_services_rank", "Barriers to Housing and Services rank", &[
+            "barriers to housing and services rank*", "housing and services rank*", "barriers rank*",
+        ]),
+        spec("housing_and_services_score", "Barriers to Housing and Services score", &[
+            "barriers to housing and services score*", "housing and services score*", "barriers score*", "barriers (h&s)",
+        ]),
+    ),
+    domain(
+        "living_environment",
+        "Living Environment",
+        spec("living_environment_rank", "Living Environment rank", &["living environment rank*", "environment rank*"]),
+        spec("living_environment_score", "Living Environment score", &[
+            "living environment score*", "environment score*", "environment",
+        ]),
+    ),
+];
+
 /// The working-age population: IoD's denominator, the census 16–64 count, or any population column.
 pub const WORKING_AGE_POPULATION: ColumnSpec = spec(
     "population",
@@ -349,11 +422,19 @@ pub const WORKING_AGE_POPULATION: ColumnSpec = spec(
     &["working age population*", "population (working*", "aged 16 to 64", "population", "pop"],
 );
 
+/// The IoD's working-age denominator of the Employment domain (File 6: `Working age population
+/// 18-59/64: for use with Employment Deprivation Domain`; IoD2025 File 7: `… 18-66 …`; NHSX's parquet: `Population (Working)`).
+pub const EMPLOYMENT_POPULATION: ColumnSpec = spec(
+    "employment_population",
+    "working-age population (the Employment domain's denominator)",
+    &["working age population*", "population (working*"],
+);
+
 /// The total (all ages) population, for per-capita rates of patients.
 pub const TOTAL_POPULATION: ColumnSpec = spec(
     "population",
     "total population (e.g. 'Total population: mid 2015 (excluding prisoners)')",
-    &["total population*", "population", "pop", "all ages", "total_sum_of_cells"],
+    &["total population*", "population (total)", "population", "pop", "all ages", "total_sum_of_cells"],
 );
 
 /// Census 2021 TS045 car or van availability (Nomis bulk layout: `Number of cars or vans: …`), households per area.
@@ -550,5 +631,31 @@ mod tests {
         assert_eq!(find(&SEX_POPULATION, "Sex: Male; measures: Value"), Some("male"));
         assert_eq!(find(&AGE_FIVE_YEAR_POPULATION, "Age: Aged 15 to 19 years"), Some("aged_15_19"));
         assert_eq!(find(&AGE_POPULATION, "Aged 16 to 24 years"), Some("aged_16_24"));
+        for (header, key) in [
+            ("Income Rank (where 1 is most deprived)", "income_rank"),
+            ("Income_rank", "income_rank"),
+            ("Barriers to Housing and Services Rank (where 1 is most deprived)", "housing_and_services_rank"),
+            ("Housing_and_Services_rank", "housing_and_services_rank"),
+            ("Living Environment Rank (where 1 is most deprived)", "living_environment_rank"),
+            ("Environment_rank", "living_environment_rank"),
+        ] {
+            let role = IOD_DOMAINS.iter().find(|d| find(std::slice::from_ref(&d.rank), header).is_some());
+            assert_eq!(role.map(|d| d.rank.key), Some(key), "{header}");
+        }
+        for (header, key) in [
+            ("Income Score (rate)", "income_score"),
+            ("Income_score", "income_score"),
+            ("Income", "income_score"),
+            ("Education, Skills and Training Score", "education_score"),
+            ("Barriers (H&S)", "housing_and_services_score"),
+            ("Environment", "living_environment_score"),
+            ("Living Environment Score", "living_environment_score"),
+        ] {
+            let role = IOD_DOMAINS.iter().find(|d| find(std::slice::from_ref(&d.score), header).is_some());
+            assert_eq!(role.map(|d| d.score.key), Some(key), "{header}");
+        }
+        let sub_domain = "Income Deprivation Affecting Children Index (IDACI) Score (rate)";
+        assert!(IOD_DOMAINS.iter().all(|d| find(std::slice::from_ref(&d.score), sub_domain).is_none()));
+        assert_eq!(find(&[TOTAL_POPULATION], "Population (Total)"), Some("population"));
     }
 }

@@ -49,6 +49,7 @@ pub mod input;
 pub mod io;
 pub mod output;
 pub mod postcode;
+pub mod profile;
 pub mod reference;
 pub mod report;
 pub(crate) mod run;

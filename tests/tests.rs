@@ -6,6 +6,7 @@ mod architecture;
 mod attack;
 mod bad_input;
 mod config;
+mod conformance;
 mod demo;
 mod emissions;
 mod extracts;

@@ -58,6 +58,8 @@ pub enum Command {
     Prepare(PrepareArgs),
     /// Say what each file is taken to be, the role of each column, value profiles (never a postcode), and the anchormap.toml lines that name them.
     Inspect(InspectArgs),
+    /// The IoD's summary of every group of areas at once (every local authority, ICB or MSOA): average score, proportion in the most deprived 10%, extent.
+    Profile(ProfileArgs),
 }
 
 /// The reference data: what places postcodes in areas, and deprivation.
@@ -67,13 +69,31 @@ pub struct ReferenceArgs {
     #[command(flatten)]
     pub placement: PlacementArgs,
 
+    #[command(flatten)]
+    pub iod: DeprivationArgs,
+}
+
+/// The deprivation file and its columns: shared by the commands that place people (through
+/// [`ReferenceArgs`]) and `profile`, which needs no postcodes.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Reference data")]
+pub struct DeprivationArgs {
     /// English Indices of Deprivation file (IoD2019 File 1, 2 or 7; IoD2025 File 1 or 7; CSV or Parquet).
     #[arg(long, value_name = "D")]
     pub deprivation: Option<PathBuf>,
 
-    /// Deprivation file columns when not detected: code=,rank=,decile=,score=
+    /// Deprivation file columns when not detected: code=,rank=,decile=,score= (and a domain's, e.g. income_rank=,income_score=)
     #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
     pub deprivation_columns: ColumnMap,
+}
+
+/// `reference.deprivation` reads as before the deprivation flags had a struct of their own.
+impl std::ops::Deref for ReferenceArgs {
+    type Target = DeprivationArgs;
+
+    fn deref(&self) -> &DeprivationArgs {
+        &self.iod
+    }
 }
 
 /// The files and options that place postcodes in areas: what a prepared store keeps.
@@ -439,6 +459,50 @@ pub struct FunnelArgs {
 
     #[command(flatten)]
     pub disclosure: DisclosureArgs,
+
+    #[command(flatten)]
+    pub output: OutputDirArgs,
+}
+
+/// Arguments of `anchormap profile`.
+#[derive(Debug, Args)]
+pub struct ProfileArgs {
+    /// A lookup of areas to groups (e.g. LSOA -> local authority, ICB or MSOA): one row per area and group.
+    #[arg(long, value_name = "FILE")]
+    pub lookup: PathBuf,
+
+    /// The lookup's column of group codes (e.g. icb24_code, LAD22CD, MSOA21CD); its name column is found beside it.
+    #[arg(long, value_name = "COL")]
+    pub group_column: String,
+
+    /// Lookup columns when not detected: code=HEADER (the area code, e.g. LSOA21CD).
+    #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
+    pub lookup_columns: ColumnMap,
+
+    #[command(flatten)]
+    pub iod: DeprivationArgs,
+
+    /// LSOA scores when --deprivation has none: IoD2019 File 5 or 7, IoD2025 File 7, or a tabular copy
+    /// (e.g. IoD2025_scores_ranks_deciles_lsoa21.csv; CSV or Parquet). Gives the average scores.
+    #[arg(long, value_name = "FILE")]
+    pub scores: Option<PathBuf>,
+
+    /// Scores file columns when not detected: code=,score= and a domain's, e.g. income_score=
+    #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
+    pub scores_columns: ColumnMap,
+
+    /// Population by area (the IoD weighs by the total population: IoD2019 File 6's total column is the
+    /// default) [default: the scores file's total population column, if it has one].
+    #[arg(long, value_name = "POP")]
+    pub population: Option<PathBuf>,
+
+    /// Population file columns when not detected: code=,population=
+    #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
+    pub population_columns: ColumnMap,
+
+    /// Area boundaries (GeoJSON), only to check that the lookup and the deprivation file are of their vintage.
+    #[arg(long, value_name = "B")]
+    pub boundaries: Option<PathBuf>,
 
     #[command(flatten)]
     pub output: OutputDirArgs,

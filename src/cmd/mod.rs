@@ -22,5 +22,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Fetch(args) => fetch::run(args),
         Command::Inspect(args) => inspect::run(args),
         Command::Prepare(args) => prepare::run(args),
+        Command::Profile(args) => crate::profile::run(args),
     }
 }

@@ -720,7 +720,6 @@ fn summary(
     sites: &[Site],
 ) -> GapsSummary {
     let geocoder = &run.geocoder;
-    let national_areas = geocoder.deprivation.as_ref().map_or(0, |d| d.len());
     let headline = headline(&tables.population_by_decile, &published.all);
     GapsSummary {
         staff_file: file_name(&args.staff),
@@ -731,7 +730,7 @@ fn summary(
             areas: community.size(),
             population_column: run.population_column.clone().unwrap_or_default(),
             codes_bridged_by_change: BTreeMap::new(),
-            profile: profile(&run.areas.facts, community, national_areas),
+            profile: profile(&run.areas.facts, community, geocoder.deprivation.as_ref()),
             name: None,
         },
         headline: headline.as_ref().map(|h| h.text.clone()),

@@ -17,6 +17,23 @@ pub struct DeprivationRecord {
     pub score: Option<f64>,
 }
 
+/// One area's rank and score on one domain of the IoD ([`IOD_DOMAINS`], in that order).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct DomainRecord {
+    pub rank: Option<u32>,
+    pub score: Option<f64>,
+}
+
+/// Which of a domain's figures a file gives (or were worked out from it).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DomainColumns {
+    pub rank: bool,
+    pub score: bool,
+}
+
+/// Each area's ranks and scores on the seven domains, by area code.
+type DomainTable = FxHashMap<String, [DomainRecord; 7]>;
+
 /// IMD by area code, for English areas only.
 pub struct Deprivation {
     pub path: PathBuf,
@@ -24,6 +41,13 @@ pub struct Deprivation {
     /// e.g. "IoD2019", read from the local-authority vintage in the headers when present.
     pub edition: String,
     records: FxHashMap<String, DeprivationRecord>,
+    /// Each domain's ranks and scores by area code, in the order of [`IOD_DOMAINS`]; empty when
+    /// the file has no domain columns.
+    domain_records: DomainTable,
+    /// What the file gives of each domain, in the order of [`IOD_DOMAINS`].
+    pub domain_columns: [DomainColumns; 7],
+    /// The file of scores merged in ([`Deprivation::with_scores`]), if any.
+    pub scores_path: Option<PathBuf>,
 }
 
 /// How the areas of a boundary file are covered by a deprivation file.
@@ -81,6 +105,7 @@ struct RawRow {
 }
 
 pub use crate::dictionary::DEPRIVATION as DEPRIVATION_COLUMNS;
+pub use crate::dictionary::{IodDomain, IOD_DOMAINS};
 
 impl Deprivation {
     /// Reads an IoD file (File 1, 2, 5 or 7 of IoD2019/IoD2025, or a table with code and IMD score).
@@ -116,6 +141,8 @@ impl Deprivation {
                 ),
             ));
         }
+        let (domain_columns, domain_records) =
+            read_domains(&table, cols.code, &columns.named("--deprivation-columns"))?;
         let mut records = FxHashMap::with_capacity_and_hasher(rows.len(), Default::default());
         for RawRow { code, rank, decile, score } in rows {
             let Some(rank) = rank else { continue };
@@ -128,7 +155,70 @@ impl Deprivation {
             geography: Geography::from_code_name(&table.headers[cols.code]),
             edition: edition(cols.district.map(|c| table.headers[c].as_str())),
             records,
+            domain_records,
+            domain_columns,
+            scores_path: None,
         })
+    }
+
+    /// Fills in what this file lacks from a file of the same areas' scores (IoD2019 File 5 or 7,
+    /// IoD2025 File 7, or a tabular copy such as `IoD2025_scores_ranks_deciles_lsoa21.csv` or
+    /// NHSX's parquet of the 2019 scores): the IMD score and each domain's score and rank where this
+    /// file has none. The ranks and deciles this file gives are kept. A file of the other LSOA
+    /// vintage is refused.
+    pub fn with_scores(mut self, scores: Deprivation) -> Result<Deprivation> {
+        let known = |g: &Geography| matches!(g, Geography::Lsoa2011 | Geography::Lsoa2021);
+        if known(&self.geography) && known(&scores.geography) && self.geography != scores.geography {
+            return Err(Error::invalid(
+                crate::error::Location::file(&scores.path),
+                format!(
+                    "is scores on {} areas, but the deprivation file {} is on {}: give scores of the same IoD edition",
+                    scores.geography,
+                    self.path.display(),
+                    self.geography
+                ),
+            ));
+        }
+        for (code, record) in self.records.iter_mut() {
+            if record.score.is_none() {
+                record.score = scores.records.get(code).and_then(|r| r.score);
+            }
+        }
+        for (i, columns) in self.domain_columns.iter_mut().enumerate() {
+            columns.rank |= scores.domain_columns[i].rank;
+            columns.score |= scores.domain_columns[i].score;
+        }
+        for code in self.records.keys() {
+            let Some(theirs) = scores.domain_records.get(code) else { continue };
+            let ours = self.domain_records.entry(code.clone()).or_default();
+            for (mine, their) in ours.iter_mut().zip(theirs) {
+                mine.rank = mine.rank.or(their.rank);
+                mine.score = mine.score.or(their.score);
+            }
+        }
+        if self.edition.starts_with("IoD (") && !scores.edition.starts_with("IoD (") {
+            self.edition = scores.edition;
+        }
+        self.scores_path = Some(scores.path);
+        Ok(self)
+    }
+
+    /// An area's rank and score on each domain (in the order of [`IOD_DOMAINS`]), if the file has any.
+    pub fn domains_of(&self, area_code: &str) -> Option<&[DomainRecord; 7]> {
+        match Country::of_area_code(area_code) {
+            Some(Country::England) | None => self.domain_records.get(area_code),
+            Some(_) => None,
+        }
+    }
+
+    /// The domains the file gives a rank or a score of, with their index in [`IOD_DOMAINS`].
+    pub fn domains(&self) -> impl Iterator<Item = (usize, &'static IodDomain)> + '_ {
+        IOD_DOMAINS.iter().enumerate().filter(|(i, _)| self.domain_columns[*i].rank || self.domain_columns[*i].score)
+    }
+
+    /// Whether the file gives (or a scores file added) the IMD score of its areas.
+    pub fn has_scores(&self) -> bool {
+        self.records.values().any(|r| r.score.is_some())
     }
 
     /// The IMD of an area. Never returns an English decile for a Welsh, Scottish or Northern Irish area.
@@ -252,6 +342,56 @@ impl DeprivationColumns {
     }
 }
 
+/// Each domain's ranks and scores, as the file gives them. A domain's ranks are never worked out
+/// from its scores: the published scores are rounded (the Income and Employment rates to 3
+/// decimals) and tie where the IoD's own ranks do not, so that ranks from NHSX's parquet of the
+/// 2019 scores put 12 districts' Income proportions off the published File 10 by up to 0.013.
+/// `--deprivation-columns` names columns the dictionary does not know (`income_rank=…`, `income_score=…`).
+fn read_domains(table: &ReferenceTable, code: usize, columns: &ColumnMap) -> Result<([DomainColumns; 7], DomainTable)> {
+    let at = table.file();
+    let codes: Vec<Option<&str>> = table.column(code).collect();
+    let mut present = [DomainColumns::default(); 7];
+    let mut records = DomainTable::default();
+    for (i, domain) in IOD_DOMAINS.iter().enumerate() {
+        let rank_col = columns.find(&domain.rank, &table.headers, &at)?;
+        let score_col = columns.find(&domain.score, &table.headers, &at)?;
+        let ranks = domain_numbers(table, rank_col, true)?;
+        let scores = domain_numbers(table, score_col, false)?;
+        present[i] = DomainColumns { rank: rank_col.is_some(), score: score_col.is_some() };
+        if !present[i].rank && !present[i].score {
+            continue;
+        }
+        for (row, code) in codes.iter().enumerate() {
+            let Some(code) = code else { continue };
+            let record = &mut records.entry(code.to_string()).or_default()[i];
+            record.rank = ranks[row].map(|r| r as u32);
+            record.score = scores[row];
+        }
+    }
+    Ok((present, records))
+}
+
+/// A column of numbers (ranks: whole numbers from 1), each error at its line and column; all
+/// `None` for a column the file does not have.
+fn domain_numbers(table: &ReferenceTable, col: Option<usize>, rank: bool) -> Result<Vec<Option<f64>>> {
+    let Some(col) = col else { return Ok(vec![None; table.height()]) };
+    let mut values = Vec::with_capacity(table.height());
+    for (row, cell) in table.column(col).enumerate() {
+        let Some(text) = cell else {
+            values.push(None);
+            continue;
+        };
+        let value = parse_published_number(text)
+            .ok_or_else(|| Error::invalid(table.location(row, col), format!("'{text}' is not a number")))?;
+        if rank && (value < 1.0 || value.fract() != 0.0 || value > f64::from(u32::MAX)) {
+            let message = format!("rank {text} is not a whole number from 1 (1 is the most deprived)");
+            return Err(Error::invalid(table.location(row, col), message));
+        }
+        values.push(Some(value));
+    }
+    Ok(values)
+}
+
 /// Ranks from scores, as the IoD ranks them: 1 the highest score (the most deprived), ties by code.
 fn rank_by_score(rows: &mut [RawRow]) {
     let mut order: Vec<usize> = (0..rows.len()).collect();
@@ -343,6 +483,28 @@ mod tests {
         assert_eq!(d.get("E01000002").unwrap().decile, 10);
         // Scores of a few areas rank them only among themselves.
         assert!(load("LSOA code (2011),IMD score\nE01000001,12.5\nE01000002,30.1\n").is_err());
+    }
+
+    #[test]
+    fn a_scores_file_fills_in_scores_and_domains_and_keeps_the_ranks() {
+        let ranks = load(
+            "LSOA code (2011),IMD rank,IMD decile,Income Rank (where 1 is most deprived)\nE01000001,2,10,1\nE01000002,1,1,2\n",
+        )
+        .unwrap();
+        assert_eq!(ranks.domains().map(|(_, d)| d.key).collect::<Vec<_>>(), ["income"]);
+        assert!(!ranks.has_scores());
+        let scores = load(
+            "LSOA11CD,IMD rank,IMD decile,IMD,Income,Crime\nE01000001,1,1,40.5,0.3,1.2\nE01000002,2,10,10.25,0.1,-0.5\n",
+        )
+        .unwrap();
+        let merged = ranks.with_scores(scores).unwrap();
+        let record = merged.get("E01000001").unwrap();
+        assert_eq!((record.rank, record.decile, record.score), (2, 10, Some(40.5)), "ranks kept, the score added");
+        let income = merged.domains_of("E01000002").unwrap()[0];
+        assert_eq!((income.rank, income.score), (Some(2), Some(0.1)));
+        let keys: Vec<&str> = merged.domains().map(|(_, d)| d.key).collect();
+        assert_eq!(keys, ["income", "crime"]);
+        assert_eq!(merged.domains_of("E01000002").unwrap()[4].rank, None, "a domain rank is never made from scores");
     }
 
     #[test]

@@ -66,7 +66,77 @@ impl AreaLookup {
     }
 }
 
-/// The column naming what the filter column codes: `icb24_code` → `icb24_name`, `ICB24CD` → `ICB24NM`.
+/// Every area of a lookup table with the group it belongs to (LSOA → local authority, ICB, MSOA):
+/// the groups of `anchormap profile`.
+pub struct GroupLookup {
+    pub path: std::path::PathBuf,
+    /// The header of the group column, and of its name column if it has one.
+    pub column: String,
+    pub name_column: Option<String>,
+    /// The vintage of its area codes, from the code column's header.
+    pub geography: Geography,
+    /// Each group's code and name (blank without a name column), sorted by code.
+    pub groups: Vec<(String, String)>,
+    /// Each distinct (area, group) pair, as an index into `groups`, in the file's order.
+    pub members: Vec<(String, usize)>,
+    /// Rows without an area code or a group, left out.
+    pub rows_without_group: usize,
+    /// Areas listed in more than one group (each is counted in every group it is in).
+    pub areas_in_several_groups: usize,
+}
+
+impl GroupLookup {
+    /// Reads the lookup: the area code column is detected (`LSOA11CD`, `lsoa21_code`, …) or named
+    /// with `code=` in `columns`; `column` is the group column's header (case-insensitive).
+    pub fn load(path: &Path, column: &str, columns: &ColumnMap) -> Result<GroupLookup> {
+        let table = ReferenceTable::read(path)?;
+        let at = table.file();
+        let code_col = columns.require(&AREA_CODE_COLUMN, &table.headers, &at)?;
+        let group_col = table.headers.iter().position(|h| h.eq_ignore_ascii_case(column.trim())).ok_or_else(|| {
+            let headers = crate::columns::list_headers(&table.headers);
+            Error::invalid(at.clone(), format!("no column '{column}' to group the areas by; the header has {headers}"))
+        })?;
+        let name_col = name_column(&table.headers, group_col);
+        let names: Vec<Option<&str>> = match name_col {
+            Some(c) => table.column(c).collect(),
+            None => vec![None; table.height()],
+        };
+        let mut groups: std::collections::BTreeMap<&str, &str> = std::collections::BTreeMap::new();
+        let mut pairs: Vec<(&str, &str)> = Vec::new();
+        let mut rows_without_group = 0;
+        for ((area, group), name) in table.column(code_col).zip(table.column(group_col)).zip(&names) {
+            let (Some(area), Some(group)) = (area, group) else {
+                rows_without_group += 1;
+                continue;
+            };
+            groups.entry(group).or_insert(name.unwrap_or_default());
+            pairs.push((area, group));
+        }
+        if groups.is_empty() {
+            return Err(Error::invalid(at, format!("no row has both an area code and a '{column}'")));
+        }
+        let index: rustc_hash::FxHashMap<&str, usize> = groups.keys().enumerate().map(|(i, g)| (*g, i)).collect();
+        let mut seen: FxHashSet<(&str, &str)> = FxHashSet::default();
+        pairs.retain(|pair| seen.insert(*pair));
+        let mut group_count: rustc_hash::FxHashMap<&str, usize> = rustc_hash::FxHashMap::default();
+        for (area, _) in &pairs {
+            *group_count.entry(area).or_default() += 1;
+        }
+        Ok(GroupLookup {
+            path: path.to_path_buf(),
+            column: table.headers[group_col].clone(),
+            name_column: name_col.map(|c| table.headers[c].clone()),
+            geography: Geography::from_code_name(&table.headers[code_col]),
+            groups: groups.iter().map(|(g, n)| (g.to_string(), n.to_string())).collect(),
+            members: pairs.iter().map(|(area, group)| (area.to_string(), index[group])).collect(),
+            rows_without_group,
+            areas_in_several_groups: group_count.values().filter(|n| **n > 1).count(),
+        })
+    }
+}
+
+/// The column naming what the filter column codes: `icb24_code` → `icb24_name`, `ICB24CD` →
+/// `ICB24NM`, `Local Authority District code (2019)` → `Local Authority District name (2019)`.
 ///
 /// ```
 /// use anchormap::reference::lookup::name_column;
@@ -74,6 +144,8 @@ impl AreaLookup {
 /// assert_eq!(name_column(&headers, 2), Some(1));
 /// assert_eq!(name_column(&headers, 3), Some(4));
 /// assert_eq!(name_column(&headers, 0), None);
+/// let published = ["Local Authority District code (2019)", "Local Authority District name (2019)"].map(String::from);
+/// assert_eq!(name_column(&published, 0), Some(1));
 /// ```
 pub fn name_column(headers: &[String], filter: usize) -> Option<usize> {
     let header = headers[filter].as_str();
@@ -82,6 +154,8 @@ pub fn name_column(headers: &[String], filter: usize) -> Option<usize> {
         format!("{stem}_name")
     } else if let Some(stem) = lower.strip_suffix("cd") {
         format!("{stem}nm")
+    } else if let Some(at) = lower.rfind(" code") {
+        format!("{} name{}", &lower[..at], &lower[at + " code".len()..])
     } else {
         return None;
     };
@@ -103,5 +177,27 @@ impl AreaLookup {
             ));
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn groups_are_sorted_with_their_names_and_each_area_counts_once_per_group() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("lookup.csv");
+        let rows = "LSOA21CD,LAD22CD,LAD22NM\nE01000003,E09000002,Barking\nE01000001,E09000001,City\n\
+                    E01000001,E09000001,City\nE01000002,E09000001,City\nE01000002,E09000002,Barking\nE01000004,,\n";
+        std::fs::write(&path, rows).unwrap();
+        let lookup = GroupLookup::load(&path, "lad22cd", &ColumnMap::default()).unwrap();
+        assert_eq!(lookup.groups, [("E09000001".into(), "City".into()), ("E09000002".into(), "Barking".into())]);
+        assert_eq!(lookup.name_column.as_deref(), Some("LAD22NM"));
+        assert_eq!(lookup.members.len(), 4, "the repeated row counts once: {:?}", lookup.members);
+        assert_eq!((lookup.areas_in_several_groups, lookup.rows_without_group), (1, 1));
+        assert_eq!(lookup.geography, Geography::Lsoa2021);
+        let err = GroupLookup::load(&path, "ICB24CD", &ColumnMap::default()).err().unwrap().to_string();
+        assert!(err.contains("lookup.csv: no column 'ICB24CD' to group the areas by"), "{err}");
     }
 }

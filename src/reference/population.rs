@@ -40,6 +40,22 @@ impl Population {
             None if table.headers.len() == 2 => 1 - code_col,
             None => columns.require(spec, &table.headers, &at)?,
         };
+        Population::from_table(&table, code_col, pop_col)
+    }
+
+    /// The population column `spec` of a table read for something else (e.g. the total
+    /// population beside the scores in IoD File 7, or in NHSX's parquet); `None` when it has none.
+    pub fn find_in(path: &Path, spec: &ColumnSpec) -> Result<Option<Population>> {
+        let table = ReferenceTable::read(path)?;
+        let (Some(code_col), Some(pop_col)) = (AREA_CODE_COLUMN.find_in(&table.headers), spec.find_in(&table.headers))
+        else {
+            return Ok(None);
+        };
+        Population::from_table(&table, code_col, pop_col).map(Some)
+    }
+
+    fn from_table(table: &ReferenceTable, code_col: usize, pop_col: usize) -> Result<Population> {
+        let (at, path) = (table.file(), table.path.as_path());
         let values: Vec<Option<&str>> = table.column(pop_col).collect();
         let mut counts = FxHashMap::default();
         for (row, code) in table.column(code_col).enumerate() {
