@@ -18,6 +18,7 @@ mod inspect;
 mod map;
 mod names;
 mod national;
+mod postcode_columns;
 mod properties;
 mod report;
 mod run_folders;

@@ -18,6 +18,7 @@ use crate::analysis::gaps::{class_counts, Classes};
 use crate::cli::FunnelArgs;
 use crate::run::{each_batch, RunContext};
 use crate::geocoder::{MatchCounts, MatchStatus};
+use crate::input::home_postcode;
 use crate::input::applications::{ApplicationColumns, StatusReading, FAILED_WORDS, PASSED_WORDS, STEP_WORDS};
 use crate::input::band::{Band, BandGroup};
 use crate::io::csv_input::Row;
@@ -89,6 +90,9 @@ pub(crate) fn run(args: FunnelArgs) -> anyhow::Result<()> {
     let maps = args.values.maps()?;
     let input = CsvInput::open(&args.applications)?;
     let columns = ApplicationColumns::resolve(&input, &args.application_columns)?;
+    let postcode_spec = &crate::dictionary::APPLICATIONS[0];
+    let postcode_column =
+        home_postcode::decision(&input.headers, postcode_spec, columns.postcode, &args.application_columns);
     let mut run = RunContext::open(&args.output, &args.reference, args.disclosure.rule(), &inputs(&args), || {
         args.population.as_deref().map(|p| Population::load(p, &args.population_columns)).transpose()
     })?;
@@ -117,6 +121,7 @@ pub(crate) fn run(args: FunnelArgs) -> anyhow::Result<()> {
     let unclear = run.disclosure.cell(placed.counts.status_unclear as f64).value();
     let mut summary = summary(&args, &run, &published, (wres2, deprivation), placed.decisions, community.as_ref(), written);
     summary.applications.status_unclear = unclear;
+    summary.postcode_column = home_postcode::record(postcode_column, &mut summary.decisions);
     let (wres2_exact, deprivation_exact) = likelihoods(&placed.tally, None);
     let exact_published = PublishedFunnel::new(&placed.tally, &specs, &placed.counts.by_match, without_decile, &Disclosure::NONE);
     let exact_tables = write_exact_tables(&run, &exact_published, shares.as_ref())?;
@@ -517,6 +522,7 @@ fn summary(
     let geocoder = &run.geocoder;
     FunnelSummary {
         applications_file: file_name(&args.applications),
+        postcode_column: None,
         applications: PublishedApplicationCounts {
             rows: published.all.applied.value(),
             by_match: published.matches.iter().map(|(s, c)| (s.as_str().to_string(), c.value())).collect(),

@@ -25,6 +25,7 @@ use crate::run::say;
 use crate::error::{Error, Location};
 use crate::geocoder::{MatchCounts, MatchStatus};
 use crate::input::band::Band;
+use crate::input::home_postcode;
 use crate::io::csv_input::Row;
 use crate::input::demography::{AgeBand, EthnicGroup, Sex};
 use crate::input::sites::Site;
@@ -74,6 +75,8 @@ pub(crate) fn run(args: GapsArgs) -> anyhow::Result<()> {
     let maps = args.values.maps()?;
     let staff = CsvInput::open(&args.staff)?;
     let columns = StaffColumns::resolve(&staff, &args.staff_columns)?;
+    let postcode_column =
+        home_postcode::decision(&staff.headers, &crate::dictionary::STAFF[0], columns.postcode, &args.staff_columns);
     check_breakdowns(&args, &columns, &staff.headers)?;
     let mut run = RunContext::open(&args.output, &args.reference, args.disclosure.rule(), &inputs(&args), || {
         Population::load(&args.population, &args.population_columns).map(Some)
@@ -106,6 +109,7 @@ pub(crate) fn run(args: GapsArgs) -> anyhow::Result<()> {
     run.warnings.extend(crate::postcode::withheld_warning());
     let mut summary = summary(&args, &run, &community, &published, &tables, &placed.decisions, &vacancies, &sites);
     summary.community.codes_bridged_by_change = codes_bridged;
+    summary.postcode_column = home_postcode::record(postcode_column, &mut summary.decisions);
     summary.community.name = community_name;
     (summary.demography, summary.wres_indicator_1) = (demography.summaries, demography.wres1);
     let (exact_tables, exact_wres1) = write_exact_tables(&run, &community, &placed, &tables.population_by_decile)?;
@@ -121,7 +125,7 @@ pub(crate) fn run(args: GapsArgs) -> anyhow::Result<()> {
     run.finish((SUMMARY, &summary), (INTERNAL_SUMMARY, &exact))?;
     if !quiet {
         print_summary(&placed.counts, &summary.community.profile, summary.headline.as_deref(), started);
-        for d in &placed.decisions {
+        for d in &summary.decisions {
             eprintln!("note: {d}");
         }
     }
@@ -689,6 +693,7 @@ fn summary(
     let headline = headline(&tables.population_by_decile, &published.all);
     GapsSummary {
         staff_file: file_name(&args.staff),
+        postcode_column: None,
         staff: staff_counts(published),
         staff_published_in_community: tables.staff_published_in_community,
         community: CommunitySummary {

@@ -4,6 +4,7 @@ use std::path::Path;
 
 use crate::columns::ColumnMap;
 use crate::error::{Error, Location, Result};
+use crate::input::home_postcode;
 use crate::io::csv_input::Row;
 use crate::input::unrecognised::{ColumnInFile, ColumnSpread, UnrecognisedValues};
 use crate::input::value_maps::{ValueMaps, ValueRole};
@@ -176,8 +177,9 @@ impl AppointmentColumns {
                 ),
             ));
         }
+        let at = Location::file(&input.path);
         let found = AppointmentColumns {
-            postcode: input.find(postcode, columns)?,
+            postcode: home_postcode::resolve(&input.headers, postcode, columns, "--appointment-columns", &at)?,
             area: input.find(area, columns)?,
             site: input.require(site, columns)?,
             mode: input.find(mode, columns)?,

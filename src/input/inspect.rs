@@ -8,6 +8,7 @@ use serde::Serialize;
 use crate::columns::ColumnSpec;
 use crate::dictionary::{self, normalise};
 use crate::error::{Error, Location, Result};
+use crate::input::home_postcode;
 use crate::input::value_maps::ValueMaps;
 use crate::input::value_profile::{ProfileBuilder, ValueProfile, ValueRule};
 use crate::io::CsvInput;
@@ -212,7 +213,7 @@ pub struct ColumnRole {
 pub fn assign_roles(kind: FileKind, headers: &[String]) -> Vec<ColumnRole> {
     let mut found: Vec<ColumnRole> = Vec::new();
     for spec in kind.roles() {
-        let Some(index) = spec.find_in(headers) else { continue };
+        let Some(index) = find_role(kind, spec, headers) else { continue };
         if found.iter().all(|c| c.index != index) {
             found.push(ColumnRole { column: headers[index].clone(), index, role: spec.key, description: spec.description });
         }
@@ -227,6 +228,33 @@ pub fn assign_roles(kind: FileKind, headers: &[String]) -> Vec<ColumnRole> {
     }
     found.sort_by_key(|c| c.index);
     found
+}
+
+/// Where the readers would find a role: a person's postcode by what the headers say (as
+/// [`home_postcode::choose`]; of two that could each be it, the first, with a note from
+/// [`home_postcode_note`]), the others by the dictionary's order.
+fn find_role(kind: FileKind, spec: &ColumnSpec, headers: &[String]) -> Option<usize> {
+    if !reads_home_postcode(kind, spec) {
+        return spec.find_in(headers);
+    }
+    match home_postcode::choose(headers, spec) {
+        home_postcode::Choice::One { index, .. } => Some(index),
+        home_postcode::Choice::Ambiguous(columns) => columns.first().copied(),
+        home_postcode::Choice::None => None,
+    }
+}
+
+/// Whether this role is a person's home postcode, chosen by [`home_postcode`].
+fn reads_home_postcode(kind: FileKind, spec: &ColumnSpec) -> bool {
+    spec.key == "postcode" && matches!(kind, FileKind::Staff | FileKind::Applications | FileKind::Appointments)
+}
+
+/// The line the commands stop with when two columns could each be the home postcode.
+fn home_postcode_note(kind: FileKind, headers: &[String], path: &Path) -> Option<String> {
+    let spec = kind.roles().iter().find(|s| reads_home_postcode(kind, s))?;
+    let at = Location::file(path);
+    let stop = home_postcode::resolve(headers, spec, &crate::columns::ColumnMap::default(), kind.flag(), &at).err()?;
+    Some(format!("{stop}; the commands stop until it is named (the settings below leave it out)"))
 }
 
 /// `LAD22CD`, `icb24_code`, `Local Authority District code (2019)`: a column of area codes.
@@ -378,10 +406,15 @@ pub fn inspect_file(path: &Path, forced: Option<FileKind>, max_rows: u64, maps: 
             notes.push(format!("taken as {} (--as), but a {} file needs {}", kind.name(), kind.name(), kind.needs()));
         }
     }
+    let mut named = columns.clone();
     if let Some(kind) = classification.kind {
         notes.extend(second_matches(kind, &input.headers, &columns));
+        if let Some(note) = home_postcode_note(kind, &input.headers, path) {
+            notes.push(note);
+            named.retain(|c| c.role != "postcode");
+        }
     }
-    let mut settings = classification.kind.map(|k| setting_lines(k, &columns, &mut notes)).unwrap_or_default();
+    let mut settings = classification.kind.map(|k| setting_lines(k, &named, &mut notes)).unwrap_or_default();
     let (profiles, rows_read, rows_capped) = profile_rows(input, &columns, max_rows, maps)?;
     settings.extend(profiles.iter().flat_map(value_map_lines));
     notes.extend(profiles.iter().filter_map(degenerate_note));
@@ -454,6 +487,10 @@ fn second_matches(kind: FileKind, headers: &[String], columns: &[ColumnRole]) ->
         else {
             continue;
         };
+        let ambiguous = || matches!(home_postcode::choose(headers, spec), home_postcode::Choice::Ambiguous(_));
+        if reads_home_postcode(kind, spec) && ambiguous() {
+            continue; // said by home_postcode_note
+        }
         if let Some(taken) = columns.iter().find(|c| c.role == spec.key) {
             notes.push(format!(
                 "'{}' is also a {} column; '{}' is read (to read the other: {} {}={})",
