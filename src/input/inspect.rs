@@ -160,7 +160,9 @@ impl FileKind {
             FileKind::Vacancies => "a site column and a band or vacancy reference column",
             FileKind::Applications => "an applicant postcode column and an application status or stage column",
             FileKind::Sites => "a site code column and a postcode or easting and northing columns",
-            FileKind::Appointments => "site, consultation medium and patient postcode or LSOA columns",
+            FileKind::Appointments => {
+                "site, consultation medium (or first-attendance codes) and patient postcode or LSOA columns"
+            }
             FileKind::DistanceMatrix => "area, site and distance or time columns",
             FileKind::Postcodes => "postcode and easting/northing or latitude/longitude columns",
             FileKind::Deprivation => "an area code and an IMD rank, decile or score column",
@@ -178,7 +180,7 @@ impl FileKind {
             FileKind::Vacancies => has("site") && (has("band") || has("id")),
             FileKind::Applications => has("postcode") && has("stage"),
             FileKind::Sites => has("code") && (has("postcode") || (has("easting") && has("northing"))),
-            FileKind::Appointments => has("site") && has("mode") && (has("postcode") || has("area")),
+            FileKind::Appointments => crate::input::appointments::missing_role(has).is_none(),
             FileKind::DistanceMatrix => has("area") && has("site") && (has("distance_km") || has("time_min")),
             FileKind::Postcodes => {
                 has("postcode") && ((has("easting") && has("northing")) || (has("latitude") && has("longitude")))
@@ -418,6 +420,7 @@ pub fn inspect_file(path: &Path, forced: Option<FileKind>, max_rows: u64, maps: 
     let (profiles, rows_read, rows_capped) = profile_rows(input, &columns, max_rows, maps)?;
     settings.extend(profiles.iter().flat_map(value_map_lines));
     notes.extend(profiles.iter().filter_map(degenerate_note));
+    notes.extend(profiles.iter().filter_map(area_vintage_note));
     Ok(Inspection {
         file: path.display().to_string(),
         classification,
@@ -452,6 +455,29 @@ fn degenerate_note(profile: &ValueProfile) -> Option<String> {
         }
         _ => None,
     }
+}
+
+/// What the commands do with a patient area column of one LSOA vintage (as `emissions` does):
+/// read as they are on boundaries of that vintage, bridged with `--area-bridge` on the other.
+fn area_vintage_note(profile: &ValueProfile) -> Option<String> {
+    use crate::reference::Geography;
+    if profile.role != "area" {
+        return None;
+    }
+    let (vintage, other) = match Geography::from_code_name(profile.column.trim()) {
+        Geography::Lsoa2011 => ("LSOA 2011", "LSOA 2021"),
+        Geography::Lsoa2021 => ("LSOA 2021", "LSOA 2011"),
+        Geography::Other(_) => return None,
+    };
+    let rows = profile.rows - profile.blank;
+    Some(format!(
+        "'{}' holds {vintage} codes (by its header), on {} row{}: on {vintage} boundaries they are read as they are; \
+         on {other} boundaries (the IoD of the other edition) they are bridged to its areas with --area-bridge \
+         (the ONS LSOA 2011 to 2021 lookup; a split area's count shared by population), and the run counts them by change",
+        profile.column.trim(),
+        crate::io::format::thousands(rows),
+        if rows == 1 { "" } else { "s" }
+    ))
 }
 
 /// The `[values.ROLE]` table of a coded column: every value seen with how it is read; a value
