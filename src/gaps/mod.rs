@@ -19,7 +19,7 @@ use crate::analysis::profile::{local_deciles, profile, CommunityProfile};
 use crate::analysis::targets::{reach, targets, PlacedVacancy};
 use crate::reference::census::Residents;
 use crate::analysis::AreaFacts;
-use crate::cli::{Breakdown, GapsArgs};
+use crate::cli::{Breakdown, DemographyArgs, GapsArgs};
 use crate::run::{each_batch, RunContext};
 use crate::run::say;
 use crate::error::{Error, Location};
@@ -87,7 +87,7 @@ pub(crate) fn run(args: GapsArgs) -> anyhow::Result<()> {
         None => Vec::new(),
     };
     let vacancies = load_vacancies(&args, &sites, &mut run)?;
-    let census = census_tables(&args, &run)?;
+    let census = census_tables(&args, &mut run)?;
     let (community, codes_bridged, community_name) = community(&args, &sites, &mut run)?;
     let placed = place_staff(staff, (&columns, &maps), &args, &community, &mut run)?;
     let published = PublishedStaff::new(
@@ -220,14 +220,27 @@ fn breakdown_flag(breakdown: Breakdown) -> &'static str {
     }
 }
 
-/// The census tables of the demographic breakdowns asked for, each on the boundaries' geography.
-fn census_tables(args: &GapsArgs, run: &RunContext) -> anyhow::Result<Vec<DemographyTable>> {
+/// The census tables of the demographic breakdowns asked for, each on the boundaries' geography
+/// (one of another, from the fetched reference set, is left out with a note; one the user named
+/// stops the run).
+fn census_tables(args: &GapsArgs, run: &mut RunContext) -> anyhow::Result<Vec<DemographyTable>> {
     let mut tables = Vec::new();
     for dimension in dedup(&args.by).into_iter().filter_map(Breakdown::dimension) {
         let (Some(path), columns) = args.demography.table(dimension) else { continue };
         let table = DemographyTable::load(dimension, path, columns)?;
-        let boundaries = &run.geocoder.boundaries.geography;
-        if table.table.geography != *boundaries {
+        let boundaries = run.geocoder.boundaries.geography.clone();
+        let defaulted = crate::cli::config::from_reference_set(DemographyArgs::option(dimension));
+        if table.table.geography != boundaries && defaulted {
+            run.warnings.push(format!(
+                "{} (from the fetched reference set) not used: it is on {} areas and the boundaries are {boundaries}; \
+                 staff by {} are not compared with the census",
+                file_name(path),
+                table.table.geography,
+                dimension.key().replace('_', " ")
+            ));
+            continue;
+        }
+        if table.table.geography != boundaries {
             bail!(Error::invalid(
                 Location::file(path),
                 format!(
