@@ -2,6 +2,7 @@
 
 mod util;
 
+mod all_staff;
 mod architecture;
 mod attack;
 mod bad_input;

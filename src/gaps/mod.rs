@@ -36,8 +36,10 @@ use crate::input::value_maps::ValueMaps;
 use crate::io::CsvInput;
 use crate::output::disclosure::{Cell, Disclosure, RunAudit};
 use crate::output::geojson;
-use crate::gaps::published::{ClassCells, PublishedStaff};
-use crate::gaps::demography::{demography_groups, demography_table, wres1_rows, wres1_table};
+use crate::gaps::published::{AllStaffCells, ClassCells, PublishedStaff};
+use crate::gaps::demography::{
+    all_staff_group_column, all_staff_table, demography_groups, demography_table, wres1_rows, wres1_table,
+};
 use crate::output::run_summary::{
     CommunitySummary, DemographySummary, Edition, GapsSummary, PublishedStaffCounts, SiteLocated, VacancyCounts, Wres1Summary,
 };
@@ -112,6 +114,7 @@ pub(crate) fn run(args: GapsArgs) -> anyhow::Result<()> {
     summary.postcode_column = home_postcode::record(postcode_column, &mut summary.decisions);
     summary.community.name = community_name;
     (summary.demography, summary.wres_indicator_1) = (demography.summaries, demography.wres1);
+    summary.all_staff = demography.all_staff;
     let (exact_tables, exact_wres1) = write_exact_tables(&run, &community, &placed, &tables.population_by_decile)?;
     let exact = json!({
         "not_for_publication": "exact counts of people: keep with the row-level data, never publish",
@@ -147,7 +150,7 @@ fn write_exact_tables(
     let dir = run.out().join(INTERNAL_FOLDER);
     std::fs::create_dir_all(&dir).map_err(|e| crate::error::Error::io(&dir, e))?;
     let mut written = Vec::new();
-    for (name, table) in class_tables(population, &exact) {
+    for (name, table) in class_tables(population, &exact).into_iter().chain(all_staff_tables(&exact)) {
         table.write_csv(&dir.join(&name))?;
         written.push(name);
     }
@@ -339,9 +342,12 @@ fn place_staff(
                 }
                 groups.push((dimension, group));
             }
+            let ethnic = columns.ethnic_group(row, maps).unwrap_or(EthnicGroup::NotStated);
             if wres1 {
-                let group = columns.ethnic_group(row, maps).unwrap_or(EthnicGroup::NotStated);
-                tally.add_wres(columns.band(row, maps).group(), group.wres());
+                tally.add_wres(columns.band(row, maps).group(), ethnic.wres());
+            }
+            for (dimension, group) in groups.iter().filter(|(d, _)| ALL_STAFF_DIMENSIONS.contains(d)) {
+                tally.add_all(dimension, group, ethnic);
             }
             counts.add(result.status, area, community, facts);
             if let Some(area) = area {
@@ -353,6 +359,10 @@ fn place_staff(
     let decisions = report_unread(&breakdowns, &unread, columns, &headers, args, counts.rows, run)?;
     Ok(PlacedStaff { tally, counts, decisions })
 }
+
+/// The breakdowns tabled for every staff row, wherever they live (`staff_all_by_*.csv`): what a
+/// WRES or EDS return counts.
+pub const ALL_STAFF_DIMENSIONS: [&str; 3] = ["band", "sex", "starter"];
 
 /// Values of a breakdown's column that were not understood: a start date stops the run beyond
 /// the share allowed; the others are counted as not recorded, in the headline when they are many.
@@ -477,6 +487,8 @@ fn write_tables(
 struct DemographyOutputs {
     summaries: Vec<DemographySummary>,
     wres1: Option<Wres1Summary>,
+    /// The all-staff tables' totals, for the summary.
+    all_staff: BTreeMap<String, BTreeMap<String, Option<f64>>>,
     written: Vec<String>,
 }
 
@@ -528,7 +540,24 @@ fn write_demography(
         let note = "every staff row, wherever they live; BME share of those with a stated ethnic group (WRES indicator 1)";
         outputs.wres1 = Some(Wres1Summary { bands, community_bme_share, note: note.to_string() });
     }
+    for (name, table) in all_staff_tables(published) {
+        run.write_table(&name, &table)?;
+        outputs.written.push(name);
+    }
+    outputs.all_staff = published.all_staff.iter().map(all_staff_summary).collect();
     Ok(outputs)
+}
+
+/// The all-staff tables (`staff_all_by_band_group.csv`, `…_by_sex.csv`, `…_by_starter.csv`), by file name.
+fn all_staff_tables(published: &PublishedStaff) -> Vec<(String, Table)> {
+    let name = |cells: &AllStaffCells| format!("staff_all_by_{}.csv", all_staff_group_column(cells.dimension));
+    published.all_staff.iter().map(|cells| (name(cells), all_staff_table(cells))).collect()
+}
+
+/// One all-staff table for the summary: each group's staff (all ethnic groups), and all staff.
+fn all_staff_summary(cells: &AllStaffCells) -> (String, BTreeMap<String, Option<f64>>) {
+    let groups = cells.groups.iter().map(|(label, c)| (label.clone(), c[6].value()));
+    (cells.dimension.to_string(), groups.chain([("All staff".to_string(), cells.total[6].value())]).collect())
 }
 
 /// A warning when a breakdown has no census table to compare with, or the table lacks areas.
@@ -740,6 +769,7 @@ fn summary(
         internal_summary: format!("{INTERNAL_FOLDER}/{INTERNAL_SUMMARY}"),
         demography: Vec::new(),
         wres_indicator_1: None,
+        all_staff: BTreeMap::new(),
     }
 }
 

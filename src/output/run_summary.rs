@@ -48,6 +48,11 @@ pub struct GapsSummary {
     /// With `--by band` and `--by ethnic-group`: the BME share of staff by band group (WRES indicator 1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wres_indicator_1: Option<Wres1Summary>,
+    /// With `--by band`, `sex` or `starter`: every staff row, wherever they live
+    /// (`staff_all_by_*.csv`), by breakdown → group (and "All staff") → staff as published (null
+    /// where hidden).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub all_staff: BTreeMap<String, BTreeMap<String, Option<f64>>>,
 }
 
 /// Staff by one demographic dimension against the community, from published counts.
