@@ -100,7 +100,7 @@ pub(crate) fn run(args: FunnelArgs) -> anyhow::Result<()> {
         Some(path) => run.read_sites(path, &args.site_columns)?,
         None => Vec::new(),
     };
-    let bands = vacancy_bands(&args, &sites, &run)?;
+    let bands = vacancy_bands(&args, &sites, (&mut run, &maps))?;
     let community = community(&args, &sites, &mut run)?;
     let placed = place_applications(input, &columns, &bands, &maps, &args, &mut run)?;
     let specs = funnel_tables(columns.band.is_some() || !bands.is_empty());
@@ -173,10 +173,11 @@ fn inputs(args: &FunnelArgs) -> Vec<&Path> {
 fn vacancy_bands(
     args: &FunnelArgs,
     sites: &[crate::input::sites::Site],
-    run: &RunContext,
+    (run, maps): (&mut RunContext, &ValueMaps),
 ) -> anyhow::Result<FxHashMap<String, BandGroup>> {
     let Some(path) = &args.vacancies else { return Ok(FxHashMap::default()) };
-    let vacancies = read_vacancies(path, &args.vacancy_columns, sites, &run.geocoder.directory)?;
+    let vacancies = read_vacancies(path, (&args.vacancy_columns, maps), sites, &run.geocoder.directory)?;
+    run.warnings.extend(crate::input::vacancies::unread_bands_warning(path, &vacancies));
     Ok(vacancies.into_iter().map(|v| (v.id, v.band.group())).collect())
 }
 

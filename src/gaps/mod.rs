@@ -31,7 +31,7 @@ use crate::input::demography::{AgeBand, EthnicGroup, Sex};
 use crate::input::sites::Site;
 use crate::input::staff::StaffColumns;
 use crate::input::unrecognised::{ColumnInFile, UnrecognisedValues};
-use crate::input::vacancies::{read_vacancies, Vacancy};
+use crate::input::vacancies::{read_vacancies, unread_bands_warning, Vacancy};
 use crate::input::value_maps::ValueMaps;
 use crate::io::CsvInput;
 use crate::output::disclosure::{Cell, Disclosure, RunAudit};
@@ -261,7 +261,9 @@ fn census_tables(args: &GapsArgs, run: &mut RunContext) -> anyhow::Result<Vec<De
 /// The vacancies, each located at its site (or its own postcode); none located is an error.
 fn load_vacancies(args: &GapsArgs, sites: &[Site], run: &mut RunContext) -> anyhow::Result<Vec<Vacancy>> {
     let Some(path) = &args.vacancies else { return Ok(Vec::new()) };
-    let vacancies = read_vacancies(path, &args.vacancy_columns, sites, &run.geocoder.directory)?;
+    let maps = args.values.maps()?;
+    let vacancies = read_vacancies(path, (&args.vacancy_columns, &maps), sites, &run.geocoder.directory)?;
+    run.warnings.extend(unread_bands_warning(path, &vacancies));
     run.warnings.extend(unlocated_vacancies(path, &vacancies)?);
     Ok(vacancies)
 }
