@@ -144,7 +144,8 @@ fn a_sus_extract_runs_with_no_column_flags() {
     let exact = emissions(dir.path(), &file, "sus");
     assert_eq!(exact["face_to_face"], 11.0, "4 + 6 + 1 (arrived late, not seen: still travelled)");
     assert_eq!(exact["virtual"], 2.0);
-    assert_eq!(exact["not_attended_by_reason"], serde_json::json!({"did_not_attend": 2.0, "cancelled_by_patient": 1.0}));
+    let not_attended = serde_json::json!({"did_not_attend": 2, "cancelled_by_patient": 1});
+    assert_eq!(exact["not_attended_by_reason"], not_attended, "counts as integers");
     assert_eq!(exact["appointments_total"], 16.0);
     assert!((exact["kgco2e_total"].as_f64().unwrap() - 2.2).abs() < 1e-9);
     // Half of the 7 attended face-to-face follow-ups: 3.5 trips of 0.2 kg.
@@ -247,4 +248,8 @@ fn inspect_recognises_a_hes_extract_and_counts_the_lsoa_2011_codes_emissions_bri
     let bridged = &exact["patient_areas_bridged_by_change"];
     assert_eq!((bridged["unchanged"].as_f64(), bridged["split"].as_f64()), (Some(4.0), Some(7.0)), "{bridged}");
     assert_eq!(exact["appointments_placed"].as_f64(), Some(11.0), "{exact}");
+    // Counts as integers in the exact summary, the shares of a split area summed back whole.
+    assert!(exact["appointments_placed"].is_u64() && bridged["split"].is_u64(), "{exact}");
+    let text = std::fs::read_to_string(run.join("not-for-publication/emissions_summary_exact.json")).unwrap();
+    assert!(!text.contains("00000000") && !text.contains(".0,"), "{text}");
 }
