@@ -72,9 +72,12 @@ impl RunContext {
         if let Some(population) = &population {
             population.check_vintage(&geocoder.boundaries.geography)?;
         }
+        let population_warning = population.as_ref().and_then(Population::warning);
         let areas = Areas::collect(&geocoder, population.as_ref());
         let vintages = geocoder.vintages(population.as_ref());
-        let mut warnings = geocoder.notes.clone();
+        let mut warnings = folder.notes.clone();
+        warnings.extend(geocoder.notes.iter().cloned());
+        warnings.extend(population_warning);
         if let (Some(coverage), Some(path)) = (geocoder.coverage(), &reference.deprivation) {
             coverage.check_same_vintage(path)?;
             warnings.extend(coverage.warning());
