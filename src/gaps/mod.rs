@@ -77,8 +77,6 @@ pub(crate) fn run(args: GapsArgs) -> anyhow::Result<()> {
     let maps = args.values.maps()?;
     let staff = CsvInput::open(&args.staff)?;
     let columns = StaffColumns::resolve(&staff, &args.staff_columns)?;
-    let postcode_column =
-        home_postcode::decision(&staff.headers, &crate::dictionary::STAFF[0], columns.postcode, &args.staff_columns);
     check_breakdowns(&args, &columns, &staff.headers)?;
     let mut run = RunContext::open(&args.output, &args.reference, args.disclosure.rule(), &inputs(&args), || {
         Population::load(&args.population, &args.population_columns).map(Some)
@@ -111,7 +109,7 @@ pub(crate) fn run(args: GapsArgs) -> anyhow::Result<()> {
     run.warnings.extend(crate::postcode::withheld_warning());
     let mut summary = summary(&args, &run, &community, &published, &tables, &placed.decisions, &vacancies, &sites);
     summary.community.codes_bridged_by_change = codes_bridged;
-    summary.postcode_column = home_postcode::record(postcode_column, &mut summary.decisions);
+    summary.postcode_column = home_postcode::record(placed.postcode_column.clone(), &mut summary.decisions);
     summary.community.name = community_name;
     (summary.demography, summary.wres_indicator_1) = (demography.summaries, demography.wres1);
     summary.all_staff = demography.all_staff;
@@ -298,6 +296,8 @@ struct PlacedStaff {
     counts: StaffCounts,
     /// Notes for the summary's decisions (e.g. a band column mostly not recorded).
     decisions: Vec<String>,
+    /// Which column was read as the home postcode, and how many other postcode columns were not.
+    postcode_column: (String, usize),
 }
 
 impl StaffCounts {
@@ -359,7 +359,9 @@ fn place_staff(
         Ok(())
     })?;
     let decisions = report_unread(&breakdowns, &unread, columns, &headers, args, counts.rows, run)?;
-    Ok(PlacedStaff { tally, counts, decisions })
+    let spec = &crate::dictionary::STAFF[0];
+    let postcode_column = home_postcode::decision(&headers, spec, columns.postcode, &args.staff_columns);
+    Ok(PlacedStaff { tally, counts, decisions, postcode_column })
 }
 
 /// The breakdowns tabled for every staff row, wherever they live (`staff_all_by_*.csv`): what a
