@@ -109,4 +109,10 @@ fn every_staff_row_is_tabled_by_band_group_sex_and_new_starters_by_ethnic_group(
         let exact = table(&published.join("not-for-publication").join(name));
         assert_eq!(row(&exact, "All staff")[7], "13", "{name}: exact for the analyst");
     }
+    // Every breakdown's exact table for the analyst, the community comparison by ethnic group too:
+    // the 4 White staff living in the community (and the 1 of another group), hidden when published.
+    let by_ethnic = |dir: &Path| table(&dir.join("gaps_by_ethnic_group.csv"));
+    let exact = by_ethnic(&published.join("not-for-publication"));
+    assert_eq!((row(&exact, "White")[1].as_str(), row(&exact, "Other")[1].as_str()), ("4", "1"), "{exact:?}");
+    assert_eq!(row(&by_ethnic(&published), "White")[1], "*");
 }

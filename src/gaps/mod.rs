@@ -108,12 +108,12 @@ pub(crate) fn run(args: GapsArgs) -> anyhow::Result<()> {
     tables.written.push(RunAudit::new(run.disclosure, vec![published.audit.clone()]).write(run.out())?);
     run.warnings.extend(crate::postcode::withheld_warning());
     let mut summary = summary(&args, &run, &community, &published, &tables, &placed.decisions, &vacancies, &sites);
-    summary.community.codes_bridged_by_change = codes_bridged;
+    (summary.community.codes_bridged_by_change, summary.community.name) = (codes_bridged, community_name);
     summary.postcode_column = home_postcode::record(placed.postcode_column.clone(), &mut summary.decisions);
-    summary.community.name = community_name;
     (summary.demography, summary.wres_indicator_1) = (demography.summaries, demography.wres1);
     summary.all_staff = demography.all_staff;
-    let (exact_tables, exact_wres1) = write_exact_tables(&run, &community, &placed, &tables.population_by_decile)?;
+    let (exact_tables, exact_wres1) =
+        write_exact_tables((&args, &census), &run, &community, &placed, &tables.population_by_decile)?;
     let exact = json!({
         "not_for_publication": "exact counts of people: keep with the row-level data, never publish",
         "staff_file": args.staff.display().to_string(),
@@ -137,6 +137,7 @@ pub(crate) fn run(args: GapsArgs) -> anyhow::Result<()> {
 /// for the analyst in [`INTERNAL_FOLDER`] (names as the published ones'); the files written and
 /// WRES indicator 1's rows.
 fn write_exact_tables(
+    (args, census): (&GapsArgs, &[DemographyTable]),
     run: &RunContext,
     community: &Community,
     placed: &PlacedStaff,
@@ -148,7 +149,8 @@ fn write_exact_tables(
     let dir = run.out().join(INTERNAL_FOLDER);
     std::fs::create_dir_all(&dir).map_err(|e| crate::error::Error::io(&dir, e))?;
     let mut written = Vec::new();
-    for (name, table) in class_tables(population, &exact).into_iter().chain(all_staff_tables(&exact)) {
+    let demography = exact_demography_tables((args, census), run, community, &exact);
+    for (name, table) in class_tables(population, &exact).into_iter().chain(all_staff_tables(&exact)).chain(demography) {
         table.write_csv(&dir.join(&name))?;
         written.push(name);
     }
@@ -509,18 +511,9 @@ fn write_demography(
     let mut community_bme_share = None;
     for dimension in dedup(&args.by).into_iter().filter_map(Breakdown::dimension) {
         let table = census.iter().find(|t| t.dimension == dimension);
-        let groups = dimension.compared().len();
-        let (population, missing) = match table {
-            Some(t) => community_population(&run.areas.facts, community, |code| t.table.get(code), groups),
-            None => (Vec::new(), 0),
-        };
+        let (population, missing) = census_population(run, community, dimension, table);
         run.warnings.extend(census_warning(dimension, table, missing));
-        let cells = published.groups.get(dimension.key());
-        let staff = |label: &str| match cells.and_then(|list| list.iter().find(|(l, _)| l == label)) {
-            Some((_, c)) => c.total.value(),
-            None => Some(0.0),
-        };
-        let rows = demography_rows(dimension, staff, published.all.total.value(), &population);
+        let rows = dimension_rows(dimension, published, &population);
         if dimension == Dimension::EthnicGroup {
             community_bme_share = rows.iter().find(|r| r.label == BME).and_then(|r| r.population_share);
         }
@@ -562,6 +555,53 @@ fn all_staff_tables(published: &PublishedStaff) -> Vec<(String, Table)> {
 fn all_staff_summary(cells: &AllStaffCells) -> (String, BTreeMap<String, Option<f64>>) {
     let groups = cells.groups.iter().map(|(label, c)| (label.clone(), c[6].value()));
     (cells.dimension.to_string(), groups.chain([("All staff".to_string(), cells.total[6].value())]).collect())
+}
+
+/// The community's census counts by the groups of `dimension` (over its areas with a decile),
+/// and how many of its areas the census table lacks (none without a table).
+fn census_population(
+    run: &RunContext,
+    community: &Community,
+    dimension: Dimension,
+    table: Option<&DemographyTable>,
+) -> (Vec<f64>, usize) {
+    let groups = dimension.compared().len();
+    match table {
+        Some(t) => community_population(&run.areas.facts, community, |code| t.table.get(code), groups),
+        None => (Vec::new(), 0),
+    }
+}
+
+/// Staff by the groups of `dimension`, as `published` gives them, against the community's `population`.
+fn dimension_rows(
+    dimension: Dimension,
+    published: &PublishedStaff,
+    population: &[f64],
+) -> Vec<crate::analysis::demography::DemographyRow> {
+    let cells = published.groups.get(dimension.key());
+    let staff = |label: &str| match cells.and_then(|list| list.iter().find(|(l, _)| l == label)) {
+        Some((_, c)) => c.total.value(),
+        None => Some(0.0),
+    };
+    demography_rows(dimension, staff, published.all.total.value(), population)
+}
+
+/// The demography tables (`gaps_by_ethnic_group.csv`, …) with exact counts, by file name.
+fn exact_demography_tables(
+    (args, census): (&GapsArgs, &[DemographyTable]),
+    run: &RunContext,
+    community: &Community,
+    exact: &PublishedStaff,
+) -> Vec<(String, Table)> {
+    let dimensions = dedup(&args.by).into_iter().filter_map(Breakdown::dimension);
+    dimensions
+        .map(|dimension| {
+            let table = census.iter().find(|t| t.dimension == dimension);
+            let (population, _) = census_population(run, community, dimension, table);
+            let rows = dimension_rows(dimension, exact, &population);
+            (format!("gaps_by_{}.csv", dimension.key()), demography_table(dimension, &rows))
+        })
+        .collect()
 }
 
 /// A warning when a breakdown has no census table to compare with, or the table lacks areas.
