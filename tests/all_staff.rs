@@ -36,7 +36,13 @@ fn write_staff(dir: &Path) -> PathBuf {
 fn gaps(staff: &Path, out: &Path, extra: &[&str]) {
     let mut args: Vec<std::ffi::OsString> = vec!["gaps".into(), "--staff".into(), staff.into()];
     args.extend(fixture_reference_args());
-    args.extend(["--out".into(), out.into(), "-q".into(), "--community-codes".into(), fixture("community_codes.txt").into()]);
+    args.extend([
+        "--out".into(),
+        out.into(),
+        "-q".into(),
+        "--community-codes".into(),
+        fixture("community_codes.txt").into(),
+    ]);
     for by in ["band", "ethnic-group", "sex", "starter"] {
         args.extend(["--by".into(), by.into()]);
     }

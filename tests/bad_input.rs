@@ -282,10 +282,10 @@ fn analyses_without_deprivation_are_refused() {
 fn implausible_populations_are_named_and_kept_out() {
     let dir = temp_dir();
     let text = std::fs::read_to_string(fixture("population.csv")).unwrap();
-    let absurd = text.replace("E01900002,1500", "E01900002,1.7e308").replace("E01900003,2000", "E01900003,-5").replace(
-        "E01900004,500",
-        "E01900004,NaN",
-    );
+    let absurd = text
+        .replace("E01900002,1500", "E01900002,1.7e308")
+        .replace("E01900003,2000", "E01900003,-5")
+        .replace("E01900004,500", "E01900004,NaN");
     let population = dir.path().join("population.csv");
     std::fs::write(&population, absurd).unwrap();
     let run = |population: &Path, out: &Path| {

@@ -209,8 +209,11 @@ fn reference_2021(dir: &Path) -> Vec<OsString> {
         "lsoa11_lsoa21.csv",
         "LSOA11CD,CHGIND,LSOA21CD\nE01900001,U,E01990001\nE01900002,U,E01990002\nE01900003,S,E01990003\nE01900003,S,E01990004\nE01900004,U,E01990004\n",
     );
-    let mut args: Vec<OsString> = vec!["--sites".into(), sites(dir).into(), "--postcodes".into(), fixture("postcodes.csv").into()];
-    for (flag, file) in [("--boundaries", "areas.geojson"), ("--deprivation", "imd.csv"), ("--population", "population.csv")] {
+    let mut args: Vec<OsString> =
+        vec!["--sites".into(), sites(dir).into(), "--postcodes".into(), fixture("postcodes.csv").into()];
+    for (flag, file) in
+        [("--boundaries", "areas.geojson"), ("--deprivation", "imd.csv"), ("--population", "population.csv")]
+    {
         args.extend([flag.into(), recode(file).into()]);
     }
     args.extend(["--area-bridge".into(), bridge.into()]);
@@ -225,7 +228,9 @@ fn reference_2021(dir: &Path) -> Vec<OsString> {
 fn inspect_recognises_a_hes_extract_and_counts_the_lsoa_2011_codes_emissions_bridges() {
     let dir = temp_dir();
     let mut hes = String::from("LSOA11,SITETRET,TRETSPEF,FIRSTATT,ATTENDED,APPTDATE\n");
-    for (count, lsoa, firstatt) in [(4, "E01900003", "1"), (3, "E01900003", "2"), (2, "E01900001", "2"), (2, "E01900002", "4")] {
+    for (count, lsoa, firstatt) in
+        [(4, "E01900003", "1"), (3, "E01900003", "2"), (2, "E01900001", "2"), (2, "E01900002", "4")]
+    {
         for _ in 0..count {
             hes.push_str(&format!("{lsoa},S1,100,{firstatt},5,2025-06-05\n"));
         }
@@ -237,7 +242,10 @@ fn inspect_recognises_a_hes_extract_and_counts_the_lsoa_2011_codes_emissions_bri
     let inspected = &report["files"][0];
     assert_eq!(inspected["classification"]["kind"], "appointments", "{inspected}");
     let notes = inspected["notes"].to_string();
-    assert!(notes.contains("'LSOA11' holds LSOA 2011 codes (by its header), on 11 rows") && notes.contains("--area-bridge"), "{notes}");
+    assert!(
+        notes.contains("'LSOA11' holds LSOA 2011 codes (by its header), on 11 rows") && notes.contains("--area-bridge"),
+        "{notes}"
+    );
 
     let run = dir.path().join("on-2021");
     let mut args: Vec<OsString> = vec!["emissions".into(), "--appointments".into(), file.into()];

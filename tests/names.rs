@@ -264,7 +264,11 @@ fn optional_lookups_of_another_vintage_from_the_fetched_set_are_left_out_with_a_
         }
     };
     let toml = |p: &Path| toml::Value::String(p.display().to_string()).to_string();
-    let set = format!("# Written by anchormap fetch\n[reference]\nmsoa_lookup = {}\nward_lookup = {}\n", toml(&msoa), toml(&ward));
+    let set = format!(
+        "# Written by anchormap fetch\n[reference]\nmsoa_lookup = {}\nward_lookup = {}\n",
+        toml(&msoa),
+        toml(&ward)
+    );
     std::fs::write(home.join("reference.toml"), set).unwrap();
     let staff = dir.path().join("staff.csv");
     std::fs::write(&staff, "Home Postcode\nXX1 1AA\nXX1 1AD\n").unwrap();
@@ -282,8 +286,10 @@ fn optional_lookups_of_another_vintage_from_the_fetched_set_are_left_out_with_a_
     let summary = std::fs::read_to_string(dir.path().join("defaulted/gaps_summary.json")).unwrap();
     let summary: serde_json::Value = serde_json::from_str(&summary).unwrap();
     assert!(summary["area_names"].is_null(), "no names attached: {}", summary["area_names"]);
-    let exact = std::fs::read_to_string(dir.path().join("defaulted/not-for-publication/gaps_summary_exact.json")).unwrap();
-    let note = "(from the fetched reference set) not used: lookups of LSOA 2021 areas, and the boundaries are LSOA 2011";
+    let exact =
+        std::fs::read_to_string(dir.path().join("defaulted/not-for-publication/gaps_summary_exact.json")).unwrap();
+    let note =
+        "(from the fetched reference set) not used: lookups of LSOA 2021 areas, and the boundaries are LSOA 2011";
     assert_eq!(exact.matches(note).count(), 1, "one note: {exact}");
     assert!(exact.contains("lsoa21_to_msoa21.csv and LSOA21_WD24_LAD24_EW_LU.csv"), "{exact}");
 

@@ -286,10 +286,7 @@ fn a_store_rewritten_with_a_recomputed_checksum_is_checked_section_by_section() 
     bytes[12..16].copy_from_slice(&crc.finalize().to_le_bytes());
     std::fs::write(&file, &bytes).unwrap();
     let said = geocode_fixture(&reference, &store, &out);
-    assert!(
-        said.contains("warning: the prepared store") && said.contains("points outside its tables ("),
-        "{said}"
-    );
+    assert!(said.contains("warning: the prepared store") && said.contains("points outside its tables ("), "{said}");
     assert!(!said.contains("panicked"), "{said}");
     assert_eq!(std::fs::read(&out).unwrap(), good, "the files are read instead");
 }

@@ -55,7 +55,12 @@ pub struct StaffTally {
 
 impl StaffTally {
     pub fn new(areas: usize) -> StaffTally {
-        StaffTally { by_area: vec![0.0; areas], groups: BTreeMap::new(), band_by_wres: None, all_staff: BTreeMap::new() }
+        StaffTally {
+            by_area: vec![0.0; areas],
+            groups: BTreeMap::new(),
+            band_by_wres: None,
+            all_staff: BTreeMap::new(),
+        }
     }
 
     /// Counts a staff row (wherever it lives) in an all-staff table: its `group` of `dimension`

@@ -17,9 +17,9 @@
 //! included.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::OnceLock;
 use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use clap::builder::ValueHint;
 use clap::{ArgAction, CommandFactory};

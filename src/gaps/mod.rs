@@ -150,7 +150,8 @@ fn write_exact_tables(
     std::fs::create_dir_all(&dir).map_err(|e| crate::error::Error::io(&dir, e))?;
     let mut written = Vec::new();
     let demography = exact_demography_tables((args, census), run, community, &exact);
-    for (name, table) in class_tables(population, &exact).into_iter().chain(all_staff_tables(&exact)).chain(demography) {
+    let tables = class_tables(population, &exact).into_iter().chain(all_staff_tables(&exact)).chain(demography);
+    for (name, table) in tables {
         table.write_csv(&dir.join(&name))?;
         written.push(name);
     }

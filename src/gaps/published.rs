@@ -215,12 +215,18 @@ impl System {
     /// The all-staff tables: each group's ethnic groups add up to the group, each ethnic group's
     /// groups to its total (one total per ethnic group, shared by every table), and the groups and
     /// the totals to `rows`.
-    fn all_staff_blocks(&mut self, tally: &BTreeMap<&'static str, BTreeMap<(String, EthnicGroup), f64>>, rows: usize) -> Vec<AllStaffBlock> {
+    fn all_staff_blocks(
+        &mut self,
+        tally: &BTreeMap<&'static str, BTreeMap<(String, EthnicGroup), f64>>,
+        rows: usize,
+    ) -> Vec<AllStaffBlock> {
         let mut blocks = Vec::new();
         let mut totals: Option<[usize; 7]> = None;
         for (dimension, counts) in tally {
-            let groups: Vec<(String, [usize; 7])> =
-                all_staff_groups(dimension, counts).into_iter().map(|label| self.all_staff_row(label, counts)).collect();
+            let groups: Vec<(String, [usize; 7])> = all_staff_groups(dimension, counts)
+                .into_iter()
+                .map(|label| self.all_staff_row(label, counts))
+                .collect();
             let total = *totals.get_or_insert_with(|| {
                 let mut total = [rows; 7];
                 for (e, ethnic) in ALL_STAFF_ETHNIC.iter().enumerate() {
@@ -268,8 +274,12 @@ impl System {
                 None => Some(bands.total),
             };
             let Some(cells) = cells else { continue };
-            let bme: Vec<usize> =
-                ALL_STAFF_ETHNIC.iter().zip(cells).filter(|(g, _)| g.wres() == WresGroup::Bme).map(|(_, c)| c).collect();
+            let bme: Vec<usize> = ALL_STAFF_ETHNIC
+                .iter()
+                .zip(cells)
+                .filter(|(g, _)| g.wres() == WresGroup::Bme)
+                .map(|(_, c)| c)
+                .collect();
             self.margins.add([cells[3]], wres[0]);
             self.margins.add(bme, wres[1]);
             self.margins.add([cells[5]], wres[2]);
@@ -358,7 +368,11 @@ impl PublishedStaff {
                 .iter()
                 .map(|b| AllStaffCells {
                     dimension: b.dimension,
-                    groups: b.groups.iter().map(|(label, cells)| (label.clone(), cells.map(|i| published[i]))).collect(),
+                    groups: b
+                        .groups
+                        .iter()
+                        .map(|(label, cells)| (label.clone(), cells.map(|i| published[i])))
+                        .collect(),
                     total: b.total.map(|i| published[i]),
                 })
                 .collect(),

@@ -333,8 +333,8 @@ impl PreparedStore {
     /// coordinates and distance are numbers; the table holds as many postcodes as the manifest says.
     fn check_postcodes(&self) -> std::result::Result<(), String> {
         let areas = (self.array::<u64>("bng_starts")?.len() / 2).saturating_sub(1);
-        let codes: Vec<String> =
-            serde_json::from_slice(self.bytes("lsoa_codes")?).map_err(|e| format!("its area codes are damaged ({e})"))?;
+        let codes: Vec<String> = serde_json::from_slice(self.bytes("lsoa_codes")?)
+            .map_err(|e| format!("its area codes are damaged ({e})"))?;
         let keys = self.array::<u64>("postcode_slots")?;
         let points = self.array::<PlacedPoint>("postcode_points")?;
         let distances = self.array::<f64>("postcode_distances")?;
