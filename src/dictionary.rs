@@ -371,23 +371,39 @@ pub const IOD_DOMAINS: [IodDomain; 7] = [
         "employment",
         "Employment",
         spec("employment_rank", "Employment domain rank", &["employment rank*", "employment domain rank*"]),
-        spec("employment_score", "Employment domain score", &["employment score*", "employment domain score*", "employment"]),
+        spec(
+            "employment_score",
+            "Employment domain score",
+            &["employment score*", "employment domain score*", "employment"],
+        ),
     ),
     domain(
         "education",
         "Education, Skills and Training",
-        spec("education_rank", "Education, Skills and Training rank", &["education, skills and training rank*", "education rank*"]),
-        spec("education_score", "Education, Skills and Training score", &[
-            "education, skills and training score*", "education score*", "education",
-        ]),
+        spec(
+            "education_rank",
+            "Education, Skills and Training rank",
+            &["education, skills and training rank*", "education rank*"],
+        ),
+        spec(
+            "education_score",
+            "Education, Skills and Training score",
+            &["education, skills and training score*", "education score*", "education"],
+        ),
     ),
     domain(
         "health",
         "Health Deprivation and Disability",
-        spec("health_rank", "Health Deprivation and Disability rank", &["health deprivation and disability rank*", "health rank*"]),
-        spec("health_score", "Health Deprivation and Disability score", &[
-            "health deprivation and disability score*", "health score*", "health",
-        ]),
+        spec(
+            "health_rank",
+            "Health Deprivation and Disability rank",
+            &["health deprivation and disability rank*", "health rank*"],
+        ),
+        spec(
+            "health_score",
+            "Health Deprivation and Disability score",
+            &["health deprivation and disability score*", "health score*", "health"],
+        ),
     ),
     domain(
         "crime",
@@ -398,20 +414,31 @@ pub const IOD_DOMAINS: [IodDomain; 7] = [
     domain(
         "housing_and_services",
         "Barriers to Housing and Services",
-        spec("housing_and_services_rank", "Barriers to Housing and Services rank", &[
-            "barriers to housing and services rank*", "housing and services rank*", "barriers rank*",
-        ]),
-        spec("housing_and_services_score", "Barriers to Housing and Services score", &[
-            "barriers to housing and services score*", "housing and services score*", "barriers score*", "barriers (h&s)",
-        ]),
+        spec(
+            "housing_and_services_rank",
+            "Barriers to Housing and Services rank",
+            &["barriers to housing and services rank*", "housing and services rank*", "barriers rank*"],
+        ),
+        spec(
+            "housing_and_services_score",
+            "Barriers to Housing and Services score",
+            &[
+                "barriers to housing and services score*",
+                "housing and services score*",
+                "barriers score*",
+                "barriers (h&s)",
+            ],
+        ),
     ),
     domain(
         "living_environment",
         "Living Environment",
         spec("living_environment_rank", "Living Environment rank", &["living environment rank*", "environment rank*"]),
-        spec("living_environment_score", "Living Environment score", &[
-            "living environment score*", "environment score*", "environment",
-        ]),
+        spec(
+            "living_environment_score",
+            "Living Environment score",
+            &["living environment score*", "environment score*", "environment"],
+        ),
     ),
 ];
 

@@ -274,3 +274,47 @@ fn analyses_without_deprivation_are_refused() {
         assert!(stderr.contains(&format!("{command} needs --deprivation")), "{command}: {stderr}");
     }
 }
+
+/// Issue 24: a population of 1.7e308, a negative one or NaN is not a population: counted and
+/// named (file, line, column) in one warning, its area left without a population (no rate, no
+/// expected staff), the others unchanged; text that is not a number still stops the run.
+#[test]
+fn implausible_populations_are_named_and_kept_out() {
+    let dir = temp_dir();
+    let text = std::fs::read_to_string(fixture("population.csv")).unwrap();
+    let absurd = text
+        .replace("E01900002,1500", "E01900002,1.7e308")
+        .replace("E01900003,2000", "E01900003,-5")
+        .replace("E01900004,500", "E01900004,NaN");
+    let population = dir.path().join("population.csv");
+    std::fs::write(&population, absurd).unwrap();
+    let run = |population: &Path, out: &Path| {
+        let mut args: Vec<std::ffi::OsString> = vec!["gaps".into(), "--staff".into(), fixture("staff.csv").into()];
+        let reference = fixture_reference_args();
+        let given = reference.chunks(2).filter(|pair| pair[0] != "--population");
+        args.extend(given.flat_map(|pair| pair.iter().cloned()));
+        args.extend(["--population".into(), population.into(), "--out".into(), out.into()]);
+        args.extend(["--community-codes".into(), fixture("community_codes.txt").into()]);
+        args
+    };
+    let out = dir.path().join("run");
+    let stderr = anchormap_ok(run(&population, &out));
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let warning = stderr.lines().find(|l| l.contains("not a population an area can have"));
+    let warning = warning.unwrap_or_else(|| panic!("{stderr}"));
+    let named = "population.csv, line 3, column 'population' and 2 more";
+    assert!(warning.contains("3 population values") && warning.contains(named), "{warning}");
+    let (headers, rows) = read_csv(&out.join("gaps_by_area.csv"));
+    let at = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let (code, pop) = (at("area_code"), at("population"));
+    let population_of = |c: &str| rows.iter().find(|r| r[code] == c).map(|r| r[pop].clone()).unwrap_or_default();
+    for kept_out in ["E01900002", "E01900003", "E01900004"] {
+        let population = population_of(kept_out);
+        assert!(population.is_empty() || population == "0", "{kept_out}: {population}");
+    }
+    assert_eq!(population_of("E01900001"), "1000");
+
+    std::fs::write(&population, text.replace("E01900002,1500", "E01900002,lots")).unwrap();
+    let line = anchormap_err(run(&population, &dir.path().join("text")));
+    assert!(line.contains("population.csv, line 3, column 'population': 'lots' is not a population count"), "{line}");
+}

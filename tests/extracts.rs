@@ -156,10 +156,8 @@ fn a_sus_extract_runs_with_no_column_flags() {
     let exact = emissions(dir.path(), &file, "sus");
     assert_eq!(exact["face_to_face"], 11.0, "4 + 6 + 1 (arrived late, not seen: still travelled)");
     assert_eq!(exact["virtual"], 2.0);
-    assert_eq!(
-        exact["not_attended_by_reason"],
-        serde_json::json!({"did_not_attend": 2.0, "cancelled_by_patient": 1.0})
-    );
+    let not_attended = serde_json::json!({"did_not_attend": 2, "cancelled_by_patient": 1});
+    assert_eq!(exact["not_attended_by_reason"], not_attended, "counts as integers");
     assert_eq!(exact["appointments_total"], 16.0);
     assert!((exact["kgco2e_total"].as_f64().unwrap() - 2.2).abs() < 1e-9);
     // Half of the 7 attended face-to-face follow-ups: 3.5 trips of 0.2 kg.
@@ -211,4 +209,70 @@ fn degenerate_appointment_files_stop_naming_the_flag() {
     let line = run("misread.csv", misread, &[]);
     assert!(line.contains("column 'mode'") && line.contains("'Phone call' (1)"), "{line}");
     assert!(line.contains("--appointment-columns mode=HEADER"), "{line}");
+}
+
+/// The fixture reference data as LSOA 2021 (codes E019000xx become E019900xx), with the ONS
+/// lookup from LSOA 2011: E01900003 split in two, the others unchanged.
+fn reference_2021(dir: &Path) -> Vec<OsString> {
+    let recode = |name: &str| {
+        let text = std::fs::read_to_string(fixture(name)).unwrap();
+        let text = text.replace("E019000", "E019900").replace("LSOA11", "LSOA21").replace("(2011)", "(2021)");
+        write(dir, &format!("2021_{name}"), &text)
+    };
+    let bridge = write(
+        dir,
+        "lsoa11_lsoa21.csv",
+        "LSOA11CD,CHGIND,LSOA21CD\nE01900001,U,E01990001\nE01900002,U,E01990002\nE01900003,S,E01990003\nE01900003,S,E01990004\nE01900004,U,E01990004\n",
+    );
+    let mut args: Vec<OsString> =
+        vec!["--sites".into(), sites(dir).into(), "--postcodes".into(), fixture("postcodes.csv").into()];
+    for (flag, file) in
+        [("--boundaries", "areas.geojson"), ("--deprivation", "imd.csv"), ("--population", "population.csv")]
+    {
+        args.extend([flag.into(), recode(file).into()]);
+    }
+    args.extend(["--area-bridge".into(), bridge.into()]);
+    args.extend(["--min-count", "0", "--round-to", "1", "-q", "--mode-share", "car=1"].map(OsString::from));
+    args
+}
+
+/// Issue 24: `inspect` reads a HES extract as `emissions` does (appointments, by its LSOA 2011
+/// codes and FIRSTATT), and says how many rows hold LSOA 2011 codes, which a run on LSOA 2021
+/// boundaries bridges: exactly those rows are bridged there.
+#[test]
+fn inspect_recognises_a_hes_extract_and_counts_the_lsoa_2011_codes_emissions_bridges() {
+    let dir = temp_dir();
+    let mut hes = String::from("LSOA11,SITETRET,TRETSPEF,FIRSTATT,ATTENDED,APPTDATE\n");
+    for (count, lsoa, firstatt) in
+        [(4, "E01900003", "1"), (3, "E01900003", "2"), (2, "E01900001", "2"), (2, "E01900002", "4")]
+    {
+        for _ in 0..count {
+            hes.push_str(&format!("{lsoa},S1,100,{firstatt},5,2025-06-05\n"));
+        }
+    }
+    let file = write(dir.path(), "hes_op.csv", &hes);
+    let out = anchormap(["inspect".as_ref(), "--json".as_ref(), file.as_os_str()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let inspected = &report["files"][0];
+    assert_eq!(inspected["classification"]["kind"], "appointments", "{inspected}");
+    let notes = inspected["notes"].to_string();
+    assert!(
+        notes.contains("'LSOA11' holds LSOA 2011 codes (by its header), on 11 rows") && notes.contains("--area-bridge"),
+        "{notes}"
+    );
+
+    let run = dir.path().join("on-2021");
+    let mut args: Vec<OsString> = vec!["emissions".into(), "--appointments".into(), file.into()];
+    args.extend(reference_2021(dir.path()));
+    args.extend(["--out".into(), run.clone().into()]);
+    anchormap_ok(args);
+    let exact = read_json(&run.join("not-for-publication/emissions_summary_exact.json"));
+    let bridged = &exact["patient_areas_bridged_by_change"];
+    assert_eq!((bridged["unchanged"].as_f64(), bridged["split"].as_f64()), (Some(4.0), Some(7.0)), "{bridged}");
+    assert_eq!(exact["appointments_placed"].as_f64(), Some(11.0), "{exact}");
+    // Counts as integers in the exact summary, the shares of a split area summed back whole.
+    assert!(exact["appointments_placed"].is_u64() && bridged["split"].is_u64(), "{exact}");
+    let text = std::fs::read_to_string(run.join("not-for-publication/emissions_summary_exact.json")).unwrap();
+    assert!(!text.contains("00000000") && !text.contains(".0,"), "{text}");
 }

@@ -243,3 +243,62 @@ fn issue_15_emissions_per_1000_use_the_trusts_own_population() {
     assert!(!msoas.is_empty() && msoas.len() < areas.len());
     eprintln!("issue 15: emissions per 1,000 on {catchment:.0} residents of {} areas", areas.len());
 }
+
+/// Issue 24: after `fetch` (the 2025 set: its MSOA and ward lookups are of LSOA 2021), a run given
+/// LSOA 2011 boundaries by flag leaves the set's optional lookups out with one note, never an
+/// error; the same lookup named by flag still stops the run. Run on the fixtures, with the real
+/// national lookups as the fetched set's when `../shared/reference` is there.
+#[test]
+fn optional_lookups_of_another_vintage_from_the_fetched_set_are_left_out_with_a_note() {
+    let dir = temp_dir();
+    let home = dir.path().join("home");
+    std::fs::create_dir_all(&home).unwrap();
+    let (msoa, ward) = match reference_dir() {
+        Some(reference) => (reference.join("lsoa21_to_msoa21.csv"), reference.join("LSOA21_WD24_LAD24_EW_LU.csv")),
+        None => {
+            let msoa = home.join("lsoa21_to_msoa21.csv");
+            std::fs::write(&msoa, "LSOA21CD,MSOA21CD,MSOA21NM\nE01990001,E02990001,Testtown 001\n").unwrap();
+            let ward = home.join("LSOA21_WD24_LAD24_EW_LU.csv");
+            std::fs::write(&ward, "LSOA21CD,WD24CD,WD24NM\nE01990001,E05990001,Testtown Central\n").unwrap();
+            (msoa, ward)
+        }
+    };
+    let toml = |p: &Path| toml::Value::String(p.display().to_string()).to_string();
+    let set = format!(
+        "# Written by anchormap fetch\n[reference]\nmsoa_lookup = {}\nward_lookup = {}\n",
+        toml(&msoa),
+        toml(&ward)
+    );
+    std::fs::write(home.join("reference.toml"), set).unwrap();
+    let staff = dir.path().join("staff.csv");
+    std::fs::write(&staff, "Home Postcode\nXX1 1AA\nXX1 1AD\n").unwrap();
+    let run = |out: &str, extra: &[&str]| {
+        let mut command = anchormap_command();
+        command.env("ANCHORMAP_HOME", &home).current_dir(dir.path());
+        command.args(["gaps".as_ref(), "--staff".as_ref(), staff.as_os_str()]).args(fixture_reference_args());
+        command.args(["--community-codes".into(), fixture("community_codes.txt").into_os_string()]);
+        command.args(["--out", out, "--min-count", "0", "--round-to", "1", "-q"]).args(extra);
+        command.output().unwrap()
+    };
+    let fetched = run("defaulted", &[]);
+    let stderr = String::from_utf8_lossy(&fetched.stderr);
+    assert!(fetched.status.success(), "{stderr}");
+    let summary = std::fs::read_to_string(dir.path().join("defaulted/gaps_summary.json")).unwrap();
+    let summary: serde_json::Value = serde_json::from_str(&summary).unwrap();
+    assert!(summary["area_names"].is_null(), "no names attached: {}", summary["area_names"]);
+    let exact =
+        std::fs::read_to_string(dir.path().join("defaulted/not-for-publication/gaps_summary_exact.json")).unwrap();
+    let note =
+        "(from the fetched reference set) not used: lookups of LSOA 2021 areas, and the boundaries are LSOA 2011";
+    assert_eq!(exact.matches(note).count(), 1, "one note: {exact}");
+    assert!(exact.contains("lsoa21_to_msoa21.csv and LSOA21_WD24_LAD24_EW_LU.csv"), "{exact}");
+
+    // Named by flag: the user asked for it, so the mismatch stops the run.
+    let named = run("named", &["--msoa-lookup", msoa.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&named.stderr);
+    assert_eq!(named.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("lsoa21_to_msoa21.csv") && stderr.contains("use lookups of the boundaries' vintage"),
+        "{stderr}"
+    );
+}

@@ -91,3 +91,41 @@ fn issue_11_demo_replaces_an_earlier_demo_only_with_force() {
     assert!(!out.join("gaps/stale.csv").exists());
     assert!(out.join("report.html").is_file());
 }
+
+/// Issue 24: a run killed with SIGKILL leaves its hidden partial folder (staff rows with
+/// postcodes in it); the next run into the same place removes it and says so. A partial of a
+/// run still going (this test's own process) is named and left alone, another folder's never touched.
+#[test]
+fn a_killed_runs_partial_folder_is_removed_by_the_next_run_and_said() {
+    let dir = temp_dir();
+    let out = dir.path().join("run");
+    // A real kill, at whatever moment it lands: the next run must not care.
+    let mut child = anchormap_command().args(gaps(&out, &[])).spawn().unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let stale = dir.path().join(".run.4194999.AbC123.partial");
+    let legacy = dir.path().join(".run.XyZ789.partial");
+    let running = dir.path().join(format!(".run.{}.Qw3rty.partial", std::process::id()));
+    let other = dir.path().join(".run.v2.4194999.AbC123.partial");
+    for folder in [&stale, &legacy, &running, &other] {
+        std::fs::create_dir_all(folder).unwrap();
+        std::fs::write(folder.join("staff_rows.csv"), "postcode\nXX1 1AA\n").unwrap();
+    }
+    let mut args = gaps(&out, &["--force"]);
+    args.retain(|a| a != "-q");
+    let stderr = anchormap_ok(args);
+    assert!(out.join("gaps_summary.json").is_file());
+    for gone in [&stale, &legacy] {
+        assert!(!gone.exists(), "{} left", gone.display());
+        assert!(stderr.contains(&format!("removed {}", gone.display())), "{stderr}");
+    }
+    assert!(running.is_dir() && stderr.contains("is being written by another run"), "{stderr}");
+    assert!(other.is_dir() && !stderr.contains(".run.v2."), "another destination's folder: {stderr}");
+    let mut siblings: Vec<String> =
+        std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    siblings.sort();
+    let name = |p: &Path| p.file_name().unwrap().to_string_lossy().into_owned();
+    let mut expected = vec![name(&other), name(&running), "run".to_string()];
+    expected.sort();
+    assert_eq!(siblings, expected, "nothing else left behind");
+}

@@ -253,6 +253,46 @@ fn a_damaged_store_is_not_used_and_nothing_panics() {
     }
 }
 
+/// Issue 24: a store rewritten with its checksum recomputed, every postcode's area pointing past
+/// the boundaries' areas: found on open (one warning naming the store and the slot), never a
+/// panic, and the files are read instead.
+#[test]
+fn a_store_rewritten_with_a_recomputed_checksum_is_checked_section_by_section() {
+    let dir = temp_dir();
+    let reference = copied_reference(dir.path());
+    let store = dir.path().join("store");
+    prepare(&reference, &store);
+    let out = dir.path().join("out.csv");
+    geocode_fixture(&reference, &store, &out);
+    let good = std::fs::read(&out).unwrap();
+    let file = std::fs::read_dir(&store).unwrap().next().unwrap().unwrap().path();
+    let mut bytes = std::fs::read(&file).unwrap();
+    let word = |b: &[u8], at: usize| u64::from_le_bytes(b[at..at + 8].try_into().unwrap()) as usize;
+    let (offset, len) = (word(&bytes, 16), word(&bytes, 24));
+    let manifest: serde_json::Value = serde_json::from_slice(&bytes[offset..offset + len]).unwrap();
+    let section = manifest["sections"].as_array().unwrap().iter().find(|s| s["name"] == "postcode_points").unwrap();
+    let start = section["offset"].as_u64().unwrap() as usize;
+    let end = start + section["len"].as_u64().unwrap() as usize;
+    // Each point: x, y (f64), then its place (status in the top 2 bits, country, area) and padding.
+    let mut changed = 0;
+    for point in bytes[start..end].chunks_exact_mut(24) {
+        let place = u32::from_le_bytes(point[16..20].try_into().unwrap());
+        if place >> 30 == 1 {
+            point[16..20].copy_from_slice(&(place | 0xFFFF).to_le_bytes());
+            changed += 1;
+        }
+    }
+    assert!(changed > 0, "no point placed within an area to damage");
+    let mut crc = crc32fast::Hasher::new();
+    crc.update(&bytes[32..]);
+    bytes[12..16].copy_from_slice(&crc.finalize().to_le_bytes());
+    std::fs::write(&file, &bytes).unwrap();
+    let said = geocode_fixture(&reference, &store, &out);
+    assert!(said.contains("warning: the prepared store") && said.contains("points outside its tables ("), "{said}");
+    assert!(!said.contains("panicked"), "{said}");
+    assert_eq!(std::fs::read(&out).unwrap(), good, "the files are read instead");
+}
+
 #[test]
 fn other_options_do_not_use_the_store_and_prepare_needs_a_folder() {
     let dir = temp_dir();

@@ -2,6 +2,7 @@
 
 mod util;
 
+mod all_staff;
 mod architecture;
 mod attack;
 mod bad_input;
@@ -19,6 +20,7 @@ mod inspect;
 mod map;
 mod names;
 mod national;
+mod postcode_columns;
 mod properties;
 mod report;
 mod run_folders;

@@ -309,3 +309,33 @@ fn a_band_map_puts_a_trusts_own_band_spelling_in_its_group_for_gaps() {
     run(&mapped, &["--values", &format!("band={}", map.display())]);
     assert_eq!(band_5_to_7(&mapped), "20");
 }
+
+/// Issue 24: vacancy bands are read through the same band map as staff bands: a trust's own
+/// spelling is not read (counted in a warning, not entry level) until mapped, then it is.
+#[test]
+fn a_band_map_reads_vacancy_bands_too() {
+    let dir = temp_dir();
+    let staff = dir.path().join("staff.csv");
+    std::fs::write(&staff, "home_postcode,band\nXX1 1AA,Band 5\nXX1 1AD,Band 2\n").unwrap();
+    let vacancies = dir.path().join("vacancies.csv");
+    std::fs::write(&vacancies, "Vacancy Reference,Site,Pay Band\nV1,S1,AfC Two\nV2,S1,Band 2\nV3,S1,Band 6\n").unwrap();
+    let run = |out: &Path, extra: &[&str]| {
+        let mut args: Vec<std::ffi::OsString> = vec!["gaps".into(), "--staff".into(), staff.clone().into()];
+        args.extend(fixture_reference_args());
+        args.extend(["--vacancies".into(), vacancies.clone().into(), "--out".into(), out.into()]);
+        args.extend(["--community-codes".into(), fixture("community_codes.txt").into()]);
+        args.extend(extra.iter().map(std::ffi::OsString::from));
+        let stderr = anchormap_ok(args);
+        (json(&out.join("gaps_summary.json")), stderr)
+    };
+    let (plain, stderr) = run(&dir.path().join("plain"), &[]);
+    assert_eq!(plain["vacancies"]["entry_level"].as_u64(), Some(1), "{}", plain["vacancies"]);
+    let said = stderr.contains("1 of 3 vacancies have a band value not read") && stderr.contains("--values band=FILE");
+    assert!(said, "{stderr}");
+    assert!(!stderr.contains("AfC Two"), "a value not read is counted, not echoed: {stderr}");
+    let map = dir.path().join("band.csv");
+    std::fs::write(&map, "AfC Two,2\n").unwrap();
+    let (mapped, stderr) = run(&dir.path().join("mapped"), &["--values", &format!("band={}", map.display())]);
+    assert_eq!(mapped["vacancies"]["entry_level"].as_u64(), Some(2), "{}", mapped["vacancies"]);
+    assert!(!stderr.contains("band value not read"), "{stderr}");
+}

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use crate::analysis::community::Community;
 use crate::analysis::AreaFacts;
 use crate::input::band::BandGroup;
-use crate::input::demography::WresGroup;
+use crate::input::demography::{EthnicGroup, WresGroup};
 
 /// How areas are classed: IMD decile (10 classes) or quintile (5; deciles 1–2 are quintile 1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,11 +47,26 @@ pub struct StaffTally {
     /// With band and ethnic group: every staff row (placed or not) by band group and White, BME
     /// or not stated (WRES indicator 1).
     pub band_by_wres: Option<BTreeMap<(BandGroup, WresGroup), f64>>,
+    /// Every staff row (placed or not) by a breakdown's group and ethnic group, for the
+    /// all-staff tables of national returns: dimension ("band", "sex", "starter") → (group,
+    /// ethnic group) → staff.
+    pub all_staff: BTreeMap<&'static str, BTreeMap<(String, EthnicGroup), f64>>,
 }
 
 impl StaffTally {
     pub fn new(areas: usize) -> StaffTally {
-        StaffTally { by_area: vec![0.0; areas], groups: BTreeMap::new(), band_by_wres: None }
+        StaffTally {
+            by_area: vec![0.0; areas],
+            groups: BTreeMap::new(),
+            band_by_wres: None,
+            all_staff: BTreeMap::new(),
+        }
+    }
+
+    /// Counts a staff row (wherever it lives) in an all-staff table: its `group` of `dimension`
+    /// and its ethnic group.
+    pub fn add_all(&mut self, dimension: &'static str, group: &str, ethnic: EthnicGroup) {
+        *self.all_staff.entry(dimension).or_default().entry((group.to_string(), ethnic)).or_default() += 1.0;
     }
 
     /// Counts a staff row (wherever it lives) by band group and WRES group.
@@ -72,6 +87,12 @@ impl StaffTally {
     pub fn merge(&mut self, other: StaffTally) {
         for (key, n) in other.band_by_wres.into_iter().flatten() {
             *self.band_by_wres.get_or_insert_with(BTreeMap::new).entry(key).or_default() += n;
+        }
+        for (dimension, counts) in other.all_staff {
+            let mine = self.all_staff.entry(dimension).or_default();
+            for (key, n) in counts {
+                *mine.entry(key).or_default() += n;
+            }
         }
         for (a, b) in self.by_area.iter_mut().zip(&other.by_area) {
             *a += b;

@@ -16,9 +16,10 @@
 //! the command line. An option given on the command line replaces the file's value whole, lists
 //! included.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use clap::builder::ValueHint;
 use clap::{ArgAction, CommandFactory};
@@ -28,6 +29,17 @@ use crate::error::{Error, Location, Result};
 
 /// The project file read from the current folder when `--config` is not given.
 pub const PROJECT_FILE: &str = "anchormap.toml";
+/// The options of this run whose file came from the fetched reference set (`reference.toml`),
+/// named neither on the command line nor in the project file (set once, by [`expand_args`]).
+static FROM_REFERENCE_SET: OnceLock<BTreeSet<String>> = OnceLock::new();
+
+/// Whether the file of `--LONG` (e.g. `msoa-lookup`) came from the fetched reference set rather
+/// than from the user, so that a run may leave out an optional one that does not fit its
+/// boundaries (with a note); a file the user named always stops the run on a mismatch.
+pub fn from_reference_set(long: &str) -> bool {
+    FROM_REFERENCE_SET.get().is_some_and(|options| options.contains(long))
+}
+
 /// The file `fetch` writes beside the data it fetched: a `[reference]` table.
 pub const REFERENCE_FILE: &str = "reference.toml";
 /// Tables whose keys apply to every subcommand that has the option.
@@ -84,14 +96,20 @@ pub fn expand_args(args: Vec<OsString>) -> Result<Vec<OsString>> {
     let command = super::Cli::command();
     let Some(sub) = command.find_subcommand(&invocation.subcommand) else { return Ok(args) };
     let options = Options::of(sub);
-    let files = settings_files(&invocation)?;
+    let (files, reference_files) = settings_files(&invocation)?;
     let settings = settings_of(&files, &invocation.subcommand, &options)?;
+    let reference = settings_of(&files[..reference_files], &invocation.subcommand, &options)?;
+    let project = settings_of(&files[reference_files..], &invocation.subcommand, &options)?;
+    let given = options.given(&args[invocation.position + 1..]);
+    let defaulted = reference.into_keys().filter(|long| !project.contains_key(long) && !given.contains(long));
+    let _ = FROM_REFERENCE_SET.set(defaulted.collect());
     Ok(insert_settings(&args, invocation.position, &options, &settings))
 }
 
 /// The settings files that apply, lowest precedence first: the reference set named in the
-/// project file (else the one fetched by default), then the project file.
-fn settings_files(invocation: &Invocation) -> Result<Vec<SettingsFile>> {
+/// project file (else the one fetched by default), then the project file; and how many of them
+/// (0 or 1, first) are the reference set.
+fn settings_files(invocation: &Invocation) -> Result<(Vec<SettingsFile>, usize)> {
     let project = match &invocation.config {
         Some(path) => Some(SettingsFile::read(path)?),
         None => {
@@ -108,7 +126,8 @@ fn settings_files(invocation: &Invocation) -> Result<Vec<SettingsFile>> {
         None => default_reference_file().filter(|p| p.is_file()),
     };
     let reference = reference_file.map(|path| SettingsFile::read(&path)).transpose()?;
-    Ok(reference.into_iter().chain(project).collect())
+    let count = usize::from(reference.is_some());
+    Ok((reference.into_iter().chain(project).collect(), count))
 }
 
 /// The settings of `files` for `subcommand`, a later file overriding an earlier one.

@@ -398,6 +398,16 @@ pub struct DemographyArgs {
 
 impl DemographyArgs {
     /// The census table given for a dimension, with its column names.
+    /// The option that names a dimension's census table (`ethnic-group-population`).
+    pub fn option(dimension: crate::analysis::demography::Dimension) -> &'static str {
+        use crate::analysis::demography::Dimension;
+        match dimension {
+            Dimension::EthnicGroup => "ethnic-group-population",
+            Dimension::Sex => "sex-population",
+            Dimension::AgeBand => "age-population",
+        }
+    }
+
     pub fn table(&self, dimension: crate::analysis::demography::Dimension) -> (Option<&Path>, &ColumnMap) {
         use crate::analysis::demography::Dimension;
         match dimension {
@@ -812,6 +822,17 @@ impl AreaNameArgs {
     /// The files given, which no output may replace.
     pub fn paths(&self) -> impl Iterator<Item = &Path> {
         [&self.msoa_lookup, &self.msoa_names, &self.ward_lookup].into_iter().flatten().map(PathBuf::as_path)
+    }
+
+    /// The files the user named (on the command line or in the project file): those that came
+    /// from the fetched reference set left out.
+    pub fn named_by_user(&self) -> AreaNameArgs {
+        let keep = |path: &Option<PathBuf>, long: &str| path.clone().filter(|_| !config::from_reference_set(long));
+        AreaNameArgs {
+            msoa_lookup: keep(&self.msoa_lookup, "msoa-lookup"),
+            msoa_names: keep(&self.msoa_names, "msoa-names"),
+            ward_lookup: keep(&self.ward_lookup, "ward-lookup"),
+        }
     }
 }
 

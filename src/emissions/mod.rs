@@ -21,6 +21,7 @@ use crate::error::{Error, Location};
 use crate::geocoder::{Geocoded, Geocoder, MatchStatus};
 use crate::input::appointments::{AppointmentColumns, Attended, NoJourney, UnrecognisedAppointmentValues};
 use crate::input::distance_matrix::DistanceMatrix;
+use crate::input::home_postcode;
 use crate::input::sites::{Site, SiteNames};
 use crate::input::staff::Date;
 use crate::input::value_maps::ValueMaps;
@@ -142,6 +143,9 @@ pub(crate) fn run(args: EmissionsArgs) -> anyhow::Result<()> {
     }
     let input = CsvInput::open(&args.appointments)?;
     let columns = AppointmentColumns::resolve(&input, &args.appointment_columns)?;
+    let postcode_spec = &crate::dictionary::APPOINTMENTS[0];
+    let postcode_column =
+        columns.postcode.map(|i| home_postcode::decision(&input.headers, postcode_spec, i, &args.appointment_columns));
     let scenario = scenario(&args, &columns, &input.headers)?;
     let model = travel_model(&args.travel)?;
     let mut run = RunContext::open(&args.output, &args.reference, args.disclosure.rule(), &inputs(&args), || {
@@ -175,6 +179,7 @@ pub(crate) fn run(args: EmissionsArgs) -> anyhow::Result<()> {
     let mode_share_by_area = mode_share_by_area(&model, census.as_ref(), &travel, run.areas.facts.len());
     let mut summary = summary(&args, &run, &placed.counts, &published, &placer, mode_share_by_area, written);
     summary.population_basis = run.population_column.as_ref().map(|_| catchment.basis());
+    summary.postcode_column = postcode_column.map(|(text, _)| text);
     let exact = exact_summary(&args, &placed, &placer, &run.warnings);
     let (quiet, started) = (run.quiet, run.started);
     run.finish((SUMMARY, &summary), (INTERNAL_SUMMARY, &exact))?;
@@ -451,6 +456,7 @@ fn summary(
     };
     EmissionsSummary {
         appointments_file: file_name(&args.appointments),
+        postcode_column: None,
         appointments_total: line.total,
         appointments_placed: line.placed,
         unplaced_by_reason: line.unplaced_by_reason,

@@ -22,6 +22,7 @@ use crate::geocoder::{MatchCounts, MatchStatus};
 use crate::input::applications::{ApplicationColumns, StatusReading, FAILED_WORDS, PASSED_WORDS, STEP_WORDS};
 use crate::input::band::{Band, BandGroup};
 use crate::input::demography::{EthnicGroup, Sex};
+use crate::input::home_postcode;
 use crate::input::unrecognised::{ColumnInFile, ColumnSpread, UnrecognisedValues};
 use crate::input::vacancies::read_vacancies;
 use crate::input::value_maps::ValueMaps;
@@ -89,6 +90,9 @@ pub(crate) fn run(args: FunnelArgs) -> anyhow::Result<()> {
     let maps = args.values.maps()?;
     let input = CsvInput::open(&args.applications)?;
     let columns = ApplicationColumns::resolve(&input, &args.application_columns)?;
+    let postcode_spec = &crate::dictionary::APPLICATIONS[0];
+    let postcode_column =
+        home_postcode::decision(&input.headers, postcode_spec, columns.postcode, &args.application_columns);
     let mut run = RunContext::open(&args.output, &args.reference, args.disclosure.rule(), &inputs(&args), || {
         args.population.as_deref().map(|p| Population::load(p, &args.population_columns)).transpose()
     })?;
@@ -96,7 +100,7 @@ pub(crate) fn run(args: FunnelArgs) -> anyhow::Result<()> {
         Some(path) => run.read_sites(path, &args.site_columns)?,
         None => Vec::new(),
     };
-    let bands = vacancy_bands(&args, &sites, &run)?;
+    let bands = vacancy_bands(&args, &sites, (&mut run, &maps))?;
     let community = community(&args, &sites, &mut run)?;
     let placed = place_applications(input, &columns, &bands, &maps, &args, &mut run)?;
     let specs = funnel_tables(columns.band.is_some() || !bands.is_empty());
@@ -119,6 +123,7 @@ pub(crate) fn run(args: FunnelArgs) -> anyhow::Result<()> {
     let mut summary =
         summary(&args, &run, &published, (wres2, deprivation), placed.decisions, community.as_ref(), written);
     summary.applications.status_unclear = unclear;
+    summary.postcode_column = home_postcode::record(postcode_column, &mut summary.decisions);
     let (wres2_exact, deprivation_exact) = likelihoods(&placed.tally, None);
     let exact_published =
         PublishedFunnel::new(&placed.tally, &specs, &placed.counts.by_match, without_decile, &Disclosure::NONE);
@@ -181,10 +186,11 @@ fn inputs(args: &FunnelArgs) -> Vec<&Path> {
 fn vacancy_bands(
     args: &FunnelArgs,
     sites: &[crate::input::sites::Site],
-    run: &RunContext,
+    (run, maps): (&mut RunContext, &ValueMaps),
 ) -> anyhow::Result<FxHashMap<String, BandGroup>> {
     let Some(path) = &args.vacancies else { return Ok(FxHashMap::default()) };
-    let vacancies = read_vacancies(path, &args.vacancy_columns, sites, &run.geocoder.directory)?;
+    let vacancies = read_vacancies(path, (&args.vacancy_columns, maps), sites, &run.geocoder.directory)?;
+    run.warnings.extend(crate::input::vacancies::unread_bands_warning(path, &vacancies));
     Ok(vacancies.into_iter().map(|v| (v.id, v.band.group())).collect())
 }
 
@@ -552,6 +558,7 @@ fn summary(
     let geocoder = &run.geocoder;
     FunnelSummary {
         applications_file: file_name(&args.applications),
+        postcode_column: None,
         applications: PublishedApplicationCounts {
             rows: published.all.applied.value(),
             by_match: published.matches.iter().map(|(s, c)| (s.as_str().to_string(), c.value())).collect(),

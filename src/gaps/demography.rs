@@ -2,7 +2,7 @@
 
 use crate::analysis::demography::{DemographyRow, Dimension};
 use crate::analysis::gaps::wilson_interval;
-use crate::gaps::published::Wres1Cells;
+use crate::gaps::published::{AllStaffCells, Wres1Cells, ALL_STAFF_ETHNIC};
 use crate::output::disclosure::Cell;
 use crate::output::run_summary::{DemographyGroup, Wres1Band};
 use crate::output::table::{fixed, Table};
@@ -78,6 +78,34 @@ pub fn wres1_rows(cells: &Wres1Cells) -> Vec<Wres1Band> {
     let mut rows: Vec<Wres1Band> = cells.bands.iter().map(|(band, c)| row(band.to_string(), c)).collect();
     rows.push(row("All staff".to_string(), &cells.total));
     rows
+}
+
+/// The columns of an all-staff table after its group's: one per ethnic group, and all staff.
+pub const ALL_STAFF_COLUMNS: [&str; 7] = ["asian", "black", "mixed", "white", "other", "not_stated", "all_staff"];
+
+/// `staff_all_by_band_group.csv` and its siblings: every staff row, wherever they live, by the
+/// breakdown's group (rows, then "All staff") and ethnic group (columns, then all).
+pub fn all_staff_table(cells: &AllStaffCells) -> Table {
+    debug_assert_eq!(ALL_STAFF_ETHNIC.len() + 1, ALL_STAFF_COLUMNS.len());
+    let mut headers = vec![all_staff_group_column(cells.dimension)];
+    headers.extend(ALL_STAFF_COLUMNS);
+    let mut table = Table::new(&headers);
+    let rows = cells.groups.iter().map(|(label, c)| (label.as_str(), c)).chain([("All staff", &cells.total)]);
+    for (label, counts) in rows {
+        let mut row = vec![label.to_string()];
+        row.extend(counts.iter().map(|c| c.to_string()));
+        table.push(row);
+    }
+    table
+}
+
+/// The first column of an all-staff table (`band_group`, `sex`, `starter`), and its file's name part.
+pub fn all_staff_group_column(dimension: &str) -> &'static str {
+    match dimension {
+        "band" => "band_group",
+        "sex" => "sex",
+        _ => "starter",
+    }
 }
 
 /// `wres_indicator_1.csv`: the rows, with the community's BME share beside each for reference.

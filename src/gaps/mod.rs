@@ -19,19 +19,22 @@ use crate::analysis::gaps::{class_counts, community_rate, compare, Classes, Staf
 use crate::analysis::profile::{local_deciles, profile, CommunityProfile};
 use crate::analysis::targets::{reach, targets, PlacedVacancy};
 use crate::analysis::AreaFacts;
-use crate::cli::{Breakdown, GapsArgs};
+use crate::cli::{Breakdown, DemographyArgs, GapsArgs};
 use crate::dictionary::{CAR_AVAILABILITY, ECONOMIC_ACTIVITY};
 use crate::error::{Error, Location};
-use crate::gaps::demography::{demography_groups, demography_table, wres1_rows, wres1_table};
-use crate::gaps::published::{ClassCells, PublishedStaff};
+use crate::gaps::demography::{
+    all_staff_group_column, all_staff_table, demography_groups, demography_table, wres1_rows, wres1_table,
+};
+use crate::gaps::published::{AllStaffCells, ClassCells, PublishedStaff};
 use crate::gaps::targets::TargetRows;
 use crate::geocoder::{MatchCounts, MatchStatus};
 use crate::input::band::Band;
 use crate::input::demography::{AgeBand, EthnicGroup, Sex};
+use crate::input::home_postcode;
 use crate::input::sites::Site;
 use crate::input::staff::StaffColumns;
 use crate::input::unrecognised::{ColumnInFile, UnrecognisedValues};
-use crate::input::vacancies::{read_vacancies, Vacancy};
+use crate::input::vacancies::{read_vacancies, unread_bands_warning, Vacancy};
 use crate::input::value_maps::ValueMaps;
 use crate::io::csv_input::Row;
 use crate::io::format::thousands;
@@ -85,7 +88,7 @@ pub(crate) fn run(args: GapsArgs) -> anyhow::Result<()> {
         None => Vec::new(),
     };
     let vacancies = load_vacancies(&args, &sites, &mut run)?;
-    let census = census_tables(&args, &run)?;
+    let census = census_tables(&args, &mut run)?;
     let (community, codes_bridged, community_name) = community(&args, &sites, &mut run)?;
     let placed = place_staff(staff, (&columns, &maps), &args, &community, &mut run)?;
     let published = PublishedStaff::new(
@@ -111,10 +114,12 @@ pub(crate) fn run(args: GapsArgs) -> anyhow::Result<()> {
     tables.written.push(RunAudit::new(run.disclosure, vec![published.audit.clone()]).write(run.out())?);
     run.warnings.extend(crate::postcode::withheld_warning());
     let mut summary = summary(&args, &run, &community, &published, &tables, &placed.decisions, &vacancies, &sites);
-    summary.community.codes_bridged_by_change = codes_bridged;
-    summary.community.name = community_name;
+    (summary.community.codes_bridged_by_change, summary.community.name) = (codes_bridged, community_name);
+    summary.postcode_column = home_postcode::record(placed.postcode_column.clone(), &mut summary.decisions);
     (summary.demography, summary.wres_indicator_1) = (demography.summaries, demography.wres1);
-    let (exact_tables, exact_wres1) = write_exact_tables(&run, &community, &placed, &tables.population_by_decile)?;
+    summary.all_staff = demography.all_staff;
+    let (exact_tables, exact_wres1) =
+        write_exact_tables((&args, &census), &run, &community, &placed, &tables.population_by_decile)?;
     let exact = json!({
         "not_for_publication": "exact counts of people: keep with the row-level data, never publish",
         "staff_file": args.staff.display().to_string(),
@@ -127,7 +132,7 @@ pub(crate) fn run(args: GapsArgs) -> anyhow::Result<()> {
     run.finish((SUMMARY, &summary), (INTERNAL_SUMMARY, &exact))?;
     if !quiet {
         print_summary(&placed.counts, &summary.community.profile, summary.headline.as_deref(), started);
-        for d in &placed.decisions {
+        for d in &summary.decisions {
             eprintln!("note: {d}");
         }
     }
@@ -138,6 +143,7 @@ pub(crate) fn run(args: GapsArgs) -> anyhow::Result<()> {
 /// for the analyst in [`INTERNAL_FOLDER`] (names as the published ones'); the files written and
 /// WRES indicator 1's rows.
 fn write_exact_tables(
+    (args, census): (&GapsArgs, &[DemographyTable]),
     run: &RunContext,
     community: &Community,
     placed: &PlacedStaff,
@@ -150,7 +156,9 @@ fn write_exact_tables(
     let dir = run.out().join(INTERNAL_FOLDER);
     std::fs::create_dir_all(&dir).map_err(|e| crate::error::Error::io(&dir, e))?;
     let mut written = Vec::new();
-    for (name, table) in class_tables(population, &exact) {
+    let demography = exact_demography_tables((args, census), run, community, &exact);
+    let tables = class_tables(population, &exact).into_iter().chain(all_staff_tables(&exact)).chain(demography);
+    for (name, table) in tables {
         table.write_csv(&dir.join(&name))?;
         written.push(name);
     }
@@ -225,14 +233,27 @@ fn breakdown_flag(breakdown: Breakdown) -> &'static str {
     }
 }
 
-/// The census tables of the demographic breakdowns asked for, each on the boundaries' geography.
-fn census_tables(args: &GapsArgs, run: &RunContext) -> anyhow::Result<Vec<DemographyTable>> {
+/// The census tables of the demographic breakdowns asked for, each on the boundaries' geography
+/// (one of another, from the fetched reference set, is left out with a note; one the user named
+/// stops the run).
+fn census_tables(args: &GapsArgs, run: &mut RunContext) -> anyhow::Result<Vec<DemographyTable>> {
     let mut tables = Vec::new();
     for dimension in dedup(&args.by).into_iter().filter_map(Breakdown::dimension) {
         let (Some(path), columns) = args.demography.table(dimension) else { continue };
         let table = DemographyTable::load(dimension, path, columns)?;
-        let boundaries = &run.geocoder.boundaries.geography;
-        if table.table.geography != *boundaries {
+        let boundaries = run.geocoder.boundaries.geography.clone();
+        let defaulted = crate::cli::config::from_reference_set(DemographyArgs::option(dimension));
+        if table.table.geography != boundaries && defaulted {
+            run.warnings.push(format!(
+                "{} (from the fetched reference set) not used: it is on {} areas and the boundaries are {boundaries}; \
+                 staff by {} are not compared with the census",
+                file_name(path),
+                table.table.geography,
+                dimension.key().replace('_', " ")
+            ));
+            continue;
+        }
+        if table.table.geography != boundaries {
             bail!(Error::invalid(
                 Location::file(path),
                 format!(
@@ -250,7 +271,9 @@ fn census_tables(args: &GapsArgs, run: &RunContext) -> anyhow::Result<Vec<Demogr
 /// The vacancies, each located at its site (or its own postcode); none located is an error.
 fn load_vacancies(args: &GapsArgs, sites: &[Site], run: &mut RunContext) -> anyhow::Result<Vec<Vacancy>> {
     let Some(path) = &args.vacancies else { return Ok(Vec::new()) };
-    let vacancies = read_vacancies(path, &args.vacancy_columns, sites, &run.geocoder.directory)?;
+    let maps = args.values.maps()?;
+    let vacancies = read_vacancies(path, (&args.vacancy_columns, &maps), sites, &run.geocoder.directory)?;
+    run.warnings.extend(unread_bands_warning(path, &vacancies));
     run.warnings.extend(unlocated_vacancies(path, &vacancies)?);
     Ok(vacancies)
 }
@@ -292,6 +315,8 @@ struct PlacedStaff {
     counts: StaffCounts,
     /// Notes for the summary's decisions (e.g. a band column mostly not recorded).
     decisions: Vec<String>,
+    /// Which column was read as the home postcode, and how many other postcode columns were not.
+    postcode_column: (String, usize),
 }
 
 impl StaffCounts {
@@ -338,9 +363,12 @@ fn place_staff(
                 }
                 groups.push((dimension, group));
             }
+            let ethnic = columns.ethnic_group(row, maps).unwrap_or(EthnicGroup::NotStated);
             if wres1 {
-                let group = columns.ethnic_group(row, maps).unwrap_or(EthnicGroup::NotStated);
-                tally.add_wres(columns.band(row, maps).group(), group.wres());
+                tally.add_wres(columns.band(row, maps).group(), ethnic.wres());
+            }
+            for (dimension, group) in groups.iter().filter(|(d, _)| ALL_STAFF_DIMENSIONS.contains(d)) {
+                tally.add_all(dimension, group, ethnic);
             }
             counts.add(result.status, area, community, facts);
             if let Some(area) = area {
@@ -350,8 +378,14 @@ fn place_staff(
         Ok(())
     })?;
     let decisions = report_unread(&breakdowns, &unread, columns, &headers, args, counts.rows, run)?;
-    Ok(PlacedStaff { tally, counts, decisions })
+    let spec = &crate::dictionary::STAFF[0];
+    let postcode_column = home_postcode::decision(&headers, spec, columns.postcode, &args.staff_columns);
+    Ok(PlacedStaff { tally, counts, decisions, postcode_column })
 }
+
+/// The breakdowns tabled for every staff row, wherever they live (`staff_all_by_*.csv`): what a
+/// WRES or EDS return counts.
+pub const ALL_STAFF_DIMENSIONS: [&str; 3] = ["band", "sex", "starter"];
 
 /// Values of a breakdown's column that were not understood: a start date stops the run beyond
 /// the share allowed; the others are counted as not recorded, in the headline when they are many.
@@ -481,6 +515,8 @@ fn write_tables(
 struct DemographyOutputs {
     summaries: Vec<DemographySummary>,
     wres1: Option<Wres1Summary>,
+    /// The all-staff tables' totals, for the summary.
+    all_staff: BTreeMap<String, BTreeMap<String, Option<f64>>>,
     written: Vec<String>,
 }
 
@@ -497,18 +533,9 @@ fn write_demography(
     let mut community_bme_share = None;
     for dimension in dedup(&args.by).into_iter().filter_map(Breakdown::dimension) {
         let table = census.iter().find(|t| t.dimension == dimension);
-        let groups = dimension.compared().len();
-        let (population, missing) = match table {
-            Some(t) => community_population(&run.areas.facts, community, |code| t.table.get(code), groups),
-            None => (Vec::new(), 0),
-        };
+        let (population, missing) = census_population(run, community, dimension, table);
         run.warnings.extend(census_warning(dimension, table, missing));
-        let cells = published.groups.get(dimension.key());
-        let staff = |label: &str| match cells.and_then(|list| list.iter().find(|(l, _)| l == label)) {
-            Some((_, c)) => c.total.value(),
-            None => Some(0.0),
-        };
-        let rows = demography_rows(dimension, staff, published.all.total.value(), &population);
+        let rows = dimension_rows(dimension, published, &population);
         if dimension == Dimension::EthnicGroup {
             community_bme_share = rows.iter().find(|r| r.label == BME).and_then(|r| r.population_share);
         }
@@ -533,7 +560,71 @@ fn write_demography(
             "every staff row, wherever they live; BME share of those with a stated ethnic group (WRES indicator 1)";
         outputs.wres1 = Some(Wres1Summary { bands, community_bme_share, note: note.to_string() });
     }
+    for (name, table) in all_staff_tables(published) {
+        run.write_table(&name, &table)?;
+        outputs.written.push(name);
+    }
+    outputs.all_staff = published.all_staff.iter().map(all_staff_summary).collect();
     Ok(outputs)
+}
+
+/// The all-staff tables (`staff_all_by_band_group.csv`, `…_by_sex.csv`, `…_by_starter.csv`), by file name.
+fn all_staff_tables(published: &PublishedStaff) -> Vec<(String, Table)> {
+    let name = |cells: &AllStaffCells| format!("staff_all_by_{}.csv", all_staff_group_column(cells.dimension));
+    published.all_staff.iter().map(|cells| (name(cells), all_staff_table(cells))).collect()
+}
+
+/// One all-staff table for the summary: each group's staff (all ethnic groups), and all staff.
+fn all_staff_summary(cells: &AllStaffCells) -> (String, BTreeMap<String, Option<f64>>) {
+    let groups = cells.groups.iter().map(|(label, c)| (label.clone(), c[6].value()));
+    (cells.dimension.to_string(), groups.chain([("All staff".to_string(), cells.total[6].value())]).collect())
+}
+
+/// The community's census counts by the groups of `dimension` (over its areas with a decile),
+/// and how many of its areas the census table lacks (none without a table).
+fn census_population(
+    run: &RunContext,
+    community: &Community,
+    dimension: Dimension,
+    table: Option<&DemographyTable>,
+) -> (Vec<f64>, usize) {
+    let groups = dimension.compared().len();
+    match table {
+        Some(t) => community_population(&run.areas.facts, community, |code| t.table.get(code), groups),
+        None => (Vec::new(), 0),
+    }
+}
+
+/// Staff by the groups of `dimension`, as `published` gives them, against the community's `population`.
+fn dimension_rows(
+    dimension: Dimension,
+    published: &PublishedStaff,
+    population: &[f64],
+) -> Vec<crate::analysis::demography::DemographyRow> {
+    let cells = published.groups.get(dimension.key());
+    let staff = |label: &str| match cells.and_then(|list| list.iter().find(|(l, _)| l == label)) {
+        Some((_, c)) => c.total.value(),
+        None => Some(0.0),
+    };
+    demography_rows(dimension, staff, published.all.total.value(), population)
+}
+
+/// The demography tables (`gaps_by_ethnic_group.csv`, …) with exact counts, by file name.
+fn exact_demography_tables(
+    (args, census): (&GapsArgs, &[DemographyTable]),
+    run: &RunContext,
+    community: &Community,
+    exact: &PublishedStaff,
+) -> Vec<(String, Table)> {
+    let dimensions = dedup(&args.by).into_iter().filter_map(Breakdown::dimension);
+    dimensions
+        .map(|dimension| {
+            let table = census.iter().find(|t| t.dimension == dimension);
+            let (population, _) = census_population(run, community, dimension, table);
+            let rows = dimension_rows(dimension, exact, &population);
+            (format!("gaps_by_{}.csv", dimension.key()), demography_table(dimension, &rows))
+        })
+        .collect()
 }
 
 /// A warning when a breakdown has no census table to compare with, or the table lacks areas.
@@ -723,6 +814,7 @@ fn summary(
     let headline = headline(&tables.population_by_decile, &published.all);
     GapsSummary {
         staff_file: file_name(&args.staff),
+        postcode_column: None,
         staff: staff_counts(published),
         staff_published_in_community: tables.staff_published_in_community,
         community: CommunitySummary {
@@ -756,6 +848,7 @@ fn summary(
         internal_summary: format!("{INTERNAL_FOLDER}/{INTERNAL_SUMMARY}"),
         demography: Vec::new(),
         wres_indicator_1: None,
+        all_staff: BTreeMap::new(),
     }
 }
 

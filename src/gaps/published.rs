@@ -16,7 +16,7 @@ use crate::analysis::gaps::{class_counts, Classes, StaffTally};
 use crate::analysis::AreaFacts;
 use crate::geocoder::{MatchCounts, MatchStatus};
 use crate::input::band::BandGroup;
-use crate::input::demography::WresGroup;
+use crate::input::demography::{EthnicGroup, WresGroup};
 use crate::output::disclosure::{Cell, Disclosure, DisclosureAudit, Importance, Margins};
 
 /// One group's class table as published: deciles 1–10, quintiles 1–5, and the total.
@@ -56,8 +56,37 @@ pub struct PublishedStaff {
     pub outside_community: Cell,
     /// WRES indicator 1, with band and ethnic group: every staff row by band group.
     pub wres1: Option<Wres1Cells>,
+    /// Every staff row, wherever they live, by band group, sex and starter (those asked for),
+    /// each by ethnic group: the all-staff tables.
+    pub all_staff: Vec<AllStaffCells>,
     /// What an attacker gets from the sums of all of it.
     pub audit: DisclosureAudit,
+}
+
+/// The columns of an all-staff table: the census ethnic groups, not stated, and all staff.
+pub const ALL_STAFF_ETHNIC: [EthnicGroup; 6] = [
+    EthnicGroup::Asian,
+    EthnicGroup::Black,
+    EthnicGroup::Mixed,
+    EthnicGroup::White,
+    EthnicGroup::Other,
+    EthnicGroup::NotStated,
+];
+
+/// One all-staff table as published: each group of a breakdown by [`ALL_STAFF_ETHNIC`], then all.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AllStaffCells {
+    pub dimension: &'static str,
+    pub groups: Vec<(String, [Cell; 7])>,
+    /// Every staff row by ethnic group; its last cell is the rows read.
+    pub total: [Cell; 7],
+}
+
+/// Where one all-staff table's cells are in the system.
+struct AllStaffBlock {
+    dimension: &'static str,
+    groups: Vec<(String, [usize; 7])>,
+    total: [usize; 7],
 }
 
 /// Staff by band group as White, BME, not stated and all ([`WresGroup::ALL`], then the total).
@@ -188,6 +217,102 @@ impl System {
     }
 }
 
+impl System {
+    /// The all-staff tables: each group's ethnic groups add up to the group, each ethnic group's
+    /// groups to its total (one total per ethnic group, shared by every table), and the groups and
+    /// the totals to `rows`.
+    fn all_staff_blocks(
+        &mut self,
+        tally: &BTreeMap<&'static str, BTreeMap<(String, EthnicGroup), f64>>,
+        rows: usize,
+    ) -> Vec<AllStaffBlock> {
+        let mut blocks = Vec::new();
+        let mut totals: Option<[usize; 7]> = None;
+        for (dimension, counts) in tally {
+            let groups: Vec<(String, [usize; 7])> = all_staff_groups(dimension, counts)
+                .into_iter()
+                .map(|label| self.all_staff_row(label, counts))
+                .collect();
+            let total = *totals.get_or_insert_with(|| {
+                let mut total = [rows; 7];
+                for (e, ethnic) in ALL_STAFF_ETHNIC.iter().enumerate() {
+                    let n = counts.iter().filter(|((_, g), _)| g == ethnic).fold(0.0, |sum, (_, n)| sum + n);
+                    total[e] = self.push(n);
+                    let residual = *ethnic == EthnicGroup::NotStated;
+                    self.margins.rank(total[e], if residual { Importance::Residual } else { Importance::Headline });
+                }
+                self.margins.add(total[..6].to_vec(), rows);
+                total
+            });
+            for e in 0..6 {
+                self.margins.add(groups.iter().map(|(_, cells)| cells[e]).collect::<Vec<_>>(), total[e]);
+            }
+            self.margins.add(groups.iter().map(|(_, cells)| cells[6]).collect::<Vec<_>>(), rows);
+            blocks.push(AllStaffBlock { dimension, groups, total });
+        }
+        blocks
+    }
+
+    /// One group of an all-staff table: its count by each ethnic group, and their sum.
+    fn all_staff_row(&mut self, label: String, counts: &BTreeMap<(String, EthnicGroup), f64>) -> (String, [usize; 7]) {
+        let residual_row = is_residual(&label);
+        let mut cells = [0; 7];
+        for (e, ethnic) in ALL_STAFF_ETHNIC.iter().enumerate() {
+            cells[e] = self.push(counts.get(&(label.clone(), *ethnic)).copied().unwrap_or(0.0));
+            let residual = residual_row || *ethnic == EthnicGroup::NotStated;
+            self.margins.rank(cells[e], if residual { Importance::Residual } else { Importance::Detail });
+        }
+        let all: f64 = cells[..6].iter().map(|c| self.raw[*c]).sum();
+        cells[6] = self.push(all);
+        self.margins.add(cells[..6].to_vec(), cells[6]);
+        self.margins.rank(cells[6], if residual_row { Importance::Residual } else { Importance::Headline });
+        (label, cells)
+    }
+
+    /// WRES indicator 1 is the all-staff band table coarsened: White, BME (the other stated
+    /// groups), not stated and all, band by band and in total. The sums that say so.
+    fn tie_wres1(&mut self, wres1: &[[usize; 4]], all_staff: &[AllStaffBlock]) {
+        let Some(bands) = all_staff.iter().find(|b| b.dimension == "band") else { return };
+        let rows = BandGroup::ALL.iter().map(|b| b.to_string()).map(Some).chain([None]);
+        for (label, wres) in rows.zip(wres1) {
+            let cells = match &label {
+                Some(label) => bands.groups.iter().find(|(l, _)| l == label).map(|(_, c)| *c),
+                None => Some(bands.total),
+            };
+            let Some(cells) = cells else { continue };
+            let bme: Vec<usize> = ALL_STAFF_ETHNIC
+                .iter()
+                .zip(cells)
+                .filter(|(g, _)| g.wres() == WresGroup::Bme)
+                .map(|(_, c)| c)
+                .collect();
+            self.margins.add([cells[3]], wres[0]);
+            self.margins.add(bme, wres[1]);
+            self.margins.add([cells[5]], wres[2]);
+            if cells[6] != wres[3] {
+                self.margins.add([cells[6]], wres[3]);
+            }
+        }
+    }
+}
+
+/// The groups of an all-staff table, in the order it shows them: every band group (none
+/// left out, so that WRES indicator 1's bands are all there), else those counted.
+fn all_staff_groups(dimension: &str, counts: &BTreeMap<(String, EthnicGroup), f64>) -> Vec<String> {
+    if dimension == "band" {
+        return BandGroup::ALL.iter().map(|b| b.to_string()).collect();
+    }
+    let mut labels: Vec<String> = counts.keys().map(|(label, _)| label.clone()).collect();
+    labels.dedup();
+    labels
+}
+
+/// A group of people whose value was not stated or not recorded: hidden first.
+fn is_residual(label: &str) -> bool {
+    let label = label.to_ascii_lowercase();
+    ["not stated", "not recorded", "unknown", "other or not"].iter().any(|w| label.contains(w))
+}
+
 #[derive(Clone, Copy)]
 struct ClassBlock {
     first_decile: usize,
@@ -229,6 +354,10 @@ impl PublishedStaff {
             .collect();
         let counts = system.summary_counts(matches, outside_community, &areas);
         let wres1 = tally.band_by_wres.as_ref().map(|by_band| system.wres1_block(by_band, counts.rows));
+        let all_staff = system.all_staff_blocks(&tally.all_staff, counts.rows);
+        if let Some(wres1) = &wres1 {
+            system.tie_wres1(wres1, &all_staff);
+        }
         let msoas = system.msoas(facts, tally, &areas);
         let (published, audit) = system.publish(rule);
         PublishedStaff {
@@ -246,6 +375,18 @@ impl PublishedStaff {
                 bands: BandGroup::ALL.iter().zip(&block).map(|(b, cells)| (*b, cells.map(|i| published[i]))).collect(),
                 total: block[block.len() - 1].map(|i| published[i]),
             }),
+            all_staff: all_staff
+                .iter()
+                .map(|b| AllStaffCells {
+                    dimension: b.dimension,
+                    groups: b
+                        .groups
+                        .iter()
+                        .map(|(label, cells)| (label.clone(), cells.map(|i| published[i])))
+                        .collect(),
+                    total: b.total.map(|i| published[i]),
+                })
+                .collect(),
             audit,
         }
     }

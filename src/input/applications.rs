@@ -340,7 +340,7 @@ impl ApplicationColumns {
         let columns = &columns.named("--application-columns");
         let spec = |key| role(&APPLICATION_COLUMNS, key);
         Ok(ApplicationColumns {
-            postcode: input.require(spec("postcode"), columns)?,
+            postcode: crate::input::home_postcode::require(input, spec("postcode"), columns, "--application-columns")?,
             stage: input.require(spec("stage"), columns)?,
             id: input.find(spec("id"), columns)?,
             vacancy: input.find(spec("vacancy"), columns)?,

@@ -4,6 +4,7 @@ use std::path::Path;
 
 use crate::columns::ColumnMap;
 use crate::error::{Error, Location, Result};
+use crate::input::home_postcode;
 use crate::input::unrecognised::{ColumnInFile, ColumnSpread, UnrecognisedValues};
 use crate::input::value_maps::{ValueMaps, ValueRole};
 use crate::io::csv_input::Row;
@@ -149,6 +150,29 @@ pub fn medium_of_first_attendance(text: &str) -> Attendance {
     }
 }
 
+/// What an appointments file must have, by the roles found (`has(key)`): a site, a
+/// consultation medium or first-attendance codes, and a patient postcode or area code. The
+/// command and `inspect` both ask this; `None` when the file has them, else the role missing
+/// (`site`, `mode` or `postcode`).
+///
+/// ```
+/// use anchormap::input::appointments::missing_role;
+/// let hes = ["area", "site", "first_follow_up"];
+/// assert_eq!(missing_role(|key| hes.contains(&key)), None);
+/// assert_eq!(missing_role(|key| ["area", "site"].contains(&key)), Some("mode"));
+/// ```
+pub fn missing_role(has: impl Fn(&str) -> bool) -> Option<&'static str> {
+    if !has("site") {
+        Some("site")
+    } else if !has("mode") && !has("first_follow_up") {
+        Some("mode")
+    } else if !has("postcode") && !has("area") {
+        Some("postcode")
+    } else {
+        None
+    }
+}
+
 /// Where the appointment fields are in the file.
 #[derive(Debug, Clone, Copy)]
 pub struct AppointmentColumns {
@@ -176,10 +200,12 @@ impl AppointmentColumns {
                 ),
             ));
         }
+        let at = Location::file(&input.path);
+        let site_found = input.find(site, columns)?;
         let found = AppointmentColumns {
-            postcode: input.find(postcode, columns)?,
+            postcode: home_postcode::resolve(&input.headers, postcode, columns, "--appointment-columns", &at)?,
             area: input.find(area, columns)?,
-            site: input.require(site, columns)?,
+            site: site_found.unwrap_or_default(),
             mode: input.find(mode, columns)?,
             attended: input.find(attended, columns)?,
             count: input.find(count, columns)?,
@@ -187,10 +213,19 @@ impl AppointmentColumns {
             first_follow_up: input.find(first_follow_up, columns)?,
             date: input.find(date, columns)?,
         };
-        if found.mode.is_none() && found.first_follow_up.is_none() {
-            input.require(mode, columns)?;
+        let missing = missing_role(|key| match key {
+            "site" => site_found.is_some(),
+            "mode" => found.mode.is_some(),
+            "first_follow_up" => found.first_follow_up.is_some(),
+            "postcode" => found.postcode.is_some(),
+            _ => found.area.is_some(),
+        });
+        match missing {
+            Some("site") => return input.require(site, columns).map(|_| found),
+            Some("mode") => return input.require(mode, columns).map(|_| found),
+            _ => {}
         }
-        if found.postcode.is_none() && found.area.is_none() {
+        if missing.is_some() {
             return Err(Error::invalid(
                 Location::file(&input.path),
                 format!(

@@ -8,6 +8,7 @@ use serde::Serialize;
 use crate::columns::ColumnSpec;
 use crate::dictionary::{self, normalise};
 use crate::error::{Error, Location, Result};
+use crate::input::home_postcode;
 use crate::input::value_maps::ValueMaps;
 use crate::input::value_profile::{ProfileBuilder, ValueProfile, ValueRule};
 use crate::io::CsvInput;
@@ -159,7 +160,9 @@ impl FileKind {
             FileKind::Vacancies => "a site column and a band or vacancy reference column",
             FileKind::Applications => "an applicant postcode column and an application status or stage column",
             FileKind::Sites => "a site code column and a postcode or easting and northing columns",
-            FileKind::Appointments => "site, consultation medium and patient postcode or LSOA columns",
+            FileKind::Appointments => {
+                "site, consultation medium (or first-attendance codes) and patient postcode or LSOA columns"
+            }
             FileKind::DistanceMatrix => "area, site and distance or time columns",
             FileKind::Postcodes => "postcode and easting/northing or latitude/longitude columns",
             FileKind::Deprivation => "an area code and an IMD rank, decile or score column",
@@ -177,7 +180,7 @@ impl FileKind {
             FileKind::Vacancies => has("site") && (has("band") || has("id")),
             FileKind::Applications => has("postcode") && has("stage"),
             FileKind::Sites => has("code") && (has("postcode") || (has("easting") && has("northing"))),
-            FileKind::Appointments => has("site") && has("mode") && (has("postcode") || has("area")),
+            FileKind::Appointments => crate::input::appointments::missing_role(has).is_none(),
             FileKind::DistanceMatrix => has("area") && has("site") && (has("distance_km") || has("time_min")),
             FileKind::Postcodes => {
                 has("postcode") && ((has("easting") && has("northing")) || (has("latitude") && has("longitude")))
@@ -212,7 +215,7 @@ pub struct ColumnRole {
 pub fn assign_roles(kind: FileKind, headers: &[String]) -> Vec<ColumnRole> {
     let mut found: Vec<ColumnRole> = Vec::new();
     for spec in kind.roles() {
-        let Some(index) = spec.find_in(headers) else { continue };
+        let Some(index) = find_role(kind, spec, headers) else { continue };
         if found.iter().all(|c| c.index != index) {
             found.push(ColumnRole {
                 column: headers[index].clone(),
@@ -232,6 +235,33 @@ pub fn assign_roles(kind: FileKind, headers: &[String]) -> Vec<ColumnRole> {
     }
     found.sort_by_key(|c| c.index);
     found
+}
+
+/// Where the readers would find a role: a person's postcode by what the headers say (as
+/// [`home_postcode::choose`]; of two that could each be it, the first, with a note from
+/// [`home_postcode_note`]), the others by the dictionary's order.
+fn find_role(kind: FileKind, spec: &ColumnSpec, headers: &[String]) -> Option<usize> {
+    if !reads_home_postcode(kind, spec) {
+        return spec.find_in(headers);
+    }
+    match home_postcode::choose(headers, spec) {
+        home_postcode::Choice::One { index, .. } => Some(index),
+        home_postcode::Choice::Ambiguous(columns) => columns.first().copied(),
+        home_postcode::Choice::None => None,
+    }
+}
+
+/// Whether this role is a person's home postcode, chosen by [`home_postcode`].
+fn reads_home_postcode(kind: FileKind, spec: &ColumnSpec) -> bool {
+    spec.key == "postcode" && matches!(kind, FileKind::Staff | FileKind::Applications | FileKind::Appointments)
+}
+
+/// The line the commands stop with when two columns could each be the home postcode.
+fn home_postcode_note(kind: FileKind, headers: &[String], path: &Path) -> Option<String> {
+    let spec = kind.roles().iter().find(|s| reads_home_postcode(kind, s))?;
+    let at = Location::file(path);
+    let stop = home_postcode::resolve(headers, spec, &crate::columns::ColumnMap::default(), kind.flag(), &at).err()?;
+    Some(format!("{stop}; the commands stop until it is named (the settings below leave it out)"))
 }
 
 /// `LAD22CD`, `icb24_code`, `Local Authority District code (2019)`: a column of area codes.
@@ -383,13 +413,19 @@ pub fn inspect_file(path: &Path, forced: Option<FileKind>, max_rows: u64, maps: 
             notes.push(format!("taken as {} (--as), but a {} file needs {}", kind.name(), kind.name(), kind.needs()));
         }
     }
+    let mut named = columns.clone();
     if let Some(kind) = classification.kind {
         notes.extend(second_matches(kind, &input.headers, &columns));
+        if let Some(note) = home_postcode_note(kind, &input.headers, path) {
+            notes.push(note);
+            named.retain(|c| c.role != "postcode");
+        }
     }
-    let mut settings = classification.kind.map(|k| setting_lines(k, &columns, &mut notes)).unwrap_or_default();
+    let mut settings = classification.kind.map(|k| setting_lines(k, &named, &mut notes)).unwrap_or_default();
     let (profiles, rows_read, rows_capped) = profile_rows(input, &columns, max_rows, maps)?;
     settings.extend(profiles.iter().flat_map(value_map_lines));
     notes.extend(profiles.iter().filter_map(degenerate_note));
+    notes.extend(profiles.iter().filter_map(area_vintage_note));
     Ok(Inspection {
         file: path.display().to_string(),
         classification,
@@ -430,6 +466,29 @@ fn degenerate_note(profile: &ValueProfile) -> Option<String> {
     }
 }
 
+/// What the commands do with a patient area column of one LSOA vintage (as `emissions` does):
+/// read as they are on boundaries of that vintage, bridged with `--area-bridge` on the other.
+fn area_vintage_note(profile: &ValueProfile) -> Option<String> {
+    use crate::reference::Geography;
+    if profile.role != "area" {
+        return None;
+    }
+    let (vintage, other) = match Geography::from_code_name(profile.column.trim()) {
+        Geography::Lsoa2011 => ("LSOA 2011", "LSOA 2021"),
+        Geography::Lsoa2021 => ("LSOA 2021", "LSOA 2011"),
+        Geography::Other(_) => return None,
+    };
+    let rows = profile.rows - profile.blank;
+    Some(format!(
+        "'{}' holds {vintage} codes (by its header), on {} row{}: on {vintage} boundaries they are read as they are; \
+         on {other} boundaries (the IoD of the other edition) they are bridged to its areas with --area-bridge \
+         (the ONS LSOA 2011 to 2021 lookup; a split area's count shared by population), and the run counts them by change",
+        profile.column.trim(),
+        crate::io::format::thousands(rows),
+        if rows == 1 { "" } else { "s" }
+    ))
+}
+
 /// The `[values.ROLE]` table of a coded column: every value seen with how it is read; a value
 /// not read is a comment to complete (it is left out, or stops the run, until it is).
 fn value_map_lines(profile: &ValueProfile) -> Vec<SettingLine> {
@@ -463,6 +522,10 @@ fn second_matches(kind: FileKind, headers: &[String], columns: &[ColumnRole]) ->
         else {
             continue;
         };
+        let ambiguous = || matches!(home_postcode::choose(headers, spec), home_postcode::Choice::Ambiguous(_));
+        if reads_home_postcode(kind, spec) && ambiguous() {
+            continue; // said by home_postcode_note
+        }
         if let Some(taken) = columns.iter().find(|c| c.role == spec.key) {
             notes.push(format!(
                 "'{}' is also a {} column; '{}' is read (to read the other: {} {}={})",

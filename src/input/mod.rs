@@ -5,6 +5,7 @@ pub mod appointments;
 pub mod band;
 pub mod demography;
 pub mod distance_matrix;
+pub mod home_postcode;
 pub mod inspect;
 pub mod located_by;
 pub mod sites;

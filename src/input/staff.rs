@@ -29,7 +29,7 @@ impl StaffColumns {
         let [postcode, staff_group, band, start_date, ..] = &STAFF_COLUMNS;
         let role = |key| crate::dictionary::role(&STAFF_COLUMNS, key);
         Ok(StaffColumns {
-            postcode: input.require(postcode, columns)?,
+            postcode: crate::input::home_postcode::require(input, postcode, columns, "--staff-columns")?,
             staff_group: input.find(staff_group, columns)?,
             band: input.find(band, columns)?,
             start_date: input.find(start_date, columns)?,

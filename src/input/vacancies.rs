@@ -9,6 +9,7 @@ use crate::columns::ColumnMap;
 use crate::error::Result;
 use crate::input::band::Band;
 use crate::input::sites::{Site, SiteNames};
+use crate::input::value_maps::ValueMaps;
 use crate::io::CsvInput;
 use crate::postcode::{publishable, Postcode};
 use crate::reference::PostcodeDirectory;
@@ -25,6 +26,9 @@ pub struct Vacancy {
     pub title: String,
     pub closing_date: Option<crate::input::staff::Date>,
     pub band: Band,
+    /// The band column had a value read neither as a band nor by the user's band map (so it
+    /// says nothing of entry level): counted in a warning, never published word for word.
+    pub band_not_read: bool,
     pub entry_level: bool,
     pub location: Option<Coord<f64>>,
     /// "site", "postcode", or why the vacancy could not be located ("unknown_site", …).
@@ -57,10 +61,11 @@ fn locate(site: Option<&Site>, text: &str, directory: &PostcodeDirectory) -> (Op
 }
 
 /// Reads vacancies; a vacancy's site is a site of the site list (by code, name or alias), else a postcode.
-/// Without an entry-level column, bands 2–4 are entry level.
+/// Bands are read through the user's band map (`--values band=FILE`, `[values.band]`), as staff
+/// bands are. Without an entry-level column, bands 2–4 are entry level.
 pub fn read_vacancies(
     path: &Path,
-    columns: &ColumnMap,
+    (columns, maps): (&ColumnMap, &ValueMaps),
     sites: &[Site],
     directory: &PostcodeDirectory,
 ) -> Result<Vec<Vacancy>> {
@@ -85,7 +90,8 @@ pub fn read_vacancies(
                     .unwrap_or_default()
             };
             let site_text = text(Some(site));
-            let band_value = Band::parse(&text(band));
+            let band_text = text(band);
+            let band_value = maps.band(&band_text);
             let entry_level = entry_level(entry.map(|_| text(entry)), band_value);
             let found = names.find(&site_text).map(|i| &sites[i]);
             let (location, located_by) = locate(found, &site_text, directory);
@@ -99,6 +105,7 @@ pub fn read_vacancies(
                 title: publishable(text(title)),
                 closing_date: crate::input::staff::Date::parse(&text(closing)),
                 band: band_value,
+                band_not_read: band_value == Band::Unknown && !band_text.is_empty(),
                 entry_level,
                 location,
                 located_by,
@@ -106,4 +113,18 @@ pub fn read_vacancies(
         }
     }
     Ok(vacancies)
+}
+
+/// A warning when some vacancies' band values were not read: how many, and the map that reads
+/// them (the values themselves only in `inspect`, never in a run's files).
+pub fn unread_bands_warning(path: &Path, vacancies: &[Vacancy]) -> Option<String> {
+    let unread = vacancies.iter().filter(|v| v.band_not_read).count();
+    (unread > 0).then(|| {
+        format!(
+            "{}: {unread} of {} vacancies have a band value not read as a band (so not entry level by band, and in \
+             'Band not recorded'); `anchormap inspect` lists them, and --values band=FILE (or [values.band]) reads them",
+            path.display(),
+            vacancies.len()
+        )
+    })
 }

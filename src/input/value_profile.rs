@@ -65,7 +65,7 @@ impl ValueRule {
             "sex" => ValueRule::Sex,
             "age_band" => ValueRule::AgeBand,
             "stage" => ValueRule::Stage,
-            "staff_group" | "specialty" | "site" | "decile" | "country" => ValueRule::Distinct,
+            "staff_group" | "specialty" | "site" | "decile" | "country" | "area" => ValueRule::Distinct,
             _ => return None,
         })
     }

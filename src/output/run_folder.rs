@@ -21,6 +21,8 @@ const RUN_MARKERS: [&str; 6] = [
 pub struct RunFolder {
     destination: PathBuf,
     staging: tempfile::TempDir,
+    /// What was found of earlier runs into the same place that never finished (killed), for the warnings.
+    pub notes: Vec<String>,
 }
 
 impl RunFolder {
@@ -34,12 +36,14 @@ impl RunFolder {
         };
         std::fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
         let name = destination.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let notes = remove_stale_partials(&parent, &name);
+        // The process id in the name tells a later run whether the folder is still being written.
         let staging = tempfile::Builder::new()
-            .prefix(&format!(".{name}."))
+            .prefix(&format!(".{name}.{}.", std::process::id()))
             .suffix(".partial")
             .tempdir_in(&parent)
             .map_err(|e| Error::io(destination, e))?;
-        Ok(RunFolder { destination: destination.to_path_buf(), staging })
+        Ok(RunFolder { destination: destination.to_path_buf(), staging, notes })
     }
 
     /// Where the run writes its files until it is committed.
@@ -61,6 +65,55 @@ impl RunFolder {
         }
         Ok(())
     }
+}
+
+/// Hidden folders a run into `parent/name` left when it was killed before it finished
+/// (`.NAME.PID.XXXX.partial`, or `.old` from a replacement cut short; older ones have no PID):
+/// removed when the process that wrote them is gone, named when it may still be running or
+/// cannot be removed. One note per folder.
+fn remove_stale_partials(parent: &Path, name: &str) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(parent) else { return Vec::new() };
+    let prefix = format!(".{name}.");
+    let mut notes = Vec::new();
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = file_name.strip_prefix(&prefix) else { continue };
+        let parts: Vec<&str> = rest.split('.').collect();
+        // Another destination's folders (`.NAME.v2.…`) have more parts, or no number where the PID is.
+        let pid = match parts.as_slice() {
+            [_, "partial" | "old"] => None,
+            [pid, _, "partial" | "old"] => match pid.parse::<u32>() {
+                Ok(pid) => Some(pid),
+                Err(_) => continue,
+            },
+            _ => continue,
+        };
+        let path = entry.path();
+        if !path.is_dir() {
+            continue;
+        }
+        if pid.is_some_and(process_may_be_running) {
+            let pid = pid.unwrap_or_default();
+            notes.push(format!("{} is being written by another run (process {pid}); left alone", path.display()));
+            continue;
+        }
+        let shown = path.display();
+        notes.push(match std::fs::remove_dir_all(&path) {
+            Ok(()) => format!("removed {shown}, left by an earlier run into the same folder that did not finish"),
+            Err(e) => format!("could not remove {shown}, left by a run that did not finish ({e}); it is not a result"),
+        });
+    }
+    notes
+}
+
+/// Whether process `pid` may still be running: on systems with `/proc`, whether it is there;
+/// elsewhere it cannot be told, so yes (the folder is named, not removed).
+fn process_may_be_running(pid: u32) -> bool {
+    if pid == std::process::id() {
+        return true;
+    }
+    let proc = Path::new("/proc");
+    !proc.join("self").exists() || proc.join(pid.to_string()).exists()
 }
 
 /// The checks of [`RunFolder::create`], also used by `demo`, which writes its folder in place.

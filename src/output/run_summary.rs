@@ -19,6 +19,9 @@ use crate::reference::Geography;
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct GapsSummary {
     pub staff_file: String,
+    /// The column read as the home postcode, and the other postcode columns not read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub postcode_column: Option<String>,
     pub staff: PublishedStaffCounts,
     /// The sum of the published (unsuppressed) area counts.
     pub staff_published_in_community: f64,
@@ -45,6 +48,11 @@ pub struct GapsSummary {
     /// With `--by band` and `--by ethnic-group`: the BME share of staff by band group (WRES indicator 1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wres_indicator_1: Option<Wres1Summary>,
+    /// With `--by band`, `sex` or `starter`: every staff row, wherever they live
+    /// (`staff_all_by_*.csv`), by breakdown → group (and "All staff") → staff as published (null
+    /// where hidden).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub all_staff: BTreeMap<String, BTreeMap<String, Option<f64>>>,
 }
 
 /// Staff by one demographic dimension against the community, from published counts.
@@ -160,6 +168,9 @@ pub struct Edition {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct EmissionsSummary {
     pub appointments_file: String,
+    /// The column read as the patient's postcode, and the other postcode columns not read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub postcode_column: Option<String>,
     pub appointments_total: Option<f64>,
     pub appointments_placed: Option<f64>,
     pub unplaced_by_reason: BTreeMap<String, Option<f64>>,
@@ -312,6 +323,9 @@ impl Default for Units {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FunnelSummary {
     pub applications_file: String,
+    /// The column read as the applicant's postcode, and the other postcode columns not read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub postcode_column: Option<String>,
     pub applications: PublishedApplicationCounts,
     /// WRES indicator 2: the relative likelihood of White applicants being appointed from
     /// shortlisting compared with BME applicants.

@@ -30,7 +30,33 @@ pub fn write_run_summaries(
     let internal_dir = out.join(INTERNAL_FOLDER);
     std::fs::create_dir_all(&internal_dir).map_err(|e| crate::error::Error::io(&internal_dir, e))?;
     write_file(&internal_dir.join("README.txt"), INTERNAL_README.as_bytes())?;
-    write_json(&internal_dir.join(internal_name), &sorted(internal))
+    write_json(&internal_dir.join(internal_name), &whole_numbers(sorted(internal)))
+}
+
+/// The exact summary with every number that is a whole number (to within the rounding of a sum
+/// of shares, 5198.000000000001) written as one: counts as integers, never `12.0`.
+///
+/// ```
+/// use anchormap::output::summary::whole_numbers;
+/// let exact = serde_json::json!({"rows": 12.0, "sum": 5198.000000000001, "share": 0.25, "by": [3.0]});
+/// assert_eq!(whole_numbers(exact).to_string(), r#"{"by":[3],"rows":12,"share":0.25,"sum":5198}"#);
+/// ```
+pub fn whole_numbers(value: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::Number(n) if n.is_f64() => {
+            let v = n.as_f64().unwrap_or_default();
+            let whole = v.round();
+            if (v - whole).abs() <= 1e-9 * whole.abs().max(1.0) && whole.abs() < 9.0e15 {
+                Value::from(whole as i64)
+            } else {
+                Value::Number(n)
+            }
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(whole_numbers).collect()),
+        Value::Object(map) => Value::Object(map.into_iter().map(|(k, v)| (k, whole_numbers(v))).collect()),
+        other => other,
+    }
 }
 
 /// A summary as a JSON value, whose objects keep their keys sorted.

@@ -7,7 +7,7 @@ use rustc_hash::FxHashMap;
 use crate::columns::{ColumnMap, ColumnSpec};
 use crate::error::{Error, Location, Result};
 use crate::reference::table::ReferenceTable;
-use crate::reference::{parse_published_number, Geography, AREA_CODE_COLUMN};
+use crate::reference::{Geography, AREA_CODE_COLUMN};
 
 /// Population by area code.
 pub struct Population {
@@ -17,6 +17,25 @@ pub struct Population {
     /// The vintage its area codes are of, from the code column's header (`LSOA code (2011)`, `lsoa21_code`).
     pub geography: Geography,
     counts: FxHashMap<String, f64>,
+    /// Where a value is a number but not a population an area can have (negative, not finite,
+    /// more than [`MAX_AREA_POPULATION`] for an LSOA, [`MAX_ANY_AREA_POPULATION`] for another
+    /// area): those areas are left without one.
+    pub implausible: Vec<Location>,
+}
+
+/// More people than any LSOA holds (the largest hold about 10,000): a value above it is a
+/// mistake in the file, not a population.
+pub const MAX_AREA_POPULATION: f64 = 100_000.0;
+
+/// More people than the United Kingdom holds: the bound for an area of another geography.
+pub const MAX_ANY_AREA_POPULATION: f64 = 100_000_000.0;
+
+/// A population value: `Ok(None)` when it is a number no area's population can be, `Err` when
+/// it is not a number at all.
+fn population_value(text: &str, max: f64) -> std::result::Result<Option<f64>, ()> {
+    let cleaned: String = text.chars().filter(|c| *c != ',' && !c.is_whitespace()).collect();
+    let value = cleaned.parse::<f64>().map_err(|_| ())?;
+    Ok(Some(value).filter(|v| v.is_finite() && *v >= 0.0 && *v <= max))
 }
 
 pub use crate::dictionary::{TOTAL_POPULATION as TOTAL_POPULATION_COLUMN, WORKING_AGE_POPULATION as POPULATION_COLUMN};
@@ -57,24 +76,44 @@ impl Population {
     fn from_table(table: &ReferenceTable, code_col: usize, pop_col: usize) -> Result<Population> {
         let (at, path) = (table.file(), table.path.as_path());
         let values: Vec<Option<&str>> = table.column(pop_col).collect();
-        let mut counts = FxHashMap::default();
+        let geography = Geography::from_code_name(&table.headers[code_col]);
+        let max = if matches!(geography, Geography::Other(_)) { MAX_ANY_AREA_POPULATION } else { MAX_AREA_POPULATION };
+        let (mut counts, mut implausible) = (FxHashMap::default(), Vec::new());
         for (row, code) in table.column(code_col).enumerate() {
             let Some(code) = code else { continue };
             let Some(text) = values[row] else { continue };
-            let value = parse_published_number(text).filter(|v| *v >= 0.0).ok_or_else(|| {
-                Error::invalid(table.location(row, pop_col), format!("'{text}' is not a population count"))
-            })?;
-            counts.insert(code.to_string(), value);
+            match population_value(text, max) {
+                Ok(Some(value)) => {
+                    counts.insert(code.to_string(), value);
+                }
+                Ok(None) => implausible.push(table.location(row, pop_col)),
+                Err(()) => {
+                    let at = table.location(row, pop_col);
+                    return Err(Error::invalid(at, format!("'{text}' is not a population count")));
+                }
+            }
         }
         if counts.is_empty() {
             return Err(Error::invalid(at, "the population file has no rows"));
         }
-        Ok(Population {
-            path: path.to_path_buf(),
-            column: table.headers[pop_col].clone(),
-            geography: Geography::from_code_name(&table.headers[code_col]),
-            counts,
-        })
+        let column = table.headers[pop_col].clone();
+        Ok(Population { path: path.to_path_buf(), column, geography, counts, implausible })
+    }
+
+    /// A warning naming the values that are not a population an area can have (the first few
+    /// places, and how many): their areas are left without a population.
+    pub fn warning(&self) -> Option<String> {
+        let first = self.implausible.first()?;
+        let more = self.implausible.len() - 1;
+        let others = if more > 0 { format!(" and {more} more") } else { String::new() };
+        Some(format!(
+            "{} population value{} not a population an area can have (negative, not a number, or over {} for an LSOA): at {first}{others}; \
+             {} left without a population, out of every rate and expected count",
+            self.implausible.len(),
+            if self.implausible.len() == 1 { " is" } else { "s are" },
+            crate::io::format::thousands(MAX_AREA_POPULATION as u64),
+            if self.implausible.len() == 1 { "its area is" } else { "their areas are" }
+        ))
     }
 
     /// Refuses a population of the other LSOA vintage than the boundaries (2011 populations on

@@ -62,6 +62,15 @@ impl PlacedPoint {
     fn status(&self) -> u32 {
         self.place >> STATUS_SHIFT
     }
+
+    /// Whether what the point holds can be used: the area it is placed in (within or nearest)
+    /// one of the `areas`, its country one of [`COUNTRIES`], its coordinates numbers.
+    pub(crate) fn is_valid(&self, areas: usize) -> bool {
+        let placed_in_area = matches!(self.status(), PLACED_WITHIN | PLACED_NEAREST);
+        let area_ok = !placed_in_area || ((self.place & AREA_MASK) as usize) < areas;
+        let country_ok = (self.place >> COUNTRY_SHIFT & 0b111) as usize <= COUNTRIES.len();
+        area_ok && country_ok && (self.status() == PLACED_NO_POINT || (self.x.is_finite() && self.y.is_finite()))
+    }
 }
 
 /// The postcode columns of a store, in the order they are written: all of one length, a power of

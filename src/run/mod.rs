@@ -72,9 +72,12 @@ impl RunContext {
         if let Some(population) = &population {
             population.check_vintage(&geocoder.boundaries.geography)?;
         }
+        let population_warning = population.as_ref().and_then(Population::warning);
         let areas = Areas::collect(&geocoder, population.as_ref());
         let vintages = geocoder.vintages(population.as_ref());
-        let mut warnings = geocoder.notes.clone();
+        let mut warnings = folder.notes.clone();
+        warnings.extend(geocoder.notes.iter().cloned());
+        warnings.extend(population_warning);
         if let (Some(coverage), Some(path)) = (geocoder.coverage(), &reference.deprivation) {
             coverage.check_same_vintage(path)?;
             warnings.extend(coverage.warning());
@@ -95,19 +98,29 @@ impl RunContext {
     }
 
     /// Gives each area its MSOA, neighbourhood name and ward from the lookups given (if any);
-    /// lookups of the other LSOA vintage than the boundaries are refused.
+    /// lookups of the other LSOA vintage than the boundaries are refused when the user named
+    /// them, and left out with a note when they came from the fetched reference set.
     pub fn attach_names(&mut self, args: &AreaNameArgs) -> anyhow::Result<()> {
         let Some(names) = AreaNames::load(args.files())? else { return Ok(()) };
-        let boundaries = &self.geocoder.boundaries.geography;
-        let lsoa = |g: &Geography| matches!(g, Geography::Lsoa2011 | Geography::Lsoa2021);
-        if let (Some(g), Some(file)) = (&names.geography, names.files.first()) {
-            if lsoa(g) && lsoa(boundaries) && g != boundaries {
-                bail!(crate::Error::invalid(
-                    crate::error::Location::file(file),
-                    format!("is a lookup of {g} areas, but the boundaries are {boundaries}: use lookups of the boundaries' vintage"),
+        let names = match self.other_vintage(&names) {
+            None => names,
+            Some(_) if args.named_by_user().paths().eq(args.paths()) => bail!(self.vintage_error(&names)),
+            Some(vintage) => {
+                let files: Vec<String> = names.files.iter().map(|p| crate::output::summary::file_name(p)).collect();
+                let boundaries = &self.geocoder.boundaries.geography;
+                self.warnings.push(format!(
+                    "{} (from the fetched reference set) not used: lookups of {vintage} areas, and the boundaries are \
+                     {boundaries}; areas are shown by their own names (name lookups of {boundaries} with --msoa-lookup \
+                     or --ward-lookup)",
+                    files.join(" and ")
                 ));
+                match AreaNames::load(args.named_by_user().files())? {
+                    Some(names) if self.other_vintage(&names).is_some() => bail!(self.vintage_error(&names)),
+                    Some(names) => names,
+                    None => return Ok(()),
+                }
             }
-        }
+        };
         let (with_msoa, with_ward) = self.areas.attach_names(&names);
         if with_msoa + with_ward == 0 {
             self.warnings.push(
@@ -122,6 +135,24 @@ impl RunContext {
             attribution: names.uses_library_names().then(|| OPEN_PARLIAMENT_ATTRIBUTION.to_string()),
         });
         Ok(())
+    }
+
+    /// The LSOA vintage of the name lookups, when it is not the boundaries'.
+    fn other_vintage(&self, names: &AreaNames) -> Option<Geography> {
+        let boundaries = &self.geocoder.boundaries.geography;
+        let lsoa = |g: &Geography| matches!(g, Geography::Lsoa2011 | Geography::Lsoa2021);
+        names.geography.clone().filter(|g| lsoa(g) && lsoa(boundaries) && g != boundaries)
+    }
+
+    /// The error for name lookups the user named of the other LSOA vintage than the boundaries.
+    fn vintage_error(&self, names: &AreaNames) -> crate::Error {
+        let boundaries = &self.geocoder.boundaries.geography;
+        let vintage = names.geography.as_ref().map(ToString::to_string).unwrap_or_default();
+        let file = names.files.first().cloned().unwrap_or_default();
+        crate::Error::invalid(
+            crate::error::Location::file(&file),
+            format!("is a lookup of {vintage} areas, but the boundaries are {boundaries}: use lookups of the boundaries' vintage"),
+        )
     }
 
     /// The folder the tables are written to (renamed into place by [`RunContext::finish`]).

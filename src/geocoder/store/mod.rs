@@ -298,6 +298,7 @@ impl PreparedStore {
         }
         let store = PreparedStore { path: path.to_path_buf(), map: Arc::new(map), manifest };
         store.check_sections()?;
+        store.check_postcodes()?;
         Ok(store)
     }
 
@@ -334,6 +335,37 @@ impl PreparedStore {
             self.array::<u32>(&format!("{geometry}_shape"))?;
             self.array::<f64>(&format!("{geometry}_coords"))?;
             self.array::<u64>(&format!("{geometry}_starts"))?;
+        }
+        Ok(())
+    }
+
+    /// Every index a postcode holds points into its table, so that nothing reads out of bounds
+    /// later: its area into the boundaries' areas, its LSOA codes into the list of codes; its
+    /// coordinates and distance are numbers; the table holds as many postcodes as the manifest says.
+    fn check_postcodes(&self) -> std::result::Result<(), String> {
+        let areas = (self.array::<u64>("bng_starts")?.len() / 2).saturating_sub(1);
+        let codes: Vec<String> = serde_json::from_slice(self.bytes("lsoa_codes")?)
+            .map_err(|e| format!("its area codes are damaged ({e})"))?;
+        let keys = self.array::<u64>("postcode_slots")?;
+        let points = self.array::<PlacedPoint>("postcode_points")?;
+        let distances = self.array::<f64>("postcode_distances")?;
+        let lsoa = [self.array::<u32>("postcode_lsoa11")?, self.array::<u32>("postcode_lsoa21")?];
+        let code_ok =
+            |column: &[u32], slot: usize| column.get(slot).is_none_or(|&c| c == NONE || (c as usize) < codes.len());
+        let mut occupied = 0;
+        for slot in (0..keys.len()).filter(|&slot| keys[slot] != 0) {
+            occupied += 1;
+            let distance_ok = distances[slot].is_finite() && distances[slot] >= 0.0;
+            if !points[slot].is_valid(areas) || !distance_ok || !lsoa.iter().all(|column| code_ok(column, slot)) {
+                let codes = codes.len();
+                return Err(format!("postcode slot {slot} points outside its tables ({areas} areas, {codes} codes)"));
+            }
+        }
+        if occupied != self.manifest.directory_stats.postcodes {
+            return Err(format!(
+                "it holds {occupied} postcodes, its manifest says {}",
+                self.manifest.directory_stats.postcodes
+            ));
         }
         Ok(())
     }
