@@ -31,6 +31,29 @@
 //! # Ok::<(), anchormap::Error>(())
 //! ```
 //!
+//! # Publishing counts an attacker cannot undo
+//!
+//! [`output::disclosure`] hides and rounds counts under NHS Digital's rule and then attacks its own
+//! tables: every sum between them, solved as an attacker with a linear-programming solver would.
+//! Three small counts whose pairwise sums are published give each other back (x + y, x + z and
+//! y + z determine x, y and z), though no single sum does:
+//!
+//! ```
+//! use anchormap::output::disclosure::{Disclosure, Margins};
+//!
+//! let rule = Disclosure { min_count: 8, round_to: 1 };
+//! let counts = [5.0, 5.0, 5.0, 10.0, 10.0, 10.0];
+//! let mut sums = Margins::new();
+//! sums.add([0, 1], 3);
+//! sums.add([0, 2], 4);
+//! sums.add([1, 2], 5);
+//! let small = rule.primary(&counts);
+//! assert!(!rule.audit("x, y, z and their sums", &counts, &small, &sums).protected);
+//! let hidden = rule.protect(&counts, &small, &sums);
+//! let audit = rule.audit("x, y, z and their sums", &counts, &hidden, &sums);
+//! assert!(audit.protected && audit.cells_hidden == 4, "{audit:?}");
+//! ```
+//!
 //! The analyses (`gaps`, `funnel`, `emissions`, `report`) run from the command line,
 //! [`run_command_line`], which the binary calls.
 

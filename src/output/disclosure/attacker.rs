@@ -6,6 +6,7 @@ use super::{Cell, Disclosure, Margins};
 /// What an attacker knows of one cell: the range of counts it can be.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Bounds {
+    /// The least count the attacker cannot rule out.
     pub low: f64,
     /// `f64::INFINITY` for a hidden cell.
     pub high: f64,

@@ -8,7 +8,9 @@ use super::{Disclosure, Importance, Margins};
 pub struct DisclosureAudit {
     /// What the system's cells are (e.g. "staff: every table of the run").
     pub cells_of: String,
+    /// Cells in the system (published or implied by a sum).
     pub cells: usize,
+    /// Cells published as `*`.
     pub cells_hidden: usize,
     /// Hidden cells of the rows a board reads first ([`Importance::Headline`]).
     pub headline_cells_hidden: usize,
@@ -69,14 +71,18 @@ pub const AUDIT_FILE: &str = "disclosure_audit.json";
 /// The audit of every protected system of a run, with what it means.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RunAudit {
+    /// The rule the run published under.
     pub rule: Disclosure,
+    /// How the attacker's ranges are worked out.
     pub method: String,
+    /// One audit per protected system of sums.
     pub systems: Vec<DisclosureAudit>,
     /// One sentence for a reader.
     pub summary: String,
 }
 
 impl RunAudit {
+    /// The audit of a run from its systems' audits, with the sentence for a reader.
     pub fn new(rule: Disclosure, systems: Vec<DisclosureAudit>) -> RunAudit {
         let hidden: usize = systems.iter().map(|s| s.cells_hidden).sum();
         let narrowest = systems.iter().filter_map(|s| s.narrowest_hidden_range).min();

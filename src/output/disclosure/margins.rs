@@ -35,6 +35,7 @@ pub struct Margins {
 }
 
 impl Margins {
+    /// No relations yet.
     pub fn new() -> Margins {
         Margins::default()
     }
@@ -64,14 +65,17 @@ impl Margins {
         !self.unpublished.contains(&cell)
     }
 
+    /// How much `cell` matters ([`Importance::Detail`] unless ranked).
     pub fn importance(&self, cell: usize) -> Importance {
         self.importance.get(&cell).copied().unwrap_or_default()
     }
 
+    /// How many relations there are.
     pub fn len(&self) -> usize {
         self.relations.len()
     }
 
+    /// Whether there are no relations.
     pub fn is_empty(&self) -> bool {
         self.relations.is_empty()
     }

@@ -16,11 +16,14 @@ pub use margins::{Importance, Margins};
 /// A published count: a (rounded) number, or suppressed.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Cell {
+    /// The count as published (rounded under the rule).
     Count(f64),
+    /// Shown as `*`.
     Suppressed,
 }
 
 impl Cell {
+    /// The published number, or `None` for a suppressed cell.
     pub fn value(self) -> Option<f64> {
         match self {
             Cell::Count(v) => Some(v),
