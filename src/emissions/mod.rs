@@ -1093,7 +1093,7 @@ fn print_summary(counts: &Counts, total: &Measures, core20: &Measures, scenario:
         }
     );
     eprintln!(
-        "travel: {} face to face, {} CO2e (range {} to {}) over {} patient km ({:.2} kg per appointment); {} already virtual avoided {}",
+        "travel: {} face to face, {} CO2e (range {} to {}) over {} patient km ({:.2} kg per face-to-face appointment); {} already virtual avoided {}",
         thousands(total.face_to_face as u64),
         mass(total.kgco2e),
         mass(total.kgco2e_low),

@@ -1169,9 +1169,9 @@ fn print_summary(counts: &StaffCounts, profile: &CommunityProfile, headline: Opt
         unplaced.join(", ")
     );
     eprintln!(
-        "community: {} areas, {:.0} people; {:.1}% of its population in national deciles 1-2",
-        profile.areas,
-        profile.population,
+        "community: {} areas, {} people; {:.1}% of its population in national deciles 1-2",
+        thousands(profile.areas as u64),
+        thousands(profile.population.round().max(0.0) as u64),
         profile.share_of_population_in_deciles_1_2 * 100.0
     );
     if let Some(h) = headline {
