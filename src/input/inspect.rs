@@ -441,16 +441,20 @@ pub fn inspect_file(path: &Path, forced: Option<FileKind>, max_rows: u64, maps: 
 
 /// What the commands would say of a coded column that is blank, or one value, on every row.
 fn degenerate_note(profile: &ValueProfile) -> Option<String> {
-    let coded = matches!(profile.role, "stage" | "mode" | "attended" | "band");
+    let coded = matches!(profile.role, "stage" | "mode" | "attended" | "band" | "staff_group" | "first_follow_up");
     if !coded || profile.rows < 2 {
         return None;
     }
     let rows = crate::io::format::thousands(profile.rows);
     if profile.blank == profile.rows {
-        let consequence = if profile.role == "mode" {
-            "; emissions stops unless the first-attendance codes give the medium (every appointment would be face to face)"
-        } else {
-            ""
+        let consequence = match profile.role {
+            "mode" => {
+                "; emissions stops unless the first-attendance codes give the medium (every appointment would be face to face)"
+            }
+            "band" => "; gaps --by band stops (every staff member would be 'not recorded')",
+            "staff_group" => "; gaps --by staff-group stops (every staff member would be 'not recorded')",
+            "first_follow_up" => "; an emissions scenario limited to follow-ups stops (it would move none)",
+            _ => "",
         };
         return Some(format!(
             "'{}' ({}) is blank on all {rows} rows{consequence}",
