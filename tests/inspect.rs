@@ -277,6 +277,31 @@ fn an_nhs_jobs_export_is_applications_with_its_stages_shown() {
     assert_no_postcode(&text);
 }
 
+/// Issue 24 (bad input): a postcode inside a longer value (an address in a staff group or status
+/// column) is never printed by `inspect`, as text or JSON, nor written to the settings it writes.
+#[test]
+fn inspect_never_prints_a_postcode_inside_a_longer_value() {
+    let dir = temp_dir();
+    let staff = dir.path().join("staff.csv");
+    let mut text = String::from("Employee Number,Home Postcode,Staff Group,Band\n");
+    for (i, group) in ["12 High Street WR1 2AB", "Flat 3, wr12ab Worcester", "Nursing", "Nursing"].iter().enumerate() {
+        text.push_str(&format!("{i},XX1 1AA,\"{group}\",Band 5\n"));
+    }
+    std::fs::write(&staff, text).unwrap();
+    let config = dir.path().join("anchormap.toml");
+    let shown = inspect(&[staff.as_os_str()]);
+    let json = inspect(&["--json".as_ref(), staff.as_os_str()]);
+    inspect(&["--write-config".as_ref(), config.as_os_str(), staff.as_os_str()]);
+    let written = std::fs::read_to_string(&config).unwrap();
+    for text in [&shown, &json, &written] {
+        for postcode in ["WR1 2AB", "WR12AB", "wr12ab", "High Street"] {
+            assert!(!text.contains(postcode), "'{postcode}' is printed:\n{text}");
+        }
+    }
+    assert!(shown.contains("(a postcode, not shown: text holding one)"), "{shown}");
+    assert!(shown.contains("Nursing"), "other values are still shown: {shown}");
+}
+
 /// Issue 24 item 4: two columns that both fit the start date stop `gaps --by starter`, naming both
 /// and the flag; `inspect` says the same; a post's start beside the date of joining is told apart.
 #[test]
