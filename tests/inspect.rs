@@ -328,7 +328,10 @@ fn two_start_date_columns_stop_the_run_unless_the_dictionary_tells_them_apart() 
         ] {
             args.extend([flag.into(), fixture(file).into()]);
         }
-        args.extend(["--by", "starter", "--min-count", "0", "--round-to", "1", "-q"].map(std::ffi::OsString::from));
+        args.extend(
+            ["--by", "starter", "--new-starters-since", "2025-01-01", "--min-count", "0", "--round-to", "1", "-q"]
+                .map(std::ffi::OsString::from),
+        );
         args.extend(extra.iter().map(std::ffi::OsString::from));
         anchormap(args)
     };
