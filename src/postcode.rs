@@ -119,6 +119,26 @@ pub fn publishable(label: String) -> String {
     }
 }
 
+/// Whether a longer text holds a postcode among its words ("12 High Street WR1 2AB", "WR12AB
+/// Worcester"): any word, or two words side by side, shaped like a full postcode.
+///
+/// ```
+/// use anchormap::postcode::contains_postcode;
+/// assert!(contains_postcode("12 High Street, WR1 2AB"));
+/// assert!(contains_postcode("wr12ab worcester"));
+/// assert!(!contains_postcode("Interviewed - Unsuccessful"));
+/// assert!(!contains_postcode("Band 5"));
+/// ```
+pub fn contains_postcode(text: &str) -> bool {
+    let words: Vec<&str> =
+        text.split(|c: char| c.is_whitespace() || c == ',' || c == ';').filter(|w| !w.is_empty()).collect();
+    let one = words.iter().any(|w| Postcode::parse(w).is_some());
+    one || words.windows(2).any(|pair| {
+        pair.iter().all(|w| w.chars().all(|c| c.is_ascii_alphanumeric()))
+            && Postcode::parse(&format!("{} {}", pair[0], pair[1])).is_some()
+    })
+}
+
 /// How many labels [`publishable`] has withheld in this process.
 pub fn withheld_postcodes() -> u64 {
     WITHHELD.load(std::sync::atomic::Ordering::Relaxed)

@@ -328,3 +328,28 @@ fn car_availability_by_area_lowers_kg_per_km_where_cars_are_fewer() {
         serde_json::from_str(&std::fs::read_to_string(out.join("emissions_summary.json")).unwrap()).unwrap();
     assert_eq!(s["assumptions"]["mode_share_by_area"]["applied"], false);
 }
+
+/// Issue 24 item 9: the terminal summary separates thousands, and its per-appointment figure says it is
+/// per face-to-face appointment (kg CO2e over face-to-face appointments, virtual ones left out).
+#[test]
+fn terminal_summary_separates_thousands_and_says_per_face_to_face() {
+    let dir = temp_dir();
+    let appointments = dir.path().join("big.csv");
+    std::fs::write(
+        &appointments,
+        "appointment_id,patient_postcode,lsoa,site_code,attendance_mode,count,specialty,first_follow_up\n\
+         1,XX1 1AA,,S1,face to face,12000,100,First\n\
+         2,XX1 1AA,,S1,video,3000,100,Follow-up\n",
+    )
+    .unwrap();
+    let factors = car_factor(dir.path());
+    let extra = ["--circuity", "1", "--mode-share", "car=1", "--factors", factors.to_str().unwrap()];
+    let mut args = emissions_args_for(&appointments, dir.path(), &extra);
+    args.retain(|a| a != "-q");
+    let stderr = anchormap_ok(args);
+    assert!(stderr.contains("appointments: 15,000 in 2 rows; 15,000 placed"), "{stderr}");
+    assert!(stderr.contains("travel: 12,000 face to face"), "{stderr}");
+    // 500 m from S1 -> 1 km return at 0.2 kg/km: 0.20 kg per face-to-face appointment, not 0.16 per appointment.
+    assert!(stderr.contains("(0.20 kg per face-to-face appointment)"), "{stderr}");
+    assert!(stderr.contains("3,000 already virtual"), "{stderr}");
+}

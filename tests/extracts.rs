@@ -276,3 +276,121 @@ fn inspect_recognises_a_hes_extract_and_counts_the_lsoa_2011_codes_emissions_bri
     let text = std::fs::read_to_string(run.join("not-for-publication/emissions_summary_exact.json")).unwrap();
     assert!(!text.contains("00000000") && !text.contains(".0,"), "{text}");
 }
+
+/// `inspect --json`'s reading of one file.
+fn inspected(file: &Path) -> serde_json::Value {
+    let out = anchormap(["inspect".as_ref(), "--json".as_ref(), file.as_os_str()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    report["files"][0].clone()
+}
+
+/// The header inspect reads a role from.
+fn column_of<'a>(inspected: &'a serde_json::Value, role: &str) -> &'a str {
+    let columns = inspected["columns"].as_array().unwrap();
+    columns.iter().find(|c| c["role"] == role).and_then(|c| c["column"].as_str()).unwrap_or_else(|| panic!("{role}"))
+}
+
+/// Rows inspect reads a role's values as meaning something containing `meaning`.
+fn rows_read_as(inspected: &serde_json::Value, role: &str, meaning: &str) -> u64 {
+    let profiles = inspected["profiles"].as_array().unwrap();
+    let profile = profiles.iter().find(|p| p["role"] == role).unwrap_or_else(|| panic!("no profile of {role}"));
+    let values = profile["values"].as_array().unwrap();
+    let reads = |m: &str| m == meaning || (meaning.starts_with('(') && m.ends_with(meaning));
+    values.iter().filter(|v| v["meaning"].as_str().is_some_and(reads)).map(|v| v["rows"].as_u64().unwrap()).sum()
+}
+
+fn profile_of<'a>(inspected: &'a serde_json::Value, role: &str) -> &'a serde_json::Value {
+    inspected["profiles"].as_array().unwrap().iter().find(|p| p["role"] == role).unwrap()
+}
+
+/// Issue 24 item 6: on holdout-style extracts (a work postcode before the home one, other status and
+/// medium wordings, values not read), `inspect --json` and each command's summary agree: the kind,
+/// the column read as the home postcode, the rows, and how many rows read as each meaning.
+#[test]
+fn inspect_json_and_each_commands_summary_agree_on_holdout_extracts() {
+    let dir = temp_dir();
+    let sites = sites(dir.path());
+    let community = fixture("community_codes.txt");
+    let common = |args: &mut Vec<OsString>| {
+        args.extend(reference(&sites));
+        args.extend(["--community-codes".into(), community.clone().into()]);
+    };
+
+    // Staff (gaps): ESR with "Work Location Postcode" first; bands 2 (3), 6 (2), one "Bank".
+    let mut esr = String::from("Employee Number,Work Location Postcode,Home Postcode,Pay Band,Staff Group\n");
+    for (i, band) in ["Band 2", "Band 2", "Band 2", "Band 6", "Band 6", "Bank"].iter().enumerate() {
+        esr.push_str(&format!("{i},XX1 1AG,XX1 1AA,{band},Nursing\n"));
+    }
+    let staff = write(dir.path(), "esr.csv", &esr);
+    let seen = inspected(&staff);
+    assert_eq!(seen["classification"]["kind"], "staff");
+    assert_eq!(column_of(&seen, "postcode"), "Home Postcode");
+    let out = dir.path().join("gaps");
+    let mut args: Vec<OsString> = vec!["gaps".into(), "--staff".into(), staff.into(), "--by".into(), "band".into()];
+    common(&mut args);
+    args.extend(["--out".into(), out.clone().into()]);
+    anchormap_ok(args);
+    let summary = read_json(&out.join("gaps_summary.json"));
+    assert!(summary["postcode_column"].as_str().unwrap().contains("column 'Home Postcode'"), "{summary}");
+    let exact = read_json(&out.join("not-for-publication/gaps_summary_exact.json"));
+    assert_eq!(exact["staff"]["rows"].as_f64(), seen["rows_read"].as_f64());
+    let (_, bands) = read_csv(&out.join("gaps_by_decile_by_band.csv"));
+    let total = |group: &str| {
+        bands.iter().find(|r| r[0] == group && r[1] == "total").map_or(0, |r| r[2].parse::<u64>().unwrap())
+    };
+    assert_eq!(total("Bands 1-4"), rows_read_as(&seen, "band", "(Bands 1-4)"));
+    assert_eq!(total("Bands 5-7"), rows_read_as(&seen, "band", "(Bands 5-7)"));
+    let band = profile_of(&seen, "band");
+    assert_eq!(total("Band not recorded"), band["unrecognised"].as_u64().unwrap() + band["blank"].as_u64().unwrap());
+
+    // Applications (funnel): NHS Jobs wordings, one unclear.
+    let mut text =
+        String::from("Application ID,Job Location Postcode,Applicant Postcode,Ethnicity,Application Status\n");
+    let statuses = [("Offer accepted", 5), ("Interviewed - Unsuccessful", 10), ("Not shortlisted", 24)];
+    let mut id = 0;
+    for (status, n) in statuses.into_iter().chain([("Successful at interview", 1)]) {
+        for _ in 0..n {
+            id += 1;
+            text.push_str(&format!("A{id},XX1 1AG,XX1 1AA,White - British,{status}\n"));
+        }
+    }
+    let applications = write(dir.path(), "nhs_jobs.csv", &text);
+    let seen = inspected(&applications);
+    assert_eq!(seen["classification"]["kind"], "applications");
+    assert_eq!(column_of(&seen, "postcode"), "Applicant Postcode");
+    let out = dir.path().join("funnel");
+    let mut args: Vec<OsString> = vec!["funnel".into(), "--applications".into(), applications.into()];
+    common(&mut args);
+    args.extend(["--vacancies".into(), fixture("vacancies.csv").into(), "--out".into(), out.clone().into()]);
+    anchormap_ok(args);
+    let summary = read_json(&out.join("funnel_summary.json"));
+    assert!(summary["postcode_column"].as_str().unwrap().contains("column 'Applicant Postcode'"), "{summary}");
+    let exact = read_json(&out.join("not-for-publication/funnel_summary_exact.json"));
+    let counted = &exact["applications"];
+    assert_eq!(counted["rows"].as_f64(), seen["rows_read"].as_f64());
+    assert_eq!(counted["appointed"].as_f64(), Some(rows_read_as(&seen, "stage", "appointed") as f64));
+    let shortlisted =
+        rows_read_as(&seen, "stage", "shortlisted, not appointed") + rows_read_as(&seen, "stage", "appointed");
+    assert_eq!(counted["shortlisted"].as_f64(), Some(shortlisted as f64));
+    assert_eq!(counted["status_unclear"].as_f64(), profile_of(&seen, "stage")["unrecognised"].as_f64());
+
+    // Appointments (emissions): SUS headers, a site postcode column, a medium worded two ways.
+    let mut sus = String::from(
+        "SITE POSTCODE,POSTCODE OF USUAL ADDRESS,SITE CODE (OF TREATMENT),FIRST ATTENDANCE,CONSULTATION MEDIUM USED\n",
+    );
+    for (n, medium) in [(3, "01"), (2, "Face to face"), (2, "02"), (1, "Telephone")] {
+        for _ in 0..n {
+            sus.push_str(&format!("XX1 1AG,XX1 1AA,S1,2,{medium}\n"));
+        }
+    }
+    let appointments = write(dir.path(), "sus.csv", &sus);
+    let seen = inspected(&appointments);
+    assert_eq!(seen["classification"]["kind"], "appointments");
+    assert_eq!(column_of(&seen, "postcode"), "POSTCODE OF USUAL ADDRESS");
+    let exact = emissions(dir.path(), &appointments, "emissions");
+    let face_to_face = rows_read_as(&seen, "mode", "face to face");
+    assert_eq!(exact["appointments_total"].as_f64(), seen["rows_read"].as_f64());
+    assert_eq!(exact["face_to_face"].as_f64(), Some(face_to_face as f64));
+    assert_eq!(exact["virtual"].as_f64(), Some((8 - face_to_face) as f64));
+}

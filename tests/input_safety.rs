@@ -592,3 +592,26 @@ fn crlf_inputs_give_the_same_outputs_as_lf() {
     }
     assert!(compared >= 8, "{compared} files compared");
 }
+
+/// Issue 24 (bad input): a deprivation file with deciles but neither ranks nor scores says it cannot
+/// rank its areas (one line naming the file and the flag), never a run with every decile blank.
+#[test]
+fn a_deprivation_file_of_deciles_without_ranks_says_it_cannot_rank() {
+    let dir = temp_dir();
+    let imd = write(
+        dir.path(),
+        "deciles.csv",
+        b"LSOA code (2011),Index of Multiple Deprivation (IMD) Decile\nE01900001,1\nE01900002,4\nE01900003,10\n",
+    );
+    let mut args =
+        geocode(&fixture("staff.csv"), &fixture("postcodes.csv"), &fixture("areas.geojson"), &dir.path().join("o.csv"));
+    args.extend(["--deprivation".into(), imd.into()]);
+    let line = anchormap_err(args);
+    assert!(
+        line.contains("deciles.csv")
+            && line.contains("IMD deciles but no IMD rank or score column")
+            && line.contains("--deprivation-columns rank=HEADER"),
+        "{line}"
+    );
+    assert!(!dir.path().join("o.csv").exists(), "nothing written");
+}

@@ -276,3 +276,85 @@ fn an_nhs_jobs_export_is_applications_with_its_stages_shown() {
     assert!(line_starting(&text, "application_columns = ").contains(r#"stage = "Application Status""#), "{text}");
     assert_no_postcode(&text);
 }
+
+/// Issue 24 (bad input): a postcode inside a longer value (an address in a staff group or status
+/// column) is never printed by `inspect`, as text or JSON, nor written to the settings it writes.
+#[test]
+fn inspect_never_prints_a_postcode_inside_a_longer_value() {
+    let dir = temp_dir();
+    let staff = dir.path().join("staff.csv");
+    let mut text = String::from("Employee Number,Home Postcode,Staff Group,Band\n");
+    for (i, group) in ["12 High Street WR1 2AB", "Flat 3, wr12ab Worcester", "Nursing", "Nursing"].iter().enumerate() {
+        text.push_str(&format!("{i},XX1 1AA,\"{group}\",Band 5\n"));
+    }
+    std::fs::write(&staff, text).unwrap();
+    let config = dir.path().join("anchormap.toml");
+    let shown = inspect(&[staff.as_os_str()]);
+    let json = inspect(&["--json".as_ref(), staff.as_os_str()]);
+    inspect(&["--write-config".as_ref(), config.as_os_str(), staff.as_os_str()]);
+    let written = std::fs::read_to_string(&config).unwrap();
+    for text in [&shown, &json, &written] {
+        for postcode in ["WR1 2AB", "WR12AB", "wr12ab", "High Street"] {
+            assert!(!text.contains(postcode), "'{postcode}' is printed:\n{text}");
+        }
+    }
+    assert!(shown.contains("(a postcode, not shown: text holding one)"), "{shown}");
+    assert!(shown.contains("Nursing"), "other values are still shown: {shown}");
+}
+
+/// Issue 24 item 4: two columns that both fit the start date stop `gaps --by starter`, naming both
+/// and the flag; `inspect` says the same; a post's start beside the date of joining is told apart.
+#[test]
+fn two_start_date_columns_stop_the_run_unless_the_dictionary_tells_them_apart() {
+    let dir = temp_dir();
+    let write = |name: &str, dates: [&str; 2]| {
+        let path = dir.path().join(name);
+        let mut text = format!("id,home_postcode,band,{},{}\n", dates[0], dates[1]);
+        for i in 0..4 {
+            text.push_str(&format!("{i},XX1 1AA,Band 5,01/0{}/2025,01/01/2010\n", i + 1));
+        }
+        std::fs::write(&path, text).unwrap();
+        path
+    };
+    let run = |staff: &Path, out: &str, extra: &[&str]| {
+        let mut args: Vec<std::ffi::OsString> =
+            vec!["gaps".into(), "--staff".into(), staff.into(), "--out".into(), dir.path().join(out).into()];
+        for (flag, file) in [
+            ("--postcodes", "postcodes.csv"),
+            ("--boundaries", "areas.geojson"),
+            ("--deprivation", "imd.csv"),
+            ("--population", "population.csv"),
+            ("--community-codes", "community_codes.txt"),
+        ] {
+            args.extend([flag.into(), fixture(file).into()]);
+        }
+        args.extend(
+            ["--by", "starter", "--new-starters-since", "2025-01-01", "--min-count", "0", "--round-to", "1", "-q"]
+                .map(std::ffi::OsString::from),
+        );
+        args.extend(extra.iter().map(std::ffi::OsString::from));
+        anchormap(args)
+    };
+    let two = write("two.csv", ["Hire Date", "Date Started"]);
+    let out = run(&two, "two", &[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let error = stderr.lines().last().unwrap();
+    assert!(
+        error.contains("two.csv")
+            && error.contains("'Hire Date' and 'Date Started'")
+            && error.contains("--staff-columns start_date=HEADER"),
+        "{error}"
+    );
+    let shown = inspect(&[two.as_os_str()]);
+    assert!(shown.contains("'Hire Date' and 'Date Started'") && shown.contains("the commands stop"), "{shown}");
+    // The user's choice is read.
+    let out = run(&two, "named", &["--staff-columns", "start_date=Date Started"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // An assignment's start beside the date of joining: the date of joining is read, and said.
+    let apart = write("apart.csv", ["Assignment Start Date", "Latest Start Date"]);
+    let out = run(&apart, "apart", &[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let shown = inspect(&[apart.as_os_str()]);
+    assert!(!shown.contains("the commands stop"), "{shown}");
+}

@@ -339,3 +339,77 @@ fn a_band_map_reads_vacancy_bands_too() {
     assert_eq!(mapped["vacancies"]["entry_level"].as_u64(), Some(2), "{}", mapped["vacancies"]);
     assert!(!stderr.contains("band value not read"), "{stderr}");
 }
+
+/// `gaps` on a staff file of `rows` (home postcode, staff group, band), with extra arguments.
+fn gaps_on(staff_rows: &[(&str, &str, &str)], dir: &Path, name: &str, extra: &[&str]) -> std::process::Output {
+    let mut text = String::from("id,home_postcode,staff_group,band\n");
+    for (i, (postcode, group, band)) in staff_rows.iter().enumerate() {
+        text.push_str(&format!("S{i},{postcode},{group},{band}\n"));
+    }
+    let staff = dir.join(format!("{name}.csv"));
+    std::fs::write(&staff, text).unwrap();
+    let mut args: Vec<std::ffi::OsString> =
+        vec!["gaps".into(), "--staff".into(), staff.into(), "--out".into(), dir.join(name).into()];
+    for (flag, file) in [
+        ("--postcodes", "postcodes.csv"),
+        ("--boundaries", "areas.geojson"),
+        ("--deprivation", "imd.csv"),
+        ("--population", "population.csv"),
+        ("--community-codes", "community_codes.txt"),
+    ] {
+        args.extend([flag.into(), fixture(file).into()]);
+    }
+    args.extend(["--min-count", "0", "--round-to", "1"].map(std::ffi::OsString::from));
+    args.extend(extra.iter().map(std::ffi::OsString::from));
+    anchormap(args)
+}
+
+/// Issue 24 item 3: a band column blank on every row stops a run that tables bands (every row would
+/// silently be "not recorded"), naming the column, the count and the flag; not tabled, or one
+/// staff group on every row, it is a warning naming the column and count.
+#[test]
+fn a_degenerate_band_or_staff_group_column_is_said_and_stops_the_run_that_tables_it() {
+    let dir = temp_dir();
+    let rows: Vec<(&str, &str, &str)> = (0..4).map(|i| (["XX1 1AA", "XX1 1AD"][i % 2], "Nursing", "")).collect();
+    let out = gaps_on(&rows, dir.path(), "by_band", &["--by", "band"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let error = stderr.lines().last().unwrap();
+    assert!(
+        error.contains("by_band.csv")
+            && error.contains("'band'")
+            && error.contains("blank on all 4 rows")
+            && error.contains("--staff-columns band=HEADER"),
+        "{error}"
+    );
+    let out = gaps_on(&rows, dir.path(), "plain", &[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("column 'band': the band is blank on all 4 rows"), "{stderr}");
+    assert!(stderr.contains("column 'staff_group': the staff group is 'Nursing' on all 4 rows"), "{stderr}");
+}
+
+/// Issue 24 item 3: a first/follow-up column blank on every row stops a scenario limited to
+/// follow-ups (it would silently move nothing); without a scenario it is a warning.
+#[test]
+fn a_blank_first_follow_up_column_stops_a_follow_up_scenario() {
+    let dir = temp_dir();
+    let blank = write_appointments(dir.path(), &[("XX1 1AA", "face to face", "", 3), ("XX1 1AD", "video", "", 2)]);
+    let out = emissions(&blank, &dir.path().join("scenario"), &["--shift-to-virtual", "0.5"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let error = stderr.lines().last().unwrap();
+    assert!(
+        error.contains("'first_follow_up'")
+            && error.contains("blank on all 2 rows")
+            && error.contains("--shift-applies-to all"),
+        "{error}"
+    );
+    let out = emissions(&blank, &dir.path().join("all"), &["--shift-to-virtual", "0.5", "--shift-applies-to", "all"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = emissions(&blank, &dir.path().join("none"), &[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("the first/follow-up is blank on all 2 rows"), "{stderr}");
+}

@@ -230,10 +230,11 @@ fn headlines(out: &Path) -> Vec<String> {
             (e.tco2e_total, scenario.kgco2e_saved, scenario.share_of_saving_to_deciles_1_2)
         {
             lines.push(format!(
-                "Outpatient travel (fictional): {total:.0} t CO2e; moving {:.0}% of {} to virtual saves {:.0} t, {:.0}% of it in deciles 1-2.",
+                "Outpatient travel (fictional): {} CO2e; moving {:.0}% of {} to virtual saves {}, {:.0}% of it in deciles 1-2.",
+                crate::io::format::mass(total * 1000.0),
                 scenario.shift_to_virtual * 100.0,
                 scenario.applies_to.as_str(),
-                saved / 1000.0,
+                crate::io::format::mass(saved),
                 share * 100.0
             ));
         }

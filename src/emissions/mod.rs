@@ -230,6 +230,32 @@ fn scenario(args: &EmissionsArgs, columns: &AppointmentColumns, headers: &[Strin
     Ok(Scenario { fraction: args.shift_to_virtual, applies_to })
 }
 
+/// A scenario limited to follow-ups on a first/follow-up column blank on every row would move
+/// nothing without a word: it stops, naming the column and the flags that fix it.
+fn check_scenario_column(
+    unrecognised: &UnrecognisedAppointmentValues,
+    scenario: &Scenario,
+    path: &Path,
+    headers: &[String],
+    columns: &AppointmentColumns,
+) -> anyhow::Result<()> {
+    let (Some(i), Some(rows)) = (columns.first_follow_up, unrecognised.first_follow_up_all_blank()) else {
+        return Ok(());
+    };
+    if scenario.fraction > 0.0 && scenario.applies_to == ShiftScope::FollowUps {
+        bail!(Error::invalid(
+            Location::file(path).with_column(format!("'{}'", headers[i])),
+            format!(
+                "the first/follow-up is blank on all {} rows, so the scenario would move no follow-up; name the column that \
+                 holds it with --appointment-columns first_follow_up=HEADER, or move any face-to-face appointment with \
+                 --shift-applies-to all",
+                thousands(rows)
+            )
+        ));
+    }
+    Ok(())
+}
+
 /// The travel model from the options: factors, national mode share, circuity, mileage rate, time model.
 fn travel_model(travel: &TravelArgs) -> anyhow::Result<TravelModel> {
     let factors = match &travel.factors {
@@ -346,6 +372,7 @@ fn place_appointments(
         ));
     }
     warnings.extend(unrecognised.check(path, &input.headers, columns, counts.rows, counts.dates_not_read)?);
+    check_scenario_column(&unrecognised, &placer.scenario, path, &input.headers, columns)?;
     Ok(PlacedAppointments { tally, counts, warnings })
 }
 
@@ -1093,7 +1120,7 @@ fn print_summary(counts: &Counts, total: &Measures, core20: &Measures, scenario:
         }
     );
     eprintln!(
-        "travel: {} face to face, {} CO2e (range {} to {}) over {} patient km ({:.2} kg per appointment); {} already virtual avoided {}",
+        "travel: {} face to face, {} CO2e (range {} to {}) over {} patient km ({:.2} kg per face-to-face appointment); {} already virtual avoided {}",
         thousands(total.face_to_face as u64),
         mass(total.kgco2e),
         mass(total.kgco2e_low),

@@ -33,7 +33,7 @@ use crate::input::demography::{AgeBand, EthnicGroup, Sex};
 use crate::input::home_postcode;
 use crate::input::sites::Site;
 use crate::input::staff::StaffColumns;
-use crate::input::unrecognised::{ColumnInFile, UnrecognisedValues};
+use crate::input::unrecognised::{ColumnInFile, ColumnSpread, UnrecognisedValues};
 use crate::input::vacancies::{read_vacancies, unread_bands_warning, Vacancy};
 use crate::input::value_maps::ValueMaps;
 use crate::io::csv_input::Row;
@@ -350,11 +350,17 @@ fn place_staff(
     let mut tally = StaffTally::new(facts.len());
     let mut counts = StaffCounts::default();
     let mut unread = vec![UnrecognisedValues::default(); breakdowns.len()];
+    let mut spreads = [ColumnSpread::default(), ColumnSpread::default()];
     each_batch(input, "placing staff", |batch| {
         let texts: Vec<&[u8]> = batch.iter().map(|row| columns.postcode(row)).collect();
         let results = run.geocoder.geocode_many(&texts);
         for (row, result) in batch.iter().zip(results) {
             let area = run.areas.of(&result);
+            for (spread, column) in spreads.iter_mut().zip([columns.band, columns.staff_group]) {
+                if let Some(text) = column.and_then(|i| row.record.get(i)) {
+                    spread.add(&String::from_utf8_lossy(text));
+                }
+            }
             let mut groups = Vec::with_capacity(breakdowns.len());
             for (b, unread) in breakdowns.iter().zip(&mut unread) {
                 let (dimension, group, not_read) = group_of(*b, row, (columns, maps), args);
@@ -377,10 +383,45 @@ fn place_staff(
         }
         Ok(())
     })?;
+    run.warnings.extend(check_spreads(&spreads, &breakdowns, columns, &headers, args)?);
     let decisions = report_unread(&breakdowns, &unread, columns, &headers, args, counts.rows, run)?;
     let spec = &crate::dictionary::STAFF[0];
     let postcode_column = home_postcode::decision(&headers, spec, columns.postcode, &args.staff_columns);
     Ok(PlacedStaff { tally, counts, decisions, postcode_column })
+}
+
+/// The band and staff group columns blank on every row stop the run when a breakdown tables
+/// them (every row would silently be "not recorded"); blank but not tabled, or one value on
+/// every row, is a warning naming the column and its count.
+fn check_spreads(
+    spreads: &[ColumnSpread; 2],
+    breakdowns: &[Breakdown],
+    columns: &StaffColumns,
+    headers: &[String],
+    args: &GapsArgs,
+) -> anyhow::Result<Vec<String>> {
+    let mut warnings = Vec::new();
+    let roles = [(columns.band, Breakdown::Band, "band"), (columns.staff_group, Breakdown::StaffGroup, "staff group")];
+    for (spread, (index, breakdown, role)) in spreads.iter().zip(roles) {
+        let Some(i) = index else { continue };
+        let (key, by) = if breakdown == Breakdown::Band { ("band", "band") } else { ("staff_group", "staff-group") };
+        let column = ColumnInFile::new(&args.staff, &headers[i], role, "--staff-columns", key);
+        if spread.all_blank() {
+            let text = format!(
+                "the {role} is blank on all {} rows, so every staff member would be counted as not recorded",
+                thousands(spread.rows())
+            );
+            if breakdowns.contains(&breakdown) {
+                bail!(Error::invalid(
+                    Location::file(&args.staff).with_column(format!("'{}'", column.header)),
+                    format!("{text}; name the column that holds it with --staff-columns {key}=HEADER, or leave out --by {by}")
+                ));
+            }
+            warnings.push(format!("{}, column '{}': {text}", args.staff.display(), column.header));
+        }
+        warnings.extend(spread.single_value_warning(&column));
+    }
+    Ok(warnings)
 }
 
 /// The breakdowns tabled for every staff row, wherever they live (`staff_all_by_*.csv`): what a
@@ -1169,9 +1210,9 @@ fn print_summary(counts: &StaffCounts, profile: &CommunityProfile, headline: Opt
         unplaced.join(", ")
     );
     eprintln!(
-        "community: {} areas, {:.0} people; {:.1}% of its population in national deciles 1-2",
-        profile.areas,
-        profile.population,
+        "community: {} areas, {} people; {:.1}% of its population in national deciles 1-2",
+        thousands(profile.areas as u64),
+        thousands(profile.population.round().max(0.0) as u64),
         profile.share_of_population_in_deciles_1_2 * 100.0
     );
     if let Some(h) = headline {

@@ -315,6 +315,7 @@ pub struct UnrecognisedAppointmentValues {
     first_follow_up: UnrecognisedValues,
     mode_spread: ColumnSpread,
     attended_spread: ColumnSpread,
+    visit_spread: ColumnSpread,
     /// Rows whose medium came from the first-attendance code, the medium column blank.
     mode_from_first_attendance: u64,
 }
@@ -342,6 +343,9 @@ impl UnrecognisedAppointmentValues {
             self.attended.add(attended);
         }
         let visit = columns.text(row, columns.first_follow_up);
+        if columns.first_follow_up.is_some() {
+            self.visit_spread.add(visit);
+        }
         if !visit.is_empty() && columns.visit(row) == Visit::Unknown {
             self.first_follow_up.add(visit);
         }
@@ -380,7 +384,26 @@ impl UnrecognisedAppointmentValues {
             let column = ColumnInFile::new(path, &headers[i], "attendance", "--appointment-columns", "attended");
             warnings.extend(self.attended_spread.single_value_warning(&column));
         }
+        if let Some(i) = columns.first_follow_up {
+            let column =
+                ColumnInFile::new(path, &headers[i], "first/follow-up", "--appointment-columns", "first_follow_up");
+            if self.visit_spread.all_blank() {
+                warnings.push(format!(
+                    "{}, column '{}': the first/follow-up is blank on all {} rows, so no appointment is known to be a follow-up",
+                    path.display(),
+                    column.header,
+                    crate::io::format::thousands(self.visit_spread.rows())
+                ));
+            }
+            warnings.extend(self.visit_spread.single_value_warning(&column));
+        }
         Ok(warnings)
+    }
+
+    /// The rows read when the first/follow-up column is blank on every one of them (a scenario
+    /// limited to follow-ups would then silently move nothing).
+    pub fn first_follow_up_all_blank(&self) -> Option<u64> {
+        self.visit_spread.all_blank().then(|| self.visit_spread.rows())
     }
 
     /// Warnings for a few unrecognised values; an error when a column is mostly unreadable (see

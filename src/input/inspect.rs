@@ -8,6 +8,7 @@ use serde::Serialize;
 use crate::columns::ColumnSpec;
 use crate::dictionary::{self, normalise};
 use crate::error::{Error, Location, Result};
+use crate::input::date_columns;
 use crate::input::home_postcode;
 use crate::input::value_maps::ValueMaps;
 use crate::input::value_profile::{ProfileBuilder, ValueProfile, ValueRule};
@@ -241,6 +242,9 @@ pub fn assign_roles(kind: FileKind, headers: &[String]) -> Vec<ColumnRole> {
 /// [`home_postcode::choose`]; of two that could each be it, the first, with a note from
 /// [`home_postcode_note`]), the others by the dictionary's order.
 fn find_role(kind: FileKind, spec: &ColumnSpec, headers: &[String]) -> Option<usize> {
+    if reads_date_role(kind, spec) {
+        return date_columns::choose(headers, spec).first().copied();
+    }
     if !reads_home_postcode(kind, spec) {
         return spec.find_in(headers);
     }
@@ -254,6 +258,23 @@ fn find_role(kind: FileKind, spec: &ColumnSpec, headers: &[String]) -> Option<us
 /// Whether this role is a person's home postcode, chosen by [`home_postcode`].
 fn reads_home_postcode(kind: FileKind, spec: &ColumnSpec) -> bool {
     spec.key == "postcode" && matches!(kind, FileKind::Staff | FileKind::Applications | FileKind::Appointments)
+}
+
+/// Whether this role is a staff date chosen by [`date_columns`].
+fn reads_date_role(kind: FileKind, spec: &ColumnSpec) -> bool {
+    kind == FileKind::Staff && date_columns::DATE_ROLES.contains(&spec.key)
+}
+
+/// The lines the commands stop with when two columns could each be one date role.
+fn date_notes(kind: FileKind, headers: &[String], path: &Path) -> Vec<String> {
+    let at = Location::file(path);
+    let map = crate::columns::ColumnMap::default();
+    kind.roles()
+        .iter()
+        .filter(|spec| reads_date_role(kind, spec))
+        .filter_map(|spec| date_columns::resolve(headers, spec, &map, kind.flag(), &at).err())
+        .map(|stop| format!("{stop}; the commands stop until it is named (the settings below leave it out)"))
+        .collect()
 }
 
 /// The line the commands stop with when two columns could each be the home postcode.
@@ -420,6 +441,10 @@ pub fn inspect_file(path: &Path, forced: Option<FileKind>, max_rows: u64, maps: 
             notes.push(note);
             named.retain(|c| c.role != "postcode");
         }
+        for note in date_notes(kind, &input.headers, path) {
+            notes.push(note);
+            named.retain(|c| !(kind == FileKind::Staff && date_columns::DATE_ROLES.contains(&c.role)));
+        }
     }
     let mut settings = classification.kind.map(|k| setting_lines(k, &named, &mut notes)).unwrap_or_default();
     let (profiles, rows_read, rows_capped) = profile_rows(input, &columns, max_rows, maps)?;
@@ -441,16 +466,20 @@ pub fn inspect_file(path: &Path, forced: Option<FileKind>, max_rows: u64, maps: 
 
 /// What the commands would say of a coded column that is blank, or one value, on every row.
 fn degenerate_note(profile: &ValueProfile) -> Option<String> {
-    let coded = matches!(profile.role, "stage" | "mode" | "attended" | "band");
+    let coded = matches!(profile.role, "stage" | "mode" | "attended" | "band" | "staff_group" | "first_follow_up");
     if !coded || profile.rows < 2 {
         return None;
     }
     let rows = crate::io::format::thousands(profile.rows);
     if profile.blank == profile.rows {
-        let consequence = if profile.role == "mode" {
-            "; emissions stops unless the first-attendance codes give the medium (every appointment would be face to face)"
-        } else {
-            ""
+        let consequence = match profile.role {
+            "mode" => {
+                "; emissions stops unless the first-attendance codes give the medium (every appointment would be face to face)"
+            }
+            "band" => "; gaps --by band stops (every staff member would be 'not recorded')",
+            "staff_group" => "; gaps --by staff-group stops (every staff member would be 'not recorded')",
+            "first_follow_up" => "; an emissions scenario limited to follow-ups stops (it would move none)",
+            _ => "",
         };
         return Some(format!(
             "'{}' ({}) is blank on all {rows} rows{consequence}",
@@ -525,6 +554,9 @@ fn second_matches(kind: FileKind, headers: &[String], columns: &[ColumnRole]) ->
         let ambiguous = || matches!(home_postcode::choose(headers, spec), home_postcode::Choice::Ambiguous(_));
         if reads_home_postcode(kind, spec) && ambiguous() {
             continue; // said by home_postcode_note
+        }
+        if reads_date_role(kind, spec) && date_columns::choose(headers, spec).len() > 1 {
+            continue; // said by date_notes
         }
         if let Some(taken) = columns.iter().find(|c| c.role == spec.key) {
             notes.push(format!(

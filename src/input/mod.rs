@@ -3,6 +3,7 @@
 pub mod applications;
 pub mod appointments;
 pub mod band;
+pub mod date_columns;
 pub mod demography;
 pub mod distance_matrix;
 pub mod home_postcode;

@@ -32,7 +32,7 @@ impl StaffColumns {
             postcode: crate::input::home_postcode::require(input, postcode, columns, "--staff-columns")?,
             staff_group: input.find(staff_group, columns)?,
             band: input.find(band, columns)?,
-            start_date: input.find(start_date, columns)?,
+            start_date: crate::input::date_columns::find(input, start_date, columns, "--staff-columns")?,
             ethnic_group: input.find(role("ethnic_group"), columns)?,
             sex: input.find(role("sex"), columns)?,
             age_band: input.find(role("age_band"), columns)?,

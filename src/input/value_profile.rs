@@ -239,8 +239,15 @@ impl ProfileBuilder {
         if !self.rule.shows_values() {
             return;
         }
-        // A value shaped like a postcode is never kept, whatever the column (a misnamed column).
-        let shown = if Postcode::parse(value).is_some() { "(a postcode, not shown)" } else { value };
+        // A value shaped like a postcode, or holding one among its words, is never kept, whatever
+        // the column (a misnamed column, an address): it is shown by its shape.
+        let shown = if Postcode::parse(value).is_some() {
+            "(a postcode, not shown)"
+        } else if crate::postcode::contains_postcode(value) {
+            "(a postcode, not shown: text holding one)"
+        } else {
+            value
+        };
         let kept = self.recognised.len() + self.unrecognised.len();
         match meaning {
             Some(meaning) => {

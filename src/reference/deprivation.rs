@@ -119,6 +119,9 @@ impl Deprivation {
         if rows.is_empty() {
             return Err(Error::invalid(table.file(), "the deprivation file has no rows"));
         }
+        if cols.rank.is_none() && cols.score.is_none() {
+            return Err(deciles_without_ranks(&table));
+        }
         // Derive what the file does not give, the way the IoD does.
         if cols.rank.is_none() {
             rank_by_score(&mut rows);
@@ -390,6 +393,16 @@ fn domain_numbers(table: &ReferenceTable, col: Option<usize>, rank: bool) -> Res
         values.push(Some(value));
     }
     Ok(values)
+}
+
+/// A file of deciles with neither ranks nor scores: ranks cannot be worked out from deciles, and
+/// anchormap reads every area's rank with its decile, so it says so rather than leave deciles blank.
+fn deciles_without_ranks(table: &ReferenceTable) -> Error {
+    Error::invalid(
+        table.file(),
+        "the file has IMD deciles but no IMD rank or score column, and ranks cannot be worked out from deciles; \
+         name its rank column with --deprivation-columns rank=HEADER, or use the national IoD file (File 1, which has both)",
+    )
 }
 
 /// Ranks from scores, as the IoD ranks them: 1 the highest score (the most deprived), ties by code.
