@@ -94,7 +94,11 @@ fn entry(rule: &Disclosure, run: RunTables, together: RunTogether) -> RunEntry {
 fn sentence(rule: &Disclosure, runs: &[RunTables], together: &[RunTogether], exposed: &[Exposed]) -> String {
     let n = runs.len();
     let head = if n == 1 { "1 run audited".to_string() } else { format!("{n} runs audited together") };
-    let all = if n == 2 { "both" } else { "all of them" };
+    let all = match n {
+        1 => "its files",
+        2 => "both",
+        _ => "all of them",
+    };
     let width = rule.protection_width() as u64;
     if exposed.is_empty() {
         let narrowest = together.iter().filter_map(|t| t.narrowest_hidden_range).min();
