@@ -82,6 +82,14 @@ fn two_communities_that_differ_by_one_small_area_give_its_count_back() {
     std::fs::write(&codes, others.join("\n") + "\n").unwrap();
     let b = dir.path().join("b");
     demo_gaps(&demo, &b, &[&exact[..], &["--community-codes", codes.to_str().unwrap()]].concat());
+    // The independent check: the attacker's own subtraction, A's published total less B's, is the area's count.
+    let total = |run: &Path| -> f64 {
+        let (headers, rows) = read_csv(&run.join("gaps_by_decile.csv"));
+        let (class, staff) = (0, headers.iter().position(|h| h == "staff").unwrap());
+        rows.iter().find(|r| r[class] == "total").unwrap()[staff].parse().unwrap()
+    };
+    let count = areas.iter().find(|(c, _)| c == small).unwrap().1;
+    assert_eq!(total(&a) - total(&b), count, "the difference of the totals gives the hidden count back");
     for run in [&a, &b] {
         let (code, stdout, json) = audit(&[run], &dir.path().join("alone.json"));
         assert_eq!((code, &json["protected"]), (Some(0), &serde_json::Value::Bool(true)), "{stdout} {json}");
