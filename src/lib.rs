@@ -58,6 +58,7 @@
 //! [`run_command_line`], which the binary calls.
 
 pub mod analysis;
+pub mod audit;
 pub(crate) mod cli;
 pub(crate) mod cmd;
 pub mod columns;

@@ -5,6 +5,7 @@ mod util;
 mod all_staff;
 mod architecture;
 mod attack;
+mod audit;
 mod bad_input;
 mod config;
 mod conformance;

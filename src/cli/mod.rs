@@ -58,6 +58,8 @@ pub enum Command {
     Prepare(PrepareArgs),
     /// Say what each file is taken to be, the role of each column, value profiles (never a postcode), and the anchormap.toml lines that name them.
     Inspect(InspectArgs),
+    /// Attack several gaps runs' published tables together (monthly packs, two communities over one staff file): exit 0 when protected, 1 when exposed.
+    Audit(AuditArgs),
     /// The IoD's summary of every group of areas at once (every local authority, ICB or MSOA): average score, proportion in the most deprived 10%, extent.
     Profile(ProfileArgs),
 }
@@ -1042,6 +1044,21 @@ pub struct FetchArgs {
     /// No progress bars or summary on stderr.
     #[arg(short, long)]
     pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Exit status: 0 when the runs together are protected (no hidden count narrowed below the \
+                  protection width, no rounded count worked back), 1 when a cell is exposed (named by run, file and \
+                  row) or a folder cannot be audited, 2 on a usage error. Each run folder needs its not-for-publication/ \
+                  folder: its exact counts are the truth the attacker's programs start from.")]
+pub struct AuditArgs {
+    /// Run folders to audit together: gaps runs (funnel and emissions runs are named as not audited yet).
+    #[arg(value_name = "RUN", required = true)]
+    pub runs: Vec<PathBuf>,
+
+    /// Write the audit (publishable, no counts) as JSON to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

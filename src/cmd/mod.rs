@@ -23,5 +23,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Inspect(args) => inspect::run(args),
         Command::Prepare(args) => prepare::run(args),
         Command::Profile(args) => crate::profile::run(args),
+        Command::Audit(args) => crate::audit::run(args),
     }
 }

@@ -162,6 +162,11 @@ fn write_exact_tables(
         table.write_csv(&dir.join(&name))?;
         written.push(name);
     }
+    // The exact area table: what `anchormap audit` needs to tell which areas of two runs hold the same people.
+    let estimates = published_estimates(&exact.areas, none);
+    let rate = community_rate(facts, community, &estimates).unwrap_or(0.0);
+    area_rows(facts, None, community, &exact.areas, rate, None).0.write_csv(&dir.join("gaps_by_area.csv"))?;
+    written.push("gaps_by_area.csv".to_string());
     let wres1 = exact.wres1.as_ref().map(wres1_rows);
     if let Some(rows) = &wres1 {
         wres1_table(rows, None).write_csv(&dir.join("wres_indicator_1.csv"))?;

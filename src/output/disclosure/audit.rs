@@ -40,6 +40,18 @@ impl Disclosure {
     /// every cell's range narrowed along the sums one at a time until nothing changes, then by a
     /// linear program over all sums at once for each hidden and each rounded cell.
     pub fn audit(&self, cells_of: &str, raw: &[f64], hidden: &[bool], margins: &Margins) -> DisclosureAudit {
+        self.audit_with_ranges(cells_of, raw, hidden, margins).0
+    }
+
+    /// [`Disclosure::audit`], with each cell's range as the attacker's programs leave it (for a
+    /// target shown wide enough without its own program, a range at least that wide).
+    pub fn audit_with_ranges(
+        &self,
+        cells_of: &str,
+        raw: &[f64],
+        hidden: &[bool],
+        margins: &Margins,
+    ) -> (DisclosureAudit, Vec<super::Bounds>) {
         let attack = self.attack(raw, hidden, margins);
         let ranges = &attack.ranges;
         let hidden_values = ranges.iter().zip(hidden).filter(|(_, h)| **h).map(|(b, _)| b.values());
@@ -47,7 +59,7 @@ impl Disclosure {
         let rounded = |i: usize| self.is_rounded(raw, hidden, margins, i);
         let pinned = (0..raw.len()).filter(|&i| rounded(i) && ranges[i].values() <= 1.0).count();
         let width = self.protection_width();
-        DisclosureAudit {
+        let audit = DisclosureAudit {
             cells_of: cells_of.to_string(),
             cells: raw.len(),
             cells_hidden: hidden.iter().filter(|h| **h).count(),
@@ -61,7 +73,8 @@ impl Disclosure {
             linear_programs: attack.programs,
             cells_unsolved: attack.unsolved,
             protected: narrowest.is_none_or(|n| n >= width) && pinned == 0 && attack.unsolved == 0,
-        }
+        };
+        (audit, attack.ranges)
     }
 }
 

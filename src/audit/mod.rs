@@ -1,0 +1,140 @@
+//! `anchormap audit RUN...`: several runs' published tables attacked together, as one attacker holding all of them would.
+//!
+//! A second run over the same people with other options (another community, another breakdown,
+//! next month's pack) is the classic differencing attack: each run alone is protected, but an
+//! area published in one and hidden in the other, or two communities that differ by one small
+//! area, give a hidden count back. The runs' cells become one system of sums ([`system::Joint`]),
+//! the areas holding the same people one count across runs, and the disclosure audit's own
+//! linear programs ([`Disclosure::audit_with_ranges`]) narrow every count over all of them.
+
+pub mod runs;
+pub mod system;
+
+use std::path::PathBuf;
+
+use anyhow::bail;
+use serde::Serialize;
+
+use crate::cli::AuditArgs;
+use crate::output::disclosure::{Disclosure, DisclosureAudit};
+use runs::{read_run, RunFolder, RunTables};
+use system::{Exposed, Joint, RunTogether, IDENTITY_RULE};
+
+/// One run in the joint audit: alone and together with the others.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunEntry {
+    pub folder: PathBuf,
+    pub analysis: &'static str,
+    pub alone: DisclosureAudit,
+    pub together: RunTogether,
+    /// Tables or sums left out of this run's system, and why.
+    pub notes: Vec<String>,
+}
+
+/// What `anchormap audit --out FILE` writes: publishable, no counts.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunsAudit {
+    pub rule: Disclosure,
+    /// How cells of different runs are taken to be the same count.
+    pub identity: String,
+    pub runs: Vec<RunEntry>,
+    /// Folders given that are not audited yet (funnel, emissions), and why.
+    pub not_audited: Vec<String>,
+    /// Area cells that are one count in more than one run.
+    pub shared_cells: usize,
+    pub combined: DisclosureAudit,
+    /// The cells the runs together expose, by run, file and row.
+    pub exposed: Vec<Exposed>,
+    pub protected: bool,
+    /// One sentence for a reader.
+    pub summary: String,
+}
+
+/// Audits the runs in `folders` together; the report (whether it says they are protected or not).
+pub fn audit_runs(folders: &[PathBuf]) -> anyhow::Result<RunsAudit> {
+    let (mut runs, mut not_audited) = (Vec::new(), Vec::new());
+    for folder in folders {
+        match read_run(folder)? {
+            RunFolder::Gaps(run) => runs.push(run),
+            RunFolder::NotAudited(note) => not_audited.push(note),
+        }
+    }
+    let Some(rule) = runs.first().map(|r| r.rule) else {
+        bail!(crate::Error::usage("no gaps run among the folders given: only gaps runs are audited yet"));
+    };
+    if runs.iter().any(|r| r.rule != rule) {
+        bail!(crate::Error::usage("the runs were published under different rules: audit them separately"));
+    }
+    let joint = Joint::of(&runs);
+    let cells_of = format!("staff: every table of {} runs together", runs.len());
+    let (combined, ranges) = rule.audit_with_ranges(&cells_of, &joint.raw, &joint.hidden, &joint.margins);
+    let (together, exposed) = system::per_run(&rule, &runs, &joint, &ranges);
+    let protected = exposed.is_empty() && combined.cells_unsolved == 0;
+    let summary = sentence(&rule, &runs, &together, &exposed);
+    let entries = runs.into_iter().zip(together).map(|(run, together)| entry(&rule, run, together)).collect();
+    Ok(RunsAudit {
+        rule,
+        identity: IDENTITY_RULE.to_string(),
+        runs: entries,
+        not_audited,
+        shared_cells: joint.shared,
+        combined,
+        exposed,
+        protected,
+        summary,
+    })
+}
+
+fn entry(rule: &Disclosure, run: RunTables, together: RunTogether) -> RunEntry {
+    let alone = system::alone(rule, &run);
+    RunEntry { folder: run.folder, analysis: "gaps", alone, together, notes: run.notes }
+}
+
+/// The one sentence: what an attacker with every run gets, naming exposed cells by run, file and row.
+fn sentence(rule: &Disclosure, runs: &[RunTables], together: &[RunTogether], exposed: &[Exposed]) -> String {
+    let n = runs.len();
+    let head = if n == 1 { "1 run audited".to_string() } else { format!("{n} runs audited together") };
+    let all = match n {
+        1 => "its files",
+        2 => "both",
+        _ => "all of them",
+    };
+    let width = rule.protection_width() as u64;
+    if exposed.is_empty() {
+        let narrowest = together.iter().filter_map(|t| t.narrowest_hidden_range).min();
+        let hidden = match narrowest {
+            Some(v) if v == u64::MAX => "narrows no hidden count to a finite range".to_string(),
+            Some(v) => format!("narrows no hidden count below {v} values"),
+            None => "finds no hidden count".to_string(),
+        };
+        return format!("{head}: an attacker with {all} {hidden} and pins no rounded count");
+    }
+    let hidden = exposed.iter().filter(|e| e.cell == "hidden").count();
+    let pinned = exposed.len() - hidden;
+    let places: Vec<String> = exposed.iter().take(5).map(|e| format!("{} in {}/{}", e.row, e.run, e.file)).collect();
+    let more = if exposed.len() > 5 { format!(" and {} more", exposed.len() - 5) } else { String::new() };
+    format!(
+        "{head}: EXPOSED: an attacker with {all} narrows {hidden} hidden count(s) below {width} values and pins {pinned} \
+         rounded count(s): {}{more}",
+        places.join("; ")
+    )
+}
+
+/// `anchormap audit`: prints the sentence, writes the JSON with `--out`; an error (exit 1) when exposed.
+pub fn run(args: AuditArgs) -> anyhow::Result<()> {
+    let report = audit_runs(&args.runs)?;
+    if let Some(out) = &args.out {
+        crate::output::summary::write_json(out, &report)?;
+    }
+    println!("{}", report.summary);
+    for note in &report.not_audited {
+        println!("{note}");
+    }
+    if !report.protected {
+        bail!(
+            "the runs together expose {} published cell(s): do not publish them side by side as they are",
+            report.exposed.len()
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,278 @@
+//! One run folder's published tables read back as an attacker reads them, each cell beside its exact count.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context};
+
+use crate::output::disclosure::{Cell, Disclosure, AUDIT_FILE};
+use crate::output::summary::INTERNAL_FOLDER;
+
+/// One published count of a run: where it is, what it says, and the exact count behind it.
+#[derive(Debug, Clone)]
+pub struct TableCell {
+    /// The published file (e.g. `gaps_by_decile_by_band.csv`).
+    pub file: String,
+    /// The row (and column) it is in, e.g. `Band 5, decile 3` or an area code.
+    pub label: String,
+    pub published: Cell,
+    /// The exact count, from the run's `not-for-publication/` tables.
+    pub exact: f64,
+    /// For a row of `gaps_by_area.csv`, its area code: the same people in every run that has it.
+    pub area: Option<String>,
+}
+
+/// A gaps run's published counts as one system: its cells and the sums its tables imply.
+#[derive(Debug, Clone)]
+pub struct RunTables {
+    pub folder: PathBuf,
+    pub rule: Disclosure,
+    pub cells: Vec<TableCell>,
+    /// Each sum: the parts, then the whole (indices into `cells`).
+    pub sums: Vec<(Vec<usize>, usize)>,
+    /// What was left out, and why (no counts).
+    pub notes: Vec<String>,
+    index: BTreeMap<(String, String), usize>,
+}
+
+/// What a folder given to `anchormap audit` turned out to be.
+pub enum RunFolder {
+    Gaps(RunTables),
+    /// A run of another analysis, named with why it is not audited.
+    NotAudited(String),
+}
+
+/// A published table beside its exact twin: the headers and rows of each.
+struct TablePair {
+    headers: Vec<String>,
+    published: Vec<Vec<String>>,
+    exact: Vec<Vec<String>>,
+}
+
+/// Reads a run folder: a gaps run's tables, or the note that another analysis is not audited yet.
+pub fn read_run(folder: &Path) -> anyhow::Result<RunFolder> {
+    if !folder.join("gaps_summary.json").is_file() {
+        for analysis in ["funnel", "emissions"] {
+            if folder.join(format!("{analysis}_summary.json")).is_file() {
+                return Ok(RunFolder::NotAudited(format!("{}: a {analysis} run, not audited yet", folder.display())));
+            }
+        }
+        bail!(crate::Error::usage(format!("{} is not a gaps run folder (no gaps_summary.json)", folder.display())));
+    }
+    let exact = folder.join(INTERNAL_FOLDER);
+    if !exact.join("gaps_by_area.csv").is_file() || !exact.join("gaps_by_decile.csv").is_file() {
+        bail!(
+            "{} cannot be audited: its {INTERNAL_FOLDER}/ folder lacks the exact gaps_by_area.csv and gaps_by_decile.csv \
+             (the truth the audit needs; run gaps again with this version)",
+            folder.display()
+        );
+    }
+    let mut run = RunTables {
+        folder: folder.to_path_buf(),
+        rule: read_rule(folder)?,
+        cells: Vec::new(),
+        sums: Vec::new(),
+        notes: Vec::new(),
+        index: BTreeMap::new(),
+    };
+    run.class_table(None)?;
+    for breakdown in breakdowns(folder)? {
+        run.class_table(Some(&breakdown))?;
+    }
+    run.area_table()?;
+    run.keep_exact_sums();
+    Ok(RunFolder::Gaps(run))
+}
+
+/// The rule the run published under, from its `disclosure_audit.json`.
+fn read_rule(folder: &Path) -> anyhow::Result<Disclosure> {
+    let path = folder.join(AUDIT_FILE);
+    let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let audit: serde_json::Value =
+        serde_json::from_str(&text).with_context(|| format!("reading {}", path.display()))?;
+    serde_json::from_value(audit["rule"].clone()).with_context(|| format!("{}: no rule", path.display()))
+}
+
+/// The breakdowns a run published (`gaps_by_decile_by_X.csv`), by name, sorted.
+fn breakdowns(folder: &Path) -> anyhow::Result<Vec<String>> {
+    let entries = std::fs::read_dir(folder).with_context(|| format!("reading {}", folder.display()))?;
+    let mut names: Vec<String> = entries
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter_map(|n| Some(n.strip_prefix("gaps_by_decile_by_")?.strip_suffix(".csv")?.to_string()))
+        .collect();
+    names.sort();
+    Ok(names)
+}
+
+/// A CSV's headers and rows.
+fn read_csv(path: &Path) -> anyhow::Result<(Vec<String>, Vec<Vec<String>>)> {
+    let mut reader = csv::Reader::from_path(path).with_context(|| format!("reading {}", path.display()))?;
+    let headers = reader.headers()?.iter().map(str::to_string).collect();
+    let rows: Result<Vec<Vec<String>>, csv::Error> =
+        reader.records().map(|r| r.map(|r| r.iter().map(str::to_string).collect())).collect();
+    Ok((headers, rows.with_context(|| format!("reading {}", path.display()))?))
+}
+
+/// A count as published: `*`, or a number.
+fn published_cell(text: &str) -> Option<Cell> {
+    match text.trim() {
+        "*" => Some(Cell::Suppressed),
+        t => t.parse().ok().map(Cell::Count),
+    }
+}
+
+impl RunTables {
+    /// The folder's name, for a reader.
+    pub fn name(&self) -> String {
+        self.folder.display().to_string()
+    }
+
+    /// A published table and its exact twin in `not-for-publication/`, or `None` with a note.
+    fn pair(&mut self, file: &str) -> anyhow::Result<Option<TablePair>> {
+        let exact_path = self.folder.join(INTERNAL_FOLDER).join(file);
+        if !exact_path.is_file() {
+            self.notes.push(format!("{file}: no exact table in {INTERNAL_FOLDER}/, left out"));
+            return Ok(None);
+        }
+        let (headers, published) = read_csv(&self.folder.join(file))?;
+        let (_, exact) = read_csv(&exact_path)?;
+        Ok(Some(TablePair { headers, published, exact }))
+    }
+
+    /// Adds the cell `(file, label)` once (a later table naming it again gets the same cell).
+    fn cell(&mut self, file: &str, label: String, published: Cell, exact: f64, area: Option<String>) -> usize {
+        let key = if label.ends_with("total") {
+            ("total".to_string(), label.clone())
+        } else {
+            (file.to_string(), label.clone())
+        };
+        if let Some(&i) = self.index.get(&key) {
+            return i;
+        }
+        self.cells.push(TableCell { file: file.to_string(), label, published, exact, area });
+        self.index.insert(key, self.cells.len() - 1);
+        self.cells.len() - 1
+    }
+
+    /// Reads one column of a table pair into cells keyed by `label_of(row)`; false (with a note)
+    /// when the published and exact tables do not hold the same rows.
+    fn read_cells(
+        &mut self,
+        file: &str,
+        pair: &TablePair,
+        staff: usize,
+        label_of: impl Fn(&[String]) -> String,
+        area: bool,
+    ) -> Option<BTreeMap<String, usize>> {
+        let exact: BTreeMap<String, f64> =
+            pair.exact.iter().filter_map(|r| Some((label_of(r), r.get(staff)?.parse().ok()?))).collect();
+        let mut cells = BTreeMap::new();
+        for row in &pair.published {
+            let label = label_of(row);
+            let (Some(published), Some(&count)) = (row.get(staff).and_then(|t| published_cell(t)), exact.get(&label))
+            else {
+                self.notes.push(format!("{file}: its rows differ from the exact table's (groups merged), left out"));
+                return None;
+            };
+            let code = area.then(|| row[0].clone());
+            cells.insert(label.clone(), self.cell(file, label, published, count, code));
+        }
+        Some(cells)
+    }
+
+    /// One class table pair (all staff, or one breakdown's groups): its cells and sums.
+    fn class_table(&mut self, breakdown: Option<&str>) -> anyhow::Result<()> {
+        let suffix = breakdown.map_or(String::new(), |b| format!("_by_{b}"));
+        let mut by_class = Vec::new();
+        for (classes, column) in [("decile", "imd_decile"), ("quintile", "imd_quintile")] {
+            let file = format!("gaps_by_{classes}{suffix}.csv");
+            let Some(pair) = self.pair(&file)? else { return Ok(()) };
+            let (Some(c), Some(s)) = (column_of(&pair.headers, column), column_of(&pair.headers, "staff")) else {
+                self.notes.push(format!("{file}: no {column} and staff columns, left out"));
+                return Ok(());
+            };
+            let group = |r: &[String]| if breakdown.is_some() { r[0].clone() } else { "All staff".to_string() };
+            let label = |r: &[String]| match r[c].as_str() {
+                "total" => format!("{}, total", group(r)),
+                v => format!("{}, {classes} {v}", group(r)),
+            };
+            let Some(cells) = self.read_cells(&file, &pair, s, label, false) else { return Ok(()) };
+            by_class.push(cells);
+        }
+        self.class_sums(&by_class[0], &by_class[1], breakdown.is_some());
+        Ok(())
+    }
+
+    /// Deciles and quintiles add up to each group's total, two deciles to their quintile; a
+    /// breakdown's groups add up to all staff, class by class.
+    fn class_sums(&mut self, deciles: &BTreeMap<String, usize>, quintiles: &BTreeMap<String, usize>, breakdown: bool) {
+        let groups: std::collections::BTreeSet<String> =
+            deciles.keys().filter_map(|l| l.strip_suffix(", total")).map(str::to_string).collect();
+        for g in &groups {
+            let (Some(&total), d, q) = (
+                deciles.get(&format!("{g}, total")),
+                (1..=10).filter_map(|d| deciles.get(&format!("{g}, decile {d}")).copied()).collect::<Vec<_>>(),
+                (1..=5).filter_map(|q| quintiles.get(&format!("{g}, quintile {q}")).copied()).collect::<Vec<_>>(),
+            ) else {
+                continue;
+            };
+            if d.len() == 10 && q.len() == 5 {
+                self.sums.push((d.clone(), total));
+                self.sums.push((q.clone(), total));
+                (0..5).for_each(|k| self.sums.push((vec![d[2 * k], d[2 * k + 1]], q[k])));
+            }
+        }
+        if !breakdown {
+            return;
+        }
+        let classes = (1..=10).map(|d| format!("decile {d}")).chain((1..=5).map(|q| format!("quintile {q}")));
+        for class in classes.chain(["total".to_string()]) {
+            let all = self.index.iter().find(|((_, l), _)| *l == format!("All staff, {class}")).map(|(_, &i)| i);
+            let of = |g: &String| deciles.get(&format!("{g}, {class}")).or(quintiles.get(&format!("{g}, {class}")));
+            let parts: Option<Vec<usize>> = groups.iter().map(|g| of(g).copied()).collect();
+            if let (Some(all), Some(parts)) = (all, parts) {
+                self.sums.push((parts, all));
+            }
+        }
+    }
+
+    /// `gaps_by_area.csv`: each area a cell (the same people in every run), the areas of a decile
+    /// adding up to it.
+    fn area_table(&mut self) -> anyhow::Result<()> {
+        let file = "gaps_by_area.csv";
+        let Some(pair) = self.pair(file)? else { return Ok(()) };
+        let (Some(d), Some(s)) = (column_of(&pair.headers, "imd_decile"), column_of(&pair.headers, "staff")) else {
+            self.notes.push(format!("{file}: no imd_decile and staff columns, left out"));
+            return Ok(());
+        };
+        let Some(cells) = self.read_cells(file, &pair, s, |r| r[0].clone(), true) else { return Ok(()) };
+        let decile_of: BTreeMap<String, String> = pair.published.iter().map(|r| (r[0].clone(), r[d].clone())).collect();
+        for decile in 1..=10 {
+            let parts = cells.iter().filter(|(code, _)| decile_of[*code] == decile.to_string()).map(|(_, &i)| i);
+            let whole = self.index.get(&("gaps_by_decile.csv".to_string(), format!("All staff, decile {decile}")));
+            if let Some(&whole) = whole {
+                self.sums.push((parts.collect(), whole));
+            }
+        }
+        Ok(())
+    }
+
+    /// Keeps only the sums the exact counts satisfy (a table that leaves some people out of a sum
+    /// does not give the attacker that sum), with a note of how many were dropped.
+    fn keep_exact_sums(&mut self) {
+        let cells = &self.cells;
+        let before = self.sums.len();
+        self.sums.retain(|(parts, whole)| {
+            let total: f64 = parts.iter().map(|&p| cells[p].exact).sum();
+            (total - cells[*whole].exact).abs() < 1e-6
+        });
+        if self.sums.len() < before {
+            self.notes.push(format!("{} sums the exact counts do not satisfy were left out", before - self.sums.len()));
+        }
+    }
+}
+
+/// The position of a column by its header.
+fn column_of(headers: &[String], name: &str) -> Option<usize> {
+    headers.iter().position(|h| h == name)
+}

@@ -1,0 +1,141 @@
+//! Several runs as one attacker's system: each run's cells its own counts, an area's the same count in every run that agrees on it.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::runs::RunTables;
+use crate::output::disclosure::{Bounds, Cell, Disclosure, DisclosureAudit, Margins};
+
+/// How cells of different runs are taken to be the same count.
+pub const IDENTITY_RULE: &str = "a row of gaps_by_area.csv is one count in every run whose exact count for that area \
+                                 (from its not-for-publication/gaps_by_area.csv) is the same: the same people, whom an \
+                                 attacker can subtract across runs; every other cell is its own run's";
+
+/// The cells of all runs as one system: one variable per count, with the sums of every run.
+pub struct Joint {
+    pub raw: Vec<f64>,
+    /// Hidden in every run that publishes it (published in one, the attacker has it from there).
+    pub hidden: Vec<bool>,
+    pub margins: Margins,
+    /// Each run's cells' variables.
+    pub var_of: Vec<Vec<usize>>,
+    /// Variables shared by more than one run.
+    pub shared: usize,
+}
+
+impl Joint {
+    /// Joins `runs` by [`IDENTITY_RULE`].
+    pub fn of(runs: &[RunTables]) -> Joint {
+        let mut joint =
+            Joint { raw: Vec::new(), hidden: Vec::new(), margins: Margins::new(), var_of: Vec::new(), shared: 0 };
+        let mut areas: BTreeMap<(String, u64), usize> = BTreeMap::new();
+        for run in runs {
+            let mut vars = Vec::with_capacity(run.cells.len());
+            for cell in &run.cells {
+                let hidden = cell.published == Cell::Suppressed;
+                let existing = cell.area.as_ref().and_then(|code| areas.get(&(code.clone(), cell.exact.to_bits())));
+                let var = match existing {
+                    Some(&v) => {
+                        joint.shared += usize::from(!vars.contains(&v));
+                        joint.hidden[v] &= hidden;
+                        v
+                    }
+                    None => {
+                        joint.raw.push(cell.exact);
+                        joint.hidden.push(hidden);
+                        joint.raw.len() - 1
+                    }
+                };
+                if let Some(code) = &cell.area {
+                    areas.insert((code.clone(), cell.exact.to_bits()), var);
+                }
+                vars.push(var);
+            }
+            for (parts, whole) in &run.sums {
+                joint.margins.add(parts.iter().map(|&p| vars[p]), vars[*whole]);
+            }
+            joint.var_of.push(vars);
+        }
+        joint
+    }
+}
+
+/// What an attacker holding every run's files gets of one run's cells.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunTogether {
+    pub cells: usize,
+    pub cells_hidden: usize,
+    pub cells_rounded: usize,
+    /// The fewest values the attacker's range holds for any of this run's hidden cells.
+    pub narrowest_hidden_range: Option<u64>,
+    /// This run's rounded cells worked back to one value.
+    pub rounded_cells_pinned: usize,
+    pub protected: bool,
+}
+
+/// A cell of a run that the runs together expose: where it is, never its count.
+#[derive(Debug, Clone, Serialize)]
+pub struct Exposed {
+    pub run: String,
+    pub file: String,
+    pub row: String,
+    /// `hidden` (a `*` narrowed below the protection width) or `rounded` (worked back to one value).
+    pub cell: &'static str,
+}
+
+/// Each run's cells as the joint attack leaves them, and the cells it exposes.
+pub fn per_run(
+    rule: &Disclosure,
+    runs: &[RunTables],
+    joint: &Joint,
+    ranges: &[Bounds],
+) -> (Vec<RunTogether>, Vec<Exposed>) {
+    let width = rule.protection_width();
+    let (mut together, mut exposed) = (Vec::new(), Vec::new());
+    for (run, vars) in runs.iter().zip(&joint.var_of) {
+        let (mut hidden, mut rounded, mut pinned, mut narrowest) = (0, 0, 0, None::<f64>);
+        for (cell, &v) in run.cells.iter().zip(vars) {
+            let values = ranges[v].values();
+            let kind = match cell.published {
+                Cell::Suppressed => {
+                    hidden += 1;
+                    narrowest = Some(narrowest.map_or(values, |n| n.min(values)));
+                    (values < width).then_some("hidden")
+                }
+                Cell::Count(c) if c > 0.0 && rule.round_to > 1 => {
+                    rounded += 1;
+                    pinned += usize::from(values <= 1.0);
+                    (values <= 1.0).then_some("rounded")
+                }
+                Cell::Count(_) => None,
+            };
+            if let Some(kind) = kind {
+                let (run, file, row) = (run.name(), cell.file.clone(), cell.label.clone());
+                exposed.push(Exposed { run, file, row, cell: kind });
+            }
+        }
+        let narrowest_hidden_range = narrowest.map(|n| if n.is_finite() { n as u64 } else { u64::MAX });
+        let protected = narrowest.is_none_or(|n| n >= width) && pinned == 0;
+        together.push(RunTogether {
+            cells: run.cells.len(),
+            cells_hidden: hidden,
+            cells_rounded: rounded,
+            narrowest_hidden_range,
+            rounded_cells_pinned: pinned,
+            protected,
+        });
+    }
+    (together, exposed)
+}
+
+/// One run's own audit, as if it were published alone.
+pub fn alone(rule: &Disclosure, run: &RunTables) -> DisclosureAudit {
+    let raw: Vec<f64> = run.cells.iter().map(|c| c.exact).collect();
+    let hidden: Vec<bool> = run.cells.iter().map(|c| c.published == Cell::Suppressed).collect();
+    let mut margins = Margins::new();
+    for (parts, whole) in &run.sums {
+        margins.add(parts.iter().copied(), *whole);
+    }
+    rule.audit(&format!("staff: the tables of {} alone", run.name()), &raw, &hidden, &margins)
+}

@@ -1,0 +1,108 @@
+//! `anchormap audit RUN...`: runs over the same staff audited together, as the differencing attacker holding both.
+
+use std::path::Path;
+
+use crate::util::*;
+
+/// `anchormap gaps` from the demo folder's settings (its reference data, staff and community), plus `extra`.
+fn demo_gaps(demo: &Path, out: &Path, extra: &[&str]) {
+    let mut command = anchormap_command();
+    command.current_dir(demo).args(["gaps", "--quiet", "--out"]).arg(out).args(extra);
+    let output = command.output().unwrap();
+    assert!(output.status.success(), "gaps failed: {}", String::from_utf8_lossy(&output.stderr));
+}
+
+/// `anchormap audit` on `runs`: exit code, stdout, and the JSON it wrote.
+fn audit(runs: &[&Path], json: &Path) -> (Option<i32>, String, serde_json::Value) {
+    let mut command = anchormap_command();
+    command.arg("audit").args(runs).arg("--out").arg(json);
+    let output = command.output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let text = std::fs::read_to_string(json).unwrap_or_else(|e| panic!("{e}: {stdout} {stderr}"));
+    (output.status.code(), stdout, serde_json::from_str(&text).unwrap())
+}
+
+/// The exact staff of each community area of a run, from its not-for-publication table.
+fn exact_areas(run: &Path) -> Vec<(String, f64)> {
+    let (headers, rows) = read_csv(&run.join("not-for-publication").join("gaps_by_area.csv"));
+    let staff = headers.iter().position(|h| h == "staff").unwrap();
+    rows.iter().map(|r| (r[0].clone(), r[staff].parse().unwrap())).collect()
+}
+
+#[test]
+fn two_runs_of_the_demo_s_staff_with_other_breakdowns_are_audited_together() {
+    let dir = temp_dir();
+    let demo = dir.path().join("demo");
+    anchormap_ok(["demo".as_ref(), "--quiet".as_ref(), "--out".as_ref(), demo.as_os_str()]);
+    let second = dir.path().join("second");
+    demo_gaps(&demo, &second, &["--by", "band"]);
+    let first = demo.join("gaps");
+    let (code, stdout, json) = audit(&[&first, &second], &dir.path().join("audit.json"));
+    assert!(stdout.starts_with("2 runs audited together: an attacker with both"), "{stdout}");
+    // The same staff and community: every area is one count across the two runs.
+    assert_eq!(json["shared_cells"].as_u64().unwrap() as usize, exact_areas(&first).len(), "{json}");
+    // An independent check: the same people under one rule are hidden the same way in both runs,
+    // so the second run adds no area the first hides, and each run alone is what its own audit says.
+    for (run, entry) in [&first, &second].iter().zip(json["runs"].as_array().unwrap()) {
+        let own: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(run.join("disclosure_audit.json")).unwrap()).unwrap();
+        assert_eq!(entry["alone"]["protected"], own["systems"][0]["protected"], "{entry}");
+    }
+    let (_, areas_first) = read_csv(&first.join("gaps_by_area.csv"));
+    let (_, areas_second) = read_csv(&second.join("gaps_by_area.csv"));
+    let stars = |rows: &[Vec<String>]| rows.iter().filter(|r| r.contains(&"*".to_string())).count();
+    let differ = areas_first.iter().zip(&areas_second).filter(|(a, b)| (a[0] == b[0]) && a != b).count();
+    let expect_protected = differ == 0 && json["runs"][0]["alone"]["protected"] == true;
+    eprintln!(
+        "demo audit: {stdout} ({} and {} hidden areas; {differ} area rows differ)",
+        stars(&areas_first),
+        stars(&areas_second)
+    );
+    assert_eq!(json["protected"], expect_protected, "{json}");
+    assert_eq!(code, Some(if expect_protected { 0 } else { 1 }), "{stdout}");
+    assert!(!json.to_string().contains("staff_geocoded"), "no exact file named in the audit");
+}
+
+#[test]
+fn two_communities_that_differ_by_one_small_area_give_its_count_back() {
+    // Community A is every demo area; community B is the same less one area with a few staff.
+    // Each run alone is protected; A's total less B's (and A's deciles less B's) is that area's count.
+    let dir = temp_dir();
+    let demo = dir.path().join("demo");
+    anchormap_ok(["demo".as_ref(), "--quiet".as_ref(), "--out".as_ref(), demo.as_os_str()]);
+    let exact = ["--round-to", "1"];
+    let a = dir.path().join("a");
+    demo_gaps(&demo, &a, &exact);
+    let areas = exact_areas(&a);
+    let (small, _) = areas.iter().find(|(_, s)| (1.0..8.0).contains(s)).expect("an area with 1-7 staff");
+    let codes = dir.path().join("b_codes.txt");
+    let others: Vec<&str> = areas.iter().filter(|(c, _)| c != small).map(|(c, _)| c.as_str()).collect();
+    std::fs::write(&codes, others.join("\n") + "\n").unwrap();
+    let b = dir.path().join("b");
+    demo_gaps(&demo, &b, &[&exact[..], &["--community-codes", codes.to_str().unwrap()]].concat());
+    // The independent check: the attacker's own subtraction, A's published total less B's, is the area's count.
+    let total = |run: &Path| -> f64 {
+        let (headers, rows) = read_csv(&run.join("gaps_by_decile.csv"));
+        let (class, staff) = (0, headers.iter().position(|h| h == "staff").unwrap());
+        rows.iter().find(|r| r[class] == "total").unwrap()[staff].parse().unwrap()
+    };
+    let count = areas.iter().find(|(c, _)| c == small).unwrap().1;
+    assert_eq!(total(&a) - total(&b), count, "the difference of the totals gives the hidden count back");
+    for run in [&a, &b] {
+        let (code, stdout, json) = audit(&[run], &dir.path().join("alone.json"));
+        assert_eq!((code, &json["protected"]), (Some(0), &serde_json::Value::Bool(true)), "{stdout} {json}");
+    }
+    let (code, stdout, json) = audit(&[&a, &b], &dir.path().join("together.json"));
+    assert_eq!(code, Some(1), "{stdout}");
+    assert_eq!(json["protected"], false, "{json}");
+    assert!(stdout.contains("EXPOSED"), "{stdout}");
+    let exposed = json["exposed"].as_array().unwrap();
+    assert!(exposed.iter().any(|e| e["row"] == small.as_str() && e["file"] == "gaps_by_area.csv"), "{json}");
+    for run in json["runs"].as_array().unwrap() {
+        assert_eq!(run["alone"]["protected"], true, "{run}");
+    }
+    // The sentence and the JSON name places, never counts: no exact count appears beside the area's code.
+    assert!(!stdout.contains(&format!("{small}: ")), "{stdout}");
+}
