@@ -4,7 +4,7 @@
 //! date a person joined), never by which comes first; two alike stop the run naming both.
 
 use crate::columns::{alias_matches, normalise, ColumnMap, ColumnSpec};
-use crate::error::{Error, Location, Result};
+use crate::error::{Location, Result};
 use crate::io::CsvInput;
 
 /// Words that make a start date the start of a post rather than of employment.
@@ -57,18 +57,7 @@ pub fn resolve(
     if best.len() < 2 {
         return Ok(best.first().copied());
     }
-    let named: Vec<String> = best.iter().map(|&i| format!("'{}'", headers[i].trim())).collect();
-    Err(Error::invalid(
-        at.clone(),
-        format!(
-            "{} columns could each be the {}: {}; say which with {flag} {key}=HEADER (or {setting} = {{ {key} = \"HEADER\" }} in anchormap.toml)",
-            named.len(),
-            spec.description,
-            named.join(" and "),
-            key = spec.key,
-            setting = flag.trim_start_matches("--").replace('-', "_"),
-        ),
-    ))
+    Err(crate::input::home_postcode::ambiguous(headers, &best, spec, flag, at))
 }
 
 /// As [`resolve`], for a file being read.

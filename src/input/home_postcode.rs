@@ -112,20 +112,7 @@ pub fn resolve(
     match choose(headers, spec) {
         Choice::One { index, .. } => Ok(Some(index)),
         Choice::None => Ok(None),
-        Choice::Ambiguous(columns) => {
-            let named: Vec<String> = columns.iter().map(|&i| format!("'{}'", headers[i].trim())).collect();
-            Err(Error::invalid(
-                at.clone(),
-                format!(
-                    "{} columns could each be the {}: {}; say which with {flag} {key}=HEADER (or {setting} = {{ {key} = \"HEADER\" }} in anchormap.toml)",
-                    named.len(),
-                    spec.description,
-                    named.join(" and "),
-                    key = spec.key,
-                    setting = flag.trim_start_matches("--").replace('-', "_"),
-                ),
-            ))
-        }
+        Choice::Ambiguous(columns) => Err(ambiguous(headers, &columns, spec, flag, at)),
     }
 }
 
@@ -202,4 +189,21 @@ mod tests {
         let map: ColumnMap = "postcode=Employee Postcode".parse().unwrap();
         assert_eq!(resolve(&h, &STAFF[0], &map, "--staff-columns", &at).unwrap(), Some(1));
     }
+}
+
+/// The stop for two or more columns that could each be `spec`'s: names them and how to pick one
+/// (the flag and the anchormap.toml setting).
+pub(crate) fn ambiguous(headers: &[String], columns: &[usize], spec: &ColumnSpec, flag: &str, at: &Location) -> Error {
+    let named: Vec<String> = columns.iter().map(|&i| format!("'{}'", headers[i].trim())).collect();
+    Error::invalid(
+        at.clone(),
+        format!(
+            "{} columns could each be the {}: {}; say which with {flag} {key}=HEADER (or {setting} = {{ {key} = \"HEADER\" }} in anchormap.toml)",
+            named.len(),
+            spec.description,
+            named.join(" and "),
+            key = spec.key,
+            setting = flag.trim_start_matches("--").replace('-', "_"),
+        ),
+    )
 }
