@@ -31,6 +31,10 @@ pub struct DisclosureAudit {
     /// time, and the system is not called protected).
     #[serde(default)]
     pub cells_unsolved: usize,
+    /// Integer programs solved where a linear program's optimum was fractional (an attacker's
+    /// integer solver may rule out whole counts the linear program allows there).
+    #[serde(default)]
+    pub integer_programs: usize,
     /// Every hidden cell at least that wide, no rounded cell pinned, every program answered.
     pub protected: bool,
 }
@@ -72,6 +76,7 @@ impl Disclosure {
             protection_width: width as u64,
             linear_programs: attack.programs,
             cells_unsolved: attack.unsolved,
+            integer_programs: attack.integer_programs,
             protected: narrowest.is_none_or(|n| n >= width) && pinned == 0 && attack.unsolved == 0,
         };
         (audit, attack.ranges)
@@ -122,8 +127,9 @@ impl RunAudit {
             method: "each cell's range (a hidden count from 0; a published count, every count the rule publishes as it) narrowed \
                      along every sum the run's published files imply, one sum at a time until nothing changes, then by linear \
                      programs over all the sums at once (microlp): each hidden count's least and greatest value, and whether each \
-                     rounded count can be worked back to one value. Every count an integer program allows lies in a linear \
-                     program's range; an integer solver may rule out some of the whole counts inside it"
+                     rounded count can be worked back to one value. Only whole-count solutions widen a range; where a linear \
+                     program's optimum is fractional, the attacker's integer program is solved instead, so each range holds \
+                     only counts some whole-count table of every published file allows"
                 .to_string(),
             systems,
             summary,

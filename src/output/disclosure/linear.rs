@@ -5,9 +5,11 @@
 //! fractional, so a range it gives holds the integer one an attacker's integer program gets, and
 //! is as wide or wider). Each connected group of cells is one program. Most cells are shown wide
 //! enough without solving for them: the true counts are one solution the attacker cannot rule out,
-//! and the vertices found for a few random objectives are more, so a cell whose values across
-//! those solutions already span the width it needs is safe. Only the rest get their own minimum
-//! and maximum solved.
+//! and the whole-count vertices found for a few random objectives are more, so a cell whose values
+//! across those solutions already span the width it needs is safe. Only the rest get their own
+//! minimum and maximum solved. Where such an optimum is fractional (the sums' matrix is not totally
+//! unimodular there), the attacker's integer program is solved instead, so every range reported
+//! holds only whole counts some integer solution reaches.
 
 use microlp::{ComparisonOp, OptimizationDirection, Problem, Variable};
 
@@ -15,6 +17,9 @@ use super::Bounds;
 
 /// Tolerance of the solver's values before they are taken as whole counts.
 const EPS: f64 = 1e-6;
+
+/// The longest one integer program may take before its cell is treated as not proven wide.
+const INTEGER_TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// A cell whose range an audit needs: at least `values` whole counts, or the exact range.
 #[derive(Debug, Clone, Copy)]
@@ -33,13 +38,15 @@ pub(super) struct LinearRanges {
     pub programs: usize,
     /// Targets whose programs the solver could not answer: their starting range is kept.
     pub unsolved: usize,
+    /// Integer programs solved where a linear program's optimum was fractional.
+    pub integer_programs: usize,
 }
 
 /// Narrows `start` (each cell's range, e.g. from bound propagation) by linear programming over
 /// `relations` (parts, then the whole) for each of `targets`; `truth` is the exact counts, one
 /// solution every program has.
 pub(super) fn narrow(start: &[Bounds], truth: &[f64], relations: &[Vec<usize>], targets: &[Target]) -> LinearRanges {
-    let mut out = LinearRanges { ranges: start.to_vec(), programs: 0, unsolved: 0 };
+    let mut out = LinearRanges { ranges: start.to_vec(), programs: 0, unsolved: 0, integer_programs: 0 };
     let fixed = |i: usize| start[i].low == start[i].high;
     let components = Components::of(start.len(), relations, fixed);
     let mut by_component: Vec<Vec<Target>> = vec![Vec::new(); components.count];
@@ -181,19 +188,32 @@ impl Program {
         Program { groups, group_of, bounds, sums, truth, group_truth, cap }
     }
 
-    /// Solves for `objective` (coefficient per group; zero for the rest), minimising; `None` when the solver fails.
-    fn solve(&self, objective: &[(usize, f64)]) -> Option<Vec<f64>> {
+    /// Solves for `objective` (coefficient per group; zero for the rest), minimising, over
+    /// fractional or (`integer`) whole group totals; `None` when the solver fails or runs out of time.
+    fn solve(&self, objective: &[(usize, f64)], integer: bool) -> Option<Vec<f64>> {
         let mut problem = Problem::new(OptimizationDirection::Minimize);
         let mut coefficients = vec![0.0; self.groups.len()];
         for &(g, c) in objective {
             coefficients[g] = c;
         }
-        let vars: Vec<Variable> = self.bounds.iter().zip(&coefficients).map(|(&b, &c)| problem.add_var(c, b)).collect();
+        let vars: Vec<Variable> = (self.bounds.iter().zip(&coefficients))
+            .map(|(&(low, high), &c)| match integer {
+                true => problem.add_integer_var(c, (whole_bound(low.ceil()), whole_bound(high.floor()))),
+                false => problem.add_var(c, (low, high)),
+            })
+            .collect();
         for (terms, constant) in &self.sums {
             let expr: Vec<(Variable, f64)> = terms.iter().map(|&(g, s)| (vars[g], s)).collect();
             problem.add_constraint(&expr[..], ComparisonOp::Eq, *constant);
         }
-        let solution = problem.solve().ok()?.into_solution().ok()?;
+        if integer {
+            problem.set_time_limit(INTEGER_TIME_LIMIT);
+        }
+        let outcome = problem.solve().ok()?;
+        if !outcome.is_optimal() {
+            return None;
+        }
+        let solution = outcome.into_solution().ok()?;
         Some(vars.iter().map(|&v| solution.var_value(v)).collect())
     }
 
@@ -210,7 +230,9 @@ impl Program {
         (low, high)
     }
 
-    /// Narrows each target's range in `out`: by the solutions seen first, then by its group's own programs.
+    /// Narrows each target's range in `out`: by the whole-count solutions seen first, then by its
+    /// group's own programs. Only whole-count solutions widen what is `seen`: each is a table of
+    /// counts the attacker cannot rule out.
     fn narrow(&self, targets: &[Target], out: &mut LinearRanges) {
         let mut seen: Vec<(f64, f64)> = self.group_truth.iter().map(|&t| (t, t)).collect();
         let wide = |seen: &[(f64, f64)], t: &Target| whole_counts(self.cell_range(t.cell, seen)) >= t.values;
@@ -231,7 +253,7 @@ impl Program {
             for sign in [1.0, -1.0] {
                 let flipped: Vec<(usize, f64)> = objective.iter().map(|&(g, c)| (g, sign * c)).collect();
                 out.programs += 1;
-                if let Some(values) = self.solve(&flipped) {
+                if let Some(values) = self.solve(&flipped, false).filter(|v| whole(v)) {
                     record(&mut seen, &values);
                 }
             }
@@ -252,12 +274,21 @@ impl Program {
         }
     }
 
-    /// Solves group `g`'s own minimum and maximum into `seen`; false if the solver failed.
+    /// Solves group `g`'s own minimum and maximum into `seen`: by a linear program, or where its
+    /// optimum is fractional by the integer program; false if the solver failed.
     fn exact(&self, g: usize, seen: &mut [(f64, f64)], out: &mut LinearRanges) -> bool {
         let mut solved = true;
         for sign in [1.0, -1.0] {
             out.programs += 1;
-            match self.solve(&[(g, sign)]) {
+            let values = match self.solve(&[(g, sign)], false) {
+                Some(values) if whole(&values) => Some(values),
+                Some(_) => {
+                    out.integer_programs += 1;
+                    self.solve(&[(g, sign)], true)
+                }
+                None => None,
+            };
+            match values {
                 Some(values) => record(seen, &values),
                 None => solved = false,
             }
@@ -269,8 +300,19 @@ impl Program {
 /// Widens each variable's seen range by one more solution.
 fn record(seen: &mut [(f64, f64)], values: &[f64]) {
     for (s, &x) in seen.iter_mut().zip(values) {
+        let x = x.round();
         *s = (s.0.min(x), s.1.max(x));
     }
+}
+
+/// A bound as the integer solver takes it (a count beyond its range is no count a table holds).
+fn whole_bound(v: f64) -> i32 {
+    v.clamp(0.0, f64::from(i32::MAX)) as i32
+}
+
+/// Whether a solution is whole counts (every group total within the solver's tolerance of one).
+fn whole(values: &[f64]) -> bool {
+    values.iter().all(|v| (v - v.round()).abs() < EPS)
 }
 
 /// How many whole counts lie in a range of the solver's values.

@@ -354,6 +354,37 @@ mod tests {
     }
 
     #[test]
+    fn a_fractional_optimum_is_solved_as_the_attacker_s_integer_program() {
+        // x + y = 9 (published exactly), y + z and x + z each published as 8 to 12, x, y, z hidden:
+        // the sums form an odd cycle, so the linear program's greatest x is 6.5 (y 2.5, z 5.5) and
+        // its least 2.5. Only whole-count solutions count: the integer program's 3 to 6, which a
+        // search of every table of counts confirms.
+        let open = Bounds { low: 0.0, high: f64::INFINITY };
+        let start = [
+            open,
+            open,
+            open,
+            Bounds { low: 9.0, high: 9.0 },
+            Bounds { low: 8.0, high: 12.0 },
+            Bounds { low: 8.0, high: 12.0 },
+        ];
+        let truth = [4.0, 5.0, 4.0, 9.0, 9.0, 8.0];
+        let relations = vec![vec![0, 1, 3], vec![1, 2, 4], vec![0, 2, 5]];
+        let target = linear::Target { cell: 0, values: 7.0 };
+        let ranges = linear::narrow(&start, &truth, &relations, &[target]);
+        let tables = (0..=9).flat_map(|x| (0..=9).flat_map(move |y| (0..=12).map(move |z| (x, y, z))));
+        let xs: Vec<i32> = tables
+            .filter(|&(x, y, z)| x + y == 9 && (8..=12).contains(&(y + z)) && (8..=12).contains(&(x + z)))
+            .map(|t| t.0)
+            .collect();
+        let (least, greatest) = (*xs.iter().min().unwrap(), *xs.iter().max().unwrap());
+        assert_eq!((least, greatest), (3, 6));
+        assert_eq!(ranges.ranges[0], Bounds { low: 3.0, high: 6.0 }, "{ranges:?}");
+        assert!(ranges.integer_programs > 0, "the fractional optima were solved as integer programs: {ranges:?}");
+        assert_eq!(ranges.unsolved, 0);
+    }
+
+    #[test]
     fn none_publishes_exact_counts() {
         assert_eq!(Disclosure::NONE.line(&[1.0, 2.0]), vec![Cell::Count(1.0), Cell::Count(2.0)]);
     }
