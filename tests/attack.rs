@@ -400,6 +400,9 @@ struct PublishedSystem {
     index: HashMap<String, usize>,
     /// Parts, then the whole.
     sums: Vec<(Vec<usize>, usize)>,
+    /// Each cell's exact count, from the run's `not-for-publication/` twins: only to judge the
+    /// attack (a small count must stay as wide as a `*`; any other not be worked back exactly).
+    exact: HashMap<String, f64>,
 }
 
 impl PublishedSystem {
@@ -445,6 +448,14 @@ impl PublishedSystem {
         }
         for r in &quintiles {
             self.cell(name(group(r), "quintile", &r[qc]), &r[qs]);
+        }
+        let exact = dir.join("not-for-publication");
+        let (_, exact_deciles) = read_csv(&exact.join(format!("gaps_by_decile{suffix}.csv")));
+        let (_, exact_quintiles) = read_csv(&exact.join(format!("gaps_by_quintile{suffix}.csv")));
+        for (rows, class, c, staff) in [(&exact_deciles, "decile", dc, ds), (&exact_quintiles, "quintile", qc, qs)] {
+            for r in rows {
+                self.exact.insert(name(group(r), class, &r[c]), r[staff].parse().unwrap());
+            }
         }
         let groups: std::collections::BTreeSet<String> = deciles.iter().map(group).collect();
         for g in &groups {
@@ -573,6 +584,10 @@ fn solver_attack(out: &Path, breakdowns: &[&str]) {
     let (ah, areas) = read_csv(&out.join("gaps_by_area.csv"));
     let (ac, ad, astaff) =
         (0, ah.iter().position(|h| h == "imd_decile").unwrap(), ah.iter().position(|h| h == "staff").unwrap());
+    let (_, exact_areas) = read_csv(&out.join("not-for-publication").join("gaps_by_area.csv"));
+    for r in &exact_areas {
+        system.exact.insert(format!("area {}", r[ac]), r[astaff].parse().unwrap());
+    }
     for d in 1..=10 {
         let parts = areas
             .iter()
@@ -589,7 +604,10 @@ fn solver_attack(out: &Path, breakdowns: &[&str]) {
         let (min, max) = system.range(k);
         let values = (max + 1e-6).floor() - (min - 1e-6).ceil() + 1.0;
         let is_hidden = *high >= 1e5;
-        let needed = if is_hidden { 6.0 } else { 2.0 };
+        // A small count hidden (1-7) must stay as wide as the protection width; a count hidden
+        // only to protect one, like a rounded count, must not be worked back to one value.
+        let small = (1.0..8.0).contains(&system.exact[name]);
+        let needed = if is_hidden && small { 6.0 } else { 2.0 };
         if is_hidden {
             hidden += 1
         } else {

@@ -103,19 +103,19 @@ fn sentence(rule: &Disclosure, runs: &[RunTables], together: &[RunTogether], exp
     if exposed.is_empty() {
         let narrowest = together.iter().filter_map(|t| t.narrowest_hidden_range).min();
         let hidden = match narrowest {
-            Some(v) if v == u64::MAX => "narrows no hidden count to a finite range".to_string(),
-            Some(v) => format!("narrows no hidden count below {v} values"),
+            Some(v) if v == u64::MAX => "narrows no hidden small count to a finite range".to_string(),
+            Some(v) => format!("narrows no hidden small count below {v} values"),
             None => "finds no hidden count".to_string(),
         };
-        return format!("{head}: an attacker with {all} {hidden} and pins no rounded count");
+        return format!("{head}: an attacker with {all} {hidden} and works no count back exactly");
     }
     let hidden = exposed.iter().filter(|e| e.cell == "hidden").count();
     let pinned = exposed.len() - hidden;
     let places: Vec<String> = exposed.iter().take(5).map(|e| format!("{} in {}/{}", e.row, e.run, e.file)).collect();
     let more = if exposed.len() > 5 { format!(" and {} more", exposed.len() - 5) } else { String::new() };
     format!(
-        "{head}: EXPOSED: an attacker with {all} narrows {hidden} hidden count(s) below {width} values and pins {pinned} \
-         rounded count(s): {}{more}",
+        "{head}: EXPOSED: an attacker with {all} narrows {hidden} hidden count(s) too far (a small one below {width} \
+         values, or another to one value) and pins {pinned} rounded count(s): {}{more}",
         places.join("; ")
     )
 }

@@ -67,9 +67,9 @@ pub struct RunTogether {
     pub cells: usize,
     pub cells_hidden: usize,
     pub cells_rounded: usize,
-    /// The fewest values the attacker's range holds for any of this run's hidden cells.
+    /// The fewest values the attacker's range holds for any of this run's hidden small counts.
     pub narrowest_hidden_range: Option<u64>,
-    /// This run's rounded cells worked back to one value.
+    /// This run's rounded cells, and cells hidden only to protect a small one, worked back to one value.
     pub rounded_cells_pinned: usize,
     pub protected: bool,
 }
@@ -98,10 +98,16 @@ pub fn per_run(
         for (cell, &v) in run.cells.iter().zip(vars) {
             let values = ranges[v].values();
             let kind = match cell.published {
-                Cell::Suppressed => {
+                Cell::Suppressed if rule.is_small(cell.exact) => {
                     hidden += 1;
                     narrowest = Some(narrowest.map_or(values, |n| n.min(values)));
                     (values < width).then_some("hidden")
+                }
+                // Hidden only to protect a small count: like a rounded one, it must not be worked back exactly.
+                Cell::Suppressed => {
+                    hidden += 1;
+                    pinned += usize::from(values <= 1.0);
+                    (values <= 1.0).then_some("hidden")
                 }
                 Cell::Count(c) if c > 0.0 && rule.round_to > 1 => {
                     rounded += 1;

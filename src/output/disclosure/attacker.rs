@@ -53,18 +53,11 @@ impl Disclosure {
     }
 
     /// Every cell's range as an attacker with a solver gets it: narrowed along the sums, then by
-    /// linear programs over all of them for each hidden cell (to check it stays at least the
-    /// protection width) and each rounded one (to check it is not worked back to one value).
+    /// linear programs over all of them for each cell with a [`Disclosure::need`] (to check it
+    /// holds at least that many values).
     pub(super) fn attack(&self, raw: &[f64], hidden: &[bool], margins: &Margins) -> LinearRanges {
         let start = self.attacker_ranges(raw, hidden, margins);
-        let width = self.protection_width();
-        let need = |i: usize| {
-            if hidden[i] {
-                Some(width)
-            } else {
-                self.is_rounded(raw, hidden, margins, i).then_some(2.0)
-            }
-        };
+        let need = |i: usize| self.need(raw, hidden, margins, i);
         // A cell the sums already narrow too far needs no program to say so.
         let targets: Vec<Target> = (0..raw.len())
             .filter_map(|i| need(i).filter(|&n| start[i].values() >= n).map(|values| Target { cell: i, values }))

@@ -16,12 +16,17 @@ pub struct DisclosureAudit {
     pub headline_cells_hidden: usize,
     /// Non-zero cells published rounded.
     pub cells_rounded: usize,
-    /// The fewest values the attacker's range holds for any hidden cell (`null` when nothing is
-    /// hidden). A range the programs showed wide enough without solving for it is counted as wide
-    /// as shown, so this is at least, not exactly, the narrowest range.
+    /// The fewest values the attacker's range holds for any hidden small count (one the rule
+    /// hides for itself; `null` when none is hidden). A range the programs showed wide enough
+    /// without solving for it is counted as wide as shown, so this is at least, not exactly, the
+    /// narrowest range.
     pub narrowest_hidden_range: Option<u64>,
     /// Published exact counts narrowed to a single value by the sums, behind a rounded cell.
     pub rounded_cells_pinned: usize,
+    /// Counts hidden only to protect a small one (8 or more under the default rule) narrowed to a
+    /// single value: they need no wider range than a rounded count, but not one value.
+    #[serde(default)]
+    pub complementary_cells_pinned: usize,
     /// The fewest values a hidden cell's range must hold ([`Disclosure::protection_width`]).
     pub protection_width: u64,
     /// Linear programs the audit solved (each an attacker's least or greatest value of a count).
@@ -58,10 +63,13 @@ impl Disclosure {
     ) -> (DisclosureAudit, Vec<super::Bounds>) {
         let attack = self.attack(raw, hidden, margins);
         let ranges = &attack.ranges;
-        let hidden_values = ranges.iter().zip(hidden).filter(|(_, h)| **h).map(|(b, _)| b.values());
-        let narrowest = hidden_values.fold(None, |n: Option<f64>, v| Some(n.map_or(v, |n| n.min(v))));
+        let small = |i: usize| hidden[i] && self.is_small(raw[i]);
+        let small_values = (0..raw.len()).filter(|&i| small(i)).map(|i| ranges[i].values());
+        let narrowest = small_values.fold(None, |n: Option<f64>, v| Some(n.map_or(v, |n| n.min(v))));
         let rounded = |i: usize| self.is_rounded(raw, hidden, margins, i);
         let pinned = (0..raw.len()).filter(|&i| rounded(i) && ranges[i].values() <= 1.0).count();
+        let complementary_pinned =
+            (0..raw.len()).filter(|&i| hidden[i] && !small(i) && ranges[i].values() <= 1.0).count();
         let width = self.protection_width();
         let audit = DisclosureAudit {
             cells_of: cells_of.to_string(),
@@ -73,11 +81,15 @@ impl Disclosure {
             cells_rounded: (0..raw.len()).filter(|&i| rounded(i)).count(),
             narrowest_hidden_range: narrowest.map(|n| if n.is_finite() { n as u64 } else { u64::MAX }),
             rounded_cells_pinned: pinned,
+            complementary_cells_pinned: complementary_pinned,
             protection_width: width as u64,
             linear_programs: attack.programs,
             cells_unsolved: attack.unsolved,
             integer_programs: attack.integer_programs,
-            protected: narrowest.is_none_or(|n| n >= width) && pinned == 0 && attack.unsolved == 0,
+            protected: narrowest.is_none_or(|n| n >= width)
+                && pinned == 0
+                && complementary_pinned == 0
+                && attack.unsolved == 0,
         };
         (audit, attack.ranges)
     }
@@ -104,30 +116,39 @@ impl RunAudit {
     pub fn new(rule: Disclosure, systems: Vec<DisclosureAudit>) -> RunAudit {
         let hidden: usize = systems.iter().map(|s| s.cells_hidden).sum();
         let narrowest = systems.iter().filter_map(|s| s.narrowest_hidden_range).min();
-        let pinned: usize = systems.iter().map(|s| s.rounded_cells_pinned).sum();
+        let pinned: usize = systems.iter().map(|s| s.rounded_cells_pinned + s.complementary_cells_pinned).sum();
         let width = rule.protection_width() as u64;
         let mut exposed = Vec::new();
         if let Some(n) = narrowest.filter(|&n| n < width) {
-            exposed.push(format!("a hidden count can be narrowed to {n} possible values (at least {width} required)"));
+            exposed.push(format!(
+                "a hidden small count can be narrowed to {n} possible values (at least {width} required)"
+            ));
         }
         if pinned > 0 {
-            let counts = if pinned == 1 { "rounded count" } else { "rounded counts" };
+            let counts = if pinned == 1 { "rounded or hidden count" } else { "rounded or hidden counts" };
             exposed.push(format!("{pinned} {counts} can be worked back to the exact number from the sums"));
         }
         let summary = match (narrowest, exposed.is_empty()) {
             (_, false) => format!("{hidden} cells hidden; {}: check before publishing", exposed.join(", and ")),
-            (None, true) => "no count is hidden, and no rounded count can be worked back from the sums".to_string(),
+            (None, true) if hidden == 0 => {
+                "no count is hidden, and no rounded count can be worked back from the sums".to_string()
+            }
+            (None, true) => format!(
+                "{hidden} cells hidden (none of them small); from every sum of this run's published files an attacker works no \
+                 count back exactly"
+            ),
             (Some(n), true) => format!(
-                "{hidden} cells hidden; from every sum of this run's published files an attacker narrows no hidden count to fewer \
-                 than {n} possible values (at least {width} required)"
+                "{hidden} cells hidden; from every sum of this run's published files an attacker narrows no hidden small count \
+                 to fewer than {n} possible values (at least {width} required) and works no count back exactly"
             ),
         };
         RunAudit {
             rule,
             method: "each cell's range (a hidden count from 0; a published count, every count the rule publishes as it) narrowed \
                      along every sum the run's published files imply, one sum at a time until nothing changes, then by linear \
-                     programs over all the sums at once (microlp): each hidden count's least and greatest value, and whether each \
-                     rounded count can be worked back to one value. Only whole-count solutions widen a range; where a linear \
+                     programs over all the sums at once (microlp): each hidden small count's least and greatest value (it must \
+                     hold at least the protection width), and whether a rounded count, or a count hidden only to protect a small \
+                     one, can be worked back to one value. Only whole-count solutions widen a range; where a linear \
                      program's optimum is fractional, the attacker's integer program is solved instead, so each range holds \
                      only counts some whole-count table of every published file allows"
                 .to_string(),

@@ -72,20 +72,26 @@ impl Disclosure {
         best.iter().copied().find(|&c| frees_first(c)).or(best.first().copied())
     }
 
-    /// The cells an attacker's `ranges` expose: hidden ones narrower than the protection width,
-    /// rounded ones worked back to one value.
+    /// The cells an attacker's `ranges` expose: those narrower than their [`Disclosure::need`].
     pub(super) fn exposed(&self, raw: &[f64], hidden: &[bool], margins: &Margins, ranges: &[Bounds]) -> Vec<usize> {
-        let width = self.protection_width();
-        (0..raw.len())
-            .filter(|&i| {
-                let values = ranges[i].values();
-                if hidden[i] {
-                    values < width
-                } else {
-                    self.is_rounded(raw, hidden, margins, i) && values <= 1.0
-                }
-            })
-            .collect()
+        (0..raw.len()).filter(|&i| self.need(raw, hidden, margins, i).is_some_and(|n| ranges[i].values() < n)).collect()
+    }
+
+    /// The fewest values an attacker's range for cell `i` must hold: for a small count the rule
+    /// hides, the protection width ([`Disclosure::protection_width`]); for a count hidden only to
+    /// protect another, and for a rounded count, two (not worked back to the exact count: a hidden
+    /// count of 8 or more is no more sensitive than one published rounded); `None` for the rest.
+    pub(super) fn need(&self, raw: &[f64], hidden: &[bool], margins: &Margins, i: usize) -> Option<f64> {
+        if hidden[i] {
+            Some(if self.is_small(raw[i]) { self.protection_width() } else { 2.0 })
+        } else {
+            self.is_rounded(raw, hidden, margins, i).then_some(2.0)
+        }
+    }
+
+    /// Whether the rule hides `count` for itself (1 to `min_count - 1`): a small count.
+    pub fn is_small(&self, count: f64) -> bool {
+        self.cell(count) == super::Cell::Suppressed
     }
 
     /// Whether cell `i` is published as a rounded count (not zero, not hidden, in a file, rounded).
@@ -98,10 +104,11 @@ impl Disclosure {
     /// is in, and protect sum by sum again.
     fn protect_along_sums(&self, raw: &[f64], primary: &[bool], margins: &Margins) -> Vec<bool> {
         let mut hidden = self.protect_sum_by_sum(raw, primary, margins);
-        let width = self.protection_width();
         for _ in 0..raw.len() {
             let ranges = self.attacker_ranges(raw, &hidden, margins);
-            let Some(narrow) = (0..raw.len()).find(|&i| hidden[i] && ranges[i].values() < width) else { break };
+            let too_narrow =
+                |i: usize| hidden[i] && self.need(raw, &hidden, margins, i).is_some_and(|n| ranges[i].values() < n);
+            let Some(narrow) = (0..raw.len()).find(|&i| too_narrow(i)) else { break };
             let Some(&next) = margins.covers(narrow, raw, &hidden).first() else { break };
             hidden[next] = true;
             hidden = self.protect_sum_by_sum(raw, &hidden, margins);
@@ -147,13 +154,14 @@ impl Disclosure {
     }
 
     /// Whether the relation `members` (parts, then the whole) narrows one of its hidden members
-    /// below the protection width, given what the attacker knows of the others.
+    /// below its [`Disclosure::need`], given what the attacker knows of the others.
     fn exposes(&self, members: &[usize], raw: &[f64], hidden: &[bool], margins: &Margins) -> bool {
         if !members.iter().any(|&i| hidden[i]) {
             return false;
         }
         let bounds: Vec<Bounds> = members.iter().map(|&i| self.known(raw, hidden, margins, i)).collect();
-        let (sums, width) = (RelationSums::of(&bounds), self.protection_width());
-        members.iter().enumerate().filter(|(_, &i)| hidden[i]).any(|(k, _)| sums.member(&bounds, k).values() < width)
+        let sums = RelationSums::of(&bounds);
+        let need = |i: usize| self.need(raw, hidden, margins, i).unwrap_or(0.0);
+        members.iter().enumerate().filter(|(_, &i)| hidden[i]).any(|(k, &i)| sums.member(&bounds, k).values() < need(i))
     }
 }
