@@ -7,18 +7,15 @@
 //! the areas holding the same people one count across runs, and the disclosure audit's own
 //! linear programs ([`Disclosure::audit_with_ranges`]) narrow every count over all of them.
 
-pub mod runs;
-pub mod system;
-
 use std::path::PathBuf;
 
 use anyhow::bail;
 use serde::Serialize;
 
 use crate::cli::AuditArgs;
+use crate::output::disclosure::joint::{self as system, Exposed, Joint, RunTogether, IDENTITY_RULE};
+use crate::output::disclosure::runs::{read_run, RunFolder, RunTables};
 use crate::output::disclosure::{Disclosure, DisclosureAudit};
-use runs::{read_run, RunFolder, RunTables};
-use system::{Exposed, Joint, RunTogether, IDENTITY_RULE};
 
 /// One run in the joint audit: alone and together with the others.
 #[derive(Debug, Clone, Serialize)]

@@ -294,6 +294,12 @@ pub struct GapsArgs {
     #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
     pub staff_columns: ColumnMap,
 
+    /// A gaps run already published from the same staff (another community or breakdown, an
+    /// earlier pack); repeatable. This run hides what it must so that an attacker holding it and
+    /// these together gets no hidden count back (see `anchormap audit`).
+    #[arg(long, value_name = "RUN")]
+    pub protect_with: Vec<PathBuf>,
+
     /// Vacancy file columns when not detected: id=,site=,staff_group=,band=,entry_level=
     #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
     pub vacancy_columns: ColumnMap,

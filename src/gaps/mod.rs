@@ -25,7 +25,7 @@ use crate::error::{Error, Location};
 use crate::gaps::demography::{
     all_staff_group_column, all_staff_table, demography_groups, demography_table, wres1_rows, wres1_table,
 };
-use crate::gaps::published::{AllStaffCells, ClassCells, PublishedStaff};
+use crate::gaps::published::{published_before, AllStaffCells, ClassCells, PublishedStaff};
 use crate::gaps::targets::TargetRows;
 use crate::geocoder::{MatchCounts, MatchStatus};
 use crate::input::band::Band;
@@ -39,6 +39,7 @@ use crate::input::value_maps::ValueMaps;
 use crate::io::csv_input::Row;
 use crate::io::format::thousands;
 use crate::io::CsvInput;
+use crate::output::disclosure::joint::Protection;
 use crate::output::disclosure::{Cell, Disclosure, RunAudit};
 use crate::output::geojson;
 use crate::output::run_summary::{
@@ -91,13 +92,14 @@ pub(crate) fn run(args: GapsArgs) -> anyhow::Result<()> {
     let census = census_tables(&args, &mut run)?;
     let (community, codes_bridged, community_name) = community(&args, &sites, &mut run)?;
     let placed = place_staff(staff, (&columns, &maps), &args, &community, &mut run)?;
+    let earlier = published_before(&args.protect_with, &run.disclosure)?;
     let published = PublishedStaff::new(
         &run.areas.facts,
         &community,
         &placed.tally,
         &placed.counts.by_match,
         placed.counts.placed_outside_community,
-        &run.disclosure,
+        Protection { rule: &run.disclosure, earlier: &earlier },
     );
     let residents = residents(&args, &mut run)?;
     let mut tables = write_tables(&args, &run, &community, &placed.tally, &published, &vacancies, &residents)?;
@@ -151,8 +153,14 @@ fn write_exact_tables(
 ) -> anyhow::Result<(Vec<String>, Option<Vec<crate::output::run_summary::Wres1Band>>)> {
     let facts = &run.areas.facts;
     let (counts, none) = (&placed.counts, &Disclosure::NONE);
-    let exact =
-        PublishedStaff::new(facts, community, &placed.tally, &counts.by_match, counts.placed_outside_community, none);
+    let exact = PublishedStaff::new(
+        facts,
+        community,
+        &placed.tally,
+        &counts.by_match,
+        counts.placed_outside_community,
+        Protection::alone(none),
+    );
     let dir = run.out().join(INTERNAL_FOLDER);
     std::fs::create_dir_all(&dir).map_err(|e| crate::error::Error::io(&dir, e))?;
     let mut written = Vec::new();

@@ -17,6 +17,8 @@ use crate::analysis::AreaFacts;
 use crate::geocoder::{MatchCounts, MatchStatus};
 use crate::input::band::BandGroup;
 use crate::input::demography::{EthnicGroup, WresGroup};
+use crate::output::disclosure::joint::Protection;
+use crate::output::disclosure::runs::{read_run, RunFolder, RunTables};
 use crate::output::disclosure::{Cell, Disclosure, DisclosureAudit, Importance, Margins};
 
 /// One group's class table as published: deciles 1–10, quintiles 1–5, and the total.
@@ -337,8 +339,9 @@ impl PublishedStaff {
         tally: &StaffTally,
         matches: &MatchCounts,
         outside_community: u64,
-        rule: &Disclosure,
+        protection: Protection,
     ) -> PublishedStaff {
+        let rule = protection.rule;
         let mut system = System::default();
         let deciles = |staff: &[f64]| class_counts(facts, community, staff, Classes::Decile).staff;
         let areas = system.areas(facts, community, tally, &deciles(&tally.by_area));
@@ -359,7 +362,8 @@ impl PublishedStaff {
             system.tie_wres1(wres1, &all_staff);
         }
         let msoas = system.msoas(facts, tally, &areas);
-        let (published, audit) = system.publish(rule);
+        let area_of = (areas.cells.iter().zip(facts)).filter_map(|(c, a)| Some(((*c)?, a.code.clone()))).collect();
+        let (published, audit) = system.publish(protection, &area_of);
         PublishedStaff {
             areas: areas.cells.iter().map(|c| c.map(|i| published[i])).collect(),
             msoas: msoas.iter().map(|c| c.map(|i| published[i])).collect(),
@@ -519,12 +523,41 @@ impl System {
         cells
     }
 
-    /// Every cell under the rule, with the secondary suppression the sums call for.
-    fn publish(&self, rule: &Disclosure) -> (Vec<Cell>, DisclosureAudit) {
-        let hidden = rule.protect(&self.raw, &rule.primary(&self.raw), &self.margins);
-        let audit = rule.audit("staff: every table of the run and the summary", &self.raw, &hidden, &self.margins);
+    /// Every cell under the rule, with the secondary suppression the sums (and those of the runs
+    /// published before, `area_of` naming the area rows' cells) call for.
+    fn publish(&self, protection: Protection, area_of: &BTreeMap<usize, String>) -> (Vec<Cell>, DisclosureAudit) {
+        let cells_of = "staff: every table of the run and the summary";
+        let (hidden, audit) = protection.protect(cells_of, &self.raw, &self.margins, area_of);
+        let rule = protection.rule;
         (self.raw.iter().zip(&hidden).map(|(c, h)| if *h { Cell::Suppressed } else { rule.cell(*c) }).collect(), audit)
     }
+}
+
+/// The gaps runs published before this one from the same people (`--protect-with`), read back
+/// with their exact twins; each must be a gaps run published under the same rule.
+pub fn published_before(folders: &[std::path::PathBuf], rule: &Disclosure) -> anyhow::Result<Vec<RunTables>> {
+    let mut runs = Vec::new();
+    for folder in folders {
+        let run = match read_run(folder)? {
+            RunFolder::Gaps(run) => run,
+            RunFolder::NotAudited(note) => {
+                anyhow::bail!(crate::Error::usage(format!("--protect-with takes gaps runs only: {note}")))
+            }
+        };
+        if run.rule != *rule {
+            anyhow::bail!(crate::Error::usage(format!(
+                "--protect-with {}: published with --min-count {} --round-to {}, this run with --min-count {} --round-to {}: \
+                 use the same rule",
+                folder.display(),
+                run.rule.min_count,
+                run.rule.round_to,
+                rule.min_count,
+                rule.round_to
+            )));
+        }
+        runs.push(run);
+    }
+    Ok(runs)
 }
 
 /// The row of staff groups held by fewer than `min_count` staff each (a staff group is the
@@ -587,7 +620,7 @@ mod tests {
         }
         let matches = MatchCounts { within: 243, ..Default::default() };
         let rule = Disclosure { min_count: 8, round_to: 1 };
-        let p = PublishedStaff::new(&facts, &community, &tally, &matches, 0, &rule);
+        let p = PublishedStaff::new(&facts, &community, &tally, &matches, 0, Protection::alone(&rule));
         assert_eq!(p.all.deciles[0], Cell::Suppressed);
         // Decile 2 (30) is hidden with it, so quintile 1 (33) reveals neither.
         assert_eq!(p.all.deciles[1], Cell::Suppressed);
@@ -610,7 +643,7 @@ mod tests {
         }
         let matches = MatchCounts { within: 93, ..Default::default() };
         let rule = Disclosure { min_count: 8, round_to: 1 };
-        let p = PublishedStaff::new(&facts, &community, &tally, &matches, 0, &rule);
+        let p = PublishedStaff::new(&facts, &community, &tally, &matches, 0, Protection::alone(&rule));
         assert_eq!(
             p.areas[..2],
             [Some(Cell::Suppressed), Some(Cell::Suppressed)],

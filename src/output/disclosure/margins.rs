@@ -2,6 +2,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+/// How many sums away from an exposed cell [`Margins::covers`] looks for a cell it may hide.
+const COVER_STEPS: usize = 4;
+
 /// How much a cell matters to the people who read the tables. When a sum needs one more hidden
 /// cell, the least important is hidden first (as τ-Argus chooses complementary cells by cost):
 /// a "not stated" or "none" row before a breakdown's ordinary cell, a headline cell last.
@@ -32,6 +35,9 @@ pub struct Margins {
     /// Cells no file publishes (a subtraction of published ones gives them: applied but not
     /// shortlisted): the attacker knows only what the sums give.
     unpublished: BTreeSet<usize>,
+    /// Cells whose publication is already decided (published by an earlier run): never hidden to
+    /// protect another.
+    settled: BTreeSet<usize>,
 }
 
 impl Margins {
@@ -60,6 +66,11 @@ impl Margins {
         self.unpublished.insert(cell);
     }
 
+    /// `cell` was published (or hidden) by an earlier run: protection may not choose it.
+    pub fn settle(&mut self, cell: usize) {
+        self.settled.insert(cell);
+    }
+
     /// Whether `cell` is in a published file.
     pub fn is_published(&self, cell: usize) -> bool {
         !self.unpublished.contains(&cell)
@@ -86,17 +97,33 @@ impl Margins {
     }
 
     /// The cells that could be hidden so that `cell` is no longer exposed: the cheapest other
-    /// member of each sum `cell` is in ([`Margins::cheapest`]), cheapest first.
+    /// member of each sum `cell` is in ([`Margins::cheapest`]), cheapest first. Where none of
+    /// those sums has a member that may be hidden (all hidden, zero, or settled by an earlier
+    /// run), the sums one step further along (those of the sums' members), and so on.
     pub(super) fn covers(&self, cell: usize, raw: &[f64], hidden: &[bool]) -> Vec<usize> {
-        let others = |members: &Vec<usize>| -> Option<usize> {
-            let rest: Vec<usize> = members.iter().copied().filter(|&m| m != cell).collect();
-            self.cheapest(&rest, raw, hidden)
-        };
-        let mut candidates: Vec<usize> =
-            self.relations.iter().filter(|m| m.contains(&cell)).filter_map(others).collect();
-        candidates.sort_by(|&a, &b| self.cost_order(a, b, raw));
-        candidates.dedup();
-        candidates
+        let mut reached = BTreeSet::from([cell]);
+        let mut frontier = vec![cell];
+        for _ in 0..COVER_STEPS {
+            let sums: Vec<&Vec<usize>> =
+                self.relations.iter().filter(|m| m.iter().any(|i| frontier.contains(i))).collect();
+            let mut candidates: Vec<usize> = sums
+                .iter()
+                .filter_map(|members| {
+                    let rest: Vec<usize> = members.iter().copied().filter(|m| !reached.contains(m)).collect();
+                    self.cheapest(&rest, raw, hidden)
+                })
+                .collect();
+            if !candidates.is_empty() {
+                candidates.sort_by(|&a, &b| self.cost_order(a, b, raw));
+                candidates.dedup();
+                return candidates;
+            }
+            frontier = sums.iter().flat_map(|m| m.iter().copied()).filter(|m| reached.insert(*m)).collect();
+            if frontier.is_empty() {
+                break;
+            }
+        }
+        Vec::new()
     }
 
     /// Cheaper first: less important, then smaller, then earlier.
@@ -110,7 +137,7 @@ impl Margins {
         members
             .iter()
             .copied()
-            .filter(|&i| !hidden[i] && raw[i] > 0.0 && self.is_published(i))
+            .filter(|&i| !hidden[i] && raw[i] > 0.0 && self.is_published(i) && !self.settled.contains(&i))
             .min_by(|&a, &b| self.cost_order(a, b, raw))
     }
 }

@@ -5,9 +5,11 @@ use std::fmt;
 
 mod attacker;
 mod audit;
+pub mod joint;
 mod linear;
 mod margins;
 mod protect;
+pub mod runs;
 
 pub use attacker::{relation_bounds, Bounds};
 pub use audit::{DisclosureAudit, RunAudit, AUDIT_FILE};

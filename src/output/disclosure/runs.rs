@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
 
-use crate::output::disclosure::{Cell, Disclosure, AUDIT_FILE};
+use super::{Cell, Disclosure, AUDIT_FILE};
 use crate::output::summary::INTERNAL_FOLDER;
 
 /// One published count of a run: where it is, what it says, and the exact count behind it.

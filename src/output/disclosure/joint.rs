@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::runs::RunTables;
-use crate::output::disclosure::{Bounds, Cell, Disclosure, DisclosureAudit, Margins};
+use super::{Bounds, Cell, Disclosure, DisclosureAudit, Margins};
 
 /// How cells of different runs are taken to be the same count.
 pub const IDENTITY_RULE: &str = "a row of gaps_by_area.csv is one count in every run whose exact count for that area \
@@ -144,4 +144,102 @@ pub fn alone(rule: &Disclosure, run: &RunTables) -> DisclosureAudit {
         margins.add(parts.iter().copied(), *whole);
     }
     rule.audit(&format!("staff: the tables of {} alone", run.name()), &raw, &hidden, &margins)
+}
+
+/// A run being published joined with runs published before it from the same people: their cells
+/// settled as they were published, each area row one count with the same area of the new run
+/// ([`IDENTITY_RULE`]), so that protecting the whole hides only cells of the new run.
+pub struct Linked {
+    /// The new run's counts, then the earlier runs' cells that are not the new run's.
+    pub raw: Vec<f64>,
+    /// The earlier runs' hidden cells (hidden in every earlier run that has them).
+    pub hidden: Vec<bool>,
+    /// The new run's sums and every earlier run's, over the linked cells.
+    pub margins: Margins,
+}
+
+/// Links a new run's system (`raw`, `margins`, and the area code of each area row's cell in
+/// `area_of`) with the `earlier` runs.
+pub fn link(raw: &[f64], margins: &Margins, area_of: &BTreeMap<usize, String>, earlier: &[RunTables]) -> Linked {
+    let mut linked = Linked { raw: raw.to_vec(), hidden: vec![false; raw.len()], margins: margins.clone() };
+    let mut areas: BTreeMap<(String, u64), usize> =
+        area_of.iter().map(|(&i, code)| ((code.clone(), raw[i].to_bits()), i)).collect();
+    for run in earlier {
+        let mut vars = Vec::with_capacity(run.cells.len());
+        for cell in &run.cells {
+            let hidden = cell.published == Cell::Suppressed;
+            let key = cell.area.as_ref().map(|code| (code.clone(), cell.exact.to_bits()));
+            let var = match key.as_ref().and_then(|k| areas.get(k)) {
+                // An area the new run publishes too: published before, the attacker already has it.
+                Some(&v) if v < raw.len() => {
+                    if !hidden {
+                        linked.margins.settle(v);
+                    }
+                    v
+                }
+                Some(&v) => {
+                    linked.hidden[v] &= hidden;
+                    v
+                }
+                None => {
+                    linked.raw.push(cell.exact);
+                    linked.hidden.push(hidden);
+                    linked.margins.settle(linked.raw.len() - 1);
+                    linked.raw.len() - 1
+                }
+            };
+            if let Some(key) = key {
+                areas.insert(key, var);
+            }
+            vars.push(var);
+        }
+        for (parts, whole) in &run.sums {
+            linked.margins.add(parts.iter().map(|&p| vars[p]), vars[*whole]);
+        }
+    }
+    linked
+}
+
+/// What a run protects its tables against: its rule, and the runs published before it from the
+/// same people (`--protect-with`), whose tables an attacker holds beside the new ones.
+#[derive(Clone, Copy)]
+pub struct Protection<'a> {
+    /// The rule every run is published under.
+    pub rule: &'a Disclosure,
+    /// The earlier runs' published tables and their exact twins.
+    pub earlier: &'a [RunTables],
+}
+
+impl<'a> Protection<'a> {
+    /// The rule alone: no earlier run.
+    pub fn alone(rule: &'a Disclosure) -> Protection<'a> {
+        Protection { rule, earlier: &[] }
+    }
+
+    /// The hidden cells of a new run's system (`raw`, `margins`, each area row's cell and code in
+    /// `area_of`) and its audit. With earlier runs, the system is protected and audited linked
+    /// with them ([`link`]): only the new run's cells are hidden to make it safe.
+    pub fn protect(
+        &self,
+        cells_of: &str,
+        raw: &[f64],
+        margins: &Margins,
+        area_of: &BTreeMap<usize, String>,
+    ) -> (Vec<bool>, DisclosureAudit) {
+        let rule = self.rule;
+        if self.earlier.is_empty() {
+            let hidden = rule.protect(raw, &rule.primary(raw), margins);
+            let audit = rule.audit(cells_of, raw, &hidden, margins);
+            return (hidden, audit);
+        }
+        let linked = link(raw, margins, area_of, self.earlier);
+        let mut primary = rule.primary(raw);
+        primary.extend_from_slice(&linked.hidden[raw.len()..]);
+        let hidden = rule.protect(&linked.raw, &primary, &linked.margins);
+        let n = self.earlier.len();
+        let runs = if n == 1 { "the run".to_string() } else { format!("the {n} runs") };
+        let cells_of = format!("{cells_of}, linked with {runs} published before it (--protect-with)");
+        let audit = rule.audit(&cells_of, &linked.raw, &hidden, &linked.margins);
+        (hidden[..raw.len()].to_vec(), audit)
+    }
 }
