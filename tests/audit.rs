@@ -105,4 +105,72 @@ fn two_communities_that_differ_by_one_small_area_give_its_count_back() {
     }
     // The sentence and the JSON name places, never counts: no exact count appears beside the area's code.
     assert!(!stdout.contains(&format!("{small}: ")), "{stdout}");
+    // Published with --protect-with A, B hides what it must: the pair is protected, and the
+    // attacker's subtraction no longer has both totals.
+    let b2 = dir.path().join("b2");
+    let protect = ["--community-codes", codes.to_str().unwrap(), "--protect-with", a.to_str().unwrap()];
+    demo_gaps(&demo, &b2, &[&exact[..], &protect].concat());
+    let (code, stdout, json) = audit(&[&a, &b2], &dir.path().join("protected.json"));
+    assert_eq!((code, &json["protected"]), (Some(0), &serde_json::Value::Bool(true)), "{stdout} {json}");
+    let published = |run: &Path, class: &str| -> String {
+        let (headers, rows) = read_csv(&run.join("gaps_by_decile.csv"));
+        let staff = headers.iter().position(|h| h == "staff").unwrap();
+        rows.iter().find(|r| r[0] == class).unwrap()[staff].clone()
+    };
+    let decile = exact_deciles(&a, small);
+    assert!(
+        published(&b2, "total") == "*" || published(&b2, &decile) == "*",
+        "B's total or the area's decile is hidden: {} and {}",
+        published(&b2, "total"),
+        published(&b2, &decile)
+    );
+}
+
+/// The decile of area `code` in a run's exact area table.
+fn exact_deciles(run: &Path, code: &str) -> String {
+    let (headers, rows) = read_csv(&run.join("not-for-publication").join("gaps_by_area.csv"));
+    let decile = headers.iter().position(|h| h == "imd_decile").unwrap();
+    rows.iter().find(|r| r[0] == code).unwrap()[decile].clone()
+}
+
+#[test]
+fn a_run_published_with_protect_with_is_protected_together_with_the_earlier_one() {
+    // The default rule: community A is every demo area, B the same less one area of 1-7 staff.
+    // Published side by side, the pair exposes that area (A's deciles less B's); B published
+    // with --protect-with A hides what it must so the pair is protected, and costs few cells.
+    let dir = temp_dir();
+    let demo = dir.path().join("demo");
+    anchormap_ok(["demo".as_ref(), "--quiet".as_ref(), "--out".as_ref(), demo.as_os_str()]);
+    let a = dir.path().join("a");
+    demo_gaps(&demo, &a, &[]);
+    let areas = exact_areas(&a);
+    let (small, _) = areas.iter().find(|(_, s)| (1.0..8.0).contains(s)).expect("an area with 1-7 staff");
+    let codes = dir.path().join("b_codes.txt");
+    let others: Vec<&str> = areas.iter().filter(|(c, _)| c != small).map(|(c, _)| c.as_str()).collect();
+    std::fs::write(&codes, others.join("\n") + "\n").unwrap();
+    let b = dir.path().join("b");
+    demo_gaps(&demo, &b, &["--community-codes", codes.to_str().unwrap()]);
+    let (code, stdout, _) = audit(&[&a, &b], &dir.path().join("together.json"));
+    assert_eq!(code, Some(1), "side by side, the pair is exposed: {stdout}");
+    let b2 = dir.path().join("b2");
+    demo_gaps(&demo, &b2, &["--community-codes", codes.to_str().unwrap(), "--protect-with", a.to_str().unwrap()]);
+    let (code, stdout, json) = audit(&[&a, &b2], &dir.path().join("protected.json"));
+    assert_eq!((code, &json["protected"]), (Some(0), &serde_json::Value::Bool(true)), "{stdout} {json}");
+    let own = |run: &Path| -> serde_json::Value {
+        let text = std::fs::read_to_string(run.join("disclosure_audit.json")).unwrap();
+        serde_json::from_str::<serde_json::Value>(&text).unwrap()["systems"][0].clone()
+    };
+    let (alone, linked) = (own(&b), own(&b2));
+    assert!(linked["cells_of"].as_str().unwrap().contains("linked with the run published before it"), "{linked}");
+    assert_eq!(linked["protected"], true, "{linked}");
+    let (before, after) = (alone["cells_hidden"].as_u64().unwrap(), linked["cells_hidden"].as_u64().unwrap());
+    eprintln!("--protect-with: {before} cells hidden alone, {after} linked with the earlier run");
+    assert!(after > before && after <= before + 10, "hides what it must, and little more: {before} -> {after}");
+    // A folder that is not a gaps run, or a run under another rule, stops the run with one line.
+    let mut command = anchormap_command();
+    command.current_dir(&demo).args(["gaps", "--quiet", "--round-to", "1", "--protect-with"]).arg(&a);
+    let output = command.arg("--out").arg(dir.path().join("c")).output().unwrap();
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "a usage error: {err}");
+    assert!(err.contains("--protect-with") && err.contains("same rule"), "{err}");
 }

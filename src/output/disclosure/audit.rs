@@ -24,7 +24,8 @@ pub struct DisclosureAudit {
     /// Published exact counts narrowed to a single value by the sums, behind a rounded cell.
     pub rounded_cells_pinned: usize,
     /// Counts hidden only to protect a small one (8 or more under the default rule) narrowed to a
-    /// single value: they need no wider range than a rounded count, but not one value.
+    /// single value: they need no wider range than a rounded count, but not one value (under exact
+    /// publication, `--round-to 1`, any range: their exact count is no secret there).
     #[serde(default)]
     pub complementary_cells_pinned: usize,
     /// The fewest values a hidden cell's range must hold ([`Disclosure::protection_width`]).
@@ -68,8 +69,9 @@ impl Disclosure {
         let narrowest = small_values.fold(None, |n: Option<f64>, v| Some(n.map_or(v, |n| n.min(v))));
         let rounded = |i: usize| self.is_rounded(raw, hidden, margins, i);
         let pinned = (0..raw.len()).filter(|&i| rounded(i) && ranges[i].values() <= 1.0).count();
-        let complementary_pinned =
-            (0..raw.len()).filter(|&i| hidden[i] && !small(i) && ranges[i].values() <= 1.0).count();
+        let complementary_pinned = (0..raw.len())
+            .filter(|&i| hidden[i] && !small(i) && self.round_to > 1 && ranges[i].values() <= 1.0)
+            .count();
         let width = self.protection_width();
         let audit = DisclosureAudit {
             cells_of: cells_of.to_string(),

@@ -103,11 +103,13 @@ pub fn per_run(
                     narrowest = Some(narrowest.map_or(values, |n| n.min(values)));
                     (values < width).then_some("hidden")
                 }
-                // Hidden only to protect a small count: like a rounded one, it must not be worked back exactly.
+                // Hidden only to protect a small count: like a rounded one, it must not be worked
+                // back exactly (under exact publication its count is no secret).
                 Cell::Suppressed => {
                     hidden += 1;
-                    pinned += usize::from(values <= 1.0);
-                    (values <= 1.0).then_some("hidden")
+                    let pinned_here = rule.round_to > 1 && values <= 1.0;
+                    pinned += usize::from(pinned_here);
+                    pinned_here.then_some("hidden")
                 }
                 Cell::Count(c) if c > 0.0 && rule.round_to > 1 => {
                     rounded += 1;

@@ -80,10 +80,13 @@ impl Disclosure {
     /// The fewest values an attacker's range for cell `i` must hold: for a small count the rule
     /// hides, the protection width ([`Disclosure::protection_width`]); for a count hidden only to
     /// protect another, and for a rounded count, two (not worked back to the exact count: a hidden
-    /// count of 8 or more is no more sensitive than one published rounded); `None` for the rest.
+    /// count of 8 or more is no more sensitive than one published rounded, and under exact
+    /// publication, `--round-to 1`, not sensitive at all); `None` for the rest.
     pub(super) fn need(&self, raw: &[f64], hidden: &[bool], margins: &Margins, i: usize) -> Option<f64> {
-        if hidden[i] {
-            Some(if self.is_small(raw[i]) { self.protection_width() } else { 2.0 })
+        if hidden[i] && self.is_small(raw[i]) {
+            Some(self.protection_width())
+        } else if hidden[i] {
+            (self.round_to > 1).then_some(2.0)
         } else {
             self.is_rounded(raw, hidden, margins, i).then_some(2.0)
         }
