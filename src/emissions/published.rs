@@ -265,21 +265,34 @@ fn hidden(groups: &[Measures], margins: &Margins, rule: &Disclosure) -> (Vec<Hid
     );
     let virtual_ =
         protect(groups.iter().map(|m| m.virtual_).collect(), groups.iter().map(|m| small(m.virtual_)).collect());
-    let scenario = protect(
-        groups.iter().map(|m| m.scenario_eligible).collect(),
-        groups
+    // An eligible count hidden because the first appointments beside it are few is as sensitive as they are.
+    let mut scenario_margins = margins.clone();
+    for (i, m) in groups.iter().enumerate() {
+        if small(m.face_to_face - m.scenario_eligible) {
+            scenario_margins.sensitive(i);
+        }
+    }
+    let scenario = rule.protect(
+        &groups.iter().map(|m| m.scenario_eligible).collect::<Vec<_>>(),
+        &groups
             .iter()
             .zip(&face_to_face)
             .map(|(m, f)| *f || small(m.scenario_eligible) || small(m.face_to_face - m.scenario_eligible))
-            .collect(),
+            .collect::<Vec<_>>(),
+        &scenario_margins,
     );
-    let audit = |of: &str, count: fn(&Measures) -> f64, hidden: &[bool]| {
+    let audit = |of: &str, count: fn(&Measures) -> f64, hidden: &[bool], margins: &Margins| {
         rule.audit(of, &groups.iter().map(count).collect::<Vec<_>>(), hidden, margins)
     };
     let audits = vec![
-        audit("face-to-face appointments: every table of the run", |m| m.face_to_face, &face_to_face),
-        audit("virtual appointments: every table of the run", |m| m.virtual_, &virtual_),
-        audit("appointments eligible for the scenario: every table of the run", |m| m.scenario_eligible, &scenario),
+        audit("face-to-face appointments: every table of the run", |m| m.face_to_face, &face_to_face, margins),
+        audit("virtual appointments: every table of the run", |m| m.virtual_, &virtual_, margins),
+        audit(
+            "appointments eligible for the scenario: every table of the run",
+            |m| m.scenario_eligible,
+            &scenario,
+            &scenario_margins,
+        ),
     ];
     let hidden = (0..groups.len())
         .map(|i| Hidden { face_to_face: face_to_face[i], virtual_: virtual_[i], scenario: scenario[i] })

@@ -101,6 +101,13 @@ pub(crate) fn run(args: GapsArgs) -> anyhow::Result<()> {
         placed.counts.placed_outside_community,
         Protection { rule: &run.disclosure, earlier: &earlier },
     );
+    if !earlier.is_empty() && !published.audit.protected {
+        bail!(
+            "--protect-with: this run cannot be protected together with the runs published before it ({}); publish it \
+             under the default rule, or with a community or breakdowns that differ more from theirs",
+            published.audit.cells_of
+        );
+    }
     let residents = residents(&args, &mut run)?;
     let mut tables = write_tables(&args, &run, &community, &placed.tally, &published, &vacancies, &residents)?;
     let demography = write_demography(&args, &mut run, &community, &published, &census)?;

@@ -24,8 +24,7 @@ pub struct DisclosureAudit {
     /// Published exact counts narrowed to a single value by the sums, behind a rounded cell.
     pub rounded_cells_pinned: usize,
     /// Counts hidden only to protect a small one (8 or more under the default rule) narrowed to a
-    /// single value: they need no wider range than a rounded count, but not one value (under exact
-    /// publication, `--round-to 1`, any range: their exact count is no secret there).
+    /// single value: they need no wider range than a rounded count, but not one value.
     #[serde(default)]
     pub complementary_cells_pinned: usize,
     /// The fewest values a hidden cell's range must hold ([`Disclosure::protection_width`]).
@@ -64,14 +63,13 @@ impl Disclosure {
     ) -> (DisclosureAudit, Vec<super::Bounds>) {
         let attack = self.attack(raw, hidden, margins);
         let ranges = &attack.ranges;
-        let small = |i: usize| hidden[i] && self.is_small(raw[i]);
+        let small = |i: usize| hidden[i] && (self.is_small(raw[i]) || margins.is_sensitive(i));
         let small_values = (0..raw.len()).filter(|&i| small(i)).map(|i| ranges[i].values());
         let narrowest = small_values.fold(None, |n: Option<f64>, v| Some(n.map_or(v, |n| n.min(v))));
         let rounded = |i: usize| self.is_rounded(raw, hidden, margins, i);
         let pinned = (0..raw.len()).filter(|&i| rounded(i) && ranges[i].values() <= 1.0).count();
-        let complementary_pinned = (0..raw.len())
-            .filter(|&i| hidden[i] && !small(i) && self.round_to > 1 && ranges[i].values() <= 1.0)
-            .count();
+        let complementary_pinned =
+            (0..raw.len()).filter(|&i| hidden[i] && !small(i) && ranges[i].values() <= 1.0).count();
         let width = self.protection_width();
         let audit = DisclosureAudit {
             cells_of: cells_of.to_string(),

@@ -104,10 +104,10 @@ pub fn per_run(
                     (values < width).then_some("hidden")
                 }
                 // Hidden only to protect a small count: like a rounded one, it must not be worked
-                // back exactly (under exact publication its count is no secret).
+                // back exactly.
                 Cell::Suppressed => {
                     hidden += 1;
-                    let pinned_here = rule.round_to > 1 && values <= 1.0;
+                    let pinned_here = values <= 1.0;
                     pinned += usize::from(pinned_here);
                     pinned_here.then_some("hidden")
                 }
@@ -219,8 +219,9 @@ impl<'a> Protection<'a> {
     }
 
     /// The hidden cells of a new run's system (`raw`, `margins`, each area row's cell and code in
-    /// `area_of`) and its audit. With earlier runs, the system is protected and audited linked
-    /// with them ([`link`]): only the new run's cells are hidden to make it safe.
+    /// `area_of`) and its audit. With earlier runs, the system is audited linked with them
+    /// ([`link`]) and, where the run's own protection is not enough there, protected linked:
+    /// only the new run's cells are hidden to make it safe.
     pub fn protect(
         &self,
         cells_of: &str,
@@ -229,19 +230,24 @@ impl<'a> Protection<'a> {
         area_of: &BTreeMap<usize, String>,
     ) -> (Vec<bool>, DisclosureAudit) {
         let rule = self.rule;
+        let alone = rule.protect(raw, &rule.primary(raw), margins);
         if self.earlier.is_empty() {
-            let hidden = rule.protect(raw, &rule.primary(raw), margins);
-            let audit = rule.audit(cells_of, raw, &hidden, margins);
-            return (hidden, audit);
+            let audit = rule.audit(cells_of, raw, &alone, margins);
+            return (alone, audit);
         }
+        // The run protected on its own, linked with the earlier runs: hidden more only if the
+        // linked system needs it, starting from what the run hides alone.
         let linked = link(raw, margins, area_of, self.earlier);
-        let mut primary = rule.primary(raw);
-        primary.extend_from_slice(&linked.hidden[raw.len()..]);
-        let hidden = rule.protect(&linked.raw, &primary, &linked.margins);
+        let mut hidden = alone;
+        hidden.extend_from_slice(&linked.hidden[raw.len()..]);
         let n = self.earlier.len();
         let runs = if n == 1 { "the run".to_string() } else { format!("the {n} runs") };
         let cells_of = format!("{cells_of}, linked with {runs} published before it (--protect-with)");
-        let audit = rule.audit(&cells_of, &linked.raw, &hidden, &linked.margins);
+        let mut audit = rule.audit(&cells_of, &linked.raw, &hidden, &linked.margins);
+        if !audit.protected {
+            hidden = rule.protect(&linked.raw, &hidden, &linked.margins);
+            audit = rule.audit(&cells_of, &linked.raw, &hidden, &linked.margins);
+        }
         (hidden[..raw.len()].to_vec(), audit)
     }
 }

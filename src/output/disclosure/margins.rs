@@ -35,6 +35,9 @@ pub struct Margins {
     /// Cells no file publishes (a subtraction of published ones gives them: applied but not
     /// shortlisted): the attacker knows only what the sums give.
     unpublished: BTreeSet<usize>,
+    /// Cells that, hidden, need the full protection width though they are not small counts (a
+    /// count whose difference from a published one is small: the caller hid it for that).
+    sensitive: BTreeSet<usize>,
     /// Cells whose publication is already decided (published by an earlier run): never hidden to
     /// protect another.
     settled: BTreeSet<usize>,
@@ -64,6 +67,17 @@ impl Margins {
     /// `cell` is in no published file: only the sums say anything of it.
     pub fn unpublished(&mut self, cell: usize) {
         self.unpublished.insert(cell);
+    }
+
+    /// `cell`, hidden, must stay as wide as a small count ([`Disclosure::protection_width`]) though
+    /// it is not one: a subtraction of it from a published count gives a small one.
+    pub fn sensitive(&mut self, cell: usize) {
+        self.sensitive.insert(cell);
+    }
+
+    /// Whether `cell` was marked [`Margins::sensitive`].
+    pub fn is_sensitive(&self, cell: usize) -> bool {
+        self.sensitive.contains(&cell)
     }
 
     /// `cell` was published (or hidden) by an earlier run: protection may not choose it.

@@ -239,8 +239,13 @@ mod tests {
             assert_ne!(members.iter().filter(|&&i| hidden[i]).count(), 1, "{members:?}");
         }
         // A hidden whole with published parts is protected the same way.
+        // A count the caller hides is worked back from exact parts: one part is hidden with it.
         let mut m = Margins::new();
         m.add([0, 1], 2);
+        assert_eq!(rule.protect(&[10.0, 20.0, 30.0], &[false, false, true], &m), vec![true, false, true]);
+        // Marked sensitive, it needs a small count's width: 10 + 20 published leaves it 30 alone,
+        // so both parts are hidden? No: one hidden part leaves it anything from 20 up.
+        m.sensitive(2);
         assert_eq!(rule.protect(&[10.0, 20.0, 30.0], &[false, false, true], &m), vec![true, false, true]);
     }
 

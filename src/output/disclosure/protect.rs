@@ -11,9 +11,10 @@ const COVER_CANDIDATES: usize = 24;
 
 impl Disclosure {
     /// Which cells to hide: those given as `primary` (the rule's small counts, or cells hidden
-    /// for a reason of the caller's), then, repeatedly, a member of any relation that narrows one
-    /// of its hidden members to fewer values than the protection width
-    /// ([`Disclosure::protection_width`]) from the published (rounded) counts of the others,
+    /// for a reason of the caller's, marked [`Margins::sensitive`] when they need a small count's
+    /// protection), then, repeatedly, a member of any relation that narrows one of its hidden
+    /// members to fewer values than it needs ([`Disclosure::need`]: a small count the protection
+    /// width, [`Disclosure::protection_width`]) from the published (rounded) counts of the others,
     /// choosing the least important, then smallest, non-zero member ([`Importance`]), until no
     /// relation does. Exact counts (`round_to` 1) leave a lone hidden member nothing to hide
     /// behind; counts rounded to 5 often protect it by themselves, and then nothing more is hidden.
@@ -78,15 +79,14 @@ impl Disclosure {
     }
 
     /// The fewest values an attacker's range for cell `i` must hold: for a small count the rule
-    /// hides, the protection width ([`Disclosure::protection_width`]); for a count hidden only to
+    /// hides (or one marked [`Margins::sensitive`]), the protection width ([`Disclosure::protection_width`]); for a count hidden only to
     /// protect another, and for a rounded count, two (not worked back to the exact count: a hidden
-    /// count of 8 or more is no more sensitive than one published rounded, and under exact
-    /// publication, `--round-to 1`, not sensitive at all); `None` for the rest.
-    pub(super) fn need(&self, raw: &[f64], hidden: &[bool], margins: &Margins, i: usize) -> Option<f64> {
-        if hidden[i] && self.is_small(raw[i]) {
+    /// count of 8 or more is no more sensitive than one published rounded); `None` for the rest.
+    pub fn need(&self, raw: &[f64], hidden: &[bool], margins: &Margins, i: usize) -> Option<f64> {
+        if hidden[i] && (self.is_small(raw[i]) || margins.is_sensitive(i)) {
             Some(self.protection_width())
         } else if hidden[i] {
-            (self.round_to > 1).then_some(2.0)
+            Some(2.0)
         } else {
             self.is_rounded(raw, hidden, margins, i).then_some(2.0)
         }
