@@ -51,7 +51,7 @@ use crate::reference::census::CensusTable;
 use crate::reference::census::Residents;
 use crate::reference::Population;
 use crate::run::say;
-use crate::run::{each_batch, RunContext};
+use crate::run::{each_batch, PeopleFile, RunContext};
 use crate::spatial::CentroidIndex;
 
 /// The published summary of a gaps run.
@@ -72,12 +72,13 @@ struct StaffCounts {
 }
 
 pub(crate) fn run(args: GapsArgs) -> anyhow::Result<()> {
-    if args.reference.deprivation.is_none() {
-        bail!(crate::Error::usage("gaps needs --deprivation (an IoD file) to compare by deprivation decile"));
-    }
-    let maps = args.values.maps()?;
-    let staff = CsvInput::open(&args.staff)?;
-    let columns = StaffColumns::resolve(&staff, &args.staff_columns)?;
+    let PeopleFile { input: staff, columns, maps, postcode_column } = PeopleFile::open(
+        (&args.reference, "gaps needs --deprivation (an IoD file) to compare by deprivation decile"),
+        &args.values,
+        (&args.staff, &args.staff_columns, &crate::dictionary::STAFF[0]),
+        StaffColumns::resolve,
+        |c| c.postcode,
+    )?;
     check_breakdowns(&args, &columns, &staff.headers)?;
     let mut run = RunContext::open(&args.output, &args.reference, args.disclosure.rule(), &inputs(&args), || {
         Population::load(&args.population, &args.population_columns).map(Some)
@@ -103,31 +104,19 @@ pub(crate) fn run(args: GapsArgs) -> anyhow::Result<()> {
     let mut tables = write_tables(&args, &run, &community, &placed.tally, &published, &vacancies, &residents)?;
     let demography = write_demography(&args, &mut run, &community, &published, &census)?;
     tables.written.extend(demography.written.iter().cloned());
-    let community_note = format!("Community: {}.", community_name.as_deref().unwrap_or(&community.description));
-    let workbook = run.write_workbook(
-        "gaps.xlsx",
-        "Staff against the community by deprivation",
+    tables.written.push(write_workbook(
+        &run,
         &tables.written,
-        &[community_note],
-    )?;
-    tables.written.push(workbook);
+        community_name.as_deref().unwrap_or(&community.description),
+    )?);
     tables.written.push(RunAudit::new(run.disclosure, vec![published.audit.clone()]).write(run.out())?);
     run.warnings.extend(crate::postcode::withheld_warning());
     let mut summary = summary(&args, &run, &community, &published, &tables, &placed.decisions, &vacancies, &sites);
     (summary.community.codes_bridged_by_change, summary.community.name) = (codes_bridged, community_name);
-    summary.postcode_column = home_postcode::record(placed.postcode_column.clone(), &mut summary.decisions);
+    summary.postcode_column = home_postcode::record(postcode_column, &mut summary.decisions);
     (summary.demography, summary.wres_indicator_1) = (demography.summaries, demography.wres1);
     summary.all_staff = demography.all_staff;
-    let (exact_tables, exact_wres1) =
-        write_exact_tables((&args, &census), &run, &community, &placed, &tables.population_by_decile)?;
-    let exact = json!({
-        "not_for_publication": "exact counts of people: keep with the row-level data, never publish",
-        "staff_file": args.staff.display().to_string(),
-        "staff": placed.counts,
-        "wres_indicator_1": exact_wres1,
-        "exact_tables": exact_tables,
-        "warnings": run.warnings,
-    });
+    let exact = exact_summary((&args, &census), &run, &community, &placed, &tables.population_by_decile)?;
     let (quiet, started) = (run.quiet, run.started);
     run.finish((SUMMARY, &summary), (INTERNAL_SUMMARY, &exact))?;
     if !quiet {
@@ -141,6 +130,31 @@ pub(crate) fn run(args: GapsArgs) -> anyhow::Result<()> {
 
 /// The class tables of all staff and of each breakdown, and WRES indicator 1, with exact counts,
 /// for the analyst in [`INTERNAL_FOLDER`] (names as the published ones'); the files written and
+/// The workbook of the published tables, with the community named in its notes; its file name.
+fn write_workbook(run: &RunContext, tables: &[String], community: &str) -> anyhow::Result<String> {
+    let community_note = format!("Community: {community}.");
+    run.write_workbook("gaps.xlsx", "Staff against the community by deprivation", tables, &[community_note])
+}
+
+/// The analyst's summary: every count exact, and the exact tables written beside it.
+fn exact_summary(
+    (args, census): (&GapsArgs, &[DemographyTable]),
+    run: &RunContext,
+    community: &Community,
+    placed: &PlacedStaff,
+    population: &[f64],
+) -> anyhow::Result<serde_json::Value> {
+    let (exact_tables, exact_wres1) = write_exact_tables((args, census), run, community, placed, population)?;
+    Ok(json!({
+        "not_for_publication": "exact counts of people: keep with the row-level data, never publish",
+        "staff_file": args.staff.display().to_string(),
+        "staff": placed.counts,
+        "wres_indicator_1": exact_wres1,
+        "exact_tables": exact_tables,
+        "warnings": run.warnings,
+    }))
+}
+
 /// WRES indicator 1's rows.
 fn write_exact_tables(
     (args, census): (&GapsArgs, &[DemographyTable]),
@@ -320,8 +334,6 @@ struct PlacedStaff {
     counts: StaffCounts,
     /// Notes for the summary's decisions (e.g. a band column mostly not recorded).
     decisions: Vec<String>,
-    /// Which column was read as the home postcode, and how many other postcode columns were not.
-    postcode_column: (String, usize),
 }
 
 impl StaffCounts {
@@ -390,9 +402,7 @@ fn place_staff(
     })?;
     run.warnings.extend(check_spreads(&spreads, &breakdowns, columns, &headers, args)?);
     let decisions = report_unread(&breakdowns, &unread, columns, &headers, args, counts.rows, run)?;
-    let spec = &crate::dictionary::STAFF[0];
-    let postcode_column = home_postcode::decision(&headers, spec, columns.postcode, &args.staff_columns);
-    Ok(PlacedStaff { tally, counts, decisions, postcode_column })
+    Ok(PlacedStaff { tally, counts, decisions })
 }
 
 /// The band and staff group columns blank on every row stop the run when a breakdown tables

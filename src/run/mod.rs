@@ -10,10 +10,12 @@ use anyhow::{bail, Context as _};
 use serde::Serialize;
 
 use crate::analysis::Areas;
-use crate::cli::{AreaNameArgs, OutputDirArgs, ReferenceArgs};
-use crate::columns::ColumnMap;
+use crate::cli::{AreaNameArgs, OutputDirArgs, ReferenceArgs, ValueArgs};
+use crate::columns::{ColumnMap, ColumnSpec};
 use crate::geocoder::{Geocoder, Vintages};
+use crate::input::home_postcode;
 use crate::input::sites::{read_sites, Site};
+use crate::input::value_maps::ValueMaps;
 use crate::io::csv_input::Row;
 use crate::io::progress;
 use crate::io::CsvInput;
@@ -28,6 +30,39 @@ use crate::reference::Population;
 
 /// Rows handed to the parallel placement at a time.
 const BATCH_ROWS: usize = 32_768;
+
+/// An analysis's file of people, one a row (staff, applications): opened, its columns found, the
+/// vocabularies of its coded values read, and which column is the home postcode.
+pub(crate) struct PeopleFile<C> {
+    pub input: CsvInput,
+    pub columns: C,
+    pub maps: ValueMaps,
+    /// Which column was read as the home postcode (a sentence for the summary's decisions), and
+    /// how many other postcode columns were not.
+    pub postcode_column: (String, usize),
+}
+
+impl<C> PeopleFile<C> {
+    /// Stops with `needs_deprivation` without `--deprivation` (a run by deprivation decile); reads
+    /// `--values`, opens `path` and finds its columns with `resolve` (`map` naming them, `spec` the
+    /// home postcode's role, at `postcode(columns)`).
+    pub fn open(
+        (reference, needs_deprivation): (&ReferenceArgs, &str),
+        values: &ValueArgs,
+        (path, map, spec): (&Path, &ColumnMap, &ColumnSpec),
+        resolve: impl FnOnce(&CsvInput, &ColumnMap) -> crate::Result<C>,
+        postcode: impl FnOnce(&C) -> usize,
+    ) -> anyhow::Result<PeopleFile<C>> {
+        if reference.deprivation.is_none() {
+            bail!(crate::Error::usage(needs_deprivation));
+        }
+        let maps = values.maps()?;
+        let input = CsvInput::open(path)?;
+        let columns = resolve(&input, map)?;
+        let postcode_column = home_postcode::decision(&input.headers, spec, postcode(&columns), map);
+        Ok(PeopleFile { input, columns, maps, postcode_column })
+    }
+}
 
 /// A run of `gaps` or `emissions` in progress: where it writes, what it loaded, what it will warn about.
 pub struct RunContext {
