@@ -155,7 +155,7 @@ pub(crate) fn run(args: EmissionsArgs) -> anyhow::Result<()> {
             .transpose()
     })?;
     run.attach_names(&args.names)?;
-    let sites = run.read_sites(&args.sites, &args.site_columns)?;
+    let sites = run.sites(&args.sites)?;
     let (census, travel) = area_travel(&args, &model, &mut run)?;
     let placer = Placer::new(&args, &run.areas, &run.geocoder, columns, &sites, &model, &travel, scenario)?;
     run.warnings.extend(placer.matrix_warning.clone());
@@ -194,7 +194,7 @@ pub(crate) fn run(args: EmissionsArgs) -> anyhow::Result<()> {
 /// The files no output may replace.
 fn inputs(args: &EmissionsArgs) -> Vec<&Path> {
     let travel = &args.travel;
-    [Some(&args.appointments), Some(&args.sites), args.population.as_ref(), travel.factors.as_ref()]
+    [Some(&args.appointments), args.sites.sites.as_ref(), args.population.as_ref(), travel.factors.as_ref()]
         .into_iter()
         .chain([travel.distance_matrix.as_ref(), args.area_bridge.as_ref()])
         .chain([travel.car_availability.as_ref(), travel.travel_to_work.as_ref()])

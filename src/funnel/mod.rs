@@ -96,10 +96,7 @@ pub(crate) fn run(args: FunnelArgs) -> anyhow::Result<()> {
     let mut run = RunContext::open(&args.output, &args.reference, args.disclosure.rule(), &inputs(&args), || {
         args.population.as_deref().map(|p| Population::load(p, &args.population_columns)).transpose()
     })?;
-    let sites = match &args.sites {
-        Some(path) => run.read_sites(path, &args.site_columns)?,
-        None => Vec::new(),
-    };
+    let sites = run.sites(&args.sites)?;
     let bands = vacancy_bands(&args, &sites, (&mut run, &maps))?;
     let community = community(&args, &sites, &mut run)?;
     let placed = place_applications(input, &columns, &bands, &maps, &args, &mut run)?;
@@ -185,7 +182,7 @@ fn write_exact_tables(
 /// The files no output may replace.
 fn inputs(args: &FunnelArgs) -> Vec<&Path> {
     let c = &args.community;
-    [Some(&args.applications), args.vacancies.as_ref(), args.sites.as_ref(), args.population.as_ref()]
+    [Some(&args.applications), args.vacancies.vacancies.as_ref(), args.sites.sites.as_ref(), args.population.as_ref()]
         .into_iter()
         .chain([c.community_codes.as_ref(), c.community_lookup.as_ref()])
         .flatten()
@@ -199,8 +196,8 @@ fn vacancy_bands(
     sites: &[crate::input::sites::Site],
     (run, maps): (&mut RunContext, &ValueMaps),
 ) -> anyhow::Result<FxHashMap<String, BandGroup>> {
-    let Some(path) = &args.vacancies else { return Ok(FxHashMap::default()) };
-    let vacancies = read_vacancies(path, (&args.vacancy_columns, maps), sites, &run.geocoder.directory)?;
+    let Some(path) = &args.vacancies.vacancies else { return Ok(FxHashMap::default()) };
+    let vacancies = read_vacancies(path, (&args.vacancies.vacancy_columns, maps), sites, &run.geocoder.directory)?;
     run.warnings.extend(crate::input::vacancies::unread_bands_warning(path, &vacancies));
     Ok(vacancies.into_iter().map(|v| (v.id, v.band.group())).collect())
 }

@@ -84,10 +84,7 @@ pub(crate) fn run(args: GapsArgs) -> anyhow::Result<()> {
         Population::load(&args.population, &args.population_columns).map(Some)
     })?;
     run.attach_names(&args.names)?;
-    let sites = match &args.sites {
-        Some(path) => run.read_sites(path, &args.site_columns)?,
-        None => Vec::new(),
-    };
+    let sites = run.sites(&args.sites)?;
     let vacancies = load_vacancies(&args, &sites, &mut run)?;
     let census = census_tables(&args, &mut run)?;
     let (community, codes_bridged, community_name) = community(&args, &sites, &mut run)?;
@@ -193,7 +190,7 @@ fn write_exact_tables(
 fn inputs(args: &GapsArgs) -> Vec<&Path> {
     let c = &args.community;
     let d = &args.demography;
-    [Some(&args.staff), args.vacancies.as_ref(), args.sites.as_ref(), Some(&args.population)]
+    [Some(&args.staff), args.vacancies.vacancies.as_ref(), args.sites.sites.as_ref(), Some(&args.population)]
         .into_iter()
         .chain([c.community_codes.as_ref(), c.community_lookup.as_ref(), c.area_bridge.as_ref()])
         .chain([d.ethnic_group_population.as_ref(), d.sex_population.as_ref(), d.age_population.as_ref()])
@@ -289,9 +286,9 @@ fn census_tables(args: &GapsArgs, run: &mut RunContext) -> anyhow::Result<Vec<De
 
 /// The vacancies, each located at its site (or its own postcode); none located is an error.
 fn load_vacancies(args: &GapsArgs, sites: &[Site], run: &mut RunContext) -> anyhow::Result<Vec<Vacancy>> {
-    let Some(path) = &args.vacancies else { return Ok(Vec::new()) };
+    let Some(path) = &args.vacancies.vacancies else { return Ok(Vec::new()) };
     let maps = args.values.maps()?;
-    let vacancies = read_vacancies(path, (&args.vacancy_columns, &maps), sites, &run.geocoder.directory)?;
+    let vacancies = read_vacancies(path, (&args.vacancies.vacancy_columns, &maps), sites, &run.geocoder.directory)?;
     run.warnings.extend(unread_bands_warning(path, &vacancies));
     run.warnings.extend(unlocated_vacancies(path, &vacancies)?);
     Ok(vacancies)
@@ -552,7 +549,7 @@ fn write_tables(
     let rate = community_rate(facts, community, &estimates).unwrap_or(0.0);
     written.extend(area_tables(args, run, community, area_cells, rate)?);
     written.extend(msoa_tables(run, community, published, rate)?);
-    if args.vacancies.is_some() {
+    if args.vacancies.vacancies.is_some() {
         let located: Vec<&Vacancy> = vacancies.iter().filter(|v| v.location.is_some()).collect();
         let rows =
             TargetRows { facts, msoas: &run.areas.msoas, cells: area_cells, rate, vacancies: &located, residents };
@@ -886,7 +883,7 @@ fn summary(
         core20_staff_share: headline.as_ref().map(|h| h.staff_share),
         core20_population_share: headline.as_ref().map(|h| h.population_share),
         disclosure: run.disclosure,
-        vacancies: args.vacancies.as_ref().map(|_| vacancy_counts(vacancies)),
+        vacancies: args.vacancies.vacancies.as_ref().map(|_| vacancy_counts(vacancies)),
         sites: sites
             .iter()
             .map(|s| SiteLocated { site_code: s.label.clone(), located_by: s.located_by.to_string() })

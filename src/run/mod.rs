@@ -10,7 +10,7 @@ use anyhow::{bail, Context as _};
 use serde::Serialize;
 
 use crate::analysis::Areas;
-use crate::cli::{AreaNameArgs, OutputDirArgs, ReferenceArgs, ValueArgs};
+use crate::cli::{AreaNameArgs, OutputDirArgs, ReferenceArgs, SiteArgs, ValueArgs};
 use crate::columns::{ColumnMap, ColumnSpec};
 use crate::geocoder::{Geocoder, Vintages};
 use crate::input::home_postcode;
@@ -101,7 +101,10 @@ impl RunContext {
         let folder = RunFolder::create(&output.out, output.force, &files)?;
         let geocoder = Geocoder::load(&reference.paths()).context("loading reference data")?;
         if let Some(store) = &geocoder.store {
-            crate::run::say(output.quiet, format_args!("reference data: the prepared store {}", store.display()));
+            crate::run::say(
+                output.terminal.quiet,
+                format_args!("reference data: the prepared store {}", store.display()),
+            );
         }
         let population = population().context("loading population")?;
         if let Some(population) = &population {
@@ -120,7 +123,7 @@ impl RunContext {
         Ok(RunContext {
             tables: RefCell::default(),
             started,
-            quiet: output.quiet,
+            quiet: output.terminal.quiet,
             disclosure,
             folder,
             geocoder,
@@ -196,6 +199,14 @@ impl RunContext {
     }
 
     /// The sites, located by coordinates or postcode; a warning for each that could not be.
+    /// The sites of `--sites` (none without it).
+    pub fn sites(&mut self, sites: &SiteArgs) -> anyhow::Result<Vec<Site>> {
+        match &sites.sites {
+            Some(path) => self.read_sites(path, &sites.site_columns),
+            None => Ok(Vec::new()),
+        }
+    }
+
     pub fn read_sites(&mut self, path: &Path, columns: &ColumnMap) -> anyhow::Result<Vec<Site>> {
         let sites = read_sites(path, columns, Some(&self.geocoder.directory))?;
         for site in sites.iter().filter(|s| s.location.is_none()) {
