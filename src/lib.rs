@@ -31,7 +31,7 @@
 //! assert_eq!(placed[2].status, MatchStatus::InvalidPostcode);
 //! let id = placed[0].area.unwrap();
 //! assert!(geocoder.deprivation_of(id).is_some_and(|imd| (1..=10).contains(&imd.decile)));
-//! let area = &geocoder.boundaries.areas[id as usize];
+//! let area = geocoder.area(id);
 //! assert!(area.code.starts_with("E0199"), "a fictional LSOA: {}", area.code);
 //! # Ok::<(), anchormap::Error>(())
 //! ```
@@ -125,7 +125,7 @@ pub(crate) mod cmd;
 pub(crate) mod run;
 
 pub use error::{Error, Result};
-pub use geocoder::{Geocoded, Geocoder, MatchStatus, ReferencePaths};
+pub use geocoder::{FeatureId, Geocoded, Geocoder, MatchStatus, ReferencePaths};
 
 /// The `anchormap` command line, as the binary runs it: settings from `anchormap.toml` and the
 /// fetched reference data become options, flags override them, the subcommand runs, and an error

@@ -128,6 +128,18 @@ impl MatchCounts {
     }
 }
 
+/// A boundary feature: its index in the boundaries' features ([`Geocoder::areas`]). Not a run's
+/// area row: features sharing a code are one area, and `Areas::of` is the one translation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FeatureId(pub u32);
+
+impl FeatureId {
+    /// The feature's index in the boundaries' features.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
 /// One record's result.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Geocoded {
@@ -137,8 +149,8 @@ pub struct Geocoded {
     pub location: Option<Coord<f64>>,
     /// The country the directory gives for the postcode.
     pub country: Option<Country>,
-    /// Index into [`Geocoder::areas`].
-    pub area: Option<u32>,
+    /// The boundary feature the record is placed in.
+    pub area: Option<FeatureId>,
     /// 0 within an area; the distance to the area's edge for `nearest`.
     pub distance_m: Option<f64>,
     /// How the record was placed, or why not.
@@ -160,10 +172,10 @@ pub enum FromDirectory {
     NotInBoundaries,
     /// The directory's area (used), and where the spatial join put the same point (`None`: outside).
     Assigned {
-        /// The directory's area, by feature id.
-        area: u32,
-        /// The area the spatial join gives, by feature id.
-        spatial: Option<u32>,
+        /// The directory's area.
+        area: FeatureId,
+        /// The area the spatial join gives.
+        spatial: Option<FeatureId>,
     },
 }
 
@@ -566,13 +578,13 @@ impl Geocoder {
     }
 
     /// The area with feature id `id` (a [`Geocoded::area`]).
-    pub fn area(&self, id: u32) -> &Area {
-        &self.boundaries.areas[id as usize]
+    pub fn area(&self, id: FeatureId) -> &Area {
+        &self.boundaries.areas[id.index()]
     }
 
     /// The deprivation of the area with feature id `id`, if the file has it.
-    pub fn deprivation_of(&self, id: u32) -> Option<&DeprivationRecord> {
-        self.area_deprivation[id as usize].as_ref()
+    pub fn deprivation_of(&self, id: FeatureId) -> Option<&DeprivationRecord> {
+        self.area_deprivation[id.index()].as_ref()
     }
 
     /// The directory's area column used for the official assignment (e.g. `lsoa11`), if any.
@@ -584,10 +596,10 @@ impl Geocoder {
     fn finish(&self, mut found: Geocoded, (area, distance_m, status): Placed) -> Geocoded {
         match found.from_directory {
             FromDirectory::Assigned { area: official, .. } => {
-                found.from_directory = FromDirectory::Assigned { area: official, spatial: area };
+                found.from_directory = FromDirectory::Assigned { area: official, spatial: area.map(FeatureId) };
                 (found.area, found.distance_m, found.status) = (Some(official), Some(0.0), MatchStatus::Directory);
             }
-            _ => (found.area, found.distance_m, found.status) = (area, distance_m, status),
+            _ => (found.area, found.distance_m, found.status) = (area.map(FeatureId), distance_m, status),
         }
         found
     }
@@ -663,7 +675,7 @@ impl Geocoder {
                 Some(v) => match entry.lsoa[v] {
                     None => FromDirectory::Blank,
                     Some(code) => match self.code_area.get(code as usize).copied().flatten() {
-                        Some(area) => FromDirectory::Assigned { area, spatial: None },
+                        Some(area) => FromDirectory::Assigned { area: FeatureId(area), spatial: None },
                         None => FromDirectory::NotInBoundaries,
                     },
                 },
