@@ -71,10 +71,12 @@ impl ColumnMap {
         self.1.unwrap_or("the file's --…-columns option")
     }
 
+    /// The header named for `key`, if the map names one.
     pub fn get(&self, key: &str) -> Option<&str> {
         self.0.get(key).map(String::as_str)
     }
 
+    /// Names `header` for `key`.
     pub fn insert(&mut self, key: &str, header: &str) {
         self.0.insert(key.to_string(), header.to_string());
     }

@@ -349,7 +349,9 @@ pub struct IodDomain {
     pub key: &'static str,
     /// The domain as MHCLG names it.
     pub name: &'static str,
+    /// The column of the domain's rank.
     pub rank: ColumnSpec,
+    /// The column of the domain's score.
     pub score: ColumnSpec,
 }
 

@@ -9,8 +9,11 @@ use std::path::{Path, PathBuf};
 /// (`column 'postcode'`) or a character position in a JSON file (`column 17`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Location {
+    /// The file.
     pub path: PathBuf,
+    /// The line, counting from 1, when known.
     pub line: Option<u64>,
+    /// The column, in words, when known.
     pub column: Option<String>,
 }
 
@@ -67,11 +70,21 @@ impl fmt::Display for Location {
 pub enum Error {
     /// A file could not be opened, read or written.
     #[error("{path}: {error}", path = .path.display())]
-    Io { path: PathBuf, error: std::io::Error },
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// What went wrong.
+        error: std::io::Error,
+    },
 
     /// A file was read but its content cannot be used.
     #[error("{at}: {message}")]
-    Invalid { at: Location, message: String },
+    Invalid {
+        /// Where in the file.
+        at: Location,
+        /// What is wrong, on one line.
+        message: String,
+    },
 
     /// The command line asks for something it cannot have as written (an option missing that
     /// another needs, a value of the wrong shape): the binary exits with 2, as for clap's errors.
@@ -85,6 +98,7 @@ impl Error {
         Error::Usage(one_line(&message.into()))
     }
 
+    /// An I/O error on `path`.
     pub fn io(path: &Path, source: std::io::Error) -> Self {
         Error::Io { path: path.to_path_buf(), error: source }
     }
@@ -118,6 +132,7 @@ impl Error {
     }
 }
 
+/// The library's result: an [`Error`] naming file, line and column.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// The most characters of a value an error message quotes: enough for every official header

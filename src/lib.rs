@@ -1,10 +1,15 @@
 //! anchormap: where an NHS organisation's staff and patients live, by small area and deprivation.
 //!
-//! The data flow, one floor per stage (ARCHITECTURE.md lists them): [`reference`] loads public
-//! reference data, [`input`] reads the user's files, [`spatial`] projects to British National Grid
-//! and indexes areas, [`geocoder`] joins postcodes to areas, [`analysis`] holds what the analyses
-//! share, and [`output`] writes results. Each analysis has its folder ([`gaps`], [`funnel`],
-//! [`emissions`], [`report`]) over the shared `run` context; `cmd` dispatches the subcommands.
+//! The data flow, one floor per stage (ARCHITECTURE.md lists them): `reference` loads public
+//! reference data, `input` reads the user's files, [`spatial`] projects to British National Grid
+//! and indexes areas, [`geocoder`] joins postcodes to areas, `analysis` holds what the analyses
+//! share, and [`output`] writes results. Each analysis has its folder (`gaps`, `funnel`,
+//! `emissions`, [`report`]) over the shared `run` context; `cmd` dispatches the subcommands.
+//!
+//! The documented API is the geocoder with its reference data ([`Geocoder`], [`ReferencePaths`]),
+//! errors, postcodes, columns, the spatial types, the disclosure rule ([`output::disclosure`]),
+//! the demo region and the command line ([`run_command_line`]). The modules hidden from these pages
+//! are internals, public only so that the integration tests and the doc examples reach them.
 //!
 //! # Placing postcodes in areas
 //!
@@ -26,7 +31,7 @@
 //! assert_eq!(placed[2].status, MatchStatus::InvalidPostcode);
 //! let id = placed[0].area.unwrap();
 //! assert!(geocoder.deprivation_of(id).is_some_and(|imd| (1..=10).contains(&imd.decile)));
-//! let area = &geocoder.boundaries.areas[id as usize];
+//! let area = geocoder.area(id);
 //! assert!(area.code.starts_with("E0199"), "a fictional LSOA: {}", area.code);
 //! # Ok::<(), anchormap::Error>(())
 //! ```
@@ -54,33 +59,73 @@
 //! assert!(audit.protected && audit.cells_hidden == 4, "{audit:?}");
 //! ```
 //!
+//! # Running an analysis
+//!
 //! The analyses (`gaps`, `funnel`, `emissions`, `report`) run from the command line,
-//! [`run_command_line`], which the binary calls.
+//! [`run_command_line`], which the binary calls; each writes a run folder whose summary has a
+//! type. Gaps on the demo region's staff, the community 10 km around its sites:
+//!
+//! ```
+//! use anchormap::output::run_summary::GapsSummary;
+//!
+//! let out = std::env::temp_dir().join(format!("anchormap-doc-gaps-{}", std::process::id()));
+//! let demo = |name: &str| format!("data/demo/anchorshire_fictional_{name}.csv");
+//! let (staff, postcodes, imd) = (demo("staff"), demo("postcodes"), demo("imd"));
+//! let (population, sites) = (demo("population"), demo("sites"));
+//! let args = [
+//!     "anchormap", "gaps", "--staff", &staff, "--sites", &sites, "--postcodes", &postcodes,
+//!     "--boundaries", "boundaries/anchorshire_fictional_areas.geojson", "--deprivation", &imd,
+//!     "--population", &population, "--no-store", "--quiet", "--force", "--out", out.to_str().unwrap(),
+//! ];
+//! let status = anchormap::run_command_line(args.iter().map(|a| a.into()).collect());
+//! assert_eq!(status, std::process::ExitCode::SUCCESS);
+//! let text = std::fs::read_to_string(out.join("gaps_summary.json"))?;
+//! let summary: GapsSummary = serde_json::from_str(&text)?;
+//! assert!(summary.staff.placed_in_community.is_some_and(|staff| staff > 0.0), "{text}");
+//! assert!(out.join("gaps_by_decile.csv").exists());
+//! std::fs::remove_dir_all(&out)?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
-pub mod analysis;
-pub mod audit;
-pub(crate) mod cli;
-pub(crate) mod cmd;
+#![warn(missing_docs)]
+
+// The documented API: the geocoder and its reference data, errors, postcodes, columns, the
+// spatial types, the disclosure rule, the report, the demo region and the command line.
 pub mod columns;
 pub mod demo;
 pub mod dictionary;
-pub mod emissions;
 pub mod error;
-pub mod funnel;
-pub mod gaps;
 pub mod geocoder;
-pub mod input;
 pub mod io;
 pub mod output;
 pub mod postcode;
 pub mod profile;
-pub mod reference;
 pub mod report;
-pub(crate) mod run;
 pub mod spatial;
 
+// Internals: public so that the integration tests in tests/ and the doc examples beside the code
+// reach them, hidden from the documentation, and not API (they change with the analyses).
+#[doc(hidden)]
+pub mod analysis;
+#[doc(hidden)]
+pub mod audit;
+#[doc(hidden)]
+pub mod emissions;
+#[doc(hidden)]
+pub mod funnel;
+#[doc(hidden)]
+pub mod gaps;
+#[doc(hidden)]
+pub mod input;
+#[doc(hidden)]
+pub mod reference;
+
+pub(crate) mod cli;
+pub(crate) mod cmd;
+pub(crate) mod run;
+
 pub use error::{Error, Result};
-pub use geocoder::{Geocoded, Geocoder, MatchStatus, ReferencePaths};
+pub use geocoder::{FeatureId, Geocoded, Geocoder, MatchStatus, ReferencePaths};
 
 /// The `anchormap` command line, as the binary runs it: settings from `anchormap.toml` and the
 /// fetched reference data become options, flags override them, the subcommand runs, and an error

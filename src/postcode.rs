@@ -67,6 +67,7 @@ impl Postcode {
         self.0
     }
 
+    /// The postcode packed in `bits` by [`Postcode::bits`], if they hold one.
     pub fn from_bits(bits: u64) -> Option<Postcode> {
         let postcode = Postcode(bits);
         let (bytes, len) = postcode.compact_bytes_checked()?;

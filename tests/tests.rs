@@ -25,5 +25,6 @@ mod postcode_columns;
 mod properties;
 mod report;
 mod run_folders;
+mod snapshots;
 mod store;
 mod values;

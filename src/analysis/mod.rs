@@ -65,7 +65,7 @@ pub struct Areas {
 impl Areas {
     /// The area row a geocoded postcode falls in (its boundary feature's row), if any.
     pub fn of(&self, geocoded: &crate::geocoder::Geocoded) -> Option<usize> {
-        geocoded.area.map(|feature| self.row_of_feature[feature as usize])
+        geocoded.area.map(|feature| self.row_of_feature[feature.index()])
     }
 
     /// An area's polygons for writing: as read when they were WGS84, else the BNG ones.
@@ -87,7 +87,7 @@ impl Areas {
         let mut wgs84: Vec<Option<geo::MultiPolygon<f64>>> = Vec::new();
         for (id, area) in geocoder.areas().iter().enumerate() {
             if facts.last().is_none_or(|last| last.code != area.code) {
-                let imd = geocoder.deprivation_of(id as u32);
+                let imd = geocoder.deprivation_of(crate::geocoder::FeatureId(id as u32));
                 facts.push(AreaFacts {
                     code: area.code.clone(),
                     name: area.name.clone(),

@@ -1,4 +1,6 @@
-//! Command-line interface: the subcommands and the argument groups they share (reference data, output).
+//! Command-line interface: the subcommands and the argument groups they share (reference data, output,
+//! sites, vacancies, values, disclosure, `--quiet`), each declared once and flattened where used; a command
+//! that words a shared flag its own way says so with `mut_arg`.
 
 pub mod config;
 
@@ -137,13 +139,13 @@ pub struct PlacementArgs {
 
 /// Arguments of `anchormap prepare`.
 #[derive(Debug, Args)]
+#[command(mut_arg("quiet", |quiet| quiet.help(NO_PROGRESS)))]
 pub struct PrepareArgs {
     #[command(flatten)]
     pub placement: PlacementArgs,
 
-    /// No progress bars or summary on stderr.
-    #[arg(short, long)]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub terminal: TerminalArgs,
 }
 
 fn non_negative_metres(text: &str) -> Result<f64, String> {
@@ -230,9 +232,8 @@ pub struct GeocodeArgs {
     #[arg(long, value_name = "FILE")]
     pub summary_json: Option<PathBuf>,
 
-    /// Suppress the summary on stderr.
-    #[arg(short, long)]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub terminal: TerminalArgs,
 }
 
 /// A breakdown of the gap tables.
@@ -271,13 +272,11 @@ pub struct GapsArgs {
     #[arg(long, value_name = "S.csv")]
     pub staff: PathBuf,
 
-    /// Open vacancies CSV (TRAC / NHS Jobs): site (code or postcode), staff group, band, entry-level flag.
-    #[arg(long, value_name = "V.csv")]
-    pub vacancies: Option<PathBuf>,
+    #[command(flatten)]
+    pub vacancies: VacancyArgs,
 
-    /// Sites CSV: site_code, site_name, and postcode and/or easting, northing.
-    #[arg(long, value_name = "SITES.csv")]
-    pub sites: Option<PathBuf>,
+    #[command(flatten)]
+    pub sites: SiteArgs,
 
     #[command(flatten)]
     pub reference: ReferenceArgs,
@@ -299,14 +298,6 @@ pub struct GapsArgs {
     /// these together gets no hidden count back (see `anchormap audit`).
     #[arg(long, value_name = "RUN")]
     pub protect_with: Vec<PathBuf>,
-
-    /// Vacancy file columns when not detected: id=,site=,staff_group=,band=,entry_level=
-    #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
-    pub vacancy_columns: ColumnMap,
-
-    /// Site file columns when not detected: code=,name=,postcode=,easting=,northing=
-    #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
-    pub site_columns: ColumnMap,
 
     #[command(flatten)]
     pub community: CommunityArgs,
@@ -427,19 +418,22 @@ impl DemographyArgs {
 }
 
 #[derive(Debug, Args)]
+// The shared vacancy and site flags, worded for what funnel reads them for.
+#[command(
+    mut_arg("vacancies", |v| v.help("Vacancies CSV (TRAC / NHS Jobs): the band of each vacancy reference, for applications without a band column")),
+    mut_arg("sites", |s| s.help("Sites CSV: site_code, site_name, and postcode and/or easting, northing (the default community: 10 km around them)")),
+)]
 pub struct FunnelArgs {
     /// Applications CSV (an NHS Jobs or TRAC export): applicant postcode and application status or stage reached;
     /// optional application id, vacancy reference, ethnic group, sex, band.
     #[arg(long, value_name = "APPS.csv")]
     pub applications: PathBuf,
 
-    /// Vacancies CSV (TRAC / NHS Jobs): the band of each vacancy reference, for applications without a band column.
-    #[arg(long, value_name = "V.csv")]
-    pub vacancies: Option<PathBuf>,
+    #[command(flatten)]
+    pub vacancies: VacancyArgs,
 
-    /// Sites CSV: site_code, site_name, and postcode and/or easting, northing (the default community: 10 km around them).
-    #[arg(long, value_name = "SITES.csv")]
-    pub sites: Option<PathBuf>,
+    #[command(flatten)]
+    pub sites: SiteArgs,
 
     #[command(flatten)]
     pub reference: ReferenceArgs,
@@ -455,14 +449,6 @@ pub struct FunnelArgs {
     /// Application file columns when not detected: postcode=,stage=,id=,vacancy=,ethnic_group=,sex=,band=
     #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
     pub application_columns: ColumnMap,
-
-    /// Vacancy file columns when not detected: id=,site=,staff_group=,band=,entry_level=
-    #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
-    pub vacancy_columns: ColumnMap,
-
-    /// Site file columns when not detected: code=,name=,postcode=,easting=,northing=
-    #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
-    pub site_columns: ColumnMap,
 
     #[command(flatten)]
     pub community: CommunityArgs,
@@ -538,9 +524,43 @@ pub struct OutputDirArgs {
     #[arg(long)]
     pub force: bool,
 
+    #[command(flatten)]
+    pub terminal: TerminalArgs,
+}
+
+/// `--quiet`, as every command that reports on stderr spells it.
+#[derive(Debug, Clone, Default, Args)]
+pub struct TerminalArgs {
     /// Suppress the summary on stderr.
     #[arg(short, long)]
     pub quiet: bool,
+}
+
+/// `--quiet`'s help for the commands that show progress bars.
+const NO_PROGRESS: &str = "No progress bars or summary on stderr";
+
+/// The sites an analysis reads (`gaps`, `funnel`, `emissions`), and their columns.
+#[derive(Debug, Clone, Default, Args)]
+pub struct SiteArgs {
+    /// Sites CSV: site_code, site_name, and postcode and/or easting, northing.
+    #[arg(long, value_name = "SITES.csv")]
+    pub sites: Option<PathBuf>,
+
+    /// Site file columns when not detected: code=,name=,postcode=,easting=,northing=
+    #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
+    pub site_columns: ColumnMap,
+}
+
+/// The open vacancies an analysis reads (`gaps`, `funnel`), and their columns.
+#[derive(Debug, Clone, Default, Args)]
+pub struct VacancyArgs {
+    /// Open vacancies CSV (TRAC / NHS Jobs): site (code or postcode), staff group, band, entry-level flag.
+    #[arg(long, value_name = "V.csv")]
+    pub vacancies: Option<PathBuf>,
+
+    /// Vacancy file columns when not detected: id=,site=,staff_group=,band=,entry_level=
+    #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
+    pub vacancy_columns: ColumnMap,
 }
 
 /// Hospital sites marked on maps.
@@ -603,14 +623,15 @@ impl DisclosureArgs {
 }
 
 #[derive(Debug, Args)]
+// Emissions measures travel to the sites: the shared --sites is required here.
+#[command(mut_arg("sites", |sites| sites.required(true)))]
 pub struct EmissionsArgs {
     /// Outpatient appointments CSV: patient postcode (or area code), site code, attendance mode; optional count, specialty, first/follow-up, date.
     #[arg(long, value_name = "A.csv")]
     pub appointments: PathBuf,
 
-    /// Sites CSV: site_code, site_name, and postcode and/or easting, northing.
-    #[arg(long, value_name = "SITES.csv")]
-    pub sites: PathBuf,
+    #[command(flatten)]
+    pub sites: SiteArgs,
 
     #[command(flatten)]
     pub reference: ReferenceArgs,
@@ -635,10 +656,6 @@ pub struct EmissionsArgs {
     /// Area bridge columns when not detected: lsoa11=,lsoa21=,change=
     #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
     pub area_bridge_columns: ColumnMap,
-
-    /// Site file columns when not detected: code=,name=,postcode=,easting=,northing=
-    #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
-    pub site_columns: ColumnMap,
 
     #[command(flatten)]
     pub names: AreaNameArgs,
@@ -915,9 +932,8 @@ pub struct MapArgs {
     #[arg(long, value_name = "NAME")]
     pub code_property: Option<String>,
 
-    /// Suppress the summary on stderr.
-    #[arg(short, long)]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub terminal: TerminalArgs,
 }
 
 /// Which areas a map is fitted to.
@@ -993,9 +1009,8 @@ pub struct ReportArgs {
     #[arg(long)]
     pub lsoa_maps: bool,
 
-    /// Suppress the summary on stderr.
-    #[arg(short, long)]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub terminal: TerminalArgs,
 }
 
 #[derive(Debug, Args)]
@@ -1018,6 +1033,7 @@ pub struct DemoArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(mut_arg("quiet", |quiet| quiet.help(NO_PROGRESS)))]
 pub struct FetchArgs {
     /// Which set: iod2025 (LSOA 2021, population mid-2022) or iod2019 (LSOA 2011, mid-2015) [default: iod2025; with --from, the newest the mirror holds].
     #[arg(long, value_name = "SET")]
@@ -1047,9 +1063,8 @@ pub struct FetchArgs {
     #[arg(long)]
     pub list: bool,
 
-    /// No progress bars or summary on stderr.
-    #[arg(short, long)]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub terminal: TerminalArgs,
 }
 
 #[derive(Debug, Args)]

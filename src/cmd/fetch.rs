@@ -27,7 +27,7 @@ pub fn run(args: FetchArgs) -> anyhow::Result<()> {
             bail!("{}: no such folder to fetch from", dir.display());
         }
     }
-    let fetcher = Fetcher::new(!args.no_verify, args.quiet);
+    let fetcher = Fetcher::new(!args.no_verify, args.terminal.quiet);
     fetcher.check_reachable(&origin).map_err(|e| failure(e, &origin.to_string()))?;
     let set = chosen_set(&args, &sources, &origin, &fetcher)?;
     let plan = sources.plan(&set, |f| fetcher.has(&origin, f)).map_err(|missing| {
@@ -46,21 +46,21 @@ pub fn run(args: FetchArgs) -> anyhow::Result<()> {
         (None, None) => bail!("no folder to fetch into: give --dir DIR or set ANCHORMAP_HOME (there is no home folder to keep anchormap's data in)"),
     };
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
-    say(args.quiet, format!("anchormap fetch: {set} from {origin} into {}", dir.display()));
+    say(args.terminal.quiet, format!("anchormap fetch: {set} from {origin} into {}", dir.display()));
     let mut fetched = Vec::new();
     for file in &plan {
         let got = fetcher.fetch(&origin, file, &dir).map_err(|e| failure(e, &format!("{} at {origin}", file.name)))?;
-        say(args.quiet, format!("  {}", outcome(file, &got)));
+        say(args.terminal.quiet, format!("  {}", outcome(file, &got)));
         fetched.push((*file, got));
     }
-    prepare_store(&fetched, &dir, args.quiet)?;
+    prepare_store(&fetched, &dir, args.terminal.quiet)?;
     write_file(&dir.join(REFERENCE_FILE), reference_file(&sources, &set, &origin, &fetched, None).as_bytes())?;
     let is_default = default_dir.as_deref().is_some_and(|d| same_folder(d, &dir));
     if is_default || args.make_default {
-        make_default(&sources, &set, &origin, &fetched, &dir, args.quiet)
+        make_default(&sources, &set, &origin, &fetched, &dir, args.terminal.quiet)
     } else {
         say(
-            args.quiet,
+            args.terminal.quiet,
             format!(
                 "To use these files, add to anchormap.toml:\n  [reference]\n  dir = {}\nor fetch again with --make-default.",
                 toml_string(dir.as_os_str())
@@ -78,7 +78,7 @@ fn chosen_set(args: &FetchArgs, sources: &Sources, origin: &Origin, fetcher: &Fe
             sources.set(&name)?.name.clone()
         }
         None if *origin == Origin::Publishers => sources.sets[0].name.clone(),
-        None => newest_complete_set(sources, origin, fetcher, args.quiet)?,
+        None => newest_complete_set(sources, origin, fetcher, args.terminal.quiet)?,
     })
 }
 

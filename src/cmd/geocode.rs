@@ -76,7 +76,7 @@ pub fn run(args: GeocodeArgs) -> anyhow::Result<()> {
     }
     let directory_assignment =
         geocoder.directory_column().map(|column| DirectoryAgreement { column: column.to_string(), ..agreement });
-    if !args.quiet {
+    if !args.terminal.quiet {
         print_summary(rows, &counts, started);
         if let Some(a) = &directory_assignment {
             print_directory_assignment(a);
@@ -145,7 +145,7 @@ fn load(args: &GeocodeArgs, started: Instant) -> anyhow::Result<(Geocoder, Vec<S
         eprintln!("anchormap: warning: {warning}");
     }
     say(
-        args.quiet,
+        args.terminal.quiet,
         format_args!(
             "loaded {} postcodes, {} areas{} in {:.1} s{}",
             thousands(geocoder.directory.len() as u64),

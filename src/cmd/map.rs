@@ -17,7 +17,7 @@ pub fn run(args: MapArgs) -> anyhow::Result<()> {
     spec.write(&args.output)?;
     let with_data = spec.areas.iter().filter(|a| a.fill != Fill::NoData).count();
     say(
-        args.quiet,
+        args.terminal.quiet,
         format_args!(
             "map: {} areas drawn ({} with data) to {} in {:.1} s",
             thousands(spec.areas.len() as u64),

@@ -13,8 +13,8 @@ pub fn run(args: PrepareArgs) -> anyhow::Result<()> {
     let Some(dir) = args.placement.store_dir() else {
         bail!("--no-store: there is no store folder to prepare into (give --store DIR)");
     };
-    let path = prepare(&args.placement.paths(), &dir, args.quiet)?;
-    say(args.quiet, format!("later runs with these files read {}", path.display()));
+    let path = prepare(&args.placement.paths(), &dir, args.terminal.quiet)?;
+    say(args.terminal.quiet, format!("later runs with these files read {}", path.display()));
     Ok(())
 }
 

@@ -5,7 +5,7 @@ pub mod region;
 /// Declares each sample file's repository path and embeds its contents.
 macro_rules! sample_files {
     ($($name:ident = $path:literal;)*) => {
-        $(pub const $name: &str = $path;)*
+        $(#[doc = concat!("The sample file `", $path, "`.")] pub const $name: &str = $path;)*
         /// Every sample file: repository path and contents.
         pub const EMBEDDED: &[(&str, &str)] = &[$(($path, include_str!(concat!("../../", $path)))),*];
     };

@@ -155,7 +155,7 @@ pub(crate) fn run(args: EmissionsArgs) -> anyhow::Result<()> {
             .transpose()
     })?;
     run.attach_names(&args.names)?;
-    let sites = run.read_sites(&args.sites, &args.site_columns)?;
+    let sites = run.sites(&args.sites)?;
     let (census, travel) = area_travel(&args, &model, &mut run)?;
     let placer = Placer::new(&args, &run.areas, &run.geocoder, columns, &sites, &model, &travel, scenario)?;
     run.warnings.extend(placer.matrix_warning.clone());
@@ -194,7 +194,7 @@ pub(crate) fn run(args: EmissionsArgs) -> anyhow::Result<()> {
 /// The files no output may replace.
 fn inputs(args: &EmissionsArgs) -> Vec<&Path> {
     let travel = &args.travel;
-    [Some(&args.appointments), Some(&args.sites), args.population.as_ref(), travel.factors.as_ref()]
+    [Some(&args.appointments), args.sites.sites.as_ref(), args.population.as_ref(), travel.factors.as_ref()]
         .into_iter()
         .chain([travel.distance_matrix.as_ref(), args.area_bridge.as_ref()])
         .chain([travel.car_availability.as_ref(), travel.travel_to_work.as_ref()])
@@ -463,7 +463,6 @@ fn assumptions(model: &TravelModel, from_matrix: bool, mode_share_by_area: ModeS
 
 /// The published summary: counts under the rule (placed and each reason add up to the total, so
 /// they are protected as one line); every figure is the total row of the published tables.
-// Over 60 lines, as one of the two the house allows: one line per field of the published summary.
 fn summary(
     args: &EmissionsArgs,
     run: &RunContext,
@@ -474,13 +473,7 @@ fn summary(
     written: Vec<String>,
 ) -> EmissionsSummary {
     let line = PublishedCounts::new(counts, &run.disclosure);
-    let (t, c20, scenario) = (&published.total, &published.core20, &placer.scenario);
-    let value = |cell: Cell, decimals: i32| cell.value().map(|v| round(v, decimals));
-    let range = |low: Cell, high: Cell| Range { low: value(low, 3), high: value(high, 3) };
-    let share = |part: Cell, whole: Cell| match (part.value(), whole.value()) {
-        (Some(p), Some(w)) if w > 0.0 => Some(round(p / w, 4)),
-        _ => None,
-    };
+    let t = &published.total;
     EmissionsSummary {
         appointments_file: file_name(&args.appointments),
         postcode_column: None,
@@ -500,20 +493,7 @@ fn summary(
         kgco2e_avoided: value(t.kgco2e_avoided, 3),
         scenario_kgco2e_saved: value(t.scenario_kgco2e_saved, 3),
         scenario_kgco2e_saved_range: range(t.scenario_kgco2e_saved_low, t.scenario_kgco2e_saved_high),
-        scenario: ScenarioSummary {
-            shift_to_virtual: scenario.fraction,
-            applies_to: scenario.applies_to,
-            appointments_eligible: t.scenario_eligible.value(),
-            appointments_shifted: value(t.scenario_appointments_shifted, 1),
-            patient_km_saved: value(t.scenario_patient_km_saved, 1),
-            patient_miles_saved: t.scenario_patient_km_saved.value().map(|km| round(km / 1.609_344, 1)),
-            kgco2e_saved: value(t.scenario_kgco2e_saved, 3),
-            kgco2e_saved_range: range(t.scenario_kgco2e_saved_low, t.scenario_kgco2e_saved_high),
-            cost_saved_gbp: value(t.scenario_cost_saved_gbp, 2),
-            hours_saved: value(t.scenario_hours_saved, 1),
-            share_of_saving_to_deciles_1_2: share(c20.scenario_kgco2e_saved, t.scenario_kgco2e_saved),
-            share_of_face_to_face_from_deciles_1_2: share(c20.face_to_face, t.face_to_face),
-        },
+        scenario: scenario_summary(published, &placer.scenario),
         assumptions: assumptions(placer.model, !placer.matrix.is_empty(), mode_share_by_area),
         units: Units::default(),
         disclosure: run.disclosure,
@@ -524,6 +504,44 @@ fn summary(
         area_names: run.names.clone(),
         outputs: written,
         internal_summary: format!("{INTERNAL_FOLDER}/{INTERNAL_SUMMARY}"),
+    }
+}
+
+/// The scenario's figures in the summary: the published total row's, Core20's shares of them.
+fn scenario_summary(published: &PublishedEmissions, scenario: &Scenario) -> ScenarioSummary {
+    let (t, c20) = (&published.total, &published.core20);
+    ScenarioSummary {
+        shift_to_virtual: scenario.fraction,
+        applies_to: scenario.applies_to,
+        appointments_eligible: t.scenario_eligible.value(),
+        appointments_shifted: value(t.scenario_appointments_shifted, 1),
+        patient_km_saved: value(t.scenario_patient_km_saved, 1),
+        patient_miles_saved: t.scenario_patient_km_saved.value().map(|km| round(km / 1.609_344, 1)),
+        kgco2e_saved: value(t.scenario_kgco2e_saved, 3),
+        kgco2e_saved_range: range(t.scenario_kgco2e_saved_low, t.scenario_kgco2e_saved_high),
+        cost_saved_gbp: value(t.scenario_cost_saved_gbp, 2),
+        hours_saved: value(t.scenario_hours_saved, 1),
+        share_of_saving_to_deciles_1_2: share_of(c20.scenario_kgco2e_saved, t.scenario_kgco2e_saved),
+        share_of_face_to_face_from_deciles_1_2: share_of(c20.face_to_face, t.face_to_face),
+    }
+}
+
+/// A published figure to `decimals` places; none when hidden.
+fn value(cell: Cell, decimals: i32) -> Option<f64> {
+    cell.value().map(|v| round(v, decimals))
+}
+
+/// A published low and high estimate, to 3 decimal places.
+fn range(low: Cell, high: Cell) -> Range {
+    Range { low: value(low, 3), high: value(high, 3) }
+}
+
+/// `part` ÷ `whole` of two published figures to 4 decimal places; none when either is hidden or
+/// `whole` is 0.
+fn share_of(part: Cell, whole: Cell) -> Option<f64> {
+    match (part.value(), whole.value()) {
+        (Some(p), Some(w)) if w > 0.0 => Some(round(p / w, 4)),
+        _ => None,
     }
 }
 

@@ -7,6 +7,8 @@
 //! per-trip average rounded to three significant figures: it narrows the count no further than
 //! the rule does, and it is hidden whenever its count is.
 
+use std::collections::BTreeMap;
+
 use crate::analysis::emissions::{EmissionsTally, Measures};
 use crate::output::disclosure::{Cell, Disclosure, DisclosureAudit, Importance, Margins};
 
@@ -188,61 +190,103 @@ impl PublishedEmissions {
         rule: &Disclosure,
     ) -> Self {
         let specialties = rule.merge_rare(&tally.by_specialty, |m| m.appointments, Measures::add, RARE_SPECIALTIES);
-        let deciles = tally.by_decile(area_deciles);
-        let total = tally.total();
-        let core20 = Measures::sum(&deciles[..2]);
-        // The groups, in one list: areas, outside, deciles (11), core20, total, sites, specialties.
-        let mut groups: Vec<Measures> = tally.by_area.clone();
-        let outside = groups.len();
-        groups.push(tally.outside_areas);
-        let first_decile = groups.len();
-        groups.extend(deciles);
-        let core20_at = groups.len();
-        groups.push(core20);
-        let total_at = groups.len();
-        groups.push(total);
-        let first_site = groups.len();
-        groups.extend(tally.by_site.iter().copied());
-        let first_specialty = groups.len();
-        groups.extend(specialties.values().copied());
-        let first_msoa = groups.len();
-        groups.extend(msoa_measures(&tally.by_area, area_msoas));
-
-        let mut margins = Margins::new();
-        for slot in 0..11 {
-            let parts = area_deciles.iter().enumerate().filter(|(_, d)| decile_slot(**d) == slot).map(|(i, _)| i);
-            let parts: Vec<usize> = if slot == 10 { parts.chain([outside]).collect() } else { parts.collect() };
-            margins.add(parts, first_decile + slot);
-        }
-        margins.add(first_decile..first_decile + 11, total_at);
-        margins.add([first_decile, first_decile + 1], core20_at);
-        margins.add(first_site..first_specialty, total_at);
-        if !specialties.is_empty() {
-            margins.add(first_specialty..first_msoa, total_at);
-        }
-        msoa_margins(&mut margins, area_msoas, first_msoa, groups.len(), (outside, total_at));
-        let residual_specialties =
-            specialties.keys().enumerate().filter(|(_, l)| *l == RARE_SPECIALTIES || *l == "Not recorded");
-        let residual: Vec<usize> = [outside, first_decile + 10]
-            .into_iter()
-            .chain(residual_specialties.map(|(k, _)| first_specialty + k))
-            .collect();
-        rank(&mut margins, &residual, &[first_decile, first_decile + 1, core20_at, total_at]);
-
+        let (groups, at) = groups(tally, area_deciles, area_msoas, &specialties);
+        let margins = margins(&at, area_deciles, area_msoas, &specialties);
         let (hidden, audits) = hidden(&groups, &margins, rule);
         let publish = |i: usize| PublishedMeasures::new(&groups[i], hidden[i], fraction, rule);
         PublishedEmissions {
-            areas: (0..outside).map(publish).collect(),
-            outside_areas: publish(outside),
-            deciles: (first_decile..first_decile + 11).map(publish).collect(),
-            core20: publish(core20_at),
-            total: publish(total_at),
-            sites: (first_site..first_specialty).map(publish).collect(),
-            specialties: specialties.keys().cloned().zip((first_specialty..first_msoa).map(publish)).collect(),
-            msoas: (first_msoa..groups.len()).map(publish).collect(),
+            areas: (0..at.outside).map(publish).collect(),
+            outside_areas: publish(at.outside),
+            deciles: (at.first_decile..at.first_decile + 11).map(publish).collect(),
+            core20: publish(at.core20),
+            total: publish(at.total),
+            sites: (at.first_site..at.first_specialty).map(publish).collect(),
+            specialties: specialties.keys().cloned().zip((at.first_specialty..at.first_msoa).map(publish)).collect(),
+            msoas: (at.first_msoa..groups.len()).map(publish).collect(),
             audits,
         }
     }
+}
+
+/// Where each kind of group is in the one list of groups.
+struct Layout {
+    outside: usize,
+    first_decile: usize,
+    core20: usize,
+    total: usize,
+    first_site: usize,
+    first_specialty: usize,
+    first_msoa: usize,
+    end: usize,
+}
+
+/// The groups, in one list: areas, outside, deciles (11), core20, total, sites, specialties, MSOAs.
+fn groups(
+    tally: &EmissionsTally,
+    area_deciles: &[Option<u8>],
+    area_msoas: &[Option<usize>],
+    specialties: &BTreeMap<String, Measures>,
+) -> (Vec<Measures>, Layout) {
+    let deciles = tally.by_decile(area_deciles);
+    let total = tally.total();
+    let core20 = Measures::sum(&deciles[..2]);
+    let mut groups: Vec<Measures> = tally.by_area.clone();
+    let outside = groups.len();
+    groups.push(tally.outside_areas);
+    let first_decile = groups.len();
+    groups.extend(deciles);
+    let core20_at = groups.len();
+    groups.push(core20);
+    let total_at = groups.len();
+    groups.push(total);
+    let first_site = groups.len();
+    groups.extend(tally.by_site.iter().copied());
+    let first_specialty = groups.len();
+    groups.extend(specialties.values().copied());
+    let first_msoa = groups.len();
+    groups.extend(msoa_measures(&tally.by_area, area_msoas));
+    let end = groups.len();
+    let at = Layout {
+        outside,
+        first_decile,
+        core20: core20_at,
+        total: total_at,
+        first_site,
+        first_specialty,
+        first_msoa,
+        end,
+    };
+    (groups, at)
+}
+
+/// Every relation an attacker could subtract along, and which groups to hide first and last.
+fn margins(
+    at: &Layout,
+    area_deciles: &[Option<u8>],
+    area_msoas: &[Option<usize>],
+    specialties: &BTreeMap<String, Measures>,
+) -> Margins {
+    let mut margins = Margins::new();
+    for slot in 0..11 {
+        let parts = area_deciles.iter().enumerate().filter(|(_, d)| decile_slot(**d) == slot).map(|(i, _)| i);
+        let parts: Vec<usize> = if slot == 10 { parts.chain([at.outside]).collect() } else { parts.collect() };
+        margins.add(parts, at.first_decile + slot);
+    }
+    margins.add(at.first_decile..at.first_decile + 11, at.total);
+    margins.add([at.first_decile, at.first_decile + 1], at.core20);
+    margins.add(at.first_site..at.first_specialty, at.total);
+    if !specialties.is_empty() {
+        margins.add(at.first_specialty..at.first_msoa, at.total);
+    }
+    msoa_margins(&mut margins, area_msoas, at.first_msoa, at.end, (at.outside, at.total));
+    let residual_specialties =
+        specialties.keys().enumerate().filter(|(_, l)| *l == RARE_SPECIALTIES || *l == "Not recorded");
+    let residual: Vec<usize> = [at.outside, at.first_decile + 10]
+        .into_iter()
+        .chain(residual_specialties.map(|(k, _)| at.first_specialty + k))
+        .collect();
+    rank(&mut margins, &residual, &[at.first_decile, at.first_decile + 1, at.core20, at.total]);
+    margins
 }
 
 /// Complementary cells from `residual` groups first (`none`, outside, specialties not recorded or

@@ -17,7 +17,9 @@ use crate::analysis::gaps::{class_counts, Classes};
 use crate::cli::FunnelArgs;
 use crate::funnel::published::{published_likelihood, PublishedFunnel, PublishedLikelihood};
 use crate::funnel::tables::{funnel_table, CommunityShares};
-use crate::funnel::tally::{funnel_tables, relative_likelihood, Funnel, FunnelTally, CORE20, NO_DECILE};
+use crate::funnel::tally::{
+    funnel_tables, relative_likelihood, Funnel, FunnelTableSpec, FunnelTally, CORE20, NO_DECILE,
+};
 use crate::geocoder::{MatchCounts, MatchStatus};
 use crate::input::applications::{ApplicationColumns, StatusReading, FAILED_WORDS, PASSED_WORDS, STEP_WORDS};
 use crate::input::band::{Band, BandGroup};
@@ -35,7 +37,7 @@ use crate::output::run_summary::{
 };
 use crate::output::summary::INTERNAL_FOLDER;
 use crate::reference::Population;
-use crate::run::{each_batch, RunContext};
+use crate::run::{each_batch, PeopleFile, RunContext};
 
 /// The published summary of a funnel run.
 pub const SUMMARY: &str = "funnel_summary.json";
@@ -84,22 +86,17 @@ struct UnclearValue {
 }
 
 pub(crate) fn run(args: FunnelArgs) -> anyhow::Result<()> {
-    if args.reference.deprivation.is_none() {
-        bail!(crate::Error::usage("funnel needs --deprivation (an IoD file) to report by deprivation decile"));
-    }
-    let maps = args.values.maps()?;
-    let input = CsvInput::open(&args.applications)?;
-    let columns = ApplicationColumns::resolve(&input, &args.application_columns)?;
-    let postcode_spec = &crate::dictionary::APPLICATIONS[0];
-    let postcode_column =
-        home_postcode::decision(&input.headers, postcode_spec, columns.postcode, &args.application_columns);
+    let PeopleFile { input, columns, maps, postcode_column } = PeopleFile::open(
+        (&args.reference, "funnel needs --deprivation (an IoD file) to report by deprivation decile"),
+        &args.values,
+        (&args.applications, &args.application_columns, &crate::dictionary::APPLICATIONS[0]),
+        ApplicationColumns::resolve,
+        |c| c.postcode,
+    )?;
     let mut run = RunContext::open(&args.output, &args.reference, args.disclosure.rule(), &inputs(&args), || {
         args.population.as_deref().map(|p| Population::load(p, &args.population_columns)).transpose()
     })?;
-    let sites = match &args.sites {
-        Some(path) => run.read_sites(path, &args.site_columns)?,
-        None => Vec::new(),
-    };
+    let sites = run.sites(&args.sites)?;
     let bands = vacancy_bands(&args, &sites, (&mut run, &maps))?;
     let community = community(&args, &sites, &mut run)?;
     let placed = place_applications(input, &columns, &bands, &maps, &args, &mut run)?;
@@ -121,13 +118,30 @@ pub(crate) fn run(args: FunnelArgs) -> anyhow::Result<()> {
     }
     let unclear = run.disclosure.cell(placed.counts.status_unclear as f64).value();
     let mut summary =
-        summary(&args, &run, &published, (wres2, deprivation), placed.decisions, community.as_ref(), written);
+        summary(&args, &run, &published, (wres2, deprivation), placed.decisions.clone(), community.as_ref(), written);
     summary.applications.status_unclear = unclear;
     summary.postcode_column = home_postcode::record(postcode_column, &mut summary.decisions);
+    let exact = exact_summary(&args, &run, &placed, (&specs, without_decile), shares.as_ref())?;
+    let (quiet, started) = (run.quiet, run.started);
+    run.finish((SUMMARY, &summary), (INTERNAL_SUMMARY, &exact))?;
+    if !quiet {
+        print_summary(&placed.counts, &summary, started);
+    }
+    Ok(())
+}
+
+/// The analyst's summary: every count exact, and the exact tables written beside it.
+fn exact_summary(
+    args: &FunnelArgs,
+    run: &RunContext,
+    placed: &PlacedApplications,
+    (specs, without_decile): (&[FunnelTableSpec], f64),
+    shares: Option<&CommunityShares>,
+) -> anyhow::Result<serde_json::Value> {
     let (wres2_exact, deprivation_exact) = likelihoods(&placed.tally, None);
     let exact_published =
-        PublishedFunnel::new(&placed.tally, &specs, &placed.counts.by_match, without_decile, &Disclosure::NONE);
-    let exact_tables = write_exact_tables(&run, &exact_published, shares.as_ref())?;
+        PublishedFunnel::new(&placed.tally, specs, &placed.counts.by_match, without_decile, &Disclosure::NONE);
+    let exact_tables = write_exact_tables(run, &exact_published, shares)?;
     let exact = FunnelExact {
         not_for_publication: "exact counts of applications: keep with the row-level data, never publish",
         applications_file: args.applications.display().to_string(),
@@ -144,13 +158,7 @@ pub(crate) fn run(args: FunnelArgs) -> anyhow::Result<()> {
         exact_tables,
         warnings: &run.warnings,
     };
-    let exact = serde_json::to_value(&exact)?;
-    let (quiet, started) = (run.quiet, run.started);
-    run.finish((SUMMARY, &summary), (INTERNAL_SUMMARY, &exact))?;
-    if !quiet {
-        print_summary(&placed.counts, &summary, started);
-    }
-    Ok(())
+    Ok(serde_json::to_value(&exact)?)
 }
 
 /// Every funnel table with exact counts, for the analyst in [`INTERNAL_FOLDER`] (names as the
@@ -174,7 +182,7 @@ fn write_exact_tables(
 /// The files no output may replace.
 fn inputs(args: &FunnelArgs) -> Vec<&Path> {
     let c = &args.community;
-    [Some(&args.applications), args.vacancies.as_ref(), args.sites.as_ref(), args.population.as_ref()]
+    [Some(&args.applications), args.vacancies.vacancies.as_ref(), args.sites.sites.as_ref(), args.population.as_ref()]
         .into_iter()
         .chain([c.community_codes.as_ref(), c.community_lookup.as_ref()])
         .flatten()
@@ -188,8 +196,8 @@ fn vacancy_bands(
     sites: &[crate::input::sites::Site],
     (run, maps): (&mut RunContext, &ValueMaps),
 ) -> anyhow::Result<FxHashMap<String, BandGroup>> {
-    let Some(path) = &args.vacancies else { return Ok(FxHashMap::default()) };
-    let vacancies = read_vacancies(path, (&args.vacancy_columns, maps), sites, &run.geocoder.directory)?;
+    let Some(path) = &args.vacancies.vacancies else { return Ok(FxHashMap::default()) };
+    let vacancies = read_vacancies(path, (&args.vacancies.vacancy_columns, maps), sites, &run.geocoder.directory)?;
     run.warnings.extend(crate::input::vacancies::unread_bands_warning(path, &vacancies));
     Ok(vacancies.into_iter().map(|v| (v.id, v.band.group())).collect())
 }
@@ -510,27 +518,38 @@ fn likelihoods(tally: &FunnelTally, published: Option<&PublishedFunnel>) -> (Wre
             )
         }
     };
+    let ([relative_likelihood, ci_low, ci_high], counts, reason) = summary_parts(w, ("White", "BME"));
+    let [white_shortlisted, white_appointed, bme_shortlisted, bme_appointed] = counts;
     let wres2 = Wres2Summary {
-        relative_likelihood: w.ratio.map(|r| r.ratio),
-        ci_low: w.ratio.map(|r| r.ci_low),
-        ci_high: w.ratio.map(|r| r.ci_high),
-        white_shortlisted: w.counts[0],
-        white_appointed: w.counts[1],
-        bme_shortlisted: w.counts[2],
-        bme_appointed: w.counts[3],
-        reason: w.reason.map(|r| r.replace("{A}", "White").replace("{B}", "BME")),
+        relative_likelihood,
+        ci_low,
+        ci_high,
+        white_shortlisted,
+        white_appointed,
+        bme_shortlisted,
+        bme_appointed,
+        reason,
     };
+    let ([relative_likelihood, ci_low, ci_high], counts, reason) = summary_parts(d, ("least deprived fifth", "Core20"));
+    let [least_deprived_shortlisted, least_deprived_appointed, core20_shortlisted, core20_appointed] = counts;
     let deprivation = DeprivationLikelihood {
-        relative_likelihood: d.ratio.map(|r| r.ratio),
-        ci_low: d.ratio.map(|r| r.ci_low),
-        ci_high: d.ratio.map(|r| r.ci_high),
-        least_deprived_shortlisted: d.counts[0],
-        least_deprived_appointed: d.counts[1],
-        core20_shortlisted: d.counts[2],
-        core20_appointed: d.counts[3],
-        reason: d.reason.map(|r| r.replace("{A}", "least deprived fifth").replace("{B}", "Core20")),
+        relative_likelihood,
+        ci_low,
+        ci_high,
+        least_deprived_shortlisted,
+        least_deprived_appointed,
+        core20_shortlisted,
+        core20_appointed,
+        reason,
     };
     (wres2, deprivation)
+}
+
+/// A likelihood as its summary holds it: the ratio and its interval, the four counts (A
+/// shortlisted and appointed, then B), and why there is no ratio, with A and B named.
+fn summary_parts(l: PublishedLikelihood, (a, b): (&str, &str)) -> ([Option<f64>; 3], [Option<f64>; 4], Option<String>) {
+    let ratio = [l.ratio.map(|r| r.ratio), l.ratio.map(|r| r.ci_low), l.ratio.map(|r| r.ci_high)];
+    (ratio, l.counts, l.reason.map(|r| r.replace("{A}", a).replace("{B}", b)))
 }
 
 /// A relative likelihood of A against B from exact counts, for the analyst's summary only.

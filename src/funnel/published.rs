@@ -111,6 +111,56 @@ impl System {
         self.made.insert(key, block);
         block
     }
+
+    /// Every dimension's groups tied to all applications, then each table's rows (a partition's
+    /// tied too).
+    fn tables(
+        &mut self,
+        tally: &FunnelTally,
+        specs: &[FunnelTableSpec],
+        all: Block,
+    ) -> Vec<(FunnelTableSpec, Vec<Block>)> {
+        let mut dimensions: Vec<&str> = specs.iter().map(|s| s.dimension).collect();
+        dimensions.dedup();
+        for dimension in dimensions {
+            let base: Vec<Block> = base_groups(dimension)
+                .iter()
+                .map(|g| self.group(tally, dimension, std::slice::from_ref(g), all))
+                .collect();
+            self.tie(all, &base);
+        }
+        specs
+            .iter()
+            .map(|spec| {
+                let rows: Vec<Block> =
+                    spec.rows.iter().map(|(_, m)| self.group(tally, spec.dimension, m, all)).collect();
+                if spec.is_partition() {
+                    self.tie(all, &rows);
+                }
+                (spec.clone(), rows)
+            })
+            .collect()
+    }
+
+    /// The applications by match status, summing to all applied; the unplaced ones with those
+    /// placed without a decile are the decile tables' last row.
+    fn statuses(&mut self, matches: &MatchCounts, all: Block, placed_without_decile: f64) -> Vec<(MatchStatus, usize)> {
+        let statuses: Vec<(MatchStatus, usize)> =
+            MatchStatus::ALL.iter().map(|s| (*s, self.push(matches.get(*s) as f64))).collect();
+        self.margins.add(statuses.iter().map(|(_, i)| *i).collect::<Vec<_>>(), all[0]);
+        for (status, cell) in &statuses {
+            self.margins
+                .rank(*cell, if *status == MatchStatus::ALL[0] { Importance::Detail } else { Importance::Residual });
+        }
+        if let Some(none) = self.made.get(&("imd_decile".to_string(), vec![NO_DECILE.to_string()])).copied() {
+            let without = self.push(placed_without_decile);
+            self.margins.rank(without, Importance::Residual);
+            self.margins.unpublished(without);
+            let unplaced = statuses.iter().filter(|(s, _)| !s.is_placed()).map(|(_, i)| *i);
+            self.margins.add(unplaced.chain([without]).collect::<Vec<_>>(), none[0]);
+        }
+        statuses
+    }
 }
 
 impl PublishedFunnel {
@@ -125,41 +175,8 @@ impl PublishedFunnel {
     ) -> PublishedFunnel {
         let mut system = System::default();
         let all = system.block(tally.all, Importance::Headline);
-        let mut dimensions: Vec<&str> = specs.iter().map(|s| s.dimension).collect();
-        dimensions.dedup();
-        for dimension in dimensions {
-            let base: Vec<Block> = base_groups(dimension)
-                .iter()
-                .map(|g| system.group(tally, dimension, std::slice::from_ref(g), all))
-                .collect();
-            system.tie(all, &base);
-        }
-        let tables: Vec<(FunnelTableSpec, Vec<Block>)> = specs
-            .iter()
-            .map(|spec| {
-                let rows: Vec<Block> =
-                    spec.rows.iter().map(|(_, m)| system.group(tally, spec.dimension, m, all)).collect();
-                if spec.is_partition() {
-                    system.tie(all, &rows);
-                }
-                (spec.clone(), rows)
-            })
-            .collect();
-        let statuses: Vec<(MatchStatus, usize)> =
-            MatchStatus::ALL.iter().map(|s| (*s, system.push(matches.get(*s) as f64))).collect();
-        system.margins.add(statuses.iter().map(|(_, i)| *i).collect::<Vec<_>>(), all[0]);
-        for (status, cell) in &statuses {
-            system
-                .margins
-                .rank(*cell, if *status == MatchStatus::ALL[0] { Importance::Detail } else { Importance::Residual });
-        }
-        if let Some(none) = system.made.get(&("imd_decile".to_string(), vec![NO_DECILE.to_string()])).copied() {
-            let without = system.push(placed_without_decile);
-            system.margins.rank(without, Importance::Residual);
-            system.margins.unpublished(without);
-            let unplaced = statuses.iter().filter(|(s, _)| !s.is_placed()).map(|(_, i)| *i);
-            system.margins.add(unplaced.chain([without]).collect::<Vec<_>>(), none[0]);
-        }
+        let tables = system.tables(tally, specs, all);
+        let statuses = system.statuses(matches, all, placed_without_decile);
         let hidden = rule.protect(&system.raw, &rule.primary(&system.raw), &system.margins);
         let audit =
             rule.audit("applications: every funnel table and the summary", &system.raw, &hidden, &system.margins);

@@ -52,7 +52,7 @@ use crate::reference::census::CensusTable;
 use crate::reference::census::Residents;
 use crate::reference::Population;
 use crate::run::say;
-use crate::run::{each_batch, RunContext};
+use crate::run::{each_batch, PeopleFile, RunContext};
 use crate::spatial::CentroidIndex;
 
 /// The published summary of a gaps run.
@@ -73,21 +73,19 @@ struct StaffCounts {
 }
 
 pub(crate) fn run(args: GapsArgs) -> anyhow::Result<()> {
-    if args.reference.deprivation.is_none() {
-        bail!(crate::Error::usage("gaps needs --deprivation (an IoD file) to compare by deprivation decile"));
-    }
-    let maps = args.values.maps()?;
-    let staff = CsvInput::open(&args.staff)?;
-    let columns = StaffColumns::resolve(&staff, &args.staff_columns)?;
+    let PeopleFile { input: staff, columns, maps, postcode_column } = PeopleFile::open(
+        (&args.reference, "gaps needs --deprivation (an IoD file) to compare by deprivation decile"),
+        &args.values,
+        (&args.staff, &args.staff_columns, &crate::dictionary::STAFF[0]),
+        StaffColumns::resolve,
+        |c| c.postcode,
+    )?;
     check_breakdowns(&args, &columns, &staff.headers)?;
     let mut run = RunContext::open(&args.output, &args.reference, args.disclosure.rule(), &inputs(&args), || {
         Population::load(&args.population, &args.population_columns).map(Some)
     })?;
     run.attach_names(&args.names)?;
-    let sites = match &args.sites {
-        Some(path) => run.read_sites(path, &args.site_columns)?,
-        None => Vec::new(),
-    };
+    let sites = run.sites(&args.sites)?;
     let vacancies = load_vacancies(&args, &sites, &mut run)?;
     let census = census_tables(&args, &mut run)?;
     let (community, codes_bridged, community_name) = community(&args, &sites, &mut run)?;
@@ -112,31 +110,19 @@ pub(crate) fn run(args: GapsArgs) -> anyhow::Result<()> {
     let mut tables = write_tables(&args, &run, &community, &placed.tally, &published, &vacancies, &residents)?;
     let demography = write_demography(&args, &mut run, &community, &published, &census)?;
     tables.written.extend(demography.written.iter().cloned());
-    let community_note = format!("Community: {}.", community_name.as_deref().unwrap_or(&community.description));
-    let workbook = run.write_workbook(
-        "gaps.xlsx",
-        "Staff against the community by deprivation",
+    tables.written.push(write_workbook(
+        &run,
         &tables.written,
-        &[community_note],
-    )?;
-    tables.written.push(workbook);
+        community_name.as_deref().unwrap_or(&community.description),
+    )?);
     tables.written.push(RunAudit::new(run.disclosure, vec![published.audit.clone()]).write(run.out())?);
     run.warnings.extend(crate::postcode::withheld_warning());
     let mut summary = summary(&args, &run, &community, &published, &tables, &placed.decisions, &vacancies, &sites);
     (summary.community.codes_bridged_by_change, summary.community.name) = (codes_bridged, community_name);
-    summary.postcode_column = home_postcode::record(placed.postcode_column.clone(), &mut summary.decisions);
+    summary.postcode_column = home_postcode::record(postcode_column, &mut summary.decisions);
     (summary.demography, summary.wres_indicator_1) = (demography.summaries, demography.wres1);
     summary.all_staff = demography.all_staff;
-    let (exact_tables, exact_wres1) =
-        write_exact_tables((&args, &census), &run, &community, &placed, &tables.population_by_decile)?;
-    let exact = json!({
-        "not_for_publication": "exact counts of people: keep with the row-level data, never publish",
-        "staff_file": args.staff.display().to_string(),
-        "staff": placed.counts,
-        "wres_indicator_1": exact_wres1,
-        "exact_tables": exact_tables,
-        "warnings": run.warnings,
-    });
+    let exact = exact_summary((&args, &census), &run, &community, &placed, &tables.population_by_decile)?;
     let (quiet, started) = (run.quiet, run.started);
     run.finish((SUMMARY, &summary), (INTERNAL_SUMMARY, &exact))?;
     if !quiet {
@@ -150,6 +136,31 @@ pub(crate) fn run(args: GapsArgs) -> anyhow::Result<()> {
 
 /// The class tables of all staff and of each breakdown, and WRES indicator 1, with exact counts,
 /// for the analyst in [`INTERNAL_FOLDER`] (names as the published ones'); the files written and
+/// The workbook of the published tables, with the community named in its notes; its file name.
+fn write_workbook(run: &RunContext, tables: &[String], community: &str) -> anyhow::Result<String> {
+    let community_note = format!("Community: {community}.");
+    run.write_workbook("gaps.xlsx", "Staff against the community by deprivation", tables, &[community_note])
+}
+
+/// The analyst's summary: every count exact, and the exact tables written beside it.
+fn exact_summary(
+    (args, census): (&GapsArgs, &[DemographyTable]),
+    run: &RunContext,
+    community: &Community,
+    placed: &PlacedStaff,
+    population: &[f64],
+) -> anyhow::Result<serde_json::Value> {
+    let (exact_tables, exact_wres1) = write_exact_tables((args, census), run, community, placed, population)?;
+    Ok(json!({
+        "not_for_publication": "exact counts of people: keep with the row-level data, never publish",
+        "staff_file": args.staff.display().to_string(),
+        "staff": placed.counts,
+        "wres_indicator_1": exact_wres1,
+        "exact_tables": exact_tables,
+        "warnings": run.warnings,
+    }))
+}
+
 /// WRES indicator 1's rows.
 fn write_exact_tables(
     (args, census): (&GapsArgs, &[DemographyTable]),
@@ -194,7 +205,7 @@ fn write_exact_tables(
 fn inputs(args: &GapsArgs) -> Vec<&Path> {
     let c = &args.community;
     let d = &args.demography;
-    [Some(&args.staff), args.vacancies.as_ref(), args.sites.as_ref(), Some(&args.population)]
+    [Some(&args.staff), args.vacancies.vacancies.as_ref(), args.sites.sites.as_ref(), Some(&args.population)]
         .into_iter()
         .chain([c.community_codes.as_ref(), c.community_lookup.as_ref(), c.area_bridge.as_ref()])
         .chain([d.ethnic_group_population.as_ref(), d.sex_population.as_ref(), d.age_population.as_ref()])
@@ -290,9 +301,9 @@ fn census_tables(args: &GapsArgs, run: &mut RunContext) -> anyhow::Result<Vec<De
 
 /// The vacancies, each located at its site (or its own postcode); none located is an error.
 fn load_vacancies(args: &GapsArgs, sites: &[Site], run: &mut RunContext) -> anyhow::Result<Vec<Vacancy>> {
-    let Some(path) = &args.vacancies else { return Ok(Vec::new()) };
+    let Some(path) = &args.vacancies.vacancies else { return Ok(Vec::new()) };
     let maps = args.values.maps()?;
-    let vacancies = read_vacancies(path, (&args.vacancy_columns, &maps), sites, &run.geocoder.directory)?;
+    let vacancies = read_vacancies(path, (&args.vacancies.vacancy_columns, &maps), sites, &run.geocoder.directory)?;
     run.warnings.extend(unread_bands_warning(path, &vacancies));
     run.warnings.extend(unlocated_vacancies(path, &vacancies)?);
     Ok(vacancies)
@@ -335,8 +346,6 @@ struct PlacedStaff {
     counts: StaffCounts,
     /// Notes for the summary's decisions (e.g. a band column mostly not recorded).
     decisions: Vec<String>,
-    /// Which column was read as the home postcode, and how many other postcode columns were not.
-    postcode_column: (String, usize),
 }
 
 impl StaffCounts {
@@ -405,9 +414,7 @@ fn place_staff(
     })?;
     run.warnings.extend(check_spreads(&spreads, &breakdowns, columns, &headers, args)?);
     let decisions = report_unread(&breakdowns, &unread, columns, &headers, args, counts.rows, run)?;
-    let spec = &crate::dictionary::STAFF[0];
-    let postcode_column = home_postcode::decision(&headers, spec, columns.postcode, &args.staff_columns);
-    Ok(PlacedStaff { tally, counts, decisions, postcode_column })
+    Ok(PlacedStaff { tally, counts, decisions })
 }
 
 /// The band and staff group columns blank on every row stop the run when a breakdown tables
@@ -557,7 +564,7 @@ fn write_tables(
     let rate = community_rate(facts, community, &estimates).unwrap_or(0.0);
     written.extend(area_tables(args, run, community, area_cells, rate)?);
     written.extend(msoa_tables(run, community, published, rate)?);
-    if args.vacancies.is_some() {
+    if args.vacancies.vacancies.is_some() {
         let located: Vec<&Vacancy> = vacancies.iter().filter(|v| v.location.is_some()).collect();
         let rows =
             TargetRows { facts, msoas: &run.areas.msoas, cells: area_cells, rate, vacancies: &located, residents };
@@ -891,7 +898,7 @@ fn summary(
         core20_staff_share: headline.as_ref().map(|h| h.staff_share),
         core20_population_share: headline.as_ref().map(|h| h.population_share),
         disclosure: run.disclosure,
-        vacancies: args.vacancies.as_ref().map(|_| vacancy_counts(vacancies)),
+        vacancies: args.vacancies.vacancies.as_ref().map(|_| vacancy_counts(vacancies)),
         sites: sites
             .iter()
             .map(|s| SiteLocated { site_code: s.label.clone(), located_by: s.located_by.to_string() })

@@ -42,6 +42,7 @@ pub enum MatchStatus {
 }
 
 impl MatchStatus {
+    /// Every status, in the contract's order (the `match` column's, and the summaries').
     pub const ALL: [MatchStatus; 7] = [
         MatchStatus::Within,
         MatchStatus::Nearest,
@@ -52,6 +53,7 @@ impl MatchStatus {
         MatchStatus::Directory,
     ];
 
+    /// The status as written in the `match` column (`within`, `unknown_postcode`, …).
     pub fn as_str(self) -> &'static str {
         match self {
             MatchStatus::Within => "within",
@@ -73,20 +75,29 @@ impl MatchStatus {
 /// Counts of records by match status, in the contract's order.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct MatchCounts {
+    /// In an area.
     pub within: u64,
+    /// Outside every area, given the nearest one.
     pub nearest: u64,
+    /// Too far from every area.
     pub outside: u64,
+    /// Well formed, not in the directory.
     pub unknown_postcode: u64,
+    /// Not shaped like a postcode (or blank).
     pub invalid_postcode: u64,
+    /// In the directory without coordinates.
     pub no_coordinates: u64,
+    /// Placed in the area the directory's own column gives.
     pub directory: u64,
 }
 
 impl MatchCounts {
+    /// Counts one record.
     pub fn add(&mut self, status: MatchStatus) {
         *self.slot(status) += 1;
     }
 
+    /// The records with `status`.
     pub fn get(&self, status: MatchStatus) -> u64 {
         let mut copy = *self;
         *copy.slot(status)
@@ -104,29 +115,45 @@ impl MatchCounts {
         }
     }
 
+    /// Adds another count's records (e.g. a batch's).
     pub fn merge(&mut self, other: &MatchCounts) {
         for status in MatchStatus::ALL {
             *self.slot(status) += other.get(status);
         }
     }
 
+    /// Every record counted.
     pub fn total(&self) -> u64 {
         MatchStatus::ALL.iter().map(|s| self.get(*s)).sum()
+    }
+}
+
+/// A boundary feature: its index in the boundaries' features ([`Geocoder::areas`]). Not a run's
+/// area row: features sharing a code are one area, and `Areas::of` is the one translation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FeatureId(pub u32);
+
+impl FeatureId {
+    /// The feature's index in the boundaries' features.
+    pub fn index(self) -> usize {
+        self.0 as usize
     }
 }
 
 /// One record's result.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Geocoded {
+    /// The postcode read, normalised; `None` when the text is no postcode.
     pub postcode: Option<Postcode>,
     /// The postcode's point, BNG metres.
     pub location: Option<Coord<f64>>,
     /// The country the directory gives for the postcode.
     pub country: Option<Country>,
-    /// Index into [`Geocoder::areas`].
-    pub area: Option<u32>,
+    /// The boundary feature the record is placed in.
+    pub area: Option<FeatureId>,
     /// 0 within an area; the distance to the area's edge for `nearest`.
     pub distance_m: Option<f64>,
+    /// How the record was placed, or why not.
     pub status: MatchStatus,
     /// What the directory's own area column (of the boundaries' vintage) said, if it has one.
     pub from_directory: FromDirectory,
@@ -144,7 +171,12 @@ pub enum FromDirectory {
     /// The column names an area not among the boundaries: placed by the spatial join.
     NotInBoundaries,
     /// The directory's area (used), and where the spatial join put the same point (`None`: outside).
-    Assigned { area: u32, spatial: Option<u32> },
+    Assigned {
+        /// The directory's area.
+        area: FeatureId,
+        /// The area the spatial join gives.
+        spatial: Option<FeatureId>,
+    },
 }
 
 /// How the directory's own area assignment compared with the spatial join, in records.
@@ -184,6 +216,7 @@ impl DirectoryAgreement {
         }
     }
 
+    /// Adds another agreement's records (e.g. a batch's).
     pub fn merge(&mut self, other: &DirectoryAgreement) {
         self.assigned += other.assigned;
         self.spatial_join_agrees += other.spatial_join_agrees;
@@ -200,36 +233,57 @@ pub type Placed = (Option<u32>, Option<f64>, MatchStatus);
 /// The reference data a run used, for its summary (and the report's sources).
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct ReferenceSummary {
+    /// The postcode directory.
     pub postcodes: PostcodesSummary,
+    /// The boundaries.
     pub boundaries: BoundariesSummary,
+    /// The deprivation file, if one was given.
     pub deprivation: Option<DeprivationSummary>,
 }
 
+/// The postcode directory a run used.
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct PostcodesSummary {
+    /// The file, as named.
     pub path: String,
+    /// Its format (Code-Point Open, ONSPD/NSPL, …).
     pub format: DirectoryFormat,
+    /// What was read from it.
     #[serde(flatten)]
     pub stats: DirectoryStats,
 }
 
+/// The boundaries a run used.
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct BoundariesSummary {
+    /// The file, as named.
     pub path: String,
+    /// The coordinate system the file is in.
     pub crs: Crs,
+    /// The areas' geography (e.g. LSOA 2021), from their codes.
     pub geography: Geography,
+    /// The property read as each area's code.
     pub code_property: String,
+    /// The property read as each area's name, if any.
     pub name_property: Option<String>,
+    /// Features in the file.
     pub features: usize,
+    /// Areas (features sharing a code are one area).
     pub areas: usize,
+    /// Features with no geometry (left out).
     pub features_without_geometry: usize,
 }
 
+/// The deprivation file a run used.
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct DeprivationSummary {
+    /// The file, as named.
     pub path: String,
+    /// The edition (e.g. `IoD2025`).
     pub edition: String,
+    /// Areas in the file.
     pub areas: usize,
+    /// How well it covers the boundaries.
     pub coverage: Coverage,
 }
 
@@ -237,11 +291,15 @@ pub struct DeprivationSummary {
 /// "IMD 2025, LSOA 2021", population "Census 2021, ages 16–64, LSOA 2021".
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Vintages {
+    /// The boundaries' geography.
     pub boundaries: String,
+    /// The deprivation edition and its geography.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deprivation: Option<String>,
+    /// The population column and its source.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub population: Option<String>,
+    /// The postcode directory.
     pub postcodes: String,
 }
 
@@ -299,11 +357,17 @@ pub const DEFAULT_MAX_DISTANCE_M: f64 = 1000.0;
 /// Paths and options for the reference data a geocoder needs.
 #[derive(Debug, Clone)]
 pub struct ReferencePaths {
+    /// The postcode directory: Code-Point Open (zip or folder) or an ONSPD/NSPL-style CSV.
     pub postcodes: PathBuf,
+    /// The directory's columns, where not detected.
     pub postcode_columns: ColumnMap,
+    /// The area boundaries (GeoJSON).
     pub boundaries: PathBuf,
+    /// The boundary properties holding each area's code and name, where not detected.
     pub boundary_properties: BoundaryProperties,
+    /// An English Indices of Deprivation file, for each area's decile.
     pub deprivation: Option<PathBuf>,
+    /// The deprivation file's columns, where not detected.
     pub deprivation_columns: ColumnMap,
     /// Furthest a point outside every area may be from the area it is given (metres).
     pub max_distance_m: f64,
@@ -338,9 +402,13 @@ impl ReferencePaths {
 
 /// Loaded reference data and the spatial index over it.
 pub struct Geocoder {
+    /// The postcode directory.
     pub directory: PostcodeDirectory,
+    /// The areas, by feature id.
     pub boundaries: Boundaries,
+    /// The deprivation file, if one was given.
     pub deprivation: Option<Deprivation>,
+    /// Furthest a point outside every area may be from the area it is given (metres).
     pub max_distance_m: f64,
     /// Built on first use: with a prepared store every directory postcode is already placed.
     index: OnceLock<AreaIndex>,
@@ -504,16 +572,19 @@ impl Geocoder {
         self.deprivation.as_ref().map(|d| d.coverage(&self.boundaries))
     }
 
+    /// Every area, by feature id.
     pub fn areas(&self) -> &[Area] {
         &self.boundaries.areas
     }
 
-    pub fn area(&self, id: u32) -> &Area {
-        &self.boundaries.areas[id as usize]
+    /// The area with feature id `id` (a [`Geocoded::area`]).
+    pub fn area(&self, id: FeatureId) -> &Area {
+        &self.boundaries.areas[id.index()]
     }
 
-    pub fn deprivation_of(&self, id: u32) -> Option<&DeprivationRecord> {
-        self.area_deprivation[id as usize].as_ref()
+    /// The deprivation of the area with feature id `id`, if the file has it.
+    pub fn deprivation_of(&self, id: FeatureId) -> Option<&DeprivationRecord> {
+        self.area_deprivation[id.index()].as_ref()
     }
 
     /// The directory's area column used for the official assignment (e.g. `lsoa11`), if any.
@@ -525,10 +596,10 @@ impl Geocoder {
     fn finish(&self, mut found: Geocoded, (area, distance_m, status): Placed) -> Geocoded {
         match found.from_directory {
             FromDirectory::Assigned { area: official, .. } => {
-                found.from_directory = FromDirectory::Assigned { area: official, spatial: area };
+                found.from_directory = FromDirectory::Assigned { area: official, spatial: area.map(FeatureId) };
                 (found.area, found.distance_m, found.status) = (Some(official), Some(0.0), MatchStatus::Directory);
             }
-            _ => (found.area, found.distance_m, found.status) = (area, distance_m, status),
+            _ => (found.area, found.distance_m, found.status) = (area.map(FeatureId), distance_m, status),
         }
         found
     }
@@ -604,7 +675,7 @@ impl Geocoder {
                 Some(v) => match entry.lsoa[v] {
                     None => FromDirectory::Blank,
                     Some(code) => match self.code_area.get(code as usize).copied().flatten() {
-                        Some(area) => FromDirectory::Assigned { area, spatial: None },
+                        Some(area) => FromDirectory::Assigned { area: FeatureId(area), spatial: None },
                         None => FromDirectory::NotInBoundaries,
                     },
                 },

@@ -112,7 +112,7 @@ enum Step {
     Offer,
 }
 
-/// The words that name a step (after [`StatusWords::read`] has joined "short listed" and
+/// The words that name a step (after `StatusWords::read` has joined "short listed" and
 /// "pre employment").
 pub const STEP_WORDS: [(&str, &str); 4] = [
     ("the application", "application, applied, submitted, received, new, review, longlisted"),

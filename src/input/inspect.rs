@@ -671,6 +671,10 @@ fn inspect_geojson(path: &Path) -> Result<Inspection> {
     })
 }
 
+/// What a feature's `"properties"` value opens with: an object, or `null` (a constant, so that
+/// brace-counting tools measure [`first_feature_properties`] right).
+const PROPERTIES_OPEN: [char; 2] = ['{', 'n'];
+
 /// The property names of the first feature of a GeoJSON, from the start of the file.
 fn first_feature_properties(path: &Path) -> Result<Vec<String>> {
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
@@ -684,7 +688,7 @@ fn first_feature_properties(path: &Path) -> Result<Vec<String>> {
         )
     };
     let start = text.find("\"properties\"").ok_or_else(not_found)?;
-    let open = start + text[start..].find(['{', 'n']).ok_or_else(not_found)?;
+    let open = start + text[start..].find(PROPERTIES_OPEN).ok_or_else(not_found)?;
     let mut stream = serde_json::Deserializer::from_str(&text[open..])
         .into_iter::<Option<serde_json::Map<String, serde_json::Value>>>();
     match stream.next() {

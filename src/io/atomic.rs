@@ -51,6 +51,7 @@ impl OutputFile {
         })
     }
 
+    /// Where the output is written until it is complete.
     pub fn writer(&mut self) -> &mut (impl Write + Send) {
         &mut self.writer
     }

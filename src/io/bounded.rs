@@ -21,6 +21,7 @@ pub struct Bounded<R> {
 }
 
 impl<R: Read> Bounded<R> {
+    /// Reads `inner`, refusing a line longer than `max_line` bytes or more than `max_total` bytes in all.
     pub fn new(inner: R, max_line: u64, max_total: u64) -> Self {
         Bounded { inner, max_line, max_total, line: 0, total: 0 }
     }

@@ -11,7 +11,9 @@ use crate::io::bounded::Bounded;
 
 /// A CSV with a header row, read record by record so memory does not grow with the file.
 pub struct CsvInput {
+    /// The file (`-` for standard input).
     pub path: PathBuf,
+    /// The header row's names, as written.
     pub headers: Vec<String>,
     reader: csv::Reader<QuoteWatch<Box<dyn Read + Send>>>,
     /// What the quote watcher has seen of the raw bytes (unbalanced quotes).
@@ -26,7 +28,9 @@ pub struct CsvInput {
 
 /// One data row and the line it started on.
 pub struct Row {
+    /// The line of the file the row starts on.
     pub line: u64,
+    /// Its fields, as bytes.
     pub record: csv::ByteRecord,
 }
 

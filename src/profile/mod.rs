@@ -80,7 +80,7 @@ pub(crate) fn run(args: ProfileArgs) -> anyhow::Result<()> {
     summary.employment_population_column = working_age.map(|w| w.column);
     write_json(&folder.path().join(SUMMARY), &summary)?;
     folder.commit()?;
-    if !args.output.quiet {
+    if !args.output.terminal.quiet {
         eprintln!(
             "profile: {} groups of {} areas ({}) in {:.1} s: {}",
             thousands(lookup.groups.len() as u64),

@@ -81,6 +81,10 @@ fn location(path: &Path, text: &str, offset: usize) -> Location {
     Location::at(path, line, column)
 }
 
+/// The character a JSON object opens with (a constant, so that brace-counting tools measure
+/// [`read_json_text`] right).
+const OBJECT_OPENS: char = '{';
+
 /// The file's text, without a byte-order mark; an empty file or one that is no JSON object is refused.
 fn read_json_text(path: &Path) -> Result<String> {
     let mut text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
@@ -92,7 +96,7 @@ fn read_json_text(path: &Path) -> Result<String> {
         return Err(Error::invalid(Location::file(path), "the file is empty; expected a GeoJSON FeatureCollection"));
     }
     let start = text.len() - text.trim_start().len();
-    if !text[start..].starts_with('{') {
+    if !text[start..].starts_with(OBJECT_OPENS) {
         let (line, column) = line_and_column(&text, start);
         return Err(Error::invalid(
             Location::at(path, line, column),

@@ -79,7 +79,7 @@ pub(crate) const POSTCODE_COLUMNS: [&str; 5] =
     ["postcode_slots", "postcode_points", "postcode_distances", "postcode_lsoa11", "postcode_lsoa21"];
 
 /// A store's postcode columns, mapped: an open-addressing hash table of postcode keys (0: an empty
-/// slot) and, slot by slot, each postcode's point, placement and country ([`PlacedPoint`]), its
+/// slot) and, slot by slot, each postcode's point, placement and country (`PlacedPoint`), its
 /// `nearest` distance and the directory's own LSOA 2011 and 2021 codes (empty columns when the
 /// directory has none). A look-up touches the key's slot and its point: a run reads only the pages
 /// of the postcodes it looks up.

@@ -231,7 +231,7 @@ pub(crate) fn run(args: ReportArgs) -> anyhow::Result<()> {
     inputs.extend(args.markers.sites.as_deref());
     crate::io::atomic::check_not_an_input(&args.output, &inputs)?;
     write_file(&args.output, html.as_bytes())?;
-    say(args.quiet, format_args!("report: {} ({} KB)", args.output.display(), html.len() / 1024));
+    say(args.terminal.quiet, format_args!("report: {} ({} KB)", args.output.display(), html.len() / 1024));
     Ok(())
 }
 

@@ -32,58 +32,83 @@ pub(crate) fn build_community(
 ) -> anyhow::Result<Community> {
     let mut parts = Vec::new();
     if let Some(path) = &options.community_codes {
-        let mut codes = read_code_list(path)?;
-        let known: FxHashSet<&str> = facts.iter().map(|a| a.code.as_str()).collect();
-        if let Some(lookup) = &options.area_bridge {
-            let bridge = crate::reference::bridge::AreaBridge::load(lookup, geography, &options.area_bridge_columns)?;
-            (codes, *codes_bridged) = bridge.bridge_codes(codes, |c| known.contains(c));
-        }
-        let missing = codes.iter().filter(|c| !known.contains(c.as_str())).count();
-        if missing > 0 {
-            warnings.push(format!("{missing} community codes in {} are not in the boundaries", path.display()));
-        }
-        parts.push(Community::from_codes(
-            facts,
-            &codes,
-            format!("{} area codes from {}", codes.len(), file_name(path)),
-        ));
+        parts.push(from_code_list(path, options, (geography, facts), warnings, codes_bridged)?);
     }
     if let (Some(path), Some(filter)) = (&options.community_lookup, &options.community_filter) {
-        let (column, values) = filter.split_once('=').ok_or_else(|| {
-            crate::Error::usage(format!("--community-filter '{filter}' is not COLUMN=VALUE (e.g. icb_code=E54000019)"))
-        })?;
-        let values: Vec<String> = values.split('|').map(|v| v.trim().to_string()).collect();
-        let lookup = AreaLookup::select(
-            path,
-            column,
-            &values,
-            &options.community_lookup_columns.named("--community-lookup-columns"),
-        )?;
-        lookup.check_vintage(geography)?;
-        if name.is_none() {
-            *name = lookup.name.clone();
-        }
-        parts.push(Community::from_codes(facts, &lookup.codes, lookup.description));
+        parts.push(from_lookup(path, filter, options, (geography, facts), name)?);
     }
-    let located: Vec<geo::Coord<f64>> = sites.iter().filter_map(|s| s.location).collect();
     let radius = options.community_radius_km.or((parts.is_empty()).then_some(DEFAULT_RADIUS_KM));
     if let Some(km) = radius {
-        if located.is_empty() {
-            bail!(
-                "state the community: --community-codes FILE, --community-lookup FILE --community-filter COLUMN=VALUE, \
-                 or --sites with --community-radius-km (the default is {DEFAULT_RADIUS_KM} km around the sites)"
-            );
-        }
-        parts.push(Community::within_radius(
-            facts,
-            &located,
-            km * 1000.0,
-            format!("areas within {km} km of {} site{}", located.len(), if located.len() == 1 { "" } else { "s" }),
-        ));
+        parts.push(around_sites(km, facts, sites)?);
     }
     let mut parts = parts.into_iter();
     let first = parts.next().ok_or_else(|| anyhow::anyhow!("no community given"))?;
     Ok(parts.fold(first, |acc, next| acc.intersect(&next)))
+}
+
+/// The areas of `--community-codes`, bridged to the boundaries' vintage with `--area-bridge`;
+/// codes not in the boundaries are warned about.
+fn from_code_list(
+    path: &Path,
+    options: &CommunityArgs,
+    (geography, facts): (&crate::reference::Geography, &[AreaFacts]),
+    warnings: &mut Vec<String>,
+    codes_bridged: &mut BTreeMap<&'static str, u64>,
+) -> anyhow::Result<Community> {
+    let mut codes = read_code_list(path)?;
+    let known: FxHashSet<&str> = facts.iter().map(|a| a.code.as_str()).collect();
+    if let Some(lookup) = &options.area_bridge {
+        let bridge = crate::reference::bridge::AreaBridge::load(lookup, geography, &options.area_bridge_columns)?;
+        (codes, *codes_bridged) = bridge.bridge_codes(codes, |c| known.contains(c));
+    }
+    let missing = codes.iter().filter(|c| !known.contains(c.as_str())).count();
+    if missing > 0 {
+        warnings.push(format!("{missing} community codes in {} are not in the boundaries", path.display()));
+    }
+    Ok(Community::from_codes(facts, &codes, format!("{} area codes from {}", codes.len(), file_name(path))))
+}
+
+/// The areas of `--community-lookup` whose `--community-filter` column holds one of its values;
+/// the lookup's name for them becomes the community's `name` unless one is set.
+fn from_lookup(
+    path: &Path,
+    filter: &str,
+    options: &CommunityArgs,
+    (geography, facts): (&crate::reference::Geography, &[AreaFacts]),
+    name: &mut Option<String>,
+) -> anyhow::Result<Community> {
+    let (column, values) = filter.split_once('=').ok_or_else(|| {
+        crate::Error::usage(format!("--community-filter '{filter}' is not COLUMN=VALUE (e.g. icb_code=E54000019)"))
+    })?;
+    let values: Vec<String> = values.split('|').map(|v| v.trim().to_string()).collect();
+    let lookup = AreaLookup::select(
+        path,
+        column,
+        &values,
+        &options.community_lookup_columns.named("--community-lookup-columns"),
+    )?;
+    lookup.check_vintage(geography)?;
+    if name.is_none() {
+        *name = lookup.name.clone();
+    }
+    Ok(Community::from_codes(facts, &lookup.codes, lookup.description))
+}
+
+/// The areas within `km` of a located site; without one, the run stops naming the options.
+fn around_sites(km: f64, facts: &[AreaFacts], sites: &[Site]) -> anyhow::Result<Community> {
+    let located: Vec<geo::Coord<f64>> = sites.iter().filter_map(|s| s.location).collect();
+    if located.is_empty() {
+        bail!(
+            "state the community: --community-codes FILE, --community-lookup FILE --community-filter COLUMN=VALUE, \
+             or --sites with --community-radius-km (the default is {DEFAULT_RADIUS_KM} km around the sites)"
+        );
+    }
+    Ok(Community::within_radius(
+        facts,
+        &located,
+        km * 1000.0,
+        format!("areas within {km} km of {} site{}", located.len(), if located.len() == 1 { "" } else { "s" }),
+    ))
 }
 
 /// Area codes from a plain list (one per line, optional header) or a CSV with an area-code column.

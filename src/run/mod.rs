@@ -10,10 +10,12 @@ use anyhow::{bail, Context as _};
 use serde::Serialize;
 
 use crate::analysis::Areas;
-use crate::cli::{AreaNameArgs, OutputDirArgs, ReferenceArgs};
-use crate::columns::ColumnMap;
+use crate::cli::{AreaNameArgs, OutputDirArgs, ReferenceArgs, SiteArgs, ValueArgs};
+use crate::columns::{ColumnMap, ColumnSpec};
 use crate::geocoder::{Geocoder, Vintages};
+use crate::input::home_postcode;
 use crate::input::sites::{read_sites, Site};
+use crate::input::value_maps::ValueMaps;
 use crate::io::csv_input::Row;
 use crate::io::progress;
 use crate::io::CsvInput;
@@ -28,6 +30,39 @@ use crate::reference::Population;
 
 /// Rows handed to the parallel placement at a time.
 const BATCH_ROWS: usize = 32_768;
+
+/// An analysis's file of people, one a row (staff, applications): opened, its columns found, the
+/// vocabularies of its coded values read, and which column is the home postcode.
+pub(crate) struct PeopleFile<C> {
+    pub input: CsvInput,
+    pub columns: C,
+    pub maps: ValueMaps,
+    /// Which column was read as the home postcode (a sentence for the summary's decisions), and
+    /// how many other postcode columns were not.
+    pub postcode_column: (String, usize),
+}
+
+impl<C> PeopleFile<C> {
+    /// Stops with `needs_deprivation` without `--deprivation` (a run by deprivation decile); reads
+    /// `--values`, opens `path` and finds its columns with `resolve` (`map` naming them, `spec` the
+    /// home postcode's role, at `postcode(columns)`).
+    pub fn open(
+        (reference, needs_deprivation): (&ReferenceArgs, &str),
+        values: &ValueArgs,
+        (path, map, spec): (&Path, &ColumnMap, &ColumnSpec),
+        resolve: impl FnOnce(&CsvInput, &ColumnMap) -> crate::Result<C>,
+        postcode: impl FnOnce(&C) -> usize,
+    ) -> anyhow::Result<PeopleFile<C>> {
+        if reference.deprivation.is_none() {
+            bail!(crate::Error::usage(needs_deprivation));
+        }
+        let maps = values.maps()?;
+        let input = CsvInput::open(path)?;
+        let columns = resolve(&input, map)?;
+        let postcode_column = home_postcode::decision(&input.headers, spec, postcode(&columns), map);
+        Ok(PeopleFile { input, columns, maps, postcode_column })
+    }
+}
 
 /// A run of `gaps` or `emissions` in progress: where it writes, what it loaded, what it will warn about.
 pub struct RunContext {
@@ -66,7 +101,10 @@ impl RunContext {
         let folder = RunFolder::create(&output.out, output.force, &files)?;
         let geocoder = Geocoder::load(&reference.paths()).context("loading reference data")?;
         if let Some(store) = &geocoder.store {
-            crate::run::say(output.quiet, format_args!("reference data: the prepared store {}", store.display()));
+            crate::run::say(
+                output.terminal.quiet,
+                format_args!("reference data: the prepared store {}", store.display()),
+            );
         }
         let population = population().context("loading population")?;
         if let Some(population) = &population {
@@ -85,7 +123,7 @@ impl RunContext {
         Ok(RunContext {
             tables: RefCell::default(),
             started,
-            quiet: output.quiet,
+            quiet: output.terminal.quiet,
             disclosure,
             folder,
             geocoder,
@@ -161,6 +199,14 @@ impl RunContext {
     }
 
     /// The sites, located by coordinates or postcode; a warning for each that could not be.
+    /// The sites of `--sites` (none without it).
+    pub fn sites(&mut self, sites: &SiteArgs) -> anyhow::Result<Vec<Site>> {
+        match &sites.sites {
+            Some(path) => self.read_sites(path, &sites.site_columns),
+            None => Ok(Vec::new()),
+        }
+    }
+
     pub fn read_sites(&mut self, path: &Path, columns: &ColumnMap) -> anyhow::Result<Vec<Site>> {
         let sites = read_sites(path, columns, Some(&self.geocoder.directory))?;
         for site in sites.iter().filter(|s| s.location.is_none()) {

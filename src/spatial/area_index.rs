@@ -15,9 +15,17 @@ pub type AreaId = u32;
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Placement {
     /// Inside the area, or on its boundary.
-    Within { area: AreaId },
+    Within {
+        /// The area.
+        area: AreaId,
+    },
     /// Outside every accepted area, but within the allowed distance of this one.
-    Nearest { area: AreaId, distance_m: f64 },
+    Nearest {
+        /// The area.
+        area: AreaId,
+        /// The distance to its edge (metres).
+        distance_m: f64,
+    },
     /// Further than the allowed distance from every accepted area.
     Outside,
 }

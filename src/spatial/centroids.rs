@@ -42,10 +42,12 @@ impl CentroidIndex {
             .collect()
     }
 
+    /// The centroids indexed.
     pub fn len(&self) -> usize {
         self.tree.size()
     }
 
+    /// Whether no centroid is indexed.
     pub fn is_empty(&self) -> bool {
         self.tree.size() == 0
     }

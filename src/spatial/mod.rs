@@ -13,6 +13,8 @@ pub use simplify::simplify_shared;
 /// An area's polygons: already in WGS84 (as read), or in BNG (converted back on writing).
 #[derive(Debug, Clone, Copy)]
 pub enum Shape<'a> {
+    /// Longitude and latitude, as read.
     Wgs84(&'a geo::MultiPolygon<f64>),
+    /// British National Grid metres.
     Bng(&'a geo::MultiPolygon<f64>),
 }

@@ -210,6 +210,7 @@ pub enum Found {
 
 /// An open store.
 pub struct PreparedStore {
+    /// The store's file.
     pub path: PathBuf,
     map: Arc<Mmap>,
     manifest: Manifest,

@@ -14,9 +14,11 @@ pub const IDENTITY_RULE: &str = "a row of gaps_by_area.csv is one count in every
 
 /// The cells of all runs as one system: one variable per count, with the sums of every run.
 pub struct Joint {
+    /// Each variable's exact count.
     pub raw: Vec<f64>,
     /// Hidden in every run that publishes it (published in one, the attacker has it from there).
     pub hidden: Vec<bool>,
+    /// Every run's sums over the variables.
     pub margins: Margins,
     /// Each run's cells' variables.
     pub var_of: Vec<Vec<usize>>,
@@ -64,21 +66,28 @@ impl Joint {
 /// What an attacker holding every run's files gets of one run's cells.
 #[derive(Debug, Clone, Serialize)]
 pub struct RunTogether {
+    /// This run's cells.
     pub cells: usize,
+    /// Of them, published as `*`.
     pub cells_hidden: usize,
+    /// Of them, published rounded (not zero).
     pub cells_rounded: usize,
     /// The fewest values the attacker's range holds for any of this run's hidden small counts.
     pub narrowest_hidden_range: Option<u64>,
     /// This run's rounded cells, and cells hidden only to protect a small one, worked back to one value.
     pub rounded_cells_pinned: usize,
+    /// No small count below the protection width and no count worked back exactly.
     pub protected: bool,
 }
 
 /// A cell of a run that the runs together expose: where it is, never its count.
 #[derive(Debug, Clone, Serialize)]
 pub struct Exposed {
+    /// The run folder.
     pub run: String,
+    /// The published file.
     pub file: String,
+    /// The row (and column) in it.
     pub row: String,
     /// `hidden` (a `*` narrowed below the protection width) or `rounded` (worked back to one value).
     pub cell: &'static str,

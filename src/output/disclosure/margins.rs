@@ -24,9 +24,10 @@ pub enum Importance {
 /// its areas, a quintile of two deciles, a total of its deciles, of its sites, of its specialties.
 ///
 /// An attacker holding every published file can subtract along any of these relations, so a
-/// hidden cell must never be narrowed by one to fewer values than [`Disclosure::protection_width`]:
-/// [`Disclosure::protect`] hides more cells until none is. Cells are indices into the run's list
-/// of counts; each has an [`Importance`] (by default [`Importance::Detail`]).
+/// hidden cell must never be narrowed by one to fewer values than
+/// [`Disclosure::protection_width`](super::Disclosure::protection_width):
+/// [`Disclosure::protect`](super::Disclosure::protect) hides more cells until none is. Cells are
+/// indices into the run's list of counts; each has an [`Importance`] (by default [`Importance::Detail`]).
 #[derive(Debug, Clone, Default)]
 pub struct Margins {
     /// Each relation's members: the parts, then the whole.

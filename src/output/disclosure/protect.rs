@@ -15,7 +15,7 @@ impl Disclosure {
     /// protection), then, repeatedly, a member of any relation that narrows one of its hidden
     /// members to fewer values than it needs ([`Disclosure::need`]: a small count the protection
     /// width, [`Disclosure::protection_width`]) from the published (rounded) counts of the others,
-    /// choosing the least important, then smallest, non-zero member ([`Importance`]), until no
+    /// choosing the least important, then smallest, non-zero member ([`Importance`](super::Importance)), until no
     /// relation does. Exact counts (`round_to` 1) leave a lone hidden member nothing to hide
     /// behind; counts rounded to 5 often protect it by themselves, and then nothing more is hidden.
     ///

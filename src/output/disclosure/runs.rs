@@ -15,6 +15,7 @@ pub struct TableCell {
     pub file: String,
     /// The row (and column) it is in, e.g. `Band 5, decile 3` or an area code.
     pub label: String,
+    /// The count as published (`*` or a number).
     pub published: Cell,
     /// The exact count, from the run's `not-for-publication/` tables.
     pub exact: f64,
@@ -25,8 +26,11 @@ pub struct TableCell {
 /// A gaps run's published counts as one system: its cells and the sums its tables imply.
 #[derive(Debug, Clone)]
 pub struct RunTables {
+    /// The run folder.
     pub folder: PathBuf,
+    /// The rule the run published under.
     pub rule: Disclosure,
+    /// Every published count read, each once.
     pub cells: Vec<TableCell>,
     /// Each sum: the parts, then the whole (indices into `cells`).
     pub sums: Vec<(Vec<usize>, usize)>,
@@ -37,6 +41,7 @@ pub struct RunTables {
 
 /// What a folder given to `anchormap audit` turned out to be.
 pub enum RunFolder {
+    /// A gaps run's tables.
     Gaps(RunTables),
     /// A run of another analysis, named with why it is not audited.
     NotAudited(String),
