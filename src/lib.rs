@@ -62,6 +62,7 @@ pub mod audit;
 pub(crate) mod cli;
 pub(crate) mod cmd;
 pub mod columns;
+pub mod commute;
 pub mod demo;
 pub mod dictionary;
 pub mod emissions;

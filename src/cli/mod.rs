@@ -1,5 +1,6 @@
 //! Command-line interface: the subcommands and the argument groups they share (reference data, output).
 
+pub mod commute;
 pub mod config;
 
 use std::path::{Path, PathBuf};
@@ -13,6 +14,8 @@ use crate::geocoder::ReferencePaths;
 use crate::input::inspect::FileKind;
 use crate::output::classes::Scheme;
 use crate::reference::boundaries::BoundaryProperties;
+
+pub use commute::CommuteArgs;
 
 /// Workforce-versus-community deprivation gaps and outpatient travel emissions, by small area.
 #[derive(Debug, Parser)]
@@ -44,6 +47,8 @@ pub enum Command {
     Gaps(GapsArgs),
     /// Patient travel to outpatient appointments: km, kg CO2e and cost by area, decile, site and specialty; virtual-care scenarios.
     Emissions(EmissionsArgs),
+    /// Staff travel to work: trips, km, kg CO2e, cost and hours by home area, deprivation decile, band and site.
+    Commute(CommuteArgs),
     /// Applied -> shortlisted -> appointed by deprivation, ethnic group, sex and band; WRES indicator 2.
     Funnel(FunnelArgs),
     /// Draw a choropleth map (SVG or PNG) of an area-level GeoJSON output, or of boundaries with their IMD deciles.
