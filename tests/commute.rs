@@ -287,3 +287,30 @@ fn national_data_run_around_a_real_hospital() {
         }
     }
 }
+
+/// The trust's own survey wins where it has the site and band group, then the site, the band, any.
+#[test]
+fn a_travel_survey_by_site_and_band_group() {
+    let dir = temp_dir();
+    let staff = write(
+        dir.path(),
+        "staff.csv",
+        "Home Postcode,Band,Site\nXX1 1AA,Band 5,S1\nXX1 1AE,Band 3,S1\nXX1 1AJ,Band 3,Testtown General\n",
+    );
+    let survey = write(
+        dir.path(),
+        "survey.csv",
+        "site,band_group,mode,share\nS1,Bands 5-7,car,1\n,,bus,0.5\n,,walk_cycle,0.5\n",
+    );
+    let out = dir.path().join("out");
+    let extra = ["--mode-survey", survey.to_str().unwrap(), "--circuity", "1"];
+    anchormap_ok(commute_args(&staff, &out, &extra));
+    let e = exact(&out);
+    // A by car: 225 trips x 1 km x 0.16725 (DESNZ 2025); B and C half by bus (0.10385), half on foot.
+    let kg = 225.0 * 0.16725 + 225.0 * 9.0 * 0.5 * 0.10385;
+    assert!((number_at(&e["kgco2e_total"]) - kg).abs() < 1e-9, "{} vs {kg}", e["kgco2e_total"]);
+    assert_eq!(e["staff_by_split"]["travel_survey"], 3);
+    let bad = write(dir.path(), "bad.csv", "site,mode,share\nS1,car,0.5\nS1,bus,0.4\n");
+    let err = anchormap_err(commute_args(&staff, &dir.path().join("bad"), &["--mode-survey", bad.to_str().unwrap()]));
+    assert!(err.contains("add up to 0.9"), "{err}");
+}
