@@ -90,6 +90,14 @@ fn hand_computed_trips_km_and_kg_to_the_gram() {
     assert_eq!(cell(&out.join("commute_by_band.csv"), "Bands 5-7", "staff"), "2");
     assert_eq!(cell(&out.join("commute_by_decile.csv"), "total", "km"), "1732");
     assert_eq!(cell(&out.join("commute_by_staff_group.csv"), "Administrative and Clerical", "trips"), "68");
+    // The equity lens: B's year of car miles per WTE over Band 2's entry pay (Agenda for Change 2025/26).
+    let (headers, rows) = read_csv(&out.join("commute_by_decile_band.csv"));
+    let column = |c: &str| headers.iter().position(|h| h == c).unwrap();
+    let (band, staff, share) = (column("band_group"), column("staff"), column("cost_share_of_pay"));
+    let b = rows.iter().find(|r| r[band] == "Bands 1-4" && r[staff] == "1").expect("B's row");
+    let expected = 67.5 * 0.5 / 1.609_344 * 0.45 / 0.5 / 24_465.0;
+    assert_eq!(b[share], format!("{expected:.4}"));
+    assert_eq!(rows.iter().map(|r| r[staff].parse::<f64>().unwrap()).sum::<f64>(), 3.0);
     let (low, high) = (number_at(&e["kgco2e_range"]["low"]), number_at(&e["kgco2e_range"]["high"]));
     // Circuity 1 and half by car already: the low estimate is the central one.
     assert!(low <= 259.875 + 1e-9 && 259.875 < high, "{low} {high}");

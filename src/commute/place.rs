@@ -250,7 +250,8 @@ impl<'a> Placer<'a> {
         let straight_m = (home.x - site_point.x).hypot(home.y - site_point.y);
         let trip = self.model.trip(chosen.blend, straight_m, road);
         let measures = CommuteMeasures::of(wte.value(), trips, &trip);
-        let placed = PlacedStaff { area, site, band, staff_group, measures };
+        let decile = area.map_or(10, |a| crate::commute::tally::decile_slot(areas.facts[a].decile));
+        let placed = PlacedStaff { area, site, decile, band, staff_group, measures };
         Outcome::Placed { placed, from: chosen.from, from_matrix: road.is_some(), share: &chosen.share.0, wte }
     }
 }

@@ -92,6 +92,8 @@ pub struct PublishedCommute {
     pub staff_groups: Vec<(String, PublishedMeasures)>,
     /// By MSOA of the run's `Areas::msoas`.
     pub msoas: Vec<PublishedMeasures>,
+    /// By decile slot (1–10, none) and band group: 11 × 5, decile by decile.
+    pub decile_band: Vec<PublishedMeasures>,
     /// What an attacker gets from the sums of staff counts.
     pub audits: Vec<DisclosureAudit>,
 }
@@ -106,6 +108,7 @@ struct Layout {
     bands: usize,
     groups: usize,
     msoas: usize,
+    cross: usize,
     end: usize,
 }
 
@@ -132,6 +135,7 @@ impl PublishedCommute {
         let group_rows: Vec<CommuteMeasures> = staff_groups.values().copied().collect();
         let first_group = at(&mut groups, &group_rows);
         let first_msoa = at(&mut groups, &msoa_measures(&tally.by_area, msoas));
+        let cross = at(&mut groups, tally.by_decile_band.as_flattened());
         let layout = Layout {
             outside,
             deciles: first_decile,
@@ -141,6 +145,7 @@ impl PublishedCommute {
             bands,
             groups: first_group,
             msoas: first_msoa,
+            cross,
             end: groups.len(),
         };
         let margins = margins(&layout, deciles, msoas, &staff_groups.keys().cloned().collect::<Vec<_>>());
@@ -157,7 +162,8 @@ impl PublishedCommute {
             sites: (layout.sites..layout.bands).map(publish).collect(),
             bands: (layout.bands..layout.groups).map(publish).collect(),
             staff_groups: staff_groups.keys().cloned().zip((layout.groups..layout.msoas).map(publish)).collect(),
-            msoas: (layout.msoas..layout.end).map(publish).collect(),
+            msoas: (layout.msoas..layout.cross).map(publish).collect(),
+            decile_band: (layout.cross..layout.end).map(publish).collect(),
             audits,
         }
     }
@@ -176,8 +182,14 @@ fn margins(l: &Layout, deciles: &[Option<u8>], msoas: &[Option<usize>], group_na
     margins.add(l.sites..l.bands, l.total);
     margins.add(l.bands..l.groups, l.total);
     margins.add(l.groups..l.msoas, l.total);
-    if l.msoas < l.end {
-        let mut members: Vec<Vec<usize>> = vec![Vec::new(); l.end - l.msoas];
+    for slot in 0..11 {
+        margins.add(l.cross + slot * 5..l.cross + slot * 5 + 5, l.deciles + slot);
+    }
+    for band in 0..5 {
+        margins.add((0..11).map(|slot| l.cross + slot * 5 + band), l.bands + band);
+    }
+    if l.msoas < l.cross {
+        let mut members: Vec<Vec<usize>> = vec![Vec::new(); l.cross - l.msoas];
         let mut loose = vec![l.outside];
         for (area, m) in msoas.iter().enumerate() {
             match m {
@@ -188,13 +200,15 @@ fn margins(l: &Layout, deciles: &[Option<u8>], msoas: &[Option<usize>], group_na
         for (m, parts) in members.into_iter().enumerate() {
             margins.add(parts, l.msoas + m);
         }
-        margins.add((l.msoas..l.end).chain(loose), l.total);
+        margins.add((l.msoas..l.cross).chain(loose), l.total);
     }
     let residual_groups = group_names.iter().enumerate().filter(|(_, g)| *g == RARE_GROUPS || *g == "Not recorded");
     for cell in [l.outside, l.deciles + 10, l.groups - 1].into_iter().chain(residual_groups.map(|(i, _)| l.groups + i))
     {
         margins.rank(cell, Importance::Residual);
     }
+    let residual_cross = (0..55).filter(|i| i / 5 == 10 || i % 5 == 4).map(|i| l.cross + i);
+    residual_cross.for_each(|cell| margins.rank(cell, Importance::Residual));
     for cell in [l.deciles, l.deciles + 1, l.core20, l.total, l.bands] {
         margins.rank(cell, Importance::Headline);
     }

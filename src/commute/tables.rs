@@ -77,11 +77,13 @@ pub fn write(
     run.write_table("commute_by_band.csv", &band_table(published))?;
     run.write_table("commute_by_staff_group.csv", &staff_group_table(published))?;
     run.write_table("commute_by_site.csv", &site_table(sites, published))?;
+    run.write_table("commute_by_decile_band.csv", &decile_band_table(published))?;
     written.extend([
         "commute_by_decile.csv",
         "commute_by_band.csv",
         "commute_by_staff_group.csv",
         "commute_by_site.csv",
+        "commute_by_decile_band.csv",
     ]);
     Ok(written.into_iter().map(String::from).collect())
 }
@@ -218,5 +220,56 @@ fn site_table(sites: &[Site], published: &PublishedCommute) -> Table {
     let mut row = vec!["total".to_string(), String::new()];
     row.extend(measure_cells(&published.total));
     table.push(row);
+    table
+}
+
+/// Agenda for Change basic pay 2025/26 (England), by band: entry, intermediate and top pay points, with source.
+const AFC_PAY: &str = include_str!("../../data/afc_pay_2025_26.csv");
+
+/// The full-time pay a band group's commute cost is compared with: the entry pay point of its
+/// lowest band (`data/afc_pay_2025_26.csv`); none for medical staff (not on Agenda for Change) and
+/// band not recorded.
+///
+/// ```
+/// use anchormap::commute::tables::entry_pay;
+/// use anchormap::input::band::BandGroup;
+/// assert_eq!(entry_pay(BandGroup::Bands1To4), Some(24465.0));
+/// assert_eq!(entry_pay(BandGroup::Medical), None);
+/// ```
+pub fn entry_pay(group: BandGroup) -> Option<f64> {
+    let band = match group {
+        BandGroup::Bands1To4 => "2",
+        BandGroup::Bands5To7 => "5",
+        BandGroup::Bands8To9 => "8a",
+        BandGroup::Medical | BandGroup::Unknown => return None,
+    };
+    AFC_PAY.lines().skip(1).find_map(|line| {
+        let mut fields = line.split(',');
+        (fields.next() == Some(band)).then(|| fields.next()?.parse().ok()).flatten()
+    })
+}
+
+/// The equity lens: by home decile and band group, time and cost per person and the year's
+/// commute cost per whole-time equivalent as a share of the band group's entry pay, from the
+/// published figures.
+fn decile_band_table(published: &PublishedCommute) -> Table {
+    let mut headers = vec!["imd_decile", "band_group"];
+    headers.extend(MEASURE_COLUMNS);
+    headers.extend(["entry_pay_gbp", "cost_share_of_pay"]);
+    let mut table = Table::new(&headers);
+    for (i, p) in published.decile_band.iter().enumerate() {
+        let (slot, band) = (i / 5, BandGroup::ALL[i % 5]);
+        let mut row = vec![if slot < 10 { (slot + 1).to_string() } else { "none".to_string() }, band.to_string()];
+        row.extend(measure_cells(p));
+        let pay = entry_pay(band);
+        row.push(fixed(pay, 0));
+        let per_wte = PublishedMeasures::per(p.cost_gbp, p.wte, 1.0);
+        row.push(match (per_wte, pay) {
+            (Some(Cell::Count(cost)), Some(pay)) => fixed(Some(cost / pay), 4),
+            (Some(Cell::Suppressed), Some(_)) => "*".to_string(),
+            _ => String::new(),
+        });
+        table.push(row);
+    }
     table
 }

@@ -130,6 +130,8 @@ pub struct PlacedStaff {
     pub area: Option<usize>,
     /// Site row.
     pub site: usize,
+    /// National IMD decile slot of the home (0–9 for deciles 1–10; 10 for none or outside the areas).
+    pub decile: usize,
     /// Band group.
     pub band: BandGroup,
     /// Staff group as written (published only as a group of at least the minimum count).
@@ -153,6 +155,8 @@ pub struct CommuteTally {
     pub by_staff_group: BTreeMap<String, CommuteMeasures>,
     /// Return trips a year by mode (exact; for the analyst's summary).
     pub trips_by_mode: BTreeMap<String, f64>,
+    /// By decile slot (as [`CommuteTally::by_decile`]) and band group: the equity lens.
+    pub by_decile_band: [[CommuteMeasures; 5]; 11],
 }
 
 impl CommuteTally {
@@ -165,6 +169,7 @@ impl CommuteTally {
             by_band: [CommuteMeasures::default(); 5],
             by_staff_group: BTreeMap::new(),
             trips_by_mode: BTreeMap::new(),
+            by_decile_band: [[CommuteMeasures::default(); 5]; 11],
         }
     }
 
@@ -178,6 +183,7 @@ impl CommuteTally {
         self.by_site[placed.site].add(m);
         let band = BandGroup::ALL.iter().position(|b| *b == placed.band).unwrap_or(4);
         self.by_band[band].add(m);
+        self.by_decile_band[placed.decile.min(10)][band].add(m);
         match self.by_staff_group.get_mut(&placed.staff_group) {
             Some(group) => group.add(m),
             None => {
