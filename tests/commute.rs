@@ -322,3 +322,33 @@ fn a_travel_survey_by_site_and_band_group() {
     let err = anchormap_err(commute_args(&staff, &dir.path().join("bad"), &["--mode-survey", bad.to_str().unwrap()]));
     assert!(err.contains("add up to 0.9"), "{err}");
 }
+
+/// The scenarios on the hand case: half of car drivers' trips under 5 km one way on foot, and one more
+/// day at home for clerical staff, each saving what the trips it removes emitted.
+#[test]
+fn scenarios_save_what_the_trips_they_remove_emitted() {
+    let dir = temp_dir();
+    let staff = write(
+        dir.path(),
+        "staff.csv",
+        "Home Postcode,Staff Group,Contracted Wte\nXX1 1AA,Nursing and Midwifery Registered,1.0\n\
+         XX1 1AE,Administrative and Clerical,0.5\nXX1 1AJ,Nursing and Midwifery Registered,0.8\n",
+    );
+    let factors = two_factors(dir.path());
+    let out = dir.path().join("out");
+    let extra = ["--site", "S1", "--mode-share", "car=0.5,bus=0.5", "--factors", factors.to_str().unwrap()];
+    let more = ["--circuity", "1", "--days-on-site", "3", "--shift-short-car-trips", "0.5", "--extra-home-day"];
+    anchormap_ok(commute_args(
+        &staff,
+        &out,
+        &[&extra[..], &more[..], &["--min-count", "0", "--round-to", "1"]].concat(),
+    ));
+    let s = exact(&out)["scenarios"].clone();
+    // Every trip is under 5 km one way: 1,732.5 km x half by car x half shifted x 0.2 kg.
+    assert!((number_at(&s["modal_shift_kgco2e_saved"]) - 1732.5 * 0.5 * 0.5 * 0.2).abs() < 1e-9, "{s}");
+    // B, clerical, 0.5 WTE: 45 trips a year one day a week comes to, x 0.5, x 1 km x 0.15 kg.
+    assert!((number_at(&s["extra_home_day_kgco2e_saved"]) - 0.5 * 45.0 * 0.15).abs() < 1e-9, "{s}");
+    let published = json(&out.join("commute_summary.json"));
+    assert_eq!(published["scenarios"]["modal_shift_kgco2e_saved"], 86.6);
+    assert_eq!(cell(&out.join("commute_by_site.csv"), "S1", "kgco2e_saved_extra_home_day"), "3.4");
+}

@@ -93,6 +93,33 @@ pub struct CommuteTravelArgs {
     /// dropping them and sharing the trips among those who travelled (census day fell in a lockdown).
     #[arg(long)]
     pub keep_census_home_working: bool,
+
+    /// Scenario: this fraction (0-1) of car drivers' trips shorter than --short-trip-km one way made on foot
+    /// or by bicycle instead; its saving is a column of every table.
+    #[arg(long, value_name = "FRACTION", default_value_t = 0.0, value_parser = fraction)]
+    pub shift_short_car_trips: f64,
+
+    /// A short trip for --shift-short-car-trips: one way, road km (straight line x circuity, or the matrix's).
+    #[arg(long, value_name = "KM", default_value_t = 5.0, value_parser = km)]
+    pub short_trip_km: f64,
+
+    /// Scenario: one more day a week at home for staff of non-clinical groups on site at least 2 days a week.
+    #[arg(long)]
+    pub extra_home_day: bool,
+}
+
+fn fraction(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(f) if (0.0..=1.0).contains(&f) => Ok(f),
+        _ => Err(format!("'{text}' is not a fraction between 0 and 1")),
+    }
+}
+
+fn km(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(v) if v > 0.0 && v <= 1000.0 => Ok(v),
+        _ => Err(format!("'{text}' is not a distance in km (more than 0, at most 1000)")),
+    }
 }
 
 fn days(text: &str) -> Result<f64, String> {

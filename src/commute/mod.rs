@@ -20,7 +20,7 @@ use crate::commute::modes::{with_passenger_factor, Modes, DEFAULT_COMMUTE_MODE_S
 use crate::commute::place::{place_staff, Counts, Placer, SiteAssignment};
 use crate::commute::published::PublishedCommute;
 use crate::commute::summary::{
-    CommuteAssumptions, CommuteExact, CommuteSummary, DaysOnSiteSummary, INTERNAL_SUMMARY, SUMMARY,
+    CommuteAssumptions, CommuteExact, CommuteScenarios, CommuteSummary, DaysOnSiteSummary, INTERNAL_SUMMARY, SUMMARY,
 };
 use crate::commute::tally::{CommuteTally, Frequency};
 use crate::input::distance_matrix::DistanceMatrix;
@@ -61,7 +61,8 @@ pub fn run(args: CommuteArgs) -> anyhow::Result<()> {
     written.push(RunAudit::new(run.disclosure, published.audits.clone()).write(run.out())?);
     let assumptions = assumptions(&model, &modes, &frequency, !matrix.is_empty());
     let summary = published_summary(&args, &run, &placed.counts, &published, assumptions.clone(), written);
-    let exact = exact_summary(&placed.counts, &placed.tally, assumptions, &run.warnings);
+    let mut exact = exact_summary(&placed.counts, &placed.tally, assumptions, &run.warnings);
+    exact.scenarios = exact_scenarios(&args, &placed.tally, &deciles);
     let (quiet, started) = (run.quiet, run.started);
     run.finish((SUMMARY, &summary), (INTERNAL_SUMMARY, &exact))?;
     if !quiet {
@@ -201,6 +202,11 @@ fn published_summary(
             _ => None,
         },
         decisions: counts.decisions.clone(),
+        scenarios: scenarios(
+            args,
+            (t.shift_kgco2e_saved.value(), published.core20.shift_kgco2e_saved.value()),
+            (t.home_day_kgco2e_saved.value(), published.core20.home_day_kgco2e_saved.value()),
+        ),
         assumptions,
         disclosure: run.disclosure,
         vintages: run.vintages.clone(),
@@ -248,9 +254,64 @@ fn exact_summary(
         cost_gbp_total: t.cost_gbp,
         hours_total: t.hours,
         trips_by_mode: tally.trips_by_mode.clone(),
+        scenarios: CommuteScenarios {
+            shift_short_car_trips: 0.0,
+            short_trip_km: 0.0,
+            modal_shift_kgco2e_saved: None,
+            modal_shift_share_to_deciles_1_2: None,
+            extra_home_day: false,
+            extra_home_day_kgco2e_saved: None,
+            extra_home_day_share_to_deciles_1_2: None,
+            method: String::new(),
+        },
         assumptions,
         warnings: warnings.to_vec(),
     }
+}
+
+/// The scenarios as the summary states them: each saving (total, and the part saved by staff living
+/// in deciles 1–2) from the figures given, `None` where a scenario was not asked for.
+fn scenarios(
+    args: &CommuteArgs,
+    shift: (Option<f64>, Option<f64>),
+    home: (Option<f64>, Option<f64>),
+) -> CommuteScenarios {
+    let c = &args.commute;
+    let share = |(total, core20): (Option<f64>, Option<f64>)| match (total, core20) {
+        (Some(t), Some(p)) if t > 0.0 => Some(round(p / t, 4)),
+        _ => None,
+    };
+    let asked = |on: bool, v: (Option<f64>, Option<f64>)| if on { v } else { (None, None) };
+    let (shift, home) = (asked(c.shift_short_car_trips > 0.0, shift), asked(c.extra_home_day, home));
+    CommuteScenarios {
+        shift_short_car_trips: c.shift_short_car_trips,
+        short_trip_km: c.short_trip_km,
+        modal_shift_kgco2e_saved: shift.0.map(|v| round(v, 1)),
+        modal_shift_share_to_deciles_1_2: share(shift),
+        extra_home_day: c.extra_home_day,
+        extra_home_day_kgco2e_saved: home.0.map(|v| round(v, 1)),
+        extra_home_day_share_to_deciles_1_2: share(home),
+        method: format!(
+            "modal shift: {:.0}% of car drivers' trips under {} km one way (road) made on foot or by bicycle, saving their car kg CO2e; extra home day: staff of non-clinical groups on site at least 2 days a week one day fewer (their trips less one fifth of a full-time year), saving those trips' kg CO2e",
+            c.shift_short_car_trips * 100.0,
+            c.short_trip_km
+        ),
+    }
+}
+
+/// The scenarios' exact savings, for the exact summary.
+fn exact_scenarios(args: &CommuteArgs, tally: &CommuteTally, deciles: &[Option<u8>]) -> CommuteScenarios {
+    let t = tally.total();
+    let by_decile = tally.by_decile(deciles);
+    let core20 = crate::commute::tally::CommuteMeasures::sum(&by_decile[..2]);
+    let mut s = scenarios(
+        args,
+        (Some(t.shift_kgco2e_saved), Some(core20.shift_kgco2e_saved)),
+        (Some(t.home_day_kgco2e_saved), Some(core20.home_day_kgco2e_saved)),
+    );
+    s.modal_shift_kgco2e_saved = s.modal_shift_kgco2e_saved.map(|_| t.shift_kgco2e_saved);
+    s.extra_home_day_kgco2e_saved = s.extra_home_day_kgco2e_saved.map(|_| t.home_day_kgco2e_saved);
+    s
 }
 
 fn print_summary(counts: &Counts, tally: &CommuteTally) {

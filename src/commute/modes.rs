@@ -330,55 +330,23 @@ fn read_survey(
     let headers: Vec<String> =
         reader.headers().map_err(|e| Error::csv(path, e))?.iter().map(|h| normalise(h)).collect();
     let column = |name: &str| headers.iter().position(|h| h == name);
-    let (Some(mode_col), Some(share_col)) = (column("mode"), column("share")) else {
+    let (Some(mode), Some(share)) = (column("mode"), column("share")) else {
         bail!(Error::invalid(
             Location::file(path),
             "a travel survey needs columns mode and share (and optionally site, band_group)"
         ));
     };
-    let (site_col, band_col) = (column("site").or(column("sitecode")), column("bandgroup").or(column("band")));
+    let columns = SurveyColumns {
+        site: column("site").or(column("sitecode")),
+        band: column("bandgroup").or(column("band")),
+        mode,
+        share,
+    };
     let mut by_key: BTreeMap<(Option<usize>, Option<BandGroup>), BTreeMap<String, f64>> = BTreeMap::new();
     for record in reader.records() {
         let record = record.map_err(|e| Error::csv(path, e))?;
-        let line = record.position().map_or(0, |p| p.line());
-        let cell = |c: Option<usize>| c.and_then(|c| record.get(c)).unwrap_or_default().trim().to_string();
-        let at = |c: usize, message: String| Error::invalid(Location::at(path, line, c + 1), message);
-        let site = match cell(site_col) {
-            s if s.is_empty() => None,
-            s => Some(
-                site_names
-                    .find(&s)
-                    .ok_or_else(|| at(site_col.unwrap_or(0), format!("'{s}' is not a site of the sites file")))?,
-            ),
-        };
-        let band = match cell(band_col) {
-            b if b.is_empty() || b.eq_ignore_ascii_case("any") || b.eq_ignore_ascii_case("all") => None,
-            b => Some(band_group(&b).ok_or_else(|| {
-                at(
-                    band_col.unwrap_or(0),
-                    format!("'{b}' is not a band group (Bands 1-4, Bands 5-7, Bands 8a-9, Medical and dental)"),
-                )
-            })?),
-        };
-        let mode = cell(Some(mode_col)).to_ascii_lowercase().replace([' ', '-', '/'], "_");
-        if !model.factors.contains_key(&mode) {
-            let known: Vec<&String> = model.factors.keys().collect();
-            return Err(at(
-                mode_col,
-                format!(
-                    "mode '{mode}' has no factor (modes: {})",
-                    known.iter().map(|m| m.as_str()).collect::<Vec<_>>().join(", ")
-                ),
-            )
-            .into());
-        }
-        let share = cell(Some(share_col));
-        let value = share
-            .parse::<f64>()
-            .ok()
-            .filter(|s| (0.0..=1.0).contains(s))
-            .ok_or_else(|| at(share_col, format!("'{share}' is not a share between 0 and 1")))?;
-        *by_key.entry((site, band)).or_default().entry(mode).or_default() += value;
+        let (key, mode, value) = survey_row(&record, &columns, path, site_names, model)?;
+        *by_key.entry(key).or_default().entry(mode).or_default() += value;
     }
     let mut out = FxHashMap::default();
     for (key, shares) in by_key {
@@ -395,6 +363,52 @@ fn read_survey(
         bail!(Error::invalid(Location::file(path), "the travel survey has no rows"));
     }
     Ok(out)
+}
+
+/// Where a survey's fields are.
+struct SurveyColumns {
+    site: Option<usize>,
+    band: Option<usize>,
+    mode: usize,
+    share: usize,
+}
+
+/// One survey row: its (site, band group) key, its mode and its share; an error naming the cell otherwise.
+fn survey_row(
+    record: &csv::StringRecord,
+    columns: &SurveyColumns,
+    path: &Path,
+    site_names: &SiteNames,
+    model: &TravelModel,
+) -> anyhow::Result<((Option<usize>, Option<BandGroup>), String, f64)> {
+    let line = record.position().map_or(0, |p| p.line());
+    let cell = |c: Option<usize>| c.and_then(|c| record.get(c)).unwrap_or_default().trim().to_string();
+    let at = |c: Option<usize>, message: String| Error::invalid(Location::at(path, line, c.unwrap_or(0) + 1), message);
+    let site = match cell(columns.site) {
+        s if s.is_empty() => None,
+        s => Some(
+            site_names.find(&s).ok_or_else(|| at(columns.site, format!("'{s}' is not a site of the sites file")))?,
+        ),
+    };
+    let band = match cell(columns.band) {
+        b if b.is_empty() || b.eq_ignore_ascii_case("any") || b.eq_ignore_ascii_case("all") => None,
+        b => Some(band_group(&b).ok_or_else(|| {
+            let groups = "Bands 1-4, Bands 5-7, Bands 8a-9, Medical and dental";
+            at(columns.band, format!("'{b}' is not a band group ({groups})"))
+        })?),
+    };
+    let mode = cell(Some(columns.mode)).to_ascii_lowercase().replace([' ', '-', '/'], "_");
+    if !model.factors.contains_key(&mode) {
+        let known: Vec<&str> = model.factors.keys().map(String::as_str).collect();
+        bail!(at(Some(columns.mode), format!("mode '{mode}' has no factor (modes: {})", known.join(", "))));
+    }
+    let share = cell(Some(columns.share));
+    let value = share
+        .parse::<f64>()
+        .ok()
+        .filter(|s| (0.0..=1.0).contains(s))
+        .ok_or_else(|| at(Some(columns.share), format!("'{share}' is not a share between 0 and 1")))?;
+    Ok(((site, band), mode, value))
 }
 
 #[cfg(test)]

@@ -173,6 +173,10 @@ pub struct Placer<'a> {
     frequency: &'a Frequency,
     maps: ValueMaps,
     keep_home_working: bool,
+    /// The scenarios: the fraction of short car trips shifted, what short is (one-way km), the car's
+    /// kg CO2e per km, and whether one more day a week at home applies.
+    shift: (f64, f64, f64),
+    extra_home_day: bool,
 }
 
 impl<'a> Placer<'a> {
@@ -203,6 +207,8 @@ impl<'a> Placer<'a> {
             frequency,
             maps: args.values.maps()?,
             keep_home_working: args.commute.keep_census_home_working,
+            shift: (args.commute.shift_short_car_trips, args.commute.short_trip_km, car_factor(model)),
+            extra_home_day: args.commute.extra_home_day,
         })
     }
 
@@ -249,11 +255,26 @@ impl<'a> Placer<'a> {
         let road = area.and_then(|a| self.matrix.get(&(a, site)).copied());
         let straight_m = (home.x - site_point.x).hypot(home.y - site_point.y);
         let trip = self.model.trip(chosen.blend, straight_m, road);
-        let measures = CommuteMeasures::of(wte.value(), trips, &trip);
+        let mut measures = CommuteMeasures::of(wte.value(), trips, &trip);
+        let (fraction, short_km, car_kg_per_km) = self.shift;
+        if fraction > 0.0 && trip.km / 2.0 < short_km {
+            let car = chosen.share.0.get("car").copied().unwrap_or(0.0);
+            measures.shift_kgco2e_saved = measures.km * car * fraction * car_kg_per_km;
+        }
+        if self.extra_home_day && self.frequency.home_day_eligible(&staff_group) {
+            let saved_trips = wte.value() * self.frequency.trips_per_weekday_year() * (1.0 - at_home);
+            measures.home_day_kgco2e_saved = saved_trips * trip.kgco2e;
+        }
         let decile = area.map_or(10, |a| crate::commute::tally::decile_slot(areas.facts[a].decile));
         let placed = PlacedStaff { area, site, decile, band, staff_group, measures };
         Outcome::Placed { placed, from: chosen.from, from_matrix: road.is_some(), share: &chosen.share.0, wte }
     }
+}
+
+/// kg CO2e per km of a car driven (well-to-tank included when the run includes it).
+fn car_factor(model: &TravelModel) -> f64 {
+    let wtt = model.wtt_factors.as_ref().and_then(|w| w.get("car")).copied().unwrap_or(0.0);
+    model.factors.get("car").copied().unwrap_or(0.0) + if model.include_wtt { wtt } else { 0.0 }
 }
 
 /// Staff placed and tallied, with the counts of what became of every row.

@@ -36,6 +36,10 @@ pub struct PublishedMeasures {
     pub cost_gbp: Cell,
     /// Door-to-door hours a year.
     pub hours: Cell,
+    /// Scenario: kg CO2e saved by short car trips on foot or by bicycle.
+    pub shift_kgco2e_saved: Cell,
+    /// Scenario: kg CO2e saved by one more day a week at home.
+    pub home_day_kgco2e_saved: Cell,
 }
 
 impl PublishedMeasures {
@@ -58,6 +62,8 @@ impl PublishedMeasures {
             kgco2e_high: shown(m.kgco2e_high),
             cost_gbp: shown(m.cost_gbp),
             hours: shown(m.hours),
+            shift_kgco2e_saved: shown(m.shift_kgco2e_saved),
+            home_day_kgco2e_saved: shown(m.home_day_kgco2e_saved),
         }
     }
 

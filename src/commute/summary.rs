@@ -68,6 +68,27 @@ pub struct DaysOnSiteSummary {
     pub clinical_groups: String,
 }
 
+/// The scenarios and what each saves a year.
+#[derive(Debug, Clone, Serialize)]
+pub struct CommuteScenarios {
+    /// The fraction of car drivers' short trips made on foot or by bicycle instead.
+    pub shift_short_car_trips: f64,
+    /// A short trip: one way, road km.
+    pub short_trip_km: f64,
+    /// kg CO2e a year the modal shift saves.
+    pub modal_shift_kgco2e_saved: Option<f64>,
+    /// Of it, the share saved by staff living in deciles 1–2.
+    pub modal_shift_share_to_deciles_1_2: Option<f64>,
+    /// Whether one more day a week at home was asked for.
+    pub extra_home_day: bool,
+    /// kg CO2e a year it saves.
+    pub extra_home_day_kgco2e_saved: Option<f64>,
+    /// Of it, the share saved by staff living in deciles 1–2.
+    pub extra_home_day_share_to_deciles_1_2: Option<f64>,
+    /// The scenarios in words.
+    pub method: String,
+}
+
 /// The published summary of `anchormap commute`.
 #[derive(Debug, Clone, Serialize)]
 pub struct CommuteSummary {
@@ -99,6 +120,8 @@ pub struct CommuteSummary {
     pub share_of_kgco2e_from_deciles_1_2: Option<f64>,
     /// Notes the reader must see (e.g. many unknown sites).
     pub decisions: Vec<String>,
+    /// The scenarios, from the published figures.
+    pub scenarios: CommuteScenarios,
     /// The assumptions.
     pub assumptions: CommuteAssumptions,
     /// The disclosure rule.
@@ -153,6 +176,8 @@ pub struct CommuteExact {
     pub hours_total: f64,
     /// Return trips a year by mode.
     pub trips_by_mode: BTreeMap<String, f64>,
+    /// The scenarios, exact.
+    pub scenarios: CommuteScenarios,
     /// The assumptions.
     pub assumptions: CommuteAssumptions,
     /// Every warning of the run, word for word.

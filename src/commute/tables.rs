@@ -11,7 +11,7 @@ use crate::output::table::{fixed, Table};
 use crate::run::RunContext;
 
 /// The measure columns every table has.
-pub const MEASURE_COLUMNS: [&str; 13] = [
+pub const MEASURE_COLUMNS: [&str; 15] = [
     "staff",
     "wte",
     "trips",
@@ -25,6 +25,8 @@ pub const MEASURE_COLUMNS: [&str; 13] = [
     "km_per_trip",
     "minutes_per_trip",
     "hours_per_staff",
+    "kgco2e_saved_modal_shift",
+    "kgco2e_saved_extra_home_day",
 ];
 
 /// A published figure to `decimals` places; `*` where hidden, blank where it does not apply.
@@ -53,6 +55,8 @@ fn measure_cells(p: &PublishedMeasures) -> Vec<String> {
         figure(per(p.km, p.trips, 1.0), 2),
         figure(per(p.hours, p.trips, 60.0), 1),
         figure(per(p.hours, p.staff, 1.0), 1),
+        figure(Some(p.shift_kgco2e_saved), 1),
+        figure(Some(p.home_day_kgco2e_saved), 1),
     ]
 }
 

@@ -56,6 +56,16 @@ impl Frequency {
     pub fn trips_per_wte_year(&self, staff_group: &str) -> f64 {
         (self.working_days - self.leave_days).max(0.0) * self.days_a_week(staff_group) / 5.0
     }
+
+    /// Whether the extra-home-day scenario applies: a non-clinical group on site at least 2 days a week.
+    pub fn home_day_eligible(&self, staff_group: &str) -> bool {
+        !is_clinical(&normalise(staff_group)) && self.days_a_week(staff_group) >= 2.0
+    }
+
+    /// Return trips a year one day a week comes to, for one whole-time equivalent.
+    pub fn trips_per_weekday_year(&self) -> f64 {
+        (self.working_days - self.leave_days).max(0.0) / 5.0
+    }
 }
 
 /// A staff group (normalised) that is clinical.
@@ -84,6 +94,10 @@ pub struct CommuteMeasures {
     pub cost_gbp: f64,
     /// Door-to-door hours a year.
     pub hours: f64,
+    /// Scenario: kg CO2e a year saved by short car trips made on foot or by bicycle.
+    pub shift_kgco2e_saved: f64,
+    /// Scenario: kg CO2e a year saved by one more day a week at home.
+    pub home_day_kgco2e_saved: f64,
 }
 
 impl CommuteMeasures {
@@ -99,6 +113,8 @@ impl CommuteMeasures {
             kgco2e_high: trips * trip.kgco2e_high,
             cost_gbp: trips * trip.cost_gbp,
             hours: trips * trip.hours,
+            shift_kgco2e_saved: 0.0,
+            home_day_kgco2e_saved: 0.0,
         }
     }
 
@@ -113,6 +129,8 @@ impl CommuteMeasures {
         self.kgco2e_high += o.kgco2e_high;
         self.cost_gbp += o.cost_gbp;
         self.hours += o.hours;
+        self.shift_kgco2e_saved += o.shift_kgco2e_saved;
+        self.home_day_kgco2e_saved += o.home_day_kgco2e_saved;
     }
 
     /// The sum of several groups.

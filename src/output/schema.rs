@@ -147,6 +147,8 @@ const KINDS: &[(&str, Kind)] = &[
     ("kgco2e_per_face_to_face", Kind::Amount),
     ("kgco2e_per_patient_km", Kind::Amount),
     ("kgco2e_per_staff", Kind::Amount),
+    ("kgco2e_saved_extra_home_day", Kind::Amount),
+    ("kgco2e_saved_modal_shift", Kind::Amount),
     ("km", Kind::Amount),
     ("km_per_trip", Kind::Amount),
     ("located_by", Kind::Text),
