@@ -287,6 +287,9 @@ fn national_data_run_around_a_real_hospital() {
     let total = number_at(&s["kgco2e_total"]);
     assert!((sum - total).abs() / total < 0.05, "deciles {sum} vs total {total}");
     assert!(out.join("commute_by_msoa.csv").is_file() && out.join("commute_by_area.geojson").is_file());
+    let audit = json(&out.join("disclosure_audit.json"));
+    assert_eq!(audit["systems"][0]["protected"], true, "{}", audit["systems"][0]);
+    assert_eq!(audit["systems"][0]["rounded_cells_pinned"], 0);
     let published: std::collections::HashSet<&str> = postcodes.iter().map(|p| p.0.as_str()).collect();
     for file in published_files(&out) {
         let text = std::fs::read_to_string(&file).unwrap_or_default();

@@ -335,7 +335,7 @@ fn warn(placer: &Placer, tally: &CommuteTally, counts: &mut Counts, run: &mut Ru
         let share = unknown as f64 / counts.rows.max(1) as f64;
         let loud = share > UNRECOGNISED_SHARE_LIMIT;
         run.warnings.push(format!(
-            "{}{} of {} staff ({:.1}%) work at a site the sites file does not name, and are not in the tables: {}; add each as a site or to a site's aliases column (names separated by |)",
+            "{}{} of {} staff ({:.1}%) work at a site the sites file does not name, and are not in the tables: {}; add each as a site or to a site's aliases column (names separated by |), name another column with --staff-columns site=HEADER, or give --site CODE for one site for everyone",
             if loud { "MORE THAN 5% OF STAFF NOT PLACED: " } else { "" },
             thousands(unknown),
             thousands(counts.rows),
