@@ -106,6 +106,18 @@ fn hand_computed_trips_km_and_kg_to_the_gram() {
         assert!(!text.contains("XX1 1A"), "{} holds a postcode", file.display());
     }
     assert!(out.join("disclosure_audit.json").is_file());
+    // The board report's section, from the published summary and tables.
+    let report = dir.path().join("report.html");
+    anchormap_ok([
+        "report".as_ref(),
+        "--from".as_ref(),
+        out.as_os_str(),
+        "-o".as_ref(),
+        report.as_os_str(),
+        "-q".as_ref(),
+    ]);
+    let html = std::fs::read_to_string(&report).unwrap();
+    assert!(html.contains("How our staff get to work") && html.contains("Staff travel to work by band group"));
 }
 
 fn number_at(v: &serde_json::Value) -> f64 {

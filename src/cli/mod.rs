@@ -964,7 +964,7 @@ impl From<&MapArgs> for crate::output::choropleth::MapOptions {
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
-    /// Output folder of `anchormap gaps`, `anchormap funnel` and/or `anchormap emissions` (repeatable).
+    /// Output folder of `anchormap gaps`, `anchormap funnel`, `anchormap emissions` and/or `anchormap commute` (repeatable).
     #[arg(long, value_name = "DIR", required = true)]
     pub from: Vec<PathBuf>,
 
