@@ -16,7 +16,7 @@ const fn spec(key: &'static str, description: &'static str, aliases: &'static [&
 // ---- The user's own files ----
 
 /// Staff in post (ESR staff-in-post and Business Intelligence exports).
-pub const STAFF: [ColumnSpec; 11] = [
+pub const STAFF: [ColumnSpec; 12] = [
     spec(
         "postcode",
         "home postcode",
@@ -75,6 +75,25 @@ pub const STAFF: [ColumnSpec; 11] = [
         &["contracted wte", "wte", "fte", "contracted fte", "assignment wte"],
     ),
     spec("date_of_birth", "date of birth (not published)", &["date of birth", "dob", "birth date"]),
+    spec(
+        "site",
+        "work site: a code, name or alias of the sites file (ESR location or organisation)",
+        &[
+            "site",
+            "site code",
+            "site name",
+            "work site",
+            "base site",
+            "work base",
+            "location",
+            "location name",
+            "work location",
+            "assignment location",
+            "base location",
+            "organisation",
+            "organisation name",
+        ],
+    ),
 ];
 
 /// Vacancies (TRAC and NHS Jobs exports).
@@ -496,6 +515,47 @@ pub const TRAVEL_TO_WORK: [ColumnSpec; 6] = [
     ),
     spec("bicycle", "workers travelling by bicycle", &["*: bicycle", "bicycle"]),
     spec("on_foot", "workers travelling on foot", &["*: on foot", "on foot"]),
+];
+
+/// Census 2021 TS061 method of travel to workplace, every method (Nomis bulk layout), workers per
+/// area: what `commute` takes each home area's mode split from.
+pub const TRAVEL_TO_WORK_METHODS: [ColumnSpec; 12] = [
+    spec(
+        "workers",
+        "all workers (usual residents in employment)",
+        &["method of travel to workplace: total*", "*in employment the week before the census"],
+    ),
+    spec(
+        "home",
+        "workers working mainly at or from home",
+        &["*work mainly at or from home", "work mainly at or from home"],
+    ),
+    spec(
+        "underground",
+        "workers travelling by underground, metro, light rail or tram",
+        &["*underground, metro, light rail, tram"],
+    ),
+    spec("train", "workers travelling by train", &["method of travel to workplace: train", "train"]),
+    spec("bus", "workers travelling by bus, minibus or coach", &["*bus, minibus or coach"]),
+    spec("taxi", "workers travelling by taxi", &["*: taxi", "taxi"]),
+    spec(
+        "motorcycle",
+        "workers travelling by motorcycle, scooter or moped",
+        &["*motorcycle, scooter or moped", "motorcycle"],
+    ),
+    spec("car_driver", "workers driving a car or van", &["*driving a car or van", "driving a car or van"]),
+    spec(
+        "car_passenger",
+        "workers travelling as a passenger in a car or van",
+        &["*passenger in a car or van", "passenger in a car or van"],
+    ),
+    spec("bicycle", "workers travelling by bicycle", &["*: bicycle", "bicycle"]),
+    spec("on_foot", "workers travelling on foot", &["*: on foot", "on foot"]),
+    spec(
+        "other",
+        "workers travelling by another method",
+        &["*other method of travel to work", "other method of travel to work"],
+    ),
 ];
 
 /// Census 2021 TS021 ethnic group (Nomis bulk layout: `Ethnic group: …`), usual residents per area: the five high-level groups.

@@ -92,6 +92,7 @@
 // The documented API: the geocoder and its reference data, errors, postcodes, columns, the
 // spatial types, the disclosure rule, the report, the demo region and the command line.
 pub mod columns;
+pub mod commute;
 pub mod demo;
 pub mod dictionary;
 pub mod error;

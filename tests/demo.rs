@@ -222,7 +222,7 @@ fn every_published_column_has_a_declared_kind() {
     let out = dir.path().join("demo");
     run_demo(&out);
     let mut undeclared = Vec::new();
-    for folder in ["gaps", "funnel", "emissions"] {
+    for folder in ["gaps", "funnel", "emissions", "commute"] {
         for entry in std::fs::read_dir(out.join(folder)).unwrap().flatten() {
             let path = entry.path();
             if path.extension().is_some_and(|e| e == "csv") {

@@ -6,6 +6,7 @@ mod all_staff;
 mod architecture;
 mod attack;
 mod audit;
+mod commute;
 mod bad_input;
 mod config;
 mod conformance;

@@ -2,6 +2,7 @@
 //! sites, vacancies, values, disclosure, `--quiet`), each declared once and flattened where used; a command
 //! that words a shared flag its own way says so with `mut_arg`.
 
+pub mod commute;
 pub mod config;
 
 use std::path::{Path, PathBuf};
@@ -15,6 +16,8 @@ use crate::geocoder::ReferencePaths;
 use crate::input::inspect::FileKind;
 use crate::output::classes::Scheme;
 use crate::reference::boundaries::BoundaryProperties;
+
+pub use commute::CommuteArgs;
 
 /// Workforce-versus-community deprivation gaps and outpatient travel emissions, by small area.
 #[derive(Debug, Parser)]
@@ -46,6 +49,8 @@ pub enum Command {
     Gaps(GapsArgs),
     /// Patient travel to outpatient appointments: km, kg CO2e and cost by area, decile, site and specialty; virtual-care scenarios.
     Emissions(EmissionsArgs),
+    /// Staff travel to work: trips, km, kg CO2e, cost and hours by home area, deprivation decile, band and site.
+    Commute(CommuteArgs),
     /// Applied -> shortlisted -> appointed by deprivation, ethnic group, sex and band; WRES indicator 2.
     Funnel(FunnelArgs),
     /// Draw a choropleth map (SVG or PNG) of an area-level GeoJSON output, or of boundaries with their IMD deciles.
@@ -981,7 +986,7 @@ impl From<&MapArgs> for crate::output::choropleth::MapOptions {
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
-    /// Output folder of `anchormap gaps`, `anchormap funnel` and/or `anchormap emissions` (repeatable).
+    /// Output folder of `anchormap gaps`, `anchormap funnel`, `anchormap emissions` and/or `anchormap commute` (repeatable).
     #[arg(long, value_name = "DIR", required = true)]
     pub from: Vec<PathBuf>,
 

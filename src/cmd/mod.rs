@@ -16,6 +16,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Gaps(args) => crate::gaps::run(args),
         Command::Emissions(args) => crate::emissions::run(args),
         Command::Funnel(args) => crate::funnel::run(args),
+        Command::Commute(args) => crate::commute::run(args),
         Command::Map(args) => map::run(args),
         Command::Report(args) => crate::report::run(args),
         Command::Demo(args) => demo::run(args),

@@ -44,3 +44,26 @@ mod tests {
         assert_eq!(super::quantity(0.27), "0.3");
     }
 }
+
+/// `value` rounded to `figures` significant figures.
+///
+/// ```
+/// use anchormap::io::format::significant;
+/// assert_eq!(significant(23.456, 3), 23.5);
+/// assert_eq!(significant(0.0012345, 3), 0.00123);
+/// assert_eq!(significant(0.0, 3), 0.0);
+/// ```
+pub fn significant(value: f64, figures: i32) -> f64 {
+    if value == 0.0 || !value.is_finite() {
+        return value;
+    }
+    let magnitude = value.abs().log10().floor() as i32;
+    let scale = 10f64.powi(figures - 1 - magnitude);
+    // Two steps so that 23.456 * 10 rounds as 234.56, not 234.55999.
+    let rounded = (value * scale).round();
+    if scale >= 1.0 {
+        rounded / scale
+    } else {
+        rounded * 10f64.powi(magnitude + 1 - figures)
+    }
+}

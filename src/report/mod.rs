@@ -17,6 +17,7 @@ use crate::output::disclosure::{Cell, Disclosure};
 use crate::output::run_summary::{self, DateRange, EmissionsSummary, GapsSummary, Range};
 use crate::run::say;
 
+mod commute;
 mod inclusion;
 
 const TEMPLATE: &str = include_str!("report.html");
@@ -45,6 +46,7 @@ struct ReportContext {
     demography: Option<Value>,
     funnel: Option<Value>,
     emissions: Option<EmissionsSection>,
+    commute: Option<commute::CommuteSection>,
     assumptions: Vec<String>,
     sources: Vec<String>,
     attribution: Vec<String>,
@@ -189,7 +191,8 @@ pub(crate) fn run(args: ReportArgs) -> anyhow::Result<()> {
     let gaps_dir = args.from.iter().find(|d| d.join("gaps_by_decile.csv").is_file());
     let emissions_dir = args.from.iter().find(|d| d.join("emissions_by_decile.csv").is_file());
     let funnel_dir = args.from.iter().find(|d| d.join(crate::funnel::SUMMARY).is_file());
-    if gaps_dir.is_none() && emissions_dir.is_none() && funnel_dir.is_none() {
+    let commute_dir = args.from.iter().find(|d| d.join(crate::commute::summary::SUMMARY).is_file());
+    if gaps_dir.is_none() && emissions_dir.is_none() && funnel_dir.is_none() && commute_dir.is_none() {
         bail!(
             "no anchormap outputs found in {} (expected gaps_by_decile.csv from `anchormap gaps`, funnel_summary.json from \
              `anchormap funnel` or emissions_by_decile.csv from `anchormap emissions`)",
@@ -206,6 +209,7 @@ pub(crate) fn run(args: ReportArgs) -> anyhow::Result<()> {
     let emissions = emissions_dir
         .map(|dir| emissions_section(dir, &args, &mut tooltips, &mut assumptions, &mut sources))
         .transpose()?;
+    let commute = commute_dir.map(|dir| commute::commute_section(dir, &mut assumptions)).transpose()?;
 
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
@@ -220,6 +224,7 @@ pub(crate) fn run(args: ReportArgs) -> anyhow::Result<()> {
         demography,
         funnel,
         emissions,
+        commute,
         assumptions,
         sources,
         attribution: report_attribution(&args.attribution, gaps_dir, emissions_dir),

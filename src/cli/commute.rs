@@ -1,0 +1,181 @@
+//! `anchormap commute`'s options: the staff file, the sites, how often staff travel, and the travel flags it shares with `emissions`.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::{AreaNameArgs, DisclosureArgs, OutputDirArgs, ReferenceArgs, TravelArgs, ValueArgs};
+use crate::columns::ColumnMap;
+
+/// Weekdays in a year (52 weeks of 5 days).
+pub const DEFAULT_WORKING_DAYS: f64 = 260.0;
+/// Days of leave a full-time member of staff takes in a year: 27 days of annual leave (Agenda for
+/// Change on appointment, NHS Terms and Conditions of Service Handbook, section 13) and 8 bank holidays.
+pub const DEFAULT_LEAVE_DAYS: f64 = 35.0;
+
+/// Staff travel to work: trips, km, kg CO2e, cost and hours by home area, deprivation decile, band and site.
+#[derive(Debug, Args)]
+pub struct CommuteArgs {
+    /// Staff CSV (an ESR extract): home postcode; optional work site (code, name or alias), contracted WTE,
+    /// staff group and band.
+    #[arg(long, value_name = "S.csv")]
+    pub staff: PathBuf,
+
+    /// Sites CSV: site_code, site_name, and postcode and/or easting, northing (an aliases column lists other names).
+    #[arg(long, value_name = "SITES.csv")]
+    pub sites: PathBuf,
+
+    /// Every member of staff works at this site (a code of the sites file), whatever the staff file says.
+    #[arg(long, value_name = "CODE")]
+    pub site: Option<String>,
+
+    #[command(flatten)]
+    pub reference: ReferenceArgs,
+
+    /// Staff file columns when not detected: postcode=,site=,wte=,staff_group=,band=
+    #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
+    pub staff_columns: ColumnMap,
+
+    /// Site file columns when not detected: code=,name=,postcode=,easting=,northing=,aliases=
+    #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
+    pub site_columns: ColumnMap,
+
+    /// The ONS LSOA 2011 <-> 2021 lookup: the census tables (LSOA 2021) joined to an LSOA 2011 run.
+    #[arg(long, value_name = "LOOKUP.csv")]
+    pub area_bridge: Option<PathBuf>,
+
+    /// Area bridge columns when not detected: lsoa11=,lsoa21=,change=
+    #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
+    pub area_bridge_columns: ColumnMap,
+
+    #[command(flatten)]
+    pub names: AreaNameArgs,
+
+    #[command(flatten)]
+    pub travel: TravelArgs,
+
+    #[command(flatten)]
+    pub commute: CommuteTravelArgs,
+
+    #[command(flatten)]
+    pub values: ValueArgs,
+
+    #[command(flatten)]
+    pub disclosure: DisclosureArgs,
+
+    #[command(flatten)]
+    pub output: OutputDirArgs,
+}
+
+/// How often staff travel, and how their mode split is chosen.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Commute")]
+pub struct CommuteTravelArgs {
+    /// The trust's own travel survey: CSV of site (optional), band_group (optional), mode, share; each
+    /// site and band group's shares add up to 1 (blank site or band group: any). Replaces the census split.
+    #[arg(long, value_name = "FILE")]
+    pub mode_survey: Option<PathBuf>,
+
+    /// Days a week on site (0-5): one number for every non-clinical staff group, and/or GROUP=DAYS per
+    /// staff group ("3,Administrative and Clerical=2"). Clinical groups stay at 5 unless named.
+    #[arg(long, value_name = "DAYS[,GROUP=DAYS...]", default_value = "5")]
+    pub days_on_site: DaysOnSite,
+
+    /// Weekdays in a year for a full-time member of staff.
+    #[arg(long, value_name = "DAYS", default_value_t = DEFAULT_WORKING_DAYS, value_parser = days)]
+    pub working_days: f64,
+
+    /// Days of leave in a year, bank holidays included (Agenda for Change: 27 days on appointment + 8 bank holidays).
+    #[arg(long, value_name = "DAYS", default_value_t = DEFAULT_LEAVE_DAYS, value_parser = days)]
+    pub leave_days: f64,
+
+    /// Keep census workers who "work mainly at or from home" in each area's split (as no trip), instead of
+    /// dropping them and sharing the trips among those who travelled (census day fell in a lockdown).
+    #[arg(long)]
+    pub keep_census_home_working: bool,
+
+    /// Scenario: this fraction (0-1) of car drivers' trips shorter than --short-trip-km one way made on foot
+    /// or by bicycle instead; its saving is a column of every table.
+    #[arg(long, value_name = "FRACTION", default_value_t = 0.0, value_parser = fraction)]
+    pub shift_short_car_trips: f64,
+
+    /// A short trip for --shift-short-car-trips: one way, road km (straight line x circuity, or the matrix's).
+    #[arg(long, value_name = "KM", default_value_t = 5.0, value_parser = km)]
+    pub short_trip_km: f64,
+
+    /// Scenario: one more day a week at home for staff of non-clinical groups on site at least 2 days a week.
+    #[arg(long)]
+    pub extra_home_day: bool,
+}
+
+fn fraction(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(f) if (0.0..=1.0).contains(&f) => Ok(f),
+        _ => Err(format!("'{text}' is not a fraction between 0 and 1")),
+    }
+}
+
+fn km(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(v) if v > 0.0 && v <= 1000.0 => Ok(v),
+        _ => Err(format!("'{text}' is not a distance in km (more than 0, at most 1000)")),
+    }
+}
+
+fn days(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(v) if (0.0..=366.0).contains(&v) => Ok(v),
+        _ => Err(format!("'{text}' is not a number of days (0 to 366)")),
+    }
+}
+
+/// Days a week on site: one figure for the non-clinical staff groups, and figures by staff group.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DaysOnSite {
+    /// For every staff group not named and not clinical (5 when not given).
+    pub overall: Option<f64>,
+    /// Staff group (as written, compared ignoring case) and its days a week.
+    pub by_group: Vec<(String, f64)>,
+}
+
+impl std::str::FromStr for DaysOnSite {
+    type Err = String;
+
+    /// `5`, `3`, `3,Administrative and Clerical=2` or `Administrative and Clerical=2`.
+    fn from_str(text: &str) -> Result<DaysOnSite, String> {
+        let mut days = DaysOnSite { overall: None, by_group: Vec::new() };
+        let number = |t: &str| -> Result<f64, String> {
+            t.trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|d| (0.0..=5.0).contains(d))
+                .ok_or_else(|| format!("'{}' is not a number of days a week (0 to 5)", t.trim()))
+        };
+        for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            match part.rsplit_once('=') {
+                Some((group, d)) if !group.trim().is_empty() => {
+                    days.by_group.push((group.trim().to_string(), number(d)?))
+                }
+                Some(_) => return Err(format!("'{part}' is not GROUP=DAYS")),
+                None if days.overall.is_some() => return Err("one overall number of days a week, not two".into()),
+                None => days.overall = Some(number(part)?),
+            }
+        }
+        Ok(days)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_on_site_read_overall_and_by_group() {
+        let days: DaysOnSite = "3, Administrative and Clerical=2".parse().unwrap();
+        assert_eq!(days.overall, Some(3.0));
+        assert_eq!(days.by_group, vec![("Administrative and Clerical".to_string(), 2.0)]);
+        assert!("6".parse::<DaysOnSite>().is_err());
+        assert!("3,4".parse::<DaysOnSite>().is_err());
+        assert!("=3".parse::<DaysOnSite>().is_err());
+    }
+}

@@ -1,0 +1,379 @@
+//! Each staff row to a home point, a work site, a WTE and a mode split: placed and tallied, or counted by reason (no site, unknown site, site not located, no home point).
+
+use std::collections::BTreeMap;
+
+use anyhow::bail;
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+
+use crate::analysis::travel::TravelModel;
+use crate::cli::CommuteArgs;
+use crate::commute::modes::{Modes, SplitFrom};
+use crate::commute::tally::{CommuteMeasures, CommuteTally, Frequency, PlacedStaff};
+use crate::error::{Error, Location};
+use crate::geocoder::{Geocoded, MatchStatus};
+use crate::input::sites::{Site, SiteNames};
+use crate::input::staff::StaffColumns;
+use crate::input::unrecognised::{UnrecognisedValues, UNRECOGNISED_SHARE_LIMIT};
+use crate::input::value_maps::ValueMaps;
+use crate::io::csv_input::Row;
+use crate::io::format::thousands;
+use crate::io::CsvInput;
+use crate::run::{each_batch, RunContext};
+
+/// A WTE above this is taken as a typing slip and capped (a contract is at most about 1.5 WTE).
+pub const MAX_WTE: f64 = 1.5;
+
+/// Where each member of staff works.
+#[derive(Debug, Clone, Copy)]
+pub enum SiteAssignment {
+    /// One site for all (`--site`, or the only site of the sites file).
+    One(usize),
+    /// The staff file's site column.
+    Column(usize),
+}
+
+impl SiteAssignment {
+    /// `--site` (a site of the file), else the staff file's site column, else the sites file's only
+    /// site; otherwise the run stops naming the flags.
+    pub fn new(
+        args: &CommuteArgs,
+        input: &CsvInput,
+        sites: &[Site],
+        names: &SiteNames,
+        warnings: &mut Vec<String>,
+    ) -> anyhow::Result<SiteAssignment> {
+        let columns = args.staff_columns.named("--staff-columns");
+        let column = input.find(crate::dictionary::role(&crate::dictionary::STAFF, "site"), &columns)?;
+        if let Some(code) = &args.site {
+            let Some(site) = names.find(code) else {
+                let known: Vec<&str> = sites.iter().take(10).map(|s| s.label.as_str()).collect();
+                bail!(Error::usage(format!(
+                    "--site {code} is not a site of {} (its sites: {}{})",
+                    args.sites.display(),
+                    known.join(", "),
+                    if sites.len() > 10 { ", …" } else { "" }
+                )));
+            };
+            if let Some(i) = column {
+                warnings.push(format!(
+                    "column '{}' not read: --site {code} gives one site for every member of staff",
+                    input.headers[i]
+                ));
+            }
+            return Ok(SiteAssignment::One(site));
+        }
+        match (column, sites.len()) {
+            (Some(i), _) => Ok(SiteAssignment::Column(i)),
+            (None, 1) => {
+                warnings.push(format!("the staff file has no site column: everyone works at {}, the only site of the sites file", sites[0].label));
+                Ok(SiteAssignment::One(0))
+            }
+            (None, n) => bail!(Error::invalid(
+                Location::file(&args.staff),
+                format!(
+                    "no work site column, and the sites file has {n} sites: give --site CODE (one site for everyone) or name the column with --staff-columns site=HEADER; the header has {}",
+                    crate::columns::list_headers(&input.headers)
+                )
+            )),
+        }
+    }
+}
+
+/// Why a member of staff could not be placed (counted, never dropped).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Unplaced {
+    NoSite,
+    UnknownSite,
+    SiteNotLocated,
+    InvalidPostcode,
+    UnknownPostcode,
+    NoCoordinates,
+}
+
+impl Unplaced {
+    fn as_str(self) -> &'static str {
+        match self {
+            Unplaced::NoSite => "no_site",
+            Unplaced::UnknownSite => "unknown_site",
+            Unplaced::SiteNotLocated => "site_not_located",
+            Unplaced::InvalidPostcode => "invalid_postcode",
+            Unplaced::UnknownPostcode => "unknown_postcode",
+            Unplaced::NoCoordinates => "no_coordinates",
+        }
+    }
+}
+
+/// How a WTE value was read.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Wte {
+    Read(f64),
+    /// Blank or not a number: taken as 1.
+    NotRead,
+    /// Outside 0–[`MAX_WTE`]: capped to the nearest end.
+    Capped(f64),
+}
+
+impl Wte {
+    fn parse(text: &str) -> Wte {
+        match text.trim().parse::<f64>() {
+            Ok(v) if v.is_finite() && (0.0..=MAX_WTE).contains(&v) => Wte::Read(v),
+            Ok(v) if v.is_finite() => Wte::Capped(v.clamp(0.0, MAX_WTE)),
+            _ => Wte::NotRead,
+        }
+    }
+
+    fn value(self) -> f64 {
+        match self {
+            Wte::Read(v) | Wte::Capped(v) => v,
+            Wte::NotRead => 1.0,
+        }
+    }
+}
+
+/// What became of one row.
+enum Outcome<'m> {
+    Placed { placed: PlacedStaff, from: SplitFrom, from_matrix: bool, share: &'m BTreeMap<String, f64>, wte: Wte },
+    Unplaced(Unplaced),
+}
+
+/// Counts of rows by what became of them.
+#[derive(Debug, Default)]
+pub struct Counts {
+    /// Rows read.
+    pub rows: u64,
+    /// Rows placed.
+    pub placed: u64,
+    /// Rows not placed, by reason.
+    pub unplaced_by_reason: BTreeMap<&'static str, u64>,
+    /// Site names the sites file does not have, with counts.
+    pub unknown_sites: UnrecognisedValues,
+    /// WTE blank or not a number (taken as 1).
+    pub wte_not_read: u64,
+    /// WTE outside 0–1.5, capped.
+    pub wte_capped: u64,
+    /// Placed staff by where their split came from.
+    pub by_split: BTreeMap<SplitFrom, u64>,
+    /// Placed staff whose distance came from the matrix.
+    pub from_matrix: u64,
+    /// Notes for the published summary's reader.
+    pub decisions: Vec<String>,
+}
+
+/// Everything a row needs to be placed.
+pub struct Placer<'a> {
+    columns: StaffColumns,
+    wte: Option<usize>,
+    assignment: SiteAssignment,
+    site_names: SiteNames,
+    sites: &'a [Site],
+    model: &'a TravelModel,
+    modes: &'a Modes,
+    matrix: &'a FxHashMap<(usize, usize), (f64, Option<f64>)>,
+    frequency: &'a Frequency,
+    maps: ValueMaps,
+    keep_home_working: bool,
+    /// The scenarios: the fraction of short car trips shifted, what short is (one-way km), the car's
+    /// kg CO2e per km, and whether one more day a week at home applies.
+    shift: (f64, f64, f64),
+    extra_home_day: bool,
+}
+
+impl<'a> Placer<'a> {
+    /// The staff file's columns and the run's lookups.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        args: &CommuteArgs,
+        input: &CsvInput,
+        assignment: SiteAssignment,
+        sites: &'a [Site],
+        model: &'a TravelModel,
+        modes: &'a Modes,
+        matrix: &'a FxHashMap<(usize, usize), (f64, Option<f64>)>,
+        frequency: &'a Frequency,
+    ) -> anyhow::Result<Placer<'a>> {
+        let columns = StaffColumns::resolve(input, &args.staff_columns)?;
+        let named = args.staff_columns.named("--staff-columns");
+        let wte = input.find(crate::dictionary::role(&crate::dictionary::STAFF, "wte"), &named)?;
+        Ok(Placer {
+            columns,
+            wte,
+            assignment,
+            site_names: SiteNames::new(sites),
+            sites,
+            model,
+            modes,
+            matrix,
+            frequency,
+            maps: args.values.maps()?,
+            keep_home_working: args.commute.keep_census_home_working,
+            shift: (args.commute.shift_short_car_trips, args.commute.short_trip_km, car_factor(model)),
+            extra_home_day: args.commute.extra_home_day,
+        })
+    }
+
+    /// The site text of a row (blank with one site for all).
+    fn site_text<'r>(&self, row: &'r Row) -> &'r [u8] {
+        match self.assignment {
+            SiteAssignment::One(_) => b"",
+            SiteAssignment::Column(i) => row.record.get(i).unwrap_or_default(),
+        }
+    }
+
+    /// Places one row: its site, its home point, its WTE, its split and its year of trips.
+    fn place(&self, row: &Row, geocoded: &Geocoded, areas: &crate::analysis::Areas) -> Outcome<'_> {
+        let site = match self.assignment {
+            SiteAssignment::One(s) => s,
+            SiteAssignment::Column(_) => {
+                let text = String::from_utf8_lossy(self.site_text(row));
+                if text.trim().is_empty() {
+                    return Outcome::Unplaced(Unplaced::NoSite);
+                }
+                match self.site_names.find(text.trim()) {
+                    Some(s) => s,
+                    None => return Outcome::Unplaced(Unplaced::UnknownSite),
+                }
+            }
+        };
+        let Some(site_point) = self.sites[site].location else { return Outcome::Unplaced(Unplaced::SiteNotLocated) };
+        let Some(home) = geocoded.location else {
+            return Outcome::Unplaced(match geocoded.status {
+                MatchStatus::InvalidPostcode => Unplaced::InvalidPostcode,
+                MatchStatus::NoCoordinates => Unplaced::NoCoordinates,
+                _ => Unplaced::UnknownPostcode,
+            });
+        };
+        let area = areas.of(geocoded);
+        let wte = self
+            .wte
+            .map_or(Wte::Read(1.0), |i| Wte::parse(&String::from_utf8_lossy(row.record.get(i).unwrap_or_default())));
+        let staff_group = self.columns.staff_group(row);
+        let band = self.columns.band(row, &self.maps).group();
+        let chosen = self.modes.choose(area, site, band);
+        let at_home = if self.keep_home_working && chosen.from == SplitFrom::Census { chosen.home_share } else { 0.0 };
+        let trips = wte.value() * self.frequency.trips_per_wte_year(&staff_group) * (1.0 - at_home);
+        let road = area.and_then(|a| self.matrix.get(&(a, site)).copied());
+        let straight_m = (home.x - site_point.x).hypot(home.y - site_point.y);
+        let trip = self.model.trip(chosen.blend, straight_m, road);
+        let mut measures = CommuteMeasures::of(wte.value(), trips, &trip);
+        let (fraction, short_km, car_kg_per_km) = self.shift;
+        if fraction > 0.0 && trip.km / 2.0 < short_km {
+            let car = chosen.share.0.get("car").copied().unwrap_or(0.0);
+            measures.shift_kgco2e_saved = measures.km * car * fraction * car_kg_per_km;
+        }
+        if self.extra_home_day && self.frequency.home_day_eligible(&staff_group) {
+            let saved_trips = wte.value() * self.frequency.trips_per_weekday_year() * (1.0 - at_home);
+            measures.home_day_kgco2e_saved = saved_trips * trip.kgco2e;
+        }
+        let decile = area.map_or(10, |a| crate::commute::tally::decile_slot(areas.facts[a].decile));
+        let placed = PlacedStaff { area, site, decile, band, staff_group, measures };
+        Outcome::Placed { placed, from: chosen.from, from_matrix: road.is_some(), share: &chosen.share.0, wte }
+    }
+}
+
+/// kg CO2e per km of a car driven (well-to-tank included when the run includes it).
+fn car_factor(model: &TravelModel) -> f64 {
+    let wtt = model.wtt_factors.as_ref().and_then(|w| w.get("car")).copied().unwrap_or(0.0);
+    model.factors.get("car").copied().unwrap_or(0.0) + if model.include_wtt { wtt } else { 0.0 }
+}
+
+/// Staff placed and tallied, with the counts of what became of every row.
+pub struct Placed {
+    /// Measures by area, site, band and staff group.
+    pub tally: CommuteTally,
+    /// What became of each row.
+    pub counts: Counts,
+}
+
+/// Streams the staff file: geocodes and places each batch in parallel, tallies in order; then the
+/// warnings (unknown sites, WTE not read or capped, groups of `--days-on-site` matching nobody).
+pub fn place_staff(input: CsvInput, placer: &Placer, run: &mut RunContext) -> anyhow::Result<Placed> {
+    let mut tally = CommuteTally::new(run.areas.facts.len(), placer.sites.len());
+    let mut counts = Counts::default();
+    let (geocoder, areas) = (&run.geocoder, &run.areas);
+    let input = each_batch(input, "placing staff", |batch| {
+        let texts: Vec<&[u8]> = batch.iter().map(|row| placer.columns.postcode(row)).collect();
+        let geocoded = geocoder.geocode_many(&texts);
+        let outcomes: Vec<Outcome> =
+            batch.par_iter().zip(&geocoded).map(|(row, g)| placer.place(row, g, areas)).collect();
+        for (row, outcome) in batch.iter().zip(outcomes) {
+            counts.rows += 1;
+            match outcome {
+                Outcome::Placed { placed, from, from_matrix, share, wte } => {
+                    counts.placed += 1;
+                    *counts.by_split.entry(from).or_default() += 1;
+                    counts.from_matrix += u64::from(from_matrix);
+                    counts.wte_not_read += u64::from(matches!(wte, Wte::NotRead));
+                    counts.wte_capped += u64::from(matches!(wte, Wte::Capped(_)));
+                    tally.add(&placed, share);
+                }
+                Outcome::Unplaced(reason) => {
+                    *counts.unplaced_by_reason.entry(reason.as_str()).or_default() += 1;
+                    if reason == Unplaced::UnknownSite {
+                        counts.unknown_sites.add(&String::from_utf8_lossy(placer.site_text(row)));
+                    }
+                }
+            }
+        }
+        Ok(())
+    })?;
+    if input.short_rows > 0 {
+        run.warnings.push(format!("{} staff rows had fewer fields than the header", input.short_rows));
+    }
+    run.warnings.extend(crate::postcode::withheld_warning());
+    warn(placer, &tally, &mut counts, run)?;
+    Ok(Placed { tally, counts })
+}
+
+/// The run's warnings about what it read: unknown sites (loud beyond 5% of rows), WTE, days on site.
+fn warn(placer: &Placer, tally: &CommuteTally, counts: &mut Counts, run: &mut RunContext) -> anyhow::Result<()> {
+    if counts.rows > 0 && counts.placed == 0 {
+        bail!("no member of staff could be placed ({}): check the postcode and site columns", reasons(counts));
+    }
+    let unknown = counts.unknown_sites.total();
+    if unknown > 0 {
+        let share = unknown as f64 / counts.rows.max(1) as f64;
+        let loud = share > UNRECOGNISED_SHARE_LIMIT;
+        run.warnings.push(format!(
+            "{}{} of {} staff ({:.1}%) work at a site the sites file does not name, and are not in the tables: {}; add each as a site or to a site's aliases column (names separated by |), name another column with --staff-columns site=HEADER, or give --site CODE for one site for everyone",
+            if loud { "MORE THAN 5% OF STAFF NOT PLACED: " } else { "" },
+            thousands(unknown),
+            thousands(counts.rows),
+            share * 100.0,
+            counts.unknown_sites.listing(8)
+        ));
+        if loud {
+            counts.decisions.push("More than 5% of staff work at a site the sites file does not name and are not in the tables (unknown_site; the names are listed in the not-for-publication summary).".into());
+        }
+    }
+    match placer.wte {
+        None => run.warnings.push(
+            "the staff file has no WTE column: everyone counted as full time (name it with --staff-columns wte=HEADER)"
+                .into(),
+        ),
+        Some(_) if counts.wte_not_read > 0 => run.warnings.push(format!(
+            "{} staff have a WTE that is blank or not a number: counted as 1",
+            thousands(counts.wte_not_read)
+        )),
+        Some(_) => {}
+    }
+    if counts.wte_capped > 0 {
+        run.warnings.push(format!(
+            "{} staff have a WTE outside 0-{MAX_WTE}: capped to that range",
+            thousands(counts.wte_capped)
+        ));
+    }
+    for (group, _) in &placer.frequency.days_on_site.by_group {
+        let key = crate::columns::normalise(group);
+        if !tally.by_staff_group.keys().any(|g| crate::columns::normalise(g) == key) {
+            run.warnings
+                .push(format!("--days-on-site names the staff group '{group}', which no member of staff placed is in"));
+        }
+    }
+    Ok(())
+}
+
+/// The reasons rows were not placed, in words.
+fn reasons(counts: &Counts) -> String {
+    counts.unplaced_by_reason.iter().map(|(r, n)| format!("{r} {}", thousands(*n))).collect::<Vec<_>>().join(", ")
+}
