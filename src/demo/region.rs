@@ -821,13 +821,17 @@ fn staff_csv(rng: &mut ChaCha8Rng, region: &Region) -> String {
             site.code.to_string(),
             date(start),
             home_postcode(rng, region, area, 3),
+            // Contracted WTE, part time for about one in four (no draw: the region stays as it was).
+            ["1.00", "1.00", "0.80", "1.00", "0.60", "1.00", "1.00", "0.53"][(n % 8) as usize].to_string(),
         ]);
     }
     // A few staff whose postcode has no grid reference in the directory.
     for (k, row) in rows.iter_mut().step_by(1_500).enumerate() {
         row[5] = format!("QZ{} 9ZZ", k + 1);
     }
-    csv_text(&["employee_number", "staff_group", "band", "site_code", "start_date", "home_postcode"], rows)
+    let headers =
+        ["employee_number", "staff_group", "band", "site_code", "start_date", "home_postcode", "contracted_wte"];
+    csv_text(&headers, rows)
 }
 
 fn vacancies_csv(rng: &mut ChaCha8Rng, region: &Region) -> String {
