@@ -162,7 +162,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<()> {
 fn steps(out: &Path) -> Vec<Step> {
     let at = |p: &str| demo::under(out, p).into_os_string();
     let os = |s: &str| OsString::from(s);
-    vec![
+    let mut steps = vec![
         Step {
             what: "geocode staff home postcodes",
             args: vec![
@@ -178,6 +178,17 @@ fn steps(out: &Path) -> Vec<Step> {
         Step { what: "funnel: applied, shortlisted, appointed", args: vec![os("funnel")] },
         Step { what: "emissions: patient travel, 25% virtual", args: vec![os("emissions")] },
         Step { what: "commute: staff travel to work", args: vec![os("commute")] },
+        Step { what: "report", args: vec![os("report")] },
+    ];
+    steps.splice(steps.len() - 1..steps.len() - 1, map_steps(out));
+    steps
+}
+
+/// The demo's maps: deprivation, then one value of each analysis by area.
+fn map_steps(out: &Path) -> Vec<Step> {
+    let at = |p: &str| demo::under(out, p).into_os_string();
+    let os = |s: &str| OsString::from(s);
+    vec![
         Step {
             what: "map: deprivation deciles",
             args: vec![
@@ -191,45 +202,42 @@ fn steps(out: &Path) -> Vec<Step> {
         },
         Step {
             what: "map: staff per 1,000 working-age residents",
-            args: vec![
-                os("map"),
-                at("gaps/gaps_by_area.geojson"),
-                os("--value"),
-                os("staff_per_1000"),
-                os("-o"),
-                at("maps/staff_per_1000.svg"),
-                os("--title"),
-                os("Anchorshire (fictional): staff per 1,000 working-age residents"),
-            ],
+            args: value_map(
+                out,
+                "gaps/gaps_by_area.geojson",
+                "staff_per_1000",
+                "staff_per_1000.svg",
+                "Anchorshire (fictional): staff per 1,000 working-age residents",
+            ),
         },
         Step {
             what: "map: travel emissions per 1,000 residents",
-            args: vec![
-                os("map"),
-                at("emissions/emissions_by_area.geojson"),
-                os("--value"),
-                os("kgco2e_per_1000_population"),
-                os("-o"),
-                at("maps/emissions_per_1000.png"),
-                os("--title"),
-                os("Anchorshire (fictional): outpatient travel, kg CO2e per 1,000 residents"),
-            ],
+            args: value_map(
+                out,
+                "emissions/emissions_by_area.geojson",
+                "kgco2e_per_1000_population",
+                "emissions_per_1000.png",
+                "Anchorshire (fictional): outpatient travel, kg CO2e per 1,000 residents",
+            ),
         },
         Step {
             what: "map: staff commute kg CO2e per person",
-            args: vec![
-                os("map"),
-                at("commute/commute_by_area.geojson"),
-                os("--value"),
-                os("kgco2e_per_staff"),
-                os("-o"),
-                at("maps/commute_kgco2e_per_staff.svg"),
-                os("--title"),
-                os("Anchorshire (fictional): staff commute, kg CO2e a year per member of staff by home area"),
-            ],
+            args: value_map(
+                out,
+                "commute/commute_by_area.geojson",
+                "kgco2e_per_staff",
+                "commute_kgco2e_per_staff.svg",
+                "Anchorshire (fictional): staff commute, kg CO2e a year per member of staff by home area",
+            ),
         },
-        Step { what: "report", args: vec![os("report")] },
     ]
+}
+
+/// `anchormap map LAYER --value VALUE -o maps/FILE --title TITLE`, paths under the demo folder `out`.
+fn value_map(out: &Path, layer: &str, value: &str, file: &str, title: &str) -> Vec<OsString> {
+    let at = |p: &str| demo::under(out, p).into_os_string();
+    let maps = at(&format!("maps/{file}"));
+    vec!["map".into(), at(layer), "--value".into(), value.into(), "-o".into(), maps, "--title".into(), title.into()]
 }
 
 /// The findings in two lines, from the summaries the steps wrote.

@@ -25,7 +25,7 @@ use crate::error::{Error, Location};
 use crate::gaps::demography::{
     all_staff_group_column, all_staff_table, demography_groups, demography_table, wres1_rows, wres1_table,
 };
-use crate::gaps::published::{published_before, AllStaffCells, ClassCells, PublishedStaff};
+use crate::gaps::published::{check_linked, published_before, AllStaffCells, ClassCells, PublishedStaff};
 use crate::gaps::targets::TargetRows;
 use crate::geocoder::{MatchCounts, MatchStatus};
 use crate::input::band::Band;
@@ -99,13 +99,7 @@ pub(crate) fn run(args: GapsArgs) -> anyhow::Result<()> {
         placed.counts.placed_outside_community,
         Protection { rule: &run.disclosure, earlier: &earlier },
     );
-    if !earlier.is_empty() && !published.audit.protected {
-        bail!(
-            "--protect-with: this run cannot be protected together with the runs published before it ({}); publish it \
-             under the default rule, or with a community or breakdowns that differ more from theirs",
-            published.audit.cells_of
-        );
-    }
+    check_linked(&published, &earlier)?;
     let residents = residents(&args, &mut run)?;
     let mut tables = write_tables(&args, &run, &community, &placed.tally, &published, &vacancies, &residents)?;
     let demography = write_demography(&args, &mut run, &community, &published, &census)?;

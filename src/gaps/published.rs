@@ -362,8 +362,7 @@ impl PublishedStaff {
             system.tie_wres1(wres1, &all_staff);
         }
         let msoas = system.msoas(facts, tally, &areas);
-        let area_of = (areas.cells.iter().zip(facts)).filter_map(|(c, a)| Some(((*c)?, a.code.clone()))).collect();
-        let (published, audit) = system.publish(protection, &area_of);
+        let (published, audit) = system.publish(protection, &area_codes(&areas.cells, facts));
         PublishedStaff {
             areas: areas.cells.iter().map(|c| c.map(|i| published[i])).collect(),
             msoas: msoas.iter().map(|c| c.map(|i| published[i])).collect(),
@@ -531,6 +530,24 @@ impl System {
         let rule = protection.rule;
         (self.raw.iter().zip(&hidden).map(|(c, h)| if *h { Cell::Suppressed } else { rule.cell(*c) }).collect(), audit)
     }
+}
+
+/// Each community area's cell in the system, with its area code (how earlier runs name it).
+fn area_codes(cells: &[Option<usize>], facts: &[AreaFacts]) -> BTreeMap<usize, String> {
+    cells.iter().zip(facts).filter_map(|(c, a)| Some(((*c)?, a.code.clone()))).collect()
+}
+
+/// A run published with `--protect-with` that cannot be protected together with the earlier
+/// runs stops: nothing is published that the runs together would expose.
+pub fn check_linked(published: &PublishedStaff, earlier: &[RunTables]) -> anyhow::Result<()> {
+    if !earlier.is_empty() && !published.audit.protected {
+        anyhow::bail!(
+            "--protect-with: this run cannot be protected together with the runs published before it ({}); publish it \
+             under the default rule, or with a community or breakdowns that differ more from theirs",
+            published.audit.cells_of
+        );
+    }
+    Ok(())
 }
 
 /// The gaps runs published before this one from the same people (`--protect-with`), read back
