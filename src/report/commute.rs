@@ -22,7 +22,7 @@ const COLUMNS: [(&str, &str, Format); 6] = [
     ("staff", "Staff", Format::Count),
     ("trips", "Return trips a year", Format::Count),
     ("km", "km a year", Format::Count),
-    ("kgco2e", "kg CO2e a year", Format::Count),
+    ("kgco2e", "t CO2e a year", Format::Tonnes),
     ("kgco2e_per_staff", "kg CO2e per person", Format::Fixed(0)),
     ("hours_per_staff", "Hours per person", Format::Fixed(0)),
 ];
@@ -56,14 +56,20 @@ pub(super) fn commute_section(dir: &Path, assumptions: &mut Vec<String>) -> anyh
     let deciles = Csv::read(&dir.join("commute_by_decile.csv"))?;
     let mut columns = vec![("imd_decile", "IMD decile of home", Format::Text)];
     columns.extend(COLUMNS);
-    let rows: Vec<&Vec<String>> = deciles.rows.iter().collect();
+    let rows: Vec<&Vec<String>> = deciles.rows.iter().filter(|r| !empty_residual(r)).collect();
     let deciles = deciles.table("Staff travel to work by national IMD decile of their home", &columns, &rows)?;
     let bands = Csv::read(&dir.join("commute_by_band.csv"))?;
     columns[0] = ("band_group", "Band group", Format::Text);
-    let rows: Vec<&Vec<String>> = bands.rows.iter().collect();
+    let rows: Vec<&Vec<String>> = bands.rows.iter().filter(|r| !empty_residual(r)).collect();
     let bands = bands.table("Staff travel to work by band group", &columns, &rows)?;
     let modes = summary["assumptions"]["modes"].as_str().unwrap_or_default();
     let trips = summary["assumptions"]["trips"].as_str().unwrap_or_default();
     assumptions.push(format!("How staff travel to work: {modes}; how often: {trips}."));
     Ok(CommuteSection { headline, figures, deciles, bands })
+}
+
+/// A row of no one outside the groups a reader looks for (no decile, band not recorded): left out.
+fn empty_residual(row: &[String]) -> bool {
+    let residual = row.first().is_some_and(|label| label == "none" || label.to_lowercase().contains("not recorded"));
+    residual && row.get(1).is_some_and(|staff| staff == "0")
 }

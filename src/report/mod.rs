@@ -139,6 +139,8 @@ enum Format {
     Percent,
     /// A number to this many decimals.
     Fixed(usize),
+    /// Kilograms as whole tonnes, thousands separated.
+    Tonnes,
 }
 
 impl Format {
@@ -149,6 +151,7 @@ impl Format {
             Format::Count => thousands(v.round().max(0.0) as u64),
             Format::Percent => format!("{:.1}%", v * 100.0),
             Format::Fixed(d) => format!("{v:.d$}"),
+            Format::Tonnes => thousands((v / 1000.0).round().max(0.0) as u64),
         }
     }
 }
