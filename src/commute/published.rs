@@ -69,11 +69,7 @@ impl PublishedMeasures {
 
     /// `part` per `whole` × `scale` of two of its published figures: hidden with either, absent when `whole` is 0.
     pub fn per(part: Cell, whole: Cell, scale: f64) -> Option<Cell> {
-        match (part, whole) {
-            (Cell::Suppressed, _) | (_, Cell::Suppressed) => Some(Cell::Suppressed),
-            (Cell::Count(p), Cell::Count(w)) if w > 0.0 => Some(Cell::Count(p / w * scale)),
-            _ => None,
-        }
+        Cell::per(part, whole, scale)
     }
 }
 

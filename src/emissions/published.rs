@@ -111,26 +111,17 @@ impl PublishedMeasures {
 impl PublishedMeasures {
     /// kg CO2e per patient-km, from the published kg and km.
     pub fn kgco2e_per_patient_km(&self) -> Option<Cell> {
-        per(self.kgco2e, self.patient_km, 1.0)
+        Cell::per(self.kgco2e, self.patient_km, 1.0)
     }
 
     /// Door-to-door minutes per face-to-face appointment (both ways), from the published hours and count.
     pub fn minutes_per_trip(&self) -> Option<Cell> {
-        per(self.patient_hours, self.face_to_face, 60.0)
+        Cell::per(self.patient_hours, self.face_to_face, 60.0)
     }
 
     /// Car mileage cost per face-to-face appointment, from the published cost and count.
     pub fn cost_gbp_per_trip(&self) -> Option<Cell> {
-        per(self.cost_gbp, self.face_to_face, 1.0)
-    }
-}
-
-/// `part` ÷ `whole` × `scale` of two published figures: hidden with either, absent when `whole` is 0.
-fn per(part: Cell, whole: Cell, scale: f64) -> Option<Cell> {
-    match (part, whole) {
-        (Cell::Suppressed, _) | (_, Cell::Suppressed) => Some(Cell::Suppressed),
-        (Cell::Count(p), Cell::Count(w)) if w > 0.0 => Some(Cell::Count(p / w * scale)),
-        _ => None,
+        Cell::per(self.cost_gbp, self.face_to_face, 1.0)
     }
 }
 

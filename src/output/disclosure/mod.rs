@@ -32,6 +32,23 @@ impl Cell {
             Cell::Suppressed => None,
         }
     }
+
+    /// `part` ÷ `whole` × `scale` of two published figures (a rate computed from what is
+    /// published): hidden with either, `None` when `whole` is 0.
+    ///
+    /// ```
+    /// use anchormap::output::disclosure::Cell;
+    /// assert_eq!(Cell::per(Cell::Count(30.0), Cell::Count(10.0), 60.0), Some(Cell::Count(180.0)));
+    /// assert_eq!(Cell::per(Cell::Count(30.0), Cell::Suppressed, 1.0), Some(Cell::Suppressed));
+    /// assert_eq!(Cell::per(Cell::Count(30.0), Cell::Count(0.0), 1.0), None);
+    /// ```
+    pub fn per(part: Cell, whole: Cell, scale: f64) -> Option<Cell> {
+        match (part, whole) {
+            (Cell::Suppressed, _) | (_, Cell::Suppressed) => Some(Cell::Suppressed),
+            (Cell::Count(p), Cell::Count(w)) if w > 0.0 => Some(Cell::Count(p / w * scale)),
+            _ => None,
+        }
+    }
 }
 
 impl fmt::Display for Cell {
