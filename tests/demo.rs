@@ -149,7 +149,7 @@ fn the_demo_runs_everything_offline_and_says_it_is_fictional() {
         }
     }
     // Issue 13's live bug: the targets table asked for a column gaps never wrote, and dropped it.
-    assert!(report.contains("Entry-level vacancies in reach") && report.contains(">Nearest site<"), "targets' columns");
+    assert!(report.contains("Entry-level jobs in reach") && report.contains(">Nearest site<"), "targets' columns");
     assert!(!has_postcode(&report), "a postcode in the report");
     assert!(
         report.contains("Who applies, who is shortlisted, who is appointed")

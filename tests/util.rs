@@ -135,6 +135,19 @@ pub fn chromium() -> Option<PathBuf> {
     None
 }
 
+/// Poppler's `pdftotext` for the print test: skipped loudly where it is missing, a failure under
+/// `ANCHORMAP_REQUIRE_BROWSER=1` (`.ci/run` installs `poppler-utils` with chromium).
+pub fn pdftotext() -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    if let Some(found) = std::env::split_paths(&path).map(|dir| dir.join("pdftotext")).find(|p| p.is_file()) {
+        return Some(found);
+    }
+    let required = std::env::var("ANCHORMAP_REQUIRE_BROWSER").is_ok_and(|v| v == "1");
+    assert!(!required, "ANCHORMAP_REQUIRE_BROWSER=1 but no pdftotext was found (install poppler-utils)");
+    let _ = writeln!(std::io::stderr(), "SKIPPED: no pdftotext on the PATH (print test not run)");
+    None
+}
+
 /// The fixture reference options shared by the analysis commands: sites, postcodes, boundaries,
 /// deprivation and population.
 pub fn fixture_reference_args() -> Vec<std::ffi::OsString> {

@@ -340,6 +340,11 @@ pub struct GapsArgs {
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub new_starters_since: Option<crate::input::staff::Date>,
 
+    /// The date the staff file was extracted (YYYY-MM-DD): the summary records it and the report
+    /// says "staff as at …" (a board paper dates its figures).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub as_at: Option<crate::input::staff::Date>,
+
     /// National IMD deciles that count as deprived for targeting (Core20 = 1,2).
     #[arg(long, value_name = "DECILES", value_delimiter = ',', default_value = "1,2", value_parser = clap::value_parser!(u8).range(1..=10))]
     pub target_deciles: Vec<u8>,
@@ -1013,6 +1018,11 @@ pub struct ReportArgs {
     /// small counts).
     #[arg(long)]
     pub lsoa_maps: bool,
+
+    /// An earlier run's output folder (repeatable, as --from): the summary shows each headline
+    /// figure's change since then. Refused when the runs differ in areas, deprivation edition or community.
+    #[arg(long, value_name = "DIR")]
+    pub previous: Vec<PathBuf>,
 
     #[command(flatten)]
     pub terminal: TerminalArgs,

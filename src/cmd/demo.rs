@@ -43,6 +43,7 @@ staff = {staff}
 vacancies = {vacancies}
 by = ["band", "staff-group", "starter"]
 new_starters_since = 2025-04-01
+as_at = 2026-03-31
 out = "gaps"
 
 [funnel]

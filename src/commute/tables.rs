@@ -114,7 +114,7 @@ fn area_table(
         }
         row.push(fixed(area.decile.map(f64::from), 0));
         row.extend(measure_cells(&published.areas[i]));
-        features.push((i, geojson::properties(&headers, &row)));
+        features.push((i, geojson::properties(&table, &row)));
         table.push(row);
     }
     if tally.outside_areas.staff > 0.0 {

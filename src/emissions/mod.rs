@@ -31,7 +31,7 @@ use crate::io::CsvInput;
 use crate::output::disclosure::{Cell, Disclosure, Margins, RunAudit};
 use crate::output::geojson;
 use crate::output::run_summary::{
-    DateRange, EmissionsSummary, ModeShareByArea, Range, RangeAssumptions, ScenarioSummary, TravelAssumptions, Units,
+    DateRange, TripStarts, EmissionsSummary, ModeShareByArea, Range, RangeAssumptions, ScenarioSummary, TravelAssumptions, Units,
     WellToTank,
 };
 use crate::output::summary::{file_name, INTERNAL_FOLDER};
@@ -484,6 +484,11 @@ fn summary(
         dates: counts
             .first_date
             .map(|first| DateRange { first: first.to_string(), last: counts.last_date.map(|d| d.to_string()) }),
+        trip_starts: TripStarts {
+            postcode: counts.patients_located_by_postcode > 0.0,
+            area_centroid: counts.patients_located_by_area_centroid > 0.0,
+            bridged: !counts.bridged_by_change.is_empty(),
+        },
         face_to_face: t.face_to_face.value(),
         virtual_: t.virtual_.value(),
         patient_km_total: value(t.patient_km, 1),
@@ -1014,7 +1019,7 @@ fn area_table(
         row.extend([fixed(area.decile.map(f64::from), 0), fixed(area.population, 0)]);
         row.extend(measure_cells(p));
         row.push(per_1000(p.kgco2e, area.population));
-        features.push((i, geojson::properties(&headers, &row)));
+        features.push((i, geojson::properties(&table, &row)));
         table.push(row);
     }
     if tally.outside_areas.appointments > 0.0 {
@@ -1110,11 +1115,11 @@ fn site_table(sites: &[Site], published: &PublishedEmissions) -> Table {
 }
 
 fn specialty_table(published: &PublishedEmissions) -> Table {
-    let mut headers = vec!["specialty"];
+    let mut headers = vec!["specialty", "specialty_name"];
     headers.extend(MEASURE_COLUMNS);
     let mut table = Table::new(&headers);
     for (specialty, p) in &published.specialties {
-        let mut row = vec![specialty.clone()];
+        let mut row = vec![specialty.clone(), crate::reference::treatment_functions::name(specialty)];
         row.extend(measure_cells(p));
         table.push(row);
     }

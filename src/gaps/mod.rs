@@ -789,7 +789,7 @@ fn write_targets_geojson(
             Some(r) => table.rows[r].clone(),
             None => rows.untargeted(i),
         };
-        (run.areas.shape(i), geojson::properties(&table.headers, &row))
+        (run.areas.shape(i), geojson::properties(&table, &row))
     });
     geojson::write_areas(&run.out().join("targets.geojson"), features)?;
     Ok(())
@@ -876,6 +876,7 @@ fn summary(
     let headline = headline(&tables.population_by_decile, &published.all);
     GapsSummary {
         staff_file: file_name(&args.staff),
+        staff_as_at: args.as_at.map(|d| d.to_string()),
         postcode_column: None,
         staff: staff_counts(published),
         staff_published_in_community: tables.staff_published_in_community,
@@ -1141,7 +1142,7 @@ fn area_rows(
             row.push(local[i].map_or(String::new(), |d| d.to_string()));
         }
         row.extend(staff_cells(cell, area.population, rate));
-        let properties = geojson::properties(&headers, &row);
+        let properties = geojson::properties(&table, &row);
         table.push(row);
         features.push((i, properties));
     }

@@ -87,7 +87,7 @@ fn scheme_of(kind: Kind) -> Scheme {
     match kind {
         Kind::Decile => Scheme::Deciles,
         Kind::Ratio | Kind::RatePer1000 | Kind::Signed => Scheme::Diverging,
-        Kind::Text | Kind::Count | Kind::Share | Kind::Amount => Scheme::Sequential,
+        Kind::Text | Kind::Flag | Kind::Count | Kind::Share | Kind::Amount => Scheme::Sequential,
     }
 }
 

@@ -9,6 +9,7 @@ use rayon::prelude::*;
 use crate::error::{Error, Location, Result};
 use crate::io::atomic::write_file;
 use crate::output::schema::Kind;
+use crate::output::table::Table;
 use crate::spatial::{bng_to_wgs84, Shape};
 
 /// Writes areas (BNG polygons) with their properties as a WGS84 FeatureCollection, coordinates
@@ -63,11 +64,10 @@ fn rounded(point: Coord<f64>) -> Position {
 
 /// A table row as GeoJSON properties: numbers as numbers (whole ones as integers), blanks as
 /// null, and `*` and every column declared text (codes, names, labels) as text.
-pub fn properties<S: AsRef<str>>(headers: &[S], row: &[String]) -> JsonObject {
+pub fn properties(table: &Table, row: &[String]) -> JsonObject {
     let mut properties = JsonObject::new();
-    for (header, value) in headers.iter().zip(row) {
-        let header = header.as_ref();
-        let is_text = Kind::of_published(header) == Kind::Text;
+    for ((header, kind), value) in table.headers.iter().zip(&table.kinds).zip(row) {
+        let is_text = matches!(kind, Kind::Text | Kind::Flag);
         let number = value.parse::<f64>().ok().filter(|n| n.is_finite() && !is_text);
         let json = match number {
             Some(n) if n.fract() == 0.0 && n.abs() < 1e15 => serde_json::json!(n as i64),

@@ -37,6 +37,6 @@ pub fn write_geojson(path: &std::path::Path, areas: &Areas, table: &Table, rows:
         path,
         rows.iter()
             .zip(&shapes)
-            .map(|((_, row), shape)| (Shape::Bng(shape), geojson::properties(&table.headers, &table.rows[*row]))),
+            .map(|((_, row), shape)| (Shape::Bng(shape), geojson::properties(table, &table.rows[*row]))),
     )
 }

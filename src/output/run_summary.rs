@@ -19,6 +19,9 @@ use crate::reference::Geography;
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct GapsSummary {
     pub staff_file: String,
+    /// The date the staff file was extracted (`--as-at`), when given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub staff_as_at: Option<String>,
     /// The column read as the home postcode, and the other postcode columns not read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub postcode_column: Option<String>,
@@ -176,6 +179,10 @@ pub struct EmissionsSummary {
     pub unplaced_by_reason: BTreeMap<String, Option<f64>>,
     pub not_attended_by_reason: BTreeMap<String, Option<f64>>,
     pub dates: Option<DateRange>,
+    /// Where the appointments' trips start: which of the patient's postcode, an area's centroid and
+    /// an area of the other vintage (bridged) occurred, without counts.
+    #[serde(default)]
+    pub trip_starts: TripStarts,
     pub face_to_face: Option<f64>,
     #[serde(rename = "virtual")]
     pub virtual_: Option<f64>,
@@ -201,6 +208,17 @@ pub struct EmissionsSummary {
     pub area_names: Option<AreaNamesSummary>,
     pub outputs: Vec<String>,
     pub internal_summary: String,
+}
+
+/// Which starting points the run's trips used (the method a reader needs, not a count).
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize)]
+pub struct TripStarts {
+    /// Some trips start at the patient's postcode.
+    pub postcode: bool,
+    /// Some start at the centroid of the patient's area (the file gave an area code, not a postcode).
+    pub area_centroid: bool,
+    /// Some of those area codes were of the other LSOA vintage, shared across their parts.
+    pub bridged: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

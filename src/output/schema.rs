@@ -87,6 +87,8 @@ pub enum Kind {
     Signed,
     /// A national IMD decile, 1 = most deprived.
     Decile,
+    /// Yes or no, written `true`/`false` (a true/false cell in the workbook).
+    Flag,
     /// Any other amount: km, kg CO2e, £, hours, minutes, scores, ranks, quintiles.
     Amount,
 }
@@ -123,7 +125,7 @@ const KINDS: &[(&str, Kind)] = &[
     ("deprived_population_within_radius", Kind::Count),
     ("distance_km", Kind::Amount),
     ("earliest_closing_date", Kind::Text),
-    ("entry_level", Kind::Text),
+    ("entry_level", Kind::Flag),
     ("entry_level_job_titles", Kind::Text),
     ("entry_level_vacancies_within_radius", Kind::Count),
     ("entry_pay_gbp", Kind::Amount),
@@ -152,6 +154,8 @@ const KINDS: &[(&str, Kind)] = &[
     ("km", Kind::Amount),
     ("km_per_trip", Kind::Amount),
     ("located_by", Kind::Text),
+    ("lsoas", Kind::Count),
+    ("lsoas_in_deciles_1_2", Kind::Count),
     ("minutes_per_trip", Kind::Amount),
     ("mixed", Kind::Count),
     ("msoa_code", Kind::Text),
@@ -187,6 +191,7 @@ const KINDS: &[(&str, Kind)] = &[
     ("site_code", Kind::Text),
     ("site_name", Kind::Text),
     ("specialty", Kind::Text),
+    ("specialty_name", Kind::Text),
     ("staff", Kind::Count),
     ("staff_group", Kind::Text),
     ("staff_per_1000", Kind::RatePer1000),
@@ -225,10 +230,179 @@ impl Kind {
     }
 }
 
+
+/// A published column for people: its header in words, its unit ("" where it has none) and what
+/// it means; the workbook's headers and its "Columns" sheet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Described {
+    /// The CSV's column name.
+    pub name: &'static str,
+    /// The header in words.
+    pub header: &'static str,
+    /// The unit, as a reader says it ("" for codes, names and counts' own nouns).
+    pub unit: &'static str,
+    /// What a cell means, in one sentence.
+    pub meaning: &'static str,
+}
+
+const fn d(name: &'static str, header: &'static str, unit: &'static str, meaning: &'static str) -> Described {
+    Described { name, header, unit, meaning }
+}
+
+/// Every column of `KINDS` in words, sorted by name (a test keeps the two lists the same).
+const WORDS: &[Described] = &[
+    d("access", "Access score", "", "How easily the neighbourhood's residents can reach the nearest site (higher is nearer), from the travel model."),
+    d("age_band", "Age band", "", "An age band of staff or residents."),
+    d("all_staff", "All staff", "people", "Staff in the row, of every ethnic group and none recorded."),
+    d("applied", "Applied", "people", "Applicants in the row."),
+    d("applied_share", "Share of applicants", "%", "The row's applicants as a share of all applicants with the dimension recorded."),
+    d("appointed", "Appointed", "people", "Applicants appointed in the row."),
+    d("appointment_rate", "Appointed per applicant", "%", "Appointed as a share of applied (WRES indicator 2's rate)."),
+    d("appointment_rate_from_shortlisting", "Appointed per shortlisted", "%", "Appointed as a share of shortlisted."),
+    d("appointments", "Appointments", "appointments", "Outpatient appointments attended, face to face and virtual."),
+    d("area_code", "Area code", "", "The neighbourhood's ONS code (LSOA)."),
+    d("area_name", "Area name", "", "The neighbourhood's ONS name."),
+    d("asian", "Asian", "people", "Staff recorded as Asian or Asian British."),
+    d("band", "Band", "", "Agenda for Change pay band (or band group)."),
+    d("band_group", "Band group", "", "Agenda for Change bands grouped as the WRES groups them."),
+    d("best_rank", "Best target rank", "rank", "The highest rank among the MSOA's target neighbourhoods (1 is the first target)."),
+    d("black", "Black", "people", "Staff recorded as Black, Black British, Caribbean or African."),
+    d("bme", "Black and minority ethnic", "people", "Staff recorded in an ethnic group other than White."),
+    d("bme_share", "Black and minority ethnic share", "%", "Black and minority ethnic staff as a share of staff with an ethnic group recorded."),
+    d("bme_share_ci_high", "BME share, upper 95% limit", "%", "Upper limit of the 95% Wilson interval of the share."),
+    d("bme_share_ci_low", "BME share, lower 95% limit", "%", "Lower limit of the 95% Wilson interval of the share."),
+    d("community_bme_share", "Community BME share", "%", "Black and minority ethnic residents as a share of the community (Census 2021)."),
+    d("community_population_share", "Community share", "%", "The row's residents as a share of the community's."),
+    d("core20", "Core20", "", "Whether the row is the most deprived 20% of neighbourhoods in England (IMD deciles 1 and 2)."),
+    d("cost_gbp", "Cost", "£", "Travel cost from the stated cost assumptions."),
+    d("cost_gbp_per_trip", "Cost per trip", "£", "Travel cost per one-way trip."),
+    d("cost_share_of_pay", "Cost as a share of pay", "%", "Yearly commuting cost as a share of the band's entry pay (Agenda for Change)."),
+    d("deprived_areas_within_radius", "Deprived neighbourhoods within reach", "areas", "Neighbourhoods in IMD deciles 1 and 2 within the stated radius of the vacancy's site."),
+    d("deprived_population_within_radius", "Deprived residents within reach", "people", "Working-age residents of those neighbourhoods."),
+    d("distance_km", "Distance", "km", "Straight-line distance to the nearest site."),
+    d("earliest_closing_date", "Earliest closing date", "date", "The earliest closing date among the open entry-level vacancies within reach."),
+    d("entry_level", "Entry level", "yes/no", "Whether the vacancy is entry level (Band 1 to 4 or as the file marks it)."),
+    d("entry_level_job_titles", "Entry-level jobs within reach", "", "Titles of the open entry-level vacancies within reach, with counts."),
+    d("entry_level_vacancies_within_radius", "Entry-level vacancies within reach", "vacancies", "Open entry-level vacancies at sites within the stated radius."),
+    d("entry_pay_gbp", "Entry pay", "£ a year", "The band's entry pay point (Agenda for Change)."),
+    d("ethnic_group", "Ethnic group", "", "The ethnic group (Census 2021 high-level groups)."),
+    d("expected_staff", "Expected staff", "people", "Staff the neighbourhood would have if the trust employed its residents at the community-wide rate."),
+    d("face_to_face", "Face to face", "appointments", "Appointments attended in person."),
+    d("gap_pp", "Gap", "percentage points", "Staff share minus community share: negative means under-represented."),
+    d("hours", "Travel time", "hours", "Travel time in the period, from the travel model."),
+    d("hours_per_staff", "Travel time per staff member", "hours a year", "Yearly commuting time per staff member."),
+    d("households_without_car_share", "Households without a car", "%", "Households with no car or van (Census 2021 TS045)."),
+    d("imd_decile", "IMD decile", "decile", "England's Index of Multiple Deprivation decile, 1 = most deprived 10%."),
+    d("imd_decile_local", "Local deprivation decile", "decile", "The decile among the community's own neighbourhoods, 1 = most deprived locally."),
+    d("imd_quintile", "IMD quintile", "quintile", "England's IMD quintile, 1 = most deprived 20%."),
+    d("imd_rank", "IMD rank", "rank", "England's IMD rank, 1 = most deprived."),
+    d("kgco2e", "Emissions", "kg CO2e", "Greenhouse gas emissions of the travel, DESNZ conversion factors."),
+    d("kgco2e_avoided", "Emissions avoided", "kg CO2e", "Emissions avoided by the virtual appointments already held."),
+    d("kgco2e_high", "Emissions, high estimate", "kg CO2e", "Emissions with the high end of the assumptions' ranges."),
+    d("kgco2e_low", "Emissions, low estimate", "kg CO2e", "Emissions with the low end of the assumptions' ranges."),
+    d("kgco2e_per_1000_population", "Emissions per 1,000 residents", "kg CO2e", "Emissions per 1,000 residents of the area."),
+    d("kgco2e_per_appointment", "Emissions per appointment", "kg CO2e", "Emissions per appointment, face to face and virtual."),
+    d("kgco2e_per_face_to_face", "Emissions per face-to-face appointment", "kg CO2e", "Emissions per appointment attended in person."),
+    d("kgco2e_per_patient_km", "Emissions per patient km", "kg CO2e", "Emissions per km travelled by patients."),
+    d("kgco2e_per_staff", "Emissions per staff member", "kg CO2e a year", "Yearly commuting emissions per staff member."),
+    d("kgco2e_saved_extra_home_day", "Saved by an extra day at home", "kg CO2e", "Emissions saved in the scenario of one more day a week worked from home by eligible staff."),
+    d("kgco2e_saved_modal_shift", "Saved by a modal shift", "kg CO2e", "Emissions saved in the modal-shift scenario (short car trips on foot or by bicycle)."),
+    d("km", "Distance travelled", "km", "Distance travelled in the period."),
+    d("km_per_trip", "Distance per trip", "km", "Distance per one-way trip."),
+    d("located_by", "Located by", "", "How the vacancy was placed: its site, or its own postcode."),
+    d("lsoas", "Neighbourhoods (LSOAs)", "areas", "LSOAs in the MSOA that are in the community."),
+    d("lsoas_in_deciles_1_2", "LSOAs in deciles 1-2", "areas", "Of those, LSOAs in national IMD deciles 1 and 2."),
+    d("minutes_per_trip", "Time per trip", "minutes", "Travel time per one-way trip, from the travel model."),
+    d("mixed", "Mixed", "people", "Staff recorded as of Mixed or Multiple ethnic groups."),
+    d("msoa_code", "MSOA code", "", "The ONS code of the middle-layer area (MSOA) the neighbourhood is in."),
+    d("msoa_name", "MSOA name", "", "The House of Commons Library's name for the MSOA."),
+    d("nearest_deprived_areas", "Nearest deprived neighbourhoods", "", "The nearest neighbourhoods in IMD deciles 1 and 2, with distances."),
+    d("nearest_site", "Nearest site", "", "The code of the nearest site."),
+    d("nearest_site_name", "Nearest site name", "", "The name of the nearest site."),
+    d("neighbourhood", "Neighbourhood", "", "The neighbourhood in words: its MSOA name, ward and code."),
+    d("not_stated", "Not stated", "people", "Staff with no ethnic group recorded, or not stated."),
+    d("other", "Other ethnic group", "people", "Staff recorded in another ethnic group."),
+    d("patient_km", "Patient km", "km", "Distance travelled by patients (round trips)."),
+    d("population", "Residents", "people", "Working-age residents (Census 2021), as the run states."),
+    d("population_share", "Community share", "%", "The row's residents as a share of the community's."),
+    d("rank", "Rank", "rank", "The target's rank, 1 = first."),
+    d("reach_ratio", "Reach ratio", "ratio", "Share of applicants divided by share of the community: below 1 means under-reached."),
+    d("reason", "Reason", "", "Why the neighbourhood is a target, in words."),
+    d("representation_ratio", "Representation ratio", "ratio", "Share of staff divided by share of the community: below 1 means under-represented."),
+    d("residents_out_of_work", "Residents out of work", "people", "Economically active unemployed residents (Census 2021 TS066)."),
+    d("scenario_appointments_eligible", "Scenario: eligible appointments", "appointments", "Face-to-face appointments eligible to move to virtual care in the scenario."),
+    d("scenario_appointments_shifted", "Scenario: appointments moved", "appointments", "Appointments moved to virtual care in the scenario."),
+    d("scenario_cost_saved_gbp", "Scenario: patients' cost saved", "£", "Travel cost saved by patients in the scenario."),
+    d("scenario_hours_saved", "Scenario: patients' time saved", "hours", "Travel time saved by patients in the scenario."),
+    d("scenario_kgco2e_saved", "Scenario: emissions saved", "kg CO2e", "Emissions saved in the scenario."),
+    d("scenario_patient_km_saved", "Scenario: patient km saved", "km", "Patient travel saved in the scenario."),
+    d("score", "Target score", "score", "The targeting score: shortfall weighted by deprivation, jobs within reach and access."),
+    d("sex", "Sex", "", "Sex as recorded."),
+    d("share_of_kgco2e", "Share of emissions", "%", "The row's emissions as a share of the total."),
+    d("share_of_scenario_kgco2e_saved", "Share of scenario saving", "%", "The row's share of the scenario's saving."),
+    d("shortfall", "Shortfall", "people", "Expected staff minus staff: positive means fewer staff than the community-wide rate gives."),
+    d("shortlisted", "Shortlisted", "people", "Applicants shortlisted in the row."),
+    d("shortlisting_rate", "Shortlisted per applicant", "%", "Shortlisted as a share of applied."),
+    d("site", "Site", "", "The site's code."),
+    d("site_code", "Site code", "", "The site's code."),
+    d("site_name", "Site name", "", "The site's name."),
+    d("specialty", "Treatment function code", "", "The NHS Data Dictionary treatment function code."),
+    d("specialty_name", "Treatment function", "", "The treatment function's name (NHS Data Dictionary)."),
+    d("staff", "Staff", "people", "Staff living in the row."),
+    d("staff_group", "Staff group", "", "The ESR staff group."),
+    d("staff_per_1000", "Staff per 1,000 residents", "per 1,000", "Staff per 1,000 working-age residents."),
+    d("staff_share", "Staff share", "%", "The row's staff as a share of staff placed in the community."),
+    d("staff_share_ci_high", "Staff share, upper 95% limit", "%", "Upper limit of the 95% Wilson interval of the staff share."),
+    d("staff_share_ci_low", "Staff share, lower 95% limit", "%", "Lower limit of the 95% Wilson interval of the staff share."),
+    d("starter", "Starter", "", "New starters in the period, or existing staff."),
+    d("summary", "Summary", "", "The MSOA's targets in words."),
+    d("target_areas", "Target neighbourhoods", "areas", "Target neighbourhoods in the MSOA."),
+    d("trips", "Trips", "trips", "One-way trips in the period."),
+    d("vacancy_id", "Vacancy", "", "The vacancy's reference."),
+    d("virtual", "Virtual", "appointments", "Appointments held by telephone or video."),
+    d("ward_name", "Ward", "", "The electoral ward the neighbourhood is in."),
+    d("white", "White", "people", "Staff recorded as White."),
+    d("wte", "Whole-time equivalent", "WTE", "Contracted whole-time equivalent."),
+];
+
+/// Units that are the counted thing's own noun: a heading does not repeat them.
+const NOUNS: &[&str] =
+    &["", "people", "appointments", "trips", "areas", "vacancies", "rank", "score", "ratio", "decile", "quintile", "date", "yes/no"];
+
+impl Described {
+    /// The words for a published column; `None` for a column no table of anchormap's has.
+    ///
+    /// ```
+    /// use anchormap::output::schema::Described;
+    /// assert_eq!(Described::of("kgco2e").unwrap().heading(), "Emissions (kg CO2e)");
+    /// assert_eq!(Described::of("staff").unwrap().heading(), "Staff");
+    /// assert_eq!(Described::of("staff_share_ci_low").unwrap().heading(), "Staff share, lower 95% limit (%)");
+    /// ```
+    pub fn of(column: &str) -> Option<&'static Described> {
+        WORDS.binary_search_by(|w| w.name.cmp(column)).ok().map(|i| &WORDS[i])
+    }
+
+    /// The header in words with its unit, as a spreadsheet's column heading.
+    pub fn heading(&self) -> String {
+        if NOUNS.contains(&self.unit) {
+            self.header.to_string()
+        } else {
+            format!("{} ({})", self.header, self.unit)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
     fn kinds_are_sorted_and_declared_once() {
         assert!(super::KINDS.windows(2).all(|w| w[0].0 < w[1].0), "KINDS must be sorted by name, each once");
+    }
+
+    #[test]
+    fn every_column_is_in_words() {
+        let kinds: Vec<&str> = super::KINDS.iter().map(|k| k.0).collect();
+        let words: Vec<&str> = super::WORDS.iter().map(|w| w.name).collect();
+        assert_eq!(kinds, words, "WORDS must name the columns of KINDS, in the same (sorted) order");
     }
 }

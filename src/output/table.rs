@@ -1,20 +1,40 @@
-//! `Table`: a header and rows of text, written as CSV; numbers are formatted once, here, to fixed decimals.
+//! `Table`: typed columns and rows of cells formatted once, here (numbers to fixed decimals); every writer (CSV, GeoJSON, workbook) reads a column's kind from the table, never from its name.
 
 use std::path::Path;
 
 use crate::error::{Error, Result};
 use crate::io::atomic::OutputFile;
+use crate::output::schema::Kind;
 
-/// A table ready to write.
+/// A table ready to write: each column's name and kind, and rows of formatted cells.
 #[derive(Debug, Clone, Default)]
 pub struct Table {
+    /// Column names, as the CSV's header.
     pub headers: Vec<String>,
+    /// Each column's kind, in the headers' order.
+    pub kinds: Vec<Kind>,
+    /// Rows, each as wide as the header.
     pub rows: Vec<Vec<String>>,
 }
 
 impl Table {
+    /// A table of published columns, each of the kind `output/schema.rs` declares for it.
+    ///
+    /// # Panics
+    /// When a column is not declared there: a programming error, caught by the tests that write
+    /// every table of the demo.
     pub fn new(headers: &[&str]) -> Table {
-        Table { headers: headers.iter().map(|h| h.to_string()).collect(), rows: Vec::new() }
+        let kinds = headers
+            .iter()
+            .map(|h| Kind::of(h).unwrap_or_else(|| panic!("column {h:?} has no kind declared in output/schema.rs")))
+            .collect();
+        Table { headers: headers.iter().map(|h| h.to_string()).collect(), kinds, rows: Vec::new() }
+    }
+
+    /// A table whose columns are named at run time (a deprivation index's domains), with their kinds.
+    pub fn with_kinds(columns: &[(String, Kind)]) -> Table {
+        let (headers, kinds) = columns.iter().cloned().unzip();
+        Table { headers, kinds, rows: Vec::new() }
     }
 
     /// Adds a row.

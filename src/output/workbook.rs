@@ -1,4 +1,4 @@
-//! Excel workbooks beside the CSVs (`gaps.xlsx`, `emissions.xlsx`): one sheet per table, numbers as numbers, shares as percentages, suppressed cells as the text `*`, and a notes sheet with the disclosure rule and the sources.
+//! Excel workbooks beside the CSVs (`gaps.xlsx`, `emissions.xlsx`): one sheet per table with headings in words and units, numbers as numbers, shares as percentages, flags as TRUE/FALSE, suppressed cells as the text `*`; a Columns sheet of each CSV name's meaning and unit, and a notes sheet with the disclosure rule and the sources.
 
 use std::path::Path;
 
@@ -6,7 +6,7 @@ use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet,
 
 use crate::error::{Error, Location, Result};
 use crate::io::atomic::write_file;
-use crate::output::schema::Kind;
+use crate::output::schema::{Described, Kind};
 use crate::output::table::Table;
 
 /// Widest a column is made, in characters.
@@ -27,6 +27,7 @@ fn build(sheets: &[(String, &Table)], notes: &[String]) -> std::result::Result<V
     for (name, table) in sheets {
         table_sheet(workbook.add_worksheet(), name, table)?;
     }
+    columns_sheet(workbook.add_worksheet(), sheets)?;
     let sheet = workbook.add_worksheet();
     sheet.set_name("Notes")?;
     sheet.set_column_width(0, 120)?;
@@ -36,29 +37,65 @@ fn build(sheets: &[(String, &Table)], notes: &[String]) -> std::result::Result<V
     workbook.save_to_buffer()
 }
 
+/// A column's heading in words with its unit; the CSV's name where it has none.
+fn heading(column: &str) -> String {
+    Described::of(column).map_or_else(|| column.to_string(), Described::heading)
+}
+
 fn table_sheet(sheet: &mut Worksheet, name: &str, table: &Table) -> std::result::Result<(), XlsxError> {
     sheet.set_name(name)?;
-    let bold = Format::new().set_bold();
-    let percent = Format::new().set_num_format("0.0%");
-    let suppressed = Format::new().set_align(rust_xlsxwriter::FormatAlign::Right);
+    let bold = Format::new().set_bold().set_text_wrap();
     for (col, header) in table.headers.iter().enumerate() {
-        sheet.write_string_with_format(0, col as u16, header, &bold)?;
-        let widest = table.rows.iter().map(|r| r[col].chars().count()).max().unwrap_or(0).max(header.chars().count());
-        sheet.set_column_width(col as u16, (widest as f64 + 2.0).min(MAX_WIDTH))?;
+        let heading = heading(header);
+        sheet.write_string_with_format(0, col as u16, &heading, &bold)?;
+        let widest = table.rows.iter().map(|r| r[col].chars().count()).max().unwrap_or(0);
+        let header_width = heading.chars().count().min(24);
+        sheet.set_column_width(col as u16, (widest.max(header_width) as f64 + 2.0).min(MAX_WIDTH))?;
     }
     for (r, row) in table.rows.iter().enumerate() {
+        for (c, (text, kind)) in row.iter().zip(&table.kinds).enumerate() {
+            write_cell(sheet, r as u32 + 1, c as u16, text, *kind)?;
+        }
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    Ok(())
+}
+
+/// One cell as its column's kind: numbers as numbers, shares as percentages, flags as TRUE/FALSE,
+/// a hidden count `*` right-aligned, codes and names as text.
+fn write_cell(sheet: &mut Worksheet, r: u32, c: u16, text: &str, kind: Kind) -> std::result::Result<(), XlsxError> {
+    let number = text.parse::<f64>().ok().filter(|v| v.is_finite() && !matches!(kind, Kind::Text | Kind::Flag));
+    match (number, kind) {
+        (Some(v), Kind::Share) => sheet.write_number_with_format(r, c, v, &Format::new().set_num_format("0.0%"))?,
+        (Some(v), _) => sheet.write_number(r, c, v)?,
+        (None, Kind::Flag) if text == "true" || text == "false" => sheet.write_boolean(r, c, text == "true")?,
+        (None, _) if text == "*" => {
+            sheet.write_string_with_format(r, c, text, &Format::new().set_align(rust_xlsxwriter::FormatAlign::Right))?
+        }
+        (None, _) if text.is_empty() => sheet,
+        (None, _) => sheet.write_string(r, c, text)?,
+    };
+    Ok(())
+}
+
+/// The "Columns" sheet: each column of the workbook once, with its CSV name, heading, unit and meaning.
+fn columns_sheet(sheet: &mut Worksheet, sheets: &[(String, &Table)]) -> std::result::Result<(), XlsxError> {
+    sheet.set_name("Columns")?;
+    let bold = Format::new().set_bold();
+    let titles = [("Column in the CSV", 36.0), ("Heading here", 40.0), ("Unit", 16.0), ("Meaning", 100.0)];
+    for (c, (title, width)) in titles.iter().enumerate() {
+        sheet.write_string_with_format(0, c as u16, *title, &bold)?;
+        sheet.set_column_width(c as u16, *width)?;
+    }
+    let mut seen = std::collections::HashSet::new();
+    let columns = sheets.iter().flat_map(|(_, t)| &t.headers).filter(|h| seen.insert(h.as_str()));
+    for (r, column) in columns.enumerate() {
         let r = r as u32 + 1;
-        for (c, (text, header)) in row.iter().zip(&table.headers).enumerate() {
-            let c = c as u16;
-            let kind = Kind::of_published(header);
-            let number = text.parse::<f64>().ok().filter(|v| v.is_finite() && kind != Kind::Text);
-            match number {
-                Some(v) if kind == Kind::Share => sheet.write_number_with_format(r, c, v, &percent)?,
-                Some(v) => sheet.write_number(r, c, v)?,
-                None if text == "*" => sheet.write_string_with_format(r, c, text, &suppressed)?,
-                None if text.is_empty() => sheet,
-                None => sheet.write_string(r, c, text)?,
-            };
+        sheet.write_string(r, 0, column)?;
+        sheet.write_string(r, 1, heading(column))?;
+        if let Some(words) = Described::of(column) {
+            sheet.write_string(r, 2, words.unit)?;
+            sheet.write_string(r, 3, words.meaning)?;
         }
     }
     sheet.set_freeze_panes(1, 0)?;
@@ -82,7 +119,7 @@ pub fn sheet_name(file: &str, prefix: &str) -> String {
 pub fn notes(what: &str, rule: &crate::output::disclosure::Disclosure) -> Vec<String> {
     let mut lines = vec![
         format!("{what}, written by anchormap {}: one sheet per table of the run's CSV files.", env!("CARGO_PKG_VERSION")),
-        "Numbers are numbers; shares are shown as percentages; * is a count hidden by disclosure control (and every figure derived from it); a blank does not apply.".to_string(),
+        "Headings are in words with their units; the Columns sheet gives each one's name in the CSV files and its meaning. Numbers are numbers; shares are shown as percentages; * is a count hidden by disclosure control (and every figure derived from it); a blank does not apply.".to_string(),
     ];
     lines.push(if rule.protects() {
         format!(

@@ -13,6 +13,7 @@ use crate::error::{Error, Location};
 use crate::io::format::thousands;
 use crate::output::run_folder::RunFolder;
 use crate::output::summary::{file_name, write_json};
+use crate::output::schema::Kind;
 use crate::output::table::{fixed, Table};
 use crate::reference::boundaries::{Boundaries, BoundaryProperties};
 use crate::reference::lookup::GroupLookup;
@@ -169,16 +170,18 @@ fn profile_table(
     weighted: bool,
 ) -> Table {
     let domains: Vec<(usize, &str)> = deprivation.domains().map(|(i, d)| (i, d.key)).collect();
-    let mut headers: Vec<String> = ["code", "name", "areas", "areas_ranked", "population", "average_score"]
+    let (text, count, amount, share) = (Kind::Text, Kind::Count, Kind::Amount, Kind::Share);
+    let mut columns: Vec<(String, Kind)> = [("code", text), ("name", text), ("areas", count), ("areas_ranked", count)]
         .into_iter()
-        .chain(["proportion_most_deprived_10pct", "extent"])
-        .map(str::to_string)
+        .chain([("population", count), ("average_score", amount)])
+        .chain([("proportion_most_deprived_10pct", share), ("extent", share)])
+        .map(|(name, kind)| (name.to_string(), kind))
         .collect();
     for (_, key) in &domains {
-        headers.push(format!("{key}_average_score"));
-        headers.push(format!("{key}_proportion_most_deprived_10pct"));
+        columns.push((format!("{key}_average_score"), amount));
+        columns.push((format!("{key}_proportion_most_deprived_10pct"), share));
     }
-    let mut table = Table::new(&headers.iter().map(String::as_str).collect::<Vec<_>>());
+    let mut table = Table::with_kinds(&columns);
     for (g, (code, name)) in lookup.groups.iter().enumerate() {
         let imd = &sums[g].imd;
         let mut row = vec![code.clone(), name.clone(), areas[g].to_string(), imd.ranked.to_string()];

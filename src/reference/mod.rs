@@ -13,6 +13,7 @@ pub mod postcodes;
 pub mod prepared_postcodes;
 pub mod sources;
 pub mod table;
+pub mod treatment_functions;
 
 pub use boundaries::{Area, Boundaries};
 pub use country::Country;

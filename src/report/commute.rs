@@ -11,7 +11,7 @@ use crate::io::format::{mass, thousands};
 /// "How our staff get to work": the headline, figures and the tables by decile and band group.
 #[derive(Serialize)]
 pub(super) struct CommuteSection {
-    headline: Option<String>,
+    pub(super) headline: Option<String>,
     figures: Vec<Figure>,
     deciles: HtmlTable,
     bands: HtmlTable,

@@ -2,36 +2,59 @@
 
 use std::path::Path;
 
-use minijinja::Value;
+use serde::Serialize;
 
-use super::{published, Csv, Format, HtmlTable};
+use super::{published, Csv, Figure, Format, HtmlTable};
 use crate::analysis::demography::BME;
 use crate::output::run_summary::{self, DemographySummary, FunnelSummary, GapsSummary, Wres1Summary};
 
+/// "Does our workforce reflect who lives here?": a part per dimension, and WRES indicator 1.
+#[derive(Serialize)]
+pub(super) struct DemographySection {
+    parts: Vec<DemographyPart>,
+    wres1: Option<HtmlTable>,
+    pub(super) wres1_sentence: Option<String>,
+}
+
+/// One dimension (ethnic group, sex, age) against the community.
+#[derive(Serialize)]
+struct DemographyPart {
+    title: &'static str,
+    sentence: Option<String>,
+    table: HtmlTable,
+    note: String,
+}
+
+/// "Who applies, who is shortlisted, who is appointed": counts, the likelihoods in words, tables.
+#[derive(Serialize)]
+pub(super) struct FunnelSection {
+    figures: Vec<Figure>,
+    pub(super) sentences: Vec<String>,
+    tables: Vec<HtmlTable>,
+}
+
 /// The demography section from a gaps run, when it was broken down by ethnic group, sex or age.
-pub(super) fn demography_section(dir: &Path) -> anyhow::Result<Option<Value>> {
+pub(super) fn demography_section(dir: &Path) -> anyhow::Result<Option<DemographySection>> {
     let summary: GapsSummary = run_summary::read(&dir.join(crate::gaps::SUMMARY))?;
     if summary.demography.is_empty() {
         return Ok(None);
     }
     let rule = summary.disclosure;
-    let parts: Vec<serde_json::Value> = summary
+    let parts = summary
         .demography
         .iter()
-        .map(|d| {
-            serde_json::json!({
-                "title": dimension_title(&d.dimension),
-                "sentence": demography_sentence(d),
-                "table": demography_table(d, &|c| published(&rule, c)),
-                "note": format!("Community: {}; {}.", d.population_of, d.areas),
-            })
+        .map(|d| DemographyPart {
+            title: dimension_title(&d.dimension),
+            sentence: demography_sentence(d),
+            table: demography_table(d, &|c| published(&rule, c)),
+            note: format!("Community: {}; {}.", d.population_of, d.areas),
         })
         .collect();
-    Ok(Some(Value::from_serialize(serde_json::json!({
-        "parts": parts,
-        "wres1": summary.wres_indicator_1.as_ref().map(|w| wres1_table(w, &|c| published(&rule, c))),
-        "wres1_sentence": summary.wres_indicator_1.as_ref().and_then(wres1_sentence),
-    }))))
+    Ok(Some(DemographySection {
+        parts,
+        wres1: summary.wres_indicator_1.as_ref().map(|w| wres1_table(w, &|c| published(&rule, c))),
+        wres1_sentence: summary.wres_indicator_1.as_ref().and_then(wres1_sentence),
+    }))
 }
 
 fn dimension_title(dimension: &str) -> &'static str {
@@ -99,6 +122,7 @@ fn demography_table(d: &DemographySummary, count: &dyn Fn(Option<f64>) -> String
                 ]
             })
             .collect(),
+        expand: None,
     }
 }
 
@@ -125,6 +149,7 @@ fn wres1_table(w: &Wres1Summary, count: &dyn Fn(Option<f64>) -> String) -> HtmlT
                 ]
             })
             .collect(),
+        expand: None,
     }
 }
 
@@ -140,7 +165,7 @@ fn wres1_sentence(w: &Wres1Summary) -> Option<String> {
 }
 
 /// The funnel section from a funnel run.
-pub(super) fn funnel_section(dir: &Path, assumptions: &mut Vec<String>) -> anyhow::Result<Value> {
+pub(super) fn funnel_section(dir: &Path, assumptions: &mut Vec<String>) -> anyhow::Result<FunnelSection> {
     let summary: FunnelSummary = run_summary::read(&dir.join(crate::funnel::SUMMARY))?;
     assumptions.push(format!("Recruitment funnel: {}.", summary.stages));
     let rule = summary.disclosure;
@@ -152,15 +177,16 @@ pub(super) fn funnel_section(dir: &Path, assumptions: &mut Vec<String>) -> anyho
     .iter()
     .map(|(file, caption)| funnel_table(&dir.join(file), caption))
     .collect::<anyhow::Result<Vec<_>>>()?;
-    Ok(Value::from_serialize(serde_json::json!({
-        "figures": [
-            {"value": count(summary.applications.applied), "label": " applications"},
-            {"value": count(summary.applications.shortlisted), "label": " shortlisted"},
-            {"value": count(summary.applications.appointed), "label": " appointed"},
+    let figure = |value: Option<f64>, label: &str| Figure { value: count(value), label: label.to_string() };
+    Ok(FunnelSection {
+        figures: vec![
+            figure(summary.applications.applied, " applications"),
+            figure(summary.applications.shortlisted, " shortlisted"),
+            figure(summary.applications.appointed, " appointed"),
         ],
-        "sentences": likelihood_sentences(&summary),
-        "tables": tables,
-    })))
+        sentences: likelihood_sentences(&summary),
+        tables,
+    })
 }
 
 /// A funnel table; for deprivation with a community, the applicants' share beside the community's.

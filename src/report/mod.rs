@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use anyhow::{bail, Context as _};
-use minijinja::{Environment, UndefinedBehavior, Value};
+use minijinja::{Environment, UndefinedBehavior};
 use serde::Serialize;
 use serde_json::Value as Json;
 
@@ -14,9 +14,10 @@ use crate::io::format::{mass, quantity, thousands};
 use crate::output::charts::{grouped_bars, Series};
 use crate::output::choropleth::{self, MapOptions};
 use crate::output::disclosure::{Cell, Disclosure};
-use crate::output::run_summary::{self, DateRange, EmissionsSummary, GapsSummary, Range};
+use crate::output::run_summary::{self, DateRange, EmissionsSummary, GapsSummary, Range, TripStarts};
 use crate::run::say;
 
+mod change;
 mod commute;
 mod inclusion;
 
@@ -28,6 +29,15 @@ struct HtmlTable {
     caption: String,
     headers: Vec<String>,
     rows: Vec<Vec<String>>,
+    /// A column shown short, each row's cell opening to its full text (a target's list of jobs).
+    expand: Option<Expand>,
+}
+
+/// The column of an `HtmlTable` whose short cells open to `full[row]`.
+#[derive(Serialize)]
+struct Expand {
+    column: usize,
+    full: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -43,10 +53,16 @@ struct ReportContext {
     title: String,
     subtitle: String,
     gaps: Option<GapsSection>,
-    demography: Option<Value>,
-    funnel: Option<Value>,
+    demography: Option<inclusion::DemographySection>,
+    funnel: Option<inclusion::FunnelSection>,
     emissions: Option<EmissionsSection>,
     commute: Option<commute::CommuteSection>,
+    /// The executive summary: the key figure of each analysis in a sentence.
+    summary: Vec<String>,
+    /// The period of each extract the figures come from.
+    periods: Vec<String>,
+    /// With `--previous`: each headline figure then and now.
+    changes: Option<change::Changes>,
     assumptions: Vec<String>,
     sources: Vec<String>,
     attribution: Vec<String>,
@@ -76,6 +92,8 @@ struct GapsSection {
 /// "What does patient travel cost?": the scenario's headline, figures, tables, chart and map.
 #[derive(Serialize)]
 struct EmissionsSection {
+    /// The total and the period, in one sentence (the executive summary's).
+    total: Option<String>,
     headline: Option<String>,
     figures: Vec<Figure>,
     deciles: HtmlTable,
@@ -125,6 +143,7 @@ impl Csv {
             caption: caption.to_string(),
             headers: columns.iter().map(|(_, label, _)| label.to_string()).collect(),
             rows: rows.iter().map(|row| columns.iter().map(|(c, _, f)| f.apply(self.cell(row, c))).collect()).collect(),
+            expand: None,
         })
     }
 }
@@ -213,7 +232,11 @@ pub(crate) fn run(args: ReportArgs) -> anyhow::Result<()> {
         .map(|dir| emissions_section(dir, &args, &mut tooltips, &mut assumptions, &mut sources))
         .transpose()?;
     let commute = commute_dir.map(|dir| commute::commute_section(dir, &mut assumptions)).transpose()?;
+    one_vintages_line(&mut sources);
 
+    let changes = change::changes(&args.from, &args.previous)?;
+    let periods = periods(gaps_dir, emissions_dir)?;
+    let summary = executive_summary(gaps.as_ref(), demography.as_ref(), funnel.as_ref(), emissions.as_ref(), commute.as_ref());
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.add_template("report.html", TEMPLATE)?;
@@ -228,6 +251,9 @@ pub(crate) fn run(args: ReportArgs) -> anyhow::Result<()> {
         funnel,
         emissions,
         commute,
+        summary,
+        periods,
+        changes,
         assumptions,
         sources,
         attribution: report_attribution(&args.attribution, gaps_dir, emissions_dir),
@@ -241,6 +267,51 @@ pub(crate) fn run(args: ReportArgs) -> anyhow::Result<()> {
     write_file(&args.output, html.as_bytes())?;
     say(args.terminal.quiet, format_args!("report: {} ({} KB)", args.output.display(), html.len() / 1024));
     Ok(())
+}
+
+/// Four to six sentences for the top of the paper: each analysis's key figure as its section
+/// states it.
+fn executive_summary(
+    gaps: Option<&GapsSection>,
+    demography: Option<&inclusion::DemographySection>,
+    funnel: Option<&inclusion::FunnelSection>,
+    emissions: Option<&EmissionsSection>,
+    commute: Option<&commute::CommuteSection>,
+) -> Vec<String> {
+    let mut sentences: Vec<String> = Vec::new();
+    sentences.extend(gaps.and_then(|g| g.headline.clone()));
+    sentences.extend(gaps.and_then(|g| g.top_target.clone()));
+    sentences.extend(demography.and_then(|d| d.wres1_sentence.clone()));
+    sentences.extend(funnel.and_then(|f| f.sentences.first().cloned()));
+    sentences.extend(emissions.and_then(|e| e.total.clone()));
+    sentences.extend(emissions.and_then(|e| e.headline.clone()));
+    sentences.extend(commute.and_then(|c| c.headline.clone()));
+    sentences.into_iter().map(|s| if s.ends_with('.') { s } else { s + "." }).collect()
+}
+
+/// "Staff file esr.csv as at 31 March 2026", "Outpatient appointments from 1 April 2025 to 31 March 2026".
+fn periods(gaps: Option<&std::path::PathBuf>, emissions: Option<&std::path::PathBuf>) -> anyhow::Result<Vec<String>> {
+    let mut periods = Vec::new();
+    if let Some(dir) = gaps {
+        let summary: GapsSummary = run_summary::read(&dir.join(crate::gaps::SUMMARY))?;
+        periods.push(match &summary.staff_as_at {
+            Some(date) => format!("Staff: {} as at {}", summary.staff_file, date_in_words(date)),
+            None => format!("Staff: {} (the extract's date was not given: gaps --as-at)", summary.staff_file),
+        });
+    }
+    if let Some(dir) = emissions {
+        let summary: EmissionsSummary = run_summary::read(&dir.join(crate::emissions::SUMMARY))?;
+        if let Some(dates) = &summary.dates {
+            let last = dates.last.as_deref().unwrap_or(&dates.first);
+            periods.push(format!(
+                "Outpatient appointments: {}, from {} to {}",
+                summary.appointments_file,
+                date_in_words(&dates.first),
+                date_in_words(last)
+            ));
+        }
+    }
+    Ok(periods)
 }
 
 /// The notices the reference data's licences require, with the Open Parliament Licence's when a run
@@ -265,29 +336,37 @@ fn report_attribution(
     lines
 }
 
-/// The reference files a run read and the vintage of each, as source lines (once each).
-fn reference_sources(reference: &ReferenceSummary, vintages: &Vintages, sources: &mut Vec<String>) {
+/// The reference files a run read, named as publications, and the vintage of each as a line for
+/// `what` analysis ("workforce"), merged with the other analyses' by `one_vintages_line`.
+fn reference_sources(what: &str, reference: &ReferenceSummary, vintages: &Vintages, sources: &mut Vec<String>) {
     let name = |p: &str| Path::new(p).file_name().map_or(p.to_string(), |n| n.to_string_lossy().into_owned());
     let postcodes = &reference.postcodes;
     let boundaries = &reference.boundaries;
     let mut lines = vec![
         format!(
-            "Postcodes: {} ({}, {} postcodes).",
-            name(&postcodes.path),
+            "Postcode locations: {}, {} postcodes; file {}.",
             postcodes.format,
-            thousands(postcodes.stats.postcodes as u64)
+            thousands(postcodes.stats.postcodes as u64),
+            name(&postcodes.path)
         ),
         format!(
-            "Boundaries: {} ({}, {} areas).",
-            name(&boundaries.path),
+            "Neighbourhood boundaries: {}, {} areas, Office for National Statistics; file {}.",
             boundaries.geography,
-            thousands(boundaries.areas as u64)
+            thousands(boundaries.areas as u64),
+            name(&boundaries.path)
         ),
     ];
     if let Some(deprivation) = &reference.deprivation {
-        lines.push(format!("Deprivation: {} ({}).", name(&deprivation.path), deprivation.edition));
+        lines.push(format!(
+            "English Indices of Deprivation: {}, Ministry of Housing, Communities and Local Government; file {}.",
+            deprivation.edition,
+            name(&deprivation.path)
+        ));
     }
-    let mut vintage = format!("Vintages: boundaries {}", vintages.boundaries);
+    if let Some(population) = &vintages.population {
+        lines.push(format!("Population ({what}): {population}, Office for National Statistics."));
+    }
+    let mut vintage = format!("{VINTAGES} ({what}): boundaries {}", vintages.boundaries);
     for (what, v) in [("deprivation", &vintages.deprivation), ("population", &vintages.population)] {
         if let Some(v) = v {
             vintage.push_str(&format!("; {what} {v}"));
@@ -299,6 +378,45 @@ fn reference_sources(reference: &ReferenceSummary, vintages: &Vintages, sources:
             sources.push(line);
         }
     }
+}
+
+const VINTAGES: &str = "Vintages";
+
+/// The analyses' vintage lines as one: what every analysis shares once, what differs labelled by
+/// analysis ("population Census 2021, ages 16–64 (workforce); Census 2021, all usual residents
+/// (patient travel)").
+fn one_vintages_line(sources: &mut Vec<String>) {
+    let (lines, rest): (Vec<String>, Vec<String>) =
+        sources.drain(..).partition(|l| l.starts_with(&format!("{VINTAGES} (")));
+    *sources = rest;
+    let mut parts: Vec<(String, Vec<(String, String)>)> = Vec::new();
+    for line in &lines {
+        let Some((label, body)) = line.split_once("): ") else { continue };
+        let what = label.trim_start_matches(VINTAGES).trim_start_matches(" (").to_string();
+        for part in body.trim_end_matches('.').split("; ") {
+            let (key, value) = part.split_once(' ').unwrap_or((part, ""));
+            match parts.iter_mut().find(|(k, _)| k == key) {
+                Some((_, values)) => values.push((what.clone(), value.to_string())),
+                None => parts.push((key.to_string(), vec![(what.clone(), value.to_string())])),
+            }
+        }
+    }
+    if parts.is_empty() {
+        return;
+    }
+    let words: Vec<String> = parts
+        .iter()
+        .map(|(key, values)| {
+            let same = values.len() == lines.len() && values.iter().all(|(_, v)| *v == values[0].1);
+            if same {
+                format!("{key} {}", values[0].1)
+            } else {
+                let each: Vec<String> = values.iter().map(|(what, v)| format!("{v} ({what})")).collect();
+                format!("{key} {}", each.join(", "))
+            }
+        })
+        .collect();
+    sources.push(format!("{VINTAGES}: {}.", words.join("; ")));
 }
 
 /// An interactive map of one column of an output's area GeoJSON, when the folder has it.
@@ -438,10 +556,10 @@ fn gaps_section(
     sources: &mut Vec<String>,
 ) -> anyhow::Result<GapsSection> {
     let summary: GapsSummary = run_summary::read(&dir.join(crate::gaps::SUMMARY))?;
-    reference_sources(&summary.reference, &summary.vintages, sources);
+    reference_sources("workforce", &summary.reference, &summary.vintages, sources);
     let deciles = Csv::read(&dir.join("gaps_by_decile.csv"))?;
     let map = GAPS_MAP.draw(dir, args, tooltips)?;
-    gaps_notes(&summary, assumptions, sources);
+    gaps_notes(&summary, assumptions);
     assumptions.extend(audit_note(dir, "Workforce")?);
     let targets = Targets::read(dir)?;
     let any_target = targets.as_ref().is_some_and(|t| !t.0.rows.is_empty());
@@ -526,7 +644,7 @@ fn gaps_figures(summary: &GapsSummary) -> Vec<Figure> {
 fn community_in_words(summary: &GapsSummary) -> String {
     let community = &summary.community;
     match &community.name {
-        Some(name) => format!("{name} ({} neighbourhoods)", thousands(community.areas as u64)),
+        Some(name) => format!("{name}, {} neighbourhoods", thousands(community.areas as u64)),
         None => community.definition.clone(),
     }
 }
@@ -569,33 +687,66 @@ impl Targets {
         path.is_file().then(|| Csv::read(&path).map(Targets)).transpose()
     }
 
-    /// The top 20 target neighbourhoods.
+    /// The first 20 target neighbourhoods, each one's jobs as a count and the two commonest titles,
+    /// opening to the full list.
     fn table(&self) -> anyhow::Result<HtmlTable> {
         use crate::output::schema::targets as t;
-        let top: Vec<&Vec<String>> = self.0.rows.iter().take(20).collect();
+        let top: Vec<&Vec<String>> = self.0.rows.iter().take(TARGETS_SHOWN).collect();
         let columns: Vec<(&str, &str, Format)> = vec![
             (t::RANK, "Rank", Format::Text),
             (t::NEIGHBOURHOOD, "Neighbourhood", Format::Text),
             (t::IMD_DECILE, "IMD decile", Format::Text),
             (t::STAFF, "Staff living there", Format::Text),
-            (t::SHORTFALL, "Shortfall", Format::Fixed(1)),
+            (t::SHORTFALL, "Shortfall (staff)", Format::Fixed(0)),
             (t::NEAREST_SITE_NAME, "Nearest site", Format::Text),
             (t::DISTANCE_KM, "Distance (km)", Format::Fixed(1)),
-            (t::ENTRY_LEVEL_VACANCIES, "Entry-level vacancies in reach", Format::Text),
-            (t::JOB_TITLES, "Jobs", Format::Text),
+            (t::JOB_TITLES, "Entry-level jobs in reach", Format::Text),
             (t::EARLIEST_CLOSING_DATE, "First closing date", Format::Text),
             (t::RESIDENTS_OUT_OF_WORK, "Residents out of work", Format::Count),
             (t::HOUSEHOLDS_WITHOUT_CAR_SHARE, "Households without a car", Format::Percent),
-            (t::SCORE, "Score", Format::Fixed(2)),
+            (t::SCORE, "Score", Format::Fixed(1)),
         ];
-        self.0.table("Target neighbourhoods (top 20)", &columns, &top)
+        let caption = match self.0.rows.len() {
+            n if n > TARGETS_SHOWN => format!("Target neighbourhoods: the first {TARGETS_SHOWN} of {n}"),
+            n => format!("Target neighbourhoods (all {n})"),
+        };
+        let mut table = self.0.table(&caption, &columns, &top)?;
+        let jobs = columns.iter().position(|(c, _, _)| *c == t::JOB_TITLES).unwrap_or_default();
+        let full = top.iter().map(|row| self.0.cell(row, t::JOB_TITLES).to_string()).collect();
+        for (cells, row) in table.rows.iter_mut().zip(&top) {
+            cells[jobs] = jobs_in_short(self.0.cell(row, t::ENTRY_LEVEL_VACANCIES), self.0.cell(row, t::JOB_TITLES));
+        }
+        table.expand = Some(Expand { column: jobs, full });
+        Ok(table)
     }
 
     /// "The first target is …: why", from the top row.
     fn top(&self) -> Option<String> {
         use crate::output::schema::targets as t;
         let row = self.0.rows.first()?;
-        Some(format!("The first target is {}. {}", self.0.cell(row, t::NEIGHBOURHOOD), self.0.cell(row, t::REASON)))
+        let reason = self.0.cell(row, t::REASON);
+        let mut chars = reason.chars();
+        let reason = chars.next().map_or(String::new(), |c| c.to_lowercase().chain(chars).collect());
+        Some(format!("The first neighbourhood to recruit from is {}: {reason}", self.0.cell(row, t::NEIGHBOURHOOD)))
+    }
+}
+
+/// How many target neighbourhoods the report's table shows (the CSV has them all).
+const TARGETS_SHOWN: usize = 20;
+
+/// A target's jobs in a few words: "16 jobs: Healthcare assistant (5), Domestic (3) and 4 more titles".
+///
+/// The titles arrive as the CSV writes them, "title (n); title (n); …", commonest first.
+fn jobs_in_short(count: &str, titles: &str) -> String {
+    let titles: Vec<&str> = titles.split("; ").filter(|t| !t.is_empty()).collect();
+    let jobs = match count {
+        "1" => "1 job".to_string(),
+        n => format!("{n} jobs"),
+    };
+    match titles.len() {
+        0 => jobs,
+        1..=2 => format!("{jobs}: {}", titles.join(", ")),
+        n => format!("{jobs}: {} and {} more titles", titles[..2].join(", "), n - 2),
     }
 }
 
@@ -630,7 +781,7 @@ fn audit_note(dir: &Path, what: &str) -> anyhow::Result<Option<String>> {
 }
 
 /// The community, the disclosure rule, the deprivation edition and the population, as notes and sources.
-fn gaps_notes(summary: &GapsSummary, assumptions: &mut Vec<String>, sources: &mut Vec<String>) {
+fn gaps_notes(summary: &GapsSummary, assumptions: &mut Vec<String>) {
     assumptions.push(format!("Community: {}.", community_in_words(summary)));
     let rule = &summary.disclosure;
     assumptions.push(if rule.min_count <= 1 && rule.round_to <= 1 {
@@ -642,10 +793,6 @@ fn gaps_notes(summary: &GapsSummary, assumptions: &mut Vec<String>, sources: &mu
             rule.round_to
         )
     });
-    if let Some(d) = &summary.deprivation {
-        sources.push(format!("English Indices of Deprivation: {} on {} (MHCLG).", d.edition, d.geography));
-    }
-    sources.push(format!("Population: {}.", summary.community.population_column));
 }
 
 fn emissions_section(
@@ -657,7 +804,7 @@ fn emissions_section(
 ) -> anyhow::Result<EmissionsSection> {
     let summary: EmissionsSummary = run_summary::read(&dir.join(crate::emissions::SUMMARY))?;
     assumptions.extend(audit_note(dir, "Patient travel")?);
-    reference_sources(&summary.reference, &summary.vintages, sources);
+    reference_sources("patient travel", &summary.reference, &summary.vintages, sources);
     let deciles = Csv::read(&dir.join("emissions_by_decile.csv"))?;
     let mut decile_columns = vec![("imd_decile", "IMD decile", Format::Text)];
     decile_columns.extend(MEASURE_COLUMNS);
@@ -673,6 +820,7 @@ fn emissions_section(
     let map = EMISSIONS_MAP.draw(dir, args, tooltips)?;
     emissions_notes(&summary, assumptions, sources)?;
     Ok(EmissionsSection {
+        total: emissions_total_sentence(&summary),
         headline: scenario_headline(&summary),
         figures: emissions_figures(&summary),
         deciles: table,
@@ -702,6 +850,43 @@ fn emissions_chart(deciles: &Csv) -> String {
         ],
         "National IMD decile of the patient's neighbourhood (1 = most deprived)",
     )
+}
+
+/// "Patient travel to 98,765 outpatient appointments from 1 April 2025 to 31 March 2026 came to 1,234 t CO2e."
+fn emissions_total_sentence(summary: &EmissionsSummary) -> Option<String> {
+    let kg = summary.kgco2e_total?;
+    let period = summary.dates.as_ref().map_or(String::new(), |d| match &d.last {
+        Some(last) if *last != d.first => format!(" from {} to {}", date_in_words(&d.first), date_in_words(last)),
+        _ => format!(" on {}", date_in_words(&d.first)),
+    });
+    let appointments = match summary.appointments_placed {
+        Some(n) => format!("{} outpatient appointments", thousands(n as u64)),
+        None => "outpatient appointments".to_string(),
+    };
+    Some(format!("Patients' travel to {appointments}{period} came to {} CO2e.", mass(kg)))
+}
+
+/// An ISO date as a board paper writes it: "2025-04-01" → "1 April 2025"; any other text as it is.
+///
+/// ```
+/// # use anchormap::report::date_in_words;
+/// assert_eq!(date_in_words("2025-04-01"), "1 April 2025");
+/// assert_eq!(date_in_words("2026-12-31"), "31 December 2026");
+/// assert_eq!(date_in_words("April 2025"), "April 2025");
+/// ```
+pub fn date_in_words(iso: &str) -> String {
+    const MONTHS: [&str; 12] = [
+        "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+        "December",
+    ];
+    let parts: Vec<&str> = iso.split('-').collect();
+    match parts[..] {
+        [y, m, d] if y.len() == 4 => match (m.parse::<usize>(), d.parse::<u32>()) {
+            (Ok(m @ 1..=12), Ok(d @ 1..=31)) => format!("{d} {} {y}", MONTHS[m - 1]),
+            _ => iso.to_string(),
+        },
+        _ => iso.to_string(),
+    }
 }
 
 fn tonnes(kg: Option<f64>) -> String {
@@ -758,7 +943,9 @@ fn scenario_headline(summary: &EmissionsSummary) -> Option<String> {
             quantity(scenario.cost_saved_gbp.unwrap_or(0.0)),
             quantity(scenario.hours_saved.unwrap_or(0.0)),
             match &summary.dates {
-                Some(DateRange { first, last: Some(last) }) => format!("over the appointments from {first} to {last}"),
+                Some(DateRange { first, last: Some(last) }) => {
+                    format!("over the appointments from {} to {}", date_in_words(first), date_in_words(last))
+                }
                 _ => "over the appointments analysed".to_string(),
             },
             scenario.share_of_saving_to_deciles_1_2.map_or(String::new(), |s| format!(
@@ -768,6 +955,20 @@ fn scenario_headline(summary: &EmissionsSummary) -> Option<String> {
             ))
         )
     })
+}
+
+/// Where the run's trips started, as the run did it: postcode points, area centroids, bridged areas.
+fn trip_start_words(starts: &TripStarts) -> String {
+    let centroid = "the centre of the patient's neighbourhood";
+    let mut words = match (starts.postcode, starts.area_centroid) {
+        (true, true) => format!("the patient's postcode (or {centroid} where the file gives only an area code)"),
+        (false, true) => format!("{centroid} (the file gives area codes, not postcodes)"),
+        _ => "the patient's postcode".to_string(),
+    };
+    if starts.bridged {
+        words.push_str(", an area code of the other census vintage being shared among the areas it became");
+    }
+    words
 }
 
 /// The travel model's assumptions as sentences a board member reads, and the emission factors' source.
@@ -784,8 +985,9 @@ fn emissions_notes(
     let matrix = a.distance.starts_with("the distance matrix");
     assumptions.extend([
         format!(
-            "Distance: road distance is taken as {:.2} times the straight line from the patient's postcode to the site{}, and every trip is counted there and back.",
+            "Distance: road distance is taken as {:.2} times the straight line from {} to the site{}, and every trip is counted there and back.",
             a.circuity,
+            trip_start_words(&summary.trip_starts),
             if matrix { " (the distance matrix's road distance where it has the area and site)" } else { "" }
         ),
         format!(
