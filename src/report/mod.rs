@@ -687,37 +687,48 @@ impl Targets {
         path.is_file().then(|| Csv::read(&path).map(Targets)).transpose()
     }
 
-    /// The first 20 target neighbourhoods, each one's jobs as a count and the two commonest titles,
-    /// opening to the full list.
+    /// The first 20 target neighbourhoods, readable at 1,280 px: rank and name, decile, shortfall,
+    /// nearest site and distance, jobs as a count and the commonest titles (opening to the list),
+    /// first closing date, residents out of work, households without a car. The score and the
+    /// staff count stay in `targets.csv` and on the map.
     fn table(&self) -> anyhow::Result<HtmlTable> {
         use crate::output::schema::targets as t;
-        let top: Vec<&Vec<String>> = self.0.rows.iter().take(TARGETS_SHOWN).collect();
-        let columns: Vec<(&str, &str, Format)> = vec![
-            (t::RANK, "Rank", Format::Text),
-            (t::NEIGHBOURHOOD, "Neighbourhood", Format::Text),
-            (t::IMD_DECILE, "IMD decile", Format::Text),
-            (t::STAFF, "Staff living there", Format::Text),
-            (t::SHORTFALL, "Shortfall (staff)", Format::Fixed(0)),
-            (t::NEAREST_SITE_NAME, "Nearest site", Format::Text),
-            (t::DISTANCE_KM, "Distance (km)", Format::Fixed(1)),
-            (t::JOB_TITLES, "Entry-level jobs in reach", Format::Text),
-            (t::EARLIEST_CLOSING_DATE, "First closing date", Format::Text),
-            (t::RESIDENTS_OUT_OF_WORK, "Residents out of work", Format::Count),
-            (t::HOUSEHOLDS_WITHOUT_CAR_SHARE, "Households without a car", Format::Percent),
-            (t::SCORE, "Score", Format::Fixed(1)),
-        ];
-        let caption = match self.0.rows.len() {
+        let csv = &self.0;
+        let needed = [t::RANK, t::NEIGHBOURHOOD, t::IMD_DECILE, t::SHORTFALL, t::NEAREST_SITE_NAME, t::DISTANCE_KM];
+        let needed = needed.into_iter().chain([t::ENTRY_LEVEL_VACANCIES, t::JOB_TITLES, t::EARLIEST_CLOSING_DATE]);
+        let needed = needed.chain([t::RESIDENTS_OUT_OF_WORK, t::HOUSEHOLDS_WITHOUT_CAR_SHARE]);
+        if let Some(missing) = needed.into_iter().find(|c| !csv.headers.iter().any(|h| h == c)) {
+            bail!("{}: no column '{missing}' for the report's targets (written by another version of anchormap?)", csv.path.display());
+        }
+        let top: Vec<&Vec<String>> = csv.rows.iter().take(TARGETS_SHOWN).collect();
+        let rows = top
+            .iter()
+            .map(|row| {
+                let cell = |c: &str| csv.cell(row, c);
+                vec![
+                    format!("{}. {}", cell(t::RANK), cell(t::NEIGHBOURHOOD)),
+                    cell(t::IMD_DECILE).to_string(),
+                    Format::Fixed(0).apply(cell(t::SHORTFALL)),
+                    format!("{}, {} km", cell(t::NEAREST_SITE_NAME), Format::Fixed(1).apply(cell(t::DISTANCE_KM))),
+                    jobs_in_short(cell(t::ENTRY_LEVEL_VACANCIES), cell(t::JOB_TITLES)),
+                    date_in_words(cell(t::EARLIEST_CLOSING_DATE)),
+                    Format::Count.apply(cell(t::RESIDENTS_OUT_OF_WORK)),
+                    Format::Percent.apply(cell(t::HOUSEHOLDS_WITHOUT_CAR_SHARE)),
+                ]
+            })
+            .collect();
+        let caption = match csv.rows.len() {
             n if n > TARGETS_SHOWN => format!("Target neighbourhoods: the first {TARGETS_SHOWN} of {n}"),
             n => format!("Target neighbourhoods (all {n})"),
         };
-        let mut table = self.0.table(&caption, &columns, &top)?;
-        let jobs = columns.iter().position(|(c, _, _)| *c == t::JOB_TITLES).unwrap_or_default();
-        let full = top.iter().map(|row| self.0.cell(row, t::JOB_TITLES).to_string()).collect();
-        for (cells, row) in table.rows.iter_mut().zip(&top) {
-            cells[jobs] = jobs_in_short(self.0.cell(row, t::ENTRY_LEVEL_VACANCIES), self.0.cell(row, t::JOB_TITLES));
-        }
-        table.expand = Some(Expand { column: jobs, full });
-        Ok(table)
+        let headers = ["Neighbourhood", "IMD decile", "Shortfall (staff)", "Nearest site", "Entry-level jobs in reach"];
+        let headers = headers.into_iter().chain(["First closing date", "Residents out of work", "Households without a car"]);
+        Ok(HtmlTable {
+            caption,
+            headers: headers.map(String::from).collect(),
+            rows,
+            expand: Some(Expand { column: 4, full: top.iter().map(|r| csv.cell(r, t::JOB_TITLES).to_string()).collect() }),
+        })
     }
 
     /// "The first target is …: why", from the top row.
@@ -734,19 +745,39 @@ impl Targets {
 /// How many target neighbourhoods the report's table shows (the CSV has them all).
 const TARGETS_SHOWN: usize = 20;
 
-/// A target's jobs in a few words: "16 jobs: Healthcare assistant (5), Domestic (3) and 4 more titles".
+/// A target's jobs in a few words: "29 jobs: Catering Assistant (6), Phlebotomist (4) and 6 more titles".
 ///
-/// The titles arrive as the CSV writes them, "title (n); title (n); …", commonest first.
-fn jobs_in_short(count: &str, titles: &str) -> String {
-    let titles: Vec<&str> = titles.split("; ").filter(|t| !t.is_empty()).collect();
-    let jobs = match count {
-        "1" => "1 job".to_string(),
-        n => format!("{n} jobs"),
-    };
-    match titles.len() {
-        0 => jobs,
-        1..=2 => format!("{jobs}: {}", titles.join(", ")),
-        n => format!("{jobs}: {} and {} more titles", titles[..2].join(", "), n - 2),
+/// The titles arrive as `targets.csv` writes them, "title (n); title; …; and 3 more" (a title
+/// without a count is one job); the two with most jobs are named.
+///
+/// ```
+/// # use anchormap::report::jobs_in_short;
+/// let titles = "Ward Clerk; Receptionist (6); Porter (2); and 3 more";
+/// assert_eq!(jobs_in_short("14", titles), "14 jobs: Receptionist (6), Porter (2) and 4 more titles");
+/// assert_eq!(jobs_in_short("1", "Porter"), "1 job: Porter");
+/// assert_eq!(jobs_in_short("0", ""), "0 jobs");
+/// ```
+pub fn jobs_in_short(count: &str, titles: &str) -> String {
+    let mut more = 0;
+    let mut named: Vec<(&str, u32)> = Vec::new();
+    for item in titles.split("; ").filter(|t| !t.is_empty()) {
+        if let Some(n) = item.strip_prefix("and ").and_then(|r| r.strip_suffix(" more")) {
+            more += n.parse::<usize>().unwrap_or(0);
+            continue;
+        }
+        let counted = item.strip_suffix(')').and_then(|r| r.rsplit_once(" (")).and_then(|(t, n)| Some((t, n.parse().ok()?)));
+        named.push(counted.unwrap_or((item, 1)));
+    }
+    named.sort_by(|a, b| b.1.cmp(&a.1));
+    let jobs = if count == "1" { "1 job".to_string() } else { format!("{count} jobs") };
+    let shown: Vec<String> =
+        named.iter().take(2).map(|(t, n)| if *n > 1 { format!("{t} ({n})") } else { t.to_string() }).collect();
+    more += named.len().saturating_sub(2);
+    match (shown.is_empty(), more) {
+        (true, _) => jobs,
+        (false, 0) => format!("{jobs}: {}", shown.join(", ")),
+        (false, 1) => format!("{jobs}: {} and 1 more title", shown.join(", ")),
+        (false, n) => format!("{jobs}: {} and {n} more titles", shown.join(", ")),
     }
 }
 
