@@ -105,12 +105,13 @@ impl SplitFrom {
 pub struct Modes {
     /// By area row: the blend, where it came from, and the share of its workers at home (TS061).
     by_area: Vec<Option<(Blend, SplitFrom, f64)>>,
-    /// Survey blends by (site, band group); `None` is "any".
-    survey: FxHashMap<(Option<usize>, Option<BandGroup>), Blend>,
+    /// The survey's splits by (site, band group), `None` being "any": each an index of `survey_splits`.
+    survey: FxHashMap<(Option<usize>, Option<BandGroup>), usize>,
+    /// The survey's blends and splits, in the order of their keys.
+    survey_splits: Vec<(Blend, ModeShare)>,
     national: Blend,
     /// Each area's split, for the exact summary's trips by mode (same rows as `by_area`).
     shares: Vec<Option<ModeShare>>,
-    survey_shares: FxHashMap<(Option<usize>, Option<BandGroup>), ModeShare>,
     /// The split applied where nothing else does.
     pub national_share: ModeShare,
     /// How the splits were chosen, in words, for the summary.
@@ -129,6 +130,8 @@ pub struct Chosen<'a> {
     pub home_share: f64,
     /// The split itself.
     pub share: &'a ModeShare,
+    /// Which split it is (see [`Modes::split`]): the same number for everyone travelling by the same split.
+    pub split: usize,
 }
 
 impl Modes {
@@ -145,16 +148,18 @@ impl Modes {
         let mut modes = Modes {
             by_area: vec![None; run.areas.facts.len()],
             survey: FxHashMap::default(),
+            survey_splits: Vec::new(),
             national: model.national,
             shares: vec![None; run.areas.facts.len()],
-            survey_shares: FxHashMap::default(),
             national_share,
             method: String::new(),
             census_files: Vec::new(),
         };
         if let Some(path) = &args.commute.mode_survey {
-            modes.survey_shares = read_survey(path, site_names, model)?;
-            modes.survey = modes.survey_shares.iter().map(|(k, s)| (*k, model.blend(s))).collect();
+            for (i, (key, share)) in read_survey(path, site_names, model)?.into_iter().enumerate() {
+                modes.survey.insert(key, i);
+                modes.survey_splits.push((model.blend(&share), share));
+            }
         }
         if travel.mode_share.is_some() {
             for (flag, given) in
@@ -245,19 +250,40 @@ impl Modes {
     /// `site` in `band`: the survey's for the site and band, the site, the band, or any; else the
     /// home area's; else the national one.
     pub fn choose(&self, area: Option<usize>, site: usize, band: BandGroup) -> Chosen<'_> {
-        for key in [(Some(site), Some(band)), (Some(site), None), (None, Some(band)), (None, None)] {
-            if let (Some(blend), Some(share)) = (self.survey.get(&key), self.survey_shares.get(&key)) {
-                return Chosen { blend, from: SplitFrom::Survey, home_share: 0.0, share };
+        if !self.survey.is_empty() {
+            for key in [(Some(site), Some(band)), (Some(site), None), (None, Some(band)), (None, None)] {
+                if let Some(&i) = self.survey.get(&key) {
+                    let (blend, share) = &self.survey_splits[i];
+                    let split = self.by_area.len() + 1 + i;
+                    return Chosen { blend, from: SplitFrom::Survey, home_share: 0.0, share, split };
+                }
             }
         }
-        match area.and_then(|a| self.by_area[a].as_ref().zip(self.shares[a].as_ref())) {
-            Some(((blend, from, home), share)) => Chosen { blend, from: *from, home_share: *home, share },
+        let own = area.and_then(|a| Some((a, self.by_area[a].as_ref()?, self.shares[a].as_ref()?)));
+        match own {
+            Some((a, (blend, from, home), share)) => Chosen { blend, from: *from, home_share: *home, share, split: a },
             None => Chosen {
                 blend: &self.national,
                 from: SplitFrom::National,
                 home_share: 0.0,
                 share: &self.national_share,
+                split: self.by_area.len(),
             },
+        }
+    }
+
+    /// How many splits there are: each area's own, the national one, the survey's.
+    pub fn splits(&self) -> usize {
+        self.by_area.len() + 1 + self.survey_splits.len()
+    }
+
+    /// The split numbered `split` by [`Modes::choose`].
+    pub fn split(&self, split: usize) -> &ModeShare {
+        let areas = self.by_area.len();
+        match split {
+            s if s < areas => self.shares[s].as_ref().unwrap_or(&self.national_share),
+            s if s == areas => &self.national_share,
+            s => &self.survey_splits[s - areas - 1].1,
         }
     }
 
@@ -325,7 +351,7 @@ fn read_survey(
     path: &Path,
     site_names: &SiteNames,
     model: &TravelModel,
-) -> anyhow::Result<FxHashMap<(Option<usize>, Option<BandGroup>), ModeShare>> {
+) -> anyhow::Result<BTreeMap<(Option<usize>, Option<BandGroup>), ModeShare>> {
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_path(path).map_err(|e| Error::csv(path, e))?;
     let headers: Vec<String> =
         reader.headers().map_err(|e| Error::csv(path, e))?.iter().map(|h| normalise(h)).collect();
@@ -348,7 +374,7 @@ fn read_survey(
         let (key, mode, value) = survey_row(&record, &columns, path, site_names, model)?;
         *by_key.entry(key).or_default().entry(mode).or_default() += value;
     }
-    let mut out = FxHashMap::default();
+    let mut out = BTreeMap::new();
     for (key, shares) in by_key {
         let total: f64 = shares.values().sum();
         if (total - 1.0).abs() > 1e-6 {

@@ -12,6 +12,7 @@ use crate::commute::modes::{Modes, SplitFrom};
 use crate::commute::tally::{CommuteMeasures, CommuteTally, Frequency, PlacedStaff};
 use crate::error::{Error, Location};
 use crate::geocoder::{Geocoded, MatchStatus};
+use crate::input::band::BandGroup;
 use crate::input::sites::{Site, SiteNames};
 use crate::input::staff::StaffColumns;
 use crate::input::unrecognised::{UnrecognisedValues, UNRECOGNISED_SHARE_LIMIT};
@@ -115,8 +116,8 @@ enum Wte {
 }
 
 impl Wte {
-    fn parse(text: &str) -> Wte {
-        match text.trim().parse::<f64>() {
+    fn parse(text: &[u8]) -> Wte {
+        match std::str::from_utf8(text).unwrap_or_default().trim().parse::<f64>() {
             Ok(v) if v.is_finite() && (0.0..=MAX_WTE).contains(&v) => Wte::Read(v),
             Ok(v) if v.is_finite() => Wte::Capped(v.clamp(0.0, MAX_WTE)),
             _ => Wte::NotRead,
@@ -132,8 +133,8 @@ impl Wte {
 }
 
 /// What became of one row.
-enum Outcome<'m> {
-    Placed { placed: PlacedStaff, from: SplitFrom, from_matrix: bool, share: &'m BTreeMap<String, f64>, wte: Wte },
+enum Outcome {
+    Placed { placed: PlacedStaff, from: SplitFrom, from_matrix: bool, wte: Wte },
     Unplaced(Unplaced),
 }
 
@@ -220,20 +221,42 @@ impl<'a> Placer<'a> {
         }
     }
 
-    /// Places one row: its site, its home point, its WTE, its split and its year of trips.
-    fn place(&self, row: &Row, geocoded: &Geocoded, areas: &crate::analysis::Areas) -> Outcome<'_> {
+    /// The staff file's site column, when read.
+    fn site_column(&self) -> Option<usize> {
+        match self.assignment {
+            SiteAssignment::One(_) => None,
+            SiteAssignment::Column(i) => Some(i),
+        }
+    }
+
+    /// What a row's site, staff group and band texts come to (`group` is the staff group's number).
+    fn profile(&self, row: &Row, group: usize, staff_group: &str) -> Profile {
         let site = match self.assignment {
-            SiteAssignment::One(s) => s,
+            SiteAssignment::One(s) => Ok(s),
             SiteAssignment::Column(_) => {
                 let text = String::from_utf8_lossy(self.site_text(row));
-                if text.trim().is_empty() {
-                    return Outcome::Unplaced(Unplaced::NoSite);
-                }
-                match self.site_names.find(text.trim()) {
-                    Some(s) => s,
-                    None => return Outcome::Unplaced(Unplaced::UnknownSite),
+                match text.trim() {
+                    "" => Err(Unplaced::NoSite),
+                    text => self.site_names.find(text).ok_or(Unplaced::UnknownSite),
                 }
             }
+        };
+        let site = site.and_then(|s| self.sites[s].location.map(|_| s).ok_or(Unplaced::SiteNotLocated));
+        let extra_home_day = self.extra_home_day && self.frequency.home_day_eligible(staff_group);
+        Profile {
+            site,
+            group,
+            band: self.columns.band(row, &self.maps).group(),
+            trips_per_wte: self.frequency.trips_per_wte_year(staff_group),
+            extra_home_day,
+        }
+    }
+
+    /// Places one row of `profile`: its home point, its WTE, its split and its year of trips.
+    fn place(&self, row: &Row, profile: &Profile, geocoded: &Geocoded, areas: &crate::analysis::Areas) -> Outcome {
+        let site = match profile.site {
+            Ok(site) => site,
+            Err(reason) => return Outcome::Unplaced(reason),
         };
         let Some(site_point) = self.sites[site].location else { return Outcome::Unplaced(Unplaced::SiteNotLocated) };
         let Some(home) = geocoded.location else {
@@ -244,14 +267,11 @@ impl<'a> Placer<'a> {
             });
         };
         let area = areas.of(geocoded);
-        let wte = self
-            .wte
-            .map_or(Wte::Read(1.0), |i| Wte::parse(&String::from_utf8_lossy(row.record.get(i).unwrap_or_default())));
-        let staff_group = self.columns.staff_group(row);
-        let band = self.columns.band(row, &self.maps).group();
+        let wte = self.wte.map_or(Wte::Read(1.0), |i| Wte::parse(row.record.get(i).unwrap_or_default()));
+        let band = profile.band;
         let chosen = self.modes.choose(area, site, band);
         let at_home = if self.keep_home_working && chosen.from == SplitFrom::Census { chosen.home_share } else { 0.0 };
-        let trips = wte.value() * self.frequency.trips_per_wte_year(&staff_group) * (1.0 - at_home);
+        let trips = wte.value() * profile.trips_per_wte * (1.0 - at_home);
         let road = area.and_then(|a| self.matrix.get(&(a, site)).copied());
         let straight_m = (home.x - site_point.x).hypot(home.y - site_point.y);
         let trip = self.model.trip(chosen.blend, straight_m, road);
@@ -261,13 +281,74 @@ impl<'a> Placer<'a> {
             let car = chosen.share.0.get("car").copied().unwrap_or(0.0);
             measures.shift_kgco2e_saved = measures.km * car * fraction * car_kg_per_km;
         }
-        if self.extra_home_day && self.frequency.home_day_eligible(&staff_group) {
+        if profile.extra_home_day {
             let saved_trips = wte.value() * self.frequency.trips_per_weekday_year() * (1.0 - at_home);
             measures.home_day_kgco2e_saved = saved_trips * trip.kgco2e;
         }
         let decile = area.map_or(10, |a| crate::commute::tally::decile_slot(areas.facts[a].decile));
-        let placed = PlacedStaff { area, site, decile, band, staff_group, measures };
-        Outcome::Placed { placed, from: chosen.from, from_matrix: road.is_some(), share: &chosen.share.0, wte }
+        let (staff_group, split) = (profile.group, chosen.split);
+        let placed = PlacedStaff { area, site, decile, band, staff_group, split, measures };
+        Outcome::Placed { placed, from: chosen.from, from_matrix: road.is_some(), wte }
+    }
+}
+
+/// What a row's site, staff group and band texts come to: the same for every row with the same texts.
+#[derive(Debug, Clone, Copy)]
+struct Profile {
+    /// The site row, or why there is none (no site, unknown, not located).
+    site: Result<usize, Unplaced>,
+    /// The staff group's number.
+    group: usize,
+    band: BandGroup,
+    /// Return trips a year for one WTE of the staff group.
+    trips_per_wte: f64,
+    /// Whether the extra-home-day scenario applies to the staff group.
+    extra_home_day: bool,
+}
+
+/// Each distinct (site, staff group, band) text of the file read once: the profiles, and the staff groups by number.
+#[derive(Default)]
+struct Profiles {
+    by_text: FxHashMap<Box<[u8]>, usize>,
+    list: Vec<Profile>,
+    /// Staff groups as published, by number.
+    groups: Vec<String>,
+    group_numbers: FxHashMap<String, usize>,
+    /// Profiles whose staff group was shaped like a postcode (withheld), counted again for each row.
+    withheld: Vec<bool>,
+    key: Vec<u8>,
+}
+
+impl Profiles {
+    /// The number of a row's profile, worked out the first time its texts are seen.
+    fn of(&mut self, row: &Row, placer: &Placer) -> usize {
+        self.key.clear();
+        let columns = &placer.columns;
+        for column in [placer.site_column(), columns.staff_group, columns.band] {
+            self.key.extend_from_slice(column.and_then(|i| row.record.get(i)).unwrap_or_default());
+            self.key.push(0x1f);
+        }
+        if let Some(&n) = self.by_text.get(self.key.as_slice()) {
+            if self.withheld[n] {
+                columns.staff_group(row); // each row's withheld label counted, as when read row by row
+            }
+            return n;
+        }
+        let staff_group = columns.staff_group(row);
+        let withheld = staff_group == crate::postcode::WITHHELD_POSTCODE;
+        let group = match self.group_numbers.get(&staff_group) {
+            Some(&g) => g,
+            None => {
+                self.groups.push(staff_group.clone());
+                self.group_numbers.insert(staff_group.clone(), self.groups.len() - 1);
+                self.groups.len() - 1
+            }
+        };
+        let profile = placer.profile(row, group, &staff_group);
+        self.list.push(profile);
+        self.withheld.push(withheld);
+        self.by_text.insert(self.key.as_slice().into(), self.list.len() - 1);
+        self.list.len() - 1
     }
 }
 
@@ -288,41 +369,51 @@ pub struct Placed {
 /// Streams the staff file: geocodes and places each batch in parallel, tallies in order; then the
 /// warnings (unknown sites, WTE not read or capped, groups of `--days-on-site` matching nobody).
 pub fn place_staff(input: CsvInput, placer: &Placer, run: &mut RunContext) -> anyhow::Result<Placed> {
-    let mut tally = CommuteTally::new(run.areas.facts.len(), placer.sites.len());
+    let mut tally = CommuteTally::new(run.areas.facts.len(), placer.sites.len(), placer.modes.splits());
     let mut counts = Counts::default();
+    let mut profiles = Profiles::default();
     let (geocoder, areas) = (&run.geocoder, &run.areas);
     let input = each_batch(input, "placing staff", |batch| {
         let texts: Vec<&[u8]> = batch.iter().map(|row| placer.columns.postcode(row)).collect();
+        let kinds: Vec<usize> = batch.iter().map(|row| profiles.of(row, placer)).collect();
         let geocoded = geocoder.geocode_many(&texts);
-        let outcomes: Vec<Outcome> =
-            batch.par_iter().zip(&geocoded).map(|(row, g)| placer.place(row, g, areas)).collect();
+        let list = &profiles.list;
+        let outcomes: Vec<Outcome> = (batch.par_iter().zip(&kinds).zip(&geocoded))
+            .map(|((row, kind), g)| placer.place(row, &list[*kind], g, areas))
+            .collect();
         for (row, outcome) in batch.iter().zip(outcomes) {
-            counts.rows += 1;
-            match outcome {
-                Outcome::Placed { placed, from, from_matrix, share, wte } => {
-                    counts.placed += 1;
-                    *counts.by_split.entry(from).or_default() += 1;
-                    counts.from_matrix += u64::from(from_matrix);
-                    counts.wte_not_read += u64::from(matches!(wte, Wte::NotRead));
-                    counts.wte_capped += u64::from(matches!(wte, Wte::Capped(_)));
-                    tally.add(&placed, share);
-                }
-                Outcome::Unplaced(reason) => {
-                    *counts.unplaced_by_reason.entry(reason.as_str()).or_default() += 1;
-                    if reason == Unplaced::UnknownSite {
-                        counts.unknown_sites.add(&String::from_utf8_lossy(placer.site_text(row)));
-                    }
-                }
-            }
+            count(row, outcome, placer, &mut counts, &mut tally);
         }
         Ok(())
     })?;
+    tally.finish(&profiles.groups, |split| &placer.modes.split(split).0);
     if input.short_rows > 0 {
         run.warnings.push(format!("{} staff rows had fewer fields than the header", input.short_rows));
     }
     run.warnings.extend(crate::postcode::withheld_warning());
     warn(placer, &tally, &mut counts, run)?;
     Ok(Placed { tally, counts })
+}
+
+/// One row's outcome counted, and tallied when placed.
+fn count(row: &Row, outcome: Outcome, placer: &Placer, counts: &mut Counts, tally: &mut CommuteTally) {
+    counts.rows += 1;
+    match outcome {
+        Outcome::Placed { placed, from, from_matrix, wte } => {
+            counts.placed += 1;
+            *counts.by_split.entry(from).or_default() += 1;
+            counts.from_matrix += u64::from(from_matrix);
+            counts.wte_not_read += u64::from(matches!(wte, Wte::NotRead));
+            counts.wte_capped += u64::from(matches!(wte, Wte::Capped(_)));
+            tally.add(&placed);
+        }
+        Outcome::Unplaced(reason) => {
+            *counts.unplaced_by_reason.entry(reason.as_str()).or_default() += 1;
+            if reason == Unplaced::UnknownSite {
+                counts.unknown_sites.add(&String::from_utf8_lossy(placer.site_text(row)));
+            }
+        }
+    }
 }
 
 /// The run's warnings about what it read: unknown sites (loud beyond 5% of rows), WTE, days on site.
