@@ -98,6 +98,12 @@ pub struct CommuteMeasures {
     pub shift_kgco2e_saved: f64,
     /// Scenario: kg CO2e a year saved by one more day a week at home.
     pub home_day_kgco2e_saved: f64,
+    /// Scenario: kg CO2e, km and hours a year saved by the moved site (negative: more).
+    pub site_move_kgco2e_saved: f64,
+    /// See `site_move_kgco2e_saved`.
+    pub site_move_km_saved: f64,
+    /// See `site_move_kgco2e_saved`.
+    pub site_move_hours_saved: f64,
 }
 
 impl CommuteMeasures {
@@ -115,6 +121,9 @@ impl CommuteMeasures {
             hours: trips * trip.hours,
             shift_kgco2e_saved: 0.0,
             home_day_kgco2e_saved: 0.0,
+            site_move_kgco2e_saved: 0.0,
+            site_move_km_saved: 0.0,
+            site_move_hours_saved: 0.0,
         }
     }
 
@@ -131,6 +140,9 @@ impl CommuteMeasures {
         self.hours += o.hours;
         self.shift_kgco2e_saved += o.shift_kgco2e_saved;
         self.home_day_kgco2e_saved += o.home_day_kgco2e_saved;
+        self.site_move_kgco2e_saved += o.site_move_kgco2e_saved;
+        self.site_move_km_saved += o.site_move_km_saved;
+        self.site_move_hours_saved += o.site_move_hours_saved;
     }
 
     /// The sum of several groups.
@@ -175,6 +187,8 @@ pub struct CommuteTally {
     pub by_staff_group: BTreeMap<String, CommuteMeasures>,
     /// Return trips a year by mode (exact; for the analyst's summary; filled by [`CommuteTally::finish`]).
     pub trips_by_mode: BTreeMap<String, f64>,
+    /// Bands 1–4 staff living in deciles 1–2, by area row (the equity lens's car share).
+    pub low_paid_core20: Vec<f64>,
     /// By staff group number, until [`CommuteTally::finish`].
     by_group: Vec<CommuteMeasures>,
     /// Return trips a year by split number, until [`CommuteTally::finish`].
@@ -194,6 +208,7 @@ impl CommuteTally {
             by_staff_group: BTreeMap::new(),
             trips_by_mode: BTreeMap::new(),
             by_decile_band: [[CommuteMeasures::default(); 5]; 11],
+            low_paid_core20: vec![0.0; areas],
             by_group: Vec::new(),
             trips_by_split: vec![0.0; splits],
         }
@@ -210,6 +225,9 @@ impl CommuteTally {
         let band = BandGroup::ALL.iter().position(|b| *b == placed.band).unwrap_or(4);
         self.by_band[band].add(m);
         self.by_decile_band[placed.decile.min(10)][band].add(m);
+        if let (0, 0 | 1, Some(area)) = (band, placed.decile, placed.area) {
+            self.low_paid_core20[area] += m.staff;
+        }
         if self.by_group.len() <= placed.staff_group {
             self.by_group.resize(placed.staff_group + 1, CommuteMeasures::default());
         }
