@@ -493,9 +493,9 @@ fn national_data_run_around_a_real_hospital() {
     }
 }
 
-/// The trust's own survey wins where it has the site and band group, then the site, the band, any.
+/// The trust's own survey wins where it has the site and band group, then the site, the band, any; by staff group too.
 #[test]
-fn a_travel_survey_by_site_and_band_group() {
+fn a_travel_survey_by_site_band_group_and_staff_group() {
     let dir = temp_dir();
     let staff = write(
         dir.path(),
@@ -515,6 +515,19 @@ fn a_travel_survey_by_site_and_band_group() {
     let kg = 225.0 * 0.16725 + 225.0 * 9.0 * 0.5 * 0.10385;
     assert!((number_at(&e["kgco2e_total"]) - kg).abs() < 1e-9, "{} vs {kg}", e["kgco2e_total"]);
     assert_eq!(e["staff_by_split"]["travel_survey"], 3);
+    // By staff group: clerical staff drive, everyone else takes the bus.
+    let staff = write(
+        dir.path(),
+        "groups.csv",
+        "Home Postcode,Staff Group,Site\nXX1 1AA,Administrative and Clerical,S1\nXX1 1AE,Estates and Ancillary,S1\n",
+    );
+    let by_group =
+        write(dir.path(), "groups_survey.csv", "staff_group,mode,share\nADMINISTRATIVE AND CLERICAL,car,1\n,bus,1\n");
+    let out = dir.path().join("out_groups");
+    anchormap_ok(commute_args(&staff, &out, &["--mode-survey", by_group.to_str().unwrap(), "--circuity", "1"]));
+    let e = exact(&out);
+    assert!((number_at(&e["trips_by_mode"]["car"]) - 225.0).abs() < 1e-9, "{}", e["trips_by_mode"]);
+    assert!((number_at(&e["trips_by_mode"]["bus"]) - 225.0).abs() < 1e-9, "{}", e["trips_by_mode"]);
     let bad = write(dir.path(), "bad.csv", "site,mode,share\nS1,car,0.5\nS1,bus,0.4\n");
     let err = anchormap_err(commute_args(&staff, &dir.path().join("bad"), &["--mode-survey", bad.to_str().unwrap()]));
     assert!(err.contains("add up to 0.9"), "{err}");

@@ -77,8 +77,8 @@ pub struct CommuteArgs {
 #[derive(Debug, Clone, Args)]
 #[command(next_help_heading = "Commute")]
 pub struct CommuteTravelArgs {
-    /// The trust's own travel survey: CSV of site (optional), band_group (optional), mode, share; each
-    /// site and band group's shares add up to 1 (blank site or band group: any). Replaces the census split.
+    /// The trust's own travel survey: CSV of site, band_group and staff_group (each optional), mode, share;
+    /// each key's shares add up to 1 (blank: any). Replaces the census split.
     #[arg(long, value_name = "FILE")]
     pub mode_survey: Option<PathBuf>,
 

@@ -105,8 +105,10 @@ impl SplitFrom {
 pub struct Modes {
     /// By area row: the blend, where it came from, and the share of its workers at home (TS061).
     by_area: Vec<Option<(Blend, SplitFrom, f64)>>,
-    /// The survey's splits by (site, band group), `None` being "any": each an index of `survey_splits`.
-    survey: FxHashMap<(Option<usize>, Option<BandGroup>), usize>,
+    /// The survey's splits by (site, band group, staff group), `None` being "any": each an index of `survey_splits`.
+    survey: FxHashMap<SurveyKey, usize>,
+    /// The survey's staff groups (normalised), by number.
+    survey_groups: Vec<String>,
     /// The survey's blends and splits, in the order of their keys.
     survey_splits: Vec<(Blend, ModeShare)>,
     national: Blend,
@@ -148,6 +150,7 @@ impl Modes {
         let mut modes = Modes {
             by_area: vec![None; run.areas.facts.len()],
             survey: FxHashMap::default(),
+            survey_groups: Vec::new(),
             survey_splits: Vec::new(),
             national: model.national,
             shares: vec![None; run.areas.facts.len()],
@@ -156,7 +159,9 @@ impl Modes {
             census_files: Vec::new(),
         };
         if let Some(path) = &args.commute.mode_survey {
-            for (i, (key, share)) in read_survey(path, site_names, model)?.into_iter().enumerate() {
+            let (splits, groups) = read_survey(path, site_names, model)?;
+            modes.survey_groups = groups;
+            for (i, (key, share)) in splits.into_iter().enumerate() {
                 modes.survey.insert(key, i);
                 modes.survey_splits.push((model.blend(&share), share));
             }
@@ -247,11 +252,15 @@ impl Modes {
     }
 
     /// The split of a member of staff living in `area` (`None`: outside every area) working at
-    /// `site` in `band`: the survey's for the site and band, the site, the band, or any; else the
-    /// home area's; else the national one.
-    pub fn choose(&self, area: Option<usize>, site: usize, band: BandGroup) -> Chosen<'_> {
+    /// `site` in `band` and the survey's staff group `group` ([`Modes::survey_group`]): the survey's
+    /// most specific split (site, band and group; site and group; site and band; site; the same
+    /// without the site; any); else the home area's; else the national one.
+    pub fn choose(&self, area: Option<usize>, site: usize, band: BandGroup, group: Option<usize>) -> Chosen<'_> {
         if !self.survey.is_empty() {
-            for key in [(Some(site), Some(band)), (Some(site), None), (None, Some(band)), (None, None)] {
+            let (s, b, g) = (Some(site), Some(band), group);
+            let keys = [(s, b, g), (s, None, g), (s, b, None), (s, None, None)];
+            let keys = keys.into_iter().chain([(None, b, g), (None, None, g), (None, b, None), (None, None, None)]);
+            for key in keys.filter(|k| group.is_some() || k.2.is_none()) {
                 if let Some(&i) = self.survey.get(&key) {
                     let (blend, share) = &self.survey_splits[i];
                     let split = self.by_area.len() + 1 + i;
@@ -270,6 +279,12 @@ impl Modes {
                 split: self.by_area.len(),
             },
         }
+    }
+
+    /// A staff group's number among the survey's staff groups (compared ignoring case and punctuation).
+    pub fn survey_group(&self, staff_group: &str) -> Option<usize> {
+        let key = normalise(staff_group);
+        self.survey_groups.iter().position(|g| *g == key)
     }
 
     /// How many splits there are: each area's own, the national one, the survey's.
@@ -345,13 +360,16 @@ fn band_group(text: &str) -> Option<BandGroup> {
     })
 }
 
-/// The survey file: site (optional), band_group (optional), mode, share; each key's shares add up to 1
-/// and every mode has a factor.
+/// A survey split's site, band group and staff group (its number among the survey's); `None` is "any".
+type SurveyKey = (Option<usize>, Option<BandGroup>, Option<usize>);
+
+/// The survey file: site, band_group and staff_group (each optional), mode, share; each key's shares
+/// add up to 1 and every mode has a factor. Returns the splits and the staff groups (normalised) by number.
 fn read_survey(
     path: &Path,
     site_names: &SiteNames,
     model: &TravelModel,
-) -> anyhow::Result<BTreeMap<(Option<usize>, Option<BandGroup>), ModeShare>> {
+) -> anyhow::Result<(BTreeMap<SurveyKey, ModeShare>, Vec<String>)> {
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_path(path).map_err(|e| Error::csv(path, e))?;
     let headers: Vec<String> =
         reader.headers().map_err(|e| Error::csv(path, e))?.iter().map(|h| normalise(h)).collect();
@@ -359,20 +377,33 @@ fn read_survey(
     let (Some(mode), Some(share)) = (column("mode"), column("share")) else {
         bail!(Error::invalid(
             Location::file(path),
-            "a travel survey needs columns mode and share (and optionally site, band_group)"
+            "a travel survey needs columns mode and share (and optionally site, band_group, staff_group)"
         ));
     };
     let columns = SurveyColumns {
         site: column("site").or(column("sitecode")),
         band: column("bandgroup").or(column("band")),
+        group: column("staffgroup"),
         mode,
         share,
     };
-    let mut by_key: BTreeMap<(Option<usize>, Option<BandGroup>), BTreeMap<String, f64>> = BTreeMap::new();
+    let mut by_key: BTreeMap<SurveyKey, BTreeMap<String, f64>> = BTreeMap::new();
+    let mut groups: Vec<String> = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|e| Error::csv(path, e))?;
-        let (key, mode, value) = survey_row(&record, &columns, path, site_names, model)?;
-        *by_key.entry(key).or_default().entry(mode).or_default() += value;
+        let ((site, band), mode, value) = survey_row(&record, &columns, path, site_names, model)?;
+        let group = columns
+            .group
+            .and_then(|c| record.get(c))
+            .map(normalise)
+            .filter(|g| !matches!(g.as_str(), "" | "any" | "all"));
+        let group = group.map(|g| {
+            groups.iter().position(|k| *k == g).unwrap_or_else(|| {
+                groups.push(g);
+                groups.len() - 1
+            })
+        });
+        *by_key.entry((site, band, group)).or_default().entry(mode).or_default() += value;
     }
     let mut out = BTreeMap::new();
     for (key, shares) in by_key {
@@ -380,7 +411,7 @@ fn read_survey(
         if (total - 1.0).abs() > 1e-6 {
             bail!(Error::invalid(
                 Location::file(path),
-                format!("the shares of one site and band group add up to {total}, not 1")
+                format!("the shares of one site, band group and staff group add up to {total}, not 1")
             ));
         }
         out.insert(key, ModeShare(shares));
@@ -388,13 +419,14 @@ fn read_survey(
     if out.is_empty() {
         bail!(Error::invalid(Location::file(path), "the travel survey has no rows"));
     }
-    Ok(out)
+    Ok((out, groups))
 }
 
 /// Where a survey's fields are.
 struct SurveyColumns {
     site: Option<usize>,
     band: Option<usize>,
+    group: Option<usize>,
     mode: usize,
     share: usize,
 }

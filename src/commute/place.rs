@@ -319,6 +319,7 @@ impl<'a> Placer<'a> {
             band: self.columns.band(row, &self.maps).group(),
             trips_per_wte: self.frequency.trips_per_wte_year(staff_group),
             extra_home_day,
+            survey_group: self.modes.survey_group(staff_group),
         }
     }
 
@@ -339,7 +340,7 @@ impl<'a> Placer<'a> {
         let area = areas.of(geocoded);
         let wte = self.wte.map_or(Wte::Read(1.0), |i| Wte::parse(row.record.get(i).unwrap_or_default()));
         let band = profile.band;
-        let chosen = self.modes.choose(area, site, band);
+        let chosen = self.modes.choose(area, site, band, profile.survey_group);
         let at_home = if self.keep_home_working && chosen.from == SplitFrom::Census { chosen.home_share } else { 0.0 };
         let trips = wte.value() * profile.trips_per_wte * (1.0 - at_home);
         let road = area.and_then(|a| self.matrix.get(&(a, site)).copied());
@@ -383,6 +384,8 @@ struct Profile {
     trips_per_wte: f64,
     /// Whether the extra-home-day scenario applies to the staff group.
     extra_home_day: bool,
+    /// The staff group's number among the travel survey's, if it names it.
+    survey_group: Option<usize>,
 }
 
 /// Each distinct (site, staff group, band) text of the file read once: the profiles, and the staff groups by number.
