@@ -6,9 +6,11 @@
 #   bash benchmarks/commute.sh [REFERENCE_DIR]      (default ../shared/reference)
 #
 # Needs a release build (cargo build --release; BIN=path/to/anchormap to time another build),
-# python3 (standard library only) and GNU time. No pandas/GeoPandas peer yet (see BENCHMARKS.md).
+# GNU time, and for the peer (benchmarks/commute_peer.py) pandas and GeoPandas: PYTHON=.venv/bin/python
+# after `python3 -m venv .venv && .venv/bin/pip install pandas geopandas pyogrio pyarrow`.
 source "$(dirname "$0")/common.sh"
 bin=${BIN:-$bin}
+python=${PYTHON:-python3}
 
 echo "input: 1,500,000 staff within 25 km of 128 English hospital sites (fixed seed)"
 python3 - "$ref" "$work/staff.csv" 1500000 <<'PY'
@@ -46,3 +48,7 @@ measure commute "$bin" commute --staff "$work/staff.csv" --sites "$ref/hospital_
   --postcodes "$ref/codepo_gb.zip" --boundaries "$ref/LSOA_2021_EW_BSC_V4.geojson" \
   --deprivation "$ref/File_1_IoD2025_Index_of_Multiple_Deprivation.csv" \
   --travel-to-work "$ref/census2021-ts061-lsoa.csv" --days-on-site 3 --store "$work/store" --out "$work/out" --force
+measure peer "$python" "$here/commute_peer.py" "$work/staff.csv" "$ref/hospital_sites.csv" "$ref/codepo_gb.zip" \
+  "$ref/LSOA_2021_EW_BSC_V4.geojson" "$ref/File_1_IoD2025_Index_of_Multiple_Deprivation.csv" \
+  "$ref/census2021-ts061-lsoa.csv" 3 "$work/peer"
+compare commute peer

@@ -229,6 +229,188 @@ fn unknown_sites_are_listed_and_wte_is_capped() {
     }
 }
 
+/// The equity lens: Bands 1-4 staff living in deciles 1-2 (here two at XX1 1AA, decile 1), their home
+/// area's share of households without a car (TS045, modelled, through the LSOA 2011 -> 2021 lookup),
+/// and their year's commute against Band 2's entry pay and a whole-time year's paid hours.
+#[test]
+fn the_equity_lens_for_the_lowest_paid_in_the_most_deprived_areas() {
+    let dir = temp_dir();
+    let staff = write(
+        dir.path(),
+        "staff.csv",
+        "Home Postcode,Pay Band,Staff Group,Contracted Wte\nXX1 1AA,Band 2,Estates and Ancillary,1\n\
+         XX1 1AA,Band 3,Estates and Ancillary,1\nXX1 1AJ,Band 6,Nursing and Midwifery Registered,1\n",
+    );
+    let ts045 = write(
+        dir.path(),
+        "ts045.csv",
+        "date,geography,geography code,Number of cars or vans: Total: All households,Number of cars or vans: No cars or vans in household\n\
+         2021,Testtown 001A,E01990001,600,300\n2021,Testtown 001B,E01990002,600,140\n",
+    );
+    let bridge =
+        write(dir.path(), "lookup.csv", "LSOA11CD,CHGIND,LSOA21CD\nE01900001,U,E01990001\nE01900002,U,E01990002\n");
+    let factors = two_factors(dir.path());
+    let out = dir.path().join("out");
+    let extra = [
+        "--site",
+        "S1",
+        "--mode-share",
+        "car=0.5,bus=0.5",
+        "--factors",
+        factors.to_str().unwrap(),
+        "--circuity",
+        "1",
+        "--car-availability",
+        ts045.to_str().unwrap(),
+        "--area-bridge",
+        bridge.to_str().unwrap(),
+        "--min-count",
+        "0",
+        "--round-to",
+        "1",
+    ];
+    anchormap_ok(commute_args(&staff, &out, &extra));
+    let lens = &json(&out.join("commute_summary.json"))["equity_lens"];
+    assert_eq!(lens["bands_1_4_deciles_1_2_staff"], 2.0);
+    assert_eq!(lens["households_without_car_share_modelled"], 0.5, "300 of 600 households: {lens}");
+    assert_eq!(lens["households_without_car_coverage"], 1.0);
+    // 225 return trips of 1 km a year each; half the km by car at 45p a mile.
+    let cost: f64 = 225.0 * 0.5 / 1.609_344 * 0.45;
+    assert_eq!(lens["cost_gbp_per_wte"], cost.round());
+    assert_eq!(lens["cost_share_of_entry_pay"], ((cost / 24_465.0) * 10_000.0).round() / 10_000.0);
+    let hours: f64 = 225.0 * 2.0 * (9.5 + 0.52) * 1.4 / 60.0;
+    assert_eq!(lens["hours_per_wte"], hours.round());
+    assert_eq!(lens["paid_hours_per_wte"], 1687.5);
+    assert_eq!(lens["hours_share_of_paid_hours"], ((hours / 1687.5) * 10_000.0).round() / 10_000.0);
+    let exact = &exact(&out)["equity_lens"];
+    assert!((number_at(&exact["households_without_car_share_modelled"]) - 0.5).abs() < 1e-12);
+    let report = dir.path().join("report.html");
+    anchormap_ok([
+        "report".as_ref(),
+        "--from".as_ref(),
+        out.as_os_str(),
+        "-o".as_ref(),
+        report.as_os_str(),
+        "-q".as_ref(),
+    ]);
+    let html = std::fs::read_to_string(&report).unwrap();
+    assert!(html.contains("What the journey costs the lowest paid") && html.contains("50% of households"), "{html}");
+}
+
+/// `--scenario-site`: S1 moved 500 m south onto A's postcode. A (1 WTE, 500 m away) and C (0.8 WTE,
+/// 4 km away, 3.5 km after) each save 1 km per return trip; half by car (0.2 kg/km), half by bus (0.1).
+#[test]
+fn a_moved_site_saves_what_its_shorter_trips_save() {
+    let dir = temp_dir();
+    let staff = write(
+        dir.path(),
+        "staff.csv",
+        "Home Postcode,Staff Group,Pay Band,Contracted Wte\n\
+         XX1 1AA,Nursing and Midwifery Registered,Band 5,1.0\nXX1 1AJ,Nursing and Midwifery Registered,Band 6,0.8\n",
+    );
+    let factors = two_factors(dir.path());
+    let out = dir.path().join("out");
+    let extra = [
+        "--site",
+        "S1",
+        "--mode-share",
+        "car=0.5,bus=0.5",
+        "--factors",
+        factors.to_str().unwrap(),
+        "--circuity",
+        "1",
+        "--scenario-site",
+        "S1=400500,300500",
+        "--min-count",
+        "0",
+        "--round-to",
+        "1",
+    ];
+    anchormap_ok(commute_args(&staff, &out, &extra));
+    let s = &exact(&out)["scenarios"];
+    // km: 225 trips x 1 km + 180 trips x 1 km; kg: 0.15 a km; hours: 1.04 min a straight-line km less
+    // each way (0.5 km, twice), times 1.4 for the bus half.
+    assert!((number_at(&s["site_move_km_saved"]) - 405.0).abs() < 1e-9, "{s}");
+    assert!((number_at(&s["site_move_kgco2e_saved"]) - 405.0 * 0.15).abs() < 0.0005, "{s}");
+    let hours = 405.0 * 2.0 * 0.52 * 1.4 / 60.0;
+    assert!((number_at(&s["site_move_hours_saved"]) - hours).abs() < 1e-9, "{s}");
+    assert_eq!(s["site_move"], "S1 to (400500, 300500)");
+    // Published: 2 people times the per-person average to 3 significant figures.
+    let km: f64 = cell(&out.join("commute_by_site.csv"), "S1", "km_saved_site_move").parse().unwrap();
+    assert!((km - 405.0).abs() <= 2.0, "{km}");
+    let kg: f64 = cell(&out.join("commute_by_band.csv"), "Bands 5-7", "kgco2e_saved_site_move").parse().unwrap();
+    assert!((kg - 60.75).abs() <= 0.05, "{kg}");
+    let published = json(&out.join("commute_summary.json"));
+    assert!((number_at(&published["scenarios"]["site_move_kgco2e_saved"]) - 60.75).abs() <= 0.05);
+    assert!(published["scenarios"]["method"].as_str().unwrap().contains("moved site"));
+    for (value, expected) in [("NOPE=1,1", "--scenario-site NOPE"), ("S1=north", "CODE=EASTING,NORTHING")] {
+        let run = anchormap(commute_args(&staff, &dir.path().join("o2"), &["--site", "S1", "--scenario-site", value]));
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert!(!run.status.success() && stderr.contains(expected) && !stderr.contains("panicked"), "{stderr}");
+    }
+}
+
+/// `--site-lookup`: sites from another staff column (ESR cost centre); values the lookup lacks
+/// listed with counts (loud above 5%), never published; a lookup naming a site the sites file
+/// lacks stops with its line and column.
+#[test]
+fn sites_from_a_cost_centre_lookup() {
+    let dir = temp_dir();
+    let staff = write(
+        dir.path(),
+        "staff.csv",
+        "Home Postcode,Cost Centre,Location,Contracted Wte
+XX1 1AA,100 Wards,S2,1
+XX1 1AB,200 Theatres,,1
+\
+         XX1 1AD,100 wards,,1
+XX1 1AE,999 Secret Unit,S1,1
+XX1 1AF,,S1,1
+",
+    );
+    let lookup = write(
+        dir.path(),
+        "lookup.csv",
+        "Cost Centre,site
+100 Wards,S1
+200 Theatres,Prawfdref Clinic
+",
+    );
+    let out = dir.path().join("out");
+    let extra = ["--site-lookup", lookup.to_str().unwrap(), "--min-count", "0", "--round-to", "1"];
+    let run = anchormap(commute_args(&staff, &out, &extra));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{stderr}");
+    assert!(stderr.contains("column 'Location' not read"), "{stderr}");
+    assert!(
+        stderr.contains("MORE THAN 5% OF STAFF NOT PLACED") && stderr.contains("'999 Secret Unit' (1)"),
+        "{stderr}"
+    );
+    let e = exact(&out);
+    assert_eq!(e["staff_placed"], 3);
+    assert_eq!(e["unplaced_by_reason"]["not_in_site_lookup"], 1);
+    assert_eq!(e["unplaced_by_reason"]["no_site"], 1);
+    assert_eq!(e["not_in_site_lookup"][0], serde_json::json!(["999 Secret Unit", 1]));
+    assert_eq!(cell(&out.join("commute_by_site.csv"), "S1", "staff"), "2", "100 Wards, either case");
+    assert_eq!(cell(&out.join("commute_by_site.csv"), "S2", "staff"), "1", "by the site's name");
+    for file in published_files(&out) {
+        let text = std::fs::read_to_string(&file).unwrap_or_default();
+        assert!(!text.contains("Secret Unit"), "{} names a lookup value", file.display());
+    }
+    let bad = write(
+        dir.path(),
+        "bad.csv",
+        "Cost Centre,site
+100 Wards,S1
+200 Theatres,Nowhere
+",
+    );
+    let run = anchormap(commute_args(&staff, &dir.path().join("out2"), &["--site-lookup", bad.to_str().unwrap()]));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(!run.status.success() && stderr.trim().lines().count() == 1, "{stderr}");
+    assert!(stderr.contains("bad.csv") && stderr.contains("line 3") && stderr.contains("'Nowhere'"), "{stderr}");
+}
+
 /// A synthetic workforce of 2,000 on real postcodes around Worcestershire Royal Hospital, on the
 /// current geography with each home area's census split: every row placed or counted, tables
 /// reconciling with the summary under the rule, plausible figures, no postcode published.
@@ -311,9 +493,9 @@ fn national_data_run_around_a_real_hospital() {
     }
 }
 
-/// The trust's own survey wins where it has the site and band group, then the site, the band, any.
+/// The trust's own survey wins where it has the site and band group, then the site, the band, any; by staff group too.
 #[test]
-fn a_travel_survey_by_site_and_band_group() {
+fn a_travel_survey_by_site_band_group_and_staff_group() {
     let dir = temp_dir();
     let staff = write(
         dir.path(),
@@ -333,6 +515,19 @@ fn a_travel_survey_by_site_and_band_group() {
     let kg = 225.0 * 0.16725 + 225.0 * 9.0 * 0.5 * 0.10385;
     assert!((number_at(&e["kgco2e_total"]) - kg).abs() < 1e-9, "{} vs {kg}", e["kgco2e_total"]);
     assert_eq!(e["staff_by_split"]["travel_survey"], 3);
+    // By staff group: clerical staff drive, everyone else takes the bus.
+    let staff = write(
+        dir.path(),
+        "groups.csv",
+        "Home Postcode,Staff Group,Site\nXX1 1AA,Administrative and Clerical,S1\nXX1 1AE,Estates and Ancillary,S1\n",
+    );
+    let by_group =
+        write(dir.path(), "groups_survey.csv", "staff_group,mode,share\nADMINISTRATIVE AND CLERICAL,car,1\n,bus,1\n");
+    let out = dir.path().join("out_groups");
+    anchormap_ok(commute_args(&staff, &out, &["--mode-survey", by_group.to_str().unwrap(), "--circuity", "1"]));
+    let e = exact(&out);
+    assert!((number_at(&e["trips_by_mode"]["car"]) - 225.0).abs() < 1e-9, "{}", e["trips_by_mode"]);
+    assert!((number_at(&e["trips_by_mode"]["bus"]) - 225.0).abs() < 1e-9, "{}", e["trips_by_mode"]);
     let bad = write(dir.path(), "bad.csv", "site,mode,share\nS1,car,0.5\nS1,bus,0.4\n");
     let err = anchormap_err(commute_args(&staff, &dir.path().join("bad"), &["--mode-survey", bad.to_str().unwrap()]));
     assert!(err.contains("add up to 0.9"), "{err}");

@@ -29,6 +29,12 @@ pub struct CommuteArgs {
     #[arg(long, value_name = "CODE")]
     pub site: Option<String>,
 
+    /// Work sites from another staff column (e.g. ESR cost centre or organisation): a CSV whose first
+    /// column is headed by that staff column's header and holds its values, with a site column (a code,
+    /// name or alias of the sites file). Staff whose value it lacks are counted and listed.
+    #[arg(long, value_name = "LOOKUP.csv", conflicts_with = "site")]
+    pub site_lookup: Option<PathBuf>,
+
     #[command(flatten)]
     pub reference: ReferenceArgs,
 
@@ -71,8 +77,8 @@ pub struct CommuteArgs {
 #[derive(Debug, Clone, Args)]
 #[command(next_help_heading = "Commute")]
 pub struct CommuteTravelArgs {
-    /// The trust's own travel survey: CSV of site (optional), band_group (optional), mode, share; each
-    /// site and band group's shares add up to 1 (blank site or band group: any). Replaces the census split.
+    /// The trust's own travel survey: CSV of site, band_group and staff_group (each optional), mode, share;
+    /// each key's shares add up to 1 (blank: any). Replaces the census split.
     #[arg(long, value_name = "FILE")]
     pub mode_survey: Option<PathBuf>,
 
@@ -106,6 +112,40 @@ pub struct CommuteTravelArgs {
     /// Scenario: one more day a week at home for staff of non-clinical groups on site at least 2 days a week.
     #[arg(long)]
     pub extra_home_day: bool,
+
+    /// Scenario: a site moved (or a new building for its staff) at this British National Grid point:
+    /// CODE=EASTING,NORTHING. Its staff's trips to the new point (straight line x circuity, both before
+    /// and after) give the kg CO2e, km and hours saved (negative: more) in every table.
+    #[arg(long, value_name = "CODE=EASTING,NORTHING")]
+    pub scenario_site: Option<SiteMove>,
+}
+
+/// `--scenario-site`: a site's code and the point it moves to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SiteMove {
+    /// A code (or name) of the sites file.
+    pub site: String,
+    /// The new point, British National Grid metres.
+    pub easting: f64,
+    /// See `easting`.
+    pub northing: f64,
+}
+
+impl std::str::FromStr for SiteMove {
+    type Err = String;
+
+    /// `RX1=385000,255000`.
+    fn from_str(text: &str) -> Result<SiteMove, String> {
+        let bad = || format!("'{text}' is not CODE=EASTING,NORTHING (British National Grid metres)");
+        let (site, point) = text.rsplit_once('=').ok_or_else(bad)?;
+        let (e, n) = point.split_once(',').ok_or_else(bad)?;
+        let (easting, northing) =
+            (e.trim().parse::<f64>().map_err(|_| bad())?, n.trim().parse::<f64>().map_err(|_| bad())?);
+        if site.trim().is_empty() || !(0.0..=700_000.0).contains(&easting) || !(0.0..=1_300_000.0).contains(&northing) {
+            return Err(bad());
+        }
+        Ok(SiteMove { site: site.trim().to_string(), easting, northing })
+    }
 }
 
 fn fraction(text: &str) -> Result<f64, String> {

@@ -1,5 +1,6 @@
 //! `anchormap commute`: staff travel to work from the staff file as trips, km, kg CO2e, cost and hours a year by home area, deprivation decile, band group, staff group and site.
 
+pub mod equity;
 pub mod modes;
 pub mod published;
 pub mod summary;
@@ -53,6 +54,8 @@ pub fn run(args: CommuteArgs) -> anyhow::Result<()> {
     };
     let placer = Placer::new(&args, &input, assignment, &sites, &model, &modes, &matrix, &frequency)?;
     let placed = place_staff(input, &placer, &mut run)?;
+    let no_car = equity::NoCar::load(&args, &mut run)?;
+    let paid_hours = equity::paid_hours(frequency.working_days, frequency.leave_days);
     let deciles: Vec<Option<u8>> = run.areas.facts.iter().map(|a| a.decile).collect();
     let msoas: Vec<Option<usize>> = run.areas.facts.iter().map(|a| a.msoa).collect();
     let published = PublishedCommute::new(&placed.tally, &deciles, &msoas, &run.disclosure);
@@ -60,8 +63,11 @@ pub fn run(args: CommuteArgs) -> anyhow::Result<()> {
     written.push(run.write_workbook("commute.xlsx", "Staff travel to work", &written, &[])?);
     written.push(RunAudit::new(run.disclosure, published.audits.clone()).write(run.out())?);
     let assumptions = assumptions(&model, &modes, &frequency, !matrix.is_empty());
-    let summary = published_summary(&args, &run, &placed.counts, &published, assumptions.clone(), written);
+    let mut summary = published_summary(&args, &run, &placed.counts, &published, assumptions.clone(), written);
+    summary.equity_lens =
+        equity::EquityLens::published(&published, no_car.as_ref(), &placed.tally.low_paid_core20, paid_hours);
     let mut exact = exact_summary(&placed.counts, &placed.tally, assumptions, &run.warnings);
+    exact.equity_lens = equity::EquityLens::exact(&placed.tally, no_car.as_ref(), paid_hours);
     exact.scenarios = exact_scenarios(&args, &placed.tally, &deciles);
     let (quiet, started) = (run.quiet, run.started);
     run.finish((SUMMARY, &summary), (INTERNAL_SUMMARY, &exact))?;
@@ -75,14 +81,20 @@ pub fn run(args: CommuteArgs) -> anyhow::Result<()> {
 /// The files no output may replace.
 fn inputs(args: &CommuteArgs) -> Vec<&Path> {
     let travel = &args.travel;
-    [Some(&args.staff), Some(&args.sites), travel.factors.as_ref(), travel.distance_matrix.as_ref()]
-        .into_iter()
-        .chain([travel.car_availability.as_ref(), travel.travel_to_work.as_ref(), args.area_bridge.as_ref()])
-        .chain([args.commute.mode_survey.as_ref()])
-        .flatten()
-        .map(|p| p.as_path())
-        .chain(args.names.paths())
-        .collect()
+    [
+        Some(&args.staff),
+        Some(&args.sites),
+        args.site_lookup.as_ref(),
+        travel.factors.as_ref(),
+        travel.distance_matrix.as_ref(),
+    ]
+    .into_iter()
+    .chain([travel.car_availability.as_ref(), travel.travel_to_work.as_ref(), args.area_bridge.as_ref()])
+    .chain([args.commute.mode_survey.as_ref()])
+    .flatten()
+    .map(|p| p.as_path())
+    .chain(args.names.paths())
+    .collect()
 }
 
 /// The travel model: the factors (with car passengers), the national commute split or `--mode-share`,
@@ -201,11 +213,18 @@ fn published_summary(
             (Some(p), Some(w)) if w > 0.0 => Some(round(p / w, 4)),
             _ => None,
         },
+        equity_lens: Default::default(),
         decisions: counts.decisions.clone(),
         scenarios: scenarios(
             args,
             (t.shift_kgco2e_saved.value(), published.core20.shift_kgco2e_saved.value()),
             (t.home_day_kgco2e_saved.value(), published.core20.home_day_kgco2e_saved.value()),
+            [
+                t.site_move_kgco2e_saved.value(),
+                published.core20.site_move_kgco2e_saved.value(),
+                t.site_move_km_saved.value(),
+                t.site_move_hours_saved.value(),
+            ],
         ),
         assumptions,
         disclosure: run.disclosure,
@@ -241,6 +260,8 @@ fn exact_summary(
         staff_placed: counts.placed,
         unplaced_by_reason: counts.unplaced_by_reason.clone(),
         unknown_sites: counts.unknown_sites.counts(),
+        not_in_site_lookup: counts.not_in_lookup.counts(),
+        equity_lens: Default::default(),
         wte_not_read: counts.wte_not_read,
         wte_capped: counts.wte_capped,
         staff_by_split: counts.by_split.iter().map(|(k, v)| (k.as_str(), *v)).collect(),
@@ -262,6 +283,11 @@ fn exact_summary(
             extra_home_day: false,
             extra_home_day_kgco2e_saved: None,
             extra_home_day_share_to_deciles_1_2: None,
+            site_move: None,
+            site_move_kgco2e_saved: None,
+            site_move_km_saved: None,
+            site_move_hours_saved: None,
+            site_move_share_to_deciles_1_2: None,
             method: String::new(),
         },
         assumptions,
@@ -275,6 +301,7 @@ fn scenarios(
     args: &CommuteArgs,
     shift: (Option<f64>, Option<f64>),
     home: (Option<f64>, Option<f64>),
+    moved: [Option<f64>; 4],
 ) -> CommuteScenarios {
     let c = &args.commute;
     let share = |(total, core20): (Option<f64>, Option<f64>)| match (total, core20) {
@@ -283,6 +310,10 @@ fn scenarios(
     };
     let asked = |on: bool, v: (Option<f64>, Option<f64>)| if on { v } else { (None, None) };
     let (shift, home) = (asked(c.shift_short_car_trips > 0.0, shift), asked(c.extra_home_day, home));
+    let moving = match c.scenario_site {
+        Some(_) => (moved[0], moved[1], moved[2], moved[3]),
+        None => (None, None, None, None),
+    };
     CommuteScenarios {
         shift_short_car_trips: c.shift_short_car_trips,
         short_trip_km: c.short_trip_km,
@@ -291,8 +322,16 @@ fn scenarios(
         extra_home_day: c.extra_home_day,
         extra_home_day_kgco2e_saved: home.0.map(|v| round(v, 1)),
         extra_home_day_share_to_deciles_1_2: share(home),
+        site_move: c.scenario_site.as_ref().map(|m| format!("{} to ({}, {})", m.site, m.easting, m.northing)),
+        site_move_kgco2e_saved: moving.0.map(|v| round(v, 1)),
+        site_move_km_saved: moving.2.map(|v| round(v, 0)),
+        site_move_hours_saved: moving.3.map(|v| round(v, 0)),
+        site_move_share_to_deciles_1_2: match (moving.0, moving.1) {
+            (Some(t), Some(p)) if t != 0.0 => Some(round(p / t, 4)),
+            _ => None,
+        },
         method: format!(
-            "modal shift: {:.0}% of car drivers' trips under {} km one way (road) made on foot or by bicycle, saving their car kg CO2e; extra home day: staff of non-clinical groups on site at least 2 days a week one day fewer (their trips less one fifth of a full-time year), saving those trips' kg CO2e",
+            "modal shift: {:.0}% of car drivers' trips under {} km one way (road) made on foot or by bicycle, saving their car kg CO2e; extra home day: staff of non-clinical groups on site at least 2 days a week one day fewer (their trips less one fifth of a full-time year), saving those trips' kg CO2e; moved site: the site's staff travel to its new point by the same split and as often, both before and after as the straight line x circuity (a distance matrix is not used for either), the saving being before less after (negative where the new point is further)",
             c.shift_short_car_trips * 100.0,
             c.short_trip_km
         ),
@@ -308,9 +347,18 @@ fn exact_scenarios(args: &CommuteArgs, tally: &CommuteTally, deciles: &[Option<u
         args,
         (Some(t.shift_kgco2e_saved), Some(core20.shift_kgco2e_saved)),
         (Some(t.home_day_kgco2e_saved), Some(core20.home_day_kgco2e_saved)),
+        [
+            Some(t.site_move_kgco2e_saved),
+            Some(core20.site_move_kgco2e_saved),
+            Some(t.site_move_km_saved),
+            Some(t.site_move_hours_saved),
+        ],
     );
     s.modal_shift_kgco2e_saved = s.modal_shift_kgco2e_saved.map(|_| t.shift_kgco2e_saved);
     s.extra_home_day_kgco2e_saved = s.extra_home_day_kgco2e_saved.map(|_| t.home_day_kgco2e_saved);
+    s.site_move_kgco2e_saved = s.site_move_kgco2e_saved.map(|_| t.site_move_kgco2e_saved);
+    s.site_move_km_saved = s.site_move_km_saved.map(|_| t.site_move_km_saved);
+    s.site_move_hours_saved = s.site_move_hours_saved.map(|_| t.site_move_hours_saved);
     s
 }
 

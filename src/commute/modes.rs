@@ -105,12 +105,15 @@ impl SplitFrom {
 pub struct Modes {
     /// By area row: the blend, where it came from, and the share of its workers at home (TS061).
     by_area: Vec<Option<(Blend, SplitFrom, f64)>>,
-    /// Survey blends by (site, band group); `None` is "any".
-    survey: FxHashMap<(Option<usize>, Option<BandGroup>), Blend>,
+    /// The survey's splits by (site, band group, staff group), `None` being "any": each an index of `survey_splits`.
+    survey: FxHashMap<SurveyKey, usize>,
+    /// The survey's staff groups (normalised), by number.
+    survey_groups: Vec<String>,
+    /// The survey's blends and splits, in the order of their keys.
+    survey_splits: Vec<(Blend, ModeShare)>,
     national: Blend,
     /// Each area's split, for the exact summary's trips by mode (same rows as `by_area`).
     shares: Vec<Option<ModeShare>>,
-    survey_shares: FxHashMap<(Option<usize>, Option<BandGroup>), ModeShare>,
     /// The split applied where nothing else does.
     pub national_share: ModeShare,
     /// How the splits were chosen, in words, for the summary.
@@ -129,6 +132,8 @@ pub struct Chosen<'a> {
     pub home_share: f64,
     /// The split itself.
     pub share: &'a ModeShare,
+    /// Which split it is (see [`Modes::split`]): the same number for everyone travelling by the same split.
+    pub split: usize,
 }
 
 impl Modes {
@@ -145,16 +150,21 @@ impl Modes {
         let mut modes = Modes {
             by_area: vec![None; run.areas.facts.len()],
             survey: FxHashMap::default(),
+            survey_groups: Vec::new(),
+            survey_splits: Vec::new(),
             national: model.national,
             shares: vec![None; run.areas.facts.len()],
-            survey_shares: FxHashMap::default(),
             national_share,
             method: String::new(),
             census_files: Vec::new(),
         };
         if let Some(path) = &args.commute.mode_survey {
-            modes.survey_shares = read_survey(path, site_names, model)?;
-            modes.survey = modes.survey_shares.iter().map(|(k, s)| (*k, model.blend(s))).collect();
+            let (splits, groups) = read_survey(path, site_names, model)?;
+            modes.survey_groups = groups;
+            for (i, (key, share)) in splits.into_iter().enumerate() {
+                modes.survey.insert(key, i);
+                modes.survey_splits.push((model.blend(&share), share));
+            }
         }
         if travel.mode_share.is_some() {
             for (flag, given) in
@@ -242,22 +252,53 @@ impl Modes {
     }
 
     /// The split of a member of staff living in `area` (`None`: outside every area) working at
-    /// `site` in `band`: the survey's for the site and band, the site, the band, or any; else the
-    /// home area's; else the national one.
-    pub fn choose(&self, area: Option<usize>, site: usize, band: BandGroup) -> Chosen<'_> {
-        for key in [(Some(site), Some(band)), (Some(site), None), (None, Some(band)), (None, None)] {
-            if let (Some(blend), Some(share)) = (self.survey.get(&key), self.survey_shares.get(&key)) {
-                return Chosen { blend, from: SplitFrom::Survey, home_share: 0.0, share };
+    /// `site` in `band` and the survey's staff group `group` ([`Modes::survey_group`]): the survey's
+    /// most specific split (site, band and group; site and group; site and band; site; the same
+    /// without the site; any); else the home area's; else the national one.
+    pub fn choose(&self, area: Option<usize>, site: usize, band: BandGroup, group: Option<usize>) -> Chosen<'_> {
+        if !self.survey.is_empty() {
+            let (s, b, g) = (Some(site), Some(band), group);
+            let keys = [(s, b, g), (s, None, g), (s, b, None), (s, None, None)];
+            let keys = keys.into_iter().chain([(None, b, g), (None, None, g), (None, b, None), (None, None, None)]);
+            for key in keys.filter(|k| group.is_some() || k.2.is_none()) {
+                if let Some(&i) = self.survey.get(&key) {
+                    let (blend, share) = &self.survey_splits[i];
+                    let split = self.by_area.len() + 1 + i;
+                    return Chosen { blend, from: SplitFrom::Survey, home_share: 0.0, share, split };
+                }
             }
         }
-        match area.and_then(|a| self.by_area[a].as_ref().zip(self.shares[a].as_ref())) {
-            Some(((blend, from, home), share)) => Chosen { blend, from: *from, home_share: *home, share },
+        let own = area.and_then(|a| Some((a, self.by_area[a].as_ref()?, self.shares[a].as_ref()?)));
+        match own {
+            Some((a, (blend, from, home), share)) => Chosen { blend, from: *from, home_share: *home, share, split: a },
             None => Chosen {
                 blend: &self.national,
                 from: SplitFrom::National,
                 home_share: 0.0,
                 share: &self.national_share,
+                split: self.by_area.len(),
             },
+        }
+    }
+
+    /// A staff group's number among the survey's staff groups (compared ignoring case and punctuation).
+    pub fn survey_group(&self, staff_group: &str) -> Option<usize> {
+        let key = normalise(staff_group);
+        self.survey_groups.iter().position(|g| *g == key)
+    }
+
+    /// How many splits there are: each area's own, the national one, the survey's.
+    pub fn splits(&self) -> usize {
+        self.by_area.len() + 1 + self.survey_splits.len()
+    }
+
+    /// The split numbered `split` by [`Modes::choose`].
+    pub fn split(&self, split: usize) -> &ModeShare {
+        let areas = self.by_area.len();
+        match split {
+            s if s < areas => self.shares[s].as_ref().unwrap_or(&self.national_share),
+            s if s == areas => &self.national_share,
+            s => &self.survey_splits[s - areas - 1].1,
         }
     }
 
@@ -319,13 +360,16 @@ fn band_group(text: &str) -> Option<BandGroup> {
     })
 }
 
-/// The survey file: site (optional), band_group (optional), mode, share; each key's shares add up to 1
-/// and every mode has a factor.
+/// A survey split's site, band group and staff group (its number among the survey's); `None` is "any".
+type SurveyKey = (Option<usize>, Option<BandGroup>, Option<usize>);
+
+/// The survey file: site, band_group and staff_group (each optional), mode, share; each key's shares
+/// add up to 1 and every mode has a factor. Returns the splits and the staff groups (normalised) by number.
 fn read_survey(
     path: &Path,
     site_names: &SiteNames,
     model: &TravelModel,
-) -> anyhow::Result<FxHashMap<(Option<usize>, Option<BandGroup>), ModeShare>> {
+) -> anyhow::Result<(BTreeMap<SurveyKey, ModeShare>, Vec<String>)> {
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_path(path).map_err(|e| Error::csv(path, e))?;
     let headers: Vec<String> =
         reader.headers().map_err(|e| Error::csv(path, e))?.iter().map(|h| normalise(h)).collect();
@@ -333,28 +377,41 @@ fn read_survey(
     let (Some(mode), Some(share)) = (column("mode"), column("share")) else {
         bail!(Error::invalid(
             Location::file(path),
-            "a travel survey needs columns mode and share (and optionally site, band_group)"
+            "a travel survey needs columns mode and share (and optionally site, band_group, staff_group)"
         ));
     };
     let columns = SurveyColumns {
         site: column("site").or(column("sitecode")),
         band: column("bandgroup").or(column("band")),
+        group: column("staffgroup"),
         mode,
         share,
     };
-    let mut by_key: BTreeMap<(Option<usize>, Option<BandGroup>), BTreeMap<String, f64>> = BTreeMap::new();
+    let mut by_key: BTreeMap<SurveyKey, BTreeMap<String, f64>> = BTreeMap::new();
+    let mut groups: Vec<String> = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|e| Error::csv(path, e))?;
-        let (key, mode, value) = survey_row(&record, &columns, path, site_names, model)?;
-        *by_key.entry(key).or_default().entry(mode).or_default() += value;
+        let ((site, band), mode, value) = survey_row(&record, &columns, path, site_names, model)?;
+        let group = columns
+            .group
+            .and_then(|c| record.get(c))
+            .map(normalise)
+            .filter(|g| !matches!(g.as_str(), "" | "any" | "all"));
+        let group = group.map(|g| {
+            groups.iter().position(|k| *k == g).unwrap_or_else(|| {
+                groups.push(g);
+                groups.len() - 1
+            })
+        });
+        *by_key.entry((site, band, group)).or_default().entry(mode).or_default() += value;
     }
-    let mut out = FxHashMap::default();
+    let mut out = BTreeMap::new();
     for (key, shares) in by_key {
         let total: f64 = shares.values().sum();
         if (total - 1.0).abs() > 1e-6 {
             bail!(Error::invalid(
                 Location::file(path),
-                format!("the shares of one site and band group add up to {total}, not 1")
+                format!("the shares of one site, band group and staff group add up to {total}, not 1")
             ));
         }
         out.insert(key, ModeShare(shares));
@@ -362,13 +419,14 @@ fn read_survey(
     if out.is_empty() {
         bail!(Error::invalid(Location::file(path), "the travel survey has no rows"));
     }
-    Ok(out)
+    Ok((out, groups))
 }
 
 /// Where a survey's fields are.
 struct SurveyColumns {
     site: Option<usize>,
     band: Option<usize>,
+    group: Option<usize>,
     mode: usize,
     share: usize,
 }

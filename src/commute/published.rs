@@ -40,6 +40,12 @@ pub struct PublishedMeasures {
     pub shift_kgco2e_saved: Cell,
     /// Scenario: kg CO2e saved by one more day a week at home.
     pub home_day_kgco2e_saved: Cell,
+    /// Scenario: kg CO2e, km and hours saved by the moved site.
+    pub site_move_kgco2e_saved: Cell,
+    /// See `site_move_kgco2e_saved`.
+    pub site_move_km_saved: Cell,
+    /// See `site_move_kgco2e_saved`.
+    pub site_move_hours_saved: Cell,
 }
 
 impl PublishedMeasures {
@@ -64,6 +70,9 @@ impl PublishedMeasures {
             hours: shown(m.hours),
             shift_kgco2e_saved: shown(m.shift_kgco2e_saved),
             home_day_kgco2e_saved: shown(m.home_day_kgco2e_saved),
+            site_move_kgco2e_saved: shown(m.site_move_kgco2e_saved),
+            site_move_km_saved: shown(m.site_move_km_saved),
+            site_move_hours_saved: shown(m.site_move_hours_saved),
         }
     }
 

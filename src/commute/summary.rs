@@ -85,6 +85,16 @@ pub struct CommuteScenarios {
     pub extra_home_day_kgco2e_saved: Option<f64>,
     /// Of it, the share saved by staff living in deciles 1–2.
     pub extra_home_day_share_to_deciles_1_2: Option<f64>,
+    /// The moved site (`--scenario-site`): its code and new point.
+    pub site_move: Option<String>,
+    /// kg CO2e a year the move saves (negative: adds).
+    pub site_move_kgco2e_saved: Option<f64>,
+    /// km a year it saves.
+    pub site_move_km_saved: Option<f64>,
+    /// Hours a year it saves.
+    pub site_move_hours_saved: Option<f64>,
+    /// Of the kg saved, the share saved by staff living in deciles 1–2.
+    pub site_move_share_to_deciles_1_2: Option<f64>,
     /// The scenarios in words.
     pub method: String,
 }
@@ -118,6 +128,8 @@ pub struct CommuteSummary {
     pub hours_total: Option<f64>,
     /// kg CO2e of staff living in deciles 1–2 over all.
     pub share_of_kgco2e_from_deciles_1_2: Option<f64>,
+    /// Bands 1–4 staff living in deciles 1–2: car availability (modelled), cost and time against pay.
+    pub equity_lens: crate::commute::equity::EquityLens,
     /// Notes the reader must see (e.g. many unknown sites).
     pub decisions: Vec<String>,
     /// The scenarios, from the published figures.
@@ -150,6 +162,11 @@ pub struct CommuteExact {
     pub unplaced_by_reason: BTreeMap<&'static str, u64>,
     /// Site names of the staff file not in the sites file, with how many staff each.
     pub unknown_sites: Vec<(String, u64)>,
+    /// The equity lens from exact figures.
+    pub equity_lens: crate::commute::equity::EquityLens,
+    /// Values of the `--site-lookup` column the lookup does not have, with how many staff each.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_in_site_lookup: Vec<(String, u64)>,
     /// WTE values not read (taken as 1).
     pub wte_not_read: u64,
     /// WTE values outside 0–1.5, capped.

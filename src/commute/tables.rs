@@ -11,7 +11,7 @@ use crate::output::table::{fixed, Table};
 use crate::run::RunContext;
 
 /// The measure columns every table has.
-pub const MEASURE_COLUMNS: [&str; 15] = [
+pub const MEASURE_COLUMNS: [&str; 18] = [
     "staff",
     "wte",
     "trips",
@@ -27,6 +27,9 @@ pub const MEASURE_COLUMNS: [&str; 15] = [
     "hours_per_staff",
     "kgco2e_saved_modal_shift",
     "kgco2e_saved_extra_home_day",
+    "kgco2e_saved_site_move",
+    "km_saved_site_move",
+    "hours_saved_site_move",
 ];
 
 /// A published figure to `decimals` places; `*` where hidden, blank where it does not apply.
@@ -57,6 +60,9 @@ fn measure_cells(p: &PublishedMeasures) -> Vec<String> {
         figure(per(p.hours, p.staff, 1.0), 1),
         figure(Some(p.shift_kgco2e_saved), 1),
         figure(Some(p.home_day_kgco2e_saved), 1),
+        figure(Some(p.site_move_kgco2e_saved), 1),
+        figure(Some(p.site_move_km_saved), 0),
+        figure(Some(p.site_move_hours_saved), 0),
     ]
 }
 

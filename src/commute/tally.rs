@@ -98,6 +98,12 @@ pub struct CommuteMeasures {
     pub shift_kgco2e_saved: f64,
     /// Scenario: kg CO2e a year saved by one more day a week at home.
     pub home_day_kgco2e_saved: f64,
+    /// Scenario: kg CO2e, km and hours a year saved by the moved site (negative: more).
+    pub site_move_kgco2e_saved: f64,
+    /// See `site_move_kgco2e_saved`.
+    pub site_move_km_saved: f64,
+    /// See `site_move_kgco2e_saved`.
+    pub site_move_hours_saved: f64,
 }
 
 impl CommuteMeasures {
@@ -115,6 +121,9 @@ impl CommuteMeasures {
             hours: trips * trip.hours,
             shift_kgco2e_saved: 0.0,
             home_day_kgco2e_saved: 0.0,
+            site_move_kgco2e_saved: 0.0,
+            site_move_km_saved: 0.0,
+            site_move_hours_saved: 0.0,
         }
     }
 
@@ -131,6 +140,9 @@ impl CommuteMeasures {
         self.hours += o.hours;
         self.shift_kgco2e_saved += o.shift_kgco2e_saved;
         self.home_day_kgco2e_saved += o.home_day_kgco2e_saved;
+        self.site_move_kgco2e_saved += o.site_move_kgco2e_saved;
+        self.site_move_km_saved += o.site_move_km_saved;
+        self.site_move_hours_saved += o.site_move_hours_saved;
     }
 
     /// The sum of several groups.
@@ -152,8 +164,10 @@ pub struct PlacedStaff {
     pub decile: usize,
     /// Band group.
     pub band: BandGroup,
-    /// Staff group as written (published only as a group of at least the minimum count).
-    pub staff_group: String,
+    /// Staff group: its number among the run's staff groups (see [`CommuteTally::finish`]).
+    pub staff_group: usize,
+    /// The mode split travelled by: its number (see [`crate::commute::modes::Modes::split`]).
+    pub split: usize,
     /// The member of staff's year.
     pub measures: CommuteMeasures,
 }
@@ -169,17 +183,23 @@ pub struct CommuteTally {
     pub by_site: Vec<CommuteMeasures>,
     /// By band group, in the order of [`BandGroup::ALL`].
     pub by_band: [CommuteMeasures; 5],
-    /// By staff group as written.
+    /// By staff group as written (filled by [`CommuteTally::finish`]).
     pub by_staff_group: BTreeMap<String, CommuteMeasures>,
-    /// Return trips a year by mode (exact; for the analyst's summary).
+    /// Return trips a year by mode (exact; for the analyst's summary; filled by [`CommuteTally::finish`]).
     pub trips_by_mode: BTreeMap<String, f64>,
+    /// Bands 1–4 staff living in deciles 1–2, by area row (the equity lens's car share).
+    pub low_paid_core20: Vec<f64>,
+    /// By staff group number, until [`CommuteTally::finish`].
+    by_group: Vec<CommuteMeasures>,
+    /// Return trips a year by split number, until [`CommuteTally::finish`].
+    trips_by_split: Vec<f64>,
     /// By decile slot (as [`CommuteTally::by_decile`]) and band group: the equity lens.
     pub by_decile_band: [[CommuteMeasures; 5]; 11],
 }
 
 impl CommuteTally {
-    /// Empty, for `areas` areas and `sites` sites.
-    pub fn new(areas: usize, sites: usize) -> CommuteTally {
+    /// Empty, for `areas` areas, `sites` sites and `splits` mode splits.
+    pub fn new(areas: usize, sites: usize, splits: usize) -> CommuteTally {
         CommuteTally {
             by_area: vec![CommuteMeasures::default(); areas],
             outside_areas: CommuteMeasures::default(),
@@ -188,11 +208,14 @@ impl CommuteTally {
             by_staff_group: BTreeMap::new(),
             trips_by_mode: BTreeMap::new(),
             by_decile_band: [[CommuteMeasures::default(); 5]; 11],
+            low_paid_core20: vec![0.0; areas],
+            by_group: Vec::new(),
+            trips_by_split: vec![0.0; splits],
         }
     }
 
-    /// Adds one member of staff, whose trips went by the modes of `share`.
-    pub fn add(&mut self, placed: &PlacedStaff, share: &BTreeMap<String, f64>) {
+    /// Adds one member of staff.
+    pub fn add(&mut self, placed: &PlacedStaff) {
         let m = &placed.measures;
         match placed.area {
             Some(area) => self.by_area[area].add(m),
@@ -202,14 +225,26 @@ impl CommuteTally {
         let band = BandGroup::ALL.iter().position(|b| *b == placed.band).unwrap_or(4);
         self.by_band[band].add(m);
         self.by_decile_band[placed.decile.min(10)][band].add(m);
-        match self.by_staff_group.get_mut(&placed.staff_group) {
-            Some(group) => group.add(m),
-            None => {
-                self.by_staff_group.insert(placed.staff_group.clone(), *m);
-            }
+        if let (0, 0 | 1, Some(area)) = (band, placed.decile, placed.area) {
+            self.low_paid_core20[area] += m.staff;
         }
-        for (mode, s) in share {
-            *self.trips_by_mode.entry(mode.clone()).or_default() += m.trips * s;
+        if self.by_group.len() <= placed.staff_group {
+            self.by_group.resize(placed.staff_group + 1, CommuteMeasures::default());
+        }
+        self.by_group[placed.staff_group].add(m);
+        self.trips_by_split[placed.split] += m.trips;
+    }
+
+    /// Names the staff groups (`groups[n]` is group number `n`) and shares each split's trips among
+    /// its modes (`split(n)` is split number `n`'s shares).
+    pub fn finish<'s>(&mut self, groups: &[String], split: impl Fn(usize) -> &'s BTreeMap<String, f64>) {
+        for (name, m) in groups.iter().zip(&self.by_group).filter(|(_, m)| m.staff > 0.0) {
+            self.by_staff_group.entry(name.clone()).or_default().add(m);
+        }
+        for (n, trips) in self.trips_by_split.iter().enumerate().filter(|(_, t)| **t != 0.0) {
+            for (mode, s) in split(n) {
+                *self.trips_by_mode.entry(mode.clone()).or_default() += trips * s;
+            }
         }
     }
 

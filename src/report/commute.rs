@@ -15,6 +15,10 @@ pub(super) struct CommuteSection {
     figures: Vec<Figure>,
     deciles: HtmlTable,
     bands: HtmlTable,
+    /// The equity lens in plain English (Bands 1–4 living in deciles 1–2).
+    lens: Vec<String>,
+    /// Each scenario asked for, in plain English.
+    scenarios: Vec<String>,
 }
 
 /// The columns both tables show after their first.
@@ -65,7 +69,78 @@ pub(super) fn commute_section(dir: &Path, assumptions: &mut Vec<String>) -> anyh
     let modes = summary["assumptions"]["modes"].as_str().unwrap_or_default();
     let trips = summary["assumptions"]["trips"].as_str().unwrap_or_default();
     assumptions.push(format!("How staff travel to work: {modes}; how often: {trips}."));
-    Ok(CommuteSection { headline, figures, deciles, bands })
+    let (lens, scenarios) = (lens(&summary["equity_lens"]), scenarios(&summary["scenarios"]));
+    Ok(CommuteSection { headline, figures, deciles, bands, lens, scenarios })
+}
+
+/// The equity lens's sentences, each only where its figures are published.
+fn lens(lens: &serde_json::Value) -> Vec<String> {
+    let number = |key: &str| lens[key].as_f64();
+    let percent = |v: f64| format!("{:.0}%", v * 100.0);
+    let Some(staff) = number("bands_1_4_deciles_1_2_staff").filter(|s| *s > 0.0) else { return Vec::new() };
+    let mut lines = vec![format!(
+        "{} of our staff in Bands 1 to 4 live in the most deprived fifth of neighbourhoods in England (national deprivation deciles 1 and 2).",
+        thousands(staff.round() as u64)
+    )];
+    if let Some(share) = number("households_without_car_share_modelled") {
+        lines.push(format!(
+            "In the neighbourhoods where they live, {} of households have no car or van (Census 2021). This is an estimate from where they live, not a count of our staff without a car.",
+            percent(share)
+        ));
+    }
+    if let (Some(hours), Some(share)) = (number("hours_per_wte"), number("hours_share_of_paid_hours")) {
+        lines.push(format!(
+            "Getting to work and back takes them about {} hours a year for each full-time post: time equal to {} of their paid hours.",
+            thousands(hours.round() as u64),
+            percent(share)
+        ));
+    }
+    if let (Some(cost), Some(share)) = (number("cost_gbp_per_wte"), number("cost_share_of_entry_pay")) {
+        lines.push(format!(
+            "Their car journeys come to about £{} a year for each full-time post at the mileage rate, averaged over all of them whether they drive or not: {} of a Band 2 starting salary (bus and train fares are not estimated).",
+            thousands(cost.round() as u64),
+            percent(share)
+        ));
+    }
+    lines
+}
+
+/// The scenarios asked for, each with what it saves and how much of the saving is in deciles 1–2.
+fn scenarios(s: &serde_json::Value) -> Vec<String> {
+    let saving = |kg: Option<f64>, core20: Option<f64>| {
+        let share =
+            core20.map_or(String::new(), |c| format!(", {:.0}% of it by staff living in deciles 1 and 2", c * 100.0));
+        kg.map(|kg| format!("would save {} CO2e a year{share}", mass(kg)))
+    };
+    let mut lines = Vec::new();
+    if let Some(saves) = saving(s["modal_shift_kgco2e_saved"].as_f64(), s["modal_shift_share_to_deciles_1_2"].as_f64())
+    {
+        let (fraction, km) =
+            (s["shift_short_car_trips"].as_f64().unwrap_or(0.0), s["short_trip_km"].as_f64().unwrap_or(0.0));
+        lines.push(format!(
+            "If {:.0}% of car journeys under {km} km were walked or cycled instead, we {saves}.",
+            fraction * 100.0
+        ));
+    }
+    if let Some(saves) =
+        saving(s["extra_home_day_kgco2e_saved"].as_f64(), s["extra_home_day_share_to_deciles_1_2"].as_f64())
+    {
+        lines.push(format!("One more day a week working from home for staff in non-clinical roles {saves}."));
+    }
+    if let Some(kg) = s["site_move_kgco2e_saved"].as_f64() {
+        let site = s["site_move"].as_str().unwrap_or("the site");
+        let hours = s["site_move_hours_saved"].as_f64().unwrap_or(0.0);
+        let (change, what) = if kg >= 0.0 { ("save", "fewer") } else { ("add", "more") };
+        let core20 = s["site_move_share_to_deciles_1_2"].as_f64().map_or(String::new(), |c| {
+            format!(" ({:.0}% of the change for staff living in deciles 1 and 2)", c * 100.0)
+        });
+        lines.push(format!(
+            "Moving {site} would {change} {} CO2e a year{core20}, with {} {what} hours travelling.",
+            mass(kg.abs()),
+            thousands(hours.abs().round() as u64)
+        ));
+    }
+    lines
 }
 
 /// A row of no one outside the groups a reader looks for (no decile, band not recorded): left out.
