@@ -180,7 +180,7 @@ pub fn build(options: &MapOptions) -> Result<(MapSpec, Boundaries)> {
     let counted = values.iter().filter(|v| **v != MapValue::NoData).count();
     let spec = MapSpec {
         title: options.title.clone().unwrap_or_else(|| default_title(&measure, &options.context)),
-        subtitle: Some(subtitle(counted, drawing.tolerance_m)),
+        subtitle: Some(subtitle(counted, &options.column, drawing.tolerance_m)),
         unit: measure.unit,
         no_data: measure.no_data.to_string(),
         areas: drawing.areas,
@@ -295,6 +295,9 @@ fn default_title(measure: &Measure, context: &MapContext) -> String {
     format!("{title}{}", context.suffix())
 }
 
+/// The most areas a map outlines (a community: an ICB has a few hundred to a few thousand LSOAs).
+const MAX_OUTLINED: usize = 3000;
+
 /// How many of the top targets are numbered on a map and named in its key.
 pub const RANKED_LABELS: usize = 10;
 
@@ -332,8 +335,11 @@ fn draw(options: &MapOptions, areas: &[Area], values: &[MapValue], classes: &Cla
     // The community's outline: the areas with data, or every area of the file when all are shown
     // (the targets map, where only the targets have a score).
     let outlined = |i: usize| options.extent == MapExtent::All || values[i] != MapValue::NoData;
-    let with_data = drawn.iter().zip(&simplified).filter(|(i, _)| outlined(**i)).map(|(_, g)| g);
-    let outline = outline_of(with_data);
+    let with_data: Vec<&MultiPolygon<f64>> =
+        drawn.iter().zip(&simplified).filter(|(i, _)| outlined(**i)).map(|(_, g)| g).collect();
+    // Thousands of areas (patients' neighbourhoods across England, every area of a country) have
+    // no one outline to draw: only the scatter of each area's own edge, which hides the colours.
+    let outline = if with_data.len() <= MAX_OUTLINED { outline_of(with_data.into_iter()) } else { Vec::new() };
     let areas = drawn
         .iter()
         .zip(simplified)
@@ -365,10 +371,11 @@ fn site_markers(markers: &SiteMarkers) -> Result<Vec<MapSite>> {
 }
 
 /// How many areas are drawn and how they were simplified; no file names (issue 15: a board reads it).
-fn subtitle(counted: usize, tolerance_m: f64) -> String {
+fn subtitle(counted: usize, column: &str, tolerance_m: f64) -> String {
     format!(
-        "{} neighbourhoods{}",
+        "{} {}neighbourhoods{}",
         thousands(counted as u64),
+        if column == "score" { "target " } else { "" },
         if tolerance_m > 0.0 {
             format!("; boundaries simplified for display ({tolerance_m:.0} m)")
         } else {

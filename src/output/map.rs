@@ -145,12 +145,16 @@ impl MapSpec {
         if let Some(outline) = self.outline_drawn(&frame) {
             document = document.add(outline);
         }
-        let (badges, mut taken) = self.ranked_drawn(&frame);
+        // Sites first (a site named is context every reader needs), then the target discs clear of
+        // them, then the areas' names where room is left.
+        let mut taken: Vec<[f64; 4]> = Vec::new();
+        let sites = self.sites_drawn(&frame, &mut taken);
+        let badges = self.ranked_drawn(&frame, &mut taken);
         let names = self.area_labels_drawn(&frame, &mut taken);
         document
             .add(names)
             .add(badges)
-            .add(self.sites_drawn(&frame, taken))
+            .add(sites)
             .add(scale_bar(&frame, span.x))
             .add(north_arrow(&frame))
             .add(legend)
@@ -195,12 +199,11 @@ impl MapSpec {
         group
     }
 
-    /// The top targets: a numbered disc on each (moved aside, with a leader line, where discs
-    /// would overlap), and the boxes they take, which site labels then avoid.
-    fn ranked_drawn(&self, frame: &Frame) -> (Group, Vec<[f64; 4]>) {
+    /// The top targets: a numbered disc on each, moved aside with a leader line where it would
+    /// overlap another disc or a site's marker or label; the boxes they take added to `taken`.
+    fn ranked_drawn(&self, frame: &Frame, taken: &mut Vec<[f64; 4]>) -> Group {
         const R: f64 = 8.0;
         let mut group = Group::new().set("class", "targets");
-        let mut taken: Vec<[f64; 4]> = Vec::new();
         let overlaps = |a: &[f64; 4], b: &[f64; 4]| a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
         for target in &self.ranked {
             let (x, y) = (frame.x(target.point.x), frame.y(target.point.y));
@@ -234,7 +237,7 @@ impl MapSpec {
             taken.push([cx - R, cy - R, cx + R, cy + R]);
             group = group.add(rank_disc(cx, cy, R, target));
         }
-        (group, taken)
+        group
     }
 
     /// The page: size, font, the hatching for suppressed areas, background, title and subtitle.
@@ -350,7 +353,7 @@ impl MapSpec {
     }
 
     /// Sites in view: markers, labelled when few enough to read.
-    fn sites_drawn(&self, frame: &Frame, taken: Vec<[f64; 4]>) -> Group {
+    fn sites_drawn(&self, frame: &Frame, taken: &mut Vec<[f64; 4]>) -> Group {
         let in_view: Vec<(f64, f64, &MapSite)> = self
             .sites
             .iter()
@@ -677,7 +680,7 @@ pub fn outline_of<'a>(areas: impl Iterator<Item = &'a MultiPolygon<f64>>) -> Vec
 /// beside the marker (leftwards on the right half of the map, away from the legend), then on the
 /// other side, above and below, within the map; a label overlapping a label already placed or
 /// another marker is left out (its marker still names the site on hover).
-fn place_labels(sites: &[(f64, f64, &MapSite)], mut taken: Vec<[f64; 4]>) -> Vec<Option<(f64, f64, &'static str)>> {
+fn place_labels(sites: &[(f64, f64, &MapSite)], taken: &mut Vec<[f64; 4]>) -> Vec<Option<(f64, f64, &'static str)>> {
     const HEIGHT: f64 = 14.0;
     let width = |label: &str| label.chars().count() as f64 * 7.4;
     taken.extend(sites.iter().map(|(x, y, _)| [x - 5.0, y - 5.0, x + 5.0, y + 5.0]));
