@@ -74,7 +74,7 @@ pub const ATTRIBUTION: [&str; 3] = [
 const WIDTH: f64 = 1000.0;
 const MAP_WIDTH: f64 = 720.0;
 const MARGIN: f64 = 20.0;
-/// Characters of a title line (22 px bold) and of a legend line (12 px) that fit.
+/// Characters of a title line (22 px bold) and of a legend line (12 px; less for its bold heading) that fit.
 const TITLE_CHARS: usize = 62;
 const LEGEND_CHARS: usize = 34;
 /// DejaVu Sans (embedded, so PNGs always have it) first; the others for SVGs opened elsewhere.
@@ -402,7 +402,7 @@ impl MapSpec {
     fn legend(&self, x: f64, y: f64) -> (Group, f64) {
         let mut legend = Group::new().set("class", "legend");
         let mut row = y + 12.0;
-        for line in wrap(&self.unit, LEGEND_CHARS) {
+        for line in wrap(&self.unit, LEGEND_CHARS - 6) {
             legend = legend.add(text(x, row, 12.0, "bold", &line).set("class", "legend-unit"));
             row += 16.0;
         }
@@ -442,7 +442,7 @@ impl MapSpec {
         if let (Some(label), false) = (&self.outline_label, self.outline.is_empty()) {
             let line = Line::new().set("x1", x).set("x2", x + 18.0).set("y1", row + 7.0).set("y2", row + 7.0);
             keys = keys.add(line.set("stroke", "#212b32").set("stroke-width", 1.6));
-            for part in wrap(label, LEGEND_CHARS - 2) {
+            for part in wrap(label, LEGEND_CHARS - 4) {
                 keys = keys.add(text(x + 26.0, row + 11.0, 12.0, "normal", &part).set("class", "outline-key"));
                 row += 15.0;
             }
