@@ -96,7 +96,7 @@ fn representation_map_diverges_around_the_community_rate_and_renders_to_png() {
     map(&[input.as_os_str(), "--value".as_ref(), "staff_per_1000".as_ref(), "-o".as_ref(), svg_path.as_os_str()]);
     let svg = std::fs::read_to_string(&svg_path).unwrap();
     // 8 staff placed over 6,000 working-age residents: 1.33 per 1,000; 3.00 is 2.25 times that.
-    assert!(svg.contains("centre: 1.33 per 1,000 (community rate)"), "{}", &svg[..svg.len().min(3000)]);
+    assert!(svg.contains("middle: about 1.3 (the community rate)"), "{}", &svg[..svg.len().min(3000)]);
     assert_eq!(codes_in_group(&svg, "class-7"), ["E01900001"], "more than twice the rate");
     assert_eq!(codes_in_group(&svg, "class-1"), ["E01900003"], "under half the rate");
     let png_path = dir.path().join("rate.png");

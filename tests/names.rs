@@ -184,7 +184,7 @@ fn issue_15_targets_for_the_icb_carry_names_sites_and_jobs() {
     assert!(!html.contains("lsoa21_to_sicbl24_icb24.csv"), "no file name for the community");
     assert!(html.contains("Pay band group") && html.contains("Bands 1-4"), "the band cut");
     assert!(html.contains("Open Parliament Licence"), "attribution");
-    assert!(html.contains("residents, by MSOA"), "the map by MSOA");
+    assert!(html.contains("residents, by neighbourhood (MSOA)"), "the map by MSOA");
     in_chromium(&report, &cell(first, "msoa_code"), &cell(first, "msoa_name"), msoas.len());
 }
 

@@ -20,6 +20,7 @@ mod geocode;
 mod input_safety;
 mod inspect;
 mod map;
+mod maps;
 mod names;
 mod national;
 mod postcode_columns;

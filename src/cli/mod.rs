@@ -985,6 +985,7 @@ impl From<&MapArgs> for crate::output::choropleth::MapOptions {
             extent: args.extent.into(),
             simplify_m: args.simplify,
             code_property: args.code_property.clone(),
+            context: Default::default(),
         }
     }
 }

@@ -198,7 +198,7 @@ fn map_steps(out: &Path) -> Vec<Step> {
                 os("-o"),
                 at("maps/deprivation.svg"),
                 os("--title"),
-                os("Anchorshire (fictional): national IMD decile"),
+                os("Index of Multiple Deprivation: national decile, by neighbourhood — Anchorshire (fictional)"),
             ],
         },
         Step {
@@ -208,7 +208,7 @@ fn map_steps(out: &Path) -> Vec<Step> {
                 "gaps/gaps_by_area.geojson",
                 "staff_per_1000",
                 "staff_per_1000.svg",
-                "Anchorshire (fictional): staff per 1,000 working-age residents",
+                None,
             ),
         },
         Step {
@@ -218,7 +218,7 @@ fn map_steps(out: &Path) -> Vec<Step> {
                 "emissions/emissions_by_area.geojson",
                 "kgco2e_per_1000_population",
                 "emissions_per_1000.png",
-                "Anchorshire (fictional): outpatient travel, kg CO2e per 1,000 residents",
+                None,
             ),
         },
         Step {
@@ -228,17 +228,20 @@ fn map_steps(out: &Path) -> Vec<Step> {
                 "commute/commute_by_area.geojson",
                 "kgco2e_per_staff",
                 "commute_kgco2e_per_staff.svg",
-                "Anchorshire (fictional): staff commute, kg CO2e a year per member of staff by home area",
+                Some("Staff commute: kg CO2e a year per member of staff, by home neighbourhood — Anchorshire (fictional)"),
             ),
         },
     ]
 }
 
-/// `anchormap map LAYER --value VALUE -o maps/FILE --title TITLE`, paths under the demo folder `out`.
-fn value_map(out: &Path, layer: &str, value: &str, file: &str, title: &str) -> Vec<OsString> {
+/// `anchormap map LAYER --value VALUE -o maps/FILE [--title TITLE]`, paths under the demo folder
+/// `out`; without a title, the map's own from the run (the measure, the community, the period).
+fn value_map(out: &Path, layer: &str, value: &str, file: &str, title: Option<&str>) -> Vec<OsString> {
     let at = |p: &str| demo::under(out, p).into_os_string();
     let maps = at(&format!("maps/{file}"));
-    vec!["map".into(), at(layer), "--value".into(), value.into(), "-o".into(), maps, "--title".into(), title.into()]
+    let mut args: Vec<OsString> = vec!["map".into(), at(layer), "--value".into(), value.into(), "-o".into(), maps];
+    args.extend(title.into_iter().flat_map(|t| [OsString::from("--title"), t.into()]));
+    args
 }
 
 /// The findings in two lines, from the summaries the steps wrote.

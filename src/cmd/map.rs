@@ -4,7 +4,7 @@ use std::time::Instant;
 
 use crate::cli::MapArgs;
 use crate::io::format::thousands;
-use crate::output::choropleth::{self, MapOptions};
+use crate::output::choropleth::{self, MapContext, MapOptions};
 use crate::output::map::Fill;
 use crate::run::say;
 
@@ -13,7 +13,9 @@ pub fn run(args: MapArgs) -> anyhow::Result<()> {
     let mut inputs: Vec<&std::path::Path> = vec![&args.input];
     inputs.extend(args.markers.sites.as_deref());
     crate::io::atomic::check_not_an_input(&args.output, &inputs)?;
-    let (spec, _) = choropleth::build(&MapOptions::from(&args))?;
+    let msoa = args.input.file_name().is_some_and(|n| n.to_string_lossy().contains("_by_msoa"));
+    let options = MapOptions { context: MapContext { msoa, ..context_of(&args.input) }, ..MapOptions::from(&args) };
+    let (spec, _) = choropleth::build(&options)?;
     spec.write(&args.output)?;
     let with_data = spec.areas.iter().filter(|a| a.fill != Fill::NoData).count();
     say(
@@ -27,4 +29,18 @@ pub fn run(args: MapArgs) -> anyhow::Result<()> {
         ),
     );
     Ok(())
+}
+
+/// Where and when the map is, from the summary of the run whose output it maps (a `gaps` or
+/// `emissions` folder); nothing for other files.
+fn context_of(input: &std::path::Path) -> MapContext {
+    use crate::output::run_summary::{read, EmissionsSummary, GapsSummary};
+    let Some(dir) = input.parent() else { return MapContext::default() };
+    if let Ok(gaps) = read::<GapsSummary>(&dir.join(crate::gaps::SUMMARY)) {
+        return MapContext::of_gaps(&gaps);
+    }
+    if let Ok(emissions) = read::<EmissionsSummary>(&dir.join(crate::emissions::SUMMARY)) {
+        return MapContext::of_emissions(&emissions);
+    }
+    MapContext::default()
 }

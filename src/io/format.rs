@@ -1,4 +1,4 @@
-//! Numbers for people to read: thousands separators, quantities, masses of CO2e.
+//! Numbers and dates for people to read: thousands separators, quantities, masses of CO2e, dates in words.
 
 /// `1743449` → `1,743,449`.
 pub fn thousands(n: u64) -> String {
@@ -28,6 +28,29 @@ pub fn mass(kg: f64) -> String {
         format!("{kg:.1} kg")
     } else {
         format!("{} t", quantity(kg / 1000.0))
+    }
+}
+
+/// An ISO date as a board paper writes it: "2025-04-01" → "1 April 2025"; any other text as it is.
+///
+/// ```
+/// # use anchormap::io::format::date_in_words;
+/// assert_eq!(date_in_words("2025-04-01"), "1 April 2025");
+/// assert_eq!(date_in_words("2026-12-31"), "31 December 2026");
+/// assert_eq!(date_in_words("April 2025"), "April 2025");
+/// ```
+pub fn date_in_words(iso: &str) -> String {
+    const MONTHS: [&str; 12] = [
+        "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+        "December",
+    ];
+    let parts: Vec<&str> = iso.split('-').collect();
+    match parts[..] {
+        [y, m, d] if y.len() == 4 => match (m.parse::<usize>(), d.parse::<u32>()) {
+            (Ok(m @ 1..=12), Ok(d @ 1..=31)) => format!("{d} {} {y}", MONTHS[m - 1]),
+            _ => iso.to_string(),
+        },
+        _ => iso.to_string(),
     }
 }
 

@@ -6,9 +6,9 @@ use geo::{BoundingRect, Intersects, MultiPolygon, Rect};
 
 use crate::columns::ColumnMap;
 use crate::error::{Error, Location, Result};
-use crate::io::format::thousands;
-use crate::output::classes::{Classes, MapValue, Scheme};
-use crate::output::map::{extent_of, outline_of, Fill, MapArea, MapSite, MapSpec, ATTRIBUTION};
+use crate::io::format::{date_in_words, thousands};
+use crate::output::classes::{Classes, Divergence, MapValue, Scheme};
+use crate::output::map::{extent_of, outline_of, Fill, MapArea, MapSite, MapSpec, RankedArea, ATTRIBUTION};
 use crate::output::schema::Kind;
 use crate::reference::boundaries::{Area, BoundaryProperties};
 use crate::reference::{Boundaries, Deprivation, PostcodeDirectory};
@@ -60,6 +60,48 @@ pub struct MapOptions {
     pub simplify_m: Option<f64>,
     /// Boundary property holding the area code; `None` to detect it.
     pub code_property: Option<String>,
+    /// Where and when, for the default title (from the run folder's summary).
+    pub context: MapContext,
+}
+
+/// What a run knows about where and when its map is, for a title a board can read without the table.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MapContext {
+    /// The community compared with ("NHS Herefordshire and Worcestershire Integrated Care Board").
+    pub place: Option<String>,
+    /// The period of the data ("appointments from 1 April 2025 to 31 March 2026").
+    pub period: Option<String>,
+    /// The areas are MSOAs: named on the map where their names fit.
+    pub msoa: bool,
+}
+
+impl MapContext {
+    /// The context of a `gaps` run: its community's name.
+    pub fn of_gaps(summary: &crate::output::run_summary::GapsSummary) -> MapContext {
+        let period = summary.staff_as_at.as_deref().map(|d| format!("staff file of {}", date_in_words(d)));
+        MapContext { place: summary.community.name.clone(), period, msoa: false }
+    }
+
+    /// The context of an `emissions` run: its appointments' dates.
+    pub fn of_emissions(summary: &crate::output::run_summary::EmissionsSummary) -> MapContext {
+        let period = summary.dates.as_ref().map(|d| match d.last.as_deref() {
+            Some(last) if last != d.first => {
+                format!("appointments from {} to {}", date_in_words(&d.first), date_in_words(last))
+            }
+            _ => format!("appointments on {}", date_in_words(&d.first)),
+        });
+        MapContext { place: None, period, msoa: false }
+    }
+
+    /// " — place, period", or nothing.
+    fn suffix(&self) -> String {
+        let parts: Vec<&str> = self.place.iter().chain(&self.period).map(String::as_str).collect();
+        if parts.is_empty() {
+            String::new()
+        } else {
+            format!(" — {}", parts.join(", "))
+        }
+    }
 }
 
 impl MapOptions {
@@ -78,6 +120,7 @@ impl MapOptions {
             extent: MapExtent::Data,
             simplify_m: None,
             code_property: None,
+            context: MapContext::default(),
         }
     }
 }
@@ -100,16 +143,21 @@ pub fn build(options: &MapOptions) -> Result<(MapSpec, Boundaries)> {
     let values = values_of(options, &boundaries, deprivation.as_ref())?;
     let numbers: Vec<f64> =
         values.iter().filter_map(|v| if let MapValue::Value(x) = v { Some(*x) } else { None }).collect();
-    let classes = classes_of(options, &numbers, &boundaries.areas);
+    let measure = measure_of(&options.column, deprivation.as_ref());
+    let classes = classes_of(options, &measure, &numbers, &boundaries.areas);
     let drawing = draw(options, &boundaries.areas, &values, &classes)?;
     let counted = values.iter().filter(|v| **v != MapValue::NoData).count();
     let spec = MapSpec {
-        title: options.title.clone().unwrap_or_else(|| default_title(&options.column, deprivation.as_ref())),
-        subtitle: Some(subtitle(counted, drawing.tolerance_m)),
+        title: options.title.clone().unwrap_or_else(|| default_title(&measure, &options.context)),
+        subtitle: Some(subtitle(counted, &options.column, drawing.tolerance_m)),
+        unit: measure.unit,
+        no_data: measure.no_data.to_string(),
         areas: drawing.areas,
         classes,
         sites: site_markers(&options.markers)?,
         outline: drawing.outline,
+        outline_label: outline_label(options, &values),
+        ranked: ranked_areas(&boundaries.areas),
         extent: drawing.extent,
         attribution: attribution_for(&options.attribution, &boundaries.areas),
     };
@@ -153,25 +201,84 @@ fn values_of(
 }
 
 /// The classes of the chosen scheme, else of the column's kind.
-fn classes_of(options: &MapOptions, numbers: &[f64], areas: &[Area]) -> Classes {
+fn classes_of(options: &MapOptions, measure: &Measure, numbers: &[f64], areas: &[Area]) -> Classes {
     let kind = Kind::of_published(&options.column);
     match options.scheme.unwrap_or(scheme_of(kind)) {
         Scheme::Deciles => Classes::deciles(),
-        Scheme::Sequential => Classes::sequential(numbers),
+        Scheme::Sequential => Classes::sequential(numbers, measure.whole),
         Scheme::Diverging => {
-            let (centre, unit) = match (options.centre, kind) {
-                (Some(c), _) => (c, ""),
-                (None, Kind::Ratio) => (1.0, "(parity)"),
-                (None, Kind::Signed) => (0.0, "(none short, none over)"),
+            let (centre, centre_words) = match (options.centre, kind) {
+                (Some(c), _) => (c, "the centre asked for"),
+                (None, Kind::Ratio) => (1.0, "parity"),
+                (None, Kind::Signed) => (0.0, "as the community rate would give"),
                 (None, Kind::RatePer1000) => match community_rate(areas) {
-                    Some(rate) => (rate, "per 1,000 (community rate)"),
-                    None => (median(numbers), "(median)"),
+                    Some(rate) => (rate, "the community rate"),
+                    None => (median(numbers), "the median area"),
                 },
-                (None, _) => (median(numbers), "(median)"),
+                (None, _) => (median(numbers), "the median area"),
             };
-            Classes::diverging(numbers, centre, unit)
+            let how = Divergence {
+                centre,
+                centre_words: centre_words.to_string(),
+                high_is_under: measure.high_is_under,
+                sides: (measure.sides.0.to_string(), measure.sides.1.to_string()),
+                whole: measure.whole,
+            };
+            Classes::diverging(numbers, &how)
         }
     }
+}
+
+/// The target areas with a rank, best first (at most [`RANKED_LABELS`]), for numbered labels and a key.
+fn ranked_areas(areas: &[Area]) -> Vec<RankedArea> {
+    use geo::InteriorPoint;
+    let mut ranked: Vec<RankedArea> = areas
+        .iter()
+        .filter_map(|area| {
+            let MapValue::Value(rank) = MapValue::from_json(area.properties.get("rank")) else { return None };
+            let name = name_of(area);
+            let point = area.geometry.interior_point()?;
+            (rank >= 1.0).then(|| RankedArea { rank: rank as u32, name, point: point.0 })
+        })
+        .collect();
+    ranked.sort_by_key(|r| r.rank);
+    ranked.truncate(RANKED_LABELS);
+    ranked
+}
+
+/// The name people know an area by: its `neighbourhood` (House of Commons Library MSOA names), else its own.
+fn name_of(area: &Area) -> String {
+    match area.properties.get("neighbourhood").and_then(|v| v.as_str()) {
+        Some(n) if !n.trim().is_empty() => n.trim().to_string(),
+        _ => area.name.clone(),
+    }
+}
+
+/// The measure in words, by MSOA where the areas are, with the community and the period.
+fn default_title(measure: &Measure, context: &MapContext) -> String {
+    let title = if context.msoa {
+        measure.title.replace("by neighbourhood", "by neighbourhood (MSOA)")
+    } else {
+        measure.title.clone()
+    };
+    format!("{title}{}", context.suffix())
+}
+
+/// The most areas a map outlines (a community: an ICB has a few hundred to a few thousand LSOAs).
+const MAX_OUTLINED: usize = 3000;
+
+/// How many of the top targets are numbered on a map and named in its key.
+pub const RANKED_LABELS: usize = 10;
+
+/// The outline's legend line: the community's boundary when the run names it.
+fn outline_label(options: &MapOptions, values: &[MapValue]) -> Option<String> {
+    if !values.iter().any(|v| *v != MapValue::NoData) {
+        return None;
+    }
+    Some(match &options.context.place {
+        Some(place) => format!("boundary: {place}"),
+        None => "boundary of the areas mapped".to_string(),
+    })
 }
 
 /// The areas as drawn: filled, simplified, within the extent, with the outline of those with data.
@@ -194,12 +301,23 @@ fn draw(options: &MapOptions, areas: &[Area], values: &[MapValue], classes: &Cla
         .collect();
     let geometry: Vec<MultiPolygon<f64>> = drawn.iter().map(|&i| areas[i].geometry.clone()).collect();
     let simplified = if tolerance_m > 0.0 { simplify_shared(&geometry, tolerance_m) } else { geometry };
-    let with_data = drawn.iter().zip(&simplified).filter(|(i, _)| values[**i] != MapValue::NoData).map(|(_, g)| g);
-    let outline = outline_of(with_data);
+    // The community's outline: the areas with data, or every area of the file when all are shown
+    // (the targets map, where only the targets have a score).
+    let outlined = |i: usize| options.extent == MapExtent::All || values[i] != MapValue::NoData;
+    let with_data: Vec<&MultiPolygon<f64>> =
+        drawn.iter().zip(&simplified).filter(|(i, _)| outlined(**i)).map(|(_, g)| g).collect();
+    // Thousands of areas (patients' neighbourhoods across England, every area of a country) have
+    // no one outline to draw: only the scatter of each area's own edge, which hides the colours.
+    let outline = if with_data.len() <= MAX_OUTLINED { outline_of(with_data.into_iter()) } else { Vec::new() };
     let areas = drawn
         .iter()
         .zip(simplified)
-        .map(|(&i, geometry)| MapArea { code: areas[i].code.clone(), geometry, fill: fill(values[i], classes) })
+        .map(|(&i, geometry)| MapArea {
+            code: areas[i].code.clone(),
+            geometry,
+            fill: fill(values[i], classes),
+            label: (options.context.msoa && values[i] != MapValue::NoData).then(|| name_of(&areas[i])),
+        })
         .collect();
     Ok(Drawing { areas, outline, extent, tolerance_m })
 }
@@ -222,10 +340,11 @@ fn site_markers(markers: &SiteMarkers) -> Result<Vec<MapSite>> {
 }
 
 /// How many areas are drawn and how they were simplified; no file names (issue 15: a board reads it).
-fn subtitle(counted: usize, tolerance_m: f64) -> String {
+fn subtitle(counted: usize, column: &str, tolerance_m: f64) -> String {
     format!(
-        "{} areas{}",
+        "{} {}neighbourhoods{}",
         thousands(counted as u64),
+        if column == "score" { "target " } else { "" },
         if tolerance_m > 0.0 {
             format!("; boundaries simplified for display ({tolerance_m:.0} m)")
         } else {
@@ -267,26 +386,116 @@ fn median(values: &[f64]) -> f64 {
     sorted.get(sorted.len() / 2).copied().unwrap_or(0.0)
 }
 
-fn default_title(column: &str, deprivation: Option<&Deprivation>) -> String {
-    match column {
-        DECILE_COLUMN => format!(
-            "Index of Multiple Deprivation{}: national decile",
-            deprivation.map_or(String::new(), |d| format!(" ({})", d.edition))
+/// What a mapped column measures, in words: the default title, the legend's unit, whole numbers or
+/// not, and, for a measure compared with the community, which side is under-represented.
+struct Measure {
+    title: String,
+    unit: String,
+    whole: bool,
+    high_is_under: bool,
+    sides: (&'static str, &'static str),
+    /// The legend's words for an area without a value.
+    no_data: &'static str,
+}
+
+/// The two sides of a measure of staff against the community rate.
+const STAFF_SIDES: (&str, &str) =
+    ("fewer staff than the community rate gives", "more staff than the community rate gives");
+
+/// The two sides of a ratio or difference of shares.
+const PARITY_SIDES: (&str, &str) = ("under-represented (below parity)", "over-represented (above parity)");
+
+/// The measures a run publishes, in words: column, title, legend heading with the unit, whole
+/// numbers, above the centre is under-represented.
+const MEASURES: &[(&str, &str, &str, bool, bool)] = &[
+    (
+        "imd_decile_local",
+        "Index of Multiple Deprivation: decile within the community, by neighbourhood",
+        "IMD decile within the community",
+        true,
+        false,
+    ),
+    (
+        "staff_per_1000",
+        "Staff per 1,000 working-age residents, by neighbourhood",
+        "Staff per 1,000 working-age residents",
+        false,
+        false,
+    ),
+    (
+        "representation_ratio",
+        "Staff against residents, by neighbourhood (1 = as many staff as residents would give)",
+        "Representation ratio (staff share ÷ resident share)",
+        false,
+        false,
+    ),
+    ("gap_pp", "Staff share minus resident share", "Percentage points", false, false),
+    (
+        "shortfall",
+        "Staff short of (+) or over (−) the community rate, by neighbourhood",
+        "People (+ fewer staff than the rate gives)",
+        true,
+        true,
+    ),
+    (
+        "score",
+        "Target neighbourhoods by priority score (top 10 numbered)",
+        "Priority score (higher = approach first)",
+        false,
+        false,
+    ),
+    (
+        "kgco2e_per_1000_population",
+        "Patient travel to outpatient appointments: kg CO2e per 1,000 residents, by neighbourhood",
+        "kg CO2e per 1,000 residents",
+        true,
+        false,
+    ),
+    ("kgco2e", "Patient travel: kg CO2e, by neighbourhood", "kg CO2e", true, false),
+    ("patient_km", "Patient travel: km both ways, by neighbourhood", "Patient km, both ways", true, false),
+    (
+        "kgco2e_per_staff",
+        "Staff commute: kg CO2e a year per member of staff, by home neighbourhood",
+        "kg CO2e a year per member of staff",
+        true,
+        false,
+    ),
+    ("staff", "Staff living in each neighbourhood", "Staff (people)", true, false),
+    ("population", "Working-age residents, by neighbourhood", "People", true, false),
+    ("expected_staff", "Staff the community rate would give, by neighbourhood", "People", true, false),
+];
+
+fn measure_of(column: &str, deprivation: Option<&Deprivation>) -> Measure {
+    let staff_against_rate = matches!(column, "staff_per_1000" | "shortfall");
+    let (title, unit, whole, high_is_under) = match MEASURES.iter().find(|m| m.0 == column) {
+        Some((_, title, unit, whole, high)) => (title.to_string(), unit.to_string(), *whole, *high),
+        None if column == DECILE_COLUMN => (
+            format!(
+                "Index of Multiple Deprivation{}: national decile, by neighbourhood",
+                deprivation.map_or(String::new(), |d| format!(" ({})", d.edition))
+            ),
+            "National IMD decile".to_string(),
+            true,
+            false,
         ),
-        "imd_decile_local" => "Index of Multiple Deprivation: decile within the community".to_string(),
-        "staff_per_1000" => "Staff per 1,000 working-age residents".to_string(),
-        "representation_ratio" => {
-            "Representation ratio (staff share / population share; 1 = representative)".to_string()
+        None => {
+            let words = capitalised(&column.replace('_', " "));
+            (words.clone(), words, Kind::of_published(column) == Kind::Count, column.contains("shortfall"))
         }
-        "kgco2e_per_1000_population" => "Patient travel emissions: kg CO2e per 1,000 residents".to_string(),
-        "kgco2e" => "Patient travel emissions: kg CO2e".to_string(),
-        "patient_km" => "Patient travel: km, both ways".to_string(),
-        "staff" => "Staff living in each area (people)".to_string(),
-        "population" => "Working-age population (people)".to_string(),
-        "expected_staff" => "Staff expected at the community rate (people)".to_string(),
-        "shortfall" => "Staff shortfall (+) or excess (-) against the community rate (people)".to_string(),
-        other => other.replace('_', " "),
+    };
+    Measure {
+        title,
+        unit,
+        whole,
+        high_is_under,
+        sides: if staff_against_rate { STAFF_SIDES } else { PARITY_SIDES },
+        no_data: if column == "score" { "not a target" } else { "no data" },
     }
+}
+
+fn capitalised(words: &str) -> String {
+    let mut chars = words.chars();
+    chars.next().map_or(String::new(), |c| c.to_uppercase().chain(chars).collect())
 }
 
 /// The attribution lines given, else the notices the reference data's licences require.

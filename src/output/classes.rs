@@ -1,7 +1,5 @@
 //! `Classes`: how map values become coloured classes — IMD deciles, diverging around a centre, or sequential quantiles — with colour-blind-safe schemes.
 
-use colorous::Gradient;
-
 /// A value's class on a map: the class index, or why it has none.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum MapValue {
@@ -13,6 +11,11 @@ pub enum MapValue {
 
 impl MapValue {
     /// From a GeoJSON property: a number, a numeric string, `*`, or anything else (no data).
+    /// A published CSV cell: a number, `*` (suppressed) or anything else (no data).
+    pub fn from_text(text: &str) -> MapValue {
+        MapValue::from_json(Some(&serde_json::Value::String(text.to_string())))
+    }
+
     pub fn from_json(value: Option<&serde_json::Value>) -> MapValue {
         match value {
             Some(serde_json::Value::Number(n)) => n.as_f64().map_or(MapValue::NoData, MapValue::Value),
@@ -36,6 +39,28 @@ pub enum Scheme {
     Sequential,
 }
 
+/// The colour of "our" figure in a chart (staff, our appointments): the diverging scheme's purple.
+pub const CHART_OURS: &str = "#542788";
+/// The colour of what it is compared with (the community's residents): a neutral grey.
+pub const CHART_COMPARED: &str = "#a6a6a6";
+/// A magnitude beside another in a chart (a saving): the sequential scheme's red.
+pub const CHART_MAGNITUDE: &str = "#e31a1c";
+
+/// How a measure compared with the community reads: its centre, and which side means fewer staff
+/// (or less use) than the community would give, "under-represented", drawn orange on every map.
+#[derive(Debug, Clone)]
+pub struct Divergence {
+    pub centre: f64,
+    /// What the centre is: "the community rate", "parity".
+    pub centre_words: String,
+    /// A value above the centre is under-represented (a shortfall), not over.
+    pub high_is_under: bool,
+    /// The two sides in words: (under, over).
+    pub sides: (String, String),
+    /// Breaks in whole numbers (people).
+    pub whole: bool,
+}
+
 /// Ordered classes with their legend labels and colours.
 #[derive(Debug, Clone)]
 pub struct Classes {
@@ -44,12 +69,16 @@ pub struct Classes {
     pub entries: Vec<(String, String)>,
     /// Upper bounds of all classes but the last (a value equal to a bound goes to the class above it).
     breaks: Vec<f64>,
-    /// A note under the legend (e.g. the centre of a diverging scale).
-    pub note: Option<String>,
+    /// Lines under the legend (what the sides of a diverging scale mean, its centre).
+    pub notes: Vec<String>,
+    /// The ColorBrewer scheme (Cynthia Brewer, Mark Harrower and The Pennsylvania State University,
+    /// through the colorous crate), each marked colour-blind safe; named under every map's legend
+    /// and in METHOD.md ("Maps and charts: one colour language").
+    pub palette: &'static str,
 }
 
-fn hex(gradient: Gradient, t: f64) -> String {
-    format!("#{:x}", gradient.eval_continuous(t.clamp(0.0, 1.0)))
+fn hex(color: colorous::Color) -> String {
+    format!("#{color:x}")
 }
 
 /// A number for a legend: few significant figures, thousands separated.
@@ -64,6 +93,11 @@ pub fn legend_number(v: f64) -> String {
     } else {
         3
     };
+    grouped(v, decimals)
+}
+
+/// `v` to `decimals` places, thousands separated.
+fn grouped(v: f64, decimals: usize) -> String {
     let text = format!("{v:.decimals$}");
     let (int, frac) = text.split_once('.').map_or((text.as_str(), None), |(i, f)| (i, Some(f)));
     let (sign, digits) = int.strip_prefix('-').map_or(("", int), |d| ("-", d));
@@ -80,8 +114,70 @@ pub fn legend_number(v: f64) -> String {
     }
 }
 
+/// A class break as a reader would round it: two significant figures, whole when `whole`.
+///
+/// ```
+/// # use anchormap::output::classes::nice;
+/// assert_eq!((nice(8.28, false), nice(33.12, false), nice(0.8333, false)), (8.3, 33.0, 0.83));
+/// assert_eq!((nice(-28.7, true), nice(2.4, true), nice(1234.0, true)), (-29.0, 2.0, 1200.0));
+/// ```
+pub fn nice(v: f64, whole: bool) -> f64 {
+    if v == 0.0 || !v.is_finite() {
+        return 0.0;
+    }
+    let step = 10f64.powf(v.abs().log10().floor() - 1.0);
+    let rounded = (v / step).round() * step;
+    // Through text, so that 0.83 is 0.83 and not 0.8300000000000001.
+    let rounded: f64 = format!("{rounded:.6}").parse().unwrap_or(rounded);
+    if whole {
+        rounded.round()
+    } else {
+        rounded
+    }
+}
+
+/// A nice break as text: no trailing zeros, thousands separated.
+///
+/// ```
+/// # use anchormap::output::classes::break_text;
+/// assert_eq!((break_text(8.3), break_text(11.0), break_text(1200.0), break_text(-0.05)), ("8.3".into(), "11".into(), "1,200".into(), "-0.05".into()));
+/// ```
+pub fn break_text(v: f64) -> String {
+    let decimals = (0..=6).find(|d| (v * 10f64.powi(*d)).round() == v * 10f64.powi(*d)).unwrap_or(6) as usize;
+    grouped(v, decimals)
+}
+
+/// The smallest of 1, 2, 5 × 10^k at least `v` (at least 1 when `whole`).
+fn nice_up(v: f64, whole: bool) -> f64 {
+    let v = if whole { v.max(1.0) } else { v.max(1e-9) };
+    let magnitude = 10f64.powf(v.log10().floor());
+    let up = [1.0, 2.0, 5.0, 10.0].iter().map(|f| f * magnitude).find(|s| *s >= v * 0.999_999).unwrap_or(v);
+    format!("{up:.9}").parse().unwrap_or(up)
+}
+
+/// Labels for classes split at `breaks`: "under A", "A to B", …, "Z and over".
+fn range_labels(breaks: &[f64]) -> Vec<String> {
+    let mut labels = Vec::with_capacity(breaks.len() + 1);
+    if let (Some(first), Some(last)) = (breaks.first(), breaks.last()) {
+        labels.push(format!("under {}", break_text(*first)));
+        for w in breaks.windows(2) {
+            labels.push(format!("{} to {}", break_text(w[0]), break_text(w[1])));
+        }
+        labels.push(format!("{} and over", break_text(*last)));
+    }
+    labels
+}
+
+/// Breaks rounded as a reader would, strictly increasing.
+fn rounded(breaks: &[f64], whole: bool) -> Vec<f64> {
+    let mut out: Vec<f64> = breaks.iter().map(|b| nice(*b, whole)).collect();
+    out.dedup_by(|b, a| *b <= *a);
+    out
+}
+
 impl Classes {
-    /// IMD deciles: ten classes on viridis, decile 1 darkest.
+    /// IMD deciles: ten classes on ColorBrewer YlGnBu, decile 1 (most deprived) darkest blue,
+    /// decile 10 palest yellow, as deprivation maps conventionally draw them.
     pub fn deciles() -> Classes {
         let entries = (1..=10)
             .map(|d| {
@@ -90,70 +186,83 @@ impl Classes {
                     10 => "10 (least deprived)".to_string(),
                     d => d.to_string(),
                 };
-                (label, hex(colorous::VIRIDIS, (d - 1) as f64 / 9.0))
+                (label, hex(colorous::YELLOW_GREEN_BLUE.eval_rational(10 - d, 10)))
             })
             .collect();
-        Classes { scheme: Scheme::Deciles, entries, breaks: (2..=10).map(|d| d as f64 - 0.5).collect(), note: None }
+        let notes = vec!["national deciles: 1 = most deprived 10% of areas in England".to_string()];
+        Classes {
+            scheme: Scheme::Deciles,
+            entries,
+            breaks: (2..=10).map(|d| d as f64 - 0.5).collect(),
+            notes,
+            palette: "YlGnBu",
+        }
     }
 
-    /// Seven classes around `centre` on brown-green (ColorBrewer BrBG): multiplicative steps (÷2, ÷1.5, ÷1.2,
-    /// ×1.2, ×1.5, ×2) for positive data, else steps at the 33rd and 67th percentiles of the
-    /// distance from the centre and its maximum.
-    pub fn diverging(values: &[f64], centre: f64, unit: &str) -> Classes {
+    /// Seven classes around the centre on ColorBrewer PuOr, the under-represented side orange on
+    /// every map: multiplicative steps (÷2, ÷1.5, ÷1.2, ×1.2, ×1.5, ×2) for positive data, else
+    /// symmetric steps of 1, 2 or 5 × 10^k near the 33rd, 67th and 90th percentiles of the distance
+    /// from the centre; breaks rounded to two significant figures (whole people for counts).
+    pub fn diverging(values: &[f64], how: &Divergence) -> Classes {
+        let centre = how.centre;
         let positive = centre > 0.0 && values.iter().all(|v| *v >= 0.0);
-        let breaks: Vec<f64> = if positive {
+        let raw: Vec<f64> = if positive {
             [1.0 / 2.0, 1.0 / 1.5, 1.0 / 1.2, 1.2, 1.5, 2.0].iter().map(|f| centre * f).collect()
         } else {
             let mut distance: Vec<f64> = values.iter().map(|v| (v - centre).abs()).collect();
             distance.sort_by(f64::total_cmp);
             let at =
                 |q: f64| distance.get(((distance.len() as f64 - 1.0) * q).round() as usize).copied().unwrap_or(1.0);
-            let (a, b, c) = (at(0.33).max(f64::MIN_POSITIVE), at(0.67), at(1.0));
-            let (b, c) = (b.max(a * 1.0001), c.max(b.max(a * 1.0001) * 1.0001));
+            let a = nice_up(at(0.33), how.whole);
+            let b = nice_up(at(0.67).max(a * 1.5), how.whole);
+            let c = nice_up(at(0.9).max(b * 1.5), how.whole);
             vec![centre - c, centre - b, centre - a, centre + a, centre + b, centre + c]
         };
-        let mut labels = Vec::new();
-        labels.push(format!("below {}", legend_number(breaks[0])));
-        for w in breaks.windows(2) {
-            labels.push(format!("{} to {}", legend_number(w[0]), legend_number(w[1])));
-        }
-        labels.push(format!("{} and above", legend_number(breaks[breaks.len() - 1])));
-        let entries =
-            labels.into_iter().enumerate().map(|(i, l)| (l, hex(colorous::BROWN_GREEN, i as f64 / 6.0))).collect();
-        Classes {
-            scheme: Scheme::Diverging,
-            entries,
-            breaks,
-            note: Some(format!("centre: {} {unit}", legend_number(centre)).trim_end().to_string()),
-        }
+        let breaks = if positive { rounded(&raw, how.whole) } else { raw };
+        let n = breaks.len() + 1;
+        let (under, over) = &how.sides;
+        // PuOr from ColorBrewer runs purple (0) to orange (n - 1); under-represented is orange.
+        let colour = |i: usize| {
+            let i = if how.high_is_under { i } else { n - 1 - i };
+            hex(colorous::PURPLE_ORANGE.eval_rational(i, n))
+        };
+        let entries = range_labels(&breaks).into_iter().enumerate().map(|(i, l)| (l, colour(i))).collect();
+        let notes = vec![
+            format!("orange: {under}"),
+            format!("purple: {over}"),
+            format!("middle: about {} ({})", break_text(nice(centre, false)), how.centre_words),
+        ];
+        Classes { scheme: Scheme::Diverging, entries, breaks, notes, palette: "PuOr" }
     }
 
-    /// Five quantile classes on yellow-orange-red, low (light) to high (dark).
-    pub fn sequential(values: &[f64]) -> Classes {
+    /// Five classes on ColorBrewer YlOrRd, low (light) to high (dark), split at the fifths of the
+    /// distinct values, breaks rounded to two significant figures (whole numbers when `whole`).
+    pub fn sequential(values: &[f64], whole: bool) -> Classes {
+        let colour = |i: usize, n: usize| hex(colorous::YELLOW_ORANGE_RED.eval_rational(i + (5 - n), 5));
         if values.is_empty() {
-            let entries = vec![("no values shown".to_string(), hex(colorous::YELLOW_ORANGE_RED, 0.15))];
-            return Classes { scheme: Scheme::Sequential, entries, breaks: Vec::new(), note: None };
+            let entries = vec![("no values shown".to_string(), colour(0, 1))];
+            return Classes {
+                scheme: Scheme::Sequential,
+                entries,
+                breaks: Vec::new(),
+                notes: Vec::new(),
+                palette: "YlOrRd",
+            };
         }
+        // Fifths of the distinct values, so that many areas on one value (a run of zeros) do not
+        // collapse the classes into one or two.
         let mut sorted: Vec<f64> = values.to_vec();
         sorted.sort_by(f64::total_cmp);
         sorted.dedup();
         let at = |q: f64| sorted.get(((sorted.len() as f64 - 1.0) * q).round() as usize).copied().unwrap_or(0.0);
-        let mut breaks: Vec<f64> = [0.2, 0.4, 0.6, 0.8].iter().map(|q| at(*q)).collect();
-        breaks.dedup();
         let (low, high) = (at(0.0), at(1.0));
+        let breaks: Vec<f64> =
+            rounded(&[0.2, 0.4, 0.6, 0.8].map(at), whole).into_iter().filter(|b| *b > low && *b <= high).collect();
         let n = breaks.len() + 1;
-        let entries = (0..n)
-            .map(|i| {
-                let from = if i == 0 { low } else { breaks[i - 1] };
-                let label = if i + 1 == n {
-                    format!("{} to {}", legend_number(from), legend_number(high))
-                } else {
-                    format!("{} to under {}", legend_number(from), legend_number(breaks[i]))
-                };
-                (label, hex(colorous::YELLOW_ORANGE_RED, 0.15 + 0.85 * i as f64 / (n.max(2) - 1) as f64))
-            })
-            .collect();
-        Classes { scheme: Scheme::Sequential, entries, breaks, note: Some("classes: quintiles".to_string()) }
+        let labels = if breaks.is_empty() { vec![break_text(nice(low, whole))] } else { range_labels(&breaks) };
+        let entries = labels.into_iter().enumerate().map(|(i, l)| (l, colour(i, n))).collect();
+        let notes = vec!["classes: fifths of the distinct values".to_string()];
+        Classes { scheme: Scheme::Sequential, entries, breaks, notes, palette: "YlOrRd" }
     }
 
     /// The class a value falls in.
@@ -177,19 +286,46 @@ mod tests {
 
     #[test]
     fn diverging_classes_are_symmetric_around_the_centre() {
-        let c = Classes::diverging(&[0.4, 1.0, 2.5], 1.0, "");
+        let how = Divergence {
+            centre: 1.0,
+            centre_words: "parity".into(),
+            high_is_under: false,
+            sides: ("fewer".into(), "more".into()),
+            whole: false,
+        };
+        let c = Classes::diverging(&[0.4, 1.0, 2.5], &how);
         assert_eq!(c.entries.len(), 7);
         assert_eq!(c.class_of(1.0), 3);
         assert_eq!(c.class_of(0.4), 0);
         assert_eq!(c.class_of(2.5), 6);
-        assert_eq!(c.entries[0].0, "below 0.500");
+        assert_eq!(c.entries[0].0, "under 0.5");
+        assert_eq!(c.entries[2].0, "0.67 to 0.83");
+        // Under-represented is orange whichever way the measure runs.
+        let flipped = Classes::diverging(&[0.4, 1.0, 2.5], &Divergence { high_is_under: true, ..how });
+        assert_eq!(c.entries[0].1, flipped.entries[6].1);
+        assert_eq!(c.entries[0].1, "#b35806");
+    }
+
+    #[test]
+    fn signed_differences_get_whole_symmetric_breaks() {
+        let how = Divergence {
+            centre: 0.0,
+            centre_words: "the community rate".into(),
+            high_is_under: true,
+            sides: ("short".into(), "over".into()),
+            whole: true,
+        };
+        let values: Vec<f64> = (-114..=40).map(|v| v as f64 + 0.3).collect();
+        let c = Classes::diverging(&values, &how);
+        assert!(c.entries.iter().all(|(label, _)| !label.contains('.')), "{:?}", c.entries);
     }
 
     #[test]
     fn sequential_quintiles_and_map_values() {
         let values: Vec<f64> = (1..=100).map(f64::from).collect();
-        let c = Classes::sequential(&values);
+        let c = Classes::sequential(&values, true);
         assert_eq!(c.entries.len(), 5);
+        assert_eq!(c.entries[0].0, "under 21");
         assert_eq!((c.class_of(1.0), c.class_of(100.0)), (0, 4));
         assert_eq!(MapValue::from_json(Some(&serde_json::json!("*"))), MapValue::Suppressed);
         assert_eq!(MapValue::from_json(Some(&serde_json::json!(null))), MapValue::NoData);

@@ -24,6 +24,8 @@ pub struct MapArea {
     pub code: String,
     pub geometry: MultiPolygon<f64>,
     pub fill: Fill,
+    /// Its name, written on the map where it fits (MSOAs); `None` for none.
+    pub label: Option<String>,
 }
 
 /// A labelled point (a hospital site).
@@ -32,15 +34,31 @@ pub struct MapSite {
     pub location: Coord<f64>,
 }
 
+/// A ranked area (a target neighbourhood): numbered on the map, named in the key.
+pub struct RankedArea {
+    pub rank: u32,
+    pub name: String,
+    /// A point inside the area (BNG metres).
+    pub point: Coord<f64>,
+}
+
 /// Everything on a map.
 pub struct MapSpec {
     pub title: String,
     pub subtitle: Option<String>,
+    /// The legend's heading: what the classes count, with the unit.
+    pub unit: String,
     pub areas: Vec<MapArea>,
     pub classes: Classes,
     pub sites: Vec<MapSite>,
     /// The outline of the mapped areas (e.g. the community), as line segments.
     pub outline: Vec<(Coord<f64>, Coord<f64>)>,
+    /// The outline's line in the legend ("boundary: …").
+    pub outline_label: Option<String>,
+    /// The legend's words for an area without a value ("no data", "not a target").
+    pub no_data: String,
+    /// The top targets, numbered on the map and named in the legend's key.
+    pub ranked: Vec<RankedArea>,
     /// The part of the map to show (BNG metres).
     pub extent: Rect<f64>,
     pub attribution: Vec<String>,
@@ -56,7 +74,9 @@ pub const ATTRIBUTION: [&str; 3] = [
 const WIDTH: f64 = 1000.0;
 const MAP_WIDTH: f64 = 720.0;
 const MARGIN: f64 = 20.0;
-const TOP: f64 = 70.0;
+/// Characters of a title line (22 px bold) and of a legend line (12 px; less for its bold heading) that fit.
+const TITLE_CHARS: usize = 62;
+const LEGEND_CHARS: usize = 34;
 /// DejaVu Sans (embedded, so PNGs always have it) first; the others for SVGs opened elsewhere.
 const FONT: &str = "DejaVu Sans, Arial, Helvetica, sans-serif";
 const NO_DATA: &str = "#e8e8e8";
@@ -68,6 +88,9 @@ struct Frame {
     min: Coord<f64>,
     max_y: f64,
     scale: f64,
+    /// The top of the map on the page (below the title).
+    top: f64,
+    height: f64,
 }
 
 impl Frame {
@@ -75,8 +98,31 @@ impl Frame {
         MARGIN + (x - self.min.x) * self.scale
     }
     fn y(&self, y: f64) -> f64 {
-        TOP + (self.max_y - y) * self.scale
+        self.top + (self.max_y - y) * self.scale
     }
+    fn contains(&self, x: f64, y: f64) -> bool {
+        (MARGIN..=MARGIN + MAP_WIDTH).contains(&x) && (self.top..=self.top + self.height).contains(&y)
+    }
+}
+
+/// Words wrapped into lines of at most `width` characters (a longer word on a line of its own).
+///
+/// ```
+/// # use anchormap::output::map::wrap;
+/// assert_eq!(wrap("Staff per 1,000 working-age residents", 20), ["Staff per 1,000", "working-age", "residents"]);
+/// ```
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for word in text.split_whitespace() {
+        match lines.last_mut() {
+            Some(line) if line.chars().count() + 1 + word.chars().count() <= width => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(word.to_string()),
+        }
+    }
+    lines
 }
 
 impl MapSpec {
@@ -84,32 +130,118 @@ impl MapSpec {
     pub fn to_svg(&self) -> String {
         let span = Coord { x: self.extent.width().max(1.0), y: self.extent.height().max(1.0) };
         let scale = (MAP_WIDTH / span.x).min(900.0 / span.y);
-        let frame = Frame { min: self.extent.min(), max_y: self.extent.max().y, scale };
-        let map_height = span.y * scale;
-        let legend_height = 60.0 + 22.0 * (self.classes.entries.len() + 2) as f64;
-        let body = map_height.max(legend_height);
-        let height = TOP + body + 30.0 + 16.0 * self.attribution.len() as f64 + MARGIN;
-        let mut document = self.page(height);
-        let clip = format!("M{},{}h{}v{}h{}z", MARGIN, TOP, MAP_WIDTH, map_height, -MAP_WIDTH);
-        document = document
-            .add(
-                Definitions::new()
-                    .add(svg::node::element::ClipPath::new().set("id", "map-clip").add(SvgPath::new().set("d", clip))),
-            )
-            .add(self.areas_drawn(&frame));
+        let title = wrap(&self.title, TITLE_CHARS);
+        let top = 44.0 + 26.0 * title.len() as f64 + if self.subtitle.is_some() { 12.0 } else { 0.0 };
+        let frame = Frame { min: self.extent.min(), max_y: self.extent.max().y, scale, top, height: span.y * scale };
+        let (legend, legend_height) = self.legend(MARGIN + MAP_WIDTH + 24.0, top);
+        let body = frame.height.max(legend_height);
+        let height = top + body + 52.0 + 16.0 * self.attribution.len() as f64 + MARGIN;
+        let clip = format!("M{},{}h{}v{}h{}z", MARGIN, top, MAP_WIDTH, frame.height, -MAP_WIDTH);
+        let mut document = self.page(height, &title).add(
+            Definitions::new()
+                .add(svg::node::element::ClipPath::new().set("id", "map-clip").add(SvgPath::new().set("d", clip))),
+        );
+        document = document.add(self.areas_drawn(&frame));
         if let Some(outline) = self.outline_drawn(&frame) {
             document = document.add(outline);
         }
+        // Sites first (a site named is context every reader needs), then the target discs clear of
+        // them, then the areas' names where room is left.
+        let mut taken: Vec<[f64; 4]> = Vec::new();
+        let sites = self.sites_drawn(&frame, &mut taken);
+        let badges = self.ranked_drawn(&frame, &mut taken);
+        let names = self.area_labels_drawn(&frame, &mut taken);
         document
-            .add(self.sites_drawn(&frame, map_height))
-            .add(scale_bar(&frame, span.x, map_height))
-            .add(self.legend(MARGIN + MAP_WIDTH + 24.0, TOP))
-            .add(self.credits(TOP + body + 30.0))
+            .add(names)
+            .add(badges)
+            .add(sites)
+            .add(scale_bar(&frame, span.x))
+            .add(north_arrow(&frame))
+            .add(legend)
+            .add(self.credits(top + body + 52.0))
             .to_string()
     }
 
+    /// The areas' names (MSOAs), each at a point inside its area where the name is no wider than
+    /// the area and overlaps no other label or target disc; larger areas first. The rest are
+    /// named on hover in the report.
+    fn area_labels_drawn(&self, frame: &Frame, taken: &mut Vec<[f64; 4]>) -> Group {
+        use geo::{Area as _, InteriorPoint};
+        let mut labelled: Vec<(&MapArea, &str)> =
+            self.areas.iter().filter_map(|a| Some((a, a.label.as_deref()?))).collect();
+        labelled.sort_by(|a, b| b.0.geometry.unsigned_area().total_cmp(&a.0.geometry.unsigned_area()));
+        let overlaps = |a: &[f64; 4], b: &[f64; 4]| a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
+        let mut group = Group::new().set("class", "area-labels");
+        for (area, label) in labelled {
+            let (Some(point), Some(bounds)) = (area.geometry.interior_point(), area.geometry.bounding_rect()) else {
+                continue;
+            };
+            let (x, y) = (frame.x(point.x()), frame.y(point.y()));
+            let width = label.chars().count() as f64 * 5.8;
+            let rect = [x - width / 2.0, y - 8.0, x + width / 2.0, y + 3.0];
+            let fits = width <= bounds.width() * frame.scale * 1.1
+                && frame.contains(rect[0], rect[1])
+                && frame.contains(rect[2], rect[3])
+                && taken.iter().all(|t| !overlaps(&rect, t));
+            if fits {
+                taken.push(rect);
+                group = group.add(
+                    text(x, y, 10.0, "normal", label)
+                        .set("class", "area-label")
+                        .set("text-anchor", "middle")
+                        .set("fill", "#212b32")
+                        .set("stroke", "#ffffff")
+                        .set("stroke-width", 2.5)
+                        .set("paint-order", "stroke"),
+                );
+            }
+        }
+        group
+    }
+
+    /// The top targets: a numbered disc on each, moved aside with a leader line where it would
+    /// overlap another disc or a site's marker or label; the boxes they take added to `taken`.
+    fn ranked_drawn(&self, frame: &Frame, taken: &mut Vec<[f64; 4]>) -> Group {
+        const R: f64 = 8.0;
+        let mut group = Group::new().set("class", "targets");
+        let overlaps = |a: &[f64; 4], b: &[f64; 4]| a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
+        for target in &self.ranked {
+            let (x, y) = (frame.x(target.point.x), frame.y(target.point.y));
+            if !frame.contains(x, y) {
+                continue;
+            }
+            let offsets = std::iter::once((0.0, 0.0)).chain((1..=4).flat_map(|ring| {
+                (0..8).map(move |k| {
+                    let angle = std::f64::consts::FRAC_PI_4 * k as f64 - std::f64::consts::FRAC_PI_2;
+                    (angle.cos() * 19.0 * ring as f64, angle.sin() * 19.0 * ring as f64)
+                })
+            }));
+            let free = offsets.map(|(dx, dy)| (x + dx, y + dy)).find(|(cx, cy)| {
+                let rect = [cx - R, cy - R, cx + R, cy + R];
+                frame.contains(rect[0], rect[1])
+                    && frame.contains(rect[2], rect[3])
+                    && taken.iter().all(|t| !overlaps(&rect, t))
+            });
+            let (cx, cy) = free.unwrap_or((x, y));
+            if (cx, cy) != (x, y) {
+                group = group.add(
+                    Line::new()
+                        .set("x1", round1(x))
+                        .set("y1", round1(y))
+                        .set("x2", round1(cx))
+                        .set("y2", round1(cy))
+                        .set("stroke", "#212b32")
+                        .set("stroke-width", 1),
+                );
+            }
+            taken.push([cx - R, cy - R, cx + R, cy + R]);
+            group = group.add(rank_disc(cx, cy, R, target));
+        }
+        group
+    }
+
     /// The page: size, font, the hatching for suppressed areas, background, title and subtitle.
-    fn page(&self, height: f64) -> Document {
+    fn page(&self, height: f64, title: &[String]) -> Document {
         let hatching = Pattern::new()
             .set("id", "suppressed")
             .set("width", 6)
@@ -136,10 +268,22 @@ impl MapSpec {
             .set("aria-label", self.title.clone())
             .add(Title::new(self.title.clone()))
             .add(Definitions::new().add(hatching))
-            .add(Rectangle::new().set("width", "100%").set("height", "100%").set("fill", "#ffffff"))
-            .add(text(MARGIN, 32.0, 22.0, "bold", &self.title).set("class", "title"));
+            .add(Rectangle::new().set("width", "100%").set("height", "100%").set("fill", "#ffffff"));
+        let mut heading = Text::new("")
+            .set("class", "title")
+            .set("x", MARGIN)
+            .set("y", 32)
+            .set("font-size", 22)
+            .set("font-weight", "bold");
+        for (i, line) in title.iter().enumerate() {
+            heading = heading.add(
+                svg::node::element::TSpan::new(line.as_str()).set("x", MARGIN).set("dy", if i == 0 { 0 } else { 26 }),
+            );
+        }
+        let document = document.add(heading);
+        let y = 32.0 + 26.0 * title.len().saturating_sub(1) as f64 + 22.0;
         match &self.subtitle {
-            Some(subtitle) => document.add(text(MARGIN, 54.0, 13.0, "normal", subtitle).set("fill", "#4c6272")),
+            Some(subtitle) => document.add(text(MARGIN, y, 13.0, "normal", subtitle).set("fill", "#4c6272")),
             None => document,
         }
     }
@@ -209,15 +353,15 @@ impl MapSpec {
     }
 
     /// Sites in view: markers, labelled when few enough to read.
-    fn sites_drawn(&self, frame: &Frame, map_height: f64) -> Group {
+    fn sites_drawn(&self, frame: &Frame, taken: &mut Vec<[f64; 4]>) -> Group {
         let in_view: Vec<(f64, f64, &MapSite)> = self
             .sites
             .iter()
             .map(|site| (frame.x(site.location.x), frame.y(site.location.y), site))
-            .filter(|(x, y, _)| (MARGIN..=MARGIN + MAP_WIDTH).contains(x) && (TOP..=TOP + map_height).contains(y))
+            .filter(|(x, y, _)| frame.contains(*x, *y))
             .collect();
         let labelled = in_view.len() <= MAX_SITE_LABELS;
-        let placed = if labelled { place_labels(&in_view) } else { vec![None; in_view.len()] };
+        let placed = if labelled { place_labels(&in_view, taken) } else { vec![None; in_view.len()] };
         let mut sites = Group::new().set("class", "sites");
         for ((x, y, site), place) in in_view.iter().zip(placed) {
             let marker = Circle::new()
@@ -253,46 +397,78 @@ impl MapSpec {
         credits
     }
 
-    fn legend(&self, x: f64, y: f64) -> Group {
+    /// The legend from `(x, y)` down, and its height: the unit, the classes, suppressed and
+    /// missing areas, what the colours mean, the boundary and sites, the palette, the top targets.
+    fn legend(&self, x: f64, y: f64) -> (Group, f64) {
         let mut legend = Group::new().set("class", "legend");
-        let mut row = y + 10.0;
-        let swatch = |legend: Group, row: f64, fill: &str, label: &str, class: &str| {
-            legend
-                .add(
-                    Rectangle::new()
-                        .set("x", x)
-                        .set("y", row)
-                        .set("width", 18)
-                        .set("height", 14)
-                        .set("fill", fill)
-                        .set("stroke", "#768692")
-                        .set("stroke-width", 0.5),
-                )
-                .add(text(x + 26.0, row + 12.0, 12.0, "normal", label).set("class", format!("legend-entry {class}")))
-        };
-        for (i, (label, colour)) in self.classes.entries.iter().enumerate() {
-            legend = swatch(legend, row, colour, label, &format!("class-{}", i + 1));
-            row += 22.0;
+        let mut row = y + 12.0;
+        for line in wrap(&self.unit, LEGEND_CHARS - 6) {
+            legend = legend.add(text(x, row, 12.0, "bold", &line).set("class", "legend-unit"));
+            row += 16.0;
         }
+        row -= 4.0;
         let present = |fill: Fill| self.areas.iter().any(|a| a.fill == fill);
+        let mut swatches: Vec<(&str, &str, String)> = (self.classes.entries.iter().enumerate())
+            .map(|(i, (label, colour))| (label.as_str(), colour.as_str(), format!("class-{}", i + 1)))
+            .collect();
         if present(Fill::Suppressed) {
-            legend = swatch(legend, row, "url(#suppressed)", "suppressed (small count)", "suppressed");
-            row += 22.0;
+            swatches.push(("suppressed (small count)", "url(#suppressed)", "suppressed".into()));
         }
         if present(Fill::NoData) {
-            legend = swatch(legend, row, NO_DATA, "no data", "no-data");
+            swatches.push((self.no_data.as_str(), NO_DATA, "no-data".into()));
+        }
+        for (label, fill, class) in swatches {
+            legend = legend
+                .add(swatch(x, row, fill))
+                .add(text(x + 26.0, row + 12.0, 12.0, "normal", label).set("class", format!("legend-entry {class}")));
             row += 22.0;
         }
-        if let Some(note) = &self.classes.note {
-            legend = legend.add(text(x, row + 14.0, 11.0, "normal", note).set("fill", "#4c6272"));
-            row += 20.0;
+        let mut notes: Vec<String> = self.classes.notes.clone();
+        notes.push(format!("Colours: ColorBrewer {} (colour-blind safe)", self.classes.palette));
+        for line in notes.iter().flat_map(|n| wrap(n, LEGEND_CHARS + 4)) {
+            legend = legend
+                .add(text(x, row + 12.0, 11.0, "normal", &line).set("fill", "#4c6272").set("class", "legend-note"));
+            row += 15.0;
+        }
+        row += 8.0;
+        let (keys, height) = self.keys(x, row);
+        (legend.add(keys), row + height - y)
+    }
+
+    /// The boundary, the sites and the numbered targets, in the legend from `(x, y)` down, and their height.
+    fn keys(&self, x: f64, y: f64) -> (Group, f64) {
+        let mut keys = Group::new().set("class", "keys");
+        let mut row = y;
+        if let (Some(label), false) = (&self.outline_label, self.outline.is_empty()) {
+            let line = Line::new().set("x1", x).set("x2", x + 18.0).set("y1", row + 7.0).set("y2", row + 7.0);
+            keys = keys.add(line.set("stroke", "#212b32").set("stroke-width", 1.6));
+            for part in wrap(label, LEGEND_CHARS - 4) {
+                keys = keys.add(text(x + 26.0, row + 11.0, 12.0, "normal", &part).set("class", "outline-key"));
+                row += 15.0;
+            }
+            row += 7.0;
         }
         if !self.sites.is_empty() {
-            legend = legend
-                .add(Circle::new().set("cx", x + 9.0).set("cy", row + 14.0).set("r", 5).set("fill", "#005eb8"))
-                .add(text(x + 26.0, row + 18.0, 12.0, "normal", "hospital site"));
+            keys = keys
+                .add(Circle::new().set("cx", x + 9.0).set("cy", row + 7.0).set("r", 5).set("fill", "#005eb8"))
+                .add(text(x + 26.0, row + 11.0, 12.0, "normal", "hospital site"));
+            row += 22.0;
         }
-        legend
+        if !self.ranked.is_empty() {
+            keys = keys.add(text(x, row + 12.0, 12.0, "bold", "Top targets (rank, neighbourhood)"));
+            row += 20.0;
+            for target in &self.ranked {
+                keys = keys.add(rank_disc(x + 8.0, row + 7.0, 8.0, target));
+                for (i, part) in wrap(&target.name, LEGEND_CHARS - 4).iter().enumerate() {
+                    keys = keys.add(
+                        text(x + 24.0, row + 11.0 + 14.0 * i as f64, 11.0, "normal", part).set("class", "target-key"),
+                    );
+                    row += if i == 0 { 0.0 } else { 14.0 };
+                }
+                row += 20.0;
+            }
+        }
+        (keys, row - y)
     }
 
     /// Writes SVG or PNG, by the file's extension.
@@ -380,26 +556,75 @@ fn tenths(v: i64) -> String {
     }
 }
 
-/// A scale bar of a round length, about a fifth of the map's width, at its bottom left.
-fn scale_bar(frame: &Frame, span_m: f64, map_height: f64) -> Group {
+/// A scale bar of a round length, about a fifth of the map's width, under its bottom left: a
+/// black and white bar from 0 to the length, labelled at both ends.
+fn scale_bar(frame: &Frame, span_m: f64) -> Group {
     let target = span_m / 5.0;
     let magnitude = 10f64.powf(target.log10().floor());
     let length = [1.0, 2.0, 5.0, 10.0].iter().map(|f| f * magnitude).rfind(|l| *l <= target).unwrap_or(magnitude);
     let px = length * frame.scale;
-    let (x, y) = (MARGIN, TOP + map_height + 8.0);
+    let (x, y) = (MARGIN, frame.top + frame.height + 10.0);
     let label =
         if length >= 1000.0 { format!("{} km", legend_number_plain(length / 1000.0)) } else { format!("{} m", length) };
+    let half = |from: f64, fill: &str| {
+        Rectangle::new()
+            .set("x", round1(from))
+            .set("y", round1(y))
+            .set("width", round1(px / 2.0))
+            .set("height", 6)
+            .set("fill", fill.to_string())
+            .set("stroke", "#212b32")
+            .set("stroke-width", 0.8)
+    };
     Group::new()
         .set("class", "scale-bar")
+        .add(half(x, "#212b32"))
+        .add(half(x + px / 2.0, "#ffffff"))
+        .add(text(x, y + 20.0, 11.0, "normal", "0").set("text-anchor", "middle"))
+        .add(text(x + px, y + 20.0, 11.0, "normal", &label).set("text-anchor", "middle"))
+}
+
+/// A north arrow (the map is drawn on the British National Grid, grid north up) at the top right of the map.
+fn north_arrow(frame: &Frame) -> Group {
+    let (x, y) = (MARGIN + MAP_WIDTH - 16.0, frame.top + 6.0);
+    let arrow = format!("M{x},{y}l8,26l-8,-6l-8,6z", x = round1(x), y = round1(y + 14.0));
+    Group::new()
+        .set("class", "north-arrow")
+        .add(text(x, y + 11.0, 13.0, "bold", "N").set("text-anchor", "middle"))
+        .add(SvgPath::new().set("d", arrow).set("fill", "#212b32").set("stroke", "#ffffff").set("stroke-width", 1))
+}
+
+/// A legend swatch at `(x, y)`.
+fn swatch(x: f64, y: f64, fill: &str) -> Rectangle {
+    Rectangle::new()
+        .set("x", x)
+        .set("y", y)
+        .set("width", 18)
+        .set("height", 14)
+        .set("fill", fill)
+        .set("stroke", "#768692")
+        .set("stroke-width", 0.5)
+}
+
+/// A target's rank in a dark disc, its name on hover.
+fn rank_disc(x: f64, y: f64, r: f64, target: &RankedArea) -> Group {
+    Group::new()
+        .set("class", "target-label")
+        .add(Title::new(format!("{}. {}", target.rank, target.name)))
         .add(
-            Rectangle::new()
-                .set("x", round1(x))
-                .set("y", round1(y))
-                .set("width", round1(px))
-                .set("height", 5)
-                .set("fill", "#212b32"),
+            Circle::new()
+                .set("cx", round1(x))
+                .set("cy", round1(y))
+                .set("r", r)
+                .set("fill", "#212b32")
+                .set("stroke", "#ffffff")
+                .set("stroke-width", 1.2),
         )
-        .add(text(x + px + 8.0, y + 6.0, 11.0, "normal", &label))
+        .add(
+            text(x, y + 3.5, if target.rank >= 10 { 8.5 } else { 10.0 }, "bold", &target.rank.to_string())
+                .set("text-anchor", "middle")
+                .set("fill", "#ffffff"),
+        )
 }
 
 fn legend_number_plain(v: f64) -> String {
@@ -455,10 +680,10 @@ pub fn outline_of<'a>(areas: impl Iterator<Item = &'a MultiPolygon<f64>>) -> Vec
 /// beside the marker (leftwards on the right half of the map, away from the legend), then on the
 /// other side, above and below, within the map; a label overlapping a label already placed or
 /// another marker is left out (its marker still names the site on hover).
-fn place_labels(sites: &[(f64, f64, &MapSite)]) -> Vec<Option<(f64, f64, &'static str)>> {
+fn place_labels(sites: &[(f64, f64, &MapSite)], taken: &mut Vec<[f64; 4]>) -> Vec<Option<(f64, f64, &'static str)>> {
     const HEIGHT: f64 = 14.0;
     let width = |label: &str| label.chars().count() as f64 * 7.4;
-    let mut taken: Vec<[f64; 4]> = sites.iter().map(|(x, y, _)| [x - 5.0, y - 5.0, x + 5.0, y + 5.0]).collect();
+    taken.extend(sites.iter().map(|(x, y, _)| [x - 5.0, y - 5.0, x + 5.0, y + 5.0]));
     let overlaps = |a: &[f64; 4], b: &[f64; 4]| a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
     let mut placed = Vec::with_capacity(sites.len());
     for (x, y, site) in sites {

@@ -144,6 +144,8 @@ impl GroupLookup {
 /// assert_eq!(name_column(&headers, 2), Some(1));
 /// assert_eq!(name_column(&headers, 3), Some(4));
 /// assert_eq!(name_column(&headers, 0), None);
+/// let nhs = ["LSOA11CD", "icb_code", "icb"].map(String::from);
+/// assert_eq!(name_column(&nhs, 1), Some(2));
 /// let published = ["Local Authority District code (2019)", "Local Authority District name (2019)"].map(String::from);
 /// assert_eq!(name_column(&published, 0), Some(1));
 /// ```
@@ -159,7 +161,12 @@ pub fn name_column(headers: &[String], filter: usize) -> Option<usize> {
     } else {
         return None;
     };
-    headers.iter().position(|h| h.to_ascii_lowercase() == wanted)
+    // A name column named by the stem alone (`icb_code` beside `icb`, as NHS England's lookups have it).
+    let stem = lower.strip_suffix("_code").unwrap_or("");
+    headers
+        .iter()
+        .position(|h| h.to_ascii_lowercase() == wanted)
+        .or_else(|| headers.iter().position(|h| !stem.is_empty() && h.to_ascii_lowercase() == stem))
 }
 
 impl AreaLookup {

@@ -10,9 +10,10 @@ use serde_json::Value as Json;
 use crate::cli::ReportArgs;
 use crate::geocoder::{ReferenceSummary, Vintages};
 use crate::io::atomic::write_file;
-use crate::io::format::{mass, quantity, thousands};
+use crate::io::format::{date_in_words, mass, quantity, thousands};
 use crate::output::charts::{grouped_bars, Series};
-use crate::output::choropleth::{self, MapOptions};
+use crate::output::choropleth::{self, MapContext, MapOptions};
+use crate::output::classes::{MapValue, CHART_COMPARED, CHART_MAGNITUDE, CHART_OURS};
 use crate::output::disclosure::{Cell, Disclosure};
 use crate::output::run_summary::{self, DateRange, EmissionsSummary, GapsSummary, Range, TripStarts};
 use crate::run::say;
@@ -427,7 +428,6 @@ struct MapRequest<'a> {
     /// The element id, which keys the tooltips.
     id: &'a str,
     column: &'a str,
-    title: &'a str,
     /// Properties shown on hover: property, label, format.
     tooltip: &'a [(&'a str, &'a str, Format)],
     /// Which areas the map is fitted to.
@@ -441,15 +441,15 @@ impl MapRequest<'_> {
         dir: &Path,
         args: &ReportArgs,
         tooltips: &mut serde_json::Map<String, Json>,
+        context: MapContext,
     ) -> anyhow::Result<Option<String>> {
         let by_msoa = !args.lsoa_maps && !self.msoa_file.is_empty() && dir.join(self.msoa_file).is_file();
         let input = dir.join(if by_msoa { self.msoa_file } else { self.file });
         if !input.is_file() {
             return Ok(None);
         }
-        let title = if by_msoa { format!("{}, by MSOA", self.title) } else { self.title.to_string() };
         let options = MapOptions {
-            title: Some(title),
+            context: MapContext { msoa: by_msoa, ..context },
             attribution: args.attribution.clone(),
             markers: (&args.markers).into(),
             extent: self.extent,
@@ -486,7 +486,6 @@ const GAPS_MAP: MapRequest<'static> = MapRequest {
     msoa_file: "gaps_by_msoa.geojson",
     id: "gaps-map",
     column: "staff_per_1000",
-    title: "Staff per 1,000 working-age residents",
     tooltip: &[
         ("imd_decile", "IMD decile", Format::Text),
         ("lsoas_in_deciles_1_2", "LSOAs in IMD deciles 1-2", Format::Text),
@@ -505,7 +504,6 @@ const TARGETS_MAP: MapRequest<'static> = MapRequest {
     msoa_file: "",
     id: "targets-map",
     column: "score",
-    title: "Target neighbourhoods by score",
     tooltip: &[
         ("rank", "Rank", Format::Text),
         ("imd_decile", "IMD decile", Format::Text),
@@ -525,7 +523,6 @@ const EMISSIONS_MAP: MapRequest<'static> = MapRequest {
     msoa_file: "emissions_by_msoa.geojson",
     id: "emissions-map",
     column: "kgco2e_per_1000_population",
-    title: "Patient travel: kg CO2e per 1,000 residents",
     tooltip: &[
         ("imd_decile", "IMD decile", Format::Text),
         ("appointments", "Appointments", Format::Text),
@@ -558,12 +555,13 @@ fn gaps_section(
     let summary: GapsSummary = run_summary::read(&dir.join(crate::gaps::SUMMARY))?;
     reference_sources("workforce", &summary.reference, &summary.vintages, sources);
     let deciles = Csv::read(&dir.join("gaps_by_decile.csv"))?;
-    let map = GAPS_MAP.draw(dir, args, tooltips)?;
+    let map = GAPS_MAP.draw(dir, args, tooltips, MapContext::of_gaps(&summary))?;
     gaps_notes(&summary, assumptions);
     assumptions.extend(audit_note(dir, "Workforce")?);
     let targets = Targets::read(dir)?;
     let any_target = targets.as_ref().is_some_and(|t| !t.0.rows.is_empty());
-    let targets_map = if any_target { TARGETS_MAP.draw(dir, args, tooltips)? } else { None };
+    let targets_map =
+        if any_target { TARGETS_MAP.draw(dir, args, tooltips, MapContext::of_gaps(&summary))? } else { None };
     Ok(GapsSection {
         headline: summary.headline.clone(),
         community: community_in_words(&summary),
@@ -583,14 +581,15 @@ fn gaps_section(
 /// Shares of staff and of the working-age population by decile, side by side.
 fn gaps_chart(deciles: &Csv) -> String {
     let classes: Vec<&Vec<String>> = deciles.rows.iter().filter(|r| deciles.cell(r, "imd_decile") != "total").collect();
-    let share =
-        |column: &str| -> Vec<Option<f64>> { classes.iter().map(|r| deciles.cell(r, column).parse().ok()).collect() };
+    let share = |column: &str| -> Vec<MapValue> {
+        classes.iter().map(|r| MapValue::from_text(deciles.cell(r, column))).collect()
+    };
     grouped_bars(
         "Staff and working-age population by IMD decile",
         &classes.iter().map(|r| deciles.cell(r, "imd_decile").to_string()).collect::<Vec<_>>(),
         &[
-            Series { name: "Staff living in the community", colour: "#005eb8", values: share("staff_share") },
-            Series { name: "Working-age population", colour: "#ffb81c", values: share("population_share") },
+            Series { name: "Staff living in the community", colour: CHART_OURS, values: share("staff_share") },
+            Series { name: "Working-age population", colour: CHART_COMPARED, values: share("population_share") },
         ],
         "National IMD decile (1 = most deprived)",
     )
@@ -848,7 +847,7 @@ fn emissions_section(
     let mut site_columns = vec![("site_name", "Site", Format::Text)];
     site_columns.extend(MEASURE_COLUMNS);
     let site_table = sites.table("Patient travel by site", &site_columns, &site_rows)?;
-    let map = EMISSIONS_MAP.draw(dir, args, tooltips)?;
+    let map = EMISSIONS_MAP.draw(dir, args, tooltips, MapContext::of_emissions(&summary))?;
     emissions_notes(&summary, assumptions, sources)?;
     Ok(EmissionsSection {
         total: emissions_total_sentence(&summary),
@@ -866,18 +865,22 @@ fn emissions_chart(deciles: &Csv) -> String {
     let classes: Vec<&Vec<String>> =
         deciles.rows.iter().filter(|r| !matches!(deciles.cell(r, "imd_decile"), "total" | "none")).collect();
     let total_f2f: f64 = classes.iter().filter_map(|r| deciles.cell(r, "face_to_face").parse::<f64>().ok()).sum();
-    let f2f_share: Vec<Option<f64>> = classes
+    let f2f_share: Vec<MapValue> = classes
         .iter()
-        .map(|r| deciles.cell(r, "face_to_face").parse::<f64>().ok().filter(|_| total_f2f > 0.0).map(|v| v / total_f2f))
+        .map(|r| match MapValue::from_text(deciles.cell(r, "face_to_face")) {
+            MapValue::Value(v) if total_f2f > 0.0 => MapValue::Value(v / total_f2f),
+            MapValue::Value(_) => MapValue::NoData,
+            other => other,
+        })
         .collect();
-    let saving_share: Vec<Option<f64>> =
-        classes.iter().map(|r| deciles.cell(r, "share_of_scenario_kgco2e_saved").parse().ok()).collect();
+    let saving_share: Vec<MapValue> =
+        classes.iter().map(|r| MapValue::from_text(deciles.cell(r, "share_of_scenario_kgco2e_saved"))).collect();
     grouped_bars(
         "Face-to-face appointments and the scenario's saving by IMD decile",
         &classes.iter().map(|r| deciles.cell(r, "imd_decile").to_string()).collect::<Vec<_>>(),
         &[
-            Series { name: "Face-to-face appointments", colour: "#005eb8", values: f2f_share },
-            Series { name: "Carbon saved by the scenario", colour: "#009639", values: saving_share },
+            Series { name: "Face-to-face appointments", colour: CHART_OURS, values: f2f_share },
+            Series { name: "Carbon saved by the scenario", colour: CHART_MAGNITUDE, values: saving_share },
         ],
         "National IMD decile of the patient's neighbourhood (1 = most deprived)",
     )
@@ -895,29 +898,6 @@ fn emissions_total_sentence(summary: &EmissionsSummary) -> Option<String> {
         None => "outpatient appointments".to_string(),
     };
     Some(format!("Patients' travel to {appointments}{period} came to {} CO2e.", mass(kg)))
-}
-
-/// An ISO date as a board paper writes it: "2025-04-01" → "1 April 2025"; any other text as it is.
-///
-/// ```
-/// # use anchormap::report::date_in_words;
-/// assert_eq!(date_in_words("2025-04-01"), "1 April 2025");
-/// assert_eq!(date_in_words("2026-12-31"), "31 December 2026");
-/// assert_eq!(date_in_words("April 2025"), "April 2025");
-/// ```
-pub fn date_in_words(iso: &str) -> String {
-    const MONTHS: [&str; 12] = [
-        "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
-        "December",
-    ];
-    let parts: Vec<&str> = iso.split('-').collect();
-    match parts[..] {
-        [y, m, d] if y.len() == 4 => match (m.parse::<usize>(), d.parse::<u32>()) {
-            (Ok(m @ 1..=12), Ok(d @ 1..=31)) => format!("{d} {} {y}", MONTHS[m - 1]),
-            _ => iso.to_string(),
-        },
-        _ => iso.to_string(),
-    }
 }
 
 fn tonnes(kg: Option<f64>) -> String {
