@@ -41,7 +41,17 @@ pub fn mass(kg: f64) -> String {
 /// ```
 pub fn date_in_words(iso: &str) -> String {
     const MONTHS: [&str; 12] = [
-        "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
         "December",
     ];
     let parts: Vec<&str> = iso.split('-').collect();

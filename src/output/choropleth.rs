@@ -24,7 +24,14 @@ pub enum MapExtent {
     Data,
     /// Every area in the file.
     All,
+    /// Where most of this property's total lies (the central 95% of appointments, east–west and
+    /// north–south): patients scattered across the country would otherwise shrink the trust's own
+    /// area to a speck. The subtitle says how many areas, and what share, lie beyond the map.
+    MostOf(&'static str),
 }
+
+/// The share of a `MostOf` property a map's extent keeps.
+const MOST_OF: f64 = 0.95;
 
 /// Sites to mark on a map, and how to place them.
 #[derive(Debug, Clone, Default)]
@@ -149,7 +156,9 @@ pub fn build(options: &MapOptions) -> Result<(MapSpec, Boundaries)> {
     let counted = values.iter().filter(|v| **v != MapValue::NoData).count();
     let spec = MapSpec {
         title: options.title.clone().unwrap_or_else(|| default_title(&measure, &options.context)),
-        subtitle: Some(subtitle(counted, &options.column, drawing.tolerance_m)),
+        subtitle: Some(
+            subtitle(counted, &options.column, drawing.tolerance_m) + &beyond_words(drawing.beyond, options.extent),
+        ),
         unit: measure.unit,
         no_data: measure.no_data.to_string(),
         areas: drawing.areas,
@@ -284,16 +293,23 @@ fn outline_label(options: &MapOptions, values: &[MapValue]) -> Option<String> {
 /// The areas as drawn: filled, simplified, within the extent, with the outline of those with data.
 struct Drawing {
     areas: Vec<MapArea>,
+    /// With `MapExtent::MostOf`: the areas with data beyond the map, and their share of the property.
+    beyond: Option<(usize, f64)>,
     outline: Vec<(geo::Coord<f64>, geo::Coord<f64>)>,
     extent: Rect<f64>,
     tolerance_m: f64,
 }
 
 fn draw(options: &MapOptions, areas: &[Area], values: &[MapValue], classes: &Classes) -> Result<Drawing> {
-    // The extent: the areas with data unless asked for all.
+    let areas_in = areas;
+    // The extent: the areas with data unless asked for all, or where most of a property lies.
     let shown = (0..areas.len()).filter(|&i| options.extent == MapExtent::All || values[i] != MapValue::NoData);
     let extent = extent_of(shown.map(|i| &areas[i].geometry))
         .ok_or_else(|| Error::invalid(Location::file(&options.input), "nothing to draw"))?;
+    let extent = match options.extent {
+        MapExtent::MostOf(property) => most_of(areas, values, property).unwrap_or(extent),
+        _ => extent,
+    };
     let half_pixel = extent.width().max(extent.height()) / 720.0 * 0.5;
     let tolerance_m = options.simplify_m.unwrap_or(half_pixel).max(0.0);
     let drawn: Vec<usize> = (0..areas.len())
@@ -319,7 +335,11 @@ fn draw(options: &MapOptions, areas: &[Area], values: &[MapValue], classes: &Cla
             label: (options.context.msoa && values[i] != MapValue::NoData).then(|| name_of(&areas[i])),
         })
         .collect();
-    Ok(Drawing { areas, outline, extent, tolerance_m })
+    let beyond = match options.extent {
+        MapExtent::MostOf(property) => Some(beyond(areas_in, values, property, &extent)),
+        _ => None,
+    };
+    Ok(Drawing { areas, beyond, outline, extent, tolerance_m })
 }
 
 fn fill(value: MapValue, classes: &Classes) -> Fill {
@@ -339,6 +359,55 @@ fn site_markers(markers: &SiteMarkers) -> Result<Vec<MapSite>> {
     Ok(sites.into_iter().filter_map(|s| Some(MapSite { label: s.name, location: s.location? })).collect())
 }
 
+/// The box holding the central `MOST_OF` of `property`'s total over the areas with data, by the
+/// weighted quantiles of their centres east–west and north–south, with a margin of a tenth.
+fn most_of(areas: &[Area], values: &[MapValue], property: &str) -> Option<Rect<f64>> {
+    let mut points: Vec<(f64, f64, f64)> = areas
+        .iter()
+        .zip(values)
+        .filter(|(_, v)| **v != MapValue::NoData)
+        .filter_map(|(a, _)| {
+            let weight = a.properties.get(property)?.as_f64().filter(|w| *w > 0.0)?;
+            let centre = a.geometry.bounding_rect()?.center();
+            Some((centre.x, centre.y, weight))
+        })
+        .collect();
+    let total: f64 = points.iter().map(|p| p.2).sum();
+    if points.len() < 2 || total <= 0.0 {
+        return None;
+    }
+    let tail = (1.0 - MOST_OF) / 2.0 * total;
+    let mut range = |axis: fn(&(f64, f64, f64)) -> f64| {
+        points.sort_by(|a, b| axis(a).total_cmp(&axis(b)));
+        let at = |target: f64| {
+            let mut running = 0.0;
+            points.iter().find(|p| {
+                running += p.2;
+                running >= target
+            })
+        };
+        Some((axis(at(tail)?), axis(at(total - tail)?)))
+    };
+    let ((x0, x1), (y0, y1)) = (range(|p| p.0)?, range(|p| p.1)?);
+    let margin = ((x1 - x0).max(y1 - y0) / 10.0).max(2_000.0);
+    Some(Rect::new(geo::coord! { x: x0 - margin, y: y0 - margin }, geo::coord! { x: x1 + margin, y: y1 + margin }))
+}
+
+/// How many areas with data lie wholly beyond `extent`, and their share of `property`'s total.
+fn beyond(areas: &[Area], values: &[MapValue], property: &str, extent: &Rect<f64>) -> (usize, f64) {
+    let weight = |a: &Area| a.properties.get(property).and_then(|v| v.as_f64()).unwrap_or(0.0);
+    let with_data = areas.iter().zip(values).filter(|(_, v)| **v != MapValue::NoData).map(|(a, _)| a);
+    let (mut count, mut outside, mut total) = (0, 0.0, 0.0);
+    for area in with_data {
+        total += weight(area);
+        if !area.geometry.bounding_rect().is_some_and(|r| r.intersects(extent)) {
+            count += 1;
+            outside += weight(area);
+        }
+    }
+    (count, if total > 0.0 { outside / total } else { 0.0 })
+}
+
 /// How many areas are drawn and how they were simplified; no file names (issue 15: a board reads it).
 fn subtitle(counted: usize, column: &str, tolerance_m: f64) -> String {
     format!(
@@ -351,6 +420,20 @@ fn subtitle(counted: usize, column: &str, tolerance_m: f64) -> String {
             String::new()
         }
     )
+}
+
+/// "; 812 neighbourhoods with 3% of appointments lie beyond the map", or nothing.
+fn beyond_words(beyond: Option<(usize, f64)>, extent: MapExtent) -> String {
+    match (beyond, extent) {
+        (Some((count, share)), MapExtent::MostOf(property)) if count > 0 => format!(
+            "; {} {} with {} of {} beyond the map",
+            thousands(count as u64),
+            if count == 1 { "neighbourhood" } else { "neighbourhoods" },
+            if share < 0.005 { "under 1%".to_string() } else { format!("{:.0}%", share * 100.0) },
+            property.replace('_', " ")
+        ),
+        _ => String::new(),
+    }
 }
 
 fn numeric_properties(areas: &[Area]) -> Vec<String> {
@@ -524,6 +607,37 @@ fn attribution_for(given: &[String], areas: &[Area]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A 1 km square at (x, y) km with `appointments`.
+    fn square(x: f64, y: f64, appointments: f64) -> Area {
+        let (x, y) = (x * 1000.0, y * 1000.0);
+        let polygon = Rect::new(geo::coord! { x: x, y: y }, geo::coord! { x: x + 1000.0, y: y + 1000.0 }).to_polygon();
+        let mut properties = geojson::JsonObject::new();
+        properties.insert("appointments".into(), appointments.into());
+        Area {
+            code: String::new(),
+            name: String::new(),
+            country: None,
+            geometry: polygon.into(),
+            wgs84: None,
+            properties,
+        }
+    }
+
+    #[test]
+    fn a_map_of_most_appointments_leaves_out_the_scattered_few_and_says_so() {
+        let mut areas: Vec<Area> = (0..10).map(|i| square(i as f64, 0.0, 100.0)).collect();
+        areas.push(square(300.0, 400.0, 5.0));
+        let values = vec![MapValue::Value(1.0); areas.len()];
+        let extent = most_of(&areas, &values, "appointments").unwrap();
+        assert!(extent.max().x < 20_000.0 && extent.max().y < 20_000.0, "{extent:?}");
+        assert!(extent.min().x <= 0.0 && extent.max().x >= 10_000.0, "the ten near squares are inside: {extent:?}");
+        let (count, share) = beyond(&areas, &values, "appointments", &extent);
+        assert_eq!(count, 1);
+        assert!((share - 5.0 / 1005.0).abs() < 1e-12);
+        let words = beyond_words(Some((count, share)), MapExtent::MostOf("appointments"));
+        assert_eq!(words, "; 1 neighbourhood with under 1% of appointments beyond the map");
+    }
 
     #[test]
     fn published_columns_are_classed_by_their_declared_kind() {

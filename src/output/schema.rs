@@ -233,7 +233,6 @@ impl Kind {
     }
 }
 
-
 /// A published column for people: its header in words, its unit ("" where it has none) and what
 /// it means; the workbook's headers and its "Columns" sheet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -372,8 +371,21 @@ const WORDS: &[Described] = &[
 ];
 
 /// Units that are the counted thing's own noun: a heading does not repeat them.
-const NOUNS: &[&str] =
-    &["", "people", "appointments", "trips", "areas", "vacancies", "rank", "score", "ratio", "decile", "quintile", "date", "yes/no"];
+const NOUNS: &[&str] = &[
+    "",
+    "people",
+    "appointments",
+    "trips",
+    "areas",
+    "vacancies",
+    "rank",
+    "score",
+    "ratio",
+    "decile",
+    "quintile",
+    "date",
+    "yes/no",
+];
 
 impl Described {
     /// The words for a published column; `None` for a column no table of anchormap's has.

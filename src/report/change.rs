@@ -83,7 +83,13 @@ pub(super) fn changes(now: &[PathBuf], previous: &[PathBuf]) -> anyhow::Result<O
 
 fn row(label: &str, unit: Unit, then: f64, now: f64) -> Vec<String> {
     let change = now - then;
-    let sign = if change > 0.0 { "+" } else if change < 0.0 { "−" } else { "" };
+    let sign = if change > 0.0 {
+        "+"
+    } else if change < 0.0 {
+        "−"
+    } else {
+        ""
+    };
     let magnitude = change.abs();
     let change = match unit {
         Unit::Count => format!("{sign}{}", thousands(magnitude.round() as u64)),

@@ -237,7 +237,8 @@ pub(crate) fn run(args: ReportArgs) -> anyhow::Result<()> {
 
     let changes = change::changes(&args.from, &args.previous)?;
     let periods = periods(gaps_dir, emissions_dir)?;
-    let summary = executive_summary(gaps.as_ref(), demography.as_ref(), funnel.as_ref(), emissions.as_ref(), commute.as_ref());
+    let summary =
+        executive_summary(gaps.as_ref(), demography.as_ref(), funnel.as_ref(), emissions.as_ref(), commute.as_ref());
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.add_template("report.html", TEMPLATE)?;
@@ -531,7 +532,7 @@ const EMISSIONS_MAP: MapRequest<'static> = MapRequest {
         ("kgco2e_per_1000_population", "kg CO2e per 1,000", Format::Fixed(1)),
         ("scenario_kgco2e_saved", "Scenario saving (kg)", Format::Fixed(1)),
     ],
-    extent: choropleth::MapExtent::Data,
+    extent: choropleth::MapExtent::MostOf("appointments"),
 };
 
 /// The columns every emissions table shows after its first.
@@ -697,7 +698,10 @@ impl Targets {
         let needed = needed.into_iter().chain([t::ENTRY_LEVEL_VACANCIES, t::JOB_TITLES, t::EARLIEST_CLOSING_DATE]);
         let needed = needed.chain([t::RESIDENTS_OUT_OF_WORK, t::HOUSEHOLDS_WITHOUT_CAR_SHARE]);
         if let Some(missing) = needed.into_iter().find(|c| !csv.headers.iter().any(|h| h == c)) {
-            bail!("{}: no column '{missing}' for the report's targets (written by another version of anchormap?)", csv.path.display());
+            bail!(
+                "{}: no column '{missing}' for the report's targets (written by another version of anchormap?)",
+                csv.path.display()
+            );
         }
         let top: Vec<&Vec<String>> = csv.rows.iter().take(TARGETS_SHOWN).collect();
         let rows = top
@@ -721,12 +725,16 @@ impl Targets {
             n => format!("Target neighbourhoods (all {n})"),
         };
         let headers = ["Neighbourhood", "IMD decile", "Shortfall (staff)", "Nearest site", "Entry-level jobs in reach"];
-        let headers = headers.into_iter().chain(["First closing date", "Residents out of work", "Households without a car"]);
+        let headers =
+            headers.into_iter().chain(["First closing date", "Residents out of work", "Households without a car"]);
         Ok(HtmlTable {
             caption,
             headers: headers.map(String::from).collect(),
             rows,
-            expand: Some(Expand { column: 4, full: top.iter().map(|r| csv.cell(r, t::JOB_TITLES).to_string()).collect() }),
+            expand: Some(Expand {
+                column: 4,
+                full: top.iter().map(|r| csv.cell(r, t::JOB_TITLES).to_string()).collect(),
+            }),
         })
     }
 
@@ -764,7 +772,8 @@ pub fn jobs_in_short(count: &str, titles: &str) -> String {
             more += n.parse::<usize>().unwrap_or(0);
             continue;
         }
-        let counted = item.strip_suffix(')').and_then(|r| r.rsplit_once(" (")).and_then(|(t, n)| Some((t, n.parse().ok()?)));
+        let counted =
+            item.strip_suffix(')').and_then(|r| r.rsplit_once(" (")).and_then(|(t, n)| Some((t, n.parse().ok()?)));
         named.push(counted.unwrap_or((item, 1)));
     }
     named.sort_by(|a, b| b.1.cmp(&a.1));
