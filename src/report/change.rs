@@ -69,7 +69,7 @@ pub(super) fn changes(now: &[PathBuf], previous: &[PathBuf]) -> anyhow::Result<O
     }
     Ok(Some(Changes {
         compared: format!(
-            "Compared with the run in {} ({basis}). Each change is the difference of two published figures.",
+            "Compared with the run in {}: {basis}. Each change is the difference of two published figures.",
             previous.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
         ),
         table: HtmlTable {
@@ -119,7 +119,7 @@ impl Headline {
             h.basis = Some(Basis {
                 geography: gaps.reference.boundaries.geography.to_string(),
                 deprivation: gaps.deprivation.as_ref().map_or("no deprivation file".into(), |d| d.edition.clone()),
-                community: format!("{} ({} areas)", gaps.community.definition, gaps.community.areas),
+                community: format!("{}, {} areas", gaps.community.definition, gaps.community.areas),
             });
             h.staff_in_community = gaps.staff.placed_in_community;
             h.core20_staff_share = gaps.core20_staff_share;
