@@ -1,6 +1,6 @@
 //! Small SVG charts for the report: grouped bars of shares by deprivation decile, in the maps' colours, suppressed bars hatched.
 
-use svg::node::element::{Definitions, Group, Line, Pattern, Rectangle, Text, Title};
+use svg::node::element::{Definitions, Group, Line, Rectangle, Text, Title};
 use svg::Document;
 
 use crate::output::classes::MapValue;
@@ -65,22 +65,7 @@ pub fn grouped_bars(title: &str, categories: &[String], series: &[Series], x_lab
         })
         .collect::<Vec<_>>()
         .join("; ");
-    let hatching = Pattern::new()
-        .set("id", "chart-suppressed")
-        .set("width", 6)
-        .set("height", 6)
-        .set("patternUnits", "userSpaceOnUse")
-        .set("patternTransform", "rotate(45)")
-        .add(Rectangle::new().set("width", 6).set("height", 6).set("fill", "#f2f2f2"))
-        .add(
-            Line::new()
-                .set("x1", 0)
-                .set("y1", 0)
-                .set("x2", 0)
-                .set("y2", 6)
-                .set("stroke", "#8c8c8c")
-                .set("stroke-width", 2),
-        );
+    let hatching = crate::output::map::hatching("chart-suppressed");
     Document::new()
         .set("xmlns", "http://www.w3.org/2000/svg")
         .set("viewBox", (0, 0, plot.width as i64, plot.height as i64))

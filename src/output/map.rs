@@ -242,22 +242,7 @@ impl MapSpec {
 
     /// The page: size, font, the hatching for suppressed areas, background, title and subtitle.
     fn page(&self, height: f64, title: &[String]) -> Document {
-        let hatching = Pattern::new()
-            .set("id", "suppressed")
-            .set("width", 6)
-            .set("height", 6)
-            .set("patternUnits", "userSpaceOnUse")
-            .set("patternTransform", "rotate(45)")
-            .add(Rectangle::new().set("width", 6).set("height", 6).set("fill", "#f2f2f2"))
-            .add(
-                Line::new()
-                    .set("x1", 0)
-                    .set("y1", 0)
-                    .set("x2", 0)
-                    .set("y2", 6)
-                    .set("stroke", "#8c8c8c")
-                    .set("stroke-width", 2),
-            );
+        let hatching = hatching("suppressed");
         let document = Document::new()
             .set("xmlns", "http://www.w3.org/2000/svg")
             .set("viewBox", (0, 0, WIDTH as i64, height.ceil() as i64))
@@ -746,4 +731,24 @@ mod tests {
         // A family the machine may lack falls back to the embedded one rather than to nothing.
         assert_eq!(dark_pixels("No Such Font", "normal"), regular);
     }
+}
+
+/// The hatching that marks a suppressed value, as an SVG pattern with this `id` (maps and charts).
+pub fn hatching(id: &str) -> Pattern {
+    Pattern::new()
+        .set("id", id)
+        .set("width", 6)
+        .set("height", 6)
+        .set("patternUnits", "userSpaceOnUse")
+        .set("patternTransform", "rotate(45)")
+        .add(Rectangle::new().set("width", 6).set("height", 6).set("fill", "#f2f2f2"))
+        .add(
+            Line::new()
+                .set("x1", 0)
+                .set("y1", 0)
+                .set("x2", 0)
+                .set("y2", 6)
+                .set("stroke", "#8c8c8c")
+                .set("stroke-width", 2),
+        )
 }
