@@ -1,4 +1,4 @@
-//! The equity lens's headline: Bands 1–4 staff living in deciles 1–2, the modelled share of them in households without a car (Census 2021 TS045), and their commute's cost and time as shares of pay and of paid hours.
+//! The equity lens's headline: Bands 1–4 staff living in deciles 1–2 and their commute's cost and time as shares of pay and of paid hours, and the modelled share of households without a car (Census 2021 TS045) where staff in deciles 1–2 live.
 
 use serde::Serialize;
 
@@ -39,11 +39,14 @@ impl NoCar {
         Ok(Some(NoCar { by_area: by_area.iter().map(|c| c.as_ref().and_then(|c| c.without_car())).collect() }))
     }
 
-    /// The staff-weighted share of households without a car over the areas of `staff` (by area row),
-    /// and the share of those staff whose area the table covers.
-    pub fn weighted(&self, staff: &[f64]) -> Option<(f64, f64)> {
+    /// The staff-weighted share of households without a car over the areas in deciles 1–2 (`staff` and
+    /// `deciles` by area row), and the share of those staff whose area the table covers.
+    pub fn weighted(&self, staff: &[f64], deciles: &[Option<u8>]) -> Option<(f64, f64)> {
         let (mut weighted, mut covered, mut all) = (0.0, 0.0, 0.0);
-        for (n, share) in staff.iter().zip(&self.by_area).filter(|(n, _)| **n > 0.0) {
+        for ((n, decile), share) in staff.iter().zip(deciles).zip(&self.by_area) {
+            if *n <= 0.0 || !matches!(decile, Some(1 | 2)) {
+                continue;
+            }
             all += n;
             if let Some(s) = share {
                 weighted += n * s;
@@ -60,10 +63,11 @@ impl NoCar {
 pub struct EquityLens {
     /// Bands 1–4 staff whose home is in a national IMD decile 1 or 2 area.
     pub bands_1_4_deciles_1_2_staff: Option<f64>,
-    /// Modelled: the staff-weighted share of households without a car or van in their home areas
-    /// (TS045); not a count of people. `None` without `--car-availability`.
+    /// Modelled: the share of households without a car or van (TS045) in the deciles 1–2 areas where
+    /// staff live, weighted by each area's staff (all bands); not a count of people. `None` without
+    /// `--car-availability`.
     pub households_without_car_share_modelled: Option<f64>,
-    /// Of those staff, the share whose home area the car table covers.
+    /// Of the staff in deciles 1–2 areas, the share whose home area the car table covers.
     pub households_without_car_coverage: Option<f64>,
     /// Car mileage cost a year per whole-time equivalent.
     pub cost_gbp_per_wte: Option<f64>,
@@ -83,11 +87,12 @@ pub struct EquityLens {
 
 impl EquityLens {
     /// The lens from the published decile × band cells (deciles 1 and 2, Bands 1–4), and the modelled
-    /// car share from `no_car` over `low_paid_core20` (their staff by area row); figures hidden with their counts.
+    /// car share from `no_car` weighted by the published staff count of each area in deciles 1–2 (all
+    /// bands: counts by area and band are not published); figures hidden with their counts.
     pub fn published(
         published: &PublishedCommute,
         no_car: Option<&NoCar>,
-        low_paid_core20: &[f64],
+        deciles: &[Option<u8>],
         paid_hours: f64,
     ) -> EquityLens {
         let (d1, d2) = (&published.decile_band[BANDS_1_4], &published.decile_band[5 + BANDS_1_4]);
@@ -97,14 +102,16 @@ impl EquityLens {
         };
         let figures =
             [sum(d1.staff, d2.staff), sum(d1.wte, d2.wte), sum(d1.cost_gbp, d2.cost_gbp), sum(d1.hours, d2.hours)];
-        let car = no_car.and_then(|c| c.weighted(low_paid_core20));
+        let area_staff: Vec<f64> = published.areas.iter().map(|a| a.staff.value().unwrap_or(0.0)).collect();
+        let car = no_car.and_then(|c| c.weighted(&area_staff, deciles));
         EquityLens::of(figures, car, paid_hours, true)
     }
 
     /// The lens from the exact tally, for the exact summary.
-    pub fn exact(tally: &CommuteTally, no_car: Option<&NoCar>, paid_hours: f64) -> EquityLens {
+    pub fn exact(tally: &CommuteTally, no_car: Option<&NoCar>, deciles: &[Option<u8>], paid_hours: f64) -> EquityLens {
         let m = CommuteMeasures::sum([&tally.by_decile_band[0][BANDS_1_4], &tally.by_decile_band[1][BANDS_1_4]]);
-        let car = no_car.and_then(|c| c.weighted(&tally.low_paid_core20));
+        let area_staff: Vec<f64> = tally.by_area.iter().map(|a| a.staff).collect();
+        let car = no_car.and_then(|c| c.weighted(&area_staff, deciles));
         EquityLens::of([Some(m.staff), Some(m.wte), Some(m.cost_gbp), Some(m.hours)], car, paid_hours, false)
     }
 
@@ -137,7 +144,7 @@ impl EquityLens {
 const BANDS_1_4: usize = 0;
 
 /// The lens's method, as both summaries state it.
-pub const METHOD: &str = "Bands 1-4 staff whose home is in a national IMD decile 1 or 2 area (published counts). Households without a car is modelled: each member of staff counts as their home area's share of households without a car or van (Census 2021 TS045), averaged over them and rounded to the whole per cent; it is not a count of staff without a car. Cost is car mileage at the mileage rate per whole-time equivalent over Band 2's entry pay point (Agenda for Change 2025/26); time is door-to-door hours a year per whole-time equivalent over a whole-time year's paid hours (37.5 hours a week for the working days less leave).";
+pub const METHOD: &str = "Bands 1-4 staff whose home is in a national IMD decile 1 or 2 area (published counts). Households without a car is modelled: each member of staff (all bands) living in a decile 1 or 2 area counts as their home area's share of households without a car or van (Census 2021 TS045), averaged over them by each area's published staff count (staff by area and band are not published) and rounded to the whole per cent; it is not a count of staff without a car. Cost is car mileage at the mileage rate per whole-time equivalent over Band 2's entry pay point (Agenda for Change 2025/26); time is door-to-door hours a year per whole-time equivalent over a whole-time year's paid hours (37.5 hours a week for the working days less leave).";
 
 /// Paid hours a year of one whole-time equivalent: 37.5 a week over the working days less leave.
 pub fn paid_hours(working_days: f64, leave_days: f64) -> f64 {

@@ -64,10 +64,9 @@ pub fn run(args: CommuteArgs) -> anyhow::Result<()> {
     written.push(RunAudit::new(run.disclosure, published.audits.clone()).write(run.out())?);
     let assumptions = assumptions(&model, &modes, &frequency, !matrix.is_empty());
     let mut summary = published_summary(&args, &run, &placed.counts, &published, assumptions.clone(), written);
-    summary.equity_lens =
-        equity::EquityLens::published(&published, no_car.as_ref(), &placed.tally.low_paid_core20, paid_hours);
+    summary.equity_lens = equity::EquityLens::published(&published, no_car.as_ref(), &deciles, paid_hours);
     let mut exact = exact_summary(&placed.counts, &placed.tally, assumptions, &run.warnings);
-    exact.equity_lens = equity::EquityLens::exact(&placed.tally, no_car.as_ref(), paid_hours);
+    exact.equity_lens = equity::EquityLens::exact(&placed.tally, no_car.as_ref(), &deciles, paid_hours);
     exact.scenarios = exact_scenarios(&args, &placed.tally, &deciles);
     let (quiet, started) = (run.quiet, run.started);
     run.finish((SUMMARY, &summary), (INTERNAL_SUMMARY, &exact))?;

@@ -187,8 +187,6 @@ pub struct CommuteTally {
     pub by_staff_group: BTreeMap<String, CommuteMeasures>,
     /// Return trips a year by mode (exact; for the analyst's summary; filled by [`CommuteTally::finish`]).
     pub trips_by_mode: BTreeMap<String, f64>,
-    /// Bands 1–4 staff living in deciles 1–2, by area row (the equity lens's car share).
-    pub low_paid_core20: Vec<f64>,
     /// By staff group number, until [`CommuteTally::finish`].
     by_group: Vec<CommuteMeasures>,
     /// Return trips a year by split number, until [`CommuteTally::finish`].
@@ -208,7 +206,6 @@ impl CommuteTally {
             by_staff_group: BTreeMap::new(),
             trips_by_mode: BTreeMap::new(),
             by_decile_band: [[CommuteMeasures::default(); 5]; 11],
-            low_paid_core20: vec![0.0; areas],
             by_group: Vec::new(),
             trips_by_split: vec![0.0; splits],
         }
@@ -225,9 +222,6 @@ impl CommuteTally {
         let band = BandGroup::ALL.iter().position(|b| *b == placed.band).unwrap_or(4);
         self.by_band[band].add(m);
         self.by_decile_band[placed.decile.min(10)][band].add(m);
-        if let (0, 0 | 1, Some(area)) = (band, placed.decile, placed.area) {
-            self.low_paid_core20[area] += m.staff;
-        }
         if self.by_group.len() <= placed.staff_group {
             self.by_group.resize(placed.staff_group + 1, CommuteMeasures::default());
         }

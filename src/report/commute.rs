@@ -84,7 +84,7 @@ fn lens(lens: &serde_json::Value) -> Vec<String> {
     )];
     if let Some(share) = number("households_without_car_share_modelled") {
         lines.push(format!(
-            "In the neighbourhoods where they live, {} of households have no car or van (Census 2021). This is an estimate from where they live, not a count of our staff without a car.",
+            "In the most deprived fifth of neighbourhoods where our staff live, {} of households have no car or van (Census 2021). This is an estimate from where staff live, not a count of our staff without a car.",
             percent(share)
         ));
     }
