@@ -311,6 +311,28 @@ pub const DISTANCE_MATRIX: [ColumnSpec; 4] = [
     spec("time_min", "one-way minutes", &["time min", "minutes", "duration min", "time"]),
 ];
 
+/// Travel times without a car (public transport, walking, cycling) from areas to sites: r5r's
+/// `travel_time_matrix` (`from_id, to_id, travel_time_p50`), OpenTripPlanner or the trust's own.
+pub const TIME_MATRIX: [ColumnSpec; 3] = [
+    spec(
+        "area",
+        "area code",
+        &["from id", "area code", "origin", "origin id", "from", "lsoa", "lsoa code", "lsoa11cd", "lsoa21cd"],
+    ),
+    spec("site", "site code", &["to id", "site code", "site", "destination", "destination id", "to"]),
+    spec(
+        "minutes",
+        "one-way minutes without a car",
+        &["travel time p50", "travel time", "minutes", "time min", "duration min", "journey time", "duration"],
+    ),
+];
+
+/// Target neighbourhoods: a gaps run's `targets.csv`, or any list of area codes (ranked or not).
+pub const TARGETS: [ColumnSpec; 2] = [
+    spec("rank", "rank", &["rank"]),
+    spec("area", "area code", &["area code", "lsoa code*", "lsoa11cd", "lsoa21cd", "lsoa", "code"]),
+];
+
 /// The geocode input: any CSV with a postcode column.
 pub const GEOCODE_INPUT: [ColumnSpec; 1] = [spec(
     "postcode",
@@ -635,13 +657,15 @@ pub const ECONOMIC_ACTIVITY: [ColumnSpec; 3] = [
 ];
 
 /// Every file a user brings, with the flag that names its columns: for the README and `inspect`.
-pub const USER_FILES: [(&str, &str, &[ColumnSpec]); 7] = [
+pub const USER_FILES: [(&str, &str, &[ColumnSpec]); 9] = [
     ("staff", "--staff-columns", &STAFF),
     ("vacancies", "--vacancy-columns", &VACANCIES),
     ("applications", "--application-columns", &APPLICATIONS),
     ("sites", "--site-columns", &SITES),
     ("appointments", "--appointment-columns", &APPOINTMENTS),
     ("distance matrix", "--distance-matrix-columns", &DISTANCE_MATRIX),
+    ("time matrix", "--time-matrix-columns", &TIME_MATRIX),
+    ("targets", "--targets-columns", &TARGETS),
     ("geocode input", "--input-columns", &GEOCODE_INPUT),
 ];
 

@@ -562,3 +562,48 @@ fn scenarios_save_what_the_trips_they_remove_emitted() {
     assert_eq!(published["scenarios"]["modal_shift_kgco2e_saved"], 86.6);
     assert_eq!(cell(&out.join("commute_by_site.csv"), "S1", "kgco2e_saved_extra_home_day"), "3.4");
 }
+
+/// Target neighbourhoods' reach without a car: a time from the matrix where it has the pair
+/// (E01900003 to S1: 38 minutes), else modelled from the straight line between the area's centre
+/// (401500, 300500) and S1 (400500, 301000): (9.5 + 1.04 x 1.118 km) x 1.8 = 19.2 minutes.
+#[test]
+fn target_neighbourhoods_within_reach_without_a_car() {
+    let dir = temp_dir();
+    let staff = write(dir.path(), "staff.csv", "Home Postcode,Contracted Wte\nXX1 1AA,1\nXX1 1AE,1\n");
+    let targets = write(dir.path(), "targets.csv", "rank,area_code\n1,E01900002\n2,E01900003\n3,E09999999\n");
+    let matrix = write(dir.path(), "ttm.csv", "from_id,to_id,travel_time_p50\nE01900003,S1,38\nE01900002,S1,\n");
+    let out = dir.path().join("out");
+    let (targets, matrix) = (targets.to_str().unwrap(), matrix.to_str().unwrap());
+    let extra = ["--site", "S1", "--targets", targets, "--time-matrix", matrix, "--reach-minutes", "30"];
+    anchormap_ok(commute_args(&staff, &out, &extra));
+    let table = out.join("commute_target_reach.csv");
+    let (headers, rows) = read_csv(&table);
+    let at = |area: &str, column: &str| {
+        let c = headers.iter().position(|h| h == column).unwrap();
+        let row = rows.iter().find(|r| r[1] == area && r[5] == "S1").unwrap_or_else(|| panic!("no {area} to S1"));
+        row[c].clone()
+    };
+    let modelled = (9.5 + 1.04 * (1000f64).hypot(500.0) / 1000.0) * 1.8;
+    assert_eq!(at("E01900002", "minutes_without_car"), format!("{:.0}", modelled));
+    assert_eq!(
+        (at("E01900002", "within_reach").as_str(), at("E01900002", "time_source").as_str()),
+        ("true", "modelled")
+    );
+    assert_eq!(at("E01900003", "minutes_without_car"), "38");
+    assert_eq!(
+        (at("E01900003", "within_reach").as_str(), at("E01900003", "time_source").as_str()),
+        ("false", "time matrix")
+    );
+    assert_eq!(at("E01900003", "rank"), "2");
+    let reach = &json(&out.join("commute_summary.json"))["target_reach"];
+    assert_eq!(reach["targets"], 2);
+    assert_eq!(reach["targets_not_in_areas"], serde_json::json!(["E09999999"]));
+    let s1 = reach["by_site"].as_array().unwrap().iter().find(|s| s["site_code"] == "S1").unwrap();
+    assert_eq!(s1["targets_within_reach"], 1);
+    assert!(exact(&out)["warnings"].to_string().contains("E09999999"), "the missing target is named");
+
+    let bad = write(dir.path(), "bad.csv", "from_id,to_id,travel_time_p50\nE01900003,S1,soon\n");
+    let extra = ["--site", "S1", "--targets", targets, "--time-matrix", bad.to_str().unwrap(), "--force"];
+    let err = anchormap_err(commute_args(&staff, &out, &extra));
+    assert!(err.contains("bad.csv") && err.contains("line 2") && err.contains("'soon'"), "{err}");
+}

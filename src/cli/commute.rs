@@ -64,6 +64,9 @@ pub struct CommuteArgs {
     pub commute: CommuteTravelArgs,
 
     #[command(flatten)]
+    pub reach: ReachArgs,
+
+    #[command(flatten)]
     pub values: ValueArgs,
 
     #[command(flatten)]
@@ -120,6 +123,36 @@ pub struct CommuteTravelArgs {
     pub scenario_site: Option<SiteMove>,
 }
 
+/// Which target neighbourhoods can reach each site without a car.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Target reach")]
+pub struct ReachArgs {
+    /// Target neighbourhoods: a gaps run's targets.csv (or any CSV of area codes, ranked or not). Each
+    /// target's one-way time to each site without a car, and whether it is within --reach-minutes, is
+    /// written to commute_target_reach.csv.
+    #[arg(long, value_name = "targets.csv")]
+    pub targets: Option<PathBuf>,
+
+    /// Targets file columns when not detected: rank=,area=
+    #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
+    pub targets_columns: ColumnMap,
+
+    /// One-way times without a car (public transport) from areas to sites: r5r's travel_time_matrix
+    /// (from_id,to_id,travel_time_p50), OpenTripPlanner's or the trust's own (area,site,minutes).
+    /// Pairs it lacks are modelled, and labelled so.
+    #[arg(long, value_name = "FILE", requires = "targets")]
+    pub time_matrix: Option<PathBuf>,
+
+    /// Time matrix columns when not detected: area=,site=,minutes=
+    #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
+    pub time_matrix_columns: ColumnMap,
+
+    /// Within reach: at most this many minutes one way without a car (DfT Journey Time Statistics
+    /// count access to employment centres within 15, 30 and 45 minutes).
+    #[arg(long, value_name = "MINUTES", default_value_t = 45.0, value_parser = minutes)]
+    pub reach_minutes: f64,
+}
+
 /// `--scenario-site`: a site's code and the point it moves to.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SiteMove {
@@ -159,6 +192,13 @@ fn km(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
         Ok(v) if v > 0.0 && v <= 1000.0 => Ok(v),
         _ => Err(format!("'{text}' is not a distance in km (more than 0, at most 1000)")),
+    }
+}
+
+fn minutes(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(v) if v > 0.0 && v <= 600.0 => Ok(v),
+        _ => Err(format!("'{text}' is not a number of minutes (more than 0, at most 600)")),
     }
 }
 

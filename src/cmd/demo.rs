@@ -60,6 +60,8 @@ out = "emissions"
 staff = {staff}
 # Administrative and other non-clinical staff on site 3 days a week; clinical groups 5.
 days_on_site = "3"
+# The target neighbourhoods of the gaps run: which can reach each site without a car.
+targets = "gaps/targets.csv"
 out = "commute"
 
 [map]

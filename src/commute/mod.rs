@@ -3,6 +3,7 @@
 pub mod equity;
 pub mod modes;
 pub mod published;
+pub mod reach;
 pub mod summary;
 pub mod tables;
 pub mod tally;
@@ -60,6 +61,18 @@ pub fn run(args: CommuteArgs) -> anyhow::Result<()> {
     let msoas: Vec<Option<usize>> = run.areas.facts.iter().map(|a| a.msoa).collect();
     let published = PublishedCommute::new(&placed.tally, &deciles, &msoas, &run.disclosure);
     let mut written = tables::write(&run, &sites, &placed.tally, &published)?;
+    let target_reach = reach::target_reach(&args.reach, &run.areas, &sites, &model)?;
+    if let Some((table, reach)) = &target_reach {
+        run.write_table(reach::TABLE, table)?;
+        written.push(reach::TABLE.to_string());
+        if !reach.targets_not_in_areas.is_empty() {
+            run.warnings.push(format!(
+                "{} of the --targets areas are not among the run's areas and are left out (e.g. {})",
+                reach.targets_not_in_areas.len(),
+                reach.targets_not_in_areas[0]
+            ));
+        }
+    }
     written.push(run.write_workbook("commute.xlsx", "Staff travel to work", &written, &[])?);
     written.push(RunAudit::new(run.disclosure, published.audits.clone()).write(run.out())?);
     let assumptions = assumptions(&model, &modes, &frequency, !matrix.is_empty());
@@ -68,6 +81,8 @@ pub fn run(args: CommuteArgs) -> anyhow::Result<()> {
     let mut exact = exact_summary(&placed.counts, &placed.tally, assumptions, &run.warnings);
     exact.equity_lens = equity::EquityLens::exact(&placed.tally, no_car.as_ref(), &deciles, paid_hours);
     exact.scenarios = exact_scenarios(&args, &placed.tally, &deciles);
+    summary.target_reach = target_reach.as_ref().map(|(_, r)| r.clone());
+    exact.target_reach = target_reach.map(|(_, r)| r);
     let (quiet, started) = (run.quiet, run.started);
     run.finish((SUMMARY, &summary), (INTERNAL_SUMMARY, &exact))?;
     if !quiet {
@@ -214,6 +229,7 @@ fn published_summary(
         },
         equity_lens: Default::default(),
         decisions: counts.decisions.clone(),
+        target_reach: None,
         scenarios: scenarios(
             args,
             (t.shift_kgco2e_saved.value(), published.core20.shift_kgco2e_saved.value()),
@@ -274,6 +290,7 @@ fn exact_summary(
         cost_gbp_total: t.cost_gbp,
         hours_total: t.hours,
         trips_by_mode: tally.trips_by_mode.clone(),
+        target_reach: None,
         scenarios: CommuteScenarios {
             shift_short_car_trips: 0.0,
             short_trip_km: 0.0,

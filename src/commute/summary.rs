@@ -132,6 +132,9 @@ pub struct CommuteSummary {
     pub equity_lens: crate::commute::equity::EquityLens,
     /// Notes the reader must see (e.g. many unknown sites).
     pub decisions: Vec<String>,
+    /// Which target neighbourhoods reach each site without a car (`--targets`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_reach: Option<crate::commute::reach::TargetReach>,
     /// The scenarios, from the published figures.
     pub scenarios: CommuteScenarios,
     /// The assumptions.
@@ -195,6 +198,9 @@ pub struct CommuteExact {
     pub trips_by_mode: BTreeMap<String, f64>,
     /// The scenarios, exact.
     pub scenarios: CommuteScenarios,
+    /// Which target neighbourhoods reach each site without a car (`--targets`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_reach: Option<crate::commute::reach::TargetReach>,
     /// The assumptions.
     pub assumptions: CommuteAssumptions,
     /// Every warning of the run, word for word.

@@ -11,6 +11,7 @@ pub mod inspect;
 pub mod located_by;
 pub mod sites;
 pub mod staff;
+pub mod time_matrix;
 pub mod unrecognised;
 pub mod vacancies;
 pub mod value_maps;

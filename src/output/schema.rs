@@ -160,6 +160,7 @@ const KINDS: &[(&str, Kind)] = &[
     ("lsoas", Kind::Count),
     ("lsoas_in_deciles_1_2", Kind::Count),
     ("minutes_per_trip", Kind::Amount),
+    ("minutes_without_car", Kind::Amount),
     ("mixed", Kind::Count),
     ("msoa_code", Kind::Text),
     ("msoa_name", Kind::Text),
@@ -204,11 +205,13 @@ const KINDS: &[(&str, Kind)] = &[
     ("starter", Kind::Text),
     ("summary", Kind::Text),
     ("target_areas", Kind::Count),
+    ("time_source", Kind::Text),
     ("trips", Kind::Amount),
     ("vacancy_id", Kind::Text),
     ("virtual", Kind::Count),
     ("ward_name", Kind::Text),
     ("white", Kind::Count),
+    ("within_reach", Kind::Flag),
     ("wte", Kind::Amount),
 ];
 
@@ -318,6 +321,7 @@ const WORDS: &[Described] = &[
     d("lsoas", "Neighbourhoods (LSOAs)", "areas", "LSOAs in the MSOA that are in the community."),
     d("lsoas_in_deciles_1_2", "LSOAs in deciles 1-2", "areas", "Of those, LSOAs in national IMD deciles 1 and 2."),
     d("minutes_per_trip", "Time per trip", "minutes", "Travel time per one-way trip, from the travel model."),
+    d("minutes_without_car", "Minutes without a car", "minutes", "One-way travel time from the neighbourhood to the site by public transport or on foot: the time matrix's, or modelled (see time source)."),
     d("mixed", "Mixed", "people", "Staff recorded as of Mixed or Multiple ethnic groups."),
     d("msoa_code", "MSOA code", "", "The ONS code of the middle-layer area (MSOA) the neighbourhood is in."),
     d("msoa_name", "MSOA name", "", "The House of Commons Library's name for the MSOA."),
@@ -362,11 +366,13 @@ const WORDS: &[Described] = &[
     d("starter", "Starter", "", "New starters in the period, or existing staff."),
     d("summary", "Summary", "", "The MSOA's targets in words."),
     d("target_areas", "Target neighbourhoods", "areas", "Target neighbourhoods in the MSOA."),
+    d("time_source", "Time source", "", "Where the time comes from: the time matrix given, or the travel model (car time from straight-line distance, times the without-car factor)."),
     d("trips", "Trips", "trips", "One-way trips in the period."),
     d("vacancy_id", "Vacancy", "", "The vacancy's reference."),
     d("virtual", "Virtual", "appointments", "Appointments held by telephone or video."),
     d("ward_name", "Ward", "", "The electoral ward the neighbourhood is in."),
     d("white", "White", "people", "Staff recorded as White."),
+    d("within_reach", "Within reach", "yes/no", "Whether the site is within the stated minutes of the neighbourhood without a car."),
     d("wte", "Whole-time equivalent", "WTE", "Contracted whole-time equivalent."),
 ];
 

@@ -19,6 +19,8 @@ pub(super) struct CommuteSection {
     lens: Vec<String>,
     /// Each scenario asked for, in plain English.
     scenarios: Vec<String>,
+    /// Which target neighbourhoods reach each site without a car, in plain English.
+    reach: Vec<String>,
 }
 
 /// The columns both tables show after their first.
@@ -70,7 +72,44 @@ pub(super) fn commute_section(dir: &Path, assumptions: &mut Vec<String>) -> anyh
     let trips = summary["assumptions"]["trips"].as_str().unwrap_or_default();
     assumptions.push(format!("How staff travel to work: {modes}; how often: {trips}."));
     let (lens, scenarios) = (lens(&summary["equity_lens"]), scenarios(&summary["scenarios"]));
-    Ok(CommuteSection { headline, figures, deciles, bands, lens, scenarios })
+    let reach = reach(&summary["target_reach"]);
+    Ok(CommuteSection { headline, figures, deciles, bands, lens, scenarios, reach })
+}
+
+/// Which of the target neighbourhoods can reach each site without a car, with how the times were made.
+fn reach(reach: &serde_json::Value) -> Vec<String> {
+    let (Some(targets), Some(minutes)) = (reach["targets"].as_u64(), reach["reach_minutes"].as_f64()) else {
+        return Vec::new();
+    };
+    let mut sites: Vec<(u64, String)> = reach["by_site"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|s| {
+            (s["targets_within_reach"].as_u64().unwrap_or(0), s["site_name"].as_str().unwrap_or_default().to_string())
+        })
+        .collect();
+    sites.sort_by(|a, b| b.0.cmp(&a.0));
+    let Some(((first, first_site), rest)) = sites.split_first().filter(|_| targets > 0) else { return Vec::new() };
+    let rest: Vec<String> = rest.iter().map(|(n, site)| format!("{} of {site}", thousands(*n))).collect();
+    let rest = match rest.split_last() {
+        None => String::new(),
+        Some((last, [])) => format!(" and {last}"),
+        Some((last, others)) => format!(", {} and {last}", others.join(", ")),
+    };
+    let source = if reach["pairs_from_time_matrix"].as_u64().unwrap_or(0) == 0 {
+        "modelled from distance, not from timetables: a public-transport time matrix would replace the estimate"
+    } else {
+        "from the public-transport time matrix given, modelled where it has no time"
+    };
+    vec![
+        format!(
+            "Without a car, {} of our {} target neighbourhoods are within {minutes:.0} minutes of {first_site} by public transport or on foot{rest}.",
+            thousands(*first),
+            thousands(targets)
+        ),
+        format!("Journey times are {source}; commute_target_reach.csv gives each neighbourhood's time to each site."),
+    ]
 }
 
 /// The equity lens's sentences, each only where its figures are published.
