@@ -2,7 +2,7 @@
 //!
 //! A settings file is TOML. Each table is either a subcommand (`[gaps]`, `[emissions]`, …),
 //! whose keys are that subcommand's long options, or a shared table (`[reference]`,
-//! `[inputs]`, `[community]`, `[disclosure]`, `[travel]`), whose keys apply to every
+//! `[inputs]`, `[community]`, `[disclosure]`, `[travel]`, `[output]`), whose keys apply to every
 //! subcommand that has the option. Values: a string or number is the option's value; `true`
 //! sets a flag; a list repeats the option; a table is a column map (`{ postcode = "Home
 //! Postcode" }` is `postcode=Home Postcode`). Relative paths are relative to the file.
@@ -43,7 +43,7 @@ pub fn from_reference_set(long: &str) -> bool {
 /// The file `fetch` writes beside the data it fetched: a `[reference]` table.
 pub const REFERENCE_FILE: &str = "reference.toml";
 /// Tables whose keys apply to every subcommand that has the option.
-const SHARED_TABLES: [&str; 5] = ["reference", "inputs", "community", "disclosure", "travel"];
+const SHARED_TABLES: [&str; 6] = ["reference", "inputs", "community", "disclosure", "travel", "output"];
 /// `[values.ROLE]` tables: what the values of a coded column mean, for every command that reads them.
 const VALUES_TABLE: &str = "values";
 /// The option a `[values.ROLE]` entry becomes.

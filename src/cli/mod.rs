@@ -3,6 +3,7 @@
 //! that words a shared flag its own way says so with `mut_arg`.
 
 pub mod commute;
+pub mod publish;
 pub mod config;
 
 use std::path::{Path, PathBuf};
@@ -18,6 +19,7 @@ use crate::output::classes::Scheme;
 use crate::reference::boundaries::BoundaryProperties;
 
 pub use commute::CommuteArgs;
+pub use publish::PublishArgs;
 
 /// Workforce-versus-community deprivation gaps and outpatient travel emissions, by small area.
 #[derive(Debug, Parser)]
@@ -69,6 +71,8 @@ pub enum Command {
     Audit(AuditArgs),
     /// The IoD's summary of every group of areas at once (every local authority, ICB or MSOA): average score, proportion in the most deprived 10%, extent.
     Profile(ProfileArgs),
+    /// Apply the disclosure rule and its audit to a table of counts made elsewhere (a data platform's Parquet).
+    Publish(PublishArgs),
 }
 
 /// The reference data: what places postcodes in areas, and deprivation.
@@ -533,6 +537,11 @@ pub struct OutputDirArgs {
     /// Replace an earlier run in --out (it is replaced whole, never mixed with the new one).
     #[arg(long)]
     pub force: bool,
+
+    /// Formats beside the CSV tables and GeoJSON layers (always written): parquet (every table,
+    /// typed), geoparquet and topojson (area layers; TopoJSON for Power BI's shape map).
+    #[arg(long = "format", value_name = "FORMAT,...", value_delimiter = ',')]
+    pub formats: Vec<crate::output::formats::Format>,
 
     #[command(flatten)]
     pub terminal: TerminalArgs,

@@ -1,4 +1,4 @@
-//! Dispatch to each subcommand, and the small commands that are not an analysis (geocode, map, demo, fetch, inspect, prepare).
+//! Dispatch to each subcommand, and the small commands that are not an analysis (geocode, map, demo, fetch, inspect, prepare, publish).
 
 pub mod demo;
 pub mod fetch;
@@ -6,6 +6,7 @@ pub mod geocode;
 pub mod inspect;
 pub mod map;
 pub mod prepare;
+pub mod publish;
 
 use crate::cli::{Cli, Command};
 
@@ -25,5 +26,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Prepare(args) => prepare::run(args),
         Command::Profile(args) => crate::profile::run(args),
         Command::Audit(args) => crate::audit::run(args),
+        Command::Publish(args) => publish::run(args),
     }
 }

@@ -77,8 +77,9 @@ pub fn write(
     let names = run.names.is_some().then_some(areas.msoas.as_slice());
     let (table, features) = area_table(&areas.facts, names, tally, published);
     run.write_table("commute_by_area.csv", &table)?;
-    geojson::write_areas(
-        &run.out().join("commute_by_area.geojson"),
+    run.write_areas(
+        "commute_by_area.geojson",
+        &table,
         features.into_iter().map(|(i, properties)| (areas.shape(i), properties)),
     )?;
     let mut written = vec!["commute_by_area.csv", "commute_by_area.geojson"];
@@ -160,7 +161,7 @@ fn msoa_tables(
     }
     run.write_table("commute_by_msoa.csv", &table)?;
     let rows: Vec<(usize, usize)> = order.iter().copied().zip(0..).collect();
-    crate::output::msoa::write_geojson(&run.out().join("commute_by_msoa.geojson"), areas, &table, &rows)?;
+    crate::output::msoa::write_geojson((run.out(), "commute_by_msoa.geojson"), &run.formats, areas, &table, &rows)?;
     Ok(vec!["commute_by_msoa.csv", "commute_by_msoa.geojson"])
 }
 

@@ -385,12 +385,13 @@ fn write_tables(
     catchment: &Catchment,
     by_specialty: bool,
 ) -> anyhow::Result<Vec<String>> {
-    let (out, areas, facts) = (run.out(), &run.areas, &run.areas.facts);
+    let (areas, facts) = (&run.areas, &run.areas.facts);
     let names = run.names.is_some().then_some(areas.msoas.as_slice());
     let (area_table, area_features) = area_table(facts, names, tally, published);
     run.write_table("emissions_by_area.csv", &area_table)?;
-    geojson::write_areas(
-        &out.join("emissions_by_area.geojson"),
+    run.write_areas(
+        "emissions_by_area.geojson",
+        &area_table,
         area_features.into_iter().map(|(i, properties)| (areas.shape(i), properties)),
     )?;
     let msoa_written = msoa_tables(run, tally, published)?;
@@ -1069,7 +1070,7 @@ fn msoa_tables(
     }
     run.write_table("emissions_by_msoa.csv", &table)?;
     let rows: Vec<(usize, usize)> = order.iter().copied().zip(0..).collect();
-    crate::output::msoa::write_geojson(&out.join("emissions_by_msoa.geojson"), areas, &table, &rows)?;
+    crate::output::msoa::write_geojson((out, "emissions_by_msoa.geojson"), &run.formats, areas, &table, &rows)?;
     Ok(vec!["emissions_by_msoa.csv", "emissions_by_msoa.geojson"])
 }
 

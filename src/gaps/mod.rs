@@ -732,13 +732,14 @@ fn area_tables(
     cells: &[Option<Cell>],
     rate: f64,
 ) -> anyhow::Result<Vec<String>> {
-    let (out, areas) = (run.out(), &run.areas);
+    let areas = &run.areas;
     let local = args.local_deciles.then(|| local_deciles(&areas.facts, community));
     let names = run.names.is_some().then_some(areas.msoas.as_slice());
     let (area_table, area_properties) = area_rows(&areas.facts, names, community, cells, rate, local.as_deref());
     run.write_table("gaps_by_area.csv", &area_table)?;
-    geojson::write_areas(
-        &out.join("gaps_by_area.geojson"),
+    run.write_areas(
+        "gaps_by_area.geojson",
+        &area_table,
         area_properties.into_iter().map(|(i, properties)| (areas.shape(i), properties)),
     )?;
     Ok(vec!["gaps_by_area.csv".to_string(), "gaps_by_area.geojson".to_string()])
@@ -791,7 +792,7 @@ fn write_targets_geojson(
         };
         (run.areas.shape(i), geojson::properties(&table, &row))
     });
-    geojson::write_areas(&run.out().join("targets.geojson"), features)?;
+    run.write_areas("targets.geojson", table, features)?;
     Ok(())
 }
 
@@ -1107,7 +1108,7 @@ fn msoa_tables(
     }
     run.write_table("gaps_by_msoa.csv", &table)?;
     let rows: Vec<(usize, usize)> = order.iter().copied().zip(0..).collect();
-    crate::output::msoa::write_geojson(&out.join("gaps_by_msoa.geojson"), areas, &table, &rows)?;
+    crate::output::msoa::write_geojson((out, "gaps_by_msoa.geojson"), &run.formats, areas, &table, &rows)?;
     Ok(vec!["gaps_by_msoa.csv".to_string(), "gaps_by_msoa.geojson".to_string()])
 }
 

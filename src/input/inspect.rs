@@ -414,7 +414,7 @@ pub fn inspect_file(path: &Path, forced: Option<FileKind>, max_rows: u64, maps: 
     if matches!(extension.as_str(), "geojson" | "json") || forced == Some(FileKind::Boundaries) {
         return inspect_geojson(path);
     }
-    if matches!(extension.as_str(), "zip" | "parquet") {
+    if extension == "zip" {
         return Ok(inspect_other(path, &extension));
     }
     let input = CsvInput::open(path)?;
@@ -612,7 +612,7 @@ fn inspect_other(path: &Path, extension: &str) -> Inspection {
             "a zip: taken as OS Code-Point Open as published, whose columns are fixed (nothing to name)",
         )
     } else {
-        (None, "a Parquet file: inspect reads CSV and GeoJSON (the deprivation reader also reads Parquet)")
+        (None, "inspect reads CSV, Parquet and GeoJSON")
     };
     Inspection {
         file: path.display().to_string(),

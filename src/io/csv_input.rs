@@ -1,4 +1,4 @@
-//! `CsvInput`: a user's CSV (or `-` for stdin) streamed in batches, with its header and column mapping.
+//! `CsvInput`: a user's CSV (or `-` for stdin, or a Parquet file read as CSV) streamed in batches, with its header and column mapping.
 
 use std::fs::File;
 use std::io::{BufReader, Read};
@@ -44,7 +44,11 @@ impl CsvInput {
             if file.metadata().map_err(|e| Error::io(path, e))?.is_dir() {
                 return Err(Error::invalid(Location::file(path), "is a folder, not a CSV file"));
             }
-            Box::new(Bounded::lines(BufReader::with_capacity(1 << 17, file)))
+            if crate::io::parquet_input::is_parquet(path) {
+                Box::new(crate::io::parquet_input::ParquetAsCsv::open(path)?)
+            } else {
+                Box::new(Bounded::lines(BufReader::with_capacity(1 << 17, file)))
+            }
         };
         let quotes = Arc::new(Mutex::new(QuoteState::default()));
         let source = QuoteWatch { inner: source, state: Arc::clone(&quotes) };

@@ -79,3 +79,34 @@ pub fn properties(table: &Table, row: &[String]) -> JsonObject {
     }
     properties
 }
+
+/// A shape's polygons in WGS84 as every layer writes them: rings of (longitude, latitude) to 6 decimals.
+pub fn wgs84_polygons(shape: Shape<'_>) -> Vec<Vec<Vec<[f64; 2]>>> {
+    let (geometry, to_position): (&MultiPolygon<f64>, ToPosition) = match shape {
+        Shape::Wgs84(g) => (g, rounded),
+        Shape::Bng(g) => (g, position),
+    };
+    let point = |c: &Coord<f64>| {
+        let p = to_position(*c);
+        [p[0], p[1]]
+    };
+    geometry
+        .iter()
+        .map(|polygon| {
+            std::iter::once(polygon.exterior())
+                .chain(polygon.interiors())
+                .map(|r| r.0.iter().map(point).collect())
+                .collect()
+        })
+        .collect()
+}
+
+/// A feature's properties back as a table row's cells (numbers as JSON writes them, null as blank).
+pub fn cells(table: &Table, properties: &JsonObject) -> Vec<String> {
+    let cell = |value: Option<&serde_json::Value>| match value {
+        None | Some(serde_json::Value::Null) => String::new(),
+        Some(serde_json::Value::String(text)) => text.clone(),
+        Some(other) => other.to_string(),
+    };
+    table.headers.iter().map(|h| cell(properties.get(h))).collect()
+}

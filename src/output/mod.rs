@@ -10,12 +10,15 @@ pub mod choropleth;
 #[doc(hidden)]
 pub mod classes;
 pub mod disclosure;
+pub mod formats;
 pub mod geojson;
+pub mod geoparquet;
 pub mod inspection;
 #[doc(hidden)]
 pub mod map;
 pub mod msoa;
 pub mod names;
+pub mod parquet;
 pub mod run_folder;
 #[doc(hidden)]
 pub mod run_summary;
@@ -24,4 +27,5 @@ pub mod schema;
 pub mod summary;
 #[doc(hidden)]
 pub mod table;
+pub mod topojson;
 pub mod workbook;

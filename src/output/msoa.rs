@@ -5,6 +5,7 @@ use rayon::prelude::*;
 
 use crate::analysis::Areas;
 use crate::error::Result;
+use crate::output::formats::Formats;
 use crate::output::geojson;
 use crate::output::table::Table;
 use crate::spatial::Shape;
@@ -29,14 +30,20 @@ pub fn dissolve(areas: &Areas, msoas: &[usize]) -> Vec<MultiPolygon<f64>> {
     msoas.par_iter().map(|m| geo::unary_union(members[*m].iter().map(|i| &areas.geometry[*i]))).collect()
 }
 
-/// Writes an MSOA table's GeoJSON: `rows` are (MSOA, the table row's index), in the table's order.
-pub fn write_geojson(path: &std::path::Path, areas: &Areas, table: &Table, rows: &[(usize, usize)]) -> Result<()> {
+/// Writes an MSOA table's area layer `dir/NAME` (GeoJSON, and the other `formats`): `rows` are
+/// (MSOA, the table row's index), in the table's order.
+pub fn write_geojson(
+    (dir, name): (&std::path::Path, &str),
+    formats: &Formats,
+    areas: &Areas,
+    table: &Table,
+    rows: &[(usize, usize)],
+) -> Result<()> {
     let msoas: Vec<usize> = rows.iter().map(|(m, _)| *m).collect();
     let shapes = dissolve(areas, &msoas);
-    geojson::write_areas(
-        path,
-        rows.iter()
-            .zip(&shapes)
-            .map(|((_, row), shape)| (Shape::Bng(shape), geojson::properties(table, &table.rows[*row]))),
-    )
+    let features = rows
+        .iter()
+        .zip(&shapes)
+        .map(|((_, row), shape)| (Shape::Bng(shape), geojson::properties(table, &table.rows[*row])));
+    formats.write_areas(dir, name, table, features)
 }

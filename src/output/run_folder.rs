@@ -5,13 +5,14 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Location, Result};
 
 /// Files that mark a folder as an anchormap run (or the demo), which `--force` may replace.
-const RUN_MARKERS: [&str; 6] = [
+const RUN_MARKERS: [&str; 7] = [
     "gaps_summary.json",
     "emissions_summary.json",
     "profile_summary.json",
     "summary.json",
     "anchormap.toml",
     "not-for-publication",
+    "disclosure_audit.json",
 ];
 
 /// A run's output folder being written. Nothing appears at the destination until

@@ -76,7 +76,7 @@ pub(crate) fn run(args: ProfileArgs) -> anyhow::Result<()> {
         sums[*group].add(&deprivation, area, people, working_age.as_ref().and_then(|p| p.get(area)));
     }
     let table = profile_table(&lookup, &deprivation, &sums, &areas, population.is_some());
-    table.write_csv(&folder.path().join(TABLE))?;
+    crate::output::formats::Formats::new(&args.output.formats).write_table(folder.path(), TABLE, &table)?;
     let mut summary = summary(&args, &deprivation, &lookup, population.as_ref(), counts);
     summary.employment_population_column = working_age.map(|w| w.column);
     write_json(&folder.path().join(SUMMARY), &summary)?;

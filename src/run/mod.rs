@@ -20,6 +20,7 @@ use crate::io::csv_input::Row;
 use crate::io::progress;
 use crate::io::CsvInput;
 use crate::output::disclosure::Disclosure;
+use crate::output::formats::Formats;
 use crate::output::run_folder::RunFolder;
 use crate::output::run_summary::AreaNamesSummary;
 use crate::output::summary::write_run_summaries;
@@ -82,6 +83,8 @@ pub struct RunContext {
     pub names: Option<AreaNamesSummary>,
     /// Every table written so far, by file name, for the workbook (written from memory, not re-read).
     tables: RefCell<Vec<(String, Table)>>,
+    /// The formats the tables and area layers are written in (`--format`).
+    pub formats: Formats,
 }
 
 impl RunContext {
@@ -122,6 +125,7 @@ impl RunContext {
         }
         Ok(RunContext {
             tables: RefCell::default(),
+            formats: Formats::new(&output.formats),
             started,
             quiet: output.terminal.quiet,
             disclosure,
@@ -215,11 +219,23 @@ impl RunContext {
         Ok(sites)
     }
 
-    /// Writes `table` as the CSV file `name` in the run folder, and keeps it for the workbook.
+    /// Writes `table` as the CSV file `name` in the run folder (and in the other `--format`s), and
+    /// keeps it for the workbook.
     pub fn write_table(&self, name: &str, table: &Table) -> anyhow::Result<()> {
-        table.write_csv(&self.out().join(name))?;
+        self.formats.write_table(self.out(), name, table)?;
         self.tables.borrow_mut().push((name.to_string(), table.clone()));
         Ok(())
+    }
+
+    /// Writes the area layer `name` (`X.geojson`, and in the other `--format`s): each area's
+    /// shape with its row of `table` as properties.
+    pub fn write_areas<'a>(
+        &self,
+        name: &str,
+        table: &Table,
+        features: impl Iterator<Item = (crate::spatial::Shape<'a>, geojson::JsonObject)>,
+    ) -> anyhow::Result<()> {
+        Ok(self.formats.write_areas(self.out(), name, table, features)?)
     }
 
     /// The run's workbook (`name`, e.g. `gaps.xlsx`): every CSV in `written` as a sheet, and a notes
