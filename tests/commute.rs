@@ -607,3 +607,22 @@ fn target_neighbourhoods_within_reach_without_a_car() {
     let err = anchormap_err(commute_args(&staff, &out, &extra));
     assert!(err.contains("bad.csv") && err.contains("line 2") && err.contains("'soon'"), "{err}");
 }
+
+/// A home further than --max-commute-km from the site (straight line) is not a daily commute: counted by
+/// reason and left out of the figures. XX1 1AJ is 4 km from S1, XX1 1AA 0.5 km.
+#[test]
+fn a_home_beyond_daily_commuting_distance_is_counted_not_tallied() {
+    let dir = temp_dir();
+    let staff = write(dir.path(), "staff.csv", "Home Postcode,Contracted Wte\nXX1 1AA,1\nXX1 1AJ,1\n");
+    let out = dir.path().join("out");
+    let extra = ["--site", "S1", "--max-commute-km", "3", "--min-count", "0", "--round-to", "1"];
+    anchormap_ok(commute_args(&staff, &out, &extra));
+    let exact = exact(&out);
+    assert_eq!(exact["staff_placed"], 1);
+    assert_eq!(exact["unplaced_by_reason"]["home_beyond_max_commute_km"], 1);
+    assert!(exact["warnings"].to_string().contains("more than 3 km"), "{}", exact["warnings"]);
+    let near = exact["km_total"].as_f64().unwrap();
+    anchormap_ok(commute_args(&staff, &out, &["--site", "S1", "--force", "--min-count", "0", "--round-to", "1"]));
+    let both = crate::commute::exact(&out)["km_total"].as_f64().unwrap();
+    assert!(both > near * 5.0, "the 4 km home counts under the default 100 km: {both} vs {near}");
+}

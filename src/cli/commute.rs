@@ -13,6 +13,10 @@ pub const DEFAULT_WORKING_DAYS: f64 = 260.0;
 /// Change on appointment, NHS Terms and Conditions of Service Handbook, section 13) and 8 bank holidays.
 pub const DEFAULT_LEAVE_DAYS: f64 = 35.0;
 
+/// Homes further than this from the site (km, straight line) are not daily commutes: over 1.5 hours each
+/// way by car under the fitted time model, beyond Census 2021 TS058's top band (60 km and over).
+pub const DEFAULT_MAX_COMMUTE_KM: f64 = 100.0;
+
 /// Staff travel to work: trips, km, kg CO2e, cost and hours by home area, deprivation decile, band and site.
 #[derive(Debug, Args)]
 pub struct CommuteArgs {
@@ -102,6 +106,11 @@ pub struct CommuteTravelArgs {
     /// dropping them and sharing the trips among those who travelled (census day fell in a lockdown).
     #[arg(long)]
     pub keep_census_home_working: bool,
+
+    /// Homes further than this from the work site (straight line, one way) are not taken as daily
+    /// commutes (an address not updated, a weekly commuter): counted by reason and left out of the figures.
+    #[arg(long, value_name = "KM", default_value_t = DEFAULT_MAX_COMMUTE_KM, value_parser = km)]
+    pub max_commute_km: f64,
 
     /// Scenario: this fraction (0-1) of car drivers' trips shorter than --short-trip-km one way made on foot
     /// or by bicycle instead; its saving is a column of every table.

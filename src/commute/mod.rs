@@ -61,7 +61,9 @@ pub fn run(args: CommuteArgs) -> anyhow::Result<()> {
     let msoas: Vec<Option<usize>> = run.areas.facts.iter().map(|a| a.msoa).collect();
     let published = PublishedCommute::new(&placed.tally, &deciles, &msoas, &run.disclosure);
     let mut written = tables::write(&run, &sites, &placed.tally, &published)?;
-    let target_reach = reach::target_reach(&args.reach, &run.areas, &sites, &model)?;
+    let worked_at: Vec<_> =
+        sites.iter().zip(&placed.tally.by_site).filter(|(_, m)| m.staff > 0.0).map(|(s, _)| s.clone()).collect();
+    let target_reach = reach::target_reach(&args.reach, &run.areas, &worked_at, &model)?;
     if let Some((table, reach)) = &target_reach {
         run.write_table(reach::TABLE, table)?;
         written.push(reach::TABLE.to_string());

@@ -1,4 +1,4 @@
-//! Each staff row to a home point, a work site, a WTE and a mode split: placed and tallied, or counted by reason (no site, unknown site, site not located, no home point).
+//! Each staff row to a home point, a work site, a WTE and a mode split: placed and tallied, or counted by reason (no site, unknown site, site not located, no home point, a home beyond daily commuting distance).
 
 use std::collections::BTreeMap;
 
@@ -157,6 +157,7 @@ enum Unplaced {
     InvalidPostcode,
     UnknownPostcode,
     NoCoordinates,
+    BeyondMaxCommute,
 }
 
 impl Unplaced {
@@ -169,6 +170,7 @@ impl Unplaced {
             Unplaced::InvalidPostcode => "invalid_postcode",
             Unplaced::UnknownPostcode => "unknown_postcode",
             Unplaced::NoCoordinates => "no_coordinates",
+            Unplaced::BeyondMaxCommute => "home_beyond_max_commute_km",
         }
     }
 }
@@ -250,6 +252,8 @@ pub struct Placer<'a> {
     extra_home_day: bool,
     /// The moved site's row and new point (`--scenario-site`).
     site_move: Option<(usize, geo::Coord<f64>)>,
+    /// Homes further than this (metres, straight line) from the site are not taken as daily commutes.
+    max_commute_m: f64,
 }
 
 impl<'a> Placer<'a> {
@@ -283,6 +287,7 @@ impl<'a> Placer<'a> {
             shift: (args.commute.shift_short_car_trips, args.commute.short_trip_km, car_factor(model)),
             extra_home_day: args.commute.extra_home_day,
             site_move: site_move(args, sites)?,
+            max_commute_m: args.commute.max_commute_km * 1000.0,
         })
     }
 
@@ -337,6 +342,10 @@ impl<'a> Placer<'a> {
                 _ => Unplaced::UnknownPostcode,
             });
         };
+        let straight_m = (home.x - site_point.x).hypot(home.y - site_point.y);
+        if straight_m > self.max_commute_m {
+            return Outcome::Unplaced(Unplaced::BeyondMaxCommute);
+        }
         let area = areas.of(geocoded);
         let wte = self.wte.map_or(Wte::Read(1.0), |i| Wte::parse(row.record.get(i).unwrap_or_default()));
         let band = profile.band;
@@ -344,7 +353,6 @@ impl<'a> Placer<'a> {
         let at_home = if self.keep_home_working && chosen.from == SplitFrom::Census { chosen.home_share } else { 0.0 };
         let trips = wte.value() * profile.trips_per_wte * (1.0 - at_home);
         let road = area.and_then(|a| self.matrix.get(&(a, site)).copied());
-        let straight_m = (home.x - site_point.x).hypot(home.y - site_point.y);
         let trip = self.model.trip(chosen.blend, straight_m, road);
         let mut measures = CommuteMeasures::of(wte.value(), trips, &trip);
         let (fraction, short_km, car_kg_per_km) = self.shift;
@@ -573,6 +581,19 @@ fn warn_sites(placer: &Placer, counts: &mut Counts, run: &mut RunContext) {
         }
     }
     counts.decisions.extend(loud_decisions);
+    let far = counts.unplaced_by_reason.get(Unplaced::BeyondMaxCommute.as_str()).copied().unwrap_or(0);
+    if far > 0 {
+        let km = placer.max_commute_m / 1000.0;
+        run.warnings.push(format!(
+            "{} of {} staff ({:.1}%) live more than {km} km in a straight line from their site: not taken as daily commutes from that home, and left out of the figures (--max-commute-km)",
+            thousands(far),
+            thousands(counts.rows),
+            far as f64 / counts.rows.max(1) as f64 * 100.0
+        ));
+        counts.decisions.push(format!(
+            "Staff whose home is more than {km} km in a straight line from their site are not taken as travelling daily from it and are left out of the commute figures (counted in the summary's unplaced_by_reason)."
+        ));
+    }
 }
 
 /// The reasons rows were not placed, in words.

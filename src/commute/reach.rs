@@ -70,7 +70,8 @@ pub struct SiteReach {
     pub targets_within_reach: usize,
 }
 
-/// The table and summary of `--targets` (with `--time-matrix` where given), or `None` without `--targets`.
+/// The table and summary of `--targets` (with `--time-matrix` where given) for `sites` (those staff work at),
+/// or `None` without `--targets`.
 pub fn target_reach(
     args: &ReachArgs,
     areas: &Areas,

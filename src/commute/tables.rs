@@ -223,7 +223,8 @@ fn site_table(sites: &[Site], published: &PublishedCommute) -> Table {
     let mut headers = vec!["site_code", "site_name"];
     headers.extend(MEASURE_COLUMNS);
     let mut table = Table::new(&headers);
-    for (site, p) in sites.iter().zip(&published.sites) {
+    // Sites where no one works (a national sites file) are left out.
+    for (site, p) in sites.iter().zip(&published.sites).filter(|(_, p)| p.staff.value() != Some(0.0)) {
         let mut row = vec![site.label.clone(), site.name.clone()];
         row.extend(measure_cells(p));
         table.push(row);
