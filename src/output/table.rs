@@ -73,10 +73,20 @@ impl Table {
 }
 
 /// A number to `decimals` places; blank for `None`.
+///
+/// ```
+/// use anchormap::output::table::fixed;
+/// assert_eq!(fixed(Some(-0.04), 1), "0.0");
+/// assert_eq!(fixed(Some(-0.06), 1), "-0.1");
+/// assert_eq!(fixed(None, 1), "");
+/// ```
 pub fn fixed(value: Option<f64>, decimals: usize) -> String {
-    match value {
-        Some(v) if v.is_finite() => format!("{v:.decimals$}"),
-        _ => String::new(),
+    let Some(v) = value.filter(|v| v.is_finite()) else { return String::new() };
+    let text = format!("{v:.decimals$}");
+    match text.strip_prefix('-') {
+        // A small negative rounded to zero is zero, not "-0.0".
+        Some(zero) if zero.bytes().all(|b| b == b'0' || b == b'.') => zero.to_string(),
+        _ => text,
     }
 }
 

@@ -170,7 +170,7 @@ impl Format {
             Format::Text => text.to_string(),
             Format::Count => thousands(v.round().max(0.0) as u64),
             Format::Percent => format!("{:.1}%", v * 100.0),
-            Format::Fixed(d) => format!("{v:.d$}"),
+            Format::Fixed(d) => crate::output::table::fixed(Some(v), d),
             Format::Tonnes => thousands((v / 1000.0).round().max(0.0) as u64),
         }
     }
