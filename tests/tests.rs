@@ -22,6 +22,7 @@ mod inspect;
 mod map;
 mod maps;
 mod names;
+mod nations;
 mod national;
 mod postcode_columns;
 mod properties;
