@@ -198,3 +198,19 @@ fn a_store_prepared_with_scotlands_zones_gives_the_same_rows() {
     assert!(a == b, "the same rows with and without the store");
     assert!(String::from_utf8(a).unwrap().contains(",Scotland,SIMD 2020v2,"));
 }
+
+/// `inspect` names the nations of a file's postcodes by postcode area, and only when any is outside England.
+#[test]
+fn inspect_names_the_nation_mix_of_a_files_postcodes() {
+    let dir = temp_dir();
+    let mixed = dir.path().join("mixed.csv");
+    std::fs::write(&mixed, "postcode,band\nWR5 1DD,5\nWR1 1AA,5\nEH1 1YZ,6\nCF10 1EP,7\nSY1 1AA,4\n").unwrap();
+    let english = dir.path().join("english.csv");
+    std::fs::write(&english, "postcode,band\nWR5 1DD,5\nWR1 1AA,5\n").unwrap();
+    let out = anchormap(["inspect".as_ref(), mixed.as_os_str(), english.as_os_str()]);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    let expected = "by postcode area: England 2, England or Wales (border area) 1, Scotland 1, Wales 1";
+    assert_eq!(text.matches(expected).count(), 1, "{text}");
+    assert_eq!(text.matches("by postcode area").count(), 1, "an England-only file says nothing more: {text}");
+}
