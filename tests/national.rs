@@ -460,7 +460,7 @@ fn gaps_for_an_icb_match_an_independent_calculation() {
 
 /// `gaps` on the 2021 geography for the Herefordshire and Worcestershire ICB of 2024: the given
 /// reference files (deprivation, population, community lookup, filter) by name in `../shared/reference`.
-fn gaps_2021(
+pub(crate) fn gaps_2021(
     reference: &Path,
     staff: &Path,
     files: [(&str, &str); 3],

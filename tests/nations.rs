@@ -214,3 +214,32 @@ fn inspect_names_the_nation_mix_of_a_files_postcodes() {
     assert_eq!(text.matches(expected).count(), 1, "{text}");
     assert_eq!(text.matches("by postcode area").count(), 1, "an England-only file says nothing more: {text}");
 }
+
+/// gaps does not yet compare within each nation: given Wales's or Scotland's files it says so in a
+/// warning and gives the same tables as without them.
+#[test]
+fn gaps_sets_the_nations_files_aside_with_a_warning() {
+    let Some(reference) = reference_dir() else { return };
+    let dir = temp_dir();
+    let staff = crate::national::synthetic_staff(&reference, dir.path(), 300);
+    let files = [
+        ("--deprivation", IMD2025),
+        ("--population", "census2021_lsoa21_age6_16to64.csv"),
+        ("--community-lookup", "lsoa21_to_sicbl24_icb24.csv"),
+    ];
+    let run = |out: &str, extra: &[(&str, &str)]| {
+        let out = dir.path().join(out);
+        let mut args = crate::national::gaps_2021(&reference, &staff, files, "icb24_code=E54000019", &out);
+        for (flag, file) in extra {
+            args.extend([flag.into(), reference.join(file).into_os_string()]);
+        }
+        args.push("--no-store".into());
+        let stderr = anchormap_ok(args);
+        let summary = std::fs::read_to_string(out.join("gaps_summary.json")).unwrap_or_default();
+        (stderr + &summary, std::fs::read(out.join("gaps_by_decile.csv")).unwrap())
+    };
+    let (_, england) = run("england", &[]);
+    let (stderr, gb) = run("gb", &[("--wimd", WIMD2025), ("--simd", SIMD), ("--scotland-boundaries", DATA_ZONES)]);
+    assert!(stderr.contains("read by geocode and prepare only so far"), "{stderr}");
+    assert!(england == gb, "the same decile table");
+}

@@ -286,3 +286,19 @@ impl NationTally {
         })
     }
 }
+
+/// The analyses (gaps, emissions, funnel, commute) do not yet compare within each nation: they set
+/// Wales's and Scotland's files aside, with this note, and run on England's IMD as before (a Welsh
+/// or Scottish person is without a decile there, never given an English one).
+pub fn set_aside_for_analyses(paths: &mut crate::geocoder::ReferencePaths) -> Option<String> {
+    if !paths.nations.any() {
+        return None;
+    }
+    paths.nations = NationPaths::default();
+    Some(
+        "--wimd, --simd and --scotland-boundaries are read by geocode and prepare only so far: this run compares \
+         on England's IMD alone, as before (Welsh and Scottish people are counted without a decile, never given \
+         an English one)"
+            .to_string(),
+    )
+}
