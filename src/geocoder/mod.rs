@@ -456,7 +456,7 @@ impl Geocoder {
                             OnceLock::new(),
                             Some(store.path),
                             (notes, scotland),
-                        )
+                        );
                     }
                     Err(e) => notes.push(format!("{e}; the files are read instead (run `anchormap prepare` again)")),
                 }
