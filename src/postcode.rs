@@ -94,6 +94,32 @@ impl Postcode {
         let (bytes, len) = self.compact_bytes();
         String::from_utf8_lossy(&bytes[..len - 3]).into_owned()
     }
+    /// The nation its postcode area lies in, by the area's letters alone (no directory): areas
+    /// that cross the England–Wales or England–Scotland border are named as such.
+    ///
+    /// ```
+    /// use anchormap::postcode::Postcode;
+    /// assert_eq!(Postcode::parse("EH1 1YZ").unwrap().nation_by_area(), "Scotland");
+    /// assert_eq!(Postcode::parse("CF10 1EP").unwrap().nation_by_area(), "Wales");
+    /// assert_eq!(Postcode::parse("WR5 1DD").unwrap().nation_by_area(), "England");
+    /// assert_eq!(Postcode::parse("SY1 1AA").unwrap().nation_by_area(), "England or Wales (border area)");
+    /// assert_eq!(Postcode::parse("BT1 1AA").unwrap().nation_by_area(), "Northern Ireland");
+    /// ```
+    pub fn nation_by_area(self) -> &'static str {
+        let area: String = self.outward().chars().take_while(char::is_ascii_alphabetic).collect();
+        match area.as_str() {
+            "AB" | "DD" | "DG" | "EH" | "FK" | "G" | "HS" | "IV" | "KA" | "KW" | "KY" | "ML" | "PA" | "PH" | "ZE" => {
+                "Scotland"
+            }
+            "TD" => "England or Scotland (border area)",
+            "CF" | "LL" | "SA" => "Wales",
+            "CH" | "HR" | "LD" | "NP" | "SY" => "England or Wales (border area)",
+            "BT" => "Northern Ireland",
+            "GY" | "JE" => "Channel Islands",
+            "IM" => "Isle of Man",
+            _ => "England",
+        }
+    }
 }
 
 /// What a published table shows instead of a label shaped like a full postcode.

@@ -88,7 +88,7 @@ fn deprivation_files_agree_with_each_other() {
 
 /// Every row of the published Code-Point Open zip, read here independently of anchormap,
 /// as fields with their quotes removed.
-fn for_each_code_point_row(reference: &Path, mut each: impl FnMut(&[&str])) {
+pub(crate) fn for_each_code_point_row(reference: &Path, mut each: impl FnMut(&[&str])) {
     let mut zip = zip::ZipArchive::new(std::fs::File::open(reference.join(CODE_POINT)).unwrap()).unwrap();
     for i in 0..zip.len() {
         let entry = zip.by_index(i).unwrap();
@@ -460,7 +460,7 @@ fn gaps_for_an_icb_match_an_independent_calculation() {
 
 /// `gaps` on the 2021 geography for the Herefordshire and Worcestershire ICB of 2024: the given
 /// reference files (deprivation, population, community lookup, filter) by name in `../shared/reference`.
-fn gaps_2021(
+pub(crate) fn gaps_2021(
     reference: &Path,
     staff: &Path,
     files: [(&str, &str); 3],

@@ -5,6 +5,7 @@
 pub mod commute;
 pub mod publish;
 pub mod config;
+pub mod nations;
 
 use std::path::{Path, PathBuf};
 
@@ -84,6 +85,9 @@ pub struct ReferenceArgs {
 
     #[command(flatten)]
     pub iod: DeprivationArgs,
+
+    #[command(flatten)]
+    pub nations: nations::NationsArgs,
 }
 
 /// The deprivation file and its columns: shared by the commands that place people (through
@@ -144,6 +148,9 @@ pub struct PlacementArgs {
     /// Read the reference files even when a prepared store of them exists.
     #[arg(long)]
     pub no_store: bool,
+
+    #[command(flatten)]
+    pub scotland: nations::ScotlandArgs,
 }
 
 /// Arguments of `anchormap prepare`.
@@ -168,8 +175,10 @@ impl ReferenceArgs {
     /// The reference files named, which no output may replace.
     pub fn files(&self) -> Vec<&Path> {
         let p = &self.placement;
+        let n = &self.nations;
         [Some(&p.postcodes), Some(&p.boundaries), self.deprivation.as_ref()]
             .into_iter()
+            .chain([n.wimd.as_ref(), n.simd.as_ref(), p.scotland.scotland_boundaries.as_ref()])
             .flatten()
             .map(|p| p.as_path())
             .collect()
@@ -179,6 +188,7 @@ impl ReferenceArgs {
         ReferencePaths {
             deprivation: self.deprivation.clone(),
             deprivation_columns: self.deprivation_columns.clone(),
+            nations: self.nations.paths(&self.placement.scotland),
             ..self.placement.paths()
         }
     }
@@ -210,6 +220,7 @@ impl PlacementArgs {
             max_distance_m: self.max_distance,
             store: self.store_dir(),
             store_named: !self.no_store && self.named_store().is_some(),
+            nations: nations::NationsArgs::default().paths(&self.scotland),
             ..ReferencePaths::of_files(self.postcodes.clone(), self.boundaries.clone())
         }
     }

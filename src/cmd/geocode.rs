@@ -10,6 +10,7 @@ use serde::Serialize;
 use crate::cli::GeocodeArgs;
 use crate::columns::ColumnSpec;
 use crate::error::Error;
+use crate::geocoder::nations::{NationTally, NationsSummary};
 use crate::geocoder::{DirectoryAgreement, Geocoded, Geocoder, MatchCounts, ReferencePaths, ReferenceSummary};
 use crate::io::csv_input::Row;
 use crate::io::format::thousands;
@@ -34,6 +35,10 @@ pub const ADDED_COLUMNS: [&str; 9] = [
     "distance_m",
 ];
 
+/// The columns `geocode` adds after those when the run names Wales's or Scotland's index or
+/// zones: each row's nation, and its area's decile in that nation's own index (never pooled).
+pub const NATION_COLUMNS: [&str; 3] = ["nation", "deprivation_index", "deprivation_decile"];
+
 /// Header names taken as the postcode column when `--postcode-column` is not given.
 const POSTCODE_COLUMN: &ColumnSpec = &crate::dictionary::GEOCODE_INPUT[0];
 
@@ -56,6 +61,11 @@ struct Summary {
     directory_assignment: Option<DirectoryAgreement>,
     #[serde(flatten)]
     reference: ReferenceSummary,
+    /// With Wales's or Scotland's index or zones: the indices and the rows by nation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    nations: Option<NationsSummary>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    by_nation: Option<NationTally>,
     warnings: Vec<String>,
 }
 
@@ -66,9 +76,13 @@ pub fn run(args: GeocodeArgs) -> anyhow::Result<()> {
     check_outputs(&args)?;
     let mut output = OutputFile::create(&args.output)?;
     let (geocoder, mut warnings) = load(&args, started)?;
-    let (input, counts, agreement) = geocode_rows(input, postcode_column, &geocoder, &mut output, &args)?;
+    let (input, (counts, tally), agreement) = geocode_rows(input, postcode_column, &geocoder, &mut output, &args)?;
     output.commit()?;
     let rows = counts.total();
+    if let Some(note) = tally.northern_ireland_note() {
+        eprintln!("anchormap: warning: {note}");
+        warnings.push(note);
+    }
     if input.short_rows > 0 {
         warnings
             .push(format!("{} rows had fewer fields than the header; they were padded with blanks", input.short_rows));
@@ -92,6 +106,8 @@ pub fn run(args: GeocodeArgs) -> anyhow::Result<()> {
             max_distance_m: geocoder.max_distance_m,
             directory_assignment,
             reference: geocoder.reference_summary(),
+            nations: geocoder.nations.as_ref().map(|n| n.summary()),
+            by_nation: geocoder.nations.as_ref().map(|_| tally),
             warnings,
         };
         write_json(path, &summary)?;
@@ -106,7 +122,9 @@ fn postcode_column(args: &GeocodeArgs, input: &CsvInput) -> anyhow::Result<usize
         named.insert("postcode", name);
     }
     let postcode_column = input.require(POSTCODE_COLUMN, &named)?;
-    if let Some(clash) = input.headers.iter().find(|h| ADDED_COLUMNS.contains(&h.trim())) {
+    let nations = args.reference.paths().nations.any();
+    let added = |h: &str| ADDED_COLUMNS.contains(&h) || (nations && NATION_COLUMNS.contains(&h));
+    if let Some(clash) = input.headers.iter().find(|h| added(h.trim())) {
         bail!(Error::invalid(
             crate::error::Location::line(&args.input, 1).with_column(format!("'{clash}'")),
             format!("the input already has a '{clash}' column, which geocode adds; rename or drop it first"),
@@ -166,14 +184,16 @@ fn geocode_rows(
     geocoder: &Geocoder,
     output: &mut OutputFile,
     args: &GeocodeArgs,
-) -> anyhow::Result<(CsvInput, MatchCounts, DirectoryAgreement)> {
+) -> anyhow::Result<(CsvInput, (MatchCounts, NationTally), DirectoryAgreement)> {
     let mut header = csv::ByteRecord::new();
-    for h in input.headers.iter().map(String::as_str).chain(ADDED_COLUMNS) {
+    let nation_columns = if geocoder.nations.is_some() { &NATION_COLUMNS[..] } else { &[] };
+    for h in input.headers.iter().map(String::as_str).chain(ADDED_COLUMNS).chain(nation_columns.iter().copied()) {
         header.push_field(h.as_bytes());
     }
     neutralise_formulas(&mut header);
     output.writer().write_all(&csv_bytes(std::iter::once(&header))?).map_err(|e| Error::io(&args.output, e))?;
     let mut counts = MatchCounts::default();
+    let mut tally = NationTally::default();
     let mut agreement = DirectoryAgreement::default();
     let input = each_batch(input, "geocoding", |batch| {
         let texts: Vec<&[u8]> = batch.iter().map(|row| row.record.get(postcode_column).unwrap_or_default()).collect();
@@ -183,14 +203,15 @@ fn geocode_rows(
             .zip(results.par_chunks(CHUNK_ROWS))
             .map(|(chunk, results)| write_chunk(geocoder, chunk, results))
             .collect::<crate::Result<Vec<_>>>()?;
-        for (bytes, chunk_counts, chunk_agreement) in chunks {
+        for (bytes, (chunk_counts, chunk_tally), chunk_agreement) in chunks {
             output.writer().write_all(&bytes).map_err(|e| Error::io(&args.output, e))?;
             counts.merge(&chunk_counts);
+            tally.merge(&chunk_tally);
             agreement.merge(&chunk_agreement);
         }
         Ok(())
     })?;
-    Ok((input, counts, agreement))
+    Ok((input, (counts, tally), agreement))
 }
 
 fn print_directory_assignment(a: &DirectoryAgreement) {
@@ -212,19 +233,23 @@ fn write_chunk(
     geocoder: &Geocoder,
     chunk: &mut [Row],
     results: &[Geocoded],
-) -> crate::Result<(Vec<u8>, MatchCounts, DirectoryAgreement)> {
+) -> crate::Result<(Vec<u8>, (MatchCounts, NationTally), DirectoryAgreement)> {
     let mut counts = MatchCounts::default();
+    let mut tally = NationTally::default();
     let mut agreement = DirectoryAgreement::default();
     let mut scratch = Vec::with_capacity(64);
     for (row, result) in chunk.iter_mut().zip(results) {
         counts.add(result.status);
         agreement.add(geocoder, result);
         append_fields(geocoder, result, &mut row.record, &mut scratch);
+        if geocoder.nations.is_some() {
+            append_nation(geocoder, result, &mut row.record, &mut tally);
+        }
     }
     for row in chunk.iter_mut() {
         neutralise_formulas(&mut row.record);
     }
-    Ok((csv_bytes(chunk.iter().map(|r| &r.record))?, counts, agreement))
+    Ok((csv_bytes(chunk.iter().map(|r| &r.record))?, (counts, tally), agreement))
 }
 
 /// The user's own cells pass through to the output: any that a spreadsheet would run as a
@@ -290,6 +315,21 @@ fn append_fields(geocoder: &Geocoder, result: &Geocoded, record: &mut csv::ByteR
     });
     push(record, &|s| s.extend_from_slice(result.status.as_str().as_bytes()));
     push(record, &|s| write_metres(s, result.distance_m));
+}
+
+/// Appends the row's nation (its area's, else the directory's) and its area's decile in that
+/// nation's own index, and counts the row.
+fn append_nation(geocoder: &Geocoder, result: &Geocoded, record: &mut csv::ByteRecord, tally: &mut NationTally) {
+    let nation = result.area.and_then(|id| geocoder.area(id).country).or(result.country);
+    record.push_field(nation.map_or("", crate::geocoder::nations::nation_name).as_bytes());
+    let own = result.area.and_then(|id| geocoder.own_index(id));
+    record.push_field(own.map_or("", |(name, _)| name).as_bytes());
+    record.push_field(own.map_or(String::new(), |(_, o)| o.decile.to_string()).as_bytes());
+    tally.add(nation, result.status.is_placed(), own.is_some());
+    let northern_irish = result.postcode.is_some_and(|p| p.to_string().starts_with("BT"));
+    if northern_irish && result.status == crate::geocoder::MatchStatus::UnknownPostcode {
+        tally.northern_ireland_not_in_directory += 1;
+    }
 }
 
 /// Metres as written: whole numbers without decimals, others to 0.1 m.

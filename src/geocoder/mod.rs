@@ -1,5 +1,6 @@
 //! `Geocoder`: the spine every command shares — postcode → point (directory) → area (R-tree) → deprivation.
 
+pub mod nations;
 pub mod store;
 
 use std::path::{Path, PathBuf};
@@ -379,6 +380,8 @@ pub struct ReferencePaths {
     /// Whether the run needs the areas' shapes (to write or draw them, or to place points that are
     /// not directory postcodes). From a store, a run that does not (`geocode`) leaves them unread.
     pub area_shapes: bool,
+    /// Wales's and Scotland's own indices and Scotland's data zones, if given.
+    pub nations: nations::NationPaths,
 }
 
 impl ReferencePaths {
@@ -396,6 +399,7 @@ impl ReferencePaths {
             store: None,
             store_named: false,
             area_shapes: true,
+            nations: nations::NationPaths::default(),
         }
     }
 }
@@ -425,6 +429,8 @@ pub struct Geocoder {
     code_area: Vec<Option<u32>>,
     /// Notes for the run's warnings: e.g. a directory area column of the other vintage, ignored.
     pub notes: Vec<String>,
+    /// Each nation's own index, when the run names Wales's or Scotland's (`None`: England only, as before).
+    pub nations: Option<nations::Nations>,
 }
 
 impl Geocoder {
@@ -441,14 +447,16 @@ impl Geocoder {
                     .and_then(|d| Ok((d, store.boundaries(&paths.boundaries, shapes)?)))
                 {
                     Ok((directory, boundaries)) => {
+                        // A store prepared with Scotland's data zones has them among its areas already.
+                        let scotland = store.scotland(paths);
                         return Geocoder::assemble(
                             paths,
                             directory,
                             boundaries,
                             OnceLock::new(),
                             Some(store.path),
-                            notes,
-                        )
+                            (notes, scotland),
+                        );
                     }
                     Err(e) => notes.push(format!("{e}; the files are read instead (run `anchormap prepare` again)")),
                 }
@@ -464,14 +472,16 @@ impl Geocoder {
         let (directory, boundaries) = rayon::join(
             || PostcodeDirectory::load(&paths.postcodes, &paths.postcode_columns),
             || {
-                Boundaries::load(&paths.boundaries, &paths.boundary_properties).map(|b| {
-                    let index = b.index();
-                    (b, index)
-                })
+                Boundaries::load(&paths.boundaries, &paths.boundary_properties)
+                    .and_then(|b| nations::with_scotland(b, &paths.nations))
+                    .map(|(b, scotland)| {
+                        let index = b.index();
+                        (b, index, scotland)
+                    })
             },
         );
-        let (boundaries, index) = boundaries?;
-        Geocoder::assemble(paths, directory?, boundaries, OnceLock::from(index), None, notes)
+        let (boundaries, index, scotland) = boundaries?;
+        Geocoder::assemble(paths, directory?, boundaries, OnceLock::from(index), None, (notes, scotland))
     }
 
     /// The geocoder of a directory and boundaries: deprivation joined to the areas, and the
@@ -482,10 +492,15 @@ impl Geocoder {
         boundaries: Boundaries,
         index: OnceLock<AreaIndex>,
         store: Option<PathBuf>,
-        mut notes: Vec<String>,
+        (mut notes, scotland): (Vec<String>, Option<nations::ScotlandLayer>),
     ) -> Result<Geocoder> {
         let deprivation =
             paths.deprivation.as_deref().map(|p| Deprivation::load(p, &paths.deprivation_columns)).transpose()?;
+        let nations = paths
+            .nations
+            .any()
+            .then(|| nations::Nations::load(&paths.nations, &boundaries, scotland, deprivation.as_ref()))
+            .transpose()?;
         let area_deprivation =
             boundaries.areas.iter().map(|area| deprivation.as_ref().and_then(|d| d.get(&area.code)).copied()).collect();
         // A prepared directory has every postcode placed already: nothing to remember.
@@ -515,6 +530,7 @@ impl Geocoder {
             index,
             store,
             area_deprivation,
+            nations,
         })
     }
 
@@ -687,7 +703,10 @@ impl Geocoder {
     /// Places a directory postcode's point, once: later records with the same postcode reuse it.
     fn place_postcode(&self, point: Coord<f64>, country: Option<Country>, id: Option<u32>) -> Placed {
         if let Some(placement) = id.and_then(|id| self.directory.prepared_placement(id, self.max_distance_m)) {
-            return placed(placement);
+            // The store placed postcodes in England and Wales only: Scotland's are placed here.
+            if !(matches!(placement, Placement::Outside) && self.has_scotland()) {
+                return placed(placement);
+            }
         }
         let slot = id.and_then(|id| self.within.get(id as usize));
         if let Some(area) = slot.map(|s| s.load(Ordering::Relaxed)).filter(|&a| a > 0) {
@@ -698,6 +717,20 @@ impl Geocoder {
             slot.store(area + 1, Ordering::Relaxed);
         }
         placed
+    }
+
+    /// Whether Scotland's data zones are among the areas.
+    fn has_scotland(&self) -> bool {
+        self.nations.as_ref().is_some_and(|n| n.scotland.is_some())
+    }
+
+    /// The area's decile in its own nation's index (IMD, WIMD or SIMD) and that index's name, when
+    /// the run names the nations' indices.
+    pub fn own_index(&self, id: FeatureId) -> Option<(&str, nations::OwnIndex)> {
+        let nations = self.nations.as_ref()?;
+        let imd = self.deprivation_of(id).map(|d| (d.decile, d.rank));
+        let own = nations.own_index(id.index(), self.area(id).country, imd)?;
+        Some((nations.index_name(own.index), own))
     }
 
     /// Places a BNG point in an area of a compatible country: the directory's country, when known,

@@ -149,6 +149,9 @@ pub struct ValueProfile {
     /// The earliest and latest date, for date columns.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date_range: Option<(String, String)>,
+    /// Postcodes by nation of their postcode area, when any is outside England (else empty).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub nations: Vec<(&'static str, u64)>,
     /// For a column whose values a user can map: every value kept, most frequent first, with
     /// how it is read (`None`: not read), for `inspect --write-config`.
     #[serde(skip)]
@@ -177,6 +180,8 @@ pub struct ProfileBuilder {
     unrecognised_rows: u64,
     /// The earliest and latest date seen.
     dates: Option<(Date, Date)>,
+    /// Postcodes by the nation of their postcode area.
+    nations: BTreeMap<&'static str, u64>,
     /// The user's value maps, read before the built-in reading.
     maps: ValueMaps,
 }
@@ -194,6 +199,7 @@ impl ProfileBuilder {
             recognised_rows: 0,
             unrecognised_rows: 0,
             dates: None,
+            nations: BTreeMap::new(),
             maps: ValueMaps::default(),
         }
     }
@@ -235,6 +241,9 @@ impl ProfileBuilder {
                 *first = (*first).min(date);
                 *last = (*last).max(date);
             }
+        }
+        if let Some(postcode) = Postcode::parse(value).filter(|_| self.rule == ValueRule::Postcode) {
+            *self.nations.entry(postcode.nation_by_area()).or_default() += 1;
         }
         if !self.rule.shows_values() {
             return;
@@ -294,6 +303,7 @@ impl ProfileBuilder {
             unrecognised_values,
             more_unrecognised_values,
             date_range: date_range.filter(|_| !private),
+            nations: nation_mix(self.nations),
             value_map,
         }
     }
@@ -313,6 +323,16 @@ impl ProfileBuilder {
 }
 
 /// The [`SHOWN_VALUES`] most frequent, and how many more there are.
+/// Postcodes by nation, most first, when any is outside England: an England-only file says nothing more.
+fn nation_mix(nations: BTreeMap<&'static str, u64>) -> Vec<(&'static str, u64)> {
+    if nations.keys().all(|n| *n == "England") {
+        return Vec::new();
+    }
+    let mut mix: Vec<(&'static str, u64)> = nations.into_iter().collect();
+    mix.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    mix
+}
+
 fn top(mut values: Vec<ValueCount>) -> (Vec<ValueCount>, usize) {
     values.sort_by(|a, b| b.rows.cmp(&a.rows).then_with(|| a.value.cmp(&b.value)));
     let more = values.len().saturating_sub(SHOWN_VALUES);

@@ -131,6 +131,10 @@ fn render_profile(out: &mut String, p: &ValueProfile) {
             counts.insert(0, format!("{} valid", thousands(p.recognised)));
             counts.insert(1, format!("{} invalid", thousands(p.unrecognised)));
             counts.push("values never shown".into());
+            if !p.nations.is_empty() {
+                let mix: Vec<String> = p.nations.iter().map(|(n, rows)| format!("{n} {}", thousands(*rows))).collect();
+                counts.push(format!("by postcode area: {}", mix.join(", ")));
+            }
         }
         ValueRule::Distinct => {}
         _ => {

@@ -8,6 +8,7 @@ pub mod country;
 pub mod deprivation;
 pub mod download;
 pub mod lookup;
+pub mod nations;
 pub mod population;
 pub mod postcodes;
 pub mod prepared_postcodes;

@@ -102,7 +102,9 @@ impl RunContext {
         let mut files = reference.files();
         files.extend(inputs);
         let folder = RunFolder::create(&output.out, output.force, &files)?;
-        let geocoder = Geocoder::load(&reference.paths()).context("loading reference data")?;
+        let mut paths = reference.paths();
+        let nations_note = crate::geocoder::nations::set_aside_for_analyses(&mut paths);
+        let geocoder = Geocoder::load(&paths).context("loading reference data")?;
         if let Some(store) = &geocoder.store {
             crate::run::say(
                 output.terminal.quiet,
@@ -118,6 +120,7 @@ impl RunContext {
         let vintages = geocoder.vintages(population.as_ref());
         let mut warnings = folder.notes.clone();
         warnings.extend(geocoder.notes.iter().cloned());
+        warnings.extend(nations_note);
         warnings.extend(population_warning);
         if let (Some(coverage), Some(path)) = (geocoder.coverage(), &reference.deprivation) {
             coverage.check_same_vintage(path)?;

@@ -32,6 +32,8 @@ pub const FORMAT_VERSION: u32 = 2;
 const HEADER_BYTES: usize = 32;
 /// Stores are files `NAME.amstore` in the store folder.
 pub const EXTENSION: &str = "amstore";
+/// The role of Scotland's data zones among a store's sources.
+const SCOTLAND: &str = "scotland boundaries";
 /// "No shape".
 const NONE: u32 = u32::MAX;
 
@@ -186,7 +188,17 @@ struct Manifest {
     name_property: Option<String>,
     geography: Geography,
     features_without_geometry: usize,
+    /// Scotland's data zones, after the LSOAs among the areas, when the store was prepared with them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    scotland: Option<StoredScotland>,
     sections: Vec<Section>,
+}
+
+/// Where Scotland's data zones are among a store's areas.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+struct StoredScotland {
+    first: u32,
+    features: usize,
 }
 
 /// An area's words, as stored (its country follows from its code, as when read). The feature's
@@ -220,7 +232,11 @@ pub struct PreparedStore {
 /// full paths and the options that change what is stored.
 pub fn store_path(dir: &Path, paths: &ReferencePaths) -> PathBuf {
     let options = StoreOptions { max_distance_m: 0.0, ..StoreOptions::of(paths) };
-    let key = serde_json::json!([full_path(&paths.postcodes), full_path(&paths.boundaries), options]).to_string();
+    let mut key = serde_json::json!([full_path(&paths.postcodes), full_path(&paths.boundaries), options]);
+    if let (Some(zones), Some(parts)) = (&paths.nations.scotland_boundaries, key.as_array_mut()) {
+        parts.push(serde_json::json!(full_path(zones)));
+    }
+    let key = key.to_string();
     let digest = format!("{:x}", Sha256::digest(key.as_bytes()));
     let stem = |p: &Path| p.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     dir.join(format!("{}-{}-{}.{EXTENSION}", stem(&paths.postcodes), stem(&paths.boundaries), &digest[..12]))
@@ -250,7 +266,11 @@ impl PreparedStore {
             Err(why) => return stale(why),
         };
         let manifest = &store.manifest;
-        let wanted = [("postcodes", full_path(&paths.postcodes)), ("boundaries", full_path(&paths.boundaries))];
+        let mut wanted = vec![("postcodes", full_path(&paths.postcodes)), ("boundaries", full_path(&paths.boundaries))];
+        wanted.extend(paths.nations.scotland_boundaries.as_deref().map(|z| (SCOTLAND, full_path(z))));
+        if manifest.scotland.is_some() != paths.nations.scotland_boundaries.is_some() {
+            return stale("it was prepared with and without Scotland's data zones otherwise than this run".into());
+        }
         if let Some((role, file)) =
             wanted.iter().find(|(role, file)| !manifest.sources.iter().any(|s| s.role == *role && s.is_of(file)))
         {
@@ -397,6 +417,16 @@ impl PreparedStore {
         ))
     }
 
+    /// Scotland's data zones among the store's areas, when it was prepared with them (and the run names them).
+    pub fn scotland(&self, paths: &ReferencePaths) -> Option<crate::geocoder::nations::ScotlandLayer> {
+        let (stored, path) = self.manifest.scotland.zip(paths.nations.scotland_boundaries.as_ref())?;
+        Some(crate::geocoder::nations::ScotlandLayer {
+            path: path.display().to_string(),
+            features: stored.features,
+            first: stored.first,
+        })
+    }
+
     /// The `--max-distance` the store's `nearest` and `outside` placements hold for.
     pub fn max_distance_m(&self) -> f64 {
         self.manifest.options.max_distance_m
@@ -484,10 +514,14 @@ impl PreparedStore {
             sections.push((format!("{family}_coords"), bytemuck::cast_slice(&coords).to_vec()));
             sections.push((format!("{family}_starts"), bytemuck::cast_slice(&starts).to_vec()));
         }
-        let sources = vec![
+        let mut sources = vec![
             SourceStamp::of("postcodes", &full_path(&paths.postcodes))?,
             SourceStamp::of("boundaries", &full_path(&paths.boundaries))?,
         ];
+        if let Some(zones) = &paths.nations.scotland_boundaries {
+            sources.push(SourceStamp::of(SCOTLAND, &full_path(zones))?);
+        }
+        let scotland = geocoder.nations.as_ref().and_then(|n| n.scotland.as_ref());
         let manifest = Manifest {
             format_version: FORMAT_VERSION,
             written_by: format!("anchormap {}", env!("CARGO_PKG_VERSION")),
@@ -501,6 +535,7 @@ impl PreparedStore {
             name_property: boundaries.name_property.clone(),
             geography: boundaries.geography.clone(),
             features_without_geometry: boundaries.features_without_geometry,
+            scotland: scotland.map(|z| StoredScotland { first: z.first, features: z.features }),
             sections: Vec::new(),
         };
         let path = store_path(dir, paths);

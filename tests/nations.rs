@@ -1,0 +1,245 @@
+//! Great Britain on each nation's own index (IMD, WIMD, SIMD), on the real reference data (skipped, loudly, where it is absent).
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::Path;
+
+use crate::national::{for_each_code_point_row, CODE_POINT};
+use crate::util::*;
+
+const LSOA21: &str = "LSOA_2021_EW_BSC_V4.geojson";
+const IMD2025: &str = "File_1_IoD2025_Index_of_Multiple_Deprivation.csv";
+const WIMD2025: &str = "wimd2025_lsoa21.csv";
+const WIMD2019: &str = "wimd2019_lsoa11.csv";
+const SIMD: &str = "simd2020_dz11.csv";
+const DATA_ZONES: &str = "DZ_2011_Scotland_generalised.geojson";
+
+/// Each area code's decile in a published table, read here independently of anchormap.
+fn deciles(path: &Path, c: usize, d: usize) -> HashMap<String, String> {
+    let mut reader = csv::Reader::from_path(path).unwrap();
+    reader.records().map(|r| r.unwrap()).map(|r| (r[c].to_string(), r[d].to_string())).collect()
+}
+
+/// The reference options of a Great Britain run on the 2021 geography.
+fn gb_options(reference: &Path) -> Vec<std::ffi::OsString> {
+    let mut options = Vec::new();
+    for (flag, file) in [
+        ("--postcodes", CODE_POINT),
+        ("--boundaries", LSOA21),
+        ("--deprivation", IMD2025),
+        ("--wimd", WIMD2025),
+        ("--simd", SIMD),
+        ("--scotland-boundaries", DATA_ZONES),
+    ] {
+        options.push(flag.into());
+        options.push(reference.join(file).into_os_string());
+    }
+    options
+}
+
+/// Every Code-Point Open postcode with coordinates in Scotland is placed in a data zone, and every
+/// postcode's `deprivation_decile` is its own nation's file's decile for its area.
+#[test]
+fn every_gb_postcode_is_on_its_own_nations_index() {
+    let Some(reference) = reference_dir() else { return };
+    let dir = temp_dir();
+    let input = dir.path().join("all_postcodes.csv");
+    let mut out = std::io::BufWriter::new(std::fs::File::create(&input).unwrap());
+    writeln!(out, "postcode,country,pq").unwrap();
+    for_each_code_point_row(&reference, |f| writeln!(out, "{},{},{}", f[0], f[4], f[1]).unwrap());
+    writeln!(out, "BT1 1AA,,").unwrap();
+    drop(out);
+    let (output, summary) = (dir.path().join("geocoded.csv"), dir.path().join("summary.json"));
+    let mut args: Vec<std::ffi::OsString> = vec!["geocode".into(), input.into_os_string()];
+    args.extend(gb_options(&reference));
+    args.extend(["-o".into(), output.clone().into_os_string(), "--summary-json".into(), summary.clone().into()]);
+    let stderr = anchormap_ok(&args);
+    assert!(stderr.contains("Northern Ireland (BT)"), "the NI note: {stderr}");
+
+    // Code and decile columns: IoD2025 File 1's 1st and 6th, WIMD 2025's 1st and 6th, SIMD's 1st and 4th.
+    let imd = deciles(&reference.join(IMD2025), 0, 5);
+    let wimd = deciles(&reference.join(WIMD2025), 0, 5);
+    let simd = deciles(&reference.join(SIMD), 0, 3);
+    let mut reader = csv::Reader::from_path(&output).unwrap();
+    let h: Vec<String> = reader.headers().unwrap().iter().map(str::to_string).collect();
+    let col = |name: &str| h.iter().position(|x| x == name).unwrap();
+    let (c_country, c_pq, c_area, c_match) = (col("country"), col("pq"), col("area_code"), col("match"));
+    let (c_nation, c_index, c_decile, c_imd) =
+        (col("nation"), col("deprivation_index"), col("deprivation_decile"), col("imd_decile"));
+    let mut placed: HashMap<&str, (u64, u64, u64)> = HashMap::new();
+    let mut nearest_max: f64 = 0.0;
+    for r in reader.records() {
+        let r = r.unwrap();
+        if &r[c_pq] == "90" || r[c_country].is_empty() {
+            continue;
+        }
+        let (area, status) = (&r[c_area], &r[c_match]);
+        let (nation, index, table) = match &r[c_country] {
+            "E92000001" => ("England", "IMD 2025", &imd),
+            "W92000004" => ("Wales", "WIMD 2025", &wimd),
+            "S92000003" => ("Scotland", "SIMD 2020v2", &simd),
+            other => panic!("unexpected country {other}"),
+        };
+        let entry = placed.entry(nation).or_default();
+        entry.0 += 1;
+        if status == "within" || status == "nearest" {
+            entry.1 += 1;
+            if status == "nearest" && nation == "Scotland" {
+                entry.2 += 1;
+                nearest_max = nearest_max.max(r[col("distance_m")].parse::<f64>().unwrap());
+            }
+        }
+        assert_eq!(&r[c_nation], nation, "{:?}", r);
+        assert_eq!(&area[..1], &r[c_country][..1], "{:?} placed in another nation", r);
+        assert_eq!(&r[c_index], index, "{:?}", r);
+        assert_eq!(&r[c_decile], table[area].as_str(), "{:?}: its nation's decile", r);
+        if nation != "England" {
+            assert_eq!(&r[c_imd], "", "no English decile outside England: {:?}", r);
+        } else {
+            assert_eq!(&r[c_imd], &r[c_decile]);
+        }
+    }
+    for (nation, (rows, within_or_nearest, nearest)) in &placed {
+        eprintln!("{nation}: {within_or_nearest} of {rows} postcodes placed ({nearest} by the nearest zone)");
+        assert_eq!(within_or_nearest, rows, "every {nation} postcode with coordinates is placed");
+    }
+    eprintln!("Scotland: furthest nearest-zone placement {nearest_max} m");
+    assert_eq!(placed["Scotland"].0, 161_325);
+    let summary: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(summary).unwrap()).unwrap();
+    assert_eq!(summary["by_nation"]["Scotland"]["with_decile"], 161_325);
+    assert_eq!(summary["nations"]["indices"][1]["index"], "SIMD 2020v2");
+}
+
+/// WIMD of one LSOA vintage with boundaries of the other, SIMD without the data zones, and one
+/// nation's file given as another's are each refused in one line.
+#[test]
+fn a_nations_index_of_another_vintage_or_nation_is_refused() {
+    let Some(reference) = reference_dir() else { return };
+    let dir = temp_dir();
+    let input = dir.path().join("in.csv");
+    std::fs::write(&input, "postcode\nCF10 1EP\n").unwrap();
+    let run = |extra: &[(&str, &str)]| {
+        let mut args: Vec<std::ffi::OsString> = vec!["geocode".into(), input.clone().into()];
+        for (flag, file) in [("--postcodes", CODE_POINT), ("--boundaries", LSOA21)].iter().chain(extra) {
+            args.push(flag.into());
+            args.push(reference.join(file).into());
+        }
+        args.extend(["-o".into(), dir.path().join("out.csv").into()]);
+        anchormap_err(&args)
+    };
+    let line = run(&[("--wimd", WIMD2019)]);
+    assert!(line.contains("WIMD 2019 is on LSOA 2011 but the boundaries are LSOA 2021"), "{line}");
+    let line = run(&[("--simd", SIMD)]);
+    assert!(line.contains("--scotland-boundaries"), "{line}");
+    let line = run(&[("--wimd", SIMD), ("--scotland-boundaries", DATA_ZONES)]);
+    assert!(line.contains("SIMD 2020v2") && line.contains("--wimd"), "{line}");
+}
+
+/// Without Wales's or Scotland's files, geocode adds exactly the columns it always did.
+#[test]
+fn an_england_only_run_has_no_nation_columns() {
+    let Some(reference) = reference_dir() else { return };
+    let dir = temp_dir();
+    let input = dir.path().join("in.csv");
+    std::fs::write(&input, "postcode\nCF10 1EP\nEH1 1YZ\n").unwrap();
+    let output = dir.path().join("out.csv");
+    anchormap_ok([
+        "geocode".as_ref(),
+        input.as_os_str(),
+        "--postcodes".as_ref(),
+        reference.join(CODE_POINT).as_os_str(),
+        "--boundaries".as_ref(),
+        reference.join(LSOA21).as_os_str(),
+        "-o".as_ref(),
+        output.as_os_str(),
+    ]);
+    let text = std::fs::read_to_string(&output).unwrap();
+    assert_eq!(
+        text.lines().next(),
+        Some("postcode,postcode_normalised,easting,northing,area_code,area_name,imd_decile,imd_rank,match,distance_m")
+    );
+}
+
+/// A store prepared with Scotland's data zones gives the same rows as the files, and is used.
+#[test]
+fn a_store_prepared_with_scotlands_zones_gives_the_same_rows() {
+    let Some(reference) = reference_dir() else { return };
+    let dir = temp_dir();
+    let input = dir.path().join("sample.csv");
+    let mut out = std::io::BufWriter::new(std::fs::File::create(&input).unwrap());
+    writeln!(out, "postcode").unwrap();
+    let mut n = 0;
+    for_each_code_point_row(&reference, |f| {
+        n += 1;
+        if n % 97 == 0 {
+            writeln!(out, "{}", f[0]).unwrap();
+        }
+    });
+    drop(out);
+    let store = dir.path().join("store");
+    let mut prepare: Vec<std::ffi::OsString> = vec!["prepare".into(), "--store".into(), store.clone().into()];
+    for (flag, file) in [("--postcodes", CODE_POINT), ("--boundaries", LSOA21), ("--scotland-boundaries", DATA_ZONES)] {
+        prepare.push(flag.into());
+        prepare.push(reference.join(file).into());
+    }
+    anchormap_ok(&prepare);
+    let geocode = |store_flag: &[std::ffi::OsString], output: &Path| {
+        let mut args: Vec<std::ffi::OsString> = vec!["geocode".into(), input.clone().into()];
+        args.extend(gb_options(&reference));
+        args.extend(store_flag.iter().cloned());
+        args.extend(["-o".into(), output.as_os_str().to_owned()]);
+        anchormap_ok(&args)
+    };
+    let (from_files, from_store) = (dir.path().join("files.csv"), dir.path().join("store.csv"));
+    geocode(&["--no-store".into()], &from_files);
+    let stderr = geocode(&["--store".into(), store.into()], &from_store);
+    assert!(stderr.contains("the prepared store"), "the store is used: {stderr}");
+    let (a, b) = (std::fs::read(&from_files).unwrap(), std::fs::read(&from_store).unwrap());
+    assert!(a == b, "the same rows with and without the store");
+    assert!(String::from_utf8(a).unwrap().contains(",Scotland,SIMD 2020v2,"));
+}
+
+/// `inspect` names the nations of a file's postcodes by postcode area, and only when any is outside England.
+#[test]
+fn inspect_names_the_nation_mix_of_a_files_postcodes() {
+    let dir = temp_dir();
+    let mixed = dir.path().join("mixed.csv");
+    std::fs::write(&mixed, "postcode,band\nWR5 1DD,5\nWR1 1AA,5\nEH1 1YZ,6\nCF10 1EP,7\nSY1 1AA,4\n").unwrap();
+    let english = dir.path().join("english.csv");
+    std::fs::write(&english, "postcode,band\nWR5 1DD,5\nWR1 1AA,5\n").unwrap();
+    let out = anchormap(["inspect".as_ref(), mixed.as_os_str(), english.as_os_str()]);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    let expected = "by postcode area: England 2, England or Wales (border area) 1, Scotland 1, Wales 1";
+    assert_eq!(text.matches(expected).count(), 1, "{text}");
+    assert_eq!(text.matches("by postcode area").count(), 1, "an England-only file says nothing more: {text}");
+}
+
+/// gaps does not yet compare within each nation: given Wales's or Scotland's files it says so in a
+/// warning and gives the same tables as without them.
+#[test]
+fn gaps_sets_the_nations_files_aside_with_a_warning() {
+    let Some(reference) = reference_dir() else { return };
+    let dir = temp_dir();
+    let staff = crate::national::synthetic_staff(&reference, dir.path(), 300);
+    let files = [
+        ("--deprivation", IMD2025),
+        ("--population", "census2021_lsoa21_age6_16to64.csv"),
+        ("--community-lookup", "lsoa21_to_sicbl24_icb24.csv"),
+    ];
+    let run = |out: &str, extra: &[(&str, &str)]| {
+        let out = dir.path().join(out);
+        let mut args = crate::national::gaps_2021(&reference, &staff, files, "icb24_code=E54000019", &out);
+        for (flag, file) in extra {
+            args.extend([flag.into(), reference.join(file).into_os_string()]);
+        }
+        args.push("--no-store".into());
+        let stderr = anchormap_ok(args);
+        let summary = std::fs::read_to_string(out.join("gaps_summary.json")).unwrap_or_default();
+        (stderr + &summary, std::fs::read(out.join("gaps_by_decile.csv")).unwrap())
+    };
+    let (_, england) = run("england", &[]);
+    let (stderr, gb) = run("gb", &[("--wimd", WIMD2025), ("--simd", SIMD), ("--scotland-boundaries", DATA_ZONES)]);
+    assert!(stderr.contains("read by geocode and prepare only so far"), "{stderr}");
+    assert!(england == gb, "the same decile table");
+}
