@@ -3,9 +3,9 @@
 //! that words a shared flag its own way says so with `mut_arg`.
 
 pub mod commute;
-pub mod publish;
 pub mod config;
 pub mod nations;
+pub mod publish;
 
 use std::path::{Path, PathBuf};
 
@@ -950,8 +950,9 @@ pub struct MapArgs {
     #[command(flatten)]
     pub markers: SiteMarkerArgs,
 
-    /// Fit the map to the areas with data (the community), or show every area in the file.
-    #[arg(long, value_enum, default_value = "data")]
+    /// Fit the map to where most of the people are (patients' or staff's homes scattered across the
+    /// country), to the areas with data (the community), or show every area in the file.
+    #[arg(long, value_enum, default_value = "most")]
     pub extent: MapExtent,
 
     /// Simplification tolerance for display, in metres [default: half a pixel]; 0 draws full detail.
@@ -969,6 +970,9 @@ pub struct MapArgs {
 /// Which areas a map is fitted to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum MapExtent {
+    /// Where 95% of the layer's appointments (patient travel) or trips (staff commute) are, east-west
+    /// and north-south, saying what lies beyond; other layers as `data`.
+    Most,
     /// The areas with a value (or a suppressed value).
     Data,
     /// Every area in the file.
@@ -978,6 +982,7 @@ pub enum MapExtent {
 impl From<MapExtent> for crate::output::choropleth::MapExtent {
     fn from(extent: MapExtent) -> Self {
         match extent {
+            MapExtent::Most => Self::MostOf(&["appointments", "trips"]),
             MapExtent::Data => Self::Data,
             MapExtent::All => Self::All,
         }

@@ -24,10 +24,11 @@ pub enum MapExtent {
     Data,
     /// Every area in the file.
     All,
-    /// Where most of this property's total lies (the central 95% of appointments, east–west and
-    /// north–south): patients scattered across the country would otherwise shrink the trust's own
-    /// area to a speck. The subtitle says how many areas, and what share, lie beyond the map.
-    MostOf(&'static str),
+    /// Where most of the first of these properties the layer has lies (the central 95% of
+    /// appointments, east–west and north–south): patients scattered across the country would
+    /// otherwise shrink the trust's own area to a speck. The subtitle says how many areas, and what
+    /// share, lie beyond the map. A layer with none of them is fitted as [`MapExtent::Data`].
+    MostOf(&'static [&'static str]),
 }
 
 /// The share of a `MostOf` property a map's extent keeps.
@@ -156,9 +157,7 @@ pub fn build(options: &MapOptions) -> Result<(MapSpec, Boundaries)> {
     let counted = values.iter().filter(|v| **v != MapValue::NoData).count();
     let spec = MapSpec {
         title: options.title.clone().unwrap_or_else(|| default_title(&measure, &options.context)),
-        subtitle: Some(
-            subtitle(counted, &options.column, drawing.tolerance_m) + &beyond_words(drawing.beyond, options.extent),
-        ),
+        subtitle: Some(subtitle(counted, &options.column, drawing.tolerance_m) + &beyond_words(drawing.beyond)),
         unit: measure.unit,
         no_data: measure.no_data.to_string(),
         areas: drawing.areas,
@@ -293,8 +292,8 @@ fn outline_label(options: &MapOptions, values: &[MapValue]) -> Option<String> {
 /// The areas as drawn: filled, simplified, within the extent, with the outline of those with data.
 struct Drawing {
     areas: Vec<MapArea>,
-    /// With `MapExtent::MostOf`: the areas with data beyond the map, and their share of the property.
-    beyond: Option<(usize, f64)>,
+    /// With `MapExtent::MostOf`: the areas with data beyond the map, their share of the property, and the property.
+    beyond: Option<Beyond>,
     outline: Vec<(geo::Coord<f64>, geo::Coord<f64>)>,
     extent: Rect<f64>,
     tolerance_m: f64,
@@ -306,10 +305,11 @@ fn draw(options: &MapOptions, areas: &[Area], values: &[MapValue], classes: &Cla
     let shown = (0..areas.len()).filter(|&i| options.extent == MapExtent::All || values[i] != MapValue::NoData);
     let extent = extent_of(shown.map(|i| &areas[i].geometry))
         .ok_or_else(|| Error::invalid(Location::file(&options.input), "nothing to draw"))?;
-    let extent = match options.extent {
-        MapExtent::MostOf(property) => most_of(areas, values, property).unwrap_or(extent),
-        _ => extent,
+    let weight = match options.extent {
+        MapExtent::MostOf(properties) => weight_property(areas, properties),
+        _ => None,
     };
+    let extent = weight.and_then(|property| most_of(areas, values, property)).unwrap_or(extent);
     let half_pixel = extent.width().max(extent.height()) / 720.0 * 0.5;
     let tolerance_m = options.simplify_m.unwrap_or(half_pixel).max(0.0);
     let drawn: Vec<usize> = (0..areas.len())
@@ -335,10 +335,7 @@ fn draw(options: &MapOptions, areas: &[Area], values: &[MapValue], classes: &Cla
             label: (options.context.msoa && values[i] != MapValue::NoData).then(|| name_of(&areas[i])),
         })
         .collect();
-    let beyond = match options.extent {
-        MapExtent::MostOf(property) => Some(beyond(areas_in, values, property, &extent)),
-        _ => None,
-    };
+    let beyond = weight.map(|property| beyond(areas_in, values, property, &extent));
     Ok(Drawing { areas, beyond, outline, extent, tolerance_m })
 }
 
@@ -361,6 +358,11 @@ fn site_markers(markers: &SiteMarkers) -> Result<Vec<MapSite>> {
 
 /// The box holding the central `MOST_OF` of `property`'s total over the areas with data, by the
 /// weighted quantiles of their centres east–west and north–south, with a margin of a tenth.
+/// The first of `properties` some area of the layer has.
+fn weight_property(areas: &[Area], properties: &[&'static str]) -> Option<&'static str> {
+    properties.iter().copied().find(|p| areas.iter().any(|a| a.properties.contains_key(*p)))
+}
+
 fn most_of(areas: &[Area], values: &[MapValue], property: &str) -> Option<Rect<f64>> {
     let mut points: Vec<(f64, f64, f64)> = areas
         .iter()
@@ -394,18 +396,35 @@ fn most_of(areas: &[Area], values: &[MapValue], property: &str) -> Option<Rect<f
 }
 
 /// How many areas with data lie wholly beyond `extent`, and their share of `property`'s total.
-fn beyond(areas: &[Area], values: &[MapValue], property: &str, extent: &Rect<f64>) -> (usize, f64) {
-    let weight = |a: &Area| a.properties.get(property).and_then(|v| v.as_f64()).unwrap_or(0.0);
+fn beyond(areas: &[Area], values: &[MapValue], property: &'static str, extent: &Rect<f64>) -> Beyond {
+    let weight = |a: &Area| a.properties.get(property).and_then(|v| v.as_f64());
     let with_data = areas.iter().zip(values).filter(|(_, v)| **v != MapValue::NoData).map(|(a, _)| a);
-    let (mut count, mut outside, mut total) = (0, 0.0, 0.0);
+    let (mut beyond, mut outside, mut total) = (Beyond { property, ..Beyond::default() }, 0.0, 0.0);
     for area in with_data {
-        total += weight(area);
+        total += weight(area).unwrap_or(0.0);
         if !area.geometry.bounding_rect().is_some_and(|r| r.intersects(extent)) {
-            count += 1;
-            outside += weight(area);
+            beyond.areas += 1;
+            match weight(area) {
+                Some(w) => outside += w,
+                None => beyond.hidden += 1,
+            }
         }
     }
-    (count, if total > 0.0 { outside / total } else { 0.0 })
+    beyond.share = if total > 0.0 { outside / total } else { 0.0 };
+    beyond
+}
+
+/// The areas with data that a `MapExtent::MostOf` map leaves out.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct Beyond {
+    /// Areas beyond the map.
+    areas: usize,
+    /// Of them, those whose count of the property is hidden (a small count).
+    hidden: usize,
+    /// The published counts of those beyond the map, as a share of all the published counts.
+    share: f64,
+    /// The property weighed (`appointments`, `trips`).
+    property: &'static str,
 }
 
 /// How many areas are drawn and how they were simplified; no file names (issue 15: a board reads it).
@@ -422,17 +441,24 @@ fn subtitle(counted: usize, column: &str, tolerance_m: f64) -> String {
     )
 }
 
-/// "; 812 neighbourhoods with 3% of appointments lie beyond the map", or nothing.
-fn beyond_words(beyond: Option<(usize, f64)>, extent: MapExtent) -> String {
-    match (beyond, extent) {
-        (Some((count, share)), MapExtent::MostOf(property)) if count > 0 => format!(
-            "; {} {} with {} of {} beyond the map",
-            thousands(count as u64),
-            if count == 1 { "neighbourhood" } else { "neighbourhoods" },
-            if share < 0.005 { "under 1%".to_string() } else { format!("{:.0}%", share * 100.0) },
-            property.replace('_', " ")
+/// "; 812 neighbourhoods with 3% of appointments beyond the map", with how many of them have a hidden
+/// count (the share is of the published counts), or nothing.
+fn beyond_words(beyond: Option<Beyond>) -> String {
+    let Some(b) = beyond.filter(|b| b.areas > 0) else { return String::new() };
+    let share = if b.share < 0.005 { "under 1%".to_string() } else { format!("{:.0}%", b.share * 100.0) };
+    let property = b.property.replace('_', " ");
+    let areas =
+        |n: usize| format!("{} {}", thousands(n as u64), if n == 1 { "neighbourhood" } else { "neighbourhoods" });
+    match b.hidden {
+        0 => format!("; {} with {share} of {property} beyond the map", areas(b.areas)),
+        hidden if hidden == b.areas => {
+            format!("; {} beyond the map, each with a small count of {property}", areas(b.areas))
+        }
+        hidden => format!(
+            "; {} beyond the map: {share} of the {property} counted by neighbourhood, and {} with a small count",
+            areas(b.areas),
+            thousands(hidden as u64)
         ),
-        _ => String::new(),
     }
 }
 
@@ -632,11 +658,16 @@ mod tests {
         let extent = most_of(&areas, &values, "appointments").unwrap();
         assert!(extent.max().x < 20_000.0 && extent.max().y < 20_000.0, "{extent:?}");
         assert!(extent.min().x <= 0.0 && extent.max().x >= 10_000.0, "the ten near squares are inside: {extent:?}");
-        let (count, share) = beyond(&areas, &values, "appointments", &extent);
-        assert_eq!(count, 1);
-        assert!((share - 5.0 / 1005.0).abs() < 1e-12);
-        let words = beyond_words(Some((count, share)), MapExtent::MostOf("appointments"));
+        let found = beyond(&areas, &values, "appointments", &extent);
+        assert_eq!((found.areas, found.hidden), (1, 0));
+        assert!((found.share - 5.0 / 1005.0).abs() < 1e-12);
+        let words = beyond_words(Some(found));
         assert_eq!(words, "; 1 neighbourhood with under 1% of appointments beyond the map");
+        let hidden = Beyond { areas: 40, hidden: 38, ..found };
+        assert_eq!(
+            beyond_words(Some(hidden)),
+            "; 40 neighbourhoods beyond the map: under 1% of the appointments counted by neighbourhood, and 38 with a small count"
+        );
     }
 
     #[test]

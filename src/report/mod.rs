@@ -170,6 +170,7 @@ impl Format {
             Format::Text => text.to_string(),
             Format::Count => thousands(v.round().max(0.0) as u64),
             Format::Percent => format!("{:.1}%", v * 100.0),
+            Format::Fixed(0) if v.round() >= 0.0 => thousands(v.round() as u64),
             Format::Fixed(d) => crate::output::table::fixed(Some(v), d),
             Format::Tonnes => thousands((v / 1000.0).round().max(0.0) as u64),
         }
@@ -532,7 +533,7 @@ const EMISSIONS_MAP: MapRequest<'static> = MapRequest {
         ("kgco2e_per_1000_population", "kg CO2e per 1,000", Format::Fixed(1)),
         ("scenario_kgco2e_saved", "Scenario saving (kg)", Format::Fixed(1)),
     ],
-    extent: choropleth::MapExtent::MostOf("appointments"),
+    extent: choropleth::MapExtent::MostOf(&["appointments"]),
 };
 
 /// The columns every emissions table shows after its first.

@@ -128,9 +128,10 @@ impl RunAudit {
             let counts = if pinned == 1 { "rounded or hidden count" } else { "rounded or hidden counts" };
             exposed.push(format!("{pinned} {counts} can be worked back to the exact number from the sums"));
         }
+        let hidden = crate::io::format::thousands(hidden as u64);
         let summary = match (narrowest, exposed.is_empty()) {
             (_, false) => format!("{hidden} cells hidden; {}: check before publishing", exposed.join(", and ")),
-            (None, true) if hidden == 0 => {
+            (None, true) if hidden == "0" => {
                 "no count is hidden, and no rounded count can be worked back from the sums".to_string()
             }
             (None, true) => format!(
