@@ -1,6 +1,6 @@
 //! What an attacker holding every published file can work out of each count: its range along the sums.
 
-use super::linear::{self, LinearRanges, Target};
+use super::linear::{self, Depth, LinearRanges, Target};
 use super::{Cell, Disclosure, Margins};
 
 /// What an attacker knows of one cell: the range of counts it can be.
@@ -55,14 +55,14 @@ impl Disclosure {
     /// Every cell's range as an attacker with a solver gets it: narrowed along the sums, then by
     /// linear programs over all of them for each cell with a [`Disclosure::need`] (to check it
     /// holds at least that many values).
-    pub(super) fn attack(&self, raw: &[f64], hidden: &[bool], margins: &Margins) -> LinearRanges {
+    pub(super) fn attack(&self, raw: &[f64], hidden: &[bool], margins: &Margins, depth: Depth) -> LinearRanges {
         let start = self.attacker_ranges(raw, hidden, margins);
         let need = |i: usize| self.need(raw, hidden, margins, i);
         // A cell the sums already narrow too far needs no program to say so.
         let targets: Vec<Target> = (0..raw.len())
             .filter_map(|i| need(i).filter(|&n| start[i].values() >= n).map(|values| Target { cell: i, values }))
             .collect();
-        linear::narrow(&start, raw, margins.relations(), &targets)
+        linear::narrow(&start, raw, margins.relations(), &targets, depth)
     }
 
     /// Every cell's range as an attacker narrows it along the sums (at most 100 rounds).

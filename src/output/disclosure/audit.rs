@@ -1,5 +1,6 @@
 //! The run's own attack on what it publishes, written as `disclosure_audit.json`.
 
+use super::linear::Depth;
 use super::{Disclosure, Importance, Margins};
 
 /// What an attacker holding every published file gets from the sums of one protected system of
@@ -61,7 +62,7 @@ impl Disclosure {
         hidden: &[bool],
         margins: &Margins,
     ) -> (DisclosureAudit, Vec<super::Bounds>) {
-        let attack = self.attack(raw, hidden, margins);
+        let attack = self.attack(raw, hidden, margins, Depth::Full);
         let ranges = &attack.ranges;
         let small = |i: usize| hidden[i] && (self.is_small(raw[i]) || margins.is_sensitive(i));
         let small_values = (0..raw.len()).filter(|&i| small(i)).map(|i| ranges[i].values());

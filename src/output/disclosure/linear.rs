@@ -10,8 +10,15 @@
 //! minimum and maximum solved. Where such an optimum is fractional (the sums' matrix is not totally
 //! unimodular there), the attacker's integer program is solved instead, so every range reported
 //! holds only whole counts some integer solution reaches.
+//!
+//! A large program (thousands of variables: every area of a trust's patients, in its decile's sum
+//! and its MSOA's) is first narrowed around each cell: its group and those on a few short cycles of
+//! sums through it are free, every other group is fixed at its true total. Any solution of that
+//! small program is a solution of the whole one (the truth satisfies every sum it leaves out), so
+//! it widens what is seen as soundly; the whole program is solved only for the cells it leaves.
 
 use microlp::{ComparisonOp, OptimizationDirection, Problem, Variable};
+use rustc_hash::FxHashMap;
 
 use super::Bounds;
 
@@ -20,6 +27,31 @@ const EPS: f64 = 1e-6;
 
 /// The longest one integer program may take before its cell is treated as not proven wide.
 const INTEGER_TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Programs with more variables than this are first narrowed around each target
+/// ([`Program::narrow_locally`]): solving the whole of a large system once per cell takes minutes.
+const LOCAL_ABOVE: usize = 400;
+
+/// The largest program protection solves whole for a cell the programs around it leave (a
+/// national workforce by area and MSOA has about 30,000 variables: each whole solve takes minutes).
+const WHOLE_SYSTEM_UP_TO: usize = 10_000;
+
+/// The neighbourhoods [`Program::around`] tries for a target, growing: (cycles through it, most
+/// variables). On a trust's 30,000 appointments by area and MSOA (6,000 groups) the first two left
+/// 85 of 6,019 targets not shown wide; the third, with each sum's leaves, none.
+const NEIGHBOURHOODS: [(usize, usize); 3] = [(8, 48), (48, 240), (400, 2_000)];
+
+/// How far an attack goes for a cell its cheaper steps do not show wide enough.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Depth {
+    /// As far as the attacker's programs over the whole system go: the audit.
+    Full,
+    /// Protection's own check. In a very large system (over `WHOLE_SYSTEM_UP_TO` variables) a
+    /// cell that no program around it shows wide enough is taken as exposed, and protected,
+    /// without solving the whole system: hiding one more cell costs less than minutes of solving,
+    /// and the audit's [`Depth::Full`] attack decides.
+    Protect,
+}
 
 /// A cell whose range an audit needs: at least `values` whole counts, or the exact range.
 #[derive(Debug, Clone, Copy)]
@@ -45,7 +77,13 @@ pub(super) struct LinearRanges {
 /// Narrows `start` (each cell's range, e.g. from bound propagation) by linear programming over
 /// `relations` (parts, then the whole) for each of `targets`; `truth` is the exact counts, one
 /// solution every program has.
-pub(super) fn narrow(start: &[Bounds], truth: &[f64], relations: &[Vec<usize>], targets: &[Target]) -> LinearRanges {
+pub(super) fn narrow(
+    start: &[Bounds],
+    truth: &[f64],
+    relations: &[Vec<usize>],
+    targets: &[Target],
+    depth: Depth,
+) -> LinearRanges {
     let mut out = LinearRanges { ranges: start.to_vec(), programs: 0, unsolved: 0, integer_programs: 0 };
     let fixed = |i: usize| start[i].low == start[i].high;
     let components = Components::of(start.len(), relations, fixed);
@@ -56,7 +94,7 @@ pub(super) fn narrow(start: &[Bounds], truth: &[f64], relations: &[Vec<usize>], 
     for (component, targets) in by_component.into_iter().enumerate() {
         if !targets.is_empty() && !components.acyclic[component] {
             let program = Program::new(start, truth, relations, |i| !fixed(i) && components.of[i] == component);
-            program.narrow(&targets, &mut out);
+            program.narrow(&targets, depth, &mut out);
         }
     }
     out
@@ -127,12 +165,18 @@ struct Program {
     /// Each group's cells, and each cell's range (an unbounded one capped at `cap`).
     groups: Vec<Vec<(usize, (f64, f64))>>,
     /// Each cell's group and the group's range.
-    group_of: std::collections::HashMap<usize, usize>,
+    group_of: FxHashMap<usize, usize>,
     bounds: Vec<(f64, f64)>,
     /// Each sum: (group, +1 for parts or -1 for the whole) and the constant on the right.
     sums: Vec<(Vec<(usize, f64)>, f64)>,
+    /// Each group's sums (indices into `sums`).
+    sums_of: Vec<Vec<usize>>,
+    /// Each sum's groups that are in no other sum.
+    leaves_of: Vec<Vec<usize>>,
     /// The true counts: each cell's, and each group's total.
-    truth: std::collections::HashMap<usize, f64>,
+    truth: FxHashMap<usize, f64>,
+    /// Each open cell's own range.
+    own: FxHashMap<usize, (f64, f64)>,
     group_truth: Vec<f64>,
     /// A stand-in for "no upper bound": a value no count in the system reaches.
     cap: f64,
@@ -162,9 +206,8 @@ impl Program {
                 constants.push((r, constant));
             }
         }
-        let mut group_by_signature: std::collections::HashMap<Vec<(usize, i8)>, usize> =
-            std::collections::HashMap::new();
-        let (mut groups, mut group_of) = (Vec::<Vec<(usize, (f64, f64))>>::new(), std::collections::HashMap::new());
+        let mut group_by_signature: FxHashMap<Vec<(usize, i8)>, usize> = FxHashMap::default();
+        let (mut groups, mut group_of) = (Vec::<Vec<(usize, (f64, f64))>>::new(), FxHashMap::default());
         for (cell, sig) in &signature {
             let next = groups.len();
             let g = *group_by_signature.entry(sig.clone()).or_insert(next);
@@ -184,8 +227,19 @@ impl Program {
                 sums[row_of[&r]].0.push((g, f64::from(sign)));
             }
         }
+        let mut sums_of = vec![Vec::new(); groups.len()];
+        for (k, (terms, _)) in sums.iter().enumerate() {
+            terms.iter().for_each(|&(g, _)| sums_of[g].push(k));
+        }
+        let mut leaves_of = vec![Vec::new(); sums.len()];
+        for (g, of) in sums_of.iter().enumerate() {
+            if let [k] = of[..] {
+                leaves_of[k].push(g);
+            }
+        }
         let truth = signature.keys().map(|&i| (i, truth[i])).collect();
-        Program { groups, group_of, bounds, sums, truth, group_truth, cap }
+        let own = groups.iter().flatten().copied().collect();
+        Program { groups, group_of, bounds, sums, sums_of, leaves_of, truth, own, group_truth, cap }
     }
 
     /// Solves for `objective` (coefficient per group; zero for the rest), minimising, over
@@ -221,7 +275,7 @@ impl Program {
     /// other cells of the group can hold, and the cell's own count.
     fn cell_range(&self, cell: usize, seen: &[(f64, f64)]) -> (f64, f64) {
         let g = self.group_of[&cell];
-        let own = self.groups[g].iter().find(|(i, _)| *i == cell).map_or((0.0, 0.0), |(_, b)| *b);
+        let own = self.own[&cell];
         let (group_low, group_high) = self.bounds[g];
         let (others_low, others_high) = (group_low - own.0, group_high - own.1);
         let t = self.truth[&cell];
@@ -233,13 +287,20 @@ impl Program {
     /// Narrows each target's range in `out`: by the whole-count solutions seen first, then by its
     /// group's own programs. Only whole-count solutions widen what is `seen`: each is a table of
     /// counts the attacker cannot rule out.
-    fn narrow(&self, targets: &[Target], out: &mut LinearRanges) {
+    fn narrow(&self, targets: &[Target], depth: Depth, out: &mut LinearRanges) {
         let mut seen: Vec<(f64, f64)> = self.group_truth.iter().map(|&t| (t, t)).collect();
         let wide = |seen: &[(f64, f64)], t: &Target| whole_counts(self.cell_range(t.cell, seen)) >= t.values;
         let mut open: Vec<Target> = targets.iter().copied().filter(|t| !wide(&seen, t)).collect();
+        let local = self.groups.len() > LOCAL_ABOVE;
+        if local {
+            open = self.narrow_locally(open, &mut seen, out);
+        }
         let mut random = 0x9e37_79b9_7f4a_7c15_u64;
         let mut stalled = 0;
-        while !open.is_empty() && stalled < 2 {
+        // Protection takes a cell of a very large system that no solution seen shows wide as
+        // exposed, rather than solve the whole system for it.
+        let whole_system = !(self.groups.len() > WHOLE_SYSTEM_UP_TO && depth == Depth::Protect);
+        while whole_system && !open.is_empty() && stalled < 2 {
             let mut objective: Vec<(usize, f64)> = open.iter().map(|t| (self.group_of[&t.cell], 0.0)).collect();
             objective.sort_by_key(|(g, _)| *g);
             objective.dedup_by_key(|(g, _)| *g);
@@ -263,7 +324,8 @@ impl Program {
         let mut exact = vec![None; self.groups.len()];
         for target in targets {
             let g = self.group_of[&target.cell];
-            let solved = wide(&seen, target) || *exact[g].get_or_insert_with(|| self.exact(g, &mut seen, out));
+            let solved =
+                wide(&seen, target) || !whole_system || *exact[g].get_or_insert_with(|| self.exact(g, &mut seen, out));
             if solved {
                 let (low, high) = self.cell_range(target.cell, &seen);
                 let high = if high >= self.cap - 1.0 { f64::INFINITY } else { (high + EPS).floor() };
@@ -272,6 +334,148 @@ impl Program {
                 out.unsolved += 1;
             }
         }
+    }
+
+    /// Narrows `open` targets by programs around each (its group and those on a few short cycles
+    /// of sums through it free, every other group fixed at its true total), recording their
+    /// whole-count solutions in `seen`; returns the targets still not shown wide enough.
+    fn narrow_locally(&self, open: Vec<Target>, seen: &mut [(f64, f64)], out: &mut LinearRanges) -> Vec<Target> {
+        let wide = |seen: &[(f64, f64)], t: &Target| whole_counts(self.cell_range(t.cell, seen)) >= t.values;
+        let mut left = Vec::new();
+        for target in open {
+            let g = self.group_of[&target.cell];
+            for (cycles, most) in NEIGHBOURHOODS {
+                if wide(seen, &target) {
+                    break;
+                }
+                let free = self.around(g, cycles, most);
+                for sign in [1.0, -1.0] {
+                    out.programs += 1;
+                    if let Some(values) = self.solve_around(&free, g, sign).filter(|v| whole(v)) {
+                        record(seen, &values);
+                    }
+                }
+            }
+            if !wide(seen, &target) {
+                left.push(target);
+            }
+        }
+        left
+    }
+
+    /// Group `g` and the groups on up to `cycles` of the shortest cycles of sums through it (at
+    /// most `most` groups): where an attacker's program finds room for `g`, it is along such cycles
+    /// (a change to one count balanced around a loop of sums). Found by one breadth-first search
+    /// from `g`, each node remembering the first sum on its path: where two paths from different
+    /// first sums meet, together they are a cycle.
+    fn around(&self, g: usize, cycles: usize, most: usize) -> Vec<usize> {
+        let groups = self.groups.len();
+        let (unseen, root) = (usize::MAX, usize::MAX - 1);
+        // Nodes: groups 0..groups, then sums.
+        let mut parent = vec![unseen; groups + self.sums.len()];
+        let mut branch = vec![unseen; groups + self.sums.len()];
+        let neighbour = |u: usize, n: usize| -> Option<usize> {
+            match u < groups {
+                true => self.sums_of[u].get(n).map(|&k| groups + k),
+                false => self.sums[u - groups].0.get(n).map(|&(h, _)| h),
+            }
+        };
+        let mut queue = std::collections::VecDeque::new();
+        parent[g] = root;
+        for k in &self.sums_of[g] {
+            (parent[groups + k], branch[groups + k]) = (g, groups + k);
+            queue.push_back(groups + k);
+        }
+        // A group in one sum moves only with another member of it: the cycles through that sum,
+        // each of its other members a path of its own.
+        if let [k] = self.sums_of[g][..] {
+            queue.clear();
+            for (h, _) in self.sums[k].0.iter().filter(|(h, _)| *h != g) {
+                (parent[*h], branch[*h]) = (groups + k, *h);
+                queue.push_back(*h);
+            }
+        }
+        let mut free = vec![g];
+        let mut in_free = vec![false; groups];
+        in_free[g] = true;
+        let mut found = 0;
+        while let Some(u) = queue.pop_front() {
+            for v in (0..).map_while(|n| neighbour(u, n)) {
+                if v == parent[u] || v == g {
+                    continue;
+                }
+                if parent[v] == unseen {
+                    (parent[v], branch[v]) = (u, branch[u]);
+                    queue.push_back(v);
+                } else if branch[v] != branch[u] {
+                    for mut node in [u, v] {
+                        while node != g {
+                            if node < groups && !in_free[node] {
+                                in_free[node] = true;
+                                free.push(node);
+                            }
+                            node = parent[node];
+                        }
+                    }
+                    found += 1;
+                    if found >= cycles || free.len() >= most {
+                        return self.with_leaves(free, &mut in_free);
+                    }
+                }
+            }
+        }
+        self.with_leaves(free, &mut in_free)
+    }
+
+    /// `free` and the groups in no sum but one of theirs (a total's sites, its specialties): each
+    /// can take up a change in its one sum within its range, and no other sum holds it back.
+    fn with_leaves(&self, mut free: Vec<usize>, in_free: &mut [bool]) -> Vec<usize> {
+        let mut touched: Vec<usize> = free.iter().flat_map(|&h| self.sums_of[h].iter().copied()).collect();
+        touched.sort_unstable();
+        touched.dedup();
+        for k in touched {
+            for &h in &self.leaves_of[k] {
+                if !in_free[h] {
+                    in_free[h] = true;
+                    free.push(h);
+                }
+            }
+        }
+        free
+    }
+
+    /// Minimises `sign` times group `g`'s total over whole-system tables in which only the `free`
+    /// groups differ from the truth; the whole table (every group's total) or `None`.
+    fn solve_around(&self, free: &[usize], g: usize, sign: f64) -> Option<Vec<f64>> {
+        let local: FxHashMap<usize, usize> = free.iter().enumerate().map(|(k, &h)| (h, k)).collect();
+        let mut problem = Problem::new(OptimizationDirection::Minimize);
+        let vars: Vec<Variable> =
+            free.iter().map(|&h| problem.add_var(if h == g { sign } else { 0.0 }, self.bounds[h])).collect();
+        let mut touched: Vec<usize> = free.iter().flat_map(|&h| self.sums_of[h].iter().copied()).collect();
+        touched.sort_unstable();
+        touched.dedup();
+        for k in touched {
+            let (terms, constant) = &self.sums[k];
+            let mut rest = *constant;
+            let mut expr = Vec::new();
+            for &(h, s) in terms {
+                match local.get(&h) {
+                    Some(&x) => expr.push((vars[x], s)),
+                    None => rest -= s * self.group_truth[h],
+                }
+            }
+            problem.add_constraint(&expr[..], ComparisonOp::Eq, rest);
+        }
+        let outcome = problem.solve().ok()?;
+        if !outcome.is_optimal() {
+            return None;
+        }
+        let solution = outcome.into_solution().ok()?;
+        let mut values = self.group_truth.clone();
+        for (&h, &var) in free.iter().zip(&vars) {
+            values[h] = solution.var_value(var);
+        }
+        Some(values)
     }
 
     /// Solves group `g`'s own minimum and maximum into `seen`: by a linear program, or where its
@@ -318,4 +522,84 @@ fn whole(values: &[f64]) -> bool {
 /// How many whole counts lie in a range of the solver's values.
 fn whole_counts((low, high): (f64, f64)) -> f64 {
     ((high + EPS).floor() - (low - EPS).ceil() + 1.0).max(0.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::disclosure::{Disclosure, Margins};
+
+    /// A trust's patients by area: 2,000 areas in 400 MSOAs of 5, each area in a decile drawn at
+    /// random, counts 0 to 14 (most small); every decile and MSOA the sum of its areas, the total
+    /// the sum of the deciles and of the MSOAs. Returns the counts (areas, deciles, MSOAs, total)
+    /// and the sums.
+    fn areas_in_deciles_and_msoas() -> (Vec<f64>, Margins) {
+        let (areas, msoas) = (2_000, 400);
+        let mut random = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = |n: u64| {
+            random ^= random << 13;
+            random ^= random >> 7;
+            random ^= random << 17;
+            random % n
+        };
+        let deciles: Vec<usize> = (0..areas).map(|_| next(10) as usize).collect();
+        let mut raw: Vec<f64> = (0..areas).map(|_| next(15) as f64).collect();
+        let (first_decile, first_msoa, total) = (areas, areas + 10, areas + 10 + msoas);
+        raw.resize(total + 1, 0.0);
+        let mut margins = Margins::new();
+        for d in 0..10 {
+            let parts: Vec<usize> = (0..areas).filter(|&a| deciles[a] == d).collect();
+            raw[first_decile + d] = parts.iter().map(|&a| raw[a]).sum();
+            margins.add(parts, first_decile + d);
+        }
+        for m in 0..msoas {
+            raw[first_msoa + m] = (m * 5..m * 5 + 5).map(|a| raw[a]).sum();
+            margins.add(m * 5..m * 5 + 5, first_msoa + m);
+        }
+        raw[total] = raw[..areas].iter().sum();
+        margins.add(first_decile..first_msoa, total);
+        margins.add(first_msoa..total, total);
+        (raw, margins)
+    }
+
+    #[test]
+    fn programs_around_a_cell_give_tables_that_every_sum_allows() {
+        let (raw, margins) = areas_in_deciles_and_msoas();
+        let rule = Disclosure::default();
+        let hidden = rule.primary(&raw);
+        let start: Vec<Bounds> = (0..raw.len()).map(|i| rule.known(&raw, &hidden, &margins, i)).collect();
+        let program = Program::new(&start, &raw, margins.relations(), |i| start[i].low < start[i].high);
+        assert!(program.groups.len() > LOCAL_ABOVE, "{} groups: a large program", program.groups.len());
+        let mut moved = 0;
+        for g in (0..program.groups.len()).step_by(37) {
+            let free = program.around(g, 8, 48);
+            assert!(free.len() > 1 && free.len() <= 48 + 4, "{} groups around {g}", free.len());
+            for sign in [1.0, -1.0] {
+                let values = program.solve_around(&free, g, sign).expect("the truth is a solution");
+                // Every sum of the whole program holds, and every group stays within its range.
+                for (terms, constant) in &program.sums {
+                    let sum: f64 = terms.iter().map(|&(h, s)| s * values[h]).sum();
+                    assert!((sum - constant).abs() < 1e-6, "a sum broken: {sum} against {constant}");
+                }
+                for (h, &(low, high)) in program.bounds.iter().enumerate() {
+                    assert!(values[h] >= low - 1e-6 && values[h] <= high + 1e-6, "group {h} out of its range");
+                }
+                moved += usize::from((values[g] - program.group_truth[g]).abs() > 0.5);
+            }
+        }
+        assert!(moved > 20, "the programs around cells find room for them ({moved} moved)");
+    }
+
+    #[test]
+    fn a_large_system_of_areas_in_deciles_and_msoas_is_protected_and_audited() {
+        let (raw, margins) = areas_in_deciles_and_msoas();
+        let rule = Disclosure::default();
+        let primary = rule.primary(&raw);
+        let hidden = rule.protect(&raw, &primary, &margins);
+        let audit = rule.audit("areas", &raw, &hidden, &margins);
+        assert!(audit.protected && audit.cells_unsolved == 0, "{audit:?}");
+        assert_eq!(audit.narrowest_hidden_range.map(|n| n >= 6), Some(true), "{audit:?}");
+        // The deciles and the total, what a board reads, stay published.
+        assert!(hidden[2_000..2_010].iter().chain([&hidden[2_410]]).all(|h| !h), "a decile or the total hidden");
+    }
 }

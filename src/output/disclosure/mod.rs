@@ -395,7 +395,7 @@ mod tests {
         let truth = [4.0, 5.0, 4.0, 9.0, 9.0, 8.0];
         let relations = vec![vec![0, 1, 3], vec![1, 2, 4], vec![0, 2, 5]];
         let target = linear::Target { cell: 0, values: 7.0 };
-        let ranges = linear::narrow(&start, &truth, &relations, &[target]);
+        let ranges = linear::narrow(&start, &truth, &relations, &[target], linear::Depth::Full);
         let tables = (0..=9).flat_map(|x| (0..=9).flat_map(move |y| (0..=12).map(move |z| (x, y, z))));
         let xs: Vec<i32> = tables
             .filter(|&(x, y, z)| x + y == 9 && (8..=12).contains(&(y + z)) && (8..=12).contains(&(x + z)))

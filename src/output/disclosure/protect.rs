@@ -1,6 +1,7 @@
 //! Secondary suppression: which more cells to hide so that no sum gives a hidden count back.
 
 use super::attacker::RelationSums;
+use super::linear::Depth;
 use super::{Bounds, Disclosure, Margins};
 
 /// Rounds of linear programs [`Disclosure::protect`] runs before it stops adding protection.
@@ -35,7 +36,7 @@ impl Disclosure {
         // narrow or pin a rounded one, hide one more cell (one at a time: one more hidden cell in a
         // sum often gives every cell of it room), and solve again.
         for _ in 0..LINEAR_ROUNDS {
-            let attack = self.attack(raw, &hidden, margins);
+            let attack = self.attack(raw, &hidden, margins, Depth::Protect);
             let exposed = self.exposed(raw, &hidden, margins, &attack.ranges);
             let Some(cover) = self.cover(&exposed, raw, &hidden, margins) else { break };
             hidden[cover] = true;
@@ -68,7 +69,9 @@ impl Disclosure {
         let best: Vec<usize> = scored.iter().filter(|(n, _)| *n == fewest).map(|(_, c)| *c).collect();
         let frees_first = |candidate: usize| {
             let trial = with(candidate);
-            !self.exposed(raw, &trial, margins, &self.attack(raw, &trial, margins).ranges).contains(&first)
+            !self
+                .exposed(raw, &trial, margins, &self.attack(raw, &trial, margins, Depth::Protect).ranges)
+                .contains(&first)
         };
         best.iter().copied().find(|&c| frees_first(c)).or(best.first().copied())
     }
