@@ -1,0 +1,192 @@
+//! `anchormap export lookups` and docs/warehouse.md: the lookups a data platform joins row data to, and the page's SQL recipes run on the demo (DuckDB, and Spark SQL through sqlglot) giving the CLI's exact tables to the unit.
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use polars::prelude::*;
+
+use crate::util::*;
+
+/// The demo's folder, with its `anchormap.toml` and inputs.
+fn demo(dir: &Path) -> PathBuf {
+    let out = dir.join("demo");
+    anchormap_ok(["demo".as_ref(), "--out".as_ref(), out.as_os_str(), "-q".as_ref()]);
+    out
+}
+
+/// Runs `anchormap --config demo/anchormap.toml ARGS`.
+fn on_demo(demo: &Path, args: &[&OsString]) -> String {
+    let mut all: Vec<OsString> = vec!["--config".into(), demo.join("anchormap.toml").into()];
+    all.extend(args.iter().map(|a| (*a).clone()));
+    anchormap_ok(all)
+}
+
+/// `export lookups` on the demo's reference (its ICB lookup, and `bridge` when given) into `out`.
+fn export(demo: &Path, out: &Path, bridge: Option<&Path>) {
+    let lookup = demo.join("inputs").join("anchorshire_fictional_area_lookup.csv");
+    let mut args: Vec<OsString> = ["export", "lookups", "-q", "--icb-lookup"].map(OsString::from).to_vec();
+    args.push(lookup.into());
+    if let Some(bridge) = bridge {
+        args.extend(["--area-bridge".into(), bridge.as_os_str().to_owned()]);
+    }
+    args.extend(["--out".into(), out.as_os_str().to_owned()]);
+    on_demo(demo, &args.iter().collect::<Vec<_>>());
+}
+
+fn read_parquet(path: &Path) -> DataFrame {
+    ParquetReader::new(std::fs::File::open(path).unwrap()).finish().unwrap()
+}
+
+fn strings(frame: &DataFrame, column: &str) -> Vec<Option<String>> {
+    let cells = frame.column(column).unwrap().str().unwrap();
+    (0..cells.len()).map(|i| cells.get(i).map(str::to_string)).collect()
+}
+
+fn integers(frame: &DataFrame, column: &str) -> Vec<Option<i64>> {
+    let cells = frame.column(column).unwrap().i64().unwrap();
+    (0..cells.len()).map(|i| cells.get(i)).collect()
+}
+
+#[test]
+fn export_lookups_writes_typed_parquet_named_in_its_manifest_and_agrees_with_geocode() {
+    let dir = temp_dir();
+    let demo = demo(dir.path());
+    let out = dir.path().join("lookups");
+    export(&demo, &out, None);
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("lookups_manifest.json")).unwrap()).unwrap();
+    let named: Vec<&str> = manifest["files"].as_array().unwrap().iter().map(|f| f["file"].as_str().unwrap()).collect();
+    assert_eq!(named, ["postcodes.parquet", "areas.parquet", "site_trips.parquet"]);
+    assert_eq!(manifest["not_written"][0]["file"], "lsoa_bridge.parquet");
+    assert!(manifest["not_written"][0]["needs"].as_str().unwrap().contains("LSOA11_LSOA21"), "{manifest}");
+    let mut on_disk: Vec<String> =
+        std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    on_disk.sort();
+    assert_eq!(
+        on_disk,
+        ["README.txt", "areas.parquet", "lookups_manifest.json", "postcodes.parquet", "site_trips.parquet"]
+    );
+    let readme = std::fs::read_to_string(out.join("README.txt")).unwrap();
+    assert!(readme.contains("IMD (fictional), LSOA 2021") && readme.contains("Not written: lsoa_bridge.parquet"));
+
+    let postcodes = read_parquet(&out.join("postcodes.parquet"));
+    assert_eq!(postcodes.column("imd_decile").unwrap().dtype(), &DataType::Int64);
+    assert_eq!(manifest["files"][0]["rows"].as_u64().unwrap() as usize, postcodes.height());
+    let areas = read_parquet(&out.join("areas.parquet"));
+    assert_eq!(areas.column("population").unwrap().dtype(), &DataType::Float64);
+    assert!(
+        strings(&areas, "icb_code").iter().all(|c| c.as_deref() == Some("E54999999")),
+        "every demo area in the ICB"
+    );
+    let sites = read_csv(&demo.join("inputs").join("anchorshire_fictional_sites.csv")).1.len();
+    assert_eq!(read_parquet(&out.join("site_trips.parquet")).height(), areas.height() * sites);
+
+    // Every placed postcode's area and decile are geocode's.
+    let keys = strings(&postcodes, "postcode");
+    let codes = strings(&postcodes, "area_code");
+    let (deciles, quintiles) = (integers(&postcodes, "imd_decile"), integers(&postcodes, "imd_quintile"));
+    let sample: Vec<usize> = (0..keys.len()).step_by(97).collect();
+    let input = dir.path().join("sample.csv");
+    let lines: Vec<String> = sample.iter().map(|i| keys[*i].clone().unwrap()).collect();
+    std::fs::write(&input, format!("postcode\n{}\n", lines.join("\n"))).unwrap();
+    let geocoded = dir.path().join("geocoded.csv");
+    on_demo(&demo, &[&"geocode".into(), &input.into(), &"-o".into(), &geocoded.clone().into(), &"-q".into()]);
+    let (header, rows) = read_csv(&geocoded);
+    let (area, decile) =
+        (header.iter().position(|h| h == "area_code").unwrap(), header.iter().position(|h| h == "imd_decile").unwrap());
+    for (row, i) in rows.iter().zip(&sample) {
+        assert_eq!(codes[*i].clone().unwrap_or_default(), row[area], "{}", row[0]);
+        assert_eq!(deciles[*i].map(|d| d.to_string()).unwrap_or_default(), row[decile], "{}", row[0]);
+        assert_eq!(quintiles[*i], deciles[*i].map(|d| (d + 1) / 2));
+    }
+    assert!(codes.iter().filter(|c| c.is_some()).count() > keys.len() * 9 / 10, "most postcodes placed");
+}
+
+#[test]
+fn export_lookups_stops_with_one_line_on_what_it_cannot_use() {
+    let dir = temp_dir();
+    let demo = demo(dir.path());
+    let out = dir.path().join("lookups");
+    let staff = demo.join("inputs").join("anchorshire_fictional_staff.csv");
+    let mut args: Vec<OsString> = vec!["--config".into(), demo.join("anchormap.toml").into()];
+    args.extend(["export", "lookups", "--icb-lookup"].map(OsString::from));
+    args.push(staff.clone().into());
+    args.extend(["--out".into(), out.clone().into()]);
+    let err = anchormap_err(args);
+    assert!(err.contains("anchorshire_fictional_staff.csv") && err.contains("--icb-column"), "{err}");
+    let mut args: Vec<OsString> = vec!["--config".into(), demo.join("anchormap.toml").into()];
+    args.extend(["export", "lookups", "--distance-matrix"].map(OsString::from));
+    args.extend([staff.into(), "--out".into(), out.into()]);
+    let refused = anchormap(args);
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(2), "a usage error: {err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.starts_with("anchormap: error: ") && err.contains("leave out --distance-matrix"), "{err}");
+}
+
+/// The Python with DuckDB and sqlglot (`ANCHORMAP_PYTHON`, else `python3`); none (with a note) when
+/// it is missing, unless `ANCHORMAP_REQUIRE_ENGINES=1` (set by CI).
+fn python_with_duckdb_and_sqlglot() -> Option<PathBuf> {
+    let python = PathBuf::from(std::env::var_os("ANCHORMAP_PYTHON").unwrap_or_else(|| "python3".into()));
+    let has = Command::new(&python).args(["-c", "import duckdb, sqlglot"]).output();
+    if has.is_ok_and(|o| o.status.success()) {
+        return Some(python);
+    }
+    let required = std::env::var("ANCHORMAP_REQUIRE_ENGINES").is_ok_and(|v| v == "1");
+    assert!(!required, "ANCHORMAP_REQUIRE_ENGINES=1 but {python:?} cannot import duckdb and sqlglot");
+    eprintln!("SKIPPED: no Python with duckdb and sqlglot (pip install -r tests/requirements.txt)");
+    None
+}
+
+/// Runs tests/engines/warehouse.py; panics with its output when it fails.
+fn warehouse_py(python: &Path, args: &[&Path]) -> String {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join("engines").join("warehouse.py");
+    let out = Command::new(python).arg(script).args(args).output().expect("python runs");
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{text}");
+    text
+}
+
+#[test]
+fn the_recipes_of_docs_warehouse_md_give_the_exact_gaps_and_emissions_tables() {
+    let Some(python) = python_with_duckdb_and_sqlglot() else { return };
+    let dir = temp_dir();
+    let demo = demo(dir.path());
+    let plain = dir.path().join("plain");
+    export(&demo, &plain, None);
+    // HES-shaped rows: the patient's LSOA (some of an older vintage, through a bridge), FIRSTATT, ATTENDED.
+    let appointments = demo.join("inputs").join("anchorshire_fictional_appointments.csv");
+    warehouse_py(&python, &[Path::new("hes"), &appointments, &plain, dir.path()]);
+    let (hes, bridge) = (dir.path().join("hes.csv"), dir.path().join("bridge.csv"));
+    let lookups = dir.path().join("lookups");
+    export(&demo, &lookups, Some(&bridge));
+    let emissions = dir.path().join("emissions");
+    let args: Vec<OsString> = vec![
+        "emissions".into(),
+        "--appointments".into(),
+        hes.clone().into(),
+        "--area-bridge".into(),
+        bridge.into(),
+        "--out".into(),
+        emissions.clone().into(),
+        "-q".into(),
+    ];
+    on_demo(&demo, &args.iter().collect::<Vec<_>>());
+    let exact_emissions = emissions.join("not-for-publication").join("emissions_by_decile.csv");
+    let (_, rows) = read_csv(&exact_emissions);
+    assert!(rows[1][1].contains('.'), "decile 2 holds a bridged area's shares: {:?}", rows[1]);
+    let doc = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs").join("warehouse.md");
+    let staff = demo.join("inputs").join("anchorshire_fictional_staff.csv");
+    let exact_gaps = demo.join("gaps").join("not-for-publication").join("gaps_by_decile.csv");
+    let said =
+        warehouse_py(&python, &[Path::new("check"), &doc, &lookups, &staff, &hes, &exact_gaps, &exact_emissions]);
+    for table in [
+        "gaps_by_decile (duckdb)",
+        "gaps_by_decile (spark)",
+        "emissions_by_decile (duckdb)",
+        "emissions_by_decile (spark)",
+    ] {
+        assert!(said.contains(&format!("{table}: ")), "{said}");
+    }
+}
