@@ -48,6 +48,27 @@ fn integers(frame: &DataFrame, column: &str) -> Vec<Option<i64>> {
     (0..cells.len()).map(|i| cells.get(i)).collect()
 }
 
+/// Every `step`th postcode of the lookup, through `geocode(input, output)`: the same area, decile and quintile.
+fn placed_as_geocode_places(dir: &Path, postcodes: &DataFrame, step: usize, geocode: impl Fn(&Path, &Path)) {
+    let (keys, codes) = (strings(postcodes, "postcode"), strings(postcodes, "area_code"));
+    let (deciles, quintiles) = (integers(postcodes, "imd_decile"), integers(postcodes, "imd_quintile"));
+    let sample: Vec<usize> = (0..keys.len()).step_by(step).collect();
+    let input = dir.join("sample.csv");
+    let lines: Vec<String> = sample.iter().map(|i| keys[*i].clone().unwrap()).collect();
+    std::fs::write(&input, format!("postcode\n{}\n", lines.join("\n"))).unwrap();
+    let geocoded = dir.join("geocoded.csv");
+    geocode(&input, &geocoded);
+    let (header, rows) = read_csv(&geocoded);
+    let column = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let (area, decile) = (column("area_code"), column("imd_decile"));
+    assert_eq!(rows.len(), sample.len());
+    for (row, i) in rows.iter().zip(&sample) {
+        assert_eq!(codes[*i].clone().unwrap_or_default(), row[area], "{}", row[0]);
+        assert_eq!(deciles[*i].map(|d| d.to_string()).unwrap_or_default(), row[decile], "{}", row[0]);
+        assert_eq!(quintiles[*i], deciles[*i].map(|d| (d + 1) / 2));
+    }
+}
+
 #[test]
 fn export_lookups_writes_typed_parquet_named_in_its_manifest_and_agrees_with_geocode() {
     let dir = temp_dir();
@@ -70,6 +91,12 @@ fn export_lookups_writes_typed_parquet_named_in_its_manifest_and_agrees_with_geo
     let readme = std::fs::read_to_string(out.join("README.txt")).unwrap();
     assert!(readme.contains("IMD (fictional), LSOA 2021") && readme.contains("Not written: lsoa_bridge.parquet"));
 
+    let again = dir.path().join("again");
+    export(&demo, &again, None);
+    for file in &on_disk {
+        assert_eq!(std::fs::read(out.join(file)).unwrap(), std::fs::read(again.join(file)).unwrap(), "{file} unstable");
+    }
+
     let postcodes = read_parquet(&out.join("postcodes.parquet"));
     assert_eq!(postcodes.column("imd_decile").unwrap().dtype(), &DataType::Int64);
     assert_eq!(manifest["files"][0]["rows"].as_u64().unwrap() as usize, postcodes.height());
@@ -83,23 +110,12 @@ fn export_lookups_writes_typed_parquet_named_in_its_manifest_and_agrees_with_geo
     assert_eq!(read_parquet(&out.join("site_trips.parquet")).height(), areas.height() * sites);
 
     // Every placed postcode's area and decile are geocode's.
-    let keys = strings(&postcodes, "postcode");
-    let codes = strings(&postcodes, "area_code");
-    let (deciles, quintiles) = (integers(&postcodes, "imd_decile"), integers(&postcodes, "imd_quintile"));
-    let sample: Vec<usize> = (0..keys.len()).step_by(97).collect();
-    let input = dir.path().join("sample.csv");
-    let lines: Vec<String> = sample.iter().map(|i| keys[*i].clone().unwrap()).collect();
-    std::fs::write(&input, format!("postcode\n{}\n", lines.join("\n"))).unwrap();
-    let geocoded = dir.path().join("geocoded.csv");
-    on_demo(&demo, &[&"geocode".into(), &input.into(), &"-o".into(), &geocoded.clone().into(), &"-q".into()]);
-    let (header, rows) = read_csv(&geocoded);
-    let (area, decile) =
-        (header.iter().position(|h| h == "area_code").unwrap(), header.iter().position(|h| h == "imd_decile").unwrap());
-    for (row, i) in rows.iter().zip(&sample) {
-        assert_eq!(codes[*i].clone().unwrap_or_default(), row[area], "{}", row[0]);
-        assert_eq!(deciles[*i].map(|d| d.to_string()).unwrap_or_default(), row[decile], "{}", row[0]);
-        assert_eq!(quintiles[*i], deciles[*i].map(|d| (d + 1) / 2));
-    }
+    let geocode = |input: &Path, output: &Path| {
+        let args: [OsString; 5] = ["geocode".into(), input.into(), "-o".into(), output.into(), "-q".into()];
+        on_demo(&demo, &args.iter().collect::<Vec<_>>());
+    };
+    placed_as_geocode_places(dir.path(), &postcodes, 97, geocode);
+    let (keys, codes) = (strings(&postcodes, "postcode"), strings(&postcodes, "area_code"));
     assert!(codes.iter().filter(|c| c.is_some()).count() > keys.len() * 9 / 10, "most postcodes placed");
 }
 
@@ -189,4 +205,58 @@ fn the_recipes_of_docs_warehouse_md_give_the_exact_gaps_and_emissions_tables() {
     ] {
         assert!(said.contains(&format!("{table}: ")), "{said}");
     }
+}
+
+/// Real data: IoD2025 on LSOA 2021 for England and Wales, with the ONS LSOA 2011 -> 2021 lookup and
+/// three hospital sites: every area once, Welsh areas without an English decile, each old code's
+/// weights adding up to 1, and postcodes placed as `geocode` places them.
+#[test]
+fn national_lookups_of_lsoa_2021_with_the_bridge() {
+    let Some(reference) = reference_dir() else { return };
+    let dir = temp_dir();
+    let sites = dir.path().join("sites.csv");
+    let all_sites = std::fs::read_to_string(reference.join("hospital_sites.csv")).unwrap();
+    std::fs::write(&sites, all_sites.lines().take(4).collect::<Vec<_>>().join("\n") + "\n").unwrap();
+    let out = dir.path().join("lookups");
+    let mut args: Vec<OsString> = vec!["export".into(), "lookups".into(), "-q".into()];
+    let reference_args = [
+        ("--postcodes", crate::national::CODE_POINT),
+        ("--boundaries", "LSOA_2021_EW_BSC_V4.geojson"),
+        ("--deprivation", "File_1_IoD2025_Index_of_Multiple_Deprivation.csv"),
+        ("--population", "census2021_lsoa21_age6_16to64.csv"),
+        ("--msoa-lookup", "lsoa21_to_msoa21.csv"),
+        ("--icb-lookup", "lsoa21_to_sicbl24_icb24.csv"),
+        ("--area-bridge", "LSOA11_LSOA21_LAD22_EW_LU.csv"),
+    ];
+    for (flag, file) in reference_args {
+        args.extend([flag.into(), reference.join(file).into_os_string()]);
+    }
+    args.extend(["--sites".into(), sites.into(), "--no-store".into(), "--out".into(), out.clone().into()]);
+    anchormap_ok(&args);
+    let areas = read_parquet(&out.join("areas.parquet"));
+    assert_eq!(areas.height(), 35_672, "every LSOA 2021 of England and Wales");
+    let codes = strings(&areas, "area_code");
+    let deciles = integers(&areas, "imd_decile");
+    let english = codes.iter().filter(|c| c.as_deref().is_some_and(|c| c.starts_with('E'))).count();
+    assert_eq!(deciles.iter().flatten().count(), english, "33,755 English areas with a decile, no Welsh one");
+    assert_eq!(english, 33_755);
+    let bridge = read_parquet(&out.join("lsoa_bridge.parquet"));
+    let weights = bridge.column("weight").unwrap().f64().unwrap();
+    let mut by_code: std::collections::BTreeMap<String, f64> = Default::default();
+    for (i, code) in strings(&bridge, "other_code").into_iter().enumerate() {
+        *by_code.entry(code.unwrap()).or_default() += weights.get(i).unwrap();
+    }
+    assert!(by_code.len() > 34_000 && by_code.values().all(|w| (w - 1.0).abs() < 1e-9));
+    let trips = read_parquet(&out.join("site_trips.parquet"));
+    assert_eq!(trips.height(), 35_672 * 3);
+
+    let postcodes = read_parquet(&out.join("postcodes.parquet"));
+    placed_as_geocode_places(dir.path(), &postcodes, 3_001, |input, output| {
+        let mut args: Vec<OsString> = vec!["geocode".into(), input.into(), "-q".into(), "--no-store".into()];
+        for (flag, file) in &reference_args[..3] {
+            args.extend([flag.into(), reference.join(file).into_os_string()]);
+        }
+        args.extend(["-o".into(), output.into()]);
+        anchormap_ok(&args);
+    });
 }
