@@ -8,7 +8,7 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::analysis::travel::TravelModel;
-use crate::analysis::Areas;
+use crate::analysis::{AreaFacts, Areas};
 use crate::cli::ExportArgs;
 use crate::columns::ColumnMap;
 use crate::error::{Error, Location};
@@ -111,7 +111,7 @@ pub fn run(args: ExportArgs) -> anyhow::Result<()> {
     bridge_file(&args, &run, &codes, &mut manifest)?;
     match &model {
         Some(model) => {
-            let trips = trip_frame(&run.areas, &sites, model)?;
+            let trips = trip_frame(&run.areas.facts, &sites, model)?;
             manifest.files.push(write(&out, "site_trips.parquet", TRIPS, trips)?);
         }
         None => manifest.not_written.push(NotWritten {
@@ -224,7 +224,7 @@ fn bridge_file(args: &ExportArgs, run: &RunContext, codes: &AreaCodes, manifest:
     };
     let geography = &run.geocoder.boundaries.geography;
     let bridge = AreaBridge::load(path, geography, &args.area_bridge_columns)?;
-    let frame = bridge_frame(&bridge, &run.areas, &codes.total_population)?;
+    let frame = bridge_frame(&bridge, &run.areas.facts, &codes.total_population)?;
     manifest.files.push(write(run.out(), "lsoa_bridge.parquet", BRIDGE, frame)?);
     Ok(())
 }
@@ -365,8 +365,8 @@ const BRIDGE: Described = (
 );
 
 /// The bridge: one row per (old code, new area), with the weight `emissions` shares a count by.
-fn bridge_frame(bridge: &AreaBridge, areas: &Areas, population: &[Option<f64>]) -> anyhow::Result<DataFrame> {
-    let row_of: FxHashMap<&str, usize> = areas.facts.iter().enumerate().map(|(i, a)| (a.code.as_str(), i)).collect();
+fn bridge_frame(bridge: &AreaBridge, areas: &[AreaFacts], population: &[Option<f64>]) -> anyhow::Result<DataFrame> {
+    let row_of: FxHashMap<&str, usize> = areas.iter().enumerate().map(|(i, a)| (a.code.as_str(), i)).collect();
     let (mut other, mut area, mut change, mut weight) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for (code, how, parts) in bridge.entries() {
         let populations: Vec<Option<f64>> =
@@ -406,10 +406,10 @@ const TRIPS: Described = (
 );
 
 /// The area × site table: every area with a centroid and every located site.
-fn trip_frame(areas: &Areas, sites: &[Site], model: &TravelModel) -> anyhow::Result<DataFrame> {
+fn trip_frame(areas: &[AreaFacts], sites: &[Site], model: &TravelModel) -> anyhow::Result<DataFrame> {
     let mut cells: [Vec<f64>; 9] = Default::default();
     let (mut area, mut site) = (Vec::new(), Vec::new());
-    for a in &areas.facts {
+    for a in areas {
         let Some(from) = a.centroid else { continue };
         for s in sites {
             let Some(to) = s.location else { continue };
@@ -491,4 +491,65 @@ fn readme(manifest: &Manifest) -> String {
         text.push_str(&format!("\nNot written: {} (needs {}).\n", missing.file, missing.needs));
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::travel::{EmissionFactors, ModeShare, TimeModel};
+    use crate::input::located_by::LocatedBy;
+
+    fn area(code: &str, x: f64) -> AreaFacts {
+        AreaFacts { code: code.into(), centroid: Some(geo::coord! { x: x, y: 0.0 }), ..AreaFacts::default() }
+    }
+
+    fn column(frame: &DataFrame, name: &str) -> Vec<f64> {
+        let cells = frame.column(name).unwrap().f64().unwrap();
+        (0..cells.len()).map(|i| cells.get(i).unwrap()).collect()
+    }
+
+    #[test]
+    fn a_trip_is_the_travel_models_from_the_area_centroid_both_ways() {
+        let model = TravelModel::new(
+            1.3,
+            ModeShare::default_national(),
+            &EmissionFactors::uk_2025(),
+            0.45,
+            TimeModel::default(),
+            1.8,
+            false,
+        )
+        .unwrap();
+        let site = Site {
+            code: "S1".into(),
+            label: "S1".into(),
+            name: "Site".into(),
+            location: Some(geo::coord! { x: 10_000.0, y: 0.0 }),
+            located_by: LocatedBy::Coordinates,
+            aliases: Vec::new(),
+        };
+        let frame = trip_frame(&[area("A", 0.0), AreaFacts::default()], &[site], &model).unwrap();
+        assert_eq!(frame.height(), 1, "an area without a centroid has no trips");
+        assert_eq!(column(&frame, "straight_line_km"), [10.0]);
+        assert!((column(&frame, "road_km")[0] - 13.0).abs() < 1e-9);
+        assert!((column(&frame, "car_minutes")[0] - 19.9).abs() < 1e-9, "9.5 + 1.04 x 10");
+        assert!((column(&frame, "trip_km")[0] - 26.0).abs() < 1e-9);
+        let trip = model.straight_line(10_000.0);
+        assert_eq!(column(&frame, "trip_kgco2e"), [trip.kgco2e]);
+        assert_eq!(column(&frame, "trip_hours"), [trip.hours]);
+    }
+
+    #[test]
+    fn a_split_areas_weights_follow_population_and_add_up_to_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("lu.csv");
+        std::fs::write(&path, "LSOA11CD,CHGIND,LSOA21CD\nA11,S,B21\nA11,S,C21\nD11,M,B21\n").unwrap();
+        let bridge = AreaBridge::load(&path, &crate::reference::Geography::Lsoa2021, &ColumnMap::default()).unwrap();
+        let areas = [area("B21", 0.0), area("C21", 0.0)];
+        let frame = bridge_frame(&bridge, &areas, &[Some(300.0), Some(100.0)]).unwrap();
+        let other: Vec<&str> =
+            (0..3).map(|i| frame.column("other_code").unwrap().str().unwrap().get(i).unwrap()).collect();
+        assert_eq!(other, ["A11", "A11", "D11"]);
+        assert_eq!(column(&frame, "weight"), [0.75, 0.25, 1.0]);
+    }
 }
