@@ -80,6 +80,7 @@ fn export_lookups_writes_typed_parquet_named_in_its_manifest_and_agrees_with_geo
     let named: Vec<&str> = manifest["files"].as_array().unwrap().iter().map(|f| f["file"].as_str().unwrap()).collect();
     assert_eq!(named, ["postcodes.parquet", "areas.parquet", "site_trips.parquet"]);
     assert_eq!(manifest["not_written"][0]["file"], "lsoa_bridge.parquet");
+    assert_eq!(manifest["warnings"][0], "msoa_code left empty: give --msoa-lookup", "{manifest}");
     assert!(manifest["not_written"][0]["needs"].as_str().unwrap().contains("LSOA11_LSOA21"), "{manifest}");
     let mut on_disk: Vec<String> =
         std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();

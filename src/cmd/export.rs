@@ -96,6 +96,7 @@ pub fn run(args: ExportArgs) -> anyhow::Result<()> {
     run.attach_names(&args.names)?;
     let sites = run.sites(&args.sites)?;
     let codes = area_codes(&args, &run)?;
+    run.warnings.extend(empty_columns(&args));
     let mut manifest = Manifest {
         anchormap_version: env!("CARGO_PKG_VERSION"),
         command: "anchormap export lookups",
@@ -149,6 +150,19 @@ fn refuse_area_travel(args: &ExportArgs) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// The columns left empty for want of a file, each with the option that fills it.
+fn empty_columns(args: &ExportArgs) -> Vec<String> {
+    [
+        (args.population.is_none(), "population and population_total", "--population (the gaps recipe needs it)"),
+        (args.names.msoa_lookup.is_none(), "msoa_code", "--msoa-lookup"),
+        (args.icb_lookup.is_none(), "icb_code", "--icb-lookup (a community by ICB needs it)"),
+    ]
+    .into_iter()
+    .filter(|(missing, _, _)| *missing)
+    .map(|(_, columns, option)| format!("{columns} left empty: give {option}"))
+    .collect()
 }
 
 /// Each area's MSOA (from `--msoa-lookup`), ICB (from `--icb-lookup`) and total population.
