@@ -121,6 +121,27 @@ fn export_lookups_writes_typed_parquet_named_in_its_manifest_and_agrees_with_geo
 }
 
 #[test]
+fn export_lookups_are_the_same_bytes_from_a_prepared_store() {
+    let dir = temp_dir();
+    let demo = demo(dir.path());
+    let store = dir.path().join("store");
+    let (read, stored) = (dir.path().join("read"), dir.path().join("stored"));
+    let prepare: [OsString; 4] = ["prepare".into(), "--store".into(), store.clone().into(), "-q".into()];
+    on_demo(&demo, &prepare.iter().collect::<Vec<_>>());
+    for (out, store_flag) in
+        [(&read, vec![OsString::from("--no-store")]), (&stored, vec!["--store".into(), store.into()])]
+    {
+        let mut args: Vec<OsString> = ["export", "lookups", "-q", "--out"].map(OsString::from).to_vec();
+        args.push(out.into());
+        args.extend(store_flag);
+        on_demo(&demo, &args.iter().collect::<Vec<_>>());
+    }
+    for file in ["postcodes.parquet", "areas.parquet", "site_trips.parquet", "lookups_manifest.json", "README.txt"] {
+        assert_eq!(std::fs::read(read.join(file)).unwrap(), std::fs::read(stored.join(file)).unwrap(), "{file}");
+    }
+}
+
+#[test]
 fn export_lookups_stops_with_one_line_on_what_it_cannot_use() {
     let dir = temp_dir();
     let demo = demo(dir.path());
