@@ -16,7 +16,9 @@ pub enum Export {
 }
 
 /// Writes what a data platform (Databricks/Spark, DuckDB) needs to run the analyses on row data.
+/// Always Parquet: the shared `--format` (which an `[output]` table may set for every command) is hidden.
 #[derive(Debug, Args)]
+#[command(mut_arg("formats", |formats| formats.hide(true)))]
 pub struct ExportArgs {
     /// What to export: `lookups`.
     #[arg(value_enum, value_name = "WHAT")]
