@@ -33,3 +33,4 @@ mod run_folders;
 mod snapshots;
 mod store;
 mod values;
+mod warehouse;

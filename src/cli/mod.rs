@@ -4,6 +4,7 @@
 
 pub mod commute;
 pub mod config;
+pub mod export;
 pub mod nations;
 pub mod publish;
 
@@ -20,6 +21,7 @@ use crate::output::classes::Scheme;
 use crate::reference::boundaries::BoundaryProperties;
 
 pub use commute::CommuteArgs;
+pub use export::ExportArgs;
 pub use publish::PublishArgs;
 
 /// Workforce-versus-community deprivation gaps and outpatient travel emissions, by small area.
@@ -74,6 +76,8 @@ pub enum Command {
     Profile(ProfileArgs),
     /// Apply the disclosure rule and its audit to a table of counts made elsewhere (a data platform's Parquet).
     Publish(PublishArgs),
+    /// Export what a data platform needs to run the analyses on row data: `lookups` (Parquet, with a manifest and the method).
+    Export(ExportArgs),
 }
 
 /// The reference data: what places postcodes in areas, and deprivation.

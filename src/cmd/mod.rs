@@ -1,6 +1,7 @@
-//! Dispatch to each subcommand, and the small commands that are not an analysis (geocode, map, demo, fetch, inspect, prepare, publish).
+//! Dispatch to each subcommand, and the small commands that are not an analysis (geocode, map, demo, fetch, inspect, prepare, publish, export).
 
 pub mod demo;
+pub mod export;
 pub mod fetch;
 pub mod geocode;
 pub mod inspect;
@@ -27,5 +28,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Profile(args) => crate::profile::run(args),
         Command::Audit(args) => crate::audit::run(args),
         Command::Publish(args) => publish::run(args),
+        Command::Export(args) => export::run(args),
     }
 }

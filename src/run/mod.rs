@@ -270,6 +270,14 @@ impl RunContext {
         Ok(name.to_string())
     }
 
+    /// Prints the warnings and moves the run folder into place: for a command with no counts of people (`export`).
+    pub fn commit(self) -> anyhow::Result<()> {
+        for w in &self.warnings {
+            eprintln!("anchormap: warning: {w}");
+        }
+        Ok(self.folder.commit()?)
+    }
+
     /// Prints the warnings, writes both summaries and moves the run folder into place.
     pub fn finish(self, summary: (&str, &impl Serialize), exact: (&str, &impl Serialize)) -> anyhow::Result<()> {
         for w in &self.warnings {
