@@ -250,10 +250,17 @@ fn lp_range(vars: &[(f64, f64, f64)], sums: &[(Vec<usize>, usize)], k: usize) ->
 }
 
 #[test]
-fn network_without_employers_is_one_clear_line() {
+fn network_without_employers_is_a_usage_error_in_one_line() {
     let dir = temp_dir();
-    let line = network_err(None, dir.path());
-    assert!(line.contains("--employers"), "{line}");
+    let fixture_args = ["--postcodes", "x", "--boundaries", "x", "--deprivation", "x", "--population", "x", "--out"];
+    let mut args: Vec<std::ffi::OsString> = vec!["network".into()];
+    args.extend(fixture_args.iter().map(|a| a.into()));
+    args.push(dir.path().join("o").into());
+    let out = anchormap(args);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "a usage error: {stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("--employers") && stderr.contains("--employer-column"), "{stderr}");
 }
 
 #[test]
@@ -262,17 +269,14 @@ fn network_employers_file_naming_a_missing_file_names_its_line() {
     let list = dir.path().join("employers.csv");
     std::fs::write(&list, "employer,file\nA trust,a.csv\nA council,missing.csv\n").unwrap();
     std::fs::write(dir.path().join("a.csv"), "home_postcode\nWR5 1DD\n").unwrap();
-    let line = network_err(Some(&list), dir.path());
+    let line = network_err(&list, dir.path());
     assert!(line.contains("employers.csv") && line.contains("line 3") && line.contains("missing.csv"), "{line}");
 }
 
-/// `network` with `--employers LIST` (or none), expected to stop before any reference data is read.
-fn network_err(list: Option<&Path>, dir: &Path) -> String {
+/// `network` with `--employers LIST`, expected to stop before any reference data is read.
+fn network_err(list: &Path, dir: &Path) -> String {
     let fixture_args = ["--postcodes", "x", "--boundaries", "x", "--deprivation", "x", "--population", "x"];
-    let mut args: Vec<std::ffi::OsString> = vec!["network".into()];
-    if let Some(list) = list {
-        args.extend(["--employers".into(), list.into()]);
-    }
+    let mut args: Vec<std::ffi::OsString> = vec!["network".into(), "--employers".into(), list.into()];
     args.extend(fixture_args.iter().map(|a| a.into()));
     args.extend(["--out".into(), dir.join("o").into()]);
     anchormap_err(args)

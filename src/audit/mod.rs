@@ -99,8 +99,9 @@ fn network_folders(folder: &std::path::Path) -> anyhow::Result<Option<(Vec<PathB
         return Ok(None);
     }
     let text = std::fs::read_to_string(&path).map_err(|e| crate::Error::io(&path, e))?;
-    let summary: serde_json::Value = serde_json::from_str(&text)
-        .map_err(|e| crate::Error::invalid(crate::error::Location::file(&path), format!("not a network summary: {e}")))?;
+    let summary: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+        crate::Error::invalid(crate::error::Location::file(&path), format!("not a network summary: {e}"))
+    })?;
     let partners = summary["partners"].as_array().cloned().unwrap_or_default();
     let pooled_only = partners.iter().any(|p| p["folder"].is_null());
     let runs = std::iter::once(&summary["pool"])

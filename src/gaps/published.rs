@@ -349,7 +349,7 @@ impl PublishedStaff {
 
 /// A gaps run's counts as one system of sums before any is hidden, with where each table's cells
 /// are in it: what [`PublishedStaff::new`] protects alone, and a network protects with its
-/// partners' ([`crate::network`]).
+/// partners' (`anchormap network`).
 pub struct StaffSystem {
     system: System,
     areas: AreaCells,

@@ -224,7 +224,11 @@ impl RunContext {
     }
 
     /// Writes the summaries of the folder [`RunContext::enter`]ed (the run's own by [`RunContext::finish`]).
-    pub fn write_summaries(&self, summary: (&str, &impl Serialize), exact: (&str, &impl Serialize)) -> anyhow::Result<()> {
+    pub fn write_summaries(
+        &self,
+        summary: (&str, &impl Serialize),
+        exact: (&str, &impl Serialize),
+    ) -> anyhow::Result<()> {
         Ok(write_run_summaries(self.out(), summary.0, summary.1, exact.0, exact.1)?)
     }
 

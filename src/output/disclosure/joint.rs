@@ -17,7 +17,8 @@ pub const IDENTITY_RULE: &str = "a row of gaps_by_area.csv is one count in every
 pub const NETWORK_SUMMARY: &str = "network_summary.json";
 
 /// How the runs of a network are tied together.
-pub const NETWORK_RULE: &str = "the runs of one network: the partners' staff are different people (no cell is the same \
+pub const NETWORK_RULE: &str =
+    "the runs of one network: the partners' staff are different people (no cell is the same \
                                 count in two runs), and each count of the pool is the sum of the partners' same count \
                                 (same file, same row), with one unpublished count for the partners published only \
                                 within the pool";
