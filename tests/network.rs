@@ -281,3 +281,78 @@ fn network_err(list: &Path, dir: &Path) -> String {
     args.extend(["--out".into(), dir.join("o").into()]);
     anchormap_err(args)
 }
+
+/// The committed demo sample's file `name` (the repository's `data/demo/` or `boundaries/`).
+fn sample(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
+}
+
+#[test]
+fn network_from_one_esr_file_publishes_a_small_employer_only_within_the_pool_and_stays_protected() {
+    // The demo's three partners in one file with an organisation column, as ESR gives it, and a
+    // fourth employer of 40 staff: too small for tables of its own.
+    let dir = temp_dir();
+    let mut text = String::from("Organisation,home_postcode,band,staff_group\n");
+    let partners = [
+        ("Anchorshire Hospitals NHS Trust", "data/demo/anchorshire_fictional_staff.csv"),
+        ("Anchorshire Community Health NHS Trust", "data/demo/anchorshire_fictional_community_trust_staff.csv"),
+        ("Anchorshire County Council", "data/demo/anchorshire_fictional_council_staff.csv"),
+    ];
+    let mut rows = 0;
+    for (name, file) in partners {
+        let (headers, staff) = read_csv(&sample(file));
+        let at = |h: &str| headers.iter().position(|x| x == h).unwrap();
+        for r in &staff {
+            text.push_str(&format!("{name},{},{},{}\n", r[at("home_postcode")], r[at("band")], r[at("staff_group")]));
+            rows += 1;
+        }
+        if name.contains("Council") {
+            for r in staff.iter().take(40) {
+                text.push_str(&format!(
+                    "Anchorshire University,{},{},Academic\n",
+                    r[at("home_postcode")],
+                    r[at("band")]
+                ));
+            }
+        }
+    }
+    let staff = dir.path().join("esr.csv");
+    std::fs::write(&staff, text).unwrap();
+    let out = dir.path().join("network");
+    let mut args: Vec<std::ffi::OsString> = vec!["network".into(), "--staff".into(), staff.into()];
+    args.extend(["--employer-column".into(), "Organisation".into()]);
+    for (flag, path) in [
+        ("--postcodes", "data/demo/anchorshire_fictional_postcodes.csv"),
+        ("--boundaries", "boundaries/anchorshire_fictional_areas.geojson"),
+        ("--deprivation", "data/demo/anchorshire_fictional_imd.csv"),
+        ("--population", "data/demo/anchorshire_fictional_population.csv"),
+        ("--community-lookup", "data/demo/anchorshire_fictional_area_lookup.csv"),
+    ] {
+        args.extend([flag.into(), sample(path).into()]);
+    }
+    args.extend(["--community-filter", "icb_code=E54999999", "--by", "band", "--quiet", "--out"].map(Into::into));
+    args.push(out.clone().into());
+    anchormap_ok(args);
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("network_summary.json")).unwrap()).unwrap();
+    let partners = summary["partners"].as_array().unwrap();
+    assert_eq!(partners.len(), 4, "{summary}");
+    let university = partners.iter().find(|p| p["employer"] == "Anchorshire University").unwrap();
+    assert!(university["folder"].is_null(), "{university}");
+    assert!(university["note"].as_str().unwrap().contains("only within the pool"), "{university}");
+    assert!(!out.join("employers/anchorshire-university").exists());
+    let (_, decile_rows) = read_csv(&out.join("gaps_by_decile.csv"));
+    assert!(decile_rows.iter().all(|r| r[0] != "Anchorshire University"), "no table of its own");
+    // The pool holds every row read, the small employer's too.
+    let exact: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(out.join("not-for-publication/network_summary_exact.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(exact["pool"]["rows"], rows + 40);
+    // The small employer's counts are the pool minus the others: the attack over every file finds none.
+    let audit_json = dir.path().join("audit.json");
+    anchormap_ok(["audit".as_ref(), out.as_os_str(), "--out".as_ref(), audit_json.as_os_str()]);
+    let audit: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&audit_json).unwrap()).unwrap();
+    assert_eq!(audit["protected"], true, "{}", audit["summary"]);
+    assert_eq!(audit["runs"].as_array().unwrap().len(), 4, "the pool and three partners");
+}
