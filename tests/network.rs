@@ -356,3 +356,69 @@ fn network_from_one_esr_file_publishes_a_small_employer_only_within_the_pool_and
     assert_eq!(audit["protected"], true, "{}", audit["summary"]);
     assert_eq!(audit["runs"].as_array().unwrap().len(), 4, "the pool and three partners");
 }
+
+/// The reference and community options of a run on the demo's fictional region.
+fn demo_region_args() -> Vec<std::ffi::OsString> {
+    let mut args: Vec<std::ffi::OsString> = Vec::new();
+    for (flag, path) in [
+        ("--postcodes", "data/demo/anchorshire_fictional_postcodes.csv"),
+        ("--boundaries", "boundaries/anchorshire_fictional_areas.geojson"),
+        ("--deprivation", "data/demo/anchorshire_fictional_imd.csv"),
+        ("--population", "data/demo/anchorshire_fictional_population.csv"),
+        ("--community-lookup", "data/demo/anchorshire_fictional_area_lookup.csv"),
+    ] {
+        args.extend([flag.into(), sample(path).into()]);
+    }
+    args.extend(
+        ["--community-filter", "icb_code=E54999999", "--by", "band", "--round-to", "1", "--quiet"].map(Into::into),
+    );
+    args
+}
+
+#[test]
+fn partners_published_each_on_its_own_beside_a_pool_are_exposed_and_a_network_run_is_not() {
+    // Today's practice: each partner runs gaps alone and the pool is added up and run again. With
+    // exact counts (--round-to 1) the pool minus the other partners gives a partner's hidden count
+    // back; the audit over the folder as a network says so, and the network run protects it.
+    let dir = temp_dir();
+    let files = [
+        "data/demo/anchorshire_fictional_staff.csv",
+        "data/demo/anchorshire_fictional_community_trust_staff.csv",
+        "data/demo/anchorshire_fictional_council_staff.csv",
+    ];
+    let mut pooled = String::new();
+    for (k, file) in files.iter().enumerate() {
+        let text = std::fs::read_to_string(sample(file)).unwrap();
+        pooled.push_str(if k == 0 { &text } else { text.split_once('\n').unwrap().1 });
+    }
+    std::fs::write(dir.path().join("pool.csv"), pooled).unwrap();
+    let alone = dir.path().join("alone");
+    let runs = std::iter::once((dir.path().join("pool.csv"), alone.join("all-employers")))
+        .chain(files.iter().enumerate().map(|(k, f)| (sample(f), alone.join(format!("employers/{k}")))));
+    for (staff, out) in runs {
+        let mut args: Vec<std::ffi::OsString> = vec!["gaps".into(), "--staff".into(), staff.into()];
+        args.extend(demo_region_args());
+        args.extend(["--out".into(), out.into()]);
+        anchormap_ok(args);
+    }
+    let partner =
+        |k: usize| serde_json::json!({"employer": format!("Partner {k}"), "folder": format!("employers/{k}")});
+    let summary = serde_json::json!({"pool": {"employer": "All employers", "folder": "all-employers"},
+        "partners": [partner(0), partner(1), partner(2)]});
+    std::fs::write(alone.join("network_summary.json"), summary.to_string()).unwrap();
+    let out = anchormap(["audit".as_ref(), alone.as_os_str()]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "the runs published alone are exposed: {stdout}");
+    assert!(stdout.contains("EXPOSED"), "{stdout}");
+
+    let list = dir.path().join("employers.csv");
+    let rows: Vec<String> =
+        files.iter().enumerate().map(|(k, f)| format!("Partner {k},{}", sample(f).display())).collect();
+    std::fs::write(&list, format!("employer,file\n{}\n", rows.join("\n"))).unwrap();
+    let network = dir.path().join("network");
+    let mut args: Vec<std::ffi::OsString> = vec!["network".into(), "--employers".into(), list.into()];
+    args.extend(demo_region_args());
+    args.extend(["--out".into(), network.clone().into()]);
+    anchormap_ok(args);
+    anchormap_ok(["audit".as_ref(), network.as_os_str()]);
+}
