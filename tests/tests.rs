@@ -23,6 +23,7 @@ mod inspect;
 mod map;
 mod maps;
 mod names;
+mod network;
 mod nations;
 mod national;
 mod parquet_in;

@@ -6,6 +6,7 @@ pub mod commute;
 pub mod config;
 pub mod export;
 pub mod nations;
+pub mod network;
 pub mod publish;
 
 use std::path::{Path, PathBuf};
@@ -52,6 +53,8 @@ pub enum Command {
     Geocode(GeocodeArgs),
     /// Compare where staff live with the community's working-age population by deprivation; list target neighbourhoods.
     Gaps(GapsArgs),
+    /// One run for an anchor network's partners: each employer's gaps tables and the pool's, protected as one system.
+    Network(network::NetworkArgs),
     /// Patient travel to outpatient appointments: km, kg CO2e and cost by area, decile, site and specialty; virtual-care scenarios.
     Emissions(EmissionsArgs),
     /// Staff travel to work: trips, km, kg CO2e, cost and hours by home area, deprivation decile, band and site.
@@ -290,7 +293,7 @@ impl Breakdown {
     }
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct GapsArgs {
     /// Staff CSV (e.g. an ESR extract) with a home postcode column; optional staff group and band.
     #[arg(long, value_name = "S.csv")]

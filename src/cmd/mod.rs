@@ -16,6 +16,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Geocode(args) => geocode::run(args),
         Command::Gaps(args) => crate::gaps::run(args),
+        Command::Network(args) => crate::network::run(args),
         Command::Emissions(args) => crate::emissions::run(args),
         Command::Funnel(args) => crate::funnel::run(args),
         Command::Commute(args) => crate::commute::run(args),
