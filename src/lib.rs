@@ -98,6 +98,7 @@ pub mod dictionary;
 pub mod error;
 pub mod geocoder;
 pub mod io;
+pub mod network;
 pub mod output;
 pub mod postcode;
 pub mod profile;

@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use crate::cli::AuditArgs;
 use crate::output::disclosure::joint::{self as system, Exposed, Joint, RunTogether, IDENTITY_RULE};
+use crate::output::disclosure::joint::{NETWORK_RULE, NETWORK_SUMMARY};
 use crate::output::disclosure::runs::{read_run, RunFolder, RunTables};
 use crate::output::disclosure::{Disclosure, DisclosureAudit};
 
@@ -49,6 +50,11 @@ pub struct RunsAudit {
 
 /// Audits the runs in `folders` together; the report (whether it says they are protected or not).
 pub fn audit_runs(folders: &[PathBuf]) -> anyhow::Result<RunsAudit> {
+    let network = match folders {
+        [one] => network_folders(one)?,
+        _ => None,
+    };
+    let folders = network.as_ref().map_or(folders, |(runs, _)| runs.as_slice());
     let (mut runs, mut not_audited) = (Vec::new(), Vec::new());
     for folder in folders {
         match read_run(folder)? {
@@ -62,7 +68,10 @@ pub fn audit_runs(folders: &[PathBuf]) -> anyhow::Result<RunsAudit> {
     if runs.iter().any(|r| r.rule != rule) {
         bail!(crate::Error::usage("the runs were published under different rules: audit them separately"));
     }
-    let joint = Joint::of(&runs);
+    let joint = match network {
+        Some((_, pooled_only)) => Joint::network(&runs, pooled_only, &rule),
+        None => Joint::of(&runs),
+    };
     let cells_of = format!("staff: every table of {} runs together", runs.len());
     let (combined, ranges) = rule.audit_with_ranges(&cells_of, &joint.raw, &joint.hidden, &joint.margins);
     let (together, exposed) = system::per_run(&rule, &runs, &joint, &ranges);
@@ -71,7 +80,7 @@ pub fn audit_runs(folders: &[PathBuf]) -> anyhow::Result<RunsAudit> {
     let entries = runs.into_iter().zip(together).map(|(run, together)| entry(&rule, run, together)).collect();
     Ok(RunsAudit {
         rule,
-        identity: IDENTITY_RULE.to_string(),
+        identity: if network.is_some() { NETWORK_RULE } else { IDENTITY_RULE }.to_string(),
         runs: entries,
         not_audited,
         shared_cells: joint.shared,
@@ -80,6 +89,27 @@ pub fn audit_runs(folders: &[PathBuf]) -> anyhow::Result<RunsAudit> {
         protected,
         summary,
     })
+}
+
+/// A network run's folder (`anchormap network`): the pool's run folder and each partner's published
+/// on its own, and whether any partner is published only within the pool; `None` for another folder.
+fn network_folders(folder: &std::path::Path) -> anyhow::Result<Option<(Vec<PathBuf>, bool)>> {
+    let path = folder.join(NETWORK_SUMMARY);
+    if !path.is_file() {
+        return Ok(None);
+    }
+    let text = std::fs::read_to_string(&path).map_err(|e| crate::Error::io(&path, e))?;
+    let summary: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+        crate::Error::invalid(crate::error::Location::file(&path), format!("not a network summary: {e}"))
+    })?;
+    let partners = summary["partners"].as_array().cloned().unwrap_or_default();
+    let pooled_only = partners.iter().any(|p| p["folder"].is_null());
+    let runs = std::iter::once(&summary["pool"])
+        .chain(&partners)
+        .filter_map(|p| p["folder"].as_str())
+        .map(|f| folder.join(f))
+        .collect();
+    Ok(Some((runs, pooled_only)))
 }
 
 fn entry(rule: &Disclosure, run: RunTables, together: RunTogether) -> RunEntry {

@@ -4,7 +4,9 @@
 
 pub mod commute;
 pub mod config;
+pub mod export;
 pub mod nations;
+pub mod network;
 pub mod publish;
 
 use std::path::{Path, PathBuf};
@@ -20,6 +22,7 @@ use crate::output::classes::Scheme;
 use crate::reference::boundaries::BoundaryProperties;
 
 pub use commute::CommuteArgs;
+pub use export::ExportArgs;
 pub use publish::PublishArgs;
 
 /// Workforce-versus-community deprivation gaps and outpatient travel emissions, by small area.
@@ -50,6 +53,8 @@ pub enum Command {
     Geocode(GeocodeArgs),
     /// Compare where staff live with the community's working-age population by deprivation; list target neighbourhoods.
     Gaps(GapsArgs),
+    /// One run for an anchor network's partners: each employer's gaps tables and the pool's, protected as one system.
+    Network(network::NetworkArgs),
     /// Patient travel to outpatient appointments: km, kg CO2e and cost by area, decile, site and specialty; virtual-care scenarios.
     Emissions(EmissionsArgs),
     /// Staff travel to work: trips, km, kg CO2e, cost and hours by home area, deprivation decile, band and site.
@@ -74,6 +79,8 @@ pub enum Command {
     Profile(ProfileArgs),
     /// Apply the disclosure rule and its audit to a table of counts made elsewhere (a data platform's Parquet).
     Publish(PublishArgs),
+    /// Export what a data platform needs to run the analyses on row data: `lookups` (Parquet, with a manifest and the method).
+    Export(ExportArgs),
 }
 
 /// The reference data: what places postcodes in areas, and deprivation.
@@ -286,7 +293,7 @@ impl Breakdown {
     }
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct GapsArgs {
     /// Staff CSV (e.g. an ESR extract) with a home postcode column; optional staff group and band.
     #[arg(long, value_name = "S.csv")]

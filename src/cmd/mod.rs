@@ -1,6 +1,7 @@
-//! Dispatch to each subcommand, and the small commands that are not an analysis (geocode, map, demo, fetch, inspect, prepare, publish).
+//! Dispatch to each subcommand, and the small commands that are not an analysis (geocode, map, demo, fetch, inspect, prepare, publish, export).
 
 pub mod demo;
+pub mod export;
 pub mod fetch;
 pub mod geocode;
 pub mod inspect;
@@ -15,6 +16,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Geocode(args) => geocode::run(args),
         Command::Gaps(args) => crate::gaps::run(args),
+        Command::Network(args) => crate::network::run(args),
         Command::Emissions(args) => crate::emissions::run(args),
         Command::Funnel(args) => crate::funnel::run(args),
         Command::Commute(args) => crate::commute::run(args),
@@ -27,5 +29,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Profile(args) => crate::profile::run(args),
         Command::Audit(args) => crate::audit::run(args),
         Command::Publish(args) => publish::run(args),
+        Command::Export(args) => export::run(args),
     }
 }

@@ -22,6 +22,9 @@ sample_files! {
     VACANCIES = "data/demo/anchorshire_fictional_vacancies.csv";
     APPOINTMENTS = "data/demo/anchorshire_fictional_appointments.csv";
     APPLICATIONS = "data/demo/anchorshire_fictional_applications.csv";
+    COMMUNITY_STAFF = "data/demo/anchorshire_fictional_community_trust_staff.csv";
+    COUNCIL_STAFF = "data/demo/anchorshire_fictional_council_staff.csv";
+    EMPLOYERS = "data/demo/anchorshire_fictional_employers.csv";
 }
 
 /// The file name of a sample file (where `demo` writes it).

@@ -25,6 +25,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 mod applications;
+mod partners;
 
 /// The seed of the committed sample.
 pub const SEED: u64 = 20_251_030;
@@ -64,6 +65,10 @@ pub fn generate(seed: u64) -> SampleFiles {
     files.insert(super::VACANCIES, vacancies_csv(&mut rng, &ctx));
     files.insert(super::APPOINTMENTS, appointments_csv(&mut rng, &ctx));
     files.insert(super::APPLICATIONS, applications::applications_csv(seed, &ctx));
+    let (community, council) = partners::partner_staff(seed, &ctx);
+    files.insert(super::COMMUNITY_STAFF, community);
+    files.insert(super::COUNCIL_STAFF, council);
+    files.insert(super::EMPLOYERS, partners::employers_csv());
     files
 }
 

@@ -31,8 +31,8 @@ use crate::io::CsvInput;
 use crate::output::disclosure::{Cell, Disclosure, Margins, RunAudit};
 use crate::output::geojson;
 use crate::output::run_summary::{
-    DateRange, TripStarts, EmissionsSummary, ModeShareByArea, Range, RangeAssumptions, ScenarioSummary, TravelAssumptions, Units,
-    WellToTank,
+    DateRange, EmissionsSummary, ModeShareByArea, Range, RangeAssumptions, ScenarioSummary, TravelAssumptions,
+    TripStarts, Units, WellToTank,
 };
 use crate::output::summary::{file_name, INTERNAL_FOLDER};
 use crate::output::table::{fixed, Table};
@@ -168,6 +168,7 @@ pub(crate) fn run(args: EmissionsArgs) -> anyhow::Result<()> {
     let catchment = Catchment::of(&run.areas.facts, &placed.tally);
     let mut written =
         write_tables(&run, &sites, &placed.tally, &published, &catchment, placer.columns.specialty.is_some())?;
+    write_exact_decile_table(run.out(), &placed.tally.by_decile(&area_deciles))?;
     let basis = format!("Per 1,000 population: per 1,000 {}.", catchment.basis());
     written.push(run.write_workbook(
         "emissions.xlsx",
@@ -257,7 +258,7 @@ fn check_scenario_column(
 }
 
 /// The travel model from the options: factors, national mode share, circuity, mileage rate, time model.
-fn travel_model(travel: &TravelArgs) -> anyhow::Result<TravelModel> {
+pub(crate) fn travel_model(travel: &TravelArgs) -> anyhow::Result<TravelModel> {
     let factors = match &travel.factors {
         Some(path) => EmissionFactors::read(path)?,
         None => EmissionFactors::uk_2025(),
@@ -1101,6 +1102,48 @@ fn decile_table(population: &Option<[f64; 10]>, published: &PublishedEmissions) 
     row.extend(travel_cells(total));
     table.push(row);
     table
+}
+
+/// The columns of the exact decile table (`not-for-publication/emissions_by_decile.csv`), each
+/// with its decimals (`None`: a count, whole unless a bridged area shared it) and its measure.
+const EXACT_DECILE_COLUMNS: [(&str, Option<usize>, fn(&Measures) -> f64); 15] = [
+    ("appointments", None, |m| m.appointments),
+    ("face_to_face", None, |m| m.face_to_face),
+    ("virtual", None, |m| m.virtual_),
+    ("patient_km", Some(1), |m| m.patient_km),
+    ("kgco2e", Some(3), |m| m.kgco2e),
+    ("kgco2e_low", Some(3), |m| m.kgco2e_low),
+    ("kgco2e_high", Some(3), |m| m.kgco2e_high),
+    ("cost_gbp", Some(2), |m| m.cost_gbp),
+    ("kgco2e_avoided", Some(3), |m| m.kgco2e_avoided),
+    ("scenario_appointments_eligible", None, |m| m.scenario_eligible),
+    ("scenario_appointments_shifted", Some(1), |m| m.scenario_shifted),
+    ("scenario_patient_km_saved", Some(1), |m| m.scenario_km_saved),
+    ("scenario_kgco2e_saved", Some(3), |m| m.scenario_kgco2e_saved),
+    ("scenario_cost_saved_gbp", Some(2), |m| m.scenario_cost_saved_gbp),
+    ("scenario_hours_saved", Some(1), |m| m.scenario_hours_saved),
+];
+
+/// The exact twin of `emissions_by_decile.csv` for the analyst, in [`INTERNAL_FOLDER`]: every
+/// measure summed from the rows, no rule applied (what `docs/warehouse.md` reproduces on a data platform).
+fn write_exact_decile_table(out: &Path, deciles: &[Measures; 11]) -> anyhow::Result<()> {
+    let mut headers = vec!["imd_decile"];
+    headers.extend(EXACT_DECILE_COLUMNS.iter().map(|(name, _, _)| *name));
+    let mut table = Table::new(&headers);
+    let total = Measures::sum(deciles.iter());
+    let labels = (1..=10).map(|d| d.to_string()).chain(["none".to_string(), "total".to_string()]);
+    for (label, m) in labels.zip(deciles.iter().chain([&total])) {
+        let mut row = vec![label];
+        row.extend(EXACT_DECILE_COLUMNS.iter().map(|(_, decimals, measure)| {
+            let value = measure(m);
+            let places = decimals.unwrap_or(if value.fract() == 0.0 { 0 } else { 3 });
+            fixed(Some(value), places)
+        }));
+        table.push(row);
+    }
+    let dir = out.join(INTERNAL_FOLDER);
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+    Ok(table.write_csv(&dir.join("emissions_by_decile.csv"))?)
 }
 
 fn site_table(sites: &[Site], published: &PublishedEmissions) -> Table {

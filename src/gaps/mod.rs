@@ -61,62 +61,52 @@ pub const SUMMARY: &str = "gaps_summary.json";
 pub const INTERNAL_SUMMARY: &str = "gaps_summary_exact.json";
 
 /// Staff counted by where they ended up.
-#[derive(Debug, Default, Serialize)]
-struct StaffCounts {
-    rows: u64,
+#[derive(Debug, Default, Clone, Serialize)]
+pub(crate) struct StaffCounts {
+    pub rows: u64,
     #[serde(rename = "match")]
-    by_match: MatchCounts,
-    placed_in_community: u64,
-    placed_outside_community: u64,
+    pub by_match: MatchCounts,
+    pub placed_in_community: u64,
+    pub placed_outside_community: u64,
     /// Living in the community but in an area without an IMD decile (e.g. a Welsh area).
-    in_community_without_decile: u64,
+    pub in_community_without_decile: u64,
+}
+
+impl StaffCounts {
+    /// Adds another file's counts (a network's pool).
+    pub fn merge(&mut self, other: &StaffCounts) {
+        self.rows += other.rows;
+        let (mine, theirs) = (&mut self.by_match, &other.by_match);
+        mine.within += theirs.within;
+        mine.nearest += theirs.nearest;
+        mine.outside += theirs.outside;
+        mine.unknown_postcode += theirs.unknown_postcode;
+        mine.invalid_postcode += theirs.invalid_postcode;
+        mine.no_coordinates += theirs.no_coordinates;
+        mine.directory += theirs.directory;
+        self.placed_in_community += other.placed_in_community;
+        self.placed_outside_community += other.placed_outside_community;
+        self.in_community_without_decile += other.in_community_without_decile;
+    }
 }
 
 pub(crate) fn run(args: GapsArgs) -> anyhow::Result<()> {
-    let PeopleFile { input: staff, columns, maps, postcode_column } = PeopleFile::open(
-        (&args.reference, "gaps needs --deprivation (an IoD file) to compare by deprivation decile"),
-        &args.values,
-        (&args.staff, &args.staff_columns, &crate::dictionary::STAFF[0]),
-        StaffColumns::resolve,
-        |c| c.postcode,
-    )?;
+    let PeopleFile { input: staff, columns, maps, postcode_column } = open_staff(&args)?;
     check_breakdowns(&args, &columns, &staff.headers)?;
-    let mut run = RunContext::open(&args.output, &args.reference, args.disclosure.rule(), &inputs(&args), || {
-        Population::load(&args.population, &args.population_columns).map(Some)
-    })?;
-    run.attach_names(&args.names)?;
-    let sites = run.sites(&args.sites)?;
-    let vacancies = load_vacancies(&args, &sites, &mut run)?;
-    let census = census_tables(&args, &mut run)?;
-    let (community, codes_bridged, community_name) = community(&args, &sites, &mut run)?;
-    let placed = place_staff(staff, (&columns, &maps), &args, &community, &mut run)?;
+    let (mut run, shared) = open_run(&args)?;
+    let vacancies = load_vacancies(&args, &shared.sites, &mut run)?;
+    let placed = place_staff(staff, (&columns, &maps), &args, &shared.community, &mut run)?;
     let earlier = published_before(&args.protect_with, &run.disclosure)?;
     let published = PublishedStaff::new(
         &run.areas.facts,
-        &community,
+        &shared.community,
         &placed.tally,
         &placed.counts.by_match,
         placed.counts.placed_outside_community,
         Protection { rule: &run.disclosure, earlier: &earlier },
     );
     check_linked(&published, &earlier)?;
-    let residents = residents(&args, &mut run)?;
-    let mut tables = write_tables(&args, &run, &community, &placed.tally, &published, &vacancies, &residents)?;
-    let demography = write_demography(&args, &mut run, &community, &published, &census)?;
-    tables.written.extend(demography.written.iter().cloned());
-    tables.written.push(write_workbook(
-        &run,
-        &tables.written,
-        community_name.as_deref().unwrap_or(&community.description),
-    )?);
-    tables.written.push(RunAudit::new(run.disclosure, vec![published.audit.clone()]).write(run.out())?);
-    run.warnings.extend(crate::postcode::withheld_warning());
-    let mut summary = summary(&args, &run, &community, &published, &tables, &placed.decisions, &vacancies, &sites);
-    (summary.community.codes_bridged_by_change, summary.community.name) = (codes_bridged, community_name);
-    summary.postcode_column = home_postcode::record(postcode_column, &mut summary.decisions);
-    (summary.demography, summary.wres_indicator_1) = (demography.summaries, demography.wres1);
-    summary.all_staff = demography.all_staff;
-    let exact = exact_summary((&args, &census), &run, &community, &placed, &tables.population_by_decile)?;
+    let (summary, exact) = publish_run(&args, &mut run, &shared, (&vacancies, &placed, &published), postcode_column)?;
     let (quiet, started) = (run.quiet, run.started);
     run.finish((SUMMARY, &summary), (INTERNAL_SUMMARY, &exact))?;
     if !quiet {
@@ -126,6 +116,71 @@ pub(crate) fn run(args: GapsArgs) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// The staff file of `args`, opened and its columns found.
+pub(crate) fn open_staff(args: &GapsArgs) -> anyhow::Result<PeopleFile<StaffColumns>> {
+    let staff = PeopleFile::open(
+        (&args.reference, "gaps needs --deprivation (an IoD file) to compare by deprivation decile"),
+        &args.values,
+        (&args.staff, &args.staff_columns, &crate::dictionary::STAFF[0]),
+        StaffColumns::resolve,
+        |c| c.postcode,
+    )?;
+    check_breakdowns(args, &staff.columns, &staff.input.headers)?;
+    Ok(staff)
+}
+
+/// What a gaps run reads once, whoever's staff it places: the sites, the census tables, the
+/// community, the residents of its areas.
+pub(crate) struct Shared {
+    pub sites: Vec<Site>,
+    pub census: Vec<DemographyTable>,
+    pub community: Community,
+    pub codes_bridged: BTreeMap<String, u64>,
+    pub community_name: Option<String>,
+    pub residents: Vec<Residents>,
+}
+
+/// The run context (reference data, population, names) and what every staff file is compared with.
+pub(crate) fn open_run(args: &GapsArgs) -> anyhow::Result<(RunContext, Shared)> {
+    let mut run = RunContext::open(&args.output, &args.reference, args.disclosure.rule(), &inputs(args), || {
+        Population::load(&args.population, &args.population_columns).map(Some)
+    })?;
+    run.attach_names(&args.names)?;
+    let sites = run.sites(&args.sites)?;
+    let census = census_tables(args, &mut run)?;
+    let (community, codes_bridged, community_name) = community(args, &sites, &mut run)?;
+    let residents = residents(args, &mut run)?;
+    Ok((run, Shared { sites, census, community, codes_bridged, community_name, residents }))
+}
+
+/// Writes every table, the workbook and the disclosure audit of one set of published staff into
+/// the run's folder; the published summary and the exact one (with the exact tables written).
+pub(crate) fn publish_run(
+    args: &GapsArgs,
+    run: &mut RunContext,
+    shared: &Shared,
+    (vacancies, placed, published): (&[Vacancy], &PlacedStaff, &PublishedStaff),
+    postcode_column: (String, usize),
+) -> anyhow::Result<(GapsSummary, serde_json::Value)> {
+    let community = &shared.community;
+    let residents = &shared.residents;
+    let mut tables = write_tables(args, run, community, &placed.tally, published, vacancies, residents)?;
+    let demography = write_demography(args, run, community, published, &shared.census)?;
+    tables.written.extend(demography.written.iter().cloned());
+    let community_name = shared.community_name.as_deref().unwrap_or(&community.description);
+    tables.written.push(write_workbook(run, &tables.written, community_name)?);
+    tables.written.push(RunAudit::new(run.disclosure, vec![published.audit.clone()]).write(run.out())?);
+    run.warnings.extend(crate::postcode::withheld_warning());
+    let mut summary = summary(args, run, community, published, &tables, &placed.decisions, vacancies, &shared.sites);
+    summary.community.codes_bridged_by_change = shared.codes_bridged.clone();
+    summary.community.name = shared.community_name.clone();
+    summary.postcode_column = home_postcode::record(postcode_column, &mut summary.decisions);
+    (summary.demography, summary.wres_indicator_1) = (demography.summaries, demography.wres1);
+    summary.all_staff = demography.all_staff;
+    let exact = exact_summary((args, &shared.census), run, community, placed, &tables.population_by_decile)?;
+    Ok((summary, exact))
 }
 
 /// The class tables of all staff and of each breakdown, and WRES indicator 1, with exact counts,
@@ -294,7 +349,7 @@ fn census_tables(args: &GapsArgs, run: &mut RunContext) -> anyhow::Result<Vec<De
 }
 
 /// The vacancies, each located at its site (or its own postcode); none located is an error.
-fn load_vacancies(args: &GapsArgs, sites: &[Site], run: &mut RunContext) -> anyhow::Result<Vec<Vacancy>> {
+pub(crate) fn load_vacancies(args: &GapsArgs, sites: &[Site], run: &mut RunContext) -> anyhow::Result<Vec<Vacancy>> {
     let Some(path) = &args.vacancies.vacancies else { return Ok(Vec::new()) };
     let maps = args.values.maps()?;
     let vacancies = read_vacancies(path, (&args.vacancies.vacancy_columns, &maps), sites, &run.geocoder.directory)?;
@@ -335,11 +390,11 @@ fn community(
 }
 
 /// Staff placed and tallied by area and breakdown, with their counts and what was not read.
-struct PlacedStaff {
-    tally: StaffTally,
-    counts: StaffCounts,
+pub(crate) struct PlacedStaff {
+    pub tally: StaffTally,
+    pub counts: StaffCounts,
     /// Notes for the summary's decisions (e.g. a band column mostly not recorded).
-    decisions: Vec<String>,
+    pub decisions: Vec<String>,
 }
 
 impl StaffCounts {
@@ -359,7 +414,7 @@ impl StaffCounts {
 
 /// Streams the staff file: geocodes in parallel, tallies by area and breakdown; values of the
 /// breakdowns' columns not understood are warned about (or stop the run) after the pass.
-fn place_staff(
+pub(crate) fn place_staff(
     input: CsvInput,
     (columns, maps): (&StaffColumns, &ValueMaps),
     args: &GapsArgs,

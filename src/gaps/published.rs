@@ -341,7 +341,37 @@ impl PublishedStaff {
         outside_community: u64,
         protection: Protection,
     ) -> PublishedStaff {
-        let rule = protection.rule;
+        let system = StaffSystem::build(facts, community, tally, (matches, outside_community), Some(protection.rule));
+        let (published, audit) = system.system.publish(protection, &system.area_of);
+        system.published(&published, audit)
+    }
+}
+
+/// A gaps run's counts as one system of sums before any is hidden, with where each table's cells
+/// are in it: what [`PublishedStaff::new`] protects alone, and a network protects with its
+/// partners' (`anchormap network`).
+pub struct StaffSystem {
+    system: System,
+    areas: AreaCells,
+    blocks: BTreeMap<&'static str, Vec<(String, ClassBlock)>>,
+    counts: SummaryCells,
+    wres1: Option<Vec<[usize; 4]>>,
+    all_staff: Vec<AllStaffBlock>,
+    msoas: Vec<Option<usize>>,
+    /// Each community area's cell, with its area code.
+    pub area_of: BTreeMap<usize, String>,
+}
+
+impl StaffSystem {
+    /// The system of `tally`'s counts; `merge_rare` (the rule) merges rare staff groups, `None`
+    /// keeps the groups as they are (a network merges them once, by the pool).
+    pub fn build(
+        facts: &[AreaFacts],
+        community: &Community,
+        tally: &StaffTally,
+        (matches, outside_community): (&MatchCounts, u64),
+        merge_rare: Option<&Disclosure>,
+    ) -> StaffSystem {
         let mut system = System::default();
         let deciles = |staff: &[f64]| class_counts(facts, community, staff, Classes::Decile).staff;
         let areas = system.areas(facts, community, tally, &deciles(&tally.by_area));
@@ -349,10 +379,11 @@ impl PublishedStaff {
             .groups
             .iter()
             .map(|(dimension, groups)| {
-                (
-                    *dimension,
-                    system.breakdown(dimension, &free_text_merged(dimension, groups, rule), &areas.all, deciles),
-                )
+                let groups = match merge_rare {
+                    Some(rule) => free_text_merged(dimension, groups, rule),
+                    None => groups.clone(),
+                };
+                (*dimension, system.breakdown(dimension, &groups, &areas.all, deciles))
             })
             .collect();
         let counts = system.summary_counts(matches, outside_community, &areas);
@@ -362,36 +393,51 @@ impl PublishedStaff {
             system.tie_wres1(wres1, &all_staff);
         }
         let msoas = system.msoas(facts, tally, &areas);
-        let (published, audit) = system.publish(protection, &area_codes(&areas.cells, facts));
+        let area_of = area_codes(&areas.cells, facts);
+        StaffSystem { system, areas, blocks, counts, wres1, all_staff, msoas, area_of }
+    }
+
+    /// Each count, exact.
+    pub fn raw(&self) -> &[f64] {
+        &self.system.raw
+    }
+
+    /// The sums among the counts, and how much each matters.
+    pub fn margins(&self) -> &Margins {
+        &self.system.margins
+    }
+
+    /// The tables as published, from each count's published cell (`published`, as [`StaffSystem::raw`]).
+    pub fn published(&self, published: &[Cell], audit: DisclosureAudit) -> PublishedStaff {
+        let cells = |b: &[usize; 4]| b.map(|i| published[i]);
         PublishedStaff {
-            areas: areas.cells.iter().map(|c| c.map(|i| published[i])).collect(),
-            msoas: msoas.iter().map(|c| c.map(|i| published[i])).collect(),
-            all: areas.all.cells(&published),
-            groups: blocks
-                .into_iter()
-                .map(|(d, list)| (d, list.into_iter().map(|(label, b)| (label, b.cells(&published))).collect()))
-                .collect(),
-            matches: counts.statuses.iter().map(|(s, i)| (*s, published[*i])).collect(),
-            rows: published[counts.rows],
-            outside_community: published[counts.outside],
-            wres1: wres1.map(|block| Wres1Cells {
-                bands: BandGroup::ALL.iter().zip(&block).map(|(b, cells)| (*b, cells.map(|i| published[i]))).collect(),
-                total: block[block.len() - 1].map(|i| published[i]),
-            }),
-            all_staff: all_staff
+            areas: self.areas.cells.iter().map(|c| c.map(|i| published[i])).collect(),
+            msoas: self.msoas.iter().map(|c| c.map(|i| published[i])).collect(),
+            all: self.areas.all.cells(published),
+            groups: self
+                .blocks
                 .iter()
-                .map(|b| AllStaffCells {
-                    dimension: b.dimension,
-                    groups: b
-                        .groups
-                        .iter()
-                        .map(|(label, cells)| (label.clone(), cells.map(|i| published[i])))
-                        .collect(),
-                    total: b.total.map(|i| published[i]),
-                })
+                .map(|(d, list)| (*d, list.iter().map(|(label, b)| (label.clone(), b.cells(published))).collect()))
                 .collect(),
+            matches: self.counts.statuses.iter().map(|(s, i)| (*s, published[*i])).collect(),
+            rows: published[self.counts.rows],
+            outside_community: published[self.counts.outside],
+            wres1: self.wres1.as_ref().map(|block| Wres1Cells {
+                bands: BandGroup::ALL.iter().zip(block).map(|(b, c)| (*b, cells(c))).collect(),
+                total: cells(&block[block.len() - 1]),
+            }),
+            all_staff: self.all_staff.iter().map(|b| all_staff_cells(b, published)).collect(),
             audit,
         }
+    }
+}
+
+/// One all-staff table's cells as published.
+fn all_staff_cells(block: &AllStaffBlock, published: &[Cell]) -> AllStaffCells {
+    AllStaffCells {
+        dimension: block.dimension,
+        groups: block.groups.iter().map(|(label, cells)| (label.clone(), cells.map(|i| published[i]))).collect(),
+        total: block.total.map(|i| published[i]),
     }
 }
 

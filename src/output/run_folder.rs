@@ -5,8 +5,9 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Location, Result};
 
 /// Files that mark a folder as an anchormap run (or the demo), which `--force` may replace.
-const RUN_MARKERS: [&str; 7] = [
+const RUN_MARKERS: [&str; 8] = [
     "gaps_summary.json",
+    "lookups_manifest.json",
     "emissions_summary.json",
     "profile_summary.json",
     "summary.json",

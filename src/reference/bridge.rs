@@ -92,6 +92,14 @@ impl AreaBridge {
         self.parts.get(code).map(|(change, parts)| (*change, parts.as_slice()))
     }
 
+    /// Every code of the other vintage, sorted, with how it changed and the areas it leads to.
+    pub fn entries(&self) -> Vec<(&str, Change, &[String])> {
+        let mut all: Vec<(&str, Change, &[String])> =
+            self.parts.iter().map(|(code, (change, parts))| (code.as_str(), *change, parts.as_slice())).collect();
+        all.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        all
+    }
+
     /// A user's list of area codes on this run's areas: a code that `known` accepts is kept; a code
     /// of the other vintage leads to every area it became (a split area to all its parts, merged
     /// areas to the one they form); any other code is kept as it is, for the caller to count as

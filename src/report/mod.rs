@@ -21,6 +21,7 @@ use crate::run::say;
 mod change;
 mod commute;
 mod inclusion;
+mod network;
 
 const TEMPLATE: &str = include_str!("report.html");
 
@@ -53,6 +54,8 @@ struct Figure {
 struct ReportContext {
     title: String,
     subtitle: String,
+    /// With a network run: its partners beside the pool.
+    network: Option<network::NetworkSection>,
     gaps: Option<GapsSection>,
     demography: Option<inclusion::DemographySection>,
     funnel: Option<inclusion::FunnelSection>,
@@ -212,7 +215,11 @@ pub fn json_for_script(json: &str) -> String {
 }
 
 pub(crate) fn run(args: ReportArgs) -> anyhow::Result<()> {
-    let gaps_dir = args.from.iter().find(|d| d.join("gaps_by_decile.csv").is_file());
+    let network_dirs = network::network_folders(&args.from);
+    let gaps_dir = network_dirs
+        .as_ref()
+        .map(|(_, pool)| pool)
+        .or_else(|| args.from.iter().find(|d| d.join("gaps_by_decile.csv").is_file()));
     let emissions_dir = args.from.iter().find(|d| d.join("emissions_by_decile.csv").is_file());
     let funnel_dir = args.from.iter().find(|d| d.join(crate::funnel::SUMMARY).is_file());
     let commute_dir = args.from.iter().find(|d| d.join(crate::commute::summary::SUMMARY).is_file());
@@ -240,10 +247,16 @@ pub(crate) fn run(args: ReportArgs) -> anyhow::Result<()> {
     let periods = periods(gaps_dir, emissions_dir)?;
     let summary =
         executive_summary(gaps.as_ref(), demography.as_ref(), funnel.as_ref(), emissions.as_ref(), commute.as_ref());
+    let network = network_dirs.as_ref().map(|(dir, _)| network::network_section(dir)).transpose()?;
+    let mut summary = summary;
+    if let Some(n) = &network {
+        summary.extend(n.widest.iter().map(|w| format!("{w}.")));
+    }
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.add_template("report.html", TEMPLATE)?;
     let context = ReportContext {
+        network,
         title: args.title.clone(),
         subtitle: args
             .subtitle

@@ -85,6 +85,8 @@ pub struct RunContext {
     tables: RefCell<Vec<(String, Table)>>,
     /// The formats the tables and area layers are written in (`--format`).
     pub formats: Formats,
+    /// A folder inside the run folder the tables go to for now ([`RunContext::enter`]).
+    inside: Option<std::path::PathBuf>,
 }
 
 impl RunContext {
@@ -139,6 +141,7 @@ impl RunContext {
             vintages,
             warnings,
             names: None,
+            inside: None,
         })
     }
 
@@ -202,7 +205,31 @@ impl RunContext {
 
     /// The folder the tables are written to (renamed into place by [`RunContext::finish`]).
     pub fn out(&self) -> &Path {
-        self.folder.path()
+        self.inside.as_deref().unwrap_or(self.folder.path())
+    }
+
+    /// Writes into the folder `name` inside the run folder from now on (`None`: the run folder
+    /// again); returns the tables written since the last change, for tables that gather them.
+    pub fn enter(&mut self, name: Option<&str>) -> anyhow::Result<Vec<(String, Table)>> {
+        self.inside = name.map(|n| self.folder.path().join(n));
+        if let Some(dir) = &self.inside {
+            std::fs::create_dir_all(dir).map_err(|e| crate::error::Error::io(dir, e))?;
+        }
+        Ok(self.take_written())
+    }
+
+    /// The tables written since the folder was last [`RunContext::enter`]ed (and no longer kept).
+    pub fn take_written(&self) -> Vec<(String, Table)> {
+        self.tables.take()
+    }
+
+    /// Writes the summaries of the folder [`RunContext::enter`]ed (the run's own by [`RunContext::finish`]).
+    pub fn write_summaries(
+        &self,
+        summary: (&str, &impl Serialize),
+        exact: (&str, &impl Serialize),
+    ) -> anyhow::Result<()> {
+        Ok(write_run_summaries(self.out(), summary.0, summary.1, exact.0, exact.1)?)
     }
 
     /// The sites, located by coordinates or postcode; a warning for each that could not be.
@@ -268,6 +295,14 @@ impl RunContext {
             .collect();
         crate::output::workbook::write(&self.out().join(name), &sheets, &notes)?;
         Ok(name.to_string())
+    }
+
+    /// Prints the warnings and moves the run folder into place: for a command with no counts of people (`export`).
+    pub fn commit(self) -> anyhow::Result<()> {
+        for w in &self.warnings {
+            eprintln!("anchormap: warning: {w}");
+        }
+        Ok(self.folder.commit()?)
     }
 
     /// Prints the warnings, writes both summaries and moves the run folder into place.

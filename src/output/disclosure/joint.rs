@@ -12,6 +12,17 @@ pub const IDENTITY_RULE: &str = "a row of gaps_by_area.csv is one count in every
                                  (from its not-for-publication/gaps_by_area.csv) is the same: the same people, whom an \
                                  attacker can subtract across runs; every other cell is its own run's";
 
+/// A network run's summary (`anchormap network`): a folder holding it is read as the pool's run and
+/// its partners' ([`Joint::network`]).
+pub const NETWORK_SUMMARY: &str = "network_summary.json";
+
+/// How the runs of a network are tied together.
+pub const NETWORK_RULE: &str =
+    "the runs of one network: the partners' staff are different people (no cell is the same \
+                                count in two runs), and each count of the pool is the sum of the partners' same count \
+                                (same file, same row), with one unpublished count for the partners published only \
+                                within the pool";
+
 /// The cells of all runs as one system: one variable per count, with the sums of every run.
 pub struct Joint {
     /// Each variable's exact count.
@@ -58,6 +69,51 @@ impl Joint {
                 joint.margins.add(parts.iter().map(|&p| vars[p]), vars[*whole]);
             }
             joint.var_of.push(vars);
+        }
+        joint
+    }
+}
+
+impl Joint {
+    /// A network's runs, the pool's first, by [`NETWORK_RULE`]: every cell its own count, each of the
+    /// pool's the sum of the partners' same cell and (with `pooled_only` partners, or where a
+    /// partner lacks the cell) a count no file publishes, hidden when the rule hides it.
+    pub fn network(runs: &[RunTables], pooled_only: bool, rule: &Disclosure) -> Joint {
+        let mut joint =
+            Joint { raw: Vec::new(), hidden: Vec::new(), margins: Margins::new(), var_of: Vec::new(), shared: 0 };
+        for run in runs {
+            let vars: Vec<usize> = run
+                .cells
+                .iter()
+                .map(|cell| {
+                    joint.raw.push(cell.exact);
+                    joint.hidden.push(cell.published == Cell::Suppressed);
+                    joint.raw.len() - 1
+                })
+                .collect();
+            for (parts, whole) in &run.sums {
+                joint.margins.add(parts.iter().map(|&p| vars[p]), vars[*whole]);
+            }
+            joint.var_of.push(vars);
+        }
+        let Some((pool, partners)) = runs.split_first() else { return joint };
+        let keys: Vec<BTreeMap<(&str, &str), usize>> = partners
+            .iter()
+            .map(|r| r.cells.iter().enumerate().map(|(i, c)| ((c.file.as_str(), c.label.as_str()), i)).collect())
+            .collect();
+        for (i, cell) in pool.cells.iter().enumerate() {
+            let key = (cell.file.as_str(), cell.label.as_str());
+            let parts: Vec<usize> =
+                keys.iter().enumerate().filter_map(|(k, map)| Some(joint.var_of[k + 1][*map.get(&key)?])).collect();
+            let mut members = parts.clone();
+            if pooled_only || parts.len() < partners.len() {
+                let rest = cell.exact - parts.iter().map(|&p| joint.raw[p]).sum::<f64>();
+                joint.raw.push(rest.max(0.0));
+                joint.hidden.push(rule.cell(rest) == Cell::Suppressed);
+                joint.margins.unpublished(joint.raw.len() - 1);
+                members.push(joint.raw.len() - 1);
+            }
+            joint.margins.add(members, joint.var_of[0][i]);
         }
         joint
     }

@@ -96,6 +96,17 @@ impl Margins {
         self.importance.get(&cell).copied().unwrap_or_default()
     }
 
+    /// Adds every relation, rank and mark of `other`, its cells moved up by `offset`: several
+    /// systems side by side, to be tied together by further sums.
+    pub fn append(&mut self, other: &Margins, offset: usize) {
+        let moved = |cells: &BTreeSet<usize>| cells.iter().map(move |c| c + offset).collect::<Vec<_>>();
+        self.relations.extend(other.relations.iter().map(|r| r.iter().map(|c| c + offset).collect()));
+        other.importance.iter().for_each(|(c, i)| self.rank(c + offset, *i));
+        self.unpublished.extend(moved(&other.unpublished));
+        self.sensitive.extend(moved(&other.sensitive));
+        self.settled.extend(moved(&other.settled));
+    }
+
     /// How many relations there are.
     pub fn len(&self) -> usize {
         self.relations.len()

@@ -1,0 +1,357 @@
+//! `anchormap network`: one run for an anchor network's partners: each employer's gaps tables and the pool's, protected as one system of sums.
+//!
+//! The partners (trusts, councils, universities) report on one anchor framework together. A
+//! pooled table published beside the partners' own is a differencing attack on every partner
+//! (the pool minus the others gives the last), so the run places every partner's staff against
+//! one community, adds them up into the pool, and protects all the tables together
+//! ([`published::protect`]). A partner with too few staff in the community to protect its own
+//! tables is published only within the pool, with a note.
+
+pub mod employers;
+pub mod published;
+pub mod tables;
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use crate::cli::network::NetworkArgs;
+use crate::cli::GapsArgs;
+use crate::gaps::{PlacedStaff, Shared};
+use crate::input::vacancies::Vacancy;
+use crate::io::format::thousands;
+use crate::output::disclosure::RunAudit;
+use crate::output::summary::file_name;
+use crate::output::table::Table;
+use crate::run::{PeopleFile, RunContext};
+use employers::Employer;
+
+/// What the pooled rows of every table are called.
+pub const POOL: &str = "All employers";
+/// The pool's run folder, inside the network's.
+pub const POOL_FOLDER: &str = "all-employers";
+/// The network's published summary.
+pub const SUMMARY: &str = crate::output::disclosure::joint::NETWORK_SUMMARY;
+/// The network's exact summary, in [`INTERNAL_FOLDER`].
+pub const INTERNAL_SUMMARY: &str = "network_summary_exact.json";
+
+/// One partner in the network's summary: its headline beside the pool's.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PartnerSummary {
+    /// The partner's name ("All employers" for the pool).
+    pub employer: String,
+    /// Its run folder inside the network's (`None`: published only within the pool).
+    pub folder: Option<String>,
+    /// Its gaps headline, from its published counts.
+    pub headline: Option<String>,
+    /// The share of its staff living in the community who live in Core20 areas (published counts).
+    pub core20_staff_share: Option<f64>,
+    /// The share of the community's working-age population living in Core20 areas.
+    pub core20_population_share: Option<f64>,
+    /// Why it is not published on its own, when it is not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// `network_summary.json`: the pool and each partner, published figures only.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NetworkSummary {
+    /// The list of partners (or the one staff file split by employer).
+    pub employers_file: String,
+    /// The community every partner is compared with.
+    pub community: String,
+    /// The pool: every partner's staff together.
+    pub pool: PartnerSummary,
+    /// Each partner, in the list's order.
+    pub partners: Vec<PartnerSummary>,
+    /// The partners whose Core20 staff shares differ most, in words.
+    pub widest_difference: Option<String>,
+    /// Every combined table (an `employer` column; the pool's rows "All employers").
+    pub outputs: Vec<String>,
+    /// The disclosure audit of the network's tables as one system, in words.
+    pub disclosure: String,
+    /// What the run decided (partners published only within the pool), in words.
+    pub notes: Vec<String>,
+}
+
+/// One partner placed: its arguments (the gaps run it would be alone), its staff and vacancies.
+struct Partner {
+    employer: Employer,
+    args: GapsArgs,
+    placed: PlacedStaff,
+    vacancies: Vec<Vacancy>,
+    postcode_column: (String, usize),
+    pooled_only: bool,
+}
+
+pub(crate) fn run(args: NetworkArgs) -> anyhow::Result<()> {
+    let split = tempfile::tempdir().map_err(|e| crate::Error::io(Path::new("a temporary folder"), e))?;
+    let (employers, source) = partners_of(&args, split.path())?;
+    let base = &args.gaps;
+    let (mut run, shared) = crate::gaps::open_run(base)?;
+    let mut partners = Vec::new();
+    for employer in employers {
+        partners.push(place(employer, base, &shared, &mut run)?);
+    }
+    let rule = run.disclosure;
+    let pool_tally = {
+        let mut tallies: Vec<&mut crate::analysis::gaps::StaffTally> =
+            partners.iter_mut().map(|p| &mut p.placed.tally).collect();
+        published::harmonise(&mut tallies, &rule)
+    };
+    let notes = mark_small(&mut partners, args.min_employer_staff);
+    let pool = pool_of(&partners, pool_tally);
+    let each: Vec<(&PlacedStaff, bool)> = partners.iter().map(|p| (&p.placed, p.pooled_only)).collect();
+    let facts = (run.areas.facts.as_slice(), &shared.community);
+    let network = published::protect(facts, &pool, &each, &rule)?;
+    let pool_args = pool_args(base, &source, &partners);
+    let pool_vacancies = pool_vacancies(&partners);
+    let mut gathered = Vec::new();
+    let postcode = partners.first().map(|p| p.postcode_column.clone()).unwrap_or_default();
+    let pooled = (pool_vacancies.as_slice(), &pool, &network.pool);
+    let pool_summary = write_folder(&mut run, &shared, (&pool_args, POOL_FOLDER), pooled, postcode)?;
+    gathered.push((POOL.to_string(), run.enter(None)?));
+    let mut summaries = Vec::new();
+    for (partner, published) in partners.iter().zip(&network.partners) {
+        let Some(published) = published else {
+            summaries.push(pooled_only(&partner.employer.name, args.min_employer_staff));
+            continue;
+        };
+        let folder = format!("employers/{}", slug(&partner.employer.name));
+        let placed = (partner.vacancies.as_slice(), &partner.placed, published);
+        let s = write_folder(&mut run, &shared, (&partner.args, &folder), placed, partner.postcode_column.clone())?;
+        gathered.push((partner.employer.name.clone(), run.enter(None)?));
+        summaries.push(partner_summary(&partner.employer.name, Some(folder), &s));
+    }
+    let mut outputs = tables::write_combined(&run, &gathered)?;
+    outputs.push(tables::write_workbook(&run, &gathered, &shared)?);
+    outputs.push(RunAudit::new(rule, vec![network.audit.clone()]).write(run.out())?);
+    let summary = NetworkSummary {
+        employers_file: file_name(&source),
+        community: shared.community_name.clone().unwrap_or_else(|| shared.community.description.clone()),
+        pool: partner_summary(POOL, Some(POOL_FOLDER.to_string()), &pool_summary),
+        widest_difference: widest_difference(&summaries),
+        partners: summaries,
+        outputs,
+        disclosure: RunAudit::new(rule, vec![network.audit.clone()]).summary,
+        notes,
+    };
+    finish(run, &summary, &partners, &pool)
+}
+
+/// The partners, from `--employers` or split from `--staff` by `--employer-column`, and the file named.
+fn partners_of(args: &NetworkArgs, dir: &Path) -> anyhow::Result<(Vec<Employer>, PathBuf)> {
+    match (&args.employers, &args.employer_column) {
+        (Some(path), _) => Ok((employers::read(path)?, path.clone())),
+        (None, Some(column)) if args.gaps.staff != Path::new("-") => {
+            let employers = employers::split(&args.gaps.staff, column, dir)?;
+            if employers.len() < 2 {
+                anyhow::bail!(crate::Error::invalid(
+                    crate::error::Location::file(&args.gaps.staff).with_column(column),
+                    "names fewer than two employers: a network needs at least two"
+                ));
+            }
+            Ok((employers, args.gaps.staff.clone()))
+        }
+        _ => anyhow::bail!(crate::Error::usage(
+            "network needs --employers EMPLOYERS.csv (employer,file rows), or --staff S.csv with --employer-column HEADER"
+        )),
+    }
+}
+
+/// One partner's staff placed against the network's community, and its vacancies located.
+fn place(employer: Employer, base: &GapsArgs, shared: &Shared, run: &mut RunContext) -> anyhow::Result<Partner> {
+    let mut args = base.clone();
+    args.staff = employer.staff.clone();
+    args.vacancies.vacancies = employer.vacancies.clone();
+    let PeopleFile { input, columns, maps, postcode_column } = crate::gaps::open_staff(&args)?;
+    crate::run::say(run.quiet, format_args!("{}: {}", employer.name, args.staff.display()));
+    let placed = crate::gaps::place_staff(input, (&columns, &maps), &args, &shared.community, run)?;
+    let vacancies = crate::gaps::load_vacancies(&args, &shared.sites, run)?;
+    Ok(Partner { employer, args, placed, vacancies, postcode_column, pooled_only: false })
+}
+
+/// Marks the partners with fewer than `min` staff living in the community as published only
+/// within the pool; the notes that say so (no counts).
+fn mark_small(partners: &mut [Partner], min: u64) -> Vec<String> {
+    let mut notes = Vec::new();
+    for partner in partners.iter_mut() {
+        partner.pooled_only = partner.placed.counts.placed_in_community < min;
+        if partner.pooled_only {
+            notes.push(small_note(&partner.employer.name, min));
+        }
+    }
+    notes
+}
+
+fn small_note(employer: &str, min: u64) -> String {
+    format!(
+        "{employer} has fewer than {} staff living in the community: too few to protect its own tables beside the \
+         others', so its staff are published only within the pool ({POOL})",
+        thousands(min)
+    )
+}
+
+/// The summary row of a partner published only within the pool.
+fn pooled_only(employer: &str, min: u64) -> PartnerSummary {
+    PartnerSummary {
+        employer: employer.to_string(),
+        folder: None,
+        headline: None,
+        core20_staff_share: None,
+        core20_population_share: None,
+        note: Some(small_note(employer, min)),
+    }
+}
+
+/// The pool: every partner's staff added up (its tally already the harmonised sum).
+fn pool_of(partners: &[Partner], tally: crate::analysis::gaps::StaffTally) -> PlacedStaff {
+    let mut counts = crate::gaps::StaffCounts::default();
+    let mut decisions = Vec::new();
+    for partner in partners {
+        counts.merge(&partner.placed.counts);
+        for d in &partner.placed.decisions {
+            decisions.push(format!("{}: {d}", partner.employer.name));
+        }
+    }
+    PlacedStaff { tally, counts, decisions }
+}
+
+/// The pool's arguments: its staff file the network's list, vacancies when any partner has some.
+fn pool_args(base: &GapsArgs, source: &Path, partners: &[Partner]) -> GapsArgs {
+    let mut args = base.clone();
+    args.staff = source.to_path_buf();
+    args.vacancies.vacancies = partners.iter().find_map(|p| p.employer.vacancies.clone());
+    args
+}
+
+/// Every partner's vacancies, each named with its employer: a target lists the open jobs of every
+/// partner within reach.
+fn pool_vacancies(partners: &[Partner]) -> Vec<Vacancy> {
+    let mut all = Vec::new();
+    for partner in partners {
+        for vacancy in &partner.vacancies {
+            let mut v = vacancy.clone();
+            v.id = format!("{}: {}", partner.employer.name, v.id);
+            v.site_name = format!("{} ({})", v.site_name, partner.employer.name);
+            all.push(v);
+        }
+    }
+    all
+}
+
+/// Writes one run folder inside the network's (the pool's or a partner's), as a gaps run would be.
+fn write_folder(
+    run: &mut RunContext,
+    shared: &Shared,
+    (args, folder): (&GapsArgs, &str),
+    staff: (&[Vacancy], &PlacedStaff, &crate::gaps::published::PublishedStaff),
+    postcode_column: (String, usize),
+) -> anyhow::Result<crate::output::run_summary::GapsSummary> {
+    run.enter(Some(folder))?;
+    let (summary, exact) = crate::gaps::publish_run(args, run, shared, staff, postcode_column)?;
+    run.write_summaries((crate::gaps::SUMMARY, &summary), (crate::gaps::INTERNAL_SUMMARY, &exact))?;
+    Ok(summary)
+}
+
+fn partner_summary(
+    employer: &str,
+    folder: Option<String>,
+    summary: &crate::output::run_summary::GapsSummary,
+) -> PartnerSummary {
+    PartnerSummary {
+        employer: employer.to_string(),
+        folder,
+        headline: summary.headline.clone(),
+        core20_staff_share: summary.core20_staff_share,
+        core20_population_share: summary.core20_population_share,
+        note: None,
+    }
+}
+
+/// The two partners whose shares of staff living in Core20 areas differ most, in words.
+fn widest_difference(partners: &[PartnerSummary]) -> Option<String> {
+    let shares: Vec<(&str, f64)> =
+        partners.iter().filter_map(|p| Some((p.employer.as_str(), p.core20_staff_share?))).collect();
+    let high = shares.iter().copied().max_by(|a, b| a.1.total_cmp(&b.1))?;
+    let low = shares.iter().copied().min_by(|a, b| a.1.total_cmp(&b.1))?;
+    (shares.len() >= 2).then(|| {
+        format!(
+            "{} has the largest share of its staff living in Core20 areas ({:.1}%), {} the smallest ({:.1}%): {:.1} \
+             percentage points apart",
+            high.0,
+            high.1 * 100.0,
+            low.0,
+            low.1 * 100.0,
+            (high.1 - low.1) * 100.0
+        )
+    })
+}
+
+/// A folder name for an employer: lower case letters and digits, words joined by `-`.
+///
+/// ```
+/// assert_eq!(anchormap::network::slug("Leeds Teaching Hospitals NHS Trust"), "leeds-teaching-hospitals-nhs-trust");
+/// ```
+pub fn slug(name: &str) -> String {
+    let words: Vec<String> = name
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| w.to_ascii_lowercase())
+        .collect();
+    if words.is_empty() {
+        "employer".to_string()
+    } else {
+        words.join("-")
+    }
+}
+
+/// Writes the network's summaries and moves its folder into place.
+fn finish(
+    mut run: RunContext,
+    summary: &NetworkSummary,
+    partners: &[Partner],
+    pool: &PlacedStaff,
+) -> anyhow::Result<()> {
+    let mut seen = std::collections::BTreeSet::new();
+    run.warnings.retain(|w| seen.insert(w.clone()));
+    let exact = json!({
+        "not_for_publication": "exact counts of people: keep with the row-level data, never publish",
+        "pool": pool.counts,
+        "partners": partners.iter().map(|p| json!({
+            "employer": p.employer.name,
+            "staff_file": p.employer.staff.display().to_string(),
+            "published_on_its_own": !p.pooled_only,
+            "staff": p.placed.counts,
+        })).collect::<Vec<_>>(),
+        "warnings": run.warnings,
+    });
+    let (quiet, started) = (run.quiet, run.started);
+    run.finish((SUMMARY, summary), (INTERNAL_SUMMARY, &exact))?;
+    if !quiet {
+        for p in std::iter::once(&summary.pool).chain(&summary.partners) {
+            eprintln!("{}: {}", p.employer, p.headline.as_deref().or(p.note.as_deref()).unwrap_or("no headline"));
+        }
+        eprintln!("disclosure: {}", summary.disclosure);
+        eprintln!("done in {:.1} s", started.elapsed().as_secs_f64());
+    }
+    Ok(())
+}
+
+/// The network summary of a network run folder, if it is one.
+pub fn read_summary(folder: &Path) -> Option<NetworkSummary> {
+    let text = std::fs::read_to_string(folder.join(SUMMARY)).ok()?;
+    serde_json::from_str(&text).ok()
+}
+
+/// Where a network's tables are inside its folder: the pool's folder and each partner's.
+pub fn folders(folder: &Path, summary: &NetworkSummary) -> Vec<PathBuf> {
+    std::iter::once(&summary.pool)
+        .chain(&summary.partners)
+        .filter_map(|p| Some(folder.join(p.folder.as_ref()?)))
+        .collect()
+}
+
+/// The tables gathered from one folder, by file name.
+pub type Gathered = Vec<(String, Vec<(String, Table)>)>;

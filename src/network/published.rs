@@ -1,0 +1,134 @@
+//! A network's staff counts as published: every partner's tables and the pool's as one system of sums, each pooled count the sum of the partners' same counts.
+//!
+//! The pool is published beside the partners: an attacker holding every file subtracts the
+//! published partners from the pool to get the last one. So the pool's counts and every partner's
+//! are protected at once ([`Disclosure::protect`] over one system): each pooled count is a sum of
+//! the partners' same counts, and a partner published only within the pool (too small to protect
+//! on its own) is in the system unpublished, protected like any hidden count.
+
+use std::collections::BTreeMap;
+
+use crate::analysis::community::Community;
+use crate::analysis::gaps::StaffTally;
+use crate::analysis::AreaFacts;
+use crate::gaps::published::{PublishedStaff, StaffSystem, RARE_STAFF_GROUPS};
+use crate::gaps::PlacedStaff;
+use crate::output::disclosure::{Cell, Disclosure, DisclosureAudit, Margins};
+
+/// The partners' tallies made to hold the same groups, and the pool's tally their sum: staff
+/// groups fewer than the rule's minimum across the network merged (by the pool, once, so that
+/// every partner's table has the same rows), every group of any partner in every partner's table.
+pub fn harmonise(tallies: &mut [&mut StaffTally], rule: &Disclosure) -> StaffTally {
+    let mut totals: BTreeMap<String, f64> = BTreeMap::new();
+    for tally in tallies.iter() {
+        for (label, staff) in tally.groups.get("staff_group").into_iter().flatten() {
+            *totals.entry(label.clone()).or_default() += staff.iter().sum::<f64>();
+        }
+    }
+    let rare: Vec<&String> = totals
+        .iter()
+        .filter(|(_, n)| rule.protects() && **n < f64::from(rule.min_count.max(1)))
+        .map(|(l, _)| l)
+        .collect();
+    for tally in tallies.iter_mut() {
+        let Some(groups) = tally.groups.get_mut("staff_group") else { continue };
+        for label in &rare {
+            if let Some(staff) = groups.remove(*label) {
+                let other = groups.entry(RARE_STAFF_GROUPS.to_string()).or_insert_with(|| vec![0.0; staff.len()]);
+                other.iter_mut().zip(&staff).for_each(|(a, b)| *a += b);
+            }
+        }
+    }
+    let areas = tallies.first().map_or(0, |t| t.by_area.len());
+    let mut pool = StaffTally::new(areas);
+    for tally in tallies.iter() {
+        pool.merge((**tally).clone());
+    }
+    for tally in tallies.iter_mut() {
+        fill(tally, &pool);
+    }
+    pool
+}
+
+/// Every group of `pool` in `tally`, with no one in it where the partner has no one.
+fn fill(tally: &mut StaffTally, pool: &StaffTally) {
+    let areas = tally.by_area.len();
+    for (dimension, groups) in &pool.groups {
+        let mine = tally.groups.entry(dimension).or_default();
+        for label in groups.keys() {
+            mine.entry(label.clone()).or_insert_with(|| vec![0.0; areas]);
+        }
+    }
+    for (dimension, counts) in &pool.all_staff {
+        let mine = tally.all_staff.entry(dimension).or_default();
+        for key in counts.keys() {
+            mine.entry(key.clone()).or_insert(0.0);
+        }
+    }
+    if pool.band_by_wres.is_some() && tally.band_by_wres.is_none() {
+        tally.band_by_wres = Some(BTreeMap::new());
+    }
+}
+
+/// The network as published: the pool's tables, each partner's (`None` for one published only
+/// within the pool), and the audit of the whole system.
+pub struct PublishedNetwork {
+    /// The pool's tables.
+    pub pool: PublishedStaff,
+    /// Each partner's, in order (`None`: published only within the pool).
+    pub partners: Vec<Option<PublishedStaff>>,
+    /// The audit of the whole system.
+    pub audit: DisclosureAudit,
+}
+
+/// Protects the pool and the partners (`pooled_only` marking those published only within the
+/// pool) as one system of sums. Their tallies must have been [`harmonise`]d.
+pub(crate) fn protect(
+    (facts, community): (&[AreaFacts], &Community),
+    pool: &PlacedStaff,
+    partners: &[(&PlacedStaff, bool)],
+    rule: &Disclosure,
+) -> anyhow::Result<PublishedNetwork> {
+    let system = |placed: &PlacedStaff| {
+        let counts = &placed.counts;
+        StaffSystem::build(facts, community, &placed.tally, (&counts.by_match, counts.placed_outside_community), None)
+    };
+    let pooled = system(pool);
+    let each: Vec<StaffSystem> = partners.iter().map(|(p, _)| system(p)).collect();
+    let n = pooled.raw().len();
+    if each.iter().any(|s| s.raw().len() != n) {
+        anyhow::bail!("the partners' tables do not have the same rows (an internal error: please report it)");
+    }
+    let mut raw = pooled.raw().to_vec();
+    let mut margins = pooled.margins().clone();
+    for (k, (s, (_, pooled_only))) in each.iter().zip(partners).enumerate() {
+        let offset = n * (k + 1);
+        raw.extend_from_slice(s.raw());
+        margins.append(s.margins(), offset);
+        if *pooled_only {
+            (offset..offset + n).for_each(|c| margins.unpublished(c));
+        }
+    }
+    tie(&mut margins, n, each.len());
+    let hidden = rule.protect(&raw, &rule.primary(&raw), &margins);
+    let what = format!("staff: every table of the {} partners and of the pool, as one system", each.len());
+    let audit = rule.audit(&what, &raw, &hidden, &margins);
+    let cells: Vec<Cell> =
+        raw.iter().zip(&hidden).map(|(c, h)| if *h { Cell::Suppressed } else { rule.cell(*c) }).collect();
+    let partners_published = each
+        .iter()
+        .zip(partners)
+        .enumerate()
+        .map(|(k, (s, (_, pooled_only)))| {
+            (!pooled_only).then(|| s.published(&cells[n * (k + 1)..n * (k + 2)], audit.clone()))
+        })
+        .collect();
+    Ok(PublishedNetwork { pool: pooled.published(&cells[..n], audit.clone()), partners: partners_published, audit })
+}
+
+/// Each pooled count (cells `0..n`) is the sum of the `partners`' same counts (the next blocks of `n`).
+fn tie(margins: &mut Margins, n: usize, partners: usize) {
+    for cell in 0..n {
+        margins.add((1..=partners).map(|k| k * n + cell), cell);
+    }
+}

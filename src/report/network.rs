@@ -1,0 +1,72 @@
+//! The report's network section: the pool's headline, each partner's row named beside it, and where the partners differ most.
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use serde_json::Value as Json;
+
+use super::HtmlTable;
+use crate::output::disclosure::joint::NETWORK_SUMMARY;
+
+/// "The anchor network": every partner's Core20 shares beside the pool's.
+#[derive(Serialize)]
+pub(super) struct NetworkSection {
+    pub partners_count: usize,
+    pub headline: Option<String>,
+    pub partners: HtmlTable,
+    pub widest: Option<String>,
+    pub notes: Vec<String>,
+}
+
+/// A network run folder among `from`: the folder and its pool's run folder (read as the gaps run).
+pub(super) fn network_folders(from: &[PathBuf]) -> Option<(PathBuf, PathBuf)> {
+    let dir = from.iter().find(|d| d.join(NETWORK_SUMMARY).is_file())?;
+    let summary = read(dir).ok()?;
+    Some((dir.clone(), dir.join(summary["pool"]["folder"].as_str()?)))
+}
+
+fn read(dir: &Path) -> anyhow::Result<Json> {
+    let path = dir.join(NETWORK_SUMMARY);
+    let text = std::fs::read_to_string(&path).map_err(|e| crate::Error::io(&path, e))?;
+    Ok(serde_json::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?)
+}
+
+/// The section, from the network's published summary.
+pub(super) fn network_section(dir: &Path) -> anyhow::Result<NetworkSection> {
+    let summary = read(dir)?;
+    let partners = summary["partners"].as_array().cloned().unwrap_or_default();
+    let share = |v: &Json| v.as_f64().map_or("*".to_string(), |s| format!("{:.1}%", s * 100.0));
+    let ratio = |p: &Json| match (p["core20_staff_share"].as_f64(), p["core20_population_share"].as_f64()) {
+        (Some(s), Some(c)) if c > 0.0 => format!("{:.2}", s / c),
+        _ => "*".to_string(),
+    };
+    let rows = std::iter::once(&summary["pool"])
+        .chain(&partners)
+        .map(|p| {
+            vec![
+                p["employer"].as_str().unwrap_or_default().to_string(),
+                share(&p["core20_staff_share"]),
+                share(&p["core20_population_share"]),
+                ratio(p),
+                if p["folder"].is_null() { "Only within the pool".to_string() } else { "Own tables".to_string() },
+            ]
+        })
+        .collect();
+    let headers =
+        ["Employer", "Staff in Core20 areas", "Community in Core20 areas", "Representation ratio", "Published"];
+    let text = |v: &Json| v.as_str().map(str::to_string);
+    Ok(NetworkSection {
+        partners_count: partners.len(),
+        headline: text(&summary["pool"]["headline"]).map(|h| format!("Across the network, {h}")),
+        partners: HtmlTable {
+            caption:
+                "Each partner beside the pool (All employers): staff living in the community's most deprived areas"
+                    .to_string(),
+            headers: headers.iter().map(|h| h.to_string()).collect(),
+            rows,
+            expand: None,
+        },
+        widest: text(&summary["widest_difference"]),
+        notes: summary["notes"].as_array().into_iter().flatten().filter_map(text).collect(),
+    })
+}

@@ -1,0 +1,424 @@
+//! `anchormap network` on national data: a realistic workforce split into three employers, the pool the sum of their exact counts, and no partner's protected cell recoverable from every file of the run.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::util::*;
+
+/// The three partners and the staff groups each employs.
+const PARTNERS: [(&str, &[&str]); 3] = [
+    ("Worcestershire Acute Hospitals NHS Trust", &["Medical and Dental", "Nursing and Midwifery Registered"]),
+    ("Herefordshire and Worcestershire Health and Care NHS Trust", &["Additional Clinical Services"]),
+    ("Worcestershire County Council", &["Estates and Ancillary"]),
+];
+
+/// A synthetic workforce around Worcestershire Royal Hospital (Code-Point postcodes drawn by
+/// distance), split into the partners' extracts by staff group; the employers list.
+fn network_inputs(reference: &Path, dir: &Path, n: usize) -> PathBuf {
+    let groups: Vec<&str> = PARTNERS.iter().flat_map(|(_, g)| g.iter().copied()).collect();
+    let bands = ["Band 2", "Band 3", "Band 4", "Band 5", "Band 6", "Band 7", "Band 8a", "Medical"];
+    let mut files: Vec<std::fs::File> = PARTNERS
+        .iter()
+        .enumerate()
+        .map(|(k, _)| {
+            let mut f = std::fs::File::create(dir.join(format!("partner{k}.csv"))).unwrap();
+            writeln!(f, "staff_id,home_postcode,staff_group,band").unwrap();
+            f
+        })
+        .collect();
+    let postcodes = crate::national::postcodes_near(reference, (387_714.0, 254_789.0), n, 0x5DEE_CE66_D1CE_4E5B);
+    for (id, (postcode, _, _)) in postcodes.iter().enumerate() {
+        let group = groups[(id * 7 + id / 3) % groups.len()];
+        let k = PARTNERS.iter().position(|(_, g)| g.contains(&group)).unwrap();
+        writeln!(files[k], "{id},{postcode},{group},{}", bands[(id / 2) % bands.len()]).unwrap();
+    }
+    let mut list = String::from("employer,file\n");
+    for (k, (name, _)) in PARTNERS.iter().enumerate() {
+        list.push_str(&format!("{name},partner{k}.csv\n"));
+    }
+    std::fs::write(dir.join("employers.csv"), list).unwrap();
+    dir.join("employers.csv")
+}
+
+/// Runs `network` on the 2021 geography (IoD2025) for the Herefordshire and Worcestershire ICB.
+fn network_run(reference: &Path, employers: &Path, out: &Path, more: &[&str]) -> String {
+    let file = |name: &str| reference.join(name).into_os_string();
+    let mut args: Vec<std::ffi::OsString> = vec!["network".into(), "--employers".into(), employers.into()];
+    for (flag, name) in [
+        ("--postcodes", "codepo_gb.zip"),
+        ("--boundaries", "LSOA_2021_EW_BSC_V4.geojson"),
+        ("--deprivation", "File_1_IoD2025_Index_of_Multiple_Deprivation.csv"),
+        ("--population", "census2021_lsoa21_age6_16to64.csv"),
+        ("--community-lookup", "lsoa21_to_sicbl24_icb24.csv"),
+    ] {
+        args.extend([flag.into(), file(name)]);
+    }
+    args.extend(["--community-filter".into(), "icb24_code=E54000019".into()]);
+    args.extend(more.iter().map(|m| m.into()));
+    args.extend(["--out".into(), out.into()]);
+    anchormap_ok(args)
+}
+
+/// A published count's cells in one run folder, exact beside published: `file|row` → (published, exact).
+fn cells(folder: &Path, breakdowns: &[&str]) -> BTreeMap<String, (String, f64)> {
+    let mut cells = BTreeMap::new();
+    let mut files = vec!["gaps_by_decile.csv".to_string(), "gaps_by_quintile.csv".to_string()];
+    for b in breakdowns {
+        files.push(format!("gaps_by_decile_by_{b}.csv"));
+        files.push(format!("gaps_by_quintile_by_{b}.csv"));
+    }
+    files.push("gaps_by_area.csv".to_string());
+    for file in files {
+        let (headers, published) = read_csv(&folder.join(&file));
+        let (_, exact) = read_csv(&folder.join("not-for-publication").join(&file));
+        let staff = headers.iter().position(|h| h == "staff").unwrap();
+        let decile = headers.iter().position(|h| h == "imd_decile");
+        let key = |r: &[String]| match (file.as_str(), decile) {
+            ("gaps_by_area.csv", Some(d)) => format!("{file}|{}|{}", r[0], r[d]),
+            _ => format!("{file}|{}", r[..staff].iter().take(2).cloned().collect::<Vec<_>>().join("|")),
+        };
+        let exact: BTreeMap<String, f64> = exact.iter().map(|r| (key(r), r[staff].parse().unwrap())).collect();
+        for r in &published {
+            let k = key(r);
+            let e = *exact.get(&k).unwrap_or_else(|| panic!("{k} has no exact twin in {}", folder.display()));
+            cells.insert(k, (r[staff].clone(), e));
+        }
+    }
+    cells
+}
+
+#[test]
+fn network_pool_is_the_sum_of_exact_partner_counts_and_an_attacker_recovers_no_partner_cell() {
+    let Some(reference) = reference_dir() else { return };
+    let dir = temp_dir();
+    let employers = network_inputs(&reference, dir.path(), 6_000);
+    let out = dir.path().join("network");
+    network_run(&reference, &employers, &out, &["--by", "band", "--quiet"]);
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("network_summary.json")).unwrap()).unwrap();
+    let partners = summary["partners"].as_array().unwrap();
+    assert_eq!(partners.len(), 3, "{summary}");
+    assert_eq!(summary["pool"]["employer"], "All employers");
+    let folders: Vec<PathBuf> = partners.iter().map(|p| out.join(p["folder"].as_str().unwrap())).collect();
+    let pool = cells(&out.join(summary["pool"]["folder"].as_str().unwrap()), &["band"]);
+    let each: Vec<BTreeMap<String, (String, f64)>> = folders.iter().map(|f| cells(f, &["band"])).collect();
+    // Every pooled count is the sum of the partners' exact counts, before any rounding.
+    let mut nonzero = 0;
+    for (key, (_, exact)) in &pool {
+        let sum: f64 = each.iter().map(|c| c.get(key).map_or(0.0, |(_, e)| *e)).sum();
+        assert_eq!(*exact, sum, "{key}: the pool's exact count is not the sum of the partners'");
+        nonzero += usize::from(*exact > 0.0);
+    }
+    assert!(nonzero > 100, "the pool has counts to compare");
+    // The combined table: an employer column, the pool's rows first.
+    let (headers, rows) = read_csv(&out.join("gaps_by_decile.csv"));
+    assert_eq!(headers[0], "employer");
+    assert_eq!(rows[0][0], "All employers");
+    let named: BTreeSet<&str> = rows.iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(named.len(), 4, "{named:?}");
+    // The project's own attacker, over every file of the network as one system.
+    let audit_json = dir.path().join("audit.json");
+    anchormap_ok(["audit".as_ref(), out.as_os_str(), "--out".as_ref(), audit_json.as_os_str()]);
+    let audit: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&audit_json).unwrap()).unwrap();
+    assert_eq!(audit["protected"], true, "{}", audit["summary"]);
+    assert_eq!(audit["runs"].as_array().unwrap().len(), 4);
+    // And an independent one: a linear program per hidden cell over the pool and partners' published tables.
+    independent_attack(&pool, &each);
+}
+
+/// The attacker's own system from the published CSVs: each cell within what its publication
+/// allows (the default rule: `*` is 0 to anything, a rounded count r is r-2..r+2 and at least 8),
+/// each pooled cell the sum of the partners' same cell, each run's deciles their areas and their
+/// total. No hidden small count may narrow below 6 values, no other hidden or rounded one to one.
+fn independent_attack(pool: &BTreeMap<String, (String, f64)>, each: &[BTreeMap<String, (String, f64)>]) {
+    let runs: Vec<&BTreeMap<String, (String, f64)>> = std::iter::once(pool).chain(each.iter()).collect();
+    let mut vars: Vec<(f64, f64, f64)> = Vec::new(); // (low, high, exact)
+    let mut index: BTreeMap<(usize, String), usize> = BTreeMap::new();
+    for (r, cells) in runs.iter().enumerate() {
+        for (key, (published, exact)) in cells.iter() {
+            let (low, high) = match published.as_str() {
+                "*" => (0.0, 1e5),
+                "0" => (0.0, 0.0),
+                v => {
+                    let v: f64 = v.parse().unwrap();
+                    ((v - 2.0).max(8.0), v + 2.0)
+                }
+            };
+            index.insert((r, key.clone()), vars.len());
+            vars.push((low, high, *exact));
+        }
+    }
+    let mut sums: Vec<(Vec<usize>, usize)> = Vec::new();
+    for key in pool.keys() {
+        let parts = (1..runs.len()).filter_map(|r| index.get(&(r, key.clone())).copied()).collect();
+        sums.push((parts, index[&(0, key.clone())]));
+    }
+    for (r, cells) in runs.iter().enumerate() {
+        run_sums(r, cells, &index, &mut sums);
+    }
+    let mut exposed = Vec::new();
+    let mut checked = 0;
+    for (i, (low, high, exact)) in vars.iter().enumerate() {
+        if low == high || (*high < 1e5 && i % 3 != 0) {
+            continue; // zeros are public; rounded cells sampled (every third) to bound the test's time
+        }
+        checked += 1;
+        let (min, max) = lp_range(&vars, &sums, i);
+        let values = (max + 1e-6).floor() - (min - 1e-6).ceil() + 1.0;
+        let needed = if *high >= 1e5 && (1.0..8.0).contains(exact) { 6.0 } else { 2.0 };
+        if values < needed {
+            exposed.push(format!("cell {i} (exact {exact}): {min}..{max}"));
+        }
+    }
+    eprintln!("independent attack on the network: {} cells, {} sums, {checked} checked", vars.len(), sums.len());
+    assert!(checked > 50);
+    assert!(exposed.is_empty(), "the attacker narrows {} cells: {exposed:?}", exposed.len());
+}
+
+/// One run's sums: deciles and quintiles to the total, two deciles to a quintile, areas to their
+/// decile, each band's deciles to all staff's.
+fn run_sums(
+    r: usize,
+    cells: &BTreeMap<String, (String, f64)>,
+    index: &BTreeMap<(usize, String), usize>,
+    sums: &mut Vec<(Vec<usize>, usize)>,
+) {
+    let at = |key: String| index.get(&(r, key)).copied();
+    let tables = [("gaps_by_decile.csv", "gaps_by_quintile.csv", "All staff".to_string())];
+    let bands: BTreeSet<String> = cells
+        .keys()
+        .filter_map(|k| k.strip_prefix("gaps_by_decile_by_band.csv|"))
+        .filter_map(|k| k.split('|').next().map(str::to_string))
+        .collect();
+    let class = |file: &str, group: &str, c: &str| {
+        if group == "All staff" {
+            format!("{file}|{c}")
+        } else {
+            format!("{file}|{group}|{c}")
+        }
+    };
+    for (d_file, q_file, group) in tables
+        .into_iter()
+        .chain(bands.iter().map(|b| ("gaps_by_decile_by_band.csv", "gaps_by_quintile_by_band.csv", b.clone())))
+    {
+        let d: Vec<usize> = (1..=10).filter_map(|c| at(class(d_file, &group, &c.to_string()))).collect();
+        let q: Vec<usize> = (1..=5).filter_map(|c| at(class(q_file, &group, &c.to_string()))).collect();
+        let (Some(dt), Some(qt)) = (at(class(d_file, &group, "total")), at(class(q_file, &group, "total"))) else {
+            continue;
+        };
+        sums.push((vec![dt], qt));
+        if d.len() == 10 && q.len() == 5 {
+            sums.push((d.clone(), dt));
+            sums.push((q.clone(), qt));
+            (0..5).for_each(|k| sums.push((vec![d[2 * k], d[2 * k + 1]], q[k])));
+        }
+    }
+    // Areas to their decile (the last part of an area's key).
+    let mut by_decile: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for key in cells.keys().filter(|k| k.starts_with("gaps_by_area.csv|")) {
+        let decile = key.rsplit('|').next().unwrap_or("").to_string();
+        by_decile.entry(decile).or_default().extend(at(key.clone()));
+    }
+    for (decile, parts) in by_decile {
+        if let Some(whole) = at(class("gaps_by_decile.csv", "All staff", &decile)) {
+            sums.push((parts, whole));
+        }
+    }
+}
+
+/// The least and greatest value of variable `k` over every sum, each variable within its bounds.
+fn lp_range(vars: &[(f64, f64, f64)], sums: &[(Vec<usize>, usize)], k: usize) -> (f64, f64) {
+    use microlp::{ComparisonOp, OptimizationDirection, Problem};
+    let mut ends = [0.0; 2];
+    for (end, direction) in ends.iter_mut().zip([OptimizationDirection::Minimize, OptimizationDirection::Maximize]) {
+        let mut problem = Problem::new(direction);
+        let v: Vec<_> = vars
+            .iter()
+            .enumerate()
+            .map(|(i, (lo, hi, _))| problem.add_var(f64::from(u8::from(i == k)), (*lo, *hi)))
+            .collect();
+        for (parts, whole) in sums {
+            let mut terms: Vec<_> = parts.iter().map(|&p| (v[p], 1.0)).collect();
+            terms.push((v[*whole], -1.0));
+            problem.add_constraint(&terms[..], ComparisonOp::Eq, 0.0);
+        }
+        *end =
+            problem.solve().expect("the published tables are consistent").into_solution().expect("solved").objective();
+    }
+    (ends[0], ends[1])
+}
+
+#[test]
+fn network_without_employers_is_a_usage_error_in_one_line() {
+    let dir = temp_dir();
+    let fixture_args = ["--postcodes", "x", "--boundaries", "x", "--deprivation", "x", "--population", "x", "--out"];
+    let mut args: Vec<std::ffi::OsString> = vec!["network".into()];
+    args.extend(fixture_args.iter().map(|a| a.into()));
+    args.push(dir.path().join("o").into());
+    let out = anchormap(args);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "a usage error: {stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("--employers") && stderr.contains("--employer-column"), "{stderr}");
+}
+
+#[test]
+fn network_employers_file_naming_a_missing_file_names_its_line() {
+    let dir = temp_dir();
+    let list = dir.path().join("employers.csv");
+    std::fs::write(&list, "employer,file\nA trust,a.csv\nA council,missing.csv\n").unwrap();
+    std::fs::write(dir.path().join("a.csv"), "home_postcode\nWR5 1DD\n").unwrap();
+    let line = network_err(&list, dir.path());
+    assert!(line.contains("employers.csv") && line.contains("line 3") && line.contains("missing.csv"), "{line}");
+}
+
+/// `network` with `--employers LIST`, expected to stop before any reference data is read.
+fn network_err(list: &Path, dir: &Path) -> String {
+    let fixture_args = ["--postcodes", "x", "--boundaries", "x", "--deprivation", "x", "--population", "x"];
+    let mut args: Vec<std::ffi::OsString> = vec!["network".into(), "--employers".into(), list.into()];
+    args.extend(fixture_args.iter().map(|a| a.into()));
+    args.extend(["--out".into(), dir.join("o").into()]);
+    anchormap_err(args)
+}
+
+/// The committed demo sample's file `name` (the repository's `data/demo/` or `boundaries/`).
+fn sample(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
+}
+
+#[test]
+fn network_from_one_esr_file_publishes_a_small_employer_only_within_the_pool_and_stays_protected() {
+    // The demo's three partners in one file with an organisation column, as ESR gives it, and a
+    // fourth employer of 40 staff: too small for tables of its own.
+    let dir = temp_dir();
+    let mut text = String::from("Organisation,home_postcode,band,staff_group\n");
+    let partners = [
+        ("Anchorshire Hospitals NHS Trust", "data/demo/anchorshire_fictional_staff.csv"),
+        ("Anchorshire Community Health NHS Trust", "data/demo/anchorshire_fictional_community_trust_staff.csv"),
+        ("Anchorshire County Council", "data/demo/anchorshire_fictional_council_staff.csv"),
+    ];
+    let mut rows = 0;
+    for (name, file) in partners {
+        let (headers, staff) = read_csv(&sample(file));
+        let at = |h: &str| headers.iter().position(|x| x == h).unwrap();
+        for r in &staff {
+            text.push_str(&format!("{name},{},{},{}\n", r[at("home_postcode")], r[at("band")], r[at("staff_group")]));
+            rows += 1;
+        }
+        if name.contains("Council") {
+            for r in staff.iter().take(40) {
+                text.push_str(&format!(
+                    "Anchorshire University,{},{},Academic\n",
+                    r[at("home_postcode")],
+                    r[at("band")]
+                ));
+            }
+        }
+    }
+    let staff = dir.path().join("esr.csv");
+    std::fs::write(&staff, text).unwrap();
+    let out = dir.path().join("network");
+    let mut args: Vec<std::ffi::OsString> = vec!["network".into(), "--staff".into(), staff.into()];
+    args.extend(["--employer-column".into(), "Organisation".into()]);
+    for (flag, path) in [
+        ("--postcodes", "data/demo/anchorshire_fictional_postcodes.csv"),
+        ("--boundaries", "boundaries/anchorshire_fictional_areas.geojson"),
+        ("--deprivation", "data/demo/anchorshire_fictional_imd.csv"),
+        ("--population", "data/demo/anchorshire_fictional_population.csv"),
+        ("--community-lookup", "data/demo/anchorshire_fictional_area_lookup.csv"),
+    ] {
+        args.extend([flag.into(), sample(path).into()]);
+    }
+    args.extend(["--community-filter", "icb_code=E54999999", "--by", "band", "--quiet", "--out"].map(Into::into));
+    args.push(out.clone().into());
+    anchormap_ok(args);
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("network_summary.json")).unwrap()).unwrap();
+    let partners = summary["partners"].as_array().unwrap();
+    assert_eq!(partners.len(), 4, "{summary}");
+    let university = partners.iter().find(|p| p["employer"] == "Anchorshire University").unwrap();
+    assert!(university["folder"].is_null(), "{university}");
+    assert!(university["note"].as_str().unwrap().contains("only within the pool"), "{university}");
+    assert!(!out.join("employers/anchorshire-university").exists());
+    let (_, decile_rows) = read_csv(&out.join("gaps_by_decile.csv"));
+    assert!(decile_rows.iter().all(|r| r[0] != "Anchorshire University"), "no table of its own");
+    // The pool holds every row read, the small employer's too.
+    let exact: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(out.join("not-for-publication/network_summary_exact.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(exact["pool"]["rows"], rows + 40);
+    // The small employer's counts are the pool minus the others: the attack over every file finds none.
+    let audit_json = dir.path().join("audit.json");
+    anchormap_ok(["audit".as_ref(), out.as_os_str(), "--out".as_ref(), audit_json.as_os_str()]);
+    let audit: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&audit_json).unwrap()).unwrap();
+    assert_eq!(audit["protected"], true, "{}", audit["summary"]);
+    assert_eq!(audit["runs"].as_array().unwrap().len(), 4, "the pool and three partners");
+}
+
+/// The reference and community options of a run on the demo's fictional region.
+fn demo_region_args() -> Vec<std::ffi::OsString> {
+    let mut args: Vec<std::ffi::OsString> = Vec::new();
+    for (flag, path) in [
+        ("--postcodes", "data/demo/anchorshire_fictional_postcodes.csv"),
+        ("--boundaries", "boundaries/anchorshire_fictional_areas.geojson"),
+        ("--deprivation", "data/demo/anchorshire_fictional_imd.csv"),
+        ("--population", "data/demo/anchorshire_fictional_population.csv"),
+        ("--community-lookup", "data/demo/anchorshire_fictional_area_lookup.csv"),
+    ] {
+        args.extend([flag.into(), sample(path).into()]);
+    }
+    args.extend(
+        ["--community-filter", "icb_code=E54999999", "--by", "band", "--round-to", "1", "--quiet"].map(Into::into),
+    );
+    args
+}
+
+#[test]
+fn partners_published_each_on_its_own_beside_a_pool_are_exposed_and_a_network_run_is_not() {
+    // Today's practice: each partner runs gaps alone and the pool is added up and run again. With
+    // exact counts (--round-to 1) the pool minus the other partners gives a partner's hidden count
+    // back; the audit over the folder as a network says so, and the network run protects it.
+    let dir = temp_dir();
+    let files = [
+        "data/demo/anchorshire_fictional_staff.csv",
+        "data/demo/anchorshire_fictional_community_trust_staff.csv",
+        "data/demo/anchorshire_fictional_council_staff.csv",
+    ];
+    let mut pooled = String::new();
+    for (k, file) in files.iter().enumerate() {
+        let text = std::fs::read_to_string(sample(file)).unwrap();
+        pooled.push_str(if k == 0 { &text } else { text.split_once('\n').unwrap().1 });
+    }
+    std::fs::write(dir.path().join("pool.csv"), pooled).unwrap();
+    let alone = dir.path().join("alone");
+    let runs = std::iter::once((dir.path().join("pool.csv"), alone.join("all-employers")))
+        .chain(files.iter().enumerate().map(|(k, f)| (sample(f), alone.join(format!("employers/{k}")))));
+    for (staff, out) in runs {
+        let mut args: Vec<std::ffi::OsString> = vec!["gaps".into(), "--staff".into(), staff.into()];
+        args.extend(demo_region_args());
+        args.extend(["--out".into(), out.into()]);
+        anchormap_ok(args);
+    }
+    let partner =
+        |k: usize| serde_json::json!({"employer": format!("Partner {k}"), "folder": format!("employers/{k}")});
+    let summary = serde_json::json!({"pool": {"employer": "All employers", "folder": "all-employers"},
+        "partners": [partner(0), partner(1), partner(2)]});
+    std::fs::write(alone.join("network_summary.json"), summary.to_string()).unwrap();
+    let out = anchormap(["audit".as_ref(), alone.as_os_str()]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "the runs published alone are exposed: {stdout}");
+    assert!(stdout.contains("EXPOSED"), "{stdout}");
+
+    let list = dir.path().join("employers.csv");
+    let rows: Vec<String> =
+        files.iter().enumerate().map(|(k, f)| format!("Partner {k},{}", sample(f).display())).collect();
+    std::fs::write(&list, format!("employer,file\n{}\n", rows.join("\n"))).unwrap();
+    let network = dir.path().join("network");
+    let mut args: Vec<std::ffi::OsString> = vec!["network".into(), "--employers".into(), list.into()];
+    args.extend(demo_region_args());
+    args.extend(["--out".into(), network.clone().into()]);
+    anchormap_ok(args);
+    anchormap_ok(["audit".as_ref(), network.as_os_str()]);
+}
