@@ -161,8 +161,9 @@ impl PublishedCommute {
         };
         let margins = margins(&layout, deciles, msoas, &staff_groups.keys().cloned().collect::<Vec<_>>());
         let staff: Vec<f64> = groups.iter().map(|m| m.staff).collect();
-        let hidden = rule.protect(&staff, &rule.primary(&staff), &margins);
-        let audits = vec![rule.audit("staff: every table of the run", &staff, &hidden, &margins)];
+        let (hidden, audit) =
+            rule.protect_and_audit("staff: every table of the run", &staff, &rule.primary(&staff), &margins);
+        let audits = vec![audit];
         let publish = |i: usize| PublishedMeasures::new(&groups[i], hidden[i], rule);
         PublishedCommute {
             areas: (0..layout.outside).map(publish).collect(),

@@ -177,9 +177,8 @@ impl PublishedFunnel {
         let all = system.block(tally.all, Importance::Headline);
         let tables = system.tables(tally, specs, all);
         let statuses = system.statuses(matches, all, placed_without_decile);
-        let hidden = rule.protect(&system.raw, &rule.primary(&system.raw), &system.margins);
-        let audit =
-            rule.audit("applications: every funnel table and the summary", &system.raw, &hidden, &system.margins);
+        let what = "applications: every funnel table and the summary";
+        let (hidden, audit) = rule.protect_and_audit(what, &system.raw, &rule.primary(&system.raw), &system.margins);
         let published: Vec<Cell> =
             system.raw.iter().zip(&hidden).map(|(c, h)| if *h { Cell::Suppressed } else { rule.cell(*c) }).collect();
         let cells = |b: Block| FunnelCells {

@@ -110,9 +110,8 @@ pub(crate) fn protect(
         }
     }
     tie(&mut margins, n, each.len());
-    let hidden = rule.protect(&raw, &rule.primary(&raw), &margins);
     let what = format!("staff: every table of the {} partners and of the pool, as one system", each.len());
-    let audit = rule.audit(&what, &raw, &hidden, &margins);
+    let (hidden, audit) = rule.protect_and_audit(&what, &raw, &rule.primary(&raw), &margins);
     let cells: Vec<Cell> =
         raw.iter().zip(&hidden).map(|(c, h)| if *h { Cell::Suppressed } else { rule.cell(*c) }).collect();
     let partners_published = each

@@ -56,10 +56,24 @@ impl Disclosure {
     /// linear programs over all of them for each cell with a [`Disclosure::need`] (to check it
     /// holds at least that many values).
     pub(super) fn attack(&self, raw: &[f64], hidden: &[bool], margins: &Margins, depth: Depth) -> LinearRanges {
+        self.attack_cells(raw, hidden, margins, depth, |_| true)
+    }
+
+    /// [`Disclosure::attack`] for the cells `wanted` picks only (the others keep their range
+    /// along the sums): protection's later rounds, for the cells no earlier round showed wide.
+    pub(super) fn attack_cells(
+        &self,
+        raw: &[f64],
+        hidden: &[bool],
+        margins: &Margins,
+        depth: Depth,
+        wanted: impl Fn(usize) -> bool,
+    ) -> LinearRanges {
         let start = self.attacker_ranges(raw, hidden, margins);
         let need = |i: usize| self.need(raw, hidden, margins, i);
         // A cell the sums already narrow too far needs no program to say so.
         let targets: Vec<Target> = (0..raw.len())
+            .filter(|&i| wanted(i))
             .filter_map(|i| need(i).filter(|&n| start[i].values() >= n).map(|values| Target { cell: i, values }))
             .collect();
         linear::narrow(&start, raw, margins.relations(), &targets, depth)

@@ -1,6 +1,6 @@
 //! The run's own attack on what it publishes, written as `disclosure_audit.json`.
 
-use super::linear::Depth;
+use super::linear::{Depth, LinearRanges};
 use super::{Disclosure, Importance, Margins};
 
 /// What an attacker holding every published file gets from the sums of one protected system of
@@ -62,7 +62,18 @@ impl Disclosure {
         hidden: &[bool],
         margins: &Margins,
     ) -> (DisclosureAudit, Vec<super::Bounds>) {
-        let attack = self.attack(raw, hidden, margins, Depth::Full);
+        self.audit_of(cells_of, raw, hidden, margins, self.attack(raw, hidden, margins, Depth::Full))
+    }
+
+    /// The audit from an `attack` on the system as published.
+    pub(super) fn audit_of(
+        &self,
+        cells_of: &str,
+        raw: &[f64],
+        hidden: &[bool],
+        margins: &Margins,
+        attack: LinearRanges,
+    ) -> (DisclosureAudit, Vec<super::Bounds>) {
         let ranges = &attack.ranges;
         let small = |i: usize| hidden[i] && (self.is_small(raw[i]) || margins.is_sensitive(i));
         let small_values = (0..raw.len()).filter(|&i| small(i)).map(|i| ranges[i].values());

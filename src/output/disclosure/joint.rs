@@ -295,11 +295,10 @@ impl<'a> Protection<'a> {
         area_of: &BTreeMap<usize, String>,
     ) -> (Vec<bool>, DisclosureAudit) {
         let rule = self.rule;
-        let alone = rule.protect(raw, &rule.primary(raw), margins);
         if self.earlier.is_empty() {
-            let audit = rule.audit(cells_of, raw, &alone, margins);
-            return (alone, audit);
+            return rule.protect_and_audit(cells_of, raw, &rule.primary(raw), margins);
         }
+        let alone = rule.protect(raw, &rule.primary(raw), margins);
         // The run protected on its own, linked with the earlier runs: hidden more only if the
         // linked system needs it, starting from what the run hides alone.
         let linked = link(raw, margins, area_of, self.earlier);

@@ -12,8 +12,10 @@
 //! holds only whole counts some integer solution reaches.
 //!
 //! A large program (thousands of variables: every area of a trust's patients, in its decile's sum
-//! and its MSOA's) is first narrowed around each cell: its group and those on a few short cycles of
-//! sums through it are free, every other group is fixed at its true total. Any solution of that
+//! and its MSOA's; every partner of a network by decile and band, tied to the pool) is first
+//! narrowed around each cell: its group and a few others are free (a balanced set, in which every
+//! sum touched has other free members, or those on short cycles of sums through it), every other
+//! group is fixed at its true total. Any solution of that
 //! small program is a solution of the whole one (the truth satisfies every sum it leaves out), so
 //! it widens what is seen as soundly; the whole program is solved only for the cells it leaves.
 
@@ -36,10 +38,32 @@ const LOCAL_ABOVE: usize = 400;
 /// national workforce by area and MSOA has about 30,000 variables: each whole solve takes minutes).
 const WHOLE_SYSTEM_UP_TO: usize = 10_000;
 
-/// The neighbourhoods [`Program::around`] tries for a target, growing: (cycles through it, most
-/// variables). On a trust's 30,000 appointments by area and MSOA (6,000 groups) the first two left
-/// 85 of 6,019 targets not shown wide; the third, with each sum's leaves, none.
-const NEIGHBOURHOODS: [(usize, usize); 3] = [(8, 48), (48, 240), (400, 2_000)];
+/// The neighbourhoods a large program is narrowed in around a target, in order, until one shows
+/// it wide enough: balanced sets ([`Program::balanced`]) are small and find the moves of tables
+/// tied in three or more ways; cycles of sums ([`Program::around`]) find those of tables tied in
+/// two (on a trust's 30,000 appointments by area and MSOA, 6,000 groups, cycles up to 400 left
+/// none of 6,019 targets), and their larger solutions show many other targets wide on the way.
+const NEIGHBOURHOODS: [Around; 6] = [
+    Around::Balanced { breadth: 1, most: 64 },
+    Around::Balanced { breadth: 2, most: 256 },
+    Around::Cycles { cycles: 8, most: 48 },
+    Around::Cycles { cycles: 48, most: 240 },
+    Around::Balanced { breadth: 4, most: 512 },
+    Around::Cycles { cycles: 400, most: 2_000 },
+];
+
+/// Targets a large program's neighbourhoods must leave before whole-system solves for random
+/// objectives (two or more rounds of two) pay over each target's own two.
+const RANDOM_AT_LEAST: usize = 4;
+
+/// One neighbourhood of a target's group in which the rest of the system is held at the truth.
+#[derive(Debug, Clone, Copy)]
+enum Around {
+    /// Every sum touched has `breadth` more free members (at most `most` groups).
+    Balanced { breadth: usize, most: usize },
+    /// The groups on `cycles` shortest cycles of sums through it, and their sums' leaves.
+    Cycles { cycles: usize, most: usize },
+}
 
 /// How far an attack goes for a cell its cheaper steps do not show wide enough.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -294,13 +318,18 @@ impl Program {
         let local = self.groups.len() > LOCAL_ABOVE;
         if local {
             open = self.narrow_locally(open, &mut seen, out);
+            // Solutions for later targets often showed earlier ones wide.
+            open.retain(|t| !wide(&seen, t));
         }
         let mut random = 0x9e37_79b9_7f4a_7c15_u64;
         let mut stalled = 0;
         // Protection takes a cell of a very large system that no solution seen shows wide as
         // exposed, rather than solve the whole system for it.
         let whole_system = !(self.groups.len() > WHOLE_SYSTEM_UP_TO && depth == Depth::Protect);
-        while whole_system && !open.is_empty() && stalled < 2 {
+        // Random objectives over the whole system show many targets wide at once; for the few a
+        // large program's neighbourhoods leave, each target's own programs take fewer solves.
+        let few = local && open.len() <= RANDOM_AT_LEAST;
+        while whole_system && !few && !open.is_empty() && stalled < 2 {
             let mut objective: Vec<(usize, f64)> = open.iter().map(|t| (self.group_of[&t.cell], 0.0)).collect();
             objective.sort_by_key(|(g, _)| *g);
             objective.dedup_by_key(|(g, _)| *g);
@@ -344,15 +373,21 @@ impl Program {
         let mut left = Vec::new();
         for target in open {
             let g = self.group_of[&target.cell];
-            for (cycles, most) in NEIGHBOURHOODS {
+            for neighbourhood in NEIGHBOURHOODS {
                 if wide(seen, &target) {
                     break;
                 }
-                let free = self.around(g, cycles, most);
+                let free = match neighbourhood {
+                    Around::Balanced { breadth, most } => self.balanced(g, breadth, most),
+                    Around::Cycles { cycles, most } => self.around(g, cycles, most),
+                };
                 for sign in [1.0, -1.0] {
                     out.programs += 1;
                     if let Some(values) = self.solve_around(&free, g, sign).filter(|v| whole(v)) {
-                        record(seen, &values);
+                        for (&h, &x) in free.iter().zip(&values) {
+                            let x = x.round();
+                            seen[h] = (seen[h].0.min(x), seen[h].1.max(x));
+                        }
                     }
                 }
             }
@@ -427,6 +462,53 @@ impl Program {
         self.with_leaves(free, &mut in_free)
     }
 
+    /// Group `g` and enough others that every sum they are in has at least `breadth` more free
+    /// members (or all of its members) to balance a change: the smallest set in which an
+    /// attacker's table can move `g` at all. Grown greedily, sum by sum: the member added for a
+    /// sum is the one that balances the most sums still short, then the one with room both ways.
+    /// In a table of partners by decile by band tied to a pool, one step gives the eight counts
+    /// of the smallest move (two partners, two deciles, two bands), which cycles of sums reach
+    /// only at hundreds of groups.
+    fn balanced(&self, g: usize, breadth: usize, most: usize) -> Vec<usize> {
+        let mut grown = Grown {
+            free: Vec::new(),
+            in_free: vec![false; self.groups.len()],
+            members_free: vec![0; self.sums.len()],
+            touched: Vec::new(),
+        };
+        grown.add(g, &self.sums_of[g]);
+        let short = |k: usize, members_free: &[usize]| members_free[k] < (1 + breadth).min(self.sums[k].0.len());
+        let room = |h: usize| {
+            let (low, high) = self.bounds[h];
+            let t = self.group_truth[h];
+            u8::from(t > low) + u8::from(t < high)
+        };
+        while grown.free.len() < most {
+            let open: Vec<usize> = grown.touched.iter().copied().filter(|&k| short(k, &grown.members_free)).collect();
+            if open.is_empty() {
+                break;
+            }
+            for k in open {
+                if !short(k, &grown.members_free) || grown.free.len() >= most {
+                    continue;
+                }
+                let score = |h: usize| {
+                    let shorts = self.sums_of[h]
+                        .iter()
+                        .filter(|&&j| grown.members_free[j] > 0 && short(j, &grown.members_free))
+                        .count();
+                    (shorts, room(h), std::cmp::Reverse(self.sums_of[h].len()), std::cmp::Reverse(h))
+                };
+                let best =
+                    self.sums[k].0.iter().map(|&(h, _)| h).filter(|&h| !grown.in_free[h]).max_by_key(|&h| score(h));
+                if let Some(h) = best {
+                    grown.add(h, &self.sums_of[h]);
+                }
+            }
+        }
+        grown.free
+    }
+
     /// `free` and the groups in no sum but one of theirs (a total's sites, its specialties): each
     /// can take up a change in its one sum within its range, and no other sum holds it back.
     fn with_leaves(&self, mut free: Vec<usize>, in_free: &mut [bool]) -> Vec<usize> {
@@ -445,12 +527,14 @@ impl Program {
     }
 
     /// Minimises `sign` times group `g`'s total over whole-system tables in which only the `free`
-    /// groups differ from the truth; the whole table (every group's total) or `None`.
+    /// groups differ from the truth; the `free` groups' totals (the others are the truth) or `None`.
     fn solve_around(&self, free: &[usize], g: usize, sign: f64) -> Option<Vec<f64>> {
         let local: FxHashMap<usize, usize> = free.iter().enumerate().map(|(k, &h)| (h, k)).collect();
         let mut problem = Problem::new(OptimizationDirection::Minimize);
-        let vars: Vec<Variable> =
-            free.iter().map(|&h| problem.add_var(if h == g { sign } else { 0.0 }, self.bounds[h])).collect();
+        let vars: Vec<Variable> = free
+            .iter()
+            .map(|&h| problem.add_var(if h == g { sign } else { nudge(h, sign, free.len()) }, self.bounds[h]))
+            .collect();
         let mut touched: Vec<usize> = free.iter().flat_map(|&h| self.sums_of[h].iter().copied()).collect();
         touched.sort_unstable();
         touched.dedup();
@@ -471,11 +555,7 @@ impl Program {
             return None;
         }
         let solution = outcome.into_solution().ok()?;
-        let mut values = self.group_truth.clone();
-        for (&h, &var) in free.iter().zip(&vars) {
-            values[h] = solution.var_value(var);
-        }
-        Some(values)
+        Some(vars.iter().map(|&v| solution.var_value(v)).collect())
     }
 
     /// Solves group `g`'s own minimum and maximum into `seen`: by a linear program, or where its
@@ -499,6 +579,36 @@ impl Program {
         }
         solved
     }
+}
+
+/// A neighbourhood as [`Program::balanced`] grows it.
+struct Grown {
+    free: Vec<usize>,
+    in_free: Vec<bool>,
+    /// Per sum, how many of its members are free.
+    members_free: Vec<usize>,
+    /// The sums with a free member, in the order they were reached.
+    touched: Vec<usize>,
+}
+
+impl Grown {
+    fn add(&mut self, h: usize, sums: &[usize]) {
+        self.in_free[h] = true;
+        self.free.push(h);
+        for &k in sums {
+            if self.members_free[k] == 0 {
+                self.touched.push(k);
+            }
+            self.members_free[k] += 1;
+        }
+    }
+}
+
+/// A small objective for another free group: each solution then also moves the others, to one
+/// end or the other (by a hash of the group and the sign), and shows their ranges too.
+fn nudge(h: usize, sign: f64, free: usize) -> f64 {
+    let bit = (h as u64 ^ sign.to_bits()).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 63;
+    (if bit == 0 { 0.5 } else { -0.5 }) / free as f64
 }
 
 /// Widens each variable's seen range by one more solution.
@@ -575,7 +685,9 @@ mod tests {
             let free = program.around(g, 8, 48);
             assert!(free.len() > 1 && free.len() <= 48 + 4, "{} groups around {g}", free.len());
             for sign in [1.0, -1.0] {
-                let values = program.solve_around(&free, g, sign).expect("the truth is a solution");
+                let mut values = program.group_truth.clone();
+                let local = program.solve_around(&free, g, sign).expect("the truth is a solution");
+                free.iter().zip(local).for_each(|(&h, x)| values[h] = x);
                 // Every sum of the whole program holds, and every group stays within its range.
                 for (terms, constant) in &program.sums {
                     let sum: f64 = terms.iter().map(|&(h, s)| s * values[h]).sum();

@@ -125,10 +125,12 @@ impl Margins {
     /// The cells that could be hidden so that `cell` is no longer exposed: the cheapest other
     /// member of each sum `cell` is in ([`Margins::cheapest`]), cheapest first. Where none of
     /// those sums has a member that may be hidden (all hidden, zero, or settled by an earlier
-    /// run), the sums one step further along (those of the sums' members), and so on.
+    /// run), or only a headline cell, the sums one step further along (those of the sums'
+    /// members), and so on; a headline cell only where no step has another.
     pub(super) fn covers(&self, cell: usize, raw: &[f64], hidden: &[bool]) -> Vec<usize> {
         let mut reached = BTreeSet::from([cell]);
         let mut frontier = vec![cell];
+        let mut headline = None;
         for _ in 0..COVER_STEPS {
             let sums: Vec<&Vec<usize>> =
                 self.relations.iter().filter(|m| m.iter().any(|i| frontier.contains(i))).collect();
@@ -139,17 +141,20 @@ impl Margins {
                     self.cheapest(&rest, raw, hidden)
                 })
                 .collect();
-            if !candidates.is_empty() {
-                candidates.sort_by(|&a, &b| self.cost_order(a, b, raw));
-                candidates.dedup();
-                return candidates;
-            }
+            candidates.sort_by(|&a, &b| self.cost_order(a, b, raw));
+            candidates.dedup();
+            // A headline row is the last resort: the sums one step further along first.
+            match candidates.first().map(|&c| self.importance(c)) {
+                Some(Importance::Headline) => headline.get_or_insert(candidates),
+                Some(_) => return candidates,
+                None => &mut Vec::new(),
+            };
             frontier = sums.iter().flat_map(|m| m.iter().copied()).filter(|m| reached.insert(*m)).collect();
             if frontier.is_empty() {
                 break;
             }
         }
-        Vec::new()
+        headline.unwrap_or_default()
     }
 
     /// Cheaper first: less important, then smaller, then earlier.

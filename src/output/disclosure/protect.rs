@@ -1,8 +1,8 @@
 //! Secondary suppression: which more cells to hide so that no sum gives a hidden count back.
 
 use super::attacker::RelationSums;
-use super::linear::Depth;
-use super::{Bounds, Disclosure, Margins};
+use super::linear::{Depth, LinearRanges};
+use super::{Bounds, Disclosure, DisclosureAudit, Importance, Margins};
 
 /// Rounds of linear programs [`Disclosure::protect`] runs before it stops adding protection.
 const LINEAR_ROUNDS: usize = 200;
@@ -31,24 +31,76 @@ impl Disclosure {
     /// assert_eq!(hidden, vec![true, true, false]);
     /// ```
     pub fn protect(&self, raw: &[f64], primary: &[bool], margins: &Margins) -> Vec<bool> {
+        self.protect_with_attack(raw, primary, margins).0
+    }
+
+    /// [`Disclosure::protect`], and its [`Disclosure::audit`] under `cells_of`. Where protection
+    /// ends with no cell exposed, its own attacks are the audit: each cell's range is the widest
+    /// its whole-count tables showed in any round, which more hidden cells only widen. Otherwise
+    /// the system is attacked again, as the audit does.
+    pub fn protect_and_audit(
+        &self,
+        cells_of: &str,
+        raw: &[f64],
+        primary: &[bool],
+        margins: &Margins,
+    ) -> (Vec<bool>, DisclosureAudit) {
+        let (hidden, attack) = self.protect_with_attack(raw, primary, margins);
+        let audit = match attack {
+            Some(attack) => self.audit_of(cells_of, raw, &hidden, margins, attack).0,
+            None => self.audit(cells_of, raw, &hidden, margins),
+        };
+        (hidden, audit)
+    }
+
+    /// The hidden cells, and the attacks of the rounds as one when the last left no cell exposed.
+    fn protect_with_attack(
+        &self,
+        raw: &[f64],
+        primary: &[bool],
+        margins: &Margins,
+    ) -> (Vec<bool>, Option<LinearRanges>) {
         let mut hidden = self.protect_along_sums(raw, primary, margins);
+        // How many values each cell was shown to hold: hiding more only widens every range (each
+        // table of counts the attacker could not rule out stays one), so a cell shown wide enough
+        // in one round is not attacked again unless it needs more.
+        let mut shown = vec![0.0_f64; raw.len()];
+        let mut shown_range: Vec<Option<Bounds>> = vec![None; raw.len()];
+        let mut programs = (0, 0);
         // An attacker's solver uses every sum at once: while its ranges leave a hidden count too
         // narrow or pin a rounded one, hide one more cell (one at a time: one more hidden cell in a
         // sum often gives every cell of it room), and solve again.
         for _ in 0..LINEAR_ROUNDS {
-            let attack = self.attack(raw, &hidden, margins, Depth::Protect);
-            let exposed = self.exposed(raw, &hidden, margins, &attack.ranges);
+            let need: Vec<f64> = (0..raw.len()).map(|i| self.need(raw, &hidden, margins, i).unwrap_or(0.0)).collect();
+            let open: Vec<bool> = (0..raw.len()).map(|i| shown[i] < need[i]).collect();
+            let mut attack = self.attack_cells(raw, &hidden, margins, Depth::Protect, |i| open[i]);
+            programs = (programs.0 + attack.programs, programs.1 + attack.integer_programs);
+            let mut exposed = Vec::new();
+            for i in (0..raw.len()).filter(|&i| open[i]) {
+                match attack.ranges[i].values() >= need[i] {
+                    true => (shown[i], shown_range[i]) = (attack.ranges[i].values(), Some(attack.ranges[i])),
+                    false => exposed.push(i),
+                }
+            }
+            if exposed.is_empty() && attack.unsolved == 0 {
+                for (range, shown) in attack.ranges.iter_mut().zip(&shown_range) {
+                    *range = shown.unwrap_or(*range);
+                }
+                (attack.programs, attack.integer_programs) = programs;
+                return (hidden, Some(attack));
+            }
             let Some(cover) = self.cover(&exposed, raw, &hidden, margins) else { break };
             hidden[cover] = true;
             hidden = self.protect_along_sums(raw, &hidden, margins);
         }
-        hidden
+        (hidden, None)
     }
 
     /// The cell to hide next for the `exposed` ones. Candidates are the cheapest other member of
-    /// each sum an exposed cell is in ([`Margins::covers`]); the one that leaves fewest cells
-    /// exposed along the sums wins, the cheapest among equals, preferring one after which the
-    /// attacker's programs no longer expose the first exposed cell.
+    /// each sum an exposed cell is in ([`Margins::covers`]); a headline cell only when no other
+    /// is a candidate; then the one that leaves fewest cells exposed along the sums wins, the
+    /// cheapest among equals, preferring one after which the attacker's programs no longer expose
+    /// the first exposed cell.
     fn cover(&self, exposed: &[usize], raw: &[f64], hidden: &[bool], margins: &Margins) -> Option<usize> {
         let first = *exposed.first()?;
         let mut candidates: Vec<usize> = exposed.iter().take(8).flat_map(|&e| margins.covers(e, raw, hidden)).collect();
@@ -64,14 +116,16 @@ impl Disclosure {
             let trial = with(candidate);
             self.exposed(raw, &trial, margins, &self.attacker_ranges(raw, &trial, margins)).len()
         };
-        let scored: Vec<(usize, usize)> = candidates.iter().map(|&c| (left_exposed(c), c)).collect();
+        // A row a board reads first is hidden only when no other candidate is left.
+        let headline = |c: usize| margins.importance(c) == Importance::Headline;
+        let scored: Vec<((bool, usize), usize)> =
+            candidates.iter().map(|&c| ((headline(c), left_exposed(c)), c)).collect();
         let fewest = scored.iter().map(|(n, _)| *n).min()?;
         let best: Vec<usize> = scored.iter().filter(|(n, _)| *n == fewest).map(|(_, c)| *c).collect();
         let frees_first = |candidate: usize| {
             let trial = with(candidate);
-            !self
-                .exposed(raw, &trial, margins, &self.attack(raw, &trial, margins, Depth::Protect).ranges)
-                .contains(&first)
+            let attack = self.attack_cells(raw, &trial, margins, Depth::Protect, |i| i == first);
+            !self.exposed(raw, &trial, margins, &attack.ranges).contains(&first)
         };
         best.iter().copied().find(|&c| frees_first(c)).or(best.first().copied())
     }
