@@ -422,3 +422,41 @@ fn partners_published_each_on_its_own_beside_a_pool_are_exposed_and_a_network_ru
     anchormap_ok(args);
     anchormap_ok(["audit".as_ref(), network.as_os_str()]);
 }
+
+#[test]
+fn the_pool_and_every_partner_publish_every_decile_row_a_board_reads_first() {
+    // Under the default rule the demo's pool once hid its decile 7 (850 staff), a complement for
+    // one staff group's 7 whose every other sum was hidden already; each partner's decile 7 was
+    // published, so hiding it protected nothing. A headline row is hidden only where no cell
+    // further along the sums can be.
+    let dir = temp_dir();
+    let files = [
+        "data/demo/anchorshire_fictional_staff.csv",
+        "data/demo/anchorshire_fictional_community_trust_staff.csv",
+        "data/demo/anchorshire_fictional_council_staff.csv",
+    ];
+    let list = dir.path().join("employers.csv");
+    let rows: Vec<String> =
+        files.iter().enumerate().map(|(k, f)| format!("Partner {k},{}", sample(f).display())).collect();
+    std::fs::write(&list, format!("employer,file\n{}\n", rows.join("\n"))).unwrap();
+    let network = dir.path().join("network");
+    let mut args: Vec<std::ffi::OsString> = vec!["network".into(), "--employers".into(), list.into()];
+    let region = demo_region_args();
+    let at = region.iter().position(|a| a == "--round-to").unwrap();
+    args.extend(region.iter().enumerate().filter(|(k, _)| *k != at && *k != at + 1).map(|(_, a)| a.clone()));
+    args.extend(["--by".into(), "staff-group".into(), "--out".into(), network.clone().into()]);
+    anchormap_ok(args);
+    let table = std::fs::read_to_string(network.join("gaps_by_decile.csv")).unwrap();
+    let rows: Vec<&str> = table.lines().skip(1).collect();
+    assert_eq!(rows.len(), 4 * 11, "the pool and three partners, ten deciles and a total each");
+    for row in rows {
+        let staff = row.split(',').nth(2).unwrap();
+        assert!(staff.parse::<u64>().is_ok_and(|n| n > 0), "a decile row hidden: {row}");
+    }
+    let audit: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(network.join("disclosure_audit.json")).unwrap()).unwrap();
+    for system in audit["systems"].as_array().unwrap() {
+        assert_eq!(system["headline_cells_hidden"], 0, "{system}");
+        assert_eq!(system["protected"], true, "{system}");
+    }
+}
