@@ -25,16 +25,16 @@ pub fn run(args: PublishArgs) -> anyhow::Result<()> {
     let rule = args.disclosure.rule();
     let (rows, width) = (input.height(), counts.len());
     let margins = column_totals(rows, width);
-    let hidden = rule.protect(&raw, &rule.primary(&raw), &margins);
+    let name = table_name(&args.table);
+    let (hidden, audit) = rule.protect_and_audit(&name, &raw, &rule.primary(&raw), &margins);
     let cells: Vec<Cell> =
         raw.iter().zip(&hidden).map(|(c, h)| if *h { Cell::Suppressed } else { rule.cell(*c) }).collect();
-    let name = table_name(&args.table);
     let folder = RunFolder::create(&args.output.out, args.output.force, &[args.table.as_path()])?;
     let table = published_table(&input, (&keys, &counts), &cells);
     let mut formats = args.output.formats.clone();
     formats.push(Format::Parquet);
     Formats::new(&formats).write_table(folder.path(), &format!("{name}.csv"), &table)?;
-    let audit = RunAudit::new(rule, vec![rule.audit(&name, &raw, &hidden, &margins)]);
+    let audit = RunAudit::new(rule, vec![audit]);
     audit.write(folder.path())?;
     folder.commit()?;
     if !args.output.terminal.quiet {

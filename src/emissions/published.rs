@@ -273,13 +273,20 @@ fn rank(margins: &mut Margins, residual: &[usize], headline: &[usize]) {
 /// eligible), which no table publishes but a subtraction would give.
 fn hidden(groups: &[Measures], margins: &Margins, rule: &Disclosure) -> (Vec<Hidden>, Vec<DisclosureAudit>) {
     let small = |c: f64| rule.cell(c) == Cell::Suppressed;
-    let protect = |values: Vec<f64>, primary: Vec<bool>| rule.protect(&values, &primary, margins);
-    let face_to_face = protect(
-        groups.iter().map(|m| m.face_to_face).collect(),
-        groups.iter().map(|m| small(m.face_to_face)).collect(),
+    let count = |f: fn(&Measures) -> f64| groups.iter().map(f).collect::<Vec<f64>>();
+    let primary = |f: fn(&Measures) -> f64| groups.iter().map(|m| small(f(m))).collect::<Vec<bool>>();
+    let (face_to_face, face_to_face_audit) = rule.protect_and_audit(
+        "face-to-face appointments: every table of the run",
+        &count(|m| m.face_to_face),
+        &primary(|m| m.face_to_face),
+        margins,
     );
-    let virtual_ =
-        protect(groups.iter().map(|m| m.virtual_).collect(), groups.iter().map(|m| small(m.virtual_)).collect());
+    let (virtual_, virtual_audit) = rule.protect_and_audit(
+        "virtual appointments: every table of the run",
+        &count(|m| m.virtual_),
+        &primary(|m| m.virtual_),
+        margins,
+    );
     // An eligible count hidden because the first appointments beside it are few is as sensitive as they are.
     let mut scenario_margins = margins.clone();
     for (i, m) in groups.iter().enumerate() {
@@ -287,8 +294,9 @@ fn hidden(groups: &[Measures], margins: &Margins, rule: &Disclosure) -> (Vec<Hid
             scenario_margins.sensitive(i);
         }
     }
-    let scenario = rule.protect(
-        &groups.iter().map(|m| m.scenario_eligible).collect::<Vec<_>>(),
+    let (scenario, scenario_audit) = rule.protect_and_audit(
+        "appointments eligible for the scenario: every table of the run",
+        &count(|m| m.scenario_eligible),
         &groups
             .iter()
             .zip(&face_to_face)
@@ -296,19 +304,7 @@ fn hidden(groups: &[Measures], margins: &Margins, rule: &Disclosure) -> (Vec<Hid
             .collect::<Vec<_>>(),
         &scenario_margins,
     );
-    let audit = |of: &str, count: fn(&Measures) -> f64, hidden: &[bool], margins: &Margins| {
-        rule.audit(of, &groups.iter().map(count).collect::<Vec<_>>(), hidden, margins)
-    };
-    let audits = vec![
-        audit("face-to-face appointments: every table of the run", |m| m.face_to_face, &face_to_face, margins),
-        audit("virtual appointments: every table of the run", |m| m.virtual_, &virtual_, margins),
-        audit(
-            "appointments eligible for the scenario: every table of the run",
-            |m| m.scenario_eligible,
-            &scenario,
-            &scenario_margins,
-        ),
-    ];
+    let audits = vec![face_to_face_audit, virtual_audit, scenario_audit];
     let hidden = (0..groups.len())
         .map(|i| Hidden { face_to_face: face_to_face[i], virtual_: virtual_[i], scenario: scenario[i] })
         .collect();
