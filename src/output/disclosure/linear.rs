@@ -42,14 +42,16 @@ const WHOLE_SYSTEM_UP_TO: usize = 10_000;
 /// it wide enough: balanced sets ([`Program::balanced`]) are small and find the moves of tables
 /// tied in three or more ways; cycles of sums ([`Program::around`]) find those of tables tied in
 /// two (on a trust's 30,000 appointments by area and MSOA, 6,000 groups, cycles up to 400 left
-/// none of 6,019 targets), and their larger solutions show many other targets wide on the way.
-const NEIGHBOURHOODS: [Around; 6] = [
+/// none of 6,019 targets), and their larger solutions show many other targets wide on the way; a
+/// last, wide balanced set answers the few left (a network's: 2 of 6,168) without the whole system.
+const NEIGHBOURHOODS: [Around; 7] = [
     Around::Balanced { breadth: 1, most: 64 },
     Around::Balanced { breadth: 2, most: 256 },
     Around::Cycles { cycles: 8, most: 48 },
     Around::Cycles { cycles: 48, most: 240 },
     Around::Balanced { breadth: 4, most: 512 },
     Around::Cycles { cycles: 400, most: 2_000 },
+    Around::Balanced { breadth: 16, most: 2_000 },
 ];
 
 /// Targets a large program's neighbourhoods must leave before whole-system solves for random
