@@ -132,6 +132,20 @@ fn every_default_map_of_the_demo_reads_without_the_table() {
         "kg CO2e per 1,000 residents",
         true,
     );
+    // So does the commute map drawn without a title: the date of the staff file (`as_at`).
+    let commute = out.join("commute-map.svg");
+    anchormap_ok([
+        "map".as_ref(),
+        out.join("commute/commute_by_area.geojson").as_os_str(),
+        "--value".as_ref(),
+        "kgco2e_per_staff".as_ref(),
+        "-o".as_ref(),
+        commute.as_os_str(),
+        "-q".as_ref(),
+    ]);
+    let commute = std::fs::read_to_string(&commute).unwrap();
+    let commute_words = ["kg CO2e a year per member of staff", "staff file of 31 March 2026"];
+    check_reads_in_words("commute map", &commute, &commute_words, "kg CO2e a year per member of staff", true);
 
     // Suppressed areas hatched and labelled, never a colour of their own.
     assert_eq!(group_fill(&staff, "suppressed").as_deref(), Some("url(#suppressed)"));

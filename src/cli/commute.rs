@@ -39,6 +39,11 @@ pub struct CommuteArgs {
     #[arg(long, value_name = "LOOKUP.csv", conflicts_with = "site")]
     pub site_lookup: Option<PathBuf>,
 
+    /// The date the staff file was extracted (YYYY-MM-DD): the summary records it and the map's
+    /// title says "staff file of …" (a board paper dates its figures).
+    #[arg(long, value_name = "DATE", value_parser = super::parse_date)]
+    pub as_at: Option<crate::input::staff::Date>,
+
     #[command(flatten)]
     pub reference: ReferenceArgs,
 

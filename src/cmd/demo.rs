@@ -67,6 +67,7 @@ out = "emissions"
 staff = {staff}
 # Administrative and other non-clinical staff on site 3 days a week; clinical groups 5.
 days_on_site = "3"
+as_at = 2026-03-31
 # The target neighbourhoods of the gaps run: which can reach each site without a car.
 targets = "gaps/targets.csv"
 out = "commute"
@@ -252,7 +253,10 @@ fn map_steps(out: &Path) -> Vec<Step> {
                 "commute/commute_by_area.geojson",
                 "kgco2e_per_staff",
                 "commute_kgco2e_per_staff.svg",
-                Some("Staff commute: kg CO2e a year per member of staff, by home neighbourhood — Anchorshire (fictional)"),
+                Some(
+                    "Staff commute: kg CO2e a year per member of staff, by home neighbourhood — Anchorshire (fictional), \
+                     staff file of 31 March 2026",
+                ),
             ),
         },
     ]

@@ -31,8 +31,8 @@ pub fn run(args: MapArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Where and when the map is, from the summary of the run whose output it maps (a `gaps` or
-/// `emissions` folder); nothing for other files.
+/// Where and when the map is, from the summary of the run whose output it maps (a `gaps`,
+/// `emissions` or `commute` folder); nothing for other files.
 fn context_of(input: &std::path::Path) -> MapContext {
     use crate::output::run_summary::{read, EmissionsSummary, GapsSummary};
     let Some(dir) = input.parent() else { return MapContext::default() };
@@ -41,6 +41,9 @@ fn context_of(input: &std::path::Path) -> MapContext {
     }
     if let Ok(emissions) = read::<EmissionsSummary>(&dir.join(crate::emissions::SUMMARY)) {
         return MapContext::of_emissions(&emissions);
+    }
+    if let Ok(commute) = read::<serde_json::Value>(&dir.join(crate::commute::summary::SUMMARY)) {
+        return MapContext::of_commute(commute["staff_as_at"].as_str());
     }
     MapContext::default()
 }

@@ -214,6 +214,7 @@ fn published_summary(
     let value = |cell: Cell, decimals: i32| cell.value().map(|v| round(v, decimals));
     CommuteSummary {
         staff_file: file_name(&args.staff),
+        staff_as_at: args.as_at.map(|d| d.to_string()),
         staff_total: total,
         staff_placed: placed,
         unplaced_by_reason,

@@ -104,6 +104,9 @@ pub struct CommuteScenarios {
 pub struct CommuteSummary {
     /// The staff file's name.
     pub staff_file: String,
+    /// The date the staff file was extracted (`--as-at`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub staff_as_at: Option<String>,
     /// Rows of the staff file, under the rule.
     pub staff_total: Option<f64>,
     /// Staff placed (home point and located site), under the rule.

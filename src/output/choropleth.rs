@@ -101,6 +101,12 @@ impl MapContext {
         MapContext { place: None, period, msoa: false }
     }
 
+    /// The context of a `commute` run: the date of its staff file (`--as-at`), when given.
+    pub fn of_commute(staff_as_at: Option<&str>) -> MapContext {
+        let period = staff_as_at.map(|d| format!("staff file of {}", date_in_words(d)));
+        MapContext { place: None, period, msoa: false }
+    }
+
     /// " — place, period", or nothing.
     fn suffix(&self) -> String {
         let parts: Vec<&str> = self.place.iter().chain(&self.period).map(String::as_str).collect();
