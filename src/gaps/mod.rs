@@ -25,8 +25,11 @@ use crate::error::{Error, Location};
 use crate::gaps::demography::{
     all_staff_group_column, all_staff_table, demography_groups, demography_table, wres1_rows, wres1_table,
 };
-use crate::gaps::published::{check_linked, published_before, AllStaffCells, ClassCells, PublishedStaff};
+use crate::gaps::published::{
+    check_linked, other_nations, published_before, AllStaffCells, ClassCells, PublishedStaff,
+};
 use crate::gaps::targets::TargetRows;
+use crate::geocoder::nations::nation_name;
 use crate::geocoder::{MatchCounts, MatchStatus};
 use crate::input::band::Band;
 use crate::input::demography::{AgeBand, EthnicGroup, Sex};
@@ -43,13 +46,14 @@ use crate::output::disclosure::joint::Protection;
 use crate::output::disclosure::{Cell, Disclosure, RunAudit};
 use crate::output::geojson;
 use crate::output::run_summary::{
-    CommunitySummary, DemographySummary, Edition, GapsSummary, PublishedStaffCounts, SiteLocated, VacancyCounts,
-    Wres1Summary,
+    CommunitySummary, DemographySummary, Edition, GapsSummary, NationGaps, PublishedStaffCounts, SiteLocated,
+    VacancyCounts, Wres1Summary,
 };
 use crate::output::summary::{file_name, INTERNAL_FOLDER};
 use crate::output::table::{fixed, Table};
 use crate::reference::census::CensusTable;
 use crate::reference::census::Residents;
+use crate::reference::Country;
 use crate::reference::Population;
 use crate::run::say;
 use crate::run::{each_batch, PeopleFile, RunContext};
@@ -93,7 +97,7 @@ impl StaffCounts {
 pub(crate) fn run(args: GapsArgs) -> anyhow::Result<()> {
     let PeopleFile { input: staff, columns, maps, postcode_column } = open_staff(&args)?;
     check_breakdowns(&args, &columns, &staff.headers)?;
-    let (mut run, shared) = open_run(&args)?;
+    let (mut run, shared) = open_run(&args, true)?;
     let vacancies = load_vacancies(&args, &shared.sites, &mut run)?;
     let placed = place_staff(staff, (&columns, &maps), &args, &shared.community, &mut run)?;
     let earlier = published_before(&args.protect_with, &run.disclosure)?;
@@ -110,7 +114,12 @@ pub(crate) fn run(args: GapsArgs) -> anyhow::Result<()> {
     let (quiet, started) = (run.quiet, run.started);
     run.finish((SUMMARY, &summary), (INTERNAL_SUMMARY, &exact))?;
     if !quiet {
-        print_summary(&placed.counts, &summary.community.profile, summary.headline.as_deref(), started);
+        // Across nations, each nation's headline on its own line.
+        let headlines: Vec<&str> = match summary.by_nation.as_slice() {
+            [] => summary.headline.iter().map(String::as_str).collect(),
+            nations => nations.iter().filter_map(|n| n.headline.as_deref()).collect(),
+        };
+        print_summary(&placed.counts, &summary.community.profile, &headlines, started);
         for d in &summary.decisions {
             eprintln!("note: {d}");
         }
@@ -143,8 +152,11 @@ pub(crate) struct Shared {
 }
 
 /// The run context (reference data, population, names) and what every staff file is compared with.
-pub(crate) fn open_run(args: &GapsArgs) -> anyhow::Result<(RunContext, Shared)> {
-    let mut run = RunContext::open(&args.output, &args.reference, args.disclosure.rule(), &inputs(args), || {
+/// With `compare_nations`, each nation's staff are compared with its own community on its own
+/// index (`--wimd`, `--simd`); a network sets those files aside.
+pub(crate) fn open_run(args: &GapsArgs, compare_nations: bool) -> anyhow::Result<(RunContext, Shared)> {
+    let rule = (args.disclosure.rule(), compare_nations);
+    let mut run = RunContext::open_with_nations(&args.output, &args.reference, rule, &inputs(args), || {
         Population::load(&args.population, &args.population_columns).map(Some)
     })?;
     run.attach_names(&args.names)?;
@@ -232,7 +244,9 @@ fn write_exact_tables(
     std::fs::create_dir_all(&dir).map_err(|e| crate::error::Error::io(&dir, e))?;
     let mut written = Vec::new();
     let demography = exact_demography_tables((args, census), run, community, &exact);
-    let tables = class_tables(population, &exact).into_iter().chain(all_staff_tables(&exact)).chain(demography);
+    let nations = nation_populations(run, community);
+    let tables =
+        class_tables(population, &nations, &exact).into_iter().chain(all_staff_tables(&exact)).chain(demography);
     for (name, table) in tables {
         table.write_csv(&dir.join(&name))?;
         written.push(name);
@@ -585,6 +599,8 @@ fn group_of(
 /// What the tables give the summary: the population by decile, the headline, the files written.
 struct Tables {
     population_by_decile: Vec<f64>,
+    /// In a run across nations: each nation's community by its own index's deciles.
+    nations: Vec<NationPopulation>,
     /// The sum of the published (unsuppressed) area counts.
     staff_published_in_community: f64,
     written: Vec<String>,
@@ -603,8 +619,9 @@ fn write_tables(
 ) -> anyhow::Result<Tables> {
     let facts = &run.areas.facts;
     let population = class_counts(facts, community, &tally.by_area, Classes::Decile).population;
+    let nations = nation_populations(run, community);
     let mut written = Vec::new();
-    for (name, table) in class_tables(&population, published) {
+    for (name, table) in class_tables(&population, &nations, published) {
         run.write_table(&name, &table)?;
         written.push(name);
     }
@@ -622,6 +639,7 @@ fn write_tables(
     }
     Ok(Tables {
         population_by_decile: population,
+        nations,
         staff_published_in_community: area_cells.iter().flatten().filter_map(|c| c.value()).sum(),
         written,
     })
@@ -764,12 +782,17 @@ fn census_warning(dimension: Dimension, table: Option<&DemographyTable>, missing
     }
 }
 
-/// The class tables (deciles and quintiles) of all staff and of each breakdown, by file name.
-fn class_tables(population: &[f64], published: &PublishedStaff) -> Vec<(String, Table)> {
+/// The class tables (deciles and quintiles) of all staff and of each breakdown, by file name; in
+/// a run across nations (`nations` not empty), all staff by nation, each on its own index.
+fn class_tables(population: &[f64], nations: &[NationPopulation], published: &PublishedStaff) -> Vec<(String, Table)> {
     let mut tables = Vec::new();
     for classes in [Classes::Decile, Classes::Quintile] {
         let name = format!("gaps_by_{}.csv", class_word(classes));
-        tables.push((name, class_table(population, &[("All staff".to_string(), &published.all)], classes, None)));
+        let table = match nations {
+            [] => class_table(population, &[("All staff".to_string(), &published.all)], classes, None),
+            _ => nation_class_table(nations, published, classes),
+        };
+        tables.push((name, table));
         for (dimension, groups) in &published.groups {
             let groups: Vec<(String, &ClassCells)> = groups.iter().map(|(k, v)| (k.clone(), v)).collect();
             let name = format!("gaps_by_{}_by_{dimension}.csv", class_word(classes));
@@ -777,6 +800,108 @@ fn class_tables(population: &[f64], published: &PublishedStaff) -> Vec<(String, 
         }
     }
     tables
+}
+
+/// Why a run across nations compares each nation on its own index: one sentence, in the summary,
+/// the terminal and the report.
+pub const NATIONS_NOT_POOLED: &str = "Each nation's index ranks its areas only within that nation (a Welsh decile 1 \
+     is the most deprived tenth of Wales, not of England or Great Britain), so the indices are not pooled: each \
+     nation's staff are compared with that nation's part of the community on that nation's own index.";
+
+/// One nation's part of the community in a run across nations: its index, its areas ranked by
+/// it, and their population by decile of it.
+pub(crate) struct NationPopulation {
+    pub nation: Country,
+    pub index: String,
+    pub areas: usize,
+    pub population: Vec<f64>,
+}
+
+impl NationPopulation {
+    /// The nation's staff as published: England's are the all-staff table's.
+    fn cells<'a>(&self, published: &'a PublishedStaff) -> Option<&'a ClassCells> {
+        match self.nation {
+            Country::England => Some(&published.all),
+            nation => published.nations.iter().find(|(n, _)| *n == nation).map(|(_, c)| c),
+        }
+    }
+}
+
+/// In a run across nations (the community has areas ranked by `--wimd` or `--simd`): England (if
+/// the community has English areas), then Wales and Scotland, each with its areas by decile of its
+/// own index; empty otherwise (an England-only run is as before).
+fn nation_populations(run: &RunContext, community: &Community) -> Vec<NationPopulation> {
+    let facts = &run.areas.facts;
+    let others = other_nations(facts, |i| community.contains(i));
+    let Some(indices) = run.geocoder.nations.as_ref().filter(|_| !others.is_empty()) else { return Vec::new() };
+    let mut nations = Vec::new();
+    for nation in std::iter::once(Country::England).chain(others) {
+        let decile_of = |a: &AreaFacts| match nation {
+            Country::England => a.decile,
+            _ => a.own.filter(|o| a.decile.is_none() && o.nation == nation).map(|o| o.decile),
+        };
+        let (mut areas, mut population) = (0, vec![0.0; 10]);
+        for (_, area) in facts.iter().enumerate().filter(|(i, _)| community.contains(*i)) {
+            if let Some(d) = decile_of(area) {
+                areas += 1;
+                population[d as usize - 1] += area.population.unwrap_or(0.0);
+            }
+        }
+        if areas == 0 {
+            continue;
+        }
+        let index = indices.index_of(nation).unwrap_or("IMD").to_string();
+        nations.push(NationPopulation { nation, index, areas, population });
+    }
+    nations
+}
+
+/// `gaps_by_decile.csv` (or quintile) in a run across nations: each nation's rows (its classes and
+/// total) on its own index, shares within the nation, a `nation` column to filter on.
+fn nation_class_table(nations: &[NationPopulation], published: &PublishedStaff, classes: Classes) -> Table {
+    let class = match classes {
+        Classes::Decile => "deprivation_decile",
+        Classes::Quintile => "deprivation_quintile",
+    };
+    let mut headers = vec!["nation", "deprivation_index", class];
+    headers.extend(crate::gaps::demography::COMPARISON_COLUMNS);
+    let mut table = Table::new(&headers);
+    for nation in nations {
+        let Some(cells) = nation.cells(published) else { continue };
+        let rows = class_table(&nation.population, &[("All staff".to_string(), cells)], classes, None).rows;
+        for row in rows {
+            let mut cells = vec![nation_name(nation.nation).to_string(), nation.index.clone()];
+            cells.extend(row);
+            table.push(cells);
+        }
+    }
+    table
+}
+
+/// Each nation's headline, from its published deciles 1-2 and total.
+fn nation_summaries(nations: &[NationPopulation], published: &PublishedStaff) -> Vec<NationGaps> {
+    nations
+        .iter()
+        .map(|n| {
+            let cells = n.cells(published);
+            let name = nation_name(n.nation);
+            let headline = cells.and_then(|c| {
+                let core20 = if n.nation == Country::England { ", Core20" } else { "" };
+                let words = format!("{name}'s most deprived areas ({} deciles 1-2{core20})", n.index);
+                headline_of(&n.population, c, &format!("in {name}"), &words)
+            });
+            NationGaps {
+                nation: name.to_string(),
+                index: n.index.clone(),
+                areas: n.areas,
+                population: n.population.iter().sum(),
+                staff_in_community: cells.and_then(|c| c.total.value()),
+                headline: headline.as_ref().map(|h| format!("{name}: {}", h.text)),
+                deciles_1_2_staff_share: headline.as_ref().map(|h| h.staff_share),
+                deciles_1_2_population_share: headline.as_ref().map(|h| h.population_share),
+            }
+        })
+        .collect()
 }
 
 /// The by-area table (CSV and GeoJSON).
@@ -930,11 +1055,32 @@ fn summary(
 ) -> GapsSummary {
     let geocoder = &run.geocoder;
     let headline = headline(&tables.population_by_decile, &published.all);
+    let by_nation = nation_summaries(&tables.nations, published);
+    let mut headline_text = headline.as_ref().map(|h| h.text.clone());
+    let mut decisions = decisions.to_vec();
+    let mut staff = staff_counts(published);
+    if !by_nation.is_empty() {
+        let each: Vec<&str> = by_nation.iter().filter_map(|n| n.headline.as_deref()).collect();
+        headline_text = (!each.is_empty()).then(|| each.join(" "));
+        decisions.push(NATIONS_NOT_POOLED.to_string());
+        if !args.by.is_empty() {
+            decisions.push(
+                "the breakdowns' class tables (gaps_by_decile_by_*.csv, gaps_by_quintile_by_*.csv) compare the staff \
+                 of the community's English areas on England's IMD only"
+                    .to_string(),
+            );
+        }
+        // Everyone living in the community's ranked areas: each nation's published total, when none is hidden.
+        staff.placed_in_community = by_nation.iter().map(|n| n.staff_in_community).sum();
+        staff.counts = "staff under the disclosure rule: null where suppressed; placed_in_community is the sum of \
+                        the nations' class tables' totals"
+            .to_string();
+    }
     GapsSummary {
         staff_file: file_name(&args.staff),
         staff_as_at: args.as_at.map(|d| d.to_string()),
         postcode_column: None,
-        staff: staff_counts(published),
+        staff,
         staff_published_in_community: tables.staff_published_in_community,
         community: CommunitySummary {
             definition: community.description.clone(),
@@ -944,8 +1090,8 @@ fn summary(
             profile: profile(&run.areas.facts, community, geocoder.deprivation.as_ref()),
             name: None,
         },
-        headline: headline.as_ref().map(|h| h.text.clone()),
-        decisions: decisions.to_vec(),
+        headline: headline_text,
+        decisions,
         core20_staff_share: headline.as_ref().map(|h| h.staff_share),
         core20_population_share: headline.as_ref().map(|h| h.population_share),
         disclosure: run.disclosure,
@@ -968,6 +1114,8 @@ fn summary(
         demography: Vec::new(),
         wres_indicator_1: None,
         all_staff: BTreeMap::new(),
+        nations_not_pooled: (!by_nation.is_empty()).then(|| NATIONS_NOT_POOLED.to_string()),
+        by_nation,
     }
 }
 
@@ -1256,16 +1404,24 @@ struct Headline {
 /// "x% of staff living in the community live in its Core20 areas, against y% of its population",
 /// from the published quintile 1 and total.
 fn headline(population: &[f64], published: &ClassCells) -> Option<Headline> {
+    headline_of(population, published, "", "its most deprived areas (national IMD deciles 1-2, Core20)")
+}
+
+/// A headline of the community's areas `which` (e.g. "in Wales"; empty: all), whose most
+/// deprived fifth is `deprived` in words.
+fn headline_of(population: &[f64], published: &ClassCells, which: &str, deprived: &str) -> Option<Headline> {
     let total = published.total.value()?;
     let core20 = published.quintiles[0].value()?;
     let population = by_class(population, Classes::Quintile);
     let c = compare(core20, total, population[0], population.iter().sum())?;
     Some(Headline {
         text: format!(
-            "{:.1}% of staff living in the community live in its most deprived areas (national IMD deciles 1-2, Core20), \
-             against {:.1}% of its working-age population (representation ratio {})",
+            "{:.1}% of staff living in the community{} live in {deprived}, against {:.1}% of its working-age \
+             population{} (representation ratio {})",
             c.staff_share * 100.0,
+            if which.is_empty() { String::new() } else { format!("'s areas {which}") },
             c.population_share * 100.0,
+            if which.is_empty() { String::new() } else { format!(" {which}") },
             c.representation_ratio.map_or("n/a".to_string(), |r| format!("{r:.2}"))
         ),
         staff_share: c.staff_share,
@@ -1273,7 +1429,7 @@ fn headline(population: &[f64], published: &ClassCells) -> Option<Headline> {
     })
 }
 
-fn print_summary(counts: &StaffCounts, profile: &CommunityProfile, headline: Option<&str>, started: Instant) {
+fn print_summary(counts: &StaffCounts, profile: &CommunityProfile, headlines: &[&str], started: Instant) {
     let unplaced: Vec<String> = MatchStatus::ALL
         .iter()
         .filter(|s| !s.is_placed() && counts.by_match.get(**s) > 0)
@@ -1293,7 +1449,7 @@ fn print_summary(counts: &StaffCounts, profile: &CommunityProfile, headline: Opt
         thousands(profile.population.round().max(0.0) as u64),
         profile.share_of_population_in_deciles_1_2 * 100.0
     );
-    if let Some(h) = headline {
+    for h in headlines {
         eprintln!("{h}");
     }
     eprintln!("done in {:.1} s", started.elapsed().as_secs_f64());
