@@ -250,13 +250,13 @@ const LAD24_LOOKUP: &str = "LSOA21_WD24_LAD24_EW_LU.csv";
 const CHESTER: &str = "E06000050";
 const WREXHAM: &str = "W06000006";
 
-/// `n` staff with home postcodes drawn (with replacement, fixed seed) from Code-Point Open's CH and
-/// LL postcode areas (Chester, Wirral, Deeside, Wrexham, North Wales), placed in a run or not.
-fn cross_border_staff(reference: &Path, dir: &Path, n: usize) -> std::path::PathBuf {
+/// `n` staff with home postcodes drawn (with replacement, fixed seed) from Code-Point Open's
+/// postcode areas `areas` (e.g. CH and LL: Chester, Wirral, Deeside, Wrexham, North Wales).
+fn staff_from_postcode_areas(reference: &Path, dir: &Path, areas: &[&str], n: usize) -> std::path::PathBuf {
     use std::io::BufRead;
     let mut zip = zip::ZipArchive::new(std::fs::File::open(reference.join(CODE_POINT)).unwrap()).unwrap();
     let mut postcodes = Vec::new();
-    for area in ["ch", "ll"] {
+    for area in areas {
         let entry = zip.by_name(&format!("Data/CSV/{area}.csv")).unwrap();
         for line in std::io::BufReader::new(entry).lines() {
             let line = line.unwrap();
@@ -300,7 +300,7 @@ fn gaps_compares_each_nation_with_its_own_community_on_its_own_index() {
     let Some(reference) = reference_dir() else { return };
     let started = std::time::Instant::now();
     let dir = temp_dir();
-    let staff = cross_border_staff(&reference, dir.path(), 5_000);
+    let staff = staff_from_postcode_areas(&reference, dir.path(), &["ch", "ll"], 5_000);
     let run = |out: &str, districts: &str, wimd: bool| {
         let out = dir.path().join(out);
         let mut args: Vec<std::ffi::OsString> = vec!["gaps".into(), "--staff".into(), staff.clone().into()];
@@ -436,6 +436,87 @@ fn gaps_compares_each_nation_with_its_own_community_on_its_own_index() {
         staff_by_nation["England"],
         staff_by_nation["Wales"],
         community.len(),
+        started.elapsed().as_secs_f64()
+    );
+}
+
+/// Issue 30, item 3, in Scotland: Cumberland (E06000063) with Dumfries and Galloway (S12000006),
+/// given as a list of LSOA and data zone codes, staff from the CA and DG postcode areas: Scotland's
+/// rows on SIMD 2020v2 beside England's, each decile's population the hand sum of SIMD's
+/// working-age population over the council area's zones in it (stated in the summary); protected.
+#[test]
+fn gaps_compares_scotlands_staff_on_simd_with_its_working_age_population() {
+    let Some(reference) = reference_dir() else { return };
+    let started = std::time::Instant::now();
+    let dir = temp_dir();
+    let staff = staff_from_postcode_areas(&reference, dir.path(), &["ca", "dg"], 4_000);
+    let lsoas: Vec<String> = csv_rows(&reference.join(LAD24_LOOKUP))
+        .into_iter()
+        .filter(|r| r["LAD24CD"] == "E06000063")
+        .map(|r| r["LSOA21CD"].clone())
+        .collect();
+    let zones: Vec<String> = csv_rows(&reference.join("dz11_iz11_ca_hb_lookup.csv"))
+        .into_iter()
+        .filter(|r| r["ca_code"] == "S12000006")
+        .map(|r| r["dz11_code"].clone())
+        .collect();
+    let codes = dir.path().join("community.txt");
+    std::fs::write(&codes, lsoas.iter().chain(&zones).map(|c| format!("{c}\n")).collect::<String>()).unwrap();
+    let out = dir.path().join("out");
+    let mut args: Vec<std::ffi::OsString> = vec!["gaps".into(), "--staff".into(), staff.into()];
+    for (flag, file) in [
+        ("--postcodes", CODE_POINT),
+        ("--boundaries", LSOA21),
+        ("--deprivation", IMD2025),
+        ("--population", "census2021_lsoa21_age6_16to64.csv"),
+        ("--simd", SIMD),
+        ("--scotland-boundaries", DATA_ZONES),
+    ] {
+        args.extend([flag.into(), reference.join(file).into_os_string()]);
+    }
+    args.extend(["--community-codes".into(), codes.into(), "--no-store".into(), "-q".into(), "--out".into()]);
+    args.push(out.clone().into());
+    anchormap_ok(args);
+
+    let simd = csv_rows(&reference.join(SIMD));
+    let simd: HashMap<&str, (&str, f64)> = simd
+        .iter()
+        .map(|r| {
+            (r["dz11_code"].as_str(), (r["simd2020v2_decile"].as_str(), r["working_age_population"].parse().unwrap()))
+        })
+        .collect();
+    let mut expected: HashMap<String, f64> = HashMap::new();
+    for zone in &zones {
+        let (decile, population) = simd[zone.as_str()];
+        *expected.entry(decile.to_string()).or_default() += population;
+        *expected.entry("total".to_string()).or_default() += population;
+    }
+    let rows = csv_rows(&out.join("not-for-publication/gaps_by_decile.csv"));
+    let nations: Vec<&str> = rows.iter().map(|r| r["nation"].as_str()).collect();
+    assert_eq!(nations, [["England"; 11], ["Scotland"; 11]].concat(), "England's rows, then Scotland's");
+    let scotland: Vec<&HashMap<String, String>> = rows.iter().filter(|r| r["nation"] == "Scotland").collect();
+    for r in &scotland {
+        assert_eq!(r["deprivation_index"], "SIMD 2020v2");
+        let population: f64 = r["population"].parse().unwrap();
+        assert_eq!(population, expected[&r["deprivation_decile"]], "SIMD decile {}", r["deprivation_decile"]);
+    }
+    let shares: f64 = scotland[..10].iter().map(|r| r["staff_share"].parse::<f64>().unwrap_or(0.0)).sum();
+    assert!((shares - 1.0).abs() < 1e-3, "Scotland's staff shares add up to {shares}");
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("gaps_summary.json")).unwrap()).unwrap();
+    let scotland_summary = &summary["by_nation"][1];
+    assert_eq!(scotland_summary["nation"], "Scotland");
+    assert_eq!(scotland_summary["areas"], zones.len());
+    assert!(scotland_summary["population_of"].as_str().unwrap().contains("working_age_population"), "{summary}");
+    assert!(summary["by_nation"][0]["population_of"].as_str().unwrap().contains("aged_16_to_64"), "{summary}");
+    let audit: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("disclosure_audit.json")).unwrap()).unwrap();
+    assert_eq!(audit["systems"][0]["protected"], true, "{}", audit["summary"]);
+    eprintln!(
+        "Cumberland with Dumfries and Galloway: Scotland {} staff (exact) in {} zones, {} working-age; {:.1} s",
+        scotland[10]["staff"],
+        zones.len(),
+        expected["total"],
         started.elapsed().as_secs_f64()
     );
 }

@@ -878,9 +878,13 @@ fn nation_class_table(nations: &[NationPopulation], published: &PublishedStaff, 
     table
 }
 
-/// Each nation's headline, from its published deciles 1-2 and total.
-fn nation_summaries(nations: &[NationPopulation], published: &PublishedStaff) -> Vec<NationGaps> {
-    nations
+/// Each nation's headline, from its published deciles 1-2 and total; where its population is from.
+fn nation_summaries(run: &RunContext, args: &GapsArgs, tables: &Tables, published: &PublishedStaff) -> Vec<NationGaps> {
+    let census =
+        format!("{}, column {}", file_name(&args.population), run.population_column.as_deref().unwrap_or("population"));
+    let simd = args.reference.nations.simd.as_deref().map(file_name).unwrap_or_default();
+    tables
+        .nations
         .iter()
         .map(|n| {
             let cells = n.cells(published);
@@ -895,6 +899,12 @@ fn nation_summaries(nations: &[NationPopulation], published: &PublishedStaff) ->
                 index: n.index.clone(),
                 areas: n.areas,
                 population: n.population.iter().sum(),
+                population_of: match n.nation {
+                    Country::Scotland => {
+                        format!("SIMD 2020v2's working-age population ({simd}, column working_age_population)")
+                    }
+                    _ => census.clone(),
+                },
                 staff_in_community: cells.and_then(|c| c.total.value()),
                 headline: headline.as_ref().map(|h| format!("{name}: {}", h.text)),
                 deciles_1_2_staff_share: headline.as_ref().map(|h| h.staff_share),
@@ -1055,7 +1065,7 @@ fn summary(
 ) -> GapsSummary {
     let geocoder = &run.geocoder;
     let headline = headline(&tables.population_by_decile, &published.all);
-    let by_nation = nation_summaries(&tables.nations, published);
+    let by_nation = nation_summaries(run, args, tables, published);
     let mut headline_text = headline.as_ref().map(|h| h.text.clone());
     let mut decisions = decisions.to_vec();
     let mut staff = staff_counts(published);

@@ -76,6 +76,8 @@ pub struct NationGaps {
     pub areas: usize,
     /// Their working-age population (Census 2021 in England and Wales, SIMD's in Scotland).
     pub population: f64,
+    /// Where that population is from, in words.
+    pub population_of: String,
     /// Staff living in them, under the disclosure rule (null where hidden).
     pub staff_in_community: Option<f64>,
     pub headline: Option<String>,
