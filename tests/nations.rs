@@ -428,11 +428,42 @@ fn gaps_compares_each_nation_with_its_own_community_on_its_own_index() {
     assert!(england_only.get("by_nation").is_none(), "no nations in an England-only run");
     assert_eq!(by_nation[0]["deciles_1_2_staff_share"], england_only["core20_staff_share"]);
 
+    // Each area with its nation and its own nation's decile, beside England's IMD decile.
+    let areas = csv_rows(&both.join("gaps_by_area.csv"));
+    assert_eq!(areas.len(), community.len());
+    for r in &areas {
+        let code = r["area_code"].as_str();
+        let (nation, index, decile, imd_decile) = match &code[..1] {
+            "E" => ("England", "IMD 2025", &imd[code], imd[code].as_str()),
+            _ => ("Wales", "WIMD 2025", &wimd[code], ""),
+        };
+        assert_eq!((r["nation"].as_str(), r["deprivation_index"].as_str()), (nation, index), "{code}");
+        assert_eq!((&r["deprivation_decile"], r["imd_decile"].as_str()), (decile, imd_decile), "{code}");
+    }
+
     let audit: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(both.join("disclosure_audit.json")).unwrap()).unwrap();
     assert_eq!(audit["systems"][0]["protected"], true, "{}", audit["summary"]);
+    // The runs' joint audit reads England's tables only: a run across nations is not yet protected with others.
+    let mut args: Vec<std::ffi::OsString> = vec!["gaps".into(), "--staff".into(), staff.clone().into()];
+    for (flag, file) in [
+        ("--postcodes", CODE_POINT),
+        ("--boundaries", LSOA21),
+        ("--deprivation", IMD2025),
+        ("--population", "census2021_lsoa21_age6_16to64.csv"),
+        ("--community-lookup", LAD24_LOOKUP),
+    ] {
+        args.extend([flag.into(), reference.join(file).into_os_string()]);
+    }
+    args.extend(["--community-filter".into(), format!("LAD24CD={CHESTER}").into(), "--no-store".into()]);
+    args.extend(["--protect-with".into(), both.clone().into_os_string(), "--out".into()]);
+    args.push(dir.path().join("linked").into());
+    let output = anchormap(args);
+    let line = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(output.status.code(), Some(2), "a usage error: {line}");
+    assert!(line.contains("--protect-with does not yet take a community across nations"), "{line}");
     eprintln!(
-        "cross-border gaps: England {} and Wales {} staff; {} community areas; {:.1} s for the three runs",
+        "cross-border gaps: England {} and Wales {} staff; {} community areas; {:.1} s for the four runs (one refused)",
         staff_by_nation["England"],
         staff_by_nation["Wales"],
         community.len(),

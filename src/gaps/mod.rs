@@ -29,7 +29,7 @@ use crate::gaps::published::{
     check_linked, other_nations, published_before, AllStaffCells, ClassCells, PublishedStaff,
 };
 use crate::gaps::targets::TargetRows;
-use crate::geocoder::nations::nation_name;
+use crate::geocoder::nations::{nation_name, Nations};
 use crate::geocoder::{MatchCounts, MatchStatus};
 use crate::input::band::Band;
 use crate::input::demography::{AgeBand, EthnicGroup, Sex};
@@ -98,6 +98,7 @@ pub(crate) fn run(args: GapsArgs) -> anyhow::Result<()> {
     let PeopleFile { input: staff, columns, maps, postcode_column } = open_staff(&args)?;
     check_breakdowns(&args, &columns, &staff.headers)?;
     let (mut run, shared) = open_run(&args, true)?;
+    check_protect_with_nations(&args, &run, &shared.community)?;
     let vacancies = load_vacancies(&args, &shared.sites, &mut run)?;
     let placed = place_staff(staff, (&columns, &maps), &args, &shared.community, &mut run)?;
     let earlier = published_before(&args.protect_with, &run.disclosure)?;
@@ -254,7 +255,9 @@ fn write_exact_tables(
     // The exact area table: what `anchormap audit` needs to tell which areas of two runs hold the same people.
     let estimates = published_estimates(&exact.areas, none);
     let rate = community_rate(facts, community, &estimates).unwrap_or(0.0);
-    area_rows(facts, None, community, &exact.areas, rate, None).0.write_csv(&dir.join("gaps_by_area.csv"))?;
+    let nations = across_nations(run, community);
+    let table = area_rows(facts, (None, nations), community, &exact.areas, rate, None).0;
+    table.write_csv(&dir.join("gaps_by_area.csv"))?;
     written.push("gaps_by_area.csv".to_string());
     let wres1 = exact.wres1.as_ref().map(wres1_rows);
     if let Some(rows) = &wres1 {
@@ -808,6 +811,32 @@ pub const NATIONS_NOT_POOLED: &str = "Each nation's index ranks its areas only w
      is the most deprived tenth of Wales, not of England or Great Britain), so the indices are not pooled: each \
      nation's staff are compared with that nation's part of the community on that nation's own index.";
 
+/// `--protect-with` reads earlier runs' class tables by England's `imd_decile`: a run across
+/// nations, or an earlier one, stops rather than be protected against less than it publishes.
+fn check_protect_with_nations(args: &GapsArgs, run: &RunContext, community: &Community) -> anyhow::Result<()> {
+    if args.protect_with.is_empty() {
+        return Ok(());
+    }
+    let across = |folder: &Path| {
+        let text = std::fs::read_to_string(folder.join("gaps_by_decile.csv")).unwrap_or_default();
+        text.starts_with("nation,")
+    };
+    let this_run = !other_nations(&run.areas.facts, |i| community.contains(i)).is_empty();
+    if this_run || args.protect_with.iter().any(|f| across(f)) {
+        bail!(crate::Error::usage(
+            "--protect-with does not yet take a community across nations (--wimd or --simd with areas outside \
+             England): the runs' joint audit reads England's IMD tables only; publish it alone"
+        ));
+    }
+    Ok(())
+}
+
+/// The nations' indices, when the run is across nations (the community has areas `--wimd` or `--simd` ranks).
+fn across_nations<'a>(run: &'a RunContext, community: &Community) -> Option<&'a Nations> {
+    let others = other_nations(&run.areas.facts, |i| community.contains(i));
+    run.geocoder.nations.as_ref().filter(|_| !others.is_empty())
+}
+
 /// One nation's part of the community in a run across nations: its index, its areas ranked by
 /// it, and their population by decile of it.
 pub(crate) struct NationPopulation {
@@ -925,7 +954,9 @@ fn area_tables(
     let areas = &run.areas;
     let local = args.local_deciles.then(|| local_deciles(&areas.facts, community));
     let names = run.names.is_some().then_some(areas.msoas.as_slice());
-    let (area_table, area_properties) = area_rows(&areas.facts, names, community, cells, rate, local.as_deref());
+    let nations = across_nations(run, community);
+    let (area_table, area_properties) =
+        area_rows(&areas.facts, (names, nations), community, cells, rate, local.as_deref());
     run.write_table("gaps_by_area.csv", &area_table)?;
     run.write_areas(
         "gaps_by_area.geojson",
@@ -1325,10 +1356,11 @@ fn msoa_tables(
     Ok(vec!["gaps_by_msoa.csv".to_string(), "gaps_by_msoa.geojson".to_string()])
 }
 
-/// The by-area table and, for the GeoJSON, each row's properties.
+/// The by-area table and, for the GeoJSON, each row's properties; in a run across nations
+/// (`nations`), each area's nation and its decile in its own nation's index beside England's.
 fn area_rows(
     facts: &[AreaFacts],
-    names: Option<&[crate::reference::area_names::Msoa]>,
+    (names, nations): (Option<&[crate::reference::area_names::Msoa]>, Option<&Nations>),
     community: &Community,
     cells: &[Option<Cell>],
     rate: f64,
@@ -1342,6 +1374,9 @@ fn area_rows(
     if local.is_some() {
         headers.push("imd_decile_local");
     }
+    if nations.is_some() {
+        headers.extend(["nation", "deprivation_index", "deprivation_decile"]);
+    }
     headers.extend(STAFF_COLUMNS);
     let mut table = Table::new(&headers);
     let mut features = Vec::new();
@@ -1354,6 +1389,16 @@ fn area_rows(
         row.push(area.decile.map_or(String::new(), |d| d.to_string()));
         if let Some(local) = local {
             row.push(local[i].map_or(String::new(), |d| d.to_string()));
+        }
+        if let Some(nations) = nations {
+            let own = area.own.filter(|o| o.nation != Country::England || area.decile.is_some());
+            row.extend(match own {
+                Some(o) => {
+                    [nation_name(o.nation), nations.index_of(o.nation).unwrap_or_default(), &o.decile.to_string()]
+                        .map(str::to_string)
+                }
+                None => Default::default(),
+            });
         }
         row.extend(staff_cells(cell, area.population, rate));
         let properties = geojson::properties(&table, &row);
