@@ -317,7 +317,7 @@ fn gaps_compares_each_nation_with_its_own_community_on_its_own_index() {
         for (flag, file) in files {
             args.extend([flag.into(), reference.join(file).into_os_string()]);
         }
-        args.extend(["--community-filter".into(), format!("LAD24CD={districts}").into()]);
+        args.extend(["--community-filter".into(), format!("LAD24CD={districts}").into(), "--by".into(), "band".into()]);
         args.extend(["--no-store".into(), "--out".into(), out.clone().into_os_string()]);
         let stderr = anchormap_ok(args);
         (out, stderr)
@@ -394,9 +394,13 @@ fn gaps_compares_each_nation_with_its_own_community_on_its_own_index() {
     }
 
     // The England-only run is the same with or without --wimd, and its rows are England's in the run across the border.
-    for file in
-        ["gaps_by_decile.csv", "gaps_by_quintile.csv", "gaps_by_area.csv", "not-for-publication/gaps_by_decile.csv"]
-    {
+    for file in [
+        "gaps_by_decile.csv",
+        "gaps_by_quintile.csv",
+        "gaps_by_area.csv",
+        "gaps_by_decile_by_band.csv",
+        "not-for-publication/gaps_by_decile.csv",
+    ] {
         let (a, b) = (std::fs::read(chester_wimd.join(file)).unwrap(), std::fs::read(chester.join(file)).unwrap());
         assert!(a == b, "{file}: an England-only community is unchanged by --wimd");
     }
@@ -427,6 +431,16 @@ fn gaps_compares_each_nation_with_its_own_community_on_its_own_index() {
         serde_json::from_str(&std::fs::read_to_string(chester.join("gaps_summary.json")).unwrap()).unwrap();
     assert!(england_only.get("by_nation").is_none(), "no nations in an England-only run");
     assert_eq!(by_nation[0]["deciles_1_2_staff_share"], england_only["core20_staff_share"]);
+
+    // Each nation's band groups on its own index add up to the nation's staff, decile by decile.
+    let bands = csv_rows(&both.join("not-for-publication/gaps_by_decile_by_band.csv"));
+    for r in &exact {
+        let (nation, decile) = (&r["nation"], &r["deprivation_decile"]);
+        let of = bands.iter().filter(|b| &b["nation"] == nation && &b["deprivation_decile"] == decile);
+        let sum: f64 = of.map(|b| b["staff"].parse::<f64>().unwrap()).sum();
+        assert_eq!(sum, r["staff"].parse::<f64>().unwrap(), "{nation} decile {decile}: the band groups add up");
+    }
+    assert!(bands.iter().any(|b| b["nation"] == "Wales" && b["band"] == "Bands 5-7"), "Wales's band rows");
 
     // Each area with its nation and its own nation's decile, beside England's IMD decile.
     let areas = csv_rows(&both.join("gaps_by_area.csv"));

@@ -793,13 +793,19 @@ fn class_tables(population: &[f64], nations: &[NationPopulation], published: &Pu
         let name = format!("gaps_by_{}.csv", class_word(classes));
         let table = match nations {
             [] => class_table(population, &[("All staff".to_string(), &published.all)], classes, None),
-            _ => nation_class_table(nations, published, classes),
+            _ => nation_class_table(nations, published, None, classes),
         };
         tables.push((name, table));
         for (dimension, groups) in &published.groups {
-            let groups: Vec<(String, &ClassCells)> = groups.iter().map(|(k, v)| (k.clone(), v)).collect();
             let name = format!("gaps_by_{}_by_{dimension}.csv", class_word(classes));
-            tables.push((name, class_table(population, &groups, classes, Some(dimension))));
+            let table = match nations {
+                [] => {
+                    let groups: Vec<(String, &ClassCells)> = groups.iter().map(|(k, v)| (k.clone(), v)).collect();
+                    class_table(population, &groups, classes, Some(dimension))
+                }
+                _ => nation_class_table(nations, published, Some(dimension), classes),
+            };
+            tables.push((name, table));
         }
     }
     tables
@@ -854,6 +860,19 @@ impl NationPopulation {
             nation => published.nations.iter().find(|(n, _)| *n == nation).map(|(_, c)| c),
         }
     }
+
+    /// The nation's groups of a breakdown as published: England's are the breakdown's own.
+    fn groups<'a>(&self, published: &'a PublishedStaff, dimension: &str) -> Vec<(String, &'a ClassCells)> {
+        let list = match self.nation {
+            Country::England => published.groups.get(dimension),
+            nation => published
+                .nation_groups
+                .get(dimension)
+                .and_then(|nations| nations.iter().find(|(n, _)| *n == nation))
+                .map(|(_, list)| list),
+        };
+        list.into_iter().flatten().map(|(label, cells)| (label.clone(), cells)).collect()
+    }
 }
 
 /// In a run across nations (the community has areas ranked by `--wimd` or `--simd`): England (if
@@ -885,19 +904,33 @@ fn nation_populations(run: &RunContext, community: &Community) -> Vec<NationPopu
     nations
 }
 
-/// `gaps_by_decile.csv` (or quintile) in a run across nations: each nation's rows (its classes and
-/// total) on its own index, shares within the nation, a `nation` column to filter on.
-fn nation_class_table(nations: &[NationPopulation], published: &PublishedStaff, classes: Classes) -> Table {
+/// `gaps_by_decile.csv` (or quintile; with `dimension`, a breakdown's) in a run across nations:
+/// each nation's rows (its classes and total, of each group) on its own index, shares within the
+/// nation, a `nation` column to filter on.
+fn nation_class_table(
+    nations: &[NationPopulation],
+    published: &PublishedStaff,
+    dimension: Option<&str>,
+    classes: Classes,
+) -> Table {
     let class = match classes {
         Classes::Decile => "deprivation_decile",
         Classes::Quintile => "deprivation_quintile",
     };
-    let mut headers = vec!["nation", "deprivation_index", class];
+    let mut headers = vec!["nation", "deprivation_index"];
+    headers.extend(dimension);
+    headers.push(class);
     headers.extend(crate::gaps::demography::COMPARISON_COLUMNS);
     let mut table = Table::new(&headers);
     for nation in nations {
-        let Some(cells) = nation.cells(published) else { continue };
-        let rows = class_table(&nation.population, &[("All staff".to_string(), cells)], classes, None).rows;
+        let groups = match dimension {
+            Some(d) => nation.groups(published, d),
+            None => nation.cells(published).map(|c| ("All staff".to_string(), c)).into_iter().collect(),
+        };
+        if groups.is_empty() {
+            continue;
+        }
+        let rows = class_table(&nation.population, &groups, classes, dimension).rows;
         for row in rows {
             let mut cells = vec![nation_name(nation.nation).to_string(), nation.index.clone()];
             cells.extend(row);
@@ -1104,10 +1137,10 @@ fn summary(
         let each: Vec<&str> = by_nation.iter().filter_map(|n| n.headline.as_deref()).collect();
         headline_text = (!each.is_empty()).then(|| each.join(" "));
         decisions.push(NATIONS_NOT_POOLED.to_string());
-        if !args.by.is_empty() {
+        if args.by.iter().any(|b| b.dimension().is_some()) {
             decisions.push(
-                "the breakdowns' class tables (gaps_by_decile_by_*.csv, gaps_by_quintile_by_*.csv) compare the staff \
-                 of the community's English areas on England's IMD only"
+                "staff by ethnic group, sex and age band against the census (gaps_by_ethnic_group.csv and the like) \
+                 are of the community's English areas only"
                     .to_string(),
             );
         }

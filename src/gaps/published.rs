@@ -53,8 +53,12 @@ pub struct PublishedStaff {
     /// In a run across nations (`--wimd`, `--simd`): the staff living in the community's areas of
     /// each other nation, by class of that nation's own index (Wales, then Scotland); empty otherwise.
     pub nations: Vec<(Country, ClassCells)>,
-    /// Breakdown dimension → (group, its class table), in the tally's order.
+    /// Breakdown dimension → (group, its class table), in the tally's order: in a run across
+    /// nations, the staff of the community's English areas.
     pub groups: BTreeMap<&'static str, Vec<(String, ClassCells)>>,
+    /// In a run across nations: breakdown dimension → each other nation's groups (as `groups`),
+    /// on its own index; empty otherwise.
+    pub nation_groups: BTreeMap<&'static str, Vec<(Country, Vec<(String, ClassCells)>)>>,
     /// Staff rows by match status, each as published.
     pub matches: Vec<(MatchStatus, Cell)>,
     /// Rows read, as published.
@@ -359,6 +363,7 @@ pub struct StaffSystem {
     system: System,
     areas: AreaCells,
     blocks: BTreeMap<&'static str, Vec<(String, ClassBlock)>>,
+    nation_blocks: BTreeMap<&'static str, Vec<(Country, Vec<(String, ClassBlock)>)>>,
     counts: SummaryCells,
     wres1: Option<Vec<[usize; 4]>>,
     all_staff: Vec<AllStaffBlock>,
@@ -391,6 +396,19 @@ impl StaffSystem {
                 (*dimension, system.breakdown(dimension, &groups, &areas.all, deciles))
             })
             .collect();
+        // In a run across nations, each nation's groups on its own index, adding up to its table.
+        let mut nation_blocks: BTreeMap<&'static str, Vec<(Country, Vec<(String, ClassBlock)>)>> = BTreeMap::new();
+        for (dimension, groups) in tally.groups.iter().filter(|_| !areas.nations.is_empty()) {
+            let groups = match merge_rare {
+                Some(rule) => free_text_merged(dimension, groups, rule),
+                None => groups.clone(),
+            };
+            for (nation, block) in &areas.nations {
+                let deciles = |staff: &[f64]| own_deciles(facts, community, staff, *nation);
+                let list = system.breakdown(dimension, &groups, block, deciles);
+                nation_blocks.entry(dimension).or_default().push((*nation, list));
+            }
+        }
         let counts = system.summary_counts(matches, outside_community, &areas);
         let wres1 = tally.band_by_wres.as_ref().map(|by_band| system.wres1_block(by_band, counts.rows));
         let all_staff = system.all_staff_blocks(&tally.all_staff, counts.rows);
@@ -399,7 +417,7 @@ impl StaffSystem {
         }
         let msoas = system.msoas(facts, tally, &areas);
         let area_of = area_codes(&areas.cells, facts);
-        StaffSystem { system, areas, blocks, counts, wres1, all_staff, msoas, area_of }
+        StaffSystem { system, areas, blocks, nation_blocks, counts, wres1, all_staff, msoas, area_of }
     }
 
     /// Each count, exact.
@@ -424,6 +442,16 @@ impl StaffSystem {
                 .blocks
                 .iter()
                 .map(|(d, list)| (*d, list.iter().map(|(label, b)| (label.clone(), b.cells(published))).collect()))
+                .collect(),
+            nation_groups: self
+                .nation_blocks
+                .iter()
+                .map(|(d, nations)| {
+                    let cells = |list: &Vec<(String, ClassBlock)>| {
+                        list.iter().map(|(label, b)| (label.clone(), b.cells(published))).collect()
+                    };
+                    (*d, nations.iter().map(|(n, list)| (*n, cells(list))).collect())
+                })
                 .collect(),
             matches: self.counts.statuses.iter().map(|(s, i)| (*s, published[*i])).collect(),
             rows: published[self.counts.rows],
@@ -629,6 +657,17 @@ impl System {
         let rule = protection.rule;
         (self.raw.iter().zip(&hidden).map(|(c, h)| if *h { Cell::Suppressed } else { rule.cell(*c) }).collect(), audit)
     }
+}
+
+/// Staff (from `staff`, by area) in the community's areas of `nation`, by decile of its own index.
+fn own_deciles(facts: &[AreaFacts], community: &Community, staff: &[f64], nation: Country) -> Vec<f64> {
+    let mut deciles = vec![0.0; 10];
+    for (i, area) in facts.iter().enumerate().filter(|(i, a)| community.contains(*i) && a.decile.is_none()) {
+        if let Some(own) = area.own.filter(|o| o.nation == nation) {
+            deciles[own.decile as usize - 1] += staff[i];
+        }
+    }
+    deciles
 }
 
 /// The nations other than England whose own index ranks some of the community's areas (`member`

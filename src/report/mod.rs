@@ -698,20 +698,26 @@ fn gaps_cuts(dir: &Path) -> anyhow::Result<Vec<HtmlTable>> {
             continue;
         }
         let csv = Csv::read(&path)?;
-        let core20: Vec<&Vec<String>> = csv.rows.iter().filter(|r| csv.cell(r, "imd_quintile") == "1").collect();
-        let caption =
-            format!("{label}: staff living in the most deprived fifth of neighbourhoods (national deciles 1-2)");
-        tables.push(csv.table(
-            &caption,
-            &[
-                (dimension, label, Format::Text),
-                ("staff", "Staff in deciles 1-2", Format::Count),
-                ("staff_share", "Share of the group's staff", Format::Percent),
-                ("population_share", "Share of working-age residents", Format::Percent),
-                ("representation_ratio", "Representation ratio", Format::Fixed(2)),
-            ],
-            &core20,
-        )?);
+        // A run across nations: each nation's groups in its own most deprived fifth.
+        let across = csv.headers.iter().any(|h| h == "deprivation_quintile");
+        let quintile = if across { "deprivation_quintile" } else { "imd_quintile" };
+        let core20: Vec<&Vec<String>> = csv.rows.iter().filter(|r| csv.cell(r, quintile) == "1").collect();
+        let caption = match across {
+            true => format!("{label}: staff living in their nation's most deprived fifth of neighbourhoods (deciles 1-2 of its own index)"),
+            false => format!("{label}: staff living in the most deprived fifth of neighbourhoods (national deciles 1-2)"),
+        };
+        let mut columns = Vec::new();
+        if across {
+            columns.push(("nation", "Nation", Format::Text));
+        }
+        columns.extend([
+            (dimension, label, Format::Text),
+            ("staff", "Staff in deciles 1-2", Format::Count),
+            ("staff_share", "Share of the group's staff", Format::Percent),
+            ("population_share", "Share of working-age residents", Format::Percent),
+            ("representation_ratio", "Representation ratio", Format::Fixed(2)),
+        ]);
+        tables.push(csv.table(&caption, &columns, &core20)?);
     }
     Ok(tables)
 }
