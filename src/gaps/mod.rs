@@ -120,7 +120,8 @@ pub(crate) fn run(args: GapsArgs) -> anyhow::Result<()> {
             [] => summary.headline.iter().map(String::as_str).collect(),
             nations => nations.iter().filter_map(|n| n.headline.as_deref()).collect(),
         };
-        print_summary(&placed.counts, &summary.community.profile, &headlines, started);
+        let across = !summary.by_nation.is_empty();
+        print_summary(&placed.counts, (&summary.community.profile, across), &headlines, started);
         for d in &summary.decisions {
             eprintln!("note: {d}");
         }
@@ -183,7 +184,8 @@ pub(crate) fn publish_run(
     let demography = write_demography(args, run, community, published, &shared.census)?;
     tables.written.extend(demography.written.iter().cloned());
     let community_name = shared.community_name.as_deref().unwrap_or(&community.description);
-    tables.written.push(write_workbook(run, &tables.written, community_name)?);
+    let across = (!tables.nations.is_empty()).then_some(NATIONS_NOT_POOLED);
+    tables.written.push(write_workbook(run, &tables.written, community_name, across)?);
     tables.written.push(RunAudit::new(run.disclosure, vec![published.audit.clone()]).write(run.out())?);
     run.warnings.extend(crate::postcode::withheld_warning());
     let mut summary = summary(args, run, community, published, &tables, &placed.decisions, vacancies, &shared.sites);
@@ -199,9 +201,15 @@ pub(crate) fn publish_run(
 /// The class tables of all staff and of each breakdown, and WRES indicator 1, with exact counts,
 /// for the analyst in [`INTERNAL_FOLDER`] (names as the published ones'); the files written and
 /// The workbook of the published tables, with the community named in its notes; its file name.
-fn write_workbook(run: &RunContext, tables: &[String], community: &str) -> anyhow::Result<String> {
-    let community_note = format!("Community: {community}.");
-    run.write_workbook("gaps.xlsx", "Staff against the community by deprivation", tables, &[community_note])
+fn write_workbook(
+    run: &RunContext,
+    tables: &[String],
+    community: &str,
+    nations: Option<&str>,
+) -> anyhow::Result<String> {
+    let mut notes = vec![format!("Community: {community}.")];
+    notes.extend(nations.map(str::to_string));
+    run.write_workbook("gaps.xlsx", "Staff against the community by deprivation", tables, &notes)
 }
 
 /// The analyst's summary: every count exact, and the exact tables written beside it.
@@ -1517,7 +1525,12 @@ fn headline_of(population: &[f64], published: &ClassCells, which: &str, deprived
     })
 }
 
-fn print_summary(counts: &StaffCounts, profile: &CommunityProfile, headlines: &[&str], started: Instant) {
+fn print_summary(
+    counts: &StaffCounts,
+    (profile, across): (&CommunityProfile, bool),
+    headlines: &[&str],
+    started: Instant,
+) {
     let unplaced: Vec<String> = MatchStatus::ALL
         .iter()
         .filter(|s| !s.is_placed() && counts.by_match.get(**s) > 0)
@@ -1532,10 +1545,12 @@ fn print_summary(counts: &StaffCounts, profile: &CommunityProfile, headlines: &[
         unplaced.join(", ")
     );
     eprintln!(
-        "community: {} areas, {} people; {:.1}% of its population in national deciles 1-2",
+        "community: {} areas, {} people; {:.1}% of its {} in {} deciles 1-2",
         thousands(profile.areas as u64),
         thousands(profile.population.round().max(0.0) as u64),
-        profile.share_of_population_in_deciles_1_2 * 100.0
+        profile.share_of_population_in_deciles_1_2 * 100.0,
+        if across { "English areas' population" } else { "population" },
+        if across { "England's IMD" } else { "national" },
     );
     for h in headlines {
         eprintln!("{h}");
