@@ -1,6 +1,6 @@
 //! Great Britain on each nation's own index (IMD, WIMD, SIMD), on the real reference data (skipped, loudly, where it is absent).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::path::Path;
 
@@ -215,10 +215,10 @@ fn inspect_names_the_nation_mix_of_a_files_postcodes() {
     assert_eq!(text.matches("by postcode area").count(), 1, "an England-only file says nothing more: {text}");
 }
 
-/// gaps does not yet compare within each nation: given Wales's or Scotland's files it says so in a
-/// warning and gives the same tables as without them.
+/// An England-only community: gaps given Wales's and Scotland's files gives the same decile table
+/// as without them, no nation column and no warning that the files were set aside.
 #[test]
-fn gaps_sets_the_nations_files_aside_with_a_warning() {
+fn gaps_of_an_england_only_community_is_unchanged_by_the_nations_files() {
     let Some(reference) = reference_dir() else { return };
     let dir = temp_dir();
     let staff = crate::national::synthetic_staff(&reference, dir.path(), 300);
@@ -240,6 +240,328 @@ fn gaps_sets_the_nations_files_aside_with_a_warning() {
     };
     let (_, england) = run("england", &[]);
     let (stderr, gb) = run("gb", &[("--wimd", WIMD2025), ("--simd", SIMD), ("--scotland-boundaries", DATA_ZONES)]);
-    assert!(stderr.contains("read by geocode and prepare only so far"), "{stderr}");
+    assert!(!stderr.contains("only so far") && !stderr.contains("by_nation"), "{stderr}");
     assert!(england == gb, "the same decile table");
+}
+
+/// The LSOA 2021 to ward and district lookup: the community of the cross-border test by district.
+const LAD24_LOOKUP: &str = "LSOA21_WD24_LAD24_EW_LU.csv";
+/// Cheshire West and Chester (England) and Wrexham (Wales).
+const CHESTER: &str = "E06000050";
+const WREXHAM: &str = "W06000006";
+
+/// `n` staff with home postcodes drawn (with replacement, fixed seed) from Code-Point Open's
+/// postcode areas `areas` (e.g. CH and LL: Chester, Wirral, Deeside, Wrexham, North Wales).
+fn staff_from_postcode_areas(reference: &Path, dir: &Path, areas: &[&str], n: usize) -> std::path::PathBuf {
+    use std::io::BufRead;
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(reference.join(CODE_POINT)).unwrap()).unwrap();
+    let mut postcodes = Vec::new();
+    for area in areas {
+        let entry = zip.by_name(&format!("Data/CSV/{area}.csv")).unwrap();
+        for line in std::io::BufReader::new(entry).lines() {
+            let line = line.unwrap();
+            let fields: Vec<&str> = line.split(',').map(|s| s.trim_matches('"')).collect();
+            if fields[1] != "90" {
+                postcodes.push(fields[0].to_string());
+            }
+        }
+    }
+    let mut state: u64 = 0x3030_C4E5_7E12_0006;
+    let mut text = String::from("staff_id,home_postcode,band\n");
+    for id in 0..n {
+        // xorshift64*: the same sample on every machine.
+        state ^= state >> 12;
+        state ^= state << 25;
+        state ^= state >> 27;
+        let r = state.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11;
+        let postcode = &postcodes[(r % postcodes.len() as u64) as usize];
+        text.push_str(&format!("{id},{postcode},Band {}\n", 2 + id % 7));
+    }
+    let path = dir.join("staff.csv");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// A CSV's rows as maps from header to cell.
+fn csv_rows(path: &Path) -> Vec<HashMap<String, String>> {
+    let mut reader = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let headers: Vec<String> = reader.headers().unwrap().iter().map(str::to_string).collect();
+    reader.records().map(|r| headers.iter().cloned().zip(r.unwrap().iter().map(str::to_string)).collect()).collect()
+}
+
+/// Issue 30, item 3: a cross-border community, Cheshire West and Chester with Wrexham, on the LSOA
+/// 2021 boundaries with IoD2025 and WIMD 2025: England's and Wales's rows side by side, each
+/// nation's staff against that nation's community on its own index; each decile's population
+/// the hand sum of Census 2021 16-64 over that nation's areas in it; the England-only run of the
+/// same staff unchanged by `--wimd`, and its rows the England rows of the cross-border run; the
+/// audit says protected.
+#[test]
+fn gaps_compares_each_nation_with_its_own_community_on_its_own_index() {
+    let Some(reference) = reference_dir() else { return };
+    let started = std::time::Instant::now();
+    let dir = temp_dir();
+    let staff = staff_from_postcode_areas(&reference, dir.path(), &["ch", "ll"], 5_000);
+    let run = |out: &str, districts: &str, wimd: bool| {
+        let out = dir.path().join(out);
+        let mut args: Vec<std::ffi::OsString> = vec!["gaps".into(), "--staff".into(), staff.clone().into()];
+        let mut files = vec![
+            ("--postcodes", CODE_POINT),
+            ("--boundaries", LSOA21),
+            ("--deprivation", IMD2025),
+            ("--population", "census2021_lsoa21_age6_16to64.csv"),
+            ("--community-lookup", LAD24_LOOKUP),
+        ];
+        if wimd {
+            files.push(("--wimd", WIMD2025));
+        }
+        for (flag, file) in files {
+            args.extend([flag.into(), reference.join(file).into_os_string()]);
+        }
+        args.extend(["--community-filter".into(), format!("LAD24CD={districts}").into(), "--by".into(), "band".into()]);
+        args.extend(["--no-store".into(), "--out".into(), out.clone().into_os_string()]);
+        let stderr = anchormap_ok(args);
+        (out, stderr)
+    };
+    let (both, stderr) = run("both", &format!("{CHESTER}|{WREXHAM}"), true);
+    let (chester_wimd, _) = run("chester_wimd", CHESTER, true);
+    let (chester, _) = run("chester", CHESTER, false);
+
+    // The hand sums, from the reference files alone: each community area's nation, decile and population.
+    let lookup = csv_rows(&reference.join(LAD24_LOOKUP));
+    let community: HashSet<&str> = lookup
+        .iter()
+        .filter(|r| [CHESTER, WREXHAM].contains(&r["LAD24CD"].as_str()))
+        .map(|r| r["LSOA21CD"].as_str())
+        .collect();
+    let population: HashMap<String, f64> = csv_rows(&reference.join("census2021_lsoa21_age6_16to64.csv"))
+        .into_iter()
+        .map(|r| (r["lsoa21_code"].clone(), r["aged_16_to_64"].parse().unwrap()))
+        .collect();
+    let imd = deciles(&reference.join(IMD2025), 0, 5);
+    let wimd = deciles(&reference.join(WIMD2025), 0, 5);
+    let mut expected: HashMap<(&str, String), f64> = HashMap::new();
+    for code in &community {
+        let (nation, decile) = match &code[..1] {
+            "E" => ("England", &imd[*code]),
+            _ => ("Wales", &wimd[*code]),
+        };
+        *expected.entry((nation, decile.clone())).or_default() += population[*code];
+        *expected.entry((nation, "total".to_string())).or_default() += population[*code];
+    }
+
+    let published = csv_rows(&both.join("gaps_by_decile.csv"));
+    let exact = csv_rows(&both.join("not-for-publication/gaps_by_decile.csv"));
+    let header = std::fs::read_to_string(both.join("gaps_by_decile.csv")).unwrap();
+    assert!(header.starts_with("nation,deprivation_index,deprivation_decile,staff,"), "{header}");
+    let order: Vec<(String, String, String)> = published
+        .iter()
+        .map(|r| (r["nation"].clone(), r["deprivation_index"].clone(), r["deprivation_decile"].clone()))
+        .collect();
+    let classes: Vec<String> = (1..=10).map(|d| d.to_string()).chain(["total".to_string()]).collect();
+    let want: Vec<(String, String, String)> = [("England", "IMD 2025"), ("Wales", "WIMD 2025")]
+        .iter()
+        .flat_map(|(n, i)| classes.iter().map(move |c| (n.to_string(), i.to_string(), c.clone())))
+        .collect();
+    assert_eq!(order, want, "England's rows, then Wales's, side by side");
+    for rows in [&published, &exact] {
+        for r in rows.iter() {
+            let key = (if r["nation"] == "England" { "England" } else { "Wales" }, r["deprivation_decile"].clone());
+            let population: f64 = r["population"].parse().unwrap();
+            assert_eq!(population, expected[&key], "{key:?}: the hand sum of the nation's areas in the decile");
+        }
+    }
+    let mut staff_by_nation = HashMap::new();
+    for nation in ["England", "Wales"] {
+        let of = |rows: &[HashMap<String, String>]| -> Vec<HashMap<String, String>> {
+            rows.iter().filter(|r| r["nation"] == nation).cloned().collect()
+        };
+        let (exact_rows, published_rows) = (of(&exact), of(&published));
+        let share = |r: &HashMap<String, String>| r["staff_share"].parse::<f64>().unwrap_or(0.0);
+        let shares: f64 = exact_rows[..10].iter().map(share).sum();
+        assert!((shares - 1.0).abs() < 1e-3, "{nation}'s exact staff shares add up to {shares}");
+        let population_shares: f64 =
+            exact_rows[..10].iter().map(|r| r["population_share"].parse::<f64>().unwrap()).sum();
+        assert!((population_shares - 1.0).abs() < 1e-3, "{nation}'s population shares add up to {population_shares}");
+        let published_shares: f64 = published_rows[..10].iter().map(share).sum();
+        assert!(published_shares <= 1.0 + 0.02, "{nation}'s published shares add up to {published_shares}");
+        assert_eq!(published_rows[10]["staff_share"], "1.0000");
+        let staff: f64 = exact_rows[10]["staff"].parse().unwrap();
+        let deciles: f64 = exact_rows[..10].iter().map(|r| r["staff"].parse::<f64>().unwrap()).sum();
+        assert_eq!(staff, deciles, "{nation}: the deciles add up to the nation's total");
+        assert!(staff >= 300.0, "{nation}: {staff} staff, enough to compare");
+        staff_by_nation.insert(nation, staff);
+        eprintln!("{nation}: {staff} staff in the community (exact), published shares add up to {published_shares:.4}");
+    }
+
+    // The England-only run is the same with or without --wimd, and its rows are England's in the run across the border.
+    for file in [
+        "gaps_by_decile.csv",
+        "gaps_by_quintile.csv",
+        "gaps_by_area.csv",
+        "gaps_by_decile_by_band.csv",
+        "not-for-publication/gaps_by_decile.csv",
+    ] {
+        let (a, b) = (std::fs::read(chester_wimd.join(file)).unwrap(), std::fs::read(chester.join(file)).unwrap());
+        assert!(a == b, "{file}: an England-only community is unchanged by --wimd");
+    }
+    for (file, rows) in [("gaps_by_decile.csv", &published), ("not-for-publication/gaps_by_decile.csv", &exact)] {
+        let england_only = csv_rows(&chester.join(file));
+        let england: Vec<&HashMap<String, String>> = rows.iter().filter(|r| r["nation"] == "England").collect();
+        assert_eq!(england.len(), england_only.len());
+        for (a, b) in england.iter().zip(&england_only) {
+            assert_eq!(a["deprivation_decile"], b["imd_decile"]);
+            for column in ["staff", "staff_share", "population", "population_share", "representation_ratio", "gap_pp"] {
+                assert_eq!(a[column], b[column], "{file}, England decile {}: {column}", b["imd_decile"]);
+            }
+        }
+    }
+
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(both.join("gaps_summary.json")).unwrap()).unwrap();
+    let by_nation = summary["by_nation"].as_array().unwrap();
+    assert_eq!(by_nation.iter().map(|n| n["nation"].as_str().unwrap()).collect::<Vec<_>>(), ["England", "Wales"]);
+    for n in by_nation {
+        let headline = n["headline"].as_str().unwrap();
+        assert!(headline.starts_with(&format!("{}: ", n["nation"].as_str().unwrap())), "{headline}");
+        assert!(headline.contains(n["index"].as_str().unwrap()), "{headline}");
+    }
+    assert!(summary["nations_not_pooled"].as_str().unwrap().contains("a Welsh decile 1"), "{summary}");
+    assert!(stderr.contains("Wales: ") && stderr.contains("not pooled"), "{stderr}");
+    let england_only: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(chester.join("gaps_summary.json")).unwrap()).unwrap();
+    assert!(england_only.get("by_nation").is_none(), "no nations in an England-only run");
+    assert_eq!(by_nation[0]["deciles_1_2_staff_share"], england_only["core20_staff_share"]);
+
+    // Each nation's band groups on its own index add up to the nation's staff, decile by decile.
+    let bands = csv_rows(&both.join("not-for-publication/gaps_by_decile_by_band.csv"));
+    for r in &exact {
+        let (nation, decile) = (&r["nation"], &r["deprivation_decile"]);
+        let of = bands.iter().filter(|b| &b["nation"] == nation && &b["deprivation_decile"] == decile);
+        let sum: f64 = of.map(|b| b["staff"].parse::<f64>().unwrap()).sum();
+        assert_eq!(sum, r["staff"].parse::<f64>().unwrap(), "{nation} decile {decile}: the band groups add up");
+    }
+    assert!(bands.iter().any(|b| b["nation"] == "Wales" && b["band"] == "Bands 5-7"), "Wales's band rows");
+
+    // Each area with its nation and its own nation's decile, beside England's IMD decile.
+    let areas = csv_rows(&both.join("gaps_by_area.csv"));
+    assert_eq!(areas.len(), community.len());
+    for r in &areas {
+        let code = r["area_code"].as_str();
+        let (nation, index, decile, imd_decile) = match &code[..1] {
+            "E" => ("England", "IMD 2025", &imd[code], imd[code].as_str()),
+            _ => ("Wales", "WIMD 2025", &wimd[code], ""),
+        };
+        assert_eq!((r["nation"].as_str(), r["deprivation_index"].as_str()), (nation, index), "{code}");
+        assert_eq!((&r["deprivation_decile"], r["imd_decile"].as_str()), (decile, imd_decile), "{code}");
+    }
+
+    let audit: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(both.join("disclosure_audit.json")).unwrap()).unwrap();
+    assert_eq!(audit["systems"][0]["protected"], true, "{}", audit["summary"]);
+    // The runs' joint audit reads England's tables only: a run across nations is not yet protected with others.
+    let mut args: Vec<std::ffi::OsString> = vec!["gaps".into(), "--staff".into(), staff.clone().into()];
+    for (flag, file) in [
+        ("--postcodes", CODE_POINT),
+        ("--boundaries", LSOA21),
+        ("--deprivation", IMD2025),
+        ("--population", "census2021_lsoa21_age6_16to64.csv"),
+        ("--community-lookup", LAD24_LOOKUP),
+    ] {
+        args.extend([flag.into(), reference.join(file).into_os_string()]);
+    }
+    args.extend(["--community-filter".into(), format!("LAD24CD={CHESTER}").into(), "--no-store".into()]);
+    args.extend(["--protect-with".into(), both.clone().into_os_string(), "--out".into()]);
+    args.push(dir.path().join("linked").into());
+    let output = anchormap(args);
+    let line = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(output.status.code(), Some(2), "a usage error: {line}");
+    assert!(line.contains("--protect-with does not yet take a community across nations"), "{line}");
+    eprintln!(
+        "cross-border gaps: England {} and Wales {} staff; {} community areas; {:.1} s for the four runs (one refused)",
+        staff_by_nation["England"],
+        staff_by_nation["Wales"],
+        community.len(),
+        started.elapsed().as_secs_f64()
+    );
+}
+
+/// Issue 30, item 3, in Scotland: Cumberland (E06000063) with Dumfries and Galloway (S12000006),
+/// given as a list of LSOA and data zone codes, staff from the CA and DG postcode areas: Scotland's
+/// rows on SIMD 2020v2 beside England's, each decile's population the hand sum of SIMD's
+/// working-age population over the council area's zones in it (stated in the summary); protected.
+#[test]
+fn gaps_compares_scotlands_staff_on_simd_with_its_working_age_population() {
+    let Some(reference) = reference_dir() else { return };
+    let started = std::time::Instant::now();
+    let dir = temp_dir();
+    let staff = staff_from_postcode_areas(&reference, dir.path(), &["ca", "dg"], 4_000);
+    let lsoas: Vec<String> = csv_rows(&reference.join(LAD24_LOOKUP))
+        .into_iter()
+        .filter(|r| r["LAD24CD"] == "E06000063")
+        .map(|r| r["LSOA21CD"].clone())
+        .collect();
+    let zones: Vec<String> = csv_rows(&reference.join("dz11_iz11_ca_hb_lookup.csv"))
+        .into_iter()
+        .filter(|r| r["ca_code"] == "S12000006")
+        .map(|r| r["dz11_code"].clone())
+        .collect();
+    let codes = dir.path().join("community.txt");
+    std::fs::write(&codes, lsoas.iter().chain(&zones).map(|c| format!("{c}\n")).collect::<String>()).unwrap();
+    let out = dir.path().join("out");
+    let mut args: Vec<std::ffi::OsString> = vec!["gaps".into(), "--staff".into(), staff.into()];
+    for (flag, file) in [
+        ("--postcodes", CODE_POINT),
+        ("--boundaries", LSOA21),
+        ("--deprivation", IMD2025),
+        ("--population", "census2021_lsoa21_age6_16to64.csv"),
+        ("--simd", SIMD),
+        ("--scotland-boundaries", DATA_ZONES),
+    ] {
+        args.extend([flag.into(), reference.join(file).into_os_string()]);
+    }
+    args.extend(["--community-codes".into(), codes.into(), "--no-store".into(), "-q".into(), "--out".into()]);
+    args.push(out.clone().into());
+    anchormap_ok(args);
+
+    let simd = csv_rows(&reference.join(SIMD));
+    let simd: HashMap<&str, (&str, f64)> = simd
+        .iter()
+        .map(|r| {
+            (r["dz11_code"].as_str(), (r["simd2020v2_decile"].as_str(), r["working_age_population"].parse().unwrap()))
+        })
+        .collect();
+    let mut expected: HashMap<String, f64> = HashMap::new();
+    for zone in &zones {
+        let (decile, population) = simd[zone.as_str()];
+        *expected.entry(decile.to_string()).or_default() += population;
+        *expected.entry("total".to_string()).or_default() += population;
+    }
+    let rows = csv_rows(&out.join("not-for-publication/gaps_by_decile.csv"));
+    let nations: Vec<&str> = rows.iter().map(|r| r["nation"].as_str()).collect();
+    assert_eq!(nations, [["England"; 11], ["Scotland"; 11]].concat(), "England's rows, then Scotland's");
+    let scotland: Vec<&HashMap<String, String>> = rows.iter().filter(|r| r["nation"] == "Scotland").collect();
+    for r in &scotland {
+        assert_eq!(r["deprivation_index"], "SIMD 2020v2");
+        let population: f64 = r["population"].parse().unwrap();
+        assert_eq!(population, expected[&r["deprivation_decile"]], "SIMD decile {}", r["deprivation_decile"]);
+    }
+    let shares: f64 = scotland[..10].iter().map(|r| r["staff_share"].parse::<f64>().unwrap_or(0.0)).sum();
+    assert!((shares - 1.0).abs() < 1e-3, "Scotland's staff shares add up to {shares}");
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("gaps_summary.json")).unwrap()).unwrap();
+    let scotland_summary = &summary["by_nation"][1];
+    assert_eq!(scotland_summary["nation"], "Scotland");
+    assert_eq!(scotland_summary["areas"], zones.len());
+    assert!(scotland_summary["population_of"].as_str().unwrap().contains("working_age_population"), "{summary}");
+    assert!(summary["by_nation"][0]["population_of"].as_str().unwrap().contains("aged_16_to_64"), "{summary}");
+    let audit: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("disclosure_audit.json")).unwrap()).unwrap();
+    assert_eq!(audit["systems"][0]["protected"], true, "{}", audit["summary"]);
+    eprintln!(
+        "Cumberland with Dumfries and Galloway: Scotland {} staff (exact) in {} zones, {} working-age; {:.1} s",
+        scotland[10]["staff"],
+        zones.len(),
+        expected["total"],
+        started.elapsed().as_secs_f64()
+    );
 }

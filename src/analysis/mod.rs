@@ -26,6 +26,18 @@ pub struct AreaFacts {
     pub neighbourhood: Option<String>,
     /// The electoral ward the area is in, when the run has a ward lookup.
     pub ward: Option<String>,
+    /// The area's decile in its own nation's index, when the run compares each nation on its own
+    /// (`--wimd`, `--simd`): England's IMD decile for an English area, WIMD's for a Welsh one, SIMD's
+    /// for a Scottish one. `decile` stays England's IMD only.
+    pub own: Option<OwnDecile>,
+}
+
+/// An area's decile in its own nation's index (never comparable across nations).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OwnDecile {
+    pub nation: crate::reference::Country,
+    /// 1 = most deprived 10% of the nation's areas.
+    pub decile: u8,
 }
 
 impl AreaFacts {
@@ -87,14 +99,19 @@ impl Areas {
         let mut wgs84: Vec<Option<geo::MultiPolygon<f64>>> = Vec::new();
         for (id, area) in geocoder.areas().iter().enumerate() {
             if facts.last().is_none_or(|last| last.code != area.code) {
-                let imd = geocoder.deprivation_of(crate::geocoder::FeatureId(id as u32));
+                let feature = crate::geocoder::FeatureId(id as u32);
+                let imd = geocoder.deprivation_of(feature);
+                let own = geocoder.own_index(feature).zip(area.country);
+                // Census 2021 covers England and Wales; Scotland's data zones take SIMD's working-age population.
+                let scottish = || population.and(geocoder.nations.as_ref()?.working_age(&area.code));
                 facts.push(AreaFacts {
                     code: area.code.clone(),
                     name: area.name.clone(),
                     decile: imd.map(|d| d.decile),
                     rank: imd.map(|d| d.rank),
                     score: imd.and_then(|d| d.score),
-                    population: population.and_then(|p| p.get(&area.code)),
+                    population: population.and_then(|p| p.get(&area.code)).or_else(scottish),
+                    own: own.map(|((_, own), nation)| OwnDecile { nation, decile: own.decile }),
                     ..AreaFacts::default()
                 });
                 parts.push(geo::MultiPolygon(Vec::new()));

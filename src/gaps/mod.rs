@@ -25,8 +25,11 @@ use crate::error::{Error, Location};
 use crate::gaps::demography::{
     all_staff_group_column, all_staff_table, demography_groups, demography_table, wres1_rows, wres1_table,
 };
-use crate::gaps::published::{check_linked, published_before, AllStaffCells, ClassCells, PublishedStaff};
+use crate::gaps::published::{
+    check_linked, other_nations, published_before, AllStaffCells, ClassCells, PublishedStaff,
+};
 use crate::gaps::targets::TargetRows;
+use crate::geocoder::nations::{nation_name, Nations};
 use crate::geocoder::{MatchCounts, MatchStatus};
 use crate::input::band::Band;
 use crate::input::demography::{AgeBand, EthnicGroup, Sex};
@@ -43,13 +46,14 @@ use crate::output::disclosure::joint::Protection;
 use crate::output::disclosure::{Cell, Disclosure, RunAudit};
 use crate::output::geojson;
 use crate::output::run_summary::{
-    CommunitySummary, DemographySummary, Edition, GapsSummary, PublishedStaffCounts, SiteLocated, VacancyCounts,
-    Wres1Summary,
+    CommunitySummary, DemographySummary, Edition, GapsSummary, NationGaps, PublishedStaffCounts, SiteLocated,
+    VacancyCounts, Wres1Summary,
 };
 use crate::output::summary::{file_name, INTERNAL_FOLDER};
 use crate::output::table::{fixed, Table};
 use crate::reference::census::CensusTable;
 use crate::reference::census::Residents;
+use crate::reference::Country;
 use crate::reference::Population;
 use crate::run::say;
 use crate::run::{each_batch, PeopleFile, RunContext};
@@ -93,7 +97,8 @@ impl StaffCounts {
 pub(crate) fn run(args: GapsArgs) -> anyhow::Result<()> {
     let PeopleFile { input: staff, columns, maps, postcode_column } = open_staff(&args)?;
     check_breakdowns(&args, &columns, &staff.headers)?;
-    let (mut run, shared) = open_run(&args)?;
+    let (mut run, shared) = open_run(&args, true)?;
+    check_protect_with_nations(&args, &run, &shared.community)?;
     let vacancies = load_vacancies(&args, &shared.sites, &mut run)?;
     let placed = place_staff(staff, (&columns, &maps), &args, &shared.community, &mut run)?;
     let earlier = published_before(&args.protect_with, &run.disclosure)?;
@@ -110,7 +115,13 @@ pub(crate) fn run(args: GapsArgs) -> anyhow::Result<()> {
     let (quiet, started) = (run.quiet, run.started);
     run.finish((SUMMARY, &summary), (INTERNAL_SUMMARY, &exact))?;
     if !quiet {
-        print_summary(&placed.counts, &summary.community.profile, summary.headline.as_deref(), started);
+        // Across nations, each nation's headline on its own line.
+        let headlines: Vec<&str> = match summary.by_nation.as_slice() {
+            [] => summary.headline.iter().map(String::as_str).collect(),
+            nations => nations.iter().filter_map(|n| n.headline.as_deref()).collect(),
+        };
+        let across = !summary.by_nation.is_empty();
+        print_summary(&placed.counts, (&summary.community.profile, across), &headlines, started);
         for d in &summary.decisions {
             eprintln!("note: {d}");
         }
@@ -143,8 +154,11 @@ pub(crate) struct Shared {
 }
 
 /// The run context (reference data, population, names) and what every staff file is compared with.
-pub(crate) fn open_run(args: &GapsArgs) -> anyhow::Result<(RunContext, Shared)> {
-    let mut run = RunContext::open(&args.output, &args.reference, args.disclosure.rule(), &inputs(args), || {
+/// With `compare_nations`, each nation's staff are compared with its own community on its own
+/// index (`--wimd`, `--simd`); a network sets those files aside.
+pub(crate) fn open_run(args: &GapsArgs, compare_nations: bool) -> anyhow::Result<(RunContext, Shared)> {
+    let rule = (args.disclosure.rule(), compare_nations);
+    let mut run = RunContext::open_with_nations(&args.output, &args.reference, rule, &inputs(args), || {
         Population::load(&args.population, &args.population_columns).map(Some)
     })?;
     run.attach_names(&args.names)?;
@@ -170,7 +184,8 @@ pub(crate) fn publish_run(
     let demography = write_demography(args, run, community, published, &shared.census)?;
     tables.written.extend(demography.written.iter().cloned());
     let community_name = shared.community_name.as_deref().unwrap_or(&community.description);
-    tables.written.push(write_workbook(run, &tables.written, community_name)?);
+    let across = (!tables.nations.is_empty()).then_some(NATIONS_NOT_POOLED);
+    tables.written.push(write_workbook(run, &tables.written, community_name, across)?);
     tables.written.push(RunAudit::new(run.disclosure, vec![published.audit.clone()]).write(run.out())?);
     run.warnings.extend(crate::postcode::withheld_warning());
     let mut summary = summary(args, run, community, published, &tables, &placed.decisions, vacancies, &shared.sites);
@@ -186,9 +201,15 @@ pub(crate) fn publish_run(
 /// The class tables of all staff and of each breakdown, and WRES indicator 1, with exact counts,
 /// for the analyst in [`INTERNAL_FOLDER`] (names as the published ones'); the files written and
 /// The workbook of the published tables, with the community named in its notes; its file name.
-fn write_workbook(run: &RunContext, tables: &[String], community: &str) -> anyhow::Result<String> {
-    let community_note = format!("Community: {community}.");
-    run.write_workbook("gaps.xlsx", "Staff against the community by deprivation", tables, &[community_note])
+fn write_workbook(
+    run: &RunContext,
+    tables: &[String],
+    community: &str,
+    nations: Option<&str>,
+) -> anyhow::Result<String> {
+    let mut notes = vec![format!("Community: {community}.")];
+    notes.extend(nations.map(str::to_string));
+    run.write_workbook("gaps.xlsx", "Staff against the community by deprivation", tables, &notes)
 }
 
 /// The analyst's summary: every count exact, and the exact tables written beside it.
@@ -232,7 +253,9 @@ fn write_exact_tables(
     std::fs::create_dir_all(&dir).map_err(|e| crate::error::Error::io(&dir, e))?;
     let mut written = Vec::new();
     let demography = exact_demography_tables((args, census), run, community, &exact);
-    let tables = class_tables(population, &exact).into_iter().chain(all_staff_tables(&exact)).chain(demography);
+    let nations = nation_populations(run, community);
+    let tables =
+        class_tables(population, &nations, &exact).into_iter().chain(all_staff_tables(&exact)).chain(demography);
     for (name, table) in tables {
         table.write_csv(&dir.join(&name))?;
         written.push(name);
@@ -240,7 +263,9 @@ fn write_exact_tables(
     // The exact area table: what `anchormap audit` needs to tell which areas of two runs hold the same people.
     let estimates = published_estimates(&exact.areas, none);
     let rate = community_rate(facts, community, &estimates).unwrap_or(0.0);
-    area_rows(facts, None, community, &exact.areas, rate, None).0.write_csv(&dir.join("gaps_by_area.csv"))?;
+    let nations = across_nations(run, community);
+    let table = area_rows(facts, (None, nations), community, &exact.areas, rate, None).0;
+    table.write_csv(&dir.join("gaps_by_area.csv"))?;
     written.push("gaps_by_area.csv".to_string());
     let wres1 = exact.wres1.as_ref().map(wres1_rows);
     if let Some(rows) = &wres1 {
@@ -585,6 +610,8 @@ fn group_of(
 /// What the tables give the summary: the population by decile, the headline, the files written.
 struct Tables {
     population_by_decile: Vec<f64>,
+    /// In a run across nations: each nation's community by its own index's deciles.
+    nations: Vec<NationPopulation>,
     /// The sum of the published (unsuppressed) area counts.
     staff_published_in_community: f64,
     written: Vec<String>,
@@ -603,8 +630,9 @@ fn write_tables(
 ) -> anyhow::Result<Tables> {
     let facts = &run.areas.facts;
     let population = class_counts(facts, community, &tally.by_area, Classes::Decile).population;
+    let nations = nation_populations(run, community);
     let mut written = Vec::new();
-    for (name, table) in class_tables(&population, published) {
+    for (name, table) in class_tables(&population, &nations, published) {
         run.write_table(&name, &table)?;
         written.push(name);
     }
@@ -622,6 +650,7 @@ fn write_tables(
     }
     Ok(Tables {
         population_by_decile: population,
+        nations,
         staff_published_in_community: area_cells.iter().flatten().filter_map(|c| c.value()).sum(),
         written,
     })
@@ -764,19 +793,195 @@ fn census_warning(dimension: Dimension, table: Option<&DemographyTable>, missing
     }
 }
 
-/// The class tables (deciles and quintiles) of all staff and of each breakdown, by file name.
-fn class_tables(population: &[f64], published: &PublishedStaff) -> Vec<(String, Table)> {
+/// The class tables (deciles and quintiles) of all staff and of each breakdown, by file name; in
+/// a run across nations (`nations` not empty), all staff by nation, each on its own index.
+fn class_tables(population: &[f64], nations: &[NationPopulation], published: &PublishedStaff) -> Vec<(String, Table)> {
     let mut tables = Vec::new();
     for classes in [Classes::Decile, Classes::Quintile] {
         let name = format!("gaps_by_{}.csv", class_word(classes));
-        tables.push((name, class_table(population, &[("All staff".to_string(), &published.all)], classes, None)));
+        let table = match nations {
+            [] => class_table(population, &[("All staff".to_string(), &published.all)], classes, None),
+            _ => nation_class_table(nations, published, None, classes),
+        };
+        tables.push((name, table));
         for (dimension, groups) in &published.groups {
-            let groups: Vec<(String, &ClassCells)> = groups.iter().map(|(k, v)| (k.clone(), v)).collect();
             let name = format!("gaps_by_{}_by_{dimension}.csv", class_word(classes));
-            tables.push((name, class_table(population, &groups, classes, Some(dimension))));
+            let table = match nations {
+                [] => {
+                    let groups: Vec<(String, &ClassCells)> = groups.iter().map(|(k, v)| (k.clone(), v)).collect();
+                    class_table(population, &groups, classes, Some(dimension))
+                }
+                _ => nation_class_table(nations, published, Some(dimension), classes),
+            };
+            tables.push((name, table));
         }
     }
     tables
+}
+
+/// Why a run across nations compares each nation on its own index: one sentence, in the summary,
+/// the terminal and the report.
+pub const NATIONS_NOT_POOLED: &str = "Each nation's index ranks its areas only within that nation (a Welsh decile 1 \
+     is the most deprived tenth of Wales, not of England or Great Britain), so the indices are not pooled: each \
+     nation's staff are compared with that nation's part of the community on that nation's own index.";
+
+/// `--protect-with` reads earlier runs' class tables by England's `imd_decile`: a run across
+/// nations, or an earlier one, stops rather than be protected against less than it publishes.
+fn check_protect_with_nations(args: &GapsArgs, run: &RunContext, community: &Community) -> anyhow::Result<()> {
+    if args.protect_with.is_empty() {
+        return Ok(());
+    }
+    let across = |folder: &Path| {
+        let text = std::fs::read_to_string(folder.join("gaps_by_decile.csv")).unwrap_or_default();
+        text.starts_with("nation,")
+    };
+    let this_run = !other_nations(&run.areas.facts, |i| community.contains(i)).is_empty();
+    if this_run || args.protect_with.iter().any(|f| across(f)) {
+        bail!(crate::Error::usage(
+            "--protect-with does not yet take a community across nations (--wimd or --simd with areas outside \
+             England): the runs' joint audit reads England's IMD tables only; publish it alone"
+        ));
+    }
+    Ok(())
+}
+
+/// The nations' indices, when the run is across nations (the community has areas `--wimd` or `--simd` ranks).
+fn across_nations<'a>(run: &'a RunContext, community: &Community) -> Option<&'a Nations> {
+    let others = other_nations(&run.areas.facts, |i| community.contains(i));
+    run.geocoder.nations.as_ref().filter(|_| !others.is_empty())
+}
+
+/// One nation's part of the community in a run across nations: its index, its areas ranked by
+/// it, and their population by decile of it.
+pub(crate) struct NationPopulation {
+    pub nation: Country,
+    pub index: String,
+    pub areas: usize,
+    pub population: Vec<f64>,
+}
+
+impl NationPopulation {
+    /// The nation's staff as published: England's are the all-staff table's.
+    fn cells<'a>(&self, published: &'a PublishedStaff) -> Option<&'a ClassCells> {
+        match self.nation {
+            Country::England => Some(&published.all),
+            nation => published.nations.iter().find(|(n, _)| *n == nation).map(|(_, c)| c),
+        }
+    }
+
+    /// The nation's groups of a breakdown as published: England's are the breakdown's own.
+    fn groups<'a>(&self, published: &'a PublishedStaff, dimension: &str) -> Vec<(String, &'a ClassCells)> {
+        let list = match self.nation {
+            Country::England => published.groups.get(dimension),
+            nation => published
+                .nation_groups
+                .get(dimension)
+                .and_then(|nations| nations.iter().find(|(n, _)| *n == nation))
+                .map(|(_, list)| list),
+        };
+        list.into_iter().flatten().map(|(label, cells)| (label.clone(), cells)).collect()
+    }
+}
+
+/// In a run across nations (the community has areas ranked by `--wimd` or `--simd`): England (if
+/// the community has English areas), then Wales and Scotland, each with its areas by decile of its
+/// own index; empty otherwise (an England-only run is as before).
+fn nation_populations(run: &RunContext, community: &Community) -> Vec<NationPopulation> {
+    let facts = &run.areas.facts;
+    let others = other_nations(facts, |i| community.contains(i));
+    let Some(indices) = run.geocoder.nations.as_ref().filter(|_| !others.is_empty()) else { return Vec::new() };
+    let mut nations = Vec::new();
+    for nation in std::iter::once(Country::England).chain(others) {
+        let decile_of = |a: &AreaFacts| match nation {
+            Country::England => a.decile,
+            _ => a.own.filter(|o| a.decile.is_none() && o.nation == nation).map(|o| o.decile),
+        };
+        let (mut areas, mut population) = (0, vec![0.0; 10]);
+        for (_, area) in facts.iter().enumerate().filter(|(i, _)| community.contains(*i)) {
+            if let Some(d) = decile_of(area) {
+                areas += 1;
+                population[d as usize - 1] += area.population.unwrap_or(0.0);
+            }
+        }
+        if areas == 0 {
+            continue;
+        }
+        let index = indices.index_of(nation).unwrap_or("IMD").to_string();
+        nations.push(NationPopulation { nation, index, areas, population });
+    }
+    nations
+}
+
+/// `gaps_by_decile.csv` (or quintile; with `dimension`, a breakdown's) in a run across nations:
+/// each nation's rows (its classes and total, of each group) on its own index, shares within the
+/// nation, a `nation` column to filter on.
+fn nation_class_table(
+    nations: &[NationPopulation],
+    published: &PublishedStaff,
+    dimension: Option<&str>,
+    classes: Classes,
+) -> Table {
+    let class = match classes {
+        Classes::Decile => "deprivation_decile",
+        Classes::Quintile => "deprivation_quintile",
+    };
+    let mut headers = vec!["nation", "deprivation_index"];
+    headers.extend(dimension);
+    headers.push(class);
+    headers.extend(crate::gaps::demography::COMPARISON_COLUMNS);
+    let mut table = Table::new(&headers);
+    for nation in nations {
+        let groups = match dimension {
+            Some(d) => nation.groups(published, d),
+            None => nation.cells(published).map(|c| ("All staff".to_string(), c)).into_iter().collect(),
+        };
+        if groups.is_empty() {
+            continue;
+        }
+        let rows = class_table(&nation.population, &groups, classes, dimension).rows;
+        for row in rows {
+            let mut cells = vec![nation_name(nation.nation).to_string(), nation.index.clone()];
+            cells.extend(row);
+            table.push(cells);
+        }
+    }
+    table
+}
+
+/// Each nation's headline, from its published deciles 1-2 and total; where its population is from.
+fn nation_summaries(run: &RunContext, args: &GapsArgs, tables: &Tables, published: &PublishedStaff) -> Vec<NationGaps> {
+    let census =
+        format!("{}, column {}", file_name(&args.population), run.population_column.as_deref().unwrap_or("population"));
+    let simd = args.reference.nations.simd.as_deref().map(file_name).unwrap_or_default();
+    tables
+        .nations
+        .iter()
+        .map(|n| {
+            let cells = n.cells(published);
+            let name = nation_name(n.nation);
+            let headline = cells.and_then(|c| {
+                let core20 = if n.nation == Country::England { ", Core20" } else { "" };
+                let words = format!("{name}'s most deprived areas ({} deciles 1-2{core20})", n.index);
+                headline_of(&n.population, c, &format!("in {name}"), &words)
+            });
+            NationGaps {
+                nation: name.to_string(),
+                index: n.index.clone(),
+                areas: n.areas,
+                population: n.population.iter().sum(),
+                population_of: match n.nation {
+                    Country::Scotland => {
+                        format!("SIMD 2020v2's working-age population ({simd}, column working_age_population)")
+                    }
+                    _ => census.clone(),
+                },
+                staff_in_community: cells.and_then(|c| c.total.value()),
+                headline: headline.as_ref().map(|h| format!("{name}: {}", h.text)),
+                deciles_1_2_staff_share: headline.as_ref().map(|h| h.staff_share),
+                deciles_1_2_population_share: headline.as_ref().map(|h| h.population_share),
+            }
+        })
+        .collect()
 }
 
 /// The by-area table (CSV and GeoJSON).
@@ -790,7 +995,9 @@ fn area_tables(
     let areas = &run.areas;
     let local = args.local_deciles.then(|| local_deciles(&areas.facts, community));
     let names = run.names.is_some().then_some(areas.msoas.as_slice());
-    let (area_table, area_properties) = area_rows(&areas.facts, names, community, cells, rate, local.as_deref());
+    let nations = across_nations(run, community);
+    let (area_table, area_properties) =
+        area_rows(&areas.facts, (names, nations), community, cells, rate, local.as_deref());
     run.write_table("gaps_by_area.csv", &area_table)?;
     run.write_areas(
         "gaps_by_area.geojson",
@@ -930,11 +1137,32 @@ fn summary(
 ) -> GapsSummary {
     let geocoder = &run.geocoder;
     let headline = headline(&tables.population_by_decile, &published.all);
+    let by_nation = nation_summaries(run, args, tables, published);
+    let mut headline_text = headline.as_ref().map(|h| h.text.clone());
+    let mut decisions = decisions.to_vec();
+    let mut staff = staff_counts(published);
+    if !by_nation.is_empty() {
+        let each: Vec<&str> = by_nation.iter().filter_map(|n| n.headline.as_deref()).collect();
+        headline_text = (!each.is_empty()).then(|| each.join(" "));
+        decisions.push(NATIONS_NOT_POOLED.to_string());
+        if args.by.iter().any(|b| b.dimension().is_some()) {
+            decisions.push(
+                "staff by ethnic group, sex and age band against the census (gaps_by_ethnic_group.csv and the like) \
+                 are of the community's English areas only"
+                    .to_string(),
+            );
+        }
+        // Everyone living in the community's ranked areas: each nation's published total, when none is hidden.
+        staff.placed_in_community = by_nation.iter().map(|n| n.staff_in_community).sum();
+        staff.counts = "staff under the disclosure rule: null where suppressed; placed_in_community is the sum of \
+                        the nations' class tables' totals"
+            .to_string();
+    }
     GapsSummary {
         staff_file: file_name(&args.staff),
         staff_as_at: args.as_at.map(|d| d.to_string()),
         postcode_column: None,
-        staff: staff_counts(published),
+        staff,
         staff_published_in_community: tables.staff_published_in_community,
         community: CommunitySummary {
             definition: community.description.clone(),
@@ -944,8 +1172,8 @@ fn summary(
             profile: profile(&run.areas.facts, community, geocoder.deprivation.as_ref()),
             name: None,
         },
-        headline: headline.as_ref().map(|h| h.text.clone()),
-        decisions: decisions.to_vec(),
+        headline: headline_text,
+        decisions,
         core20_staff_share: headline.as_ref().map(|h| h.staff_share),
         core20_population_share: headline.as_ref().map(|h| h.population_share),
         disclosure: run.disclosure,
@@ -968,6 +1196,8 @@ fn summary(
         demography: Vec::new(),
         wres_indicator_1: None,
         all_staff: BTreeMap::new(),
+        nations_not_pooled: (!by_nation.is_empty()).then(|| NATIONS_NOT_POOLED.to_string()),
+        by_nation,
     }
 }
 
@@ -1167,10 +1397,11 @@ fn msoa_tables(
     Ok(vec!["gaps_by_msoa.csv".to_string(), "gaps_by_msoa.geojson".to_string()])
 }
 
-/// The by-area table and, for the GeoJSON, each row's properties.
+/// The by-area table and, for the GeoJSON, each row's properties; in a run across nations
+/// (`nations`), each area's nation and its decile in its own nation's index beside England's.
 fn area_rows(
     facts: &[AreaFacts],
-    names: Option<&[crate::reference::area_names::Msoa]>,
+    (names, nations): (Option<&[crate::reference::area_names::Msoa]>, Option<&Nations>),
     community: &Community,
     cells: &[Option<Cell>],
     rate: f64,
@@ -1184,6 +1415,9 @@ fn area_rows(
     if local.is_some() {
         headers.push("imd_decile_local");
     }
+    if nations.is_some() {
+        headers.extend(["nation", "deprivation_index", "deprivation_decile"]);
+    }
     headers.extend(STAFF_COLUMNS);
     let mut table = Table::new(&headers);
     let mut features = Vec::new();
@@ -1196,6 +1430,16 @@ fn area_rows(
         row.push(area.decile.map_or(String::new(), |d| d.to_string()));
         if let Some(local) = local {
             row.push(local[i].map_or(String::new(), |d| d.to_string()));
+        }
+        if let Some(nations) = nations {
+            let own = area.own.filter(|o| o.nation != Country::England || area.decile.is_some());
+            row.extend(match own {
+                Some(o) => {
+                    [nation_name(o.nation), nations.index_of(o.nation).unwrap_or_default(), &o.decile.to_string()]
+                        .map(str::to_string)
+                }
+                None => Default::default(),
+            });
         }
         row.extend(staff_cells(cell, area.population, rate));
         let properties = geojson::properties(&table, &row);
@@ -1256,16 +1500,24 @@ struct Headline {
 /// "x% of staff living in the community live in its Core20 areas, against y% of its population",
 /// from the published quintile 1 and total.
 fn headline(population: &[f64], published: &ClassCells) -> Option<Headline> {
+    headline_of(population, published, "", "its most deprived areas (national IMD deciles 1-2, Core20)")
+}
+
+/// A headline of the community's areas `which` (e.g. "in Wales"; empty: all), whose most
+/// deprived fifth is `deprived` in words.
+fn headline_of(population: &[f64], published: &ClassCells, which: &str, deprived: &str) -> Option<Headline> {
     let total = published.total.value()?;
     let core20 = published.quintiles[0].value()?;
     let population = by_class(population, Classes::Quintile);
     let c = compare(core20, total, population[0], population.iter().sum())?;
     Some(Headline {
         text: format!(
-            "{:.1}% of staff living in the community live in its most deprived areas (national IMD deciles 1-2, Core20), \
-             against {:.1}% of its working-age population (representation ratio {})",
+            "{:.1}% of staff living in the community{} live in {deprived}, against {:.1}% of its working-age \
+             population{} (representation ratio {})",
             c.staff_share * 100.0,
+            if which.is_empty() { String::new() } else { format!("'s areas {which}") },
             c.population_share * 100.0,
+            if which.is_empty() { String::new() } else { format!(" {which}") },
             c.representation_ratio.map_or("n/a".to_string(), |r| format!("{r:.2}"))
         ),
         staff_share: c.staff_share,
@@ -1273,7 +1525,12 @@ fn headline(population: &[f64], published: &ClassCells) -> Option<Headline> {
     })
 }
 
-fn print_summary(counts: &StaffCounts, profile: &CommunityProfile, headline: Option<&str>, started: Instant) {
+fn print_summary(
+    counts: &StaffCounts,
+    (profile, across): (&CommunityProfile, bool),
+    headlines: &[&str],
+    started: Instant,
+) {
     let unplaced: Vec<String> = MatchStatus::ALL
         .iter()
         .filter(|s| !s.is_placed() && counts.by_match.get(**s) > 0)
@@ -1288,12 +1545,14 @@ fn print_summary(counts: &StaffCounts, profile: &CommunityProfile, headline: Opt
         unplaced.join(", ")
     );
     eprintln!(
-        "community: {} areas, {} people; {:.1}% of its population in national deciles 1-2",
+        "community: {} areas, {} people; {:.1}% of its {} in {} deciles 1-2",
         thousands(profile.areas as u64),
         thousands(profile.population.round().max(0.0) as u64),
-        profile.share_of_population_in_deciles_1_2 * 100.0
+        profile.share_of_population_in_deciles_1_2 * 100.0,
+        if across { "English areas' population" } else { "population" },
+        if across { "England's IMD" } else { "national" },
     );
-    if let Some(h) = headline {
+    for h in headlines {
         eprintln!("{h}");
     }
     eprintln!("done in {:.1} s", started.elapsed().as_secs_f64());

@@ -13,13 +13,14 @@ use std::collections::BTreeMap;
 use crate::analysis::community::Community;
 use crate::analysis::demography::combined_of;
 use crate::analysis::gaps::{class_counts, Classes, StaffTally};
-use crate::analysis::AreaFacts;
+use crate::analysis::{AreaFacts, OwnDecile};
 use crate::geocoder::{MatchCounts, MatchStatus};
 use crate::input::band::BandGroup;
 use crate::input::demography::{EthnicGroup, WresGroup};
 use crate::output::disclosure::joint::Protection;
 use crate::output::disclosure::runs::{read_run, RunFolder, RunTables};
 use crate::output::disclosure::{Cell, Disclosure, DisclosureAudit, Importance, Margins};
+use crate::reference::Country;
 
 /// One group's class table as published: deciles 1–10, quintiles 1–5, and the total.
 #[derive(Debug, Clone, PartialEq)]
@@ -46,10 +47,18 @@ pub struct PublishedStaff {
     /// By MSOA (the run's `Areas::msoas`): the community's areas in it added up; `None` for an MSOA
     /// with no community area.
     pub msoas: Vec<Option<Cell>>,
-    /// All staff living in the community, by class.
+    /// All staff living in the community, by class: in a run across nations, those in its English
+    /// areas, on England's IMD.
     pub all: ClassCells,
-    /// Breakdown dimension → (group, its class table), in the tally's order.
+    /// In a run across nations (`--wimd`, `--simd`): the staff living in the community's areas of
+    /// each other nation, by class of that nation's own index (Wales, then Scotland); empty otherwise.
+    pub nations: Vec<(Country, ClassCells)>,
+    /// Breakdown dimension → (group, its class table), in the tally's order: in a run across
+    /// nations, the staff of the community's English areas.
     pub groups: BTreeMap<&'static str, Vec<(String, ClassCells)>>,
+    /// In a run across nations: breakdown dimension → each other nation's groups (as `groups`),
+    /// on its own index; empty otherwise.
+    pub nation_groups: BTreeMap<&'static str, Vec<(Country, Vec<(String, ClassCells)>)>>,
     /// Staff rows by match status, each as published.
     pub matches: Vec<(MatchStatus, Cell)>,
     /// Rows read, as published.
@@ -354,6 +363,7 @@ pub struct StaffSystem {
     system: System,
     areas: AreaCells,
     blocks: BTreeMap<&'static str, Vec<(String, ClassBlock)>>,
+    nation_blocks: BTreeMap<&'static str, Vec<(Country, Vec<(String, ClassBlock)>)>>,
     counts: SummaryCells,
     wres1: Option<Vec<[usize; 4]>>,
     all_staff: Vec<AllStaffBlock>,
@@ -386,6 +396,19 @@ impl StaffSystem {
                 (*dimension, system.breakdown(dimension, &groups, &areas.all, deciles))
             })
             .collect();
+        // In a run across nations, each nation's groups on its own index, adding up to its table.
+        let mut nation_blocks: BTreeMap<&'static str, Vec<(Country, Vec<(String, ClassBlock)>)>> = BTreeMap::new();
+        for (dimension, groups) in tally.groups.iter().filter(|_| !areas.nations.is_empty()) {
+            let groups = match merge_rare {
+                Some(rule) => free_text_merged(dimension, groups, rule),
+                None => groups.clone(),
+            };
+            for (nation, block) in &areas.nations {
+                let deciles = |staff: &[f64]| own_deciles(facts, community, staff, *nation);
+                let list = system.breakdown(dimension, &groups, block, deciles);
+                nation_blocks.entry(dimension).or_default().push((*nation, list));
+            }
+        }
         let counts = system.summary_counts(matches, outside_community, &areas);
         let wres1 = tally.band_by_wres.as_ref().map(|by_band| system.wres1_block(by_band, counts.rows));
         let all_staff = system.all_staff_blocks(&tally.all_staff, counts.rows);
@@ -394,7 +417,7 @@ impl StaffSystem {
         }
         let msoas = system.msoas(facts, tally, &areas);
         let area_of = area_codes(&areas.cells, facts);
-        StaffSystem { system, areas, blocks, counts, wres1, all_staff, msoas, area_of }
+        StaffSystem { system, areas, blocks, nation_blocks, counts, wres1, all_staff, msoas, area_of }
     }
 
     /// Each count, exact.
@@ -414,10 +437,21 @@ impl StaffSystem {
             areas: self.areas.cells.iter().map(|c| c.map(|i| published[i])).collect(),
             msoas: self.msoas.iter().map(|c| c.map(|i| published[i])).collect(),
             all: self.areas.all.cells(published),
+            nations: self.areas.nations.iter().map(|(n, b)| (*n, b.cells(published))).collect(),
             groups: self
                 .blocks
                 .iter()
                 .map(|(d, list)| (*d, list.iter().map(|(label, b)| (label.clone(), b.cells(published))).collect()))
+                .collect(),
+            nation_groups: self
+                .nation_blocks
+                .iter()
+                .map(|(d, nations)| {
+                    let cells = |list: &Vec<(String, ClassBlock)>| {
+                        list.iter().map(|(label, b)| (label.clone(), b.cells(published))).collect()
+                    };
+                    (*d, nations.iter().map(|(n, list)| (*n, cells(list))).collect())
+                })
                 .collect(),
             matches: self.counts.statuses.iter().map(|(s, i)| (*s, published[*i])).collect(),
             rows: published[self.counts.rows],
@@ -448,6 +482,8 @@ struct AreaCells {
     all: ClassBlock,
     /// Staff in community areas without an English decile: in the area table, not in the classes.
     without_decile: usize,
+    /// Each other nation's class table on its own index, in a run across nations.
+    nations: Vec<(Country, ClassBlock)>,
 }
 
 /// Where the summary's counts are in the system.
@@ -475,7 +511,52 @@ impl System {
         self.margins.rank(without_decile, Importance::Residual);
         self.margins.unpublished(without_decile);
         self.margins.add(in_decile(None), without_decile);
-        AreaCells { cells, all, without_decile }
+        let nations = self.nation_blocks(facts, &cells, without_decile);
+        AreaCells { cells, all, without_decile, nations }
+    }
+
+    /// In a run across nations: each other nation's class table, its deciles the community's areas
+    /// of that nation in each decile of its own index, added up like England's; their totals and
+    /// the staff in areas no index ranks add up to the staff without an English decile, so that the
+    /// nations' totals and England's add up to everyone living in the community.
+    fn nation_blocks(
+        &mut self,
+        facts: &[AreaFacts],
+        cells: &[Option<usize>],
+        without_decile: usize,
+    ) -> Vec<(Country, ClassBlock)> {
+        let nations = other_nations(facts, |i| cells[i].is_some());
+        if nations.is_empty() {
+            return Vec::new();
+        }
+        let mut blocks = Vec::new();
+        for nation in nations {
+            let in_class = |decile: u8| -> Vec<usize> {
+                let own = Some(OwnDecile { nation, decile });
+                cells
+                    .iter()
+                    .zip(facts)
+                    .filter(|(_, a)| a.decile.is_none() && a.own == own)
+                    .filter_map(|(c, _)| *c)
+                    .collect()
+            };
+            let deciles: Vec<f64> = (1..=10).map(|d| in_class(d).iter().map(|c| self.raw[*c]).sum()).collect();
+            let block = self.class_block(&deciles);
+            self.rank_block(&block, Importance::Headline, Importance::Headline);
+            for d in 0..10u8 {
+                self.margins.add(in_class(d + 1), block.first_decile + d as usize);
+            }
+            blocks.push((nation, block));
+        }
+        let ranked = |a: &AreaFacts| blocks.iter().any(|(n, _)| a.own.is_some_and(|o| o.nation == *n));
+        let rest: Vec<usize> =
+            cells.iter().zip(facts).filter(|(_, a)| a.decile.is_none() && !ranked(a)).filter_map(|(c, _)| *c).collect();
+        let unranked = self.push(rest.iter().map(|c| self.raw[*c]).sum());
+        self.margins.rank(unranked, Importance::Residual);
+        self.margins.unpublished(unranked);
+        self.margins.add(rest, unranked);
+        self.margins.add(blocks.iter().map(|(_, b)| b.total).chain([unranked]).collect::<Vec<_>>(), without_decile);
+        blocks
     }
 
     /// One breakdown: each group's class table; the groups add up to the all-staff table. Groups
@@ -576,6 +657,29 @@ impl System {
         let rule = protection.rule;
         (self.raw.iter().zip(&hidden).map(|(c, h)| if *h { Cell::Suppressed } else { rule.cell(*c) }).collect(), audit)
     }
+}
+
+/// Staff (from `staff`, by area) in the community's areas of `nation`, by decile of its own index.
+fn own_deciles(facts: &[AreaFacts], community: &Community, staff: &[f64], nation: Country) -> Vec<f64> {
+    let mut deciles = vec![0.0; 10];
+    for (i, area) in facts.iter().enumerate().filter(|(i, a)| community.contains(*i) && a.decile.is_none()) {
+        if let Some(own) = area.own.filter(|o| o.nation == nation) {
+            deciles[own.decile as usize - 1] += staff[i];
+        }
+    }
+    deciles
+}
+
+/// The nations other than England whose own index ranks some of the community's areas (`member`
+/// says whether an area row is in it), Wales before Scotland: empty unless the run reads `--wimd` or `--simd`.
+pub fn other_nations(facts: &[AreaFacts], member: impl Fn(usize) -> bool) -> Vec<Country> {
+    let ranked = |nation: Country| {
+        facts
+            .iter()
+            .enumerate()
+            .any(|(i, a)| member(i) && a.decile.is_none() && a.own.is_some_and(|o| o.nation == nation))
+    };
+    [Country::Wales, Country::Scotland].into_iter().filter(|n| ranked(*n)).collect()
 }
 
 /// Each community area's cell in the system, with its area code (how earlier runs name it).
@@ -692,6 +796,38 @@ mod tests {
         assert_eq!(p.areas[0], Some(Cell::Suppressed));
         assert_eq!(p.areas[1], Some(Cell::Suppressed));
         assert_eq!(p.areas[2], Some(Cell::Count(40.0)));
+    }
+
+    #[test]
+    fn issue_30_each_nations_class_table_is_in_the_system_of_sums() {
+        let own = |nation, decile| Some(OwnDecile { nation, decile });
+        let england = |d: u8| AreaFacts { decile: Some(d), own: own(Country::England, d), ..Default::default() };
+        let wales = |d: u8| AreaFacts { own: own(Country::Wales, d), ..Default::default() };
+        let facts = vec![england(1), england(2), wales(1), wales(1), wales(5), AreaFacts::default()];
+        let community = Community { members: vec![true; 6], description: String::new() };
+        let mut tally = StaffTally::new(6);
+        for (area, n) in [(0, 40), (1, 50), (2, 3), (3, 20), (4, 30), (5, 10)] {
+            (0..n).for_each(|_| tally.add(area, &[]));
+        }
+        let matches = MatchCounts { within: 153, ..Default::default() };
+        let rule = Disclosure { min_count: 8, round_to: 1 };
+        let p = PublishedStaff::new(&facts, &community, &tally, &matches, 0, Protection::alone(&rule));
+        assert_eq!(p.all.total, Cell::Count(90.0), "England's table holds England's areas only");
+        assert_eq!(p.nations.len(), 1);
+        let (nation, cells) = &p.nations[0];
+        assert_eq!(*nation, Country::Wales);
+        assert_eq!(
+            (cells.deciles[0], cells.deciles[4], cells.total),
+            (Cell::Count(23.0), Cell::Count(30.0), Cell::Count(53.0))
+        );
+        assert_eq!(cells.quintiles[0], Cell::Count(23.0));
+        // Wales's decile 1 minus its other area would give the area of 3: both are hidden.
+        assert_eq!(p.areas[2..4], [Some(Cell::Suppressed), Some(Cell::Suppressed)]);
+        assert!(p.audit.protected);
+        // Without the nations' indices, as before: no nation's table.
+        let plain: Vec<AreaFacts> = facts.iter().cloned().map(|a| AreaFacts { own: None, ..a }).collect();
+        let p = PublishedStaff::new(&plain, &community, &tally, &matches, 0, Protection::alone(&rule));
+        assert!(p.nations.is_empty());
     }
 
     #[test]

@@ -146,6 +146,21 @@ impl Nations {
         }
     }
 
+    /// A Scottish data zone's working-age population as SIMD counted it (its population base), if
+    /// the run has SIMD and the file gives it.
+    pub fn working_age(&self, code: &str) -> Option<f64> {
+        let simd = self.indices.iter().find(|i| i.edition.nation() == Country::Scotland)?;
+        simd.get(code)?.working_age
+    }
+
+    /// The name of the index of `nation` the run has (`IMD 2025`, `WIMD 2025`, `SIMD 2020v2`).
+    pub fn index_of(&self, nation: Country) -> Option<&str> {
+        match nation {
+            Country::England => self.england.as_deref(),
+            _ => self.indices.iter().find(|i| i.edition.nation() == nation).map(|i| i.edition.name()),
+        }
+    }
+
     /// The name of an index (`IMD 2025`, `WIMD 2025`, `SIMD 2020v2`).
     pub fn index_name(&self, index: u8) -> &str {
         match index {
@@ -287,7 +302,7 @@ impl NationTally {
     }
 }
 
-/// The analyses (gaps, emissions, funnel, commute) do not yet compare within each nation: they set
+/// The analyses other than gaps (emissions, funnel, commute, network) do not yet compare within each nation: they set
 /// Wales's and Scotland's files aside, with this note, and run on England's IMD as before (a Welsh
 /// or Scottish person is without a decile there, never given an English one).
 pub fn set_aside_for_analyses(paths: &mut crate::geocoder::ReferencePaths) -> Option<String> {
@@ -296,7 +311,7 @@ pub fn set_aside_for_analyses(paths: &mut crate::geocoder::ReferencePaths) -> Op
     }
     paths.nations = NationPaths::default();
     Some(
-        "--wimd, --simd and --scotland-boundaries are read by geocode and prepare only so far: this run compares \
+        "--wimd, --simd and --scotland-boundaries are read by geocode, prepare and gaps only so far: this run compares \
          on England's IMD alone, as before (Welsh and Scottish people are counted without a decile, never given \
          an English one)"
             .to_string(),

@@ -89,7 +89,7 @@ pub(crate) fn run(args: NetworkArgs) -> anyhow::Result<()> {
     let split = tempfile::tempdir().map_err(|e| crate::Error::io(Path::new("a temporary folder"), e))?;
     let (employers, source) = partners_of(&args, split.path())?;
     let base = &args.gaps;
-    let (mut run, shared) = crate::gaps::open_run(base)?;
+    let (mut run, shared) = crate::gaps::open_run(base, false)?;
     let mut partners = Vec::new();
     for employer in employers {
         partners.push(place(employer, base, &shared, &mut run)?);

@@ -56,6 +56,34 @@ pub struct GapsSummary {
     /// where hidden).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub all_staff: BTreeMap<String, BTreeMap<String, Option<f64>>>,
+    /// In a run across nations (`--wimd`, `--simd` and a community spanning nations): each nation's
+    /// staff against that nation's community on its own index, England first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub by_nation: Vec<NationGaps>,
+    /// In a run across nations: why the nations' indices are not pooled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nations_not_pooled: Option<String>,
+}
+
+/// One nation's staff against that nation's part of the community, on its own index.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NationGaps {
+    /// `England`, `Wales`, `Scotland`.
+    pub nation: String,
+    /// Its own index (`IMD 2025`, `WIMD 2025`, `SIMD 2020v2`).
+    pub index: String,
+    /// The community's areas in the nation ranked by its index.
+    pub areas: usize,
+    /// Their working-age population (Census 2021 in England and Wales, SIMD's in Scotland).
+    pub population: f64,
+    /// Where that population is from, in words.
+    pub population_of: String,
+    /// Staff living in them, under the disclosure rule (null where hidden).
+    pub staff_in_community: Option<f64>,
+    pub headline: Option<String>,
+    /// Staff and population shares in the nation's deciles 1-2 (its most deprived fifth).
+    pub deciles_1_2_staff_share: Option<f64>,
+    pub deciles_1_2_population_share: Option<f64>,
 }
 
 /// Staff by one demographic dimension against the community, from published counts.

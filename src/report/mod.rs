@@ -595,39 +595,63 @@ fn gaps_section(
 
 /// Shares of staff and of the working-age population by decile, side by side.
 fn gaps_chart(deciles: &Csv) -> String {
-    let classes: Vec<&Vec<String>> = deciles.rows.iter().filter(|r| deciles.cell(r, "imd_decile") != "total").collect();
+    // A run across nations: each nation's deciles of its own index, labelled with the nation.
+    let across = deciles.headers.iter().any(|h| h == "deprivation_decile");
+    let column = if across { "deprivation_decile" } else { "imd_decile" };
+    let classes: Vec<&Vec<String>> = deciles.rows.iter().filter(|r| deciles.cell(r, column) != "total").collect();
+    let label = |r: &Vec<String>| match across {
+        true => format!("{} {}", deciles.cell(r, "nation"), deciles.cell(r, column)),
+        false => deciles.cell(r, column).to_string(),
+    };
     let share = |column: &str| -> Vec<MapValue> {
         classes.iter().map(|r| MapValue::from_text(deciles.cell(r, column))).collect()
     };
+    let (title, axis) = match across {
+        true => (
+            "Staff and working-age population by each nation's own decile",
+            "Decile of the nation's own index (1 = most deprived)",
+        ),
+        false => ("Staff and working-age population by IMD decile", "National IMD decile (1 = most deprived)"),
+    };
     grouped_bars(
-        "Staff and working-age population by IMD decile",
-        &classes.iter().map(|r| deciles.cell(r, "imd_decile").to_string()).collect::<Vec<_>>(),
+        title,
+        &classes.iter().map(|r| label(r)).collect::<Vec<_>>(),
         &[
             Series { name: "Staff living in the community", colour: CHART_OURS, values: share("staff_share") },
             Series { name: "Working-age population", colour: CHART_COMPARED, values: share("population_share") },
         ],
-        "National IMD decile (1 = most deprived)",
+        axis,
     )
 }
 
 fn gaps_decile_table(deciles: &Csv) -> anyhow::Result<HtmlTable> {
     let all_rows: Vec<&Vec<String>> = deciles.rows.iter().collect();
-    deciles.table(
-        "Staff and working-age population by national IMD decile",
-        &[
-            ("imd_decile", "IMD decile", Format::Text),
-            ("staff", "Staff", Format::Count),
-            ("staff_share", "Share of staff", Format::Percent),
-            ("staff_share_ci_low", "95% CI from", Format::Percent),
-            ("staff_share_ci_high", "95% CI to", Format::Percent),
-            ("population", "Working-age population", Format::Count),
-            ("population_share", "Share of population", Format::Percent),
-            ("representation_ratio", "Representation ratio", Format::Fixed(2)),
-            ("gap_pp", "Gap (points)", Format::Fixed(1)),
-        ],
-        &all_rows,
-    )
+    if deciles.headers.iter().any(|h| h == "deprivation_decile") {
+        let mut columns = vec![
+            ("nation", "Nation", Format::Text),
+            ("deprivation_index", "Index", Format::Text),
+            ("deprivation_decile", "Decile", Format::Text),
+        ];
+        columns.extend(GAPS_DECILE_COLUMNS);
+        let caption = "Staff and working-age population by decile of each nation's own index (never pooled)";
+        return deciles.table(caption, &columns, &all_rows);
+    }
+    let mut columns = vec![("imd_decile", "IMD decile", Format::Text)];
+    columns.extend(GAPS_DECILE_COLUMNS);
+    deciles.table("Staff and working-age population by national IMD decile", &columns, &all_rows)
 }
+
+/// The columns of the decile table after the decile.
+const GAPS_DECILE_COLUMNS: [(&str, &str, Format); 8] = [
+    ("staff", "Staff", Format::Count),
+    ("staff_share", "Share of staff", Format::Percent),
+    ("staff_share_ci_low", "95% CI from", Format::Percent),
+    ("staff_share_ci_high", "95% CI to", Format::Percent),
+    ("population", "Working-age population", Format::Count),
+    ("population_share", "Share of population", Format::Percent),
+    ("representation_ratio", "Representation ratio", Format::Fixed(2)),
+    ("gap_pp", "Gap (points)", Format::Fixed(1)),
+];
 
 /// The headline figures: staff in and outside the community, its areas, the Core20 shares.
 fn gaps_figures(summary: &GapsSummary) -> Vec<Figure> {
@@ -674,20 +698,26 @@ fn gaps_cuts(dir: &Path) -> anyhow::Result<Vec<HtmlTable>> {
             continue;
         }
         let csv = Csv::read(&path)?;
-        let core20: Vec<&Vec<String>> = csv.rows.iter().filter(|r| csv.cell(r, "imd_quintile") == "1").collect();
-        let caption =
-            format!("{label}: staff living in the most deprived fifth of neighbourhoods (national deciles 1-2)");
-        tables.push(csv.table(
-            &caption,
-            &[
-                (dimension, label, Format::Text),
-                ("staff", "Staff in deciles 1-2", Format::Count),
-                ("staff_share", "Share of the group's staff", Format::Percent),
-                ("population_share", "Share of working-age residents", Format::Percent),
-                ("representation_ratio", "Representation ratio", Format::Fixed(2)),
-            ],
-            &core20,
-        )?);
+        // A run across nations: each nation's groups in its own most deprived fifth.
+        let across = csv.headers.iter().any(|h| h == "deprivation_quintile");
+        let quintile = if across { "deprivation_quintile" } else { "imd_quintile" };
+        let core20: Vec<&Vec<String>> = csv.rows.iter().filter(|r| csv.cell(r, quintile) == "1").collect();
+        let caption = match across {
+            true => format!("{label}: staff living in their nation's most deprived fifth of neighbourhoods (deciles 1-2 of its own index)"),
+            false => format!("{label}: staff living in the most deprived fifth of neighbourhoods (national deciles 1-2)"),
+        };
+        let mut columns = Vec::new();
+        if across {
+            columns.push(("nation", "Nation", Format::Text));
+        }
+        columns.extend([
+            (dimension, label, Format::Text),
+            ("staff", "Staff in deciles 1-2", Format::Count),
+            ("staff_share", "Share of the group's staff", Format::Percent),
+            ("population_share", "Share of working-age residents", Format::Percent),
+            ("representation_ratio", "Representation ratio", Format::Fixed(2)),
+        ]);
+        tables.push(csv.table(&caption, &columns, &core20)?);
     }
     Ok(tables)
 }
@@ -836,6 +866,7 @@ fn audit_note(dir: &Path, what: &str) -> anyhow::Result<Option<String>> {
 /// The community, the disclosure rule, the deprivation edition and the population, as notes and sources.
 fn gaps_notes(summary: &GapsSummary, assumptions: &mut Vec<String>) {
     assumptions.push(format!("Community: {}.", community_in_words(summary)));
+    assumptions.extend(summary.nations_not_pooled.clone());
     let rule = &summary.disclosure;
     assumptions.push(if rule.min_count <= 1 && rule.round_to <= 1 {
         "Counts are exact: no disclosure control was applied, so this report is for internal use only.".to_string()

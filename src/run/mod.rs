@@ -100,12 +100,27 @@ impl RunContext {
         inputs: &[&Path],
         population: impl FnOnce() -> crate::Result<Option<Population>>,
     ) -> anyhow::Result<RunContext> {
+        RunContext::open_with_nations(output, reference, (disclosure, false), inputs, population)
+    }
+
+    /// As [`RunContext::open`]; with `compare_nations` (gaps), Wales's and Scotland's files
+    /// (`--wimd`, `--simd`, `--scotland-boundaries`) are read, each area given its own nation's
+    /// decile, and Scotland's data zones SIMD's working-age population; without, they are set
+    /// aside with a warning.
+    pub fn open_with_nations(
+        output: &OutputDirArgs,
+        reference: &ReferenceArgs,
+        (disclosure, compare_nations): (Disclosure, bool),
+        inputs: &[&Path],
+        population: impl FnOnce() -> crate::Result<Option<Population>>,
+    ) -> anyhow::Result<RunContext> {
         let started = Instant::now();
         let mut files = reference.files();
         files.extend(inputs);
         let folder = RunFolder::create(&output.out, output.force, &files)?;
         let mut paths = reference.paths();
-        let nations_note = crate::geocoder::nations::set_aside_for_analyses(&mut paths);
+        let nations_note =
+            if compare_nations { None } else { crate::geocoder::nations::set_aside_for_analyses(&mut paths) };
         let geocoder = Geocoder::load(&paths).context("loading reference data")?;
         if let Some(store) = &geocoder.store {
             crate::run::say(
