@@ -458,7 +458,13 @@ fn gaps_compares_each_nation_with_its_own_community_on_its_own_index() {
     let audit: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(both.join("disclosure_audit.json")).unwrap()).unwrap();
     assert_eq!(audit["systems"][0]["protected"], true, "{}", audit["summary"]);
-    // The runs' joint audit reads England's tables only: a run across nations is not yet protected with others.
+    // The attacker's audit from the files reads every nation's tables (its sums within each
+    // nation), and finds the run protected as its own audit did.
+    let attack = anchormap(["audit".as_ref(), both.as_os_str()]);
+    let said = String::from_utf8_lossy(&attack.stdout).into_owned() + &String::from_utf8_lossy(&attack.stderr);
+    assert_eq!(attack.status.code(), Some(0), "{said}");
+    assert!(!said.contains("left out"), "every table read: {said}");
+    // A later run linked to one across nations is refused (--protect-with reads England's IMD tables only).
     let mut args: Vec<std::ffi::OsString> = vec!["gaps".into(), "--staff".into(), staff.clone().into()];
     for (flag, file) in [
         ("--postcodes", CODE_POINT),

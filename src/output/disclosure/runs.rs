@@ -189,14 +189,26 @@ impl RunTables {
     fn class_table(&mut self, breakdown: Option<&str>) -> anyhow::Result<()> {
         let suffix = breakdown.map_or(String::new(), |b| format!("_by_{b}"));
         let mut by_class = Vec::new();
-        for (classes, column) in [("decile", "imd_decile"), ("quintile", "imd_quintile")] {
+        for classes in ["decile", "quintile"] {
             let file = format!("gaps_by_{classes}{suffix}.csv");
             let Some(pair) = self.pair(&file)? else { return Ok(()) };
-            let (Some(c), Some(s)) = (column_of(&pair.headers, column), column_of(&pair.headers, "staff")) else {
-                self.notes.push(format!("{file}: no {column} and staff columns, left out"));
+            let (Some((nation, c)), Some(s)) =
+                (class_column(&pair.headers, classes), column_of(&pair.headers, "staff"))
+            else {
+                self.notes.push(format!(
+                    "{file}: no imd_{classes} (or nation and deprivation_{classes}) and staff columns, left out"
+                ));
                 return Ok(());
             };
-            let group = |r: &[String]| if breakdown.is_some() { r[0].clone() } else { "All staff".to_string() };
+            // Across nations each nation's rows are a table of their own (its index, its total).
+            let group_column = if nation.is_some() { 2 } else { 0 };
+            let group = |r: &[String]| {
+                let group = if breakdown.is_some() { r[group_column].clone() } else { "All staff".to_string() };
+                match nation {
+                    Some(n) => format!("{group}{}", in_nation(&r[n])),
+                    None => group,
+                }
+            };
             let label = |r: &[String]| match r[c].as_str() {
                 "total" => format!("{}, total", group(r)),
                 v => format!("{}, {classes} {v}", group(r)),
@@ -230,13 +242,23 @@ impl RunTables {
         if !breakdown {
             return;
         }
-        let classes = (1..=10).map(|d| format!("decile {d}")).chain((1..=5).map(|q| format!("quintile {q}")));
-        for class in classes.chain(["total".to_string()]) {
-            let all = self.index.iter().find(|((_, l), _)| *l == format!("All staff, {class}")).map(|(_, &i)| i);
-            let of = |g: &String| deciles.get(&format!("{g}, {class}")).or(quintiles.get(&format!("{g}, {class}")));
-            let parts: Option<Vec<usize>> = groups.iter().map(|g| of(g).copied()).collect();
-            if let (Some(all), Some(parts)) = (all, parts) {
-                self.sums.push((parts, all));
+        // Each nation's groups add up to that nation's all-staff table.
+        let nation_of = |g: &String| match g.rfind(" [") {
+            Some(at) if g.ends_with(']') => g[at..].to_string(),
+            _ => String::new(),
+        };
+        let nations: std::collections::BTreeSet<String> = groups.iter().map(nation_of).collect();
+        for nation in nations {
+            let classes = (1..=10).map(|d| format!("decile {d}")).chain((1..=5).map(|q| format!("quintile {q}")));
+            for class in classes.chain(["total".to_string()]) {
+                let whole = format!("All staff{nation}, {class}");
+                let all = self.index.iter().find(|((_, l), _)| *l == whole).map(|(_, &i)| i);
+                let of = |g: &String| deciles.get(&format!("{g}, {class}")).or(quintiles.get(&format!("{g}, {class}")));
+                let parts: Option<Vec<usize>> =
+                    groups.iter().filter(|g| nation_of(g) == nation).map(|g| of(g).copied()).collect();
+                if let (Some(all), Some(parts)) = (all, parts) {
+                    self.sums.push((parts, all));
+                }
             }
         }
     }
@@ -246,18 +268,31 @@ impl RunTables {
     fn area_table(&mut self) -> anyhow::Result<()> {
         let file = "gaps_by_area.csv";
         let Some(pair) = self.pair(file)? else { return Ok(()) };
-        let (Some(d), Some(s)) = (column_of(&pair.headers, "imd_decile"), column_of(&pair.headers, "staff")) else {
-            self.notes.push(format!("{file}: no imd_decile and staff columns, left out"));
+        // Across nations, each area is in its own nation's decile of its own index.
+        let nation = column_of(&pair.headers, "nation");
+        let decile = match nation {
+            Some(_) => column_of(&pair.headers, "deprivation_decile"),
+            None => column_of(&pair.headers, "imd_decile"),
+        };
+        let (Some(d), Some(s)) = (decile, column_of(&pair.headers, "staff")) else {
+            self.notes
+                .push(format!("{file}: no imd_decile (or nation and deprivation_decile) and staff columns, left out"));
             return Ok(());
         };
         let Some(cells) = self.read_cells(file, &pair, s, |r| r[0].clone(), true) else { return Ok(()) };
-        let decile_of: BTreeMap<String, String> = pair.published.iter().map(|r| (r[0].clone(), r[d].clone())).collect();
-        for decile in 1..=10 {
-            let parts = cells.iter().filter(|(code, _)| decile_of[*code] == decile.to_string()).map(|(_, &i)| i);
-            let whole = self.index.get(&("gaps_by_decile.csv".to_string(), format!("All staff, decile {decile}")));
-            if let Some(&whole) = whole {
-                self.sums.push((parts.collect(), whole));
-            }
+        let class_of = |r: &[String]| match nation {
+            Some(n) if !r[n].is_empty() => (in_nation(&r[n]), r[d].clone()),
+            _ => (String::new(), r[d].clone()),
+        };
+        let class: BTreeMap<String, (String, String)> =
+            pair.published.iter().map(|r| (r[0].clone(), class_of(r))).collect();
+        let wholes: std::collections::BTreeSet<(String, String)> = class.values().cloned().collect();
+        for (nation, decile) in wholes {
+            let label = format!("All staff{nation}, decile {decile}");
+            let Some(&whole) = self.index.get(&("gaps_by_decile.csv".to_string(), label)) else { continue };
+            let parts =
+                cells.iter().filter(|(code, _)| class[*code] == (nation.clone(), decile.clone())).map(|(_, &i)| i);
+            self.sums.push((parts.collect(), whole));
         }
         Ok(())
     }
@@ -274,6 +309,21 @@ impl RunTables {
         if self.sums.len() < before {
             self.notes.push(format!("{} sums the exact counts do not satisfy were left out", before - self.sums.len()));
         }
+    }
+}
+
+/// How a nation is written into a group's label (`All staff [Wales]`): each nation's rows of a
+/// run across nations are a table of their own.
+fn in_nation(nation: &str) -> String {
+    format!(" [{nation}]")
+}
+
+/// The class column of a `gaps_by_decile.csv` or `_quintile.csv`: `imd_decile`, or across nations
+/// `deprivation_decile` with the position of the `nation` column.
+fn class_column(headers: &[String], classes: &str) -> Option<(Option<usize>, usize)> {
+    match column_of(headers, &format!("imd_{classes}")) {
+        Some(c) => Some((None, c)),
+        None => Some((Some(column_of(headers, "nation")?), column_of(headers, &format!("deprivation_{classes}"))?)),
     }
 }
 
