@@ -357,6 +357,22 @@ fn network_from_one_esr_file_publishes_a_small_employer_only_within_the_pool_and
     assert_eq!(audit["runs"].as_array().unwrap().len(), 4, "the pool and three partners");
 }
 
+/// The demo region's three partners' staff files.
+const DEMO_PARTNERS: [&str; 3] = [
+    "data/demo/anchorshire_fictional_staff.csv",
+    "data/demo/anchorshire_fictional_community_trust_staff.csv",
+    "data/demo/anchorshire_fictional_council_staff.csv",
+];
+
+/// An EMPLOYERS.csv in `dir` naming the demo's partners `Partner 0` to `Partner 2`.
+fn demo_employers(dir: &Path) -> PathBuf {
+    let list = dir.join("employers.csv");
+    let rows: Vec<String> =
+        DEMO_PARTNERS.iter().enumerate().map(|(k, f)| format!("Partner {k},{}", sample(f).display())).collect();
+    std::fs::write(&list, format!("employer,file\n{}\n", rows.join("\n"))).unwrap();
+    list
+}
+
 /// The reference and community options of a run on the demo's fictional region.
 fn demo_region_args() -> Vec<std::ffi::OsString> {
     let mut args: Vec<std::ffi::OsString> = Vec::new();
@@ -381,20 +397,15 @@ fn partners_published_each_on_its_own_beside_a_pool_are_exposed_and_a_network_ru
     // exact counts (--round-to 1) the pool minus the other partners gives a partner's hidden count
     // back; the audit over the folder as a network says so, and the network run protects it.
     let dir = temp_dir();
-    let files = [
-        "data/demo/anchorshire_fictional_staff.csv",
-        "data/demo/anchorshire_fictional_community_trust_staff.csv",
-        "data/demo/anchorshire_fictional_council_staff.csv",
-    ];
     let mut pooled = String::new();
-    for (k, file) in files.iter().enumerate() {
+    for (k, file) in DEMO_PARTNERS.iter().enumerate() {
         let text = std::fs::read_to_string(sample(file)).unwrap();
         pooled.push_str(if k == 0 { &text } else { text.split_once('\n').unwrap().1 });
     }
     std::fs::write(dir.path().join("pool.csv"), pooled).unwrap();
     let alone = dir.path().join("alone");
     let runs = std::iter::once((dir.path().join("pool.csv"), alone.join("all-employers")))
-        .chain(files.iter().enumerate().map(|(k, f)| (sample(f), alone.join(format!("employers/{k}")))));
+        .chain(DEMO_PARTNERS.iter().enumerate().map(|(k, f)| (sample(f), alone.join(format!("employers/{k}")))));
     for (staff, out) in runs {
         let mut args: Vec<std::ffi::OsString> = vec!["gaps".into(), "--staff".into(), staff.into()];
         args.extend(demo_region_args());
@@ -411,10 +422,7 @@ fn partners_published_each_on_its_own_beside_a_pool_are_exposed_and_a_network_ru
     assert_eq!(out.status.code(), Some(1), "the runs published alone are exposed: {stdout}");
     assert!(stdout.contains("EXPOSED"), "{stdout}");
 
-    let list = dir.path().join("employers.csv");
-    let rows: Vec<String> =
-        files.iter().enumerate().map(|(k, f)| format!("Partner {k},{}", sample(f).display())).collect();
-    std::fs::write(&list, format!("employer,file\n{}\n", rows.join("\n"))).unwrap();
+    let list = demo_employers(dir.path());
     let network = dir.path().join("network");
     let mut args: Vec<std::ffi::OsString> = vec!["network".into(), "--employers".into(), list.into()];
     args.extend(demo_region_args());
@@ -430,15 +438,7 @@ fn the_pool_and_every_partner_publish_every_decile_row_a_board_reads_first() {
     // published, so hiding it protected nothing. A headline row is hidden only where no cell
     // further along the sums can be.
     let dir = temp_dir();
-    let files = [
-        "data/demo/anchorshire_fictional_staff.csv",
-        "data/demo/anchorshire_fictional_community_trust_staff.csv",
-        "data/demo/anchorshire_fictional_council_staff.csv",
-    ];
-    let list = dir.path().join("employers.csv");
-    let rows: Vec<String> =
-        files.iter().enumerate().map(|(k, f)| format!("Partner {k},{}", sample(f).display())).collect();
-    std::fs::write(&list, format!("employer,file\n{}\n", rows.join("\n"))).unwrap();
+    let list = demo_employers(dir.path());
     let network = dir.path().join("network");
     let mut args: Vec<std::ffi::OsString> = vec!["network".into(), "--employers".into(), list.into()];
     let region = demo_region_args();
