@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{AreaNameArgs, DisclosureArgs, OutputDirArgs, ReferenceArgs, TravelArgs, ValueArgs};
+use super::{AreaBridgeArgs, AreaNameArgs, DisclosureArgs, OutputDirArgs, ReferenceArgs, TravelArgs, ValueArgs};
 use crate::columns::ColumnMap;
 
 /// Weekdays in a year (52 weeks of 5 days).
@@ -19,6 +19,9 @@ pub const DEFAULT_MAX_COMMUTE_KM: f64 = 100.0;
 
 /// Staff travel to work: trips, km, kg CO2e, cost and hours by home area, deprivation decile, band and site.
 #[derive(Debug, Args)]
+#[command(mut_arg("area_bridge", |a| a.help(
+    "The ONS LSOA 2011 <-> 2021 lookup: the census tables (LSOA 2021) joined to an LSOA 2011 run"
+)))]
 pub struct CommuteArgs {
     /// Staff CSV (an ESR extract): home postcode; optional work site (code, name or alias), contracted WTE,
     /// staff group and band.
@@ -55,13 +58,8 @@ pub struct CommuteArgs {
     #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
     pub site_columns: ColumnMap,
 
-    /// The ONS LSOA 2011 <-> 2021 lookup: the census tables (LSOA 2021) joined to an LSOA 2011 run.
-    #[arg(long, value_name = "LOOKUP.csv")]
-    pub area_bridge: Option<PathBuf>,
-
-    /// Area bridge columns when not detected: lsoa11=,lsoa21=,change=
-    #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
-    pub area_bridge_columns: ColumnMap,
+    #[command(flatten)]
+    pub bridge: AreaBridgeArgs,
 
     #[command(flatten)]
     pub names: AreaNameArgs,

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{AreaNameArgs, OutputDirArgs, ReferenceArgs, SiteArgs, TravelArgs};
+use super::{AreaBridgeArgs, AreaNameArgs, OutputDirArgs, ReferenceArgs, SiteArgs, TravelArgs};
 use crate::columns::ColumnMap;
 
 /// What `anchormap export` writes.
@@ -19,6 +19,10 @@ pub enum Export {
 /// Always Parquet: the shared `--format` (which an `[output]` table may set for every command) is hidden.
 #[derive(Debug, Args)]
 #[command(mut_arg("formats", |formats| formats.hide(true)))]
+#[command(mut_arg("area_bridge", |a| a.help(
+    "The ONS LSOA 2011 <-> 2021 lookup (LSOA11CD, LSOA21CD, CHGIND): each code of the other vintage with the areas \
+     it became and its share of each (by population), as `emissions` bridges"
+)))]
 pub struct ExportArgs {
     /// What to export: `lookups`.
     #[arg(value_enum, value_name = "WHAT")]
@@ -47,14 +51,8 @@ pub struct ExportArgs {
     #[arg(long, value_name = "HEADER")]
     pub icb_column: Option<String>,
 
-    /// The ONS LSOA 2011 <-> 2021 lookup (LSOA11CD, LSOA21CD, CHGIND): each code of the other vintage
-    /// with the areas it became and its share of each (by population), as `emissions` bridges.
-    #[arg(long, value_name = "LOOKUP.csv")]
-    pub area_bridge: Option<PathBuf>,
-
-    /// Area bridge columns when not detected: lsoa11=,lsoa21=,change=
-    #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
-    pub area_bridge_columns: ColumnMap,
+    #[command(flatten)]
+    pub bridge: AreaBridgeArgs,
 
     #[command(flatten)]
     pub sites: SiteArgs,

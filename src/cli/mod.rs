@@ -662,6 +662,10 @@ impl DisclosureArgs {
 #[derive(Debug, Args)]
 // Emissions measures travel to the sites: the shared --sites is required here.
 #[command(mut_arg("sites", |sites| sites.required(true)))]
+#[command(mut_arg("area_bridge", |a| a.help(
+    "The ONS LSOA 2011 <-> 2021 lookup (LSOA11CD, LSOA21CD, CHGIND): patient area codes of the other vintage are \
+     placed on this run's areas (a split area shared among its parts by population)"
+)))]
 pub struct EmissionsArgs {
     /// Outpatient appointments CSV: patient postcode (or area code), site code, attendance mode; optional count, specialty, first/follow-up, date.
     #[arg(long, value_name = "A.csv")]
@@ -685,14 +689,8 @@ pub struct EmissionsArgs {
     #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
     pub appointment_columns: ColumnMap,
 
-    /// The ONS LSOA 2011 <-> 2021 lookup (LSOA11CD, LSOA21CD, CHGIND): patient area codes of the
-    /// other vintage are placed on this run's areas (a split area shared among its parts by population).
-    #[arg(long, value_name = "LOOKUP.csv")]
-    pub area_bridge: Option<PathBuf>,
-
-    /// Area bridge columns when not detected: lsoa11=,lsoa21=,change=
-    #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
-    pub area_bridge_columns: ColumnMap,
+    #[command(flatten)]
+    pub bridge: AreaBridgeArgs,
 
     #[command(flatten)]
     pub names: AreaNameArgs,
@@ -818,6 +816,10 @@ fn non_negative(text: &str) -> Result<f64, String> {
 /// How the community is stated. Options combine by intersection (e.g. an ICB, within 15 km of the sites).
 #[derive(Debug, Clone, Args)]
 #[command(next_help_heading = "Community (default: within 10 km of the sites)")]
+#[command(mut_arg("area_bridge", |a| a.help(
+    "The ONS LSOA 2011 <-> 2021 lookup (LSOA11CD, LSOA21CD, CHGIND): --community-codes of the other vintage are \
+     bridged to this run's areas (a split area to all its parts)"
+)))]
 pub struct CommunityArgs {
     /// Area codes: one per line, or a CSV with an area-code column.
     #[arg(long, value_name = "FILE")]
@@ -844,8 +846,16 @@ pub struct CommunityArgs {
     #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
     pub community_lookup_columns: ColumnMap,
 
-    /// The ONS LSOA 2011 <-> 2021 lookup (LSOA11CD, LSOA21CD, CHGIND): --community-codes of the
-    /// other vintage are bridged to this run's areas (a split area to all its parts).
+    #[command(flatten)]
+    pub bridge: AreaBridgeArgs,
+}
+
+/// The ONS LSOA 2011 <-> 2021 lookup, for a run that meets area codes of the other vintage; each
+/// command says what it bridges (`mut_arg("area_bridge", ...)` on its arguments).
+#[derive(Debug, Clone, Args, Default)]
+pub struct AreaBridgeArgs {
+    /// The ONS LSOA 2011 <-> 2021 lookup (LSOA11CD, LSOA21CD, CHGIND): codes of the other vintage
+    /// bridged to this run's areas.
     #[arg(long, value_name = "LOOKUP.csv")]
     pub area_bridge: Option<PathBuf>,
 

@@ -84,7 +84,7 @@ pub fn run(args: ExportArgs) -> anyhow::Result<()> {
         Some(_) => Some(crate::emissions::travel_model(&args.travel)?),
         None => None,
     };
-    let inputs: Vec<&Path> = [&args.population, &args.icb_lookup, &args.area_bridge, &args.sites.sites]
+    let inputs: Vec<&Path> = [&args.population, &args.icb_lookup, &args.bridge.area_bridge, &args.sites.sites]
         .into_iter()
         .flatten()
         .map(|p| p.as_path())
@@ -228,7 +228,7 @@ fn icb_of_areas(path: &Path, column: Option<&str>, run: &RunContext) -> anyhow::
 
 /// The LSOA bridge when `--area-bridge` is given; else a note of the file it needs.
 fn bridge_file(args: &ExportArgs, run: &RunContext, codes: &AreaCodes, manifest: &mut Manifest) -> anyhow::Result<()> {
-    let Some(path) = &args.area_bridge else {
+    let Some(path) = &args.bridge.area_bridge else {
         manifest.not_written.push(NotWritten {
             file: "lsoa_bridge.parquet",
             needs: "the ONS LSOA (2011) to LSOA (2021) lookup, LSOA11_LSOA21_LAD22_EW_LU.csv, given with --area-bridge"
@@ -237,7 +237,7 @@ fn bridge_file(args: &ExportArgs, run: &RunContext, codes: &AreaCodes, manifest:
         return Ok(());
     };
     let geography = &run.geocoder.boundaries.geography;
-    let bridge = AreaBridge::load(path, geography, &args.area_bridge_columns)?;
+    let bridge = AreaBridge::load(path, geography, &args.bridge.area_bridge_columns)?;
     let frame = bridge_frame(&bridge, &run.areas.facts, &codes.total_population)?;
     manifest.files.push(write(run.out(), "lsoa_bridge.parquet", BRIDGE, frame)?);
     Ok(())

@@ -29,7 +29,8 @@ impl NoCar {
         let census = CensusTravelTable::load(path, &travel.car_availability_columns, None, &Default::default())?;
         let geography = run.geocoder.boundaries.geography.clone();
         let codes = run.areas.facts.iter().map(|a| a.code.as_str());
-        let by_area = census.for_run(codes, &geography, args.area_bridge.as_deref(), &args.area_bridge_columns)?;
+        let by_area =
+            census.for_run(codes, &geography, args.bridge.area_bridge.as_deref(), &args.bridge.area_bridge_columns)?;
         let Some(by_area) = by_area else {
             run.warnings.push(format!(
                 "--car-availability not used for the equity lens: the boundaries are {geography}, not LSOAs"

@@ -105,7 +105,7 @@ fn inputs(args: &CommuteArgs) -> Vec<&Path> {
         travel.distance_matrix.as_ref(),
     ]
     .into_iter()
-    .chain([travel.car_availability.as_ref(), travel.travel_to_work.as_ref(), args.area_bridge.as_ref()])
+    .chain([travel.car_availability.as_ref(), travel.travel_to_work.as_ref(), args.bridge.area_bridge.as_ref()])
     .chain([args.commute.mode_survey.as_ref()])
     .flatten()
     .map(|p| p.as_path())

@@ -234,7 +234,8 @@ impl Modes {
         self.census_files.push(crate::output::summary::file_name(path));
         let geography = run.geocoder.boundaries.geography.clone();
         let codes = run.areas.facts.iter().map(|a| a.code.as_str());
-        let by_area = census.for_run(codes, &geography, args.area_bridge.as_deref(), &args.area_bridge_columns)?;
+        let by_area =
+            census.for_run(codes, &geography, args.bridge.area_bridge.as_deref(), &args.bridge.area_bridge_columns)?;
         let Some(by_area) = by_area else {
             run.warnings.push(format!("--car-availability not used: the boundaries are {geography}, not LSOAs"));
             return Ok(());
@@ -320,9 +321,9 @@ fn census_for_run(
     if geography == table.geography {
         return Ok(Some(codes.map(|c| table.get(c).map(<[f64]>::to_vec)).collect()));
     }
-    let bridge = match (&geography, &args.area_bridge) {
+    let bridge = match (&geography, &args.bridge.area_bridge) {
         (Geography::Other(_), _) => None,
-        (_, Some(path)) => Some(AreaBridge::load(path, &table.geography, &args.area_bridge_columns)?),
+        (_, Some(path)) => Some(AreaBridge::load(path, &table.geography, &args.bridge.area_bridge_columns)?),
         (_, None) => bail!(Error::invalid(
             Location::file(&table.path),
             format!(

@@ -197,7 +197,7 @@ fn inputs(args: &EmissionsArgs) -> Vec<&Path> {
     let travel = &args.travel;
     [Some(&args.appointments), args.sites.sites.as_ref(), args.population.as_ref(), travel.factors.as_ref()]
         .into_iter()
-        .chain([travel.distance_matrix.as_ref(), args.area_bridge.as_ref()])
+        .chain([travel.distance_matrix.as_ref(), args.bridge.area_bridge.as_ref()])
         .chain([travel.car_availability.as_ref(), travel.travel_to_work.as_ref()])
         .flatten()
         .map(|p| p.as_path())
@@ -301,8 +301,8 @@ fn area_travel(
         Some(c) => c.for_run(
             run.areas.facts.iter().map(|a| a.code.as_str()),
             geography,
-            args.area_bridge.as_deref(),
-            &args.area_bridge_columns,
+            args.bridge.area_bridge.as_deref(),
+            &args.bridge.area_bridge_columns,
         )?,
         None => None,
     };
@@ -653,9 +653,10 @@ impl<'a> Placer<'a> {
             areas.facts.iter().enumerate().map(|(i, a)| (a.code.as_str(), i)).collect();
         let site_names = SiteNames::new(sites);
         let bridge = args
+            .bridge
             .area_bridge
             .as_deref()
-            .map(|path| AreaBridge::load(path, &geocoder.boundaries.geography, &args.area_bridge_columns))
+            .map(|path| AreaBridge::load(path, &geocoder.boundaries.geography, &args.bridge.area_bridge_columns))
             .transpose()?;
         let mut matrix = FxHashMap::default();
         let mut matrix_warning = None;

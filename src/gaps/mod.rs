@@ -281,7 +281,7 @@ fn inputs(args: &GapsArgs) -> Vec<&Path> {
     let d = &args.demography;
     [Some(&args.staff), args.vacancies.vacancies.as_ref(), args.sites.sites.as_ref(), Some(&args.population)]
         .into_iter()
-        .chain([c.community_codes.as_ref(), c.community_lookup.as_ref(), c.area_bridge.as_ref()])
+        .chain([c.community_codes.as_ref(), c.community_lookup.as_ref(), c.bridge.area_bridge.as_ref()])
         .chain([d.ethnic_group_population.as_ref(), d.sex_population.as_ref(), d.age_population.as_ref()])
         .chain([args.economic_activity.as_ref(), args.car_availability.as_ref()])
         .flatten()

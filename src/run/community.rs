@@ -57,8 +57,9 @@ fn from_code_list(
 ) -> anyhow::Result<Community> {
     let mut codes = read_code_list(path)?;
     let known: FxHashSet<&str> = facts.iter().map(|a| a.code.as_str()).collect();
-    if let Some(lookup) = &options.area_bridge {
-        let bridge = crate::reference::bridge::AreaBridge::load(lookup, geography, &options.area_bridge_columns)?;
+    if let Some(lookup) = &options.bridge.area_bridge {
+        let bridge =
+            crate::reference::bridge::AreaBridge::load(lookup, geography, &options.bridge.area_bridge_columns)?;
         (codes, *codes_bridged) = bridge.bridge_codes(codes, |c| known.contains(c));
     }
     let missing = codes.iter().filter(|c| !known.contains(c.as_str())).count();
