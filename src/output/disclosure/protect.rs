@@ -61,29 +61,28 @@ impl Disclosure {
         margins: &Margins,
     ) -> (Vec<bool>, Option<LinearRanges>) {
         let mut hidden = self.protect_along_sums(raw, primary, margins);
-        // How many values each cell was shown to hold: hiding more only widens every range (each
+        // The range each cell was shown to hold: hiding more only widens every range (each
         // table of counts the attacker could not rule out stays one), so a cell shown wide enough
         // in one round is not attacked again unless it needs more.
-        let mut shown = vec![0.0_f64; raw.len()];
-        let mut shown_range: Vec<Option<Bounds>> = vec![None; raw.len()];
+        let mut shown: Vec<Option<Bounds>> = vec![None; raw.len()];
         let mut programs = (0, 0);
         // An attacker's solver uses every sum at once: while its ranges leave a hidden count too
         // narrow or pin a rounded one, hide one more cell (one at a time: one more hidden cell in a
         // sum often gives every cell of it room), and solve again.
         for _ in 0..LINEAR_ROUNDS {
             let need: Vec<f64> = (0..raw.len()).map(|i| self.need(raw, &hidden, margins, i).unwrap_or(0.0)).collect();
-            let open: Vec<bool> = (0..raw.len()).map(|i| shown[i] < need[i]).collect();
+            let open: Vec<bool> = (0..raw.len()).map(|i| shown[i].map_or(0.0, Bounds::values) < need[i]).collect();
             let mut attack = self.attack_cells(raw, &hidden, margins, Depth::Protect, |i| open[i]);
             programs = (programs.0 + attack.programs, programs.1 + attack.integer_programs);
             let mut exposed = Vec::new();
             for i in (0..raw.len()).filter(|&i| open[i]) {
                 match attack.ranges[i].values() >= need[i] {
-                    true => (shown[i], shown_range[i]) = (attack.ranges[i].values(), Some(attack.ranges[i])),
+                    true => shown[i] = Some(attack.ranges[i]),
                     false => exposed.push(i),
                 }
             }
             if exposed.is_empty() && attack.unsolved == 0 {
-                for (range, shown) in attack.ranges.iter_mut().zip(&shown_range) {
+                for (range, shown) in attack.ranges.iter_mut().zip(&shown) {
                     *range = shown.unwrap_or(*range);
                 }
                 (attack.programs, attack.integer_programs) = programs;
