@@ -7,18 +7,8 @@ use crate::util::*;
 
 /// The fixture's reference data (LSOA 2011 test areas) and sites.
 fn commute_args(staff: &Path, out: &Path, extra: &[&str]) -> Vec<OsString> {
-    let mut args: Vec<OsString> = vec!["commute".into(), "--staff".into(), staff.into()];
-    for (flag, file) in [
-        ("--sites", "sites.csv"),
-        ("--postcodes", "postcodes.csv"),
-        ("--boundaries", "areas.geojson"),
-        ("--deprivation", "imd.csv"),
-    ] {
-        args.extend([flag.into(), fixture(file).into()]);
-    }
-    args.extend(["--out".into(), out.into(), "-q".into()]);
-    args.extend(extra.iter().map(OsString::from));
-    args
+    let line = Line::new("commute").arg("--staff", staff).fixtures(&FIXTURE_REFERENCE[..4]);
+    line.out(out).args(extra).into()
 }
 
 fn write(dir: &Path, name: &str, text: &str) -> PathBuf {

@@ -2,6 +2,9 @@
 
 use std::path::{Path, PathBuf};
 
+use anchormap::analysis::emissions::ShiftScope;
+use anchormap::output::run_summary::EmissionsSummary;
+
 use crate::util::*;
 
 /// One-row factor file: car at 0.2 kg CO2e per km.
@@ -16,22 +19,18 @@ fn emissions_args(dir: &Path, extra: &[&str]) -> Vec<std::ffi::OsString> {
 }
 
 fn emissions_args_for(appointments: &Path, dir: &Path, extra: &[&str]) -> Vec<std::ffi::OsString> {
-    let mut args: Vec<std::ffi::OsString> = vec!["emissions".into(), "--appointments".into()];
-    args.push(appointments.into());
-    args.extend(fixture_reference_args());
-    args.extend(["--out".into(), dir.join("out").into_os_string(), "-q".into()]);
-    args.extend(extra.iter().map(std::ffi::OsString::from));
-    args
+    let line = Line::new("emissions").arg("--appointments", appointments).fixtures(&FIXTURE_REFERENCE);
+    line.out(&dir.join("out")).args(extra).into()
 }
 
 /// Circuity 1, all by car at 0.2 kg/km, half of follow-ups moved to virtual, exact counts.
-fn run_hand_case(dir: &Path) -> (PathBuf, serde_json::Value) {
+fn run_hand_case(dir: &Path) -> (PathBuf, EmissionsSummary) {
     let factors = car_factor(dir);
     let mut extra = vec!["--circuity", "1", "--mode-share", "car=1", "--factors", factors.to_str().unwrap()];
     extra.extend(["--shift-to-virtual", "0.5", "--min-count", "0", "--round-to", "1"]);
     anchormap_ok(emissions_args(dir, &extra));
     let out = dir.join("out");
-    let summary = serde_json::from_str(&std::fs::read_to_string(out.join("emissions_summary.json")).unwrap()).unwrap();
+    let summary = read_summary(&out.join("emissions_summary.json"));
     (out, summary)
 }
 
@@ -62,9 +61,9 @@ fn hand_computed_totals() {
     // E01900003 by area code: centroid (400500, 301500), 500 m from S1 -> 1 km return.
     assert_eq!(e["rows"], 12);
     assert_eq!(e["rows_with_invalid_count"], 1);
-    assert_eq!(s["appointments_total"], 27.0);
-    assert_eq!(s["appointments_placed"], 21.0);
-    let unplaced = &s["unplaced_by_reason"];
+    assert_eq!(s.appointments_total, Some(27.0));
+    assert_eq!(s.appointments_placed, Some(21.0));
+    let unplaced = &s.unplaced_by_reason;
     for (reason, n) in [
         ("unknown_postcode", 1.0),
         ("unknown_site", 2.0),
@@ -72,40 +71,41 @@ fn hand_computed_totals() {
         ("no_coordinates", 1.0),
         ("unknown_area", 1.0),
     ] {
-        assert_eq!(unplaced[reason], n, "{reason}");
+        assert_eq!(unplaced[reason], Some(n), "{reason}");
     }
-    let unplaced_total: f64 = unplaced.as_object().unwrap().values().map(|v| v.as_f64().unwrap()).sum();
+    let unplaced_total: f64 = unplaced.values().map(|v| v.unwrap()).sum();
     assert_eq!(unplaced_total + 21.0, 27.0, "every appointment placed or counted by reason");
     // Face to face: 3 x 1 km + 2 x 1 km + 10 x 4 km + 1 x 1 km (mode not recorded) = 46 km, 9.2 kg.
-    assert!(close(s["patient_km_total"].as_f64().unwrap(), 46.0));
-    assert!(close(s["kgco2e_total"].as_f64().unwrap(), 9.2));
+    assert!(close(s.patient_km_total.unwrap(), 46.0));
+    assert!(close(s.kgco2e_total.unwrap(), 9.2));
     assert_eq!(e["mode_not_recorded_counted_as_face_to_face"], 1.0);
     // Already virtual: 4 x 2.236068 km + 1 x 1 km, at 0.2 kg/km.
     let avoided = 0.2 * (4.0 * 2.0 * 1.25f64.sqrt() + 1.0);
-    assert!((s["kgco2e_avoided"].as_f64().unwrap() - avoided).abs() <= 0.0005, "kg to 3 decimals");
+    assert!((s.kgco2e_avoided.unwrap() - avoided).abs() <= 0.0005, "kg to 3 decimals");
     // Half of the face-to-face follow-ups (2 at S1, 10 at S2): 1 x 1 km + 5 x 4 km = 21 km, 4.2 kg.
-    let scenario = &s["scenario"];
-    assert_eq!(scenario["applies_to"], "follow-ups");
-    assert!(close(s["scenario_kgco2e_saved"].as_f64().unwrap(), 4.2));
-    assert!(close(scenario["appointments_shifted"].as_f64().unwrap(), 6.0));
-    assert!(close(scenario["patient_km_saved"].as_f64().unwrap(), 21.0));
-    assert!(close(scenario["cost_saved_gbp"].as_f64().unwrap(), (21.0 / 1.609344 * 0.45 * 100.0f64).round() / 100.0));
+    let scenario = &s.scenario;
+    assert_eq!(scenario.applies_to, ShiftScope::FollowUps);
+    assert!(close(s.scenario_kgco2e_saved.unwrap(), 4.2));
+    assert!(close(scenario.appointments_shifted.unwrap(), 6.0));
+    assert!(close(scenario.patient_km_saved.unwrap(), 21.0));
+    assert!(close(scenario.cost_saved_gbp.unwrap(), (21.0 / 1.609344 * 0.45 * 100.0f64).round() / 100.0));
     // Door to door (issue 17): one-way minutes 9.5 + 1.04 x straight-line km, all by car: 1 trip of
     // 0.5 km and 5 of 2 km each way, both ways: (2 x 10.02 + 10 x 11.58) / 60 = 2.264 hours.
-    assert!(close(scenario["hours_saved"].as_f64().unwrap(), 2.3), "{}", scenario["hours_saved"]);
+    assert!(close(scenario.hours_saved.unwrap(), 2.3), "{:?}", scenario.hours_saved);
     // The range: circuity 1 is below the range's 1.2, so the low end keeps it; all by car, and this
     // factor file has no well-to-tank factors: the high end is the total at circuity 1.4.
-    assert_eq!(s["kgco2e_range"], serde_json::json!({"low": 9.2, "high": 12.88}));
-    assert_eq!(s["scenario_kgco2e_saved_range"], serde_json::json!({"low": 4.2, "high": 5.88}));
-    assert_eq!(scenario["share_of_saving_to_deciles_1_2"], 1.0);
-    assert_eq!(s["assumptions"]["kgco2e_per_km_by_mode"]["car"], 0.2);
+    assert_eq!((s.kgco2e_range.low, s.kgco2e_range.high), (Some(9.2), Some(12.88)));
+    let saved = &s.scenario_kgco2e_saved_range;
+    assert_eq!((saved.low, saved.high), (Some(4.2), Some(5.88)));
+    assert_eq!(scenario.share_of_saving_to_deciles_1_2, Some(1.0));
+    assert_eq!(s.assumptions.kgco2e_per_km_by_mode["car"], 0.2);
 }
 
 #[test]
 fn tables_reconcile_with_the_summary() {
     let dir = temp_dir();
     let (out, s) = run_hand_case(dir.path());
-    let total_kg = s["kgco2e_total"].as_f64().unwrap();
+    let total_kg = s.kgco2e_total.unwrap();
     let (site_h, sites) = read_csv(&out.join("emissions_by_site.csv"));
     assert!(close(number(&sites, &site_h, "S1", "kgco2e"), 1.2));
     assert!(close(number(&sites, &site_h, "S2", "kgco2e"), 8.0));

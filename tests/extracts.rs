@@ -25,17 +25,8 @@ fn sites(dir: &Path) -> PathBuf {
 }
 
 fn reference(sites: &Path) -> Vec<OsString> {
-    let mut args: Vec<OsString> = vec!["--sites".into(), sites.into()];
-    for (flag, file) in [
-        ("--postcodes", "postcodes.csv"),
-        ("--boundaries", "areas.geojson"),
-        ("--deprivation", "imd.csv"),
-        ("--population", "population.csv"),
-    ] {
-        args.extend([flag.into(), fixture(file).into()]);
-    }
-    args.extend(["--min-count".into(), "0".into(), "--round-to".into(), "1".into(), "-q".into()]);
-    args
+    let line = Line::default().arg("--sites", sites).fixtures(&FIXTURE_REFERENCE[1..]);
+    line.args(["--min-count", "0", "--round-to", "1", "-q"]).into()
 }
 
 fn read_json(path: &Path) -> serde_json::Value {

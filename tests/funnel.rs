@@ -2,6 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
+use anchormap::output::run_summary::FunnelSummary;
+
 use crate::util::*;
 
 /// (postcode, ethnicity as NHS Jobs writes it, sex, status, vacancy, how many).
@@ -56,20 +58,9 @@ fn write_applications(dir: &Path) -> PathBuf {
 }
 
 pub(crate) fn funnel_args(applications: &Path, out: &Path, extra: &[&str]) -> Vec<std::ffi::OsString> {
-    let mut args: Vec<std::ffi::OsString> =
-        vec!["funnel".into(), "--applications".into(), applications.into(), "--out".into(), out.into(), "-q".into()];
-    for (flag, file) in [
-        ("--postcodes", "postcodes.csv"),
-        ("--boundaries", "areas.geojson"),
-        ("--deprivation", "imd.csv"),
-        ("--population", "population.csv"),
-        ("--community-codes", "community_codes.txt"),
-        ("--vacancies", "vacancies.csv"),
-    ] {
-        args.extend([flag.into(), fixture(file).into()]);
-    }
-    args.extend(extra.iter().map(std::ffi::OsString::from));
-    args
+    let line = Line::new("funnel").arg("--applications", applications).out(out).fixtures(&FIXTURE_PLACEMENT);
+    let community = [("--population", "population.csv"), ("--community-codes", "community_codes.txt")];
+    line.fixtures(&community).fixtures(&[("--vacancies", "vacancies.csv")]).args(extra).into()
 }
 
 fn summary(out: &Path, name: &str) -> serde_json::Value {
@@ -91,26 +82,22 @@ fn wres_indicator_2_equals_a_hand_calculation() {
     let rr: f64 = (12.0 / 30.0) / (5.0 / 25.0);
     let se = (1.0_f64 / 12.0 - 1.0 / 30.0 + 1.0 / 5.0 - 1.0 / 25.0).sqrt();
     let (low, high) = ((rr.ln() - 1.959964 * se).exp(), (rr.ln() + 1.959964 * se).exp());
-    let s = summary(&exact, "funnel_summary.json");
-    let w = &s["wres_indicator_2"];
+    let s: FunnelSummary = read_summary(&exact.join("funnel_summary.json"));
+    let w = &s.wres_indicator_2;
     assert_eq!(
-        [&w["white_shortlisted"], &w["white_appointed"], &w["bme_shortlisted"], &w["bme_appointed"]]
-            .map(|v| v.as_f64().unwrap()),
-        [30.0, 12.0, 25.0, 5.0]
+        [w.white_shortlisted, w.white_appointed, w.bme_shortlisted, w.bme_appointed],
+        [30.0, 12.0, 25.0, 5.0].map(Some)
     );
-    assert_eq!(w["relative_likelihood"].as_f64().unwrap(), 2.0);
-    assert_eq!((w["ci_low"].as_f64().unwrap(), w["ci_high"].as_f64().unwrap()), (0.81, 4.91), "published to 2 places");
+    assert_eq!(w.relative_likelihood, Some(2.0));
+    assert_eq!((w.ci_low, w.ci_high), (Some(0.81), Some(4.91)), "published to 2 places");
     assert!((low - 0.8147).abs() < 1e-3 && (high - 4.910).abs() < 1e-3, "{low} {high}");
     let e = summary(&exact, "not-for-publication/funnel_summary_exact.json");
     let x = &e["wres_indicator_2"];
     assert!((x["relative_likelihood"].as_f64().unwrap() - rr).abs() < 1e-12);
     assert!((x["ci_low"].as_f64().unwrap() - low).abs() < 1e-5 && (x["ci_high"].as_f64().unwrap() - high).abs() < 1e-5);
     assert!(low < rr && rr < high, "the interval contains the ratio");
-    assert!(
-        s["headline"].as_str().unwrap().contains("White applicants were 2.00 times as likely as BME applicants"),
-        "{}",
-        s["headline"]
-    );
+    let headline = s.headline.unwrap_or_default();
+    assert!(headline.contains("White applicants were 2.00 times as likely as BME applicants"), "{headline}");
 
     // The funnel by deprivation: Core20 (deciles 1-2) = XX1 1AA and XX1 1AE.
     let (headers, rows) = read_csv(&exact.join("funnel_by_core20.csv"));
@@ -126,9 +113,9 @@ fn wres_indicator_2_equals_a_hand_calculation() {
     let (_, deciles) = read_csv(&exact.join("funnel_by_imd_decile.csv"));
     assert_eq!(row(&deciles, "10")[1..4], ["22", "22", "10"], "1AF: 10 + 8 + 4");
     // Least deprived fifth (decile 10: 10 of 22) against Core20 (5 of 35).
-    let d = &s["deprivation_relative_likelihood"];
     let by_hand: f64 = (10.0 / 22.0) / (5.0 / 35.0);
-    assert_eq!(d["relative_likelihood"].as_f64().unwrap(), (by_hand * 100.0).round() / 100.0);
+    let published = s.deprivation_relative_likelihood.relative_likelihood;
+    assert_eq!(published, Some((by_hand * 100.0).round() / 100.0));
     // Bands from the vacancy file: V1 and V2 bands 1-4, V3 band 6.
     let (_, bands) = read_csv(&exact.join("funnel_by_band_group.csv"));
     assert_eq!(

@@ -2,6 +2,9 @@
 
 use std::path::Path;
 
+use anchormap::gaps::GapsExact;
+use anchormap::output::run_summary::GapsSummary;
+
 use crate::util::*;
 
 /// Staff by postcode: 20 in E01900001 (decile 1), 10 in E01900002 (decile 4), 30 in E01900003
@@ -33,18 +36,8 @@ fn write_staff(dir: &Path) -> std::path::PathBuf {
 
 /// `gaps` on the fixture reference data for `staff`, writing to `out`, plus extra arguments.
 fn gaps_args(staff: &Path, out: &Path, extra: &[&str]) -> Vec<std::ffi::OsString> {
-    let mut args: Vec<std::ffi::OsString> =
-        vec!["gaps".into(), "--staff".into(), staff.into(), "--out".into(), out.into()];
-    for (flag, file) in [
-        ("--postcodes", "postcodes.csv"),
-        ("--boundaries", "areas.geojson"),
-        ("--deprivation", "imd.csv"),
-        ("--population", "population.csv"),
-    ] {
-        args.extend([flag.into(), fixture(file).into()]);
-    }
-    args.extend(extra.iter().map(std::ffi::OsString::from));
-    args
+    let line = Line::new("gaps").arg("--staff", staff).arg("--out", out).fixtures(&FIXTURE_PLACEMENT);
+    line.fixtures(&[("--population", "population.csv")]).args(extra).into()
 }
 
 fn community() -> String {
@@ -133,18 +126,15 @@ fn exact_decile_arithmetic() {
     assert_eq!(reach[3][5], "unknown_site");
 
     // With no rule, the published summary has the exact counts; the internal file always does.
-    let read = |path: std::path::PathBuf| -> serde_json::Value {
-        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-    };
-    let summary = read(out.join("gaps_summary.json"));
-    assert_eq!(summary["staff"]["rows"], 74.0);
-    assert_eq!(summary["staff"]["placed_in_community"], 65.0, "the class tables' total");
-    assert_eq!(summary["staff"]["placed_outside_community"], 4.0);
-    assert_eq!(summary["staff"]["match"]["unknown_postcode"], 2.0);
-    assert_eq!(summary["community"]["areas"], 5);
-    let exact = read(out.join("not-for-publication/gaps_summary_exact.json"));
-    assert_eq!(exact["staff"]["placed_in_community"], 68);
-    assert_eq!(exact["staff"]["in_community_without_decile"], 3);
+    let published: GapsSummary = read_summary(&out.join("gaps_summary.json"));
+    assert_eq!(published.staff.rows, Some(74.0));
+    assert_eq!(published.staff.placed_in_community, Some(65.0), "the class tables' total");
+    assert_eq!(published.staff.placed_outside_community, Some(4.0));
+    assert_eq!(published.staff.by_match["unknown_postcode"], Some(2.0));
+    assert_eq!(published.community.areas, 5);
+    let exact: GapsExact = read_summary(&out.join("not-for-publication/gaps_summary_exact.json"));
+    assert_eq!(exact.staff.placed_in_community, 68);
+    assert_eq!(exact.staff.in_community_without_decile, 3);
 }
 
 #[test]
@@ -348,10 +338,9 @@ fn esr_ethnic_groups_equal_a_hand_count() {
     }
     let hidden: Vec<&str> = table.iter().filter(|r| r[1] == "*").map(|r| r[0].as_str()).collect();
     assert!(hidden.len() != 1, "{hidden:?}");
-    let summary: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(published.join("gaps_summary.json")).unwrap()).unwrap();
-    assert_eq!(summary["demography"][0]["dimension"], "ethnic_group");
-    assert_eq!(summary["demography"][0]["groups"][0]["staff"], serde_json::Value::Null, "6 Asian staff: suppressed");
+    let gaps: GapsSummary = read_summary(&published.join("gaps_summary.json"));
+    assert_eq!(gaps.demography[0].dimension, "ethnic_group");
+    assert_eq!(gaps.demography[0].groups[0].staff, None, "6 Asian staff: suppressed");
 }
 
 /// The text of every file at the top of a run folder (the parts of a workbook unzipped).

@@ -13,20 +13,13 @@ fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
 
 /// `gaps` on the fixture reference data with a given staff file, plus extra arguments.
 fn gaps_args(staff: &Path, out: &Path, extra: &[&str]) -> Vec<std::ffi::OsString> {
-    let mut args: Vec<std::ffi::OsString> =
-        vec!["gaps".into(), "--staff".into(), staff.into(), "--out".into(), out.into(), "-q".into()];
-    args.extend(fixture_reference_args());
-    args.extend(["--community-codes".into(), fixture("community_codes.txt").into()]);
-    args.extend(extra.iter().map(std::ffi::OsString::from));
-    args
+    let line = Line::new("gaps").arg("--staff", staff).out(out).fixtures(&FIXTURE_REFERENCE);
+    line.fixtures(&[("--community-codes", "community_codes.txt")]).args(extra).into()
 }
 
 fn emissions_args(appointments: &Path, out: &Path, extra: &[&str]) -> Vec<std::ffi::OsString> {
-    let mut args: Vec<std::ffi::OsString> = vec!["emissions".into(), "--appointments".into(), appointments.into()];
-    args.extend(fixture_reference_args());
-    args.extend(["--out".into(), out.into(), "-q".into()]);
-    args.extend(extra.iter().map(std::ffi::OsString::from));
-    args
+    let line = Line::new("emissions").arg("--appointments", appointments).fixtures(&FIXTURE_REFERENCE);
+    line.out(out).args(extra).into()
 }
 
 #[test]

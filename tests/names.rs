@@ -61,13 +61,7 @@ fn command(
     rest: &[&str],
     out: &Path,
 ) -> Vec<std::ffi::OsString> {
-    let mut args: Vec<std::ffi::OsString> = vec![first[0].into(), first[1].into(), path.into()];
-    for (flag, file) in files {
-        args.extend([flag.into(), reference.join(file).into_os_string()]);
-    }
-    args.extend(rest.iter().map(Into::into));
-    args.extend(["-q".into(), "--out".into(), out.into()]);
-    args
+    Line::new(first[0]).arg(first[1], path).files(reference, files).args(rest).out(out).into()
 }
 
 fn gaps_args(reference: &Path, staff: &Path, vacancies: &Path, out: &Path) -> Vec<std::ffi::OsString> {
@@ -170,7 +164,10 @@ fn issue_15_targets_for_the_icb_carry_names_sites_and_jobs() {
     let workbook = xlsx_part(&out.join("gaps.xlsx"), "xl/workbook.xml");
     // Headings in words with units, and a sheet naming each CSV column.
     assert!(strings.contains("Staff share, lower 95% limit (%)") && strings.contains("Column in the CSV"), "headings");
-    assert!(!strings.contains(">staff_share_ci_low<") || strings.contains("Heading here"), "snake_case only in Columns");
+    assert!(
+        !strings.contains(">staff_share_ci_low<") || strings.contains("Heading here"),
+        "snake_case only in Columns"
+    );
     for sheet in ["by decile", "by msoa", "targets", "targets by msoa", "Columns", "Notes"] {
         assert!(workbook.contains(&format!("name=\"{sheet}\"")), "{sheet}: {workbook}");
     }
@@ -179,7 +176,10 @@ fn issue_15_targets_for_the_icb_carry_names_sites_and_jobs() {
     anchormap_ok(["report", "--from", out.to_str().unwrap(), "-o", report.to_str().unwrap(), "-q"]);
     let html = std::fs::read_to_string(&report).unwrap();
     let escaped = |s: String| s.replace('&', "&amp;").replace('\'', "&#x27;");
-    assert!(html.contains(&escaped(format!("The first neighbourhood to recruit from is {}", cell(first, "neighbourhood")))), "top target");
+    assert!(
+        html.contains(&escaped(format!("The first neighbourhood to recruit from is {}", cell(first, "neighbourhood")))),
+        "top target"
+    );
     assert!(html.contains(ICB_NAME), "the community's own name");
     assert!(!html.contains("lsoa21_to_sicbl24_icb24.csv"), "no file name for the community");
     assert!(html.contains("Pay band group") && html.contains("Bands 1-4"), "the band cut");
@@ -207,7 +207,10 @@ fn in_chromium(report: &Path, msoa: &str, name: &str, msoas: usize) {
         .unwrap_or_default();
     assert!(tooltip.contains(name) && tooltip.contains(msoa), "{tooltip}");
     let text = tab.evaluate("document.body.innerText", false).unwrap().value.unwrap_or_default().to_string();
-    assert!(text.contains("The first neighbourhood to recruit from is") && text.contains("Pay band group"), "the new sections are shown");
+    assert!(
+        text.contains("The first neighbourhood to recruit from is") && text.contains("Pay band group"),
+        "the new sections are shown"
+    );
     page.assert_not_blank_and_quiet();
 }
 

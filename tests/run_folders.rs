@@ -6,26 +6,13 @@ use std::path::Path;
 use crate::util::*;
 
 fn gaps(out: &Path, extra: &[&str]) -> Vec<OsString> {
-    let mut args: Vec<OsString> =
-        vec!["gaps".into(), "--staff".into(), fixture("staff.csv").into(), "--out".into(), out.into()];
-    args.extend(fixture_reference_args());
-    args.extend(["--community-radius-km".into(), "50".into(), "-q".into()]);
-    args.extend(extra.iter().map(OsString::from));
-    args
+    let line = Line::new("gaps").fixtures(&[("--staff", "staff.csv")]).out(out).fixtures(&FIXTURE_REFERENCE);
+    line.args(["--community-radius-km", "50"]).args(extra).into()
 }
 
 fn emissions(out: &Path, extra: &[&str]) -> Vec<OsString> {
-    let mut args: Vec<OsString> = vec![
-        "emissions".into(),
-        "--appointments".into(),
-        fixture("appointments.csv").into(),
-        "--out".into(),
-        out.into(),
-    ];
-    args.extend(fixture_reference_args());
-    args.push("-q".into());
-    args.extend(extra.iter().map(OsString::from));
-    args
+    let line = Line::new("emissions").fixtures(&[("--appointments", "appointments.csv")]).out(out);
+    line.fixtures(&FIXTURE_REFERENCE).args(extra).into()
 }
 
 #[test]

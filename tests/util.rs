@@ -148,20 +148,87 @@ pub fn pdftotext() -> Option<PathBuf> {
     None
 }
 
-/// The fixture reference options shared by the analysis commands: sites, postcodes, boundaries,
-/// deprivation and population.
+/// The fixture files that place postcodes: Code-Point-style postcodes, boundaries and deprivation.
+pub const FIXTURE_PLACEMENT: [(&str, &str); 3] =
+    [("--postcodes", "postcodes.csv"), ("--boundaries", "areas.geojson"), ("--deprivation", "imd.csv")];
+
+/// The fixture reference options shared by the analysis commands: placement, sites and population.
+pub const FIXTURE_REFERENCE: [(&str, &str); 5] = [
+    ("--sites", "sites.csv"),
+    FIXTURE_PLACEMENT[0],
+    FIXTURE_PLACEMENT[1],
+    FIXTURE_PLACEMENT[2],
+    ("--population", "population.csv"),
+];
+
+/// The fixture reference options shared by the analysis commands, as arguments.
 pub fn fixture_reference_args() -> Vec<std::ffi::OsString> {
-    let mut args = Vec::new();
-    for (flag, file) in [
-        ("--sites", "sites.csv"),
-        ("--postcodes", "postcodes.csv"),
-        ("--boundaries", "areas.geojson"),
-        ("--deprivation", "imd.csv"),
-        ("--population", "population.csv"),
-    ] {
-        args.extend([flag.into(), fixture(file).into()]);
+    Line::default().fixtures(&FIXTURE_REFERENCE).into()
+}
+
+/// An `anchormap` command line built up in steps: the subcommand, files by folder, options, the
+/// output folder; then given to [`anchormap_ok`] and its siblings, or extended further as a `Vec`.
+///
+/// `Line::new("gaps").arg("--staff", &staff).fixtures(&FIXTURE_REFERENCE).out(&out).args(["--by", "band"])`
+#[derive(Debug, Clone, Default)]
+pub struct Line(Vec<std::ffi::OsString>);
+
+impl Line {
+    /// A line for a subcommand.
+    pub fn new(subcommand: &str) -> Line {
+        Line(vec![subcommand.into()])
     }
-    args
+
+    /// An option and its value.
+    pub fn arg(mut self, flag: &str, value: impl AsRef<std::ffi::OsStr>) -> Line {
+        self.0.extend([flag.into(), value.as_ref().to_owned()]);
+        self
+    }
+
+    /// More words as they are (flags, options and values).
+    pub fn args<I, S>(mut self, words: I) -> Line
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<std::ffi::OsStr>,
+    {
+        self.0.extend(words.into_iter().map(|w| w.as_ref().to_owned()));
+        self
+    }
+
+    /// Each option with a file of a folder (the reference folder, the repository for the demo's files).
+    pub fn files(self, folder: &Path, files: &[(&str, &str)]) -> Line {
+        files.iter().fold(self, |line, (flag, name)| line.arg(flag, folder.join(name)))
+    }
+
+    /// Each option with a file of `tests/fixtures`.
+    pub fn fixtures(self, files: &[(&str, &str)]) -> Line {
+        self.files(&fixture(""), files)
+    }
+
+    /// The output folder, and no progress on the terminal.
+    pub fn out(self, folder: &Path) -> Line {
+        self.arg("--out", folder).args(["-q"])
+    }
+}
+
+impl From<Line> for Vec<std::ffi::OsString> {
+    fn from(line: Line) -> Self {
+        line.0
+    }
+}
+
+impl IntoIterator for Line {
+    type Item = std::ffi::OsString;
+    type IntoIter = std::vec::IntoIter<std::ffi::OsString>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+/// A run's summary (published or exact) read through its type, as `report` reads it.
+pub fn read_summary<T: serde::de::DeserializeOwned>(path: &Path) -> T {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{} does not read as its type: {e}", path.display()))
 }
 
 /// A page open in headless Chromium, with every console message and exception it produced.

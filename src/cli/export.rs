@@ -4,8 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{AreaBridgeArgs, AreaNameArgs, OutputDirArgs, ReferenceArgs, SiteArgs, TravelArgs};
-use crate::columns::ColumnMap;
+use super::{AreaBridgeArgs, AreaNameArgs, OutputDirArgs, PopulationArgs, ReferenceArgs, SiteArgs, TravelArgs};
 
 /// What `anchormap export` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -19,6 +18,10 @@ pub enum Export {
 /// Always Parquet: the shared `--format` (which an `[output]` table may set for every command) is hidden.
 #[derive(Debug, Args)]
 #[command(mut_arg("formats", |formats| formats.hide(true)))]
+#[command(mut_arg("population", |a| a.help(
+    "Population by area (IoD2019 File 6 / IoD2025 File 7 or a code,population CSV): the areas' working-age \
+     population (as `gaps` compares with) and total population (as `emissions` bridges by)"
+)))]
 #[command(mut_arg("area_bridge", |a| a.help(
     "The ONS LSOA 2011 <-> 2021 lookup (LSOA11CD, LSOA21CD, CHGIND): each code of the other vintage with the areas \
      it became and its share of each (by population), as `emissions` bridges"
@@ -31,14 +34,8 @@ pub struct ExportArgs {
     #[command(flatten)]
     pub reference: ReferenceArgs,
 
-    /// Population by area (IoD2019 File 6 / IoD2025 File 7 or a code,population CSV): the areas'
-    /// working-age population (as `gaps` compares with) and total population (as `emissions` bridges by).
-    #[arg(long, value_name = "POP")]
-    pub population: Option<PathBuf>,
-
-    /// Population file columns when not detected: code=,population=
-    #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
-    pub population_columns: ColumnMap,
+    #[command(flatten)]
+    pub population: PopulationArgs,
 
     #[command(flatten)]
     pub names: AreaNameArgs,

@@ -294,6 +294,9 @@ impl Breakdown {
 }
 
 #[derive(Debug, Clone, Args)]
+#[command(mut_arg("population", |a| a.required(true).help(
+    "Population by area: IoD2019 File 6 / IoD2025 File 7 (working-age column by default) or a code,population CSV"
+)))]
 pub struct GapsArgs {
     /// Staff CSV (e.g. an ESR extract) with a home postcode column; optional staff group and band.
     #[arg(long, value_name = "S.csv")]
@@ -308,13 +311,8 @@ pub struct GapsArgs {
     #[command(flatten)]
     pub reference: ReferenceArgs,
 
-    /// Population by area: IoD2019 File 6 / IoD2025 File 7 (working-age column by default) or a code,population CSV.
-    #[arg(long, value_name = "POP")]
-    pub population: PathBuf,
-
-    /// Population file columns when not detected: code=,population= (e.g. population=Total population: mid 2015 (excluding prisoners))
-    #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
-    pub population_columns: ColumnMap,
+    #[command(flatten)]
+    pub population: PopulationArgs,
 
     /// Staff file columns when not detected: postcode=,staff_group=,band=,start_date=
     #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
@@ -454,6 +452,7 @@ impl DemographyArgs {
 #[command(
     mut_arg("vacancies", |v| v.help("Vacancies CSV (TRAC / NHS Jobs): the band of each vacancy reference, for applications without a band column")),
     mut_arg("sites", |s| s.help("Sites CSV: site_code, site_name, and postcode and/or easting, northing (the default community: 10 km around them)")),
+    mut_arg("population", |p| p.help("Population by area (as for gaps): with a community, applicants' deprivation is compared with the community's")),
 )]
 pub struct FunnelArgs {
     /// Applications CSV (an NHS Jobs or TRAC export): applicant postcode and application status or stage reached;
@@ -470,13 +469,8 @@ pub struct FunnelArgs {
     #[command(flatten)]
     pub reference: ReferenceArgs,
 
-    /// Population by area (as for gaps): with a community, applicants' deprivation is compared with the community's.
-    #[arg(long, value_name = "POP")]
-    pub population: Option<PathBuf>,
-
-    /// Population file columns when not detected: code=,population=
-    #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
-    pub population_columns: ColumnMap,
+    #[command(flatten)]
+    pub population: PopulationArgs,
 
     /// Application file columns when not detected: postcode=,stage=,id=,vacancy=,ethnic_group=,sex=,band=
     #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
@@ -502,6 +496,10 @@ pub struct FunnelArgs {
 
 /// Arguments of `anchormap profile`.
 #[derive(Debug, Args)]
+#[command(mut_arg("population", |a| a.help(
+    "Population by area (the IoD weighs by the total population: IoD2019 File 6's total column is the \
+     default) [default: the scores file's total population column, if it has one]"
+)))]
 pub struct ProfileArgs {
     /// A lookup of areas to groups (e.g. LSOA -> local authority, ICB or MSOA): one row per area and group.
     #[arg(long, value_name = "FILE")]
@@ -527,14 +525,8 @@ pub struct ProfileArgs {
     #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
     pub scores_columns: ColumnMap,
 
-    /// Population by area (the IoD weighs by the total population: IoD2019 File 6's total column is the
-    /// default) [default: the scores file's total population column, if it has one].
-    #[arg(long, value_name = "POP")]
-    pub population: Option<PathBuf>,
-
-    /// Population file columns when not detected: code=,population=
-    #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
-    pub population_columns: ColumnMap,
+    #[command(flatten)]
+    pub population: PopulationArgs,
 
     /// Area boundaries (GeoJSON), only to check that the lookup and the deprivation file are of their vintage.
     #[arg(long, value_name = "B")]
@@ -662,6 +654,10 @@ impl DisclosureArgs {
 #[derive(Debug, Args)]
 // Emissions measures travel to the sites: the shared --sites is required here.
 #[command(mut_arg("sites", |sites| sites.required(true)))]
+#[command(mut_arg("population", |a| a.help(
+    "Population by area for per-capita rates: IoD2019 File 6 / IoD2025 File 7 (total population column by default) \
+     or a code,population CSV"
+)))]
 #[command(mut_arg("area_bridge", |a| a.help(
     "The ONS LSOA 2011 <-> 2021 lookup (LSOA11CD, LSOA21CD, CHGIND): patient area codes of the other vintage are \
      placed on this run's areas (a split area shared among its parts by population)"
@@ -677,13 +673,8 @@ pub struct EmissionsArgs {
     #[command(flatten)]
     pub reference: ReferenceArgs,
 
-    /// Population by area for per-capita rates: IoD2019 File 6 / IoD2025 File 7 (total population column by default) or a code,population CSV.
-    #[arg(long, value_name = "POP")]
-    pub population: Option<PathBuf>,
-
-    /// Population file columns when not detected: code=,population=
-    #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
-    pub population_columns: ColumnMap,
+    #[command(flatten)]
+    pub population: PopulationArgs,
 
     /// Appointment file columns when not detected: postcode=,area=,site=,mode=,count=,specialty=,first_follow_up=,attended=,date=
     #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
@@ -848,6 +839,26 @@ pub struct CommunityArgs {
 
     #[command(flatten)]
     pub bridge: AreaBridgeArgs,
+}
+
+/// Population by area and its columns; each command says which population it reads and whether
+/// it needs one (`mut_arg("population", ...)` on its arguments).
+#[derive(Debug, Clone, Args, Default)]
+pub struct PopulationArgs {
+    /// Population by area: IoD2019 File 6 / IoD2025 File 7 or a code,population CSV.
+    #[arg(long, value_name = "POP")]
+    pub population: Option<PathBuf>,
+
+    /// Population file columns when not detected: code=,population= (e.g. population=Total population: mid 2015 (excluding prisoners))
+    #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
+    pub population_columns: ColumnMap,
+}
+
+impl PopulationArgs {
+    /// The population file of a command that requires one (clap has made sure it is given).
+    pub fn required(&self) -> crate::error::Result<&Path> {
+        self.population.as_deref().ok_or_else(|| crate::error::Error::Usage("--population is required".into()))
+    }
 }
 
 /// The ONS LSOA 2011 <-> 2021 lookup, for a run that meets area codes of the other vintage; each

@@ -84,14 +84,19 @@ pub fn run(args: ExportArgs) -> anyhow::Result<()> {
         Some(_) => Some(crate::emissions::travel_model(&args.travel)?),
         None => None,
     };
-    let inputs: Vec<&Path> = [&args.population, &args.icb_lookup, &args.bridge.area_bridge, &args.sites.sites]
-        .into_iter()
-        .flatten()
-        .map(|p| p.as_path())
-        .chain(args.names.paths())
-        .collect();
+    let inputs: Vec<&Path> =
+        [&args.population.population, &args.icb_lookup, &args.bridge.area_bridge, &args.sites.sites]
+            .into_iter()
+            .flatten()
+            .map(|p| p.as_path())
+            .chain(args.names.paths())
+            .collect();
     let mut run = RunContext::open(&args.output, &args.reference, Disclosure::NONE, &inputs, || {
-        args.population.as_deref().map(|p| Population::load(p, &args.population_columns)).transpose()
+        args.population
+            .population
+            .as_deref()
+            .map(|p| Population::load(p, &args.population.population_columns))
+            .transpose()
     })?;
     run.attach_names(&args.names)?;
     let sites = run.sites(&args.sites)?;
@@ -155,7 +160,11 @@ fn refuse_area_travel(args: &ExportArgs) -> anyhow::Result<()> {
 /// The columns left empty for want of a file, each with the option that fills it.
 fn empty_columns(args: &ExportArgs) -> Vec<String> {
     [
-        (args.population.is_none(), "population and population_total", "--population (the gaps recipe needs it)"),
+        (
+            args.population.population.is_none(),
+            "population and population_total",
+            "--population (the gaps recipe needs it)",
+        ),
         (args.names.msoa_lookup.is_none(), "msoa_code", "--msoa-lookup"),
         (args.icb_lookup.is_none(), "icb_code", "--icb-lookup (a community by ICB needs it)"),
     ]
@@ -173,11 +182,13 @@ fn area_codes(args: &ExportArgs, run: &RunContext) -> anyhow::Result<AreaCodes> 
         Some(path) => icb_of_areas(path, args.icb_column.as_deref(), run)?,
         None => vec![None; facts.len()],
     };
-    let total_population = match &args.population {
-        Some(path) => match Population::load_column(path, &args.population_columns, &TOTAL_POPULATION_COLUMN) {
-            Ok(total) => facts.iter().map(|a| total.get(&a.code)).collect(),
-            Err(_) => facts.iter().map(|a| a.population).collect(),
-        },
+    let total_population = match &args.population.population {
+        Some(path) => {
+            match Population::load_column(path, &args.population.population_columns, &TOTAL_POPULATION_COLUMN) {
+                Ok(total) => facts.iter().map(|a| total.get(&a.code)).collect(),
+                Err(_) => facts.iter().map(|a| a.population).collect(),
+            }
+        }
         None => vec![None; facts.len()],
     };
     Ok(AreaCodes { msoa, icb, total_population })

@@ -150,8 +150,9 @@ pub(crate) fn run(args: EmissionsArgs) -> anyhow::Result<()> {
     let model = travel_model(&args.travel)?;
     let mut run = RunContext::open(&args.output, &args.reference, args.disclosure.rule(), &inputs(&args), || {
         args.population
+            .population
             .as_deref()
-            .map(|p| Population::load_column(p, &args.population_columns, &TOTAL_POPULATION_COLUMN))
+            .map(|p| Population::load_column(p, &args.population.population_columns, &TOTAL_POPULATION_COLUMN))
             .transpose()
     })?;
     run.attach_names(&args.names)?;
@@ -195,7 +196,7 @@ pub(crate) fn run(args: EmissionsArgs) -> anyhow::Result<()> {
 /// The files no output may replace.
 fn inputs(args: &EmissionsArgs) -> Vec<&Path> {
     let travel = &args.travel;
-    [Some(&args.appointments), args.sites.sites.as_ref(), args.population.as_ref(), travel.factors.as_ref()]
+    [Some(&args.appointments), args.sites.sites.as_ref(), args.population.population.as_ref(), travel.factors.as_ref()]
         .into_iter()
         .chain([travel.distance_matrix.as_ref(), args.bridge.area_bridge.as_ref()])
         .chain([travel.car_availability.as_ref(), travel.travel_to_work.as_ref()])

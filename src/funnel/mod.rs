@@ -94,7 +94,11 @@ pub(crate) fn run(args: FunnelArgs) -> anyhow::Result<()> {
         |c| c.postcode,
     )?;
     let mut run = RunContext::open(&args.output, &args.reference, args.disclosure.rule(), &inputs(&args), || {
-        args.population.as_deref().map(|p| Population::load(p, &args.population_columns)).transpose()
+        args.population
+            .population
+            .as_deref()
+            .map(|p| Population::load(p, &args.population.population_columns))
+            .transpose()
     })?;
     let sites = run.sites(&args.sites)?;
     let bands = vacancy_bands(&args, &sites, (&mut run, &maps))?;
@@ -182,12 +186,17 @@ fn write_exact_tables(
 /// The files no output may replace.
 fn inputs(args: &FunnelArgs) -> Vec<&Path> {
     let c = &args.community;
-    [Some(&args.applications), args.vacancies.vacancies.as_ref(), args.sites.sites.as_ref(), args.population.as_ref()]
-        .into_iter()
-        .chain([c.community_codes.as_ref(), c.community_lookup.as_ref()])
-        .flatten()
-        .map(|p| p.as_path())
-        .collect()
+    [
+        Some(&args.applications),
+        args.vacancies.vacancies.as_ref(),
+        args.sites.sites.as_ref(),
+        args.population.population.as_ref(),
+    ]
+    .into_iter()
+    .chain([c.community_codes.as_ref(), c.community_lookup.as_ref()])
+    .flatten()
+    .map(|p| p.as_path())
+    .collect()
 }
 
 /// The band group of each vacancy reference in `--vacancies` (empty without it).
@@ -214,7 +223,7 @@ fn community(
         || c.community_lookup.is_some()
         || c.community_radius_km.is_some()
         || !sites.is_empty();
-    if args.population.is_none() || !stated {
+    if args.population.population.is_none() || !stated {
         return Ok(None);
     }
     let geography = &run.geocoder.boundaries.geography;

@@ -9,8 +9,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use anyhow::bail;
-use serde::Serialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
 
 use crate::analysis::community::Community;
 use crate::analysis::demography::DemographyTable;
@@ -64,9 +63,27 @@ pub const SUMMARY: &str = "gaps_summary.json";
 /// The exact counts of a gaps run, in [`INTERNAL_FOLDER`].
 pub const INTERNAL_SUMMARY: &str = "gaps_summary_exact.json";
 
+/// The analyst's summary of a gaps run ([`INTERNAL_SUMMARY`]): every count exact; never published.
+/// (Fields in the order of the file's keys, alphabetical as before this type.)
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct GapsExact {
+    /// The exact tables written beside it.
+    pub exact_tables: Vec<String>,
+    /// What the file is, in words.
+    pub not_for_publication: String,
+    /// Staff counted by where they ended up.
+    pub staff: StaffCounts,
+    /// The staff file, as given.
+    pub staff_file: String,
+    /// The run's warnings.
+    pub warnings: Vec<String>,
+    /// WRES indicator 1's rows with exact counts (with `--by band` and `--by ethnic-group`).
+    pub wres_indicator_1: Option<Vec<crate::output::run_summary::Wres1Band>>,
+}
+
 /// Staff counted by where they ended up.
-#[derive(Debug, Default, Clone, Serialize)]
-pub(crate) struct StaffCounts {
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+pub struct StaffCounts {
     pub rows: u64,
     #[serde(rename = "match")]
     pub by_match: MatchCounts,
@@ -159,7 +176,7 @@ pub(crate) struct Shared {
 pub(crate) fn open_run(args: &GapsArgs, compare_nations: bool) -> anyhow::Result<(RunContext, Shared)> {
     let rule = (args.disclosure.rule(), compare_nations);
     let mut run = RunContext::open_with_nations(&args.output, &args.reference, rule, &inputs(args), || {
-        Population::load(&args.population, &args.population_columns).map(Some)
+        Population::load(args.population.required()?, &args.population.population_columns).map(Some)
     })?;
     run.attach_names(&args.names)?;
     let sites = run.sites(&args.sites)?;
@@ -177,7 +194,7 @@ pub(crate) fn publish_run(
     shared: &Shared,
     (vacancies, placed, published): (&[Vacancy], &PlacedStaff, &PublishedStaff),
     postcode_column: (String, usize),
-) -> anyhow::Result<(GapsSummary, serde_json::Value)> {
+) -> anyhow::Result<(GapsSummary, GapsExact)> {
     let community = &shared.community;
     let residents = &shared.residents;
     let mut tables = write_tables(args, run, community, &placed.tally, published, vacancies, residents)?;
@@ -198,8 +215,6 @@ pub(crate) fn publish_run(
     Ok((summary, exact))
 }
 
-/// The class tables of all staff and of each breakdown, and WRES indicator 1, with exact counts,
-/// for the analyst in [`INTERNAL_FOLDER`] (names as the published ones'); the files written and
 /// The workbook of the published tables, with the community named in its notes; its file name.
 fn write_workbook(
     run: &RunContext,
@@ -219,16 +234,16 @@ fn exact_summary(
     community: &Community,
     placed: &PlacedStaff,
     population: &[f64],
-) -> anyhow::Result<serde_json::Value> {
+) -> anyhow::Result<GapsExact> {
     let (exact_tables, exact_wres1) = write_exact_tables((args, census), run, community, placed, population)?;
-    Ok(json!({
-        "not_for_publication": "exact counts of people: keep with the row-level data, never publish",
-        "staff_file": args.staff.display().to_string(),
-        "staff": placed.counts,
-        "wres_indicator_1": exact_wres1,
-        "exact_tables": exact_tables,
-        "warnings": run.warnings,
-    }))
+    Ok(GapsExact {
+        exact_tables,
+        not_for_publication: "exact counts of people: keep with the row-level data, never publish".into(),
+        staff: placed.counts.clone(),
+        staff_file: args.staff.display().to_string(),
+        warnings: run.warnings.clone(),
+        wres_indicator_1: exact_wres1,
+    })
 }
 
 /// WRES indicator 1's rows.
@@ -279,15 +294,20 @@ fn write_exact_tables(
 fn inputs(args: &GapsArgs) -> Vec<&Path> {
     let c = &args.community;
     let d = &args.demography;
-    [Some(&args.staff), args.vacancies.vacancies.as_ref(), args.sites.sites.as_ref(), Some(&args.population)]
-        .into_iter()
-        .chain([c.community_codes.as_ref(), c.community_lookup.as_ref(), c.bridge.area_bridge.as_ref()])
-        .chain([d.ethnic_group_population.as_ref(), d.sex_population.as_ref(), d.age_population.as_ref()])
-        .chain([args.economic_activity.as_ref(), args.car_availability.as_ref()])
-        .flatten()
-        .map(|p| p.as_path())
-        .chain(args.names.paths())
-        .collect()
+    [
+        Some(&args.staff),
+        args.vacancies.vacancies.as_ref(),
+        args.sites.sites.as_ref(),
+        args.population.population.as_ref(),
+    ]
+    .into_iter()
+    .chain([c.community_codes.as_ref(), c.community_lookup.as_ref(), c.bridge.area_bridge.as_ref()])
+    .chain([d.ethnic_group_population.as_ref(), d.sex_population.as_ref(), d.age_population.as_ref()])
+    .chain([args.economic_activity.as_ref(), args.car_availability.as_ref()])
+    .flatten()
+    .map(|p| p.as_path())
+    .chain(args.names.paths())
+    .collect()
 }
 
 /// Each breakdown's column is there: `--by starter` also needs the date that splits new starters
@@ -408,7 +428,10 @@ fn community(
     }
     let uncounted = facts.iter().enumerate().filter(|(i, a)| community.contains(*i) && a.population.is_none()).count();
     if uncounted > 0 {
-        run.warnings.push(format!("{uncounted} community areas have no population in {}", args.population.display()));
+        run.warnings.push(format!(
+            "{uncounted} community areas have no population in {}",
+            args.population.required()?.display()
+        ));
     }
     say(run.quiet, format_args!("community: {} ({} areas)", community.description, thousands(community.size() as u64)));
     Ok((community, codes_bridged.into_iter().map(|(change, n)| (change.to_string(), n)).collect(), name))
@@ -950,8 +973,11 @@ fn nation_class_table(
 
 /// Each nation's headline, from its published deciles 1-2 and total; where its population is from.
 fn nation_summaries(run: &RunContext, args: &GapsArgs, tables: &Tables, published: &PublishedStaff) -> Vec<NationGaps> {
-    let census =
-        format!("{}, column {}", file_name(&args.population), run.population_column.as_deref().unwrap_or("population"));
+    let census = format!(
+        "{}, column {}",
+        args.population.population.as_deref().map(file_name).unwrap_or_default(),
+        run.population_column.as_deref().unwrap_or("population")
+    );
     let simd = args.reference.nations.simd.as_deref().map(file_name).unwrap_or_default();
     tables
         .nations

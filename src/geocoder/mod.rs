@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::OnceLock;
 
 use geo::Coord;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::columns::ColumnMap;
 use crate::error::Result;
@@ -74,7 +74,7 @@ impl MatchStatus {
 }
 
 /// Counts of records by match status, in the contract's order.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MatchCounts {
     /// In an area.
     pub within: u64,

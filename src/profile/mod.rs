@@ -12,8 +12,8 @@ use crate::dictionary::{EMPLOYMENT_POPULATION, TOTAL_POPULATION};
 use crate::error::{Error, Location};
 use crate::io::format::thousands;
 use crate::output::run_folder::RunFolder;
-use crate::output::summary::{file_name, write_json};
 use crate::output::schema::Kind;
+use crate::output::summary::{file_name, write_json};
 use crate::output::table::{fixed, Table};
 use crate::reference::boundaries::{Boundaries, BoundaryProperties};
 use crate::reference::lookup::GroupLookup;
@@ -119,8 +119,10 @@ fn load_deprivation(args: &ProfileArgs) -> anyhow::Result<Deprivation> {
 /// population beside the scores, if the scores file has one. With it, the same file's working-age
 /// denominator of the Employment domain, if it has one.
 fn load_population(args: &ProfileArgs) -> anyhow::Result<(Option<Population>, Option<Population>)> {
-    let (total, file) = match (&args.population, &args.scores) {
-        (Some(path), _) => (Some(Population::load_column(path, &args.population_columns, &TOTAL_POPULATION)?), path),
+    let (total, file) = match (&args.population.population, &args.scores) {
+        (Some(path), _) => {
+            (Some(Population::load_column(path, &args.population.population_columns, &TOTAL_POPULATION)?), path)
+        }
         (None, Some(scores)) => (Population::find_in(scores, &TOTAL_POPULATION)?, scores),
         (None, None) => return Ok((None, None)),
     };
@@ -236,7 +238,7 @@ fn inputs(args: &ProfileArgs) -> Vec<&Path> {
         Some(&args.lookup),
         args.iod.deprivation.as_ref(),
         args.scores.as_ref(),
-        args.population.as_ref(),
+        args.population.population.as_ref(),
         args.boundaries.as_ref(),
     ]
     .into_iter()
