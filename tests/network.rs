@@ -153,7 +153,7 @@ fn network_pool_is_the_sum_of_exact_partner_counts_and_an_attacker_recovers_no_p
     assert_funnel_audited(&audit);
     // And an independent one: a linear program per hidden cell over the pool and partners' published tables.
     independent_attack(&pool, &each);
-    independent_funnel_attack(&pool_funnel, &each_funnel);
+    independent_funnel_attack(&pool_funnel, &each_funnel, false);
 }
 
 /// The attacker's own system from the published CSVs: each cell within what its publication
@@ -543,13 +543,18 @@ fn assert_funnel_audited(audit: &serde_json::Value) {
     assert!(audit["exposed"].as_array().unwrap().is_empty(), "{}", audit["exposed"]);
 }
 
-/// An independent attacker on the funnel tables of the pool and the partners (the default rule):
-/// each published cell within what its publication allows, each row's stages ordered (applied ≥
+/// An independent attacker on the funnel tables of the pool and the partners (the default rule, or
+/// with `exact_counts` published as they are, `--round-to 1`): each published cell within what its
+/// publication allows, each row's stages ordered (applied ≥
 /// shortlisted ≥ appointed, the differences counts no file publishes), every partition of a table
 /// adding up to all applications, BME to its groups, quintiles and Core20 to their deciles, and
 /// each pooled cell the sum of the partners' same cell. No hidden small count, and no small
 /// difference between two stages, may narrow below 6 values; no other hidden count to one.
-fn independent_funnel_attack(pool: &BTreeMap<String, (String, f64)>, each: &[BTreeMap<String, (String, f64)>]) {
+fn independent_funnel_attack(
+    pool: &BTreeMap<String, (String, f64)>,
+    each: &[BTreeMap<String, (String, f64)>],
+    exact_counts: bool,
+) {
     let runs: Vec<&BTreeMap<String, (String, f64)>> = std::iter::once(pool).chain(each.iter()).collect();
     let mut vars: Vec<(f64, f64, f64)> = Vec::new(); // (low, high, exact)
     let mut index: BTreeMap<(usize, String), usize> = BTreeMap::new();
@@ -558,6 +563,7 @@ fn independent_funnel_attack(pool: &BTreeMap<String, (String, f64)>, each: &[BTr
             let (low, high) = match published.as_str() {
                 "*" => (0.0, 1e5),
                 "0" => (0.0, 0.0),
+                v if exact_counts => (v.parse().unwrap(), v.parse().unwrap()),
                 v => {
                     let v: f64 = v.parse().unwrap();
                     ((v - 2.0).max(8.0), v + 2.0)
@@ -692,7 +698,7 @@ fn the_demo_network_pools_every_partners_funnel_and_no_partner_cell_is_recovered
     let audit: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&audit_json).unwrap()).unwrap();
     assert_eq!(audit["protected"], true, "{}", audit["summary"]);
     assert_funnel_audited(&audit);
-    independent_funnel_attack(&pool, &each);
+    independent_funnel_attack(&pool, &each, false);
     // The report: the network's table with WRES indicator 2, and the pooled funnel.
     let report = dir.path().join("report.html");
     anchormap_ok(["report".as_ref(), "--from".as_ref(), out.as_os_str(), "-o".as_ref(), report.as_os_str()]);
@@ -740,6 +746,8 @@ fn a_partner_without_applications_is_named_and_absent_from_the_funnel_never_zero
     let audit: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&audit_json).unwrap()).unwrap();
     assert_eq!(audit["protected"], true, "{}", audit["summary"]);
     assert_funnel_audited(&audit);
+    // The attacker who knows Partner 2 gave none: each pooled cell is the other two's sum, exactly.
+    independent_funnel_attack(&pool, &each, true);
     // The report names it in the WRES indicator 2 column.
     let report = dir.path().join("report.html");
     anchormap_ok(["report".as_ref(), "--from".as_ref(), out.as_os_str(), "-o".as_ref(), report.as_os_str()]);
