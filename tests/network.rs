@@ -33,9 +33,32 @@ fn network_inputs(reference: &Path, dir: &Path, n: usize) -> PathBuf {
         let k = PARTNERS.iter().position(|(_, g)| g.contains(&group)).unwrap();
         writeln!(files[k], "{id},{postcode},{group},{}", bands[(id / 2) % bands.len()]).unwrap();
     }
-    let mut list = String::from("employer,file\n");
+    // Each partner's year of applications: applicants drawn the same way, statuses by a rule of
+    // their row number (a shortlisted third, a quarter of those appointed, fewer for some groups).
+    let ethnic = ["White British", "Indian", "African", "White and Asian", "Any other ethnic group", "Not stated"];
+    let applicants = crate::national::postcodes_near(reference, (387_714.0, 254_789.0), n, 0x0A99_11CA_7105_5EED);
+    let mut apps: Vec<std::fs::File> = (0..PARTNERS.len())
+        .map(|k| {
+            let mut f = std::fs::File::create(dir.join(format!("partner{k}_applications.csv"))).unwrap();
+            writeln!(f, "application_id,applicant_postcode,ethnicity,sex,band,status").unwrap();
+            f
+        })
+        .collect();
+    for (id, (postcode, _, _)) in applicants.iter().enumerate() {
+        let e = (id * 13 + id / 7) % 17;
+        let ethnicity = ethnic[e.saturating_sub(11)];
+        let status = match (id * 7 + id / 11) % 12 {
+            0 if e < 11 || id % 2 == 0 => "Appointed",
+            1..=3 => "Interviewed - not appointed",
+            _ => "Not shortlisted",
+        };
+        let band = bands[(id / 3) % bands.len()];
+        let sex = ["Female", "Male", "Female"][id % 3];
+        writeln!(apps[id % PARTNERS.len()], "A{id},{postcode},{ethnicity},{sex},{band},{status}").unwrap();
+    }
+    let mut list = String::from("employer,file,applications\n");
     for (k, (name, _)) in PARTNERS.iter().enumerate() {
-        list.push_str(&format!("{name},partner{k}.csv\n"));
+        list.push_str(&format!("{name},partner{k}.csv,partner{k}_applications.csv\n"));
     }
     std::fs::write(dir.join("employers.csv"), list).unwrap();
     dir.join("employers.csv")
@@ -117,14 +140,20 @@ fn network_pool_is_the_sum_of_exact_partner_counts_and_an_attacker_recovers_no_p
     assert_eq!(rows[0][0], "All employers");
     let named: BTreeSet<&str> = rows.iter().map(|r| r[0].as_str()).collect();
     assert_eq!(named.len(), 4, "{named:?}");
+    // The funnel: every pooled count the sum of the partners' exact counts.
+    let pool_funnel = funnel_cells(&out.join("all-employers"));
+    let each_funnel: Vec<BTreeMap<String, (String, f64)>> = folders.iter().map(|f| funnel_cells(f)).collect();
+    assert_pool_is_the_sum(&pool_funnel, &each_funnel);
     // The project's own attacker, over every file of the network as one system.
     let audit_json = dir.path().join("audit.json");
     anchormap_ok(["audit".as_ref(), out.as_os_str(), "--out".as_ref(), audit_json.as_os_str()]);
     let audit: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&audit_json).unwrap()).unwrap();
     assert_eq!(audit["protected"], true, "{}", audit["summary"]);
     assert_eq!(audit["runs"].as_array().unwrap().len(), 4);
+    assert_funnel_audited(&audit);
     // And an independent one: a linear program per hidden cell over the pool and partners' published tables.
     independent_attack(&pool, &each);
+    independent_funnel_attack(&pool_funnel, &each_funnel, false);
 }
 
 /// The attacker's own system from the published CSVs: each cell within what its publication
@@ -355,12 +384,33 @@ const DEMO_PARTNERS: [&str; 3] = [
     "data/demo/anchorshire_fictional_council_staff.csv",
 ];
 
+/// The demo region's three partners' applications files.
+const DEMO_APPLICATIONS: [&str; 3] = [
+    "data/demo/anchorshire_fictional_applications.csv",
+    "data/demo/anchorshire_fictional_community_trust_applications.csv",
+    "data/demo/anchorshire_fictional_council_applications.csv",
+];
+
 /// An EMPLOYERS.csv in `dir` naming the demo's partners `Partner 0` to `Partner 2`.
 fn demo_employers(dir: &Path) -> PathBuf {
     let list = dir.join("employers.csv");
     let rows: Vec<String> =
         DEMO_PARTNERS.iter().enumerate().map(|(k, f)| format!("Partner {k},{}", sample(f).display())).collect();
     std::fs::write(&list, format!("employer,file\n{}\n", rows.join("\n"))).unwrap();
+    list
+}
+
+/// As [`demo_employers`], with an `applications` column: each partner's file where `given` says so
+/// (a blank cell otherwise).
+fn demo_employers_with_applications(dir: &Path, given: [bool; 3]) -> PathBuf {
+    let list = dir.join("employers.csv");
+    let rows: Vec<String> = (0..3)
+        .map(|k| {
+            let apps = if given[k] { sample(DEMO_APPLICATIONS[k]).display().to_string() } else { String::new() };
+            format!("Partner {k},{},{apps}", sample(DEMO_PARTNERS[k]).display())
+        })
+        .collect();
+    std::fs::write(&list, format!("employer,file,applications\n{}\n", rows.join("\n"))).unwrap();
     list
 }
 
@@ -446,4 +496,328 @@ fn the_pool_and_every_partner_publish_every_decile_row_a_board_reads_first() {
         assert_eq!(system["headline_cells_hidden"], 0, "{system}");
         assert_eq!(system["protected"], true, "{system}");
     }
+}
+
+/// A run folder's funnel counts, exact beside published: `file|row|stage` → (published, exact).
+fn funnel_cells(folder: &Path) -> BTreeMap<String, (String, f64)> {
+    let mut cells = BTreeMap::new();
+    let mut files: Vec<String> = std::fs::read_dir(folder)
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.starts_with("funnel_by_") && n.ends_with(".csv"))
+        .collect();
+    files.sort();
+    for file in files {
+        let (headers, published) = read_csv(&folder.join(&file));
+        let (_, exact) = read_csv(&folder.join("not-for-publication").join(&file));
+        for stage in ["applied", "shortlisted", "appointed"] {
+            let at = headers.iter().position(|h| h == stage).unwrap();
+            let exact: BTreeMap<&str, f64> = exact.iter().map(|r| (r[0].as_str(), r[at].parse().unwrap())).collect();
+            for r in &published {
+                let e = *exact.get(r[0].as_str()).unwrap_or_else(|| panic!("{file} {}: no exact twin", r[0]));
+                cells.insert(format!("{file}|{}|{stage}", r[0]), (r[at].clone(), e));
+            }
+        }
+    }
+    cells
+}
+
+/// Every pooled funnel count is the sum of the partners' exact counts (a partner without the
+/// cell counts nothing), and there are counts to compare.
+fn assert_pool_is_the_sum(pool: &BTreeMap<String, (String, f64)>, each: &[BTreeMap<String, (String, f64)>]) {
+    let mut nonzero = 0;
+    for (key, (_, exact)) in pool {
+        let sum: f64 = each.iter().map(|c| c.get(key).map_or(0.0, |(_, e)| *e)).sum();
+        assert_eq!(*exact, sum, "{key}: the pool's exact count is not the sum of the partners'");
+        nonzero += usize::from(*exact > 0.0);
+    }
+    assert!(nonzero > 40, "the pool's funnel has counts to compare: {nonzero}");
+}
+
+/// The audit read the funnel tables of every run: no table left out, and none of them exposed.
+fn assert_funnel_audited(audit: &serde_json::Value) {
+    for run in audit["runs"].as_array().unwrap() {
+        let notes = run["notes"].to_string();
+        assert!(!notes.contains("funnel"), "a funnel table left out of the audit: {notes}");
+    }
+    assert!(audit["exposed"].as_array().unwrap().is_empty(), "{}", audit["exposed"]);
+}
+
+/// An independent attacker on the funnel tables of the pool and the partners (the default rule, or
+/// with `exact_counts` published as they are, `--round-to 1`): each published cell within what its
+/// publication allows, each row's stages ordered (applied ≥
+/// shortlisted ≥ appointed, the differences counts no file publishes), every partition of a table
+/// adding up to all applications, BME to its groups, quintiles and Core20 to their deciles, and
+/// each pooled cell the sum of the partners' same cell. No hidden small count, and no small
+/// difference between two stages, may narrow below 6 values; no other hidden count to one.
+fn independent_funnel_attack(
+    pool: &BTreeMap<String, (String, f64)>,
+    each: &[BTreeMap<String, (String, f64)>],
+    exact_counts: bool,
+) {
+    let runs: Vec<&BTreeMap<String, (String, f64)>> = std::iter::once(pool).chain(each.iter()).collect();
+    let mut vars: Vec<(f64, f64, f64)> = Vec::new(); // (low, high, exact)
+    let mut index: BTreeMap<(usize, String), usize> = BTreeMap::new();
+    for (r, cells) in runs.iter().enumerate() {
+        for (key, (published, exact)) in cells.iter() {
+            let (low, high) = match published.as_str() {
+                "*" => (0.0, 1e5),
+                "0" => (0.0, 0.0),
+                v if exact_counts => (v.parse().unwrap(), v.parse().unwrap()),
+                v => {
+                    let v: f64 = v.parse().unwrap();
+                    ((v - 2.0).max(8.0), v + 2.0)
+                }
+            };
+            index.insert((r, key.clone()), vars.len());
+            vars.push((low, high, *exact));
+        }
+    }
+    let mut sums: Vec<(Vec<usize>, usize)> = Vec::new();
+    for key in pool.keys() {
+        let parts = (1..runs.len()).filter_map(|r| index.get(&(r, key.clone())).copied()).collect();
+        sums.push((parts, index[&(0, key.clone())]));
+    }
+    let mut differences = Vec::new();
+    for (r, cells) in runs.iter().enumerate() {
+        let at = |file: &str, row: &str, stage: &str| index.get(&(r, format!("{file}|{row}|{stage}"))).copied();
+        let rows: BTreeSet<(String, String)> = cells
+            .keys()
+            .map(|k| {
+                let mut p = k.split('|');
+                (p.next().unwrap().to_string(), p.next().unwrap().to_string())
+            })
+            .collect();
+        for (file, row) in &rows {
+            let [a, s, p] = ["applied", "shortlisted", "appointed"].map(|stage| at(file, row, stage).unwrap());
+            for (whole, part) in [(a, s), (s, p)] {
+                let exact = vars[whole].2 - vars[part].2;
+                vars.push((0.0, 1e5, exact));
+                differences.push(vars.len() - 1);
+                sums.push((vec![part, vars.len() - 1], whole));
+            }
+        }
+        for stage in ["applied", "shortlisted", "appointed"] {
+            funnel_table_sums(|file, row| at(&format!("funnel_by_{file}.csv"), row, stage), &rows, &mut sums);
+        }
+    }
+    let mut exposed = Vec::new();
+    let mut checked = 0;
+    for (i, (_, high, exact)) in vars.iter().enumerate() {
+        let difference = differences.contains(&i);
+        let small = (1.0..8.0).contains(exact);
+        let hidden = *high >= 1e5 && !difference;
+        if !(hidden || difference && small) {
+            continue; // published counts, and differences that are no small count
+        }
+        checked += 1;
+        let (min, max) = lp_range(&vars, &sums, i);
+        let values = (max + 1e-6).floor() - (min - 1e-6).ceil() + 1.0;
+        let needed = if small { 6.0 } else { 2.0 };
+        if values < needed {
+            exposed.push(format!("cell {i} (exact {exact}, difference {difference}): {min}..{max}"));
+        }
+    }
+    eprintln!(
+        "independent attack on the network's funnel: {} cells, {} sums, {checked} checked",
+        vars.len(),
+        sums.len()
+    );
+    assert!(checked > 10, "{checked}");
+    assert!(exposed.is_empty(), "the attacker narrows {} funnel cells: {exposed:?}", exposed.len());
+}
+
+/// One stage's sums among a run's funnel tables (`cell(table, row)`, `rows` the run's (file, row)
+/// pairs): every table's groups to all applications, BME to its groups, quintiles and Core20 to
+/// their deciles.
+fn funnel_table_sums(
+    cell: impl Fn(&str, &str) -> Option<usize>,
+    rows: &BTreeSet<(String, String)>,
+    sums: &mut Vec<(Vec<usize>, usize)>,
+) {
+    let all = cell("imd_decile", "All applications").unwrap();
+    for table in ["imd_decile", "imd_quintile", "core20", "sex", "band_group", "ethnic_group"] {
+        let Some(whole) = cell(table, "All applications") else { continue };
+        if whole != all {
+            sums.push((vec![all], whole));
+        }
+        let file = format!("funnel_by_{table}.csv");
+        let groups = rows.iter().filter(|(f, r)| *f == file && r != "All applications" && !r.starts_with("BME"));
+        sums.push((groups.map(|(_, r)| cell(table, r).unwrap()).collect(), whole));
+    }
+    let bme: Vec<usize> = ["Asian", "Black", "Mixed", "Other"].iter().filter_map(|g| cell("ethnic_group", g)).collect();
+    if let Some(whole) = cell("ethnic_group", "BME (all but White)") {
+        sums.push((bme, whole));
+    }
+    let decile = |d: u8| cell("imd_decile", &d.to_string()).unwrap();
+    for q in 1..=5u8 {
+        sums.push((vec![decile(2 * q - 1), decile(2 * q)], cell("imd_quintile", &q.to_string()).unwrap()));
+    }
+    sums.push((vec![decile(1), decile(2)], cell("core20", "Core20 (deciles 1-2)").unwrap()));
+    sums.push(((3..=10).map(decile).collect(), cell("core20", "Rest (deciles 3-10)").unwrap()));
+}
+
+#[test]
+fn the_demo_network_pools_every_partners_funnel_and_no_partner_cell_is_recovered() {
+    let dir = temp_dir();
+    let list = demo_employers_with_applications(dir.path(), [true, true, true]);
+    let out = dir.path().join("network");
+    let mut args: Vec<std::ffi::OsString> = vec!["network".into(), "--employers".into(), list.into()];
+    args.extend(demo_region_args());
+    args.extend(["--out".into(), out.clone().into()]);
+    anchormap_ok(args);
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("network_summary.json")).unwrap()).unwrap();
+    // Each partner's WRES indicator 2 beside the pool's.
+    for p in std::iter::once(&summary["pool"]).chain(summary["partners"].as_array().unwrap()) {
+        let wres2 = &p["funnel"]["wres_indicator_2"];
+        assert!(wres2.is_object(), "{p}");
+        assert!(p["funnel"]["headline"].as_str().is_some_and(|h| h.contains("WRES indicator 2")), "{p}");
+    }
+    assert!(summary.get("without_applications").is_none(), "{summary}");
+    // The pool is the sum of the partners' exact counts, table by table.
+    let folders: Vec<PathBuf> =
+        summary["partners"].as_array().unwrap().iter().map(|p| out.join(p["folder"].as_str().unwrap())).collect();
+    let pool = funnel_cells(&out.join("all-employers"));
+    let each: Vec<_> = folders.iter().map(|f| funnel_cells(f)).collect();
+    assert_pool_is_the_sum(&pool, &each);
+    assert_eq!(
+        pool.keys().filter(|k| k.starts_with("funnel_by_band_group.csv|")).count(),
+        3 * 6,
+        "band groups and all"
+    );
+    // The gathered table: an employer column, the pool's rows first, every partner named.
+    let (headers, rows) = read_csv(&out.join("funnel_by_ethnic_group.csv"));
+    assert_eq!(&headers[..3], ["employer", "ethnic_group", "applied"]);
+    assert_eq!(rows[0][0], "All employers");
+    let named: BTreeSet<&str> = rows.iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(named.len(), 4, "{named:?}");
+    // The project's attacker reads the funnel tables with the rest, and an independent one agrees.
+    let audit_json = dir.path().join("audit.json");
+    anchormap_ok(["audit".as_ref(), out.as_os_str(), "--out".as_ref(), audit_json.as_os_str()]);
+    let audit: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&audit_json).unwrap()).unwrap();
+    assert_eq!(audit["protected"], true, "{}", audit["summary"]);
+    assert_funnel_audited(&audit);
+    independent_funnel_attack(&pool, &each, false);
+    // The report: the network's table with WRES indicator 2, and the pooled funnel.
+    let report = dir.path().join("report.html");
+    anchormap_ok(["report".as_ref(), "--from".as_ref(), out.as_os_str(), "-o".as_ref(), report.as_os_str()]);
+    let html = std::fs::read_to_string(&report).unwrap();
+    assert!(html.contains("WRES indicator 2 (95% CI)"), "the partners' WRES indicator 2 beside the pool's");
+    assert!(html.contains("id=\"funnel\"") || html.contains("Recruitment"), "the pooled funnel in the report");
+}
+
+#[test]
+fn a_partner_without_applications_is_named_and_absent_from_the_funnel_never_zero() {
+    let dir = temp_dir();
+    let list = demo_employers_with_applications(dir.path(), [true, true, false]);
+    let out = dir.path().join("network");
+    let mut args: Vec<std::ffi::OsString> = vec!["network".into(), "--employers".into(), list.into()];
+    args.extend(demo_region_args());
+    args.extend(["--round-to".into(), "1".into(), "--out".into(), out.clone().into()]);
+    anchormap_ok(args);
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("network_summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["without_applications"], serde_json::json!(["Partner 2"]), "{summary}");
+    let notes = summary["notes"].to_string();
+    assert!(notes.contains("Partner 2 gave no applications file") && notes.contains("never"), "{notes}");
+    let partners = summary["partners"].as_array().unwrap();
+    assert!(partners[2]["funnel"].is_null() && partners[0]["funnel"].is_object(), "{summary}");
+    // No funnel table of its own, no row of it in the gathered tables (its gaps rows are there).
+    let own = out.join(partners[2]["folder"].as_str().unwrap());
+    assert!(own.join("gaps_by_decile.csv").is_file() && !own.join("funnel_by_imd_decile.csv").exists());
+    let (_, funnel_rows) = read_csv(&out.join("funnel_by_imd_decile.csv"));
+    let named: BTreeSet<&str> = funnel_rows.iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(named, BTreeSet::from(["All employers", "Partner 0", "Partner 1"]));
+    let (_, gaps_rows) = read_csv(&out.join("gaps_by_decile.csv"));
+    assert!(gaps_rows.iter().any(|r| r[0] == "Partner 2"));
+    // The pool's funnel is the other two partners' applications, exactly.
+    let pool = funnel_cells(&out.join("all-employers"));
+    let each: Vec<_> = partners[..2].iter().map(|p| funnel_cells(&out.join(p["folder"].as_str().unwrap()))).collect();
+    assert_pool_is_the_sum(&pool, &each);
+    let exact: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(out.join("not-for-publication/network_summary_exact.json")).unwrap(),
+    )
+    .unwrap();
+    assert!(exact["partners"][2]["applications"].is_null(), "{exact}");
+    // Exact counts (--round-to 1) and the funnel tables read: still nothing recovered.
+    let audit_json = dir.path().join("audit.json");
+    anchormap_ok(["audit".as_ref(), out.as_os_str(), "--out".as_ref(), audit_json.as_os_str()]);
+    let audit: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&audit_json).unwrap()).unwrap();
+    assert_eq!(audit["protected"], true, "{}", audit["summary"]);
+    assert_funnel_audited(&audit);
+    // The attacker who knows Partner 2 gave none: each pooled cell is the other two's sum, exactly.
+    independent_funnel_attack(&pool, &each, true);
+    // The report names it in the WRES indicator 2 column.
+    let report = dir.path().join("report.html");
+    anchormap_ok(["report".as_ref(), "--from".as_ref(), out.as_os_str(), "-o".as_ref(), report.as_os_str()]);
+    assert!(std::fs::read_to_string(&report).unwrap().contains("No applications file"));
+}
+
+#[test]
+fn partners_funnels_published_each_on_its_own_beside_a_pool_are_exposed_in_the_funnel_tables() {
+    // Today's practice for the funnel: each partner runs funnel alone, and the pooled
+    // applications are run again. The audit reads the funnel tables a network folder holds beside
+    // the gaps tables, and finds a partner's hidden cell as the pool minus the others.
+    let dir = temp_dir();
+    let alone = dir.path().join("alone");
+    let mut pooled = String::from("Application ID,Applicant Postcode,Ethnicity,Sex,Application Status\n");
+    for file in DEMO_APPLICATIONS {
+        let (headers, rows) = read_csv(&sample(file));
+        let at = |h: &str| headers.iter().position(|x| x == h).unwrap();
+        for r in &rows {
+            let cells = ["Application ID", "Applicant Postcode", "Ethnicity", "Sex", "Application Status"]
+                .map(|h| format!("\"{}\"", r[at(h)]));
+            pooled.push_str(&format!("{}\n", cells.join(",")));
+        }
+    }
+    std::fs::write(dir.path().join("applications.csv"), pooled).unwrap();
+    let mut staff = String::new();
+    for (k, file) in DEMO_PARTNERS.iter().enumerate() {
+        let text = std::fs::read_to_string(sample(file)).unwrap();
+        staff.push_str(if k == 0 { &text } else { text.split_once('\n').unwrap().1 });
+    }
+    std::fs::write(dir.path().join("staff.csv"), staff).unwrap();
+    let pool = (dir.path().join("applications.csv"), dir.path().join("staff.csv"), alone.join("all-employers"));
+    let runs = std::iter::once(pool).chain(
+        (0..3).map(|k| (sample(DEMO_APPLICATIONS[k]), sample(DEMO_PARTNERS[k]), alone.join(format!("employers/{k}")))),
+    );
+    for (applications, staff, out) in runs {
+        let funnel = dir.path().join("funnel");
+        let mut args: Vec<std::ffi::OsString> = vec!["funnel".into(), "--applications".into(), applications.into()];
+        args.extend(demo_region_args().into_iter().filter(|a| a != "--by" && a != "band"));
+        args.extend(["--round-to".into(), "1".into(), "--out".into(), funnel.clone().into(), "--force".into()]);
+        anchormap_ok(args);
+        // The gaps run beside it (the audit reads a folder as a gaps run's), its funnel tables copied in.
+        let mut args: Vec<std::ffi::OsString> = vec!["gaps".into(), "--staff".into(), staff.into()];
+        args.extend(demo_region_args());
+        args.extend(["--round-to".into(), "1".into(), "--out".into(), out.clone().into()]);
+        anchormap_ok(args);
+        for sub in ["", "not-for-publication"] {
+            for entry in std::fs::read_dir(funnel.join(sub)).unwrap() {
+                let name = entry.unwrap().file_name().into_string().unwrap();
+                if name.starts_with("funnel_by_") {
+                    std::fs::copy(funnel.join(sub).join(&name), out.join(sub).join(&name)).unwrap();
+                }
+            }
+        }
+    }
+    let partner =
+        |k: usize| serde_json::json!({"employer": format!("Partner {k}"), "folder": format!("employers/{k}")});
+    let summary = serde_json::json!({"pool": {"employer": "All employers", "folder": "all-employers"},
+        "partners": [partner(0), partner(1), partner(2)]});
+    std::fs::write(alone.join("network_summary.json"), summary.to_string()).unwrap();
+    let audit_json = dir.path().join("audit.json");
+    let out = anchormap(["audit".as_ref(), alone.as_os_str(), "--out".as_ref(), audit_json.as_os_str()]);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stdout));
+    let audit: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&audit_json).unwrap()).unwrap();
+    let in_funnel: Vec<&serde_json::Value> = audit["exposed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| {
+            e["file"].as_str().unwrap().starts_with("funnel_by_") && e["run"].as_str().unwrap().contains("employers")
+        })
+        .collect();
+    assert!(!in_funnel.is_empty(), "no partner's funnel cell exposed: {}", audit["exposed"]);
 }

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::GapsArgs;
+use crate::columns::ColumnMap;
 
 /// One run for an anchor network: the partners' staff files (`--employers`, or one staff file
 /// with `--employer-column`), and the community and reference options of `gaps`.
@@ -14,7 +15,8 @@ use super::GapsArgs;
 )))]
 pub struct NetworkArgs {
     /// The partners: a CSV of `employer,file` rows (each partner's staff extract; a relative path is
-    /// from the CSV's folder), with an optional `vacancies` column (each partner's vacancy file).
+    /// from the CSV's folder), with optional `vacancies` and `applications` columns (each partner's
+    /// vacancy file and job applications, as `funnel` reads them: the funnel per employer and pooled).
     #[arg(long, value_name = "EMPLOYERS.csv")]
     pub employers: Option<PathBuf>,
 
@@ -26,6 +28,14 @@ pub struct NetworkArgs {
     /// the pool (its own tables could not be protected beside the others').
     #[arg(long, value_name = "N", default_value_t = 100)]
     pub min_employer_staff: u64,
+
+    /// Application file columns when not detected (every partner's): postcode=,stage=,id=,vacancy=,ethnic_group=,sex=,band=
+    #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
+    pub application_columns: ColumnMap,
+
+    /// Beyond this share of a partner's applications (0-1) with a status not read, the run stops (as funnel's).
+    #[arg(long, value_name = "SHARE", default_value_t = crate::input::unrecognised::UNRECOGNISED_SHARE_LIMIT, value_parser = super::fraction)]
+    pub max_unclear_share: f64,
 
     #[command(flatten)]
     pub gaps: GapsArgs,

@@ -25,6 +25,8 @@ sample_files! {
     COMMUNITY_STAFF = "data/demo/anchorshire_fictional_community_trust_staff.csv";
     COUNCIL_STAFF = "data/demo/anchorshire_fictional_council_staff.csv";
     EMPLOYERS = "data/demo/anchorshire_fictional_employers.csv";
+    COMMUNITY_APPLICATIONS = "data/demo/anchorshire_fictional_community_trust_applications.csv";
+    COUNCIL_APPLICATIONS = "data/demo/anchorshire_fictional_council_applications.csv";
 }
 
 /// The file name of a sample file (where `demo` writes it).

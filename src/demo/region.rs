@@ -68,6 +68,9 @@ pub fn generate(seed: u64) -> SampleFiles {
     let (community, council) = partners::partner_staff(seed, &ctx);
     files.insert(super::COMMUNITY_STAFF, community);
     files.insert(super::COUNCIL_STAFF, council);
+    let (community, council) = partners::partner_applications(seed, &ctx);
+    files.insert(super::COMMUNITY_APPLICATIONS, community);
+    files.insert(super::COUNCIL_APPLICATIONS, council);
     files.insert(super::EMPLOYERS, partners::employers_csv());
     files
 }

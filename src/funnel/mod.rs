@@ -15,7 +15,7 @@ use crate::analysis::community::Community;
 use crate::analysis::demography::BME;
 use crate::analysis::gaps::{class_counts, Classes};
 use crate::cli::FunnelArgs;
-use crate::funnel::published::{published_likelihood, PublishedFunnel, PublishedLikelihood};
+use crate::funnel::published::{published_likelihood, FunnelSystem, PublishedFunnel, PublishedLikelihood};
 use crate::funnel::tables::{funnel_table, CommunityShares};
 use crate::funnel::tally::{
     funnel_tables, relative_likelihood, Funnel, FunnelTableSpec, FunnelTally, CORE20, NO_DECILE,
@@ -25,6 +25,7 @@ use crate::input::applications::{ApplicationColumns, StatusReading, FAILED_WORDS
 use crate::input::band::{Band, BandGroup};
 use crate::input::demography::{EthnicGroup, Sex};
 use crate::input::home_postcode;
+use crate::input::sites::Site;
 use crate::input::unrecognised::{ColumnInFile, ColumnSpread, UnrecognisedValues};
 use crate::input::vacancies::read_vacancies;
 use crate::input::value_maps::ValueMaps;
@@ -86,13 +87,7 @@ struct UnclearValue {
 }
 
 pub(crate) fn run(args: FunnelArgs) -> anyhow::Result<()> {
-    let PeopleFile { input, columns, maps, postcode_column } = PeopleFile::open(
-        (&args.reference, "funnel needs --deprivation (an IoD file) to report by deprivation decile"),
-        &args.values,
-        (&args.applications, &args.application_columns, &crate::dictionary::APPLICATIONS[0]),
-        ApplicationColumns::resolve,
-        |c| c.postcode,
-    )?;
+    let PeopleFile { input, columns, maps, postcode_column } = open_applications(&args)?;
     let mut run = RunContext::open(&args.output, &args.reference, args.disclosure.rule(), &inputs(&args), || {
         args.population
             .population
@@ -104,34 +99,75 @@ pub(crate) fn run(args: FunnelArgs) -> anyhow::Result<()> {
     let bands = vacancy_bands(&args, &sites, (&mut run, &maps))?;
     let community = community(&args, &sites, &mut run)?;
     let placed = place_applications(input, &columns, &bands, &maps, &args, &mut run)?;
-    let specs = funnel_tables(columns.band.is_some() || !bands.is_empty());
-    let without_decile = placed.counted.placed_without_decile as f64;
-    let published =
-        PublishedFunnel::new(&placed.tally, &specs, &placed.counted.by_match, without_decile, &run.disclosure);
-    let shares = community.as_ref().map(|c| community_shares(&run, c));
+    let with_band = columns.band.is_some() || !bands.is_empty();
+    let specs = funnel_tables(with_band);
+    let published = placed.publish(&specs, &run.disclosure);
+    let placed = PlacedFile { placed, with_band, postcode_column };
+    let (mut summary, exact) = publish_folder(&args, &mut run, (&placed, &specs, &published), community.as_ref())?;
+    summary.outputs.push(RunAudit::new(run.disclosure, vec![published.audit.clone()]).write(run.out())?);
+    let (quiet, started) = (run.quiet, run.started);
+    run.finish((SUMMARY, &summary), (INTERNAL_SUMMARY, &exact))?;
+    if !quiet {
+        print_summary(&placed.placed.counts, &summary, started);
+    }
+    Ok(())
+}
+
+/// The applications file of `args`, opened and its columns found.
+fn open_applications(args: &FunnelArgs) -> anyhow::Result<PeopleFile<ApplicationColumns>> {
+    PeopleFile::open(
+        (&args.reference, "funnel needs --deprivation (an IoD file) to report by deprivation decile"),
+        &args.values,
+        (&args.applications, &args.application_columns, &crate::dictionary::APPLICATIONS[0]),
+        ApplicationColumns::resolve,
+        |c| c.postcode,
+    )
+}
+
+/// One applications file placed inside another run (a network's partner): its applications, whether
+/// it knows the posts' bands (its own column, or its vacancies'), and which column was the postcode.
+pub(crate) struct PlacedFile {
+    pub placed: PlacedApplications,
+    pub with_band: bool,
+    pub postcode_column: (String, usize),
+}
+
+/// Opens and places the applications of `args` in `run` (its sites already read).
+pub(crate) fn place(args: &FunnelArgs, sites: &[Site], run: &mut RunContext) -> anyhow::Result<PlacedFile> {
+    let PeopleFile { input, columns, maps, postcode_column } = open_applications(args)?;
+    let bands = vacancy_bands(args, sites, (run, &maps))?;
+    let placed = place_applications(input, &columns, &bands, &maps, args, run)?;
+    Ok(PlacedFile { placed, with_band: columns.band.is_some() || !bands.is_empty(), postcode_column })
+}
+
+/// Writes the funnel tables of `published` (the counts of `placed` as published) into the run's
+/// folder, with their exact twins; the published summary (its outputs the tables, no audit file:
+/// the caller writes the audit of its system) and the exact one.
+pub(crate) fn publish_folder(
+    args: &FunnelArgs,
+    run: &mut RunContext,
+    (placed, specs, published): (&PlacedFile, &[FunnelTableSpec], &PublishedFunnel),
+    community: Option<&Community>,
+) -> anyhow::Result<(FunnelSummary, serde_json::Value)> {
+    let PlacedFile { placed, postcode_column, .. } = placed;
+    let shares = community.map(|c| community_shares(run, c));
     let mut written = Vec::new();
     for table in &published.tables {
         let name = format!("funnel_by_{}.csv", table.spec.column);
         run.write_table(&name, &funnel_table(table, &published.all, shares.as_ref()))?;
         written.push(name);
     }
-    written.push(RunAudit::new(run.disclosure, vec![published.audit.clone()]).write(run.out())?);
-    let (mut wres2, mut deprivation) = likelihoods(&placed.tally, Some(&published));
+    let (mut wres2, mut deprivation) = likelihoods(&placed.tally, Some(published));
     if let Some(reason) = withheld(&placed.counts) {
         withhold(&mut wres2, &mut deprivation, &reason);
     }
     let unclear = run.disclosure.cell(placed.counts.status_unclear as f64).value();
-    let mut summary =
-        summary(&args, &run, &published, (wres2, deprivation), placed.decisions.clone(), community.as_ref(), written);
+    let mut summary = summary(args, run, published, (wres2, deprivation), placed.decisions.clone(), community, written);
     summary.applications.status_unclear = unclear;
-    summary.postcode_column = home_postcode::record(postcode_column, &mut summary.decisions);
-    let exact = exact_summary(&args, &run, &placed, (&specs, without_decile), shares.as_ref())?;
-    let (quiet, started) = (run.quiet, run.started);
-    run.finish((SUMMARY, &summary), (INTERNAL_SUMMARY, &exact))?;
-    if !quiet {
-        print_summary(&placed.counts, &summary, started);
-    }
-    Ok(())
+    summary.postcode_column = home_postcode::record(postcode_column.clone(), &mut summary.decisions);
+    let without_decile = placed.counted.placed_without_decile as f64;
+    let exact = exact_summary(args, run, placed, (specs, without_decile), shares.as_ref())?;
+    Ok((summary, exact))
 }
 
 /// The analyst's summary: every count exact, and the exact tables written beside it.
@@ -202,7 +238,7 @@ fn inputs(args: &FunnelArgs) -> Vec<&Path> {
 /// The band group of each vacancy reference in `--vacancies` (empty without it).
 fn vacancy_bands(
     args: &FunnelArgs,
-    sites: &[crate::input::sites::Site],
+    sites: &[Site],
     (run, maps): (&mut RunContext, &ValueMaps),
 ) -> anyhow::Result<FxHashMap<String, BandGroup>> {
     let Some(path) = &args.vacancies.vacancies else { return Ok(FxHashMap::default()) };
@@ -213,11 +249,7 @@ fn vacancy_bands(
 
 /// The community applicants are compared with: only with a population, and a community stated
 /// (its options, or sites for the default radius); otherwise none, said in the summary.
-fn community(
-    args: &FunnelArgs,
-    sites: &[crate::input::sites::Site],
-    run: &mut RunContext,
-) -> anyhow::Result<Option<Community>> {
+fn community(args: &FunnelArgs, sites: &[Site], run: &mut RunContext) -> anyhow::Result<Option<Community>> {
     let c = &args.community;
     let stated = c.community_codes.is_some()
         || c.community_lookup.is_some()
@@ -252,7 +284,7 @@ fn community_shares(run: &RunContext, community: &Community) -> CommunityShares 
 }
 
 /// Applications placed and tallied, with their counts and notes for the summary.
-struct PlacedApplications {
+pub(crate) struct PlacedApplications {
     tally: FunnelTally,
     /// Every row.
     counts: ApplicationCounts,
@@ -260,6 +292,44 @@ struct PlacedApplications {
     counted: ApplicationCounts,
     unread: Unread,
     decisions: Vec<String>,
+}
+
+impl PlacedApplications {
+    /// The tallied applications' counts as one system of sums (the tables of `specs`).
+    pub fn system(&self, specs: &[FunnelTableSpec]) -> FunnelSystem {
+        let without_decile = self.counted.placed_without_decile as f64;
+        FunnelSystem::build(&self.tally, specs, &self.counted.by_match, without_decile)
+    }
+
+    /// The tables of `specs` as published alone under `rule`.
+    fn publish(&self, specs: &[FunnelTableSpec], rule: &Disclosure) -> PublishedFunnel {
+        let without_decile = self.counted.placed_without_decile as f64;
+        PublishedFunnel::new(&self.tally, specs, &self.counted.by_match, without_decile, rule)
+    }
+
+    /// The applications of every part together (a network's pool): counts added, each part's
+    /// decisions named with `name`.
+    pub fn pool<'a>(parts: impl IntoIterator<Item = (&'a str, &'a PlacedApplications)>) -> PlacedApplications {
+        let mut pool = PlacedApplications {
+            tally: FunnelTally::default(),
+            counts: ApplicationCounts::default(),
+            counted: ApplicationCounts::default(),
+            unread: Unread::default(),
+            decisions: Vec::new(),
+        };
+        for (name, part) in parts {
+            pool.tally.merge(&part.tally);
+            pool.counts.merge(&part.counts);
+            pool.counted.merge(&part.counted);
+            pool.decisions.extend(part.decisions.iter().map(|d| format!("{name}: {d}")));
+        }
+        pool
+    }
+
+    /// Applications in the file, placed or not, and of them those whose status was read.
+    pub fn rows(&self) -> (u64, u64) {
+        (self.counts.rows, self.counted.rows)
+    }
 }
 
 /// Values of the coded columns that were not understood.
@@ -388,6 +458,19 @@ impl SeenIds {
 }
 
 impl ApplicationCounts {
+    /// Adds another file's counts (a network's pool).
+    fn merge(&mut self, other: &ApplicationCounts) {
+        self.rows += other.rows;
+        self.by_match.merge(&other.by_match);
+        self.placed_without_decile += other.placed_without_decile;
+        self.status_unclear += other.status_unclear;
+        self.duplicate_rows += other.duplicate_rows;
+        self.rows_sharing_an_id += other.rows_sharing_an_id;
+        self.applied += other.applied;
+        self.shortlisted += other.shortlisted;
+        self.appointed += other.appointed;
+    }
+
     fn add(&mut self, status: MatchStatus, decile: Option<u8>) {
         self.rows += 1;
         self.by_match.add(status);

@@ -173,32 +173,76 @@ impl PublishedFunnel {
         placed_without_decile: f64,
         rule: &Disclosure,
     ) -> PublishedFunnel {
+        let system = FunnelSystem::build(tally, specs, matches, placed_without_decile);
+        let what = "applications: every funnel table and the summary";
+        let (raw, margins) = (system.raw(), system.margins());
+        let (hidden, audit) = rule.protect_and_audit(what, raw, &rule.primary(raw), margins);
+        let published: Vec<Cell> =
+            raw.iter().zip(&hidden).map(|(c, h)| if *h { Cell::Suppressed } else { rule.cell(*c) }).collect();
+        system.published(&published, audit)
+    }
+
+    pub fn table(&self, column: &str) -> Option<&PublishedFunnelTable> {
+        self.tables.iter().find(|t| t.spec.column == column)
+    }
+}
+
+/// A funnel run's counts as one system of sums before any is hidden, with where each table's
+/// cells are in it: what [`PublishedFunnel::new`] protects alone, and a network protects with its
+/// partners' and its staff tables (`anchormap network`). Its layout depends on the table specs
+/// only: every tally of the same specs has its cells in the same places.
+pub struct FunnelSystem {
+    system: System,
+    all: Block,
+    tables: Vec<(FunnelTableSpec, Vec<Block>)>,
+    statuses: Vec<(MatchStatus, usize)>,
+}
+
+impl FunnelSystem {
+    /// The system of `tally`'s counts in the tables of `specs`, and its match counts.
+    pub fn build(
+        tally: &FunnelTally,
+        specs: &[FunnelTableSpec],
+        matches: &MatchCounts,
+        placed_without_decile: f64,
+    ) -> FunnelSystem {
         let mut system = System::default();
         let all = system.block(tally.all, Importance::Headline);
         let tables = system.tables(tally, specs, all);
         let statuses = system.statuses(matches, all, placed_without_decile);
-        let what = "applications: every funnel table and the summary";
-        let (hidden, audit) = rule.protect_and_audit(what, &system.raw, &rule.primary(&system.raw), &system.margins);
-        let published: Vec<Cell> =
-            system.raw.iter().zip(&hidden).map(|(c, h)| if *h { Cell::Suppressed } else { rule.cell(*c) }).collect();
+        FunnelSystem { system, all, tables, statuses }
+    }
+
+    /// Each count, exact.
+    pub fn raw(&self) -> &[f64] {
+        &self.system.raw
+    }
+
+    /// The sums among the counts, and how much each matters.
+    pub fn margins(&self) -> &Margins {
+        &self.system.margins
+    }
+
+    /// The tables as published, from each count's published cell (`published`, as [`FunnelSystem::raw`]).
+    pub fn published(&self, published: &[Cell], audit: DisclosureAudit) -> PublishedFunnel {
         let cells = |b: Block| FunnelCells {
             applied: published[b[0]],
             shortlisted: published[b[1]],
             appointed: published[b[2]],
         };
         PublishedFunnel {
-            tables: tables
-                .into_iter()
-                .map(|(spec, rows)| PublishedFunnelTable { spec, rows: rows.into_iter().map(cells).collect() })
+            tables: self
+                .tables
+                .iter()
+                .map(|(spec, rows)| PublishedFunnelTable {
+                    spec: spec.clone(),
+                    rows: rows.iter().copied().map(cells).collect(),
+                })
                 .collect(),
-            all: cells(all),
-            matches: statuses.iter().map(|(s, i)| (*s, published[*i])).collect(),
+            all: cells(self.all),
+            matches: self.statuses.iter().map(|(s, i)| (*s, published[*i])).collect(),
             audit,
         }
-    }
-
-    pub fn table(&self, column: &str) -> Option<&PublishedFunnelTable> {
-        self.tables.iter().find(|t| t.spec.column == column)
     }
 }
 

@@ -80,6 +80,18 @@ impl FunnelTally {
         }
     }
 
+    /// Adds another tally's applications (a network's pool).
+    pub fn merge(&mut self, other: &FunnelTally) {
+        self.all = self.all.plus(other.all);
+        for (dimension, groups) in &other.groups {
+            let mine = self.groups.entry(dimension).or_default();
+            for (group, funnel) in groups {
+                let f = mine.entry(group.clone()).or_default();
+                *f = f.plus(*funnel);
+            }
+        }
+    }
+
     /// One group's funnel (empty when no application was in it).
     pub fn get(&self, dimension: &str, group: &str) -> Funnel {
         self.groups.get(dimension).and_then(|g| g.get(group)).copied().unwrap_or_default()

@@ -1,4 +1,4 @@
-//! The partners of a network: `EMPLOYERS.csv` (`employer,file` with optional `vacancies`), or one staff file split by its employer column.
+//! The partners of a network: `EMPLOYERS.csv` (`employer,file` with optional `vacancies` and `applications`), or one staff file split by its employer column.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -14,6 +14,8 @@ pub struct Employer {
     pub staff: PathBuf,
     /// Its open vacancies, if given.
     pub vacancies: Option<PathBuf>,
+    /// Its job applications, if given (without, it is absent from the funnel tables).
+    pub applications: Option<PathBuf>,
 }
 
 /// The partners of `EMPLOYERS.csv`, in the file's order; a relative file is taken from the
@@ -36,6 +38,7 @@ pub fn read(path: &Path) -> crate::Result<Vec<Employer>> {
         ));
     };
     let vacancies = column(&["vacancies", "vacancy_file"]);
+    let applications = column(&["applications", "application_file", "applications_file"]);
     let base = path.parent().unwrap_or(Path::new("."));
     let mut employers: Vec<Employer> = Vec::new();
     for (i, record) in reader.records().enumerate() {
@@ -53,11 +56,12 @@ pub fn read(path: &Path) -> crate::Result<Vec<Employer>> {
             ));
         }
         let staff = existing(path, (line, &headers[file]), base, &text(file))?;
-        let vacancies = match vacancies.map(text).filter(|t| !t.is_empty()) {
-            Some(v) => Some(existing(path, (line, &headers[vacancies.unwrap_or(0)]), base, &v)?),
-            None => None,
+        let optional = |column: Option<usize>| match column.map(text).filter(|t| !t.is_empty()) {
+            Some(v) => existing(path, (line, &headers[column.unwrap_or(0)]), base, &v).map(Some),
+            None => Ok(None),
         };
-        employers.push(Employer { name: employer, staff, vacancies });
+        let (vacancies, applications) = (optional(vacancies)?, optional(applications)?);
+        employers.push(Employer { name: employer, staff, vacancies, applications });
     }
     if employers.len() < 2 {
         return Err(Error::invalid(Location::file(path), "a network needs at least two employers"));
@@ -108,7 +112,8 @@ pub fn split(staff: &Path, column: &str, dir: &Path) -> crate::Result<Vec<Employ
     let mut employers: Vec<(usize, Employer)> = Vec::new();
     for (name, (n, mut writer)) in writers {
         writer.flush().map_err(|e| Error::io(dir, e))?;
-        employers.push((n, Employer { name, staff: dir.join(format!("{n}.csv")), vacancies: None }));
+        employers
+            .push((n, Employer { name, staff: dir.join(format!("{n}.csv")), vacancies: None, applications: None }));
     }
     employers.sort_by_key(|(n, _)| *n);
     Ok(employers.into_iter().map(|(_, e)| e).collect())

@@ -17,11 +17,15 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::cli::network::NetworkArgs;
-use crate::cli::GapsArgs;
+use crate::cli::{FunnelArgs, GapsArgs};
+use crate::funnel::published::PublishedFunnel;
+use crate::funnel::tally::{funnel_tables, FunnelTableSpec};
+use crate::funnel::{PlacedApplications, PlacedFile};
 use crate::gaps::{PlacedStaff, Shared};
 use crate::input::vacancies::Vacancy;
 use crate::io::format::thousands;
 use crate::output::disclosure::RunAudit;
+use crate::output::run_summary::{FunnelSummary, Wres2Summary};
 use crate::output::summary::file_name;
 use crate::output::table::Table;
 use crate::run::{PeopleFile, RunContext};
@@ -52,6 +56,19 @@ pub struct PartnerSummary {
     /// Why it is not published on its own, when it is not.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// Its recruitment funnel, from its published counts: absent without an applications file
+    /// (or when it is published only within the pool).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub funnel: Option<PartnerFunnel>,
+}
+
+/// A partner's (or the pool's) funnel in the network's summary: WRES indicator 2 beside the pool's.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PartnerFunnel {
+    /// The funnel's headline in words (WRES indicator 2, and the deprivation likelihood).
+    pub headline: Option<String>,
+    /// WRES indicator 2 with the four counts it comes from, as published.
+    pub wres_indicator_2: Wres2Summary,
 }
 
 /// `network_summary.json`: the pool and each partner, published figures only.
@@ -73,9 +90,14 @@ pub struct NetworkSummary {
     pub disclosure: String,
     /// What the run decided (partners published only within the pool), in words.
     pub notes: Vec<String>,
+    /// With applications from some partners: those that gave none, named (absent from every
+    /// funnel table and from the pool's funnel, never counted as zero).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub without_applications: Vec<String>,
 }
 
-/// One partner placed: its arguments (the gaps run it would be alone), its staff and vacancies.
+/// One partner placed: its arguments (the gaps run it would be alone), its staff and vacancies,
+/// and its applications (the funnel run it would be alone) when it gave a file.
 struct Partner {
     employer: Employer,
     args: GapsArgs,
@@ -83,6 +105,15 @@ struct Partner {
     vacancies: Vec<Vacancy>,
     postcode_column: (String, usize),
     pooled_only: bool,
+    applications: Option<(FunnelArgs, PlacedFile)>,
+}
+
+/// The network's applications, when any partner gave them: the tables every funnel follows, and
+/// the pool's (its arguments, every partner's applications together).
+struct Pooled {
+    specs: Vec<FunnelTableSpec>,
+    args: FunnelArgs,
+    placed: PlacedFile,
 }
 
 pub(crate) fn run(args: NetworkArgs) -> anyhow::Result<()> {
@@ -92,7 +123,7 @@ pub(crate) fn run(args: NetworkArgs) -> anyhow::Result<()> {
     let (mut run, shared) = crate::gaps::open_run(base, false)?;
     let mut partners = Vec::new();
     for employer in employers {
-        partners.push(place(employer, base, &shared, &mut run)?);
+        partners.push(place(employer, &args, &shared, &mut run)?);
     }
     let rule = run.disclosure;
     let pool_tally = {
@@ -100,44 +131,86 @@ pub(crate) fn run(args: NetworkArgs) -> anyhow::Result<()> {
             partners.iter_mut().map(|p| &mut p.placed.tally).collect();
         published::harmonise(&mut tallies, &rule)
     };
-    let notes = mark_small(&mut partners, args.min_employer_staff);
+    let mut notes = mark_small(&mut partners, args.min_employer_staff);
     let pool = pool_of(&partners, pool_tally);
+    let pooled_apps = pool_applications(&partners, &args, &source);
+    let without_applications = without_applications(&partners, pooled_apps.is_some(), &mut notes);
     let each: Vec<(&PlacedStaff, bool)> = partners.iter().map(|p| (&p.placed, p.pooled_only)).collect();
     let facts = (run.areas.facts.as_slice(), &shared.community);
-    let network = published::protect(facts, &pool, &each, &rule)?;
+    let funnel = pooled_apps.as_ref().map(|pooled| published::NetworkFunnel {
+        specs: &pooled.specs,
+        pool: &pooled.placed.placed,
+        partners: partners.iter().map(|p| p.applications.as_ref().map(|(_, a)| &a.placed)).collect(),
+    });
+    let network = published::protect(facts, &pool, &each, funnel.as_ref(), &rule)?;
     let pool_args = pool_args(base, &source, &partners);
     let pool_vacancies = pool_vacancies(&partners);
     let mut gathered = Vec::new();
     let postcode = partners.first().map(|p| p.postcode_column.clone()).unwrap_or_default();
     let pooled = (pool_vacancies.as_slice(), &pool, &network.pool);
-    let pool_summary = write_folder(&mut run, &shared, (&pool_args, POOL_FOLDER), pooled, postcode)?;
+    let pool_funnel = pooled_apps.as_ref().zip(network.funnel_pool.as_ref()).map(|(p, published)| FolderFunnel {
+        args: &p.args,
+        placed: &p.placed,
+        specs: &p.specs,
+        published,
+    });
+    let (pool_summary, pool_funnel) =
+        write_folder(&mut run, &shared, (&pool_args, POOL_FOLDER), pooled, postcode, pool_funnel)?;
     gathered.push((POOL.to_string(), run.enter(None)?));
-    let mut summaries = Vec::new();
-    for (partner, published) in partners.iter().zip(&network.partners) {
-        let Some(published) = published else {
-            summaries.push(pooled_only(&partner.employer.name, args.min_employer_staff));
-            continue;
-        };
-        let folder = format!("employers/{}", slug(&partner.employer.name));
-        let placed = (partner.vacancies.as_slice(), &partner.placed, published);
-        let s = write_folder(&mut run, &shared, (&partner.args, &folder), placed, partner.postcode_column.clone())?;
-        gathered.push((partner.employer.name.clone(), run.enter(None)?));
-        summaries.push(partner_summary(&partner.employer.name, Some(folder), &s));
-    }
-    let mut outputs = tables::write_combined(&run, &gathered)?;
+    let written = (&network, pooled_apps.as_ref(), args.min_employer_staff);
+    let summaries = write_partners(&mut run, &shared, &partners, written, &mut gathered)?;
+    let mut outputs = tables::write_combined(&run, &gathered, &without_applications)?;
     outputs.push(tables::write_workbook(&run, &gathered, &shared)?);
     outputs.push(RunAudit::new(rule, vec![network.audit.clone()]).write(run.out())?);
     let summary = NetworkSummary {
         employers_file: file_name(&source),
         community: shared.community_name.clone().unwrap_or_else(|| shared.community.description.clone()),
-        pool: partner_summary(POOL, Some(POOL_FOLDER.to_string()), &pool_summary),
+        pool: partner_summary(POOL, Some(POOL_FOLDER.to_string()), &pool_summary, pool_funnel.as_ref()),
         widest_difference: widest_difference(&summaries),
         partners: summaries,
         outputs,
         disclosure: RunAudit::new(rule, vec![network.audit.clone()]).summary,
         notes,
+        without_applications,
     };
-    finish(run, &summary, &partners, &pool)
+    finish(run, &summary, &partners, (&pool, pooled_apps.as_ref()))
+}
+
+/// Writes the folder of each partner published on its own, its tables gathered; each partner's
+/// summary row (a partner published only within the pool has a note instead).
+fn write_partners(
+    run: &mut RunContext,
+    shared: &Shared,
+    partners: &[Partner],
+    (network, pooled_apps, min_staff): (&published::PublishedNetwork, Option<&Pooled>, u64),
+    gathered: &mut Gathered,
+) -> anyhow::Result<Vec<PartnerSummary>> {
+    let mut summaries = Vec::new();
+    for ((partner, published), funnel) in partners.iter().zip(&network.partners).zip(&network.funnel_partners) {
+        let Some(published) = published else {
+            summaries.push(pooled_only(&partner.employer.name, min_staff));
+            continue;
+        };
+        let folder = format!("employers/{}", slug(&partner.employer.name));
+        let placed = (partner.vacancies.as_slice(), &partner.placed, published);
+        let funnel = pooled_apps.zip(partner.applications.as_ref()).zip(funnel.as_ref()).map(
+            |((pooled, (args, placed)), published)| FolderFunnel { args, placed, specs: &pooled.specs, published },
+        );
+        let (s, f) =
+            write_folder(run, shared, (&partner.args, &folder), placed, partner.postcode_column.clone(), funnel)?;
+        gathered.push((partner.employer.name.clone(), run.enter(None)?));
+        summaries.push(partner_summary(&partner.employer.name, Some(folder), &s, f.as_ref()));
+    }
+    Ok(summaries)
+}
+
+/// A folder's applications to publish: its arguments (the funnel run it would be alone), its
+/// applications, the network's tables and its counts as published.
+struct FolderFunnel<'a> {
+    args: &'a FunnelArgs,
+    placed: &'a PlacedFile,
+    specs: &'a [FunnelTableSpec],
+    published: &'a PublishedFunnel,
 }
 
 /// The partners, from `--employers` or split from `--staff` by `--employer-column`, and the file named.
@@ -160,16 +233,76 @@ fn partners_of(args: &NetworkArgs, dir: &Path) -> anyhow::Result<(Vec<Employer>,
     }
 }
 
-/// One partner's staff placed against the network's community, and its vacancies located.
-fn place(employer: Employer, base: &GapsArgs, shared: &Shared, run: &mut RunContext) -> anyhow::Result<Partner> {
-    let mut args = base.clone();
+/// One partner's staff placed against the network's community, its vacancies located, and its
+/// applications placed when it gave a file.
+fn place(employer: Employer, network: &NetworkArgs, shared: &Shared, run: &mut RunContext) -> anyhow::Result<Partner> {
+    let mut args = network.gaps.clone();
     args.staff = employer.staff.clone();
     args.vacancies.vacancies = employer.vacancies.clone();
     let PeopleFile { input, columns, maps, postcode_column } = crate::gaps::open_staff(&args)?;
     crate::run::say(run.quiet, format_args!("{}: {}", employer.name, args.staff.display()));
     let placed = crate::gaps::place_staff(input, (&columns, &maps), &args, &shared.community, run)?;
     let vacancies = crate::gaps::load_vacancies(&args, &shared.sites, run)?;
-    Ok(Partner { employer, args, placed, vacancies, postcode_column, pooled_only: false })
+    let applications = match &employer.applications {
+        Some(path) => {
+            let funnel = funnel_args(network, &args, path);
+            crate::run::say(run.quiet, format_args!("{}: {}", employer.name, path.display()));
+            let placed = crate::funnel::place(&funnel, &shared.sites, run)?;
+            Some((funnel, placed))
+        }
+        None => None,
+    };
+    Ok(Partner { employer, args, placed, vacancies, postcode_column, pooled_only: false, applications })
+}
+
+/// The funnel run a partner's applications would be alone: the community and reference options
+/// of its gaps run, the network's application options.
+fn funnel_args(network: &NetworkArgs, gaps: &GapsArgs, applications: &Path) -> FunnelArgs {
+    FunnelArgs {
+        applications: applications.to_path_buf(),
+        vacancies: gaps.vacancies.clone(),
+        sites: gaps.sites.clone(),
+        reference: gaps.reference.clone(),
+        population: Some(gaps.population.clone()),
+        population_columns: gaps.population_columns.clone(),
+        application_columns: network.application_columns.clone(),
+        community: gaps.community.clone(),
+        values: gaps.values.clone(),
+        max_unclear_share: network.max_unclear_share,
+        disclosure: gaps.disclosure.clone(),
+        output: gaps.output.clone(),
+    }
+}
+
+/// The pool's applications, when any partner gave a file: every partner's together (its file the
+/// network's list), and the tables
+/// every funnel follows (by band group when any partner's posts have bands).
+fn pool_applications(partners: &[Partner], network: &NetworkArgs, source: &Path) -> Option<Pooled> {
+    let given: Vec<(&Partner, &(FunnelArgs, PlacedFile))> =
+        partners.iter().filter_map(|p| Some((p, p.applications.as_ref()?))).collect();
+    let (_, (_, first_placed)) = given.first()?;
+    let args = funnel_args(network, &network.gaps, source);
+    let placed = PlacedApplications::pool(given.iter().map(|(p, (_, a))| (p.employer.name.as_str(), &a.placed)));
+    let with_band = given.iter().any(|(_, (_, a))| a.with_band);
+    let placed = PlacedFile { placed, with_band, postcode_column: first_placed.postcode_column.clone() };
+    Some(Pooled { specs: funnel_tables(with_band), args, placed })
+}
+
+/// With applications from some partners, the names of those that gave none, each said in a note:
+/// absent from the funnel tables, not counted as zero.
+fn without_applications(partners: &[Partner], any: bool, notes: &mut Vec<String>) -> Vec<String> {
+    if !any {
+        return Vec::new();
+    }
+    let names: Vec<String> =
+        partners.iter().filter(|p| p.applications.is_none()).map(|p| p.employer.name.clone()).collect();
+    for name in &names {
+        notes.push(format!(
+            "{name} gave no applications file: it is absent from every funnel table, and the pool's funnel ({POOL}) \
+             counts the applications of the partners that gave one (never {name}'s as zero)"
+        ));
+    }
+    names
 }
 
 /// Marks the partners with fewer than `min` staff living in the community as published only
@@ -202,6 +335,7 @@ fn pooled_only(employer: &str, min: u64) -> PartnerSummary {
         core20_staff_share: None,
         core20_population_share: None,
         note: Some(small_note(employer, min)),
+        funnel: None,
     }
 }
 
@@ -241,24 +375,31 @@ fn pool_vacancies(partners: &[Partner]) -> Vec<Vacancy> {
     all
 }
 
-/// Writes one run folder inside the network's (the pool's or a partner's), as a gaps run would be.
+/// Writes one run folder inside the network's (the pool's or a partner's), as a gaps run would
+/// be, and with applications its funnel tables as a funnel run would write them beside.
 fn write_folder(
     run: &mut RunContext,
     shared: &Shared,
     (args, folder): (&GapsArgs, &str),
     staff: (&[Vacancy], &PlacedStaff, &crate::gaps::published::PublishedStaff),
     postcode_column: (String, usize),
-) -> anyhow::Result<crate::output::run_summary::GapsSummary> {
+    funnel: Option<FolderFunnel>,
+) -> anyhow::Result<(crate::output::run_summary::GapsSummary, Option<FunnelSummary>)> {
     run.enter(Some(folder))?;
     let (summary, exact) = crate::gaps::publish_run(args, run, shared, staff, postcode_column)?;
     run.write_summaries((crate::gaps::SUMMARY, &summary), (crate::gaps::INTERNAL_SUMMARY, &exact))?;
-    Ok(summary)
+    let Some(f) = funnel else { return Ok((summary, None)) };
+    let published = (f.placed, f.specs, f.published);
+    let (funnel, exact) = crate::funnel::publish_folder(f.args, run, published, Some(&shared.community))?;
+    run.write_summaries((crate::funnel::SUMMARY, &funnel), (crate::funnel::INTERNAL_SUMMARY, &exact))?;
+    Ok((summary, Some(funnel)))
 }
 
 fn partner_summary(
     employer: &str,
     folder: Option<String>,
     summary: &crate::output::run_summary::GapsSummary,
+    funnel: Option<&FunnelSummary>,
 ) -> PartnerSummary {
     PartnerSummary {
         employer: employer.to_string(),
@@ -267,6 +408,8 @@ fn partner_summary(
         core20_staff_share: summary.core20_staff_share,
         core20_population_share: summary.core20_population_share,
         note: None,
+        funnel: funnel
+            .map(|f| PartnerFunnel { headline: f.headline.clone(), wres_indicator_2: f.wres_indicator_2.clone() }),
     }
 }
 
@@ -312,18 +455,25 @@ fn finish(
     mut run: RunContext,
     summary: &NetworkSummary,
     partners: &[Partner],
-    pool: &PlacedStaff,
+    (pool, applications): (&PlacedStaff, Option<&Pooled>),
 ) -> anyhow::Result<()> {
     let mut seen = std::collections::BTreeSet::new();
     run.warnings.retain(|w| seen.insert(w.clone()));
+    let rows = |a: &PlacedApplications| {
+        let (rows, read) = a.rows();
+        json!({"rows": rows, "status_read": read})
+    };
     let exact = json!({
         "not_for_publication": "exact counts of people: keep with the row-level data, never publish",
         "pool": pool.counts,
+        "pool_applications": applications.map(|a| rows(&a.placed.placed)),
         "partners": partners.iter().map(|p| json!({
             "employer": p.employer.name,
             "staff_file": p.employer.staff.display().to_string(),
             "published_on_its_own": !p.pooled_only,
             "staff": p.placed.counts,
+            "applications_file": p.employer.applications.as_ref().map(|a| a.display().to_string()),
+            "applications": p.applications.as_ref().map(|(_, a)| rows(&a.placed)),
         })).collect::<Vec<_>>(),
         "warnings": run.warnings,
     });
@@ -332,6 +482,9 @@ fn finish(
     if !quiet {
         for p in std::iter::once(&summary.pool).chain(&summary.partners) {
             eprintln!("{}: {}", p.employer, p.headline.as_deref().or(p.note.as_deref()).unwrap_or("no headline"));
+            if let Some(h) = p.funnel.as_ref().and_then(|f| f.headline.as_deref()) {
+                eprintln!("{}: {h}", p.employer);
+            }
         }
         eprintln!("disclosure: {}", summary.disclosure);
         eprintln!("done in {:.1} s", started.elapsed().as_secs_f64());

@@ -11,6 +11,9 @@ use std::collections::BTreeMap;
 use crate::analysis::community::Community;
 use crate::analysis::gaps::StaffTally;
 use crate::analysis::AreaFacts;
+use crate::funnel::published::{FunnelSystem, PublishedFunnel};
+use crate::funnel::tally::FunnelTableSpec;
+use crate::funnel::PlacedApplications;
 use crate::gaps::published::{PublishedStaff, StaffSystem, RARE_STAFF_GROUPS};
 use crate::gaps::PlacedStaff;
 use crate::output::disclosure::{Cell, Disclosure, DisclosureAudit, Margins};
@@ -77,16 +80,31 @@ pub struct PublishedNetwork {
     pub pool: PublishedStaff,
     /// Each partner's, in order (`None`: published only within the pool).
     pub partners: Vec<Option<PublishedStaff>>,
+    /// The pool's funnel tables, when any partner gave applications.
+    pub funnel_pool: Option<PublishedFunnel>,
+    /// Each partner's funnel tables (`None`: no applications, or published only within the pool).
+    pub funnel_partners: Vec<Option<PublishedFunnel>>,
     /// The audit of the whole system.
     pub audit: DisclosureAudit,
 }
 
+/// The network's applications: the tables every funnel follows, the pool's applications and
+/// each partner's (`None`: it gave no applications file, and is in no funnel count).
+pub(crate) struct NetworkFunnel<'a> {
+    pub specs: &'a [FunnelTableSpec],
+    pub pool: &'a PlacedApplications,
+    pub partners: Vec<Option<&'a PlacedApplications>>,
+}
+
 /// Protects the pool and the partners (`pooled_only` marking those published only within the
-/// pool) as one system of sums. Their tallies must have been [`harmonise`]d.
+/// pool) as one system of sums: the staff counts and, with `funnel`, the applications (each
+/// pooled count the sum of the same count of the partners that gave applications). Their staff
+/// tallies must have been [`harmonise`]d.
 pub(crate) fn protect(
     (facts, community): (&[AreaFacts], &Community),
     pool: &PlacedStaff,
     partners: &[(&PlacedStaff, bool)],
+    funnel: Option<&NetworkFunnel>,
     rule: &Disclosure,
 ) -> anyhow::Result<PublishedNetwork> {
     let system = |placed: &PlacedStaff| {
@@ -110,7 +128,14 @@ pub(crate) fn protect(
         }
     }
     tie(&mut margins, n, each.len());
-    let what = format!("staff: every table of the {} partners and of the pool, as one system", each.len());
+    let pooled_only: Vec<bool> = partners.iter().map(|(_, p)| *p).collect();
+    let applications = funnel.map(|f| FunnelBlocks::append(f, &pooled_only, (&mut raw, &mut margins))).transpose()?;
+    let what = match &applications {
+        None => format!("staff: every table of the {} partners and of the pool, as one system", each.len()),
+        Some(_) => {
+            format!("staff and applications: every table of the {} partners and of the pool, as one system", each.len())
+        }
+    };
     let (hidden, audit) = rule.protect_and_audit(&what, &raw, &rule.primary(&raw), &margins);
     let cells: Vec<Cell> =
         raw.iter().zip(&hidden).map(|(c, h)| if *h { Cell::Suppressed } else { rule.cell(*c) }).collect();
@@ -122,12 +147,92 @@ pub(crate) fn protect(
             (!pooled_only).then(|| s.published(&cells[n * (k + 1)..n * (k + 2)], audit.clone()))
         })
         .collect();
-    Ok(PublishedNetwork { pool: pooled.published(&cells[..n], audit.clone()), partners: partners_published, audit })
+    let (funnel_pool, funnel_partners) = match &applications {
+        Some(blocks) => blocks.published(&cells, &pooled_only, &audit),
+        None => (None, vec![None; partners.len()]),
+    };
+    Ok(PublishedNetwork {
+        pool: pooled.published(&cells[..n], audit.clone()),
+        partners: partners_published,
+        funnel_pool,
+        funnel_partners,
+        audit,
+    })
 }
 
 /// Each pooled count (cells `0..n`) is the sum of the `partners`' same counts (the next blocks of `n`).
 fn tie(margins: &mut Margins, n: usize, partners: usize) {
     for cell in 0..n {
         margins.add((1..=partners).map(|k| k * n + cell), cell);
+    }
+}
+
+/// Where the applications' systems are in the network's: the pool's, then each partner's that
+/// gave applications.
+struct FunnelBlocks {
+    pool: (FunnelSystem, usize),
+    partners: Vec<Option<(FunnelSystem, usize)>>,
+}
+
+impl FunnelBlocks {
+    /// Appends the pool's and each partner's applications to the system (`raw`, `margins`), each
+    /// pooled count tied to the partners' same counts; a partner published only within the pool
+    /// is there unpublished.
+    fn append(
+        funnel: &NetworkFunnel,
+        pooled_only: &[bool],
+        (raw, margins): (&mut Vec<f64>, &mut Margins),
+    ) -> anyhow::Result<FunnelBlocks> {
+        let add = |system: &FunnelSystem, raw: &mut Vec<f64>, margins: &mut Margins| {
+            let offset = raw.len();
+            raw.extend_from_slice(system.raw());
+            margins.append(system.margins(), offset);
+            offset
+        };
+        let pool = funnel.pool.system(funnel.specs);
+        let m = pool.raw().len();
+        let pool_at = add(&pool, raw, margins);
+        let mut partners = Vec::new();
+        for (placed, pooled_only) in funnel.partners.iter().zip(pooled_only) {
+            let Some(placed) = placed else {
+                partners.push(None);
+                continue;
+            };
+            let system = placed.system(funnel.specs);
+            if system.raw().len() != m {
+                anyhow::bail!(
+                    "the partners' funnel tables do not have the same rows (an internal error: please report it)"
+                );
+            }
+            let at = add(&system, raw, margins);
+            if *pooled_only {
+                (at..at + m).for_each(|c| margins.unpublished(c));
+            }
+            partners.push(Some((system, at)));
+        }
+        let offsets: Vec<usize> = partners.iter().flatten().map(|(_, at)| *at).collect();
+        for cell in 0..m {
+            margins.add(offsets.iter().map(|at| at + cell), pool_at + cell);
+        }
+        Ok(FunnelBlocks { pool: (pool, pool_at), partners })
+    }
+
+    /// The pool's funnel as published, and each partner's published on its own.
+    fn published(
+        &self,
+        cells: &[Cell],
+        pooled_only: &[bool],
+        audit: &DisclosureAudit,
+    ) -> (Option<PublishedFunnel>, Vec<Option<PublishedFunnel>>) {
+        let of = |(system, at): &(FunnelSystem, usize)| {
+            system.published(&cells[*at..*at + system.raw().len()], audit.clone())
+        };
+        let partners = self
+            .partners
+            .iter()
+            .zip(pooled_only)
+            .map(|(p, pooled_only)| p.as_ref().filter(|_| !pooled_only).map(of))
+            .collect();
+        (Some(of(&self.pool)), partners)
     }
 }

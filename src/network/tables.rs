@@ -8,7 +8,13 @@ use super::{Gathered, POOL};
 
 /// The tables every folder wrote with the same columns, each gathered into one file of the same
 /// name in the network's folder (the pool's rows first, `employer` "All employers"); their names.
-pub(crate) fn write_combined(run: &RunContext, gathered: &Gathered) -> anyhow::Result<Vec<String>> {
+/// The partners `without_applications` have no funnel tables: those are gathered without them
+/// (absent, never rows of zeros).
+pub(crate) fn write_combined(
+    run: &RunContext,
+    gathered: &Gathered,
+    without_applications: &[String],
+) -> anyhow::Result<Vec<String>> {
     let Some((_, pool)) = gathered.first() else { return Ok(Vec::new()) };
     let mut written = Vec::new();
     for (name, first) in pool {
@@ -24,7 +30,12 @@ pub(crate) fn write_combined(run: &RunContext, gathered: &Gathered) -> anyhow::R
                     .map(|(_, t)| (employer.as_str(), t))
             })
             .collect();
-        if tables.len() < gathered.len() {
+        let absent = if name.starts_with("funnel_") {
+            gathered.iter().filter(|(employer, _)| without_applications.contains(employer)).count()
+        } else {
+            0
+        };
+        if tables.len() + absent < gathered.len() {
             continue;
         }
         run.write_table(name, &combined(&tables))?;

@@ -221,7 +221,12 @@ pub(crate) fn run(args: ReportArgs) -> anyhow::Result<()> {
         .map(|(_, pool)| pool)
         .or_else(|| args.from.iter().find(|d| d.join("gaps_by_decile.csv").is_file()));
     let emissions_dir = args.from.iter().find(|d| d.join("emissions_by_decile.csv").is_file());
-    let funnel_dir = args.from.iter().find(|d| d.join(crate::funnel::SUMMARY).is_file());
+    // A network's pool folder holds its pooled funnel, when its partners gave applications.
+    let funnel_dir = args
+        .from
+        .iter()
+        .find(|d| d.join(crate::funnel::SUMMARY).is_file())
+        .or(network_dirs.as_ref().map(|(_, pool)| pool).filter(|p| p.join(crate::funnel::SUMMARY).is_file()));
     let commute_dir = args.from.iter().find(|d| d.join(crate::commute::summary::SUMMARY).is_file());
     if gaps_dir.is_none() && emissions_dir.is_none() && funnel_dir.is_none() && commute_dir.is_none() {
         bail!(

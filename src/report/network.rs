@@ -18,6 +18,18 @@ pub(super) struct NetworkSection {
     pub notes: Vec<String>,
 }
 
+/// A partner's WRES indicator 2 in a cell: the relative likelihood with its interval, `*` where
+/// it is not published, or why there is none (no applications file, or only within the pool).
+fn wres2(p: &Json) -> String {
+    let w = &p["funnel"]["wres_indicator_2"];
+    match (w["relative_likelihood"].as_f64(), w["ci_low"].as_f64(), w["ci_high"].as_f64()) {
+        (Some(r), Some(low), Some(high)) => format!("{r:.2} ({low:.2}-{high:.2})"),
+        _ if w.is_object() => "*".to_string(),
+        _ if p["folder"].is_null() => "Only within the pool".to_string(),
+        _ => "No applications file".to_string(),
+    }
+}
+
 /// A network run folder among `from`: the folder and its pool's run folder (read as the gaps run).
 pub(super) fn network_folders(from: &[PathBuf]) -> Option<(PathBuf, PathBuf)> {
     let dir = from.iter().find(|d| d.join(NETWORK_SUMMARY).is_file())?;
@@ -40,28 +52,42 @@ pub(super) fn network_section(dir: &Path) -> anyhow::Result<NetworkSection> {
         (Some(s), Some(c)) if c > 0.0 => format!("{:.2}", s / c),
         _ => "*".to_string(),
     };
+    let funnel = summary["pool"]["funnel"].is_object();
     let rows = std::iter::once(&summary["pool"])
         .chain(&partners)
         .map(|p| {
-            vec![
+            let mut row = vec![
                 p["employer"].as_str().unwrap_or_default().to_string(),
                 share(&p["core20_staff_share"]),
                 share(&p["core20_population_share"]),
                 ratio(p),
-                if p["folder"].is_null() { "Only within the pool".to_string() } else { "Own tables".to_string() },
-            ]
+            ];
+            if funnel {
+                row.push(wres2(p));
+            }
+            row.push(if p["folder"].is_null() { "Only within the pool".to_string() } else { "Own tables".to_string() });
+            row
         })
         .collect();
-    let headers =
-        ["Employer", "Staff in Core20 areas", "Community in Core20 areas", "Representation ratio", "Published"];
+    let mut headers =
+        vec!["Employer", "Staff in Core20 areas", "Community in Core20 areas", "Representation ratio", "Published"];
+    if funnel {
+        headers.insert(4, "WRES indicator 2 (95% CI)");
+    }
     let text = |v: &Json| v.as_str().map(str::to_string);
     Ok(NetworkSection {
         partners_count: partners.len(),
         headline: text(&summary["pool"]["headline"]).map(|h| format!("Across the network, {h}")),
         partners: HtmlTable {
-            caption:
-                "Each partner beside the pool (All employers): staff living in the community's most deprived areas"
-                    .to_string(),
+            caption: format!(
+                "Each partner beside the pool (All employers): staff living in the community's most deprived areas{}",
+                if funnel {
+                    "; WRES indicator 2, how many times as likely White applicants were as BME applicants to be \
+                     appointed from shortlisting (1 is parity)"
+                } else {
+                    ""
+                }
+            ),
             headers: headers.iter().map(|h| h.to_string()).collect(),
             rows,
             expand: None,

@@ -33,26 +33,58 @@ pub(super) fn applications_csv(seed: u64, region: &Region) -> String {
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x0A99_11CA_7105);
     let mut rows = Vec::new();
     for n in 0..APPLICATIONS {
-        // Applicants come from the whole region, a little more from deprived areas (entry-level posts).
-        let area =
-            choose_area(&mut rng, &region.areas, |a| f64::from(a.working_age) * if a.decile <= 2 { 1.3 } else { 1.0 });
-        let decile = region.areas[area].decile;
-        let ethnicity = *pick(&mut rng, &ETHNICITIES);
-        let sex = *pick(&mut rng, &SEXES);
-        let status = status(&mut rng, ethnicity, decile);
-        // NHS Jobs checks postcodes as applicants type them: none damaged, only written loosely.
-        let postcode = {
-            let a = &region.areas[area];
-            let code = &region.postcodes[a.postcodes[rng.random_range(0..a.postcodes.len())]].code;
-            as_written(&mut rng, code)
-        };
+        let [postcode, ethnicity, sex, status] = applicant(&mut rng, region);
         let vacancy = format!("DEMO-V{:04}", rng.random_range(1..=VACANCIES));
-        rows.push(vec![format!("DEMO-A{:05}", n + 1), vacancy, postcode, ethnicity.into(), sex.into(), status.into()]);
+        rows.push(vec![format!("DEMO-A{:05}", n + 1), vacancy, postcode, ethnicity, sex, status]);
     }
     csv_text(
         &["Application ID", "Vacancy Reference", "Applicant Postcode", "Ethnicity", "Sex", "Application Status"],
         rows,
     )
+}
+
+/// A partner's applications (the community trust's, the council's): as the trust's, with ids and
+/// vacancy references of its own (`prefix`), and the post's pay band drawn by `band`.
+pub(super) fn partner_applications_csv(
+    rng: &mut ChaCha8Rng,
+    region: &Region,
+    (count, vacancies, prefix): (u32, u32, &str),
+    mut band: impl FnMut(&mut ChaCha8Rng) -> &'static str,
+) -> String {
+    let mut rows = Vec::new();
+    for n in 0..count {
+        let [postcode, ethnicity, sex, status] = applicant(rng, region);
+        let vacancy = format!("{prefix}-V{:04}", rng.random_range(1..=vacancies));
+        let band = band(rng).to_string();
+        rows.push(vec![format!("{prefix}-A{:05}", n + 1), vacancy, postcode, ethnicity, sex, band, status]);
+    }
+    let headers = [
+        "Application ID",
+        "Vacancy Reference",
+        "Applicant Postcode",
+        "Ethnicity",
+        "Sex",
+        "Pay Band",
+        "Application Status",
+    ];
+    csv_text(&headers, rows)
+}
+
+/// One applicant: postcode as typed, ethnicity, sex and the status reached.
+fn applicant(rng: &mut ChaCha8Rng, region: &Region) -> [String; 4] {
+    // Applicants come from the whole region, a little more from deprived areas (entry-level posts).
+    let area = choose_area(rng, &region.areas, |a| f64::from(a.working_age) * if a.decile <= 2 { 1.3 } else { 1.0 });
+    let decile = region.areas[area].decile;
+    let ethnicity = *pick(rng, &ETHNICITIES);
+    let sex = *pick(rng, &SEXES);
+    let status = status(rng, ethnicity, decile);
+    // NHS Jobs checks postcodes as applicants type them: none damaged, only written loosely.
+    let postcode = {
+        let a = &region.areas[area];
+        let code = &region.postcodes[a.postcodes[rng.random_range(0..a.postcodes.len())]].code;
+        as_written(rng, code)
+    };
+    [postcode, ethnicity.into(), sex.into(), status.into()]
 }
 
 /// The status reached: shortlisting alike for everyone (a little less from the most deprived

@@ -7,9 +7,11 @@ use rand_chacha::ChaCha8Rng;
 use super::{choose_area, csv_text, date, distance, home_postcode, pick, Bands, Region, APRIL_2025};
 
 /// One partner's workforce: its size, its staff groups and bands, how far from its sites its
-/// staff live, and how much more its staff come from the most deprived areas than the trust's.
+/// staff live, and how much more its staff come from the most deprived areas than the trust's;
+/// its year's job applications, to vacancies of its own.
 struct Partner {
     staff: u32,
+    applications: (u32, u32, &'static str),
     first_id: u32,
     groups: &'static [(&'static str, f64, Bands)],
     scale_m: f64,
@@ -18,6 +20,7 @@ struct Partner {
 
 const COMMUNITY: Partner = Partner {
     staff: 1_900,
+    applications: (1_400, 140, "ACHT"),
     first_id: 30_100_000,
     groups: &[
         ("Nursing and Midwifery Registered", 0.34, &[("Band 5", 0.40), ("Band 6", 0.40), ("Band 7", 0.20)]),
@@ -31,6 +34,7 @@ const COMMUNITY: Partner = Partner {
 
 const COUNCIL: Partner = Partner {
     staff: 1_300,
+    applications: (900, 90, "ACC"),
     first_id: 40_100_000,
     groups: &[
         ("Adult Social Care", 0.45, &[("Band 2", 0.35), ("Band 3", 0.45), ("Band 4", 0.20)]),
@@ -47,6 +51,21 @@ const COUNCIL: Partner = Partner {
 pub(super) fn partner_staff(seed: u64, region: &Region) -> (String, String) {
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x00A1_1A5C_E0FF);
     (staff_csv(&mut rng, region, &COMMUNITY), staff_csv(&mut rng, region, &COUNCIL))
+}
+
+/// The community trust's and the council's applications, from a seed of their own (so that
+/// every other file is as it was); each post's band drawn as its staff's are.
+pub(super) fn partner_applications(seed: u64, region: &Region) -> (String, String) {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x00A1_1A5C_A991);
+    let mut of = |partner: &Partner| {
+        let groups: Vec<(usize, f64)> = partner.groups.iter().enumerate().map(|(i, g)| (i, g.1)).collect();
+        let band = |rng: &mut ChaCha8Rng| {
+            let (_, _, bands) = partner.groups[*pick(rng, &groups)];
+            *pick(rng, bands)
+        };
+        super::applications::partner_applications_csv(&mut rng, region, partner.applications, band)
+    };
+    (of(&COMMUNITY), of(&COUNCIL))
 }
 
 /// A partner's staff file, in the trust's layout.
@@ -78,16 +97,26 @@ fn staff_csv(rng: &mut ChaCha8Rng, region: &Region, partner: &Partner) -> String
     csv_text(&headers, rows)
 }
 
-/// The network's list of partners, each with its staff file (and the trust's vacancies).
+/// The network's list of partners, each with its staff file and applications (and the trust's vacancies).
 pub(super) fn employers_csv() -> String {
     let file = super::super::file_name;
     let rows = [
-        ("Anchorshire Hospitals NHS Trust", file(super::super::STAFF), file(super::super::VACANCIES)),
-        ("Anchorshire Community Health NHS Trust", file(super::super::COMMUNITY_STAFF), ""),
-        ("Anchorshire County Council", file(super::super::COUNCIL_STAFF), ""),
+        (
+            "Anchorshire Hospitals NHS Trust",
+            file(super::super::STAFF),
+            file(super::super::VACANCIES),
+            file(super::super::APPLICATIONS),
+        ),
+        (
+            "Anchorshire Community Health NHS Trust",
+            file(super::super::COMMUNITY_STAFF),
+            "",
+            file(super::super::COMMUNITY_APPLICATIONS),
+        ),
+        ("Anchorshire County Council", file(super::super::COUNCIL_STAFF), "", file(super::super::COUNCIL_APPLICATIONS)),
     ];
     csv_text(
-        &["employer", "file", "vacancies"],
-        rows.iter().map(|(e, f, v)| vec![e.to_string(), f.to_string(), v.to_string()]),
+        &["employer", "file", "vacancies", "applications"],
+        rows.iter().map(|(e, f, v, a)| vec![e.to_string(), f.to_string(), v.to_string(), a.to_string()]),
     )
 }

@@ -85,6 +85,7 @@ pub fn read_run(folder: &Path) -> anyhow::Result<RunFolder> {
         run.class_table(Some(&breakdown))?;
     }
     run.area_table()?;
+    run.funnel_tables()?;
     run.keep_exact_sums();
     Ok(RunFolder::Gaps(run))
 }
@@ -108,6 +109,23 @@ fn breakdowns(folder: &Path) -> anyhow::Result<Vec<String>> {
     names.sort();
     Ok(names)
 }
+
+/// The funnel tables a folder publishes beside its gaps tables (`funnel_by_X.csv`, a network's),
+/// by name, sorted.
+fn funnel_files(folder: &Path) -> anyhow::Result<Vec<String>> {
+    let entries = std::fs::read_dir(folder).with_context(|| format!("reading {}", folder.display()))?;
+    let mut names: Vec<String> = entries
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.starts_with("funnel_by_") && n.ends_with(".csv"))
+        .collect();
+    names.sort();
+    Ok(names)
+}
+
+/// The stages of a funnel table's row, its columns.
+const STAGES: [&str; 3] = ["applied", "shortlisted", "appointed"];
+/// The row of all applications in every funnel table.
+const ALL_APPLICATIONS: &str = "All applications";
 
 /// A CSV's headers and rows.
 fn read_csv(path: &Path) -> anyhow::Result<(Vec<String>, Vec<Vec<String>>)> {
@@ -295,6 +313,114 @@ impl RunTables {
             self.sums.push((parts.collect(), whole));
         }
         Ok(())
+    }
+
+    /// The funnel tables (`funnel_by_X.csv`): each row's applied, shortlisted and appointed a cell;
+    /// between two stages, the applications an attacker cannot read off the row (applied but not
+    /// shortlisted, shortlisted but not appointed: a cell no file publishes, hidden) where one of
+    /// the stages is hidden or the difference is a small count; each table's groups adding up to
+    /// all applications, BME to its groups, quintiles and Core20 to their deciles.
+    fn funnel_tables(&mut self) -> anyhow::Result<()> {
+        let mut tables: BTreeMap<String, Vec<(String, [usize; 3])>> = BTreeMap::new();
+        for file in funnel_files(&self.folder)? {
+            let Some(pair) = self.pair(&file)? else { continue };
+            let columns: Option<Vec<usize>> = STAGES.iter().map(|h| column_of(&pair.headers, h)).collect();
+            let Some(columns) = columns else {
+                self.notes.push(format!("{file}: no applied, shortlisted and appointed columns, left out"));
+                continue;
+            };
+            let mut stages = Vec::new();
+            for (stage, column) in STAGES.iter().zip(columns) {
+                let label = |r: &[String]| format!("{}, {stage}", r[0]);
+                let Some(cells) = self.read_cells(&file, &pair, column, label, false) else { break };
+                stages.push(cells);
+            }
+            if stages.len() < 3 {
+                continue;
+            }
+            let rows: Vec<(String, [usize; 3])> = pair
+                .published
+                .iter()
+                .map(|r| (r[0].clone(), [0, 1, 2].map(|k| stages[k][&format!("{}, {}", r[0], STAGES[k])])))
+                .collect();
+            for (row, cells) in &rows {
+                self.funnel_row(&file, row, cells);
+            }
+            let name = file.trim_start_matches("funnel_by_").trim_end_matches(".csv").to_string();
+            tables.insert(name, rows);
+        }
+        self.funnel_sums(&tables);
+        Ok(())
+    }
+
+    /// A row's stages tied: applied = shortlisted + not shortlisted, shortlisted = appointed + not
+    /// appointed, the difference a hidden cell where the attacker cannot read it off the row.
+    fn funnel_row(&mut self, file: &str, row: &str, [applied, shortlisted, appointed]: &[usize; 3]) {
+        for (whole, part, what) in
+            [(applied, shortlisted, "not shortlisted"), (shortlisted, appointed, "not appointed")]
+        {
+            let (w, p) = (&self.cells[*whole], &self.cells[*part]);
+            let difference = w.exact - p.exact;
+            let hidden = w.published == Cell::Suppressed || p.published == Cell::Suppressed;
+            if difference > 0.0 && (hidden || self.rule.is_small(difference)) {
+                let label = format!("{row}, {what} (in no file)");
+                let cell = self.cell(file, label, Cell::Suppressed, difference, None);
+                self.sums.push((vec![*part, cell], *whole));
+            }
+        }
+    }
+
+    /// The sums among the funnel tables, stage by stage.
+    fn funnel_sums(&mut self, tables: &BTreeMap<String, Vec<(String, [usize; 3])>>) {
+        use crate::input::demography::EthnicGroup;
+        let row = |table: &str, label: &str| {
+            tables.get(table).and_then(|rows| rows.iter().find(|(l, _)| l == label)).map(|(_, c)| *c)
+        };
+        let Some(all) = tables.keys().find_map(|t| row(t, ALL_APPLICATIONS)) else { return };
+        let mut sums: Vec<(Vec<[usize; 3]>, [usize; 3])> = Vec::new();
+        for (table, rows) in tables {
+            let groups: Vec<&(String, [usize; 3])> = rows.iter().filter(|(l, _)| l != ALL_APPLICATIONS).collect();
+            let Some(whole) = row(table, ALL_APPLICATIONS) else { continue };
+            if whole != all {
+                sums.push((vec![all], whole));
+            }
+            if table == "ethnic_group" {
+                let bme = groups.iter().find(|(l, _)| l.starts_with("BME"));
+                let base: Vec<[usize; 3]> =
+                    groups.iter().filter(|(l, _)| !l.starts_with("BME")).map(|(_, c)| *c).collect();
+                sums.push((base, whole));
+                let not_bme = [EthnicGroup::White.label(), EthnicGroup::NotStated.label()];
+                let members = groups.iter().filter(|(l, _)| !l.starts_with("BME") && !not_bme.contains(&l.as_str()));
+                if let Some((_, bme)) = bme {
+                    sums.push((members.map(|(_, c)| *c).collect(), *bme));
+                }
+                continue;
+            }
+            sums.push((groups.iter().map(|(_, c)| *c).collect(), whole));
+            if table == "imd_decile" {
+                continue;
+            }
+            // A quintile or Core20's row: the deciles it is made of (the same row of the decile table otherwise).
+            for (label, cells) in &groups {
+                let deciles: Vec<u8> = match (table.as_str(), label.parse::<u8>()) {
+                    ("imd_quintile", Ok(q)) => vec![2 * q - 1, 2 * q],
+                    _ => match label.split("deciles ").nth(1).and_then(|r| r.trim_end_matches(')').split_once('-')) {
+                        Some((a, b)) => (a.parse().unwrap_or(1)..=b.parse().unwrap_or(0)).collect(),
+                        None => Vec::new(),
+                    },
+                };
+                let parts: Option<Vec<[usize; 3]>> = match deciles.as_slice() {
+                    [] => row("imd_decile", label).map(|c| vec![c]),
+                    d => d.iter().map(|d| row("imd_decile", &d.to_string())).collect(),
+                };
+                sums.extend(parts.map(|p| (p, *cells)));
+            }
+        }
+        for (parts, whole) in sums {
+            for k in 0..3 {
+                self.sums.push((parts.iter().map(|p| p[k]).collect(), whole[k]));
+            }
+        }
     }
 
     /// Keeps only the sums the exact counts satisfy (a table that leaves some people out of a sum
