@@ -239,9 +239,17 @@ fn gaps_of_an_england_only_community_is_unchanged_by_the_nations_files() {
         (stderr + &summary, std::fs::read(out.join("gaps_by_decile.csv")).unwrap())
     };
     let (_, england) = run("england", &[]);
-    let (stderr, gb) = run("gb", &[("--wimd", WIMD2025), ("--simd", SIMD), ("--scotland-boundaries", DATA_ZONES)]);
+    let nations = [
+        ("--wimd", WIMD2025),
+        ("--simd", SIMD),
+        ("--scotland-boundaries", DATA_ZONES),
+        ("--data-zone-lookup", "dz11_iz11_ca_hb_lookup.csv"),
+    ];
+    let (stderr, gb) = run("gb", &nations);
     assert!(!stderr.contains("only so far") && !stderr.contains("by_nation"), "{stderr}");
     assert!(england == gb, "the same decile table");
+    let area_table = |out: &str| std::fs::read(dir.path().join(out).join("gaps_by_area.csv")).unwrap();
+    assert!(area_table("england") == area_table("gb"), "the same area table: no nations' names or places");
 }
 
 /// The LSOA 2021 to ward and district lookup: the community of the cross-border test by district.
@@ -570,4 +578,159 @@ fn gaps_compares_scotlands_staff_on_simd_with_its_working_age_population() {
         expected["total"],
         started.elapsed().as_secs_f64()
     );
+}
+
+/// Dumfries and Galloway: the Scottish council area beside Cumbria.
+const DUMFRIES_AND_GALLOWAY: &str = "S12000006";
+const DATA_ZONE_LOOKUP: &str = "dz11_iz11_ca_hb_lookup.csv";
+
+/// Issue 30, item 5: in a community across the three nations (Cheshire West and Chester, Wrexham,
+/// Dumfries and Galloway), each area carries the name its own nation knows it by: a Welsh LSOA
+/// WIMD 2025's descriptive name ("Acton 1 (Wrexham 023C)"), a Scottish data zone its name with its
+/// intermediate zone, council area and health board (`--data-zone-lookup`), each checked against
+/// the reference files read here; with the MSOA names too, a Welsh LSOA keeps WIMD's name and its
+/// MSOA the House of Commons Library's; the report's map names them on hover.
+#[test]
+fn areas_across_nations_carry_each_nations_own_names() {
+    let Some(reference) = reference_dir() else { return };
+    let dir = temp_dir();
+    let staff = staff_from_postcode_areas(&reference, dir.path(), &["ch", "ll", "dg"], 3_000);
+    let lsoas: Vec<String> = csv_rows(&reference.join(LAD24_LOOKUP))
+        .into_iter()
+        .filter(|r| [CHESTER, WREXHAM].contains(&r["LAD24CD"].as_str()))
+        .map(|r| r["LSOA21CD"].clone())
+        .collect();
+    let zone_rows = csv_rows(&reference.join(DATA_ZONE_LOOKUP));
+    let zones: HashMap<&str, &HashMap<String, String>> =
+        zone_rows.iter().map(|r| (r["dz11_code"].as_str(), r)).collect();
+    let codes = dir.path().join("community.txt");
+    let community: Vec<&str> = lsoas
+        .iter()
+        .map(String::as_str)
+        .chain(zone_rows.iter().filter(|r| r["ca_code"] == DUMFRIES_AND_GALLOWAY).map(|r| r["dz11_code"].as_str()))
+        .collect();
+    std::fs::write(&codes, community.iter().map(|c| format!("{c}\n")).collect::<String>()).unwrap();
+    let run = |out: &str, names: &[(&str, &str)]| {
+        let out = dir.path().join(out);
+        let mut args: Vec<std::ffi::OsString> = vec!["gaps".into(), "--staff".into(), staff.clone().into()];
+        args.extend(gb_options(&reference));
+        args.extend(["--population".into(), reference.join("census2021_lsoa21_age6_16to64.csv").into()]);
+        for (flag, file) in names {
+            args.extend([flag.into(), reference.join(file).into_os_string()]);
+        }
+        args.extend(["--community-codes".into(), codes.clone().into(), "--no-store".into(), "-q".into()]);
+        args.extend(["--out".into(), out.clone().into_os_string()]);
+        anchormap_ok(args);
+        out
+    };
+    let named = run("named", &[("--data-zone-lookup", DATA_ZONE_LOOKUP)]);
+    let with_msoas = run(
+        "with_msoas",
+        &[
+            ("--data-zone-lookup", DATA_ZONE_LOOKUP),
+            ("--msoa-lookup", "lsoa21_to_msoa21.csv"),
+            ("--msoa-names", "MSOA-Names-2.2.csv"),
+        ],
+    );
+
+    // The names, read here from the reference files.
+    let wimd: HashMap<String, (String, String)> = csv_rows(&reference.join(WIMD2025))
+        .into_iter()
+        .map(|r| (r["lsoa21_code"].clone(), (r["wimd_lsoa_name"].clone(), r["lsoa21_name"].clone())))
+        .collect();
+    let msoa_of: HashMap<String, String> = csv_rows(&reference.join("lsoa21_to_msoa21.csv"))
+        .into_iter()
+        .map(|r| (r["LSOA21CD"].clone(), r["MSOA21CD"].clone()))
+        .collect();
+    let mut library = csv::Reader::from_path(reference.join("MSOA-Names-2.2.csv")).unwrap();
+    let hcl = library.headers().unwrap().iter().position(|h| h == "msoa21hclnm").unwrap();
+    let library: HashMap<String, String> =
+        library.records().map(|r| r.unwrap()).map(|r| (r[0].to_string(), r[hcl].to_string())).collect();
+
+    let rows = csv_rows(&named.join("gaps_by_area.csv"));
+    let header = std::fs::read_to_string(named.join("gaps_by_area.csv")).unwrap();
+    assert!(
+        header.starts_with(
+            "area_code,area_name,neighbourhood,intermediate_zone_code,intermediate_zone_name,council_area,health_board,imd_decile,nation,"
+        ),
+        "{}",
+        header.lines().next().unwrap()
+    );
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for r in &rows {
+        let code = r["area_code"].as_str();
+        let zone_cells =
+            [&r["intermediate_zone_code"], &r["intermediate_zone_name"], &r["council_area"], &r["health_board"]];
+        match r["nation"].as_str() {
+            "Wales" => {
+                let (wimd_name, ons_name) = &wimd[code];
+                assert_eq!(r["area_name"], *ons_name, "{code}");
+                assert_eq!(r["neighbourhood"], format!("{wimd_name} ({ons_name})"), "{code}: WIMD's name first");
+                assert!(zone_cells.iter().all(|c| c.is_empty()), "{code}: no data zone places in Wales");
+            }
+            "Scotland" => {
+                let zone = zones[code];
+                assert_eq!((&r["area_name"], &r["neighbourhood"]), (&zone["dz11_name"], &zone["dz11_name"]), "{code}");
+                let want = [&zone["iz11_code"], &zone["iz11_name"], &zone["ca_name"], &zone["hb_name"]];
+                assert_eq!(zone_cells, want, "{code}: its intermediate zone, council area and health board");
+                assert_eq!(zone["ca_name"], "Dumfries and Galloway");
+            }
+            "England" => {
+                assert_eq!(r["neighbourhood"], r["area_name"], "{code}: England's areas by their own names");
+                assert!(zone_cells.iter().all(|c| c.is_empty()), "{code}");
+            }
+            other => panic!("{code}: nation {other:?}"),
+        }
+        *seen.entry(r["nation"].as_str()).or_default() += 1;
+    }
+    assert_eq!(rows.len(), community.len(), "every community area has a row");
+    assert!(seen["Wales"] > 50 && seen["Scotland"] > 100 && seen["England"] > 100, "{seen:?}");
+
+    // With the MSOA names: Wales keeps WIMD's name for the LSOA, its MSOA the House of Commons Library's.
+    for r in csv_rows(&with_msoas.join("gaps_by_area.csv")) {
+        let code = r["area_code"].as_str();
+        match r["nation"].as_str() {
+            "Wales" => {
+                let (wimd_name, ons_name) = &wimd[code];
+                assert_eq!(r["neighbourhood"], format!("{wimd_name} ({ons_name})"), "{code}");
+                assert_eq!(r["msoa_code"], msoa_of[code], "{code}");
+                assert_eq!(r["msoa_name"], library[&msoa_of[code]], "{code}");
+            }
+            "England" => {
+                let msoa = &library[&msoa_of[code]];
+                assert_eq!(r["neighbourhood"], format!("{msoa} ({})", r["area_name"]), "{code}");
+            }
+            _ => assert_eq!(r["intermediate_zone_name"], zones[code]["iz11_name"], "{code}"),
+        }
+    }
+
+    // The layer a map reads, and the report's map on hover.
+    let layer: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(named.join("gaps_by_area.geojson")).unwrap()).unwrap();
+    let welsh = rows.iter().find(|r| r["nation"] == "Wales").unwrap();
+    let feature = layer["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["properties"]["area_code"] == welsh["area_code"].as_str())
+        .unwrap();
+    assert_eq!(feature["properties"]["neighbourhood"], welsh["neighbourhood"].as_str());
+    let report = dir.path().join("report.html");
+    anchormap_ok([
+        "report".as_ref(),
+        "--from".as_ref(),
+        named.as_os_str(),
+        "-o".as_ref(),
+        report.as_os_str(),
+        "-q".as_ref(),
+    ]);
+    let html = std::fs::read_to_string(&report).unwrap();
+    let scottish = rows.iter().find(|r| r["nation"] == "Scotland").unwrap();
+    for r in [welsh, scottish] {
+        let label = format!("{} {}", r["neighbourhood"], r["area_code"]);
+        assert!(html.contains(&label), "the report's map names {label:?} on hover");
+    }
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(named.join("gaps_summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["data_zone_names"]["file"], DATA_ZONE_LOOKUP, "{summary}");
 }

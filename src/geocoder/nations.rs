@@ -153,6 +153,13 @@ impl Nations {
         simd.get(code)?.working_age
     }
 
+    /// The name the area's own nation's index gives it (WIMD 2025's descriptive LSOA name, SIMD's
+    /// data zone name), if the run has that index and it names the area.
+    pub fn own_name(&self, code: &str, nation: Option<Country>) -> Option<&str> {
+        let index = self.indices.iter().find(|i| Some(i.edition.nation()) == nation)?;
+        index.get(code)?.name.as_deref().filter(|n| !n.trim().is_empty())
+    }
+
     /// The name of the index of `nation` the run has (`IMD 2025`, `WIMD 2025`, `SIMD 2020v2`).
     pub fn index_of(&self, nation: Country) -> Option<&str> {
         match nation {

@@ -43,6 +43,9 @@ pub struct GapsSummary {
     pub reference: ReferenceSummary,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub area_names: Option<AreaNamesSummary>,
+    /// Scotland's data zones named from `--data-zone-lookup`, when given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_zone_names: Option<DataZoneNamesSummary>,
     pub outputs: Vec<String>,
     pub internal_summary: String,
     /// With `--by ethnic-group`, `sex` or `age-band`: staff against the community's census counts.
@@ -148,6 +151,14 @@ pub struct AreaNamesSummary {
     /// Set when House of Commons Library names were used (Open Parliament Licence).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attribution: Option<String>,
+}
+
+/// The data zone lookup a run read (`--data-zone-lookup`), and how many of its areas it named.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DataZoneNamesSummary {
+    pub file: String,
+    /// Data zones among the run's areas given their intermediate zone, council area and health board.
+    pub zones_named: usize,
 }
 
 /// Staff by what became of them, under the disclosure rule.
