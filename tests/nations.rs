@@ -7,21 +7,21 @@ use std::path::Path;
 use crate::national::{for_each_code_point_row, CODE_POINT};
 use crate::util::*;
 
-const LSOA21: &str = "LSOA_2021_EW_BSC_V4.geojson";
-const IMD2025: &str = "File_1_IoD2025_Index_of_Multiple_Deprivation.csv";
-const WIMD2025: &str = "wimd2025_lsoa21.csv";
+pub(crate) const LSOA21: &str = "LSOA_2021_EW_BSC_V4.geojson";
+pub(crate) const IMD2025: &str = "File_1_IoD2025_Index_of_Multiple_Deprivation.csv";
+pub(crate) const WIMD2025: &str = "wimd2025_lsoa21.csv";
 const WIMD2019: &str = "wimd2019_lsoa11.csv";
-const SIMD: &str = "simd2020_dz11.csv";
-const DATA_ZONES: &str = "DZ_2011_Scotland_generalised.geojson";
+pub(crate) const SIMD: &str = "simd2020_dz11.csv";
+pub(crate) const DATA_ZONES: &str = "DZ_2011_Scotland_generalised.geojson";
 
 /// Each area code's decile in a published table, read here independently of anchormap.
-fn deciles(path: &Path, c: usize, d: usize) -> HashMap<String, String> {
+pub(crate) fn deciles(path: &Path, c: usize, d: usize) -> HashMap<String, String> {
     let mut reader = csv::Reader::from_path(path).unwrap();
     reader.records().map(|r| r.unwrap()).map(|r| (r[c].to_string(), r[d].to_string())).collect()
 }
 
 /// The reference options of a Great Britain run on the 2021 geography.
-fn gb_options(reference: &Path) -> Vec<std::ffi::OsString> {
+pub(crate) fn gb_options(reference: &Path) -> Vec<std::ffi::OsString> {
     let mut options = Vec::new();
     for (flag, file) in [
         ("--postcodes", CODE_POINT),
@@ -253,14 +253,14 @@ fn gaps_of_an_england_only_community_is_unchanged_by_the_nations_files() {
 }
 
 /// The LSOA 2021 to ward and district lookup: the community of the cross-border test by district.
-const LAD24_LOOKUP: &str = "LSOA21_WD24_LAD24_EW_LU.csv";
+pub(crate) const LAD24_LOOKUP: &str = "LSOA21_WD24_LAD24_EW_LU.csv";
 /// Cheshire West and Chester (England) and Wrexham (Wales).
-const CHESTER: &str = "E06000050";
-const WREXHAM: &str = "W06000006";
+pub(crate) const CHESTER: &str = "E06000050";
+pub(crate) const WREXHAM: &str = "W06000006";
 
 /// `n` staff with home postcodes drawn (with replacement, fixed seed) from Code-Point Open's
 /// postcode areas `areas` (e.g. CH and LL: Chester, Wirral, Deeside, Wrexham, North Wales).
-fn staff_from_postcode_areas(reference: &Path, dir: &Path, areas: &[&str], n: usize) -> std::path::PathBuf {
+pub(crate) fn staff_from_postcode_areas(reference: &Path, dir: &Path, areas: &[&str], n: usize) -> std::path::PathBuf {
     use std::io::BufRead;
     let mut zip = zip::ZipArchive::new(std::fs::File::open(reference.join(CODE_POINT)).unwrap()).unwrap();
     let mut postcodes = Vec::new();
@@ -291,7 +291,7 @@ fn staff_from_postcode_areas(reference: &Path, dir: &Path, areas: &[&str], n: us
 }
 
 /// A CSV's rows as maps from header to cell.
-fn csv_rows(path: &Path) -> Vec<HashMap<String, String>> {
+pub(crate) fn csv_rows(path: &Path) -> Vec<HashMap<String, String>> {
     let mut reader = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let headers: Vec<String> = reader.headers().unwrap().iter().map(str::to_string).collect();
     reader.records().map(|r| headers.iter().cloned().zip(r.unwrap().iter().map(str::to_string)).collect()).collect()
@@ -581,8 +581,48 @@ fn gaps_compares_scotlands_staff_on_simd_with_its_working_age_population() {
 }
 
 /// Dumfries and Galloway: the Scottish council area beside Cumbria.
-const DUMFRIES_AND_GALLOWAY: &str = "S12000006";
-const DATA_ZONE_LOOKUP: &str = "dz11_iz11_ca_hb_lookup.csv";
+pub(crate) const DUMFRIES_AND_GALLOWAY: &str = "S12000006";
+pub(crate) const DATA_ZONE_LOOKUP: &str = "dz11_iz11_ca_hb_lookup.csv";
+
+/// A `gaps` run (folder `out` in `dir`) of a community across the three nations: Cheshire West
+/// and Chester and Wrexham (LSOAs by district) with Dumfries and Galloway (data zones by council
+/// area), given as a list of codes; 3,000 staff from the CH, LL and DG postcode areas; on every
+/// nation's index, with the options `names`. Returns the folder and the community's codes.
+pub(crate) fn gaps_across_three_nations(
+    reference: &Path,
+    dir: &Path,
+    out: &str,
+    names: &[(&str, &str)],
+) -> (std::path::PathBuf, Vec<String>) {
+    let staff = dir.join("staff.csv");
+    if !staff.is_file() {
+        staff_from_postcode_areas(reference, dir, &["ch", "ll", "dg"], 3_000);
+    }
+    let community: Vec<String> = csv_rows(&reference.join(LAD24_LOOKUP))
+        .into_iter()
+        .filter(|r| [CHESTER, WREXHAM].contains(&r["LAD24CD"].as_str()))
+        .map(|r| r["LSOA21CD"].clone())
+        .chain(
+            csv_rows(&reference.join(DATA_ZONE_LOOKUP))
+                .into_iter()
+                .filter(|r| r["ca_code"] == DUMFRIES_AND_GALLOWAY)
+                .map(|r| r["dz11_code"].clone()),
+        )
+        .collect();
+    let codes = dir.join("community.txt");
+    std::fs::write(&codes, community.iter().map(|c| format!("{c}\n")).collect::<String>()).unwrap();
+    let out = dir.join(out);
+    let mut args: Vec<std::ffi::OsString> = vec!["gaps".into(), "--staff".into(), staff.into()];
+    args.extend(gb_options(reference));
+    args.extend(["--population".into(), reference.join("census2021_lsoa21_age6_16to64.csv").into()]);
+    for (flag, file) in names {
+        args.extend([flag.into(), reference.join(file).into_os_string()]);
+    }
+    args.extend(["--community-codes".into(), codes.into(), "--no-store".into(), "-q".into()]);
+    args.extend(["--out".into(), out.clone().into_os_string()]);
+    anchormap_ok(args);
+    (out, community)
+}
 
 /// Issue 30, item 5: in a community across the three nations (Cheshire West and Chester, Wrexham,
 /// Dumfries and Galloway), each area carries the name its own nation knows it by: a Welsh LSOA
@@ -594,37 +634,14 @@ const DATA_ZONE_LOOKUP: &str = "dz11_iz11_ca_hb_lookup.csv";
 fn areas_across_nations_carry_each_nations_own_names() {
     let Some(reference) = reference_dir() else { return };
     let dir = temp_dir();
-    let staff = staff_from_postcode_areas(&reference, dir.path(), &["ch", "ll", "dg"], 3_000);
-    let lsoas: Vec<String> = csv_rows(&reference.join(LAD24_LOOKUP))
-        .into_iter()
-        .filter(|r| [CHESTER, WREXHAM].contains(&r["LAD24CD"].as_str()))
-        .map(|r| r["LSOA21CD"].clone())
-        .collect();
     let zone_rows = csv_rows(&reference.join(DATA_ZONE_LOOKUP));
     let zones: HashMap<&str, &HashMap<String, String>> =
         zone_rows.iter().map(|r| (r["dz11_code"].as_str(), r)).collect();
-    let codes = dir.path().join("community.txt");
-    let community: Vec<&str> = lsoas
-        .iter()
-        .map(String::as_str)
-        .chain(zone_rows.iter().filter(|r| r["ca_code"] == DUMFRIES_AND_GALLOWAY).map(|r| r["dz11_code"].as_str()))
-        .collect();
-    std::fs::write(&codes, community.iter().map(|c| format!("{c}\n")).collect::<String>()).unwrap();
-    let run = |out: &str, names: &[(&str, &str)]| {
-        let out = dir.path().join(out);
-        let mut args: Vec<std::ffi::OsString> = vec!["gaps".into(), "--staff".into(), staff.clone().into()];
-        args.extend(gb_options(&reference));
-        args.extend(["--population".into(), reference.join("census2021_lsoa21_age6_16to64.csv").into()]);
-        for (flag, file) in names {
-            args.extend([flag.into(), reference.join(file).into_os_string()]);
-        }
-        args.extend(["--community-codes".into(), codes.clone().into(), "--no-store".into(), "-q".into()]);
-        args.extend(["--out".into(), out.clone().into_os_string()]);
-        anchormap_ok(args);
-        out
-    };
-    let named = run("named", &[("--data-zone-lookup", DATA_ZONE_LOOKUP)]);
-    let with_msoas = run(
+    let (named, community) =
+        gaps_across_three_nations(&reference, dir.path(), "named", &[("--data-zone-lookup", DATA_ZONE_LOOKUP)]);
+    let (with_msoas, _) = gaps_across_three_nations(
+        &reference,
+        dir.path(),
         "with_msoas",
         &[
             ("--data-zone-lookup", DATA_ZONE_LOOKUP),
