@@ -503,6 +503,8 @@ const GAPS_MAP: MapRequest<'static> = MapRequest {
     column: "staff_per_1000",
     tooltip: &[
         ("imd_decile", "IMD decile", Format::Text),
+        ("deprivation_index", "Its nation's index", Format::Text),
+        ("deprivation_decile", "Decile of its nation's index", Format::Text),
         ("lsoas_in_deciles_1_2", "LSOAs in IMD deciles 1-2", Format::Text),
         ("staff", "Staff", Format::Text),
         ("population", "Working-age population", Format::Count),
