@@ -751,3 +751,169 @@ fn areas_across_nations_carry_each_nations_own_names() {
         serde_json::from_str(&std::fs::read_to_string(named.join("gaps_summary.json")).unwrap()).unwrap();
     assert_eq!(summary["data_zone_names"]["file"], DATA_ZONE_LOOKUP, "{summary}");
 }
+
+/// `emissions` with the nations' files: the appointments' postcodes written to `dir/NAME.csv`
+/// (each at `site`), the run in `dir/NAME`; `nations` adds `--wimd`, `--simd` and the data zones.
+fn emissions_run(
+    reference: &Path,
+    dir: &Path,
+    name: &str,
+    appointments: &[(String, &str)],
+    nations: bool,
+) -> std::path::PathBuf {
+    let file = dir.join(format!("{name}.csv"));
+    let text: String = appointments.iter().map(|(postcode, site)| format!("{postcode},{site},01\n")).collect();
+    std::fs::write(&file, format!("postcode,site,mode\n{text}")).unwrap();
+    let out = dir.join(name);
+    let mut args: Vec<std::ffi::OsString> = vec!["emissions".into(), "--appointments".into(), file.into()];
+    let options = if nations { gb_options(reference) } else { gb_options(reference)[..6].to_vec() };
+    args.extend(options);
+    for (flag, file) in [("--sites", "hospital_sites.csv"), ("--population", "census2021_lsoa21_age6_16to64.csv")] {
+        args.extend([flag.into(), reference.join(file).into_os_string()]);
+    }
+    args.extend(["--population-columns", "population=total_sum_of_cells", "--shift-to-virtual", "0.2"].map(Into::into));
+    args.extend(["--shift-applies-to", "all", "--no-store", "-q", "--out"].map(Into::into));
+    args.push(out.clone().into());
+    anchormap_ok(args);
+    out
+}
+
+/// Issue 30, item 3, for `emissions`: patients from Chester, Wrexham and North Wales at the
+/// Countess of Chester, and from Dumfries and Galloway at Carlisle. Each nation's appointments
+/// are counted on the deciles of its own index: the exact table's counts by nation and decile are
+/// the hand count of the appointments by the nation and decile `geocode` gives each postcode
+/// (checked against the nations' files in the national test); England's rows are the England-IMD
+/// run's; the summary has a headline per nation and no pooled deciles-1-2 share; an England-only
+/// file of patients is unchanged by the nations' files; the report shows each nation's rows.
+#[test]
+fn emissions_counts_each_nations_patients_on_its_own_index() {
+    let Some(reference) = reference_dir() else { return };
+    let dir = temp_dir();
+    let (dir, started) = (dir.path(), std::time::Instant::now());
+    let patients = csv_rows(&staff_from_postcode_areas(&reference, dir, &["ch", "ll", "dg"], 4_000));
+    let appointments: Vec<(String, &str)> = patients
+        .iter()
+        .map(|r| {
+            let postcode = r["home_postcode"].clone();
+            let site = if postcode.starts_with("DG") { "CU" } else { "CH" };
+            (postcode, site)
+        })
+        .collect();
+    let gb = emissions_run(&reference, dir, "gb", &appointments, true);
+    let imd_only = emissions_run(&reference, dir, "imd_only", &appointments, false);
+
+    // Each postcode's nation and own decile, by geocode on the same reference files.
+    let input = dir.join("postcodes.csv");
+    let postcodes: String = appointments.iter().map(|(p, _)| format!("{p}\n")).collect();
+    std::fs::write(&input, format!("postcode\n{postcodes}")).unwrap();
+    let geocoded = dir.join("geocoded.csv");
+    let mut args: Vec<std::ffi::OsString> = vec!["geocode".into(), input.into()];
+    args.extend(gb_options(&reference));
+    args.extend(["-q".into(), "-o".into(), geocoded.clone().into()]);
+    anchormap_ok(args);
+    let mut expected: HashMap<(String, String), f64> = HashMap::new();
+    for r in csv_rows(&geocoded) {
+        let key = match r["deprivation_decile"].as_str() {
+            "" => (String::new(), "none".to_string()),
+            decile => (r["nation"].clone(), decile.to_string()),
+        };
+        *expected.entry(key.clone()).or_default() += 1.0;
+        if !key.0.is_empty() {
+            *expected.entry((key.0, "total".to_string())).or_default() += 1.0;
+        }
+        *expected.entry((String::new(), "total".to_string())).or_default() += 1.0;
+    }
+    let exact = csv_rows(&gb.join("not-for-publication/emissions_by_decile.csv"));
+    let header = std::fs::read_to_string(gb.join("emissions_by_decile.csv")).unwrap();
+    assert!(header.starts_with("nation,deprivation_index,deprivation_decile,population,"), "{header}");
+    let order: Vec<(&str, &str)> =
+        exact.iter().map(|r| (r["nation"].as_str(), r["deprivation_index"].as_str())).collect();
+    let mut want: Vec<(&str, &str)> = Vec::new();
+    for nation in [("England", "IMD 2025"), ("Wales", "WIMD 2025"), ("Scotland", "SIMD 2020v2")] {
+        want.extend(std::iter::repeat_n(nation, 11));
+    }
+    want.extend([("", ""), ("", "")]);
+    assert_eq!(order, want, "England's rows, then Wales's, then Scotland's, then none and the total");
+    for r in &exact {
+        let key = (r["nation"].clone(), r["deprivation_decile"].clone());
+        let appointments: f64 = r["appointments"].parse().unwrap();
+        assert_eq!(appointments, expected.get(&key).copied().unwrap_or(0.0), "{key:?}: the hand count");
+    }
+    // England's deciles are the England-IMD run's, row for row; that run counts Wales and Scotland as `none`.
+    let england_only = csv_rows(&imd_only.join("not-for-publication/emissions_by_decile.csv"));
+    for (a, b) in exact[..10].iter().zip(&england_only[..10]) {
+        assert_eq!(
+            (a["deprivation_decile"].as_str(), &a["appointments"], &a["kgco2e"]),
+            (b["imd_decile"].as_str(), &b["appointments"], &b["kgco2e"])
+        );
+    }
+    let none: f64 = england_only[10]["appointments"].parse().unwrap();
+    let elsewhere = ["Wales", "Scotland"].map(|n| expected[&(n.to_string(), "total".to_string())]).iter().sum::<f64>();
+    assert_eq!(none, elsewhere + expected.get(&(String::new(), "none".into())).copied().unwrap_or(0.0));
+
+    // Published: each nation's deciles within its total; shares within the nation.
+    let published = csv_rows(&gb.join("emissions_by_decile.csv"));
+    for nation in ["England", "Wales", "Scotland"] {
+        let rows: Vec<&HashMap<String, String>> = published.iter().filter(|r| r["nation"] == nation).collect();
+        let total: f64 = rows[10]["appointments"].parse().unwrap();
+        let deciles: f64 = rows[..10].iter().filter_map(|r| r["appointments"].parse::<f64>().ok()).sum();
+        assert!(deciles <= total + 10.0 * 5.0, "{nation}: {deciles} in deciles against {total}");
+        let shares: f64 = rows[..10].iter().filter_map(|r| r["share_of_kgco2e"].parse::<f64>().ok()).sum();
+        assert!(
+            (shares - 1.0).abs() < 0.02,
+            "{nation}: kg shares within the nation add up to {shares} (rounded counts)"
+        );
+        assert_eq!(rows[10]["share_of_kgco2e"], "1.0000");
+    }
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(gb.join("emissions_summary.json")).unwrap()).unwrap();
+    let by_nation = summary["by_nation"].as_array().unwrap();
+    let nations: Vec<&str> = by_nation.iter().map(|n| n["nation"].as_str().unwrap()).collect();
+    assert_eq!(nations, ["England", "Wales", "Scotland"]);
+    for n in by_nation {
+        let headline = n["headline"].as_str().unwrap();
+        assert!(headline.starts_with(&format!("{}: ", n["nation"].as_str().unwrap())), "{headline}");
+        assert!(headline.contains(&format!("{} deciles 1-2", n["index"].as_str().unwrap())), "{headline}");
+    }
+    assert!(summary["nations_not_pooled"].as_str().unwrap().contains("not pooled"), "{summary}");
+    assert!(summary["scenario"]["share_of_saving_to_deciles_1_2"].is_null(), "no share pooled across nations");
+    let layer = std::fs::read_to_string(gb.join("emissions_by_area.geojson")).unwrap();
+    assert!(layer.contains("\"deprivation_index\":\"WIMD 2025\""), "the area layer says each area's own index");
+
+    // An England-only file of patients: the same tables with or without the nations' files.
+    std::fs::create_dir_all(dir.join("wr_staff")).unwrap();
+    let worcester: Vec<(String, &str)> =
+        csv_rows(&staff_from_postcode_areas(&reference, &dir.join("wr_staff"), &["wr"], 500))
+            .into_iter()
+            .map(|r| (r["home_postcode"].clone(), "WR"))
+            .collect();
+    let (with, without) = (
+        emissions_run(&reference, dir, "wr_gb", &worcester, true),
+        emissions_run(&reference, dir, "wr", &worcester, false),
+    );
+    for file in [
+        "emissions_by_decile.csv",
+        "emissions_by_area.csv",
+        "emissions_by_site.csv",
+        "not-for-publication/emissions_by_decile.csv",
+    ] {
+        assert!(std::fs::read(with.join(file)).unwrap() == std::fs::read(without.join(file)).unwrap(), "{file}");
+    }
+    let report = dir.join("report.html");
+    anchormap_ok([
+        "report".as_ref(),
+        "--from".as_ref(),
+        gb.as_os_str(),
+        "-o".as_ref(),
+        report.as_os_str(),
+        "-q".as_ref(),
+    ]);
+    let html = std::fs::read_to_string(&report).unwrap();
+    assert!(html.contains("Patient travel by decile of each nation") && html.contains("WIMD 2025 deciles 1-2"));
+    eprintln!(
+        "emissions across nations: {} appointments, {:?}; {:.1} s",
+        appointments.len(),
+        nations,
+        started.elapsed().as_secs_f64()
+    );
+}

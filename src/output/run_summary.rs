@@ -247,6 +247,29 @@ pub struct EmissionsSummary {
     pub area_names: Option<AreaNamesSummary>,
     pub outputs: Vec<String>,
     pub internal_summary: String,
+    /// When the patients come from more than one nation (with `--wimd`, `--simd`): each nation's
+    /// appointments on the deciles of its own index, England first, with a headline.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub by_nation: Vec<EmissionsNation>,
+    /// Why the nations' indices are not pooled, in one sentence (a run across nations).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nations_not_pooled: Option<String>,
+}
+
+/// One nation's patients in an emissions run across nations, from the published figures.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EmissionsNation {
+    pub nation: String,
+    /// Its own index (`WIMD 2025`).
+    pub index: String,
+    pub appointments: Option<f64>,
+    pub face_to_face: Option<f64>,
+    pub kgco2e: Option<f64>,
+    /// Of its face-to-face appointments, the share from deciles 1-2 of its own index.
+    pub share_of_face_to_face_from_deciles_1_2: Option<f64>,
+    /// Of the scenario's saving in the nation, the share reaching deciles 1-2 of its own index.
+    pub share_of_saving_to_deciles_1_2: Option<f64>,
+    pub headline: String,
 }
 
 /// Which starting points the run's trips used (the method a reader needs, not a count).
