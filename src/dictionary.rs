@@ -648,6 +648,22 @@ pub const MSOA_NAMES: [ColumnSpec; 2] = [
 /// An LSOA → electoral ward lookup (`LSOA21CD, WD24NM, WD24CD, …`): the ward name.
 pub const WARD_LOOKUP: [ColumnSpec; 1] = [spec("ward", "electoral ward name", &["wd*nm", "ward name", "ward"])];
 
+/// Scotland's Data Zone 2011 → Intermediate Zone 2011 → council area → NHS health board lookup
+/// (`dz11_code, dz11_name, iz11_code, iz11_name, ca_code, ca_name, hb_code, hb_name`): the names
+/// people know a data zone by, and the places it is in.
+pub const DATA_ZONE_LOOKUP: [ColumnSpec; 6] = [
+    spec("zone", "data zone code", &["dz11_code", "dz11cd", "datazone2011", "datazone", "data zone code", "dz*cd"]),
+    spec("zone_name", "data zone name", &["dz11_name", "dz11nm", "datazone2011name", "data zone name", "dz*nm"]),
+    spec("iz", "intermediate zone code", &["iz11_code", "iz11cd", "intzone2011", "intermediate zone code", "iz*cd"]),
+    spec(
+        "iz_name",
+        "intermediate zone name",
+        &["iz11_name", "iz11nm", "intzone2011name", "intermediate zone name", "iz*nm"],
+    ),
+    spec("council_area", "council area name", &["ca_name", "ca*nm", "council area name", "council area", "laname"]),
+    spec("health_board", "NHS health board name", &["hb_name", "hb*nm", "health board name", "health board", "hbname"]),
+];
+
 /// Census 2021 TS066 economic activity status, usual residents aged 16 and over, per area, as
 /// grouped into five columns (`Employed, Unemployed, Students (inactive), Retired, Other inactive`).
 pub const ECONOMIC_ACTIVITY: [ColumnSpec; 3] = [

@@ -235,3 +235,73 @@ fn under_represented_is_orange_on_every_map_compared_with_the_community() {
         true,
     );
 }
+
+/// Issue 30, item 5: a decile map of a community across nations (Cheshire West and Chester,
+/// Wrexham, Dumfries and Galloway) colours each nation's areas by their decile in their own
+/// nation's index, each nation on a palette and with a legend of its own ("Wales: WIMD 2025
+/// decile"), never one pooled scale: every area's class is its own nation's section and its
+/// decile in that nation's file (read here), and no colour is shared between nations. The same
+/// for the default map (`imd_decile`, England's alone, would leave Wales and Scotland blank) and
+/// `--value deprivation_decile`; drawn as PNG too.
+#[test]
+fn a_map_across_nations_has_a_legend_per_nation_never_one_pooled_scale() {
+    use crate::nations::*;
+    let Some(reference) = reference_dir() else { return };
+    let dir = temp_dir();
+    let (out, community) =
+        gaps_across_three_nations(&reference, dir.path(), "gaps", &[("--data-zone-lookup", DATA_ZONE_LOOKUP)]);
+    let layer = out.join("gaps_by_area.geojson");
+    let own: Vec<(&str, &str, std::collections::HashMap<String, String>)> = vec![
+        ("England", "IMD 2025", deciles(&reference.join(IMD2025), 0, 5)),
+        ("Wales", "WIMD 2025", deciles(&reference.join(WIMD2025), 0, 5)),
+        ("Scotland", "SIMD 2020v2", deciles(&reference.join(SIMD), 0, 3)),
+    ];
+    let headings: Vec<String> = own.iter().map(|(n, i, _)| format!("{n}: {i} decile")).collect();
+    for value in [None, Some("deprivation_decile")] {
+        let svg_path = dir.path().join(format!("map-{}.svg", value.unwrap_or("default")));
+        let mut args: Vec<std::ffi::OsString> = vec!["map".into(), layer.clone().into(), "-q".into()];
+        args.extend(value.into_iter().flat_map(|v| ["--value".into(), v.into()]));
+        args.extend(["-o".into(), svg_path.clone().into()]);
+        anchormap_ok(&args);
+        let svg = std::fs::read_to_string(&svg_path).unwrap();
+        let what = value.unwrap_or("the default map");
+        assert_eq!(texts(&svg, "legend-section"), headings, "{what}: a legend per nation, England first");
+        let notes = texts(&svg, "legend-note").join(" ");
+        assert!(!notes.contains("areas in England"), "{what}: no one national scale: {notes}");
+        assert!(notes.contains("not comparable across a border"), "{what}: {notes}");
+        let title = texts(&svg, "title").join(" ");
+        assert!(title.contains("each nation on its own index"), "{what}: {title}");
+        // Each area in its own nation's section of classes, at its decile in that nation's file.
+        let mut drawn = 0;
+        for class in 1..=30 {
+            let (nation, index, file) = &own[(class - 1) / 10];
+            let decile = ((class - 1) % 10 + 1).to_string();
+            for code in codes_in(&svg, &format!("class-{class}")) {
+                let nation_of_code = match &code[..1] {
+                    "E" => "England",
+                    "W" => "Wales",
+                    _ => "Scotland",
+                };
+                assert_eq!(nation_of_code, *nation, "{what}: {code} drawn on {index}'s scale");
+                assert_eq!(file[&code], decile, "{what}: {code}'s {index} decile");
+                drawn += 1;
+            }
+        }
+        assert_eq!(drawn, community.len(), "{what}: every area of the community coloured by its own index");
+        assert!(codes_in(&svg, "no-data").is_empty(), "{what}: no area left without its decile");
+        let fills = |range: std::ops::RangeInclusive<usize>| -> Vec<String> {
+            range.filter_map(|c| group_fill(&svg, &format!("class-{c}"))).collect()
+        };
+        let (england, wales, scotland) = (fills(1..=10), fills(11..=20), fills(21..=30));
+        assert!(!england.is_empty() && !wales.is_empty() && !scotland.is_empty(), "{what}");
+        for (a, b) in [(&england, &wales), (&england, &scotland), (&wales, &scotland)] {
+            assert!(a.iter().all(|f| !b.contains(f)), "{what}: a colour shared across nations: {a:?} {b:?}");
+        }
+        let credits = &svg[svg.find("class=\"attribution\"").unwrap()..];
+        assert!(credits.contains("Welsh Government") && credits.contains("Scottish Government"), "{what}");
+        assert!(!credits.contains("Open Parliament"), "{what}: no House of Commons Library names on this map");
+    }
+    let png = dir.path().join("map.png");
+    anchormap_ok(["map".as_ref(), layer.as_os_str(), "-o".as_ref(), png.as_os_str(), "-q".as_ref()]);
+    assert!(std::fs::metadata(&png).unwrap().len() > 100_000, "the PNG is drawn");
+}

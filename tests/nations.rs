@@ -7,21 +7,21 @@ use std::path::Path;
 use crate::national::{for_each_code_point_row, CODE_POINT};
 use crate::util::*;
 
-const LSOA21: &str = "LSOA_2021_EW_BSC_V4.geojson";
-const IMD2025: &str = "File_1_IoD2025_Index_of_Multiple_Deprivation.csv";
-const WIMD2025: &str = "wimd2025_lsoa21.csv";
+pub(crate) const LSOA21: &str = "LSOA_2021_EW_BSC_V4.geojson";
+pub(crate) const IMD2025: &str = "File_1_IoD2025_Index_of_Multiple_Deprivation.csv";
+pub(crate) const WIMD2025: &str = "wimd2025_lsoa21.csv";
 const WIMD2019: &str = "wimd2019_lsoa11.csv";
-const SIMD: &str = "simd2020_dz11.csv";
-const DATA_ZONES: &str = "DZ_2011_Scotland_generalised.geojson";
+pub(crate) const SIMD: &str = "simd2020_dz11.csv";
+pub(crate) const DATA_ZONES: &str = "DZ_2011_Scotland_generalised.geojson";
 
 /// Each area code's decile in a published table, read here independently of anchormap.
-fn deciles(path: &Path, c: usize, d: usize) -> HashMap<String, String> {
+pub(crate) fn deciles(path: &Path, c: usize, d: usize) -> HashMap<String, String> {
     let mut reader = csv::Reader::from_path(path).unwrap();
     reader.records().map(|r| r.unwrap()).map(|r| (r[c].to_string(), r[d].to_string())).collect()
 }
 
 /// The reference options of a Great Britain run on the 2021 geography.
-fn gb_options(reference: &Path) -> Vec<std::ffi::OsString> {
+pub(crate) fn gb_options(reference: &Path) -> Vec<std::ffi::OsString> {
     let mut options = Vec::new();
     for (flag, file) in [
         ("--postcodes", CODE_POINT),
@@ -239,20 +239,28 @@ fn gaps_of_an_england_only_community_is_unchanged_by_the_nations_files() {
         (stderr + &summary, std::fs::read(out.join("gaps_by_decile.csv")).unwrap())
     };
     let (_, england) = run("england", &[]);
-    let (stderr, gb) = run("gb", &[("--wimd", WIMD2025), ("--simd", SIMD), ("--scotland-boundaries", DATA_ZONES)]);
+    let nations = [
+        ("--wimd", WIMD2025),
+        ("--simd", SIMD),
+        ("--scotland-boundaries", DATA_ZONES),
+        ("--data-zone-lookup", "dz11_iz11_ca_hb_lookup.csv"),
+    ];
+    let (stderr, gb) = run("gb", &nations);
     assert!(!stderr.contains("only so far") && !stderr.contains("by_nation"), "{stderr}");
     assert!(england == gb, "the same decile table");
+    let area_table = |out: &str| std::fs::read(dir.path().join(out).join("gaps_by_area.csv")).unwrap();
+    assert!(area_table("england") == area_table("gb"), "the same area table: no nations' names or places");
 }
 
 /// The LSOA 2021 to ward and district lookup: the community of the cross-border test by district.
-const LAD24_LOOKUP: &str = "LSOA21_WD24_LAD24_EW_LU.csv";
+pub(crate) const LAD24_LOOKUP: &str = "LSOA21_WD24_LAD24_EW_LU.csv";
 /// Cheshire West and Chester (England) and Wrexham (Wales).
-const CHESTER: &str = "E06000050";
-const WREXHAM: &str = "W06000006";
+pub(crate) const CHESTER: &str = "E06000050";
+pub(crate) const WREXHAM: &str = "W06000006";
 
 /// `n` staff with home postcodes drawn (with replacement, fixed seed) from Code-Point Open's
 /// postcode areas `areas` (e.g. CH and LL: Chester, Wirral, Deeside, Wrexham, North Wales).
-fn staff_from_postcode_areas(reference: &Path, dir: &Path, areas: &[&str], n: usize) -> std::path::PathBuf {
+pub(crate) fn staff_from_postcode_areas(reference: &Path, dir: &Path, areas: &[&str], n: usize) -> std::path::PathBuf {
     use std::io::BufRead;
     let mut zip = zip::ZipArchive::new(std::fs::File::open(reference.join(CODE_POINT)).unwrap()).unwrap();
     let mut postcodes = Vec::new();
@@ -283,7 +291,7 @@ fn staff_from_postcode_areas(reference: &Path, dir: &Path, areas: &[&str], n: us
 }
 
 /// A CSV's rows as maps from header to cell.
-fn csv_rows(path: &Path) -> Vec<HashMap<String, String>> {
+pub(crate) fn csv_rows(path: &Path) -> Vec<HashMap<String, String>> {
     let mut reader = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let headers: Vec<String> = reader.headers().unwrap().iter().map(str::to_string).collect();
     reader.records().map(|r| headers.iter().cloned().zip(r.unwrap().iter().map(str::to_string)).collect()).collect()
@@ -568,6 +576,344 @@ fn gaps_compares_scotlands_staff_on_simd_with_its_working_age_population() {
         scotland[10]["staff"],
         zones.len(),
         expected["total"],
+        started.elapsed().as_secs_f64()
+    );
+}
+
+/// Dumfries and Galloway: the Scottish council area beside Cumbria.
+pub(crate) const DUMFRIES_AND_GALLOWAY: &str = "S12000006";
+pub(crate) const DATA_ZONE_LOOKUP: &str = "dz11_iz11_ca_hb_lookup.csv";
+
+/// A `gaps` run (folder `out` in `dir`) of a community across the three nations: Cheshire West
+/// and Chester and Wrexham (LSOAs by district) with Dumfries and Galloway (data zones by council
+/// area), given as a list of codes; 3,000 staff from the CH, LL and DG postcode areas; on every
+/// nation's index, with the options `names`. Returns the folder and the community's codes.
+pub(crate) fn gaps_across_three_nations(
+    reference: &Path,
+    dir: &Path,
+    out: &str,
+    names: &[(&str, &str)],
+) -> (std::path::PathBuf, Vec<String>) {
+    let staff = dir.join("staff.csv");
+    if !staff.is_file() {
+        staff_from_postcode_areas(reference, dir, &["ch", "ll", "dg"], 3_000);
+    }
+    let community: Vec<String> = csv_rows(&reference.join(LAD24_LOOKUP))
+        .into_iter()
+        .filter(|r| [CHESTER, WREXHAM].contains(&r["LAD24CD"].as_str()))
+        .map(|r| r["LSOA21CD"].clone())
+        .chain(
+            csv_rows(&reference.join(DATA_ZONE_LOOKUP))
+                .into_iter()
+                .filter(|r| r["ca_code"] == DUMFRIES_AND_GALLOWAY)
+                .map(|r| r["dz11_code"].clone()),
+        )
+        .collect();
+    let codes = dir.join("community.txt");
+    std::fs::write(&codes, community.iter().map(|c| format!("{c}\n")).collect::<String>()).unwrap();
+    let out = dir.join(out);
+    let mut args: Vec<std::ffi::OsString> = vec!["gaps".into(), "--staff".into(), staff.into()];
+    args.extend(gb_options(reference));
+    args.extend(["--population".into(), reference.join("census2021_lsoa21_age6_16to64.csv").into()]);
+    for (flag, file) in names {
+        args.extend([flag.into(), reference.join(file).into_os_string()]);
+    }
+    args.extend(["--community-codes".into(), codes.into(), "--no-store".into(), "-q".into()]);
+    args.extend(["--out".into(), out.clone().into_os_string()]);
+    anchormap_ok(args);
+    (out, community)
+}
+
+/// Issue 30, item 5: in a community across the three nations (Cheshire West and Chester, Wrexham,
+/// Dumfries and Galloway), each area carries the name its own nation knows it by: a Welsh LSOA
+/// WIMD 2025's descriptive name ("Acton 1 (Wrexham 023C)"), a Scottish data zone its name with its
+/// intermediate zone, council area and health board (`--data-zone-lookup`), each checked against
+/// the reference files read here; with the MSOA names too, a Welsh LSOA keeps WIMD's name and its
+/// MSOA the House of Commons Library's; the report's map names them on hover.
+#[test]
+fn areas_across_nations_carry_each_nations_own_names() {
+    let Some(reference) = reference_dir() else { return };
+    let dir = temp_dir();
+    let zone_rows = csv_rows(&reference.join(DATA_ZONE_LOOKUP));
+    let zones: HashMap<&str, &HashMap<String, String>> =
+        zone_rows.iter().map(|r| (r["dz11_code"].as_str(), r)).collect();
+    let (named, community) =
+        gaps_across_three_nations(&reference, dir.path(), "named", &[("--data-zone-lookup", DATA_ZONE_LOOKUP)]);
+    let (with_msoas, _) = gaps_across_three_nations(
+        &reference,
+        dir.path(),
+        "with_msoas",
+        &[
+            ("--data-zone-lookup", DATA_ZONE_LOOKUP),
+            ("--msoa-lookup", "lsoa21_to_msoa21.csv"),
+            ("--msoa-names", "MSOA-Names-2.2.csv"),
+        ],
+    );
+
+    // The names, read here from the reference files.
+    let wimd: HashMap<String, (String, String)> = csv_rows(&reference.join(WIMD2025))
+        .into_iter()
+        .map(|r| (r["lsoa21_code"].clone(), (r["wimd_lsoa_name"].clone(), r["lsoa21_name"].clone())))
+        .collect();
+    let msoa_of: HashMap<String, String> = csv_rows(&reference.join("lsoa21_to_msoa21.csv"))
+        .into_iter()
+        .map(|r| (r["LSOA21CD"].clone(), r["MSOA21CD"].clone()))
+        .collect();
+    let mut library = csv::Reader::from_path(reference.join("MSOA-Names-2.2.csv")).unwrap();
+    let hcl = library.headers().unwrap().iter().position(|h| h == "msoa21hclnm").unwrap();
+    let library: HashMap<String, String> =
+        library.records().map(|r| r.unwrap()).map(|r| (r[0].to_string(), r[hcl].to_string())).collect();
+
+    let rows = csv_rows(&named.join("gaps_by_area.csv"));
+    let header = std::fs::read_to_string(named.join("gaps_by_area.csv")).unwrap();
+    assert!(
+        header.starts_with(
+            "area_code,area_name,neighbourhood,intermediate_zone_code,intermediate_zone_name,council_area,health_board,imd_decile,nation,"
+        ),
+        "{}",
+        header.lines().next().unwrap()
+    );
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for r in &rows {
+        let code = r["area_code"].as_str();
+        let zone_cells =
+            [&r["intermediate_zone_code"], &r["intermediate_zone_name"], &r["council_area"], &r["health_board"]];
+        match r["nation"].as_str() {
+            "Wales" => {
+                let (wimd_name, ons_name) = &wimd[code];
+                assert_eq!(r["area_name"], *ons_name, "{code}");
+                assert_eq!(r["neighbourhood"], format!("{wimd_name} ({ons_name})"), "{code}: WIMD's name first");
+                assert!(zone_cells.iter().all(|c| c.is_empty()), "{code}: no data zone places in Wales");
+            }
+            "Scotland" => {
+                let zone = zones[code];
+                assert_eq!((&r["area_name"], &r["neighbourhood"]), (&zone["dz11_name"], &zone["dz11_name"]), "{code}");
+                let want = [&zone["iz11_code"], &zone["iz11_name"], &zone["ca_name"], &zone["hb_name"]];
+                assert_eq!(zone_cells, want, "{code}: its intermediate zone, council area and health board");
+                assert_eq!(zone["ca_name"], "Dumfries and Galloway");
+            }
+            "England" => {
+                assert_eq!(r["neighbourhood"], r["area_name"], "{code}: England's areas by their own names");
+                assert!(zone_cells.iter().all(|c| c.is_empty()), "{code}");
+            }
+            other => panic!("{code}: nation {other:?}"),
+        }
+        *seen.entry(r["nation"].as_str()).or_default() += 1;
+    }
+    assert_eq!(rows.len(), community.len(), "every community area has a row");
+    assert!(seen["Wales"] > 50 && seen["Scotland"] > 100 && seen["England"] > 100, "{seen:?}");
+
+    // With the MSOA names: Wales keeps WIMD's name for the LSOA, its MSOA the House of Commons Library's.
+    for r in csv_rows(&with_msoas.join("gaps_by_area.csv")) {
+        let code = r["area_code"].as_str();
+        match r["nation"].as_str() {
+            "Wales" => {
+                let (wimd_name, ons_name) = &wimd[code];
+                assert_eq!(r["neighbourhood"], format!("{wimd_name} ({ons_name})"), "{code}");
+                assert_eq!(r["msoa_code"], msoa_of[code], "{code}");
+                assert_eq!(r["msoa_name"], library[&msoa_of[code]], "{code}");
+            }
+            "England" => {
+                let msoa = &library[&msoa_of[code]];
+                assert_eq!(r["neighbourhood"], format!("{msoa} ({})", r["area_name"]), "{code}");
+            }
+            _ => assert_eq!(r["intermediate_zone_name"], zones[code]["iz11_name"], "{code}"),
+        }
+    }
+
+    // The layer a map reads, and the report's map on hover.
+    let layer: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(named.join("gaps_by_area.geojson")).unwrap()).unwrap();
+    let welsh = rows.iter().find(|r| r["nation"] == "Wales").unwrap();
+    let feature = layer["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["properties"]["area_code"] == welsh["area_code"].as_str())
+        .unwrap();
+    assert_eq!(feature["properties"]["neighbourhood"], welsh["neighbourhood"].as_str());
+    let report = dir.path().join("report.html");
+    anchormap_ok([
+        "report".as_ref(),
+        "--from".as_ref(),
+        named.as_os_str(),
+        "-o".as_ref(),
+        report.as_os_str(),
+        "-q".as_ref(),
+    ]);
+    let html = std::fs::read_to_string(&report).unwrap();
+    let scottish = rows.iter().find(|r| r["nation"] == "Scotland").unwrap();
+    for r in [welsh, scottish] {
+        let label = format!("{} {}", r["neighbourhood"], r["area_code"]);
+        assert!(html.contains(&label), "the report's map names {label:?} on hover");
+    }
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(named.join("gaps_summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["data_zone_names"]["file"], DATA_ZONE_LOOKUP, "{summary}");
+}
+
+/// `emissions` with the nations' files: the appointments' postcodes written to `dir/NAME.csv`
+/// (each at `site`), the run in `dir/NAME`; `nations` adds `--wimd`, `--simd` and the data zones.
+fn emissions_run(
+    reference: &Path,
+    dir: &Path,
+    name: &str,
+    appointments: &[(String, &str)],
+    nations: bool,
+) -> std::path::PathBuf {
+    let file = dir.join(format!("{name}.csv"));
+    let text: String = appointments.iter().map(|(postcode, site)| format!("{postcode},{site},01\n")).collect();
+    std::fs::write(&file, format!("postcode,site,mode\n{text}")).unwrap();
+    let out = dir.join(name);
+    let mut args: Vec<std::ffi::OsString> = vec!["emissions".into(), "--appointments".into(), file.into()];
+    let options = if nations { gb_options(reference) } else { gb_options(reference)[..6].to_vec() };
+    args.extend(options);
+    for (flag, file) in [("--sites", "hospital_sites.csv"), ("--population", "census2021_lsoa21_age6_16to64.csv")] {
+        args.extend([flag.into(), reference.join(file).into_os_string()]);
+    }
+    args.extend(["--population-columns", "population=total_sum_of_cells", "--shift-to-virtual", "0.2"].map(Into::into));
+    args.extend(["--shift-applies-to", "all", "--no-store", "-q", "--out"].map(Into::into));
+    args.push(out.clone().into());
+    anchormap_ok(args);
+    out
+}
+
+/// Issue 30, item 3, for `emissions`: patients from Chester, Wrexham and North Wales at the
+/// Countess of Chester, and from Dumfries and Galloway at Carlisle. Each nation's appointments
+/// are counted on the deciles of its own index: the exact table's counts by nation and decile are
+/// the hand count of the appointments by the nation and decile `geocode` gives each postcode
+/// (checked against the nations' files in the national test); England's rows are the England-IMD
+/// run's; the summary has a headline per nation and no pooled deciles-1-2 share; an England-only
+/// file of patients is unchanged by the nations' files; the report shows each nation's rows.
+#[test]
+fn emissions_counts_each_nations_patients_on_its_own_index() {
+    let Some(reference) = reference_dir() else { return };
+    let dir = temp_dir();
+    let (dir, started) = (dir.path(), std::time::Instant::now());
+    let patients = csv_rows(&staff_from_postcode_areas(&reference, dir, &["ch", "ll", "dg"], 4_000));
+    let appointments: Vec<(String, &str)> = patients
+        .iter()
+        .map(|r| {
+            let postcode = r["home_postcode"].clone();
+            let site = if postcode.starts_with("DG") { "CU" } else { "CH" };
+            (postcode, site)
+        })
+        .collect();
+    let gb = emissions_run(&reference, dir, "gb", &appointments, true);
+    let imd_only = emissions_run(&reference, dir, "imd_only", &appointments, false);
+
+    // Each postcode's nation and own decile, by geocode on the same reference files.
+    let input = dir.join("postcodes.csv");
+    let postcodes: String = appointments.iter().map(|(p, _)| format!("{p}\n")).collect();
+    std::fs::write(&input, format!("postcode\n{postcodes}")).unwrap();
+    let geocoded = dir.join("geocoded.csv");
+    let mut args: Vec<std::ffi::OsString> = vec!["geocode".into(), input.into()];
+    args.extend(gb_options(&reference));
+    args.extend(["-q".into(), "-o".into(), geocoded.clone().into()]);
+    anchormap_ok(args);
+    let mut expected: HashMap<(String, String), f64> = HashMap::new();
+    for r in csv_rows(&geocoded) {
+        let key = match r["deprivation_decile"].as_str() {
+            "" => (String::new(), "none".to_string()),
+            decile => (r["nation"].clone(), decile.to_string()),
+        };
+        *expected.entry(key.clone()).or_default() += 1.0;
+        if !key.0.is_empty() {
+            *expected.entry((key.0, "total".to_string())).or_default() += 1.0;
+        }
+        *expected.entry((String::new(), "total".to_string())).or_default() += 1.0;
+    }
+    let exact = csv_rows(&gb.join("not-for-publication/emissions_by_decile.csv"));
+    let header = std::fs::read_to_string(gb.join("emissions_by_decile.csv")).unwrap();
+    assert!(header.starts_with("nation,deprivation_index,deprivation_decile,population,"), "{header}");
+    let order: Vec<(&str, &str)> =
+        exact.iter().map(|r| (r["nation"].as_str(), r["deprivation_index"].as_str())).collect();
+    let mut want: Vec<(&str, &str)> = Vec::new();
+    for nation in [("England", "IMD 2025"), ("Wales", "WIMD 2025"), ("Scotland", "SIMD 2020v2")] {
+        want.extend(std::iter::repeat_n(nation, 11));
+    }
+    want.extend([("", ""), ("", "")]);
+    assert_eq!(order, want, "England's rows, then Wales's, then Scotland's, then none and the total");
+    for r in &exact {
+        let key = (r["nation"].clone(), r["deprivation_decile"].clone());
+        let appointments: f64 = r["appointments"].parse().unwrap();
+        assert_eq!(appointments, expected.get(&key).copied().unwrap_or(0.0), "{key:?}: the hand count");
+    }
+    // England's deciles are the England-IMD run's, row for row; that run counts Wales and Scotland as `none`.
+    let england_only = csv_rows(&imd_only.join("not-for-publication/emissions_by_decile.csv"));
+    for (a, b) in exact[..10].iter().zip(&england_only[..10]) {
+        assert_eq!(
+            (a["deprivation_decile"].as_str(), &a["appointments"], &a["kgco2e"]),
+            (b["imd_decile"].as_str(), &b["appointments"], &b["kgco2e"])
+        );
+    }
+    let none: f64 = england_only[10]["appointments"].parse().unwrap();
+    let elsewhere = ["Wales", "Scotland"].map(|n| expected[&(n.to_string(), "total".to_string())]).iter().sum::<f64>();
+    assert_eq!(none, elsewhere + expected.get(&(String::new(), "none".into())).copied().unwrap_or(0.0));
+
+    // Published: each nation's deciles within its total; shares within the nation.
+    let published = csv_rows(&gb.join("emissions_by_decile.csv"));
+    for nation in ["England", "Wales", "Scotland"] {
+        let rows: Vec<&HashMap<String, String>> = published.iter().filter(|r| r["nation"] == nation).collect();
+        let total: f64 = rows[10]["appointments"].parse().unwrap();
+        let deciles: f64 = rows[..10].iter().filter_map(|r| r["appointments"].parse::<f64>().ok()).sum();
+        assert!(deciles <= total + 10.0 * 5.0, "{nation}: {deciles} in deciles against {total}");
+        let shares: f64 = rows[..10].iter().filter_map(|r| r["share_of_kgco2e"].parse::<f64>().ok()).sum();
+        assert!(
+            (shares - 1.0).abs() < 0.02,
+            "{nation}: kg shares within the nation add up to {shares} (rounded counts)"
+        );
+        assert_eq!(rows[10]["share_of_kgco2e"], "1.0000");
+    }
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(gb.join("emissions_summary.json")).unwrap()).unwrap();
+    let by_nation = summary["by_nation"].as_array().unwrap();
+    let nations: Vec<&str> = by_nation.iter().map(|n| n["nation"].as_str().unwrap()).collect();
+    assert_eq!(nations, ["England", "Wales", "Scotland"]);
+    for n in by_nation {
+        let headline = n["headline"].as_str().unwrap();
+        assert!(headline.starts_with(&format!("{}: ", n["nation"].as_str().unwrap())), "{headline}");
+        assert!(headline.contains(&format!("{} deciles 1-2", n["index"].as_str().unwrap())), "{headline}");
+    }
+    assert!(summary["nations_not_pooled"].as_str().unwrap().contains("not pooled"), "{summary}");
+    assert!(summary["scenario"]["share_of_saving_to_deciles_1_2"].is_null(), "no share pooled across nations");
+    let layer = std::fs::read_to_string(gb.join("emissions_by_area.geojson")).unwrap();
+    assert!(layer.contains("\"deprivation_index\":\"WIMD 2025\""), "the area layer says each area's own index");
+
+    // An England-only file of patients: the same tables with or without the nations' files.
+    std::fs::create_dir_all(dir.join("wr_staff")).unwrap();
+    let worcester: Vec<(String, &str)> =
+        csv_rows(&staff_from_postcode_areas(&reference, &dir.join("wr_staff"), &["wr"], 500))
+            .into_iter()
+            .map(|r| (r["home_postcode"].clone(), "WR"))
+            .collect();
+    let (with, without) = (
+        emissions_run(&reference, dir, "wr_gb", &worcester, true),
+        emissions_run(&reference, dir, "wr", &worcester, false),
+    );
+    for file in [
+        "emissions_by_decile.csv",
+        "emissions_by_area.csv",
+        "emissions_by_site.csv",
+        "not-for-publication/emissions_by_decile.csv",
+    ] {
+        assert!(std::fs::read(with.join(file)).unwrap() == std::fs::read(without.join(file)).unwrap(), "{file}");
+    }
+    let report = dir.join("report.html");
+    anchormap_ok([
+        "report".as_ref(),
+        "--from".as_ref(),
+        gb.as_os_str(),
+        "-o".as_ref(),
+        report.as_os_str(),
+        "-q".as_ref(),
+    ]);
+    let html = std::fs::read_to_string(&report).unwrap();
+    assert!(html.contains("Patient travel by decile of each nation") && html.contains("WIMD 2025 deciles 1-2"));
+    eprintln!(
+        "emissions across nations: {} appointments, {:?}; {:.1} s",
+        appointments.len(),
+        nations,
         started.elapsed().as_secs_f64()
     );
 }

@@ -149,6 +149,45 @@ impl Measures {
     }
 }
 
+/// The decile groups patients are counted in: England's IMD deciles, or in a run across nations
+/// each nation's own index's deciles, nation after nation (England first); never pooled.
+#[derive(Debug, Clone)]
+pub struct DecileGroups {
+    /// Per area row: its group (`10 × nation + decile − 1`), or `None` (no decile in its nation's
+    /// index, or its nation's index not given): counted with the patients outside every area.
+    pub of_area: Vec<Option<usize>>,
+    /// The nations and their indices (`("Wales", "WIMD 2025")`), England first; one in an England-only run.
+    pub nations: Vec<(crate::reference::Country, String)>,
+}
+
+impl DecileGroups {
+    /// England's IMD deciles (index 0 = decile 1), as every run had them.
+    pub fn england(deciles: &[Option<u8>]) -> DecileGroups {
+        let of_area = deciles.iter().map(|d| d.filter(|d| (1..=10).contains(d)).map(|d| d as usize - 1)).collect();
+        DecileGroups { of_area, nations: vec![(crate::reference::Country::England, String::new())] }
+    }
+
+    /// Whether the groups are of more than one nation.
+    pub fn across_nations(&self) -> bool {
+        self.nations.len() > 1
+    }
+
+    /// How many groups: ten per nation, then the one without a decile.
+    pub fn len(&self) -> usize {
+        self.nations.len() * 10 + 1
+    }
+
+    /// Whether there are no groups (never: there is always the one without a decile).
+    pub fn is_empty(&self) -> bool {
+        false
+    }
+
+    /// The group without a decile (the last).
+    pub fn none(&self) -> usize {
+        self.nations.len() * 10
+    }
+}
+
 /// One placed appointment row, ready to accumulate.
 #[derive(Debug, Clone, Copy)]
 pub struct PlacedAppointment {
@@ -209,6 +248,19 @@ impl EmissionsTally {
             out[slot].add(m);
         }
         out[10].add(&self.outside_areas);
+        out
+    }
+}
+
+impl EmissionsTally {
+    /// By decile group (see [`DecileGroups`]), the areas without a decile and the patients outside
+    /// every area as the last group.
+    pub fn by_group(&self, groups: &DecileGroups) -> Vec<Measures> {
+        let mut out = vec![Measures::default(); groups.len()];
+        for (area, m) in self.by_area.iter().enumerate() {
+            out[groups.of_area[area].unwrap_or(groups.none())].add(m);
+        }
+        out[groups.none()].add(&self.outside_areas);
         out
     }
 }

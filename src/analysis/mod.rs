@@ -30,6 +30,11 @@ pub struct AreaFacts {
     /// (`--wimd`, `--simd`): England's IMD decile for an English area, WIMD's for a Welsh one, SIMD's
     /// for a Scottish one. `decile` stays England's IMD only.
     pub own: Option<OwnDecile>,
+    /// The name the area's own nation gives it, in a run across nations: WIMD 2025's descriptive
+    /// name for a Welsh LSOA ("Rhyl West 2"), a Scottish data zone's name ("Culter - 01").
+    pub own_name: Option<String>,
+    /// A Scottish data zone's intermediate zone, council area and health board (`--data-zone-lookup`).
+    pub zone: Option<crate::reference::area_names::DataZone>,
 }
 
 /// An area's decile in its own nation's index (never comparable across nations).
@@ -41,7 +46,9 @@ pub struct OwnDecile {
 }
 
 impl AreaFacts {
-    /// The area as people know it: "Warndon West (Worcester 002A)", else its own name.
+    /// The area as people know it: "Warndon West (Worcester 002A)", else its own name. In a run
+    /// across nations, the name its own nation gives it comes first: "Rhyl West 2 (Denbighshire
+    /// 004E)" (WIMD's name for a Welsh LSOA), "Culter - 01" (a data zone, named so in its boundaries).
     ///
     /// ```
     /// use anchormap::analysis::AreaFacts;
@@ -49,8 +56,21 @@ impl AreaFacts {
     /// assert_eq!(area.label(), "Worcester 002A");
     /// area.neighbourhood = Some("Warndon West".into());
     /// assert_eq!(area.label(), "Warndon West (Worcester 002A)");
+    /// let wales = AreaFacts { code: "W01000240".into(), name: "Denbighshire 004E".into(), neighbourhood: Some("Rhyl".into()), own_name: Some("Rhyl West 2".into()), ..Default::default() };
+    /// assert_eq!(wales.label(), "Rhyl West 2 (Denbighshire 004E)");
+    /// let zone = AreaFacts { code: "S01006506".into(), name: "Culter - 01".into(), own_name: Some("Culter - 01".into()), ..Default::default() };
+    /// assert_eq!(zone.label(), "Culter - 01");
+    /// let unnamed = AreaFacts { code: "S01006506".into(), own_name: Some("Culter - 01".into()), ..Default::default() };
+    /// assert_eq!(unnamed.label(), "Culter - 01");
     /// ```
     pub fn label(&self) -> String {
+        if let Some(own) = self.own_name.as_deref().filter(|n| !n.is_empty()) {
+            return match self.name.as_str() {
+                "" => own.to_string(),
+                name if name == own || name == self.code => own.to_string(),
+                name => format!("{own} ({name})"),
+            };
+        }
         match (&self.neighbourhood, self.name.is_empty()) {
             (Some(n), false) => format!("{n} ({})", self.name),
             (Some(n), true) => format!("{n} ({})", self.code),
@@ -112,6 +132,12 @@ impl Areas {
                     score: imd.and_then(|d| d.score),
                     population: population.and_then(|p| p.get(&area.code)).or_else(scottish),
                     own: own.map(|((_, own), nation)| OwnDecile { nation, decile: own.decile }),
+                    own_name: geocoder
+                        .nations
+                        .as_ref()
+                        .filter(|_| area.country != Some(crate::reference::Country::England))
+                        .and_then(|n| n.own_name(&area.code, area.country))
+                        .map(str::to_string),
                     ..AreaFacts::default()
                 });
                 parts.push(geo::MultiPolygon(Vec::new()));
@@ -151,5 +177,21 @@ impl Areas {
             with_ward += usize::from(area.ward.is_some());
         }
         (with_msoa, with_ward)
+    }
+
+    /// Attaches each Scottish data zone's intermediate zone, council area and health board (and
+    /// its name, where neither the boundaries nor SIMD gave one); returns how many zones got them.
+    pub fn attach_zones(&mut self, zones: &crate::reference::area_names::DataZones) -> usize {
+        let mut named = 0;
+        for area in &mut self.facts {
+            if let Some(zone) = zones.get(&area.code) {
+                if area.own_name.is_none() && (area.name.is_empty() || area.name == area.code) {
+                    area.own_name = zone.name.clone();
+                }
+                area.zone = Some(zone.clone());
+                named += 1;
+            }
+        }
+        named
     }
 }

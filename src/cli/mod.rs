@@ -891,6 +891,12 @@ pub struct AreaNameArgs {
     /// LSOA -> electoral ward lookup (LSOA21CD, WD24NM): each area's ward beside its name.
     #[arg(long, value_name = "LOOKUP.csv")]
     pub ward_lookup: Option<PathBuf>,
+
+    /// Scotland's Data Zone -> Intermediate Zone -> council area -> health board lookup
+    /// (dz11_iz11_ca_hb_lookup.csv: dz11_code, iz11_name, ca_name, hb_name): in a run across nations,
+    /// each data zone with its intermediate zone, council area and health board.
+    #[arg(long, value_name = "LOOKUP.csv")]
+    pub data_zone_lookup: Option<PathBuf>,
 }
 
 impl AreaNameArgs {
@@ -904,7 +910,10 @@ impl AreaNameArgs {
 
     /// The files given, which no output may replace.
     pub fn paths(&self) -> impl Iterator<Item = &Path> {
-        [&self.msoa_lookup, &self.msoa_names, &self.ward_lookup].into_iter().flatten().map(PathBuf::as_path)
+        [&self.msoa_lookup, &self.msoa_names, &self.ward_lookup, &self.data_zone_lookup]
+            .into_iter()
+            .flatten()
+            .map(PathBuf::as_path)
     }
 
     /// The files the user named (on the command line or in the project file): those that came
@@ -915,6 +924,7 @@ impl AreaNameArgs {
             msoa_lookup: keep(&self.msoa_lookup, "msoa-lookup"),
             msoa_names: keep(&self.msoa_names, "msoa-names"),
             ward_lookup: keep(&self.ward_lookup, "ward-lookup"),
+            data_zone_lookup: keep(&self.data_zone_lookup, "data-zone-lookup"),
         }
     }
 }

@@ -12,12 +12,13 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 use serde_json::json;
 
-use crate::analysis::emissions::{EmissionsTally, Measures, PlacedAppointment, Scenario, ShiftScope};
+use crate::analysis::emissions::{DecileGroups, EmissionsTally, Measures, PlacedAppointment, Scenario, ShiftScope};
 use crate::analysis::travel::{AreaModeShares, AreaTravel, EmissionFactors, ModeShare, TimeModel, TravelModel, Trip};
 use crate::analysis::{AreaFacts, Areas};
 use crate::cli::{EmissionsArgs, TravelArgs};
 use crate::emissions::published::{PublishedEmissions, PublishedMeasures};
 use crate::error::{Error, Location};
+use crate::geocoder::nations::nation_name;
 use crate::geocoder::{Geocoded, Geocoder, MatchStatus};
 use crate::input::appointments::{AppointmentColumns, Attended, NoJourney, UnrecognisedAppointmentValues};
 use crate::input::distance_matrix::DistanceMatrix;
@@ -31,15 +32,15 @@ use crate::io::CsvInput;
 use crate::output::disclosure::{Cell, Disclosure, Margins, RunAudit};
 use crate::output::geojson;
 use crate::output::run_summary::{
-    DateRange, EmissionsSummary, ModeShareByArea, Range, RangeAssumptions, ScenarioSummary, TravelAssumptions,
-    TripStarts, Units, WellToTank,
+    DateRange, EmissionsNation, EmissionsSummary, ModeShareByArea, Range, RangeAssumptions, ScenarioSummary,
+    TravelAssumptions, TripStarts, Units, WellToTank,
 };
 use crate::output::summary::{file_name, INTERNAL_FOLDER};
 use crate::output::table::{fixed, Table};
 use crate::reference::bridge::{shares, AreaBridge, Change};
 use crate::reference::census::CensusTravelTable;
 use crate::reference::population::TOTAL_POPULATION_COLUMN;
-use crate::reference::Population;
+use crate::reference::{Country, Population};
 use crate::run::{each_batch, RunContext};
 
 /// Why an appointment row could not be placed (it is counted, never dropped).
@@ -148,13 +149,15 @@ pub(crate) fn run(args: EmissionsArgs) -> anyhow::Result<()> {
         columns.postcode.map(|i| home_postcode::decision(&input.headers, postcode_spec, i, &args.appointment_columns));
     let scenario = scenario(&args, &columns, &input.headers)?;
     let model = travel_model(&args.travel)?;
-    let mut run = RunContext::open(&args.output, &args.reference, args.disclosure.rule(), &inputs(&args), || {
+    let rule = (args.disclosure.rule(), true);
+    let mut run = RunContext::open_with_nations(&args.output, &args.reference, rule, &inputs(&args), || {
         args.population
             .population
             .as_deref()
             .map(|p| Population::load_column(p, &args.population.population_columns, &TOTAL_POPULATION_COLUMN))
             .transpose()
     })?;
+    scotland_total_population(&mut run);
     run.attach_names(&args.names)?;
     let sites = run.sites(&args.sites)?;
     let (census, travel) = area_travel(&args, &model, &mut run)?;
@@ -162,14 +165,13 @@ pub(crate) fn run(args: EmissionsArgs) -> anyhow::Result<()> {
     run.warnings.extend(placer.matrix_warning.clone());
     let placed = place_appointments(input, &placer, &run.geocoder, &args.appointments)?;
     run.warnings.extend(placed.warnings.iter().cloned());
-    let area_deciles: Vec<Option<u8>> = run.areas.facts.iter().map(|a| a.decile).collect();
+    let groups = decile_groups(&run, &placed.tally);
     let area_msoas: Vec<Option<usize>> = run.areas.facts.iter().map(|a| a.msoa).collect();
-    let published =
-        PublishedEmissions::new(&placed.tally, &area_deciles, &area_msoas, scenario.fraction, &run.disclosure);
-    let catchment = Catchment::of(&run.areas.facts, &placed.tally);
-    let mut written =
-        write_tables(&run, &sites, &placed.tally, &published, &catchment, placer.columns.specialty.is_some())?;
-    write_exact_decile_table(run.out(), &placed.tally.by_decile(&area_deciles))?;
+    let published = PublishedEmissions::new(&placed.tally, &groups, &area_msoas, scenario.fraction, &run.disclosure);
+    let catchment = Catchment::of(&run.areas.facts, &placed.tally, &groups);
+    let by_specialty = placer.columns.specialty.is_some();
+    let mut written = write_tables(&run, (&sites, &groups), &placed.tally, &published, &catchment, by_specialty)?;
+    write_exact_decile_table(run.out(), &placed.tally.by_group(&groups), &groups)?;
     let basis = format!("Per 1,000 population: per 1,000 {}.", catchment.basis());
     written.push(run.write_workbook(
         "emissions.xlsx",
@@ -180,6 +182,13 @@ pub(crate) fn run(args: EmissionsArgs) -> anyhow::Result<()> {
     written.push(RunAudit::new(run.disclosure, published.audits.clone()).write(run.out())?);
     let mode_share_by_area = mode_share_by_area(&model, census.as_ref(), &travel, run.areas.facts.len());
     let mut summary = summary(&args, &run, &placed.counts, &published, &placer, mode_share_by_area, written);
+    summary.by_nation = by_nation(&published, &groups);
+    if groups.across_nations() {
+        // England's deciles 1-2 over every nation's patients would pool the indices: per nation instead.
+        summary.scenario.share_of_saving_to_deciles_1_2 = None;
+        summary.scenario.share_of_face_to_face_from_deciles_1_2 = None;
+    }
+    summary.nations_not_pooled = groups.across_nations().then(|| NATIONS_NOT_POOLED.to_string());
     summary.population_basis = run.population_column.as_ref().map(|_| catchment.basis());
     summary.postcode_column = postcode_column.map(|(text, _)| text);
     let exact = exact_summary(&args, &placed, &placer, &run.warnings);
@@ -187,8 +196,15 @@ pub(crate) fn run(args: EmissionsArgs) -> anyhow::Result<()> {
     run.finish((SUMMARY, &summary), (INTERNAL_SUMMARY, &exact))?;
     if !quiet {
         let total = placed.tally.total();
-        let core20 = Measures::sum(&placed.tally.by_decile(&area_deciles)[..2]);
-        print_summary(&placed.counts, &total, &core20, &scenario, started);
+        let core20 = Measures::sum(&placed.tally.by_group(&groups)[..2]);
+        let core20 = (!groups.across_nations()).then_some(&core20);
+        print_summary(&placed.counts, &total, core20, &scenario, started);
+        for nation in &summary.by_nation {
+            eprintln!("{}", nation.headline);
+        }
+        if let Some(sentence) = &summary.nations_not_pooled {
+            eprintln!("{sentence}");
+        }
     }
     Ok(())
 }
@@ -381,7 +397,7 @@ fn place_appointments(
 /// Writes the tables by area (CSV and GeoJSON), decile, site and, when the file has one, specialty.
 fn write_tables(
     run: &RunContext,
-    sites: &[Site],
+    (sites, groups): (&[Site], &DecileGroups),
     tally: &EmissionsTally,
     published: &PublishedEmissions,
     catchment: &Catchment,
@@ -389,7 +405,7 @@ fn write_tables(
 ) -> anyhow::Result<Vec<String>> {
     let (areas, facts) = (&run.areas, &run.areas.facts);
     let names = run.names.is_some().then_some(areas.msoas.as_slice());
-    let (area_table, area_features) = area_table(facts, names, tally, published);
+    let (area_table, area_features) = area_table(facts, (names, groups), tally, published);
     run.write_table("emissions_by_area.csv", &area_table)?;
     run.write_areas(
         "emissions_by_area.geojson",
@@ -397,7 +413,7 @@ fn write_tables(
         area_features.into_iter().map(|(i, properties)| (areas.shape(i), properties)),
     )?;
     let msoa_written = msoa_tables(run, tally, published)?;
-    run.write_table("emissions_by_decile.csv", &decile_table(&catchment.population_by_decile, published))?;
+    run.write_table("emissions_by_decile.csv", &decile_table(&catchment.population_by_decile, published, groups))?;
     run.write_table("emissions_by_site.csv", &site_table(sites, published))?;
     let mut written =
         vec!["emissions_by_area.csv", "emissions_by_area.geojson", "emissions_by_decile.csv", "emissions_by_site.csv"];
@@ -512,6 +528,8 @@ fn summary(
         area_names: run.names.clone(),
         outputs: written,
         internal_summary: format!("{INTERNAL_FOLDER}/{INTERNAL_SUMMARY}"),
+        by_nation: Vec::new(),
+        nations_not_pooled: None,
     }
 }
 
@@ -855,36 +873,148 @@ impl Counts {
 /// per-1,000 rates divide by: the trust's own catchment, never England's population.
 struct Catchment {
     areas: usize,
-    /// Their population by national IMD decile; `None` without a population file.
-    population_by_decile: Option<[f64; 10]>,
+    /// Their population by decile group (England's IMD deciles, or each nation's own, nation after
+    /// nation); `None` without a population file.
+    population_by_decile: Option<Vec<f64>>,
+    /// The groups are of several nations.
+    across_nations: bool,
 }
 
 impl Catchment {
-    fn of(facts: &[AreaFacts], tally: &EmissionsTally) -> Catchment {
-        let mut population = [0.0; 10];
+    fn of(facts: &[AreaFacts], tally: &EmissionsTally, groups: &DecileGroups) -> Catchment {
+        let mut population = vec![0.0; groups.none()];
         let (mut areas, mut any_population) = (0, false);
-        for (area, measures) in facts.iter().zip(&tally.by_area) {
+        for (i, (area, measures)) in facts.iter().zip(&tally.by_area).enumerate() {
             if measures.appointments <= 0.0 {
                 continue;
             }
             areas += 1;
-            if let (Some(d), Some(p)) = (area.decile.filter(|d| (1..=10).contains(d)), area.population) {
-                population[d as usize - 1] += p;
+            if let (Some(g), Some(p)) = (groups.of_area[i], area.population) {
+                population[g] += p;
                 any_population = true;
             }
         }
-        Catchment { areas, population_by_decile: any_population.then_some(population) }
+        let across_nations = groups.across_nations();
+        Catchment { areas, population_by_decile: any_population.then_some(population), across_nations }
     }
 
     /// What the per-1,000 rates divide by, in words.
     fn basis(&self) -> String {
-        let people: f64 = self.population_by_decile.map_or(0.0, |p| p.iter().sum());
+        let people: f64 = self.population_by_decile.as_ref().map_or(0.0, |p| p.iter().sum());
+        let (with, not) = match self.across_nations {
+            false => ("with an English IMD decile", "England's population"),
+            true => (
+                "with a decile of their nation's own index; Scotland's data zones by SIMD's total population",
+                "a nation's population",
+            ),
+        };
         format!(
-            "residents of the {} areas the patients come from (at least one appointment placed there; {} people in areas with an English IMD decile), not England's population",
+            "residents of the {} areas the patients come from (at least one appointment placed there; {} people in areas {with}), not {not}",
             thousands(self.areas as u64),
             thousands(people.round() as u64)
         )
     }
+}
+
+/// Why each nation's appointments are counted on its own index, in one sentence.
+pub const NATIONS_NOT_POOLED: &str = "Each nation's index ranks its areas only within that nation (a Welsh decile 1 \
+     is the most deprived tenth of Wales, not of England or Great Britain), so the indices are not pooled: each \
+     nation's patients are counted on the deciles of that nation's own index.";
+
+/// The decile groups of the run: England's IMD deciles; when the patients come from more than one
+/// nation and the run has their indices (`--wimd`, `--simd`), each nation's own, England first.
+fn decile_groups(run: &RunContext, tally: &EmissionsTally) -> DecileGroups {
+    let facts = &run.areas.facts;
+    let england = DecileGroups::england(&facts.iter().map(|a| a.decile).collect::<Vec<_>>());
+    let Some(nations) = run.geocoder.nations.as_ref() else { return england };
+    let order = [Country::England, Country::Wales, Country::Scotland];
+    let mut present: Vec<Country> = facts
+        .iter()
+        .zip(&tally.by_area)
+        .filter(|(_, m)| m.appointments > 0.0)
+        .filter_map(|(a, _)| a.own.map(|o| o.nation))
+        .filter(|n| *n != Country::England && order.contains(n))
+        .collect();
+    present.sort_by_key(|n| order.iter().position(|o| o == n));
+    present.dedup();
+    if present.is_empty() {
+        return england;
+    }
+    let list: Vec<(Country, String)> = std::iter::once(Country::England)
+        .chain(present)
+        .map(|n| (n, nations.index_of(n).unwrap_or_default().to_string()))
+        .collect();
+    let of_area = facts
+        .iter()
+        .enumerate()
+        .map(|(i, a)| match a.own {
+            Some(own) if own.nation != Country::England => {
+                let n = list.iter().position(|(n, _)| *n == own.nation)?;
+                (1..=10).contains(&own.decile).then(|| n * 10 + own.decile as usize - 1)
+            }
+            _ => england.of_area[i],
+        })
+        .collect();
+    DecileGroups { of_area, nations: list }
+}
+
+/// A Scottish data zone's population for the per-1,000 rates (all ages, as `--population` gives
+/// England's and Wales's): SIMD's total population, not the working-age base gaps uses.
+fn scotland_total_population(run: &mut RunContext) {
+    let Some(nations) = run.geocoder.nations.as_ref() else { return };
+    if run.population_column.is_none() {
+        return;
+    }
+    for area in run.areas.facts.iter_mut().filter(|a| a.own.is_some_and(|o| o.nation == Country::Scotland)) {
+        area.population = nations.total_population(&area.code);
+    }
+}
+
+/// Each nation's appointments on its own index, from the published figures: a headline per
+/// nation (empty unless the patients span nations).
+fn by_nation(published: &PublishedEmissions, groups: &DecileGroups) -> Vec<EmissionsNation> {
+    if !groups.across_nations() {
+        return Vec::new();
+    }
+    groups
+        .nations
+        .iter()
+        .zip(&published.nations)
+        .map(|((nation, index), (total, low))| {
+            let name = nation_name(*nation);
+            let saving = share_of(low.scenario_kgco2e_saved, total.scenario_kgco2e_saved);
+            let face_to_face = share_of(low.face_to_face, total.face_to_face);
+            let kg = total.kgco2e.value().map_or("a hidden amount of".to_string(), mass);
+            let appointments =
+                total.appointments.value().map_or("a small number of".to_string(), |n| thousands(n as u64));
+            let deprived = match (saving, face_to_face) {
+                (Some(s), Some(f)) => format!(
+                    "; {:.1}% of the scenario's saving would reach patients in {name}'s most deprived fifth of \
+                     neighbourhoods ({index} deciles 1-2), who make {:.1}% of its face-to-face appointments",
+                    s * 100.0,
+                    f * 100.0
+                ),
+                (None, Some(f)) => format!(
+                    "; patients in {name}'s most deprived fifth of neighbourhoods ({index} deciles 1-2) make {:.1}% \
+                     of its face-to-face appointments",
+                    f * 100.0
+                ),
+                _ => String::new(),
+            };
+            EmissionsNation {
+                nation: name.to_string(),
+                index: index.clone(),
+                appointments: total.appointments.value(),
+                face_to_face: total.face_to_face.value(),
+                kgco2e: value(total.kgco2e, 3),
+                share_of_face_to_face_from_deciles_1_2: face_to_face,
+                share_of_saving_to_deciles_1_2: saving,
+                headline: format!(
+                    "{name}: patients' travel to {appointments} appointments came to {kg} CO2e{deprived}"
+                ),
+            }
+        })
+        .collect()
 }
 
 /// The measure columns shared by every table.
@@ -1001,15 +1131,20 @@ fn share(part: Cell, whole: Cell) -> String {
 /// Areas with appointments, then patients outside every area; the GeoJSON gets the areas.
 fn area_table(
     facts: &[AreaFacts],
-    names: Option<&[crate::reference::area_names::Msoa]>,
+    (names, groups): (Option<&[crate::reference::area_names::Msoa]>, &DecileGroups),
     tally: &EmissionsTally,
     published: &PublishedEmissions,
 ) -> (Table, Vec<(usize, ::geojson::JsonObject)>) {
+    let across = groups.across_nations();
+    let name_columns =
+        crate::output::names::NameColumns::of(names, facts, |i| tally.by_area[i].appointments > 0.0, across);
     let mut headers = vec!["area_code", "area_name"];
-    if names.is_some() {
-        headers.extend(crate::output::names::HEADERS);
+    headers.extend(name_columns.headers());
+    headers.push("imd_decile");
+    if across {
+        headers.extend(["nation", "deprivation_index", "deprivation_decile"]);
     }
-    headers.extend(["imd_decile", "population"]);
+    headers.push("population");
     headers.extend(MEASURE_COLUMNS);
     headers.push("kgco2e_per_1000_population");
     let mut table = Table::new(&headers);
@@ -1017,10 +1152,18 @@ fn area_table(
     for (i, area) in facts.iter().enumerate().filter(|(i, _)| tally.by_area[*i].appointments > 0.0) {
         let p = &published.areas[i];
         let mut row = vec![area.code.clone(), area.name.clone()];
-        if let Some(msoas) = names {
-            row.extend(crate::output::names::cells(area, msoas));
+        row.extend(name_columns.cells(area));
+        row.push(fixed(area.decile.map(f64::from), 0));
+        if across {
+            row.extend(match groups.of_area[i] {
+                Some(g) => {
+                    let (nation, index) = &groups.nations[g / 10];
+                    [nation_name(*nation).to_string(), index.clone(), (g % 10 + 1).to_string()]
+                }
+                None => Default::default(),
+            });
         }
-        row.extend([fixed(area.decile.map(f64::from), 0), fixed(area.population, 0)]);
+        row.push(fixed(area.population, 0));
         row.extend(measure_cells(p));
         row.push(per_1000(p.kgco2e, area.population));
         features.push((i, geojson::properties(&table, &row)));
@@ -1077,7 +1220,12 @@ fn msoa_tables(
     Ok(vec!["emissions_by_msoa.csv", "emissions_by_msoa.geojson"])
 }
 
-fn decile_table(population: &Option<[f64; 10]>, published: &PublishedEmissions) -> Table {
+fn decile_table(population: &Option<Vec<f64>>, published: &PublishedEmissions, groups: &DecileGroups) -> Table {
+    if groups.across_nations() {
+        return decile_table_by_nation(population, published, groups);
+    }
+    let population = population.as_ref().map(|p| std::array::from_fn::<f64, 10, _>(|i| p[i]));
+    let population = &population;
     let mut headers = vec!["imd_decile", "population"];
     headers.extend(MEASURE_COLUMNS);
     headers.extend(["kgco2e_per_1000_population", "share_of_kgco2e", "share_of_scenario_kgco2e_saved"]);
@@ -1106,6 +1254,50 @@ fn decile_table(population: &Option<[f64; 10]>, published: &PublishedEmissions) 
     table
 }
 
+/// `emissions_by_decile.csv` in a run whose patients span nations: each nation's deciles of its
+/// own index and its total (shares within the nation), then the patients without a decile and the
+/// run's total (shares of the run's).
+fn decile_table_by_nation(
+    population: &Option<Vec<f64>>,
+    published: &PublishedEmissions,
+    groups: &DecileGroups,
+) -> Table {
+    let mut headers = vec!["nation", "deprivation_index", "deprivation_decile", "population"];
+    headers.extend(MEASURE_COLUMNS);
+    headers.extend(["kgco2e_per_1000_population", "share_of_kgco2e", "share_of_scenario_kgco2e_saved"]);
+    headers.extend(TRAVEL_COLUMNS);
+    let mut table = Table::new(&headers);
+    let row_of =
+        |label: [String; 3], pop: Option<f64>, p: &PublishedMeasures, whole: &PublishedMeasures, saved: bool| {
+            let mut row = label.to_vec();
+            row.push(fixed(pop, 0));
+            row.extend(measure_cells(p));
+            row.extend([
+                per_1000(p.kgco2e, pop),
+                share(p.kgco2e, whole.kgco2e),
+                if saved { share(p.scenario_kgco2e_saved, whole.scenario_kgco2e_saved) } else { String::new() },
+            ]);
+            row.extend(travel_cells(p));
+            row
+        };
+    for (n, (nation, index)) in groups.nations.iter().enumerate() {
+        let (name, total) = (nation_name(*nation).to_string(), &published.nations[n].0);
+        let people = |d: usize| population.as_ref().map(|p| p[n * 10 + d]);
+        for d in 0..10 {
+            let label = [name.clone(), index.clone(), (d + 1).to_string()];
+            table.push(row_of(label, people(d), &published.deciles[n * 10 + d], total, true));
+        }
+        let all = population.as_ref().map(|p| p[n * 10..n * 10 + 10].iter().sum());
+        table.push(row_of([name, index.clone(), "total".into()], all, total, total, false));
+    }
+    let none = [String::new(), String::new(), "none".to_string()];
+    table.push(row_of(none, None, &published.deciles[groups.none()], &published.total, true));
+    let all = population.as_ref().map(|p| p.iter().sum());
+    let total = [String::new(), String::new(), "total".to_string()];
+    table.push(row_of(total, all, &published.total, &published.total, false));
+    table
+}
+
 /// The columns of the exact decile table (`not-for-publication/emissions_by_decile.csv`), each
 /// with its decimals (`None`: a count, whole unless a bridged area shared it) and its measure.
 const EXACT_DECILE_COLUMNS: [(&str, Option<usize>, fn(&Measures) -> f64); 15] = [
@@ -1128,14 +1320,28 @@ const EXACT_DECILE_COLUMNS: [(&str, Option<usize>, fn(&Measures) -> f64); 15] = 
 
 /// The exact twin of `emissions_by_decile.csv` for the analyst, in [`INTERNAL_FOLDER`]: every
 /// measure summed from the rows, no rule applied (what `docs/warehouse.md` reproduces on a data platform).
-fn write_exact_decile_table(out: &Path, deciles: &[Measures; 11]) -> anyhow::Result<()> {
-    let mut headers = vec!["imd_decile"];
+fn write_exact_decile_table(out: &Path, deciles: &[Measures], groups: &DecileGroups) -> anyhow::Result<()> {
+    let across = groups.across_nations();
+    let mut headers =
+        if across { vec!["nation", "deprivation_index", "deprivation_decile"] } else { vec!["imd_decile"] };
     headers.extend(EXACT_DECILE_COLUMNS.iter().map(|(name, _, _)| *name));
     let mut table = Table::new(&headers);
     let total = Measures::sum(deciles.iter());
-    let labels = (1..=10).map(|d| d.to_string()).chain(["none".to_string(), "total".to_string()]);
-    for (label, m) in labels.zip(deciles.iter().chain([&total])) {
-        let mut row = vec![label];
+    let mut rows: Vec<(Vec<String>, Measures)> = Vec::new();
+    for (n, (nation, index)) in groups.nations.iter().enumerate() {
+        let label = |d: String| if across { vec![nation_name(*nation).to_string(), index.clone(), d] } else { vec![d] };
+        for d in 0..10 {
+            rows.push((label((d + 1).to_string()), deciles[n * 10 + d]));
+        }
+        if across {
+            rows.push((label("total".to_string()), Measures::sum(&deciles[n * 10..n * 10 + 10])));
+        }
+    }
+    let label = |d: &str| if across { vec![String::new(), String::new(), d.to_string()] } else { vec![d.to_string()] };
+    rows.push((label("none"), deciles[groups.none()]));
+    rows.push((label("total"), total));
+    for (label, m) in &rows {
+        let mut row = label.clone();
         row.extend(EXACT_DECILE_COLUMNS.iter().map(|(_, decimals, measure)| {
             let value = measure(m);
             let places = decimals.unwrap_or(if value.fract() == 0.0 { 0 } else { 3 });
@@ -1172,7 +1378,9 @@ fn specialty_table(published: &PublishedEmissions) -> Table {
     table
 }
 
-fn print_summary(counts: &Counts, total: &Measures, core20: &Measures, scenario: &Scenario, started: Instant) {
+/// The run in a few lines; `core20` the patients in England's IMD deciles 1-2 (`None` across
+/// nations, whose lines per nation follow).
+fn print_summary(counts: &Counts, total: &Measures, core20: Option<&Measures>, scenario: &Scenario, started: Instant) {
     let unplaced: Vec<String> =
         counts.unplaced_by_reason.iter().map(|(reason, n)| format!("{reason} {}", thousands(*n as u64))).collect();
     eprintln!(
@@ -1200,7 +1408,7 @@ fn print_summary(counts: &Counts, total: &Measures, core20: &Measures, scenario:
         mass(total.kgco2e_avoided),
     );
     if scenario.fraction > 0.0 {
-        let to_core20 = if total.scenario_kgco2e_saved > 0.0 {
+        let to_core20 = if let (Some(core20), true) = (core20, total.scenario_kgco2e_saved > 0.0) {
             format!(
                 "; {:.1}% of the saving reaches patients in national deciles 1-2, who make {:.1}% of face-to-face appointments",
                 core20.scenario_kgco2e_saved / total.scenario_kgco2e_saved * 100.0,

@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::analysis::emissions::{EmissionsTally, Measures};
+use crate::analysis::emissions::{DecileGroups, EmissionsTally, Measures};
 use crate::output::disclosure::{Cell, Disclosure, DisclosureAudit, Importance, Margins};
 
 /// Significant figures of the per-trip averages from which published totals are rebuilt.
@@ -135,11 +135,15 @@ pub struct PublishedEmissions {
     pub areas: Vec<PublishedMeasures>,
     /// Patients whose point lies outside every area.
     pub outside_areas: PublishedMeasures,
-    /// National IMD deciles 1–10, then `none` (no English decile, or outside the boundaries).
+    /// National IMD deciles 1–10, then `none` (no English decile, or outside the boundaries); in
+    /// a run across nations each nation's own deciles 1–10, nation after nation, then `none`.
     pub deciles: Vec<PublishedMeasures>,
-    /// Deciles 1 and 2 together (Core20).
+    /// Deciles 1 and 2 together (Core20: England's IMD).
     pub core20: PublishedMeasures,
     pub total: PublishedMeasures,
+    /// In a run across nations, each nation's (total, deciles 1 and 2 of its own index); England's
+    /// deciles 1 and 2 are `core20`. Empty otherwise.
+    pub nations: Vec<(PublishedMeasures, PublishedMeasures)>,
     pub sites: Vec<PublishedMeasures>,
     pub specialties: Vec<(String, PublishedMeasures)>,
     /// By MSOA (the run's `Areas::msoas`): its areas added up.
@@ -155,22 +159,23 @@ impl PublishedEmissions {
     /// within their MSOA, MSOAs within the total); each figure derived from a count hidden with it.
     pub fn new(
         tally: &EmissionsTally,
-        area_deciles: &[Option<u8>],
+        deciles: &DecileGroups,
         area_msoas: &[Option<usize>],
         fraction: f64,
         rule: &Disclosure,
     ) -> Self {
         let specialties = rule.merge_rare(&tally.by_specialty, |m| m.appointments, Measures::add, RARE_SPECIALTIES);
-        let (groups, at) = groups(tally, area_deciles, area_msoas, &specialties);
-        let margins = margins(&at, area_deciles, area_msoas, &specialties);
+        let (groups, at) = groups(tally, deciles, area_msoas, &specialties);
+        let margins = margins(&at, deciles, area_msoas, &specialties);
         let (hidden, audits) = hidden(&groups, &margins, rule);
         let publish = |i: usize| PublishedMeasures::new(&groups[i], hidden[i], fraction, rule);
         PublishedEmissions {
             areas: (0..at.outside).map(publish).collect(),
             outside_areas: publish(at.outside),
-            deciles: (at.first_decile..at.first_decile + 11).map(publish).collect(),
+            deciles: (at.first_decile..at.first_decile + deciles.len()).map(publish).collect(),
             core20: publish(at.core20),
             total: publish(at.total),
+            nations: at.nations.iter().map(|(total, low)| (publish(*total), publish(*low))).collect(),
             sites: (at.first_site..at.first_specialty).map(publish).collect(),
             specialties: specialties.keys().cloned().zip((at.first_specialty..at.first_msoa).map(publish)).collect(),
             msoas: (at.first_msoa..groups.len()).map(publish).collect(),
@@ -183,8 +188,12 @@ impl PublishedEmissions {
 struct Layout {
     outside: usize,
     first_decile: usize,
+    /// The decile groups (ten per nation, then `none`).
+    deciles: usize,
     core20: usize,
     total: usize,
+    /// Across nations, each nation's (total, deciles 1–2) groups (England's deciles 1–2 are `core20`).
+    nations: Vec<(usize, usize)>,
     first_site: usize,
     first_specialty: usize,
     first_msoa: usize,
@@ -194,22 +203,38 @@ struct Layout {
 /// The groups, in one list: areas, outside, deciles (11), core20, total, sites, specialties, MSOAs.
 fn groups(
     tally: &EmissionsTally,
-    area_deciles: &[Option<u8>],
+    decile_groups: &DecileGroups,
     area_msoas: &[Option<usize>],
     specialties: &BTreeMap<String, Measures>,
 ) -> (Vec<Measures>, Layout) {
-    let deciles = tally.by_decile(area_deciles);
+    let deciles = tally.by_group(decile_groups);
     let total = tally.total();
     let core20 = Measures::sum(&deciles[..2]);
     let mut groups: Vec<Measures> = tally.by_area.clone();
     let outside = groups.len();
     groups.push(tally.outside_areas);
     let first_decile = groups.len();
-    groups.extend(deciles);
+    groups.extend(deciles.iter().copied());
     let core20_at = groups.len();
     groups.push(core20);
     let total_at = groups.len();
     groups.push(total);
+    let mut nations = Vec::new();
+    if decile_groups.across_nations() {
+        for n in 0..decile_groups.nations.len() {
+            let of_nation = &deciles[n * 10..n * 10 + 10];
+            let nation_total = groups.len();
+            groups.push(Measures::sum(of_nation));
+            let low = match n {
+                0 => core20_at,
+                _ => {
+                    groups.push(Measures::sum(&of_nation[..2]));
+                    groups.len() - 1
+                }
+            };
+            nations.push((nation_total, low));
+        }
+    }
     let first_site = groups.len();
     groups.extend(tally.by_site.iter().copied());
     let first_specialty = groups.len();
@@ -220,8 +245,10 @@ fn groups(
     let at = Layout {
         outside,
         first_decile,
+        deciles: decile_groups.len(),
         core20: core20_at,
         total: total_at,
+        nations,
         first_site,
         first_specialty,
         first_msoa,
@@ -233,18 +260,32 @@ fn groups(
 /// Every relation an attacker could subtract along, and which groups to hide first and last.
 fn margins(
     at: &Layout,
-    area_deciles: &[Option<u8>],
+    deciles: &DecileGroups,
     area_msoas: &[Option<usize>],
     specialties: &BTreeMap<String, Measures>,
 ) -> Margins {
     let mut margins = Margins::new();
-    for slot in 0..11 {
-        let parts = area_deciles.iter().enumerate().filter(|(_, d)| decile_slot(**d) == slot).map(|(i, _)| i);
-        let parts: Vec<usize> = if slot == 10 { parts.chain([at.outside]).collect() } else { parts.collect() };
+    let none = deciles.none();
+    for slot in 0..deciles.len() {
+        let parts = deciles.of_area.iter().enumerate().filter(|(_, d)| d.unwrap_or(none) == slot).map(|(i, _)| i);
+        let parts: Vec<usize> = if slot == none { parts.chain([at.outside]).collect() } else { parts.collect() };
         margins.add(parts, at.first_decile + slot);
     }
-    margins.add(at.first_decile..at.first_decile + 11, at.total);
+    margins.add(at.first_decile..at.first_decile + at.deciles, at.total);
     margins.add([at.first_decile, at.first_decile + 1], at.core20);
+    // Across nations: each nation's deciles add up to its total, its deciles 1-2 to its own group,
+    // and the nations' totals with `none` to the run's total.
+    for (n, (total, low)) in at.nations.iter().enumerate() {
+        let first = at.first_decile + 10 * n;
+        margins.add(first..first + 10, *total);
+        if n > 0 {
+            margins.add([first, first + 1], *low);
+        }
+    }
+    if !at.nations.is_empty() {
+        let totals = at.nations.iter().map(|(total, _)| *total);
+        margins.add(totals.chain([at.first_decile + none]).collect::<Vec<_>>(), at.total);
+    }
     margins.add(at.first_site..at.first_specialty, at.total);
     if !specialties.is_empty() {
         margins.add(at.first_specialty..at.first_msoa, at.total);
@@ -252,11 +293,13 @@ fn margins(
     msoa_margins(&mut margins, area_msoas, at.first_msoa, at.end, (at.outside, at.total));
     let residual_specialties =
         specialties.keys().enumerate().filter(|(_, l)| *l == RARE_SPECIALTIES || *l == "Not recorded");
-    let residual: Vec<usize> = [at.outside, at.first_decile + 10]
+    let residual: Vec<usize> = [at.outside, at.first_decile + none]
         .into_iter()
         .chain(residual_specialties.map(|(k, _)| at.first_specialty + k))
         .collect();
-    rank(&mut margins, &residual, &[at.first_decile, at.first_decile + 1, at.core20, at.total]);
+    let mut headline = vec![at.first_decile, at.first_decile + 1, at.core20, at.total];
+    headline.extend(at.nations.iter().flat_map(|(total, low)| [*total, *low]));
+    rank(&mut margins, &residual, &headline);
     margins
 }
 
@@ -349,11 +392,6 @@ fn msoa_margins(
     margins.add((first..end).chain(loose), total);
 }
 
-/// Index 0–9 for deciles 1–10; 10 for an area without an English decile.
-fn decile_slot(decile: Option<u8>) -> usize {
-    decile.filter(|d| (1..=10).contains(d)).map_or(10, |d| d as usize - 1)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -416,7 +454,8 @@ mod tests {
     #[test]
     fn a_lone_small_area_hides_another_in_its_decile() {
         let (rule, tally) = (Disclosure { min_count: 8, round_to: 1 }, three_areas());
-        let published = PublishedEmissions::new(&tally, &[Some(1), Some(1), Some(5)], &[], 0.0, &rule);
+        let published =
+            PublishedEmissions::new(&tally, &DecileGroups::england(&[Some(1), Some(1), Some(5)]), &[], 0.0, &rule);
         assert_eq!(published.areas[0].appointments, Cell::Suppressed);
         assert_eq!(published.areas[1].appointments, Cell::Suppressed, "decile 1 minus area 1 would give area 0");
         assert_eq!(published.areas[2].appointments, Cell::Count(50.0));
@@ -427,10 +466,44 @@ mod tests {
     fn issue_15_an_msoa_is_the_sum_of_its_areas_and_hides_nothing_they_hide() {
         let (rule, tally) = (Disclosure { min_count: 8, round_to: 1 }, three_areas());
         let deciles = [Some(1), Some(5), Some(6)];
-        let published = PublishedEmissions::new(&tally, &deciles, &[Some(0), Some(0), Some(1)], 0.0, &rule);
+        let published =
+            PublishedEmissions::new(&tally, &DecileGroups::england(&deciles), &[Some(0), Some(0), Some(1)], 0.0, &rule);
         assert_eq!(published.areas[0].appointments, Cell::Suppressed);
         assert_eq!(published.areas[1].appointments, Cell::Suppressed, "the MSOA minus area 1 would give area 0");
         assert_eq!(published.msoas[0].appointments, Cell::Count(43.0));
         assert_eq!(published.msoas[1].appointments, Cell::Count(50.0));
+    }
+
+    #[test]
+    fn issue_30_each_nations_deciles_add_up_to_its_own_total_never_pooled() {
+        use crate::reference::Country;
+        let (rule, tally) = (Disclosure { min_count: 8, round_to: 1 }, three_areas());
+        // Area 0 in England's IMD decile 1; areas 1 and 2 in Wales's WIMD deciles 1 and 5.
+        let deciles = DecileGroups {
+            of_area: vec![Some(0), Some(10), Some(14)],
+            nations: vec![(Country::England, "IMD 2025".into()), (Country::Wales, "WIMD 2025".into())],
+        };
+        let published = PublishedEmissions::new(&tally, &deciles, &[], 0.0, &rule);
+        assert_eq!(published.deciles.len(), 21);
+        assert_eq!(published.deciles[0].appointments, Cell::Suppressed, "England's decile 1: 3 appointments");
+        let (wales, wales_low) = published.nations[1];
+        // Wales's groups are its own deciles and its total: each shown as counted, or hidden.
+        for (cell, exact) in [
+            (published.deciles[10], 40.0),
+            (published.deciles[14], 50.0),
+            (wales, 90.0),
+            (wales_low, 40.0),
+            (published.total, 93.0),
+        ] {
+            assert!(
+                matches!(cell.appointments, Cell::Suppressed) || cell.appointments == Cell::Count(exact),
+                "{cell:?}"
+            );
+        }
+        assert_eq!(published.nations[0].0.appointments, Cell::Suppressed, "England's total is its 3");
+        assert_eq!(published.core20.appointments, Cell::Suppressed);
+        // The run's total less Wales's and `none` would give England's 3: one of them is hidden.
+        let sum = [published.total, wales, published.deciles[20]];
+        assert!(sum.iter().any(|m| m.appointments == Cell::Suppressed), "{sum:?}");
     }
 }

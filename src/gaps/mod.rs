@@ -1217,6 +1217,7 @@ fn summary(
         vintages: run.vintages.clone(),
         reference: geocoder.reference_summary(),
         area_names: run.names.clone(),
+        data_zone_names: run.zone_names.clone(),
         outputs: tables.written.clone(),
         internal_summary: format!("{INTERNAL_FOLDER}/{INTERNAL_SUMMARY}"),
         demography: Vec::new(),
@@ -1433,10 +1434,10 @@ fn area_rows(
     rate: f64,
     local: Option<&[Option<u8>]>,
 ) -> (Table, Vec<(usize, ::geojson::JsonObject)>) {
+    let name_columns =
+        crate::output::names::NameColumns::of(names, facts, |i| community.contains(i), nations.is_some());
     let mut headers = vec!["area_code", "area_name"];
-    if names.is_some() {
-        headers.extend(crate::output::names::HEADERS);
-    }
+    headers.extend(name_columns.headers());
     headers.push("imd_decile");
     if local.is_some() {
         headers.push("imd_decile_local");
@@ -1450,9 +1451,7 @@ fn area_rows(
     for (i, area) in facts.iter().enumerate().filter(|(i, _)| community.contains(*i)) {
         let Some(cell) = cells[i] else { continue };
         let mut row = vec![area.code.clone(), area.name.clone()];
-        if let Some(msoas) = names {
-            row.extend(crate::output::names::cells(area, msoas));
-        }
+        row.extend(name_columns.cells(area));
         row.push(area.decile.map_or(String::new(), |d| d.to_string()));
         if let Some(local) = local {
             row.push(local[i].map_or(String::new(), |d| d.to_string()));

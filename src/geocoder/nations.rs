@@ -153,6 +153,20 @@ impl Nations {
         simd.get(code)?.working_age
     }
 
+    /// The name the area's own nation's index gives it (WIMD 2025's descriptive LSOA name, SIMD's
+    /// data zone name), if the run has that index and it names the area.
+    pub fn own_name(&self, code: &str, nation: Option<Country>) -> Option<&str> {
+        let index = self.indices.iter().find(|i| Some(i.edition.nation()) == nation)?;
+        index.get(code)?.name.as_deref().filter(|n| !n.trim().is_empty())
+    }
+
+    /// A Scottish data zone's total population as SIMD counted it, if the run has SIMD and the
+    /// file gives it (`emissions`' per-1,000 rates, on all ages).
+    pub fn total_population(&self, code: &str) -> Option<f64> {
+        let simd = self.indices.iter().find(|i| i.edition.nation() == Country::Scotland)?;
+        simd.get(code)?.total
+    }
+
     /// The name of the index of `nation` the run has (`IMD 2025`, `WIMD 2025`, `SIMD 2020v2`).
     pub fn index_of(&self, nation: Country) -> Option<&str> {
         match nation {
@@ -302,7 +316,7 @@ impl NationTally {
     }
 }
 
-/// The analyses other than gaps (emissions, funnel, commute, network) do not yet compare within each nation: they set
+/// The analyses other than gaps and emissions (funnel, commute, network) do not yet compare within each nation: they set
 /// Wales's and Scotland's files aside, with this note, and run on England's IMD as before (a Welsh
 /// or Scottish person is without a decile there, never given an English one).
 pub fn set_aside_for_analyses(paths: &mut crate::geocoder::ReferencePaths) -> Option<String> {
@@ -311,7 +325,7 @@ pub fn set_aside_for_analyses(paths: &mut crate::geocoder::ReferencePaths) -> Op
     }
     paths.nations = NationPaths::default();
     Some(
-        "--wimd, --simd and --scotland-boundaries are read by geocode, prepare and gaps only so far: this run compares \
+        "--wimd, --simd and --scotland-boundaries are read by geocode, prepare, gaps and emissions only so far: this run compares \
          on England's IMD alone, as before (Welsh and Scottish people are counted without a decile, never given \
          an English one)"
             .to_string(),

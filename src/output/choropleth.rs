@@ -154,12 +154,28 @@ pub fn build(options: &MapOptions) -> Result<(MapSpec, Boundaries)> {
     let boundaries = Boundaries::load(&options.input, &properties)?;
     let deprivation =
         options.deprivation.as_deref().map(|p| Deprivation::load(p, &options.deprivation_columns)).transpose()?;
-    let values = values_of(options, &boundaries, deprivation.as_ref())?;
+    let nations = own_indices(options, &boundaries.areas);
+    let values = match &nations {
+        Some(_) => own_deciles(&boundaries.areas),
+        None => values_of(options, &boundaries, deprivation.as_ref())?,
+    };
     let numbers: Vec<f64> =
         values.iter().filter_map(|v| if let MapValue::Value(x) = v { Some(*x) } else { None }).collect();
-    let measure = measure_of(&options.column, deprivation.as_ref());
-    let classes = classes_of(options, &measure, &numbers, &boundaries.areas);
-    let drawing = draw(options, &boundaries.areas, &values, &classes)?;
+    let (measure, classes) = match &nations {
+        Some(indices) => (measure_by_nation(indices), Classes::deciles_by_nation(indices)),
+        None => {
+            let measure = measure_of(&options.column, deprivation.as_ref());
+            let classes = classes_of(options, &measure, &numbers, &boundaries.areas);
+            (measure, classes)
+        }
+    };
+    let fills: Vec<Fill> = match &nations {
+        Some(indices) => {
+            boundaries.areas.iter().zip(&values).map(|(a, v)| own_fill(a, *v, indices, &classes)).collect()
+        }
+        None => values.iter().map(|v| fill(*v, &classes)).collect(),
+    };
+    let drawing = draw(options, &boundaries.areas, (&values, &fills))?;
     let counted = values.iter().filter(|v| **v != MapValue::NoData).count();
     let spec = MapSpec {
         title: options.title.clone().unwrap_or_else(|| default_title(&measure, &options.context)),
@@ -173,9 +189,77 @@ pub fn build(options: &MapOptions) -> Result<(MapSpec, Boundaries)> {
         outline_label: outline_label(options, &values),
         ranked: ranked_areas(&boundaries.areas),
         extent: drawing.extent,
-        attribution: attribution_for(&options.attribution, &boundaries.areas),
+        attribution: attribution_for(&options.attribution, &boundaries.areas, nations.as_deref()),
     };
     Ok((spec, boundaries))
+}
+
+/// Each area's decile in its own nation's index, in a layer of a run across nations.
+const OWN_DECILE: &str = "deprivation_decile";
+/// The name of that index (`IMD 2025`, `WIMD 2025`, `SIMD 2020v2`).
+const OWN_INDEX: &str = "deprivation_index";
+
+/// The (nation, index) pairs of a layer across nations, England first, when a map of its deciles
+/// (`imd_decile` or `deprivation_decile`, classed as deciles) is drawn with each nation on its
+/// own index and a legend of its own: England's IMD deciles alone would leave the other nations'
+/// areas without data, and their own deciles on one scale would pool indices that rank different
+/// areas. `None` for any other map, and for a layer without the nations' columns.
+fn own_indices(options: &MapOptions, areas: &[Area]) -> Option<Vec<(String, String)>> {
+    let deciles = matches!(options.column.as_str(), DECILE_COLUMN | OWN_DECILE);
+    if !deciles || options.scheme.is_some_and(|s| s != Scheme::Deciles) {
+        return None;
+    }
+    fn text<'a>(a: &'a Area, key: &str) -> Option<&'a str> {
+        a.properties.get(key).and_then(|v| v.as_str()).filter(|t| !t.is_empty())
+    }
+    let mut indices: Vec<(String, String)> = Vec::new();
+    for area in areas {
+        if let (Some(nation), Some(index)) = (text(area, "nation"), text(area, OWN_INDEX)) {
+            if !indices.iter().any(|(n, i)| n == nation && i == index) {
+                indices.push((nation.to_string(), index.to_string()));
+            }
+        }
+    }
+    let order = |nation: &str| ["England", "Wales", "Scotland"].iter().position(|n| *n == nation).unwrap_or(3);
+    indices.sort_by(|a, b| order(&a.0).cmp(&order(&b.0)).then(a.cmp(b)));
+    (!indices.is_empty()).then_some(indices)
+}
+
+/// Each area's decile in its own nation's index (no data where the layer gives none).
+fn own_deciles(areas: &[Area]) -> Vec<MapValue> {
+    areas
+        .iter()
+        .map(|a| match a.properties.get(OWN_INDEX).and_then(|v| v.as_str()) {
+            Some(index) if !index.is_empty() => MapValue::from_json(a.properties.get(OWN_DECILE)),
+            _ => MapValue::NoData,
+        })
+        .collect()
+}
+
+/// An area's class on a map across nations: its decile on its own nation's scale.
+fn own_fill(area: &Area, value: MapValue, indices: &[(String, String)], classes: &Classes) -> Fill {
+    let text = |key: &str| area.properties.get(key).and_then(|v| v.as_str()).unwrap_or_default();
+    let nation = indices.iter().position(|(n, i)| n == text("nation") && i == text(OWN_INDEX));
+    match (value, nation) {
+        (MapValue::Value(d), Some(i)) if d.fract() == 0.0 && (1.0..=10.0).contains(&d) => {
+            classes.nation_class(i, d as u8).map_or(Fill::NoData, Fill::Class)
+        }
+        (MapValue::Suppressed, _) => Fill::Suppressed,
+        _ => Fill::NoData,
+    }
+}
+
+/// A map of each nation on its own index, in words.
+fn measure_by_nation(indices: &[(String, String)]) -> Measure {
+    let each: Vec<&str> = indices.iter().map(|(_, index)| index.as_str()).collect();
+    Measure {
+        title: format!("Deprivation by neighbourhood, each nation on its own index ({})", each.join(", ")),
+        unit: "Decile of each nation's own index".to_string(),
+        whole: true,
+        high_is_under: false,
+        sides: PARITY_SIDES,
+        no_data: "no data",
+    }
 }
 
 /// Each area's value of the column (from the IoD file for deciles it lacks); an error when none has one.
@@ -305,7 +389,7 @@ struct Drawing {
     tolerance_m: f64,
 }
 
-fn draw(options: &MapOptions, areas: &[Area], values: &[MapValue], classes: &Classes) -> Result<Drawing> {
+fn draw(options: &MapOptions, areas: &[Area], (values, fills): (&[MapValue], &[Fill])) -> Result<Drawing> {
     let areas_in = areas;
     // The extent: the areas with data unless asked for all, or where most of a property lies.
     let shown = (0..areas.len()).filter(|&i| options.extent == MapExtent::All || values[i] != MapValue::NoData);
@@ -337,7 +421,7 @@ fn draw(options: &MapOptions, areas: &[Area], values: &[MapValue], classes: &Cla
         .map(|(&i, geometry)| MapArea {
             code: areas[i].code.clone(),
             geometry,
-            fill: fill(values[i], classes),
+            fill: fills[i],
             label: (options.context.msoa && values[i] != MapValue::NoData).then(|| name_of(&areas[i])),
         })
         .collect();
@@ -624,12 +708,29 @@ pub fn attribution(given: &[String]) -> Vec<String> {
 
 /// The attribution lines for a map of `areas`: with the Open Parliament Licence's notice when the
 /// areas carry House of Commons Library names (a `neighbourhood` other than the area's own name).
-fn attribution_for(given: &[String], areas: &[Area]) -> Vec<String> {
+fn attribution_for(given: &[String], areas: &[Area], nations: Option<&[(String, String)]>) -> Vec<String> {
     let mut lines = attribution(given);
+    for (_, index) in nations.unwrap_or_default().iter().filter(|_| given.is_empty()) {
+        let publisher = match index.split(' ').next() {
+            Some("WIMD") => "Welsh Index of Multiple Deprivation: Welsh Government, Open Government Licence v3.0.",
+            Some("SIMD") => {
+                "Scottish Index of Multiple Deprivation: Scottish Government, Open Government Licence v3.0."
+            }
+            _ => continue,
+        };
+        lines.push(publisher.to_string());
+    }
     let text = |a: &Area, key: &str| a.properties.get(key).and_then(|v| v.as_str().map(str::to_string));
-    let named = areas
-        .iter()
-        .any(|a| text(a, "neighbourhood").is_some_and(|n| !n.is_empty() && Some(n) != text(a, "area_name")));
+    // A neighbourhood other than the area's own name is the Library's MSOA name, except where a
+    // nation names its own areas (WIMD's names for Welsh LSOAs, in a layer across nations without
+    // the MSOA columns).
+    let library = |a: &Area| {
+        let msoa = text(a, "msoa_name").filter(|m| !m.is_empty());
+        text(a, "nation").is_none() || msoa.is_some_and(|m| text(a, "neighbourhood").is_some_and(|n| n.starts_with(&m)))
+    };
+    let named = areas.iter().any(|a| {
+        text(a, "neighbourhood").is_some_and(|n| !n.is_empty() && Some(n) != text(a, "area_name")) && library(a)
+    });
     if given.is_empty() && named {
         lines.push(crate::reference::area_names::OPEN_PARLIAMENT_ATTRIBUTION.to_string());
     }

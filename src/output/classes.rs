@@ -75,7 +75,28 @@ pub struct Classes {
     /// through the colorous crate), each marked colour-blind safe; named under every map's legend
     /// and in METHOD.md ("Maps and charts: one colour language").
     pub palette: &'static str,
+    /// The legend's parts, when the classes are several scales side by side (each nation's own
+    /// deprivation index); empty for one scale.
+    pub sections: Vec<LegendSection>,
 }
+
+/// One scale of a legend of several: its heading, its classes (`entries[classes]`) and palette.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LegendSection {
+    /// "England: IMD 2025 decile".
+    pub heading: String,
+    pub classes: std::ops::Range<usize>,
+    pub palette: &'static str,
+}
+
+/// Each nation's deciles on a palette of its own (ColorBrewer sequential, colour-blind safe), so
+/// that no colour on a map across nations reads as the same decile of one pooled scale: England
+/// YlGnBu as on every IMD map, Wales RdPu, Scotland YlOrBr.
+const NATION_PALETTES: [(&str, &str, colorous::Gradient); 3] = [
+    ("England", "YlGnBu", colorous::YELLOW_GREEN_BLUE),
+    ("Wales", "RdPu", colorous::RED_PURPLE),
+    ("Scotland", "YlOrBr", colorous::YELLOW_ORANGE_BROWN),
+];
 
 fn hex(color: colorous::Color) -> String {
     format!("#{color:x}")
@@ -196,7 +217,50 @@ impl Classes {
             breaks: (2..=10).map(|d| d as f64 - 0.5).collect(),
             notes,
             palette: "YlGnBu",
+            sections: Vec::new(),
         }
+    }
+
+    /// Each nation's deciles of its own index, one scale per nation side by side, never pooled:
+    /// `indices` are (nation, index) pairs (`("Wales", "WIMD 2025")`), and the classes of the
+    /// `i`th are `10 * i .. 10 * i + 10`, decile 1 (most deprived) darkest on the nation's own
+    /// palette. A decile's class is [`Classes::nation_class`].
+    pub fn deciles_by_nation(indices: &[(String, String)]) -> Classes {
+        let mut entries = Vec::new();
+        let mut sections = Vec::new();
+        for (i, (nation, index)) in indices.iter().enumerate() {
+            let (palette, gradient) = NATION_PALETTES
+                .iter()
+                .find(|(n, _, _)| n == nation)
+                .or(NATION_PALETTES.get(i))
+                .map_or(("YlGnBu", colorous::YELLOW_GREEN_BLUE), |(_, p, g)| (*p, *g));
+            let start = entries.len();
+            entries.extend((1..=10).map(|d| {
+                let label = match d {
+                    1 => format!("{nation} {index} decile 1 (most deprived)"),
+                    10 => format!("{nation} {index} decile 10 (least deprived)"),
+                    d => format!("{nation} {index} decile {d}"),
+                };
+                (label, hex(gradient.eval_rational(10 - d, 10)))
+            }));
+            sections.push(LegendSection {
+                heading: format!("{nation}: {index} decile"),
+                classes: start..entries.len(),
+                palette,
+            });
+        }
+        let notes =
+            vec!["each nation's deciles rank only its own areas (1 = most deprived 10% of that nation's areas): \
+             colours are not comparable across a border"
+                .to_string()];
+        Classes { scheme: Scheme::Deciles, entries, breaks: Vec::new(), notes, palette: "YlGnBu", sections }
+    }
+
+    /// The class of `decile` of the `i`th nation of [`Classes::deciles_by_nation`].
+    pub fn nation_class(&self, i: usize, decile: u8) -> Option<usize> {
+        let section = self.sections.get(i)?;
+        let class = section.classes.start + usize::from(decile.checked_sub(1)?);
+        section.classes.contains(&class).then_some(class)
     }
 
     /// Seven classes around the centre on ColorBrewer PuOr, the under-represented side orange on
@@ -232,7 +296,7 @@ impl Classes {
             format!("purple: {over}"),
             format!("middle: about {} ({})", break_text(nice(centre, false)), how.centre_words),
         ];
-        Classes { scheme: Scheme::Diverging, entries, breaks, notes, palette: "PuOr" }
+        Classes { scheme: Scheme::Diverging, entries, breaks, notes, palette: "PuOr", sections: Vec::new() }
     }
 
     /// Five classes on ColorBrewer YlOrRd, low (light) to high (dark), split at the fifths of the
@@ -247,6 +311,7 @@ impl Classes {
                 breaks: Vec::new(),
                 notes: Vec::new(),
                 palette: "YlOrRd",
+                sections: Vec::new(),
             };
         }
         // Fifths of the distinct values, so that many areas on one value (a run of zeros) do not
@@ -262,7 +327,7 @@ impl Classes {
         let labels = if breaks.is_empty() { vec![break_text(nice(low, whole))] } else { range_labels(&breaks) };
         let entries = labels.into_iter().enumerate().map(|(i, l)| (l, colour(i, n))).collect();
         let notes = vec!["classes: fifths of the distinct values".to_string()];
-        Classes { scheme: Scheme::Sequential, entries, breaks, notes, palette: "YlOrRd" }
+        Classes { scheme: Scheme::Sequential, entries, breaks, notes, palette: "YlOrRd", sections: Vec::new() }
     }
 
     /// The class a value falls in.
@@ -282,6 +347,30 @@ mod tests {
         let lightness =
             |hex: &str| u32::from_str_radix(&hex[1..], 16).map(|v| (v >> 16) + ((v >> 8) & 255) + (v & 255)).unwrap();
         assert!(lightness(&c.entries[0].1) < lightness(&c.entries[9].1));
+    }
+
+    #[test]
+    fn each_nations_deciles_are_a_scale_of_their_own() {
+        let indices = [("England".to_string(), "IMD 2025".to_string()), ("Wales".to_string(), "WIMD 2025".to_string())];
+        let c = Classes::deciles_by_nation(&indices);
+        assert_eq!(c.entries.len(), 20);
+        assert_eq!((c.nation_class(0, 1), c.nation_class(1, 1), c.nation_class(1, 10)), (Some(0), Some(10), Some(19)));
+        assert_eq!((c.nation_class(1, 0), c.nation_class(1, 11), c.nation_class(2, 1)), (None, None, None));
+        assert_eq!(
+            c.entries[..10],
+            Classes::deciles()
+                .entries
+                .iter()
+                .enumerate()
+                .map(|(i, (_, colour))| (c.entries[i].0.clone(), colour.clone()))
+                .collect::<Vec<_>>()[..],
+            "England as on every IMD map"
+        );
+        let (england, wales): (Vec<&String>, Vec<&String>) =
+            (c.entries[..10].iter().map(|e| &e.1).collect(), c.entries[10..].iter().map(|e| &e.1).collect());
+        assert!(england.iter().all(|colour| !wales.contains(colour)), "no colour shared: {england:?} {wales:?}");
+        assert_eq!(c.sections[1].heading, "Wales: WIMD 2025 decile");
+        assert_eq!(c.sections[1].palette, "RdPu");
     }
 
     #[test]

@@ -394,8 +394,14 @@ impl MapSpec {
         row -= 4.0;
         let present = |fill: Fill| self.areas.iter().any(|a| a.fill == fill);
         let mut swatches: Vec<(&str, &str, String)> = (self.classes.entries.iter().enumerate())
+            .filter(|_| self.classes.sections.is_empty())
             .map(|(i, (label, colour))| (label.as_str(), colour.as_str(), format!("class-{}", i + 1)))
             .collect();
+        for section in &self.classes.sections {
+            let (part, height) = self.legend_section(section, x, row + 6.0);
+            legend = legend.add(part);
+            row += 6.0 + height;
+        }
         if present(Fill::Suppressed) {
             swatches.push(("suppressed (small count)", "url(#suppressed)", "suppressed".into()));
         }
@@ -409,7 +415,17 @@ impl MapSpec {
             row += 22.0;
         }
         let mut notes: Vec<String> = self.classes.notes.clone();
-        notes.push(format!("Colours: ColorBrewer {} (colour-blind safe)", self.classes.palette));
+        let palettes = match self.classes.sections.as_slice() {
+            [] => self.classes.palette.to_string(),
+            sections => {
+                let each: Vec<String> = sections
+                    .iter()
+                    .map(|s| format!("{} ({})", s.palette, s.heading.split(':').next().unwrap_or("")))
+                    .collect();
+                each.join(", ")
+            }
+        };
+        notes.push(format!("Colours: ColorBrewer {palettes} (colour-blind safe)"));
         for line in notes.iter().flat_map(|n| wrap(n, LEGEND_CHARS + 4)) {
             legend = legend
                 .add(text(x, row + 12.0, 11.0, "normal", &line).set("fill", "#4c6272").set("class", "legend-note"));
@@ -418,6 +434,36 @@ impl MapSpec {
         row += 8.0;
         let (keys, height) = self.keys(x, row);
         (legend.add(keys), row + height - y)
+    }
+
+    /// One scale of a legend of several (a nation's own index), from `(x, y)` down, and its
+    /// height: its heading, its classes as a row of swatches, darkest (1, most deprived) on the
+    /// left, each named on hover, and the ends in words.
+    fn legend_section(&self, section: &crate::output::classes::LegendSection, x: f64, y: f64) -> (Group, f64) {
+        const STEP: f64 = 20.0;
+        let mut group = Group::new().set("class", "legend-scale");
+        let mut row = y + 12.0;
+        for line in wrap(&section.heading, LEGEND_CHARS - 4) {
+            group = group.add(text(x, row, 12.0, "bold", &line).set("class", "legend-section"));
+            row += 15.0;
+        }
+        row -= 9.0;
+        let classes = section.classes.clone();
+        let count = classes.len();
+        for (k, i) in classes.enumerate() {
+            let (label, colour) = &self.classes.entries[i];
+            let swatch = swatch(x + STEP * k as f64, row, colour)
+                .set("class", format!("legend-swatch class-{}", i + 1))
+                .add(Title::new(label.clone()));
+            group = group.add(swatch);
+        }
+        let right = x + STEP * (count as f64 - 1.0) + 18.0;
+        group = group.add(text(x, row + 27.0, 11.0, "normal", "1 = most deprived").set("class", "legend-entry")).add(
+            text(right, row + 27.0, 11.0, "normal", &format!("{count} = least"))
+                .set("text-anchor", "end")
+                .set("class", "legend-entry"),
+        );
+        (group, row + 34.0 - y)
     }
 
     /// The boundary, the sites and the numbered targets, in the legend from `(x, y)` down, and their height.

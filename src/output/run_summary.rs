@@ -43,6 +43,9 @@ pub struct GapsSummary {
     pub reference: ReferenceSummary,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub area_names: Option<AreaNamesSummary>,
+    /// Scotland's data zones named from `--data-zone-lookup`, when given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_zone_names: Option<DataZoneNamesSummary>,
     pub outputs: Vec<String>,
     pub internal_summary: String,
     /// With `--by ethnic-group`, `sex` or `age-band`: staff against the community's census counts.
@@ -150,6 +153,14 @@ pub struct AreaNamesSummary {
     pub attribution: Option<String>,
 }
 
+/// The data zone lookup a run read (`--data-zone-lookup`), and how many of its areas it named.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DataZoneNamesSummary {
+    pub file: String,
+    /// Data zones among the run's areas given their intermediate zone, council area and health board.
+    pub zones_named: usize,
+}
+
 /// Staff by what became of them, under the disclosure rule.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PublishedStaffCounts {
@@ -236,6 +247,29 @@ pub struct EmissionsSummary {
     pub area_names: Option<AreaNamesSummary>,
     pub outputs: Vec<String>,
     pub internal_summary: String,
+    /// When the patients come from more than one nation (with `--wimd`, `--simd`): each nation's
+    /// appointments on the deciles of its own index, England first, with a headline.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub by_nation: Vec<EmissionsNation>,
+    /// Why the nations' indices are not pooled, in one sentence (a run across nations).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nations_not_pooled: Option<String>,
+}
+
+/// One nation's patients in an emissions run across nations, from the published figures.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EmissionsNation {
+    pub nation: String,
+    /// Its own index (`WIMD 2025`).
+    pub index: String,
+    pub appointments: Option<f64>,
+    pub face_to_face: Option<f64>,
+    pub kgco2e: Option<f64>,
+    /// Of its face-to-face appointments, the share from deciles 1-2 of its own index.
+    pub share_of_face_to_face_from_deciles_1_2: Option<f64>,
+    /// Of the scenario's saving in the nation, the share reaching deciles 1-2 of its own index.
+    pub share_of_saving_to_deciles_1_2: Option<f64>,
+    pub headline: String,
 }
 
 /// Which starting points the run's trips used (the method a reader needs, not a count).

@@ -1,11 +1,11 @@
-//! Names people know for small areas: the House of Commons Library's MSOA names (joined on the MSOA code through an LSOA → MSOA lookup) and electoral ward names, by LSOA code.
+//! Names people know for small areas: the House of Commons Library's MSOA names (joined on the MSOA code through an LSOA → MSOA lookup) and electoral ward names, by LSOA code; Scotland's data zones with their intermediate zone, council area and health board (`DataZones`).
 
 use std::path::{Path, PathBuf};
 
 use rustc_hash::FxHashMap;
 
 use crate::columns::ColumnMap;
-use crate::dictionary::{MSOA_LOOKUP, MSOA_NAMES, WARD_LOOKUP};
+use crate::dictionary::{DATA_ZONE_LOOKUP, MSOA_LOOKUP, MSOA_NAMES, WARD_LOOKUP};
 use crate::error::{Error, Location, Result};
 use crate::reference::table::ReferenceTable;
 use crate::reference::{Geography, AREA_CODE_COLUMN};
@@ -140,6 +140,80 @@ impl AreaNames {
     }
 }
 
+/// A Scottish data zone as people know it: its own name and the places it is in.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DataZone {
+    /// The data zone's name ("Culter - 01"), if the lookup gives it.
+    pub name: Option<String>,
+    /// Its intermediate zone (Scotland's neighbourhood of several data zones), code and name ("Culter").
+    pub intermediate_zone: Option<(String, String)>,
+    /// Its council area ("Aberdeen City").
+    pub council_area: Option<String>,
+    /// Its NHS health board ("NHS Grampian").
+    pub health_board: Option<String>,
+}
+
+/// Scotland's data zones by code, from a Data Zone → Intermediate Zone → council area → health
+/// board lookup (`--data-zone-lookup`, e.g. dz11_iz11_ca_hb_lookup.csv).
+#[derive(Debug, Clone, Default)]
+pub struct DataZones {
+    pub path: PathBuf,
+    zones: FxHashMap<String, DataZone>,
+}
+
+impl DataZones {
+    /// Reads the lookup: a data zone code column (S01…) and at least its intermediate zone's
+    /// name; the data zone's name, the intermediate zone's code, council area and health board
+    /// where the file has them.
+    pub fn load(path: &Path) -> Result<DataZones> {
+        let table = ReferenceTable::read(path)?;
+        let at = table.file();
+        let columns = ColumnMap::default();
+        let code = columns.require(&DATA_ZONE_LOOKUP[0], &table.headers, &at)?;
+        let iz_name = columns.require(&DATA_ZONE_LOOKUP[3], &table.headers, &at)?;
+        let optional = |i: usize| -> Result<Vec<Option<&str>>> {
+            Ok(match columns.find(&DATA_ZONE_LOOKUP[i], &table.headers, &at)? {
+                Some(c) => table.column(c).collect(),
+                None => vec![None; table.height()],
+            })
+        };
+        let (names, iz_codes, councils, boards) = (optional(1)?, optional(2)?, optional(4)?, optional(5)?);
+        let iz_names: Vec<Option<&str>> = table.column(iz_name).collect();
+        let mut zones = FxHashMap::default();
+        for (row, zone) in table.column(code).enumerate() {
+            let Some(zone) = zone else { continue };
+            if !zone.starts_with("S01") {
+                return Err(Error::invalid(
+                    table.location(row, code),
+                    format!(
+                        "'{zone}' is not a data zone code (S01…): --data-zone-lookup takes Scotland's Data Zone lookup"
+                    ),
+                ));
+            }
+            let text = |cells: &[Option<&str>]| cells[row].map(str::to_string);
+            let intermediate_zone = iz_names[row].map(|n| (text(&iz_codes).unwrap_or_default(), n.to_string()));
+            let place = DataZone {
+                name: text(&names),
+                intermediate_zone,
+                council_area: text(&councils),
+                health_board: text(&boards),
+            };
+            if zones.insert(zone.to_string(), place).is_some() {
+                return Err(Error::invalid(table.location(row, code), format!("'{zone}' is given twice")));
+            }
+        }
+        if zones.is_empty() {
+            return Err(Error::invalid(at, "the data zone lookup has no rows"));
+        }
+        Ok(DataZones { path: path.to_path_buf(), zones })
+    }
+
+    /// The data zone of this code, if the lookup has it.
+    pub fn get(&self, code: &str) -> Option<&DataZone> {
+        self.zones.get(code)
+    }
+}
+
 /// The House of Commons Library names by MSOA code (64 names recur in different places, so the
 /// code is the key, never the name).
 fn read_library_names(path: &Path) -> Result<FxHashMap<String, String>> {
@@ -191,5 +265,28 @@ mod tests {
         assert_eq!(found.geography, Some(Geography::Lsoa2021));
         let err = AreaNames::load(NameFiles { msoa_names: Some(&names), ..NameFiles::default() }).unwrap_err();
         assert!(err.to_string().contains("--msoa-lookup"), "{err}");
+    }
+
+    #[test]
+    fn data_zones_carry_their_intermediate_zone_council_area_and_health_board() {
+        let dir = tempfile::tempdir().unwrap();
+        let lookup = dir.path().join("dz.csv");
+        std::fs::write(
+            &lookup,
+            "dz11_code,dz11_name,iz11_code,iz11_name,ca_code,ca_name,hb_code,hb_name\n\
+             S01006506,Culter - 01,S02001236,Culter,S12000033,Aberdeen City,S08000020,NHS Grampian\n",
+        )
+        .unwrap();
+        let zones = DataZones::load(&lookup).unwrap();
+        let zone = zones.get("S01006506").unwrap();
+        assert_eq!(zone.name.as_deref(), Some("Culter - 01"));
+        assert_eq!(zone.intermediate_zone, Some(("S02001236".to_string(), "Culter".to_string())));
+        assert_eq!(
+            (zone.council_area.as_deref(), zone.health_board.as_deref()),
+            (Some("Aberdeen City"), Some("NHS Grampian"))
+        );
+        std::fs::write(&lookup, "dz11_code,iz11_name\nE01000001,Culter\n").unwrap();
+        let err = DataZones::load(&lookup).unwrap_err().to_string();
+        assert!(err.contains("not a data zone code"), "{err}");
     }
 }

@@ -87,6 +87,8 @@ pub struct NationRecord {
     pub name: Option<String>,
     /// The population base the index used for working age (SIMD), if the file has it.
     pub working_age: Option<f64>,
+    /// The total population base the index used (SIMD), if the file has it.
+    pub total: Option<f64>,
 }
 
 /// A nation's own index, by area code.
@@ -118,6 +120,8 @@ impl NationIndex {
         let working_age = column(&table, "working_age_population").ok();
         let (codes, ranks, deciles) = (cells(code), cells(rank), cells(decile));
         let working_ages = working_age.map(cells);
+        let total = column(&table, "total_population").ok();
+        let totals = total.map(cells);
         let mut records = FxHashMap::default();
         for row in 0..table.height() {
             let area = codes[row].ok_or_else(|| Error::invalid(table.location(row, code), "is blank"))?;
@@ -134,6 +138,7 @@ impl NationIndex {
                 working_age: working_age
                     .map(|c| number(working_ages.as_ref().and_then(|w| w[row]), at(c)))
                     .transpose()?,
+                total: total.map(|c| number(totals.as_ref().and_then(|t| t[row]), at(c))).transpose()?,
             };
             if records.insert(area.to_string(), record).is_some() {
                 return Err(Error::invalid(table.location(row, code), format!("'{area}' is given twice")));

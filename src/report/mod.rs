@@ -103,6 +103,8 @@ struct EmissionsSection {
     deciles: HtmlTable,
     sites: HtmlTable,
     chart: String,
+    /// What the chart shows, under it.
+    chart_caption: String,
     map: Option<String>,
 }
 
@@ -508,6 +510,8 @@ const GAPS_MAP: MapRequest<'static> = MapRequest {
     column: "staff_per_1000",
     tooltip: &[
         ("imd_decile", "IMD decile", Format::Text),
+        ("deprivation_index", "Its nation's index", Format::Text),
+        ("deprivation_decile", "Decile of its nation's index", Format::Text),
         ("lsoas_in_deciles_1_2", "LSOAs in IMD deciles 1-2", Format::Text),
         ("staff", "Staff", Format::Text),
         ("population", "Working-age population", Format::Count),
@@ -895,12 +899,23 @@ fn emissions_section(
     assumptions.extend(audit_note(dir, "Patient travel")?);
     reference_sources("patient travel", &summary.reference, &summary.vintages, sources);
     let deciles = Csv::read(&dir.join("emissions_by_decile.csv"))?;
-    let mut decile_columns = vec![("imd_decile", "IMD decile", Format::Text)];
+    let across = deciles.headers.iter().any(|h| h == "nation");
+    let mut decile_columns = match across {
+        false => vec![("imd_decile", "IMD decile", Format::Text)],
+        true => vec![
+            ("nation", "Nation", Format::Text),
+            ("deprivation_index", "Index", Format::Text),
+            ("deprivation_decile", "Decile", Format::Text),
+        ],
+    };
     decile_columns.extend(MEASURE_COLUMNS);
     decile_columns.push(("share_of_scenario_kgco2e_saved", "Share of saving", Format::Percent));
     let all: Vec<&Vec<String>> = deciles.rows.iter().collect();
-    let table =
-        deciles.table("Patient travel by national IMD decile of the patient's neighbourhood", &decile_columns, &all)?;
+    let caption = match across {
+        false => "Patient travel by national IMD decile of the patient's neighbourhood",
+        true => "Patient travel by decile of each nation's own index (shares within each nation)",
+    };
+    let table = deciles.table(caption, &decile_columns, &all)?;
     let sites = Csv::read(&dir.join("emissions_by_site.csv"))?;
     let site_rows: Vec<&Vec<String>> = sites.rows.iter().filter(|r| sites.cell(r, "appointments") != "0").collect();
     let mut site_columns = vec![("site_name", "Site", Format::Text)];
@@ -915,33 +930,60 @@ fn emissions_section(
         deciles: table,
         sites: site_table,
         chart: emissions_chart(&deciles),
+        chart_caption: match across {
+            false => "Share of face-to-face appointments, and of the scenario's carbon saving, by national IMD decile of the patient's neighbourhood: who benefits.".to_string(),
+            true => "Share of each nation's face-to-face appointments, and of the scenario's carbon saving in it, by decile of the nation's own index (E: England, W: Wales, S: Scotland; 1 = most deprived in that nation): who benefits, never pooled across nations.".to_string(),
+        },
         map,
     })
 }
 
 /// Shares of face-to-face appointments and of the scenario's saving by decile, side by side.
 fn emissions_chart(deciles: &Csv) -> String {
+    // Across nations each nation's deciles of its own index, shares within the nation, side by side.
+    let across = deciles.headers.iter().any(|h| h == "nation");
+    let class = |r: &[String]| deciles.cell(r, if across { "deprivation_decile" } else { "imd_decile" }).to_string();
     let classes: Vec<&Vec<String>> =
-        deciles.rows.iter().filter(|r| !matches!(deciles.cell(r, "imd_decile"), "total" | "none")).collect();
-    let total_f2f: f64 = classes.iter().filter_map(|r| deciles.cell(r, "face_to_face").parse::<f64>().ok()).sum();
+        deciles.rows.iter().filter(|r| !matches!(class(r).as_str(), "total" | "none")).collect();
+    let nation_f2f = |nation: &str| -> f64 {
+        let of = classes.iter().filter(|r| deciles.cell(r, "nation") == nation);
+        of.filter_map(|r| deciles.cell(r, "face_to_face").parse::<f64>().ok()).sum()
+    };
     let f2f_share: Vec<MapValue> = classes
         .iter()
         .map(|r| match MapValue::from_text(deciles.cell(r, "face_to_face")) {
-            MapValue::Value(v) if total_f2f > 0.0 => MapValue::Value(v / total_f2f),
+            MapValue::Value(v) if nation_f2f(deciles.cell(r, "nation")) > 0.0 => {
+                MapValue::Value(v / nation_f2f(deciles.cell(r, "nation")))
+            }
             MapValue::Value(_) => MapValue::NoData,
             other => other,
         })
         .collect();
     let saving_share: Vec<MapValue> =
         classes.iter().map(|r| MapValue::from_text(deciles.cell(r, "share_of_scenario_kgco2e_saved"))).collect();
+    // Across nations "E1", "W1", "S1": the nation's initial and its own decile (the axis says which).
+    let label = |r: &[String]| match across {
+        false => class(r),
+        true => format!("{}{}", deciles.cell(r, "nation").chars().next().unwrap_or(' '), class(r)),
+    };
+    let (title, axis) = match across {
+        false => (
+            "Face-to-face appointments and the scenario's saving by IMD decile",
+            "National IMD decile of the patient's neighbourhood (1 = most deprived)",
+        ),
+        true => (
+            "Face-to-face appointments and the scenario's saving by decile of each nation's own index (shares within each nation)",
+            "E: England, W: Wales, S: Scotland, each on its own index (1 = most deprived in the nation)",
+        ),
+    };
     grouped_bars(
-        "Face-to-face appointments and the scenario's saving by IMD decile",
-        &classes.iter().map(|r| deciles.cell(r, "imd_decile").to_string()).collect::<Vec<_>>(),
+        title,
+        &classes.iter().map(|r| label(r)).collect::<Vec<_>>(),
         &[
             Series { name: "Face-to-face appointments", colour: CHART_OURS, values: f2f_share },
             Series { name: "Carbon saved by the scenario", colour: CHART_MAGNITUDE, values: saving_share },
         ],
-        "National IMD decile of the patient's neighbourhood (1 = most deprived)",
+        axis,
     )
 }
 
@@ -1018,11 +1060,26 @@ fn scenario_headline(summary: &EmissionsSummary) -> Option<String> {
                 }
                 _ => "over the appointments analysed".to_string(),
             },
-            scenario.share_of_saving_to_deciles_1_2.map_or(String::new(), |s| format!(
-                "; {:.1}% of the saving would reach patients in the most deprived fifth of neighbourhoods, who make {:.1}% of face-to-face appointments",
-                s * 100.0,
-                scenario.share_of_face_to_face_from_deciles_1_2.unwrap_or(0.0) * 100.0
-            ))
+            match summary.by_nation.as_slice() {
+                [] => scenario.share_of_saving_to_deciles_1_2.map_or(String::new(), |s| format!(
+                    "; {:.1}% of the saving would reach patients in the most deprived fifth of neighbourhoods, who make {:.1}% of face-to-face appointments",
+                    s * 100.0,
+                    scenario.share_of_face_to_face_from_deciles_1_2.unwrap_or(0.0) * 100.0
+                )),
+                // Across nations, each nation's most deprived fifth on its own index, never pooled.
+                nations => nations
+                    .iter()
+                    .filter_map(|n| {
+                        Some(format!(
+                            "; in {}, {:.1}% of its saving would reach patients in its most deprived fifth of neighbourhoods ({} deciles 1-2), who make {:.1}% of its face-to-face appointments",
+                            n.nation,
+                            n.share_of_saving_to_deciles_1_2? * 100.0,
+                            n.index,
+                            n.share_of_face_to_face_from_deciles_1_2.unwrap_or(0.0) * 100.0
+                        ))
+                    })
+                    .collect::<String>(),
+            }
         )
     })
 }
@@ -1047,6 +1104,7 @@ fn emissions_notes(
     assumptions: &mut Vec<String>,
     sources: &mut Vec<String>,
 ) -> anyhow::Result<()> {
+    assumptions.extend(summary.nations_not_pooled.clone());
     let a = &summary.assumptions;
     let mut modes: Vec<(&String, &f64)> = a.mode_share.0.iter().collect();
     modes.sort_by(|x, y| y.1.total_cmp(x.1).then(x.0.cmp(y.0)));

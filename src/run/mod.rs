@@ -22,7 +22,7 @@ use crate::io::CsvInput;
 use crate::output::disclosure::Disclosure;
 use crate::output::formats::Formats;
 use crate::output::run_folder::RunFolder;
-use crate::output::run_summary::AreaNamesSummary;
+use crate::output::run_summary::{AreaNamesSummary, DataZoneNamesSummary};
 use crate::output::summary::write_run_summaries;
 use crate::output::table::Table;
 use crate::reference::area_names::{AreaNames, OPEN_PARLIAMENT_ATTRIBUTION};
@@ -81,6 +81,8 @@ pub struct RunContext {
     pub warnings: Vec<String>,
     /// The names people know attached to the areas, if the run was given any.
     pub names: Option<AreaNamesSummary>,
+    /// Scotland's data zones named from `--data-zone-lookup`, if given.
+    pub zone_names: Option<DataZoneNamesSummary>,
     /// Every table written so far, by file name, for the workbook (written from memory, not re-read).
     tables: RefCell<Vec<(String, Table)>>,
     /// The formats the tables and area layers are written in (`--format`).
@@ -156,6 +158,7 @@ impl RunContext {
             vintages,
             warnings,
             names: None,
+            zone_names: None,
             inside: None,
         })
     }
@@ -164,6 +167,19 @@ impl RunContext {
     /// lookups of the other LSOA vintage than the boundaries are refused when the user named
     /// them, and left out with a note when they came from the fetched reference set.
     pub fn attach_names(&mut self, args: &AreaNameArgs) -> anyhow::Result<()> {
+        if let Some(path) = &args.data_zone_lookup {
+            let zones = crate::reference::area_names::DataZones::load(path)?;
+            let named = self.areas.attach_zones(&zones);
+            if named == 0 {
+                self.warnings.push(format!(
+                    "no area of the boundaries is a data zone of {}: Scotland's zones are placed with \
+                     --scotland-boundaries (and ranked with --simd)",
+                    crate::output::summary::file_name(path)
+                ));
+            }
+            self.zone_names =
+                Some(DataZoneNamesSummary { file: crate::output::summary::file_name(path), zones_named: named });
+        }
         let Some(names) = AreaNames::load(args.files())? else { return Ok(()) };
         let names = match self.other_vintage(&names) {
             None => names,
