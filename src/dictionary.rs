@@ -539,6 +539,19 @@ pub const TRAVEL_TO_WORK: [ColumnSpec; 6] = [
     spec("on_foot", "workers travelling on foot", &["*: on foot", "on foot"]),
 ];
 
+/// Census 2021 TS058 distance travelled to work (Nomis bulk layout), workers per area in each
+/// band of straight-line distance from home to workplace: what `commute` sets staff beside.
+pub const DISTANCE_TRAVELLED: [ColumnSpec; 8] = [
+    spec("under_2km", "workers less than 2 km from work", &["*: less than 2km", "less than 2km"]),
+    spec("2_to_5km", "workers 2 km to less than 5 km from work", &["*2km to less than 5km"]),
+    spec("5_to_10km", "workers 5 km to less than 10 km from work", &["*5km to less than 10km"]),
+    spec("10_to_20km", "workers 10 km to less than 20 km from work", &["*10km to less than 20km"]),
+    spec("20_to_30km", "workers 20 km to less than 30 km from work", &["*20km to less than 30km"]),
+    spec("30_to_40km", "workers 30 km to less than 40 km from work", &["*30km to less than 40km"]),
+    spec("40_to_60km", "workers 40 km to less than 60 km from work", &["*40km to less than 60km"]),
+    spec("60km_and_over", "workers 60 km or more from work", &["*60km and over", "60km and over"]),
+];
+
 /// Census 2021 TS061 method of travel to workplace, every method (Nomis bulk layout), workers per
 /// area: what `commute` takes each home area's mode split from.
 pub const TRAVEL_TO_WORK_METHODS: [ColumnSpec; 12] = [

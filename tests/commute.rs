@@ -110,6 +110,73 @@ fn hand_computed_trips_km_and_kg_to_the_gram() {
     assert!(html.contains("How our staff get to work") && html.contains("Staff travel to work by band group"));
 }
 
+/// Census 2021 TS058 (distance travelled to work, Nomis bulk layout) for the fixture's areas.
+fn distance_travelled(dir: &Path) -> PathBuf {
+    let bands = ["Less than 2km", "2km to less than 5km", "5km to less than 10km", "10km to less than 20km"];
+    let more = ["20km to less than 30km", "30km to less than 40km", "40km to less than 60km", "60km and over"];
+    let mut text = String::from("date,geography,geography code,Distance travelled to work: Total: All usual residents");
+    for band in bands.iter().chain(&more) {
+        text.push_str(&format!(",Distance travelled to work: {band}"));
+    }
+    text.push_str(",Distance travelled to work: Works mainly from home\n");
+    // Per area: total, 8 bands, from home (left out of the shares).
+    for (code, counts) in [
+        ("E01900001", "100,10,30,0,0,0,0,0,0,60"),
+        ("E01900002", "100,0,0,20,20,0,0,0,0,60"),
+        ("E01900003", "100,40,40,0,0,0,0,0,0,20"),
+        ("E01900004", "100,25,25,25,25,0,0,0,0,0"),
+        ("E01900005", "100,0,0,0,0,0,0,50,50,0"),
+    ] {
+        text.push_str(&format!("2021,{code},{code},{counts}\n"));
+    }
+    write(dir, "ts058.csv", &text)
+}
+
+/// Staff by straight-line distance in TS058's bands: A and B 500 m from S1 (under 2 km), C 4 km
+/// (2 to 5 km); beside them the census's share for workers living in the same areas, each area
+/// weighed by its published staff, among those who travel (from home left out).
+#[test]
+fn staff_distances_stand_beside_census_ts058_for_workers_living_where_they_live() {
+    let dir = temp_dir();
+    let staff = write(
+        dir.path(),
+        "staff.csv",
+        "Employee Number,Home Postcode,Staff Group,Pay Band\n1,XX1 1AA,Nursing,Band 5\n2,XX1 1AE,Nursing,Band 3\n3,XX1 1AJ,Nursing,Band 6\n",
+    );
+    let (out, ts058) = (dir.path().join("out"), distance_travelled(dir.path()));
+    let extra =
+        ["--site", "S1", "--min-count", "0", "--round-to", "1", "--distance-travelled", ts058.to_str().unwrap()];
+    anchormap_ok(commute_args(&staff, &out, &extra));
+    let table = out.join("commute_by_distance.csv");
+    assert_eq!(cell(&table, "Less than 2 km", "staff"), "2");
+    assert_eq!(cell(&table, "2 km to less than 5 km", "staff"), "1");
+    assert_eq!(cell(&table, "60 km and over", "staff"), "0");
+    assert_eq!(cell(&table, "total", "staff"), "3");
+    assert_eq!(cell(&table, "Less than 2 km", "staff_share"), "0.6667");
+    // The census beside them, by hand from the areas staff live in as published.
+    let (headers, rows) = read_csv(&out.join("commute_by_area.csv"));
+    let staff_column = headers.iter().position(|h| h == "staff").unwrap();
+    let shares = |code: &str| -> [f64; 2] {
+        let travel: [[f64; 2]; 5] = [[0.25, 0.75], [0.0, 0.0], [0.5, 0.5], [0.25, 0.25], [0.0, 0.0]];
+        travel[code[8..].parse::<usize>().unwrap() - 1]
+    };
+    let (mut weighted, mut weight) = ([0.0; 2], 0.0);
+    for row in rows.iter().filter(|r| r[0].starts_with("E019")) {
+        let staff: f64 = row[staff_column].parse().unwrap();
+        let s = shares(&row[0]);
+        (weighted[0], weighted[1], weight) = (weighted[0] + staff * s[0], weighted[1] + staff * s[1], weight + staff);
+    }
+    assert!(weight == 2.0, "A and B live in fixture areas, C outside them (no census): {rows:?}");
+    assert_eq!(cell(&table, "Less than 2 km", "census_workers_share"), format!("{:.4}", weighted[0] / weight));
+    assert_eq!(cell(&table, "2 km to less than 5 km", "census_workers_share"), format!("{:.4}", weighted[1] / weight));
+    assert_eq!(cell(&table, "total", "census_workers_share"), "1.0000");
+    // Without TS058 the table has the staff alone.
+    let alone = dir.path().join("alone");
+    anchormap_ok(commute_args(&staff, &alone, &extra[..6]));
+    let (headers, _) = read_csv(&alone.join("commute_by_distance.csv"));
+    assert!(!headers.contains(&"census_workers_share".to_string()), "{headers:?}");
+}
+
 fn number_at(v: &serde_json::Value) -> f64 {
     v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"))
 }
@@ -471,6 +538,22 @@ fn national_data_run_around_a_real_hospital() {
     let total = number_at(&s["kgco2e_total"]);
     assert!((sum - total).abs() / total < 0.05, "deciles {sum} vs total {total}");
     assert!(out.join("commute_by_msoa.csv").is_file() && out.join("commute_by_area.geojson").is_file());
+    // How far they live, in Census 2021 TS058's bands: counted here from Code-Point's points.
+    let mut by_band = [0.0; 8];
+    let upper_km = [2.0, 5.0, 10.0, 20.0, 30.0, 40.0, 60.0, f64::INFINITY];
+    for (_, e, n) in &postcodes {
+        let km = (e - 387_714.0).hypot(n - 254_789.0) / 1000.0;
+        by_band[upper_km.iter().position(|u| km < *u).unwrap()] += 1.0;
+    }
+    let exact_bands: Vec<f64> =
+        e["staff_by_distance_band"].as_array().unwrap().iter().map(|b| number_at(&b[1])).collect();
+    assert_eq!(exact_bands, by_band, "within 100 km, every home is a daily commute");
+    let (_, rows) = read_csv(&out.join("commute_by_distance.csv"));
+    for (row, exact) in rows.iter().zip(by_band) {
+        let shown: f64 = row[1].parse().unwrap_or_else(|_| panic!("{row:?}"));
+        assert!((shown - exact).abs() <= 2.5, "{row:?} vs {exact}: rounded to 5");
+    }
+    eprintln!("straight-line distance to Worcestershire Royal, staff by TS058 band: {by_band:?}");
     let audit = json(&out.join("disclosure_audit.json"));
     assert_eq!(audit["systems"][0]["protected"], true, "{}", audit["systems"][0]);
     assert_eq!(audit["systems"][0]["rounded_cells_pinned"], 0);

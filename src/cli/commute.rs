@@ -105,6 +105,15 @@ pub struct CommuteTravelArgs {
     #[arg(long, value_name = "DAYS", default_value_t = DEFAULT_LEAVE_DAYS, value_parser = days)]
     pub leave_days: f64,
 
+    /// Census 2021 TS058 distance travelled to work per LSOA (Nomis bulk layout): commute_by_distance.csv
+    /// sets staff's straight-line distances beside the census's for workers living where staff live.
+    #[arg(long, value_name = "TS058.csv")]
+    pub distance_travelled: Option<PathBuf>,
+
+    /// Distance travelled file columns when not detected: under_2km=,2_to_5km=,...,60km_and_over=
+    #[arg(long, value_name = "KEY=HEADER,...", default_value = "")]
+    pub distance_travelled_columns: ColumnMap,
+
     /// Keep census workers who "work mainly at or from home" in each area's split (as no trip), instead of
     /// dropping them and sharing the trips among those who travelled (census day fell in a lockdown).
     #[arg(long)]

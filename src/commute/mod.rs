@@ -1,5 +1,6 @@
 //! `anchormap commute`: staff travel to work from the staff file as trips, km, kg CO2e, cost and hours a year by home area, deprivation decile, band group, staff group and site.
 
+pub mod distance;
 pub mod equity;
 pub mod modes;
 pub mod published;
@@ -60,7 +61,9 @@ pub fn run(args: CommuteArgs) -> anyhow::Result<()> {
     let deciles: Vec<Option<u8>> = run.areas.facts.iter().map(|a| a.decile).collect();
     let msoas: Vec<Option<usize>> = run.areas.facts.iter().map(|a| a.msoa).collect();
     let published = PublishedCommute::new(&placed.tally, &deciles, &msoas, &run.disclosure);
-    let mut written = tables::write(&run, &sites, &placed.tally, &published)?;
+    let census = distance::census(&args)?;
+    let (mut written, warning) = tables::write(&run, &sites, (&placed.tally, &published), census.as_ref())?;
+    run.warnings.extend(warning);
     let worked_at: Vec<_> =
         sites.iter().zip(&placed.tally.by_site).filter(|(_, m)| m.staff > 0.0).map(|(s, _)| s.clone()).collect();
     let target_reach = reach::target_reach(&args.reach, &run.areas, &worked_at, &model)?;
@@ -106,7 +109,7 @@ fn inputs(args: &CommuteArgs) -> Vec<&Path> {
     ]
     .into_iter()
     .chain([travel.car_availability.as_ref(), travel.travel_to_work.as_ref(), args.bridge.area_bridge.as_ref()])
-    .chain([args.commute.mode_survey.as_ref()])
+    .chain([args.commute.mode_survey.as_ref(), args.commute.distance_travelled.as_ref()])
     .flatten()
     .map(|p| p.as_path())
     .chain(args.names.paths())
@@ -293,6 +296,11 @@ fn exact_summary(
         cost_gbp_total: t.cost_gbp,
         hours_total: t.hours,
         trips_by_mode: tally.trips_by_mode.clone(),
+        staff_by_distance_band: distance::DISTANCE_BANDS
+            .iter()
+            .zip(&tally.by_distance)
+            .map(|(b, m)| (b.0, m.staff))
+            .collect(),
         target_reach: None,
         scenarios: CommuteScenarios {
             shift_short_car_trips: 0.0,

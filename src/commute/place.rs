@@ -375,7 +375,8 @@ impl<'a> Placer<'a> {
         }
         let decile = area.map_or(10, |a| crate::commute::tally::decile_slot(areas.facts[a].decile));
         let (staff_group, split) = (profile.group, chosen.split);
-        let placed = PlacedStaff { area, site, decile, band, staff_group, split, measures };
+        let distance = crate::commute::distance::band_of(straight_m);
+        let placed = PlacedStaff { area, site, decile, band, distance, staff_group, split, measures };
         Outcome::Placed { placed, from: chosen.from, from_matrix: road.is_some(), wte }
     }
 }

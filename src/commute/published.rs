@@ -105,6 +105,8 @@ pub struct PublishedCommute {
     pub msoas: Vec<PublishedMeasures>,
     /// By decile slot (1–10, none) and band group: 11 × 5, decile by decile.
     pub decile_band: Vec<PublishedMeasures>,
+    /// By straight-line distance band (Census 2021 TS058's).
+    pub distances: Vec<PublishedMeasures>,
     /// What an attacker gets from the sums of staff counts.
     pub audits: Vec<DisclosureAudit>,
 }
@@ -120,13 +122,15 @@ struct Layout {
     groups: usize,
     msoas: usize,
     cross: usize,
+    distances: usize,
     end: usize,
 }
 
 impl PublishedCommute {
     /// Applies the rule to every group: staff counts hidden when small, then secondary suppression
     /// over every sum an attacker could subtract along (areas within their decile and MSOA, deciles,
-    /// sites, band groups, staff groups and MSOAs within the total, Core20); each figure hidden with its count.
+    /// sites, band groups, staff groups, distance bands and MSOAs within the total, Core20); each
+    /// figure hidden with its count.
     pub fn new(tally: &CommuteTally, deciles: &[Option<u8>], msoas: &[Option<usize>], rule: &Disclosure) -> Self {
         let add = |a: &mut CommuteMeasures, b: &CommuteMeasures| a.add(b);
         let staff_groups = rule.merge_rare(&tally.by_staff_group, |m| m.staff, add, RARE_GROUPS);
@@ -147,6 +151,7 @@ impl PublishedCommute {
         let first_group = at(&mut groups, &group_rows);
         let first_msoa = at(&mut groups, &msoa_measures(&tally.by_area, msoas));
         let cross = at(&mut groups, tally.by_decile_band.as_flattened());
+        let distances = at(&mut groups, &tally.by_distance);
         let layout = Layout {
             outside,
             deciles: first_decile,
@@ -157,6 +162,7 @@ impl PublishedCommute {
             groups: first_group,
             msoas: first_msoa,
             cross,
+            distances,
             end: groups.len(),
         };
         let margins = margins(&layout, deciles, msoas, &staff_groups.keys().cloned().collect::<Vec<_>>());
@@ -175,7 +181,8 @@ impl PublishedCommute {
             bands: (layout.bands..layout.groups).map(publish).collect(),
             staff_groups: staff_groups.keys().cloned().zip((layout.groups..layout.msoas).map(publish)).collect(),
             msoas: (layout.msoas..layout.cross).map(publish).collect(),
-            decile_band: (layout.cross..layout.end).map(publish).collect(),
+            decile_band: (layout.cross..layout.distances).map(publish).collect(),
+            distances: (layout.distances..layout.end).map(publish).collect(),
             audits,
         }
     }
@@ -200,6 +207,7 @@ fn margins(l: &Layout, deciles: &[Option<u8>], msoas: &[Option<usize>], group_na
     for band in 0..5 {
         margins.add((0..11).map(|slot| l.cross + slot * 5 + band), l.bands + band);
     }
+    margins.add(l.distances..l.end, l.total);
     if l.msoas < l.cross {
         let mut members: Vec<Vec<usize>> = vec![Vec::new(); l.cross - l.msoas];
         let mut loose = vec![l.outside];

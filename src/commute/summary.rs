@@ -199,6 +199,8 @@ pub struct CommuteExact {
     pub hours_total: f64,
     /// Return trips a year by mode.
     pub trips_by_mode: BTreeMap<String, f64>,
+    /// Staff by straight-line distance from home to site, in Census 2021 TS058's bands.
+    pub staff_by_distance_band: Vec<(&'static str, f64)>,
     /// The scenarios, exact.
     pub scenarios: CommuteScenarios,
     /// Which target neighbourhoods reach each site without a car (`--targets`).

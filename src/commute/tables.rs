@@ -1,6 +1,7 @@
 //! The published commute tables: by home area (CSV and GeoJSON), MSOA, deprivation decile, band group, staff group and site, each row from the published figures.
 
 use crate::analysis::AreaFacts;
+use crate::commute::distance::{DistanceTravelled, DISTANCE_BANDS};
 use crate::commute::published::{PublishedCommute, PublishedMeasures};
 use crate::commute::tally::CommuteTally;
 use crate::input::band::BandGroup;
@@ -66,13 +67,14 @@ fn measure_cells(p: &PublishedMeasures) -> Vec<String> {
     ]
 }
 
-/// Writes every table; returns the files written.
+/// Writes every table (with Census 2021 TS058 beside the distances when given); returns the files
+/// written, and a warning when staff live in areas TS058 lacks.
 pub fn write(
     run: &RunContext,
     sites: &[Site],
-    tally: &CommuteTally,
-    published: &PublishedCommute,
-) -> anyhow::Result<Vec<String>> {
+    (tally, published): (&CommuteTally, &PublishedCommute),
+    census: Option<&DistanceTravelled>,
+) -> anyhow::Result<(Vec<String>, Option<String>)> {
     let areas = &run.areas;
     let names = run.names.is_some().then_some(areas.msoas.as_slice());
     let (table, features) = area_table(&areas.facts, names, tally, published);
@@ -89,14 +91,62 @@ pub fn write(
     run.write_table("commute_by_staff_group.csv", &staff_group_table(published))?;
     run.write_table("commute_by_site.csv", &site_table(sites, published))?;
     run.write_table("commute_by_decile_band.csv", &decile_band_table(published))?;
+    let (distances, warning) = distance_table(&areas.facts, published, census);
+    run.write_table(DISTANCE_TABLE, &distances)?;
     written.extend([
         "commute_by_decile.csv",
         "commute_by_band.csv",
         "commute_by_staff_group.csv",
         "commute_by_site.csv",
         "commute_by_decile_band.csv",
+        DISTANCE_TABLE,
     ]);
-    Ok(written.into_iter().map(String::from).collect())
+    Ok((written.into_iter().map(String::from).collect(), warning))
+}
+
+/// Staff by straight-line distance from home to site, in Census 2021 TS058's bands.
+pub const DISTANCE_TABLE: &str = "commute_by_distance.csv";
+
+/// Staff by distance band, each band's share of staff and, with TS058, the census's share for
+/// workers living where staff live (weighted by the published area counts); a warning naming how
+/// many of those areas TS058 lacks.
+fn distance_table(
+    facts: &[AreaFacts],
+    published: &PublishedCommute,
+    census: Option<&DistanceTravelled>,
+) -> (Table, Option<String>) {
+    let mut headers = vec!["distance_band"];
+    headers.extend(MEASURE_COLUMNS);
+    headers.push("staff_share");
+    let areas = facts.iter().zip(&published.areas).map(|(a, p)| (a.code.as_str(), p.staff));
+    let (shares, missing) = census.map_or((None, 0), |c| c.shares_where_staff_live(areas));
+    if census.is_some() {
+        headers.push("census_workers_share");
+    }
+    let mut table = Table::new(&headers);
+    for (band, p) in published.distances.iter().enumerate() {
+        let mut row = vec![DISTANCE_BANDS[band].0.to_string()];
+        row.extend(measure_cells(p));
+        row.push(share(p.staff, published.total.staff));
+        if census.is_some() {
+            row.push(fixed(shares.map(|s| s[band]), 4));
+        }
+        table.push(row);
+    }
+    let mut row = vec!["total".to_string()];
+    row.extend(measure_cells(&published.total));
+    row.push(share(published.total.staff, published.total.staff));
+    if census.is_some() {
+        row.push(fixed(shares.map(|s| s.iter().sum()), 4));
+    }
+    table.push(row);
+    let warning = (missing > 0).then(|| {
+        format!(
+            "{missing} areas where staff live are not in {} (Census 2021 TS058): left out of census_workers_share",
+            census.map_or("", |c| c.file.as_str())
+        )
+    });
+    (table, warning)
 }
 
 /// Areas where staff live, then homes outside every area; the GeoJSON gets the areas.

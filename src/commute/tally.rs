@@ -164,6 +164,8 @@ pub struct PlacedStaff {
     pub decile: usize,
     /// Band group.
     pub band: BandGroup,
+    /// Straight-line distance from home to site: its band of Census 2021 TS058 ([`crate::commute::distance::DISTANCE_BANDS`]).
+    pub distance: usize,
     /// Staff group: its number among the run's staff groups (see [`CommuteTally::finish`]).
     pub staff_group: usize,
     /// The mode split travelled by: its number (see [`crate::commute::modes::Modes::split`]).
@@ -193,6 +195,8 @@ pub struct CommuteTally {
     trips_by_split: Vec<f64>,
     /// By decile slot (as [`CommuteTally::by_decile`]) and band group: the equity lens.
     pub by_decile_band: [[CommuteMeasures; 5]; 11],
+    /// By straight-line distance band (Census 2021 TS058's).
+    pub by_distance: [CommuteMeasures; 8],
 }
 
 impl CommuteTally {
@@ -206,6 +210,7 @@ impl CommuteTally {
             by_staff_group: BTreeMap::new(),
             trips_by_mode: BTreeMap::new(),
             by_decile_band: [[CommuteMeasures::default(); 5]; 11],
+            by_distance: [CommuteMeasures::default(); 8],
             by_group: Vec::new(),
             trips_by_split: vec![0.0; splits],
         }
@@ -222,6 +227,7 @@ impl CommuteTally {
         let band = BandGroup::ALL.iter().position(|b| *b == placed.band).unwrap_or(4);
         self.by_band[band].add(m);
         self.by_decile_band[placed.decile.min(10)][band].add(m);
+        self.by_distance[placed.distance.min(7)].add(m);
         if self.by_group.len() <= placed.staff_group {
             self.by_group.resize(placed.staff_group + 1, CommuteMeasures::default());
         }

@@ -149,16 +149,7 @@ pub(crate) fn run(args: EmissionsArgs) -> anyhow::Result<()> {
         columns.postcode.map(|i| home_postcode::decision(&input.headers, postcode_spec, i, &args.appointment_columns));
     let scenario = scenario(&args, &columns, &input.headers)?;
     let model = travel_model(&args.travel)?;
-    let rule = (args.disclosure.rule(), true);
-    let mut run = RunContext::open_with_nations(&args.output, &args.reference, rule, &inputs(&args), || {
-        args.population
-            .population
-            .as_deref()
-            .map(|p| Population::load_column(p, &args.population.population_columns, &TOTAL_POPULATION_COLUMN))
-            .transpose()
-    })?;
-    scotland_total_population(&mut run);
-    run.attach_names(&args.names)?;
+    let mut run = open_run(&args)?;
     let sites = run.sites(&args.sites)?;
     let (census, travel) = area_travel(&args, &model, &mut run)?;
     let placer = Placer::new(&args, &run.areas, &run.geocoder, columns, &sites, &model, &travel, scenario)?;
@@ -182,13 +173,7 @@ pub(crate) fn run(args: EmissionsArgs) -> anyhow::Result<()> {
     written.push(RunAudit::new(run.disclosure, published.audits.clone()).write(run.out())?);
     let mode_share_by_area = mode_share_by_area(&model, census.as_ref(), &travel, run.areas.facts.len());
     let mut summary = summary(&args, &run, &placed.counts, &published, &placer, mode_share_by_area, written);
-    summary.by_nation = by_nation(&published, &groups);
-    if groups.across_nations() {
-        // England's deciles 1-2 over every nation's patients would pool the indices: per nation instead.
-        summary.scenario.share_of_saving_to_deciles_1_2 = None;
-        summary.scenario.share_of_face_to_face_from_deciles_1_2 = None;
-    }
-    summary.nations_not_pooled = groups.across_nations().then(|| NATIONS_NOT_POOLED.to_string());
+    each_nation_on_its_own(&mut summary, &published, &groups);
     summary.population_basis = run.population_column.as_ref().map(|_| catchment.basis());
     summary.postcode_column = postcode_column.map(|(text, _)| text);
     let exact = exact_summary(&args, &placed, &placer, &run.warnings);
@@ -199,14 +184,37 @@ pub(crate) fn run(args: EmissionsArgs) -> anyhow::Result<()> {
         let core20 = Measures::sum(&placed.tally.by_group(&groups)[..2]);
         let core20 = (!groups.across_nations()).then_some(&core20);
         print_summary(&placed.counts, &total, core20, &scenario, started);
-        for nation in &summary.by_nation {
-            eprintln!("{}", nation.headline);
-        }
-        if let Some(sentence) = &summary.nations_not_pooled {
-            eprintln!("{sentence}");
-        }
+        summary.by_nation.iter().for_each(|nation| eprintln!("{}", nation.headline));
+        summary.nations_not_pooled.iter().for_each(|sentence| eprintln!("{sentence}"));
     }
     Ok(())
+}
+
+/// The run's context: reference data (with the nations' indices where given), the population by
+/// area (total population: per-capita rates), names.
+fn open_run(args: &EmissionsArgs) -> anyhow::Result<RunContext> {
+    let rule = (args.disclosure.rule(), true);
+    let mut run = RunContext::open_with_nations(&args.output, &args.reference, rule, &inputs(args), || {
+        args.population
+            .population
+            .as_deref()
+            .map(|p| Population::load_column(p, &args.population.population_columns, &TOTAL_POPULATION_COLUMN))
+            .transpose()
+    })?;
+    scotland_total_population(&mut run);
+    run.attach_names(&args.names)?;
+    Ok(run)
+}
+
+/// Across nations, each nation's headline on its own index, and no figure that would pool them.
+fn each_nation_on_its_own(summary: &mut EmissionsSummary, published: &PublishedEmissions, groups: &DecileGroups) {
+    summary.by_nation = by_nation(published, groups);
+    if groups.across_nations() {
+        // England's deciles 1-2 over every nation's patients would pool the indices: per nation instead.
+        summary.scenario.share_of_saving_to_deciles_1_2 = None;
+        summary.scenario.share_of_face_to_face_from_deciles_1_2 = None;
+    }
+    summary.nations_not_pooled = groups.across_nations().then(|| NATIONS_NOT_POOLED.to_string());
 }
 
 /// The files no output may replace.

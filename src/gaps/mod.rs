@@ -1149,6 +1149,36 @@ fn vacancy_counts(vacancies: &[Vacancy]) -> VacancyCounts {
     }
 }
 
+/// A run across nations: each nation's headline (the run's), why they are not pooled, and the
+/// staff counted in the community as the nations' published totals.
+fn nations_headline(
+    args: &GapsArgs,
+    by_nation: &[NationGaps],
+    staff: &mut PublishedStaffCounts,
+    decisions: &mut Vec<String>,
+) -> Option<String> {
+    let each: Vec<&str> = by_nation.iter().filter_map(|n| n.headline.as_deref()).collect();
+    decisions.push(NATIONS_NOT_POOLED.to_string());
+    if args.by.iter().any(|b| b.dimension().is_some()) {
+        decisions.push(
+            "staff by ethnic group, sex and age band against the census (gaps_by_ethnic_group.csv and the like) \
+             are of the community's English areas only"
+                .to_string(),
+        );
+    }
+    // Everyone living in the community's ranked areas: each nation's published total, when none is hidden.
+    staff.placed_in_community = by_nation.iter().map(|n| n.staff_in_community).sum();
+    staff.counts = "staff under the disclosure rule: null where suppressed; placed_in_community is the sum of \
+                    the nations' class tables' totals"
+        .to_string();
+    (!each.is_empty()).then(|| each.join(" "))
+}
+
+/// Each site and how it was located.
+fn sites_located(sites: &[Site]) -> Vec<SiteLocated> {
+    sites.iter().map(|s| SiteLocated { site_code: s.label.clone(), located_by: s.located_by.to_string() }).collect()
+}
+
 /// The published summary: counts under the rule, the community, the headline, the inputs.
 #[allow(clippy::too_many_arguments)]
 fn summary(
@@ -1168,21 +1198,7 @@ fn summary(
     let mut decisions = decisions.to_vec();
     let mut staff = staff_counts(published);
     if !by_nation.is_empty() {
-        let each: Vec<&str> = by_nation.iter().filter_map(|n| n.headline.as_deref()).collect();
-        headline_text = (!each.is_empty()).then(|| each.join(" "));
-        decisions.push(NATIONS_NOT_POOLED.to_string());
-        if args.by.iter().any(|b| b.dimension().is_some()) {
-            decisions.push(
-                "staff by ethnic group, sex and age band against the census (gaps_by_ethnic_group.csv and the like) \
-                 are of the community's English areas only"
-                    .to_string(),
-            );
-        }
-        // Everyone living in the community's ranked areas: each nation's published total, when none is hidden.
-        staff.placed_in_community = by_nation.iter().map(|n| n.staff_in_community).sum();
-        staff.counts = "staff under the disclosure rule: null where suppressed; placed_in_community is the sum of \
-                        the nations' class tables' totals"
-            .to_string();
+        headline_text = nations_headline(args, &by_nation, &mut staff, &mut decisions);
     }
     GapsSummary {
         staff_file: file_name(&args.staff),
@@ -1204,10 +1220,7 @@ fn summary(
         core20_population_share: headline.as_ref().map(|h| h.population_share),
         disclosure: run.disclosure,
         vacancies: args.vacancies.vacancies.as_ref().map(|_| vacancy_counts(vacancies)),
-        sites: sites
-            .iter()
-            .map(|s| SiteLocated { site_code: s.label.clone(), located_by: s.located_by.to_string() })
-            .collect(),
+        sites: sites_located(sites),
         travel_radius_km: args.travel_radius_km,
         target_deciles: args.target_deciles.clone(),
         deprivation: geocoder

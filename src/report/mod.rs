@@ -1,6 +1,6 @@
 //! `anchormap report`: one self-contained HTML file for a board — headline figures, decile tables and charts, interactive maps, targets, emissions and the scenario, assumptions and sources.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context as _};
 use minijinja::{Environment, UndefinedBehavior};
@@ -216,27 +216,49 @@ pub fn json_for_script(json: &str) -> String {
     out
 }
 
-pub(crate) fn run(args: ReportArgs) -> anyhow::Result<()> {
-    let network_dirs = network::network_folders(&args.from);
-    let gaps_dir = network_dirs
-        .as_ref()
-        .map(|(_, pool)| pool)
-        .or_else(|| args.from.iter().find(|d| d.join("gaps_by_decile.csv").is_file()));
-    let emissions_dir = args.from.iter().find(|d| d.join("emissions_by_decile.csv").is_file());
-    // A network's pool folder holds its pooled funnel, when its partners gave applications.
-    let funnel_dir = args
-        .from
-        .iter()
-        .find(|d| d.join(crate::funnel::SUMMARY).is_file())
-        .or(network_dirs.as_ref().map(|(_, pool)| pool).filter(|p| p.join(crate::funnel::SUMMARY).is_file()));
-    let commute_dir = args.from.iter().find(|d| d.join(crate::commute::summary::SUMMARY).is_file());
-    if gaps_dir.is_none() && emissions_dir.is_none() && funnel_dir.is_none() && commute_dir.is_none() {
-        bail!(
-            "no anchormap outputs found in {} (expected gaps_by_decile.csv from `anchormap gaps`, funnel_summary.json from \
-             `anchormap funnel` or emissions_by_decile.csv from `anchormap emissions`)",
-            args.from.iter().map(|d| d.display().to_string()).collect::<Vec<_>>().join(", ")
-        );
+/// The run folders a report reads, each found among `--from` by the file its analysis writes (a
+/// network's pool folder stands for its gaps run, and its funnel when the partners gave applications).
+struct Folders {
+    /// A network's folder and its pool's.
+    network: Option<(PathBuf, PathBuf)>,
+    gaps: Option<PathBuf>,
+    emissions: Option<PathBuf>,
+    funnel: Option<PathBuf>,
+    commute: Option<PathBuf>,
+}
+
+impl Folders {
+    fn find(from: &[PathBuf]) -> anyhow::Result<Folders> {
+        let with = |file: &str| from.iter().find(|d| d.join(file).is_file()).cloned();
+        let network = network::network_folders(from);
+        let pool = network.as_ref().map(|(_, pool)| pool.clone());
+        let pool_funnel = pool.clone().filter(|p| p.join(crate::funnel::SUMMARY).is_file());
+        let folders = Folders {
+            gaps: pool.or_else(|| with("gaps_by_decile.csv")),
+            emissions: with("emissions_by_decile.csv"),
+            funnel: with(crate::funnel::SUMMARY).or(pool_funnel),
+            commute: with(crate::commute::summary::SUMMARY),
+            network,
+        };
+        if folders.gaps.is_none()
+            && folders.emissions.is_none()
+            && folders.funnel.is_none()
+            && folders.commute.is_none()
+        {
+            bail!(
+                "no anchormap outputs found in {} (expected gaps_by_decile.csv from `anchormap gaps`, funnel_summary.json from \
+                 `anchormap funnel` or emissions_by_decile.csv from `anchormap emissions`)",
+                from.iter().map(|d| d.display().to_string()).collect::<Vec<_>>().join(", ")
+            );
+        }
+        Ok(folders)
     }
+}
+
+pub(crate) fn run(args: ReportArgs) -> anyhow::Result<()> {
+    let folders = Folders::find(&args.from)?;
+    let (network_dirs, gaps_dir, emissions_dir) = (&folders.network, folders.gaps.as_ref(), folders.emissions.as_ref());
+    let (funnel_dir, commute_dir) = (folders.funnel.as_deref(), folders.commute.as_deref());
     let mut tooltips = serde_json::Map::new();
     let mut assumptions = Vec::new();
     let mut sources = Vec::new();

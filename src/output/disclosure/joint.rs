@@ -21,7 +21,8 @@ pub const NETWORK_RULE: &str =
     "the runs of one network: the partners' staff are different people (no cell is the same \
                                 count in two runs), and each count of the pool is the sum of the partners' same count \
                                 (same file, same row), with one unpublished count for the partners published only \
-                                within the pool";
+                                within the pool or lacking the row; a partner without the file (no applications, so \
+                                no funnel tables) adds nothing to it";
 
 /// The cells of all runs as one system: one variable per count, with the sums of every run.
 pub struct Joint {
@@ -101,12 +102,15 @@ impl Joint {
             .iter()
             .map(|r| r.cells.iter().enumerate().map(|(i, c)| ((c.file.as_str(), c.label.as_str()), i)).collect())
             .collect();
+        let files: Vec<std::collections::BTreeSet<&str>> =
+            partners.iter().map(|r| r.cells.iter().map(|c| c.file.as_str()).collect()).collect();
         for (i, cell) in pool.cells.iter().enumerate() {
             let key = (cell.file.as_str(), cell.label.as_str());
             let parts: Vec<usize> =
                 keys.iter().enumerate().filter_map(|(k, map)| Some(joint.var_of[k + 1][*map.get(&key)?])).collect();
             let mut members = parts.clone();
-            if pooled_only || parts.len() < partners.len() {
+            let with_the_file = files.iter().filter(|f| f.contains(key.0)).count();
+            if pooled_only || parts.len() < with_the_file {
                 let rest = cell.exact - parts.iter().map(|&p| joint.raw[p]).sum::<f64>();
                 joint.raw.push(rest.max(0.0));
                 joint.hidden.push(rule.cell(rest) == Cell::Suppressed);
@@ -313,5 +317,35 @@ impl<'a> Protection<'a> {
             audit = rule.audit(&cells_of, &linked.raw, &hidden, &linked.margins);
         }
         (hidden[..raw.len()].to_vec(), audit)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::runs::TableCell;
+    use super::*;
+
+    fn cell(file: &str, label: &str, published: Cell, exact: f64) -> TableCell {
+        TableCell { file: file.into(), label: label.into(), published, exact, area: None }
+    }
+
+    /// A pool of two partners, the second without applications (no funnel table): the pool's 10
+    /// applied are all the first partner's, so its hidden 10 is the pool's published 10, exactly.
+    /// An attacker knows the second partner adds nothing; so must the audit.
+    #[test]
+    fn a_partner_without_the_file_adds_nothing_to_the_pool() {
+        let rule = Disclosure { min_count: 8, round_to: 1 };
+        let funnel = "funnel_by_sex.csv";
+        let staff = |n: f64| cell("gaps_by_decile.csv", "All staff", Cell::Count(n), n);
+        let pool =
+            RunTables::of_cells(rule, vec![staff(30.0), cell(funnel, "Female", Cell::Count(10.0), 10.0)], vec![]);
+        let first =
+            RunTables::of_cells(rule, vec![staff(12.0), cell(funnel, "Female", Cell::Suppressed, 10.0)], vec![]);
+        let second = RunTables::of_cells(rule, vec![staff(18.0)], vec![]);
+        let joint = Joint::network(&[pool, first, second], false, &rule);
+        let (_, ranges) = rule.audit_with_ranges("network", &joint.raw, &joint.hidden, &joint.margins);
+        let hidden = joint.var_of[1][1];
+        let range = &ranges[hidden];
+        assert_eq!((range.low, range.high), (10.0, 10.0), "worked back to one value: {range:?}");
     }
 }

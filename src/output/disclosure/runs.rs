@@ -150,6 +150,13 @@ impl RunTables {
         self.folder.display().to_string()
     }
 
+    /// Tables made of the cells and sums given, as a unit test builds them.
+    #[cfg(test)]
+    pub(super) fn of_cells(rule: Disclosure, cells: Vec<TableCell>, sums: Vec<(Vec<usize>, usize)>) -> RunTables {
+        let (folder, notes, index) = (PathBuf::new(), Vec::new(), BTreeMap::new());
+        RunTables { folder, rule, cells, sums, notes, index }
+    }
+
     /// A published table and its exact twin in `not-for-publication/`, or `None` with a note.
     fn pair(&mut self, file: &str) -> anyhow::Result<Option<TablePair>> {
         let exact_path = self.folder.join(INTERNAL_FOLDER).join(file);
