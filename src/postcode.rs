@@ -181,6 +181,16 @@ pub fn withheld_warning() -> Option<String> {
     })
 }
 
+impl Postcode {
+    /// Appends the postcode as [`Display`](fmt::Display) writes it ("WR5 1DD"), without formatting machinery.
+    pub fn write_to(self, out: &mut Vec<u8>) {
+        let (bytes, len) = self.compact_bytes();
+        out.extend_from_slice(&bytes[..len - 3]);
+        out.push(b' ');
+        out.extend_from_slice(&bytes[len - 3..len]);
+    }
+}
+
 impl fmt::Display for Postcode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (bytes, len) = self.compact_bytes();

@@ -294,7 +294,7 @@ fn append_fields(geocoder: &Geocoder, result: &Geocoded, record: &mut csv::ByteR
     };
     push(record, &|s| {
         if let Some(p) = result.postcode {
-            let _ = write!(s, "{p}");
+            p.write_to(s);
         }
     });
     push(record, &|s| write_metres(s, result.location.map(|c| c.x)));
@@ -305,12 +305,12 @@ fn append_fields(geocoder: &Geocoder, result: &Geocoded, record: &mut csv::ByteR
     let imd = area.and_then(|(_, d)| d);
     push(record, &|s| {
         if let Some(d) = imd {
-            let _ = write!(s, "{}", d.decile);
+            s.extend_from_slice(itoa::Buffer::new().format(d.decile).as_bytes());
         }
     });
     push(record, &|s| {
         if let Some(d) = imd {
-            let _ = write!(s, "{}", d.rank);
+            s.extend_from_slice(itoa::Buffer::new().format(d.rank).as_bytes());
         }
     });
     push(record, &|s| s.extend_from_slice(result.status.as_str().as_bytes()));
@@ -336,7 +336,7 @@ fn append_nation(geocoder: &Geocoder, result: &Geocoded, record: &mut csv::ByteR
 fn write_metres(out: &mut Vec<u8>, value: Option<f64>) {
     if let Some(v) = value {
         if v.fract() == 0.0 && v.abs() < 1e15 {
-            let _ = write!(out, "{}", v as i64);
+            out.extend_from_slice(itoa::Buffer::new().format(v as i64).as_bytes());
         } else {
             let _ = write!(out, "{v:.1}");
         }

@@ -15,12 +15,15 @@ use crate::error::Result;
 use crate::postcode::Postcode;
 use crate::reference::boundaries::BoundaryProperties;
 use crate::reference::deprivation::Coverage;
-use crate::reference::postcodes::{DirectoryFormat, DirectoryStats};
+use crate::reference::postcodes::{DirectoryFormat, DirectoryStats, PostcodeEntry};
 use crate::reference::Geography;
 use crate::reference::{Area, Boundaries, Country, Deprivation, DeprivationRecord, PostcodeDirectory};
 use crate::spatial::Crs;
 use crate::spatial::{AreaIndex, Placement};
 use store::{Found, PreparedStore};
+
+/// Postcodes a prepared store is asked for at once (their cache lines requested ahead together).
+const LOOK_UP_TOGETHER: usize = 32;
 
 /// The outcome for one record, as written in the `match` column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -627,8 +630,16 @@ impl Geocoder {
     pub fn geocode_many(&self, texts: &[&[u8]]) -> Vec<Geocoded> {
         use rayon::prelude::*;
         if self.directory.is_prepared() {
-            // Every directory postcode is placed already: no spatial order to keep.
-            return texts.par_iter().map(|t| self.geocode(t)).collect();
+            // Every directory postcode is placed already: no spatial order to keep. The store is
+            // asked for a few dozen postcodes at a time, so that their look-ups wait together.
+            return texts
+                .par_chunks(LOOK_UP_TOGETHER)
+                .flat_map_iter(|chunk| {
+                    let postcodes: Vec<Option<Postcode>> = chunk.iter().map(|t| Postcode::parse_bytes(t)).collect();
+                    let entries = self.directory.get_many(&postcodes);
+                    postcodes.into_iter().zip(entries).map(|(postcode, entry)| self.place_found(postcode, entry))
+                })
+                .collect();
         }
         let found: Vec<(Geocoded, Option<u32>)> = texts.par_iter().map(|t| self.look_up(t)).collect();
         let mut order: Vec<(u64, u32)> =
@@ -651,7 +662,13 @@ impl Geocoder {
 
     /// Geocodes the text of a postcode field.
     pub fn geocode(&self, text: &[u8]) -> Geocoded {
-        let (found, id) = self.look_up(text);
+        let postcode = Postcode::parse_bytes(text);
+        self.place_found(postcode, postcode.and_then(|p| self.directory.get_with_id(&p)))
+    }
+
+    /// Geocodes a postcode (`None`: the text was not one) with its directory entry, if it has one.
+    fn place_found(&self, postcode: Option<Postcode>, entry: Option<(PostcodeEntry, u32)>) -> Geocoded {
+        let (found, id) = self.found(postcode, entry);
         match found.location {
             Some(point) => self.finish(found, self.place_postcode(point, found.country, id)),
             None => found,
@@ -661,6 +678,12 @@ impl Geocoder {
     /// The directory half of geocoding: the postcode's point, not yet placed (status `Outside`
     /// until placed when there is a point), and its directory id.
     fn look_up(&self, text: &[u8]) -> (Geocoded, Option<u32>) {
+        let postcode = Postcode::parse_bytes(text);
+        self.found(postcode, postcode.and_then(|p| self.directory.get_with_id(&p)))
+    }
+
+    /// [`Geocoder::look_up`] of a postcode already parsed and looked up.
+    fn found(&self, postcode: Option<Postcode>, entry: Option<(PostcodeEntry, u32)>) -> (Geocoded, Option<u32>) {
         let unplaced = |postcode, country, status| Geocoded {
             postcode,
             location: None,
@@ -670,10 +693,10 @@ impl Geocoder {
             status,
             from_directory: FromDirectory::NoColumn,
         };
-        let Some(postcode) = Postcode::parse_bytes(text) else {
+        let Some(postcode) = postcode else {
             return (unplaced(None, None, MatchStatus::InvalidPostcode), None);
         };
-        let Some((entry, id)) = self.directory.get_with_id(&postcode) else {
+        let Some((entry, id)) = entry else {
             return (unplaced(Some(postcode), None, MatchStatus::UnknownPostcode), None);
         };
         let Some(location) = entry.location else {

@@ -263,6 +263,18 @@ impl PostcodeDirectory {
         holds.then_some(placement)
     }
 
+    /// Looks many postcodes up at once (a prepared store's key slots and points are asked for
+    /// ahead, a batch at a time); `None` for text that is not a postcode.
+    pub fn get_many(&self, postcodes: &[Option<Postcode>]) -> Vec<Option<(PostcodeEntry, u32)>> {
+        let PostcodeTable::Prepared(store) = &self.table else {
+            return postcodes.iter().map(|p| p.as_ref().and_then(|p| self.get_with_id(p))).collect();
+        };
+        postcodes.iter().flatten().for_each(|p| store.prefetch_slot(p));
+        let ids: Vec<Option<u32>> = postcodes.iter().map(|p| p.as_ref().and_then(|p| store.find(p))).collect();
+        ids.iter().flatten().for_each(|&id| store.prefetch_point(id));
+        ids.iter().map(|id| id.and_then(|id| Some((store.entry(id)?, id)))).collect()
+    }
+
     /// Whether the directory was mapped from a prepared store.
     pub fn is_prepared(&self) -> bool {
         matches!(self.table, PostcodeTable::Prepared(_))
