@@ -223,6 +223,16 @@ mod tests {
     }
 
     #[test]
+    fn written_as_displayed() {
+        for text in ["wr51dd", "M1 1AA", "EC1A 1BB", "GIR0AA", "b338th", "CR26XH"] {
+            let postcode = Postcode::parse(text).unwrap();
+            let mut written = Vec::new();
+            postcode.write_to(&mut written);
+            assert_eq!(String::from_utf8(written).unwrap(), postcode.to_string());
+        }
+    }
+
+    #[test]
     fn normalises_case_and_spacing() {
         assert_eq!(norm("wr51dd").as_deref(), Some("WR5 1DD"));
         assert_eq!(norm(" WR5  1DD ").as_deref(), Some("WR5 1DD"));
