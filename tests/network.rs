@@ -162,27 +162,7 @@ fn network_pool_is_the_sum_of_exact_partner_counts_and_an_attacker_recovers_no_p
 /// total. No hidden small count may narrow below 6 values, no other hidden or rounded one to one.
 fn independent_attack(pool: &BTreeMap<String, (String, f64)>, each: &[BTreeMap<String, (String, f64)>]) {
     let runs: Vec<&BTreeMap<String, (String, f64)>> = std::iter::once(pool).chain(each.iter()).collect();
-    let mut vars: Vec<(f64, f64, f64)> = Vec::new(); // (low, high, exact)
-    let mut index: BTreeMap<(usize, String), usize> = BTreeMap::new();
-    for (r, cells) in runs.iter().enumerate() {
-        for (key, (published, exact)) in cells.iter() {
-            let (low, high) = match published.as_str() {
-                "*" => (0.0, 1e5),
-                "0" => (0.0, 0.0),
-                v => {
-                    let v: f64 = v.parse().unwrap();
-                    ((v - 2.0).max(8.0), v + 2.0)
-                }
-            };
-            index.insert((r, key.clone()), vars.len());
-            vars.push((low, high, *exact));
-        }
-    }
-    let mut sums: Vec<(Vec<usize>, usize)> = Vec::new();
-    for key in pool.keys() {
-        let parts = (1..runs.len()).filter_map(|r| index.get(&(r, key.clone())).copied()).collect();
-        sums.push((parts, index[&(0, key.clone())]));
-    }
+    let (vars, index, mut sums) = attacker_system(&runs, false);
     for (r, cells) in runs.iter().enumerate() {
         run_sums(r, cells, &index, &mut sums);
     }
@@ -543,19 +523,15 @@ fn assert_funnel_audited(audit: &serde_json::Value) {
     assert!(audit["exposed"].as_array().unwrap().is_empty(), "{}", audit["exposed"]);
 }
 
-/// An independent attacker on the funnel tables of the pool and the partners (the default rule, or
-/// with `exact_counts` published as they are, `--round-to 1`): each published cell within what its
-/// publication allows, each row's stages ordered (applied ≥
-/// shortlisted ≥ appointed, the differences counts no file publishes), every partition of a table
-/// adding up to all applications, BME to its groups, quintiles and Core20 to their deciles, and
-/// each pooled cell the sum of the partners' same cell. No hidden small count, and no small
-/// difference between two stages, may narrow below 6 values; no other hidden count to one.
-fn independent_funnel_attack(
-    pool: &BTreeMap<String, (String, f64)>,
-    each: &[BTreeMap<String, (String, f64)>],
+/// The independent attacker's variables for the runs' cells, the pool's first: each (low, high,
+/// exact) within what its publication allows (`*` is 0 to anything; a rounded count r is r-2..r+2
+/// and at least 8, or r itself with `exact_counts`), indexed by (run, key), and each pooled cell
+/// the sum of the partners' same cell.
+#[allow(clippy::type_complexity)]
+fn attacker_system(
+    runs: &[&BTreeMap<String, (String, f64)>],
     exact_counts: bool,
-) {
-    let runs: Vec<&BTreeMap<String, (String, f64)>> = std::iter::once(pool).chain(each.iter()).collect();
+) -> (Vec<(f64, f64, f64)>, BTreeMap<(usize, String), usize>, Vec<(Vec<usize>, usize)>) {
     let mut vars: Vec<(f64, f64, f64)> = Vec::new(); // (low, high, exact)
     let mut index: BTreeMap<(usize, String), usize> = BTreeMap::new();
     for (r, cells) in runs.iter().enumerate() {
@@ -574,10 +550,27 @@ fn independent_funnel_attack(
         }
     }
     let mut sums: Vec<(Vec<usize>, usize)> = Vec::new();
-    for key in pool.keys() {
+    for key in runs[0].keys() {
         let parts = (1..runs.len()).filter_map(|r| index.get(&(r, key.clone())).copied()).collect();
         sums.push((parts, index[&(0, key.clone())]));
     }
+    (vars, index, sums)
+}
+
+/// An independent attacker on the funnel tables of the pool and the partners (the default rule, or
+/// with `exact_counts` published as they are, `--round-to 1`): each published cell within what its
+/// publication allows, each row's stages ordered (applied ≥
+/// shortlisted ≥ appointed, the differences counts no file publishes), every partition of a table
+/// adding up to all applications, BME to its groups, quintiles and Core20 to their deciles, and
+/// each pooled cell the sum of the partners' same cell. No hidden small count, and no small
+/// difference between two stages, may narrow below 6 values; no other hidden count to one.
+fn independent_funnel_attack(
+    pool: &BTreeMap<String, (String, f64)>,
+    each: &[BTreeMap<String, (String, f64)>],
+    exact_counts: bool,
+) {
+    let runs: Vec<&BTreeMap<String, (String, f64)>> = std::iter::once(pool).chain(each.iter()).collect();
+    let (vars, index, mut sums) = attacker_system(&runs, exact_counts);
     let mut differences = Vec::new();
     for (r, cells) in runs.iter().enumerate() {
         let at = |file: &str, row: &str, stage: &str| index.get(&(r, format!("{file}|{row}|{stage}"))).copied();
