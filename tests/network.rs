@@ -570,7 +570,7 @@ fn independent_funnel_attack(
     exact_counts: bool,
 ) {
     let runs: Vec<&BTreeMap<String, (String, f64)>> = std::iter::once(pool).chain(each.iter()).collect();
-    let (vars, index, mut sums) = attacker_system(&runs, exact_counts);
+    let (mut vars, index, mut sums) = attacker_system(&runs, exact_counts);
     let mut differences = Vec::new();
     for (r, cells) in runs.iter().enumerate() {
         let at = |file: &str, row: &str, stage: &str| index.get(&(r, format!("{file}|{row}|{stage}"))).copied();
