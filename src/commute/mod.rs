@@ -41,6 +41,7 @@ pub fn run(args: CommuteArgs) -> anyhow::Result<()> {
     }
     let input = crate::io::CsvInput::open(&args.staff)?;
     let model = travel_model(&args.travel)?;
+    let census = distance::census(&args)?; // read before the staff are placed: a bad file stops the run at once
     let mut run = RunContext::open(&args.output, &args.reference, args.disclosure.rule(), &inputs(&args), || Ok(None))?;
     run.attach_names(&args.names)?;
     let sites = run.read_sites(&args.sites, &args.site_columns)?;
@@ -61,7 +62,6 @@ pub fn run(args: CommuteArgs) -> anyhow::Result<()> {
     let deciles: Vec<Option<u8>> = run.areas.facts.iter().map(|a| a.decile).collect();
     let msoas: Vec<Option<usize>> = run.areas.facts.iter().map(|a| a.msoa).collect();
     let published = PublishedCommute::new(&placed.tally, &deciles, &msoas, &run.disclosure);
-    let census = distance::census(&args)?;
     let (mut written, warning) = tables::write(&run, &sites, (&placed.tally, &published), census.as_ref())?;
     run.warnings.extend(warning);
     let worked_at: Vec<_> =
