@@ -13,6 +13,7 @@ use crate::error::Error;
 use crate::geocoder::nations::{NationTally, NationsSummary};
 use crate::geocoder::{DirectoryAgreement, Geocoded, Geocoder, MatchCounts, ReferencePaths, ReferenceSummary};
 use crate::io::csv_input::Row;
+use crate::io::csv_output;
 use crate::io::format::thousands;
 use crate::io::CsvInput;
 use crate::io::OutputFile;
@@ -43,6 +44,9 @@ pub const NATION_COLUMNS: [&str; 3] = ["nation", "deprivation_index", "deprivati
 const POSTCODE_COLUMN: &ColumnSpec = &crate::dictionary::GEOCODE_INPUT[0];
 
 const CHUNK_ROWS: usize = 4_096;
+
+/// Serialised chunks that may wait for the writer thread (two batches' worth).
+const WRITTEN_AHEAD: usize = 16;
 
 /// What `--summary-json` holds.
 #[derive(Serialize)]
@@ -177,7 +181,7 @@ fn load(args: &GeocodeArgs, started: Instant) -> anyhow::Result<(Geocoder, Vec<S
 }
 
 /// Writes the header and every row with its added columns: each chunk of a batch is geocoded
-/// and serialised in parallel, and written in input order.
+/// and serialised in parallel while a writer thread writes the chunks before it, in input order.
 fn geocode_rows(
     input: CsvInput,
     postcode_column: usize,
@@ -185,33 +189,71 @@ fn geocode_rows(
     output: &mut OutputFile,
     args: &GeocodeArgs,
 ) -> anyhow::Result<(CsvInput, (MatchCounts, NationTally), DirectoryAgreement)> {
+    write_header(&input, geocoder, output, args)?;
+    let mut counts = MatchCounts::default();
+    let mut tally = NationTally::default();
+    let mut agreement = DirectoryAgreement::default();
+    let input = std::thread::scope(|scope| -> anyhow::Result<CsvInput> {
+        let (chunks_out, written) = std::sync::mpsc::sync_channel::<Vec<u8>>(WRITTEN_AHEAD);
+        let (spent, reusable) = std::sync::mpsc::channel::<Vec<u8>>();
+        let writer = scope.spawn(move || -> crate::Result<()> {
+            for bytes in written {
+                output.writer().write_all(&bytes).map_err(|e| Error::io(&args.output, e))?;
+                let _ = spent.send(bytes); // the geocoding may have stopped
+            }
+            Ok(())
+        });
+        let geocoded = each_batch(input, "geocoding", |batch| {
+            let buffers = batch.chunks(CHUNK_ROWS).map(|_| reusable.try_recv().unwrap_or_default()).collect();
+            for (bytes, (chunk_counts, chunk_tally), chunk_agreement) in
+                geocode_batch(geocoder, batch, postcode_column, buffers)
+            {
+                // The writer stopped on an error: stop here, and return its error below.
+                chunks_out.send(bytes).map_err(|_| anyhow::anyhow!("the output's writer stopped"))?;
+                counts.merge(&chunk_counts);
+                tally.merge(&chunk_tally);
+                agreement.merge(&chunk_agreement);
+            }
+            Ok(())
+        });
+        drop(chunks_out);
+        writer.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+        geocoded
+    })?;
+    Ok((input, (counts, tally), agreement))
+}
+
+/// The input's header with the added columns.
+fn write_header(
+    input: &CsvInput,
+    geocoder: &Geocoder,
+    output: &mut OutputFile,
+    args: &GeocodeArgs,
+) -> crate::Result<()> {
     let mut header = csv::ByteRecord::new();
     let nation_columns = if geocoder.nations.is_some() { &NATION_COLUMNS[..] } else { &[] };
     for h in input.headers.iter().map(String::as_str).chain(ADDED_COLUMNS).chain(nation_columns.iter().copied()) {
         header.push_field(h.as_bytes());
     }
     neutralise_formulas(&mut header);
-    output.writer().write_all(&csv_bytes(std::iter::once(&header))?).map_err(|e| Error::io(&args.output, e))?;
-    let mut counts = MatchCounts::default();
-    let mut tally = NationTally::default();
-    let mut agreement = DirectoryAgreement::default();
-    let input = each_batch(input, "geocoding", |batch| {
-        let texts: Vec<&[u8]> = batch.iter().map(|row| row.record.get(postcode_column).unwrap_or_default()).collect();
-        let results = geocoder.geocode_many(&texts);
-        let chunks = batch
-            .par_chunks_mut(CHUNK_ROWS)
-            .zip(results.par_chunks(CHUNK_ROWS))
-            .map(|(chunk, results)| write_chunk(geocoder, chunk, results))
-            .collect::<crate::Result<Vec<_>>>()?;
-        for (bytes, (chunk_counts, chunk_tally), chunk_agreement) in chunks {
-            output.writer().write_all(&bytes).map_err(|e| Error::io(&args.output, e))?;
-            counts.merge(&chunk_counts);
-            tally.merge(&chunk_tally);
-            agreement.merge(&chunk_agreement);
-        }
-        Ok(())
-    })?;
-    Ok((input, (counts, tally), agreement))
+    output.writer().write_all(&csv_bytes(std::iter::once(&header))?).map_err(|e| Error::io(&args.output, e))
+}
+
+/// A batch geocoded, its chunks serialised in parallel into the (reused) buffers, in order.
+fn geocode_batch(
+    geocoder: &Geocoder,
+    batch: &[Row],
+    postcode_column: usize,
+    buffers: Vec<Vec<u8>>,
+) -> Vec<(Vec<u8>, (MatchCounts, NationTally), DirectoryAgreement)> {
+    let texts: Vec<&[u8]> = batch.iter().map(|row| row.record.get(postcode_column).unwrap_or_default()).collect();
+    let results = geocoder.geocode_many(&texts);
+    batch
+        .par_chunks(CHUNK_ROWS)
+        .zip(results.par_chunks(CHUNK_ROWS))
+        .zip(buffers)
+        .map(|((chunk, results), buffer)| write_chunk(geocoder, chunk, results, buffer))
+        .collect()
 }
 
 fn print_directory_assignment(a: &DirectoryAgreement) {
@@ -228,28 +270,28 @@ fn print_directory_assignment(a: &DirectoryAgreement) {
     );
 }
 
-/// Adds the results to a chunk of rows and serialises it as CSV.
+/// Serialises a chunk of rows with their results added, into a (reused) buffer.
 fn write_chunk(
     geocoder: &Geocoder,
-    chunk: &mut [Row],
+    chunk: &[Row],
     results: &[Geocoded],
-) -> crate::Result<(Vec<u8>, (MatchCounts, NationTally), DirectoryAgreement)> {
+    mut out: Vec<u8>,
+) -> (Vec<u8>, (MatchCounts, NationTally), DirectoryAgreement) {
     let mut counts = MatchCounts::default();
     let mut tally = NationTally::default();
     let mut agreement = DirectoryAgreement::default();
-    let mut scratch = Vec::with_capacity(64);
-    for (row, result) in chunk.iter_mut().zip(results) {
+    out.clear();
+    for (row, result) in chunk.iter().zip(results) {
         counts.add(result.status);
         agreement.add(geocoder, result);
-        append_fields(geocoder, result, &mut row.record, &mut scratch);
+        csv_output::push_record(&mut out, &row.record, neutralise_formula);
+        append_fields(geocoder, result, &mut out);
         if geocoder.nations.is_some() {
-            append_nation(geocoder, result, &mut row.record, &mut tally);
+            append_nation(geocoder, result, &mut out, &mut tally);
         }
+        out.push(b'\n');
     }
-    for row in chunk.iter_mut() {
-        neutralise_formulas(&mut row.record);
-    }
-    Ok((csv_bytes(chunk.iter().map(|r| &r.record))?, (counts, tally), agreement))
+    (out, (counts, tally), agreement)
 }
 
 /// The user's own cells pass through to the output: any that a spreadsheet would run as a
@@ -285,46 +327,55 @@ fn print_summary(rows: u64, counts: &MatchCounts, started: Instant) {
     eprintln!("geocoded {} rows in {:.1} s: {}", thousands(rows), started.elapsed().as_secs_f64(), parts.join(", "));
 }
 
-/// Appends the contract's columns to a record; `scratch` is reused to format numbers.
-fn append_fields(geocoder: &Geocoder, result: &Geocoded, record: &mut csv::ByteRecord, scratch: &mut Vec<u8>) {
-    let mut push = |record: &mut csv::ByteRecord, write: &dyn Fn(&mut Vec<u8>)| {
-        scratch.clear();
-        write(scratch);
-        record.push_field(scratch);
-    };
-    push(record, &|s| {
-        if let Some(p) = result.postcode {
-            p.write_to(s);
-        }
-    });
-    push(record, &|s| write_metres(s, result.location.map(|c| c.x)));
-    push(record, &|s| write_metres(s, result.location.map(|c| c.y)));
+/// Appends the contract's columns to a row, each after a comma.
+fn append_fields(geocoder: &Geocoder, result: &Geocoded, out: &mut Vec<u8>) {
+    out.push(b',');
+    if let Some(p) = result.postcode {
+        p.write_to(out);
+    }
+    out.push(b',');
+    write_metres(out, result.location.map(|c| c.x));
+    out.push(b',');
+    write_metres(out, result.location.map(|c| c.y));
     let area = result.area.map(|id| (geocoder.area(id), geocoder.deprivation_of(id)));
-    push(record, &|s| s.extend_from_slice(area.map_or("", |(a, _)| a.code.as_str()).as_bytes()));
-    push(record, &|s| s.extend_from_slice(area.map_or("", |(a, _)| a.name.as_str()).as_bytes()));
+    out.push(b',');
+    push_text(out, area.map_or("", |(a, _)| a.code.as_str()));
+    out.push(b',');
+    push_text(out, area.map_or("", |(a, _)| a.name.as_str()));
     let imd = area.and_then(|(_, d)| d);
-    push(record, &|s| {
-        if let Some(d) = imd {
-            s.extend_from_slice(itoa::Buffer::new().format(d.decile).as_bytes());
-        }
-    });
-    push(record, &|s| {
-        if let Some(d) = imd {
-            s.extend_from_slice(itoa::Buffer::new().format(d.rank).as_bytes());
-        }
-    });
-    push(record, &|s| s.extend_from_slice(result.status.as_str().as_bytes()));
-    push(record, &|s| write_metres(s, result.distance_m));
+    out.push(b',');
+    if let Some(d) = imd {
+        out.extend_from_slice(itoa::Buffer::new().format(d.decile).as_bytes());
+    }
+    out.push(b',');
+    if let Some(d) = imd {
+        out.extend_from_slice(itoa::Buffer::new().format(d.rank).as_bytes());
+    }
+    out.push(b',');
+    out.extend_from_slice(result.status.as_str().as_bytes());
+    out.push(b',');
+    write_metres(out, result.distance_m);
+}
+
+/// Appends a reference file's text (an area's code or name) as a cell: quoted where needed, and
+/// neutralised if a spreadsheet would run it as a formula.
+fn push_text(out: &mut Vec<u8>, text: &str) {
+    csv_output::push_field(out, &neutralise_formula(text.as_bytes()));
 }
 
 /// Appends the row's nation (its area's, else the directory's) and its area's decile in that
 /// nation's own index, and counts the row.
-fn append_nation(geocoder: &Geocoder, result: &Geocoded, record: &mut csv::ByteRecord, tally: &mut NationTally) {
+fn append_nation(geocoder: &Geocoder, result: &Geocoded, out: &mut Vec<u8>, tally: &mut NationTally) {
     let nation = result.area.and_then(|id| geocoder.area(id).country).or(result.country);
-    record.push_field(nation.map_or("", crate::geocoder::nations::nation_name).as_bytes());
+    out.push(b',');
+    push_text(out, nation.map_or("", crate::geocoder::nations::nation_name));
     let own = result.area.and_then(|id| geocoder.own_index(id));
-    record.push_field(own.map_or("", |(name, _)| name).as_bytes());
-    record.push_field(own.map_or(String::new(), |(_, o)| o.decile.to_string()).as_bytes());
+    out.push(b',');
+    push_text(out, own.map_or("", |(name, _)| name));
+    out.push(b',');
+    if let Some((_, o)) = own {
+        out.extend_from_slice(itoa::Buffer::new().format(o.decile).as_bytes());
+    }
     tally.add(nation, result.status.is_placed(), own.is_some());
     let northern_irish = result.postcode.is_some_and(|p| p.to_string().starts_with("BT"));
     if northern_irish && result.status == crate::geocoder::MatchStatus::UnknownPostcode {

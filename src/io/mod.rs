@@ -3,6 +3,7 @@
 pub mod atomic;
 pub mod bounded;
 pub mod csv_input;
+pub mod csv_output;
 pub mod format;
 pub mod parquet_input;
 pub mod progress;
