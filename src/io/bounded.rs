@@ -37,22 +37,16 @@ impl<R: Read> Read for Bounded<R> {
         let n = self.inner.read(buf)?;
         let chunk = &buf[..n];
         self.total += n as u64;
-        self.line = match chunk.iter().rposition(|&b| b == b'\n') {
-            Some(last) => {
-                let longest = chunk[..last]
-                    .split(|&b| b == b'\n')
-                    .enumerate()
-                    .map(|(i, l)| if i == 0 { self.line + l.len() as u64 } else { l.len() as u64 })
-                    .max()
-                    .unwrap_or(0);
-                if longest > self.max_line {
-                    self.line = longest;
-                    return Err(self.too_long());
-                }
-                (n - last - 1) as u64
+        let mut line_start = 0;
+        for end in memchr::memchr_iter(b'\n', chunk) {
+            let longest = if line_start == 0 { self.line + end as u64 } else { (end - line_start) as u64 };
+            if longest > self.max_line {
+                self.line = longest;
+                return Err(self.too_long());
             }
-            None => self.line + n as u64,
-        };
+            line_start = end + 1;
+        }
+        self.line = if line_start == 0 { self.line + n as u64 } else { (n - line_start) as u64 };
         if self.line > self.max_line {
             return Err(self.too_long());
         }

@@ -246,6 +246,23 @@ impl Default for QuoteState {
 
 impl QuoteState {
     fn see(&mut self, bytes: &[u8]) {
+        // Outside quotes, a stretch without a quote only counts its lines and ends where its
+        // last byte leaves it (most files have no quotes at all).
+        let outside = matches!(self.mode, QuoteMode::FieldStart | QuoteMode::Unquoted);
+        if let (true, Some(_), None, Some(&last)) =
+            (outside, self.first_line_crlf, memchr::memchr(b'"', bytes), bytes.last())
+        {
+            self.line += memchr::memchr_iter(b'\n', bytes).count() as u64;
+            let ends_field = matches!(last, b',' | b'\r' | b'\n');
+            self.mode = if ends_field { QuoteMode::FieldStart } else { QuoteMode::Unquoted };
+            self.previous = last;
+            return;
+        }
+        self.see_each(bytes);
+    }
+
+    /// [`QuoteState::see`], byte by byte.
+    fn see_each(&mut self, bytes: &[u8]) {
         for &b in bytes {
             self.mode = match (self.mode, b) {
                 (QuoteMode::FieldStart, b'"') => {
@@ -313,6 +330,28 @@ mod tests {
         assert_ne!(state.mode, QuoteMode::Quoted);
         assert_eq!(state.text_after_closing_quote, None);
         assert_eq!(state.line, 6);
+    }
+
+    /// Seen in pieces, with stretches outside quotes taken whole, a text leaves the state it
+    /// leaves seen byte by byte.
+    #[test]
+    fn stretches_without_quotes_leave_the_state_bytes_do() {
+        let texts = [
+            "a,b\n1,x\n2,y\n",
+            "a,b\r\n1,x\r\n2,\"y\r\nz\"\r\n3,w",
+            "a,b\n1,\"x\n2,y\"z\n3,4\n",
+            "a\n\"\"\n,\n\"q\"\"\"\n",
+            "no line end at all",
+        ];
+        for text in texts {
+            let mut whole = QuoteState::default();
+            whole.see_each(text.as_bytes());
+            for size in 1..8 {
+                let mut pieces = QuoteState::default();
+                text.as_bytes().chunks(size).for_each(|piece| pieces.see(piece));
+                assert_eq!(format!("{pieces:?}"), format!("{whole:?}"), "{text:?} in pieces of {size}");
+            }
+        }
     }
 
     #[test]
