@@ -1,13 +1,16 @@
 //! `CsvInput`: a user's CSV (or `-` for stdin, or a Parquet file read as CSV) streamed in batches, with its header and column mapping.
 
 use std::fs::File;
-use std::io::{BufReader, Read};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use crate::columns::{ColumnMap, ColumnSpec};
 use crate::error::{Error, Location, Result};
 use crate::io::bounded::Bounded;
+
+/// Bytes read from a file at a time.
+const READ_BYTES: usize = 1 << 17;
 
 /// A CSV with a header row, read record by record so memory does not grow with the file.
 pub struct CsvInput {
@@ -47,12 +50,13 @@ impl CsvInput {
             if crate::io::parquet_input::is_parquet(path) {
                 Box::new(crate::io::parquet_input::ParquetAsCsv::open(path)?)
             } else {
-                Box::new(Bounded::lines(BufReader::with_capacity(1 << 17, file)))
+                Box::new(Bounded::lines(file))
             }
         };
         let quotes = Arc::new(Mutex::new(QuoteState::default()));
         let source = QuoteWatch { inner: source, state: Arc::clone(&quotes) };
-        let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(source);
+        // The parser's own buffer is the only one: each read goes through the watchers to the file.
+        let mut reader = csv::ReaderBuilder::new().flexible(true).buffer_capacity(READ_BYTES).from_reader(source);
         let headers: Vec<String> = reader
             .byte_headers()
             .map_err(|e| Error::csv(path, e))?
