@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 
 use crate::national::CODE_POINT;
 use crate::nations::{
-    csv_rows, deciles, gb_options, staff_from_postcode_areas, CHESTER, IMD2025, LAD24_LOOKUP, SIMD, WIMD2025, WREXHAM,
+    csv_rows, deciles, gb_options, staff_from_postcode_areas, CHESTER, DATA_ZONE_LOOKUP, DUMFRIES_AND_GALLOWAY,
+    IMD2025, LAD24_LOOKUP, SIMD, WIMD2025, WREXHAM,
 };
 use crate::util::*;
 
@@ -51,7 +52,7 @@ fn nation_of(country: &str) -> &'static str {
 /// Each postcode's area (as `geocode` places it: the one step the test takes from anchormap) and its
 /// nation and decile in its own nation's index, read here from the reference files: IoD2025 File 1
 /// for an English LSOA, WIMD 2025 for a Welsh one, SIMD 2020v2 for a data zone.
-fn own_deciles(reference: &Path, dir: &Path, postcodes: &[String]) -> HashMap<String, (String, String)> {
+fn own_deciles(reference: &Path, dir: &Path, postcodes: &[String]) -> HashMap<String, (String, String, String)> {
     let input = dir.join("postcodes_to_place.csv");
     let text: String = postcodes.iter().map(|p| format!("{p}\n")).collect();
     std::fs::write(&input, format!("postcode\n{text}")).unwrap();
@@ -71,9 +72,9 @@ fn own_deciles(reference: &Path, dir: &Path, postcodes: &[String]) -> HashMap<St
         .map(|r| {
             let code = r["area_code"].clone();
             let own = match &code[..1] {
-                "E" => ("England".to_string(), imd[&code].clone()),
-                "W" => ("Wales".to_string(), wimd[&code].clone()),
-                _ => ("Scotland".to_string(), simd[&code].clone()),
+                "E" => ("England".to_string(), imd[&code].clone(), code.clone()),
+                "W" => ("Wales".to_string(), wimd[&code].clone(), code.clone()),
+                _ => ("Scotland".to_string(), simd[&code].clone(), code.clone()),
             };
             (r["postcode"].clone(), own)
         })
@@ -169,7 +170,7 @@ fn funnel_counts_each_nations_applicants_on_its_own_index() {
     let mut expected: HashMap<(String, String), [f64; 3]> = HashMap::new();
     let mut by_country: HashMap<&str, f64> = HashMap::new();
     for (i, postcode) in postcodes.iter().enumerate() {
-        let (nation, decile) = own[postcode].clone();
+        let (nation, decile, _) = own[postcode].clone();
         let country = nation_of(&points[postcode].country);
         assert_eq!(nation, country, "{postcode}: its area is in the nation Code-Point Open gives it");
         *by_country.entry(country).or_default() += 1.0;
@@ -352,7 +353,7 @@ fn commute_counts_each_nations_staff_on_its_own_index() {
         }
         total += 1.0;
         let nation = nation_of(&point.country);
-        let (own_nation, decile) = &own[postcode];
+        let (own_nation, decile, _) = &own[postcode];
         assert_eq!(own_nation, nation, "{postcode}: its area is in the nation Code-Point Open gives it");
         *placed.entry(nation).or_insert(0.0) += 1.0;
         *low.entry(nation).or_insert(0.0) += f64::from(u8::from(decile == "1" || decile == "2"));
@@ -424,4 +425,124 @@ fn commute_counts_each_nations_staff_on_its_own_index() {
     }
     assert!(json(&with.join("commute_summary.json"))["by_nation"].is_null(), "no nations in an England-only run");
     eprintln!("commute across nations: {} staff, {:?}; {:.1} s", staff.len(), placed, started.elapsed().as_secs_f64());
+}
+
+/// Issue 30, item 3, for the demography of `gaps`: a community across the three nations (Cheshire
+/// West and Chester, Wrexham, Dumfries and Galloway) with staff by ethnic group and sex. Each
+/// nation's staff against its own part of the community: the exact table's staff by nation and
+/// group the hand count of the staff whose area (as `geocode` places it) is in the community, by
+/// the nation Code-Point Open gives them; England's and Wales's women the hand sum of Census 2021
+/// TS008 over the nation's community areas; Scotland's staff shown, never dropped, with no
+/// population and the note that Scotland's census is not in the reference data; protected; the
+/// report shows each nation's part.
+#[test]
+fn gaps_demography_compares_each_nations_staff_with_its_own_census() {
+    let Some(reference) = reference_dir() else { return };
+    let dir = temp_dir();
+    let (dir, started) = (dir.path(), std::time::Instant::now());
+    let postcodes: Vec<String> = csv_rows(&staff_from_postcode_areas(&reference, dir, &["ch", "ll", "dg"], 3_000))
+        .into_iter()
+        .map(|r| r["home_postcode"].clone())
+        .collect();
+    let ethnic = ["White", "White", "White", "Asian", "Black", "Mixed", "Other", ""];
+    let sexes = ["Female", "Male", "Female"];
+    let rows: String = postcodes
+        .iter()
+        .enumerate()
+        .map(|(i, p)| format!("{i},{p},Band {},{},{}\n", 2 + i % 7, ethnic[i % 8], sexes[i % 3]))
+        .collect();
+    let staff = dir.join("staff_by_group.csv");
+    std::fs::write(&staff, format!("staff_id,home_postcode,band,ethnic_group,sex\n{rows}")).unwrap();
+    let community: Vec<String> = csv_rows(&reference.join(LAD24_LOOKUP))
+        .into_iter()
+        .filter(|r| [CHESTER, WREXHAM].contains(&r["LAD24CD"].as_str()))
+        .map(|r| r["LSOA21CD"].clone())
+        .chain(
+            csv_rows(&reference.join(DATA_ZONE_LOOKUP))
+                .into_iter()
+                .filter(|r| r["ca_code"] == DUMFRIES_AND_GALLOWAY)
+                .map(|r| r["dz11_code"].clone()),
+        )
+        .collect();
+    let codes = dir.join("community.txt");
+    std::fs::write(&codes, community.iter().map(|c| format!("{c}\n")).collect::<String>()).unwrap();
+    let out = dir.join("gb");
+    let mut args: Vec<std::ffi::OsString> = vec!["gaps".into(), "--staff".into(), staff.into()];
+    args.extend(gb_options(&reference));
+    for (flag, file) in [
+        ("--population", "census2021_lsoa21_age6_16to64.csv"),
+        ("--ethnic-group-population", "census2021-ts021-lsoa.csv"),
+        ("--sex-population", "census2021-ts008-lsoa.csv"),
+    ] {
+        args.extend([flag.into(), reference.join(file).into_os_string()]);
+    }
+    args.extend(["--by", "ethnic-group", "--by", "sex", "--community-codes"].map(Into::into));
+    args.extend([codes.into(), "--no-store".into(), "-q".into(), "--out".into(), out.clone().into_os_string()]);
+    anchormap_ok(args);
+
+    // The hand count: staff whose area is in the community, by Code-Point Open's nation and their group.
+    let own = own_deciles(&reference, dir, &postcodes);
+    let points = code_point(&reference, &["ch", "ll", "dg"]);
+    let in_community: std::collections::HashSet<&str> = community.iter().map(String::as_str).collect();
+    let mut expected: HashMap<(&str, &str), f64> = HashMap::new();
+    for (i, postcode) in postcodes.iter().enumerate() {
+        let Some((_, _, code)) = own.get(postcode) else { continue };
+        if !in_community.contains(code.as_str()) {
+            continue;
+        }
+        let nation = nation_of(&points[postcode].country);
+        let group = if ethnic[i % 8].is_empty() { "Not stated" } else { ethnic[i % 8] };
+        for key in [(nation, group), (nation, "All staff")] {
+            *expected.entry(key).or_default() += 1.0;
+        }
+    }
+    let header = std::fs::read_to_string(out.join("gaps_by_ethnic_group.csv")).unwrap();
+    assert!(header.starts_with("nation,ethnic_group,staff,staff_share,"), "{header}");
+    let exact = csv_rows(&out.join("not-for-publication/gaps_by_ethnic_group.csv"));
+    let nations: Vec<&str> = exact.iter().map(|r| r["nation"].as_str()).collect();
+    let mut want = Vec::new();
+    for nation in ["England", "Wales", "Scotland"] {
+        want.extend(std::iter::repeat_n(nation, 9));
+    }
+    assert_eq!(nations, want, "England's rows, then Wales's, then Scotland's, side by side");
+    for r in exact.iter().filter(|r| !["BME (all but White)", "All stated"].contains(&r["ethnic_group"].as_str())) {
+        let key = (r["nation"].as_str(), r["ethnic_group"].as_str());
+        let staff: f64 = r["staff"].parse().unwrap();
+        assert_eq!(staff, expected.get(&key).copied().unwrap_or(0.0), "{key:?}: the hand count");
+    }
+    for nation in ["England", "Wales", "Scotland"] {
+        assert!(expected[&(nation, "All staff")] >= 200.0, "{nation}: enough staff to compare");
+    }
+    let scottish: Vec<&HashMap<String, String>> = exact.iter().filter(|r| r["nation"] == "Scotland").collect();
+    assert!(scottish.iter().all(|r| r["population"].is_empty()), "no census population for Scotland");
+
+    // Women in each nation's part of the community: the hand sum of Census 2021 TS008.
+    let ts008: HashMap<String, f64> = csv_rows(&reference.join("census2021-ts008-lsoa.csv"))
+        .into_iter()
+        .map(|r| (r["geography code"].clone(), r["Sex: Female; measures: Value"].parse().unwrap()))
+        .collect();
+    let sex = csv_rows(&out.join("gaps_by_sex.csv"));
+    for (nation, prefix) in [("England", "E"), ("Wales", "W")] {
+        let women: f64 = community.iter().filter(|c| c.starts_with(prefix)).map(|c| ts008[c]).sum();
+        let row = sex.iter().find(|r| r["nation"] == nation && r["sex"] == "Female").unwrap();
+        assert_eq!(row["population"].parse::<f64>().unwrap(), women, "{nation}'s women, by hand");
+    }
+    assert!(sex.iter().filter(|r| r["nation"] == "Scotland").all(|r| r["population"].is_empty()));
+
+    let summary = json(&out.join("gaps_summary.json"));
+    let demography = summary["demography"].as_array().unwrap();
+    let parts: Vec<(&str, &str)> =
+        demography.iter().map(|d| (d["dimension"].as_str().unwrap(), d["nation"].as_str().unwrap())).collect();
+    assert_eq!(parts.len(), 6, "{parts:?}");
+    let scotland = demography.iter().find(|d| d["nation"] == "Scotland").unwrap();
+    assert!(scotland["note"].as_str().unwrap().contains("Scotland's Census 2022"), "{scotland}");
+    assert!(scotland["population_file"].is_null());
+    let decisions = summary["decisions"].to_string();
+    assert!(decisions.contains("nation by nation") && decisions.contains("not in the reference data"), "{decisions}");
+    let warnings = json(&out.join("not-for-publication/gaps_summary_exact.json"))["warnings"].to_string();
+    assert!(warnings.contains("Scotland's census"), "the Scottish staff are said, not dropped: {warnings}");
+    assert_protected(&out);
+    let html = report_of(&out);
+    assert!(html.contains("Ethnic group: Wales") && html.contains("Scotland&#x27;s Census 2022"), "the report");
+    eprintln!("gaps demography across nations: {expected:?}; {:.1} s", started.elapsed().as_secs_f64());
 }

@@ -104,6 +104,9 @@ pub struct DemographySummary {
     pub areas_without_census: usize,
     pub note: Option<String>,
     pub groups: Vec<DemographyGroup>,
+    /// In a run across nations, the nation whose staff and part of the community these are.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nation: Option<String>,
 }
 
 /// One group's row: staff under the disclosure rule, shares of the stated total.

@@ -19,7 +19,7 @@ pub(super) struct DemographySection {
 /// One dimension (ethnic group, sex, age) against the community.
 #[derive(Serialize)]
 struct DemographyPart {
-    title: &'static str,
+    title: String,
     sentence: Option<String>,
     table: HtmlTable,
     note: String,
@@ -44,10 +44,18 @@ pub(super) fn demography_section(dir: &Path) -> anyhow::Result<Option<Demography
         .demography
         .iter()
         .map(|d| DemographyPart {
-            title: dimension_title(&d.dimension),
+            // Across nations each nation's staff against its own part of the community.
+            title: match &d.nation {
+                Some(nation) => format!("{}: {nation}", dimension_title(&d.dimension)),
+                None => dimension_title(&d.dimension).to_string(),
+            },
             sentence: demography_sentence(d),
             table: demography_table(d, &|c| published(&rule, c)),
-            note: format!("Community: {}; {}.", d.population_of, d.areas),
+            note: match (&d.nation, &d.population_file, &d.note) {
+                // A nation without a census in the reference data (Scotland): why there is no comparison.
+                (Some(_), None, Some(note)) => note.clone(),
+                _ => format!("Community: {}; {}.", d.population_of, d.areas),
+            },
         })
         .collect();
     Ok(Some(DemographySection {
