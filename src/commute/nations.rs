@@ -185,9 +185,9 @@ pub fn extend(
     let totals: Vec<usize> = nations.iter().map(|n| n.total).collect();
     margins.add(totals.iter().copied().chain([none]).collect::<Vec<_>>(), total);
     margins.add(totals[1..].iter().copied().chain([none]).collect::<Vec<_>>(), first_decile + 10);
-    for b in 0..5 {
+    for (b, none_of_band) in none_band.iter().enumerate() {
         let of_band = |nation: &NationAt| (0..10).map(move |d| nation.decile_band[d * 5 + b]).collect::<Vec<_>>();
-        let others: Vec<usize> = nations[1..].iter().flat_map(of_band).chain([none_band[b]]).collect();
+        let others: Vec<usize> = nations[1..].iter().flat_map(of_band).chain([*none_of_band]).collect();
         margins.add(others.clone(), cross + 50 + b);
         margins.add(of_band(&nations[0]).into_iter().chain(others).collect::<Vec<_>>(), bands + b);
     }
