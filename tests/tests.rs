@@ -25,6 +25,7 @@ mod maps;
 mod names;
 mod network;
 mod nations;
+mod nations_analyses;
 mod national;
 mod parquet_in;
 mod postcode_columns;

@@ -156,3 +156,19 @@ fn round(value: f64, decimals: i32) -> f64 {
     let scale = 10f64.powi(decimals);
     (value * scale).round() / scale
 }
+
+impl EquityLens {
+    /// One nation's lens in a run whose staff span nations: its Bands 1–4 staff in deciles 1–2 of its
+    /// own index (`index`), from [staff, WTE, cost, hours] and its car share; rounded when `published`.
+    pub(crate) fn of_nation(
+        figures: [Option<f64>; 4],
+        car: Option<(f64, f64)>,
+        paid_hours: f64,
+        (published, index): (bool, &str),
+    ) -> EquityLens {
+        let mut lens = EquityLens::of(figures, car, paid_hours, published);
+        lens.method =
+            METHOD.replacen("a national IMD decile 1 or 2 area", &format!("a decile 1 or 2 area of {index}"), 1);
+        lens
+    }
+}

@@ -3,6 +3,7 @@
 pub mod distance;
 pub mod equity;
 pub mod modes;
+pub mod nations;
 pub mod published;
 pub mod reach;
 pub mod summary;
@@ -42,7 +43,8 @@ pub fn run(args: CommuteArgs) -> anyhow::Result<()> {
     let input = crate::io::CsvInput::open(&args.staff)?;
     let model = travel_model(&args.travel)?;
     let census = distance::census(&args)?; // read before the staff are placed: a bad file stops the run at once
-    let mut run = RunContext::open(&args.output, &args.reference, args.disclosure.rule(), &inputs(&args), || Ok(None))?;
+    let rule = (args.disclosure.rule(), true); // each nation's staff on its own index (--wimd, --simd)
+    let mut run = RunContext::open_with_nations(&args.output, &args.reference, rule, &inputs(&args), || Ok(None))?;
     run.attach_names(&args.names)?;
     let sites = run.read_sites(&args.sites, &args.site_columns)?;
     let site_names = SiteNames::new(&sites);
@@ -56,7 +58,8 @@ pub fn run(args: CommuteArgs) -> anyhow::Result<()> {
         days_on_site: args.commute.days_on_site.clone(),
     };
     let placer = Placer::new(&args, &input, assignment, &sites, &model, &modes, &matrix, &frequency)?;
-    let placed = place_staff(input, &placer, &mut run)?;
+    let mut placed = place_staff(input, &placer, &mut run)?;
+    placed.tally.nations = nations::decile_groups(&run, &placed.tally);
     let no_car = equity::NoCar::load(&args, &mut run)?;
     let paid_hours = equity::paid_hours(frequency.working_days, frequency.leave_days);
     let deciles: Vec<Option<u8>> = run.areas.facts.iter().map(|a| a.decile).collect();
@@ -78,7 +81,8 @@ pub fn run(args: CommuteArgs) -> anyhow::Result<()> {
             ));
         }
     }
-    written.push(run.write_workbook("commute.xlsx", "Staff travel to work", &written, &[])?);
+    let not_pooled: Vec<String> = published.by_nation.iter().map(|_| nations::NATIONS_NOT_POOLED.to_string()).collect();
+    written.push(run.write_workbook("commute.xlsx", "Staff travel to work", &written, &not_pooled)?);
     written.push(RunAudit::new(run.disclosure, published.audits.clone()).write(run.out())?);
     let assumptions = assumptions(&model, &modes, &frequency, !matrix.is_empty());
     let mut summary = published_summary(&args, &run, &placed.counts, &published, assumptions.clone(), written);
@@ -86,15 +90,43 @@ pub fn run(args: CommuteArgs) -> anyhow::Result<()> {
     let mut exact = exact_summary(&placed.counts, &placed.tally, assumptions, &run.warnings);
     exact.equity_lens = equity::EquityLens::exact(&placed.tally, no_car.as_ref(), &deciles, paid_hours);
     exact.scenarios = exact_scenarios(&args, &placed.tally, &deciles);
+    by_nation(&args, (&mut summary, &mut exact), (&published, &placed.tally), (no_car.as_ref(), paid_hours));
     summary.target_reach = target_reach.as_ref().map(|(_, r)| r.clone());
     exact.target_reach = target_reach.map(|(_, r)| r);
     let (quiet, started) = (run.quiet, run.started);
     run.finish((SUMMARY, &summary), (INTERNAL_SUMMARY, &exact))?;
     if !quiet {
         print_summary(&placed.counts, &placed.tally);
+        summary.by_nation.iter().for_each(|n| eprintln!("{}", n.headline));
+        summary.nations_not_pooled.iter().for_each(|s| eprintln!("{s}"));
         eprintln!("done in {:.1} s", started.elapsed().as_secs_f64());
     }
     Ok(())
+}
+
+/// In a run whose staff span nations: each nation's figures on its own index (published and
+/// exact), the not-pooled sentence, and no deciles 1-2 share pooled across nations.
+fn by_nation(
+    args: &CommuteArgs,
+    (summary, exact): (&mut CommuteSummary, &mut CommuteExact),
+    (published, tally): (&PublishedCommute, &CommuteTally),
+    (no_car, paid_hours): (Option<&equity::NoCar>, f64),
+) {
+    let Some(nations) = &published.by_nation else { return };
+    let c = &args.commute;
+    let asked = [c.shift_short_car_trips > 0.0, c.extra_home_day, c.scenario_site.is_some()];
+    let area_staff: Vec<f64> = published.areas.iter().map(|a| a.staff.value().unwrap_or(0.0)).collect();
+    summary.by_nation = nations.summaries(&area_staff, (no_car, paid_hours), asked);
+    exact.by_nation = nations::exact_summaries(tally, no_car, paid_hours, asked);
+    for scenarios in [&mut summary.scenarios, &mut exact.scenarios] {
+        // England's deciles 1-2 over every nation's staff would pool the indices: per nation instead.
+        scenarios.modal_shift_share_to_deciles_1_2 = None;
+        scenarios.extra_home_day_share_to_deciles_1_2 = None;
+        scenarios.site_move_share_to_deciles_1_2 = None;
+    }
+    summary.share_of_kgco2e_from_deciles_1_2 = None;
+    summary.nations_not_pooled = Some(nations::NATIONS_NOT_POOLED.to_string());
+    exact.nations_not_pooled = summary.nations_not_pooled.clone();
 }
 
 /// The files no output may replace.
@@ -254,6 +286,8 @@ fn published_summary(
         area_names: run.names.clone(),
         outputs,
         internal_summary: format!("{INTERNAL_FOLDER}/{INTERNAL_SUMMARY}"),
+        by_nation: Vec::new(),
+        nations_not_pooled: None,
     }
 }
 
@@ -319,6 +353,8 @@ fn exact_summary(
         },
         assumptions,
         warnings: warnings.to_vec(),
+        by_nation: Vec::new(),
+        nations_not_pooled: None,
     }
 }
 

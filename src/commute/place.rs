@@ -470,6 +470,9 @@ pub struct Placed {
 /// warnings (unknown sites, WTE not read or capped, groups of `--days-on-site` matching nobody).
 pub fn place_staff(input: CsvInput, placer: &Placer, run: &mut RunContext) -> anyhow::Result<Placed> {
     let mut tally = CommuteTally::new(run.areas.facts.len(), placer.sites.len(), placer.modes.splits());
+    if run.geocoder.nations.is_some() {
+        tally.track_area_bands(run.areas.facts.len()); // each nation's equity lens
+    }
     let mut counts = Counts::default();
     let mut profiles = Profiles::default();
     let (geocoder, areas) = (&run.geocoder, &run.areas);

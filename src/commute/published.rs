@@ -107,6 +107,9 @@ pub struct PublishedCommute {
     pub decile_band: Vec<PublishedMeasures>,
     /// By straight-line distance band (Census 2021 TS058's).
     pub distances: Vec<PublishedMeasures>,
+    /// In a run whose staff span nations, each nation's rows on its own index (England's deciles
+    /// are `deciles`); `None` otherwise.
+    pub by_nation: Option<crate::commute::nations::PublishedNations>,
     /// What an attacker gets from the sums of staff counts.
     pub audits: Vec<DisclosureAudit>,
 }
@@ -165,7 +168,9 @@ impl PublishedCommute {
             distances,
             end: groups.len(),
         };
-        let margins = margins(&layout, deciles, msoas, &staff_groups.keys().cloned().collect::<Vec<_>>());
+        let mut margins = margins(&layout, deciles, msoas, &staff_groups.keys().cloned().collect::<Vec<_>>());
+        let anchors = [layout.outside, layout.deciles, layout.core20, layout.total, layout.bands, layout.cross];
+        let by_nation = crate::commute::nations::extend(tally, &mut groups, &mut margins, anchors);
         let staff: Vec<f64> = groups.iter().map(|m| m.staff).collect();
         let (hidden, audit) =
             rule.protect_and_audit("staff: every table of the run", &staff, &rule.primary(&staff), &margins);
@@ -183,6 +188,7 @@ impl PublishedCommute {
             msoas: (layout.msoas..layout.cross).map(publish).collect(),
             decile_band: (layout.cross..layout.distances).map(publish).collect(),
             distances: (layout.distances..layout.end).map(publish).collect(),
+            by_nation: by_nation.map(|at| at.publish(&publish)),
             audits,
         }
     }

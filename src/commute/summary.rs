@@ -155,6 +155,13 @@ pub struct CommuteSummary {
     pub outputs: Vec<String>,
     /// Where the exact summary is.
     pub internal_summary: String,
+    /// When the staff live in more than one nation (with `--wimd`, `--simd`): each nation's staff
+    /// on the deciles of its own index, England first, with a headline.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub by_nation: Vec<crate::commute::nations::CommuteNation>,
+    /// Why the nations' indices are not pooled, in one sentence (a run across nations).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nations_not_pooled: Option<String>,
 }
 
 /// The exact summary of `anchormap commute`: not for publication.
@@ -210,4 +217,10 @@ pub struct CommuteExact {
     pub assumptions: CommuteAssumptions,
     /// Every warning of the run, word for word.
     pub warnings: Vec<String>,
+    /// Each nation's figures, exact (a run across nations).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub by_nation: Vec<crate::commute::nations::CommuteNation>,
+    /// Why the nations' indices are not pooled (a run across nations).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nations_not_pooled: Option<String>,
 }

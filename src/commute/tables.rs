@@ -43,7 +43,7 @@ fn figure(cell: Option<Cell>, decimals: usize) -> String {
 }
 
 /// One group's published measures, in the order of [`MEASURE_COLUMNS`]; ratios from the published figures.
-fn measure_cells(p: &PublishedMeasures) -> Vec<String> {
+pub(crate) fn measure_cells(p: &PublishedMeasures) -> Vec<String> {
     let per = PublishedMeasures::per;
     vec![
         figure(Some(p.staff), 0),
@@ -86,11 +86,14 @@ pub fn write(
     )?;
     let mut written = vec!["commute_by_area.csv", "commute_by_area.geojson"];
     written.extend(msoa_tables(run, tally, published)?);
-    run.write_table("commute_by_decile.csv", &decile_table(published))?;
+    let by_nation = published.by_nation.as_ref();
+    let deciles = by_nation.map_or_else(|| decile_table(published), |n| n.decile_table(&published.total));
+    run.write_table("commute_by_decile.csv", &deciles)?;
     run.write_table("commute_by_band.csv", &band_table(published))?;
     run.write_table("commute_by_staff_group.csv", &staff_group_table(published))?;
     run.write_table("commute_by_site.csv", &site_table(sites, published))?;
-    run.write_table("commute_by_decile_band.csv", &decile_band_table(published))?;
+    let decile_band = by_nation.map_or_else(|| decile_band_table(published), |n| n.decile_band_table());
+    run.write_table("commute_by_decile_band.csv", &decile_band)?;
     let (distances, warning) = distance_table(&areas.facts, published, census);
     run.write_table(DISTANCE_TABLE, &distances)?;
     written.extend([
@@ -161,6 +164,10 @@ fn area_table(
         headers.extend(crate::output::names::HEADERS);
     }
     headers.push("imd_decile");
+    let nations = published.by_nation.as_ref();
+    if nations.is_some() {
+        headers.extend(["nation", "deprivation_index", "deprivation_decile"]);
+    }
     headers.extend(MEASURE_COLUMNS);
     let mut table = Table::new(&headers);
     let mut features = Vec::new();
@@ -170,6 +177,9 @@ fn area_table(
             row.extend(crate::output::names::cells(area, msoas));
         }
         row.push(fixed(area.decile.map(f64::from), 0));
+        if let Some(nations) = nations {
+            row.extend(nations.area_cells(i));
+        }
         row.extend(measure_cells(&published.areas[i]));
         features.push((i, geojson::properties(&table, &row)));
         table.push(row);
@@ -216,7 +226,7 @@ fn msoa_tables(
 }
 
 /// A published share of a published total; hidden with either.
-fn share(part: Cell, whole: Cell) -> String {
+pub(crate) fn share(part: Cell, whole: Cell) -> String {
     figure(PublishedMeasures::per(part, whole, 1.0), 4)
 }
 

@@ -197,6 +197,12 @@ pub struct CommuteTally {
     pub by_decile_band: [[CommuteMeasures; 5]; 11],
     /// By straight-line distance band (Census 2021 TS058's).
     pub by_distance: [CommuteMeasures; 8],
+    /// By area row and band group, homes outside every area last: kept only with Wales's or
+    /// Scotland's index ([`CommuteTally::track_area_bands`]), for each nation's equity lens.
+    pub by_area_band: Vec<[CommuteMeasures; 5]>,
+    /// In a run whose staff span nations (`--wimd`, `--simd`), each area's decile group on its own
+    /// nation's index (set once the staff are placed); `None`: England's IMD alone.
+    pub nations: Option<crate::analysis::emissions::DecileGroups>,
 }
 
 impl CommuteTally {
@@ -213,7 +219,14 @@ impl CommuteTally {
             by_distance: [CommuteMeasures::default(); 8],
             by_group: Vec::new(),
             trips_by_split: vec![0.0; splits],
+            by_area_band: Vec::new(),
+            nations: None,
         }
+    }
+
+    /// Keeps staff by area and band group too (`areas` areas, then homes outside every area).
+    pub fn track_area_bands(&mut self, areas: usize) {
+        self.by_area_band = vec![[CommuteMeasures::default(); 5]; areas + 1];
     }
 
     /// Adds one member of staff.
@@ -227,6 +240,10 @@ impl CommuteTally {
         let band = BandGroup::ALL.iter().position(|b| *b == placed.band).unwrap_or(4);
         self.by_band[band].add(m);
         self.by_decile_band[placed.decile.min(10)][band].add(m);
+        if !self.by_area_band.is_empty() {
+            let row = placed.area.unwrap_or(self.by_area_band.len() - 1);
+            self.by_area_band[row][band].add(m);
+        }
         self.by_distance[placed.distance.min(7)].add(m);
         if self.by_group.len() <= placed.staff_group {
             self.by_group.resize(placed.staff_group + 1, CommuteMeasures::default());

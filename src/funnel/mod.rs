@@ -15,11 +15,14 @@ use crate::analysis::community::Community;
 use crate::analysis::demography::BME;
 use crate::analysis::gaps::{class_counts, Classes};
 use crate::cli::FunnelArgs;
+use crate::funnel::published::PublishedFunnelTable;
 use crate::funnel::published::{published_likelihood, FunnelSystem, PublishedFunnel, PublishedLikelihood};
-use crate::funnel::tables::{funnel_table, CommunityShares};
+use crate::funnel::tables::{funnel_table, funnel_table_by_nation, CommunityShares};
 use crate::funnel::tally::{
-    funnel_tables, relative_likelihood, Funnel, FunnelTableSpec, FunnelTally, CORE20, NO_DECILE,
+    funnel_tables, funnel_tables_by_nation, nation_dimension, nation_group, nations_of_dimension, relative_likelihood,
+    Funnel, FunnelTableSpec, FunnelTally, CORE20, DECILES_1_2, NATION_DECILE, NO_DECILE, NO_OWN_DECILE,
 };
+use crate::geocoder::nations::nation_name;
 use crate::geocoder::{MatchCounts, MatchStatus};
 use crate::input::applications::{ApplicationColumns, StatusReading, FAILED_WORDS, PASSED_WORDS, STEP_WORDS};
 use crate::input::band::{Band, BandGroup};
@@ -34,10 +37,11 @@ use crate::io::format::thousands;
 use crate::io::CsvInput;
 use crate::output::disclosure::{Disclosure, RunAudit};
 use crate::output::run_summary::{
-    DeprivationLikelihood, Edition, FunnelCommunity, FunnelSummary, PublishedApplicationCounts, Wres2Summary,
+    DeprivationLikelihood, Edition, FunnelCommunity, FunnelNation, FunnelSummary, PublishedApplicationCounts,
+    Wres2Summary,
 };
 use crate::output::summary::INTERNAL_FOLDER;
-use crate::reference::Population;
+use crate::reference::{Country, Population};
 use crate::run::{each_batch, PeopleFile, RunContext};
 
 /// The published summary of a funnel run.
@@ -76,6 +80,9 @@ struct FunnelExact<'a> {
     status_unclear: Vec<UnclearValue>,
     /// Every funnel table with exact counts, in this folder.
     exact_tables: Vec<String>,
+    /// In a run across nations, each nation's applications on its own index, exact.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    by_nation: Vec<FunnelNation>,
     warnings: &'a [String],
 }
 
@@ -88,7 +95,8 @@ struct UnclearValue {
 
 pub(crate) fn run(args: FunnelArgs) -> anyhow::Result<()> {
     let PeopleFile { input, columns, maps, postcode_column } = open_applications(&args)?;
-    let mut run = RunContext::open(&args.output, &args.reference, args.disclosure.rule(), &inputs(&args), || {
+    let rule = (args.disclosure.rule(), true);
+    let mut run = RunContext::open_with_nations(&args.output, &args.reference, rule, &inputs(&args), || {
         args.population
             .population
             .as_deref()
@@ -98,9 +106,9 @@ pub(crate) fn run(args: FunnelArgs) -> anyhow::Result<()> {
     let sites = run.sites(&args.sites)?;
     let bands = vacancy_bands(&args, &sites, (&mut run, &maps))?;
     let community = community(&args, &sites, &mut run)?;
-    let placed = place_applications(input, &columns, &bands, &maps, &args, &mut run)?;
+    let mut placed = place_applications(input, &columns, &bands, &maps, &args, &mut run)?;
     let with_band = columns.band.is_some() || !bands.is_empty();
-    let specs = funnel_tables(with_band);
+    let specs = placed.specs(with_band, &run, community.as_ref());
     let published = placed.publish(&specs, &run.disclosure);
     let placed = PlacedFile { placed, with_band, postcode_column };
     let (mut summary, exact) = publish_folder(&args, &mut run, (&placed, &specs, &published), community.as_ref())?;
@@ -111,6 +119,162 @@ pub(crate) fn run(args: FunnelArgs) -> anyhow::Result<()> {
         print_summary(&placed.placed.counts, &summary, started);
     }
     Ok(())
+}
+
+/// Why each nation's applications are counted on its own index, in one sentence (the gaps wording).
+pub const NATIONS_NOT_POOLED: &str = "Each nation's index ranks its areas only within that nation (a Welsh decile 1 \
+     is the most deprived tenth of Wales, not of England or Great Britain), so the indices are not pooled: each \
+     nation's applicants are counted on the deciles of that nation's own index, and compared with that nation's part \
+     of the community.";
+
+/// The nations of a run across nations and their indices (`("Wales", "WIMD 2025")`), England first,
+/// from the tables' specs; empty in an England-only run.
+fn nation_indices(run: &RunContext, specs: &[FunnelTableSpec]) -> Vec<(String, String)> {
+    let Some(nations) = specs.iter().find_map(|s| nations_of_dimension(s.dimension)) else { return Vec::new() };
+    let indices = run.geocoder.nations.as_ref();
+    let index = |n: Country| indices.and_then(|i| i.index_of(n)).unwrap_or("IMD").to_string();
+    nations.iter().map(|n| (nation_name(*n).to_string(), index(*n))).collect()
+}
+
+/// A published funnel table as written: a deprivation table across nations by nation.
+fn table_of(
+    table: &PublishedFunnelTable,
+    all: &crate::funnel::published::FunnelCells,
+    shares: Option<&CommunityShares>,
+    indices: &[(String, String)],
+) -> crate::output::table::Table {
+    match nations_of_dimension(table.spec.dimension) {
+        Some(_) => funnel_table_by_nation(table, all, shares, indices),
+        None => funnel_table(table, all, shares),
+    }
+}
+
+/// Each nation's applications on its own index, from the tables of `published` (as published, or
+/// exact with `exact`): its total, its deciles 1-2, and its least deprived fifth against its deciles
+/// 1-2 (a likelihood of appointment from shortlisting as WRES indicator 2's); never pooled.
+fn nation_summaries(
+    published: &PublishedFunnel,
+    indices: &[(String, String)],
+    shares: Option<&CommunityShares>,
+    exact: bool,
+) -> Vec<FunnelNation> {
+    let cells = |column: &str, row: String| published.table(column).and_then(|t| t.get(&row));
+    indices
+        .iter()
+        .map(|(name, index)| {
+            let low_label = if name == "England" { CORE20 } else { DECILES_1_2 };
+            let total = cells("imd_decile", format!("{name}: total"));
+            let low = cells("core20", format!("{name}: {low_label}"));
+            let high = cells("imd_quintile", format!("{name}: 5"));
+            let likelihood = match exact {
+                false => published_likelihood(high, low),
+                true => {
+                    let funnel = |c: Option<crate::funnel::published::FunnelCells>| {
+                        let v = |cell: crate::output::disclosure::Cell| cell.value().unwrap_or(0.0);
+                        c.map_or(Funnel::default(), |c| Funnel {
+                            applied: v(c.applied),
+                            shortlisted: v(c.shortlisted),
+                            appointed: v(c.appointed),
+                        })
+                    };
+                    exact_likelihood(funnel(high), funnel(low))
+                }
+            };
+            let deprived = format!("its deciles 1-2 ({index})");
+            let ([relative_likelihood, ci_low, ci_high], counts, reason) =
+                summary_parts(likelihood, ("its least deprived fifth", &deprived));
+            let [least_deprived_shortlisted, least_deprived_appointed, core20_shortlisted, core20_appointed] = counts;
+            let likelihood = DeprivationLikelihood {
+                relative_likelihood,
+                ci_low,
+                ci_high,
+                least_deprived_shortlisted,
+                least_deprived_appointed,
+                core20_shortlisted,
+                core20_appointed,
+                reason,
+            };
+            let value =
+                |c: Option<crate::funnel::published::FunnelCells>,
+                 f: fn(&crate::funnel::published::FunnelCells) -> crate::output::disclosure::Cell| {
+                    c.as_ref().and_then(|c| f(c).value())
+                };
+            let applied = value(total, |c| c.applied);
+            let low_applied = value(low, |c| c.applied);
+            let share = low_applied.zip(applied.filter(|a| *a > 0.0)).map(|(l, a)| round4(l / a));
+            let members = [format!("{name}: 1"), format!("{name}: 2")];
+            let community = shares.and_then(|s| s.nation_share(name, &members)).map(round4);
+            let headline = nation_headline(name, index, applied, share, community, &likelihood);
+            FunnelNation {
+                nation: name.clone(),
+                index: index.clone(),
+                applied,
+                shortlisted: value(total, |c| c.shortlisted),
+                appointed: value(total, |c| c.appointed),
+                deciles_1_2_applied: low_applied,
+                deciles_1_2_shortlisted: value(low, |c| c.shortlisted),
+                deciles_1_2_appointed: value(low, |c| c.appointed),
+                share_of_applications_from_deciles_1_2: share,
+                community_share_in_deciles_1_2: community,
+                least_deprived_fifth_relative_likelihood: likelihood,
+                headline,
+            }
+        })
+        .collect()
+}
+
+fn round4(v: f64) -> f64 {
+    (v * 10_000.0).round() / 10_000.0
+}
+
+/// One nation's line: its applications, the share from its most deprived fifth (against its
+/// community's), and its relative likelihood.
+fn nation_headline(
+    name: &str,
+    index: &str,
+    applied: Option<f64>,
+    share: Option<f64>,
+    community: Option<f64>,
+    likelihood: &DeprivationLikelihood,
+) -> String {
+    let core20 = if name == "England" { ", Core20" } else { "" };
+    let applications = applied.map_or("a small number of".to_string(), |a| thousands(a as u64));
+    let mut text = format!("{name}: {applications} applications from neighbourhoods on {index}");
+    if let Some(share) = share {
+        text.push_str(&format!("; {:.1}% from its most deprived fifth ({index} deciles 1-2{core20})", share * 100.0));
+        if let Some(c) = community {
+            text.push_str(&format!(", where {:.1}% of its part of the community lives", c * 100.0));
+        }
+    }
+    match (likelihood.relative_likelihood, likelihood.ci_low, likelihood.ci_high) {
+        (Some(r), Some(low), Some(high)) => text.push_str(&format!(
+            "; shortlisted applicants from its least deprived fifth were {r:.2} times as likely as those from its \
+             deciles 1-2 to be appointed (95% CI {low:.2}-{high:.2})"
+        )),
+        _ => text.push_str(&format!(
+            "; no relative likelihood for its least deprived fifth against its deciles 1-2 ({})",
+            likelihood.reason.as_deref().unwrap_or("not enough applications")
+        )),
+    }
+    text
+}
+
+/// Across nations, no deprivation likelihood pooled over the nations' indices: each nation's is in `by_nation`.
+fn not_pooled(deprivation: &mut DeprivationLikelihood) {
+    *deprivation = DeprivationLikelihood {
+        relative_likelihood: None,
+        ci_low: None,
+        ci_high: None,
+        least_deprived_shortlisted: None,
+        least_deprived_appointed: None,
+        core20_shortlisted: None,
+        core20_appointed: None,
+        reason: Some(
+            "not pooled across nations: each nation's least deprived fifth against its deciles 1-2, on its own index, is \
+             in by_nation"
+                .to_string(),
+        ),
+    };
 }
 
 /// The applications file of `args`, opened and its columns found.
@@ -150,23 +314,35 @@ pub(crate) fn publish_folder(
     community: Option<&Community>,
 ) -> anyhow::Result<(FunnelSummary, serde_json::Value)> {
     let PlacedFile { placed, postcode_column, .. } = placed;
-    let shares = community.map(|c| community_shares(run, c));
+    let indices = nation_indices(run, specs);
+    let shares = community.map(|c| community_shares(run, c, !indices.is_empty()));
     let mut written = Vec::new();
     for table in &published.tables {
         let name = format!("funnel_by_{}.csv", table.spec.column);
-        run.write_table(&name, &funnel_table(table, &published.all, shares.as_ref()))?;
+        run.write_table(&name, &table_of(table, &published.all, shares.as_ref(), &indices))?;
         written.push(name);
     }
     let (mut wres2, mut deprivation) = likelihoods(&placed.tally, Some(published));
-    if let Some(reason) = withheld(&placed.counts) {
-        withhold(&mut wres2, &mut deprivation, &reason);
+    if !indices.is_empty() {
+        not_pooled(&mut deprivation);
+    }
+    let withheld_reason = withheld(&placed.counts);
+    if let Some(reason) = &withheld_reason {
+        withhold(&mut wres2, &mut deprivation, reason);
     }
     let unclear = run.disclosure.cell(placed.counts.status_unclear as f64).value();
     let mut summary = summary(args, run, published, (wres2, deprivation), placed.decisions.clone(), community, written);
     summary.applications.status_unclear = unclear;
     summary.postcode_column = home_postcode::record(postcode_column.clone(), &mut summary.decisions);
-    let without_decile = placed.counted.placed_without_decile as f64;
-    let exact = exact_summary(args, run, placed, (specs, without_decile), shares.as_ref())?;
+    if !indices.is_empty() {
+        summary.by_nation = nation_summaries(published, &indices, shares.as_ref(), false);
+        if let Some(reason) = &withheld_reason {
+            summary.by_nation.iter_mut().for_each(|n| withhold_nation(n, reason));
+        }
+        summary.nations_not_pooled = Some(NATIONS_NOT_POOLED.to_string());
+    }
+    let without_decile = placed.without_decile(specs);
+    let exact = exact_summary(args, run, placed, (specs, without_decile), (shares.as_ref(), &indices))?;
     Ok((summary, exact))
 }
 
@@ -176,12 +352,16 @@ fn exact_summary(
     run: &RunContext,
     placed: &PlacedApplications,
     (specs, without_decile): (&[FunnelTableSpec], f64),
-    shares: Option<&CommunityShares>,
+    (shares, indices): (Option<&CommunityShares>, &[(String, String)]),
 ) -> anyhow::Result<serde_json::Value> {
-    let (wres2_exact, deprivation_exact) = likelihoods(&placed.tally, None);
+    let (wres2_exact, mut deprivation_exact) = likelihoods(&placed.tally, None);
     let exact_published =
         PublishedFunnel::new(&placed.tally, specs, &placed.counts.by_match, without_decile, &Disclosure::NONE);
-    let exact_tables = write_exact_tables(run, &exact_published, shares)?;
+    let exact_tables = write_exact_tables(run, &exact_published, (shares, indices))?;
+    if !indices.is_empty() {
+        not_pooled(&mut deprivation_exact);
+    }
+    let by_nation = nation_summaries(&exact_published, indices, shares, true);
     let exact = FunnelExact {
         not_for_publication: "exact counts of applications: keep with the row-level data, never publish",
         applications_file: args.applications.display().to_string(),
@@ -196,6 +376,7 @@ fn exact_summary(
             .map(|(value, rows)| UnclearValue { value, rows })
             .collect(),
         exact_tables,
+        by_nation,
         warnings: &run.warnings,
     };
     Ok(serde_json::to_value(&exact)?)
@@ -206,14 +387,14 @@ fn exact_summary(
 fn write_exact_tables(
     run: &RunContext,
     exact: &PublishedFunnel,
-    shares: Option<&CommunityShares>,
+    (shares, indices): (Option<&CommunityShares>, &[(String, String)]),
 ) -> anyhow::Result<Vec<String>> {
     let dir = run.out().join(INTERNAL_FOLDER);
     std::fs::create_dir_all(&dir).map_err(|e| crate::error::Error::io(&dir, e))?;
     let mut written = Vec::new();
     for table in &exact.tables {
         let name = format!("funnel_by_{}.csv", table.spec.column);
-        funnel_table(table, &exact.all, shares).write_csv(&dir.join(&name))?;
+        table_of(table, &exact.all, shares, indices).write_csv(&dir.join(&name))?;
         written.push(format!("{INTERNAL_FOLDER}/{name}"));
     }
     Ok(written)
@@ -276,11 +457,36 @@ fn community(args: &FunnelArgs, sites: &[Site], run: &mut RunContext) -> anyhow:
     Ok(Some(community))
 }
 
-/// The community's population by decile, for the applicants' reach.
-fn community_shares(run: &RunContext, community: &Community) -> CommunityShares {
+/// The community's population by decile, for the applicants' reach; across nations, by each
+/// nation's own index's deciles too (Scotland's zones by SIMD's working-age population).
+fn community_shares(run: &RunContext, community: &Community, across_nations: bool) -> CommunityShares {
     let zeros = vec![0.0; run.areas.facts.len()];
     let population = class_counts(&run.areas.facts, community, &zeros, Classes::Decile).population;
-    CommunityShares { population_by_decile: population }
+    let mut by_group = std::collections::BTreeMap::new();
+    if across_nations {
+        for (_, area) in run.areas.facts.iter().enumerate().filter(|(i, _)| community.contains(*i)) {
+            let group = nation_group(Some(area));
+            if group != NO_OWN_DECILE {
+                *by_group.entry(group).or_insert(0.0) += area.population.unwrap_or(0.0);
+            }
+        }
+    }
+    CommunityShares { population_by_decile: population, population_by_nation_group: by_group }
+}
+
+/// A nation's likelihood withheld as the run's are (some statuses not read).
+fn withhold_nation(nation: &mut FunnelNation, reason: &str) {
+    let l = &mut nation.least_deprived_fifth_relative_likelihood;
+    (l.relative_likelihood, l.ci_low, l.ci_high) = (None, None, None);
+    l.reason = Some(reason.to_string());
+    nation.headline = nation_headline(
+        &nation.nation,
+        &nation.index,
+        nation.applied,
+        nation.share_of_applications_from_deciles_1_2,
+        nation.community_share_in_deciles_1_2,
+        l,
+    );
 }
 
 /// Applications placed and tallied, with their counts and notes for the summary.
@@ -297,14 +503,56 @@ pub(crate) struct PlacedApplications {
 impl PlacedApplications {
     /// The tallied applications' counts as one system of sums (the tables of `specs`).
     pub fn system(&self, specs: &[FunnelTableSpec]) -> FunnelSystem {
-        let without_decile = self.counted.placed_without_decile as f64;
+        let without_decile = self.without_decile(specs);
         FunnelSystem::build(&self.tally, specs, &self.counted.by_match, without_decile)
     }
 
     /// The tables of `specs` as published alone under `rule`.
     fn publish(&self, specs: &[FunnelTableSpec], rule: &Disclosure) -> PublishedFunnel {
-        let without_decile = self.counted.placed_without_decile as f64;
+        let without_decile = self.without_decile(specs);
         PublishedFunnel::new(&self.tally, specs, &self.counted.by_match, without_decile, rule)
+    }
+
+    /// The tallied applications placed without a decile: of England's IMD, or across nations of
+    /// their own nation's index (the decile tables' last row less those not placed).
+    fn without_decile(&self, specs: &[FunnelTableSpec]) -> f64 {
+        let Some(spec) = specs.iter().find(|s| nations_of_dimension(s.dimension).is_some()) else {
+            return self.counted.placed_without_decile as f64;
+        };
+        let unplaced: u64 =
+            MatchStatus::ALL.iter().filter(|s| !s.is_placed()).map(|s| self.counted.by_match.get(*s)).sum();
+        self.tally.get(spec.dimension, NO_OWN_DECILE).applied - unplaced as f64
+    }
+
+    /// The tables of the run: across nations (applicants or community in Wales or Scotland with
+    /// `--wimd`/`--simd`), the deprivation tables by each nation's own index; else England's IMD's,
+    /// as always (the groups by nation left out of the tally).
+    fn specs(&mut self, with_band: bool, run: &RunContext, community: Option<&Community>) -> Vec<FunnelTableSpec> {
+        let facts = &run.areas.facts;
+        let order = [Country::England, Country::Wales, Country::Scotland];
+        let of_group = |g: &str| order.iter().copied().find(|n| g.starts_with(&format!("{}: ", nation_name(*n))));
+        let applicants = self.tally.groups.get(NATION_DECILE).into_iter().flatten();
+        let mut present: Vec<Country> =
+            applicants.filter(|(_, f)| f.applied > 0.0).filter_map(|(g, _)| of_group(g)).collect();
+        if let Some(community) = community {
+            let areas = facts.iter().enumerate().filter(|(i, _)| community.contains(*i));
+            present.extend(areas.filter_map(|(_, a)| of_group(&nation_group(Some(a)))));
+        }
+        present.push(Country::England);
+        present.sort_by_key(|n| order.iter().position(|o| o == n));
+        present.dedup();
+        let groups = self.tally.groups.remove(NATION_DECILE);
+        match (nation_dimension(&present), groups) {
+            (Some(dimension), Some(groups)) => {
+                self.tally.groups.insert(dimension, groups);
+                funnel_tables_by_nation(with_band, &present)
+            }
+            (Some(dimension), None) => {
+                self.tally.groups.insert(dimension, Default::default());
+                funnel_tables_by_nation(with_band, &present)
+            }
+            _ => funnel_tables(with_band),
+        }
     }
 
     /// The applications of every part together (a network's pool): counts added, each part's
@@ -359,6 +607,8 @@ fn place_applications(
     let (mut counts, mut counted) = (ApplicationCounts::default(), ApplicationCounts::default());
     let mut unread = Unread::default();
     let mut ids = SeenIds::default();
+    // With Wales's or Scotland's index, each application's group on its own nation's index too.
+    let nations = run.geocoder.nations.is_some();
     each_batch(input, "placing applications", |batch| {
         let texts: Vec<&[u8]> = batch.iter().map(|row| columns.postcode(row)).collect();
         let results = run.geocoder.geocode_many(&texts);
@@ -371,7 +621,8 @@ fn place_applications(
                 Some(Seen::SharedId) => counts.rows_sharing_an_id += 1,
                 _ => {}
             }
-            let decile = run.areas.of(&result).and_then(|row| facts[row].decile);
+            let area = run.areas.of(&result).map(|row| &facts[row]);
+            let decile = area.and_then(|a| a.decile);
             counts.add(result.status, decile);
             unread.stage_spread.add(&columns.stage_text(row));
             if columns.band.is_some() {
@@ -383,7 +634,11 @@ fn place_applications(
                 continue;
             };
             counted.add(result.status, decile);
-            tally.add(stage, &groups_of(row, columns, bands, maps, decile, &mut unread));
+            let mut groups = groups_of(row, columns, bands, maps, decile, &mut unread);
+            if nations {
+                groups.push((NATION_DECILE, nation_group(area)));
+            }
+            tally.add(stage, &groups);
         }
         Ok(())
     })?;
@@ -697,6 +952,8 @@ fn summary(
         reference: geocoder.reference_summary(),
         outputs,
         internal_summary: format!("{INTERNAL_FOLDER}/{INTERNAL_SUMMARY}"),
+        by_nation: Vec::new(),
+        nations_not_pooled: None,
     }
 }
 
@@ -749,6 +1006,12 @@ fn print_summary(counts: &ApplicationCounts, summary: &FunnelSummary, started: I
     );
     if let Some(h) = &summary.headline {
         eprintln!("{h}");
+    }
+    for nation in &summary.by_nation {
+        eprintln!("{}", nation.headline);
+    }
+    if let Some(sentence) = &summary.nations_not_pooled {
+        eprintln!("{sentence}");
     }
     for d in &summary.decisions {
         eprintln!("note: {d}");

@@ -12,7 +12,8 @@
 use std::collections::BTreeMap;
 
 use crate::funnel::tally::{
-    base_groups, relative_likelihood, Funnel, FunnelTableSpec, FunnelTally, RelativeLikelihood, NO_DECILE,
+    base_groups, nations_of_dimension, relative_likelihood, Funnel, FunnelTableSpec, FunnelTally, RelativeLikelihood,
+    NO_DECILE, NO_OWN_DECILE,
 };
 use crate::geocoder::{MatchCounts, MatchStatus};
 use crate::output::disclosure::{Cell, Disclosure, DisclosureAudit, Importance, Margins};
@@ -152,7 +153,12 @@ impl System {
             self.margins
                 .rank(*cell, if *status == MatchStatus::ALL[0] { Importance::Detail } else { Importance::Residual });
         }
-        if let Some(none) = self.made.get(&("imd_decile".to_string(), vec![NO_DECILE.to_string()])).copied() {
+        let nation_none = |(dimension, members): &(String, Vec<String>)| {
+            nations_of_dimension(dimension).is_some() && members.as_slice() == [NO_OWN_DECILE]
+        };
+        let none = self.made.get(&("imd_decile".to_string(), vec![NO_DECILE.to_string()])).copied();
+        let none = none.or_else(|| self.made.iter().find(|(key, _)| nation_none(key)).map(|(_, b)| *b));
+        if let Some(none) = none {
             let without = self.push(placed_without_decile);
             self.margins.rank(without, Importance::Residual);
             self.margins.unpublished(without);
@@ -255,6 +261,18 @@ fn importance_of(dimension: &str, members: &[String]) -> Importance {
     let is = |labels: &[&str]| members.len() == labels.len() && members.iter().zip(labels).all(|(m, l)| m == l);
     let residual = [NO_DECILE, EthnicGroup::NotStated.label(), EthnicGroup::Other.label(), Sex::NotStated.label()];
     let unknown_band = BandGroup::Unknown.to_string();
+    if nations_of_dimension(dimension).is_some() {
+        // Each nation's deciles 1-2, 9-10 and total: the per-nation likelihoods and headlines.
+        let decile = |m: &String| m.rsplit_once(": ").and_then(|(_, d)| d.parse::<u8>().ok());
+        let deciles: Vec<Option<u8>> = members.iter().map(decile).collect();
+        let low = deciles.iter().all(|d| matches!(d, Some(1 | 2)));
+        let high = deciles.iter().all(|d| matches!(d, Some(9 | 10)));
+        return match () {
+            _ if is(&[NO_OWN_DECILE]) => Importance::Residual,
+            _ if low || high || members.len() == 10 => Importance::Headline,
+            _ => Importance::Detail,
+        };
+    }
     match dimension {
         "imd_decile" if members.iter().all(|m| m == "1" || m == "2") || is(&["9", "10"]) => Importance::Headline,
         "ethnic_group" if is(&["White"]) || members.len() == 4 => Importance::Headline,

@@ -2,7 +2,9 @@
 
 use std::collections::BTreeMap;
 
+use crate::geocoder::nations::nation_name;
 use crate::input::applications::Stage;
+use crate::reference::Country;
 
 /// Applications of one group at each stage of the funnel: every application applied; the
 /// shortlisted include those appointed.
@@ -129,10 +131,57 @@ impl FunnelTableSpec {
     }
 }
 
+/// The group of applications without a decile in their own nation's index (a run across nations):
+/// not placed, or placed in an area the run has no index for.
+pub const NO_OWN_DECILE: &str = "Not placed or no decile in its nation's index";
+
+/// The tally dimension of applications counted on each nation's own index (a run across nations,
+/// `--wimd`/`--simd`): groups `England: 3`, `Wales: 3`, …, then [`NO_OWN_DECILE`]; until the
+/// nations are known, then named by them ([`nation_dimension`]).
+pub const NATION_DECILE: &str = "nation_decile";
+
+/// The dimensions of the decile groups of each nation's own index, by the nations they hold
+/// (England first): a table's layout depends on its specs alone.
+const NATION_DIMENSIONS: [(&str, &[Country]); 3] = [
+    ("nation_decile_england_wales", &[Country::England, Country::Wales]),
+    ("nation_decile_england_scotland", &[Country::England, Country::Scotland]),
+    ("nation_decile_england_wales_scotland", &[Country::England, Country::Wales, Country::Scotland]),
+];
+
+/// The dimension of the decile groups of `nations` (England first, then Wales, Scotland).
+pub fn nation_dimension(nations: &[Country]) -> Option<&'static str> {
+    NATION_DIMENSIONS.iter().find(|(_, n)| *n == nations).map(|(d, _)| *d)
+}
+
+/// The nations of a dimension of decile groups by nation (`None`: England's IMD or another dimension).
+pub fn nations_of_dimension(dimension: &str) -> Option<&'static [Country]> {
+    NATION_DIMENSIONS.iter().find(|(d, _)| *d == dimension).map(|(_, n)| *n)
+}
+
+/// An application's group on its own nation's index: `England: 3` (England's IMD decile), `Wales: 3`
+/// (its WIMD decile), or [`NO_OWN_DECILE`].
+pub fn nation_group(area: Option<&crate::analysis::AreaFacts>) -> String {
+    let valid = |d: u8| (1..=10).contains(&d);
+    match area {
+        Some(a) if a.decile.is_some_and(valid) => format!("England: {}", a.decile.unwrap_or_default()),
+        Some(a) => match a.own {
+            Some(o) if o.nation != Country::England && a.decile.is_none() && valid(o.decile) => {
+                format!("{}: {}", nation_name(o.nation), o.decile)
+            }
+            _ => NO_OWN_DECILE.to_string(),
+        },
+        None => NO_OWN_DECILE.to_string(),
+    }
+}
+
 /// Every group of a tally dimension, in table order.
 pub fn base_groups(dimension: &str) -> Vec<String> {
     use crate::input::band::BandGroup;
     use crate::input::demography::{EthnicGroup, Sex};
+    if let Some(nations) = nations_of_dimension(dimension) {
+        let groups = nations.iter().flat_map(|n| (1..=10).map(move |d| format!("{}: {d}", nation_name(*n))));
+        return groups.chain([NO_OWN_DECILE.to_string()]).collect();
+    }
     match dimension {
         "imd_decile" => (1..=10).map(|d| d.to_string()).chain([NO_DECILE.to_string()]).collect(),
         "ethnic_group" => {
@@ -190,6 +239,45 @@ pub fn funnel_tables(with_band: bool) -> Vec<FunnelTableSpec> {
     }
     tables
 }
+
+/// The tables `funnel` publishes in a run across nations: as [`funnel_tables`], the deprivation
+/// tables by each nation's own index (`nations`, England first): each nation's deciles, quintiles or
+/// deciles 1-2 against the rest, and its total, then the applications without a decile; row labels
+/// `Wales: 3`, never pooled across nations.
+pub fn funnel_tables_by_nation(with_band: bool, nations: &[Country]) -> Vec<FunnelTableSpec> {
+    let mut tables = funnel_tables(with_band);
+    let Some(dimension) = nation_dimension(nations) else { return tables };
+    let of = |n: Country, groups: std::ops::RangeInclusive<u8>| -> Vec<String> {
+        groups.map(|d| format!("{}: {d}", nation_name(n))).collect()
+    };
+    let none = || (NO_OWN_DECILE.to_string(), vec![NO_OWN_DECILE.to_string()]);
+    let by_nation = |column: &'static str, rows: &dyn Fn(Country) -> Vec<(String, Vec<String>)>| {
+        let mut all: Vec<(String, Vec<String>)> = Vec::new();
+        for n in nations {
+            all.extend(rows(*n));
+            all.push((format!("{}: total", nation_name(*n)), of(*n, 1..=10)));
+        }
+        all.push(none());
+        FunnelTableSpec { column, dimension, rows: all }
+    };
+    let deciles =
+        by_nation("imd_decile", &|n| (1..=10u8).map(|d| (format!("{}: {d}", nation_name(n)), of(n, d..=d))).collect());
+    let quintiles = by_nation("imd_quintile", &|n| {
+        (1..=5u8).map(|q| (format!("{}: {q}", nation_name(n)), of(n, 2 * q - 1..=2 * q))).collect()
+    });
+    let core20 = by_nation("core20", &|n| {
+        let low = if n == Country::England { CORE20 } else { DECILES_1_2 };
+        vec![
+            (format!("{}: {low}", nation_name(n)), of(n, 1..=2)),
+            (format!("{}: Rest (deciles 3-10)", nation_name(n)), of(n, 3..=10)),
+        ]
+    });
+    tables.splice(0..3, [deciles, quintiles, core20]);
+    tables
+}
+
+/// Deciles 1-2 of Wales's or Scotland's own index (England's are [`CORE20`]).
+pub const DECILES_1_2: &str = "Deciles 1-2";
 
 /// A relative likelihood with its 95% interval.
 #[derive(Debug, Clone, Copy, PartialEq)]

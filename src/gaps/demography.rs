@@ -41,6 +41,22 @@ pub fn demography_table(dimension: Dimension, rows: &[DemographyRow]) -> Table {
     table
 }
 
+/// `gaps_by_ethnic_group.csv` and its siblings in a run across nations: each nation's rows (its
+/// staff against its own part of the community, shares within the nation), a `nation` column to
+/// filter on; a nation without a census (Scotland) has its staff and no population.
+pub fn demography_table_by_nation(dimension: Dimension, nations: &[(String, Vec<DemographyRow>)]) -> Table {
+    let one = demography_table(dimension, &[]);
+    let mut headers = vec!["nation"];
+    headers.extend(one.headers.iter().map(String::as_str));
+    let mut table = Table::new(&headers);
+    for (nation, rows) in nations {
+        for row in demography_table(dimension, rows).rows {
+            table.push(std::iter::once(nation.clone()).chain(row).collect());
+        }
+    }
+    table
+}
+
 /// The rows as the summary gives them.
 pub fn demography_groups(rows: &[DemographyRow]) -> Vec<DemographyGroup> {
     rows.iter()

@@ -22,7 +22,8 @@ use crate::cli::{Breakdown, DemographyArgs, GapsArgs};
 use crate::dictionary::{CAR_AVAILABILITY, ECONOMIC_ACTIVITY};
 use crate::error::{Error, Location};
 use crate::gaps::demography::{
-    all_staff_group_column, all_staff_table, demography_groups, demography_table, wres1_rows, wres1_table,
+    all_staff_group_column, all_staff_table, demography_groups, demography_table, demography_table_by_nation,
+    wres1_rows, wres1_table,
 };
 use crate::gaps::published::{
     check_linked, other_nations, published_before, AllStaffCells, ClassCells, PublishedStaff,
@@ -700,8 +701,22 @@ fn write_demography(
 ) -> anyhow::Result<DemographyOutputs> {
     let mut outputs = DemographyOutputs::default();
     let mut community_bme_share = None;
+    let nations = nation_populations(run, community);
     for dimension in dedup(&args.by).into_iter().filter_map(Breakdown::dimension) {
         let table = census.iter().find(|t| t.dimension == dimension);
+        if !nations.is_empty() {
+            // Across nations: each nation's staff against its own part of the community.
+            let by_nation = nation_demography(run, community, (dimension, table), published, &nations);
+            if dimension == Dimension::EthnicGroup {
+                community_bme_share = by_nation.bme_share;
+            }
+            run.warnings.extend(by_nation.warnings);
+            let name = format!("gaps_by_{}.csv", dimension.key());
+            run.write_table(&name, &demography_table_by_nation(dimension, &by_nation.rows))?;
+            outputs.written.push(name);
+            outputs.summaries.extend(by_nation.summaries);
+            continue;
+        }
         let (population, missing) = census_population(run, community, dimension, table);
         run.warnings.extend(census_warning(dimension, table, missing));
         let rows = dimension_rows(dimension, published, &population);
@@ -719,6 +734,7 @@ fn write_demography(
             areas_without_census: missing,
             note: table.and_then(|t| t.note.clone()),
             groups: demography_groups(&rows),
+            nation: None,
         });
     }
     if let Some(cells) = &published.wres1 {
@@ -735,6 +751,89 @@ fn write_demography(
     }
     outputs.all_staff = published.all_staff.iter().map(all_staff_summary).collect();
     Ok(outputs)
+}
+
+/// One breakdown's comparison in a run across nations: each nation's rows (its staff against its
+/// part of the community), their summaries, the community's BME share over the nations with a
+/// census, and the warnings (Scotland's census is not Census 2021).
+struct NationDemography {
+    rows: Vec<(String, Vec<crate::analysis::demography::DemographyRow>)>,
+    summaries: Vec<DemographySummary>,
+    bme_share: Option<f64>,
+    warnings: Vec<String>,
+}
+
+/// Census 2021 covers England and Wales only: a note for Scotland's staff, shown without a community.
+const SCOTLAND_CENSUS_NOTE: &str = "Scotland's census (Scotland's Census 2022, National Records of Scotland) is \
+     separate from Census 2021 for England and Wales and is not in the reference data: Scotland's staff are shown by \
+     group, without a community to compare them with";
+
+/// Each nation's staff by the groups of `dimension` (as published for the nation, in its part of
+/// the community) against the census counts of its part of the community; Scotland's staff
+/// without a population (see [`SCOTLAND_CENSUS_NOTE`]), never dropped.
+fn nation_demography(
+    run: &RunContext,
+    community: &Community,
+    (dimension, table): (Dimension, Option<&DemographyTable>),
+    published: &PublishedStaff,
+    nations: &[NationPopulation],
+) -> NationDemography {
+    let facts = &run.areas.facts;
+    let mut out = NationDemography { rows: Vec::new(), summaries: Vec::new(), bme_share: None, warnings: Vec::new() };
+    let mut pooled = vec![0.0; dimension.compared().len()];
+    for nation in nations {
+        let in_nation = |a: &AreaFacts| match nation.nation {
+            Country::England => a.decile.is_some(),
+            n => a.decile.is_none() && a.own.is_some_and(|o| o.nation == n),
+        };
+        let with_census = table.filter(|_| nation.nation != Country::Scotland);
+        let (mut population, mut missing) = (vec![0.0; dimension.compared().len()], 0);
+        if let Some(t) = with_census {
+            for (_, area) in facts.iter().enumerate().filter(|(i, a)| community.contains(*i) && in_nation(a)) {
+                match t.table.get(&area.code) {
+                    Some(counts) => population.iter_mut().zip(counts).for_each(|(p, c)| *p += c),
+                    None => missing += 1,
+                }
+            }
+            pooled.iter_mut().zip(&population).for_each(|(p, c)| *p += c);
+        } else {
+            population.clear();
+        }
+        let groups = nation.groups(published, dimension.key());
+        let staff = |label: &str| match groups.iter().find(|(l, _)| l == label) {
+            Some((_, c)) => c.total.value(),
+            None => Some(0.0),
+        };
+        let total = nation.cells(published).and_then(|c| c.total.value());
+        let rows = demography_rows(dimension, staff, total, &population);
+        let name = nation_name(nation.nation);
+        let note = match nation.nation {
+            Country::Scotland if table.is_some() => {
+                out.warnings.push(format!("{SCOTLAND_CENSUS_NOTE} (gaps_by_{}.csv)", dimension.key()));
+                Some(format!("{SCOTLAND_CENSUS_NOTE}."))
+            }
+            _ => table.and_then(|t| t.note.clone()),
+        };
+        if nation.nation != Country::Scotland {
+            out.warnings.extend(census_warning(dimension, table, missing));
+        }
+        out.summaries.push(DemographySummary {
+            dimension: dimension.key().to_string(),
+            population_file: with_census.map(|t| file_name(&t.table.path)),
+            population_of: dimension.population_of().to_string(),
+            areas: format!("the community's areas in {name} ranked by {} (as in the deprivation tables)", nation.index),
+            areas_without_census: missing,
+            note,
+            groups: demography_groups(&rows),
+            nation: Some(name.to_string()),
+        });
+        out.rows.push((name.to_string(), rows));
+    }
+    if table.is_some() {
+        let rows = demography_rows(dimension, |_| None, None, &pooled);
+        out.bme_share = rows.iter().find(|r| r.label == BME).and_then(|r| r.population_share);
+    }
+    out
 }
 
 /// The all-staff tables (`staff_all_by_band_group.csv`, `…_by_sex.csv`, `…_by_starter.csv`), by file name.
@@ -786,9 +885,14 @@ fn exact_demography_tables(
     exact: &PublishedStaff,
 ) -> Vec<(String, Table)> {
     let dimensions = dedup(&args.by).into_iter().filter_map(Breakdown::dimension);
+    let nations = nation_populations(run, community);
     dimensions
         .map(|dimension| {
             let table = census.iter().find(|t| t.dimension == dimension);
+            if !nations.is_empty() {
+                let rows = nation_demography(run, community, (dimension, table), exact, &nations).rows;
+                return (format!("gaps_by_{}.csv", dimension.key()), demography_table_by_nation(dimension, &rows));
+            }
             let (population, _) = census_population(run, community, dimension, table);
             let rows = dimension_rows(dimension, exact, &population);
             (format!("gaps_by_{}.csv", dimension.key()), demography_table(dimension, &rows))
@@ -1160,11 +1264,13 @@ fn nations_headline(
     let each: Vec<&str> = by_nation.iter().filter_map(|n| n.headline.as_deref()).collect();
     decisions.push(NATIONS_NOT_POOLED.to_string());
     if args.by.iter().any(|b| b.dimension().is_some()) {
-        decisions.push(
-            "staff by ethnic group, sex and age band against the census (gaps_by_ethnic_group.csv and the like) \
-             are of the community's English areas only"
-                .to_string(),
-        );
+        let scotland = by_nation.iter().any(|n| n.nation == "Scotland");
+        decisions.push(format!(
+            "staff by ethnic group, sex and age band (gaps_by_ethnic_group.csv and the like) are compared nation by \
+             nation: each nation's staff against its own part of the community's Census 2021 counts (England and \
+             Wales){}",
+            if scotland { format!("; {SCOTLAND_CENSUS_NOTE}") } else { String::new() }
+        ));
     }
     // Everyone living in the community's ranked areas: each nation's published total, when none is hidden.
     staff.placed_in_community = by_nation.iter().map(|n| n.staff_in_community).sum();

@@ -104,6 +104,9 @@ pub struct DemographySummary {
     pub areas_without_census: usize,
     pub note: Option<String>,
     pub groups: Vec<DemographyGroup>,
+    /// In a run across nations, the nation whose staff and part of the community these are.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nation: Option<String>,
 }
 
 /// One group's row: staff under the disclosure rule, shares of the stated total.
@@ -423,6 +426,37 @@ pub struct FunnelSummary {
     pub reference: ReferenceSummary,
     pub outputs: Vec<String>,
     pub internal_summary: String,
+    /// When the applicants or the community span nations (with `--wimd`, `--simd`): each nation's
+    /// applications on the deciles of its own index, England first, with a headline.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub by_nation: Vec<FunnelNation>,
+    /// Why the nations' indices are not pooled, in one sentence (a run across nations).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nations_not_pooled: Option<String>,
+}
+
+/// One nation's applications in a funnel run across nations, on its own index, from the
+/// published tables (never pooled with another nation's).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FunnelNation {
+    pub nation: String,
+    /// Its own index (`WIMD 2025`).
+    pub index: String,
+    pub applied: Option<f64>,
+    pub shortlisted: Option<f64>,
+    pub appointed: Option<f64>,
+    /// Applications from deciles 1-2 of its own index (England's: Core20).
+    pub deciles_1_2_applied: Option<f64>,
+    pub deciles_1_2_shortlisted: Option<f64>,
+    pub deciles_1_2_appointed: Option<f64>,
+    /// Of its applications with a decile of its own index, the share from deciles 1-2.
+    pub share_of_applications_from_deciles_1_2: Option<f64>,
+    /// Of its part of the community, the share living in its deciles 1-2 (with a community).
+    pub community_share_in_deciles_1_2: Option<f64>,
+    /// Its least deprived fifth (deciles 9-10) against its deciles 1-2, as WRES indicator 2 is
+    /// computed: the relative likelihood of appointment from shortlisting (`core20_*` its deciles 1-2).
+    pub least_deprived_fifth_relative_likelihood: DeprivationLikelihood,
+    pub headline: String,
 }
 
 /// Applications by what became of them and by stage, under the disclosure rule.

@@ -60,18 +60,41 @@ pub(super) fn commute_section(dir: &Path, assumptions: &mut Vec<String>) -> anyh
         figure(number("hours_total"), " hours a year travelling"),
     ];
     let deciles = Csv::read(&dir.join("commute_by_decile.csv"))?;
-    let mut columns = vec![("imd_decile", "IMD decile of home", Format::Text)];
+    // Across nations each nation's rows on its own index, side by side (never pooled).
+    let across = deciles.headers.first().is_some_and(|h| h == "nation");
+    let mut columns = match across {
+        false => vec![("imd_decile", "IMD decile of home", Format::Text)],
+        true => vec![
+            ("nation", "Nation", Format::Text),
+            ("deprivation_index", "Index", Format::Text),
+            ("deprivation_decile", "Decile of home in the nation's own index", Format::Text),
+        ],
+    };
     columns.extend(COLUMNS);
-    let rows: Vec<&Vec<String>> = deciles.rows.iter().filter(|r| !empty_residual(r)).collect();
-    let deciles = deciles.table("Staff travel to work by national IMD decile of their home", &columns, &rows)?;
+    let residual = |r: &Vec<String>| match across {
+        false => empty_residual(r),
+        true => r.get(2).is_some_and(|d| d == "none") && r.get(3).is_some_and(|s| s == "0"),
+    };
+    let rows: Vec<&Vec<String>> = deciles.rows.iter().filter(|r| !residual(r)).collect();
+    let caption = match across {
+        false => "Staff travel to work by national IMD decile of their home",
+        true => "Staff travel to work by decile of their home in each nation's own index (shares within each nation)",
+    };
+    let deciles = deciles.table(caption, &columns, &rows)?;
     let bands = Csv::read(&dir.join("commute_by_band.csv"))?;
-    columns[0] = ("band_group", "Band group", Format::Text);
+    let mut columns = vec![("band_group", "Band group", Format::Text)];
+    columns.extend(COLUMNS);
     let rows: Vec<&Vec<String>> = bands.rows.iter().filter(|r| !empty_residual(r)).collect();
     let bands = bands.table("Staff travel to work by band group", &columns, &rows)?;
     let modes = summary["assumptions"]["modes"].as_str().unwrap_or_default();
     let trips = summary["assumptions"]["trips"].as_str().unwrap_or_default();
     assumptions.push(format!("How staff travel to work: {modes}; how often: {trips}."));
-    let (lens, scenarios) = (lens(&summary["equity_lens"]), scenarios(&summary["scenarios"]));
+    let (mut lens, scenarios) = (lens(&summary["equity_lens"]), scenarios(&summary["scenarios"]));
+    if let Some(nations) = summary["by_nation"].as_array().filter(|n| !n.is_empty()) {
+        // Each nation's staff on its own index, in a line each, and why they are not pooled.
+        lens = nations.iter().filter_map(|n| n["headline"].as_str()).map(|h| format!("{h}.")).collect();
+        lens.extend(summary["nations_not_pooled"].as_str().map(str::to_string));
+    }
     let reach = reach(&summary["target_reach"]);
     Ok(CommuteSection { headline, figures, deciles, bands, lens, scenarios, reach })
 }

@@ -19,7 +19,7 @@ pub(super) struct DemographySection {
 /// One dimension (ethnic group, sex, age) against the community.
 #[derive(Serialize)]
 struct DemographyPart {
-    title: &'static str,
+    title: String,
     sentence: Option<String>,
     table: HtmlTable,
     note: String,
@@ -44,10 +44,18 @@ pub(super) fn demography_section(dir: &Path) -> anyhow::Result<Option<Demography
         .demography
         .iter()
         .map(|d| DemographyPart {
-            title: dimension_title(&d.dimension),
+            // Across nations each nation's staff against its own part of the community.
+            title: match &d.nation {
+                Some(nation) => format!("{}: {nation}", dimension_title(&d.dimension)),
+                None => dimension_title(&d.dimension).to_string(),
+            },
             sentence: demography_sentence(d),
             table: demography_table(d, &|c| published(&rule, c)),
-            note: format!("Community: {}; {}.", d.population_of, d.areas),
+            note: match (&d.nation, &d.population_file, &d.note) {
+                // A nation without a census in the reference data (Scotland): why there is no comparison.
+                (Some(_), None, Some(note)) => note.clone(),
+                _ => format!("Community: {}; {}.", d.population_of, d.areas),
+            },
         })
         .collect();
     Ok(Some(DemographySection {
@@ -194,19 +202,31 @@ fn funnel_table(path: &Path, caption: &str) -> anyhow::Result<HtmlTable> {
     let csv = Csv::read(path)?;
     let rows: Vec<&Vec<String>> = csv.rows.iter().collect();
     let first = csv.headers.first().cloned().unwrap_or_default();
-    let mut columns = vec![
-        (first.as_str(), "Group", Format::Text),
+    // Across nations each nation's rows on its own index, side by side (its group the third column).
+    let across = first == "nation";
+    let group = if across { csv.headers.get(2).cloned().unwrap_or_default() } else { first.clone() };
+    let mut columns = if across {
+        vec![("nation", "Nation", Format::Text), ("deprivation_index", "Index", Format::Text)]
+    } else {
+        Vec::new()
+    };
+    let caption = match across {
+        true => format!("{caption}, each nation on its own index (shares within each nation)"),
+        false => caption.to_string(),
+    };
+    columns.extend([
+        (group.as_str(), "Group", Format::Text),
         ("applied", "Applied", Format::Count),
         ("shortlisted", "Shortlisted", Format::Count),
         ("appointed", "Appointed", Format::Count),
         ("shortlisting_rate", "Shortlisted of those who applied", Format::Percent),
         ("appointment_rate_from_shortlisting", "Appointed of those shortlisted", Format::Percent),
-    ];
+    ]);
     if csv.headers.iter().any(|h| h == "community_population_share") {
         columns.push(("applied_share", "Share of applications", Format::Percent));
         columns.push(("community_population_share", "Share of the community", Format::Percent));
     }
-    csv.table(caption, &columns, &rows)
+    csv.table(&caption, &columns, &rows)
 }
 
 /// The relative likelihoods in plain words, or why they are not shown.
@@ -233,7 +253,9 @@ fn likelihood_sentences(summary: &FunnelSummary) -> Vec<String> {
             "",
         ),
     ];
-    pairs
+    // Across nations, each nation's least deprived fifth against its own deciles 1-2 instead of a pooled one.
+    let pairs = if summary.by_nation.is_empty() { &pairs[..] } else { &pairs[..1] };
+    let mut sentences: Vec<String> = pairs
         .iter()
         .map(|(a, b, ratio, low, high, reason, suffix)| match (ratio, low, high) {
             (Some(r), Some(low), Some(high)) => format!(
@@ -249,5 +271,8 @@ fn likelihood_sentences(summary: &FunnelSummary) -> Vec<String> {
                 reason.as_deref().unwrap_or("not enough applications")
             ),
         })
-        .collect()
+        .collect();
+    sentences.extend(summary.by_nation.iter().map(|n| format!("{}.", n.headline)));
+    sentences.extend(summary.nations_not_pooled.clone());
+    sentences
 }
