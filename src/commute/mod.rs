@@ -28,7 +28,7 @@ use crate::commute::summary::{
 };
 use crate::commute::tally::{CommuteTally, Frequency};
 use crate::input::distance_matrix::DistanceMatrix;
-use crate::input::sites::SiteNames;
+use crate::input::sites::{Site, SiteNames};
 use crate::io::format::{mass, thousands};
 use crate::output::disclosure::{Cell, Disclosure, Margins, RunAudit};
 use crate::output::run_summary::Range;
@@ -67,20 +67,7 @@ pub fn run(args: CommuteArgs) -> anyhow::Result<()> {
     let published = PublishedCommute::new(&placed.tally, &deciles, &msoas, &run.disclosure);
     let (mut written, warning) = tables::write(&run, &sites, (&placed.tally, &published), census.as_ref())?;
     run.warnings.extend(warning);
-    let worked_at: Vec<_> =
-        sites.iter().zip(&placed.tally.by_site).filter(|(_, m)| m.staff > 0.0).map(|(s, _)| s.clone()).collect();
-    let target_reach = reach::target_reach(&args.reach, &run.areas, &worked_at, &model)?;
-    if let Some((table, reach)) = &target_reach {
-        run.write_table(reach::TABLE, table)?;
-        written.push(reach::TABLE.to_string());
-        if !reach.targets_not_in_areas.is_empty() {
-            run.warnings.push(format!(
-                "{} of the --targets areas are not among the run's areas and are left out (e.g. {})",
-                reach.targets_not_in_areas.len(),
-                reach.targets_not_in_areas[0]
-            ));
-        }
-    }
+    let target_reach = write_target_reach(&args, &mut run, &sites, &placed.tally, &model, &mut written)?;
     let not_pooled: Vec<String> = published.by_nation.iter().map(|_| nations::NATIONS_NOT_POOLED.to_string()).collect();
     written.push(run.write_workbook("commute.xlsx", "Staff travel to work", &written, &not_pooled)?);
     written.push(RunAudit::new(run.disclosure, published.audits.clone()).write(run.out())?);
@@ -102,6 +89,33 @@ pub fn run(args: CommuteArgs) -> anyhow::Result<()> {
         eprintln!("done in {:.1} s", started.elapsed().as_secs_f64());
     }
     Ok(())
+}
+
+/// The reach of the target areas from the sites where staff work (`--targets`), written as a
+/// table; target areas not among the run's are counted in a warning.
+fn write_target_reach(
+    args: &CommuteArgs,
+    run: &mut RunContext,
+    sites: &[Site],
+    tally: &CommuteTally,
+    model: &TravelModel,
+    written: &mut Vec<String>,
+) -> anyhow::Result<Option<(crate::output::table::Table, reach::TargetReach)>> {
+    let worked_at: Vec<_> =
+        sites.iter().zip(&tally.by_site).filter(|(_, m)| m.staff > 0.0).map(|(s, _)| s.clone()).collect();
+    let target_reach = reach::target_reach(&args.reach, &run.areas, &worked_at, model)?;
+    if let Some((table, reach)) = &target_reach {
+        run.write_table(reach::TABLE, table)?;
+        written.push(reach::TABLE.to_string());
+        if !reach.targets_not_in_areas.is_empty() {
+            run.warnings.push(format!(
+                "{} of the --targets areas are not among the run's areas and are left out (e.g. {})",
+                reach.targets_not_in_areas.len(),
+                reach.targets_not_in_areas[0]
+            ));
+        }
+    }
+    Ok(target_reach)
 }
 
 /// In a run whose staff span nations: each nation's figures on its own index (published and

@@ -172,16 +172,38 @@ pub fn extend(
         }
         nations.push(NationAt { deciles, total: nation_total, low, decile_band });
     }
-    let none = push(groups, own.none);
+    let (none, none_band) = without_decile(&own, &decile_groups, groups, margins, outside);
+    add_totals(&nations, none, &none_band, margins, [total, first_decile, bands, cross]);
+    Some(NationsAt { groups: decile_groups, nations, none, none_band })
+}
+
+/// The staff without a decile in any nation's index (in all and by band group), as cells.
+fn without_decile(
+    own: &OwnMeasures,
+    decile_groups: &DecileGroups,
+    groups: &mut Vec<CommuteMeasures>,
+    margins: &mut Margins,
+    outside: usize,
+) -> (usize, Vec<usize>) {
+    let mut push = |m: CommuteMeasures| {
+        groups.push(m);
+        groups.len() - 1
+    };
+    let none = push(own.none);
     let parts = decile_groups.of_area.iter().enumerate().filter(|(_, g)| g.is_none()).map(|(i, _)| i);
     margins.add(parts.chain([outside]).collect::<Vec<_>>(), none);
-    let none_band: Vec<usize> = own.none_band.iter().map(|m| push(groups, *m)).collect();
+    let none_band: Vec<usize> = own.none_band.iter().map(|m| push(*m)).collect();
     margins.add(none_band.clone(), none);
     for cell in none_band.iter().chain([&none]) {
         margins.rank(*cell, Importance::Residual);
     }
-    // The nations' totals and the staff without a decile make the run's total; all but England's
-    // make England's `none`; by band group likewise.
+    (none, none_band)
+}
+
+/// The nations' totals and the staff without a decile make the run's total; all but England's
+/// make England's `none`; by band group likewise.
+fn add_totals(nations: &[NationAt], none: usize, none_band: &[usize], margins: &mut Margins, anchors: [usize; 4]) {
+    let [total, first_decile, bands, cross] = anchors;
     let totals: Vec<usize> = nations.iter().map(|n| n.total).collect();
     margins.add(totals.iter().copied().chain([none]).collect::<Vec<_>>(), total);
     margins.add(totals[1..].iter().copied().chain([none]).collect::<Vec<_>>(), first_decile + 10);
@@ -191,7 +213,6 @@ pub fn extend(
         margins.add(others.clone(), cross + 50 + b);
         margins.add(of_band(&nations[0]).into_iter().chain(others).collect::<Vec<_>>(), bands + b);
     }
-    Some(NationsAt { groups: decile_groups, nations, none, none_band })
 }
 
 impl NationsAt {

@@ -16,7 +16,7 @@ use crate::analysis::demography::BME;
 use crate::analysis::gaps::{class_counts, Classes};
 use crate::cli::FunnelArgs;
 use crate::funnel::published::PublishedFunnelTable;
-use crate::funnel::published::{published_likelihood, FunnelSystem, PublishedFunnel, PublishedLikelihood};
+use crate::funnel::published::{published_likelihood, FunnelCells, FunnelSystem, PublishedFunnel, PublishedLikelihood};
 use crate::funnel::tables::{funnel_table, funnel_table_by_nation, CommunityShares};
 use crate::funnel::tally::{
     funnel_tables, funnel_tables_by_nation, nation_dimension, nation_group, nations_of_dimension, relative_likelihood,
@@ -166,34 +166,7 @@ fn nation_summaries(
             let total = cells("imd_decile", format!("{name}: total"));
             let low = cells("core20", format!("{name}: {low_label}"));
             let high = cells("imd_quintile", format!("{name}: 5"));
-            let likelihood = match exact {
-                false => published_likelihood(high, low),
-                true => {
-                    let funnel = |c: Option<crate::funnel::published::FunnelCells>| {
-                        let v = |cell: crate::output::disclosure::Cell| cell.value().unwrap_or(0.0);
-                        c.map_or(Funnel::default(), |c| Funnel {
-                            applied: v(c.applied),
-                            shortlisted: v(c.shortlisted),
-                            appointed: v(c.appointed),
-                        })
-                    };
-                    exact_likelihood(funnel(high), funnel(low))
-                }
-            };
-            let deprived = format!("its deciles 1-2 ({index})");
-            let ([relative_likelihood, ci_low, ci_high], counts, reason) =
-                summary_parts(likelihood, ("its least deprived fifth", &deprived));
-            let [least_deprived_shortlisted, least_deprived_appointed, core20_shortlisted, core20_appointed] = counts;
-            let likelihood = DeprivationLikelihood {
-                relative_likelihood,
-                ci_low,
-                ci_high,
-                least_deprived_shortlisted,
-                least_deprived_appointed,
-                core20_shortlisted,
-                core20_appointed,
-                reason,
-            };
+            let likelihood = nation_likelihood(high, low, exact, index);
             let value =
                 |c: Option<crate::funnel::published::FunnelCells>,
                  f: fn(&crate::funnel::published::FunnelCells) -> crate::output::disclosure::Cell| {
@@ -221,6 +194,44 @@ fn nation_summaries(
             }
         })
         .collect()
+}
+
+/// A nation's least deprived fifth against its own deciles 1-2, the way WRES indicator 2 is
+/// computed: from the published cells, or the exact ones.
+fn nation_likelihood(
+    high: Option<FunnelCells>,
+    low: Option<FunnelCells>,
+    exact: bool,
+    index: &str,
+) -> DeprivationLikelihood {
+    let likelihood = match exact {
+        false => published_likelihood(high, low),
+        true => {
+            let funnel = |c: Option<FunnelCells>| {
+                let v = |cell: crate::output::disclosure::Cell| cell.value().unwrap_or(0.0);
+                c.map_or(Funnel::default(), |c| Funnel {
+                    applied: v(c.applied),
+                    shortlisted: v(c.shortlisted),
+                    appointed: v(c.appointed),
+                })
+            };
+            exact_likelihood(funnel(high), funnel(low))
+        }
+    };
+    let deprived = format!("its deciles 1-2 ({index})");
+    let ([relative_likelihood, ci_low, ci_high], counts, reason) =
+        summary_parts(likelihood, ("its least deprived fifth", &deprived));
+    let [least_deprived_shortlisted, least_deprived_appointed, core20_shortlisted, core20_appointed] = counts;
+    DeprivationLikelihood {
+        relative_likelihood,
+        ci_low,
+        ci_high,
+        least_deprived_shortlisted,
+        least_deprived_appointed,
+        core20_shortlisted,
+        core20_appointed,
+        reason,
+    }
 }
 
 fn round4(v: f64) -> f64 {

@@ -782,23 +782,9 @@ fn nation_demography(
     let mut out = NationDemography { rows: Vec::new(), summaries: Vec::new(), bme_share: None, warnings: Vec::new() };
     let mut pooled = vec![0.0; dimension.compared().len()];
     for nation in nations {
-        let in_nation = |a: &AreaFacts| match nation.nation {
-            Country::England => a.decile.is_some(),
-            n => a.decile.is_none() && a.own.is_some_and(|o| o.nation == n),
-        };
         let with_census = table.filter(|_| nation.nation != Country::Scotland);
-        let (mut population, mut missing) = (vec![0.0; dimension.compared().len()], 0);
-        if let Some(t) = with_census {
-            for (_, area) in facts.iter().enumerate().filter(|(i, a)| community.contains(*i) && in_nation(a)) {
-                match t.table.get(&area.code) {
-                    Some(counts) => population.iter_mut().zip(counts).for_each(|(p, c)| *p += c),
-                    None => missing += 1,
-                }
-            }
-            pooled.iter_mut().zip(&population).for_each(|(p, c)| *p += c);
-        } else {
-            population.clear();
-        }
+        let (population, missing) = nation_population(facts, community, nation.nation, with_census, dimension);
+        pooled.iter_mut().zip(&population).for_each(|(p, c)| *p += c);
         let groups = nation.groups(published, dimension.key());
         let staff = |label: &str| match groups.iter().find(|(l, _)| l == label) {
             Some((_, c)) => c.total.value(),
@@ -834,6 +820,32 @@ fn nation_demography(
         out.bme_share = rows.iter().find(|r| r.label == BME).and_then(|r| r.population_share);
     }
     out
+}
+
+/// A nation's part of the community by group, from the census table (empty without one), and
+/// the nation's community areas the table lacks.
+fn nation_population(
+    facts: &[AreaFacts],
+    community: &Community,
+    nation: Country,
+    census: Option<&DemographyTable>,
+    dimension: Dimension,
+) -> (Vec<f64>, usize) {
+    let Some(census) = census else {
+        return (Vec::new(), 0);
+    };
+    let in_nation = |a: &AreaFacts| match nation {
+        Country::England => a.decile.is_some(),
+        n => a.decile.is_none() && a.own.is_some_and(|o| o.nation == n),
+    };
+    let (mut population, mut missing) = (vec![0.0; dimension.compared().len()], 0);
+    for (_, area) in facts.iter().enumerate().filter(|(i, a)| community.contains(*i) && in_nation(a)) {
+        match census.table.get(&area.code) {
+            Some(counts) => population.iter_mut().zip(counts).for_each(|(p, c)| *p += c),
+            None => missing += 1,
+        }
+    }
+    (population, missing)
 }
 
 /// The all-staff tables (`staff_all_by_band_group.csv`, `…_by_sex.csv`, `…_by_starter.csv`), by file name.

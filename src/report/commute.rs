@@ -59,6 +59,28 @@ pub(super) fn commute_section(dir: &Path, assumptions: &mut Vec<String>) -> anyh
         figure(number("km_total"), " km a year"),
         figure(number("hours_total"), " hours a year travelling"),
     ];
+    let deciles = deciles_table(dir)?;
+    let bands = Csv::read(&dir.join("commute_by_band.csv"))?;
+    let mut columns = vec![("band_group", "Band group", Format::Text)];
+    columns.extend(COLUMNS);
+    let rows: Vec<&Vec<String>> = bands.rows.iter().filter(|r| !empty_residual(r)).collect();
+    let bands = bands.table("Staff travel to work by band group", &columns, &rows)?;
+    let modes = summary["assumptions"]["modes"].as_str().unwrap_or_default();
+    let trips = summary["assumptions"]["trips"].as_str().unwrap_or_default();
+    assumptions.push(format!("How staff travel to work: {modes}; how often: {trips}."));
+    let (mut lens, scenarios) = (lens(&summary["equity_lens"]), scenarios(&summary["scenarios"]));
+    if let Some(nations) = summary["by_nation"].as_array().filter(|n| !n.is_empty()) {
+        // Each nation's staff on its own index, in a line each, and why they are not pooled.
+        lens = nations.iter().filter_map(|n| n["headline"].as_str()).map(|h| format!("{h}.")).collect();
+        lens.extend(summary["nations_not_pooled"].as_str().map(str::to_string));
+    }
+    let reach = reach(&summary["target_reach"]);
+    Ok(CommuteSection { headline, figures, deciles, bands, lens, scenarios, reach })
+}
+
+/// Staff travel by decile of home: the national IMD's, or across nations each nation's rows on
+/// its own index, side by side (never pooled).
+fn deciles_table(dir: &Path) -> anyhow::Result<HtmlTable> {
     let deciles = Csv::read(&dir.join("commute_by_decile.csv"))?;
     // Across nations each nation's rows on its own index, side by side (never pooled).
     let across = deciles.headers.first().is_some_and(|h| h == "nation");
@@ -80,23 +102,7 @@ pub(super) fn commute_section(dir: &Path, assumptions: &mut Vec<String>) -> anyh
         false => "Staff travel to work by national IMD decile of their home",
         true => "Staff travel to work by decile of their home in each nation's own index (shares within each nation)",
     };
-    let deciles = deciles.table(caption, &columns, &rows)?;
-    let bands = Csv::read(&dir.join("commute_by_band.csv"))?;
-    let mut columns = vec![("band_group", "Band group", Format::Text)];
-    columns.extend(COLUMNS);
-    let rows: Vec<&Vec<String>> = bands.rows.iter().filter(|r| !empty_residual(r)).collect();
-    let bands = bands.table("Staff travel to work by band group", &columns, &rows)?;
-    let modes = summary["assumptions"]["modes"].as_str().unwrap_or_default();
-    let trips = summary["assumptions"]["trips"].as_str().unwrap_or_default();
-    assumptions.push(format!("How staff travel to work: {modes}; how often: {trips}."));
-    let (mut lens, scenarios) = (lens(&summary["equity_lens"]), scenarios(&summary["scenarios"]));
-    if let Some(nations) = summary["by_nation"].as_array().filter(|n| !n.is_empty()) {
-        // Each nation's staff on its own index, in a line each, and why they are not pooled.
-        lens = nations.iter().filter_map(|n| n["headline"].as_str()).map(|h| format!("{h}.")).collect();
-        lens.extend(summary["nations_not_pooled"].as_str().map(str::to_string));
-    }
-    let reach = reach(&summary["target_reach"]);
-    Ok(CommuteSection { headline, figures, deciles, bands, lens, scenarios, reach })
+    Ok(deciles.table(caption, &columns, &rows)?)
 }
 
 /// Which of the target neighbourhoods can reach each site without a car, with how the times were made.
