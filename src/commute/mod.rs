@@ -3,6 +3,7 @@
 pub mod distance;
 pub mod equity;
 pub mod modes;
+pub mod partners;
 pub mod published;
 pub mod reach;
 pub mod summary;
