@@ -141,41 +141,21 @@ pub(crate) fn run(args: NetworkArgs) -> anyhow::Result<()> {
     let (employers, source) = partners_of(&args, split.path())?;
     let base = &args.gaps;
     let (mut run, shared) = crate::gaps::open_run(base, false)?;
-    let setup = match (args.commute.commute, employers.first()) {
-        (true, Some(first)) => {
-            let commute = args.commute.args(base, &first.staff, first.site.clone());
-            Some(Setup::load(&commute, &mut run, &shared.sites)?)
-        }
-        _ => None,
-    };
-    let mut partners = Vec::new();
-    for employer in employers {
-        partners.push(place(employer, &args, (&shared, setup.as_ref()), &mut run)?);
-    }
+    let (mut partners, setup) = place_all(employers, &args, &shared, &mut run)?;
     let rule = run.disclosure;
     let pool_tally = {
-        let mut tallies: Vec<&mut crate::analysis::gaps::StaffTally> =
-            partners.iter_mut().map(|p| &mut p.placed.tally).collect();
+        let mut tallies: Vec<_> = partners.iter_mut().map(|p| &mut p.placed.tally).collect();
         published::harmonise(&mut tallies, &rule)
     };
     let mut notes = mark_small(&mut partners, args.min_employer_staff);
-    let pool_travel = setup.as_ref().map(|_| pool_commute(&mut partners, &rule));
+    let travel = setup.map(|s| Travel::new(s, &mut partners, &run, args.commute.args(base, &source, None)));
     let pool = pool_of(&partners, pool_tally);
     let pooled_apps = pool_applications(&partners, &args, &source);
     let without_applications = without_applications(&partners, pooled_apps.is_some(), &mut notes);
     let each: Vec<(&PlacedStaff, bool)> = partners.iter().map(|p| (&p.placed, p.pooled_only)).collect();
     let facts = (run.areas.facts.as_slice(), &shared.community);
-    let funnel = pooled_apps.as_ref().map(|pooled| published::NetworkFunnel {
-        specs: &pooled.specs,
-        pool: &pooled.placed.placed,
-        partners: partners.iter().map(|p| p.applications.as_ref().map(|(_, a)| &a.placed)).collect(),
-    });
-    let reasons = travel::reasons(partners.iter().filter_map(|p| p.commute.as_ref()).map(|(_, c)| &c.counts));
-    let systems = pool_travel.as_ref().map(|pool| commute_systems(&run, pool, &partners, &reasons));
-    let commute = systems.as_ref().map(|(pool, each)| published::NetworkCommute {
-        pool: (&pool.0, pool.1.as_slice()),
-        partners: each.iter().map(|(s, l)| (s, l.as_slice())).collect(),
-    });
+    let funnel = pooled_apps.as_ref().map(|pooled| network_funnel(pooled, &partners));
+    let commute = travel.as_ref().map(Travel::network);
     let network = published::protect(facts, &pool, &each, (funnel.as_ref(), commute.as_ref()), &rule)?;
     let pool_args = pool_args(base, &source, &partners);
     let pool_vacancies = pool_vacancies(&partners);
@@ -188,42 +168,22 @@ pub(crate) fn run(args: NetworkArgs) -> anyhow::Result<()> {
         specs: &p.specs,
         published,
     });
-    let pool_commute_args = args.commute.args(base, &source, None);
-    let pool_travel_folder =
-        setup.as_ref().zip(pool_travel.as_ref()).zip(systems.as_ref()).zip(network.commute_pool.as_ref()).map(
-            |(((setup, placed), (system, _)), published)| FolderCommute {
-                setup,
-                args: &pool_commute_args,
-                placed,
-                system: &system.0,
-                published,
-                reasons: &reasons,
-            },
-        );
-    let (pool_summary, pool_funnel, pool_commute) = write_folder(
-        &mut run,
-        &shared,
-        (&pool_args, POOL_FOLDER),
-        pooled,
-        postcode,
-        (pool_funnel, pool_travel_folder),
-    )?;
+    let pool_travel = travel.as_ref().zip(network.commute_pool.as_ref()).map(|(t, p)| t.pool_folder(p));
+    let (pool_summary, pool_funnel, pool_commute) =
+        write_folder(&mut run, &shared, (&pool_args, POOL_FOLDER), pooled, postcode, (pool_funnel, pool_travel))?;
     gathered.push((POOL.to_string(), run.enter(None)?));
     let written = (&network, pooled_apps.as_ref(), args.min_employer_staff);
-    let commute = (setup.as_ref(), systems.as_ref().map(|(_, each)| each.as_slice()), reasons.as_slice());
+    let commute = travel.as_ref().map_or((None, None, &[][..]), Travel::parts);
     let summaries = write_partners(&mut run, &shared, &partners, (written, commute), &mut gathered)?;
     let mut outputs = tables::write_combined(&run, &gathered, &without_applications)?;
     outputs.push(tables::write_workbook(&run, &gathered, &shared)?);
     outputs.push(RunAudit::new(rule, vec![network.audit.clone()]).write(run.out())?);
+    let pool_row =
+        partner_summary(POOL, Some(POOL_FOLDER.into()), &pool_summary, (pool_funnel.as_ref(), pool_commute.as_ref()));
     let summary = NetworkSummary {
         employers_file: file_name(&source),
         community: shared.community_name.clone().unwrap_or_else(|| shared.community.description.clone()),
-        pool: partner_summary(
-            POOL,
-            Some(POOL_FOLDER.to_string()),
-            &pool_summary,
-            (pool_funnel.as_ref(), pool_commute.as_ref()),
-        ),
+        pool: pool_row,
         widest_difference: widest_difference(&summaries),
         partners: summaries,
         outputs,
@@ -231,7 +191,77 @@ pub(crate) fn run(args: NetworkArgs) -> anyhow::Result<()> {
         notes,
         without_applications,
     };
-    finish(run, &summary, &partners, (&pool, pooled_apps.as_ref(), pool_travel.as_ref()))
+    finish(run, &summary, &partners, (&pool, pooled_apps.as_ref(), travel.as_ref().map(|t| &t.pool)))
+}
+
+/// Every partner placed (with `--commute`, its staff placed for travel too, with what they share).
+fn place_all(
+    employers: Vec<Employer>,
+    args: &NetworkArgs,
+    shared: &Shared,
+    run: &mut RunContext,
+) -> anyhow::Result<(Vec<Partner>, Option<Setup>)> {
+    let setup = match (args.commute.commute, employers.first()) {
+        (true, Some(first)) => {
+            Some(Setup::load(&args.commute.args(&args.gaps, &first.staff, None), run, &shared.sites)?)
+        }
+        _ => None,
+    };
+    let mut partners = Vec::new();
+    for employer in employers {
+        partners.push(place(employer, args, (shared, setup.as_ref()), run)?);
+    }
+    Ok((partners, setup))
+}
+
+/// The network's applications to protect: the pool's and each partner's.
+fn network_funnel<'a>(pooled: &'a Pooled, partners: &'a [Partner]) -> published::NetworkFunnel<'a> {
+    published::NetworkFunnel {
+        specs: &pooled.specs,
+        pool: &pooled.placed.placed,
+        partners: partners.iter().map(|p| p.applications.as_ref().map(|(_, a)| &a.placed)).collect(),
+    }
+}
+
+/// The network's staff travel (`--commute`): what the partners share, the pool's staff travel (the
+/// partners' sum), every folder's system laid out alike, the reasons not placed every summary line
+/// has, and the commute run the pool would be alone.
+struct Travel {
+    setup: Setup,
+    pool: Placed,
+    systems: (TravelSystem, Vec<TravelSystem>),
+    reasons: Vec<&'static str>,
+    args: CommuteArgs,
+}
+
+impl Travel {
+    /// The partners' commute tallies made alike and the pool's added up (`args` the pool's run).
+    fn new(setup: Setup, partners: &mut [Partner], run: &RunContext, args: CommuteArgs) -> Travel {
+        let pool = pool_commute(partners, &run.disclosure);
+        let reasons = travel::reasons(partners.iter().filter_map(|p| p.commute.as_ref()).map(|(_, c)| &c.counts));
+        let systems = commute_systems(run, &pool, partners, &reasons);
+        Travel { setup, pool, systems, reasons, args }
+    }
+
+    /// The systems to protect with the network's.
+    fn network(&self) -> published::NetworkCommute<'_> {
+        let ((pool, line), each) = &self.systems;
+        published::NetworkCommute {
+            pool: (pool, line.as_slice()),
+            partners: each.iter().map(|(s, l)| (s, l.as_slice())).collect(),
+        }
+    }
+
+    /// The pool's folder's staff travel to publish.
+    fn pool_folder<'a>(&'a self, published: &'a published::PublishedTravel) -> FolderCommute<'a> {
+        let (setup, args, placed, system) = (&self.setup, &self.args, &self.pool, &self.systems.0 .0);
+        FolderCommute { setup, args, placed, system, published, reasons: &self.reasons }
+    }
+
+    /// What the partners' folders are written with.
+    fn parts(&self) -> TravelParts<'_> {
+        (Some(&self.setup), Some(self.systems.1.as_slice()), self.reasons.as_slice())
+    }
 }
 
 /// The partners' commute tallies made to hold the same rows, and the pool's staff travel: their

@@ -154,24 +154,11 @@ pub(crate) fn protect(
     let pooled_only: Vec<bool> = partners.iter().map(|(_, p)| *p).collect();
     let applications = funnel.map(|f| FunnelBlocks::append(f, &pooled_only, (&mut raw, &mut margins))).transpose()?;
     let travel = commute.map(|c| CommuteBlocks::append(c, &pooled_only, (&mut raw, &mut margins))).transpose()?;
-    let what = match (&applications, &travel) {
-        (None, None) => format!("staff: every table of the {} partners and of the pool, as one system", each.len()),
-        (Some(_), None) => {
-            format!("staff and applications: every table of the {} partners and of the pool, as one system", each.len())
-        }
-        (None, Some(_)) => format!(
-            "staff and their travel to work: every table of the {} partners and of the pool, as one system",
-            each.len()
-        ),
-        (Some(_), Some(_)) => format!(
-            "staff, applications and staff travel to work: every table of the {} partners and of the pool, as one \
-             system",
-            each.len()
-        ),
-    };
+    let what = described(applications.is_some(), travel.is_some(), each.len());
     let (hidden, audit) = rule.protect_and_audit(&what, &raw, &rule.primary(&raw), &margins);
-    let cells: Vec<Cell> =
-        raw.iter().zip(&hidden).map(|(c, h)| if *h { Cell::Suppressed } else { rule.cell(*c) }).collect();
+    let cells = cells_of(&raw, &hidden, rule);
+    let blocks = commute.zip(travel.as_ref());
+    let (commute_pool, commute_partners) = CommuteBlocks::of(blocks, (&hidden, &cells), &pooled_only, (&audit, rule));
     let partners_published = each
         .iter()
         .zip(partners)
@@ -184,10 +171,6 @@ pub(crate) fn protect(
         Some(blocks) => blocks.published(&cells, &pooled_only, &audit),
         None => (None, vec![None; partners.len()]),
     };
-    let (commute_pool, commute_partners) = match (commute, &travel) {
-        (Some(commute), Some(blocks)) => blocks.published(commute, (&hidden, &cells), &pooled_only, (&audit, rule)),
-        _ => (None, partners.iter().map(|_| None).collect()),
-    };
     Ok(PublishedNetwork {
         pool: pooled.published(&cells[..n], audit.clone()),
         partners: partners_published,
@@ -197,6 +180,23 @@ pub(crate) fn protect(
         commute_partners,
         audit,
     })
+}
+
+/// Each count as published: hidden where `hidden` says, else under `rule`.
+fn cells_of(raw: &[f64], hidden: &[bool], rule: &Disclosure) -> Vec<Cell> {
+    raw.iter().zip(hidden).map(|(c, h)| if *h { Cell::Suppressed } else { rule.cell(*c) }).collect()
+}
+
+/// What the system holds, in words: `partners` partners' and the pool's staff tables, with
+/// `applications` their funnel tables and with `travel` their commute tables.
+fn described(applications: bool, travel: bool, partners: usize) -> String {
+    let what = match (applications, travel) {
+        (false, false) => "staff",
+        (true, false) => "staff and applications",
+        (false, true) => "staff and their travel to work",
+        (true, true) => "staff, applications and staff travel to work",
+    };
+    format!("{what}: every table of the {partners} partners and of the pool, as one system")
 }
 
 /// Each pooled count (cells `0..n`) is the sum of the `partners`' same counts (the next blocks of `n`).
@@ -328,6 +328,21 @@ impl CommuteBlocks {
             margins.add(partners.iter().map(|(_, line_at)| line_at + cell), pool.1 + cell);
         }
         Ok(CommuteBlocks { pool, partners })
+    }
+
+    /// The pool's staff travel as published and each partner's published on its own, with
+    /// `--commute` (`blocks`); none without.
+    #[allow(clippy::type_complexity)]
+    fn of(
+        blocks: Option<(&NetworkCommute, &CommuteBlocks)>,
+        (hidden, cells): (&[bool], &[Cell]),
+        pooled_only: &[bool],
+        (audit, rule): (&DisclosureAudit, &Disclosure),
+    ) -> (Option<PublishedTravel>, Vec<Option<PublishedTravel>>) {
+        match blocks {
+            Some((commute, blocks)) => blocks.published(commute, (hidden, cells), pooled_only, (audit, rule)),
+            None => (None, pooled_only.iter().map(|_| None).collect()),
+        }
     }
 
     /// The pool's staff travel as published, and each partner's published on its own.
