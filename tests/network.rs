@@ -814,3 +814,264 @@ fn partners_funnels_published_each_on_its_own_beside_a_pool_are_exposed_in_the_f
         .collect();
     assert!(!in_funnel.is_empty(), "no partner's funnel cell exposed: {}", audit["exposed"]);
 }
+
+/// Three sites of the county's acute and community services (British National Grid points).
+const WORCESTERSHIRE_SITES: &str = "site_code,site_name,easting,northing
+WRH,Worcestershire Royal Hospital,387714,254789
+ALX,Alexandra Hospital,404400,266300
+KTC,Kidderminster Treatment Centre,383100,276300
+";
+
+/// As [`network_inputs`], with the sites: the first partner's staff work at the three sites (a site
+/// column), the other two have no site column and their site in the employers file's `site` column.
+fn commute_inputs(reference: &Path, dir: &Path, n: usize) -> (PathBuf, PathBuf) {
+    network_inputs(reference, dir, n);
+    let first = dir.join("partner0.csv");
+    let text = std::fs::read_to_string(&first).unwrap();
+    let mut with_site = String::new();
+    for (i, line) in text.lines().enumerate() {
+        let site = if i == 0 { "site_code" } else { ["WRH", "ALX", "KTC"][i % 3] };
+        with_site.push_str(&format!("{line},{site}\n"));
+    }
+    std::fs::write(&first, with_site).unwrap();
+    std::fs::write(dir.join("sites.csv"), WORCESTERSHIRE_SITES).unwrap();
+    let mut list = String::from("employer,file,site\n");
+    for (k, ((name, _), site)) in PARTNERS.iter().zip(["", "WRH", "KTC"]).enumerate() {
+        list.push_str(&format!("{name},partner{k}.csv,{site}\n"));
+    }
+    std::fs::write(dir.join("employers.csv"), list).unwrap();
+    (dir.join("employers.csv"), dir.join("sites.csv"))
+}
+
+/// The commute tables whose staff counts are published, as `anchormap commute` names them.
+const COMMUTE_TABLES: [&str; 7] = [
+    "commute_by_area.csv",
+    "commute_by_decile.csv",
+    "commute_by_band.csv",
+    "commute_by_staff_group.csv",
+    "commute_by_site.csv",
+    "commute_by_decile_band.csv",
+    "commute_by_distance.csv",
+];
+
+/// A run folder's commute staff counts, exact beside published: `file|row` (every table's total
+/// row the one cell `commute|total`; an area's row `file|code|decile`) and the summary's counts
+/// `summary|rows`, `summary|placed`, `summary|REASON` → (published, exact).
+fn commute_cells(folder: &Path) -> BTreeMap<String, (String, f64)> {
+    let mut cells = BTreeMap::new();
+    for file in COMMUTE_TABLES {
+        let (headers, published) = read_csv(&folder.join(file));
+        let (_, exact) = read_csv(&folder.join("not-for-publication").join(file));
+        let staff = headers.iter().position(|h| h == "staff").unwrap();
+        let decile = headers.iter().position(|h| h == "imd_decile");
+        let key = |r: &[String]| match (file, decile) {
+            _ if r[0] == "total" => "commute|total".to_string(),
+            ("commute_by_area.csv", Some(d)) => {
+                let code = if r[0].is_empty() { "outside" } else { r[0].as_str() };
+                format!("{file}|{code}|{}", if r[d].is_empty() { "none" } else { r[d].as_str() })
+            }
+            ("commute_by_decile_band.csv", _) => format!("{file}|{}|{}", r[0], r[1]),
+            _ => format!("{file}|{}", r[0]),
+        };
+        let exact: BTreeMap<String, f64> = exact.iter().map(|r| (key(r), r[staff].parse().unwrap())).collect();
+        for r in &published {
+            let k = key(r);
+            let e = *exact.get(&k).unwrap_or_else(|| panic!("{k} has no exact twin in {}", folder.display()));
+            cells.insert(k, (r[staff].clone(), e));
+        }
+    }
+    let json =
+        |path: PathBuf| -> serde_json::Value { serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap() };
+    let (published, exact) = (
+        json(folder.join("commute_summary.json")),
+        json(folder.join("not-for-publication/commute_summary_exact.json")),
+    );
+    let shown = |v: &serde_json::Value| v.as_f64().map_or("*".to_string(), |n| format!("{n}"));
+    for (key, field) in [("rows", "staff_total"), ("placed", "staff_placed")] {
+        cells.insert(format!("summary|{key}"), (shown(&published[field]), exact[field].as_f64().unwrap()));
+    }
+    for (reason, value) in published["unplaced_by_reason"].as_object().unwrap() {
+        let e = exact["unplaced_by_reason"][reason].as_f64().unwrap_or(0.0);
+        cells.insert(format!("summary|{reason}"), (shown(value), e));
+    }
+    cells
+}
+
+/// One run's commute sums: each table's rows to the total, each decile's band groups to the
+/// decile and each band group's deciles to the band group, the areas of a decile to it (homes
+/// outside every area with `none`), and the summary's rows to placed and each reason, placed
+/// the total.
+fn commute_sums(
+    r: usize,
+    cells: &BTreeMap<String, (String, f64)>,
+    index: &BTreeMap<(usize, String), usize>,
+    sums: &mut Vec<(Vec<usize>, usize)>,
+) {
+    let at = |key: &str| index.get(&(r, key.to_string())).copied();
+    let total = at("commute|total").unwrap();
+    let rows = |file: &str| -> Vec<(Vec<String>, usize)> {
+        let prefix = format!("{file}|");
+        cells
+            .keys()
+            .filter_map(|k| Some((k.strip_prefix(&prefix)?.split('|').map(str::to_string).collect(), at(k)?)))
+            .collect()
+    };
+    for file in ["commute_by_decile.csv", "commute_by_band.csv", "commute_by_staff_group.csv"]
+        .into_iter()
+        .chain(["commute_by_site.csv", "commute_by_distance.csv"])
+    {
+        sums.push((rows(file).into_iter().map(|(_, i)| i).collect(), total));
+    }
+    let cross = rows("commute_by_decile_band.csv");
+    for (label, whole) in rows("commute_by_decile.csv") {
+        let parts = cross.iter().filter(|(l, _)| l[0] == label[0]).map(|(_, i)| *i).collect();
+        sums.push((parts, whole));
+        let areas = rows("commute_by_area.csv");
+        sums.push((areas.iter().filter(|(l, _)| l[1] == label[0]).map(|(_, i)| *i).collect(), whole));
+    }
+    for (label, whole) in rows("commute_by_band.csv") {
+        sums.push((cross.iter().filter(|(l, _)| l[1] == label[0]).map(|(_, i)| *i).collect(), whole));
+    }
+    let summary = rows("summary");
+    let (placed, line) = (at("summary|placed").unwrap(), at("summary|rows").unwrap());
+    sums.push((summary.iter().map(|(_, i)| *i).filter(|i| *i != line).collect(), line));
+    sums.push((vec![total], placed));
+}
+
+/// An independent attacker on the commute tables and summaries of the pool and the partners: each
+/// published count within what its publication allows, each run's sums ([`commute_sums`]), each
+/// pooled count the sum of the partners' same count. No hidden small count may narrow below 6
+/// values, no other hidden or rounded one to one.
+fn independent_commute_attack(pool: &BTreeMap<String, (String, f64)>, each: &[BTreeMap<String, (String, f64)>]) {
+    let runs: Vec<&BTreeMap<String, (String, f64)>> = std::iter::once(pool).chain(each.iter()).collect();
+    let (vars, index, mut sums) = attacker_system(&runs, false);
+    for (r, cells) in runs.iter().enumerate() {
+        commute_sums(r, cells, &index, &mut sums);
+    }
+    // The attacker's system holds: every sum adds up with the exact counts.
+    for (parts, whole) in &sums {
+        let total: f64 = parts.iter().map(|p| vars[*p].2).sum();
+        assert_eq!(total, vars[*whole].2, "a sum the attacker uses does not hold: {parts:?} -> {whole}");
+    }
+    let areas: BTreeSet<usize> =
+        index.iter().filter(|((_, key), _)| key.starts_with("commute_by_area.csv|")).map(|(_, i)| *i).collect();
+    let mut exposed = Vec::new();
+    let (mut checked, mut hidden) = (0, 0);
+    for (i, (low, high, exact)) in vars.iter().enumerate() {
+        if low == high || (*high < 1e5 && i % 3 != 0) || (areas.contains(&i) && i % 4 != 0) {
+            continue; // zeros are public; rounded cells (every third) and areas (every fourth) sampled for time
+        }
+        checked += 1;
+        hidden += usize::from(*high >= 1e5);
+        let (min, max) = lp_range(&vars, &sums, i);
+        let values = (max + 1e-6).floor() - (min - 1e-6).ceil() + 1.0;
+        let needed = if *high >= 1e5 && (1.0..8.0).contains(exact) { 6.0 } else { 2.0 };
+        if values < needed {
+            exposed.push(format!("cell {i} (exact {exact}): {min}..{max}"));
+        }
+    }
+    eprintln!(
+        "independent attack on the network's commute: {} cells, {} sums, {checked} checked ({hidden} hidden)",
+        vars.len(),
+        sums.len()
+    );
+    assert!(checked > 50 && hidden > 5, "{checked} checked, {hidden} hidden");
+    assert!(exposed.is_empty(), "the attacker narrows {} commute cells: {exposed:?}", exposed.len());
+}
+
+#[test]
+fn network_commute_pool_is_the_sum_of_exact_partner_counts_and_an_attacker_recovers_no_partner_cell() {
+    let Some(reference) = reference_dir() else { return };
+    let dir = temp_dir();
+    let (employers, sites) = commute_inputs(&reference, dir.path(), 6_000);
+    let out = dir.path().join("network");
+    let sites = sites.to_str().unwrap();
+    network_run(&reference, &employers, &out, &["--sites", sites, "--commute", "--days-on-site", "3", "--quiet"]);
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("network_summary.json")).unwrap()).unwrap();
+    let partners = summary["partners"].as_array().unwrap();
+    for p in std::iter::once(&summary["pool"]).chain(partners) {
+        assert!(p["commute"]["tco2e"].as_f64().is_some_and(|t| t > 0.0), "{p}");
+    }
+    let folders: Vec<PathBuf> = partners.iter().map(|p| out.join(p["folder"].as_str().unwrap())).collect();
+    let pool = commute_cells(&out.join("all-employers"));
+    let each: Vec<BTreeMap<String, (String, f64)>> = folders.iter().map(|f| commute_cells(f)).collect();
+    // Every pooled commute count is the sum of the partners' exact counts, before any rounding.
+    assert_pool_is_the_sum(&pool, &each);
+    assert!(pool.keys().filter(|k| k.starts_with("commute_by_area.csv|")).count() > 100, "areas to compare");
+    // The partners without a site column work at the employers file's site; the first at all three.
+    let sites_of = |cells: &BTreeMap<String, (String, f64)>| -> BTreeSet<String> {
+        cells.keys().filter_map(|k| k.strip_prefix("commute_by_site.csv|")).map(str::to_string).collect()
+    };
+    assert_eq!(sites_of(&each[0]), BTreeSet::from(["ALX", "KTC", "WRH"].map(String::from)));
+    assert_eq!(sites_of(&each[1]), BTreeSet::from(["WRH".to_string()]));
+    assert_eq!(sites_of(&each[2]), BTreeSet::from(["KTC".to_string()]));
+    // The gathered tables: an employer column, the pool's rows first, every partner named.
+    for file in COMMUTE_TABLES {
+        let (headers, rows) = read_csv(&out.join(file));
+        assert_eq!(headers[0], "employer", "{file}");
+        assert_eq!(rows[0][0], "All employers", "{file}");
+        let named: BTreeSet<&str> = rows.iter().map(|r| r[0].as_str()).collect();
+        assert_eq!(named.len(), 4, "{file}: {named:?}");
+    }
+    // The project's attacker over the gaps and funnel tables still finds the system protected, and
+    // an independent one over every commute table and summary of the run recovers no cell.
+    let audit_json = dir.path().join("audit.json");
+    anchormap_ok(["audit".as_ref(), out.as_os_str(), "--out".as_ref(), audit_json.as_os_str()]);
+    let audit: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&audit_json).unwrap()).unwrap();
+    assert_eq!(audit["protected"], true, "{}", audit["summary"]);
+    independent_commute_attack(&pool, &each);
+}
+
+#[test]
+fn a_partner_without_a_site_column_works_at_its_employers_file_site_or_the_run_stops_naming_it() {
+    let dir = temp_dir();
+    // The council's staff without their site column.
+    let (headers, rows) = read_csv(&sample(DEMO_PARTNERS[2]));
+    let keep: Vec<usize> = (0..headers.len()).filter(|i| headers[*i] != "site_code").collect();
+    let line = |r: &[String]| keep.iter().map(|i| r[*i].clone()).collect::<Vec<_>>().join(",");
+    let mut text = line(&headers) + "\n";
+    rows.iter().for_each(|r| text.push_str(&(line(r) + "\n")));
+    let council = dir.path().join("council.csv");
+    std::fs::write(&council, text).unwrap();
+    let employers = |site: &str| {
+        let list = dir.path().join("employers.csv");
+        let (p0, p1) = (sample(DEMO_PARTNERS[0]), sample(DEMO_PARTNERS[1]));
+        let text = format!(
+            "employer,file,site\nPartner 0,{},\nPartner 1,{},\nPartner 2,{},{site}\n",
+            p0.display(),
+            p1.display(),
+            council.display()
+        );
+        std::fs::write(&list, text).unwrap();
+        list
+    };
+    let run = |list: PathBuf, out: &Path| {
+        let mut args: Vec<std::ffi::OsString> = vec!["network".into(), "--employers".into(), list.into()];
+        args.extend(demo_region_args());
+        args.extend(["--sites".into(), sample("data/demo/anchorshire_fictional_sites.csv").into()]);
+        args.extend(["--commute".into(), "--out".into(), out.into()]);
+        args
+    };
+    // No site column and no site named for it: the run stops naming the partner and its file.
+    let line = anchormap_err(run(employers(""), &dir.path().join("refused")));
+    assert!(line.contains("Partner 2") && line.contains("council.csv") && line.contains("site column"), "{line}");
+    assert!(!dir.path().join("refused").exists());
+    // A site the sites file lacks: the run stops naming it.
+    let line = anchormap_err(run(employers("NOPE"), &dir.path().join("refused")));
+    assert!(line.contains("Partner 2") && line.contains("NOPE"), "{line}");
+    // Its site in the employers file: every one of its staff placed works there.
+    let out = dir.path().join("network");
+    anchormap_ok(run(employers("SM01"), &out));
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("network_summary.json")).unwrap()).unwrap();
+    let council = out.join(summary["partners"][2]["folder"].as_str().unwrap());
+    let (_, site_rows) = read_csv(&council.join("commute_by_site.csv"));
+    let codes: Vec<&str> = site_rows.iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(codes, ["SM01", "total"]);
+    let pool = commute_cells(&out.join("all-employers"));
+    let each: Vec<_> =
+        (0..3).map(|k| commute_cells(&out.join(summary["partners"][k]["folder"].as_str().unwrap()))).collect();
+    assert_pool_is_the_sum(&pool, &each);
+    assert_eq!(pool["summary|rows"].1, (rows.len() + 6400 + 1900) as f64, "the pool's rows are every partner's");
+}

@@ -4,6 +4,7 @@ pub mod distance;
 pub mod equity;
 pub mod modes;
 pub mod nations;
+pub mod partners;
 pub mod published;
 pub mod reach;
 pub mod summary;

@@ -5,6 +5,8 @@
 //! *published* staff count times the group's per-person average to three significant figures, and
 //! is hidden whenever its count is.
 
+use std::collections::BTreeMap;
+
 use crate::commute::tally::{decile_slot, CommuteMeasures, CommuteTally};
 use crate::io::format::significant;
 use crate::output::disclosure::{Cell, Disclosure, DisclosureAudit, Importance, Margins};
@@ -137,6 +139,38 @@ impl PublishedCommute {
     pub fn new(tally: &CommuteTally, deciles: &[Option<u8>], msoas: &[Option<usize>], rule: &Disclosure) -> Self {
         let add = |a: &mut CommuteMeasures, b: &CommuteMeasures| a.add(b);
         let staff_groups = rule.merge_rare(&tally.by_staff_group, |m| m.staff, add, RARE_GROUPS);
+        let system = CommuteSystem::build(tally, &staff_groups, deciles, msoas);
+        let staff = system.raw();
+        let (hidden, audit) =
+            rule.protect_and_audit("staff: every table of the run", staff, &rule.primary(staff), system.margins());
+        system.published(&hidden, vec![audit], rule)
+    }
+}
+
+/// A commute run's staff counts as one system of sums before any is hidden, with where each
+/// table's groups are in it: what [`PublishedCommute::new`] protects alone, and a network protects
+/// with its partners' and its other tables (`anchormap network`). Its layout depends on the
+/// number of areas, sites, staff groups and MSOAs only: tallies of the same areas and sites with
+/// the same staff groups have their cells in the same places.
+pub struct CommuteSystem {
+    groups: Vec<CommuteMeasures>,
+    staff: Vec<f64>,
+    layout: Layout,
+    staff_groups: Vec<String>,
+    margins: Margins,
+    /// Each nation's rows on its own index, when the staff span nations (`--wimd`, `--simd`).
+    by_nation: Option<crate::commute::nations::NationsAt>,
+}
+
+impl CommuteSystem {
+    /// The system of `tally`'s staff counts, its staff groups those of `staff_groups` (rare ones
+    /// already merged, as [`Disclosure::merge_rare`] or a network's partners together do).
+    pub fn build(
+        tally: &CommuteTally,
+        staff_groups: &BTreeMap<String, CommuteMeasures>,
+        deciles: &[Option<u8>],
+        msoas: &[Option<usize>],
+    ) -> CommuteSystem {
         let by_decile = tally.by_decile(deciles);
         let mut groups: Vec<CommuteMeasures> = tally.by_area.clone();
         let at = |groups: &mut Vec<CommuteMeasures>, more: &[CommuteMeasures]| {
@@ -168,14 +202,34 @@ impl PublishedCommute {
             distances,
             end: groups.len(),
         };
-        let mut margins = margins(&layout, deciles, msoas, &staff_groups.keys().cloned().collect::<Vec<_>>());
+        let staff_groups: Vec<String> = staff_groups.keys().cloned().collect();
+        let mut margins = margins(&layout, deciles, msoas, &staff_groups);
         let anchors = [layout.outside, layout.deciles, layout.core20, layout.total, layout.bands, layout.cross];
         let by_nation = crate::commute::nations::extend(tally, &mut groups, &mut margins, anchors);
         let staff: Vec<f64> = groups.iter().map(|m| m.staff).collect();
-        let (hidden, audit) =
-            rule.protect_and_audit("staff: every table of the run", &staff, &rule.primary(&staff), &margins);
-        let audits = vec![audit];
-        let publish = |i: usize| PublishedMeasures::new(&groups[i], hidden[i], rule);
+        CommuteSystem { groups, staff, layout, staff_groups, margins, by_nation }
+    }
+
+    /// Each group's staff count, exact.
+    pub fn raw(&self) -> &[f64] {
+        &self.staff
+    }
+
+    /// The sums among the counts, and how much each matters.
+    pub fn margins(&self) -> &Margins {
+        &self.margins
+    }
+
+    /// The cell of everyone placed (the tables' total row).
+    pub fn total(&self) -> usize {
+        self.layout.total
+    }
+
+    /// The tables as published: each group hidden where `hidden` says (as [`CommuteSystem::raw`]),
+    /// else its count under `rule` and its figures from that count.
+    pub fn published(&self, hidden: &[bool], audits: Vec<DisclosureAudit>, rule: &Disclosure) -> PublishedCommute {
+        let layout = &self.layout;
+        let publish = |i: usize| PublishedMeasures::new(&self.groups[i], hidden[i], rule);
         PublishedCommute {
             areas: (0..layout.outside).map(publish).collect(),
             outside_areas: publish(layout.outside),
@@ -184,11 +238,11 @@ impl PublishedCommute {
             total: publish(layout.total),
             sites: (layout.sites..layout.bands).map(publish).collect(),
             bands: (layout.bands..layout.groups).map(publish).collect(),
-            staff_groups: staff_groups.keys().cloned().zip((layout.groups..layout.msoas).map(publish)).collect(),
+            staff_groups: self.staff_groups.iter().cloned().zip((layout.groups..layout.msoas).map(publish)).collect(),
             msoas: (layout.msoas..layout.cross).map(publish).collect(),
             decile_band: (layout.cross..layout.distances).map(publish).collect(),
             distances: (layout.distances..layout.end).map(publish).collect(),
-            by_nation: by_nation.map(|at| at.publish(&publish)),
+            by_nation: self.by_nation.as_ref().map(|at| at.publish(&publish)),
             audits,
         }
     }

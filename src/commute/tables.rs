@@ -107,6 +107,32 @@ pub fn write(
     Ok((written.into_iter().map(String::from).collect(), warning))
 }
 
+/// Every CSV table of [`write`] with exact figures (`exact`: the tally published under
+/// [`crate::output::disclosure::Disclosure::NONE`]), in `dir` (a run's `not-for-publication/`),
+/// never read into the workbook: the files written.
+pub fn write_exact(
+    dir: &std::path::Path,
+    (facts, sites): (&[AreaFacts], &[Site]),
+    (tally, exact): (&CommuteTally, &PublishedCommute),
+) -> anyhow::Result<Vec<String>> {
+    std::fs::create_dir_all(dir).map_err(|e| crate::error::Error::io(dir, e))?;
+    let tables = [
+        ("commute_by_area.csv", area_table(facts, None, tally, exact).0),
+        ("commute_by_decile.csv", decile_table(exact)),
+        ("commute_by_band.csv", band_table(exact)),
+        ("commute_by_staff_group.csv", staff_group_table(exact)),
+        ("commute_by_site.csv", site_table(sites, exact)),
+        ("commute_by_decile_band.csv", decile_band_table(exact)),
+        (DISTANCE_TABLE, distance_table(facts, exact, None).0),
+    ];
+    let mut written = Vec::new();
+    for (name, table) in tables {
+        table.write_csv(&dir.join(name))?;
+        written.push(name.to_string());
+    }
+    Ok(written)
+}
+
 /// Staff by straight-line distance from home to site, in Census 2021 TS058's bands.
 pub const DISTANCE_TABLE: &str = "commute_by_distance.csv";
 

@@ -265,6 +265,35 @@ impl CommuteTally {
         }
     }
 
+    /// Adds `other`'s finished tally (the same areas, sites and splits): a network's pool, the sum
+    /// of its partners' exact measures ([`crate::commute::partners`]).
+    pub fn merge(&mut self, other: &CommuteTally) {
+        let add_all = |mine: &mut [CommuteMeasures], theirs: &[CommuteMeasures]| {
+            mine.iter_mut().zip(theirs).for_each(|(a, b)| a.add(b));
+        };
+        add_all(&mut self.by_area, &other.by_area);
+        self.outside_areas.add(&other.outside_areas);
+        add_all(&mut self.by_site, &other.by_site);
+        add_all(&mut self.by_band, &other.by_band);
+        for (name, m) in &other.by_staff_group {
+            self.by_staff_group.entry(name.clone()).or_default().add(m);
+        }
+        for (mode, trips) in &other.trips_by_mode {
+            *self.trips_by_mode.entry(mode.clone()).or_default() += trips;
+        }
+        for (mine, theirs) in self.by_decile_band.iter_mut().zip(&other.by_decile_band) {
+            add_all(mine, theirs);
+        }
+        add_all(&mut self.by_distance, &other.by_distance);
+        // By area and band group is kept only when the run has Wales's or Scotland's files.
+        if self.by_area_band.len() < other.by_area_band.len() {
+            self.by_area_band.resize(other.by_area_band.len(), [CommuteMeasures::default(); 5]);
+        }
+        for (mine, theirs) in self.by_area_band.iter_mut().zip(&other.by_area_band) {
+            add_all(mine, theirs);
+        }
+    }
+
     /// Everyone placed.
     pub fn total(&self) -> CommuteMeasures {
         CommuteMeasures::sum(&self.by_site)

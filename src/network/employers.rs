@@ -1,4 +1,4 @@
-//! The partners of a network: `EMPLOYERS.csv` (`employer,file` with optional `vacancies` and `applications`), or one staff file split by its employer column.
+//! The partners of a network: `EMPLOYERS.csv` (`employer,file` with optional `vacancies`, `applications` and `site`), or one staff file split by its employer column.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -16,6 +16,9 @@ pub struct Employer {
     pub vacancies: Option<PathBuf>,
     /// Its job applications, if given (without, it is absent from the funnel tables).
     pub applications: Option<PathBuf>,
+    /// The site code (of `--sites`) where all its staff work, if given (`--commute`: its staff
+    /// file's site column is then not read).
+    pub site: Option<String>,
 }
 
 /// The partners of `EMPLOYERS.csv`, in the file's order; a relative file is taken from the
@@ -39,6 +42,7 @@ pub fn read(path: &Path) -> crate::Result<Vec<Employer>> {
     };
     let vacancies = column(&["vacancies", "vacancy_file"]);
     let applications = column(&["applications", "application_file", "applications_file"]);
+    let site = column(&["site", "site_code", "work_site"]);
     let base = path.parent().unwrap_or(Path::new("."));
     let mut employers: Vec<Employer> = Vec::new();
     for (i, record) in reader.records().enumerate() {
@@ -61,7 +65,8 @@ pub fn read(path: &Path) -> crate::Result<Vec<Employer>> {
             None => Ok(None),
         };
         let (vacancies, applications) = (optional(vacancies)?, optional(applications)?);
-        employers.push(Employer { name: employer, staff, vacancies, applications });
+        let site = site.map(text).filter(|t| !t.is_empty());
+        employers.push(Employer { name: employer, staff, vacancies, applications, site });
     }
     if employers.len() < 2 {
         return Err(Error::invalid(Location::file(path), "a network needs at least two employers"));
@@ -112,8 +117,10 @@ pub fn split(staff: &Path, column: &str, dir: &Path) -> crate::Result<Vec<Employ
     let mut employers: Vec<(usize, Employer)> = Vec::new();
     for (name, (n, mut writer)) in writers {
         writer.flush().map_err(|e| Error::io(dir, e))?;
-        employers
-            .push((n, Employer { name, staff: dir.join(format!("{n}.csv")), vacancies: None, applications: None }));
+        employers.push((
+            n,
+            Employer { name, staff: dir.join(format!("{n}.csv")), vacancies: None, applications: None, site: None },
+        ));
     }
     employers.sort_by_key(|(n, _)| *n);
     Ok(employers.into_iter().map(|(_, e)| e).collect())

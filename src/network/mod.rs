@@ -17,7 +17,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::cli::network::NetworkArgs;
-use crate::cli::{FunnelArgs, GapsArgs};
+use crate::cli::{CommuteArgs, FunnelArgs, GapsArgs};
+use crate::commute::partners::{self as travel, Placed, Setup};
+use crate::commute::published::CommuteSystem;
+use crate::commute::summary::CommuteSummary;
 use crate::funnel::published::PublishedFunnel;
 use crate::funnel::tally::{funnel_tables, FunnelTableSpec};
 use crate::funnel::{PlacedApplications, PlacedFile};
@@ -60,6 +63,21 @@ pub struct PartnerSummary {
     /// (or when it is published only within the pool).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub funnel: Option<PartnerFunnel>,
+    /// Its staff travel to work, from its published figures: absent without `--commute` (or when it
+    /// is published only within the pool).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commute: Option<PartnerCommute>,
+}
+
+/// A partner's (or the pool's) staff travel to work in the network's summary, as published.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PartnerCommute {
+    /// Staff placed (home and work site located), under the rule.
+    pub staff_travelling: Option<f64>,
+    /// Tonnes CO2e a year of their travel to work.
+    pub tco2e: Option<f64>,
+    /// The share of that from staff living in deciles 1-2.
+    pub share_of_kgco2e_from_deciles_1_2: Option<f64>,
 }
 
 /// A partner's (or the pool's) funnel in the network's summary: WRES indicator 2 beside the pool's.
@@ -106,6 +124,8 @@ struct Partner {
     postcode_column: (String, usize),
     pooled_only: bool,
     applications: Option<(FunnelArgs, PlacedFile)>,
+    /// With `--commute`: the commute run it would be alone, and its staff placed for travel.
+    commute: Option<(CommuteArgs, Placed)>,
 }
 
 /// The network's applications, when any partner gave them: the tables every funnel follows, and
@@ -121,28 +141,22 @@ pub(crate) fn run(args: NetworkArgs) -> anyhow::Result<()> {
     let (employers, source) = partners_of(&args, split.path())?;
     let base = &args.gaps;
     let (mut run, shared) = crate::gaps::open_run(base, false)?;
-    let mut partners = Vec::new();
-    for employer in employers {
-        partners.push(place(employer, &args, &shared, &mut run)?);
-    }
+    let (mut partners, setup) = place_all(employers, &args, &shared, &mut run)?;
     let rule = run.disclosure;
     let pool_tally = {
-        let mut tallies: Vec<&mut crate::analysis::gaps::StaffTally> =
-            partners.iter_mut().map(|p| &mut p.placed.tally).collect();
+        let mut tallies: Vec<_> = partners.iter_mut().map(|p| &mut p.placed.tally).collect();
         published::harmonise(&mut tallies, &rule)
     };
     let mut notes = mark_small(&mut partners, args.min_employer_staff);
+    let travel = setup.map(|s| Travel::new(s, &mut partners, &run, args.commute.args(base, &source, None)));
     let pool = pool_of(&partners, pool_tally);
     let pooled_apps = pool_applications(&partners, &args, &source);
     let without_applications = without_applications(&partners, pooled_apps.is_some(), &mut notes);
     let each: Vec<(&PlacedStaff, bool)> = partners.iter().map(|p| (&p.placed, p.pooled_only)).collect();
     let facts = (run.areas.facts.as_slice(), &shared.community);
-    let funnel = pooled_apps.as_ref().map(|pooled| published::NetworkFunnel {
-        specs: &pooled.specs,
-        pool: &pooled.placed.placed,
-        partners: partners.iter().map(|p| p.applications.as_ref().map(|(_, a)| &a.placed)).collect(),
-    });
-    let network = published::protect(facts, &pool, &each, funnel.as_ref(), &rule)?;
+    let funnel = pooled_apps.as_ref().map(|pooled| network_funnel(pooled, &partners));
+    let commute = travel.as_ref().map(Travel::network);
+    let network = published::protect(facts, &pool, &each, (funnel.as_ref(), commute.as_ref()), &rule)?;
     let pool_args = pool_args(base, &source, &partners);
     let pool_vacancies = pool_vacancies(&partners);
     let mut gathered = Vec::new();
@@ -154,18 +168,22 @@ pub(crate) fn run(args: NetworkArgs) -> anyhow::Result<()> {
         specs: &p.specs,
         published,
     });
-    let (pool_summary, pool_funnel) =
-        write_folder(&mut run, &shared, (&pool_args, POOL_FOLDER), pooled, postcode, pool_funnel)?;
+    let pool_travel = travel.as_ref().zip(network.commute_pool.as_ref()).map(|(t, p)| t.pool_folder(p));
+    let (pool_summary, pool_funnel, pool_commute) =
+        write_folder(&mut run, &shared, (&pool_args, POOL_FOLDER), pooled, postcode, (pool_funnel, pool_travel))?;
     gathered.push((POOL.to_string(), run.enter(None)?));
     let written = (&network, pooled_apps.as_ref(), args.min_employer_staff);
-    let summaries = write_partners(&mut run, &shared, &partners, written, &mut gathered)?;
+    let commute = travel.as_ref().map_or((None, None, &[][..]), Travel::parts);
+    let summaries = write_partners(&mut run, &shared, &partners, (written, commute), &mut gathered)?;
     let mut outputs = tables::write_combined(&run, &gathered, &without_applications)?;
     outputs.push(tables::write_workbook(&run, &gathered, &shared)?);
     outputs.push(RunAudit::new(rule, vec![network.audit.clone()]).write(run.out())?);
+    let pool_row =
+        partner_summary(POOL, Some(POOL_FOLDER.into()), &pool_summary, (pool_funnel.as_ref(), pool_commute.as_ref()));
     let summary = NetworkSummary {
         employers_file: file_name(&source),
         community: shared.community_name.clone().unwrap_or_else(|| shared.community.description.clone()),
-        pool: partner_summary(POOL, Some(POOL_FOLDER.to_string()), &pool_summary, pool_funnel.as_ref()),
+        pool: pool_row,
         widest_difference: widest_difference(&summaries),
         partners: summaries,
         outputs,
@@ -173,7 +191,118 @@ pub(crate) fn run(args: NetworkArgs) -> anyhow::Result<()> {
         notes,
         without_applications,
     };
-    finish(run, &summary, &partners, (&pool, pooled_apps.as_ref()))
+    finish(run, &summary, &partners, (&pool, pooled_apps.as_ref(), travel.as_ref().map(|t| &t.pool)))
+}
+
+/// Every partner placed (with `--commute`, its staff placed for travel too, with what they share).
+fn place_all(
+    employers: Vec<Employer>,
+    args: &NetworkArgs,
+    shared: &Shared,
+    run: &mut RunContext,
+) -> anyhow::Result<(Vec<Partner>, Option<Setup>)> {
+    let setup = match (args.commute.commute, employers.first()) {
+        (true, Some(first)) => {
+            Some(Setup::load(&args.commute.args(&args.gaps, &first.staff, None), run, &shared.sites)?)
+        }
+        _ => None,
+    };
+    let mut partners = Vec::new();
+    for employer in employers {
+        partners.push(place(employer, args, (shared, setup.as_ref()), run)?);
+    }
+    Ok((partners, setup))
+}
+
+/// The network's applications to protect: the pool's and each partner's.
+fn network_funnel<'a>(pooled: &'a Pooled, partners: &'a [Partner]) -> published::NetworkFunnel<'a> {
+    published::NetworkFunnel {
+        specs: &pooled.specs,
+        pool: &pooled.placed.placed,
+        partners: partners.iter().map(|p| p.applications.as_ref().map(|(_, a)| &a.placed)).collect(),
+    }
+}
+
+/// The network's staff travel (`--commute`): what the partners share, the pool's staff travel (the
+/// partners' sum), every folder's system laid out alike, the reasons not placed every summary line
+/// has, and the commute run the pool would be alone.
+struct Travel {
+    setup: Setup,
+    pool: Placed,
+    systems: (TravelSystem, Vec<TravelSystem>),
+    reasons: Vec<&'static str>,
+    args: CommuteArgs,
+}
+
+impl Travel {
+    /// The partners' commute tallies made alike and the pool's added up (`args` the pool's run).
+    fn new(setup: Setup, partners: &mut [Partner], run: &RunContext, args: CommuteArgs) -> Travel {
+        let pool = pool_commute(partners, &run.disclosure);
+        let reasons = travel::reasons(partners.iter().filter_map(|p| p.commute.as_ref()).map(|(_, c)| &c.counts));
+        let systems = commute_systems(run, &pool, partners, &reasons);
+        Travel { setup, pool, systems, reasons, args }
+    }
+
+    /// The systems to protect with the network's.
+    fn network(&self) -> published::NetworkCommute<'_> {
+        let ((pool, line), each) = &self.systems;
+        published::NetworkCommute {
+            pool: (pool, line.as_slice()),
+            partners: each.iter().map(|(s, l)| (s, l.as_slice())).collect(),
+        }
+    }
+
+    /// The pool's folder's staff travel to publish.
+    fn pool_folder<'a>(&'a self, published: &'a published::PublishedTravel) -> FolderCommute<'a> {
+        let (setup, args, placed, system) = (&self.setup, &self.args, &self.pool, &self.systems.0 .0);
+        FolderCommute { setup, args, placed, system, published, reasons: &self.reasons }
+    }
+
+    /// What the partners' folders are written with.
+    fn parts(&self) -> TravelParts<'_> {
+        (Some(&self.setup), Some(self.systems.1.as_slice()), self.reasons.as_slice())
+    }
+}
+
+/// The partners' commute tallies made to hold the same rows, and the pool's staff travel: their
+/// sum, exactly, with every partner's counts added up.
+fn pool_commute(partners: &mut [Partner], rule: &crate::output::disclosure::Disclosure) -> Placed {
+    let tally = {
+        let mut tallies: Vec<&mut crate::commute::tally::CommuteTally> =
+            partners.iter_mut().filter_map(|p| p.commute.as_mut().map(|(_, c)| &mut c.tally)).collect();
+        travel::harmonise(&mut tallies, rule)
+    };
+    let counts: Vec<(&str, &travel::Counts)> = partners
+        .iter()
+        .filter_map(|p| p.commute.as_ref().map(|(_, c)| (p.employer.name.as_str(), &c.counts)))
+        .collect();
+    Placed { tally, counts: travel::pool_counts(&counts) }
+}
+
+/// A folder's staff travel laid out for protection: its system and its summary line.
+type TravelSystem = (CommuteSystem, Vec<f64>);
+
+/// The partners' staff travel to write: what they share, each one's system, the reasons not placed.
+type TravelParts<'a> = (Option<&'a Setup>, Option<&'a [TravelSystem]>, &'a [&'static str]);
+
+/// The pool's staff travel system and every partner's, laid out alike.
+fn commute_systems(
+    run: &RunContext,
+    pool: &Placed,
+    partners: &[Partner],
+    reasons: &[&'static str],
+) -> (TravelSystem, Vec<TravelSystem>) {
+    let deciles: Vec<Option<u8>> = run.areas.facts.iter().map(|a| a.decile).collect();
+    let msoas: Vec<Option<usize>> = run.areas.facts.iter().map(|a| a.msoa).collect();
+    let system = |placed: &Placed| {
+        let tally = &placed.tally;
+        (
+            CommuteSystem::build(tally, &tally.by_staff_group, &deciles, &msoas),
+            travel::summary_line(&placed.counts, reasons),
+        )
+    };
+    let each = partners.iter().filter_map(|p| p.commute.as_ref().map(|(_, c)| system(c))).collect();
+    (system(pool), each)
 }
 
 /// Writes the folder of each partner published on its own, its tables gathered; each partner's
@@ -182,11 +311,14 @@ fn write_partners(
     run: &mut RunContext,
     shared: &Shared,
     partners: &[Partner],
-    (network, pooled_apps, min_staff): (&published::PublishedNetwork, Option<&Pooled>, u64),
+    ((network, pooled_apps, min_staff), commute): ((&published::PublishedNetwork, Option<&Pooled>, u64), TravelParts),
     gathered: &mut Gathered,
 ) -> anyhow::Result<Vec<PartnerSummary>> {
     let mut summaries = Vec::new();
-    for ((partner, published), funnel) in partners.iter().zip(&network.partners).zip(&network.funnel_partners) {
+    let (setup, systems, reasons) = commute;
+    for (k, ((partner, published), funnel)) in
+        partners.iter().zip(&network.partners).zip(&network.funnel_partners).enumerate()
+    {
         let Some(published) = published else {
             summaries.push(pooled_only(&partner.employer.name, min_staff));
             continue;
@@ -196,10 +328,22 @@ fn write_partners(
         let funnel = pooled_apps.zip(partner.applications.as_ref()).zip(funnel.as_ref()).map(
             |((pooled, (args, placed)), published)| FolderFunnel { args, placed, specs: &pooled.specs, published },
         );
-        let (s, f) =
-            write_folder(run, shared, (&partner.args, &folder), placed, partner.postcode_column.clone(), funnel)?;
+        let travel = setup
+            .zip(partner.commute.as_ref())
+            .zip(systems.and_then(|s| s.get(k)))
+            .zip(network.commute_partners.get(k).and_then(Option::as_ref))
+            .map(|(((setup, (args, placed)), (system, _)), published)| FolderCommute {
+                setup,
+                args,
+                placed,
+                system,
+                published,
+                reasons,
+            });
+        let postcode = partner.postcode_column.clone();
+        let (s, f, c) = write_folder(run, shared, (&partner.args, &folder), placed, postcode, (funnel, travel))?;
         gathered.push((partner.employer.name.clone(), run.enter(None)?));
-        summaries.push(partner_summary(&partner.employer.name, Some(folder), &s, f.as_ref()));
+        summaries.push(partner_summary(&partner.employer.name, Some(folder), &s, (f.as_ref(), c.as_ref())));
     }
     Ok(summaries)
 }
@@ -211,6 +355,17 @@ struct FolderFunnel<'a> {
     placed: &'a PlacedFile,
     specs: &'a [FunnelTableSpec],
     published: &'a PublishedFunnel,
+}
+
+/// A folder's staff travel to publish: what every partner shares, the commute run it would be
+/// alone, its staff placed, its system and its counts as published.
+struct FolderCommute<'a> {
+    setup: &'a Setup,
+    args: &'a CommuteArgs,
+    placed: &'a Placed,
+    system: &'a CommuteSystem,
+    published: &'a published::PublishedTravel,
+    reasons: &'a [&'static str],
 }
 
 /// The partners, from `--employers` or split from `--staff` by `--employer-column`, and the file named.
@@ -235,7 +390,12 @@ fn partners_of(args: &NetworkArgs, dir: &Path) -> anyhow::Result<(Vec<Employer>,
 
 /// One partner's staff placed against the network's community, its vacancies located, and its
 /// applications placed when it gave a file.
-fn place(employer: Employer, network: &NetworkArgs, shared: &Shared, run: &mut RunContext) -> anyhow::Result<Partner> {
+fn place(
+    employer: Employer,
+    network: &NetworkArgs,
+    (shared, setup): (&Shared, Option<&Setup>),
+    run: &mut RunContext,
+) -> anyhow::Result<Partner> {
     let mut args = network.gaps.clone();
     args.staff = employer.staff.clone();
     args.vacancies.vacancies = employer.vacancies.clone();
@@ -252,7 +412,15 @@ fn place(employer: Employer, network: &NetworkArgs, shared: &Shared, run: &mut R
         }
         None => None,
     };
-    Ok(Partner { employer, args, placed, vacancies, postcode_column, pooled_only: false, applications })
+    let commute = match setup {
+        Some(setup) => {
+            let commute = network.commute.args(&network.gaps, &employer.staff, employer.site.clone());
+            let placed = setup.place(&commute, &employer.name, run)?;
+            Some((commute, placed))
+        }
+        None => None,
+    };
+    Ok(Partner { employer, args, placed, vacancies, postcode_column, pooled_only: false, applications, commute })
 }
 
 /// The funnel run a partner's applications would be alone: the community and reference options
@@ -335,6 +503,7 @@ fn pooled_only(employer: &str, min: u64) -> PartnerSummary {
         core20_population_share: None,
         note: Some(small_note(employer, min)),
         funnel: None,
+        commute: None,
     }
 }
 
@@ -382,23 +551,45 @@ fn write_folder(
     (args, folder): (&GapsArgs, &str),
     staff: (&[Vacancy], &PlacedStaff, &crate::gaps::published::PublishedStaff),
     postcode_column: (String, usize),
-    funnel: Option<FolderFunnel>,
-) -> anyhow::Result<(crate::output::run_summary::GapsSummary, Option<FunnelSummary>)> {
+    (funnel, commute): (Option<FolderFunnel>, Option<FolderCommute>),
+) -> anyhow::Result<(crate::output::run_summary::GapsSummary, Option<FunnelSummary>, Option<CommuteSummary>)> {
     run.enter(Some(folder))?;
     let (summary, exact) = crate::gaps::publish_run(args, run, shared, staff, postcode_column)?;
     run.write_summaries((crate::gaps::SUMMARY, &summary), (crate::gaps::INTERNAL_SUMMARY, &exact))?;
-    let Some(f) = funnel else { return Ok((summary, None)) };
-    let published = (f.placed, f.specs, f.published);
-    let (funnel, exact) = crate::funnel::publish_folder(f.args, run, published, Some(&shared.community))?;
-    run.write_summaries((crate::funnel::SUMMARY, &funnel), (crate::funnel::INTERNAL_SUMMARY, &exact))?;
-    Ok((summary, Some(funnel)))
+    let funnel = match funnel {
+        Some(f) => {
+            let published = (f.placed, f.specs, f.published);
+            let (funnel, exact) = crate::funnel::publish_folder(f.args, run, published, Some(&shared.community))?;
+            run.write_summaries((crate::funnel::SUMMARY, &funnel), (crate::funnel::INTERNAL_SUMMARY, &exact))?;
+            Some(funnel)
+        }
+        None => None,
+    };
+    let commute = match commute {
+        Some(c) => {
+            let folder = travel::Folder {
+                args: c.args,
+                placed: c.placed,
+                system: c.system,
+                published: &c.published.tables,
+                line: &c.published.line,
+                reasons: c.reasons,
+            };
+            let (commute, exact) = travel::publish_folder(c.setup, run, folder)?;
+            let (published, internal) = (crate::commute::summary::SUMMARY, crate::commute::summary::INTERNAL_SUMMARY);
+            run.write_summaries((published, &commute), (internal, &exact))?;
+            Some(commute)
+        }
+        None => None,
+    };
+    Ok((summary, funnel, commute))
 }
 
 fn partner_summary(
     employer: &str,
     folder: Option<String>,
     summary: &crate::output::run_summary::GapsSummary,
-    funnel: Option<&FunnelSummary>,
+    (funnel, commute): (Option<&FunnelSummary>, Option<&CommuteSummary>),
 ) -> PartnerSummary {
     PartnerSummary {
         employer: employer.to_string(),
@@ -409,6 +600,11 @@ fn partner_summary(
         note: None,
         funnel: funnel
             .map(|f| PartnerFunnel { headline: f.headline.clone(), wres_indicator_2: f.wres_indicator_2.clone() }),
+        commute: commute.map(|c| PartnerCommute {
+            staff_travelling: c.staff_placed,
+            tco2e: c.tco2e_total,
+            share_of_kgco2e_from_deciles_1_2: c.share_of_kgco2e_from_deciles_1_2,
+        }),
     }
 }
 
@@ -454,7 +650,7 @@ fn finish(
     mut run: RunContext,
     summary: &NetworkSummary,
     partners: &[Partner],
-    (pool, applications): (&PlacedStaff, Option<&Pooled>),
+    (pool, applications, commute): (&PlacedStaff, Option<&Pooled>, Option<&Placed>),
 ) -> anyhow::Result<()> {
     let mut seen = std::collections::BTreeSet::new();
     run.warnings.retain(|w| seen.insert(w.clone()));
@@ -466,6 +662,8 @@ fn finish(
         "not_for_publication": "exact counts of people: keep with the row-level data, never publish",
         "pool": pool.counts,
         "pool_applications": applications.map(|a| rows(&a.placed.placed)),
+        "pool_commute": commute.map(|c| json!({"rows": c.counts.rows, "placed": c.counts.placed,
+            "unplaced_by_reason": c.counts.unplaced_by_reason})),
         "partners": partners.iter().map(|p| json!({
             "employer": p.employer.name,
             "staff_file": p.employer.staff.display().to_string(),
@@ -473,6 +671,9 @@ fn finish(
             "staff": p.placed.counts,
             "applications_file": p.employer.applications.as_ref().map(|a| a.display().to_string()),
             "applications": p.applications.as_ref().map(|(_, a)| rows(&a.placed)),
+            "site": p.employer.site,
+            "commute": p.commute.as_ref().map(|(_, c)| json!({"rows": c.counts.rows, "placed": c.counts.placed,
+                "unplaced_by_reason": c.counts.unplaced_by_reason})),
         })).collect::<Vec<_>>(),
         "warnings": run.warnings,
     });

@@ -11,12 +11,13 @@ use std::collections::BTreeMap;
 use crate::analysis::community::Community;
 use crate::analysis::gaps::StaffTally;
 use crate::analysis::AreaFacts;
+use crate::commute::published::{CommuteSystem, PublishedCommute};
 use crate::funnel::published::{FunnelSystem, PublishedFunnel};
 use crate::funnel::tally::FunnelTableSpec;
 use crate::funnel::PlacedApplications;
 use crate::gaps::published::{PublishedStaff, StaffSystem, RARE_STAFF_GROUPS};
 use crate::gaps::PlacedStaff;
-use crate::output::disclosure::{Cell, Disclosure, DisclosureAudit, Margins};
+use crate::output::disclosure::{Cell, Disclosure, DisclosureAudit, Importance, Margins};
 
 /// The partners' tallies made to hold the same groups, and the pool's tally their sum: staff
 /// groups fewer than the rule's minimum across the network merged (by the pool, once, so that
@@ -84,8 +85,28 @@ pub struct PublishedNetwork {
     pub funnel_pool: Option<PublishedFunnel>,
     /// Each partner's funnel tables (`None`: no applications, or published only within the pool).
     pub funnel_partners: Vec<Option<PublishedFunnel>>,
+    /// The pool's staff travel with `--commute`: its tables and its summary line's cells.
+    pub commute_pool: Option<PublishedTravel>,
+    /// Each partner's (`None`: no `--commute`, or published only within the pool).
+    pub commute_partners: Vec<Option<PublishedTravel>>,
     /// The audit of the whole system.
     pub audit: DisclosureAudit,
+}
+
+/// A folder's staff travel as published: its tables, and its summary's counts (rows, placed, each
+/// reason not placed: [`crate::commute::partners::summary_line`]).
+pub struct PublishedTravel {
+    /// Its tables.
+    pub tables: PublishedCommute,
+    /// Its summary's counts, in the order of the summary line.
+    pub line: Vec<Cell>,
+}
+
+/// The network's staff travel (`--commute`): the pool's system and summary line
+/// ([`crate::commute::partners::summary_line`]), and every partner's, each laid out alike.
+pub(crate) struct NetworkCommute<'a> {
+    pub pool: (&'a CommuteSystem, &'a [f64]),
+    pub partners: Vec<(&'a CommuteSystem, &'a [f64])>,
 }
 
 /// The network's applications: the tables every funnel follows, the pool's applications and
@@ -98,13 +119,15 @@ pub(crate) struct NetworkFunnel<'a> {
 
 /// Protects the pool and the partners (`pooled_only` marking those published only within the
 /// pool) as one system of sums: the staff counts and, with `funnel`, the applications (each
-/// pooled count the sum of the same count of the partners that gave applications). Their staff
-/// tallies must have been [`harmonise`]d.
+/// pooled count the sum of the same count of the partners that gave applications) and, with
+/// `commute`, the staff travel counts (each pooled count the sum of every partner's). Their staff
+/// tallies must have been [`harmonise`]d (and their commute tallies
+/// [`crate::commute::partners::harmonise`]d).
 pub(crate) fn protect(
     (facts, community): (&[AreaFacts], &Community),
     pool: &PlacedStaff,
     partners: &[(&PlacedStaff, bool)],
-    funnel: Option<&NetworkFunnel>,
+    (funnel, commute): (Option<&NetworkFunnel>, Option<&NetworkCommute>),
     rule: &Disclosure,
 ) -> anyhow::Result<PublishedNetwork> {
     let system = |placed: &PlacedStaff| {
@@ -130,15 +153,12 @@ pub(crate) fn protect(
     tie(&mut margins, n, each.len());
     let pooled_only: Vec<bool> = partners.iter().map(|(_, p)| *p).collect();
     let applications = funnel.map(|f| FunnelBlocks::append(f, &pooled_only, (&mut raw, &mut margins))).transpose()?;
-    let what = match &applications {
-        None => format!("staff: every table of the {} partners and of the pool, as one system", each.len()),
-        Some(_) => {
-            format!("staff and applications: every table of the {} partners and of the pool, as one system", each.len())
-        }
-    };
+    let travel = commute.map(|c| CommuteBlocks::append(c, &pooled_only, (&mut raw, &mut margins))).transpose()?;
+    let what = described(applications.is_some(), travel.is_some(), each.len());
     let (hidden, audit) = rule.protect_and_audit(&what, &raw, &rule.primary(&raw), &margins);
-    let cells: Vec<Cell> =
-        raw.iter().zip(&hidden).map(|(c, h)| if *h { Cell::Suppressed } else { rule.cell(*c) }).collect();
+    let cells = cells_of(&raw, &hidden, rule);
+    let blocks = commute.zip(travel.as_ref());
+    let (commute_pool, commute_partners) = CommuteBlocks::of(blocks, (&hidden, &cells), &pooled_only, (&audit, rule));
     let partners_published = each
         .iter()
         .zip(partners)
@@ -156,8 +176,27 @@ pub(crate) fn protect(
         partners: partners_published,
         funnel_pool,
         funnel_partners,
+        commute_pool,
+        commute_partners,
         audit,
     })
+}
+
+/// Each count as published: hidden where `hidden` says, else under `rule`.
+fn cells_of(raw: &[f64], hidden: &[bool], rule: &Disclosure) -> Vec<Cell> {
+    raw.iter().zip(hidden).map(|(c, h)| if *h { Cell::Suppressed } else { rule.cell(*c) }).collect()
+}
+
+/// What the system holds, in words: `partners` partners' and the pool's staff tables, with
+/// `applications` their funnel tables and with `travel` their commute tables.
+fn described(applications: bool, travel: bool, partners: usize) -> String {
+    let what = match (applications, travel) {
+        (false, false) => "staff",
+        (true, false) => "staff and applications",
+        (false, true) => "staff and their travel to work",
+        (true, true) => "staff, applications and staff travel to work",
+    };
+    format!("{what}: every table of the {partners} partners and of the pool, as one system")
 }
 
 /// Each pooled count (cells `0..n`) is the sum of the `partners`' same counts (the next blocks of `n`).
@@ -234,5 +273,97 @@ impl FunnelBlocks {
             .map(|(p, pooled_only)| p.as_ref().filter(|_| !pooled_only).map(of))
             .collect();
         (Some(of(&self.pool)), partners)
+    }
+}
+
+/// Where the staff travel systems are in the network's: the pool's and each partner's, each its
+/// tables' cells then its summary line's.
+struct CommuteBlocks {
+    pool: (usize, usize),
+    partners: Vec<(usize, usize)>,
+}
+
+impl CommuteBlocks {
+    /// Appends the pool's and each partner's staff travel to the system (`raw`, `margins`): each
+    /// summary line adds up (rows = placed + each reason not placed), its placed count is the
+    /// tables' total, and each pooled count is tied to the partners' same counts; a partner
+    /// published only within the pool is there unpublished.
+    fn append(
+        commute: &NetworkCommute,
+        pooled_only: &[bool],
+        (raw, margins): (&mut Vec<f64>, &mut Margins),
+    ) -> anyhow::Result<CommuteBlocks> {
+        let add = |(system, line): (&CommuteSystem, &[f64]), raw: &mut Vec<f64>, margins: &mut Margins| {
+            let at = raw.len();
+            raw.extend_from_slice(system.raw());
+            margins.append(system.margins(), at);
+            let line_at = raw.len();
+            raw.extend_from_slice(line);
+            margins.add(line_at + 1..line_at + line.len(), line_at);
+            margins.add([at + system.total()], line_at + 1);
+            margins.rank(line_at, Importance::Headline);
+            margins.rank(line_at + 1, Importance::Headline);
+            (line_at + 2..line_at + line.len()).for_each(|c| margins.rank(c, Importance::Residual));
+            (at, line_at)
+        };
+        let (n, l) = (commute.pool.0.raw().len(), commute.pool.1.len());
+        let pool = add(commute.pool, raw, margins);
+        let mut partners = Vec::new();
+        for (partner, pooled_only) in commute.partners.iter().zip(pooled_only) {
+            if partner.0.raw().len() != n || partner.1.len() != l {
+                anyhow::bail!(
+                    "the partners' commute tables do not have the same rows (an internal error: please report it)"
+                );
+            }
+            let (at, line_at) = add(*partner, raw, margins);
+            if *pooled_only {
+                (at..at + n).chain(line_at..line_at + l).for_each(|c| margins.unpublished(c));
+            }
+            partners.push((at, line_at));
+        }
+        for cell in 0..n {
+            margins.add(partners.iter().map(|(at, _)| at + cell), pool.0 + cell);
+        }
+        for cell in 0..l {
+            margins.add(partners.iter().map(|(_, line_at)| line_at + cell), pool.1 + cell);
+        }
+        Ok(CommuteBlocks { pool, partners })
+    }
+
+    /// The pool's staff travel as published and each partner's published on its own, with
+    /// `--commute` (`blocks`); none without.
+    #[allow(clippy::type_complexity)]
+    fn of(
+        blocks: Option<(&NetworkCommute, &CommuteBlocks)>,
+        (hidden, cells): (&[bool], &[Cell]),
+        pooled_only: &[bool],
+        (audit, rule): (&DisclosureAudit, &Disclosure),
+    ) -> (Option<PublishedTravel>, Vec<Option<PublishedTravel>>) {
+        match blocks {
+            Some((commute, blocks)) => blocks.published(commute, (hidden, cells), pooled_only, (audit, rule)),
+            None => (None, pooled_only.iter().map(|_| None).collect()),
+        }
+    }
+
+    /// The pool's staff travel as published, and each partner's published on its own.
+    fn published(
+        &self,
+        commute: &NetworkCommute,
+        (hidden, cells): (&[bool], &[Cell]),
+        pooled_only: &[bool],
+        (audit, rule): (&DisclosureAudit, &Disclosure),
+    ) -> (Option<PublishedTravel>, Vec<Option<PublishedTravel>>) {
+        let of = |(system, line): (&CommuteSystem, &[f64]), (at, line_at): (usize, usize)| PublishedTravel {
+            tables: system.published(&hidden[at..at + system.raw().len()], vec![audit.clone()], rule),
+            line: cells[line_at..line_at + line.len()].to_vec(),
+        };
+        let partners = commute
+            .partners
+            .iter()
+            .zip(&self.partners)
+            .zip(pooled_only)
+            .map(|((p, at), pooled_only)| (!pooled_only).then(|| of(*p, *at)))
+            .collect();
+        (Some(of(commute.pool, self.pool)), partners)
     }
 }

@@ -30,6 +30,21 @@ fn wres2(p: &Json) -> String {
     }
 }
 
+/// A partner's staff travel to work in three cells: staff travelling, tonnes CO2e a year, the share
+/// from deciles 1-2 (`*` where not published; blank when published only within the pool).
+fn travel(p: &Json) -> [String; 3] {
+    let c = &p["commute"];
+    if !c.is_object() {
+        return Default::default();
+    }
+    let number = |v: &Json, f: fn(f64) -> String| v.as_f64().map_or("*".to_string(), f);
+    [
+        number(&c["staff_travelling"], |n| crate::io::format::thousands(n.round() as u64)),
+        number(&c["tco2e"], |t| crate::io::format::thousands(t.round() as u64)),
+        number(&c["share_of_kgco2e_from_deciles_1_2"], |s| format!("{:.1}%", s * 100.0)),
+    ]
+}
+
 /// A network run folder among `from`: the folder and its pool's run folder (read as the gaps run).
 pub(super) fn network_folders(from: &[PathBuf]) -> Option<(PathBuf, PathBuf)> {
     let dir = from.iter().find(|d| d.join(NETWORK_SUMMARY).is_file())?;
@@ -53,6 +68,7 @@ pub(super) fn network_section(dir: &Path) -> anyhow::Result<NetworkSection> {
         _ => "*".to_string(),
     };
     let funnel = summary["pool"]["funnel"].is_object();
+    let commute = summary["pool"]["commute"].is_object();
     let rows = std::iter::once(&summary["pool"])
         .chain(&partners)
         .map(|p| {
@@ -65,6 +81,9 @@ pub(super) fn network_section(dir: &Path) -> anyhow::Result<NetworkSection> {
             if funnel {
                 row.push(wres2(p));
             }
+            if commute {
+                row.extend(travel(p));
+            }
             row.push(if p["folder"].is_null() { "Only within the pool".to_string() } else { "Own tables".to_string() });
             row
         })
@@ -74,16 +93,26 @@ pub(super) fn network_section(dir: &Path) -> anyhow::Result<NetworkSection> {
     if funnel {
         headers.insert(4, "WRES indicator 2 (95% CI)");
     }
+    if commute {
+        let at = headers.len() - 1;
+        headers.splice(at..at, ["Staff travelling", "Travel to work, tCO2e a year", "Of it, from deciles 1-2"]);
+    }
     let text = |v: &Json| v.as_str().map(str::to_string);
     Ok(NetworkSection {
         partners_count: partners.len(),
         headline: text(&summary["pool"]["headline"]).map(|h| format!("Across the network, {h}")),
         partners: HtmlTable {
             caption: format!(
-                "Each partner beside the pool (All employers): staff living in the community's most deprived areas{}",
+                "Each partner beside the pool (All employers): staff living in the community's most deprived areas{}{}",
                 if funnel {
                     "; WRES indicator 2, how many times as likely White applicants were as BME applicants to be \
                      appointed from shortlisting (1 is parity)"
+                } else {
+                    ""
+                },
+                if commute {
+                    "; staff travel to work (staff placed at a site, tonnes CO2e a year, and the share of it from \
+                     staff living in deciles 1-2)"
                 } else {
                     ""
                 }
