@@ -62,32 +62,9 @@ fn read(dir: &Path) -> anyhow::Result<Json> {
 pub(super) fn network_section(dir: &Path) -> anyhow::Result<NetworkSection> {
     let summary = read(dir)?;
     let partners = summary["partners"].as_array().cloned().unwrap_or_default();
-    let share = |v: &Json| v.as_f64().map_or("*".to_string(), |s| format!("{:.1}%", s * 100.0));
-    let ratio = |p: &Json| match (p["core20_staff_share"].as_f64(), p["core20_population_share"].as_f64()) {
-        (Some(s), Some(c)) if c > 0.0 => format!("{:.2}", s / c),
-        _ => "*".to_string(),
-    };
     let funnel = summary["pool"]["funnel"].is_object();
     let commute = summary["pool"]["commute"].is_object();
-    let rows = std::iter::once(&summary["pool"])
-        .chain(&partners)
-        .map(|p| {
-            let mut row = vec![
-                p["employer"].as_str().unwrap_or_default().to_string(),
-                share(&p["core20_staff_share"]),
-                share(&p["core20_population_share"]),
-                ratio(p),
-            ];
-            if funnel {
-                row.push(wres2(p));
-            }
-            if commute {
-                row.extend(travel(p));
-            }
-            row.push(if p["folder"].is_null() { "Only within the pool".to_string() } else { "Own tables".to_string() });
-            row
-        })
-        .collect();
+    let rows = partner_rows(&summary, &partners, funnel, commute);
     let mut headers =
         vec!["Employer", "Staff in Core20 areas", "Community in Core20 areas", "Representation ratio", "Published"];
     if funnel {
@@ -124,4 +101,33 @@ pub(super) fn network_section(dir: &Path) -> anyhow::Result<NetworkSection> {
         widest: text(&summary["widest_difference"]),
         notes: summary["notes"].as_array().into_iter().flatten().filter_map(text).collect(),
     })
+}
+
+/// The pool's row, then each partner's: representation, WRES indicator 2 (with applications),
+/// staff travel (with `--commute`), and whether it has tables of its own.
+fn partner_rows(summary: &Json, partners: &[Json], funnel: bool, commute: bool) -> Vec<Vec<String>> {
+    let share = |v: &Json| v.as_f64().map_or("*".to_string(), |s| format!("{:.1}%", s * 100.0));
+    let ratio = |p: &Json| match (p["core20_staff_share"].as_f64(), p["core20_population_share"].as_f64()) {
+        (Some(s), Some(c)) if c > 0.0 => format!("{:.2}", s / c),
+        _ => "*".to_string(),
+    };
+    std::iter::once(&summary["pool"])
+        .chain(partners)
+        .map(|p| {
+            let mut row = vec![
+                p["employer"].as_str().unwrap_or_default().to_string(),
+                share(&p["core20_staff_share"]),
+                share(&p["core20_population_share"]),
+                ratio(p),
+            ];
+            if funnel {
+                row.push(wres2(p));
+            }
+            if commute {
+                row.extend(travel(p));
+            }
+            row.push(if p["folder"].is_null() { "Only within the pool".to_string() } else { "Own tables".to_string() });
+            row
+        })
+        .collect()
 }
