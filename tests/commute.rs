@@ -97,16 +97,7 @@ fn hand_computed_trips_km_and_kg_to_the_gram() {
     }
     assert!(out.join("disclosure_audit.json").is_file());
     // The board report's section, from the published summary and tables.
-    let report = dir.path().join("report.html");
-    anchormap_ok([
-        "report".as_ref(),
-        "--from".as_ref(),
-        out.as_os_str(),
-        "-o".as_ref(),
-        report.as_os_str(),
-        "-q".as_ref(),
-    ]);
-    let html = std::fs::read_to_string(&report).unwrap();
+    let html = report_of(&out);
     assert!(html.contains("How our staff get to work") && html.contains("Staff travel to work by band group"));
 }
 
@@ -341,16 +332,7 @@ fn the_equity_lens_for_the_lowest_paid_in_the_most_deprived_areas() {
     assert_eq!(lens["hours_share_of_paid_hours"], ((hours / 1687.5) * 10_000.0).round() / 10_000.0);
     let exact = &exact(&out)["equity_lens"];
     assert!((number_at(&exact["households_without_car_share_modelled"]) - 0.5).abs() < 1e-12);
-    let report = dir.path().join("report.html");
-    anchormap_ok([
-        "report".as_ref(),
-        "--from".as_ref(),
-        out.as_os_str(),
-        "-o".as_ref(),
-        report.as_os_str(),
-        "-q".as_ref(),
-    ]);
-    let html = std::fs::read_to_string(&report).unwrap();
+    let html = report_of(&out);
     assert!(html.contains("What the journey costs the lowest paid") && html.contains("50% of households"), "{html}");
 }
 

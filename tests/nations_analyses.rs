@@ -95,20 +95,6 @@ fn json(path: &Path) -> serde_json::Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
-/// A run's report (`anchormap report --from out`), as text.
-fn report_of(out: &Path) -> String {
-    let report = out.with_extension("html");
-    anchormap_ok([
-        "report".as_ref(),
-        "--from".as_ref(),
-        out.as_os_str(),
-        "-o".as_ref(),
-        report.as_os_str(),
-        "-q".as_ref(),
-    ]);
-    std::fs::read_to_string(report).unwrap()
-}
-
 /// Worcester's district (LAD 2024).
 const WORCESTER: &str = "E07000237";
 

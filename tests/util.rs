@@ -312,3 +312,17 @@ pub fn published_text(path: &Path) -> String {
     }
     text
 }
+
+/// A run's report (`anchormap report --from out`), as text.
+pub fn report_of(out: &Path) -> String {
+    let report = out.with_extension("html");
+    anchormap_ok([
+        "report".as_ref(),
+        "--from".as_ref(),
+        out.as_os_str(),
+        "-o".as_ref(),
+        report.as_os_str(),
+        "-q".as_ref(),
+    ]);
+    std::fs::read_to_string(report).unwrap()
+}

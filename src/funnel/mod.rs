@@ -218,9 +218,12 @@ fn nation_likelihood(
             exact_likelihood(funnel(high), funnel(low))
         }
     };
-    let deprived = format!("its deciles 1-2 ({index})");
-    let ([relative_likelihood, ci_low, ci_high], counts, reason) =
-        summary_parts(likelihood, ("its least deprived fifth", &deprived));
+    deprivation_likelihood(likelihood, ("its least deprived fifth", &format!("its deciles 1-2 ({index})")))
+}
+
+/// The least deprived fifth against the most deprived, as the summary holds it.
+fn deprivation_likelihood(likelihood: PublishedLikelihood, names: (&str, &str)) -> DeprivationLikelihood {
+    let ([relative_likelihood, ci_low, ci_high], counts, reason) = summary_parts(likelihood, names);
     let [least_deprived_shortlisted, least_deprived_appointed, core20_shortlisted, core20_appointed] = counts;
     DeprivationLikelihood {
         relative_likelihood,
@@ -888,19 +891,7 @@ fn likelihoods(tally: &FunnelTally, published: Option<&PublishedFunnel>) -> (Wre
         bme_appointed,
         reason,
     };
-    let ([relative_likelihood, ci_low, ci_high], counts, reason) = summary_parts(d, ("least deprived fifth", "Core20"));
-    let [least_deprived_shortlisted, least_deprived_appointed, core20_shortlisted, core20_appointed] = counts;
-    let deprivation = DeprivationLikelihood {
-        relative_likelihood,
-        ci_low,
-        ci_high,
-        least_deprived_shortlisted,
-        least_deprived_appointed,
-        core20_shortlisted,
-        core20_appointed,
-        reason,
-    };
-    (wres2, deprivation)
+    (wres2, deprivation_likelihood(d, ("least deprived fifth", "Core20")))
 }
 
 /// A likelihood as its summary holds it: the ratio and its interval, the four counts (A
