@@ -392,6 +392,14 @@ fn commute_counts_each_nations_staff_on_its_own_index() {
     assert!(summary["scenarios"]["modal_shift_share_to_deciles_1_2"].is_null(), "no share pooled across nations");
     assert!(summary["nations_not_pooled"].as_str().unwrap().contains("not pooled"), "{summary}");
     assert_protected(&gb);
+    // `anchormap audit` reads the run's commute tables, each nation's rows a table of its own.
+    let (code, audit, seconds) = audit_json(&[&gb], &dir.join("audit.json"));
+    assert_eq!((code, &audit["protected"]), (Some(0), &serde_json::json!(true)), "{}", audit["summary"]);
+    let cells = commute_staff_cells(&gb);
+    assert_eq!(audit["commute_cells"], cells, "{}", audit["summary"]);
+    assert!(cells > 3 * 11 + 3 * 50, "every nation's deciles and deciles by band group among {cells}");
+    assert!(audit["runs"][0]["notes"].as_array().unwrap().is_empty(), "{}", audit["runs"][0]["notes"]);
+    eprintln!("audit of the commute run across nations: {cells} commute cells, {seconds:.1} s");
     let html = report_of(&gb);
     assert!(html.contains("each nation&#x27;s own index") && html.contains("SIMD 2020v2 deciles 1-2"), "the report");
 

@@ -1014,13 +1014,94 @@ fn network_commute_pool_is_the_sum_of_exact_partner_counts_and_an_attacker_recov
         let named: BTreeSet<&str> = rows.iter().map(|r| r[0].as_str()).collect();
         assert_eq!(named.len(), 4, "{file}: {named:?}");
     }
-    // The project's attacker over the gaps and funnel tables still finds the system protected, and
-    // an independent one over every commute table and summary of the run recovers no cell.
-    let audit_json = dir.path().join("audit.json");
-    anchormap_ok(["audit".as_ref(), out.as_os_str(), "--out".as_ref(), audit_json.as_os_str()]);
-    let audit: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&audit_json).unwrap()).unwrap();
-    assert_eq!(audit["protected"], true, "{}", audit["summary"]);
+    // The project's attacker over the gaps, funnel and commute tables finds the system protected,
+    // every staff count of every folder's commute tables and summary read; an independent one over
+    // every commute table and summary of the run recovers no cell either.
+    let (code, audit, seconds) = audit_json(&[&out], &dir.path().join("audit.json"));
+    assert_eq!((code, &audit["protected"]), (Some(0), &serde_json::json!(true)), "{}", audit["summary"]);
+    let read: usize = std::iter::once(out.join("all-employers")).chain(folders).map(|f| commute_staff_cells(&f)).sum();
+    assert_eq!(audit["commute_cells"], read, "{}", audit["summary"]);
+    assert!(read > 4 * 100, "{read} commute cells");
+    assert_eq!(audit["commute_cells_exposed"], 0);
+    for run in audit["runs"].as_array().unwrap() {
+        assert_eq!(run["notes"], serde_json::json!([]), "every table read, every sum held by the exact counts");
+    }
+    eprintln!("audit of the network's folders with their commute tables: {read} commute cells, {seconds:.1} s");
     independent_commute_attack(&pool, &each);
+}
+
+/// Today's practice for staff travel: each partner runs `commute` alone and the pooled staff are
+/// run again. Each run alone is protected and audited (a `commute` folder read, not refused, its
+/// staff counts those of its files); together, as the network's partners and pool, a partner's
+/// hidden commute cell is the pool's less the others'.
+#[test]
+fn partners_commutes_published_each_on_its_own_beside_a_pool_are_exposed_in_the_commute_tables() {
+    let Some(reference) = reference_dir() else { return };
+    let dir = temp_dir();
+    let (_, sites) = commute_inputs(&reference, dir.path(), 3_000);
+    let alone = dir.path().join("alone");
+    let mut pooled = String::new();
+    let mut runs = Vec::new();
+    for (k, site) in ["", "WRH", "KTC"].iter().enumerate() {
+        // Every partner's staff with their site column (the first partner's has one already).
+        let text = std::fs::read_to_string(dir.path().join(format!("partner{k}.csv"))).unwrap();
+        let (header, rows) = text.split_once('\n').unwrap();
+        let with_site = |line: &str| if site.is_empty() { line.to_string() } else { format!("{line},{site}") };
+        let header = if site.is_empty() { header.to_string() } else { format!("{header},site_code") };
+        if k == 0 {
+            pooled.push_str(&format!("{header}\n"));
+        }
+        let rows: String = rows.lines().map(|l| with_site(l) + "\n").collect();
+        pooled.push_str(&rows);
+        let staff = dir.path().join(format!("partner{k}_sited.csv"));
+        std::fs::write(&staff, format!("{header}\n{rows}")).unwrap();
+        runs.push((staff, alone.join(format!("employers/{k}"))));
+    }
+    std::fs::write(dir.path().join("pooled.csv"), pooled).unwrap();
+    runs.insert(0, (dir.path().join("pooled.csv"), alone.join("all-employers")));
+    for (staff, out) in &runs {
+        let mut args: Vec<std::ffi::OsString> = vec!["commute".into(), "--staff".into(), staff.into()];
+        for (flag, name) in [
+            ("--postcodes", "codepo_gb.zip"),
+            ("--boundaries", "LSOA_2021_EW_BSC_V4.geojson"),
+            ("--deprivation", "File_1_IoD2025_Index_of_Multiple_Deprivation.csv"),
+        ] {
+            args.extend([flag.into(), reference.join(name).into_os_string()]);
+        }
+        args.extend(["--sites".into(), sites.clone().into(), "--days-on-site".into(), "3".into()]);
+        args.extend(["--round-to", "1", "--quiet", "--out"].map(Into::into));
+        args.push(out.into());
+        anchormap_ok(args);
+    }
+    // The pool's commute run alone: read (not refused as no gaps run), every staff count of its
+    // files a cell, none recovered.
+    let pool = &runs[0].1;
+    let (code, audit, seconds) = audit_json(&[pool], &dir.path().join("pool.json"));
+    assert_eq!((code, &audit["protected"]), (Some(0), &serde_json::json!(true)), "{}", audit["summary"]);
+    assert_eq!(audit["runs"][0]["analysis"], "commute");
+    assert_eq!(audit["commute_cells"], commute_staff_cells(pool), "{}", audit["summary"]);
+    assert_eq!(audit["runs"][0]["notes"], serde_json::json!([]), "every table read, every sum held");
+    assert!(audit["commute_cells"].as_u64().unwrap() > 100, "{}", audit["commute_cells"]);
+    eprintln!("audit of one commute run: {} commute cells, {seconds:.1} s", audit["commute_cells"]);
+    // Side by side as a network's folders: a partner's hidden cell recovered.
+    let partner =
+        |k: usize| serde_json::json!({"employer": format!("Partner {k}"), "folder": format!("employers/{k}")});
+    let summary = serde_json::json!({"pool": {"employer": "All employers", "folder": "all-employers"},
+        "partners": [partner(0), partner(1), partner(2)]});
+    std::fs::write(alone.join("network_summary.json"), summary.to_string()).unwrap();
+    let (code, audit, seconds) = audit_json(&[&alone], &dir.path().join("audit.json"));
+    assert_eq!(code, Some(1), "{}", audit["summary"]);
+    let read: usize = runs.iter().map(|(_, f)| commute_staff_cells(f)).sum();
+    assert_eq!(audit["commute_cells"], read);
+    let exposed = audit["exposed"].as_array().unwrap();
+    let hidden_in_commute: Vec<&serde_json::Value> = exposed
+        .iter()
+        .filter(|e| e["file"].as_str().unwrap().starts_with("commute_") && e["cell"] == "hidden")
+        .filter(|e| e["run"].as_str().unwrap().contains("employers/"))
+        .collect();
+    assert!(!hidden_in_commute.is_empty(), "no partner's hidden commute cell recovered: {}", audit["summary"]);
+    assert_eq!(audit["commute_cells_exposed"], exposed.len(), "only commute tables in these folders");
+    eprintln!("audit of 4 commute runs side by side: {read} commute cells, {} exposed, {seconds:.1} s", exposed.len());
 }
 
 #[test]

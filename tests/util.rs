@@ -326,3 +326,37 @@ pub fn report_of(out: &Path) -> String {
     ]);
     std::fs::read_to_string(report).unwrap()
 }
+
+/// The staff counts of a folder's commute tables and summary an attacker reads, counted from the
+/// files: every row of every commute table that is not the tables' total row (a nation's total
+/// row is a count of its own), their one total row, and the summary's rows, placed and each reason
+/// not placed.
+pub fn commute_staff_cells(folder: &Path) -> usize {
+    let tables = ["decile", "decile_band", "band", "staff_group", "site", "distance", "area", "msoa"];
+    let mut cells = 1;
+    for table in tables {
+        let path = folder.join(format!("commute_by_{table}.csv"));
+        if !path.is_file() {
+            continue;
+        }
+        let (headers, rows) = read_csv(&path);
+        let nation = headers.iter().position(|h| h == "nation");
+        let everyone = |r: &Vec<String>| r.contains(&"total".to_string()) && nation.is_none_or(|n| r[n].is_empty());
+        cells += rows.iter().filter(|r| !everyone(r)).count();
+    }
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(folder.join("commute_summary.json")).unwrap()).unwrap();
+    cells + 2 + summary["unplaced_by_reason"].as_object().map_or(0, |r| r.len())
+}
+
+/// `anchormap audit FOLDER... --out JSON`: its exit code, its JSON and how long it took (s).
+pub fn audit_json(folders: &[&Path], json: &Path) -> (Option<i32>, serde_json::Value, f64) {
+    let started = std::time::Instant::now();
+    let mut command = anchormap_command();
+    command.arg("audit").args(folders).arg("--out").arg(json);
+    let output = command.output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let text = std::fs::read_to_string(json).unwrap_or_else(|e| panic!("{e}: {stderr}"));
+    (output.status.code(), serde_json::from_str(&text).unwrap(), started.elapsed().as_secs_f64())
+}

@@ -13,6 +13,7 @@ use anyhow::bail;
 use serde::Serialize;
 
 use crate::cli::AuditArgs;
+use crate::output::disclosure::commute_runs::is_commute_file;
 use crate::output::disclosure::joint::{self as system, Exposed, Joint, RunTogether, IDENTITY_RULE};
 use crate::output::disclosure::joint::{NETWORK_RULE, NETWORK_SUMMARY};
 use crate::output::disclosure::runs::{read_run, RunFolder, RunTables};
@@ -22,7 +23,10 @@ use crate::output::disclosure::{Disclosure, DisclosureAudit};
 #[derive(Debug, Clone, Serialize)]
 pub struct RunEntry {
     pub folder: PathBuf,
+    /// `gaps` (with any funnel and commute tables beside) or `commute`.
     pub analysis: &'static str,
+    /// Of its cells, the staff counts of its commute tables and summary.
+    pub commute_cells: usize,
     pub alone: DisclosureAudit,
     pub together: RunTogether,
     /// Tables or sums left out of this run's system, and why.
@@ -40,6 +44,10 @@ pub struct RunsAudit {
     pub not_audited: Vec<String>,
     /// Area cells that are one count in more than one run.
     pub shared_cells: usize,
+    /// Of all runs' cells, the staff counts of their commute tables and summaries.
+    pub commute_cells: usize,
+    /// Of the exposed cells, those of a commute table or summary.
+    pub commute_cells_exposed: usize,
     pub combined: DisclosureAudit,
     /// The cells the runs together expose, by run, file and row.
     pub exposed: Vec<Exposed>,
@@ -55,15 +63,21 @@ pub fn audit_runs(folders: &[PathBuf]) -> anyhow::Result<RunsAudit> {
         _ => None,
     };
     let folders = network.as_ref().map_or(folders, |(runs, _)| runs.as_slice());
-    let (mut runs, mut not_audited) = (Vec::new(), Vec::new());
+    let (mut runs, mut analyses, mut not_audited) = (Vec::new(), Vec::new(), Vec::new());
     for folder in folders {
-        match read_run(folder)? {
-            RunFolder::Gaps(run) => runs.push(run),
-            RunFolder::NotAudited(note) => not_audited.push(note),
-        }
+        let (run, analysis) = match read_run(folder)? {
+            RunFolder::Gaps(run) => (run, "gaps"),
+            RunFolder::Commute(run) => (run, "commute"),
+            RunFolder::NotAudited(note) => {
+                not_audited.push(note);
+                continue;
+            }
+        };
+        runs.push(run);
+        analyses.push(analysis);
     }
     let Some(rule) = runs.first().map(|r| r.rule) else {
-        bail!(crate::Error::usage("no gaps run among the folders given: only gaps runs are audited yet"));
+        bail!(crate::Error::usage("no gaps or commute run among the folders given: only those are audited yet"));
     };
     if runs.iter().any(|r| r.rule != rule) {
         bail!(crate::Error::usage("the runs were published under different rules: audit them separately"));
@@ -76,14 +90,22 @@ pub fn audit_runs(folders: &[PathBuf]) -> anyhow::Result<RunsAudit> {
     let (combined, ranges) = rule.audit_with_ranges(&cells_of, &joint.raw, &joint.hidden, &joint.margins);
     let (together, exposed) = system::per_run(&rule, &runs, &joint, &ranges);
     let protected = exposed.is_empty() && combined.cells_unsolved == 0;
-    let summary = sentence(&rule, &runs, &together, &exposed);
-    let entries = runs.into_iter().zip(together).map(|(run, together)| entry(&rule, run, together)).collect();
+    let commute_cells: usize = runs.iter().map(commute_cells_of).sum();
+    let commute_cells_exposed = exposed.iter().filter(|e| is_commute_file(&e.file)).count();
+    let mut summary = sentence(&rule, &runs, &together, &exposed);
+    if commute_cells > 0 {
+        summary.push_str(&format!(" ({commute_cells} staff counts of commute tables among the cells)"));
+    }
+    let entries =
+        runs.into_iter().zip(analyses).zip(together).map(|((run, a), together)| entry(&rule, run, a, together));
     Ok(RunsAudit {
         rule,
         identity: if network.is_some() { NETWORK_RULE } else { IDENTITY_RULE }.to_string(),
-        runs: entries,
+        runs: entries.collect(),
         not_audited,
         shared_cells: joint.shared,
+        commute_cells,
+        commute_cells_exposed,
         combined,
         exposed,
         protected,
@@ -112,9 +134,15 @@ fn network_folders(folder: &std::path::Path) -> anyhow::Result<Option<(Vec<PathB
     Ok(Some((runs, pooled_only)))
 }
 
-fn entry(rule: &Disclosure, run: RunTables, together: RunTogether) -> RunEntry {
+fn entry(rule: &Disclosure, run: RunTables, analysis: &'static str, together: RunTogether) -> RunEntry {
     let alone = system::alone(rule, &run);
-    RunEntry { folder: run.folder, analysis: "gaps", alone, together, notes: run.notes }
+    let commute_cells = commute_cells_of(&run);
+    RunEntry { folder: run.folder, analysis, commute_cells, alone, together, notes: run.notes }
+}
+
+/// A run's cells read from its commute tables and summary.
+fn commute_cells_of(run: &RunTables) -> usize {
+    run.cells.iter().filter(|c| is_commute_file(&c.file)).count()
 }
 
 /// The one sentence: what an attacker with every run gets, naming exposed cells by run, file and row.

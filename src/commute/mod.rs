@@ -65,13 +65,16 @@ pub fn run(args: CommuteArgs) -> anyhow::Result<()> {
     let paid_hours = equity::paid_hours(frequency.working_days, frequency.leave_days);
     let deciles: Vec<Option<u8>> = run.areas.facts.iter().map(|a| a.decile).collect();
     let msoas: Vec<Option<usize>> = run.areas.facts.iter().map(|a| a.msoa).collect();
-    let published = PublishedCommute::new(&placed.tally, &deciles, &msoas, &run.disclosure);
+    let (published, exact) = PublishedCommute::new(&placed.tally, &deciles, &msoas, &run.disclosure);
     let (mut written, warning) = tables::write(&run, &sites, (&placed.tally, &published), census.as_ref())?;
     run.warnings.extend(warning);
+    let exact_tables =
+        tables::write_exact(&run.out().join(INTERNAL_FOLDER), (&run.areas, &sites), (&placed.tally, &exact))?;
     let target_reach = write_target_reach(&args, &mut run, &sites, &placed.tally, &model, &mut written)?;
     let not_pooled: Vec<String> = published.by_nation.iter().map(|_| nations::NATIONS_NOT_POOLED.to_string()).collect();
     written.push(run.write_workbook("commute.xlsx", "Staff travel to work", &written, &not_pooled)?);
     written.push(RunAudit::new(run.disclosure, published.audits.clone()).write(run.out())?);
+    written.extend(exact_tables.iter().map(|f| format!("{INTERNAL_FOLDER}/{f}")));
     let assumptions = assumptions(&model, &modes, &frequency, !matrix.is_empty());
     let mut summary = published_summary(&args, &run, &placed.counts, &published, assumptions.clone(), written);
     summary.equity_lens = equity::EquityLens::published(&published, no_car.as_ref(), &deciles, paid_hours);

@@ -219,7 +219,7 @@ pub fn publish_folder(
     run.warnings.extend(warning);
     let exact = system.published(&vec![false; system.raw().len()], Vec::new(), &Disclosure::NONE);
     let dir = run.out().join(INTERNAL_FOLDER);
-    let exact_tables = super::tables::write_exact(&dir, (&run.areas.facts, &setup.sites), (&placed.tally, &exact))?;
+    let exact_tables = super::tables::write_exact(&dir, (&run.areas, &setup.sites), (&placed.tally, &exact))?;
     written.push(run.write_workbook("commute.xlsx", "Staff travel to work", &written, &[])?);
     written.extend(exact_tables.iter().map(|f| format!("{INTERNAL_FOLDER}/{f}")));
     let from_matrix = !setup.matrix.is_empty();

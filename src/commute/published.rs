@@ -135,15 +135,22 @@ impl PublishedCommute {
     /// Applies the rule to every group: staff counts hidden when small, then secondary suppression
     /// over every sum an attacker could subtract along (areas within their decile and MSOA, deciles,
     /// sites, band groups, staff groups, distance bands and MSOAs within the total, Core20); each
-    /// figure hidden with its count.
-    pub fn new(tally: &CommuteTally, deciles: &[Option<u8>], msoas: &[Option<usize>], rule: &Disclosure) -> Self {
+    /// figure hidden with its count. Beside them, the same tables exact (the twins written to
+    /// `not-for-publication/`, with the same rows).
+    pub fn new(
+        tally: &CommuteTally,
+        deciles: &[Option<u8>],
+        msoas: &[Option<usize>],
+        rule: &Disclosure,
+    ) -> (Self, Self) {
         let add = |a: &mut CommuteMeasures, b: &CommuteMeasures| a.add(b);
         let staff_groups = rule.merge_rare(&tally.by_staff_group, |m| m.staff, add, RARE_GROUPS);
         let system = CommuteSystem::build(tally, &staff_groups, deciles, msoas);
         let staff = system.raw();
         let (hidden, audit) =
             rule.protect_and_audit("staff: every table of the run", staff, &rule.primary(staff), system.margins());
-        system.published(&hidden, vec![audit], rule)
+        let exact = system.published(&vec![false; staff.len()], Vec::new(), &Disclosure::NONE);
+        (system.published(&hidden, vec![audit], rule), exact)
     }
 }
 

@@ -1,6 +1,6 @@
 //! The published commute tables: by home area (CSV and GeoJSON), MSOA, deprivation decile, band group, staff group and site, each row from the published figures.
 
-use crate::analysis::AreaFacts;
+use crate::analysis::{AreaFacts, Areas};
 use crate::commute::distance::{DistanceTravelled, DISTANCE_BANDS};
 use crate::commute::published::{PublishedCommute, PublishedMeasures};
 use crate::commute::tally::CommuteTally;
@@ -109,22 +109,30 @@ pub fn write(
 
 /// Every CSV table of [`write`] with exact figures (`exact`: the tally published under
 /// [`crate::output::disclosure::Disclosure::NONE`]), in `dir` (a run's `not-for-publication/`),
-/// never read into the workbook: the files written.
+/// never read into the workbook: the files written. Each is the published table's exact twin
+/// (across nations, each nation's rows; the MSOAs where the run has them), the area table with its
+/// MSOA's code where the run has MSOAs (the public lookup an attacker holds, for `anchormap audit`).
 pub fn write_exact(
     dir: &std::path::Path,
-    (facts, sites): (&[AreaFacts], &[Site]),
+    (areas, sites): (&Areas, &[Site]),
     (tally, exact): (&CommuteTally, &PublishedCommute),
 ) -> anyhow::Result<Vec<String>> {
     std::fs::create_dir_all(dir).map_err(|e| crate::error::Error::io(dir, e))?;
-    let tables = [
-        ("commute_by_area.csv", area_table(facts, None, tally, exact).0),
-        ("commute_by_decile.csv", decile_table(exact)),
+    let facts = &areas.facts;
+    let msoas = (!areas.msoas.is_empty()).then_some(areas.msoas.as_slice());
+    let by_nation = exact.by_nation.as_ref();
+    let mut tables = vec![
+        ("commute_by_area.csv", area_table(facts, msoas, tally, exact).0),
+        ("commute_by_decile.csv", by_nation.map_or_else(|| decile_table(exact), |n| n.decile_table(&exact.total))),
         ("commute_by_band.csv", band_table(exact)),
         ("commute_by_staff_group.csv", staff_group_table(exact)),
         ("commute_by_site.csv", site_table(sites, exact)),
-        ("commute_by_decile_band.csv", decile_band_table(exact)),
+        ("commute_by_decile_band.csv", by_nation.map_or_else(|| decile_band_table(exact), |n| n.decile_band_table())),
         (DISTANCE_TABLE, distance_table(facts, exact, None).0),
     ];
+    if let Some((table, _)) = msoa_table(areas, tally, exact) {
+        tables.push(("commute_by_msoa.csv", table));
+    }
     let mut written = Vec::new();
     for (name, table) in tables {
         table.write_csv(&dir.join(name))?;
@@ -226,8 +234,18 @@ fn msoa_tables(
     published: &PublishedCommute,
 ) -> anyhow::Result<Vec<&'static str>> {
     let areas = &run.areas;
+    let Some((table, order)) = msoa_table(areas, tally, published) else { return Ok(Vec::new()) };
+    run.write_table("commute_by_msoa.csv", &table)?;
+    let rows: Vec<(usize, usize)> = order.iter().copied().zip(0..).collect();
+    crate::output::msoa::write_geojson((run.out(), "commute_by_msoa.geojson"), &run.formats, areas, &table, &rows)?;
+    Ok(vec!["commute_by_msoa.csv", "commute_by_msoa.geojson"])
+}
+
+/// The MSOAs where staff live, by code, and their rows' MSOAs in order; `None` without an LSOA →
+/// MSOA lookup.
+fn msoa_table(areas: &Areas, tally: &CommuteTally, published: &PublishedCommute) -> Option<(Table, Vec<usize>)> {
     if areas.msoas.is_empty() {
-        return Ok(Vec::new());
+        return None;
     }
     let mut staff = vec![0.0; areas.msoas.len()];
     for (area, m) in areas.facts.iter().zip(&tally.by_area) {
@@ -245,10 +263,7 @@ fn msoa_tables(
         row.extend(measure_cells(&published.msoas[m]));
         table.push(row);
     }
-    run.write_table("commute_by_msoa.csv", &table)?;
-    let rows: Vec<(usize, usize)> = order.iter().copied().zip(0..).collect();
-    crate::output::msoa::write_geojson((run.out(), "commute_by_msoa.geojson"), &run.formats, areas, &table, &rows)?;
-    Ok(vec!["commute_by_msoa.csv", "commute_by_msoa.geojson"])
+    Some((table, order))
 }
 
 /// A published share of a published total; hidden with either.

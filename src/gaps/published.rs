@@ -710,6 +710,10 @@ pub fn published_before(folders: &[std::path::PathBuf], rule: &Disclosure) -> an
             RunFolder::NotAudited(note) => {
                 anyhow::bail!(crate::Error::usage(format!("--protect-with takes gaps runs only: {note}")))
             }
+            RunFolder::Commute(_) => anyhow::bail!(crate::Error::usage(format!(
+                "--protect-with takes gaps runs only: {} is a commute run",
+                folder.display()
+            ))),
         };
         if run.rule != *rule {
             anyhow::bail!(crate::Error::usage(format!(

@@ -10,7 +10,8 @@ use super::{Bounds, Cell, Disclosure, DisclosureAudit, Margins};
 /// How cells of different runs are taken to be the same count.
 pub const IDENTITY_RULE: &str = "a row of gaps_by_area.csv is one count in every run whose exact count for that area \
                                  (from its not-for-publication/gaps_by_area.csv) is the same: the same people, whom an \
-                                 attacker can subtract across runs; every other cell is its own run's";
+                                 attacker can subtract across runs (a row of commute_by_area.csv likewise, with the \
+                                 other runs' commute_by_area.csv); every other cell is its own run's";
 
 /// A network run's summary (`anchormap network`): a folder holding it is read as the pool's run and
 /// its partners' ([`Joint::network`]).
@@ -21,8 +22,9 @@ pub const NETWORK_RULE: &str =
     "the runs of one network: the partners' staff are different people (no cell is the same \
                                 count in two runs), and each count of the pool is the sum of the partners' same count \
                                 (same file, same row), with one unpublished count for the partners published only \
-                                within the pool or lacking the row; a partner without the file (no applications, so \
-                                no funnel tables) adds nothing to it";
+                                within the pool or lacking the row (none for a commute table's row: a partner's \
+                                commute table lists every row where it has staff); a partner without the file (no \
+                                applications, so no funnel tables) adds nothing to it";
 
 /// The cells of all runs as one system: one variable per count, with the sums of every run.
 pub struct Joint {
@@ -109,8 +111,12 @@ impl Joint {
             let parts: Vec<usize> =
                 keys.iter().enumerate().filter_map(|(k, map)| Some(joint.var_of[k + 1][*map.get(&key)?])).collect();
             let mut members = parts.clone();
-            let with_the_file = files.iter().filter(|f| f.contains(key.0)).count();
-            if pooled_only || parts.len() < with_the_file {
+            // A partner with the file but not the row: unknown, unless its file lists every row
+            // that is not zero (then it has no one there).
+            let unknown = (0..partners.len()).any(|k| {
+                !keys[k].contains_key(&key) && files[k].contains(key.0) && !partners[k].listed_in_full.contains(key.0)
+            });
+            if pooled_only || unknown {
                 let rest = cell.exact - parts.iter().map(|&p| joint.raw[p]).sum::<f64>();
                 joint.raw.push(rest.max(0.0));
                 joint.hidden.push(rule.cell(rest) == Cell::Suppressed);

@@ -5,6 +5,7 @@ use std::fmt;
 
 mod attacker;
 mod audit;
+pub mod commute_runs;
 pub mod joint;
 mod linear;
 mod margins;

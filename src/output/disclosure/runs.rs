@@ -1,10 +1,11 @@
 //! One run folder's published tables read back as an attacker reads them, each cell beside its exact count.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
 
+use super::commute_runs::COMMUTE_SUMMARY;
 use super::{Cell, Disclosure, AUDIT_FILE};
 use crate::output::summary::INTERNAL_FOLDER;
 
@@ -19,11 +20,13 @@ pub struct TableCell {
     pub published: Cell,
     /// The exact count, from the run's `not-for-publication/` tables.
     pub exact: f64,
-    /// For a row of `gaps_by_area.csv`, its area code: the same people in every run that has it.
+    /// For a row of `gaps_by_area.csv`, its area code: the same people in every run that has it
+    /// (for a row of `commute_by_area.csv`, `commute ` and its code: staff placed there).
     pub area: Option<String>,
 }
 
-/// A gaps run's published counts as one system: its cells and the sums its tables imply.
+/// A run's published counts as one system: its cells and the sums its tables imply (a gaps
+/// run's tables with any funnel and commute tables beside them, or a commute run's).
 #[derive(Debug, Clone)]
 pub struct RunTables {
     /// The run folder.
@@ -36,40 +39,56 @@ pub struct RunTables {
     pub sums: Vec<(Vec<usize>, usize)>,
     /// What was left out, and why (no counts).
     pub notes: Vec<String>,
-    index: BTreeMap<(String, String), usize>,
+    /// The files that list every row that is not zero: a row absent is no one.
+    pub listed_in_full: BTreeSet<String>,
+    pub(super) index: BTreeMap<(String, String), usize>,
 }
 
 /// What a folder given to `anchormap audit` turned out to be.
 pub enum RunFolder {
-    /// A gaps run's tables.
+    /// A gaps run's tables (with any funnel and commute tables beside them).
     Gaps(RunTables),
+    /// A commute run's tables (`anchormap commute`).
+    Commute(RunTables),
     /// A run of another analysis, named with why it is not audited.
     NotAudited(String),
 }
 
 /// A published table beside its exact twin: the headers and rows of each.
-struct TablePair {
-    headers: Vec<String>,
-    published: Vec<Vec<String>>,
-    exact: Vec<Vec<String>>,
+pub(super) struct TablePair {
+    pub(super) headers: Vec<String>,
+    pub(super) published: Vec<Vec<String>>,
+    pub(super) exact_headers: Vec<String>,
+    pub(super) exact: Vec<Vec<String>>,
 }
 
-/// Reads a run folder: a gaps run's tables, or the note that another analysis is not audited yet.
+/// Reads a run folder: a gaps run's tables (with any funnel and commute tables beside them), a
+/// commute run's, or the note that another analysis is not audited yet.
 pub fn read_run(folder: &Path) -> anyhow::Result<RunFolder> {
-    if !folder.join("gaps_summary.json").is_file() {
+    let gaps = folder.join("gaps_summary.json").is_file();
+    if !gaps && !folder.join(COMMUTE_SUMMARY).is_file() {
         for analysis in ["funnel", "emissions"] {
             if folder.join(format!("{analysis}_summary.json")).is_file() {
                 return Ok(RunFolder::NotAudited(format!("{}: a {analysis} run, not audited yet", folder.display())));
             }
         }
-        bail!(crate::Error::usage(format!("{} is not a gaps run folder (no gaps_summary.json)", folder.display())));
+        bail!(crate::Error::usage(format!(
+            "{} is not a gaps or commute run folder (no gaps_summary.json or {COMMUTE_SUMMARY})",
+            folder.display()
+        )));
     }
     let exact = folder.join(INTERNAL_FOLDER);
-    if !exact.join("gaps_by_area.csv").is_file() || !exact.join("gaps_by_decile.csv").is_file() {
+    let (analysis, needed) = match gaps {
+        true => ("gaps", ["gaps_by_area.csv", "gaps_by_decile.csv"]),
+        false => ("commute", ["commute_by_area.csv", "commute_by_decile.csv"]),
+    };
+    if needed.iter().any(|f| !exact.join(f).is_file()) {
         bail!(
-            "{} cannot be audited: its {INTERNAL_FOLDER}/ folder lacks the exact gaps_by_area.csv and gaps_by_decile.csv \
-             (the truth the audit needs; run gaps again with this version)",
-            folder.display()
+            "{} cannot be audited: its {INTERNAL_FOLDER}/ folder lacks the exact {} and {} (the truth the audit \
+             needs; run {analysis} again with this version)",
+            folder.display(),
+            needed[0],
+            needed[1]
         );
     }
     let mut run = RunTables {
@@ -78,16 +97,20 @@ pub fn read_run(folder: &Path) -> anyhow::Result<RunFolder> {
         cells: Vec::new(),
         sums: Vec::new(),
         notes: Vec::new(),
+        listed_in_full: BTreeSet::new(),
         index: BTreeMap::new(),
     };
-    run.class_table(None)?;
-    for breakdown in breakdowns(folder)? {
-        run.class_table(Some(&breakdown))?;
+    if gaps {
+        run.class_table(None)?;
+        for breakdown in breakdowns(folder)? {
+            run.class_table(Some(&breakdown))?;
+        }
+        run.area_table()?;
+        run.funnel_tables()?;
     }
-    run.area_table()?;
-    run.funnel_tables()?;
+    run.commute_tables()?;
     run.keep_exact_sums();
-    Ok(RunFolder::Gaps(run))
+    Ok(if gaps { RunFolder::Gaps(run) } else { RunFolder::Commute(run) })
 }
 
 /// The rule the run published under, from its `disclosure_audit.json`.
@@ -154,23 +177,30 @@ impl RunTables {
     #[cfg(test)]
     pub(super) fn of_cells(rule: Disclosure, cells: Vec<TableCell>, sums: Vec<(Vec<usize>, usize)>) -> RunTables {
         let (folder, notes, index) = (PathBuf::new(), Vec::new(), BTreeMap::new());
-        RunTables { folder, rule, cells, sums, notes, index }
+        RunTables { folder, rule, cells, sums, notes, listed_in_full: BTreeSet::new(), index }
     }
 
     /// A published table and its exact twin in `not-for-publication/`, or `None` with a note.
-    fn pair(&mut self, file: &str) -> anyhow::Result<Option<TablePair>> {
+    pub(super) fn pair(&mut self, file: &str) -> anyhow::Result<Option<TablePair>> {
         let exact_path = self.folder.join(INTERNAL_FOLDER).join(file);
         if !exact_path.is_file() {
             self.notes.push(format!("{file}: no exact table in {INTERNAL_FOLDER}/, left out"));
             return Ok(None);
         }
         let (headers, published) = read_csv(&self.folder.join(file))?;
-        let (_, exact) = read_csv(&exact_path)?;
-        Ok(Some(TablePair { headers, published, exact }))
+        let (exact_headers, exact) = read_csv(&exact_path)?;
+        Ok(Some(TablePair { headers, published, exact_headers, exact }))
     }
 
     /// Adds the cell `(file, label)` once (a later table naming it again gets the same cell).
-    fn cell(&mut self, file: &str, label: String, published: Cell, exact: f64, area: Option<String>) -> usize {
+    pub(super) fn cell(
+        &mut self,
+        file: &str,
+        label: String,
+        published: Cell,
+        exact: f64,
+        area: Option<String>,
+    ) -> usize {
         let key = if label.ends_with("total") {
             ("total".to_string(), label.clone())
         } else {
@@ -184,9 +214,10 @@ impl RunTables {
         self.cells.len() - 1
     }
 
-    /// Reads one column of a table pair into cells keyed by `label_of(row)`; false (with a note)
-    /// when the published and exact tables do not hold the same rows.
-    fn read_cells(
+    /// Reads one column of a table pair (`staff`, its position in the published table; the exact
+    /// table's of the same name) into cells keyed by `label_of(row)`; false (with a note) when the
+    /// published and exact tables do not hold the same rows.
+    pub(super) fn read_cells(
         &mut self,
         file: &str,
         pair: &TablePair,
@@ -194,8 +225,9 @@ impl RunTables {
         label_of: impl Fn(&[String]) -> String,
         area: bool,
     ) -> Option<BTreeMap<String, usize>> {
+        let exact_staff = pair.headers.get(staff).and_then(|h| column_of(&pair.exact_headers, h)).unwrap_or(staff);
         let exact: BTreeMap<String, f64> =
-            pair.exact.iter().filter_map(|r| Some((label_of(r), r.get(staff)?.parse().ok()?))).collect();
+            pair.exact.iter().filter_map(|r| Some((label_of(r), r.get(exact_staff)?.parse().ok()?))).collect();
         let mut cells = BTreeMap::new();
         for row in &pair.published {
             let label = label_of(row);
@@ -447,7 +479,7 @@ impl RunTables {
 
 /// How a nation is written into a group's label (`All staff [Wales]`): each nation's rows of a
 /// run across nations are a table of their own.
-fn in_nation(nation: &str) -> String {
+pub(super) fn in_nation(nation: &str) -> String {
     format!(" [{nation}]")
 }
 
@@ -461,6 +493,6 @@ fn class_column(headers: &[String], classes: &str) -> Option<(Option<usize>, usi
 }
 
 /// The position of a column by its header.
-fn column_of(headers: &[String], name: &str) -> Option<usize> {
+pub(super) fn column_of(headers: &[String], name: &str) -> Option<usize> {
     headers.iter().position(|h| h == name)
 }
