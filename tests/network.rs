@@ -1065,6 +1065,7 @@ fn partners_commutes_published_each_on_its_own_beside_a_pool_are_exposed_in_the_
             ("--postcodes", "codepo_gb.zip"),
             ("--boundaries", "LSOA_2021_EW_BSC_V4.geojson"),
             ("--deprivation", "File_1_IoD2025_Index_of_Multiple_Deprivation.csv"),
+            ("--msoa-lookup", "lsoa21_to_msoa21.csv"),
         ] {
             args.extend([flag.into(), reference.join(name).into_os_string()]);
         }
@@ -1074,8 +1075,9 @@ fn partners_commutes_published_each_on_its_own_beside_a_pool_are_exposed_in_the_
         anchormap_ok(args);
     }
     // The pool's commute run alone: read (not refused as no gaps run), every staff count of its
-    // files a cell, none recovered.
+    // files a cell (its MSOAs too, each the sum of its areas), none recovered.
     let pool = &runs[0].1;
+    assert!(pool.join("not-for-publication/commute_by_msoa.csv").is_file(), "the MSOAs' exact twin");
     let (code, audit, seconds) = audit_json(&[pool], &dir.path().join("pool.json"));
     assert_eq!((code, &audit["protected"]), (Some(0), &serde_json::json!(true)), "{}", audit["summary"]);
     assert_eq!(audit["runs"][0]["analysis"], "commute");
