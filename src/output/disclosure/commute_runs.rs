@@ -188,10 +188,10 @@ impl RunTables {
     }
 }
 
-/// The areas of `commute_by_area.csv` as read: each area's cell by its code, and its MSOA's code
-/// (from the exact table, the public lookup an attacker holds) where it has one.
+/// The rows of `commute_by_area.csv` as read: each one's cell, and its MSOA's code (from the exact
+/// table, the public lookup an attacker holds) where it has one.
 struct AreaCells {
-    cells: Vec<(String, usize, Option<String>)>,
+    cells: Vec<(usize, Option<String>)>,
 }
 
 impl RunTables {
@@ -232,11 +232,8 @@ impl RunTables {
         let msoa = column_of(&pair.exact_headers, "msoa_code");
         let msoa_of: BTreeMap<&String, &String> =
             pair.exact.iter().filter_map(|r| Some((r.first()?, r.get(msoa?)?))).collect();
-        let cells = pair
-            .published
-            .iter()
-            .map(|r| (label(r), cells[&label(r)], msoa_of.get(&r[0]).filter(|m| !m.is_empty()).map(|m| m.to_string())))
-            .collect();
+        let msoa = |r: &[String]| msoa_of.get(&r[0]).filter(|m| !m.is_empty()).map(|m| m.to_string());
+        let cells = pair.published.iter().map(|r| (cells[&label(r)], msoa(r))).collect();
         Ok(Some(AreaCells { cells }))
     }
 
@@ -254,7 +251,7 @@ impl RunTables {
         };
         let mut loose = Vec::new();
         let mut members: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-        for (_, cell, msoa) in &areas.cells {
+        for (cell, msoa) in &areas.cells {
             match msoa {
                 Some(m) => members.entry(format!("MSOA {m}")).or_default().push(*cell),
                 None => loose.push(*cell),
