@@ -157,3 +157,34 @@ fn a_run_published_with_protect_with_is_protected_together_with_the_earlier_one(
     assert_eq!(output.status.code(), Some(2), "a usage error: {err}");
     assert!(err.contains("--protect-with") && err.contains("same rule"), "{err}");
 }
+
+/// Issue 31: a `commute` run folder is audited, not refused: the demo's and a second commute run of
+/// the same staff (staff on site 2 days a week) together, every area row of `commute_by_area.csv`
+/// one count across the two (the same staff placed there), every staff count of both runs' files a
+/// cell, none recovered; a commute run without its exact twins is named, with the fix.
+#[test]
+fn the_demo_s_commute_runs_are_audited_together_and_one_without_its_exact_twins_is_named() {
+    let dir = temp_dir();
+    let demo = dir.path().join("demo");
+    anchormap_ok(["demo".as_ref(), "--quiet".as_ref(), "--out".as_ref(), demo.as_os_str()]);
+    let (first, second) = (demo.join("commute"), dir.path().join("second"));
+    let mut command = anchormap_command();
+    command.current_dir(&demo).args(["commute", "--quiet", "--days-on-site", "2", "--out"]).arg(&second);
+    let output = command.output().unwrap();
+    assert!(output.status.success(), "commute failed: {}", String::from_utf8_lossy(&output.stderr));
+    let (code, stdout, json) = audit(&[&first, &second], &dir.path().join("audit.json"));
+    assert_eq!((code, &json["protected"]), (Some(0), &serde_json::json!(true)), "{stdout}");
+    assert_eq!(json["commute_cells"], commute_staff_cells(&first) + commute_staff_cells(&second), "{stdout}");
+    let (_, areas) = read_csv(&first.join("commute_by_area.csv"));
+    let placed_in_areas = areas.iter().filter(|r| !r[0].is_empty()).count();
+    assert!(placed_in_areas > 20, "{placed_in_areas} areas");
+    assert_eq!(json["shared_cells"], placed_in_areas, "every area one count across the two runs");
+    for run in json["runs"].as_array().unwrap() {
+        assert_eq!(run["analysis"], "commute");
+        assert_eq!(run["notes"], serde_json::json!([]), "every table read, every sum held: {run}");
+    }
+    // A commute run without its exact twins (as an earlier version wrote it): named, with the fix.
+    std::fs::remove_file(second.join("not-for-publication/commute_by_decile.csv")).unwrap();
+    let line = anchormap_err(["audit".as_ref(), second.as_os_str()]);
+    assert!(line.contains("commute_by_decile.csv") && line.contains("run commute again"), "{line}");
+}

@@ -147,7 +147,7 @@ impl RunTables {
         };
         let headers = pair.headers.clone();
         let key = |r: &[String]| decile_of(&headers, r).unwrap_or_default();
-        let label = |r: &[String]| format!("{}, {}", decile_label(&key(r)), r[b]);
+        let label = |r: &[String]| format!("{}, {}", decile_label(&key(r)), field(r, b));
         let Some(cells) = self.read_cells(file, &pair, staff, label, false) else { return Ok(()) };
         for (decile, &whole) in deciles.iter().filter(|((_, d), _)| d != "total") {
             let parts = pair.published.iter().filter(|r| key(r) == *decile).map(|r| cells[&label(r)]);
@@ -165,7 +165,7 @@ impl RunTables {
             self.notes.push(format!("{file}: no {column} column, left out"));
             return Ok(());
         };
-        let label = |r: &[String]| match r[c].as_str() {
+        let label = |r: &[String]| match field(r, c) {
             "total" => TOTAL.to_string(),
             v => format!("{prefix}{v}"),
         };
@@ -209,9 +209,9 @@ impl RunTables {
             self.notes.push(format!("{file}: no imd_decile (or nation and deprivation_decile) column, left out"));
             return Ok(None);
         };
-        let label = |r: &[String]| if r[0].is_empty() { OUTSIDE.to_string() } else { r[0].clone() };
+        let label = |r: &[String]| if field(r, 0).is_empty() { OUTSIDE.to_string() } else { field(r, 0).to_string() };
         let Some(cells) = self.read_cells(file, &pair, staff, label, false) else { return Ok(None) };
-        let class_of = |r: &[String]| match (nation.map(|n| r[n].as_str()), r[d].as_str()) {
+        let class_of = |r: &[String]| match (nation.map(|n| field(r, n)), field(r, d)) {
             (_, "") => (String::new(), "none".to_string()),
             (Some(n), v) if !n.is_empty() => (in_nation(n), v.to_string()),
             (_, v) => (String::new(), v.to_string()),
@@ -220,8 +220,8 @@ impl RunTables {
         for r in &pair.published {
             let cell = cells[&label(r)];
             parts.entry(class_of(r)).or_default().push(cell);
-            if !r[0].is_empty() {
-                self.cells[cell].area = Some(format!("commute {}", r[0]));
+            if !field(r, 0).is_empty() {
+                self.cells[cell].area = Some(format!("commute {}", field(r, 0)));
             }
         }
         for (class, parts) in parts {
@@ -232,7 +232,8 @@ impl RunTables {
         let msoa = column_of(&pair.exact_headers, "msoa_code");
         let msoa_of: BTreeMap<&String, &String> =
             pair.exact.iter().filter_map(|r| Some((r.first()?, r.get(msoa?)?))).collect();
-        let msoa = |r: &[String]| msoa_of.get(&r[0]).filter(|m| !m.is_empty()).map(|m| m.to_string());
+        let msoa =
+            |r: &[String]| msoa_of.get(&field(r, 0).to_string()).filter(|m| !m.is_empty()).map(|m| m.to_string());
         let cells = pair.published.iter().map(|r| (cells[&label(r)], msoa(r))).collect();
         Ok(Some(AreaCells { cells }))
     }
@@ -246,7 +247,7 @@ impl RunTables {
         }
         let Some(pair) = self.pair(file)? else { return Ok(()) };
         let Some(staff) = self.staff_column(file, &pair) else { return Ok(()) };
-        let Some(cells) = self.read_cells(file, &pair, staff, |r| format!("MSOA {}", r[0]), false) else {
+        let Some(cells) = self.read_cells(file, &pair, staff, |r| format!("MSOA {}", field(r, 0)), false) else {
             return Ok(());
         };
         let mut loose = Vec::new();
@@ -298,6 +299,11 @@ impl RunTables {
         }
         Ok(())
     }
+}
+
+/// A row's field at `column`, empty where the row has none (an exact twin shorter than its table).
+fn field(row: &[String], column: usize) -> &str {
+    row.get(column).map_or("", String::as_str)
 }
 
 /// A JSON file, read.
