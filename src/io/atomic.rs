@@ -61,14 +61,40 @@ impl OutputFile {
         let shown = self.destination.as_ref().map_or_else(|| PathBuf::from("-"), |(_, d)| d.clone());
         self.writer.flush().map_err(|e| Error::io(&shown, e))?;
         if let Some((partial, destination)) = self.destination.take() {
-            let renamed = std::fs::rename(&partial, &destination).map_err(|e| Error::io(&destination, e));
-            if renamed.is_err() {
+            // Swapped with the file it replaces, the partial then holds the old output.
+            let swapped = destination.is_file() && swap(&partial, &destination);
+            let renamed = match swapped {
+                true => Ok(()),
+                false => std::fs::rename(&partial, &destination).map_err(|e| Error::io(&destination, e)),
+            };
+            if swapped || renamed.is_err() {
                 let _ = std::fs::remove_file(&partial);
             }
             unregister(&partial);
             renamed?;
         }
         Ok(())
+    }
+}
+
+/// Swaps `new` with `destination` (both exist) in one step, where the system can: the destination
+/// is never missing, and `new` then names what it held. False where it cannot (not Linux, or a
+/// file system without `RENAME_EXCHANGE`): nothing was done, rename instead.
+///
+/// Why not rename over the old file: ext4 then allocates every block of the new file before the
+/// rename returns (`auto_da_alloc`, its guard for programs that replace files without `fsync`),
+/// about 80 ms for the national geocode's 180 MB. anchormap promises an output whole or not at all
+/// when a run stops or fails, not across a power cut (it never calls `fsync`).
+pub fn swap(new: &Path, destination: &Path) -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::{renameat_with, RenameFlags, CWD};
+        renameat_with(CWD, new, CWD, destination, RenameFlags::EXCHANGE).is_ok()
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = (new, destination);
+        false
     }
 }
 

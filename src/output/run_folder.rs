@@ -57,7 +57,10 @@ impl RunFolder {
     pub fn commit(self) -> Result<()> {
         let staging = self.staging.keep();
         let destination = &self.destination;
-        if destination.exists() {
+        if destination.is_dir() && crate::io::atomic::swap(&staging, destination) {
+            // The staging folder now holds the earlier run.
+            std::fs::remove_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
+        } else if destination.exists() {
             let old = staging.with_extension("old");
             std::fs::rename(destination, &old).map_err(|e| Error::io(destination, e))?;
             std::fs::rename(&staging, destination).map_err(|e| Error::io(destination, e))?;
