@@ -441,7 +441,13 @@ impl Geocoder {
     /// fresh one, else from the files (in parallel, with the index); then deprivation.
     pub fn load(paths: &ReferencePaths) -> Result<Geocoder> {
         let mut notes = Vec::new();
-        match paths.store.as_deref().map(|dir| PreparedStore::find(dir, paths)) {
+        // The deprivation file is read while the store is opened and checked.
+        let (found, deprivation) = rayon::join(
+            || paths.store.as_deref().map(|dir| PreparedStore::find(dir, paths)),
+            || paths.deprivation.as_deref().map(|p| Deprivation::load(p, &paths.deprivation_columns)).transpose(),
+        );
+        let deprivation = deprivation?;
+        match found {
             Some(Found::Fresh(store)) => {
                 // Postcodes the store has not placed for this run's distance are placed again.
                 let shapes = paths.area_shapes || paths.max_distance_m != store.max_distance_m();
@@ -458,7 +464,7 @@ impl Geocoder {
                             boundaries,
                             OnceLock::new(),
                             Some(store.path),
-                            (notes, scotland),
+                            (notes, scotland, deprivation),
                         );
                     }
                     Err(e) => notes.push(format!("{e}; the files are read instead (run `anchormap prepare` again)")),
@@ -484,10 +490,10 @@ impl Geocoder {
             },
         );
         let (boundaries, index, scotland) = boundaries?;
-        Geocoder::assemble(paths, directory?, boundaries, OnceLock::from(index), None, (notes, scotland))
+        Geocoder::assemble(paths, directory?, boundaries, OnceLock::from(index), None, (notes, scotland, deprivation))
     }
 
-    /// The geocoder of a directory and boundaries: deprivation joined to the areas, and the
+    /// The geocoder of a directory, boundaries and deprivation: deprivation joined to the areas, and the
     /// directory's own area column of the boundaries' vintage, if it has one.
     fn assemble(
         paths: &ReferencePaths,
@@ -495,10 +501,8 @@ impl Geocoder {
         boundaries: Boundaries,
         index: OnceLock<AreaIndex>,
         store: Option<PathBuf>,
-        (mut notes, scotland): (Vec<String>, Option<nations::ScotlandLayer>),
+        (mut notes, scotland, deprivation): (Vec<String>, Option<nations::ScotlandLayer>, Option<Deprivation>),
     ) -> Result<Geocoder> {
-        let deprivation =
-            paths.deprivation.as_deref().map(|p| Deprivation::load(p, &paths.deprivation_columns)).transpose()?;
         let nations = paths
             .nations
             .any()

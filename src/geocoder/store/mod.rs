@@ -298,15 +298,29 @@ impl PreparedStore {
         if map.len() < HEADER_BYTES || map[..8] != MAGIC {
             return Err("not an anchormap store".into());
         }
-        let word = |at: usize| u64::from_le_bytes(map[at..at + 8].try_into().unwrap_or_default());
         let version = u32::from_le_bytes(map[8..12].try_into().unwrap_or_default());
         if version != FORMAT_VERSION {
             return Err(format!("it is format {version}, this anchormap reads format {FORMAT_VERSION}"));
         }
         let crc = u32::from_le_bytes(map[12..16].try_into().unwrap_or_default());
-        if crc != content_crc(&file).map_err(|e| e.to_string())? {
-            return Err("it is damaged (its checksum differs)".into());
+        // The checksum is read on a thread of its own while the tables are checked (every check
+        // is bounded, so damaged bytes cannot mislead it); a checksum that differs is the answer.
+        let (checksum, checked) = std::thread::scope(|scope| {
+            let checksum = scope.spawn(|| content_crc(&file));
+            let checked = PreparedStore::checked(path, map);
+            (checksum.join(), checked)
+        });
+        match checksum {
+            Ok(Ok(content)) if content == crc => checked,
+            Ok(Ok(_)) => Err("it is damaged (its checksum differs)".into()),
+            Ok(Err(e)) => Err(e.to_string()),
+            Err(panic) => std::panic::resume_unwind(panic),
         }
+    }
+
+    /// A mapped store's manifest, its sections in bounds and its postcode tables checked.
+    fn checked(path: &Path, map: Mmap) -> std::result::Result<PreparedStore, String> {
+        let word = |at: usize| u64::from_le_bytes(map[at..at + 8].try_into().unwrap_or_default());
         let (offset, len) = (word(16) as usize, word(24) as usize);
         let manifest_bytes = offset.checked_add(len).and_then(|end| map.get(offset..end)).ok_or("it is truncated")?;
         let manifest: Manifest =
