@@ -110,51 +110,70 @@ impl Areas {
     }
 
     /// The geocoder's boundaries as distinct areas (features sharing a code are one area), with
-    /// deprivation and population attached.
+    /// deprivation and population attached; the areas' shapes gathered in parallel.
     pub fn collect(geocoder: &crate::geocoder::Geocoder, population: Option<&crate::reference::Population>) -> Areas {
+        use rayon::prelude::*;
+        let features = geocoder.areas();
+        // Each area's features: a run of consecutive features with one code.
+        let mut starts: Vec<usize> =
+            (0..features.len()).filter(|&i| i == 0 || features[i - 1].code != features[i].code).collect();
+        let row_of_feature = (0..starts.len()).flat_map(|row| {
+            let end = starts.get(row + 1).copied().unwrap_or(features.len());
+            std::iter::repeat_n(row, end - starts[row])
+        });
+        let row_of_feature: Vec<usize> = row_of_feature.collect();
+        starts.push(features.len());
+        let areas: Vec<(AreaFacts, geo::MultiPolygon<f64>, Option<geo::MultiPolygon<f64>>)> =
+            starts.par_windows(2).map(|run| Areas::area_of(geocoder, population, run[0]..run[1])).collect();
+        let mut facts = Vec::with_capacity(areas.len());
+        let (mut geometry, mut wgs84) = (Vec::with_capacity(areas.len()), Vec::with_capacity(areas.len()));
+        for (fact, shape, lon_lat) in areas {
+            facts.push(fact);
+            geometry.push(shape);
+            wgs84.push(lon_lat);
+        }
+        Areas { facts, geometry, wgs84, row_of_feature, msoas: Vec::new() }
+    }
+
+    /// One area from its features (`run`, consecutive, one code): its facts, its shape (with the
+    /// centroid) and its shape in longitude and latitude, where the boundaries have one.
+    fn area_of(
+        geocoder: &crate::geocoder::Geocoder,
+        population: Option<&crate::reference::Population>,
+        run: std::ops::Range<usize>,
+    ) -> (AreaFacts, geo::MultiPolygon<f64>, Option<geo::MultiPolygon<f64>>) {
         use geo::Centroid;
-        let mut facts: Vec<AreaFacts> = Vec::new();
-        let mut row_of_feature = Vec::with_capacity(geocoder.areas().len());
-        let mut parts: Vec<geo::MultiPolygon<f64>> = Vec::new();
-        let mut wgs84: Vec<Option<geo::MultiPolygon<f64>>> = Vec::new();
-        for (id, area) in geocoder.areas().iter().enumerate() {
-            if facts.last().is_none_or(|last| last.code != area.code) {
-                let feature = crate::geocoder::FeatureId(id as u32);
-                let imd = geocoder.deprivation_of(feature);
-                let own = geocoder.own_index(feature).zip(area.country);
-                // Census 2021 covers England and Wales; Scotland's data zones take SIMD's working-age population.
-                let scottish = || population.and(geocoder.nations.as_ref()?.working_age(&area.code));
-                facts.push(AreaFacts {
-                    code: area.code.clone(),
-                    name: area.name.clone(),
-                    decile: imd.map(|d| d.decile),
-                    rank: imd.map(|d| d.rank),
-                    score: imd.and_then(|d| d.score),
-                    population: population.and_then(|p| p.get(&area.code)).or_else(scottish),
-                    own: own.map(|((_, own), nation)| OwnDecile { nation, decile: own.decile }),
-                    own_name: geocoder
-                        .nations
-                        .as_ref()
-                        .filter(|_| area.country != Some(crate::reference::Country::England))
-                        .and_then(|n| n.own_name(&area.code, area.country))
-                        .map(str::to_string),
-                    ..AreaFacts::default()
-                });
-                parts.push(geo::MultiPolygon(Vec::new()));
-                wgs84.push(area.wgs84.as_ref().map(|_| geo::MultiPolygon(Vec::new())));
-            }
-            if let Some(all) = parts.last_mut() {
-                all.0.extend(area.geometry.0.iter().cloned());
-            }
-            if let (Some(Some(all)), Some(source)) = (wgs84.last_mut(), &area.wgs84) {
-                all.0.extend(source.0.iter().cloned());
-            }
-            row_of_feature.push(facts.len() - 1);
-        }
-        for (fact, geometry) in facts.iter_mut().zip(&parts) {
-            fact.centroid = geometry.centroid().map(|p| p.0);
-        }
-        Areas { facts, geometry: parts, wgs84, row_of_feature, msoas: Vec::new() }
+        let features = &geocoder.areas()[run.clone()];
+        let area = &features[0];
+        let feature = crate::geocoder::FeatureId(run.start as u32);
+        let imd = geocoder.deprivation_of(feature);
+        let own = geocoder.own_index(feature).zip(area.country);
+        // Census 2021 covers England and Wales; Scotland's data zones take SIMD's working-age population.
+        let scottish = || population.and(geocoder.nations.as_ref()?.working_age(&area.code));
+        let shape = geo::MultiPolygon(features.iter().flat_map(|f| f.geometry.0.iter().cloned()).collect());
+        let lon_lat = area.wgs84.as_ref().map(|_| {
+            geo::MultiPolygon(
+                features.iter().filter_map(|f| f.wgs84.as_ref()).flat_map(|m| m.0.iter().cloned()).collect(),
+            )
+        });
+        let fact = AreaFacts {
+            code: area.code.clone(),
+            name: area.name.clone(),
+            decile: imd.map(|d| d.decile),
+            rank: imd.map(|d| d.rank),
+            score: imd.and_then(|d| d.score),
+            population: population.and_then(|p| p.get(&area.code)).or_else(scottish),
+            own: own.map(|((_, own), nation)| OwnDecile { nation, decile: own.decile }),
+            own_name: geocoder
+                .nations
+                .as_ref()
+                .filter(|_| area.country != Some(crate::reference::Country::England))
+                .and_then(|n| n.own_name(&area.code, area.country))
+                .map(str::to_string),
+            centroid: shape.centroid().map(|p| p.0),
+            ..AreaFacts::default()
+        };
+        (fact, shape, lon_lat)
     }
 
     /// Attaches each area's MSOA, neighbourhood name and ward; returns how many areas got an MSOA

@@ -434,6 +434,8 @@ pub struct Geocoder {
     pub notes: Vec<String>,
     /// Each nation's own index, when the run names Wales's or Scotland's (`None`: England only, as before).
     pub nations: Option<nations::Nations>,
+    /// How the deprivation file covers the boundaries: worked out once (every folder's summary names it).
+    coverage: OnceLock<Option<Coverage>>,
 }
 
 impl Geocoder {
@@ -538,6 +540,7 @@ impl Geocoder {
             store,
             area_deprivation,
             nations,
+            coverage: OnceLock::new(),
         })
     }
 
@@ -592,7 +595,7 @@ impl Geocoder {
 
     /// How well the deprivation file covers the boundaries, if one was given.
     pub fn coverage(&self) -> Option<Coverage> {
-        self.deprivation.as_ref().map(|d| d.coverage(&self.boundaries))
+        self.coverage.get_or_init(|| self.deprivation.as_ref().map(|d| d.coverage(&self.boundaries))).clone()
     }
 
     /// Every area, by feature id.
