@@ -740,7 +740,11 @@ fn finish(
             // Across nations, each nation's headline on its own line.
             let nations: Vec<&str> = p.by_nation.iter().filter_map(|n| n.headline.as_deref()).collect();
             match nations.as_slice() {
-                [] => eprintln!("{}: {}", p.employer, p.headline.as_deref().or(p.note.as_deref()).unwrap_or("no headline")),
+                [] => eprintln!(
+                    "{}: {}",
+                    p.employer,
+                    p.headline.as_deref().or(p.note.as_deref()).unwrap_or("no headline")
+                ),
                 lines => lines.iter().for_each(|h| eprintln!("{}: {h}", p.employer)),
             }
             if let Some(h) = p.funnel.as_ref().and_then(|f| f.headline.as_deref()) {

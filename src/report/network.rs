@@ -141,7 +141,8 @@ fn partner_rows(summary: &Json, partners: &[Json], funnel: bool, commute: bool) 
             continue;
         }
         for (k, n) in nations.iter().enumerate() {
-            let nation = format!("{} ({})", n["nation"].as_str().unwrap_or_default(), n["index"].as_str().unwrap_or_default());
+            let nation =
+                format!("{} ({})", n["nation"].as_str().unwrap_or_default(), n["index"].as_str().unwrap_or_default());
             let shares = representation((&n["deciles_1_2_staff_share"], &n["deciles_1_2_population_share"]));
             let rest = if k == 0 { others.clone() } else { vec![String::new(); others.len()] };
             rows.push([vec![employer.clone(), nation], shares.to_vec(), rest].concat());
