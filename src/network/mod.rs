@@ -150,7 +150,7 @@ pub(crate) fn run(args: NetworkArgs) -> anyhow::Result<()> {
     let (employers, source) = partners_of(&args, split.path())?;
     refuse_commute_across_nations(&args)?;
     let base = &args.gaps;
-    let (mut run, shared) = crate::gaps::open_run(base, true)?;
+    let (mut run, shared) = crate::gaps::open_run(base)?;
     let (mut partners, setup) = place_all(employers, &args, &shared, &mut run)?;
     let rule = run.disclosure;
     let pool_tally = {
