@@ -11,15 +11,15 @@ use crate::nations::{
 use crate::util::*;
 
 /// A postcode as Code-Point Open gives it, read here from the zip: its point and its country code.
-struct CodePoint {
-    easting: f64,
-    northing: f64,
+pub(crate) struct CodePoint {
+    pub easting: f64,
+    pub northing: f64,
     /// `E92000001`, `W92000004`, `S92000003`.
-    country: String,
+    pub country: String,
 }
 
 /// Every postcode of Code-Point Open's postcode areas `areas` (lower case, e.g. `ch`).
-fn code_point(reference: &Path, areas: &[&str]) -> HashMap<String, CodePoint> {
+pub(crate) fn code_point(reference: &Path, areas: &[&str]) -> HashMap<String, CodePoint> {
     use std::io::BufRead;
     let mut zip = zip::ZipArchive::new(std::fs::File::open(reference.join(CODE_POINT)).unwrap()).unwrap();
     let mut out = HashMap::new();
@@ -40,7 +40,7 @@ fn code_point(reference: &Path, areas: &[&str]) -> HashMap<String, CodePoint> {
 }
 
 /// The nation of a Code-Point Open country code.
-fn nation_of(country: &str) -> &'static str {
+pub(crate) fn nation_of(country: &str) -> &'static str {
     match country {
         "E92000001" => "England",
         "W92000004" => "Wales",
