@@ -11,15 +11,15 @@ use crate::nations::{
 use crate::util::*;
 
 /// A postcode as Code-Point Open gives it, read here from the zip: its point and its country code.
-struct CodePoint {
-    easting: f64,
-    northing: f64,
+pub(crate) struct CodePoint {
+    pub easting: f64,
+    pub northing: f64,
     /// `E92000001`, `W92000004`, `S92000003`.
-    country: String,
+    pub country: String,
 }
 
 /// Every postcode of Code-Point Open's postcode areas `areas` (lower case, e.g. `ch`).
-fn code_point(reference: &Path, areas: &[&str]) -> HashMap<String, CodePoint> {
+pub(crate) fn code_point(reference: &Path, areas: &[&str]) -> HashMap<String, CodePoint> {
     use std::io::BufRead;
     let mut zip = zip::ZipArchive::new(std::fs::File::open(reference.join(CODE_POINT)).unwrap()).unwrap();
     let mut out = HashMap::new();
@@ -40,7 +40,7 @@ fn code_point(reference: &Path, areas: &[&str]) -> HashMap<String, CodePoint> {
 }
 
 /// The nation of a Code-Point Open country code.
-fn nation_of(country: &str) -> &'static str {
+pub(crate) fn nation_of(country: &str) -> &'static str {
     match country {
         "E92000001" => "England",
         "W92000004" => "Wales",
@@ -539,4 +539,155 @@ fn gaps_demography_compares_each_nations_staff_with_its_own_census() {
     let html = report_of(&out);
     assert!(html.contains("Ethnic group: Wales") && html.contains("Scotland&#x27;s Census 2022"), "the report");
     eprintln!("gaps demography across nations: {expected:?}; {:.1} s", started.elapsed().as_secs_f64());
+}
+
+/// The exact staff of a network folder's table `file` (`not-for-publication/`): every row's staff,
+/// by the row's cells before `staff` (nation, index, class and any group).
+fn exact_staff(folder: &Path, file: &str) -> Vec<(String, f64)> {
+    let (headers, rows) = read_csv(&folder.join("not-for-publication").join(file));
+    let staff = headers.iter().position(|h| h == "staff").unwrap();
+    rows.iter().map(|r| (r[..staff].join("|"), r[staff].parse().unwrap())).collect()
+}
+
+/// Issue 30 for `anchormap network`: two partners whose staff live either side of the border (CH
+/// and LL postcodes), the community Cheshire West and Chester with Wrexham, `--wimd`. Each folder's
+/// exact decile table is the hand count (the area `geocode` gives each postcode, that area's decile
+/// in its own nation's file, its nation the one Code-Point Open gives the postcode), England's rows
+/// then Wales's; every pooled count (deciles, quintiles, band groups, within each nation) the sum
+/// of the partners' exact counts; a headline per nation for each partner and the pool, the widest
+/// difference said within each nation; the attacker's audit of the folder recovers no cell; the
+/// report a row per nation; `--commute` with `--wimd` refused in one line.
+#[test]
+fn network_compares_each_nation_on_its_own_index_and_the_pool_is_the_partners_sum() {
+    let Some(reference) = reference_dir() else { return };
+    let dir = temp_dir();
+    let (dir, started) = (dir.path(), std::time::Instant::now());
+    let staff = csv_rows(&staff_from_postcode_areas(&reference, dir, &["ch", "ll"], 5_000));
+    let partners = ["Countess of Chester Hospital", "Wrexham University"];
+    let mut list = String::from("employer,file\n");
+    for (k, name) in partners.iter().enumerate() {
+        let rows: String = staff
+            .iter()
+            .skip(k)
+            .step_by(2)
+            .map(|r| format!("{},{},{}\n", r["staff_id"], r["home_postcode"], r["band"]))
+            .collect();
+        std::fs::write(dir.join(format!("partner{k}.csv")), format!("staff_id,home_postcode,band\n{rows}")).unwrap();
+        list.push_str(&format!("{name},partner{k}.csv\n"));
+    }
+    std::fs::write(dir.join("employers.csv"), list).unwrap();
+    let out = dir.join("network");
+    let args = |more: &[&str]| {
+        let mut args: Vec<std::ffi::OsString> =
+            vec!["network".into(), "--employers".into(), dir.join("employers.csv").into()];
+        args.extend(gb_options(&reference)[..8].to_vec());
+        for (flag, file) in
+            [("--population", "census2021_lsoa21_age6_16to64.csv"), ("--community-lookup", LAD24_LOOKUP)]
+        {
+            args.extend([flag.into(), reference.join(file).into_os_string()]);
+        }
+        args.extend(["--community-filter".into(), format!("LAD24CD={CHESTER}|{WREXHAM}").into()]);
+        args.extend(["--by", "band", "--no-store", "--out"].map(Into::into));
+        args.push(out.clone().into());
+        args.extend(more.iter().map(Into::into));
+        args
+    };
+    let stderr = anchormap_ok(args(&[]));
+
+    // The hand count: each partner's staff living in the community by nation and own decile.
+    let postcodes: Vec<String> = staff.iter().map(|r| r["home_postcode"].clone()).collect();
+    let own = own_deciles(&reference, dir, &postcodes);
+    let points = code_point(&reference, &["ch", "ll"]);
+    let community: std::collections::HashSet<String> = csv_rows(&reference.join(LAD24_LOOKUP))
+        .into_iter()
+        .filter(|r| [CHESTER, WREXHAM].contains(&r["LAD24CD"].as_str()))
+        .map(|r| r["LSOA21CD"].clone())
+        .collect();
+    let mut expected: Vec<HashMap<(String, String), f64>> = vec![HashMap::new(); 2];
+    for (i, postcode) in postcodes.iter().enumerate() {
+        let Some((nation, decile, _)) = own.get(postcode).filter(|o| community.contains(&o.2)) else { continue };
+        assert_eq!(nation, nation_of(&points[postcode].country), "{postcode}: in the nation Code-Point Open gives it");
+        for key in [(nation.clone(), decile.clone()), (nation.clone(), "total".to_string())] {
+            *expected[i % 2].entry(key).or_default() += 1.0;
+        }
+    }
+    let summary = json(&out.join("network_summary.json"));
+    let folders: Vec<PathBuf> =
+        summary["partners"].as_array().unwrap().iter().map(|p| out.join(p["folder"].as_str().unwrap())).collect();
+    let pool = out.join(summary["pool"]["folder"].as_str().unwrap());
+    let classes: Vec<String> = (1..=10).map(|d| d.to_string()).chain(["total".to_string()]).collect();
+    let want: Vec<String> = [("England", "IMD 2025"), ("Wales", "WIMD 2025")]
+        .iter()
+        .flat_map(|(n, i)| classes.iter().map(move |c| format!("{n}|{i}|{c}")))
+        .collect();
+    for (k, folder) in folders.iter().chain([&pool]).enumerate() {
+        let rows = exact_staff(folder, "gaps_by_decile.csv");
+        assert_eq!(rows.iter().map(|(key, _)| key.clone()).collect::<Vec<_>>(), want, "{}", folder.display());
+        for (key, staff) in &rows {
+            let parts: Vec<&str> = key.split('|').collect();
+            let of = |e: &HashMap<(String, String), f64>| {
+                e.get(&(parts[0].to_string(), parts[2].to_string())).copied().unwrap_or(0.0)
+            };
+            let hand = if k < 2 { of(&expected[k]) } else { of(&expected[0]) + of(&expected[1]) };
+            assert_eq!(*staff, hand, "{}: {key}, the hand count", folder.display());
+        }
+    }
+    for nation in ["England", "Wales"] {
+        let key = (nation.to_string(), "total".to_string());
+        let (a, b) = (expected[0][&key], expected[1][&key]);
+        assert!(a >= 200.0 && b >= 200.0, "{nation}: {a} and {b} staff in the community, enough to compare");
+        eprintln!("{nation}: {a} and {b} staff in the community, {} pooled", a + b);
+    }
+    // Every pooled count the sum of the partners' exact counts, within each nation.
+    for file in
+        ["gaps_by_decile.csv", "gaps_by_quintile.csv", "gaps_by_decile_by_band.csv", "gaps_by_quintile_by_band.csv"]
+    {
+        let pooled = exact_staff(&pool, file);
+        let each: Vec<Vec<(String, f64)>> = folders.iter().map(|f| exact_staff(f, file)).collect();
+        assert!(pooled.iter().any(|(key, _)| key.starts_with("Wales|WIMD 2025|")), "{file}: Wales's rows");
+        for (r, (key, staff)) in pooled.iter().enumerate() {
+            let sum: f64 = each
+                .iter()
+                .map(|rows| {
+                    assert_eq!(&rows[r].0, key, "{file}");
+                    rows[r].1
+                })
+                .sum();
+            assert_eq!(*staff, sum, "{file}: {key}, the pool the partners' sum");
+        }
+    }
+    let combined = std::fs::read_to_string(out.join("gaps_by_decile.csv")).unwrap();
+    assert!(combined.starts_with("employer,nation,deprivation_index,deprivation_decile,staff,"), "{combined}");
+
+    // The summary, the terminal and the report: each nation's headline, never pooled.
+    for p in std::iter::once(&summary["pool"]).chain(summary["partners"].as_array().unwrap()) {
+        let nations: Vec<&str> =
+            p["by_nation"].as_array().unwrap().iter().map(|n| n["nation"].as_str().unwrap()).collect();
+        assert_eq!(nations, ["England", "Wales"], "{p}");
+        for n in p["by_nation"].as_array().unwrap() {
+            let headline = n["headline"].as_str().unwrap();
+            assert!(headline.starts_with(&format!("{}: ", n["nation"].as_str().unwrap())), "{headline}");
+            assert!(stderr.contains(&format!("{}: {headline}", p["employer"].as_str().unwrap())), "{stderr}");
+        }
+    }
+    assert!(summary["nations_not_pooled"].as_str().unwrap().contains("not pooled"), "{summary}");
+    let widest = summary["widest_difference"].as_str().unwrap();
+    assert!(widest.contains("England: ") && widest.contains("Wales: ") && widest.contains("WIMD 2025"), "{widest}");
+    assert!(!stderr.contains("compares on England's IMD alone"), "the nations' files read: {stderr}");
+    assert_protected(&out);
+    let attack = anchormap(["audit".as_ref(), out.as_os_str()]);
+    let said = String::from_utf8_lossy(&attack.stdout).into_owned() + &String::from_utf8_lossy(&attack.stderr);
+    assert_eq!(attack.status.code(), Some(0), "{said}");
+    assert!(!said.contains("left out") && said.contains("works no count back exactly"), "{said}");
+    let html = report_of(&out);
+    assert!(html.contains("Wales (WIMD 2025)") && html.contains("England (IMD 2025)"), "the report's rows");
+
+    // Staff travel is not yet counted nation by nation in a network: refused, in one line.
+    let sites = reference.join("hospital_sites.csv");
+    let refused = anchormap(args(&["--force", "--commute", "--sites", sites.to_str().unwrap()]));
+    let line = String::from_utf8_lossy(&refused.stderr).into_owned();
+    assert_eq!(refused.status.code(), Some(2), "{line}");
+    assert_eq!(line.lines().count(), 1, "{line}");
+    assert!(line.contains("--commute") && line.contains("--wimd"), "{line}");
+    eprintln!("network across nations: {:.1} s", started.elapsed().as_secs_f64());
 }

@@ -282,3 +282,66 @@ fn national_lookups_of_lsoa_2021_with_the_bridge() {
         anchormap_ok(&args);
     });
 }
+
+/// Issue 30 in the lookups: with `--wimd`, `--simd` and Scotland's data zones, every postcode of
+/// Great Britain has its nation (the one Code-Point Open gives it, for the CH, LL and DG postcode
+/// areas) and its area's decile in its own nation's index, as IoD2025 File 1, WIMD 2025 and SIMD
+/// 2020v2 give it for the area (read here from the files), England's `imd_decile` unchanged and
+/// never given to a Welsh or Scottish area; each area of `areas.parquet` the same.
+#[test]
+fn lookups_across_nations_give_each_postcode_its_own_nations_decile() {
+    use crate::nations::{deciles, gb_options, IMD2025, SIMD, WIMD2025};
+    let Some(reference) = reference_dir() else { return };
+    let dir = temp_dir();
+    let out = dir.path().join("lookups");
+    let mut args: Vec<OsString> = vec!["export".into(), "lookups".into(), "-q".into(), "--no-store".into()];
+    args.extend(gb_options(&reference));
+    args.extend(["--out".into(), out.clone().into()]);
+    anchormap_ok(&args);
+    let (imd, wimd, simd) = (
+        deciles(&reference.join(IMD2025), 0, 5),
+        deciles(&reference.join(WIMD2025), 0, 5),
+        deciles(&reference.join(SIMD), 0, 3),
+    );
+    let points = crate::nations_analyses::code_point(&reference, &["ch", "ll", "dg"]);
+    let postcodes = read_parquet(&out.join("postcodes.parquet"));
+    let (keys, codes, nations) =
+        (strings(&postcodes, "postcode"), strings(&postcodes, "area_code"), strings(&postcodes, "nation"));
+    let (own, english, index) = (
+        integers(&postcodes, "deprivation_decile"),
+        integers(&postcodes, "imd_decile"),
+        strings(&postcodes, "deprivation_index"),
+    );
+    let mut checked = std::collections::HashMap::<&str, usize>::new();
+    for i in 0..keys.len() {
+        let (Some(postcode), Some(code)) = (keys[i].as_deref(), codes[i].as_deref()) else { continue };
+        let Some(point) = points.get(postcode) else { continue };
+        let nation = crate::nations_analyses::nation_of(&point.country);
+        assert_eq!(nations[i].as_deref(), Some(nation), "{postcode}: the nation Code-Point Open gives it");
+        let (file, name) = match nation {
+            "England" => (&imd, "IMD 2025"),
+            "Wales" => (&wimd, "WIMD 2025"),
+            _ => (&simd, "SIMD 2020v2"),
+        };
+        let decile: i64 = file[code].parse().unwrap();
+        assert_eq!((own[i], index[i].as_deref()), (Some(decile), Some(name)), "{postcode} in {code}");
+        let imd_decile = (nation == "England").then_some(decile);
+        assert_eq!(english[i], imd_decile, "{postcode}: England's IMD decile only for an English area");
+        *checked.entry(nation).or_default() += 1;
+    }
+    for nation in ["England", "Wales", "Scotland"] {
+        assert!(checked.get(nation).copied().unwrap_or(0) > 5_000, "{nation}: {checked:?} postcodes checked");
+    }
+    let areas = read_parquet(&out.join("areas.parquet"));
+    let (codes, own) = (strings(&areas, "area_code"), integers(&areas, "deprivation_decile"));
+    for (code, decile) in codes.iter().zip(&own) {
+        let code = code.as_deref().unwrap();
+        let file = match &code[..1] {
+            "E" => &imd,
+            "W" => &wimd,
+            _ => &simd,
+        };
+        assert_eq!(*decile, file.get(code).map(|d| d.parse::<i64>().unwrap()), "{code}");
+    }
+    eprintln!("lookups across nations: {checked:?} postcodes checked, {} areas", codes.len());
+}

@@ -8,7 +8,9 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::analysis::travel::TravelModel;
-use crate::analysis::{AreaFacts, Areas};
+use crate::analysis::{AreaFacts, OwnDecile};
+use crate::geocoder::nations::nation_name;
+use crate::reference::Country;
 use crate::cli::ExportArgs;
 use crate::columns::ColumnMap;
 use crate::error::{Error, Location};
@@ -91,7 +93,9 @@ pub fn run(args: ExportArgs) -> anyhow::Result<()> {
             .map(|p| p.as_path())
             .chain(args.names.paths())
             .collect();
-    let mut run = RunContext::open(&args.output, &args.reference, Disclosure::NONE, &inputs, || {
+    // Each nation on its own index (`--wimd`, `--simd`): the lookups carry each area's.
+    let rule = (Disclosure::NONE, true);
+    let mut run = RunContext::open_with_nations(&args.output, &args.reference, rule, &inputs, || {
         args.population
             .population
             .as_deref()
@@ -113,7 +117,7 @@ pub fn run(args: ExportArgs) -> anyhow::Result<()> {
     };
     let out = run.out().to_path_buf();
     manifest.files.push(write(&out, "postcodes.parquet", POSTCODES, postcode_frame(&run, &codes)?)?);
-    manifest.files.push(write(&out, "areas.parquet", AREAS, area_frame(&run.areas, &codes)?)?);
+    manifest.files.push(write(&out, "areas.parquet", AREAS, area_frame(&run, &codes)?)?);
     bridge_file(&args, &run, &codes, &mut manifest)?;
     match &model {
         Some(model) => {
@@ -297,8 +301,36 @@ const POSTCODES: Described = (
         ("imd_quintile", "The area's IMD quintile: deciles 1-2 are quintile 1."),
         ("msoa_code", "The area's MSOA (with --msoa-lookup)."),
         ("icb_code", "The area's integrated care board (with --icb-lookup)."),
+        NATION,
+        DEPRIVATION_INDEX,
+        DEPRIVATION_DECILE,
     ],
 );
+
+/// With `--wimd` or `--simd`, the postcode's nation (its area's, else the directory's) and the area's
+/// own nation's index and decile: never comparable across nations, never pooled.
+const NATION: (&str, &str) = ("nation", "England, Wales or Scotland (with --wimd or --simd).");
+const DEPRIVATION_INDEX: (&str, &str) =
+    ("deprivation_index", "The area's own nation's index: IMD 2025, WIMD 2025, SIMD 2020v2 (with --wimd or --simd).");
+const DEPRIVATION_DECILE: (&str, &str) = (
+    "deprivation_decile",
+    "The area's decile in its own nation's index (1 = most deprived 10% of that nation's areas; never compare or \
+     pool across nations; with --wimd or --simd).",
+);
+
+/// With `--wimd` or `--simd`: each row's nation, and its area's own nation's index and decile in it.
+fn nation_columns(run: &RunContext, rows: &[(Option<Country>, Option<OwnDecile>)]) -> Vec<Column> {
+    let Some(nations) = run.geocoder.nations.as_ref() else { return Vec::new() };
+    let index = |o: &Option<OwnDecile>| o.and_then(|o| nations.index_of(o.nation).map(str::to_string));
+    vec![
+        Column::new("nation".into(), rows.iter().map(|(n, _)| n.map(nation_name)).collect::<Vec<_>>()),
+        Column::new("deprivation_index".into(), rows.iter().map(|(_, o)| index(o)).collect::<Vec<_>>()),
+        Column::new(
+            "deprivation_decile".into(),
+            rows.iter().map(|(_, o)| o.map(|o| i64::from(o.decile))).collect::<Vec<_>>(),
+        ),
+    ]
+}
 
 /// The postcode lookup: every directory postcode, sorted, through the run's geocoder.
 fn postcode_frame(run: &RunContext, codes: &AreaCodes) -> anyhow::Result<DataFrame> {
@@ -306,10 +338,12 @@ fn postcode_frame(run: &RunContext, codes: &AreaCodes) -> anyhow::Result<DataFra
     postcodes.sort_unstable();
     let n = postcodes.len();
     let (mut area, mut status, mut distance) = (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
+    let mut nation = Vec::with_capacity(n);
     for batch in postcodes.chunks(BATCH) {
         let texts: Vec<&[u8]> = batch.iter().map(|p| p.as_bytes()).collect();
         for g in run.geocoder.geocode_many(&texts) {
             let row = g.status.is_placed().then(|| run.areas.of(&g)).flatten();
+            nation.push(g.area.and_then(|id| run.geocoder.area(id).country).or(g.country));
             area.push(row);
             status.push(g.status.as_str());
             distance.push(g.distance_m.filter(|_| row.is_some()));
@@ -329,6 +363,9 @@ fn postcode_frame(run: &RunContext, codes: &AreaCodes) -> anyhow::Result<DataFra
         Column::new("msoa_code".into(), text(&|a| codes.msoa[a].clone())),
         Column::new("icb_code".into(), text(&|a| codes.icb[a].clone())),
     ];
+    let own: Vec<(Option<Country>, Option<OwnDecile>)> =
+        nation.into_iter().zip(&area).map(|(n, a)| (n, a.and_then(|a| facts[a].own))).collect();
+    let columns = columns.into_iter().chain(nation_columns(run, &own)).collect();
     frame(Path::new("postcodes.parquet"), n, columns)
 }
 
@@ -356,12 +393,15 @@ const AREAS: Described = (
         ("population_total", "Total population (what emissions shares a bridged area's count by; with --population)."),
         ("centroid_easting", "The area's centroid, British National Grid metres (what site_trips measures from)."),
         ("centroid_northing", "The area's centroid, British National Grid metres."),
+        NATION,
+        DEPRIVATION_INDEX,
+        DEPRIVATION_DECILE,
     ],
 );
 
 /// The areas table.
-fn area_frame(areas: &Areas, codes: &AreaCodes) -> anyhow::Result<DataFrame> {
-    let facts = &areas.facts;
+fn area_frame(run: &RunContext, codes: &AreaCodes) -> anyhow::Result<DataFrame> {
+    let facts = &run.areas.facts;
     let decile: Vec<Option<i64>> = facts.iter().map(|a| a.decile.map(i64::from)).collect();
     let columns = vec![
         Column::new("area_code".into(), facts.iter().map(|a| a.code.as_str()).collect::<Vec<_>>()),
@@ -376,6 +416,8 @@ fn area_frame(areas: &Areas, codes: &AreaCodes) -> anyhow::Result<DataFrame> {
         Column::new("centroid_easting".into(), facts.iter().map(|a| a.centroid.map(|c| c.x)).collect::<Vec<_>>()),
         Column::new("centroid_northing".into(), facts.iter().map(|a| a.centroid.map(|c| c.y)).collect::<Vec<_>>()),
     ];
+    let own: Vec<(Option<Country>, Option<OwnDecile>)> = facts.iter().map(|a| (a.own.map(|o| o.nation), a.own)).collect();
+    let columns = columns.into_iter().chain(nation_columns(run, &own)).collect();
     frame(Path::new("areas.parquet"), facts.len(), columns)
 }
 

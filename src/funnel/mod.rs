@@ -569,6 +569,26 @@ impl PlacedApplications {
         }
     }
 
+    /// The tables of a network run across nations (`--wimd`, `--simd`), one set for the pool and
+    /// every partner: the pool's ([`PlacedApplications::specs`], the nations of every partner's
+    /// applicants and of the community), each partner's tally laid out by them.
+    pub(crate) fn network_specs(
+        pool: &mut PlacedApplications,
+        partners: &mut [&mut PlacedApplications],
+        with_band: bool,
+        (run, community): (&RunContext, &Community),
+    ) -> Vec<FunnelTableSpec> {
+        let specs = pool.specs(with_band, run, Some(community));
+        let dimension = specs.iter().map(|s| s.dimension).find(|d| nations_of_dimension(d).is_some());
+        for partner in partners.iter_mut() {
+            let groups = partner.tally.groups.remove(NATION_DECILE).unwrap_or_default();
+            if let Some(dimension) = dimension {
+                partner.tally.groups.insert(dimension, groups);
+            }
+        }
+        specs
+    }
+
     /// The applications of every part together (a network's pool): counts added, each part's
     /// decisions named with `name`.
     pub fn pool<'a>(parts: impl IntoIterator<Item = (&'a str, &'a PlacedApplications)>) -> PlacedApplications {

@@ -115,7 +115,7 @@ impl StaffCounts {
 pub(crate) fn run(args: GapsArgs) -> anyhow::Result<()> {
     let PeopleFile { input: staff, columns, maps, postcode_column } = open_staff(&args)?;
     check_breakdowns(&args, &columns, &staff.headers)?;
-    let (mut run, shared) = open_run(&args, true)?;
+    let (mut run, shared) = open_run(&args)?;
     check_protect_with_nations(&args, &run, &shared.community)?;
     let vacancies = load_vacancies(&args, &shared.sites, &mut run)?;
     let placed = place_staff(staff, (&columns, &maps), &args, &shared.community, &mut run)?;
@@ -172,10 +172,10 @@ pub(crate) struct Shared {
 }
 
 /// The run context (reference data, population, names) and what every staff file is compared with.
-/// With `compare_nations`, each nation's staff are compared with its own community on its own
-/// index (`--wimd`, `--simd`); a network sets those files aside.
-pub(crate) fn open_run(args: &GapsArgs, compare_nations: bool) -> anyhow::Result<(RunContext, Shared)> {
-    let rule = (args.disclosure.rule(), compare_nations);
+/// Each nation's staff are compared with its own community on its own index (`--wimd`, `--simd`),
+/// in a gaps run as in a network's partners and pool.
+pub(crate) fn open_run(args: &GapsArgs) -> anyhow::Result<(RunContext, Shared)> {
+    let rule = (args.disclosure.rule(), true);
     let mut run = RunContext::open_with_nations(&args.output, &args.reference, rule, &inputs(args), || {
         Population::load(args.population.required()?, &args.population.population_columns).map(Some)
     })?;

@@ -316,7 +316,7 @@ impl NationTally {
     }
 }
 
-/// The analyses other than gaps, emissions, funnel and commute (a network run, an export) do not yet compare within each nation: they set
+/// The commands other than gaps, emissions, funnel, commute and network (an export) do not yet compare within each nation: they set
 /// Wales's and Scotland's files aside, with this note, and run on England's IMD as before (a Welsh
 /// or Scottish person is without a decile there, never given an English one).
 pub fn set_aside_for_analyses(paths: &mut crate::geocoder::ReferencePaths) -> Option<String> {
@@ -325,7 +325,7 @@ pub fn set_aside_for_analyses(paths: &mut crate::geocoder::ReferencePaths) -> Op
     }
     paths.nations = NationPaths::default();
     Some(
-        "--wimd, --simd and --scotland-boundaries are read by geocode, prepare, gaps, emissions, funnel and commute only so far: this run compares \
+        "--wimd, --simd and --scotland-boundaries are read by geocode, prepare, gaps, emissions, funnel, commute and network only so far: this run compares \
          on England's IMD alone, as before (Welsh and Scottish people are counted without a decile, never given \
          an English one)"
             .to_string(),

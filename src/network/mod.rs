@@ -22,13 +22,13 @@ use crate::commute::partners::{self as travel, Placed, Setup};
 use crate::commute::published::CommuteSystem;
 use crate::commute::summary::CommuteSummary;
 use crate::funnel::published::PublishedFunnel;
-use crate::funnel::tally::{funnel_tables, FunnelTableSpec};
+use crate::funnel::tally::FunnelTableSpec;
 use crate::funnel::{PlacedApplications, PlacedFile};
 use crate::gaps::{PlacedStaff, Shared};
 use crate::input::vacancies::Vacancy;
 use crate::io::format::thousands;
 use crate::output::disclosure::RunAudit;
-use crate::output::run_summary::{FunnelSummary, Wres2Summary};
+use crate::output::run_summary::{FunnelSummary, NationGaps, Wres2Summary};
 use crate::output::summary::file_name;
 use crate::output::table::Table;
 use crate::run::{PeopleFile, RunContext};
@@ -52,13 +52,18 @@ pub struct PartnerSummary {
     pub folder: Option<String>,
     /// Its gaps headline, from its published counts.
     pub headline: Option<String>,
-    /// The share of its staff living in the community who live in Core20 areas (published counts).
+    /// The share of its staff living in the community who live in Core20 areas (published counts;
+    /// across nations, of those living in the community's areas in England).
     pub core20_staff_share: Option<f64>,
     /// The share of the community's working-age population living in Core20 areas.
     pub core20_population_share: Option<f64>,
     /// Why it is not published on its own, when it is not.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// Across nations (`--wimd`, `--simd`): each nation's staff against its part of the community
+    /// on its own index, as its gaps summary says them (a headline per nation, never pooled).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub by_nation: Vec<NationGaps>,
     /// Its recruitment funnel, from its published counts: absent without an applications file
     /// (or when it is published only within the pool).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -100,8 +105,12 @@ pub struct NetworkSummary {
     pub pool: PartnerSummary,
     /// Each partner, in the list's order.
     pub partners: Vec<PartnerSummary>,
-    /// The partners whose Core20 staff shares differ most, in words.
+    /// The partners whose Core20 staff shares differ most, in words (across nations, within each
+    /// nation on its own index).
     pub widest_difference: Option<String>,
+    /// Across nations: why each nation is compared on its own index, in one sentence.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nations_not_pooled: Option<String>,
     /// Every combined table (an `employer` column; the pool's rows "All employers").
     pub outputs: Vec<String>,
     /// The disclosure audit of the network's tables as one system, in words.
@@ -139,8 +148,9 @@ struct Pooled {
 pub(crate) fn run(args: NetworkArgs) -> anyhow::Result<()> {
     let split = tempfile::tempdir().map_err(|e| crate::Error::io(Path::new("a temporary folder"), e))?;
     let (employers, source) = partners_of(&args, split.path())?;
+    refuse_commute_across_nations(&args)?;
     let base = &args.gaps;
-    let (mut run, shared) = crate::gaps::open_run(base, false)?;
+    let (mut run, shared) = crate::gaps::open_run(base)?;
     let (mut partners, setup) = place_all(employers, &args, &shared, &mut run)?;
     let rule = run.disclosure;
     let pool_tally = {
@@ -150,7 +160,7 @@ pub(crate) fn run(args: NetworkArgs) -> anyhow::Result<()> {
     let mut notes = mark_small(&mut partners, args.min_employer_staff);
     let travel = setup.map(|s| Travel::new(s, &mut partners, &run, args.commute.args(base, &source, None)));
     let pool = pool_of(&partners, pool_tally);
-    let pooled_apps = pool_applications(&partners, &args, &source);
+    let pooled_apps = pool_applications(&mut partners, &args, &source, (&run, &shared.community));
     let without_applications = without_applications(&partners, pooled_apps.is_some(), &mut notes);
     let each: Vec<(&PlacedStaff, bool)> = partners.iter().map(|p| (&p.placed, p.pooled_only)).collect();
     let facts = (run.areas.facts.as_slice(), &shared.community);
@@ -188,6 +198,7 @@ pub(crate) fn run(args: NetworkArgs) -> anyhow::Result<()> {
         partners: summaries,
         outputs,
         disclosure: RunAudit::new(rule, vec![network.audit.clone()]).summary,
+        nations_not_pooled: pool_summary.nations_not_pooled.clone(),
         notes,
         without_applications,
     };
@@ -368,6 +379,19 @@ struct FolderCommute<'a> {
     reasons: &'a [&'static str],
 }
 
+/// `--commute` with `--wimd` or `--simd` stops: the partners' staff travel is not yet counted
+/// nation by nation in a network (`commute` alone does), and is never pooled across indices.
+fn refuse_commute_across_nations(args: &NetworkArgs) -> anyhow::Result<()> {
+    let nations = &args.gaps.reference.nations;
+    if args.commute.commute && (nations.wimd.is_some() || nations.simd.is_some()) {
+        anyhow::bail!(crate::Error::usage(
+            "network --commute does not yet count staff travel nation by nation: leave out --commute with --wimd or \
+             --simd (or run commute on each partner's staff file, which does)"
+        ));
+    }
+    Ok(())
+}
+
 /// The partners, from `--employers` or split from `--staff` by `--employer-column`, and the file named.
 fn partners_of(args: &NetworkArgs, dir: &Path) -> anyhow::Result<(Vec<Employer>, PathBuf)> {
     match (&args.employers, &args.employer_column) {
@@ -442,17 +466,27 @@ fn funnel_args(network: &NetworkArgs, gaps: &GapsArgs, applications: &Path) -> F
 }
 
 /// The pool's applications, when any partner gave a file: every partner's together (its file the
-/// network's list), and the tables
-/// every funnel follows (by band group when any partner's posts have bands).
-fn pool_applications(partners: &[Partner], network: &NetworkArgs, source: &Path) -> Option<Pooled> {
+/// network's list), and the tables every funnel follows (by band group when any partner's posts
+/// have bands; across nations, each nation's deprivation rows on its own index, every partner's
+/// tally laid out alike).
+fn pool_applications(
+    partners: &mut [Partner],
+    network: &NetworkArgs,
+    source: &Path,
+    (run, community): (&RunContext, &crate::analysis::community::Community),
+) -> Option<Pooled> {
     let given: Vec<(&Partner, &(FunnelArgs, PlacedFile))> =
         partners.iter().filter_map(|p| Some((p, p.applications.as_ref()?))).collect();
     let (_, (_, first_placed)) = given.first()?;
     let args = funnel_args(network, &network.gaps, source);
-    let placed = PlacedApplications::pool(given.iter().map(|(p, (_, a))| (p.employer.name.as_str(), &a.placed)));
+    let mut pooled = PlacedApplications::pool(given.iter().map(|(p, (_, a))| (p.employer.name.as_str(), &a.placed)));
     let with_band = given.iter().any(|(_, (_, a))| a.with_band);
-    let placed = PlacedFile { placed, with_band, postcode_column: first_placed.postcode_column.clone() };
-    Some(Pooled { specs: funnel_tables(with_band), args, placed })
+    let postcode_column = first_placed.postcode_column.clone();
+    let mut each: Vec<&mut PlacedApplications> =
+        partners.iter_mut().filter_map(|p| p.applications.as_mut().map(|(_, a)| &mut a.placed)).collect();
+    let specs = PlacedApplications::network_specs(&mut pooled, &mut each, with_band, (run, community));
+    let placed = PlacedFile { placed: pooled, with_band, postcode_column };
+    Some(Pooled { specs, args, placed })
 }
 
 /// With applications from some partners, the names of those that gave none, each said in a note:
@@ -502,6 +536,7 @@ fn pooled_only(employer: &str, min: u64) -> PartnerSummary {
         core20_staff_share: None,
         core20_population_share: None,
         note: Some(small_note(employer, min)),
+        by_nation: Vec::new(),
         funnel: None,
         commute: None,
     }
@@ -598,6 +633,7 @@ fn partner_summary(
         core20_staff_share: summary.core20_staff_share,
         core20_population_share: summary.core20_population_share,
         note: None,
+        by_nation: summary.by_nation.clone(),
         funnel: funnel
             .map(|f| PartnerFunnel { headline: f.headline.clone(), wres_indicator_2: f.wres_indicator_2.clone() }),
         commute: commute.map(|c| PartnerCommute {
@@ -608,15 +644,35 @@ fn partner_summary(
     }
 }
 
-/// The two partners whose shares of staff living in Core20 areas differ most, in words.
+/// The two partners whose shares of staff living in Core20 areas differ most, in words; across
+/// nations, within each nation on its own index (deciles 1-2 of IMD, WIMD or SIMD), never pooled.
 fn widest_difference(partners: &[PartnerSummary]) -> Option<String> {
-    let shares: Vec<(&str, f64)> =
-        partners.iter().filter_map(|p| Some((p.employer.as_str(), p.core20_staff_share?))).collect();
+    let Some(first) = partners.iter().find(|p| !p.by_nation.is_empty()) else {
+        let shares: Vec<(&str, f64)> =
+            partners.iter().filter_map(|p| Some((p.employer.as_str(), p.core20_staff_share?))).collect();
+        return widest(&shares, "Core20 areas");
+    };
+    let sentences: Vec<String> = first
+        .by_nation
+        .iter()
+        .filter_map(|n| {
+            let share = |p: &PartnerSummary| p.by_nation.iter().find(|m| m.nation == n.nation)?.deciles_1_2_staff_share;
+            let shares: Vec<(&str, f64)> =
+                partners.iter().filter_map(|p| Some((p.employer.as_str(), share(p)?))).collect();
+            let within = format!("{}'s deciles 1-2 on {}", n.nation, n.index);
+            widest(&shares, &within).map(|w| format!("{}: {w}", n.nation))
+        })
+        .collect();
+    (!sentences.is_empty()).then(|| sentences.join(" "))
+}
+
+/// Of `shares` (employer, share of its staff living in `areas`), the largest and the smallest, in words.
+fn widest(shares: &[(&str, f64)], areas: &str) -> Option<String> {
     let high = shares.iter().copied().max_by(|a, b| a.1.total_cmp(&b.1))?;
     let low = shares.iter().copied().min_by(|a, b| a.1.total_cmp(&b.1))?;
     (shares.len() >= 2).then(|| {
         format!(
-            "{} has the largest share of its staff living in Core20 areas ({:.1}%), {} the smallest ({:.1}%): {:.1} \
+            "{} has the largest share of its staff living in {areas} ({:.1}%), {} the smallest ({:.1}%): {:.1} \
              percentage points apart",
             high.0,
             high.1 * 100.0,
@@ -681,11 +737,21 @@ fn finish(
     run.finish((SUMMARY, summary), (INTERNAL_SUMMARY, &exact))?;
     if !quiet {
         for p in std::iter::once(&summary.pool).chain(&summary.partners) {
-            eprintln!("{}: {}", p.employer, p.headline.as_deref().or(p.note.as_deref()).unwrap_or("no headline"));
+            // Across nations, each nation's headline on its own line.
+            let nations: Vec<&str> = p.by_nation.iter().filter_map(|n| n.headline.as_deref()).collect();
+            match nations.as_slice() {
+                [] => eprintln!(
+                    "{}: {}",
+                    p.employer,
+                    p.headline.as_deref().or(p.note.as_deref()).unwrap_or("no headline")
+                ),
+                lines => lines.iter().for_each(|h| eprintln!("{}: {h}", p.employer)),
+            }
             if let Some(h) = p.funnel.as_ref().and_then(|f| f.headline.as_deref()) {
                 eprintln!("{}: {h}", p.employer);
             }
         }
+        summary.nations_not_pooled.iter().for_each(|s| eprintln!("{s}"));
         eprintln!("disclosure: {}", summary.disclosure);
         eprintln!("done in {:.1} s", started.elapsed().as_secs_f64());
     }

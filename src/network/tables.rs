@@ -84,6 +84,10 @@ pub(crate) fn write_workbook(run: &RunContext, gathered: &Gathered, shared: &Sha
     let mut all_notes =
         crate::output::workbook::notes("An anchor network's staff against its community", &run.disclosure);
     all_notes.extend(notes);
+    let facts = &run.areas.facts;
+    if !crate::gaps::published::other_nations(facts, |i| shared.community.contains(i)).is_empty() {
+        all_notes.push(crate::gaps::NATIONS_NOT_POOLED.to_string());
+    }
     crate::output::workbook::write(&run.out().join(name), &dedup_names(sheets), &all_notes)?;
     Ok(name.to_string())
 }

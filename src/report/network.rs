@@ -64,9 +64,14 @@ pub(super) fn network_section(dir: &Path) -> anyhow::Result<NetworkSection> {
     let partners = summary["partners"].as_array().cloned().unwrap_or_default();
     let funnel = summary["pool"]["funnel"].is_object();
     let commute = summary["pool"]["commute"].is_object();
+    let across = summary["pool"]["by_nation"].as_array().is_some_and(|n| !n.is_empty());
     let rows = partner_rows(&summary, &partners, funnel, commute);
     let mut headers =
         vec!["Employer", "Staff in Core20 areas", "Community in Core20 areas", "Representation ratio", "Published"];
+    if across {
+        // Each nation on its own index: its deciles 1-2 (England's are Core20), never pooled.
+        headers.splice(1..3, ["Nation (index)", "Staff in deciles 1-2", "Community in deciles 1-2"]);
+    }
     if funnel {
         headers.insert(4, "WRES indicator 2 (95% CI)");
     }
@@ -80,7 +85,12 @@ pub(super) fn network_section(dir: &Path) -> anyhow::Result<NetworkSection> {
         headline: text(&summary["pool"]["headline"]).map(|h| format!("Across the network, {h}")),
         partners: HtmlTable {
             caption: format!(
-                "Each partner beside the pool (All employers): staff living in the community's most deprived areas{}{}",
+                "Each partner beside the pool (All employers): staff living in the community's most deprived areas{}{}{}",
+                if across {
+                    " (each nation's staff against its part of the community on its own index, never pooled)"
+                } else {
+                    ""
+                },
                 if funnel {
                     "; WRES indicator 2, how many times as likely White applicants were as BME applicants to be \
                      appointed from shortlisting (1 is parity)"
@@ -104,30 +114,49 @@ pub(super) fn network_section(dir: &Path) -> anyhow::Result<NetworkSection> {
 }
 
 /// The pool's row, then each partner's: representation, WRES indicator 2 (with applications),
-/// staff travel (with `--commute`), and whether it has tables of its own.
+/// staff travel (with `--commute`), and whether it has tables of its own. Across nations, a row
+/// per nation of each (its deciles 1-2 on its own index), the other cells on its first.
 fn partner_rows(summary: &Json, partners: &[Json], funnel: bool, commute: bool) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
+    for p in std::iter::once(&summary["pool"]).chain(partners) {
+        let employer = p["employer"].as_str().unwrap_or_default().to_string();
+        let mut others = Vec::new();
+        if funnel {
+            others.push(wres2(p));
+        }
+        if commute {
+            others.extend(travel(p));
+        }
+        others.push(if p["folder"].is_null() { "Only within the pool".to_string() } else { "Own tables".to_string() });
+        let nations = p["by_nation"].as_array().cloned().unwrap_or_default();
+        if nations.is_empty() && summary["pool"]["by_nation"].as_array().is_some_and(|n| !n.is_empty()) {
+            // Across nations, a partner published only within the pool: its name and why.
+            let blank = vec![String::new(); 4];
+            rows.push([vec![employer], blank, others].concat());
+            continue;
+        }
+        if nations.is_empty() {
+            let shares = (&p["core20_staff_share"], &p["core20_population_share"]);
+            rows.push([vec![employer], representation(shares).to_vec(), others].concat());
+            continue;
+        }
+        for (k, n) in nations.iter().enumerate() {
+            let nation =
+                format!("{} ({})", n["nation"].as_str().unwrap_or_default(), n["index"].as_str().unwrap_or_default());
+            let shares = representation((&n["deciles_1_2_staff_share"], &n["deciles_1_2_population_share"]));
+            let rest = if k == 0 { others.clone() } else { vec![String::new(); others.len()] };
+            rows.push([vec![employer.clone(), nation], shares.to_vec(), rest].concat());
+        }
+    }
+    rows
+}
+
+/// A staff share and a community share as percentages, and their ratio (`*` where not published).
+fn representation((staff, community): (&Json, &Json)) -> [String; 3] {
     let share = |v: &Json| v.as_f64().map_or("*".to_string(), |s| format!("{:.1}%", s * 100.0));
-    let ratio = |p: &Json| match (p["core20_staff_share"].as_f64(), p["core20_population_share"].as_f64()) {
+    let ratio = match (staff.as_f64(), community.as_f64()) {
         (Some(s), Some(c)) if c > 0.0 => format!("{:.2}", s / c),
         _ => "*".to_string(),
     };
-    std::iter::once(&summary["pool"])
-        .chain(partners)
-        .map(|p| {
-            let mut row = vec![
-                p["employer"].as_str().unwrap_or_default().to_string(),
-                share(&p["core20_staff_share"]),
-                share(&p["core20_population_share"]),
-                ratio(p),
-            ];
-            if funnel {
-                row.push(wres2(p));
-            }
-            if commute {
-                row.extend(travel(p));
-            }
-            row.push(if p["folder"].is_null() { "Only within the pool".to_string() } else { "Own tables".to_string() });
-            row
-        })
-        .collect()
+    [share(staff), share(community), ratio]
 }
