@@ -209,9 +209,12 @@ fn is_valid_shape(code: &[u8]) -> bool {
     if outward == b"GIR" {
         return inward == b"0AA";
     }
-    // Shapes: A9, A99, AA9, AA99, A9A, AA9A (A = letter, 9 = digit).
-    let shape: Vec<u8> = outward.iter().map(|b| if b.is_ascii_digit() { b'9' } else { b'A' }).collect();
-    matches!(&shape[..], b"A9" | b"A99" | b"AA9" | b"AA99" | b"A9A" | b"AA9A")
+    // Shapes: A9, A99, AA9, AA99, A9A, AA9A (A = letter, 9 = digit); the outward code has 2 to 4 characters.
+    let mut shape = [0u8; 4];
+    for (s, b) in shape.iter_mut().zip(outward) {
+        *s = if b.is_ascii_digit() { b'9' } else { b'A' };
+    }
+    matches!(&shape[..outward.len().min(4)], b"A9" | b"A99" | b"AA9" | b"AA99" | b"A9A" | b"AA9A")
 }
 
 #[cfg(test)]

@@ -377,8 +377,8 @@ fn append_nation(geocoder: &Geocoder, result: &Geocoded, out: &mut Vec<u8>, tall
         out.extend_from_slice(itoa::Buffer::new().format(o.decile).as_bytes());
     }
     tally.add(nation, result.status.is_placed(), own.is_some());
-    let northern_irish = result.postcode.is_some_and(|p| p.to_string().starts_with("BT"));
-    if northern_irish && result.status == crate::geocoder::MatchStatus::UnknownPostcode {
+    let unknown = result.status == crate::geocoder::MatchStatus::UnknownPostcode;
+    if unknown && result.postcode.is_some_and(|p| p.to_string().starts_with("BT")) {
         tally.northern_ireland_not_in_directory += 1;
     }
 }
