@@ -422,13 +422,14 @@ impl Program {
                     Around::Balanced { breadth, most } => self.balanced(g, breadth, most),
                     Around::Cycles { cycles, most } => self.around(g, cycles, most),
                 };
-                for sign in [1.0, -1.0] {
-                    *programs += 1;
-                    if let Some(values) = self.solve_around(&free, g, sign).filter(|v| whole(v)) {
-                        for (&h, &x) in free.iter().zip(&values) {
-                            let x = x.round();
-                            seen[h] = (seen[h].0.min(x), seen[h].1.max(x));
-                        }
+                // The least and the greatest, side by side when a core is free.
+                let (least, greatest) =
+                    rayon::join(|| self.solve_around(&free, g, 1.0), || self.solve_around(&free, g, -1.0));
+                *programs += 2;
+                for values in [least, greatest].into_iter().flatten().filter(|v| whole(v)) {
+                    for (&h, &x) in free.iter().zip(&values) {
+                        let x = x.round();
+                        seen[h] = (seen[h].0.min(x), seen[h].1.max(x));
                     }
                 }
             }
