@@ -701,6 +701,31 @@ pub fn slug(name: &str) -> String {
     }
 }
 
+/// Each warning once, and one said alike of several partners (`Partner 1 (commute): ...`) said
+/// once for them all, naming them: thirteen partners without a site column are one line, not thirteen.
+fn said_once(warnings: &[String], partners: &[&str]) -> Vec<String> {
+    let mut said: Vec<(String, Vec<&str>)> = Vec::new();
+    for warning in warnings {
+        let of = partners.iter().find_map(|&name| {
+            let rest = warning.strip_prefix(name)?.strip_prefix(' ')?;
+            rest.starts_with('(').then_some((name, rest))
+        });
+        let (name, rest) = of.map_or((None, warning.as_str()), |(n, r)| (Some(n), r));
+        match said.iter_mut().find(|(r, names)| r == rest && names.is_empty() == name.is_none()) {
+            Some((_, names)) => names.extend(name.filter(|n| !names.contains(n))),
+            None => said.push((rest.to_string(), name.into_iter().collect())),
+        }
+    }
+    let named = |names: &[&str]| match names {
+        [] => String::new(),
+        _ if names.len() == partners.len() && names.len() > 1 => "Every partner ".to_string(),
+        [one] => format!("{one} "),
+        [first @ .., last] if names.len() <= 3 => format!("{} and {last} ", first.join(", ")),
+        [first, second, rest @ ..] => format!("{first}, {second} and {} more partners ", rest.len()),
+    };
+    said.into_iter().map(|(rest, names)| format!("{}{rest}", named(&names))).collect()
+}
+
 /// Writes the network's summaries and moves its folder into place.
 fn finish(
     mut run: RunContext,
@@ -708,8 +733,8 @@ fn finish(
     partners: &[Partner],
     (pool, applications, commute): (&PlacedStaff, Option<&Pooled>, Option<&Placed>),
 ) -> anyhow::Result<()> {
-    let mut seen = std::collections::BTreeSet::new();
-    run.warnings.retain(|w| seen.insert(w.clone()));
+    let names: Vec<&str> = partners.iter().map(|p| p.employer.name.as_str()).collect();
+    run.warnings = said_once(&run.warnings, &names);
     let rows = |a: &PlacedApplications| {
         let (rows, read) = a.rows();
         json!({"rows": rows, "status_read": read})
@@ -774,3 +799,31 @@ pub fn folders(folder: &Path, summary: &NetworkSummary) -> Vec<PathBuf> {
 
 /// The tables gathered from one folder, by file name.
 pub type Gathered = Vec<(String, Vec<(String, Table)>)>;
+
+#[cfg(test)]
+mod tests {
+    use super::said_once;
+
+    #[test]
+    fn a_warning_said_alike_of_several_partners_is_said_once_naming_them() {
+        let site = "(commute): the staff file has no site column: everyone works at WR";
+        let partners = ["Acute", "Acute Community", "Council", "University"];
+        let mut warnings: Vec<String> = partners.iter().map(|p| format!("{p} {site}")).collect();
+        warnings.push("Council (commute): 3 homes further than 100 km".into());
+        warnings.push("a postcode column was guessed".into());
+        warnings.push("a postcode column was guessed".into());
+        assert_eq!(
+            said_once(&warnings, &partners),
+            [
+                format!("Every partner {site}"),
+                "Council (commute): 3 homes further than 100 km".into(),
+                "a postcode column was guessed".into(),
+            ]
+        );
+        let three: Vec<String> = warnings[..3].to_vec();
+        assert_eq!(said_once(&three, &partners), [format!("Acute, Acute Community and Council {site}")]);
+        let five = ["A", "B", "C", "D", "E"];
+        let four: Vec<String> = five[..4].iter().map(|p| format!("{p} {site}")).collect();
+        assert_eq!(said_once(&four, &five), [format!("A, B and 2 more partners {site}")]);
+    }
+}
