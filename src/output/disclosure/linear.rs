@@ -352,12 +352,11 @@ impl Program {
                 *c = if random & 1 == 0 { 1.0 } else { -1.0 };
             }
             let before = open.len();
-            for sign in [1.0, -1.0] {
-                let flipped: Vec<(usize, f64)> = objective.iter().map(|&(g, c)| (g, sign * c)).collect();
-                out.programs += 1;
-                if let Some(values) = self.solve(&flipped, false).filter(|v| whole(v)) {
-                    record(&mut seen, &values);
-                }
+            let flipped = |sign: f64| -> Vec<(usize, f64)> { objective.iter().map(|&(g, c)| (g, sign * c)).collect() };
+            let (one, other) = rayon::join(|| self.solve(&flipped(1.0), false), || self.solve(&flipped(-1.0), false));
+            out.programs += 2;
+            for values in [one, other].into_iter().flatten().filter(|v| whole(v)) {
+                record(&mut seen, &values);
             }
             open.retain(|t| !wide(&seen, t));
             stalled = if open.len() * 10 > before * 9 { stalled + 1 } else { 0 };
@@ -603,17 +602,17 @@ impl Program {
     /// Solves group `g`'s own minimum and maximum into `seen`: by a linear program, or where its
     /// optimum is fractional by the integer program; false if the solver failed.
     fn exact(&self, g: usize, seen: &mut [(f64, f64)], out: &mut LinearRanges) -> bool {
+        // The least and the greatest, side by side.
+        let end = |sign: f64| match self.solve(&[(g, sign)], false) {
+            Some(values) if whole(&values) => (Some(values), false),
+            Some(_) => (self.solve(&[(g, sign)], true), true),
+            None => (None, false),
+        };
+        let (least, greatest) = rayon::join(|| end(1.0), || end(-1.0));
         let mut solved = true;
-        for sign in [1.0, -1.0] {
+        for (values, integer) in [least, greatest] {
             out.programs += 1;
-            let values = match self.solve(&[(g, sign)], false) {
-                Some(values) if whole(&values) => Some(values),
-                Some(_) => {
-                    out.integer_programs += 1;
-                    self.solve(&[(g, sign)], true)
-                }
-                None => None,
-            };
+            out.integer_programs += usize::from(integer);
             match values {
                 Some(values) => record(seen, &values),
                 None => solved = false,

@@ -1,5 +1,7 @@
 //! Secondary suppression: which more cells to hide so that no sum gives a hidden count back.
 
+use rayon::prelude::*;
+
 use super::attacker::RelationSums;
 use super::linear::{Depth, LinearRanges};
 use super::{Bounds, Disclosure, DisclosureAudit, Importance, Margins};
@@ -118,7 +120,7 @@ impl Disclosure {
         // A row a board reads first is hidden only when no other candidate is left.
         let headline = |c: usize| margins.importance(c) == Importance::Headline;
         let scored: Vec<((bool, usize), usize)> =
-            candidates.iter().map(|&c| ((headline(c), left_exposed(c)), c)).collect();
+            candidates.par_iter().map(|&c| ((headline(c), left_exposed(c)), c)).collect();
         let fewest = scored.iter().map(|(n, _)| *n).min()?;
         let best: Vec<usize> = scored.iter().filter(|(n, _)| *n == fewest).map(|(_, c)| *c).collect();
         let frees_first = |candidate: usize| {
@@ -126,7 +128,8 @@ impl Disclosure {
             let attack = self.attack_cells(raw, &trial, margins, Depth::Protect, |i| i == first);
             !self.exposed(raw, &trial, margins, &attack.ranges).contains(&first)
         };
-        best.iter().copied().find(|&c| frees_first(c)).or(best.first().copied())
+        // The first in order that frees it, whichever core finds it first.
+        best.par_iter().copied().find_first(|&c| frees_first(c)).or(best.first().copied())
     }
 
     /// The cells an attacker's `ranges` expose: those narrower than their [`Disclosure::need`].
