@@ -1196,6 +1196,9 @@ fn issue_31_the_network_report_shows_the_pools_staff_travel_from_its_published_c
     assert!(section.contains(&as_in_html(&headline)), "{headline}\n{section}");
     let executive = &html[html.find("id=\"summary\"").unwrap()..html.find("id=\"network\"").unwrap()];
     assert!(executive.contains(&as_in_html(&headline)), "{executive}");
+    let whose =
+        "The figures are the network's, all 3 partners' staff pooled (All employers), unless a partner is named.";
+    assert!(executive.contains(&as_in_html(whose)), "the summary says whose figures it gives: {executive}");
     // The network's summary gives the pool the same published tonnes.
     let network: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("network_summary.json")).unwrap()).unwrap();
@@ -1218,6 +1221,7 @@ fn issue_31_the_network_report_shows_the_pools_staff_travel_from_its_published_c
         }
     }
     assert!(shown >= 12, "{shown} rows");
+    eprintln!("the network report's pooled travel: {headline} ({placed} staff placed, {shown} rows checked)");
     // The scenarios' savings the pool's summary publishes, said of the network.
     let saved = |key: &str| anchormap::io::format::mass(summary["scenarios"][key].as_f64().unwrap());
     let says =

@@ -144,8 +144,9 @@ fn title(whose: Whose) -> (String, Option<String>) {
         Whose::Network(partners) => (
             "How the network's staff get to work: all partners' staff pooled".to_string(),
             Some(format!(
-                "All employers: the staff of all {} partners together, the pool's published counts (protected \
-                 with each partner's own tables). Each partner's own travel to work is in the network's table above.",
+                "All employers: the staff of all {} partners together. Every figure is the pool's published count, \
+                 protected together with each partner's own tables; each partner's own travel to work is in the \
+                 network's table above.",
                 thousands(partners as u64)
             )),
         ),

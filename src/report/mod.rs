@@ -63,6 +63,8 @@ struct ReportContext {
     commute: Option<commute::CommuteSection>,
     /// The executive summary: the key figure of each analysis in a sentence.
     summary: Vec<String>,
+    /// With a network run: whose figures the summary's sentences are (the pool's).
+    summary_note: Option<String>,
     /// The period of each extract the figures come from.
     periods: Vec<String>,
     /// With `--previous`: each headline figure then and now.
@@ -234,7 +236,8 @@ impl Folders {
         let network = network::network_folders(from);
         let pool = network.as_ref().map(|(_, pool)| pool.clone());
         let pool_has = |file: &str| pool.clone().filter(|p| p.join(file).is_file());
-        let (pool_funnel, pool_commute) = (pool_has(crate::funnel::SUMMARY), pool_has(crate::commute::summary::SUMMARY));
+        let (pool_funnel, pool_commute) =
+            (pool_has(crate::funnel::SUMMARY), pool_has(crate::commute::summary::SUMMARY));
         let folders = Folders {
             gaps: pool.or_else(|| with("gaps_by_decile.csv")),
             emissions: with("emissions_by_decile.csv"),
@@ -287,12 +290,10 @@ pub(crate) fn run(args: ReportArgs) -> anyhow::Result<()> {
 
     let changes = change::changes(&args.from, &args.previous)?;
     let periods = periods(gaps_dir, emissions_dir)?;
-    let summary =
+    let mut summary =
         executive_summary(gaps.as_ref(), demography.as_ref(), funnel.as_ref(), emissions.as_ref(), commute.as_ref());
-    let mut summary = summary;
-    if let Some(n) = &network {
-        summary.extend(n.widest.iter().map(|w| format!("{w}.")));
-    }
+    summary.extend(network.iter().flat_map(|n| n.widest.iter().map(|w| format!("{w}."))));
+    let summary_note = network.as_ref().map(network::NetworkSection::summary_note);
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.add_template("report.html", TEMPLATE)?;
@@ -309,6 +310,7 @@ pub(crate) fn run(args: ReportArgs) -> anyhow::Result<()> {
         emissions,
         commute,
         summary,
+        summary_note,
         periods,
         changes,
         assumptions,
