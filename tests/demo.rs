@@ -156,6 +156,18 @@ fn the_demo_runs_everything_offline_and_says_it_is_fictional() {
             && report.contains("This is WRES indicator 2.")
     );
     assert!(has_postcode(&std::fs::read_to_string(out.join("not-for-publication/staff_geocoded.csv")).unwrap()));
+
+    // Issue 31: the network's report has its pooled staff's travel to work, the pool's published total.
+    let network = std::fs::read_to_string(out.join("network/report.html")).unwrap().replace("&#x27;", "'");
+    let pool: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("network/all-employers/commute_summary.json")).unwrap())
+            .unwrap();
+    let total = anchormap::io::format::mass(pool["kgco2e_total"].as_f64().unwrap());
+    let section = &network[network.find("<section id=\"commute\">").expect("the pool's travel section")..];
+    assert!(section.starts_with("<section id=\"commute\">\n  <h2>How the network's staff get to work"), "{section}");
+    let headline =
+        format!("Journeys to work by the network's staff (all 3 partners' staff pooled) come to {total} CO2e");
+    assert!(section.contains(&headline) && network.matches(&headline).count() == 2, "{headline}: section and summary");
 }
 
 /// Same seed, same bytes: two demo runs write identical outputs.

@@ -1158,3 +1158,75 @@ fn a_partner_without_a_site_column_works_at_its_employers_file_site_or_the_run_s
     assert_pool_is_the_sum(&pool, &each);
     assert_eq!(pool["summary|rows"].1, (rows.len() + 6400 + 1900) as f64, "the pool's rows are every partner's");
 }
+
+/// Text as the report's template writes it (minijinja escapes `'` and `/` in HTML).
+fn as_in_html(text: &str) -> String {
+    text.replace('&', "&amp;").replace('\'', "&#x27;").replace('/', "&#x2f;")
+}
+
+/// Issue 31: a network run with `--commute` reports its pool's staff travel to work, titled as the
+/// network's pooled staff, every figure a published cell of the pool's commute summary and tables
+/// (`*` where hidden), its headline in the executive summary.
+#[test]
+fn issue_31_the_network_report_shows_the_pools_staff_travel_from_its_published_cells() {
+    let Some(reference) = reference_dir() else { return };
+    let dir = temp_dir();
+    let (employers, sites) = commute_inputs(&reference, dir.path(), 3_000);
+    let out = dir.path().join("network");
+    let sites = sites.to_str().unwrap();
+    let scenarios = ["--shift-short-car-trips", "0.2", "--extra-home-day"];
+    let travel = ["--sites", sites, "--commute", "--days-on-site", "3", "--quiet"];
+    network_run(&reference, &employers, &out, &[&travel[..], &scenarios[..]].concat());
+    let pool = out.join("all-employers");
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(pool.join("commute_summary.json")).unwrap()).unwrap();
+    let html = report_of(&out);
+    let section = &html[html.find("<section id=\"commute\">").expect("the pool's travel section")..];
+    let section = &section[..section.find("</section>").unwrap()];
+    assert!(section.contains(&as_in_html("How the network's staff get to work: all partners' staff pooled")));
+    assert!(!section.contains("our staff") && !section.contains("Our staff"), "one trust's words: {section}");
+    // The headline: the pool's published total and range, in the section and the executive summary.
+    let kg = |v: &serde_json::Value| anchormap::io::format::mass(v.as_f64().unwrap());
+    let headline = format!(
+        "Journeys to work by the network's staff (all 3 partners' staff pooled) come to {} CO2e a year (somewhere between {} and {},",
+        kg(&summary["kgco2e_total"]),
+        kg(&summary["kgco2e_range"]["low"]),
+        kg(&summary["kgco2e_range"]["high"])
+    );
+    assert!(section.contains(&as_in_html(&headline)), "{headline}\n{section}");
+    let executive = &html[html.find("id=\"summary\"").unwrap()..html.find("id=\"network\"").unwrap()];
+    assert!(executive.contains(&as_in_html(&headline)), "{executive}");
+    let whose =
+        "The figures are the network's, all 3 partners' staff pooled (All employers), unless a partner is named.";
+    assert!(executive.contains(&as_in_html(whose)), "the summary says whose figures it gives: {executive}");
+    // The network's summary gives the pool the same published tonnes.
+    let network: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("network_summary.json")).unwrap()).unwrap();
+    assert_eq!(network["pool"]["commute"]["tco2e"], summary["tco2e_total"]);
+    let placed = summary["staff_placed"].as_f64().map_or("*".into(), |n| anchormap::io::format::thousands(n as u64));
+    assert!(section.contains(&format!("<strong>{placed}</strong> staff whose journey to work is counted")));
+    // Every decile and band group row shows the pool's published staff cell, `*` as `*`.
+    let mut shown = 0;
+    for file in ["commute_by_decile.csv", "commute_by_band.csv"] {
+        let (headers, rows) = read_csv(&pool.join(file));
+        let staff = headers.iter().position(|h| h == "staff").unwrap();
+        for row in rows.iter().filter(|r| r[staff] != "0") {
+            let cell = match row[staff].parse::<f64>() {
+                Ok(n) => anchormap::io::format::thousands(n as u64),
+                Err(_) => row[staff].clone(),
+            };
+            let expected = format!("<th scope=\"row\">{}</th><td>{cell}</td>", as_in_html(&row[0]));
+            assert!(section.contains(&expected), "{file}: {expected}\n{section}");
+            shown += 1;
+        }
+    }
+    assert!(shown >= 12, "{shown} rows");
+    eprintln!("the network report's pooled travel: {headline} ({placed} staff placed, {shown} rows checked)");
+    // The scenarios' savings the pool's summary publishes, said of the network.
+    let saved = |key: &str| anchormap::io::format::mass(summary["scenarios"][key].as_f64().unwrap());
+    let says =
+        format!("walked or cycled instead, the network would save {} CO2e a year", saved("modal_shift_kgco2e_saved"));
+    assert!(section.contains(&says), "{says}\n{section}");
+    let says = format!("non-clinical roles would save {} CO2e a year", saved("extra_home_day_kgco2e_saved"));
+    assert!(section.contains(&says), "{says}\n{section}");
+}

@@ -1,4 +1,4 @@
-//! The report's "How our staff get to work" section, from a commute run's published summary and tables.
+//! The report's "How our staff get to work" section, from a commute run's published summary and tables (a network's: its pool's, every partner's staff together).
 
 use std::path::Path;
 
@@ -8,9 +8,55 @@ use serde::Serialize;
 use super::{Csv, Figure, Format, HtmlTable};
 use crate::io::format::{mass, thousands};
 
+/// Whose staff a commute section tells of: one employer's, or an anchor network's pool (every
+/// partner's staff together, as the network published them).
+#[derive(Clone, Copy)]
+pub(super) enum Whose {
+    Employer,
+    /// A network's pool, of this many partners.
+    Network(usize),
+}
+
+impl Whose {
+    /// The possessive before "staff": "our" or "the network's".
+    fn our(self) -> &'static str {
+        match self {
+            Whose::Employer => "our",
+            Whose::Network(_) => "the network's",
+        }
+    }
+
+    /// Who would make a change: "we" or "the network".
+    fn we(self) -> &'static str {
+        match self {
+            Whose::Employer => "we",
+            Whose::Network(_) => "the network",
+        }
+    }
+
+    /// A table's caption, said of the pool when it is a network's.
+    fn caption(self, caption: &str) -> String {
+        match self {
+            Whose::Employer => caption.to_string(),
+            Whose::Network(_) => {
+                let mut chars = caption.chars();
+                let first = chars.next().map(|c| c.to_lowercase().to_string()).unwrap_or_default();
+                format!("All employers, pooled: {first}{}", chars.as_str())
+            }
+        }
+    }
+}
+
 /// "How our staff get to work": the headline, figures and the tables by decile and band group.
 #[derive(Serialize)]
 pub(super) struct CommuteSection {
+    /// The section's heading ("How our staff get to work", or the network's pooled staff's).
+    title: String,
+    /// For a network, whose staff these are, under the heading.
+    intro: Option<String>,
+    /// The headings of the reach and the scenarios, in the section's voice.
+    reach_title: String,
+    change_title: String,
     pub(super) headline: Option<String>,
     figures: Vec<Figure>,
     deciles: HtmlTable,
@@ -33,22 +79,17 @@ const COLUMNS: [(&str, &str, Format); 6] = [
     ("hours_per_staff", "Hours per person", Format::Fixed(0)),
 ];
 
-/// The section from the run folder `dir`; its assumptions join the report's.
-pub(super) fn commute_section(dir: &Path, assumptions: &mut Vec<String>) -> anyhow::Result<CommuteSection> {
+/// The section from the run folder `dir` (`whose` staff); its assumptions join the report's.
+pub(super) fn commute_section(
+    dir: &Path,
+    whose: Whose,
+    assumptions: &mut Vec<String>,
+) -> anyhow::Result<CommuteSection> {
     let path = dir.join(crate::commute::summary::SUMMARY);
     let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
     let summary: serde_json::Value =
         serde_json::from_str(&text).with_context(|| format!("reading {}", path.display()))?;
     let number = |key: &str| summary[key].as_f64();
-    let headline = match (number("kgco2e_total"), summary["kgco2e_range"]["low"].as_f64(), summary["kgco2e_range"]["high"].as_f64()) {
-        (Some(kg), Some(low), Some(high)) => Some(format!(
-            "Our staff's journeys to work come to {} CO2e a year (somewhere between {} and {}, given how uncertain road distances and ways of travelling are).",
-            mass(kg),
-            mass(low),
-            mass(high)
-        )),
-        _ => None,
-    };
     let figure = |value: Option<f64>, label: &str| Figure {
         value: value.map_or("*".to_string(), |v| thousands(v.round() as u64)),
         label: label.to_string(),
@@ -59,28 +100,81 @@ pub(super) fn commute_section(dir: &Path, assumptions: &mut Vec<String>) -> anyh
         figure(number("km_total"), " km a year"),
         figure(number("hours_total"), " hours a year travelling"),
     ];
-    let deciles = deciles_table(dir)?;
+    let deciles = deciles_table(dir, whose)?;
     let bands = Csv::read(&dir.join("commute_by_band.csv"))?;
     let mut columns = vec![("band_group", "Band group", Format::Text)];
     columns.extend(COLUMNS);
     let rows: Vec<&Vec<String>> = bands.rows.iter().filter(|r| !empty_residual(r)).collect();
-    let bands = bands.table("Staff travel to work by band group", &columns, &rows)?;
+    let bands = bands.table(&whose.caption("Staff travel to work by band group"), &columns, &rows)?;
     let modes = summary["assumptions"]["modes"].as_str().unwrap_or_default();
     let trips = summary["assumptions"]["trips"].as_str().unwrap_or_default();
     assumptions.push(format!("How staff travel to work: {modes}; how often: {trips}."));
-    let (mut lens, scenarios) = (lens(&summary["equity_lens"]), scenarios(&summary["scenarios"]));
+    let (mut lens, scenarios) = (lens(&summary["equity_lens"], whose), scenarios(&summary["scenarios"], whose));
     if let Some(nations) = summary["by_nation"].as_array().filter(|n| !n.is_empty()) {
         // Each nation's staff on its own index, in a line each, and why they are not pooled.
         lens = nations.iter().filter_map(|n| n["headline"].as_str()).map(|h| format!("{h}.")).collect();
         lens.extend(summary["nations_not_pooled"].as_str().map(str::to_string));
     }
-    let reach = reach(&summary["target_reach"]);
-    Ok(CommuteSection { headline, figures, deciles, bands, lens, scenarios, reach })
+    let reach = reach(&summary["target_reach"], whose);
+    let (title, intro) = title(whose);
+    let (reach_title, change_title) = (
+        format!("Can {} target neighbourhoods get here without a car?", whose.our()),
+        format!("What {} could change", whose.we()),
+    );
+    let headline = headline(&summary, whose);
+    Ok(CommuteSection {
+        title,
+        intro,
+        reach_title,
+        change_title,
+        headline,
+        figures,
+        deciles,
+        bands,
+        lens,
+        scenarios,
+        reach,
+    })
+}
+
+/// The section's heading, and for a network whose staff it counts.
+fn title(whose: Whose) -> (String, Option<String>) {
+    match whose {
+        Whose::Employer => ("How our staff get to work".to_string(), None),
+        Whose::Network(partners) => (
+            "How the network's staff get to work: all partners' staff pooled".to_string(),
+            Some(format!(
+                "All employers: the staff of all {} partners together. Every figure is the pool's published count, \
+                 protected together with each partner's own tables; each partner's own travel to work is in the \
+                 network's table above.",
+                thousands(partners as u64)
+            )),
+        ),
+    }
+}
+
+/// The total a year with its range, in one sentence (the executive summary's).
+fn headline(summary: &serde_json::Value, whose: Whose) -> Option<String> {
+    let range = &summary["kgco2e_range"];
+    let (kg, low, high) = (summary["kgco2e_total"].as_f64()?, range["low"].as_f64()?, range["high"].as_f64()?);
+    let whose = match whose {
+        Whose::Employer => "Our staff's journeys to work come".to_string(),
+        Whose::Network(partners) => format!(
+            "Journeys to work by the network's staff (all {} partners' staff pooled) come",
+            thousands(partners as u64)
+        ),
+    };
+    Some(format!(
+        "{whose} to {} CO2e a year (somewhere between {} and {}, given how uncertain road distances and ways of travelling are).",
+        mass(kg),
+        mass(low),
+        mass(high)
+    ))
 }
 
 /// Staff travel by decile of home: the national IMD's, or across nations each nation's rows on
 /// its own index, side by side (never pooled).
-fn deciles_table(dir: &Path) -> anyhow::Result<HtmlTable> {
+fn deciles_table(dir: &Path, whose: Whose) -> anyhow::Result<HtmlTable> {
     let deciles = Csv::read(&dir.join("commute_by_decile.csv"))?;
     // Across nations each nation's rows on its own index, side by side (never pooled).
     let across = deciles.headers.first().is_some_and(|h| h == "nation");
@@ -102,11 +196,11 @@ fn deciles_table(dir: &Path) -> anyhow::Result<HtmlTable> {
         false => "Staff travel to work by national IMD decile of their home",
         true => "Staff travel to work by decile of their home in each nation's own index (shares within each nation)",
     };
-    Ok(deciles.table(caption, &columns, &rows)?)
+    deciles.table(&whose.caption(caption), &columns, &rows)
 }
 
 /// Which of the target neighbourhoods can reach each site without a car, with how the times were made.
-fn reach(reach: &serde_json::Value) -> Vec<String> {
+fn reach(reach: &serde_json::Value, whose: Whose) -> Vec<String> {
     let (Some(targets), Some(minutes)) = (reach["targets"].as_u64(), reach["reach_minutes"].as_f64()) else {
         return Vec::new();
     };
@@ -133,8 +227,9 @@ fn reach(reach: &serde_json::Value) -> Vec<String> {
     };
     vec![
         format!(
-            "Without a car, {} of our {} target neighbourhoods are within {minutes:.0} minutes of {first_site} by public transport or on foot{rest}.",
+            "Without a car, {} of {} {} target neighbourhoods are within {minutes:.0} minutes of {first_site} by public transport or on foot{rest}.",
             thousands(*first),
+            whose.our(),
             thousands(targets)
         ),
         format!("Journey times are {source}; commute_target_reach.csv gives each neighbourhood's time to each site."),
@@ -142,18 +237,20 @@ fn reach(reach: &serde_json::Value) -> Vec<String> {
 }
 
 /// The equity lens's sentences, each only where its figures are published.
-fn lens(lens: &serde_json::Value) -> Vec<String> {
+fn lens(lens: &serde_json::Value, whose: Whose) -> Vec<String> {
     let number = |key: &str| lens[key].as_f64();
     let percent = |v: f64| format!("{:.0}%", v * 100.0);
     let Some(staff) = number("bands_1_4_deciles_1_2_staff").filter(|s| *s > 0.0) else { return Vec::new() };
     let mut lines = vec![format!(
-        "{} of our staff in Bands 1 to 4 live in the most deprived fifth of neighbourhoods in England (national deprivation deciles 1 and 2).",
-        thousands(staff.round() as u64)
+        "{} of {} staff in Bands 1 to 4 live in the most deprived fifth of neighbourhoods in England (national deprivation deciles 1 and 2).",
+        thousands(staff.round() as u64),
+        whose.our()
     )];
     if let Some(share) = number("households_without_car_share_modelled") {
         lines.push(format!(
-            "In the most deprived fifth of neighbourhoods where our staff live, {} of households have no car or van (Census 2021). This is an estimate from where staff live, not a count of our staff without a car.",
-            percent(share)
+            "In the most deprived fifth of neighbourhoods where {our} staff live, {} of households have no car or van (Census 2021). This is an estimate from where staff live, not a count of {our} staff without a car.",
+            percent(share),
+            our = whose.our()
         ));
     }
     if let (Some(hours), Some(share)) = (number("hours_per_wte"), number("hours_share_of_paid_hours")) {
@@ -174,7 +271,7 @@ fn lens(lens: &serde_json::Value) -> Vec<String> {
 }
 
 /// The scenarios asked for, each with what it saves and how much of the saving is in deciles 1–2.
-fn scenarios(s: &serde_json::Value) -> Vec<String> {
+fn scenarios(s: &serde_json::Value, whose: Whose) -> Vec<String> {
     let saving = |kg: Option<f64>, core20: Option<f64>| {
         let share =
             core20.map_or(String::new(), |c| format!(", {:.0}% of it by staff living in deciles 1 and 2", c * 100.0));
@@ -186,8 +283,9 @@ fn scenarios(s: &serde_json::Value) -> Vec<String> {
         let (fraction, km) =
             (s["shift_short_car_trips"].as_f64().unwrap_or(0.0), s["short_trip_km"].as_f64().unwrap_or(0.0));
         lines.push(format!(
-            "If {:.0}% of car journeys under {km} km were walked or cycled instead, we {saves}.",
-            fraction * 100.0
+            "If {:.0}% of car journeys under {km} km were walked or cycled instead, {} {saves}.",
+            fraction * 100.0,
+            whose.we()
         ));
     }
     if let Some(saves) =

@@ -63,6 +63,8 @@ struct ReportContext {
     commute: Option<commute::CommuteSection>,
     /// The executive summary: the key figure of each analysis in a sentence.
     summary: Vec<String>,
+    /// With a network run: whose figures the summary's sentences are (the pool's).
+    summary_note: Option<String>,
     /// The period of each extract the figures come from.
     periods: Vec<String>,
     /// With `--previous`: each headline figure then and now.
@@ -217,7 +219,8 @@ pub fn json_for_script(json: &str) -> String {
 }
 
 /// The run folders a report reads, each found among `--from` by the file its analysis writes (a
-/// network's pool folder stands for its gaps run, and its funnel when the partners gave applications).
+/// network's pool folder stands for its gaps run, its funnel when the partners gave applications
+/// and its commute with `--commute`).
 struct Folders {
     /// A network's folder and its pool's.
     network: Option<(PathBuf, PathBuf)>,
@@ -232,12 +235,14 @@ impl Folders {
         let with = |file: &str| from.iter().find(|d| d.join(file).is_file()).cloned();
         let network = network::network_folders(from);
         let pool = network.as_ref().map(|(_, pool)| pool.clone());
-        let pool_funnel = pool.clone().filter(|p| p.join(crate::funnel::SUMMARY).is_file());
+        let pool_has = |file: &str| pool.clone().filter(|p| p.join(file).is_file());
+        let (pool_funnel, pool_commute) =
+            (pool_has(crate::funnel::SUMMARY), pool_has(crate::commute::summary::SUMMARY));
         let folders = Folders {
             gaps: pool.or_else(|| with("gaps_by_decile.csv")),
             emissions: with("emissions_by_decile.csv"),
             funnel: with(crate::funnel::SUMMARY).or(pool_funnel),
-            commute: with(crate::commute::summary::SUMMARY),
+            commute: with(crate::commute::summary::SUMMARY).or(pool_commute),
             network,
         };
         if folders.gaps.is_none()
@@ -252,6 +257,15 @@ impl Folders {
             );
         }
         Ok(folders)
+    }
+
+    /// Whose staff the commute folder counts: the network's pool's when it is the pool's folder.
+    fn commute_whose(&self, network: Option<&network::NetworkSection>) -> commute::Whose {
+        let pool = self.network.as_ref().map(|(_, pool)| pool);
+        match network {
+            Some(n) if pool.is_some() && self.commute.as_ref() == pool => commute::Whose::Network(n.partners_count),
+            _ => commute::Whose::Employer,
+        }
     }
 }
 
@@ -269,18 +283,17 @@ pub(crate) fn run(args: ReportArgs) -> anyhow::Result<()> {
     let emissions = emissions_dir
         .map(|dir| emissions_section(dir, &args, &mut tooltips, &mut assumptions, &mut sources))
         .transpose()?;
-    let commute = commute_dir.map(|dir| commute::commute_section(dir, &mut assumptions)).transpose()?;
+    let network = network_dirs.as_ref().map(|(dir, _)| network::network_section(dir)).transpose()?;
+    let whose = folders.commute_whose(network.as_ref());
+    let commute = commute_dir.map(|dir| commute::commute_section(dir, whose, &mut assumptions)).transpose()?;
     one_vintages_line(&mut sources);
 
     let changes = change::changes(&args.from, &args.previous)?;
     let periods = periods(gaps_dir, emissions_dir)?;
-    let summary =
+    let mut summary =
         executive_summary(gaps.as_ref(), demography.as_ref(), funnel.as_ref(), emissions.as_ref(), commute.as_ref());
-    let network = network_dirs.as_ref().map(|(dir, _)| network::network_section(dir)).transpose()?;
-    let mut summary = summary;
-    if let Some(n) = &network {
-        summary.extend(n.widest.iter().map(|w| format!("{w}.")));
-    }
+    summary.extend(network.iter().flat_map(|n| n.widest.iter().map(|w| format!("{w}."))));
+    let summary_note = network.as_ref().map(network::NetworkSection::summary_note);
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.add_template("report.html", TEMPLATE)?;
@@ -297,6 +310,7 @@ pub(crate) fn run(args: ReportArgs) -> anyhow::Result<()> {
         emissions,
         commute,
         summary,
+        summary_note,
         periods,
         changes,
         assumptions,

@@ -18,6 +18,16 @@ pub(super) struct NetworkSection {
     pub notes: Vec<String>,
 }
 
+impl NetworkSection {
+    /// Whose figures the executive summary's sentences are: the pool's, unless a partner is named.
+    pub(super) fn summary_note(&self) -> String {
+        format!(
+            "The figures are the network's, all {} partners' staff pooled (All employers), unless a partner is named.",
+            crate::io::format::thousands(self.partners_count as u64)
+        )
+    }
+}
+
 /// A partner's WRES indicator 2 in a cell: the relative likelihood with its interval, `*` where
 /// it is not published, or why there is none (no applications file, or only within the pool).
 fn wres2(p: &Json) -> String {
