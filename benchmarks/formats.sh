@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # What the analysts' formats cost (issue 29): the national gaps run (1,500,000 staff, every English
 # LSOA) and the emissions run (10,000,000 appointments) from a prepared store, CSV alone against
-# CSV with every format beside it (`--format parquet,geoparquet,topojson`), alternated.
+# CSV with each other format beside it (`--format parquet`, `geoparquet`, `topojson`), alternated.
 #
 #   RUNS=3 bash benchmarks/formats.sh [REFERENCE_DIR]      (default ../shared/reference)
 #
@@ -18,15 +18,15 @@ gaps=(gaps --staff "$work/staff.csv" "${reference[@]}"
   --community-lookup "$ref/lsoa11_to_sicbl_icb.csv" --community-filter country=England --force -q)
 emissions=(emissions --appointments "$work/appointments.csv" "${reference[@]}" --sites "$ref/hospital_sites.csv"
   --shift-to-virtual 0.2 --force -q)
-formats=(--format parquet,geoparquet,topojson)
 sync
 for ((round = 1; round <= ${RUNS:-3}; round++)); do
   for run in gaps emissions; do
     declare -n args=$run
-    /usr/bin/time -f "$run csv: %e s, %M KB" "$bin" "${args[@]}" --out "$work/$run-csv" 2>&1 | tail -1
-    /usr/bin/time -f "$run with formats: %e s, %M KB" "$bin" "${args[@]}" "${formats[@]}" --out "$work/$run-all" 2>&1 | tail -1
+    for formats in csv parquet geoparquet topojson; do
+      /usr/bin/time -f "$run --format $formats: %e s, %M KB" "$bin" "${args[@]}" --format $formats --out "$work/$run-$formats" 2>&1 | tail -1
+    done
   done
 done
 for run in gaps emissions; do
-  echo "$run: $(ls "$work/$run-all" | grep -c -E '\.(parquet|topojson)$') Parquet and TopoJSON files beside $(ls "$work/$run-csv" | grep -c '\.csv$') CSV tables"
+  echo "$run: $(ls "$work/$run-parquet" | grep -c '\.parquet$') Parquet tables beside $(ls "$work/$run-csv" | grep -c '\.csv$') CSV tables"
 done
